@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs and starts everything the test suite needs on a bare Debian 12 machine (idempotent):
+# Debian packages, a running Docker daemon with an active single-node Swarm, and locally made
+# base images (nothing can be pulled from a registry on the test machines).
+set -euo pipefail
+
+log() { printf '[test-env] %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+packages=(docker.io debootstrap chromium git openssh-client openssh-server openssl iproute2 procps)
+missing=()
+for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  log "starting dockerd"
+  as_root bash -c 'setsid nohup /usr/sbin/dockerd >/var/log/spur-test-dockerd.log 2>&1 < /dev/null &'
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || { log "dockerd did not start; see /var/log/spur-test-dockerd.log"; tail -20 /var/log/spur-test-dockerd.log; exit 1; }
+fi
+
+if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != active ]; then
+  addr=$(ip -4 route get 1.1.1.1 2>/dev/null | awk '{for (i=1;i<NF;i++) if ($i=="src") print $(i+1)}' | head -n1)
+  [ -n "$addr" ] || addr=$(hostname -I | awk '{print $1}')
+  log "initialising swarm on $addr"
+  docker swarm init --advertise-addr "$addr" >/dev/null
+fi
+
+# Base image for test apps: Debian minbase + Node 18 from Debian's packages.
+base=spur-test/node:bookworm
+if ! docker image inspect "$base" >/dev/null 2>&1; then
+  log "making $base with debootstrap (about a minute)"
+  rootfs=$(mktemp -d /tmp/spur-rootfs.XXXXXX)
+  as_root debootstrap --variant=minbase --include=nodejs bookworm "$rootfs" http://deb.debian.org/debian >/tmp/spur-debootstrap.log 2>&1 \
+    || { tail -20 /tmp/spur-debootstrap.log; exit 1; }
+  as_root tar -C "$rootfs" -c . | docker import --change 'CMD ["node"]' - "$base" >/dev/null
+  as_root rm -rf "$rootfs"
+fi
+log "ready: docker $(docker version --format '{{.Server.Version}}'), swarm active, $base present"

@@ -1,0 +1,68 @@
+// The CLI's connection to a Spur server: where it is, the token, and JSON/SSE requests.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { type SseMessage, readSse } from './sse.js';
+
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+export interface CliLogin {
+  url: string;
+  token: string;
+}
+
+export const cliConfigPath = (env: NodeJS.ProcessEnv) => env.SPUR_CONFIG ?? join(env.HOME ?? homedir(), '.config', 'spur', 'cli.json');
+
+export function saveLogin(env: NodeJS.ProcessEnv, login: CliLogin): void {
+  const file = cliConfigPath(env);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, JSON.stringify(login, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+export function loadLogin(env: NodeJS.ProcessEnv): CliLogin {
+  if (env.SPUR_URL && env.SPUR_TOKEN) return { url: env.SPUR_URL, token: env.SPUR_TOKEN };
+  const file = cliConfigPath(env);
+  if (!existsSync(file)) throw new CliError('not logged in: run `spur login <url> --token <token>` first');
+  return JSON.parse(readFileSync(file, 'utf8')) as CliLogin;
+}
+
+export class ApiClient {
+  constructor(private readonly login: CliLogin) {}
+
+  private async send(method: string, path: string, body?: unknown): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.login.url.replace(/\/$/, '')}/api/v1${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${this.login.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new CliError(`cannot reach ${this.login.url}: ${(err as Error).cause ?? (err as Error).message}`);
+    }
+    if (!res.ok) {
+      const text = await res.text();
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { error?: string }).error ?? text;
+      } catch {}
+      throw new CliError(`${message} (HTTP ${res.status})`);
+    }
+    return res;
+  }
+
+  async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await (await this.send(method, path, body)).json()) as T;
+  }
+
+  async *events(path: string): AsyncGenerator<SseMessage> {
+    const res = await this.send('GET', path);
+    if (!res.body) return;
+    yield* readSse(res.body);
+  }
+}

@@ -1,0 +1,155 @@
+// CLI commands that talk to a Spur server over its API. Each prints text, or JSON with --json.
+import { parseArgs } from 'node:util';
+import { ApiClient, CliError, loadLogin, saveLogin } from './client.js';
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+type Deployment = { id: number; status: string; commitSha: string | null; commitMessage: string | null; trigger: string; createdAt: string; failureReason: string | null; imageTag: string | null };
+
+type Option = { type: 'string' | 'boolean'; short?: string };
+
+function args(argv: string[], options: Record<string, Option>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    return parseArgs({ args: argv, options: { json: { type: 'boolean' }, ...options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new CliError((err as Error).message, 2);
+  }
+}
+
+function need(positionals: string[], count: number, usage: string): string[] {
+  if (positionals.length < count) throw new CliError(`usage: ${usage}`, 2);
+  return positionals;
+}
+
+const enc = encodeURIComponent;
+const envQuery = (env: unknown) => (typeof env === 'string' && env ? `?env=${enc(env)}` : '');
+const client = (io: CliIo) => new ApiClient(loadLogin(io.env));
+
+async function login(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { token: { type: 'string' } });
+  const [url] = need(positionals, 1, 'spur login <url> --token <token>');
+  if (!/^https?:\/\/[^\s]+$/.test(url)) throw new CliError('the URL must start with http:// or https://', 2);
+  if (!values.token) throw new CliError('usage: spur login <url> --token <token>', 2);
+  const token = String(values.token);
+  const me = await new ApiClient({ url, token }).json<{ email: string }>('GET', '/me');
+  saveLogin(io.env, { url, token });
+  io.stdout(values.json ? JSON.stringify({ url, email: me.email }) : `Logged in to ${url} as ${me.email}`);
+}
+
+async function project(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, {});
+  const [sub, name] = positionals;
+  if (sub === 'create') {
+    need(positionals, 2, 'spur project create <project>');
+    const res = await client(io).json<{ project: { name: string; environments: string[] } }>('POST', '/projects', { name });
+    io.stdout(values.json ? JSON.stringify(res.project) : `Created project ${res.project.name} (environments: ${res.project.environments.join(', ')})`);
+  } else if (sub === 'list') {
+    const res = await client(io).json<{ projects: { name: string; environments: string[] }[] }>('GET', '/projects');
+    io.stdout(values.json ? JSON.stringify(res.projects) : res.projects.map((p) => `${p.name}\t${p.environments.join(',')}`).join('\n') || 'No projects.');
+  } else if (sub === 'env') {
+    const [, projectName, envName] = need(positionals, 3, 'spur project env <project> <environment>');
+    const res = await client(io).json<{ environment: { name: string } }>('POST', `/projects/${enc(projectName)}/environments`, { name: envName });
+    io.stdout(values.json ? JSON.stringify(res.environment) : `Created environment ${res.environment.name} in ${projectName}`);
+  } else throw new CliError('usage: spur project create|list|env …', 2);
+}
+
+async function service(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { git: { type: 'string' }, branch: { type: 'string' }, root: { type: 'string' }, dockerfile: { type: 'string' }, image: { type: 'string' }, port: { type: 'string' } });
+  const usage = 'spur service create <project> <service> (--git URL [--branch B] [--root DIR] [--dockerfile PATH] | --image REF) [--port N]';
+  const [sub, projectName, name] = positionals;
+  if (sub !== 'create') throw new CliError(`usage: ${usage}`, 2);
+  need(positionals, 3, usage);
+  const body = { name, git: values.git, branch: values.branch, rootDir: values.root, dockerfilePath: values.dockerfile, image: values.image, port: values.port };
+  const res = await client(io).json<{ service: { name: string; source: Record<string, unknown> } }>('POST', `/projects/${enc(projectName)}/services`, body);
+  io.stdout(values.json ? JSON.stringify(res.service) : `Created service ${res.service.name} in ${projectName}`);
+}
+
+async function vars(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { env: { type: 'string' }, reveal: { type: 'boolean' } });
+  const [sub, projectName, serviceName, ...pairs] = positionals;
+  const usage = 'spur vars set|list <project> <service> [KEY=VALUE ...] [--env E]';
+  need(positionals, 3, usage);
+  const path = `/projects/${enc(projectName)}/services/${enc(serviceName)}/variables`;
+  let variables: Record<string, string>;
+  if (sub === 'set') {
+    if (pairs.length === 0) throw new CliError(`usage: ${usage}`, 2);
+    const changes: Record<string, string> = {};
+    for (const pair of pairs) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new CliError(`"${pair}" is not KEY=VALUE`, 2);
+      changes[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+    variables = (await client(io).json<{ variables: Record<string, string> }>('PUT', path + envQuery(values.env), { variables: changes })).variables;
+  } else if (sub === 'list') {
+    const q = envQuery(values.env);
+    variables = (await client(io).json<{ variables: Record<string, string> }>('GET', path + (values.reveal ? (q ? `${q}&reveal=1` : '?reveal=1') : q))).variables;
+  } else throw new CliError(`usage: ${usage}`, 2);
+  io.stdout(values.json ? JSON.stringify(variables) : Object.entries(variables).map(([k, v]) => `${k}=${v}`).join('\n') || 'No variables.');
+}
+
+async function deploy(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { env: { type: 'string' } });
+  const [projectName, serviceName] = need(positionals, 2, 'spur deploy <project> <service> [--env E]');
+  const api = client(io);
+  const { deployment } = await api.json<{ deployment: Deployment }>('POST', `/projects/${enc(projectName)}/services/${enc(serviceName)}/deployments${envQuery(values.env)}`);
+  const log = values.json ? io.stderr : io.stdout;
+  log(`Deployment ${deployment.id} queued`);
+  let status = deployment.status;
+  let reason: string | null = null;
+  for await (const msg of api.events(`/deployments/${deployment.id}/events`)) {
+    if (msg.event === 'line') log((JSON.parse(msg.data) as { line: string }).line);
+    else if (msg.event === 'status') ({ status, reason } = JSON.parse(msg.data) as { status: string; reason: string | null });
+  }
+  const final = (await api.json<{ deployment: Deployment }>('GET', `/deployments/${deployment.id}`)).deployment;
+  if (values.json) io.stdout(JSON.stringify(final));
+  if (final.status !== 'active') throw new CliError(`deployment ${final.id} ${final.status}: ${final.failureReason ?? reason ?? status}`);
+}
+
+async function status(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { env: { type: 'string' } });
+  const [projectName, serviceName] = need(positionals, 2, 'spur status <project> <service> [--env E]');
+  const s = await client(io).json<{
+    environment: string; deployment: Deployment | null; swarmService: string; network: string; internalUrl: string; publicUrls: string[]; replicas: number;
+  }>('GET', `/projects/${enc(projectName)}/services/${enc(serviceName)}${envQuery(values.env)}`);
+  if (values.json) return io.stdout(JSON.stringify(s));
+  const d = s.deployment;
+  io.stdout(
+    [
+      `Environment:    ${s.environment}`,
+      `Deployment:     ${d ? `#${d.id} ${d.status}${d.commitSha ? ` (${d.commitSha.slice(0, 7)} ${d.commitMessage ?? ''})` : ''}${d.failureReason ? ` — ${d.failureReason}` : ''}` : 'none'}`,
+      `Swarm service:  ${s.swarmService} (${s.replicas} replica${s.replicas === 1 ? '' : 's'})`,
+      `Network:        ${s.network}`,
+      `Internal URL:   ${s.internalUrl}`,
+      `Public URL:     ${s.publicUrls.join(' ')}`,
+    ].join('\n'),
+  );
+}
+
+async function deployments(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { env: { type: 'string' } });
+  const [projectName, serviceName] = need(positionals, 2, 'spur deployments <project> <service> [--env E]');
+  const { deployments: list } = await client(io).json<{ deployments: Deployment[] }>('GET', `/projects/${enc(projectName)}/services/${enc(serviceName)}/deployments${envQuery(values.env)}`);
+  if (values.json) return io.stdout(JSON.stringify(list));
+  io.stdout(list.map((d) => `#${d.id}\t${d.status}\t${d.commitSha?.slice(0, 7) ?? '-'}\t${d.createdAt}\t${d.trigger}${d.failureReason ? `\t${d.failureReason}` : ''}`).join('\n') || 'No deployments.');
+}
+
+async function logs(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { env: { type: 'string' }, follow: { type: 'boolean', short: 'f' }, tail: { type: 'string' } });
+  const [projectName, serviceName] = need(positionals, 2, 'spur logs <project> <service> [--env E] [--follow]');
+  const params = new URLSearchParams();
+  if (values.env) params.set('env', String(values.env));
+  if (values.follow) params.set('follow', '1');
+  if (values.tail) params.set('tail', String(values.tail));
+  for await (const msg of client(io).events(`/projects/${enc(projectName)}/services/${enc(serviceName)}/logs?${params}`)) {
+    if (msg.event === 'line') {
+      const { line } = JSON.parse(msg.data) as { line: string };
+      io.stdout(values.json ? JSON.stringify({ line }) : line);
+    } else if (msg.event === 'problem') throw new CliError(msg.data);
+  }
+}
+
+export const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { login, project, service, vars, deploy, status, deployments, logs };

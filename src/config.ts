@@ -1,0 +1,49 @@
+// loadConfig(env): the process's settings, read once and frozen.
+import { existsSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as validate from './validate.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Docker endpoint: a unix socket path, or undefined to let docker-modem read DOCKER_HOST. */
+  dockerSocket?: string;
+  baseDomain: string;
+  /** The URL users reach Spur at; links are built from it, never from request headers. */
+  publicUrl: string;
+  /** Extra CA bundle for cloning from git hosts with a private CA. */
+  gitCaFile?: string;
+  traefik: { enabled: boolean; image: string };
+  publicDir: string;
+}
+
+/** The first non-internal IPv4 address: the address a single-server install is reached at. */
+export function primaryAddress(): string {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal && !a.address.startsWith('172.')) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+function runFromCheckout(cwd: string): boolean {
+  return existsSync(join(cwd, 'package.json')) && existsSync(join(cwd, 'src', 'main.ts'));
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Readonly<Config> {
+  const port = validate.port(env.SPUR_PORT ?? '3000');
+  const address = primaryAddress();
+  const baseDomain = env.SPUR_BASE_DOMAIN ? validate.domain(env.SPUR_BASE_DOMAIN) : `${address}.sslip.io`;
+  return Object.freeze({
+    port,
+    host: env.SPUR_HOST ?? '0.0.0.0',
+    dataDir: resolve(env.SPUR_DATA_DIR ?? (runFromCheckout(cwd) ? join(cwd, 'data') : '/var/lib/spur')),
+    dockerSocket: env.DOCKER_HOST ? undefined : '/var/run/docker.sock',
+    baseDomain,
+    publicUrl: (env.SPUR_PUBLIC_URL ?? `http://${address}:${port}`).replace(/\/$/, ''),
+    gitCaFile: env.SPUR_GIT_CA_FILE || undefined,
+    traefik: { enabled: env.SPUR_TRAEFIK !== '0', image: env.SPUR_TRAEFIK_IMAGE ?? 'traefik:v3.5' },
+    publicDir: env.SPUR_PUBLIC_DIR ?? join(__dirname, 'public'),
+  });
+}

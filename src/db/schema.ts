@@ -1,0 +1,125 @@
+// The typed shape of every table. Timestamps are ISO-8601 strings; ids are integers.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  password_hash: string | null;
+  role: 'owner' | 'member';
+  created_at: string;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface ProjectTable {
+  id: Generated<number>;
+  name: string;
+  created_at: string;
+}
+
+export interface EnvironmentTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  created_at: string;
+}
+
+export type SourceType = 'git' | 'image';
+
+export interface ServiceTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  source_type: SourceType;
+  git_url: string | null;
+  git_branch: string | null;
+  root_dir: string | null;
+  dockerfile_path: string | null;
+  image: string | null;
+  created_at: string;
+}
+
+/** Per (service, environment) settings. */
+export interface ServiceInstanceTable {
+  service_id: number;
+  environment_id: number;
+  replicas: number;
+  port: number;
+  custom_domain: string | null;
+}
+
+export interface VariableTable {
+  service_id: number;
+  environment_id: number;
+  key: string;
+  /** AES-256-GCM sealed value (see secrets.ts). */
+  value_sealed: string;
+  updated_at: string;
+}
+
+export type DeploymentStatus = 'queued' | 'building' | 'deploying' | 'active' | 'failed' | 'cancelled' | 'superseded';
+
+export interface DeploymentTable {
+  id: Generated<number>;
+  service_id: number;
+  environment_id: number;
+  status: DeploymentStatus;
+  commit_sha: string | null;
+  commit_message: string | null;
+  image_tag: string | null;
+  trigger: string;
+  failure_reason: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface DeploymentLogTable {
+  id: Generated<number>;
+  deployment_id: number;
+  line: string;
+  created_at: string;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  projects: ProjectTable;
+  environments: EnvironmentTable;
+  services: ServiceTable;
+  service_instances: ServiceInstanceTable;
+  variables: VariableTable;
+  deployments: DeploymentTable;
+  deployment_logs: DeploymentLogTable;
+  settings: SettingTable;
+}
+
+export type User = Selectable<UserTable>;
+export type Project = Selectable<ProjectTable>;
+export type Environment = Selectable<EnvironmentTable>;
+export type Service = Selectable<ServiceTable>;
+export type NewService = Insertable<ServiceTable>;
+export type ServiceInstance = Selectable<ServiceInstanceTable>;
+export type ServiceInstanceUpdate = Updateable<ServiceInstanceTable>;
+export type Deployment = Selectable<DeploymentTable>;

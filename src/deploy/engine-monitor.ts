@@ -1,0 +1,47 @@
+// Keeps Spur's view of the Docker engine current and converges it (Swarm, edge network) when it
+// becomes reachable. Spur keeps running, and says so, while Docker is away.
+import type { DockerClient } from '../docker/client.js';
+import { type EngineState, ensureEdgeNetwork, ensureSwarm } from '../docker/engine.js';
+import type { Log } from '../log.js';
+
+export class EngineMonitor {
+  state: EngineState = { reachable: false, swarm: false, problem: 'Docker has not been checked yet' };
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly opts: { docker: DockerClient; log: Log; advertiseAddr: string; onReady?: () => Promise<void> }) {}
+
+  /** Checks now; when the engine turns ready, converges it and runs onReady once. */
+  async check(): Promise<EngineState> {
+    const wasReady = this.ready;
+    let state = await ensureSwarm(this.opts.docker, { advertiseAddr: this.opts.advertiseAddr, log: this.opts.log });
+    if (state.reachable && state.swarm) {
+      try {
+        await ensureEdgeNetwork(this.opts.docker);
+      } catch (err) {
+        state = { ...state, problem: `could not create the spur-edge network: ${(err as Error).message}` };
+      }
+    }
+    this.state = state;
+    if (!wasReady && this.ready) {
+      this.opts.log.info('docker engine ready', { version: state.version, api: state.apiVersion });
+      await this.opts.onReady?.().catch((err) => this.opts.log.error('engine startup work failed', { error: String(err) }));
+    } else if (!this.ready) {
+      this.opts.log.warn('docker engine not ready', { problem: state.problem });
+    }
+    return state;
+  }
+
+  get ready(): boolean {
+    return this.state.reachable && this.state.swarm && !this.state.problem;
+  }
+
+  /** Re-checks every interval; cheap when healthy (two API calls). */
+  start(intervalMs = 15_000): void {
+    this.timer = setInterval(() => void this.check(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,22 @@
+// What the composition root hands to the HTTP app, the jobs and the CLI's server-side commands.
+import type { Config } from './config.js';
+import type { Db } from './db/open.js';
+import type { Deployer } from './deploy/deployer.js';
+import type { EngineMonitor } from './deploy/engine-monitor.js';
+import type { DeploymentLogBus } from './deploy/log-bus.js';
+import type { DockerClient } from './docker/client.js';
+import type { Log } from './log.js';
+
+export interface Deps {
+  config: Readonly<Config>;
+  db: Db;
+  docker: DockerClient;
+  log: Log;
+  /** Encryption key for values at rest. */
+  key: Buffer;
+  engine: Pick<EngineMonitor, 'state' | 'ready'>;
+  deployer: Pick<Deployer, 'request'>;
+  logBus: DeploymentLogBus;
+  /** Set until the owner is created; cleared when the setup page is claimed. */
+  setup: { token?: string; claim: () => void };
+}

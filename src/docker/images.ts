@@ -1,0 +1,55 @@
+// Builds images with the local daemon from a prepared context.
+import type { DockerClient } from './client.js';
+
+export interface BuildRequest {
+  contextDir: string;
+  /** Top-level entries of the context; dockerode applies .dockerignore to them. */
+  entries: string[];
+  dockerfile: string;
+  tag: string;
+  labels: Record<string, string>;
+  onLine: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export class BuildError extends Error {}
+
+/** Runs a build and resolves when the image is tagged; rejects with Docker's error message. */
+export async function buildImage(docker: DockerClient, req: BuildRequest): Promise<void> {
+  const stream = await docker.buildImage(
+    { context: req.contextDir, src: req.entries },
+    { t: req.tag, dockerfile: req.dockerfile, labels: req.labels, rm: true, forcerm: true, abortSignal: req.signal } as object,
+  );
+  let partial = '';
+  const emitText = (text: string) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const l of lines) req.onLine(l.replace(/\r$/, ''));
+  };
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (err: Error | null, events: { error?: string }[]) => {
+        if (partial) req.onLine(partial);
+        const failed = events?.find((e) => e.error);
+        if (err) reject(new BuildError(err.message));
+        else if (failed) reject(new BuildError(failed.error!.trim()));
+        else resolve();
+      },
+      (event: { stream?: string; status?: string; error?: string }) => {
+        if (event.stream) emitText(event.stream);
+        else if (event.status) emitText(event.status + '\n');
+        else if (event.error) emitText(`ERROR: ${event.error}\n`);
+      },
+    );
+  });
+}
+
+export async function imageExists(docker: DockerClient, ref: string): Promise<boolean> {
+  try {
+    await docker.getImage(ref).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}

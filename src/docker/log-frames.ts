@@ -1,0 +1,45 @@
+// Splits Docker's multiplexed log stream (8-byte frame headers) and raw text into lines. Pure.
+
+/** Incremental decoder: feed chunks, get complete lines. Non-multiplexed input passes through. */
+export class LogLineDecoder {
+  private pending = Buffer.alloc(0);
+  private text = '';
+  private multiplexed: boolean | undefined;
+
+  push(chunk: Buffer): string[] {
+    this.pending = Buffer.concat([this.pending, chunk]);
+    if (this.multiplexed === undefined && this.pending.length >= 8) {
+      const b = this.pending;
+      this.multiplexed = b[0] <= 2 && b[1] === 0 && b[2] === 0 && b[3] === 0;
+    }
+    if (this.multiplexed === undefined) return [];
+    if (!this.multiplexed) {
+      this.text += this.pending.toString('utf8');
+      this.pending = Buffer.alloc(0);
+    } else {
+      while (this.pending.length >= 8) {
+        const size = this.pending.readUInt32BE(4);
+        if (this.pending.length < 8 + size) break;
+        this.text += this.pending.subarray(8, 8 + size).toString('utf8');
+        this.pending = this.pending.subarray(8 + size);
+      }
+    }
+    return this.takeLines();
+  }
+
+  /** Whatever is left once the stream has ended. */
+  end(): string[] {
+    if (this.multiplexed === false || this.multiplexed === undefined) this.text += this.pending.toString('utf8');
+    this.pending = Buffer.alloc(0);
+    const rest = this.takeLines();
+    if (this.text) rest.push(this.text);
+    this.text = '';
+    return rest;
+  }
+
+  private takeLines(): string[] {
+    const parts = this.text.split('\n');
+    this.text = parts.pop() ?? '';
+    return parts.map((l) => l.replace(/\r$/, ''));
+  }
+}

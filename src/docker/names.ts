@@ -1,0 +1,36 @@
+// Names and ownership labels of every Docker object Spur makes. Pure. Names never change once
+// shipped: Spur finds its objects again by them and by the `spur.managed` label.
+
+export const EDGE_NETWORK = 'spur-edge';
+export const MANAGED_LABEL = 'spur.managed';
+
+export interface InstanceRef {
+  project: string;
+  service: string;
+  environment: string;
+}
+
+/** Swarm service of one (service, environment). `_` cannot appear in resource names, so the
+ *  parts cannot run into each other; validated name lengths keep this within 63 characters. */
+export const swarmServiceName = (r: InstanceRef) => `spur_${r.project}_${r.service}_${r.environment}`;
+
+/** Overlay network shared by the services of one project-environment. */
+export const projectNetworkName = (r: { project: string; environment: string }) => `spur_${r.project}_${r.environment}`;
+
+export const imageRepository = (r: { project: string; service: string }) => `spur/${r.project}-${r.service}`;
+export const imageTag = (r: { project: string; service: string }, deploymentId: number) => `${imageRepository(r)}:${deploymentId}`;
+
+export function ownershipLabels(r: Partial<InstanceRef> & { deploymentId?: number }): Record<string, string> {
+  const labels: Record<string, string> = { [MANAGED_LABEL]: 'true' };
+  if (r.project) labels['spur.project'] = r.project;
+  if (r.service) labels['spur.service'] = r.service;
+  if (r.environment) labels['spur.environment'] = r.environment;
+  if (r.deploymentId !== undefined) labels['spur.deployment'] = String(r.deploymentId);
+  return labels;
+}
+
+/** The generated public domain: `<service>-<project>[-<environment>].<base>`; production has no suffix. */
+export function generatedDomain(r: InstanceRef, baseDomain: string): string {
+  const suffix = r.environment === 'production' ? '' : `-${r.environment}`;
+  return `${r.service}-${r.project}${suffix}.${baseDomain}`;
+}

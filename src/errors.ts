@@ -1,0 +1,51 @@
+// The error vocabulary: each class maps once to an HTTP status (http/errors.ts) and a CLI exit.
+
+export class SpurError extends Error {
+  readonly status: number = 500;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Untrusted input failed the validation gate. */
+export class InvalidInput extends SpurError {
+  override readonly status = 400;
+  constructor(readonly field: string, message: string) {
+    super(`${field}: ${message}`);
+  }
+}
+
+export class NotFound extends SpurError {
+  override readonly status = 404;
+}
+
+export class Conflict extends SpurError {
+  override readonly status = 409;
+}
+
+export class Unauthorized extends SpurError {
+  override readonly status = 401;
+}
+
+export class Forbidden extends SpurError {
+  override readonly status = 403;
+}
+
+export class PayloadTooLarge extends SpurError {
+  override readonly status = 413;
+}
+
+export class TooManyRequests extends SpurError {
+  override readonly status = 429;
+}
+
+/** The Docker engine is absent, unreachable or refused an operation. */
+export class DockerUnavailable extends SpurError {
+  override readonly status = 503;
+}
+
+/** A build or deploy step failed; the message is what the user reads. */
+export class DeployFailed extends SpurError {
+  override readonly status = 422;
+}

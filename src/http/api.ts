@@ -1,0 +1,104 @@
+// The JSON API under /api/v1, authenticated by bearer tokens.
+import { Hono } from 'hono';
+import type { Deps } from '../deps.js';
+import { InvalidInput } from '../errors.js';
+import { getDeployment } from '../store/deployments.js';
+import { getProject, listEnvironments, listProjects } from '../store/projects.js';
+import { listServices } from '../store/services.js';
+import { readVariables } from '../store/variables.js';
+import * as validate from '../validate.js';
+import { type AuthEnv, requireToken } from './auth.js';
+import * as ops from './operations.js';
+import { deploymentEventStream, runtimeLogStream } from './streams.js';
+
+async function jsonBody(c: { req: { json: () => Promise<unknown> } }): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new InvalidInput('body', 'must be a JSON object');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidInput('body', 'must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+export function apiRoutes(deps: Deps) {
+  const api = new Hono<AuthEnv>();
+  api.use('*', requireToken(deps));
+  const instanceOf = (c: { req: { param: (k: string) => string; query: (k: string) => string | undefined } }) =>
+    ops.findInstance(deps, { project: c.req.param('project'), service: c.req.param('service'), environment: c.req.query('env') });
+
+  api.get('/me', (c) => c.json({ email: c.get('user').email, role: c.get('user').role }));
+  api.get('/health', (c) => c.json({ docker: deps.engine.state }));
+
+  api.get('/projects', async (c) => {
+    const projects = await listProjects(deps.db);
+    return c.json({ projects: await Promise.all(projects.map(async (p) => ops.toProjectView(p, await listEnvironments(deps.db, p.id)))) });
+  });
+  api.post('/projects', async (c) => {
+    const project = await ops.addProject(deps, await jsonBody(c));
+    return c.json({ project: ops.toProjectView(project, await listEnvironments(deps.db, project.id)) }, 201);
+  });
+  api.get('/projects/:project', async (c) => {
+    const project = await getProject(deps.db, c.req.param('project'));
+    const services = await listServices(deps.db, project.id);
+    return c.json({ project: ops.toProjectView(project, await listEnvironments(deps.db, project.id)), services: services.map((s) => ({ name: s.name, source: ops.toSourceView(s) })) });
+  });
+  api.post('/projects/:project/environments', async (c) => {
+    const env = await ops.addEnvironment(deps, c.req.param('project'), await jsonBody(c));
+    return c.json({ environment: { name: env.name } }, 201);
+  });
+
+  api.get('/projects/:project/services', async (c) => {
+    const project = await getProject(deps.db, c.req.param('project'));
+    return c.json({ services: (await listServices(deps.db, project.id)).map((s) => ({ name: s.name, source: ops.toSourceView(s) })) });
+  });
+  api.post('/projects/:project/services', async (c) => {
+    const service = await ops.addService(deps, c.req.param('project'), await jsonBody(c));
+    return c.json({ service: { name: service.name, source: ops.toSourceView(service) } }, 201);
+  });
+  api.get('/projects/:project/services/:service', async (c) => c.json(await ops.instanceStatus(deps, await instanceOf(c))));
+  api.patch('/projects/:project/services/:service/settings', async (c) => {
+    const ctx = await instanceOf(c);
+    const body = await jsonBody(c);
+    await ops.changeSettings(deps, ctx, body);
+    return c.json(await ops.instanceStatus(deps, await instanceOf(c)));
+  });
+
+  api.get('/projects/:project/services/:service/variables', async (c) => {
+    const ctx = await instanceOf(c);
+    if (c.req.query('reveal') === '1') {
+      return c.json({ variables: await readVariables(deps.db, deps.key, { serviceId: ctx.service.id, environmentId: ctx.environment.id }) });
+    }
+    const names = await ops.variableNames(deps, ctx);
+    return c.json({ variables: Object.fromEntries(names.map((n) => [n, '••••••'])) });
+  });
+  api.put('/projects/:project/services/:service/variables', async (c) => {
+    const ctx = await instanceOf(c);
+    const body = await jsonBody(c);
+    const names = await ops.changeVariables(deps, ctx, body.variables ?? body);
+    return c.json({ variables: Object.fromEntries(names.map((n) => [n, '••••••'])) });
+  });
+
+  api.post('/projects/:project/services/:service/deployments', async (c) => {
+    const deployment = await ops.deploy(deps, await instanceOf(c), `api:${c.get('user').email}`);
+    return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
+  });
+  api.get('/projects/:project/services/:service/deployments', async (c) => {
+    return c.json({ deployments: (await ops.deploymentsOf(deps, await instanceOf(c))).map(ops.toDeploymentView) });
+  });
+  api.get('/projects/:project/services/:service/logs', async (c) => {
+    const tail = validate.optional(c.req.query('tail'), (v) => validate.integer('tail', v, 0, 10_000)) ?? 100;
+    return runtimeLogStream(c, deps, await instanceOf(c), { follow: c.req.query('follow') === '1', tail, render: (line) => ({ event: 'line', data: JSON.stringify({ line }) }) });
+  });
+
+  const deploymentId = (raw: string) => validate.integer('deployment id', raw, 1, Number.MAX_SAFE_INTEGER);
+  api.get('/deployments/:id', async (c) => c.json({ deployment: ops.toDeploymentView(await getDeployment(deps.db, deploymentId(c.req.param('id')))) }));
+  api.get('/deployments/:id/events', async (c) => {
+    const deployment = await getDeployment(deps.db, deploymentId(c.req.param('id')));
+    return deploymentEventStream(c, deps, deployment.id, (e) =>
+      e.type === 'line' ? [{ event: 'line', id: String(e.id), data: JSON.stringify({ line: e.line }) }] : [{ event: 'status', data: JSON.stringify({ status: e.status, reason: e.reason ?? null }) }],
+    );
+  });
+  return api;
+}

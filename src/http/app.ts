@@ -1,0 +1,46 @@
+// createApp(deps): the whole HTTP surface — static assets, setup/login, pages, JSON API.
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Deps } from '../deps.js';
+import { NotFound, PayloadTooLarge } from '../errors.js';
+import { apiRoutes } from './api.js';
+import { errorHandler } from './errors.js';
+import { webRoutes } from './web.js';
+import { authRoutes } from './web-auth.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon' };
+
+export function createApp(deps: Deps) {
+  const app = new Hono();
+  app.onError(errorHandler(deps.log));
+  app.notFound((c) => {
+    throw new NotFound(`no such page: ${c.req.path}`);
+  });
+  app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } }));
+  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new PayloadTooLarge(`request body is larger than ${MAX_BODY_BYTES} bytes`); } }));
+
+  app.get('/public/*', async (c) => {
+    const rel = normalize(c.req.path.slice('/public/'.length));
+    if (rel.startsWith('..') || rel.includes('\0')) throw new NotFound('no such file');
+    try {
+      const body = await readFile(join(deps.config.publicDir, rel));
+      return c.body(body, 200, { 'Content-Type': TYPES[extname(rel)] ?? 'application/octet-stream', 'Cache-Control': 'public, max-age=3600' });
+    } catch {
+      throw new NotFound('no such file');
+    }
+  });
+  app.get('/healthz', (c) => c.json({ ok: true, docker: deps.engine.ready }));
+
+  app.route('/api/v1', apiRoutes(deps));
+  // Browser routes: form posts must come from Spur's own pages.
+  app.use('*', csrf());
+  app.route('/', authRoutes(deps));
+  app.route('/', webRoutes(deps));
+  return app;
+}

@@ -1,0 +1,52 @@
+// Who is asking: browser sessions (cookie + CSRF token) for pages, bearer tokens for the API.
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { User } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { Forbidden, Unauthorized } from '../errors.js';
+import { safeEqual } from '../secrets.js';
+import { findSession, findUserByApiToken } from '../store/users.js';
+
+export const SESSION_COOKIE = 'spur_session';
+
+export type AuthEnv = { Variables: { user: User; csrfToken: string } };
+
+/** Pages: a valid session, else a redirect to the login (or setup) page. Writes need the CSRF token. */
+export function requireSession(deps: Deps): MiddlewareHandler<AuthEnv> {
+  return async (c, next) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    const session = token ? await findSession(deps.db, token) : undefined;
+    if (!session) {
+      if (c.req.method !== 'GET') throw new Unauthorized('log in first');
+      return c.redirect(deps.setup.token ? '/setup' : `/login?next=${encodeURIComponent(c.req.path)}`, 303);
+    }
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await checkCsrf(c, session.csrfToken);
+    c.set('user', session.user);
+    c.set('csrfToken', session.csrfToken);
+    await next();
+  };
+}
+
+async function checkCsrf(c: Context, expected: string): Promise<void> {
+  let sent = c.req.header('X-CSRF-Token');
+  if (!sent) {
+    const type = c.req.header('Content-Type') ?? '';
+    if (type.includes('form')) {
+      const form = await c.req.parseBody();
+      sent = typeof form._csrf === 'string' ? form._csrf : undefined;
+    }
+  }
+  if (!sent || !safeEqual(sent, expected)) throw new Forbidden('the form has expired; reload the page and try again');
+}
+
+/** API: `Authorization: Bearer <token>` of a user; anything else is 401. */
+export function requireToken(deps: Deps): MiddlewareHandler<AuthEnv> {
+  return async (c, next) => {
+    const header = c.req.header('Authorization') ?? '';
+    const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header);
+    const user = match ? await findUserByApiToken(deps.db, match[1]) : undefined;
+    if (!user) throw new Unauthorized(match ? 'invalid API token' : 'missing API token (Authorization: Bearer …)');
+    c.set('user', user);
+    await next();
+  };
+}

@@ -1,0 +1,138 @@
+// The actions behind both the web pages and the JSON API: input passes the validation gate here,
+// then goes to the store or the deployer. Routes only parse transport and render.
+import type { Deployment, Environment, Project, Service } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { projectNetworkName, swarmServiceName } from '../docker/names.js';
+import { instanceDomains } from '../deploy/pipeline.js';
+import { DockerUnavailable, InvalidInput } from '../errors.js';
+import { findActiveDeployment, listDeployments } from '../store/deployments.js';
+import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment, getProject } from '../store/projects.js';
+import { type InstanceContext, type ServiceSource, createService, getInstanceContext, getService, updateInstance } from '../store/services.js';
+import { listVariableNames, setVariables } from '../store/variables.js';
+import * as validate from '../validate.js';
+
+type Body = Record<string, unknown>;
+
+export const addProject = (deps: Deps, body: Body) => createProject(deps.db, validate.resourceName('project', body.name));
+
+export async function addEnvironment(deps: Deps, projectName: string, body: Body): Promise<Environment> {
+  const project = await getProject(deps.db, projectName);
+  return createEnvironment(deps.db, project, validate.resourceName('environment', body.name));
+}
+
+/** Reads a service definition: exactly one of a git repository or an image. */
+export function parseServiceSource(body: Body): ServiceSource {
+  const git = validate.optional(body.git ?? body.gitUrl, validate.gitUrl);
+  const image = validate.optional(body.image, validate.imageRef);
+  if (git && image) throw new InvalidInput('source', 'give either a git repository or an image, not both');
+  if (image) return { type: 'image', image };
+  if (!git) throw new InvalidInput('source', 'give a git repository (git URL) or an image');
+  return {
+    type: 'git',
+    gitUrl: git,
+    branch: validate.optional(body.branch, validate.branch) ?? 'main',
+    rootDir: validate.optional(body.rootDir ?? body.root, (v) => validate.repoPath('root directory', v)),
+    dockerfilePath: validate.optional(body.dockerfilePath ?? body.dockerfile, (v) => validate.repoPath('Dockerfile path', v)),
+  };
+}
+
+export async function addService(deps: Deps, projectName: string, body: Body): Promise<Service> {
+  const name = validate.resourceName('service', body.name);
+  const source = parseServiceSource(body);
+  const port = validate.optional(body.port, validate.port);
+  const project = await getProject(deps.db, projectName);
+  return createService(deps.db, { project, name, source, port });
+}
+
+/** Finds (service, environment) by the names in a URL; unknown names are 404. */
+export async function findInstance(deps: Deps, names: { project: string; service: string; environment?: string }): Promise<InstanceContext> {
+  const project = await getProject(deps.db, names.project);
+  const service = await getService(deps.db, project, names.service);
+  const environment = await getEnvironment(deps.db, project, names.environment || DEFAULT_ENVIRONMENT);
+  return getInstanceContext(deps.db, { serviceId: service.id, environmentId: environment.id });
+}
+
+const scopeOf = (ctx: InstanceContext) => ({ serviceId: ctx.service.id, environmentId: ctx.environment.id });
+
+/** Sets variables from `{KEY: value}`; a null value removes the key. All keys are checked before any is stored. */
+export async function changeVariables(deps: Deps, ctx: InstanceContext, input: unknown): Promise<string[]> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new InvalidInput('variables', 'give an object of NAME: value');
+  const changes: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(input)) changes[validate.variableKey(k)] = v === null ? null : validate.variableValue(v);
+  if (Object.keys(changes).length > 500) throw new InvalidInput('variables', 'at most 500 at once');
+  await setVariables(deps.db, deps.key, scopeOf(ctx), changes);
+  return listVariableNames(deps.db, scopeOf(ctx));
+}
+
+export const variableNames = (deps: Deps, ctx: InstanceContext) => listVariableNames(deps.db, scopeOf(ctx));
+
+export async function changeSettings(deps: Deps, ctx: InstanceContext, body: Body) {
+  return updateInstance(deps.db, ctx.service, ctx.environment, {
+    replicas: validate.optional(body.replicas, validate.replicas),
+    port: validate.optional(body.port, validate.port),
+    customDomain: body.domain === undefined ? undefined : (validate.optional(body.domain, validate.domain) ?? null),
+  });
+}
+
+export async function deploy(deps: Deps, ctx: InstanceContext, trigger: string): Promise<Deployment> {
+  if (!deps.engine.ready) throw new DockerUnavailable(deps.engine.state.problem ?? 'Docker is not ready');
+  return deps.deployer.request({ ...scopeOf(ctx), trigger });
+}
+
+export const deploymentsOf = (deps: Deps, ctx: InstanceContext) => listDeployments(deps.db, scopeOf(ctx));
+
+export interface InstanceStatus {
+  project: string;
+  service: string;
+  environment: string;
+  source: ReturnType<typeof toSourceView>;
+  replicas: number;
+  port: number;
+  deployment: ReturnType<typeof toDeploymentView> | null;
+  activeDeployment: ReturnType<typeof toDeploymentView> | null;
+  swarmService: string;
+  network: string;
+  internalUrl: string;
+  publicUrls: string[];
+}
+
+export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<InstanceStatus> {
+  const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
+  const [latest] = await listDeployments(deps.db, scopeOf(ctx), 1);
+  const active = await findActiveDeployment(deps.db, scopeOf(ctx));
+  return {
+    ...ref,
+    source: toSourceView(ctx.service),
+    replicas: ctx.instance.replicas,
+    port: ctx.instance.port,
+    deployment: latest ? toDeploymentView(latest) : null,
+    activeDeployment: active ? toDeploymentView(active) : null,
+    swarmService: swarmServiceName(ref),
+    network: projectNetworkName(ref),
+    internalUrl: `http://${ctx.service.name}:${ctx.instance.port}`,
+    publicUrls: instanceDomains(ctx, deps.config.baseDomain).map((d) => `http://${d}`),
+  };
+}
+
+export function toSourceView(s: Service) {
+  return s.source_type === 'git'
+    ? { type: 'git' as const, gitUrl: s.git_url, branch: s.git_branch, rootDir: s.root_dir, dockerfilePath: s.dockerfile_path }
+    : { type: 'image' as const, image: s.image };
+}
+
+export function toDeploymentView(d: Deployment) {
+  return {
+    id: d.id,
+    status: d.status,
+    commitSha: d.commit_sha,
+    commitMessage: d.commit_message,
+    imageTag: d.image_tag,
+    trigger: d.trigger,
+    failureReason: d.failure_reason,
+    createdAt: d.created_at,
+    startedAt: d.started_at,
+    finishedAt: d.finished_at,
+  };
+}
+
+export const toProjectView = (p: Project, envs: Environment[]) => ({ name: p.name, environments: envs.map((e) => e.name), createdAt: p.created_at });

@@ -1,0 +1,82 @@
+// Setup (claiming the owner account with the one-time token), login and logout.
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { LoginPage, SetupPage } from '../../views/pages/auth.js';
+import type { Deps } from '../deps.js';
+import { InvalidInput, NotFound, TooManyRequests } from '../errors.js';
+import { hashPassword, safeEqual, verifyPassword } from '../secrets.js';
+import { countUsers, createSession, createUser, deleteSession, findUserByEmail } from '../store/users.js';
+import * as validate from '../validate.js';
+import { SESSION_COOKIE } from './auth.js';
+import { FailureLimiter } from './rate-limit.js';
+
+const field = (form: Record<string, unknown>, name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
+
+/** Only same-site relative paths: a login must not redirect anywhere else. */
+const safeNext = (next: string) => (/^\/[A-Za-z0-9/_?=&.-]*$/.test(next) && !next.startsWith('//') ? next : '/');
+
+export function authRoutes(deps: Deps) {
+  const app = new Hono();
+  const limiter = new FailureLimiter({ max: 10, windowMs: 15 * 60_000 });
+  const secure = deps.config.publicUrl.startsWith('https://');
+  const clientKey = (c: Parameters<typeof getConnInfo>[0]) => {
+    try {
+      return getConnInfo(c).remote.address ?? 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  };
+  const startSession = async (c: Parameters<typeof setCookie>[0], userId: number) => {
+    const { token } = await createSession(deps.db, userId);
+    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure, path: '/', maxAge: 14 * 86400 });
+  };
+
+  app.get('/setup', async (c) => {
+    if (!deps.setup.token) return c.redirect('/login', 303);
+    return c.html(<SetupPage />);
+  });
+  app.post('/setup', async (c) => {
+    if (!deps.setup.token || (await countUsers(deps.db)) > 0) throw new NotFound('setup is already done');
+    const key = clientKey(c);
+    if (limiter.blocked(key)) throw new TooManyRequests('too many attempts; wait 15 minutes');
+    const form = await c.req.parseBody();
+    if (!safeEqual(field(form, 'token'), deps.setup.token)) {
+      limiter.fail(key);
+      return c.html(<SetupPage error="That setup token is not right. Find it in Spur's log." />, 403);
+    }
+    try {
+      const user = await createUser(deps.db, { email: validate.email(form.email), passwordHash: await hashPassword(validate.password(form.password)), role: 'owner' });
+      deps.setup.claim();
+      await startSession(c, user.id);
+      return c.redirect('/', 303);
+    } catch (err) {
+      if (err instanceof InvalidInput) return c.html(<SetupPage error={err.message} />, 400);
+      throw err;
+    }
+  });
+
+  app.get('/login', (c) => (deps.setup.token ? c.redirect('/setup', 303) : c.html(<LoginPage next={c.req.query('next')} />)));
+  app.post('/login', async (c) => {
+    const key = clientKey(c);
+    if (limiter.blocked(key)) return c.html(<LoginPage error="Too many failed logins. Wait 15 minutes and try again." />, 429);
+    const form = await c.req.parseBody();
+    const user = await findUserByEmail(deps.db, field(form, 'email').trim().toLowerCase());
+    const ok = user?.password_hash ? await verifyPassword(field(form, 'password'), user.password_hash) : false;
+    if (!user || !ok) {
+      limiter.fail(key);
+      return c.html(<LoginPage error="Wrong email or password." next={field(form, 'next')} />, 401);
+    }
+    limiter.reset(key);
+    await startSession(c, user.id);
+    return c.redirect(safeNext(field(form, 'next') || '/'), 303);
+  });
+
+  app.post('/logout', async (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) await deleteSession(deps.db, token);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/login', 303);
+  });
+  return app;
+}

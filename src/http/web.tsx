@@ -1,0 +1,105 @@
+// The web UI's pages and form actions, behind a browser session.
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { LogLine, StatusBadge } from '../../views/components/deployment.js';
+import { DashboardPage } from '../../views/pages/dashboard.js';
+import { DeploymentPage } from '../../views/pages/deployment.js';
+import { ProjectPage } from '../../views/pages/project.js';
+import { ServicePage } from '../../views/pages/service.js';
+import type { Deps } from '../deps.js';
+import { getDeployment } from '../store/deployments.js';
+import { getProject, listEnvironments, listProjects } from '../store/projects.js';
+import { getInstanceContext, listServices } from '../store/services.js';
+import * as validate from '../validate.js';
+import { type AuthEnv, requireSession } from './auth.js';
+import * as ops from './operations.js';
+import { deploymentEventStream, runtimeLogStream } from './streams.js';
+
+type Form = Record<string, unknown>;
+
+export function webRoutes(deps: Deps) {
+  const web = new Hono<AuthEnv>();
+  web.use('*', requireSession(deps));
+  const frame = (c: Context<AuthEnv>) => ({ user: c.get('user'), csrfToken: c.get('csrfToken'), engineProblem: deps.engine.ready ? undefined : deps.engine.state.problem });
+  const form = async (c: Context<AuthEnv>) => (await c.req.parseBody()) as Form;
+  const instanceOf = (c: Context<AuthEnv>) => ops.findInstance(deps, { project: c.req.param('project')!, service: c.req.param('service')!, environment: c.req.query('env') });
+  const servicePath = (ctx: { project: { name: string }; service: { name: string }; environment: { name: string } }) =>
+    `/projects/${ctx.project.name}/services/${ctx.service.name}?env=${ctx.environment.name}`;
+
+  web.get('/', async (c) => {
+    const projects = await Promise.all(
+      (await listProjects(deps.db)).map(async (p) => ({
+        name: p.name,
+        environments: (await listEnvironments(deps.db, p.id)).map((e) => e.name),
+        services: (await listServices(deps.db, p.id)).length,
+      })),
+    );
+    return c.html(<DashboardPage frame={frame(c)} projects={projects} />);
+  });
+
+  web.post('/projects', async (c) => {
+    const project = await ops.addProject(deps, await form(c));
+    return c.redirect(`/projects/${project.name}`, 303);
+  });
+
+  web.get('/projects/:project', async (c) => {
+    const project = await getProject(deps.db, c.req.param('project'));
+    const services = (await listServices(deps.db, project.id)).map((s) => ({ name: s.name, source: s.source_type === 'git' ? `${s.git_url} @ ${s.git_branch}` : (s.image ?? '') }));
+    const environments = (await listEnvironments(deps.db, project.id)).map((e) => e.name);
+    return c.html(<ProjectPage frame={frame(c)} name={project.name} environments={environments} services={services} />);
+  });
+  web.post('/projects/:project/environments', async (c) => {
+    await ops.addEnvironment(deps, c.req.param('project'), await form(c));
+    return c.redirect(`/projects/${c.req.param('project')}`, 303);
+  });
+  web.post('/projects/:project/services', async (c) => {
+    const service = await ops.addService(deps, c.req.param('project'), await form(c));
+    return c.redirect(`/projects/${c.req.param('project')}/services/${service.name}`, 303);
+  });
+
+  web.get('/projects/:project/services/:service', async (c) => {
+    const ctx = await instanceOf(c);
+    const status = await ops.instanceStatus(deps, ctx);
+    const deployments = (await ops.deploymentsOf(deps, ctx)).map(ops.toDeploymentView);
+    const environments = (await listEnvironments(deps.db, ctx.project.id)).map((e) => e.name);
+    return c.html(
+      <ServicePage frame={frame(c)} status={status} environments={environments} variableNames={await ops.variableNames(deps, ctx)} deployments={deployments} customDomain={ctx.instance.custom_domain} />,
+    );
+  });
+  web.post('/projects/:project/services/:service/deploy', async (c) => {
+    const deployment = await ops.deploy(deps, await instanceOf(c), `ui:${c.get('user').email}`);
+    return c.redirect(`/deployments/${deployment.id}`, 303);
+  });
+  web.post('/projects/:project/services/:service/settings', async (c) => {
+    const ctx = await instanceOf(c);
+    await ops.changeSettings(deps, ctx, await form(c));
+    return c.redirect(servicePath(ctx), 303);
+  });
+  web.post('/projects/:project/services/:service/variables', async (c) => {
+    const ctx = await instanceOf(c);
+    const body = await form(c);
+    const value = typeof body.value === 'string' && body.value !== '' ? body.value : null;
+    await ops.changeVariables(deps, ctx, { [String(body.key ?? '')]: value });
+    return c.redirect(servicePath(ctx), 303);
+  });
+  web.get('/projects/:project/services/:service/logs/events', async (c) =>
+    runtimeLogStream(c, deps, await instanceOf(c), { follow: true, tail: 200, render: (line) => ({ event: 'line', data: String(<LogLine line={line} />) }) }),
+  );
+
+  const deploymentId = (raw: string) => validate.integer('deployment id', raw, 1, Number.MAX_SAFE_INTEGER);
+  web.get('/deployments/:id', async (c) => {
+    const d = await getDeployment(deps.db, deploymentId(c.req.param('id')));
+    const ctx = await getInstanceContext(deps.db, { serviceId: d.service_id, environmentId: d.environment_id });
+    return c.html(<DeploymentPage frame={frame(c)} project={ctx.project.name} service={ctx.service.name} environment={ctx.environment.name} deployment={ops.toDeploymentView(d)} />);
+  });
+  web.get('/deployments/:id/events', async (c) => {
+    const d = await getDeployment(deps.db, deploymentId(c.req.param('id')));
+    return deploymentEventStream(c, deps, d.id, (e) => {
+      if (e.type === 'line') return [{ event: 'line', id: String(e.id), data: String(<LogLine line={e.line} />) }];
+      const events = [{ event: 'status', data: String(<StatusBadge status={e.status} />) }];
+      if (e.reason) events.push({ event: 'reason', data: String(<p class="error">{e.reason}</p>) });
+      return events;
+    });
+  });
+  return web;
+}

@@ -1,0 +1,60 @@
+// Entry point of the one bundle: `spur serve` runs the server; every other command is the CLI.
+import { CliError } from './cli/client.js';
+import { type CliIo, commands } from './cli/commands.js';
+import { tokenCreate, userPassword } from './cli/server-commands.js';
+
+const HELP = `Usage: spur <command> [options]
+
+Server:
+  spur serve                               start Spur (web UI + API on SPUR_PORT, default 3000)
+  spur token create --email E              mint an API token (creates E as owner if there is no user)
+  spur user password --email E             set E's password (read from standard input)
+
+Client (after \`spur login\`):
+  spur login <url> --token T
+  spur project create|list <project>
+  spur project env <project> <environment>
+  spur service create <project> <service> (--git URL [--branch B] [--root DIR] [--dockerfile PATH] | --image REF) [--port N]
+  spur vars set|list <project> <service> [KEY=VALUE ...] [--env E] [--reveal]
+  spur deploy <project> <service> [--env E]
+  spur status <project> <service> [--env E]
+  spur deployments <project> <service> [--env E]
+  spur logs <project> <service> [--env E] [--follow] [--tail N]
+
+Every client command takes --json for machine-readable output.`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const io: CliIo = { env: process.env, stdout: (t) => process.stdout.write(t + '\n'), stderr: (t) => process.stderr.write(t + '\n') };
+  const [command, ...rest] = argv;
+  if (command === 'serve') {
+    const { startServer } = await import('./server.js');
+    await startServer();
+    return -1;
+  }
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    io.stdout(HELP);
+    return command ? 0 : 2;
+  }
+  if (command === 'token' && rest[0] === 'create') await tokenCreate(rest.slice(1), io);
+  else if (command === 'user' && rest[0] === 'password') await userPassword(rest.slice(1), io, readStdin);
+  else if (commands[command]) await commands[command](rest, io);
+  else throw new CliError(`unknown command "${command}"; run spur help`, 2);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err) => {
+    const message = err instanceof CliError ? err.message : (err as Error).message;
+    process.stderr.write(`spur: ${message.split('\n')[0]}\n`);
+    process.exitCode = err instanceof CliError ? err.exitCode : 1;
+  },
+);

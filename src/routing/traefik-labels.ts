@@ -1,0 +1,30 @@
+// Traefik v3 Swarm-provider labels that route a service's domains to it. Pure.
+import { EDGE_NETWORK } from '../docker/names.js';
+
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+export interface RouteInput {
+  /** Unique router/service key, e.g. the Swarm service name. */
+  name: string;
+  domains: string[];
+  port: number;
+}
+
+/** Host rule for validated hostnames; refuses anything else so no user string can alter a rule. */
+export function hostRule(domains: string[]): string {
+  if (domains.length === 0) throw new Error('a route needs at least one domain');
+  for (const d of domains) if (!HOSTNAME.test(d)) throw new Error(`refusing to route invalid hostname ${JSON.stringify(d)}`);
+  return domains.map((d) => `Host(\`${d}\`)`).join(' || ');
+}
+
+export function traefikLabels(route: RouteInput): Record<string, string> {
+  const key = route.name.replace(/_/g, '-');
+  return {
+    'traefik.enable': 'true',
+    'traefik.swarm.network': EDGE_NETWORK,
+    [`traefik.http.routers.${key}.rule`]: hostRule(route.domains),
+    [`traefik.http.routers.${key}.entrypoints`]: 'web',
+    [`traefik.http.routers.${key}.service`]: key,
+    [`traefik.http.services.${key}.loadbalancer.server.port`]: String(route.port),
+  };
+}

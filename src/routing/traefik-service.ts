@@ -1,0 +1,40 @@
+// The Swarm service that runs Traefik v3 on the edge network. Pure spec.
+import { EDGE_NETWORK, ownershipLabels } from '../docker/names.js';
+
+export const TRAEFIK_SERVICE = 'spur-traefik';
+
+export function traefikServiceSpec(opts: { image: string }) {
+  return {
+    Name: TRAEFIK_SERVICE,
+    Labels: ownershipLabels({}),
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: opts.image,
+        Args: [
+          '--providers.swarm.endpoint=unix:///var/run/docker.sock',
+          '--providers.swarm.exposedByDefault=false',
+          `--providers.swarm.network=${EDGE_NETWORK}`,
+          // The provider polls Swarm; a short interval makes new and removed tasks visible quickly.
+          '--providers.swarm.refreshSeconds=5',
+          '--entrypoints.web.address=:80',
+          '--entrypoints.websecure.address=:443',
+          '--ping=true',
+          '--log.level=INFO',
+        ],
+        Mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Target: '/var/run/docker.sock', ReadOnly: true }],
+        Labels: ownershipLabels({}),
+      },
+      Placement: { Constraints: ['node.role == manager'] },
+      Networks: [{ Target: EDGE_NETWORK }],
+      RestartPolicy: { Condition: 'any' },
+    },
+    Mode: { Replicated: { Replicas: 1 } },
+    EndpointSpec: {
+      Mode: 'dnsrr',
+      Ports: [
+        { Protocol: 'tcp', TargetPort: 80, PublishedPort: 80, PublishMode: 'host' },
+        { Protocol: 'tcp', TargetPort: 443, PublishedPort: 443, PublishMode: 'host' },
+      ],
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// Deployment records and their build logs. Every status change is one transaction that checks
+// the transition is allowed, so concurrent writers cannot move a record backwards.
+import type { Db } from '../db/open.js';
+import type { Deployment, DeploymentStatus } from '../db/schema.js';
+import { canTransition } from './deployment-status.js';
+import { Conflict, NotFound } from '../errors.js';
+import { nowIso } from './time.js';
+
+export async function createDeployment(db: Db, input: { serviceId: number; environmentId: number; trigger: string }): Promise<Deployment> {
+  return db
+    .insertInto('deployments')
+    .values({ service_id: input.serviceId, environment_id: input.environmentId, status: 'queued', trigger: input.trigger, created_at: nowIso(), commit_sha: null, commit_message: null, image_tag: null, failure_reason: null, started_at: null, finished_at: null })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function getDeployment(db: Db, id: number): Promise<Deployment> {
+  const d = await db.selectFrom('deployments').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!d) throw new NotFound(`deployment ${id} not found`);
+  return d;
+}
+
+type Fields = Partial<Pick<Deployment, 'commit_sha' | 'commit_message' | 'image_tag' | 'failure_reason'>>;
+
+/** Moves a deployment to `to`, recording fields; becoming active supersedes the previous active one. */
+export async function transitionDeployment(db: Db, id: number, to: DeploymentStatus, fields: Fields = {}): Promise<Deployment> {
+  return db.transaction().execute(async (tx) => {
+    const current = await getDeployment(tx, id);
+    if (!canTransition(current.status, to)) throw new Conflict(`deployment ${id} cannot go from ${current.status} to ${to}`);
+    const now = nowIso();
+    const timing = to === 'building' || (to === 'deploying' && !current.started_at) ? { started_at: now } : {};
+    const finished = ['active', 'failed', 'cancelled', 'superseded'].includes(to) ? { finished_at: now } : {};
+    if (to === 'active') {
+      await tx
+        .updateTable('deployments')
+        .set({ status: 'superseded' })
+        .where('service_id', '=', current.service_id)
+        .where('environment_id', '=', current.environment_id)
+        .where('status', '=', 'active')
+        .execute();
+    }
+    return tx.updateTable('deployments').set({ status: to, ...fields, ...timing, ...finished }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  });
+}
+
+export const listDeployments = (db: Db, scope: { serviceId: number; environmentId: number }, limit = 50) =>
+  db.selectFrom('deployments').selectAll().where('service_id', '=', scope.serviceId).where('environment_id', '=', scope.environmentId).orderBy('id', 'desc').limit(limit).execute();
+
+export const findActiveDeployment = (db: Db, scope: { serviceId: number; environmentId: number }) =>
+  db.selectFrom('deployments').selectAll().where('service_id', '=', scope.serviceId).where('environment_id', '=', scope.environmentId).where('status', '=', 'active').executeTakeFirst();
+
+export const listDeploymentsInStatus = (db: Db, statuses: DeploymentStatus[]) =>
+  db.selectFrom('deployments').selectAll().where('status', 'in', statuses).orderBy('id').execute();
+
+/** Stores one build-log line; returns its id, by which followers resume. */
+export async function appendDeploymentLog(db: Db, deploymentId: number, line: string): Promise<number> {
+  const row = await db.insertInto('deployment_logs').values({ deployment_id: deploymentId, line, created_at: nowIso() }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function readDeploymentLog(db: Db, deploymentId: number, afterId = 0): Promise<{ id: number; line: string }[]> {
+  return db.selectFrom('deployment_logs').select(['id', 'line']).where('deployment_id', '=', deploymentId).where('id', '>', afterId).orderBy('id').execute();
+}
+
+/** Records what a deployment is built from, once known (no status change). */
+export async function recordDeploymentSource(db: Db, id: number, fields: { commit_sha: string; commit_message: string }): Promise<void> {
+  await db.updateTable('deployments').set(fields).where('id', '=', id).execute();
+}

@@ -1,0 +1,52 @@
+// Projects and their environments.
+import type { Db } from '../db/open.js';
+import type { Environment, Project } from '../db/schema.js';
+import { Conflict, NotFound } from '../errors.js';
+import { nowIso } from './time.js';
+
+export const DEFAULT_ENVIRONMENT = 'production';
+
+/** Creates a project with its `production` environment, in one transaction. */
+export async function createProject(db: Db, name: string): Promise<Project> {
+  return db.transaction().execute(async (tx) => {
+    if (await findProject(tx, name)) throw new Conflict(`project ${name} already exists`);
+    const project = await tx.insertInto('projects').values({ name, created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
+    await tx.insertInto('environments').values({ project_id: project.id, name: DEFAULT_ENVIRONMENT, created_at: nowIso() }).execute();
+    return project;
+  });
+}
+
+export const listProjects = (db: Db) => db.selectFrom('projects').selectAll().orderBy('name').execute();
+export const findProject = (db: Db, name: string) => db.selectFrom('projects').selectAll().where('name', '=', name).executeTakeFirst();
+
+export async function getProject(db: Db, name: string): Promise<Project> {
+  const project = await findProject(db, name);
+  if (!project) throw new NotFound(`project ${name} not found`);
+  return project;
+}
+
+/** Adds an environment; every existing service gets an instance in it, copying production's settings. */
+export async function createEnvironment(db: Db, project: Project, name: string): Promise<Environment> {
+  return db.transaction().execute(async (tx) => {
+    if (await findEnvironment(tx, project.id, name)) throw new Conflict(`environment ${name} already exists in ${project.name}`);
+    const env = await tx.insertInto('environments').values({ project_id: project.id, name, created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
+    const production = await getEnvironment(tx, project, DEFAULT_ENVIRONMENT);
+    const instances = await tx.selectFrom('service_instances').selectAll().where('environment_id', '=', production.id).execute();
+    for (const i of instances) {
+      await tx.insertInto('service_instances').values({ service_id: i.service_id, environment_id: env.id, replicas: i.replicas, port: i.port, custom_domain: null }).execute();
+    }
+    return env;
+  });
+}
+
+export const listEnvironments = (db: Db, projectId: number) =>
+  db.selectFrom('environments').selectAll().where('project_id', '=', projectId).orderBy('id').execute();
+
+const findEnvironment = (db: Db, projectId: number, name: string) =>
+  db.selectFrom('environments').selectAll().where('project_id', '=', projectId).where('name', '=', name).executeTakeFirst();
+
+export async function getEnvironment(db: Db, project: Project, name: string): Promise<Environment> {
+  const env = await findEnvironment(db, project.id, name);
+  if (!env) throw new NotFound(`environment ${name} not found in ${project.name}`);
+  return env;
+}

@@ -1,0 +1,103 @@
+// Services and their per-environment instances (replicas, port, custom domain).
+import type { Db } from '../db/open.js';
+import type { Environment, Project, Service, ServiceInstance, SourceType } from '../db/schema.js';
+import { Conflict, NotFound } from '../errors.js';
+import { listEnvironments } from './projects.js';
+import { nowIso } from './time.js';
+
+export interface ServiceSource {
+  type: SourceType;
+  gitUrl?: string;
+  branch?: string;
+  rootDir?: string;
+  dockerfilePath?: string;
+  image?: string;
+}
+
+export const DEFAULT_PORT = 3000;
+
+/** Creates a service with an instance in every environment of its project, in one transaction. */
+export async function createService(db: Db, input: { project: Project; name: string; source: ServiceSource; port?: number }): Promise<Service> {
+  const { project, name, source } = input;
+  return db.transaction().execute(async (tx) => {
+    if (await findService(tx, project.id, name)) throw new Conflict(`service ${name} already exists in ${project.name}`);
+    const service = await tx
+      .insertInto('services')
+      .values({
+        project_id: project.id,
+        name,
+        source_type: source.type,
+        git_url: source.gitUrl ?? null,
+        git_branch: source.type === 'git' ? (source.branch ?? 'main') : null,
+        root_dir: source.rootDir ?? null,
+        dockerfile_path: source.dockerfilePath ?? null,
+        image: source.image ?? null,
+        created_at: nowIso(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    for (const env of await listEnvironments(tx, project.id)) {
+      await tx.insertInto('service_instances').values({ service_id: service.id, environment_id: env.id, replicas: 1, port: input.port ?? DEFAULT_PORT, custom_domain: null }).execute();
+    }
+    return service;
+  });
+}
+
+export const listServices = (db: Db, projectId: number) => db.selectFrom('services').selectAll().where('project_id', '=', projectId).orderBy('name').execute();
+const findService = (db: Db, projectId: number, name: string) =>
+  db.selectFrom('services').selectAll().where('project_id', '=', projectId).where('name', '=', name).executeTakeFirst();
+
+export async function getService(db: Db, project: Project, name: string): Promise<Service> {
+  const service = await findService(db, project.id, name);
+  if (!service) throw new NotFound(`service ${name} not found in ${project.name}`);
+  return service;
+}
+
+export const getServiceById = (db: Db, id: number) => db.selectFrom('services').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+export async function getInstance(db: Db, service: Service, env: Environment): Promise<ServiceInstance> {
+  const instance = await db.selectFrom('service_instances').selectAll().where('service_id', '=', service.id).where('environment_id', '=', env.id).executeTakeFirst();
+  if (!instance) throw new NotFound(`service ${service.name} has no instance in ${env.name}`);
+  return instance;
+}
+
+export async function updateInstance(db: Db, service: Service, env: Environment, changes: { replicas?: number; port?: number; customDomain?: string | null }): Promise<ServiceInstance> {
+  if (changes.customDomain) {
+    const taken = await db.selectFrom('service_instances').select('service_id').where('custom_domain', '=', changes.customDomain).executeTakeFirst();
+    if (taken && taken.service_id !== service.id) throw new Conflict(`domain ${changes.customDomain} is already used by another service`);
+  }
+  await db
+    .updateTable('service_instances')
+    .set({ replicas: changes.replicas, port: changes.port, custom_domain: changes.customDomain })
+    .where('service_id', '=', service.id)
+    .where('environment_id', '=', env.id)
+    .execute();
+  return getInstance(db, service, env);
+}
+
+/** Every instance that has ever had a deployment: the set Spur is responsible for in Docker. */
+export function listDeployedInstances(db: Db) {
+  return db
+    .selectFrom('service_instances')
+    .innerJoin('services', 'services.id', 'service_instances.service_id')
+    .innerJoin('environments', 'environments.id', 'service_instances.environment_id')
+    .innerJoin('projects', 'projects.id', 'services.project_id')
+    .select(['services.id as serviceId', 'environments.id as environmentId', 'services.name as service', 'environments.name as environment', 'projects.name as project'])
+    .where((eb) => eb.exists(eb.selectFrom('deployments').select('id').whereRef('deployments.service_id', '=', 'services.id').whereRef('deployments.environment_id', '=', 'environments.id')))
+    .execute();
+}
+
+export interface InstanceContext {
+  project: Project;
+  service: Service;
+  environment: Environment;
+  instance: ServiceInstance;
+}
+
+/** Everything a deploy needs to know about one (service, environment), by ids. */
+export async function getInstanceContext(db: Db, ids: { serviceId: number; environmentId: number }): Promise<InstanceContext> {
+  const service = await getServiceById(db, ids.serviceId);
+  const project = await db.selectFrom('projects').selectAll().where('id', '=', service.project_id).executeTakeFirstOrThrow();
+  const environment = await db.selectFrom('environments').selectAll().where('id', '=', ids.environmentId).executeTakeFirstOrThrow();
+  return { project, service, environment, instance: await getInstance(db, service, environment) };
+}

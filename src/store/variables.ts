@@ -1,0 +1,42 @@
+// Per (service, environment) variables, sealed at rest with the data dir's key.
+import type { Db } from '../db/open.js';
+import { seal, unseal } from '../secrets.js';
+import { nowIso } from './time.js';
+
+export interface VariableScope {
+  serviceId: number;
+  environmentId: number;
+}
+
+/** Sets (or with `null`, removes) variables in one transaction. */
+export async function setVariables(db: Db, key: Buffer, scope: VariableScope, changes: Record<string, string | null>): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    for (const [name, value] of Object.entries(changes)) {
+      const where = tx.deleteFrom('variables').where('service_id', '=', scope.serviceId).where('environment_id', '=', scope.environmentId).where('key', '=', name);
+      await where.execute();
+      if (value !== null) {
+        await tx
+          .insertInto('variables')
+          .values({ service_id: scope.serviceId, environment_id: scope.environmentId, key: name, value_sealed: seal(key, value), updated_at: nowIso() })
+          .execute();
+      }
+    }
+  });
+}
+
+/** The variables in clear, ordered by name. Only the deploy path and the owner's explicit reveal read them. */
+export async function readVariables(db: Db, key: Buffer, scope: VariableScope): Promise<Record<string, string>> {
+  const rows = await db
+    .selectFrom('variables')
+    .select(['key', 'value_sealed'])
+    .where('service_id', '=', scope.serviceId)
+    .where('environment_id', '=', scope.environmentId)
+    .orderBy('key')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.key, unseal(key, r.value_sealed)]));
+}
+
+export async function listVariableNames(db: Db, scope: VariableScope): Promise<string[]> {
+  const rows = await db.selectFrom('variables').select('key').where('service_id', '=', scope.serviceId).where('environment_id', '=', scope.environmentId).orderBy('key').execute();
+  return rows.map((r) => r.key);
+}

@@ -1,0 +1,160 @@
+// The one gate for untrusted input: every name, URL, ref, path, domain, key and number a user
+// supplies passes through here before it reaches a path, git, Docker, Traefik or SQL.
+import { posix } from 'node:path';
+import { domainToASCII } from 'node:url';
+import { InvalidInput } from './errors.js';
+
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+function text(field: string, value: unknown, max: number): string {
+  if (typeof value !== 'string') throw new InvalidInput(field, 'is required');
+  if (value.length === 0) throw new InvalidInput(field, 'is required');
+  if (value.length > max) throw new InvalidInput(field, `must be at most ${max} characters`);
+  if (CONTROL.test(value)) throw new InvalidInput(field, 'must not contain control characters');
+  return value;
+}
+
+export const NAME_LIMITS = { project: 20, service: 20, environment: 12 } as const;
+const DNS_LABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+
+/** A resource name: a lowercase DNS label starting with a letter, short enough that the Docker
+ *  names and generated domains built from it stay within DNS's 63-character labels. */
+export function resourceName(kind: keyof typeof NAME_LIMITS, value: unknown): string {
+  const name = text(`${kind} name`, value, NAME_LIMITS[kind]);
+  if (!DNS_LABEL.test(name)) {
+    throw new InvalidInput(`${kind} name`, 'use lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen');
+  }
+  return name;
+}
+
+const SCP_LIKE = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):([A-Za-z0-9._~/-]+)$/;
+
+/** A git remote: https://, ssh:// or scp-like user@host:path. No transports (ext::, file://),
+ *  no local paths, no option-looking strings, no embedded credentials. */
+export function gitUrl(value: unknown): string {
+  const url = text('git URL', value, 2048).trim();
+  if (url.startsWith('-')) throw new InvalidInput('git URL', 'must not start with "-"');
+  if (/\s/.test(url)) throw new InvalidInput('git URL', 'must not contain spaces');
+  const scp = SCP_LIKE.exec(url);
+  if (scp) {
+    if (scp[2].startsWith('-') || scp[3].startsWith('-')) throw new InvalidInput('git URL', 'host and path must not start with "-"');
+    if (scp[3].split('/').includes('..')) throw new InvalidInput('git URL', 'path must not contain ".."');
+    return url;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidInput('git URL', 'use https://host/owner/repo.git, ssh://git@host/owner/repo.git or git@host:owner/repo.git');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'ssh:') {
+    throw new InvalidInput('git URL', `the ${parsed.protocol.replace(':', '')} transport is not allowed; use https:// or ssh://`);
+  }
+  if (!parsed.hostname || parsed.hostname.startsWith('-')) throw new InvalidInput('git URL', 'has no valid host');
+  if (parsed.protocol === 'https:' && (parsed.username || parsed.password)) {
+    throw new InvalidInput('git URL', 'must not carry credentials');
+  }
+  if (parsed.password) throw new InvalidInput('git URL', 'must not carry credentials');
+  if (parsed.pathname.length < 2) throw new InvalidInput('git URL', 'has no repository path');
+  return url;
+}
+
+/** A branch name under git's ref-format rules (git check-ref-format --branch). */
+export function branch(value: unknown): string {
+  const ref = text('branch', value, 255);
+  const bad =
+    ref.startsWith('-') ||
+    ref.startsWith('/') ||
+    ref.endsWith('/') ||
+    ref.endsWith('.') ||
+    ref.endsWith('.lock') ||
+    ref.includes('..') ||
+    ref.includes('@{') ||
+    ref.includes('//') ||
+    ref === '@' ||
+    /[\s~^:?*[\\]/.test(ref) ||
+    ref.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'));
+  if (bad) throw new InvalidInput('branch', 'is not a valid git branch name');
+  return ref;
+}
+
+/** A path inside the repository (root directory, Dockerfile path): relative, normalised, and
+ *  never climbing out. Symlinks are checked against the real checkout at build time. */
+export function repoPath(field: string, value: unknown): string {
+  const raw = text(field, value, 1024);
+  if (raw.includes('\\')) throw new InvalidInput(field, 'use forward slashes');
+  if (posix.isAbsolute(raw)) throw new InvalidInput(field, 'must be relative to the repository');
+  const normal = posix.normalize(raw);
+  if (normal === '..' || normal.startsWith('../')) throw new InvalidInput(field, 'must stay inside the repository');
+  if (raw.split('/').includes('..')) throw new InvalidInput(field, 'must not contain ".."');
+  if (normal.split('/').some((part) => part.startsWith('-'))) throw new InvalidInput(field, 'path parts must not start with "-"');
+  return normal.replace(/\/$/, '') || '.';
+}
+
+/** A hostname: IDNA converted to punycode, RFC 1123 labels, at most 253 characters. Anything
+ *  else (backticks, commas, spaces, ports, paths) is refused, so no rule can be broken by it. */
+export function domain(value: unknown): string {
+  const raw = text('domain', value, 253).trim().toLowerCase().replace(/\.$/, '');
+  if (!/^[\p{L}\p{N}.-]+$/u.test(raw)) throw new InvalidInput('domain', 'may contain only letters, digits, hyphens and dots');
+  const ascii = domainToASCII(raw);
+  if (!ascii || ascii.length > 253) throw new InvalidInput('domain', 'is not a valid hostname');
+  const labels = ascii.split('.');
+  const label = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+  if (labels.length < 2 || !labels.every((l) => label.test(l))) throw new InvalidInput('domain', 'is not a valid hostname');
+  return ascii;
+}
+
+export function variableKey(value: unknown): string {
+  const key = text('variable name', value, 256);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new InvalidInput('variable name', `"${key}" must match [A-Za-z_][A-Za-z0-9_]*`);
+  return key;
+}
+
+export function variableValue(value: unknown): string {
+  if (typeof value !== 'string') throw new InvalidInput('variable value', 'must be a string');
+  if (value.length > 32 * 1024) throw new InvalidInput('variable value', 'must be at most 32 KiB');
+  if (value.includes('\0')) throw new InvalidInput('variable value', 'must not contain NUL');
+  return value;
+}
+
+const REF_DOMAIN = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?';
+const REF_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_REF = new RegExp(
+  `^(?:${REF_DOMAIN}/)?${REF_COMPONENT}(?:/${REF_COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+);
+
+/** A Docker image reference under Docker's reference grammar. */
+export function imageRef(value: unknown): string {
+  const ref = text('image', value, 255).trim();
+  if (!IMAGE_REF.test(ref)) throw new InvalidInput('image', 'is not a valid image reference (e.g. nginx:1.27 or ghcr.io/org/app@sha256:…)');
+  return ref;
+}
+
+export function integer(field: string, value: unknown, min: number, max: number): number {
+  const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+    throw new InvalidInput(field, `must be a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+export const port = (value: unknown) => integer('port', value, 1, 65535);
+export const replicas = (value: unknown) => integer('replicas', value, 0, 50);
+
+export function email(value: unknown): string {
+  const e = text('email', value, 254).trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e)) throw new InvalidInput('email', 'is not an email address');
+  return e;
+}
+
+export function password(value: unknown): string {
+  if (typeof value !== 'string' || value.length < 10) throw new InvalidInput('password', 'must be at least 10 characters');
+  if (value.length > 1024) throw new InvalidInput('password', 'must be at most 1024 characters');
+  return value;
+}
+
+/** Optional fields: empty strings and missing values mean "not set". */
+export function optional<T>(value: unknown, check: (v: unknown) => T): T | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  return check(value);
+}

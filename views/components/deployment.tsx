@@ -1,0 +1,34 @@
+// Deployment pieces reused by pages and by live (SSE) fragments.
+import type { DeploymentStatus } from '../../src/db/schema.js';
+
+export interface DeploymentRowProps {
+  id: number;
+  status: DeploymentStatus;
+  commitSha: string | null;
+  commitMessage: string | null;
+  trigger: string;
+  createdAt: string;
+  failureReason: string | null;
+}
+
+export function StatusBadge(props: { status: DeploymentStatus }) {
+  return <span class={`badge badge-${props.status}`} data-status={props.status}>{props.status}</span>;
+}
+
+export function DeploymentRow(props: { d: DeploymentRowProps }) {
+  const d = props.d;
+  return (
+    <tr>
+      <td><a href={`/deployments/${d.id}`}>#{d.id}</a></td>
+      <td><StatusBadge status={d.status} /></td>
+      <td>{d.commitSha ? <code>{d.commitSha.slice(0, 7)}</code> : '—'} {d.commitMessage ?? ''}</td>
+      <td class="muted">{d.trigger}</td>
+      <td class="muted"><time datetime={d.createdAt}>{d.createdAt.replace('T', ' ').slice(0, 19)}</time></td>
+      <td class="muted">{d.failureReason ?? ''}</td>
+    </tr>
+  );
+}
+
+export function LogLine(props: { line: string }) {
+  return <div class="line">{props.line}</div>;
+}

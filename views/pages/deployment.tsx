@@ -1,0 +1,36 @@
+// A deployment's record and its build log, live while it runs.
+import type { DeploymentRowProps } from '../components/deployment.js';
+import { LogLine, StatusBadge } from '../components/deployment.js';
+import { Layout, type LayoutProps } from '../layout.js';
+
+export interface DeploymentPageProps {
+  frame: Omit<LayoutProps, 'title' | 'children'>;
+  project: string;
+  service: string;
+  environment: string;
+  deployment: DeploymentRowProps & { imageTag: string | null };
+}
+
+export function DeploymentPage(props: DeploymentPageProps) {
+  const d = props.deployment;
+  const serviceUrl = `/projects/${props.project}/services/${props.service}?env=${props.environment}`;
+  return (
+    <Layout title={`Deployment #${d.id}`} {...props.frame}>
+      <p class="crumbs"><a href="/">Projects</a> / <a href={`/projects/${props.project}`}>{props.project}</a> / <a href={serviceUrl}>{props.service}</a> /</p>
+      <div hx-ext="sse" sse-connect={`/deployments/${d.id}/events`} sse-close="done">
+        <h1>Deployment #{d.id} <span id="status" sse-swap="status" hx-swap="innerHTML"><StatusBadge status={d.status} /></span></h1>
+        <dl class="facts">
+          <dt>Environment</dt><dd>{props.environment}</dd>
+          <dt>Commit</dt><dd>{d.commitSha ? <code>{d.commitSha.slice(0, 12)}</code> : '—'} {d.commitMessage ?? ''}</dd>
+          <dt>Image</dt><dd><code>{d.imageTag ?? '—'}</code></dd>
+          <dt>Trigger</dt><dd>{d.trigger}</dd>
+        </dl>
+        <div id="reason" sse-swap="reason" hx-swap="innerHTML">{d.failureReason && <p class="error">{d.failureReason}</p>}</div>
+        <h2>Build log</h2>
+        <pre class="log" id="build-log" sse-swap="line" hx-swap="beforeend"></pre>
+      </div>
+    </Layout>
+  );
+}
+
+export { LogLine };

@@ -1,0 +1,61 @@
+// One project: its environments and services, and the forms to add either.
+import { CsrfField, Layout, type LayoutProps } from '../layout.js';
+
+export interface ProjectPageProps {
+  frame: Omit<LayoutProps, 'title' | 'children'>;
+  name: string;
+  environments: string[];
+  services: { name: string; source: string }[];
+}
+
+export function ProjectPage(props: ProjectPageProps) {
+  const csrf = props.frame.csrfToken;
+  return (
+    <Layout title={props.name} {...props.frame}>
+      <p class="crumbs"><a href="/">Projects</a> /</p>
+      <h1>{props.name}</h1>
+      <p class="muted">Environments: {props.environments.join(', ')}</p>
+      <h2>Services</h2>
+      {props.services.length === 0 ? (
+        <p class="muted">No services yet.</p>
+      ) : (
+        <ul class="cards">
+          {props.services.map((s) => (
+            <li>
+              <a href={`/projects/${props.name}/services/${s.name}`} class="card">
+                <strong>{s.name}</strong>
+                <span class="muted">{s.source}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>New service</h2>
+      <form method="post" action={`/projects/${props.name}/services`} class="stack">
+        <CsrfField token={csrf} />
+        <label>Name <input name="name" required pattern="[a-z][a-z0-9-]*" maxlength={20} placeholder="web" /></label>
+        <fieldset>
+          <legend>Source: a git repository…</legend>
+          <label>Git URL <input name="git" placeholder="https://github.com/you/app.git" /></label>
+          <div class="row">
+            <label>Branch <input name="branch" placeholder="main" /></label>
+            <label>Root directory <input name="rootDir" placeholder="." /></label>
+            <label>Dockerfile <input name="dockerfilePath" placeholder="Dockerfile" /></label>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>…or a Docker image</legend>
+          <label>Image <input name="image" placeholder="nginx:1.27" /></label>
+        </fieldset>
+        <label>Port the app listens on <input name="port" type="number" min={1} max={65535} value="3000" /></label>
+        <button type="submit">Create service</button>
+      </form>
+      <h2>New environment</h2>
+      <form method="post" action={`/projects/${props.name}/environments`} class="row">
+        <CsrfField token={csrf} />
+        <input name="name" placeholder="staging" required pattern="[a-z][a-z0-9-]*" maxlength={12} aria-label="Environment name" />
+        <button type="submit">Add environment</button>
+      </form>
+    </Layout>
+  );
+}
