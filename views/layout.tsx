@@ -1,4 +1,5 @@
 // The page frame: header, Docker banner, flash area, htmx wiring with the CSRF header.
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 
 export interface LayoutProps {
@@ -11,6 +12,8 @@ export interface LayoutProps {
 
 export function Layout(props: LayoutProps) {
   return (
+    <>
+    {raw('<!DOCTYPE html>')}
     <html lang="en">
       <head>
         <meta charset="utf-8" />
@@ -44,6 +47,7 @@ export function Layout(props: LayoutProps) {
         </main>
       </body>
     </html>
+    </>
   );
 }
 

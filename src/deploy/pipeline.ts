@@ -52,8 +52,9 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number): P
     const image = ctx.service.source_type === 'git' ? await buildFromGit(deps, ctx, deploymentId, { say, setStatus }) : ctx.service.image!;
     await setStatus('deploying', { image_tag: image });
     await rollOut(deps, ctx, { deploymentId, image, variables, say });
-    await setStatus('active');
+    // The line goes first: followers stop reading at the final status.
     await say(`Deployment ${deploymentId} is active.`);
+    await setStatus('active');
   } catch (err) {
     const reason = redact((err as Error).message || String(err));
     deps.log.warn('deployment failed', { deploymentId, reason });
@@ -87,7 +88,8 @@ async function buildFromGit(
     await buildImage(deps.docker, {
       ...context,
       tag,
-      labels: ownershipLabels({ project: project.name, service: service.name, environment: ctx.environment.name, deploymentId }),
+      // Each build label is a builder step; the deployment id is already in the tag.
+      labels: ownershipLabels({ project: project.name, service: service.name }),
       onLine: (line) => void pending.push(io.say(line)),
     }).catch((err: Error) => {
       throw new Error(`build failed: ${err.message}`);

@@ -76,12 +76,15 @@ export type RolloutVerdict = { done: true } | { done: false; failure?: string };
 
 const FAILED_STATES = new Set(['failed', 'rejected', 'complete', 'orphaned']);
 
-/** Judges one look at a service's tasks for a deployment. Pure. Three failed tasks of the new
- *  deployment mean it is not going to start: Swarm would keep restarting it forever. */
+/** Judges one look at a service's tasks for a deployment. Pure. Done when every replica of the
+ *  deployment runs and no task of an earlier one still does (so only the new version answers).
+ *  Three failed tasks of the new deployment mean it is not going to start: Swarm would keep
+ *  restarting it forever. */
 export function judgeRollout(tasks: TaskView[], deploymentId: number, replicas: number): RolloutVerdict {
   const mine = tasks.filter((t) => t.deployment === String(deploymentId));
   const running = mine.filter((t) => t.state === 'running' && t.desiredState === 'running').length;
-  if (running >= replicas) return { done: true };
+  const oldRunning = tasks.some((t) => t.deployment !== String(deploymentId) && t.state === 'running');
+  if (running >= replicas && !oldRunning) return { done: true };
   const failed = mine.filter((t) => FAILED_STATES.has(t.state));
   if (failed.length >= 3) {
     const last = failed[0];

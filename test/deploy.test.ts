@@ -1,0 +1,170 @@
+// End to end: git → build → Swarm, through the API and through the CLI, against the real daemon.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
+import { type SpurProcess, api, cleanupProject, cli, docker, loginCli, probe, startSpur, uniqueName } from './harness.js';
+
+let git: GitServer;
+let spur: SpurProcess;
+let token: string;
+const projects: string[] = [];
+
+beforeAll(async () => {
+  git = await startGitServer();
+  spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
+  token = await loginCli(spur);
+});
+
+afterAll(async () => {
+  await spur?.stop();
+  await git?.close();
+  for (const p of projects) await cleanupProject(p);
+});
+
+async function waitForDeployment(id: number, call = api(spur, token)) {
+  for (let i = 0; i < 240; i++) {
+    const { json } = await call('GET', `/deployments/${id}`);
+    if (['active', 'failed', 'cancelled'].includes(json.deployment.status)) return json.deployment;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`deployment ${id} did not finish`);
+}
+
+describe('deploying from git', () => {
+  it('builds and runs a service through the API; it answers on its project network', async () => {
+    const project = uniqueName('api');
+    projects.push(project);
+    const repo = createRepo(git, `${project}.git`);
+    const sha = repo.commit(helloAppFiles('v1'), 'first version');
+    const call = api(spur, token);
+
+    expect((await call('POST', '/projects', { name: project })).status).toBe(201);
+    expect((await call('POST', `/projects/${project}/services`, { name: 'web', git: repo.url, branch: 'main', port: 3000 })).status).toBe(201);
+    const created = await call('POST', `/projects/${project}/services/web/deployments`);
+    expect(created.status).toBe(202);
+    const deployment = await waitForDeployment(created.json.deployment.id);
+    expect(deployment).toMatchObject({ status: 'active', commitSha: sha, commitMessage: 'first version', imageTag: `spur/${project}-web:${deployment.id}` });
+
+    const status = (await call('GET', `/projects/${project}/services/web`)).json;
+    expect(status).toMatchObject({ swarmService: `spur_${project}_web_production`, network: `spur_${project}_production`, internalUrl: 'http://web:3000', publicUrls: [`http://web-${project}.spur.test`] });
+
+    const answer = await probe(status.network, 'http://web:3000/');
+    expect(answer.body).toBe('hello from v1\n');
+
+    // What Spur asked Swarm for: DNS round-robin, both networks, the PORT variable, ownership and routing labels.
+    const inspected = JSON.parse(await docker('service', 'inspect', status.swarmService))[0].Spec;
+    expect(inspected.EndpointSpec.Mode).toBe('dnsrr');
+    expect(inspected.Labels).toMatchObject({ 'spur.managed': 'true', 'spur.project': project, 'traefik.enable': 'true', [`traefik.http.routers.spur-${project}-web-production.rule`]: `Host(\`web-${project}.spur.test\`)` });
+    expect(inspected.TaskTemplate.ContainerSpec.Env).toContain('PORT=3000');
+  });
+
+  it('deploys through the CLI, streams the build log, and applies variables on redeploy', async () => {
+    const project = uniqueName('cli');
+    projects.push(project);
+    const repo = createRepo(git, `${project}.git`);
+    repo.commit(helloAppFiles('v1'), 'cli first');
+
+    expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
+    const svc = await cli(spur, ['service', 'create', project, 'app', '--git', repo.url, '--branch', 'main', '--port', '8080']);
+    expect(svc.code, svc.stderr).toBe(0);
+
+    const first = await cli(spur, ['deploy', project, 'app']);
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    expect(first.stdout, first.stdout).toMatch(/Step 1\/\d+ : FROM spur-test\/node:bookworm/);
+    expect(first.stdout).toMatch(/Commit [0-9a-f]{12}: cli first/);
+    expect(first.stdout).toMatch(/is active/);
+    const network = `spur_${project}_production`;
+    expect((await probe(network, 'http://app:8080/')).body).toBe('hello from v1\n');
+
+    const set = await cli(spur, ['vars', 'set', project, 'app', 'GREETING=howdy', 'API_SECRET=s3cr3t-value']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).not.toContain('s3cr3t-value');
+    expect((await probe(network, 'http://app:8080/')).body).toBe('hello from v1\n');
+
+    const second = await cli(spur, ['deploy', project, 'app', '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ status: 'active' });
+    expect((await probe(network, 'http://app:8080/')).body).toBe('howdy from v1\n');
+
+    const status = await cli(spur, ['status', project, 'app']);
+    expect(status.stdout).toContain(`Swarm service:  spur_${project}_app_production`);
+    expect(status.stdout).toContain('Internal URL:   http://app:8080');
+    expect(status.stdout).toMatch(/Deployment:\s+#\d+ active/);
+
+    const list = JSON.parse((await cli(spur, ['deployments', project, 'app', '--json'])).stdout);
+    expect(list.map((d: { status: string }) => d.status)).toEqual(['active', 'superseded']);
+
+    const logs = await cli(spur, ['logs', project, 'app', '--tail', '50']);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain('hello-app v1 listening on 8080');
+    expect(logs.stdout).toContain('request GET /');
+  });
+
+  it('records a failed deployment with the build error when the Dockerfile is broken', async () => {
+    const project = uniqueName('bad');
+    projects.push(project);
+    const repo = createRepo(git, `${project}.git`);
+    repo.commit({ Dockerfile: 'FROM spur-test/node:bookworm\nRUN echo "about to fail" && exit 3\n' }, 'broken build');
+    await cli(spur, ['project', 'create', project]);
+    await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
+
+    const result = await cli(spur, ['deploy', project, 'web']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('about to fail');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^spur: deployment \d+ failed: build failed: .*returned a non-zero code: 3/);
+
+    const call = api(spur, token);
+    const [deployment] = (await call('GET', `/projects/${project}/services/web/deployments`)).json.deployments;
+    expect(deployment.status).toBe('failed');
+    expect(deployment.failureReason).toMatch(/non-zero code: 3/);
+    const stored = await fetch(`${spur.url}/api/v1/deployments/${deployment.id}/events`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.text());
+    expect(stored).toContain('about to fail');
+    expect(stored).toContain('"status":"failed"');
+    expect(await docker('service', 'ls', '-q', '--filter', `name=spur_${project}_web_production`)).toBe('');
+  });
+
+  it('refuses a Dockerfile that is a symlink out of the repository', async () => {
+    const project = uniqueName('sym');
+    projects.push(project);
+    const repo = createRepo(git, `${project}.git`);
+    repo.commit({ 'README.md': 'x' }, 'init');
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync('/etc/passwd', `${repo.dir}/Dockerfile`);
+    repo.commit({}, 'add symlinked Dockerfile');
+    await cli(spur, ['project', 'create', project]);
+    await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
+    const result = await cli(spur, ['deploy', project, 'web']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Dockerfile path: points outside the repository/);
+  });
+
+  it('keeps projects apart: a service cannot reach another project by name or project-network address', async () => {
+    const [a, b] = [uniqueName('iso'), uniqueName('iso')];
+    projects.push(a, b);
+    const call = api(spur, token);
+    for (const p of [a, b]) {
+      const repo = createRepo(git, `${p}.git`);
+      repo.commit(helloAppFiles(p), 'app');
+      await call('POST', '/projects', { name: p });
+      await call('POST', `/projects/${p}/services`, { name: 'web', git: repo.url });
+      const d = await call('POST', `/projects/${p}/services/web/deployments`);
+      expect((await waitForDeployment(d.json.deployment.id)).status).toBe('active');
+    }
+    expect((await probe(`spur_${a}_production`, 'http://web:3000/')).body).toBe(`hello from ${a}\n`);
+    expect((await probe(`spur_${b}_production`, 'http://web:3000/')).body).toBe(`hello from ${b}\n`);
+
+    const taskIp = async (project: string) => {
+      const container = await docker('ps', '-q', '--filter', `label=com.docker.swarm.service.name=spur_${project}_web_production`);
+      const nets = JSON.parse(await docker('inspect', container.split('\n')[0]))[0].NetworkSettings.Networks;
+      return nets[`spur_${project}_production`].IPAddress as string;
+    };
+    // By address: A's project-network address is not reachable from B's network. (On some hosts
+    // an egress proxy answers any outbound connection, so assert on A's answer, not on an error.)
+    const crossIp = await probe(`spur_${b}_production`, `http://${await taskIp(a)}:3000/`, 2);
+    expect(crossIp.body).not.toContain(`hello from ${a}`);
+    // By name: A's Swarm service name does not resolve on B's network.
+    const crossName = await probe(`spur_${b}_production`, `http://spur_${a}_web_production:3000/`, 2);
+    expect(crossName.ok).toBe(false);
+    expect(crossName.error).toMatch(/ENOTFOUND|EAI_AGAIN/);
+  });
+});

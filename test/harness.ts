@@ -1,0 +1,158 @@
+// Runs the real bundle (dist/spur.cjs) as a separate process against the real Docker daemon,
+// and gives tests the CLI, the API, an in-network HTTP probe and label-based cleanup.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+export const BUNDLE = resolve(__dirname, '..', 'dist', 'spur.cjs');
+export const BASE_IMAGE = 'spur-test/node:bookworm';
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+    srv.on('error', rej);
+  });
+}
+
+export interface SpurProcess {
+  url: string;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startSpur(opts: { env?: NodeJS.ProcessEnv; dataDir?: string } = {}): Promise<SpurProcess> {
+  const port = await freePort();
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'spur-data-'));
+  const env = { ...process.env, SPUR_PORT: String(port), SPUR_HOST: '127.0.0.1', SPUR_DATA_DIR: dataDir, SPUR_TRAEFIK: '0', SPUR_BASE_DOMAIN: 'spur.test', SPUR_PUBLIC_URL: `http://127.0.0.1:${port}`, ...opts.env };
+  const child: ChildProcess = spawn(process.execPath, [BUNDLE, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`spur exited early:\n${out}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok && ((await res.json()) as { docker: boolean }).docker) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`spur did not become ready:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    dataDir,
+    env,
+    output: () => out,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI (the same bundle) with its own config file. */
+export function cli(spur: SpurProcess, args: string[], extraEnv: NodeJS.ProcessEnv = {}, input?: string): Promise<CliResult> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [BUNDLE, ...args], { env: { ...spur.env, SPUR_CONFIG: join(spur.dataDir, 'cli.json'), ...extraEnv } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => res({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** Mints a token on the server side and logs the CLI in with it. */
+export async function loginCli(spur: SpurProcess, email = 'owner@example.com'): Promise<string> {
+  const minted = await cli(spur, ['token', 'create', '--email', email]);
+  if (minted.code !== 0) throw new Error(minted.stderr);
+  const token = minted.stdout.trim();
+  const login = await cli(spur, ['login', spur.url, '--token', token]);
+  if (login.code !== 0) throw new Error(login.stderr);
+  return token;
+}
+
+export function api(spur: SpurProcess, token?: string) {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${spur.url}/api/v1${path}`, {
+      method,
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {}
+    return { status: res.status, json, text };
+  };
+}
+
+const PROBE_SCRIPT = `
+(async () => {
+  const url = process.argv[1];
+  let last;
+  for (let i = 0; i < Number(process.argv[2] || 1); i++) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+      process.stdout.write(await res.text());
+      process.exit(0);
+    } catch (err) { last = err; await new Promise((r) => setTimeout(r, 1000)); }
+  }
+  process.stderr.write('probe failed: ' + (last && (last.cause || last).message));
+  process.exit(1);
+})();`;
+
+/** GETs a URL from a container attached to `network`: what another service on it would see. */
+export async function probe(network: string, url: string, attempts = 20): Promise<{ ok: boolean; body: string; error: string }> {
+  try {
+    const { stdout, stderr } = await run('docker', ['run', '--rm', '--network', network, '--label', 'spur.test=probe', BASE_IMAGE, 'node', '-e', PROBE_SCRIPT, url, String(attempts)], { timeout: 120_000 });
+    return { ok: true, body: stdout, error: stderr };
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    return { ok: false, body: e.stdout ?? '', error: e.stderr || e.message };
+  }
+}
+
+export const docker = async (...args: string[]) => (await run('docker', args, { timeout: 120_000 })).stdout.trim();
+
+/** Removes every service, network and image Spur made for a project (found by label). */
+export async function cleanupProject(project: string): Promise<void> {
+  const services = (await docker('service', 'ls', '-q', '--filter', `label=spur.project=${project}`)).split('\n').filter(Boolean);
+  if (services.length) await docker('service', 'rm', ...services);
+  for (let i = 0; i < 30; i++) {
+    const left = await docker('ps', '-aq', '--filter', `label=spur.project=${project}`);
+    if (!left) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const networks = (await docker('network', 'ls', '-q', '--filter', `label=spur.project=${project}`)).split('\n').filter(Boolean);
+  for (const n of networks) await docker('network', 'rm', n).catch(() => {});
+  const images = (await docker('image', 'ls', '-q', '--filter', `label=spur.project=${project}`)).split('\n').filter(Boolean);
+  if (images.length) await docker('image', 'rm', '-f', ...new Set(images)).catch(() => {});
+}
+
+export const uniqueName = (prefix: string) => `${prefix}${Math.random().toString(36).slice(2, 8)}`;
+
+export function removeDir(dir: string) {
+  rmSync(dir, { recursive: true, force: true });
+}
