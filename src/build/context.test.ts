@@ -1,0 +1,46 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isInside, resolveBuildContext } from './context.js';
+
+describe('isInside', () => {
+  it('accepts the directory itself and anything below it', () => {
+    expect(isInside('/a/b', '/a/b')).toBe(true);
+    expect(isInside('/a/b', '/a/b/c/d')).toBe(true);
+  });
+  it('refuses siblings, parents and look-alike prefixes', () => {
+    expect(isInside('/a/b', '/a')).toBe(false);
+    expect(isInside('/a/b', '/a/bc')).toBe(false);
+    expect(isInside('/a/b', '/etc/passwd')).toBe(false);
+  });
+});
+
+describe('resolveBuildContext', () => {
+  const checkout = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spur-ctx-'));
+    mkdirSync(join(dir, 'apps', 'web'), { recursive: true });
+    writeFileSync(join(dir, 'apps', 'web', 'Dockerfile'), 'FROM x');
+    writeFileSync(join(dir, 'apps', 'web', 'index.js'), '');
+    mkdirSync(join(dir, '.git'));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM x');
+    return dir;
+  };
+  it('uses the root directory as context and the Dockerfile path relative to it', async () => {
+    const dir = checkout();
+    const ctx = await resolveBuildContext(dir, { rootDir: 'apps/web' });
+    expect(ctx.dockerfile).toBe('Dockerfile');
+    expect(ctx.entries.sort()).toEqual(['Dockerfile', 'index.js']);
+    expect((await resolveBuildContext(dir, {})).entries).not.toContain('.git');
+  });
+  it('refuses symlinks that lead out of the checkout', async () => {
+    const dir = checkout();
+    symlinkSync('/etc', join(dir, 'escape'));
+    symlinkSync('/etc/passwd', join(dir, 'Dockerfile.evil'));
+    await expect(resolveBuildContext(dir, { rootDir: 'escape' })).rejects.toThrow(/root directory: points outside the repository/);
+    await expect(resolveBuildContext(dir, { dockerfilePath: 'Dockerfile.evil' })).rejects.toThrow(/Dockerfile path: points outside the repository/);
+  });
+  it('says which path is missing', async () => {
+    await expect(resolveBuildContext(checkout(), { dockerfilePath: 'nope/Dockerfile' })).rejects.toThrow(/nope\/Dockerfile does not exist/);
+  });
+});

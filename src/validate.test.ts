@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInput } from './errors.js';
+import * as v from './validate.js';
+
+const refuses = (fn: () => unknown) => expect(fn).toThrow(InvalidInput);
+
+describe('resource names', () => {
+  it('accepts DNS labels within the limits', () => {
+    expect(v.resourceName('project', 'shop-2')).toBe('shop-2');
+    expect(v.resourceName('environment', 'staging')).toBe('staging');
+  });
+  it.each(['', 'Shop', '2shop', 'shop-', '-shop', 'a_b', 'a.b', 'a b', 'ä', 'x'.repeat(21)])('refuses %j as a project name', (name) => refuses(() => v.resourceName('project', name)));
+  it('limits environments to 12 characters', () => refuses(() => v.resourceName('environment', 'a'.repeat(13))));
+});
+
+describe('git URLs', () => {
+  it.each(['https://github.com/org/repo.git', 'ssh://git@github.com/org/repo.git', 'ssh://git@host:2222/org/repo.git', 'git@github.com:org/repo.git'])('accepts %s', (url) => expect(v.gitUrl(url)).toBe(url));
+  it.each([
+    '--upload-pack=touch /tmp/x',
+    '-uhttps://x',
+    'ext::sh -c touch% /tmp/x',
+    'ext::sh',
+    'file:///etc/passwd',
+    '/srv/git/repo',
+    './repo',
+    'http://example.com/repo.git',
+    'git://example.com/repo.git',
+    'https://user:pw@example.com/repo.git',
+    'https://example.com/',
+    'git@host:-oProxyCommand=x',
+    'git@host:../../etc',
+    'https://example.com/a b',
+    'https://example.com/a\nb',
+  ])('refuses %j', (url) => refuses(() => v.gitUrl(url)));
+});
+
+describe('branches', () => {
+  it.each(['main', 'release/1.2', 'feature/x-y_z', 'v1.0'])('accepts %s', (b) => expect(v.branch(b)).toBe(b));
+  it.each(['-evil', '--output=x', 'a..b', 'a@{1}', '@', 'a b', 'a~1', 'a^', 'a:b', 'a?', 'a*', 'a[', 'a\\b', 'a/', '/a', 'a.', 'a.lock', 'a//b', '.hidden', 'x/.y', 'a\u0000b', 'a\tb'])('refuses %j', (b) =>
+    refuses(() => v.branch(b)),
+  );
+});
+
+describe('repository paths', () => {
+  it('normalises relative paths', () => {
+    expect(v.repoPath('root directory', 'apps/web/')).toBe('apps/web');
+    expect(v.repoPath('root directory', './apps')).toBe('apps');
+    expect(v.repoPath('Dockerfile path', 'docker/Dockerfile.prod')).toBe('docker/Dockerfile.prod');
+  });
+  it.each(['../x', '..', 'a/../../b', 'a/../b', '/etc', 'a\\b', '-x', 'a/-b'])('refuses %j', (p) => refuses(() => v.repoPath('root directory', p)));
+});
+
+describe('domains', () => {
+  it('lowercases, strips a final dot and converts IDNA to punycode', () => {
+    expect(v.domain('App.Example.COM.')).toBe('app.example.com');
+    expect(v.domain('bücher.example')).toBe('xn--bcher-kva.example');
+  });
+  it.each(['example', 'a`.com', 'a.com`) || Host(`b.com', 'a.com,b.com', 'a .com', 'a.com:80', 'a.com/x', '-a.com', 'a-.com', 'a..com', `${'a'.repeat(64)}.com`, `${'a.'.repeat(127)}com`, '*.a.com', 'a_b.com'])('refuses %j', (d) =>
+    refuses(() => v.domain(d)),
+  );
+});
+
+describe('variables', () => {
+  it.each(['A', '_A', 'DATABASE_URL', 'a1'])('accepts key %s', (k) => expect(v.variableKey(k)).toBe(k));
+  it.each(['1A', 'A-B', 'A B', 'A=B', '', 'Ä', 'A;B', '$A'])('refuses key %j', (k) => refuses(() => v.variableKey(k)));
+  it('accepts any printable value, refuses NUL and oversized values', () => {
+    expect(v.variableValue('a=b; $(x) `y`')).toBe('a=b; $(x) `y`');
+    refuses(() => v.variableValue('a\0b'));
+    refuses(() => v.variableValue('x'.repeat(32 * 1024 + 1)));
+  });
+});
+
+describe('image references', () => {
+  it.each(['nginx', 'nginx:1.27', 'library/nginx:latest', 'ghcr.io/org/app:v1', 'localhost:5000/app', `app@sha256:${'a'.repeat(64)}`, 'spur-test/node:bookworm'])('accepts %s', (r) => expect(v.imageRef(r)).toBe(r));
+  it.each(['nginx;rm -rf /', 'Nginx', '-nginx', 'nginx:', 'nginx@sha256:abc', 'a b', '$(x)', 'nginx:`x`'])('refuses %j', (r) => refuses(() => v.imageRef(r)));
+});
+
+describe('numbers, emails, passwords', () => {
+  it('parses ports from numbers and digit strings only', () => {
+    expect(v.port(8080)).toBe(8080);
+    expect(v.port('3000')).toBe(3000);
+    for (const bad of [0, 65536, 1.5, '80x', '', null, '0x50']) refuses(() => v.port(bad));
+  });
+  it('checks emails and password length', () => {
+    expect(v.email(' Owner@Example.com ')).toBe('owner@example.com');
+    refuses(() => v.email('nope'));
+    refuses(() => v.password('short'));
+  });
+  it('treats empty optional values as absent', () => {
+    expect(v.optional('', v.port)).toBeUndefined();
+    expect(v.optional(undefined, v.port)).toBeUndefined();
+    expect(v.optional('80', v.port)).toBe(80);
+  });
+});
