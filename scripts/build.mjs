@@ -9,7 +9,7 @@ const out = 'dist';
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'public', 'vendor'), { recursive: true });
 
-await build({
+const result = await build({
   entryPoints: ['src/main.ts'],
   outfile: join(out, 'spur.cjs'),
   bundle: true,
@@ -23,9 +23,34 @@ await build({
   banner: { js: '#!/usr/bin/env node' },
   sourcemap: 'linked',
   logLevel: 'warning',
-  metafile: false,
+  metafile: true,
 });
+
+failOnImportCycles(result.metafile);
 
 cpSync('public', join(out, 'public'), { recursive: true });
 cpSync(require.resolve('htmx.org/dist/htmx.min.js'), join(out, 'public', 'vendor', 'htmx.min.js'));
 cpSync('node_modules/htmx-ext-sse/dist/sse.min.js', join(out, 'public', 'vendor', 'htmx-sse.min.js'));
+
+/** Our own modules must not import each other in a circle (libraries are not checked). */
+function failOnImportCycles(metafile) {
+  const ours = (p) => /^(src|views)\//.test(p);
+  const graph = new Map(
+    Object.entries(metafile.inputs)
+      .filter(([p]) => ours(p))
+      .map(([p, input]) => [p, input.imports.map((i) => i.path).filter(ours)]),
+  );
+  const state = new Map();
+  const stack = [];
+  const visit = (node) => {
+    state.set(node, 'open');
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === 'open') throw new Error(`import cycle: ${[...stack.slice(stack.indexOf(next)), next].join(' -> ')}`);
+      if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(node, 'done');
+  };
+  for (const node of graph.keys()) if (!state.has(node)) visit(node);
+}

@@ -145,7 +145,7 @@ describe('API behaviour that does not need Docker', () => {
     await app.request('/api/v1/projects/shop/services', json(token, 'POST', { name: 'web', image: 'nginx:1.27' }));
     const res = await app.request('/api/v1/projects/shop/services/web/deployments', json(token, 'POST'));
     expect(res.status).toBe(503);
-    expect((await res.json()).error).toBe('Docker is not reachable (test).');
+    expect(((await res.json()) as { error: string }).error).toBe('Docker is not reachable (test).');
     expect(await deps.db.selectFrom('deployments').selectAll().execute()).toEqual([]);
   });
 

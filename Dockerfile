@@ -1,0 +1,22 @@
+# Spur's own image. Run it with the Docker socket and a data volume:
+#   docker run -d --name spur -p 3000:3000 -v /var/run/docker.sock:/var/run/docker.sock \
+#     -v spur-data:/var/lib/spur spur
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN node scripts/build.mjs && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends git openssh-client ca-certificates && rm -rf /var/lib/apt/lists/*
+WORKDIR /opt/spur
+COPY --from=build /src/dist ./dist
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/package.json ./
+ENV SPUR_DATA_DIR=/var/lib/spur SPUR_PORT=3000
+VOLUME /var/lib/spur
+EXPOSE 3000
+ENTRYPOINT ["node", "/opt/spur/dist/spur.cjs"]
+CMD ["serve"]
