@@ -34,7 +34,10 @@ describe('deploying from git', () => {
     const project = uniqueName('api');
     projects.push(project);
     const repo = createRepo(git, `${project}.git`);
-    const sha = repo.commit(helloAppFiles('v1'), 'first version');
+    const app = helloAppFiles('v1');
+    // .dockerignore is honoured: the ignored file never reaches the build context.
+    const dockerfile = app.Dockerfile.replace('COPY server.js /app/server.js', 'COPY . /app/\nRUN test -e /app/server.js && test ! -e /app/notes.txt');
+    const sha = repo.commit({ ...app, Dockerfile: dockerfile, '.dockerignore': 'notes.txt\n', 'notes.txt': 'not for the image' }, 'first version');
     const call = api(spur, token);
 
     expect((await call('POST', '/projects', { name: project })).status).toBe(201);
@@ -121,6 +124,18 @@ describe('deploying from git', () => {
     expect(stored).toContain('about to fail');
     expect(stored).toContain('"status":"failed"');
     expect(await docker('service', 'ls', '-q', '--filter', `name=spur_${project}_web_production`)).toBe('');
+  });
+
+  it('fails a deployment whose process exits, with the reason from Swarm', async () => {
+    const project = uniqueName('crash');
+    projects.push(project);
+    const repo = createRepo(git, `${project}.git`);
+    repo.commit({ Dockerfile: 'FROM spur-test/node:bookworm\nCMD ["node", "-e", "console.log(\'boom\'); process.exit(7)"]\n' }, 'crashes at start');
+    await cli(spur, ['project', 'create', project]);
+    await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
+    const result = await cli(spur, ['deploy', project, 'web']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^spur: deployment \d+ failed: the new task failed to start \(exit code 7\)/);
   });
 
   it('refuses a Dockerfile that is a symlink out of the repository', async () => {

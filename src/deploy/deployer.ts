@@ -2,7 +2,7 @@
 // records left mid-flight by a previous process with what Swarm runs.
 import type { Deployment } from '../db/schema.js';
 import { swarmServiceName } from '../docker/names.js';
-import { judgeRollout, listTasks } from '../docker/swarm.js';
+import { MIN_UPTIME_MS, judgeRollout, listTasks } from '../docker/swarm.js';
 import { createDeployment, listDeploymentsInStatus, transitionDeployment } from '../store/deployments.js';
 import { getInstanceContext } from '../store/services.js';
 import { type PipelineDeps, runDeployment } from './pipeline.js';
@@ -37,7 +37,8 @@ export class Deployer {
       if (d.status === 'deploying') {
         const ctx = await getInstanceContext(db, { serviceId: d.service_id, environmentId: d.environment_id });
         const name = swarmServiceName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name });
-        running = judgeRollout(await listTasks(docker, name).catch(() => []), d.id, ctx.instance.replicas).done;
+        const tasks = await listTasks(docker, name).catch(() => []);
+        running = judgeRollout(tasks, { deploymentId: d.id, replicas: ctx.instance.replicas, now: Date.now(), minUptimeMs: MIN_UPTIME_MS }).done;
       }
       await transitionDeployment(db, d.id, running ? 'active' : 'failed', running ? {} : { failure_reason: 'interrupted' });
       log.info('reconciled deployment', { deployment: d.id, was: d.status, now: running ? 'active' : 'failed' });

@@ -55,6 +55,8 @@ export interface TaskView {
   error?: string;
   exitCode?: number;
   message?: string;
+  /** When the task entered its current state (ms since the epoch). */
+  since: number;
 }
 
 export async function listTasks(docker: DockerClient, serviceName: string): Promise<TaskView[]> {
@@ -69,6 +71,7 @@ export async function listTasks(docker: DockerClient, serviceName: string): Prom
       error: t.Status?.Err,
       exitCode: t.Status?.ContainerStatus?.ExitCode,
       message: t.Status?.Message,
+      since: Date.parse(t.Status?.Timestamp ?? '') || 0,
     }));
 }
 
@@ -76,13 +79,23 @@ export type RolloutVerdict = { done: true } | { done: false; failure?: string };
 
 const FAILED_STATES = new Set(['failed', 'rejected', 'complete', 'orphaned']);
 
+export interface RolloutCheck {
+  deploymentId: number;
+  replicas: number;
+  now: number;
+  /** A task counts as up once it has been running this long: a process that crashes at start
+   *  is `running` for a moment first. */
+  minUptimeMs: number;
+}
+
 /** Judges one look at a service's tasks for a deployment. Pure. Done when every replica of the
- *  deployment runs and no task of an earlier one still does (so only the new version answers).
+ *  deployment is up and no task of an earlier one still runs (so only the new version answers).
  *  Three failed tasks of the new deployment mean it is not going to start: Swarm would keep
  *  restarting it forever. */
-export function judgeRollout(tasks: TaskView[], deploymentId: number, replicas: number): RolloutVerdict {
+export function judgeRollout(tasks: TaskView[], check: RolloutCheck): RolloutVerdict {
+  const { deploymentId, replicas } = check;
   const mine = tasks.filter((t) => t.deployment === String(deploymentId));
-  const running = mine.filter((t) => t.state === 'running' && t.desiredState === 'running').length;
+  const running = mine.filter((t) => t.state === 'running' && t.desiredState === 'running' && check.now - t.since >= check.minUptimeMs).length;
   const oldRunning = tasks.some((t) => t.deployment !== String(deploymentId) && t.state === 'running');
   if (running >= replicas && !oldRunning) return { done: true };
   const failed = mine.filter((t) => FAILED_STATES.has(t.state));
@@ -95,10 +108,13 @@ export function judgeRollout(tasks: TaskView[], deploymentId: number, replicas: 
 }
 
 /** Waits until every replica of the deployment runs; throws with Docker's reason otherwise. */
+export const MIN_UPTIME_MS = 2_000;
+
 export async function waitForRollout(docker: DockerClient, opts: { serviceName: string; deploymentId: number; replicas: number; timeoutMs: number; signal?: AbortSignal }): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
-    const verdict = judgeRollout(await listTasks(docker, opts.serviceName), opts.deploymentId, opts.replicas);
+    const tasks = await listTasks(docker, opts.serviceName);
+    const verdict = judgeRollout(tasks, { deploymentId: opts.deploymentId, replicas: opts.replicas, now: Date.now(), minUptimeMs: MIN_UPTIME_MS });
     if (verdict.done) return;
     if (verdict.failure) throw new Error(verdict.failure);
     if (Date.now() > deadline) throw new Error(`the new tasks were not running after ${Math.round(opts.timeoutMs / 1000)}s`);
