@@ -1,4 +1,5 @@
 // Bundles Spur into one CommonJS file (dist/spur.cjs) and copies the static assets beside it.
+import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +28,14 @@ const result = await build({
 });
 
 failOnImportCycles(result.metafile);
+
+// The health probe Spur mounts into tasks: static, so it runs in any image.
+try {
+  execFileSync('gcc', ['-static', '-Os', '-s', '-Wall', '-Wextra', '-Werror', '-o', join(out, 'spur-probe'), 'src/health/probe.c'], { stdio: 'inherit' });
+} catch (err) {
+  console.error('building the health probe needs gcc with static libc (Debian: gcc, libc6-dev)');
+  throw err;
+}
 
 cpSync('public', join(out, 'public'), { recursive: true });
 cpSync(require.resolve('htmx.org/dist/htmx.min.js'), join(out, 'public', 'vendor', 'htmx.min.js'));

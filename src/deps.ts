@@ -15,7 +15,7 @@ export interface Deps {
   /** Encryption key for values at rest. */
   key: Buffer;
   engine: Pick<EngineMonitor, 'state' | 'ready'>;
-  deployer: Pick<Deployer, 'request'>;
+  deployer: Pick<Deployer, 'request' | 'rollback' | 'cancel'>;
   logBus: DeploymentLogBus;
   /** Set until the owner is created; cleared when the setup page is claimed. */
   setup: { token?: string; claim: () => void };

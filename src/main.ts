@@ -1,6 +1,8 @@
 // Entry point of the one bundle: `spur serve` runs the server; every other command is the CLI.
 import { CliError } from './cli/client.js';
-import { type CliIo, commands } from './cli/commands.js';
+import { commands as basicCommands } from './cli/commands.js';
+import { rolloutCommands } from './cli/rollout-commands.js';
+import type { CliIo } from './cli/shared.js';
 import { tokenCreate, userPassword } from './cli/server-commands.js';
 
 const HELP = `Usage: spur <command> [options]
@@ -20,8 +22,18 @@ Client (after \`spur login\`):
   spur status <project> <service> [--env E]
   spur deployments <project> <service> [--env E]
   spur logs <project> <service> [--env E] [--follow] [--tail N]
+  spur rollback <project> <service> [deployment] [--env E]
+  spur cancel <project> <service> [--env E]
+  spur scale <project> <service> <replicas> [--env E]
+  spur settings <project> <service> [--env E] [--cpu N] [--memory MB] [--cpu-reservation N]
+        [--memory-reservation MB] [--restart any|on-failure|none] [--restart-attempts N]
+        [--health tcp|http|image|none] [--health-path /p] [--health-port N] [--health-interval S]
+        [--health-timeout S] [--health-retries N] [--health-start-period S] [--stop-grace S]
+        [--replicas N] [--port N] [--domain D]
 
 Every client command takes --json for machine-readable output.`;
+
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

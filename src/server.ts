@@ -1,7 +1,7 @@
 // `spur serve`: composes the long-running process — database, Docker, deployer, HTTP — and
 // shuts it down cleanly on SIGTERM.
-import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { type Config, loadConfig, primaryAddress } from './config.js';
 import { openDatabase } from './db/open.js';
@@ -17,6 +17,27 @@ import { type Log, consoleLog } from './log.js';
 import { traefikServiceSpec } from './routing/traefik-service.js';
 import { loadOrCreateKey, randomToken } from './secrets.js';
 import { countUsers } from './store/users.js';
+
+/** This installation's id, made once: it labels the Swarm services this Spur owns. */
+function installId(dataDir: string): string {
+  const file = join(dataDir, 'install-id');
+  if (!existsSync(file)) writeFileSync(file, randomToken(9), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** Puts the health probe at a stable path in the data dir; tasks bind-mount it read-only. */
+function installProbe(dataDir: string): string {
+  const target = join(dataDir, 'bin', 'spur-probe');
+  const source = join(__dirname, 'spur-probe');
+  if (!existsSync(source)) throw new Error(`${source} is missing; build Spur with scripts/build.mjs (needs gcc)`);
+  mkdirSync(dirname(target), { recursive: true });
+  if (!existsSync(target) || !readFileSync(target).equals(readFileSync(source))) {
+    copyFileSync(source, `${target}.new`);
+    chmodSync(`${target}.new`, 0o755);
+    renameSync(`${target}.new`, target);
+  }
+  return target;
+}
 
 /** The one-time setup token: kept in the data dir until the owner account is created. */
 function setupToken(config: Config, needed: boolean, log: Log): Deps['setup'] {
@@ -44,7 +65,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const db = await openDatabase(join(config.dataDir, 'spur.db'));
   const docker = createDockerClient(config.dockerSocket);
   const logBus = new DeploymentLogBus(db);
-  const deployer = new Deployer({ config, db, docker, log, key, logBus });
+  const deployer = new Deployer({ config, db, docker, log, key, logBus, probePath: installProbe(config.dataDir), installId: installId(config.dataDir) });
   const engine = new EngineMonitor({
     docker,
     log,
@@ -72,7 +93,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     log.info(`${signal}: finishing deployments in flight, then exiting`);
     engine.stop();
     server.close();
-    await Promise.race([deployer.drain(), new Promise((r) => setTimeout(r, 60_000))]);
+    await deployer.drain(60_000);
     await db.destroy();
     process.exit(0);
   };

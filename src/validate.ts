@@ -158,3 +158,28 @@ export function optional<T>(value: unknown, check: (v: unknown) => T): T | undef
   if (value === undefined || value === null || value === '') return undefined;
   return check(value);
 }
+
+function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !allowed.includes(value as T)) throw new InvalidInput(field, `must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+export const healthType = (value: unknown) => oneOf('health check', value, ['tcp', 'http', 'image', 'none'] as const);
+export const restartPolicy = (value: unknown) => oneOf('restart policy', value, ['any', 'on-failure', 'none'] as const);
+
+/** An HTTP path the probe requests: printable ASCII, no spaces, starting with "/". */
+export function healthPath(value: unknown): string {
+  const path = text('health check path', value, 1024);
+  if (!/^\/[\x21-\x7e]*$/.test(path)) throw new InvalidInput('health check path', 'must start with "/" and contain no spaces or control characters');
+  return path;
+}
+
+/** CPU cores as a decimal (0.25 = a quarter of a core). */
+export function cpus(field: string, value: unknown): number {
+  const n = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0.01 || n > 256) throw new InvalidInput(field, 'must be a number of CPU cores from 0.01 to 256');
+  return Math.round(n * 1000) / 1000;
+}
+
+/** Memory in MiB; Docker refuses limits under 6 MiB. */
+export const memoryMb = (field: string, value: unknown) => integer(field, value, 6, 4 * 1024 * 1024);

@@ -135,7 +135,9 @@ describe('deploying from git', () => {
     await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
     const result = await cli(spur, ['deploy', project, 'web']);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toMatch(/^spur: deployment \d+ failed: the new task failed to start \(exit code 7\)/);
+    expect(result.stderr.trim()).toMatch(/^spur: deployment \d+ failed: the new version did not start: .*exit code 7.*last output: boom$/);
+    // Nothing served before, so no crash-looping service is left behind.
+    expect(await docker('service', 'ls', '-q', '--filter', `name=spur_${project}_web_production`)).toBe('');
   });
 
   it('refuses a Dockerfile that is a symlink out of the repository', async () => {

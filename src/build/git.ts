@@ -9,6 +9,7 @@ export interface CheckoutRequest {
   /** Extra CA bundle for hosts with a private certificate authority. */
   caFile?: string;
   timeoutMs?: number;
+  signal?: AbortSignal;
 }
 
 export interface Checkout {
@@ -32,7 +33,7 @@ export function gitEnvironment(caFile?: string): Record<string, string> {
 /** Clones `branch` of `url` into `dir` (which must not exist) and reports the commit it got. */
 export async function cloneBranchHead(req: CheckoutRequest): Promise<Checkout> {
   // The ssh command is our own fixed string (batch mode, no prompts), not user input.
-  const git = simpleGit({ timeout: { block: req.timeoutMs ?? 300_000 }, unsafe: { allowUnsafeSshCommand: true } }).env(gitEnvironment(req.caFile));
+  const git = simpleGit({ timeout: { block: req.timeoutMs ?? 300_000 }, abort: req.signal, unsafe: { allowUnsafeSshCommand: true } }).env(gitEnvironment(req.caFile));
   // Options come first and `--` ends them, so the URL and path can never be read as options.
   await git.clone(req.url, req.dir, ['--depth', '1', '--single-branch', '--no-tags', '--branch', req.branch, '--']);
   const log = await simpleGit({ baseDir: req.dir, unsafe: { allowUnsafeSshCommand: true } }).env(gitEnvironment()).raw(['log', '-1', '--format=%H%n%s']);

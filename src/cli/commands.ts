@@ -1,33 +1,6 @@
 // CLI commands that talk to a Spur server over its API. Each prints text, or JSON with --json.
-import { parseArgs } from 'node:util';
-import { ApiClient, CliError, loadLogin, saveLogin } from './client.js';
-
-export interface CliIo {
-  env: NodeJS.ProcessEnv;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-type Deployment = { id: number; status: string; commitSha: string | null; commitMessage: string | null; trigger: string; createdAt: string; failureReason: string | null; imageTag: string | null };
-
-type Option = { type: 'string' | 'boolean'; short?: string };
-
-function args(argv: string[], options: Record<string, Option>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  try {
-    return parseArgs({ args: argv, options: { json: { type: 'boolean' }, ...options }, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new CliError((err as Error).message, 2);
-  }
-}
-
-function need(positionals: string[], count: number, usage: string): string[] {
-  if (positionals.length < count) throw new CliError(`usage: ${usage}`, 2);
-  return positionals;
-}
-
-const enc = encodeURIComponent;
-const envQuery = (env: unknown) => (typeof env === 'string' && env ? `?env=${enc(env)}` : '');
-const client = (io: CliIo) => new ApiClient(loadLogin(io.env));
+import { ApiClient, CliError, saveLogin } from './client.js';
+import { type CliIo, type Deployment, args, client, enc, envQuery, followDeployment, need } from './shared.js';
 
 async function login(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { token: { type: 'string' } });
@@ -96,17 +69,7 @@ async function deploy(argv: string[], io: CliIo) {
   const [projectName, serviceName] = need(positionals, 2, 'spur deploy <project> <service> [--env E]');
   const api = client(io);
   const { deployment } = await api.json<{ deployment: Deployment }>('POST', `/projects/${enc(projectName)}/services/${enc(serviceName)}/deployments${envQuery(values.env)}`);
-  const log = values.json ? io.stderr : io.stdout;
-  log(`Deployment ${deployment.id} queued`);
-  let status = deployment.status;
-  let reason: string | null = null;
-  for await (const msg of api.events(`/deployments/${deployment.id}/events`)) {
-    if (msg.event === 'line') log((JSON.parse(msg.data) as { line: string }).line);
-    else if (msg.event === 'status') ({ status, reason } = JSON.parse(msg.data) as { status: string; reason: string | null });
-  }
-  const final = (await api.json<{ deployment: Deployment }>('GET', `/deployments/${deployment.id}`)).deployment;
-  if (values.json) io.stdout(JSON.stringify(final));
-  if (final.status !== 'active') throw new CliError(`deployment ${final.id} ${final.status}: ${final.failureReason ?? reason ?? status}`);
+  await followDeployment(api, io, deployment, !!values.json);
 }
 
 async function status(argv: string[], io: CliIo) {

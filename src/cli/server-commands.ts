@@ -9,7 +9,7 @@ import { hashPassword } from '../secrets.js';
 import { countUsers, createApiToken, createUser, findUserByEmail } from '../store/users.js';
 import * as validate from '../validate.js';
 import { CliError } from './client.js';
-import type { CliIo } from './commands.js';
+import type { CliIo } from './shared.js';
 
 async function withDb<T>(io: CliIo, fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
   const db = await openDatabase(join(loadConfig(io.env).dataDir, 'spur.db'));

@@ -61,7 +61,24 @@ export interface ServiceInstanceTable {
   replicas: number;
   port: number;
   custom_domain: string | null;
+  health_type: Generated<HealthType>;
+  health_path: string | null;
+  health_port: number | null;
+  health_interval_s: Generated<number>;
+  health_timeout_s: Generated<number>;
+  health_retries: Generated<number>;
+  health_start_period_s: Generated<number>;
+  cpu_limit: number | null;
+  memory_limit_mb: number | null;
+  cpu_reservation: number | null;
+  memory_reservation_mb: number | null;
+  restart_policy: Generated<RestartCondition>;
+  restart_max_attempts: Generated<number>;
+  stop_grace_s: Generated<number>;
 }
+
+export type HealthType = 'tcp' | 'http' | 'image' | 'none';
+export type RestartCondition = 'any' | 'on-failure' | 'none';
 
 export interface VariableTable {
   service_id: number;
@@ -87,6 +104,8 @@ export interface DeploymentTable {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** For a rollback: the earlier deployment whose image it runs again. */
+  source_deployment_id: Generated<number | null>;
 }
 
 export interface DeploymentLogTable {

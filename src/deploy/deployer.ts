@@ -1,47 +1,130 @@
-// Accepts deployment requests, runs them one at a time per (service, environment), and squares
-// records left mid-flight by a previous process with what Swarm runs.
+// Accepts deployment requests and runs them one at a time per (service, environment): a newer
+// request supersedes queued ones, a running build can be cancelled, and on shutdown or restart
+// nothing is left half-recorded.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Deployment } from '../db/schema.js';
 import { swarmServiceName } from '../docker/names.js';
-import { MIN_UPTIME_MS, judgeRollout, listTasks } from '../docker/swarm.js';
-import { createDeployment, listDeploymentsInStatus, transitionDeployment } from '../store/deployments.js';
-import { getInstanceContext } from '../store/services.js';
+import { waitForRollout } from '../docker/rollout.js';
+import { findService, listOwnedServices, removeOwnedService } from '../docker/swarm.js';
+import { Conflict, NotFound } from '../errors.js';
+import { type DeploymentRequest, getDeployment, listDeploymentsInStatus, listRollbackTargets, queueDeployment, transitionDeployment } from '../store/deployments.js';
+import { getInstanceContext, listAllInstances } from '../store/services.js';
+import { healthPlan, rolloutWindowMs } from './instance-plan.js';
 import { type PipelineDeps, runDeployment } from './pipeline.js';
 import { SerialQueue } from './serial-queue.js';
 
+type Scope = { serviceId: number; environmentId: number };
+const keyOf = (s: Scope) => `${s.serviceId}:${s.environmentId}`;
+
 export class Deployer {
   private readonly queue = new SerialQueue();
+  private readonly running = new Map<number, AbortController>();
   private accepting = true;
 
   constructor(private readonly deps: PipelineDeps) {}
 
-  /** Records a queued deployment and schedules it; resolves once it is recorded, not when it ends. */
-  async request(input: { serviceId: number; environmentId: number; trigger: string }): Promise<Deployment> {
-    if (!this.accepting) throw new Error('Spur is shutting down');
-    const deployment = await createDeployment(this.deps.db, input);
-    void this.queue.enqueue(`${input.serviceId}:${input.environmentId}`, () => runDeployment(this.deps, deployment.id));
+  /** Records a queued deployment (superseding queued ones) and schedules it. */
+  async request(input: DeploymentRequest): Promise<Deployment> {
+    if (!this.accepting) throw new Conflict('Spur is shutting down; try again in a moment');
+    const { deployment, superseded } = await queueDeployment(this.deps.db, input);
+    for (const id of superseded) await this.deps.logBus.status(id, 'superseded', 'a newer deployment was requested');
+    this.schedule(deployment.id, input);
     return deployment;
   }
 
-  /** Stops accepting work and waits for what runs to finish. */
-  async drain(): Promise<void> {
-    this.accepting = false;
-    await this.queue.idle();
+  private schedule(id: number, scope: Scope): void {
+    void this.queue.enqueue(keyOf(scope), async () => {
+      const controller = new AbortController();
+      this.running.set(id, controller);
+      try {
+        await runDeployment(this.deps, id, controller.signal);
+      } finally {
+        this.running.delete(id);
+      }
+    });
   }
 
-  /** After a restart: deployments that were mid-flight become `active` when Swarm runs them,
-   *  otherwise `failed` with the reason "interrupted". */
-  async reconcile(): Promise<void> {
-    const { db, docker, log } = this.deps;
-    for (const d of await listDeploymentsInStatus(db, ['queued', 'building', 'deploying'])) {
-      let running = false;
-      if (d.status === 'deploying') {
-        const ctx = await getInstanceContext(db, { serviceId: d.service_id, environmentId: d.environment_id });
-        const name = swarmServiceName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name });
-        const tasks = await listTasks(docker, name).catch(() => []);
-        running = judgeRollout(tasks, { deploymentId: d.id, replicas: ctx.instance.replicas, now: Date.now(), minUptimeMs: MIN_UPTIME_MS }).done;
+  /** Runs an earlier deployment's image again, without a rebuild. Without an id, the one that
+   *  was active before the current one. */
+  async rollback(scope: Scope, trigger: string, deploymentId?: number): Promise<Deployment> {
+    const targets = await listRollbackTargets(this.deps.db, scope);
+    const target = deploymentId === undefined ? targets.find((d) => d.status === 'superseded') : targets.find((d) => d.id === deploymentId);
+    if (!target) {
+      throw deploymentId === undefined ? new Conflict('there is no earlier deployment to roll back to') : new NotFound(`deployment ${deploymentId} never served this service; it cannot be rolled back to`);
+    }
+    return this.request({ ...scope, trigger, source: target });
+  }
+
+  /** Cancels what is queued and the build in progress; a rollout under way is not interrupted. */
+  async cancel(scope: Scope, reason = 'cancelled by request'): Promise<number[]> {
+    const cancelled: number[] = [];
+    for (const d of await listDeploymentsInStatus(this.deps.db, ['queued', 'building'])) {
+      if (d.service_id !== scope.serviceId || d.environment_id !== scope.environmentId) continue;
+      const controller = this.running.get(d.id);
+      if (controller) controller.abort(reason);
+      else {
+        await transitionDeployment(this.deps.db, d.id, 'cancelled', { failure_reason: reason });
+        await this.deps.logBus.status(d.id, 'cancelled', reason);
       }
-      await transitionDeployment(db, d.id, running ? 'active' : 'failed', running ? {} : { failure_reason: 'interrupted' });
-      log.info('reconciled deployment', { deployment: d.id, was: d.status, now: running ? 'active' : 'failed' });
+      cancelled.push(d.id);
+    }
+    return cancelled;
+  }
+
+  /** SIGTERM: take no more work, cancel what waits and what builds, let rollouts finish. */
+  async drain(timeoutMs: number): Promise<void> {
+    this.accepting = false;
+    for (const d of await listDeploymentsInStatus(this.deps.db, ['queued', 'building'])) {
+      await this.cancel({ serviceId: d.service_id, environmentId: d.environment_id }, 'Spur was stopped').catch(() => {});
+    }
+    await Promise.race([this.queue.idle(), new Promise((r) => setTimeout(r, timeoutMs))]);
+  }
+
+  /** After a restart: builds that were cut off fail ("interrupted"); a rollout that was under
+   *  way is watched to its end in Swarm; queued deployments run; Spur's services that no
+   *  instance owns any more are removed. */
+  async reconcile(): Promise<void> {
+    const { db, docker, log, config } = this.deps;
+    await rm(join(config.dataDir, 'builds'), { recursive: true, force: true });
+    for (const d of await listDeploymentsInStatus(db, ['building'])) {
+      await transitionDeployment(db, d.id, 'failed', { failure_reason: 'interrupted: Spur stopped during the build' });
+      log.info('reconciled deployment', { deployment: d.id, was: 'building', now: 'failed' });
+    }
+    for (const d of await listDeploymentsInStatus(db, ['deploying'])) {
+      void this.queue.enqueue(keyOf({ serviceId: d.service_id, environmentId: d.environment_id }), () => this.resumeRollout(d));
+    }
+    for (const d of await listDeploymentsInStatus(db, ['queued'])) this.schedule(d.id, { serviceId: d.service_id, environmentId: d.environment_id });
+    await this.removeOrphans();
+  }
+
+  private async resumeRollout(d: Deployment): Promise<void> {
+    const { db, docker, log } = this.deps;
+    const ctx = await getInstanceContext(db, { serviceId: d.service_id, environmentId: d.environment_id });
+    const name = swarmServiceName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name });
+    const service = await findService(docker, name);
+    let outcome: { to: 'active' } | { to: 'failed'; reason: string } = { to: 'failed', reason: 'interrupted: Spur stopped before the rollout began' };
+    if (service?.Spec.Labels?.['spur.deployment'] === String(d.id)) {
+      try {
+        await waitForRollout(docker, { serviceName: name, deploymentId: d.id, replicas: ctx.instance.replicas, timeoutMs: rolloutWindowMs(healthPlan(ctx.instance)), isUpdate: !!service.PreviousSpec });
+        outcome = { to: 'active' };
+      } catch (err) {
+        outcome = { to: 'failed', reason: `interrupted: ${(err as Error).message}` };
+      }
+    }
+    const current = await getDeployment(db, d.id);
+    if (current.status !== 'deploying') return;
+    await transitionDeployment(db, d.id, outcome.to, outcome.to === 'failed' ? { failure_reason: outcome.reason } : {});
+    await this.deps.logBus.status(d.id, outcome.to, outcome.to === 'failed' ? outcome.reason : null);
+    log.info('reconciled deployment', { deployment: d.id, was: 'deploying', now: outcome.to });
+  }
+
+  private async removeOrphans(): Promise<void> {
+    const known = new Set((await listAllInstances(this.deps.db)).map((i) => swarmServiceName(i)));
+    for (const name of await listOwnedServices(this.deps.docker, this.deps.installId)) {
+      if (known.has(name)) continue;
+      this.deps.log.warn('removing a Spur service that no instance owns', { service: name });
+      await removeOwnedService(this.deps.docker, name);
     }
   }
 }

@@ -1,22 +1,25 @@
-// One deployment from `queued` to `active` or `failed`: fetch, build, then roll out on Swarm.
+// One deployment from `queued` to `active`, `failed` or `cancelled`: fetch and build (or reuse
+// an earlier image for a rollback), then roll out on Swarm with health checks.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveBuildContext } from '../build/context.js';
 import { cloneBranchHead } from '../build/git.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/open.js';
-import type { DeploymentStatus } from '../db/schema.js';
+import type { Deployment, DeploymentStatus } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
 import { ensureOverlayNetwork } from '../docker/engine.js';
-import { buildImage } from '../docker/images.js';
+import { buildImage, imageExists } from '../docker/images.js';
 import { generatedDomain, imageTag, ownershipLabels, projectNetworkName, swarmServiceName } from '../docker/names.js';
+import { RolloutFailed, waitForRollout } from '../docker/rollout.js';
 import { serviceSpec } from '../docker/service-spec.js';
-import { upsertService, waitForRollout } from '../docker/swarm.js';
+import { findService, removeOwnedService, upsertService } from '../docker/swarm.js';
 import type { Log } from '../log.js';
 import { traefikLabels } from '../routing/traefik-labels.js';
 import { getDeployment, recordDeploymentSource, transitionDeployment } from '../store/deployments.js';
 import { type InstanceContext, getInstanceContext } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
+import { healthPlan, resourcePlan, rolloutWindowMs } from './instance-plan.js';
 import type { DeploymentLogBus } from './log-bus.js';
 import { makeRedactor } from './redact.js';
 
@@ -27,8 +30,12 @@ export interface PipelineDeps {
   log: Log;
   key: Buffer;
   logBus: DeploymentLogBus;
-  rolloutTimeoutMs?: number;
+  /** Host path of the static health probe mounted into tasks. */
+  probePath: string;
+  installId: string;
 }
+
+class Cancelled extends Error {}
 
 /** The domains an instance answers on: its generated domain and its custom domain, if any. */
 export function instanceDomains(ctx: InstanceContext, baseDomain: string): string[] {
@@ -36,26 +43,37 @@ export function instanceDomains(ctx: InstanceContext, baseDomain: string): strin
   return [generatedDomain(ref, baseDomain), ...(ctx.instance.custom_domain ? [ctx.instance.custom_domain] : [])];
 }
 
-export async function runDeployment(deps: PipelineDeps, deploymentId: number): Promise<void> {
+type Say = (line: string) => Promise<void>;
+
+export async function runDeployment(deps: PipelineDeps, deploymentId: number, signal: AbortSignal): Promise<void> {
   const deployment = await getDeployment(deps.db, deploymentId);
   if (deployment.status !== 'queued') return;
   const ctx = await getInstanceContext(deps.db, { serviceId: deployment.service_id, environmentId: deployment.environment_id });
   const variables = await readVariables(deps.db, deps.key, { serviceId: ctx.service.id, environmentId: ctx.environment.id });
   const redact = makeRedactor(Object.values(variables));
-  const say = (line: string) => deps.logBus.line(deploymentId, redact(line));
+  const say: Say = (line) => deps.logBus.line(deploymentId, redact(line));
   const setStatus = async (to: DeploymentStatus, fields: Parameters<typeof transitionDeployment>[3] = {}) => {
     await transitionDeployment(deps.db, deploymentId, to, fields);
     await deps.logBus.status(deploymentId, to, fields.failure_reason);
   };
+  const checkCancelled = () => {
+    if (signal.aborted) throw new Cancelled(String(signal.reason ?? 'cancelled'));
+  };
 
   try {
-    const image = ctx.service.source_type === 'git' ? await buildFromGit(deps, ctx, deploymentId, { say, setStatus }) : ctx.service.image!;
+    const image = await imageFor(deps, ctx, deployment, { say, setStatus, signal, checkCancelled });
+    checkCancelled();
     await setStatus('deploying', { image_tag: image });
     await rollOut(deps, ctx, { deploymentId, image, variables, say });
     // The line goes first: followers stop reading at the final status.
     await say(`Deployment ${deploymentId} is active.`);
     await setStatus('active');
   } catch (err) {
+    if (err instanceof Cancelled || (signal.aborted && (await getDeployment(deps.db, deploymentId)).status === 'building')) {
+      await say(`Deployment cancelled: ${signal.reason ?? 'cancelled'}`);
+      await setStatus('cancelled', { failure_reason: String(signal.reason ?? 'cancelled') }).catch(() => {});
+      return;
+    }
     const reason = redact((err as Error).message || String(err));
     deps.log.warn('deployment failed', { deploymentId, reason });
     await say(`Deployment failed: ${reason}`);
@@ -63,35 +81,53 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number): P
   }
 }
 
-async function buildFromGit(
-  deps: PipelineDeps,
-  ctx: InstanceContext,
-  deploymentId: number,
-  io: { say: (line: string) => Promise<void>; setStatus: (to: DeploymentStatus) => Promise<void> },
-): Promise<string> {
-  await io.setStatus('building');
+interface Steps {
+  say: Say;
+  setStatus: (to: DeploymentStatus) => Promise<void>;
+  signal: AbortSignal;
+  checkCancelled: () => void;
+}
+
+/** The image to run: an earlier deployment's (rollback), the service's image, or a fresh build. */
+async function imageFor(deps: PipelineDeps, ctx: InstanceContext, deployment: Deployment, steps: Steps): Promise<string> {
+  if (deployment.source_deployment_id) {
+    const source = await getDeployment(deps.db, deployment.source_deployment_id);
+    if (!source.image_tag) throw new Error(`deployment ${source.id} has no image to roll back to`);
+    if (source.image_tag.startsWith('spur/') && !(await imageExists(deps.docker, source.image_tag))) throw new Error(`the image of deployment ${source.id} has been pruned`);
+    await steps.say(`Rolling back to deployment ${source.id} (${source.image_tag}); no build needed`);
+    return source.image_tag;
+  }
+  if (ctx.service.source_type === 'image') return ctx.service.image!;
+  return buildFromGit(deps, ctx, deployment.id, steps);
+}
+
+async function buildFromGit(deps: PipelineDeps, ctx: InstanceContext, deploymentId: number, steps: Steps): Promise<string> {
+  await steps.setStatus('building');
   const dir = join(deps.config.dataDir, 'builds', String(deploymentId));
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(deps.config.dataDir, 'builds'), { recursive: true });
   try {
     const { service, project } = ctx;
-    await io.say(`Fetching ${service.git_url} (branch ${service.git_branch})`);
-    const checkout = await cloneBranchHead({ url: service.git_url!, branch: service.git_branch!, dir, caFile: deps.config.gitCaFile }).catch((err: Error) => {
+    await steps.say(`Fetching ${service.git_url} (branch ${service.git_branch})`);
+    const checkout = await cloneBranchHead({ url: service.git_url!, branch: service.git_branch!, dir, caFile: deps.config.gitCaFile, signal: steps.signal }).catch((err: Error) => {
+      steps.checkCancelled();
       throw new Error(`could not fetch branch ${service.git_branch}: ${lastLine(err.message)}`);
     });
     await recordDeploymentSource(deps.db, deploymentId, { commit_sha: checkout.sha, commit_message: checkout.message });
-    await io.say(`Commit ${checkout.sha.slice(0, 12)}: ${checkout.message}`);
+    await steps.say(`Commit ${checkout.sha.slice(0, 12)}: ${checkout.message}`);
     const context = await resolveBuildContext(dir, { rootDir: service.root_dir, dockerfilePath: service.dockerfile_path });
     const tag = imageTag({ project: project.name, service: service.name }, deploymentId);
-    await io.say(`Building ${tag} from ${service.root_dir ?? '.'}/${context.dockerfile}`);
+    await steps.say(`Building ${tag} from ${service.root_dir ?? '.'}/${context.dockerfile}`);
     const pending: Promise<void>[] = [];
     await buildImage(deps.docker, {
       ...context,
       tag,
       // Each build label is a builder step; the deployment id is already in the tag.
       labels: ownershipLabels({ project: project.name, service: service.name }),
-      onLine: (line) => void pending.push(io.say(line)),
+      onLine: (line) => void pending.push(steps.say(line)),
+      signal: steps.signal,
     }).catch((err: Error) => {
+      steps.checkCancelled();
       throw new Error(`build failed: ${err.message}`);
     });
     await Promise.all(pending);
@@ -101,14 +137,11 @@ async function buildFromGit(
   }
 }
 
-async function rollOut(
-  deps: PipelineDeps,
-  ctx: InstanceContext,
-  opts: { deploymentId: number; image: string; variables: Record<string, string>; say: (line: string) => Promise<void> },
-): Promise<void> {
+async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploymentId: number; image: string; variables: Record<string, string>; say: Say }): Promise<void> {
   const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
   await ensureOverlayNetwork(deps.docker, projectNetworkName(ref), ownershipLabels({ project: ref.project, environment: ref.environment }));
   const name = swarmServiceName(ref);
+  const health = healthPlan(ctx.instance);
   const spec = serviceSpec({
     ...ref,
     deploymentId: opts.deploymentId,
@@ -117,10 +150,28 @@ async function rollOut(
     port: ctx.instance.port,
     variables: opts.variables,
     routingLabels: traefikLabels({ name, domains: instanceDomains(ctx, deps.config.baseDomain), port: ctx.instance.port }),
+    health,
+    resources: resourcePlan(ctx.instance),
+    restart: { condition: ctx.instance.restart_policy, maxAttempts: ctx.instance.restart_max_attempts },
+    stopGraceS: ctx.instance.stop_grace_s,
+    probePath: deps.probePath,
+    installId: deps.installId,
   });
-  await opts.say(`Updating Swarm service ${name} (${ctx.instance.replicas} replica${ctx.instance.replicas === 1 ? '' : 's'})`);
+  const isUpdate = (await findService(deps.docker, name)) !== undefined;
+  const check = health.type === 'http' ? `HTTP GET ${health.path} on port ${health.port}` : health.type === 'tcp' ? `TCP port ${health.port}` : health.type === 'image' ? "the image's HEALTHCHECK" : 'no health check';
+  await opts.say(`${isUpdate ? 'Updating' : 'Creating'} Swarm service ${name}: ${ctx.instance.replicas} replica${ctx.instance.replicas === 1 ? '' : 's'}, health check: ${check}`);
   await upsertService(deps.docker, spec);
-  await waitForRollout(deps.docker, { serviceName: name, deploymentId: opts.deploymentId, replicas: ctx.instance.replicas, timeoutMs: deps.rolloutTimeoutMs ?? 180_000 });
+  try {
+    await waitForRollout(deps.docker, { serviceName: name, deploymentId: opts.deploymentId, replicas: ctx.instance.replicas, timeoutMs: rolloutWindowMs(health), isUpdate });
+  } catch (err) {
+    if (!(err instanceof RolloutFailed)) throw err;
+    if (!isUpdate) {
+      // Nothing served before this deployment: do not leave a crash-looping service behind.
+      await removeOwnedService(deps.docker, name).catch(() => {});
+      throw new Error(`the new version did not start: ${err.message}`);
+    }
+    throw new Error(`the new version did not become healthy: ${err.message}. Swarm rolled back; the previous version keeps serving`);
+  }
 }
 
 function lastLine(text: string): string {

@@ -3,6 +3,8 @@
 
 export const EDGE_NETWORK = 'spur-edge';
 export const MANAGED_LABEL = 'spur.managed';
+/** Which Spur installation made a service: Spur only ever removes its own. */
+export const INSTALL_LABEL = 'spur.install';
 
 export interface InstanceRef {
   project: string;

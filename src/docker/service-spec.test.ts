@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generatedDomain, imageTag, projectNetworkName, swarmServiceName } from './names.js';
-import { serviceSpec } from './service-spec.js';
+import { type ServiceSpecInput, healthCheck, serviceSpec } from './service-spec.js';
 
 const ref = { project: 'shop', service: 'web', environment: 'production' };
 
@@ -21,30 +21,79 @@ describe('names', () => {
   });
 });
 
+const base: Omit<ServiceSpecInput, 'project' | 'service' | 'environment'> = {
+  deploymentId: 1,
+  image: 'x',
+  replicas: 1,
+  port: 80,
+  variables: {},
+  routingLabels: {},
+  health: { type: 'tcp', port: 80, intervalS: 3, timeoutS: 3, retries: 3, startPeriodS: 30 },
+  resources: {},
+  restart: { condition: 'any', maxAttempts: 0 },
+  stopGraceS: 10,
+  probePath: '/var/lib/spur/bin/spur-probe',
+  installId: 'inst1',
+};
+
 describe('serviceSpec', () => {
   it('builds the whole Swarm spec', () => {
-    const spec = serviceSpec({ ...ref, deploymentId: 7, image: 'spur/shop-web:7', replicas: 2, port: 8080, variables: { GREETING: 'hi', PORT: '1' }, routingLabels: { 'traefik.enable': 'true' } });
+    const spec = serviceSpec({
+      ...base,
+      ...ref,
+      deploymentId: 7,
+      image: 'spur/shop-web:7',
+      replicas: 2,
+      port: 8080,
+      variables: { GREETING: 'hi', PORT: '1' },
+      routingLabels: { 'traefik.enable': 'true' },
+      health: { type: 'http', path: '/health', port: 8080, intervalS: 5, timeoutS: 2, retries: 4, startPeriodS: 20 },
+      resources: { cpuLimit: 0.5, memoryLimitMb: 256, memoryReservationMb: 64 },
+      restart: { condition: 'on-failure', maxAttempts: 5 },
+      stopGraceS: 15,
+    });
     const owned = { 'spur.managed': 'true', 'spur.project': 'shop', 'spur.service': 'web', 'spur.environment': 'production', 'spur.deployment': '7' };
     expect(spec).toEqual({
       Name: 'spur_shop_web_production',
-      Labels: { ...owned, 'traefik.enable': 'true' },
+      Labels: { ...owned, 'spur.install': 'inst1', 'traefik.enable': 'true' },
       TaskTemplate: {
         ContainerSpec: {
           Image: 'spur/shop-web:7',
           Env: ['GREETING=hi', 'PORT=8080', 'SPUR_PROJECT=shop', 'SPUR_SERVICE=web', 'SPUR_ENVIRONMENT=production', 'SPUR_DEPLOYMENT_ID=7'],
           Labels: owned,
+          HealthCheck: { Test: ['CMD', '/spur/probe', 'http', '8080', '/health'], Interval: 5e9, Timeout: 2e9, Retries: 4, StartPeriod: 20e9 },
+          Mounts: [{ Type: 'bind', Source: '/var/lib/spur/bin/spur-probe', Target: '/spur/probe', ReadOnly: true }],
+          StopGracePeriod: 15e9,
         },
-        RestartPolicy: { Condition: 'any', Delay: 2_000_000_000, MaxAttempts: 0 },
+        Resources: { Limits: { NanoCPUs: 5e8, MemoryBytes: 256 * 1024 * 1024 }, Reservations: { MemoryBytes: 64 * 1024 * 1024 } },
+        RestartPolicy: { Condition: 'on-failure', Delay: 2_000_000_000, MaxAttempts: 5 },
         Networks: [{ Target: 'spur_shop_production', Aliases: ['web'] }, { Target: 'spur-edge' }],
         ForceUpdate: 7,
       },
       Mode: { Replicated: { Replicas: 2 } },
-      UpdateConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'pause', Monitor: 5_000_000_000 },
+      UpdateConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'rollback', Monitor: 3e9, MaxFailureRatio: 0 },
+      RollbackConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'pause', Monitor: 3e9, MaxFailureRatio: 0 },
       EndpointSpec: { Mode: 'dnsrr' },
     });
   });
   it('passes values with shell characters through untouched, as Env entries', () => {
-    const spec = serviceSpec({ ...ref, deploymentId: 1, image: 'x', replicas: 1, port: 80, variables: { A: '$(rm -rf /); `x` "y"' }, routingLabels: {} });
+    const spec = serviceSpec({ ...base, ...ref, variables: { A: '$(rm -rf /); `x` "y"' } });
     expect(spec.TaskTemplate.ContainerSpec.Env[0]).toBe('A=$(rm -rf /); `x` "y"');
+  });
+});
+
+describe('healthCheck', () => {
+  const plan = { port: 3000, intervalS: 3, timeoutS: 3, retries: 3, startPeriodS: 30 };
+  it('runs the mounted probe as an exec array, never through a shell', () => {
+    expect(healthCheck({ ...plan, type: 'tcp' })!.Test).toEqual(['CMD', '/spur/probe', 'tcp', '3000']);
+    expect(healthCheck({ ...plan, type: 'http', path: '/h?x=$(id)' })!.Test).toEqual(['CMD', '/spur/probe', 'http', '3000', '/h?x=$(id)']);
+  });
+  it("keeps the image's own check, or turns checks off", () => {
+    expect(healthCheck({ ...plan, type: 'image' })).toBeUndefined();
+    expect(healthCheck({ ...plan, type: 'none' })).toEqual({ Test: ['NONE'] });
+  });
+  it('mounts the probe only when a check uses it', () => {
+    const ref = { project: 'p', service: 's', environment: 'production' };
+    expect(serviceSpec({ ...base, ...ref, health: { ...plan, type: 'image' } }).TaskTemplate.ContainerSpec.Mounts).toBeUndefined();
   });
 });

@@ -1,6 +1,28 @@
 // The Swarm service spec of one (service, environment) at one deployment. Pure: a plan that
 // docker/swarm.ts applies.
-import { EDGE_NETWORK, type InstanceRef, ownershipLabels, projectNetworkName, swarmServiceName } from './names.js';
+import type { HealthType, RestartCondition } from '../db/schema.js';
+import { EDGE_NETWORK, INSTALL_LABEL, type InstanceRef, ownershipLabels, projectNetworkName, swarmServiceName } from './names.js';
+
+/** Where the health probe appears inside every task. */
+export const PROBE_TARGET = '/spur/probe';
+
+export interface HealthPlan {
+  type: HealthType;
+  /** HTTP path, validated by the input gate; only for `http`. */
+  path?: string | null;
+  port: number;
+  intervalS: number;
+  timeoutS: number;
+  retries: number;
+  startPeriodS: number;
+}
+
+export interface ResourcePlan {
+  cpuLimit?: number | null;
+  memoryLimitMb?: number | null;
+  cpuReservation?: number | null;
+  memoryReservationMb?: number | null;
+}
 
 export interface ServiceSpecInput extends InstanceRef {
   deploymentId: number;
@@ -9,23 +31,64 @@ export interface ServiceSpecInput extends InstanceRef {
   port: number;
   variables: Record<string, string>;
   routingLabels: Record<string, string>;
+  health: HealthPlan;
+  resources: ResourcePlan;
+  restart: { condition: RestartCondition; maxAttempts: number };
+  stopGraceS: number;
+  /** Host path of the static probe binary that HTTP and TCP checks run. */
+  probePath: string;
+  /** The Spur installation that owns the service (see INSTALL_LABEL). */
+  installId: string;
 }
 
 export interface SwarmServiceSpec {
   Name: string;
   Labels: Record<string, string>;
   TaskTemplate: {
-    ContainerSpec: { Image: string; Env: string[]; Labels: Record<string, string> };
-    RestartPolicy: { Condition: 'on-failure' | 'any' | 'none'; Delay: number; MaxAttempts: number };
+    ContainerSpec: {
+      Image: string;
+      Env: string[];
+      Labels: Record<string, string>;
+      HealthCheck?: { Test: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number };
+      Mounts?: { Type: 'bind'; Source: string; Target: string; ReadOnly: boolean }[];
+      StopGracePeriod: number;
+    };
+    Resources: { Limits: { NanoCPUs?: number; MemoryBytes?: number }; Reservations: { NanoCPUs?: number; MemoryBytes?: number } };
+    RestartPolicy: { Condition: RestartCondition; Delay: number; MaxAttempts: number };
     Networks: { Target: string; Aliases?: string[] }[];
     ForceUpdate: number;
   };
   Mode: { Replicated: { Replicas: number } };
-  UpdateConfig: { Parallelism: number; Order: 'start-first' | 'stop-first'; FailureAction: 'pause' | 'continue' | 'rollback'; Monitor: number };
+  UpdateConfig: UpdatePolicy;
+  RollbackConfig: UpdatePolicy;
   EndpointSpec: { Mode: 'dnsrr' | 'vip' };
 }
 
+interface UpdatePolicy {
+  Parallelism: number;
+  Order: 'start-first' | 'stop-first';
+  FailureAction: 'pause' | 'continue' | 'rollback';
+  Monitor: number;
+  MaxFailureRatio: number;
+}
+
 const SECOND = 1_000_000_000;
+/** How long Swarm watches an updated task before it counts the update as done. */
+export const UPDATE_MONITOR_S = 3;
+
+/** Docker health check for the plan; undefined keeps the image's own HEALTHCHECK. */
+export function healthCheck(h: HealthPlan): SwarmServiceSpec['TaskTemplate']['ContainerSpec']['HealthCheck'] {
+  if (h.type === 'image') return undefined;
+  if (h.type === 'none') return { Test: ['NONE'] };
+  const probe = h.type === 'http' ? [PROBE_TARGET, 'http', String(h.port), h.path ?? '/'] : [PROBE_TARGET, 'tcp', String(h.port)];
+  return { Test: ['CMD', ...probe], Interval: h.intervalS * SECOND, Timeout: h.timeoutS * SECOND, Retries: h.retries, StartPeriod: h.startPeriodS * SECOND };
+}
+
+function resources(r: ResourcePlan): SwarmServiceSpec['TaskTemplate']['Resources'] {
+  const cpu = (cores?: number | null) => (cores ? { NanoCPUs: Math.round(cores * 1e9) } : {});
+  const memory = (mb?: number | null) => (mb ? { MemoryBytes: mb * 1024 * 1024 } : {});
+  return { Limits: { ...cpu(r.cpuLimit), ...memory(r.memoryLimitMb) }, Reservations: { ...cpu(r.cpuReservation), ...memory(r.memoryReservationMb) } };
+}
 
 /** Variables the platform sets; they win over user variables of the same name. */
 export function platformVariables(input: ServiceSpecInput): Record<string, string> {
@@ -41,21 +104,31 @@ export function platformVariables(input: ServiceSpecInput): Record<string, strin
 export function serviceSpec(input: ServiceSpecInput): SwarmServiceSpec {
   const labels = ownershipLabels({ ...input });
   const env = { ...input.variables, ...platformVariables(input) };
+  const check = healthCheck(input.health);
+  const probed = input.health.type === 'tcp' || input.health.type === 'http';
+  // New tasks start first and the old stop only once the new are healthy; a new version that
+  // fails is rolled back by Swarm to the previous spec, whose tasks never stopped.
+  const update: UpdatePolicy = { Parallelism: 1, Order: 'start-first', FailureAction: 'rollback', Monitor: UPDATE_MONITOR_S * SECOND, MaxFailureRatio: 0 };
   return {
     Name: swarmServiceName(input),
-    Labels: { ...labels, ...input.routingLabels },
+    Labels: { ...labels, [INSTALL_LABEL]: input.installId, ...input.routingLabels },
     TaskTemplate: {
       ContainerSpec: {
         Image: input.image,
         Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
         Labels: labels,
+        ...(check ? { HealthCheck: check } : {}),
+        ...(probed ? { Mounts: [{ Type: 'bind' as const, Source: input.probePath, Target: PROBE_TARGET, ReadOnly: true }] } : {}),
+        StopGracePeriod: input.stopGraceS * SECOND,
       },
-      RestartPolicy: { Condition: 'any', Delay: 2 * SECOND, MaxAttempts: 0 },
+      Resources: resources(input.resources),
+      RestartPolicy: { Condition: input.restart.condition, Delay: 2 * SECOND, MaxAttempts: input.restart.maxAttempts },
       Networks: [{ Target: projectNetworkName(input), Aliases: [input.service] }, { Target: EDGE_NETWORK }],
       ForceUpdate: input.deploymentId,
     },
     Mode: { Replicated: { Replicas: input.replicas } },
-    UpdateConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'pause', Monitor: 5 * SECOND },
+    UpdateConfig: update,
+    RollbackConfig: { ...update, FailureAction: 'pause' },
     // The routing mesh's virtual IPs need IPVS; DNS round-robin works on every kernel, and
     // Traefik's Swarm provider reads task addresses directly for it.
     EndpointSpec: { Mode: 'dnsrr' },

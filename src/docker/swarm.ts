@@ -2,15 +2,17 @@
 import type { Readable } from 'node:stream';
 import { type DockerClient, isNotFound } from './client.js';
 import { LogLineDecoder } from './log-frames.js';
-import { MANAGED_LABEL } from './names.js';
+import { INSTALL_LABEL, MANAGED_LABEL } from './names.js';
 import type { SwarmServiceSpec } from './service-spec.js';
 
 export class NotOwned extends Error {}
 
-interface ServiceInfo {
+export interface ServiceInfo {
   ID: string;
   Version: { Index: number };
   Spec: SwarmServiceSpec & { Labels?: Record<string, string> };
+  PreviousSpec?: SwarmServiceSpec;
+  UpdateStatus?: { State?: string; Message?: string };
 }
 
 export async function findService(docker: DockerClient, name: string): Promise<ServiceInfo | undefined> {
@@ -32,12 +34,34 @@ export async function upsertService(docker: DockerClient, spec: SwarmServiceSpec
   if (existing.Spec.Labels?.[MANAGED_LABEL] !== 'true') {
     throw new NotOwned(`a Docker service named ${spec.Name} exists and was not made by Spur; remove or rename it`);
   }
-  await docker.getService(existing.ID).update({ ...spec, version: existing.Version.Index } as object);
+  await updateService(docker, existing, spec);
+}
+
+/** Updates a service at the version we read; only the version (and rollback flag) go in the
+ *  query string, the spec in the body. */
+export async function updateService(docker: DockerClient, current: ServiceInfo, spec: object, opts: { rollback?: boolean } = {}): Promise<void> {
+  const query = { version: current.Version.Index, ...(opts.rollback ? { rollback: 'previous' } : {}) };
+  await docker.getService(current.ID).update({ _query: query, _body: spec } as object);
+}
+
+/** Changes only the replica count of a running service: no task is replaced. */
+export async function scaleService(docker: DockerClient, name: string, replicas: number): Promise<boolean> {
+  const current = await findService(docker, name);
+  if (!current) return false;
+  if (current.Spec.Labels?.[MANAGED_LABEL] !== 'true') throw new NotOwned(`refusing to scale ${name}: not made by Spur`);
+  await updateService(docker, current, { ...current.Spec, Mode: { Replicated: { Replicas: replicas } } });
+  return true;
 }
 
 /** Creates the service when absent; leaves an existing one as it is. */
 export async function ensureServiceExists(docker: DockerClient, spec: { Name: string; Labels: Record<string, string> }): Promise<void> {
   if (!(await findService(docker, spec.Name))) await docker.createService(spec as object);
+}
+
+/** Names of the app services this Spur installation made. */
+export async function listOwnedServices(docker: DockerClient, installId: string): Promise<string[]> {
+  const services = await docker.listServices({ filters: { label: [`${MANAGED_LABEL}=true`, `${INSTALL_LABEL}=${installId}`] } });
+  return services.map((s) => s.Spec?.Name).filter((n): n is string => !!n);
 }
 
 export async function removeOwnedService(docker: DockerClient, name: string): Promise<void> {
@@ -57,6 +81,7 @@ export interface TaskView {
   message?: string;
   /** When the task entered its current state (ms since the epoch). */
   since: number;
+  containerId?: string;
 }
 
 export async function listTasks(docker: DockerClient, serviceName: string): Promise<TaskView[]> {
@@ -72,55 +97,8 @@ export async function listTasks(docker: DockerClient, serviceName: string): Prom
       exitCode: t.Status?.ContainerStatus?.ExitCode,
       message: t.Status?.Message,
       since: Date.parse(t.Status?.Timestamp ?? '') || 0,
+      containerId: t.Status?.ContainerStatus?.ContainerID,
     }));
-}
-
-export type RolloutVerdict = { done: true } | { done: false; failure?: string };
-
-const FAILED_STATES = new Set(['failed', 'rejected', 'complete', 'orphaned']);
-
-export interface RolloutCheck {
-  deploymentId: number;
-  replicas: number;
-  now: number;
-  /** A task counts as up once it has been running this long: a process that crashes at start
-   *  is `running` for a moment first. */
-  minUptimeMs: number;
-}
-
-/** Judges one look at a service's tasks for a deployment. Pure. Done when every replica of the
- *  deployment is up and no task of an earlier one still runs (so only the new version answers).
- *  Three failed tasks of the new deployment mean it is not going to start: Swarm would keep
- *  restarting it forever. */
-export function judgeRollout(tasks: TaskView[], check: RolloutCheck): RolloutVerdict {
-  const { deploymentId, replicas } = check;
-  const mine = tasks.filter((t) => t.deployment === String(deploymentId));
-  const running = mine.filter((t) => t.state === 'running' && t.desiredState === 'running' && check.now - t.since >= check.minUptimeMs).length;
-  const oldRunning = tasks.some((t) => t.deployment !== String(deploymentId) && t.state === 'running');
-  if (running >= replicas && !oldRunning) return { done: true };
-  const failed = mine.filter((t) => FAILED_STATES.has(t.state));
-  if (failed.length >= 3) {
-    const last = failed[0];
-    const code = last.exitCode !== undefined && last.exitCode !== 0 ? ` (exit code ${last.exitCode})` : last.state === 'complete' ? ' (the process exited)' : '';
-    return { done: false, failure: `the new task failed to start${code}: ${last.error ?? last.message ?? last.state}` };
-  }
-  return { done: false };
-}
-
-/** Waits until every replica of the deployment runs; throws with Docker's reason otherwise. */
-export const MIN_UPTIME_MS = 2_000;
-
-export async function waitForRollout(docker: DockerClient, opts: { serviceName: string; deploymentId: number; replicas: number; timeoutMs: number; signal?: AbortSignal }): Promise<void> {
-  const deadline = Date.now() + opts.timeoutMs;
-  for (;;) {
-    const tasks = await listTasks(docker, opts.serviceName);
-    const verdict = judgeRollout(tasks, { deploymentId: opts.deploymentId, replicas: opts.replicas, now: Date.now(), minUptimeMs: MIN_UPTIME_MS });
-    if (verdict.done) return;
-    if (verdict.failure) throw new Error(verdict.failure);
-    if (Date.now() > deadline) throw new Error(`the new tasks were not running after ${Math.round(opts.timeoutMs / 1000)}s`);
-    if (opts.signal?.aborted) throw new Error('cancelled');
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 /** Runtime log lines of a service: the last `tail` lines, then (with follow) new ones until closed. */

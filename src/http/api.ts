@@ -84,6 +84,13 @@ export function apiRoutes(deps: Deps) {
     const deployment = await ops.deploy(deps, await instanceOf(c), `api:${c.get('user').email}`);
     return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
   });
+  api.post('/projects/:project/services/:service/rollback', async (c) => {
+    const body = c.req.header('Content-Type')?.includes('json') ? await jsonBody(c) : {};
+    const deployment = await ops.rollback(deps, await instanceOf(c), body, `rollback:${c.get('user').email}`);
+    return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
+  });
+  api.post('/projects/:project/services/:service/cancel', async (c) => c.json({ cancelled: await ops.cancel(deps, await instanceOf(c)) }));
+  api.post('/projects/:project/services/:service/scale', async (c) => c.json(await ops.scale(deps, await instanceOf(c), await jsonBody(c))));
   api.get('/projects/:project/services/:service/deployments', async (c) => {
     return c.json({ deployments: (await ops.deploymentsOf(deps, await instanceOf(c))).map(ops.toDeploymentView) });
   });

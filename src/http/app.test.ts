@@ -12,6 +12,10 @@ import { createApp } from './app.js';
 const SETUP_TOKEN = 'setup-token-for-tests';
 const ORIGIN = 'http://localhost';
 
+const notHere = async (): Promise<never> => {
+  throw new Error('not in app tests');
+};
+
 async function makeDeps(): Promise<Deps> {
   const db = await openDatabase(':memory:');
   const setup: Deps['setup'] = { token: SETUP_TOKEN, claim: () => (setup.token = undefined) };
@@ -22,7 +26,7 @@ async function makeDeps(): Promise<Deps> {
     log: silentLog,
     key: randomBytes(32),
     engine: { state: { reachable: false, swarm: false, problem: 'Docker is not reachable (test).' }, ready: false },
-    deployer: { request: async () => { throw new Error('not in app tests'); } },
+    deployer: { request: notHere, rollback: notHere, cancel: notHere },
     logBus: new DeploymentLogBus(db),
     setup,
   };

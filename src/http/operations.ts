@@ -1,8 +1,9 @@
 // The actions behind both the web pages and the JSON API: input passes the validation gate here,
 // then goes to the store or the deployer. Routes only parse transport and render.
-import type { Deployment, Environment, Project, Service } from '../db/schema.js';
+import type { Deployment, Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { projectNetworkName, swarmServiceName } from '../docker/names.js';
+import { scaleService } from '../docker/swarm.js';
 import { instanceDomains } from '../deploy/pipeline.js';
 import { DockerUnavailable, InvalidInput } from '../errors.js';
 import { findActiveDeployment, listDeployments } from '../store/deployments.js';
@@ -66,17 +67,65 @@ export async function changeVariables(deps: Deps, ctx: InstanceContext, input: u
 
 export const variableNames = (deps: Deps, ctx: InstanceContext) => listVariableNames(deps.db, scopeOf(ctx));
 
+/** Reads instance settings from a body. A missing field stays as it is; an empty string clears
+ *  a field that may be empty (domain, health path and port, limits and reservations). */
+export function parseSettings(body: Body): ServiceInstanceUpdate {
+  const opt = <T>(key: string, check: (v: unknown) => T) => validate.optional(body[key], check);
+  const clearable = <T>(key: string, check: (v: unknown) => T) => (body[key] === undefined ? undefined : (validate.optional(body[key], check) ?? null));
+  const healthType = opt('healthCheck', validate.healthType);
+  const healthPath = clearable('healthPath', validate.healthPath);
+  if (healthType === 'http' && !healthPath && body.healthPath !== undefined) throw new InvalidInput('health check path', 'an HTTP check needs a path');
+  return {
+    replicas: opt('replicas', validate.replicas),
+    port: opt('port', validate.port),
+    custom_domain: clearable('domain', validate.domain),
+    health_type: healthType,
+    health_path: healthPath,
+    health_port: clearable('healthPort', validate.port),
+    health_interval_s: opt('healthInterval', (v) => validate.integer('health check interval', v, 1, 300)),
+    health_timeout_s: opt('healthTimeout', (v) => validate.integer('health check timeout', v, 1, 120)),
+    health_retries: opt('healthRetries', (v) => validate.integer('health check retries', v, 1, 20)),
+    health_start_period_s: opt('healthStartPeriod', (v) => validate.integer('health check start period', v, 0, 600)),
+    cpu_limit: clearable('cpuLimit', (v) => validate.cpus('CPU limit', v)),
+    memory_limit_mb: clearable('memoryLimit', (v) => validate.memoryMb('memory limit', v)),
+    cpu_reservation: clearable('cpuReservation', (v) => validate.cpus('CPU reservation', v)),
+    memory_reservation_mb: clearable('memoryReservation', (v) => validate.memoryMb('memory reservation', v)),
+    restart_policy: opt('restartPolicy', validate.restartPolicy),
+    restart_max_attempts: opt('restartMaxAttempts', (v) => validate.integer('restart attempts', v, 0, 100)),
+    stop_grace_s: opt('stopGracePeriod', (v) => validate.integer('stop grace period', v, 0, 600)),
+  };
+}
+
+/** Saves settings; they take effect with the next deploy (replicas at once: see `scale`). */
 export async function changeSettings(deps: Deps, ctx: InstanceContext, body: Body) {
-  return updateInstance(deps.db, ctx.service, ctx.environment, {
-    replicas: validate.optional(body.replicas, validate.replicas),
-    port: validate.optional(body.port, validate.port),
-    customDomain: body.domain === undefined ? undefined : (validate.optional(body.domain, validate.domain) ?? null),
-  });
+  const changes = parseSettings(body);
+  const next = { ...ctx.instance, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
+  if (next.health_type === 'http' && !next.health_path) throw new InvalidInput('health check path', 'an HTTP check needs a path');
+  if (next.cpu_limit && next.cpu_reservation && next.cpu_reservation > next.cpu_limit) throw new InvalidInput('CPU reservation', 'must not exceed the CPU limit');
+  if (next.memory_limit_mb && next.memory_reservation_mb && next.memory_reservation_mb > next.memory_limit_mb) throw new InvalidInput('memory reservation', 'must not exceed the memory limit');
+  return updateInstance(deps.db, ctx.service, ctx.environment, changes);
 }
 
 export async function deploy(deps: Deps, ctx: InstanceContext, trigger: string): Promise<Deployment> {
   if (!deps.engine.ready) throw new DockerUnavailable(deps.engine.state.problem ?? 'Docker is not ready');
   return deps.deployer.request({ ...scopeOf(ctx), trigger });
+}
+
+export async function rollback(deps: Deps, ctx: InstanceContext, body: Body, trigger: string): Promise<Deployment> {
+  if (!deps.engine.ready) throw new DockerUnavailable(deps.engine.state.problem ?? 'Docker is not ready');
+  const target = validate.optional(body.deployment, (v) => validate.integer('deployment', v, 1, Number.MAX_SAFE_INTEGER));
+  return deps.deployer.rollback(scopeOf(ctx), trigger, target);
+}
+
+export const cancel = (deps: Deps, ctx: InstanceContext) => deps.deployer.cancel(scopeOf(ctx));
+
+/** Sets the replica count and applies it at once to a running service (no task is replaced). */
+export async function scale(deps: Deps, ctx: InstanceContext, body: Body): Promise<{ replicas: number; applied: boolean }> {
+  const replicas = validate.replicas(body.replicas);
+  await updateInstance(deps.db, ctx.service, ctx.environment, { replicas });
+  if (!deps.engine.ready) return { replicas, applied: false };
+  const applied = await scaleService(deps.docker, swarmServiceName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }), replicas);
+  return { replicas, applied };
 }
 
 export const deploymentsOf = (deps: Deps, ctx: InstanceContext) => listDeployments(deps.db, scopeOf(ctx));
@@ -88,6 +137,7 @@ export interface InstanceStatus {
   source: ReturnType<typeof toSourceView>;
   replicas: number;
   port: number;
+  settings: ReturnType<typeof toSettingsView>;
   deployment: ReturnType<typeof toDeploymentView> | null;
   activeDeployment: ReturnType<typeof toDeploymentView> | null;
   swarmService: string;
@@ -105,6 +155,7 @@ export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<
     source: toSourceView(ctx.service),
     replicas: ctx.instance.replicas,
     port: ctx.instance.port,
+    settings: toSettingsView(ctx.instance),
     deployment: latest ? toDeploymentView(latest) : null,
     activeDeployment: active ? toDeploymentView(active) : null,
     swarmService: swarmServiceName(ref),
@@ -120,6 +171,19 @@ export function toSourceView(s: Service) {
     : { type: 'image' as const, image: s.image };
 }
 
+export function toSettingsView(i: ServiceInstance) {
+  return {
+    replicas: i.replicas,
+    port: i.port,
+    domain: i.custom_domain,
+    healthCheck: { type: i.health_type, path: i.health_path, port: i.health_port ?? i.port, interval: i.health_interval_s, timeout: i.health_timeout_s, retries: i.health_retries, startPeriod: i.health_start_period_s },
+    limits: { cpu: i.cpu_limit, memoryMb: i.memory_limit_mb },
+    reservations: { cpu: i.cpu_reservation, memoryMb: i.memory_reservation_mb },
+    restart: { policy: i.restart_policy, maxAttempts: i.restart_max_attempts },
+    stopGracePeriod: i.stop_grace_s,
+  };
+}
+
 export function toDeploymentView(d: Deployment) {
   return {
     id: d.id,
@@ -132,6 +196,7 @@ export function toDeploymentView(d: Deployment) {
     createdAt: d.created_at,
     startedAt: d.started_at,
     finishedAt: d.finished_at,
+    rollbackOf: d.source_deployment_id,
   };
 }
 

@@ -70,6 +70,20 @@ export function webRoutes(deps: Deps) {
     const deployment = await ops.deploy(deps, await instanceOf(c), `ui:${c.get('user').email}`);
     return c.redirect(`/deployments/${deployment.id}`, 303);
   });
+  web.post('/projects/:project/services/:service/rollback', async (c) => {
+    const deployment = await ops.rollback(deps, await instanceOf(c), await form(c), `rollback:${c.get('user').email}`);
+    return c.redirect(`/deployments/${deployment.id}`, 303);
+  });
+  web.post('/projects/:project/services/:service/cancel', async (c) => {
+    const ctx = await instanceOf(c);
+    await ops.cancel(deps, ctx);
+    return c.redirect(servicePath(ctx), 303);
+  });
+  web.post('/projects/:project/services/:service/scale', async (c) => {
+    const ctx = await instanceOf(c);
+    await ops.scale(deps, ctx, await form(c));
+    return c.redirect(servicePath(ctx), 303);
+  });
   web.post('/projects/:project/services/:service/settings', async (c) => {
     const ctx = await instanceOf(c);
     await ops.changeSettings(deps, ctx, await form(c));

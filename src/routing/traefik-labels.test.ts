@@ -9,6 +9,8 @@ describe('traefikLabels', () => {
       'traefik.http.routers.spur-shop-web-production.rule': 'Host(`web-shop.example.com`) || Host(`shop.com`)',
       'traefik.http.routers.spur-shop-web-production.entrypoints': 'web',
       'traefik.http.routers.spur-shop-web-production.service': 'spur-shop-web-production',
+      'traefik.http.routers.spur-shop-web-production.middlewares': 'spur-shop-web-production-retry',
+      'traefik.http.middlewares.spur-shop-web-production-retry.retry.attempts': '3',
       'traefik.http.services.spur-shop-web-production.loadbalancer.server.port': '8080',
     });
   });

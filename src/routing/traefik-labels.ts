@@ -25,6 +25,10 @@ export function traefikLabels(route: RouteInput): Record<string, string> {
     [`traefik.http.routers.${key}.rule`]: hostRule(route.domains),
     [`traefik.http.routers.${key}.entrypoints`]: 'web',
     [`traefik.http.routers.${key}.service`]: key,
+    // A request that cannot connect (a task stopping between two provider polls) is retried on
+    // another task instead of failing.
+    [`traefik.http.routers.${key}.middlewares`]: `${key}-retry`,
+    [`traefik.http.middlewares.${key}-retry.retry.attempts`]: '3',
     [`traefik.http.services.${key}.loadbalancer.server.port`]: String(route.port),
   };
 }

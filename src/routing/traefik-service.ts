@@ -14,8 +14,10 @@ export function traefikServiceSpec(opts: { image: string }) {
           '--providers.swarm.endpoint=unix:///var/run/docker.sock',
           '--providers.swarm.exposedByDefault=false',
           `--providers.swarm.network=${EDGE_NETWORK}`,
-          // The provider polls Swarm; a short interval makes new and removed tasks visible quickly.
-          '--providers.swarm.refreshSeconds=5',
+          // The provider polls Swarm. Swarm takes a stopping task out of service, waits 2 s, and
+          // only then signals it; polling every second drops the task from Traefik inside that
+          // window, so no request is sent to a task that has been told to stop.
+          '--providers.swarm.refreshSeconds=1',
           '--entrypoints.web.address=:80',
           '--entrypoints.websecure.address=:443',
           '--ping=true',

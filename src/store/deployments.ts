@@ -6,13 +6,59 @@ import { canTransition } from './deployment-status.js';
 import { Conflict, NotFound } from '../errors.js';
 import { nowIso } from './time.js';
 
-export async function createDeployment(db: Db, input: { serviceId: number; environmentId: number; trigger: string }): Promise<Deployment> {
-  return db
-    .insertInto('deployments')
-    .values({ service_id: input.serviceId, environment_id: input.environmentId, status: 'queued', trigger: input.trigger, created_at: nowIso(), commit_sha: null, commit_message: null, image_tag: null, failure_reason: null, started_at: null, finished_at: null })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+export interface DeploymentRequest {
+  serviceId: number;
+  environmentId: number;
+  trigger: string;
+  /** For a rollback: the earlier deployment whose image runs again. */
+  source?: Deployment;
 }
+
+/** Queues a deployment; any still queued for the same instance are superseded by it (one
+ *  transaction). Returns the new record and the ids it superseded. */
+export async function queueDeployment(db: Db, input: DeploymentRequest): Promise<{ deployment: Deployment; superseded: number[] }> {
+  return db.transaction().execute(async (tx) => {
+    const stale = await tx
+      .updateTable('deployments')
+      .set({ status: 'superseded', finished_at: nowIso(), failure_reason: 'a newer deployment was requested' })
+      .where('service_id', '=', input.serviceId)
+      .where('environment_id', '=', input.environmentId)
+      .where('status', '=', 'queued')
+      .returning('id')
+      .execute();
+    const deployment = await tx
+      .insertInto('deployments')
+      .values({
+        service_id: input.serviceId,
+        environment_id: input.environmentId,
+        status: 'queued',
+        trigger: input.trigger,
+        created_at: nowIso(),
+        commit_sha: input.source?.commit_sha ?? null,
+        commit_message: input.source?.commit_message ?? null,
+        image_tag: null,
+        failure_reason: null,
+        started_at: null,
+        finished_at: null,
+        source_deployment_id: input.source?.id ?? null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { deployment, superseded: stale.map((r) => r.id) };
+  });
+}
+
+/** Deployments that served once and whose image can run again, newest first. */
+export const listRollbackTargets = (db: Db, scope: { serviceId: number; environmentId: number }) =>
+  db
+    .selectFrom('deployments')
+    .selectAll()
+    .where('service_id', '=', scope.serviceId)
+    .where('environment_id', '=', scope.environmentId)
+    .where('status', 'in', ['active', 'superseded'])
+    .where('image_tag', 'is not', null)
+    .orderBy('id', 'desc')
+    .execute();
 
 export async function getDeployment(db: Db, id: number): Promise<Deployment> {
   const d = await db.selectFrom('deployments').selectAll().where('id', '=', id).executeTakeFirst();

@@ -32,8 +32,8 @@ export async function createEnvironment(db: Db, project: Project, name: string):
     const env = await tx.insertInto('environments').values({ project_id: project.id, name, created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
     const production = await getEnvironment(tx, project, DEFAULT_ENVIRONMENT);
     const instances = await tx.selectFrom('service_instances').selectAll().where('environment_id', '=', production.id).execute();
-    for (const i of instances) {
-      await tx.insertInto('service_instances').values({ service_id: i.service_id, environment_id: env.id, replicas: i.replicas, port: i.port, custom_domain: null }).execute();
+    for (const { environment_id: _production, custom_domain: _domain, ...settings } of instances) {
+      await tx.insertInto('service_instances').values({ ...settings, environment_id: env.id, custom_domain: null }).execute();
     }
     return env;
   });

@@ -1,6 +1,6 @@
 // Services and their per-environment instances (replicas, port, custom domain).
 import type { Db } from '../db/open.js';
-import type { Environment, Project, Service, ServiceInstance, SourceType } from '../db/schema.js';
+import type { Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate, SourceType } from '../db/schema.js';
 import { Conflict, NotFound } from '../errors.js';
 import { listEnvironments } from './projects.js';
 import { nowIso } from './time.js';
@@ -61,29 +61,31 @@ export async function getInstance(db: Db, service: Service, env: Environment): P
   return instance;
 }
 
-export async function updateInstance(db: Db, service: Service, env: Environment, changes: { replicas?: number; port?: number; customDomain?: string | null }): Promise<ServiceInstance> {
-  if (changes.customDomain) {
-    const taken = await db.selectFrom('service_instances').select('service_id').where('custom_domain', '=', changes.customDomain).executeTakeFirst();
-    if (taken && taken.service_id !== service.id) throw new Conflict(`domain ${changes.customDomain} is already used by another service`);
+/** Changes settings of one instance; undefined fields stay as they are. */
+export async function updateInstance(db: Db, service: Service, env: Environment, changes: ServiceInstanceUpdate): Promise<ServiceInstance> {
+  if (changes.custom_domain) {
+    const taken = await db.selectFrom('service_instances').select(['service_id', 'environment_id']).where('custom_domain', '=', changes.custom_domain).executeTakeFirst();
+    if (taken && (taken.service_id !== service.id || taken.environment_id !== env.id)) throw new Conflict(`domain ${changes.custom_domain} is already used by another service`);
   }
+  const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  if (Object.keys(set).length === 0) return getInstance(db, service, env);
   await db
     .updateTable('service_instances')
-    .set({ replicas: changes.replicas, port: changes.port, custom_domain: changes.customDomain })
+    .set(set)
     .where('service_id', '=', service.id)
     .where('environment_id', '=', env.id)
     .execute();
   return getInstance(db, service, env);
 }
 
-/** Every instance that has ever had a deployment: the set Spur is responsible for in Docker. */
-export function listDeployedInstances(db: Db) {
+/** Every (project, service, environment) Spur knows: the set that may own a Swarm service. */
+export function listAllInstances(db: Db) {
   return db
     .selectFrom('service_instances')
     .innerJoin('services', 'services.id', 'service_instances.service_id')
     .innerJoin('environments', 'environments.id', 'service_instances.environment_id')
     .innerJoin('projects', 'projects.id', 'services.project_id')
     .select(['services.id as serviceId', 'environments.id as environmentId', 'services.name as service', 'environments.name as environment', 'projects.name as project'])
-    .where((eb) => eb.exists(eb.selectFrom('deployments').select('id').whereRef('deployments.service_id', '=', 'services.id').whereRef('deployments.environment_id', '=', 'environments.id')))
     .execute();
 }
 

@@ -1,4 +1,5 @@
 // Deployment pieces reused by pages and by live (SSE) fragments.
+import type { Child } from 'hono/jsx';
 import type { DeploymentStatus } from '../../src/db/schema.js';
 
 export interface DeploymentRowProps {
@@ -15,7 +16,7 @@ export function StatusBadge(props: { status: DeploymentStatus }) {
   return <span class={`badge badge-${props.status}`} data-status={props.status}>{props.status}</span>;
 }
 
-export function DeploymentRow(props: { d: DeploymentRowProps }) {
+export function DeploymentRow(props: { d: DeploymentRowProps; children?: Child }) {
   const d = props.d;
   return (
     <tr>
@@ -25,6 +26,7 @@ export function DeploymentRow(props: { d: DeploymentRowProps }) {
       <td class="muted">{d.trigger}</td>
       <td class="muted"><time datetime={d.createdAt}>{d.createdAt.replace('T', ' ').slice(0, 19)}</time></td>
       <td class="muted">{d.failureReason ?? ''}</td>
+      <td>{props.children}</td>
     </tr>
   );
 }

@@ -3,12 +3,15 @@ import type { InstanceStatus } from '../../src/http/operations.js';
 import { DeploymentRow, type DeploymentRowProps, StatusBadge } from '../components/deployment.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
 
+const HEALTH_LABELS = { tcp: 'TCP: port accepts connections', http: 'HTTP: path answers 2xx/3xx', image: "image's HEALTHCHECK", none: 'none' } as const;
+const num = (n: number | null) => (n === null ? '' : String(n));
+
 export interface ServicePageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
   status: InstanceStatus;
   environments: string[];
   variableNames: string[];
-  deployments: DeploymentRowProps[];
+  deployments: (DeploymentRowProps & { imageTag: string | null })[];
   customDomain: string | null;
 }
 
@@ -17,6 +20,9 @@ export function ServicePage(props: ServicePageProps) {
   const base = `/projects/${s.project}/services/${s.service}`;
   const q = `?env=${s.environment}`;
   const csrf = props.frame.csrfToken;
+  const st = s.settings;
+  const h = st.healthCheck;
+  const pending = props.deployments.some((d) => d.status === 'queued' || d.status === 'building');
   return (
     <Layout title={`${s.service} · ${s.project}`} {...props.frame}>
       <p class="crumbs"><a href="/">Projects</a> / <a href={`/projects/${s.project}`}>{s.project}</a> /</p>
@@ -39,19 +45,68 @@ export function ServicePage(props: ServicePageProps) {
           <dt>Swarm service</dt>
           <dd><code>{s.swarmService}</code></dd>
         </dl>
-        <form method="post" action={`${base}/deploy${q}`}>
-          <CsrfField token={csrf} />
-          <button type="submit" class="primary">Deploy</button>
-        </form>
+        <div class="row">
+          <form method="post" action={`${base}/deploy${q}`}>
+            <CsrfField token={csrf} />
+            <button type="submit" class="primary">Deploy</button>
+          </form>
+          {pending && (
+            <form method="post" action={`${base}/cancel${q}`}>
+              <CsrfField token={csrf} />
+              <button type="submit">Cancel pending deploy</button>
+            </form>
+          )}
+        </div>
       </section>
 
-      <h2>Settings</h2>
-      <form method="post" action={`${base}/settings${q}`} class="row">
+      <h2>Scale</h2>
+      <form method="post" action={`${base}/scale${q}`} class="row">
         <CsrfField token={csrf} />
         <label>Replicas <input name="replicas" type="number" min={0} max={50} value={String(s.replicas)} /></label>
-        <label>Port <input name="port" type="number" min={1} max={65535} value={String(s.port)} /></label>
-        <label>Custom domain <input name="domain" value={props.customDomain ?? ''} placeholder="app.example.com" /></label>
-        <button type="submit">Save</button>
+        <button type="submit">Scale now</button>
+      </form>
+
+      <h2>Settings</h2>
+      <form method="post" action={`${base}/settings${q}`} class="stack wide">
+        <CsrfField token={csrf} />
+        <div class="row">
+          <label>Port <input name="port" type="number" min={1} max={65535} value={String(s.port)} /></label>
+          <label>Custom domain <input name="domain" value={props.customDomain ?? ''} placeholder="app.example.com" /></label>
+        </div>
+        <fieldset>
+          <legend>Health check</legend>
+          <div class="row">
+            <label>Kind
+              <select name="healthCheck">
+                {(['tcp', 'http', 'image', 'none'] as const).map((t) => <option value={t} selected={h.type === t}>{HEALTH_LABELS[t]}</option>)}
+              </select>
+            </label>
+            <label>HTTP path <input name="healthPath" value={h.path ?? ''} placeholder="/health" /></label>
+            <label>Port <input name="healthPort" type="number" min={1} max={65535} value={String(h.port)} /></label>
+            <label>Interval s <input name="healthInterval" type="number" min={1} max={300} value={String(h.interval)} /></label>
+            <label>Timeout s <input name="healthTimeout" type="number" min={1} max={120} value={String(h.timeout)} /></label>
+            <label>Retries <input name="healthRetries" type="number" min={1} max={20} value={String(h.retries)} /></label>
+            <label>Start period s <input name="healthStartPeriod" type="number" min={0} max={600} value={String(h.startPeriod)} /></label>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Resources and restarts</legend>
+          <div class="row">
+            <label>CPU limit (cores) <input name="cpuLimit" value={num(st.limits.cpu)} placeholder="none" /></label>
+            <label>Memory limit (MiB) <input name="memoryLimit" value={num(st.limits.memoryMb)} placeholder="none" /></label>
+            <label>CPU reserved <input name="cpuReservation" value={num(st.reservations.cpu)} placeholder="none" /></label>
+            <label>Memory reserved (MiB) <input name="memoryReservation" value={num(st.reservations.memoryMb)} placeholder="none" /></label>
+            <label>Restart
+              <select name="restartPolicy">
+                {(['any', 'on-failure', 'none'] as const).map((p) => <option value={p} selected={st.restart.policy === p}>{p}</option>)}
+              </select>
+            </label>
+            <label>Max restarts (0 = no limit) <input name="restartMaxAttempts" type="number" min={0} max={100} value={String(st.restart.maxAttempts)} /></label>
+            <label>Stop grace s <input name="stopGracePeriod" type="number" min={0} max={600} value={String(st.stopGracePeriod)} /></label>
+          </div>
+        </fieldset>
+        <p class="muted">Saved settings take effect with the next deploy.</p>
+        <button type="submit">Save settings</button>
       </form>
 
       <h2>Variables</h2>
@@ -72,7 +127,19 @@ export function ServicePage(props: ServicePageProps) {
 
       <h2>Deployments</h2>
       <table class="deployments">
-        <tbody>{props.deployments.map((d) => <DeploymentRow d={d} />)}</tbody>
+        <tbody>
+          {props.deployments.map((d) => (
+            <DeploymentRow d={d}>
+              {d.status === 'superseded' && d.imageTag && (
+                <form method="post" action={`${base}/rollback${q}`}>
+                  <CsrfField token={csrf} />
+                  <input type="hidden" name="deployment" value={String(d.id)} />
+                  <button type="submit">Roll back to #{d.id}</button>
+                </form>
+              )}
+            </DeploymentRow>
+          ))}
+        </tbody>
       </table>
 
       <h2>Runtime logs</h2>

@@ -1,7 +1,9 @@
 // Static migration list: a bundle has no migrations folder to read, so each file is imported here.
 import type { Migration } from 'kysely';
 import * as m001 from './001_initial.js';
+import * as m002 from './002_rollouts.js';
 
 export const migrations: Record<string, Migration> = {
   '001_initial': m001,
+  '002_rollouts': m002,
 };

@@ -1,0 +1,61 @@
+// CLI commands that change how a service runs: rollback, cancel, scale, settings.
+import { CliError } from './client.js';
+import { type CliIo, type Deployment, args, client, enc, envQuery, followDeployment, need } from './shared.js';
+
+const servicePath = (p: string, s: string) => `/projects/${enc(p)}/services/${enc(s)}`;
+
+async function rollback(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { env: { type: 'string' } });
+  const [project, service, target] = need(positionals, 2, 'spur rollback <project> <service> [deployment] [--env E]');
+  if (target !== undefined && !/^\d+$/.test(target)) throw new CliError(`"${target}" is not a deployment number`, 2);
+  const api = client(io);
+  const { deployment } = await api.json<{ deployment: Deployment }>('POST', `${servicePath(project, service)}/rollback${envQuery(values.env)}`, target ? { deployment: Number(target) } : {});
+  await followDeployment(api, io, deployment, !!values.json);
+}
+
+async function cancel(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { env: { type: 'string' } });
+  const [project, service] = need(positionals, 2, 'spur cancel <project> <service> [--env E]');
+  const { cancelled } = await client(io).json<{ cancelled: number[] }>('POST', `${servicePath(project, service)}/cancel${envQuery(values.env)}`);
+  io.stdout(values.json ? JSON.stringify({ cancelled }) : cancelled.length ? `Cancelled deployment${cancelled.length > 1 ? 's' : ''} ${cancelled.map((id) => `#${id}`).join(', ')}` : 'Nothing to cancel.');
+}
+
+async function scale(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { env: { type: 'string' } });
+  const [project, service, replicas] = need(positionals, 3, 'spur scale <project> <service> <replicas> [--env E]');
+  const res = await client(io).json<{ replicas: number; applied: boolean }>('POST', `${servicePath(project, service)}/scale${envQuery(values.env)}`, { replicas });
+  io.stdout(values.json ? JSON.stringify(res) : `${service} set to ${res.replicas} replica${res.replicas === 1 ? '' : 's'}${res.applied ? '' : ' (takes effect with the first deploy)'}`);
+}
+
+/** CLI flag → API settings field. */
+const SETTINGS: Record<string, string> = {
+  replicas: 'replicas',
+  port: 'port',
+  domain: 'domain',
+  cpu: 'cpuLimit',
+  memory: 'memoryLimit',
+  'cpu-reservation': 'cpuReservation',
+  'memory-reservation': 'memoryReservation',
+  restart: 'restartPolicy',
+  'restart-attempts': 'restartMaxAttempts',
+  health: 'healthCheck',
+  'health-path': 'healthPath',
+  'health-port': 'healthPort',
+  'health-interval': 'healthInterval',
+  'health-timeout': 'healthTimeout',
+  'health-retries': 'healthRetries',
+  'health-start-period': 'healthStartPeriod',
+  'stop-grace': 'stopGracePeriod',
+};
+
+async function settings(argv: string[], io: CliIo) {
+  const options = Object.fromEntries(Object.keys(SETTINGS).map((k) => [k, { type: 'string' as const }]));
+  const { values, positionals } = args(argv, { env: { type: 'string' }, ...options });
+  const [project, service] = need(positionals, 2, `spur settings <project> <service> [--env E] ${Object.keys(SETTINGS).map((k) => `[--${k} V]`).join(' ')}`);
+  const body = Object.fromEntries(Object.entries(SETTINGS).filter(([flag]) => values[flag] !== undefined).map(([flag, field]) => [field, values[flag]]));
+  const path = `${servicePath(project, service)}${Object.keys(body).length ? '/settings' : ''}${envQuery(values.env)}`;
+  const res = await client(io).json<{ settings: Record<string, unknown> }>(Object.keys(body).length ? 'PATCH' : 'GET', path, Object.keys(body).length ? body : undefined);
+  io.stdout(values.json ? JSON.stringify(res.settings) : JSON.stringify(res.settings, null, 2) + (Object.keys(body).length ? '\nSaved; replicas apply with `spur scale`, everything else with the next deploy.' : ''));
+}
+
+export const rolloutCommands = { rollback, cancel, scale, settings };
