@@ -21,7 +21,9 @@ const result = await build({
   jsxImportSource: 'hono/jsx',
   // Native addon and optional native helpers of ssh2 (pulled in by docker-modem) stay external.
   external: ['better-sqlite3', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
-  banner: { js: '#!/usr/bin/env node' },
+  // ESM dependencies (node-cron) read import.meta.url, which a CommonJS bundle lacks.
+  banner: { js: "#!/usr/bin/env node\nconst __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__importMetaUrl' },
   sourcemap: 'linked',
   logLevel: 'warning',
   metafile: true,

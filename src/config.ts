@@ -16,6 +16,8 @@ export interface Config {
   /** Extra CA bundle for cloning from git hosts with a private CA. */
   gitCaFile?: string;
   traefik: { enabled: boolean; image: string };
+  /** Images of this many deployments that served are kept per service, for rollbacks. */
+  keepImages: number;
   publicDir: string;
 }
 
@@ -45,5 +47,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     gitCaFile: env.SPUR_GIT_CA_FILE || undefined,
     traefik: { enabled: env.SPUR_TRAEFIK !== '0', image: env.SPUR_TRAEFIK_IMAGE ?? 'traefik:v3.5' },
     publicDir: env.SPUR_PUBLIC_DIR ?? join(__dirname, 'public'),
+    keepImages: validate.integer('SPUR_KEEP_IMAGES', env.SPUR_KEEP_IMAGES ?? '5', 1, 100),
   });
 }

@@ -13,6 +13,7 @@ import { createDockerClient } from './docker/client.js';
 import { imageExists } from './docker/images.js';
 import { ensureServiceExists } from './docker/swarm.js';
 import { createApp } from './http/app.js';
+import { scheduleJobs } from './jobs/schedule.js';
 import { type Log, consoleLog } from './log.js';
 import { traefikServiceSpec } from './routing/traefik-service.js';
 import { loadOrCreateKey, randomToken } from './secrets.js';
@@ -80,6 +81,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   });
   await engine.check();
   engine.start();
+  const jobs = scheduleJobs({ db, docker, log, keepImages: config.keepImages, isEngineReady: () => engine.ready });
 
   const deps: Deps = { config, db, docker, log, key, engine, deployer, logBus, setup: setupToken(config, (await countUsers(db)) === 0, log) };
   const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host });
@@ -92,6 +94,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     stopping = true;
     log.info(`${signal}: finishing deployments in flight, then exiting`);
     engine.stop();
+    jobs.stop();
     server.close();
     await deployer.drain(60_000);
     await db.destroy();

@@ -156,3 +156,56 @@ export const uniqueName = (prefix: string) => `${prefix}${Math.random().toString
 export function removeDir(dir: string) {
   rmSync(dir, { recursive: true, force: true });
 }
+
+const LOAD_SCRIPT = `
+const http = require('http');
+const [url, maxSeconds, intervalMs] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3])];
+const stats = { ok: 0, failed: 0, bodies: {}, errors: {}, last: null };
+let stopping = false;
+const report = () => { process.stdout.write(JSON.stringify(stats) + '\\n'); process.exit(0); };
+process.on('SIGTERM', () => { stopping = true; });
+const once = () => new Promise((resolve) => {
+  const req = http.get(url, { agent: false, timeout: 5000 }, (res) => {
+    let body = '';
+    res.on('data', (d) => (body += d));
+    res.on('end', () => {
+      body = body.trim();
+      if (res.statusCode === 200) { stats.ok++; stats.bodies[body] = (stats.bodies[body] || 0) + 1; stats.last = body; }
+      else { stats.failed++; stats.errors['HTTP ' + res.statusCode] = (stats.errors['HTTP ' + res.statusCode] || 0) + 1; }
+      resolve();
+    });
+  });
+  req.on('timeout', () => req.destroy(new Error('timeout')));
+  req.on('error', (err) => { stats.failed++; const k = err.code || err.message; stats.errors[k] = (stats.errors[k] || 0) + 1; resolve(); });
+});
+(async () => {
+  const end = Date.now() + maxSeconds * 1000;
+  while (!stopping && Date.now() < end && stats.ok + stats.failed < 100000) {
+    await once();
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  report();
+})();`;
+
+export interface LoadReport {
+  ok: number;
+  failed: number;
+  bodies: Record<string, number>;
+  errors: Record<string, number>;
+  last: string | null;
+}
+
+/** A steady stream of requests from a container on \`network\`, each on a fresh connection with a
+ *  fresh DNS lookup, bounded by time (and count). Stop it to read what it saw. */
+export async function startLoadProbe(network: string, url: string, opts: { maxSeconds?: number; intervalMs?: number } = {}) {
+  const name = uniqueName('spur-load-');
+  await docker('run', '-d', '--name', name, '--label', 'spur.test=load', '--network', network, BASE_IMAGE, 'node', '-e', LOAD_SCRIPT, url, String(opts.maxSeconds ?? 300), String(opts.intervalMs ?? 25));
+  return {
+    async stop(): Promise<LoadReport> {
+      await docker('stop', '-t', '10', name);
+      const out = await docker('logs', name);
+      await docker('rm', '-f', name);
+      return JSON.parse(out.trim().split('\n').pop()!) as LoadReport;
+    },
+  };
+}

@@ -8,7 +8,7 @@ export interface CliIo {
   stderr: (text: string) => void;
 }
 
-export type Deployment = { id: number; status: string; commitSha: string | null; commitMessage: string | null; trigger: string; createdAt: string; failureReason: string | null; imageTag: string | null };
+export type Deployment = { id: number; status: string; commitSha: string | null; commitMessage: string | null; trigger: string; createdAt: string; failureReason: string | null; imageTag: string | null; rollbackOf: number | null };
 
 type Option = { type: 'string' | 'boolean'; short?: string };
 

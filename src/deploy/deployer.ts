@@ -12,6 +12,7 @@ import { type DeploymentRequest, getDeployment, listDeploymentsInStatus, listRol
 import { getInstanceContext, listAllInstances } from '../store/services.js';
 import { healthPlan, rolloutWindowMs } from './instance-plan.js';
 import { type PipelineDeps, runDeployment } from './pipeline.js';
+import { pruneImages } from './prune.js';
 import { SerialQueue } from './serial-queue.js';
 
 type Scope = { serviceId: number; environmentId: number };
@@ -41,6 +42,9 @@ export class Deployer {
         await runDeployment(this.deps, id, controller.signal);
       } finally {
         this.running.delete(id);
+      }
+      if ((await getDeployment(this.deps.db, id)).status === 'active') {
+        await pruneImages(this.deps, { keep: this.deps.config.keepImages, buildCache: false }).catch((err) => this.deps.log.warn('image prune failed', { error: String(err) }));
       }
     });
   }

@@ -24,7 +24,7 @@ import type { DeploymentLogBus } from './log-bus.js';
 import { makeRedactor } from './redact.js';
 
 export interface PipelineDeps {
-  config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile'>;
+  config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile' | 'keepImages'>;
   db: Db;
   docker: DockerClient;
   log: Log;

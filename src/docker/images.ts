@@ -53,3 +53,21 @@ export async function imageExists(docker: DockerClient, ref: string): Promise<bo
     return false;
   }
 }
+
+/** Removes an image Spur built (it carries spur.managed); false when absent or not Spur's. */
+export async function removeOwnedImage(docker: DockerClient, tag: string): Promise<boolean> {
+  try {
+    const info = await docker.getImage(tag).inspect();
+    if (info.Config?.Labels?.['spur.managed'] !== 'true') return false;
+    await docker.getImage(tag).remove({ noprune: false });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Clears the builder cache; returns the bytes reclaimed. */
+export async function pruneBuildCache(docker: DockerClient): Promise<number> {
+  const result = (await docker.pruneBuilder()) as { SpaceReclaimed?: number };
+  return result?.SpaceReclaimed ?? 0;
+}

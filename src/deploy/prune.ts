@@ -1,0 +1,18 @@
+// Removes deployment images beyond the retention and clears the build cache.
+import type { Db } from '../db/open.js';
+import type { DockerClient } from '../docker/client.js';
+import { pruneBuildCache, removeOwnedImage } from '../docker/images.js';
+import type { Log } from '../log.js';
+import { imagesToPrune } from './retention.js';
+
+/** The build cache is kept unless asked: it makes the next build fast. */
+export async function pruneImages(deps: { db: Db; docker: DockerClient; log: Log }, opts: { keep: number; buildCache: boolean }): Promise<{ removed: string[]; cacheBytes: number }> {
+  const rows = await deps.db.selectFrom('deployments').select(['id', 'service_id', 'environment_id', 'status', 'image_tag']).where('image_tag', 'is not', null).execute();
+  const removed: string[] = [];
+  for (const tag of imagesToPrune(rows.map((r) => ({ id: r.id, serviceId: r.service_id, environmentId: r.environment_id, status: r.status, imageTag: r.image_tag })), opts.keep)) {
+    if (await removeOwnedImage(deps.docker, tag)) removed.push(tag);
+  }
+  const cacheBytes = opts.buildCache ? await pruneBuildCache(deps.docker) : 0;
+  if (removed.length || cacheBytes) deps.log.info('pruned images', { removed: removed.length, buildCacheBytes: cacheBytes });
+  return { removed, cacheBytes };
+}

@@ -1,0 +1,112 @@
+// Deploys that never take a service down: a load probe on the service's network counts failed
+// requests during each change, and checks which version answers at the end.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
+import { type SpurProcess, api, cleanupProject, cli, docker, loginCli, startLoadProbe, startSpur, uniqueName } from './harness.js';
+
+let git: GitServer;
+let spur: SpurProcess;
+let repo: ReturnType<typeof createRepo>;
+const project = uniqueName('zd');
+const network = `spur_${project}_production`;
+const url = 'http://web:3000/quiet';
+
+beforeAll(async () => {
+  git = await startGitServer();
+  spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
+  await loginCli(spur);
+  repo = createRepo(git, `${project}.git`);
+  repo.commit(helloAppFiles('v1'), 'v1');
+  expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
+  expect((await cli(spur, ['service', 'create', project, 'web', '--git', repo.url])).code).toBe(0);
+  // An HTTP health check with short timings, so a version that never becomes healthy is given up quickly.
+  const settings = await cli(spur, ['settings', project, 'web', '--health', 'http', '--health-path', '/health', '--health-interval', '1', '--health-timeout', '2', '--health-retries', '2', '--health-start-period', '4']);
+  expect(settings.code, settings.stderr).toBe(0);
+  const first = await cli(spur, ['deploy', project, 'web']);
+  expect(first.code, first.stderr).toBe(0);
+});
+
+afterAll(async () => {
+  await spur?.stop();
+  await git?.close();
+  await cleanupProject(project);
+});
+
+async function deployUnderLoad(version: string, files: Record<string, string>, message: string) {
+  repo.commit(files, message);
+  const probe = await startLoadProbe(network, url);
+  await new Promise((r) => setTimeout(r, 1000));
+  const result = await cli(spur, ['deploy', project, 'web']);
+  await new Promise((r) => setTimeout(r, 2000));
+  return { result, load: await probe.stop() };
+}
+
+describe('zero-downtime deploys', () => {
+  it('switches to a new healthy version with no failed request', async () => {
+    const { result, load } = await deployUnderLoad('v2', helloAppFiles('v2'), 'v2');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('health check: HTTP GET /health on port 3000');
+    expect(load.failed, JSON.stringify(load.errors)).toBe(0);
+    expect(load.ok).toBeGreaterThan(50);
+    expect(Object.keys(load.bodies).sort()).toEqual(['hello from v1', 'hello from v2']);
+    expect(load.last).toBe('hello from v2');
+  });
+
+  it('keeps the old version serving when the new one crashes at start, and says why', async () => {
+    const { result, load } = await deployUnderLoad('v3', helloAppFiles('v3', { crash: true }), 'v3 crashes');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/did not become healthy: .*exit code 3.*v3 cannot start: missing configuration.*previous version keeps serving/);
+    expect(load.failed, JSON.stringify(load.errors)).toBe(0);
+    expect(Object.keys(load.bodies)).toEqual(['hello from v2']);
+  });
+
+  it('keeps the old version serving when the new one never becomes healthy', async () => {
+    const { result, load } = await deployUnderLoad('v4', helloAppFiles('v4', { unhealthy: true }), 'v4 unhealthy');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/did not become healthy: .*health check: GET \/health answered 500/);
+    expect(load.failed, JSON.stringify(load.errors)).toBe(0);
+    expect(Object.keys(load.bodies)).toEqual(['hello from v2']);
+    const spec = JSON.parse(await docker('service', 'inspect', `spur_${project}_web_production`))[0].Spec;
+    expect(spec.TaskTemplate.ContainerSpec.Image).toMatch(new RegExp(`^spur/${project}-web:\\d+`));
+    expect(spec.Labels['spur.deployment']).not.toBe(JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout)[0].id.toString());
+  });
+
+  it('rolls back to an earlier deployment without a rebuild, with no failed request', async () => {
+    const list = JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout) as { id: number; status: string; commitMessage: string }[];
+    const v1 = list.find((d) => d.commitMessage === 'v1')!;
+    expect(v1.status).toBe('superseded');
+    const probe = await startLoadProbe(network, url);
+    await new Promise((r) => setTimeout(r, 1000));
+    const result = await cli(spur, ['rollback', project, 'web', String(v1.id)]);
+    await new Promise((r) => setTimeout(r, 2000));
+    const load = await probe.stop();
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Rolling back to deployment ${v1.id}`);
+    expect(result.stdout).not.toContain('Step 1/');
+    expect(load.failed, JSON.stringify(load.errors)).toBe(0);
+    expect(load.last).toBe('hello from v1');
+    const after = JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout)[0];
+    expect(after).toMatchObject({ status: 'active', commitMessage: 'v1', rollbackOf: v1.id });
+  });
+
+  it('refuses to roll back to a deployment that never served', async () => {
+    const list = JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout) as { id: number; status: string }[];
+    const failed = list.find((d) => d.status === 'failed')!;
+    const result = await cli(spur, ['rollback', project, 'web', String(failed.id)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(`spur: deployment ${failed.id} never served this service; it cannot be rolled back to (HTTP 404)`);
+  });
+
+  it('keeps serving while Spur is stopped', async () => {
+    const probe = await startLoadProbe(network, url);
+    await new Promise((r) => setTimeout(r, 1000));
+    await spur.stop('SIGTERM');
+    await new Promise((r) => setTimeout(r, 4000));
+    spur = await startSpur({ dataDir: spur.dataDir, env: { SPUR_GIT_CA_FILE: git.caFile } });
+    await new Promise((r) => setTimeout(r, 1000));
+    const load = await probe.stop();
+    expect(load.failed, JSON.stringify(load.errors)).toBe(0);
+    expect(load.ok).toBeGreaterThan(50);
+    expect(load.last).toBe('hello from v1');
+  });
+});
