@@ -16,6 +16,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# A dockerd that is still starting or stopping gets a minute to finish first.
+for _ in $(seq 1 60); do
+  docker info >/dev/null 2>&1 && break
+  pgrep -x dockerd >/dev/null || break
+  sleep 1
+done
 if ! docker info >/dev/null 2>&1; then
   log "starting dockerd"
   as_root bash -c 'setsid nohup /usr/sbin/dockerd >/var/log/spur-test-dockerd.log 2>&1 < /dev/null &'

@@ -1,0 +1,112 @@
+// Scaling, limits and restart policy as Docker sees them; one deploy at a time, superseding and cancelling.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
+import { type SpurProcess, api, cleanupProject, cli, docker, loginCli, startSpur, uniqueName } from './harness.js';
+
+let git: GitServer;
+let spur: SpurProcess;
+let token: string;
+let repo: ReturnType<typeof createRepo>;
+const project = uniqueName('ops');
+const swarmName = `spur_${project}_web_production`;
+
+beforeAll(async () => {
+  git = await startGitServer();
+  spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
+  token = await loginCli(spur);
+  repo = createRepo(git, `${project}.git`);
+  repo.commit(helloAppFiles('v1'), 'v1');
+  await cli(spur, ['project', 'create', project]);
+  await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
+  expect((await cli(spur, ['deploy', project, 'web'])).code).toBe(0);
+});
+afterAll(async () => {
+  await spur?.stop();
+  await git?.close();
+  await cleanupProject(project);
+});
+
+const inspect = async () => JSON.parse(await docker('service', 'inspect', swarmName))[0];
+const runningTasks = async () => (await docker('service', 'ps', swarmName, '--filter', 'desired-state=running', '--format', '{{.CurrentState}}')).split('\n').filter((l) => l.startsWith('Running'));
+async function eventually(check: () => Promise<boolean>, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+const deployments = async () => (await api(spur, token)('GET', `/projects/${project}/services/web/deployments`)).json.deployments as { id: number; status: string; failureReason: string | null }[];
+async function waitFinished(id: number) {
+  await eventually(async () => ['active', 'failed', 'cancelled', 'superseded'].includes((await deployments()).find((d) => d.id === id)!.status), 120_000);
+  return (await deployments()).find((d) => d.id === id)!;
+}
+
+describe('scale and limits', () => {
+  it('scales up and down at once, without replacing running tasks', async () => {
+    const before = (await inspect()).Spec.Labels['spur.deployment'];
+    const up = await cli(spur, ['scale', project, 'web', '3']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout.trim()).toBe('web set to 3 replicas');
+    expect((await inspect()).Spec.Mode.Replicated.Replicas).toBe(3);
+    await eventually(async () => (await runningTasks()).length === 3);
+    const down = await cli(spur, ['scale', project, 'web', '1', '--json']);
+    expect(JSON.parse(down.stdout)).toEqual({ replicas: 1, applied: true });
+    await eventually(async () => (await runningTasks()).length === 1);
+    expect((await inspect()).Spec.Labels['spur.deployment']).toBe(before);
+    expect(JSON.parse((await cli(spur, ['status', project, 'web', '--json'])).stdout).replicas).toBe(1);
+  });
+
+  it('applies CPU and memory limits, reservations, restart policy and stop grace with the next deploy', async () => {
+    const set = await cli(spur, ['settings', project, 'web', '--cpu', '0.5', '--memory', '128', '--cpu-reservation', '0.1', '--memory-reservation', '32', '--restart', 'on-failure', '--restart-attempts', '4', '--stop-grace', '7']);
+    expect(set.code, set.stderr).toBe(0);
+    expect((await cli(spur, ['deploy', project, 'web'])).code).toBe(0);
+    const spec = (await inspect()).Spec.TaskTemplate;
+    expect(spec.Resources).toEqual({ Limits: { NanoCPUs: 500_000_000, MemoryBytes: 128 * 1024 * 1024 }, Reservations: { NanoCPUs: 100_000_000, MemoryBytes: 32 * 1024 * 1024 } });
+    expect(spec.RestartPolicy).toMatchObject({ Condition: 'on-failure', MaxAttempts: 4 });
+    expect(spec.ContainerSpec.StopGracePeriod).toBe(7_000_000_000);
+    const container = (await docker('ps', '-q', '--filter', `label=com.docker.swarm.service.name=${swarmName}`)).split('\n')[0];
+    expect(JSON.parse(await docker('inspect', container))[0].HostConfig).toMatchObject({ NanoCpus: 500_000_000, Memory: 128 * 1024 * 1024 });
+  });
+
+  it('refuses contradictory or out-of-range settings and changes nothing', async () => {
+    const before = (await cli(spur, ['settings', project, 'web', '--json'])).stdout;
+    for (const args of [['--cpu-reservation', '2'], ['--memory', '2'], ['--health', 'http', '--health-path', 'no-slash'], ['--restart', 'sometimes'], ['--health-path', '/a b']]) {
+      const res = await cli(spur, ['settings', project, 'web', ...args]);
+      expect(res.code, args.join(' ')).toBe(1);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect((await cli(spur, ['settings', project, 'web', '--json'])).stdout).toBe(before);
+  });
+});
+
+describe('one deploy at a time', () => {
+  it('runs deployments one after another; a newer request supersedes one still queued', async () => {
+    const slow = helloAppFiles('q');
+    repo.commit({ ...slow, Dockerfile: slow.Dockerfile.replace('CMD', 'RUN sleep 4\nCMD') }, 'slowish build');
+    const call = api(spur, token);
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await call('POST', `/projects/${project}/services/web/deployments`)).json.deployment.id);
+    const final = await waitFinished(ids[2]);
+    expect(final.status).toBe('active');
+    const [first, second] = [(await deployments()).find((d) => d.id === ids[0])!, (await deployments()).find((d) => d.id === ids[1])!];
+    expect(first.status).toBe('superseded');
+    expect(second).toMatchObject({ status: 'superseded', failureReason: 'a newer deployment was requested' });
+  });
+
+  it('cancels a running build; the active version stays', async () => {
+    const active = (await inspect()).Spec.Labels['spur.deployment'];
+    const slow = helloAppFiles('never');
+    repo.commit({ ...slow, Dockerfile: slow.Dockerfile.replace('CMD', 'RUN sleep 60\nCMD') }, 'very slow build');
+    const id = (await api(spur, token)('POST', `/projects/${project}/services/web/deployments`)).json.deployment.id;
+    await eventually(async () => (await deployments()).find((d) => d.id === id)!.status === 'building');
+    await new Promise((r) => setTimeout(r, 1500));
+    const started = Date.now();
+    const res = await cli(spur, ['cancel', project, 'web']);
+    expect(res.stdout.trim()).toBe(`Cancelled deployment #${id}`);
+    const after = await waitFinished(id);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(after).toMatchObject({ status: 'cancelled', failureReason: 'cancelled by request' });
+    expect((await inspect()).Spec.Labels['spur.deployment']).toBe(active);
+    expect((await cli(spur, ['cancel', project, 'web'])).stdout.trim()).toBe('Nothing to cancel.');
+  });
+});
