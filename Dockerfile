@@ -1,6 +1,7 @@
-# Spur's own image. Run it with the Docker socket and a data volume:
+# Spur's own image. Run it with the Docker socket, and the data dir bind-mounted at the same path
+# as on the host (tasks bind-mount the health probe from it, and Docker resolves host paths):
 #   docker run -d --name spur -p 3000:3000 -v /var/run/docker.sock:/var/run/docker.sock \
-#     -v spur-data:/var/lib/spur spur
+#     -v /var/lib/spur:/var/lib/spur spur
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
