@@ -1,7 +1,7 @@
 // Bundles Spur into one CommonJS file (dist/spur.cjs) and copies the static assets beside it.
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -38,6 +38,9 @@ try {
   console.error('building the health probe needs gcc with static libc (Debian: gcc, libc6-dev)');
   throw err;
 }
+
+// git runs the bundle itself as askpass helper.
+chmodSync(join(out, 'spur.cjs'), 0o755);
 
 cpSync('public', join(out, 'public'), { recursive: true });
 cpSync(require.resolve('htmx.org/dist/htmx.min.js'), join(out, 'public', 'vendor', 'htmx.min.js'));

@@ -7,6 +7,8 @@ import * as validate from './validate.js';
 export interface Config {
   port: number;
   host: string;
+  /** Port of Spur's SSH server for git push. */
+  sshPort: number;
   dataDir: string;
   /** Docker endpoint: a unix socket path, or undefined to let docker-modem read DOCKER_HOST. */
   dockerSocket?: string;
@@ -37,10 +39,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const port = validate.port(env.SPUR_PORT ?? '3000');
   const address = primaryAddress();
   const baseDomain = env.SPUR_BASE_DOMAIN ? validate.domain(env.SPUR_BASE_DOMAIN) : `${address}.sslip.io`;
+  const dataDir = resolve(env.SPUR_DATA_DIR ?? (runFromCheckout(cwd) ? join(cwd, 'data') : '/var/lib/spur'));
+  // The data dir appears in the ssh command Spur gives git; keep it to plain path characters.
+  if (!/^[A-Za-z0-9_./-]+$/.test(dataDir)) throw new Error(`SPUR_DATA_DIR ${dataDir} may contain only letters, digits and _ . / -`);
   return Object.freeze({
     port,
+    sshPort: validate.port(env.SPUR_SSH_PORT ?? '2222'),
     host: env.SPUR_HOST ?? '0.0.0.0',
-    dataDir: resolve(env.SPUR_DATA_DIR ?? (runFromCheckout(cwd) ? join(cwd, 'data') : '/var/lib/spur')),
+    dataDir,
     dockerSocket: env.DOCKER_HOST ? undefined : '/var/run/docker.sock',
     baseDomain,
     publicUrl: (env.SPUR_PUBLIC_URL ?? `http://${address}:${port}`).replace(/\/$/, ''),

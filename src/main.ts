@@ -2,8 +2,9 @@
 import { CliError } from './cli/client.js';
 import { commands as basicCommands } from './cli/commands.js';
 import { rolloutCommands } from './cli/rollout-commands.js';
+import { gitCommands } from './cli/git-commands.js';
 import type { CliIo } from './cli/shared.js';
-import { tokenCreate, userPassword } from './cli/server-commands.js';
+import { tokenCreate, userAdd, userPassword } from './cli/server-commands.js';
 
 const HELP = `Usage: spur <command> [options]
 
@@ -11,12 +12,16 @@ Server:
   spur serve                               start Spur (web UI + API on SPUR_PORT, default 3000)
   spur token create --email E              mint an API token (creates E as owner if there is no user)
   spur user password --email E             set E's password (read from standard input)
+  spur user add --email E                  add a user (a member: sees only projects they are added to)
 
 Client (after \`spur login\`):
   spur login <url> --token T
   spur project create|list <project>
   spur project env <project> <environment>
-  spur service create <project> <service> (--git URL [--branch B] [--root DIR] [--dockerfile PATH] | --image REF) [--port N]
+  spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N]
+  spur git <project> <service> [--https-token T]   push URL, webhook URL and secret, deploy key
+  spur keys add <file|-> [--name N] | keys list | keys remove <id>
+  spur member <project> <email>
   spur vars set|list <project> <service> [KEY=VALUE ...] [--env E] [--reveal]
   spur deploy <project> <service> [--env E]
   spur status <project> <service> [--env E]
@@ -29,11 +34,11 @@ Client (after \`spur login\`):
         [--memory-reservation MB] [--restart any|on-failure|none] [--restart-attempts N]
         [--health tcp|http|image|none] [--health-path /p] [--health-port N] [--health-interval S]
         [--health-timeout S] [--health-retries N] [--health-start-period S] [--stop-grace S]
-        [--replicas N] [--port N] [--domain D]
+        [--replicas N] [--port N] [--domain D] [--branch B] [--auto-deploy on|off]
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -44,6 +49,16 @@ async function readStdin(): Promise<string> {
 async function main(argv: string[]): Promise<number> {
   const io: CliIo = { env: process.env, stdout: (t) => process.stdout.write(t + '\n'), stderr: (t) => process.stderr.write(t + '\n') };
   const [command, ...rest] = argv;
+  // Run by git: as the pre-receive hook of Spur's repositories (through the hook's shebang)…
+  if (command?.endsWith('/pre-receive') && process.env.GIT_DIR) {
+    const { runPreReceiveHook } = await import('./ssh/pre-receive-hook.js');
+    return runPreReceiveHook(process.env, await readStdin(), (t) => process.stdout.write(t));
+  }
+  // …or as GIT_ASKPASS, answering with the token Spur put in the environment for this clone.
+  if (process.env.SPUR_ASKPASS === '1' && /^(Username|Password) for /.test(command ?? '')) {
+    process.stdout.write((command.startsWith('Username') ? process.env.SPUR_GIT_USERNAME : process.env.SPUR_GIT_PASSWORD) + '\n');
+    return 0;
+  }
   if (command === 'serve') {
     const { startServer } = await import('./server.js');
     await startServer();
@@ -55,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'token' && rest[0] === 'create') await tokenCreate(rest.slice(1), io);
   else if (command === 'user' && rest[0] === 'password') await userPassword(rest.slice(1), io, readStdin);
+  else if (command === 'user' && rest[0] === 'add') await userAdd(rest.slice(1), io);
   else if (commands[command]) await commands[command](rest, io);
   else throw new CliError(`unknown command "${command}"; run spur help`, 2);
   return 0;

@@ -14,6 +14,10 @@ import { imageExists } from './docker/images.js';
 import { ensureServiceExists } from './docker/swarm.js';
 import { createApp } from './http/app.js';
 import { scheduleJobs } from './jobs/schedule.js';
+import { installHook } from './build/repos.js';
+import { PushSessions } from './ssh/push-sessions.js';
+import { startPushReceiver } from './ssh/push-receiver.js';
+import { startSshServer } from './ssh/server.js';
 import { type Log, consoleLog } from './log.js';
 import { traefikServiceSpec } from './routing/traefik-service.js';
 import { loadOrCreateKey, randomToken } from './secrets.js';
@@ -66,7 +70,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const db = await openDatabase(join(config.dataDir, 'spur.db'));
   const docker = createDockerClient(config.dockerSocket);
   const logBus = new DeploymentLogBus(db);
-  const deployer = new Deployer({ config, db, docker, log, key, logBus, probePath: installProbe(config.dataDir), installId: installId(config.dataDir) });
+  const deployer = new Deployer({ config, db, docker, log, key, logBus, probePath: installProbe(config.dataDir), installId: installId(config.dataDir), askpassPath: __filename });
   const engine = new EngineMonitor({
     docker,
     log,
@@ -88,6 +92,13 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   log.info(`spur listening on ${config.host}:${config.port}`, { dataDir: config.dataDir, baseDomain: config.baseDomain });
 
+  // git push: the SSH server hands pushes to receive-pack, whose hook calls back over a local socket.
+  const sessions = new PushSessions();
+  const hookSocket = join(config.dataDir, 'run', 'hooks.sock');
+  installHook(config.dataDir, { nodePath: process.execPath, bundlePath: __filename });
+  const pushReceiver = await startPushReceiver({ db, log, deployer, logBus, sessions }, hookSocket);
+  const sshServer = await startSshServer({ dataDir: config.dataDir, db, log, sessions, hookSocket }, config.sshPort, config.host);
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -96,6 +107,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     engine.stop();
     jobs.stop();
     server.close();
+    sshServer.close();
+    pushReceiver.close();
     await deployer.drain(60_000);
     await db.destroy();
     process.exit(0);

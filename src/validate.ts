@@ -1,8 +1,12 @@
 // The one gate for untrusted input: every name, URL, ref, path, domain, key and number a user
 // supplies passes through here before it reaches a path, git, Docker, Traefik or SQL.
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { domainToASCII } from 'node:url';
+import { utils } from 'ssh2';
 import { InvalidInput } from './errors.js';
+
+const { parseKey } = utils;
 
 const CONTROL = /[\x00-\x1f\x7f]/;
 
@@ -183,3 +187,51 @@ export function cpus(field: string, value: unknown): number {
 
 /** Memory in MiB; Docker refuses limits under 6 MiB. */
 export const memoryMb = (field: string, value: unknown) => integer(field, value, 6, 4 * 1024 * 1024);
+
+export interface PublicKey {
+  algorithm: string;
+  /** Base64 of the key blob, as in authorized_keys. */
+  base64: string;
+  fingerprint: string;
+}
+
+const KEY_TYPES = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-rsa'];
+
+/** An SSH public key as one `type base64 [comment]` line: ed25519, ECDSA or RSA of 3072 bits or
+ *  more; no authorized_keys options, never a private key. */
+export function sshPublicKey(value: unknown): PublicKey {
+  const raw = text('SSH key', typeof value === 'string' ? value.trim() : value, 16 * 1024);
+  if (/PRIVATE KEY/.test(raw)) throw new InvalidInput('SSH key', 'this is a private key; paste the public key (the .pub file)');
+  const [type, base64, ...rest] = raw.split(/\s+/);
+  if (!KEY_TYPES.includes(type)) throw new InvalidInput('SSH key', `must start with one of ${KEY_TYPES.join(', ')} (no options before the key)`);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64 ?? '') || rest.join(' ').length > 200) throw new InvalidInput('SSH key', 'is not a public key line');
+  const parsed = parseKey(Buffer.from(`${type} ${base64}`));
+  if (parsed instanceof Error || Array.isArray(parsed) || parsed.isPrivateKey() || parsed.type !== type) throw new InvalidInput('SSH key', 'could not be read as an SSH public key');
+  const blob = parsed.getPublicSSH();
+  if (type === 'ssh-rsa' && rsaBits(blob) < 3072) throw new InvalidInput('SSH key', 'RSA keys must have at least 3072 bits; ed25519 is recommended');
+  return { algorithm: type, base64: blob.toString('base64'), fingerprint: `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}` };
+}
+
+/** Bit length of the modulus in an ssh-rsa key blob (string type, mpint e, mpint n). */
+function rsaBits(blob: Buffer): number {
+  let offset = 0;
+  const next = () => {
+    const len = blob.readUInt32BE(offset);
+    const part = blob.subarray(offset + 4, offset + 4 + len);
+    offset += 4 + len;
+    return part;
+  };
+  next();
+  next();
+  const n = next();
+  let i = 0;
+  while (i < n.length && n[i] === 0) i++;
+  return (n.length - i) * 8 - Math.clz32(n[i] ?? 0) + 24;
+}
+
+/** A label for a key: printable, short. */
+export function keyName(value: unknown): string {
+  const name = text('key name', value, 80).trim();
+  if (!/^[\x20-\x7e]+$/.test(name)) throw new InvalidInput('key name', 'use printable ASCII');
+  return name;
+}

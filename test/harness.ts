@@ -24,6 +24,7 @@ export async function freePort(): Promise<number> {
 
 export interface SpurProcess {
   url: string;
+  sshPort: number;
   dataDir: string;
   env: NodeJS.ProcessEnv;
   output: () => string;
@@ -32,8 +33,9 @@ export interface SpurProcess {
 
 export async function startSpur(opts: { env?: NodeJS.ProcessEnv; dataDir?: string; requireDocker?: boolean } = {}): Promise<SpurProcess> {
   const port = await freePort();
+  const sshPort = await freePort();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'spur-data-'));
-  const env = { ...process.env, SPUR_PORT: String(port), SPUR_HOST: '127.0.0.1', SPUR_DATA_DIR: dataDir, SPUR_TRAEFIK: '0', SPUR_BASE_DOMAIN: 'spur.test', SPUR_PUBLIC_URL: `http://127.0.0.1:${port}`, ...opts.env };
+  const env = { ...process.env, SPUR_PORT: String(port), SPUR_SSH_PORT: String(sshPort), SPUR_HOST: '127.0.0.1', SPUR_DATA_DIR: dataDir, SPUR_TRAEFIK: '0', SPUR_BASE_DOMAIN: 'spur.test', SPUR_PUBLIC_URL: `http://127.0.0.1:${port}`, ...opts.env };
   const child: ChildProcess = spawn(process.execPath, [BUNDLE, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -51,6 +53,7 @@ export async function startSpur(opts: { env?: NodeJS.ProcessEnv; dataDir?: strin
   }
   return {
     url,
+    sshPort,
     dataDir,
     env,
     output: () => out,

@@ -1,13 +1,25 @@
-// Fetches a service's source: a shallow clone of one branch head, with git restricted to the
-// https and ssh transports and never prompting.
+// Fetches a service's source: a shallow clone of a branch (optionally at an exact commit), with
+// git restricted to the https and ssh transports and never prompting; or a checkout of a commit
+// from one of Spur's own bare repositories (git push).
 import { simpleGit } from 'simple-git';
+
+export interface GitAuth {
+  /** Private key file for ssh:// remotes (a service's deploy key). */
+  sshKeyFile?: string;
+  /** Token for https:// remotes, answered through GIT_ASKPASS (never in a URL or argv). */
+  token?: { username: string; password: string; askpass: string };
+}
 
 export interface CheckoutRequest {
   url: string;
   branch: string;
+  /** Deploy exactly this commit (webhooks); otherwise the branch head. */
+  commit?: string;
   dir: string;
   /** Extra CA bundle for hosts with a private certificate authority. */
   caFile?: string;
+  knownHostsFile?: string;
+  auth?: GitAuth;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -17,26 +29,63 @@ export interface Checkout {
   message: string;
 }
 
-export function gitEnvironment(caFile?: string): Record<string, string> {
+/** Paths in these values are Spur's own (data dir, validated at start), never user input. */
+export function gitEnvironment(opts: { caFile?: string; knownHostsFile?: string; auth?: GitAuth } = {}): Record<string, string> {
+  const ssh = ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new'];
+  if (opts.knownHostsFile) ssh.push('-o', `UserKnownHostsFile='${opts.knownHostsFile}'`);
+  if (opts.auth?.sshKeyFile) ssh.push('-o', 'IdentitiesOnly=yes', '-i', `'${opts.auth.sshKeyFile}'`);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
     GIT_TERMINAL_PROMPT: '0',
     GIT_ALLOW_PROTOCOL: 'https:ssh',
     GIT_CONFIG_NOSYSTEM: '1',
-    GIT_SSH_COMMAND: 'ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new',
+    GIT_SSH_COMMAND: ssh.join(' '),
   };
-  if (caFile) env.GIT_SSL_CAINFO = caFile;
+  if (opts.caFile) env.GIT_SSL_CAINFO = opts.caFile;
+  if (opts.auth?.token) {
+    env.GIT_ASKPASS = opts.auth.token.askpass;
+    env.SPUR_ASKPASS = '1';
+    env.SPUR_GIT_USERNAME = opts.auth.token.username;
+    env.SPUR_GIT_PASSWORD = opts.auth.token.password;
+  }
   return env;
 }
 
+// The ssh command and askpass program are Spur's own fixed values, not user input.
+const UNSAFE_OK = { allowUnsafeSshCommand: true, allowUnsafeAskPass: true };
+
 /** Clones `branch` of `url` into `dir` (which must not exist) and reports the commit it got. */
 export async function cloneBranchHead(req: CheckoutRequest): Promise<Checkout> {
-  // The ssh command is our own fixed string (batch mode, no prompts), not user input.
-  const git = simpleGit({ timeout: { block: req.timeoutMs ?? 300_000 }, abort: req.signal, unsafe: { allowUnsafeSshCommand: true } }).env(gitEnvironment(req.caFile));
+  const env = gitEnvironment(req);
+  const git = simpleGit({ timeout: { block: req.timeoutMs ?? 300_000 }, abort: req.signal, unsafe: UNSAFE_OK }).env(env);
   // Options come first and `--` ends them, so the URL and path can never be read as options.
   await git.clone(req.url, req.dir, ['--depth', '1', '--single-branch', '--no-tags', '--branch', req.branch, '--']);
-  const log = await simpleGit({ baseDir: req.dir, unsafe: { allowUnsafeSshCommand: true } }).env(gitEnvironment()).raw(['log', '-1', '--format=%H%n%s']);
+  const inRepo = simpleGit({ baseDir: req.dir, abort: req.signal, unsafe: UNSAFE_OK }).env(env);
+  if (req.commit && (await inRepo.revparse(['HEAD'])) !== req.commit) {
+    // The branch moved on since the push: fetch exactly the pushed commit.
+    await inRepo.raw(['fetch', '--depth', '1', 'origin', req.commit]).catch(() => {
+      throw new Error(`commit ${req.commit} is not available from ${req.url}`);
+    });
+    await inRepo.raw(['checkout', '--quiet', '--detach', req.commit]);
+  }
+  return describeHead(inRepo, 'HEAD');
+}
+
+async function describeHead(git: ReturnType<typeof simpleGit>, rev: string, gitDir?: string): Promise<Checkout> {
+  const log = await git.raw([...(gitDir ? ['--git-dir', gitDir] : []), 'log', '-1', '--format=%H%n%s', rev, '--']);
   const [sha, ...subject] = log.trim().split('\n');
   return { sha, message: subject.join('\n') };
+}
+
+/** Writes the tree of `rev` (a sha, or a branch) from a bare repository into `dir`, leaving the
+ *  repository's HEAD and index alone. `objectEnv` carries a push's quarantine while its
+ *  pre-receive hook runs. */
+export async function checkoutFromRepo(req: { repoDir: string; rev: string; dir: string; objectEnv?: Record<string, string> }): Promise<Checkout> {
+  const env = { ...gitEnvironment(), GIT_INDEX_FILE: `${req.dir}.index`, ...req.objectEnv };
+  const git = simpleGit({ baseDir: req.dir, unsafe: UNSAFE_OK }).env(env);
+  const sha = (await git.raw(['--git-dir', req.repoDir, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${req.rev}^{commit}`]).catch(() => '')).trim();
+  if (!sha) throw new Error(`nothing has been pushed to ${req.rev.replace(/^refs\/heads\//, 'branch ')} yet`);
+  await git.raw(['--git-dir', req.repoDir, '--work-tree', req.dir, 'checkout', '--force', sha, '--', '.']);
+  return describeHead(git, sha, req.repoDir);
 }

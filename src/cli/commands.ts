@@ -31,12 +31,12 @@ async function project(argv: string[], io: CliIo) {
 }
 
 async function service(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, { git: { type: 'string' }, branch: { type: 'string' }, root: { type: 'string' }, dockerfile: { type: 'string' }, image: { type: 'string' }, port: { type: 'string' } });
-  const usage = 'spur service create <project> <service> (--git URL [--branch B] [--root DIR] [--dockerfile PATH] | --image REF) [--port N]';
+  const { values, positionals } = args(argv, { git: { type: 'string' }, push: { type: 'boolean' }, branch: { type: 'string' }, root: { type: 'string' }, dockerfile: { type: 'string' }, image: { type: 'string' }, port: { type: 'string' } });
+  const usage = 'spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N]';
   const [sub, projectName, name] = positionals;
   if (sub !== 'create') throw new CliError(`usage: ${usage}`, 2);
   need(positionals, 3, usage);
-  const body = { name, git: values.git, branch: values.branch, rootDir: values.root, dockerfilePath: values.dockerfile, image: values.image, port: values.port };
+  const body = { name, git: values.git, push: values.push, branch: values.branch, rootDir: values.root, dockerfilePath: values.dockerfile, image: values.image, port: values.port };
   const res = await client(io).json<{ service: { name: string; source: Record<string, unknown> } }>('POST', `/projects/${enc(projectName)}/services`, body);
   io.stdout(values.json ? JSON.stringify(res.service) : `Created service ${res.service.name} in ${projectName}`);
 }

@@ -46,6 +46,8 @@ const SETTINGS: Record<string, string> = {
   'health-retries': 'healthRetries',
   'health-start-period': 'healthStartPeriod',
   'stop-grace': 'stopGracePeriod',
+  branch: 'branch',
+  'auto-deploy': 'autoDeploy',
 };
 
 async function settings(argv: string[], io: CliIo) {

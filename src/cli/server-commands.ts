@@ -64,3 +64,12 @@ export async function userPassword(argv: string[], io: CliIo, readStdin: () => P
   });
   io.stdout(`Password set for ${email}`);
 }
+
+/** `spur user add --email E`: a member, who sees only the projects they are added to. */
+export async function userAdd(argv: string[], io: CliIo): Promise<void> {
+  const { email, json } = emailOption(argv, 'spur user add --email E');
+  await withDb(io, (db) => createUser(db, { email, passwordHash: null, role: 'member' }).catch((err) => {
+    throw new CliError(err.message);
+  }));
+  io.stdout(json ? JSON.stringify({ email, role: 'member' }) : `Added ${email}. Mint their API token with: spur token create --email ${email}`);
+}

@@ -39,7 +39,8 @@ export interface EnvironmentTable {
   created_at: string;
 }
 
-export type SourceType = 'git' | 'image';
+/** git: cloned from a URL; push: only what users `git push` to Spur; image: a Docker image. */
+export type SourceType = 'git' | 'push' | 'image';
 
 export interface ServiceTable {
   id: Generated<number>;
@@ -52,6 +53,33 @@ export interface ServiceTable {
   dockerfile_path: string | null;
   image: string | null;
   created_at: string;
+  deploy_key_private_sealed: string | null;
+  deploy_key_public: string | null;
+  https_token_sealed: string | null;
+  webhook_secret_sealed: string | null;
+}
+
+export interface SshKeyTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  algorithm: string;
+  /** The key in OpenSSH's base64 wire form. */
+  public_key: string;
+  fingerprint: string;
+  created_at: string;
+}
+
+export interface ProjectMemberTable {
+  project_id: number;
+  user_id: number;
+}
+
+export interface WebhookDeliveryTable {
+  provider: string;
+  delivery_id: string;
+  service_id: number;
+  received_at: string;
 }
 
 /** Per (service, environment) settings. */
@@ -75,6 +103,10 @@ export interface ServiceInstanceTable {
   restart_policy: Generated<RestartCondition>;
   restart_max_attempts: Generated<number>;
   stop_grace_s: Generated<number>;
+  /** Branch deployed in this environment (pushes and webhooks); null: the service's branch in production, none elsewhere. */
+  branch: string | null;
+  /** 1: pushes to the branch reported by webhooks deploy. */
+  auto_deploy: Generated<number>;
 }
 
 export type HealthType = 'tcp' | 'http' | 'image' | 'none';
@@ -132,6 +164,9 @@ export interface Database {
   deployments: DeploymentTable;
   deployment_logs: DeploymentLogTable;
   settings: SettingTable;
+  ssh_keys: SshKeyTable;
+  project_members: ProjectMemberTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }
 
 export type User = Selectable<UserTable>;
@@ -142,3 +177,4 @@ export type NewService = Insertable<ServiceTable>;
 export type ServiceInstance = Selectable<ServiceInstanceTable>;
 export type ServiceInstanceUpdate = Updateable<ServiceInstanceTable>;
 export type Deployment = Selectable<DeploymentTable>;
+export type SshKey = Selectable<SshKeyTable>;

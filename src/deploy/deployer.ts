@@ -11,7 +11,7 @@ import { Conflict, NotFound } from '../errors.js';
 import { type DeploymentRequest, getDeployment, listDeploymentsInStatus, listRollbackTargets, queueDeployment, transitionDeployment } from '../store/deployments.js';
 import { getInstanceContext, listAllInstances } from '../store/services.js';
 import { healthPlan, rolloutWindowMs } from './instance-plan.js';
-import { type PipelineDeps, runDeployment } from './pipeline.js';
+import { type PipelineDeps, type PushCheckout, runDeployment } from './pipeline.js';
 import { pruneImages } from './prune.js';
 import { SerialQueue } from './serial-queue.js';
 
@@ -21,14 +21,17 @@ const keyOf = (s: Scope) => `${s.serviceId}:${s.environmentId}`;
 export class Deployer {
   private readonly queue = new SerialQueue();
   private readonly running = new Map<number, AbortController>();
+  /** Pushed commits waiting to be deployed; they only exist while the push's hook waits. */
+  private readonly checkouts = new Map<number, PushCheckout>();
   private accepting = true;
 
   constructor(private readonly deps: PipelineDeps) {}
 
   /** Records a queued deployment (superseding queued ones) and schedules it. */
-  async request(input: DeploymentRequest): Promise<Deployment> {
+  async request(input: DeploymentRequest & { checkout?: PushCheckout }): Promise<Deployment> {
     if (!this.accepting) throw new Conflict('Spur is shutting down; try again in a moment');
     const { deployment, superseded } = await queueDeployment(this.deps.db, input);
+    if (input.checkout) this.checkouts.set(deployment.id, input.checkout);
     for (const id of superseded) await this.deps.logBus.status(id, 'superseded', 'a newer deployment was requested');
     this.schedule(deployment.id, input);
     return deployment;
@@ -39,9 +42,10 @@ export class Deployer {
       const controller = new AbortController();
       this.running.set(id, controller);
       try {
-        await runDeployment(this.deps, id, controller.signal);
+        await runDeployment(this.deps, id, controller.signal, this.checkouts.get(id));
       } finally {
         this.running.delete(id);
+        this.checkouts.delete(id);
       }
       if ((await getDeployment(this.deps.db, id)).status === 'active') {
         await pruneImages(this.deps, { keep: this.deps.config.keepImages, buildCache: false }).catch((err) => this.deps.log.warn('image prune failed', { error: String(err) }));

@@ -1,9 +1,10 @@
 // One deployment from `queued` to `active`, `failed` or `cancelled`: fetch and build (or reuse
 // an earlier image for a rollback), then roll out on Swarm with health checks.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveBuildContext } from '../build/context.js';
-import { cloneBranchHead } from '../build/git.js';
+import { type Checkout, type GitAuth, checkoutFromRepo, cloneBranchHead } from '../build/git.js';
+import { repoDir } from '../build/repos.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/open.js';
 import type { Deployment, DeploymentStatus } from '../db/schema.js';
@@ -22,6 +23,8 @@ import { readVariables } from '../store/variables.js';
 import { healthPlan, resourcePlan, rolloutWindowMs } from './instance-plan.js';
 import type { DeploymentLogBus } from './log-bus.js';
 import { makeRedactor } from './redact.js';
+import { buildBranch } from './branches.js';
+import { unseal } from '../secrets.js';
 
 export interface PipelineDeps {
   config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile' | 'keepImages'>;
@@ -33,6 +36,15 @@ export interface PipelineDeps {
   /** Host path of the static health probe mounted into tasks. */
   probePath: string;
   installId: string;
+  /** Program git runs to ask for an HTTPS token (the Spur bundle, in askpass mode). */
+  askpassPath: string;
+}
+
+/** A pushed commit to deploy, readable from the bare repository (and its quarantine). */
+export interface PushCheckout {
+  repoDir: string;
+  rev: string;
+  objectEnv: Record<string, string>;
 }
 
 class Cancelled extends Error {}
@@ -45,7 +57,7 @@ export function instanceDomains(ctx: InstanceContext, baseDomain: string): strin
 
 type Say = (line: string) => Promise<void>;
 
-export async function runDeployment(deps: PipelineDeps, deploymentId: number, signal: AbortSignal): Promise<void> {
+export async function runDeployment(deps: PipelineDeps, deploymentId: number, signal: AbortSignal, pushed?: PushCheckout): Promise<void> {
   const deployment = await getDeployment(deps.db, deploymentId);
   if (deployment.status !== 'queued') return;
   const ctx = await getInstanceContext(deps.db, { serviceId: deployment.service_id, environmentId: deployment.environment_id });
@@ -61,7 +73,7 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number, si
   };
 
   try {
-    const image = await imageFor(deps, ctx, deployment, { say, setStatus, signal, checkCancelled });
+    const image = await imageFor(deps, ctx, deployment, { say, setStatus, signal, checkCancelled, pushed });
     checkCancelled();
     await setStatus('deploying', { image_tag: image });
     await rollOut(deps, ctx, { deploymentId, image, variables, say });
@@ -82,6 +94,7 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number, si
 }
 
 interface Steps {
+  pushed?: PushCheckout;
   say: Say;
   setStatus: (to: DeploymentStatus) => Promise<void>;
   signal: AbortSignal;
@@ -98,21 +111,58 @@ async function imageFor(deps: PipelineDeps, ctx: InstanceContext, deployment: De
     return source.image_tag;
   }
   if (ctx.service.source_type === 'image') return ctx.service.image!;
-  return buildFromGit(deps, ctx, deployment.id, steps);
+  return build(deps, ctx, deployment, steps);
 }
 
-async function buildFromGit(deps: PipelineDeps, ctx: InstanceContext, deploymentId: number, steps: Steps): Promise<string> {
+/** The source of a build: the pushed commit, the bare repository's branch (push-only services),
+ *  or a clone of the remote at the branch head or at the commit a webhook named. */
+async function fetchSource(deps: PipelineDeps, ctx: InstanceContext, deployment: Deployment, dir: string, steps: Steps): Promise<Checkout> {
+  const { service, project } = ctx;
+  const branch = buildBranch(service, ctx.instance);
+  if (steps.pushed) {
+    await steps.say(`Using the pushed commit ${steps.pushed.rev.slice(0, 12)}`);
+    return checkoutFromRepo({ ...steps.pushed, dir });
+  }
+  if (service.source_type === 'push') {
+    await steps.say(`Using the head of branch ${branch} as last pushed`);
+    return checkoutFromRepo({ repoDir: repoDir(deps.config.dataDir, { projectId: project.id, serviceId: service.id }), rev: `refs/heads/${branch}`, dir });
+  }
+  const commit = deployment.commit_sha ?? undefined;
+  await steps.say(`Fetching ${service.git_url} (branch ${branch}${commit ? `, commit ${commit.slice(0, 12)}` : ''})`);
+  const keyFile = `${dir}.key`;
+  try {
+    const auth = await cloneAuth(deps, service, keyFile);
+    return await cloneBranchHead({ url: service.git_url!, branch, commit, dir, caFile: deps.config.gitCaFile, knownHostsFile: join(deps.config.dataDir, 'known_hosts'), auth, signal: steps.signal });
+  } catch (err) {
+    steps.checkCancelled();
+    throw new Error(`could not fetch branch ${branch}: ${lastLine((err as Error).message)}`);
+  } finally {
+    await rm(keyFile, { force: true });
+  }
+}
+
+/** Credentials for private repositories: the deploy key for ssh remotes, the token for https. */
+async function cloneAuth(deps: PipelineDeps, service: InstanceContext['service'], keyFile: string): Promise<GitAuth | undefined> {
+  const url = service.git_url ?? '';
+  if (!url.startsWith('https://') && service.deploy_key_private_sealed) {
+    await writeFile(keyFile, unseal(deps.key, service.deploy_key_private_sealed), { mode: 0o600 });
+    return { sshKeyFile: keyFile };
+  }
+  if (url.startsWith('https://') && service.https_token_sealed) {
+    return { token: { username: 'x-access-token', password: unseal(deps.key, service.https_token_sealed), askpass: deps.askpassPath } };
+  }
+  return undefined;
+}
+
+async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deployment, steps: Steps): Promise<string> {
+  const deploymentId = deployment.id;
   await steps.setStatus('building');
   const dir = join(deps.config.dataDir, 'builds', String(deploymentId));
   await rm(dir, { recursive: true, force: true });
-  await mkdir(join(deps.config.dataDir, 'builds'), { recursive: true });
+  await mkdir(dir, { recursive: true });
   try {
     const { service, project } = ctx;
-    await steps.say(`Fetching ${service.git_url} (branch ${service.git_branch})`);
-    const checkout = await cloneBranchHead({ url: service.git_url!, branch: service.git_branch!, dir, caFile: deps.config.gitCaFile, signal: steps.signal }).catch((err: Error) => {
-      steps.checkCancelled();
-      throw new Error(`could not fetch branch ${service.git_branch}: ${lastLine(err.message)}`);
-    });
+    const checkout = await fetchSource(deps, ctx, deployment, dir, steps);
     await recordDeploymentSource(deps.db, deploymentId, { commit_sha: checkout.sha, commit_message: checkout.message });
     await steps.say(`Commit ${checkout.sha.slice(0, 12)}: ${checkout.message}`);
     const context = await resolveBuildContext(dir, { rootDir: service.root_dir, dockerfilePath: service.dockerfile_path });
@@ -134,6 +184,7 @@ async function buildFromGit(deps: PipelineDeps, ctx: InstanceContext, deployment
     return tag;
   } finally {
     await rm(dir, { recursive: true, force: true });
+    await rm(`${dir}.index`, { force: true });
   }
 }
 

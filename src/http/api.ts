@@ -2,8 +2,10 @@
 import { Hono } from 'hono';
 import type { Deps } from '../deps.js';
 import { InvalidInput } from '../errors.js';
-import { getDeployment } from '../store/deployments.js';
-import { getProject, listEnvironments, listProjects } from '../store/projects.js';
+import type { User } from '../db/schema.js';
+import { getProjectFor, listProjectsFor } from '../store/access.js';
+import { listEnvironments } from '../store/projects.js';
+import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import { listServices } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
 import * as validate from '../validate.js';
@@ -25,36 +27,48 @@ async function jsonBody(c: { req: { json: () => Promise<unknown> } }): Promise<R
 export function apiRoutes(deps: Deps) {
   const api = new Hono<AuthEnv>();
   api.use('*', requireToken(deps));
-  const instanceOf = (c: { req: { param: (k: string) => string; query: (k: string) => string | undefined } }) =>
-    ops.findInstance(deps, { project: c.req.param('project'), service: c.req.param('service'), environment: c.req.query('env') });
+  const instanceOf = (c: { req: { param: (k: string) => string; query: (k: string) => string | undefined }; get: (k: 'user') => User }) =>
+    ops.findInstance(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service'), environment: c.req.query('env') });
 
   api.get('/me', (c) => c.json({ email: c.get('user').email, role: c.get('user').role }));
   api.get('/health', (c) => c.json({ docker: deps.engine.state }));
 
   api.get('/projects', async (c) => {
-    const projects = await listProjects(deps.db);
+    const projects = await listProjectsFor(deps.db, c.get('user'));
     return c.json({ projects: await Promise.all(projects.map(async (p) => ops.toProjectView(p, await listEnvironments(deps.db, p.id)))) });
   });
   api.post('/projects', async (c) => {
-    const project = await ops.addProject(deps, await jsonBody(c));
+    const project = await ops.addProject(deps, c.get('user'), await jsonBody(c));
     return c.json({ project: ops.toProjectView(project, await listEnvironments(deps.db, project.id)) }, 201);
   });
   api.get('/projects/:project', async (c) => {
-    const project = await getProject(deps.db, c.req.param('project'));
+    const project = await getProjectFor(deps.db, c.get('user'), c.req.param('project'));
     const services = await listServices(deps.db, project.id);
     return c.json({ project: ops.toProjectView(project, await listEnvironments(deps.db, project.id)), services: services.map((s) => ({ name: s.name, source: ops.toSourceView(s) })) });
   });
   api.post('/projects/:project/environments', async (c) => {
-    const env = await ops.addEnvironment(deps, c.req.param('project'), await jsonBody(c));
+    const env = await ops.addEnvironment(deps, c.get('user'), c.req.param('project'), await jsonBody(c));
     return c.json({ environment: { name: env.name } }, 201);
   });
 
+  api.post('/projects/:project/members', async (c) => {
+    await ops.addMember(deps, c.get('user'), c.req.param('project'), await jsonBody(c));
+    return c.json({ ok: true }, 201);
+  });
+
+  api.get('/keys', async (c) => c.json({ keys: (await listSshKeys(deps.db, c.get('user').id)).map(ops.toKeyView) }));
+  api.post('/keys', async (c) => c.json({ key: await ops.addKey(deps, c.get('user'), await jsonBody(c)) }, 201));
+  api.delete('/keys/:id', async (c) => {
+    await removeSshKey(deps.db, c.get('user').id, validate.integer('key id', c.req.param('id'), 1, Number.MAX_SAFE_INTEGER));
+    return c.json({ ok: true });
+  });
+
   api.get('/projects/:project/services', async (c) => {
-    const project = await getProject(deps.db, c.req.param('project'));
+    const project = await getProjectFor(deps.db, c.get('user'), c.req.param('project'));
     return c.json({ services: (await listServices(deps.db, project.id)).map((s) => ({ name: s.name, source: ops.toSourceView(s) })) });
   });
   api.post('/projects/:project/services', async (c) => {
-    const service = await ops.addService(deps, c.req.param('project'), await jsonBody(c));
+    const service = await ops.addService(deps, c.get('user'), c.req.param('project'), await jsonBody(c));
     return c.json({ service: { name: service.name, source: ops.toSourceView(service) } }, 201);
   });
   api.get('/projects/:project/services/:service', async (c) => c.json(await ops.instanceStatus(deps, await instanceOf(c))));
@@ -65,6 +79,12 @@ export function apiRoutes(deps: Deps) {
     return c.json(await ops.instanceStatus(deps, await instanceOf(c)));
   });
 
+  api.get('/projects/:project/services/:service/git', async (c) => c.json(ops.gitAccess(deps, await instanceOf(c))));
+  api.put('/projects/:project/services/:service/credentials', async (c) => {
+    const ctx = await instanceOf(c);
+    await ops.changeHttpsToken(deps, ctx, await jsonBody(c));
+    return c.json({ httpsToken: ops.gitAccess(deps, await instanceOf(c)).httpsToken });
+  });
   api.get('/projects/:project/services/:service/variables', async (c) => {
     const ctx = await instanceOf(c);
     if (c.req.query('reveal') === '1') {
@@ -100,9 +120,9 @@ export function apiRoutes(deps: Deps) {
   });
 
   const deploymentId = (raw: string) => validate.integer('deployment id', raw, 1, Number.MAX_SAFE_INTEGER);
-  api.get('/deployments/:id', async (c) => c.json({ deployment: ops.toDeploymentView(await getDeployment(deps.db, deploymentId(c.req.param('id')))) }));
+  api.get('/deployments/:id', async (c) => c.json({ deployment: ops.toDeploymentView((await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')))).deployment) }));
   api.get('/deployments/:id/events', async (c) => {
-    const deployment = await getDeployment(deps.db, deploymentId(c.req.param('id')));
+    const { deployment } = await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')));
     return deploymentEventStream(c, deps, deployment.id, (e) =>
       e.type === 'line' ? [{ event: 'line', id: String(e.id), data: JSON.stringify({ line: e.line }) }] : [{ event: 'status', data: JSON.stringify({ status: e.status, reason: e.reason ?? null }) }],
     );

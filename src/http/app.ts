@@ -10,6 +10,7 @@ import { NotFound, PayloadTooLarge } from '../errors.js';
 import { apiRoutes } from './api.js';
 import { errorHandler } from './errors.js';
 import { webRoutes } from './web.js';
+import { webhookRoutes } from './webhooks.js';
 import { authRoutes } from './web-auth.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -38,6 +39,8 @@ export function createApp(deps: Deps) {
   app.get('/healthz', (c) => c.json({ ok: true, docker: deps.engine.ready }));
 
   app.route('/api/v1', apiRoutes(deps));
+  // Git hosts sign their requests; no session, no CSRF token.
+  app.route('/webhooks', webhookRoutes(deps));
   // Browser routes: form posts must come from Spur's own pages.
   app.use('*', csrf());
   app.route('/', authRoutes(deps));

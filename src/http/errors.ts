@@ -20,7 +20,8 @@ export function errorHandler(log: Log) {
   return (err: Error, c: Context) => {
     const { status, message } = toHttpError(err);
     if (status >= 500) log.error('request failed', { path: c.req.path, error: err.stack ?? String(err) });
-    if (c.req.path.startsWith('/api/')) return c.json({ error: message }, status);
+    // Machine endpoints (the API and git hosts' webhooks) get JSON.
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/webhooks/')) return c.json({ error: message }, status);
     if (c.req.header('HX-Request')) return c.html(`<div class="error" role="alert">${escapeHtml(message)}</div>`, status, { 'HX-Reswap': 'innerHTML', 'HX-Retarget': '#flash' });
     return c.html(ErrorPage({ status, message }), status);
   };

@@ -1,53 +1,100 @@
 // The actions behind both the web pages and the JSON API: input passes the validation gate here,
 // then goes to the store or the deployer. Routes only parse transport and render.
-import type { Deployment, Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate } from '../db/schema.js';
+import type { Deployment, Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate, SshKey, User } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { scaleService } from '../docker/swarm.js';
 import { instanceDomains } from '../deploy/pipeline.js';
-import { DockerUnavailable, InvalidInput } from '../errors.js';
-import { findActiveDeployment, listDeployments } from '../store/deployments.js';
-import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment, getProject } from '../store/projects.js';
-import { type InstanceContext, type ServiceSource, createService, getInstanceContext, getService, updateInstance } from '../store/services.js';
+import { DockerUnavailable, InvalidInput, NotFound } from '../errors.js';
+import { findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
+import { addProjectMember, canAccessProject, getProjectFor } from '../store/access.js';
+import { addSshKey } from '../store/ssh-keys.js';
+import { findUserByEmail } from '../store/users.js';
+import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment } from '../store/projects.js';
+import { type InstanceContext, type ServiceSource, createService, getInstanceContext, getService, setHttpsToken, updateInstance } from '../store/services.js';
+import { utils as sshUtils } from 'ssh2';
+import { randomToken, seal, unseal } from '../secrets.js';
 import { listVariableNames, setVariables } from '../store/variables.js';
 import * as validate from '../validate.js';
 
 type Body = Record<string, unknown>;
 
-export const addProject = (deps: Deps, body: Body) => createProject(deps.db, validate.resourceName('project', body.name));
+type Actor = Pick<User, 'id' | 'role' | 'email'>;
 
-export async function addEnvironment(deps: Deps, projectName: string, body: Body): Promise<Environment> {
-  const project = await getProject(deps.db, projectName);
+export const addProject = (deps: Deps, user: Actor, body: Body) => createProject(deps.db, validate.resourceName('project', body.name), user.id);
+
+export async function addEnvironment(deps: Deps, user: Actor, projectName: string, body: Body): Promise<Environment> {
+  const project = await getProjectFor(deps.db, user, projectName);
   return createEnvironment(deps.db, project, validate.resourceName('environment', body.name));
 }
 
-/** Reads a service definition: exactly one of a git repository or an image. */
+const truthy = (v: unknown) => v === true || v === 'true' || v === 'on' || v === '1';
+
+/** Reads a service definition: exactly one of a git repository, git push, or an image. */
 export function parseServiceSource(body: Body): ServiceSource {
   const git = validate.optional(body.git ?? body.gitUrl, validate.gitUrl);
   const image = validate.optional(body.image, validate.imageRef);
-  if (git && image) throw new InvalidInput('source', 'give either a git repository or an image, not both');
+  const push = truthy(body.push);
+  if ([git, image, push].filter(Boolean).length > 1) throw new InvalidInput('source', 'give one source: a git repository, git push, or an image');
   if (image) return { type: 'image', image };
-  if (!git) throw new InvalidInput('source', 'give a git repository (git URL) or an image');
+  const paths = {
+    rootDir: validate.optional(body.rootDir ?? body.root, (v) => validate.repoPath('root directory', v)),
+    dockerfilePath: validate.optional(body.dockerfilePath ?? body.dockerfile, (v) => validate.repoPath('Dockerfile path', v)),
+  };
+  if (push) return { type: 'push', branch: validate.optional(body.branch, validate.branch) ?? 'main', ...paths };
+  if (!git) throw new InvalidInput('source', 'give a git repository (git URL), git push, or an image');
   return {
     type: 'git',
     gitUrl: git,
     branch: validate.optional(body.branch, validate.branch) ?? 'main',
-    rootDir: validate.optional(body.rootDir ?? body.root, (v) => validate.repoPath('root directory', v)),
-    dockerfilePath: validate.optional(body.dockerfilePath ?? body.dockerfile, (v) => validate.repoPath('Dockerfile path', v)),
+    ...paths,
   };
 }
 
-export async function addService(deps: Deps, projectName: string, body: Body): Promise<Service> {
+export async function addService(deps: Deps, user: Actor, projectName: string, body: Body): Promise<Service> {
   const name = validate.resourceName('service', body.name);
   const source = parseServiceSource(body);
   const port = validate.optional(body.port, validate.port);
-  const project = await getProject(deps.db, projectName);
-  return createService(deps.db, { project, name, source, port });
+  const project = await getProjectFor(deps.db, user, projectName);
+  return createService(deps.db, { project, name, source, port, credentials: newCredentials(deps.key, source, `spur-${project.name}-${name}`) });
 }
 
-/** Finds (service, environment) by the names in a URL; unknown names are 404. */
-export async function findInstance(deps: Deps, names: { project: string; service: string; environment?: string }): Promise<InstanceContext> {
-  const project = await getProject(deps.db, names.project);
+/** A webhook secret for services built from git, and a deploy key for those cloned from a remote. */
+function newCredentials(key: Buffer, source: ServiceSource, comment: string) {
+  if (source.type === 'image') return {};
+  const credentials: { webhookSecretSealed: string; deployKeyPrivateSealed?: string; deployKeyPublic?: string } = { webhookSecretSealed: seal(key, randomToken(24)) };
+  if (source.type === 'git') {
+    const pair = sshUtils.generateKeyPairSync('ed25519', { comment });
+    credentials.deployKeyPrivateSealed = seal(key, pair.private);
+    credentials.deployKeyPublic = pair.public;
+  }
+  return credentials;
+}
+
+/** Where to push, the webhook to give the git host, and the deploy key to paste there. */
+export function gitAccess(deps: Deps, ctx: InstanceContext) {
+  const { service, project } = ctx;
+  if (service.source_type === 'image') throw new InvalidInput('service', `${service.name} deploys a Docker image; it has no git access`);
+  const host = new URL(deps.config.publicUrl).hostname;
+  return {
+    pushUrl: `ssh://git@${host}:${deps.config.sshPort}/${project.name}/${service.name}`,
+    webhook: { url: `${deps.config.publicUrl}/webhooks/${project.name}/${service.name}`, secret: service.webhook_secret_sealed ? unseal(deps.key, service.webhook_secret_sealed) : null },
+    deployKey: service.deploy_key_public,
+    httpsToken: service.https_token_sealed ? 'set' : null,
+  };
+}
+
+/** Stores (or with an empty value, removes) the token used to clone over HTTPS. It is never shown again. */
+export async function changeHttpsToken(deps: Deps, ctx: InstanceContext, body: Body): Promise<void> {
+  const token = validate.optional(body.httpsToken, (v) => validate.variableValue(v));
+  if (token !== undefined && (token.length > 4096 || /\s/.test(token))) throw new InvalidInput('HTTPS token', 'must be one word without spaces');
+  await setHttpsToken(deps.db, ctx.service.id, token ? seal(deps.key, token) : null);
+}
+
+/** Finds (service, environment) by the names in a URL; unknown names, and projects the user may
+ *  not see, are 404. */
+export async function findInstance(deps: Deps, user: Actor, names: { project: string; service: string; environment?: string }): Promise<InstanceContext> {
+  const project = await getProjectFor(deps.db, user, names.project);
   const service = await getService(deps.db, project, names.service);
   const environment = await getEnvironment(deps.db, project, names.environment || DEFAULT_ENVIRONMENT);
   return getInstanceContext(deps.db, { serviceId: service.id, environmentId: environment.id });
@@ -93,6 +140,8 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
     restart_policy: opt('restartPolicy', validate.restartPolicy),
     restart_max_attempts: opt('restartMaxAttempts', (v) => validate.integer('restart attempts', v, 0, 100)),
     stop_grace_s: opt('stopGracePeriod', (v) => validate.integer('stop grace period', v, 0, 600)),
+    branch: clearable('branch', validate.branch),
+    auto_deploy: body.autoDeploy === undefined ? undefined : truthy(body.autoDeploy) ? 1 : 0,
   };
 }
 
@@ -166,9 +215,8 @@ export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<
 }
 
 export function toSourceView(s: Service) {
-  return s.source_type === 'git'
-    ? { type: 'git' as const, gitUrl: s.git_url, branch: s.git_branch, rootDir: s.root_dir, dockerfilePath: s.dockerfile_path }
-    : { type: 'image' as const, image: s.image };
+  if (s.source_type === 'image') return { type: 'image' as const, image: s.image };
+  return { type: s.source_type, gitUrl: s.git_url, branch: s.git_branch, rootDir: s.root_dir, dockerfilePath: s.dockerfile_path };
 }
 
 export function toSettingsView(i: ServiceInstance) {
@@ -181,6 +229,8 @@ export function toSettingsView(i: ServiceInstance) {
     reservations: { cpu: i.cpu_reservation, memoryMb: i.memory_reservation_mb },
     restart: { policy: i.restart_policy, maxAttempts: i.restart_max_attempts },
     stopGracePeriod: i.stop_grace_s,
+    branch: i.branch,
+    autoDeploy: i.auto_deploy === 1,
   };
 }
 
@@ -201,3 +251,28 @@ export function toDeploymentView(d: Deployment) {
 }
 
 export const toProjectView = (p: Project, envs: Environment[]) => ({ name: p.name, environments: envs.map((e) => e.name), createdAt: p.created_at });
+
+/** A deployment by id, if the user may see its project. */
+export async function deploymentFor(deps: Deps, user: Actor, id: number): Promise<{ deployment: Deployment; ctx: InstanceContext }> {
+  const deployment = await getDeployment(deps.db, id);
+  const ctx = await getInstanceContext(deps.db, { serviceId: deployment.service_id, environmentId: deployment.environment_id });
+  if (!(await canAccessProject(deps.db, user, ctx.project.id))) throw new NotFound(`deployment ${id} not found`);
+  return { deployment, ctx };
+}
+
+export const toKeyView = (k: SshKey) => ({ id: k.id, name: k.name, algorithm: k.algorithm, fingerprint: k.fingerprint, createdAt: k.created_at });
+
+export async function addKey(deps: Deps, user: Actor, body: Body) {
+  const key = validate.sshPublicKey(body.key);
+  const comment = typeof body.key === 'string' ? body.key.trim().split(/\s+/).slice(2).join(' ') : '';
+  const name = validate.optional(body.name, (v) => validate.keyName(v)) ?? (comment ? validate.keyName(comment.slice(0, 60)) : key.fingerprint.slice(7, 19));
+  return toKeyView(await addSshKey(deps.db, user.id, key, name));
+}
+
+/** Adds an existing user to a project the caller may see. */
+export async function addMember(deps: Deps, user: Actor, projectName: string, body: Body): Promise<void> {
+  const project = await getProjectFor(deps.db, user, projectName);
+  const member = await findUserByEmail(deps.db, validate.email(body.email));
+  if (!member) throw new NotFound(`there is no user ${String(body.email)}; create one on the server with spur user add`);
+  await addProjectMember(deps.db, project.id, member.id);
+}

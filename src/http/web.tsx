@@ -7,9 +7,9 @@ import { DeploymentPage } from '../../views/pages/deployment.js';
 import { ProjectPage } from '../../views/pages/project.js';
 import { ServicePage } from '../../views/pages/service.js';
 import type { Deps } from '../deps.js';
-import { getDeployment } from '../store/deployments.js';
-import { getProject, listEnvironments, listProjects } from '../store/projects.js';
-import { getInstanceContext, listServices } from '../store/services.js';
+import { getProjectFor, listProjectsFor } from '../store/access.js';
+import { listEnvironments } from '../store/projects.js';
+import { listServices } from '../store/services.js';
 import * as validate from '../validate.js';
 import { type AuthEnv, requireSession } from './auth.js';
 import * as ops from './operations.js';
@@ -22,13 +22,13 @@ export function webRoutes(deps: Deps) {
   web.use('*', requireSession(deps));
   const frame = (c: Context<AuthEnv>) => ({ user: c.get('user'), csrfToken: c.get('csrfToken'), engineProblem: deps.engine.ready ? undefined : deps.engine.state.problem });
   const form = async (c: Context<AuthEnv>) => (await c.req.parseBody()) as Form;
-  const instanceOf = (c: Context<AuthEnv>) => ops.findInstance(deps, { project: c.req.param('project')!, service: c.req.param('service')!, environment: c.req.query('env') });
+  const instanceOf = (c: Context<AuthEnv>) => ops.findInstance(deps, c.get('user'), { project: c.req.param('project')!, service: c.req.param('service')!, environment: c.req.query('env') });
   const servicePath = (ctx: { project: { name: string }; service: { name: string }; environment: { name: string } }) =>
     `/projects/${ctx.project.name}/services/${ctx.service.name}?env=${ctx.environment.name}`;
 
   web.get('/', async (c) => {
     const projects = await Promise.all(
-      (await listProjects(deps.db)).map(async (p) => ({
+      (await listProjectsFor(deps.db, c.get('user'))).map(async (p) => ({
         name: p.name,
         environments: (await listEnvironments(deps.db, p.id)).map((e) => e.name),
         services: (await listServices(deps.db, p.id)).length,
@@ -38,22 +38,22 @@ export function webRoutes(deps: Deps) {
   });
 
   web.post('/projects', async (c) => {
-    const project = await ops.addProject(deps, await form(c));
+    const project = await ops.addProject(deps, c.get('user'), await form(c));
     return c.redirect(`/projects/${project.name}`, 303);
   });
 
   web.get('/projects/:project', async (c) => {
-    const project = await getProject(deps.db, c.req.param('project'));
+    const project = await getProjectFor(deps.db, c.get('user'), c.req.param('project'));
     const services = (await listServices(deps.db, project.id)).map((s) => ({ name: s.name, source: s.source_type === 'git' ? `${s.git_url} @ ${s.git_branch}` : (s.image ?? '') }));
     const environments = (await listEnvironments(deps.db, project.id)).map((e) => e.name);
     return c.html(<ProjectPage frame={frame(c)} name={project.name} environments={environments} services={services} />);
   });
   web.post('/projects/:project/environments', async (c) => {
-    await ops.addEnvironment(deps, c.req.param('project'), await form(c));
+    await ops.addEnvironment(deps, c.get('user'), c.req.param('project'), await form(c));
     return c.redirect(`/projects/${c.req.param('project')}`, 303);
   });
   web.post('/projects/:project/services', async (c) => {
-    const service = await ops.addService(deps, c.req.param('project'), await form(c));
+    const service = await ops.addService(deps, c.get('user'), c.req.param('project'), await form(c));
     return c.redirect(`/projects/${c.req.param('project')}/services/${service.name}`, 303);
   });
 
@@ -102,12 +102,11 @@ export function webRoutes(deps: Deps) {
 
   const deploymentId = (raw: string) => validate.integer('deployment id', raw, 1, Number.MAX_SAFE_INTEGER);
   web.get('/deployments/:id', async (c) => {
-    const d = await getDeployment(deps.db, deploymentId(c.req.param('id')));
-    const ctx = await getInstanceContext(deps.db, { serviceId: d.service_id, environmentId: d.environment_id });
+    const { deployment: d, ctx } = await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')));
     return c.html(<DeploymentPage frame={frame(c)} project={ctx.project.name} service={ctx.service.name} environment={ctx.environment.name} deployment={ops.toDeploymentView(d)} />);
   });
   web.get('/deployments/:id/events', async (c) => {
-    const d = await getDeployment(deps.db, deploymentId(c.req.param('id')));
+    const { deployment: d } = await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')));
     return deploymentEventStream(c, deps, d.id, (e) => {
       if (e.type === 'line') return [{ event: 'line', id: String(e.id), data: String(<LogLine line={e.line} />) }];
       const events = [{ event: 'status', data: String(<StatusBadge status={e.status} />) }];

@@ -12,6 +12,8 @@ export interface DeploymentRequest {
   trigger: string;
   /** For a rollback: the earlier deployment whose image runs again. */
   source?: Deployment;
+  /** Build exactly this commit (a webhook's push). */
+  commit?: string;
 }
 
 /** Queues a deployment; any still queued for the same instance are superseded by it (one
@@ -34,7 +36,7 @@ export async function queueDeployment(db: Db, input: DeploymentRequest): Promise
         status: 'queued',
         trigger: input.trigger,
         created_at: nowIso(),
-        commit_sha: input.source?.commit_sha ?? null,
+        commit_sha: input.source?.commit_sha ?? input.commit ?? null,
         commit_message: input.source?.commit_message ?? null,
         image_tag: null,
         failure_reason: null,

@@ -6,12 +6,13 @@ import { nowIso } from './time.js';
 
 export const DEFAULT_ENVIRONMENT = 'production';
 
-/** Creates a project with its `production` environment, in one transaction. */
-export async function createProject(db: Db, name: string): Promise<Project> {
+/** Creates a project with its `production` environment and its creator as member, in one transaction. */
+export async function createProject(db: Db, name: string, creatorId: number): Promise<Project> {
   return db.transaction().execute(async (tx) => {
     if (await findProject(tx, name)) throw new Conflict(`project ${name} already exists`);
     const project = await tx.insertInto('projects').values({ name, created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
     await tx.insertInto('environments').values({ project_id: project.id, name: DEFAULT_ENVIRONMENT, created_at: nowIso() }).execute();
+    await tx.insertInto('project_members').values({ project_id: project.id, user_id: creatorId }).execute();
     return project;
   });
 }

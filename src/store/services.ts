@@ -17,10 +17,16 @@ export interface ServiceSource {
 export const DEFAULT_PORT = 3000;
 
 /** Creates a service with an instance in every environment of its project, in one transaction. */
-export async function createService(db: Db, input: { project: Project; name: string; source: ServiceSource; port?: number }): Promise<Service> {
+export interface ServiceCredentials {
+  deployKeyPrivateSealed?: string;
+  deployKeyPublic?: string;
+  webhookSecretSealed?: string;
+}
+
+export async function createService(db: Db, input: { project: Project; name: string; source: ServiceSource; port?: number; credentials?: ServiceCredentials }): Promise<Service> {
   const { project, name, source } = input;
   return db.transaction().execute(async (tx) => {
-    if (await findService(tx, project.id, name)) throw new Conflict(`service ${name} already exists in ${project.name}`);
+    if (await findServiceByName(tx, project.id, name)) throw new Conflict(`service ${name} already exists in ${project.name}`);
     const service = await tx
       .insertInto('services')
       .values({
@@ -28,11 +34,15 @@ export async function createService(db: Db, input: { project: Project; name: str
         name,
         source_type: source.type,
         git_url: source.gitUrl ?? null,
-        git_branch: source.type === 'git' ? (source.branch ?? 'main') : null,
+        git_branch: source.type === 'image' ? null : (source.branch ?? 'main'),
         root_dir: source.rootDir ?? null,
         dockerfile_path: source.dockerfilePath ?? null,
         image: source.image ?? null,
         created_at: nowIso(),
+        deploy_key_private_sealed: input.credentials?.deployKeyPrivateSealed ?? null,
+        deploy_key_public: input.credentials?.deployKeyPublic ?? null,
+        webhook_secret_sealed: input.credentials?.webhookSecretSealed ?? null,
+        https_token_sealed: null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -44,11 +54,11 @@ export async function createService(db: Db, input: { project: Project; name: str
 }
 
 export const listServices = (db: Db, projectId: number) => db.selectFrom('services').selectAll().where('project_id', '=', projectId).orderBy('name').execute();
-const findService = (db: Db, projectId: number, name: string) =>
+export const findServiceByName = (db: Db, projectId: number, name: string) =>
   db.selectFrom('services').selectAll().where('project_id', '=', projectId).where('name', '=', name).executeTakeFirst();
 
 export async function getService(db: Db, project: Project, name: string): Promise<Service> {
-  const service = await findService(db, project.id, name);
+  const service = await findServiceByName(db, project.id, name);
   if (!service) throw new NotFound(`service ${name} not found in ${project.name}`);
   return service;
 }
@@ -102,4 +112,15 @@ export async function getInstanceContext(db: Db, ids: { serviceId: number; envir
   const project = await db.selectFrom('projects').selectAll().where('id', '=', service.project_id).executeTakeFirstOrThrow();
   const environment = await db.selectFrom('environments').selectAll().where('id', '=', ids.environmentId).executeTakeFirstOrThrow();
   return { project, service, environment, instance: await getInstance(db, service, environment) };
+}
+
+/** Every environment's instance of a service, with its environment. */
+export async function listInstancesOf(db: Db, serviceId: number): Promise<(ServiceInstance & { environment: Environment })[]> {
+  const instances = await db.selectFrom('service_instances').selectAll().where('service_id', '=', serviceId).execute();
+  const envs = await db.selectFrom('environments').selectAll().where('id', 'in', instances.length ? instances.map((i) => i.environment_id) : [0]).execute();
+  return instances.map((i) => ({ ...i, environment: envs.find((e) => e.id === i.environment_id)! }));
+}
+
+export async function setHttpsToken(db: Db, serviceId: number, sealed: string | null): Promise<void> {
+  await db.updateTable('services').set({ https_token_sealed: sealed }).where('id', '=', serviceId).execute();
 }

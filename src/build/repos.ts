@@ -1,0 +1,32 @@
+// Spur's own bare repositories (what users `git push`), and the pre-receive hook that turns a
+// push into a deployment. Paths are built from ids, never from names a user typed.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const repoDir = (dataDir: string, ids: { projectId: number; serviceId: number }) => join(dataDir, 'repos', String(ids.projectId), `${ids.serviceId}.git`);
+export const hooksDir = (dataDir: string) => join(dataDir, 'git-hooks');
+
+/** The hook is the Spur bundle itself: git runs `node spur.cjs <hook path>` through the shebang. */
+export function installHook(dataDir: string, opts: { nodePath: string; bundlePath: string }): void {
+  const dir = hooksDir(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'pre-receive');
+  const content = `#!${opts.nodePath} ${opts.bundlePath}\n`;
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== content) writeFileSync(file, content, { mode: 0o755 });
+}
+
+export async function ensureBareRepo(dataDir: string, ids: { projectId: number; serviceId: number }): Promise<string> {
+  const dir = repoDir(dataDir, ids);
+  if (!existsSync(join(dir, 'HEAD'))) {
+    mkdirSync(dir, { recursive: true });
+    await run('git', ['init', '--quiet', '--bare', '--', dir]);
+    await run('git', ['--git-dir', dir, 'config', 'core.hooksPath', hooksDir(dataDir)]);
+    // Keep pushed objects out of the repository until the hook accepts them (git's default, made explicit).
+    await run('git', ['--git-dir', dir, 'config', 'receive.advertisePushOptions', 'false']);
+  }
+  return dir;
+}

@@ -1,0 +1,28 @@
+// Pushes in flight: Spur hands receive-pack a one-time token; the pre-receive hook presents it
+// to say which user pushes to which service.
+import { randomToken } from '../secrets.js';
+
+export interface PushSession {
+  userEmail: string;
+  projectId: number;
+  serviceId: number;
+  repoDir: string;
+}
+
+export class PushSessions {
+  private readonly sessions = new Map<string, PushSession>();
+
+  open(session: PushSession): string {
+    const token = randomToken();
+    this.sessions.set(token, session);
+    return token;
+  }
+
+  find(token: unknown): PushSession | undefined {
+    return typeof token === 'string' ? this.sessions.get(token) : undefined;
+  }
+
+  close(token: string): void {
+    this.sessions.delete(token);
+  }
+}

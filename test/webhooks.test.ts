@@ -1,0 +1,149 @@
+// Push webhooks from GitHub, GitLab and Gitea/Forgejo, and cloning a private repository over HTTPS
+// with a token.
+import { createHmac, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
+import { type SpurProcess, api, cleanupProject, cli, loginCli, probe, startSpur, uniqueName } from './harness.js';
+
+const TOKEN = 'glpat-test-token-123';
+let git: GitServer;
+let spur: SpurProcess;
+let token: string;
+let repo: ReturnType<typeof createRepo>;
+let secret: string;
+let hookUrl: string;
+const project = uniqueName('wh');
+
+beforeAll(async () => {
+  git = await startGitServer({ token: TOKEN });
+  spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
+  token = await loginCli(spur);
+  repo = createRepo(git, `${project}.git`);
+  repo.commit(helloAppFiles('w1'), 'w1');
+  await cli(spur, ['project', 'create', project]);
+  await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
+  const access = JSON.parse((await cli(spur, ['git', project, 'web', '--json'])).stdout);
+  secret = access.webhook.secret;
+  hookUrl = access.webhook.url;
+  expect(hookUrl).toBe(`${spur.url}/webhooks/${project}/web`);
+});
+afterAll(async () => {
+  await spur?.stop();
+  await git?.close();
+  await cleanupProject(project);
+});
+
+const deployments = async () => (await api(spur, token)('GET', `/projects/${project}/services/web/deployments`)).json.deployments as { id: number; status: string; commitSha: string; trigger: string; failureReason: string | null }[];
+async function finished(id: number) {
+  for (let i = 0; i < 300; i++) {
+    const d = (await deployments()).find((x) => x.id === id)!;
+    if (['active', 'failed', 'cancelled', 'superseded'].includes(d.status)) return d;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('deployment did not finish');
+}
+
+type Provider = 'github' | 'gitlab' | 'gitea';
+function headersFor(provider: Provider, body: string, opts: { secret?: string | null; delivery?: string } = {}): Record<string, string> {
+  const key = opts.secret === undefined ? secret : opts.secret;
+  const delivery = opts.delivery ?? randomUUID();
+  const hmac = (k: string) => createHmac('sha256', k).update(body).digest('hex');
+  const base = { 'Content-Type': 'application/json' };
+  if (provider === 'github') return { ...base, 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': delivery, ...(key === null ? {} : { 'X-Hub-Signature-256': `sha256=${hmac(key)}` }) };
+  if (provider === 'gitea') return { ...base, 'X-Gitea-Event': 'push', 'X-Gitea-Delivery': delivery, ...(key === null ? {} : { 'X-Gitea-Signature': hmac(key) }) };
+  return { ...base, 'X-Gitlab-Event': 'Push Hook', 'X-Gitlab-Event-UUID': delivery, ...(key === null ? {} : { 'X-Gitlab-Token': key }) };
+}
+const send = async (body: string, headers: Record<string, string>) => {
+  const res = await fetch(hookUrl, { method: 'POST', headers, body });
+  return { status: res.status, json: (await res.json()) as any };
+};
+const pushBody = (sha: string, branch = 'main') => JSON.stringify({ ref: `refs/heads/${branch}`, after: sha, before: '0'.repeat(40), repository: { name: project } });
+
+describe('private repository over HTTPS', () => {
+  it('fails to clone without the token, and deploys once the token is set', async () => {
+    const without = await cli(spur, ['deploy', project, 'web']);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toMatch(/could not fetch branch main/);
+    const set = await cli(spur, ['git', project, 'web', '--https-token', TOKEN, '--json']);
+    expect(JSON.parse(set.stdout).httpsToken).toBe('set');
+    expect(set.stdout).not.toContain(TOKEN);
+    const withToken = await cli(spur, ['deploy', project, 'web']);
+    expect(withToken.code, withToken.stderr).toBe(0);
+    expect(withToken.stdout).not.toContain(TOKEN);
+    expect(spur.output()).not.toContain(TOKEN);
+    expect((await probe(`spur_${project}_production`, 'http://web:3000/')).body).toBe('hello from w1\n');
+  });
+});
+
+describe.each(['github', 'gitlab', 'gitea'] as Provider[])('%s webhooks', (provider) => {
+  it('refuses a missing or wrong signature with 401 and deploys nothing', async () => {
+    const before = (await deployments()).length;
+    const body = pushBody(repo.commit(helloAppFiles(`${provider}-unsigned`), `${provider} unsigned`));
+    const missing = await send(body, headersFor(provider, body, { secret: null }));
+    expect(missing.status).toBe(401);
+    expect(missing.json.error).toMatch(/no signature/);
+    const wrong = await send(body, headersFor(provider, body, { secret: 'not-the-secret' }));
+    expect(wrong.status).toBe(401);
+    expect(wrong.json.error).toMatch(/does not match/);
+    if (provider !== 'gitlab') {
+      // GitHub and Gitea sign the body; GitLab only sends the shared token, so only they detect tampering.
+      const tampered = await send(body.replace('main', 'mainx'), headersFor(provider, body));
+      expect(tampered.status).toBe(401);
+    }
+    expect((await deployments()).length).toBe(before);
+  });
+
+  it('deploys exactly the pushed commit, once per delivery', async () => {
+    const sha = repo.commit(helloAppFiles(provider), `${provider} push`);
+    const body = pushBody(sha);
+    const headers = headersFor(provider, body);
+    const first = await send(body, headers);
+    expect(first.status).toBe(202);
+    expect(first.json.deployments).toEqual([{ id: expect.any(Number), environment: 'production', commit: sha }]);
+    const replay = await send(body, headers);
+    expect(replay.status).toBe(200);
+    expect(replay.json.ignored).toMatch(/already processed/);
+    const d = await finished(first.json.deployments[0].id);
+    expect(d).toMatchObject({ status: 'active', commitSha: sha, trigger: `webhook:${provider}` });
+    expect((await deployments()).filter((x) => x.commitSha === sha)).toHaveLength(1);
+    expect((await probe(`spur_${project}_production`, 'http://web:3000/')).body).toBe(`hello from ${provider}\n`);
+  });
+
+  it('acknowledges a push to an untracked branch and ignores it with the reason', async () => {
+    const before = (await deployments()).length;
+    const body = pushBody('a'.repeat(40), 'feature-x');
+    const res = await send(body, headersFor(provider, body));
+    expect(res.status).toBe(200);
+    expect(res.json.ignored).toBe('branch feature-x is not deployed by any environment of web');
+    expect((await deployments()).length).toBe(before);
+  });
+});
+
+describe('webhook deploys', () => {
+  it('build the named commit even when the branch has moved on', async () => {
+    const older = repo.commit(helloAppFiles('older'), 'older');
+    repo.commit(helloAppFiles('newer'), 'newer');
+    const body = pushBody(older);
+    const res = await send(body, headersFor('github', body));
+    const d = await finished(res.json.deployments[0].id);
+    expect(d).toMatchObject({ status: 'active', commitSha: older });
+    expect((await probe(`spur_${project}_production`, 'http://web:3000/')).body).toBe('hello from older\n');
+  });
+
+  it('can be switched off per environment', async () => {
+    expect((await cli(spur, ['settings', project, 'web', '--auto-deploy', 'off'])).code).toBe(0);
+    const before = (await deployments()).length;
+    const body = pushBody(repo.commit(helloAppFiles('off'), 'while off'));
+    const res = await send(body, headersFor('gitea', body));
+    expect(res.json.ignored).toBe('auto-deploy is off for branch main');
+    expect((await deployments()).length).toBe(before);
+    await cli(spur, ['settings', project, 'web', '--auto-deploy', 'on']);
+  });
+
+  it('answers pings and other events without deploying', async () => {
+    const body = JSON.stringify({ zen: 'hello' });
+    const headers = { ...headersFor('github', body), 'X-GitHub-Event': 'ping' };
+    const res = await send(body, headers);
+    expect(res).toEqual({ status: 200, json: { ignored: 'the ping event is not a push' } });
+  });
+});
