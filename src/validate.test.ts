@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidInput } from './errors.js';
 import * as v from './validate.js';
@@ -90,5 +94,27 @@ describe('numbers, emails, passwords', () => {
     expect(v.optional('', v.port)).toBeUndefined();
     expect(v.optional(undefined, v.port)).toBeUndefined();
     expect(v.optional('80', v.port)).toBe(80);
+  });
+});
+
+describe('SSH public keys', () => {
+  const keygen = (type: string, bits?: number) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'spur-key-')), 'k');
+    execFileSync('ssh-keygen', ['-q', '-t', type, ...(bits ? ['-b', String(bits)] : []), '-N', '', '-C', 'me@laptop', '-f', file]);
+    return { pub: readFileSync(`${file}.pub`, 'utf8'), priv: readFileSync(file, 'utf8'), fingerprint: execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${file}.pub`]).toString().split(' ')[1] };
+  };
+  it('accepts ed25519, ECDSA and RSA 3072 keys with the fingerprint ssh-keygen shows', () => {
+    for (const [type, bits] of [['ed25519'], ['ecdsa', 256], ['rsa', 3072]] as const) {
+      const key = keygen(type, bits);
+      expect(v.sshPublicKey(key.pub)).toMatchObject({ fingerprint: key.fingerprint });
+    }
+  });
+  it('refuses short RSA keys, private keys, options and junk', () => {
+    expect(() => v.sshPublicKey(keygen('rsa', 2048).pub)).toThrow(/at least 3072 bits/);
+    expect(() => v.sshPublicKey(keygen('ed25519').priv)).toThrow(/private key/);
+    const pub = keygen('ed25519').pub;
+    expect(() => v.sshPublicKey(`command="rm -rf /" ${pub}`)).toThrow(/no options/);
+    expect(() => v.sshPublicKey('ssh-ed25519 AAAAnotakey')).toThrow(InvalidInput);
+    expect(() => v.sshPublicKey(pub.replace('ssh-ed25519', 'ssh-rsa'))).toThrow(InvalidInput);
   });
 });

@@ -200,8 +200,8 @@ const KEY_TYPES = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 
 /** An SSH public key as one `type base64 [comment]` line: ed25519, ECDSA or RSA of 3072 bits or
  *  more; no authorized_keys options, never a private key. */
 export function sshPublicKey(value: unknown): PublicKey {
+  if (typeof value === 'string' && /PRIVATE KEY/.test(value)) throw new InvalidInput('SSH key', 'this is a private key; paste the public key (the .pub file)');
   const raw = text('SSH key', typeof value === 'string' ? value.trim() : value, 16 * 1024);
-  if (/PRIVATE KEY/.test(raw)) throw new InvalidInput('SSH key', 'this is a private key; paste the public key (the .pub file)');
   const [type, base64, ...rest] = raw.split(/\s+/);
   if (!KEY_TYPES.includes(type)) throw new InvalidInput('SSH key', `must start with one of ${KEY_TYPES.join(', ')} (no options before the key)`);
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64 ?? '') || rest.join(' ').length > 200) throw new InvalidInput('SSH key', 'is not a public key line');

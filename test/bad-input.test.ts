@@ -23,7 +23,8 @@ async function snapshot() {
   const services = (await call('GET', '/projects/shop/services')).json;
   const variables = (await call('GET', '/projects/shop/services/web/variables')).json;
   const settings = (await call('GET', '/projects/shop/services/web')).json;
-  return { projects, services, variables, settings };
+  const keys = (await call('GET', '/keys')).json;
+  return { projects, services, variables, settings, keys };
 }
 
 const validService = { name: 'api', git: 'https://example.com/org/repo.git' };
@@ -48,7 +49,7 @@ const cases: [string, string, string, unknown, RegExp][] = [
   ['project name with dots', 'POST', '/projects', { name: 'a.b' }, /project name/],
   ['environment name with space', 'POST', '/projects/shop/environments', { name: 'st age' }, /environment name/],
   ['image reference with shell', 'POST', '/projects/shop/services', { name: 'img', image: 'nginx;rm -rf /' }, /image: is not a valid image reference/],
-  ['both git and image', 'POST', '/projects/shop/services', { ...validService, image: 'nginx' }, /either a git repository or an image/],
+  ['both git and image', 'POST', '/projects/shop/services', { ...validService, image: 'nginx' }, /give one source: a git repository, git push, or an image/],
   ['variable key with dash', 'PUT', '/projects/shop/services/web/variables', { variables: { 'A-B': 'x' } }, /variable name: "A-B" must match/],
   ['variable key starting with digit', 'PUT', '/projects/shop/services/web/variables', { variables: { '1ABC': 'x', GOOD: 'y' } }, /variable name/],
   ['variable key with = and space', 'PUT', '/projects/shop/services/web/variables', { variables: { 'A=B C': 'x' } }, /variable name/],
@@ -59,6 +60,11 @@ const cases: [string, string, string, unknown, RegExp][] = [
   ['port out of range', 'PATCH', '/projects/shop/services/web/settings', { port: 70000 }, /port: must be a whole number/],
   ['replicas negative', 'PATCH', '/projects/shop/services/web/settings', { replicas: -1 }, /replicas/],
   ['body that is not JSON', 'POST', '/projects', '{"name": ', /body: must be a JSON object/],
+  ['SSH key with options', 'POST', '/keys', { key: 'command="touch /tmp/x" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ9QpYAYZY0x4G2Q8vZ1N6xTqkqGz7m0lH0sX9QmV5bP' }, /no options before the key/],
+  ['SSH private key', 'POST', '/keys', { key: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----' }, /this is a private key/],
+  ['SSH key that is not one', 'POST', '/keys', { key: 'ssh-ed25519 AAAAnotakey' }, /could not be read/],
+  ['branch setting with ..', 'PATCH', '/projects/shop/services/web/settings', { branch: 'a..b' }, /branch/],
+  ['HTTPS token on an image service', 'PUT', '/projects/shop/services/web/credentials', { httpsToken: 'x y' }, /HTTPS token/],
 ];
 
 describe('the API refuses bad input and changes nothing', () => {

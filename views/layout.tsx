@@ -28,6 +28,7 @@ export function Layout(props: LayoutProps) {
           <a href="/" class="brand">Spur</a>
           {props.user && (
             <nav>
+              <a href="/keys">SSH keys</a>
               <span class="muted">{props.user.email}</span>
               <form method="post" action="/logout" class="inline">
                 <CsrfField token={props.csrfToken} />

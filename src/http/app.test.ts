@@ -118,6 +118,24 @@ describe('sessions and CSRF', () => {
   });
 });
 
+describe('SSH keys page', () => {
+  it('adds a key with the CSRF token, shows its fingerprint, refuses a private key, and removes it', async () => {
+    const { cookie, csrf } = await claimOwner();
+    const pub = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ9QpYAYZY0x4G2Q8vZ1N6xTqkqGz7m0lH0sX9QmV5bP me@laptop';
+    expect((await app.request('/keys', form({ key: pub }, cookie))).status).toBe(403);
+    expect((await app.request('/keys', form({ key: pub, _csrf: csrf }, cookie))).status).toBe(303);
+    const page = await (await app.request('/keys', { headers: { Cookie: cookie } })).text();
+    expect(page).toContain('me@laptop');
+    expect(page).toMatch(/SHA256:[A-Za-z0-9+/]{43}/);
+    const refused = await app.request('/keys', form({ key: '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----', _csrf: csrf }, cookie));
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('this is a private key');
+    const [key] = await deps.db.selectFrom('ssh_keys').selectAll().execute();
+    expect((await app.request(`/keys/${key.id}/remove`, form({ _csrf: csrf }, cookie))).status).toBe(303);
+    expect(await deps.db.selectFrom('ssh_keys').selectAll().execute()).toEqual([]);
+  });
+});
+
 describe('API behaviour that does not need Docker', () => {
   async function apiToken() {
     const user = await createUser(deps.db, { email: 'o@example.com', passwordHash: null, role: 'owner' });

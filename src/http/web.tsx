@@ -5,7 +5,9 @@ import { LogLine, StatusBadge } from '../../views/components/deployment.js';
 import { DashboardPage } from '../../views/pages/dashboard.js';
 import { DeploymentPage } from '../../views/pages/deployment.js';
 import { ProjectPage } from '../../views/pages/project.js';
+import { KeysPage } from '../../views/pages/keys.js';
 import { ServicePage } from '../../views/pages/service.js';
+import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import type { Deps } from '../deps.js';
 import { getProjectFor, listProjectsFor } from '../store/access.js';
 import { listEnvironments } from '../store/projects.js';
@@ -63,7 +65,7 @@ export function webRoutes(deps: Deps) {
     const deployments = (await ops.deploymentsOf(deps, ctx)).map(ops.toDeploymentView);
     const environments = (await listEnvironments(deps.db, ctx.project.id)).map((e) => e.name);
     return c.html(
-      <ServicePage frame={frame(c)} status={status} environments={environments} variableNames={await ops.variableNames(deps, ctx)} deployments={deployments} customDomain={ctx.instance.custom_domain} />,
+      <ServicePage frame={frame(c)} git={ctx.service.source_type === 'image' ? undefined : ops.gitAccess(deps, ctx)} status={status} environments={environments} variableNames={await ops.variableNames(deps, ctx)} deployments={deployments} customDomain={ctx.instance.custom_domain} />,
     );
   });
   web.post('/projects/:project/services/:service/deploy', async (c) => {
@@ -84,6 +86,11 @@ export function webRoutes(deps: Deps) {
     await ops.scale(deps, ctx, await form(c));
     return c.redirect(servicePath(ctx), 303);
   });
+  web.post('/projects/:project/services/:service/credentials', async (c) => {
+    const ctx = await instanceOf(c);
+    await ops.changeHttpsToken(deps, ctx, await form(c));
+    return c.redirect(servicePath(ctx), 303);
+  });
   web.post('/projects/:project/services/:service/settings', async (c) => {
     const ctx = await instanceOf(c);
     await ops.changeSettings(deps, ctx, await form(c));
@@ -99,6 +106,16 @@ export function webRoutes(deps: Deps) {
   web.get('/projects/:project/services/:service/logs/events', async (c) =>
     runtimeLogStream(c, deps, await instanceOf(c), { follow: true, tail: 200, render: (line) => ({ event: 'line', data: String(<LogLine line={line} />) }) }),
   );
+
+  web.get('/keys', async (c) => c.html(<KeysPage frame={frame(c)} keys={(await listSshKeys(deps.db, c.get('user').id)).map(ops.toKeyView)} />));
+  web.post('/keys', async (c) => {
+    await ops.addKey(deps, c.get('user'), await form(c));
+    return c.redirect('/keys', 303);
+  });
+  web.post('/keys/:id/remove', async (c) => {
+    await removeSshKey(deps.db, c.get('user').id, validate.integer('key id', c.req.param('id'), 1, Number.MAX_SAFE_INTEGER));
+    return c.redirect('/keys', 303);
+  });
 
   const deploymentId = (raw: string) => validate.integer('deployment id', raw, 1, Number.MAX_SAFE_INTEGER);
   web.get('/deployments/:id', async (c) => {

@@ -44,6 +44,10 @@ export function ProjectPage(props: ProjectPageProps) {
           </div>
         </fieldset>
         <fieldset>
+          <legend>…or git push to Spur</legend>
+          <label class="check"><input type="checkbox" name="push" value="on" /> Deploy what I push (branch above, default main)</label>
+        </fieldset>
+        <fieldset>
           <legend>…or a Docker image</legend>
           <label>Image <input name="image" placeholder="nginx:1.27" /></label>
         </fieldset>

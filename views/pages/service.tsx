@@ -6,7 +6,15 @@ import { CsrfField, Layout, type LayoutProps } from '../layout.js';
 const HEALTH_LABELS = { tcp: 'TCP: port accepts connections', http: 'HTTP: path answers 2xx/3xx', image: "image's HEALTHCHECK", none: 'none' } as const;
 const num = (n: number | null) => (n === null ? '' : String(n));
 
+export interface GitAccessView {
+  pushUrl: string;
+  webhook: { url: string; secret: string | null };
+  deployKey: string | null;
+  httpsToken: string | null;
+}
+
 export interface ServicePageProps {
+  git?: GitAccessView;
   frame: Omit<LayoutProps, 'title' | 'children'>;
   status: InstanceStatus;
   environments: string[];
@@ -37,7 +45,7 @@ export function ServicePage(props: ServicePageProps) {
           <dt>Status</dt>
           <dd>{s.deployment ? <><StatusBadge status={s.deployment.status} /> <a href={`/deployments/${s.deployment.id}`}>deployment #{s.deployment.id}</a></> : <span class="muted">never deployed</span>}</dd>
           <dt>Source</dt>
-          <dd>{s.source.type === 'git' ? <><code>{s.source.gitUrl}</code> @ <code>{s.source.branch}</code></> : <code>{s.source.image}</code>}</dd>
+          <dd>{s.source.type === 'image' ? <code>{s.source.image}</code> : s.source.type === 'push' ? <>git push to Spur, branch <code>{s.source.branch}</code></> : <><code>{s.source.gitUrl}</code> @ <code>{s.source.branch}</code></>}</dd>
           <dt>Public URL</dt>
           <dd>{s.publicUrls.map((u) => <a href={u} class="url">{u}</a>)}</dd>
           <dt>Internal URL</dt>
@@ -58,6 +66,44 @@ export function ServicePage(props: ServicePageProps) {
           )}
         </div>
       </section>
+
+      {props.git && (
+        <>
+          <h2>Git</h2>
+          <dl class="facts">
+            <dt>Push</dt>
+            <dd><code>git remote add spur {props.git.pushUrl}</code> then <code>git push spur {st.branch ?? s.source.branch ?? 'main'}</code></dd>
+            <dt>Webhook URL</dt>
+            <dd><code>{props.git.webhook.url}</code></dd>
+            <dt>Webhook secret</dt>
+            <dd><details><summary>show</summary><code>{props.git.webhook.secret}</code></details></dd>
+            {props.git.deployKey && (
+              <>
+                <dt>Deploy key</dt>
+                <dd><code class="wrap">{props.git.deployKey}</code> <span class="muted">(add it to the repository as a read-only deploy key)</span></dd>
+              </>
+            )}
+          </dl>
+          {s.source.type === 'git' && (
+            <form method="post" action={`${base}/credentials${q}`} class="row">
+              <CsrfField token={csrf} />
+              <label>HTTPS token {props.git.httpsToken ? '(set)' : '(not set)'} <input name="httpsToken" type="password" placeholder="token for https:// clones" /></label>
+              <button type="submit">Save token</button>
+            </form>
+          )}
+          <form method="post" action={`${base}/settings${q}`} class="row">
+            <CsrfField token={csrf} />
+            <label>Branch for {s.environment} <input name="branch" value={st.branch ?? ''} placeholder={s.environment === 'production' ? (s.source.branch ?? 'main') : 'none'} /></label>
+            <label>Auto-deploy on push
+              <select name="autoDeploy">
+                <option value="on" selected={st.autoDeploy}>on</option>
+                <option value="off" selected={!st.autoDeploy}>off</option>
+              </select>
+            </label>
+            <button type="submit">Save</button>
+          </form>
+        </>
+      )}
 
       <h2>Scale</h2>
       <form method="post" action={`${base}/scale${q}`} class="row">

@@ -1,0 +1,42 @@
+// The user's SSH keys, used to `git push` to Spur.
+import { CsrfField, Layout, type LayoutProps } from '../layout.js';
+
+export interface KeysPageProps {
+  frame: Omit<LayoutProps, 'title' | 'children'>;
+  keys: { id: number; name: string; algorithm: string; fingerprint: string; createdAt: string }[];
+}
+
+export function KeysPage(props: KeysPageProps) {
+  const csrf = props.frame.csrfToken;
+  return (
+    <Layout title="SSH keys" {...props.frame}>
+      <p class="crumbs"><a href="/">Projects</a> /</p>
+      <h1>SSH keys</h1>
+      <p class="muted">Keys you can <code>git push</code> to Spur with. ed25519, ECDSA, or RSA of 3072 bits or more.</p>
+      <table>
+        <tbody>
+          {props.keys.map((k) => (
+            <tr>
+              <td>{k.name}</td>
+              <td><code>{k.fingerprint}</code></td>
+              <td class="muted">{k.algorithm}</td>
+              <td>
+                <form method="post" action={`/keys/${k.id}/remove`}>
+                  <CsrfField token={csrf} />
+                  <button type="submit">Remove</button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Add a key</h2>
+      <form method="post" action="/keys" class="stack">
+        <CsrfField token={csrf} />
+        <label>Public key <textarea name="key" rows={3} required placeholder="ssh-ed25519 AAAA… you@laptop"></textarea></label>
+        <label>Name <input name="name" placeholder="laptop" /></label>
+        <button type="submit">Add key</button>
+      </form>
+    </Layout>
+  );
+}
