@@ -4,12 +4,13 @@
 # Installs Docker (if missing) and Node.js 20+, builds Spur from its repository into /opt/spur,
 # starts it under systemd, and prints the URL and the one-time setup token. Spur itself then
 # initialises Swarm, creates the spur-edge network and starts Traefik v3 as a Swarm service.
-# Settings (environment): SPUR_REPO, SPUR_REF, SPUR_PORT, SPUR_BASE_DOMAIN, SPUR_TRAEFIK_IMAGE.
+# Settings (environment): SPUR_REPO, SPUR_REF, SPUR_PORT, SPUR_SSH_PORT, SPUR_BASE_DOMAIN, SPUR_TRAEFIK_IMAGE.
 set -euo pipefail
 
 SPUR_REPO=${SPUR_REPO:-https://github.com/spur-paas/spur.git}
 SPUR_REF=${SPUR_REF:-main}
 SPUR_PORT=${SPUR_PORT:-3000}
+SPUR_SSH_PORT=${SPUR_SSH_PORT:-2222}
 SPUR_TRAEFIK_IMAGE=${SPUR_TRAEFIK_IMAGE:-traefik:v3.5}
 PREFIX=/opt/spur
 DATA_DIR=/var/lib/spur
@@ -22,6 +23,7 @@ die() { printf 'spur install: %s\n' "$*" >&2; exit 1; }
 . /etc/os-release 2>/dev/null || die "cannot read /etc/os-release"
 case "${ID:-}${ID_LIKE:-}" in *debian*|*ubuntu*) ;; *) die "this installer supports Debian and Ubuntu (found ${PRETTY_NAME:-unknown})";; esac
 [[ "$SPUR_PORT" =~ ^[0-9]+$ ]] || die "SPUR_PORT must be a number"
+[[ "$SPUR_SSH_PORT" =~ ^[0-9]+$ ]] || die "SPUR_SSH_PORT must be a number"
 
 export DEBIAN_FRONTEND=noninteractive
 say "Installing base packages"
@@ -67,6 +69,7 @@ Requires=docker.service
 [Service]
 Environment=SPUR_DATA_DIR=$DATA_DIR
 Environment=SPUR_PORT=$SPUR_PORT
+Environment=SPUR_SSH_PORT=$SPUR_SSH_PORT
 Environment=SPUR_TRAEFIK_IMAGE=$SPUR_TRAEFIK_IMAGE
 ${SPUR_BASE_DOMAIN:+Environment=SPUR_BASE_DOMAIN=$SPUR_BASE_DOMAIN}
 ExecStart=/usr/local/bin/node $PREFIX/dist/spur.cjs serve
@@ -95,4 +98,5 @@ if [ -f "$DATA_DIR/setup-token" ]; then
   echo "    $(cat "$DATA_DIR/setup-token")"
   echo
 fi
+echo "git push: ssh://git@${ip:-<this server>}:$SPUR_SSH_PORT/<project>/<service> (add your key under SSH keys)"
 echo "Logs: journalctl -u spur -f"
