@@ -3,8 +3,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, docker, loginCli, probe, startSpur, uniqueName } from './harness.js';
+import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
+import { type SpurProcess, api, cleanupProject, docker, probe, startGitStack, startSpur, uniqueName, waitForDeployment } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -13,9 +13,7 @@ const project = uniqueName('crash');
 const swarmName = `spur_${project}_web_production`;
 
 beforeAll(async () => {
-  git = await startGitServer();
-  spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
-  token = await loginCli(spur);
+  ({ git, spur, token } = await startGitStack());
 });
 afterAll(async () => {
   await spur?.stop();
@@ -28,15 +26,7 @@ const restart = async () => {
   await spur.stop('SIGKILL');
   spur = await startSpur({ dataDir: spur.dataDir, env: { SPUR_GIT_CA_FILE: git.caFile } });
 };
-async function waitFor(id: number, statuses: string[], timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { json } = await call()('GET', `/deployments/${id}`);
-    if (statuses.includes(json.deployment.status)) return json.deployment;
-    if (Date.now() > deadline) throw new Error(`deployment ${id} stayed ${json.deployment.status}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const waitFor = (id: number, statuses: string[], timeoutMs?: number) => waitForDeployment(spur, token, id, statuses, timeoutMs);
 const deploy = async () => (await call()('POST', `/projects/${project}/services/web/deployments`)).json.deployment.id as number;
 
 describe('crash safety', () => {

@@ -3,8 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, docker, loginCli, probe, startSpur, uniqueName } from './harness.js';
+import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
+import { type SpurProcess, api, cleanupProject, docker, probe, startGitStack, uniqueName, waitForDeployment } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -12,9 +12,7 @@ let token: string;
 const project = uniqueName('dmn');
 
 beforeAll(async () => {
-  git = await startGitServer();
-  spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
-  token = await loginCli(spur);
+  ({ git, spur, token } = await startGitStack());
 });
 afterAll(async () => {
   await spur?.stop();
@@ -47,7 +45,7 @@ it('fails the deployment cleanly when dockerd restarts mid-build, and the next d
   await call('POST', '/projects', { name: project });
   await call('POST', `/projects/${project}/services`, { name: 'web', git: repo.url });
   const id = (await call('POST', `/projects/${project}/services/web/deployments`)).json.deployment.id;
-  await until(async () => (await call('GET', `/deployments/${id}`)).json.deployment.status === 'building', 60_000, 'the build');
+  await waitForDeployment(spur, token, id, ['building'], 60_000);
   await new Promise((r) => setTimeout(r, 2000));
 
   // Stop the daemon the way a package upgrade or crash would, then start it again.
@@ -62,10 +60,7 @@ it('fails the deployment cleanly when dockerd restarts mid-build, and the next d
     }
   };
   await until(() => !dockerUp(), 60_000, 'dockerd to stop answering');
-  const failed = await (async () => {
-    await until(async () => ['failed', 'cancelled'].includes((await call('GET', `/deployments/${id}`)).json.deployment.status), 30_000, 'the deployment to fail');
-    return (await call('GET', `/deployments/${id}`)).json.deployment;
-  })();
+  const failed = await waitForDeployment(spur, token, id, ['failed', 'cancelled'], 30_000);
   expect(failed.status).toBe('failed');
   expect(failed.failureReason).toMatch(/^build failed: /);
   await until(() => !alive(), 120_000, 'dockerd to exit');
@@ -74,8 +69,7 @@ it('fails the deployment cleanly when dockerd restarts mid-build, and the next d
 
   repo.commit(helloAppFiles('after'), 'after the restart');
   const next = (await call('POST', `/projects/${project}/services/web/deployments`)).json.deployment.id;
-  await until(async () => ['active', 'failed'].includes((await call('GET', `/deployments/${next}`)).json.deployment.status), 180_000, 'the next deploy');
-  const result = (await call('GET', `/deployments/${next}`)).json.deployment;
+  const result = await waitForDeployment(spur, token, next, ['active', 'failed']);
   expect(result.status, result.failureReason).toBe('active');
   expect((await probe(`spur_${project}_production`, 'http://web:3000/')).body).toBe('hello from after\n');
   expect(await docker('service', 'ls', '--filter', `label=spur.project=${project}`, '--format', '{{.Name}}')).toBe(`spur_${project}_web_production`);

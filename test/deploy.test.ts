@@ -1,7 +1,7 @@
 // End to end: git → build → Swarm, through the API and through the CLI, against the real daemon.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, cli, docker, loginCli, probe, startSpur, uniqueName } from './harness.js';
+import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
+import { type SpurProcess, api, cleanupProject, cli, docker, probe, startGitStack, uniqueName, waitForDeployment as waitFor } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -9,9 +9,7 @@ let token: string;
 const projects: string[] = [];
 
 beforeAll(async () => {
-  git = await startGitServer();
-  spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
-  token = await loginCli(spur);
+  ({ git, spur, token } = await startGitStack());
 });
 
 afterAll(async () => {
@@ -20,14 +18,7 @@ afterAll(async () => {
   for (const p of projects) await cleanupProject(p);
 });
 
-async function waitForDeployment(id: number, call = api(spur, token)) {
-  for (let i = 0; i < 240; i++) {
-    const { json } = await call('GET', `/deployments/${id}`);
-    if (['active', 'failed', 'cancelled'].includes(json.deployment.status)) return json.deployment;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`deployment ${id} did not finish`);
-}
+const waitForDeployment = (id: number) => waitFor(spur, token, id);
 
 describe('deploying from git', () => {
   it('builds and runs a service through the API; it answers on its project network', async () => {

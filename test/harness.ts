@@ -212,3 +212,23 @@ export async function startLoadProbe(network: string, url: string, opts: { maxSe
     },
   };
 }
+
+/** A git host (HTTPS) and a Spur that trusts it, with the CLI logged in. */
+export async function startGitStack(opts: { gitToken?: string } = {}) {
+  const { startGitServer } = await import('./fixtures/git-server.js');
+  const git = await startGitServer({ token: opts.gitToken });
+  const spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
+  const token = await loginCli(spur);
+  return { git, spur, token };
+}
+
+/** Polls a deployment until it reaches one of `statuses`; returns its API view. */
+export async function waitForDeployment(spur: SpurProcess, token: string, id: number, statuses = ['active', 'failed', 'cancelled', 'superseded'], timeoutMs = 180_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { json } = await api(spur, token)('GET', `/deployments/${id}`);
+    if (statuses.includes(json.deployment.status)) return json.deployment;
+    if (Date.now() > deadline) throw new Error(`deployment ${id} stayed ${json.deployment.status}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,7 +1,7 @@
 // Scaling, limits and restart policy as Docker sees them; one deploy at a time, superseding and cancelling.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, cli, docker, loginCli, startSpur, uniqueName } from './harness.js';
+import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
+import { type SpurProcess, api, cleanupProject, cli, docker, startGitStack, uniqueName } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -11,9 +11,7 @@ const project = uniqueName('ops');
 const swarmName = `spur_${project}_web_production`;
 
 beforeAll(async () => {
-  git = await startGitServer();
-  spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
-  token = await loginCli(spur);
+  ({ git, spur, token } = await startGitStack());
   repo = createRepo(git, `${project}.git`);
   repo.commit(helloAppFiles('v1'), 'v1');
   await cli(spur, ['project', 'create', project]);

@@ -2,8 +2,8 @@
 // with a token.
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, cli, loginCli, probe, startSpur, uniqueName } from './harness.js';
+import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
+import { type SpurProcess, api, cleanupProject, cli, probe, startGitStack, uniqueName, waitForDeployment } from './harness.js';
 
 const TOKEN = 'glpat-test-token-123';
 let git: GitServer;
@@ -15,9 +15,7 @@ let hookUrl: string;
 const project = uniqueName('wh');
 
 beforeAll(async () => {
-  git = await startGitServer({ token: TOKEN });
-  spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
-  token = await loginCli(spur);
+  ({ git, spur, token } = await startGitStack({ gitToken: TOKEN }));
   repo = createRepo(git, `${project}.git`);
   repo.commit(helloAppFiles('w1'), 'w1');
   await cli(spur, ['project', 'create', project]);
@@ -34,14 +32,7 @@ afterAll(async () => {
 });
 
 const deployments = async () => (await api(spur, token)('GET', `/projects/${project}/services/web/deployments`)).json.deployments as { id: number; status: string; commitSha: string; trigger: string; failureReason: string | null }[];
-async function finished(id: number) {
-  for (let i = 0; i < 300; i++) {
-    const d = (await deployments()).find((x) => x.id === id)!;
-    if (['active', 'failed', 'cancelled', 'superseded'].includes(d.status)) return d;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('deployment did not finish');
-}
+const finished = (id: number) => waitForDeployment(spur, token, id);
 
 type Provider = 'github' | 'gitlab' | 'gitea';
 function headersFor(provider: Provider, body: string, opts: { secret?: string | null; delivery?: string } = {}): Record<string, string> {
