@@ -100,11 +100,13 @@ try {
   const after = sampleProc(spur.pid);
 
   const fmt = (n, d = 1) => n.toFixed(d);
+  const inside = (await api('GET', '/health')).memoryMb;
   console.log('\nidle, with %d deployed services:', SERVICES);
   console.log('                      RSS MB   peak MB   CPU %');
   console.log(`  spur              ${fmt(spurIdle.rssMb).padStart(7)}   ${fmt(spurIdle.peakRssMb).padStart(7)}   ${fmt(spurIdle.cpuPercent, 2).padStart(5)}`);
   console.log(`  bare node http    ${fmt(bareIdle.rssMb).padStart(7)}   ${fmt(bareIdle.peakRssMb).padStart(7)}   ${fmt(bareIdle.cpuPercent, 2).padStart(5)}`);
   console.log(`  ratio             ${fmt(spurIdle.rssMb / bareIdle.rssMb, 2).padStart(7)}x`);
+  console.log(`  spur after load, as V8 sees it: heap ${inside.heapUsed} of ${inside.heapTotal} MB, external ${inside.external} MB, RSS ${inside.rss} MB`);
   console.log('\nlatency (ms), 10 connections:   p50    p99   req/s  errors');
   for (const [name, r] of [['dashboard (GET /)', dashboard], ['API service list', serviceList], ['bare node http', bareHttp]]) {
     console.log(`  ${name.padEnd(28)} ${String(r.p50).padStart(5)}  ${String(r.p99).padStart(5)}  ${String(r.rps).padStart(6)}  ${r.errors}`);

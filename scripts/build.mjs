@@ -25,6 +25,7 @@ const result = await build({
   banner: { js: "#!/usr/bin/env node\nconst __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__importMetaUrl' },
   sourcemap: 'linked',
+  plugins: [withoutPoly1305()],
   logLevel: 'warning',
   metafile: true,
 });
@@ -67,4 +68,19 @@ function failOnImportCycles(metafile) {
     state.set(node, 'done');
   };
   for (const node of graph.keys()) if (!state.has(node)) visit(node);
+}
+
+/** ssh2 instantiates an emscripten Poly1305 module (16 MiB of WebAssembly memory) when it is
+ *  loaded, only for the chacha20-poly1305 cipher. Spur's SSH server offers AES ciphers instead
+ *  (src/ssh/server.ts), so the module is replaced by a stub that refuses to be used. */
+function withoutPoly1305() {
+  return {
+    name: 'without-poly1305',
+    setup(b) {
+      b.onLoad({ filter: /ssh2[\\/]lib[\\/]protocol[\\/]crypto[\\/]poly1305\.js$/ }, () => ({
+        contents: "module.exports = () => Promise.resolve({ _malloc: () => 0, cwrap: () => () => { throw new Error('chacha20-poly1305 is not offered by Spur'); } });",
+        loader: 'js',
+      }));
+    },
+  };
 }

@@ -31,7 +31,11 @@ export function apiRoutes(deps: Deps) {
     ops.findInstance(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service'), environment: c.req.query('env') });
 
   api.get('/me', (c) => c.json({ email: c.get('user').email, role: c.get('user').role }));
-  api.get('/health', (c) => c.json({ docker: deps.engine.state }));
+  api.get('/health', (c) => {
+    const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
+    const m = process.memoryUsage();
+    return c.json({ docker: deps.engine.state, memoryMb: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) } });
+  });
 
   api.get('/projects', async (c) => {
     const projects = await listProjectsFor(deps.db, c.get('user'));

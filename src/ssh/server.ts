@@ -2,7 +2,7 @@
 // only git-receive-pack and git-upload-pack run, with argv arrays, on repositories the key may use.
 import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { type Connection, Server, type ServerChannel, utils } from 'ssh2';
+import { type CipherAlgorithm, type Connection, Server, type ServerChannel, utils } from 'ssh2';
 import type { Db } from '../db/open.js';
 import type { Log } from '../log.js';
 import { canAccessProject } from '../store/access.js';
@@ -43,8 +43,11 @@ function refuse(channel: ServerChannel, message: string): void {
   channel.end();
 }
 
+/** AES only: the bundle leaves out ssh2's chacha20-poly1305 implementation (see scripts/build.mjs). */
+const CIPHERS: CipherAlgorithm[] = ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'aes128-ctr', 'aes192-ctr', 'aes256-ctr'];
+
 export function startSshServer(deps: SshDeps, port: number, host = '0.0.0.0'): Promise<Server> {
-  const server = new Server({ hostKeys: [loadOrCreateHostKey(deps.dataDir)] }, (client: Connection) => {
+  const server = new Server({ hostKeys: [loadOrCreateHostKey(deps.dataDir)], algorithms: { cipher: CIPHERS } }, (client: Connection) => {
     let principal: Principal | undefined;
     client.on('authentication', (ctx) => {
       if (ctx.method !== 'publickey' || ctx.username !== 'git') return ctx.reject(['publickey']);
