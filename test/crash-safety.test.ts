@@ -57,9 +57,13 @@ describe('crash safety', () => {
     repo.commit(helloAppFiles('v2'), 'v2');
     const id = await deploy();
     await waitFor(id, ['deploying']);
+    // Kill once Swarm has the new spec, i.e. in the middle of its update.
+    const deployedLabel = async () => JSON.parse(await docker('service', 'inspect', swarmName))[0].Spec.Labels['spur.deployment'];
+    for (let i = 0; i < 100 && (await deployedLabel()) !== String(id); i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await call()('GET', `/deployments/${id}`)).json.deployment.status).toBe('deploying');
     await restart();
     const after = await waitFor(id, ['active', 'failed']);
-    expect(after.status).toBe('active');
+    expect(after.status, after.failureReason).toBe('active');
     expect(await docker('service', 'ls', '--filter', `label=spur.project=${project}`, '--format', '{{.Name}}')).toBe(swarmName);
     const spec = JSON.parse(await docker('service', 'inspect', swarmName))[0].Spec;
     expect(spec.Labels['spur.deployment']).toBe(String(id));
