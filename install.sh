@@ -51,7 +51,7 @@ if [ -d "$PREFIX/.git" ]; then
 else
   git clone --quiet --branch "$SPUR_REF" -- "$SPUR_REPO" "$PREFIX"
 fi
-(cd "$PREFIX" && npm ci --no-audit --no-fund --loglevel=error && node scripts/build.mjs && npm prune --omit=dev --loglevel=error)
+(cd "$PREFIX" && npm install --no-audit --no-fund --loglevel=error && node scripts/build.mjs && npm prune --omit=dev --loglevel=error)
 ln -sf "$PREFIX/dist/spur.cjs" /usr/local/bin/spur
 chmod +x "$PREFIX/dist/spur.cjs"
 
