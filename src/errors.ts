@@ -44,8 +44,3 @@ export class TooManyRequests extends SpurError {
 export class DockerUnavailable extends SpurError {
   override readonly status = 503;
 }
-
-/** A build or deploy step failed; the message is what the user reads. */
-export class DeployFailed extends SpurError {
-  override readonly status = 422;
-}

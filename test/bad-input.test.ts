@@ -64,7 +64,7 @@ const cases: [string, string, string, unknown, RegExp][] = [
   ['SSH private key', 'POST', '/keys', { key: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----' }, /this is a private key/],
   ['SSH key that is not one', 'POST', '/keys', { key: 'ssh-ed25519 AAAAnotakey' }, /could not be read/],
   ['branch setting with ..', 'PATCH', '/projects/shop/services/web/settings', { branch: 'a..b' }, /branch/],
-  ['HTTPS token on an image service', 'PUT', '/projects/shop/services/web/credentials', { httpsToken: 'x y' }, /HTTPS token/],
+  ['HTTPS token on an image service', 'PUT', '/projects/shop/services/web/credentials', { httpsToken: 'ghp_valid_looking_token' }, /HTTPS token: web is not cloned from a git URL/],
 ];
 
 describe('the API refuses bad input and changes nothing', () => {

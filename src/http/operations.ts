@@ -86,6 +86,7 @@ export function gitAccess(deps: Deps, ctx: InstanceContext) {
 
 /** Stores (or with an empty value, removes) the token used to clone over HTTPS. It is never shown again. */
 export async function changeHttpsToken(deps: Deps, ctx: InstanceContext, body: Body): Promise<void> {
+  if (ctx.service.source_type !== 'git') throw new InvalidInput('HTTPS token', `${ctx.service.name} is not cloned from a git URL`);
   const token = validate.optional(body.httpsToken, (v) => validate.variableValue(v));
   if (token !== undefined && (token.length > 4096 || /\s/.test(token))) throw new InvalidInput('HTTPS token', 'must be one word without spaces');
   await setHttpsToken(deps.db, ctx.service.id, token ? seal(deps.key, token) : null);
@@ -155,13 +156,19 @@ export async function changeSettings(deps: Deps, ctx: InstanceContext, body: Bod
   return updateInstance(deps.db, ctx.service, ctx.environment, changes);
 }
 
-export async function deploy(deps: Deps, ctx: InstanceContext, trigger: string): Promise<Deployment> {
+/** Work that needs Docker is refused up front, with the engine's problem in words. */
+export function requireEngine(deps: Deps): void {
   if (!deps.engine.ready) throw new DockerUnavailable(deps.engine.state.problem ?? 'Docker is not ready');
-  return deps.deployer.request({ ...scopeOf(ctx), trigger });
+}
+
+/** Queues a deployment; `commit` pins the exact commit to build (webhooks). */
+export async function deploy(deps: Deps, ctx: InstanceContext, trigger: string, commit?: string): Promise<Deployment> {
+  requireEngine(deps);
+  return deps.deployer.request({ ...scopeOf(ctx), trigger, commit });
 }
 
 export async function rollback(deps: Deps, ctx: InstanceContext, body: Body, trigger: string): Promise<Deployment> {
-  if (!deps.engine.ready) throw new DockerUnavailable(deps.engine.state.problem ?? 'Docker is not ready');
+  requireEngine(deps);
   const target = validate.optional(body.deployment, (v) => validate.integer('deployment', v, 1, Number.MAX_SAFE_INTEGER));
   return deps.deployer.rollback(scopeOf(ctx), trigger, target);
 }

@@ -7,9 +7,9 @@ import type { DeploymentEvent } from '../deploy/log-bus.js';
 import { makeRedactor } from '../deploy/redact.js';
 import { swarmServiceName } from '../docker/names.js';
 import { streamServiceLogs } from '../docker/swarm.js';
-import { DockerUnavailable } from '../errors.js';
 import type { InstanceContext } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
+import { requireEngine } from './operations.js';
 
 export interface SseEvent {
   event: string;
@@ -32,7 +32,7 @@ export function deploymentEventStream(c: Context, deps: Deps, deploymentId: numb
 
 /** Recent runtime log lines of an instance, then (with follow) new ones, with secrets masked. */
 export async function runtimeLogStream(c: Context, deps: Deps, ctx: InstanceContext, opts: { follow: boolean; tail: number; render: (line: string) => SseEvent }) {
-  if (!deps.engine.ready) throw new DockerUnavailable(deps.engine.state.problem ?? 'Docker is not ready');
+  requireEngine(deps);
   const variables = await readVariables(deps.db, deps.key, { serviceId: ctx.service.id, environmentId: ctx.environment.id });
   const redact = makeRedactor(Object.values(variables));
   const serviceName = swarmServiceName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name });

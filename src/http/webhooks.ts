@@ -3,12 +3,13 @@
 import { Hono } from 'hono';
 import type { Deps } from '../deps.js';
 import { trackedBranch } from '../deploy/branches.js';
-import { Conflict, InvalidInput, NotFound, Unauthorized } from '../errors.js';
+import { InvalidInput, NotFound, Unauthorized } from '../errors.js';
 import { unseal } from '../secrets.js';
 import { findProject } from '../store/projects.js';
-import { findServiceByName, listInstancesOf } from '../store/services.js';
+import { findServiceByName, getInstanceContext, listInstancesOf } from '../store/services.js';
 import { nowIso } from '../store/time.js';
 import * as validate from '../validate.js';
+import * as ops from './operations.js';
 import { checkWebhook } from './webhook-signature.js';
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -50,10 +51,10 @@ export function webhookRoutes(deps: Deps) {
     if (instances.length === 0) return c.json({ ignored: `branch ${branch} is not deployed by any environment of ${service.name}` });
     const enabled = instances.filter((i) => i.auto_deploy === 1);
     if (enabled.length === 0) return c.json({ ignored: `auto-deploy is off for branch ${branch}` });
-    if (!deps.engine.ready) throw new Conflict(deps.engine.state.problem ?? 'Docker is not ready');
     const deployments = [];
     for (const i of enabled) {
-      const d = await deps.deployer.request({ serviceId: service.id, environmentId: i.environment_id, trigger: `webhook:${check.provider}`, commit: sha });
+      const ctx = await getInstanceContext(deps.db, { serviceId: service.id, environmentId: i.environment_id });
+      const d = await ops.deploy(deps, ctx, `webhook:${check.provider}`, sha);
       deployments.push({ id: d.id, environment: i.environment.name, commit: sha });
     }
     return c.json({ deployments }, 202);

@@ -16,4 +16,3 @@ export function canTransition(from: DeploymentStatus, to: DeploymentStatus): boo
 }
 
 export const isFinished = (s: DeploymentStatus) => NEXT[s].length === 0 || s === 'active';
-export const isInFlight = (s: DeploymentStatus) => s === 'building' || s === 'deploying';

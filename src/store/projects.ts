@@ -17,14 +17,7 @@ export async function createProject(db: Db, name: string, creatorId: number): Pr
   });
 }
 
-export const listProjects = (db: Db) => db.selectFrom('projects').selectAll().orderBy('name').execute();
 export const findProject = (db: Db, name: string) => db.selectFrom('projects').selectAll().where('name', '=', name).executeTakeFirst();
-
-export async function getProject(db: Db, name: string): Promise<Project> {
-  const project = await findProject(db, name);
-  if (!project) throw new NotFound(`project ${name} not found`);
-  return project;
-}
 
 /** Adds an environment; every existing service gets an instance in it, copying production's settings. */
 export async function createEnvironment(db: Db, project: Project, name: string): Promise<Environment> {
