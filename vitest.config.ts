@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     fileParallelism: false,
     projects: [
-      { esbuild, test: { name: 'unit', include: ['src/**/*.test.ts', 'views/**/*.test.ts'], environment: 'node' } },
+      { esbuild, test: { name: 'unit', include: ['src/**/*.test.ts', 'views/**/*.test.ts', 'scripts/**/*.test.ts'], environment: 'node' } },
       {
         esbuild,
         test: {
