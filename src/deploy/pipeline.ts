@@ -22,7 +22,7 @@ import { type InstanceContext, getInstanceContext } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
 import { healthPlan, resourcePlan, rolloutWindowMs } from './instance-plan.js';
 import type { DeploymentLogBus } from './log-bus.js';
-import { makeRedactor } from './redact.js';
+import { makeRedactor, secretValues } from './redact.js';
 import { buildBranch } from './branches.js';
 import { unseal } from '../secrets.js';
 
@@ -62,7 +62,7 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number, si
   if (deployment.status !== 'queued') return;
   const ctx = await getInstanceContext(deps.db, { serviceId: deployment.service_id, environmentId: deployment.environment_id });
   const variables = await readVariables(deps.db, deps.key, { serviceId: ctx.service.id, environmentId: ctx.environment.id });
-  const redact = makeRedactor(Object.values(variables));
+  const redact = makeRedactor(secretValues(variables));
   const say: Say = (line) => deps.logBus.line(deploymentId, redact(line));
   const setStatus = async (to: DeploymentStatus, fields: Parameters<typeof transitionDeployment>[3] = {}) => {
     await transitionDeployment(deps.db, deploymentId, to, fields);

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Deps } from '../deps.js';
 import type { DeploymentEvent } from '../deploy/log-bus.js';
-import { makeRedactor } from '../deploy/redact.js';
+import { makeRedactor, secretValues } from '../deploy/redact.js';
 import { swarmServiceName } from '../docker/names.js';
 import { streamServiceLogs } from '../docker/swarm.js';
 import type { InstanceContext } from '../store/services.js';
@@ -34,7 +34,7 @@ export function deploymentEventStream(c: Context, deps: Deps, deploymentId: numb
 export async function runtimeLogStream(c: Context, deps: Deps, ctx: InstanceContext, opts: { follow: boolean; tail: number; render: (line: string) => SseEvent }) {
   requireEngine(deps);
   const variables = await readVariables(deps.db, deps.key, { serviceId: ctx.service.id, environmentId: ctx.environment.id });
-  const redact = makeRedactor(Object.values(variables));
+  const redact = makeRedactor(secretValues(variables));
   const serviceName = swarmServiceName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name });
   return streamSSE(c, async (stream) => {
     const abort = new AbortController();

@@ -1,0 +1,324 @@
+// The README, walked as a new user walks it: every shell line it shows runs as written (with
+// <placeholders> filled in) against a real running Spur, in the README's order, and what the user
+// should then see is checked. A README line this tier does not know fails it: change the README,
+// and this test must change with it.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
+import { BUNDLE, type SpurProcess, cleanupProject, docker, probe, startSpur } from './harness.js';
+import { type ShellBlock, isComment, readmeShellBlocks, withoutComment } from './readme.js';
+
+/** Shell blocks this tier does not run, and why. Any other block must be walked below. */
+const NOT_WALKED: Record<string, string> = {
+  'Two commands': '`npm test` is the command running this tier; `npm start` builds and serves the same bundle every test here starts',
+  'Install on a server': 'install.sh needs systemd, root on a fresh server and a download of Spur itself (issue 9 makes it testable)',
+};
+const WALKED = ['Your first deploy', 'git push', 'Health checks', 'Scale, limits, restarts'];
+
+const PROJECT = 'shop';
+const EMAIL = 'you@example.com';
+const PASSWORD = 'a long password';
+
+let git: GitServer;
+let spur: SpurProcess;
+let browser: Browser;
+const home = mkdtempSync(join(tmpdir(), 'spur-readme-home-'));
+const bin = join(home, 'bin');
+const appDir = join(home, 'app');
+let repo: ReturnType<typeof createRepo>;
+let apiToken = '';
+
+const blocks = readmeShellBlocks();
+const block = (heading: string): ShellBlock => {
+  const found = blocks.find((b) => b.heading === heading);
+  if (!found) throw new Error(`the README has no shell block under "${heading}" any more`);
+  return found;
+};
+
+interface Result {
+  code: number;
+  out: string;
+}
+
+/** Runs one README line in bash, as a user types it: `spur` on the PATH, a home of its own,
+ *  and on "the server" the data dir of the running Spur. */
+function sh(line: string, opts: { cwd?: string; stdin?: string } = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-c', line], { cwd: opts.cwd ?? home, env: userEnv() });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, out }));
+    child.stdin.end(opts.stdin ?? '');
+  });
+}
+
+function userEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: `${bin}:${process.env.PATH}`,
+    HOME: home,
+    SPUR_DATA_DIR: spur.dataDir,
+    GIT_SSH_COMMAND: `ssh -i ${join(home, '.ssh', 'id_ed25519')} -o IdentitiesOnly=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${join(home, '.ssh', 'known_hosts')} -o LogLevel=ERROR`,
+    GIT_AUTHOR_NAME: 'You',
+    GIT_AUTHOR_EMAIL: EMAIL,
+    GIT_COMMITTER_NAME: 'You',
+    GIT_COMMITTER_EMAIL: EMAIL,
+  };
+}
+
+/** The README's placeholders, filled in for this machine. */
+function fill(line: string): string {
+  return line
+    .replaceAll('http://<server>:3000', spur.url)
+    .replaceAll('<server>:2222', `127.0.0.1:${spur.sshPort}`)
+    .replaceAll('spur_…', apiToken)
+    .replaceAll('https://github.com/you/app.git', repo.url);
+}
+
+type Step = { match: RegExp; run: (line: string) => Promise<void> };
+
+/** Runs every line of a block; each must match a step that says what the user then sees. */
+async function walk(heading: string, steps: Step[]): Promise<void> {
+  for (const line of block(heading).lines) {
+    const command = isComment(line) ? line : withoutComment(line);
+    const step = steps.find((s) => s.match.test(command));
+    if (!step) {
+      if (isComment(line)) continue;
+      throw new Error(`README "${heading}" shows \`${line}\`, and the walkthrough does not know what a user should see after it`);
+    }
+    await step.run(fill(command));
+  }
+}
+
+async function ok(line: string, opts?: { cwd?: string }): Promise<string> {
+  const res = await sh(line, opts);
+  expect(res.code, `\`${line}\` exited ${res.code}:\n${res.out}`).toBe(0);
+  return res.out;
+}
+
+async function status(service: string): Promise<{ network: string; internalUrl: string }> {
+  return JSON.parse(await ok(`spur status ${PROJECT} ${service} --json`));
+}
+
+/** What another service of the project gets from the app over the project network. */
+async function answer(service: string): Promise<string> {
+  const s = await status(service);
+  const res = await probe(s.network, `${s.internalUrl}/`);
+  expect(res.ok, res.error).toBe(true);
+  return res.body;
+}
+
+async function loginInBrowser(): Promise<void> {
+  const page = await browser.newPage();
+  await page.goto(spur.url);
+  expect(new URL(page.url()).pathname).toBe('/login');
+  await page.getByLabel('Email').fill(EMAIL);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${spur.url}/`);
+  await page.close();
+}
+
+/** Starts `line` (a command that runs until stopped), waits for `expected` in its output, then
+ *  stops it as Ctrl-C would. */
+async function untilSeen(line: string, expected: string, timeoutMs = 60_000): Promise<string> {
+  const child: ChildProcess = spawn('bash', ['-c', `exec ${line}`], { cwd: home, env: userEnv() });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const deadline = Date.now() + timeoutMs;
+  while (!out.includes(expected) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
+  child.kill('SIGINT');
+  expect(out, `\`${line}\` did not show "${expected}"`).toContain(expected);
+  return out;
+}
+
+beforeAll(async () => {
+  await cleanupProject(PROJECT);
+  git = await startGitServer();
+  repo = createRepo(git, 'app.git');
+  repo.commit(helloAppFiles('v1'), 'first version');
+  mkdirSync(bin);
+  symlinkSync(BUNDLE, join(bin, 'spur'));
+  mkdirSync(join(home, '.ssh'), { mode: 0o700 });
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', EMAIL, '-f', join(home, '.ssh', 'id_ed25519')]);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await spur?.stop();
+  await git?.close();
+  await cleanupProject(PROJECT);
+});
+
+describe.sequential('README walkthrough', () => {
+  it('walks every shell block of the README, or says why not', () => {
+    const headings = blocks.map((b) => b.heading);
+    for (const h of headings) expect(WALKED.includes(h) || h in NOT_WALKED, `README block under "${h}" is neither walked nor excused`).toBe(true);
+    for (const h of [...WALKED, ...Object.keys(NOT_WALKED)]) expect(headings, `README lost its "${h}" block`).toContain(h);
+  });
+
+  it('step 1 in a browser: claims a fresh server with the setup token from the log, then creates a project', async () => {
+    spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
+    // The README: `journalctl -u spur | grep "setup token"`; here Spur's log is its output.
+    const logLine = spur.output().split('\n').find((l) => l.includes('setup token'));
+    const setupToken = /setup token (\S+)/.exec(logLine ?? '')?.[1];
+    expect(setupToken, 'Spur logs a line with "setup token"').toBeTruthy();
+    const page = await browser.newPage();
+    await page.goto(spur.url);
+    expect(new URL(page.url()).pathname).toBe('/setup');
+    await page.getByLabel('Setup token').fill(setupToken!);
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create owner' }).click();
+    await page.waitForURL(`${spur.url}/`);
+    // Step 2: a project on the dashboard, then staging on the project page.
+    await page.getByLabel('Project name').fill(PROJECT);
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.waitForURL(`${spur.url}/projects/${PROJECT}`);
+    await page.getByLabel('Environment name').fill('staging');
+    await page.getByRole('button', { name: 'Add environment' }).click();
+    await expect.poll(() => page.getByText('staging').count()).toBeGreaterThan(0);
+    await page.close();
+    await spur.stop();
+  });
+
+  it('"Your first deploy", the same from the CLI: claimed on the server, then every line as written', async () => {
+    spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
+    let version = 'v1';
+    await walk('Your first deploy', [
+      {
+        match: /^spur token create --email \S+$/,
+        run: async (line) => {
+          // The user copies the token from what the command printed.
+          apiToken = /^spur_\S+$/m.exec(await ok(line))?.[0] ?? '';
+          expect(apiToken, 'token create prints a spur_… token on a line of its own').not.toBe('');
+        },
+      },
+      {
+        match: /^echo '.+' \| spur user password --email \S+$/,
+        run: async (line) => {
+          await ok(line);
+          // The web UI takes that email and password at once: Spur was never restarted.
+          await loginInBrowser();
+        },
+      },
+      { match: /^spur login http:\/\/<server>:3000 --token spur_…$/, run: async (line) => expect(await ok(line)).toContain(EMAIL) },
+      { match: /^spur project create shop$/, run: async (line) => void (await ok(line)) },
+      { match: /^spur service create shop web --git \S+ --branch main --port 3000$/, run: async (line) => void (await ok(line)) },
+      { match: /^spur vars set shop web .*GREETING=hello/, run: async (line) => void (await ok(line)) },
+      {
+        match: /^spur deploy shop web$/,
+        run: async (line) => {
+          expect(await ok(line)).toMatch(/Deployment \d+ is active\./);
+          expect(await answer('web')).toBe(`hello from ${version}\n`);
+        },
+      },
+      { match: /^spur status shop web$/, run: async (line) => expect(await ok(line)).toMatch(/#\d+ active/) },
+      { match: /^spur logs shop web --follow$/, run: async (line) => void (await untilSeen(line, `hello-app ${version} listening on 3000`)) },
+      {
+        match: /^# push a change to the branch, then:$/,
+        run: async () => {
+          version = 'v2';
+          repo.commit(helloAppFiles('v2'), 'second version');
+        },
+      },
+      {
+        match: /^spur deployments shop web$/,
+        run: async (line) => {
+          const out = await ok(line);
+          expect(out.trim().split('\n')).toHaveLength(2);
+          expect(out).toMatch(/active/);
+          expect(out).toMatch(/superseded/);
+        },
+      },
+      {
+        match: /^spur rollback shop web$/,
+        run: async (line) => {
+          await ok(line);
+          expect(await answer('web')).toBe('hello from v1\n');
+        },
+      },
+      {
+        match: /^spur scale shop web 3$/,
+        run: async (line) => {
+          await ok(line);
+          await expect.poll(() => runningTasks('web'), { timeout: 60_000, interval: 1000 }).toBe(3);
+        },
+      },
+      { match: /^spur cancel shop web$/, run: async (line) => expect(await ok(line)).toMatch(/Nothing to cancel/) },
+    ]);
+  });
+
+  it('"Push webhooks": a signed GitHub push deploys exactly the pushed commit', async () => {
+    const access = JSON.parse(await ok(`spur git ${PROJECT} web --json`)) as { webhook: { url: string; secret: string } };
+    const before = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo.dir }).toString().trim();
+    const sha = repo.commit(helloAppFiles('v3'), 'third version');
+    const body = JSON.stringify({ ref: 'refs/heads/main', before, after: sha, repository: { name: 'app' } });
+    const res = await fetch(access.webhook.url, {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': 'application/json', 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': randomUUID(), 'X-Hub-Signature-256': `sha256=${createHmac('sha256', access.webhook.secret).update(body).digest('hex')}` },
+    });
+    expect(res.status, await res.clone().text()).toBeLessThan(300);
+    await expect.poll(() => answer('web'), { timeout: 180_000, interval: 2000 }).toBe('hello from v3\n');
+  });
+
+  it('"git push": adds a key, creates a push service, and deploys with a stock git push', async () => {
+    mkdirSync(appDir);
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: appDir });
+    for (const [file, content] of Object.entries(helloAppFiles('pushed'))) writeFileSync(join(appDir, file), content);
+    execFileSync('git', ['add', '-A'], { cwd: appDir });
+    execFileSync('git', ['-c', 'user.name=You', '-c', `user.email=${EMAIL}`, 'commit', '-q', '-m', 'pushed version'], { cwd: appDir });
+    await walk('git push', [
+      { match: /^spur keys add ~\/\.ssh\/id_ed25519\.pub$/, run: async (line) => void (await ok(line)) },
+      { match: /^spur service create shop api --push$/, run: async (line) => void (await ok(line)) },
+      { match: /^spur git shop api$/, run: async (line) => expect(await ok(line)).toContain(`ssh://git@`) },
+      { match: /^git remote add spur ssh:\/\/git@<server>:2222\/shop\/api$/, run: async (line) => void (await ok(line, { cwd: appDir })) },
+      {
+        match: /^git push spur main$/,
+        run: async (line) => {
+          const out = await ok(line, { cwd: appDir });
+          expect(out).toMatch(/remote: .*Deployment \d+ is active\./);
+          expect(await answer('api')).toBe('hello from pushed\n');
+        },
+      },
+    ]);
+  });
+
+  it('"Health checks" and "Scale, limits, restarts": the settings shown reach Swarm with the next deploy', async () => {
+    const settings = { match: /^spur settings shop web /, run: async (line: string) => void (await ok(line)) };
+    await walk('Health checks', [settings]);
+    await walk('Scale, limits, restarts', [{ match: /^spur scale shop web 3$/, run: async (line) => void (await ok(line)) }, settings]);
+    await ok(`spur deploy ${PROJECT} web`);
+    const spec = JSON.parse(await docker('service', 'inspect', await swarmName('web')))[0].Spec;
+    const task = spec.TaskTemplate;
+    expect(task.ContainerSpec.Healthcheck.Test.join(' ')).toContain('/health');
+    expect(task.ContainerSpec.Healthcheck.Interval).toBe(5e9);
+    expect(task.ContainerSpec.Healthcheck.StartPeriod).toBe(20e9);
+    expect(task.Resources.Limits).toMatchObject({ NanoCPUs: 5e8, MemoryBytes: 256 * 1024 * 1024 });
+    expect(task.Resources.Reservations).toMatchObject({ NanoCPUs: 1e8, MemoryBytes: 64 * 1024 * 1024 });
+    expect(task.RestartPolicy).toMatchObject({ Condition: 'on-failure', MaxAttempts: 5 });
+    expect(task.ContainerSpec.StopGracePeriod).toBe(20e9);
+    expect(spec.Mode.Replicated.Replicas).toBe(3);
+    expect(await answer('web')).toBe('hello from v3\n');
+  });
+});
+
+async function swarmName(service: string): Promise<string> {
+  return (JSON.parse(await ok(`spur status ${PROJECT} ${service} --json`)) as { swarmService: string }).swarmService;
+}
+
+async function runningTasks(service: string): Promise<number> {
+  const out = await docker('service', 'ps', await swarmName(service), '--filter', 'desired-state=running', '--format', '{{.CurrentState}}');
+  return out.split('\n').filter((l) => l.startsWith('Running')).length;
+}
