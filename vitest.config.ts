@@ -1,23 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
 const esbuild = { jsx: 'automatic' as const, jsxImportSource: 'hono/jsx' };
+const e2e = { environment: 'node' as const, testTimeout: 300_000, hookTimeout: 300_000 };
+// Restarts the Docker daemon: every other end-to-end file would see it vanish, so it runs alone.
+const ALONE = ['test/daemon-restart.test.ts'];
 
 export default defineConfig({
   esbuild,
   test: {
-    fileParallelism: false,
+    // End-to-end files mostly wait on Docker (builds, health checks), so a few run side by side;
+    // each makes uniquely named, labelled resources. SPUR_TEST_WORKERS=1 runs them one by one.
+    maxWorkers: Number(process.env.SPUR_TEST_WORKERS ?? 3),
+    minWorkers: 1,
     projects: [
       { esbuild, test: { name: 'unit', include: ['src/**/*.test.ts', 'views/**/*.test.ts', 'scripts/**/*.test.ts'], environment: 'node' } },
-      {
-        esbuild,
-        test: {
-          name: 'e2e',
-          include: ['test/**/*.test.ts'],
-          environment: 'node',
-          testTimeout: 240_000,
-          hookTimeout: 240_000,
-        },
-      },
+      { esbuild, test: { name: 'e2e', include: ['test/**/*.test.ts'], exclude: ALONE, ...e2e } },
+      { esbuild, test: { name: 'e2e-alone', include: ALONE, ...e2e } },
     ],
   },
 });

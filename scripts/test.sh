@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (npm test): sets up a bare Debian 12 machine (packages, Docker daemon,
 # Swarm, base image, npm dependencies), type-checks, bundles, and runs every test tier.
+# Arguments (file filters, -t …) go to vitest; then only the matching tests run, in one pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,5 +16,15 @@ echo "[test] typecheck"
 npx tsc --noEmit
 echo "[test] build"
 node scripts/build.mjs
-echo "[test] vitest (unit, app, end-to-end)"
-npx vitest run "$@"
+if [ $# -gt 0 ]; then
+  exec npx vitest run "$@"
+fi
+
+results=$(mktemp -d)
+status=0
+echo "[test] vitest: unit, app and end-to-end (several end-to-end files at once)"
+npx vitest run --project unit --project e2e --reporter=default --reporter=json --outputFile.json="$results/main.json" || status=$?
+echo "[test] vitest: end-to-end files that must run alone (they restart the Docker daemon)"
+npx vitest run --project e2e-alone --reporter=default --reporter=json --outputFile.json="$results/alone.json" || status=$?
+node scripts/test-summary.mjs "$results"/*.json
+exit $status
