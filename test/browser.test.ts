@@ -1,9 +1,9 @@
 // A real browser: set up the owner, create a project and a service, deploy, watch the build log
 // arrive live and the deployment become active.
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
-import { type SpurProcess, cleanupProject, probe, startSpur, uniqueName } from './harness.js';
+import { type SpurProcess, cleanupProject, launchBrowser, probe, startSpur, uniqueName } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -13,11 +13,7 @@ const project = uniqueName('ui');
 beforeAll(async () => {
   git = await startGitServer();
   spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
-  // Playwright gives every launch a fresh, empty profile directory.
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {

@@ -232,3 +232,12 @@ export async function waitForDeployment(spur: SpurProcess, token: string, id: nu
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** Debian's Chromium, headless, as root; Playwright gives every launch a fresh, empty profile. */
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}

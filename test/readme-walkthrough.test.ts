@@ -7,10 +7,10 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
-import { BUNDLE, type SpurProcess, cleanupProject, docker, probe, startSpur } from './harness.js';
+import { BUNDLE, launchBrowser, type SpurProcess, cleanupProject, docker, probe, startSpur } from './harness.js';
 import { type ShellBlock, isComment, readmeShellBlocks, withoutComment } from './readme.js';
 
 /** Shell blocks this tier does not run, and why. Any other block must be walked below. */
@@ -147,10 +147,7 @@ beforeAll(async () => {
   symlinkSync(BUNDLE, join(bin, 'spur'));
   mkdirSync(join(home, '.ssh'), { mode: 0o700 });
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', EMAIL, '-f', join(home, '.ssh', 'id_ed25519')]);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
