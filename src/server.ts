@@ -1,6 +1,6 @@
 // `spur serve`: composes the long-running process — database, Docker, deployer, HTTP — and
 // shuts it down cleanly on SIGTERM.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { type Config, loadConfig, primaryAddress } from './config.js';
@@ -21,6 +21,7 @@ import { startSshServer } from './ssh/server.js';
 import { type Log, consoleLog } from './log.js';
 import { traefikServiceSpec } from './routing/traefik-service.js';
 import { loadOrCreateKey, randomToken } from './secrets.js';
+import { setupToken } from './setup-token.js';
 import { countUsers } from './store/users.js';
 
 /** This installation's id, made once: it labels the Swarm services this Spur owns. */
@@ -42,25 +43,6 @@ function installProbe(dataDir: string): string {
     renameSync(`${target}.new`, target);
   }
   return target;
-}
-
-/** The one-time setup token: kept in the data dir until the owner account is created. */
-function setupToken(config: Config, needed: boolean, log: Log): Deps['setup'] {
-  const file = join(config.dataDir, 'setup-token');
-  if (!needed) {
-    rmSync(file, { force: true });
-    return { claim() {} };
-  }
-  if (!existsSync(file)) writeFileSync(file, randomToken(18), { mode: 0o600 });
-  const setup: Deps['setup'] = {
-    token: readFileSync(file, 'utf8').trim(),
-    claim() {
-      setup.token = undefined;
-      rmSync(file, { force: true });
-    },
-  };
-  log.info(`no owner yet: open ${config.publicUrl}/setup and enter the setup token ${setup.token}`);
-  return setup;
 }
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log = consoleLog) {

@@ -1,12 +1,14 @@
 // Commands run on the server itself, against its data dir (no HTTP): minting API tokens and
 // setting a user's password.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open.js';
 import { InvalidInput } from '../errors.js';
 import { hashPassword } from '../secrets.js';
-import { countUsers, createApiToken, createUser, findUserByEmail } from '../store/users.js';
+import { setupTokenPath } from '../setup-token.js';
+import { createApiToken, createFirstOwner, createUser, findUserByEmail } from '../store/users.js';
 import * as validate from '../validate.js';
 import { CliError } from './client.js';
 import type { CliIo } from './shared.js';
@@ -37,8 +39,9 @@ export async function tokenCreate(argv: string[], io: CliIo): Promise<void> {
   const token = await withDb(io, async (db) => {
     let user = await findUserByEmail(db, email);
     if (!user) {
-      if ((await countUsers(db)) > 0) throw new CliError(`there is no user ${email}`);
-      user = await createUser(db, { email, passwordHash: null, role: 'owner' });
+      user = await createFirstOwner(db, { email, passwordHash: null });
+      if (!user) throw new CliError(`there is no user ${email}`);
+      rmSync(setupTokenPath(loadConfig(io.env).dataDir), { force: true });
       io.stderr(`Created ${email} as the owner. Set a password for the web UI with: spur user password --email ${email}`);
     }
     return createApiToken(db, user.id, name ?? 'cli');

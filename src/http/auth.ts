@@ -5,11 +5,21 @@ import type { User } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { Forbidden, Unauthorized } from '../errors.js';
 import { safeEqual } from '../secrets.js';
-import { findSession, findUserByApiToken } from '../store/users.js';
+import { countUsers, findSession, findUserByApiToken } from '../store/users.js';
 
 export const SESSION_COOKIE = 'spur_session';
 
 export type AuthEnv = { Variables: { user: User; csrfToken: string } };
+
+/** True while the server can still be claimed with the setup token. The database decides: an
+ *  owner made by another process (`spur token create` on the server) closes setup on the very
+ *  next request, and the token is forgotten and its file removed. */
+export async function setupOpen(deps: Pick<Deps, 'db' | 'setup'>): Promise<boolean> {
+  if (!deps.setup.token) return false;
+  if ((await countUsers(deps.db)) === 0) return true;
+  deps.setup.claim();
+  return false;
+}
 
 /** Pages: a valid session, else a redirect to the login (or setup) page. Writes need the CSRF token. */
 export function requireSession(deps: Deps): MiddlewareHandler<AuthEnv> {
@@ -18,7 +28,7 @@ export function requireSession(deps: Deps): MiddlewareHandler<AuthEnv> {
     const session = token ? await findSession(deps.db, token) : undefined;
     if (!session) {
       if (c.req.method !== 'GET') throw new Unauthorized('log in first');
-      return c.redirect(deps.setup.token ? '/setup' : `/login?next=${encodeURIComponent(c.req.path)}`, 303);
+      return c.redirect((await setupOpen(deps)) ? '/setup' : `/login?next=${encodeURIComponent(c.req.path)}`, 303);
     }
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await checkCsrf(c, session.csrfToken);
     c.set('user', session.user);

@@ -5,20 +5,24 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { LoginPage, SetupPage } from '../../views/pages/auth.js';
 import type { Deps } from '../deps.js';
 import { InvalidInput, NotFound, TooManyRequests } from '../errors.js';
-import { hashPassword, safeEqual, verifyPassword } from '../secrets.js';
-import { countUsers, createSession, createUser, deleteSession, findUserByEmail } from '../store/users.js';
+import { hashPassword, randomToken, safeEqual, verifyPassword } from '../secrets.js';
+import { createFirstOwner, createSession, deleteSession, findUserByEmail } from '../store/users.js';
 import * as validate from '../validate.js';
-import { SESSION_COOKIE } from './auth.js';
-import { FailureLimiter } from './rate-limit.js';
+import { SESSION_COOKIE, setupOpen } from './auth.js';
+import { AttemptLimiter } from './rate-limit.js';
 
 const field = (form: Record<string, unknown>, name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
 
 /** Only same-site relative paths: a login must not redirect anywhere else. */
 const safeNext = (next: string) => (/^\/[A-Za-z0-9/_?=&.-]*$/.test(next) && !next.startsWith('//') ? next : '/');
 
+let decoy: Promise<string> | undefined;
+/** A hash of a random password, made once: what unknown emails are checked against. */
+const decoyHash = () => (decoy ??= hashPassword(randomToken()));
+
 export function authRoutes(deps: Deps) {
   const app = new Hono();
-  const limiter = new FailureLimiter({ max: 10, windowMs: 15 * 60_000 });
+  const limiter = new AttemptLimiter({ max: 10, windowMs: 15 * 60_000 });
   const secure = deps.config.publicUrl.startsWith('https://');
   const clientKey = (c: Parameters<typeof getConnInfo>[0]) => {
     try {
@@ -33,20 +37,22 @@ export function authRoutes(deps: Deps) {
   };
 
   app.get('/setup', async (c) => {
-    if (!deps.setup.token) return c.redirect('/login', 303);
+    if (!(await setupOpen(deps))) return c.redirect('/login', 303);
     return c.html(<SetupPage />);
   });
   app.post('/setup', async (c) => {
-    if (!deps.setup.token || (await countUsers(deps.db)) > 0) throw new NotFound('setup is already done');
+    if (!(await setupOpen(deps))) throw new NotFound('setup is already done');
     const key = clientKey(c);
-    if (limiter.blocked(key)) throw new TooManyRequests('too many attempts; wait 15 minutes');
+    if (!limiter.attempt(key)) throw new TooManyRequests('too many attempts; wait 15 minutes');
     const form = await c.req.parseBody();
-    if (!safeEqual(field(form, 'token'), deps.setup.token)) {
-      limiter.fail(key);
+    if (!deps.setup.token || !safeEqual(field(form, 'token'), deps.setup.token)) {
       return c.html(<SetupPage error="That setup token is not right. Find it in Spur's log." />, 403);
     }
+    limiter.refund(key);
     try {
-      const user = await createUser(deps.db, { email: validate.email(form.email), passwordHash: await hashPassword(validate.password(form.password)), role: 'owner' });
+      const passwordHash = await hashPassword(validate.password(form.password));
+      const user = await createFirstOwner(deps.db, { email: validate.email(form.email), passwordHash });
+      if (!user) throw new NotFound('setup is already done');
       deps.setup.claim();
       await startSession(c, user.id);
       return c.redirect('/', 303);
@@ -56,18 +62,19 @@ export function authRoutes(deps: Deps) {
     }
   });
 
-  app.get('/login', (c) => (deps.setup.token ? c.redirect('/setup', 303) : c.html(<LoginPage next={c.req.query('next')} />)));
+  app.get('/login', async (c) => ((await setupOpen(deps)) ? c.redirect('/setup', 303) : c.html(<LoginPage next={c.req.query('next')} />)));
   app.post('/login', async (c) => {
     const key = clientKey(c);
-    if (limiter.blocked(key)) return c.html(<LoginPage error="Too many failed logins. Wait 15 minutes and try again." />, 429);
+    if (!limiter.attempt(key)) return c.html(<LoginPage error="Too many failed logins. Wait 15 minutes and try again." />, 429);
     const form = await c.req.parseBody();
     const user = await findUserByEmail(deps.db, field(form, 'email').trim().toLowerCase());
-    const ok = user?.password_hash ? await verifyPassword(field(form, 'password'), user.password_hash) : false;
-    if (!user || !ok) {
-      limiter.fail(key);
+    // An unknown email (or one without a password) costs the same scrypt work as a wrong
+    // password, so the answer's timing does not tell which emails exist.
+    const ok = await verifyPassword(field(form, 'password'), user?.password_hash ?? (await decoyHash()));
+    if (!user?.password_hash || !ok) {
       return c.html(<LoginPage error="Wrong email or password." next={field(form, 'next')} />, 401);
     }
-    limiter.reset(key);
+    limiter.refund(key);
     await startSession(c, user.id);
     return c.redirect(safeNext(field(form, 'next') || '/'), 303);
   });

@@ -1,4 +1,5 @@
 // Users, browser sessions and API tokens.
+import { sql } from 'kysely';
 import type { Db } from '../db/open.js';
 import type { User } from '../db/schema.js';
 import { Conflict } from '../errors.js';
@@ -18,6 +19,16 @@ export async function createUser(db: Db, user: { email: string; passwordHash: st
     .values({ email: user.email, password_hash: user.passwordHash, role: user.role, created_at: nowIso() })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** Creates the owner only if there is no user at all, in one statement: of any number of
+ *  concurrent claims (browser setup, `spur token create`, another process) exactly one wins.
+ *  Undefined when someone else already became the owner. */
+export async function createFirstOwner(db: Db, user: { email: string; passwordHash: string | null }): Promise<User | undefined> {
+  const inserted = await sql`INSERT INTO users (email, password_hash, role, created_at)
+    SELECT ${user.email}, ${user.passwordHash}, 'owner', ${nowIso()} WHERE NOT EXISTS (SELECT 1 FROM users)`.execute(db);
+  if (!inserted.numAffectedRows) return undefined;
+  return findUserByEmail(db, user.email);
 }
 
 export const findUserByEmail = (db: Db, email: string) => db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
