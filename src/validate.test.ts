@@ -77,6 +77,10 @@ describe('variables', () => {
 describe('image references', () => {
   it.each(['nginx', 'nginx:1.27', 'library/nginx:latest', 'ghcr.io/org/app:v1', 'localhost:5000/app', `app@sha256:${'a'.repeat(64)}`, 'spur-test/node:bookworm'])('accepts %s', (r) => expect(v.imageRef(r)).toBe(r));
   it.each(['nginx;rm -rf /', 'Nginx', '-nginx', 'nginx:', 'nginx@sha256:abc', 'a b', '$(x)', 'nginx:`x`'])('refuses %j', (r) => refuses(() => v.imageRef(r)));
+  it.each(['spur/shop/web:1-abc', 'spur/shop-web:3', 'docker.io/spur/a/b:1', 'index.docker.io/spur/a/b', `sha256:${'a'.repeat(64)}`, 'a'.repeat(64), '3f2a9c'])(
+    "refuses %j: Spur's own images and image ids",
+    (r) => expect(() => v.imageRef(r)).toThrow(/Spur's own image namespace|image id/),
+  );
 });
 
 describe('numbers, emails, passwords', () => {

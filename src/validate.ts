@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { domainToASCII } from 'node:url';
 import { utils } from 'ssh2';
+import { SPUR_IMAGE_NAMESPACE } from './docker/names.js';
 import { InvalidInput } from './errors.js';
 
 const { parseKey } = utils;
@@ -127,10 +128,19 @@ const IMAGE_REF = new RegExp(
   `^(?:${REF_DOMAIN}/)?${REF_COMPONENT}(?:/${REF_COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
 );
 
-/** A Docker image reference under Docker's reference grammar. */
+/** A Docker image reference under Docker's reference grammar, naming a public image. */
 export function imageRef(value: unknown): string {
   const ref = text('image', value, 255).trim();
   if (!IMAGE_REF.test(ref)) throw new InvalidInput('image', 'is not a valid image reference (e.g. nginx:1.27 or ghcr.io/org/app@sha256:…)');
+  return publicImage('image', ref);
+}
+
+/** Refuses references into Spur's own image namespace and bare image ids, which would let one
+ *  project run or build on another project's image. Docker Hub's spellings of a name count. */
+export function publicImage(field: string, ref: string): string {
+  const name = ref.toLowerCase().replace(/^(?:docker\.io|index\.docker\.io)\//, '');
+  if (name.startsWith(`${SPUR_IMAGE_NAMESPACE}/`)) throw new InvalidInput(field, `${ref} is in Spur's own image namespace (${SPUR_IMAGE_NAMESPACE}/…); use a public image`);
+  if (/^sha256:/.test(name) || /^[a-f0-9]{1,64}$/.test(name)) throw new InvalidInput(field, `${ref} looks like an image id; name a public image (e.g. node:22)`);
   return ref;
 }
 

@@ -36,7 +36,8 @@ describe('deploying from git', () => {
     const created = await call('POST', `/projects/${project}/services/web/deployments`);
     expect(created.status).toBe(202);
     const deployment = await waitForDeployment(created.json.deployment.id);
-    expect(deployment).toMatchObject({ status: 'active', commitSha: sha, commitMessage: 'first version', imageTag: `spur/${project}-web:${deployment.id}` });
+    expect(deployment).toMatchObject({ status: 'active', commitSha: sha, commitMessage: 'first version', });
+    expect(deployment.imageTag).toMatch(new RegExp(`^spur/${project}/web:${deployment.id}-[0-9a-f]{12}$`));
 
     const status = (await call('GET', `/projects/${project}/services/web`)).json;
     expect(status).toMatchObject({ swarmService: `spur_${project}_web_production`, network: `spur_${project}_production`, internalUrl: 'http://web:3000', publicUrls: [`http://web-${project}.spur.test`] });

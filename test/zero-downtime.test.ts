@@ -67,7 +67,7 @@ describe('zero-downtime deploys', () => {
     expect(load.failed, JSON.stringify(load.errors)).toBe(0);
     expect(Object.keys(load.bodies)).toEqual(['hello from v2']);
     const spec = JSON.parse(await docker('service', 'inspect', `spur_${project}_web_production`))[0].Spec;
-    expect(spec.TaskTemplate.ContainerSpec.Image).toMatch(new RegExp(`^spur/${project}-web:\\d+`));
+    expect(spec.TaskTemplate.ContainerSpec.Image).toMatch(new RegExp(`^spur/${project}/web:\\d+-`));
     expect(spec.Labels['spur.deployment']).not.toBe(JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout)[0].id.toString());
   });
 

@@ -2,6 +2,8 @@
 // an earlier image for a rollback), then roll out on Swarm with health checks.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { checkBaseImages } from '../build/base-images.js';
 import { resolveBuildContext } from '../build/context.js';
 import { type Checkout, type GitAuth, checkoutFromRepo, cloneBranchHead } from '../build/git.js';
 import { repoDir } from '../build/repos.js';
@@ -166,7 +168,8 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
     await recordDeploymentSource(deps.db, deploymentId, { commit_sha: checkout.sha, commit_message: checkout.message });
     await steps.say(`Commit ${checkout.sha.slice(0, 12)}: ${checkout.message}`);
     const context = await resolveBuildContext(dir, { rootDir: service.root_dir, dockerfilePath: service.dockerfile_path });
-    const tag = imageTag({ project: project.name, service: service.name }, deploymentId);
+    await checkBaseImages(deps.docker, context.dockerfileText);
+    const tag = imageTag({ project: project.name, service: service.name }, deploymentId, randomBytes(6).toString('hex'));
     await steps.say(`Building ${tag} from ${service.root_dir ?? '.'}/${context.dockerfile}`);
     const pending: Promise<void>[] = [];
     await buildImage(deps.docker, {

@@ -54,6 +54,16 @@ export async function imageExists(docker: DockerClient, ref: string): Promise<bo
   }
 }
 
+/** The labels of the local image a reference resolves to, or null when there is none. */
+export async function localImageLabels(docker: DockerClient, ref: string): Promise<Record<string, string> | null> {
+  try {
+    const info = await docker.getImage(ref).inspect();
+    return info.Config?.Labels ?? {};
+  } catch {
+    return null;
+  }
+}
+
 /** Removes an image Spur built (it carries spur.managed); false when absent or not Spur's. */
 export async function removeOwnedImage(docker: DockerClient, tag: string): Promise<boolean> {
   try {

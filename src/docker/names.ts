@@ -19,8 +19,15 @@ export const swarmServiceName = (r: InstanceRef) => `spur_${r.project}_${r.servi
 /** Overlay network shared by the services of one project-environment. */
 export const projectNetworkName = (r: { project: string; environment: string }) => `spur_${r.project}_${r.environment}`;
 
-export const imageRepository = (r: { project: string; service: string }) => `spur/${r.project}-${r.service}`;
-export const imageTag = (r: { project: string; service: string }, deploymentId: number) => `${imageRepository(r)}:${deploymentId}`;
+/** The Docker Hub namespace of the images Spur builds; no user-supplied reference may name it. */
+export const SPUR_IMAGE_NAMESPACE = 'spur';
+
+/** `spur/<project>/<service>`: `/` cannot appear in names, so two services never share one. */
+export const imageRepository = (r: { project: string; service: string }) => `${SPUR_IMAGE_NAMESPACE}/${r.project}/${r.service}`;
+
+/** The tag of a deployment's image. The random part makes it unguessable, so no reference to it
+ *  can be written by someone who has not been shown it. */
+export const imageTag = (r: { project: string; service: string }, deploymentId: number, nonce: string) => `${imageRepository(r)}:${deploymentId}-${nonce}`;
 
 export function ownershipLabels(r: Partial<InstanceRef> & { deploymentId?: number }): Record<string, string> {
   const labels: Record<string, string> = { [MANAGED_LABEL]: 'true' };

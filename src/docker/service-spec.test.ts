@@ -8,7 +8,10 @@ describe('names', () => {
   it('derives Docker names from validated resource names', () => {
     expect(swarmServiceName(ref)).toBe('spur_shop_web_production');
     expect(projectNetworkName(ref)).toBe('spur_shop_production');
-    expect(imageTag(ref, 42)).toBe('spur/shop-web:42');
+    expect(imageTag(ref, 42, 'a1b2c3')).toBe('spur/shop/web:42-a1b2c3');
+  });
+  it('gives services whose joined names look alike different image repositories', () => {
+    expect(imageTag({ project: 'shop', service: 'web-api' }, 1, 'n')).not.toBe(imageTag({ project: 'shop-web', service: 'api' }, 1, 'n'));
   });
   it('keeps the longest names within 63 characters', () => {
     const long = { project: 'p'.repeat(20), service: 's'.repeat(20), environment: 'e'.repeat(12) };

@@ -1,0 +1,114 @@
+// End to end: a project's builds and services see public images only, never another project's,
+// and nothing in a repository is read through a symlink that leaves it or without a bound.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
+import { BASE_IMAGE, type SpurProcess, api, cleanupProject, docker, startGitStack, uniqueName, waitForDeployment as waitFor } from './harness.js';
+
+let git: GitServer;
+let spur: SpurProcess;
+let token: string;
+const projects: string[] = [];
+
+beforeAll(async () => {
+  ({ git, spur, token } = await startGitStack());
+});
+
+afterAll(async () => {
+  await spur?.stop();
+  await git?.close();
+  for (const p of projects) await cleanupProject(p);
+});
+
+async function newProject(prefix: string) {
+  const project = uniqueName(prefix);
+  projects.push(project);
+  expect((await api(spur, token)('POST', '/projects', { name: project })).status).toBe(201);
+  return project;
+}
+
+/** Creates a git service from `files`, deploys it and waits for the outcome. */
+async function deployFiles(project: string, service: string, files: Record<string, string>, extra?: (repo: ReturnType<typeof createRepo>) => void) {
+  const call = api(spur, token);
+  const repo = createRepo(git, `${project}-${service}.git`);
+  repo.commit(files, 'version');
+  extra?.(repo);
+  expect((await call('POST', `/projects/${project}/services`, { name: service, git: repo.url, branch: 'main', port: 3000 })).status).toBe(201);
+  const created = await call('POST', `/projects/${project}/services/${service}/deployments`);
+  expect(created.status).toBe(202);
+  return waitFor(spur, token, created.json.deployment.id);
+}
+
+describe("another project's images", () => {
+  let victimTag: string;
+  let victimId: string;
+
+  beforeAll(async () => {
+    const victim = await newProject('victim');
+    const app = helloAppFiles('v1');
+    const deployment = await deployFiles(victim, 'web', { ...app, Dockerfile: app.Dockerfile.replace('COPY server.js', 'RUN echo baked-in-secret > /secret.txt\nCOPY server.js') });
+    expect(deployment.status, deployment.failureReason).toBe('active');
+    victimTag = deployment.imageTag;
+    victimId = (await docker('image', 'inspect', '--format', '{{.Id}}', victimTag)).replace('sha256:', '');
+  });
+
+  it('tags built images with an unguessable suffix, one repository per service', () => {
+    expect(victimTag).toMatch(/^spur\/victim[a-z0-9]+\/web:\d+-[0-9a-f]{12}$/);
+  });
+
+  it.each([
+    ['FROM the tag', (tag: string) => `FROM ${tag}\nRUN cat /secret.txt\n`],
+    ['FROM through an ARG default', (tag: string) => `ARG BASE=${tag}\nFROM \${BASE}\nRUN cat /secret.txt\n`],
+    ['FROM docker.io/…', (tag: string) => `FROM docker.io/${tag}\nRUN cat /secret.txt\n`],
+    ['FROM with quotes in the name', (tag: string) => `FROM "sp"ur/${tag.slice(5)}\nRUN cat /secret.txt\n`],
+    ['COPY --from the tag', (tag: string) => `FROM ${BASE_IMAGE}\nCOPY --from=${tag} /secret.txt /stolen\nRUN cat /stolen\n`],
+  ])('refuses a build that names it: %s', async (_name, dockerfile) => {
+    const attacker = await newProject('thief');
+    const deployment = await deployFiles(attacker, 'web', { Dockerfile: dockerfile(victimTag) });
+    expect(deployment.status).toBe('failed');
+    expect(deployment.failureReason).toMatch(/Dockerfile line \d+: .* Spur's own image namespace/);
+    expect(await docker('image', 'ls', '-q', '--filter', `label=spur.project=${attacker}`)).toBe('');
+  });
+
+  it.each([
+    ['its short id', () => `FROM ${victimId.slice(0, 12)}\nRUN cat /secret.txt\n`],
+    ['its sha256 id', () => `FROM sha256:${victimId}\nRUN cat /secret.txt\n`],
+  ])('refuses a build that names it by %s', async (_name, dockerfile) => {
+    const attacker = await newProject('thief');
+    const deployment = await deployFiles(attacker, 'web', { Dockerfile: dockerfile() });
+    expect(deployment.status).toBe('failed');
+    expect(deployment.failureReason).toMatch(/looks like an image id/);
+  });
+
+  it('refuses an image-source service that names it, and creates nothing', async () => {
+    const attacker = await newProject('thief');
+    const call = api(spur, token);
+    for (const image of [victimTag, `docker.io/${victimTag}`, `sha256:${victimId}`]) {
+      const res = await call('POST', `/projects/${attacker}/services`, { name: 'web', image, port: 3000 });
+      expect(res.status, image).toBe(400);
+      expect(res.json.error).toMatch(/Spur's own image namespace|image id/);
+    }
+    expect((await call('GET', `/projects/${attacker}`)).json.services).toEqual([]);
+  });
+});
+
+describe('.dockerignore and Dockerfile from the repository', () => {
+  it.each([
+    ['/dev/zero', /\.dockerignore: is a symlink that points outside the repository/],
+    ['/etc/shadow', /\.dockerignore: is a symlink that points outside the repository/],
+  ])('a .dockerignore symlinked to %s fails the deployment at once, and Spur keeps serving', async (target, reason) => {
+    const project = await newProject('link');
+    const started = Date.now();
+    const deployment = await deployFiles(project, 'web', helloAppFiles('v1'), (repo) => repo.symlink('.dockerignore', target, 'link'));
+    expect(deployment.status).toBe('failed');
+    expect(deployment.failureReason).toMatch(reason);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect((await api(spur, token)('GET', '/health')).status).toBe(200);
+  });
+
+  it('refuses a .dockerignore past its size bound', async () => {
+    const project = await newProject('big');
+    const deployment = await deployFiles(project, 'web', { ...helloAppFiles('v1'), '.dockerignore': '#'.repeat(65 * 1024) });
+    expect(deployment.status).toBe('failed');
+    expect(deployment.failureReason).toMatch(/\.dockerignore: is larger than 64 KiB/);
+  });
+});
