@@ -48,7 +48,7 @@ describe('deploying from git', () => {
     // What Spur asked Swarm for: DNS round-robin, both networks, the PORT variable, ownership and routing labels.
     const inspected = JSON.parse(await docker('service', 'inspect', status.swarmService))[0].Spec;
     expect(inspected.EndpointSpec.Mode).toBe('dnsrr');
-    expect(inspected.Labels).toMatchObject({ 'spur.managed': 'true', 'spur.project': project, 'traefik.enable': 'true', [`traefik.http.routers.spur-${project}-web-production.rule`]: `Host(\`web-${project}.spur.test\`)` });
+    expect(inspected.Labels).toMatchObject({ 'spur.managed': 'true', 'spur.project': project, 'traefik.enable': 'true', [`traefik.http.routers.spur_${project}_web_production.rule`]: `Host(\`web-${project}.spur.test\`)` });
     expect(inspected.TaskTemplate.ContainerSpec.Env).toContain('PORT=3000');
   });
 

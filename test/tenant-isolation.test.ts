@@ -112,3 +112,32 @@ describe('.dockerignore and Dockerfile from the repository', () => {
     expect(deployment.failureReason).toMatch(/\.dockerignore: is larger than 64 KiB/);
   });
 });
+
+describe('names that look alike', () => {
+  it('get their own hostnames and Traefik routers on Swarm', async () => {
+    const x = uniqueName('n');
+    const call = api(spur, token);
+    const repo = createRepo(git, `${x}-alike.git`);
+    repo.commit(helloAppFiles('v1'), 'v1');
+    projects.push(x, `${x}-a`);
+    for (const p of [x, `${x}-a`]) expect((await call('POST', '/projects', { name: p })).status).toBe(201);
+    for (const [p, s] of [[x, 'a-web'], [x, 'web'], [`${x}-a`, 'web']]) {
+      expect((await call('POST', `/projects/${p}/services`, { name: s, git: repo.url, branch: 'main', port: 3000 })).status).toBe(201);
+    }
+    expect((await call('POST', `/projects/${x}/environments`, { name: 'a' })).status).toBe(201);
+    // Hyphenated, `x`/`a-web` and `x-a`/`web` once shared a router; `x`/`web` in `a` and
+    // `x-a`/`web` in production once shared a hostname.
+    const instances = [[x, 'a-web', 'production'], [`${x}-a`, 'web', 'production'], [x, 'web', 'a']];
+    const deployments = await Promise.all(
+      instances.map(async ([p, s, e]) => (await call('POST', `/projects/${p}/services/${s}/deployments?env=${e}`)).json.deployment.id).map(async (id) => waitFor(spur, token, await id)),
+    );
+    for (const d of deployments) expect(d.status, d.failureReason).toBe('active');
+
+    const labels = await Promise.all(instances.map(async ([p, s, e]) => JSON.parse(await docker('service', 'inspect', `spur_${p}_${s}_${e}`))[0].Spec.Labels as Record<string, string>));
+    const routerKeys = labels.map((l) => Object.keys(l).filter((k) => k.startsWith('traefik.http.')));
+    const hosts = labels.map((l) => Object.entries(l).find(([k]) => k.endsWith('.rule'))![1]);
+    expect(new Set(routerKeys.flat()).size).toBe(routerKeys.flat().length);
+    expect(hosts[1]).toBe(`Host(\`web-${x}-a.spur.test\`)`);
+    expect(hosts[2]).toBe(`Host(\`web-${x}-a-2.spur.test\`)`);
+  });
+});

@@ -89,6 +89,9 @@ export interface ServiceInstanceTable {
   replicas: number;
   port: number;
   custom_domain: string | null;
+  /** First label of the generated domain, `<service>-<project>[-<environment>]` (then `-2`, `-3`
+   *  … if taken); unique, and never changed once assigned. */
+  domain_label: string;
   health_type: Generated<HealthType>;
   health_path: string | null;
   health_port: number | null;

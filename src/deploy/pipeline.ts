@@ -13,7 +13,7 @@ import type { Deployment, DeploymentStatus } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
 import { ensureOverlayNetwork } from '../docker/engine.js';
 import { buildImage, imageExists } from '../docker/images.js';
-import { generatedDomain, imageTag, ownershipLabels, projectNetworkName, swarmServiceName } from '../docker/names.js';
+import { generatedDomain, imageTag, isUnderDomain, ownershipLabels, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { RolloutFailed, waitForRollout } from '../docker/rollout.js';
 import { serviceSpec } from '../docker/service-spec.js';
 import { findService, removeOwnedService, upsertService } from '../docker/swarm.js';
@@ -51,10 +51,12 @@ export interface PushCheckout {
 
 class Cancelled extends Error {}
 
-/** The domains an instance answers on: its generated domain and its custom domain, if any. */
+/** The domains an instance answers on: its generated domain and its custom domain, if any. A
+ *  custom domain under the base domain (stored by an earlier release) is never routed: the names
+ *  there are the generated ones. */
 export function instanceDomains(ctx: InstanceContext, baseDomain: string): string[] {
-  const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
-  return [generatedDomain(ref, baseDomain), ...(ctx.instance.custom_domain ? [ctx.instance.custom_domain] : [])];
+  const custom = ctx.instance.custom_domain;
+  return [generatedDomain(ctx.instance.domain_label, baseDomain), ...(custom && !isUnderDomain(custom, baseDomain) ? [custom] : [])];
 }
 
 type Say = (line: string) => Promise<void>;

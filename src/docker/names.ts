@@ -38,8 +38,15 @@ export function ownershipLabels(r: Partial<InstanceRef> & { deploymentId?: numbe
   return labels;
 }
 
-/** The generated public domain: `<service>-<project>[-<environment>].<base>`; production has no suffix. */
-export function generatedDomain(r: InstanceRef, baseDomain: string): string {
+/** The first label an instance's generated domain would like: `<service>-<project>[-<environment>]`
+ *  (production has no suffix). Hyphens make it ambiguous (`shop-staging`/`web` and `shop`/`web`
+ *  in `staging`), so the store assigns it once, suffixed `-2`, `-3` … when taken. */
+export function wantedDomainLabel(r: InstanceRef): string {
   const suffix = r.environment === 'production' ? '' : `-${r.environment}`;
-  return `${r.service}-${r.project}${suffix}.${baseDomain}`;
+  return `${r.service}-${r.project}${suffix}`;
 }
+
+export const generatedDomain = (label: string, baseDomain: string) => `${label}.${baseDomain}`;
+
+/** True when `host` is `base` or a name below it. */
+export const isUnderDomain = (host: string, base: string) => host === base || host.endsWith(`.${base}`);

@@ -1,36 +1,11 @@
 // App tier: the real routes and database (in memory), no Docker and no sockets.
-import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/open.js';
 import type { Deps } from '../deps.js';
-import { DeploymentLogBus } from '../deploy/log-bus.js';
-import { createDockerClient } from '../docker/client.js';
-import { silentLog } from '../log.js';
 import { createApiToken, createUser } from '../store/users.js';
 import { createApp } from './app.js';
+import { ORIGIN, SETUP_TOKEN, makeTestDeps } from './test-app.js';
 
-const SETUP_TOKEN = 'setup-token-for-tests';
-const ORIGIN = 'http://localhost';
 
-const notHere = async (): Promise<never> => {
-  throw new Error('not in app tests');
-};
-
-async function makeDeps(): Promise<Deps> {
-  const db = await openDatabase(':memory:');
-  const setup: Deps['setup'] = { token: SETUP_TOKEN, claim: () => (setup.token = undefined) };
-  return {
-    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, traefik: { enabled: false, image: 'x' }, publicDir: 'public', keepImages: 5, sshPort: 2222 },
-    db,
-    docker: createDockerClient('/nonexistent/docker.sock'),
-    log: silentLog,
-    key: randomBytes(32),
-    engine: { state: { reachable: false, swarm: false, problem: 'Docker is not reachable (test).' }, ready: false },
-    deployer: { request: notHere, rollback: notHere, cancel: notHere },
-    logBus: new DeploymentLogBus(db),
-    setup,
-  };
-}
 
 const form = (fields: Record<string, string>, cookie?: string, origin = ORIGIN) => ({
   method: 'POST',
@@ -41,7 +16,7 @@ const form = (fields: Record<string, string>, cookie?: string, origin = ORIGIN) 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;
 beforeEach(async () => {
-  deps = await makeDeps();
+  deps = await makeTestDeps();
   app = createApp(deps);
 });
 

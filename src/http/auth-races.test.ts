@@ -1,38 +1,16 @@
 // App tier: claiming the server and logging in stay correct under concurrent requests, and state
 // changed behind the server's back (the CLI on the same data dir) is seen on the next request.
-import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/open.js';
 import type { Deps } from '../deps.js';
-import { DeploymentLogBus } from '../deploy/log-bus.js';
-import { createDockerClient } from '../docker/client.js';
-import { silentLog } from '../log.js';
 import { hashPassword } from '../secrets.js';
 import { createUser } from '../store/users.js';
 import { createApp } from './app.js';
-
-const SETUP_TOKEN = 'setup-token-for-tests';
-const ORIGIN = 'http://localhost';
-const notHere = async (): Promise<never> => {
-  throw new Error('not in app tests');
-};
+import { ORIGIN, SETUP_TOKEN, makeTestDeps } from './test-app.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;
 beforeEach(async () => {
-  const db = await openDatabase(':memory:');
-  const setup: Deps['setup'] = { token: SETUP_TOKEN, claim: () => (setup.token = undefined) };
-  deps = {
-    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, traefik: { enabled: false, image: 'x' }, publicDir: 'public', keepImages: 5, sshPort: 2222 },
-    db,
-    docker: createDockerClient('/nonexistent/docker.sock'),
-    log: silentLog,
-    key: randomBytes(32),
-    engine: { state: { reachable: false, swarm: false, problem: 'test' }, ready: false },
-    deployer: { request: notHere, rollback: notHere, cancel: notHere },
-    logBus: new DeploymentLogBus(db),
-    setup,
-  } as Deps;
+  deps = await makeTestDeps();
   app = createApp(deps);
 });
 

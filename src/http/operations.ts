@@ -2,7 +2,7 @@
 // then goes to the store or the deployer. Routes only parse transport and render.
 import type { Deployment, Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate, SshKey, User } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { projectNetworkName, swarmServiceName } from '../docker/names.js';
+import { isUnderDomain, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { scaleService } from '../docker/swarm.js';
 import { instanceDomains } from '../deploy/pipeline.js';
 import { DockerUnavailable, InvalidInput, NotFound } from '../errors.js';
@@ -151,6 +151,9 @@ export async function changeSettings(deps: Deps, ctx: InstanceContext, body: Bod
   const changes = parseSettings(body);
   const next = { ...ctx.instance, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
   if (next.health_type === 'http' && !next.health_path) throw new InvalidInput('health check path', 'an HTTP check needs a path');
+  if (changes.custom_domain && isUnderDomain(changes.custom_domain, deps.config.baseDomain)) {
+    throw new InvalidInput('domain', `${changes.custom_domain} is under ${deps.config.baseDomain}, where Spur generates each service's own address; use a domain of your own`);
+  }
   if (next.cpu_limit && next.cpu_reservation && next.cpu_reservation > next.cpu_limit) throw new InvalidInput('CPU reservation', 'must not exceed the CPU limit');
   if (next.memory_limit_mb && next.memory_reservation_mb && next.memory_reservation_mb > next.memory_limit_mb) throw new InvalidInput('memory reservation', 'must not exceed the memory limit');
   return updateInstance(deps.db, ctx.service, ctx.environment, changes);

@@ -6,16 +6,21 @@ describe('traefikLabels', () => {
     expect(traefikLabels({ name: 'spur_shop_web_production', domains: ['web-shop.example.com', 'shop.com'], port: 8080 })).toEqual({
       'traefik.enable': 'true',
       'traefik.swarm.network': 'spur-edge',
-      'traefik.http.routers.spur-shop-web-production.rule': 'Host(`web-shop.example.com`) || Host(`shop.com`)',
-      'traefik.http.routers.spur-shop-web-production.entrypoints': 'web',
-      'traefik.http.routers.spur-shop-web-production.service': 'spur-shop-web-production',
-      'traefik.http.routers.spur-shop-web-production.middlewares': 'spur-shop-web-production-retry',
-      'traefik.http.middlewares.spur-shop-web-production-retry.retry.attempts': '3',
-      'traefik.http.services.spur-shop-web-production.loadbalancer.server.port': '8080',
+      'traefik.http.routers.spur_shop_web_production.rule': 'Host(`web-shop.example.com`) || Host(`shop.com`)',
+      'traefik.http.routers.spur_shop_web_production.entrypoints': 'web',
+      'traefik.http.routers.spur_shop_web_production.service': 'spur_shop_web_production',
+      'traefik.http.routers.spur_shop_web_production.middlewares': 'spur_shop_web_production-retry',
+      'traefik.http.middlewares.spur_shop_web_production-retry.retry.attempts': '3',
+      'traefik.http.services.spur_shop_web_production.loadbalancer.server.port': '8080',
     });
   });
   it.each(['a.com`) || Host(`b.com', 'a.com,b.com', 'A.com', 'a.com:80', 'a b.com', 'localhost', ''])('refuses to put %j into a rule', (d) => {
     expect(() => hostRule([d])).toThrow(/refusing to route/);
+  });
+  it('gives services whose hyphenated names look alike different routers', () => {
+    const a = Object.keys(traefikLabels({ name: 'spur_sec_shop-web_production', domains: ['a.example.com'], port: 1 }));
+    const b = Object.keys(traefikLabels({ name: 'spur_sec-shop_web_production', domains: ['b.example.com'], port: 1 }));
+    expect(a.filter((k) => b.includes(k) && k !== 'traefik.enable' && k !== 'traefik.swarm.network')).toEqual([]);
   });
   it('needs at least one domain', () => expect(() => hostRule([])).toThrow());
 });

@@ -4,7 +4,8 @@ import { EDGE_NETWORK } from '../docker/names.js';
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 export interface RouteInput {
-  /** Unique router/service key, e.g. the Swarm service name. */
+  /** Router, service and middleware key: the Swarm service name, unique by construction (its
+   *  parts cannot contain `_`). Hyphenating it would let `sec`/`shop-web` meet `sec-shop`/`web`. */
   name: string;
   domains: string[];
   port: number;
@@ -18,7 +19,7 @@ export function hostRule(domains: string[]): string {
 }
 
 export function traefikLabels(route: RouteInput): Record<string, string> {
-  const key = route.name.replace(/_/g, '-');
+  const key = route.name;
   return {
     'traefik.enable': 'true',
     'traefik.swarm.network': EDGE_NETWORK,

@@ -2,6 +2,7 @@
 import type { Db } from '../db/open.js';
 import type { Environment, Project } from '../db/schema.js';
 import { Conflict, NotFound } from '../errors.js';
+import { freeDomainLabel } from './domains.js';
 import { nowIso } from './time.js';
 
 export const DEFAULT_ENVIRONMENT = 'production';
@@ -26,8 +27,10 @@ export async function createEnvironment(db: Db, project: Project, name: string):
     const env = await tx.insertInto('environments').values({ project_id: project.id, name, created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
     const production = await getEnvironment(tx, project, DEFAULT_ENVIRONMENT);
     const instances = await tx.selectFrom('service_instances').selectAll().where('environment_id', '=', production.id).execute();
-    for (const { environment_id: _production, custom_domain: _domain, ...settings } of instances) {
-      await tx.insertInto('service_instances').values({ ...settings, environment_id: env.id, custom_domain: null }).execute();
+    for (const { environment_id: _production, custom_domain: _domain, domain_label: _label, ...settings } of instances) {
+      const service = await tx.selectFrom('services').select('name').where('id', '=', settings.service_id).executeTakeFirstOrThrow();
+      const domain_label = await freeDomainLabel(tx, { project: project.name, service: service.name, environment: name });
+      await tx.insertInto('service_instances').values({ ...settings, environment_id: env.id, custom_domain: null, domain_label }).execute();
     }
     return env;
   });

@@ -2,6 +2,8 @@
 import type { Db } from '../db/open.js';
 import type { Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate, SourceType } from '../db/schema.js';
 import { Conflict, NotFound } from '../errors.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { freeDomainLabel } from './domains.js';
 import { listEnvironments } from './projects.js';
 import { nowIso } from './time.js';
 
@@ -47,7 +49,8 @@ export async function createService(db: Db, input: { project: Project; name: str
       .returningAll()
       .executeTakeFirstOrThrow();
     for (const env of await listEnvironments(tx, project.id)) {
-      await tx.insertInto('service_instances').values({ service_id: service.id, environment_id: env.id, replicas: 1, port: input.port ?? DEFAULT_PORT, custom_domain: null }).execute();
+      const domain_label = await freeDomainLabel(tx, { project: project.name, service: name, environment: env.name });
+      await tx.insertInto('service_instances').values({ service_id: service.id, environment_id: env.id, replicas: 1, port: input.port ?? DEFAULT_PORT, custom_domain: null, domain_label }).execute();
     }
     return service;
   });
@@ -71,20 +74,17 @@ export async function getInstance(db: Db, service: Service, env: Environment): P
   return instance;
 }
 
-/** Changes settings of one instance; undefined fields stay as they are. */
+/** Changes settings of one instance; undefined fields stay as they are. A custom domain belongs
+ *  to one instance: the unique index refuses a second, also between concurrent requests. */
 export async function updateInstance(db: Db, service: Service, env: Environment, changes: ServiceInstanceUpdate): Promise<ServiceInstance> {
-  if (changes.custom_domain) {
-    const taken = await db.selectFrom('service_instances').select(['service_id', 'environment_id']).where('custom_domain', '=', changes.custom_domain).executeTakeFirst();
-    if (taken && (taken.service_id !== service.id || taken.environment_id !== env.id)) throw new Conflict(`domain ${changes.custom_domain} is already used by another service`);
-  }
   const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
   if (Object.keys(set).length === 0) return getInstance(db, service, env);
-  await db
-    .updateTable('service_instances')
-    .set(set)
-    .where('service_id', '=', service.id)
-    .where('environment_id', '=', env.id)
-    .execute();
+  try {
+    await db.updateTable('service_instances').set(set).where('service_id', '=', service.id).where('environment_id', '=', env.id).execute();
+  } catch (err) {
+    if (changes.custom_domain && isUniqueViolation(err)) throw new Conflict(`domain ${changes.custom_domain} is already used by another service`);
+    throw err;
+  }
   return getInstance(db, service, env);
 }
 

@@ -1,0 +1,30 @@
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { migrations } from './migrations/index.js';
+
+describe('004_domains', () => {
+  it('gives existing instances unique labels and keeps each custom domain with its first holder', async () => {
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+    expect((await migrator.migrateTo('003_git_push')).error).toBeUndefined();
+    const now = new Date().toISOString();
+    const project = async (name: string) => (await db.insertInto('projects').values({ name, created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+    const env = async (projectId: number, name: string) => (await db.insertInto('environments').values({ project_id: projectId, name, created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+    const instance = async (projectId: number, envId: number, name: string, domain: string | null) => {
+      const service = await db.insertInto('services').values({ project_id: projectId, name, source_type: 'image', image: 'nginx', created_at: now }).returning('id').executeTakeFirstOrThrow();
+      await db.insertInto('service_instances').values({ service_id: service.id, environment_id: envId, replicas: 1, port: 80, custom_domain: domain }).execute();
+    };
+    const a = await project('shop-staging');
+    await instance(a, await env(a, 'production'), 'web', 'shop.example.com');
+    const b = await project('shop');
+    await instance(b, await env(b, 'staging'), 'web', 'shop.example.com');
+
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    const rows = await db.selectFrom('service_instances').select(['domain_label', 'custom_domain']).orderBy('service_id').execute();
+    expect(rows).toEqual([
+      { domain_label: 'web-shop-staging', custom_domain: 'shop.example.com' },
+      { domain_label: 'web-shop-staging-2', custom_domain: null },
+    ]);
+  });
+});

@@ -1,0 +1,36 @@
+// The app tier's fixture: real routes and an in-memory database, no Docker and no sockets.
+import { randomBytes } from 'node:crypto';
+import { openDatabase } from '../db/open.js';
+import type { Deps } from '../deps.js';
+import { DeploymentLogBus } from '../deploy/log-bus.js';
+import { createDockerClient } from '../docker/client.js';
+import { silentLog } from '../log.js';
+import { createApp } from './app.js';
+
+export const SETUP_TOKEN = 'setup-token-for-tests';
+export const ORIGIN = 'http://localhost';
+
+const notHere = async (): Promise<never> => {
+  throw new Error('not in app tests');
+};
+
+export async function makeTestDeps(): Promise<Deps> {
+  const db = await openDatabase(':memory:');
+  const setup: Deps['setup'] = { token: SETUP_TOKEN, claim: () => (setup.token = undefined) };
+  return {
+    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, traefik: { enabled: false, image: 'x' }, publicDir: 'public', keepImages: 5, sshPort: 2222 },
+    db,
+    docker: createDockerClient('/nonexistent/docker.sock'),
+    log: silentLog,
+    key: randomBytes(32),
+    engine: { state: { reachable: false, swarm: false, problem: 'Docker is not reachable (test).' }, ready: false },
+    deployer: { request: notHere, rollback: notHere, cancel: notHere },
+    logBus: new DeploymentLogBus(db),
+    setup,
+  } as Deps;
+}
+
+export async function makeTestApp() {
+  const deps = await makeTestDeps();
+  return { deps, app: createApp(deps) };
+}
