@@ -103,6 +103,21 @@ describe('git push', () => {
     expect((await api(spur, ownerToken)('GET', `/projects/${project}/services/web/deployments`)).json.deployments.length).toBe(before);
   });
 
+  it('stores but does not deploy a push while auto-deploy is off, and says so', async () => {
+    const deploymentsNow = async () => (await api(spur, ownerToken)('GET', `/projects/${project}/services/web/deployments`)).json.deployments.length;
+    const before = await deploymentsNow();
+    expect((await cli(spur, ['settings', project, 'web', '--auto-deploy', 'off'])).code).toBe(0);
+    const sha = commit({ 'NOTES.md': 'pushed while auto-deploy is off\n' }, 'while auto-deploy is off');
+    const result = await push('owner', `${project}/web`);
+    await cli(spur, ['settings', project, 'web', '--auto-deploy', 'on']);
+    expect(result.code, result.out).toBe(0);
+    expect(result.out).toContain('remote: Auto-deploy is off for production: branch main pushed without deploying there.');
+    expect(await deploymentsNow()).toBe(before);
+    expect((await probe(`spur_${project}_production`, 'http://web:3000/')).body).toBe('hello from push2\n');
+    const remote = await run('git', ['ls-remote', `ssh://git@127.0.0.1:${spur.sshPort}/${project}/web`, 'main'], { cwd: app, env: { GIT_SSH_COMMAND: sshCommand('owner') } });
+    expect(remote.out.split(/\s/)[0]).toBe(sha);
+  });
+
   it('refuses an unknown key', async () => {
     const result = await push('stranger', `${project}/web`);
     expect(result.code).not.toBe(0);

@@ -48,7 +48,7 @@ const send = async (body: string, headers: Record<string, string>) => {
   const res = await fetch(hookUrl, { method: 'POST', headers, body });
   return { status: res.status, json: (await res.json()) as any };
 };
-const pushBody = (sha: string, branch = 'main') => JSON.stringify({ ref: `refs/heads/${branch}`, after: sha, before: '0'.repeat(40), repository: { name: project } });
+const pushBody = (sha: string, branch = 'main', before = '0'.repeat(40)) => JSON.stringify({ ref: `refs/heads/${branch}`, after: sha, before, repository: { name: project } });
 
 describe('private repository over HTTPS', () => {
   it('fails to clone without the token, and deploys once the token is set', async () => {
@@ -129,6 +129,48 @@ describe('webhook deploys', () => {
     expect(res.json.ignored).toBe('auto-deploy is off for branch main');
     expect((await deployments()).length).toBe(before);
     await cli(spur, ['settings', project, 'web', '--auto-deploy', 'on']);
+  });
+
+  it('refuse a replayed old delivery under a new id, but deploy a branch reset to an old commit', async () => {
+    const oldSha = repo.commit(helloAppFiles('old'), 'old');
+    const oldBody = pushBody(oldSha);
+    const old = await send(oldBody, headersFor('github', oldBody));
+    expect((await finished(old.json.deployments[0].id)).status).toBe('active');
+    const newSha = repo.commit(helloAppFiles('new'), 'new');
+    const newBody = pushBody(newSha, 'main', oldSha);
+    expect((await finished((await send(newBody, headersFor('github', newBody))).json.deployments[0].id)).status).toBe('active');
+    const before = (await deployments()).length;
+
+    const replay = await send(oldBody, headersFor('github', oldBody, { delivery: randomUUID() }));
+    expect(replay.status).toBe(409);
+    expect(replay.json.error).toMatch(new RegExp(`production: commit ${oldSha.slice(0, 12)} is older than what runs \\(${newSha.slice(0, 12)}`));
+    const again = await send(newBody, headersFor('github', newBody, { delivery: randomUUID() }));
+    expect(again.status).toBe(409);
+    expect(again.json.error).toMatch(/is what runs already/);
+    expect((await deployments()).length).toBe(before);
+    expect((await probe(`spur_${project}_production`, 'http://web:3000/')).body).toBe('hello from new\n');
+
+    // A force-push back to the old commit starts from what runs: it deploys.
+    const resetBody = pushBody(oldSha, 'main', newSha);
+    const reset = await send(resetBody, headersFor('github', resetBody));
+    expect(reset.status).toBe(202);
+    expect((await finished(reset.json.deployments[0].id)).status).toBe('active');
+    expect((await probe(`spur_${project}_production`, 'http://web:3000/')).body).toBe('hello from old\n');
+  });
+
+  it('answer an unknown project or service exactly as a wrong signature', async () => {
+    const body = pushBody('a'.repeat(40));
+    for (const path of [`/webhooks/${project}/nope`, '/webhooks/nope/web']) {
+      for (const provider of ['github', 'gitlab', 'gitea'] as Provider[]) {
+        const headers = headersFor(provider, body, { secret: 'not-the-secret' });
+        const unknown = await fetch(`${spur.url}${path}`, { method: 'POST', headers, body });
+        const known = await send(body, headers);
+        expect(unknown.status).toBe(401);
+        expect(await unknown.json()).toEqual(known.json);
+      }
+      const unsigned = await fetch(`${spur.url}${path}`, { method: 'POST', headers: headersFor('github', body, { secret: null }), body });
+      expect(unsigned.status).toBe(401);
+    }
   });
 
   it('answers pings and other events without deploying', async () => {

@@ -5,7 +5,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import { dirname } from 'node:path';
 import type { Db } from '../db/open.js';
 import type { Deployer } from '../deploy/deployer.js';
-import { trackedBranch } from '../deploy/branches.js';
+import { pushTargets } from '../deploy/branches.js';
 import type { DeploymentLogBus } from '../deploy/log-bus.js';
 import type { Log } from '../log.js';
 import { getServiceById, listInstancesOf } from '../store/services.js';
@@ -84,12 +84,10 @@ async function deployPush(deps: PushDeps, session: PushSession, updates: RefUpda
       say(`Branch ${branch} deleted; nothing to deploy.`);
       continue;
     }
-    const targets = instances.filter((i) => trackedBranch(service, i.environment, i) === branch);
-    if (targets.length === 0) {
-      say(`Branch ${branch} is not deployed by any environment of ${service.name}; pushed without deploying.`);
-      continue;
-    }
-    for (const target of targets) {
+    const targets = pushTargets(service, instances, branch);
+    for (const off of targets.autoDeployOff) say(`Auto-deploy is off for ${off.environment.name}: branch ${branch} pushed without deploying there.`);
+    if (targets.deploy.length + targets.autoDeployOff.length === 0) say(`Branch ${branch} is not deployed by any environment of ${service.name}; pushed without deploying.`);
+    for (const target of targets.deploy) {
       const deployment = await deps.deployer.request({
         serviceId: service.id,
         environmentId: target.environment_id,

@@ -97,6 +97,10 @@ export const listDeployments = (db: Db, scope: { serviceId: number; environmentI
 export const findActiveDeployment = (db: Db, scope: { serviceId: number; environmentId: number }) =>
   db.selectFrom('deployments').selectAll().where('service_id', '=', scope.serviceId).where('environment_id', '=', scope.environmentId).where('status', '=', 'active').executeTakeFirst();
 
+/** The latest deployment of one commit in one (service, environment). */
+export const findLastDeploymentOfCommit = (db: Db, scope: { serviceId: number; environmentId: number }, sha: string) =>
+  db.selectFrom('deployments').selectAll().where('service_id', '=', scope.serviceId).where('environment_id', '=', scope.environmentId).where('commit_sha', '=', sha).orderBy('id', 'desc').executeTakeFirst();
+
 export const listDeploymentsInStatus = (db: Db, statuses: DeploymentStatus[]) =>
   db.selectFrom('deployments').selectAll().where('status', 'in', statuses).orderBy('id').execute();
 
