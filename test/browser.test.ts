@@ -54,7 +54,7 @@ it('sets up, creates a project and a service, deploys and shows the live build l
   await page.getByLabel('Git URL').fill(repo.url);
   await page.getByRole('button', { name: 'Create service' }).click();
   await page.waitForURL(`${spur.url}/projects/${project}/services/web`);
-  await expect.poll(() => page.locator('dd').filter({ hasText: 'never deployed' }).count()).toBe(1);
+  expect(await page.locator('dt:has-text("Serving") + dd').textContent()).toBe('nothing');
 
   await page.getByRole('button', { name: 'Deploy' }).click();
   await page.waitForURL(/\/deployments\/\d+$/);
@@ -71,5 +71,7 @@ it('sets up, creates a project and a service, deploys and shows the live build l
   expect((await probe(`spur_${project}_production`, 'http://web:3000/')).body).toBe('hello from ui\n');
 
   await page.goto(`${spur.url}/projects/${project}/services/web`);
-  expect(await page.locator('.badge').first().getAttribute('data-status')).toBe('active');
+  expect(await page.locator('dt:has-text("Serving") + dd .badge').getAttribute('data-status')).toBe('active');
+  expect(await page.locator('dt:has-text("Replicas") + dd').textContent()).toBe('1/1 running');
+  expect(await page.locator('dt:has-text("Latest attempt")').count()).toBe(0);
 });

@@ -83,7 +83,9 @@ describe('deploying from git', () => {
     const status = await cli(spur, ['status', project, 'app']);
     expect(status.stdout).toContain(`Swarm service:  spur_${project}_app_production`);
     expect(status.stdout).toContain('Internal URL:   http://app:8080');
-    expect(status.stdout).toMatch(/Deployment:\s+#\d+ active/);
+    expect(status.stdout).toMatch(/Serving:\s+#\d+ active/);
+    expect(status.stdout).not.toContain('Latest attempt');
+    expect(status.stdout).toContain('Replicas:       1/1 running');
 
     const list = JSON.parse((await cli(spur, ['deployments', project, 'app', '--json'])).stdout);
     expect(list.map((d: { status: string }) => d.status)).toEqual(['active', 'superseded']);

@@ -47,11 +47,12 @@ describe('scale and limits', () => {
     expect(up.stdout.trim()).toBe('web set to 3 replicas');
     expect((await inspect()).Spec.Mode.Replicated.Replicas).toBe(3);
     await eventually(async () => (await runningTasks()).length === 3);
+    expect((await cli(spur, ['status', project, 'web'])).stdout).toContain('Replicas:       3/3 running');
     const down = await cli(spur, ['scale', project, 'web', '1', '--json']);
     expect(JSON.parse(down.stdout)).toEqual({ replicas: 1, applied: true });
     await eventually(async () => (await runningTasks()).length === 1);
     expect((await inspect()).Spec.Labels['spur.deployment']).toBe(before);
-    expect(JSON.parse((await cli(spur, ['status', project, 'web', '--json'])).stdout).replicas).toBe(1);
+    expect(JSON.parse((await cli(spur, ['status', project, 'web', '--json'])).stdout)).toMatchObject({ replicas: 1, running: 1 });
   });
 
   it('applies CPU and memory limits, reservations, restart policy and stop grace with the next deploy', async () => {

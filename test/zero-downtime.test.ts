@@ -58,6 +58,10 @@ describe('zero-downtime deploys', () => {
     expect(result.stderr).toMatch(/did not become healthy: .*exit code 3.*v3 cannot start: missing configuration.*previous version keeps serving/);
     expect(load.failed, JSON.stringify(load.errors)).toBe(0);
     expect(Object.keys(load.bodies)).toEqual(['hello from v2']);
+    // Status tells what serves apart from the attempt that failed.
+    const status = (await cli(spur, ['status', project, 'web'])).stdout;
+    expect(status).toMatch(/Serving:\s+#\d+ active \([0-9a-f]{7} v2\)/);
+    expect(status).toMatch(/Latest attempt: #\d+ failed \([0-9a-f]{7} v3 crashes\) — the new version did not become healthy/);
   });
 
   it('keeps the old version serving when the new one never becomes healthy', async () => {

@@ -76,15 +76,19 @@ async function status(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { env: { type: 'string' } });
   const [projectName, serviceName] = need(positionals, 2, 'spur status <project> <service> [--env E]');
   const s = await client(io).json<{
-    environment: string; deployment: Deployment | null; swarmService: string; network: string; internalUrl: string; publicUrls: string[]; replicas: number;
+    environment: string; deployment: Deployment | null; activeDeployment: Deployment | null; swarmService: string; network: string; internalUrl: string; publicUrls: string[]; replicas: number; running: number | null;
   }>('GET', `/projects/${enc(projectName)}/services/${enc(serviceName)}${envQuery(values.env)}`);
   if (values.json) return io.stdout(JSON.stringify(s));
-  const d = s.deployment;
+  const describe = (d: Deployment) => `#${d.id} ${d.status}${d.commitSha ? ` (${d.commitSha.slice(0, 7)} ${d.commitMessage ?? ''})` : ''}${d.failureReason ? ` — ${d.failureReason}` : ''}`;
+  const serving = s.activeDeployment;
+  const latest = s.deployment && s.deployment.id !== serving?.id ? s.deployment : null;
   io.stdout(
     [
       `Environment:    ${s.environment}`,
-      `Deployment:     ${d ? `#${d.id} ${d.status}${d.commitSha ? ` (${d.commitSha.slice(0, 7)} ${d.commitMessage ?? ''})` : ''}${d.failureReason ? ` — ${d.failureReason}` : ''}` : 'none'}`,
-      `Swarm service:  ${s.swarmService} (${s.replicas} replica${s.replicas === 1 ? '' : 's'})`,
+      `Serving:        ${serving ? describe(serving) : 'nothing'}`,
+      ...(latest ? [`Latest attempt: ${describe(latest)}`] : []),
+      `Replicas:       ${s.running ?? '?'}/${s.replicas} running${s.running === null ? ' (Docker cannot be asked)' : ''}`,
+      `Swarm service:  ${s.swarmService}`,
       `Network:        ${s.network}`,
       `Internal URL:   ${s.internalUrl}`,
       `Public URL:     ${s.publicUrls.join(' ')}`,

@@ -101,6 +101,11 @@ export async function listTasks(docker: DockerClient, serviceName: string): Prom
     }));
 }
 
+/** Tasks of a service that run (and, with a health check, are healthy) now. */
+export async function countRunningTasks(docker: DockerClient, serviceName: string): Promise<number> {
+  return (await listTasks(docker, serviceName)).filter((t) => t.state === 'running' && t.desiredState === 'running').length;
+}
+
 /** Runtime log lines of a service: the last `tail` lines, then (with follow) new ones until closed. */
 export async function streamServiceLogs(
   docker: DockerClient,

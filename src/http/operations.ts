@@ -3,7 +3,7 @@
 import type { Deployment, Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate, SshKey, User } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { isUnderDomain, projectNetworkName, swarmServiceName } from '../docker/names.js';
-import { scaleService } from '../docker/swarm.js';
+import { countRunningTasks, scaleService } from '../docker/swarm.js';
 import { instanceDomains } from '../deploy/pipeline.js';
 import { DockerUnavailable, InvalidInput, NotFound } from '../errors.js';
 import { findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
@@ -194,10 +194,15 @@ export interface InstanceStatus {
   service: string;
   environment: string;
   source: ReturnType<typeof toSourceView>;
+  /** Desired replicas. */
   replicas: number;
+  /** Tasks running now; null when Docker cannot be asked. */
+  running: number | null;
   port: number;
   settings: ReturnType<typeof toSettingsView>;
+  /** The latest attempt, whatever became of it. */
   deployment: ReturnType<typeof toDeploymentView> | null;
+  /** What serves now. */
   activeDeployment: ReturnType<typeof toDeploymentView> | null;
   swarmService: string;
   network: string;
@@ -209,10 +214,12 @@ export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<
   const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
   const [latest] = await listDeployments(deps.db, scopeOf(ctx), 1);
   const active = await findActiveDeployment(deps.db, scopeOf(ctx));
+  const running = deps.engine.ready ? await countRunningTasks(deps.docker, swarmServiceName(ref)).catch(() => null) : null;
   return {
     ...ref,
     source: toSourceView(ctx.service),
     replicas: ctx.instance.replicas,
+    running,
     port: ctx.instance.port,
     settings: toSettingsView(ctx.instance),
     deployment: latest ? toDeploymentView(latest) : null,

@@ -42,8 +42,16 @@ export function ServicePage(props: ServicePageProps) {
       </nav>
       <section class="panel">
         <dl class="facts">
-          <dt>Status</dt>
-          <dd>{s.deployment ? <><StatusBadge status={s.deployment.status} /> <a href={`/deployments/${s.deployment.id}`}>deployment #{s.deployment.id}</a></> : <span class="muted">never deployed</span>}</dd>
+          <dt>Serving</dt>
+          <dd>{s.activeDeployment ? <><StatusBadge status={s.activeDeployment.status} /> <a href={`/deployments/${s.activeDeployment.id}`}>deployment #{s.activeDeployment.id}</a></> : <span class="muted">nothing</span>}</dd>
+          {s.deployment && s.deployment.id !== s.activeDeployment?.id && (
+            <>
+              <dt>Latest attempt</dt>
+              <dd><StatusBadge status={s.deployment.status} /> <a href={`/deployments/${s.deployment.id}`}>deployment #{s.deployment.id}</a>{s.deployment.failureReason && <> — {s.deployment.failureReason}</>}</dd>
+            </>
+          )}
+          <dt>Replicas</dt>
+          <dd>{s.running === null ? <span class="muted">? (Docker cannot be asked)</span> : s.running}/{s.replicas} running</dd>
           <dt>Source</dt>
           <dd>{s.source.type === 'image' ? <code>{s.source.image}</code> : s.source.type === 'push' ? <>git push to Spur, branch <code>{s.source.branch}</code></> : <><code>{s.source.gitUrl}</code> @ <code>{s.source.branch}</code></>}</dd>
           <dt>Public URL</dt>
