@@ -178,7 +178,7 @@ function oneOf<T extends string>(field: string, value: unknown, allowed: readonl
   return value as T;
 }
 
-export const healthType = (value: unknown) => oneOf('health check', value, ['tcp', 'http', 'image', 'none'] as const);
+export const healthType = (value: unknown) => oneOf('health check', value, ['auto', 'tcp', 'http', 'image', 'none'] as const);
 export const restartPolicy = (value: unknown) => oneOf('restart policy', value, ['any', 'on-failure', 'none'] as const);
 
 /** An HTTP path the probe requests: printable ASCII, no spaces, starting with "/". */

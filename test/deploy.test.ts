@@ -134,6 +134,29 @@ describe('deploying from git', () => {
     expect(await docker('service', 'ls', '-q', '--filter', `name=spur_${project}_web_production`)).toBe('');
   });
 
+  it("uses the image's own HEALTHCHECK by default: a version it calls unhealthy never becomes active", async () => {
+    const project = uniqueName('hc');
+    projects.push(project);
+    const repo = createRepo(git, `${project}.git`);
+    const healthcheck = `HEALTHCHECK --interval=1s --timeout=2s --retries=2 CMD ["node", "-e", "require('http').get('http://127.0.0.1:3000/health', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))"]\nCMD`;
+    const withCheck = (files: Record<string, string>) => ({ ...files, Dockerfile: files.Dockerfile.replace('CMD', healthcheck) });
+    repo.commit(withCheck(helloAppFiles('sick', { unhealthy: true })), 'answers 500 on /health');
+    await cli(spur, ['project', 'create', project]);
+    await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
+    const sick = await cli(spur, ['deploy', project, 'web']);
+    expect(sick.code).toBe(1);
+    expect(sick.stdout).toContain("health check: the image's HEALTHCHECK (node -e");
+    expect(sick.stdout).toContain('(automatic)');
+    expect(sick.stderr).toMatch(/did not start/);
+
+    repo.commit(withCheck(helloAppFiles('well')), 'healthy');
+    const well = await cli(spur, ['deploy', project, 'web']);
+    expect(well.code, well.stderr).toBe(0);
+    expect((await probe(`spur_${project}_production`, 'http://web:3000/')).body).toBe('hello from well\n');
+    const spec = JSON.parse(await docker('service', 'inspect', `spur_${project}_web_production`))[0].Spec;
+    expect(spec.TaskTemplate.ContainerSpec.HealthCheck).toBeUndefined();
+  });
+
   it('refuses a Dockerfile that is a symlink out of the repository', async () => {
     const project = uniqueName('sym');
     projects.push(project);

@@ -112,7 +112,8 @@ export interface ServiceInstanceTable {
   auto_deploy: Generated<number>;
 }
 
-export type HealthType = 'tcp' | 'http' | 'image' | 'none';
+/** `auto`: the image's HEALTHCHECK when it has one, else `tcp`. */
+export type HealthType = 'auto' | 'tcp' | 'http' | 'image' | 'none';
 export type RestartCondition = 'any' | 'on-failure' | 'none';
 
 export interface VariableTable {

@@ -7,6 +7,7 @@ import type { Deployment } from '../db/schema.js';
 import { swarmServiceName } from '../docker/names.js';
 import { waitForRollout } from '../docker/rollout.js';
 import { findService, listOwnedServices, removeOwnedService } from '../docker/swarm.js';
+import { imageHealthcheck } from '../docker/images.js';
 import { Conflict, NotFound } from '../errors.js';
 import { type DeploymentRequest, getDeployment, listDeploymentsInStatus, listRollbackTargets, queueDeployment, transitionDeployment } from '../store/deployments.js';
 import { getInstanceContext, listAllInstances } from '../store/services.js';
@@ -114,7 +115,7 @@ export class Deployer {
     let outcome: { to: 'active' } | { to: 'failed'; reason: string } = { to: 'failed', reason: 'interrupted: Spur stopped before the rollout began' };
     if (service?.Spec.Labels?.['spur.deployment'] === String(d.id)) {
       try {
-        await waitForRollout(docker, { serviceName: name, deploymentId: d.id, replicas: ctx.instance.replicas, timeoutMs: rolloutWindowMs(healthPlan(ctx.instance)), isUpdate: !!service.PreviousSpec });
+        await waitForRollout(docker, { serviceName: name, deploymentId: d.id, replicas: ctx.instance.replicas, timeoutMs: rolloutWindowMs(healthPlan(ctx.instance, d.image_tag ? await imageHealthcheck(docker, d.image_tag) : null)), isUpdate: !!service.PreviousSpec });
         outcome = { to: 'active' };
       } catch (err) {
         outcome = { to: 'failed', reason: `interrupted: ${(err as Error).message}` };

@@ -2,9 +2,23 @@
 import type { ServiceInstance } from '../db/schema.js';
 import type { HealthPlan, ResourcePlan } from '../docker/service-spec.js';
 
-export function healthPlan(i: ServiceInstance): HealthPlan {
-  return {
-    type: i.health_type,
+/** The HEALTHCHECK an image carries (Config.Healthcheck of its inspect), durations in ns. */
+export interface ImageHealthcheck {
+  Test?: string[];
+  Interval?: number;
+  Timeout?: number;
+  Retries?: number;
+  StartPeriod?: number;
+}
+
+const hasCheck = (c: ImageHealthcheck | null | undefined): c is ImageHealthcheck => !!c?.Test?.length && c.Test[0] !== 'NONE';
+
+/** The check that runs: `auto` becomes the image's HEALTHCHECK when it has one, else TCP. An
+ *  image check keeps the image's timings (Docker's defaults where it sets none). */
+export function healthPlan(i: ServiceInstance, image: ImageHealthcheck | null): HealthPlan {
+  const type = i.health_type === 'auto' ? (hasCheck(image) ? 'image' : 'tcp') : i.health_type;
+  const plan: HealthPlan = {
+    type,
     path: i.health_path,
     port: i.health_port ?? i.port,
     intervalS: i.health_interval_s,
@@ -12,6 +26,17 @@ export function healthPlan(i: ServiceInstance): HealthPlan {
     retries: i.health_retries,
     startPeriodS: i.health_start_period_s,
   };
+  if (type !== 'image' || !hasCheck(image)) return plan;
+  const seconds = (ns: number | undefined, fallback: number) => (ns ? Math.ceil(ns / 1e9) : fallback);
+  return { ...plan, intervalS: seconds(image.Interval, 30), timeoutS: seconds(image.Timeout, 30), retries: image.Retries || 3, startPeriodS: seconds(image.StartPeriod, 0) };
+}
+
+/** How the check reads in logs and pages. */
+export function describeHealth(h: HealthPlan, image: ImageHealthcheck | null): string {
+  if (h.type === 'http') return `HTTP GET ${h.path} on port ${h.port}`;
+  if (h.type === 'tcp') return `TCP port ${h.port}`;
+  if (h.type === 'none') return 'none';
+  return hasCheck(image) ? `the image's HEALTHCHECK (${image.Test!.slice(1).join(' ')})` : "the image's HEALTHCHECK (the image has none)";
 }
 
 export const resourcePlan = (i: ServiceInstance): ResourcePlan => ({
@@ -23,6 +48,6 @@ export const resourcePlan = (i: ServiceInstance): ResourcePlan => ({
 
 /** How long a new version may take to become healthy before it counts as failed. */
 export function rolloutWindowMs(h: HealthPlan): number {
-  const health = h.type === 'tcp' || h.type === 'http' ? h.startPeriodS + h.intervalS * (h.retries + 1) + h.timeoutS : 30;
+  const health = h.type === 'none' ? 30 : h.startPeriodS + h.intervalS * (h.retries + 1) + h.timeoutS;
   return (health + 60) * 1000;
 }

@@ -12,7 +12,7 @@ import type { Db } from '../db/open.js';
 import type { Deployment, DeploymentStatus } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
 import { ensureOverlayNetwork } from '../docker/engine.js';
-import { buildImage, imageExists } from '../docker/images.js';
+import { buildImage, imageExists, imageHealthcheck } from '../docker/images.js';
 import { generatedDomain, imageTag, isUnderDomain, ownershipLabels, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { RolloutFailed, waitForRollout } from '../docker/rollout.js';
 import { serviceSpec } from '../docker/service-spec.js';
@@ -22,7 +22,7 @@ import { traefikLabels } from '../routing/traefik-labels.js';
 import { getDeployment, recordDeploymentSource, transitionDeployment } from '../store/deployments.js';
 import { type InstanceContext, getInstanceContext } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
-import { healthPlan, resourcePlan, rolloutWindowMs } from './instance-plan.js';
+import { describeHealth, healthPlan, resourcePlan, rolloutWindowMs } from './instance-plan.js';
 import type { DeploymentLogBus } from './log-bus.js';
 import { makeRedactor, secretValues } from './redact.js';
 import { buildBranch } from './branches.js';
@@ -197,7 +197,8 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
   const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
   await ensureOverlayNetwork(deps.docker, projectNetworkName(ref), ownershipLabels({ project: ref.project, environment: ref.environment }));
   const name = swarmServiceName(ref);
-  const health = healthPlan(ctx.instance);
+  const imageCheck = await imageHealthcheck(deps.docker, opts.image);
+  const health = healthPlan(ctx.instance, imageCheck);
   const spec = serviceSpec({
     ...ref,
     deploymentId: opts.deploymentId,
@@ -214,7 +215,7 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     installId: deps.installId,
   });
   const isUpdate = (await findService(deps.docker, name)) !== undefined;
-  const check = health.type === 'http' ? `HTTP GET ${health.path} on port ${health.port}` : health.type === 'tcp' ? `TCP port ${health.port}` : health.type === 'image' ? "the image's HEALTHCHECK" : 'no health check';
+  const check = describeHealth(health, imageCheck) + (ctx.instance.health_type === 'auto' ? ' (automatic)' : '');
   await opts.say(`${isUpdate ? 'Updating' : 'Creating'} Swarm service ${name}: ${ctx.instance.replicas} replica${ctx.instance.replicas === 1 ? '' : 's'}, health check: ${check}`);
   await upsertService(deps.docker, spec);
   try {

@@ -54,6 +54,25 @@ export async function imageExists(docker: DockerClient, ref: string): Promise<bo
   }
 }
 
+/** The image's own HEALTHCHECK, or null when it has none. An image not here yet is pulled first
+ *  (Swarm would pull it anyway); one that cannot be pulled counts as having none, and the rollout
+ *  then reports the pull error. */
+export async function imageHealthcheck(docker: DockerClient, ref: string): Promise<{ Test?: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number } | null> {
+  const inspect = async () => (await docker.getImage(ref).inspect()).Config?.Healthcheck ?? null;
+  try {
+    return await inspect();
+  } catch {
+    try {
+      await new Promise<void>((resolve, reject) =>
+        docker.pull(ref, (err: Error | null, stream: NodeJS.ReadableStream) => (err ? reject(err) : docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolve())))),
+      );
+      return await inspect();
+    } catch {
+      return null;
+    }
+  }
+}
+
 /** The labels of the local image a reference resolves to, or null when there is none. */
 export async function localImageLabels(docker: DockerClient, ref: string): Promise<Record<string, string> | null> {
   try {

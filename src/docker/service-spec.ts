@@ -7,7 +7,8 @@ import { EDGE_NETWORK, INSTALL_LABEL, type InstanceRef, ownershipLabels, project
 export const PROBE_TARGET = '/spur/probe';
 
 export interface HealthPlan {
-  type: HealthType;
+  /** What runs: `auto` is decided before a plan is made (deploy/instance-plan.ts). */
+  type: Exclude<HealthType, 'auto'>;
   /** HTTP path, validated by the input gate; only for `http`. */
   path?: string | null;
   port: number;

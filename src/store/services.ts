@@ -50,7 +50,7 @@ export async function createService(db: Db, input: { project: Project; name: str
       .executeTakeFirstOrThrow();
     for (const env of await listEnvironments(tx, project.id)) {
       const domain_label = await freeDomainLabel(tx, { project: project.name, service: name, environment: env.name });
-      await tx.insertInto('service_instances').values({ service_id: service.id, environment_id: env.id, replicas: 1, port: input.port ?? DEFAULT_PORT, custom_domain: null, domain_label }).execute();
+      await tx.insertInto('service_instances').values({ service_id: service.id, environment_id: env.id, replicas: 1, port: input.port ?? DEFAULT_PORT, custom_domain: null, domain_label, health_type: 'auto' }).execute();
     }
     return service;
   });

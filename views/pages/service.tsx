@@ -3,7 +3,7 @@ import type { InstanceStatus } from '../../src/http/operations.js';
 import { DeploymentRow, type DeploymentRowProps, StatusBadge } from '../components/deployment.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
 
-const HEALTH_LABELS = { tcp: 'TCP: port accepts connections', http: 'HTTP: path answers 2xx/3xx', image: "image's HEALTHCHECK", none: 'none' } as const;
+const HEALTH_LABELS = { auto: "automatic: the image's HEALTHCHECK if it has one, else TCP", tcp: 'TCP: port accepts connections', http: 'HTTP: path answers 2xx/3xx', image: "image's HEALTHCHECK", none: 'none' } as const;
 const num = (n: number | null) => (n === null ? '' : String(n));
 
 export interface GitAccessView {
@@ -132,7 +132,7 @@ export function ServicePage(props: ServicePageProps) {
           <div class="row">
             <label>Kind
               <select name="healthCheck">
-                {(['tcp', 'http', 'image', 'none'] as const).map((t) => <option value={t} selected={h.type === t}>{HEALTH_LABELS[t]}</option>)}
+                {(['auto', 'tcp', 'http', 'image', 'none'] as const).map((t) => <option value={t} selected={h.type === t}>{HEALTH_LABELS[t]}</option>)}
               </select>
             </label>
             <label>HTTP path <input name="healthPath" value={h.path ?? ''} placeholder="/health" /></label>

@@ -4,10 +4,12 @@ import * as m001 from './001_initial.js';
 import * as m002 from './002_rollouts.js';
 import * as m003 from './003_git_push.js';
 import * as m004 from './004_domains.js';
+import * as m005 from './005_auto_health.js';
 
 export const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_rollouts': m002,
   '003_git_push': m003,
   '004_domains': m004,
+  '005_auto_health': m005,
 };

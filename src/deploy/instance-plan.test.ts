@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import type { ServiceInstance } from '../db/schema.js';
+import { describeHealth, healthPlan, rolloutWindowMs } from './instance-plan.js';
+
+const instance = (health_type: ServiceInstance['health_type']) =>
+  ({ health_type, health_path: null, health_port: null, port: 3000, health_interval_s: 3, health_timeout_s: 3, health_retries: 3, health_start_period_s: 30 }) as ServiceInstance;
+const imageCheck = { Test: ['CMD-SHELL', 'curl -f localhost'], Interval: 10e9, Retries: 5 };
+
+describe('healthPlan', () => {
+  it("resolves auto to the image's HEALTHCHECK with its timings, or to TCP when the image has none", () => {
+    expect(healthPlan(instance('auto'), imageCheck)).toMatchObject({ type: 'image', intervalS: 10, timeoutS: 30, retries: 5, startPeriodS: 0 });
+    expect(healthPlan(instance('auto'), null)).toMatchObject({ type: 'tcp', intervalS: 3, port: 3000 });
+    expect(healthPlan(instance('auto'), { Test: ['NONE'] })).toMatchObject({ type: 'tcp' });
+  });
+  it('keeps an explicit choice', () => {
+    expect(healthPlan(instance('tcp'), imageCheck).type).toBe('tcp');
+    expect(healthPlan(instance('none'), imageCheck).type).toBe('none');
+  });
+  it("gives an image check the time its own timings need", () => {
+    expect(rolloutWindowMs(healthPlan(instance('auto'), imageCheck))).toBe((0 + 10 * 6 + 30 + 60) * 1000);
+  });
+  it('says which check runs', () => {
+    expect(describeHealth(healthPlan(instance('auto'), imageCheck), imageCheck)).toBe("the image's HEALTHCHECK (curl -f localhost)");
+    expect(describeHealth(healthPlan(instance('auto'), null), null)).toBe('TCP port 3000');
+  });
+});
