@@ -20,6 +20,8 @@ export interface Config {
   traefik: { enabled: boolean; image: string };
   /** Images of this many deployments that served are kept per service, for rollbacks. */
   keepImages: number;
+  /** A fetch and build taking longer than this fails. */
+  buildTimeoutS: number;
   publicDir: string;
 }
 
@@ -54,5 +56,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     traefik: { enabled: env.SPUR_TRAEFIK !== '0', image: env.SPUR_TRAEFIK_IMAGE ?? 'traefik:v3.5' },
     publicDir: env.SPUR_PUBLIC_DIR ?? join(__dirname, 'public'),
     keepImages: validate.integer('SPUR_KEEP_IMAGES', env.SPUR_KEEP_IMAGES ?? '5', 1, 100),
+    buildTimeoutS: validate.integer('SPUR_BUILD_TIMEOUT', env.SPUR_BUILD_TIMEOUT ?? '1800', 5, 86_400),
   });
 }

@@ -214,10 +214,10 @@ export async function startLoadProbe(network: string, url: string, opts: { maxSe
 }
 
 /** A git host (HTTPS) and a Spur that trusts it, with the CLI logged in. */
-export async function startGitStack(opts: { gitToken?: string } = {}) {
+export async function startGitStack(opts: { gitToken?: string; env?: NodeJS.ProcessEnv } = {}) {
   const { startGitServer } = await import('./fixtures/git-server.js');
   const git = await startGitServer({ token: opts.gitToken });
-  const spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
+  const spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile, ...opts.env } });
   const token = await loginCli(spur);
   return { git, spur, token };
 }

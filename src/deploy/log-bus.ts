@@ -3,23 +3,43 @@
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/open.js';
 import type { DeploymentStatus } from '../db/schema.js';
-import { appendDeploymentLog, getDeployment, readDeploymentLog } from '../store/deployments.js';
+import { appendDeploymentLog, cutDeploymentLog, getDeployment, readDeploymentLog } from '../store/deployments.js';
 import { isFinished } from '../store/deployment-status.js';
 
 export type DeploymentEvent = { type: 'line'; id: number; line: string } | { type: 'status'; status: DeploymentStatus; reason?: string | null };
 
+/** What a deployment's stored log keeps: its first `head` lines and its last `tail` (give or
+ *  take `batch`), with one line saying how many were cut between; no line longer than `lineChars`.
+ *  Live followers see every line. */
+export interface LogLimits {
+  head: number;
+  tail: number;
+  batch: number;
+  lineChars: number;
+}
+
+export const LOG_LIMITS: LogLimits = { head: 1000, tail: 3000, batch: 500, lineChars: 8192 };
+
+export function clipLine(line: string, max: number): string {
+  return line.length > max ? `${line.slice(0, max)} … (${line.length - max} more characters cut)` : line;
+}
+
 export class DeploymentLogBus {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
   private readonly writes = new Map<number, Promise<void>>();
+  /** Lines stored and lines cut, per deployment being written. */
+  private readonly counts = new Map<number, { stored: number; cut: number }>();
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly limits: LogLimits = LOG_LIMITS) {}
 
   /** Stores a line (in order per deployment) and announces it. */
-  line(deploymentId: number, line: string): Promise<void> {
+  line(deploymentId: number, raw: string): Promise<void> {
     const previous = this.writes.get(deploymentId) ?? Promise.resolve();
     const next = previous.then(async () => {
+      const line = clipLine(raw, this.limits.lineChars);
       const id = await appendDeploymentLog(this.db, deploymentId, line);
       this.emitter.emit(String(deploymentId), { type: 'line', id, line } satisfies DeploymentEvent);
+      await this.bound(deploymentId);
     });
     this.writes.set(deploymentId, next.catch(() => {}));
     return next;
@@ -29,7 +49,24 @@ export class DeploymentLogBus {
   async status(deploymentId: number, status: DeploymentStatus, reason?: string | null): Promise<void> {
     await this.writes.get(deploymentId);
     this.emitter.emit(String(deploymentId), { type: 'status', status, reason } satisfies DeploymentEvent);
-    if (isFinished(status)) this.writes.delete(deploymentId);
+    if (isFinished(status)) {
+      this.writes.delete(deploymentId);
+      this.counts.delete(deploymentId);
+    }
+  }
+
+  private async bound(deploymentId: number): Promise<void> {
+    const { head, tail, batch } = this.limits;
+    const count = this.counts.get(deploymentId) ?? { stored: 0, cut: 0 };
+    this.counts.set(deploymentId, count);
+    count.stored++;
+    if (count.stored <= head + tail + batch) return;
+    // Rows kept: the head, the marker, the tail. The first cut turns a line into the marker.
+    const drop = count.stored - head - 1 - tail;
+    const cut = count.cut + drop + (count.cut ? 0 : 1);
+    await cutDeploymentLog(this.db, deploymentId, { head, count: drop, marker: `… ${cut} lines cut here: Spur keeps the first ${head} and the last ${tail} lines of a deployment's log …` });
+    count.cut = cut;
+    count.stored = head + 1 + tail;
   }
 
   /** Replays the stored log after `afterId`, then live events until the deployment finishes or

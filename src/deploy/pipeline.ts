@@ -29,7 +29,7 @@ import { buildBranch } from './branches.js';
 import { unseal } from '../secrets.js';
 
 export interface PipelineDeps {
-  config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile' | 'keepImages'>;
+  config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile' | 'keepImages' | 'buildTimeoutS'>;
   db: Db;
   docker: DockerClient;
   log: Log;
@@ -115,8 +115,17 @@ async function imageFor(deps: PipelineDeps, ctx: InstanceContext, deployment: De
     return source.image_tag;
   }
   if (ctx.service.source_type === 'image') return ctx.service.image!;
-  return build(deps, ctx, deployment, steps);
+  // The fetch and build run under their own deadline; a cancel still aborts them too.
+  const deadline = AbortSignal.timeout(deps.config.buildTimeoutS * 1000);
+  try {
+    return await build(deps, ctx, deployment, { ...steps, signal: AbortSignal.any([steps.signal, deadline]) });
+  } catch (err) {
+    if (deadline.aborted && !steps.signal.aborted) throw new Error(`the build took longer than ${describeSeconds(deps.config.buildTimeoutS)} (SPUR_BUILD_TIMEOUT) and was stopped`);
+    throw err;
+  }
 }
+
+const describeSeconds = (s: number) => (s % 60 === 0 ? `${s / 60} min` : `${s} s`);
 
 /** The source of a build: the pushed commit, the bare repository's branch (push-only services),
  *  or a clone of the remote at the branch head or at the commit a webhook named. */

@@ -110,6 +110,18 @@ export async function appendDeploymentLog(db: Db, deploymentId: number, line: st
   return row.id;
 }
 
+/** Cuts the middle of a long log: the first line after the `head` kept lines becomes `marker`
+ *  (or is the marker already), and the `count` lines after it are deleted. */
+export async function cutDeploymentLog(db: Db, deploymentId: number, opts: { head: number; count: number; marker: string }): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const rows = await tx.selectFrom('deployment_logs').select('id').where('deployment_id', '=', deploymentId).orderBy('id').limit(opts.count + 1).offset(opts.head).execute();
+    const [marker, ...gone] = rows;
+    if (!marker) return;
+    await tx.updateTable('deployment_logs').set({ line: opts.marker }).where('id', '=', marker.id).execute();
+    if (gone.length) await tx.deleteFrom('deployment_logs').where('deployment_id', '=', deploymentId).where('id', '>', marker.id).where('id', '<=', gone[gone.length - 1].id).execute();
+  });
+}
+
 export async function readDeploymentLog(db: Db, deploymentId: number, afterId = 0): Promise<{ id: number; line: string }[]> {
   return db.selectFrom('deployment_logs').select(['id', 'line']).where('deployment_id', '=', deploymentId).where('id', '>', afterId).orderBy('id').execute();
 }
