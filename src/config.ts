@@ -9,6 +9,8 @@ export interface Config {
   host: string;
   /** Port of Spur's SSH server for git push. */
   sshPort: number;
+  /** Seconds an SSH connection has to authenticate. */
+  sshAuthTimeoutS: number;
   dataDir: string;
   /** Docker endpoint: a unix socket path, or undefined to let docker-modem read DOCKER_HOST. */
   dockerSocket?: string;
@@ -17,6 +19,8 @@ export interface Config {
   publicUrl: string;
   /** Extra CA bundle for cloning from git hosts with a private CA. */
   gitCaFile?: string;
+  /** Git hosts on private networks (and http:// to them) are allowed. */
+  gitAllowPrivate: boolean;
   traefik: { enabled: boolean; image: string };
   /** Images of this many deployments that served are kept per service, for rollbacks. */
   keepImages: number;
@@ -47,12 +51,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return Object.freeze({
     port,
     sshPort: validate.port(env.SPUR_SSH_PORT ?? '2222'),
+    sshAuthTimeoutS: validate.integer('SPUR_SSH_AUTH_TIMEOUT', env.SPUR_SSH_AUTH_TIMEOUT ?? '30', 1, 600),
     host: env.SPUR_HOST ?? '0.0.0.0',
     dataDir,
     dockerSocket: env.DOCKER_HOST ? undefined : '/var/run/docker.sock',
     baseDomain,
     publicUrl: (env.SPUR_PUBLIC_URL ?? `http://${address}:${port}`).replace(/\/$/, ''),
     gitCaFile: env.SPUR_GIT_CA_FILE || undefined,
+    gitAllowPrivate: env.SPUR_GIT_ALLOW_PRIVATE === '1',
     traefik: { enabled: env.SPUR_TRAEFIK !== '0', image: env.SPUR_TRAEFIK_IMAGE ?? 'traefik:v3.5' },
     publicDir: env.SPUR_PUBLIC_DIR ?? join(__dirname, 'public'),
     keepImages: validate.integer('SPUR_KEEP_IMAGES', env.SPUR_KEEP_IMAGES ?? '5', 1, 100),

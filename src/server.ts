@@ -17,6 +17,7 @@ import { scheduleJobs } from './jobs/schedule.js';
 import { installHook } from './build/repos.js';
 import { PushSessions } from './ssh/push-sessions.js';
 import { startPushReceiver } from './ssh/push-receiver.js';
+import { GUARD_LIMITS } from './ssh/connection-guard.js';
 import { startSshServer } from './ssh/server.js';
 import { type Log, consoleLog } from './log.js';
 import { traefikServiceSpec } from './routing/traefik-service.js';
@@ -79,7 +80,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const hookSocket = join(config.dataDir, 'run', 'hooks.sock');
   installHook(config.dataDir, { nodePath: process.execPath, bundlePath: __filename });
   const pushReceiver = await startPushReceiver({ db, log, deployer, logBus, sessions }, hookSocket);
-  const sshServer = await startSshServer({ dataDir: config.dataDir, db, log, sessions, hookSocket }, config.sshPort, config.host);
+  const sshServer = await startSshServer({ dataDir: config.dataDir, db, log, sessions, hookSocket }, config.sshPort, config.host, { ...GUARD_LIMITS, authTimeoutS: config.sshAuthTimeoutS });
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -27,7 +27,6 @@ describe('git URLs', () => {
     'file:///etc/passwd',
     '/srv/git/repo',
     './repo',
-    'http://example.com/repo.git',
     'git://example.com/repo.git',
     'https://user:pw@example.com/repo.git',
     'https://example.com/',

@@ -34,7 +34,7 @@ export function resourceName(kind: keyof typeof NAME_LIMITS, value: unknown): st
 
 const SCP_LIKE = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):([A-Za-z0-9._~/-]+)$/;
 
-/** A git remote: https://, ssh:// or scp-like user@host:path. No transports (ext::, file://),
+/** A git remote: https://, ssh://, scp-like user@host:path (or http://, see build/git-host.ts). No transports (ext::, file://),
  *  no local paths, no option-looking strings, no embedded credentials. */
 export function gitUrl(value: unknown): string {
   const url = text('git URL', value, 2048).trim();
@@ -52,11 +52,12 @@ export function gitUrl(value: unknown): string {
   } catch {
     throw new InvalidInput('git URL', 'use https://host/owner/repo.git, ssh://git@host/owner/repo.git or git@host:owner/repo.git');
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'ssh:') {
+  // http:// passes here; it is accepted only for private-network hosts (build/git-host.ts).
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'ssh:' && parsed.protocol !== 'http:') {
     throw new InvalidInput('git URL', `the ${parsed.protocol.replace(':', '')} transport is not allowed; use https:// or ssh://`);
   }
   if (!parsed.hostname || parsed.hostname.startsWith('-')) throw new InvalidInput('git URL', 'has no valid host');
-  if (parsed.protocol === 'https:' && (parsed.username || parsed.password)) {
+  if (parsed.protocol !== 'ssh:' && (parsed.username || parsed.password)) {
     throw new InvalidInput('git URL', 'must not carry credentials');
   }
   if (parsed.password) throw new InvalidInput('git URL', 'must not carry credentials');

@@ -12,7 +12,7 @@ const project = uniqueName('ui');
 
 beforeAll(async () => {
   git = await startGitServer();
-  spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
+  spur = await startSpur({ env: git.spurEnv });
   browser = await launchBrowser();
 });
 

@@ -24,7 +24,7 @@ afterAll(async () => {
 const call = () => api(spur, token);
 const restart = async () => {
   await spur.stop('SIGKILL');
-  spur = await startSpur({ dataDir: spur.dataDir, env: { SPUR_GIT_CA_FILE: git.caFile } });
+  spur = await startSpur({ dataDir: spur.dataDir, env: git.spurEnv });
 };
 const waitFor = (id: number, statuses: string[], timeoutMs?: number) => waitForDeployment(spur, token, id, statuses, timeoutMs);
 const deploy = async () => (await call()('POST', `/projects/${project}/services/web/deployments`)).json.deployment.id as number;
@@ -86,7 +86,7 @@ describe('crash safety', () => {
     const started = Date.now();
     await spur.stop('SIGTERM');
     expect(Date.now() - started).toBeLessThan(20_000);
-    spur = await startSpur({ dataDir: spur.dataDir, env: { SPUR_GIT_CA_FILE: git.caFile } });
+    spur = await startSpur({ dataDir: spur.dataDir, env: git.spurEnv });
     const after = await waitFor(id, ['cancelled', 'failed'], 10_000);
     expect(after).toMatchObject({ status: 'cancelled', failureReason: 'Spur was stopped' });
     expect((await probe(`spur_${project}_production`, 'http://web:3000/')).body).toBe('hello from v3\n');

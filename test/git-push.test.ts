@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { helloAppFiles } from './fixtures/git-server.js';
+import { PRIVATE_HOST, helloAppFiles } from './fixtures/git-server.js';
 import { type SpurProcess, api, cleanupProject, cli, loginCli, probe, startSpur, uniqueName } from './harness.js';
 
 let spur: SpurProcess;
@@ -41,7 +41,8 @@ const push = (key: string, path: string, refspec = 'main') =>
   run('git', ['push', `ssh://git@127.0.0.1:${spur.sshPort}/${path}`, refspec], { cwd: app, env: { GIT_SSH_COMMAND: sshCommand(key) } });
 
 beforeAll(async () => {
-  spur = await startSpur();
+  // Listening beyond loopback: the deploy-key test clones from this Spur as from a LAN host.
+  spur = await startSpur({ env: { SPUR_HOST: '0.0.0.0', SPUR_GIT_ALLOW_PRIVATE: '1' } });
   ownerToken = await loginCli(spur);
   expect((await cli(spur, ['keys', 'add', '-', '--name', 'laptop'], {}, sshKey('owner'))).code).toBe(0);
   sshKey('stranger');
@@ -167,7 +168,7 @@ describe('git push', () => {
   });
 
   it('clones a private repository over SSH with the deploy key Spur generated', async () => {
-    const created = await cli(spur, ['service', 'create', project, 'mirror', '--git', `ssh://git@127.0.0.1:${spur.sshPort}/${project}/web`]);
+    const created = await cli(spur, ['service', 'create', project, 'mirror', '--git', `ssh://git@${PRIVATE_HOST}:${spur.sshPort}/${project}/web`]);
     expect(created.code, created.stderr).toBe(0);
     const access = JSON.parse((await cli(spur, ['git', project, 'mirror', '--json'])).stdout);
     expect(access.deployKey).toMatch(/^ssh-ed25519 AAAA\S+ spur-/);

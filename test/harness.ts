@@ -217,7 +217,7 @@ export async function startLoadProbe(network: string, url: string, opts: { maxSe
 export async function startGitStack(opts: { gitToken?: string; env?: NodeJS.ProcessEnv } = {}) {
   const { startGitServer } = await import('./fixtures/git-server.js');
   const git = await startGitServer({ token: opts.gitToken });
-  const spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile, ...opts.env } });
+  const spur = await startSpur({ env: { ...git.spurEnv, ...opts.env } });
   const token = await loginCli(spur);
   return { git, spur, token };
 }

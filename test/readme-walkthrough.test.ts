@@ -165,7 +165,7 @@ describe.sequential('README walkthrough', () => {
   });
 
   it('step 1 in a browser: claims a fresh server with the setup token from the log, then creates a project', async () => {
-    spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
+    spur = await startSpur({ env: git.spurEnv });
     // The README: `journalctl -u spur | grep "setup token"`; here Spur's log is its output.
     const logLine = spur.output().split('\n').find((l) => l.includes('setup token'));
     const setupToken = /setup token (\S+)/.exec(logLine ?? '')?.[1];
@@ -190,7 +190,7 @@ describe.sequential('README walkthrough', () => {
   });
 
   it('"Your first deploy", the same from the CLI: claimed on the server, then every line as written', async () => {
-    spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
+    spur = await startSpur({ env: git.spurEnv });
     let version = 'v1';
     await walk('Your first deploy', [
       {

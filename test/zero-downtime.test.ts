@@ -13,7 +13,7 @@ const url = 'http://web:3000/quiet';
 
 beforeAll(async () => {
   git = await startGitServer();
-  spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
+  spur = await startSpur({ env: git.spurEnv });
   await loginCli(spur);
   repo = createRepo(git, `${project}.git`);
   repo.commit(helloAppFiles('v1'), 'v1');
@@ -106,7 +106,7 @@ describe('zero-downtime deploys', () => {
     await new Promise((r) => setTimeout(r, 1000));
     await spur.stop('SIGTERM');
     await new Promise((r) => setTimeout(r, 4000));
-    spur = await startSpur({ dataDir: spur.dataDir, env: { SPUR_GIT_CA_FILE: git.caFile } });
+    spur = await startSpur({ dataDir: spur.dataDir, env: git.spurEnv });
     await new Promise((r) => setTimeout(r, 1000));
     const load = await probe.stop();
     expect(load.failed, JSON.stringify(load.errors)).toBe(0);

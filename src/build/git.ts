@@ -20,6 +20,9 @@ export interface CheckoutRequest {
   caFile?: string;
   knownHostsFile?: string;
   auth?: GitAuth;
+  /** The address checked for the URL's host (build/git-host.ts): an http(s) clone connects to
+   *  exactly it, so a second DNS answer cannot send git elsewhere. */
+  pin?: { host: string; port: number; address: string; allowHttp: boolean };
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -30,7 +33,7 @@ export interface Checkout {
 }
 
 /** Paths in these values are Spur's own (data dir, validated at start), never user input. */
-export function gitEnvironment(opts: { caFile?: string; knownHostsFile?: string; auth?: GitAuth } = {}): Record<string, string> {
+export function gitEnvironment(opts: { caFile?: string; knownHostsFile?: string; auth?: GitAuth; pin?: CheckoutRequest['pin'] } = {}): Record<string, string> {
   const ssh = ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new'];
   if (opts.knownHostsFile) ssh.push('-o', `UserKnownHostsFile='${opts.knownHostsFile}'`);
   if (opts.auth?.sshKeyFile) ssh.push('-o', 'IdentitiesOnly=yes', '-i', `'${opts.auth.sshKeyFile}'`);
@@ -38,11 +41,15 @@ export function gitEnvironment(opts: { caFile?: string; knownHostsFile?: string;
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
     GIT_TERMINAL_PROMPT: '0',
-    GIT_ALLOW_PROTOCOL: 'https:ssh',
+    GIT_ALLOW_PROTOCOL: opts.pin?.allowHttp ? 'https:http:ssh' : 'https:ssh',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_SSH_COMMAND: ssh.join(' '),
   };
   if (opts.caFile) env.GIT_SSL_CAINFO = opts.caFile;
+  if (opts.pin) {
+    const address = opts.pin.address.includes(':') ? `[${opts.pin.address}]` : opts.pin.address;
+    Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.curloptResolve', GIT_CONFIG_VALUE_0: `${opts.pin.host}:${opts.pin.port}:${address}` });
+  }
   if (opts.auth?.token) {
     env.GIT_ASKPASS = opts.auth.token.askpass;
     env.SPUR_ASKPASS = '1';
@@ -52,8 +59,9 @@ export function gitEnvironment(opts: { caFile?: string; knownHostsFile?: string;
   return env;
 }
 
-// The ssh command and askpass program are Spur's own fixed values, not user input.
-const UNSAFE_OK = { allowUnsafeSshCommand: true, allowUnsafeAskPass: true };
+// The ssh command and askpass program are Spur's own fixed values, not user input; the one
+// GIT_CONFIG_COUNT entry pins an http(s) clone to the address Spur checked.
+const UNSAFE_OK = { allowUnsafeSshCommand: true, allowUnsafeAskPass: true, allowUnsafeConfigEnvCount: true };
 
 /** Clones `branch` of `url` into `dir` (which must not exist) and reports the commit it got. */
 export async function cloneBranchHead(req: CheckoutRequest): Promise<Checkout> {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { checkBaseImages } from '../build/base-images.js';
 import { resolveBuildContext } from '../build/context.js';
+import { checkGitHost, gitTarget } from '../build/git-host.js';
 import { type Checkout, type GitAuth, checkoutFromRepo, cloneBranchHead } from '../build/git.js';
 import { repoDir } from '../build/repos.js';
 import type { Config } from '../config.js';
@@ -29,7 +30,7 @@ import { buildBranch } from './branches.js';
 import { unseal } from '../secrets.js';
 
 export interface PipelineDeps {
-  config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile' | 'keepImages' | 'buildTimeoutS'>;
+  config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile' | 'gitAllowPrivate' | 'keepImages' | 'buildTimeoutS'>;
   db: Db;
   docker: DockerClient;
   log: Log;
@@ -144,8 +145,10 @@ async function fetchSource(deps: PipelineDeps, ctx: InstanceContext, deployment:
   await steps.say(`Fetching ${service.git_url} (branch ${branch}${commit ? `, commit ${commit.slice(0, 12)}` : ''})`);
   const keyFile = `${dir}.key`;
   try {
+    const { target, address } = await checkGitHost(service.git_url!, { allowPrivate: deps.config.gitAllowPrivate });
+    const pin = target.scheme === 'ssh' ? undefined : { host: target.host, port: target.port, address, allowHttp: target.scheme === 'http' };
     const auth = await cloneAuth(deps, service, keyFile);
-    return await cloneBranchHead({ url: service.git_url!, branch, commit, dir, caFile: deps.config.gitCaFile, knownHostsFile: join(deps.config.dataDir, 'known_hosts'), auth, signal: steps.signal });
+    return await cloneBranchHead({ url: service.git_url!, branch, commit, dir, caFile: deps.config.gitCaFile, knownHostsFile: join(deps.config.dataDir, 'known_hosts'), auth, pin, signal: steps.signal });
   } catch (err) {
     steps.checkCancelled();
     throw new Error(`could not fetch branch ${branch}: ${lastLine((err as Error).message)}`);
@@ -157,7 +160,7 @@ async function fetchSource(deps: PipelineDeps, ctx: InstanceContext, deployment:
 /** Credentials for private repositories: the deploy key for ssh remotes, the token for https. */
 async function cloneAuth(deps: PipelineDeps, service: InstanceContext['service'], keyFile: string): Promise<GitAuth | undefined> {
   const url = service.git_url ?? '';
-  if (!url.startsWith('https://') && service.deploy_key_private_sealed) {
+  if (gitTarget(url).scheme === 'ssh' && service.deploy_key_private_sealed) {
     await writeFile(keyFile, unseal(deps.key, service.deploy_key_private_sealed), { mode: 0o600 });
     return { sshKeyFile: keyFile };
   }

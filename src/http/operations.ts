@@ -4,6 +4,7 @@ import type { Deployment, Environment, Project, Service, ServiceInstance, Servic
 import type { Deps } from '../deps.js';
 import { isUnderDomain, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { countRunningTasks, scaleService } from '../docker/swarm.js';
+import { checkGitHost } from '../build/git-host.js';
 import { instanceDomains } from '../deploy/pipeline.js';
 import { DockerUnavailable, InvalidInput, NotFound } from '../errors.js';
 import { findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
@@ -56,6 +57,7 @@ export async function addService(deps: Deps, user: Actor, projectName: string, b
   const source = parseServiceSource(body);
   const port = validate.optional(body.port, validate.port);
   const project = await getProjectFor(deps.db, user, projectName);
+  if (source.gitUrl) await checkGitHost(source.gitUrl, { allowPrivate: deps.config.gitAllowPrivate });
   return createService(deps.db, { project, name, source, port, credentials: newCredentials(deps.key, source, `spur-${project.name}-${name}`) });
 }
 

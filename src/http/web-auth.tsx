@@ -9,7 +9,7 @@ import { hashPassword, randomToken, safeEqual, verifyPassword } from '../secrets
 import { createFirstOwner, createSession, deleteSession, findUserByEmail } from '../store/users.js';
 import * as validate from '../validate.js';
 import { SESSION_COOKIE, setupOpen } from './auth.js';
-import { AttemptLimiter } from './rate-limit.js';
+import { AttemptLimiter } from '../rate-limit.js';
 
 const field = (form: Record<string, unknown>, name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
 

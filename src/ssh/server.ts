@@ -1,7 +1,7 @@
 // Spur's SSH server: git push and git fetch with public-key authentication. There is no shell:
 // only git-receive-pack and git-upload-pack run, with argv arrays, on repositories the key may use.
 import { spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import { type CipherAlgorithm, type Connection, Server, type ServerChannel, utils } from 'ssh2';
 import type { Db } from '../db/open.js';
 import type { Log } from '../log.js';
@@ -11,6 +11,7 @@ import { findServiceByName } from '../store/services.js';
 import { findSshKey } from '../store/ssh-keys.js';
 import { findUserById } from '../store/users.js';
 import { parseGitCommand } from './git-command.js';
+import { GUARD_LIMITS, type GuardLimits, guardedServer } from './connection-guard.js';
 import { loadOrCreateHostKey } from './host-key.js';
 import type { PushSessions } from './push-sessions.js';
 import { ensureBareRepo } from '../build/repos.js';
@@ -46,8 +47,10 @@ function refuse(channel: ServerChannel, message: string): void {
 /** AES only: the bundle leaves out ssh2's chacha20-poly1305 implementation (see scripts/build.mjs). */
 const CIPHERS: CipherAlgorithm[] = ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'aes128-ctr', 'aes192-ctr', 'aes256-ctr'];
 
-export function startSshServer(deps: SshDeps, port: number, host = '0.0.0.0'): Promise<Server> {
-  const server = new Server({ hostKeys: [loadOrCreateHostKey(deps.dataDir)], algorithms: { cipher: CIPHERS } }, (client: Connection) => {
+export function startSshServer(deps: SshDeps, port: number, host = '0.0.0.0', limits: GuardLimits = GUARD_LIMITS): Promise<NetServer> {
+  const ssh = new Server({ hostKeys: [loadOrCreateHostKey(deps.dataDir)], algorithms: { cipher: CIPHERS } }, (client: Connection, info: { ip: string; port: number }) => {
+    const guarded = guard.connectionOf(info.ip, info.port);
+    client.on('ready', () => guarded.authenticated());
     let principal: Principal | undefined;
     client.on('authentication', (ctx) => {
       if (ctx.method !== 'publickey' || ctx.username !== 'git') return ctx.reject(['publickey']);
@@ -77,6 +80,8 @@ export function startSshServer(deps: SshDeps, port: number, host = '0.0.0.0'): P
     });
     client.on('error', (err) => deps.log.info('ssh client error', { error: err.message }));
   });
+  const guard = guardedServer(limits, (socket) => ssh.injectSocket(socket));
+  const server = guard.server;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
