@@ -5,6 +5,7 @@ import type { Deployer } from './deploy/deployer.js';
 import type { EngineMonitor } from './deploy/engine-monitor.js';
 import type { DeploymentLogBus } from './deploy/log-bus.js';
 import type { DockerClient } from './docker/client.js';
+import type { StreamSlots } from './http/stream-slots.js';
 import type { Log } from './log.js';
 
 export interface Deps {
@@ -17,6 +18,8 @@ export interface Deps {
   engine: Pick<EngineMonitor, 'state' | 'ready'>;
   deployer: Pick<Deployer, 'request' | 'rollback' | 'cancel'>;
   logBus: DeploymentLogBus;
+  /** Runtime-log streams open per user. */
+  streamSlots: StreamSlots;
   /** Set until the owner is created; cleared when the setup page is claimed. */
   setup: { token?: string; claim: () => void };
 }

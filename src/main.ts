@@ -2,17 +2,19 @@
 import { CliError } from './cli/client.js';
 import { commands as basicCommands } from './cli/commands.js';
 import { rolloutCommands } from './cli/rollout-commands.js';
+import { accessCommands } from './cli/access-commands.js';
 import { gitCommands } from './cli/git-commands.js';
 import type { CliIo } from './cli/shared.js';
-import { tokenCreate, userAdd, userPassword } from './cli/server-commands.js';
+import { tokenCreate, userAdd, userPassword, userRemove } from './cli/server-commands.js';
 
 const HELP = `Usage: spur <command> [options]
 
 Server:
   spur serve                               start Spur (web UI + API on SPUR_PORT, default 3000)
   spur token create --email E              mint an API token (creates E as owner if there is no user)
-  spur user password --email E             set E's password (read from standard input)
+  spur user password --email E             set E's password (read from standard input); ends E's sessions
   spur user add --email E                  add a user (a member: sees only projects they are added to)
+  spur user remove --email E               remove a user with their sessions, tokens, keys, memberships
 
 Client (after \`spur login\`):
   spur login <url> --token T
@@ -21,7 +23,8 @@ Client (after \`spur login\`):
   spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N]
   spur git <project> <service> [--https-token T]   push URL, webhook URL and secret, deploy key
   spur keys add <file|-> [--name N] | keys list | keys remove <id>
-  spur member <project> <email>
+  spur member <project> <email> | member remove <project> <email>
+  spur token list | token revoke <id>      your API tokens
   spur vars set|list <project> <service> [KEY=VALUE ...] [--env E] [--reveal]
   spur deploy <project> <service> [--env E]
   spur status <project> <service> [--env E]
@@ -38,7 +41,7 @@ Client (after \`spur login\`):
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -71,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'token' && rest[0] === 'create') await tokenCreate(rest.slice(1), io);
   else if (command === 'user' && rest[0] === 'password') await userPassword(rest.slice(1), io, readStdin);
   else if (command === 'user' && rest[0] === 'add') await userAdd(rest.slice(1), io);
+  else if (command === 'user' && rest[0] === 'remove') await userRemove(rest.slice(1), io);
   else if (commands[command]) await commands[command](rest, io);
   else throw new CliError(`unknown command "${command}"; run spur help`, 2);
   return 0;

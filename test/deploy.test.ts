@@ -157,6 +157,43 @@ describe('deploying from git', () => {
     expect(spec.TaskTemplate.ContainerSpec.HealthCheck).toBeUndefined();
   });
 
+  it('masks a rotated secret in runtime logs before the next deploy, and a rollback restores the variables it ran with', async () => {
+    const project = uniqueName('rot');
+    projects.push(project);
+    const repo = createRepo(git, `${project}.git`);
+    const printsToken = (version: string) => {
+      const files = helloAppFiles(version);
+      return { ...files, 'server.js': files['server.js'].replace('console.log(`hello-app', 'console.log(`token=${process.env.API_TOKEN}`);\nconsole.log(`hello-app') };
+    };
+    repo.commit(printsToken('r1'), 'r1');
+    await cli(spur, ['project', 'create', project]);
+    await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
+    await cli(spur, ['vars', 'set', project, 'web', 'API_TOKEN=first-secret-value', 'GREETING=howdy']);
+    expect((await cli(spur, ['deploy', project, 'web'])).code).toBe(0);
+    await cli(spur, ['vars', 'set', project, 'web', 'API_TOKEN=second-secret-value', 'GREETING=hiya']);
+    const logs = await cli(spur, ['logs', project, 'web', '--tail', '50']);
+    expect(logs.stdout).toContain('token=••••••');
+    expect(logs.stdout).not.toContain('first-secret-value');
+
+    repo.commit(printsToken('r2'), 'r2');
+    expect((await cli(spur, ['deploy', project, 'web'])).code).toBe(0);
+    const network = `spur_${project}_production`;
+    expect((await probe(network, 'http://web:3000/')).body).toBe('hiya from r2\n');
+    const rollback = await cli(spur, ['rollback', project, 'web']);
+    expect(rollback.code, rollback.stderr).toBe(0);
+    expect(rollback.stdout).toMatch(/Restoring the variables deployment \d+ ran with/);
+    expect((await probe(network, 'http://web:3000/')).body).toBe('howdy from r1\n');
+    expect((await probe(network, 'http://web:3000/env')).body).toBe('{"GREETING":"howdy"}\n');
+    // Run r1 once more by number; then a plain rollback skips the earlier deployments of r1's
+    // image (which would change nothing) and goes back to r2.
+    const list = JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout) as { id: number; commitMessage: string; rollbackOf: number | null }[];
+    const r1 = list.find((d) => d.commitMessage === 'r1' && d.rollbackOf === null)!;
+    expect((await cli(spur, ['rollback', project, 'web', String(r1.id)])).code).toBe(0);
+    const again = await cli(spur, ['rollback', project, 'web']);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await probe(network, 'http://web:3000/')).body).toBe('hiya from r2\n');
+  });
+
   it('refuses a Dockerfile that is a symlink out of the repository', async () => {
     const project = uniqueName('sym');
     projects.push(project);

@@ -109,3 +109,21 @@ describe('one deploy at a time', () => {
     expect((await cli(spur, ['cancel', project, 'web'])).stdout.trim()).toBe('Nothing to cancel.');
   });
 });
+
+describe('runtime log streams', () => {
+  it('lets one user hold at most 10 open at once; closing one frees its place', async () => {
+    const open = (signal?: AbortSignal) => fetch(`${spur.url}/api/v1/projects/${project}/services/web/logs?follow=1&tail=1`, { headers: { Authorization: `Bearer ${token}` }, signal });
+    const controllers = Array.from({ length: 10 }, () => new AbortController());
+    const streams = await Promise.all(controllers.map((c) => open(c.signal)));
+    expect(streams.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const eleventh = await open();
+    expect(eleventh.status).toBe(429);
+    expect(((await eleventh.json()) as { error: string }).error).toMatch(/at most 10 log streams/);
+    controllers[0].abort();
+    await eventually(async () => {
+      const again = await open(AbortSignal.timeout(2000)).catch(() => undefined);
+      return again?.status === 200;
+    }, 10_000);
+    controllers.forEach((c) => c.abort());
+  });
+});

@@ -49,11 +49,4 @@ async function git(argv: string[], io: CliIo) {
   );
 }
 
-async function member(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, {});
-  const [project, email] = need(positionals, 2, 'spur member <project> <email>');
-  await client(io).json('POST', `/projects/${enc(project)}/members`, { email });
-  io.stdout(values.json ? JSON.stringify({ project, email }) : `${email} can now use ${project}`);
-}
-
-export const gitCommands = { keys, git, member };
+export const gitCommands = { keys, git };

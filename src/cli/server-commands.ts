@@ -1,5 +1,5 @@
 // Commands run on the server itself, against its data dir (no HTTP): minting API tokens and
-// setting a user's password.
+// setting a user's password, adding and removing users.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,7 +8,7 @@ import { openDatabase } from '../db/open.js';
 import { InvalidInput } from '../errors.js';
 import { hashPassword } from '../secrets.js';
 import { setupTokenPath } from '../setup-token.js';
-import { createApiToken, createFirstOwner, createUser, findUserByEmail } from '../store/users.js';
+import { createApiToken, createFirstOwner, createUser, findUserByEmail, removeUser, setPassword } from '../store/users.js';
 import * as validate from '../validate.js';
 import { CliError } from './client.js';
 import type { CliIo } from './shared.js';
@@ -63,9 +63,9 @@ export async function userPassword(argv: string[], io: CliIo, readStdin: () => P
   await withDb(io, async (db) => {
     const user = await findUserByEmail(db, email);
     if (!user) throw new CliError(`there is no user ${email}`);
-    await db.updateTable('users').set({ password_hash: hash }).where('id', '=', user.id).execute();
+    await setPassword(db, user.id, hash);
   });
-  io.stdout(`Password set for ${email}`);
+  io.stdout(`Password set for ${email}; their browser sessions have ended`);
 }
 
 /** `spur user add --email E`: a member, who sees only the projects they are added to. */
@@ -75,4 +75,15 @@ export async function userAdd(argv: string[], io: CliIo): Promise<void> {
     throw new CliError(err.message);
   }));
   io.stdout(json ? JSON.stringify({ email, role: 'member' }) : `Added ${email}. Mint their API token with: spur token create --email ${email}`);
+}
+
+/** `spur user remove --email E`: E loses every session, API token, SSH key and membership. */
+export async function userRemove(argv: string[], io: CliIo): Promise<void> {
+  const { email, json } = emailOption(argv, 'spur user remove --email E');
+  await withDb(io, async (db) => {
+    const user = await findUserByEmail(db, email);
+    if (!user) throw new CliError(`there is no user ${email}`);
+    if (!(await removeUser(db, user.id))) throw new CliError(`${email} is the only owner; make another owner first`);
+  });
+  io.stdout(json ? JSON.stringify({ removed: email }) : `Removed ${email}, with their sessions, API tokens, SSH keys and memberships`);
 }

@@ -142,6 +142,8 @@ export interface DeploymentTable {
   finished_at: string | null;
   /** For a rollback: the earlier deployment whose image it runs again. */
   source_deployment_id: Generated<number | null>;
+  /** The variables it ran with, sealed JSON; null before it reached them (and before 006). */
+  variables_sealed: Generated<string | null>;
 }
 
 export interface DeploymentLogTable {

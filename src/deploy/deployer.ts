@@ -14,6 +14,7 @@ import { getInstanceContext, listAllInstances } from '../store/services.js';
 import { healthPlan, rolloutWindowMs } from './instance-plan.js';
 import { type PipelineDeps, type PushCheckout, runDeployment } from './pipeline.js';
 import { pruneImages } from './prune.js';
+import { chooseRollbackTarget } from './rollback-target.js';
 import { SerialQueue } from './serial-queue.js';
 
 type Scope = { serviceId: number; environmentId: number };
@@ -58,9 +59,9 @@ export class Deployer {
    *  was active before the current one. */
   async rollback(scope: Scope, trigger: string, deploymentId?: number): Promise<Deployment> {
     const targets = await listRollbackTargets(this.deps.db, scope);
-    const target = deploymentId === undefined ? targets.find((d) => d.status === 'superseded') : targets.find((d) => d.id === deploymentId);
+    const target = chooseRollbackTarget(targets, deploymentId);
     if (!target) {
-      throw deploymentId === undefined ? new Conflict('there is no earlier deployment to roll back to') : new NotFound(`deployment ${deploymentId} never served this service; it cannot be rolled back to`);
+      throw deploymentId === undefined ? new Conflict('there is no earlier deployment of another image to roll back to') : new NotFound(`deployment ${deploymentId} never served this service; it cannot be rolled back to`);
     }
     return this.request({ ...scope, trigger, source: target });
   }

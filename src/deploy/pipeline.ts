@@ -20,14 +20,14 @@ import { serviceSpec } from '../docker/service-spec.js';
 import { findService, removeOwnedService, upsertService } from '../docker/swarm.js';
 import type { Log } from '../log.js';
 import { traefikLabels } from '../routing/traefik-labels.js';
-import { getDeployment, recordDeploymentSource, transitionDeployment } from '../store/deployments.js';
+import { getDeployment, recordDeploymentSource, recordDeploymentVariables, transitionDeployment } from '../store/deployments.js';
 import { type InstanceContext, getInstanceContext } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
 import { describeHealth, healthPlan, resourcePlan, rolloutWindowMs } from './instance-plan.js';
 import type { DeploymentLogBus } from './log-bus.js';
 import { makeRedactor, secretValues } from './redact.js';
 import { buildBranch } from './branches.js';
-import { unseal } from '../secrets.js';
+import { seal, unseal } from '../secrets.js';
 
 export interface PipelineDeps {
   config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile' | 'gitAllowPrivate' | 'keepImages' | 'buildTimeoutS'>;
@@ -66,9 +66,11 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number, si
   const deployment = await getDeployment(deps.db, deploymentId);
   if (deployment.status !== 'queued') return;
   const ctx = await getInstanceContext(deps.db, { serviceId: deployment.service_id, environmentId: deployment.environment_id });
-  const variables = await readVariables(deps.db, deps.key, { serviceId: ctx.service.id, environmentId: ctx.environment.id });
+  const { variables, note } = await variablesFor(deps, ctx, deployment);
+  await recordDeploymentVariables(deps.db, deploymentId, seal(deps.key, JSON.stringify(variables)));
   const redact = makeRedactor(secretValues(variables));
   const say: Say = (line) => deps.logBus.line(deploymentId, redact(line));
+  if (note) await say(note);
   const setStatus = async (to: DeploymentStatus, fields: Parameters<typeof transitionDeployment>[3] = {}) => {
     await transitionDeployment(deps.db, deploymentId, to, fields);
     await deps.logBus.status(deploymentId, to, fields.failure_reason);
@@ -96,6 +98,15 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number, si
     await say(`Deployment failed: ${reason}`);
     await setStatus('failed', { failure_reason: reason }).catch((e) => deps.log.error('could not record failure', { deploymentId, error: String(e) }));
   }
+}
+
+/** The variables a deployment runs with: today's, or for a rollback the ones its target ran with. */
+async function variablesFor(deps: PipelineDeps, ctx: InstanceContext, deployment: Deployment): Promise<{ variables: Record<string, string>; note?: string }> {
+  const current = () => readVariables(deps.db, deps.key, { serviceId: ctx.service.id, environmentId: ctx.environment.id });
+  if (!deployment.source_deployment_id) return { variables: await current() };
+  const source = await getDeployment(deps.db, deployment.source_deployment_id);
+  if (!source.variables_sealed) return { variables: await current(), note: `Deployment ${source.id} kept no record of its variables; using today's` };
+  return { variables: JSON.parse(unseal(deps.key, source.variables_sealed)) as Record<string, string>, note: `Restoring the variables deployment ${source.id} ran with` };
 }
 
 interface Steps {

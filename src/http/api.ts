@@ -1,12 +1,13 @@
 // The JSON API under /api/v1, authenticated by bearer tokens.
 import { Hono } from 'hono';
 import type { Deps } from '../deps.js';
-import { InvalidInput } from '../errors.js';
+import { Forbidden, InvalidInput, NotFound } from '../errors.js';
 import type { User } from '../db/schema.js';
 import { getProjectFor, listProjectsFor } from '../store/access.js';
 import { listEnvironments } from '../store/projects.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import { listServices } from '../store/services.js';
+import { listApiTokens, revokeApiToken } from '../store/users.js';
 import { readVariables } from '../store/variables.js';
 import * as validate from '../validate.js';
 import { type AuthEnv, requireToken } from './auth.js';
@@ -60,6 +61,21 @@ export function apiRoutes(deps: Deps) {
     return c.json({ ok: true }, 201);
   });
 
+  api.delete('/projects/:project/members/:email', async (c) => {
+    await ops.removeMember(deps, c.get('user'), c.req.param('project'), c.req.param('email'));
+    return c.json({ ok: true });
+  });
+
+  api.get('/tokens', async (c) => {
+    const tokens = await listApiTokens(deps.db, c.get('user').id);
+    return c.json({ tokens: tokens.map((t) => ({ id: t.id, name: t.name, createdAt: t.created_at, lastUsedAt: t.last_used_at })) });
+  });
+  api.delete('/tokens/:id', async (c) => {
+    const id = validate.integer('token id', c.req.param('id'), 1, Number.MAX_SAFE_INTEGER);
+    if (!(await revokeApiToken(deps.db, c.get('user').id, id))) throw new NotFound(`you have no token ${id}`);
+    return c.json({ ok: true });
+  });
+
   api.get('/keys', async (c) => c.json({ keys: (await listSshKeys(deps.db, c.get('user').id)).map(ops.toKeyView) }));
   api.post('/keys', async (c) => c.json({ key: await ops.addKey(deps, c.get('user'), await jsonBody(c)) }, 201));
   api.delete('/keys/:id', async (c) => {
@@ -92,6 +108,7 @@ export function apiRoutes(deps: Deps) {
   api.get('/projects/:project/services/:service/variables', async (c) => {
     const ctx = await instanceOf(c);
     if (c.req.query('reveal') === '1') {
+      if (c.get('user').role !== 'owner') throw new Forbidden('only the owner may reveal variable values');
       return c.json({ variables: await readVariables(deps.db, deps.key, { serviceId: ctx.service.id, environmentId: ctx.environment.id }) });
     }
     const names = await ops.variableNames(deps, ctx);
@@ -120,7 +137,7 @@ export function apiRoutes(deps: Deps) {
   });
   api.get('/projects/:project/services/:service/logs', async (c) => {
     const tail = validate.optional(c.req.query('tail'), (v) => validate.integer('tail', v, 0, 10_000)) ?? 100;
-    return runtimeLogStream(c, deps, await instanceOf(c), { follow: c.req.query('follow') === '1', tail, render: (line) => ({ event: 'line', data: JSON.stringify({ line }) }) });
+    return runtimeLogStream(c, deps, await instanceOf(c), { userId: c.get('user').id, follow: c.req.query('follow') === '1', tail, render: (line) => ({ event: 'line', data: JSON.stringify({ line }) }) });
   });
 
   const deploymentId = (raw: string) => validate.integer('deployment id', raw, 1, Number.MAX_SAFE_INTEGER);

@@ -8,7 +8,7 @@ import { checkGitHost } from '../build/git-host.js';
 import { instanceDomains } from '../deploy/pipeline.js';
 import { DockerUnavailable, InvalidInput, NotFound } from '../errors.js';
 import { findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
-import { addProjectMember, canAccessProject, getProjectFor } from '../store/access.js';
+import { addProjectMember, canAccessProject, getProjectFor, removeProjectMember } from '../store/access.js';
 import { addSshKey } from '../store/ssh-keys.js';
 import { findUserByEmail } from '../store/users.js';
 import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment } from '../store/projects.js';
@@ -289,6 +289,12 @@ export async function addKey(deps: Deps, user: Actor, body: Body) {
 }
 
 /** Adds an existing user to a project the caller may see. */
+export async function removeMember(deps: Deps, user: Actor, projectName: string, email: string): Promise<void> {
+  const project = await getProjectFor(deps.db, user, projectName);
+  const member = await findUserByEmail(deps.db, validate.email(email));
+  if (!member || !(await removeProjectMember(deps.db, project.id, member.id))) throw new NotFound(`${email} is not a member of ${projectName}`);
+}
+
 export async function addMember(deps: Deps, user: Actor, projectName: string, body: Body): Promise<void> {
   const project = await getProjectFor(deps.db, user, projectName);
   const member = await findUserByEmail(deps.db, validate.email(body.email));

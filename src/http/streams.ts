@@ -8,7 +8,9 @@ import { makeRedactor, secretValues } from '../deploy/redact.js';
 import { swarmServiceName } from '../docker/names.js';
 import { streamServiceLogs } from '../docker/swarm.js';
 import type { InstanceContext } from '../store/services.js';
+import { listDeployments } from '../store/deployments.js';
 import { readVariables } from '../store/variables.js';
+import { unseal } from '../secrets.js';
 import { requireEngine } from './operations.js';
 
 export interface SseEvent {
@@ -30,15 +32,31 @@ export function deploymentEventStream(c: Context, deps: Deps, deploymentId: numb
   });
 }
 
+export const RUNTIME_LOG_STREAMS_PER_USER = 10;
+
+/** Values to mask in runtime logs: today's, and the ones recent deployments ran with, since their
+ *  tasks (and the lines they printed) outlive a change of variables until the next deploy. */
+async function runtimeSecrets(deps: Deps, ctx: InstanceContext): Promise<string[]> {
+  const scope = { serviceId: ctx.service.id, environmentId: ctx.environment.id };
+  const values = secretValues(await readVariables(deps.db, deps.key, scope));
+  for (const d of await listDeployments(deps.db, scope, 10)) {
+    if (d.variables_sealed) values.push(...secretValues(JSON.parse(unseal(deps.key, d.variables_sealed)) as Record<string, string>));
+  }
+  return values;
+}
+
 /** Recent runtime log lines of an instance, then (with follow) new ones, with secrets masked. */
-export async function runtimeLogStream(c: Context, deps: Deps, ctx: InstanceContext, opts: { follow: boolean; tail: number; render: (line: string) => SseEvent }) {
+export async function runtimeLogStream(c: Context, deps: Deps, ctx: InstanceContext, opts: { userId: number; follow: boolean; tail: number; render: (line: string) => SseEvent }) {
   requireEngine(deps);
-  const variables = await readVariables(deps.db, deps.key, { serviceId: ctx.service.id, environmentId: ctx.environment.id });
-  const redact = makeRedactor(secretValues(variables));
+  const redact = makeRedactor(await runtimeSecrets(deps, ctx));
   const serviceName = swarmServiceName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name });
+  const release = deps.streamSlots.take(opts.userId);
   return streamSSE(c, async (stream) => {
     const abort = new AbortController();
-    stream.onAbort(() => abort.abort());
+    stream.onAbort(() => {
+      abort.abort();
+      release();
+    });
     const writes: Promise<void>[] = [];
     try {
       await streamServiceLogs(deps.docker, { serviceName, tail: opts.tail, follow: opts.follow, signal: abort.signal, onLine: (l) => void writes.push(stream.writeSSE(opts.render(redact(l)))) });
@@ -48,5 +66,6 @@ export async function runtimeLogStream(c: Context, deps: Deps, ctx: InstanceCont
     }
     await Promise.all(writes);
     await stream.writeSSE({ event: 'done', data: 'done' });
+    release();
   });
 }

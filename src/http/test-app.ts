@@ -6,6 +6,7 @@ import { DeploymentLogBus } from '../deploy/log-bus.js';
 import { createDockerClient } from '../docker/client.js';
 import { silentLog } from '../log.js';
 import { createApp } from './app.js';
+import { StreamSlots } from './stream-slots.js';
 
 export const SETUP_TOKEN = 'setup-token-for-tests';
 export const ORIGIN = 'http://localhost';
@@ -26,6 +27,7 @@ export async function makeTestDeps(): Promise<Deps> {
     engine: { state: { reachable: false, swarm: false, problem: 'Docker is not reachable (test).' }, ready: false },
     deployer: { request: notHere, rollback: notHere, cancel: notHere },
     logBus: new DeploymentLogBus(db),
+    streamSlots: new StreamSlots(10),
     setup,
   } as Deps;
 }

@@ -104,7 +104,7 @@ export function webRoutes(deps: Deps) {
     return c.redirect(servicePath(ctx), 303);
   });
   web.get('/projects/:project/services/:service/logs/events', async (c) =>
-    runtimeLogStream(c, deps, await instanceOf(c), { follow: true, tail: 200, render: (line) => ({ event: 'line', data: String(<LogLine line={line} />) }) }),
+    runtimeLogStream(c, deps, await instanceOf(c), { userId: c.get('user').id, follow: true, tail: 200, render: (line) => ({ event: 'line', data: String(<LogLine line={line} />) }) }),
   );
 
   web.get('/keys', async (c) => c.html(<KeysPage frame={frame(c)} keys={(await listSshKeys(deps.db, c.get('user').id)).map(ops.toKeyView)} />));

@@ -25,3 +25,8 @@ export async function listProjectsFor(db: Db, user: Pick<User, 'id' | 'role'>): 
 export async function addProjectMember(db: Db, projectId: number, userId: number): Promise<void> {
   await db.insertInto('project_members').values({ project_id: projectId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
 }
+
+export async function removeProjectMember(db: Db, projectId: number, userId: number): Promise<boolean> {
+  const result = await db.deleteFrom('project_members').where('project_id', '=', projectId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

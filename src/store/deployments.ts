@@ -110,6 +110,10 @@ export async function appendDeploymentLog(db: Db, deploymentId: number, line: st
   return row.id;
 }
 
+export async function recordDeploymentVariables(db: Db, id: number, sealed: string): Promise<void> {
+  await db.updateTable('deployments').set({ variables_sealed: sealed }).where('id', '=', id).execute();
+}
+
 /** Cuts the middle of a long log: the first line after the `head` kept lines becomes `marker`
  *  (or is the marker already), and the `count` lines after it are deleted. */
 export async function cutDeploymentLog(db: Db, deploymentId: number, opts: { head: number; count: number; marker: string }): Promise<void> {

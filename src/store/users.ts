@@ -78,3 +78,28 @@ export async function findUserByApiToken(db: Db, token: string): Promise<User | 
   if (user) await db.updateTable('api_tokens').set({ last_used_at: nowIso() }).where('token_hash', '=', hash).execute();
   return user;
 }
+
+/** Sets a password and ends every browser session of the user, in one transaction. */
+export async function setPassword(db: Db, userId: number, passwordHash: string): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+    await tx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  });
+}
+
+/** Removes a user with their sessions, API tokens, SSH keys and memberships (foreign keys
+ *  cascade); never the last owner. False when that refused it or there was no such user. */
+export async function removeUser(db: Db, userId: number): Promise<boolean> {
+  const result = await sql`DELETE FROM users WHERE id = ${userId}
+    AND (role != 'owner' OR (SELECT COUNT(*) FROM users WHERE role = 'owner') > 1)`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+export const listApiTokens = (db: Db, userId: number) =>
+  db.selectFrom('api_tokens').select(['id', 'name', 'created_at', 'last_used_at']).where('user_id', '=', userId).orderBy('id').execute();
+
+/** Revokes one of the user's tokens; false when they have no token with that id. */
+export async function revokeApiToken(db: Db, userId: number, tokenId: number): Promise<boolean> {
+  const result = await db.deleteFrom('api_tokens').where('id', '=', tokenId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

@@ -5,6 +5,7 @@ import * as m002 from './002_rollouts.js';
 import * as m003 from './003_git_push.js';
 import * as m004 from './004_domains.js';
 import * as m005 from './005_auto_health.js';
+import * as m006 from './006_deployment_variables.js';
 
 export const migrations: Record<string, Migration> = {
   '001_initial': m001,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '003_git_push': m003,
   '004_domains': m004,
   '005_auto_health': m005,
+  '006_deployment_variables': m006,
 };

@@ -1,0 +1,38 @@
+// CLI commands for who may do what: project members and one's own API tokens.
+import { CliError } from './client.js';
+import { type CliIo, args, client, enc, need } from './shared.js';
+
+/** `spur member <project> <email>` adds; `spur member remove <project> <email>` removes. */
+async function member(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, {});
+  if (positionals[0] === 'remove' && positionals.length === 3) {
+    const [, project, email] = positionals;
+    await client(io).json('DELETE', `/projects/${enc(project)}/members/${enc(email)}`);
+    return io.stdout(values.json ? JSON.stringify({ project, removed: email }) : `${email} can no longer use ${project}`);
+  }
+  const [project, email] = need(positionals, 2, 'spur member <project> <email> | spur member remove <project> <email>');
+  await client(io).json('POST', `/projects/${enc(project)}/members`, { email });
+  io.stdout(values.json ? JSON.stringify({ project, email }) : `${email} can now use ${project}`);
+}
+
+type TokenView = { id: number; name: string; createdAt: string; lastUsedAt: string | null };
+
+/** `spur token list`, `spur token revoke <id>` (minting is `spur token create`, on the server). */
+async function token(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, {});
+  const [sub, id] = positionals;
+  const api = client(io);
+  if (sub === 'list') {
+    const { tokens } = await api.json<{ tokens: TokenView[] }>('GET', '/tokens');
+    return io.stdout(values.json ? JSON.stringify(tokens) : tokens.map((t) => `${t.id}\t${t.name}\tcreated ${t.createdAt}\tlast used ${t.lastUsedAt ?? 'never'}`).join('\n') || 'No tokens.');
+  }
+  if (sub === 'revoke') {
+    need(positionals, 2, 'spur token revoke <id>');
+    if (!/^\d+$/.test(id)) throw new CliError(`"${id}" is not a token id`, 2);
+    await api.json('DELETE', `/tokens/${id}`);
+    return io.stdout(values.json ? JSON.stringify({ revoked: Number(id) }) : `Revoked token ${id}`);
+  }
+  throw new CliError('usage: spur token list | spur token revoke <id>', 2);
+}
+
+export const accessCommands = { member, token };

@@ -1,0 +1,13 @@
+// Which earlier deployment a rollback runs again. Pure.
+import type { Deployment } from '../db/schema.js';
+
+type Target = Pick<Deployment, 'id' | 'status' | 'image_tag'>;
+
+/** `targets`: deployments that served, newest first. With no id, the newest one that no longer
+ *  serves and runs a different image than what serves now (rolling back to the same image would
+ *  change nothing). Undefined when there is none. */
+export function chooseRollbackTarget<T extends Target>(targets: T[], deploymentId?: number): T | undefined {
+  if (deploymentId !== undefined) return targets.find((d) => d.id === deploymentId);
+  const current = targets.find((d) => d.status === 'active');
+  return targets.find((d) => d.status === 'superseded' && d.image_tag !== current?.image_tag);
+}
