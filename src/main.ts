@@ -29,7 +29,7 @@ Client (after \`spur login\`):
   spur deploy <project> <service> [--env E]
   spur status <project> <service> [--env E]
   spur deployments <project> <service> [--env E]
-  spur logs <project> <service> [--env E] [--follow] [--tail N]
+  spur logs <project> <service> [--env E] [--follow] [--tail N] [--all]
   spur rollback <project> <service> [deployment] [--env E]
   spur cancel <project> <service> [--env E]
   spur scale <project> <service> <replicas> [--env E]

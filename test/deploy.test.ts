@@ -194,6 +194,33 @@ describe('deploying from git', () => {
     expect((await probe(network, 'http://web:3000/')).body).toBe('hiya from r2\n');
   });
 
+  it('shows the runtime logs of the version that serves, in time order, each line with its task; --tail counts all lines', async () => {
+    const project = uniqueName('logs');
+    projects.push(project);
+    const repo = createRepo(git, `${project}.git`);
+    repo.commit(helloAppFiles('old'), 'old');
+    await cli(spur, ['project', 'create', project]);
+    await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
+    await cli(spur, ['scale', project, 'web', '2']);
+    expect((await cli(spur, ['deploy', project, 'web'])).code).toBe(0);
+    repo.commit(helloAppFiles('new'), 'new');
+    expect((await cli(spur, ['deploy', project, 'web'])).code).toBe(0);
+    const network = `spur_${project}_production`;
+    for (let i = 0; i < 6; i++) await probe(network, `http://web:3000/n${i}`);
+
+    const tail = await cli(spur, ['logs', project, 'web', '--tail', '3']);
+    expect(tail.code, tail.stderr).toBe(0);
+    const lines = tail.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z web\.[12] request GET \/n[345]$/);
+    expect([...lines].sort()).toEqual(lines);
+
+    const serving = (await cli(spur, ['logs', project, 'web', '--tail', '100'])).stdout;
+    expect(serving).toContain('hello-app new listening on 3000');
+    expect(serving).not.toContain('hello-app old listening');
+    expect((await cli(spur, ['logs', project, 'web', '--tail', '100', '--all'])).stdout).toMatch(/web\.\d \(\w+\) hello-app old listening on 3000/);
+  });
+
   it('refuses a Dockerfile that is a symlink out of the repository', async () => {
     const project = uniqueName('sym');
     projects.push(project);

@@ -105,12 +105,13 @@ async function deployments(argv: string[], io: CliIo) {
 }
 
 async function logs(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, { env: { type: 'string' }, follow: { type: 'boolean', short: 'f' }, tail: { type: 'string' } });
-  const [projectName, serviceName] = need(positionals, 2, 'spur logs <project> <service> [--env E] [--follow]');
+  const { values, positionals } = args(argv, { env: { type: 'string' }, follow: { type: 'boolean', short: 'f' }, tail: { type: 'string' }, all: { type: 'boolean' } });
+  const [projectName, serviceName] = need(positionals, 2, 'spur logs <project> <service> [--env E] [--follow] [--tail N] [--all]');
   const params = new URLSearchParams();
   if (values.env) params.set('env', String(values.env));
   if (values.follow) params.set('follow', '1');
   if (values.tail) params.set('tail', String(values.tail));
+  if (values.all) params.set('all', '1');
   for await (const msg of client(io).events(`/projects/${enc(projectName)}/services/${enc(serviceName)}/logs?${params}`)) {
     if (msg.event === 'line') {
       const { line } = JSON.parse(msg.data) as { line: string };

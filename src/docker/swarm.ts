@@ -1,7 +1,5 @@
 // Applies service specs to Swarm and watches what Swarm makes of them.
-import type { Readable } from 'node:stream';
 import { type DockerClient, isNotFound } from './client.js';
-import { LogLineDecoder } from './log-frames.js';
 import { INSTALL_LABEL, MANAGED_LABEL } from './names.js';
 import type { SwarmServiceSpec } from './service-spec.js';
 
@@ -73,6 +71,8 @@ export async function removeOwnedService(docker: DockerClient, name: string): Pr
 
 export interface TaskView {
   id: string;
+  /** Replica number: the task is `<service>.<slot>`. */
+  slot?: number;
   state: string;
   desiredState: string;
   deployment?: string;
@@ -90,6 +90,7 @@ export async function listTasks(docker: DockerClient, serviceName: string): Prom
     .filter((t) => t.Spec?.ContainerSpec)
     .map((t) => ({
       id: t.ID,
+      slot: t.Slot,
       state: t.Status?.State,
       desiredState: t.DesiredState,
       deployment: t.Spec.ContainerSpec.Labels?.['spur.deployment'],
@@ -104,32 +105,4 @@ export async function listTasks(docker: DockerClient, serviceName: string): Prom
 /** Tasks of a service that run (and, with a health check, are healthy) now. */
 export async function countRunningTasks(docker: DockerClient, serviceName: string): Promise<number> {
   return (await listTasks(docker, serviceName)).filter((t) => t.state === 'running' && t.desiredState === 'running').length;
-}
-
-/** Runtime log lines of a service: the last `tail` lines, then (with follow) new ones until closed. */
-export async function streamServiceLogs(
-  docker: DockerClient,
-  opts: { serviceName: string; tail: number; follow: boolean; onLine: (line: string) => void; signal?: AbortSignal },
-): Promise<void> {
-  const service = docker.getService(opts.serviceName);
-  const args = { stdout: true, stderr: true, follow: opts.follow, tail: opts.tail, timestamps: false };
-  const decoder = new LogLineDecoder();
-  const result = (await service.logs(args as any)) as unknown as Readable | Buffer;
-  if (Buffer.isBuffer(result)) {
-    for (const l of [...decoder.push(result), ...decoder.end()]) opts.onLine(l);
-    return;
-  }
-  await new Promise<void>((resolve, reject) => {
-    const stop = () => {
-      result.destroy();
-      resolve();
-    };
-    opts.signal?.addEventListener('abort', stop, { once: true });
-    result.on('data', (chunk: Buffer) => decoder.push(chunk).forEach(opts.onLine));
-    result.on('end', () => {
-      decoder.end().forEach(opts.onLine);
-      resolve();
-    });
-    result.on('error', reject);
-  });
 }

@@ -137,7 +137,7 @@ export function apiRoutes(deps: Deps) {
   });
   api.get('/projects/:project/services/:service/logs', async (c) => {
     const tail = validate.optional(c.req.query('tail'), (v) => validate.integer('tail', v, 0, 10_000)) ?? 100;
-    return runtimeLogStream(c, deps, await instanceOf(c), { userId: c.get('user').id, follow: c.req.query('follow') === '1', tail, render: (line) => ({ event: 'line', data: JSON.stringify({ line }) }) });
+    return runtimeLogStream(c, deps, await instanceOf(c), { userId: c.get('user').id, follow: c.req.query('follow') === '1', all: c.req.query('all') === '1', tail, render: (line) => ({ event: 'line', data: JSON.stringify({ line }) }) });
   });
 
   const deploymentId = (raw: string) => validate.integer('deployment id', raw, 1, Number.MAX_SAFE_INTEGER);

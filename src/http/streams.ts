@@ -6,9 +6,10 @@ import type { Deps } from '../deps.js';
 import type { DeploymentEvent } from '../deploy/log-bus.js';
 import { makeRedactor, secretValues } from '../deploy/redact.js';
 import { swarmServiceName } from '../docker/names.js';
-import { streamServiceLogs } from '../docker/swarm.js';
+import { listTasks } from '../docker/swarm.js';
+import { type TaskRef, formatTaskLine, streamTaskLogs } from '../docker/task-logs.js';
 import type { InstanceContext } from '../store/services.js';
-import { listDeployments } from '../store/deployments.js';
+import { findActiveDeployment, listDeployments } from '../store/deployments.js';
 import { readVariables } from '../store/variables.js';
 import { unseal } from '../secrets.js';
 import { requireEngine } from './operations.js';
@@ -45,11 +46,14 @@ async function runtimeSecrets(deps: Deps, ctx: InstanceContext): Promise<string[
   return values;
 }
 
-/** Recent runtime log lines of an instance, then (with follow) new ones, with secrets masked. */
-export async function runtimeLogStream(c: Context, deps: Deps, ctx: InstanceContext, opts: { userId: number; follow: boolean; tail: number; render: (line: string) => SseEvent }) {
+/** Recent runtime log lines of an instance, then (with follow) new ones, with secrets masked:
+ *  the tasks of the version that serves (with `all`, every task Swarm still knows, old and
+ *  crashed ones too), merged in time order, each line with its time and task; `tail` counts
+ *  lines over all of them. */
+export async function runtimeLogStream(c: Context, deps: Deps, ctx: InstanceContext, opts: { userId: number; follow: boolean; tail: number; all?: boolean; render: (line: string) => SseEvent }) {
   requireEngine(deps);
   const redact = makeRedactor(await runtimeSecrets(deps, ctx));
-  const serviceName = swarmServiceName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name });
+  const tasks = await tasksToShow(deps, ctx, !!opts.all);
   const release = deps.streamSlots.take(opts.userId);
   return streamSSE(c, async (stream) => {
     const abort = new AbortController();
@@ -58,14 +62,26 @@ export async function runtimeLogStream(c: Context, deps: Deps, ctx: InstanceCont
       release();
     });
     const writes: Promise<void>[] = [];
+    if (tasks.length === 0) writes.push(stream.writeSSE({ event: 'problem', data: 'no task of this service is running; see spur status' }));
     try {
-      await streamServiceLogs(deps.docker, { serviceName, tail: opts.tail, follow: opts.follow, signal: abort.signal, onLine: (l) => void writes.push(stream.writeSSE(opts.render(redact(l)))) });
+      await streamTaskLogs(deps.docker, { tasks, tail: opts.tail, follow: opts.follow, signal: abort.signal, onLine: (l) => void writes.push(stream.writeSSE(opts.render(redact(formatTaskLine(l))))) });
     } catch (err) {
-      const message = (err as { statusCode?: number }).statusCode === 404 ? 'this service has not been deployed yet' : (err as Error).message;
-      writes.push(stream.writeSSE({ event: 'problem', data: message }));
+      writes.push(stream.writeSSE({ event: 'problem', data: (err as Error).message }));
     }
     await Promise.all(writes);
     await stream.writeSSE({ event: 'done', data: 'done' });
     release();
   });
+}
+
+/** The running tasks of the deployment that serves (of any deployment if none is recorded as
+ *  serving); with `all`, every task. */
+async function tasksToShow(deps: Deps, ctx: InstanceContext, all: boolean): Promise<TaskRef[]> {
+  const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
+  const tasks = await listTasks(deps.docker, swarmServiceName(ref));
+  const active = await findActiveDeployment(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id });
+  const running = tasks.filter((t) => t.desiredState === 'running' && t.state === 'running');
+  const serving = running.filter((t) => t.deployment === String(active?.id));
+  const chosen = all ? tasks : serving.length ? serving : running;
+  return chosen.map((t) => ({ id: t.id, name: `${ctx.service.name}.${t.slot ?? '?'}${all && t.state !== 'running' ? ` (${t.state})` : ''}` }));
 }
