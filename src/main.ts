@@ -18,14 +18,16 @@ Server:
 
 Client (after \`spur login\`):
   spur login <url> --token T
-  spur project create|list <project>
-  spur project env <project> <environment>
+  spur project create|list <project>  |  project delete <project> --yes
+  spur project env <project> <environment>  |  project env delete <project> <environment> --yes
   spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N]
+  spur service delete <project> <service> --yes
   spur git <project> <service> [--https-token T]   push URL, webhook URL and secret, deploy key
   spur keys add <file|-> [--name N] | keys list | keys remove <id>
   spur member <project> <email> | member remove <project> <email>
   spur token list | token revoke <id>      your API tokens
   spur vars set|list <project> <service> [KEY=VALUE ...] [--env E] [--reveal]
+  spur vars unset <project> <service> KEY ... [--env E]
   spur deploy <project> <service> [--env E]
   spur status <project> <service> [--env E]
   spur deployments <project> <service> [--env E]

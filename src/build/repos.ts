@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export const repoDir = (dataDir: string, ids: { projectId: number; serviceId: number }) => join(dataDir, 'repos', String(ids.projectId), `${ids.serviceId}.git`);
+export const projectRepoDir = (dataDir: string, projectId: number) => join(dataDir, 'repos', String(projectId));
+export const repoDir = (dataDir: string, ids: { projectId: number; serviceId: number }) => join(projectRepoDir(dataDir, ids.projectId), `${ids.serviceId}.git`);
 export const hooksDir = (dataDir: string) => join(dataDir, 'git-hooks');
 
 /** The hook is the Spur bundle itself: git runs `node spur.cjs <hook path>` through the shebang. */

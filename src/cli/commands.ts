@@ -13,8 +13,14 @@ async function login(argv: string[], io: CliIo) {
   io.stdout(values.json ? JSON.stringify({ url, email: me.email }) : `Logged in to ${url} as ${me.email}`);
 }
 
+/** Deleting needs --yes; the name then goes to the server as the typed confirmation. */
+function confirmed(values: Record<string, string | boolean | undefined>, what: string, name: string): string {
+  if (!values.yes) throw new CliError(`this deletes ${what}; add --yes to go ahead`, 2);
+  return name;
+}
+
 async function project(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, {});
+  const { values, positionals } = args(argv, { yes: { type: 'boolean' } });
   const [sub, name] = positionals;
   if (sub === 'create') {
     need(positionals, 2, 'spur project create <project>');
@@ -23,17 +29,30 @@ async function project(argv: string[], io: CliIo) {
   } else if (sub === 'list') {
     const res = await client(io).json<{ projects: { name: string; environments: string[] }[] }>('GET', '/projects');
     io.stdout(values.json ? JSON.stringify(res.projects) : res.projects.map((p) => `${p.name}\t${p.environments.join(',')}`).join('\n') || 'No projects.');
+  } else if (sub === 'delete') {
+    need(positionals, 2, 'spur project delete <project> --yes');
+    await client(io).json('DELETE', `/projects/${enc(name)}`, { confirm: confirmed(values, `project ${name}, with every service, environment, image and repository in it`, name) });
+    io.stdout(values.json ? JSON.stringify({ deleted: name }) : `Deleted project ${name}`);
+  } else if (sub === 'env' && positionals[1] === 'delete' && positionals.length === 4) {
+    const [, , projectName, envName] = positionals;
+    await client(io).json('DELETE', `/projects/${enc(projectName)}/environments/${enc(envName)}`, { confirm: confirmed(values, `environment ${envName} of ${projectName}, with its services and network`, envName) });
+    io.stdout(values.json ? JSON.stringify({ deleted: envName }) : `Deleted environment ${envName} of ${projectName}`);
   } else if (sub === 'env') {
     const [, projectName, envName] = need(positionals, 3, 'spur project env <project> <environment>');
     const res = await client(io).json<{ environment: { name: string } }>('POST', `/projects/${enc(projectName)}/environments`, { name: envName });
     io.stdout(values.json ? JSON.stringify(res.environment) : `Created environment ${res.environment.name} in ${projectName}`);
-  } else throw new CliError('usage: spur project create|list|env …', 2);
+  } else throw new CliError('usage: spur project create|list|delete|env …', 2);
 }
 
 async function service(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, { git: { type: 'string' }, push: { type: 'boolean' }, branch: { type: 'string' }, root: { type: 'string' }, dockerfile: { type: 'string' }, image: { type: 'string' }, port: { type: 'string' } });
-  const usage = 'spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N]';
+  const { values, positionals } = args(argv, { git: { type: 'string' }, push: { type: 'boolean' }, branch: { type: 'string' }, root: { type: 'string' }, dockerfile: { type: 'string' }, image: { type: 'string' }, port: { type: 'string' }, yes: { type: 'boolean' } });
+  const usage = 'spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N] | spur service delete <project> <service> --yes';
   const [sub, projectName, name] = positionals;
+  if (sub === 'delete') {
+    need(positionals, 3, usage);
+    await client(io).json('DELETE', `/projects/${enc(projectName)}/services/${enc(name)}`, { confirm: confirmed(values, `service ${name} of ${projectName} in every environment, with its images and repository`, name) });
+    return io.stdout(values.json ? JSON.stringify({ deleted: name }) : `Deleted service ${name} of ${projectName}`);
+  }
   if (sub !== 'create') throw new CliError(`usage: ${usage}`, 2);
   need(positionals, 3, usage);
   const body = { name, git: values.git, push: values.push, branch: values.branch, rootDir: values.root, dockerfilePath: values.dockerfile, image: values.image, port: values.port };
@@ -44,7 +63,7 @@ async function service(argv: string[], io: CliIo) {
 async function vars(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { env: { type: 'string' }, reveal: { type: 'boolean' } });
   const [sub, projectName, serviceName, ...pairs] = positionals;
-  const usage = 'spur vars set|list <project> <service> [KEY=VALUE ...] [--env E]';
+  const usage = 'spur vars set|unset|list <project> <service> [KEY=VALUE ... | KEY ...] [--env E]';
   need(positionals, 3, usage);
   const path = `/projects/${enc(projectName)}/services/${enc(serviceName)}/variables`;
   let variables: Record<string, string>;
@@ -57,6 +76,11 @@ async function vars(argv: string[], io: CliIo) {
       changes[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
     variables = (await client(io).json<{ variables: Record<string, string> }>('PUT', path + envQuery(values.env), { variables: changes })).variables;
+  } else if (sub === 'unset') {
+    if (pairs.length === 0) throw new CliError(`usage: ${usage}`, 2);
+    let left: Record<string, string> = {};
+    for (const key of pairs) left = (await client(io).json<{ variables: Record<string, string> }>('DELETE', `${path}/${enc(key)}${envQuery(values.env)}`)).variables;
+    variables = left;
   } else if (sub === 'list') {
     const q = envQuery(values.env);
     variables = (await client(io).json<{ variables: Record<string, string> }>('GET', path + (values.reveal ? (q ? `${q}&reveal=1` : '?reveal=1') : q))).variables;

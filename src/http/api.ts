@@ -51,6 +51,18 @@ export function apiRoutes(deps: Deps) {
     const services = await listServices(deps.db, project.id);
     return c.json({ project: ops.toProjectView(project, await listEnvironments(deps.db, project.id)), services: services.map((s) => ({ name: s.name, source: ops.toSourceView(s) })) });
   });
+  api.delete('/projects/:project', async (c) => {
+    await ops.deleteProject(deps, c.get('user'), c.req.param('project'), await jsonBody(c));
+    return c.json({ deleted: c.req.param('project') });
+  });
+  api.delete('/projects/:project/environments/:environment', async (c) => {
+    await ops.deleteEnvironment(deps, c.get('user'), { project: c.req.param('project'), environment: c.req.param('environment') }, await jsonBody(c));
+    return c.json({ deleted: c.req.param('environment') });
+  });
+  api.delete('/projects/:project/services/:service', async (c) => {
+    await ops.deleteService(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service') }, await jsonBody(c));
+    return c.json({ deleted: c.req.param('service') });
+  });
   api.post('/projects/:project/environments', async (c) => {
     const env = await ops.addEnvironment(deps, c.get('user'), c.req.param('project'), await jsonBody(c));
     return c.json({ environment: { name: env.name } }, 201);
@@ -118,6 +130,14 @@ export function apiRoutes(deps: Deps) {
     const ctx = await instanceOf(c);
     const body = await jsonBody(c);
     const names = await ops.changeVariables(deps, ctx, body.variables ?? body);
+    return c.json({ variables: Object.fromEntries(names.map((n) => [n, '••••••'])) });
+  });
+
+  api.delete('/projects/:project/services/:service/variables/:key', async (c) => {
+    const ctx = await instanceOf(c);
+    const key = validate.variableKey(c.req.param('key'));
+    if (!(await ops.variableNames(deps, ctx)).includes(key)) throw new NotFound(`there is no variable ${key}`);
+    const names = await ops.changeVariables(deps, ctx, { [key]: null });
     return c.json({ variables: Object.fromEntries(names.map((n) => [n, '••••••'])) });
   });
 

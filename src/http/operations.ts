@@ -6,7 +6,8 @@ import { isUnderDomain, projectNetworkName, swarmServiceName } from '../docker/n
 import { countRunningTasks, scaleService } from '../docker/swarm.js';
 import { checkGitHost } from '../build/git-host.js';
 import { instanceDomains } from '../deploy/pipeline.js';
-import { DockerUnavailable, InvalidInput, NotFound } from '../errors.js';
+import { removeEnvironment, removeProject, removeService } from '../deploy/removal.js';
+import { DockerUnavailable, Forbidden, InvalidInput, NotFound } from '../errors.js';
 import { findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
 import { addProjectMember, canAccessProject, getProjectFor, removeProjectMember } from '../store/access.js';
 import { addSshKey } from '../store/ssh-keys.js';
@@ -289,6 +290,38 @@ export async function addKey(deps: Deps, user: Actor, body: Body) {
 }
 
 /** Adds an existing user to a project the caller may see. */
+const removalDeps = (deps: Deps) => ({ db: deps.db, docker: deps.docker, dataDir: deps.config.dataDir, deployer: deps.deployer });
+
+/** Deletion must be confirmed by typing the name (the UI sends it; API and CLI too). */
+function confirmName(body: Body, name: string): void {
+  if (body.confirm !== name) throw new InvalidInput('confirm', `type the name (${name}) to confirm`);
+}
+
+export async function deleteService(deps: Deps, user: Actor, names: { project: string; service: string }, body: Body): Promise<void> {
+  const project = await getProjectFor(deps.db, user, names.project);
+  const service = await getService(deps.db, project, names.service);
+  confirmName(body, service.name);
+  requireEngine(deps);
+  await removeService(removalDeps(deps), project, service);
+}
+
+export async function deleteEnvironment(deps: Deps, user: Actor, names: { project: string; environment: string }, body: Body): Promise<void> {
+  const project = await getProjectFor(deps.db, user, names.project);
+  const environment = await getEnvironment(deps.db, project, names.environment);
+  confirmName(body, environment.name);
+  requireEngine(deps);
+  await removeEnvironment(removalDeps(deps), project, environment);
+}
+
+/** Only the owner deletes a project. */
+export async function deleteProject(deps: Deps, user: Actor, name: string, body: Body): Promise<void> {
+  const project = await getProjectFor(deps.db, user, name);
+  if (user.role !== 'owner') throw new Forbidden('only the owner may delete a project');
+  confirmName(body, project.name);
+  requireEngine(deps);
+  await removeProject(removalDeps(deps), project);
+}
+
 export async function removeMember(deps: Deps, user: Actor, projectName: string, email: string): Promise<void> {
   const project = await getProjectFor(deps.db, user, projectName);
   const member = await findUserByEmail(deps.db, validate.email(email));

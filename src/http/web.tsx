@@ -48,7 +48,15 @@ export function webRoutes(deps: Deps) {
     const project = await getProjectFor(deps.db, c.get('user'), c.req.param('project'));
     const services = (await listServices(deps.db, project.id)).map((s) => ({ name: s.name, source: s.source_type === 'git' ? `${s.git_url} @ ${s.git_branch}` : (s.image ?? '') }));
     const environments = (await listEnvironments(deps.db, project.id)).map((e) => e.name);
-    return c.html(<ProjectPage frame={frame(c)} name={project.name} environments={environments} services={services} />);
+    return c.html(<ProjectPage frame={frame(c)} name={project.name} environments={environments} services={services} canDelete={c.get('user').role === 'owner'} />);
+  });
+  web.post('/projects/:project/delete', async (c) => {
+    await ops.deleteProject(deps, c.get('user'), c.req.param('project'), await form(c));
+    return c.redirect('/', 303);
+  });
+  web.post('/projects/:project/environments/:environment/delete', async (c) => {
+    await ops.deleteEnvironment(deps, c.get('user'), { project: c.req.param('project'), environment: c.req.param('environment') }, await form(c));
+    return c.redirect(`/projects/${c.req.param('project')}`, 303);
   });
   web.post('/projects/:project/environments', async (c) => {
     await ops.addEnvironment(deps, c.get('user'), c.req.param('project'), await form(c));
@@ -102,6 +110,15 @@ export function webRoutes(deps: Deps) {
     const value = typeof body.value === 'string' && body.value !== '' ? body.value : null;
     await ops.changeVariables(deps, ctx, { [String(body.key ?? '')]: value });
     return c.redirect(servicePath(ctx), 303);
+  });
+  web.post('/projects/:project/services/:service/variables/remove', async (c) => {
+    const ctx = await instanceOf(c);
+    await ops.changeVariables(deps, ctx, { [String((await form(c)).key ?? '')]: null });
+    return c.redirect(servicePath(ctx), 303);
+  });
+  web.post('/projects/:project/services/:service/delete', async (c) => {
+    await ops.deleteService(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service') }, await form(c));
+    return c.redirect(`/projects/${c.req.param('project')}`, 303);
   });
   web.get('/projects/:project/services/:service/logs/events', async (c) =>
     runtimeLogStream(c, deps, await instanceOf(c), { userId: c.get('user').id, follow: true, tail: 200, render: (line) => ({ event: 'line', data: String(<LogLine line={line} />) }) }),

@@ -1,4 +1,5 @@
 // One project: its environments and services, and the forms to add either.
+import { DeleteForm } from '../components/delete-form.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
 
 export interface ProjectPageProps {
@@ -6,6 +7,8 @@ export interface ProjectPageProps {
   name: string;
   environments: string[];
   services: { name: string; source: string }[];
+  /** Only the owner may delete a project. */
+  canDelete: boolean;
 }
 
 export function ProjectPage(props: ProjectPageProps) {
@@ -60,6 +63,18 @@ export function ProjectPage(props: ProjectPageProps) {
         <input name="name" placeholder="staging" required pattern="[a-z][a-z0-9-]*" maxlength={12} aria-label="Environment name" />
         <button type="submit">Add environment</button>
       </form>
+      {props.environments.filter((e) => e !== 'production').map((e) => (
+        <>
+          <h2>Delete environment {e}</h2>
+          <DeleteForm action={`/projects/${props.name}/environments/${e}/delete`} name={e} what={`the ${e} environment, with its services and network,`} csrf={csrf} />
+        </>
+      ))}
+      {props.canDelete && (
+        <>
+          <h2>Delete project</h2>
+          <DeleteForm action={`/projects/${props.name}/delete`} name={props.name} what={`${props.name}, with every service, environment, image and repository in it,`} csrf={csrf} />
+        </>
+      )}
     </Layout>
   );
 }

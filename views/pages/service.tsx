@@ -1,6 +1,7 @@
 // One service in one environment: status, deploy, settings, variables, deployments, runtime logs.
 import type { InstanceStatus } from '../../src/http/operations.js';
 import { DeploymentRow, type DeploymentRowProps, StatusBadge } from '../components/deployment.js';
+import { DeleteForm } from '../components/delete-form.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
 
 const HEALTH_LABELS = { auto: "automatic: the image's HEALTHCHECK if it has one, else TCP", tcp: 'TCP: port accepts connections', http: 'HTTP: path answers 2xx/3xx', image: "image's HEALTHCHECK", none: 'none' } as const;
@@ -167,7 +168,17 @@ export function ServicePage(props: ServicePageProps) {
       <table class="vars">
         <tbody>
           {props.variableNames.map((n) => (
-            <tr><td><code>{n}</code></td><td class="muted">••••••</td></tr>
+            <tr>
+              <td><code>{n}</code></td>
+              <td class="muted">••••••</td>
+              <td>
+                <form method="post" action={`${base}/variables/remove${q}`}>
+                  <CsrfField token={csrf} />
+                  <input type="hidden" name="key" value={n} />
+                  <button type="submit" aria-label={`Remove ${n}`}>Remove</button>
+                </form>
+              </td>
+            </tr>
           ))}
         </tbody>
       </table>
@@ -198,6 +209,9 @@ export function ServicePage(props: ServicePageProps) {
 
       <h2>Runtime logs</h2>
       <pre class="log" hx-ext="sse" sse-connect={`${base}/logs/events${q}`} sse-swap="line" hx-swap="beforeend" sse-close="done"></pre>
+
+      <h2>Delete service</h2>
+      <DeleteForm action={`${base}/delete`} name={s.service} what={`${s.service} in every environment, with its images and repository,`} csrf={csrf} />
     </Layout>
   );
 }
