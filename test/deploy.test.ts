@@ -1,22 +1,14 @@
 // End to end: git → build → Swarm, through the API and through the CLI, against the real daemon.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, cli, docker, probe, startGitStack, uniqueName, waitForDeployment as waitFor } from './harness.js';
+import { type SpurProcess, api, cli, docker, probe, useGitStack, uniqueName, waitForDeployment as waitFor } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
 let token: string;
 const projects: string[] = [];
 
-beforeAll(async () => {
-  ({ git, spur, token } = await startGitStack());
-});
-
-afterAll(async () => {
-  await spur?.stop();
-  await git?.close();
-  for (const p of projects) await cleanupProject(p);
-});
+useGitStack((s) => ({ git, spur, token } = s), { projects });
 
 const waitForDeployment = (id: number) => waitFor(spur, token, id);
 

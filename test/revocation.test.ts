@@ -1,28 +1,14 @@
 // End to end: access can be taken back. A password change ends browser sessions; API tokens,
 // memberships, SSH keys and whole users can be revoked, through the CLI as a user would, and the
 // SSH server and API stop honouring them at once.
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SshKeys } from './fixtures/ssh-keys.js';
 import { type SpurProcess, api, cli, loginCli, startSpur } from './harness.js';
 
 let spur: SpurProcess;
 let ownerToken: string;
-const work = mkdtempSync(join(tmpdir(), 'spur-revoke-'));
-
-function sshKey(name: string): string {
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(work, name)]);
-  return readFileSync(join(work, `${name}.pub`), 'utf8');
-}
-const lsRemote = (key: string) =>
-  new Promise<{ code: number; out: string }>((resolve) =>
-    execFile('git', ['ls-remote', `ssh://git@127.0.0.1:${spur.sshPort}/shop/web`], {
-      env: { ...process.env, GIT_SSH_COMMAND: `ssh -i ${join(work, key)} -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR` },
-      timeout: 30_000,
-    }, (err, stdout, stderr) => resolve({ code: err ? 1 : 0, out: stdout + stderr })),
-  );
+const keys = new SshKeys();
+const lsRemote = (key: string) => keys.git(key, ['ls-remote', `ssh://git@127.0.0.1:${spur.sshPort}/shop/web`]);
 
 async function browserLogin(email: string, password: string): Promise<string> {
   const res = await fetch(`${spur.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: spur.url }, body: new URLSearchParams({ email, password }) });
@@ -73,13 +59,13 @@ describe('revocation', () => {
     expect(reveal.status).toBe(403);
     expect(JSON.stringify(reveal.json)).not.toContain('very-secret-value');
 
-    const key = await dev('POST', '/keys', { key: sshKey('dev'), name: 'laptop' });
+    const key = await dev('POST', '/keys', { key: keys.create('dev'), name: 'laptop' });
     expect(key.status).toBe(201);
     expect((await lsRemote('dev')).code).toBe(0);
     expect((await dev('DELETE', `/keys/${key.json.key.id}`)).status).toBe(200);
     expect((await lsRemote('dev')).out).toContain('Permission denied (publickey)');
 
-    expect((await dev('POST', '/keys', { key: readFileSync(join(work, 'dev.pub'), 'utf8'), name: 'again' })).status).toBe(201);
+    expect((await dev('POST', '/keys', { key: keys.publicKey('dev'), name: 'again' })).status).toBe(201);
     expect((await cli(spur, ['member', 'remove', 'shop', 'dev@example.com'])).stdout.trim()).toBe('dev@example.com can no longer use shop');
     expect((await dev('GET', '/projects/shop')).status).toBe(404);
     expect((await lsRemote('dev')).out).toMatch(/no repository shop\/web that this key may use/);

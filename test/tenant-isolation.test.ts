@@ -1,23 +1,15 @@
 // End to end: a project's builds and services see public images only, never another project's,
 // and nothing in a repository is read through a symlink that leaves it or without a bound.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { BASE_IMAGE, type SpurProcess, api, cleanupProject, docker, startGitStack, uniqueName, waitForDeployment as waitFor } from './harness.js';
+import { BASE_IMAGE, type SpurProcess, api, docker, useGitStack, uniqueName, waitForDeployment as waitFor } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
 let token: string;
 const projects: string[] = [];
 
-beforeAll(async () => {
-  ({ git, spur, token } = await startGitStack());
-});
-
-afterAll(async () => {
-  await spur?.stop();
-  await git?.close();
-  for (const p of projects) await cleanupProject(p);
-});
+useGitStack((s) => ({ git, spur, token } = s), { projects });
 
 async function newProject(prefix: string) {
   const project = uniqueName(prefix);
