@@ -23,7 +23,7 @@ const result = await build({
   external: ['better-sqlite3', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
   // ESM dependencies (node-cron) read import.meta.url, which a CommonJS bundle lacks.
   banner: { js: "#!/usr/bin/env node\nconst __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { 'import.meta.url': '__importMetaUrl' },
+  define: { 'import.meta.url': '__importMetaUrl', __SPUR_VERSION__: JSON.stringify(require('../package.json').version) },
   sourcemap: 'linked',
   plugins: [withoutPoly1305()],
   logLevel: 'warning',

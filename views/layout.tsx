@@ -1,16 +1,21 @@
-// The page frame: header, Docker banner, flash area, htmx wiring with the CSRF header.
+// The page frame: skip link, navigation, Docker banner, flash area, footer with the version, and
+// the htmx wiring with the CSRF header.
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { VERSION } from '../src/version.js';
 
 export interface LayoutProps {
   title: string;
   user?: { email: string };
   csrfToken?: string;
   engineProblem?: string;
+  /** Which main navigation entry the page belongs to. */
+  section?: 'projects' | 'keys';
   children?: Child;
 }
 
 export function Layout(props: LayoutProps) {
+  const current = (section: LayoutProps['section']) => (props.section === section ? 'page' : undefined);
   return (
     <>
     {raw('<!DOCTYPE html>')}
@@ -19,22 +24,31 @@ export function Layout(props: LayoutProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title} · Spur</title>
+        <link rel="icon" href="/public/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/public/app.css" />
+        <script src="/public/theme.js"></script>
         <script src="/public/vendor/htmx.min.js" defer></script>
         <script src="/public/vendor/htmx-sse.min.js" defer></script>
       </head>
       <body hx-headers={props.csrfToken ? JSON.stringify({ 'X-CSRF-Token': props.csrfToken }) : undefined}>
+        <a class="skip" href="#main">Skip to content</a>
         <header class="top">
           <a href="/" class="brand">Spur</a>
           {props.user && (
-            <nav>
-              <a href="/keys">SSH keys</a>
-              <span class="muted">{props.user.email}</span>
-              <form method="post" action="/logout" class="inline">
-                <CsrfField token={props.csrfToken} />
-                <button type="submit" class="link">Log out</button>
-              </form>
-            </nav>
+            <>
+              <nav class="main" aria-label="Main">
+                <a href="/" aria-current={current('projects')}>Projects</a>
+                <a href="/keys" aria-current={current('keys')}>SSH keys</a>
+              </nav>
+              <nav class="account" aria-label="Account">
+                <span class="muted">{props.user.email}</span>
+                <button type="button" class="link" data-theme-toggle title="Switch between light and dark">Theme</button>
+                <form method="post" action="/logout" class="inline">
+                  <CsrfField token={props.csrfToken} />
+                  <button type="submit" class="link">Log out</button>
+                </form>
+              </nav>
+            </>
           )}
         </header>
         {props.engineProblem && (
@@ -42,10 +56,11 @@ export function Layout(props: LayoutProps) {
             Docker: {props.engineProblem}
           </div>
         )}
-        <main>
-          <div id="flash"></div>
+        <main id="main">
+          <div id="flash" aria-live="polite"></div>
           {props.children}
         </main>
+        <footer class="bottom">Spur {VERSION}</footer>
       </body>
     </html>
     </>

@@ -6,7 +6,7 @@ import { DashboardPage } from '../../views/pages/dashboard.js';
 import { DeploymentPage } from '../../views/pages/deployment.js';
 import { ProjectPage } from '../../views/pages/project.js';
 import { KeysPage } from '../../views/pages/keys.js';
-import { ServicePage } from '../../views/pages/service.js';
+import { type ServiceTab, ServicePage, serviceTabUrl } from '../../views/pages/service.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import type { Deps } from '../deps.js';
 import { getProjectFor, listProjectsFor } from '../store/access.js';
@@ -25,8 +25,8 @@ export function webRoutes(deps: Deps) {
   const frame = (c: Context<AuthEnv>) => ({ user: c.get('user'), csrfToken: c.get('csrfToken'), engineProblem: deps.engine.ready ? undefined : deps.engine.state.problem });
   const form = async (c: Context<AuthEnv>) => (await c.req.parseBody()) as Form;
   const instanceOf = (c: Context<AuthEnv>) => ops.findInstance(deps, c.get('user'), { project: c.req.param('project')!, service: c.req.param('service')!, environment: c.req.query('env') });
-  const servicePath = (ctx: { project: { name: string }; service: { name: string }; environment: { name: string } }) =>
-    `/projects/${ctx.project.name}/services/${ctx.service.name}?env=${ctx.environment.name}`;
+  const servicePath = (ctx: { project: { name: string }; service: { name: string }; environment: { name: string } }, tab: ServiceTab = 'overview') =>
+    serviceTabUrl({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }, tab);
 
   web.get('/', async (c) => {
     const projects = await Promise.all(
@@ -46,9 +46,25 @@ export function webRoutes(deps: Deps) {
 
   web.get('/projects/:project', async (c) => {
     const project = await getProjectFor(deps.db, c.get('user'), c.req.param('project'));
-    const services = (await listServices(deps.db, project.id)).map((s) => ({ name: s.name, source: s.source_type === 'git' ? `${s.git_url} @ ${s.git_branch}` : (s.image ?? '') }));
     const environments = (await listEnvironments(deps.db, project.id)).map((e) => e.name);
-    return c.html(<ProjectPage frame={frame(c)} name={project.name} environments={environments} services={services} canDelete={c.get('user').role === 'owner'} />);
+    const environment = environments.includes(c.req.query('env') ?? '') ? c.req.query('env')! : 'production';
+    const services = await Promise.all(
+      (await listServices(deps.db, project.id)).map(async (svc) => {
+        const status = await ops.instanceStatus(deps, await ops.findInstance(deps, c.get('user'), { project: project.name, service: svc.name, environment }));
+        const shown = status.activeDeployment ?? status.deployment;
+        return {
+          name: svc.name,
+          source: svc.source_type === 'git' ? 'git' : svc.source_type === 'push' ? 'git push' : (svc.image ?? ''),
+          status: shown?.status ?? null,
+          serving: status.activeDeployment?.id ?? null,
+          url: status.publicUrls[0] ?? null,
+          running: status.running,
+          replicas: status.replicas,
+          lastDeployAt: status.deployment?.createdAt ?? null,
+        };
+      }),
+    );
+    return c.html(<ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} services={services} canDelete={c.get('user').role === 'owner'} />);
   });
   web.post('/projects/:project/delete', async (c) => {
     await ops.deleteProject(deps, c.get('user'), c.req.param('project'), await form(c));
@@ -67,15 +83,17 @@ export function webRoutes(deps: Deps) {
     return c.redirect(`/projects/${c.req.param('project')}/services/${service.name}`, 303);
   });
 
-  web.get('/projects/:project/services/:service', async (c) => {
+  const servicePage = (tab: ServiceTab) => async (c: Context<AuthEnv>) => {
     const ctx = await instanceOf(c);
     const status = await ops.instanceStatus(deps, ctx);
     const deployments = (await ops.deploymentsOf(deps, ctx)).map(ops.toDeploymentView);
     const environments = (await listEnvironments(deps.db, ctx.project.id)).map((e) => e.name);
     return c.html(
-      <ServicePage frame={frame(c)} git={ctx.service.source_type === 'image' ? undefined : ops.gitAccess(deps, ctx)} status={status} environments={environments} variableNames={await ops.variableNames(deps, ctx)} deployments={deployments} customDomain={ctx.instance.custom_domain} />,
+      <ServicePage tab={tab} frame={frame(c)} git={ctx.service.source_type === 'image' ? undefined : ops.gitAccess(deps, ctx)} status={status} environments={environments} variableNames={await ops.variableNames(deps, ctx)} deployments={deployments} customDomain={ctx.instance.custom_domain} />,
     );
-  });
+  };
+  web.get('/projects/:project/services/:service', servicePage('overview'));
+  for (const tab of ['deployments', 'variables', 'settings', 'logs'] as const) web.get(`/projects/:project/services/:service/${tab}`, servicePage(tab));
   web.post('/projects/:project/services/:service/deploy', async (c) => {
     const deployment = await ops.deploy(deps, await instanceOf(c), `ui:${c.get('user').email}`);
     return c.redirect(`/deployments/${deployment.id}`, 303);
@@ -92,29 +110,29 @@ export function webRoutes(deps: Deps) {
   web.post('/projects/:project/services/:service/scale', async (c) => {
     const ctx = await instanceOf(c);
     await ops.scale(deps, ctx, await form(c));
-    return c.redirect(servicePath(ctx), 303);
+    return c.redirect(servicePath(ctx, 'settings'), 303);
   });
   web.post('/projects/:project/services/:service/credentials', async (c) => {
     const ctx = await instanceOf(c);
     await ops.changeHttpsToken(deps, ctx, await form(c));
-    return c.redirect(servicePath(ctx), 303);
+    return c.redirect(servicePath(ctx, 'settings'), 303);
   });
   web.post('/projects/:project/services/:service/settings', async (c) => {
     const ctx = await instanceOf(c);
     await ops.changeSettings(deps, ctx, await form(c));
-    return c.redirect(servicePath(ctx), 303);
+    return c.redirect(servicePath(ctx, 'settings'), 303);
   });
   web.post('/projects/:project/services/:service/variables', async (c) => {
     const ctx = await instanceOf(c);
     const body = await form(c);
     const value = typeof body.value === 'string' && body.value !== '' ? body.value : null;
     await ops.changeVariables(deps, ctx, { [String(body.key ?? '')]: value });
-    return c.redirect(servicePath(ctx), 303);
+    return c.redirect(servicePath(ctx, 'variables'), 303);
   });
   web.post('/projects/:project/services/:service/variables/remove', async (c) => {
     const ctx = await instanceOf(c);
     await ops.changeVariables(deps, ctx, { [String((await form(c)).key ?? '')]: null });
-    return c.redirect(servicePath(ctx), 303);
+    return c.redirect(servicePath(ctx, 'variables'), 303);
   });
   web.post('/projects/:project/services/:service/delete', async (c) => {
     await ops.deleteService(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service') }, await form(c));

@@ -8,7 +8,7 @@ export function DeleteForm(props: { action: string; name: string; what: string; 
       <CsrfField token={props.csrf} />
       <p>Deleting {props.what} removes what it runs on Docker and its records. This cannot be undone.</p>
       <label>
-        Type <code>{props.name}</code> to confirm
+        <span>Type <code>{props.name}</code> to confirm</span>
         <input name="confirm" required pattern={props.name.replace(/[-]/g, '\\-')} autocomplete="off" aria-label={`Type ${props.name} to confirm`} />
       </label>
       <button type="submit" class="danger">Delete {props.name}</button>

@@ -8,10 +8,10 @@ export interface DashboardProps {
 
 export function DashboardPage(props: DashboardProps) {
   return (
-    <Layout title="Projects" {...props.frame}>
+    <Layout title="Projects" section="projects" {...props.frame}>
       <h1>Projects</h1>
       {props.projects.length === 0 ? (
-        <p class="muted">No projects yet. Create one to deploy your first service.</p>
+        <p class="empty">No projects yet. Create one below to deploy your first service.</p>
       ) : (
         <ul class="cards">
           {props.projects.map((p) => (
@@ -27,7 +27,7 @@ export function DashboardPage(props: DashboardProps) {
       <h2>New project</h2>
       <form method="post" action="/projects" class="row">
         <CsrfField token={props.frame.csrfToken} />
-        <input name="name" placeholder="my-app" required pattern="[a-z][a-z0-9-]*" maxlength={20} aria-label="Project name" />
+        <label>Project name <input name="name" placeholder="my-app" required pattern="[a-z][a-z0-9\-]*" maxlength={20} /></label>
         <button type="submit">Create project</button>
       </form>
     </Layout>

@@ -15,7 +15,7 @@ export function DeploymentPage(props: DeploymentPageProps) {
   const d = props.deployment;
   const serviceUrl = `/projects/${props.project}/services/${props.service}?env=${props.environment}`;
   return (
-    <Layout title={`Deployment #${d.id}`} {...props.frame}>
+    <Layout title={`Deployment #${d.id}`} section="projects" {...props.frame}>
       <p class="crumbs"><a href="/">Projects</a> / <a href={`/projects/${props.project}`}>{props.project}</a> / <a href={serviceUrl}>{props.service}</a> /</p>
       <div hx-ext="sse" sse-connect={`/deployments/${d.id}/events`} sse-close="done">
         <h1>Deployment #{d.id} <span id="status" sse-swap="status" hx-swap="innerHTML"><StatusBadge status={d.status} /></span></h1>
@@ -27,7 +27,7 @@ export function DeploymentPage(props: DeploymentPageProps) {
         </dl>
         <div id="reason" sse-swap="reason" hx-swap="innerHTML">{d.failureReason && <p class="error">{d.failureReason}</p>}</div>
         <h2>Build log</h2>
-        <pre class="log" id="build-log" sse-swap="line" hx-swap="beforeend"></pre>
+        <pre class="log" id="build-log" aria-label="Build log" tabindex={0} sse-swap="line" hx-swap="beforeend"></pre>
       </div>
     </Layout>
   );

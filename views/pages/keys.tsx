@@ -9,11 +9,15 @@ export interface KeysPageProps {
 export function KeysPage(props: KeysPageProps) {
   const csrf = props.frame.csrfToken;
   return (
-    <Layout title="SSH keys" {...props.frame}>
+    <Layout title="SSH keys" section="keys" {...props.frame}>
       <p class="crumbs"><a href="/">Projects</a> /</p>
       <h1>SSH keys</h1>
       <p class="muted">Keys you can <code>git push</code> to Spur with. ed25519, ECDSA, or RSA of 3072 bits or more.</p>
+      {props.keys.length === 0 ? <p class="empty">No keys yet. Add your public key below, then <code>git push</code> to Spur.</p> : (
       <table>
+        <thead>
+          <tr><th>Name</th><th>Fingerprint</th><th>Algorithm</th><th><span class="muted">Action</span></th></tr>
+        </thead>
         <tbody>
           {props.keys.map((k) => (
             <tr>
@@ -23,13 +27,14 @@ export function KeysPage(props: KeysPageProps) {
               <td>
                 <form method="post" action={`/keys/${k.id}/remove`}>
                   <CsrfField token={csrf} />
-                  <button type="submit">Remove</button>
+                  <button type="submit" aria-label={`Remove ${k.name}`}>Remove</button>
                 </form>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      )}
       <h2>Add a key</h2>
       <form method="post" action="/keys" class="stack">
         <CsrfField token={csrf} />

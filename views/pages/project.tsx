@@ -1,12 +1,26 @@
 // One project: its environments and services, and the forms to add either.
+import type { DeploymentStatus } from '../../src/db/schema.js';
 import { DeleteForm } from '../components/delete-form.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
+
+export interface ServiceCard {
+  name: string;
+  source: string;
+  /** Status of the deployment that serves, if any, else of the latest attempt. */
+  status: DeploymentStatus | null;
+  serving: number | null;
+  url: string | null;
+  running: number | null;
+  replicas: number;
+  lastDeployAt: string | null;
+}
 
 export interface ProjectPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
   name: string;
+  environment: string;
   environments: string[];
-  services: { name: string; source: string }[];
+  services: ServiceCard[];
   /** Only the owner may delete a project. */
   canDelete: boolean;
 }
@@ -14,21 +28,28 @@ export interface ProjectPageProps {
 export function ProjectPage(props: ProjectPageProps) {
   const csrf = props.frame.csrfToken;
   return (
-    <Layout title={props.name} {...props.frame}>
+    <Layout title={props.name} section="projects" {...props.frame}>
       <p class="crumbs"><a href="/">Projects</a> /</p>
       <h1>{props.name}</h1>
       <p class="muted">Environments: {props.environments.join(', ')}</p>
+      <nav class="envs" aria-label="Environments">
+        {props.environments.map((e) => (
+          <a href={`/projects/${props.name}?env=${e}`} aria-current={e === props.environment ? 'true' : undefined}>{e}</a>
+        ))}
+      </nav>
       <h2>Services</h2>
       {props.services.length === 0 ? (
-        <p class="muted">No services yet.</p>
+        <p class="empty">No services yet. Create one below from a git repository, git push, or a Docker image.</p>
       ) : (
         <ul class="cards">
           {props.services.map((s) => (
-            <li>
-              <a href={`/projects/${props.name}/services/${s.name}`} class="card">
-                <strong>{s.name}</strong>
-                <span class="muted">{s.source}</span>
+            <li class="card">
+              <a href={`/projects/${props.name}/services/${s.name}?env=${props.environment}`}>
+                <strong><span class={`dot dot-${s.status ?? 'none'}`} aria-hidden="true"></span>{s.name}</strong>
               </a>
+              <span class="muted">{s.status ? <>{s.serving ? `#${s.serving} serving` : s.status}</> : 'never deployed'}{s.lastDeployAt && <> · <time datetime={s.lastDeployAt}>{s.lastDeployAt.replace('T', ' ').slice(0, 16)}</time></>}</span>
+              {s.url && <a href={s.url} class="url">{s.url.replace(/^https?:\/\//, '')}</a>}
+              <span class="muted">{s.running ?? '?'}/{s.replicas} running · {s.source}</span>
             </li>
           ))}
         </ul>
@@ -36,7 +57,7 @@ export function ProjectPage(props: ProjectPageProps) {
       <h2>New service</h2>
       <form method="post" action={`/projects/${props.name}/services`} class="stack">
         <CsrfField token={csrf} />
-        <label>Name <input name="name" required pattern="[a-z][a-z0-9-]*" maxlength={20} placeholder="web" /></label>
+        <label>Name <input name="name" required pattern="[a-z][a-z0-9\-]*" maxlength={20} placeholder="web" /></label>
         <fieldset>
           <legend>Source: a git repository…</legend>
           <label>Git URL <input name="git" placeholder="https://github.com/you/app.git" /></label>
@@ -60,7 +81,7 @@ export function ProjectPage(props: ProjectPageProps) {
       <h2>New environment</h2>
       <form method="post" action={`/projects/${props.name}/environments`} class="row">
         <CsrfField token={csrf} />
-        <input name="name" placeholder="staging" required pattern="[a-z][a-z0-9-]*" maxlength={12} aria-label="Environment name" />
+        <input name="name" placeholder="staging" required pattern="[a-z][a-z0-9\-]*" maxlength={12} aria-label="Environment name" />
         <button type="submit">Add environment</button>
       </form>
       {props.environments.filter((e) => e !== 'production').map((e) => (

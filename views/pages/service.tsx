@@ -1,4 +1,5 @@
-// One service in one environment: status, deploy, settings, variables, deployments, runtime logs.
+// One service in one environment, in tabs that each have their own URL: Overview (what serves,
+// deploy, git access), Deployments, Variables, Settings, Logs.
 import type { InstanceStatus } from '../../src/http/operations.js';
 import { DeploymentRow, type DeploymentRowProps, StatusBadge } from '../components/deployment.js';
 import { DeleteForm } from '../components/delete-form.js';
@@ -14,7 +15,11 @@ export interface GitAccessView {
   httpsToken: string | null;
 }
 
+export const SERVICE_TABS = { overview: 'Overview', deployments: 'Deployments', variables: 'Variables', settings: 'Settings', logs: 'Logs' } as const;
+export type ServiceTab = keyof typeof SERVICE_TABS;
+
 export interface ServicePageProps {
+  tab: ServiceTab;
   git?: GitAccessView;
   frame: Omit<LayoutProps, 'title' | 'children'>;
   status: InstanceStatus;
@@ -24,24 +29,44 @@ export interface ServicePageProps {
   customDomain: string | null;
 }
 
+/** The URL of a tab of a service in an environment. */
+export const serviceTabUrl = (s: { project: string; service: string; environment: string }, tab: ServiceTab) =>
+  `/projects/${s.project}/services/${s.service}${tab === 'overview' ? '' : `/${tab}`}?env=${s.environment}`;
+
 export function ServicePage(props: ServicePageProps) {
   const s = props.status;
-  const base = `/projects/${s.project}/services/${s.service}`;
-  const q = `?env=${s.environment}`;
-  const csrf = props.frame.csrfToken;
-  const st = s.settings;
-  const h = st.healthCheck;
-  const pending = props.deployments.some((d) => d.status === 'queued' || d.status === 'building');
+  const Tab = { overview: Overview, deployments: Deployments, variables: Variables, settings: Settings, logs: Logs }[props.tab];
   return (
-    <Layout title={`${s.service} · ${s.project}`} {...props.frame}>
-      <p class="crumbs"><a href="/">Projects</a> / <a href={`/projects/${s.project}`}>{s.project}</a> /</p>
+    <Layout title={`${SERVICE_TABS[props.tab]} · ${s.service} · ${s.project}`} section="projects" {...props.frame}>
+      <p class="crumbs"><a href="/">Projects</a> / <a href={`/projects/${s.project}?env=${s.environment}`}>{s.project}</a> /</p>
       <h1>{s.service}</h1>
-      <nav class="tabs">
+      <nav class="envs" aria-label="Environments">
         {props.environments.map((e) => (
-          <a href={`${base}?env=${e}`} class={e === s.environment ? 'current' : ''}>{e}</a>
+          <a href={serviceTabUrl({ ...s, environment: e }, props.tab)} aria-current={e === s.environment ? 'true' : undefined}>{e}</a>
         ))}
       </nav>
-      <section class="panel">
+      <nav class="tabs" aria-label="Service">
+        {(Object.keys(SERVICE_TABS) as ServiceTab[]).map((t) => (
+          <a href={serviceTabUrl(s, t)} aria-current={t === props.tab ? 'page' : undefined}>{SERVICE_TABS[t]}</a>
+        ))}
+      </nav>
+      <Tab {...props} />
+    </Layout>
+  );
+}
+
+function paths(props: ServicePageProps) {
+  const s = props.status;
+  return { base: `/projects/${s.project}/services/${s.service}`, q: `?env=${s.environment}`, csrf: props.frame.csrfToken };
+}
+
+function Overview(props: ServicePageProps) {
+  const s = props.status;
+  const { base, q, csrf } = paths(props);
+  const pending = props.deployments.some((d) => d.status === 'queued' || d.status === 'building');
+  return (
+    <>
+      <section class="panel" aria-label="Status">
         <dl class="facts">
           <dt>Serving</dt>
           <dd>{s.activeDeployment ? <><StatusBadge status={s.activeDeployment.status} /> <a href={`/deployments/${s.activeDeployment.id}`}>deployment #{s.activeDeployment.id}</a></> : <span class="muted">nothing</span>}</dd>
@@ -75,13 +100,12 @@ export function ServicePage(props: ServicePageProps) {
           )}
         </div>
       </section>
-
       {props.git && (
         <>
           <h2>Git</h2>
           <dl class="facts">
             <dt>Push</dt>
-            <dd><code>git remote add spur {props.git.pushUrl}</code> then <code>git push spur {st.branch ?? s.source.branch ?? 'main'}</code></dd>
+            <dd><code>git remote add spur {props.git.pushUrl}</code> then <code>git push spur {s.settings.branch ?? s.source.branch ?? 'main'}</code></dd>
             <dt>Webhook URL</dt>
             <dd><code>{props.git.webhook.url}</code></dd>
             <dt>Webhook secret</dt>
@@ -89,10 +113,91 @@ export function ServicePage(props: ServicePageProps) {
             {props.git.deployKey && (
               <>
                 <dt>Deploy key</dt>
-                <dd><code class="wrap">{props.git.deployKey}</code> <span class="muted">(add it to the repository as a read-only deploy key)</span></dd>
+                <dd><code>{props.git.deployKey}</code> <span class="muted">(add it to the repository as a read-only deploy key)</span></dd>
               </>
             )}
           </dl>
+        </>
+      )}
+    </>
+  );
+}
+
+function Deployments(props: ServicePageProps) {
+  const { base, q, csrf } = paths(props);
+  if (props.deployments.length === 0) return <p class="empty">No deployments yet. Deploy from the Overview tab, with <code>spur deploy</code>, or by pushing.</p>;
+  return (
+    <table class="deployments">
+      <thead>
+        <tr><th>#</th><th>Status</th><th>Commit</th><th>Trigger</th><th>Started</th><th>Reason</th><th><span class="muted">Action</span></th></tr>
+      </thead>
+      <tbody>
+        {props.deployments.map((d) => (
+          <DeploymentRow d={d}>
+            {d.status === 'superseded' && d.imageTag && (
+              <form method="post" action={`${base}/rollback${q}`}>
+                <CsrfField token={csrf} />
+                <input type="hidden" name="deployment" value={String(d.id)} />
+                <button type="submit">Roll back to #{d.id}</button>
+              </form>
+            )}
+          </DeploymentRow>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Variables(props: ServicePageProps) {
+  const { base, q, csrf } = paths(props);
+  return (
+    <>
+      {props.variableNames.length === 0 ? (
+        <p class="empty">No variables yet. Spur sets <code>PORT</code> and <code>SPUR_*</code> itself; add your own below.</p>
+      ) : (
+        <table class="vars">
+          <thead>
+            <tr><th>Name</th><th>Value</th><th><span class="muted">Action</span></th></tr>
+          </thead>
+          <tbody>
+            {props.variableNames.map((n) => (
+              <tr>
+                <td><code>{n}</code></td>
+                <td class="muted">••••••</td>
+                <td>
+                  <form method="post" action={`${base}/variables/remove${q}`}>
+                    <CsrfField token={csrf} />
+                    <input type="hidden" name="key" value={n} />
+                    <button type="submit" aria-label={`Remove ${n}`}>Remove</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Set a variable</h2>
+      <form method="post" action={`${base}/variables${q}`} class="row">
+        <CsrfField token={csrf} />
+        <label>Name <input name="key" placeholder="NAME" required pattern="[A-Za-z_][A-Za-z0-9_]*" /></label>
+        <label>Value <input name="value" type="password" placeholder="value" /></label>
+        <button type="submit">Set variable</button>
+      </form>
+      <p class="muted">Variables take effect with the next deploy. An empty value removes the variable.</p>
+    </>
+  );
+}
+
+function Settings(props: ServicePageProps) {
+  const s = props.status;
+  const st = s.settings;
+  const h = st.healthCheck;
+  const { base, q, csrf } = paths(props);
+  return (
+    <>
+      {props.git && (
+        <>
+          <h2>Git</h2>
           {s.source.type === 'git' && (
             <form method="post" action={`${base}/credentials${q}`} class="row">
               <CsrfField token={csrf} />
@@ -121,7 +226,7 @@ export function ServicePage(props: ServicePageProps) {
         <button type="submit">Scale now</button>
       </form>
 
-      <h2>Settings</h2>
+      <h2>Service settings</h2>
       <form method="post" action={`${base}/settings${q}`} class="stack wide">
         <CsrfField token={csrf} />
         <div class="row">
@@ -164,54 +269,18 @@ export function ServicePage(props: ServicePageProps) {
         <button type="submit">Save settings</button>
       </form>
 
-      <h2>Variables</h2>
-      <table class="vars">
-        <tbody>
-          {props.variableNames.map((n) => (
-            <tr>
-              <td><code>{n}</code></td>
-              <td class="muted">••••••</td>
-              <td>
-                <form method="post" action={`${base}/variables/remove${q}`}>
-                  <CsrfField token={csrf} />
-                  <input type="hidden" name="key" value={n} />
-                  <button type="submit" aria-label={`Remove ${n}`}>Remove</button>
-                </form>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <form method="post" action={`${base}/variables${q}`} class="row">
-        <CsrfField token={csrf} />
-        <input name="key" placeholder="NAME" required pattern="[A-Za-z_][A-Za-z0-9_]*" aria-label="Variable name" />
-        <input name="value" type="password" placeholder="value" aria-label="Variable value" />
-        <button type="submit">Set variable</button>
-      </form>
-      <p class="muted">Variables take effect with the next deploy. An empty value removes the variable.</p>
-
-      <h2>Deployments</h2>
-      <table class="deployments">
-        <tbody>
-          {props.deployments.map((d) => (
-            <DeploymentRow d={d}>
-              {d.status === 'superseded' && d.imageTag && (
-                <form method="post" action={`${base}/rollback${q}`}>
-                  <CsrfField token={csrf} />
-                  <input type="hidden" name="deployment" value={String(d.id)} />
-                  <button type="submit">Roll back to #{d.id}</button>
-                </form>
-              )}
-            </DeploymentRow>
-          ))}
-        </tbody>
-      </table>
-
-      <h2>Runtime logs</h2>
-      <pre class="log" hx-ext="sse" sse-connect={`${base}/logs/events${q}`} sse-swap="line" hx-swap="beforeend" sse-close="done"></pre>
-
       <h2>Delete service</h2>
       <DeleteForm action={`${base}/delete`} name={s.service} what={`${s.service} in every environment, with its images and repository,`} csrf={csrf} />
-    </Layout>
+    </>
+  );
+}
+
+function Logs(props: ServicePageProps) {
+  const { base, q } = paths(props);
+  return (
+    <>
+      <p class="muted">The tasks of the version that serves, newest lines last; each line with its time and task.</p>
+      <pre class="log" aria-label="Runtime logs" tabindex={0} hx-ext="sse" sse-connect={`${base}/logs/events${q}`} sse-swap="line" hx-swap="beforeend" sse-close="done"></pre>
+    </>
   );
 }
