@@ -22,7 +22,10 @@ beforeAll(async () => {
   ({ git, spur, token } = await startGitStack());
   await cli(spur, ['user', 'password', '--email', 'owner@example.com'], {}, 'a long password\n');
   const repo = createRepo(git, `${project}.git`);
-  repo.commit(helloAppFiles('v1'), 'first version with a commit message long enough to wrap on a phone');
+  const app = helloAppFiles('v1');
+  // Coloured, numerous lines at start: for the log viewer's colours, filter and follow.
+  const chatty = "for (let i = 1; i <= 300; i++) console.log('line ' + i);\nconsole.log('\\x1b[1;31mred alert\\x1b[0m and plain');\n";
+  repo.commit({ ...app, 'server.js': chatty + app['server.js'], Dockerfile: app.Dockerfile.replace('CMD', "RUN printf '\\033[32mgreen step\\033[0m\\n'\nCMD") }, 'first version with a commit message long enough to wrap on a phone');
   await cli(spur, ['project', 'create', project]);
   await cli(spur, ['project', 'env', project, 'staging']);
   await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
@@ -90,5 +93,44 @@ describe.each([
       await context.close();
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe('log viewer', () => {
+  it('renders colours, filters by text, follows the end until scrolled up, and downloads as text', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await logIn(page);
+      await page.goto(`${spur.url}/deployments/${deploymentId}`);
+      await expect.poll(() => page.locator('#build-log span.ansi-fg-2').first().textContent()).toBe('green step');
+
+      await page.goto(`${spur.url}/projects/${project}/services/web/logs`);
+      const log = page.locator('#runtime-log');
+      await expect.poll(() => log.locator('.line').count(), { timeout: 20_000 }).toBeGreaterThan(150);
+      expect(await log.locator('span.ansi-fg-1.ansi-bold').first().textContent()).toBe('red alert');
+      // Following: the end is in view.
+      const atEnd = () => log.evaluate((el: { scrollTop: number; clientHeight: number; scrollHeight: number }) => el.scrollTop + el.clientHeight >= el.scrollHeight - 8);
+      await expect.poll(atEnd).toBe(true);
+
+      await page.getByLabel('Filter').fill('alert');
+      await expect.poll(() => log.locator('.line:not(.filtered)').count()).toBe(1);
+      await page.getByLabel('Filter').fill('');
+
+      await log.evaluate((el: { scrollTop: number }) => (el.scrollTop = 0));
+      const jump = page.getByRole('button', { name: 'Jump to latest' });
+      await expect.poll(() => jump.isVisible()).toBe(true);
+      await jump.click();
+      await expect.poll(() => jump.isVisible()).toBe(false);
+      await expect.poll(atEnd).toBe(true);
+
+      const download = await page.request.get(`${spur.url}/projects/${project}/services/web/logs.txt`);
+      expect(download.headers()['content-disposition']).toMatch(/attachment; filename=".*-web-production\.log"/);
+      const text = await download.text();
+      expect(text).toMatch(/Z web\.1 red alert and plain/);
+      expect(text).not.toContain('\x1b');
+    } finally {
+      await context.close();
+    }
   });
 });

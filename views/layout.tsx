@@ -29,6 +29,7 @@ export function Layout(props: LayoutProps) {
         <script src="/public/theme.js"></script>
         <script src="/public/vendor/htmx.min.js" defer></script>
         <script src="/public/vendor/htmx-sse.min.js" defer></script>
+        <script src="/public/logs.js" defer></script>
       </head>
       <body hx-headers={props.csrfToken ? JSON.stringify({ 'X-CSRF-Token': props.csrfToken }) : undefined}>
         <a class="skip" href="#main">Skip to content</a>

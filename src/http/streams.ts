@@ -74,6 +74,15 @@ export async function runtimeLogStream(c: Context, deps: Deps, ctx: InstanceCont
   });
 }
 
+/** The last `tail` runtime log lines, as the stream's backlog shows them (for a download). */
+export async function runtimeLogLines(deps: Deps, ctx: InstanceContext, tail: number): Promise<string[]> {
+  requireEngine(deps);
+  const redact = makeRedactor(await runtimeSecrets(deps, ctx));
+  const lines: string[] = [];
+  await streamTaskLogs(deps.docker, { tasks: await tasksToShow(deps, ctx, false), tail, follow: false, onLine: (l) => lines.push(redact(formatTaskLine(l))) });
+  return lines;
+}
+
 /** The running tasks of the deployment that serves (of any deployment if none is recorded as
  *  serving); with `all`, every task. */
 async function tasksToShow(deps: Deps, ctx: InstanceContext, all: boolean): Promise<TaskRef[]> {

@@ -2,11 +2,13 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { LogLine, StatusBadge } from '../../views/components/deployment.js';
+import { stripAnsi } from '../../views/components/ansi.js';
 import { DashboardPage } from '../../views/pages/dashboard.js';
 import { DeploymentPage } from '../../views/pages/deployment.js';
 import { ProjectPage } from '../../views/pages/project.js';
 import { KeysPage } from '../../views/pages/keys.js';
 import { type ServiceTab, ServicePage, serviceTabUrl } from '../../views/pages/service.js';
+import { readDeploymentLog } from '../store/deployments.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import type { Deps } from '../deps.js';
 import { getProjectFor, listProjectsFor } from '../store/access.js';
@@ -15,9 +17,13 @@ import { listServices } from '../store/services.js';
 import * as validate from '../validate.js';
 import { type AuthEnv, requireSession } from './auth.js';
 import * as ops from './operations.js';
-import { deploymentEventStream, runtimeLogStream } from './streams.js';
+import { deploymentEventStream, runtimeLogLines, runtimeLogStream } from './streams.js';
 
 type Form = Record<string, unknown>;
+
+/** A log as a downloaded text file; the name is built from validated names only. */
+const textFile = (c: Context, name: string, lines: string[]) =>
+  c.body(lines.join('\n') + '\n', 200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"` });
 
 export function webRoutes(deps: Deps) {
   const web = new Hono<AuthEnv>();
@@ -138,6 +144,11 @@ export function webRoutes(deps: Deps) {
     await ops.deleteService(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service') }, await form(c));
     return c.redirect(`/projects/${c.req.param('project')}`, 303);
   });
+  web.get('/projects/:project/services/:service/logs.txt', async (c) => {
+    const ctx = await instanceOf(c);
+    const lines = await runtimeLogLines(deps, ctx, 5000);
+    return textFile(c, `${ctx.project.name}-${ctx.service.name}-${ctx.environment.name}.log`, lines.map(stripAnsi));
+  });
   web.get('/projects/:project/services/:service/logs/events', async (c) =>
     runtimeLogStream(c, deps, await instanceOf(c), { userId: c.get('user').id, follow: true, tail: 200, render: (line) => ({ event: 'line', data: String(<LogLine line={line} />) }) }),
   );
@@ -156,6 +167,11 @@ export function webRoutes(deps: Deps) {
   web.get('/deployments/:id', async (c) => {
     const { deployment: d, ctx } = await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')));
     return c.html(<DeploymentPage frame={frame(c)} project={ctx.project.name} service={ctx.service.name} environment={ctx.environment.name} deployment={ops.toDeploymentView(d)} />);
+  });
+  web.get('/deployments/:id/log.txt', async (c) => {
+    const { deployment: d } = await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')));
+    const lines = (await readDeploymentLog(deps.db, d.id)).map((l) => stripAnsi(l.line));
+    return textFile(c, `deployment-${d.id}.log`, lines);
   });
   web.get('/deployments/:id/events', async (c) => {
     const { deployment: d } = await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')));

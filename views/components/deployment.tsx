@@ -1,6 +1,7 @@
 // Deployment pieces reused by pages and by live (SSE) fragments.
 import type { Child } from 'hono/jsx';
 import type { DeploymentStatus } from '../../src/db/schema.js';
+import { ansiSegments } from './ansi.js';
 
 export interface DeploymentRowProps {
   id: number;
@@ -31,6 +32,7 @@ export function DeploymentRow(props: { d: DeploymentRowProps; children?: Child }
   );
 }
 
+/** One log line, its terminal colours as classes (text is escaped by JSX). */
 export function LogLine(props: { line: string }) {
-  return <div class="line">{props.line}</div>;
+  return <div class="line">{ansiSegments(props.line).map((s) => (s.classes.length ? <span class={s.classes.join(' ')}>{s.text}</span> : s.text))}</div>;
 }

@@ -1,6 +1,7 @@
 // A deployment's record and its build log, live while it runs.
 import type { DeploymentRowProps } from '../components/deployment.js';
 import { LogLine, StatusBadge } from '../components/deployment.js';
+import { LogView } from '../components/log-view.js';
 import { Layout, type LayoutProps } from '../layout.js';
 
 export interface DeploymentPageProps {
@@ -27,7 +28,7 @@ export function DeploymentPage(props: DeploymentPageProps) {
         </dl>
         <div id="reason" sse-swap="reason" hx-swap="innerHTML">{d.failureReason && <p class="error">{d.failureReason}</p>}</div>
         <h2>Build log</h2>
-        <pre class="log" id="build-log" aria-label="Build log" tabindex={0} sse-swap="line" hx-swap="beforeend"></pre>
+        <LogView id="build-log" label="Build log" download={`/deployments/${d.id}/log.txt`} />
       </div>
     </Layout>
   );

@@ -3,6 +3,7 @@
 import type { InstanceStatus } from '../../src/http/operations.js';
 import { DeploymentRow, type DeploymentRowProps, StatusBadge } from '../components/deployment.js';
 import { DeleteForm } from '../components/delete-form.js';
+import { LogView } from '../components/log-view.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
 
 const HEALTH_LABELS = { auto: "automatic: the image's HEALTHCHECK if it has one, else TCP", tcp: 'TCP: port accepts connections', http: 'HTTP: path answers 2xx/3xx', image: "image's HEALTHCHECK", none: 'none' } as const;
@@ -280,7 +281,7 @@ function Logs(props: ServicePageProps) {
   return (
     <>
       <p class="muted">The tasks of the version that serves, newest lines last; each line with its time and task.</p>
-      <pre class="log" aria-label="Runtime logs" tabindex={0} hx-ext="sse" sse-connect={`${base}/logs/events${q}`} sse-swap="line" hx-swap="beforeend" sse-close="done"></pre>
+      <LogView id="runtime-log" label="Runtime logs" download={`${base}/logs.txt${q}`} sse={{ connect: `${base}/logs/events${q}` }} />
     </>
   );
 }
