@@ -6,15 +6,22 @@
     var filter = view.querySelector('[data-log-filter]');
     var jump = view.querySelector('[data-log-jump]');
     var following = true;
+    // Where following last put the view: a view above it was scrolled up by the reader, even if
+    // the scroll event has not arrived yet when new lines do.
+    var pinned = 0;
     var atEnd = function () { return pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 8; };
-    var toEnd = function () { pre.scrollTop = pre.scrollHeight; };
+    var toEnd = function () { pre.scrollTop = pre.scrollHeight; pinned = pre.scrollTop; };
+    var stopFollowing = function () { following = false; jump.hidden = false; };
     var matches = function (line) {
       var q = filter.value.trim().toLowerCase();
       line.classList.toggle('filtered', q !== '' && line.textContent.toLowerCase().indexOf(q) < 0);
     };
     pre.addEventListener('scroll', function () {
-      following = atEnd();
-      jump.hidden = following;
+      if (atEnd()) {
+        following = true;
+        jump.hidden = true;
+        pinned = pre.scrollTop;
+      } else if (pre.scrollTop < pinned - 8) stopFollowing();
     });
     jump.addEventListener('click', function () {
       following = true;
@@ -23,9 +30,11 @@
     });
     filter.addEventListener('input', function () {
       pre.querySelectorAll('.line').forEach(matches);
+      if (following) toEnd();
     });
     new MutationObserver(function (changes) {
       changes.forEach(function (c) { c.addedNodes.forEach(function (n) { if (n.classList && n.classList.contains('line')) matches(n); }); });
+      if (following && pre.scrollTop < pinned - 8) stopFollowing();
       if (following) toEnd();
     }).observe(pre, { childList: true });
   }

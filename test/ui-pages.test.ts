@@ -111,7 +111,7 @@ describe('log viewer', () => {
       expect(await log.locator('span.ansi-fg-1.ansi-bold').first().textContent()).toBe('red alert');
       // Following: the end is in view.
       const atEnd = () => log.evaluate((el: { scrollTop: number; clientHeight: number; scrollHeight: number }) => el.scrollTop + el.clientHeight >= el.scrollHeight - 8);
-      await expect.poll(atEnd).toBe(true);
+      await expect.poll(atEnd, { timeout: 10_000 }).toBe(true);
 
       await page.getByLabel('Filter').fill('alert');
       await expect.poll(() => log.locator('.line:not(.filtered)').count()).toBe(1);
@@ -119,10 +119,10 @@ describe('log viewer', () => {
 
       await log.evaluate((el: { scrollTop: number }) => (el.scrollTop = 0));
       const jump = page.getByRole('button', { name: 'Jump to latest' });
-      await expect.poll(() => jump.isVisible()).toBe(true);
+      await expect.poll(() => jump.isVisible(), { timeout: 10_000 }).toBe(true);
       await jump.click();
-      await expect.poll(() => jump.isVisible()).toBe(false);
-      await expect.poll(atEnd).toBe(true);
+      await expect.poll(() => jump.isVisible(), { timeout: 10_000 }).toBe(false);
+      await expect.poll(atEnd, { timeout: 10_000 }).toBe(true);
 
       const download = await page.request.get(`${spur.url}/projects/${project}/services/web/logs.txt`);
       expect(download.headers()['content-disposition']).toMatch(/attachment; filename=".*-web-production\.log"/);
