@@ -1,10 +1,13 @@
 // Log viewers: follow the end while the reader is there, offer "Jump to latest" once they scroll
-// up, and hide lines that do not contain the filter text.
+// up, and hide lines that do not contain the filter text (or, for runtime logs, come from another task).
 (function () {
   function setUp(view) {
     var pre = view.querySelector('pre.log');
     var filter = view.querySelector('[data-log-filter]');
     var jump = view.querySelector('[data-log-jump]');
+    var task = view.querySelector('[data-log-task]');
+    // A runtime line reads `<time> <task> <text>`; the task names fill the task filter as they appear.
+    var taskOf = function (line) { return line.textContent.split(' ')[1] || ''; };
     var following = true;
     // Where following last put the view: a view above it was scrolled up by the reader, even if
     // the scroll event has not arrived yet when new lines do.
@@ -14,7 +17,10 @@
     var stopFollowing = function () { following = false; jump.hidden = false; };
     var matches = function (line) {
       var q = filter.value.trim().toLowerCase();
-      line.classList.toggle('filtered', q !== '' && line.textContent.toLowerCase().indexOf(q) < 0);
+      var name = task ? taskOf(line) : '';
+      if (task && name && !task.querySelector('option[value="' + CSS.escape(name) + '"]')) task.add(new Option(name, name));
+      var hidden = (q !== '' && line.textContent.toLowerCase().indexOf(q) < 0) || (task && task.value !== '' && name !== task.value);
+      line.classList.toggle('filtered', !!hidden);
     };
     pre.addEventListener('scroll', function () {
       if (atEnd()) {
@@ -28,10 +34,12 @@
       jump.hidden = true;
       toEnd();
     });
-    filter.addEventListener('input', function () {
+    var refilter = function () {
       pre.querySelectorAll('.line').forEach(matches);
       if (following) toEnd();
-    });
+    };
+    filter.addEventListener('input', refilter);
+    if (task) task.addEventListener('change', refilter);
     new MutationObserver(function (changes) {
       changes.forEach(function (c) { c.addedNodes.forEach(function (n) { if (n.classList && n.classList.contains('line')) matches(n); }); });
       if (following && pre.scrollTop < pinned - 8) stopFollowing();

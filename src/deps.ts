@@ -20,6 +20,8 @@ export interface Deps {
   logBus: DeploymentLogBus;
   /** Runtime-log streams open per user. */
   streamSlots: StreamSlots;
+  /** Live page streams (status updates) open per user. */
+  liveSlots: StreamSlots;
   /** Set until the owner is created; cleared when the setup page is claimed. */
   setup: { token?: string; claim: () => void };
 }

@@ -16,6 +16,14 @@ export class InvalidInput extends SpurError {
   }
 }
 
+/** Several fields of one form failed the gate; `fields` maps each field's name to its reason. */
+export class InvalidFields extends SpurError {
+  override readonly status = 400;
+  constructor(readonly fields: Record<string, string>) {
+    super(Object.values(fields).join('; '));
+  }
+}
+
 export class NotFound extends SpurError {
   override readonly status = 404;
 }

@@ -5,7 +5,7 @@ import { posix } from 'node:path';
 import { domainToASCII } from 'node:url';
 import { utils } from 'ssh2';
 import { SPUR_IMAGE_NAMESPACE } from './docker/names.js';
-import { InvalidInput } from './errors.js';
+import { InvalidFields, InvalidInput } from './errors.js';
 
 const { parseKey } = utils;
 
@@ -245,4 +245,22 @@ export function keyName(value: unknown): string {
   const name = text('key name', value, 80).trim();
   if (!/^[\x20-\x7e]+$/.test(name)) throw new InvalidInput('key name', 'use printable ASCII');
   return name;
+}
+
+/** Runs each field's check and gathers every refusal, keyed by field name, so a form can show
+ *  them all at once; a check may itself gather several (InvalidFields). */
+export function fields<T extends Record<string, () => unknown>>(checks: T): { [K in keyof T]: ReturnType<T[K]> } {
+  const values: Record<string, unknown> = {};
+  const errors: Record<string, string> = {};
+  for (const [name, check] of Object.entries(checks)) {
+    try {
+      values[name] = check();
+    } catch (err) {
+      if (err instanceof InvalidFields) Object.assign(errors, err.fields);
+      else if (err instanceof InvalidInput) errors[name] = err.message;
+      else throw err;
+    }
+  }
+  if (Object.keys(errors).length) throw new InvalidFields(errors);
+  return values as { [K in keyof T]: ReturnType<T[K]> };
 }

@@ -210,7 +210,7 @@ describe('deploying from git', () => {
     const serving = (await cli(spur, ['logs', project, 'web', '--tail', '100'])).stdout;
     expect(serving).toContain('hello-app new listening on 3000');
     expect(serving).not.toContain('hello-app old listening');
-    expect((await cli(spur, ['logs', project, 'web', '--tail', '100', '--all'])).stdout).toMatch(/web\.\d \(\w+\) hello-app old listening on 3000/);
+    expect((await cli(spur, ['logs', project, 'web', '--tail', '100', '--all'])).stdout).toMatch(/web\.\d#\d+ \(\w+\) hello-app old listening on 3000/);
   });
 
   it('refuses a Dockerfile that is a symlink out of the repository', async () => {

@@ -11,8 +11,13 @@ export interface LayoutProps {
   engineProblem?: string;
   /** Which main navigation entry the page belongs to. */
   section?: 'projects' | 'keys';
+  /** Said once after a form post worked. */
+  toast?: string;
   children?: Child;
 }
+
+// A refused form (4xx, its fields marked) and an error fragment are swapped in like any answer.
+const HTMX_CONFIG = JSON.stringify({ responseHandling: [{ code: '204', swap: false }, { code: '[2345]..', swap: true, error: false }] });
 
 export function Layout(props: LayoutProps) {
   const current = (section: LayoutProps['section']) => (props.section === section ? 'page' : undefined);
@@ -25,11 +30,13 @@ export function Layout(props: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title} · Spur</title>
         <link rel="icon" href="/public/favicon.svg" type="image/svg+xml" />
+        <meta name="htmx-config" content={HTMX_CONFIG} />
         <link rel="stylesheet" href="/public/app.css" />
         <script src="/public/theme.js"></script>
         <script src="/public/vendor/htmx.min.js" defer></script>
         <script src="/public/vendor/htmx-sse.min.js" defer></script>
         <script src="/public/logs.js" defer></script>
+        <script src="/public/ui.js" defer></script>
       </head>
       <body hx-headers={props.csrfToken ? JSON.stringify({ 'X-CSRF-Token': props.csrfToken }) : undefined}>
         <a class="skip" href="#main">Skip to content</a>
@@ -58,10 +65,10 @@ export function Layout(props: LayoutProps) {
           </div>
         )}
         <main id="main">
-          <div id="flash" aria-live="polite"></div>
+          <div id="flash" aria-live="polite">{props.toast && <div class="toast" role="status">{props.toast}</div>}</div>
           {props.children}
         </main>
-        <footer class="bottom">Spur {VERSION}</footer>
+        <footer class="bottom">Spur {VERSION}{props.user && <> · press <kbd>?</kbd> for keyboard shortcuts</>}</footer>
       </body>
     </html>
     </>

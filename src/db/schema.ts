@@ -110,6 +110,8 @@ export interface ServiceInstanceTable {
   branch: string | null;
   /** 1: pushes to the branch reported by webhooks deploy. */
   auto_deploy: Generated<number>;
+  /** When settings that apply with a deploy, or variables, last changed (replicas apply at once). */
+  changed_at: Generated<string | null>;
 }
 
 /** `auto`: the image's HEALTHCHECK when it has one, else `tcp`. */

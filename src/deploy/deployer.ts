@@ -35,6 +35,7 @@ export class Deployer {
     const { deployment, superseded } = await queueDeployment(this.deps.db, input);
     if (input.checkout) this.checkouts.set(deployment.id, input.checkout);
     for (const id of superseded) await this.deps.logBus.status(id, 'superseded', 'a newer deployment was requested');
+    await this.deps.logBus.status(deployment.id, 'queued');
     this.schedule(deployment.id, input);
     return deployment;
   }

@@ -8,6 +8,14 @@ import { isFinished } from '../store/deployment-status.js';
 
 export type DeploymentEvent = { type: 'line'; id: number; line: string } | { type: 'status'; status: DeploymentStatus; reason?: string | null };
 
+/** A status change of any deployment, for pages that show many. */
+export interface StatusChange {
+  deploymentId: number;
+  status: DeploymentStatus;
+}
+
+const ANY_STATUS = 'status';
+
 /** What a deployment's stored log keeps: its first `head` lines and its last `tail` (give or
  *  take `batch`), with one line saying how many were cut between; no line longer than `lineChars`.
  *  Live followers see every line. */
@@ -49,10 +57,17 @@ export class DeploymentLogBus {
   async status(deploymentId: number, status: DeploymentStatus, reason?: string | null): Promise<void> {
     await this.writes.get(deploymentId);
     this.emitter.emit(String(deploymentId), { type: 'status', status, reason } satisfies DeploymentEvent);
+    this.emitter.emit(ANY_STATUS, { deploymentId, status } satisfies StatusChange);
     if (isFinished(status)) {
       this.writes.delete(deploymentId);
       this.counts.delete(deploymentId);
     }
+  }
+
+  /** Calls the listener on every status change of every deployment until the returned function is called. */
+  watchStatuses(listener: (change: StatusChange) => void): () => void {
+    this.emitter.on(ANY_STATUS, listener);
+    return () => this.emitter.off(ANY_STATUS, listener);
   }
 
   private async bound(deploymentId: number): Promise<void> {

@@ -119,10 +119,7 @@ export function apiRoutes(deps: Deps) {
   });
   api.get('/projects/:project/services/:service/variables', async (c) => {
     const ctx = await instanceOf(c);
-    if (c.req.query('reveal') === '1') {
-      if (c.get('user').role !== 'owner') throw new Forbidden('only the owner may reveal variable values');
-      return c.json({ variables: await readVariables(deps.db, deps.key, { serviceId: ctx.service.id, environmentId: ctx.environment.id }) });
-    }
+    if (c.req.query('reveal') === '1') return c.json({ variables: await ops.revealVariables(deps, c.get('user'), ctx) });
     const names = await ops.variableNames(deps, ctx);
     return c.json({ variables: Object.fromEntries(names.map((n) => [n, '••••••'])) });
   });

@@ -7,7 +7,7 @@ import { countRunningTasks, scaleService } from '../docker/swarm.js';
 import { checkGitHost } from '../build/git-host.js';
 import { instanceDomains } from '../deploy/pipeline.js';
 import { removeEnvironment, removeProject, removeService } from '../deploy/removal.js';
-import { DockerUnavailable, Forbidden, InvalidInput, NotFound } from '../errors.js';
+import { DockerUnavailable, Forbidden, InvalidFields, InvalidInput, NotFound } from '../errors.js';
 import { findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
 import { addProjectMember, canAccessProject, getProjectFor, removeProjectMember } from '../store/access.js';
 import { addSshKey } from '../store/ssh-keys.js';
@@ -16,7 +16,8 @@ import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment }
 import { type InstanceContext, type ServiceSource, createService, getInstanceContext, getService, setHttpsToken, updateInstance } from '../store/services.js';
 import { utils as sshUtils } from 'ssh2';
 import { randomToken, seal, unseal } from '../secrets.js';
-import { listVariableNames, setVariables } from '../store/variables.js';
+import { listVariableNames, readVariables, setVariables } from '../store/variables.js';
+import { parseDotEnv } from '../dotenv.js';
 import * as validate from '../validate.js';
 
 type Body = Record<string, unknown>;
@@ -34,29 +35,28 @@ const truthy = (v: unknown) => v === true || v === 'true' || v === 'on' || v ===
 
 /** Reads a service definition: exactly one of a git repository, git push, or an image. */
 export function parseServiceSource(body: Body): ServiceSource {
-  const git = validate.optional(body.git ?? body.gitUrl, validate.gitUrl);
-  const image = validate.optional(body.image, validate.imageRef);
+  const v = validate.fields({
+    git: () => validate.optional(body.git ?? body.gitUrl, validate.gitUrl),
+    image: () => validate.optional(body.image, validate.imageRef),
+    branch: () => validate.optional(body.branch, validate.branch),
+    rootDir: () => validate.optional(body.rootDir ?? body.root, (x) => validate.repoPath('root directory', x)),
+    dockerfilePath: () => validate.optional(body.dockerfilePath ?? body.dockerfile, (x) => validate.repoPath('Dockerfile path', x)),
+  });
   const push = truthy(body.push);
-  if ([git, image, push].filter(Boolean).length > 1) throw new InvalidInput('source', 'give one source: a git repository, git push, or an image');
-  if (image) return { type: 'image', image };
-  const paths = {
-    rootDir: validate.optional(body.rootDir ?? body.root, (v) => validate.repoPath('root directory', v)),
-    dockerfilePath: validate.optional(body.dockerfilePath ?? body.dockerfile, (v) => validate.repoPath('Dockerfile path', v)),
-  };
-  if (push) return { type: 'push', branch: validate.optional(body.branch, validate.branch) ?? 'main', ...paths };
-  if (!git) throw new InvalidInput('source', 'give a git repository (git URL), git push, or an image');
-  return {
-    type: 'git',
-    gitUrl: git,
-    branch: validate.optional(body.branch, validate.branch) ?? 'main',
-    ...paths,
-  };
+  if ([v.git, v.image, push].filter(Boolean).length > 1) throw new InvalidFields({ source: 'source: give one source: a git repository, git push, or an image' });
+  if (v.image) return { type: 'image', image: v.image };
+  const paths = { rootDir: v.rootDir, dockerfilePath: v.dockerfilePath };
+  if (push) return { type: 'push', branch: v.branch ?? 'main', ...paths };
+  if (!v.git) throw new InvalidFields({ source: 'source: give a git repository (git URL), git push, or an image' });
+  return { type: 'git', gitUrl: v.git, branch: v.branch ?? 'main', ...paths };
 }
 
 export async function addService(deps: Deps, user: Actor, projectName: string, body: Body): Promise<Service> {
-  const name = validate.resourceName('service', body.name);
-  const source = parseServiceSource(body);
-  const port = validate.optional(body.port, validate.port);
+  const { name, source, port } = validate.fields({
+    name: () => validate.resourceName('service', body.name),
+    source: () => parseServiceSource(body),
+    port: () => validate.optional(body.port, validate.port),
+  });
   const project = await getProjectFor(deps.db, user, projectName);
   if (source.gitUrl) await checkGitHost(source.gitUrl, { allowPrivate: deps.config.gitAllowPrivate });
   return createService(deps.db, { project, name, source, port, credentials: newCredentials(deps.key, source, `spur-${project.name}-${name}`) });
@@ -118,33 +118,65 @@ export async function changeVariables(deps: Deps, ctx: InstanceContext, input: u
 
 export const variableNames = (deps: Deps, ctx: InstanceContext) => listVariableNames(deps.db, scopeOf(ctx));
 
-/** Reads instance settings from a body. A missing field stays as it is; an empty string clears
- *  a field that may be empty (domain, health path and port, limits and reservations). */
+/** The values in clear: the owner's alone to see. */
+export async function revealVariables(deps: Deps, user: Actor, ctx: InstanceContext): Promise<Record<string, string>> {
+  if (user.role !== 'owner') throw new Forbidden('only the owner may reveal variable values');
+  return readVariables(deps.db, deps.key, scopeOf(ctx));
+}
+
+/** Sets every NAME=value line of a pasted .env text; the other variables stay. */
+export async function importVariables(deps: Deps, ctx: InstanceContext, body: Body): Promise<string[]> {
+  const parsed = parseDotEnv(typeof body.env === 'string' ? body.env : '');
+  if (Object.keys(parsed).length === 0) throw new InvalidFields({ env: 'paste at least one NAME=value line' });
+  return changeVariables(deps, ctx, parsed);
+}
+
+/** Reads instance settings from a body, every refusal at once. A missing field stays as it is;
+ *  an empty string clears a field that may be empty (domain, health path and port, limits and
+ *  reservations). */
 export function parseSettings(body: Body): ServiceInstanceUpdate {
-  const opt = <T>(key: string, check: (v: unknown) => T) => validate.optional(body[key], check);
-  const clearable = <T>(key: string, check: (v: unknown) => T) => (body[key] === undefined ? undefined : (validate.optional(body[key], check) ?? null));
-  const healthType = opt('healthCheck', validate.healthType);
-  const healthPath = clearable('healthPath', validate.healthPath);
-  if (healthType === 'http' && !healthPath && body.healthPath !== undefined) throw new InvalidInput('health check path', 'an HTTP check needs a path');
-  return {
+  const opt = <T>(key: string, check: (v: unknown) => T) => () => validate.optional(body[key], check);
+  const clearable = <T>(key: string, check: (v: unknown) => T) => () => (body[key] === undefined ? undefined : (validate.optional(body[key], check) ?? null));
+  const v = validate.fields({
     replicas: opt('replicas', validate.replicas),
     port: opt('port', validate.port),
-    custom_domain: clearable('domain', validate.domain),
-    health_type: healthType,
-    health_path: healthPath,
-    health_port: clearable('healthPort', validate.port),
-    health_interval_s: opt('healthInterval', (v) => validate.integer('health check interval', v, 1, 300)),
-    health_timeout_s: opt('healthTimeout', (v) => validate.integer('health check timeout', v, 1, 120)),
-    health_retries: opt('healthRetries', (v) => validate.integer('health check retries', v, 1, 20)),
-    health_start_period_s: opt('healthStartPeriod', (v) => validate.integer('health check start period', v, 0, 600)),
-    cpu_limit: clearable('cpuLimit', (v) => validate.cpus('CPU limit', v)),
-    memory_limit_mb: clearable('memoryLimit', (v) => validate.memoryMb('memory limit', v)),
-    cpu_reservation: clearable('cpuReservation', (v) => validate.cpus('CPU reservation', v)),
-    memory_reservation_mb: clearable('memoryReservation', (v) => validate.memoryMb('memory reservation', v)),
-    restart_policy: opt('restartPolicy', validate.restartPolicy),
-    restart_max_attempts: opt('restartMaxAttempts', (v) => validate.integer('restart attempts', v, 0, 100)),
-    stop_grace_s: opt('stopGracePeriod', (v) => validate.integer('stop grace period', v, 0, 600)),
+    domain: clearable('domain', validate.domain),
+    healthCheck: opt('healthCheck', validate.healthType),
+    healthPath: clearable('healthPath', validate.healthPath),
+    healthPort: clearable('healthPort', validate.port),
+    healthInterval: opt('healthInterval', (x) => validate.integer('health check interval', x, 1, 300)),
+    healthTimeout: opt('healthTimeout', (x) => validate.integer('health check timeout', x, 1, 120)),
+    healthRetries: opt('healthRetries', (x) => validate.integer('health check retries', x, 1, 20)),
+    healthStartPeriod: opt('healthStartPeriod', (x) => validate.integer('health check start period', x, 0, 600)),
+    cpuLimit: clearable('cpuLimit', (x) => validate.cpus('CPU limit', x)),
+    memoryLimit: clearable('memoryLimit', (x) => validate.memoryMb('memory limit', x)),
+    cpuReservation: clearable('cpuReservation', (x) => validate.cpus('CPU reservation', x)),
+    memoryReservation: clearable('memoryReservation', (x) => validate.memoryMb('memory reservation', x)),
+    restartPolicy: opt('restartPolicy', validate.restartPolicy),
+    restartMaxAttempts: opt('restartMaxAttempts', (x) => validate.integer('restart attempts', x, 0, 100)),
+    stopGracePeriod: opt('stopGracePeriod', (x) => validate.integer('stop grace period', x, 0, 600)),
     branch: clearable('branch', validate.branch),
+  });
+  if (v.healthCheck === 'http' && !v.healthPath && body.healthPath !== undefined) throw new InvalidFields({ healthPath: 'health check path: an HTTP check needs a path' });
+  return {
+    replicas: v.replicas,
+    port: v.port,
+    custom_domain: v.domain,
+    health_type: v.healthCheck,
+    health_path: v.healthPath,
+    health_port: v.healthPort,
+    health_interval_s: v.healthInterval,
+    health_timeout_s: v.healthTimeout,
+    health_retries: v.healthRetries,
+    health_start_period_s: v.healthStartPeriod,
+    cpu_limit: v.cpuLimit,
+    memory_limit_mb: v.memoryLimit,
+    cpu_reservation: v.cpuReservation,
+    memory_reservation_mb: v.memoryReservation,
+    restart_policy: v.restartPolicy,
+    restart_max_attempts: v.restartMaxAttempts,
+    stop_grace_s: v.stopGracePeriod,
+    branch: v.branch,
     auto_deploy: body.autoDeploy === undefined ? undefined : truthy(body.autoDeploy) ? 1 : 0,
   };
 }
@@ -153,12 +185,14 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
 export async function changeSettings(deps: Deps, ctx: InstanceContext, body: Body) {
   const changes = parseSettings(body);
   const next = { ...ctx.instance, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
-  if (next.health_type === 'http' && !next.health_path) throw new InvalidInput('health check path', 'an HTTP check needs a path');
+  const errors: Record<string, string> = {};
+  if (next.health_type === 'http' && !next.health_path) errors.healthPath = 'health check path: an HTTP check needs a path';
   if (changes.custom_domain && isUnderDomain(changes.custom_domain, deps.config.baseDomain)) {
-    throw new InvalidInput('domain', `${changes.custom_domain} is under ${deps.config.baseDomain}, where Spur generates each service's own address; use a domain of your own`);
+    errors.domain = `domain: ${changes.custom_domain} is under ${deps.config.baseDomain}, where Spur generates each service's own address; use a domain of your own`;
   }
-  if (next.cpu_limit && next.cpu_reservation && next.cpu_reservation > next.cpu_limit) throw new InvalidInput('CPU reservation', 'must not exceed the CPU limit');
-  if (next.memory_limit_mb && next.memory_reservation_mb && next.memory_reservation_mb > next.memory_limit_mb) throw new InvalidInput('memory reservation', 'must not exceed the memory limit');
+  if (next.cpu_limit && next.cpu_reservation && next.cpu_reservation > next.cpu_limit) errors.cpuReservation = 'CPU reservation: must not exceed the CPU limit';
+  if (next.memory_limit_mb && next.memory_reservation_mb && next.memory_reservation_mb > next.memory_limit_mb) errors.memoryReservation = 'memory reservation: must not exceed the memory limit';
+  if (Object.keys(errors).length) throw new InvalidFields(errors);
   return updateInstance(deps.db, ctx.service, ctx.environment, changes);
 }
 
@@ -213,11 +247,13 @@ export interface InstanceStatus {
   publicUrls: string[];
 }
 
-export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<InstanceStatus> {
+/** What an instance runs and serves. `running` may be given by a caller that counted the tasks
+ *  of many services at once; otherwise Docker is asked. */
+export async function instanceStatus(deps: Deps, ctx: InstanceContext, counted?: { running: number | null }): Promise<InstanceStatus> {
   const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
   const [latest] = await listDeployments(deps.db, scopeOf(ctx), 1);
   const active = await findActiveDeployment(deps.db, scopeOf(ctx));
-  const running = deps.engine.ready ? await countRunningTasks(deps.docker, swarmServiceName(ref)).catch(() => null) : null;
+  const running = counted ? counted.running : deps.engine.ready ? await countRunningTasks(deps.docker, swarmServiceName(ref)).catch(() => null) : null;
   return {
     ...ref,
     source: toSourceView(ctx.service),
@@ -283,9 +319,10 @@ export async function deploymentFor(deps: Deps, user: Actor, id: number): Promis
 export const toKeyView = (k: SshKey) => ({ id: k.id, name: k.name, algorithm: k.algorithm, fingerprint: k.fingerprint, createdAt: k.created_at });
 
 export async function addKey(deps: Deps, user: Actor, body: Body) {
-  const key = validate.sshPublicKey(body.key);
+  const v = validate.fields({ key: () => validate.sshPublicKey(body.key), name: () => validate.optional(body.name, (x) => validate.keyName(x)) });
+  const key = v.key;
   const comment = typeof body.key === 'string' ? body.key.trim().split(/\s+/).slice(2).join(' ') : '';
-  const name = validate.optional(body.name, (v) => validate.keyName(v)) ?? (comment ? validate.keyName(comment.slice(0, 60)) : key.fingerprint.slice(7, 19));
+  const name = v.name ?? (comment ? validate.keyName(comment.slice(0, 60)) : key.fingerprint.slice(7, 19));
   return toKeyView(await addSshKey(deps.db, user.id, key, name));
 }
 

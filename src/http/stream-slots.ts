@@ -1,16 +1,16 @@
-// How many live log streams one user may hold open at once; each open stream holds a Docker logs
-// request and a socket.
+// How many live streams one user may hold open at once; each holds a socket, and a log stream a
+// Docker logs request too.
 import { TooManyRequests } from '../errors.js';
 
 export class StreamSlots {
   private readonly open = new Map<number, number>();
 
-  constructor(readonly perUser: number) {}
+  constructor(readonly perUser: number, private readonly what = 'log streams') {}
 
   /** Takes a slot for the user, or refuses with 429; the returned function gives it back once. */
   take(userId: number): () => void {
     const used = this.open.get(userId) ?? 0;
-    if (used >= this.perUser) throw new TooManyRequests(`at most ${this.perUser} log streams may be open at once; close one first`);
+    if (used >= this.perUser) throw new TooManyRequests(`at most ${this.perUser} ${this.what} may be open at once; close one first`);
     this.open.set(userId, used + 1);
     let released = false;
     return () => {

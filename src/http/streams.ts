@@ -92,5 +92,6 @@ async function tasksToShow(deps: Deps, ctx: InstanceContext, all: boolean): Prom
   const running = tasks.filter((t) => t.desiredState === 'running' && t.state === 'running');
   const serving = running.filter((t) => t.deployment === String(active?.id));
   const chosen = all ? tasks : serving.length ? serving : running;
-  return chosen.map((t) => ({ id: t.id, name: `${ctx.service.name}.${t.slot ?? '?'}${all && t.state !== 'running' ? ` (${t.state})` : ''}` }));
+  // With every task, each name says its version (deployment) and, unless running, its state.
+  return chosen.map((t) => ({ id: t.id, name: `${ctx.service.name}.${t.slot ?? '?'}${all ? `#${t.deployment ?? '?'}${t.state !== 'running' ? ` (${t.state})` : ''}` : ''}` }));
 }

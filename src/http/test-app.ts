@@ -7,6 +7,7 @@ import { createDockerClient } from '../docker/client.js';
 import { silentLog } from '../log.js';
 import { createApp } from './app.js';
 import { StreamSlots } from './stream-slots.js';
+import { LIVE_STREAMS_PER_USER } from './live.js';
 
 export const SETUP_TOKEN = 'setup-token-for-tests';
 export const ORIGIN = 'http://localhost';
@@ -28,6 +29,7 @@ export async function makeTestDeps(): Promise<Deps> {
     deployer: { request: notHere, rollback: notHere, cancel: notHere },
     logBus: new DeploymentLogBus(db),
     streamSlots: new StreamSlots(10),
+    liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'),
     setup,
   } as Deps;
 }

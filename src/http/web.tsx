@@ -1,25 +1,40 @@
-// The web UI's pages and form actions, behind a browser session.
+// The web UI's pages and form actions, behind a browser session. Forms answer in place
+// (forms.ts); status regions stay live (live.ts).
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { LogLine, StatusBadge } from '../../views/components/deployment.js';
 import { stripAnsi } from '../../views/components/ansi.js';
-import { DashboardPage } from '../../views/pages/dashboard.js';
-import { DeploymentPage } from '../../views/pages/deployment.js';
-import { ProjectPage } from '../../views/pages/project.js';
-import { KeysPage } from '../../views/pages/keys.js';
-import { type ServiceTab, ServicePage, serviceTabUrl } from '../../views/pages/service.js';
+import type { FormState } from '../../views/components/form.js';
+import { ProjectList } from '../../views/components/project-list.js';
+import { ServiceCards } from '../../views/components/service-cards.js';
+import { DashboardPage, NewProjectForm } from '../../views/pages/dashboard.js';
+import { DeploymentActions, DeploymentPage } from '../../views/pages/deployment.js';
+import { NewEnvironmentForm, NewServiceForm, ProjectPage } from '../../views/pages/project.js';
+import { AddKeyForm, KeysPage } from '../../views/pages/keys.js';
+import { DeleteForm } from '../../views/components/delete-form.js';
+import { type ServicePageProps, type ServiceTab, SERVICE_TABS, paths, serviceTabUrl } from '../../views/pages/service/common.js';
+import { DeploymentsTable } from '../../views/pages/service/deployments.js';
+import { StatusFacts } from '../../views/pages/service/overview.js';
+import { ServiceHeadline, ServicePage } from '../../views/pages/service/page.js';
+import { GitSettingsForm, HttpsTokenForm, ScaleForm, ServiceSettingsForm, type SettingsFormId } from '../../views/pages/service/settings.js';
+import { ImportVariablesForm, RevealedValue, SetVariableForm } from '../../views/pages/service/variables.js';
 import { readDeploymentLog } from '../store/deployments.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import type { Deps } from '../deps.js';
-import { getProjectFor, listProjectsFor } from '../store/access.js';
+import { NotFound } from '../errors.js';
+import { getProjectFor } from '../store/access.js';
 import { listEnvironments } from '../store/projects.js';
-import { listServices } from '../store/services.js';
+import type { InstanceContext } from '../store/services.js';
 import * as validate from '../validate.js';
 import { type AuthEnv, requireSession } from './auth.js';
+import { answerForm, takeToast } from './forms.js';
+import { liveFragments } from './live.js';
 import * as ops from './operations.js';
+import { projectSummaries, serviceCards, servicePageData } from './page-data.js';
 import { deploymentEventStream, runtimeLogLines, runtimeLogStream } from './streams.js';
 
 type Form = Record<string, unknown>;
+type Forms = Record<string, FormState>;
 
 /** A log as a downloaded text file; the name is built from validated names only. */
 const textFile = (c: Context, name: string, lines: string[]) =>
@@ -28,84 +43,124 @@ const textFile = (c: Context, name: string, lines: string[]) =>
 export function webRoutes(deps: Deps) {
   const web = new Hono<AuthEnv>();
   web.use('*', requireSession(deps));
-  const frame = (c: Context<AuthEnv>) => ({ user: c.get('user'), csrfToken: c.get('csrfToken'), engineProblem: deps.engine.ready ? undefined : deps.engine.state.problem });
+  const frame = (c: Context<AuthEnv>) => ({ user: c.get('user'), csrfToken: c.get('csrfToken'), engineProblem: deps.engine.ready ? undefined : deps.engine.state.problem, toast: takeToast(c) });
   const form = async (c: Context<AuthEnv>) => (await c.req.parseBody()) as Form;
-  const instanceOf = (c: Context<AuthEnv>) => ops.findInstance(deps, c.get('user'), { project: c.req.param('project')!, service: c.req.param('service')!, environment: c.req.query('env') });
-  const servicePath = (ctx: { project: { name: string }; service: { name: string }; environment: { name: string } }, tab: ServiceTab = 'overview') =>
+  const user = (c: Context<AuthEnv>) => c.get('user');
+  const instanceOf = (c: Context<AuthEnv>) => ops.findInstance(deps, user(c), { project: c.req.param('project')!, service: c.req.param('service')!, environment: c.req.query('env') });
+  const servicePath = (ctx: InstanceContext, tab: ServiceTab = 'overview') =>
     serviceTabUrl({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }, tab);
 
-  web.get('/', async (c) => {
-    const projects = await Promise.all(
-      (await listProjectsFor(deps.db, c.get('user'))).map(async (p) => ({
-        name: p.name,
-        environments: (await listEnvironments(deps.db, p.id)).map((e) => e.name),
-        services: (await listServices(deps.db, p.id)).length,
-      })),
-    );
-    return c.html(<DashboardPage frame={frame(c)} projects={projects} />);
-  });
+  // Dashboard
+  const dashboard = async (c: Context<AuthEnv>, newProject?: FormState) => <DashboardPage frame={frame(c)} projects={await projectSummaries(deps, user(c))} newProject={newProject} />;
+  web.get('/', async (c) => c.html(await dashboard(c)));
+  web.get('/events', (c) => liveFragments(c, deps, user(c).id, async () => ({ projects: String(<ProjectList projects={await projectSummaries(deps, user(c))} />) })));
+  web.post('/projects', (c) =>
+    answerForm(c, {
+      run: (body) => ops.addProject(deps, user(c), body),
+      done: (p) => ({ to: `/projects/${p.name}`, toast: `Project ${p.name} created` }),
+      fragment: (state) => <NewProjectForm csrf={c.get('csrfToken')} state={state} />,
+      page: (state) => dashboard(c, state),
+      fieldOf: { 'project name': 'name' },
+    }),
+  );
 
-  web.post('/projects', async (c) => {
-    const project = await ops.addProject(deps, c.get('user'), await form(c));
-    return c.redirect(`/projects/${project.name}`, 303);
-  });
-
-  web.get('/projects/:project', async (c) => {
-    const project = await getProjectFor(deps.db, c.get('user'), c.req.param('project'));
-    const environments = (await listEnvironments(deps.db, project.id)).map((e) => e.name);
-    const environment = environments.includes(c.req.query('env') ?? '') ? c.req.query('env')! : 'production';
-    const services = await Promise.all(
-      (await listServices(deps.db, project.id)).map(async (svc) => {
-        const status = await ops.instanceStatus(deps, await ops.findInstance(deps, c.get('user'), { project: project.name, service: svc.name, environment }));
-        const shown = status.activeDeployment ?? status.deployment;
-        return {
-          name: svc.name,
-          source: svc.source_type === 'git' ? 'git' : svc.source_type === 'push' ? 'git push' : (svc.image ?? ''),
-          status: shown?.status ?? null,
-          serving: status.activeDeployment?.id ?? null,
-          url: status.publicUrls[0] ?? null,
-          running: status.running,
-          replicas: status.replicas,
-          lastDeployAt: status.deployment?.createdAt ?? null,
-        };
-      }),
-    );
-    return c.html(<ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} services={services} canDelete={c.get('user').role === 'owner'} />);
-  });
-  web.post('/projects/:project/delete', async (c) => {
-    await ops.deleteProject(deps, c.get('user'), c.req.param('project'), await form(c));
-    return c.redirect('/', 303);
-  });
-  web.post('/projects/:project/environments/:environment/delete', async (c) => {
-    await ops.deleteEnvironment(deps, c.get('user'), { project: c.req.param('project'), environment: c.req.param('environment') }, await form(c));
-    return c.redirect(`/projects/${c.req.param('project')}`, 303);
-  });
-  web.post('/projects/:project/environments', async (c) => {
-    await ops.addEnvironment(deps, c.get('user'), c.req.param('project'), await form(c));
-    return c.redirect(`/projects/${c.req.param('project')}`, 303);
-  });
-  web.post('/projects/:project/services', async (c) => {
-    const service = await ops.addService(deps, c.get('user'), c.req.param('project'), await form(c));
-    return c.redirect(`/projects/${c.req.param('project')}/services/${service.name}`, 303);
-  });
-
-  const servicePage = (tab: ServiceTab) => async (c: Context<AuthEnv>) => {
-    const ctx = await instanceOf(c);
-    const status = await ops.instanceStatus(deps, ctx);
-    const deployments = (await ops.deploymentsOf(deps, ctx)).map(ops.toDeploymentView);
-    const environments = (await listEnvironments(deps.db, ctx.project.id)).map((e) => e.name);
-    return c.html(
-      <ServicePage tab={tab} frame={frame(c)} git={ctx.service.source_type === 'image' ? undefined : ops.gitAccess(deps, ctx)} status={status} environments={environments} variableNames={await ops.variableNames(deps, ctx)} deployments={deployments} customDomain={ctx.instance.custom_domain} />,
-    );
+  // Project
+  const environmentOf = async (c: Context<AuthEnv>, projectId: number) => {
+    const environments = (await listEnvironments(deps.db, projectId)).map((e) => e.name);
+    return { environments, environment: environments.includes(c.req.query('env') ?? '') ? c.req.query('env')! : 'production' };
   };
-  web.get('/projects/:project/services/:service', servicePage('overview'));
-  for (const tab of ['deployments', 'variables', 'settings', 'logs'] as const) web.get(`/projects/:project/services/:service/${tab}`, servicePage(tab));
+  const projectPage = async (c: Context<AuthEnv>, forms?: Forms) => {
+    const project = await getProjectFor(deps.db, user(c), c.req.param('project')!);
+    const { environments, environment } = await environmentOf(c, project.id);
+    const services = await serviceCards(deps, user(c), project.name, environment);
+    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} services={services} canDelete={user(c).role === 'owner'} forms={forms} />;
+  };
+  web.get('/projects/:project', async (c) => c.html(await projectPage(c)));
+  web.get('/projects/:project/events', async (c) => {
+    const project = await getProjectFor(deps.db, user(c), c.req.param('project'));
+    const { environment } = await environmentOf(c, project.id);
+    return liveFragments(c, deps, user(c).id, async () => ({ services: String(<ServiceCards project={project.name} environment={environment} services={await serviceCards(deps, user(c), project.name, environment)} />) }));
+  });
+  web.post('/projects/:project/services', (c) =>
+    answerForm(c, {
+      run: (body) => ops.addService(deps, user(c), c.req.param('project'), body),
+      done: (s) => ({ to: `/projects/${c.req.param('project')}/services/${s.name}`, toast: `Service ${s.name} created` }),
+      fragment: (state) => <NewServiceForm project={c.req.param('project')} csrf={c.get('csrfToken')} state={state} />,
+      page: (state) => projectPage(c, { 'new-service': state }),
+      fieldOf: { 'service name': 'name', 'git URL': 'git', branch: 'branch', port: 'port', image: 'image' },
+    }),
+  );
+  web.post('/projects/:project/environments', (c) =>
+    answerForm(c, {
+      run: (body) => ops.addEnvironment(deps, user(c), c.req.param('project'), body),
+      done: (e) => ({ to: `/projects/${c.req.param('project')}?env=${e.name}`, toast: `Environment ${e.name} added` }),
+      fragment: (state) => <NewEnvironmentForm project={c.req.param('project')} csrf={c.get('csrfToken')} state={state} />,
+      page: (state) => projectPage(c, { 'new-environment': state }),
+      fieldOf: { 'environment name': 'name' },
+    }),
+  );
+  web.post('/projects/:project/delete', (c) => {
+    const name = c.req.param('project');
+    return answerForm(c, {
+      run: (body) => ops.deleteProject(deps, user(c), name, body),
+      done: () => ({ to: '/', toast: `Project ${name} deleted` }),
+      fragment: (state) => <DeleteForm id="delete-project" action={`/projects/${name}/delete`} name={name} what={`${name}, with every service, environment, image and repository in it,`} csrf={c.get('csrfToken')} state={state} />,
+      page: (state) => projectPage(c, { 'delete-project': state }),
+      fieldOf: { confirm: 'confirm' },
+    });
+  });
+  web.post('/projects/:project/environments/:environment/delete', (c) => {
+    const { project, environment } = { project: c.req.param('project'), environment: c.req.param('environment') };
+    const id = `delete-environment-${environment}`;
+    return answerForm(c, {
+      run: (body) => ops.deleteEnvironment(deps, user(c), { project, environment }, body),
+      done: () => ({ to: `/projects/${project}`, toast: `Environment ${environment} deleted` }),
+      fragment: (state) => <DeleteForm id={id} action={`/projects/${project}/environments/${environment}/delete`} name={environment} what={`the ${environment} environment, with its services and network,`} csrf={c.get('csrfToken')} state={state} />,
+      page: (state) => projectPage(c, { [id]: state }),
+      fieldOf: { confirm: 'confirm' },
+    });
+  });
+
+  // Service
+  const servicePage = async (c: Context<AuthEnv>, tab: ServiceTab, forms?: Forms) => {
+    const ctx = await instanceOf(c);
+    return <ServicePage frame={frame(c)} {...await servicePageData(deps, user(c), ctx, tab)} forms={forms} allTasks={c.req.query('all') === '1'} />;
+  };
+  for (const tab of Object.keys(SERVICE_TABS) as ServiceTab[]) {
+    web.get(`/projects/:project/services/:service${tab === 'overview' ? '' : `/${tab}`}`, async (c) => c.html(await servicePage(c, tab)));
+  }
+  web.get('/projects/:project/services/:service/events', async (c) => {
+    const ctx = await instanceOf(c);
+    const tab = (c.req.query('tab') ?? 'overview') as ServiceTab;
+    const framePart = { csrfToken: c.get('csrfToken') };
+    return liveFragments(c, deps, user(c).id, async () => {
+      const data: ServicePageProps = { ...(await servicePageData(deps, user(c), await ops.findInstance(deps, user(c), { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }), tab)), frame: framePart };
+      const fragments: Record<string, string> = { headline: String(<ServiceHeadline {...data} />) };
+      if (tab === 'overview') fragments.status = String(<StatusFacts {...data} />);
+      if (tab === 'deployments') fragments.deployments = String(<DeploymentsTable {...data} />);
+      return fragments;
+    });
+  });
+
+  /** A form of the service page: answered in place, its tab shown again when refused. */
+  const serviceForm = <T,>(c: Context<AuthEnv>, opts: { id: string; tab: ServiceTab; run: (ctx: InstanceContext, body: Form) => Promise<T>; done: (ctx: InstanceContext, result: T) => { to: string; toast: string }; fragment: (props: ServicePageProps, state: FormState) => unknown; fieldOf?: Record<string, string> }) =>
+    answerForm(c, {
+      run: async (body) => {
+        const ctx = await instanceOf(c);
+        return { ctx, result: await opts.run(ctx, body) };
+      },
+      done: ({ ctx, result }) => opts.done(ctx, result),
+      fragment: async (state) => String(opts.fragment({ frame: { csrfToken: c.get('csrfToken') }, ...(await servicePageData(deps, user(c), await instanceOf(c), opts.tab)) }, state)),
+      page: (state) => servicePage(c, opts.tab, { [opts.id]: state }),
+      fieldOf: opts.fieldOf,
+    });
+
   web.post('/projects/:project/services/:service/deploy', async (c) => {
-    const deployment = await ops.deploy(deps, await instanceOf(c), `ui:${c.get('user').email}`);
+    const deployment = await ops.deploy(deps, await instanceOf(c), `ui:${user(c).email}`);
     return c.redirect(`/deployments/${deployment.id}`, 303);
   });
   web.post('/projects/:project/services/:service/rollback', async (c) => {
-    const deployment = await ops.rollback(deps, await instanceOf(c), await form(c), `rollback:${c.get('user').email}`);
+    const deployment = await ops.rollback(deps, await instanceOf(c), await form(c), `rollback:${user(c).email}`);
     return c.redirect(`/deployments/${deployment.id}`, 303);
   });
   web.post('/projects/:project/services/:service/cancel', async (c) => {
@@ -113,36 +168,68 @@ export function webRoutes(deps: Deps) {
     await ops.cancel(deps, ctx);
     return c.redirect(servicePath(ctx), 303);
   });
-  web.post('/projects/:project/services/:service/scale', async (c) => {
-    const ctx = await instanceOf(c);
-    await ops.scale(deps, ctx, await form(c));
-    return c.redirect(servicePath(ctx, 'settings'), 303);
+  web.post('/projects/:project/services/:service/scale', (c) =>
+    serviceForm(c, { id: 'scale', tab: 'settings', run: (ctx, body) => ops.scale(deps, ctx, body), done: (ctx, r) => ({ to: servicePath(ctx, 'settings'), toast: `Scaled to ${r.replicas} replica${r.replicas === 1 ? '' : 's'}` }), fragment: (p, state) => <ScaleForm {...p} state={state} />, fieldOf: { replicas: 'replicas' } }),
+  );
+  web.post('/projects/:project/services/:service/credentials', (c) =>
+    serviceForm(c, { id: 'https-token', tab: 'settings', run: (ctx, body) => ops.changeHttpsToken(deps, ctx, body), done: (ctx) => ({ to: servicePath(ctx, 'settings'), toast: 'HTTPS token saved' }), fragment: (p, state) => <HttpsTokenForm {...p} state={state} />, fieldOf: { 'HTTPS token': 'httpsToken', 'variable value': 'httpsToken' } }),
+  );
+  web.post('/projects/:project/services/:service/settings', (c) => {
+    // Two forms post here: the git form (branch, auto-deploy) and the service settings.
+    const id: SettingsFormId = c.req.header('HX-Target') === 'git-settings' ? 'git-settings' : 'service-settings';
+    return serviceForm(c, {
+      id,
+      tab: 'settings',
+      run: async (ctx, body) => ops.changeSettings(deps, ctx, body),
+      done: (ctx) => ({ to: servicePath(ctx, 'settings'), toast: 'Settings saved; they apply with the next deploy' }),
+      fragment: (p, state) => (id === 'git-settings' ? <GitSettingsForm {...p} state={state} /> : <ServiceSettingsForm {...p} state={state} />),
+    });
   });
-  web.post('/projects/:project/services/:service/credentials', async (c) => {
-    const ctx = await instanceOf(c);
-    await ops.changeHttpsToken(deps, ctx, await form(c));
-    return c.redirect(servicePath(ctx, 'settings'), 303);
-  });
-  web.post('/projects/:project/services/:service/settings', async (c) => {
-    const ctx = await instanceOf(c);
-    await ops.changeSettings(deps, ctx, await form(c));
-    return c.redirect(servicePath(ctx, 'settings'), 303);
-  });
-  web.post('/projects/:project/services/:service/variables', async (c) => {
-    const ctx = await instanceOf(c);
-    const body = await form(c);
-    const value = typeof body.value === 'string' && body.value !== '' ? body.value : null;
-    await ops.changeVariables(deps, ctx, { [String(body.key ?? '')]: value });
-    return c.redirect(servicePath(ctx, 'variables'), 303);
-  });
+  web.post('/projects/:project/services/:service/variables', (c) =>
+    serviceForm(c, {
+      id: 'set-variable',
+      tab: 'variables',
+      run: async (ctx, body) => {
+        const key = String(body.key ?? '');
+        await ops.changeVariables(deps, ctx, { [key]: typeof body.value === 'string' ? body.value : '' });
+        return key;
+      },
+      done: (ctx, key) => ({ to: servicePath(ctx, 'variables'), toast: `${key} saved; it applies with the next deploy` }),
+      fragment: (p, state) => { const { base, q, csrf } = paths(p); return <SetVariableForm base={base} q={q} csrf={csrf} state={state} />; },
+      fieldOf: { 'variable name': 'key', 'variable value': 'value' },
+    }),
+  );
+  web.post('/projects/:project/services/:service/variables/import', (c) =>
+    serviceForm(c, {
+      id: 'import-variables',
+      tab: 'variables',
+      run: (ctx, body) => ops.importVariables(deps, ctx, body),
+      done: (ctx) => ({ to: servicePath(ctx, 'variables'), toast: 'Variables imported; they apply with the next deploy' }),
+      fragment: (p, state) => { const { base, q, csrf } = paths(p); return <ImportVariablesForm base={base} q={q} csrf={csrf} state={state} />; },
+      fieldOf: { variables: 'env' },
+    }),
+  );
   web.post('/projects/:project/services/:service/variables/remove', async (c) => {
     const ctx = await instanceOf(c);
     await ops.changeVariables(deps, ctx, { [String((await form(c)).key ?? '')]: null });
     return c.redirect(servicePath(ctx, 'variables'), 303);
   });
-  web.post('/projects/:project/services/:service/delete', async (c) => {
-    await ops.deleteService(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service') }, await form(c));
-    return c.redirect(`/projects/${c.req.param('project')}`, 303);
+  web.get('/projects/:project/services/:service/variables/value', async (c) => {
+    const ctx = await instanceOf(c);
+    const key = validate.variableKey(c.req.query('key'));
+    const values = await ops.revealVariables(deps, user(c), ctx);
+    if (!(key in values)) throw new NotFound(`no variable ${key}`);
+    return c.html(<RevealedValue name={key} value={values[key]} />);
+  });
+  web.post('/projects/:project/services/:service/delete', (c) => {
+    const { project, service } = { project: c.req.param('project'), service: c.req.param('service') };
+    return answerForm(c, {
+      run: (body) => ops.deleteService(deps, user(c), { project, service }, body),
+      done: () => ({ to: `/projects/${project}`, toast: `Service ${service} deleted` }),
+      fragment: (state) => <DeleteForm id="delete-service" action={`/projects/${project}/services/${service}/delete`} name={service} what={`${service} in every environment, with its images and repository,`} csrf={c.get('csrfToken')} state={state} />,
+      page: (state) => servicePage(c, 'settings', { 'delete-service': state }),
+      fieldOf: { confirm: 'confirm' },
+    });
   });
   web.get('/projects/:project/services/:service/logs.txt', async (c) => {
     const ctx = await instanceOf(c);
@@ -150,34 +237,47 @@ export function webRoutes(deps: Deps) {
     return textFile(c, `${ctx.project.name}-${ctx.service.name}-${ctx.environment.name}.log`, lines.map(stripAnsi));
   });
   web.get('/projects/:project/services/:service/logs/events', async (c) =>
-    runtimeLogStream(c, deps, await instanceOf(c), { userId: c.get('user').id, follow: true, tail: 200, render: (line) => ({ event: 'line', data: String(<LogLine line={line} />) }) }),
+    runtimeLogStream(c, deps, await instanceOf(c), { userId: user(c).id, follow: true, tail: 200, all: c.req.query('all') === '1', render: (line) => ({ event: 'line', data: String(<LogLine line={line} />) }) }),
   );
 
-  web.get('/keys', async (c) => c.html(<KeysPage frame={frame(c)} keys={(await listSshKeys(deps.db, c.get('user').id)).map(ops.toKeyView)} />));
-  web.post('/keys', async (c) => {
-    await ops.addKey(deps, c.get('user'), await form(c));
-    return c.redirect('/keys', 303);
-  });
+  // SSH keys
+  const keysPage = async (c: Context<AuthEnv>, addKey?: FormState) => <KeysPage frame={frame(c)} keys={(await listSshKeys(deps.db, user(c).id)).map(ops.toKeyView)} addKey={addKey} />;
+  web.get('/keys', async (c) => c.html(await keysPage(c)));
+  web.post('/keys', (c) =>
+    answerForm(c, {
+      run: (body) => ops.addKey(deps, user(c), body),
+      done: (k) => ({ to: '/keys', toast: `Key ${k.name} added` }),
+      fragment: (state) => <AddKeyForm csrf={c.get('csrfToken')} state={state} />,
+      page: (state) => keysPage(c, state),
+      fieldOf: { 'SSH key': 'key', 'key name': 'name' },
+    }),
+  );
   web.post('/keys/:id/remove', async (c) => {
-    await removeSshKey(deps.db, c.get('user').id, validate.integer('key id', c.req.param('id'), 1, Number.MAX_SAFE_INTEGER));
+    await removeSshKey(deps.db, user(c).id, validate.integer('key id', c.req.param('id'), 1, Number.MAX_SAFE_INTEGER));
     return c.redirect('/keys', 303);
   });
 
+  // Deployments
   const deploymentId = (raw: string) => validate.integer('deployment id', raw, 1, Number.MAX_SAFE_INTEGER);
   web.get('/deployments/:id', async (c) => {
-    const { deployment: d, ctx } = await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')));
+    const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
     return c.html(<DeploymentPage frame={frame(c)} project={ctx.project.name} service={ctx.service.name} environment={ctx.environment.name} deployment={ops.toDeploymentView(d)} />);
   });
+  web.post('/deployments/:id/cancel', async (c) => {
+    const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
+    await ops.cancel(deps, ctx);
+    return c.redirect(`/deployments/${d.id}`, 303);
+  });
   web.get('/deployments/:id/log.txt', async (c) => {
-    const { deployment: d } = await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')));
+    const { deployment: d } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
     const lines = (await readDeploymentLog(deps.db, d.id)).map((l) => stripAnsi(l.line));
     return textFile(c, `deployment-${d.id}.log`, lines);
   });
   web.get('/deployments/:id/events', async (c) => {
-    const { deployment: d } = await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')));
+    const { deployment: d } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
     return deploymentEventStream(c, deps, d.id, (e) => {
       if (e.type === 'line') return [{ event: 'line', id: String(e.id), data: String(<LogLine line={e.line} />) }];
-      const events = [{ event: 'status', data: String(<StatusBadge status={e.status} />) }];
+      const events = [{ event: 'status', data: String(<StatusBadge status={e.status} />) }, { event: 'actions', data: String(<DeploymentActions id={d.id} status={e.status} csrf={c.get('csrfToken')} />) }];
       if (e.reason) events.push({ event: 'reason', data: String(<p class="error">{e.reason}</p>) });
       return events;
     });

@@ -94,6 +94,21 @@ export async function transitionDeployment(db: Db, id: number, to: DeploymentSta
 export const listDeployments = (db: Db, scope: { serviceId: number; environmentId: number }, limit = 50) =>
   db.selectFrom('deployments').selectAll().where('service_id', '=', scope.serviceId).where('environment_id', '=', scope.environmentId).orderBy('id', 'desc').limit(limit).execute();
 
+/** Whether settings or variables changed after the newest deployment that will run with what is
+ *  saved (queued, building, deploying or active) was requested; false when nothing was deployed. */
+export async function hasPendingChanges(db: Db, scope: { serviceId: number; environmentId: number }, changedAt: string | null): Promise<boolean> {
+  if (!changedAt) return false;
+  const newest = await db
+    .selectFrom('deployments')
+    .select('created_at')
+    .where('service_id', '=', scope.serviceId)
+    .where('environment_id', '=', scope.environmentId)
+    .where('status', 'in', ['queued', 'building', 'deploying', 'active'])
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return !!newest && changedAt > newest.created_at;
+}
+
 export const findActiveDeployment = (db: Db, scope: { serviceId: number; environmentId: number }) =>
   db.selectFrom('deployments').selectAll().where('service_id', '=', scope.serviceId).where('environment_id', '=', scope.environmentId).where('status', '=', 'active').executeTakeFirst();
 

@@ -77,8 +77,9 @@ export async function getInstance(db: Db, service: Service, env: Environment): P
 /** Changes settings of one instance; undefined fields stay as they are. A custom domain belongs
  *  to one instance: the unique index refuses a second, also between concurrent requests. */
 export async function updateInstance(db: Db, service: Service, env: Environment, changes: ServiceInstanceUpdate): Promise<ServiceInstance> {
-  const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  const set: Record<string, unknown> = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
   if (Object.keys(set).length === 0) return getInstance(db, service, env);
+  if (Object.keys(set).some((k) => k !== 'replicas')) set.changed_at = nowIso();
   try {
     await db.updateTable('service_instances').set(set).where('service_id', '=', service.id).where('environment_id', '=', env.id).execute();
   } catch (err) {

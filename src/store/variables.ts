@@ -21,6 +21,7 @@ export async function setVariables(db: Db, key: Buffer, scope: VariableScope, ch
           .execute();
       }
     }
+    await tx.updateTable('service_instances').set({ changed_at: nowIso() }).where('service_id', '=', scope.serviceId).where('environment_id', '=', scope.environmentId).execute();
   });
 }
 

@@ -13,6 +13,11 @@ export interface DeploymentRowProps {
   failureReason: string | null;
 }
 
+export type DeploymentView = DeploymentRowProps & { imageTag: string | null };
+
+/** Deployments that may still be cancelled. */
+export const isCancellable = (d: { status: DeploymentStatus }) => d.status === 'queued' || d.status === 'building';
+
 export function StatusBadge(props: { status: DeploymentStatus }) {
   return <span class={`badge badge-${props.status}`} data-status={props.status}>{props.status}</span>;
 }

@@ -1,8 +1,9 @@
 // A deployment's record and its build log, live while it runs.
 import type { DeploymentRowProps } from '../components/deployment.js';
-import { LogLine, StatusBadge } from '../components/deployment.js';
+import type { DeploymentStatus } from '../../src/db/schema.js';
+import { LogLine, StatusBadge, isCancellable } from '../components/deployment.js';
 import { LogView } from '../components/log-view.js';
-import { Layout, type LayoutProps } from '../layout.js';
+import { CsrfField, Layout, type LayoutProps } from '../layout.js';
 
 export interface DeploymentPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
@@ -26,6 +27,7 @@ export function DeploymentPage(props: DeploymentPageProps) {
           <dt>Image</dt><dd><code>{d.imageTag ?? '—'}</code></dd>
           <dt>Trigger</dt><dd>{d.trigger}</dd>
         </dl>
+        <div id="deployment-actions" sse-swap="actions" hx-swap="innerHTML"><DeploymentActions id={d.id} status={d.status} csrf={props.frame.csrfToken} /></div>
         <div id="reason" sse-swap="reason" hx-swap="innerHTML">{d.failureReason && <p class="error">{d.failureReason}</p>}</div>
         <h2>Build log</h2>
         <LogView id="build-log" label="Build log" download={`/deployments/${d.id}/log.txt`} />
@@ -35,3 +37,14 @@ export function DeploymentPage(props: DeploymentPageProps) {
 }
 
 export { LogLine };
+
+/** Cancel, while the deployment is queued or building. */
+export function DeploymentActions(props: { id: number; status: DeploymentStatus; csrf?: string }) {
+  if (!isCancellable(props)) return null;
+  return (
+    <form method="post" action={`/deployments/${props.id}/cancel`}>
+      <CsrfField token={props.csrf} />
+      <button type="submit">Cancel deployment</button>
+    </form>
+  );
+}

@@ -1,9 +1,22 @@
 // The user's SSH keys, used to `git push` to Spur.
+import { Field, type FormState, PostForm } from '../components/form.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
 
 export interface KeysPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
   keys: { id: number; name: string; algorithm: string; fingerprint: string; createdAt: string }[];
+  addKey?: FormState;
+}
+
+export function AddKeyForm(props: { csrf?: string; state?: FormState }) {
+  const f = { form: 'add-key', state: props.state };
+  return (
+    <PostForm id="add-key" action="/keys" csrf={props.csrf} state={props.state} class="stack">
+      <Field {...f} name="key" label="Public key" as="textarea" attrs={{ rows: 3, required: true, placeholder: 'ssh-ed25519 AAAA… you@laptop' }} />
+      <Field {...f} name="name" label="Name" attrs={{ placeholder: 'laptop' }} />
+      <button type="submit">Add key</button>
+    </PostForm>
+  );
 }
 
 export function KeysPage(props: KeysPageProps) {
@@ -36,12 +49,7 @@ export function KeysPage(props: KeysPageProps) {
       </table>
       )}
       <h2>Add a key</h2>
-      <form method="post" action="/keys" class="stack">
-        <CsrfField token={csrf} />
-        <label>Public key <textarea name="key" rows={3} required placeholder="ssh-ed25519 AAAA… you@laptop"></textarea></label>
-        <label>Name <input name="name" placeholder="laptop" /></label>
-        <button type="submit">Add key</button>
-      </form>
+      <AddKeyForm csrf={csrf} state={props.addKey} />
     </Layout>
   );
 }

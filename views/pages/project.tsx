@@ -1,19 +1,9 @@
-// One project: its environments and services, and the forms to add either.
-import type { DeploymentStatus } from '../../src/db/schema.js';
+// One project: its services in an environment as live cards, and the forms to add services and environments.
 import { DeleteForm } from '../components/delete-form.js';
-import { CsrfField, Layout, type LayoutProps } from '../layout.js';
-
-export interface ServiceCard {
-  name: string;
-  source: string;
-  /** Status of the deployment that serves, if any, else of the latest attempt. */
-  status: DeploymentStatus | null;
-  serving: number | null;
-  url: string | null;
-  running: number | null;
-  replicas: number;
-  lastDeployAt: string | null;
-}
+import { Live, LiveSource } from '../components/live.js';
+import { type ServiceCard, ServiceCards } from '../components/service-cards.js';
+import { Field, FieldError, type FormState, PostForm } from '../components/form.js';
+import { Layout, type LayoutProps } from '../layout.js';
 
 export interface ProjectPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
@@ -23,6 +13,8 @@ export interface ProjectPageProps {
   services: ServiceCard[];
   /** Only the owner may delete a project. */
   canDelete: boolean;
+  /** Refused forms, by form id, shown again with their errors. */
+  forms?: Record<string, FormState>;
 }
 
 export function ProjectPage(props: ProjectPageProps) {
@@ -38,64 +30,63 @@ export function ProjectPage(props: ProjectPageProps) {
         ))}
       </nav>
       <h2>Services</h2>
-      {props.services.length === 0 ? (
-        <p class="empty">No services yet. Create one below from a git repository, git push, or a Docker image.</p>
-      ) : (
-        <ul class="cards">
-          {props.services.map((s) => (
-            <li class="card">
-              <a href={`/projects/${props.name}/services/${s.name}?env=${props.environment}`}>
-                <strong><span class={`dot dot-${s.status ?? 'none'}`} aria-hidden="true"></span>{s.name}</strong>
-              </a>
-              <span class="muted">{s.status ? <>{s.serving ? `#${s.serving} serving` : s.status}</> : 'never deployed'}{s.lastDeployAt && <> · <time datetime={s.lastDeployAt}>{s.lastDeployAt.replace('T', ' ').slice(0, 16)}</time></>}</span>
-              {s.url && <a href={s.url} class="url">{s.url.replace(/^https?:\/\//, '')}</a>}
-              <span class="muted">{s.running ?? '?'}/{s.replicas} running · {s.source}</span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <LiveSource url={`/projects/${props.name}/events?env=${props.environment}`}>
+        <Live event="services"><ServiceCards project={props.name} environment={props.environment} services={props.services} /></Live>
+      </LiveSource>
       <h2>New service</h2>
-      <form method="post" action={`/projects/${props.name}/services`} class="stack">
-        <CsrfField token={csrf} />
-        <label>Name <input name="name" required pattern="[a-z][a-z0-9\-]*" maxlength={20} placeholder="web" /></label>
-        <fieldset>
-          <legend>Source: a git repository…</legend>
-          <label>Git URL <input name="git" placeholder="https://github.com/you/app.git" /></label>
-          <div class="row">
-            <label>Branch <input name="branch" placeholder="main" /></label>
-            <label>Root directory <input name="rootDir" placeholder="." /></label>
-            <label>Dockerfile <input name="dockerfilePath" placeholder="Dockerfile" /></label>
-          </div>
-        </fieldset>
-        <fieldset>
-          <legend>…or git push to Spur</legend>
-          <label class="check"><input type="checkbox" name="push" value="on" /> Deploy what I push (branch above, default main)</label>
-        </fieldset>
-        <fieldset>
-          <legend>…or a Docker image</legend>
-          <label>Image <input name="image" placeholder="nginx:1.27" /></label>
-        </fieldset>
-        <label>Port the app listens on <input name="port" type="number" min={1} max={65535} value="3000" /></label>
-        <button type="submit">Create service</button>
-      </form>
+      <NewServiceForm project={props.name} csrf={csrf} state={props.forms?.['new-service']} />
       <h2>New environment</h2>
-      <form method="post" action={`/projects/${props.name}/environments`} class="row">
-        <CsrfField token={csrf} />
-        <input name="name" placeholder="staging" required pattern="[a-z][a-z0-9\-]*" maxlength={12} aria-label="Environment name" />
-        <button type="submit">Add environment</button>
-      </form>
+      <NewEnvironmentForm project={props.name} csrf={csrf} state={props.forms?.['new-environment']} />
       {props.environments.filter((e) => e !== 'production').map((e) => (
         <>
           <h2>Delete environment {e}</h2>
-          <DeleteForm action={`/projects/${props.name}/environments/${e}/delete`} name={e} what={`the ${e} environment, with its services and network,`} csrf={csrf} />
+          <DeleteForm id={`delete-environment-${e}`} action={`/projects/${props.name}/environments/${e}/delete`} name={e} what={`the ${e} environment, with its services and network,`} csrf={csrf} state={props.forms?.[`delete-environment-${e}`]} />
         </>
       ))}
       {props.canDelete && (
         <>
           <h2>Delete project</h2>
-          <DeleteForm action={`/projects/${props.name}/delete`} name={props.name} what={`${props.name}, with every service, environment, image and repository in it,`} csrf={csrf} />
+          <DeleteForm id="delete-project" action={`/projects/${props.name}/delete`} name={props.name} what={`${props.name}, with every service, environment, image and repository in it,`} csrf={csrf} state={props.forms?.['delete-project']} />
         </>
       )}
     </Layout>
+  );
+}
+
+export function NewServiceForm(props: { project: string; csrf?: string; state?: FormState }) {
+  const f = { form: 'new-service', state: props.state };
+  return (
+    <PostForm id="new-service" action={`/projects/${props.project}/services`} csrf={props.csrf} state={props.state} class="stack">
+      <Field {...f} name="name" label="Name" attrs={{ required: true, pattern: '[a-z][a-z0-9\\-]*', maxlength: 20, placeholder: 'web' }} />
+      <FieldError name="source" state={props.state} />
+      <fieldset>
+        <legend>Source: a git repository…</legend>
+        <Field {...f} name="git" label="Git URL" attrs={{ placeholder: 'https://github.com/you/app.git' }} />
+        <div class="row">
+          <Field {...f} name="branch" label="Branch" attrs={{ placeholder: 'main' }} />
+          <Field {...f} name="rootDir" label="Root directory" attrs={{ placeholder: '.' }} />
+          <Field {...f} name="dockerfilePath" label="Dockerfile" attrs={{ placeholder: 'Dockerfile' }} />
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>…or git push to Spur</legend>
+        <label class="check"><input type="checkbox" name="push" value="on" checked={props.state?.values.push === 'on'} /> Deploy what I push (branch above, default main)</label>
+      </fieldset>
+      <fieldset>
+        <legend>…or a Docker image</legend>
+        <Field {...f} name="image" label="Image" attrs={{ placeholder: 'nginx:1.27' }} />
+      </fieldset>
+      <Field {...f} name="port" label="Port the app listens on" value="3000" attrs={{ type: 'number', min: 1, max: 65535 }} />
+      <button type="submit">Create service</button>
+    </PostForm>
+  );
+}
+
+export function NewEnvironmentForm(props: { project: string; csrf?: string; state?: FormState }) {
+  return (
+    <PostForm id="new-environment" action={`/projects/${props.project}/environments`} csrf={props.csrf} state={props.state} class="row">
+      <Field form="new-environment" name="name" label="Environment name" state={props.state} attrs={{ placeholder: 'staging', required: true, pattern: '[a-z][a-z0-9\\-]*', maxlength: 12 }} />
+      <button type="submit">Add environment</button>
+    </PostForm>
   );
 }

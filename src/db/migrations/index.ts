@@ -6,6 +6,7 @@ import * as m003 from './003_git_push.js';
 import * as m004 from './004_domains.js';
 import * as m005 from './005_auto_health.js';
 import * as m006 from './006_deployment_variables.js';
+import * as m007 from './007_pending_changes.js';
 
 export const migrations: Record<string, Migration> = {
   '001_initial': m001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '004_domains': m004,
   '005_auto_health': m005,
   '006_deployment_variables': m006,
+  '007_pending_changes': m007,
 };

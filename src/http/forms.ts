@@ -1,0 +1,63 @@
+// Answers a form post: on success a toast and a redirect (303, or HX-Redirect for htmx); on
+// refused input the same form again, each error beside its field and what was typed kept — alone
+// as the fragment htmx swaps in, or inside its whole page without JavaScript (with the error's
+// status: 400, or 409 for a name taken).
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { Conflict, InvalidFields, InvalidInput } from '../errors.js';
+import { toHttpError } from './errors.js';
+import type { FormState } from '../../views/components/form.js';
+
+type Html = string | Promise<string> | { toString(): string };
+
+const TOAST_COOKIE = 'spur_toast';
+
+export interface FormAnswer<T> {
+  run: (body: Record<string, unknown>) => Promise<T>;
+  /** Where to go and what to say once it worked. */
+  done: (result: T) => { to: string; toast: string };
+  /** The form alone, for htmx. */
+  fragment: (state: FormState) => Html;
+  /** The form's whole page, for a browser without JavaScript. */
+  page: (state: FormState) => Promise<Html>;
+  /** Errors of a single field named by its label (InvalidInput.field) → the input's name. */
+  fieldOf?: Record<string, string>;
+}
+
+export async function answerForm<T>(c: Context, answer: FormAnswer<T>): Promise<Response> {
+  const body = (await c.req.parseBody()) as Record<string, unknown>;
+  try {
+    const { to, toast } = answer.done(await answer.run(body));
+    setCookie(c, TOAST_COOKIE, toast, { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60 });
+    if (c.req.header('HX-Request')) {
+      c.header('HX-Redirect', to);
+      return c.body(null, 204);
+    }
+    return c.redirect(to, 303);
+  } catch (err) {
+    const errors = formErrors(err, answer.fieldOf);
+    if (!errors) throw err;
+    const state: FormState = { values: typedValues(body), errors };
+    const html = c.req.header('HX-Request') ? answer.fragment(state) : await answer.page(state);
+    return c.html(String(await html), toHttpError(err).status);
+  }
+}
+
+/** The toast left by the last successful form post, read once. */
+export function takeToast(c: Context): string | undefined {
+  const toast = getCookie(c, TOAST_COOKIE);
+  if (toast) deleteCookie(c, TOAST_COOKIE, { path: '/' });
+  return toast || undefined;
+}
+
+function formErrors(err: unknown, fieldOf: Record<string, string> = {}): Record<string, string> | null {
+  if (err instanceof InvalidFields) return err.fields;
+  if (err instanceof InvalidInput) return { [fieldOf[err.field] ?? '']: err.message };
+  if (err instanceof Conflict) return { '': err.message };
+  return null;
+}
+
+/** What was typed, to fill the form again; never the CSRF token or a file. */
+function typedValues(body: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== '_csrf' && typeof v === 'string')) as Record<string, string>;
+}

@@ -1,0 +1,49 @@
+// Forms that answer in place: the same component renders the form in its page and, after a
+// refused post, alone as the htmx fragment that replaces it, with every error beside its field
+// and what was typed kept (src/http/forms.ts).
+import type { Child } from 'hono/jsx';
+import { CsrfField } from '../layout.js';
+
+/** What was typed and what was refused, by field name; '' holds an error of the whole form. */
+export interface FormState {
+  values: Record<string, string>;
+  errors: Record<string, string>;
+}
+
+export const EMPTY_FORM: FormState = { values: {}, errors: {} };
+
+export function PostForm(props: { id: string; action: string; csrf?: string; state?: FormState; class?: string; children?: Child }) {
+  const formError = props.state?.errors[''];
+  return (
+    <form id={props.id} method="post" action={props.action} class={props.class} hx-post={props.action} hx-target="this" hx-swap="outerHTML" novalidate={props.state && Object.keys(props.state.errors).length ? true : undefined}>
+      <CsrfField token={props.csrf} />
+      {formError && <p class="error" role="alert">{formError}</p>}
+      {props.children}
+    </form>
+  );
+}
+
+type InputAttrs = Record<string, string | number | boolean | undefined>;
+
+/** A labelled input (or textarea/select via `as`) with its error, if any, announced with it. */
+export function Field(props: { form: string; name: string; label: Child; state?: FormState; value?: string; keep?: boolean; as?: 'textarea'; attrs?: InputAttrs; children?: Child }) {
+  const error = props.state?.errors[props.name];
+  const typed = props.keep === false ? undefined : props.state?.values[props.name];
+  const value = typed ?? props.value ?? '';
+  const errorId = `${props.form}-${props.name}-error`;
+  const common = { name: props.name, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': error ? errorId : undefined, ...props.attrs };
+  return (
+    <label class={error ? 'field invalid' : 'field'}>
+      <span>{props.label}</span>
+      {props.as === 'textarea' ? <textarea {...common}>{value}</textarea> : <input {...common} value={value} />}
+      {error && <span class="field-error" id={errorId}>{error}</span>}
+      {props.children}
+    </label>
+  );
+}
+
+/** An error of the form that belongs to no single input (e.g. "give one source"). */
+export function FieldError(props: { name: string; state?: FormState }) {
+  const error = props.state?.errors[props.name];
+  return error ? <p class="field-error" role="alert">{error}</p> : null;
+}

@@ -1,0 +1,41 @@
+// A project's services in one environment as cards; rendered for the page and again for its live updates.
+import type { DeploymentStatus } from '../../src/db/schema.js';
+import { StatusBadge } from './deployment.js';
+
+export interface ServiceCard {
+  name: string;
+  source: string;
+  /** Status of the deployment that serves, if any, else of the latest attempt. */
+  status: DeploymentStatus | null;
+  /** The latest attempt when it is not what serves (building, failed …). */
+  latest: { id: number; status: DeploymentStatus } | null;
+  serving: number | null;
+  url: string | null;
+  running: number | null;
+  replicas: number;
+  lastDeployAt: string | null;
+}
+
+export const shortTime = (iso: string) => <time datetime={iso}>{iso.replace('T', ' ').slice(0, 16)}</time>;
+
+export function ServiceCards(props: { project: string; environment: string; services: ServiceCard[] }) {
+  if (props.services.length === 0) return <p class="empty">No services yet. Create one below from a git repository, git push, or a Docker image.</p>;
+  return (
+    <ul class="cards">
+      {props.services.map((s) => (
+        <li class="card" data-service={s.name}>
+          <a href={`/projects/${props.project}/services/${s.name}?env=${props.environment}`}>
+            <strong><span class={`dot dot-${s.status ?? 'none'}`} aria-hidden="true"></span>{s.name}</strong>
+          </a>
+          <span class="muted">
+            {s.serving ? `#${s.serving} serving` : s.status ?? 'never deployed'}
+            {s.lastDeployAt && <> · {shortTime(s.lastDeployAt)}</>}
+          </span>
+          {s.latest && <span><a href={`/deployments/${s.latest.id}`}>#{s.latest.id}</a> <StatusBadge status={s.latest.status} /></span>}
+          {s.url && <a href={s.url} class="url">{s.url.replace(/^https?:\/\//, '')}</a>}
+          <span class="muted">{s.running ?? '?'}/{s.replicas} running · {s.source}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}

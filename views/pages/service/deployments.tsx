@@ -1,0 +1,34 @@
+// The Deployments tab: every attempt, kept live, with a rollback to each image that served.
+import { DeploymentRow, type DeploymentView } from '../../components/deployment.js';
+import { Live } from '../../components/live.js';
+import { CsrfField } from '../../layout.js';
+import { type ServicePageProps, paths } from './common.js';
+
+export function DeploymentsTab(props: ServicePageProps) {
+  return <Live event="deployments"><DeploymentsTable {...props} /></Live>;
+}
+
+export function DeploymentsTable(props: Pick<ServicePageProps, 'status' | 'deployments' | 'frame'>) {
+  const { base, q, csrf } = paths(props);
+  if (props.deployments.length === 0) return <p class="empty">No deployments yet. Deploy from the Overview tab, with <code>spur deploy</code>, or by pushing.</p>;
+  return (
+    <table class="deployments">
+      <thead>
+        <tr><th>#</th><th>Status</th><th>Commit</th><th>Trigger</th><th>Started</th><th>Reason</th><th><span class="muted">Action</span></th></tr>
+      </thead>
+      <tbody>
+        {props.deployments.map((d: DeploymentView) => (
+          <DeploymentRow d={d}>
+            {d.status === 'superseded' && d.imageTag && (
+              <form method="post" action={`${base}/rollback${q}`}>
+                <CsrfField token={csrf} />
+                <input type="hidden" name="deployment" value={String(d.id)} />
+                <button type="submit">Roll back to #{d.id}</button>
+              </form>
+            )}
+          </DeploymentRow>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,66 @@
+// One service in one environment, in tabs that each have their own URL. The status regions and
+// the "changes pending" banner stay live (views/components/live.tsx).
+import { StatusBadge } from '../../components/deployment.js';
+import { Live, LiveSource } from '../../components/live.js';
+import { CsrfField, Layout } from '../../layout.js';
+import { SERVICE_TABS, type ServicePageProps, type ServiceTab, paths, serviceTabUrl } from './common.js';
+import { DeploymentsTab } from './deployments.js';
+import { LogsTab } from './logs.js';
+import { OverviewTab } from './overview.js';
+import { SettingsTab } from './settings.js';
+import { VariablesTab } from './variables.js';
+
+const TABS = { overview: OverviewTab, deployments: DeploymentsTab, variables: VariablesTab, settings: SettingsTab, logs: LogsTab };
+
+export function ServicePage(props: ServicePageProps) {
+  const s = props.status;
+  const Tab = TABS[props.tab];
+  const { base, q } = paths(props);
+  return (
+    <Layout title={`${SERVICE_TABS[props.tab]} · ${s.service} · ${s.project}`} section="projects" {...props.frame}>
+      <p class="crumbs"><a href="/">Projects</a> / <a href={`/projects/${s.project}?env=${s.environment}`}>{s.project}</a> /</p>
+      <h1>{s.service}</h1>
+      <nav class="envs" aria-label="Environments">
+        {props.environments.map((e) => (
+          <a href={serviceTabUrl({ ...s, environment: e }, props.tab)} aria-current={e === s.environment ? 'true' : undefined}>{e}</a>
+        ))}
+      </nav>
+      <nav class="tabs" aria-label="Service">
+        {(Object.keys(SERVICE_TABS) as ServiceTab[]).map((t) => (
+          <a href={serviceTabUrl(s, t)} aria-current={t === props.tab ? 'page' : undefined}>{SERVICE_TABS[t]}</a>
+        ))}
+      </nav>
+      <LiveSource url={`${base}/events${q}&tab=${props.tab}`}>
+        <Live event="headline"><ServiceHeadline {...props} /></Live>
+        <Tab {...props} />
+      </LiveSource>
+    </Layout>
+  );
+}
+
+/** Above every tab: on tabs other than Overview a one-line status; on all, the banner for saved
+ *  changes that the serving version does not run with yet. */
+export function ServiceHeadline(props: Pick<ServicePageProps, 'status' | 'frame' | 'pendingChanges' | 'tab'>) {
+  const s = props.status;
+  const { base, q, csrf } = paths(props);
+  return (
+    <>
+      {props.tab !== 'overview' && (
+        <p class="headline">
+          {s.activeDeployment ? <>Serving <a href={`/deployments/${s.activeDeployment.id}`}>#{s.activeDeployment.id}</a></> : <span class="muted">Nothing serves yet</span>}
+          {s.deployment && s.deployment.id !== s.activeDeployment?.id && <> · latest <a href={`/deployments/${s.deployment.id}`}>#{s.deployment.id}</a> <StatusBadge status={s.deployment.status} /></>}
+          {' · '}{s.running ?? '?'}/{s.replicas} running
+        </p>
+      )}
+      {props.pendingChanges && (
+        <div class="banner pending" role="status">
+          <span>Changes saved but not deployed: the version that serves does not run with them yet.</span>
+          <form method="post" action={`${base}/deploy${q}`} class="inline">
+            <CsrfField token={csrf} />
+            <button type="submit" class="primary">Deploy now</button>
+          </form>
+        </div>
+      )}
+    </>
+  );
+}

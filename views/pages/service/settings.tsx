@@ -1,0 +1,123 @@
+// The Settings tab: git branch and auto-deploy, HTTPS token, scale, port and domain, health
+// check, resources and restarts, and delete. Each form answers in place.
+import { DeleteForm } from '../../components/delete-form.js';
+import { Field, type FormState, PostForm } from '../../components/form.js';
+import { type ServicePageProps, paths } from './common.js';
+
+const HEALTH_LABELS = { auto: "automatic: the image's HEALTHCHECK if it has one, else TCP", tcp: 'TCP: port accepts connections', http: 'HTTP: path answers 2xx/3xx', image: "image's HEALTHCHECK", none: 'none' } as const;
+const num = (n: number | null) => (n === null ? '' : String(n));
+
+export type SettingsFormId = 'git-settings' | 'https-token' | 'scale' | 'service-settings' | 'delete-service';
+
+export function SettingsTab(props: ServicePageProps) {
+  const s = props.status;
+  const forms = props.forms ?? {};
+  const { base, csrf } = paths(props);
+  return (
+    <>
+      {props.git && (
+        <>
+          <h2>Git</h2>
+          {s.source.type === 'git' && <HttpsTokenForm {...props} state={forms['https-token']} />}
+          <GitSettingsForm {...props} state={forms['git-settings']} />
+        </>
+      )}
+      <h2>Scale</h2>
+      <ScaleForm {...props} state={forms.scale} />
+      <h2>Service settings</h2>
+      <ServiceSettingsForm {...props} state={forms['service-settings']} />
+      <h2>Delete service</h2>
+      <DeleteForm id="delete-service" action={`${base}/delete`} name={s.service} what={`${s.service} in every environment, with its images and repository,`} csrf={csrf} state={forms['delete-service']} />
+    </>
+  );
+}
+
+type FormProps = ServicePageProps & { state?: FormState };
+
+/** A select whose choice survives a refused post. */
+function Choice<T extends string>(props: { name: string; label: string; options: readonly T[]; labels?: Record<T, string>; current: T; state?: FormState }) {
+  const chosen = props.state?.values[props.name] ?? props.current;
+  return (
+    <label class="field">
+      <span>{props.label}</span>
+      <select name={props.name}>
+        {props.options.map((o) => <option value={o} selected={chosen === o}>{props.labels?.[o] ?? o}</option>)}
+      </select>
+    </label>
+  );
+}
+
+export function HttpsTokenForm(props: FormProps) {
+  const { base, q, csrf } = paths(props);
+  return (
+    <PostForm id="https-token" action={`${base}/credentials${q}`} csrf={csrf} state={props.state} class="row">
+      <Field form="https-token" name="httpsToken" keep={false} state={props.state} label={`HTTPS token ${props.git?.httpsToken ? '(set)' : '(not set)'}`} attrs={{ type: 'password', placeholder: 'token for https:// clones', autocomplete: 'off' }} />
+      <button type="submit">Save token</button>
+    </PostForm>
+  );
+}
+
+export function GitSettingsForm(props: FormProps) {
+  const s = props.status;
+  const { base, q, csrf } = paths(props);
+  return (
+    <PostForm id="git-settings" action={`${base}/settings${q}`} csrf={csrf} state={props.state} class="row">
+      <Field form="git-settings" name="branch" state={props.state} label={`Branch for ${s.environment}`} value={s.settings.branch ?? ''} attrs={{ placeholder: s.environment === 'production' ? (s.source.branch ?? 'main') : 'none' }} />
+      <Choice name="autoDeploy" label="Auto-deploy on push" options={['on', 'off'] as const} current={s.settings.autoDeploy ? 'on' : 'off'} state={props.state} />
+      <button type="submit">Save</button>
+    </PostForm>
+  );
+}
+
+export function ScaleForm(props: FormProps) {
+  const { base, q, csrf } = paths(props);
+  return (
+    <PostForm id="scale" action={`${base}/scale${q}`} csrf={csrf} state={props.state} class="row">
+      <Field form="scale" name="replicas" label="Replicas" state={props.state} value={String(props.status.replicas)} attrs={{ type: 'number', min: 0, max: 50 }} />
+      <button type="submit">Scale now</button>
+    </PostForm>
+  );
+}
+
+export function ServiceSettingsForm(props: FormProps) {
+  const s = props.status;
+  const st = s.settings;
+  const h = st.healthCheck;
+  const { base, q, csrf } = paths(props);
+  const f = { form: 'service-settings', state: props.state };
+  const n = (min: number, max: number) => ({ type: 'number', min, max });
+  return (
+    <PostForm id="service-settings" action={`${base}/settings${q}`} csrf={csrf} state={props.state} class="stack wide">
+      <div class="row">
+        <Field {...f} name="port" label="Port" value={String(s.port)} attrs={n(1, 65535)} />
+        <Field {...f} name="domain" label="Custom domain" value={props.customDomain ?? ''} attrs={{ placeholder: 'app.example.com' }} />
+      </div>
+      <fieldset>
+        <legend>Health check</legend>
+        <div class="row">
+          <Choice name="healthCheck" label="Kind" options={['auto', 'tcp', 'http', 'image', 'none'] as const} labels={HEALTH_LABELS} current={h.type} state={props.state} />
+          <Field {...f} name="healthPath" label="HTTP path" value={h.path ?? ''} attrs={{ placeholder: '/health' }} />
+          <Field {...f} name="healthPort" label="Port" value={String(h.port)} attrs={n(1, 65535)} />
+          <Field {...f} name="healthInterval" label="Interval s" value={String(h.interval)} attrs={n(1, 300)} />
+          <Field {...f} name="healthTimeout" label="Timeout s" value={String(h.timeout)} attrs={n(1, 120)} />
+          <Field {...f} name="healthRetries" label="Retries" value={String(h.retries)} attrs={n(1, 20)} />
+          <Field {...f} name="healthStartPeriod" label="Start period s" value={String(h.startPeriod)} attrs={n(0, 600)} />
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Resources and restarts</legend>
+        <div class="row">
+          <Field {...f} name="cpuLimit" label="CPU limit (cores)" value={num(st.limits.cpu)} attrs={{ placeholder: 'none' }} />
+          <Field {...f} name="memoryLimit" label="Memory limit (MiB)" value={num(st.limits.memoryMb)} attrs={{ placeholder: 'none' }} />
+          <Field {...f} name="cpuReservation" label="CPU reserved" value={num(st.reservations.cpu)} attrs={{ placeholder: 'none' }} />
+          <Field {...f} name="memoryReservation" label="Memory reserved (MiB)" value={num(st.reservations.memoryMb)} attrs={{ placeholder: 'none' }} />
+          <Choice name="restartPolicy" label="Restart" options={['any', 'on-failure', 'none'] as const} current={st.restart.policy} state={props.state} />
+          <Field {...f} name="restartMaxAttempts" label="Max restarts (0 = no limit)" value={String(st.restart.maxAttempts)} attrs={n(0, 100)} />
+          <Field {...f} name="stopGracePeriod" label="Stop grace s" value={String(st.stopGracePeriod)} attrs={n(0, 600)} />
+        </div>
+      </fieldset>
+      <p class="muted">Saved settings take effect with the next deploy.</p>
+      <button type="submit">Save settings</button>
+    </PostForm>
+  );
+}
