@@ -5,6 +5,7 @@ import type { Deployer } from './deploy/deployer.js';
 import type { EngineMonitor } from './deploy/engine-monitor.js';
 import type { DeploymentLogBus } from './deploy/log-bus.js';
 import type { DockerClient } from './docker/client.js';
+import type { RunningTasks } from './docker/running-tasks.js';
 import type { StreamSlots } from './http/stream-slots.js';
 import type { Log } from './log.js';
 
@@ -20,6 +21,8 @@ export interface Deps {
   logBus: DeploymentLogBus;
   /** Runtime-log streams open per user. */
   streamSlots: StreamSlots;
+  /** Running tasks of all services, one shared listing (pages showing many services). */
+  runningTasks: Pick<RunningTasks, 'counts'>;
   /** Live page streams (status updates) open per user. */
   liveSlots: StreamSlots;
   /** Set until the owner is created; cleared when the setup page is claimed. */

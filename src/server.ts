@@ -22,6 +22,7 @@ import { startSshServer } from './ssh/server.js';
 import { RUNTIME_LOG_STREAMS_PER_USER } from './http/streams.js';
 import { StreamSlots } from './http/stream-slots.js';
 import { LIVE_STREAMS_PER_USER } from './http/live.js';
+import { RunningTasks } from './docker/running-tasks.js';
 import { type Log, consoleLog } from './log.js';
 import { traefikServiceSpec } from './routing/traefik-service.js';
 import { loadOrCreateKey, randomToken } from './secrets.js';
@@ -73,7 +74,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   engine.start();
   const jobs = scheduleJobs({ db, docker, log, keepImages: config.keepImages, isEngineReady: () => engine.ready });
 
-  const deps: Deps = { config, db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), setup: setupToken(config, (await countUsers(db)) === 0, log) };
+  const deps: Deps = { config, db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), setup: setupToken(config, (await countUsers(db)) === 0, log) };
   const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   log.info(`spur listening on ${config.host}:${config.port}`, { dataDir: config.dataDir, baseDomain: config.baseDomain });

@@ -1,7 +1,8 @@
 // End to end: git → build → Swarm, through the API and through the CLI, against the real daemon.
 import { describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cli, docker, probe, useGitStack, uniqueName, waitForDeployment as waitFor } from './harness.js';
+import { type SpurProcess, api, cli, docker, probe, uniqueName, waitForDeployment as waitFor } from './harness.js';
+import { useGitStack } from './fixtures/git-stack.js';
 
 let git: GitServer;
 let spur: SpurProcess;

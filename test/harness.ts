@@ -1,6 +1,5 @@
 // Runs the real bundle (dist/spur.cjs) as a separate process against the real Docker daemon,
 // and gives tests the CLI, the API, an in-network HTTP probe and label-based cleanup.
-import { afterAll, beforeAll } from 'vitest';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -221,21 +220,6 @@ export async function startGitStack(opts: { gitToken?: string; env?: NodeJS.Proc
   const spur = await startSpur({ env: { ...git.spurEnv, ...opts.env } });
   const token = await loginCli(spur);
   return { git, spur, token };
-}
-
-/** A git stack for one test file: started before its tests (handed to `onStart`), stopped after
- *  them, and the projects in `projects` cleaned up from Docker. */
-export function useGitStack(onStart: (stack: Awaited<ReturnType<typeof startGitStack>>) => void, opts: { projects?: string[]; gitToken?: string; env?: NodeJS.ProcessEnv } = {}) {
-  let stack: Awaited<ReturnType<typeof startGitStack>> | undefined;
-  beforeAll(async () => {
-    stack = await startGitStack(opts);
-    onStart(stack);
-  });
-  afterAll(async () => {
-    await stack?.spur.stop();
-    await stack?.git.close();
-    for (const p of opts.projects ?? []) await cleanupProject(p);
-  });
 }
 
 /** Polls a deployment until it reaches one of `statuses`; returns its API view. */

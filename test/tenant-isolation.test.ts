@@ -2,7 +2,8 @@
 // and nothing in a repository is read through a symlink that leaves it or without a bound.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { BASE_IMAGE, type SpurProcess, api, docker, useGitStack, uniqueName, waitForDeployment as waitFor } from './harness.js';
+import { BASE_IMAGE, type SpurProcess, api, docker, uniqueName, waitForDeployment as waitFor } from './harness.js';
+import { useGitStack } from './fixtures/git-stack.js';
 
 let git: GitServer;
 let spur: SpurProcess;

@@ -3,7 +3,7 @@
 // and a screenshot of each kept under test-artifacts/ui/.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { type SpurProcess, api, cleanupProject, cli, launchBrowser, startGitStack, uniqueName, waitForDeployment } from './harness.js';
@@ -15,13 +15,14 @@ let git: GitServer;
 let spur: SpurProcess;
 let browser: Browser;
 let deploymentId: number;
+let token: string;
+let repo: ReturnType<typeof createRepo>;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  let token: string;
   ({ git, spur, token } = await startGitStack());
   await cli(spur, ['user', 'password', '--email', 'owner@example.com'], {}, 'a long password\n');
-  const repo = createRepo(git, `${project}.git`);
+  repo = createRepo(git, `${project}.git`);
   const app = helloAppFiles('v1');
   // Coloured, numerous lines at start: for the log viewer's colours, filter and follow.
   const chatty = "for (let i = 1; i <= 300; i++) console.log('line ' + i);\nconsole.log('\\x1b[1;31mred alert\\x1b[0m and plain');\n";
@@ -129,8 +130,117 @@ describe('log viewer', () => {
       const text = await download.text();
       expect(text).toMatch(/Z web\.1 red alert and plain/);
       expect(text).not.toContain('\x1b');
+
+      // Runtime logs by task: the task filter lists the tasks its lines came from.
+      await page.getByLabel('Task').selectOption('web.1');
+      await expect.poll(() => log.locator('.line:not(.filtered)').count()).toBeGreaterThan(150);
     } finally {
       await context.close();
     }
+  });
+});
+
+describe('live and in place', () => {
+  let context: BrowserContext;
+  let page: Page;
+  beforeAll(async () => {
+    // bypassCSP: the test's own probes (waitForFunction) are evaluated as strings, which Spur's CSP forbids.
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, bypassCSP: true });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    page = await context.newPage();
+    // Each live region says when its stream opened, so a test never races the connection.
+    await page.addInitScript("document.addEventListener('htmx:sseOpen', () => { window.sseOpen = true; })");
+    await logIn(page);
+  });
+  afterAll(() => context?.close());
+
+  const openLive = async (path: string) => {
+    await page.goto(`${spur.url}${path}`);
+    await page.waitForFunction('window.sseOpen === true');
+    await page.evaluate('window.sameDocument = true');
+  };
+  const sameDocument = () => page.evaluate('window.sameDocument === true');
+
+  it('a deploy started from the CLI shows on an open project page within a second, and its status changes there without a reload', async () => {
+    await openLive(`/projects/${project}`);
+    await page.evaluate(`
+      new MutationObserver(() => {
+        const card = document.querySelector('[data-service="worker-long-name"]');
+        const link = card && card.querySelector('a[href^="/deployments/"]');
+        if (link && !window.shownAt) window.shownAt = { at: Date.now(), href: link.getAttribute('href') };
+        const badge = card && card.querySelector('[data-status]');
+        if (badge) (window.statuses = window.statuses || new Set()).add(badge.getAttribute('data-status'));
+      }).observe(document.getElementById('live-services'), { childList: true, subtree: true });
+    `);
+    const deploying = cli(spur, ['deploy', project, 'worker-long-name']);
+    const shown = (await (await page.waitForFunction('window.shownAt', undefined, { timeout: 10_000 })).jsonValue()) as { at: number; href: string };
+    const id = Number(shown.href.split('/').pop());
+    const listed = await api(spur, token)('GET', `/projects/${project}/services/worker-long-name/deployments`);
+    const record = listed.json.deployments.find((d: { id: number }) => d.id === id);
+    expect(shown.at - Date.parse(record.createdAt)).toBeLessThan(1000);
+    // The card follows the deployment through its states (queued, deploying, …) by itself.
+    await expect.poll(() => page.evaluate('window.statuses ? window.statuses.size : 0'), { timeout: 120_000 }).toBeGreaterThan(1);
+    expect(await sameDocument()).toBe(true);
+    void deploying;
+  }, 180_000);
+
+  it('a refused form keeps what was typed and shows the error beside its field, without leaving the page', async () => {
+    await openLive(`/projects/${project}`);
+    const form = page.locator('#new-service');
+    await form.getByLabel('Name').fill('api');
+    await form.getByLabel('Git URL').fill('file:///etc/passwd');
+    await form.getByRole('button', { name: 'Create service' }).click();
+    await expect.poll(() => form.locator('.field-error').first().textContent()).toContain('the file transport is not allowed');
+    expect(await form.getByLabel('Git URL').inputValue()).toBe('file:///etc/passwd');
+    expect(await form.getByLabel('Name').inputValue()).toBe('api');
+    expect(await form.getByLabel('Git URL').getAttribute('aria-invalid')).toBe('true');
+    expect(await sameDocument()).toBe(true);
+  });
+
+  it('success says so in a toast; a delete asks for the name first', async () => {
+    await openLive(`/projects/${project}`);
+    await page.locator('#new-environment').getByLabel('Environment name').fill('preview');
+    await page.getByRole('button', { name: 'Add environment' }).click();
+    await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('Environment preview added');
+    const remove = page.locator('#delete-environment-preview');
+    await remove.getByLabel('Type preview to confirm').fill('previe');
+    await remove.getByRole('button', { name: 'Delete preview' }).click();
+    // The browser refuses a name that does not match; nothing was sent.
+    expect(await remove.getByLabel('Type preview to confirm').evaluate((el: { validity: { patternMismatch: boolean } }) => el.validity.patternMismatch)).toBe(true);
+    await remove.getByLabel('Type preview to confirm').fill('preview');
+    await remove.getByRole('button', { name: 'Delete preview' }).click();
+    await expect.poll(() => page.locator('#flash .toast').textContent(), { timeout: 30_000 }).toBe('Environment preview deleted');
+    expect(await page.locator('#delete-environment-preview').count()).toBe(0);
+  });
+
+  it('variables: a pasted .env imports, a value is revealed and copied, and the banner says the change is not deployed', async () => {
+    await openLive(`/projects/${project}/services/web/variables`);
+    expect(await page.getByText('Changes saved but not deployed').count()).toBe(0);
+    await page.getByLabel(/One NAME=value per line/).fill('# pasted\nFEATURE_FLAG="on"\nexport SECOND=two');
+    await page.getByRole('button', { name: 'Import variables' }).click();
+    await expect.poll(() => page.locator('#flash .toast').textContent()).toContain('Variables imported');
+    await expect.poll(() => page.getByText('Changes saved but not deployed').count()).toBe(1);
+    await page.getByRole('button', { name: 'Reveal FEATURE_FLAG' }).click();
+    await expect.poll(() => page.locator('.secret code').first().textContent()).toBe('on');
+    await page.getByRole('button', { name: 'Copy value of FEATURE_FLAG' }).click();
+    await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toBe('on');
+  });
+
+  it('keyboard: 2 opens the Deployments tab, ? lists the shortcuts', async () => {
+    await page.goto(`${spur.url}/projects/${project}/services/web`);
+    await page.keyboard.press('2');
+    await page.waitForURL(/\/services\/web\/deployments/);
+    await page.keyboard.press('?');
+    await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(true);
+  });
+
+  it('cancel is on the deployment page while a deployment may still be stopped', async () => {
+    repo.commit({ ...helloAppFiles('slow'), Dockerfile: helloAppFiles('slow').Dockerfile.replace('CMD', 'RUN sleep 60\nCMD') }, 'a slow build');
+    const created = await api(spur, token)('POST', `/projects/${project}/services/web/deployments`);
+    const id = created.json.deployment.id;
+    await page.goto(`${spur.url}/deployments/${id}`);
+    await page.getByRole('button', { name: 'Cancel deployment' }).click();
+    await expect.poll(() => page.locator('#status [data-status]').getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
+    expect(await page.getByRole('button', { name: 'Cancel deployment' }).count()).toBe(0);
   });
 });

@@ -10,7 +10,7 @@ import { type Checkout, type GitAuth, checkoutFromRepo, cloneBranchHead } from '
 import { repoDir } from '../build/repos.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/open.js';
-import type { Deployment, DeploymentStatus } from '../db/schema.js';
+import type { Deployment, DeploymentStatus, ServiceInstance } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
 import { ensureOverlayNetwork } from '../docker/engine.js';
 import { buildImage, imageExists, imageHealthcheck } from '../docker/images.js';
@@ -55,9 +55,9 @@ class Cancelled extends Error {}
 /** The domains an instance answers on: its generated domain and its custom domain, if any. A
  *  custom domain under the base domain (stored by an earlier release) is never routed: the names
  *  there are the generated ones. */
-export function instanceDomains(ctx: InstanceContext, baseDomain: string): string[] {
-  const custom = ctx.instance.custom_domain;
-  return [generatedDomain(ctx.instance.domain_label, baseDomain), ...(custom && !isUnderDomain(custom, baseDomain) ? [custom] : [])];
+export function instanceDomains(instance: Pick<ServiceInstance, 'custom_domain' | 'domain_label'>, baseDomain: string): string[] {
+  const custom = instance.custom_domain;
+  return [generatedDomain(instance.domain_label, baseDomain), ...(custom && !isUnderDomain(custom, baseDomain) ? [custom] : [])];
 }
 
 type Say = (line: string) => Promise<void>;
@@ -229,7 +229,7 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     replicas: ctx.instance.replicas,
     port: ctx.instance.port,
     variables: opts.variables,
-    routingLabels: traefikLabels({ name, domains: instanceDomains(ctx, deps.config.baseDomain), port: ctx.instance.port }),
+    routingLabels: traefikLabels({ name, domains: instanceDomains(ctx.instance, deps.config.baseDomain), port: ctx.instance.port }),
     health,
     resources: resourcePlan(ctx.instance),
     restart: { condition: ctx.instance.restart_policy, maxAttempts: ctx.instance.restart_max_attempts },

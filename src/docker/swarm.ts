@@ -1,6 +1,6 @@
 // Applies service specs to Swarm and watches what Swarm makes of them.
 import { type DockerClient, isNotFound } from './client.js';
-import { INSTALL_LABEL, MANAGED_LABEL, swarmServiceName } from './names.js';
+import { INSTALL_LABEL, MANAGED_LABEL } from './names.js';
 import type { SwarmServiceSpec } from './service-spec.js';
 
 export class NotOwned extends Error {}
@@ -103,19 +103,6 @@ export async function listTasks(docker: DockerClient, serviceName: string): Prom
 }
 
 /** Tasks of a service that run (and, with a health check, are healthy) now. */
-/** Running tasks of every Spur service of a project, by Swarm service name, from one listing
- *  (for pages that show many services). */
-export async function countRunningTasksOfProject(docker: DockerClient, project: string): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const t of (await docker.listTasks({ filters: { 'desired-state': ['running'] } })) as any[]) {
-    const labels = t.Spec?.ContainerSpec?.Labels ?? {};
-    if (labels[MANAGED_LABEL] !== 'true' || labels['spur.project'] !== project || t.Status?.State !== 'running') continue;
-    const name = swarmServiceName({ project, service: labels['spur.service'], environment: labels['spur.environment'] });
-    counts.set(name, (counts.get(name) ?? 0) + 1);
-  }
-  return counts;
-}
-
 export async function countRunningTasks(docker: DockerClient, serviceName: string): Promise<number> {
   return (await listTasks(docker, serviceName)).filter((t) => t.state === 'running' && t.desiredState === 'running').length;
 }

@@ -266,7 +266,7 @@ export async function instanceStatus(deps: Deps, ctx: InstanceContext, counted?:
     swarmService: swarmServiceName(ref),
     network: projectNetworkName(ref),
     internalUrl: `http://${ctx.service.name}:${ctx.instance.port}`,
-    publicUrls: instanceDomains(ctx, deps.config.baseDomain).map((d) => `http://${d}`),
+    publicUrls: instanceDomains(ctx.instance, deps.config.baseDomain).map((d) => `http://${d}`),
   };
 }
 

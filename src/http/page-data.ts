@@ -3,11 +3,11 @@
 import type { Deps } from '../deps.js';
 import type { User } from '../db/schema.js';
 import { swarmServiceName } from '../docker/names.js';
-import { countRunningTasksOfProject } from '../docker/swarm.js';
 import { getProjectFor, listProjectsFor } from '../store/access.js';
-import { hasPendingChanges, listDeployments } from '../store/deployments.js';
+import { instanceDomains } from '../deploy/pipeline.js';
+import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.js';
 import { listEnvironments } from '../store/projects.js';
-import { type InstanceContext, getInstanceContext, listServices } from '../store/services.js';
+import { type InstanceContext, listInstancesIn, listServices } from '../store/services.js';
 import type { ProjectSummary } from '../../views/components/project-list.js';
 import type { ServiceCard } from '../../views/components/service-cards.js';
 import type { ServicePageProps, ServiceTab } from '../../views/pages/service/common.js';
@@ -21,11 +21,11 @@ export async function projectSummaries(deps: Deps, user: Actor): Promise<Project
     (await listProjectsFor(deps.db, user)).map(async (p) => {
       const environments = await listEnvironments(deps.db, p.id);
       const production = environments.find((e) => e.name === 'production') ?? environments[0];
-      const states: Record<string, number> = {};
+      const deployments = await deploymentsByInstance(deps.db, production ? [production.id] : []);
       const services = await listServices(deps.db, p.id);
+      const states: Record<string, number> = {};
       for (const svc of services) {
-        const [latest] = production ? await listDeployments(deps.db, { serviceId: svc.id, environmentId: production.id }, 1) : [];
-        const state = latest?.status ?? 'none';
+        const state = deployments.get(`${svc.id}:${production?.id}`)?.latest?.status ?? 'none';
         states[state] = (states[state] ?? 0) + 1;
       }
       return { name: p.name, environments: environments.map((e) => e.name), services: services.length, states };
@@ -33,31 +33,32 @@ export async function projectSummaries(deps: Deps, user: Actor): Promise<Project
   );
 }
 
-/** A project's services in one environment, as cards; Docker is asked once for all of them. */
+/** A project's services in one environment, as cards: a few queries and one shared task listing
+ *  for all of them, however many there are. */
 export async function serviceCards(deps: Deps, user: Actor, projectName: string, environmentName: string): Promise<ServiceCard[]> {
   const project = await getProjectFor(deps.db, user, projectName);
   const environment = (await listEnvironments(deps.db, project.id)).find((e) => e.name === environmentName);
   if (!environment) return [];
-  const counts = deps.engine.ready ? await countRunningTasksOfProject(deps.docker, project.name).catch(() => null) : null;
-  return Promise.all(
-    (await listServices(deps.db, project.id)).map(async (svc) => {
-      const ctx = await getInstanceContext(deps.db, { serviceId: svc.id, environmentId: environment.id });
-      const name = swarmServiceName({ project: project.name, service: svc.name, environment: environment.name });
-      const status = await ops.instanceStatus(deps, ctx, { running: counts ? (counts.get(name) ?? 0) : null });
-      const shown = status.activeDeployment ?? status.deployment;
-      return {
-        name: svc.name,
-        source: svc.source_type === 'git' ? 'git' : svc.source_type === 'push' ? 'git push' : (svc.image ?? ''),
-        status: shown?.status ?? null,
-        latest: status.deployment && status.deployment.id !== status.activeDeployment?.id ? { id: status.deployment.id, status: status.deployment.status } : null,
-        serving: status.activeDeployment?.id ?? null,
-        url: status.publicUrls[0] ?? null,
-        running: status.running,
-        replicas: status.replicas,
-        lastDeployAt: status.deployment?.createdAt ?? null,
-      };
-    }),
-  );
+  const counts = deps.engine.ready ? await deps.runningTasks.counts().catch(() => null) : null;
+  const instances = new Map((await listInstancesIn(deps.db, environment.id)).map((i) => [i.service_id, i]));
+  const deployments = await deploymentsByInstance(deps.db, [environment.id]);
+  return (await listServices(deps.db, project.id)).flatMap((svc) => {
+    const instance = instances.get(svc.id);
+    if (!instance) return [];
+    const { latest, active } = deployments.get(`${svc.id}:${environment.id}`) ?? {};
+    const shown = active ?? latest;
+    return [{
+      name: svc.name,
+      source: svc.source_type === 'git' ? 'git' : svc.source_type === 'push' ? 'git push' : (svc.image ?? ''),
+      status: shown?.status ?? null,
+      latest: latest && latest.id !== active?.id ? { id: latest.id, status: latest.status } : null,
+      serving: active?.id ?? null,
+      url: `http://${instanceDomains(instance, deps.config.baseDomain)[0]}`,
+      running: counts ? (counts.get(swarmServiceName({ project: project.name, service: svc.name, environment: environment.name })) ?? 0) : null,
+      replicas: instance.replicas,
+      lastDeployAt: latest?.created_at ?? null,
+    }];
+  });
 }
 
 /** Everything the service page shows, for any tab. */

@@ -30,6 +30,7 @@ export async function makeTestDeps(): Promise<Deps> {
     logBus: new DeploymentLogBus(db),
     streamSlots: new StreamSlots(10),
     liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'),
+    runningTasks: { counts: notHere },
     setup,
   } as Deps;
 }

@@ -109,6 +109,22 @@ export async function hasPendingChanges(db: Db, scope: { serviceId: number; envi
   return !!newest && changedAt > newest.created_at;
 }
 
+/** For every instance in these environments: its latest deployment and the one that serves (two
+ *  queries, for pages that show many services). Keyed `serviceId:environmentId`. */
+export async function deploymentsByInstance(db: Db, environmentIds: number[]): Promise<Map<string, { latest?: Deployment; active?: Deployment }>> {
+  const byInstance = new Map<string, { latest?: Deployment; active?: Deployment }>();
+  if (environmentIds.length === 0) return byInstance;
+  const entry = (d: Deployment) => {
+    const key = `${d.service_id}:${d.environment_id}`;
+    if (!byInstance.has(key)) byInstance.set(key, {});
+    return byInstance.get(key)!;
+  };
+  const newest = db.selectFrom('deployments').select((eb) => eb.fn.max('id').as('id')).where('environment_id', 'in', environmentIds).groupBy(['service_id', 'environment_id']);
+  for (const d of await db.selectFrom('deployments').selectAll().where('id', 'in', newest).execute()) entry(d).latest = d;
+  for (const d of await db.selectFrom('deployments').selectAll().where('environment_id', 'in', environmentIds).where('status', '=', 'active').orderBy('id').execute()) entry(d).active = d;
+  return byInstance;
+}
+
 export const findActiveDeployment = (db: Db, scope: { serviceId: number; environmentId: number }) =>
   db.selectFrom('deployments').selectAll().where('service_id', '=', scope.serviceId).where('environment_id', '=', scope.environmentId).where('status', '=', 'active').executeTakeFirst();
 

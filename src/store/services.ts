@@ -115,6 +115,9 @@ export async function getInstanceContext(db: Db, ids: { serviceId: number; envir
   return { project, service, environment, instance: await getInstance(db, service, environment) };
 }
 
+/** Every service's instance in one environment. */
+export const listInstancesIn = (db: Db, environmentId: number) => db.selectFrom('service_instances').selectAll().where('environment_id', '=', environmentId).execute();
+
 /** Every environment's instance of a service, with its environment. */
 export async function listInstancesOf(db: Db, serviceId: number): Promise<(ServiceInstance & { environment: Environment })[]> {
   const instances = await db.selectFrom('service_instances').selectAll().where('service_id', '=', serviceId).execute();

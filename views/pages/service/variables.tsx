@@ -26,7 +26,8 @@ export function VariablesTab(props: ServicePageProps) {
                     {props.canReveal && <button type="button" class="link" hx-get={`${base}/variables/value${q}&key=${n}`} hx-target="closest .secret" hx-swap="innerHTML" aria-label={`Reveal ${n}`}>Reveal</button>}
                   </span>
                 </td>
-                <td class="actions">
+                <td>
+                  <div class="actions">
                   <details>
                     <summary>Edit</summary>
                     <PostForm id={`edit-${n}`} action={`${base}/variables${q}`} csrf={csrf} class="row">
@@ -40,6 +41,7 @@ export function VariablesTab(props: ServicePageProps) {
                     <input type="hidden" name="key" value={n} />
                     <button type="submit" aria-label={`Remove ${n}`}>Remove</button>
                   </form>
+                  </div>
                 </td>
               </tr>
             ))}
