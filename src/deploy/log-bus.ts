@@ -6,7 +6,7 @@ import type { DeploymentStatus } from '../db/schema.js';
 import { appendDeploymentLog, cutDeploymentLog, getDeployment, readDeploymentLog } from '../store/deployments.js';
 import { isFinished } from '../store/deployment-status.js';
 
-export type DeploymentEvent = { type: 'line'; id: number; line: string } | { type: 'status'; status: DeploymentStatus; reason?: string | null };
+export type DeploymentEvent = { type: 'line'; id: number; line: string; at: string } | { type: 'status'; status: DeploymentStatus; reason?: string | null };
 
 /** A status change of any deployment, for pages that show many. */
 export interface StatusChange {
@@ -45,8 +45,8 @@ export class DeploymentLogBus {
     const previous = this.writes.get(deploymentId) ?? Promise.resolve();
     const next = previous.then(async () => {
       const line = clipLine(raw, this.limits.lineChars);
-      const id = await appendDeploymentLog(this.db, deploymentId, line);
-      this.emitter.emit(String(deploymentId), { type: 'line', id, line } satisfies DeploymentEvent);
+      const { id, at } = await appendDeploymentLog(this.db, deploymentId, line);
+      this.emitter.emit(String(deploymentId), { type: 'line', id, line, at } satisfies DeploymentEvent);
       await this.bound(deploymentId);
     });
     this.writes.set(deploymentId, next.catch(() => {}));
@@ -104,7 +104,7 @@ export class DeploymentLogBus {
     this.emitter.on(String(deploymentId), listener);
     opts.signal?.addEventListener('abort', () => finish(), { once: true });
     try {
-      for (const row of await readDeploymentLog(this.db, deploymentId, opts.afterId)) deliver({ type: 'line', id: row.id, line: row.line });
+      for (const row of await readDeploymentLog(this.db, deploymentId, opts.afterId)) deliver({ type: 'line', id: row.id, line: row.line, at: row.at });
       const current = await getDeployment(this.db, deploymentId);
       replaying = false;
       live.forEach(deliver);

@@ -105,6 +105,12 @@ describe('form answers', () => {
     const plain = await post('/projects/shop/services/web/settings', { cpuLimit: 'lots' });
     expect(plain.status).toBe(400);
     expect(await plain.text()).toMatch(/<!DOCTYPE html>[\s\S]*aria-current="page">Settings[\s\S]*id="service-settings-cpuLimit-error"/);
+    expect((await post('/projects/shop/services', { name: 'pushed', push: 'on' })).status).toBe(303);
+    const git = await post('/projects/shop/services/pushed/settings', { branch: 'a..b', autoDeploy: 'off' }, { htmx: true, target: 'git-settings' });
+    const gitHtml = await git.text();
+    expect(gitHtml.startsWith('<form id="git-settings"')).toBe(true);
+    expect(gitHtml).toContain('id="git-settings-branch-error"');
+    expect(gitHtml).toMatch(/<option value="off" selected/);
   });
 
   it('typed confirmation: a wrong name keeps the project and says why beside the field', async () => {
@@ -183,5 +189,49 @@ describe('live regions', () => {
     const service = await firstEvents('/projects/shop/services/web/events?env=production&tab=deployments', /event: deployments[\s\S]*\n\n/);
     expect(service).toContain('event: headline');
     expect(service).toContain('No deployments yet');
+  });
+});
+
+describe('every form route', () => {
+  // [form id, path, refused fields, page heading the plain answer shows]
+  const routes: [string, string, Record<string, string>, string][] = [
+    ['new-project', '/projects', { name: '-' }, '<h1>Projects</h1>'],
+    ['new-service', '/projects/shop/services', { name: 'x', image: 'nginx:1.27', git: 'https://example.com/a.git' }, '<h1>shop</h1>'],
+    ['new-environment', '/projects/shop/environments', { name: 'Not OK' }, '<h1>shop</h1>'],
+    ['delete-project', '/projects/shop/delete', { confirm: 'nope' }, '<h1>shop</h1>'],
+    ['delete-environment-staging', '/projects/shop/environments/staging/delete', { confirm: 'nope' }, '<h1>shop</h1>'],
+    ['add-key', '/keys', { key: 'not a key' }, '<h1>SSH keys</h1>'],
+    ['scale', '/projects/shop/services/web/scale', { replicas: '51' }, 'aria-current="page">Settings'],
+    ['service-settings', '/projects/shop/services/web/settings', { port: '0' }, 'aria-current="page">Settings'],
+    ['delete-service', '/projects/shop/services/web/delete', { confirm: 'nope' }, 'aria-current="page">Settings'],
+    ['set-variable', '/projects/shop/services/web/variables', { key: '1X', value: 'v' }, 'aria-current="page">Variables'],
+    ['import-variables', '/projects/shop/services/web/variables/import', { env: 'nope' }, 'aria-current="page">Variables'],
+  ];
+
+  it.each(routes)('%s: htmx gets the form alone, a plain post the whole page, both marked', async (id, path, fields, heading) => {
+    await serviceWithImage();
+    await post('/projects/shop/environments', { name: 'staging' });
+    const fragment = await post(path, fields, { htmx: true, target: id });
+    expect(fragment.status).toBeGreaterThanOrEqual(400);
+    const html = await fragment.text();
+    expect(html.startsWith(`<form id="${id}"`)).toBe(true);
+    expect(html).toMatch(/class="(field-error|error)"/);
+    const page = await post(path, fields);
+    expect(page.status).toBe(fragment.status);
+    const full = await page.text();
+    expect(full).toContain('<!DOCTYPE html>');
+    expect(full).toContain(heading);
+    expect(full).toContain(`<form id="${id}"`);
+    expect(full).toMatch(/class="(field-error|error)"/);
+  });
+
+  it('the deployment page offers Cancel only while the deployment may be stopped', async () => {
+    await serviceWithImage();
+    const [instance] = await deps.db.selectFrom('service_instances').selectAll().execute();
+    const add = async (status: 'queued' | 'active') => (await deps.db.insertInto('deployments').values({ service_id: instance.service_id, environment_id: instance.environment_id, status, trigger: 'test', created_at: nowIso() }).returning('id').executeTakeFirstOrThrow()).id;
+    const active = await (await get(`/deployments/${await add('active')}`)).text();
+    expect(active).toMatch(/<div id="deployment-actions"[^>]*><\/div>/);
+    const queued = await (await get(`/deployments/${await add('queued')}`)).text();
+    expect(queued).toContain('Cancel deployment');
   });
 });

@@ -276,7 +276,7 @@ export function webRoutes(deps: Deps) {
   web.get('/deployments/:id/events', async (c) => {
     const { deployment: d } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
     return deploymentEventStream(c, deps, d.id, (e) => {
-      if (e.type === 'line') return [{ event: 'line', id: String(e.id), data: String(<LogLine line={e.line} />) }];
+      if (e.type === 'line') return [{ event: 'line', id: String(e.id), data: String(<LogLine line={e.line} at={e.at} />) }];
       const events = [{ event: 'status', data: String(<StatusBadge status={e.status} />) }, { event: 'actions', data: String(<DeploymentActions id={d.id} status={e.status} csrf={c.get('csrfToken')} />) }];
       if (e.reason) events.push({ event: 'reason', data: String(<p class="error">{e.reason}</p>) });
       return events;

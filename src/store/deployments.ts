@@ -136,9 +136,10 @@ export const listDeploymentsInStatus = (db: Db, statuses: DeploymentStatus[]) =>
   db.selectFrom('deployments').selectAll().where('status', 'in', statuses).orderBy('id').execute();
 
 /** Stores one build-log line; returns its id, by which followers resume. */
-export async function appendDeploymentLog(db: Db, deploymentId: number, line: string): Promise<number> {
-  const row = await db.insertInto('deployment_logs').values({ deployment_id: deploymentId, line, created_at: nowIso() }).returning('id').executeTakeFirstOrThrow();
-  return row.id;
+export async function appendDeploymentLog(db: Db, deploymentId: number, line: string): Promise<{ id: number; at: string }> {
+  const at = nowIso();
+  const row = await db.insertInto('deployment_logs').values({ deployment_id: deploymentId, line, created_at: at }).returning('id').executeTakeFirstOrThrow();
+  return { id: row.id, at };
 }
 
 export async function recordDeploymentVariables(db: Db, id: number, sealed: string): Promise<void> {
@@ -157,8 +158,8 @@ export async function cutDeploymentLog(db: Db, deploymentId: number, opts: { hea
   });
 }
 
-export async function readDeploymentLog(db: Db, deploymentId: number, afterId = 0): Promise<{ id: number; line: string }[]> {
-  return db.selectFrom('deployment_logs').select(['id', 'line']).where('deployment_id', '=', deploymentId).where('id', '>', afterId).orderBy('id').execute();
+export async function readDeploymentLog(db: Db, deploymentId: number, afterId = 0): Promise<{ id: number; line: string; at: string }[]> {
+  return db.selectFrom('deployment_logs').select(['id', 'line', 'created_at as at']).where('deployment_id', '=', deploymentId).where('id', '>', afterId).orderBy('id').execute();
 }
 
 /** Records what a deployment is built from, once known (no status change). */

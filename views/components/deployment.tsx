@@ -37,7 +37,8 @@ export function DeploymentRow(props: { d: DeploymentRowProps; children?: Child }
   );
 }
 
-/** One log line, its terminal colours as classes (text is escaped by JSX). */
-export function LogLine(props: { line: string }) {
-  return <div class="line">{ansiSegments(props.line).map((s) => (s.classes.length ? <span class={s.classes.join(' ')}>{s.text}</span> : s.text))}</div>;
+/** One log line, its terminal colours as classes (text is escaped by JSX); a build log line
+ *  shows the time it was written (runtime lines carry their own). */
+export function LogLine(props: { line: string; at?: string }) {
+  return <div class="line">{props.at && <time class="ts" datetime={props.at}>{props.at.slice(11, 19)} </time>}{ansiSegments(props.line).map((s) => (s.classes.length ? <span class={s.classes.join(' ')}>{s.text}</span> : s.text))}</div>;
 }

@@ -16,24 +16,24 @@ export interface ServiceCard {
   lastDeployAt: string | null;
 }
 
-export const shortTime = (iso: string) => <time datetime={iso}>{iso.replace('T', ' ').slice(0, 16)}</time>;
+export const shortTime = (iso: string) => <time datetime={`${iso.slice(0, 19)}Z`}>{iso.replace('T', ' ').slice(0, 16)}</time>;
 
+// Kept small: a project page carries a hundred of these.
 export function ServiceCards(props: { project: string; environment: string; services: ServiceCard[] }) {
+  const env = props.environment === 'production' ? '' : `?env=${props.environment}`;
   if (props.services.length === 0) return <p class="empty">No services yet. Create one below from a git repository, git push, or a Docker image.</p>;
   return (
     <ul class="cards">
       {props.services.map((s) => (
         <li class="card" data-service={s.name}>
-          <a href={`/projects/${props.project}/services/${s.name}?env=${props.environment}`}>
-            <strong><span class={`dot dot-${s.status ?? 'none'}`} aria-hidden="true"></span>{s.name}</strong>
-          </a>
-          <span class="muted">
+          <a href={`/projects/${props.project}/services/${s.name}${env}`}><strong class={`dot-${s.status ?? 'none'}`}>{s.name}</strong></a>
+          <span>
             {s.serving ? `#${s.serving} serving` : s.status ?? 'never deployed'}
             {s.lastDeployAt && <> · {shortTime(s.lastDeployAt)}</>}
           </span>
           {s.latest && <span><a href={`/deployments/${s.latest.id}`}>#{s.latest.id}</a> <StatusBadge status={s.latest.status} /></span>}
           {s.url && <a href={s.url} class="url">{s.url.replace(/^https?:\/\//, '')}</a>}
-          <span class="muted">{s.running ?? '?'}/{s.replicas} running · {s.source}</span>
+          <span>{s.running ?? '?'}/{s.replicas} running · {s.source}</span>
         </li>
       ))}
     </ul>
