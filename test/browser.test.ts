@@ -56,13 +56,14 @@ it('sets up, creates a project and a service, deploys and shows the live build l
   await page.waitForURL(`${spur.url}/projects/${project}/services/web`);
   expect(await page.locator('dt:has-text("Serving") + dd').textContent()).toBe('nothing');
 
-  await page.getByRole('button', { name: 'Deploy' }).click();
+  await page.getByRole('button', { name: 'Deploy', exact: true }).click();
   await page.waitForURL(/\/deployments\/\d+$/);
   const log = page.locator('#build-log');
   const status = page.locator('#status [data-status]');
 
   // The first build line appears while the deployment is still building: it arrived live.
-  await log.getByText('build-step-one', { exact: true }).waitFor({ timeout: 60_000 });
+  // (Each build line starts with the time it was written.)
+  await log.getByText(/^\d\d:\d\d:\d\d build-step-one$/).waitFor({ timeout: 60_000 });
   expect(await status.getAttribute('data-status')).toBe('building');
   await expect.poll(() => status.getAttribute('data-status'), { timeout: 120_000 }).toBe('active');
   expect(await log.textContent()).toContain('build-step-two');

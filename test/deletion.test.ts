@@ -83,7 +83,8 @@ describe('deleting', () => {
       expect(await swarmServices(project)).toContain(`spur_${project}_web_staging`);
       await page.getByLabel('Type staging to confirm').fill('staging');
       await page.getByRole('button', { name: 'Delete staging' }).click();
-      await page.waitForLoadState();
+      // The form answers in place, then the page reloads with a toast.
+      await expect.poll(() => page.locator('#flash .toast').textContent().catch(() => null), { timeout: 60_000 }).toBe('Environment staging deleted');
       expect(await page.locator('p.muted').first().textContent()).toBe('Environments: production');
     } finally {
       await browser.close();

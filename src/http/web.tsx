@@ -131,7 +131,8 @@ export function webRoutes(deps: Deps) {
   }
   web.get('/projects/:project/services/:service/events', async (c) => {
     const ctx = await instanceOf(c);
-    const tab = (c.req.query('tab') ?? 'overview') as ServiceTab;
+    const asked = c.req.query('tab') ?? '';
+    const tab: ServiceTab = Object.hasOwn(SERVICE_TABS, asked) ? (asked as ServiceTab) : 'overview';
     const framePart = { csrfToken: c.get('csrfToken') };
     return liveFragments(c, deps, user(c).id, async () => {
       const data: ServicePageProps = { ...(await servicePageData(deps, user(c), await ops.findInstance(deps, user(c), { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }), tab)), frame: framePart };

@@ -26,7 +26,7 @@ export function ServiceCards(props: { project: string; environment: string; serv
     <ul class="cards">
       {props.services.map((s) => (
         <li class="card" data-service={s.name}>
-          <a href={`/projects/${props.project}/services/${s.name}${env}`}><strong class={`dot-${s.status ?? 'none'}`}>{s.name}</strong></a>
+          <a href={`/projects/${props.project}/services/${s.name}${env}`}><strong data-state={s.status ?? 'none'}>{s.name}</strong></a>
           <span>
             {s.serving ? `#${s.serving} serving` : s.status ?? 'never deployed'}
             {s.lastDeployAt && <> · {shortTime(s.lastDeployAt)}</>}
