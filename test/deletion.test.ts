@@ -77,6 +77,7 @@ describe('deleting', () => {
       await page.getByLabel('Password').fill('a long password');
       await page.getByRole('button', { name: 'Log in' }).click();
       await page.goto(`${spur.url}/projects/${project}`);
+      await page.getByText('Environments and deletion').click();
       await page.getByLabel('Type staging to confirm').fill('stagin');
       await page.getByRole('button', { name: 'Delete staging' }).click();
       expect(page.url()).toBe(`${spur.url}/projects/${project}`);

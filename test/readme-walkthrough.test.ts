@@ -182,6 +182,7 @@ describe.sequential('README walkthrough', () => {
     await page.getByLabel('Project name').fill(PROJECT);
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.waitForURL(`${spur.url}/projects/${PROJECT}`);
+    await page.getByText('Environments and deletion').click();
     await page.getByLabel('Environment name').fill('staging');
     await page.getByRole('button', { name: 'Add environment' }).click();
     await expect.poll(() => page.getByText('staging').count()).toBeGreaterThan(0);

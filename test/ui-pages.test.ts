@@ -186,6 +186,7 @@ describe('live and in place', () => {
 
   it('a refused form keeps what was typed and shows the error beside its field, without leaving the page', async () => {
     await openLive(`/projects/${project}`);
+    await page.getByText('New service', { exact: true }).click();
     const form = page.locator('#new-service');
     await form.getByLabel('Name').fill('api');
     await form.getByLabel('Git URL').fill('file:///etc/passwd');
@@ -199,9 +200,11 @@ describe('live and in place', () => {
 
   it('success says so in a toast; a delete asks for the name first', async () => {
     await openLive(`/projects/${project}`);
+    await page.getByText('Environments and deletion').click();
     await page.locator('#new-environment').getByLabel('Environment name').fill('preview');
     await page.getByRole('button', { name: 'Add environment' }).click();
     await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('Environment preview added');
+    await page.getByText('Environments and deletion').click();
     const remove = page.locator('#delete-environment-preview');
     await remove.getByLabel('Type preview to confirm').fill('previe');
     await remove.getByRole('button', { name: 'Delete preview' }).click();

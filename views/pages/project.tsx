@@ -33,22 +33,28 @@ export function ProjectPage(props: ProjectPageProps) {
       <LiveSource url={`/projects/${props.name}/events?env=${props.environment}`}>
         <Live event="services"><ServiceCards project={props.name} environment={props.environment} services={props.services} /></Live>
       </LiveSource>
-      <h2>New service</h2>
-      <NewServiceForm project={props.name} csrf={csrf} state={props.forms?.['new-service']} />
-      <h2>New environment</h2>
-      <NewEnvironmentForm project={props.name} csrf={csrf} state={props.forms?.['new-environment']} />
-      {props.environments.filter((e) => e !== 'production').map((e) => (
-        <>
-          <h2>Delete environment {e}</h2>
-          <DeleteForm id={`delete-environment-${e}`} action={`/projects/${props.name}/environments/${e}/delete`} name={e} what={`the ${e} environment, with its services and network,`} csrf={csrf} state={props.forms?.[`delete-environment-${e}`]} />
-        </>
-      ))}
-      {props.canDelete && (
-        <>
-          <h2>Delete project</h2>
-          <DeleteForm id="delete-project" action={`/projects/${props.name}/delete`} name={props.name} what={`${props.name}, with every service, environment, image and repository in it,`} csrf={csrf} state={props.forms?.['delete-project']} />
-        </>
-      )}
+      {/* Forms stay folded away until wanted: open when there is nothing yet, or when one was refused. */}
+      <details class="section" open={props.services.length === 0 || !!props.forms?.['new-service']}>
+        <summary>New service</summary>
+        <NewServiceForm project={props.name} csrf={csrf} state={props.forms?.['new-service']} />
+      </details>
+      <details class="section" open={Object.keys(props.forms ?? {}).some((id) => id !== 'new-service')}>
+        <summary>Environments and deletion</summary>
+        <h2>New environment</h2>
+        <NewEnvironmentForm project={props.name} csrf={csrf} state={props.forms?.['new-environment']} />
+        {props.environments.filter((e) => e !== 'production').map((e) => (
+          <>
+            <h2>Delete environment {e}</h2>
+            <DeleteForm id={`delete-environment-${e}`} action={`/projects/${props.name}/environments/${e}/delete`} name={e} what={`the ${e} environment, with its services and network,`} csrf={csrf} state={props.forms?.[`delete-environment-${e}`]} />
+          </>
+        ))}
+        {props.canDelete && (
+          <>
+            <h2>Delete project</h2>
+            <DeleteForm id="delete-project" action={`/projects/${props.name}/delete`} name={props.name} what={`${props.name}, with every service, environment, image and repository in it,`} csrf={csrf} state={props.forms?.['delete-project']} />
+          </>
+        )}
+      </details>
     </Layout>
   );
 }
