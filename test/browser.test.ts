@@ -3,7 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
-import { type SpurProcess, cleanupProject, launchBrowser, probe, startSpur, uniqueName } from './harness.js';
+import { type SpurProcess, stopAll, launchBrowser, probe, startSpur, uniqueName } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -16,12 +16,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await spur?.stop();
-  await git?.close();
-  await cleanupProject(project);
-});
+afterAll(() => stopAll({ browser, spur, git }, [project]));
 
 it('sets up, creates a project and a service, deploys and shows the live build log', async () => {
   const repo = createRepo(git, `${project}.git`);

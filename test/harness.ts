@@ -222,6 +222,15 @@ export async function startGitStack(opts: { gitToken?: string; env?: NodeJS.Proc
   return { git, spur, token };
 }
 
+/** Stops what a test file started (any part may be missing if starting it failed), then removes
+ *  the projects' Docker objects. */
+export async function stopAll(parts: { browser?: { close(): Promise<void> }; spur?: SpurProcess; git?: { close(): Promise<void> } }, projects: string[] = []): Promise<void> {
+  await parts.browser?.close();
+  await parts.spur?.stop();
+  await parts.git?.close();
+  for (const p of projects) await cleanupProject(p);
+}
+
 /** Polls a deployment until it reaches one of `statuses`; returns its API view. */
 export async function waitForDeployment(spur: SpurProcess, token: string, id: number, statuses = ['active', 'failed', 'cancelled', 'superseded'], timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
-import { BUNDLE, launchBrowser, type SpurProcess, cleanupProject, docker, probe, startSpur } from './harness.js';
+import { BUNDLE, launchBrowser, type SpurProcess, cleanupProject, stopAll, docker, probe, startSpur } from './harness.js';
 import { type ShellBlock, isComment, readmeShellBlocks, withoutComment } from './readme.js';
 
 /** Shell blocks this tier does not run, and why. Any other block must be walked below. */
@@ -150,12 +150,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await spur?.stop();
-  await git?.close();
-  await cleanupProject(PROJECT);
-});
+afterAll(() => stopAll({ browser, spur, git }, [PROJECT]));
 
 describe.sequential('README walkthrough', () => {
   it('walks every shell block of the README, or says why not', () => {

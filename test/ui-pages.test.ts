@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, cli, launchBrowser, startGitStack, uniqueName, waitForDeployment } from './harness.js';
+import { type SpurProcess, api, stopAll, cli, launchBrowser, startGitStack, uniqueName, waitForDeployment } from './harness.js';
 
 const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts', 'ui');
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -38,12 +38,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await spur?.stop();
-  await git?.close();
-  await cleanupProject(project);
-});
+afterAll(() => stopAll({ browser, spur, git }, [project]));
 
 const pages = () => [
   ['login', '/login'],

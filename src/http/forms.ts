@@ -20,8 +20,6 @@ export interface FormAnswer<T> {
   fragment: (state: FormState) => Html;
   /** The form's whole page, for a browser without JavaScript. */
   page: (state: FormState) => Promise<Html>;
-  /** Errors of a single field named by its label (InvalidInput.field) → the input's name. */
-  fieldOf?: Record<string, string>;
 }
 
 export async function answerForm<T>(c: Context, answer: FormAnswer<T>): Promise<Response> {
@@ -35,7 +33,7 @@ export async function answerForm<T>(c: Context, answer: FormAnswer<T>): Promise<
     }
     return c.redirect(to, 303);
   } catch (err) {
-    const errors = formErrors(err, answer.fieldOf);
+    const errors = formErrors(err);
     if (!errors) throw err;
     const state: FormState = { values: typedValues(body), errors };
     const html = c.req.header('HX-Request') ? answer.fragment(state) : await answer.page(state);
@@ -50,10 +48,11 @@ export function takeToast(c: Context): string | undefined {
   return toast || undefined;
 }
 
-function formErrors(err: unknown, fieldOf: Record<string, string> = {}): Record<string, string> | null {
+/** Refusals by field (InvalidFields, see validate.fields); any other refused input or conflict
+ *  belongs to the whole form. */
+function formErrors(err: unknown): Record<string, string> | null {
   if (err instanceof InvalidFields) return err.fields;
-  if (err instanceof InvalidInput) return { [fieldOf[err.field] ?? '']: err.message };
-  if (err instanceof Conflict) return { '': err.message };
+  if (err instanceof InvalidInput || err instanceof Conflict) return { '': err.message };
   return null;
 }
 

@@ -24,11 +24,16 @@ type Body = Record<string, unknown>;
 
 type Actor = Pick<User, 'id' | 'role' | 'email'>;
 
-export const addProject = (deps: Deps, user: Actor, body: Body) => createProject(deps.db, validate.resourceName('project', body.name), user.id);
+// Refusals name the body field they belong to (validate.fields), so a form can put each beside its input.
+
+export async function addProject(deps: Deps, user: Actor, body: Body): Promise<Project> {
+  const { name } = validate.fields({ name: () => validate.resourceName('project', body.name) });
+  return createProject(deps.db, name, user.id);
+}
 
 export async function addEnvironment(deps: Deps, user: Actor, projectName: string, body: Body): Promise<Environment> {
-  const project = await getProjectFor(deps.db, user, projectName);
-  return createEnvironment(deps.db, project, validate.resourceName('environment', body.name));
+  const { name } = validate.fields({ name: () => validate.resourceName('environment', body.name) });
+  return createEnvironment(deps.db, await getProjectFor(deps.db, user, projectName), name);
 }
 
 const truthy = (v: unknown) => v === true || v === 'true' || v === 'on' || v === '1';
@@ -90,8 +95,13 @@ export function gitAccess(deps: Deps, ctx: InstanceContext) {
 /** Stores (or with an empty value, removes) the token used to clone over HTTPS. It is never shown again. */
 export async function changeHttpsToken(deps: Deps, ctx: InstanceContext, body: Body): Promise<void> {
   if (ctx.service.source_type !== 'git') throw new InvalidInput('HTTPS token', `${ctx.service.name} is not cloned from a git URL`);
-  const token = validate.optional(body.httpsToken, (v) => validate.variableValue(v));
-  if (token !== undefined && (token.length > 4096 || /\s/.test(token))) throw new InvalidInput('HTTPS token', 'must be one word without spaces');
+  const { httpsToken: token } = validate.fields({
+    httpsToken: () => {
+      const t = validate.optional(body.httpsToken, (v) => validate.variableValue(v));
+      if (t !== undefined && (t.length > 4096 || /\s/.test(t))) throw new InvalidInput('HTTPS token', 'must be one word without spaces');
+      return t;
+    },
+  });
   await setHttpsToken(deps.db, ctx.service.id, token ? seal(deps.key, token) : null);
 }
 
@@ -117,6 +127,21 @@ export async function changeVariables(deps: Deps, ctx: InstanceContext, input: u
 }
 
 export const variableNames = (deps: Deps, ctx: InstanceContext) => listVariableNames(deps.db, scopeOf(ctx));
+
+/** Sets one variable from a form's `key` and `value` (an absent value is empty); returns its name. */
+export async function setVariable(deps: Deps, ctx: InstanceContext, body: Body): Promise<string> {
+  const { key, value } = validate.fields({ key: () => validate.variableKey(body.key), value: () => validate.variableValue(body.value ?? '') });
+  await setVariables(deps.db, deps.key, scopeOf(ctx), { [key]: value });
+  return key;
+}
+
+/** One value in clear, for the owner. */
+export async function revealVariable(deps: Deps, user: Actor, ctx: InstanceContext, name: unknown): Promise<{ name: string; value: string }> {
+  const key = validate.variableKey(name);
+  const values = await revealVariables(deps, user, ctx);
+  if (!Object.hasOwn(values, key)) throw new NotFound(`no variable ${key}`);
+  return { name: key, value: values[key] };
+}
 
 /** The values in clear: the owner's alone to see. */
 export async function revealVariables(deps: Deps, user: Actor, ctx: InstanceContext): Promise<Record<string, string>> {
@@ -217,7 +242,7 @@ export const cancel = (deps: Deps, ctx: InstanceContext) => deps.deployer.cancel
 
 /** Sets the replica count and applies it at once to a running service (no task is replaced). */
 export async function scale(deps: Deps, ctx: InstanceContext, body: Body): Promise<{ replicas: number; applied: boolean }> {
-  const replicas = validate.replicas(body.replicas);
+  const { replicas } = validate.fields({ replicas: () => validate.replicas(body.replicas) });
   await updateInstance(deps.db, ctx.service, ctx.environment, { replicas });
   if (!deps.engine.ready) return { replicas, applied: false };
   const applied = await scaleService(deps.docker, swarmServiceName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }), replicas);
@@ -247,13 +272,11 @@ export interface InstanceStatus {
   publicUrls: string[];
 }
 
-/** What an instance runs and serves. `running` may be given by a caller that counted the tasks
- *  of many services at once; otherwise Docker is asked. */
-export async function instanceStatus(deps: Deps, ctx: InstanceContext, counted?: { running: number | null }): Promise<InstanceStatus> {
+export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<InstanceStatus> {
   const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
   const [latest] = await listDeployments(deps.db, scopeOf(ctx), 1);
   const active = await findActiveDeployment(deps.db, scopeOf(ctx));
-  const running = counted ? counted.running : deps.engine.ready ? await countRunningTasks(deps.docker, swarmServiceName(ref)).catch(() => null) : null;
+  const running = deps.engine.ready ? await countRunningTasks(deps.docker, swarmServiceName(ref)).catch(() => null) : null;
   return {
     ...ref,
     source: toSourceView(ctx.service),
@@ -331,7 +354,7 @@ const removalDeps = (deps: Deps) => ({ db: deps.db, docker: deps.docker, dataDir
 
 /** Deletion must be confirmed by typing the name (the UI sends it; API and CLI too). */
 function confirmName(body: Body, name: string): void {
-  if (body.confirm !== name) throw new InvalidInput('confirm', `type the name (${name}) to confirm`);
+  if (body.confirm !== name) throw new InvalidFields({ confirm: `confirm: type the name (${name}) to confirm` });
 }
 
 export async function deleteService(deps: Deps, user: Actor, names: { project: string; service: string }, body: Body): Promise<void> {

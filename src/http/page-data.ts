@@ -61,18 +61,24 @@ export async function serviceCards(deps: Deps, user: Actor, projectName: string,
   });
 }
 
+/** What the service page's live regions show: status, deployments, pending changes. */
+export async function serviceLiveData(deps: Deps, ctx: InstanceContext): Promise<Pick<ServicePageProps, 'status' | 'deployments' | 'pendingChanges'>> {
+  return {
+    status: await ops.instanceStatus(deps, ctx),
+    deployments: (await ops.deploymentsOf(deps, ctx)).map(ops.toDeploymentView),
+    pendingChanges: await hasPendingChanges(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id }, ctx.instance.changed_at),
+  };
+}
+
 /** Everything the service page shows, for any tab. */
 export async function servicePageData(deps: Deps, user: Actor, ctx: InstanceContext, tab: ServiceTab): Promise<Omit<ServicePageProps, 'frame'>> {
-  const scope = { serviceId: ctx.service.id, environmentId: ctx.environment.id };
   return {
+    ...(await serviceLiveData(deps, ctx)),
     tab,
     git: ctx.service.source_type === 'image' ? undefined : ops.gitAccess(deps, ctx),
-    status: await ops.instanceStatus(deps, ctx),
     environments: (await listEnvironments(deps.db, ctx.project.id)).map((e) => e.name),
     variableNames: await ops.variableNames(deps, ctx),
-    deployments: (await ops.deploymentsOf(deps, ctx)).map(ops.toDeploymentView),
     customDomain: ctx.instance.custom_domain,
-    pendingChanges: await hasPendingChanges(deps.db, scope, ctx.instance.changed_at),
     canReveal: user.role === 'owner',
   };
 }

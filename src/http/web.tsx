@@ -9,19 +9,17 @@ import { ProjectList } from '../../views/components/project-list.js';
 import { ServiceCards } from '../../views/components/service-cards.js';
 import { DashboardPage, NewProjectForm } from '../../views/pages/dashboard.js';
 import { DeploymentActions, DeploymentPage } from '../../views/pages/deployment.js';
-import { NewEnvironmentForm, NewServiceForm, ProjectPage } from '../../views/pages/project.js';
+import { DeleteEnvironmentForm, DeleteProjectForm, NewEnvironmentForm, NewServiceForm, ProjectPage } from '../../views/pages/project.js';
 import { AddKeyForm, KeysPage } from '../../views/pages/keys.js';
-import { DeleteForm } from '../../views/components/delete-form.js';
 import { type ServicePageProps, type ServiceTab, SERVICE_TABS, paths, serviceTabUrl } from '../../views/pages/service/common.js';
 import { DeploymentsTable } from '../../views/pages/service/deployments.js';
 import { StatusFacts } from '../../views/pages/service/overview.js';
 import { ServiceHeadline, ServicePage } from '../../views/pages/service/page.js';
-import { GitSettingsForm, HttpsTokenForm, ScaleForm, ServiceSettingsForm, type SettingsFormId } from '../../views/pages/service/settings.js';
+import { DeleteServiceForm, GitSettingsForm, HttpsTokenForm, ScaleForm, ServiceSettingsForm } from '../../views/pages/service/settings.js';
 import { ImportVariablesForm, RevealedValue, SetVariableForm } from '../../views/pages/service/variables.js';
 import { readDeploymentLog } from '../store/deployments.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import type { Deps } from '../deps.js';
-import { NotFound } from '../errors.js';
 import { getProjectFor } from '../store/access.js';
 import { listEnvironments } from '../store/projects.js';
 import type { InstanceContext } from '../store/services.js';
@@ -30,7 +28,7 @@ import { type AuthEnv, requireSession } from './auth.js';
 import { answerForm, takeToast } from './forms.js';
 import { liveFragments } from './live.js';
 import * as ops from './operations.js';
-import { projectSummaries, serviceCards, servicePageData } from './page-data.js';
+import { projectSummaries, serviceCards, serviceLiveData, servicePageData } from './page-data.js';
 import { deploymentEventStream, runtimeLogLines, runtimeLogStream } from './streams.js';
 
 type Form = Record<string, unknown>;
@@ -60,7 +58,6 @@ export function webRoutes(deps: Deps) {
       done: (p) => ({ to: `/projects/${p.name}`, toast: `Project ${p.name} created` }),
       fragment: (state) => <NewProjectForm csrf={c.get('csrfToken')} state={state} />,
       page: (state) => dashboard(c, state),
-      fieldOf: { 'project name': 'name' },
     }),
   );
 
@@ -87,7 +84,6 @@ export function webRoutes(deps: Deps) {
       done: (s) => ({ to: `/projects/${c.req.param('project')}/services/${s.name}`, toast: `Service ${s.name} created` }),
       fragment: (state) => <NewServiceForm project={c.req.param('project')} csrf={c.get('csrfToken')} state={state} />,
       page: (state) => projectPage(c, { 'new-service': state }),
-      fieldOf: { 'service name': 'name', 'git URL': 'git', branch: 'branch', port: 'port', image: 'image' },
     }),
   );
   web.post('/projects/:project/environments', (c) =>
@@ -96,7 +92,6 @@ export function webRoutes(deps: Deps) {
       done: (e) => ({ to: `/projects/${c.req.param('project')}?env=${e.name}`, toast: `Environment ${e.name} added` }),
       fragment: (state) => <NewEnvironmentForm project={c.req.param('project')} csrf={c.get('csrfToken')} state={state} />,
       page: (state) => projectPage(c, { 'new-environment': state }),
-      fieldOf: { 'environment name': 'name' },
     }),
   );
   web.post('/projects/:project/delete', (c) => {
@@ -104,20 +99,17 @@ export function webRoutes(deps: Deps) {
     return answerForm(c, {
       run: (body) => ops.deleteProject(deps, user(c), name, body),
       done: () => ({ to: '/', toast: `Project ${name} deleted` }),
-      fragment: (state) => <DeleteForm id="delete-project" action={`/projects/${name}/delete`} name={name} what={`${name}, with every service, environment, image and repository in it,`} csrf={c.get('csrfToken')} state={state} />,
+      fragment: (state) => <DeleteProjectForm project={name} csrf={c.get('csrfToken')} state={state} />,
       page: (state) => projectPage(c, { 'delete-project': state }),
-      fieldOf: { confirm: 'confirm' },
     });
   });
   web.post('/projects/:project/environments/:environment/delete', (c) => {
     const { project, environment } = { project: c.req.param('project'), environment: c.req.param('environment') };
-    const id = `delete-environment-${environment}`;
     return answerForm(c, {
       run: (body) => ops.deleteEnvironment(deps, user(c), { project, environment }, body),
       done: () => ({ to: `/projects/${project}`, toast: `Environment ${environment} deleted` }),
-      fragment: (state) => <DeleteForm id={id} action={`/projects/${project}/environments/${environment}/delete`} name={environment} what={`the ${environment} environment, with its services and network,`} csrf={c.get('csrfToken')} state={state} />,
-      page: (state) => projectPage(c, { [id]: state }),
-      fieldOf: { confirm: 'confirm' },
+      fragment: (state) => <DeleteEnvironmentForm project={project} environment={environment} csrf={c.get('csrfToken')} state={state} />,
+      page: (state) => projectPage(c, { [`delete-environment-${environment}`]: state }),
     });
   });
 
@@ -130,12 +122,11 @@ export function webRoutes(deps: Deps) {
     web.get(`/projects/:project/services/:service${tab === 'overview' ? '' : `/${tab}`}`, async (c) => c.html(await servicePage(c, tab)));
   }
   web.get('/projects/:project/services/:service/events', async (c) => {
-    const ctx = await instanceOf(c);
+    await instanceOf(c); // 404 before the stream opens
     const asked = c.req.query('tab') ?? '';
     const tab: ServiceTab = Object.hasOwn(SERVICE_TABS, asked) ? (asked as ServiceTab) : 'overview';
-    const framePart = { csrfToken: c.get('csrfToken') };
     return liveFragments(c, deps, user(c).id, async () => {
-      const data: ServicePageProps = { ...(await servicePageData(deps, user(c), await ops.findInstance(deps, user(c), { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }), tab)), frame: framePart };
+      const data = { ...(await serviceLiveData(deps, await instanceOf(c))), tab, frame: { csrfToken: c.get('csrfToken') } };
       const fragments: Record<string, string> = { headline: String(<ServiceHeadline {...data} />) };
       if (tab === 'overview') fragments.status = String(<StatusFacts {...data} />);
       if (tab === 'deployments') fragments.deployments = String(<DeploymentsTable {...data} />);
@@ -144,7 +135,7 @@ export function webRoutes(deps: Deps) {
   });
 
   /** A form of the service page: answered in place, its tab shown again when refused. */
-  const serviceForm = <T,>(c: Context<AuthEnv>, opts: { id: string; tab: ServiceTab; run: (ctx: InstanceContext, body: Form) => Promise<T>; done: (ctx: InstanceContext, result: T) => { to: string; toast: string }; fragment: (props: ServicePageProps, state: FormState) => unknown; fieldOf?: Record<string, string> }) =>
+  const serviceForm = <T,>(c: Context<AuthEnv>, opts: { id: string; tab: ServiceTab; run: (ctx: InstanceContext, body: Form) => Promise<T>; done: (ctx: InstanceContext, result: T) => { to: string; toast: string }; fragment: (props: ServicePageProps, state: FormState) => unknown }) =>
     answerForm(c, {
       run: async (body) => {
         const ctx = await instanceOf(c);
@@ -153,7 +144,6 @@ export function webRoutes(deps: Deps) {
       done: ({ ctx, result }) => opts.done(ctx, result),
       fragment: async (state) => String(opts.fragment({ frame: { csrfToken: c.get('csrfToken') }, ...(await servicePageData(deps, user(c), await instanceOf(c), opts.tab)) }, state)),
       page: (state) => servicePage(c, opts.tab, { [opts.id]: state }),
-      fieldOf: opts.fieldOf,
     });
 
   web.post('/projects/:project/services/:service/deploy', async (c) => {
@@ -170,34 +160,29 @@ export function webRoutes(deps: Deps) {
     return c.redirect(servicePath(ctx), 303);
   });
   web.post('/projects/:project/services/:service/scale', (c) =>
-    serviceForm(c, { id: 'scale', tab: 'settings', run: (ctx, body) => ops.scale(deps, ctx, body), done: (ctx, r) => ({ to: servicePath(ctx, 'settings'), toast: `Scaled to ${r.replicas} replica${r.replicas === 1 ? '' : 's'}` }), fragment: (p, state) => <ScaleForm {...p} state={state} />, fieldOf: { replicas: 'replicas' } }),
+    serviceForm(c, { id: 'scale', tab: 'settings', run: (ctx, body) => ops.scale(deps, ctx, body), done: (ctx, r) => ({ to: servicePath(ctx, 'settings'), toast: `Scaled to ${r.replicas} replica${r.replicas === 1 ? '' : 's'}` }), fragment: (p, state) => <ScaleForm {...p} state={state} /> }),
   );
   web.post('/projects/:project/services/:service/credentials', (c) =>
-    serviceForm(c, { id: 'https-token', tab: 'settings', run: (ctx, body) => ops.changeHttpsToken(deps, ctx, body), done: (ctx) => ({ to: servicePath(ctx, 'settings'), toast: 'HTTPS token saved' }), fragment: (p, state) => <HttpsTokenForm {...p} state={state} />, fieldOf: { 'HTTPS token': 'httpsToken', 'variable value': 'httpsToken' } }),
+    serviceForm(c, { id: 'https-token', tab: 'settings', run: (ctx, body) => ops.changeHttpsToken(deps, ctx, body), done: (ctx) => ({ to: servicePath(ctx, 'settings'), toast: 'HTTPS token saved' }), fragment: (p, state) => <HttpsTokenForm {...p} state={state} /> }),
   );
-  web.post('/projects/:project/services/:service/settings', (c) => {
-    // Two forms post here: the git form (branch, auto-deploy) and the service settings.
-    const id: SettingsFormId = c.req.header('HX-Target') === 'git-settings' ? 'git-settings' : 'service-settings';
-    return serviceForm(c, {
+  // Two forms save settings: the git form (branch, auto-deploy) and the service settings.
+  const settingsForm = (id: 'git-settings' | 'service-settings', Form: typeof GitSettingsForm) => (c: Context<AuthEnv>) =>
+    serviceForm(c, {
       id,
       tab: 'settings',
-      run: async (ctx, body) => ops.changeSettings(deps, ctx, body),
+      run: (ctx, body) => ops.changeSettings(deps, ctx, body),
       done: (ctx) => ({ to: servicePath(ctx, 'settings'), toast: 'Settings saved; they apply with the next deploy' }),
-      fragment: (p, state) => (id === 'git-settings' ? <GitSettingsForm {...p} state={state} /> : <ServiceSettingsForm {...p} state={state} />),
+      fragment: (p, state) => <Form {...p} state={state} />,
     });
-  });
+  web.post('/projects/:project/services/:service/settings', settingsForm('service-settings', ServiceSettingsForm));
+  web.post('/projects/:project/services/:service/settings/git', settingsForm('git-settings', GitSettingsForm));
   web.post('/projects/:project/services/:service/variables', (c) =>
     serviceForm(c, {
       id: 'set-variable',
       tab: 'variables',
-      run: async (ctx, body) => {
-        const key = String(body.key ?? '');
-        await ops.changeVariables(deps, ctx, { [key]: typeof body.value === 'string' ? body.value : '' });
-        return key;
-      },
+      run: (ctx, body) => ops.setVariable(deps, ctx, body),
       done: (ctx, key) => ({ to: servicePath(ctx, 'variables'), toast: `${key} saved; it applies with the next deploy` }),
       fragment: (p, state) => { const { base, q, csrf } = paths(p); return <SetVariableForm base={base} q={q} csrf={csrf} state={state} />; },
-      fieldOf: { 'variable name': 'key', 'variable value': 'value' },
     }),
   );
   web.post('/projects/:project/services/:service/variables/import', (c) =>
@@ -207,7 +192,6 @@ export function webRoutes(deps: Deps) {
       run: (ctx, body) => ops.importVariables(deps, ctx, body),
       done: (ctx) => ({ to: servicePath(ctx, 'variables'), toast: 'Variables imported; they apply with the next deploy' }),
       fragment: (p, state) => { const { base, q, csrf } = paths(p); return <ImportVariablesForm base={base} q={q} csrf={csrf} state={state} />; },
-      fieldOf: { variables: 'env' },
     }),
   );
   web.post('/projects/:project/services/:service/variables/remove', async (c) => {
@@ -216,22 +200,17 @@ export function webRoutes(deps: Deps) {
     return c.redirect(servicePath(ctx, 'variables'), 303);
   });
   web.get('/projects/:project/services/:service/variables/value', async (c) => {
-    const ctx = await instanceOf(c);
-    const key = validate.variableKey(c.req.query('key'));
-    const values = await ops.revealVariables(deps, user(c), ctx);
-    if (!(key in values)) throw new NotFound(`no variable ${key}`);
-    return c.html(<RevealedValue name={key} value={values[key]} />);
+    return c.html(<RevealedValue {...await ops.revealVariable(deps, user(c), await instanceOf(c), c.req.query('key'))} />);
   });
-  web.post('/projects/:project/services/:service/delete', (c) => {
-    const { project, service } = { project: c.req.param('project'), service: c.req.param('service') };
-    return answerForm(c, {
-      run: (body) => ops.deleteService(deps, user(c), { project, service }, body),
-      done: () => ({ to: `/projects/${project}`, toast: `Service ${service} deleted` }),
-      fragment: (state) => <DeleteForm id="delete-service" action={`/projects/${project}/services/${service}/delete`} name={service} what={`${service} in every environment, with its images and repository,`} csrf={c.get('csrfToken')} state={state} />,
-      page: (state) => servicePage(c, 'settings', { 'delete-service': state }),
-      fieldOf: { confirm: 'confirm' },
-    });
-  });
+  web.post('/projects/:project/services/:service/delete', (c) =>
+    serviceForm(c, {
+      id: 'delete-service',
+      tab: 'settings',
+      run: (ctx, body) => ops.deleteService(deps, user(c), { project: ctx.project.name, service: ctx.service.name }, body),
+      done: (ctx) => ({ to: `/projects/${ctx.project.name}`, toast: `Service ${ctx.service.name} deleted` }),
+      fragment: (p, state) => <DeleteServiceForm {...p} state={state} />,
+    }),
+  );
   web.get('/projects/:project/services/:service/logs.txt', async (c) => {
     const ctx = await instanceOf(c);
     const lines = await runtimeLogLines(deps, ctx, 5000);
@@ -250,7 +229,6 @@ export function webRoutes(deps: Deps) {
       done: (k) => ({ to: '/keys', toast: `Key ${k.name} added` }),
       fragment: (state) => <AddKeyForm csrf={c.get('csrfToken')} state={state} />,
       page: (state) => keysPage(c, state),
-      fieldOf: { 'SSH key': 'key', 'key name': 'name' },
     }),
   );
   web.post('/keys/:id/remove', async (c) => {

@@ -45,13 +45,13 @@ export function ProjectPage(props: ProjectPageProps) {
         {props.environments.filter((e) => e !== 'production').map((e) => (
           <>
             <h2>Delete environment {e}</h2>
-            <DeleteForm id={`delete-environment-${e}`} action={`/projects/${props.name}/environments/${e}/delete`} name={e} what={`the ${e} environment, with its services and network,`} csrf={csrf} state={props.forms?.[`delete-environment-${e}`]} />
+            <DeleteEnvironmentForm project={props.name} environment={e} csrf={csrf} state={props.forms?.[`delete-environment-${e}`]} />
           </>
         ))}
         {props.canDelete && (
           <>
             <h2>Delete project</h2>
-            <DeleteForm id="delete-project" action={`/projects/${props.name}/delete`} name={props.name} what={`${props.name}, with every service, environment, image and repository in it,`} csrf={csrf} state={props.forms?.['delete-project']} />
+            <DeleteProjectForm project={props.name} csrf={csrf} state={props.forms?.['delete-project']} />
           </>
         )}
       </details>
@@ -95,4 +95,14 @@ export function NewEnvironmentForm(props: { project: string; csrf?: string; stat
       <button type="submit">Add environment</button>
     </PostForm>
   );
+}
+
+export function DeleteEnvironmentForm(props: { project: string; environment: string; csrf?: string; state?: FormState }) {
+  const e = props.environment;
+  return <DeleteForm id={`delete-environment-${e}`} action={`/projects/${props.project}/environments/${e}/delete`} name={e} what={`the ${e} environment, with its services and network,`} csrf={props.csrf} state={props.state} />;
+}
+
+export function DeleteProjectForm(props: { project: string; csrf?: string; state?: FormState }) {
+  const p = props.project;
+  return <DeleteForm id="delete-project" action={`/projects/${p}/delete`} name={p} what={`${p}, with every service, environment, image and repository in it,`} csrf={props.csrf} state={props.state} />;
 }

@@ -7,12 +7,10 @@ import { type ServicePageProps, paths } from './common.js';
 const HEALTH_LABELS = { auto: "automatic: the image's HEALTHCHECK if it has one, else TCP", tcp: 'TCP: port accepts connections', http: 'HTTP: path answers 2xx/3xx', image: "image's HEALTHCHECK", none: 'none' } as const;
 const num = (n: number | null) => (n === null ? '' : String(n));
 
-export type SettingsFormId = 'git-settings' | 'https-token' | 'scale' | 'service-settings' | 'delete-service';
 
 export function SettingsTab(props: ServicePageProps) {
   const s = props.status;
   const forms = props.forms ?? {};
-  const { base, csrf } = paths(props);
   return (
     <>
       {props.git && (
@@ -27,7 +25,7 @@ export function SettingsTab(props: ServicePageProps) {
       <h2>Service settings</h2>
       <ServiceSettingsForm {...props} state={forms['service-settings']} />
       <h2>Delete service</h2>
-      <DeleteForm id="delete-service" action={`${base}/delete`} name={s.service} what={`${s.service} in every environment, with its images and repository,`} csrf={csrf} state={forms['delete-service']} />
+      <DeleteServiceForm {...props} state={forms['delete-service']} />
     </>
   );
 }
@@ -47,6 +45,12 @@ function Choice<T extends string>(props: { name: string; label: string; options:
   );
 }
 
+export function DeleteServiceForm(props: FormProps) {
+  const { base, csrf } = paths(props);
+  const name = props.status.service;
+  return <DeleteForm id="delete-service" action={`${base}/delete`} name={name} what={`${name} in every environment, with its images and repository,`} csrf={csrf} state={props.state} />;
+}
+
 export function HttpsTokenForm(props: FormProps) {
   const { base, q, csrf } = paths(props);
   return (
@@ -61,7 +65,7 @@ export function GitSettingsForm(props: FormProps) {
   const s = props.status;
   const { base, q, csrf } = paths(props);
   return (
-    <PostForm id="git-settings" action={`${base}/settings${q}`} csrf={csrf} state={props.state} class="row">
+    <PostForm id="git-settings" action={`${base}/settings/git${q}`} csrf={csrf} state={props.state} class="row">
       <Field form="git-settings" name="branch" state={props.state} label={`Branch for ${s.environment}`} value={s.settings.branch ?? ''} attrs={{ placeholder: s.environment === 'production' ? (s.source.branch ?? 'main') : 'none' }} />
       <Choice name="autoDeploy" label="Auto-deploy on push" options={['on', 'off'] as const} current={s.settings.autoDeploy ? 'on' : 'off'} state={props.state} />
       <button type="submit">Save</button>
