@@ -23,6 +23,10 @@ export function LogView(props: { id: string; label: string; download: string; ss
       <pre
         class="log"
         id={props.id}
+        // role="log" makes the label valid (a bare <pre> may not carry one; axe flags it while the
+        // log is still empty); aria-live off, or a screen reader would read every build line.
+        role="log"
+        aria-live="off"
         aria-label={props.label}
         tabindex={0}
         sse-swap="line"
