@@ -1,4 +1,6 @@
-// Bundles Spur into one CommonJS file (dist/spur.cjs) and copies the static assets beside it.
+// Bundles Spur into one CommonJS file (dist/spur.cjs) and puts what it ships beside it: the static
+// assets, the health probe and SQLite's native addon (scripts/release.mjs embeds them all in one
+// executable). SPUR_BUILD_VERSION overrides package.json's version (tests build "newer" releases).
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { chmodSync, cpSync, mkdirSync, rmSync } from 'node:fs';
@@ -7,6 +9,8 @@ import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const out = 'dist';
+const version = process.env.SPUR_BUILD_VERSION || require('../package.json').version;
+const commit = gitCommit();
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'public', 'vendor'), { recursive: true });
 
@@ -19,13 +23,12 @@ const result = await build({
   format: 'cjs',
   jsx: 'automatic',
   jsxImportSource: 'hono/jsx',
-  // Native addon and optional native helpers of ssh2 (pulled in by docker-modem) stay external.
-  external: ['better-sqlite3', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+  // better-sqlite3's JavaScript is bundled; its addon is loaded by src/executable.ts.
   // ESM dependencies (node-cron) read import.meta.url, which a CommonJS bundle lacks.
   banner: { js: "#!/usr/bin/env node\nconst __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { 'import.meta.url': '__importMetaUrl', __SPUR_VERSION__: JSON.stringify(require('../package.json').version) },
+  define: { 'import.meta.url': '__importMetaUrl', __SPUR_VERSION__: JSON.stringify(version), __SPUR_COMMIT__: JSON.stringify(commit) },
   sourcemap: 'linked',
-  plugins: [withoutPoly1305()],
+  plugins: [withoutPoly1305(), withoutOptionalAddons()],
   logLevel: 'warning',
   metafile: true,
 });
@@ -43,9 +46,18 @@ try {
 // git runs the bundle itself as askpass helper.
 chmodSync(join(out, 'spur.cjs'), 0o755);
 
+cpSync(require.resolve('better-sqlite3/build/Release/better_sqlite3.node'), join(out, 'better_sqlite3.node'));
 cpSync('public', join(out, 'public'), { recursive: true });
 cpSync(require.resolve('htmx.org/dist/htmx.min.js'), join(out, 'public', 'vendor', 'htmx.min.js'));
 cpSync('node_modules/htmx-ext-sse/dist/sse.min.js', join(out, 'public', 'vendor', 'htmx-sse.min.js'));
+
+function gitCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** Our own modules must not import each other in a circle (libraries are not checked). */
 function failOnImportCycles(metafile) {
@@ -68,6 +80,18 @@ function failOnImportCycles(metafile) {
     state.set(node, 'done');
   };
   for (const node of graph.keys()) if (!state.has(node)) visit(node);
+}
+
+/** ssh2 (pulled in by docker-modem) tries two optional native addons and works without them. A
+ *  single executable can load no addon through require, so they are left out as modules that throw. */
+function withoutOptionalAddons() {
+  return {
+    name: 'without-optional-addons',
+    setup(b) {
+      b.onResolve({ filter: /^cpu-features$|sshcrypto\.node$/ }, (args) => ({ path: args.path, namespace: 'absent' }));
+      b.onLoad({ filter: /.*/, namespace: 'absent' }, (args) => ({ contents: `throw new Error(${JSON.stringify(args.path + ' is not bundled')});`, loader: 'js' }));
+    },
+  };
 }
 
 /** ssh2 instantiates an emscripten Poly1305 module (16 MiB of WebAssembly memory) when it is

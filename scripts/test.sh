@@ -14,8 +14,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 echo "[test] typecheck"
 npx tsc --noEmit
-echo "[test] build"
-node scripts/build.mjs
+echo "[test] build the single executable"
+node scripts/release.mjs
 if [ $# -gt 0 ]; then
   exec npx vitest run "$@"
 fi

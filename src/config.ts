@@ -26,7 +26,6 @@ export interface Config {
   keepImages: number;
   /** A fetch and build taking longer than this fails. */
   buildTimeoutS: number;
-  publicDir: string;
 }
 
 /** The first non-internal IPv4 address: the address a single-server install is reached at. */
@@ -60,7 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     gitCaFile: env.SPUR_GIT_CA_FILE || undefined,
     gitAllowPrivate: env.SPUR_GIT_ALLOW_PRIVATE === '1',
     traefik: { enabled: env.SPUR_TRAEFIK !== '0', image: env.SPUR_TRAEFIK_IMAGE ?? 'traefik:v3.5' },
-    publicDir: env.SPUR_PUBLIC_DIR ?? join(__dirname, 'public'),
     keepImages: validate.integer('SPUR_KEEP_IMAGES', env.SPUR_KEEP_IMAGES ?? '5', 1, 100),
     buildTimeoutS: validate.integer('SPUR_BUILD_TIMEOUT', env.SPUR_BUILD_TIMEOUT ?? '1800', 5, 86_400),
   });

@@ -5,9 +5,12 @@ import { rolloutCommands } from './cli/rollout-commands.js';
 import { accessCommands } from './cli/access-commands.js';
 import { gitCommands } from './cli/git-commands.js';
 import type { CliIo } from './cli/shared.js';
+import { COMMIT, VERSION } from './version.js';
 import { tokenCreate, userAdd, userPassword, userRemove } from './cli/server-commands.js';
 
 const HELP = `Usage: spur <command> [options]
+
+  spur --version                           version and the commit it was built from
 
 Server:
   spur serve                               start Spur (web UI + API on SPUR_PORT, default 3000)
@@ -68,6 +71,10 @@ async function main(argv: string[]): Promise<number> {
     const { startServer } = await import('./server.js');
     await startServer();
     return -1;
+  }
+  if (command === '--version' || command === 'version') {
+    io.stdout(`spur ${VERSION} (${COMMIT})`);
+    return 0;
   }
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     io.stdout(HELP);

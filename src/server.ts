@@ -1,7 +1,7 @@
 // `spur serve`: composes the long-running process — database, Docker, deployer, HTTP — and
 // shuts it down cleanly on SIGTERM.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { type Config, loadConfig, primaryAddress } from './config.js';
 import { openDatabase } from './db/open.js';
@@ -15,6 +15,7 @@ import { ensureServiceExists } from './docker/swarm.js';
 import { createApp } from './http/app.js';
 import { scheduleJobs } from './jobs/schedule.js';
 import { installHook } from './build/repos.js';
+import { installAsset, selfCommand } from './executable.js';
 import { PushSessions } from './ssh/push-sessions.js';
 import { startPushReceiver } from './ssh/push-receiver.js';
 import { GUARD_LIMITS } from './ssh/connection-guard.js';
@@ -36,19 +37,6 @@ function installId(dataDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-/** Puts the health probe at a stable path in the data dir; tasks bind-mount it read-only. */
-function installProbe(dataDir: string): string {
-  const target = join(dataDir, 'bin', 'spur-probe');
-  const source = join(__dirname, 'spur-probe');
-  if (!existsSync(source)) throw new Error(`${source} is missing; build Spur with scripts/build.mjs (needs gcc)`);
-  mkdirSync(dirname(target), { recursive: true });
-  if (!existsSync(target) || !readFileSync(target).equals(readFileSync(source))) {
-    copyFileSync(source, `${target}.new`);
-    chmodSync(`${target}.new`, 0o755);
-    renameSync(`${target}.new`, target);
-  }
-  return target;
-}
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log = consoleLog) {
   const config = loadConfig(env);
@@ -57,7 +45,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const db = await openDatabase(join(config.dataDir, 'spur.db'));
   const docker = createDockerClient(config.dockerSocket);
   const logBus = new DeploymentLogBus(db);
-  const deployer = new Deployer({ config, db, docker, log, key, logBus, probePath: installProbe(config.dataDir), installId: installId(config.dataDir), askpassPath: __filename });
+  const deployer = new Deployer({ config, db, docker, log, key, logBus, probePath: installAsset('spur-probe', join(config.dataDir, 'bin', 'spur-probe')), installId: installId(config.dataDir), askpassPath: selfCommand().at(-1)! });
   const engine = new EngineMonitor({
     docker,
     log,
@@ -82,7 +70,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   // git push: the SSH server hands pushes to receive-pack, whose hook calls back over a local socket.
   const sessions = new PushSessions();
   const hookSocket = join(config.dataDir, 'run', 'hooks.sock');
-  installHook(config.dataDir, { nodePath: process.execPath, bundlePath: __filename });
+  installHook(config.dataDir, selfCommand());
   const pushReceiver = await startPushReceiver({ db, log, deployer, logBus, sessions }, hookSocket);
   const sshServer = await startSshServer({ dataDir: config.dataDir, db, log, sessions, hookSocket }, config.sshPort, config.host, { ...GUARD_LIMITS, authTimeoutS: config.sshAuthTimeoutS });
 

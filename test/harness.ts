@@ -1,4 +1,4 @@
-// Runs the real bundle (dist/spur.cjs) as a separate process against the real Docker daemon,
+// Runs the real single executable (dist/spur-linux-x64, made by scripts/release.mjs) as a separate process against the real Docker daemon,
 // and gives tests the CLI, the API, an in-network HTTP probe and label-based cleanup.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-export const BUNDLE = resolve(__dirname, '..', 'dist', 'spur.cjs');
+export const SPUR_BIN = resolve(__dirname, '..', 'dist', 'spur-linux-x64');
 export const BASE_IMAGE = 'spur-test/node:bookworm';
 
 export async function freePort(): Promise<number> {
@@ -36,7 +36,7 @@ export async function startSpur(opts: { env?: NodeJS.ProcessEnv; dataDir?: strin
   const sshPort = await freePort();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'spur-data-'));
   const env = { ...process.env, SPUR_PORT: String(port), SPUR_SSH_PORT: String(sshPort), SPUR_HOST: '127.0.0.1', SPUR_DATA_DIR: dataDir, SPUR_TRAEFIK: '0', SPUR_BASE_DOMAIN: 'spur.test', SPUR_PUBLIC_URL: `http://127.0.0.1:${port}`, ...opts.env };
-  const child: ChildProcess = spawn(process.execPath, [BUNDLE, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(SPUR_BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -72,10 +72,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI (the same bundle) with its own config file. */
+/** Runs the CLI (the same executable) with its own config file. */
 export function cli(spur: SpurProcess, args: string[], extraEnv: NodeJS.ProcessEnv = {}, input?: string): Promise<CliResult> {
   return new Promise((res) => {
-    const child = spawn(process.execPath, [BUNDLE, ...args], { env: { ...spur.env, SPUR_CONFIG: join(spur.dataDir, 'cli.json'), ...extraEnv } });
+    const child = spawn(SPUR_BIN, args, { env: { ...spur.env, SPUR_CONFIG: join(spur.dataDir, 'cli.json'), ...extraEnv } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

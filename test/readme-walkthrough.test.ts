@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
-import { BUNDLE, launchBrowser, type SpurProcess, cleanupProject, stopAll, docker, probe, startSpur } from './harness.js';
+import { SPUR_BIN, launchBrowser, type SpurProcess, cleanupProject, stopAll, docker, probe, startSpur } from './harness.js';
 import { type ShellBlock, isComment, readmeShellBlocks, withoutComment } from './readme.js';
 
 /** Shell blocks this tier does not run, and why. Any other block must be walked below. */
@@ -144,7 +144,7 @@ beforeAll(async () => {
   repo = createRepo(git, 'app.git');
   repo.commit(helloAppFiles('v1'), 'first version');
   mkdirSync(bin);
-  symlinkSync(BUNDLE, join(bin, 'spur'));
+  symlinkSync(SPUR_BIN, join(bin, 'spur'));
   mkdirSync(join(home, '.ssh'), { mode: 0o700 });
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', EMAIL, '-f', join(home, '.ssh', 'id_ed25519')]);
   browser = await launchBrowser();

@@ -2,7 +2,7 @@
 // the htmx wiring with the CSRF header.
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import { VERSION } from '../src/version.js';
+import { COMMIT, VERSION } from '../src/version.js';
 
 export interface LayoutProps {
   title: string;
@@ -68,7 +68,7 @@ export function Layout(props: LayoutProps) {
           <div id="flash" aria-live="polite">{props.toast && <div class="toast" role="status">{props.toast}</div>}</div>
           {props.children}
         </main>
-        <footer class="bottom">Spur {VERSION}{props.user && <> · press <kbd>?</kbd> for keyboard shortcuts</>}</footer>
+        <footer class="bottom">Spur {VERSION} <span class="commit" title="commit">{COMMIT}</span>{props.user && <> · press <kbd>?</kbd> for keyboard shortcuts</>}</footer>
       </body>
     </html>
     </>

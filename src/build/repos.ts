@@ -11,12 +11,12 @@ export const projectRepoDir = (dataDir: string, projectId: number) => join(dataD
 export const repoDir = (dataDir: string, ids: { projectId: number; serviceId: number }) => join(projectRepoDir(dataDir, ids.projectId), `${ids.serviceId}.git`);
 export const hooksDir = (dataDir: string) => join(dataDir, 'git-hooks');
 
-/** The hook is the Spur bundle itself: git runs `node spur.cjs <hook path>` through the shebang. */
-export function installHook(dataDir: string, opts: { nodePath: string; bundlePath: string }): void {
+/** The hook is Spur itself: git runs `<spur command> <hook path>` through the shebang. */
+export function installHook(dataDir: string, spurCommand: string[]): void {
   const dir = hooksDir(dataDir);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'pre-receive');
-  const content = `#!${opts.nodePath} ${opts.bundlePath}\n`;
+  const content = `#!${spurCommand.join(' ')}\n`;
   if (!existsSync(file) || readFileSync(file, 'utf8') !== content) writeFileSync(file, content, { mode: 0o755 });
 }
 

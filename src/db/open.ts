@@ -1,13 +1,15 @@
 // Opens the SQLite database (WAL, foreign keys on) and brings its schema up to date.
+import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { sqliteBinding } from '../executable.js';
 
 export type Db = Kysely<Database>;
 
 export async function openDatabase(file: string): Promise<Db> {
-  const sqlite = new SQLite(file);
+  const sqlite = new SQLite(file, { nativeBinding: sqliteBinding(join(dirname(file), 'bin')) as string | undefined });
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');

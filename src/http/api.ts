@@ -10,6 +10,7 @@ import { listServices } from '../store/services.js';
 import { listApiTokens, revokeApiToken } from '../store/users.js';
 import { readVariables } from '../store/variables.js';
 import * as validate from '../validate.js';
+import { COMMIT, VERSION } from '../version.js';
 import { type AuthEnv, requireToken } from './auth.js';
 import * as ops from './operations.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
@@ -35,7 +36,7 @@ export function apiRoutes(deps: Deps) {
   api.get('/health', (c) => {
     const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
     const m = process.memoryUsage();
-    return c.json({ docker: deps.engine.state, memoryMb: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) } });
+    return c.json({ version: VERSION, commit: COMMIT, docker: deps.engine.state, memoryMb: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) } });
   });
 
   api.get('/projects', async (c) => {

@@ -1,12 +1,13 @@
 // createApp(deps): the whole HTTP surface — static assets, setup/login, pages, JSON API.
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { extname, normalize } from 'node:path';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from '../deps.js';
 import { NotFound, PayloadTooLarge } from '../errors.js';
+import { readAsset } from '../executable.js';
+import { VERSION } from '../version.js';
 import { apiRoutes } from './api.js';
 import { errorHandler } from './errors.js';
 import { webRoutes } from './web.js';
@@ -29,14 +30,11 @@ export function createApp(deps: Deps) {
   app.get('/public/*', async (c) => {
     const rel = normalize(c.req.path.slice('/public/'.length));
     if (rel.startsWith('..') || rel.includes('\0')) throw new NotFound('no such file');
-    try {
-      const body = await readFile(join(deps.config.publicDir, rel));
-      return c.body(body, 200, { 'Content-Type': TYPES[extname(rel)] ?? 'application/octet-stream', 'Cache-Control': 'public, max-age=3600' });
-    } catch {
-      throw new NotFound('no such file');
-    }
+    const body = readAsset(`public/${rel}`);
+    if (!body) throw new NotFound('no such file');
+    return c.body(new Uint8Array(body), 200, { 'Content-Type': TYPES[extname(rel)] ?? 'application/octet-stream', 'Cache-Control': 'public, max-age=3600' });
   });
-  app.get('/healthz', (c) => c.json({ ok: true, docker: deps.engine.ready }));
+  app.get('/healthz', (c) => c.json({ ok: true, docker: deps.engine.ready, version: VERSION }));
 
   app.route('/api/v1', apiRoutes(deps));
   // Git hosts sign their requests; no session, no CSRF token.
