@@ -26,6 +26,25 @@ export interface Config {
   keepImages: number;
   /** A fetch and build taking longer than this fails. */
   buildTimeoutS: number;
+  /** Nightly backups of Spur's own state kept (0: no nightly backup). */
+  backupKeep: number;
+  /** Where releases are published (install.sh and `spur update` read the same layout). */
+  downloadUrl: string;
+  /** Look for a newer release once a day. */
+  updateCheck: boolean;
+}
+
+export const DEFAULT_DOWNLOAD_URL = 'https://github.com/spur-paas/spur/releases';
+
+function downloadUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`SPUR_DOWNLOAD_URL ${value} is not a URL`);
+  }
+  if (url.protocol !== 'https:' || url.search || url.hash || url.username) throw new Error(`SPUR_DOWNLOAD_URL must be a plain https:// URL (got ${value})`);
+  return url.href.replace(/\/$/, '');
 }
 
 /** The first non-internal IPv4 address: the address a single-server install is reached at. */
@@ -61,5 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     traefik: { enabled: env.SPUR_TRAEFIK !== '0', image: env.SPUR_TRAEFIK_IMAGE ?? 'traefik:v3.5' },
     keepImages: validate.integer('SPUR_KEEP_IMAGES', env.SPUR_KEEP_IMAGES ?? '5', 1, 100),
     buildTimeoutS: validate.integer('SPUR_BUILD_TIMEOUT', env.SPUR_BUILD_TIMEOUT ?? '1800', 5, 86_400),
+    backupKeep: validate.integer('SPUR_BACKUP_KEEP', env.SPUR_BACKUP_KEEP ?? '7', 0, 365),
+    downloadUrl: downloadUrl(env.SPUR_DOWNLOAD_URL ?? DEFAULT_DOWNLOAD_URL),
+    updateCheck: env.SPUR_UPDATE_CHECK !== '0',
   });
 }

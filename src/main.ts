@@ -18,6 +18,8 @@ Server:
   spur user password --email E             set E's password (read from standard input); ends E's sessions
   spur user add --email E                  add a user (a member: sees only projects they are added to)
   spur user remove --email E               remove a user with their sessions, tokens, keys, memberships
+  spur backup create|list                  archive Spur's state (database, keys, pushed repositories)
+  spur backup restore <file>               put an archive back (stops and restarts spur.service)
 
 Client (after \`spur login\`):
   spur login <url> --token T
@@ -84,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
   else if (command === 'user' && rest[0] === 'password') await userPassword(rest.slice(1), io, readStdin);
   else if (command === 'user' && rest[0] === 'add') await userAdd(rest.slice(1), io);
   else if (command === 'user' && rest[0] === 'remove') await userRemove(rest.slice(1), io);
+  else if (command === 'backup') await (await import('./cli/backup-commands.js')).backup(rest, io);
   else if (commands[command]) await commands[command](rest, io);
   else throw new CliError(`unknown command "${command}"; run spur help`, 2);
   return 0;

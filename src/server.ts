@@ -1,7 +1,8 @@
 // `spur serve`: composes the long-running process — database, Docker, deployer, HTTP — and
 // shuts it down cleanly on SIGTERM.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pidFile } from './install/installed-service.js';
 import { serve } from '@hono/node-server';
 import { type Config, loadConfig, primaryAddress } from './config.js';
 import { openDatabase } from './db/open.js';
@@ -60,7 +61,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   });
   await engine.check();
   engine.start();
-  const jobs = scheduleJobs({ db, docker, log, keepImages: config.keepImages, isEngineReady: () => engine.ready });
+  const jobs = scheduleJobs({ db, docker, log, keepImages: config.keepImages, dataDir: config.dataDir, backupKeep: config.backupKeep, isEngineReady: () => engine.ready });
 
   const deps: Deps = { config, db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), setup: setupToken(config, (await countUsers(db)) === 0, log) };
   const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host });
@@ -70,6 +71,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   // git push: the SSH server hands pushes to receive-pack, whose hook calls back over a local socket.
   const sessions = new PushSessions();
   const hookSocket = join(config.dataDir, 'run', 'hooks.sock');
+  mkdirSync(dirname(pidFile(config.dataDir)), { recursive: true });
+  writeFileSync(pidFile(config.dataDir), `${process.pid}\n`);
   installHook(config.dataDir, selfCommand());
   const pushReceiver = await startPushReceiver({ db, log, deployer, logBus, sessions }, hookSocket);
   const sshServer = await startSshServer({ dataDir: config.dataDir, db, log, sessions, hookSocket }, config.sshPort, config.host, { ...GUARD_LIMITS, authTimeoutS: config.sshAuthTimeoutS });
@@ -86,6 +89,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     pushReceiver.close();
     await deployer.drain(60_000);
     await db.destroy();
+    rmSync(pidFile(config.dataDir), { force: true });
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

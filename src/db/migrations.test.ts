@@ -2,6 +2,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrations } from './migrations/index.js';
+import { NewerDatabase, migrate } from './open.js';
 
 describe('004_domains', () => {
   it('gives existing instances unique labels and keeps each custom domain with its first holder', async () => {
@@ -26,5 +27,18 @@ describe('004_domains', () => {
       { domain_label: 'web-shop-staging', custom_domain: 'shop.example.com' },
       { domain_label: 'web-shop-staging-2', custom_domain: null },
     ]);
+  });
+});
+
+describe('a database from a newer Spur', () => {
+  it('is refused with what to do, and left as it was', async () => {
+    const sqlite = new SQLite(':memory:');
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
+    await migrate(db);
+    await db.insertInto('kysely_migration').values({ name: '999_from_the_future', timestamp: new Date().toISOString() }).execute();
+    const before = sqlite.prepare('SELECT count(*) AS n FROM kysely_migration').get();
+    await expect(migrate(db)).rejects.toThrow(/migrated by a newer Spur \(it has migration 999_from_the_future.*spur update --version/);
+    await expect(migrate(db)).rejects.toBeInstanceOf(NewerDatabase);
+    expect(sqlite.prepare('SELECT count(*) AS n FROM kysely_migration').get()).toEqual(before);
   });
 });

@@ -1,12 +1,13 @@
 // node-cron wiring only: each job calls the same function a route or the deployer calls.
 import cron from 'node-cron';
+import { backupsDir, createBackup, pruneBackups } from '../backup/archive.js';
 import type { Db } from '../db/open.js';
 import { pruneImages } from '../deploy/prune.js';
 import type { DockerClient } from '../docker/client.js';
 import type { Log } from '../log.js';
 import { forgetOldDeliveries } from '../store/webhook-deliveries.js';
 
-export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; keepImages: number; isEngineReady: () => boolean }) {
+export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; keepImages: number; dataDir: string; backupKeep: number; isEngineReady: () => boolean }) {
   const prune = cron.schedule('17 3 * * *', async () => {
     if (!deps.isEngineReady()) return;
     await pruneImages(deps, { keep: deps.keepImages, buildCache: true }).catch((err) => deps.log.error('image prune failed', { error: String(err) }));
@@ -14,10 +15,21 @@ export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; kee
   const deliveries = cron.schedule('37 3 * * *', async () => {
     await forgetOldDeliveries(deps.db).catch((err) => deps.log.error('forgetting old webhook deliveries failed', { error: String(err) }));
   });
+  const backups = cron.schedule('47 2 * * *', async () => {
+    if (deps.backupKeep === 0) return;
+    try {
+      const made = await createBackup(deps.dataDir);
+      const pruned = pruneBackups(backupsDir(deps.dataDir), deps.backupKeep);
+      deps.log.info(`nightly backup ${made.file}`, { bytes: made.bytes, pruned: pruned.length });
+    } catch (err) {
+      deps.log.error('nightly backup failed', { error: String(err) });
+    }
+  });
   return {
     stop: () => {
       prune.stop();
       deliveries.stop();
+      backups.stop();
     },
   };
 }
