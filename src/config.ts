@@ -1,5 +1,5 @@
 // loadConfig(env): the process's settings, read once and frozen.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as validate from './validate.js';
@@ -32,6 +32,24 @@ export interface Config {
   downloadUrl: string;
   /** Look for a newer release once a day. */
   updateCheck: boolean;
+}
+
+/** The settings install.sh writes (/etc/spur/spur.env, or SPUR_ENV_FILE) under the process's own:
+ *  the unit reads the file itself; commands run in a shell read it here. */
+export function withEnvFile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const file = env.SPUR_ENV_FILE ?? '/etc/spur/spur.env';
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return env;
+  }
+  const fromFile: NodeJS.ProcessEnv = {};
+  for (const line of text.split('\n')) {
+    const m = /^\s*(SPUR_[A-Z0-9_]+|DOCKER_HOST)=(.*)$/.exec(line);
+    if (m) fromFile[m[1]] = m[2].trim().replace(/^"(.*)"$/, '$1');
+  }
+  return { ...fromFile, ...env };
 }
 
 export const DEFAULT_DOWNLOAD_URL = 'https://github.com/spur-paas/spur/releases';

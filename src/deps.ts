@@ -8,6 +8,7 @@ import type { DockerClient } from './docker/client.js';
 import type { RunningTasks } from './docker/running-tasks.js';
 import type { StreamSlots } from './http/stream-slots.js';
 import type { Log } from './log.js';
+import type { UpdateChecker } from './update/checker.js';
 
 export interface Deps {
   config: Readonly<Config>;
@@ -25,6 +26,8 @@ export interface Deps {
   runningTasks: Pick<RunningTasks, 'counts'>;
   /** Live page streams (status updates) open per user. */
   liveSlots: StreamSlots;
+  /** A newer release, when one is known, and starting the update to it. */
+  updates: Pick<UpdateChecker, 'available' | 'launch'>;
   /** Set until the owner is created; cleared when the setup page is claimed. */
   setup: { token?: string; claim: () => void };
 }

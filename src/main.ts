@@ -6,6 +6,7 @@ import { accessCommands } from './cli/access-commands.js';
 import { gitCommands } from './cli/git-commands.js';
 import type { CliIo } from './cli/shared.js';
 import { COMMIT, VERSION } from './version.js';
+import { withEnvFile } from './config.js';
 import { tokenCreate, userAdd, userPassword, userRemove } from './cli/server-commands.js';
 
 const HELP = `Usage: spur <command> [options]
@@ -18,6 +19,7 @@ Server:
   spur user password --email E             set E's password (read from standard input); ends E's sessions
   spur user add --email E                  add a user (a member: sees only projects they are added to)
   spur user remove --email E               remove a user with their sessions, tokens, keys, memberships
+  spur update [--version V]                install a newer release (rolled back if it does not come up in 60 s)
   spur backup create|list                  archive Spur's state (database, keys, pushed repositories)
   spur backup restore <file>               put an archive back (stops and restarts spur.service)
 
@@ -57,7 +59,7 @@ async function readStdin(): Promise<string> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const io: CliIo = { env: process.env, stdout: (t) => process.stdout.write(t + '\n'), stderr: (t) => process.stderr.write(t + '\n') };
+  const io: CliIo = { env: withEnvFile(process.env), stdout: (t) => process.stdout.write(t + '\n'), stderr: (t) => process.stderr.write(t + '\n') };
   const [command, ...rest] = argv;
   // Run by git: as the pre-receive hook of Spur's repositories (through the hook's shebang)…
   if (command?.endsWith('/pre-receive') && process.env.GIT_DIR) {
@@ -86,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
   else if (command === 'user' && rest[0] === 'password') await userPassword(rest.slice(1), io, readStdin);
   else if (command === 'user' && rest[0] === 'add') await userAdd(rest.slice(1), io);
   else if (command === 'user' && rest[0] === 'remove') await userRemove(rest.slice(1), io);
+  else if (command === 'update') await (await import('./cli/update-command.js')).update(rest, io);
   else if (command === 'backup') await (await import('./cli/backup-commands.js')).backup(rest, io);
   else if (commands[command]) await commands[command](rest, io);
   else throw new CliError(`unknown command "${command}"; run spur help`, 2);

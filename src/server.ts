@@ -17,6 +17,7 @@ import { createApp } from './http/app.js';
 import { scheduleJobs } from './jobs/schedule.js';
 import { installHook } from './build/repos.js';
 import { installAsset, selfCommand } from './executable.js';
+import { UpdateChecker } from './update/checker.js';
 import { PushSessions } from './ssh/push-sessions.js';
 import { startPushReceiver } from './ssh/push-receiver.js';
 import { GUARD_LIMITS } from './ssh/connection-guard.js';
@@ -63,7 +64,9 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   engine.start();
   const jobs = scheduleJobs({ db, docker, log, keepImages: config.keepImages, dataDir: config.dataDir, backupKeep: config.backupKeep, isEngineReady: () => engine.ready });
 
-  const deps: Deps = { config, db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), setup: setupToken(config, (await countUsers(db)) === 0, log) };
+  const updates = new UpdateChecker({ downloadUrl: config.downloadUrl, enabled: config.updateCheck, log });
+  updates.start();
+  const deps: Deps = { config, updates, db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), setup: setupToken(config, (await countUsers(db)) === 0, log) };
   const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   log.info(`spur listening on ${config.host}:${config.port}`, { dataDir: config.dataDir, baseDomain: config.baseDomain });
@@ -84,6 +87,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     log.info(`${signal}: finishing deployments in flight, then exiting`);
     engine.stop();
     jobs.stop();
+    updates.stop();
     server.close();
     sshServer.close();
     pushReceiver.close();

@@ -9,6 +9,9 @@ export interface LayoutProps {
   user?: { email: string };
   csrfToken?: string;
   engineProblem?: string;
+  /** A newer Spur release (shown to owners). */
+  update?: string;
+  updateError?: string;
   /** Which main navigation entry the page belongs to. */
   section?: 'projects' | 'keys';
   /** Said once after a form post worked. */
@@ -18,6 +21,24 @@ export interface LayoutProps {
 
 // A refused form (4xx, its fields marked) and an error fragment are swapped in like any answer.
 const HTMX_CONFIG = JSON.stringify({ responseHandling: [{ code: '204', swap: false }, { code: '[2345]..', swap: true, error: false }] });
+
+/** Offers the owner a newer release; after a refused start it comes back alone with the reason. */
+export function UpdateBanner(props: { version: string; csrf?: string; error?: string }) {
+  return (
+    <form id="update-spur" class="banner notice" method="post" action="/update" hx-post="/update" hx-target="this" hx-swap="outerHTML">
+      <CsrfField token={props.csrf} />
+      <span>
+        Spur {props.version} is available; this is {VERSION}.
+      </span>{' '}
+      <button type="submit">Update to {props.version}</button>
+      {props.error && (
+        <p class="error" role="alert">
+          {props.error}
+        </p>
+      )}
+    </form>
+  );
+}
 
 export function Layout(props: LayoutProps) {
   const current = (section: LayoutProps['section']) => (props.section === section ? 'page' : undefined);
@@ -64,6 +85,7 @@ export function Layout(props: LayoutProps) {
             Docker: {props.engineProblem}
           </div>
         )}
+        {props.update && <UpdateBanner version={props.update} csrf={props.csrfToken} error={props.updateError} />}
         <main id="main">
           <div id="flash" aria-live="polite">{props.toast && <div class="toast" role="status">{props.toast}</div>}</div>
           {props.children}

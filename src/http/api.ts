@@ -39,6 +39,13 @@ export function apiRoutes(deps: Deps) {
     return c.json({ version: VERSION, commit: COMMIT, docker: deps.engine.state, memoryMb: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) } });
   });
 
+  // Spur itself: the newer release, if one is known; an owner starts the update (as the UI's button does).
+  api.get('/update', (c) => c.json({ version: VERSION, available: deps.updates.available ?? null }));
+  api.post('/update', async (c) => {
+    if (c.get('user').role !== 'owner') throw new Forbidden('only an owner can update Spur');
+    return c.json({ updating: await deps.updates.launch() }, 202);
+  });
+
   api.get('/projects', async (c) => {
     const projects = await listProjectsFor(deps.db, c.get('user'));
     return c.json({ projects: await Promise.all(projects.map(async (p) => ops.toProjectView(p, await listEnvironments(deps.db, p.id)))) });

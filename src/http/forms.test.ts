@@ -239,3 +239,23 @@ describe('every form route', () => {
     expect(queued).toContain('Cancel deployment');
   });
 });
+
+describe('updating Spur from the UI', () => {
+  it('offers a newer release to owners only; starting it where spur.service is not installed is refused in place', async () => {
+    expect(await (await get('/')).text()).not.toContain('id="update-spur"');
+    (deps.updates as { available?: { version: string; commit: string } }).available = { version: '9.9.9', commit: 'abc' };
+    const page = await (await get('/')).text();
+    expect(page).toContain('Spur 9.9.9 is available');
+    expect(page).toContain('<button type="submit">Update to 9.9.9</button>');
+
+    const refused = await post('/update', {}, { htmx: true });
+    expect(refused.status).toBe(409);
+    const fragment = await refused.text();
+    expect(fragment).toMatch(/^<form id="update-spur"/);
+    expect(fragment).toContain('updates from the UI need the spur.service unit install.sh writes');
+
+    const member = await createUser(deps.db, { email: 'dev@example.com', passwordHash: null, role: 'member' });
+    const memberCookie = `spur_session=${(await createSession(deps.db, member!.id)).token}`;
+    expect(await (await get('/', memberCookie)).text()).not.toContain('update-spur');
+  });
+});

@@ -8,6 +8,7 @@ import { silentLog } from '../log.js';
 import { createApp } from './app.js';
 import { StreamSlots } from './stream-slots.js';
 import { LIVE_STREAMS_PER_USER } from './live.js';
+import { UpdateChecker } from '../update/checker.js';
 
 export const SETUP_TOKEN = 'setup-token-for-tests';
 export const ORIGIN = 'http://localhost';
@@ -31,6 +32,7 @@ export async function makeTestDeps(): Promise<Deps> {
     streamSlots: new StreamSlots(10),
     liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'),
     runningTasks: { counts: notHere },
+    updates: new UpdateChecker({ downloadUrl: 'https://releases.invalid', enabled: false, log: silentLog }),
     setup,
   } as Deps;
 }

@@ -26,6 +26,8 @@ import type { InstanceContext } from '../store/services.js';
 import * as validate from '../validate.js';
 import { type AuthEnv, requireSession } from './auth.js';
 import { answerForm, takeToast } from './forms.js';
+import { UpdateBanner } from '../../views/layout.js';
+import { Forbidden } from '../errors.js';
 import { liveFragments } from './live.js';
 import * as ops from './operations.js';
 import { projectSummaries, serviceCards, serviceLiveData, servicePageData } from './page-data.js';
@@ -41,7 +43,7 @@ const textFile = (c: Context, name: string, lines: string[]) =>
 export function webRoutes(deps: Deps) {
   const web = new Hono<AuthEnv>();
   web.use('*', requireSession(deps));
-  const frame = (c: Context<AuthEnv>) => ({ user: c.get('user'), csrfToken: c.get('csrfToken'), engineProblem: deps.engine.ready ? undefined : deps.engine.state.problem, toast: takeToast(c) });
+  const frame = (c: Context<AuthEnv>) => ({ user: c.get('user'), csrfToken: c.get('csrfToken'), engineProblem: deps.engine.ready ? undefined : deps.engine.state.problem, update: c.get('user').role === 'owner' ? deps.updates.available?.version : undefined, toast: takeToast(c) });
   const form = async (c: Context<AuthEnv>) => (await c.req.parseBody()) as Form;
   const user = (c: Context<AuthEnv>) => c.get('user');
   const instanceOf = (c: Context<AuthEnv>) => ops.findInstance(deps, user(c), { project: c.req.param('project')!, service: c.req.param('service')!, environment: c.req.query('env') });
@@ -58,6 +60,19 @@ export function webRoutes(deps: Deps) {
       done: (p) => ({ to: `/projects/${p.name}`, toast: `Project ${p.name} created` }),
       fragment: (state) => <NewProjectForm csrf={c.get('csrfToken')} state={state} />,
       page: (state) => dashboard(c, state),
+    }),
+  );
+
+  // Spur itself: the owner starts an update to the newer release the banner offers.
+  web.post('/update', (c) =>
+    answerForm(c, {
+      run: async () => {
+        if (user(c).role !== 'owner') throw new Forbidden('only an owner can update Spur');
+        return deps.updates.launch();
+      },
+      done: (version) => ({ to: '/', toast: `Updating to Spur ${version}: it restarts in a moment, and apps keep serving` }),
+      fragment: (state) => <UpdateBanner version={deps.updates.available?.version ?? ''} csrf={c.get('csrfToken')} error={state.errors['']} />,
+      page: async (state) => <DashboardPage frame={{ ...frame(c), updateError: state.errors[''] }} projects={await projectSummaries(deps, user(c))} />,
     }),
   );
 
