@@ -1,102 +1,164 @@
 #!/usr/bin/env bash
-# Installs Spur on a fresh Debian or Ubuntu server:
+# Installs Spur on a Debian or Ubuntu server, or upgrades it in place (data kept):
 #   curl -fsSL https://raw.githubusercontent.com/spur-paas/spur/main/install.sh | sudo bash
-# Installs Docker (if missing) and Node.js 20+, builds Spur from its repository into /opt/spur,
-# starts it under systemd, and prints the URL and the one-time setup token. Spur itself then
-# initialises Swarm, creates the spur-edge network and starts Traefik v3 as a Swarm service.
-# Settings (environment): SPUR_REPO, SPUR_REF, SPUR_PORT, SPUR_SSH_PORT, SPUR_BASE_DOMAIN, SPUR_TRAEFIK_IMAGE.
+# Downloads the single executable of the release, checks its SHA-256 before running it, installs
+# Docker if missing, writes a hardened systemd unit and an environment file, starts Spur, waits
+# until it answers, and prints the URL and the one-time setup token.
+# Settings (environment): SPUR_VERSION (default: latest), SPUR_DOWNLOAD_URL (a mirror of the
+# release layout), SPUR_BINARY (a local executable, with its .sha256 beside it: offline install),
+# and the settings of the README's configuration table (written to /etc/spur/spur.env).
 set -euo pipefail
 
-SPUR_REPO=${SPUR_REPO:-https://github.com/spur-paas/spur.git}
-SPUR_REF=${SPUR_REF:-main}
-SPUR_PORT=${SPUR_PORT:-3000}
-SPUR_SSH_PORT=${SPUR_SSH_PORT:-2222}
-SPUR_TRAEFIK_IMAGE=${SPUR_TRAEFIK_IMAGE:-traefik:v3.5}
-PREFIX=/opt/spur
+ARTIFACT=spur-linux-x64
 DATA_DIR=/var/lib/spur
-NODE_VERSION=v20.19.5
+ENV_FILE=/etc/spur/spur.env
+UNIT_FILE=/etc/systemd/system/spur.service
+SPUR_VERSION=${SPUR_VERSION:-latest}
+DOWNLOAD_URL=${SPUR_DOWNLOAD_URL:-https://github.com/spur-paas/spur/releases}
+SETTINGS=(SPUR_PORT SPUR_SSH_PORT SPUR_HOST SPUR_PUBLIC_URL SPUR_BASE_DOMAIN SPUR_TRAEFIK SPUR_TRAEFIK_IMAGE
+  SPUR_KEEP_IMAGES SPUR_BUILD_TIMEOUT SPUR_SSH_AUTH_TIMEOUT SPUR_GIT_ALLOW_PRIVATE SPUR_GIT_CA_FILE
+  SPUR_BACKUP_KEEP SPUR_UPDATE_CHECK SPUR_DOWNLOAD_URL NODE_EXTRA_CA_CERTS)
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+say() { printf '==> %s\n' "$*"; }
 die() { printf 'spur install: %s\n' "$*" >&2; exit 1; }
 
-[ "$(id -u)" = 0 ] || die "run as root (curl … | sudo bash)"
-. /etc/os-release 2>/dev/null || die "cannot read /etc/os-release"
-case "${ID:-}${ID_LIKE:-}" in *debian*|*ubuntu*) ;; *) die "this installer supports Debian and Ubuntu (found ${PRETTY_NAME:-unknown})";; esac
-[[ "$SPUR_PORT" =~ ^[0-9]+$ ]] || die "SPUR_PORT must be a number"
-[[ "$SPUR_SSH_PORT" =~ ^[0-9]+$ ]] || die "SPUR_SSH_PORT must be a number"
+# --- Checks: nothing is changed until all of them pass and the executable is verified.
+[ "$(id -u)" = 0 ] || die "run as root: curl -fsSL …/install.sh | sudo bash"
+[ -r /etc/os-release ] || die "cannot read /etc/os-release; Spur installs on Debian 11/12/13 and Ubuntu 22.04/24.04"
+. /etc/os-release
+case "${ID:-}:${VERSION_ID:-}" in
+  debian:11|debian:12|debian:13|ubuntu:22.04|ubuntu:24.04) ;;
+  *) die "unsupported OS ${PRETTY_NAME:-unknown}; Spur installs on Debian 11/12/13 and Ubuntu 22.04/24.04" ;;
+esac
+[ "$(uname -m)" = x86_64 ] || die "unsupported architecture $(uname -m); Spur releases are built for x86_64"
+[ -d /run/systemd/system ] || die "systemd is not running; Spur runs as a systemd service"
+command -v curl >/dev/null || die "curl is missing; apt-get install curl"
+[[ "$SPUR_VERSION" =~ ^(latest|v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?)$ ]] || die "SPUR_VERSION must be latest or a version like 1.2.3"
+[[ "$DOWNLOAD_URL" =~ ^https://[A-Za-z0-9.:/_~-]+$ ]] || die "SPUR_DOWNLOAD_URL must be an https:// URL"
+for name in "${SETTINGS[@]}"; do
+  value=${!name-}
+  [[ "$value" =~ ^[A-Za-z0-9_.:/@,+-]*$ ]] || die "$name holds characters an environment file cannot take safely: $value"
+done
+setting() { local v=${!1-}; if [ -n "$v" ]; then echo "$v"; elif [ -f "$ENV_FILE" ]; then sed -n "s/^$1=//p" "$ENV_FILE" | tail -n1; fi; }
+PORT=$(setting SPUR_PORT); PORT=${PORT:-3000}
+SSH_PORT=$(setting SPUR_SSH_PORT); SSH_PORT=${SSH_PORT:-2222}
+[[ "$PORT" =~ ^[0-9]+$ && "$SSH_PORT" =~ ^[0-9]+$ ]] || die "SPUR_PORT and SPUR_SSH_PORT must be port numbers"
 
-export DEBIAN_FRONTEND=noninteractive
-say "Installing base packages"
-apt-get update -qq
-apt-get install -y -qq ca-certificates curl git xz-utils python3 make g++ >/dev/null
-
-if ! command -v docker >/dev/null 2>&1; then
-  say "Installing Docker"
-  apt-get install -y -qq docker.io >/dev/null
+# A port Spur (or its Traefik, through Docker) already holds is fine: this is an upgrade.
+if command -v ss >/dev/null; then
+  for port in 80 443 "$PORT" "$SSH_PORT"; do
+    holder=$(ss -H -ltnp "sport = :$port" 2>/dev/null | grep -o 'users:(("[^"]*"' | head -n1 | sed 's/users:(("//; s/"$//' || true)
+    case "$holder" in ''|spur|docker-proxy|dockerd|traefik) ;; *) die "port $port is in use by $holder; free it (or choose SPUR_PORT / SPUR_SSH_PORT) and run again" ;; esac
+  done
 fi
-systemctl enable --now docker >/dev/null
-for _ in $(seq 1 30); do docker info >/dev/null 2>&1 && break; sleep 1; done
-docker info >/dev/null 2>&1 || die "Docker did not start; see: journalctl -u docker"
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  say "Installing Node.js $NODE_VERSION"
-  arch=$(dpkg --print-architecture); case "$arch" in amd64) arch=x64;; arm64) arch=arm64;; *) die "unsupported CPU architecture $arch";; esac
-  curl -fsSL "https://nodejs.org/dist/$NODE_VERSION/node-$NODE_VERSION-linux-$arch.tar.xz" | tar -xJ -C /usr/local --strip-components=1
-fi
-
-say "Building Spur ($SPUR_REF)"
-if [ -d "$PREFIX/.git" ]; then
-  git -C "$PREFIX" fetch --quiet origin "$SPUR_REF" && git -C "$PREFIX" checkout --quiet FETCH_HEAD
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+if [ -n "${SPUR_BINARY:-}" ]; then
+  [ -f "$SPUR_BINARY" ] || die "SPUR_BINARY $SPUR_BINARY is not a file"
+  [ -f "$SPUR_BINARY.sha256" ] || die "$SPUR_BINARY.sha256 is missing; an offline install needs the checksum file beside the executable"
+  cp -- "$SPUR_BINARY" "$work/spur"
+  cp -- "$SPUR_BINARY.sha256" "$work/spur.sha256"
+  source_name=$SPUR_BINARY
 else
-  git clone --quiet --branch "$SPUR_REF" -- "$SPUR_REPO" "$PREFIX"
+  if [ "$SPUR_VERSION" = latest ]; then base="$DOWNLOAD_URL/latest/download"; else base="$DOWNLOAD_URL/download/v${SPUR_VERSION#v}"; fi
+  source_name="$base/$ARTIFACT"
+  say "Downloading $source_name"
+  curl -fsSL --retry 3 -o "$work/spur" -- "$base/$ARTIFACT" || die "download of $base/$ARTIFACT failed"
+  curl -fsSL --retry 3 -o "$work/spur.sha256" -- "$base/$ARTIFACT.sha256" || die "download of $base/$ARTIFACT.sha256 failed"
 fi
-(cd "$PREFIX" && npm install --no-audit --no-fund --loglevel=error && node scripts/build.mjs && npm prune --omit=dev --loglevel=error)
-ln -sf "$PREFIX/dist/spur.cjs" /usr/local/bin/spur
-chmod +x "$PREFIX/dist/spur.cjs"
+expected=$(awk 'NR==1 {print tolower($1)}' "$work/spur.sha256")
+[[ "$expected" =~ ^[0-9a-f]{64}$ ]] || die "the checksum file for $source_name holds no SHA-256 digest"
+actual=$(sha256sum "$work/spur" | awk '{print $1}')
+[ "$actual" = "$expected" ] || die "checksum mismatch for $source_name: expected $expected, got $actual; nothing was changed"
+chmod 0755 "$work/spur"
+version=$("$work/spur" --version) || die "the downloaded executable does not run on this server"
+say "Verified $version (SHA-256 $actual)"
 
-say "Pulling Traefik ($SPUR_TRAEFIK_IMAGE)"
-docker pull -q "$SPUR_TRAEFIK_IMAGE" >/dev/null || say "could not pull $SPUR_TRAEFIK_IMAGE now; Swarm will retry"
+# --- Docker: installed if missing (Spur initialises Swarm itself when it starts).
+docker_answers() { curl -fsS --max-time 5 --unix-socket /var/run/docker.sock http://docker/_ping >/dev/null 2>&1; }
+if ! docker_answers; then
+  if ! command -v dockerd >/dev/null; then
+    say "Installing Docker"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq docker.io >/dev/null || die "installing docker.io failed"
+  fi
+  systemctl enable --now docker >/dev/null 2>&1 || true
+  for _ in $(seq 1 30); do docker_answers && break; sleep 1; done
+  docker_answers || die "Docker does not answer on /var/run/docker.sock; see: journalctl -u docker"
+fi
 
-mkdir -p "$DATA_DIR" && chmod 700 "$DATA_DIR"
-cat > /etc/systemd/system/spur.service <<UNIT
+# --- The executable, its data dir, settings and unit.
+mkdir -p "$DATA_DIR/bin" /etc/spur
+chmod 0700 "$DATA_DIR"
+install -m 0755 "$work/spur" "$DATA_DIR/bin/spur.new"
+mv -f "$DATA_DIR/bin/spur.new" "$DATA_DIR/bin/spur"
+ln -sfn "$DATA_DIR/bin/spur" /usr/local/bin/spur
+
+if [ ! -f "$ENV_FILE" ]; then
+  cat > "$ENV_FILE" <<EOF
+# Spur's settings (see the README's configuration table); restart after a change: systemctl restart spur
+SPUR_DATA_DIR=$DATA_DIR
+SPUR_PORT=$PORT
+SPUR_SSH_PORT=$SSH_PORT
+EOF
+fi
+chmod 0600 "$ENV_FILE"
+for name in "${SETTINGS[@]}"; do
+  value=${!name-}
+  [ -n "$value" ] || continue
+  sed -i "/^$name=/d" "$ENV_FILE"
+  echo "$name=$value" >> "$ENV_FILE"
+done
+
+cat > "$UNIT_FILE" <<EOF
 [Unit]
-Description=Spur platform-as-a-service
+Description=Spur, a self-hosted platform-as-a-service
+Documentation=https://github.com/spur-paas/spur
 After=network-online.target docker.service
-Wants=network-online.target
-Requires=docker.service
+Wants=network-online.target docker.service
 
 [Service]
-Environment=SPUR_DATA_DIR=$DATA_DIR
-Environment=SPUR_PORT=$SPUR_PORT
-Environment=SPUR_SSH_PORT=$SPUR_SSH_PORT
-Environment=SPUR_TRAEFIK_IMAGE=$SPUR_TRAEFIK_IMAGE
-${SPUR_BASE_DOMAIN:+Environment=SPUR_BASE_DOMAIN=$SPUR_BASE_DOMAIN}
-ExecStart=/usr/local/bin/node $PREFIX/dist/spur.cjs serve
+EnvironmentFile=$ENV_FILE
+Environment=HOME=$DATA_DIR
+ExecStart=$DATA_DIR/bin/spur serve
 Restart=always
 RestartSec=2
-KillSignal=SIGTERM
 TimeoutStopSec=90
+NoNewPrivileges=yes
+ProtectSystem=strict
+ReadWritePaths=$DATA_DIR
+PrivateTmp=yes
+ProtectHome=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectControlGroups=yes
+RestrictSUIDSGID=yes
+LockPersonality=yes
 
 [Install]
 WantedBy=multi-user.target
-UNIT
+EOF
 systemctl daemon-reload
-systemctl enable --now spur >/dev/null
+systemctl enable spur >/dev/null 2>&1
 systemctl restart spur
 
-say "Waiting for Spur to answer"
-for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$SPUR_PORT/healthz" >/dev/null 2>&1 && break; sleep 1; done
-curl -fsS "http://127.0.0.1:$SPUR_PORT/healthz" >/dev/null 2>&1 || die "Spur did not start; see: journalctl -u spur"
+want=$(echo "$version" | awk '{print $2}')
+say "Waiting for Spur $want to answer"
+for _ in $(seq 1 60); do
+  curl -fsS --max-time 2 "http://127.0.0.1:$PORT/healthz" 2>/dev/null | grep -q "\"version\":\"$want\"" && break
+  sleep 1
+done
+curl -fsS --max-time 2 "http://127.0.0.1:$PORT/healthz" 2>/dev/null | grep -q "\"version\":\"$want\"" || die "Spur did not answer on port $PORT within 60 s; see: journalctl -u spur"
 
-ip=$(ip -4 route get 1.1.1.1 2>/dev/null | awk '{for (i=1;i<NF;i++) if ($i=="src") print $(i+1)}' | head -n1)
+ip=$(ip -4 route get 1.1.1.1 2>/dev/null | awk '{for (i=1;i<NF;i++) if ($i=="src") print $(i+1)}' | head -n1 || true)
 echo
-say "Spur is running: http://${ip:-<this server>}:$SPUR_PORT"
+say "Spur $want is running: http://${ip:-<this server>}:$PORT"
 if [ -f "$DATA_DIR/setup-token" ]; then
   echo "Open the URL and create the owner account with this one-time setup token:"
   echo
   echo "    $(cat "$DATA_DIR/setup-token")"
   echo
 fi
-echo "git push: ssh://git@${ip:-<this server>}:$SPUR_SSH_PORT/<project>/<service> (add your key under SSH keys)"
-echo "Logs: journalctl -u spur -f"
+echo "git push: ssh://git@${ip:-<this server>}:$SSH_PORT/<project>/<service> (add your key under SSH keys)"
+echo "Settings: $ENV_FILE · Logs: journalctl -u spur -f · Update: spur update · Backups: spur backup create"

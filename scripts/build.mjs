@@ -1,6 +1,6 @@
 // Bundles Spur into one CommonJS file (dist/spur.cjs) and puts what it ships beside it: the static
 // assets, the health probe and SQLite's native addon (scripts/release.mjs embeds them all in one
-// executable). SPUR_BUILD_VERSION overrides package.json's version (tests build "newer" releases).
+// executable). `--out DIR` writes elsewhere than dist/; SPUR_BUILD_VERSION overrides package.json's version (tests build "newer" releases).
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { chmodSync, cpSync, mkdirSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const out = 'dist';
+const out = outDir(process.argv.slice(2));
 const version = process.env.SPUR_BUILD_VERSION || require('../package.json').version;
 const commit = gitCommit();
 rmSync(out, { recursive: true, force: true });
@@ -50,6 +50,12 @@ cpSync(require.resolve('better-sqlite3/build/Release/better_sqlite3.node'), join
 cpSync('public', join(out, 'public'), { recursive: true });
 cpSync(require.resolve('htmx.org/dist/htmx.min.js'), join(out, 'public', 'vendor', 'htmx.min.js'));
 cpSync('node_modules/htmx-ext-sse/dist/sse.min.js', join(out, 'public', 'vendor', 'htmx-sse.min.js'));
+
+/** `--out DIR` builds elsewhere than dist/ (tests build a second, newer release). */
+function outDir(argv) {
+  const i = argv.indexOf('--out');
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : 'dist';
+}
 
 function gitCommit() {
   try {

@@ -1,4 +1,4 @@
-// `npm run release`: builds the bundle, then the single executable dist/spur-linux-x64 (Node SEA)
+// `npm run release [-- --out DIR]`: builds the bundle, then the single executable dist/spur-linux-x64 (Node SEA)
 // with every shipped file embedded, its dist/spur-linux-x64.sha256, and dist/release.json (the
 // release feed entry: version, commit, checksum) for publishing beside it.
 import { execFileSync } from 'node:child_process';
@@ -7,10 +7,11 @@ import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, 
 import { join, relative } from 'node:path';
 
 const NAME = 'spur-linux-x64';
-const dist = 'dist';
+const outAt = process.argv.indexOf('--out');
+const dist = outAt >= 0 && process.argv[outAt + 1] ? process.argv[outAt + 1] : 'dist';
 if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`releases are built on linux-x64 (this is ${process.platform}-${process.arch})`);
 
-execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+execFileSync(process.execPath, ['scripts/build.mjs', '--out', dist], { stdio: 'inherit' });
 
 const assets = { 'spur-probe': join(dist, 'spur-probe'), 'better_sqlite3.node': join(dist, 'better_sqlite3.node') };
 for (const file of filesUnder(join(dist, 'public'))) assets[relative(dist, file)] = file;

@@ -46,4 +46,12 @@ if ! docker image inspect "$base" >/dev/null 2>&1; then
   as_root tar -C "$rootfs" -c . | docker import --change 'CMD ["node"]' - "$base" >/dev/null
   as_root rm -rf "$rootfs"
 fi
-log "ready: docker $(docker version --format '{{.Server.Version}}'), swarm active, $base present"
+# A Debian system container with systemd as PID 1, where test/install.test.ts runs install.sh.
+systemd_image=spur-test/systemd:bookworm-1
+if ! docker image inspect "$systemd_image" >/dev/null 2>&1; then
+  log "making $systemd_image"
+  printf '%s\n' "FROM $base" \
+    'RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd systemd-sysv curl ca-certificates iproute2 procps sudo >/dev/null && rm -rf /var/lib/apt/lists/*' \
+    | docker build -q -t "$systemd_image" - >/dev/null
+fi
+log "ready: docker $(docker version --format '{{.Server.Version}}'), swarm active, $base and $systemd_image present"

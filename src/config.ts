@@ -34,10 +34,12 @@ export interface Config {
   updateCheck: boolean;
 }
 
+export const envFilePath = (env: NodeJS.ProcessEnv) => env.SPUR_ENV_FILE ?? '/etc/spur/spur.env';
+
 /** The settings install.sh writes (/etc/spur/spur.env, or SPUR_ENV_FILE) under the process's own:
  *  the unit reads the file itself; commands run in a shell read it here. */
 export function withEnvFile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const file = env.SPUR_ENV_FILE ?? '/etc/spur/spur.env';
+  const file = envFilePath(env);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -15,8 +15,9 @@ import { type ShellBlock, isComment, readmeShellBlocks, withoutComment } from '.
 
 /** Shell blocks this tier does not run, and why. Any other block must be walked below. */
 const NOT_WALKED: Record<string, string> = {
-  'Two commands': '`npm test` is the command running this tier; `npm start` builds and serves the same bundle every test here starts',
-  'Install on a server': 'install.sh needs systemd, root on a fresh server and a download of Spur itself (issue 9 makes it testable)',
+  'Develop: two commands': '`npm test` is the command running this tier; `npm start` builds and serves the bundle the executable every test here starts is made from',
+  'Install on a server': 'walked by test/install.test.ts, as root in a systemd container, from a local release mirror',
+  'Update and back up': 'walked by test/install.test.ts against the Spur that install.sh started there',
 };
 const WALKED = ['Your first deploy', 'git push', 'Health checks', 'Scale, limits, restarts'];
 
