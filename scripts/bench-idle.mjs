@@ -1,5 +1,5 @@
-// npm run bench:idle — Spur with 20 deployed services, idle: resident memory and CPU beside a
-// bare Node HTTP server's, and p50/p99 latency of the dashboard and of the API's service list.
+// npm run bench:idle — the single executable (dist/spur-linux-x64) with 20 deployed services, idle:
+// resident memory and CPU beside a bare Node HTTP server's, and p50/p99 latency of the dashboard and of the API's service list.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -54,16 +54,17 @@ sh('docker', ['build', '-q', '-t', IMAGE, 'test/fixtures/hello-app']);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'spur-bench-'));
 const port = await freePort();
-const env = { ...process.env, SPUR_DATA_DIR: dataDir, SPUR_PORT: String(port), SPUR_HOST: '127.0.0.1', SPUR_TRAEFIK: '0', SPUR_BASE_DOMAIN: 'bench.test' };
-const spur = spawn(process.execPath, ['dist/spur.cjs', 'serve'], { env, stdio: 'ignore' });
+const env = { ...process.env, SPUR_DATA_DIR: dataDir, SPUR_PORT: String(port), SPUR_SSH_PORT: String(await freePort()), SPUR_HOST: '127.0.0.1', SPUR_TRAEFIK: '0', SPUR_UPDATE_CHECK: '0', SPUR_BASE_DOMAIN: 'bench.test' };
+const SPUR = 'dist/spur-linux-x64';
+const spur = spawn(SPUR, ['serve'], { env, stdio: 'ignore' });
 const bare = spawn(process.execPath, ['-e', "require('http').createServer((q, s) => s.end('ok')).listen(Number(process.argv[1]), '127.0.0.1')", String(await freePort())], { stdio: 'ignore' });
 const barePort = Number(bare.spawnargs.at(-1));
 const url = `http://127.0.0.1:${port}`;
 try {
   await waitHttp(`${url}/healthz`, (r) => r.ok);
   await waitHttp(`http://127.0.0.1:${barePort}/`);
-  const token = sh(process.execPath, ['dist/spur.cjs', 'token', 'create', '--email', 'bench@example.com'], { env });
-  sh(process.execPath, ['dist/spur.cjs', 'user', 'password', '--email', 'bench@example.com'], { env, input: 'bench password 123\n' });
+  const token = sh(SPUR, ['token', 'create', '--email', 'bench@example.com'], { env });
+  sh(SPUR, ['user', 'password', '--email', 'bench@example.com'], { env, input: 'bench password 123\n' });
   const api = async (method, path, body) => {
     const res = await fetch(`${url}/api/v1${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);

@@ -1,9 +1,11 @@
 // Bundles Spur into one CommonJS file (dist/spur.cjs) and puts what it ships beside it: the static
 // assets, the health probe and SQLite's native addon (scripts/release.mjs embeds them all in one
-// executable). `--out DIR` writes elsewhere than dist/; SPUR_BUILD_VERSION overrides package.json's version (tests build "newer" releases).
+// executable). `--out DIR` writes elsewhere than dist/; SPUR_BUILD_VERSION overrides package.json's
+// version (tests build "newer" releases).
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { chmodSync, cpSync, mkdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -13,6 +15,21 @@ const version = process.env.SPUR_BUILD_VERSION || require('../package.json').ver
 const commit = gitCommit();
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'public', 'vendor'), { recursive: true });
+
+// The health probe Spur mounts into tasks: static, so it runs in any image.
+try {
+  execFileSync('gcc', ['-static', '-Os', '-s', '-Wall', '-Wextra', '-Werror', '-o', join(out, 'spur-probe'), 'src/health/probe.c'], { stdio: 'inherit' });
+} catch (err) {
+  console.error('building the health probe needs gcc with static libc (Debian: gcc, libc6-dev)');
+  throw err;
+}
+
+// SQLite's addon, without its debugging symbols.
+cpSync(require.resolve('better-sqlite3/build/Release/better_sqlite3.node'), join(out, 'better_sqlite3.node'));
+execFileSync('strip', ['--strip-unneeded', join(out, 'better_sqlite3.node')]);
+// Their digests go into the bundle: Spur finds its installed copies current without reading the
+// embedded files (every page of them read would stay in its resident memory).
+const assetDigests = Object.fromEntries(['spur-probe', 'better_sqlite3.node'].map((name) => [name, createHash('sha256').update(readFileSync(join(out, name))).digest('hex')]));
 
 const result = await build({
   entryPoints: ['src/main.ts'],
@@ -26,7 +43,9 @@ const result = await build({
   // better-sqlite3's JavaScript is bundled; its addon is loaded by src/executable.ts.
   // ESM dependencies (node-cron) read import.meta.url, which a CommonJS bundle lacks.
   banner: { js: "#!/usr/bin/env node\nconst __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { 'import.meta.url': '__importMetaUrl', __SPUR_VERSION__: JSON.stringify(version), __SPUR_COMMIT__: JSON.stringify(commit) },
+  define: { 'import.meta.url': '__importMetaUrl', __SPUR_VERSION__: JSON.stringify(version), __SPUR_COMMIT__: JSON.stringify(commit), __SPUR_ASSET_DIGESTS__: JSON.stringify(assetDigests) },
+  minify: true,
+  keepNames: true,
   sourcemap: 'linked',
   plugins: [withoutPoly1305(), withoutOptionalAddons()],
   logLevel: 'warning',
@@ -35,18 +54,9 @@ const result = await build({
 
 failOnImportCycles(result.metafile);
 
-// The health probe Spur mounts into tasks: static, so it runs in any image.
-try {
-  execFileSync('gcc', ['-static', '-Os', '-s', '-Wall', '-Wextra', '-Werror', '-o', join(out, 'spur-probe'), 'src/health/probe.c'], { stdio: 'inherit' });
-} catch (err) {
-  console.error('building the health probe needs gcc with static libc (Debian: gcc, libc6-dev)');
-  throw err;
-}
-
 // git runs the bundle itself as askpass helper.
 chmodSync(join(out, 'spur.cjs'), 0o755);
 
-cpSync(require.resolve('better-sqlite3/build/Release/better_sqlite3.node'), join(out, 'better_sqlite3.node'));
 cpSync('public', join(out, 'public'), { recursive: true });
 cpSync(require.resolve('htmx.org/dist/htmx.min.js'), join(out, 'public', 'vendor', 'htmx.min.js'));
 cpSync('node_modules/htmx-ext-sse/dist/sse.min.js', join(out, 'public', 'vendor', 'htmx-sse.min.js'));

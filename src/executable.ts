@@ -5,6 +5,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { dirname, join } from 'node:path';
 import * as sea from 'node:sea';
 
+declare const __SPUR_ASSET_DIGESTS__: Record<string, string> | undefined;
+/** SHA-256 of the shipped binaries, put in by the bundler. */
+const DIGESTS: Record<string, string> = typeof __SPUR_ASSET_DIGESTS__ === 'object' ? __SPUR_ASSET_DIGESTS__ : {};
+
 export const isSingleExecutable: boolean = sea.isSea();
 
 /** The argv that starts Spur again (git's askpass helper and pre-receive hook run it). */
@@ -25,8 +29,13 @@ export function readAsset(name: string): Buffer | undefined {
   return existsSync(file) ? readFileSync(file) : undefined;
 }
 
-/** Writes a shipped file to `target` (mode 0755) unless it is there already with the same bytes. */
-export function installAsset(name: string, target: string, body = readAsset(name)): string {
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** Writes a shipped file to `target` (mode 0755) unless it is there already, unchanged. The
+ *  embedded copy is read only when needed: each page read stays in Spur's resident memory. */
+export function installAsset(name: string, target: string): string {
+  if (existsSync(target) && DIGESTS[name] && sha256(readFileSync(target)) === DIGESTS[name]) return target;
+  const body = readAsset(name);
   if (!body) throw new Error(`${name} is not part of this build; build Spur with scripts/build.mjs`);
   if (!existsSync(target) || !readFileSync(target).equals(body)) {
     mkdirSync(dirname(target), { recursive: true });
@@ -45,9 +54,9 @@ export function sqliteBinding(dir: string): object | string | undefined {
     const beside = join(__dirname, 'better_sqlite3.node');
     return existsSync(beside) ? beside : undefined;
   }
-  const body = readAsset('better_sqlite3.node');
-  if (!body) throw new Error('better_sqlite3.node is missing from this executable');
-  const file = installAsset('better_sqlite3.node', join(dir, `better_sqlite3-${createHash('sha256').update(body).digest('hex').slice(0, 12)}.node`), body);
+  const digest = DIGESTS['better_sqlite3.node'];
+  if (!digest) throw new Error('this executable was built without its asset digests');
+  const file = installAsset('better_sqlite3.node', join(dir, `better_sqlite3-${digest.slice(0, 12)}.node`));
   const mod = { exports: {} as object };
   process.dlopen(mod, file);
   return mod.exports;
