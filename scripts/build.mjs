@@ -47,7 +47,7 @@ const result = await build({
   minify: true,
   keepNames: true,
   sourcemap: 'linked',
-  plugins: [withoutPoly1305(), withoutOptionalAddons()],
+  plugins: [withoutPoly1305(), withoutOptionalAddons(), withoutBuildKitSessions()],
   logLevel: 'warning',
   metafile: true,
 });
@@ -106,6 +106,21 @@ function withoutOptionalAddons() {
     setup(b) {
       b.onResolve({ filter: /^cpu-features$|sshcrypto\.node$/ }, (args) => ({ path: args.path, namespace: 'absent' }));
       b.onLoad({ filter: /.*/, namespace: 'absent' }, (args) => ({ contents: `throw new Error(${JSON.stringify(args.path + ' is not bundled')});`, loader: 'js' }));
+    },
+  };
+}
+
+/** dockerode loads gRPC (and its protobuf definitions) at start, only for BuildKit sessions
+ *  (`version: '2'` builds). Spur builds with the classic builder, so that module is a stub that
+ *  refuses to be used: several megabytes of heap that an idle Spur never needed. */
+function withoutBuildKitSessions() {
+  return {
+    name: 'without-buildkit-sessions',
+    setup(b) {
+      b.onLoad({ filter: /dockerode[\\/]lib[\\/]session\.js$/ }, () => ({
+        contents: "module.exports = function withSession() { throw new Error('BuildKit sessions are not used by Spur'); };",
+        loader: 'js',
+      }));
     },
   };
 }

@@ -1,4 +1,6 @@
 // With Docker unreachable, Spur still starts, says so plainly, and refuses deploys with the reason.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type SpurProcess, api, cli, loginCli, startSpur } from './harness.js';
 
@@ -10,7 +12,7 @@ afterAll(() => spur?.stop());
 
 it('keeps running, reports the problem, and refuses to deploy', async () => {
   const health = await (await fetch(`${spur.url}/healthz`)).json();
-  expect(health).toEqual({ ok: true, docker: false });
+  expect(health).toEqual({ ok: true, docker: false, version: JSON.parse(readFileSync(resolve(__dirname, '..', 'dist', 'release.json'), 'utf8')).version });
   expect(spur.output()).toMatch(/docker engine not ready .*Docker is not reachable/);
 
   const token = await loginCli(spur);
