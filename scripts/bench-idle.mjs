@@ -18,10 +18,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const freePort = () => new Promise((res) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); }); });
 
 function sampleProc(pid) {
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)[1]);
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-  return { rssMb: rssKb / 1024, cpuSeconds: ticks / 100 };
+  return { rssMb: kb('VmRSS') / 1024, anonMb: kb('RssAnon') / 1024, fileMb: kb('RssFile') / 1024, cpuSeconds: ticks / 100 };
 }
 
 async function idleFigures(pid) {
@@ -32,7 +33,7 @@ async function idleFigures(pid) {
     peak = Math.max(peak, sampleProc(pid).rssMb);
   }
   const end = sampleProc(pid);
-  return { rssMb: end.rssMb, peakRssMb: peak, cpuPercent: ((end.cpuSeconds - start.cpuSeconds) / IDLE_SECONDS) * 100 };
+  return { rssMb: end.rssMb, anonMb: end.anonMb, fileMb: end.fileMb, peakRssMb: peak, cpuPercent: ((end.cpuSeconds - start.cpuSeconds) / IDLE_SECONDS) * 100 };
 }
 
 async function latency(url, headers = {}) {
@@ -107,6 +108,7 @@ try {
   console.log(`  spur              ${fmt(spurIdle.rssMb).padStart(7)}   ${fmt(spurIdle.peakRssMb).padStart(7)}   ${fmt(spurIdle.cpuPercent, 2).padStart(5)}`);
   console.log(`  bare node http    ${fmt(bareIdle.rssMb).padStart(7)}   ${fmt(bareIdle.peakRssMb).padStart(7)}   ${fmt(bareIdle.cpuPercent, 2).padStart(5)}`);
   console.log(`  ratio             ${fmt(spurIdle.rssMb / bareIdle.rssMb, 2).padStart(7)}x`);
+  console.log(`  spur's RSS: ${fmt(spurIdle.anonMb)} MB its own (anonymous), ${fmt(spurIdle.fileMb)} MB pages of the executable and libraries (file-backed; bare node: ${fmt(bareIdle.anonMb)} + ${fmt(bareIdle.fileMb)})`);
   console.log(`  spur after load, as V8 sees it: heap ${inside.heapUsed} of ${inside.heapTotal} MB, external ${inside.external} MB, RSS ${inside.rss} MB`);
   console.log('\nlatency (ms), 10 connections:   p50    p99   req/s  errors');
   for (const [name, r] of [['dashboard (GET /)', dashboard], ['API service list', serviceList], ['bare node http', bareHttp]]) {
