@@ -237,6 +237,9 @@ describe('live and in place', () => {
     const created = await api(spur, token)('POST', `/projects/${project}/services/web/deployments`);
     const id = created.json.deployment.id;
     await page.goto(`${spur.url}/deployments/${id}`);
+    // Click once the build runs: the actions region is re-rendered when the status changes, and a
+    // click landing on the form being replaced would be lost.
+    await expect.poll(() => page.locator('#status [data-status]').getAttribute('data-status'), { timeout: 30_000 }).toBe('building');
     await page.getByRole('button', { name: 'Cancel deployment' }).click();
     await expect.poll(() => page.locator('#status [data-status]').getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
     expect(await page.getByRole('button', { name: 'Cancel deployment' }).count()).toBe(0);
