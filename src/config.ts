@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseDotEnv } from './dotenv.js';
 import * as validate from './validate.js';
 
 export interface Config {
@@ -46,11 +47,13 @@ export function withEnvFile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   } catch {
     return env;
   }
-  const fromFile: NodeJS.ProcessEnv = {};
-  for (const line of text.split('\n')) {
-    const m = /^\s*(SPUR_[A-Z0-9_]+|DOCKER_HOST)=(.*)$/.exec(line);
-    if (m) fromFile[m[1]] = m[2].trim().replace(/^"(.*)"$/, '$1');
+  let settings: Record<string, string>;
+  try {
+    settings = parseDotEnv(text);
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
   }
+  const fromFile = Object.fromEntries(Object.entries(settings).filter(([key]) => key.startsWith('SPUR_') || key === 'DOCKER_HOST'));
   return { ...fromFile, ...env };
 }
 

@@ -34,15 +34,13 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 /** Writes a shipped file to `target` (mode 0755) unless it is there already, unchanged. The
  *  embedded copy is read only when needed: each page read stays in Spur's resident memory. */
 export function installAsset(name: string, target: string): string {
-  if (existsSync(target) && DIGESTS[name] && sha256(readFileSync(target)) === DIGESTS[name]) return target;
+  if (existsSync(target) && sha256(readFileSync(target)) === DIGESTS[name]) return target;
   const body = readAsset(name);
   if (!body) throw new Error(`${name} is not part of this build; build Spur with scripts/build.mjs`);
-  if (!existsSync(target) || !readFileSync(target).equals(body)) {
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(`${target}.new`, body, { mode: 0o755 });
-    chmodSync(`${target}.new`, 0o755);
-    renameSync(`${target}.new`, target);
-  }
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(`${target}.new`, body, { mode: 0o755 });
+  chmodSync(`${target}.new`, 0o755);
+  renameSync(`${target}.new`, target);
   return target;
 }
 

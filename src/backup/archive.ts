@@ -6,7 +6,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, 
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { appliedMigrations, snapshotDatabase } from '../db/snapshot.js';
-import { migrations } from '../db/migrations/index.js';
+import { unknownMigrations } from '../db/migrations/index.js';
 import { InvalidInput } from '../errors.js';
 import { COMMIT, VERSION } from '../version.js';
 import { DATA_ITEMS, MANIFEST, type Manifest, backupFileName, backupsToPrune, checkArchiveEntries, checkManifest, isBackupFileName } from './contents.js';
@@ -84,9 +84,7 @@ export async function restoreBackup(dataDir: string, archive: string): Promise<{
   try {
     await run('tar', ['-xzf', file, '-C', staging, '--no-same-owner', '--no-overwrite-dir'], TAR_LIMITS);
     refuseLinks(staging);
-    const manifest = checkManifest(JSON.parse(readFileSync(join(staging, MANIFEST), 'utf8')), Object.keys(migrations), VERSION);
-    const unknown = appliedMigrations(join(staging, 'spur.db')).filter((name) => !(name in migrations));
-    if (unknown.length) throw new InvalidInput('backup', `this backup's database is newer than Spur ${VERSION} knows (${unknown.join(', ')}); update Spur first`);
+    const manifest = checkManifest(readManifest(staging), unknownMigrations(appliedMigrations(join(staging, 'spur.db'))), VERSION);
 
     const replacedDir = join(dataDir, `replaced-${new Date().toISOString().replace(/[-:.]/g, '')}`);
     mkdirSync(replacedDir, { mode: 0o700 });
@@ -97,6 +95,14 @@ export async function restoreBackup(dataDir: string, archive: string): Promise<{
     return { manifest, replacedDir };
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function readManifest(dir: string): unknown {
+  try {
+    return JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8'));
+  } catch {
+    return null;
   }
 }
 

@@ -46,11 +46,11 @@ export function checkArchiveEntries(entries: string[]): void {
   if (missing.length) throw new InvalidInput('backup', `not a Spur backup: ${missing.join(', ')} missing`);
 }
 
-/** A manifest read from an archive: its format, and migrations this Spur knows. */
-export function checkManifest(value: unknown, knownMigrations: string[], version: string): Manifest {
+/** A manifest read from an archive, with the migrations its database holds that this Spur (of
+ *  `version`) does not know: then it was taken by a newer Spur, which must be installed first. */
+export function checkManifest(value: unknown, unknown: string[], version: string): Manifest {
   const m = value as Partial<Manifest> | null;
   if (!m || m.format !== 1 || typeof m.version !== 'string' || !Array.isArray(m.migrations)) throw new InvalidInput('backup', 'not a Spur backup: its manifest is unreadable');
-  const unknown = m.migrations.filter((name) => !knownMigrations.includes(name));
   if (unknown.length) throw new InvalidInput('backup', `this backup was taken by Spur ${m.version}, whose database is newer than Spur ${version} knows (${unknown.join(', ')}); update Spur first (spur update --version ${m.version})`);
   return m as Manifest;
 }

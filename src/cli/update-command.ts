@@ -12,7 +12,7 @@ export async function update(argv: string[], io: CliIo): Promise<void> {
     const result = await updateSpur(loadConfig(io.env), { version: values.version as string | undefined, say: values.json ? io.stderr : io.stdout });
     if (values.json) io.stdout(JSON.stringify(result));
   } catch (err) {
-    if (err instanceof InvalidInput) throw new CliError(err.message.replace(/^\w+: /, ''), err.field === 'version' ? 2 : 1);
+    if (err instanceof InvalidInput) throw new CliError(err.message, 2);
     throw err;
   }
 }

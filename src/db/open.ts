@@ -2,7 +2,7 @@
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
-import { migrations } from './migrations/index.js';
+import { migrations, unknownMigrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { sqliteBinding } from '../executable.js';
 import { VERSION } from '../version.js';
@@ -30,7 +30,7 @@ export class NewerDatabase extends Error {}
 
 export async function migrate(db: Kysely<Database>): Promise<void> {
   const applied = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db).then((r) => r.rows.map((row) => row.name), () => [] as string[]);
-  const unknown = applied.filter((name) => !(name in migrations));
+  const unknown = unknownMigrations(applied);
   if (unknown.length > 0) {
     throw new NewerDatabase(
       `this database was migrated by a newer Spur (it has migration ${unknown.join(', ')}, which Spur ${VERSION} does not know). ` +

@@ -41,10 +41,7 @@ export function apiRoutes(deps: Deps) {
 
   // Spur itself: the newer release, if one is known; an owner starts the update (as the UI's button does).
   api.get('/update', (c) => c.json({ version: VERSION, available: deps.updates.available ?? null }));
-  api.post('/update', async (c) => {
-    if (c.get('user').role !== 'owner') throw new Forbidden('only an owner can update Spur');
-    return c.json({ updating: await deps.updates.launch() }, 202);
-  });
+  api.post('/update', async (c) => c.json({ updating: await ops.startUpdate(deps, c.get('user')) }, 202));
 
   api.get('/projects', async (c) => {
     const projects = await listProjectsFor(deps.db, c.get('user'));

@@ -394,3 +394,9 @@ export async function addMember(deps: Deps, user: Actor, projectName: string, bo
   if (!member) throw new NotFound(`there is no user ${String(body.email)}; create one on the server with spur user add`);
   await addProjectMember(deps.db, project.id, member.id);
 }
+
+/** An owner starts the update to the newer release the daily check found (UI button and API). */
+export async function startUpdate(deps: Deps, user: Actor): Promise<string> {
+  if (user.role !== 'owner') throw new Forbidden('only an owner can update Spur');
+  return deps.updates.launch();
+}

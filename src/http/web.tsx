@@ -27,7 +27,6 @@ import * as validate from '../validate.js';
 import { type AuthEnv, requireSession } from './auth.js';
 import { answerForm, takeToast } from './forms.js';
 import { UpdateBanner } from '../../views/layout.js';
-import { Forbidden } from '../errors.js';
 import { liveFragments } from './live.js';
 import * as ops from './operations.js';
 import { projectSummaries, serviceCards, serviceLiveData, servicePageData } from './page-data.js';
@@ -66,10 +65,7 @@ export function webRoutes(deps: Deps) {
   // Spur itself: the owner starts an update to the newer release the banner offers.
   web.post('/update', (c) =>
     answerForm(c, {
-      run: async () => {
-        if (user(c).role !== 'owner') throw new Forbidden('only an owner can update Spur');
-        return deps.updates.launch();
-      },
+      run: () => ops.startUpdate(deps, user(c)),
       done: (version) => ({ to: '/', toast: `Updating to Spur ${version}: it restarts in a moment, and apps keep serving` }),
       fragment: (state) => <UpdateBanner version={deps.updates.available?.version ?? ''} csrf={c.get('csrfToken')} error={state.errors['']} />,
       page: async (state) => <DashboardPage frame={{ ...frame(c), updateError: state.errors[''] }} projects={await projectSummaries(deps, user(c))} />,

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Config } from '../config.js';
 import { snapshotDatabase } from '../db/snapshot.js';
-import { InvalidInput } from '../errors.js';
 import { systemctl, unitInstalled, waitUntilAnswering } from '../install/installed-service.js';
 import { VERSION } from '../version.js';
 import { downloadVerified, fetchLatestRelease } from './download.js';
@@ -21,7 +20,7 @@ export const installedBinary = (dataDir: string) => join(dataDir, 'bin', 'spur')
 export async function updateSpur(config: Config, opts: { version?: string; say: (line: string) => void }): Promise<{ from: string; to: string; updated: boolean }> {
   const binary = installedBinary(config.dataDir);
   if (!(await unitInstalled()) || !existsSync(binary)) {
-    throw new InvalidInput('update', `spur update works on a server installed with install.sh (spur.service running ${binary}); this is not one`);
+    throw new Error(`spur update works on a server installed with install.sh (spur.service running ${binary}); this is not one`);
   }
   const from = await runningVersion(config.port);
   const to = opts.version ? releaseVersion(opts.version) : (await fetchLatestRelease(latestReleaseUrl(config.downloadUrl))).version;
@@ -38,7 +37,7 @@ export async function updateSpur(config: Config, opts: { version?: string; say: 
   const reported = await run(download, ['--version'], { timeout: 30_000 }).then((r) => r.stdout.trim(), (err) => `failed: ${String(err.message).split('\n')[0]}`);
   if (!reported.startsWith(`spur ${to} `)) {
     rmSync(download, { force: true });
-    throw new InvalidInput('update', `the downloaded executable says "${reported}", not Spur ${to}; nothing was changed`);
+    throw new Error(`the downloaded executable says "${reported}", not Spur ${to}; nothing was changed`);
   }
 
   opts.say('Stopping spur.service (deployed apps keep serving)');
@@ -66,7 +65,7 @@ export async function updateSpur(config: Config, opts: { version?: string; say: 
   renameSync(`${binary}.previous`, binary);
   await systemctl('start');
   const back = await waitUntilAnswering(config.port, { version: from, timeoutMs: HEALTHY_WITHIN_MS });
-  throw new InvalidInput('update', `Spur ${to} did not answer within ${HEALTHY_WITHIN_MS / 1000} s (see journalctl -u spur); Spur ${from} and its database are back${back ? ' and running' : ', but it does not answer either'}`);
+  throw new Error(`Spur ${to} did not answer within ${HEALTHY_WITHIN_MS / 1000} s (see journalctl -u spur); Spur ${from} and its database are back${back ? ' and running' : ', but it does not answer either'}`);
 }
 
 /** The version spur.service runs now (this executable's, if it does not answer). */

@@ -48,7 +48,7 @@ export class UpdateChecker {
     if (!target) throw new Conflict(`no newer release than ${VERSION} is known`);
     if (this.started && Date.now() - this.started.at < 5 * 60_000) throw new Conflict(`an update to ${this.started.version} is under way`);
     if (!(await unitInstalled())) throw new Conflict('updates from the UI need the spur.service unit install.sh writes; this Spur was not installed with it');
-    const child = spawn('systemd-run', ['--unit', `spur-update-${Date.now()}`, '--collect', '--quiet', '--property', `EnvironmentFile=-${envFilePath(process.env)}`, '--', ...selfCommand(), 'update', '--version', target], { stdio: 'ignore', detached: true });
+    const child = spawn('systemd-run', ['--unit', `spur-update-${Date.now()}`, '--collect', '--quiet', '--property', `EnvironmentFile=-${envFilePath(process.env)}`, '--', ...selfCommand(), 'update', '--version', target], { stdio: 'ignore' });
     await new Promise<void>((resolve, reject) => {
       child.once('error', (err) => reject(new Conflict(`systemd-run could not start the update: ${err.message}`)));
       child.once('exit', (code) => (code === 0 ? resolve() : reject(new Conflict(`systemd-run could not start the update (exit ${code})`))));

@@ -4,7 +4,6 @@ import { createWriteStream, rmSync } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
-import { InvalidInput } from '../errors.js';
 import { parseChecksum, parseLatestRelease } from './releases.js';
 
 const MAX_BINARY_BYTES = 400 * 1024 * 1024;
@@ -14,9 +13,9 @@ async function get(url: string, timeoutMs: number): Promise<Response> {
   try {
     res = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    throw new InvalidInput('download', `${url} could not be fetched (${(err as Error).cause ?? (err as Error).message})`);
+    throw new Error(`${url} could not be fetched (${(err as Error).cause ?? (err as Error).message})`);
   }
-  if (!res.ok || !res.body) throw new InvalidInput('download', `${url} answered ${res.status}`);
+  if (!res.ok || !res.body) throw new Error(`${url} answered ${res.status}`);
   return res;
 }
 
@@ -35,7 +34,7 @@ export async function downloadVerified(urls: { binary: string; checksum: string 
   const counted = new Transform({
     transform(chunk: Buffer, _enc, done) {
       bytes += chunk.length;
-      if (bytes > MAX_BINARY_BYTES) return done(new InvalidInput('download', `${urls.binary} is larger than ${MAX_BINARY_BYTES} bytes`));
+      if (bytes > MAX_BINARY_BYTES) return done(new Error(`${urls.binary} is larger than ${MAX_BINARY_BYTES} bytes`));
       hash.update(chunk);
       done(null, chunk);
     },
@@ -43,7 +42,7 @@ export async function downloadVerified(urls: { binary: string; checksum: string 
   try {
     await pipeline(Readable.fromWeb(res.body as ReadableStream), counted, createWriteStream(target, { mode: 0o755 }));
     const actual = hash.digest('hex');
-    if (actual !== expected) throw new InvalidInput('checksum', `${urls.binary} has SHA-256 ${actual}, but its .sha256 says ${expected}; nothing was changed`);
+    if (actual !== expected) throw new Error(`${urls.binary} has SHA-256 ${actual}, but its .sha256 says ${expected}; nothing was changed`);
     return actual;
   } catch (err) {
     rmSync(target, { force: true });

@@ -8,6 +8,9 @@ import * as m005 from './005_auto_health.js';
 import * as m006 from './006_deployment_variables.js';
 import * as m007 from './007_pending_changes.js';
 
+/** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
+export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
+
 export const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_rollouts': m002,
