@@ -14,7 +14,7 @@ RUN node scripts/release.mjs
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends git openssh-client ca-certificates && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/dist/spur-linux-x64 /usr/local/bin/spur
-ENV SPUR_DATA_DIR=/var/lib/spur SPUR_PORT=3000
+ENV SPUR_DATA_DIR=/var/lib/spur SPUR_PORT=3000 MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
 VOLUME /var/lib/spur
 EXPOSE 3000 2222
 ENTRYPOINT ["/usr/local/bin/spur"]

@@ -121,6 +121,12 @@ Wants=network-online.target docker.service
 [Service]
 EnvironmentFile=$ENV_FILE
 Environment=HOME=$DATA_DIR
+# glibc malloc, tuned for a mostly single-threaded server that should give memory back when idle:
+# two arenas, not one per thread; blocks of 128 KiB and more mapped on their own and returned when
+# freed (glibc would otherwise raise that limit as it goes, and keep freed buffers in its heap).
+# npm run bench:idle runs Spur with these lines.
+Environment=MALLOC_ARENA_MAX=2
+Environment=MALLOC_MMAP_THRESHOLD_=131072
 ExecStart=$DATA_DIR/bin/spur serve
 Restart=always
 RestartSec=2

@@ -57,7 +57,10 @@ const dataDir = mkdtempSync(join(tmpdir(), 'spur-bench-'));
 const port = await freePort();
 const env = { ...process.env, SPUR_DATA_DIR: dataDir, SPUR_PORT: String(port), SPUR_SSH_PORT: String(await freePort()), SPUR_HOST: '127.0.0.1', SPUR_TRAEFIK: '0', SPUR_UPDATE_CHECK: '0', SPUR_BASE_DOMAIN: 'bench.test' };
 const SPUR = 'dist/spur-linux-x64';
-const spur = spawn(SPUR, ['serve'], { env, stdio: 'ignore' });
+// Spur runs with the malloc settings install.sh writes into spur.service.
+const unitEnv = Object.fromEntries([...readFileSync('install.sh', 'utf8').matchAll(/^Environment=(MALLOC_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+if (Object.keys(unitEnv).length === 0) throw new Error('install.sh sets no MALLOC_ variables in spur.service any more; update bench:idle');
+const spur = spawn(SPUR, ['serve'], { env: { ...env, ...unitEnv }, stdio: 'ignore' });
 const bare = spawn(process.execPath, ['-e', "require('http').createServer((q, s) => s.end('ok')).listen(Number(process.argv[1]), '127.0.0.1')", String(await freePort())], { stdio: 'ignore' });
 const barePort = Number(bare.spawnargs.at(-1));
 const url = `http://127.0.0.1:${port}`;

@@ -1,5 +1,5 @@
 // Bundles Spur into one CommonJS file (dist/spur.cjs) and puts what it ships beside it: the static
-// assets, the health probe and SQLite's native addon (scripts/release.mjs embeds them all in one
+// assets, the health probe and the native addons (scripts/release.mjs embeds them all in one
 // executable). `--out DIR` writes elsewhere than dist/; SPUR_BUILD_VERSION overrides package.json's
 // version (tests build "newer" releases).
 import { execFileSync } from 'node:child_process';
@@ -7,7 +7,9 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { cronInUtcWithoutIntl } from './cron-utc.mjs';
+import { SHIPPED_BINARIES } from './shipped-binaries.mjs';
 
 const require = createRequire(import.meta.url);
 const out = outDir(process.argv.slice(2));
@@ -24,12 +26,21 @@ try {
   throw err;
 }
 
+// Spur's own addon: malloc_trim, called after a collection at idle. Built against the headers of
+// the Node that builds it (the executable is that Node).
+try {
+  execFileSync('gcc', ['-shared', '-fPIC', '-Os', '-s', '-Wall', '-Wextra', '-Werror', '-I', join(dirname(process.execPath), '..', 'include', 'node'), '-o', join(out, 'malloc-trim.node'), 'src/memory/malloc-trim.c'], { stdio: 'inherit' });
+} catch (err) {
+  console.error(`building malloc-trim.node needs gcc and Node's headers (${join(dirname(process.execPath), '..', 'include', 'node')})`);
+  throw err;
+}
+
 // SQLite's addon, without its debugging symbols.
 cpSync(require.resolve('better-sqlite3/build/Release/better_sqlite3.node'), join(out, 'better_sqlite3.node'));
 execFileSync('strip', ['--strip-unneeded', join(out, 'better_sqlite3.node')]);
 // Their digests go into the bundle: Spur finds its installed copies current without reading the
 // embedded files (every page of them read would stay in its resident memory).
-const assetDigests = Object.fromEntries(['spur-probe', 'better_sqlite3.node'].map((name) => [name, createHash('sha256').update(readFileSync(join(out, name))).digest('hex')]));
+const assetDigests = Object.fromEntries(SHIPPED_BINARIES.map((name) => [name, createHash('sha256').update(readFileSync(join(out, name))).digest('hex')]));
 
 const result = await build({
   entryPoints: ['src/main.ts'],
@@ -47,7 +58,7 @@ const result = await build({
   minify: true,
   keepNames: true,
   sourcemap: 'linked',
-  plugins: [withoutPoly1305(), withoutOptionalAddons(), withoutBuildKitSessions()],
+  plugins: [withoutPoly1305(), withoutOptionalAddons(), withoutBuildKitSessions(), cronInUtcWithoutIntl()],
   logLevel: 'warning',
   metafile: true,
 });

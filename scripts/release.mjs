@@ -5,6 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { SHIPPED_BINARIES } from './shipped-binaries.mjs';
 
 const NAME = 'spur-linux-x64';
 const outAt = process.argv.indexOf('--out');
@@ -13,11 +15,16 @@ if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`rel
 
 execFileSync(process.execPath, ['scripts/build.mjs', '--out', dist], { stdio: 'inherit' });
 
-const assets = { 'spur-probe': join(dist, 'spur-probe'), 'better_sqlite3.node': join(dist, 'better_sqlite3.node') };
-for (const file of filesUnder(join(dist, 'public'))) assets[relative(dist, file)] = file;
-
 const work = join(dist, 'sea');
 mkdirSync(work, { recursive: true });
+// The binaries Spur writes out are embedded gzipped: on the first start they are read once, and
+// every page of the executable read stays in Spur's resident memory (src/executable.ts).
+const assets = {};
+for (const name of SHIPPED_BINARIES) {
+  assets[`${name}.gz`] = join(work, `${name}.gz`);
+  writeFileSync(assets[`${name}.gz`], gzipSync(readFileSync(join(dist, name)), { level: 9 }));
+}
+for (const file of filesUnder(join(dist, 'public'))) assets[relative(dist, file)] = file;
 const config = { main: join(dist, 'spur.cjs'), output: join(work, 'spur.blob'), disableExperimentalSEAWarning: true, assets };
 writeFileSync(join(work, 'sea-config.json'), JSON.stringify(config, null, 2));
 execFileSync(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')], { stdio: ['ignore', 'ignore', 'inherit'] });

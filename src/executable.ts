@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as sea from 'node:sea';
+import { gunzipSync } from 'node:zlib';
 
 declare const __SPUR_ASSET_DIGESTS__: Record<string, string> | undefined;
 /** SHA-256 of the shipped binaries, put in by the bundler. */
@@ -29,13 +30,15 @@ export function readAsset(name: string): Buffer | undefined {
   return existsSync(file) ? readFileSync(file) : undefined;
 }
 
+const gunzipped = (bytes: Buffer | undefined) => bytes && gunzipSync(bytes);
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-/** Writes a shipped file to `target` (mode 0755) unless it is there already, unchanged. The
- *  embedded copy is read only when needed: each page read stays in Spur's resident memory. */
+/** Writes a shipped binary to `target` (mode 0755) unless it is there already, unchanged. The
+ *  embedded copy (gzipped, scripts/release.mjs) is read only when needed: each page of the
+ *  executable read stays in Spur's resident memory. */
 export function installAsset(name: string, target: string): string {
   if (existsSync(target) && sha256(readFileSync(target)) === DIGESTS[name]) return target;
-  const body = readAsset(name);
+  const body = isSingleExecutable ? gunzipped(readAsset(`${name}.gz`)) : readAsset(name);
   if (!body) throw new Error(`${name} is not part of this build; build Spur with scripts/build.mjs`);
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(`${target}.new`, body, { mode: 0o755 });
@@ -44,18 +47,20 @@ export function installAsset(name: string, target: string): string {
   return target;
 }
 
-/** better-sqlite3's native addon. Inside the executable it is written out under `dir` (a plain
- *  `require` cannot load a file embedded in a SEA) and loaded with process.dlopen; the bundle
- *  names the copy beside it; from the sources, better-sqlite3 finds its own. */
-export function sqliteBinding(dir: string): object | string | undefined {
-  if (!isSingleExecutable) {
-    const beside = join(__dirname, 'better_sqlite3.node');
-    return existsSync(beside) ? beside : undefined;
+/** A native addon Spur ships (`better_sqlite3.node`, `malloc-trim.node`), loaded. Inside the
+ *  executable it is written out under `dir` (a plain `require` cannot load a file embedded in a
+ *  SEA) and loaded with process.dlopen; the bundle loads the copy beside it; from the sources
+ *  there is none (undefined: better-sqlite3 then finds its own). */
+export function shippedAddon<T extends object>(name: string, dir: string): T | undefined {
+  let file = join(__dirname, name);
+  if (isSingleExecutable) {
+    const digest = DIGESTS[name];
+    if (!digest) throw new Error('this executable was built without its asset digests');
+    file = installAsset(name, join(dir, name.replace(/\.node$/, `-${digest.slice(0, 12)}.node`)));
+  } else if (!existsSync(file)) {
+    return undefined;
   }
-  const digest = DIGESTS['better_sqlite3.node'];
-  if (!digest) throw new Error('this executable was built without its asset digests');
-  const file = installAsset('better_sqlite3.node', join(dir, `better_sqlite3-${digest.slice(0, 12)}.node`));
-  const mod = { exports: {} as object };
+  const mod = { exports: {} as T };
   process.dlopen(mod, file);
   return mod.exports;
 }

@@ -1,5 +1,5 @@
 // Entry point of the one bundle: `spur serve` runs the server; every other command is the CLI.
-import './heap-tuning.js';
+import './memory/heap-tuning.js';
 import { CliError } from './cli/client.js';
 import { commands as basicCommands } from './cli/commands.js';
 import { rolloutCommands } from './cli/rollout-commands.js';

@@ -16,7 +16,7 @@ import { ensureServiceExists } from './docker/swarm.js';
 import { createApp } from './http/app.js';
 import { scheduleJobs } from './jobs/schedule.js';
 import { installHook } from './build/repos.js';
-import { installAsset, selfCommand } from './executable.js';
+import { installAsset, selfCommand, shippedAddon } from './executable.js';
 import { UpdateChecker } from './update/checker.js';
 import { PushSessions } from './ssh/push-sessions.js';
 import { startPushReceiver } from './ssh/push-receiver.js';
@@ -31,6 +31,7 @@ import { traefikServiceSpec } from './routing/traefik-service.js';
 import { loadOrCreateKey, randomToken } from './secrets.js';
 import { setupToken } from './setup-token.js';
 import { countUsers } from './store/users.js';
+import { collectGarbageWhenIdle } from './memory/heap-tuning.js';
 
 /** This installation's id, made once: it labels the Swarm services this Spur owns. */
 function installId(dataDir: string): string {
@@ -66,6 +67,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
 
   const updates = new UpdateChecker({ downloadUrl: config.downloadUrl, enabled: config.updateCheck, log });
   updates.start();
+  const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
+  const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));
   const deps: Deps = { config, updates, db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), setup: setupToken(config, (await countUsers(db)) === 0, log) };
   const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -88,6 +91,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     engine.stop();
     jobs.stop();
     updates.stop();
+    stopCollecting();
     server.close();
     sshServer.close();
     pushReceiver.close();

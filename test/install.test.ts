@@ -115,6 +115,8 @@ describe.sequential('install.sh, for real', () => {
     const pid = (await sh('systemctl show -p MainPID --value spur')).out.trim();
     expect((await sh(`grep NoNewPrivs /proc/${pid}/status`)).out).toMatch(/NoNewPrivs:\s+1/);
     expect((await sh(`awk '$5 == "/" {print $6}' /proc/${pid}/mountinfo`)).out).toMatch(/^ro/);
+    // The malloc settings bench:idle measures with are the ones the service runs with.
+    expect((await sh(`tr '\\0' '\\n' < /proc/${pid}/environ | grep ^MALLOC_ | sort`)).out.trim().split('\n')).toEqual(['MALLOC_ARENA_MAX=2', 'MALLOC_MMAP_THRESHOLD_=131072']);
   });
 
   it('runs again as an upgrade in place: same data, same token, still active', async () => {

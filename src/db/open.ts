@@ -4,14 +4,14 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { migrations, unknownMigrations } from './migrations/index.js';
 import type { Database } from './schema.js';
-import { sqliteBinding } from '../executable.js';
+import { shippedAddon } from '../executable.js';
 import { VERSION } from '../version.js';
 
 export type Db = Kysely<Database>;
 
 /** A plain better-sqlite3 connection (its addon found wherever Spur runs from). */
 export function openSqlite(file: string, options: SQLite.Options = {}): SQLite.Database {
-  return new SQLite(file, { ...options, nativeBinding: sqliteBinding(join(dirname(file), 'bin')) as string | undefined });
+  return new SQLite(file, { ...options, nativeBinding: shippedAddon('better_sqlite3.node', join(dirname(file), 'bin')) as string | undefined });
 }
 
 export async function openDatabase(file: string): Promise<Db> {
@@ -20,6 +20,8 @@ export async function openDatabase(file: string): Promise<Db> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // SQLite's own page cache (2 MB by default) would hold pages the kernel's page cache holds anyway.
+  sqlite.pragma('cache_size = -512');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db);
   return db;

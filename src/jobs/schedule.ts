@@ -1,4 +1,5 @@
 // node-cron wiring only: each job calls the same function a route or the deployer calls.
+// Schedules are in UTC, whatever the server's zone (and the bundle reads UTC without ICU).
 import cron from 'node-cron';
 import { backupsDir, createBackup, pruneBackups } from '../backup/archive.js';
 import type { Db } from '../db/open.js';
@@ -7,14 +8,16 @@ import type { DockerClient } from '../docker/client.js';
 import type { Log } from '../log.js';
 import { forgetOldDeliveries } from '../store/webhook-deliveries.js';
 
+const IN_UTC = { timezone: 'UTC' };
+
 export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; keepImages: number; dataDir: string; backupKeep: number; isEngineReady: () => boolean }) {
   const prune = cron.schedule('17 3 * * *', async () => {
     if (!deps.isEngineReady()) return;
     await pruneImages(deps, { keep: deps.keepImages, buildCache: true }).catch((err) => deps.log.error('image prune failed', { error: String(err) }));
-  });
+  }, IN_UTC);
   const deliveries = cron.schedule('37 3 * * *', async () => {
     await forgetOldDeliveries(deps.db).catch((err) => deps.log.error('forgetting old webhook deliveries failed', { error: String(err) }));
-  });
+  }, IN_UTC);
   const backups = cron.schedule('47 2 * * *', async () => {
     if (deps.backupKeep === 0) return;
     try {
@@ -24,7 +27,7 @@ export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; kee
     } catch (err) {
       deps.log.error('nightly backup failed', { error: String(err) });
     }
-  });
+  }, IN_UTC);
   return {
     stop: () => {
       prune.stop();
