@@ -5,6 +5,7 @@ import { commands as basicCommands } from './cli/commands.js';
 import { rolloutCommands } from './cli/rollout-commands.js';
 import { accessCommands } from './cli/access-commands.js';
 import { gitCommands } from './cli/git-commands.js';
+import { domainCommands } from './cli/domain-commands.js';
 import type { CliIo } from './cli/shared.js';
 import { COMMIT, VERSION } from './version.js';
 import { withEnvFile } from './config.js';
@@ -43,15 +44,16 @@ Client (after \`spur login\`):
   spur rollback <project> <service> [deployment] [--env E]
   spur cancel <project> <service> [--env E]
   spur scale <project> <service> <replicas> [--env E]
+  spur domains add|list|remove <project> <service> [domain] [--env E]
   spur settings <project> <service> [--env E] [--cpu N] [--memory MB] [--cpu-reservation N]
         [--memory-reservation MB] [--restart any|on-failure|none] [--restart-attempts N]
         [--health tcp|http|image|none] [--health-path /p] [--health-port N] [--health-interval S]
         [--health-timeout S] [--health-retries N] [--health-start-period S] [--stop-grace S]
-        [--replicas N] [--port N] [--domain D] [--branch B] [--auto-deploy on|off]
+        [--replicas N] [--port N] [--branch B] [--auto-deploy on|off]
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...domainCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

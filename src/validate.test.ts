@@ -58,7 +58,7 @@ describe('domains', () => {
     expect(v.domain('App.Example.COM.')).toBe('app.example.com');
     expect(v.domain('bücher.example')).toBe('xn--bcher-kva.example');
   });
-  it.each(['example', 'a`.com', 'a.com`) || Host(`b.com', 'a.com,b.com', 'a .com', 'a.com:80', 'a.com/x', '-a.com', 'a-.com', 'a..com', `${'a'.repeat(64)}.com`, `${'a.'.repeat(127)}com`, '*.a.com', 'a_b.com'])('refuses %j', (d) =>
+  it.each(['example', 'a`.com', 'a.com`) || Host(`b.com', 'a.com,b.com', 'a .com', 'a.com:80', 'a.com/x', '-a.com', 'a-.com', 'a..com', `${'a'.repeat(64)}.com`, `${'a.'.repeat(127)}com`, '*.a.com', 'a_b.com', '1.2.3.4', '10.0.0.1.', 'fe80::1', '[::1]'])('refuses %j', (d) =>
     refuses(() => v.domain(d)),
   );
 });

@@ -97,16 +97,19 @@ export function repoPath(field: string, value: unknown): string {
   return normal.replace(/\/$/, '') || '.';
 }
 
-/** A hostname: IDNA converted to punycode, RFC 1123 labels, at most 253 characters. Anything
- *  else (backticks, commas, spaces, ports, paths) is refused, so no rule can be broken by it. */
+/** A hostname: IDNA converted to punycode, RFC 1123 labels, at most 253 characters, a top-level
+ *  label that is not a number (no IP addresses), no wildcard. Anything else (backticks, commas,
+ *  spaces, ports, paths, underscores) is refused, so no rule can be broken by it. */
 export function domain(value: unknown): string {
   const raw = text('domain', value, 253).trim().toLowerCase().replace(/\.$/, '');
+  if (raw.includes('*')) throw new InvalidInput('domain', 'wildcards are not supported: add each hostname');
   if (!/^[\p{L}\p{N}.-]+$/u.test(raw)) throw new InvalidInput('domain', 'may contain only letters, digits, hyphens and dots');
   const ascii = domainToASCII(raw);
   if (!ascii || ascii.length > 253) throw new InvalidInput('domain', 'is not a valid hostname');
   const labels = ascii.split('.');
   const label = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
   if (labels.length < 2 || !labels.every((l) => label.test(l))) throw new InvalidInput('domain', 'is not a valid hostname');
+  if (/^\d+$/.test(labels[labels.length - 1])) throw new InvalidInput('domain', 'an IP address is not a domain name');
   return ascii;
 }
 

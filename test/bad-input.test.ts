@@ -24,7 +24,8 @@ async function snapshot() {
   const variables = (await call('GET', '/projects/shop/services/web/variables')).json;
   const settings = (await call('GET', '/projects/shop/services/web')).json;
   const keys = (await call('GET', '/keys')).json;
-  return { projects, services, variables, settings, keys };
+  const domains = (await call('GET', '/projects/shop/services/web/domains')).json;
+  return { projects, services, variables, settings, keys, domains };
 }
 
 const validService = { name: 'api', git: 'https://example.com/org/repo.git' };
@@ -53,10 +54,17 @@ const cases: [string, string, string, unknown, RegExp][] = [
   ['variable key with dash', 'PUT', '/projects/shop/services/web/variables', { variables: { 'A-B': 'x' } }, /variable name: "A-B" must match/],
   ['variable key starting with digit', 'PUT', '/projects/shop/services/web/variables', { variables: { '1ABC': 'x', GOOD: 'y' } }, /variable name/],
   ['variable key with = and space', 'PUT', '/projects/shop/services/web/variables', { variables: { 'A=B C': 'x' } }, /variable name/],
-  ['domain with backtick', 'PATCH', '/projects/shop/services/web/settings', { domain: 'evil.com`) || Host(`x' }, /domain: may contain only/],
-  ['domain with comma', 'PATCH', '/projects/shop/services/web/settings', { domain: 'a.com,b.com' }, /domain/],
-  ['domain with port', 'PATCH', '/projects/shop/services/web/settings', { domain: 'a.com:8080' }, /domain/],
-  ['domain with space', 'PATCH', '/projects/shop/services/web/settings', { domain: 'a .com' }, /domain/],
+  ['domain with backtick', 'POST', '/projects/shop/services/web/domains', { hostname: 'evil.com`) || Host(`x' }, /domain: may contain only/],
+  ['domain with comma', 'POST', '/projects/shop/services/web/domains', { hostname: 'a.com,b.com' }, /domain/],
+  ['domain with port', 'POST', '/projects/shop/services/web/domains', { hostname: 'a.com:8080' }, /domain/],
+  ['domain with space', 'POST', '/projects/shop/services/web/domains', { hostname: 'a .com' }, /domain/],
+  ['domain with underscore', 'POST', '/projects/shop/services/web/domains', { hostname: 'my_app.example.com' }, /domain/],
+  ['wildcard domain', 'POST', '/projects/shop/services/web/domains', { hostname: '*.example.com' }, /wildcards are not supported/],
+  ['IP address as domain', 'POST', '/projects/shop/services/web/domains', { hostname: '203.0.113.7' }, /an IP address is not a domain/],
+  ['domain over 253 characters', 'POST', '/projects/shop/services/web/domains', { hostname: `${'a'.repeat(60)}.`.repeat(4) + 'example.com' }, /domain/],
+  ['domain label over 63 characters', 'POST', '/projects/shop/services/web/domains', { hostname: `${'a'.repeat(64)}.example.com` }, /domain: is not a valid hostname/],
+  ['domain under the base domain', 'POST', '/projects/shop/services/web/domains', { hostname: 'x.spur.test' }, /where Spur generates/],
+  ['no domain', 'POST', '/projects/shop/services/web/domains', {}, /domain/],
   ['port out of range', 'PATCH', '/projects/shop/services/web/settings', { port: 70000 }, /port: must be a whole number/],
   ['replicas negative', 'PATCH', '/projects/shop/services/web/settings', { replicas: -1 }, /replicas/],
   ['body that is not JSON', 'POST', '/projects', '{"name": ', /body: must be a JSON object/],
@@ -77,10 +85,11 @@ describe('the API refuses bad input and changes nothing', () => {
   });
 
   it('accepts an internationalised domain as punycode', async () => {
-    const res = await call('PATCH', '/projects/shop/services/web/settings', { domain: 'bücher.example' });
-    expect(res.status).toBe(200);
-    expect(res.json.publicUrls).toContain('http://xn--bcher-kva.example');
-    await call('PATCH', '/projects/shop/services/web/settings', { domain: '' });
+    const res = await call('POST', '/projects/shop/services/web/domains', { hostname: 'BÜCHER.example.' });
+    expect(res.status).toBe(201);
+    expect(res.json.domain.hostname).toBe('xn--bcher-kva.example');
+    expect((await call('GET', '/projects/shop/services/web')).json.publicUrls).toContain('http://xn--bcher-kva.example');
+    expect((await call('DELETE', '/projects/shop/services/web/domains/xn--bcher-kva.example')).status).toBe(200);
   });
 
   it('refuses oversized bodies with 413', async () => {

@@ -19,7 +19,7 @@ const NOT_WALKED: Record<string, string> = {
   'Install on a server': 'walked by test/install.test.ts, as root in a systemd container, from a local release mirror',
   'Update and back up': 'walked by test/install.test.ts against the Spur that install.sh started there',
 };
-const WALKED = ['Your first deploy', 'git push', 'Health checks', 'Scale, limits, restarts'];
+const WALKED = ['Your first deploy', 'git push', 'Custom domains', 'Health checks', 'Scale, limits, restarts'];
 
 const PROJECT = 'shop';
 const EMAIL = 'you@example.com';
@@ -287,6 +287,26 @@ describe.sequential('README walkthrough', () => {
         },
       },
     ]);
+  });
+
+  it('"Custom domains": a domain added is routed by the next deploy, listed, and removed', async () => {
+    const routerRule = async () => {
+      const labels = JSON.parse(await docker('service', 'inspect', await swarmName('web')))[0].Spec.Labels as Record<string, string>;
+      return Object.entries(labels).find(([k]) => /^traefik\.http\.routers\.[^.]+\.rule$/.test(k))?.[1];
+    };
+    await walk('Custom domains', [
+      { match: /^spur domains add shop web shop\.example\.com$/, run: async (line) => expect(await ok(line)).toMatch(/Added shop\.example\.com/) },
+      { match: /^spur domains list shop web$/, run: async (line) => expect((await ok(line)).trim()).toBe('http://shop.example.com') },
+      {
+        match: /^spur deploy shop web\s*$/,
+        run: async (line) => {
+          await ok(line);
+          expect(await routerRule()).toMatch(/^Host\(`web-shop\.[^`]+`\) \|\| Host\(`shop\.example\.com`\)$/);
+        },
+      },
+      { match: /^spur domains remove shop web shop\.example\.com$/, run: async (line) => expect(await ok(line)).toMatch(/Removed shop\.example\.com/) },
+    ]);
+    expect((await ok(`spur domains list ${PROJECT} web`)).trim()).toBe('No custom domains.');
   });
 
   it('"Health checks" and "Scale, limits, restarts": the settings shown reach Swarm with the next deploy', async () => {

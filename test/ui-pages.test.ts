@@ -224,6 +224,23 @@ describe('live and in place', () => {
     await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toBe('on');
   });
 
+  it('domains: a bad one is refused beside its field, one is added and listed, then removed', async () => {
+    await openLive(`/projects/${project}/services/web/settings`);
+    const form = page.locator('#add-domain');
+    await form.getByLabel('Custom domain').fill('203.0.113.7');
+    await form.getByRole('button', { name: 'Add domain' }).click();
+    await expect.poll(() => form.locator('.field-error').first().textContent()).toContain('an IP address is not a domain name');
+    expect(await sameDocument()).toBe(true);
+    await form.getByLabel('Custom domain').fill('Web.Example.COM');
+    await form.getByRole('button', { name: 'Add domain' }).click();
+    await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('web.example.com added; it is routed from the next deploy');
+    await expect.poll(() => page.locator('#domains').getByRole('link', { name: 'web.example.com' }).count()).toBe(1);
+    await expect.poll(() => page.getByText('Changes saved but not deployed').count()).toBe(1);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Remove web.example.com' }).click();
+    await expect.poll(() => page.locator('#domains').getByRole('link', { name: 'web.example.com' }).count()).toBe(0);
+  });
+
   it('keyboard: 2 opens the Deployments tab, ? lists the shortcuts', async () => {
     await page.goto(`${spur.url}/projects/${project}/services/web`);
     await page.keyboard.press('2');

@@ -31,7 +31,6 @@ async function scale(argv: string[], io: CliIo) {
 const SETTINGS: Record<string, string> = {
   replicas: 'replicas',
   port: 'port',
-  domain: 'domain',
   cpu: 'cpuLimit',
   memory: 'memoryLimit',
   'cpu-reservation': 'cpuReservation',

@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrations } from './migrations/index.js';
 import { NewerDatabase, migrate } from './open.js';
@@ -21,12 +21,19 @@ describe('004_domains', () => {
     const b = await project('shop');
     await instance(b, await env(b, 'staging'), 'web', 'shop.example.com');
 
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect((await migrator.migrateTo('004_domains')).error).toBeUndefined();
     const rows = await db.selectFrom('service_instances').select(['domain_label', 'custom_domain']).orderBy('service_id').execute();
     expect(rows).toEqual([
       { domain_label: 'web-shop-staging', custom_domain: 'shop.example.com' },
       { domain_label: 'web-shop-staging-2', custom_domain: null },
     ]);
+
+    // 008_custom_domains: the one domain per instance becomes a row of `domains`, kept by its holder.
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    const first = await db.selectFrom('service_instances').select(['service_id', 'environment_id']).where('domain_label', '=', 'web-shop-staging').executeTakeFirstOrThrow();
+    expect(await db.selectFrom('domains').select(['service_id', 'environment_id', 'hostname']).execute()).toEqual([{ ...first, hostname: 'shop.example.com' }]);
+    const columns = (await sql<{ name: string }>`PRAGMA table_info(service_instances)`.execute(db)).rows.map((c) => c.name);
+    expect(columns).not.toContain('custom_domain');
   });
 });
 

@@ -88,7 +88,6 @@ export interface ServiceInstanceTable {
   environment_id: number;
   replicas: number;
   port: number;
-  custom_domain: string | null;
   /** First label of the generated domain, `<service>-<project>[-<environment>]` (then `-2`, `-3`
    *  … if taken); unique, and never changed once assigned. */
   domain_label: string;
@@ -160,6 +159,16 @@ export interface SettingTable {
   value: string;
 }
 
+/** A custom domain of a service in one environment; a hostname is unique in the installation. */
+export interface DomainTable {
+  id: Generated<number>;
+  service_id: number;
+  environment_id: number;
+  /** Validated, lowercase, punycode (src/validate.ts). */
+  hostname: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UserTable;
   sessions: SessionTable;
@@ -175,6 +184,7 @@ export interface Database {
   ssh_keys: SshKeyTable;
   project_members: ProjectMemberTable;
   webhook_deliveries: WebhookDeliveryTable;
+  domains: DomainTable;
 }
 
 export type User = Selectable<UserTable>;
@@ -185,4 +195,5 @@ export type NewService = Insertable<ServiceTable>;
 export type ServiceInstance = Selectable<ServiceInstanceTable>;
 export type ServiceInstanceUpdate = Updateable<ServiceInstanceTable>;
 export type Deployment = Selectable<DeploymentTable>;
+export type Domain = Selectable<DomainTable>;
 export type SshKey = Selectable<SshKeyTable>;

@@ -10,7 +10,8 @@ import { type Checkout, type GitAuth, checkoutFromRepo, cloneBranchHead } from '
 import { repoDir } from '../build/repos.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/open.js';
-import type { Deployment, DeploymentStatus, ServiceInstance } from '../db/schema.js';
+import type { Deployment, DeploymentStatus, Domain, ServiceInstance } from '../db/schema.js';
+import { listDomains } from '../store/domains.js';
 import type { DockerClient } from '../docker/client.js';
 import { ensureOverlayNetwork } from '../docker/engine.js';
 import { buildImage, imageExists, imageHealthcheck } from '../docker/images.js';
@@ -52,12 +53,11 @@ export interface PushCheckout {
 
 class Cancelled extends Error {}
 
-/** The domains an instance answers on: its generated domain and its custom domain, if any. A
- *  custom domain under the base domain (stored by an earlier release) is never routed: the names
- *  there are the generated ones. */
-export function instanceDomains(instance: Pick<ServiceInstance, 'custom_domain' | 'domain_label'>, baseDomain: string): string[] {
-  const custom = instance.custom_domain;
-  return [generatedDomain(instance.domain_label, baseDomain), ...(custom && !isUnderDomain(custom, baseDomain) ? [custom] : [])];
+/** The hostnames an instance answers on: its generated domain, then its custom domains. A custom
+ *  domain under the base domain (stored by an earlier release) is never routed: the names there
+ *  are the generated ones. */
+export function instanceDomains(instance: Pick<ServiceInstance, 'domain_label'>, custom: Pick<Domain, 'hostname'>[], baseDomain: string): string[] {
+  return [generatedDomain(instance.domain_label, baseDomain), ...custom.map((d) => d.hostname).filter((h) => !isUnderDomain(h, baseDomain))];
 }
 
 type Say = (line: string) => Promise<void>;
@@ -229,7 +229,7 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     replicas: ctx.instance.replicas,
     port: ctx.instance.port,
     variables: opts.variables,
-    routingLabels: traefikLabels({ name, domains: instanceDomains(ctx.instance, deps.config.baseDomain), port: ctx.instance.port }),
+    routingLabels: traefikLabels({ name, domains: instanceDomains(ctx.instance, await listDomains(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id }), deps.config.baseDomain), port: ctx.instance.port }),
     health,
     resources: resourcePlan(ctx.instance),
     restart: { condition: ctx.instance.restart_policy, maxAttempts: ctx.instance.restart_max_attempts },

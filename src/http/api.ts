@@ -116,6 +116,13 @@ export function apiRoutes(deps: Deps) {
     return c.json(await ops.instanceStatus(deps, await instanceOf(c)));
   });
 
+  api.get('/projects/:project/services/:service/domains', async (c) => c.json({ domains: await ops.domainsOf(deps, await instanceOf(c)) }));
+  api.post('/projects/:project/services/:service/domains', async (c) => c.json({ domain: await ops.addDomain(deps, await instanceOf(c), await jsonBody(c)) }, 201));
+  api.delete('/projects/:project/services/:service/domains/:hostname', async (c) => {
+    await ops.removeDomain(deps, await instanceOf(c), c.req.param('hostname'));
+    return c.json({ deleted: c.req.param('hostname') });
+  });
+
   api.get('/projects/:project/services/:service/git', async (c) => c.json(ops.gitAccess(deps, await instanceOf(c))));
   api.put('/projects/:project/services/:service/credentials', async (c) => {
     const ctx = await instanceOf(c);

@@ -54,23 +54,51 @@ describe('custom domains', () => {
 
   it("refuse another service's generated domain, and anything under the base domain", async () => {
     for (const domain of ['web-victim.spur.test', 'x.web-victim.spur.test', 'spur.test', 'web-victim-3.spur.test']) {
-      const res = await call('PATCH', '/projects/attacker/services/web/settings', { domain });
+      const res = await call('POST', '/projects/attacker/services/web/domains', { hostname: domain });
       expect(res.status, domain).toBe(400);
       expect(res.json.error).toMatch(/is under spur\.test, where Spur generates/);
     }
     expect(await publicUrls('attacker', 'web')).toEqual(['http://web-attacker.spur.test']);
   });
 
+  it("refuse Spur's own address", async () => {
+    deps.config = { ...deps.config, publicUrl: 'https://spur.example.org:3000' };
+    const res = await call('POST', '/projects/attacker/services/web/domains', { hostname: 'SPUR.example.org' });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatch(/is Spur's own address/);
+  });
+
   it('belong to one service: a second claim is refused, also when the claims race', async () => {
-    expect((await call('PATCH', '/projects/victim/services/web/settings', { domain: 'shop.example.com' })).status).toBe(200);
-    const taken = await call('PATCH', '/projects/attacker/services/web/settings', { domain: 'shop.example.com' });
+    expect((await call('POST', '/projects/victim/services/web/domains', { hostname: 'shop.example.com' })).status).toBe(201);
+    const taken = await call('POST', '/projects/attacker/services/web/domains', { hostname: 'SHOP.example.com.' });
     expect(taken.status).toBe(409);
     expect(taken.json.error).toMatch(/already used by another service/);
+    expect((await call('GET', '/projects/attacker/services/web/domains')).json.domains).toEqual([]);
+    // Another environment of the same service is another owner too.
+    expect((await call('POST', '/projects/victim/environments', { name: 'staging' })).status).toBe(201);
+    expect((await call('POST', '/projects/victim/services/web/domains?env=staging', { hostname: 'shop.example.com' })).status).toBe(409);
 
-    const racers = ['victim', 'attacker'].flatMap((p) => Array.from({ length: 5 }, () => call('PATCH', `/projects/${p}/services/web/settings`, { domain: 'race.example.com' })));
+    const racers = ['victim', 'attacker'].flatMap((p) => Array.from({ length: 5 }, () => call('POST', `/projects/${p}/services/web/domains`, { hostname: 'race.example.com' })));
     const statuses = (await Promise.all(racers)).map((r) => r.status);
-    const owners = await deps.db.selectFrom('service_instances').select('service_id').where('custom_domain', '=', 'race.example.com').execute();
+    const owners = await deps.db.selectFrom('domains').select('service_id').where('hostname', '=', 'race.example.com').execute();
     expect(owners).toHaveLength(1);
-    expect(statuses.filter((s) => s === 409).length).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(9);
+  });
+
+  it('are many per service, listed, routed in the public URLs, and removed', async () => {
+    for (const hostname of ['www.shop.example', 'shop.example', 'bücher.example']) {
+      expect((await call('POST', '/projects/victim/services/web/domains', { hostname })).status).toBe(201);
+    }
+    const listed = (await call('GET', '/projects/victim/services/web/domains')).json.domains.map((d: { hostname: string }) => d.hostname);
+    expect(listed).toEqual(['shop.example', 'www.shop.example', 'xn--bcher-kva.example']);
+    expect(await publicUrls('victim', 'web')).toEqual(['http://web-victim.spur.test', 'http://shop.example', 'http://www.shop.example', 'http://xn--bcher-kva.example']);
+    expect((await call('POST', '/projects/victim/services/web/domains', { hostname: 'shop.example' })).json.error).toMatch(/already a domain of this service/);
+    expect((await call('DELETE', '/projects/victim/services/web/domains/shop.example')).status).toBe(200);
+    expect((await call('DELETE', '/projects/victim/services/web/domains/shop.example')).status).toBe(404);
+    expect(await publicUrls('victim', 'web')).toEqual(['http://web-victim.spur.test', 'http://www.shop.example', 'http://xn--bcher-kva.example']);
+    // They go with their service (the foreign key cascades): a deleted service's hostnames are free again.
+    await deps.db.deleteFrom('services').where('id', '=', (await deps.db.selectFrom('domains').select('service_id').where('hostname', '=', 'www.shop.example').executeTakeFirstOrThrow()).service_id).execute();
+    expect((await call('POST', '/projects/attacker/services/web/domains', { hostname: 'www.shop.example' })).status).toBe(201);
   });
 });

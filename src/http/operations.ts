@@ -1,6 +1,6 @@
 // The actions behind both the web pages and the JSON API: input passes the validation gate here,
 // then goes to the store or the deployer. Routes only parse transport and render.
-import type { Deployment, Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate, SshKey, User } from '../db/schema.js';
+import type { Deployment, Domain, Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate, SshKey, User } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { isUnderDomain, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { countRunningTasks, scaleService } from '../docker/swarm.js';
@@ -11,6 +11,7 @@ import { DockerUnavailable, Forbidden, InvalidFields, InvalidInput, NotFound } f
 import { findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
 import { addProjectMember, canAccessProject, getProjectFor, removeProjectMember } from '../store/access.js';
 import { addSshKey } from '../store/ssh-keys.js';
+import { addDomain as storeAddDomain, listDomains, removeDomain as storeRemoveDomain } from '../store/domains.js';
 import { findUserByEmail } from '../store/users.js';
 import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment } from '../store/projects.js';
 import { type InstanceContext, type ServiceSource, createService, getInstanceContext, getService, setHttpsToken, updateInstance } from '../store/services.js';
@@ -165,7 +166,6 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
   const v = validate.fields({
     replicas: opt('replicas', validate.replicas),
     port: opt('port', validate.port),
-    domain: clearable('domain', validate.domain),
     healthCheck: opt('healthCheck', validate.healthType),
     healthPath: clearable('healthPath', validate.healthPath),
     healthPort: clearable('healthPort', validate.port),
@@ -186,7 +186,6 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
   return {
     replicas: v.replicas,
     port: v.port,
-    custom_domain: v.domain,
     health_type: v.healthCheck,
     health_path: v.healthPath,
     health_port: v.healthPort,
@@ -212,13 +211,35 @@ export async function changeSettings(deps: Deps, ctx: InstanceContext, body: Bod
   const next = { ...ctx.instance, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
   const errors: Record<string, string> = {};
   if (next.health_type === 'http' && !next.health_path) errors.healthPath = 'health check path: an HTTP check needs a path';
-  if (changes.custom_domain && isUnderDomain(changes.custom_domain, deps.config.baseDomain)) {
-    errors.domain = `domain: ${changes.custom_domain} is under ${deps.config.baseDomain}, where Spur generates each service's own address; use a domain of your own`;
-  }
   if (next.cpu_limit && next.cpu_reservation && next.cpu_reservation > next.cpu_limit) errors.cpuReservation = 'CPU reservation: must not exceed the CPU limit';
   if (next.memory_limit_mb && next.memory_reservation_mb && next.memory_reservation_mb > next.memory_limit_mb) errors.memoryReservation = 'memory reservation: must not exceed the memory limit';
   if (Object.keys(errors).length) throw new InvalidFields(errors);
   return updateInstance(deps.db, ctx.service, ctx.environment, changes);
+}
+
+const instanceKey = (ctx: InstanceContext) => ({ serviceId: ctx.service.id, environmentId: ctx.environment.id });
+
+export function toDomainView(d: Domain) {
+  return { hostname: d.hostname, url: `http://${d.hostname}`, addedAt: d.created_at };
+}
+
+export const domainsOf = async (deps: Deps, ctx: InstanceContext) => (await listDomains(deps.db, instanceKey(ctx))).map(toDomainView);
+
+/** Adds a custom domain: a valid hostname of the user's own, not Spur's own (its public URL's),
+ *  not under the base domain (where Spur generates services' addresses), and not another
+ *  service's. Routed from the next deploy. */
+export async function addDomain(deps: Deps, ctx: InstanceContext, body: Body) {
+  const { hostname } = validate.fields({ hostname: () => validate.domain(body.hostname ?? body.domain) });
+  if (hostname === new URL(deps.config.publicUrl).hostname) throw new InvalidFields({ hostname: `domain: ${hostname} is Spur's own address` });
+  if (isUnderDomain(hostname, deps.config.baseDomain)) {
+    throw new InvalidFields({ hostname: `domain: ${hostname} is under ${deps.config.baseDomain}, where Spur generates each service's own address; use a domain of your own` });
+  }
+  return toDomainView(await storeAddDomain(deps.db, instanceKey(ctx), hostname));
+}
+
+export async function removeDomain(deps: Deps, ctx: InstanceContext, hostnameParam: string): Promise<void> {
+  const hostname = validate.domain(hostnameParam);
+  if (!(await storeRemoveDomain(deps.db, instanceKey(ctx), hostname))) throw new NotFound(`${hostname} is not a domain of ${ctx.service.name} in ${ctx.environment.name}`);
 }
 
 /** Work that needs Docker is refused up front, with the engine's problem in words. */
@@ -289,7 +310,7 @@ export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<
     swarmService: swarmServiceName(ref),
     network: projectNetworkName(ref),
     internalUrl: `http://${ctx.service.name}:${ctx.instance.port}`,
-    publicUrls: instanceDomains(ctx.instance, deps.config.baseDomain).map((d) => `http://${d}`),
+    publicUrls: instanceDomains(ctx.instance, await listDomains(deps.db, instanceKey(ctx)), deps.config.baseDomain).map((d) => `http://${d}`),
   };
 }
 
@@ -302,7 +323,6 @@ export function toSettingsView(i: ServiceInstance) {
   return {
     replicas: i.replicas,
     port: i.port,
-    domain: i.custom_domain,
     healthCheck: { type: i.health_type, path: i.health_path, port: i.health_port ?? i.port, interval: i.health_interval_s, timeout: i.health_timeout_s, retries: i.health_retries, startPeriod: i.health_start_period_s },
     limits: { cpu: i.cpu_limit, memoryMb: i.memory_limit_mb },
     reservations: { cpu: i.cpu_reservation, memoryMb: i.memory_reservation_mb },

@@ -2,7 +2,7 @@
 // for their live updates.
 import type { Deps } from '../deps.js';
 import type { User } from '../db/schema.js';
-import { swarmServiceName } from '../docker/names.js';
+import { generatedDomain, swarmServiceName } from '../docker/names.js';
 import { getProjectFor, listProjectsFor } from '../store/access.js';
 import { instanceDomains } from '../deploy/pipeline.js';
 import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.js';
@@ -53,7 +53,7 @@ export async function serviceCards(deps: Deps, user: Actor, projectName: string,
       status: shown?.status ?? null,
       latest: latest && latest.id !== active?.id ? { id: latest.id, status: latest.status } : null,
       serving: active?.id ?? null,
-      url: `http://${instanceDomains(instance, deps.config.baseDomain)[0]}`,
+      url: `http://${generatedDomain(instance.domain_label, deps.config.baseDomain)}`,
       running: counts ? (counts.get(swarmServiceName({ project: project.name, service: svc.name, environment: environment.name })) ?? 0) : null,
       replicas: instance.replicas,
       lastDeployAt: latest?.created_at ?? null,
@@ -78,7 +78,7 @@ export async function servicePageData(deps: Deps, user: Actor, ctx: InstanceCont
     git: ctx.service.source_type === 'image' ? undefined : ops.gitAccess(deps, ctx),
     environments: (await listEnvironments(deps.db, ctx.project.id)).map((e) => e.name),
     variableNames: await ops.variableNames(deps, ctx),
-    customDomain: ctx.instance.custom_domain,
+    domains: await ops.domainsOf(deps, ctx),
     canReveal: user.role === 'owner',
   };
 }

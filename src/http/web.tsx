@@ -15,7 +15,7 @@ import { type ServicePageProps, type ServiceTab, SERVICE_TABS, paths, serviceTab
 import { DeploymentsTable } from '../../views/pages/service/deployments.js';
 import { StatusFacts } from '../../views/pages/service/overview.js';
 import { ServiceHeadline, ServicePage } from '../../views/pages/service/page.js';
-import { DeleteServiceForm, GitSettingsForm, HttpsTokenForm, ScaleForm, ServiceSettingsForm } from '../../views/pages/service/settings.js';
+import { AddDomainForm, DeleteServiceForm, GitSettingsForm, HttpsTokenForm, ScaleForm, ServiceSettingsForm } from '../../views/pages/service/settings.js';
 import { ImportVariablesForm, RevealedValue, SetVariableForm } from '../../views/pages/service/variables.js';
 import { readDeploymentLog } from '../store/deployments.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
@@ -187,6 +187,20 @@ export function webRoutes(deps: Deps) {
     });
   web.post('/projects/:project/services/:service/settings', settingsForm('service-settings', ServiceSettingsForm));
   web.post('/projects/:project/services/:service/settings/git', settingsForm('git-settings', GitSettingsForm));
+  web.post('/projects/:project/services/:service/domains', (c) =>
+    serviceForm(c, {
+      id: 'add-domain',
+      tab: 'settings',
+      run: (ctx, body) => ops.addDomain(deps, ctx, body),
+      done: (ctx, d) => ({ to: servicePath(ctx, 'settings'), toast: `${d.hostname} added; it is routed from the next deploy` }),
+      fragment: (p, state) => <AddDomainForm {...p} state={state} />,
+    }),
+  );
+  web.post('/projects/:project/services/:service/domains/remove', async (c) => {
+    const ctx = await instanceOf(c);
+    await ops.removeDomain(deps, ctx, String((await form(c)).hostname ?? ''));
+    return c.redirect(servicePath(ctx, 'settings'), 303);
+  });
   web.post('/projects/:project/services/:service/variables', (c) =>
     serviceForm(c, {
       id: 'set-variable',

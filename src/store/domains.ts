@@ -1,5 +1,10 @@
-// Hostnames are unique across the installation: generated-domain labels are assigned once here.
+// Hostnames are unique across the installation: generated-domain labels are assigned once here,
+// and each custom domain is a row a unique index keeps to one instance.
+import { isUniqueViolation } from '../db/errors.js';
 import type { Db } from '../db/open.js';
+import type { Domain } from '../db/schema.js';
+import { Conflict } from '../errors.js';
+import { nowIso } from './time.js';
 import { type InstanceRef, wantedDomainLabel } from '../docker/names.js';
 
 /** The generated-domain label for a new instance: the wanted one, or the first free `-2`, `-3` …
@@ -12,3 +17,46 @@ export async function freeDomainLabel(tx: Db, ref: InstanceRef): Promise<string>
   for (let n = 2; taken.has(label); n++) label = `${wanted}-${n}`;
   return label;
 }
+
+export interface InstanceKey {
+  serviceId: number;
+  environmentId: number;
+}
+
+/** An instance's custom domains, by hostname. */
+export function listDomains(db: Db, instance: InstanceKey): Promise<Domain[]> {
+  return db.selectFrom('domains').selectAll().where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).orderBy('hostname').execute();
+}
+
+/** Gives a hostname to an instance. A hostname belongs to one instance in the installation: the
+ *  unique index refuses a second, also between concurrent requests. The instance's routing
+ *  changes with its next deploy, which its page says. */
+export async function addDomain(db: Db, instance: InstanceKey, hostname: string): Promise<Domain> {
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const domain = await tx.insertInto('domains').values({ service_id: instance.serviceId, environment_id: instance.environmentId, hostname, created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
+      await markChanged(tx, instance);
+      return domain;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      const owner = await db.selectFrom('domains').select(['service_id', 'environment_id']).where('hostname', '=', hostname).executeTakeFirst();
+      const mine = owner?.service_id === instance.serviceId && owner.environment_id === instance.environmentId;
+      throw new Conflict(mine ? `${hostname} is already a domain of this service` : `domain ${hostname} is already used by another service`);
+    }
+    throw err;
+  }
+}
+
+/** Takes a hostname from an instance; false if it had no such domain. */
+export async function removeDomain(db: Db, instance: InstanceKey, hostname: string): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const removed = await tx.deleteFrom('domains').where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).where('hostname', '=', hostname).executeTakeFirst();
+    if (removed.numDeletedRows === 0n) return false;
+    await markChanged(tx, instance);
+    return true;
+  });
+}
+
+const markChanged = (tx: Db, instance: InstanceKey) =>
+  tx.updateTable('service_instances').set({ changed_at: nowIso() }).where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).execute();

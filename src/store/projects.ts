@@ -27,10 +27,10 @@ export async function createEnvironment(db: Db, project: Project, name: string):
     const env = await tx.insertInto('environments').values({ project_id: project.id, name, created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
     const production = await getEnvironment(tx, project, DEFAULT_ENVIRONMENT);
     const instances = await tx.selectFrom('service_instances').selectAll().where('environment_id', '=', production.id).execute();
-    for (const { environment_id: _production, custom_domain: _domain, domain_label: _label, ...settings } of instances) {
+    for (const { environment_id: _production, domain_label: _label, ...settings } of instances) {
       const service = await tx.selectFrom('services').select('name').where('id', '=', settings.service_id).executeTakeFirstOrThrow();
       const domain_label = await freeDomainLabel(tx, { project: project.name, service: service.name, environment: name });
-      await tx.insertInto('service_instances').values({ ...settings, environment_id: env.id, custom_domain: null, domain_label }).execute();
+      await tx.insertInto('service_instances').values({ ...settings, environment_id: env.id, domain_label }).execute();
     }
     return env;
   });

@@ -2,7 +2,6 @@
 import type { Db } from '../db/open.js';
 import type { Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate, SourceType } from '../db/schema.js';
 import { Conflict, NotFound } from '../errors.js';
-import { isUniqueViolation } from '../db/errors.js';
 import { freeDomainLabel } from './domains.js';
 import { listEnvironments } from './projects.js';
 import { nowIso } from './time.js';
@@ -50,7 +49,7 @@ export async function createService(db: Db, input: { project: Project; name: str
       .executeTakeFirstOrThrow();
     for (const env of await listEnvironments(tx, project.id)) {
       const domain_label = await freeDomainLabel(tx, { project: project.name, service: name, environment: env.name });
-      await tx.insertInto('service_instances').values({ service_id: service.id, environment_id: env.id, replicas: 1, port: input.port ?? DEFAULT_PORT, custom_domain: null, domain_label, health_type: 'auto' }).execute();
+      await tx.insertInto('service_instances').values({ service_id: service.id, environment_id: env.id, replicas: 1, port: input.port ?? DEFAULT_PORT, domain_label, health_type: 'auto' }).execute();
     }
     return service;
   });
@@ -74,18 +73,12 @@ export async function getInstance(db: Db, service: Service, env: Environment): P
   return instance;
 }
 
-/** Changes settings of one instance; undefined fields stay as they are. A custom domain belongs
- *  to one instance: the unique index refuses a second, also between concurrent requests. */
+/** Changes settings of one instance; undefined fields stay as they are. */
 export async function updateInstance(db: Db, service: Service, env: Environment, changes: ServiceInstanceUpdate): Promise<ServiceInstance> {
   const set: Record<string, unknown> = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
   if (Object.keys(set).length === 0) return getInstance(db, service, env);
   if (Object.keys(set).some((k) => k !== 'replicas')) set.changed_at = nowIso();
-  try {
-    await db.updateTable('service_instances').set(set).where('service_id', '=', service.id).where('environment_id', '=', env.id).execute();
-  } catch (err) {
-    if (changes.custom_domain && isUniqueViolation(err)) throw new Conflict(`domain ${changes.custom_domain} is already used by another service`);
-    throw err;
-  }
+  await db.updateTable('service_instances').set(set).where('service_id', '=', service.id).where('environment_id', '=', env.id).execute();
   return getInstance(db, service, env);
 }
 

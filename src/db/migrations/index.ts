@@ -7,6 +7,7 @@ import * as m004 from './004_domains.js';
 import * as m005 from './005_auto_health.js';
 import * as m006 from './006_deployment_variables.js';
 import * as m007 from './007_pending_changes.js';
+import * as m008 from './008_custom_domains.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '005_auto_health': m005,
   '006_deployment_variables': m006,
   '007_pending_changes': m007,
+  '008_custom_domains': m008,
 };

@@ -22,7 +22,8 @@ export interface ServicePageProps {
   environments: string[];
   variableNames: string[];
   deployments: DeploymentView[];
-  customDomain: string | null;
+  /** Custom domains of this environment (the generated one is in status.publicUrls). */
+  domains: { hostname: string; url: string }[];
   /** Saved settings or variables the serving version does not run with yet. */
   pendingChanges: boolean;
   /** Owners may reveal variable values. */

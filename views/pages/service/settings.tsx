@@ -1,7 +1,8 @@
-// The Settings tab: git branch and auto-deploy, HTTPS token, scale, port and domain, health
+// The Settings tab: git branch and auto-deploy, HTTPS token, scale, domains, port, health
 // check, resources and restarts, and delete. Each form answers in place.
 import { DeleteForm } from '../../components/delete-form.js';
 import { Field, type FormState, PostForm } from '../../components/form.js';
+import { CsrfField } from '../../layout.js';
 import { type ServicePageProps, paths } from './common.js';
 
 const HEALTH_LABELS = { auto: "automatic: the image's HEALTHCHECK if it has one, else TCP", tcp: 'TCP: port accepts connections', http: 'HTTP: path answers 2xx/3xx', image: "image's HEALTHCHECK", none: 'none' } as const;
@@ -22,6 +23,8 @@ export function SettingsTab(props: ServicePageProps) {
       )}
       <h2>Scale</h2>
       <ScaleForm {...props} state={forms.scale} />
+      <h2>Domains</h2>
+      <DomainsSection {...props} state={forms['add-domain']} />
       <h2>Service settings</h2>
       <ServiceSettingsForm {...props} state={forms['service-settings']} />
       <h2>Delete service</h2>
@@ -94,7 +97,6 @@ export function ServiceSettingsForm(props: FormProps) {
     <PostForm id="service-settings" action={`${base}/settings${q}`} csrf={csrf} state={props.state} class="stack wide">
       <div class="row">
         <Field {...f} name="port" label="Port" value={String(s.port)} attrs={n(1, 65535)} />
-        <Field {...f} name="domain" label="Custom domain" value={props.customDomain ?? ''} attrs={{ placeholder: 'app.example.com' }} />
       </div>
       <fieldset>
         <legend>Health check</legend>
@@ -122,6 +124,41 @@ export function ServiceSettingsForm(props: FormProps) {
       </fieldset>
       <p class="muted">Saved settings take effect with the next deploy.</p>
       <button type="submit">Save settings</button>
+    </PostForm>
+  );
+}
+
+/** The generated domain, each custom domain with its remove button, and a form to add one. */
+export function DomainsSection(props: FormProps) {
+  const { base, q, csrf } = paths(props);
+  const generated = props.status.publicUrls[0];
+  return (
+    <div id="domains">
+      <ul class="domains">
+        <li><a href={generated}>{generated.replace(/^https?:\/\//, '')}</a> <span class="muted">generated</span></li>
+        {props.domains.map((d) => (
+          <li>
+            <a href={d.url}>{d.hostname}</a>
+            <form method="post" action={`${base}/domains/remove${q}`} hx-confirm={`Remove ${d.hostname}? The next deploy stops routing it here.`}>
+              <CsrfField token={csrf} />
+              <input type="hidden" name="hostname" value={d.hostname} />
+              <button type="submit" aria-label={`Remove ${d.hostname}`}>Remove</button>
+            </form>
+          </li>
+        ))}
+      </ul>
+      <AddDomainForm {...props} />
+      <p class="muted">Point the domain's DNS at this server (an A record to its public address). A domain belongs to one service; it is routed from the next deploy.</p>
+    </div>
+  );
+}
+
+export function AddDomainForm(props: FormProps) {
+  const { base, q, csrf } = paths(props);
+  return (
+    <PostForm id="add-domain" action={`${base}/domains${q}`} csrf={csrf} state={props.state} class="row">
+      <Field form="add-domain" name="hostname" label="Custom domain" state={props.state} attrs={{ placeholder: 'app.example.com' }} />
+      <button type="submit">Add domain</button>
     </PostForm>
   );
 }
