@@ -7,11 +7,13 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { cronInUtcWithoutIntl } from './cron-utc.mjs';
 import { SHIPPED_BINARIES } from './shipped-binaries.mjs';
 
 const require = createRequire(import.meta.url);
+/** Entry → the file it is bundled to beside spur.cjs; see loadedWhenUsed. */
+const LAZY_MODULES = { 'src/tls/acme-order.ts': 'acme-order.cjs' };
 const out = outDir(process.argv.slice(2));
 const version = process.env.SPUR_BUILD_VERSION || require('../package.json').version;
 const commit = gitCommit();
@@ -42,6 +44,14 @@ execFileSync('strip', ['--strip-unneeded', join(out, 'better_sqlite3.node')]);
 // embedded files (every page of them read would stay in its resident memory).
 const assetDigests = Object.fromEntries(SHIPPED_BINARIES.map((name) => [name, createHash('sha256').update(readFileSync(join(out, name))).digest('hex')]));
 
+// Modules an idle Spur never runs, each bundled on its own (see loadedWhenUsed), with the names
+// they export.
+const lazyModules = [];
+for (const [entry, file] of Object.entries(LAZY_MODULES)) {
+  await build({ entryPoints: [entry], outfile: join(out, file), bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, keepNames: true, logLevel: 'warning' });
+  lazyModules.push({ entry: resolve(entry), file, exports: Object.keys(require(resolve(out, file))) });
+}
+
 const result = await build({
   entryPoints: ['src/main.ts'],
   outfile: join(out, 'spur.cjs'),
@@ -58,7 +68,7 @@ const result = await build({
   minify: true,
   keepNames: true,
   sourcemap: 'linked',
-  plugins: [withoutPoly1305(), withoutOptionalAddons(), withoutBuildKitSessions(), cronInUtcWithoutIntl()],
+  plugins: [withoutPoly1305(), withoutOptionalAddons(), withoutBuildKitSessions(), cronInUtcWithoutIntl(), loadedWhenUsed(lazyModules)],
   logLevel: 'warning',
   metafile: true,
 });
@@ -107,6 +117,25 @@ function failOnImportCycles(metafile) {
     state.set(node, 'done');
   };
   for (const node of graph.keys()) if (!state.has(node)) visit(node);
+}
+
+/** A module that is bundled on its own and compiled the first time it is imported (a certificate
+ *  order loads acme-client, node-forge and axios: a megabyte of source an idle Spur would keep). */
+function loadedWhenUsed(modules) {
+  const executable = resolve('src', 'executable.ts');
+  const byPath = new Map(modules.map((m) => [m.entry, m]));
+  const names = modules.map((m) => basename(m.entry).replace(/[.]/g, '\\.'));
+  return {
+    name: 'loaded-when-used',
+    setup(b) {
+      b.onLoad({ filter: new RegExp(`(${names.join('|')})$`) }, (args) => {
+        const m = byPath.get(args.path);
+        if (!m) return undefined;
+        const contents = [`import { shippedModule } from ${JSON.stringify(executable)};`, `const loaded = shippedModule(${JSON.stringify(m.file)});`, ...m.exports.map((name) => `export const ${name} = loaded.${name};`)].join('\n');
+        return { contents, loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
 }
 
 /** ssh2 (pulled in by docker-modem) tries two optional native addons and works without them. A

@@ -25,6 +25,7 @@ for (const name of SHIPPED_BINARIES) {
   writeFileSync(assets[`${name}.gz`], gzipSync(readFileSync(join(dist, name)), { level: 9 }));
 }
 for (const file of filesUnder(join(dist, 'public'))) assets[relative(dist, file)] = file;
+for (const file of readdirSync(dist).filter((f) => f.endsWith('.cjs') && f !== 'spur.cjs')) assets[file] = join(dist, file);
 const config = { main: join(dist, 'spur.cjs'), output: join(work, 'spur.blob'), disableExperimentalSEAWarning: true, assets };
 writeFileSync(join(work, 'sea-config.json'), JSON.stringify(config, null, 2));
 execFileSync(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')], { stdio: ['ignore', 'ignore', 'inherit'] });

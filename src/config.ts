@@ -33,7 +33,12 @@ export interface Config {
   downloadUrl: string;
   /** Look for a newer release once a day. */
   updateCheck: boolean;
+  /** Certificates for custom domains: the ACME directory, the contact, a private CA's bundle,
+   *  and where the HTTP-01 challenge responder listens (Traefik forwards challenges to it). */
+  acme: { directoryUrl: string; email?: string; caFile?: string; port: number; host: string };
 }
+
+export const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
 
 export const envFilePath = (env: NodeJS.ProcessEnv) => env.SPUR_ENV_FILE ?? '/etc/spur/spur.env';
 
@@ -58,6 +63,17 @@ export function withEnvFile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 export const DEFAULT_DOWNLOAD_URL = 'https://github.com/spur-paas/spur/releases';
+
+function acmeDirectory(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`SPUR_ACME_DIRECTORY ${value} is not a URL`);
+  }
+  if (url.protocol !== 'https:' || url.username || url.password) throw new Error(`SPUR_ACME_DIRECTORY must be an https:// URL (got ${value})`);
+  return url.href;
+}
 
 function downloadUrl(value: string): string {
   let url: URL;
@@ -106,5 +122,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     backupKeep: validate.integer('SPUR_BACKUP_KEEP', env.SPUR_BACKUP_KEEP ?? '7', 0, 365),
     downloadUrl: downloadUrl(env.SPUR_DOWNLOAD_URL ?? DEFAULT_DOWNLOAD_URL),
     updateCheck: env.SPUR_UPDATE_CHECK !== '0',
+    acme: {
+      directoryUrl: acmeDirectory(env.SPUR_ACME_DIRECTORY ?? LETS_ENCRYPT),
+      email: env.SPUR_ACME_EMAIL ? validate.email(env.SPUR_ACME_EMAIL) : undefined,
+      caFile: env.SPUR_ACME_CA_FILE || undefined,
+      port: validate.port(env.SPUR_ACME_PORT ?? '3080'),
+      host: env.SPUR_ACME_HOST ?? '0.0.0.0',
+    },
   });
 }

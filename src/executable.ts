@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { dirname, join } from 'node:path';
 import * as sea from 'node:sea';
 import { gunzipSync } from 'node:zlib';
+import Module from 'node:module';
 
 declare const __SPUR_ASSET_DIGESTS__: Record<string, string> | undefined;
 /** SHA-256 of the shipped binaries, put in by the bundler. */
@@ -62,5 +63,16 @@ export function shippedAddon<T extends object>(name: string, dir: string): T | u
   }
   const mod = { exports: {} as T };
   process.dlopen(mod, file);
+  return mod.exports;
+}
+
+/** A module the build bundled on its own (scripts/build.mjs, loadedWhenUsed), compiled now: the
+ *  first time something imports it. It may require Node's built-in modules only. */
+export function shippedModule(name: string): unknown {
+  const source = readAsset(name);
+  if (!source) throw new Error(`${name} is not part of this build; build Spur with scripts/build.mjs`);
+  const mod = new Module(join(__dirname, name)) as Module & { _compile(source: string, filename: string): void };
+  mod.filename = join(__dirname, name);
+  mod._compile(source.toString('utf8'), mod.filename);
   return mod.exports;
 }

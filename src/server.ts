@@ -18,6 +18,8 @@ import { scheduleJobs } from './jobs/schedule.js';
 import { installHook } from './build/repos.js';
 import { installAsset, selfCommand, shippedAddon } from './executable.js';
 import { UpdateChecker } from './update/checker.js';
+import { ChallengeTokens, startChallengeServer } from './tls/challenges.js';
+import { CertificateIssuer } from './tls/issuer.js';
 import { PushSessions } from './ssh/push-sessions.js';
 import { startPushReceiver } from './ssh/push-receiver.js';
 import { GUARD_LIMITS } from './ssh/connection-guard.js';
@@ -27,7 +29,7 @@ import { StreamSlots } from './http/stream-slots.js';
 import { LIVE_STREAMS_PER_USER } from './http/live.js';
 import { RunningTasks } from './docker/running-tasks.js';
 import { type Log, consoleLog } from './log.js';
-import { traefikServiceSpec } from './routing/traefik-service.js';
+import { traefikDir, traefikServiceSpec } from './routing/traefik-service.js';
 import { loadOrCreateKey, randomToken } from './secrets.js';
 import { setupToken } from './setup-token.js';
 import { countUsers } from './store/users.js';
@@ -49,6 +51,19 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const docker = createDockerClient(config.dockerSocket);
   const logBus = new DeploymentLogBus(db);
   const deployer = new Deployer({ config, db, docker, log, key, logBus, probePath: installAsset('spur-probe', join(config.dataDir, 'bin', 'spur-probe')), installId: installId(config.dataDir), askpassPath: selfCommand().at(-1)! });
+  const challengeTokens = new ChallengeTokens();
+  const challengeServer = await startChallengeServer(challengeTokens, config.acme.port, config.acme.host);
+  const certificates = new CertificateIssuer({
+    db,
+    key,
+    log,
+    tokens: challengeTokens,
+    acme: { directoryUrl: config.acme.directoryUrl, email: config.acme.email, caPem: config.acme.caFile ? readFileSync(config.acme.caFile, 'utf8') : undefined },
+    traefikDir: traefikDir(config.dataDir),
+    challengeUrl: `http://${primaryAddress()}:${config.acme.port}`,
+  });
+  // Before Traefik is started: its file provider's directory must exist.
+  await certificates.start();
   const engine = new EngineMonitor({
     docker,
     log,
@@ -57,19 +72,20 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
       await deployer.reconcile();
       if (config.traefik.enabled) {
         if (!(await imageExists(docker, config.traefik.image))) log.warn(`Traefik image ${config.traefik.image} is not present; Swarm will pull it`);
-        await ensureServiceExists(docker, traefikServiceSpec({ image: config.traefik.image }));
+        await ensureServiceExists(docker, traefikServiceSpec({ image: config.traefik.image, traefikDir: traefikDir(config.dataDir) }));
       }
     },
   });
   await engine.check();
   engine.start();
-  const jobs = scheduleJobs({ db, docker, log, keepImages: config.keepImages, dataDir: config.dataDir, backupKeep: config.backupKeep, isEngineReady: () => engine.ready });
+  void certificates.run();
 
   const updates = new UpdateChecker({ downloadUrl: config.downloadUrl, enabled: config.updateCheck, log });
   updates.start();
+  const jobs = scheduleJobs({ db, docker, log, keepImages: config.keepImages, dataDir: config.dataDir, backupKeep: config.backupKeep, isEngineReady: () => engine.ready, certificates });
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));
-  const deps: Deps = { config, updates, db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), setup: setupToken(config, (await countUsers(db)) === 0, log) };
+  const deps: Deps = { config, updates, certificates, db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), setup: setupToken(config, (await countUsers(db)) === 0, log) };
   const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   log.info(`spur listening on ${config.host}:${config.port}`, { dataDir: config.dataDir, baseDomain: config.baseDomain });
@@ -93,6 +109,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     updates.stop();
     stopCollecting();
     server.close();
+    challengeServer.close();
     sshServer.close();
     pushReceiver.close();
     await deployer.drain(60_000);

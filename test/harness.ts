@@ -22,6 +22,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Where tests that do not run Pebble point Spur's ACME client: nothing listens, orders fail at once. */
+export const NO_ACME_SERVER = 'https://127.0.0.1:9/directory';
+
 export interface SpurProcess {
   url: string;
   sshPort: number;
@@ -35,7 +38,7 @@ export async function startSpur(opts: { env?: NodeJS.ProcessEnv; dataDir?: strin
   const port = await freePort();
   const sshPort = await freePort();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'spur-data-'));
-  const env = { ...process.env, SPUR_PORT: String(port), SPUR_SSH_PORT: String(sshPort), SPUR_HOST: '127.0.0.1', SPUR_DATA_DIR: dataDir, SPUR_TRAEFIK: '0', SPUR_UPDATE_CHECK: '0', SPUR_BASE_DOMAIN: 'spur.test', SPUR_PUBLIC_URL: `http://127.0.0.1:${port}`, ...opts.env };
+  const env = { ...process.env, SPUR_PORT: String(port), SPUR_SSH_PORT: String(sshPort), SPUR_HOST: '127.0.0.1', SPUR_DATA_DIR: dataDir, SPUR_TRAEFIK: '0', SPUR_UPDATE_CHECK: '0', SPUR_BASE_DOMAIN: 'spur.test', SPUR_PUBLIC_URL: `http://127.0.0.1:${port}`, SPUR_ACME_PORT: String(await freePort()), SPUR_ACME_HOST: '127.0.0.1', SPUR_ACME_DIRECTORY: NO_ACME_SERVER, ...opts.env };
   const child: ChildProcess = spawn(SPUR_BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));

@@ -167,6 +167,28 @@ export interface DomainTable {
   /** Validated, lowercase, punycode (src/validate.ts). */
   hostname: string;
   created_at: string;
+  /** 1: Spur obtains a certificate and serves HTTPS; 0: plain HTTP only. */
+  https: Generated<number>;
+  tls_status: Generated<TlsStatus>;
+  /** Why the last order failed, in the CA's words. */
+  tls_error: string | null;
+  /** Orders failed in a row; the back-off grows with them. */
+  tls_failures: Generated<number>;
+  /** Not before this time is the next order placed (null: at once). */
+  tls_retry_at: string | null;
+}
+
+/** pending: no certificate yet; issuing: an order is under way; active: a valid certificate;
+ *  failed: the last order failed (a previous certificate, if any, still serves). */
+export type TlsStatus = 'pending' | 'issuing' | 'active' | 'failed';
+
+/** A certificate Spur obtained for a domain: the chain as PEM and its key, sealed. */
+export interface CertificateTable {
+  domain_id: number;
+  cert_pem: string;
+  key_sealed: string;
+  not_after: string;
+  issued_at: string;
 }
 
 export interface Database {
@@ -185,6 +207,7 @@ export interface Database {
   project_members: ProjectMemberTable;
   webhook_deliveries: WebhookDeliveryTable;
   domains: DomainTable;
+  certificates: CertificateTable;
 }
 
 export type User = Selectable<UserTable>;
@@ -196,4 +219,5 @@ export type ServiceInstance = Selectable<ServiceInstanceTable>;
 export type ServiceInstanceUpdate = Updateable<ServiceInstanceTable>;
 export type Deployment = Selectable<DeploymentTable>;
 export type Domain = Selectable<DomainTable>;
+export type Certificate = Selectable<CertificateTable>;
 export type SshKey = Selectable<SshKeyTable>;

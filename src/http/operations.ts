@@ -1,6 +1,6 @@
 // The actions behind both the web pages and the JSON API: input passes the validation gate here,
 // then goes to the store or the deployer. Routes only parse transport and render.
-import type { Deployment, Domain, Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate, SshKey, User } from '../db/schema.js';
+import type { Deployment, Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate, SshKey, User } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { isUnderDomain, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { countRunningTasks, scaleService } from '../docker/swarm.js';
@@ -11,7 +11,8 @@ import { DockerUnavailable, Forbidden, InvalidFields, InvalidInput, NotFound } f
 import { findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
 import { addProjectMember, canAccessProject, getProjectFor, removeProjectMember } from '../store/access.js';
 import { addSshKey } from '../store/ssh-keys.js';
-import { addDomain as storeAddDomain, listDomains, removeDomain as storeRemoveDomain } from '../store/domains.js';
+import { type DomainWithCertificate, addDomain as storeAddDomain, listDomains, removeDomain as storeRemoveDomain } from '../store/domains.js';
+import { daysLeft } from '../tls/renewal-policy.js';
 import { findUserByEmail } from '../store/users.js';
 import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment } from '../store/projects.js';
 import { type InstanceContext, type ServiceSource, createService, getInstanceContext, getService, setHttpsToken, updateInstance } from '../store/services.js';
@@ -219,11 +220,24 @@ export async function changeSettings(deps: Deps, ctx: InstanceContext, body: Bod
 
 const instanceKey = (ctx: InstanceContext) => ({ serviceId: ctx.service.id, environmentId: ctx.environment.id });
 
-export function toDomainView(d: Domain) {
-  return { hostname: d.hostname, url: `http://${d.hostname}`, addedAt: d.created_at };
+export function toDomainView(d: DomainWithCertificate, now = new Date()) {
+  return {
+    hostname: d.hostname,
+    url: `http://${d.hostname}`,
+    https: d.https === 1,
+    certificate: {
+      status: d.tls_status,
+      /** The CA's words for the last failed order. */
+      error: d.tls_error,
+      expiresAt: d.not_after,
+      daysLeft: d.not_after ? daysLeft(d.not_after, now) : null,
+      retryAt: d.tls_status === 'failed' ? d.tls_retry_at : null,
+    },
+    addedAt: d.created_at,
+  };
 }
 
-export const domainsOf = async (deps: Deps, ctx: InstanceContext) => (await listDomains(deps.db, instanceKey(ctx))).map(toDomainView);
+export const domainsOf = async (deps: Deps, ctx: InstanceContext) => (await listDomains(deps.db, instanceKey(ctx))).map((d) => toDomainView(d));
 
 /** Adds a custom domain: a valid hostname of the user's own, not Spur's own (its public URL's),
  *  not under the base domain (where Spur generates services' addresses), and not another
@@ -234,7 +248,9 @@ export async function addDomain(deps: Deps, ctx: InstanceContext, body: Body) {
   if (isUnderDomain(hostname, deps.config.baseDomain)) {
     throw new InvalidFields({ hostname: `domain: ${hostname} is under ${deps.config.baseDomain}, where Spur generates each service's own address; use a domain of your own` });
   }
-  return toDomainView(await storeAddDomain(deps.db, instanceKey(ctx), hostname));
+  const domain = await storeAddDomain(deps.db, instanceKey(ctx), hostname);
+  void deps.certificates.run();
+  return toDomainView({ ...domain, not_after: null });
 }
 
 export async function removeDomain(deps: Deps, ctx: InstanceContext, hostnameParam: string): Promise<void> {

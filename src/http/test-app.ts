@@ -21,7 +21,7 @@ export async function makeTestDeps(): Promise<Deps> {
   const db = await openDatabase(':memory:');
   const setup: Deps['setup'] = { token: SETUP_TOKEN, claim: () => (setup.token = undefined) };
   return {
-    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, traefik: { enabled: false, image: 'x' }, keepImages: 5, buildTimeoutS: 1800, backupKeep: 0, downloadUrl: 'https://releases.invalid', updateCheck: false, gitAllowPrivate: false, sshPort: 2222, sshAuthTimeoutS: 30 },
+    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, traefik: { enabled: false, image: 'x' }, keepImages: 5, buildTimeoutS: 1800, backupKeep: 0, downloadUrl: 'https://releases.invalid', updateCheck: false, acme: { directoryUrl: 'https://acme.invalid/directory', port: 0, host: '127.0.0.1' }, gitAllowPrivate: false, sshPort: 2222, sshAuthTimeoutS: 30 },
     db,
     docker: createDockerClient('/nonexistent/docker.sock'),
     log: silentLog,
@@ -33,6 +33,7 @@ export async function makeTestDeps(): Promise<Deps> {
     liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'),
     runningTasks: { counts: notHere },
     updates: new UpdateChecker({ downloadUrl: 'https://releases.invalid', enabled: false, log: silentLog }),
+    certificates: { run: async () => {} },
     setup,
   } as Deps;
 }

@@ -6,11 +6,12 @@ import type { Db } from '../db/open.js';
 import { pruneImages } from '../deploy/prune.js';
 import type { DockerClient } from '../docker/client.js';
 import type { Log } from '../log.js';
+import type { CertificateIssuer } from '../tls/issuer.js';
 import { forgetOldDeliveries } from '../store/webhook-deliveries.js';
 
 const IN_UTC = { timezone: 'UTC' };
 
-export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; keepImages: number; dataDir: string; backupKeep: number; isEngineReady: () => boolean }) {
+export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; keepImages: number; dataDir: string; backupKeep: number; isEngineReady: () => boolean; certificates: Pick<CertificateIssuer, 'run'> }) {
   const prune = cron.schedule('17 3 * * *', async () => {
     if (!deps.isEngineReady()) return;
     await pruneImages(deps, { keep: deps.keepImages, buildCache: true }).catch((err) => deps.log.error('image prune failed', { error: String(err) }));
@@ -28,8 +29,11 @@ export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; kee
       deps.log.error('nightly backup failed', { error: String(err) });
     }
   }, IN_UTC);
+  // Certificates due for renewal (30 days before expiry) and failed orders whose back-off is over.
+  const certificates = cron.schedule('23 * * * *', () => deps.certificates.run(), IN_UTC);
   return {
     stop: () => {
+      certificates.stop();
       prune.stop();
       deliveries.stop();
       backups.stop();

@@ -1,9 +1,14 @@
 // The Swarm service that runs Traefik v3 on the edge network. Pure spec.
+import { join } from 'node:path';
 import { EDGE_NETWORK, ownershipLabels } from '../docker/names.js';
+import { TRAEFIK_DIR_IN_CONTAINER } from '../tls/traefik-dynamic.js';
 
 export const TRAEFIK_SERVICE = 'spur-traefik';
 
-export function traefikServiceSpec(opts: { image: string }) {
+/** Where Spur writes what Traefik's file provider reads (certificates, the challenge route). */
+export const traefikDir = (dataDir: string) => join(dataDir, 'traefik');
+
+export function traefikServiceSpec(opts: { image: string; traefikDir: string }) {
   return {
     Name: TRAEFIK_SERVICE,
     Labels: ownershipLabels({}),
@@ -20,10 +25,15 @@ export function traefikServiceSpec(opts: { image: string }) {
           '--providers.swarm.refreshSeconds=1',
           '--entrypoints.web.address=:80',
           '--entrypoints.websecure.address=:443',
+          `--providers.file.directory=${TRAEFIK_DIR_IN_CONTAINER}/dynamic`,
+          '--providers.file.watch=true',
           '--ping=true',
           '--log.level=INFO',
         ],
-        Mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Target: '/var/run/docker.sock', ReadOnly: true }],
+        Mounts: [
+          { Type: 'bind', Source: '/var/run/docker.sock', Target: '/var/run/docker.sock', ReadOnly: true },
+          { Type: 'bind', Source: opts.traefikDir, Target: TRAEFIK_DIR_IN_CONTAINER, ReadOnly: true },
+        ],
         Labels: ownershipLabels({}),
       },
       Placement: { Constraints: ['node.role == manager'] },

@@ -23,9 +23,19 @@ export interface InstanceKey {
   environmentId: number;
 }
 
-/** An instance's custom domains, by hostname. */
-export function listDomains(db: Db, instance: InstanceKey): Promise<Domain[]> {
-  return db.selectFrom('domains').selectAll().where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).orderBy('hostname').execute();
+export type DomainWithCertificate = Domain & { not_after: string | null };
+
+/** An instance's custom domains, by hostname, with their certificates' expiry. */
+export function listDomains(db: Db, instance: InstanceKey): Promise<DomainWithCertificate[]> {
+  return db
+    .selectFrom('domains')
+    .leftJoin('certificates', 'certificates.domain_id', 'domains.id')
+    .selectAll('domains')
+    .select('certificates.not_after')
+    .where('service_id', '=', instance.serviceId)
+    .where('environment_id', '=', instance.environmentId)
+    .orderBy('hostname')
+    .execute();
 }
 
 /** Gives a hostname to an instance. A hostname belongs to one instance in the installation: the

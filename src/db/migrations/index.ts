@@ -8,6 +8,7 @@ import * as m005 from './005_auto_health.js';
 import * as m006 from './006_deployment_variables.js';
 import * as m007 from './007_pending_changes.js';
 import * as m008 from './008_custom_domains.js';
+import * as m009 from './009_certificates.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '006_deployment_variables': m006,
   '007_pending_changes': m007,
   '008_custom_domains': m008,
+  '009_certificates': m009,
 };

@@ -1,0 +1,65 @@
+// Certificates and each domain's certificate state. The ACME account key is a sealed setting.
+import type { Db } from '../db/open.js';
+import { seal, unseal } from '../secrets.js';
+import { nowIso } from './time.js';
+
+const ACCOUNT_KEY = 'acme_account_key';
+
+/** The ACME account key, made once (by `create`) and kept sealed. */
+export async function acmeAccountKey(db: Db, key: Buffer, create: () => Promise<string>): Promise<string> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', ACCOUNT_KEY).executeTakeFirst();
+  if (row) return unseal(key, row.value);
+  const pem = await create();
+  await db.insertInto('settings').values({ key: ACCOUNT_KEY, value: seal(key, pem) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  // Two first orders at once: the one stored first is the account.
+  return unseal(key, (await db.selectFrom('settings').select('value').where('key', '=', ACCOUNT_KEY).executeTakeFirstOrThrow()).value);
+}
+
+/** Every domain with HTTPS on, with its certificate's expiry if it has one. */
+export function httpsDomains(db: Db) {
+  return db
+    .selectFrom('domains')
+    .leftJoin('certificates', 'certificates.domain_id', 'domains.id')
+    .select(['domains.id', 'domains.hostname', 'domains.https', 'domains.tls_status', 'domains.tls_retry_at', 'domains.tls_failures', 'certificates.not_after'])
+    .where('domains.https', '=', 1)
+    .orderBy('domains.id')
+    .execute();
+}
+
+export async function markIssuing(db: Db, domainId: number): Promise<void> {
+  await db.updateTable('domains').set({ tls_status: 'issuing' }).where('id', '=', domainId).execute();
+}
+
+/** A certificate obtained: stored (key sealed), the domain active, its failures forgotten. */
+export async function recordCertificate(db: Db, key: Buffer, domainId: number, cert: { certPem: string; keyPem: string; notAfter: string }): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const row = { cert_pem: cert.certPem, key_sealed: seal(key, cert.keyPem), not_after: cert.notAfter, issued_at: nowIso() };
+    await tx.insertInto('certificates').values({ domain_id: domainId, ...row }).onConflict((oc) => oc.column('domain_id').doUpdateSet(row)).execute();
+    await tx.updateTable('domains').set({ tls_status: 'active', tls_error: null, tls_failures: 0, tls_retry_at: null }).where('id', '=', domainId).execute();
+  });
+}
+
+/** An order failed: the CA's words kept, the next attempt not before `retryAt`. */
+export async function recordOrderFailure(db: Db, domainId: number, failure: { error: string; failures: number; retryAt: string }): Promise<void> {
+  await db.updateTable('domains').set({ tls_status: 'failed', tls_error: failure.error, tls_failures: failure.failures, tls_retry_at: failure.retryAt }).where('id', '=', domainId).execute();
+}
+
+/** Orders that were under way when Spur stopped are placed again. */
+export async function forgetInterruptedOrders(db: Db): Promise<void> {
+  await db.updateTable('domains').set({ tls_status: 'pending' }).where('tls_status', '=', 'issuing').execute();
+}
+
+/** The certificates Traefik serves: of domains that still exist and have HTTPS on. */
+export function servedCertificates(db: Db) {
+  return db
+    .selectFrom('certificates')
+    .innerJoin('domains', 'domains.id', 'certificates.domain_id')
+    .select(['domains.hostname', 'certificates.cert_pem', 'certificates.key_sealed', 'certificates.not_after'])
+    .where('domains.https', '=', 1)
+    .orderBy('domains.hostname')
+    .execute();
+}
+
+export function certificateOf(db: Db, domainId: number) {
+  return db.selectFrom('certificates').select(['not_after', 'issued_at']).where('domain_id', '=', domainId).executeTakeFirst();
+}

@@ -1,0 +1,187 @@
+// Certificates from a real ACME server (Pebble): the issuer obtains one through its own challenge
+// responder, stores it, writes Traefik's files; renewal and retries are driven by a clock passed in.
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Db, openDatabase } from '../src/db/open.js';
+import { silentLog } from '../src/log.js';
+import { createProject, getEnvironment, DEFAULT_ENVIRONMENT } from '../src/store/projects.js';
+import { addDomain, listDomains } from '../src/store/domains.js';
+import { createService } from '../src/store/services.js';
+import { createUser } from '../src/store/users.js';
+import { ChallengeTokens, NO_SUCH_CHALLENGE, startChallengeServer } from '../src/tls/challenges.js';
+import { orderCertificate } from '../src/tls/acme-order.js';
+import { CertificateIssuer } from '../src/tls/issuer.js';
+import { keyMatches } from '../src/tls/certificate-facts.js';
+import { type Pebble, refuseToResolve, startPebble } from './fixtures/pebble.js';
+import { type SpurProcess, api, freePort, loginCli, probe, startSpur, stopAll, uniqueName } from './harness.js';
+import { EDGE_NETWORK } from '../src/docker/names.js';
+
+const DAY = 86_400_000;
+let pebble: Pebble;
+let db: Db;
+let dir: string;
+let issuer: CertificateIssuer;
+let orders = 0;
+let instance: { serviceId: number; environmentId: number };
+const key = Buffer.alloc(32, 7);
+const closeChallenges: (() => void)[] = [];
+
+beforeAll(async () => {
+  const tokens = new ChallengeTokens();
+  const server = await startChallengeServer(tokens, 0, '127.0.0.1');
+  closeChallenges.push(() => server.close());
+  const port = (server.address() as { port: number }).port;
+  pebble = await startPebble({ httpPort: port });
+  dir = mkdtempSync(join(tmpdir(), 'spur-certs-'));
+  db = await openDatabase(join(dir, 'spur.db'));
+  const owner = await createUser(db, { email: 'ops@example.com', passwordHash: null, role: 'owner' });
+  const project = await createProject(db, 'shop', owner.id);
+  const service = await createService(db, { project, name: 'web', source: { type: 'image', image: 'nginx' } });
+  instance = { serviceId: service.id, environmentId: (await getEnvironment(db, project, DEFAULT_ENVIRONMENT)).id };
+  issuer = new CertificateIssuer({
+    db,
+    key,
+    log: silentLog,
+    tokens,
+    acme: { directoryUrl: pebble.directoryUrl, email: 'ops@example.com', caPem: pebble.tlsCaPem },
+    traefikDir: join(dir, 'traefik'),
+    challengeUrl: `http://192.0.2.10:${port}`,
+    order: (...args) => (orders++, orderCertificate(...args)),
+  });
+  await issuer.start();
+}, 60_000);
+
+afterAll(async () => {
+  await pebble?.stop();
+  for (const close of closeChallenges) close();
+  await db?.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const domain = async (hostname: string) => (await listDomains(db, instance)).find((d) => d.hostname === hostname)!;
+
+describe('certificates from Pebble', () => {
+  it('obtains a certificate through the challenge responder: chain to Pebble root, matching key, right name, Traefik files', async () => {
+    await addDomain(db, instance, 'app.shop.example');
+    const now = new Date();
+    await issuer.run(now);
+    const d = await domain('app.shop.example');
+    expect(d.tls_status, d.tls_error ?? '').toBe('active');
+    const certs = join(dir, 'traefik', 'certs');
+    const chain = readFileSync(join(certs, 'app.shop.example.crt'), 'utf8');
+    const keyPem = readFileSync(join(certs, 'app.shop.example.key'), 'utf8');
+    expect(statSync(join(certs, 'app.shop.example.key')).mode & 0o777).toBe(0o600);
+    const [leaf, intermediate] = chain.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!.map((p) => new X509Certificate(p));
+    const root = new X509Certificate(await pebble.issuingRootPem());
+    expect(leaf.verify(intermediate.publicKey)).toBe(true);
+    expect(intermediate.verify(root.publicKey)).toBe(true);
+    expect(leaf.checkPrivateKey(createPrivateKey(keyPem))).toBe(true);
+    expect(keyMatches(chain, keyPem)).toBe(true);
+    expect(leaf.subjectAltName).toBe('DNS:app.shop.example');
+    expect(d.not_after).toBe(new Date(leaf.validTo).toISOString());
+    // The key is sealed in the database, never stored in the clear there.
+    const stored = await db.selectFrom('certificates').selectAll().executeTakeFirstOrThrow();
+    expect(stored.key_sealed).not.toContain('PRIVATE KEY');
+
+    const dynamic = JSON.parse(readFileSync(join(dir, 'traefik', 'dynamic', 'spur.yml'), 'utf8'));
+    expect(dynamic).toEqual({
+      http: {
+        routers: { 'spur-acme-challenge': { rule: 'PathPrefix(`/.well-known/acme-challenge/`)', entryPoints: ['web'], priority: 2_147_483_000, service: 'spur-acme-challenge' } },
+        services: { 'spur-acme-challenge': { loadBalancer: { servers: [{ url: expect.stringMatching(/^http:\/\/192\.0\.2\.10:\d+$/) }] } } },
+      },
+      tls: { certificates: [{ certFile: '/etc/spur-traefik/certs/app.shop.example.crt', keyFile: '/etc/spur-traefik/certs/app.shop.example.key' }] },
+    });
+  }, 60_000);
+
+  it('renews 30 days before expiry, by the clock it is given, and not before', async () => {
+    const before = await domain('app.shop.example');
+    const notAfter = Date.parse(before.not_after!);
+    const serialBefore = new X509Certificate(readFileSync(join(dir, 'traefik', 'certs', 'app.shop.example.crt'), 'utf8')).serialNumber;
+    const ordersBefore = orders;
+    await issuer.run(new Date(notAfter - 31 * DAY));
+    expect(orders).toBe(ordersBefore);
+    await issuer.run(new Date(notAfter - 29 * DAY));
+    expect(orders).toBe(ordersBefore + 1);
+    const after = await domain('app.shop.example');
+    expect(after.tls_status).toBe('active');
+    const served = readFileSync(join(dir, 'traefik', 'certs', 'app.shop.example.crt'), 'utf8');
+    const stored = await db.selectFrom('certificates').select('cert_pem').executeTakeFirstOrThrow();
+    expect(served).toBe(stored.cert_pem);
+    expect(new X509Certificate(served).serialNumber).not.toBe(serialBefore);
+  }, 60_000);
+
+  it('a failing order shows the CA error, backs off with a growing delay, and places a bounded number of orders', async () => {
+    await refuseToResolve(pebble.dnsManagementUrl, 'broken.shop.example');
+    await addDomain(db, instance, 'broken.shop.example');
+    const start = Date.now();
+    const ordersBefore = orders;
+    const pebbleOrdersBefore = pebble.orderCount();
+    await issuer.run(new Date(start));
+    let d = await domain('broken.shop.example');
+    expect(d.tls_status).toBe('failed');
+    expect(d.tls_error).toMatch(/could not resolve URL "http:\/\/broken\.shop\.example/);
+    expect(d.tls_failures).toBe(1);
+    expect(Date.parse(d.tls_retry_at!)).toBe(start + 3_600_000);
+    // An hour of runs every minute (the schedule is hourly) places no order before the back-off is over…
+    for (let m = 1; m < 60; m += 7) await issuer.run(new Date(start + m * 60_000));
+    expect(orders - ordersBefore).toBe(1);
+    // …then one, and the next wait is two hours, then four.
+    await issuer.run(new Date(start + 3_600_000));
+    d = await domain('broken.shop.example');
+    expect(d.tls_failures).toBe(2);
+    expect(Date.parse(d.tls_retry_at!)).toBe(start + 3_600_000 + 2 * 3_600_000);
+    await issuer.run(new Date(start + 2 * 3_600_000));
+    expect(orders - ordersBefore).toBe(2);
+    // A day of hourly runs: 1 h, 2 h, 4 h, 8 h, 16 h after each failure, so at most 6 orders in all.
+    for (let h = 3; h <= 24; h++) await issuer.run(new Date(start + h * 3_600_000));
+    expect(orders - ordersBefore).toBeLessThanOrEqual(6);
+    expect(pebble.orderCount() - pebbleOrdersBefore).toBe(orders - ordersBefore);
+    // The healthy domain's certificate was not touched by any of it.
+    expect((await domain('app.shop.example')).tls_status).toBe('active');
+  }, 120_000);
+});
+
+describe('through the running Spur (the executable)', () => {
+  let spur: SpurProcess;
+  let ca: Pebble;
+  let call: ReturnType<typeof api>;
+  const project = uniqueName('tls');
+
+  beforeAll(async () => {
+    const challengePort = await freePort();
+    ca = await startPebble({ httpPort: challengePort });
+    spur = await startSpur({ env: { SPUR_ACME_DIRECTORY: ca.directoryUrl, SPUR_ACME_CA_FILE: ca.tlsCaFile, SPUR_ACME_PORT: String(challengePort), SPUR_ACME_HOST: '0.0.0.0', SPUR_ACME_EMAIL: 'ops@example.com' } });
+    call = api(spur, await loginCli(spur));
+    expect((await call('POST', '/projects', { name: project })).status).toBe(201);
+    expect((await call('POST', `/projects/${project}/services`, { name: 'web', image: 'nginx' })).status).toBe(201);
+  }, 60_000);
+
+  afterAll(async () => {
+    await stopAll({ spur }, [project]);
+    await ca?.stop();
+  });
+
+  it('a domain added over the API becomes active with its certificate, and shows it', async () => {
+    const added = await call('POST', `/projects/${project}/services/web/domains`, { hostname: 'www.tls.example' });
+    expect(added.status).toBe(201);
+    expect(added.json.domain.certificate.status).toMatch(/pending|issuing/);
+    const shown = async () => (await call('GET', `/projects/${project}/services/web/domains`)).json.domains[0];
+    await expect.poll(async () => (await shown()).certificate.status, { timeout: 30_000 }).toBe('active');
+    const d = await shown();
+    expect(d.certificate.daysLeft).toBeGreaterThan(30);
+    expect(d.certificate.error).toBeNull();
+    const served = readFileSync(join(spur.dataDir, 'traefik', 'certs', 'www.tls.example.crt'), 'utf8');
+    expect(new X509Certificate(served).subjectAltName).toBe('DNS:www.tls.example');
+  }, 60_000);
+
+  it('the challenge route Spur writes for Traefik points where Spur answers, seen from a container on spur-edge', async () => {
+    const dynamic = JSON.parse(readFileSync(join(spur.dataDir, 'traefik', 'dynamic', 'spur.yml'), 'utf8'));
+    const url = dynamic.http.services['spur-acme-challenge'].loadBalancer.servers[0].url as string;
+    const res = await probe(EDGE_NETWORK, `${url}/.well-known/acme-challenge/no-order-has-this-token`);
+    expect(res.ok, res.error).toBe(true);
+    expect(res.body).toBe(NO_SUCH_CHALLENGE);
+  }, 120_000);
+});
