@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withEnvFile } from './config.js';
+import { LETS_ENCRYPT, loadConfig, withEnvFile } from './config.js';
 
 describe('the settings file install.sh writes', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'spur-env-')), 'spur.env');
@@ -19,5 +19,26 @@ describe('the settings file install.sh writes', () => {
     expect(withEnvFile({ SPUR_ENV_FILE: join(file, 'missing') })).toEqual({ SPUR_ENV_FILE: join(file, 'missing') });
     writeFileSync(file, 'SPUR_PORT=3000\nnot a setting\n');
     expect(() => withEnvFile({ SPUR_ENV_FILE: file })).toThrow(new RegExp(`^${file}: line 2: `));
+  });
+});
+
+describe('URL settings', () => {
+  const base = { SPUR_DATA_DIR: '/tmp/spur-config-test', SPUR_BASE_DOMAIN: 'spur.test' };
+
+  it("default to Let's Encrypt and GitHub's releases, and take any https:// ACME directory", () => {
+    expect(loadConfig(base, '/').acme.directoryUrl).toBe(LETS_ENCRYPT);
+    expect(loadConfig({ ...base, SPUR_ACME_DIRECTORY: 'https://ca.internal:9000/acme/acme/directory' }, '/').acme.directoryUrl).toBe('https://ca.internal:9000/acme/acme/directory');
+    expect(loadConfig({ ...base, SPUR_DOWNLOAD_URL: 'https://mirror.example/spur/' }, '/').downloadUrl).toBe('https://mirror.example/spur');
+  });
+
+  it.each([
+    ['SPUR_ACME_DIRECTORY', 'http://ca.example/directory', /SPUR_ACME_DIRECTORY must be an https:\/\/ URL/],
+    ['SPUR_ACME_DIRECTORY', 'https://user:pw@ca.example/directory', /must be an https/],
+    ['SPUR_ACME_DIRECTORY', 'not a url', /is not a URL/],
+    ['SPUR_DOWNLOAD_URL', 'https://mirror.example/?x=1', /SPUR_DOWNLOAD_URL must be a plain https:\/\/ URL/],
+    ['SPUR_ACME_EMAIL', 'not an email', /email/],
+    ['SPUR_ACME_PORT', '70000', /port/],
+  ])('refuse %s=%s', (name, value, message) => {
+    expect(() => loadConfig({ ...base, [name]: value }, '/')).toThrow(message);
   });
 });

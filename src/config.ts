@@ -64,26 +64,16 @@ export function withEnvFile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 export const DEFAULT_DOWNLOAD_URL = 'https://github.com/spur-paas/spur/releases';
 
-function acmeDirectory(value: string): string {
+/** An https:// URL setting; `plain` also refuses a query and a fragment. */
+function httpsUrl(name: string, value: string, plain: boolean): URL {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new Error(`SPUR_ACME_DIRECTORY ${value} is not a URL`);
+    throw new Error(`${name} ${value} is not a URL`);
   }
-  if (url.protocol !== 'https:' || url.username || url.password) throw new Error(`SPUR_ACME_DIRECTORY must be an https:// URL (got ${value})`);
-  return url.href;
-}
-
-function downloadUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`SPUR_DOWNLOAD_URL ${value} is not a URL`);
-  }
-  if (url.protocol !== 'https:' || url.search || url.hash || url.username) throw new Error(`SPUR_DOWNLOAD_URL must be a plain https:// URL (got ${value})`);
-  return url.href.replace(/\/$/, '');
+  if (url.protocol !== 'https:' || url.username || url.password || (plain && (url.search || url.hash))) throw new Error(`${name} must be ${plain ? 'a plain' : 'an'} https:// URL (got ${value})`);
+  return url;
 }
 
 /** The first non-internal IPv4 address: the address a single-server install is reached at. */
@@ -120,10 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     keepImages: validate.integer('SPUR_KEEP_IMAGES', env.SPUR_KEEP_IMAGES ?? '5', 1, 100),
     buildTimeoutS: validate.integer('SPUR_BUILD_TIMEOUT', env.SPUR_BUILD_TIMEOUT ?? '1800', 5, 86_400),
     backupKeep: validate.integer('SPUR_BACKUP_KEEP', env.SPUR_BACKUP_KEEP ?? '7', 0, 365),
-    downloadUrl: downloadUrl(env.SPUR_DOWNLOAD_URL ?? DEFAULT_DOWNLOAD_URL),
+    downloadUrl: httpsUrl('SPUR_DOWNLOAD_URL', env.SPUR_DOWNLOAD_URL ?? DEFAULT_DOWNLOAD_URL, true).href.replace(/\/$/, ''),
     updateCheck: env.SPUR_UPDATE_CHECK !== '0',
     acme: {
-      directoryUrl: acmeDirectory(env.SPUR_ACME_DIRECTORY ?? LETS_ENCRYPT),
+      directoryUrl: httpsUrl('SPUR_ACME_DIRECTORY', env.SPUR_ACME_DIRECTORY ?? LETS_ENCRYPT, false).href,
       email: env.SPUR_ACME_EMAIL ? validate.email(env.SPUR_ACME_EMAIL) : undefined,
       caFile: env.SPUR_ACME_CA_FILE || undefined,
       port: validate.port(env.SPUR_ACME_PORT ?? '3080'),
