@@ -20,6 +20,7 @@ import { installAsset, selfCommand, shippedAddon } from './executable.js';
 import { UpdateChecker } from './update/checker.js';
 import { ChallengeTokens, startChallengeServer } from './tls/challenges.js';
 import { CertificateIssuer } from './tls/issuer.js';
+import { applyRouting } from './deploy/routing.js';
 import { PushSessions } from './ssh/push-sessions.js';
 import { startPushReceiver } from './ssh/push-receiver.js';
 import { GUARD_LIMITS } from './ssh/connection-guard.js';
@@ -61,6 +62,9 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     acme: { directoryUrl: config.acme.directoryUrl, email: config.acme.email, caPem: config.acme.caFile ? readFileSync(config.acme.caFile, 'utf8') : undefined },
     traefikDir: traefikDir(config.dataDir),
     challengeUrl: `http://${primaryAddress()}:${config.acme.port}`,
+    onCertificate: async (instance) => {
+      if (engine.ready) await applyRouting({ db, docker, config }, instance);
+    },
   });
   // Before Traefik is started: its file provider's directory must exist.
   await certificates.start();

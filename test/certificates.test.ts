@@ -16,7 +16,7 @@ import { orderCertificate } from '../src/tls/acme-order.js';
 import { CertificateIssuer } from '../src/tls/issuer.js';
 import { keyMatches } from '../src/tls/certificate-facts.js';
 import { type Pebble, refuseToResolve, startPebble } from './fixtures/pebble.js';
-import { type SpurProcess, api, freePort, loginCli, probe, startSpur, stopAll, uniqueName } from './harness.js';
+import { type SpurProcess, api, docker, freePort, loginCli, probe, startSpur, stopAll, uniqueName, waitForDeployment } from './harness.js';
 import { EDGE_NETWORK } from '../src/docker/names.js';
 
 const DAY = 86_400_000;
@@ -148,23 +148,33 @@ describe('through the running Spur (the executable)', () => {
   let spur: SpurProcess;
   let ca: Pebble;
   let call: ReturnType<typeof api>;
+  let token: string;
   const project = uniqueName('tls');
+  const image = 'spur-test/hello-tls:1';
 
   beforeAll(async () => {
     const challengePort = await freePort();
     ca = await startPebble({ httpPort: challengePort });
     spur = await startSpur({ env: { SPUR_ACME_DIRECTORY: ca.directoryUrl, SPUR_ACME_CA_FILE: ca.tlsCaFile, SPUR_ACME_PORT: String(challengePort), SPUR_ACME_HOST: '0.0.0.0', SPUR_ACME_EMAIL: 'ops@example.com' } });
-    call = api(spur, await loginCli(spur));
+    token = await loginCli(spur);
+    call = api(spur, token);
+    await docker('build', '-q', '-t', image, join(__dirname, 'fixtures', 'hello-app'));
     expect((await call('POST', '/projects', { name: project })).status).toBe(201);
-    expect((await call('POST', `/projects/${project}/services`, { name: 'web', image: 'nginx' })).status).toBe(201);
-  }, 60_000);
+    expect((await call('POST', `/projects/${project}/services`, { name: 'web', image, port: 3000 })).status).toBe(201);
+    const { json } = await call('POST', `/projects/${project}/services/web/deployments`);
+    expect((await waitForDeployment(spur, token, json.deployment.id)).status).toBe('active');
+  }, 240_000);
 
   afterAll(async () => {
     await stopAll({ spur }, [project]);
     await ca?.stop();
   });
 
-  it('a domain added over the API becomes active with its certificate, and shows it', async () => {
+  it('a domain added over the API gets its certificate and is served over HTTPS, HTTP redirecting, no task replaced', async () => {
+    const swarmName = (await call('GET', `/projects/${project}/services/web`)).json.swarmService as string;
+    const tasks = async () => (await docker('service', 'ps', swarmName, '--filter', 'desired-state=running', '--format', '{{.ID}}')).split('\n').filter(Boolean).sort();
+    const labels = async () => JSON.parse(await docker('service', 'inspect', swarmName))[0].Spec.Labels as Record<string, string>;
+    const before = await tasks();
     const added = await call('POST', `/projects/${project}/services/web/domains`, { hostname: 'www.tls.example' });
     expect(added.status).toBe(201);
     expect(added.json.domain.certificate.status).toMatch(/pending|issuing/);
@@ -173,8 +183,20 @@ describe('through the running Spur (the executable)', () => {
     const d = await shown();
     expect(d.certificate.daysLeft).toBeGreaterThan(30);
     expect(d.certificate.error).toBeNull();
+    expect(d.url).toBe('https://www.tls.example');
     const served = readFileSync(join(spur.dataDir, 'traefik', 'certs', 'www.tls.example.crt'), 'utf8');
     expect(new X509Certificate(served).subjectAltName).toBe('DNS:www.tls.example');
+    // The running service was relabelled: HTTPS for the domain, its plain HTTP redirected, the
+    // generated domain still plain; the same tasks serve.
+    await expect.poll(async () => (await labels())[`traefik.http.routers.${swarmName}-secure.rule`], { timeout: 10_000 }).toBe('Host(`www.tls.example`)');
+    const l = await labels();
+    expect(l[`traefik.http.routers.${swarmName}-secure.tls`]).toBe('true');
+    expect(l[`traefik.http.routers.${swarmName}-secure.entrypoints`]).toBe('websecure');
+    expect(l[`traefik.http.routers.${swarmName}-to-https.rule`]).toBe('Host(`www.tls.example`)');
+    expect(l[`traefik.http.middlewares.${swarmName}-to-https.redirectscheme.scheme`]).toBe('https');
+    expect(l[`traefik.http.routers.${swarmName}.rule`]).toMatch(/^Host\(`web-tls[^`]*\.spur\.test`\)$/);
+    expect(await tasks()).toEqual(before);
+    expect((await call('GET', `/projects/${project}/services/web`)).json.publicUrls).toContain('https://www.tls.example');
   }, 60_000);
 
   it('the challenge route Spur writes for Traefik points where Spur answers, seen from a container on spur-edge', async () => {

@@ -233,9 +233,9 @@ describe('live and in place', () => {
     expect(await sameDocument()).toBe(true);
     await form.getByLabel('Custom domain').fill('Web.Example.COM');
     await form.getByRole('button', { name: 'Add domain' }).click();
-    await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('web.example.com added; it is routed from the next deploy');
+    await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('web.example.com added; its certificate is being ordered');
     await expect.poll(() => page.locator('#domains').getByRole('link', { name: 'web.example.com' }).count()).toBe(1);
-    await expect.poll(() => page.getByText('Changes saved but not deployed').count()).toBe(1);
+    expect(await page.locator('#domains li', { hasText: 'web.example.com' }).textContent()).toMatch(/certificate (pending|issuing|failed)/);
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Remove web.example.com' }).click();
     await expect.poll(() => page.locator('#domains').getByRole('link', { name: 'web.example.com' }).count()).toBe(0);

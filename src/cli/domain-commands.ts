@@ -5,6 +5,13 @@ import { type CliIo, args, client, enc, envQuery, need } from './shared.js';
 interface DomainView {
   hostname: string;
   url: string;
+  certificate: { status: string; error: string | null; daysLeft: number | null; retryAt: string | null };
+}
+
+function describeCertificate(c: DomainView['certificate']): string {
+  if (c.status === 'active') return `active (expires in ${c.daysLeft} days)`;
+  if (c.status === 'failed') return `failed: ${c.error}${c.retryAt ? ` (next try ${c.retryAt})` : ''}`;
+  return c.status;
 }
 
 const USAGE = 'spur domains add|list|remove <project> <service> [domain] [--env E]';
@@ -16,13 +23,13 @@ async function domains(argv: string[], io: CliIo) {
   const api = client(io);
   if (sub === 'add' && hostname) {
     const { domain } = await api.json<{ domain: DomainView }>('POST', path + envQuery(values.env), { hostname });
-    io.stdout(values.json ? JSON.stringify(domain) : `Added ${domain.hostname}; it is routed from the next deploy (spur deploy ${project} ${service}).`);
+    io.stdout(values.json ? JSON.stringify(domain) : `Added ${domain.hostname}; its certificate is being ordered (spur domains list ${project} ${service} shows it).`);
   } else if (sub === 'remove' && hostname) {
     await api.json('DELETE', `${path}/${enc(hostname)}${envQuery(values.env)}`);
-    io.stdout(values.json ? JSON.stringify({ deleted: hostname }) : `Removed ${hostname}; the next deploy stops routing it.`);
+    io.stdout(values.json ? JSON.stringify({ deleted: hostname }) : `Removed ${hostname}.`);
   } else if (sub === 'list' && !hostname) {
     const { domains: list } = await api.json<{ domains: DomainView[] }>('GET', path + envQuery(values.env));
-    io.stdout(values.json ? JSON.stringify(list) : list.map((d) => d.url).join('\n') || 'No custom domains.');
+    io.stdout(values.json ? JSON.stringify(list) : list.map((d) => `${d.url}  certificate ${describeCertificate(d.certificate)}`).join('\n') || 'No custom domains.');
   } else {
     throw new CliError(`usage: ${USAGE}`, 2);
   }

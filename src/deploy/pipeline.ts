@@ -10,12 +10,13 @@ import { type Checkout, type GitAuth, checkoutFromRepo, cloneBranchHead } from '
 import { repoDir } from '../build/repos.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/open.js';
-import type { Deployment, DeploymentStatus, Domain, ServiceInstance } from '../db/schema.js';
+import type { Deployment, DeploymentStatus } from '../db/schema.js';
+import { instanceRoute } from '../routing/instance-route.js';
 import { listDomains } from '../store/domains.js';
 import type { DockerClient } from '../docker/client.js';
 import { ensureOverlayNetwork } from '../docker/engine.js';
 import { buildImage, imageExists, imageHealthcheck } from '../docker/images.js';
-import { generatedDomain, imageTag, isUnderDomain, ownershipLabels, projectNetworkName, swarmServiceName } from '../docker/names.js';
+import { imageTag, ownershipLabels, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { RolloutFailed, waitForRollout } from '../docker/rollout.js';
 import { serviceSpec } from '../docker/service-spec.js';
 import { findService, removeOwnedService, upsertService } from '../docker/swarm.js';
@@ -52,13 +53,6 @@ export interface PushCheckout {
 }
 
 class Cancelled extends Error {}
-
-/** The hostnames an instance answers on: its generated domain, then its custom domains. A custom
- *  domain under the base domain (stored by an earlier release) is never routed: the names there
- *  are the generated ones. */
-export function instanceDomains(instance: Pick<ServiceInstance, 'domain_label'>, custom: Pick<Domain, 'hostname'>[], baseDomain: string): string[] {
-  return [generatedDomain(instance.domain_label, baseDomain), ...custom.map((d) => d.hostname).filter((h) => !isUnderDomain(h, baseDomain))];
-}
 
 type Say = (line: string) => Promise<void>;
 
@@ -229,7 +223,7 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     replicas: ctx.instance.replicas,
     port: ctx.instance.port,
     variables: opts.variables,
-    routingLabels: traefikLabels({ name, domains: instanceDomains(ctx.instance, await listDomains(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id }), deps.config.baseDomain), port: ctx.instance.port }),
+    routingLabels: traefikLabels(instanceRoute({ name, instance: ctx.instance, domains: await listDomains(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id }), baseDomain: deps.config.baseDomain, now: new Date() })),
     health,
     resources: resourcePlan(ctx.instance),
     restart: { condition: ctx.instance.restart_policy, maxAttempts: ctx.instance.restart_max_attempts },

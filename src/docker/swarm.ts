@@ -51,6 +51,19 @@ export async function scaleService(docker: DockerClient, name: string, replicas:
   return true;
 }
 
+/** Replaces a running service's Traefik labels (nothing else: no task is replaced, Traefik
+ *  re-reads them within a second). False when there is no such service yet. */
+export async function relabelService(docker: DockerClient, name: string, routingLabels: Record<string, string>): Promise<boolean> {
+  const current = await findService(docker, name);
+  if (!current) return false;
+  if (current.Spec.Labels?.[MANAGED_LABEL] !== 'true') throw new NotOwned(`refusing to relabel ${name}: not made by Spur`);
+  const kept = Object.fromEntries(Object.entries(current.Spec.Labels ?? {}).filter(([k]) => !k.startsWith('traefik.')));
+  const labels = { ...kept, ...routingLabels };
+  if (JSON.stringify(Object.entries(labels).sort()) === JSON.stringify(Object.entries(current.Spec.Labels ?? {}).sort())) return true;
+  await updateService(docker, current, { ...current.Spec, Labels: labels });
+  return true;
+}
+
 /** Creates the service when absent; leaves an existing one as it is. */
 export async function ensureServiceExists(docker: DockerClient, spec: { Name: string; Labels: Record<string, string> }): Promise<void> {
   if (!(await findService(docker, spec.Name))) await docker.createService(spec as object);

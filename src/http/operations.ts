@@ -5,7 +5,8 @@ import type { Deps } from '../deps.js';
 import { isUnderDomain, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { countRunningTasks, scaleService } from '../docker/swarm.js';
 import { checkGitHost } from '../build/git-host.js';
-import { instanceDomains } from '../deploy/pipeline.js';
+import { applyRouting, routeFor } from '../deploy/routing.js';
+import { routeUrls } from '../routing/instance-route.js';
 import { removeEnvironment, removeProject, removeService } from '../deploy/removal.js';
 import { DockerUnavailable, Forbidden, InvalidFields, InvalidInput, NotFound } from '../errors.js';
 import { findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
@@ -220,10 +221,14 @@ export async function changeSettings(deps: Deps, ctx: InstanceContext, body: Bod
 
 const instanceKey = (ctx: InstanceContext) => ({ serviceId: ctx.service.id, environmentId: ctx.environment.id });
 
+export type DomainView = ReturnType<typeof toDomainView>;
+
+const servedOverHttps = (d: DomainWithCertificate, now: Date) => d.https === 1 && d.not_after !== null && Date.parse(d.not_after) > now.getTime();
+
 export function toDomainView(d: DomainWithCertificate, now = new Date()) {
   return {
     hostname: d.hostname,
-    url: `http://${d.hostname}`,
+    url: `${servedOverHttps(d, now) ? 'https' : 'http'}://${d.hostname}`,
     https: d.https === 1,
     certificate: {
       status: d.tls_status,
@@ -241,7 +246,7 @@ export const domainsOf = async (deps: Deps, ctx: InstanceContext) => (await list
 
 /** Adds a custom domain: a valid hostname of the user's own, not Spur's own (its public URL's),
  *  not under the base domain (where Spur generates services' addresses), and not another
- *  service's. Routed from the next deploy. */
+ *  service's. A running service is routed to it at once; its certificate is ordered. */
 export async function addDomain(deps: Deps, ctx: InstanceContext, body: Body) {
   const { hostname } = validate.fields({ hostname: () => validate.domain(body.hostname ?? body.domain) });
   if (hostname === new URL(deps.config.publicUrl).hostname) throw new InvalidFields({ hostname: `domain: ${hostname} is Spur's own address` });
@@ -249,6 +254,7 @@ export async function addDomain(deps: Deps, ctx: InstanceContext, body: Body) {
     throw new InvalidFields({ hostname: `domain: ${hostname} is under ${deps.config.baseDomain}, where Spur generates each service's own address; use a domain of your own` });
   }
   const domain = await storeAddDomain(deps.db, instanceKey(ctx), hostname);
+  await routeNow(deps, ctx);
   void deps.certificates.run();
   return toDomainView({ ...domain, not_after: null });
 }
@@ -256,6 +262,13 @@ export async function addDomain(deps: Deps, ctx: InstanceContext, body: Body) {
 export async function removeDomain(deps: Deps, ctx: InstanceContext, hostnameParam: string): Promise<void> {
   const hostname = validate.domain(hostnameParam);
   if (!(await storeRemoveDomain(deps.db, instanceKey(ctx), hostname))) throw new NotFound(`${hostname} is not a domain of ${ctx.service.name} in ${ctx.environment.name}`);
+  await routeNow(deps, ctx);
+}
+
+/** Routing follows domains at once when Docker answers; otherwise the next deploy applies it. */
+async function routeNow(deps: Deps, ctx: InstanceContext): Promise<void> {
+  if (!deps.engine.ready) return;
+  await applyRouting(deps, instanceKey(ctx)).catch((err) => deps.log.warn(`routing of ${ctx.service.name} not updated; the next deploy applies it`, { error: String(err) }));
 }
 
 /** Work that needs Docker is refused up front, with the engine's problem in words. */
@@ -326,7 +339,7 @@ export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<
     swarmService: swarmServiceName(ref),
     network: projectNetworkName(ref),
     internalUrl: `http://${ctx.service.name}:${ctx.instance.port}`,
-    publicUrls: instanceDomains(ctx.instance, await listDomains(deps.db, instanceKey(ctx)), deps.config.baseDomain).map((d) => `http://${d}`),
+    publicUrls: routeUrls(await routeFor(deps, instanceKey(ctx))),
   };
 }
 

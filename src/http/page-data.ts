@@ -4,7 +4,6 @@ import type { Deps } from '../deps.js';
 import type { User } from '../db/schema.js';
 import { generatedDomain, swarmServiceName } from '../docker/names.js';
 import { getProjectFor, listProjectsFor } from '../store/access.js';
-import { instanceDomains } from '../deploy/pipeline.js';
 import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.js';
 import { listEnvironments } from '../store/projects.js';
 import { type InstanceContext, listInstancesIn, listServices } from '../store/services.js';

@@ -192,7 +192,7 @@ export function webRoutes(deps: Deps) {
       id: 'add-domain',
       tab: 'settings',
       run: (ctx, body) => ops.addDomain(deps, ctx, body),
-      done: (ctx, d) => ({ to: servicePath(ctx, 'settings'), toast: `${d.hostname} added; it is routed from the next deploy` }),
+      done: (ctx, d) => ({ to: servicePath(ctx, 'settings'), toast: `${d.hostname} added; its certificate is being ordered` }),
       fragment: (p, state) => <AddDomainForm {...p} state={state} />,
     }),
   );

@@ -3,7 +3,7 @@ import { hostRule, traefikLabels } from './traefik-labels.js';
 
 describe('traefikLabels', () => {
   it('routes every domain of a service to its port over the edge network', () => {
-    expect(traefikLabels({ name: 'spur_shop_web_production', domains: ['web-shop.example.com', 'shop.com'], port: 8080 })).toEqual({
+    expect(traefikLabels({ name: 'spur_shop_web_production', domains: ['web-shop.example.com', 'shop.com'], secureDomains: [], port: 8080 })).toEqual({
       'traefik.enable': 'true',
       'traefik.swarm.network': 'spur-edge',
       'traefik.http.routers.spur_shop_web_production.rule': 'Host(`web-shop.example.com`) || Host(`shop.com`)',
@@ -14,12 +14,35 @@ describe('traefikLabels', () => {
       'traefik.http.services.spur_shop_web_production.loadbalancer.server.port': '8080',
     });
   });
+  it('serves domains with a certificate on websecure with TLS, and redirects their plain HTTP there', () => {
+    expect(traefikLabels({ name: 'spur_shop_web_production', domains: ['web-shop.example.com'], secureDomains: ['shop.com', 'www.shop.com'], port: 8080 })).toEqual({
+      'traefik.enable': 'true',
+      'traefik.swarm.network': 'spur-edge',
+      'traefik.http.routers.spur_shop_web_production.rule': 'Host(`web-shop.example.com`)',
+      'traefik.http.routers.spur_shop_web_production.entrypoints': 'web',
+      'traefik.http.routers.spur_shop_web_production.service': 'spur_shop_web_production',
+      'traefik.http.routers.spur_shop_web_production.middlewares': 'spur_shop_web_production-retry',
+      'traefik.http.middlewares.spur_shop_web_production-retry.retry.attempts': '3',
+      'traefik.http.services.spur_shop_web_production.loadbalancer.server.port': '8080',
+      'traefik.http.routers.spur_shop_web_production-secure.rule': 'Host(`shop.com`) || Host(`www.shop.com`)',
+      'traefik.http.routers.spur_shop_web_production-secure.entrypoints': 'websecure',
+      'traefik.http.routers.spur_shop_web_production-secure.tls': 'true',
+      'traefik.http.routers.spur_shop_web_production-secure.service': 'spur_shop_web_production',
+      'traefik.http.routers.spur_shop_web_production-secure.middlewares': 'spur_shop_web_production-retry',
+      'traefik.http.routers.spur_shop_web_production-to-https.rule': 'Host(`shop.com`) || Host(`www.shop.com`)',
+      'traefik.http.routers.spur_shop_web_production-to-https.entrypoints': 'web',
+      'traefik.http.routers.spur_shop_web_production-to-https.service': 'spur_shop_web_production',
+      'traefik.http.routers.spur_shop_web_production-to-https.middlewares': 'spur_shop_web_production-to-https',
+      'traefik.http.middlewares.spur_shop_web_production-to-https.redirectscheme.scheme': 'https',
+      'traefik.http.middlewares.spur_shop_web_production-to-https.redirectscheme.permanent': 'true',
+    });
+  });
   it.each(['a.com`) || Host(`b.com', 'a.com,b.com', 'A.com', 'a.com:80', 'a b.com', 'localhost', ''])('refuses to put %j into a rule', (d) => {
     expect(() => hostRule([d])).toThrow(/refusing to route/);
   });
   it('gives services whose hyphenated names look alike different routers', () => {
-    const a = Object.keys(traefikLabels({ name: 'spur_sec_shop-web_production', domains: ['a.example.com'], port: 1 }));
-    const b = Object.keys(traefikLabels({ name: 'spur_sec-shop_web_production', domains: ['b.example.com'], port: 1 }));
+    const a = Object.keys(traefikLabels({ name: 'spur_sec_shop-web_production', domains: ['a.example.com'], secureDomains: ['c.example.com'], port: 1 }));
+    const b = Object.keys(traefikLabels({ name: 'spur_sec-shop_web_production', domains: ['b.example.com'], secureDomains: ['d.example.com'], port: 1 }));
     expect(a.filter((k) => b.includes(k) && k !== 'traefik.enable' && k !== 'traefik.swarm.network')).toEqual([]);
   });
   it('needs at least one domain', () => expect(() => hostRule([])).toThrow());

@@ -7,7 +7,10 @@ export interface RouteInput {
   /** Router, service and middleware key: the Swarm service name, unique by construction (its
    *  parts cannot contain `_`). Hyphenating it would let `sec`/`shop-web` meet `sec-shop`/`web`. */
   name: string;
+  /** Hostnames served over plain HTTP. */
   domains: string[];
+  /** Hostnames served over HTTPS (Traefik has their certificates); plain HTTP redirects there. */
+  secureDomains: string[];
   port: number;
 }
 
@@ -20,6 +23,19 @@ export function hostRule(domains: string[]): string {
 
 export function traefikLabels(route: RouteInput): Record<string, string> {
   const key = route.name;
+  const secure: Record<string, string> = route.secureDomains.length === 0 ? {} : {
+    [`traefik.http.routers.${key}-secure.rule`]: hostRule(route.secureDomains),
+    [`traefik.http.routers.${key}-secure.entrypoints`]: 'websecure',
+    [`traefik.http.routers.${key}-secure.tls`]: 'true',
+    [`traefik.http.routers.${key}-secure.service`]: key,
+    [`traefik.http.routers.${key}-secure.middlewares`]: `${key}-retry`,
+    [`traefik.http.routers.${key}-to-https.rule`]: hostRule(route.secureDomains),
+    [`traefik.http.routers.${key}-to-https.entrypoints`]: 'web',
+    [`traefik.http.routers.${key}-to-https.service`]: key,
+    [`traefik.http.routers.${key}-to-https.middlewares`]: `${key}-to-https`,
+    [`traefik.http.middlewares.${key}-to-https.redirectscheme.scheme`]: 'https',
+    [`traefik.http.middlewares.${key}-to-https.redirectscheme.permanent`]: 'true',
+  };
   return {
     'traefik.enable': 'true',
     'traefik.swarm.network': EDGE_NETWORK,
@@ -31,5 +47,6 @@ export function traefikLabels(route: RouteInput): Record<string, string> {
     [`traefik.http.routers.${key}.middlewares`]: `${key}-retry`,
     [`traefik.http.middlewares.${key}-retry.retry.attempts`]: '3',
     [`traefik.http.services.${key}.loadbalancer.server.port`]: String(route.port),
+    ...secure,
   };
 }

@@ -20,7 +20,7 @@ export function httpsDomains(db: Db) {
   return db
     .selectFrom('domains')
     .leftJoin('certificates', 'certificates.domain_id', 'domains.id')
-    .select(['domains.id', 'domains.hostname', 'domains.https', 'domains.tls_status', 'domains.tls_retry_at', 'domains.tls_failures', 'certificates.not_after'])
+    .select(['domains.id', 'domains.service_id', 'domains.environment_id', 'domains.hostname', 'domains.https', 'domains.tls_status', 'domains.tls_retry_at', 'domains.tls_failures', 'certificates.not_after'])
     .where('domains.https', '=', 1)
     .orderBy('domains.id')
     .execute();

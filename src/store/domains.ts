@@ -39,15 +39,10 @@ export function listDomains(db: Db, instance: InstanceKey): Promise<DomainWithCe
 }
 
 /** Gives a hostname to an instance. A hostname belongs to one instance in the installation: the
- *  unique index refuses a second, also between concurrent requests. The instance's routing
- *  changes with its next deploy, which its page says. */
+ *  unique index refuses a second, also between concurrent requests. */
 export async function addDomain(db: Db, instance: InstanceKey, hostname: string): Promise<Domain> {
   try {
-    return await db.transaction().execute(async (tx) => {
-      const domain = await tx.insertInto('domains').values({ service_id: instance.serviceId, environment_id: instance.environmentId, hostname, created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
-      await markChanged(tx, instance);
-      return domain;
-    });
+    return await db.insertInto('domains').values({ service_id: instance.serviceId, environment_id: instance.environmentId, hostname, created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
   } catch (err) {
     if (isUniqueViolation(err)) {
       const owner = await db.selectFrom('domains').select(['service_id', 'environment_id']).where('hostname', '=', hostname).executeTakeFirst();
@@ -60,13 +55,6 @@ export async function addDomain(db: Db, instance: InstanceKey, hostname: string)
 
 /** Takes a hostname from an instance; false if it had no such domain. */
 export async function removeDomain(db: Db, instance: InstanceKey, hostname: string): Promise<boolean> {
-  return db.transaction().execute(async (tx) => {
-    const removed = await tx.deleteFrom('domains').where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).where('hostname', '=', hostname).executeTakeFirst();
-    if (removed.numDeletedRows === 0n) return false;
-    await markChanged(tx, instance);
-    return true;
-  });
+  const removed = await db.deleteFrom('domains').where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).where('hostname', '=', hostname).executeTakeFirst();
+  return removed.numDeletedRows > 0n;
 }
-
-const markChanged = (tx: Db, instance: InstanceKey) =>
-  tx.updateTable('service_instances').set({ changed_at: nowIso() }).where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).execute();

@@ -4,6 +4,7 @@
 import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open.js';
+import type { InstanceKey } from '../store/domains.js';
 import type { Log } from '../log.js';
 import { unseal } from '../secrets.js';
 import { acmeAccountKey, forgetInterruptedOrders, httpsDomains, markIssuing, recordCertificate, recordOrderFailure, servedCertificates } from '../store/certificates.js';
@@ -23,6 +24,8 @@ export interface IssuerDeps {
   traefikDir: string;
   /** Where Traefik reaches the challenge responder. */
   challengeUrl: string;
+  /** Called when a domain's certificate is written: its service is served over HTTPS from now. */
+  onCertificate?: (instance: InstanceKey) => Promise<void>;
   /** Tests place orders through their own function (a CA that is unreachable, say). */
   order?: typeof orderCertificate;
 }
@@ -57,6 +60,7 @@ export class CertificateIssuer {
         await recordCertificate(this.deps.db, this.deps.key, domain.id, { certPem, keyPem, notAfter: facts.notAfter });
         this.deps.log.info(`certificate for ${domain.hostname} obtained`, { expires: facts.notAfter });
         await this.writeTraefikFiles();
+        await this.deps.onCertificate?.({ serviceId: domain.service_id, environmentId: domain.environment_id }).catch((err) => this.deps.log.warn(`${domain.hostname} is not routed over HTTPS yet; the next deploy does it`, { error: String(err) }));
       } catch (err) {
         const failures = domain.tls_failures + 1;
         const error = oneLine(err);

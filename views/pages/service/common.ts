@@ -1,5 +1,5 @@
 // What every tab of the service page is given, and the URLs they share.
-import type { InstanceStatus } from '../../../src/http/operations.js';
+import type { DomainView, InstanceStatus } from '../../../src/http/operations.js';
 import type { DeploymentView } from '../../components/deployment.js';
 import type { FormState } from '../../components/form.js';
 import type { LayoutProps } from '../../layout.js';
@@ -23,7 +23,7 @@ export interface ServicePageProps {
   variableNames: string[];
   deployments: DeploymentView[];
   /** Custom domains of this environment (the generated one is in status.publicUrls). */
-  domains: { hostname: string; url: string }[];
+  domains: DomainView[];
   /** Saved settings or variables the serving version does not run with yet. */
   pendingChanges: boolean;
   /** Owners may reveal variable values. */

@@ -3,6 +3,7 @@
 import { DeleteForm } from '../../components/delete-form.js';
 import { Field, type FormState, PostForm } from '../../components/form.js';
 import { CsrfField } from '../../layout.js';
+import type { DomainView } from '../../../src/http/operations.js';
 import { type ServicePageProps, paths } from './common.js';
 
 const HEALTH_LABELS = { auto: "automatic: the image's HEALTHCHECK if it has one, else TCP", tcp: 'TCP: port accepts connections', http: 'HTTP: path answers 2xx/3xx', image: "image's HEALTHCHECK", none: 'none' } as const;
@@ -139,6 +140,7 @@ export function DomainsSection(props: FormProps) {
         {props.domains.map((d) => (
           <li>
             <a href={d.url}>{d.hostname}</a>
+            <CertificateState {...d.certificate} />
             <form method="post" action={`${base}/domains/remove${q}`} hx-confirm={`Remove ${d.hostname}? The next deploy stops routing it here.`}>
               <CsrfField token={csrf} />
               <input type="hidden" name="hostname" value={d.hostname} />
@@ -148,7 +150,7 @@ export function DomainsSection(props: FormProps) {
         ))}
       </ul>
       <AddDomainForm {...props} />
-      <p class="muted">Point the domain's DNS at this server (an A record to its public address). A domain belongs to one service; it is routed from the next deploy.</p>
+      <p class="muted">Point the domain's DNS at this server (an A record to its public address). A domain belongs to one service and is routed at once; Spur orders its certificate, and serves it over HTTPS once the certificate is there.</p>
     </div>
   );
 }
@@ -161,4 +163,11 @@ export function AddDomainForm(props: FormProps) {
       <button type="submit">Add domain</button>
     </PostForm>
   );
+}
+
+/** pending → issuing → active (expires in N days), or failed with the CA's words. */
+function CertificateState(c: DomainView['certificate']) {
+  if (c.status === 'active') return <span class="muted">HTTPS, certificate expires in {c.daysLeft} days</span>;
+  if (c.status === 'failed') return <span class="field-error">certificate failed: {c.error}{c.retryAt ? ` (next try ${c.retryAt.slice(0, 16).replace('T', ' ')} UTC)` : ''}</span>;
+  return <span class="muted">certificate {c.status}</span>;
 }
