@@ -113,6 +113,13 @@ export function domain(value: unknown): string {
   return ascii;
 }
 
+/** A switch: true/false, on/off, 1/0. */
+export function onOff(field: string, value: unknown): boolean {
+  if (value === true || value === 'true' || value === 'on' || value === '1' || value === 1) return true;
+  if (value === false || value === 'false' || value === 'off' || value === '0' || value === 0) return false;
+  throw new InvalidInput(field, 'must be on or off');
+}
+
 export function variableKey(value: unknown): string {
   const key = text('variable name', value, 256);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new InvalidInput('variable name', `"${key}" must match [A-Za-z_][A-Za-z0-9_]*`);

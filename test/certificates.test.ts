@@ -1,7 +1,7 @@
 // Certificates from a real ACME server (Pebble): the issuer obtains one through its own challenge
 // responder, stores it, writes Traefik's files; renewal and retries are driven by a clock passed in.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -197,6 +197,32 @@ describe('through the running Spur (the executable)', () => {
     expect(l[`traefik.http.routers.${swarmName}.rule`]).toMatch(/^Host\(`web-tls[^`]*\.spur\.test`\)$/);
     expect(await tasks()).toEqual(before);
     expect((await call('GET', `/projects/${project}/services/web`)).json.publicUrls).toContain('https://www.tls.example');
+  }, 60_000);
+
+  it('HSTS is an opt-in per domain; HTTPS turned off routes the domain over plain HTTP and takes its certificate off Traefik', async () => {
+    const swarmName = (await call('GET', `/projects/${project}/services/web`)).json.swarmService as string;
+    const labels = async () => JSON.parse(await docker('service', 'inspect', swarmName))[0].Spec.Labels as Record<string, string>;
+    const hsts = await call('PATCH', `/projects/${project}/services/web/domains/www.tls.example`, { hsts: 'on' });
+    expect(hsts.status).toBe(200);
+    expect(hsts.json.domain).toMatchObject({ https: true, hsts: true, url: 'https://www.tls.example' });
+    let l = await labels();
+    expect(l[`traefik.http.routers.${swarmName}-secure-hsts.rule`]).toBe('Host(`www.tls.example`)');
+    expect(l[`traefik.http.routers.${swarmName}-secure-hsts.middlewares`]).toBe(`${swarmName}-retry,${swarmName}-hsts`);
+    expect(l[`traefik.http.middlewares.${swarmName}-hsts.headers.stsseconds`]).toBe('31536000');
+    expect(l[`traefik.http.routers.${swarmName}-secure.rule`]).toBeUndefined();
+
+    const bad = await call('PATCH', `/projects/${project}/services/web/domains/www.tls.example`, { https: 'maybe' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatch(/https: must be on or off/);
+    expect((await call('PATCH', `/projects/${project}/services/web/domains/nope.tls.example`, { https: 'off' })).status).toBe(404);
+
+    const off = await call('PATCH', `/projects/${project}/services/web/domains/www.tls.example`, { https: 'off' });
+    expect(off.json.domain).toMatchObject({ https: false, url: 'http://www.tls.example', certificate: { status: 'off' } });
+    l = await labels();
+    expect(Object.keys(l).filter((k) => /-secure|-to-https|-hsts/.test(k))).toEqual([]);
+    expect(l[`traefik.http.routers.${swarmName}.rule`]).toMatch(/ \|\| Host\(`www\.tls\.example`\)$/);
+    await expect.poll(() => existsSync(join(spur.dataDir, 'traefik', 'certs', 'www.tls.example.crt')), { timeout: 10_000 }).toBe(false);
+    expect(JSON.parse(readFileSync(join(spur.dataDir, 'traefik', 'dynamic', 'spur.yml'), 'utf8')).tls.certificates).toEqual([]);
   }, 60_000);
 
   it('the challenge route Spur writes for Traefik points where Spur answers, seen from a container on spur-edge', async () => {

@@ -307,6 +307,13 @@ describe.sequential('README walkthrough', () => {
       // No CA here answers: the order fails, and the list says so in the CA client's words.
       { match: /^spur domains list shop web$/, run: async (line) => expect.poll(async () => (await ok(line)).trim(), { timeout: 20_000 }).toMatch(/^http:\/\/shop\.example\.com {2}certificate failed: could not reach the ACME directory https:\/\/127\.0\.0\.1:9\/directory: connect ECONNREFUSED .+ \(next try /) },
       {
+        match: /^spur domains set shop web shop\.example\.com --hsts on$/,
+        run: async (line) => {
+          expect(await ok(line)).toMatch(/^http:\/\/shop\.example\.com {2}certificate /);
+          expect(JSON.parse(await ok(`spur domains list ${PROJECT} web --json`))[0]).toMatchObject({ hostname: 'shop.example.com', https: true, hsts: true });
+        },
+      },
+      {
         match: /^spur domains remove shop web shop\.example\.com$/,
         run: async (line) => {
           expect(await ok(line)).toMatch(/Removed shop\.example\.com/);

@@ -1,4 +1,4 @@
-// `spur domains add|list|remove <project> <service> [domain] [--env E]`: a service's custom domains.
+// `spur domains add|list|remove|set …`: a service's custom domains, their HTTPS and HSTS switches.
 import { CliError } from './client.js';
 import { type CliIo, args, client, enc, envQuery, need } from './shared.js';
 
@@ -9,15 +9,16 @@ interface DomainView {
 }
 
 function describeCertificate(c: DomainView['certificate']): string {
+  if (c.status === 'off') return 'none (HTTPS off)';
   if (c.status === 'active') return `active (expires in ${c.daysLeft} days)`;
   if (c.status === 'failed') return `failed: ${c.error}${c.retryAt ? ` (next try ${c.retryAt})` : ''}`;
   return c.status;
 }
 
-const USAGE = 'spur domains add|list|remove <project> <service> [domain] [--env E]';
+const USAGE = 'spur domains add|list|remove <project> <service> [domain] [--env E]  |  domains set <project> <service> <domain> [--https on|off] [--hsts on|off] [--env E]';
 
 async function domains(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, { env: { type: 'string' } });
+  const { values, positionals } = args(argv, { env: { type: 'string' }, https: { type: 'string' }, hsts: { type: 'string' } });
   const [sub, project, service, hostname] = need(positionals, 3, USAGE);
   const path = `/projects/${enc(project)}/services/${enc(service)}/domains`;
   const api = client(io);
@@ -27,6 +28,9 @@ async function domains(argv: string[], io: CliIo) {
   } else if (sub === 'remove' && hostname) {
     await api.json('DELETE', `${path}/${enc(hostname)}${envQuery(values.env)}`);
     io.stdout(values.json ? JSON.stringify({ deleted: hostname }) : `Removed ${hostname}.`);
+  } else if (sub === 'set' && hostname && (values.https !== undefined || values.hsts !== undefined)) {
+    const { domain } = await api.json<{ domain: DomainView }>('PATCH', `${path}/${enc(hostname)}${envQuery(values.env)}`, { https: values.https, hsts: values.hsts });
+    io.stdout(values.json ? JSON.stringify(domain) : `${domain.url}  certificate ${describeCertificate(domain.certificate)}`);
   } else if (sub === 'list' && !hostname) {
     const { domains: list } = await api.json<{ domains: DomainView[] }>('GET', path + envQuery(values.env));
     io.stdout(values.json ? JSON.stringify(list) : list.map((d) => `${d.url}  certificate ${describeCertificate(d.certificate)}`).join('\n') || 'No custom domains.');

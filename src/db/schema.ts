@@ -169,6 +169,8 @@ export interface DomainTable {
   created_at: string;
   /** 1: Spur obtains a certificate and serves HTTPS; 0: plain HTTP only. */
   https: Generated<number>;
+  /** 1: HTTPS answers carry Strict-Transport-Security (a year). */
+  hsts: Generated<number>;
   tls_status: Generated<TlsStatus>;
   /** Why the last order failed, in the CA's words. */
   tls_error: string | null;

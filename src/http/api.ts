@@ -118,6 +118,7 @@ export function apiRoutes(deps: Deps) {
 
   api.get('/projects/:project/services/:service/domains', async (c) => c.json({ domains: await ops.domainsOf(deps, await instanceOf(c)) }));
   api.post('/projects/:project/services/:service/domains', async (c) => c.json({ domain: await ops.addDomain(deps, await instanceOf(c), await jsonBody(c)) }, 201));
+  api.patch('/projects/:project/services/:service/domains/:hostname', async (c) => c.json({ domain: await ops.changeDomain(deps, await instanceOf(c), c.req.param('hostname'), await jsonBody(c)) }));
   api.delete('/projects/:project/services/:service/domains/:hostname', async (c) => {
     await ops.removeDomain(deps, await instanceOf(c), c.req.param('hostname'));
     return c.json({ deleted: c.req.param('hostname') });

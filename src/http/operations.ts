@@ -12,7 +12,7 @@ import { DockerUnavailable, Forbidden, InvalidFields, InvalidInput, NotFound } f
 import { findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
 import { addProjectMember, canAccessProject, getProjectFor, removeProjectMember } from '../store/access.js';
 import { addSshKey } from '../store/ssh-keys.js';
-import { type DomainWithCertificate, addDomain as storeAddDomain, listDomains, removeDomain as storeRemoveDomain } from '../store/domains.js';
+import { type DomainWithCertificate, addDomain as storeAddDomain, listDomains, removeDomain as storeRemoveDomain, setDomainOptions } from '../store/domains.js';
 import { daysLeft } from '../tls/renewal-policy.js';
 import { findUserByEmail } from '../store/users.js';
 import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment } from '../store/projects.js';
@@ -230,8 +230,9 @@ export function toDomainView(d: DomainWithCertificate, now = new Date()) {
     hostname: d.hostname,
     url: `${servedOverHttps(d, now) ? 'https' : 'http'}://${d.hostname}`,
     https: d.https === 1,
+    hsts: d.hsts === 1,
     certificate: {
-      status: d.tls_status,
+      status: d.https === 1 ? d.tls_status : ('off' as const),
       /** The CA's words for the last failed order. */
       error: d.tls_error,
       expiresAt: d.not_after,
@@ -263,6 +264,21 @@ export async function removeDomain(deps: Deps, ctx: InstanceContext, hostnamePar
   const hostname = validate.domain(hostnameParam);
   if (!(await storeRemoveDomain(deps.db, instanceKey(ctx), hostname))) throw new NotFound(`${hostname} is not a domain of ${ctx.service.name} in ${ctx.environment.name}`);
   await routeNow(deps, ctx);
+}
+
+/** Turns HTTPS or HSTS on or off for a domain; routing follows at once, and a domain whose HTTPS
+ *  is turned on gets its certificate ordered. */
+export async function changeDomain(deps: Deps, ctx: InstanceContext, hostnameParam: string, body: Body) {
+  const hostname = validate.domain(hostnameParam);
+  const options = validate.fields({
+    https: () => validate.optional(body.https, (v) => validate.onOff('https', v)),
+    hsts: () => validate.optional(body.hsts, (v) => validate.onOff('hsts', v)),
+  });
+  if (!(await setDomainOptions(deps.db, instanceKey(ctx), hostname, options))) throw new NotFound(`${hostname} is not a domain of ${ctx.service.name} in ${ctx.environment.name}`);
+  await routeNow(deps, ctx);
+  void deps.certificates.run();
+  const domain = (await listDomains(deps.db, instanceKey(ctx))).find((d) => d.hostname === hostname)!;
+  return toDomainView(domain);
 }
 
 /** Routing follows domains at once when Docker answers; otherwise the next deploy applies it. */

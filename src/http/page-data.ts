@@ -3,6 +3,8 @@
 import type { Deps } from '../deps.js';
 import type { User } from '../db/schema.js';
 import { generatedDomain, swarmServiceName } from '../docker/names.js';
+import { certificatesNeedingAttention } from '../store/certificates.js';
+import { WARN_BEFORE_DAYS, daysLeft } from '../tls/renewal-policy.js';
 import { getProjectFor, listProjectsFor } from '../store/access.js';
 import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.js';
 import { listEnvironments } from '../store/projects.js';
@@ -30,6 +32,28 @@ export async function projectSummaries(deps: Deps, user: Actor): Promise<Project
       return { name: p.name, environments: environments.map((e) => e.name), services: services.length, states };
     }),
   );
+}
+
+export interface CertificateWarning {
+  project: string;
+  service: string;
+  environment: string;
+  hostname: string;
+  /** What is wrong, in words. */
+  problem: string;
+}
+
+/** Certificates of the user's projects that failed or expire within 14 days: the dashboard's warnings. */
+export async function certificateWarnings(deps: Deps, user: Actor, now = new Date()): Promise<CertificateWarning[]> {
+  const projects = await listProjectsFor(deps.db, user);
+  const rows = await certificatesNeedingAttention(deps.db, projects.map((p) => p.id), new Date(now.getTime() + WARN_BEFORE_DAYS * 86_400_000).toISOString());
+  return rows.map((r) => ({
+    project: r.project,
+    service: r.service,
+    environment: r.environment,
+    hostname: r.hostname,
+    problem: r.tls_status === 'failed' ? `certificate failed: ${r.tls_error ?? 'unknown error'}` : `certificate expires in ${daysLeft(r.not_after!, now)} days`,
+  }));
 }
 
 /** A project's services in one environment, as cards: a few queries and one shared task listing

@@ -29,7 +29,7 @@ import { answerForm, takeToast } from './forms.js';
 import { UpdateBanner } from '../../views/layout.js';
 import { liveFragments } from './live.js';
 import * as ops from './operations.js';
-import { projectSummaries, serviceCards, serviceLiveData, servicePageData } from './page-data.js';
+import { certificateWarnings, projectSummaries, serviceCards, serviceLiveData, servicePageData } from './page-data.js';
 import { deploymentEventStream, runtimeLogLines, runtimeLogStream } from './streams.js';
 
 type Form = Record<string, unknown>;
@@ -50,7 +50,7 @@ export function webRoutes(deps: Deps) {
     serviceTabUrl({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }, tab);
 
   // Dashboard
-  const dashboard = async (c: Context<AuthEnv>, newProject?: FormState) => <DashboardPage frame={frame(c)} projects={await projectSummaries(deps, user(c))} newProject={newProject} />;
+  const dashboard = async (c: Context<AuthEnv>, newProject?: FormState) => <DashboardPage frame={frame(c)} projects={await projectSummaries(deps, user(c))} warnings={await certificateWarnings(deps, user(c))} newProject={newProject} />;
   web.get('/', async (c) => c.html(await dashboard(c)));
   web.get('/events', (c) => liveFragments(c, deps, user(c).id, async () => ({ projects: String(<ProjectList projects={await projectSummaries(deps, user(c))} />) })));
   web.post('/projects', (c) =>
@@ -68,7 +68,7 @@ export function webRoutes(deps: Deps) {
       run: () => ops.startUpdate(deps, user(c)),
       done: (version) => ({ to: '/', toast: `Updating to Spur ${version}: it restarts in a moment, and apps keep serving` }),
       fragment: (state) => <UpdateBanner version={deps.updates.available?.version ?? ''} csrf={c.get('csrfToken')} error={state.errors['']} />,
-      page: async (state) => <DashboardPage frame={{ ...frame(c), updateError: state.errors[''] }} projects={await projectSummaries(deps, user(c))} />,
+      page: async (state) => <DashboardPage frame={{ ...frame(c), updateError: state.errors[''] }} projects={await projectSummaries(deps, user(c))} warnings={await certificateWarnings(deps, user(c))} />,
     }),
   );
 
@@ -196,6 +196,12 @@ export function webRoutes(deps: Deps) {
       fragment: (p, state) => <AddDomainForm {...p} state={state} />,
     }),
   );
+  web.post('/projects/:project/services/:service/domains/options', async (c) => {
+    const ctx = await instanceOf(c);
+    const body = await form(c);
+    await ops.changeDomain(deps, ctx, String(body.hostname ?? ''), body);
+    return c.redirect(servicePath(ctx, 'settings'), 303);
+  });
   web.post('/projects/:project/services/:service/domains/remove', async (c) => {
     const ctx = await instanceOf(c);
     await ops.removeDomain(deps, ctx, String((await form(c)).hostname ?? ''));

@@ -5,17 +5,19 @@ import type { Domain, ServiceInstance } from '../db/schema.js';
 import { generatedDomain, isUnderDomain } from '../docker/names.js';
 import type { RouteInput } from './traefik-labels.js';
 
-export type RoutedDomain = Pick<Domain, 'hostname' | 'https'> & { not_after: string | null };
+export type RoutedDomain = Pick<Domain, 'hostname' | 'https' | 'hsts'> & { not_after: string | null };
 
 /** A custom domain under the base domain (stored by an earlier release) is never routed: the
  *  names there are the generated ones. */
 export function instanceRoute(opts: { name: string; instance: Pick<ServiceInstance, 'domain_label' | 'port'>; domains: RoutedDomain[]; baseDomain: string; now: Date }): RouteInput {
   const custom = opts.domains.filter((d) => !isUnderDomain(d.hostname, opts.baseDomain));
-  const secure = custom.filter((d) => d.https === 1 && d.not_after !== null && Date.parse(d.not_after) > opts.now.getTime()).map((d) => d.hostname);
+  const served = custom.filter((d) => d.https === 1 && d.not_after !== null && Date.parse(d.not_after) > opts.now.getTime());
+  const secure = served.map((d) => d.hostname);
   return {
     name: opts.name,
     domains: [generatedDomain(opts.instance.domain_label, opts.baseDomain), ...custom.map((d) => d.hostname).filter((h) => !secure.includes(h))],
     secureDomains: secure,
+    hstsDomains: served.filter((d) => d.hsts === 1).map((d) => d.hostname),
     port: opts.instance.port,
   };
 }

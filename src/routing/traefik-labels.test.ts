@@ -3,7 +3,7 @@ import { hostRule, traefikLabels } from './traefik-labels.js';
 
 describe('traefikLabels', () => {
   it('routes every domain of a service to its port over the edge network', () => {
-    expect(traefikLabels({ name: 'spur_shop_web_production', domains: ['web-shop.example.com', 'shop.com'], secureDomains: [], port: 8080 })).toEqual({
+    expect(traefikLabels({ name: 'spur_shop_web_production', domains: ['web-shop.example.com', 'shop.com'], secureDomains: [], hstsDomains: [], port: 8080 })).toEqual({
       'traefik.enable': 'true',
       'traefik.swarm.network': 'spur-edge',
       'traefik.http.routers.spur_shop_web_production.rule': 'Host(`web-shop.example.com`) || Host(`shop.com`)',
@@ -15,7 +15,7 @@ describe('traefikLabels', () => {
     });
   });
   it('serves domains with a certificate on websecure with TLS, and redirects their plain HTTP there', () => {
-    expect(traefikLabels({ name: 'spur_shop_web_production', domains: ['web-shop.example.com'], secureDomains: ['shop.com', 'www.shop.com'], port: 8080 })).toEqual({
+    expect(traefikLabels({ name: 'spur_shop_web_production', domains: ['web-shop.example.com'], secureDomains: ['shop.com', 'www.shop.com'], hstsDomains: [], port: 8080 })).toEqual({
       'traefik.enable': 'true',
       'traefik.swarm.network': 'spur-edge',
       'traefik.http.routers.spur_shop_web_production.rule': 'Host(`web-shop.example.com`)',
@@ -37,12 +37,29 @@ describe('traefikLabels', () => {
       'traefik.http.middlewares.spur_shop_web_production-to-https.redirectscheme.permanent': 'true',
     });
   });
+  it('adds Strict-Transport-Security only on the HTTPS router of the domains that opted in', () => {
+    const labels = traefikLabels({ name: 'k', domains: ['g.example.com'], secureDomains: ['a.com', 'b.com'], hstsDomains: ['b.com'], port: 80 });
+    expect(Object.fromEntries(Object.entries(labels).filter(([key]) => /secure|hsts/.test(key)))).toEqual({
+      'traefik.http.routers.k-secure.rule': 'Host(`a.com`)',
+      'traefik.http.routers.k-secure.entrypoints': 'websecure',
+      'traefik.http.routers.k-secure.tls': 'true',
+      'traefik.http.routers.k-secure.service': 'k',
+      'traefik.http.routers.k-secure.middlewares': 'k-retry',
+      'traefik.http.routers.k-secure-hsts.rule': 'Host(`b.com`)',
+      'traefik.http.routers.k-secure-hsts.entrypoints': 'websecure',
+      'traefik.http.routers.k-secure-hsts.tls': 'true',
+      'traefik.http.routers.k-secure-hsts.service': 'k',
+      'traefik.http.routers.k-secure-hsts.middlewares': 'k-retry,k-hsts',
+      'traefik.http.middlewares.k-hsts.headers.stsseconds': '31536000',
+    });
+    expect(labels['traefik.http.routers.k-to-https.rule']).toBe('Host(`a.com`) || Host(`b.com`)');
+  });
   it.each(['a.com`) || Host(`b.com', 'a.com,b.com', 'A.com', 'a.com:80', 'a b.com', 'localhost', ''])('refuses to put %j into a rule', (d) => {
     expect(() => hostRule([d])).toThrow(/refusing to route/);
   });
   it('gives services whose hyphenated names look alike different routers', () => {
-    const a = Object.keys(traefikLabels({ name: 'spur_sec_shop-web_production', domains: ['a.example.com'], secureDomains: ['c.example.com'], port: 1 }));
-    const b = Object.keys(traefikLabels({ name: 'spur_sec-shop_web_production', domains: ['b.example.com'], secureDomains: ['d.example.com'], port: 1 }));
+    const a = Object.keys(traefikLabels({ name: 'spur_sec_shop-web_production', domains: ['a.example.com'], secureDomains: ['c.example.com'], hstsDomains: ['c.example.com'], port: 1 }));
+    const b = Object.keys(traefikLabels({ name: 'spur_sec-shop_web_production', domains: ['b.example.com'], secureDomains: ['d.example.com'], hstsDomains: [], port: 1 }));
     expect(a.filter((k) => b.includes(k) && k !== 'traefik.enable' && k !== 'traefik.swarm.network')).toEqual([]);
   });
   it('needs at least one domain', () => expect(() => hostRule([])).toThrow());

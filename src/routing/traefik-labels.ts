@@ -11,6 +11,8 @@ export interface RouteInput {
   domains: string[];
   /** Hostnames served over HTTPS (Traefik has their certificates); plain HTTP redirects there. */
   secureDomains: string[];
+  /** Of those, the ones whose answers carry Strict-Transport-Security. */
+  hstsDomains: string[];
   port: number;
 }
 
@@ -23,12 +25,22 @@ export function hostRule(domains: string[]): string {
 
 export function traefikLabels(route: RouteInput): Record<string, string> {
   const key = route.name;
+  const plainTls = route.secureDomains.filter((d) => !route.hstsDomains.includes(d));
+  const hsts = route.secureDomains.filter((d) => route.hstsDomains.includes(d));
+  const secureRouter = (router: string, domains: string[], middlewares: string) =>
+    domains.length === 0
+      ? {}
+      : {
+          [`traefik.http.routers.${router}.rule`]: hostRule(domains),
+          [`traefik.http.routers.${router}.entrypoints`]: 'websecure',
+          [`traefik.http.routers.${router}.tls`]: 'true',
+          [`traefik.http.routers.${router}.service`]: key,
+          [`traefik.http.routers.${router}.middlewares`]: middlewares,
+        };
   const secure: Record<string, string> = route.secureDomains.length === 0 ? {} : {
-    [`traefik.http.routers.${key}-secure.rule`]: hostRule(route.secureDomains),
-    [`traefik.http.routers.${key}-secure.entrypoints`]: 'websecure',
-    [`traefik.http.routers.${key}-secure.tls`]: 'true',
-    [`traefik.http.routers.${key}-secure.service`]: key,
-    [`traefik.http.routers.${key}-secure.middlewares`]: `${key}-retry`,
+    ...secureRouter(`${key}-secure`, plainTls, `${key}-retry`),
+    ...secureRouter(`${key}-secure-hsts`, hsts, `${key}-retry,${key}-hsts`),
+    ...(hsts.length ? { [`traefik.http.middlewares.${key}-hsts.headers.stsseconds`]: '31536000' } : {}),
     [`traefik.http.routers.${key}-to-https.rule`]: hostRule(route.secureDomains),
     [`traefik.http.routers.${key}-to-https.entrypoints`]: 'web',
     [`traefik.http.routers.${key}-to-https.service`]: key,

@@ -63,3 +63,20 @@ export function servedCertificates(db: Db) {
 export function certificateOf(db: Db, domainId: number) {
   return db.selectFrom('certificates').select(['not_after', 'issued_at']).where('domain_id', '=', domainId).executeTakeFirst();
 }
+
+/** Domains of these projects whose certificate failed, or expires before `before`. */
+export function certificatesNeedingAttention(db: Db, projectIds: number[], before: string) {
+  if (projectIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('domains')
+    .leftJoin('certificates', 'certificates.domain_id', 'domains.id')
+    .innerJoin('services', 'services.id', 'domains.service_id')
+    .innerJoin('projects', 'projects.id', 'services.project_id')
+    .innerJoin('environments', 'environments.id', 'domains.environment_id')
+    .select(['projects.name as project', 'services.name as service', 'environments.name as environment', 'domains.hostname', 'domains.tls_status', 'domains.tls_error', 'certificates.not_after'])
+    .where('domains.https', '=', 1)
+    .where('services.project_id', 'in', projectIds)
+    .where((eb) => eb.or([eb('domains.tls_status', '=', 'failed'), eb('certificates.not_after', '<', before)]))
+    .orderBy('domains.hostname')
+    .execute();
+}

@@ -58,3 +58,11 @@ export async function removeDomain(db: Db, instance: InstanceKey, hostname: stri
   const removed = await db.deleteFrom('domains').where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).where('hostname', '=', hostname).executeTakeFirst();
   return removed.numDeletedRows > 0n;
 }
+
+/** Changes a domain's HTTPS and HSTS switches; false if the instance has no such domain. */
+export async function setDomainOptions(db: Db, instance: InstanceKey, hostname: string, options: { https?: boolean; hsts?: boolean }): Promise<boolean> {
+  const set = { ...(options.https === undefined ? {} : { https: options.https ? 1 : 0 }), ...(options.hsts === undefined ? {} : { hsts: options.hsts ? 1 : 0 }) };
+  if (Object.keys(set).length === 0) return (await db.selectFrom('domains').select('id').where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).where('hostname', '=', hostname).executeTakeFirst()) !== undefined;
+  const updated = await db.updateTable('domains').set(set).where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).where('hostname', '=', hostname).executeTakeFirst();
+  return updated.numUpdatedRows > 0n;
+}

@@ -68,6 +68,8 @@ export class CertificateIssuer {
         this.deps.log.warn(`certificate for ${domain.hostname} failed (${failures} in a row)`, { error });
       }
     }
+    // A domain removed or with HTTPS turned off takes its files with it.
+    await this.writeTraefikFiles();
   }
 
   /** Writes each served certificate and key (0600) and the dynamic configuration that lists

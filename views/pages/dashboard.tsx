@@ -3,10 +3,13 @@ import { Live, LiveSource } from '../components/live.js';
 import { ProjectList, type ProjectSummary } from '../components/project-list.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
+import type { CertificateWarning } from '../../src/http/page-data.js';
 
 export interface DashboardProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
   projects: ProjectSummary[];
+  /** Certificates that failed or expire within 14 days. */
+  warnings: CertificateWarning[];
   newProject?: FormState;
 }
 
@@ -23,6 +26,18 @@ export function DashboardPage(props: DashboardProps) {
   return (
     <Layout title="Projects" section="projects" {...props.frame}>
       <h1>Projects</h1>
+      {props.warnings.length > 0 && (
+        <section class="banner pending" aria-label="Certificates that need attention">
+          <ul class="domains">
+            {props.warnings.map((w) => (
+              <li>
+                <a href={`/projects/${w.project}/services/${w.service}/settings?env=${w.environment}`}>{w.hostname}</a>
+                <span>{w.problem}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <LiveSource url="/events">
         <Live event="projects"><ProjectList projects={props.projects} /></Live>
       </LiveSource>

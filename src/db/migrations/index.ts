@@ -9,6 +9,7 @@ import * as m006 from './006_deployment_variables.js';
 import * as m007 from './007_pending_changes.js';
 import * as m008 from './008_custom_domains.js';
 import * as m009 from './009_certificates.js';
+import * as m010 from './010_hsts.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '007_pending_changes': m007,
   '008_custom_domains': m008,
   '009_certificates': m009,
+  '010_hsts': m010,
 };

@@ -141,6 +141,16 @@ export function DomainsSection(props: FormProps) {
           <li>
             <a href={d.url}>{d.hostname}</a>
             <CertificateState {...d.certificate} />
+            <details>
+              <summary>Options</summary>
+              <form method="post" action={`${base}/domains/options${q}`} class="row">
+                <CsrfField token={csrf} />
+                <input type="hidden" name="hostname" value={d.hostname} />
+                <label class="field"><span>HTTPS</span><select name="https"><option value="on" selected={d.https}>on</option><option value="off" selected={!d.https}>off</option></select></label>
+                <label class="field"><span>HSTS (a year)</span><select name="hsts"><option value="off" selected={!d.hsts}>off</option><option value="on" selected={d.hsts}>on</option></select></label>
+                <button type="submit">Save {d.hostname}</button>
+              </form>
+            </details>
             <form method="post" action={`${base}/domains/remove${q}`} hx-confirm={`Remove ${d.hostname}? The next deploy stops routing it here.`}>
               <CsrfField token={csrf} />
               <input type="hidden" name="hostname" value={d.hostname} />
@@ -167,6 +177,7 @@ export function AddDomainForm(props: FormProps) {
 
 /** pending → issuing → active (expires in N days), or failed with the CA's words. */
 function CertificateState(c: DomainView['certificate']) {
+  if (c.status === 'off') return <span class="muted">HTTPS off</span>;
   if (c.status === 'active') return <span class="muted">HTTPS, certificate expires in {c.daysLeft} days</span>;
   if (c.status === 'failed') return <span class="field-error">certificate failed: {c.error}{c.retryAt ? ` (next try ${c.retryAt.slice(0, 16).replace('T', ' ')} UTC)` : ''}</span>;
   return <span class="muted">certificate {c.status}</span>;
