@@ -31,6 +31,12 @@ describe('URL settings', () => {
     expect(loadConfig({ ...base, SPUR_DOWNLOAD_URL: 'https://mirror.example/spur/' }, '/').downloadUrl).toBe('https://mirror.example/spur');
   });
 
+  it('take the public addresses from SPUR_PUBLIC_IP (behind NAT), for DNS checks and the generated domains', () => {
+    const config = loadConfig({ SPUR_DATA_DIR: '/tmp/spur-config-test', SPUR_PUBLIC_IP: '203.0.113.7, 2001:db8::7' }, '/');
+    expect(config.publicAddresses).toEqual(['203.0.113.7', '2001:db8::7']);
+    expect(config.baseDomain).toBe('203.0.113.7.sslip.io');
+  });
+
   it.each([
     ['SPUR_ACME_DIRECTORY', 'http://ca.example/directory', /SPUR_ACME_DIRECTORY must be an https:\/\/ URL/],
     ['SPUR_ACME_DIRECTORY', 'https://user:pw@ca.example/directory', /must be an https/],
@@ -38,6 +44,7 @@ describe('URL settings', () => {
     ['SPUR_DOWNLOAD_URL', 'https://mirror.example/?x=1', /SPUR_DOWNLOAD_URL must be a plain https:\/\/ URL/],
     ['SPUR_ACME_EMAIL', 'not an email', /email/],
     ['SPUR_ACME_PORT', '70000', /port/],
+    ['SPUR_PUBLIC_IP', '203.0.113.7,example.com', /SPUR_PUBLIC_IP: "example.com" is not an IP address/],
   ])('refuse %s=%s', (name, value, message) => {
     expect(() => loadConfig({ ...base, [name]: value }, '/')).toThrow(message);
   });

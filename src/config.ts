@@ -1,5 +1,6 @@
 // loadConfig(env): the process's settings, read once and frozen.
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseDotEnv } from './dotenv.js';
@@ -18,6 +19,8 @@ export interface Config {
   baseDomain: string;
   /** The URL users reach Spur at; links are built from it, never from request headers. */
   publicUrl: string;
+  /** The addresses the internet reaches this server at: where custom domains should point. */
+  publicAddresses: string[];
   /** Extra CA bundle for cloning from git hosts with a private CA. */
   gitCaFile?: string;
   /** Git hosts on private networks (and http:// to them) are allowed. */
@@ -76,6 +79,11 @@ function httpsUrl(name: string, value: string, plain: boolean): URL {
   return url;
 }
 
+function ipAddress(name: string, value: string): string {
+  if (isIP(value) === 0) throw new Error(`${name}: ${JSON.stringify(value)} is not an IP address`);
+  return value;
+}
+
 /** The first non-internal IPv4 address: the address a single-server install is reached at. */
 export function primaryAddress(): string {
   for (const list of Object.values(networkInterfaces())) {
@@ -90,7 +98,8 @@ function runFromCheckout(cwd: string): boolean {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Readonly<Config> {
   const port = validate.port(env.SPUR_PORT ?? '3000');
-  const address = primaryAddress();
+  const publicAddresses = env.SPUR_PUBLIC_IP ? env.SPUR_PUBLIC_IP.split(',').map((a) => ipAddress('SPUR_PUBLIC_IP', a.trim())) : [primaryAddress()];
+  const address = publicAddresses[0];
   const baseDomain = env.SPUR_BASE_DOMAIN ? validate.domain(env.SPUR_BASE_DOMAIN) : `${address}.sslip.io`;
   const dataDir = resolve(env.SPUR_DATA_DIR ?? (runFromCheckout(cwd) ? join(cwd, 'data') : '/var/lib/spur'));
   // The data dir appears in the ssh command Spur gives git; keep it to plain path characters.
@@ -104,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dockerSocket: env.DOCKER_HOST ? undefined : '/var/run/docker.sock',
     baseDomain,
     publicUrl: (env.SPUR_PUBLIC_URL ?? `http://${address}:${port}`).replace(/\/$/, ''),
+    publicAddresses,
     gitCaFile: env.SPUR_GIT_CA_FILE || undefined,
     gitAllowPrivate: env.SPUR_GIT_ALLOW_PRIVATE === '1',
     traefik: { enabled: env.SPUR_TRAEFIK !== '0', image: env.SPUR_TRAEFIK_IMAGE ?? 'traefik:v3.5' },

@@ -1,6 +1,7 @@
 // What the composition root hands to the HTTP app, the jobs and the CLI's server-side commands.
 import type { Config } from './config.js';
 import type { CertificateIssuer } from './tls/issuer.js';
+import type { DnsChecks } from './routing/dns-check.js';
 import type { Db } from './db/open.js';
 import type { Deployer } from './deploy/deployer.js';
 import type { EngineMonitor } from './deploy/engine-monitor.js';
@@ -29,6 +30,8 @@ export interface Deps {
   liveSlots: StreamSlots;
   /** A newer release, when one is known, and starting the update to it. */
   updates: Pick<UpdateChecker, 'available' | 'launch'>;
+  /** Whether a domain's DNS points at this server. */
+  dns: Pick<DnsChecks, 'check'>;
   /** Places the certificate orders that are due (a domain was added). */
   certificates: Pick<CertificateIssuer, 'run'>;
   /** Set until the owner is created; cleared when the setup page is claimed. */

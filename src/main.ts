@@ -45,7 +45,7 @@ Client (after \`spur login\`):
   spur cancel <project> <service> [--env E]
   spur scale <project> <service> <replicas> [--env E]
   spur domains add|list|remove <project> <service> [domain] [--env E]
-  spur domains set <project> <service> <domain> [--https on|off] [--hsts on|off] [--env E]
+  spur domains set <project> <service> <domain> [--https on|off] [--hsts on|off] [--redirect-to D|none] [--env E]
   spur settings <project> <service> [--env E] [--cpu N] [--memory MB] [--cpu-reservation N]
         [--memory-reservation MB] [--restart any|on-failure|none] [--restart-attempts N]
         [--health tcp|http|image|none] [--health-path /p] [--health-port N] [--health-interval S]

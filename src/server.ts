@@ -21,6 +21,7 @@ import { UpdateChecker } from './update/checker.js';
 import { ChallengeTokens, startChallengeServer } from './tls/challenges.js';
 import { CertificateIssuer } from './tls/issuer.js';
 import { applyRouting } from './deploy/routing.js';
+import { DnsChecks } from './routing/dns-check.js';
 import { PushSessions } from './ssh/push-sessions.js';
 import { startPushReceiver } from './ssh/push-receiver.js';
 import { GUARD_LIMITS } from './ssh/connection-guard.js';
@@ -89,7 +90,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const jobs = scheduleJobs({ db, docker, log, keepImages: config.keepImages, dataDir: config.dataDir, backupKeep: config.backupKeep, isEngineReady: () => engine.ready, certificates });
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));
-  const deps: Deps = { config, updates, certificates, db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), setup: setupToken(config, (await countUsers(db)) === 0, log) };
+  const deps: Deps = { config, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), setup: setupToken(config, (await countUsers(db)) === 0, log) };
   const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   log.info(`spur listening on ${config.host}:${config.port}`, { dataDir: config.dataDir, baseDomain: config.baseDomain });

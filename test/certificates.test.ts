@@ -225,6 +225,23 @@ describe('through the running Spur (the executable)', () => {
     expect(JSON.parse(readFileSync(join(spur.dataDir, 'traefik', 'dynamic', 'spur.yml'), 'utf8')).tls.certificates).toEqual([]);
   }, 60_000);
 
+  it('www. redirects to the apex, keeping the path, over HTTP and, once it has its own certificate, HTTPS', async () => {
+    const swarmName = (await call('GET', `/projects/${project}/services/web`)).json.swarmService as string;
+    const labels = async () => JSON.parse(await docker('service', 'inspect', swarmName))[0].Spec.Labels as Record<string, string>;
+    const domain = async (hostname: string) => (await call('GET', `/projects/${project}/services/web/domains`)).json.domains.find((d: { hostname: string }) => d.hostname === hostname);
+    expect((await call('POST', `/projects/${project}/services/web/domains`, { hostname: 'tls.example' })).status).toBe(201);
+    await expect.poll(async () => (await domain('tls.example')).certificate.status, { timeout: 30_000 }).toBe('active');
+    const res = await call('PATCH', `/projects/${project}/services/web/domains/www.tls.example`, { https: 'on', redirectTo: 'tls.example' });
+    expect(res.json.domain.redirectTo).toBe('tls.example');
+    await expect.poll(async () => (await domain('www.tls.example')).certificate.status, { timeout: 30_000 }).toBe('active');
+    await expect.poll(async () => (await labels())[`traefik.http.routers.${swarmName}-redirect-1-secure.rule`], { timeout: 10_000 }).toBe('Host(`www.tls.example`)');
+    const l = await labels();
+    expect(l[`traefik.http.routers.${swarmName}-redirect-1.rule`]).toBe('Host(`www.tls.example`)');
+    expect(l[`traefik.http.middlewares.${swarmName}-redirect-1.redirectregex.replacement`]).toBe('https://tls.example/${2}');
+    expect(l[`traefik.http.routers.${swarmName}-secure.rule`]).toBe('Host(`tls.example`)');
+    expect(l[`traefik.http.routers.${swarmName}.rule`]).not.toContain('www.tls.example');
+  }, 90_000);
+
   it('the challenge route Spur writes for Traefik points where Spur answers, seen from a container on spur-edge', async () => {
     const dynamic = JSON.parse(readFileSync(join(spur.dataDir, 'traefik', 'dynamic', 'spur.yml'), 'utf8'));
     const url = dynamic.http.services['spur-acme-challenge'].loadBalancer.servers[0].url as string;

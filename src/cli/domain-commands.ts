@@ -5,8 +5,18 @@ import { type CliIo, args, client, enc, envQuery, need } from './shared.js';
 interface DomainView {
   hostname: string;
   url: string;
+  redirectTo: string | null;
   certificate: { status: string; error: string | null; daysLeft: number | null; retryAt: string | null };
+  dns: { points: 'here' | 'elsewhere' | 'nowhere'; found: string[]; expected: string[] };
 }
+
+function describeDns(d: DomainView['dns']): string {
+  if (d.points === 'here') return 'points here';
+  if (d.points === 'elsewhere') return `points to ${d.found.join(', ')}, not this server (${d.expected.join(', ')})`;
+  return `no A or AAAA record (point it at ${d.expected.join(', ')})`;
+}
+
+const describe = (d: DomainView) => `${d.url}${d.redirectTo ? `  redirects to ${d.redirectTo}` : ''}  certificate ${describeCertificate(d.certificate)}  dns ${describeDns(d.dns)}`;
 
 function describeCertificate(c: DomainView['certificate']): string {
   if (c.status === 'off') return 'none (HTTPS off)';
@@ -15,25 +25,25 @@ function describeCertificate(c: DomainView['certificate']): string {
   return c.status;
 }
 
-const USAGE = 'spur domains add|list|remove <project> <service> [domain] [--env E]  |  domains set <project> <service> <domain> [--https on|off] [--hsts on|off] [--env E]';
+const USAGE = 'spur domains add|list|remove <project> <service> [domain] [--env E]  |  domains set <project> <service> <domain> [--https on|off] [--hsts on|off] [--redirect-to D|none] [--env E]';
 
 async function domains(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, { env: { type: 'string' }, https: { type: 'string' }, hsts: { type: 'string' } });
+  const { values, positionals } = args(argv, { env: { type: 'string' }, https: { type: 'string' }, hsts: { type: 'string' }, 'redirect-to': { type: 'string' } });
   const [sub, project, service, hostname] = need(positionals, 3, USAGE);
   const path = `/projects/${enc(project)}/services/${enc(service)}/domains`;
   const api = client(io);
   if (sub === 'add' && hostname) {
     const { domain } = await api.json<{ domain: DomainView }>('POST', path + envQuery(values.env), { hostname });
-    io.stdout(values.json ? JSON.stringify(domain) : `Added ${domain.hostname}; its certificate is being ordered (spur domains list ${project} ${service} shows it).`);
+    io.stdout(values.json ? JSON.stringify(domain) : `Added ${domain.hostname} (DNS ${describeDns(domain.dns)}); its certificate is being ordered (spur domains list ${project} ${service} shows it).`);
   } else if (sub === 'remove' && hostname) {
     await api.json('DELETE', `${path}/${enc(hostname)}${envQuery(values.env)}`);
     io.stdout(values.json ? JSON.stringify({ deleted: hostname }) : `Removed ${hostname}.`);
-  } else if (sub === 'set' && hostname && (values.https !== undefined || values.hsts !== undefined)) {
-    const { domain } = await api.json<{ domain: DomainView }>('PATCH', `${path}/${enc(hostname)}${envQuery(values.env)}`, { https: values.https, hsts: values.hsts });
-    io.stdout(values.json ? JSON.stringify(domain) : `${domain.url}  certificate ${describeCertificate(domain.certificate)}`);
+  } else if (sub === 'set' && hostname && (values.https !== undefined || values.hsts !== undefined || values['redirect-to'] !== undefined)) {
+    const { domain } = await api.json<{ domain: DomainView }>('PATCH', `${path}/${enc(hostname)}${envQuery(values.env)}`, { https: values.https, hsts: values.hsts, redirectTo: values['redirect-to'] });
+    io.stdout(values.json ? JSON.stringify(domain) : describe(domain));
   } else if (sub === 'list' && !hostname) {
     const { domains: list } = await api.json<{ domains: DomainView[] }>('GET', path + envQuery(values.env));
-    io.stdout(values.json ? JSON.stringify(list) : list.map((d) => `${d.url}  certificate ${describeCertificate(d.certificate)}`).join('\n') || 'No custom domains.');
+    io.stdout(values.json ? JSON.stringify(list) : list.map(describe).join('\n') || 'No custom domains.');
   } else {
     throw new CliError(`usage: ${USAGE}`, 2);
   }

@@ -171,6 +171,8 @@ export interface DomainTable {
   https: Generated<number>;
   /** 1: HTTPS answers carry Strict-Transport-Security (a year). */
   hsts: Generated<number>;
+  /** Another domain of the same instance that requests to this one are permanently sent to. */
+  redirect_to: string | null;
   tls_status: Generated<TlsStatus>;
   /** Why the last order failed, in the CA's words. */
   tls_error: string | null;

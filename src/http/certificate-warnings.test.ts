@@ -64,5 +64,6 @@ describe('certificate warnings', () => {
     expect(html).toContain('certificate failed: DNS problem: NXDOMAIN looking up A for shop.example');
     expect(html).toMatch(/HTTPS, certificate expires in 60 days|HTTPS, certificate expires in 59 days/);
     expect(html).toContain('href="https://fine.shop.example"');
+    expect(html).toContain('DNS points here');
   });
 });

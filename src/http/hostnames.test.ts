@@ -90,8 +90,12 @@ describe('custom domains', () => {
     for (const hostname of ['www.shop.example', 'shop.example', 'bücher.example']) {
       expect((await call('POST', '/projects/victim/services/web/domains', { hostname })).status).toBe(201);
     }
-    const listed = (await call('GET', '/projects/victim/services/web/domains')).json.domains.map((d: { hostname: string }) => d.hostname);
-    expect(listed).toEqual(['shop.example', 'www.shop.example', 'xn--bcher-kva.example']);
+    const domains = (await call('GET', '/projects/victim/services/web/domains')).json.domains;
+    expect(domains.map((d: { hostname: string }) => d.hostname)).toEqual(['shop.example', 'www.shop.example', 'xn--bcher-kva.example']);
+    // Where each name points, against this server's address (the test app's DNS: `.example` here).
+    expect(domains[0].dns).toEqual({ points: 'here', found: ['203.0.113.7'], expected: ['203.0.113.7'] });
+    expect((await call('POST', '/projects/victim/services/web/domains', { hostname: 'nowhere.org' })).json.domain.dns).toEqual({ points: 'nowhere', found: [], expected: ['203.0.113.7'] });
+    expect((await call('DELETE', '/projects/victim/services/web/domains/nowhere.org')).status).toBe(200);
     expect(await publicUrls('victim', 'web')).toEqual(['http://web-victim.spur.test', 'http://shop.example', 'http://www.shop.example', 'http://xn--bcher-kva.example']);
     expect((await call('POST', '/projects/victim/services/web/domains', { hostname: 'shop.example' })).json.error).toMatch(/already a domain of this service/);
     expect((await call('DELETE', '/projects/victim/services/web/domains/shop.example')).status).toBe(200);
@@ -100,5 +104,38 @@ describe('custom domains', () => {
     // They go with their service (the foreign key cascades): a deleted service's hostnames are free again.
     await deps.db.deleteFrom('services').where('id', '=', (await deps.db.selectFrom('domains').select('service_id').where('hostname', '=', 'www.shop.example').executeTakeFirstOrThrow()).service_id).execute();
     expect((await call('POST', '/projects/attacker/services/web/domains', { hostname: 'www.shop.example' })).status).toBe(201);
+  });
+});
+
+describe('domain redirects', () => {
+  beforeEach(async () => {
+    expect((await call('POST', '/projects', { name: 'shop' })).status).toBe(201);
+    expect((await call('POST', '/projects/shop/services', { name: 'web', image: 'nginx' })).status).toBe(201);
+    for (const hostname of ['shop.example', 'www.shop.example', 'm.shop.example']) expect((await call('POST', '/projects/shop/services/web/domains', { hostname })).status).toBe(201);
+  });
+  const redirect = (from: string, redirectTo: unknown) => call('PATCH', `/projects/shop/services/web/domains/${from}`, { redirectTo });
+
+  it('send www. to the apex: the redirecting name leaves the served URLs', async () => {
+    const res = await redirect('www.shop.example', 'SHOP.example.');
+    expect(res.status).toBe(200);
+    expect(res.json.domain.redirectTo).toBe('shop.example');
+    expect((await call('GET', '/projects/shop/services/web')).json.publicUrls).toEqual(['http://web-shop.spur.test', 'http://m.shop.example', 'http://shop.example']);
+    expect((await redirect('www.shop.example', 'none')).json.domain.redirectTo).toBeNull();
+  });
+
+  it('refuse a redirect to itself, to a name the service does not have, and any chain', async () => {
+    expect((await redirect('www.shop.example', 'www.shop.example')).json.error).toMatch(/cannot redirect to itself/);
+    expect((await redirect('www.shop.example', 'elsewhere.example')).json.error).toMatch(/is not a domain of web in production; add it first/);
+    expect((await redirect('www.shop.example', 'shop.example')).status).toBe(200);
+    expect((await redirect('m.shop.example', 'www.shop.example')).json.error).toMatch(/www\.shop\.example redirects to shop\.example itself/);
+    expect((await redirect('shop.example', 'm.shop.example')).json.error).toMatch(/www\.shop\.example redirects to shop\.example; a redirect may not lead to another/);
+    expect((await redirect('www.shop.example', 'a.com`) || Host(`b.com')).status).toBe(400);
+  });
+
+  it('end when their target is removed', async () => {
+    expect((await redirect('www.shop.example', 'shop.example')).status).toBe(200);
+    expect((await call('DELETE', '/projects/shop/services/web/domains/shop.example')).status).toBe(200);
+    const www = (await call('GET', '/projects/shop/services/web/domains')).json.domains.find((d: { hostname: string }) => d.hostname === 'www.shop.example');
+    expect(www.redirectTo).toBeNull();
   });
 });

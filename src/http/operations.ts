@@ -7,6 +7,7 @@ import { countRunningTasks, scaleService } from '../docker/swarm.js';
 import { checkGitHost } from '../build/git-host.js';
 import { applyRouting, routeFor } from '../deploy/routing.js';
 import { routeUrls } from '../routing/instance-route.js';
+import type { DnsAnswer } from '../routing/dns-check.js';
 import { removeEnvironment, removeProject, removeService } from '../deploy/removal.js';
 import { DockerUnavailable, Forbidden, InvalidFields, InvalidInput, NotFound } from '../errors.js';
 import { findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
@@ -225,12 +226,14 @@ export type DomainView = ReturnType<typeof toDomainView>;
 
 const servedOverHttps = (d: DomainWithCertificate, now: Date) => d.https === 1 && d.not_after !== null && Date.parse(d.not_after) > now.getTime();
 
-export function toDomainView(d: DomainWithCertificate, now = new Date()) {
+export function toDomainView(d: DomainWithCertificate, dns: DnsAnswer, now = new Date()) {
   return {
     hostname: d.hostname,
     url: `${servedOverHttps(d, now) ? 'https' : 'http'}://${d.hostname}`,
     https: d.https === 1,
     hsts: d.hsts === 1,
+    /** Requests to this domain are sent, permanently, to this one. */
+    redirectTo: d.redirect_to,
     certificate: {
       status: d.https === 1 ? d.tls_status : ('off' as const),
       /** The CA's words for the last failed order. */
@@ -239,11 +242,13 @@ export function toDomainView(d: DomainWithCertificate, now = new Date()) {
       daysLeft: d.not_after ? daysLeft(d.not_after, now) : null,
       retryAt: d.tls_status === 'failed' ? d.tls_retry_at : null,
     },
+    /** Where the name points, against this server's addresses. */
+    dns,
     addedAt: d.created_at,
   };
 }
 
-export const domainsOf = async (deps: Deps, ctx: InstanceContext) => (await listDomains(deps.db, instanceKey(ctx))).map((d) => toDomainView(d));
+export const domainsOf = async (deps: Deps, ctx: InstanceContext) => Promise.all((await listDomains(deps.db, instanceKey(ctx))).map(async (d) => toDomainView(d, await deps.dns.check(d.hostname))));
 
 /** Adds a custom domain: a valid hostname of the user's own, not Spur's own (its public URL's),
  *  not under the base domain (where Spur generates services' addresses), and not another
@@ -257,7 +262,7 @@ export async function addDomain(deps: Deps, ctx: InstanceContext, body: Body) {
   const domain = await storeAddDomain(deps.db, instanceKey(ctx), hostname);
   await routeNow(deps, ctx);
   void deps.certificates.run();
-  return toDomainView({ ...domain, not_after: null });
+  return toDomainView({ ...domain, not_after: null }, await deps.dns.check(hostname));
 }
 
 export async function removeDomain(deps: Deps, ctx: InstanceContext, hostnameParam: string): Promise<void> {
@@ -273,12 +278,22 @@ export async function changeDomain(deps: Deps, ctx: InstanceContext, hostnamePar
   const options = validate.fields({
     https: () => validate.optional(body.https, (v) => validate.onOff('https', v)),
     hsts: () => validate.optional(body.hsts, (v) => validate.onOff('hsts', v)),
+    redirectTo: () => (body.redirectTo === undefined ? undefined : body.redirectTo === null || body.redirectTo === '' || body.redirectTo === 'none' ? null : validate.domain(body.redirectTo)),
   });
+  if (options.redirectTo) {
+    const mine = await listDomains(deps.db, instanceKey(ctx));
+    const target = mine.find((d) => d.hostname === options.redirectTo);
+    if (options.redirectTo === hostname) throw new InvalidFields({ redirectTo: `redirect: ${hostname} cannot redirect to itself` });
+    if (!target) throw new InvalidFields({ redirectTo: `redirect: ${options.redirectTo} is not a domain of ${ctx.service.name} in ${ctx.environment.name}; add it first` });
+    if (target.redirect_to) throw new InvalidFields({ redirectTo: `redirect: ${options.redirectTo} redirects to ${target.redirect_to} itself` });
+    const into = mine.filter((d) => d.redirect_to === hostname).map((d) => d.hostname);
+    if (into.length) throw new InvalidFields({ redirectTo: `redirect: ${into.join(', ')} redirect${into.length === 1 ? 's' : ''} to ${hostname}; a redirect may not lead to another` });
+  }
   if (!(await setDomainOptions(deps.db, instanceKey(ctx), hostname, options))) throw new NotFound(`${hostname} is not a domain of ${ctx.service.name} in ${ctx.environment.name}`);
   await routeNow(deps, ctx);
   void deps.certificates.run();
   const domain = (await listDomains(deps.db, instanceKey(ctx))).find((d) => d.hostname === hostname)!;
-  return toDomainView(domain);
+  return toDomainView(domain, await deps.dns.check(hostname));
 }
 
 /** Routing follows domains at once when Docker answers; otherwise the next deploy applies it. */

@@ -8,6 +8,7 @@ import { silentLog } from '../log.js';
 import { createApp } from './app.js';
 import { StreamSlots } from './stream-slots.js';
 import { LIVE_STREAMS_PER_USER } from './live.js';
+import { DnsChecks } from '../routing/dns-check.js';
 import { UpdateChecker } from '../update/checker.js';
 
 export const SETUP_TOKEN = 'setup-token-for-tests';
@@ -21,7 +22,7 @@ export async function makeTestDeps(): Promise<Deps> {
   const db = await openDatabase(':memory:');
   const setup: Deps['setup'] = { token: SETUP_TOKEN, claim: () => (setup.token = undefined) };
   return {
-    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, traefik: { enabled: false, image: 'x' }, keepImages: 5, buildTimeoutS: 1800, backupKeep: 0, downloadUrl: 'https://releases.invalid', updateCheck: false, acme: { directoryUrl: 'https://acme.invalid/directory', port: 0, host: '127.0.0.1' }, gitAllowPrivate: false, sshPort: 2222, sshAuthTimeoutS: 30 },
+    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, publicAddresses: ['203.0.113.7'], traefik: { enabled: false, image: 'x' }, keepImages: 5, buildTimeoutS: 1800, backupKeep: 0, downloadUrl: 'https://releases.invalid', updateCheck: false, acme: { directoryUrl: 'https://acme.invalid/directory', port: 0, host: '127.0.0.1' }, gitAllowPrivate: false, sshPort: 2222, sshAuthTimeoutS: 30 },
     db,
     docker: createDockerClient('/nonexistent/docker.sock'),
     log: silentLog,
@@ -34,6 +35,8 @@ export async function makeTestDeps(): Promise<Deps> {
     runningTasks: { counts: notHere },
     updates: new UpdateChecker({ downloadUrl: 'https://releases.invalid', enabled: false, log: silentLog }),
     certificates: { run: async () => {} },
+    // DNS as the tests set it: every name of `example` points here, others nowhere.
+    dns: new DnsChecks(['203.0.113.7'], async (hostname) => (hostname.endsWith('.example') ? ['203.0.113.7'] : [])),
     setup,
   } as Deps;
 }

@@ -13,6 +13,9 @@ export interface RouteInput {
   secureDomains: string[];
   /** Of those, the ones whose answers carry Strict-Transport-Security. */
   hstsDomains: string[];
+  /** Hostnames that answer with a permanent redirect to another origin (`https://example.com`),
+   *  keeping the path; `secure`: the hostname has a certificate, so HTTPS requests get it too. */
+  redirects: { from: string; to: string; secure: boolean }[];
   port: number;
 }
 
@@ -48,6 +51,30 @@ export function traefikLabels(route: RouteInput): Record<string, string> {
     [`traefik.http.middlewares.${key}-to-https.redirectscheme.scheme`]: 'https',
     [`traefik.http.middlewares.${key}-to-https.redirectscheme.permanent`]: 'true',
   };
+  const redirects: Record<string, string> = {};
+  route.redirects.forEach((r, i) => {
+    const router = `${key}-redirect-${i + 1}`;
+    hostRule([r.from]);
+    if (!/^https?:\/\/[a-z0-9.-]+$/.test(r.to)) throw new Error(`refusing to redirect to ${JSON.stringify(r.to)}`);
+    Object.assign(redirects, {
+      [`traefik.http.middlewares.${router}.redirectregex.regex`]: `^https?://${r.from.replaceAll('.', '\\.')}(:[0-9]+)?/(.*)`,
+      [`traefik.http.middlewares.${router}.redirectregex.replacement`]: `${r.to}/\${2}`,
+      [`traefik.http.middlewares.${router}.redirectregex.permanent`]: 'true',
+      [`traefik.http.routers.${router}.rule`]: hostRule([r.from]),
+      [`traefik.http.routers.${router}.entrypoints`]: 'web',
+      [`traefik.http.routers.${router}.service`]: key,
+      [`traefik.http.routers.${router}.middlewares`]: router,
+      ...(r.secure
+        ? {
+            [`traefik.http.routers.${router}-secure.rule`]: hostRule([r.from]),
+            [`traefik.http.routers.${router}-secure.entrypoints`]: 'websecure',
+            [`traefik.http.routers.${router}-secure.tls`]: 'true',
+            [`traefik.http.routers.${router}-secure.service`]: key,
+            [`traefik.http.routers.${router}-secure.middlewares`]: router,
+          }
+        : {}),
+    });
+  });
   return {
     'traefik.enable': 'true',
     'traefik.swarm.network': EDGE_NETWORK,
@@ -60,5 +87,6 @@ export function traefikLabels(route: RouteInput): Record<string, string> {
     [`traefik.http.middlewares.${key}-retry.retry.attempts`]: '3',
     [`traefik.http.services.${key}.loadbalancer.server.port`]: String(route.port),
     ...secure,
+    ...redirects,
   };
 }

@@ -55,13 +55,22 @@ export async function addDomain(db: Db, instance: InstanceKey, hostname: string)
 
 /** Takes a hostname from an instance; false if it had no such domain. */
 export async function removeDomain(db: Db, instance: InstanceKey, hostname: string): Promise<boolean> {
-  const removed = await db.deleteFrom('domains').where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).where('hostname', '=', hostname).executeTakeFirst();
-  return removed.numDeletedRows > 0n;
+  return db.transaction().execute(async (tx) => {
+    const removed = await tx.deleteFrom('domains').where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).where('hostname', '=', hostname).executeTakeFirst();
+    // Domains that redirected to it serve the app themselves again.
+    await tx.updateTable('domains').set({ redirect_to: null }).where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).where('redirect_to', '=', hostname).execute();
+    return removed.numDeletedRows > 0n;
+  });
 }
 
-/** Changes a domain's HTTPS and HSTS switches; false if the instance has no such domain. */
-export async function setDomainOptions(db: Db, instance: InstanceKey, hostname: string, options: { https?: boolean; hsts?: boolean }): Promise<boolean> {
-  const set = { ...(options.https === undefined ? {} : { https: options.https ? 1 : 0 }), ...(options.hsts === undefined ? {} : { hsts: options.hsts ? 1 : 0 }) };
+/** Changes a domain's HTTPS and HSTS switches and its redirect (null: none); false if the
+ *  instance has no such domain. */
+export async function setDomainOptions(db: Db, instance: InstanceKey, hostname: string, options: { https?: boolean; hsts?: boolean; redirectTo?: string | null }): Promise<boolean> {
+  const set = {
+    ...(options.https === undefined ? {} : { https: options.https ? 1 : 0 }),
+    ...(options.hsts === undefined ? {} : { hsts: options.hsts ? 1 : 0 }),
+    ...(options.redirectTo === undefined ? {} : { redirect_to: options.redirectTo }),
+  };
   if (Object.keys(set).length === 0) return (await db.selectFrom('domains').select('id').where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).where('hostname', '=', hostname).executeTakeFirst()) !== undefined;
   const updated = await db.updateTable('domains').set(set).where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).where('hostname', '=', hostname).executeTakeFirst();
   return updated.numUpdatedRows > 0n;

@@ -10,6 +10,7 @@ import * as m007 from './007_pending_changes.js';
 import * as m008 from './008_custom_domains.js';
 import * as m009 from './009_certificates.js';
 import * as m010 from './010_hsts.js';
+import * as m011 from './011_domain_redirects.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '008_custom_domains': m008,
   '009_certificates': m009,
   '010_hsts': m010,
+  '011_domain_redirects': m011,
 };

@@ -141,6 +141,7 @@ export function DomainsSection(props: FormProps) {
           <li>
             <a href={d.url}>{d.hostname}</a>
             <CertificateState {...d.certificate} />
+            <DnsState {...d.dns} />
             <details>
               <summary>Options</summary>
               <form method="post" action={`${base}/domains/options${q}`} class="row">
@@ -148,6 +149,13 @@ export function DomainsSection(props: FormProps) {
                 <input type="hidden" name="hostname" value={d.hostname} />
                 <label class="field"><span>HTTPS</span><select name="https"><option value="on" selected={d.https}>on</option><option value="off" selected={!d.https}>off</option></select></label>
                 <label class="field"><span>HSTS (a year)</span><select name="hsts"><option value="off" selected={!d.hsts}>off</option><option value="on" selected={d.hsts}>on</option></select></label>
+                <label class="field">
+                  <span>Redirect to</span>
+                  <select name="redirectTo">
+                    <option value="none" selected={!d.redirectTo}>none: serve the app</option>
+                    {props.domains.filter((o) => o.hostname !== d.hostname).map((o) => <option value={o.hostname} selected={d.redirectTo === o.hostname}>{o.hostname}</option>)}
+                  </select>
+                </label>
                 <button type="submit">Save {d.hostname}</button>
               </form>
             </details>
@@ -181,4 +189,12 @@ function CertificateState(c: DomainView['certificate']) {
   if (c.status === 'active') return <span class="muted">HTTPS, certificate expires in {c.daysLeft} days</span>;
   if (c.status === 'failed') return <span class="field-error">certificate failed: {c.error}{c.retryAt ? ` (next try ${c.retryAt.slice(0, 16).replace('T', ' ')} UTC)` : ''}</span>;
   return <span class="muted">certificate {c.status}</span>;
+}
+
+/** Where the name points: here, elsewhere (what was found and what was expected), or nowhere. */
+function DnsState(d: DomainView['dns']) {
+  const expected = d.expected.join(', ');
+  if (d.points === 'here') return <span class="muted">DNS points here</span>;
+  if (d.points === 'elsewhere') return <span class="field-error">DNS points to {d.found.join(', ')}, not this server ({expected})</span>;
+  return <span class="field-error">DNS: no A or AAAA record yet (point it at {expected})</span>;
 }
