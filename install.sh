@@ -17,7 +17,8 @@ SPUR_VERSION=${SPUR_VERSION:-latest}
 DOWNLOAD_URL=${SPUR_DOWNLOAD_URL:-https://github.com/spur-paas/spur/releases}
 SETTINGS=(SPUR_PORT SPUR_SSH_PORT SPUR_HOST SPUR_PUBLIC_URL SPUR_BASE_DOMAIN SPUR_TRAEFIK SPUR_TRAEFIK_IMAGE
   SPUR_KEEP_IMAGES SPUR_BUILD_TIMEOUT SPUR_SSH_AUTH_TIMEOUT SPUR_GIT_ALLOW_PRIVATE SPUR_GIT_CA_FILE
-  SPUR_BACKUP_KEEP SPUR_UPDATE_CHECK SPUR_DOWNLOAD_URL NODE_EXTRA_CA_CERTS)
+  SPUR_BACKUP_KEEP SPUR_UPDATE_CHECK SPUR_DOWNLOAD_URL SPUR_PUBLIC_IP SPUR_ACME_DIRECTORY SPUR_ACME_EMAIL
+  SPUR_ACME_CA_FILE SPUR_ACME_PORT SPUR_ACME_HOST NODE_EXTRA_CA_CERTS)
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'spur install: %s\n' "$*" >&2; exit 1; }
@@ -42,13 +43,14 @@ done
 setting() { local v=${!1-}; if [ -n "$v" ]; then echo "$v"; elif [ -f "$ENV_FILE" ]; then sed -n "s/^$1=//p" "$ENV_FILE" | tail -n1; fi; }
 PORT=$(setting SPUR_PORT); PORT=${PORT:-3000}
 SSH_PORT=$(setting SPUR_SSH_PORT); SSH_PORT=${SSH_PORT:-2222}
-[[ "$PORT" =~ ^[0-9]+$ && "$SSH_PORT" =~ ^[0-9]+$ ]] || die "SPUR_PORT and SPUR_SSH_PORT must be port numbers"
+ACME_PORT=$(setting SPUR_ACME_PORT); ACME_PORT=${ACME_PORT:-3080}
+[[ "$PORT" =~ ^[0-9]+$ && "$SSH_PORT" =~ ^[0-9]+$ && "$ACME_PORT" =~ ^[0-9]+$ ]] || die "SPUR_PORT, SPUR_SSH_PORT and SPUR_ACME_PORT must be port numbers"
 
 # A port Spur (or its Traefik, through Docker) already holds is fine: this is an upgrade.
 if command -v ss >/dev/null; then
-  for port in 80 443 "$PORT" "$SSH_PORT"; do
+  for port in 80 443 "$PORT" "$SSH_PORT" "$ACME_PORT"; do
     holder=$(ss -H -ltnp "sport = :$port" 2>/dev/null | grep -o 'users:(("[^"]*"' | head -n1 | sed 's/users:(("//; s/"$//' || true)
-    case "$holder" in ''|spur|docker-proxy|dockerd|traefik) ;; *) die "port $port is in use by $holder; free it (or choose SPUR_PORT / SPUR_SSH_PORT) and run again" ;; esac
+    case "$holder" in ''|spur|docker-proxy|dockerd|traefik) ;; *) die "port $port is in use by $holder; free it (or choose SPUR_PORT / SPUR_SSH_PORT / SPUR_ACME_PORT) and run again" ;; esac
   done
 fi
 

@@ -12,7 +12,7 @@ import { EngineMonitor } from './deploy/engine-monitor.js';
 import { DeploymentLogBus } from './deploy/log-bus.js';
 import { createDockerClient } from './docker/client.js';
 import { imageExists } from './docker/images.js';
-import { ensureServiceExists } from './docker/swarm.js';
+import { ensureServiceSpec } from './docker/swarm.js';
 import { createApp } from './http/app.js';
 import { scheduleJobs } from './jobs/schedule.js';
 import { installHook } from './build/repos.js';
@@ -77,7 +77,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
       await deployer.reconcile();
       if (config.traefik.enabled) {
         if (!(await imageExists(docker, config.traefik.image))) log.warn(`Traefik image ${config.traefik.image} is not present; Swarm will pull it`);
-        await ensureServiceExists(docker, traefikServiceSpec({ image: config.traefik.image, traefikDir: traefikDir(config.dataDir) }));
+        await ensureServiceSpec(docker, traefikServiceSpec({ image: config.traefik.image, traefikDir: traefikDir(config.dataDir) }));
       }
     },
   });

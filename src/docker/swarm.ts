@@ -1,4 +1,5 @@
 // Applies service specs to Swarm and watches what Swarm makes of them.
+import { createHash } from 'node:crypto';
 import { type DockerClient, isNotFound } from './client.js';
 import { INSTALL_LABEL, MANAGED_LABEL } from './names.js';
 import type { SwarmServiceSpec } from './service-spec.js';
@@ -64,9 +65,22 @@ export async function relabelService(docker: DockerClient, name: string, routing
   return true;
 }
 
-/** Creates the service when absent; leaves an existing one as it is. */
-export async function ensureServiceExists(docker: DockerClient, spec: { Name: string; Labels: Record<string, string> }): Promise<void> {
-  if (!(await findService(docker, spec.Name))) await docker.createService(spec as object);
+export const SPEC_DIGEST_LABEL = 'spur.spec-digest';
+
+/** Creates a service Spur runs for itself (Traefik), or updates it when Spur's spec for it changed
+ *  since it was made: an upgrade that adds an argument or a mount reaches the running service.
+ *  The spec's digest, kept as a label, tells; Docker's own defaults in the stored spec do not. */
+export async function ensureServiceSpec(docker: DockerClient, spec: { Name: string; Labels: Record<string, string> }): Promise<'created' | 'updated' | 'unchanged'> {
+  const digest = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+  const wanted = { ...spec, Labels: { ...spec.Labels, [SPEC_DIGEST_LABEL]: digest } };
+  const current = await findService(docker, spec.Name);
+  if (!current) {
+    await docker.createService(wanted as object);
+    return 'created';
+  }
+  if (current.Spec.Labels?.[SPEC_DIGEST_LABEL] === digest) return 'unchanged';
+  await updateService(docker, current, wanted);
+  return 'updated';
 }
 
 /** Names of the app services this Spur installation made. */

@@ -1,0 +1,36 @@
+// The Swarm services Spur runs for itself (Traefik) follow Spur's spec across upgrades: created
+// once, left alone while the spec is the same, updated when a new Spur changes it.
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDockerClient } from '../src/docker/client.js';
+import { SPEC_DIGEST_LABEL, ensureServiceSpec } from '../src/docker/swarm.js';
+import { BASE_IMAGE, docker, uniqueName } from './harness.js';
+
+const name = uniqueName('spur-own-');
+const client = createDockerClient('/var/run/docker.sock');
+const spec = (args: string[]) => ({
+  Name: name,
+  Labels: { 'spur.managed': 'true' },
+  TaskTemplate: { ContainerSpec: { Image: BASE_IMAGE, Command: ['sleep'], Args: args } },
+  Mode: { Replicated: { Replicas: 1 } },
+});
+const inspect = async () => JSON.parse(await docker('service', 'inspect', name))[0].Spec;
+
+afterAll(async () => {
+  await docker('service', 'rm', name).catch(() => undefined);
+});
+
+describe("Spur's own services", () => {
+  it('are created, left alone while the spec is the same, and updated when it changes', async () => {
+    expect(await ensureServiceSpec(client, spec(['3600']))).toBe('created');
+    const first = await inspect();
+    expect(first.TaskTemplate.ContainerSpec.Args).toEqual(['3600']);
+    expect(await ensureServiceSpec(client, spec(['3600']))).toBe('unchanged');
+    expect((await inspect()).Labels[SPEC_DIGEST_LABEL]).toBe(first.Labels[SPEC_DIGEST_LABEL]);
+    // A newer Spur adds an argument (as the file provider was added to Traefik's).
+    expect(await ensureServiceSpec(client, spec(['3601']))).toBe('updated');
+    const second = await inspect();
+    expect(second.TaskTemplate.ContainerSpec.Args).toEqual(['3601']);
+    expect(second.Labels[SPEC_DIGEST_LABEL]).not.toBe(first.Labels[SPEC_DIGEST_LABEL]);
+    expect(second.Labels['spur.managed']).toBe('true');
+  }, 60_000);
+});
