@@ -31,6 +31,11 @@ describe('URL settings', () => {
     expect(loadConfig({ ...base, SPUR_DOWNLOAD_URL: 'https://mirror.example/spur/' }, '/').downloadUrl).toBe('https://mirror.example/spur');
   });
 
+  it("take Spur's own domain from SPUR_DOMAIN, normalised", () => {
+    expect(loadConfig({ ...base, SPUR_DOMAIN: 'Spur.Example.COM.' }, '/').spurDomain).toBe('spur.example.com');
+    expect(loadConfig(base, '/').spurDomain).toBeUndefined();
+  });
+
   it('take the public addresses from SPUR_PUBLIC_IP (behind NAT), for DNS checks and the generated domains', () => {
     const config = loadConfig({ SPUR_DATA_DIR: '/tmp/spur-config-test', SPUR_PUBLIC_IP: '203.0.113.7, 2001:db8::7' }, '/');
     expect(config.publicAddresses).toEqual(['203.0.113.7', '2001:db8::7']);
@@ -45,6 +50,8 @@ describe('URL settings', () => {
     ['SPUR_ACME_EMAIL', 'not an email', /email/],
     ['SPUR_ACME_PORT', '70000', /port/],
     ['SPUR_PUBLIC_IP', '203.0.113.7,example.com', /SPUR_PUBLIC_IP: "example.com" is not an IP address/],
+    ['SPUR_DOMAIN', '*.spur.example', /domain/],
+    ['SPUR_DOMAIN', 'spur.example`)', /domain/],
   ])('refuse %s=%s', (name, value, message) => {
     expect(() => loadConfig({ ...base, [name]: value }, '/')).toThrow(message);
   });

@@ -17,8 +17,12 @@ export interface Config {
   /** Docker endpoint: a unix socket path, or undefined to let docker-modem read DOCKER_HOST. */
   dockerSocket?: string;
   baseDomain: string;
-  /** The URL users reach Spur at; links are built from it, never from request headers. */
+  /** The URL users reach Spur at; links are built from it, never from request headers (Spur's
+   *  own domain, once set, takes its place: src/http/instance-settings.ts). */
   publicUrl: string;
+  /** SPUR_DOMAIN: Spur's own domain, routed by Traefik with its own certificate. Set here, it is
+   *  written to the database at start and the owner cannot change it in the UI. */
+  spurDomain?: string;
   /** The addresses the internet reaches this server at: where custom domains should point. */
   publicAddresses: string[];
   /** Extra CA bundle for cloning from git hosts with a private CA. */
@@ -114,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     baseDomain,
     publicUrl: (env.SPUR_PUBLIC_URL ?? `http://${address}:${port}`).replace(/\/$/, ''),
     publicAddresses,
+    spurDomain: env.SPUR_DOMAIN ? validate.domain(env.SPUR_DOMAIN) : undefined,
     gitCaFile: env.SPUR_GIT_CA_FILE || undefined,
     gitAllowPrivate: env.SPUR_GIT_ALLOW_PRIVATE === '1',
     traefik: { enabled: env.SPUR_TRAEFIK !== '0', image: env.SPUR_TRAEFIK_IMAGE ?? 'traefik:v3.5' },

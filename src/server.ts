@@ -5,6 +5,9 @@ import { dirname, join } from 'node:path';
 import { pidFile } from './install/installed-service.js';
 import { serve } from '@hono/node-server';
 import { type Config, loadConfig, primaryAddress } from './config.js';
+import { gatewayAddress } from './docker/engine.js';
+import type { DockerClient } from './docker/client.js';
+import { applyEnvironmentSettings } from './http/instance-settings.js';
 import { openDatabase } from './db/open.js';
 import type { Deps } from './deps.js';
 import { Deployer } from './deploy/deployer.js';
@@ -45,8 +48,27 @@ function installId(dataDir: string): string {
 }
 
 
+/** Traefik reaches Spur's own domain at the host's address on docker_gwbridge. Spur listening on
+ *  every address already answers there; listening on one (SPUR_HOST=127.0.0.1, the UI kept off
+ *  the public interface) it listens there too, on the same port. */
+async function listenForTraefik(app: { fetch: (req: Request) => Response | Promise<Response> }, config: Config, docker: DockerClient, log: Log): Promise<{ url: string; close(): void } | undefined> {
+  const gateway = await gatewayAddress(docker);
+  if (!gateway) return undefined;
+  const url = `http://${gateway}:${config.port}`;
+  if (config.host === '0.0.0.0' || config.host === '::') return { url, close: () => {} };
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: gateway });
+  try {
+    await new Promise<void>((resolve, reject) => server.once('listening', () => resolve()).once('error', reject));
+  } catch (err) {
+    log.warn(`Traefik cannot reach Spur's own domain: listening on ${gateway}:${config.port} failed`, { error: String(err) });
+    return undefined;
+  }
+  return { url, close: () => server.close() };
+}
+
 export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log = consoleLog) {
   const config = loadConfig(env);
+  let app: ReturnType<typeof createApp> | undefined;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const key = loadOrCreateKey(config.dataDir);
   const db = await openDatabase(join(config.dataDir, 'spur.db'));
@@ -60,13 +82,27 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     key,
     log,
     tokens: challengeTokens,
-    acme: { directoryUrl: config.acme.directoryUrl, email: config.acme.email, caPem: config.acme.caFile ? readFileSync(config.acme.caFile, 'utf8') : undefined },
+    acme: { directoryUrl: config.acme.directoryUrl, caPem: config.acme.caFile ? readFileSync(config.acme.caFile, 'utf8') : undefined },
     traefikDir: traefikDir(config.dataDir),
     challengeUrl: `http://${primaryAddress()}:${config.acme.port}`,
+    spurUpstream: () => traefikListener?.url,
     onCertificate: async (instance) => {
       if (engine.ready) await applyRouting({ db, docker, config }, instance);
     },
   });
+  await applyEnvironmentSettings({ db, config });
+  let traefikListener: { url: string; close(): void } | undefined;
+  let listening: Promise<void> | undefined;
+  // Once, after the app exists and Docker answers (whichever comes last); tried again on the next
+  // engine check while Swarm has no gateway yet.
+  const ensureTraefikListener = () => {
+    if (!app) return Promise.resolve();
+    return (listening ??= listenForTraefik(app, config, docker, log).then(async (l) => {
+      traefikListener = l;
+      if (l) await certificates.writeTraefikFiles();
+      else listening = undefined;
+    }));
+  };
   // Before Traefik is started: its file provider's directory must exist.
   await certificates.start();
   const engine = new EngineMonitor({
@@ -75,6 +111,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     advertiseAddr: primaryAddress(),
     onReady: async () => {
       await deployer.reconcile();
+      await ensureTraefikListener();
       if (config.traefik.enabled) {
         if (!(await imageExists(docker, config.traefik.image))) log.warn(`Traefik image ${config.traefik.image} is not present; Swarm will pull it`);
         await ensureServiceSpec(docker, traefikServiceSpec({ image: config.traefik.image, traefikDir: traefikDir(config.dataDir) }));
@@ -91,9 +128,11 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));
   const deps: Deps = { config, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), setup: setupToken(config, (await countUsers(db)) === 0, log) };
-  const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host });
+  app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   log.info(`spur listening on ${config.host}:${config.port}`, { dataDir: config.dataDir, baseDomain: config.baseDomain });
+  if (engine.ready) await ensureTraefikListener();
 
   // git push: the SSH server hands pushes to receive-pack, whose hook calls back over a local socket.
   const sessions = new PushSessions();
@@ -115,6 +154,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     stopCollecting();
     server.close();
     challengeServer.close();
+    traefikListener?.close();
     sshServer.close();
     pushReceiver.close();
     await deployer.drain(60_000);

@@ -166,9 +166,9 @@ export function integer(field: string, value: unknown, min: number, max: number)
 export const port = (value: unknown) => integer('port', value, 1, 65535);
 export const replicas = (value: unknown) => integer('replicas', value, 0, 50);
 
-export function email(value: unknown): string {
-  const e = text('email', value, 254).trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e)) throw new InvalidInput('email', 'is not an email address');
+export function email(value: unknown, name = 'email'): string {
+  const e = text(name, value, 254).trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e)) throw new InvalidInput(name, 'is not an email address');
   return e;
 }
 

@@ -9,6 +9,7 @@ import { type Db, openDatabase } from '../src/db/open.js';
 import { silentLog } from '../src/log.js';
 import { createProject, getEnvironment, DEFAULT_ENVIRONMENT } from '../src/store/projects.js';
 import { addDomain, listDomains } from '../src/store/domains.js';
+import { setAcmeEmail } from '../src/store/instance-settings.js';
 import { createService } from '../src/store/services.js';
 import { createUser } from '../src/store/users.js';
 import { ChallengeTokens, NO_SUCH_CHALLENGE, startChallengeServer } from '../src/tls/challenges.js';
@@ -25,6 +26,7 @@ let db: Db;
 let dir: string;
 let issuer: CertificateIssuer;
 let orders = 0;
+const contacts: (string | undefined)[] = [];
 let instance: { serviceId: number; environmentId: number };
 const key = Buffer.alloc(32, 7);
 const closeChallenges: (() => void)[] = [];
@@ -41,15 +43,16 @@ beforeAll(async () => {
   const project = await createProject(db, 'shop', owner.id);
   const service = await createService(db, { project, name: 'web', source: { type: 'image', image: 'nginx' } });
   instance = { serviceId: service.id, environmentId: (await getEnvironment(db, project, DEFAULT_ENVIRONMENT)).id };
+  await setAcmeEmail(db, 'ops@example.com');
   issuer = new CertificateIssuer({
     db,
     key,
     log: silentLog,
     tokens,
-    acme: { directoryUrl: pebble.directoryUrl, email: 'ops@example.com', caPem: pebble.tlsCaPem },
+    acme: { directoryUrl: pebble.directoryUrl, caPem: pebble.tlsCaPem },
     traefikDir: join(dir, 'traefik'),
     challengeUrl: `http://192.0.2.10:${port}`,
-    order: (...args) => (orders++, orderCertificate(...args)),
+    order: (...args) => (orders++, contacts.push(args[0].email), orderCertificate(...args)),
   });
   await issuer.start();
 }, 60_000);
@@ -70,6 +73,8 @@ describe('certificates from Pebble', () => {
     await issuer.run(now);
     const d = await domain('app.shop.example');
     expect(d.tls_status, d.tls_error ?? '').toBe('active');
+    // The contact the owner set (or SPUR_ACME_EMAIL) goes with the order.
+    expect(contacts).toEqual(['ops@example.com']);
     const certs = join(dir, 'traefik', 'certs');
     const chain = readFileSync(join(certs, 'app.shop.example.crt'), 'utf8');
     const keyPem = readFileSync(join(certs, 'app.shop.example.key'), 'utf8');

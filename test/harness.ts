@@ -12,14 +12,21 @@ export const SPUR_BIN = resolve(__dirname, '..', 'dist', 'spur-linux-x64');
 export const BASE_IMAGE = 'spur-test/node:bookworm';
 
 export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-    srv.on('error', rej);
-  });
+  return (await freePorts(1))[0];
+}
+
+/** Distinct free ports: every listener is held until all are chosen, so two of them can never be the same number. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((res, rej) => {
+      const srv = createServer();
+      srv.on('error', rej);
+      srv.listen(0, '127.0.0.1', () => res(srv));
+    })),
+  );
+  const ports = servers.map((srv) => (srv.address() as { port: number }).port);
+  await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))));
+  return ports;
 }
 
 /** Where tests that do not run Pebble point Spur's ACME client: nothing listens, orders fail at once. */
@@ -35,10 +42,19 @@ export interface SpurProcess {
 }
 
 export async function startSpur(opts: { env?: NodeJS.ProcessEnv; dataDir?: string; requireDocker?: boolean } = {}): Promise<SpurProcess> {
-  const port = await freePort();
-  const sshPort = await freePort();
+  try {
+    return await launchSpur(opts);
+  } catch (err) {
+    // Another test file running in parallel may take a port between our choosing it and Spur binding it: choose again, once.
+    if (!String(err).includes('EADDRINUSE')) throw err;
+    return launchSpur(opts);
+  }
+}
+
+async function launchSpur(opts: { env?: NodeJS.ProcessEnv; dataDir?: string; requireDocker?: boolean }): Promise<SpurProcess> {
+  const [port, sshPort, acmePort] = await freePorts(3);
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'spur-data-'));
-  const env = { ...process.env, SPUR_PORT: String(port), SPUR_SSH_PORT: String(sshPort), SPUR_HOST: '127.0.0.1', SPUR_DATA_DIR: dataDir, SPUR_TRAEFIK: '0', SPUR_UPDATE_CHECK: '0', SPUR_BASE_DOMAIN: 'spur.test', SPUR_PUBLIC_URL: `http://127.0.0.1:${port}`, SPUR_ACME_PORT: String(await freePort()), SPUR_ACME_HOST: '127.0.0.1', SPUR_ACME_DIRECTORY: NO_ACME_SERVER, ...opts.env };
+  const env = { ...process.env, SPUR_PORT: String(port), SPUR_SSH_PORT: String(sshPort), SPUR_HOST: '127.0.0.1', SPUR_DATA_DIR: dataDir, SPUR_TRAEFIK: '0', SPUR_UPDATE_CHECK: '0', SPUR_BASE_DOMAIN: 'spur.test', SPUR_PUBLIC_URL: `http://127.0.0.1:${port}`, SPUR_ACME_PORT: String(acmePort), SPUR_ACME_HOST: '127.0.0.1', SPUR_ACME_DIRECTORY: NO_ACME_SERVER, ...opts.env };
   const child: ChildProcess = spawn(SPUR_BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -51,7 +67,10 @@ export async function startSpur(opts: { env?: NodeJS.ProcessEnv; dataDir?: strin
       const res = await fetch(`${url}/healthz`);
       if (res.ok && (((await res.json()) as { docker: boolean }).docker || opts.requireDocker === false)) break;
     } catch {}
-    if (Date.now() > deadline) throw new Error(`spur did not become ready:\n${out}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`spur did not become ready:\n${out}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {

@@ -6,14 +6,14 @@ import { COMMIT, VERSION } from '../src/version.js';
 
 export interface LayoutProps {
   title: string;
-  user?: { email: string };
+  user?: { email: string; role?: string };
   csrfToken?: string;
   engineProblem?: string;
   /** A newer Spur release (shown to owners). */
   update?: string;
   updateError?: string;
   /** Which main navigation entry the page belongs to. */
-  section?: 'projects' | 'keys';
+  section?: 'projects' | 'keys' | 'settings';
   /** Said once after a form post worked. */
   toast?: string;
   children?: Child;
@@ -68,6 +68,7 @@ export function Layout(props: LayoutProps) {
               <nav class="main" aria-label="Main">
                 <a href="/" aria-current={current('projects')}>Projects</a>
                 <a href="/keys" aria-current={current('keys')}>SSH keys</a>
+                {props.user.role === 'owner' && <a href="/settings" aria-current={current('settings')}>Settings</a>}
               </nav>
               <nav class="account" aria-label="Account">
                 <span class="muted">{props.user.email}</span>

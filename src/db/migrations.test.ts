@@ -37,6 +37,40 @@ describe('004_domains', () => {
   });
 });
 
+describe('012_spur_domain', () => {
+  it('keeps every domain and its certificate, lets a domain have no service, and still cascades', async () => {
+    const sqlite = new SQLite(':memory:');
+    sqlite.pragma('foreign_keys = ON');
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+    expect((await migrator.migrateTo('011_domain_redirects')).error).toBeUndefined();
+    const now = new Date().toISOString();
+    const projectId = (await db.insertInto('projects').values({ name: 'shop', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+    const environmentId = (await db.insertInto('environments').values({ project_id: projectId, name: 'production', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+    const serviceId = (await db.insertInto('services').values({ project_id: projectId, name: 'web', source_type: 'image', image: 'nginx', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+    await db.insertInto('service_instances').values({ service_id: serviceId, environment_id: environmentId, replicas: 1, port: 80, domain_label: 'web-shop' }).execute();
+    const domainId = (await db.insertInto('domains').values({ service_id: serviceId, environment_id: environmentId, hostname: 'shop.example', created_at: now, hsts: 1, redirect_to: null, tls_status: 'active' }).returning('id').executeTakeFirstOrThrow()).id;
+    await db.insertInto('certificates').values({ domain_id: domainId, cert_pem: 'C', key_sealed: 'K', not_after: now, issued_at: now }).execute();
+    const before = await db.selectFrom('domains').selectAll().execute();
+
+    expect((await migrator.migrateTo('012_spur_domain')).error).toBeUndefined();
+    expect(await db.selectFrom('domains').selectAll().execute()).toEqual(before);
+    expect(await db.selectFrom('certificates').select('domain_id').execute()).toEqual([{ domain_id: domainId }]);
+    expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(sqlite.pragma('foreign_key_check')).toEqual([]);
+    await db.insertInto('domains').values({ service_id: null, environment_id: null, hostname: 'spur.example', created_at: now }).execute();
+    await expect(db.insertInto('domains').values({ service_id: serviceId, environment_id: null, hostname: 'half.example', created_at: now }).execute()).rejects.toThrow(/CHECK/);
+    await expect(db.insertInto('domains').values({ service_id: serviceId, environment_id: environmentId, hostname: 'spur.example', created_at: now }).execute()).rejects.toThrow(/UNIQUE/);
+
+    await db.deleteFrom('service_instances').execute();
+    expect(await db.selectFrom('domains').select('hostname').execute()).toEqual([{ hostname: 'spur.example' }]);
+    expect(await db.selectFrom('certificates').selectAll().execute()).toEqual([]);
+
+    expect((await migrator.migrateTo('011_domain_redirects')).error).toBeUndefined();
+    expect(await db.selectFrom('domains').selectAll().execute()).toEqual([]);
+  });
+});
+
 describe('a database from a newer Spur', () => {
   it('is refused with what to do, and left as it was', async () => {
     const sqlite = new SQLite(':memory:');

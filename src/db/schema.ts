@@ -162,8 +162,9 @@ export interface SettingTable {
 /** A custom domain of a service in one environment; a hostname is unique in the installation. */
 export interface DomainTable {
   id: Generated<number>;
-  service_id: number;
-  environment_id: number;
+  /** Both null: Spur's own domain (SPUR_DOMAIN or the owner's setting). */
+  service_id: number | null;
+  environment_id: number | null;
   /** Validated, lowercase, punycode (src/validate.ts). */
   hostname: string;
   created_at: string;

@@ -1,6 +1,6 @@
 // Checks the engine Spur depends on and converges it: Swarm active, the edge network present.
 import type { Log } from '../log.js';
-import type { DockerClient } from './client.js';
+import { type DockerClient, isNotFound } from './client.js';
 import { EDGE_NETWORK, ownershipLabels } from './names.js';
 
 export interface EngineState {
@@ -56,3 +56,15 @@ export async function ensureOverlayNetwork(docker: DockerClient, name: string, l
 }
 
 export const ensureEdgeNetwork = (docker: DockerClient) => ensureOverlayNetwork(docker, EDGE_NETWORK, ownershipLabels({}));
+
+/** The host's address on docker_gwbridge, the bridge every Swarm task leaves its overlay networks
+ *  by: where a container (Traefik) reaches a process on the host. Undefined before Swarm made it. */
+export async function gatewayAddress(docker: DockerClient): Promise<string | undefined> {
+  try {
+    const info = (await docker.getNetwork('docker_gwbridge').inspect()) as { IPAM?: { Config?: { Gateway?: string }[] } };
+    return info.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}

@@ -13,6 +13,7 @@ import * as validate from '../validate.js';
 import { COMMIT, VERSION } from '../version.js';
 import { type AuthEnv, requireToken } from './auth.js';
 import * as ops from './operations.js';
+import { changeInstanceSettings, instanceSettingsView } from './instance-settings.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
 
 async function jsonBody(c: { req: { json: () => Promise<unknown> } }): Promise<Record<string, unknown>> {
@@ -42,6 +43,10 @@ export function apiRoutes(deps: Deps) {
   // Spur itself: the newer release, if one is known; an owner starts the update (as the UI's button does).
   api.get('/update', (c) => c.json({ version: VERSION, available: deps.updates.available ?? null }));
   api.post('/update', async (c) => c.json({ updating: await ops.startUpdate(deps, c.get('user')) }, 202));
+
+  // The installation's own settings (an owner's): Spur's domain and the ACME contact.
+  api.get('/settings', async (c) => c.json(await instanceSettingsView(deps, c.get('user'))));
+  api.patch('/settings', async (c) => c.json(await changeInstanceSettings(deps, c.get('user'), await jsonBody(c))));
 
   api.get('/projects', async (c) => {
     const projects = await listProjectsFor(deps.db, c.get('user'));
@@ -124,11 +129,11 @@ export function apiRoutes(deps: Deps) {
     return c.json({ deleted: c.req.param('hostname') });
   });
 
-  api.get('/projects/:project/services/:service/git', async (c) => c.json(ops.gitAccess(deps, await instanceOf(c))));
+  api.get('/projects/:project/services/:service/git', async (c) => c.json(await ops.gitAccess(deps, await instanceOf(c))));
   api.put('/projects/:project/services/:service/credentials', async (c) => {
     const ctx = await instanceOf(c);
     await ops.changeHttpsToken(deps, ctx, await jsonBody(c));
-    return c.json({ httpsToken: ops.gitAccess(deps, await instanceOf(c)).httpsToken });
+    return c.json({ httpsToken: (await ops.gitAccess(deps, await instanceOf(c))).httpsToken });
   });
   api.get('/projects/:project/services/:service/variables', async (c) => {
     const ctx = await instanceOf(c);

@@ -3,6 +3,7 @@ import { extname, normalize } from 'node:path';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
+import { spurDomain } from '../store/instance-settings.js';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from '../deps.js';
 import { NotFound, PayloadTooLarge } from '../errors.js';
@@ -40,7 +41,12 @@ export function createApp(deps: Deps) {
   // Git hosts sign their requests; no session, no CSRF token.
   app.route('/webhooks', webhookRoutes(deps));
   // Browser routes: form posts must come from Spur's own pages.
-  app.use('*', csrf());
+  // Behind Traefik, Spur's own domain is https:// to the browser and plain HTTP to Spur.
+  const ownOrigin = async () => {
+    const own = await spurDomain(deps.db);
+    return own && `https://${own.hostname}`;
+  };
+  app.use('*', csrf({ origin: async (origin, c) => origin === new URL(c.req.url).origin || origin === (await ownOrigin()) }));
   app.route('/', authRoutes(deps));
   app.route('/', webRoutes(deps));
   return app;

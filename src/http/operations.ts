@@ -15,6 +15,7 @@ import { addProjectMember, canAccessProject, getProjectFor, removeProjectMember 
 import { addSshKey } from '../store/ssh-keys.js';
 import { type DomainWithCertificate, addDomain as storeAddDomain, listDomains, removeDomain as storeRemoveDomain, setDomainOptions } from '../store/domains.js';
 import { daysLeft } from '../tls/renewal-policy.js';
+import { spurDomain } from '../store/instance-settings.js';
 import { findUserByEmail } from '../store/users.js';
 import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment } from '../store/projects.js';
 import { type InstanceContext, type ServiceSource, createService, getInstanceContext, getService, setHttpsToken, updateInstance } from '../store/services.js';
@@ -83,14 +84,21 @@ function newCredentials(key: Buffer, source: ServiceSource, comment: string) {
   return credentials;
 }
 
+/** The URL Spur is reached at: its own domain once set (https:// once its certificate is
+ *  served), else SPUR_PUBLIC_URL. */
+export async function spurUrl(deps: Pick<Deps, 'db' | 'config'>): Promise<string> {
+  const own = await spurDomain(deps.db);
+  return own ? domainUrl(own) : deps.config.publicUrl;
+}
+
 /** Where to push, the webhook to give the git host, and the deploy key to paste there. */
-export function gitAccess(deps: Deps, ctx: InstanceContext) {
+export async function gitAccess(deps: Deps, ctx: InstanceContext) {
   const { service, project } = ctx;
   if (service.source_type === 'image') throw new InvalidInput('service', `${service.name} deploys a Docker image; it has no git access`);
-  const host = new URL(deps.config.publicUrl).hostname;
+  const base = await spurUrl(deps);
   return {
-    pushUrl: `ssh://git@${host}:${deps.config.sshPort}/${project.name}/${service.name}`,
-    webhook: { url: `${deps.config.publicUrl}/webhooks/${project.name}/${service.name}`, secret: service.webhook_secret_sealed ? unseal(deps.key, service.webhook_secret_sealed) : null },
+    pushUrl: `ssh://git@${new URL(base).hostname}:${deps.config.sshPort}/${project.name}/${service.name}`,
+    webhook: { url: `${base}/webhooks/${project.name}/${service.name}`, secret: service.webhook_secret_sealed ? unseal(deps.key, service.webhook_secret_sealed) : null },
     deployKey: service.deploy_key_public,
     httpsToken: service.https_token_sealed ? 'set' : null,
   };
@@ -226,10 +234,13 @@ export type DomainView = ReturnType<typeof toDomainView>;
 
 const servedOverHttps = (d: DomainWithCertificate, now: Date) => d.https === 1 && d.not_after !== null && Date.parse(d.not_after) > now.getTime();
 
+/** https:// while the domain's certificate is served, else http://. */
+export const domainUrl = (d: DomainWithCertificate, now = new Date()) => `${servedOverHttps(d, now) ? 'https' : 'http'}://${d.hostname}`;
+
 export function toDomainView(d: DomainWithCertificate, dns: DnsAnswer, now = new Date()) {
   return {
     hostname: d.hostname,
-    url: `${servedOverHttps(d, now) ? 'https' : 'http'}://${d.hostname}`,
+    url: domainUrl(d, now),
     https: d.https === 1,
     hsts: d.hsts === 1,
     /** Requests to this domain are sent, permanently, to this one. */
@@ -255,7 +266,7 @@ export const domainsOf = async (deps: Deps, ctx: InstanceContext) => Promise.all
  *  service's. A running service is routed to it at once; its certificate is ordered. */
 export async function addDomain(deps: Deps, ctx: InstanceContext, body: Body) {
   const { hostname } = validate.fields({ hostname: () => validate.domain(body.hostname ?? body.domain) });
-  if (hostname === new URL(deps.config.publicUrl).hostname) throw new InvalidFields({ hostname: `domain: ${hostname} is Spur's own address` });
+  if (hostname === new URL(deps.config.publicUrl).hostname || hostname === (await spurDomain(deps.db))?.hostname) throw new InvalidFields({ hostname: `domain: ${hostname} is Spur's own address` });
   if (isUnderDomain(hostname, deps.config.baseDomain)) {
     throw new InvalidFields({ hostname: `domain: ${hostname} is under ${deps.config.baseDomain}, where Spur generates each service's own address; use a domain of your own` });
   }

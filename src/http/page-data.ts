@@ -98,7 +98,7 @@ export async function servicePageData(deps: Deps, user: Actor, ctx: InstanceCont
   return {
     ...(await serviceLiveData(deps, ctx)),
     tab,
-    git: ctx.service.source_type === 'image' ? undefined : ops.gitAccess(deps, ctx),
+    git: ctx.service.source_type === 'image' ? undefined : await ops.gitAccess(deps, ctx),
     environments: (await listEnvironments(deps.db, ctx.project.id)).map((e) => e.name),
     variableNames: await ops.variableNames(deps, ctx),
     domains: await ops.domainsOf(deps, ctx),

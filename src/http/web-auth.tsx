@@ -1,11 +1,12 @@
 // Setup (claiming the owner account with the one-time token), login and logout.
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { LoginPage, SetupPage } from '../../views/pages/auth.js';
 import type { Deps } from '../deps.js';
 import { InvalidInput, NotFound, TooManyRequests } from '../errors.js';
 import { hashPassword, randomToken, safeEqual, verifyPassword } from '../secrets.js';
+import { setAcmeEmail, spurDomain } from '../store/instance-settings.js';
 import { createFirstOwner, createSession, deleteSession, findUserByEmail } from '../store/users.js';
 import * as validate from '../validate.js';
 import { SESSION_COOKIE, setupOpen } from './auth.js';
@@ -23,7 +24,16 @@ const decoyHash = () => (decoy ??= hashPassword(randomToken()));
 export function authRoutes(deps: Deps) {
   const app = new Hono();
   const limiter = new AttemptLimiter({ max: 10, windowMs: 15 * 60_000 });
-  const secure = deps.config.publicUrl.startsWith('https://');
+  // Secure when Spur is reached over HTTPS: its public URL says so, or the request came for its
+  // own domain (Traefik serves that one over HTTPS; its plain HTTP only redirects once the
+  // certificate is in). Other names (the server's address on port 3000) keep working over HTTP.
+  const secureFor = async (c: Context) => {
+    if (deps.config.publicUrl.startsWith('https://')) return true;
+    const own = await spurDomain(deps.db);
+    return own !== undefined && (c.req.header('host') ?? '').replace(/:\d+$/, '').toLowerCase() === own.hostname;
+  };
+  // SPUR_ACME_EMAIL, when set, is the contact; otherwise setup asks.
+  const askAcmeEmail = deps.config.acme.email === undefined;
   const clientKey = (c: Parameters<typeof getConnInfo>[0]) => {
     try {
       return getConnInfo(c).remote.address ?? 'unknown';
@@ -31,14 +41,14 @@ export function authRoutes(deps: Deps) {
       return 'unknown';
     }
   };
-  const startSession = async (c: Parameters<typeof setCookie>[0], userId: number) => {
+  const startSession = async (c: Context, userId: number) => {
     const { token } = await createSession(deps.db, userId);
-    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure, path: '/', maxAge: 14 * 86400 });
+    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: await secureFor(c), path: '/', maxAge: 14 * 86400 });
   };
 
   app.get('/setup', async (c) => {
     if (!(await setupOpen(deps))) return c.redirect('/login', 303);
-    return c.html(<SetupPage />);
+    return c.html(<SetupPage askAcmeEmail={askAcmeEmail} />);
   });
   app.post('/setup', async (c) => {
     if (!(await setupOpen(deps))) throw new NotFound('setup is already done');
@@ -46,18 +56,22 @@ export function authRoutes(deps: Deps) {
     if (!limiter.attempt(key)) throw new TooManyRequests('too many attempts; wait 15 minutes');
     const form = await c.req.parseBody();
     if (!deps.setup.token || !safeEqual(field(form, 'token'), deps.setup.token)) {
-      return c.html(<SetupPage error="That setup token is not right. Find it in Spur's log." />, 403);
+      return c.html(<SetupPage askAcmeEmail={askAcmeEmail} error="That setup token is not right. Find it in Spur's log." />, 403);
     }
     limiter.refund(key);
     try {
       const passwordHash = await hashPassword(validate.password(form.password));
-      const user = await createFirstOwner(deps.db, { email: validate.email(form.email), passwordHash });
+      const email = validate.email(form.email);
+      const typedContact = field(form, 'acmeEmail').trim();
+      const acmeContact = askAcmeEmail ? (typedContact ? validate.email(typedContact, 'email for certificate notices') : email) : undefined;
+      const user = await createFirstOwner(deps.db, { email, passwordHash });
       if (!user) throw new NotFound('setup is already done');
+      if (acmeContact) await setAcmeEmail(deps.db, acmeContact);
       deps.setup.claim();
       await startSession(c, user.id);
       return c.redirect('/', 303);
     } catch (err) {
-      if (err instanceof InvalidInput) return c.html(<SetupPage error={err.message} />, 400);
+      if (err instanceof InvalidInput) return c.html(<SetupPage askAcmeEmail={askAcmeEmail} error={err.message} />, 400);
       throw err;
     }
   });

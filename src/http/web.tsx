@@ -11,6 +11,8 @@ import { DashboardPage, NewProjectForm } from '../../views/pages/dashboard.js';
 import { DeploymentActions, DeploymentPage } from '../../views/pages/deployment.js';
 import { DeleteEnvironmentForm, DeleteProjectForm, NewEnvironmentForm, NewServiceForm, ProjectPage } from '../../views/pages/project.js';
 import { AddKeyForm, KeysPage } from '../../views/pages/keys.js';
+import { InstanceSettingsForm, SettingsPage } from '../../views/pages/settings.js';
+import { changeInstanceSettings, instanceSettingsView } from './instance-settings.js';
 import { type ServicePageProps, type ServiceTab, SERVICE_TABS, paths, serviceTabUrl } from '../../views/pages/service/common.js';
 import { DeploymentsTable } from '../../views/pages/service/deployments.js';
 import { StatusFacts } from '../../views/pages/service/overview.js';
@@ -266,6 +268,18 @@ export function webRoutes(deps: Deps) {
     await removeSshKey(deps.db, user(c).id, validate.integer('key id', c.req.param('id'), 1, Number.MAX_SAFE_INTEGER));
     return c.redirect('/keys', 303);
   });
+
+  // Spur's own settings (owners)
+  const settingsPage = async (c: Context<AuthEnv>, state?: FormState) => <SettingsPage frame={frame(c)} settings={await instanceSettingsView(deps, user(c))} state={state} />;
+  web.get('/settings', async (c) => c.html(await settingsPage(c)));
+  web.post('/settings', (c) =>
+    answerForm(c, {
+      run: (body) => changeInstanceSettings(deps, user(c), body),
+      done: () => ({ to: '/settings', toast: 'Settings saved' }),
+      fragment: async (state) => <InstanceSettingsForm csrf={c.get('csrfToken')} settings={await instanceSettingsView(deps, user(c))} state={state} />,
+      page: (state) => settingsPage(c, state),
+    }),
+  );
 
   // Deployments
   const deploymentId = (raw: string) => validate.integer('deployment id', raw, 1, Number.MAX_SAFE_INTEGER);

@@ -47,6 +47,7 @@ export async function addDomain(db: Db, instance: InstanceKey, hostname: string)
     if (isUniqueViolation(err)) {
       const owner = await db.selectFrom('domains').select(['service_id', 'environment_id']).where('hostname', '=', hostname).executeTakeFirst();
       const mine = owner?.service_id === instance.serviceId && owner.environment_id === instance.environmentId;
+      if (owner && owner.service_id === null) throw new Conflict(`domain ${hostname} is Spur's own domain`);
       throw new Conflict(mine ? `${hostname} is already a domain of this service` : `domain ${hostname} is already used by another service`);
     }
     throw err;

@@ -7,6 +7,7 @@ import type { Db } from '../db/open.js';
 import type { InstanceKey } from '../store/domains.js';
 import type { Log } from '../log.js';
 import { unseal } from '../secrets.js';
+import { acmeEmail, spurDomain } from '../store/instance-settings.js';
 import { acmeAccountKey, forgetInterruptedOrders, httpsDomains, markIssuing, recordCertificate, recordOrderFailure, servedCertificates } from '../store/certificates.js';
 import type { orderCertificate } from './acme-order.js';
 import { certificateFacts } from './certificate-facts.js';
@@ -19,11 +20,14 @@ export interface IssuerDeps {
   key: Buffer;
   log: Log;
   tokens: ChallengeTokens;
-  acme: { directoryUrl: string; email?: string; caPem?: string };
+  /** The contact email is read with each order (the owner may change it). */
+  acme: { directoryUrl: string; caPem?: string };
   /** Traefik's directory on the host: `certs/` and `dynamic/spur.yml`, mounted into Traefik. */
   traefikDir: string;
   /** Where Traefik reaches the challenge responder. */
   challengeUrl: string;
+  /** Where Traefik reaches Spur's own HTTP server; unknown until Docker answers. */
+  spurUpstream?: () => string | undefined;
   /** Called when a domain's certificate is written: its service is served over HTTPS from now. */
   onCertificate?: (instance: InstanceKey) => Promise<void>;
   /** Tests place orders through their own function (a CA that is unreachable, say). */
@@ -54,12 +58,15 @@ export class CertificateIssuer {
         // acme-client is loaded with the first order: an idle Spur never needs it.
         const acme = await import('./acme-order.js');
         const accountKeyPem = await acmeAccountKey(this.deps.db, this.deps.key, acme.newAccountKeyPem);
-        const { certPem, keyPem } = await (this.deps.order ?? acme.orderCertificate)({ ...this.deps.acme, accountKeyPem }, domain.hostname, this.deps.tokens);
+        const email = (await acmeEmail(this.deps.db)) ?? undefined;
+        const { certPem, keyPem } = await (this.deps.order ?? acme.orderCertificate)({ ...this.deps.acme, email, accountKeyPem }, domain.hostname, this.deps.tokens);
         const facts = certificateFacts(certPem);
         if (!facts.names.includes(domain.hostname)) throw new Error(`the CA issued a certificate for ${facts.names.join(', ')}, not ${domain.hostname}`);
         await recordCertificate(this.deps.db, this.deps.key, domain.id, { certPem, keyPem, notAfter: facts.notAfter });
         this.deps.log.info(`certificate for ${domain.hostname} obtained`, { expires: facts.notAfter });
         await this.writeTraefikFiles();
+        // Spur's own domain (no service) is routed by the files just written.
+        if (domain.service_id === null || domain.environment_id === null) continue;
         await this.deps.onCertificate?.({ serviceId: domain.service_id, environmentId: domain.environment_id }).catch((err) => this.deps.log.warn(`${domain.hostname} is not routed over HTTPS yet; the next deploy does it`, { error: String(err) }));
       } catch (err) {
         const failures = domain.tls_failures + 1;
@@ -88,7 +95,9 @@ export class CertificateIssuer {
     }
     for (const file of readdirSync(certs)) if (!keep.has(file)) rmSync(join(certs, file), { force: true });
     // JSON is YAML: Traefik's file provider reads it as such.
-    const config = traefikDynamicConfig({ challengeUrl: this.deps.challengeUrl, hostnames: served.map((c) => c.hostname) });
+    const own = await spurDomain(this.deps.db);
+    const upstream = this.deps.spurUpstream?.();
+    const config = traefikDynamicConfig({ challengeUrl: this.deps.challengeUrl, hostnames: served.map((c) => c.hostname), spur: own && upstream ? { hostname: own.hostname, upstream } : undefined });
     writeAtomically(join(dynamic, 'spur.yml'), JSON.stringify(config, null, 2) + '\n');
   }
 }

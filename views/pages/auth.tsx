@@ -1,7 +1,7 @@
 // The one-time setup page (claims the owner account) and the login page.
 import { Layout } from '../layout.js';
 
-export function SetupPage(props: { error?: string }) {
+export function SetupPage(props: { error?: string; askAcmeEmail?: boolean }) {
   return (
     <Layout title="Set up Spur">
       <h1>Set up Spur</h1>
@@ -11,6 +11,12 @@ export function SetupPage(props: { error?: string }) {
         <label>Setup token <input name="token" required autocomplete="off" /></label>
         <label>Email <input name="email" type="email" required /></label>
         <label>Password <input name="password" type="password" minlength={10} required /></label>
+        {props.askAcmeEmail && (
+          <label>
+            Email for certificate notices <input name="acmeEmail" type="email" />
+            <span class="muted">Optional. Given to the certificate authority, which writes here about certificates that are about to expire. Empty: the email above. You can change it in Settings.</span>
+          </label>
+        )}
         <button type="submit">Create owner</button>
       </form>
     </Layout>

@@ -11,6 +11,7 @@ import * as m008 from './008_custom_domains.js';
 import * as m009 from './009_certificates.js';
 import * as m010 from './010_hsts.js';
 import * as m011 from './011_domain_redirects.js';
+import * as m012 from './012_spur_domain.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '009_certificates': m009,
   '010_hsts': m010,
   '011_domain_redirects': m011,
+  '012_spur_domain': m012,
 };

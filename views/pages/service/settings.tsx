@@ -3,7 +3,7 @@
 import { DeleteForm } from '../../components/delete-form.js';
 import { Field, type FormState, PostForm } from '../../components/form.js';
 import { CsrfField } from '../../layout.js';
-import type { DomainView } from '../../../src/http/operations.js';
+import { CertificateState, DnsState } from '../../components/domain-state.js';
 import { type ServicePageProps, paths } from './common.js';
 
 const HEALTH_LABELS = { auto: "automatic: the image's HEALTHCHECK if it has one, else TCP", tcp: 'TCP: port accepts connections', http: 'HTTP: path answers 2xx/3xx', image: "image's HEALTHCHECK", none: 'none' } as const;
@@ -183,18 +183,3 @@ export function AddDomainForm(props: FormProps) {
   );
 }
 
-/** pending → issuing → active (expires in N days), or failed with the CA's words. */
-function CertificateState(c: DomainView['certificate']) {
-  if (c.status === 'off') return <span class="muted">HTTPS off</span>;
-  if (c.status === 'active') return <span class="muted">HTTPS, certificate expires in {c.daysLeft} days</span>;
-  if (c.status === 'failed') return <span class="field-error">certificate failed: {c.error}{c.retryAt ? ` (next try ${c.retryAt.slice(0, 16).replace('T', ' ')} UTC)` : ''}</span>;
-  return <span class="muted">certificate {c.status}</span>;
-}
-
-/** Where the name points: here, elsewhere (what was found and what was expected), or nowhere. */
-function DnsState(d: DomainView['dns']) {
-  const expected = d.expected.join(', ');
-  if (d.points === 'here') return <span class="muted">DNS points here</span>;
-  if (d.points === 'elsewhere') return <span class="field-error">DNS points to {d.found.join(', ')}, not this server ({expected})</span>;
-  return <span class="field-error">DNS: no A or AAAA record yet (point it at {expected})</span>;
-}

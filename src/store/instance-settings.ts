@@ -1,0 +1,35 @@
+// The installation's own settings: Spur's domain (a `domains` row with no service, so its
+// certificate is ordered and shown like any other) and the ACME contact email.
+import type { Db } from '../db/open.js';
+import { Conflict } from '../errors.js';
+import type { DomainWithCertificate } from './domains.js';
+import { nowIso } from './time.js';
+
+const ACME_EMAIL = 'acme_email';
+
+/** Spur's own domain with its certificate's expiry, if one is set. */
+export function spurDomain(db: Db): Promise<DomainWithCertificate | undefined> {
+  return db.selectFrom('domains').leftJoin('certificates', 'certificates.domain_id', 'domains.id').selectAll('domains').select('certificates.not_after').where('domains.service_id', 'is', null).executeTakeFirst();
+}
+
+/** Sets (or, with null, clears) Spur's domain. The same name again keeps its certificate; a
+ *  name a service has is refused. */
+export async function setSpurDomain(db: Db, hostname: string | null): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const former = tx.deleteFrom('domains').where('service_id', 'is', null);
+    await (hostname === null ? former : former.where('hostname', '!=', hostname)).execute();
+    if (hostname === null) return;
+    await tx.insertInto('domains').values({ service_id: null, environment_id: null, hostname, created_at: nowIso() }).onConflict((oc) => oc.doNothing()).execute();
+    const holder = await tx.selectFrom('domains').select('service_id').where('hostname', '=', hostname).executeTakeFirstOrThrow();
+    if (holder.service_id !== null) throw new Conflict(`domain ${hostname} is already used by a service; remove it there first`);
+  });
+}
+
+export async function acmeEmail(db: Db): Promise<string | null> {
+  return (await db.selectFrom('settings').select('value').where('key', '=', ACME_EMAIL).executeTakeFirst())?.value ?? null;
+}
+
+export async function setAcmeEmail(db: Db, email: string | null): Promise<void> {
+  if (email === null) await db.deleteFrom('settings').where('key', '=', ACME_EMAIL).execute();
+  else await db.insertInto('settings').values({ key: ACME_EMAIL, value: email }).onConflict((oc) => oc.column('key').doUpdateSet({ value: email })).execute();
+}

@@ -1,0 +1,57 @@
+// Spur's own settings (owners): the domain Spur is served at over HTTPS, and the contact email
+// its certificates are ordered with.
+import { CertificateState, DnsState } from '../components/domain-state.js';
+import { Field, type FormState, PostForm } from '../components/form.js';
+import { Layout, type LayoutProps } from '../layout.js';
+import type { InstanceSettingsView } from '../../src/http/instance-settings.js';
+
+export interface SettingsPageProps {
+  frame: Omit<LayoutProps, 'title' | 'children'>;
+  settings: InstanceSettingsView;
+  state?: FormState;
+}
+
+const FROM_ENVIRONMENT = 'Set in Spur’s environment file (/etc/spur/spur.env); change it there and restart Spur.';
+
+export function InstanceSettingsForm(props: { csrf?: string; settings: InstanceSettingsView; state?: FormState }) {
+  const s = props.settings;
+  const f = { form: 'instance-settings', state: props.state };
+  return (
+    <PostForm id="instance-settings" action="/settings" csrf={props.csrf} state={props.state} class="stack">
+      <Field {...f} name="domain" label="Spur’s domain" value={s.domain?.hostname ?? ''} attrs={{ placeholder: 'spur.example.com', disabled: s.domainFromEnvironment || undefined }}>
+        <span class="muted">{s.domainFromEnvironment ? FROM_ENVIRONMENT : 'Empty: Spur is reached at its address and port only.'}</span>
+      </Field>
+      <Field {...f} name="acmeEmail" label="Email for certificate notices" value={s.acmeEmail ?? ''} attrs={{ type: 'email', placeholder: 'ops@example.com', disabled: s.acmeEmailFromEnvironment || undefined }}>
+        <span class="muted">{s.acmeEmailFromEnvironment ? FROM_ENVIRONMENT : `Given to the certificate authority (${s.acmeDirectory}) with every order.`}</span>
+      </Field>
+      <button type="submit">Save settings</button>
+    </PostForm>
+  );
+}
+
+export function SettingsPage(props: SettingsPageProps) {
+  const d = props.settings.domain;
+  return (
+    <Layout title="Settings" section="settings" {...props.frame}>
+      <p class="crumbs"><a href="/">Projects</a> /</p>
+      <h1>Settings</h1>
+      <h2>Spur’s address</h2>
+      <p>
+        Spur is reached at <a href={props.settings.url} class="url">{props.settings.url}</a>.
+      </p>
+      {d && (
+        <ul class="list">
+          <li>
+            <a href={d.url}>{d.hostname}</a>
+            <CertificateState {...d.certificate} />
+            <DnsState {...d.dns} />
+          </li>
+        </ul>
+      )}
+      <p class="muted">
+        Give Spur a domain of its own and point its DNS at this server: Traefik serves Spur there, Spur orders its certificate, and once it is in, plain HTTP redirects to HTTPS and sign-in cookies are sent over HTTPS only. Port 3000 keeps answering until you close it (SPUR_HOST=127.0.0.1).
+      </p>
+      <InstanceSettingsForm csrf={props.frame.csrfToken} settings={props.settings} state={props.state} />
+    </Layout>
+  );
+}
