@@ -247,6 +247,32 @@ describe('through the running Spur (the executable)', () => {
     expect(l[`traefik.http.routers.${swarmName}.rule`]).not.toContain('www.tls.example');
   }, 90_000);
 
+  it("Spur's own domain: set in Settings, certified by the CA, routed by Traefik to where Spur answers on the Docker gateway though it listens on 127.0.0.1", async () => {
+    const set = await call('PATCH', '/settings', { domain: 'spur.tls.example' });
+    expect(set.status).toBe(200);
+    expect(set.json.domain.hostname).toBe('spur.tls.example');
+    await expect.poll(async () => (await call('GET', '/settings')).json.domain.certificate.status, { timeout: 30_000 }).toBe('active');
+    const shown = (await call('GET', '/settings')).json;
+    expect(shown.url).toBe('https://spur.tls.example');
+    expect(shown.acmeEmail).toBe('ops@example.com');
+    expect(new X509Certificate(readFileSync(join(spur.dataDir, 'traefik', 'certs', 'spur.tls.example.crt'), 'utf8')).subjectAltName).toBe('DNS:spur.tls.example');
+    const dynamic = JSON.parse(readFileSync(join(spur.dataDir, 'traefik', 'dynamic', 'spur.yml'), 'utf8'));
+    expect(dynamic.http.routers['spur-ui-secure']).toEqual({ rule: 'Host(`spur.tls.example`)', entryPoints: ['websecure'], tls: {}, service: 'spur-ui' });
+    expect(dynamic.http.routers['spur-ui'].middlewares).toEqual(['spur-ui-to-https']);
+    expect(dynamic.tls.certificates).toContainEqual({ certFile: '/etc/spur-traefik/certs/spur.tls.example.crt', keyFile: '/etc/spur-traefik/certs/spur.tls.example.key' });
+    const upstream = dynamic.http.services['spur-ui'].loadBalancer.servers[0].url as string;
+    expect(upstream).toMatch(/^http:\/\/\d+\.\d+\.\d+\.\d+:\d+$/);
+    expect(spur.env.SPUR_HOST).toBe('127.0.0.1');
+    const res = await probe(EDGE_NETWORK, `${upstream}/login`);
+    expect(res.ok, res.error).toBe(true);
+    expect(res.body).toContain('<h1>Log in</h1>');
+    // A service cannot take it; and cleared, Traefik stops routing it and its certificate goes.
+    expect((await call('POST', `/projects/${project}/services/web/domains`, { hostname: 'spur.tls.example' })).status).toBe(400);
+    expect((await call('PATCH', '/settings', { domain: '' })).json.url).toBe(spur.url);
+    await expect.poll(() => existsSync(join(spur.dataDir, 'traefik', 'certs', 'spur.tls.example.crt')), { timeout: 10_000 }).toBe(false);
+    expect(JSON.parse(readFileSync(join(spur.dataDir, 'traefik', 'dynamic', 'spur.yml'), 'utf8')).http.routers['spur-ui']).toBeUndefined();
+  }, 120_000);
+
   it('the challenge route Spur writes for Traefik points where Spur answers, seen from a container on spur-edge', async () => {
     const dynamic = JSON.parse(readFileSync(join(spur.dataDir, 'traefik', 'dynamic', 'spur.yml'), 'utf8'));
     const url = dynamic.http.services['spur-acme-challenge'].loadBalancer.servers[0].url as string;
