@@ -18,7 +18,7 @@ DOWNLOAD_URL=${SPUR_DOWNLOAD_URL:-https://github.com/spur-paas/spur/releases}
 SETTINGS=(SPUR_PORT SPUR_SSH_PORT SPUR_HOST SPUR_PUBLIC_URL SPUR_BASE_DOMAIN SPUR_TRAEFIK SPUR_TRAEFIK_IMAGE
   SPUR_KEEP_IMAGES SPUR_BUILD_TIMEOUT SPUR_SSH_AUTH_TIMEOUT SPUR_GIT_ALLOW_PRIVATE SPUR_GIT_CA_FILE
   SPUR_BACKUP_KEEP SPUR_UPDATE_CHECK SPUR_DOWNLOAD_URL SPUR_PUBLIC_IP SPUR_ACME_DIRECTORY SPUR_ACME_EMAIL
-  SPUR_ACME_CA_FILE SPUR_ACME_PORT SPUR_ACME_HOST NODE_EXTRA_CA_CERTS)
+  SPUR_ACME_CA_FILE SPUR_ACME_PORT SPUR_ACME_HOST SPUR_DOMAIN NODE_EXTRA_CA_CERTS)
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'spur install: %s\n' "$*" >&2; exit 1; }
@@ -36,6 +36,16 @@ esac
 command -v curl >/dev/null || die "curl is missing; apt-get install curl"
 [[ "$SPUR_VERSION" =~ ^(latest|v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?)$ ]] || die "SPUR_VERSION must be latest or a version like 1.2.3"
 [[ "$DOWNLOAD_URL" =~ ^https://[A-Za-z0-9.:/_~-]+$ ]] || die "SPUR_DOWNLOAD_URL must be an https:// URL"
+# Spur's own domain (served by Traefik over HTTPS): asked on a first install run from a terminal.
+if [ -z "${SPUR_DOMAIN:-}" ] && [ ! -f "$ENV_FILE" ] && [ -t 2 ] && { exec 3</dev/tty; } 2>/dev/null; then
+  printf "Spur's own domain, for its UI over HTTPS (e.g. spur.example.com, its DNS pointing here), or Enter to skip: " >&2
+  read -r SPUR_DOMAIN <&3 || SPUR_DOMAIN=
+  exec 3<&-
+fi
+SPUR_DOMAIN=${SPUR_DOMAIN:-}
+SPUR_DOMAIN=${SPUR_DOMAIN,,}
+SPUR_DOMAIN=${SPUR_DOMAIN%.}
+[[ -z "$SPUR_DOMAIN" || ( ${#SPUR_DOMAIN} -le 253 && "$SPUR_DOMAIN" =~ ^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$ ) ]] || die "SPUR_DOMAIN $SPUR_DOMAIN is not a domain name like spur.example.com"
 for name in "${SETTINGS[@]}"; do
   value=${!name-}
   [[ "$value" =~ ^[A-Za-z0-9_.:/@,+-]*$ ]] || die "$name holds characters an environment file cannot take safely: $value"
@@ -168,5 +178,9 @@ if [ -f "$DATA_DIR/setup-token" ]; then
   echo "    $(cat "$DATA_DIR/setup-token")"
   echo
 fi
-echo "git push: ssh://git@${ip:-<this server>}:$SSH_PORT/<project>/<service> (add your key under SSH keys)"
+domain=$(setting SPUR_DOMAIN)
+if [ -n "$domain" ]; then
+  echo "Spur's domain: https://$domain once its certificate is in (its DNS must point here; Settings shows the certificate)"
+fi
+echo "git push: ssh://git@${domain:-${ip:-<this server>}}:$SSH_PORT/<project>/<service> (add your key under SSH keys)"
 echo "Settings: $ENV_FILE · Logs: journalctl -u spur -f · Update: spur update · Backups: spur backup create"

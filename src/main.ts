@@ -46,6 +46,7 @@ Client (after \`spur login\`):
   spur scale <project> <service> <replicas> [--env E]
   spur domains add|list|remove <project> <service> [domain] [--env E]
   spur domains set <project> <service> <domain> [--https on|off] [--hsts on|off] [--redirect-to D|none] [--env E]
+  spur instance [--domain D|none] [--acme-email E|none]   Spur's own domain and ACME contact (owners)
   spur settings <project> <service> [--env E] [--cpu N] [--memory MB] [--cpu-reservation N]
         [--memory-reservation MB] [--restart any|on-failure|none] [--restart-attempts N]
         [--health tcp|http|image|none] [--health-path /p] [--health-port N] [--health-interval S]

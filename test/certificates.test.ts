@@ -17,7 +17,7 @@ import { orderCertificate } from '../src/tls/acme-order.js';
 import { CertificateIssuer } from '../src/tls/issuer.js';
 import { keyMatches } from '../src/tls/certificate-facts.js';
 import { type Pebble, refuseToResolve, startPebble } from './fixtures/pebble.js';
-import { type SpurProcess, api, docker, freePort, loginCli, probe, startSpur, stopAll, uniqueName, waitForDeployment } from './harness.js';
+import { type SpurProcess, api, cli, docker, freePort, loginCli, probe, startSpur, stopAll, uniqueName, waitForDeployment } from './harness.js';
 import { EDGE_NETWORK } from '../src/docker/names.js';
 
 const DAY = 86_400_000;
@@ -248,10 +248,17 @@ describe('through the running Spur (the executable)', () => {
   }, 90_000);
 
   it("Spur's own domain: set in Settings, certified by the CA, routed by Traefik to where Spur answers on the Docker gateway though it listens on 127.0.0.1", async () => {
-    const set = await call('PATCH', '/settings', { domain: 'spur.tls.example' });
-    expect(set.status).toBe(200);
-    expect(set.json.domain.hostname).toBe('spur.tls.example');
+    const refused = await cli(spur, ['instance', '--domain', '*.tls.example']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr.trim()).toMatch(/^spur: .*wildcards are not supported/);
+    const set = await cli(spur, ['instance', '--domain', 'spur.tls.example']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toMatch(/^Domain: +spur\.tls\.example  certificate (pending|issuing)/m);
     await expect.poll(async () => (await call('GET', '/settings')).json.domain.certificate.status, { timeout: 30_000 }).toBe('active');
+    const shownByCli = (await cli(spur, ['instance'])).stdout;
+    expect(shownByCli).toMatch(/^URL: +https:\/\/spur\.tls\.example$/m);
+    expect(shownByCli).toMatch(/certificate active \(expires in \d+ days\)/);
+    expect(shownByCli).toMatch(/^ACME email: +ops@example\.com \(set in the environment file\)$/m);
     const shown = (await call('GET', '/settings')).json;
     expect(shown.url).toBe('https://spur.tls.example');
     expect(shown.acmeEmail).toBe('ops@example.com');

@@ -190,4 +190,34 @@ describe.sequential('install.sh, for real', () => {
     expect((await api('GET', '/projects')).out).toContain('"kept"');
     expect((await sh('ls /var/lib/spur/backups')).out).toContain(`before-update-${NEWER}-to-${BROKEN}.db`);
   });
+  it("asks a first install run from a terminal for Spur's own domain, refusing a bad answer before anything changes", async () => {
+    expect((await sh('mv /etc/spur/spur.env /root/spur.env.before')).code).toBe(0);
+    const inTerminal = (answer: string) => sh(`printf '%s\\n' '${answer}' | script -qec "${installLine({ SPUR_VERSION: NEWER }).replace(/"/g, '\\"')}" /dev/null`);
+    const sha = await installedSha();
+    const bad = await inTerminal('spur_example.com');
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain("Spur's own domain, for its UI over HTTPS");
+    expect(bad.out).toContain('spur install: SPUR_DOMAIN spur_example.com is not a domain name like spur.example.com');
+    expect(await installedSha()).toBe(sha);
+    expect((await sh('test -e /etc/spur/spur.env')).code).toBe(1);
+
+    const good = await inTerminal('Spur.Install.Example');
+    expect(good.code, good.out).toBe(0);
+    expect(good.out).toContain("Spur's domain: https://spur.install.example once its certificate is in");
+    expect(good.out).toContain('git push: ssh://git@spur.install.example:2222/');
+    expect((await sh('grep ^SPUR_DOMAIN= /etc/spur/spur.env')).out.trim()).toBe('SPUR_DOMAIN=spur.install.example');
+    const settings = JSON.parse((await api('GET', '/settings')).out);
+    expect(settings).toMatchObject({ domain: { hostname: 'spur.install.example' }, domainFromEnvironment: true });
+  });
+  it("the README's switch-over to Spur's own domain: listening on localhost only, the UI is off the server's public address", async () => {
+    const lines = readmeLines('Spur on its own domain (HTTPS)');
+    expect(lines).toEqual(["sudo sh -c 'echo SPUR_HOST=127.0.0.1 >> /etc/spur/spur.env'", 'sudo systemctl restart spur']);
+    const address = (await sh("hostname -I | awk '{print $1}'")).out.trim();
+    expect((await sh(`curl -fsS --max-time 5 http://${address}:3000/healthz`)).code).toBe(0);
+    for (const line of lines) expect((await sh(line)).code).toBe(0);
+    for (let i = 0; i < 60 && !(await health()).version; i++) await new Promise((r) => setTimeout(r, 500));
+    expect((await health()).version).toBe(NEWER);
+    expect((await sh(`curl -fsS --max-time 5 http://${address}:3000/healthz`)).code).not.toBe(0);
+    expect(JSON.parse((await api('GET', '/settings')).out).domain.hostname).toBe('spur.install.example');
+  });
 });

@@ -51,6 +51,7 @@ const pages = () => [
   ['service-logs', `/projects/${project}/services/web/logs`],
   ['deployment', `/deployments/${deploymentId}`],
   ['keys', '/keys'],
+  ['settings', '/settings'],
 ];
 
 async function logIn(page: Page) {
@@ -89,6 +90,37 @@ describe.each([
       await context.close();
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe("Spur's settings page", () => {
+  it("takes the owner's domain and contact, refuses a bad one in place, and shows the certificate's state", async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await logIn(page);
+      await page.getByRole('link', { name: 'Settings' }).click();
+      await page.getByLabel('Spur’s domain').fill('*.look.example');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await expect.poll(() => page.locator('#instance-settings .field-error').first().textContent()).toMatch(/wildcards are not supported/);
+      expect(await page.getByLabel('Spur’s domain').inputValue()).toBe('*.look.example');
+
+      await page.getByLabel('Spur’s domain').fill('spur.look.example');
+      await page.getByLabel('Email for certificate notices').fill('ops@look.example');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await expect.poll(() => page.locator('.toast').textContent()).toBe('Settings saved');
+      expect(await page.locator('main').textContent()).toMatch(/Spur is reached at http:\/\/spur\.look\.example/);
+      // No CA answers in this tier: the order fails with its reason, shown beside the domain.
+      await expect.poll(async () => (await page.reload(), await page.locator('main').textContent()), { timeout: 20_000 }).toMatch(/certificate (failed: could not reach the ACME directory|pending|issuing)/);
+      expect((await api(spur, token)('GET', '/settings')).json).toMatchObject({ domain: { hostname: 'spur.look.example' }, acmeEmail: 'ops@look.example' });
+
+      await page.getByLabel('Spur’s domain').fill('');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await expect.poll(() => page.locator('.toast').textContent()).toBe('Settings saved');
+      expect((await api(spur, token)('GET', '/settings')).json.domain).toBeNull();
+    } finally {
+      await context.close();
+    }
   });
 });
 

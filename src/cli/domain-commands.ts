@@ -1,4 +1,5 @@
-// `spur domains add|list|remove|set …`: a service's custom domains, their HTTPS and HSTS switches.
+// `spur domains add|list|remove|set …`: a service's custom domains, their HTTPS and HSTS switches;
+// `spur instance`: Spur's own domain and ACME contact.
 import { CliError } from './client.js';
 import { type CliIo, args, client, enc, envQuery, need } from './shared.js';
 
@@ -49,4 +50,33 @@ async function domains(argv: string[], io: CliIo) {
   }
 }
 
-export const domainCommands = { domains };
+const INSTANCE_USAGE = 'spur instance [--domain D|none] [--acme-email E|none]';
+
+interface SettingsView {
+  url: string;
+  domain: DomainView | null;
+  domainFromEnvironment: boolean;
+  acmeEmail: string | null;
+  acmeEmailFromEnvironment: boolean;
+}
+
+async function instance(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { domain: { type: 'string' }, 'acme-email': { type: 'string' } });
+  if (positionals.length) throw new CliError(`usage: ${INSTANCE_USAGE}`, 2);
+  const cleared = (v: string | boolean | undefined) => (v === 'none' ? '' : typeof v === 'string' ? v : undefined);
+  const change = { domain: cleared(values.domain), acmeEmail: cleared(values['acme-email']) };
+  const api = client(io);
+  const s = change.domain === undefined && change.acmeEmail === undefined ? await api.json<SettingsView>('GET', '/settings') : await api.json<SettingsView>('PATCH', '/settings', change);
+  const fromEnv = (yes: boolean) => (yes ? ' (set in the environment file)' : '');
+  io.stdout(
+    values.json
+      ? JSON.stringify(s)
+      : [
+          `URL:         ${s.url}`,
+          `Domain:      ${s.domain ? `${s.domain.hostname}${fromEnv(s.domainFromEnvironment)}  certificate ${describeCertificate(s.domain.certificate)}  dns ${describeDns(s.domain.dns)}` : 'none'}`,
+          `ACME email:  ${s.acmeEmail ?? 'none'}${fromEnv(s.acmeEmailFromEnvironment)}`,
+        ].join('\n'),
+  );
+}
+
+export const domainCommands = { domains, instance };

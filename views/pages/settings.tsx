@@ -37,7 +37,7 @@ export function SettingsPage(props: SettingsPageProps) {
       <h1>Settings</h1>
       <h2>Spur’s address</h2>
       <p>
-        Spur is reached at <a href={props.settings.url} class="url">{props.settings.url}</a>.
+        Spur is reached at <a href={props.settings.url} class="url">{props.settings.url}</a>
       </p>
       {d && (
         <ul class="list">
@@ -49,7 +49,7 @@ export function SettingsPage(props: SettingsPageProps) {
         </ul>
       )}
       <p class="muted">
-        Give Spur a domain of its own and point its DNS at this server: Traefik serves Spur there, Spur orders its certificate, and once it is in, plain HTTP redirects to HTTPS and sign-in cookies are sent over HTTPS only. Port 3000 keeps answering until you close it (SPUR_HOST=127.0.0.1).
+        Give Spur a domain of its own and point its DNS at this server: Traefik serves Spur there, Spur orders its certificate, and once it is in, plain HTTP redirects to HTTPS and sign-in cookies are sent over HTTPS only. The server's own address and port keep answering until you close them (SPUR_HOST=127.0.0.1 in the environment file).
       </p>
       <InstanceSettingsForm csrf={props.frame.csrfToken} settings={props.settings} state={props.state} />
     </Layout>
