@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
 import { addProjectMember } from '../store/access.js';
 import { recordCertificate, recordOrderFailure } from '../store/certificates.js';
+import { setSpurDomain } from '../store/instance-settings.js';
 import { createApiToken, createSession, createUser } from '../store/users.js';
 import { createApp } from './app.js';
 import { makeTestDeps } from './test-app.js';
@@ -57,6 +58,16 @@ describe('certificate warnings', () => {
     const html = await page('/', `spur_session=${(await createSession(deps.db, member.id)).token}`);
     expect(html).toContain('blog.example');
     expect(html).not.toContain('shop.example');
+  });
+
+  it("Spur's own domain, to owners only, linking to Spur's Settings page", async () => {
+    await setSpurDomain(deps.db, 'spur.example');
+    const own = await deps.db.selectFrom('domains').select('id').where('hostname', '=', 'spur.example').executeTakeFirstOrThrow();
+    expect(await page('/', ownerCookie)).not.toContain('spur.example<');
+    await recordOrderFailure(deps.db, own.id, { error: 'Connection refused while fetching the challenge', failures: 1, retryAt: new Date().toISOString() });
+    expect(await page('/', ownerCookie)).toMatch(/<a href="\/settings">spur\.example<\/a><span>certificate failed: Connection refused while fetching the challenge/);
+    const member = await createUser(deps.db, { email: 'm2@example.com', passwordHash: 'x', role: 'member' });
+    expect(await page('/', `spur_session=${(await createSession(deps.db, member.id)).token}`)).not.toContain('spur.example');
   });
 
   it('on the service page, each domain with its certificate state', async () => {

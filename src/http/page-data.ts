@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import type { User } from '../db/schema.js';
 import { generatedDomain, swarmServiceName } from '../docker/names.js';
 import { certificatesNeedingAttention } from '../store/certificates.js';
+import { spurDomain } from '../store/instance-settings.js';
 import { WARN_BEFORE_DAYS, daysLeft } from '../tls/renewal-policy.js';
 import { getProjectFor, listProjectsFor } from '../store/access.js';
 import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.js';
@@ -11,7 +12,7 @@ import { listEnvironments } from '../store/projects.js';
 import { type InstanceContext, listInstancesIn, listServices } from '../store/services.js';
 import type { ProjectSummary } from '../../views/components/project-list.js';
 import type { ServiceCard } from '../../views/components/service-cards.js';
-import type { ServicePageProps, ServiceTab } from '../../views/pages/service/common.js';
+import { type ServicePageProps, type ServiceTab, serviceTabUrl } from '../../views/pages/service/common.js';
 import * as ops from './operations.js';
 
 type Actor = Pick<User, 'id' | 'role' | 'email'>;
@@ -35,25 +36,24 @@ export async function projectSummaries(deps: Deps, user: Actor): Promise<Project
 }
 
 export interface CertificateWarning {
-  project: string;
-  service: string;
-  environment: string;
+  /** Where the domain is managed: its service's Settings tab, or Spur's Settings page. */
+  href: string;
   hostname: string;
   /** What is wrong, in words. */
   problem: string;
 }
 
-/** Certificates of the user's projects that failed or expire within 14 days: the dashboard's warnings. */
+/** Certificates of the user's projects (and, for owners, Spur's own) that failed or expire
+ *  within 14 days: the dashboard's warnings. */
 export async function certificateWarnings(deps: Deps, user: Actor, now = new Date()): Promise<CertificateWarning[]> {
   const projects = await listProjectsFor(deps.db, user);
-  const rows = await certificatesNeedingAttention(deps.db, projects.map((p) => p.id), new Date(now.getTime() + WARN_BEFORE_DAYS * 86_400_000).toISOString());
-  return rows.map((r) => ({
-    project: r.project,
-    service: r.service,
-    environment: r.environment,
-    hostname: r.hostname,
-    problem: r.tls_status === 'failed' ? `certificate failed: ${r.tls_error ?? 'unknown error'}` : `certificate expires in ${daysLeft(r.not_after!, now)} days`,
-  }));
+  const before = new Date(now.getTime() + WARN_BEFORE_DAYS * 86_400_000).toISOString();
+  const problem = (d: { tls_status: string; tls_error: string | null; not_after: string | null }) =>
+    d.tls_status === 'failed' ? `certificate failed: ${d.tls_error ?? 'unknown error'}` : `certificate expires in ${daysLeft(d.not_after!, now)} days`;
+  const own = user.role === 'owner' ? await spurDomain(deps.db) : undefined;
+  const ownWarning = own && (own.tls_status === 'failed' || (own.not_after !== null && own.not_after < before)) ? [{ href: '/settings', hostname: own.hostname, problem: problem(own) }] : [];
+  const rows = await certificatesNeedingAttention(deps.db, projects.map((p) => p.id), before);
+  return [...ownWarning, ...rows.map((r) => ({ href: serviceTabUrl({ project: r.project, service: r.service, environment: r.environment }, 'settings'), hostname: r.hostname, problem: problem(r) }))];
 }
 
 /** A project's services in one environment, as cards: a few queries and one shared task listing

@@ -31,7 +31,7 @@ export function DashboardPage(props: DashboardProps) {
           <ul class="domains">
             {props.warnings.map((w) => (
               <li>
-                <a href={`/projects/${w.project}/services/${w.service}/settings?env=${w.environment}`}>{w.hostname}</a>
+                <a href={w.href}>{w.hostname}</a>
                 <span>{w.problem}</span>
               </li>
             ))}
