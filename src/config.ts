@@ -11,6 +11,9 @@ export interface Config {
   host: string;
   /** Port of Spur's SSH server for git push. */
   sshPort: number;
+  /** Address the SSH server listens on: every one by default, so that SPUR_HOST=127.0.0.1 (the UI
+   *  reached through Traefik only) leaves git push open. */
+  sshHost: string;
   /** Seconds an SSH connection has to authenticate. */
   sshAuthTimeoutS: number;
   dataDir: string;
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return Object.freeze({
     port,
     sshPort: validate.port(env.SPUR_SSH_PORT ?? '2222'),
+    sshHost: env.SPUR_SSH_HOST ?? '0.0.0.0',
     sshAuthTimeoutS: validate.integer('SPUR_SSH_AUTH_TIMEOUT', env.SPUR_SSH_AUTH_TIMEOUT ?? '30', 1, 600),
     host: env.SPUR_HOST ?? '0.0.0.0',
     dataDir,

@@ -141,7 +141,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   writeFileSync(pidFile(config.dataDir), `${process.pid}\n`);
   installHook(config.dataDir, selfCommand());
   const pushReceiver = await startPushReceiver({ db, log, deployer, logBus, sessions }, hookSocket);
-  const sshServer = await startSshServer({ dataDir: config.dataDir, db, log, sessions, hookSocket }, config.sshPort, config.host, { ...GUARD_LIMITS, authTimeoutS: config.sshAuthTimeoutS });
+  const sshServer = await startSshServer({ dataDir: config.dataDir, db, log, sessions, hookSocket }, config.sshPort, config.sshHost, { ...GUARD_LIMITS, authTimeoutS: config.sshAuthTimeoutS });
 
   let stopping = false;
   const stop = async (signal: string) => {

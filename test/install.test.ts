@@ -218,6 +218,8 @@ describe.sequential('install.sh, for real', () => {
     for (let i = 0; i < 60 && !(await health()).version; i++) await new Promise((r) => setTimeout(r, 500));
     expect((await health()).version).toBe(NEWER);
     expect((await sh(`curl -fsS --max-time 5 http://${address}:3000/healthz`)).code).not.toBe(0);
+    // git push stays open on the public address.
+    expect((await sh(`timeout 5 bash -c 'exec 3<>/dev/tcp/${address}/2222; head -c 7 <&3'`)).out).toBe('SSH-2.0');
     expect(JSON.parse((await api('GET', '/settings')).out).domain.hostname).toBe('spur.install.example');
   });
 });

@@ -22,7 +22,7 @@ export async function makeTestDeps(): Promise<Deps> {
   const db = await openDatabase(':memory:');
   const setup: Deps['setup'] = { token: SETUP_TOKEN, claim: () => (setup.token = undefined) };
   return {
-    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, publicAddresses: ['203.0.113.7'], traefik: { enabled: false, image: 'x' }, keepImages: 5, buildTimeoutS: 1800, backupKeep: 0, downloadUrl: 'https://releases.invalid', updateCheck: false, acme: { directoryUrl: 'https://acme.invalid/directory', port: 0, host: '127.0.0.1' }, gitAllowPrivate: false, sshPort: 2222, sshAuthTimeoutS: 30 },
+    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, publicAddresses: ['203.0.113.7'], traefik: { enabled: false, image: 'x' }, keepImages: 5, buildTimeoutS: 1800, backupKeep: 0, downloadUrl: 'https://releases.invalid', updateCheck: false, acme: { directoryUrl: 'https://acme.invalid/directory', port: 0, host: '127.0.0.1' }, gitAllowPrivate: false, sshPort: 2222, sshHost: '127.0.0.1', sshAuthTimeoutS: 30 },
     db,
     docker: createDockerClient('/nonexistent/docker.sock'),
     log: silentLog,
