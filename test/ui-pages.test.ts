@@ -106,7 +106,7 @@ describe("Spur's settings page", () => {
       expect(await page.getByLabel('Spur’s domain').inputValue()).toBe('*.look.example');
 
       await page.getByLabel('Spur’s domain').fill('spur.look.example');
-      await page.getByLabel('Email for certificate notices').fill('ops@look.example');
+      await page.getByLabel('Address for certificate notices').fill('ops@look.example');
       await page.getByRole('button', { name: 'Save settings' }).click();
       await expect.poll(() => page.locator('.toast').textContent()).toBe('Settings saved');
       expect(await page.locator('main').textContent()).toMatch(/Spur is reached at http:\/\/spur\.look\.example/);

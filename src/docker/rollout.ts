@@ -122,9 +122,9 @@ async function explainFailedTask(docker: DockerClient, tasks: TaskView[], deploy
     try {
       const container = docker.getContainer(failed.containerId);
       const info = await container.inspect();
-      const log = info.State?.Health?.Log ?? [];
-      const lastHealth = log[log.length - 1];
-      if (lastHealth && lastHealth.ExitCode !== 0) details.healthOutput = lastHealth.Output;
+      // The last check that failed and said why: a check cut short by the container's stop says nothing.
+      const failedCheck = (info.State?.Health?.Log ?? []).filter((h) => h.ExitCode !== 0 && h.Output?.trim()).at(-1);
+      if (failedCheck) details.healthOutput = failedCheck.Output;
       const raw = (await container.logs({ stdout: true, stderr: true, tail: 5 })) as unknown as Buffer;
       const decoder = new LogLineDecoder();
       details.lastLines = [...decoder.push(raw), ...decoder.end()].filter(Boolean);

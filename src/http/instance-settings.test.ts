@@ -135,7 +135,7 @@ describe('the settings page and setup', () => {
   it('asks for the ACME contact at setup; empty, it is the owner email', async () => {
     const fresh = await makeTestApp();
     const setup = (fields: Record<string, string>) => fresh.app.request('/setup', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN }, body: new URLSearchParams({ token: SETUP_TOKEN, email: 'owner@example.com', password: 'a long password', ...fields }).toString() });
-    expect(await (await fresh.app.request('/setup')).text()).toContain('Email for certificate notices');
+    expect(await (await fresh.app.request('/setup')).text()).toContain('Address for certificate notices');
     const bad = await setup({ acmeEmail: 'nope' });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('email for certificate notices: is not an email address');

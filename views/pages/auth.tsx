@@ -13,7 +13,7 @@ export function SetupPage(props: { error?: string; askAcmeEmail?: boolean }) {
         <label>Password <input name="password" type="password" minlength={10} required /></label>
         {props.askAcmeEmail && (
           <label>
-            Email for certificate notices <input name="acmeEmail" type="email" />
+            Address for certificate notices <input name="acmeEmail" type="email" />
             <span class="muted">Optional. Given to the certificate authority, which writes here about certificates that are about to expire. Empty: the email above. You can change it in Settings.</span>
           </label>
         )}

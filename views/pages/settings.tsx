@@ -21,7 +21,7 @@ export function InstanceSettingsForm(props: { csrf?: string; settings: InstanceS
       <Field {...f} name="domain" label="Spur’s domain" value={s.domain?.hostname ?? ''} attrs={{ placeholder: 'spur.example.com', disabled: s.domainFromEnvironment || undefined }}>
         <span class="muted">{s.domainFromEnvironment ? FROM_ENVIRONMENT : 'Empty: Spur is reached at its address and port only.'}</span>
       </Field>
-      <Field {...f} name="acmeEmail" label="Email for certificate notices" value={s.acmeEmail ?? ''} attrs={{ type: 'email', placeholder: 'ops@example.com', disabled: s.acmeEmailFromEnvironment || undefined }}>
+      <Field {...f} name="acmeEmail" label="Address for certificate notices" value={s.acmeEmail ?? ''} attrs={{ type: 'email', placeholder: 'ops@example.com', disabled: s.acmeEmailFromEnvironment || undefined }}>
         <span class="muted">{s.acmeEmailFromEnvironment ? FROM_ENVIRONMENT : `Given to the certificate authority (${s.acmeDirectory}) with every order.`}</span>
       </Field>
       <button type="submit">Save settings</button>
