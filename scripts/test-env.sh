@@ -3,6 +3,7 @@
 # Debian packages, a running Docker daemon with an active single-node Swarm, and locally made
 # base images (nothing can be pulled from a registry on the test machines).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 log() { printf '[test-env] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -54,4 +55,16 @@ if ! docker image inspect "$systemd_image" >/dev/null 2>&1; then
     'RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd systemd-sysv curl ca-certificates iproute2 procps sudo >/dev/null && rm -rf /var/lib/apt/lists/*' \
     | docker build -q -t "$systemd_image" - >/dev/null
 fi
-log "ready: docker $(docker version --format '{{.Server.Version}}'), swarm active, $base and $systemd_image present"
+# Stand-ins for official database images, under their official names (test/fixtures/images/*):
+# made again when their recipe changes.
+stand_ins=(postgres:17=postgres mariadb:11=mariadb redis:7=redis)
+for entry in "${stand_ins[@]}"; do
+  image=${entry%%=*}
+  dir=test/fixtures/images/${entry#*=}
+  recipe=$(cat "$dir"/* | sha256sum | cut -c1-16)
+  if [ "$(docker image inspect -f '{{index .Config.Labels "spur.test.recipe"}}' "$image" 2>/dev/null)" != "$recipe" ]; then
+    log "making stand-in $image from Debian's packages (about a minute)"
+    docker build -q --label "spur.test.recipe=$recipe" --build-arg "BASE=$base" -t "$image" "$dir" >/dev/null
+  fi
+done
+log "ready: docker $(docker version --format '{{.Server.Version}}'), swarm active, $base, $systemd_image and ${stand_ins[*]%%=*} present"

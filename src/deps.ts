@@ -19,6 +19,8 @@ export interface Deps {
   log: Log;
   /** Encryption key for values at rest. */
   key: Buffer;
+  /** This installation's id: it labels the Swarm services Spur makes (databases too). */
+  installId: string;
   engine: Pick<EngineMonitor, 'state' | 'ready'>;
   deployer: Pick<Deployer, 'request' | 'rollback' | 'cancel'>;
   logBus: DeploymentLogBus;

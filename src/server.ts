@@ -24,6 +24,7 @@ import { UpdateChecker } from './update/checker.js';
 import { ChallengeTokens, startChallengeServer } from './tls/challenges.js';
 import { CertificateIssuer } from './tls/issuer.js';
 import { applyRouting } from './deploy/routing.js';
+import { reconcileDatabases } from './databases/runner.js';
 import { DnsChecks } from './routing/dns-check.js';
 import { PushSessions } from './ssh/push-sessions.js';
 import { startPushReceiver } from './ssh/push-receiver.js';
@@ -74,7 +75,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const db = await openDatabase(join(config.dataDir, 'spur.db'));
   const docker = createDockerClient(config.dockerSocket);
   const logBus = new DeploymentLogBus(db);
-  const deployer = new Deployer({ config, db, docker, log, key, logBus, probePath: installAsset('spur-probe', join(config.dataDir, 'bin', 'spur-probe')), installId: installId(config.dataDir), askpassPath: selfCommand().at(-1)! });
+  const thisInstall = installId(config.dataDir);
+  const deployer = new Deployer({ config, db, docker, log, key, logBus, probePath: installAsset('spur-probe', join(config.dataDir, 'bin', 'spur-probe')), installId: thisInstall, askpassPath: selfCommand().at(-1)! });
   const challengeTokens = new ChallengeTokens();
   const challengeServer = await startChallengeServer(challengeTokens, config.acme.port, config.acme.host);
   const certificates = new CertificateIssuer({
@@ -111,6 +113,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     advertiseAddr: primaryAddress(),
     onReady: async () => {
       await deployer.reconcile();
+      await reconcileDatabases({ db, docker, key, installId: thisInstall }).catch((err) => log.error('could not bring the databases to their specs', { error: String(err) }));
       await ensureTraefikListener();
       if (config.traefik.enabled) {
         if (!(await imageExists(docker, config.traefik.image))) log.warn(`Traefik image ${config.traefik.image} is not present; Swarm will pull it`);
@@ -127,7 +130,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const jobs = scheduleJobs({ db, docker, log, keepImages: config.keepImages, dataDir: config.dataDir, backupKeep: config.backupKeep, isEngineReady: () => engine.ready, certificates });
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));
-  const deps: Deps = { config, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), setup: setupToken(config, (await countUsers(db)) === 0, log) };
+  const deps: Deps = { config, installId: thisInstall, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), setup: setupToken(config, (await countUsers(db)) === 0, log) };
   app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));

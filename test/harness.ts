@@ -172,6 +172,9 @@ export async function cleanupProject(project: string): Promise<void> {
   }
   const networks = (await docker('network', 'ls', '-q', '--filter', `label=spur.project=${project}`)).split('\n').filter(Boolean);
   for (const n of networks) await docker('network', 'rm', n).catch(() => {});
+  // Databases' volumes outlive their services by design; the tests' go with their project.
+  const volumes = (await docker('volume', 'ls', '-q', '--filter', `label=spur.project=${project}`)).split('\n').filter(Boolean);
+  for (const v of volumes) await docker('volume', 'rm', '-f', v).catch(() => {});
   const images = (await docker('image', 'ls', '-q', '--filter', `label=spur.project=${project}`)).split('\n').filter(Boolean);
   if (images.length) await docker('image', 'rm', '-f', ...new Set(images)).catch(() => {});
 }

@@ -14,7 +14,7 @@ async function login(argv: string[], io: CliIo) {
 }
 
 /** Deleting needs --yes; the name then goes to the server as the typed confirmation. */
-function confirmed(values: Record<string, string | boolean | undefined>, what: string, name: string): string {
+export function confirmed(values: Record<string, string | boolean | undefined>, what: string, name: string): string {
   if (!values.yes) throw new CliError(`this deletes ${what}; add --yes to go ahead`, 2);
   return name;
 }

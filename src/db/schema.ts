@@ -196,7 +196,22 @@ export interface CertificateTable {
   issued_at: string;
 }
 
+export interface DatabaseTable {
+  id: Generated<number>;
+  project_id: number;
+  environment_id: number;
+  /** Also its host name on the project network; no service of the project has it. */
+  name: string;
+  /** A key of ENGINES (src/databases/engines). */
+  engine: string;
+  image: string;
+  /** JSON of Credentials (src/databases/engine.ts), sealed. */
+  credentials_sealed: string;
+  created_at: string;
+}
+
 export interface Database {
+  databases: DatabaseTable;
   users: UserTable;
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
@@ -225,4 +240,5 @@ export type ServiceInstanceUpdate = Updateable<ServiceInstanceTable>;
 export type Deployment = Selectable<DeploymentTable>;
 export type Domain = Selectable<DomainTable>;
 export type Certificate = Selectable<CertificateTable>;
+export type DatabaseRecord = Selectable<DatabaseTable>;
 export type SshKey = Selectable<SshKeyTable>;

@@ -7,6 +7,8 @@ import type { Deployment } from '../db/schema.js';
 import { swarmServiceName } from '../docker/names.js';
 import { waitForRollout } from '../docker/rollout.js';
 import { findService, listOwnedServices, removeOwnedService } from '../docker/swarm.js';
+import { databaseServiceName } from '../databases/service-spec.js';
+import { listAllDatabases } from '../store/databases.js';
 import { imageHealthcheck } from '../docker/images.js';
 import { Conflict, NotFound } from '../errors.js';
 import { type DeploymentRequest, getDeployment, listDeploymentsInStatus, listRollbackTargets, queueDeployment, transitionDeployment } from '../store/deployments.js';
@@ -132,6 +134,7 @@ export class Deployer {
 
   private async removeOrphans(): Promise<void> {
     const known = new Set((await listAllInstances(this.deps.db)).map((i) => swarmServiceName(i)));
+    for (const d of await listAllDatabases(this.deps.db)) known.add(databaseServiceName(d));
     for (const name of await listOwnedServices(this.deps.docker, this.deps.installId)) {
       if (known.has(name)) continue;
       this.deps.log.warn('removing a Spur service that no instance owns', { service: name });

@@ -25,6 +25,8 @@ import { traefikLabels } from '../routing/traefik-labels.js';
 import { getDeployment, recordDeploymentSource, recordDeploymentVariables, transitionDeployment } from '../store/deployments.js';
 import { type InstanceContext, getInstanceContext } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
+import { referenceSources } from '../databases/reference-sources.js';
+import { UnresolvedReference, resolveReferences } from './references.js';
 import { describeHealth, healthPlan, resourcePlan, rolloutWindowMs } from './instance-plan.js';
 import type { DeploymentLogBus } from './log-bus.js';
 import { makeRedactor, secretValues } from './redact.js';
@@ -60,11 +62,8 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number, si
   const deployment = await getDeployment(deps.db, deploymentId);
   if (deployment.status !== 'queued') return;
   const ctx = await getInstanceContext(deps.db, { serviceId: deployment.service_id, environmentId: deployment.environment_id });
-  const { variables, note } = await variablesFor(deps, ctx, deployment);
-  await recordDeploymentVariables(deps.db, deploymentId, seal(deps.key, JSON.stringify(variables)));
-  const redact = makeRedactor(secretValues(variables));
+  let redact = (line: string) => line;
   const say: Say = (line) => deps.logBus.line(deploymentId, redact(line));
-  if (note) await say(note);
   const setStatus = async (to: DeploymentStatus, fields: Parameters<typeof transitionDeployment>[3] = {}) => {
     await transitionDeployment(deps.db, deploymentId, to, fields);
     await deps.logBus.status(deploymentId, to, fields.failure_reason);
@@ -74,6 +73,11 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number, si
   };
 
   try {
+    // References are resolved first: one to something missing fails the deployment before the build.
+    const { variables, note } = await variablesFor(deps, ctx, deployment);
+    await recordDeploymentVariables(deps.db, deploymentId, seal(deps.key, JSON.stringify(variables)));
+    redact = makeRedactor(secretValues(variables));
+    if (note) await say(note);
     const image = await imageFor(deps, ctx, deployment, { say, setStatus, signal, checkCancelled, pushed });
     checkCancelled();
     await setStatus('deploying', { image_tag: image });
@@ -94,9 +98,18 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number, si
   }
 }
 
-/** The variables a deployment runs with: today's, or for a rollback the ones its target ran with. */
+/** The variables a deployment runs with, references resolved: today's, or for a rollback the ones
+ *  its target ran with. */
 async function variablesFor(deps: PipelineDeps, ctx: InstanceContext, deployment: Deployment): Promise<{ variables: Record<string, string>; note?: string }> {
-  const current = () => readVariables(deps.db, deps.key, { serviceId: ctx.service.id, environmentId: ctx.environment.id });
+  const current = async () => {
+    const own = await readVariables(deps.db, deps.key, { serviceId: ctx.service.id, environmentId: ctx.environment.id });
+    try {
+      return resolveReferences(ctx.service.name, own, await referenceSources(deps.db, deps.key, ctx.environment.id, ctx.service.id));
+    } catch (err) {
+      if (err instanceof UnresolvedReference) throw new Error(`variables: ${err.message}`);
+      throw err;
+    }
+  };
   if (!deployment.source_deployment_id) return { variables: await current() };
   const source = await getDeployment(deps.db, deployment.source_deployment_id);
   if (!source.variables_sealed) return { variables: await current(), note: `Deployment ${source.id} kept no record of its variables; using today's` };

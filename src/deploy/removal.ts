@@ -12,6 +12,8 @@ import { Conflict } from '../errors.js';
 import { listDeploymentsInStatus } from '../store/deployments.js';
 import { DEFAULT_ENVIRONMENT, listEnvironments } from '../store/projects.js';
 import { listServices } from '../store/services.js';
+import { listDatabases } from '../store/databases.js';
+import { removeDatabase } from '../databases/runner.js';
 import type { Deployer } from './deployer.js';
 
 export interface RemovalDeps {
@@ -41,6 +43,8 @@ async function tearDown(deps: RemovalDeps, scope: Scope, opts: { networks: boole
   const refs: InstanceRef[] = scope.services.flatMap((s) => scope.environments.map((e) => ({ project: scope.project.name, service: s.name, environment: e.name })));
   await removeInstances(deps.docker, refs);
   if (opts.images) for (const s of scope.services) await removeOwnedImages(deps.docker, { project: scope.project.name, service: s.name });
+  // An environment's databases go with it (their volumes stay: data is never removed unasked).
+  if (opts.networks) for (const e of scope.environments) for (const d of await listDatabases(deps.db, e.id)) await removeDatabase(deps.docker, { project: scope.project.name, environment: e.name, name: d.name }, { deleteData: false });
   if (opts.networks) for (const e of scope.environments) await removeOwnedNetwork(deps.docker, projectNetworkName({ project: scope.project.name, environment: e.name }));
   if (opts.repos) for (const s of scope.services) await rm(repoDir(deps.dataDir, { projectId: scope.project.id, serviceId: s.id }), { recursive: true, force: true });
 }

@@ -48,15 +48,17 @@ export interface SwarmServiceSpec {
   TaskTemplate: {
     ContainerSpec: {
       Image: string;
+      Args?: string[];
       Env: string[];
       Labels: Record<string, string>;
       HealthCheck?: { Test: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number };
-      Mounts?: { Type: 'bind'; Source: string; Target: string; ReadOnly: boolean }[];
+      Mounts?: { Type: 'bind' | 'volume'; Source: string; Target: string; ReadOnly: boolean; VolumeOptions?: { Labels: Record<string, string> } }[];
       StopGracePeriod: number;
     };
     Resources: { Limits: { NanoCPUs?: number; MemoryBytes?: number }; Reservations: { NanoCPUs?: number; MemoryBytes?: number } };
     RestartPolicy: { Condition: RestartCondition; Delay: number; MaxAttempts: number };
     Networks: { Target: string; Aliases?: string[] }[];
+    Placement?: { Constraints: string[] };
     ForceUpdate: number;
   };
   Mode: { Replicated: { Replicas: number } };
@@ -65,7 +67,7 @@ export interface SwarmServiceSpec {
   EndpointSpec: { Mode: 'dnsrr' | 'vip' };
 }
 
-interface UpdatePolicy {
+export interface UpdatePolicy {
   Parallelism: number;
   Order: 'start-first' | 'stop-first';
   FailureAction: 'pause' | 'continue' | 'rollback';
@@ -73,7 +75,7 @@ interface UpdatePolicy {
   MaxFailureRatio: number;
 }
 
-const SECOND = 1_000_000_000;
+export const SECOND = 1_000_000_000;
 /** How long Swarm watches an updated task before it counts the update as done. */
 export const UPDATE_MONITOR_S = 3;
 

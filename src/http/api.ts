@@ -13,6 +13,7 @@ import * as validate from '../validate.js';
 import { COMMIT, VERSION } from '../version.js';
 import { type AuthEnv, requireToken } from './auth.js';
 import * as ops from './operations.js';
+import * as db from './databases.js';
 import { changeInstanceSettings, instanceSettingsView } from './instance-settings.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
 
@@ -68,6 +69,15 @@ export function apiRoutes(deps: Deps) {
   api.delete('/projects/:project/environments/:environment', async (c) => {
     await ops.deleteEnvironment(deps, c.get('user'), { project: c.req.param('project'), environment: c.req.param('environment') }, await jsonBody(c));
     return c.json({ deleted: c.req.param('environment') });
+  });
+  // Databases of a project environment (?env=, production by default).
+  api.get('/projects/:project/databases', async (c) => c.json({ databases: await db.listDatabaseViews(deps, c.get('user'), c.req.param('project'), c.req.query('env')) }));
+  api.post('/projects/:project/databases', async (c) => c.json({ database: await db.addDatabase(deps, c.get('user'), c.req.param('project'), await jsonBody(c), c.req.query('env')) }, 201));
+  api.get('/projects/:project/databases/:name', async (c) => c.json({ database: await db.databaseView(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('env')) }));
+  api.get('/projects/:project/databases/:name/credentials', async (c) => c.json({ variables: await db.databaseCredentials(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('env')) }));
+  api.delete('/projects/:project/databases/:name', async (c) => {
+    await db.deleteDatabase(deps, c.get('user'), c.req.param('project'), c.req.param('name'), await jsonBody(c), c.req.query('env'));
+    return c.json({ deleted: c.req.param('name') });
   });
   api.delete('/projects/:project/services/:service', async (c) => {
     await ops.deleteService(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service') }, await jsonBody(c));

@@ -23,6 +23,8 @@ import { utils as sshUtils } from 'ssh2';
 import { randomToken, seal, unseal } from '../secrets.js';
 import { listVariableNames, readVariables, setVariables } from '../store/variables.js';
 import { parseDotEnv } from '../dotenv.js';
+import { UnresolvedReference, referencesIn, resolveReferences } from '../deploy/references.js';
+import { referenceSources } from '../databases/reference-sources.js';
 import * as validate from '../validate.js';
 
 type Body = Record<string, unknown>;
@@ -134,8 +136,31 @@ export async function changeVariables(deps: Deps, ctx: InstanceContext, input: u
   const changes: Record<string, string | null> = {};
   for (const [k, v] of Object.entries(input)) changes[validate.variableKey(k)] = v === null ? null : validate.variableValue(v);
   if (Object.keys(changes).length > 500) throw new InvalidInput('variables', 'at most 500 at once');
-  await setVariables(deps.db, deps.key, scopeOf(ctx), changes);
+  await storeVariables(deps, ctx, changes);
   return listVariableNames(deps.db, scopeOf(ctx));
+}
+
+/** Stores variable changes once their references are well formed and form no cycle (a reference
+ *  to something not there yet is fine here: the deploy names it if it is still missing). */
+async function storeVariables(deps: Deps, ctx: InstanceContext, changes: Record<string, string | null>): Promise<void> {
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === null) continue;
+    try {
+      referencesIn(value);
+    } catch (err) {
+      if (err instanceof InvalidInput) throw new InvalidFields({ value: `${name}: ${err.message.replace(/^value: /, '')}` });
+      throw err;
+    }
+  }
+  const next = { ...(await readVariables(deps.db, deps.key, scopeOf(ctx))), ...changes };
+  const kept = Object.fromEntries(Object.entries(next).filter((e): e is [string, string] => e[1] !== null));
+  try {
+    resolveReferences(ctx.service.name, kept, await referenceSources(deps.db, deps.key, ctx.environment.id, ctx.service.id), { missing: 'keep' });
+  } catch (err) {
+    if (err instanceof UnresolvedReference) throw new InvalidFields({ value: err.message });
+    throw err;
+  }
+  await setVariables(deps.db, deps.key, scopeOf(ctx), changes);
 }
 
 export const variableNames = (deps: Deps, ctx: InstanceContext) => listVariableNames(deps.db, scopeOf(ctx));
@@ -143,7 +168,7 @@ export const variableNames = (deps: Deps, ctx: InstanceContext) => listVariableN
 /** Sets one variable from a form's `key` and `value` (an absent value is empty); returns its name. */
 export async function setVariable(deps: Deps, ctx: InstanceContext, body: Body): Promise<string> {
   const { key, value } = validate.fields({ key: () => validate.variableKey(body.key), value: () => validate.variableValue(body.value ?? '') });
-  await setVariables(deps.db, deps.key, scopeOf(ctx), { [key]: value });
+  await storeVariables(deps, ctx, { [key]: value });
   return key;
 }
 

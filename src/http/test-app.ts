@@ -27,6 +27,7 @@ export async function makeTestDeps(): Promise<Deps> {
     docker: createDockerClient('/nonexistent/docker.sock'),
     log: silentLog,
     key: randomBytes(32),
+    installId: 'test-install',
     engine: { state: { reachable: false, swarm: false, problem: 'Docker is not reachable (test).' }, ready: false },
     deployer: { request: notHere, rollback: notHere, cancel: notHere },
     logBus: new DeploymentLogBus(db),

@@ -28,6 +28,8 @@ export async function createService(db: Db, input: { project: Project; name: str
   const { project, name, source } = input;
   return db.transaction().execute(async (tx) => {
     if (await findServiceByName(tx, project.id, name)) throw new Conflict(`service ${name} already exists in ${project.name}`);
+    // A service and a database share the project network's names.
+    if (await tx.selectFrom('databases').select('id').where('project_id', '=', project.id).where('name', '=', name).executeTakeFirst()) throw new Conflict(`${project.name} has a database named ${name}; a service needs another name`);
     const service = await tx
       .insertInto('services')
       .values({

@@ -1,0 +1,38 @@
+// What Spur needs to know of a database engine to run, wire and back it up. Each engine is one
+// descriptor in engines/; adding an engine is adding a file there and a line in engines/index.ts.
+
+export interface Credentials {
+  user: string;
+  password: string;
+  /** The database (SQL engines, MongoDB); Redis has none. */
+  database: string;
+}
+
+export interface DatabaseEngine {
+  name: string;
+  /** The official image, `repository:tag`; --version replaces the tag. */
+  image: string;
+  /** Versions are image tags of this shape (checked before any image is named). */
+  versionPattern: RegExp;
+  port: number;
+  /** Where the image keeps its data: the named volume is mounted here. */
+  dataPath: string;
+  /** The container's environment, as the official image reads it. */
+  environment(c: Credentials): Record<string, string>;
+  /** Arguments to the image's entrypoint (Redis takes its password on the command line). */
+  args?(c: Credentials): string[];
+  /** A command the container runs to tell Swarm it is ready (Docker health check, CMD form). */
+  health(c: Credentials): string[];
+  /** The variables other services reference (`${{<name>.DATABASE_URL}}` …), for a host name on
+   *  the project network. */
+  variables(c: Credentials, host: string): Record<string, string>;
+  /** A logical dump written to stdout, run inside the database's container. */
+  dump(c: Credentials): string[];
+  /** A restore reading that dump from stdin, run inside a container of the same engine. */
+  restore(c: Credentials): string[];
+}
+
+/** `scheme://user:password@host:port/path`, user and password percent-encoded. */
+export const connectionUrl = (scheme: string, c: Credentials, host: string, port: number, path: string) =>
+  `${scheme}://${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}@${host}:${port}${path}`;
+

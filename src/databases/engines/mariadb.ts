@@ -1,0 +1,21 @@
+import { type DatabaseEngine, connectionUrl } from '../engine.js';
+
+export const mariadb: DatabaseEngine = {
+  name: 'mariadb',
+  image: 'mariadb:11',
+  versionPattern: /^\d{1,2}(\.\d{1,2}){0,2}(-(ubi|noble|jammy))?$/,
+  port: 3306,
+  dataPath: '/var/lib/mysql',
+  environment: (c) => ({ MARIADB_ROOT_PASSWORD: c.password, MARIADB_DATABASE: c.database, MARIADB_USER: c.user, MARIADB_PASSWORD: c.password }),
+  health: (c) => ['CMD', 'mariadb-admin', 'ping', '-h', '127.0.0.1', '-u', c.user, `-p${c.password}`],
+  variables: (c, host) => ({
+    DATABASE_URL: connectionUrl('mysql', c, host, 3306, `/${c.database}`),
+    MYSQL_HOST: host,
+    MYSQL_PORT: '3306',
+    MYSQL_USER: c.user,
+    MYSQL_PASSWORD: c.password,
+    MYSQL_DATABASE: c.database,
+  }),
+  dump: (c) => ['mariadb-dump', '--single-transaction', '--routines', '--triggers', '-h', '127.0.0.1', '-u', 'root', `-p${c.password}`, '--databases', c.database],
+  restore: (c) => ['mariadb', '-h', '127.0.0.1', '-u', 'root', `-p${c.password}`],
+};

@@ -1,0 +1,23 @@
+import { type DatabaseEngine, connectionUrl } from '../engine.js';
+
+export const redis: DatabaseEngine = {
+  name: 'redis',
+  image: 'redis:7',
+  versionPattern: /^\d{1,2}(\.\d{1,2}){0,2}(-(alpine|bookworm))?$/,
+  port: 6379,
+  dataPath: '/data',
+  environment: () => ({}),
+  // Append-only file as well as snapshots: a restart loses at most a second of writes.
+  args: (c) => ['redis-server', '--requirepass', c.password, '--appendonly', 'yes', '--dir', '/data'],
+  health: (c) => ['CMD', 'redis-cli', '--no-auth-warning', '-a', c.password, 'ping'],
+  variables: (c, host) => ({
+    DATABASE_URL: connectionUrl('redis', { ...c, user: 'default' }, host, 6379, ''),
+    REDIS_URL: connectionUrl('redis', { ...c, user: 'default' }, host, 6379, ''),
+    REDIS_HOST: host,
+    REDIS_PORT: '6379',
+    REDIS_PASSWORD: c.password,
+  }),
+  // An RDB snapshot streamed by the server itself (redis-cli --rdb -), restored by loading it at start.
+  dump: (c) => ['redis-cli', '--no-auth-warning', '-a', c.password, '--rdb', '-'],
+  restore: () => ['sh', '-c', 'cat > /data/dump.rdb'],
+};

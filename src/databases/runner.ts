@@ -1,0 +1,68 @@
+// Runs, finds and removes databases' Swarm services. The spec is computed by service-spec.ts;
+// applying it again is a no-op unless it changed (digest label).
+import type { Db } from '../db/open.js';
+import type { DockerClient } from '../docker/client.js';
+import { credentialsOf, listAllDatabases } from '../store/databases.js';
+import { ENGINES } from './engines/index.js';
+import { ensureOverlayNetwork } from '../docker/engine.js';
+import { ownershipLabels, projectNetworkName } from '../docker/names.js';
+import { countRunningTasks, ensureServiceSpec, findService, removeOwnedService } from '../docker/swarm.js';
+import type { Credentials, DatabaseEngine } from './engine.js';
+import { DATABASE_LABEL, type DatabaseRef, databaseServiceName, databaseServiceSpec, databaseVolumeName } from './service-spec.js';
+
+export interface RunnableDatabase extends DatabaseRef {
+  engine: DatabaseEngine;
+  image: string;
+  credentials: Credentials;
+}
+
+/** This node: where a new database's volume is made and its service pinned. */
+async function localNodeId(docker: DockerClient): Promise<string> {
+  const info = (await docker.info()) as { Swarm?: { NodeID?: string } };
+  if (!info.Swarm?.NodeID) throw new Error('this Docker engine is not a Swarm node');
+  return info.Swarm.NodeID;
+}
+
+/** Creates the database's service (and its project network), or brings it to the spec; the node
+ *  it is pinned to is kept across calls. */
+export async function runDatabase(docker: DockerClient, installId: string, d: RunnableDatabase): Promise<void> {
+  await ensureOverlayNetwork(docker, projectNetworkName(d), ownershipLabels({ project: d.project, environment: d.environment }));
+  const existing = await findService(docker, databaseServiceName(d));
+  const pinned = existing?.Spec.TaskTemplate.Placement?.Constraints.find((c) => c.startsWith('node.id=='))?.slice('node.id=='.length);
+  await ensureServiceSpec(docker, databaseServiceSpec({ ...d, installId, nodeId: pinned ?? (await localNodeId(docker)) }));
+}
+
+export const runningDatabaseTasks = (docker: DockerClient, d: DatabaseRef) => countRunningTasks(docker, databaseServiceName(d));
+
+/** Removes the service; its volume (the data) only when asked, once no container holds it. */
+export async function removeDatabase(docker: DockerClient, d: DatabaseRef, opts: { deleteData: boolean }): Promise<void> {
+  await removeOwnedService(docker, databaseServiceName(d));
+  // The server flushes its files as it stops; its network and volume are free once it has.
+  const deadline = Date.now() + 90_000;
+  const labels = [`${DATABASE_LABEL}=${d.name}`, `spur.project=${d.project}`, `spur.environment=${d.environment}`];
+  while ((await docker.listContainers({ all: true, filters: { label: labels } })).length > 0) {
+    if (Date.now() > deadline) throw new Error(`the container of database ${d.name} did not stop within 90 s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  if (!opts.deleteData) return;
+  for (;;) {
+    try {
+      await docker.getVolume(databaseVolumeName(d)).remove();
+      return;
+    } catch (err) {
+      const status = (err as { statusCode?: number }).statusCode;
+      if (status === 404) return;
+      // 409: a stopping container still holds it.
+      if (status !== 409 || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/** Every database's service brought to its spec: after a restart, and when one went missing. */
+export async function reconcileDatabases(deps: { db: Db; docker: DockerClient; key: Buffer; installId: string }): Promise<void> {
+  for (const r of await listAllDatabases(deps.db)) {
+    const engine = ENGINES[r.engine];
+    if (engine) await runDatabase(deps.docker, deps.installId, { project: r.project, environment: r.environment, name: r.name, engine, image: r.image, credentials: credentialsOf(deps.key, r) });
+  }
+}

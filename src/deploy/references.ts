@@ -1,0 +1,48 @@
+// Reference variables, Railway style: a value may hold `${{pg.DATABASE_URL}}` (a database's
+// variable) or `${{api.PORT}}` (another service's), resolved when a deployment starts. Pure.
+import { InvalidInput } from '../errors.js';
+
+const REFERENCE = /\$\{\{(.*?)\}\}/g;
+const TARGET = /^\s*([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.([A-Za-z_][A-Za-z0-9_]{0,127})\s*$/;
+
+export class UnresolvedReference extends Error {}
+
+/** The references in a value, as `name.VARIABLE`; refuses one that is not of that form (and a
+ *  `${{` left open). */
+export function referencesIn(value: string): string[] {
+  const found: string[] = [];
+  for (const m of value.matchAll(REFERENCE)) {
+    const t = TARGET.exec(m[1]);
+    if (!t) throw new InvalidInput('value', `${m[0]} is not a reference: write \${{name.VARIABLE}}, a service's or database's name and one of its variables`);
+    found.push(`${t[1]}.${t[2]}`);
+  }
+  if (value.replace(REFERENCE, '').includes('${{')) throw new InvalidInput('value', '${{ is not closed: write ${{name.VARIABLE}}');
+  return found;
+}
+
+/** The variables of every service and database of the environment, by name. */
+export type ReferenceSources = ReadonlyMap<string, Readonly<Record<string, string>>>;
+
+/** Replaces every reference in `variables` (those of `self`). A reference to a name or variable
+ *  that does not exist, or a cycle, throws UnresolvedReference naming it; with `missing: 'keep'`
+ *  (checking a change before it is stored) a missing one is left as written and only cycles throw. */
+export function resolveReferences(self: string, variables: Record<string, string>, sources: ReferenceSources, opts: { missing?: 'fail' | 'keep' } = {}): Record<string, string> {
+  const resolved = new Map<string, string>();
+  const lookup = (name: string, key: string, chain: string[]): string | undefined => {
+    const id = `${name}.${key}`;
+    if (chain.includes(id)) throw new UnresolvedReference(`the references form a cycle: ${[...chain, id].join(' → ')}`);
+    const raw = (name === self ? variables : sources.get(name))?.[key];
+    if (raw === undefined) {
+      if (opts.missing === 'keep') return undefined;
+      throw new UnresolvedReference(sources.has(name) || name === self ? `\${{${id}}}: ${name} has no variable ${key}` : `\${{${id}}}: there is no service or database named ${name} in this environment`);
+    }
+    if (!resolved.has(id)) resolved.set(id, expand(raw, [...chain, id]));
+    return resolved.get(id);
+  };
+  const expand = (value: string, chain: string[]) =>
+    value.replace(REFERENCE, (whole, inner: string) => {
+      const t = TARGET.exec(inner);
+      return t ? (lookup(t[1], t[2], chain) ?? whole) : whole;
+    });
+  return Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, expand(value, [`${self}.${key}`])]));
+}

@@ -1,0 +1,122 @@
+// A project environment's databases: create (credentials generated and sealed; Spur runs it at
+// once), list with their state, the connection variables, delete (the data kept unless asked).
+import type { Deps } from '../deps.js';
+import type { DatabaseRecord, User } from '../db/schema.js';
+import type { DatabaseEngine } from '../databases/engine.js';
+import { ENGINES } from '../databases/engines/index.js';
+import { removeDatabase, runDatabase, runningDatabaseTasks } from '../databases/runner.js';
+import { databaseServiceName, databaseVolumeName } from '../databases/service-spec.js';
+import { Forbidden, InvalidFields, NotFound } from '../errors.js';
+import { getProjectFor } from '../store/access.js';
+import { createDatabase, credentialsOf, findDatabase, listDatabases, removeDatabaseRecord } from '../store/databases.js';
+import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
+import { randomToken } from '../secrets.js';
+import * as validate from '../validate.js';
+import { requireEngine } from './operations.js';
+
+type Actor = Pick<User, 'id' | 'role'>;
+type Body = Record<string, unknown>;
+
+interface Scope {
+  project: { id: number; name: string };
+  environment: { id: number; name: string };
+}
+
+async function scopeOf(deps: Deps, user: Actor, projectName: string, environmentName?: string): Promise<Scope> {
+  const project = await getProjectFor(deps.db, user, projectName);
+  const environment = await getEnvironment(deps.db, project, environmentName ?? DEFAULT_ENVIRONMENT);
+  return { project, environment };
+}
+
+const engineOf = (d: DatabaseRecord): DatabaseEngine => {
+  const engine = ENGINES[d.engine];
+  if (!engine) throw new Error(`database ${d.name} has an engine this Spur does not know: ${d.engine}`);
+  return engine;
+};
+
+const refOf = (scope: Scope, name: string) => ({ project: scope.project.name, environment: scope.environment.name, name });
+
+function runnable(deps: Deps, scope: Scope, d: DatabaseRecord) {
+  return { ...refOf(scope, d.name), engine: engineOf(d), image: d.image, credentials: credentialsOf(deps.key, d) };
+}
+
+export async function toDatabaseView(deps: Deps, scope: Scope, d: DatabaseRecord) {
+  const engine = engineOf(d);
+  const running = deps.engine.ready ? await runningDatabaseTasks(deps.docker, refOf(scope, d.name)).catch(() => null) : null;
+  return {
+    name: d.name,
+    engine: d.engine,
+    image: d.image,
+    environment: scope.environment.name,
+    /** Running (1) or not (0); null when Docker cannot be asked. */
+    running,
+    /** Its host and port on the project network. */
+    host: d.name,
+    port: engine.port,
+    /** What a service's variable can reference: `${{<name>.<VARIABLE>}}`. */
+    variables: Object.keys(engine.variables(credentialsOf(deps.key, d), d.name)),
+    reference: `\${{${d.name}.DATABASE_URL}}`,
+    swarmService: databaseServiceName(refOf(scope, d.name)),
+    volume: databaseVolumeName(refOf(scope, d.name)),
+    createdAt: d.created_at,
+  };
+}
+
+export async function listDatabaseViews(deps: Deps, user: Actor, projectName: string, environmentName?: string) {
+  const scope = await scopeOf(deps, user, projectName, environmentName);
+  return Promise.all((await listDatabases(deps.db, scope.environment.id)).map((d) => toDatabaseView(deps, scope, d)));
+}
+
+async function databaseIn(deps: Deps, scope: Scope, nameParam: string): Promise<DatabaseRecord> {
+  const name = validate.resourceName('database', nameParam);
+  const d = await findDatabase(deps.db, scope.environment.id, name);
+  if (!d) throw new NotFound(`database ${name} not found in ${scope.project.name} (${scope.environment.name})`);
+  return d;
+}
+
+export async function databaseView(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string) {
+  const scope = await scopeOf(deps, user, projectName, environmentName);
+  return toDatabaseView(deps, scope, await databaseIn(deps, scope, name));
+}
+
+/** Adds a database: a name, an engine of ENGINES, optionally a version (the image tag). Docker
+ *  must answer; the service is created at once. */
+export async function addDatabase(deps: Deps, user: Actor, projectName: string, body: Body, environmentName?: string) {
+  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const v = validate.fields({
+    name: () => validate.resourceName('database', body.name),
+    engine: () => {
+      const engine = typeof body.engine === 'string' ? ENGINES[body.engine] : undefined;
+      if (!engine) throw new InvalidFields({ engine: `engine: choose one of ${Object.keys(ENGINES).join(', ')}` });
+      return engine;
+    },
+  });
+  const version = body.version === undefined || body.version === '' ? undefined : body.version;
+  if (version !== undefined && (typeof version !== 'string' || !v.engine.versionPattern.test(version))) {
+    throw new InvalidFields({ version: `version: give a ${v.engine.name} image tag such as ${v.engine.image.split(':')[1]}` });
+  }
+  requireEngine(deps);
+  const image = version === undefined ? v.engine.image : `${v.engine.image.split(':')[0]}:${version}`;
+  const credentials = { user: 'app', password: randomToken(24), database: v.name.replace(/-/g, '_') };
+  const record = await createDatabase(deps.db, deps.key, { projectId: scope.project.id, environmentId: scope.environment.id, name: v.name, engine: v.engine.name, image, credentials });
+  await runDatabase(deps.docker, deps.installId, runnable(deps, scope, record));
+  return toDatabaseView(deps, scope, record);
+}
+
+/** The connection variables in clear: the owner's alone to see, as variable values are. */
+export async function databaseCredentials(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string): Promise<Record<string, string>> {
+  if (user.role !== 'owner') throw new Forbidden('only the owner may see database credentials');
+  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const d = await databaseIn(deps, scope, name);
+  return engineOf(d).variables(credentialsOf(deps.key, d), d.name);
+}
+
+/** Deletes a database once its name is typed; its data (the volume) only with deleteData. */
+export async function deleteDatabase(deps: Deps, user: Actor, projectName: string, name: string, body: Body, environmentName?: string): Promise<void> {
+  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const d = await databaseIn(deps, scope, name);
+  if (body.confirm !== d.name) throw new InvalidFields({ confirm: `confirm: type the name (${d.name}) to confirm` });
+  requireEngine(deps);
+  await removeDatabase(deps.docker, refOf(scope, d.name), { deleteData: body.deleteData === true || body.deleteData === 'on' });
+  await removeDatabaseRecord(deps.db, d.id);
+}

@@ -1,0 +1,153 @@
+// Databases, end to end: Spur runs Postgres, MariaDB and Redis (the stand-in images under the
+// official names) as Swarm services with a volume, and an app whose DATABASE_URL references one
+// (`${{pg.DATABASE_URL}}`) writes and reads rows in it through the engine's own client.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SpurProcess, api, cli, docker, loginCli, probe, startSpur, stopAll, uniqueName, waitForDeployment } from './harness.js';
+
+const project = uniqueName('db');
+let spur: SpurProcess;
+let token: string;
+let call: ReturnType<typeof api>;
+const network = () => `spur_${project}_production`;
+
+/** An image of the test app on top of the engine's image (which carries its client and Node). */
+async function appImage(engineImage: string, tag: string): Promise<string> {
+  const { spawnSync } = await import('node:child_process');
+  const dockerfile = `FROM ${engineImage}\nCOPY server.js /app/server.js\nENTRYPOINT ["node", "/app/server.js"]\n`;
+  const r = spawnSync('docker', ['build', '-q', '-t', tag, '-f', '-', join(__dirname, 'fixtures', 'db-app')], { input: dockerfile });
+  if (r.status !== 0) throw new Error(String(r.stderr));
+  return tag;
+}
+
+async function waitRunning(name: string): Promise<void> {
+  await expect.poll(async () => (await call('GET', `/projects/${project}/databases/${name}`)).json.database.running, { timeout: 120_000, interval: 1000 }).toBe(1);
+}
+
+async function deployApp(service: string, image: string, reference: string): Promise<void> {
+  expect((await cli(spur, ['service', 'create', project, service, '--image', image])).code).toBe(0);
+  const set = await cli(spur, ['vars', 'set', project, service, `DATABASE_URL=${reference}`]);
+  expect(set.code, set.stderr).toBe(0);
+  const { json } = await call('POST', `/projects/${project}/services/${service}/deployments`);
+  const done = await waitForDeployment(spur, token, json.deployment.id);
+  expect(done.status, done.failureReason).toBe('active');
+}
+
+const get = async (service: string, path: string) => (await probe(network(), `http://${service}:3000${path}`)).body.trim();
+
+beforeAll(async () => {
+  spur = await startSpur();
+  token = await loginCli(spur);
+  call = api(spur, token);
+  expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
+}, 60_000);
+
+afterAll(() => stopAll({ spur }, [project]));
+
+describe('databases', () => {
+  it('Postgres: created from the CLI, running on its volume; an app referencing ${{pg.DATABASE_URL}} writes and reads rows in it', async () => {
+    const created = await cli(spur, ['db', 'create', project, 'pg', '--engine', 'postgres']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('Reference:   ${{pg.DATABASE_URL}}');
+    await waitRunning('pg');
+    const spec = JSON.parse(await docker('service', 'inspect', `spur_${project}_pg_production`))[0].Spec;
+    expect(spec.UpdateConfig.Order).toBe('stop-first');
+    expect(spec.TaskTemplate.ContainerSpec.Mounts[0]).toMatchObject({ Type: 'volume', Source: `spur_${project}_pg_production_data`, Target: '/var/lib/postgresql/data' });
+
+    await deployApp('web', await appImage('postgres:17', `spur-test/db-app-pg:${project}`), '${{pg.DATABASE_URL}}');
+    expect(await get('web', '/write?v=one')).toMatch(/^CREATE TABLE\nINSERT 0 1$/);
+    expect(await get('web', '/write?v=two')).toMatch(/^CREATE TABLE\nINSERT 0 1$/);
+    expect(await get('web', '/read')).toBe('one,two');
+    // The resolved URL (with the password) runs in the app; the record keeps the reference.
+    const creds = (await call('GET', `/projects/${project}/databases/pg/credentials`)).json.variables;
+    expect(creds.DATABASE_URL).toMatch(new RegExp(`^postgresql://app:[A-Za-z0-9_-]+@pg:5432/pg$`));
+    const env = JSON.parse(await docker('service', 'inspect', `spur_${project}_web_production`))[0].Spec.TaskTemplate.ContainerSpec.Env as string[];
+    expect(env).toContain(`DATABASE_URL=${creds.DATABASE_URL}`);
+    expect((await call('GET', `/projects/${project}/services/web/variables?reveal=1`)).json.variables.DATABASE_URL).toBe('${{pg.DATABASE_URL}}');
+  }, 300_000);
+
+  it('the data survives the database being restarted by Swarm (its volume stays)', async () => {
+    await docker('service', 'update', '--force', '--detach', `spur_${project}_pg_production`);
+    await new Promise((r) => setTimeout(r, 2000));
+    await waitRunning('pg');
+    await expect.poll(() => get('web', '/read'), { timeout: 60_000 }).toBe('one,two');
+  }, 180_000);
+
+  it('MariaDB and Redis: the same, through mysql:// and redis:// URLs', async () => {
+    expect((await cli(spur, ['db', 'create', project, 'maria', '--engine', 'mariadb'])).code).toBe(0);
+    expect((await cli(spur, ['db', 'create', project, 'cache', '--engine', 'redis'])).code).toBe(0);
+    await waitRunning('maria');
+    await waitRunning('cache');
+    await deployApp('shop', await appImage('mariadb:11', `spur-test/db-app-maria:${project}`), '${{maria.DATABASE_URL}}');
+    await deployApp('queue', await appImage('redis:7', `spur-test/db-app-redis:${project}`), '${{ cache.REDIS_URL }}');
+    expect(await get('shop', '/write?v=a')).toBe('');
+    expect(await get('shop', '/read')).toBe('a');
+    expect(await get('queue', '/write?v=x')).toBe('1');
+    expect(await get('queue', '/write?v=y')).toBe('2');
+    expect(await get('queue', '/read')).toBe('x,y');
+    const list = await cli(spur, ['db', 'list', project]);
+    expect(list.stdout.trim().split('\n').map((l) => l.split('\t').slice(0, 2).join(' '))).toEqual(['cache redis', 'maria mariadb', 'pg postgres']);
+  }, 300_000);
+
+  it('a reference to something missing fails the deploy before the build, naming it; a cycle is refused when typed', async () => {
+    expect((await cli(spur, ['service', 'create', project, 'broken', '--image', 'spur-test/node:bookworm'])).code).toBe(0);
+    expect((await cli(spur, ['vars', 'set', project, 'broken', 'DATABASE_URL=${{nosuch.DATABASE_URL}}'])).code).toBe(0);
+    const { json } = await call('POST', `/projects/${project}/services/broken/deployments`);
+    const failed = await waitForDeployment(spur, token, json.deployment.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.failureReason).toBe('variables: ${{nosuch.DATABASE_URL}}: there is no service or database named nosuch in this environment');
+    expect(failed.imageTag).toBeNull();
+
+    expect((await cli(spur, ['vars', 'set', project, 'broken', 'A=${{shop.B}}'])).code).toBe(0);
+    const cycle = await cli(spur, ['vars', 'set', project, 'shop', 'B=${{broken.A}}']);
+    expect(cycle.code).not.toBe(0);
+    expect(cycle.stderr.trim()).toBe('spur: the references form a cycle: shop.B → broken.A → shop.B (HTTP 400)');
+    const bad = await cli(spur, ['vars', 'set', project, 'shop', 'C=${{ shop.C; rm -rf / }}']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/is not a reference/);
+    expect(Object.keys((await call('GET', `/projects/${project}/services/shop/variables`)).json.variables)).toEqual(['DATABASE_URL']);
+  }, 180_000);
+
+  it('refuses bad input, each a clear 4xx that changes nothing', async () => {
+    const before = (await call('GET', `/projects/${project}/databases`)).json.databases.length;
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ name: 'x1', engine: 'oracle' }, /engine: choose one of postgres, mysql, mariadb, redis, mongodb/],
+      [{ name: 'x2', engine: 'postgres', version: 'latest' }, /version: give a postgres image tag such as 17/],
+      [{ name: 'x3', engine: 'postgres', version: '17;rm -rf /' }, /version/],
+      [{ name: 'x4', engine: 'postgres', version: '../../17' }, /version/],
+      [{ name: 'Bad_Name', engine: 'postgres' }, /database name/],
+      [{ name: 'web', engine: 'postgres' }, /service named web/],
+      [{ name: 'pg', engine: 'postgres' }, /already exists/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await call('POST', `/projects/${project}/databases`, body);
+      expect(res.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+      expect(res.status, JSON.stringify(body)).toBeLessThan(500);
+      expect(res.json.error, JSON.stringify(body)).toMatch(message);
+    }
+    expect((await call('POST', `/projects/${project}/services`, { name: 'pg', image: 'nginx' })).json.error).toMatch(/database named pg/);
+    expect((await call('GET', `/projects/${project}/databases`)).json.databases.length).toBe(before);
+  });
+
+  it('deletes a database once its name is typed, keeping its volume unless asked', async () => {
+    const refused = await cli(spur, ['db', 'delete', project, 'cache']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/add --yes/);
+    expect((await cli(spur, ['db', 'delete', project, 'cache', '--yes'])).code).toBe(0);
+    await expect.poll(async () => (await docker('service', 'ls', '-q', '--filter', `name=spur_${project}_cache_production`)).trim(), { timeout: 30_000 }).toBe('');
+    expect((await docker('volume', 'ls', '-q', '--filter', `name=spur_${project}_cache_production_data`)).trim()).toBe(`spur_${project}_cache_production_data`);
+    expect((await cli(spur, ['db', 'delete', project, 'maria', '--yes', '--delete-data'])).code).toBe(0);
+    expect((await docker('volume', 'ls', '-q', '--filter', `name=spur_${project}_maria_production_data`)).trim()).toBe('');
+  }, 180_000);
+
+  it('an environment deleted takes its databases with it, leaving their volumes', async () => {
+    expect((await cli(spur, ['project', 'env', project, 'staging'])).code).toBe(0);
+    expect((await cli(spur, ['db', 'create', project, 'pg', '--engine', 'postgres', '--env', 'staging'])).code).toBe(0);
+    const service = `spur_${project}_pg_staging`;
+    await expect.poll(async () => (await call('GET', `/projects/${project}/databases/pg?env=staging`)).json.database.running, { timeout: 120_000, interval: 1000 }).toBe(1);
+    expect((await call('DELETE', `/projects/${project}/environments/staging`, { confirm: 'staging' })).status).toBe(200);
+    expect((await docker('service', 'ls', '-q', '--filter', `name=${service}`)).trim()).toBe('');
+    expect((await docker('network', 'ls', '-q', '--filter', `name=spur_${project}_staging`)).trim()).toBe('');
+    expect((await docker('volume', 'ls', '-q', '--filter', `name=${service}_data`)).trim()).toBe(`${service}_data`);
+  }, 180_000);
+});
