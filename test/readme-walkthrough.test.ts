@@ -20,7 +20,7 @@ const NOT_WALKED: Record<string, string> = {
   'Update and back up': 'walked by test/install.test.ts against the Spur that install.sh started there',
   'Spur on its own domain (HTTPS)': 'walked by test/install.test.ts (the environment file and systemd are there); the domain itself by test/certificates.test.ts',
 };
-const WALKED = ['Your first deploy', 'git push', 'Custom domains', 'Health checks', 'Scale, limits, restarts'];
+const WALKED = ['Your first deploy', 'git push', 'Custom domains', 'Databases', 'Health checks', 'Scale, limits, restarts'];
 
 const PROJECT = 'shop';
 const EMAIL = 'you@example.com';
@@ -324,6 +324,36 @@ describe.sequential('README walkthrough', () => {
     ]);
     expect((await ok(`spur domains list ${PROJECT} web`)).trim()).toBe('No custom domains.');
   });
+
+  it('"Databases": Postgres created, referenced by the app\'s DATABASE_URL, resolved at deploy', async () => {
+    await walk('Databases', [
+      {
+        match: /^spur db create shop pg --engine postgres$/,
+        run: async (line) => {
+          expect(await ok(line)).toContain('Reference:   ${{pg.DATABASE_URL}}');
+          await expect.poll(async () => ok(`spur db info ${PROJECT} pg`), { timeout: 120_000, interval: 1000 }).toMatch(/^State: +running$/m);
+        },
+      },
+      { match: /^spur vars set shop web 'DATABASE_URL=\$\{\{pg\.DATABASE_URL\}\}'$/, run: async (line) => void (await ok(line)) },
+      {
+        match: /^spur deploy shop web$/,
+        run: async (line) => {
+          await ok(line);
+          const env = JSON.parse(await docker('service', 'inspect', await swarmName('web')))[0].Spec.TaskTemplate.ContainerSpec.Env as string[];
+          expect(env.find((e) => e.startsWith('DATABASE_URL='))).toMatch(/^DATABASE_URL=postgresql:\/\/app:[A-Za-z0-9_-]+@pg:5432\/pg$/);
+        },
+      },
+      {
+        match: /^spur db info shop pg$/,
+        run: async (line) => {
+          const out = await ok(line);
+          expect(out).toMatch(/^Address: +pg:5432 on the project network$/m);
+          expect(out).toMatch(/^Data: +volume spur_shop_pg_production_data$/m);
+          expect(await ok(`${line} --show-credentials`)).toMatch(/^PGPASSWORD=[A-Za-z0-9_-]+$/m);
+        },
+      },
+    ]);
+  }, 240_000);
 
   it('"Health checks" and "Scale, limits, restarts": the settings shown reach Swarm with the next deploy', async () => {
     const settings = { match: /^spur settings shop web /, run: async (line: string) => void (await ok(line)) };

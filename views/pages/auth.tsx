@@ -12,10 +12,10 @@ export function SetupPage(props: { error?: string; askAcmeEmail?: boolean }) {
         <label>Email <input name="email" type="email" required /></label>
         <label>Password <input name="password" type="password" minlength={10} required /></label>
         {props.askAcmeEmail && (
-          <label>
-            Address for certificate notices <input name="acmeEmail" type="email" />
-            <span class="muted">Optional. Given to the certificate authority, which writes here about certificates that are about to expire. Empty: the email above. You can change it in Settings.</span>
-          </label>
+          <>
+            <label>Address for certificate notices <input name="acmeEmail" type="email" aria-describedby="acme-email-hint" /></label>
+            <p id="acme-email-hint" class="muted">Optional. Given to the certificate authority, which writes here about certificates that are about to expire. Empty: the address above. You can change it in Settings.</p>
+          </>
         )}
         <button type="submit">Create owner</button>
       </form>
