@@ -7,6 +7,7 @@ import { accessCommands } from './cli/access-commands.js';
 import { gitCommands } from './cli/git-commands.js';
 import { domainCommands } from './cli/domain-commands.js';
 import { databaseCommands } from './cli/database-commands.js';
+import { volumeCommands } from './cli/volume-commands.js';
 import type { CliIo } from './cli/shared.js';
 import { COMMIT, VERSION } from './version.js';
 import { withEnvFile } from './config.js';
@@ -49,6 +50,8 @@ Client (after \`spur login\`):
   spur domains set <project> <service> <domain> [--https on|off] [--hsts on|off] [--redirect-to D|none] [--env E]
   spur db create <project> <name> --engine postgres|mysql|mariadb|redis|mongodb [--version V] [--env E]
   spur db list|info|delete <project> [name] [--env E] [--show-credentials] [--yes] [--delete-data]
+  spur volumes add <project> <service> <name> <mount-path> [--env E]
+  spur volumes list|remove <project> <service> [name] [--env E]
   spur instance [--domain D|none] [--acme-email E|none]   Spur's own domain and ACME contact (owners)
   spur settings <project> <service> [--env E] [--cpu N] [--memory MB] [--cpu-reservation N]
         [--memory-reservation MB] [--restart any|on-failure|none] [--restart-attempts N]
@@ -58,7 +61,7 @@ Client (after \`spur login\`):
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...domainCommands, ...databaseCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...domainCommands, ...databaseCommands, ...volumeCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -53,6 +53,28 @@ describe('repository paths', () => {
   it.each(['../x', '..', 'a/../../b', 'a/../b', '/etc', 'a\\b', '-x', 'a/-b'])('refuses %j', (p) => refuses(() => v.repoPath('root directory', p)));
 });
 
+describe('mount paths', () => {
+  it.each(['/data', '/app/uploads', '/var/lib/app', '/srv/my.site_files-2'])('accepts %s', (p) => expect(v.mountPath(p)).toBe(p));
+  it.each([
+    ['/', /root/],
+    ['data', /absolute/],
+    ['/etc', /belongs to the container's system/],
+    ['/etc/nginx', /belongs/],
+    ['/proc/1', /belongs/],
+    ['/var/run/docker.sock', /belongs/],
+    ['/data/docker.sock', /Docker socket/],
+    ['/data/../etc', /plain path/],
+    ['/data/./x', /plain path/],
+    ['/data//x', /plain path/],
+    ['/data/', /plain path/],
+    ['/da ta', /only letters/],
+    ['/data;rm', /only letters/],
+    ['/-rf', /must not start/],
+    ['/spur/probe', /belongs/],
+    [`/${'a'.repeat(300)}`, /at most/],
+  ])('refuses %s', (p, message) => expect(() => v.mountPath(p)).toThrow(message));
+});
+
 describe('domains', () => {
   it('lowercases, strips a final dot and converts IDNA to punycode', () => {
     expect(v.domain('App.Example.COM.')).toBe('app.example.com');

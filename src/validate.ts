@@ -19,7 +19,7 @@ function text(field: string, value: unknown, max: number): string {
   return value;
 }
 
-export const NAME_LIMITS = { project: 20, service: 20, environment: 12, database: 20 } as const;
+export const NAME_LIMITS = { project: 20, service: 20, environment: 12, database: 20, volume: 20 } as const;
 const DNS_LABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 
 /** A resource name: a lowercase DNS label starting with a letter, short enough that the Docker
@@ -95,6 +95,25 @@ export function repoPath(field: string, value: unknown): string {
   if (raw.split('/').includes('..')) throw new InvalidInput(field, 'must not contain ".."');
   if (normal.split('/').some((part) => part.startsWith('-'))) throw new InvalidInput(field, 'path parts must not start with "-"');
   return normal.replace(/\/$/, '') || '.';
+}
+
+/** Where the system lives in a container, and where Spur mounts its probe: no volume goes there. */
+const SYSTEM_PATHS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/proc', '/run', '/sbin', '/spur', '/sys', '/usr', '/var/run'];
+
+/** A volume's mount path inside the container: absolute, already normal (no `..`, `.`, `//` or
+ *  trailing slash), plain characters, not the root, not a system directory or below one, never
+ *  anything named docker.sock. */
+export function mountPath(value: unknown): string {
+  const raw = text('mount path', value, 255);
+  if (!raw.startsWith('/')) throw new InvalidInput('mount path', 'must be absolute, such as /data');
+  if (!/^[A-Za-z0-9._/-]+$/.test(raw)) throw new InvalidInput('mount path', 'may contain only letters, digits and . _ - /');
+  if (raw === '/') throw new InvalidInput('mount path', 'cannot be the root of the container');
+  if (raw.split('/').some((p) => p === '..' || p === '.') || posix.normalize(raw) !== raw || raw.endsWith('/')) throw new InvalidInput('mount path', 'must be a plain path, without . or .. parts, double or trailing slashes');
+  if (raw.split('/').some((p) => p.startsWith('-'))) throw new InvalidInput('mount path', 'path parts must not start with "-"');
+  const system = SYSTEM_PATHS.find((s) => raw === s || raw.startsWith(`${s}/`));
+  if (system) throw new InvalidInput('mount path', `${system} belongs to the container's system; use another directory, such as /data`);
+  if (raw.split('/').includes('docker.sock')) throw new InvalidInput('mount path', 'must not name the Docker socket');
+  return raw;
 }
 
 /** A hostname: IDNA converted to punycode, RFC 1123 labels, at most 253 characters, a top-level

@@ -273,6 +273,46 @@ describe('live and in place', () => {
     await expect.poll(() => page.locator('#domains').getByRole('link', { name: 'web.example.com' }).count()).toBe(0);
   });
 
+  it('databases: a bad version is refused beside its field; one added shows its reference and state; deleted once its name is typed', async () => {
+    await openLive(`/projects/${project}`);
+    await page.getByText('New database').click();
+    const form = page.locator('#new-database');
+    await form.getByLabel('Name').fill('cache');
+    await form.getByLabel('Engine').selectOption('redis');
+    await form.getByLabel('Version (image tag)').fill('latest');
+    await form.getByRole('button', { name: 'Add database' }).click();
+    await expect.poll(() => form.locator('.field-error').first().textContent()).toContain('give a redis image tag such as 7');
+    expect(await sameDocument()).toBe(true);
+    await form.getByLabel('Version (image tag)').fill('');
+    await form.getByRole('button', { name: 'Add database' }).click();
+    await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('Database cache added; reference it as ${{cache.DATABASE_URL}}');
+    const item = page.locator('.databases li', { hasText: 'cache' });
+    expect(await item.locator('code.reference').textContent()).toBe('${{cache.DATABASE_URL}}');
+    await expect.poll(async () => (await page.reload(), await item.locator('.badge').textContent()), { timeout: 60_000 }).toBe('running');
+    await item.locator('summary', { hasText: 'Delete cache' }).click();
+    await item.getByLabel('Type cache to confirm').fill('cache');
+    await item.getByRole('button', { name: 'Delete cache' }).click();
+    await expect.poll(() => page.locator('#flash .toast').textContent(), { timeout: 60_000 }).toBe('Database cache deleted; its volume is kept');
+    expect(await page.locator('.databases li', { hasText: 'cache' }).count()).toBe(0);
+  });
+
+  it('volumes: a system path is refused beside its field; one added is listed with the stop-first note, then removed', async () => {
+    await openLive(`/projects/${project}/services/worker-long-name/settings`);
+    const form = page.locator('#add-volume');
+    await form.getByLabel('Volume name').fill('data');
+    await form.getByLabel('Mount path').fill('/etc');
+    await form.getByRole('button', { name: 'Add volume' }).click();
+    await expect.poll(() => form.locator('.field-error').first().textContent()).toContain("/etc belongs to the container's system");
+    expect(await sameDocument()).toBe(true);
+    await form.getByLabel('Mount path').fill('/data');
+    await form.getByRole('button', { name: 'Add volume' }).click();
+    await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('Volume data added at /data; the next deploy mounts it');
+    expect(await page.locator('#volumes').textContent()).toMatch(/data\s*\/data[\s\S]*stops the running version before starting the new one/);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Remove volume data' }).click();
+    await expect.poll(() => page.locator('#volumes').textContent()).toContain('No volumes');
+  });
+
   it('keyboard: 2 opens the Deployments tab, ? lists the shortcuts', async () => {
     await page.goto(`${spur.url}/projects/${project}/services/web`);
     await page.keyboard.press('2');

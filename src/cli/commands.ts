@@ -45,13 +45,14 @@ async function project(argv: string[], io: CliIo) {
 }
 
 async function service(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, { git: { type: 'string' }, push: { type: 'boolean' }, branch: { type: 'string' }, root: { type: 'string' }, dockerfile: { type: 'string' }, image: { type: 'string' }, port: { type: 'string' }, yes: { type: 'boolean' } });
-  const usage = 'spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N] | spur service delete <project> <service> --yes';
+  const { values, positionals } = args(argv, { git: { type: 'string' }, push: { type: 'boolean' }, branch: { type: 'string' }, root: { type: 'string' }, dockerfile: { type: 'string' }, image: { type: 'string' }, port: { type: 'string' }, yes: { type: 'boolean' }, 'delete-volumes': { type: 'boolean' } });
+  const usage = 'spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N] | spur service delete <project> <service> --yes [--delete-volumes]';
   const [sub, projectName, name] = positionals;
   if (sub === 'delete') {
     need(positionals, 3, usage);
-    await client(io).json('DELETE', `/projects/${enc(projectName)}/services/${enc(name)}`, { confirm: confirmed(values, `service ${name} of ${projectName} in every environment, with its images and repository`, name) });
-    return io.stdout(values.json ? JSON.stringify({ deleted: name }) : `Deleted service ${name} of ${projectName}`);
+    const volumes = values['delete-volumes'] === true;
+    await client(io).json('DELETE', `/projects/${enc(projectName)}/services/${enc(name)}`, { confirm: confirmed(values, `service ${name} of ${projectName} in every environment, with its images and repository${volumes ? ' and its volumes' : ' (its volumes are kept; --delete-volumes removes them too)'}`, name), deleteVolumes: volumes });
+    return io.stdout(values.json ? JSON.stringify({ deleted: name }) : `Deleted service ${name} of ${projectName}${volumes ? ' and its volumes' : '; its volumes, if any, are kept'}`);
   }
   if (sub !== 'create') throw new CliError(`usage: ${usage}`, 2);
   need(positionals, 3, usage);

@@ -210,8 +210,19 @@ export interface DatabaseTable {
   created_at: string;
 }
 
+export interface VolumeTable {
+  id: Generated<number>;
+  service_id: number;
+  environment_id: number;
+  name: string;
+  /** Absolute path inside the container (src/validate.ts mountPath). */
+  mount_path: string;
+  created_at: string;
+}
+
 export interface Database {
   databases: DatabaseTable;
+  volumes: VolumeTable;
   users: UserTable;
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
@@ -241,4 +252,5 @@ export type Deployment = Selectable<DeploymentTable>;
 export type Domain = Selectable<DomainTable>;
 export type Certificate = Selectable<CertificateTable>;
 export type DatabaseRecord = Selectable<DatabaseTable>;
+export type Volume = Selectable<VolumeTable>;
 export type SshKey = Selectable<SshKeyTable>;

@@ -119,7 +119,7 @@ export class Deployer {
     let outcome: { to: 'active' } | { to: 'failed'; reason: string } = { to: 'failed', reason: 'interrupted: Spur stopped before the rollout began' };
     if (service?.Spec.Labels?.['spur.deployment'] === String(d.id)) {
       try {
-        await waitForRollout(docker, { serviceName: name, deploymentId: d.id, replicas: ctx.instance.replicas, timeoutMs: rolloutWindowMs(healthPlan(ctx.instance, d.image_tag ? await imageHealthcheck(docker, d.image_tag) : null)), isUpdate: !!service.PreviousSpec });
+        await waitForRollout(docker, { serviceName: name, deploymentId: d.id, replicas: ctx.instance.replicas, timeoutMs: rolloutWindowMs(healthPlan(ctx.instance, d.image_tag ? await imageHealthcheck(docker, d.image_tag) : null), ctx.instance.replicas), isUpdate: !!service.PreviousSpec });
         outcome = { to: 'active' };
       } catch (err) {
         outcome = { to: 'failed', reason: `interrupted: ${(err as Error).message}` };

@@ -19,6 +19,12 @@ describe('healthPlan', () => {
   it("gives an image check the time its own timings need", () => {
     expect(rolloutWindowMs(healthPlan(instance('auto'), imageCheck))).toBe((0 + 10 * 6 + 30 + 60) * 1000);
   });
+  it('gives every replica after the first a health window of its own (Swarm replaces one at a time)', () => {
+    const plan = healthPlan(instance('tcp'), null);
+    const one = rolloutWindowMs(plan, 1);
+    expect(one).toBe((30 + 3 * 4 + 3 + 60) * 1000);
+    expect(rolloutWindowMs(plan, 3)).toBe(one + 2 * (30 + 3 * 4 + 3 + 3) * 1000);
+  });
   it('says which check runs', () => {
     expect(describeHealth(healthPlan(instance('auto'), imageCheck), imageCheck)).toBe("the image's HEALTHCHECK (curl -f localhost)");
     expect(describeHealth(healthPlan(instance('auto'), null), null)).toBe('TCP port 3000');

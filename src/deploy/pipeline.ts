@@ -25,6 +25,7 @@ import { traefikLabels } from '../routing/traefik-labels.js';
 import { getDeployment, recordDeploymentSource, recordDeploymentVariables, transitionDeployment } from '../store/deployments.js';
 import { type InstanceContext, getInstanceContext } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
+import { listVolumes } from '../store/volumes.js';
 import { referenceSources } from '../databases/reference-sources.js';
 import { UnresolvedReference, resolveReferences } from './references.js';
 import { describeHealth, healthPlan, resourcePlan, rolloutWindowMs } from './instance-plan.js';
@@ -243,13 +244,14 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     stopGraceS: ctx.instance.stop_grace_s,
     probePath: deps.probePath,
     installId: deps.installId,
+    volumes: (await listVolumes(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id })).map((v) => ({ name: v.name, mountPath: v.mount_path })),
   });
   const isUpdate = (await findService(deps.docker, name)) !== undefined;
   const check = describeHealth(health, imageCheck) + (ctx.instance.health_type === 'auto' ? ' (automatic)' : '');
   await opts.say(`${isUpdate ? 'Updating' : 'Creating'} Swarm service ${name}: ${ctx.instance.replicas} replica${ctx.instance.replicas === 1 ? '' : 's'}, health check: ${check}`);
   await upsertService(deps.docker, spec);
   try {
-    await waitForRollout(deps.docker, { serviceName: name, deploymentId: opts.deploymentId, replicas: ctx.instance.replicas, timeoutMs: rolloutWindowMs(health), isUpdate });
+    await waitForRollout(deps.docker, { serviceName: name, deploymentId: opts.deploymentId, replicas: ctx.instance.replicas, timeoutMs: rolloutWindowMs(health, ctx.instance.replicas), isUpdate });
   } catch (err) {
     if (!(err instanceof RolloutFailed)) throw err;
     if (!isUpdate) {

@@ -7,7 +7,7 @@ import type { Db } from '../db/open.js';
 import type { Environment, Project, Service } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
 import { type InstanceRef, projectNetworkName } from '../docker/names.js';
-import { removeInstances, removeOwnedImages, removeOwnedNetwork } from '../docker/teardown.js';
+import { removeInstances, removeOwnedImages, removeOwnedNetwork, removeOwnedVolumes } from '../docker/teardown.js';
 import { Conflict } from '../errors.js';
 import { listDeploymentsInStatus } from '../store/deployments.js';
 import { DEFAULT_ENVIRONMENT, listEnvironments } from '../store/projects.js';
@@ -49,8 +49,10 @@ async function tearDown(deps: RemovalDeps, scope: Scope, opts: { networks: boole
   if (opts.repos) for (const s of scope.services) await rm(repoDir(deps.dataDir, { projectId: scope.project.id, serviceId: s.id }), { recursive: true, force: true });
 }
 
-export async function removeService(deps: RemovalDeps, project: Project, service: Service): Promise<void> {
+/** Removes a service; its volumes' data stays unless `deleteVolumes`. */
+export async function removeService(deps: RemovalDeps, project: Project, service: Service, opts: { deleteVolumes?: boolean } = {}): Promise<void> {
   await tearDown(deps, { project, services: [service], environments: await listEnvironments(deps.db, project.id) }, { networks: false, images: true, repos: true });
+  if (opts.deleteVolumes) await removeOwnedVolumes(deps.docker, { project: project.name, service: service.name });
   await deps.db.deleteFrom('services').where('id', '=', service.id).execute();
 }
 

@@ -80,6 +80,17 @@ describe('serviceSpec', () => {
       EndpointSpec: { Mode: 'dnsrr' },
     });
   });
+  it('mounts named volumes beside the probe, and then updates stop-first', () => {
+    const spec = serviceSpec({ ...base, ...ref, volumes: [{ name: 'uploads', mountPath: '/app/uploads' }] });
+    expect(spec.TaskTemplate.ContainerSpec.Mounts).toEqual([
+      { Type: 'bind', Source: '/var/lib/spur/bin/spur-probe', Target: '/spur/probe', ReadOnly: true },
+      { Type: 'volume', Source: `${spec.Name}_v_uploads`, Target: '/app/uploads', ReadOnly: false, VolumeOptions: { Labels: { 'spur.managed': 'true', 'spur.project': ref.project, 'spur.service': ref.service, 'spur.environment': ref.environment } } },
+    ]);
+    expect(spec.UpdateConfig.Order).toBe('stop-first');
+    expect(spec.RollbackConfig.Order).toBe('stop-first');
+    expect(serviceSpec({ ...base, ...ref }).UpdateConfig.Order).toBe('start-first');
+  });
+
   it('passes values with shell characters through untouched, as Env entries', () => {
     const spec = serviceSpec({ ...base, ...ref, variables: { A: '$(rm -rf /); `x` "y"' } });
     expect(spec.TaskTemplate.ContainerSpec.Env[0]).toBe('A=$(rm -rf /); `x` "y"');

@@ -40,6 +40,8 @@ export interface ServiceSpecInput extends InstanceRef {
   probePath: string;
   /** The Spur installation that owns the service (see INSTALL_LABEL). */
   installId: string;
+  /** Named volumes, kept across deploys; a service with one updates stop-first. */
+  volumes?: { name: string; mountPath: string }[];
 }
 
 export interface SwarmServiceSpec {
@@ -104,14 +106,23 @@ export function platformVariables(input: ServiceSpecInput): Record<string, strin
   };
 }
 
+/** The Docker volume behind a service's named volume in one environment. */
+export const serviceVolumeName = (r: InstanceRef, volume: string) => `${swarmServiceName(r)}_v_${volume}`;
+
 export function serviceSpec(input: ServiceSpecInput): SwarmServiceSpec {
   const labels = ownershipLabels({ ...input });
   const env = { ...input.variables, ...platformVariables(input) };
   const check = healthCheck(input.health);
   const probed = input.health.type === 'tcp' || input.health.type === 'http';
   // New tasks start first and the old stop only once the new are healthy; a new version that
-  // fails is rolled back by Swarm to the previous spec, whose tasks never stopped.
-  const update: UpdatePolicy = { Parallelism: 1, Order: 'start-first', FailureAction: 'rollback', Monitor: UPDATE_MONITOR_S * SECOND, MaxFailureRatio: 0 };
+  // fails is rolled back by Swarm to the previous spec, whose tasks never stopped. A volume must
+  // not be written by two versions at once: then the old task stops first.
+  const volumes = input.volumes ?? [];
+  const mounts = [
+    ...(probed ? [{ Type: 'bind' as const, Source: input.probePath, Target: PROBE_TARGET, ReadOnly: true }] : []),
+    ...volumes.map((v) => ({ Type: 'volume' as const, Source: serviceVolumeName(input, v.name), Target: v.mountPath, ReadOnly: false, VolumeOptions: { Labels: ownershipLabels({ project: input.project, service: input.service, environment: input.environment }) } })),
+  ];
+  const update: UpdatePolicy = { Parallelism: 1, Order: volumes.length ? 'stop-first' : 'start-first', FailureAction: 'rollback', Monitor: UPDATE_MONITOR_S * SECOND, MaxFailureRatio: 0 };
   return {
     Name: swarmServiceName(input),
     Labels: { ...labels, [INSTALL_LABEL]: input.installId, ...input.routingLabels },
@@ -121,7 +132,7 @@ export function serviceSpec(input: ServiceSpecInput): SwarmServiceSpec {
         Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
         Labels: labels,
         ...(check ? { HealthCheck: check } : {}),
-        ...(probed ? { Mounts: [{ Type: 'bind' as const, Source: input.probePath, Target: PROBE_TARGET, ReadOnly: true }] } : {}),
+        ...(mounts.length ? { Mounts: mounts } : {}),
         StopGracePeriod: input.stopGraceS * SECOND,
       },
       Resources: resources(input.resources),

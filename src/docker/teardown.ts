@@ -24,6 +24,13 @@ export async function removeInstances(docker: DockerClient, refs: InstanceRef[])
   }
 }
 
+/** Removes the named volumes of a service (every environment); their containers must be gone. */
+export async function removeOwnedVolumes(docker: DockerClient, owner: { project: string; service: string }): Promise<number> {
+  const { Volumes: volumes } = await docker.listVolumes({ filters: { label: labelFilter(owner) } });
+  for (const v of volumes ?? []) await docker.getVolume(v.Name).remove();
+  return volumes?.length ?? 0;
+}
+
 /** Removes the images Spur built for a service (or for every service of a project). */
 export async function removeOwnedImages(docker: DockerClient, owner: { project: string; service?: string }): Promise<number> {
   const images = await docker.listImages({ filters: { label: labelFilter(owner) } });

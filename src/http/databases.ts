@@ -62,6 +62,8 @@ export async function toDatabaseView(deps: Deps, scope: Scope, d: DatabaseRecord
   };
 }
 
+export type DatabaseView = Awaited<ReturnType<typeof toDatabaseView>>;
+
 export async function listDatabaseViews(deps: Deps, user: Actor, projectName: string, environmentName?: string) {
   const scope = await scopeOf(deps, user, projectName, environmentName);
   return Promise.all((await listDatabases(deps.db, scope.environment.id)).map((d) => toDatabaseView(deps, scope, d)));

@@ -210,6 +210,9 @@ describe('every form route', () => {
     ['delete-service', '/projects/shop/services/web/delete', { confirm: 'nope' }, 'aria-current="page">Settings'],
     ['set-variable', '/projects/shop/services/web/variables', { key: '1X', value: 'v' }, 'aria-current="page">Variables'],
     ['import-variables', '/projects/shop/services/web/variables/import', { env: 'nope' }, 'aria-current="page">Variables'],
+    ['add-volume', '/projects/shop/services/web/volumes', { name: 'data', mountPath: '/etc' }, 'aria-current="page">Settings'],
+    ['new-database', '/projects/shop/databases', { name: 'pg', engine: 'oracle' }, '<h1>shop</h1>'],
+    ['instance-settings', '/settings', { domain: '*.example.com' }, '<h1>Settings</h1>'],
   ];
 
   it.each(routes)('%s: htmx gets the form alone, a plain post the whole page, both marked', async (id, path, fields, heading) => {

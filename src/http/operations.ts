@@ -1,6 +1,6 @@
 // The actions behind both the web pages and the JSON API: input passes the validation gate here,
 // then goes to the store or the deployer. Routes only parse transport and render.
-import type { Deployment, Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate, SshKey, User } from '../db/schema.js';
+import type { Deployment, Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate, SshKey, User, Volume } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { isUnderDomain, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { countRunningTasks, scaleService } from '../docker/swarm.js';
@@ -16,6 +16,7 @@ import { addSshKey } from '../store/ssh-keys.js';
 import { type DomainWithCertificate, addDomain as storeAddDomain, listDomains, removeDomain as storeRemoveDomain, setDomainOptions } from '../store/domains.js';
 import { daysLeft } from '../tls/renewal-policy.js';
 import { spurDomain } from '../store/instance-settings.js';
+import { addVolume as storeAddVolume, listVolumes, removeVolumeRecord } from '../store/volumes.js';
 import { findUserByEmail } from '../store/users.js';
 import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment } from '../store/projects.js';
 import { type InstanceContext, type ServiceSource, createService, getInstanceContext, getService, setHttpsToken, updateInstance } from '../store/services.js';
@@ -301,6 +302,22 @@ export async function addDomain(deps: Deps, ctx: InstanceContext, body: Body) {
   return toDomainView({ ...domain, not_after: null }, await deps.dns.check(hostname));
 }
 
+export const toVolumeView = (v: Volume) => ({ name: v.name, mountPath: v.mount_path, createdAt: v.created_at });
+
+export const volumesOf = async (deps: Deps, ctx: InstanceContext) => (await listVolumes(deps.db, instanceKey(ctx))).map(toVolumeView);
+
+/** Adds a named volume at a mount path; the next deploy mounts it (and updates stop-first). */
+export async function addVolume(deps: Deps, ctx: InstanceContext, body: Body) {
+  const v = validate.fields({ name: () => validate.resourceName('volume', body.name), mountPath: () => validate.mountPath(body.mountPath ?? body.path) });
+  return toVolumeView(await storeAddVolume(deps.db, instanceKey(ctx), v));
+}
+
+/** Takes a volume off the service from the next deploy; its data stays in Docker's volume. */
+export async function removeVolume(deps: Deps, ctx: InstanceContext, nameParam: string): Promise<void> {
+  const name = validate.resourceName('volume', nameParam);
+  if (!(await removeVolumeRecord(deps.db, instanceKey(ctx), name))) throw new NotFound(`${ctx.service.name} has no volume ${name} in ${ctx.environment.name}`);
+}
+
 export async function removeDomain(deps: Deps, ctx: InstanceContext, hostnameParam: string): Promise<void> {
   const hostname = validate.domain(hostnameParam);
   if (!(await storeRemoveDomain(deps.db, instanceKey(ctx), hostname))) throw new NotFound(`${hostname} is not a domain of ${ctx.service.name} in ${ctx.environment.name}`);
@@ -478,7 +495,7 @@ export async function deleteService(deps: Deps, user: Actor, names: { project: s
   const service = await getService(deps.db, project, names.service);
   confirmName(body, service.name);
   requireEngine(deps);
-  await removeService(removalDeps(deps), project, service);
+  await removeService(removalDeps(deps), project, service, { deleteVolumes: body.deleteVolumes === true || body.deleteVolumes === 'on' });
 }
 
 export async function deleteEnvironment(deps: Deps, user: Actor, names: { project: string; environment: string }, body: Body): Promise<void> {

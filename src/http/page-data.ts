@@ -102,6 +102,7 @@ export async function servicePageData(deps: Deps, user: Actor, ctx: InstanceCont
     environments: (await listEnvironments(deps.db, ctx.project.id)).map((e) => e.name),
     variableNames: await ops.variableNames(deps, ctx),
     domains: await ops.domainsOf(deps, ctx),
+    volumes: await ops.volumesOf(deps, ctx),
     canReveal: user.role === 'owner',
   };
 }

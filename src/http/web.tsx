@@ -11,6 +11,8 @@ import { DashboardPage, NewProjectForm } from '../../views/pages/dashboard.js';
 import { DeploymentActions, DeploymentPage } from '../../views/pages/deployment.js';
 import { DeleteEnvironmentForm, DeleteProjectForm, NewEnvironmentForm, NewServiceForm, ProjectPage } from '../../views/pages/project.js';
 import { AddKeyForm, KeysPage } from '../../views/pages/keys.js';
+import { DeleteDatabaseForm, NewDatabaseForm } from '../../views/components/databases.js';
+import { addDatabase, deleteDatabase, listDatabaseViews } from './databases.js';
 import { InstanceSettingsForm, SettingsPage } from '../../views/pages/settings.js';
 import { changeInstanceSettings, instanceSettingsView } from './instance-settings.js';
 import { type ServicePageProps, type ServiceTab, SERVICE_TABS, paths, serviceTabUrl } from '../../views/pages/service/common.js';
@@ -18,6 +20,7 @@ import { DeploymentsTable } from '../../views/pages/service/deployments.js';
 import { StatusFacts } from '../../views/pages/service/overview.js';
 import { ServiceHeadline, ServicePage } from '../../views/pages/service/page.js';
 import { AddDomainForm, DeleteServiceForm, GitSettingsForm, HttpsTokenForm, ScaleForm, ServiceSettingsForm } from '../../views/pages/service/settings.js';
+import { AddVolumeForm } from '../../views/pages/service/volumes.js';
 import { ImportVariablesForm, RevealedValue, SetVariableForm } from '../../views/pages/service/variables.js';
 import { readDeploymentLog } from '../store/deployments.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
@@ -83,7 +86,8 @@ export function webRoutes(deps: Deps) {
     const project = await getProjectFor(deps.db, user(c), c.req.param('project')!);
     const { environments, environment } = await environmentOf(c, project.id);
     const services = await serviceCards(deps, user(c), project.name, environment);
-    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} services={services} canDelete={user(c).role === 'owner'} forms={forms} />;
+    const databases = await listDatabaseViews(deps, user(c), project.name, environment);
+    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} services={services} databases={databases} canDelete={user(c).role === 'owner'} forms={forms} />;
   };
   web.get('/projects/:project', async (c) => c.html(await projectPage(c)));
   web.get('/projects/:project/events', async (c) => {
@@ -107,6 +111,24 @@ export function webRoutes(deps: Deps) {
       page: (state) => projectPage(c, { 'new-environment': state }),
     }),
   );
+  web.post('/projects/:project/databases', (c) =>
+    answerForm(c, {
+      run: (body) => addDatabase(deps, user(c), c.req.param('project'), body, c.req.query('env')),
+      done: (d) => ({ to: `/projects/${c.req.param('project')}?env=${d.environment}`, toast: `Database ${d.name} added; reference it as ${d.reference}` }),
+      fragment: (state) => <NewDatabaseForm project={c.req.param('project')} environment={c.req.query('env') ?? 'production'} csrf={c.get('csrfToken')} state={state} />,
+      page: (state) => projectPage(c, { 'new-database': state }),
+    }),
+  );
+  web.post('/projects/:project/databases/:name/delete', (c) => {
+    const { project, name } = { project: c.req.param('project'), name: c.req.param('name') };
+    const environment = c.req.query('env') ?? 'production';
+    return answerForm(c, {
+      run: (body) => deleteDatabase(deps, user(c), project, name, body, environment),
+      done: () => ({ to: `/projects/${project}?env=${environment}`, toast: `Database ${name} deleted; its volume is kept` }),
+      fragment: (state) => <DeleteDatabaseForm project={project} environment={environment} name={name} csrf={c.get('csrfToken')} state={state} />,
+      page: (state) => projectPage(c, { [`delete-database-${name}`]: state }),
+    });
+  });
   web.post('/projects/:project/delete', (c) => {
     const name = c.req.param('project');
     return answerForm(c, {
@@ -198,6 +220,20 @@ export function webRoutes(deps: Deps) {
       fragment: (p, state) => <AddDomainForm {...p} state={state} />,
     }),
   );
+  web.post('/projects/:project/services/:service/volumes', (c) =>
+    serviceForm(c, {
+      id: 'add-volume',
+      tab: 'settings',
+      run: (ctx, body) => ops.addVolume(deps, ctx, body),
+      done: (ctx, v) => ({ to: servicePath(ctx, 'settings'), toast: `Volume ${v.name} added at ${v.mountPath}; the next deploy mounts it` }),
+      fragment: (p, state) => <AddVolumeForm {...p} state={state} />,
+    }),
+  );
+  web.post('/projects/:project/services/:service/volumes/remove', async (c) => {
+    const ctx = await instanceOf(c);
+    await ops.removeVolume(deps, ctx, String((await form(c)).name ?? ''));
+    return c.redirect(servicePath(ctx, 'settings'), 303);
+  });
   web.post('/projects/:project/services/:service/domains/options', async (c) => {
     const ctx = await instanceOf(c);
     const body = await form(c);

@@ -4,6 +4,8 @@ import { Live, LiveSource } from '../components/live.js';
 import { type ServiceCard, ServiceCards } from '../components/service-cards.js';
 import { Field, FieldError, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
+import { DatabaseList, NewDatabaseForm } from '../components/databases.js';
+import type { DatabaseView } from '../../src/http/databases.js';
 
 export interface ProjectPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
@@ -11,6 +13,7 @@ export interface ProjectPageProps {
   environment: string;
   environments: string[];
   services: ServiceCard[];
+  databases: DatabaseView[];
   /** Only the owner may delete a project. */
   canDelete: boolean;
   /** Refused forms, by form id, shown again with their errors. */
@@ -37,6 +40,13 @@ export function ProjectPage(props: ProjectPageProps) {
       <details class="section" open={props.services.length === 0 || !!props.forms?.['new-service']}>
         <summary>New service</summary>
         <NewServiceForm project={props.name} csrf={csrf} state={props.forms?.['new-service']} />
+      </details>
+      <h2>Databases</h2>
+      <p class="muted">A service reaches a database through a variable holding its reference, such as <code>DATABASE_URL</code> = <code>{'${{pg.DATABASE_URL}}'}</code>, resolved at each deploy.</p>
+      <DatabaseList project={props.name} environment={props.environment} databases={props.databases} csrf={csrf} forms={props.forms} />
+      <details class="section" open={!!props.forms?.['new-database']}>
+        <summary>New database</summary>
+        <NewDatabaseForm project={props.name} environment={props.environment} csrf={csrf} state={props.forms?.['new-database']} />
       </details>
       <details class="section" open={Object.keys(props.forms ?? {}).some((id) => id !== 'new-service')}>
         <summary>Environments and deletion</summary>

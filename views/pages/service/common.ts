@@ -24,6 +24,8 @@ export interface ServicePageProps {
   deployments: DeploymentView[];
   /** Custom domains of this environment (the generated one is in status.publicUrls). */
   domains: DomainView[];
+  /** Named volumes of this environment. */
+  volumes: { name: string; mountPath: string }[];
   /** Saved settings or variables the serving version does not run with yet. */
   pendingChanges: boolean;
   /** Owners may reveal variable values. */

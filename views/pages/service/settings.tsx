@@ -4,6 +4,7 @@ import { DeleteForm } from '../../components/delete-form.js';
 import { Field, type FormState, PostForm } from '../../components/form.js';
 import { CsrfField } from '../../layout.js';
 import { CertificateState, DnsState } from '../../components/domain-state.js';
+import { VolumesSection } from './volumes.js';
 import { type ServicePageProps, paths } from './common.js';
 
 const HEALTH_LABELS = { auto: "automatic: the image's HEALTHCHECK if it has one, else TCP", tcp: 'TCP: port accepts connections', http: 'HTTP: path answers 2xx/3xx', image: "image's HEALTHCHECK", none: 'none' } as const;
@@ -26,6 +27,8 @@ export function SettingsTab(props: ServicePageProps) {
       <ScaleForm {...props} state={forms.scale} />
       <h2>Domains</h2>
       <DomainsSection {...props} state={forms['add-domain']} />
+      <h2>Volumes</h2>
+      <VolumesSection {...props} state={forms['add-volume']} />
       <h2>Service settings</h2>
       <ServiceSettingsForm {...props} state={forms['service-settings']} />
       <h2>Delete service</h2>

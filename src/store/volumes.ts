@@ -1,0 +1,37 @@
+// A service's named volumes in one environment: a name and where it is mounted, each unique there.
+import { isUniqueViolation } from '../db/errors.js';
+import type { Db } from '../db/open.js';
+import type { Volume } from '../db/schema.js';
+import { Conflict } from '../errors.js';
+import type { InstanceKey } from './domains.js';
+import { nowIso } from './time.js';
+
+export function listVolumes(db: Db, instance: InstanceKey): Promise<Volume[]> {
+  return db.selectFrom('volumes').selectAll().where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).orderBy('name').execute();
+}
+
+export async function addVolume(db: Db, instance: InstanceKey, volume: { name: string; mountPath: string }): Promise<Volume> {
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const added = await tx
+        .insertInto('volumes')
+        .values({ service_id: instance.serviceId, environment_id: instance.environmentId, name: volume.name, mount_path: volume.mountPath, created_at: nowIso() })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      // The next deploy mounts it: the instance has changes to deploy.
+      await tx.updateTable('service_instances').set({ changed_at: nowIso() }).where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).execute();
+      return added;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new Conflict(`the service already has a volume named ${volume.name} or one mounted at ${volume.mountPath}`);
+    throw err;
+  }
+}
+
+export async function removeVolumeRecord(db: Db, instance: InstanceKey, name: string): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const removed = await tx.deleteFrom('volumes').where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).where('name', '=', name).executeTakeFirst();
+    await tx.updateTable('service_instances').set({ changed_at: nowIso() }).where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).execute();
+    return removed.numDeletedRows > 0n;
+  });
+}

@@ -1,0 +1,60 @@
+// A project environment's databases on the project page: each with its state, the reference a
+// service's variable uses, and its deletion; and the form that adds one.
+import type { DatabaseView } from '../../src/http/databases.js';
+import { CopyButton } from './copy-button.js';
+import { DeleteForm } from './delete-form.js';
+import { Field, FieldError, type FormState, PostForm } from './form.js';
+
+const ENGINE_CHOICES = [
+  ['postgres', 'PostgreSQL'],
+  ['mysql', 'MySQL'],
+  ['mariadb', 'MariaDB'],
+  ['redis', 'Redis'],
+  ['mongodb', 'MongoDB'],
+] as const;
+
+const stateOf = (d: DatabaseView) => (d.running === null ? 'unknown' : d.running > 0 ? 'running' : 'starting');
+const BADGE = { running: 'badge badge-active', starting: 'badge badge-deploying', unknown: 'badge' } as const;
+
+export function DatabaseList(props: { project: string; environment: string; databases: DatabaseView[]; csrf?: string; forms?: Record<string, FormState> }) {
+  if (props.databases.length === 0) return <p class="empty">No databases in {props.environment}.</p>;
+  return (
+    <ul class="list databases">
+      {props.databases.map((d) => (
+        <li>
+          <strong>{d.name}</strong> <span class="muted">{d.image}</span> <span class={BADGE[stateOf(d)]}>{stateOf(d)}</span>
+          <span>
+            <code class="reference">{d.reference}</code> <CopyButton text={d.reference} label={`${d.name}'s reference`} />
+          </span>
+          <details open={!!props.forms?.[`delete-database-${d.name}`]}>
+            <summary>Delete {d.name}</summary>
+            <DeleteDatabaseForm project={props.project} environment={props.environment} name={d.name} csrf={props.csrf} state={props.forms?.[`delete-database-${d.name}`]} />
+          </details>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function NewDatabaseForm(props: { project: string; environment: string; csrf?: string; state?: FormState }) {
+  const f = { form: 'new-database', state: props.state };
+  const chosen = props.state?.values.engine ?? 'postgres';
+  return (
+    <PostForm id="new-database" action={`/projects/${props.project}/databases?env=${props.environment}`} csrf={props.csrf} state={props.state} class="row">
+      <Field {...f} name="name" label="Name" attrs={{ required: true, pattern: '[a-z][a-z0-9\\-]*', maxlength: 20, placeholder: 'pg' }} />
+      <label class="field">
+        <span>Engine</span>
+        <select name="engine">
+          {ENGINE_CHOICES.map(([value, label]) => <option value={value} selected={value === chosen}>{label}</option>)}
+        </select>
+        <FieldError name="engine" state={props.state} />
+      </label>
+      <Field {...f} name="version" label="Version (image tag)" attrs={{ placeholder: 'default' }} />
+      <button type="submit">Add database</button>
+    </PostForm>
+  );
+}
+
+export function DeleteDatabaseForm(props: { project: string; environment: string; name: string; csrf?: string; state?: FormState }) {
+  return <DeleteForm id={`delete-database-${props.name}`} action={`/projects/${props.project}/databases/${props.name}/delete?env=${props.environment}`} name={props.name} what={`database ${props.name} (its data volume is kept)`} csrf={props.csrf} state={props.state} />;
+}

@@ -1,0 +1,46 @@
+// The Settings tab's Volumes section: each named volume and where it is mounted, removal, and the
+// form that adds one. A service with a volume updates stop-first; the section says so.
+import { Field, type FormState, PostForm } from '../../components/form.js';
+import { CsrfField } from '../../layout.js';
+import { type ServicePageProps, paths } from './common.js';
+
+type FormProps = ServicePageProps & { state?: FormState };
+
+export function VolumesSection(props: FormProps) {
+  const { base, q, csrf } = paths(props);
+  return (
+    <div id="volumes">
+      {props.volumes.length === 0 ? (
+        <p class="empty">No volumes: what the app writes is lost with each new version.</p>
+      ) : (
+        <>
+          <ul class="list">
+            {props.volumes.map((v) => (
+              <li>
+                <strong>{v.name}</strong> <code>{v.mountPath}</code>
+                <form method="post" action={`${base}/volumes/remove${q}`} hx-confirm={`Stop mounting ${v.name}? Its data stays in Docker's volume.`}>
+                  <CsrfField token={csrf} />
+                  <input type="hidden" name="name" value={v.name} />
+                  <button type="submit" aria-label={`Remove volume ${v.name}`}>Remove</button>
+                </form>
+              </li>
+            ))}
+          </ul>
+          <p class="muted">With a volume, a deploy stops the running version before starting the new one (two versions never write the same files): expect a few seconds without an answer.</p>
+        </>
+      )}
+      <AddVolumeForm {...props} />
+    </div>
+  );
+}
+
+export function AddVolumeForm(props: FormProps) {
+  const { base, q, csrf } = paths(props);
+  return (
+    <PostForm id="add-volume" action={`${base}/volumes${q}`} csrf={csrf} state={props.state} class="row">
+      <Field form="add-volume" name="name" label="Volume name" state={props.state} attrs={{ placeholder: 'data', pattern: '[a-z][a-z0-9\\-]*', maxlength: 20 }} />
+      <Field form="add-volume" name="mountPath" label="Mount path" state={props.state} attrs={{ placeholder: '/data' }} />
+      <button type="submit">Add volume</button>
+    </PostForm>
+  );
+}
