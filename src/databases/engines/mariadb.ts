@@ -1,4 +1,5 @@
-import { type DatabaseEngine, connectionUrl } from '../engine.js';
+import type { DatabaseEngine } from '../engine.js';
+import { mysql } from './mysql.js';
 
 export const mariadb: DatabaseEngine = {
   name: 'mariadb',
@@ -8,14 +9,8 @@ export const mariadb: DatabaseEngine = {
   dataPath: '/var/lib/mysql',
   environment: (c) => ({ MARIADB_ROOT_PASSWORD: c.password, MARIADB_DATABASE: c.database, MARIADB_USER: c.user, MARIADB_PASSWORD: c.password }),
   health: (c) => ['CMD', 'mariadb-admin', 'ping', '-h', '127.0.0.1', '-u', c.user, `-p${c.password}`],
-  variables: (c, host) => ({
-    DATABASE_URL: connectionUrl('mysql', c, host, 3306, `/${c.database}`),
-    MYSQL_HOST: host,
-    MYSQL_PORT: '3306',
-    MYSQL_USER: c.user,
-    MYSQL_PASSWORD: c.password,
-    MYSQL_DATABASE: c.database,
-  }),
+  // MariaDB speaks MySQL's protocol: apps connect to it with the same URL and variables.
+  variables: mysql.variables,
   dump: (c) => ['mariadb-dump', '--single-transaction', '--routines', '--triggers', '-h', '127.0.0.1', '-u', 'root', `-p${c.password}`, '--databases', c.database],
   restore: (c) => ['mariadb', '-h', '127.0.0.1', '-u', 'root', `-p${c.password}`],
 };
