@@ -50,6 +50,8 @@ Client (after \`spur login\`):
   spur domains set <project> <service> <domain> [--https on|off] [--hsts on|off] [--redirect-to D|none] [--env E]
   spur db create <project> <name> --engine postgres|mysql|mariadb|redis|mongodb [--version V] [--env E]
   spur db list|info|delete <project> [name] [--env E] [--show-credentials] [--yes] [--delete-data]
+  spur db backup|backups <project> <name> [--env E]     a backup now (the engine's own dump) | the list
+  spur db restore <project> <name> <backup-id> --yes [--env E]
   spur volumes add <project> <service> <name> <mount-path> [--env E]
   spur volumes list|remove <project> <service> [name] [--env E]
   spur instance [--domain D|none] [--acme-email E|none]   Spur's own domain and ACME contact (owners)

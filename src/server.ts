@@ -25,6 +25,7 @@ import { ChallengeTokens, startChallengeServer } from './tls/challenges.js';
 import { CertificateIssuer } from './tls/issuer.js';
 import { applyRouting } from './deploy/routing.js';
 import { reconcileDatabases } from './databases/runner.js';
+import { failInterruptedBackups } from './store/database-backups.js';
 import { DnsChecks } from './routing/dns-check.js';
 import { PushSessions } from './ssh/push-sessions.js';
 import { startPushReceiver } from './ssh/push-receiver.js';
@@ -93,6 +94,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     },
   });
   await applyEnvironmentSettings({ db, config });
+  await failInterruptedBackups(db);
   let traefikListener: { url: string; close(): void } | undefined;
   let listening: Promise<void> | undefined;
   // Once, after the app exists and Docker answers (whichever comes last); tried again on the next

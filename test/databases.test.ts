@@ -1,6 +1,8 @@
 // Databases, end to end: Spur runs Postgres, MariaDB and Redis (the stand-in images under the
 // official names) as Swarm services with a volume, and an app whose DATABASE_URL references one
 // (`${{pg.DATABASE_URL}}`) writes and reads rows in it through the engine's own client.
+import { createHash } from 'node:crypto';
+import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SpurProcess, api, cli, docker, loginCli, probe, startSpur, stopAll, uniqueName, waitForDeployment } from './harness.js';
@@ -88,6 +90,53 @@ describe('databases', () => {
     const list = await cli(spur, ['db', 'list', project]);
     expect(list.stdout.trim().split('\n').map((l) => l.split('\t').slice(0, 2).join(' '))).toEqual(['cache redis', 'maria mariadb', 'pg postgres']);
   }, 300_000);
+
+  it('backs up with the engine\'s own dump, and a restore brings back exactly the rows of the backup (Postgres, MariaDB)', async () => {
+    const backup = await cli(spur, ['db', 'backup', project, 'pg']);
+    expect(backup.code, backup.stderr).toBe(0);
+    const id = Number(/^Backup (\d+) of pg: (\d+) bytes, sha256 ([0-9a-f]{64})$/.exec(backup.stdout.trim())![1]);
+    const listed = (await call('GET', `/projects/${project}/databases/pg/backups`)).json.backups[0];
+    expect(listed).toMatchObject({ id, status: 'ok', engine: 'postgres' });
+    // The download is the file whose digest was recorded.
+    const download = await fetch(`${spur.url}/api/v1/projects/${project}/databases/pg/backups/${id}/file`, { headers: { Authorization: `Bearer ${token}` } });
+    const bytes = Buffer.from(await download.arrayBuffer());
+    expect(bytes.length).toBe(listed.size);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(listed.sha256);
+    expect(bytes.subarray(0, 5).toString()).toBe('PGDMP');
+
+    await get('web', '/write?v=three');
+    expect(await get('web', '/read')).toBe('one,three,two');
+    const refused = await cli(spur, ['db', 'restore', project, 'pg', String(id)]);
+    expect(refused.stderr).toMatch(/add --yes/);
+    const wrongName = await call('POST', `/projects/${project}/databases/pg/restore`, { backup: id, confirm: 'maria' });
+    expect(wrongName.status).toBe(400);
+    expect(await get('web', '/read')).toBe('one,three,two');
+    const restored = await cli(spur, ['db', 'restore', project, 'pg', String(id), '--yes']);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(await get('web', '/read')).toBe('one,two');
+
+    // MariaDB the same way.
+    const mariaBackup = await call('POST', `/projects/${project}/databases/maria/backups`);
+    expect(mariaBackup.status, JSON.stringify(mariaBackup.json)).toBe(201);
+    await get('shop', '/write?v=b');
+    expect(await get('shop', '/read')).toBe('a,b');
+    expect((await call('POST', `/projects/${project}/databases/maria/restore`, { backup: mariaBackup.json.backup.id, confirm: 'maria' })).status).toBe(200);
+    expect(await get('shop', '/read')).toBe('a');
+  }, 180_000);
+
+  it('a backup whose file changed on disk is refused, and the database is left as it was', async () => {
+    const { json } = await call('POST', `/projects/${project}/databases/pg/backups`);
+    const dir = join(spur.dataDir, 'backups', 'databases', project, 'production', 'pg');
+    const file = readdirSync(dir).find((f) => f.endsWith(`-${json.backup.id}.dump`))!;
+    appendFileSync(join(dir, file), 'tampered');
+    await get('web', '/write?v=four');
+    const res = await call('POST', `/projects/${project}/databases/pg/restore`, { backup: json.backup.id, confirm: 'pg' });
+    expect(res.status).toBe(409);
+    expect(res.json.error).toMatch(/does not match its SHA-256; it was changed or damaged, and is not restored/);
+    expect(await get('web', '/read')).toBe('four,one,two');
+    const backups = await cli(spur, ['db', 'backups', project, 'pg']);
+    expect(backups.stdout.trim().split('\n')).toHaveLength(2);
+  }, 120_000);
 
   it('a reference to something missing fails the deploy before the build, naming it; a cycle is refused when typed', async () => {
     expect((await cli(spur, ['service', 'create', project, 'broken', '--image', 'spur-test/node:bookworm'])).code).toBe(0);

@@ -49,7 +49,7 @@ describe('deleting', () => {
   });
 
   it('refuses without the typed confirmation, and changes nothing', async () => {
-    expect((await cli(spur, ['service', 'delete', project, 'worker'])).stderr.trim()).toBe(`spur: this deletes service worker of ${project} in every environment, with its images and repository; add --yes to go ahead`);
+    expect((await cli(spur, ['service', 'delete', project, 'worker'])).stderr.trim()).toBe(`spur: this deletes service worker of ${project} in every environment, with its images and repository (its volumes are kept; --delete-volumes removes them too); add --yes to go ahead`);
     const wrong = await api(spur, token)('DELETE', `/projects/${project}/services/worker`, { confirm: 'web' });
     expect(wrong.status).toBe(400);
     expect(wrong.json.error).toBe('confirm: type the name (worker) to confirm');

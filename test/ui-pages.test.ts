@@ -277,7 +277,7 @@ describe('live and in place', () => {
     await openLive(`/projects/${project}`);
     await page.getByText('New database').click();
     const form = page.locator('#new-database');
-    await form.getByLabel('Name').fill('cache');
+    await form.getByLabel('Database name').fill('cache');
     await form.getByLabel('Engine').selectOption('redis');
     await form.getByLabel('Version (image tag)').fill('latest');
     await form.getByRole('button', { name: 'Add database' }).click();

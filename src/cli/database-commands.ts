@@ -16,7 +16,18 @@ interface DatabaseView {
   volume: string;
 }
 
-const USAGE = 'spur db create <project> <name> --engine postgres|mysql|mariadb|redis|mongodb [--version V] [--env E]  |  db list <project> [--env E]  |  db info <project> <name> [--show-credentials] [--env E]  |  db delete <project> <name> --yes [--delete-data] [--env E]';
+const USAGE = 'spur db create <project> <name> --engine postgres|mysql|mariadb|redis|mongodb [--version V] [--env E]  |  db list <project> [--env E]  |  db info <project> <name> [--show-credentials] [--env E]  |  db delete <project> <name> --yes [--delete-data] [--env E]  |  db backup|backups <project> <name> [--env E]  |  db restore <project> <name> <backup-id> --yes [--env E]';
+
+interface BackupView {
+  id: number;
+  status: string;
+  size: number | null;
+  sha256: string | null;
+  error: string | null;
+  createdAt: string;
+}
+
+const describeBackup = (b: BackupView) => `${b.id}\t${b.createdAt}\t${b.status === 'ok' ? `${b.size} bytes\tsha256 ${b.sha256}` : `${b.status}${b.error ? `: ${b.error}` : ''}`}`;
 
 const state = (d: DatabaseView) => (d.running === null ? 'unknown (Docker is not answering)' : d.running > 0 ? 'running' : 'starting or stopped');
 
@@ -47,6 +58,17 @@ async function db(argv: string[], io: CliIo) {
     const credentials = values['show-credentials'] ? (await api.json<{ variables: Record<string, string> }>('GET', `${path}/${enc(name)}/credentials${q}`)).variables : undefined;
     if (values.json) io.stdout(JSON.stringify({ ...database, ...(credentials ? { credentials } : {}) }));
     else io.stdout(describe(database) + (credentials ? '\n' + Object.entries(credentials).map(([k, v]) => `${k}=${v}`).join('\n') : ''));
+  } else if (sub === 'backup' && name) {
+    const { backup } = await api.json<{ backup: BackupView }>('POST', `${path}/${enc(name)}/backups${q}`);
+    io.stdout(values.json ? JSON.stringify(backup) : `Backup ${backup.id} of ${name}: ${backup.size} bytes, sha256 ${backup.sha256}`);
+  } else if (sub === 'backups' && name) {
+    const { backups } = await api.json<{ backups: BackupView[] }>('GET', `${path}/${enc(name)}/backups${q}`);
+    io.stdout(values.json ? JSON.stringify(backups) : backups.map(describeBackup).join('\n') || 'No backups.');
+  } else if (sub === 'restore' && name && positionals[3]) {
+    const id = positionals[3];
+    if (!/^\d+$/.test(id)) throw new CliError(`"${id}" is not a backup id (spur db backups ${project} ${name} lists them)`, 2);
+    await api.json('POST', `${path}/${enc(name)}/restore${q}`, { backup: Number(id), confirm: confirmed(values, `what database ${name} of ${project} holds now, replaced by backup ${id}`, name) });
+    io.stdout(values.json ? JSON.stringify({ restored: Number(id), into: name }) : `Restored backup ${id} into ${name}.`);
   } else if (sub === 'delete' && name) {
     const what = `database ${name} of ${project}${values['delete-data'] ? ', with its data' : ' (its data volume is kept; --delete-data removes it too)'}`;
     await api.json('DELETE', `${path}/${enc(name)}${q}`, { confirm: confirmed(values, what, name), deleteData: values['delete-data'] === true });

@@ -28,8 +28,9 @@ export interface DatabaseEngine {
   variables(c: Credentials, host: string): Record<string, string>;
   /** A logical dump written to stdout, run inside the database's container. */
   dump(c: Credentials): string[];
-  /** A restore reading that dump from stdin, run inside a container of the same engine. */
-  restore(c: Credentials): string[];
+  /** A restore reading that dump from stdin, run inside a container of the same engine; absent
+   *  where a running server cannot take one. */
+  restore?(c: Credentials): string[];
 }
 
 /** `scheme://user:password@host:port/path`, user and password percent-encoded. */

@@ -15,7 +15,7 @@ describe('engine descriptors', () => {
     expect(decodeURIComponent(url.password)).toBe(credentials.password);
   });
 
-  it('give the official images their environment, and each a health command and a dump and restore', () => {
+  it('give the official images their environment, and each a health command, a dump and (but Redis) a restore', () => {
     expect(ENGINES.postgres.environment(credentials)).toEqual({ POSTGRES_USER: 'app', POSTGRES_PASSWORD: credentials.password, POSTGRES_DB: 'shop_db' });
     expect(ENGINES.mariadb.environment(credentials)).toMatchObject({ MARIADB_ROOT_PASSWORD: credentials.password, MARIADB_DATABASE: 'shop_db', MARIADB_USER: 'app' });
     expect(ENGINES.mongodb.environment(credentials)).toEqual({ MONGO_INITDB_ROOT_USERNAME: 'app', MONGO_INITDB_ROOT_PASSWORD: credentials.password, MONGO_INITDB_DATABASE: 'shop_db' });
@@ -23,7 +23,7 @@ describe('engine descriptors', () => {
     for (const engine of Object.values(ENGINES)) {
       expect(engine.health(credentials)[0], engine.name).toBe('CMD');
       expect(engine.dump(credentials).length, engine.name).toBeGreaterThan(0);
-      expect(engine.restore(credentials).length, engine.name).toBeGreaterThan(0);
+      if (engine.name !== 'redis') expect(engine.restore!(credentials).length, engine.name).toBeGreaterThan(0);
       expect(engine.image, engine.name).toMatch(/^[a-z]+:\d+(\.\d+)?$/);
       expect(engine.versionPattern.test(engine.image.split(':')[1]), engine.name).toBe(true);
     }

@@ -220,8 +220,28 @@ export interface VolumeTable {
   created_at: string;
 }
 
+export type BackupStatus = 'running' | 'ok' | 'failed';
+
+export interface DatabaseBackupTable {
+  id: Generated<number>;
+  project_id: number;
+  environment_id: number;
+  database_name: string;
+  engine: string;
+  status: BackupStatus;
+  /** Path of the dump under the data dir (null until it is complete). */
+  file: string | null;
+  size: number | null;
+  sha256: string | null;
+  /** Why it failed, in the dump tool's words. */
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   databases: DatabaseTable;
+  database_backups: DatabaseBackupTable;
   volumes: VolumeTable;
   users: UserTable;
   sessions: SessionTable;
@@ -253,4 +273,5 @@ export type Domain = Selectable<DomainTable>;
 export type Certificate = Selectable<CertificateTable>;
 export type DatabaseRecord = Selectable<DatabaseTable>;
 export type Volume = Selectable<VolumeTable>;
+export type DatabaseBackup = Selectable<DatabaseBackupTable>;
 export type SshKey = Selectable<SshKeyTable>;

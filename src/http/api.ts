@@ -1,4 +1,6 @@
 // The JSON API under /api/v1, authenticated by bearer tokens.
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import type { Deps } from '../deps.js';
 import { Forbidden, InvalidInput, NotFound } from '../errors.js';
@@ -75,6 +77,16 @@ export function apiRoutes(deps: Deps) {
   api.post('/projects/:project/databases', async (c) => c.json({ database: await db.addDatabase(deps, c.get('user'), c.req.param('project'), await jsonBody(c), c.req.query('env')) }, 201));
   api.get('/projects/:project/databases/:name', async (c) => c.json({ database: await db.databaseView(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('env')) }));
   api.get('/projects/:project/databases/:name/credentials', async (c) => c.json({ variables: await db.databaseCredentials(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('env')) }));
+  api.get('/projects/:project/databases/:name/backups', async (c) => c.json({ backups: await db.backupsOf(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('env')) }));
+  api.post('/projects/:project/databases/:name/backups', async (c) => {
+    const backup = await db.backUpDatabase(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('env'));
+    return c.json({ backup }, backup.status === 'ok' ? 201 : 500);
+  });
+  api.get('/projects/:project/databases/:name/backups/:id/file', async (c) => {
+    const { path, filename } = await db.backupFile(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.param('id'), c.req.query('env'));
+    return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, { headers: { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${filename}"` } });
+  });
+  api.post('/projects/:project/databases/:name/restore', async (c) => c.json({ restored: await db.restoreDatabase(deps, c.get('user'), c.req.param('project'), c.req.param('name'), await jsonBody(c), c.req.query('env')) }));
   api.delete('/projects/:project/databases/:name', async (c) => {
     await db.deleteDatabase(deps, c.get('user'), c.req.param('project'), c.req.param('name'), await jsonBody(c), c.req.query('env'));
     return c.json({ deleted: c.req.param('name') });

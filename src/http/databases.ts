@@ -1,12 +1,14 @@
 // A project environment's databases: create (credentials generated and sealed; Spur runs it at
 // once), list with their state, the connection variables, delete (the data kept unless asked).
 import type { Deps } from '../deps.js';
-import type { DatabaseRecord, User } from '../db/schema.js';
+import type { DatabaseBackup, DatabaseRecord, User } from '../db/schema.js';
 import type { DatabaseEngine } from '../databases/engine.js';
 import { ENGINES } from '../databases/engines/index.js';
 import { removeDatabase, runDatabase, runningDatabaseTasks } from '../databases/runner.js';
+import { backUp, checkBackupFile, restoreInto } from '../databases/backups.js';
+import { findBackup, listBackups } from '../store/database-backups.js';
 import { databaseServiceName, databaseVolumeName } from '../databases/service-spec.js';
-import { Forbidden, InvalidFields, NotFound } from '../errors.js';
+import { Conflict, Forbidden, InvalidFields, NotFound } from '../errors.js';
 import { getProjectFor } from '../store/access.js';
 import { createDatabase, credentialsOf, findDatabase, listDatabases, removeDatabaseRecord } from '../store/databases.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
@@ -121,4 +123,58 @@ export async function deleteDatabase(deps: Deps, user: Actor, projectName: strin
   requireEngine(deps);
   await removeDatabase(deps.docker, refOf(scope, d.name), { deleteData: body.deleteData === true || body.deleteData === 'on' });
   await removeDatabaseRecord(deps.db, d.id);
+}
+
+const toBackupView = (b: DatabaseBackup) => ({ id: b.id, database: b.database_name, engine: b.engine, status: b.status, size: b.size, sha256: b.sha256, error: b.error, createdAt: b.created_at, finishedAt: b.finished_at });
+export type BackupView = ReturnType<typeof toBackupView>;
+
+const backupDeps = (deps: Deps) => ({ db: deps.db, docker: deps.docker, key: deps.key, dataDir: deps.config.dataDir });
+
+/** Backs the database up now, and answers once the dump is on disk (or failed, saying why). */
+export async function backUpDatabase(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string): Promise<BackupView> {
+  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const d = await databaseIn(deps, scope, name);
+  requireEngine(deps);
+  return toBackupView(await backUp(backupDeps(deps), refOf(scope, d.name), d));
+}
+
+export async function backupsOf(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string): Promise<BackupView[]> {
+  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const d = await databaseIn(deps, scope, name);
+  return (await listBackups(deps.db, scope.environment.id, d.name)).map(toBackupView);
+}
+
+async function backupOf(deps: Deps, scope: Scope, databaseName: string, idParam: unknown): Promise<DatabaseBackup> {
+  const id = validate.integer('backup id', idParam, 1, Number.MAX_SAFE_INTEGER);
+  const b = await findBackup(deps.db, scope.environment.id, databaseName, id);
+  if (!b) throw new NotFound(`${databaseName} has no backup ${id}`);
+  return b;
+}
+
+/** The backup's file, for download: checked against its SHA-256 first. */
+export async function backupFile(deps: Deps, user: Actor, projectName: string, name: string, id: unknown, environmentName?: string): Promise<{ path: string; filename: string }> {
+  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const d = await databaseIn(deps, scope, name);
+  const b = await backupOf(deps, scope, d.name, id);
+  try {
+    return { path: await checkBackupFile(b), filename: `${scope.project.name}-${scope.environment.name}-${d.name}-${b.id}.dump` };
+  } catch (err) {
+    throw new Conflict((err as Error).message);
+  }
+}
+
+/** Restores a backup of `name` into `name`, once the name is typed: the one database it can
+ *  write into is the one named in the path and the confirmation both. */
+export async function restoreDatabase(deps: Deps, user: Actor, projectName: string, name: string, body: Body, environmentName?: string): Promise<BackupView> {
+  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const d = await databaseIn(deps, scope, name);
+  const b = await backupOf(deps, scope, d.name, body.backup);
+  if (body.confirm !== d.name) throw new InvalidFields({ confirm: `confirm: type the name of the database to restore into (${d.name}); what it holds is replaced by backup ${b.id}` });
+  requireEngine(deps);
+  try {
+    await restoreInto(backupDeps(deps), refOf(scope, d.name), d, b);
+  } catch (err) {
+    throw new Conflict((err as Error).message);
+  }
+  return toBackupView(b);
 }

@@ -41,7 +41,7 @@ export function NewDatabaseForm(props: { project: string; environment: string; c
   const chosen = props.state?.values.engine ?? 'postgres';
   return (
     <PostForm id="new-database" action={`/projects/${props.project}/databases?env=${props.environment}`} csrf={props.csrf} state={props.state} class="row">
-      <Field {...f} name="name" label="Name" attrs={{ required: true, pattern: '[a-z][a-z0-9\\-]*', maxlength: 20, placeholder: 'pg' }} />
+      <Field {...f} name="name" label="Database name" attrs={{ required: true, pattern: '[a-z][a-z0-9\\-]*', maxlength: 20, placeholder: 'pg' }} />
       <label class="field">
         <span>Engine</span>
         <select name="engine">

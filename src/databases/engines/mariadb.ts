@@ -11,6 +11,7 @@ export const mariadb: DatabaseEngine = {
   health: (c) => ['CMD', 'mariadb-admin', 'ping', '-h', '127.0.0.1', '-u', c.user, `-p${c.password}`],
   // MariaDB speaks MySQL's protocol: apps connect to it with the same URL and variables.
   variables: mysql.variables,
-  dump: (c) => ['mariadb-dump', '--single-transaction', '--routines', '--triggers', '-h', '127.0.0.1', '-u', 'root', `-p${c.password}`, '--databases', c.database],
-  restore: (c) => ['mariadb', '-h', '127.0.0.1', '-u', 'root', `-p${c.password}`],
+  dump: (c) => ['mariadb-dump', '--single-transaction', '--routines', '--triggers', '-h', '127.0.0.1', '-u', 'root', `-p${c.password}`, c.database],
+  // The dump names no database (no CREATE DATABASE or USE): it goes only where the restore points it.
+  restore: (c) => ['mariadb', '-h', '127.0.0.1', '-u', 'root', `-p${c.password}`, c.database],
 };

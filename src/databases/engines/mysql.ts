@@ -16,6 +16,7 @@ export const mysql: DatabaseEngine = {
     MYSQL_PASSWORD: c.password,
     MYSQL_DATABASE: c.database,
   }),
-  dump: (c) => ['mysqldump', '--single-transaction', '--routines', '--triggers', '-h', '127.0.0.1', '-u', 'root', `-p${c.password}`, '--databases', c.database],
-  restore: (c) => ['mysql', '-h', '127.0.0.1', '-u', 'root', `-p${c.password}`],
+  dump: (c) => ['mysqldump', '--single-transaction', '--routines', '--triggers', '-h', '127.0.0.1', '-u', 'root', `-p${c.password}`, c.database],
+  // The dump names no database (no CREATE DATABASE or USE): it goes only where the restore points it.
+  restore: (c) => ['mysql', '-h', '127.0.0.1', '-u', 'root', `-p${c.password}`, c.database],
 };

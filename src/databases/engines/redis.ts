@@ -17,7 +17,7 @@ export const redis: DatabaseEngine = {
     REDIS_PORT: '6379',
     REDIS_PASSWORD: c.password,
   }),
-  // An RDB snapshot streamed by the server itself (redis-cli --rdb -), restored by loading it at start.
+  // An RDB snapshot streamed by the server itself (redis-cli --rdb -). A running Redis cannot load
+  // one: restoring needs the server stopped with the file in place, which Spur does not do yet.
   dump: (c) => ['redis-cli', '--no-auth-warning', '-a', c.password, '--rdb', '-'],
-  restore: () => ['sh', '-c', 'cat > /data/dump.rdb'],
 };

@@ -1,0 +1,97 @@
+// Backs a database up with the engine's own logical dump, run inside its container and streamed
+// to a file under the data dir (hashed on the way: nothing is held in memory); restores a backup
+// by streaming the file, checked against its SHA-256 first, into the restore command.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Db } from '../db/open.js';
+import type { DatabaseBackup, DatabaseRecord } from '../db/schema.js';
+import type { DockerClient } from '../docker/client.js';
+import { execIn } from '../docker/exec.js';
+import { listTasks } from '../docker/swarm.js';
+import { credentialsOf } from '../store/databases.js';
+import { finishBackupRecord, startBackupRecord } from '../store/database-backups.js';
+import { ENGINES } from './engines/index.js';
+import { type DatabaseRef, databaseServiceName } from './service-spec.js';
+
+export interface BackupDeps {
+  db: Db;
+  docker: DockerClient;
+  key: Buffer;
+  dataDir: string;
+}
+
+/** Where a database's backups live: <data dir>/backups/databases/<project>/<environment>/<name>/. */
+export const backupDir = (dataDir: string, r: DatabaseRef) => join(dataDir, 'backups', 'databases', r.project, r.environment, r.name);
+
+async function runningContainer(docker: DockerClient, r: DatabaseRef): Promise<string> {
+  const task = (await listTasks(docker, databaseServiceName(r))).find((t) => t.state === 'running' && t.containerId);
+  if (!task?.containerId) throw new Error(`database ${r.name} is not running; start it (or wait for it) and try again`);
+  return task.containerId;
+}
+
+function engineOf(d: { engine: string; name: string }) {
+  const engine = ENGINES[d.engine];
+  if (!engine) throw new Error(`database ${d.name} has an engine this Spur does not know: ${d.engine}`);
+  return engine;
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 500);
+
+/** Takes a backup now; the record says how it went (a failure keeps the dump tool's words). */
+export async function backUp(deps: BackupDeps, ref: DatabaseRef, d: DatabaseRecord): Promise<DatabaseBackup> {
+  const record = await startBackupRecord(deps.db, d);
+  const file = join(backupDir(deps.dataDir, ref), `${record.created_at.replace(/[:.]/g, '-')}-${record.id}.dump`);
+  const partial = `${file}.part`;
+  try {
+    const container = await runningContainer(deps.docker, ref);
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    const hash = createHash('sha256');
+    let size = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _e, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    const out = createWriteStream(partial, { mode: 0o600 });
+    const piped = pipeline(counted, out);
+    const result = await execIn(deps.docker, container, engineOf(d).dump(credentialsOf(deps.key, d)), { stdout: counted });
+    await piped;
+    if (result.exitCode !== 0) throw new Error(`the dump exited ${result.exitCode}: ${oneLine(result.stderr) || 'no message'}`);
+    if (size === 0) throw new Error('the dump wrote nothing');
+    await rename(partial, file);
+    return await finishBackupRecord(deps.db, record.id, { file, size, sha256: hash.digest('hex') });
+  } catch (err) {
+    await rm(partial, { force: true });
+    return finishBackupRecord(deps.db, record.id, { error: oneLine((err as Error).message) });
+  }
+}
+
+/** The file's SHA-256 is the one recorded: a backup changed on disk is refused, not restored. */
+export async function checkBackupFile(b: DatabaseBackup): Promise<string> {
+  if (b.status !== 'ok' || !b.file || !b.sha256) throw new Error(`backup ${b.id} did not complete; it cannot be restored`);
+  const hash = createHash('sha256');
+  try {
+    await pipeline(createReadStream(b.file), new Transform({ transform: (c: Buffer, _e, done) => (hash.update(c), done()) }));
+  } catch (err) {
+    throw new Error(`backup ${b.id}'s file cannot be read: ${(err as Error).message}`);
+  }
+  if (hash.digest('hex') !== b.sha256) throw new Error(`backup ${b.id}'s file does not match its SHA-256; it was changed or damaged, and is not restored`);
+  return b.file;
+}
+
+/** Streams a backup into the named database, replacing what its dump holds. */
+export async function restoreInto(deps: BackupDeps, ref: DatabaseRef, d: DatabaseRecord, b: DatabaseBackup): Promise<void> {
+  if (b.engine !== d.engine) throw new Error(`backup ${b.id} is a ${b.engine} dump; ${d.name} is ${d.engine}`);
+  const restore = engineOf(d).restore;
+  if (!restore) throw new Error(`restoring ${d.engine} is not supported yet; the backup file is at ${b.file}`);
+  const file = await checkBackupFile(b);
+  const container = await runningContainer(deps.docker, ref);
+  const result = await execIn(deps.docker, container, restore(credentialsOf(deps.key, d)), { stdin: createReadStream(file) });
+  if (result.exitCode !== 0) throw new Error(`the restore exited ${result.exitCode}: ${oneLine(result.stderr) || 'no message'}`);
+}
