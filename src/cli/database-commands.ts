@@ -21,13 +21,16 @@ const USAGE = 'spur db create <project> <name> --engine postgres|mysql|mariadb|r
 interface BackupView {
   id: number;
   status: string;
+  verified: 'passed' | 'failed' | null;
+  verifyDetail: string | null;
   size: number | null;
   sha256: string | null;
   error: string | null;
   createdAt: string;
 }
 
-const describeBackup = (b: BackupView) => `${b.id}\t${b.createdAt}\t${b.status === 'ok' ? `${b.size} bytes\tsha256 ${b.sha256}` : `${b.status}${b.error ? `: ${b.error}` : ''}`}`;
+const verification = (b: BackupView) => (b.verified === null ? 'verifying' : `verify ${b.verified}: ${b.verifyDetail}`);
+const describeBackup = (b: BackupView) => `${b.id}\t${b.createdAt}\t${b.status === 'ok' ? `${b.size} bytes\tsha256 ${b.sha256}\t${verification(b)}` : `${b.status}${b.error ? `: ${b.error}` : ''}`}`;
 
 const state = (d: DatabaseView) => (d.running === null ? 'unknown (Docker is not answering)' : d.running > 0 ? 'running' : 'starting or stopped');
 

@@ -31,6 +31,11 @@ export interface DatabaseEngine {
   /** A restore reading that dump from stdin, run inside a container of the same engine; absent
    *  where a running server cannot take one. */
   restore?(c: Credentials): string[];
+  /** Verifying a backup in a throwaway server: without `restore`, the dump is the file a server
+   *  loads at start, placed at `path` and started with `args`. */
+  verifyFromFile?: { path: string; args(c: Credentials): string[] };
+  /** Prints what the database holds, one item a line (`table rows`, or a key count). */
+  inventory(c: Credentials): string[];
 }
 
 /** `scheme://user:password@host:port/path`, user and password percent-encoded. */

@@ -237,6 +237,10 @@ export interface DatabaseBackupTable {
   error: string | null;
   created_at: string;
   finished_at: string | null;
+  /** Restored into a throwaway server and checked: passed or failed (null: not yet). */
+  verified: 'passed' | 'failed' | null;
+  /** What the check found (tables and rows, keys), or why it failed. */
+  verify_detail: string | null;
 }
 
 export interface Database {

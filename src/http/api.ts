@@ -86,6 +86,7 @@ export function apiRoutes(deps: Deps) {
     const { path, filename } = await db.backupFile(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.param('id'), c.req.query('env'));
     return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, { headers: { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${filename}"` } });
   });
+  api.post('/projects/:project/databases/:name/backups/:id/verify', async (c) => c.json({ backup: await db.verifyDatabaseBackup(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.param('id'), c.req.query('env')) }));
   api.post('/projects/:project/databases/:name/restore', async (c) => c.json({ restored: await db.restoreDatabase(deps, c.get('user'), c.req.param('project'), c.req.param('name'), await jsonBody(c), c.req.query('env')) }));
   api.delete('/projects/:project/databases/:name', async (c) => {
     await db.deleteDatabase(deps, c.get('user'), c.req.param('project'), c.req.param('name'), await jsonBody(c), c.req.query('env'));

@@ -1,10 +1,13 @@
 // App tier: the dashboard warns about certificates that failed or expire within 14 days, for the
-// projects the viewer can see, with the CA's words; the service page shows each domain's state.
+// projects the viewer can see, with the CA's words (and about databases whose newest backup failed
+// or did not restore); the service page shows each domain's state.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
 import { addProjectMember } from '../store/access.js';
 import { recordCertificate, recordOrderFailure } from '../store/certificates.js';
 import { setSpurDomain } from '../store/instance-settings.js';
+import { createDatabase } from '../store/databases.js';
+import { finishBackupRecord, recordVerification, startBackupRecord } from '../store/database-backups.js';
 import { createApiToken, createSession, createUser } from '../store/users.js';
 import { createApp } from './app.js';
 import { makeTestDeps } from './test-app.js';
@@ -76,5 +79,35 @@ describe('certificate warnings', () => {
     expect(html).toMatch(/HTTPS, certificate expires in 60 days|HTTPS, certificate expires in 59 days/);
     expect(html).toContain('href="https://fine.shop.example"');
     expect(html).toContain('DNS points here');
+  });
+});
+
+describe('backup warnings', () => {
+  it("a database whose newest backup failed or did not restore, for the viewer's projects; a good newer one clears it", async () => {
+    const [shop, blog] = await Promise.all(['shop', 'blog'].map((n) => deps.db.selectFrom('projects').selectAll().where('name', '=', n).executeTakeFirstOrThrow()));
+    const envOf = async (projectId: number) => (await deps.db.selectFrom('environments').select('id').where('project_id', '=', projectId).executeTakeFirstOrThrow()).id;
+    const database = async (projectId: number, name: string) => createDatabase(deps.db, deps.key, { projectId, environmentId: await envOf(projectId), name, engine: 'postgres', image: 'postgres:17', credentials: { user: 'app', password: 'pw', database: name } });
+    const pg = await database(shop.id, 'pg');
+    const blogDb = await database(blog.id, 'blogdb');
+    const failed = await startBackupRecord(deps.db, pg);
+    await finishBackupRecord(deps.db, failed.id, { error: 'pg_dump: error: connection refused' });
+    const unproven = await startBackupRecord(deps.db, blogDb);
+    await finishBackupRecord(deps.db, unproven.id, { file: '/x', size: 1, sha256: 'a'.repeat(64) });
+    await recordVerification(deps.db, unproven.id, { passed: false, detail: 'the restore exited 1: pg_restore: error: input file is too short' });
+    const html = await page('/', ownerCookie);
+    expect(html).toContain(`backup ${failed.id} failed: pg_dump: error: connection refused`);
+    expect(html).toContain(`backup ${unproven.id} did not restore: the restore exited 1: pg_restore: error: input file is too short`);
+    expect(html).toContain('href="/projects/shop?env=production">pg (shop, production)</a>');
+
+    const member = await createUser(deps.db, { email: 'm3@example.com', passwordHash: 'x', role: 'member' });
+    await addProjectMember(deps.db, blog.id, member.id);
+    const memberHtml = await page('/', `spur_session=${(await createSession(deps.db, member.id)).token}`);
+    expect(memberHtml).toContain('blogdb');
+    expect(memberHtml).not.toContain('pg (shop');
+
+    const good = await startBackupRecord(deps.db, pg);
+    await finishBackupRecord(deps.db, good.id, { file: '/y', size: 1, sha256: 'b'.repeat(64) });
+    await recordVerification(deps.db, good.id, { passed: true, detail: 'restored; it holds t 2' });
+    expect(await page('/', ownerCookie)).not.toContain('pg (shop');
   });
 });

@@ -6,6 +6,7 @@ import type { DatabaseEngine } from '../databases/engine.js';
 import { ENGINES } from '../databases/engines/index.js';
 import { removeDatabase, runDatabase, runningDatabaseTasks } from '../databases/runner.js';
 import { backUp, checkBackupFile, restoreInto } from '../databases/backups.js';
+import { verifyBackup } from '../databases/verify.js';
 import { findBackup, listBackups } from '../store/database-backups.js';
 import { databaseServiceName, databaseVolumeName } from '../databases/service-spec.js';
 import { Conflict, Forbidden, InvalidFields, NotFound } from '../errors.js';
@@ -125,7 +126,20 @@ export async function deleteDatabase(deps: Deps, user: Actor, projectName: strin
   await removeDatabaseRecord(deps.db, d.id);
 }
 
-const toBackupView = (b: DatabaseBackup) => ({ id: b.id, database: b.database_name, engine: b.engine, status: b.status, size: b.size, sha256: b.sha256, error: b.error, createdAt: b.created_at, finishedAt: b.finished_at });
+const toBackupView = (b: DatabaseBackup) => ({
+  id: b.id,
+  database: b.database_name,
+  engine: b.engine,
+  status: b.status,
+  size: b.size,
+  sha256: b.sha256,
+  error: b.error,
+  /** Restored into a throwaway server and checked: passed, failed, or null while it runs. */
+  verified: b.verified,
+  verifyDetail: b.verify_detail,
+  createdAt: b.created_at,
+  finishedAt: b.finished_at,
+});
 export type BackupView = ReturnType<typeof toBackupView>;
 
 const backupDeps = (deps: Deps) => ({ db: deps.db, docker: deps.docker, key: deps.key, dataDir: deps.config.dataDir });
@@ -135,7 +149,20 @@ export async function backUpDatabase(deps: Deps, user: Actor, projectName: strin
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const d = await databaseIn(deps, scope, name);
   requireEngine(deps);
-  return toBackupView(await backUp(backupDeps(deps), refOf(scope, d.name), d));
+  const backup = await backUp(backupDeps(deps), refOf(scope, d.name), d);
+  // Proven in the background: the answer does not wait for a throwaway server to start.
+  if (backup.status === 'ok') void verifyBackup(deps, d, credentialsOf(deps.key, d), backup).catch((err) => deps.log.error('backup verification failed to run', { backup: backup.id, error: String(err) }));
+  return toBackupView(backup);
+}
+
+/** Verifies a backup again, now, and answers with the result. */
+export async function verifyDatabaseBackup(deps: Deps, user: Actor, projectName: string, name: string, id: unknown, environmentName?: string): Promise<BackupView> {
+  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const d = await databaseIn(deps, scope, name);
+  const b = await backupOf(deps, scope, d.name, id);
+  requireEngine(deps);
+  await verifyBackup(deps, d, credentialsOf(deps.key, d), b);
+  return toBackupView(await backupOf(deps, scope, d.name, b.id));
 }
 
 export async function backupsOf(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string): Promise<BackupView[]> {

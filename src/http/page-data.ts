@@ -5,6 +5,7 @@ import type { User } from '../db/schema.js';
 import { generatedDomain, swarmServiceName } from '../docker/names.js';
 import { certificatesNeedingAttention } from '../store/certificates.js';
 import { spurDomain } from '../store/instance-settings.js';
+import { failingLatestBackups } from '../store/database-backups.js';
 import { WARN_BEFORE_DAYS, daysLeft } from '../tls/renewal-policy.js';
 import { getProjectFor, listProjectsFor } from '../store/access.js';
 import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.js';
@@ -35,7 +36,7 @@ export async function projectSummaries(deps: Deps, user: Actor): Promise<Project
   );
 }
 
-export interface CertificateWarning {
+export interface DashboardWarning {
   /** Where the domain is managed: its service's Settings tab, or Spur's Settings page. */
   href: string;
   hostname: string;
@@ -45,7 +46,7 @@ export interface CertificateWarning {
 
 /** Certificates of the user's projects (and, for owners, Spur's own) that failed or expire
  *  within 14 days: the dashboard's warnings. */
-export async function certificateWarnings(deps: Deps, user: Actor, now = new Date()): Promise<CertificateWarning[]> {
+export async function certificateWarnings(deps: Deps, user: Actor, now = new Date()): Promise<DashboardWarning[]> {
   const projects = await listProjectsFor(deps.db, user);
   const before = new Date(now.getTime() + WARN_BEFORE_DAYS * 86_400_000).toISOString();
   const problem = (d: { tls_status: string; tls_error: string | null; not_after: string | null }) =>
@@ -54,6 +55,16 @@ export async function certificateWarnings(deps: Deps, user: Actor, now = new Dat
   const ownWarning = own && (own.tls_status === 'failed' || (own.not_after !== null && own.not_after < before)) ? [{ href: '/settings', hostname: own.hostname, problem: problem(own) }] : [];
   const rows = await certificatesNeedingAttention(deps.db, projects.map((p) => p.id), before);
   return [...ownWarning, ...rows.map((r) => ({ href: serviceTabUrl({ project: r.project, service: r.service, environment: r.environment }, 'settings'), hostname: r.hostname, problem: problem(r) }))];
+}
+
+/** Databases whose newest backup failed, or did not restore when verified: the dashboard's warnings. */
+export async function backupWarnings(deps: Deps, user: Actor): Promise<DashboardWarning[]> {
+  const projects = await listProjectsFor(deps.db, user);
+  return (await failingLatestBackups(deps.db, projects.map((p) => p.id))).map((b) => ({
+    href: `/projects/${b.project}?env=${b.environment}`,
+    hostname: `${b.database_name} (${b.project}, ${b.environment})`,
+    problem: b.status === 'failed' ? `backup ${b.id} failed: ${b.error ?? 'unknown error'}` : `backup ${b.id} did not restore: ${b.verify_detail ?? 'unknown error'}`,
+  }));
 }
 
 /** A project's services in one environment, as cards: a few queries and one shared task listing

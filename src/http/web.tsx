@@ -34,7 +34,7 @@ import { answerForm, takeToast } from './forms.js';
 import { UpdateBanner } from '../../views/layout.js';
 import { liveFragments } from './live.js';
 import * as ops from './operations.js';
-import { certificateWarnings, projectSummaries, serviceCards, serviceLiveData, servicePageData } from './page-data.js';
+import { backupWarnings, certificateWarnings, projectSummaries, serviceCards, serviceLiveData, servicePageData } from './page-data.js';
 import { deploymentEventStream, runtimeLogLines, runtimeLogStream } from './streams.js';
 
 type Form = Record<string, unknown>;
@@ -55,7 +55,7 @@ export function webRoutes(deps: Deps) {
     serviceTabUrl({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }, tab);
 
   // Dashboard
-  const dashboard = async (c: Context<AuthEnv>, newProject?: FormState) => <DashboardPage frame={frame(c)} projects={await projectSummaries(deps, user(c))} warnings={await certificateWarnings(deps, user(c))} newProject={newProject} />;
+  const dashboard = async (c: Context<AuthEnv>, newProject?: FormState) => <DashboardPage frame={frame(c)} projects={await projectSummaries(deps, user(c))} warnings={[...(await certificateWarnings(deps, user(c))), ...(await backupWarnings(deps, user(c)))]} newProject={newProject} />;
   web.get('/', async (c) => c.html(await dashboard(c)));
   web.get('/events', (c) => liveFragments(c, deps, user(c).id, async () => ({ projects: String(<ProjectList projects={await projectSummaries(deps, user(c))} />) })));
   web.post('/projects', (c) =>
@@ -73,7 +73,7 @@ export function webRoutes(deps: Deps) {
       run: () => ops.startUpdate(deps, user(c)),
       done: (version) => ({ to: '/', toast: `Updating to Spur ${version}: it restarts in a moment, and apps keep serving` }),
       fragment: (state) => <UpdateBanner version={deps.updates.available?.version ?? ''} csrf={c.get('csrfToken')} error={state.errors['']} />,
-      page: async (state) => <DashboardPage frame={{ ...frame(c), updateError: state.errors[''] }} projects={await projectSummaries(deps, user(c))} warnings={await certificateWarnings(deps, user(c))} />,
+      page: async (state) => <DashboardPage frame={{ ...frame(c), updateError: state.errors[''] }} projects={await projectSummaries(deps, user(c))} warnings={[...(await certificateWarnings(deps, user(c))), ...(await backupWarnings(deps, user(c)))]} />,
     }),
   );
 

@@ -3,13 +3,13 @@ import { Live, LiveSource } from '../components/live.js';
 import { ProjectList, type ProjectSummary } from '../components/project-list.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
-import type { CertificateWarning } from '../../src/http/page-data.js';
+import type { DashboardWarning } from '../../src/http/page-data.js';
 
 export interface DashboardProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
   projects: ProjectSummary[];
   /** Certificates that failed or expire within 14 days. */
-  warnings: CertificateWarning[];
+  warnings: DashboardWarning[];
   newProject?: FormState;
 }
 
@@ -27,7 +27,7 @@ export function DashboardPage(props: DashboardProps) {
     <Layout title="Projects" section="projects" {...props.frame}>
       <h1>Projects</h1>
       {props.warnings.length > 0 && (
-        <section class="banner pending" aria-label="Certificates that need attention">
+        <section class="banner pending" aria-label="Certificates and backups that need attention">
           <ul class="domains">
             {props.warnings.map((w) => (
               <li>

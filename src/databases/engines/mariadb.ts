@@ -1,5 +1,5 @@
 import type { DatabaseEngine } from '../engine.js';
-import { mysql } from './mysql.js';
+import { MYSQL_INVENTORY, mysql } from './mysql.js';
 
 export const mariadb: DatabaseEngine = {
   name: 'mariadb',
@@ -12,6 +12,7 @@ export const mariadb: DatabaseEngine = {
   // MariaDB speaks MySQL's protocol: apps connect to it with the same URL and variables.
   variables: mysql.variables,
   dump: (c) => ['mariadb-dump', '--single-transaction', '--routines', '--triggers', '-h', '127.0.0.1', '-u', 'root', `-p${c.password}`, c.database],
+  inventory: (c) => ['mariadb', '-N', '-B', '-h', '127.0.0.1', '-u', 'root', `-p${c.password}`, c.database, '-e', MYSQL_INVENTORY],
   // The dump names no database (no CREATE DATABASE or USE): it goes only where the restore points it.
   restore: (c) => ['mariadb', '-h', '127.0.0.1', '-u', 'root', `-p${c.password}`, c.database],
 };

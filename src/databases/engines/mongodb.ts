@@ -13,6 +13,7 @@ export const mongodb: DatabaseEngine = {
     DATABASE_URL: connectionUrl('mongodb', c, host, 27017, `/${c.database}?authSource=admin`),
     MONGO_URL: connectionUrl('mongodb', c, host, 27017, `/${c.database}?authSource=admin`),
   }),
+  inventory: (c) => ['mongosh', '--quiet', '-u', c.user, '-p', c.password, '--authenticationDatabase', 'admin', c.database, '--eval', 'db.getCollectionNames().sort().forEach((n) => print(n + " " + db.getCollection(n).countDocuments()))'],
   dump: (c) => ['mongodump', '--archive', '--uri', connectionUrl('mongodb', c, '127.0.0.1', 27017, `/${c.database}?authSource=admin`)],
   restore: (c) => ['mongorestore', '--archive', '--drop', '--uri', connectionUrl('mongodb', c, '127.0.0.1', 27017, `/?authSource=admin`)],
 };

@@ -1,5 +1,9 @@
 import { type DatabaseEngine, connectionUrl } from '../engine.js';
 
+// Every table of the public schema with its exact row count, `name count` a line.
+const POSTGRES_INVENTORY = `SELECT table_name || ' ' || (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', table_schema, table_name), false, true, '')))[1]::text
+  FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`;
+
 export const postgres: DatabaseEngine = {
   name: 'postgres',
   image: 'postgres:17',
@@ -17,5 +21,6 @@ export const postgres: DatabaseEngine = {
     PGDATABASE: c.database,
   }),
   dump: (c) => ['env', `PGPASSWORD=${c.password}`, 'pg_dump', '-Fc', '-h', '127.0.0.1', '-U', c.user, '-d', c.database],
+  inventory: (c) => ['env', `PGPASSWORD=${c.password}`, 'psql', '-At', '-h', '127.0.0.1', '-U', c.user, '-d', c.database, '-v', 'ON_ERROR_STOP=1', '-c', POSTGRES_INVENTORY],
   restore: (c) => ['env', `PGPASSWORD=${c.password}`, 'pg_restore', '--clean', '--if-exists', '--no-owner', '-h', '127.0.0.1', '-U', c.user, '-d', c.database],
 };

@@ -20,4 +20,7 @@ export const redis: DatabaseEngine = {
   // An RDB snapshot streamed by the server itself (redis-cli --rdb -). A running Redis cannot load
   // one: restoring needs the server stopped with the file in place, which Spur does not do yet.
   dump: (c) => ['redis-cli', '--no-auth-warning', '-a', c.password, '--rdb', '-'],
+  // A throwaway server loads the snapshot at start (no append-only file, no saves of its own).
+  verifyFromFile: { path: '/data/dump.rdb', args: (c) => ['redis-server', '--requirepass', c.password, '--appendonly', 'no', '--save', '', '--dir', '/data'] },
+  inventory: (c) => ['redis-cli', '--no-auth-warning', '-a', c.password, 'INFO', 'keyspace'],
 };

@@ -15,6 +15,7 @@ import * as m012 from './012_spur_domain.js';
 import * as m013 from './013_databases.js';
 import * as m014 from './014_volumes.js';
 import * as m015 from './015_database_backups.js';
+import * as m016 from './016_backup_verification.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '013_databases': m013,
   '014_volumes': m014,
   '015_database_backups': m015,
+  '016_backup_verification': m016,
 };
