@@ -178,8 +178,10 @@ async function backupOf(deps: Deps, scope: Scope, databaseName: string, idParam:
   return b;
 }
 
-/** The backup's file, for download: checked against its SHA-256 first. */
+/** The backup's file, for download: checked against its SHA-256 first. It holds every value in
+ *  the database: the owner's alone to take, as credentials are. */
 export async function backupFile(deps: Deps, user: Actor, projectName: string, name: string, id: unknown, environmentName?: string): Promise<{ path: string; filename: string }> {
+  if (user.role !== 'owner') throw new Forbidden('only the owner may download database backups');
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const d = await databaseIn(deps, scope, name);
   const b = await backupOf(deps, scope, d.name, id);
