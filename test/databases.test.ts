@@ -2,10 +2,10 @@
 // official names) as Swarm services with a volume, and an app whose DATABASE_URL references one
 // (`${{pg.DATABASE_URL}}`) writes and reads rows in it through the engine's own client.
 import { createHash } from 'node:crypto';
-import { appendFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpurProcess, api, cli, docker, loginCli, probe, startSpur, stopAll, uniqueName, waitForDeployment } from './harness.js';
+import { BASE_IMAGE, type SpurProcess, api, cli, docker, loginCli, probe, startSpur, stopAll, uniqueName, waitForDeployment } from './harness.js';
 
 const project = uniqueName('db');
 let spur: SpurProcess;
@@ -117,7 +117,7 @@ describe('databases', () => {
     // Each backup is proven: restored into a throwaway server, whose tables and rows are recorded.
     const verified = async (db: string, backupId: number) => {
       let b: { verified: string | null; verifyDetail: string | null } = { verified: null, verifyDetail: null };
-      await expect.poll(async () => (b = (await call('GET', `/projects/${project}/databases/${db}/backups`)).json.backups.find((x: { id: number }) => x.id === backupId)).verified, { timeout: 120_000, interval: 1000 }).not.toBeNull();
+      await expect.poll(async () => (b = (await call('GET', `/projects/${project}/databases/${db}/backups`)).json.backups.find((x: { id: number }) => x.id === backupId)).verified, { timeout: 240_000, interval: 1000 }).not.toBeNull();
       return b;
     };
     expect(await verified('pg', id)).toEqual(expect.objectContaining({ verified: 'passed', verifyDetail: 'restored; it holds t 2' }));
@@ -144,8 +144,8 @@ describe('databases', () => {
 
   it('a backup whose file changed on disk is refused, and the database is left as it was', async () => {
     const { json } = await call('POST', `/projects/${project}/databases/pg/backups`);
-    // Its own verification (in the background) first runs on the intact file.
-    await expect.poll(async () => (await call('GET', `/projects/${project}/databases/pg/backups`)).json.backups[0].verified, { timeout: 120_000, interval: 1000 }).toBe('passed');
+    // Its own verification (in the background) first runs on the intact file, to its end.
+    await expect.poll(async () => (await call('GET', `/projects/${project}/databases/pg/backups`)).json.backups[0].verified, { timeout: 240_000, interval: 1000 }).not.toBeNull();
     const dir = join(spur.dataDir, 'backups', 'databases', project, 'production', 'pg');
     const file = readdirSync(dir).find((f) => f.endsWith(`-${json.backup.id}.dump`))!;
     appendFileSync(join(dir, file), 'tampered');
@@ -159,7 +159,7 @@ describe('databases', () => {
     expect(verify.json.backup).toMatchObject({ verified: 'failed', verifyDetail: expect.stringMatching(/does not match its SHA-256/) });
     const backups = await cli(spur, ['db', 'backups', project, 'pg']);
     expect(backups.stdout.trim().split('\n')).toHaveLength(2);
-  }, 120_000);
+  }, 300_000);
 
   it('a reference to something missing fails the deploy before the build, naming it; a cycle is refused when typed', async () => {
     expect((await cli(spur, ['service', 'create', project, 'broken', '--image', 'spur-test/node:bookworm'])).code).toBe(0);
@@ -222,4 +222,19 @@ describe('databases', () => {
     expect((await docker('network', 'ls', '-q', '--filter', `name=spur_${project}_staging`)).trim()).toBe('');
     expect((await docker('volume', 'ls', '-q', '--filter', `name=${service}_data`)).trim()).toBe(`${service}_data`);
   }, 180_000);
+
+  it("at start, removes the throwaway verification servers a stop left behind — its own, never another Spur's", async () => {
+    const own = readFileSync(join(spur.dataDir, 'install-id'), 'utf8').trim();
+    const throwaway = async (install: string) => (await docker('run', '-d', '--label', 'spur.managed=true', '--label', `spur.install=${install}`, '--label', 'spur.verify-backup=999', '--label', 'spur.test=verify', BASE_IMAGE, 'sleep', '300')).trim();
+    const mine = await throwaway(own);
+    const theirs = await throwaway('another-spur');
+    try {
+      await spur.stop();
+      spur = await startSpur({ dataDir: spur.dataDir });
+      await expect.poll(async () => (await docker('ps', '-aq', '--no-trunc', '--filter', `id=${mine}`)).trim(), { timeout: 30_000 }).toBe('');
+      expect((await docker('ps', '-q', '--no-trunc', '--filter', `id=${theirs}`)).trim()).toBe(theirs);
+    } finally {
+      await docker('rm', '-f', theirs).catch(() => {});
+    }
+  }, 120_000);
 });

@@ -6,7 +6,7 @@ import { credentialsOf, listAllDatabases } from '../store/databases.js';
 import { ENGINES } from './engines/index.js';
 import { VERIFY_LABEL } from './verify.js';
 import { ensureOverlayNetwork } from '../docker/engine.js';
-import { MANAGED_LABEL, ownershipLabels, projectNetworkName } from '../docker/names.js';
+import { INSTALL_LABEL, MANAGED_LABEL, ownershipLabels, projectNetworkName } from '../docker/names.js';
 import { countRunningTasks, ensureServiceSpec, findService, removeOwnedService } from '../docker/swarm.js';
 import type { Credentials, DatabaseEngine } from './engine.js';
 import { DATABASE_LABEL, type DatabaseRef, databaseServiceName, databaseServiceSpec, databaseVolumeName } from './service-spec.js';
@@ -61,9 +61,10 @@ export async function removeDatabase(docker: DockerClient, d: DatabaseRef, opts:
 }
 
 /** Every database's service brought to its spec: after a restart, and when one went missing.
- *  Throwaway servers a stop left behind mid-verification go. */
+ *  Throwaway servers a stop left behind mid-verification go (this installation's only: another
+ *  Spur on the same Docker may be verifying one now). */
 export async function reconcileDatabases(deps: { db: Db; docker: DockerClient; key: Buffer; installId: string }): Promise<void> {
-  for (const c of await deps.docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=true`, VERIFY_LABEL] } })) await deps.docker.getContainer(c.Id).remove({ force: true, v: true });
+  for (const c of await deps.docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=true`, `${INSTALL_LABEL}=${deps.installId}`, VERIFY_LABEL] } })) await deps.docker.getContainer(c.Id).remove({ force: true, v: true });
   for (const r of await listAllDatabases(deps.db)) {
     const engine = ENGINES[r.engine];
     if (engine) await runDatabase(deps.docker, deps.installId, { project: r.project, environment: r.environment, name: r.name, engine, image: r.image, credentials: credentialsOf(deps.key, r) });

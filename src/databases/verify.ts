@@ -9,7 +9,7 @@ import type { DatabaseBackup, DatabaseRecord } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
 import { execIn } from '../docker/exec.js';
 import { tarOfFile } from '../docker/tar.js';
-import { MANAGED_LABEL } from '../docker/names.js';
+import { INSTALL_LABEL, MANAGED_LABEL } from '../docker/names.js';
 import { randomToken } from '../secrets.js';
 import { recordVerification } from '../store/database-backups.js';
 import { checkBackupFile } from './backups.js';
@@ -17,7 +17,8 @@ import type { Credentials, DatabaseEngine } from './engine.js';
 import { ENGINES } from './engines/index.js';
 
 export const VERIFY_LABEL = 'spur.verify-backup';
-const READY_WITHIN_MS = 120_000;
+/** A throwaway server on a busy machine may take a while to initialise its data directory. */
+const READY_WITHIN_MS = 180_000;
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 500);
 
@@ -35,7 +36,7 @@ async function waitReady(docker: DockerClient, id: string, engine: DatabaseEngin
 
 /** Restores the backup into a throwaway server and records what it holds: passed, with the
  *  inventory; or failed, with why. Never throws. */
-export async function verifyBackup(deps: { db: Db; docker: DockerClient; key: Buffer }, d: DatabaseRecord, credentials: Credentials, b: DatabaseBackup): Promise<{ passed: boolean; detail: string }> {
+export async function verifyBackup(deps: { db: Db; docker: DockerClient; key: Buffer; installId: string }, d: DatabaseRecord, credentials: Credentials, b: DatabaseBackup): Promise<{ passed: boolean; detail: string }> {
   const engine = ENGINES[b.engine];
   let containerId: string | undefined;
   let result: { passed: boolean; detail: string };
@@ -49,7 +50,7 @@ export async function verifyBackup(deps: { db: Db; docker: DockerClient; key: Bu
       Image: d.image,
       Env: Object.entries(engine.environment(credentials)).map(([k, v]) => `${k}=${v}`),
       ...(fromFile ? { Cmd: fromFile.args(credentials) } : engine.args ? { Cmd: engine.args(credentials) } : {}),
-      Labels: { [MANAGED_LABEL]: 'true', [VERIFY_LABEL]: String(b.id) },
+      Labels: { [MANAGED_LABEL]: 'true', [INSTALL_LABEL]: deps.installId, [VERIFY_LABEL]: String(b.id) },
       HostConfig: { NetworkMode: 'none', Memory: 1024 * 1024 * 1024 },
     });
     containerId = container.id;
