@@ -52,3 +52,6 @@ export class TooManyRequests extends SpurError {
 export class DockerUnavailable extends SpurError {
   override readonly status = 503;
 }
+
+/** An error (or text) as one line of at most 500 characters: for records and messages shown in lists. */
+export const oneLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim().slice(0, 500);

@@ -10,11 +10,12 @@ import { pipeline } from 'node:stream/promises';
 import type { Db } from '../db/open.js';
 import type { DatabaseBackup, DatabaseRecord } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
-import { execIn } from '../docker/exec.js';
+import { execFailure, execIn } from '../docker/exec.js';
+import { oneLine } from '../errors.js';
 import { listTasks } from '../docker/swarm.js';
 import { credentialsOf } from '../store/databases.js';
 import { finishBackupRecord, startBackupRecord } from '../store/database-backups.js';
-import { ENGINES } from './engines/index.js';
+import { engineOf } from './engines/index.js';
 import { type DatabaseRef, databaseServiceName } from './service-spec.js';
 
 export interface BackupDeps {
@@ -32,14 +33,6 @@ async function runningContainer(docker: DockerClient, r: DatabaseRef): Promise<s
   if (!task?.containerId) throw new Error(`database ${r.name} is not running; start it (or wait for it) and try again`);
   return task.containerId;
 }
-
-function engineOf(d: { engine: string; name: string }) {
-  const engine = ENGINES[d.engine];
-  if (!engine) throw new Error(`database ${d.name} has an engine this Spur does not know: ${d.engine}`);
-  return engine;
-}
-
-const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 500);
 
 /** Takes a backup now; the record says how it went (a failure keeps the dump tool's words). */
 export async function backUp(deps: BackupDeps, ref: DatabaseRef, d: DatabaseRecord): Promise<DatabaseBackup> {
@@ -62,7 +55,7 @@ export async function backUp(deps: BackupDeps, ref: DatabaseRef, d: DatabaseReco
     const piped = pipeline(counted, out);
     const result = await execIn(deps.docker, container, engineOf(d).dump(credentialsOf(deps.key, d)), { stdout: counted });
     await piped;
-    if (result.exitCode !== 0) throw new Error(`the dump exited ${result.exitCode}: ${oneLine(result.stderr) || 'no message'}`);
+    if (result.exitCode !== 0) throw execFailure('dump', result);
     if (size === 0) throw new Error('the dump wrote nothing');
     await rename(partial, file);
     return await finishBackupRecord(deps.db, record.id, { file, size, sha256: hash.digest('hex') });
@@ -93,5 +86,5 @@ export async function restoreInto(deps: BackupDeps, ref: DatabaseRef, d: Databas
   const file = await checkBackupFile(b);
   const container = await runningContainer(deps.docker, ref);
   const result = await execIn(deps.docker, container, restore(credentialsOf(deps.key, d)), { stdin: createReadStream(file) });
-  if (result.exitCode !== 0) throw new Error(`the restore exited ${result.exitCode}: ${oneLine(result.stderr) || 'no message'}`);
+  if (result.exitCode !== 0) throw execFailure('restore', result);
 }

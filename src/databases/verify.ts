@@ -7,20 +7,19 @@ import { Writable } from 'node:stream';
 import type { Db } from '../db/open.js';
 import type { DatabaseBackup, DatabaseRecord } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
-import { execIn } from '../docker/exec.js';
+import { execFailure, execIn } from '../docker/exec.js';
+import { oneLine } from '../errors.js';
 import { tarOfFile } from '../docker/tar.js';
 import { INSTALL_LABEL, MANAGED_LABEL } from '../docker/names.js';
 import { randomToken } from '../secrets.js';
 import { recordVerification } from '../store/database-backups.js';
 import { checkBackupFile } from './backups.js';
 import type { Credentials, DatabaseEngine } from './engine.js';
-import { ENGINES } from './engines/index.js';
+import { engineOf } from './engines/index.js';
 
 export const VERIFY_LABEL = 'spur.verify-backup';
 /** A throwaway server on a busy machine may take a while to initialise its data directory. */
 const READY_WITHIN_MS = 180_000;
-
-const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 500);
 
 async function waitReady(docker: DockerClient, id: string, engine: DatabaseEngine, c: Credentials): Promise<void> {
   const deadline = Date.now() + READY_WITHIN_MS;
@@ -37,11 +36,10 @@ async function waitReady(docker: DockerClient, id: string, engine: DatabaseEngin
 /** Restores the backup into a throwaway server and records what it holds: passed, with the
  *  inventory; or failed, with why. Never throws. */
 export async function verifyBackup(deps: { db: Db; docker: DockerClient; key: Buffer; installId: string }, d: DatabaseRecord, credentials: Credentials, b: DatabaseBackup): Promise<{ passed: boolean; detail: string }> {
-  const engine = ENGINES[b.engine];
   let containerId: string | undefined;
   let result: { passed: boolean; detail: string };
   try {
-    if (!engine) throw new Error(`unknown engine ${b.engine}`);
+    const engine = engineOf(b);
     const file = await checkBackupFile(b);
     const fromFile = engine.verifyFromFile;
     if (!fromFile && !engine.restore) throw new Error(`${engine.name} backups cannot be restored yet`);
@@ -61,11 +59,11 @@ export async function verifyBackup(deps: { db: Db; docker: DockerClient; key: Bu
     await waitReady(deps.docker, container.id, engine, credentials);
     if (!fromFile && engine.restore) {
       const restored = await execIn(deps.docker, container.id, engine.restore(credentials), { stdin: createReadStream(file) });
-      if (restored.exitCode !== 0) throw new Error(`the restore exited ${restored.exitCode}: ${oneLine(restored.stderr) || 'no message'}`);
+      if (restored.exitCode !== 0) throw execFailure('restore', restored);
     }
     const lines: Buffer[] = [];
     const inventory = await execIn(deps.docker, container.id, engine.inventory(credentials), { stdout: new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk), cb()) }) });
-    if (inventory.exitCode !== 0) throw new Error(`the check exited ${inventory.exitCode}: ${oneLine(inventory.stderr) || 'no message'}`);
+    if (inventory.exitCode !== 0) throw execFailure('check', inventory);
     const held = Buffer.concat(lines).toString('utf8').trim().split('\n').map((l) => l.trim().replace(/\t/g, ' ')).filter((l) => l && !l.startsWith('#'));
     result = { passed: true, detail: held.length ? `restored; it holds ${held.join(', ')}`.slice(0, 1000) : 'restored; it holds nothing' };
   } catch (err) {

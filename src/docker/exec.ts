@@ -2,6 +2,7 @@
 // to a stream with backpressure kept, never held whole in memory. For database dumps and restores.
 import { type Readable, Transform, type TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { oneLine } from '../errors.js';
 import type { DockerClient } from './client.js';
 
 const STDERR_KEPT = 4096;
@@ -43,3 +44,6 @@ export async function execIn(docker: DockerClient, containerId: string, cmd: str
   const { ExitCode } = await exec.inspect();
   return { exitCode: ExitCode ?? -1, stderr: frames.stderr.trim() };
 }
+
+/** What a command that exited non-zero said, as one error: `the <what> exited N: <stderr>`. */
+export const execFailure = (what: string, r: ExecResult) => new Error(`the ${what} exited ${r.exitCode}: ${oneLine(r.stderr) || 'no message'}`);

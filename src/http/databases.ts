@@ -2,8 +2,7 @@
 // once), list with their state, the connection variables, delete (the data kept unless asked).
 import type { Deps } from '../deps.js';
 import type { DatabaseBackup, DatabaseRecord, User } from '../db/schema.js';
-import type { DatabaseEngine } from '../databases/engine.js';
-import { ENGINES } from '../databases/engines/index.js';
+import { ENGINES, engineOf } from '../databases/engines/index.js';
 import { removeDatabase, runDatabase, runningDatabaseTasks } from '../databases/runner.js';
 import { backUp, checkBackupFile, restoreInto } from '../databases/backups.js';
 import { verifyBackup } from '../databases/verify.js';
@@ -15,7 +14,7 @@ import { createDatabase, credentialsOf, findDatabase, listDatabases, removeDatab
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { randomToken } from '../secrets.js';
 import * as validate from '../validate.js';
-import { requireEngine } from './operations.js';
+import { confirmName, requireEngine } from './operations.js';
 
 type Actor = Pick<User, 'id' | 'role'>;
 type Body = Record<string, unknown>;
@@ -30,12 +29,6 @@ async function scopeOf(deps: Deps, user: Actor, projectName: string, environment
   const environment = await getEnvironment(deps.db, project, environmentName ?? DEFAULT_ENVIRONMENT);
   return { project, environment };
 }
-
-const engineOf = (d: DatabaseRecord): DatabaseEngine => {
-  const engine = ENGINES[d.engine];
-  if (!engine) throw new Error(`database ${d.name} has an engine this Spur does not know: ${d.engine}`);
-  return engine;
-};
 
 const refOf = (scope: Scope, name: string) => ({ project: scope.project.name, environment: scope.environment.name, name });
 
@@ -120,7 +113,7 @@ export async function databaseCredentials(deps: Deps, user: Actor, projectName: 
 export async function deleteDatabase(deps: Deps, user: Actor, projectName: string, name: string, body: Body, environmentName?: string): Promise<void> {
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const d = await databaseIn(deps, scope, name);
-  if (body.confirm !== d.name) throw new InvalidFields({ confirm: `confirm: type the name (${d.name}) to confirm` });
+  confirmName(body, d.name);
   requireEngine(deps);
   await removeDatabase(deps.docker, refOf(scope, d.name), { deleteData: body.deleteData === true || body.deleteData === 'on' });
   await removeDatabaseRecord(deps.db, d.id);

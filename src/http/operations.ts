@@ -486,7 +486,7 @@ export async function addKey(deps: Deps, user: Actor, body: Body) {
 const removalDeps = (deps: Deps) => ({ db: deps.db, docker: deps.docker, dataDir: deps.config.dataDir, deployer: deps.deployer });
 
 /** Deletion must be confirmed by typing the name (the UI sends it; API and CLI too). */
-function confirmName(body: Body, name: string): void {
+export function confirmName(body: Body, name: string): void {
   if (body.confirm !== name) throw new InvalidFields({ confirm: `confirm: type the name (${name}) to confirm` });
 }
 

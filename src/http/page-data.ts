@@ -39,7 +39,8 @@ export async function projectSummaries(deps: Deps, user: Actor): Promise<Project
 export interface DashboardWarning {
   /** Where the domain is managed: its service's Settings tab, or Spur's Settings page. */
   href: string;
-  hostname: string;
+  /** What needs attention: a domain, or a database with its project and environment. */
+  subject: string;
   /** What is wrong, in words. */
   problem: string;
 }
@@ -52,9 +53,9 @@ export async function certificateWarnings(deps: Deps, user: Actor, now = new Dat
   const problem = (d: { tls_status: string; tls_error: string | null; not_after: string | null }) =>
     d.tls_status === 'failed' ? `certificate failed: ${d.tls_error ?? 'unknown error'}` : `certificate expires in ${daysLeft(d.not_after!, now)} days`;
   const own = user.role === 'owner' ? await spurDomain(deps.db) : undefined;
-  const ownWarning = own && (own.tls_status === 'failed' || (own.not_after !== null && own.not_after < before)) ? [{ href: '/settings', hostname: own.hostname, problem: problem(own) }] : [];
+  const ownWarning = own && (own.tls_status === 'failed' || (own.not_after !== null && own.not_after < before)) ? [{ href: '/settings', subject: own.hostname, problem: problem(own) }] : [];
   const rows = await certificatesNeedingAttention(deps.db, projects.map((p) => p.id), before);
-  return [...ownWarning, ...rows.map((r) => ({ href: serviceTabUrl({ project: r.project, service: r.service, environment: r.environment }, 'settings'), hostname: r.hostname, problem: problem(r) }))];
+  return [...ownWarning, ...rows.map((r) => ({ href: serviceTabUrl({ project: r.project, service: r.service, environment: r.environment }, 'settings'), subject: r.hostname, problem: problem(r) }))];
 }
 
 /** Databases whose newest backup failed, or did not restore when verified: the dashboard's warnings. */
@@ -62,7 +63,7 @@ export async function backupWarnings(deps: Deps, user: Actor): Promise<Dashboard
   const projects = await listProjectsFor(deps.db, user);
   return (await failingLatestBackups(deps.db, projects.map((p) => p.id))).map((b) => ({
     href: `/projects/${b.project}?env=${b.environment}`,
-    hostname: `${b.database_name} (${b.project}, ${b.environment})`,
+    subject: `${b.database_name} (${b.project}, ${b.environment})`,
     problem: b.status === 'failed' ? `backup ${b.id} failed: ${b.error ?? 'unknown error'}` : `backup ${b.id} did not restore: ${b.verify_detail ?? 'unknown error'}`,
   }));
 }

@@ -4,6 +4,7 @@
 import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open.js';
+import { oneLine } from '../errors.js';
 import type { InstanceKey } from '../store/domains.js';
 import type { Log } from '../log.js';
 import { unseal } from '../secrets.js';
@@ -108,4 +109,3 @@ function writeAtomically(file: string, content: string): void {
   renameSync(`${file}.new`, file);
 }
 
-const oneLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim().slice(0, 500);

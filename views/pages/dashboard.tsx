@@ -31,7 +31,7 @@ export function DashboardPage(props: DashboardProps) {
           <ul class="domains">
             {props.warnings.map((w) => (
               <li>
-                <a href={w.href}>{w.hostname}</a>
+                <a href={w.href}>{w.subject}</a>
                 <span>{w.problem}</span>
               </li>
             ))}
