@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { CertificateIssuer } from './tls/issuer.js';
 import type { DnsChecks } from './routing/dns-check.js';
 import type { Db } from './db/open.js';
+import type { DatabaseBackups } from './databases/backup-runs.js';
 import type { Deployer } from './deploy/deployer.js';
 import type { EngineMonitor } from './deploy/engine-monitor.js';
 import type { DeploymentLogBus } from './deploy/log-bus.js';
@@ -36,6 +37,8 @@ export interface Deps {
   dns: Pick<DnsChecks, 'check'>;
   /** Places the certificate orders that are due (a domain was added). */
   certificates: Pick<CertificateIssuer, 'run'>;
+  /** Database backups: taken now or on their schedules, copied, verified and pruned. */
+  databaseBackups: Pick<DatabaseBackups, 'backUpNow' | 'prune' | 'refreshSchedules' | 'nextRun' | 'settled'>;
   /** Set until the owner is created; cleared when the setup page is claimed. */
   setup: { token?: string; claim: () => void };
 }

@@ -26,6 +26,7 @@ import { CertificateIssuer } from './tls/issuer.js';
 import { applyRouting } from './deploy/routing.js';
 import { reconcileDatabases } from './databases/runner.js';
 import { failInterruptedBackups } from './store/database-backups.js';
+import { DatabaseBackups } from './databases/backup-runs.js';
 import { DnsChecks } from './routing/dns-check.js';
 import { PushSessions } from './ssh/push-sessions.js';
 import { startPushReceiver } from './ssh/push-receiver.js';
@@ -129,10 +130,12 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
 
   const updates = new UpdateChecker({ downloadUrl: config.downloadUrl, enabled: config.updateCheck, log });
   updates.start();
+  const databaseBackups = new DatabaseBackups({ db, docker, key, dataDir: config.dataDir, installId: thisInstall, log, isEngineReady: () => engine.ready });
+  await databaseBackups.refreshSchedules();
   const jobs = scheduleJobs({ db, docker, log, keepImages: config.keepImages, dataDir: config.dataDir, backupKeep: config.backupKeep, isEngineReady: () => engine.ready, certificates });
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));
-  const deps: Deps = { config, installId: thisInstall, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), setup: setupToken(config, (await countUsers(db)) === 0, log) };
+  const deps: Deps = { config, installId: thisInstall, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), databaseBackups, setup: setupToken(config, (await countUsers(db)) === 0, log) };
   app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -155,6 +158,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     log.info(`${signal}: finishing deployments in flight, then exiting`);
     engine.stop();
     jobs.stop();
+    databaseBackups.stop();
     updates.stop();
     stopCollecting();
     server.close();

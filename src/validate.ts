@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { domainToASCII } from 'node:url';
+import cron from 'node-cron';
 import { utils } from 'ssh2';
 import { SPUR_IMAGE_NAMESPACE } from './docker/names.js';
 import { InvalidFields, InvalidInput } from './errors.js';
@@ -292,4 +293,64 @@ export function fields<T extends Record<string, () => unknown>>(checks: T): { [K
   }
   if (Object.keys(errors).length) throw new InvalidFields(errors);
   return values as { [K in keyof T]: ReturnType<T[K]> };
+}
+
+/** A backup schedule: a five-field cron expression (minute hour day month weekday, UTC). */
+export function cronSchedule(value: unknown): string {
+  const expr = text('schedule', value, 100).trim().replace(/\s+/g, ' ');
+  if (expr.split(' ').length !== 5) throw new InvalidInput('schedule', 'use five fields: minute hour day-of-month month day-of-week (e.g. 0 3 * * * for daily at 03:00 UTC)');
+  const checked = cron.validateDetailed(expr);
+  if (!checked.valid) throw new InvalidInput('schedule', `is not a cron expression: ${checked.errors.map((e) => e.message).join('; ') || expr}`);
+  return expr;
+}
+
+/** An S3-compatible endpoint: an http(s) origin, nothing more (no credentials, path or query). */
+export function s3Endpoint(value: unknown): string {
+  const raw = text('endpoint', value, 2048).trim();
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidInput('endpoint', 'use an https:// URL such as https://s3.eu-central-1.amazonaws.com');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidInput('endpoint', 'must be an http:// or https:// URL');
+  if (url.username || url.password) throw new InvalidInput('endpoint', 'must not carry credentials; give the keys in their own fields');
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) throw new InvalidInput('endpoint', 'must be the service address alone, without a path or query (the bucket has its own field)');
+  return url.origin;
+}
+
+/** A bucket name under S3's rules: 3–63 lowercase letters, digits, dots and hyphens. */
+export function s3Bucket(value: unknown): string {
+  const bucket = text('bucket', value, 63).trim();
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
+    throw new InvalidInput('bucket', 'use 3–63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit');
+  }
+  return bucket;
+}
+
+export function s3Region(value: unknown): string {
+  const region = text('region', value, 32).trim();
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(region)) throw new InvalidInput('region', 'use lowercase letters, digits and hyphens (e.g. us-east-1, auto)');
+  return region;
+}
+
+export function s3AccessKey(value: unknown): string {
+  const key = text('access key', value, 128).trim();
+  if (!/^[A-Za-z0-9+/=._-]+$/.test(key)) throw new InvalidInput('access key', 'use letters, digits and + / = . _ -');
+  return key;
+}
+
+export function s3SecretKey(value: unknown): string {
+  const secret = text('secret key', value, 256);
+  if (/\s/.test(secret)) throw new InvalidInput('secret key', 'must not contain spaces');
+  return secret;
+}
+
+/** A key prefix inside the bucket: path segments of safe characters, no "..". */
+export function s3Prefix(value: unknown): string {
+  const prefix = text('prefix', value, 200).trim().replace(/^\/+|\/+$/g, '');
+  if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(prefix) || prefix.split('/').some((s) => s === '.' || s === '..')) {
+    throw new InvalidInput('prefix', 'use path segments of letters, digits, dots, hyphens and underscores (e.g. spur/backups)');
+  }
+  return prefix;
 }

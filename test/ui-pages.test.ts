@@ -292,7 +292,7 @@ describe('live and in place', () => {
     await item.locator('summary', { hasText: 'Delete cache' }).click();
     await item.getByLabel('Type cache to confirm').fill('cache');
     await item.getByRole('button', { name: 'Delete cache' }).click();
-    await expect.poll(() => page.locator('#flash .toast').textContent(), { timeout: 60_000 }).toBe('Database cache deleted; its volume is kept');
+    await expect.poll(() => page.locator('#flash .toast').textContent(), { timeout: 60_000 }).toBe('Database cache deleted; kept its volume and its newest backup');
     expect(await page.locator('.databases li', { hasText: 'cache' }).count()).toBe(0);
   });
 

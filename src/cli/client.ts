@@ -1,5 +1,7 @@
 // The CLI's connection to a Spur server: where it is, the token, and JSON/SSE requests.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type SseMessage, readSse } from './sse.js';
@@ -58,6 +60,20 @@ export class ApiClient {
 
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {
     return (await (await this.send(method, path, body)).json()) as T;
+  }
+
+  /** Streams the answer's body into `file` (0600), whole or not at all. */
+  async download(path: string, file: string): Promise<number> {
+    const res = await this.send('GET', path);
+    const partial = `${file}.part`;
+    try {
+      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(partial, { mode: 0o600 }));
+      renameSync(partial, file);
+    } catch (err) {
+      rmSync(partial, { force: true });
+      throw new CliError(`could not write ${file}: ${(err as Error).message}`);
+    }
+    return statSync(file).size;
   }
 
   async *events(path: string): AsyncGenerator<SseMessage> {

@@ -1,4 +1,5 @@
-// `spur db create|list|info|delete …`: a project environment's databases.
+// `spur db create|list|info|set|logs|restart|delete|backup|backups|download|restore …`: a project
+// environment's databases and their backups.
 import { CliError } from './client.js';
 import { confirmed } from './commands.js';
 import { type CliIo, args, client, enc, envQuery, need } from './shared.js';
@@ -14,9 +15,12 @@ interface DatabaseView {
   variables: string[];
   reference: string;
   volume: string;
+  backupSchedule: string | null;
+  nextBackupAt: string | null;
+  backupKeep: number;
 }
 
-const USAGE = 'spur db create <project> <name> --engine postgres|mysql|mariadb|redis|mongodb [--version V] [--env E]  |  db list <project> [--env E]  |  db info <project> <name> [--show-credentials] [--env E]  |  db delete <project> <name> --yes [--delete-data] [--env E]  |  db backup|backups <project> <name> [--env E]  |  db restore <project> <name> <backup-id> --yes [--env E]';
+const USAGE = 'spur db create <project> <name> --engine postgres|mysql|mariadb|redis|mongodb [--version V | --image I] [--schedule CRON|none] [--keep N] [--env E]  |  db list <project>  |  db info <project> <name> [--show-credentials]  |  db set <project> <name> [--schedule CRON|none] [--keep N]  |  db logs <project> <name> [--tail N]  |  db restart <project> <name>  |  db delete <project> <name> --yes [--delete-data] [--delete-backups]  |  db backup|backups <project> <name>  |  db download <project> <name> <backup-id> [-o FILE]  |  db restore <project> <name> <backup-id> (--yes | --into NEW)   (each takes --env E)';
 
 interface BackupView {
   id: number;
@@ -26,11 +30,14 @@ interface BackupView {
   size: number | null;
   sha256: string | null;
   error: string | null;
+  trigger: string;
+  remote: { status: string; key: string; error: string | null } | null;
   createdAt: string;
 }
 
 const verification = (b: BackupView) => (b.verified === null ? 'verifying' : `verify ${b.verified}: ${b.verifyDetail}`);
-const describeBackup = (b: BackupView) => `${b.id}\t${b.createdAt}\t${b.status === 'ok' ? `${b.size} bytes\tsha256 ${b.sha256}\t${verification(b)}` : `${b.status}${b.error ? `: ${b.error}` : ''}`}`;
+const remote = (b: BackupView) => (b.remote ? `\tS3 ${b.remote.status}${b.remote.error ? `: ${b.remote.error}` : ''}` : '');
+const describeBackup = (b: BackupView) => `${b.id}\t${b.createdAt}\t${b.trigger}\t${b.status === 'ok' ? `${b.size} bytes\tsha256 ${b.sha256}\t${verification(b)}${remote(b)}` : `${b.status}${b.error ? `: ${b.error}` : ''}`}`;
 
 const state = (d: DatabaseView) => (d.running === null ? 'unknown (Docker is not answering)' : d.running > 0 ? 'running' : 'starting or stopped');
 
@@ -41,17 +48,32 @@ function describe(d: DatabaseView): string {
     `Address:     ${d.host}:${d.port} on the project network`,
     `Reference:   ${d.reference} in a service's variables (also ${d.variables.filter((v) => v !== 'DATABASE_URL').join(', ')})`,
     `Data:        volume ${d.volume}`,
+    `Backups:     ${d.backupSchedule ? `on "${d.backupSchedule}" (UTC), next ${d.nextBackupAt ?? 'unknown'}` : 'only when asked'}; the newest ${d.backupKeep} kept`,
   ].join('\n');
 }
 
 async function db(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, { env: { type: 'string' }, engine: { type: 'string' }, version: { type: 'string' }, yes: { type: 'boolean' }, 'delete-data': { type: 'boolean' }, 'show-credentials': { type: 'boolean' } });
+  const { values, positionals } = args(argv, {
+    env: { type: 'string' },
+    engine: { type: 'string' },
+    version: { type: 'string' },
+    image: { type: 'string' },
+    schedule: { type: 'string' },
+    keep: { type: 'string' },
+    tail: { type: 'string' },
+    into: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    yes: { type: 'boolean' },
+    'delete-data': { type: 'boolean' },
+    'delete-backups': { type: 'boolean' },
+    'show-credentials': { type: 'boolean' },
+  });
   const [sub, project, name] = need(positionals, 2, USAGE);
   const path = `/projects/${enc(project)}/databases`;
   const q = envQuery(values.env);
   const api = client(io);
   if (sub === 'create' && name) {
-    const { database } = await api.json<{ database: DatabaseView }>('POST', path + q, { name, engine: values.engine, version: values.version });
+    const { database } = await api.json<{ database: DatabaseView }>('POST', path + q, { name, engine: values.engine, version: values.version, image: values.image, schedule: values.schedule, keep: values.keep });
     io.stdout(values.json ? JSON.stringify(database) : `${describe(database)}\nCreated; reference it from a service: spur vars set ${project} <service> DATABASE_URL='${database.reference}'`);
   } else if (sub === 'list' && !name) {
     const { databases } = await api.json<{ databases: DatabaseView[] }>('GET', path + q);
@@ -67,15 +89,37 @@ async function db(argv: string[], io: CliIo) {
   } else if (sub === 'backups' && name) {
     const { backups } = await api.json<{ backups: BackupView[] }>('GET', `${path}/${enc(name)}/backups${q}`);
     io.stdout(values.json ? JSON.stringify(backups) : backups.map(describeBackup).join('\n') || 'No backups.');
-  } else if (sub === 'restore' && name && positionals[3]) {
+  } else if (sub === 'set' && name) {
+    if (values.schedule === undefined && values.keep === undefined) throw new CliError('give --schedule CRON|none or --keep N', 2);
+    const { database } = await api.json<{ database: DatabaseView }>('PATCH', `${path}/${enc(name)}${q}`, { schedule: values.schedule, keep: values.keep });
+    io.stdout(values.json ? JSON.stringify(database) : describe(database));
+  } else if (sub === 'logs' && name) {
+    const tail = values.tail ? `${q ? '&' : '?'}tail=${enc(String(values.tail))}` : '';
+    const { lines } = await api.json<{ lines: string[] }>('GET', `${path}/${enc(name)}/logs${q}${tail}`);
+    io.stdout(values.json ? JSON.stringify(lines) : lines.join('\n') || 'No log lines.');
+  } else if (sub === 'restart' && name) {
+    const { database } = await api.json<{ database: DatabaseView }>('POST', `${path}/${enc(name)}/restart${q}`);
+    io.stdout(values.json ? JSON.stringify(database) : `Restarted ${name}; it is answering.`);
+  } else if ((sub === 'restore' || sub === 'download') && name && positionals[3]) {
     const id = positionals[3];
     if (!/^\d+$/.test(id)) throw new CliError(`"${id}" is not a backup id (spur db backups ${project} ${name} lists them)`, 2);
-    await api.json('POST', `${path}/${enc(name)}/restore${q}`, { backup: Number(id), confirm: confirmed(values, `what database ${name} of ${project} holds now, replaced by backup ${id}`, name) });
-    io.stdout(values.json ? JSON.stringify({ restored: Number(id), into: name }) : `Restored backup ${id} into ${name}.`);
+    if (sub === 'download') {
+      const file = typeof values.output === 'string' ? values.output : `${project}-${name}-${id}.dump`;
+      const size = await api.download(`${path}/${enc(name)}/backups/${id}/file${q}`, file);
+      io.stdout(values.json ? JSON.stringify({ file, size }) : `Saved backup ${id} of ${name} to ${file} (${size} bytes).`);
+    } else if (typeof values.into === 'string') {
+      await api.json('POST', `${path}/${enc(name)}/restore${q}`, { backup: Number(id), into: values.into });
+      io.stdout(values.json ? JSON.stringify({ restored: Number(id), into: values.into }) : `Restored backup ${id} of ${name} into the new database ${values.into}; ${name} is untouched.`);
+    } else {
+      await api.json('POST', `${path}/${enc(name)}/restore${q}`, { backup: Number(id), confirm: confirmed(values, `what database ${name} of ${project} holds now, replaced by backup ${id} (or restore into a new database with --into NAME)`, name) });
+      io.stdout(values.json ? JSON.stringify({ restored: Number(id), into: name }) : `Restored backup ${id} into ${name}.`);
+    }
   } else if (sub === 'delete' && name) {
-    const what = `database ${name} of ${project}${values['delete-data'] ? ', with its data' : ' (its data volume is kept; --delete-data removes it too)'}`;
-    await api.json('DELETE', `${path}/${enc(name)}${q}`, { confirm: confirmed(values, what, name), deleteData: values['delete-data'] === true });
-    io.stdout(values.json ? JSON.stringify({ deleted: name }) : `Deleted database ${name}${values['delete-data'] ? ' and its data' : '; its volume is kept'}.`);
+    const data = values['delete-data'] ? ', with its data' : ' (its data volume is kept; --delete-data removes it too)';
+    const backups = values['delete-backups'] ? ', and all its backups' : ' (its newest backup is kept; --delete-backups removes them all)';
+    await api.json('DELETE', `${path}/${enc(name)}${q}`, { confirm: confirmed(values, `database ${name} of ${project}${data}${backups}`, name), deleteData: values['delete-data'] === true, deleteBackups: values['delete-backups'] === true });
+    const kept = [values['delete-data'] ? '' : 'its volume', values['delete-backups'] ? '' : 'its newest backup'].filter(Boolean);
+    io.stdout(values.json ? JSON.stringify({ deleted: name }) : `Deleted database ${name}${kept.length ? `; kept ${kept.join(' and ')}` : ', its data and its backups'}.`);
   } else {
     throw new CliError(`usage: ${USAGE}`, 2);
   }

@@ -50,7 +50,7 @@ async function domains(argv: string[], io: CliIo) {
   }
 }
 
-const INSTANCE_USAGE = 'spur instance [--domain D|none] [--acme-email E|none]';
+const INSTANCE_USAGE = 'spur instance [--domain D|none] [--acme-email E|none] [--s3-endpoint URL --s3-bucket B --s3-access-key K [--s3-secret-key S, or SPUR_S3_SECRET_KEY] [--s3-region R] [--s3-prefix P] | --s3-endpoint none]';
 
 interface SettingsView {
   url: string;
@@ -58,15 +58,30 @@ interface SettingsView {
   domainFromEnvironment: boolean;
   acmeEmail: string | null;
   acmeEmailFromEnvironment: boolean;
+  backupStorage: { endpoint: string; bucket: string; region: string; accessKeyId: string; prefix: string } | null;
+}
+
+/** The S3 settings the flags give: undefined when none is given, null for --s3-endpoint none. */
+function storageChange(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv) {
+  const endpoint = values['s3-endpoint'];
+  if (endpoint === undefined) {
+    if (['s3-bucket', 's3-access-key', 's3-secret-key', 's3-region', 's3-prefix'].some((f) => values[f] !== undefined)) throw new CliError('give --s3-endpoint with the other --s3-… settings', 2);
+    return undefined;
+  }
+  if (endpoint === 'none') return null;
+  return { endpoint, bucket: values['s3-bucket'], region: values['s3-region'], accessKeyId: values['s3-access-key'], secretAccessKey: values['s3-secret-key'] ?? env.SPUR_S3_SECRET_KEY, prefix: values['s3-prefix'] };
 }
 
 async function instance(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, { domain: { type: 'string' }, 'acme-email': { type: 'string' } });
+  const s3Flags = Object.fromEntries(['s3-endpoint', 's3-bucket', 's3-region', 's3-access-key', 's3-secret-key', 's3-prefix'].map((f) => [f, { type: 'string' as const }]));
+  const { values, positionals } = args(argv, { domain: { type: 'string' }, 'acme-email': { type: 'string' }, ...s3Flags });
   if (positionals.length) throw new CliError(`usage: ${INSTANCE_USAGE}`, 2);
   const cleared = (v: string | boolean | undefined) => (v === 'none' ? '' : typeof v === 'string' ? v : undefined);
-  const change = { domain: cleared(values.domain), acmeEmail: cleared(values['acme-email']) };
+  const change = { domain: cleared(values.domain), acmeEmail: cleared(values['acme-email']), backupStorage: storageChange(values, io.env) };
   const api = client(io);
-  const s = change.domain === undefined && change.acmeEmail === undefined ? await api.json<SettingsView>('GET', '/settings') : await api.json<SettingsView>('PATCH', '/settings', change);
+  const unchanged = Object.values(change).every((v) => v === undefined);
+  const s = unchanged ? await api.json<SettingsView>('GET', '/settings') : await api.json<SettingsView>('PATCH', '/settings', change);
+  const storage = s.backupStorage;
   const fromEnv = (yes: boolean) => (yes ? ' (set in the environment file)' : '');
   io.stdout(
     values.json
@@ -75,6 +90,7 @@ async function instance(argv: string[], io: CliIo) {
           `URL:         ${s.url}`,
           `Domain:      ${s.domain ? `${s.domain.hostname}${fromEnv(s.domainFromEnvironment)}  certificate ${describeCertificate(s.domain.certificate)}  dns ${describeDns(s.domain.dns)}` : 'none'}`,
           `ACME email:  ${s.acmeEmail ?? 'none'}${fromEnv(s.acmeEmailFromEnvironment)}`,
+          `Backups to:  ${storage ? `s3://${storage.bucket}${storage.prefix ? `/${storage.prefix}` : ''} at ${storage.endpoint} (${storage.region}, key ${storage.accessKeyId})` : 'the data dir only (no S3 storage)'}`,
         ].join('\n'),
   );
 }

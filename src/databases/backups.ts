@@ -3,8 +3,8 @@
 // by streaming the file, checked against its SHA-256 first, into the restore command.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join, posix } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Db } from '../db/open.js';
@@ -12,35 +12,42 @@ import type { DatabaseBackup, DatabaseRecord } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
 import { execFailure, execIn } from '../docker/exec.js';
 import { oneLine } from '../errors.js';
-import { listTasks } from '../docker/swarm.js';
+import { scaleService } from '../docker/swarm.js';
+import { tarOfFile } from '../docker/tar.js';
+import { INSTALL_LABEL, MANAGED_LABEL } from '../docker/names.js';
+import { backupStorage } from '../store/instance-settings.js';
+import { s3Storage } from '../storage/s3.js';
 import { credentialsOf } from '../store/databases.js';
 import { finishBackupRecord, startBackupRecord } from '../store/database-backups.js';
 import { engineOf } from './engines/index.js';
-import { type DatabaseRef, databaseServiceName } from './service-spec.js';
+import type { DatabaseEngine } from './engine.js';
+import { runningContainer, waitContainersGone, waitForDatabase } from './ready.js';
+import { type DatabaseRef, databaseServiceName, databaseVolumeName } from './service-spec.js';
 
 export interface BackupDeps {
   db: Db;
   docker: DockerClient;
   key: Buffer;
   dataDir: string;
+  installId: string;
 }
 
 /** Where a database's backups live: <data dir>/backups/databases/<project>/<environment>/<name>/. */
 export const backupDir = (dataDir: string, r: DatabaseRef) => join(dataDir, 'backups', 'databases', r.project, r.environment, r.name);
 
-async function runningContainer(docker: DockerClient, r: DatabaseRef): Promise<string> {
-  const task = (await listTasks(docker, databaseServiceName(r))).find((t) => t.state === 'running' && t.containerId);
-  if (!task?.containerId) throw new Error(`database ${r.name} is not running; start it (or wait for it) and try again`);
-  return task.containerId;
+async function containerOf(docker: DockerClient, r: DatabaseRef): Promise<string> {
+  const container = await runningContainer(docker, r);
+  if (!container) throw new Error(`database ${r.name} is not running; start it (or wait for it) and try again`);
+  return container;
 }
 
 /** Takes a backup now; the record says how it went (a failure keeps the dump tool's words). */
-export async function backUp(deps: BackupDeps, ref: DatabaseRef, d: DatabaseRecord): Promise<DatabaseBackup> {
-  const record = await startBackupRecord(deps.db, d);
+export async function backUp(deps: BackupDeps, ref: DatabaseRef, d: DatabaseRecord, trigger: 'schedule' | 'manual'): Promise<DatabaseBackup> {
+  const record = await startBackupRecord(deps.db, d, trigger);
   const file = join(backupDir(deps.dataDir, ref), `${record.created_at.replace(/[:.]/g, '-')}-${record.id}.dump`);
   const partial = `${file}.part`;
   try {
-    const container = await runningContainer(deps.docker, ref);
+    const container = await containerOf(deps.docker, ref);
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     const hash = createHash('sha256');
     let size = 0;
@@ -78,13 +85,60 @@ export async function checkBackupFile(b: DatabaseBackup): Promise<string> {
   return b.file;
 }
 
-/** Streams a backup into the named database, replacing what its dump holds. */
+/** The backup's file, checked against its SHA-256; fetched from S3-compatible storage first
+ *  when the local copy is gone and a copy was uploaded. */
+export async function backupFileOf(deps: Pick<BackupDeps, 'db' | 'key'>, b: DatabaseBackup): Promise<string> {
+  if (b.file && b.remote_status === 'ok' && b.remote_key && !(await exists(b.file))) {
+    const storage = await backupStorage(deps.db, deps.key);
+    if (!storage) throw new Error(`backup ${b.id}'s file is gone and no S3 storage is configured to fetch its copy from`);
+    await mkdir(dirname(b.file), { recursive: true, mode: 0o700 });
+    await s3Storage(storage).download(b.remote_key, b.file);
+  }
+  return checkBackupFile(b);
+}
+
+const exists = (file: string) => access(file).then(() => true, () => false);
+
+/** Streams a backup into the named database, replacing what its dump holds. An engine whose
+ *  server cannot take a dump while running (Redis) is stopped, its data replaced by the file, and
+ *  started again. */
 export async function restoreInto(deps: BackupDeps, ref: DatabaseRef, d: DatabaseRecord, b: DatabaseBackup): Promise<void> {
   if (b.engine !== d.engine) throw new Error(`backup ${b.id} is a ${b.engine} dump; ${d.name} is ${d.engine}`);
-  const restore = engineOf(d).restore;
-  if (!restore) throw new Error(`restoring ${d.engine} is not supported yet; the backup file is at ${b.file}`);
-  const file = await checkBackupFile(b);
-  const container = await runningContainer(deps.docker, ref);
-  const result = await execIn(deps.docker, container, restore(credentialsOf(deps.key, d)), { stdin: createReadStream(file) });
-  if (result.exitCode !== 0) throw execFailure('restore', result);
+  const engine = engineOf(d);
+  const credentials = credentialsOf(deps.key, d);
+  const file = await backupFileOf(deps, b);
+  if (engine.restore) {
+    const container = await containerOf(deps.docker, ref);
+    const result = await execIn(deps.docker, container, engine.restore(credentials), { stdin: createReadStream(file) });
+    if (result.exitCode !== 0) throw execFailure('restore', result);
+    return;
+  }
+  if (!engine.loadFromFile) throw new Error(`restoring ${d.engine} is not supported; the backup file is at ${b.file}`);
+  await replaceDataWithFile(deps, ref, d, engine.loadFromFile, file);
+  await waitForDatabase(deps.docker, ref, engine, credentials);
+}
+
+async function replaceDataWithFile(deps: BackupDeps, ref: DatabaseRef, d: DatabaseRecord, load: NonNullable<DatabaseEngine['loadFromFile']>, file: string): Promise<void> {
+  const service = databaseServiceName(ref);
+  await scaleService(deps.docker, service, 0);
+  try {
+    await waitContainersGone(deps.docker, ref);
+    // A stopped helper holding the data volume takes the file; then it removes the stale files.
+    const helper = await deps.docker.createContainer({
+      Image: d.image,
+      Cmd: ['rm', '-rf', ...load.stale],
+      Labels: { [MANAGED_LABEL]: 'true', [INSTALL_LABEL]: deps.installId },
+      HostConfig: { NetworkMode: 'none', Mounts: [{ Type: 'volume', Source: databaseVolumeName(ref), Target: engineOf(d).dataPath }] },
+    });
+    try {
+      await helper.putArchive(await tarOfFile(file, posix.basename(load.path)), { path: posix.dirname(load.path) });
+      await helper.start();
+      const { StatusCode } = (await helper.wait()) as { StatusCode: number };
+      if (StatusCode !== 0) throw new Error(`removing the server's own files before the restore failed (exit ${StatusCode})`);
+    } finally {
+      await helper.remove({ force: true }).catch(() => {});
+    }
+  } finally {
+    await scaleService(deps.docker, service, 1);
+  }
 }

@@ -31,9 +31,10 @@ export interface DatabaseEngine {
   /** A restore reading that dump from stdin, run inside a container of the same engine; absent
    *  where a running server cannot take one. */
   restore?(c: Credentials): string[];
-  /** Verifying a backup in a throwaway server: without `restore`, the dump is the file a server
-   *  loads at start, placed at `path` and started with `args`. */
-  verifyFromFile?: { path: string; args(c: Credentials): string[] };
+  /** Without `restore`, the dump is the file a server loads at start: placed at `path` (after the
+   *  `stale` files that would be loaded instead are removed) in a stopped server's data, or in a
+   *  throwaway server started with `args` to verify it. */
+  loadFromFile?: { path: string; stale: string[]; args(c: Credentials): string[] };
   /** Prints what the database holds, one item a line (`table rows`, or a key count). */
   inventory(c: Credentials): string[];
 }

@@ -5,11 +5,12 @@ import type { DockerClient } from '../docker/client.js';
 import { credentialsOf, listAllDatabases } from '../store/databases.js';
 import { ENGINES } from './engines/index.js';
 import { VERIFY_LABEL } from './verify.js';
+import { waitContainersGone } from './ready.js';
 import { ensureOverlayNetwork } from '../docker/engine.js';
 import { INSTALL_LABEL, MANAGED_LABEL, ownershipLabels, projectNetworkName } from '../docker/names.js';
 import { countRunningTasks, ensureServiceSpec, findService, removeOwnedService } from '../docker/swarm.js';
 import type { Credentials, DatabaseEngine } from './engine.js';
-import { DATABASE_LABEL, type DatabaseRef, databaseServiceName, databaseServiceSpec, databaseVolumeName } from './service-spec.js';
+import { type DatabaseRef, databaseServiceName, databaseServiceSpec, databaseVolumeName } from './service-spec.js';
 
 export interface RunnableDatabase extends DatabaseRef {
   engine: DatabaseEngine;
@@ -39,12 +40,8 @@ export const runningDatabaseTasks = (docker: DockerClient, d: DatabaseRef) => co
 export async function removeDatabase(docker: DockerClient, d: DatabaseRef, opts: { deleteData: boolean }): Promise<void> {
   await removeOwnedService(docker, databaseServiceName(d));
   // The server flushes its files as it stops; its network and volume are free once it has.
-  const deadline = Date.now() + 90_000;
-  const labels = [`${DATABASE_LABEL}=${d.name}`, `spur.project=${d.project}`, `spur.environment=${d.environment}`];
-  while ((await docker.listContainers({ all: true, filters: { label: labels } })).length > 0) {
-    if (Date.now() > deadline) throw new Error(`the container of database ${d.name} did not stop within 90 s`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await waitContainersGone(docker, d);
+  const deadline = Date.now() + 30_000;
   if (!opts.deleteData) return;
   for (;;) {
     try {

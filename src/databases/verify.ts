@@ -13,25 +13,12 @@ import { tarOfFile } from '../docker/tar.js';
 import { INSTALL_LABEL, MANAGED_LABEL } from '../docker/names.js';
 import { randomToken } from '../secrets.js';
 import { recordVerification } from '../store/database-backups.js';
-import { checkBackupFile } from './backups.js';
+import { backupFileOf } from './backups.js';
 import type { Credentials, DatabaseEngine } from './engine.js';
 import { engineOf } from './engines/index.js';
+import { waitReady } from './ready.js';
 
 export const VERIFY_LABEL = 'spur.verify-backup';
-/** A throwaway server on a busy machine may take a while to initialise its data directory. */
-const READY_WITHIN_MS = 180_000;
-
-async function waitReady(docker: DockerClient, id: string, engine: DatabaseEngine, c: Credentials): Promise<void> {
-  const deadline = Date.now() + READY_WITHIN_MS;
-  const [, ...health] = engine.health(c);
-  for (;;) {
-    const state = (await docker.getContainer(id).inspect()).State;
-    if (!state.Running) throw new Error(`the throwaway ${engine.name} server stopped (exit ${state.ExitCode})`);
-    if ((await execIn(docker, id, health)).exitCode === 0) return;
-    if (Date.now() > deadline) throw new Error(`the throwaway ${engine.name} server was not ready within ${READY_WITHIN_MS / 1000} s`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 /** Restores the backup into a throwaway server and records what it holds: passed, with the
  *  inventory; or failed, with why. Never throws. */
@@ -40,8 +27,8 @@ export async function verifyBackup(deps: { db: Db; docker: DockerClient; key: Bu
   let result: { passed: boolean; detail: string };
   try {
     const engine = engineOf(b);
-    const file = await checkBackupFile(b);
-    const fromFile = engine.verifyFromFile;
+    const file = await backupFileOf(deps, b);
+    const fromFile = engine.loadFromFile;
     if (!fromFile && !engine.restore) throw new Error(`${engine.name} backups cannot be restored yet`);
     const container = await deps.docker.createContainer({
       name: `spur-verify-${b.id}-${randomToken(4).toLowerCase().replace(/[^a-z0-9]/g, '')}`,

@@ -1,5 +1,5 @@
 // The typed shape of every table. Timestamps are ISO-8601 strings; ids are integers.
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface UserTable {
   id: Generated<number>;
@@ -208,6 +208,10 @@ export interface DatabaseTable {
   /** JSON of Credentials (src/databases/engine.ts), sealed. */
   credentials_sealed: string;
   created_at: string;
+  /** A five-field cron expression (UTC) for its backups; null: backed up only when asked. */
+  backup_schedule: ColumnType<string | null, string | null | undefined, string | null>;
+  /** How many of its newest backups are kept; older ones (file, S3 copy, record) go. */
+  backup_keep: ColumnType<number, number | undefined, number>;
 }
 
 export interface VolumeTable {
@@ -241,6 +245,12 @@ export interface DatabaseBackupTable {
   verified: 'passed' | 'failed' | null;
   /** What the check found (tables and rows, keys), or why it failed. */
   verify_detail: string | null;
+  /** What started it: the database's schedule or a person (UI, API, CLI). */
+  trigger: ColumnType<'schedule' | 'manual', 'schedule' | 'manual' | undefined, never>;
+  /** The object key of its copy in S3-compatible storage (null: none configured). */
+  remote_key: string | null;
+  remote_status: 'uploading' | 'ok' | 'failed' | null;
+  remote_error: string | null;
 }
 
 export interface Database {

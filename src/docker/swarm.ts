@@ -52,6 +52,15 @@ export async function scaleService(docker: DockerClient, name: string, replicas:
   return true;
 }
 
+/** Replaces the service's tasks with new ones of the same spec (its update order applies). */
+export async function restartService(docker: DockerClient, name: string): Promise<void> {
+  const current = await findService(docker, name);
+  if (!current) throw new Error(`service ${name} does not exist`);
+  if (current.Spec.Labels?.[MANAGED_LABEL] !== 'true') throw new NotOwned(`refusing to restart ${name}: not made by Spur`);
+  const template = current.Spec.TaskTemplate as { ForceUpdate?: number };
+  await updateService(docker, current, { ...current.Spec, TaskTemplate: { ...current.Spec.TaskTemplate, ForceUpdate: (template.ForceUpdate ?? 0) + 1 } });
+}
+
 /** Replaces a running service's Traefik labels (nothing else: no task is replaced, Traefik
  *  re-reads them within a second). False when there is no such service yet. */
 export async function relabelService(docker: DockerClient, name: string, routingLabels: Record<string, string>): Promise<boolean> {

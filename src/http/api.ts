@@ -76,6 +76,9 @@ export function apiRoutes(deps: Deps) {
   api.get('/projects/:project/databases', async (c) => c.json({ databases: await db.listDatabaseViews(deps, c.get('user'), c.req.param('project'), c.req.query('env')) }));
   api.post('/projects/:project/databases', async (c) => c.json({ database: await db.addDatabase(deps, c.get('user'), c.req.param('project'), await jsonBody(c), c.req.query('env')) }, 201));
   api.get('/projects/:project/databases/:name', async (c) => c.json({ database: await db.databaseView(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('env')) }));
+  api.patch('/projects/:project/databases/:name', async (c) => c.json({ database: await db.changeDatabase(deps, c.get('user'), c.req.param('project'), c.req.param('name'), await jsonBody(c), c.req.query('env')) }));
+  api.post('/projects/:project/databases/:name/restart', async (c) => c.json({ database: await db.restartDatabase(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('env')) }));
+  api.get('/projects/:project/databases/:name/logs', async (c) => c.json({ lines: await db.databaseLogs(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('tail'), c.req.query('env')) }));
   api.get('/projects/:project/databases/:name/credentials', async (c) => c.json({ variables: await db.databaseCredentials(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('env')) }));
   api.get('/projects/:project/databases/:name/backups', async (c) => c.json({ backups: await db.backupsOf(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('env')) }));
   api.post('/projects/:project/databases/:name/backups', async (c) => {

@@ -89,9 +89,9 @@ describe('backup warnings', () => {
     const database = async (projectId: number, name: string) => createDatabase(deps.db, deps.key, { projectId, environmentId: await envOf(projectId), name, engine: 'postgres', image: 'postgres:17', credentials: { user: 'app', password: 'pw', database: name } });
     const pg = await database(shop.id, 'pg');
     const blogDb = await database(blog.id, 'blogdb');
-    const failed = await startBackupRecord(deps.db, pg);
+    const failed = await startBackupRecord(deps.db, pg, 'manual');
     await finishBackupRecord(deps.db, failed.id, { error: 'pg_dump: error: connection refused' });
-    const unproven = await startBackupRecord(deps.db, blogDb);
+    const unproven = await startBackupRecord(deps.db, blogDb, 'manual');
     await finishBackupRecord(deps.db, unproven.id, { file: '/x', size: 1, sha256: 'a'.repeat(64) });
     await recordVerification(deps.db, unproven.id, { passed: false, detail: 'the restore exited 1: pg_restore: error: input file is too short' });
     const html = await page('/', ownerCookie);
@@ -105,7 +105,7 @@ describe('backup warnings', () => {
     expect(memberHtml).toContain('blogdb');
     expect(memberHtml).not.toContain('pg (shop');
 
-    const good = await startBackupRecord(deps.db, pg);
+    const good = await startBackupRecord(deps.db, pg, 'manual');
     await finishBackupRecord(deps.db, good.id, { file: '/y', size: 1, sha256: 'b'.repeat(64) });
     await recordVerification(deps.db, good.id, { passed: true, detail: 'restored; it holds t 2' });
     expect(await page('/', ownerCookie)).not.toContain('pg (shop');

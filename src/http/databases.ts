@@ -4,16 +4,21 @@ import type { Deps } from '../deps.js';
 import type { DatabaseBackup, DatabaseRecord, User } from '../db/schema.js';
 import { ENGINES, engineOf } from '../databases/engines/index.js';
 import { removeDatabase, runDatabase, runningDatabaseTasks } from '../databases/runner.js';
-import { backUp, checkBackupFile, restoreInto } from '../databases/backups.js';
+import { backupFileOf, restoreInto } from '../databases/backups.js';
+import { waitForDatabase } from '../databases/ready.js';
+import { listTasks, restartService } from '../docker/swarm.js';
+import { formatTaskLine, streamTaskLogs } from '../docker/task-logs.js';
+import { makeRedactor, secretValues } from '../deploy/redact.js';
 import { verifyBackup } from '../databases/verify.js';
 import { findBackup, listBackups } from '../store/database-backups.js';
 import { databaseServiceName, databaseVolumeName } from '../databases/service-spec.js';
 import { Conflict, Forbidden, InvalidFields, NotFound } from '../errors.js';
 import { getProjectFor } from '../store/access.js';
-import { createDatabase, credentialsOf, findDatabase, listDatabases, removeDatabaseRecord } from '../store/databases.js';
+import { createDatabase, credentialsOf, findDatabase, listDatabases, removeDatabaseRecord, setBackupPolicy } from '../store/databases.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { randomToken } from '../secrets.js';
 import * as validate from '../validate.js';
+import type { DatabaseEngine } from '../databases/engine.js';
 import { confirmName, requireEngine } from './operations.js';
 
 type Actor = Pick<User, 'id' | 'role'>;
@@ -54,6 +59,10 @@ export async function toDatabaseView(deps: Deps, scope: Scope, d: DatabaseRecord
     reference: `\${{${d.name}.DATABASE_URL}}`,
     swarmService: databaseServiceName(refOf(scope, d.name)),
     volume: databaseVolumeName(refOf(scope, d.name)),
+    /** Cron expression (UTC) of its backups; null: only when asked. */
+    backupSchedule: d.backup_schedule,
+    nextBackupAt: deps.databaseBackups.nextRun(d.id)?.toISOString() ?? null,
+    backupKeep: d.backup_keep,
     createdAt: d.created_at,
   };
 }
@@ -77,28 +86,66 @@ export async function databaseView(deps: Deps, user: Actor, projectName: string,
   return toDatabaseView(deps, scope, await databaseIn(deps, scope, name));
 }
 
-/** Adds a database: a name, an engine of ENGINES, optionally a version (the image tag). Docker
- *  must answer; the service is created at once. */
+const NO_SCHEDULE = ['none', 'off', 'never'];
+/** A backup schedule as a body gives it: a cron expression, or none/off/never (null). */
+const scheduleOf = (value: unknown) => (typeof value === 'string' && NO_SCHEDULE.includes(value.trim().toLowerCase()) ? null : validate.cronSchedule(value));
+const keepOf = (value: unknown) => validate.integer('backups kept', value, 1, 1000);
+
+function engineChoice(value: unknown) {
+  const engine = typeof value === 'string' ? ENGINES[value] : undefined;
+  if (!engine) throw new InvalidFields({ engine: `engine: choose one of ${Object.keys(ENGINES).join(', ')}` });
+  return engine;
+}
+
+/** The image a new database runs: the engine's official image, at `version` if given, or an
+ *  image of the user's (an engine's official image with extensions, say). */
+function imageChoice(engine: DatabaseEngine, body: Body): string {
+  const given = (v: unknown) => v !== undefined && v !== null && v !== '';
+  if (given(body.image) && given(body.version)) throw new InvalidFields({ image: 'image: give an image or a version, not both' });
+  if (given(body.image)) return validate.imageRef(body.image);
+  if (!given(body.version)) return engine.image;
+  if (typeof body.version !== 'string' || !engine.versionPattern.test(body.version)) throw new InvalidFields({ version: `version: give a ${engine.name} image tag such as ${engine.image.split(':')[1]}` });
+  return `${engine.image.split(':')[0]}:${body.version}`;
+}
+
+/** Adds a database: a name, an engine of ENGINES, optionally a version (the image tag) or an
+ *  image, a backup schedule and how many backups to keep. Docker must answer; the service is
+ *  created at once. */
 export async function addDatabase(deps: Deps, user: Actor, projectName: string, body: Body, environmentName?: string) {
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const v = validate.fields({
     name: () => validate.resourceName('database', body.name),
-    engine: () => {
-      const engine = typeof body.engine === 'string' ? ENGINES[body.engine] : undefined;
-      if (!engine) throw new InvalidFields({ engine: `engine: choose one of ${Object.keys(ENGINES).join(', ')}` });
-      return engine;
-    },
+    engine: () => engineChoice(body.engine),
+    schedule: () => validate.optional(body.schedule, scheduleOf),
+    keep: () => validate.optional(body.keep, keepOf),
   });
-  const version = body.version === undefined || body.version === '' ? undefined : body.version;
-  if (version !== undefined && (typeof version !== 'string' || !v.engine.versionPattern.test(version))) {
-    throw new InvalidFields({ version: `version: give a ${v.engine.name} image tag such as ${v.engine.image.split(':')[1]}` });
-  }
+  const image = imageChoice(v.engine, body);
   requireEngine(deps);
-  const image = version === undefined ? v.engine.image : `${v.engine.image.split(':')[0]}:${version}`;
-  const credentials = { user: 'app', password: randomToken(24), database: v.name.replace(/-/g, '_') };
-  const record = await createDatabase(deps.db, deps.key, { projectId: scope.project.id, environmentId: scope.environment.id, name: v.name, engine: v.engine.name, image, credentials });
-  await runDatabase(deps.docker, deps.installId, runnable(deps, scope, record));
+  const record = await createAndRun(deps, scope, { name: v.name, engine: v.engine, image, backupSchedule: v.schedule, backupKeep: v.keep });
   return toDatabaseView(deps, scope, record);
+}
+
+async function createAndRun(deps: Deps, scope: Scope, input: { name: string; engine: DatabaseEngine; image: string; backupSchedule?: string | null; backupKeep?: number }): Promise<DatabaseRecord> {
+  const credentials = { user: 'app', password: randomToken(24), database: input.name.replace(/-/g, '_') };
+  const record = await createDatabase(deps.db, deps.key, { projectId: scope.project.id, environmentId: scope.environment.id, name: input.name, engine: input.engine.name, image: input.image, credentials, backupSchedule: input.backupSchedule, backupKeep: input.backupKeep });
+  await runDatabase(deps.docker, deps.installId, runnable(deps, scope, record));
+  await deps.databaseBackups.refreshSchedules();
+  return record;
+}
+
+/** Changes a database's backup schedule (`schedule`: a cron expression, or none) and how many
+ *  backups it keeps (`keep`); fewer kept prunes the oldest at once. */
+export async function changeDatabase(deps: Deps, user: Actor, projectName: string, name: string, body: Body, environmentName?: string) {
+  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const d = await databaseIn(deps, scope, name);
+  const v = validate.fields({
+    schedule: () => (body.schedule === undefined ? undefined : body.schedule === null || body.schedule === '' ? null : scheduleOf(body.schedule)),
+    keep: () => (body.keep === undefined || body.keep === '' ? undefined : keepOf(body.keep)),
+  });
+  const changed = await setBackupPolicy(deps.db, d.id, v);
+  await deps.databaseBackups.refreshSchedules();
+  if (changed.backup_keep < d.backup_keep) await deps.databaseBackups.prune(changed);
+  return toDatabaseView(deps, scope, changed);
 }
 
 /** The connection variables in clear: the owner's alone to see, as variable values are. */
@@ -109,14 +156,19 @@ export async function databaseCredentials(deps: Deps, user: Actor, projectName: 
   return engineOf(d).variables(credentialsOf(deps.key, d), d.name);
 }
 
-/** Deletes a database once its name is typed; its data (the volume) only with deleteData. */
+const checked = (v: unknown) => v === true || v === 'on' || v === 'true';
+
+/** Deletes a database once its name is typed. Its data (the volume) goes only with deleteData;
+ *  its newest backup is kept (the others go) unless deleteBackups says all go. */
 export async function deleteDatabase(deps: Deps, user: Actor, projectName: string, name: string, body: Body, environmentName?: string): Promise<void> {
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const d = await databaseIn(deps, scope, name);
   confirmName(body, d.name);
   requireEngine(deps);
-  await removeDatabase(deps.docker, refOf(scope, d.name), { deleteData: body.deleteData === true || body.deleteData === 'on' });
+  await removeDatabase(deps.docker, refOf(scope, d.name), { deleteData: checked(body.deleteData) });
   await removeDatabaseRecord(deps.db, d.id);
+  await deps.databaseBackups.refreshSchedules();
+  await deps.databaseBackups.prune(d, checked(body.deleteBackups) ? 0 : 1);
 }
 
 const toBackupView = (b: DatabaseBackup) => ({
@@ -130,22 +182,24 @@ const toBackupView = (b: DatabaseBackup) => ({
   /** Restored into a throwaway server and checked: passed, failed, or null while it runs. */
   verified: b.verified,
   verifyDetail: b.verify_detail,
+  /** What started it: the schedule, or a person. */
+  trigger: b.trigger,
+  /** Its copy in S3-compatible storage: uploading, ok or failed (null: no storage configured). */
+  remote: b.remote_status ? { status: b.remote_status, key: b.remote_key, error: b.remote_error } : null,
   createdAt: b.created_at,
   finishedAt: b.finished_at,
 });
 export type BackupView = ReturnType<typeof toBackupView>;
 
-const backupDeps = (deps: Deps) => ({ db: deps.db, docker: deps.docker, key: deps.key, dataDir: deps.config.dataDir });
+const backupDeps = (deps: Deps) => ({ db: deps.db, docker: deps.docker, key: deps.key, dataDir: deps.config.dataDir, installId: deps.installId });
 
-/** Backs the database up now, and answers once the dump is on disk (or failed, saying why). */
+/** Backs the database up now, and answers once the dump is on disk (or failed, saying why); the
+ *  copy to S3 and the verification follow in the background. */
 export async function backUpDatabase(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string): Promise<BackupView> {
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const d = await databaseIn(deps, scope, name);
   requireEngine(deps);
-  const backup = await backUp(backupDeps(deps), refOf(scope, d.name), d);
-  // Proven in the background: the answer does not wait for a throwaway server to start.
-  if (backup.status === 'ok') void verifyBackup(deps, d, credentialsOf(deps.key, d), backup).catch((err) => deps.log.error('backup verification failed to run', { backup: backup.id, error: String(err) }));
-  return toBackupView(backup);
+  return toBackupView(await deps.databaseBackups.backUpNow(refOf(scope, d.name), d, 'manual'));
 }
 
 /** Verifies a backup again, now, and answers with the result. */
@@ -179,24 +233,60 @@ export async function backupFile(deps: Deps, user: Actor, projectName: string, n
   const d = await databaseIn(deps, scope, name);
   const b = await backupOf(deps, scope, d.name, id);
   try {
-    return { path: await checkBackupFile(b), filename: `${scope.project.name}-${scope.environment.name}-${d.name}-${b.id}.dump` };
+    return { path: await backupFileOf(deps, b), filename: `${scope.project.name}-${scope.environment.name}-${d.name}-${b.id}.dump` };
   } catch (err) {
     throw new Conflict((err as Error).message);
   }
 }
 
-/** Restores a backup of `name` into `name`, once the name is typed: the one database it can
- *  write into is the one named in the path and the confirmation both. */
-export async function restoreDatabase(deps: Deps, user: Actor, projectName: string, name: string, body: Body, environmentName?: string): Promise<BackupView> {
+/** Restores a backup of `name`: into `name` itself once its name is typed (`confirm`), or into a
+ *  new database `into` of the same engine and image, which leaves `name` untouched. The one
+ *  database a restore writes into is the one the body names. */
+export async function restoreDatabase(deps: Deps, user: Actor, projectName: string, name: string, body: Body, environmentName?: string): Promise<BackupView & { into: string }> {
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const d = await databaseIn(deps, scope, name);
   const b = await backupOf(deps, scope, d.name, body.backup);
-  if (body.confirm !== d.name) throw new InvalidFields({ confirm: `confirm: type the name of the database to restore into (${d.name}); what it holds is replaced by backup ${b.id}` });
+  const into = body.into === undefined || body.into === '' ? undefined : validate.resourceName('database', body.into);
+  if (into === undefined && body.confirm !== d.name) throw new InvalidFields({ confirm: `confirm: type the name of the database to restore into (${d.name}); what it holds is replaced by backup ${b.id}` });
+  if (into === d.name) throw new InvalidFields({ into: `into: a new database's name; to restore into ${d.name} itself, confirm its name instead` });
   requireEngine(deps);
+  const target = into === undefined ? d : await createAndRun(deps, scope, { name: into, engine: engineOf(d), image: d.image });
   try {
-    await restoreInto(backupDeps(deps), refOf(scope, d.name), d, b);
+    if (into !== undefined) await waitForDatabase(deps.docker, refOf(scope, target.name), engineOf(target), credentialsOf(deps.key, target));
+    await restoreInto(backupDeps(deps), refOf(scope, target.name), target, b);
   } catch (err) {
     throw new Conflict((err as Error).message);
   }
-  return toBackupView(b);
+  return { ...toBackupView(b), into: target.name };
+}
+
+/** The database's last `tail` log lines, every task Swarm still knows (a crashed one's too), its
+ *  password masked. */
+export async function databaseLogs(deps: Deps, user: Actor, projectName: string, name: string, tailParam: unknown, environmentName?: string): Promise<string[]> {
+  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const d = await databaseIn(deps, scope, name);
+  const tail = validate.optional(tailParam, (v) => validate.integer('tail', v, 1, 10_000)) ?? 200;
+  requireEngine(deps);
+  const tasks = (await listTasks(deps.docker, databaseServiceName(refOf(scope, d.name)))).map((t) => ({ id: t.id, name: `${d.name}.${t.slot ?? '?'}${t.state !== 'running' ? ` (${t.state})` : ''}` }));
+  const redact = makeRedactor(secretValues(engineOf(d).variables(credentialsOf(deps.key, d), d.name)));
+  const lines: string[] = [];
+  await streamTaskLogs(deps.docker, { tasks, tail, follow: false, onLine: (l) => lines.push(redact(formatTaskLine(l))) });
+  return lines;
+}
+
+/** Restarts the database's server (a new task on the same volume, stopped first); answers once
+ *  it is ready again. */
+export async function restartDatabase(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string) {
+  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const d = await databaseIn(deps, scope, name);
+  requireEngine(deps);
+  const ref = refOf(scope, d.name);
+  await runDatabase(deps.docker, deps.installId, runnable(deps, scope, d));
+  await restartService(deps.docker, databaseServiceName(ref));
+  try {
+    await waitForDatabase(deps.docker, ref, engineOf(d), credentialsOf(deps.key, d));
+  } catch (err) {
+    throw new Conflict(`${d.name} was restarted but is not answering: ${(err as Error).message}`);
+  }
+  return toDatabaseView(deps, scope, d);
 }

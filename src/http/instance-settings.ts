@@ -1,11 +1,13 @@
 // Settings of the installation, the owner's to change: Spur's own domain (served by Traefik with
 // its own certificate) and the contact email Spur gives the ACME CA. A value set in Spur's
-// environment (SPUR_DOMAIN, SPUR_ACME_EMAIL) is written at start and cannot be changed here.
+// environment (SPUR_DOMAIN, SPUR_ACME_EMAIL) is written at start and cannot be changed here. And
+// the S3-compatible storage database backups are copied to.
 import type { Deps } from '../deps.js';
 import type { User } from '../db/schema.js';
 import { isUnderDomain } from '../docker/names.js';
 import { Conflict, Forbidden, InvalidFields } from '../errors.js';
-import { acmeEmail, setAcmeEmail, setSpurDomain, spurDomain } from '../store/instance-settings.js';
+import { acmeEmail, backupStorage, setAcmeEmail, setBackupStorage, setSpurDomain, spurDomain } from '../store/instance-settings.js';
+import { type S3Settings, s3Storage } from '../storage/s3.js';
 import * as validate from '../validate.js';
 import { spurUrl, toDomainView } from './operations.js';
 
@@ -36,12 +38,38 @@ export async function instanceSettingsView(deps: Deps, user: Actor) {
     acmeEmail: await acmeEmail(deps.db),
     acmeEmailFromEnvironment: deps.config.acme.email !== undefined,
     acmeDirectory: deps.config.acme.directoryUrl,
+    /** Where database backups are copied (the secret key is never shown); null: the data dir only. */
+    backupStorage: storageView(await backupStorage(deps.db, deps.key)),
   };
+}
+
+const storageView = (s: S3Settings | null) => (s ? { endpoint: s.endpoint, bucket: s.bucket, region: s.region, accessKeyId: s.accessKeyId, prefix: s.prefix } : null);
+
+/** S3 settings as a body gives them; the secret key may be left out to keep the one stored. Spur
+ *  checks that the bucket answers to the keys before it keeps them. */
+async function checkedStorage(deps: Deps, body: unknown): Promise<S3Settings> {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const stored = await backupStorage(deps.db, deps.key);
+  const s = validate.fields({
+    endpoint: () => validate.s3Endpoint(b.endpoint),
+    bucket: () => validate.s3Bucket(b.bucket),
+    region: () => validate.optional(b.region, validate.s3Region) ?? 'us-east-1',
+    accessKeyId: () => validate.s3AccessKey(b.accessKeyId),
+    secretAccessKey: () => (b.secretAccessKey === undefined || b.secretAccessKey === '') && stored ? stored.secretAccessKey : validate.s3SecretKey(b.secretAccessKey),
+    prefix: () => validate.optional(b.prefix, validate.s3Prefix) ?? '',
+  });
+  try {
+    await s3Storage(s).check();
+  } catch (err) {
+    throw new InvalidFields({ backupStorage: `storage: ${(err as Error).message}` });
+  }
+  return s;
 }
 
 export type InstanceSettingsView = Awaited<ReturnType<typeof instanceSettingsView>>;
 
-/** Changes what the body names: `domain` and `acmeEmail`, each "" (or null) to clear. Spur's
+/** Changes what the body names: `domain` and `acmeEmail`, each "" (or null) to clear, and
+ *  `backupStorage` (S3 settings, or null). Spur's
  *  domain gets its certificate ordered and Traefik's files rewritten at once. */
 export async function changeInstanceSettings(deps: Deps, user: Actor, body: Record<string, unknown>): Promise<InstanceSettingsView> {
   requireOwner(user);
@@ -50,10 +78,12 @@ export async function changeInstanceSettings(deps: Deps, user: Actor, body: Reco
     domain: () => (body.domain === undefined ? undefined : cleared(body.domain) ? null : checkedSpurDomain(deps, validate.domain(body.domain))),
     acmeEmail: () => (body.acmeEmail === undefined ? undefined : cleared(body.acmeEmail) ? null : validate.email(body.acmeEmail)),
   });
+  const storage = body.backupStorage === undefined ? undefined : body.backupStorage === null ? null : await checkedStorage(deps, body.backupStorage);
   if (change.domain !== undefined && deps.config.spurDomain && change.domain !== deps.config.spurDomain) throw new Conflict(`Spur's domain is set by SPUR_DOMAIN in its environment file; change it there`);
   if (change.acmeEmail !== undefined && deps.config.acme.email && change.acmeEmail !== deps.config.acme.email) throw new Conflict(`the ACME email is set by SPUR_ACME_EMAIL in Spur's environment file; change it there`);
   if (change.domain !== undefined) await setSpurDomain(deps.db, change.domain);
   if (change.acmeEmail !== undefined) await setAcmeEmail(deps.db, change.acmeEmail);
+  if (storage !== undefined) await setBackupStorage(deps.db, deps.key, storage);
   if (change.domain !== undefined) void deps.certificates.run();
   return instanceSettingsView(deps, user);
 }

@@ -10,6 +10,7 @@ import { StreamSlots } from './stream-slots.js';
 import { LIVE_STREAMS_PER_USER } from './live.js';
 import { DnsChecks } from '../routing/dns-check.js';
 import { UpdateChecker } from '../update/checker.js';
+import { DatabaseBackups } from '../databases/backup-runs.js';
 
 export const SETUP_TOKEN = 'setup-token-for-tests';
 export const ORIGIN = 'http://localhost';
@@ -21,12 +22,15 @@ const notHere = async (): Promise<never> => {
 export async function makeTestDeps(): Promise<Deps> {
   const db = await openDatabase(':memory:');
   const setup: Deps['setup'] = { token: SETUP_TOKEN, claim: () => (setup.token = undefined) };
+  const key = randomBytes(32);
+  const docker = createDockerClient('/nonexistent/docker.sock');
   return {
     config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, publicAddresses: ['203.0.113.7'], traefik: { enabled: false, image: 'x' }, keepImages: 5, buildTimeoutS: 1800, backupKeep: 0, downloadUrl: 'https://releases.invalid', updateCheck: false, acme: { directoryUrl: 'https://acme.invalid/directory', port: 0, host: '127.0.0.1' }, gitAllowPrivate: false, sshPort: 2222, sshHost: '127.0.0.1', sshAuthTimeoutS: 30 },
     db,
-    docker: createDockerClient('/nonexistent/docker.sock'),
+    docker,
     log: silentLog,
-    key: randomBytes(32),
+    key,
+    databaseBackups: new DatabaseBackups({ db, docker, key, dataDir: '/nonexistent', installId: 'test-install', log: silentLog, isEngineReady: () => false }),
     installId: 'test-install',
     engine: { state: { reachable: false, swarm: false, problem: 'Docker is not reachable (test).' }, ready: false },
     deployer: { request: notHere, rollback: notHere, cancel: notHere },

@@ -11,8 +11,9 @@ import { DashboardPage, NewProjectForm } from '../../views/pages/dashboard.js';
 import { DeploymentActions, DeploymentPage } from '../../views/pages/deployment.js';
 import { DeleteEnvironmentForm, DeleteProjectForm, NewEnvironmentForm, NewServiceForm, ProjectPage } from '../../views/pages/project.js';
 import { AddKeyForm, KeysPage } from '../../views/pages/keys.js';
-import { DeleteDatabaseForm, NewDatabaseForm } from '../../views/components/databases.js';
-import { addDatabase, deleteDatabase, listDatabaseViews } from './databases.js';
+import { NewDatabaseForm } from '../../views/components/databases.js';
+import { addDatabase, listDatabaseViews } from './databases.js';
+import { databasePages } from './web-databases.js';
 import { InstanceSettingsForm, SettingsPage } from '../../views/pages/settings.js';
 import { changeInstanceSettings, instanceSettingsView } from './instance-settings.js';
 import { type ServicePageProps, type ServiceTab, SERVICE_TABS, paths, serviceTabUrl } from '../../views/pages/service/common.js';
@@ -119,16 +120,7 @@ export function webRoutes(deps: Deps) {
       page: (state) => projectPage(c, { 'new-database': state }),
     }),
   );
-  web.post('/projects/:project/databases/:name/delete', (c) => {
-    const { project, name } = { project: c.req.param('project'), name: c.req.param('name') };
-    const environment = c.req.query('env') ?? 'production';
-    return answerForm(c, {
-      run: (body) => deleteDatabase(deps, user(c), project, name, body, environment),
-      done: () => ({ to: `/projects/${project}?env=${environment}`, toast: `Database ${name} deleted; its volume is kept` }),
-      fragment: (state) => <DeleteDatabaseForm project={project} environment={environment} name={name} csrf={c.get('csrfToken')} state={state} />,
-      page: (state) => projectPage(c, { [`delete-database-${name}`]: state }),
-    });
-  });
+  databasePages(web, deps, frame);
   web.post('/projects/:project/delete', (c) => {
     const name = c.req.param('project');
     return answerForm(c, {

@@ -3,8 +3,8 @@ import type { Db } from '../db/open.js';
 import type { DatabaseBackup, DatabaseRecord } from '../db/schema.js';
 import { nowIso } from './time.js';
 
-export async function startBackupRecord(db: Db, d: DatabaseRecord): Promise<DatabaseBackup> {
-  return db.insertInto('database_backups').values({ project_id: d.project_id, environment_id: d.environment_id, database_name: d.name, engine: d.engine, status: 'running', created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
+export async function startBackupRecord(db: Db, d: DatabaseRecord, trigger: 'schedule' | 'manual'): Promise<DatabaseBackup> {
+  return db.insertInto('database_backups').values({ project_id: d.project_id, environment_id: d.environment_id, database_name: d.name, engine: d.engine, status: 'running', trigger, created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
 }
 
 export async function finishBackupRecord(db: Db, id: number, done: { file: string; size: number; sha256: string } | { error: string }): Promise<DatabaseBackup> {
@@ -43,4 +43,12 @@ export function failingLatestBackups(db: Db, projectIds: number[]) {
     .where((eb) => eb.or([eb('b.status', '=', 'failed'), eb('b.verified', '=', 'failed')]))
     .orderBy('b.id')
     .execute();
+}
+
+export async function recordRemoteCopy(db: Db, id: number, copy: { key: string; status: 'uploading' | 'ok' | 'failed'; error?: string }): Promise<void> {
+  await db.updateTable('database_backups').set({ remote_key: copy.key, remote_status: copy.status, remote_error: copy.error ?? null }).where('id', '=', id).execute();
+}
+
+export async function removeBackupRecord(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('database_backups').where('id', '=', id).execute();
 }

@@ -15,6 +15,8 @@ export interface NewDatabase {
   engine: string;
   image: string;
   credentials: Credentials;
+  backupSchedule?: string | null;
+  backupKeep?: number;
 }
 
 export async function createDatabase(db: Db, key: Buffer, input: NewDatabase): Promise<DatabaseRecord> {
@@ -25,7 +27,7 @@ export async function createDatabase(db: Db, key: Buffer, input: NewDatabase): P
       }
       return tx
         .insertInto('databases')
-        .values({ project_id: input.projectId, environment_id: input.environmentId, name: input.name, engine: input.engine, image: input.image, credentials_sealed: seal(key, JSON.stringify(input.credentials)), created_at: nowIso() })
+        .values({ project_id: input.projectId, environment_id: input.environmentId, name: input.name, engine: input.engine, image: input.image, credentials_sealed: seal(key, JSON.stringify(input.credentials)), backup_schedule: input.backupSchedule, backup_keep: input.backupKeep, created_at: nowIso() })
         .returningAll()
         .executeTakeFirstOrThrow();
     });
@@ -59,3 +61,13 @@ export async function removeDatabaseRecord(db: Db, id: number): Promise<void> {
 }
 
 export const credentialsOf = (key: Buffer, d: DatabaseRecord): Credentials => JSON.parse(unseal(key, d.credentials_sealed)) as Credentials;
+
+/** Changes when the database is backed up (null: only when asked) and how many backups it keeps. */
+export async function setBackupPolicy(db: Db, id: number, policy: { schedule?: string | null; keep?: number }): Promise<DatabaseRecord> {
+  return db
+    .updateTable('databases')
+    .set({ ...(policy.schedule !== undefined ? { backup_schedule: policy.schedule } : {}), ...(policy.keep !== undefined ? { backup_keep: policy.keep } : {}) })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

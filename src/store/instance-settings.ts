@@ -1,11 +1,15 @@
 // The installation's own settings: Spur's domain (a `domains` row with no service, so its
-// certificate is ordered and shown like any other) and the ACME contact email.
+// certificate is ordered and shown like any other), the ACME contact email, and the S3-compatible
+// storage database backups are copied to (sealed: it holds the secret key).
 import type { Db } from '../db/open.js';
 import { Conflict } from '../errors.js';
+import { seal, unseal } from '../secrets.js';
+import type { S3Settings } from '../storage/s3.js';
 import type { DomainWithCertificate } from './domains.js';
 import { nowIso } from './time.js';
 
 const ACME_EMAIL = 'acme_email';
+const BACKUP_STORAGE = 'backup_storage';
 
 /** Spur's own domain with its certificate's expiry, if one is set. */
 export function spurDomain(db: Db): Promise<DomainWithCertificate | undefined> {
@@ -32,4 +36,15 @@ export async function acmeEmail(db: Db): Promise<string | null> {
 export async function setAcmeEmail(db: Db, email: string | null): Promise<void> {
   if (email === null) await db.deleteFrom('settings').where('key', '=', ACME_EMAIL).execute();
   else await db.insertInto('settings').values({ key: ACME_EMAIL, value: email }).onConflict((oc) => oc.column('key').doUpdateSet({ value: email })).execute();
+}
+
+export async function backupStorage(db: Db, key: Buffer): Promise<S3Settings | null> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', BACKUP_STORAGE).executeTakeFirst();
+  return row ? (JSON.parse(unseal(key, row.value)) as S3Settings) : null;
+}
+
+export async function setBackupStorage(db: Db, key: Buffer, storage: S3Settings | null): Promise<void> {
+  if (storage === null) return void (await db.deleteFrom('settings').where('key', '=', BACKUP_STORAGE).execute());
+  const value = seal(key, JSON.stringify(storage));
+  await db.insertInto('settings').values({ key: BACKUP_STORAGE, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
 }

@@ -13,7 +13,7 @@ const ENGINE_CHOICES = [
   ['mongodb', 'MongoDB'],
 ] as const;
 
-const stateOf = (d: DatabaseView) => (d.running === null ? 'unknown' : d.running > 0 ? 'running' : 'starting');
+export const databaseState = (d: Pick<DatabaseView, 'running'>) => (d.running === null ? 'unknown' : d.running > 0 ? 'running' : 'starting');
 const BADGE = { running: 'badge badge-active', starting: 'badge badge-deploying', unknown: 'badge' } as const;
 
 export function DatabaseList(props: { project: string; environment: string; databases: DatabaseView[]; csrf?: string; forms?: Record<string, FormState> }) {
@@ -22,7 +22,7 @@ export function DatabaseList(props: { project: string; environment: string; data
     <ul class="list databases">
       {props.databases.map((d) => (
         <li>
-          <strong>{d.name}</strong> <span class="muted">{d.image}</span> <span class={BADGE[stateOf(d)]}>{stateOf(d)}</span>
+          <a href={`/projects/${props.project}/databases/${d.name}?env=${props.environment}`}><strong>{d.name}</strong></a> <span class="muted">{d.image}</span> <span class={BADGE[databaseState(d)]}>{databaseState(d)}</span>
           <span>
             <code class="reference">{d.reference}</code> <CopyButton text={d.reference} label={`${d.name}'s reference`} />
           </span>
@@ -56,5 +56,11 @@ export function NewDatabaseForm(props: { project: string; environment: string; c
 }
 
 export function DeleteDatabaseForm(props: { project: string; environment: string; name: string; csrf?: string; state?: FormState }) {
-  return <DeleteForm id={`delete-database-${props.name}`} action={`/projects/${props.project}/databases/${props.name}/delete?env=${props.environment}`} name={props.name} what={`database ${props.name} (its data volume is kept)`} csrf={props.csrf} state={props.state} />;
+  const id = `delete-database-${props.name}`;
+  return (
+    <DeleteForm id={id} action={`/projects/${props.project}/databases/${props.name}/delete?env=${props.environment}`} name={props.name} what={`database ${props.name}`} csrf={props.csrf} state={props.state}>
+      <label class="check"><input type="checkbox" name="deleteData" /> Delete its data volume too (kept otherwise)</label>
+      <label class="check"><input type="checkbox" name="deleteBackups" /> Delete all its backups too (its newest is kept otherwise)</label>
+    </DeleteForm>
+  );
 }

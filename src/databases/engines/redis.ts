@@ -18,9 +18,10 @@ export const redis: DatabaseEngine = {
     REDIS_PASSWORD: c.password,
   }),
   // An RDB snapshot streamed by the server itself (redis-cli --rdb -). A running Redis cannot load
-  // one: restoring needs the server stopped with the file in place, which Spur does not do yet.
+  // one: a restore stops the server, puts the file in place of its data and starts it again.
   dump: (c) => ['redis-cli', '--no-auth-warning', '-a', c.password, '--rdb', '-'],
-  // A throwaway server loads the snapshot at start (no append-only file, no saves of its own).
-  verifyFromFile: { path: '/data/dump.rdb', args: (c) => ['redis-server', '--requirepass', c.password, '--appendonly', 'no', '--save', '', '--dir', '/data'] },
+  // The append-only files would be loaded instead of the snapshot: they go. A throwaway server
+  // loads the snapshot with no append-only file and no saves of its own.
+  loadFromFile: { path: '/data/dump.rdb', stale: ['/data/appendonlydir', '/data/appendonly.aof'], args: (c) => ['redis-server', '--requirepass', c.password, '--appendonly', 'no', '--save', '', '--dir', '/data'] },
   inventory: (c) => ['redis-cli', '--no-auth-warning', '-a', c.password, 'INFO', 'keyspace'],
 };

@@ -16,6 +16,7 @@ import * as m013 from './013_databases.js';
 import * as m014 from './014_volumes.js';
 import * as m015 from './015_database_backups.js';
 import * as m016 from './016_backup_verification.js';
+import * as m017 from './017_backup_schedules.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '014_volumes': m014,
   '015_database_backups': m015,
   '016_backup_verification': m016,
+  '017_backup_schedules': m017,
 };

@@ -1,0 +1,188 @@
+// A database's page: its state and connection, restart, its backups (schedule, back up now,
+// download, restore into itself or a new database), its recent logs, and its deletion.
+import type { BackupView, DatabaseView } from '../../src/http/databases.js';
+import { CopyButton } from '../components/copy-button.js';
+import { DeleteDatabaseForm, databaseState } from '../components/databases.js';
+import { Field, type FormState, PostForm } from '../components/form.js';
+import { Layout, type LayoutProps } from '../layout.js';
+
+export interface DatabasePageProps {
+  frame: Omit<LayoutProps, 'title' | 'children'>;
+  project: string;
+  database: DatabaseView;
+  backups: BackupView[];
+  /** Recent log lines; null when Docker cannot be asked. */
+  logs: string[] | null;
+  /** Where copies of backups go (s3://bucket at endpoint), or null. */
+  storage: string | null;
+  isOwner: boolean;
+  forms?: Record<string, FormState>;
+}
+
+type FormProps = { project: string; database: DatabaseView; csrf?: string; state?: FormState };
+
+export const databasePath = (project: string, d: Pick<DatabaseView, 'name' | 'environment'>, sub = '') => `/projects/${project}/databases/${d.name}${sub}?env=${d.environment}`;
+
+const BADGE = { running: 'badge badge-active', starting: 'badge badge-deploying', unknown: 'badge' } as const;
+
+function verification(b: BackupView) {
+  if (b.status !== 'ok') return <span class="badge badge-failed">{b.status === 'running' ? 'running' : 'failed'}</span>;
+  if (b.verified === null) return <span class="badge badge-deploying">verifying</span>;
+  return <span class={b.verified === 'passed' ? 'badge badge-active' : 'badge badge-failed'} title={b.verifyDetail ?? ''}>restore {b.verified}</span>;
+}
+
+const remote = (b: BackupView) => (b.remote ? <span class={b.remote.status === 'ok' ? 'badge badge-active' : b.remote.status === 'failed' ? 'badge badge-failed' : 'badge badge-deploying'} title={b.remote.error ?? b.remote.key ?? ''}>S3 {b.remote.status}</span> : <span class="muted">—</span>);
+
+const size = (bytes: number | null) => (bytes === null ? '—' : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+
+export function BackupPolicyForm(props: FormProps) {
+  const f = { form: 'backup-policy', state: props.state };
+  return (
+    <PostForm id="backup-policy" action={databasePath(props.project, props.database, '/policy')} csrf={props.csrf} state={props.state} class="row">
+      <Field {...f} name="schedule" label="Backup schedule (cron, UTC; none for no schedule)" value={props.database.backupSchedule ?? 'none'} attrs={{ required: true, maxlength: 100, spellcheck: 'false' }} />
+      <Field {...f} name="keep" label="Backups kept" value={String(props.database.backupKeep)} attrs={{ type: 'number', min: 1, max: 1000, required: true }} />
+      <button type="submit">Save schedule</button>
+    </PostForm>
+  );
+}
+
+export function BackUpNowForm(props: FormProps) {
+  return (
+    <PostForm id="back-up-now" action={databasePath(props.project, props.database, '/backups')} csrf={props.csrf} state={props.state}>
+      <button type="submit">Back up now</button>
+    </PostForm>
+  );
+}
+
+export function RestartForm(props: FormProps) {
+  return (
+    <PostForm id="restart-database" action={databasePath(props.project, props.database, '/restart')} csrf={props.csrf} state={props.state}>
+      <button type="submit">Restart {props.database.name}</button>
+    </PostForm>
+  );
+}
+
+export function RestoreForm(props: FormProps & { backup: number }) {
+  const id = `restore-${props.backup}`;
+  return (
+    <PostForm id={id} action={databasePath(props.project, props.database, '/restore')} csrf={props.csrf} state={props.state} class="stack danger">
+      <input type="hidden" name="backup" value={String(props.backup)} />
+      <p>What {props.database.name} holds now is replaced by backup {props.backup}.</p>
+      <Field form={id} name="confirm" state={props.state} keep={false} label={<>Type <code>{props.database.name}</code> to restore into it</>} attrs={{ required: true, autocomplete: 'off' }} />
+      <button type="submit" class="danger">Restore backup {props.backup} into {props.database.name}</button>
+    </PostForm>
+  );
+}
+
+export function RestoreIntoNewForm(props: FormProps & { backup: number }) {
+  const id = `restore-new-${props.backup}`;
+  return (
+    <PostForm id={id} action={databasePath(props.project, props.database, '/restore')} csrf={props.csrf} state={props.state} class="row">
+      <input type="hidden" name="backup" value={String(props.backup)} />
+      <Field form={id} name="into" state={props.state} label={`New database for backup ${props.backup}`} attrs={{ required: true, pattern: '[a-z][a-z0-9\\-]*', maxlength: 20, placeholder: `${props.database.name}-copy` }} />
+      <button type="submit">Restore into a new database</button>
+    </PostForm>
+  );
+}
+
+function BackupsTable(props: DatabasePageProps) {
+  const { project, database: d } = props;
+  const csrf = props.frame.csrfToken;
+  if (props.backups.length === 0) return <p class="empty">No backups yet.</p>;
+  return (
+    <table class="backups">
+      <thead>
+        <tr><th>Backup</th><th>Taken (UTC)</th><th>By</th><th>Size</th><th>Checked</th><th>Copy</th><th><span class="muted">Actions</span></th></tr>
+      </thead>
+      <tbody>
+        {props.backups.map((b) => (
+          <tr>
+            <td>{b.id}</td>
+            <td><time datetime={b.createdAt}>{b.createdAt.replace('T', ' ').slice(0, 19)}</time></td>
+            <td>{b.trigger === 'schedule' ? 'schedule' : 'hand'}</td>
+            <td>{size(b.size)}</td>
+            <td>{verification(b)}{b.status !== 'ok' && b.error && <div class="field-error">{b.error}</div>}{b.verified === 'failed' && <div class="field-error">{b.verifyDetail}</div>}</td>
+            <td>{remote(b)}</td>
+            <td>
+              {b.status === 'ok' && (
+                <div class="actions">
+                  {props.isOwner && <a href={databasePath(project, d, `/backups/${b.id}/download`)} download>Download backup {b.id}</a>}
+                  <details open={!!props.forms?.[`restore-${b.id}`] || !!props.forms?.[`restore-new-${b.id}`]}>
+                    <summary>Restore backup {b.id}</summary>
+                    <RestoreForm project={project} database={d} backup={b.id} csrf={csrf} state={props.forms?.[`restore-${b.id}`]} />
+                    <RestoreIntoNewForm project={project} database={d} backup={b.id} csrf={csrf} state={props.forms?.[`restore-new-${b.id}`]} />
+                  </details>
+                </div>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function DatabasePage(props: DatabasePageProps) {
+  const { project, database: d } = props;
+  const csrf = props.frame.csrfToken;
+  const state = databaseState(d);
+  return (
+    <Layout title={`${d.name} · ${project}`} section="projects" {...props.frame}>
+      <p class="crumbs"><a href="/">Projects</a> / <a href={`/projects/${project}?env=${d.environment}`}>{project}</a> /</p>
+      <h1>{d.name} <span class={BADGE[state]}>{state}</span></h1>
+      <p class="muted">{d.engine} · {d.image} · {d.environment}</p>
+
+      <h2>Connection</h2>
+      <dl class="facts">
+        <dt>Address</dt>
+        <dd><code>{d.host}:{d.port}</code> on the project network (not published outside it)</dd>
+        <dt>Reference</dt>
+        <dd><code class="reference">{d.reference}</code> <CopyButton text={d.reference} label={`${d.name}'s reference`} /> <span class="muted">in a service's variables; also {d.variables.filter((v) => v !== 'DATABASE_URL').join(', ')}</span></dd>
+        <dt>Credentials</dt>
+        <dd>
+          <span class="secret">
+            <span class="muted">••••••</span>
+            {props.isOwner && <button type="button" class="link" hx-get={databasePath(project, d, '/credentials')} hx-target="closest .secret" hx-swap="innerHTML" aria-label={`Reveal ${d.name}'s credentials`}>Reveal</button>}
+          </span>
+        </dd>
+        <dt>Data</dt>
+        <dd>volume <code>{d.volume}</code></dd>
+      </dl>
+      <RestartForm project={project} database={d} csrf={csrf} state={props.forms?.['restart-database']} />
+
+      <h2>Backups</h2>
+      <p class="muted">
+        {d.backupSchedule ? <>Backed up on <code>{d.backupSchedule}</code> (UTC){d.nextBackupAt && <>, next at <time datetime={d.nextBackupAt}>{d.nextBackupAt.replace('T', ' ').slice(0, 16)}</time></>}; </> : 'Backed up only when asked; '}
+        the newest {d.backupKeep} are kept. Each backup is the engine's own dump, restored into a throwaway server to prove it restores.{' '}
+        {props.storage ? <>Copies go to {props.storage}.</> : <>Backups stay on this server{props.isOwner ? <>; add S3 storage in <a href="/settings">Settings</a> to copy them off it</> : ''}.</>}
+      </p>
+      <BackupPolicyForm project={project} database={d} csrf={csrf} state={props.forms?.['backup-policy']} />
+      <BackUpNowForm project={project} database={d} csrf={csrf} state={props.forms?.['back-up-now']} />
+      <BackupsTable {...props} />
+
+      <h2>Logs</h2>
+      {props.logs === null ? <p class="empty">Docker is not answering; logs are unavailable.</p> : props.logs.length === 0 ? <p class="empty">No log lines yet.</p> : <pre class="log" aria-label={`${d.name}'s recent log lines`}>{props.logs.join('\n')}</pre>}
+
+      {props.isOwner && (
+        <details open={!!props.forms?.[`delete-database-${d.name}`]}>
+          <summary>Delete {d.name}</summary>
+          <DeleteDatabaseForm project={project} environment={d.environment} name={d.name} csrf={csrf} state={props.forms?.[`delete-database-${d.name}`]} />
+        </details>
+      )}
+    </Layout>
+  );
+}
+
+/** The credentials, revealed in place of the mask (the owner's). */
+export function RevealedCredentials(props: { variables: Record<string, string> }) {
+  return (
+    <dl class="facts">
+      {Object.entries(props.variables).map(([k, v]) => (
+        <>
+          <dt><code>{k}</code></dt>
+          <dd><code class="wrap">{v}</code> <CopyButton text={v} label={k} /></dd>
+        </>
+      ))}
+    </dl>
+  );
+}
