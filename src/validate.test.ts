@@ -75,6 +75,46 @@ describe('mount paths', () => {
   ])('refuses %s', (p, message) => expect(() => v.mountPath(p)).toThrow(message));
 });
 
+describe('backup schedules', () => {
+  it.each([['0 3 * * *', '0 3 * * *'], ['*/15  *  * * 1-5', '*/15 * * * 1-5'], [' 30 2 1 * * ', '30 2 1 * *']])('accepts %j', (e, out) => expect(v.cronSchedule(e)).toBe(out));
+  it.each([
+    ['every day', /five fields/],
+    ['0 3 * *', /five fields/],
+    ['*/5 * * * * *', /five fields/],
+    ['0 3 * * * ; reboot', /five fields/],
+    ['61 * * * *', /not a cron expression/],
+    ['0 25 * * *', /not a cron expression/],
+    ['', /required/],
+    [`0 3 * * ${'1,'.repeat(60)}1`, /at most/],
+  ])('refuses %j', (e, message) => expect(() => v.cronSchedule(e)).toThrow(message));
+});
+
+describe('S3 storage settings', () => {
+  it('reduces an endpoint to its origin', () => {
+    expect(v.s3Endpoint('https://s3.eu-central-1.amazonaws.com/')).toBe('https://s3.eu-central-1.amazonaws.com');
+    expect(v.s3Endpoint('http://127.0.0.1:9000')).toBe('http://127.0.0.1:9000');
+  });
+  it.each([
+    ['ftp://x.example', /http:\/\/ or https:\/\//],
+    ['file:///etc/passwd', /http:\/\/ or https:\/\//],
+    ['https://k:s@s3.example', /credentials/],
+    ['https://s3.example/bucket', /without a path/],
+    ['https://s3.example/?x=1', /without a path/],
+    ['not a url', /https:\/\/ URL/],
+  ])('refuses the endpoint %j', (e, message) => expect(() => v.s3Endpoint(e)).toThrow(message));
+  it.each(['my-backups', 'spur.backups.2026', 'abc'])('accepts the bucket %j', (b) => expect(v.s3Bucket(b)).toBe(b));
+  it.each(['ab', 'Bad_Bucket', '-bucket', 'bucket-', 'a..b', '192.168.1.1', 'a'.repeat(64), 'buck et'])('refuses the bucket %j', (b) => expect(() => v.s3Bucket(b)).toThrow(/bucket/));
+  it('normalises a prefix and refuses one that climbs', () => {
+    expect(v.s3Prefix('/spur/backups/')).toBe('spur/backups');
+    for (const p of ['../x', 'a/../b', 'a//b', 'a b', 'a;b']) expect(() => v.s3Prefix(p)).toThrow(/prefix/);
+  });
+  it('refuses regions, keys and secrets that are not such', () => {
+    expect(() => v.s3Region('us east')).toThrow(/region/);
+    expect(() => v.s3AccessKey('key with spaces')).toThrow(/access key/);
+    expect(() => v.s3SecretKey('se cret')).toThrow(/spaces/);
+  });
+});
+
 describe('domains', () => {
   it('lowercases, strips a final dot and converts IDNA to punycode', () => {
     expect(v.domain('App.Example.COM.')).toBe('app.example.com');

@@ -30,6 +30,7 @@ export function resourceName(kind: keyof typeof NAME_LIMITS, value: unknown): st
   if (!DNS_LABEL.test(name)) {
     throw new InvalidInput(`${kind} name`, 'use lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen');
   }
+  if ((kind === 'service' || kind === 'database') && name === 'shared') throw new InvalidInput(`${kind} name`, '"shared" names the environment\'s shared variables (${{shared.NAME}}); choose another');
   return name;
 }
 

@@ -91,7 +91,7 @@ describe('databases', () => {
     expect(list.stdout.trim().split('\n').map((l) => l.split('\t').slice(0, 2).join(' '))).toEqual(['cache redis', 'maria mariadb', 'pg postgres']);
   }, 300_000);
 
-  it('backs up with the engine\'s own dump; a restore brings back exactly the rows of the backup (Postgres, MariaDB); each backup is verified in a throwaway server (Redis\'s too)', async () => {
+  it('backs up with the engine\'s own dump; a restore brings back exactly the rows of the backup (Postgres, MariaDB); Redis is restored in place; each backup is verified in a throwaway server (Redis\'s too)', async () => {
     const backup = await cli(spur, ['db', 'backup', project, 'pg']);
     expect(backup.code, backup.stderr).toBe(0);
     const id = Number(/^Backup (\d+) of pg: (\d+) bytes, sha256 ([0-9a-f]{64})$/.exec(backup.stdout.trim())![1]);
@@ -137,9 +137,12 @@ describe('databases', () => {
     const redisBackup = await call('POST', `/projects/${project}/databases/cache/backups`);
     expect(redisBackup.status, JSON.stringify(redisBackup.json)).toBe(201);
     expect(await verified('cache', redisBackup.json.backup.id)).toEqual(expect.objectContaining({ verified: 'passed', verifyDetail: expect.stringMatching(/^restored; it holds db0:keys=1,/) }));
+    // Restored in place: the server stopped, its data replaced by the snapshot, started again.
+    expect(await get('queue', '/write?v=z')).toBe('3');
+    expect(await get('queue', '/read')).toBe('x,y,z');
     const redisRestore = await call('POST', `/projects/${project}/databases/cache/restore`, { backup: redisBackup.json.backup.id, confirm: 'cache' });
-    expect(redisRestore.status).toBe(409);
-    expect(redisRestore.json.error).toMatch(/restoring redis is not supported yet/);
+    expect(redisRestore.status, JSON.stringify(redisRestore.json)).toBe(200);
+    await expect.poll(() => get('queue', '/read'), { timeout: 60_000 }).toBe('x,y');
   }, 300_000);
 
   it('a backup whose file changed on disk is refused, and the database is left as it was', async () => {

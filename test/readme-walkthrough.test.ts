@@ -4,10 +4,11 @@
 // and this test must change with it.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
 import { SPUR_BIN, launchBrowser, type SpurProcess, cleanupProject, stopAll, docker, probe, startSpur } from './harness.js';
@@ -20,7 +21,7 @@ const NOT_WALKED: Record<string, string> = {
   'Update and back up': 'walked by test/install.test.ts against the Spur that install.sh started there',
   'Spur on its own domain (HTTPS)': 'walked by test/install.test.ts (the environment file and systemd are there); the domain itself by test/certificates.test.ts',
 };
-const WALKED = ['Your first deploy', 'git push', 'Custom domains', 'Databases', 'Health checks', 'Scale, limits, restarts'];
+const WALKED = ['Your first deploy', 'git push', 'Custom domains', 'Databases', 'Backups', 'Health checks', 'Scale, limits, restarts'];
 
 const PROJECT = 'shop';
 const EMAIL = 'you@example.com';
@@ -34,6 +35,11 @@ const bin = join(home, 'bin');
 const appDir = join(home, 'app');
 let repo: ReturnType<typeof createRepo>;
 let apiToken = '';
+/** S3-compatible storage on loopback, for "Backups"; and the backup the user last took. */
+let s3server: S3rver;
+let s3dir: string;
+let s3endpoint = '';
+let backupId = '';
 
 const blocks = readmeShellBlocks();
 const block = (heading: string): ShellBlock => {
@@ -79,7 +85,12 @@ function fill(line: string): string {
     .replaceAll('http://<server>:3000', spur.url)
     .replaceAll('<server>:2222', `127.0.0.1:${spur.sshPort}`)
     .replaceAll('spur_…', apiToken)
-    .replaceAll('https://github.com/you/app.git', repo.url);
+    .replaceAll('https://github.com/you/app.git', repo.url)
+    .replaceAll('<secret>', 'S3RVER')
+    .replaceAll('<key>', 'S3RVER')
+    .replaceAll('<endpoint>', s3endpoint)
+    .replaceAll('<bucket>', 'readme-backups')
+    .replaceAll('<id>', backupId);
 }
 
 type Step = { match: RegExp; run: (line: string) => Promise<void> };
@@ -150,9 +161,16 @@ beforeAll(async () => {
   mkdirSync(join(home, '.ssh'), { mode: 0o700 });
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', EMAIL, '-f', join(home, '.ssh', 'id_ed25519')]);
   browser = await launchBrowser();
+  s3dir = mkdtempSync(join(tmpdir(), 'spur-readme-s3-'));
+  s3server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir, configureBuckets: [{ name: 'readme-backups', configs: [] }] });
+  s3endpoint = `http://127.0.0.1:${(await s3server.run()).port}`;
 });
 
-afterAll(() => stopAll({ browser, spur, git }, [PROJECT]));
+afterAll(async () => {
+  await stopAll({ browser, spur, git }, [PROJECT]);
+  await s3server?.close();
+  rmSync(s3dir, { recursive: true, force: true });
+});
 
 describe.sequential('README walkthrough', () => {
   it('walks every shell block of the README, or says why not', () => {
@@ -354,6 +372,45 @@ describe.sequential('README walkthrough', () => {
       },
     ]);
   }, 240_000);
+
+  it('"Backups": copies to S3, a schedule, a backup taken, proven and copied, restored into a new database and into itself, downloaded', async () => {
+    await walk('Backups', [
+      {
+        match: /^SPUR_S3_SECRET_KEY=<secret> spur instance --s3-endpoint <endpoint> --s3-bucket <bucket> --s3-access-key <key>$/,
+        run: async (line) => expect(await ok(line)).toContain(`Backups to:  s3://readme-backups at ${s3endpoint} (us-east-1, key S3RVER)`),
+      },
+      { match: /^spur db set shop pg --schedule '30 2 \* \* \*' --keep 14$/, run: async (line) => expect(await ok(line)).toMatch(/^Backups: +on "30 2 \* \* \*" \(UTC\), next \S+T02:30:00\.000Z; the newest 14 kept$/m) },
+      {
+        match: /^spur db backup shop pg$/,
+        run: async (line) => {
+          backupId = /^Backup (\d+) of pg: \d+ bytes, sha256 [0-9a-f]{64}$/m.exec(await ok(line))?.[1] ?? '';
+          expect(backupId).not.toBe('');
+        },
+      },
+      {
+        match: /^spur db backups shop pg$/,
+        run: async (line) => {
+          await expect.poll(() => ok(line), { timeout: 240_000, interval: 2000 }).toMatch(new RegExp(`^${backupId}\t\\S+\tmanual\t\\d+ bytes\tsha256 [0-9a-f]{64}\tverify passed: restored; it holds \\S.*\tS3 ok$`, 'm'));
+        },
+      },
+      {
+        match: /^spur db restore shop pg <id> --into pg-restored$/,
+        run: async (line) => {
+          expect((await ok(line)).trim()).toBe(`Restored backup ${backupId} of pg into the new database pg-restored; pg is untouched.`);
+          expect(await ok(`spur db info ${PROJECT} pg-restored`)).toMatch(/^State: +running$/m);
+        },
+      },
+      { match: /^spur db restore shop pg <id> --yes$/, run: async (line) => expect((await ok(line)).trim()).toBe(`Restored backup ${backupId} into pg.`) },
+      {
+        match: /^spur db download shop pg <id>$/,
+        run: async (line) => {
+          const file = `shop-pg-${backupId}.dump`;
+          expect((await ok(line)).trim()).toMatch(new RegExp(`^Saved backup ${backupId} of pg to ${file} \\(\\d+ bytes\\)\\.$`));
+          expect(existsSync(join(home, file)) && statSync(join(home, file)).size).toBeGreaterThan(0);
+        },
+      },
+    ]);
+  }, 420_000);
 
   it('"Health checks" and "Scale, limits, restarts": the settings shown reach Swarm with the next deploy', async () => {
     const settings = { match: /^spur settings shop web /, run: async (line: string) => void (await ok(line)) };

@@ -35,6 +35,9 @@ beforeAll(async () => {
   const created = await api(spur, token)('POST', `/projects/${project}/services/web/deployments`);
   deploymentId = created.json.deployment.id;
   expect((await waitForDeployment(spur, token, deploymentId)).status).toBe('active');
+  // A database with a backup, for the database page's look.
+  expect((await cli(spur, ['db', 'create', project, 'kv', '--engine', 'redis'])).code).toBe(0);
+  await expect.poll(async () => (await cli(spur, ['db', 'backup', project, 'kv'])).code, { timeout: 120_000, interval: 2000 }).toBe(0);
   browser = await launchBrowser();
 });
 
@@ -50,6 +53,7 @@ const pages = () => [
   ['service-settings', `/projects/${project}/services/web/settings`],
   ['service-logs', `/projects/${project}/services/web/logs`],
   ['deployment', `/deployments/${deploymentId}`],
+  ['database', `/projects/${project}/databases/kv`],
   ['keys', '/keys'],
   ['settings', '/settings'],
 ];
@@ -295,6 +299,48 @@ describe('live and in place', () => {
     await expect.poll(() => page.locator('#flash .toast').textContent(), { timeout: 60_000 }).toBe('Database cache deleted; kept its volume and its newest backup');
     expect(await page.locator('.databases li', { hasText: 'cache' }).count()).toBe(0);
   });
+
+  it("a database's page: schedule refused in place then saved, back up now, the backup checked, restored into itself and into a new database, credentials revealed", async () => {
+    await openLive(`/projects/${project}`);
+    await page.locator('.databases').getByRole('link', { name: 'kv' }).click();
+    await page.waitForURL(/\/databases\/kv\?env=production$/);
+    expect(await page.locator('h1').textContent()).toMatch(/^kv running$/);
+    const policy = page.locator('#backup-policy');
+    await policy.getByLabel('Backup schedule').fill('every night');
+    await policy.getByRole('button', { name: 'Save schedule' }).click();
+    await expect.poll(() => policy.locator('.field-error').first().textContent()).toContain('five fields');
+    expect(await sameDocument()).toBe(true);
+    await policy.getByLabel('Backup schedule').fill('15 4 * * *');
+    await policy.getByLabel('Backups kept').fill('3');
+    await policy.getByRole('button', { name: 'Save schedule' }).click();
+    await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('Backups of kv scheduled on 15 4 * * *; the newest 3 kept');
+    expect(await page.getByText('Backed up on').textContent()).toMatch(/15 4 \* \* \* \(UTC\), next at \d{4}-\d\d-\d\d 04:15; the newest 3 are kept/);
+
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    await expect.poll(() => page.locator('#flash .toast').textContent(), { timeout: 60_000 }).toMatch(/^Backup (\d+) of kv taken; it is being checked by restoring it$/);
+    const id = Number(/Backup (\d+)/.exec((await page.locator('#flash .toast').textContent())!)![1]);
+    const row = page.locator('table.backups tr', { has: page.locator('td', { hasText: new RegExp(`^${id}$`) }) });
+    await expect.poll(async () => (await page.reload(), await row.locator('.badge').first().textContent()), { timeout: 120_000, interval: 1000 }).toBe('restore passed');
+    expect(await row.getByRole('link', { name: `Download backup ${id}` }).getAttribute('href')).toBe(`/projects/${project}/databases/kv/backups/${id}/download?env=production`);
+
+    await row.locator('summary', { hasText: `Restore backup ${id}` }).click();
+    await row.getByLabel('Type kv to restore into it').fill('kv');
+    await row.getByRole('button', { name: `Restore backup ${id} into kv` }).click();
+    await expect.poll(() => page.locator('#flash .toast').textContent(), { timeout: 120_000 }).toBe(`Backup ${id} restored into kv`);
+
+    const again = page.locator('table.backups tr', { has: page.locator('td', { hasText: new RegExp(`^${id}$`) }) });
+    await again.locator('summary', { hasText: `Restore backup ${id}` }).click();
+    await again.getByLabel(`New database for backup ${id}`).fill('kv');
+    await again.getByRole('button', { name: 'Restore into a new database' }).click();
+    await expect.poll(() => again.locator('.field-error').first().textContent()).toContain('a new database');
+    await again.getByLabel(`New database for backup ${id}`).fill('kv-copy');
+    await again.getByRole('button', { name: 'Restore into a new database' }).click();
+    await expect.poll(() => page.locator('#flash .toast').textContent(), { timeout: 180_000 }).toBe(`Backup ${id} of kv restored into the new database kv-copy`);
+    await page.waitForURL(/\/databases\/kv-copy\?env=production$/);
+
+    await page.getByRole('button', { name: "Reveal kv-copy's credentials" }).click();
+    await expect.poll(() => page.locator('.secret dl').textContent()).toMatch(/REDIS_PASSWORD/);
+  }, 420_000);
 
   it('volumes: a system path is refused beside its field; one added is listed with the stop-first note, then removed', async () => {
     await openLive(`/projects/${project}/services/worker-long-name/settings`);

@@ -64,9 +64,10 @@ async function service(argv: string[], io: CliIo) {
 async function vars(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { env: { type: 'string' }, reveal: { type: 'boolean' } });
   const [sub, projectName, serviceName, ...pairs] = positionals;
-  const usage = 'spur vars set|unset|list <project> <service> [KEY=VALUE ... | KEY ...] [--env E]';
+  const usage = 'spur vars set|unset|list <project> <service|shared> [KEY=VALUE ... | KEY ...] [--env E]';
   need(positionals, 3, usage);
-  const path = `/projects/${enc(projectName)}/services/${enc(serviceName)}/variables`;
+  // `shared`: the environment's shared variables, which services reference as ${{shared.NAME}}.
+  const path = serviceName === 'shared' ? `/projects/${enc(projectName)}/shared-variables` : `/projects/${enc(projectName)}/services/${enc(serviceName)}/variables`;
   let variables: Record<string, string>;
   if (sub === 'set') {
     if (pairs.length === 0) throw new CliError(`usage: ${usage}`, 2);

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join, posix } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Db } from '../db/open.js';
@@ -12,17 +12,14 @@ import type { DatabaseBackup, DatabaseRecord } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
 import { execFailure, execIn } from '../docker/exec.js';
 import { oneLine } from '../errors.js';
-import { scaleService } from '../docker/swarm.js';
-import { tarOfFile } from '../docker/tar.js';
-import { INSTALL_LABEL, MANAGED_LABEL } from '../docker/names.js';
 import { backupStorage } from '../store/instance-settings.js';
 import { s3Storage } from '../storage/s3.js';
 import { credentialsOf } from '../store/databases.js';
 import { finishBackupRecord, startBackupRecord } from '../store/database-backups.js';
 import { engineOf } from './engines/index.js';
-import type { DatabaseEngine } from './engine.js';
-import { runningContainer, waitContainersGone, waitForDatabase } from './ready.js';
-import { type DatabaseRef, databaseServiceName, databaseVolumeName } from './service-spec.js';
+import { replaceDataWithFile } from './load-from-file.js';
+import { runningContainer, waitForDatabase } from './ready.js';
+import type { DatabaseRef } from './service-spec.js';
 
 export interface BackupDeps {
   db: Db;
@@ -114,31 +111,6 @@ export async function restoreInto(deps: BackupDeps, ref: DatabaseRef, d: Databas
     return;
   }
   if (!engine.loadFromFile) throw new Error(`restoring ${d.engine} is not supported; the backup file is at ${b.file}`);
-  await replaceDataWithFile(deps, ref, d, engine.loadFromFile, file);
+  await replaceDataWithFile(deps, ref, d, engine, credentials, file);
   await waitForDatabase(deps.docker, ref, engine, credentials);
-}
-
-async function replaceDataWithFile(deps: BackupDeps, ref: DatabaseRef, d: DatabaseRecord, load: NonNullable<DatabaseEngine['loadFromFile']>, file: string): Promise<void> {
-  const service = databaseServiceName(ref);
-  await scaleService(deps.docker, service, 0);
-  try {
-    await waitContainersGone(deps.docker, ref);
-    // A stopped helper holding the data volume takes the file; then it removes the stale files.
-    const helper = await deps.docker.createContainer({
-      Image: d.image,
-      Cmd: ['rm', '-rf', ...load.stale],
-      Labels: { [MANAGED_LABEL]: 'true', [INSTALL_LABEL]: deps.installId },
-      HostConfig: { NetworkMode: 'none', Mounts: [{ Type: 'volume', Source: databaseVolumeName(ref), Target: engineOf(d).dataPath }] },
-    });
-    try {
-      await helper.putArchive(await tarOfFile(file, posix.basename(load.path)), { path: posix.dirname(load.path) });
-      await helper.start();
-      const { StatusCode } = (await helper.wait()) as { StatusCode: number };
-      if (StatusCode !== 0) throw new Error(`removing the server's own files before the restore failed (exit ${StatusCode})`);
-    } finally {
-      await helper.remove({ force: true }).catch(() => {});
-    }
-  } finally {
-    await scaleService(deps.docker, service, 1);
-  }
 }

@@ -31,10 +31,17 @@ export interface DatabaseEngine {
   /** A restore reading that dump from stdin, run inside a container of the same engine; absent
    *  where a running server cannot take one. */
   restore?(c: Credentials): string[];
-  /** Without `restore`, the dump is the file a server loads at start: placed at `path` (after the
-   *  `stale` files that would be loaded instead are removed) in a stopped server's data, or in a
-   *  throwaway server started with `args` to verify it. */
-  loadFromFile?: { path: string; stale: string[]; args(c: Credentials): string[] };
+  /** Without `restore`, the dump is the file a server loads at start, placed at `path` (once the
+   *  `stale` files that would be loaded instead are gone) and loaded by a server started with
+   *  `args`: a throwaway one to verify it, or one on the database's own stopped volume to restore
+   *  it, which then runs `persist.command` and `persist.check` until every `done` matches, so the
+   *  data is kept under the engine's own settings. */
+  loadFromFile?: {
+    path: string;
+    stale: string[];
+    args(c: Credentials): string[];
+    persist?: { command(c: Credentials): string[]; check(c: Credentials): string[]; done: RegExp[] };
+  };
   /** Prints what the database holds, one item a line (`table rows`, or a key count). */
   inventory(c: Credentials): string[];
 }

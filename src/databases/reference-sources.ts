@@ -1,10 +1,15 @@
 // What `${{name.VARIABLE}}` can name in one environment: every other service's variables (and
-// its PORT) and every database's connection variables, by name.
+// its PORT), every database's connection variables, by name, and the environment's shared
+// variables as `shared`.
 import type { Db } from '../db/open.js';
 import type { ReferenceSources } from '../deploy/references.js';
 import { credentialsOf, listDatabases } from '../store/databases.js';
 import { readVariables } from '../store/variables.js';
+import { readSharedVariables } from '../store/shared-variables.js';
 import { ENGINES } from './engines/index.js';
+
+/** The name shared variables go by; no service or database may have it. */
+export const SHARED = 'shared';
 
 export async function referenceSources(db: Db, key: Buffer, environmentId: number, exceptServiceId?: number): Promise<ReferenceSources> {
   const sources = new Map<string, Record<string, string>>();
@@ -22,5 +27,6 @@ export async function referenceSources(db: Db, key: Buffer, environmentId: numbe
     const engine = ENGINES[d.engine];
     if (engine) sources.set(d.name, engine.variables(credentialsOf(key, d), d.name));
   }
+  sources.set(SHARED, await readSharedVariables(db, key, environmentId));
   return sources;
 }

@@ -4,13 +4,12 @@ import type { Db } from '../db/open.js';
 import type { DockerClient } from '../docker/client.js';
 import { credentialsOf, listAllDatabases } from '../store/databases.js';
 import { ENGINES } from './engines/index.js';
-import { VERIFY_LABEL } from './verify.js';
 import { waitContainersGone } from './ready.js';
 import { ensureOverlayNetwork } from '../docker/engine.js';
 import { INSTALL_LABEL, MANAGED_LABEL, ownershipLabels, projectNetworkName } from '../docker/names.js';
-import { countRunningTasks, ensureServiceSpec, findService, removeOwnedService } from '../docker/swarm.js';
+import { countRunningTasks, ensureServiceSpec, findService, removeOwnedService, scaleService } from '../docker/swarm.js';
 import type { Credentials, DatabaseEngine } from './engine.js';
-import { type DatabaseRef, databaseServiceName, databaseServiceSpec, databaseVolumeName } from './service-spec.js';
+import { VERIFY_LABEL, type DatabaseRef, databaseServiceName, databaseServiceSpec, databaseVolumeName } from './service-spec.js';
 
 export interface RunnableDatabase extends DatabaseRef {
   engine: DatabaseEngine;
@@ -31,7 +30,9 @@ export async function runDatabase(docker: DockerClient, installId: string, d: Ru
   await ensureOverlayNetwork(docker, projectNetworkName(d), ownershipLabels({ project: d.project, environment: d.environment }));
   const existing = await findService(docker, databaseServiceName(d));
   const pinned = existing?.Spec.TaskTemplate.Placement?.Constraints.find((c) => c.startsWith('node.id=='))?.slice('node.id=='.length);
-  await ensureServiceSpec(docker, databaseServiceSpec({ ...d, installId, nodeId: pinned ?? (await localNodeId(docker)) }));
+  const applied = await ensureServiceSpec(docker, databaseServiceSpec({ ...d, installId, nodeId: pinned ?? (await localNodeId(docker)) }));
+  // A restore that a stop cut off leaves the service scaled to nothing: it runs again.
+  if (applied === 'unchanged' && existing?.Spec.Mode?.Replicated?.Replicas === 0) await scaleService(docker, databaseServiceName(d), 1);
 }
 
 export const runningDatabaseTasks = (docker: DockerClient, d: DatabaseRef) => countRunningTasks(docker, databaseServiceName(d));

@@ -6,6 +6,8 @@ import { SECOND, type SwarmServiceSpec, type UpdatePolicy } from '../docker/serv
 import type { Credentials, DatabaseEngine } from './engine.js';
 
 export const DATABASE_LABEL = 'spur.database';
+/** On the throwaway servers that verify a backup or load one into a stopped database. */
+export const VERIFY_LABEL = 'spur.verify-backup';
 /** Memory a database may use unless told otherwise. */
 export const DEFAULT_MEMORY_LIMIT_MB = 1024;
 

@@ -17,8 +17,7 @@ import { backupFileOf } from './backups.js';
 import type { Credentials, DatabaseEngine } from './engine.js';
 import { engineOf } from './engines/index.js';
 import { waitReady } from './ready.js';
-
-export const VERIFY_LABEL = 'spur.verify-backup';
+import { VERIFY_LABEL } from './service-spec.js';
 
 /** Restores the backup into a throwaway server and records what it holds: passed, with the
  *  inventory; or failed, with why. Never throws. */

@@ -214,6 +214,13 @@ export interface DatabaseTable {
   backup_keep: ColumnType<number, number | undefined, number>;
 }
 
+export interface SharedVariableTable {
+  environment_id: number;
+  key: string;
+  value_sealed: string;
+  updated_at: string;
+}
+
 export interface VolumeTable {
   id: Generated<number>;
   service_id: number;
@@ -268,6 +275,7 @@ export interface Database {
   deployments: DeploymentTable;
   deployment_logs: DeploymentLogTable;
   settings: SettingTable;
+  shared_variables: SharedVariableTable;
   ssh_keys: SshKeyTable;
   project_members: ProjectMemberTable;
   webhook_deliveries: WebhookDeliveryTable;

@@ -25,8 +25,9 @@ export type ReferenceSources = ReadonlyMap<string, Readonly<Record<string, strin
 
 /** Replaces every reference in `variables` (those of `self`). A reference to a name or variable
  *  that does not exist, or a cycle, throws UnresolvedReference naming it; with `missing: 'keep'`
- *  (checking a change before it is stored) a missing one is left as written and only cycles throw. */
-export function resolveReferences(self: string, variables: Record<string, string>, sources: ReferenceSources, opts: { missing?: 'fail' | 'keep' } = {}): Record<string, string> {
+ *  (checking a change before it is stored) a missing one is left as written and only cycles throw;
+ *  with `only`, that variable alone is resolved. */
+export function resolveReferences(self: string, variables: Record<string, string>, sources: ReferenceSources, opts: { missing?: 'fail' | 'keep'; only?: string } = {}): Record<string, string> {
   const resolved = new Map<string, string>();
   const lookup = (name: string, key: string, chain: string[]): string | undefined => {
     const id = `${name}.${key}`;
@@ -44,5 +45,6 @@ export function resolveReferences(self: string, variables: Record<string, string
       const t = TARGET.exec(inner);
       return t ? (lookup(t[1], t[2], chain) ?? whole) : whole;
     });
-  return Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, expand(value, [`${self}.${key}`])]));
+  const chosen = Object.entries(variables).filter(([key]) => opts.only === undefined || key === opts.only);
+  return Object.fromEntries(chosen.map(([key, value]) => [key, expand(value, [`${self}.${key}`])]));
 }

@@ -16,6 +16,7 @@ import { COMMIT, VERSION } from '../version.js';
 import { type AuthEnv, requireToken } from './auth.js';
 import * as ops from './operations.js';
 import * as db from './databases.js';
+import * as shared from './shared-variables.js';
 import { changeInstanceSettings, instanceSettingsView } from './instance-settings.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
 
@@ -166,6 +167,22 @@ export function apiRoutes(deps: Deps) {
     const ctx = await instanceOf(c);
     await ops.changeHttpsToken(deps, ctx, await jsonBody(c));
     return c.json({ httpsToken: (await ops.gitAccess(deps, await instanceOf(c))).httpsToken });
+  });
+  // Shared variables of a project environment (?env=), referenced as ${{shared.NAME}}.
+  const masked = (names: string[]) => Object.fromEntries(names.map((n) => [n, '••••••']));
+  api.get('/projects/:project/shared-variables', async (c) => {
+    const [project, env] = [c.req.param('project'), c.req.query('env')];
+    if (c.req.query('reveal') === '1') return c.json({ variables: await shared.revealSharedVariables(deps, c.get('user'), project, env) });
+    return c.json({ variables: masked(await shared.sharedVariableNames(deps, c.get('user'), project, env)) });
+  });
+  api.put('/projects/:project/shared-variables', async (c) => {
+    const body = await jsonBody(c);
+    return c.json({ variables: masked(await shared.changeSharedVariables(deps, c.get('user'), c.req.param('project'), body.variables ?? body, c.req.query('env'))) });
+  });
+  api.delete('/projects/:project/shared-variables/:key', async (c) => {
+    const [project, env, key] = [c.req.param('project'), c.req.query('env'), validate.variableKey(c.req.param('key'))];
+    if (!(await shared.sharedVariableNames(deps, c.get('user'), project, env)).includes(key)) throw new NotFound(`there is no shared variable ${key}`);
+    return c.json({ variables: masked(await shared.changeSharedVariables(deps, c.get('user'), project, { [key]: null }, env)) });
   });
   api.get('/projects/:project/services/:service/variables', async (c) => {
     const ctx = await instanceOf(c);

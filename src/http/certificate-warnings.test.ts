@@ -7,7 +7,7 @@ import { addProjectMember } from '../store/access.js';
 import { recordCertificate, recordOrderFailure } from '../store/certificates.js';
 import { setSpurDomain } from '../store/instance-settings.js';
 import { createDatabase } from '../store/databases.js';
-import { finishBackupRecord, recordVerification, startBackupRecord } from '../store/database-backups.js';
+import { finishBackupRecord, recordRemoteCopy, recordVerification, startBackupRecord } from '../store/database-backups.js';
 import { createApiToken, createSession, createUser } from '../store/users.js';
 import { createApp } from './app.js';
 import { makeTestDeps } from './test-app.js';
@@ -97,7 +97,7 @@ describe('backup warnings', () => {
     const html = await page('/', ownerCookie);
     expect(html).toContain(`backup ${failed.id} failed: pg_dump: error: connection refused`);
     expect(html).toContain(`backup ${unproven.id} did not restore: the restore exited 1: pg_restore: error: input file is too short`);
-    expect(html).toContain('href="/projects/shop?env=production">pg (shop, production)</a>');
+    expect(html).toContain('href="/projects/shop/databases/pg?env=production">pg (shop, production)</a>');
 
     const member = await createUser(deps.db, { email: 'm3@example.com', passwordHash: 'x', role: 'member' });
     await addProjectMember(deps.db, blog.id, member.id);
@@ -109,5 +109,12 @@ describe('backup warnings', () => {
     await finishBackupRecord(deps.db, good.id, { file: '/y', size: 1, sha256: 'b'.repeat(64) });
     await recordVerification(deps.db, good.id, { passed: true, detail: 'restored; it holds t 2' });
     expect(await page('/', ownerCookie)).not.toContain('pg (shop');
+
+    // A backup that restores but never reached S3 is a problem too.
+    const local = await startBackupRecord(deps.db, pg, 'schedule');
+    await finishBackupRecord(deps.db, local.id, { file: '/z', size: 1, sha256: 'c'.repeat(64) });
+    await recordVerification(deps.db, local.id, { passed: true, detail: 'restored; it holds t 2' });
+    await recordRemoteCopy(deps.db, local.id, { key: 'shop/production/pg/z.dump', status: 'failed', error: 'cannot reach https://s3.example (ECONNREFUSED)' });
+    expect(await page('/', ownerCookie)).toContain(`backup ${local.id} was not copied to S3: cannot reach https://s3.example (ECONNREFUSED)`);
   });
 });

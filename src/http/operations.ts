@@ -24,7 +24,7 @@ import { utils as sshUtils } from 'ssh2';
 import { randomToken, seal, unseal } from '../secrets.js';
 import { listVariableNames, readVariables, setVariables } from '../store/variables.js';
 import { parseDotEnv } from '../dotenv.js';
-import { UnresolvedReference, referencesIn, resolveReferences } from '../deploy/references.js';
+import { type ReferenceSources, UnresolvedReference, referencesIn, resolveReferences } from '../deploy/references.js';
 import { referenceSources } from '../databases/reference-sources.js';
 import * as validate from '../validate.js';
 
@@ -133,17 +133,21 @@ const scopeOf = (ctx: InstanceContext) => ({ serviceId: ctx.service.id, environm
 
 /** Sets variables from `{KEY: value}`; a null value removes the key. All keys are checked before any is stored. */
 export async function changeVariables(deps: Deps, ctx: InstanceContext, input: unknown): Promise<string[]> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new InvalidInput('variables', 'give an object of NAME: value');
-  const changes: Record<string, string | null> = {};
-  for (const [k, v] of Object.entries(input)) changes[validate.variableKey(k)] = v === null ? null : validate.variableValue(v);
-  if (Object.keys(changes).length > 500) throw new InvalidInput('variables', 'at most 500 at once');
-  await storeVariables(deps, ctx, changes);
+  await storeVariables(deps, ctx, variableChanges(input));
   return listVariableNames(deps.db, scopeOf(ctx));
 }
 
 /** Stores variable changes once their references are well formed and form no cycle (a reference
  *  to something not there yet is fine here: the deploy names it if it is still missing). */
 async function storeVariables(deps: Deps, ctx: InstanceContext, changes: Record<string, string | null>): Promise<void> {
+  const current = await readVariables(deps.db, deps.key, scopeOf(ctx));
+  checkReferences(ctx.service.name, current, changes, await referenceSources(deps.db, deps.key, ctx.environment.id, ctx.service.id));
+  await setVariables(deps.db, deps.key, scopeOf(ctx), changes);
+}
+
+/** Refuses changes whose references are malformed, or that would make a cycle with the other
+ *  variables of the environment (`sources`). */
+export function checkReferences(self: string, current: Record<string, string>, changes: Record<string, string | null>, sources: ReferenceSources): void {
   for (const [name, value] of Object.entries(changes)) {
     if (value === null) continue;
     try {
@@ -153,18 +157,49 @@ async function storeVariables(deps: Deps, ctx: InstanceContext, changes: Record<
       throw err;
     }
   }
-  const next = { ...(await readVariables(deps.db, deps.key, scopeOf(ctx))), ...changes };
+  const next = { ...current, ...changes };
   const kept = Object.fromEntries(Object.entries(next).filter((e): e is [string, string] => e[1] !== null));
   try {
-    resolveReferences(ctx.service.name, kept, await referenceSources(deps.db, deps.key, ctx.environment.id, ctx.service.id), { missing: 'keep' });
+    resolveReferences(self, kept, sources, { missing: 'keep' });
   } catch (err) {
     if (err instanceof UnresolvedReference) throw new InvalidFields({ value: err.message });
     throw err;
   }
-  await setVariables(deps.db, deps.key, scopeOf(ctx), changes);
+}
+
+/** Variable changes as a body gives them (`{NAME: value | null}`), each name and value checked. */
+export function variableChanges(input: unknown): Record<string, string | null> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new InvalidInput('variables', 'give an object of NAME: value');
+  const changes: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(input)) changes[validate.variableKey(k)] = v === null ? null : validate.variableValue(v);
+  if (Object.keys(changes).length > 500) throw new InvalidInput('variables', 'at most 500 at once');
+  return changes;
 }
 
 export const variableNames = (deps: Deps, ctx: InstanceContext) => listVariableNames(deps.db, scopeOf(ctx));
+
+/** Of each variable that holds references: what it references, and whether that resolves now
+ *  (null) or what is missing. Values themselves stay masked. */
+export async function variableReferences(deps: Deps, ctx: InstanceContext): Promise<Record<string, { references: string[]; problem: string | null }>> {
+  const values = await readVariables(deps.db, deps.key, scopeOf(ctx));
+  const holding = Object.entries(values).filter(([, v]) => v.includes('${{'));
+  if (holding.length === 0) return {};
+  const sources = await referenceSources(deps.db, deps.key, ctx.environment.id, ctx.service.id);
+  const out: Record<string, { references: string[]; problem: string | null }> = {};
+  for (const [key, value] of holding) {
+    let problem: string | null = null;
+    let references: string[] = [];
+    try {
+      references = referencesIn(value);
+      resolveReferences(ctx.service.name, values, sources, { only: key });
+    } catch (err) {
+      if (!(err instanceof UnresolvedReference || err instanceof InvalidInput)) throw err;
+      problem = err.message;
+    }
+    out[key] = { references, problem };
+  }
+  return out;
+}
 
 /** Sets one variable from a form's `key` and `value` (an absent value is empty); returns its name. */
 export async function setVariable(deps: Deps, ctx: InstanceContext, body: Body): Promise<string> {

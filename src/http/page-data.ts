@@ -62,9 +62,12 @@ export async function certificateWarnings(deps: Deps, user: Actor, now = new Dat
 export async function backupWarnings(deps: Deps, user: Actor): Promise<DashboardWarning[]> {
   const projects = await listProjectsFor(deps.db, user);
   return (await failingLatestBackups(deps.db, projects.map((p) => p.id))).map((b) => ({
-    href: `/projects/${b.project}?env=${b.environment}`,
+    href: `/projects/${b.project}/databases/${b.database_name}?env=${b.environment}`,
     subject: `${b.database_name} (${b.project}, ${b.environment})`,
-    problem: b.status === 'failed' ? `backup ${b.id} failed: ${b.error ?? 'unknown error'}` : `backup ${b.id} did not restore: ${b.verify_detail ?? 'unknown error'}`,
+    problem:
+      b.status === 'failed' ? `backup ${b.id} failed: ${b.error ?? 'unknown error'}`
+      : b.verified === 'failed' ? `backup ${b.id} did not restore: ${b.verify_detail ?? 'unknown error'}`
+      : `backup ${b.id} was not copied to S3: ${b.remote_error ?? 'unknown error'}`,
   }));
 }
 
@@ -113,6 +116,7 @@ export async function servicePageData(deps: Deps, user: Actor, ctx: InstanceCont
     git: ctx.service.source_type === 'image' ? undefined : await ops.gitAccess(deps, ctx),
     environments: (await listEnvironments(deps.db, ctx.project.id)).map((e) => e.name),
     variableNames: await ops.variableNames(deps, ctx),
+    variableReferences: await ops.variableReferences(deps, ctx),
     domains: await ops.domainsOf(deps, ctx),
     volumes: await ops.volumesOf(deps, ctx),
     canReveal: user.role === 'owner',

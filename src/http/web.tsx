@@ -14,7 +14,10 @@ import { AddKeyForm, KeysPage } from '../../views/pages/keys.js';
 import { NewDatabaseForm } from '../../views/components/databases.js';
 import { addDatabase, listDatabaseViews } from './databases.js';
 import { databasePages } from './web-databases.js';
-import { InstanceSettingsForm, SettingsPage } from '../../views/pages/settings.js';
+import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from './shared-variables.js';
+import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
+import { NotFound } from '../errors.js';
+import { BackupStorageForm, InstanceSettingsForm, SettingsPage } from '../../views/pages/settings.js';
 import { changeInstanceSettings, instanceSettingsView } from './instance-settings.js';
 import { type ServicePageProps, type ServiceTab, SERVICE_TABS, paths, serviceTabUrl } from '../../views/pages/service/common.js';
 import { DeploymentsTable } from '../../views/pages/service/deployments.js';
@@ -88,7 +91,8 @@ export function webRoutes(deps: Deps) {
     const { environments, environment } = await environmentOf(c, project.id);
     const services = await serviceCards(deps, user(c), project.name, environment);
     const databases = await listDatabaseViews(deps, user(c), project.name, environment);
-    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} services={services} databases={databases} canDelete={user(c).role === 'owner'} forms={forms} />;
+    const sharedVariables = await sharedVariableNames(deps, user(c), project.name, environment);
+    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} services={services} databases={databases} sharedVariables={sharedVariables} canDelete={user(c).role === 'owner'} forms={forms} />;
   };
   web.get('/projects/:project', async (c) => c.html(await projectPage(c)));
   web.get('/projects/:project/events', async (c) => {
@@ -121,6 +125,26 @@ export function webRoutes(deps: Deps) {
     }),
   );
   databasePages(web, deps, frame);
+  web.post('/projects/:project/shared-variables', (c) => {
+    const [project, environment] = [c.req.param('project'), c.req.query('env') ?? 'production'];
+    return answerForm(c, {
+      run: (body) => changeSharedVariables(deps, user(c), project, { [String(body.key ?? '')]: body.value ?? '' }, environment),
+      done: () => ({ to: `/projects/${project}?env=${environment}`, toast: 'Shared variable saved; services referencing it get it with their next deploy' }),
+      fragment: (state) => <SetSharedVariableForm project={project} environment={environment} csrf={c.get('csrfToken')} state={state} />,
+      page: (state) => projectPage(c, { 'set-shared-variable': state }),
+    });
+  });
+  web.post('/projects/:project/shared-variables/remove', async (c) => {
+    const [project, environment] = [c.req.param('project'), c.req.query('env') ?? 'production'];
+    await changeSharedVariables(deps, user(c), project, { [String((await form(c)).key ?? '')]: null }, environment);
+    return c.redirect(`/projects/${project}?env=${environment}`, 303);
+  });
+  web.get('/projects/:project/shared-variables/value', async (c) => {
+    const key = validate.variableKey(c.req.query('key'));
+    const values = await revealSharedVariables(deps, user(c), c.req.param('project'), c.req.query('env'));
+    if (!Object.hasOwn(values, key)) throw new NotFound(`no shared variable ${key}`);
+    return c.html(<RevealedValue name={key} value={values[key]} />);
+  });
   web.post('/projects/:project/delete', (c) => {
     const name = c.req.param('project');
     return answerForm(c, {
@@ -298,7 +322,7 @@ export function webRoutes(deps: Deps) {
   });
 
   // Spur's own settings (owners)
-  const settingsPage = async (c: Context<AuthEnv>, state?: FormState) => <SettingsPage frame={frame(c)} settings={await instanceSettingsView(deps, user(c))} state={state} />;
+  const settingsPage = async (c: Context<AuthEnv>, state?: FormState, storageState?: FormState) => <SettingsPage frame={frame(c)} settings={await instanceSettingsView(deps, user(c))} state={state} storageState={storageState} />;
   web.get('/settings', async (c) => c.html(await settingsPage(c)));
   web.post('/settings', (c) =>
     answerForm(c, {
@@ -306,6 +330,14 @@ export function webRoutes(deps: Deps) {
       done: () => ({ to: '/settings', toast: 'Settings saved' }),
       fragment: async (state) => <InstanceSettingsForm csrf={c.get('csrfToken')} settings={await instanceSettingsView(deps, user(c))} state={state} />,
       page: (state) => settingsPage(c, state),
+    }),
+  );
+  web.post('/settings/storage', (c) =>
+    answerForm(c, {
+      run: (body) => changeInstanceSettings(deps, user(c), { backupStorage: body.endpoint === '' || body.endpoint === undefined ? null : body }),
+      done: (s) => ({ to: '/settings', toast: s.backupStorage ? `Backups are copied to s3://${s.backupStorage.bucket}` : 'Backups stay on this server only' }),
+      fragment: async (state) => <BackupStorageForm csrf={c.get('csrfToken')} settings={await instanceSettingsView(deps, user(c))} state={state} />,
+      page: (state) => settingsPage(c, undefined, state),
     }),
   );
 

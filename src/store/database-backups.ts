@@ -30,17 +30,18 @@ export async function recordVerification(db: Db, id: number, result: { passed: b
   await db.updateTable('database_backups').set({ verified: result.passed ? 'passed' : 'failed', verify_detail: result.detail }).where('id', '=', id).execute();
 }
 
-/** The newest backup of each database of these projects, where it failed or did not restore. */
+/** The newest backup of each database of these projects, where it failed, did not restore, or
+ *  was not copied to S3. */
 export function failingLatestBackups(db: Db, projectIds: number[]) {
   if (projectIds.length === 0) return Promise.resolve([]);
   return db
     .selectFrom('database_backups as b')
     .innerJoin('projects', 'projects.id', 'b.project_id')
     .innerJoin('environments', 'environments.id', 'b.environment_id')
-    .select(['b.id', 'b.database_name', 'b.status', 'b.error', 'b.verified', 'b.verify_detail', 'projects.name as project', 'environments.name as environment'])
+    .select(['b.id', 'b.database_name', 'b.status', 'b.error', 'b.verified', 'b.verify_detail', 'b.remote_error', 'projects.name as project', 'environments.name as environment'])
     .where('b.project_id', 'in', projectIds)
     .where((eb) => eb('b.id', 'in', eb.selectFrom('database_backups').select((e) => e.fn.max('id').as('id')).groupBy(['environment_id', 'database_name'])))
-    .where((eb) => eb.or([eb('b.status', '=', 'failed'), eb('b.verified', '=', 'failed')]))
+    .where((eb) => eb.or([eb('b.status', '=', 'failed'), eb('b.verified', '=', 'failed'), eb('b.remote_status', '=', 'failed')]))
     .orderBy('b.id')
     .execute();
 }

@@ -5,6 +5,7 @@ import { type ServiceCard, ServiceCards } from '../components/service-cards.js';
 import { Field, FieldError, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
 import { DatabaseList, NewDatabaseForm } from '../components/databases.js';
+import { SharedVariables } from '../components/shared-variables.js';
 import type { DatabaseView } from '../../src/http/databases.js';
 
 export interface ProjectPageProps {
@@ -14,6 +15,8 @@ export interface ProjectPageProps {
   environments: string[];
   services: ServiceCard[];
   databases: DatabaseView[];
+  /** The environment's shared variables, by name. */
+  sharedVariables: string[];
   /** Only the owner may delete a project. */
   canDelete: boolean;
   /** Refused forms, by form id, shown again with their errors. */
@@ -48,7 +51,9 @@ export function ProjectPage(props: ProjectPageProps) {
         <summary>New database</summary>
         <NewDatabaseForm project={props.name} environment={props.environment} csrf={csrf} state={props.forms?.['new-database']} />
       </details>
-      <details class="section" open={Object.keys(props.forms ?? {}).some((id) => id !== 'new-service')}>
+      <h2>Shared variables</h2>
+      <SharedVariables project={props.name} environment={props.environment} names={props.sharedVariables} canReveal={props.canDelete} csrf={csrf} state={props.forms?.['set-shared-variable']} />
+      <details class="section" open={Object.keys(props.forms ?? {}).some((id) => id === 'new-environment' || id === 'delete-project' || id.startsWith('delete-environment-'))}>
         <summary>Environments and deletion</summary>
         <h2>New environment</h2>
         <NewEnvironmentForm project={props.name} csrf={csrf} state={props.forms?.['new-environment']} />

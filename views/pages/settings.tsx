@@ -1,7 +1,7 @@
 // Spur's own settings (owners): the domain Spur is served at over HTTPS, and the contact email
 // its certificates are ordered with.
 import { CertificateState, DnsState } from '../components/domain-state.js';
-import { Field, type FormState, PostForm } from '../components/form.js';
+import { Field, FieldError, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
 import type { InstanceSettingsView } from '../../src/http/instance-settings.js';
 
@@ -9,6 +9,7 @@ export interface SettingsPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
   settings: InstanceSettingsView;
   state?: FormState;
+  storageState?: FormState;
 }
 
 const FROM_ENVIRONMENT = 'Set in Spur’s environment file (/etc/spur/spur.env); change it there and restart Spur.';
@@ -25,6 +26,28 @@ export function InstanceSettingsForm(props: { csrf?: string; settings: InstanceS
         <span class="muted">{s.acmeEmailFromEnvironment ? FROM_ENVIRONMENT : `Given to the certificate authority (${s.acmeDirectory}) with every order.`}</span>
       </Field>
       <button type="submit">Save settings</button>
+    </PostForm>
+  );
+}
+
+/** Where database backups are copied: an S3-compatible bucket (AWS, Backblaze B2, R2, MinIO). */
+export function BackupStorageForm(props: { csrf?: string; settings: InstanceSettingsView; state?: FormState }) {
+  const s = props.settings.backupStorage;
+  const f = { form: 'backup-storage', state: props.state };
+  return (
+    <PostForm id="backup-storage" action="/settings/storage" csrf={props.csrf} state={props.state} class="stack">
+      <FieldError name="backupStorage" state={props.state} />
+      <Field {...f} name="endpoint" label="S3 endpoint" value={s?.endpoint ?? ''} attrs={{ type: 'url', placeholder: 'https://s3.eu-central-1.amazonaws.com' }}>
+        <span class="muted">Empty: backups stay on this server only.</span>
+      </Field>
+      <Field {...f} name="bucket" label="Bucket" value={s?.bucket ?? ''} attrs={{ placeholder: 'my-backups' }} />
+      <Field {...f} name="region" label="Region" value={s?.region ?? 'us-east-1'} attrs={{ placeholder: 'us-east-1' }} />
+      <Field {...f} name="accessKeyId" label="Access key ID" value={s?.accessKeyId ?? ''} attrs={{ autocomplete: 'off' }} />
+      <Field {...f} name="secretAccessKey" label="Secret access key" keep={false} attrs={{ type: 'password', autocomplete: 'off', placeholder: s ? 'unchanged' : '' }}>
+        <span class="muted">Stored encrypted; never shown again.{s ? ' Leave empty to keep the one stored.' : ''}</span>
+      </Field>
+      <Field {...f} name="prefix" label="Key prefix (optional)" value={s?.prefix ?? ''} attrs={{ placeholder: 'spur' }} />
+      <button type="submit">Save backup storage</button>
     </PostForm>
   );
 }
@@ -52,6 +75,9 @@ export function SettingsPage(props: SettingsPageProps) {
         Give Spur a domain of its own and point its DNS at this server: Traefik serves Spur there, Spur orders its certificate, and once it is in, plain HTTP redirects to HTTPS and sign-in cookies are sent over HTTPS only. The server's own address and port keep answering until you close them (SPUR_HOST=127.0.0.1 in the environment file).
       </p>
       <InstanceSettingsForm csrf={props.frame.csrfToken} settings={props.settings} state={props.state} />
+      <h2>Backup storage</h2>
+      <p class="muted">Every database backup is also copied to this bucket (streamed, with its SHA-256 recorded), and fetched back from it when the copy on this server is gone. Spur checks that the bucket answers to the keys before saving them.</p>
+      <BackupStorageForm csrf={props.frame.csrfToken} settings={props.settings} state={props.storageState} />
     </Layout>
   );
 }

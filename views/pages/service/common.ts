@@ -21,6 +21,8 @@ export interface ServicePageProps {
   status: InstanceStatus;
   environments: string[];
   variableNames: string[];
+  /** Of each variable holding references: what they name, and what is missing (null: they resolve). */
+  variableReferences: Record<string, { references: string[]; problem: string | null }>;
   deployments: DeploymentView[];
   /** Custom domains of this environment (the generated one is in status.publicUrls). */
   domains: DomainView[];

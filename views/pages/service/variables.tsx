@@ -25,6 +25,7 @@ export function VariablesTab(props: ServicePageProps) {
                     <span class="muted">••••••</span>
                     {props.canReveal && <button type="button" class="link" hx-get={`${base}/variables/value${q}&key=${n}`} hx-target="closest .secret" hx-swap="innerHTML" aria-label={`Reveal ${n}`}>Reveal</button>}
                   </span>
+                  {props.variableReferences[n] && <ReferenceState {...props.variableReferences[n]} />}
                 </td>
                 <td>
                   <div class="actions">
@@ -54,6 +55,17 @@ export function VariablesTab(props: ServicePageProps) {
       <ImportVariablesForm base={base} q={q} csrf={csrf} state={props.forms?.['import-variables']} />
       <p class="muted">Variables take effect with the next deploy.</p>
     </>
+  );
+}
+
+/** What a variable references, resolved at deploy: it resolves now (its value stays masked), or
+ *  what is missing. */
+function ReferenceState(props: { references: string[]; problem: string | null }) {
+  return (
+    <div class="reference-state">
+      <span class="muted">references {props.references.map((r) => <code>{`\${{${r}}}`}</code>)}</span>{' '}
+      {props.problem ? <span class="field-error">{props.problem}</span> : <span class="badge badge-active">resolves</span>}
+    </div>
   );
 }
 
