@@ -13,7 +13,7 @@ import { SHIPPED_BINARIES } from './shipped-binaries.mjs';
 
 const require = createRequire(import.meta.url);
 /** Entry → the file it is bundled to beside spur.cjs; see loadedWhenUsed. */
-const LAZY_MODULES = { 'src/tls/acme-order.ts': 'acme-order.cjs' };
+const LAZY_MODULES = { 'src/tls/acme-order.ts': 'acme-order.cjs', 'src/storage/s3-client.ts': 's3-client.cjs' };
 const out = outDir(process.argv.slice(2));
 const version = process.env.SPUR_BUILD_VERSION || require('../package.json').version;
 const commit = gitCommit();

@@ -164,7 +164,7 @@ describe('databases', () => {
     expect(backups.stdout.trim().split('\n')).toHaveLength(2);
   }, 300_000);
 
-  it('a reference to something missing fails the deploy before the build, naming it; a cycle is refused when typed', async () => {
+  it('a reference to something missing fails the deploy before the build, naming it; a cycle is refused when typed; ${{shared.NAME}} reaches the app', async () => {
     expect((await cli(spur, ['service', 'create', project, 'broken', '--image', 'spur-test/node:bookworm'])).code).toBe(0);
     expect((await cli(spur, ['vars', 'set', project, 'broken', 'DATABASE_URL=${{nosuch.DATABASE_URL}}'])).code).toBe(0);
     const { json } = await call('POST', `/projects/${project}/services/broken/deployments`);
@@ -181,7 +181,17 @@ describe('databases', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/is not a reference/);
     expect(Object.keys((await call('GET', `/projects/${project}/services/shop/variables`)).json.variables)).toEqual(['DATABASE_URL']);
-  }, 180_000);
+
+    // A shared variable of the environment, referenced as ${{shared.NAME}}, reaches the app.
+    const shared = await cli(spur, ['vars', 'set', project, 'shared', 'GREETING=hello from shared']);
+    expect(shared.code, shared.stderr).toBe(0);
+    expect(shared.stdout.trim()).toBe('GREETING=••••••');
+    expect((await cli(spur, ['vars', 'set', project, 'web', 'GREETING=${{shared.GREETING}}'])).code).toBe(0);
+    const deployed = await waitForDeployment(spur, token, (await call('POST', `/projects/${project}/services/web/deployments`)).json.deployment.id);
+    expect(deployed.status, deployed.failureReason).toBe('active');
+    const env = JSON.parse(await docker('service', 'inspect', `spur_${project}_web_production`))[0].Spec.TaskTemplate.ContainerSpec.Env as string[];
+    expect(env).toContain('GREETING=hello from shared');
+  }, 240_000);
 
   it('refuses bad input, each a clear 4xx that changes nothing', async () => {
     const before = (await call('GET', `/projects/${project}/databases`)).json.databases.length;

@@ -1,11 +1,7 @@
-// Copies of backups in S3-compatible storage (AWS, Backblaze B2, Cloudflare R2, MinIO …) through
-// the AWS SDK: files are streamed up and down, never held whole in memory. The SDK is loaded the
-// first time storage is used, so an installation without it pays nothing.
-import { createWriteStream, type ReadStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { S3Client } from '@aws-sdk/client-s3';
+// Copies of backups in S3-compatible storage (AWS, Backblaze B2, Cloudflare R2, MinIO …): files
+// are streamed up and down, never held whole in memory. The SDK's side is s3-client.ts, loaded
+// the first time storage is used.
+import type { ReadStream } from 'node:fs';
 
 export interface S3Settings {
   endpoint: string;
@@ -18,8 +14,6 @@ export interface S3Settings {
 }
 
 export interface RemoteStorage {
-  /** Where an object is, for people: s3://bucket/key at the endpoint. */
-  describe(key: string): string;
   /** The bucket answers to these keys; throws, saying why, otherwise. */
   check(): Promise<void>;
   upload(key: string, body: ReadStream): Promise<void>;
@@ -27,9 +21,6 @@ export interface RemoteStorage {
   download(key: string, file: string): Promise<void>;
   remove(key: string): Promise<void>;
 }
-
-// The SDK's notice about future Node versions is about its own releases, not this pinned one.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** An S3 error in one line a person can act on. */
 export function describeS3Error(err: unknown, s: Pick<S3Settings, 'bucket' | 'endpoint'>): string {
@@ -42,53 +33,21 @@ export function describeS3Error(err: unknown, s: Pick<S3Settings, 'bucket' | 'en
 }
 
 export function s3Storage(s: S3Settings): RemoteStorage {
-  let client: Promise<{ sdk: typeof import('@aws-sdk/client-s3'); s3: S3Client }> | undefined;
-  const connect = () =>
-    (client ??= import('@aws-sdk/client-s3').then((sdk) => ({
-      sdk,
-      s3: new sdk.S3Client({
-        endpoint: s.endpoint,
-        region: s.region,
-        credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey },
-        // Path-style addressing and checksums only where required: what every S3-compatible
-        // server understands, not only AWS.
-        forcePathStyle: true,
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-        maxAttempts: 3,
-        requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
-      }),
-    })));
-  const fail = (err: unknown): never => {
-    throw new Error(describeS3Error(err, s));
+  let connected: Promise<{ sdk: typeof import('./s3-client.js'); s3: import('@aws-sdk/client-s3').S3Client }> | undefined;
+  const connect = () => (connected ??= import('./s3-client.js').then((sdk) => ({ sdk, s3: sdk.s3Client(s) })));
+  const key = (k: string) => (s.prefix ? `${s.prefix}/${k}` : k);
+  const run = async (work: (c: Awaited<ReturnType<typeof connect>>) => Promise<void>) => {
+    const c = await connect();
+    try {
+      await work(c);
+    } catch (err) {
+      throw new Error(describeS3Error(err, s));
+    }
   };
-  const Bucket = s.bucket;
-  const full = (key: string) => (s.prefix ? `${s.prefix}/${key}` : key);
   return {
-    describe: (key) => `s3://${s.bucket}/${full(key)} at ${s.endpoint}`,
-    async check() {
-      const { sdk, s3 } = await connect();
-      await s3.send(new sdk.HeadBucketCommand({ Bucket })).catch(fail);
-    },
-    async upload(key, body) {
-      const [{ s3 }, { Upload }] = await Promise.all([connect(), import('@aws-sdk/lib-storage')]);
-      await new Upload({ client: s3, params: { Bucket, Key: full(key), Body: body } }).done().catch(fail);
-    },
-    async download(key, file) {
-      const { sdk, s3 } = await connect();
-      const answer = await s3.send(new sdk.GetObjectCommand({ Bucket, Key: full(key) })).catch(fail);
-      const partial = `${file}.part`;
-      try {
-        await pipeline(answer.Body as Readable, createWriteStream(partial, { mode: 0o600 }));
-        await rename(partial, file);
-      } catch (err) {
-        await rm(partial, { force: true });
-        throw new Error(`downloading ${full(key)} from ${s.endpoint} failed: ${(err as Error).message}`);
-      }
-    },
-    async remove(key) {
-      const { sdk, s3 } = await connect();
-      await s3.send(new sdk.DeleteObjectCommand({ Bucket, Key: full(key) })).catch(fail);
-    },
+    check: () => run(({ sdk, s3 }) => sdk.headBucket(s3, s.bucket)),
+    upload: (k, body) => run(({ sdk, s3 }) => sdk.putObject(s3, s.bucket, key(k), body)),
+    download: (k, file) => run(({ sdk, s3 }) => sdk.getObjectToFile(s3, s.bucket, key(k), file)),
+    remove: (k) => run(({ sdk, s3 }) => sdk.deleteObject(s3, s.bucket, key(k))),
   };
 }
