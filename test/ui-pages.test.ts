@@ -1,8 +1,10 @@
 // Every page of the web UI, in a real browser at desktop (1440×900) and phone (390×844) width, in
 // light and dark: no horizontal scrolling, no serious or critical accessibility violation (axe-core),
 // and a screenshot of each kept under test-artifacts/ui/.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import S3rver from 's3rver';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
@@ -17,6 +19,9 @@ let browser: Browser;
 let deploymentId: number;
 let token: string;
 let repo: ReturnType<typeof createRepo>;
+/** S3-compatible storage on loopback, for the backup storage form and the database page. */
+let s3server: S3rver;
+let s3endpoint = '';
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -37,11 +42,19 @@ beforeAll(async () => {
   expect((await waitForDeployment(spur, token, deploymentId)).status).toBe('active');
   // A database with a backup, for the database page's look.
   expect((await cli(spur, ['db', 'create', project, 'kv', '--engine', 'redis'])).code).toBe(0);
-  await expect.poll(async () => (await cli(spur, ['db', 'backup', project, 'kv'])).code, { timeout: 120_000, interval: 2000 }).toBe(0);
+  for (let tries = 0; (await cli(spur, ['db', 'backup', project, 'kv'])).code !== 0; tries++) {
+    if (tries === 60) throw new Error('database kv never took a backup');
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  s3server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 'spur-ui-s3-')), configureBuckets: [{ name: 'look-backups', configs: [] }] });
+  s3endpoint = `http://127.0.0.1:${(await s3server.run()).port}`;
   browser = await launchBrowser();
 });
 
-afterAll(() => stopAll({ browser, spur, git }, [project]));
+afterAll(async () => {
+  await stopAll({ browser, spur, git }, [project]);
+  await s3server?.close();
+});
 
 const pages = () => [
   ['login', '/login'],
@@ -122,6 +135,35 @@ describe("Spur's settings page", () => {
       await page.getByRole('button', { name: 'Save settings' }).click();
       await expect.poll(() => page.locator('.toast').textContent()).toBe('Settings saved');
       expect((await api(spur, token)('GET', '/settings')).json.domain).toBeNull();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('takes S3 storage for backups once the bucket answers, refusing a bad endpoint and a missing bucket in place', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await logIn(page);
+      await page.goto(`${spur.url}/settings`);
+      const storage = page.locator('#backup-storage');
+      await storage.getByLabel('S3 endpoint').fill('ftp://127.0.0.1');
+      await storage.getByLabel('Bucket').fill('look-backups');
+      await storage.getByLabel('Access key ID').fill('S3RVER');
+      await storage.getByLabel('Secret access key').fill('S3RVER');
+      await storage.getByRole('button', { name: 'Save backup storage' }).click();
+      await expect.poll(() => storage.locator('.field-error').first().textContent()).toMatch(/http:\/\/ or https:\/\//);
+      await storage.getByLabel('S3 endpoint').fill(s3endpoint);
+      await storage.getByLabel('Bucket').fill('no-such-bucket');
+      await storage.getByLabel('Secret access key').fill('S3RVER');
+      await storage.getByRole('button', { name: 'Save backup storage' }).click();
+      await expect.poll(() => storage.locator('.field-error').first().textContent()).toMatch(/bucket no-such-bucket does not exist/);
+      expect((await api(spur, token)('GET', '/settings')).json.backupStorage).toBeNull();
+      await storage.getByLabel('Bucket').fill('look-backups');
+      await storage.getByLabel('Secret access key').fill('S3RVER');
+      await storage.getByRole('button', { name: 'Save backup storage' }).click();
+      await expect.poll(() => page.locator('.toast').textContent()).toBe('Backups are copied to s3://look-backups');
+      expect((await api(spur, token)('GET', '/settings')).json.backupStorage).toEqual({ endpoint: s3endpoint, bucket: 'look-backups', region: 'us-east-1', accessKeyId: 'S3RVER', prefix: '' });
     } finally {
       await context.close();
     }
@@ -304,6 +346,7 @@ describe('live and in place', () => {
     await openLive(`/projects/${project}`);
     await page.locator('.databases').getByRole('link', { name: 'kv' }).click();
     await page.waitForURL(/\/databases\/kv\?env=production$/);
+    await page.evaluate('window.sameDocument = true');
     expect(await page.locator('h1').textContent()).toMatch(/^kv running$/);
     const policy = page.locator('#backup-policy');
     await policy.getByLabel('Backup schedule').fill('every night');
@@ -322,6 +365,9 @@ describe('live and in place', () => {
     const row = page.locator('table.backups tr', { has: page.locator('td', { hasText: new RegExp(`^${id}$`) }) });
     await expect.poll(async () => (await page.reload(), await row.locator('.badge').first().textContent()), { timeout: 120_000, interval: 1000 }).toBe('restore passed');
     expect(await row.getByRole('link', { name: `Download backup ${id}` }).getAttribute('href')).toBe(`/projects/${project}/databases/kv/backups/${id}/download?env=production`);
+    // Copied to the storage the settings page took.
+    expect(await page.getByText('Copies go to').textContent()).toContain(`Copies go to s3://look-backups at ${s3endpoint}`);
+    expect(await row.getByText(/^S3 /).textContent()).toBe('S3 ok');
 
     await row.locator('summary', { hasText: `Restore backup ${id}` }).click();
     await row.getByLabel('Type kv to restore into it').fill('kv');

@@ -126,7 +126,8 @@ export class DatabaseBackups {
 
   private async scheduled(databaseId: number): Promise<void> {
     const d = (await listAllDatabases(this.deps.db)).find((x) => x.id === databaseId);
-    if (!d) return;
+    // Gone with its environment or project: its schedule goes too.
+    if (!d) return this.refreshSchedules();
     if (!this.deps.isEngineReady()) return this.deps.log.error('scheduled backup skipped: Docker is not answering', { database: d.name });
     try {
       const b = await this.backUpNow({ project: d.project, environment: d.environment, name: d.name }, d, 'schedule');

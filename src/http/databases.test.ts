@@ -6,26 +6,19 @@ import type { Deps } from '../deps.js';
 import { addProjectMember } from '../store/access.js';
 import { createDatabase } from '../store/databases.js';
 import { finishBackupRecord, startBackupRecord } from '../store/database-backups.js';
-import { createApiToken, createUser } from '../store/users.js';
 import type { createApp } from './app.js';
-import { makeTestApp } from './test-app.js';
+import { apiAs, makeTestApp, ownerAndMember } from './test-app.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;
-const tokens: Record<string, string> = {};
 let backupId = 0;
 
-const call = async (who: string, method: string, path: string, body?: unknown) => {
-  const res = await app.request(`/api/v1${path}`, { method, headers: { Authorization: `Bearer ${tokens[who]}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as any };
-};
+let call: ReturnType<typeof apiAs>;
 
 beforeEach(async () => {
   ({ deps, app } = await makeTestApp());
-  const owner = await createUser(deps.db, { email: 'o@example.com', passwordHash: 'x', role: 'owner' });
-  const member = await createUser(deps.db, { email: 'm@example.com', passwordHash: 'x', role: 'member' });
-  tokens.owner = await createApiToken(deps.db, owner.id, 't');
-  tokens.member = await createApiToken(deps.db, member.id, 't');
+  const { owner, member, tokens } = await ownerAndMember(deps);
+  call = apiAs(app, tokens);
   expect((await call('owner', 'POST', '/projects', { name: 'shop' })).status).toBe(201);
   const project = await deps.db.selectFrom('projects').selectAll().executeTakeFirstOrThrow();
   await addProjectMember(deps.db, project.id, member.id);

@@ -11,6 +11,7 @@ import { LIVE_STREAMS_PER_USER } from './live.js';
 import { DnsChecks } from '../routing/dns-check.js';
 import { UpdateChecker } from '../update/checker.js';
 import { DatabaseBackups } from '../databases/backup-runs.js';
+import { createApiToken, createUser } from '../store/users.js';
 
 export const SETUP_TOKEN = 'setup-token-for-tests';
 export const ORIGIN = 'http://localhost';
@@ -50,3 +51,19 @@ export async function makeTestApp() {
   const deps = await makeTestDeps();
   return { deps, app: createApp(deps) };
 }
+
+type App = ReturnType<typeof createApp>;
+
+/** An owner and a member (of no project yet), each with an API token, by role. */
+export async function ownerAndMember(deps: Deps) {
+  const owner = await createUser(deps.db, { email: 'o@example.com', passwordHash: 'x', role: 'owner' });
+  const member = await createUser(deps.db, { email: 'm@example.com', passwordHash: 'x', role: 'member' });
+  const tokens = { owner: await createApiToken(deps.db, owner.id, 't'), member: await createApiToken(deps.db, member.id, 't') };
+  return { owner, member, tokens };
+}
+
+/** Calls the JSON API as the holder of one of `tokens`: the status and the parsed body. */
+export const apiAs = (app: App, tokens: Record<string, string>) => async (who: string, method: string, path: string, body?: unknown) => {
+  const res = await app.request(`/api/v1${path}`, { method, headers: { Authorization: `Bearer ${tokens[who]}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as any };
+};

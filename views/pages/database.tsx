@@ -161,7 +161,7 @@ export function DatabasePage(props: DatabasePageProps) {
       <BackupsTable {...props} />
 
       <h2>Logs</h2>
-      {props.logs === null ? <p class="empty">Docker is not answering; logs are unavailable.</p> : props.logs.length === 0 ? <p class="empty">No log lines yet.</p> : <pre class="log" aria-label={`${d.name}'s recent log lines`}>{props.logs.join('\n')}</pre>}
+      {props.logs === null ? <p class="empty">Docker is not answering; logs are unavailable.</p> : props.logs.length === 0 ? <p class="empty">No log lines yet.</p> : <pre class="log" tabindex={0} aria-label={`${d.name}'s recent log lines`}>{props.logs.join('\n')}</pre>}
 
       {props.isOwner && (
         <details open={!!props.forms?.[`delete-database-${d.name}`]}>
