@@ -2,8 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 const esbuild = { jsx: 'automatic' as const, jsxImportSource: 'hono/jsx' };
 const e2e = { environment: 'node' as const, testTimeout: 300_000, hookTimeout: 300_000 };
-// Restarts the Docker daemon: every other end-to-end file would see it vanish, so it runs alone.
-const ALONE = ['test/daemon-restart.test.ts'];
+// Each runs alone, one after the other: the first restarts the Docker daemon (every other file
+// would see it vanish); the second adds a server to the Swarm (others' tasks could land on it).
+// scripts/test.sh runs them with --no-file-parallelism.
+const ALONE = ['test/daemon-restart.test.ts', 'test/nodes.test.ts'];
 
 export default defineConfig({
   esbuild,

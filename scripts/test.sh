@@ -24,7 +24,7 @@ results=$(mktemp -d)
 status=0
 echo "[test] vitest: unit, app and end-to-end (several end-to-end files at once)"
 npx vitest run --project unit --project e2e --reporter=default --reporter=json --outputFile.json="$results/main.json" || status=$?
-echo "[test] vitest: end-to-end files that must run alone (they restart the Docker daemon)"
-npx vitest run --project e2e-alone --reporter=default --reporter=json --outputFile.json="$results/alone.json" || status=$?
+echo "[test] vitest: end-to-end files that must run alone, one by one (Docker restarted, a second server in the Swarm)"
+npx vitest run --project e2e-alone --no-file-parallelism --reporter=default --reporter=json --outputFile.json="$results/alone.json" || status=$?
 node scripts/test-summary.mjs "$results"/*.json
 exit $status

@@ -11,6 +11,7 @@ import type { DockerClient } from './docker/client.js';
 import type { RunningTasks } from './docker/running-tasks.js';
 import type { StreamSlots } from './http/stream-slots.js';
 import type { Log } from './log.js';
+import type { NodeFleet } from './nodes/fleet.js';
 import type { UpdateChecker } from './update/checker.js';
 
 export interface Deps {
@@ -39,6 +40,8 @@ export interface Deps {
   certificates: Pick<CertificateIssuer, 'run'>;
   /** Database backups: taken now or on their schedules, copied, verified and pruned. */
   databaseBackups: Pick<DatabaseBackups, 'backUpNow' | 'prune' | 'refreshSchedules' | 'nextRun' | 'settled'>;
+  /** The other servers of the Swarm: enrolled over SSH, drained, removed. */
+  servers: Pick<NodeFleet, 'publicKey' | 'add' | 'find' | 'drain' | 'activate' | 'remove' | 'settled'>;
   /** Set until the owner is created; cleared when the setup page is claimed. */
   setup: { token?: string; claim: () => void };
 }

@@ -8,6 +8,7 @@ import { gitCommands } from './cli/git-commands.js';
 import { domainCommands } from './cli/domain-commands.js';
 import { databaseCommands } from './cli/database-commands.js';
 import { volumeCommands } from './cli/volume-commands.js';
+import { nodeCommands } from './cli/node-commands.js';
 import type { CliIo } from './cli/shared.js';
 import { COMMIT, VERSION } from './version.js';
 import { withEnvFile } from './config.js';
@@ -54,16 +55,19 @@ Client (after \`spur login\`):
   spur db restore <project> <name> <backup-id> --yes [--env E]
   spur volumes add <project> <service> <name> <mount-path> [--env E]
   spur volumes list|remove <project> <service> [name] [--env E]
+  spur node key                            Spur's public key, for a server's ~/.ssh/authorized_keys (owners)
+  spur node add [user@]host [--port N] [--name N] [--password-stdin]   enroll a server into the Swarm
+  spur node list | node show|drain|activate|remove <name>
   spur instance [--domain D|none] [--acme-email E|none]   Spur's own domain and ACME contact (owners)
   spur settings <project> <service> [--env E] [--cpu N] [--memory MB] [--cpu-reservation N]
         [--memory-reservation MB] [--restart any|on-failure|none] [--restart-attempts N]
         [--health tcp|http|image|none] [--health-path /p] [--health-port N] [--health-interval S]
         [--health-timeout S] [--health-retries N] [--health-start-period S] [--stop-grace S]
-        [--replicas N] [--port N] [--branch B] [--auto-deploy on|off]
+        [--replicas N] [--port N] [--branch B] [--auto-deploy on|off] [--run-on any|manager|SERVER]
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...domainCommands, ...databaseCommands, ...volumeCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...nodeCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -11,6 +11,8 @@ import { applyEnvironmentSettings } from './http/instance-settings.js';
 import { openDatabase } from './db/open.js';
 import type { Deps } from './deps.js';
 import { Deployer } from './deploy/deployer.js';
+import { NodeConnections } from './nodes/connections.js';
+import { NodeFleet } from './nodes/fleet.js';
 import { EngineMonitor } from './deploy/engine-monitor.js';
 import { DeploymentLogBus } from './deploy/log-bus.js';
 import { createDockerClient } from './docker/client.js';
@@ -78,7 +80,9 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const docker = createDockerClient(config.dockerSocket);
   const logBus = new DeploymentLogBus(db);
   const thisInstall = installId(config.dataDir);
-  const deployer = new Deployer({ config, db, docker, log, key, logBus, probePath: installAsset('spur-probe', join(config.dataDir, 'bin', 'spur-probe')), installId: thisInstall, askpassPath: selfCommand().at(-1)! });
+  const probePath = installAsset('spur-probe', join(config.dataDir, 'bin', 'spur-probe'));
+  const servers = new NodeFleet({ db, key, docker, log, probePath, installId: thisInstall, connections: new NodeConnections({ db, key }) });
+  const deployer = new Deployer({ config, db, docker, log, key, logBus, probePath, installId: thisInstall, askpassPath: selfCommand().at(-1)!, servers });
   const challengeTokens = new ChallengeTokens();
   const challengeServer = await startChallengeServer(challengeTokens, config.acme.port, config.acme.host);
   const certificates = new CertificateIssuer({
@@ -116,6 +120,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     advertiseAddr: primaryAddress(),
     onReady: async () => {
       await deployer.reconcile();
+      await servers.reconcile().catch((err) => log.error('could not reconcile the servers', { error: String(err) }));
       await reconcileDatabases({ db, docker, key, installId: thisInstall }).catch((err) => log.error('could not bring the databases to their specs', { error: String(err) }));
       await ensureTraefikListener();
       if (config.traefik.enabled) {
@@ -135,7 +140,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const jobs = scheduleJobs({ db, docker, log, keepImages: config.keepImages, dataDir: config.dataDir, backupKeep: config.backupKeep, isEngineReady: () => engine.ready, certificates });
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));
-  const deps: Deps = { config, installId: thisInstall, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), databaseBackups, setup: setupToken(config, (await countUsers(db)) === 0, log) };
+  const deps: Deps = { config, installId: thisInstall, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), databaseBackups, servers, setup: setupToken(config, (await countUsers(db)) === 0, log) };
   app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -167,6 +172,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     sshServer.close();
     pushReceiver.close();
     await deployer.drain(60_000);
+    servers.close();
     await db.destroy();
     rmSync(pidFile(config.dataDir), { force: true });
     process.exit(0);

@@ -183,3 +183,17 @@ describe('SSH public keys', () => {
     expect(() => v.sshPublicKey(pub.replace('ssh-ed25519', 'ssh-rsa'))).toThrow(InvalidInput);
   });
 });
+
+describe('server addresses', () => {
+  it('takes user@host or a bare host (root)', () => {
+    expect(v.serverAddress('root@203.0.113.7')).toEqual({ user: 'root', host: '203.0.113.7' });
+    expect(v.serverAddress('deploy@Node2.Example.com')).toEqual({ user: 'deploy', host: 'node2.example.com' });
+    expect(v.serverAddress('10.0.0.5')).toEqual({ user: 'root', host: '10.0.0.5' });
+  });
+
+  it('refuses hosts and users that are not plain names', () => {
+    for (const bad of ['root@-oProxyCommand=x', 'root@host;rm', 'root@999.1.1.1', 'root@[::1]', 'root@host:22', '-l@host', 'ro ot@host', 'root@', '', 'root@a..b', 'root@' + 'a'.repeat(64) + '.com', 'x@1.2.3']) {
+      expect(() => v.serverAddress(bad), bad).toThrow(/host|user|address/);
+    }
+  });
+});

@@ -20,7 +20,7 @@ function text(field: string, value: unknown, max: number): string {
   return value;
 }
 
-export const NAME_LIMITS = { project: 20, service: 20, environment: 12, database: 20, volume: 20 } as const;
+export const NAME_LIMITS = { project: 20, service: 20, environment: 12, database: 20, volume: 20, node: 30 } as const;
 const DNS_LABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 
 /** A resource name: a lowercase DNS label starting with a letter, short enough that the Docker
@@ -354,4 +354,32 @@ export function s3Prefix(value: unknown): string {
     throw new InvalidInput('prefix', 'use path segments of letters, digits, dots, hyphens and underscores (e.g. spur/backups)');
   }
   return prefix;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const HOST_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/** A server to reach over SSH: an IPv4 address or a DNS name (no ports, brackets, options). */
+export function serverHost(value: unknown): string {
+  const host = text('host', value, 253).toLowerCase();
+  if (IPV4.test(host)) return host;
+  const labels = host.split('.');
+  if (/^[\d.]+$/.test(host) || !labels.every((l) => l.length <= 63 && HOST_LABEL.test(l))) {
+    throw new InvalidInput('host', 'must be an IPv4 address or a hostname such as node2.example.com');
+  }
+  return host;
+}
+
+/** A login name on a server, as useradd allows it. */
+export function serverUser(value: unknown): string {
+  const user = text('user', value, 32);
+  if (!/^[a-z_][a-z0-9_-]*$/.test(user)) throw new InvalidInput('user', 'must be a login name such as root or deploy');
+  return user;
+}
+
+/** `user@host` or `host` (user root), as `spur node add` and the Servers form take it. */
+export function serverAddress(value: unknown): { user: string; host: string } {
+  const address = text('address', value, 300);
+  const at = address.lastIndexOf('@');
+  return at < 0 ? { user: 'root', host: serverHost(address) } : { user: serverUser(address.slice(0, at)), host: serverHost(address.slice(at + 1)) };
 }

@@ -29,10 +29,18 @@ const dockerUp = () => {
   }
 };
 
+/** Waits for a check; one that throws (Spur not answering) counts as not yet. On time out it says
+ *  the last error and what Spur printed last, so a crash shows its cause. */
 async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string) {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  let lastError = '';
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastError = String((err as Error).cause ?? err);
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? ` (last: ${lastError})` : ''}\nSpur's last output:\n${spur.output().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -13,7 +13,7 @@ export interface LayoutProps {
   update?: string;
   updateError?: string;
   /** Which main navigation entry the page belongs to. */
-  section?: 'projects' | 'keys' | 'settings';
+  section?: 'projects' | 'keys' | 'servers' | 'settings';
   /** Said once after a form post worked. */
   toast?: string;
   children?: Child;
@@ -68,6 +68,7 @@ export function Layout(props: LayoutProps) {
               <nav class="main" aria-label="Main">
                 <a href="/" aria-current={current('projects')}>Projects</a>
                 <a href="/keys" aria-current={current('keys')}>SSH keys</a>
+                {props.user.role === 'owner' && <a href="/servers" aria-current={current('servers')}>Servers</a>}
                 {props.user.role === 'owner' && <a href="/settings" aria-current={current('settings')}>Settings</a>}
               </nav>
               <nav class="account" aria-label="Account">

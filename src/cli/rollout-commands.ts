@@ -47,6 +47,7 @@ const SETTINGS: Record<string, string> = {
   'stop-grace': 'stopGracePeriod',
   branch: 'branch',
   'auto-deploy': 'autoDeploy',
+  'run-on': 'runOn',
 };
 
 async function settings(argv: string[], io: CliIo) {

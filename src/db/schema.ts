@@ -111,6 +111,8 @@ export interface ServiceInstanceTable {
   auto_deploy: Generated<number>;
   /** When settings that apply with a deploy, or variables, last changed (replicas apply at once). */
   changed_at: Generated<string | null>;
+  /** Where its tasks run: null any node, 'manager', or an enrolled server's name. */
+  placement: Generated<string | null>;
 }
 
 /** `auto`: the image's HEALTHCHECK when it has one, else `tcp`. */
@@ -221,6 +223,26 @@ export interface SharedVariableTable {
   updated_at: string;
 }
 
+export interface NodeTable {
+  id: Generated<number>;
+  /** Also its Swarm label (spur.node); a DNS label. */
+  name: string;
+  /** The address Spur reaches it at over SSH, and the one it advertises in the Swarm. */
+  host: string;
+  port: number;
+  user: string;
+  /** SHA256:… of its SSH host key, pinned at the first connection: another key is refused. */
+  host_key_fingerprint: string | null;
+  swarm_node_id: string | null;
+  status: 'enrolling' | 'ready' | 'failed' | 'removing';
+  /** Why enrollment (or removal) failed: the step and its words. */
+  error: string | null;
+  /** The steps of its enrollment, one a line. */
+  log: ColumnType<string, string | undefined, string>;
+  build_server: ColumnType<number, number | undefined, number>;
+  created_at: string;
+}
+
 export interface VolumeTable {
   id: Generated<number>;
   service_id: number;
@@ -276,6 +298,7 @@ export interface Database {
   deployment_logs: DeploymentLogTable;
   settings: SettingTable;
   shared_variables: SharedVariableTable;
+  nodes: NodeTable;
   ssh_keys: SshKeyTable;
   project_members: ProjectMemberTable;
   webhook_deliveries: WebhookDeliveryTable;
@@ -295,5 +318,6 @@ export type Domain = Selectable<DomainTable>;
 export type Certificate = Selectable<CertificateTable>;
 export type DatabaseRecord = Selectable<DatabaseTable>;
 export type Volume = Selectable<VolumeTable>;
+export type NodeRecord = Selectable<NodeTable>;
 export type DatabaseBackup = Selectable<DatabaseBackupTable>;
 export type SshKey = Selectable<SshKeyTable>;

@@ -33,6 +33,9 @@ import type { DeploymentLogBus } from './log-bus.js';
 import { makeRedactor, secretValues } from './redact.js';
 import { buildBranch } from './branches.js';
 import { seal, unseal } from '../secrets.js';
+import type { NodeFleet } from '../nodes/fleet.js';
+import { MANAGER_PLACEMENT, deployConstraints, pinnedNodeId } from '../nodes/placement.js';
+import { findNode } from '../store/nodes.js';
 
 export interface PipelineDeps {
   config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile' | 'gitAllowPrivate' | 'keepImages' | 'buildTimeoutS'>;
@@ -46,6 +49,8 @@ export interface PipelineDeps {
   installId: string;
   /** Program git runs to ask for an HTTPS token (the Spur bundle, in askpass mode). */
   askpassPath: string;
+  /** The other servers: each gets the image before a rollout that may place tasks on it. */
+  servers?: Pick<NodeFleet, 'shipForDeploy'>;
 }
 
 /** A pushed commit to deploy, readable from the bare repository (and its quarantine). */
@@ -230,6 +235,10 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
   const name = swarmServiceName(ref);
   const imageCheck = await imageHealthcheck(deps.docker, opts.image);
   const health = healthPlan(ctx.instance, imageCheck);
+  const volumes = await listVolumes(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id });
+  const existing = await findService(deps.docker, name);
+  const constraints = await placementOf(deps, ctx, { hasVolumes: volumes.length > 0, pinnedTo: pinnedNodeId(existing?.Spec.TaskTemplate.Placement?.Constraints) });
+  if (deps.servers) await deps.servers.shipForDeploy(opts.image, constraints, opts.say);
   const spec = serviceSpec({
     ...ref,
     deploymentId: opts.deploymentId,
@@ -244,9 +253,10 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     stopGraceS: ctx.instance.stop_grace_s,
     probePath: deps.probePath,
     installId: deps.installId,
-    volumes: (await listVolumes(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id })).map((v) => ({ name: v.name, mountPath: v.mount_path })),
+    volumes: volumes.map((v) => ({ name: v.name, mountPath: v.mount_path })),
+    constraints,
   });
-  const isUpdate = (await findService(deps.docker, name)) !== undefined;
+  const isUpdate = existing !== undefined;
   const check = describeHealth(health, imageCheck) + (ctx.instance.health_type === 'auto' ? ' (automatic)' : '');
   await opts.say(`${isUpdate ? 'Updating' : 'Creating'} Swarm service ${name}: ${ctx.instance.replicas} replica${ctx.instance.replicas === 1 ? '' : 's'}, health check: ${check}`);
   await upsertService(deps.docker, spec);
@@ -261,6 +271,16 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     }
     throw new Error(`the new version did not become healthy: ${err.message}. Swarm rolled back; the previous version keeps serving`);
   }
+}
+
+/** Where the tasks may run: the instance's placement, or, with volumes, the one node that holds
+ *  them (see nodes/placement.ts). */
+async function placementOf(deps: PipelineDeps, ctx: InstanceContext, volumes: { hasVolumes: boolean; pinnedTo?: string }): Promise<string[]> {
+  const placement = ctx.instance.placement;
+  if (!volumes.hasVolumes) return deployConstraints({ placement, hasVolumes: false, managerId: '' });
+  const managerId = (await deps.docker.info()).Swarm.NodeID as string;
+  const server = placement && placement !== MANAGER_PLACEMENT ? await findNode(deps.db, placement) : undefined;
+  return deployConstraints({ placement, ...volumes, managerId, placementNodeId: server?.swarm_node_id ?? undefined });
 }
 
 function lastLine(text: string): string {

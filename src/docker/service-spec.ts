@@ -42,6 +42,8 @@ export interface ServiceSpecInput extends InstanceRef {
   installId: string;
   /** Named volumes, kept across deploys; a service with one updates stop-first. */
   volumes?: { name: string; mountPath: string }[];
+  /** Swarm placement constraints (nodes/placement.ts computes them). */
+  constraints?: string[];
 }
 
 export interface SwarmServiceSpec {
@@ -138,6 +140,7 @@ export function serviceSpec(input: ServiceSpecInput): SwarmServiceSpec {
       Resources: resources(input.resources),
       RestartPolicy: { Condition: input.restart.condition, Delay: 2 * SECOND, MaxAttempts: input.restart.maxAttempts },
       Networks: [{ Target: projectNetworkName(input), Aliases: [input.service] }, { Target: EDGE_NETWORK }],
+      ...(input.constraints?.length ? { Placement: { Constraints: input.constraints } } : {}),
       ForceUpdate: input.deploymentId,
     },
     Mode: { Replicated: { Replicas: input.replicas } },

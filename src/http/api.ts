@@ -17,6 +17,7 @@ import { type AuthEnv, requireToken } from './auth.js';
 import * as ops from './operations.js';
 import * as db from './databases.js';
 import * as shared from './shared-variables.js';
+import * as servers from './servers.js';
 import { changeInstanceSettings, instanceSettingsView } from './instance-settings.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
 
@@ -51,6 +52,17 @@ export function apiRoutes(deps: Deps) {
   // The installation's own settings (an owner's): Spur's domain and the ACME contact.
   api.get('/settings', async (c) => c.json(await instanceSettingsView(deps, c.get('user'))));
   api.patch('/settings', async (c) => c.json(await changeInstanceSettings(deps, c.get('user'), await jsonBody(c))));
+
+  // The servers of the Swarm (an owner's): enrolled over SSH, drained, activated, removed.
+  api.get('/servers', async (c) => c.json(await servers.serversView(deps, c.get('user'))));
+  api.post('/servers', async (c) => c.json({ server: await servers.addServer(deps, c.get('user'), await jsonBody(c)) }, 202));
+  api.get('/servers/:name', async (c) => c.json({ server: await servers.serverDetail(deps, c.get('user'), c.req.param('name')) }));
+  api.post('/servers/:name/drain', async (c) => c.json({ server: await servers.changeServer(deps, c.get('user'), c.req.param('name'), 'drain') }));
+  api.post('/servers/:name/activate', async (c) => c.json({ server: await servers.changeServer(deps, c.get('user'), c.req.param('name'), 'activate') }));
+  api.delete('/servers/:name', async (c) => {
+    await servers.removeServer(deps, c.get('user'), c.req.param('name'));
+    return c.json({ removed: c.req.param('name') });
+  });
 
   api.get('/projects', async (c) => {
     const projects = await listProjectsFor(deps.db, c.get('user'));

@@ -1,5 +1,7 @@
 // The actions behind both the web pages and the JSON API: input passes the validation gate here,
 // then goes to the store or the deployer. Routes only parse transport and render.
+import { MANAGER_PLACEMENT } from '../nodes/placement.js';
+import { findNode, listNodes } from '../store/nodes.js';
 import type { Deployment, Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate, SshKey, User, Volume } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { isUnderDomain, projectNetworkName, swarmServiceName } from '../docker/names.js';
@@ -253,6 +255,7 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
     restartMaxAttempts: opt('restartMaxAttempts', (x) => validate.integer('restart attempts', x, 0, 100)),
     stopGracePeriod: opt('stopGracePeriod', (x) => validate.integer('stop grace period', x, 0, 600)),
     branch: clearable('branch', validate.branch),
+    runOn: opt('runOn', (x) => (x === 'any' ? null : validate.resourceName('node', x))),
   });
   if (v.healthCheck === 'http' && !v.healthPath && body.healthPath !== undefined) throw new InvalidFields({ healthPath: 'health check path: an HTTP check needs a path' });
   return {
@@ -274,6 +277,7 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
     stop_grace_s: v.stopGracePeriod,
     branch: v.branch,
     auto_deploy: body.autoDeploy === undefined ? undefined : truthy(body.autoDeploy) ? 1 : 0,
+    placement: v.runOn,
   };
 }
 
@@ -285,6 +289,7 @@ export async function changeSettings(deps: Deps, ctx: InstanceContext, body: Bod
   if (next.health_type === 'http' && !next.health_path) errors.healthPath = 'health check path: an HTTP check needs a path';
   if (next.cpu_limit && next.cpu_reservation && next.cpu_reservation > next.cpu_limit) errors.cpuReservation = 'CPU reservation: must not exceed the CPU limit';
   if (next.memory_limit_mb && next.memory_reservation_mb && next.memory_reservation_mb > next.memory_limit_mb) errors.memoryReservation = 'memory reservation: must not exceed the memory limit';
+  if (changes.placement && changes.placement !== MANAGER_PLACEMENT && (await findNode(deps.db, changes.placement))?.status !== 'ready') errors.runOn = `run on: no ready server is named ${changes.placement}; choose any, manager, or one on the Servers page`;
   if (Object.keys(errors).length) throw new InvalidFields(errors);
   return updateInstance(deps.db, ctx.service, ctx.environment, changes);
 }
@@ -431,6 +436,7 @@ export interface InstanceStatus {
   running: number | null;
   port: number;
   settings: ReturnType<typeof toSettingsView>;
+  runOnChoices: string[];
   /** The latest attempt, whatever became of it. */
   deployment: ReturnType<typeof toDeploymentView> | null;
   /** What serves now. */
@@ -453,6 +459,8 @@ export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<
     running,
     port: ctx.instance.port,
     settings: toSettingsView(ctx.instance),
+    /** Where it may be placed: any, manager, or a ready server. */
+    runOnChoices: ['any', MANAGER_PLACEMENT, ...(await listNodes(deps.db)).filter((n) => n.status === 'ready').map((n) => n.name)],
     deployment: latest ? toDeploymentView(latest) : null,
     activeDeployment: active ? toDeploymentView(active) : null,
     swarmService: swarmServiceName(ref),
@@ -478,6 +486,8 @@ export function toSettingsView(i: ServiceInstance) {
     stopGracePeriod: i.stop_grace_s,
     branch: i.branch,
     autoDeploy: i.auto_deploy === 1,
+    /** any, manager, or an enrolled server's name. */
+    runOn: i.placement ?? 'any',
   };
 }
 

@@ -1,4 +1,6 @@
 // The app tier's fixture: real routes and an in-memory database, no Docker and no sockets.
+import { NodeConnections } from '../nodes/connections.js';
+import { NodeFleet } from '../nodes/fleet.js';
 import { randomBytes } from 'node:crypto';
 import { openDatabase } from '../db/open.js';
 import type { Deps } from '../deps.js';
@@ -32,6 +34,7 @@ export async function makeTestDeps(): Promise<Deps> {
     log: silentLog,
     key,
     databaseBackups: new DatabaseBackups({ db, docker, key, dataDir: '/nonexistent', installId: 'test-install', log: silentLog, isEngineReady: () => false }),
+    servers: new NodeFleet({ db, key, docker, log: silentLog, probePath: '/nonexistent/spur-probe', installId: 'test-install', connections: new NodeConnections({ db, key }) }),
     installId: 'test-install',
     engine: { state: { reachable: false, swarm: false, problem: 'Docker is not reachable (test).' }, ready: false },
     deployer: { request: notHere, rollback: notHere, cancel: notHere },
@@ -65,5 +68,6 @@ export async function ownerAndMember(deps: Deps) {
 /** Calls the JSON API as the holder of one of `tokens`: the status and the parsed body. */
 export const apiAs = (app: App, tokens: Record<string, string>) => async (who: string, method: string, path: string, body?: unknown) => {
   const res = await app.request(`/api/v1${path}`, { method, headers: { Authorization: `Bearer ${tokens[who]}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as any };
+  const text = await res.text();
+  return { status: res.status, json: (text ? JSON.parse(text) : null) as any };
 };

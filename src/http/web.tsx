@@ -16,7 +16,7 @@ import { addDatabase, listDatabaseViews } from './databases.js';
 import { databasePages } from './web-databases.js';
 import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from './shared-variables.js';
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
-import { NotFound } from '../errors.js';
+import { InvalidFields, NotFound } from '../errors.js';
 import { BackupStorageForm, InstanceSettingsForm, SettingsPage } from '../../views/pages/settings.js';
 import { changeInstanceSettings, instanceSettingsView } from './instance-settings.js';
 import { type ServicePageProps, type ServiceTab, SERVICE_TABS, paths, serviceTabUrl } from '../../views/pages/service/common.js';
@@ -35,6 +35,8 @@ import type { InstanceContext } from '../store/services.js';
 import * as validate from '../validate.js';
 import { type AuthEnv, requireSession } from './auth.js';
 import { answerForm, takeToast } from './forms.js';
+import * as servers from './servers.js';
+import { AddServerForm, ServerActionForm, ServerLog, ServerPage, ServersPage } from '../../views/pages/servers.js';
 import { UpdateBanner } from '../../views/layout.js';
 import { liveFragments } from './live.js';
 import * as ops from './operations.js';
@@ -338,6 +340,44 @@ export function webRoutes(deps: Deps) {
       done: (s) => ({ to: '/settings', toast: s.backupStorage ? `Backups are copied to s3://${s.backupStorage.bucket}` : 'Backups stay on this server only' }),
       fragment: async (state) => <BackupStorageForm csrf={c.get('csrfToken')} settings={await instanceSettingsView(deps, user(c))} state={state} />,
       page: (state) => settingsPage(c, undefined, state),
+    }),
+  );
+
+  // The servers of the Swarm (owners)
+  const serversPage = async (c: Context<AuthEnv>, state?: FormState) => <ServersPage frame={frame(c)} {...await servers.serversView(deps, user(c))} state={state} />;
+  web.get('/servers', async (c) => c.html(await serversPage(c)));
+  web.post('/servers', (c) =>
+    answerForm(c, {
+      run: (body) => servers.addServer(deps, user(c), body),
+      done: (s) => ({ to: `/servers/${s.name}`, toast: `Enrolling ${s.name}` }),
+      fragment: (state) => <AddServerForm csrf={c.get('csrfToken')} state={state} />,
+      page: (state) => serversPage(c, state),
+    }),
+  );
+  const serverPage = async (c: Context<AuthEnv>, state?: FormState) => <ServerPage frame={frame(c)} server={await servers.serverDetail(deps, user(c), c.req.param('name')!)} state={state} />;
+  web.get('/servers/:name', async (c) => c.html(await serverPage(c)));
+  web.get('/servers/:name/log', async (c) => c.html(<ServerLog server={await servers.serverDetail(deps, user(c), c.req.param('name'))} />));
+  for (const action of ['drain', 'activate'] as const) {
+    web.post(`/servers/:name/${action}`, (c) =>
+      answerForm(c, {
+        run: () => servers.changeServer(deps, user(c), c.req.param('name'), action),
+        done: (s) => ({ to: '/servers', toast: action === 'drain' ? `Drained ${s.name}: its tasks run on the other servers` : `Activated ${s.name}` }),
+        fragment: (state) => <ServerActionForm name={c.req.param('name')} action={action} csrf={c.get('csrfToken')} state={state} />,
+        page: (state) => serversPage(c, state),
+      }),
+    );
+  }
+  web.post('/servers/:name/remove', (c) =>
+    answerForm(c, {
+      run: async (body) => {
+        const name = c.req.param('name');
+        if (body.confirm !== name) throw new InvalidFields({ confirm: `type ${name} to confirm` });
+        await servers.removeServer(deps, user(c), name);
+        return name;
+      },
+      done: (name) => ({ to: '/servers', toast: `Removed ${name}: it left the Swarm` }),
+      fragment: (state) => serverPage(c, state),
+      page: (state) => serverPage(c, state),
     }),
   );
 

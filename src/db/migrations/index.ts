@@ -18,6 +18,7 @@ import * as m015 from './015_database_backups.js';
 import * as m016 from './016_backup_verification.js';
 import * as m017 from './017_backup_schedules.js';
 import * as m018 from './018_shared_variables.js';
+import * as m019 from './019_nodes.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '016_backup_verification': m016,
   '017_backup_schedules': m017,
   '018_shared_variables': m018,
+  '019_nodes': m019,
 };

@@ -126,6 +126,13 @@ export function ServiceSettingsForm(props: FormProps) {
           <Field {...f} name="stopGracePeriod" label="Stop grace s" value={String(st.stopGracePeriod)} attrs={n(0, 600)} />
         </div>
       </fieldset>
+      <fieldset>
+        <legend>Placement</legend>
+        <div class="row">
+          <Choice name="runOn" label="Run on" options={s.runOnChoices} labels={{ any: 'any server (replicas spread)', manager: 'the manager (this server)' } as Record<string, string>} current={st.runOn} state={props.state} />
+        </div>
+        {props.volumes.length > 0 && <p class="muted">With volumes it stays on the server that holds them, whatever this says.</p>}
+      </fieldset>
       <p class="muted">Saved settings take effect with the next deploy.</p>
       <button type="submit">Save settings</button>
     </PostForm>

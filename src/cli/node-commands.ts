@@ -1,0 +1,81 @@
+// `spur node key|add|list|show|drain|activate|remove`: the servers of the Swarm.
+import { CliError } from './client.js';
+import { type CliIo, args, client, enc, need } from './shared.js';
+
+interface ServerView {
+  name: string;
+  address: string | null;
+  role: string;
+  state: string;
+  availability: string | null;
+  status: string;
+  error: string | null;
+  dockerVersion: string | null;
+  cpus: number | null;
+  memoryMb: number | null;
+  runningTasks: number;
+  hostKeyFingerprint: string | null;
+  log?: string;
+}
+
+const USAGE = 'spur node key  |  node add [user@]host [--port N] [--name N] [--password-stdin]  |  node list  |  node show|drain|activate|remove <name>';
+
+async function readPassword(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+const row = (s: ServerView) => [s.name, s.role, s.state, s.availability ?? '-', s.address ?? '-', s.dockerVersion ? `docker ${s.dockerVersion}` : '-', s.cpus ? `${s.cpus} cpu` : '-', s.memoryMb ? `${s.memoryMb} MB` : '-', `${s.runningTasks} tasks`, s.error ?? ''].join('\t').trimEnd();
+
+async function node(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { port: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } });
+  const [sub, target] = need(positionals, 1, USAGE);
+  const api = client(io);
+  if (sub === 'key' && !target) {
+    const { publicKey } = await api.json<{ publicKey: string }>('GET', '/servers');
+    return io.stdout(values.json ? JSON.stringify({ publicKey }) : publicKey);
+  }
+  if (sub === 'list' && !target) {
+    const { servers } = await api.json<{ servers: ServerView[] }>('GET', '/servers');
+    return io.stdout(values.json ? JSON.stringify(servers) : servers.map(row).join('\n'));
+  }
+  if (sub === 'add' && target) {
+    const password = values['password-stdin'] ? await readPassword() : undefined;
+    const { server } = await api.json<{ server: ServerView }>('POST', '/servers', { address: target, port: values.port, name: values.name, password });
+    return followEnrollment(io, server.name, values.json === true);
+  }
+  if (!target) throw new CliError(`usage: ${USAGE}`, 2);
+  const path = `/servers/${enc(target)}`;
+  if (sub === 'show') {
+    const { server } = await api.json<{ server: ServerView }>('GET', path);
+    return io.stdout(values.json ? JSON.stringify(server) : `${row(server)}\nhost key ${server.hostKeyFingerprint ?? '-'}\n${server.log ?? ''}`.trimEnd());
+  }
+  if (sub === 'drain' || sub === 'activate') {
+    const { server } = await api.json<{ server: ServerView }>('POST', `${path}/${sub}`);
+    return io.stdout(values.json ? JSON.stringify(server) : sub === 'drain' ? `Drained ${target}: its tasks run on the other servers, and no new task goes there.` : `Activated ${target}: tasks may run there again.`);
+  }
+  if (sub === 'remove') {
+    await api.json('DELETE', path);
+    return io.stdout(values.json ? JSON.stringify({ removed: target }) : `Removed ${target}: it left the Swarm and Spur forgot its host key (Spur's key stays in its authorized_keys until you take it out).`);
+  }
+  throw new CliError(`usage: ${USAGE}`, 2);
+}
+
+/** Prints the enrollment's log as it grows; fails when the enrollment does. */
+async function followEnrollment(io: CliIo, name: string, json: boolean): Promise<void> {
+  const api = client(io);
+  const log = json ? io.stderr : io.stdout;
+  let printed = 0;
+  for (;;) {
+    const { server } = await api.json<{ server: ServerView & { log: string } }>('GET', `/servers/${enc(name)}`);
+    const lines = server.log.split('\n').filter(Boolean);
+    for (const line of lines.slice(printed)) log(line);
+    printed = lines.length;
+    if (server.status === 'ready') return json ? io.stdout(JSON.stringify(server)) : undefined;
+    if (server.status === 'failed') throw new CliError(`enrolling ${name} failed: ${server.error}`, 1);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+export const nodeCommands = { node };

@@ -1,0 +1,61 @@
+// App tier: the Servers API — owners only; refused input changes nothing; a server that cannot
+// be reached fails its enrollment with the step and the reason, and is then only forgotten; the
+// key is Spur's one ed25519 key, its private half never shown. No Docker needed (it is absent).
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Deps } from '../deps.js';
+import { apiAs, makeTestApp, ownerAndMember } from './test-app.js';
+
+let deps: Deps;
+let call: ReturnType<typeof apiAs>;
+
+beforeEach(async () => {
+  const made = await makeTestApp();
+  deps = made.deps;
+  call = apiAs(made.app, (await ownerAndMember(deps)).tokens);
+});
+
+describe('the Servers API', () => {
+  it('is an owner’s: a member can neither list nor add servers', async () => {
+    expect((await call('member', 'GET', '/servers')).status).toBe(403);
+    expect((await call('member', 'POST', '/servers', { address: 'root@127.0.0.1', port: 1 })).status).toBe(403);
+    expect((await call('member', 'DELETE', '/servers/x')).status).toBe(403);
+    expect(await deps.db.selectFrom('nodes').selectAll().execute()).toEqual([]);
+  });
+
+  it('shows Spur’s own public key, the same every time, never its private half', async () => {
+    const first = await call('owner', 'GET', '/servers');
+    expect(first.json.publicKey).toMatch(/^ssh-ed25519 AAAA\S+ spur$/);
+    expect((await call('owner', 'GET', '/servers')).json.publicKey).toBe(first.json.publicKey);
+    expect(JSON.stringify(first.json)).not.toContain('PRIVATE KEY');
+    const stored = await deps.db.selectFrom('settings').select('value').where('key', '=', 'node_key').executeTakeFirstOrThrow();
+    expect(stored.value).not.toContain('PRIVATE KEY');
+  });
+
+  it('refuses bad addresses, ports and names with 400 and records nothing', async () => {
+    for (const body of [{}, { address: 'root@x y' }, { address: 'root@host', port: 0 }, { address: 'root@host', port: 'ssh' }, { address: 'root@host', name: '-x' }, { address: 'root@host', password: 5 }]) {
+      expect((await call('owner', 'POST', '/servers', body)).status, JSON.stringify(body)).toBe(400);
+    }
+    expect(await deps.db.selectFrom('nodes').selectAll().execute()).toEqual([]);
+  });
+
+  it('fails the enrollment of a server that does not answer, naming the step; the same server again is a conflict until it is removed', async () => {
+    const added = await call('owner', 'POST', '/servers', { address: 'root@127.0.0.1', port: 1, name: 'gone' });
+    expect(added.status).toBe(202);
+    expect(added.json.server).toMatchObject({ name: 'gone', status: 'enrolling', address: 'root@127.0.0.1:1' });
+    expect((await call('owner', 'POST', '/servers', { address: 'root@127.0.0.1', port: 1, name: 'again' })).status).toBe(409);
+    await deps.servers.settled();
+    const { server } = (await call('owner', 'GET', '/servers/gone')).json;
+    expect(server.status).toBe('failed');
+    expect(server.error).toBe('Connecting to root@127.0.0.1:1: cannot reach 127.0.0.1:1 over SSH (ECONNREFUSED)');
+    expect(server.log).toContain('✗ Connecting to root@127.0.0.1:1: cannot reach');
+    expect((await call('owner', 'POST', '/servers/gone/drain')).status).toBe(409);
+    expect((await call('owner', 'DELETE', '/servers/gone')).status).toBe(200);
+    expect((await call('owner', 'GET', '/servers/gone')).status).toBe(404);
+  });
+
+  it('names a server after its address when no name is given', async () => {
+    const added = await call('owner', 'POST', '/servers', { address: '127.0.0.1', port: 1 });
+    expect(added.json.server.name).toBe('node-127-0-0-1');
+    await deps.servers.settled();
+  });
+});

@@ -1,0 +1,106 @@
+// The Servers of the installation (an owner's): every Swarm node with its state, resources and
+// running tasks, the enrolled ones with their enrollment; adding, draining, activating, removing.
+import type { Deps } from '../deps.js';
+import type { NodeRecord, User } from '../db/schema.js';
+import { Forbidden } from '../errors.js';
+import { NODE_LABEL } from '../nodes/swarm-membership.js';
+import { listNodes } from '../store/nodes.js';
+
+type Actor = Pick<User, 'role'>;
+
+function requireOwner(user: Actor): void {
+  if (user.role !== 'owner') throw new Forbidden('only an owner can manage servers');
+}
+
+interface SwarmNodeListing {
+  ID: string;
+  Spec: { Role: string; Availability: string; Labels?: Record<string, string> };
+  Description: { Hostname: string; Engine?: { EngineVersion?: string }; Resources?: { NanoCPUs?: number; MemoryBytes?: number } };
+  Status: { State: string; Addr?: string };
+  ManagerStatus?: { Leader?: boolean };
+}
+
+export interface ServerView {
+  name: string;
+  hostname: string | null;
+  address: string | null;
+  role: 'manager' | 'worker';
+  /** The Swarm's view: ready, down, unknown; or, for a server not (yet) in the Swarm, its enrollment. */
+  state: string;
+  availability: string | null;
+  status: NodeRecord['status'] | 'ready';
+  error: string | null;
+  dockerVersion: string | null;
+  cpus: number | null;
+  memoryMb: number | null;
+  runningTasks: number;
+  hostKeyFingerprint: string | null;
+  /** Enrolled by Spur over SSH (the manager, this server, is not). */
+  enrolled: boolean;
+}
+
+const toRecordView = (n: NodeRecord): Omit<ServerView, 'hostname' | 'role' | 'state' | 'availability' | 'dockerVersion' | 'cpus' | 'memoryMb' | 'runningTasks'> => ({
+  name: n.name,
+  address: `${n.user}@${n.host}:${n.port}`,
+  status: n.status,
+  error: n.error,
+  hostKeyFingerprint: n.host_key_fingerprint,
+  enrolled: true,
+});
+
+export async function serversView(deps: Deps, user: Actor): Promise<{ servers: ServerView[]; publicKey: string; swarm: boolean }> {
+  requireOwner(user);
+  const records = await listNodes(deps.db);
+  const swarmNodes = deps.engine.ready ? ((await deps.docker.listNodes().catch(() => [])) as unknown as SwarmNodeListing[]) : [];
+  const tasks = deps.engine.ready ? ((await deps.docker.listTasks({ filters: { 'desired-state': ['running'] } }).catch(() => [])) as { NodeID?: string; Status?: { State?: string } }[]) : [];
+  const running = (id: string) => tasks.filter((t) => t.NodeID === id && t.Status?.State === 'running').length;
+  const servers: ServerView[] = swarmNodes.map((n) => {
+    const record = records.find((r) => r.swarm_node_id === n.ID);
+    return {
+      name: record?.name ?? n.Spec.Labels?.[NODE_LABEL] ?? n.Description.Hostname,
+      hostname: n.Description.Hostname,
+      address: record ? `${record.user}@${record.host}:${record.port}` : (n.Status.Addr ?? null),
+      role: n.Spec.Role === 'manager' ? 'manager' : 'worker',
+      state: n.Status.State,
+      availability: n.Spec.Availability,
+      status: record?.status ?? 'ready',
+      error: record?.error ?? null,
+      dockerVersion: n.Description.Engine?.EngineVersion ?? null,
+      cpus: n.Description.Resources?.NanoCPUs ? n.Description.Resources.NanoCPUs / 1e9 : null,
+      memoryMb: n.Description.Resources?.MemoryBytes ? Math.round(n.Description.Resources.MemoryBytes / 1048576) : null,
+      runningTasks: running(n.ID),
+      hostKeyFingerprint: record?.host_key_fingerprint ?? null,
+      enrolled: !!record,
+    };
+  });
+  const notInSwarm = records.filter((r) => !swarmNodes.some((n) => n.ID === r.swarm_node_id));
+  servers.push(...notInSwarm.map((r) => ({ ...toRecordView(r), hostname: null, role: 'worker' as const, state: r.status === 'ready' ? 'missing' : r.status, availability: null, dockerVersion: null, cpus: null, memoryMb: null, runningTasks: 0 })));
+  servers.sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'manager' ? -1 : 1));
+  return { servers, publicKey: await deps.servers.publicKey(), swarm: deps.engine.ready };
+}
+
+/** One enrolled server with its enrollment log. */
+export async function serverDetail(deps: Deps, user: Actor, name: string) {
+  requireOwner(user);
+  const record = await deps.servers.find(name);
+  const listed = (await serversView(deps, user)).servers.find((s) => s.enrolled && s.name === record.name);
+  return { ...listed!, log: record.log };
+}
+
+export async function addServer(deps: Deps, user: Actor, body: Record<string, unknown>) {
+  requireOwner(user);
+  const record = await deps.servers.add(body);
+  return { ...toRecordView(record), log: record.log };
+}
+
+export async function changeServer(deps: Deps, user: Actor, name: string, action: 'drain' | 'activate') {
+  requireOwner(user);
+  if (action === 'drain') await deps.servers.drain(name);
+  else await deps.servers.activate(name);
+  return serverDetail(deps, user, name);
+}
+
+export async function removeServer(deps: Deps, user: Actor, name: string): Promise<void> {
+  requireOwner(user);
+  await deps.servers.remove(name);
+}

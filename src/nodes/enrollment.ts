@@ -1,0 +1,123 @@
+// Enrolling a server, step by step, each step written to the node's log as it starts and ends: a
+// failed step says which and why, and what it leaves behind is undone or named.
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type Docker from 'dockerode';
+import type { Client } from 'ssh2';
+import type { NodeRecord } from '../db/schema.js';
+import { appendNodeLog, nodeKey, updateNode } from '../store/nodes.js';
+import type { FleetDeps } from './fleet-deps.js';
+import { parseOsRelease, unsupportedOs } from './os-check.js';
+import { remoteDocker } from './remote-docker.js';
+import { authorizeKey, installFile } from './sftp.js';
+import { connectNode, runRemote } from './ssh.js';
+import { NODE_LABEL, awaitNodeState, leaveSwarm } from './swarm-membership.js';
+
+class StepFailed extends Error {}
+
+// Fixed text: nothing of the user's is in it.
+const INSTALL_DOCKER = 'export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq docker.io && systemctl enable --now docker';
+
+/** Runs the enrollment of a node recorded as `enrolling`; ends with it `ready` or `failed`. */
+export async function enrollNode(deps: FleetDeps, node: NodeRecord, password?: string): Promise<void> {
+  const say = (line: string) => appendNodeLog(deps.db, node.id, line);
+  let current = 'connect';
+  const step = async <T>(title: string, run: () => Promise<T>): Promise<T> => {
+    current = title;
+    await say(`▸ ${title}`);
+    return run();
+  };
+  let client: Client | undefined;
+  let joined = false;
+  const left: string[] = [];
+  try {
+    const key = await nodeKey(deps.db, deps.key);
+    client = await step(`Connecting to ${node.user}@${node.host}:${node.port}`, async () => {
+      const { client: c, fingerprint } = await connectNode(node, { privateKey: key.privateKey, password });
+      await updateNode(deps.db, node.id, { host_key_fingerprint: fingerprint });
+      await say(`  host key ${fingerprint} (pinned: another key is refused from now on)`);
+      return c;
+    });
+    const ssh = client;
+    if (password) {
+      await step("Adding Spur's key to ~/.ssh/authorized_keys (the password is not kept)", () => authorizeKey(ssh, key.publicKey));
+      left.push(`Spur's key in ~${node.user}/.ssh/authorized_keys`);
+    }
+    await step('Checking the system', async () => {
+      const { stdout } = await runRemote(ssh, 'cat /etc/os-release');
+      const os = parseOsRelease(stdout);
+      const refused = unsupportedOs(os);
+      if (refused) throw new StepFailed(refused);
+      await say(`  ${os.prettyName}`);
+    });
+    const docker = remoteDocker(ssh);
+    await step('Checking Docker', async () => {
+      const version = await docker.version().catch(() => undefined);
+      if (version) return say(`  Docker ${version.Version}`);
+      const { stdout } = await runRemote(ssh, 'id -u');
+      if (stdout.trim() !== '0') throw new StepFailed(`Docker does not answer at /var/run/docker.sock for ${node.user}: install Docker, or add ${node.user} to the docker group, or enroll as root`);
+      await say('  Docker is not installed: installing docker.io from the distribution');
+      const install = await runRemote(ssh, INSTALL_DOCKER);
+      if (install.code !== 0) throw new StepFailed(`installing Docker failed: ${install.stderr.trim().split('\n').at(-1) ?? `exit ${install.code}`}`);
+      left.push('Docker (docker.io), installed');
+      await say(`  Docker ${(await docker.version()).Version}`);
+    });
+    await step('Checking it is in no Swarm', async () => {
+      const info = await docker.info();
+      if (info.Swarm?.LocalNodeState !== 'inactive') throw new StepFailed(`its Docker is already part of a Swarm (state ${info.Swarm?.LocalNodeState}); run \`docker swarm leave\` on it first if it should leave that one`);
+    });
+    await step(`Installing the health probe at ${deps.probePath}`, () => installFile(ssh, deps.probePath, deps.probePath, 0o755));
+    left.push(`the health probe at ${deps.probePath}`);
+    const nodeId = await step('Joining the Swarm as a worker', async () => {
+      const id = await joinSwarm(deps.docker, docker, await advertiseAddress(node.host));
+      joined = true;
+      await updateNode(deps.db, node.id, { swarm_node_id: id });
+      await say(`  Swarm node ${id}`);
+      return id;
+    });
+    await step(`Labelling it ${NODE_LABEL}=${node.name}`, async () => {
+      await awaitNodeState(deps.docker, nodeId, 'ready', 60_000);
+      const swarmNode = await deps.docker.getNode(nodeId).inspect();
+      await deps.docker.getNode(nodeId).update({ _query: { version: swarmNode.Version.Index }, _body: { ...swarmNode.Spec, Labels: { ...swarmNode.Spec.Labels, [NODE_LABEL]: node.name } } });
+    });
+    await updateNode(deps.db, node.id, { status: 'ready', error: null });
+    await say(`✓ ${node.name} is ready`);
+  } catch (err) {
+    const reason = (err as Error).message;
+    await say(`✗ ${current}: ${reason}`);
+    if (joined && client) {
+      await leaveSwarm(deps.docker, remoteDocker(client), node.swarm_node_id ?? (await nodeIdOf(deps, node.id)))
+        .then(() => say('  undone: it left the Swarm again'))
+        .catch((e: Error) => say(`  it could not leave the Swarm again: ${e.message}`));
+    }
+    if (left.length) await say(`  left on the server: ${left.join('; ')}`);
+    await updateNode(deps.db, node.id, { status: 'failed', error: `${current}: ${reason}` });
+  } finally {
+    client?.end();
+  }
+}
+
+const nodeIdOf = async (deps: FleetDeps, id: number) => (await deps.db.selectFrom('nodes').select('swarm_node_id').where('id', '=', id).executeTakeFirst())?.swarm_node_id ?? undefined;
+
+/** The address other nodes reach this one at: its IP, or what its name resolves to here. */
+async function advertiseAddress(host: string): Promise<string> {
+  if (isIP(host)) return host;
+  try {
+    return (await lookup(host, { family: 4 })).address;
+  } catch {
+    throw new StepFailed(`${host} does not resolve to an IPv4 address from this server`);
+  }
+}
+
+/** Joins the server's Docker to this manager's Swarm as a worker; the join token goes only
+ *  inside the Docker API call carried by the SSH session. Answers its Swarm node id. */
+async function joinSwarm(manager: Docker, worker: Docker, address: string): Promise<string> {
+  const swarm = await manager.swarmInspect();
+  const managers = ((await manager.info()).Swarm?.RemoteManagers ?? []).map((m: { Addr: string }) => m.Addr);
+  await worker.swarmJoin({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: address, RemoteAddrs: managers, JoinToken: swarm.JoinTokens.Worker }).catch((err: Error) => {
+    throw new StepFailed(`joining failed: ${err.message.replace(/^\(HTTP code \d+\) [a-z ]+- /, '')} (it must reach ${managers.join(', ')} on TCP 2377, and the manager it on TCP/UDP 7946 and UDP 4789)`);
+  });
+  const id = (await worker.info()).Swarm?.NodeID as string | undefined;
+  if (!id) throw new StepFailed('it joined but does not report a Swarm node id');
+  return id;
+}

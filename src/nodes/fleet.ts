@@ -1,0 +1,210 @@
+// The servers of this Spur: enrolling them (in the background, each step logged), draining and
+// activating them without a failed request, removing them, and sending them the images their
+// tasks will run.
+import type { NodeRecord } from '../db/schema.js';
+import { INSTALL_LABEL, MANAGED_LABEL } from '../docker/names.js';
+import { type ServiceInfo, updateService } from '../docker/swarm.js';
+import { Conflict, NotFound } from '../errors.js';
+import { appendNodeLog, createNodeRecord, findNode, listNodes, nodeKey, removeNodeRecord, updateNode } from '../store/nodes.js';
+import * as validate from '../validate.js';
+import { enrollNode } from './enrollment.js';
+import type { FleetDeps } from './fleet-deps.js';
+import { MANAGER_PLACEMENT, serversFor } from './placement.js';
+import { shipImage } from './ship-image.js';
+import { NODE_LABEL, inspectSwarmNode, leaveSwarm, setAvailability } from './swarm-membership.js';
+
+export interface AddNodeInput {
+  address?: unknown;
+  port?: unknown;
+  name?: unknown;
+  password?: unknown;
+}
+
+const AVOID = (id: string) => `node.id!=${id}`;
+const MOVE_TIMEOUT_MS = 180_000;
+
+export class NodeFleet {
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(private readonly deps: FleetDeps) {}
+
+  /** Spur's public key, for a server's authorized_keys. */
+  async publicKey(): Promise<string> {
+    return (await nodeKey(this.deps.db, this.deps.key)).publicKey;
+  }
+
+  /** Records the server and starts enrolling it; its log tells how that goes. */
+  async add(input: AddNodeInput): Promise<NodeRecord> {
+    const checked = validate.fields({
+      address: () => validate.serverAddress(input.address),
+      port: () => validate.optional(input.port, validate.port) ?? 22,
+      name: () => validate.optional(input.name, (v) => validate.resourceName('node', v)),
+      password: () => validate.optional(input.password, (v) => (typeof v === 'string' && v.length <= 1024 ? v : validate.password(v))),
+    });
+    const name = checked.name ?? defaultName(checked.address.host);
+    if (name === MANAGER_PLACEMENT) throw new Conflict('"manager" names this server in placements; choose another name');
+    const node = await createNodeRecord(this.deps.db, { name, host: checked.address.host, port: checked.port, user: checked.address.user });
+    this.track(enrollNode(this.deps, node, checked.password));
+    return node;
+  }
+
+  async find(name: string): Promise<NodeRecord> {
+    const node = await findNode(this.deps.db, name);
+    if (!node) throw new NotFound(`no server named ${name}`);
+    return node;
+  }
+
+  /** Moves this Spur's tasks off the server (new ones start elsewhere before the old stop),
+   *  then tells the Swarm to place nothing there. */
+  async drain(name: string): Promise<NodeRecord> {
+    const node = await this.ready(name);
+    const swarmId = node.swarm_node_id!;
+    const pinned = await this.pinnedServices(node);
+    if (pinned.length) throw new Conflict(`${pinned.join(', ')} must run on ${name} (placement, or volumes kept there); move or remove ${pinned.length === 1 ? 'it' : 'them'} first`);
+    await appendNodeLog(this.deps.db, node.id, '▸ Draining: moving tasks to the other servers');
+    await this.moveTasksOff(swarmId);
+    await setAvailability(this.deps.docker, swarmId, 'drain');
+    await appendNodeLog(this.deps.db, node.id, '✓ Drained: no task of this Spur runs there');
+    return node;
+  }
+
+  /** Lets the Swarm place tasks on the server again, and spreads the services drained off it
+   *  back (a rolling update of each). */
+  async activate(name: string): Promise<NodeRecord> {
+    const node = await this.ready(name);
+    await setAvailability(this.deps.docker, node.swarm_node_id!, 'active');
+    for (const service of await this.ownServices()) {
+      const constraints = service.Spec.TaskTemplate.Placement?.Constraints ?? [];
+      if (!constraints.includes(AVOID(node.swarm_node_id!))) continue;
+      const rest = constraints.filter((c) => c !== AVOID(node.swarm_node_id!));
+      // Swarm leaves tasks where they are when only a constraint is dropped: a forced (rolling,
+      // start-first) update lets the spread place them again.
+      const template = service.Spec.TaskTemplate;
+      await updateService(this.deps.docker, service, { ...service.Spec, TaskTemplate: { ...template, Placement: { ...template.Placement, Constraints: rest }, ForceUpdate: (template.ForceUpdate ?? 0) + 1 } });
+    }
+    await appendNodeLog(this.deps.db, node.id, '✓ Active: tasks may be placed there again');
+    return node;
+  }
+
+  /** Drains the server, has it leave the Swarm, and forgets it (its pinned host key with it).
+   *  A server that never joined, or failed to, is only forgotten. */
+  async remove(name: string): Promise<void> {
+    const node = await this.find(name);
+    if (node.status === 'enrolling' || node.status === 'removing') throw new Conflict(`${name} is ${node.status}; wait until that ends`);
+    const joined = node.swarm_node_id ? await inspectSwarmNode(this.deps.docker, node.swarm_node_id) : undefined;
+    if (joined) {
+      const pinned = await this.pinnedServices(node);
+      if (pinned.length) throw new Conflict(`${pinned.join(', ')} must run on ${name} (placement, or volumes kept there); move or remove ${pinned.length === 1 ? 'it' : 'them'} first`);
+    }
+    await updateNode(this.deps.db, node.id, { status: 'removing' });
+    const say = (line: string) => appendNodeLog(this.deps.db, node.id, line);
+    try {
+      if (joined) {
+        await say('▸ Removing: moving tasks to the other servers');
+        await this.moveTasksOff(node.swarm_node_id!);
+        await setAvailability(this.deps.docker, node.swarm_node_id!, 'drain');
+        await say('▸ Leaving the Swarm');
+        const remote = await this.deps.connections.get(node).then((c) => c.docker, async (err: Error) => {
+          await say(`  ${err.message}: the manager forgets it, but the server still believes it is in the Swarm (run \`docker swarm leave --force\` there)`);
+          return undefined;
+        });
+        await leaveSwarm(this.deps.docker, remote, node.swarm_node_id!);
+      }
+    } catch (err) {
+      await say(`✗ Removing: ${(err as Error).message}`);
+      await updateNode(this.deps.db, node.id, { status: 'ready', error: `removing: ${(err as Error).message}` });
+      throw err;
+    } finally {
+      this.deps.connections.close(node.id);
+    }
+    await removeNodeRecord(this.deps.db, node.id);
+  }
+
+  /** Sends the image to every enrolled server the service's constraints let it run on, before a
+   *  rollout, so no task fails with "No such image". Says what it did, with the time it took. */
+  async shipForDeploy(image: string, constraints: string[], say: (line: string) => Promise<void>): Promise<void> {
+    const ready = (await listNodes(this.deps.db)).filter((n) => n.status === 'ready');
+    const targets = serversFor(constraints, ready.map((n) => ({ ...n, swarmNodeId: n.swarm_node_id })));
+    await Promise.all(targets.map(async (node) => {
+      const started = Date.now();
+      const swarmNode = node.swarm_node_id ? await inspectSwarmNode(this.deps.docker, node.swarm_node_id) : undefined;
+      if (swarmNode?.Spec.Availability !== 'active' || swarmNode.Status.State !== 'ready') return say(`Not sending the image to ${node.name}: it is ${swarmNode ? `${swarmNode.Status.State}, ${swarmNode.Spec.Availability}` : 'not in the Swarm'}`);
+      try {
+        const { docker } = await this.deps.connections.get(node);
+        const outcome = await shipImage(this.deps.docker, docker, image);
+        await say(outcome === 'present' ? `${node.name} already has the image` : `Sent the image to ${node.name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      } catch (err) {
+        throw new Error(`could not send the image to ${node.name}: ${(err as Error).message}`);
+      }
+    }));
+  }
+
+  /** Enrollments and removals in flight; tests and shutdown wait on them. */
+  async settled(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+
+  /** After a restart: an enrollment that was cut off failed; a removal that was goes on. */
+  async reconcile(): Promise<void> {
+    for (const node of await listNodes(this.deps.db)) {
+      if (node.status === 'enrolling') {
+        await appendNodeLog(this.deps.db, node.id, '✗ Spur restarted during the enrollment: remove the server and add it again');
+        await updateNode(this.deps.db, node.id, { status: 'failed', error: 'Spur restarted during the enrollment' });
+      } else if (node.status === 'removing') {
+        await updateNode(this.deps.db, node.id, { status: 'ready' });
+        this.track(this.remove(node.name));
+      }
+    }
+  }
+
+  close(): void {
+    this.deps.connections.closeAll();
+  }
+
+  private track(work: Promise<unknown>): void {
+    const p = work.catch((err: Error) => this.deps.log.warn('server operation failed', { error: err.message })).finally(() => this.running.delete(p));
+    this.running.add(p);
+  }
+
+  private async ready(name: string): Promise<NodeRecord> {
+    const node = await this.find(name);
+    if (node.status !== 'ready' || !node.swarm_node_id) throw new Conflict(`${name} is ${node.status}, not ready`);
+    return node;
+  }
+
+  private async ownServices(): Promise<ServiceInfo[]> {
+    return (await this.deps.docker.listServices({ filters: { label: [`${MANAGED_LABEL}=true`, `${INSTALL_LABEL}=${this.deps.installId}`] } })) as unknown as ServiceInfo[];
+  }
+
+  private async pinnedServices(node: NodeRecord): Promise<string[]> {
+    const pins = [`node.id==${node.swarm_node_id}`, `node.labels.${NODE_LABEL}==${node.name}`];
+    return (await this.ownServices()).filter((s) => (s.Spec.TaskTemplate.Placement?.Constraints ?? []).some((c) => pins.includes(c.replace(/\s+/g, '')))).map((s) => s.Spec.Name);
+  }
+
+  /** Each of this Spur's services with a task on the node gets a constraint to avoid it: Swarm
+   *  replaces those tasks by its update policy (start-first: the new is healthy before the old
+   *  stops). Then the Swarm's own drain stops anything else. */
+  private async moveTasksOff(swarmId: string): Promise<void> {
+    const own = await this.ownServices();
+    const ownIds = new Set(own.map((s) => s.ID));
+    const tasksOn = async () => ((await this.deps.docker.listTasks({ filters: { node: [swarmId], 'desired-state': ['running'] } })) as { ServiceID: string }[]).filter((t) => ownIds.has(t.ServiceID));
+    const serviceIds = new Set((await tasksOn()).map((t) => t.ServiceID));
+    for (const service of own) {
+      if (!serviceIds.has(service.ID)) continue;
+      const constraints = service.Spec.TaskTemplate.Placement?.Constraints ?? [];
+      await updateService(this.deps.docker, service, { ...service.Spec, TaskTemplate: { ...service.Spec.TaskTemplate, Placement: { ...service.Spec.TaskTemplate.Placement, Constraints: [...constraints, AVOID(swarmId)] } } });
+    }
+    const deadline = Date.now() + MOVE_TIMEOUT_MS;
+    while ((await tasksOn()).length) {
+      if (Date.now() > deadline) throw new Error(`tasks still run there after ${MOVE_TIMEOUT_MS / 1000} s`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+/** A server's name when none is given: the first label of its hostname, or node-<last octet>. */
+function defaultName(host: string): string {
+  const label = /^\d/.test(host) ? `node-${host.split('.').join('-')}` : host.split('.')[0]!;
+  return validate.resourceName('node', label.slice(0, 30).replace(/-+$/, ''));
+}
+

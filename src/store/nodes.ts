@@ -1,0 +1,61 @@
+// Servers enrolled into Spur's Swarm, and Spur's own SSH key for reaching them (made once, its
+// private half sealed).
+import { utils } from 'ssh2';
+import { isUniqueViolation } from '../db/errors.js';
+import type { Db } from '../db/open.js';
+import type { NodeRecord } from '../db/schema.js';
+import { Conflict } from '../errors.js';
+import { seal, unseal } from '../secrets.js';
+import { nowIso } from './time.js';
+
+const NODE_KEY = 'node_key';
+
+export interface NodeKey {
+  /** OpenSSH private key. */
+  privateKey: string;
+  /** The `ssh-ed25519 AAAA… spur` line for a server's authorized_keys. */
+  publicKey: string;
+}
+
+/** Spur's key for its servers: made the first time it is asked for, the same ever after. */
+export async function nodeKey(db: Db, key: Buffer): Promise<NodeKey> {
+  const stored = await db.selectFrom('settings').select('value').where('key', '=', NODE_KEY).executeTakeFirst();
+  if (stored) return JSON.parse(unseal(key, stored.value)) as NodeKey;
+  const pair = utils.generateKeyPairSync('ed25519', { comment: 'spur' });
+  const made: NodeKey = { privateKey: pair.private, publicKey: pair.public.trim() };
+  await db.insertInto('settings').values({ key: NODE_KEY, value: seal(key, JSON.stringify(made)) }).onConflict((oc) => oc.doNothing()).execute();
+  // Two first asks at once keep the one stored first.
+  const kept = await db.selectFrom('settings').select('value').where('key', '=', NODE_KEY).executeTakeFirstOrThrow();
+  return JSON.parse(unseal(key, kept.value)) as NodeKey;
+}
+
+export async function createNodeRecord(db: Db, input: { name: string; host: string; port: number; user: string }): Promise<NodeRecord> {
+  try {
+    return await db.transaction().execute(async (tx) => {
+      // A server whose enrollment failed is tried again by adding it again.
+      await tx.deleteFrom('nodes').where('status', '=', 'failed').where((eb) => eb.or([eb('name', '=', input.name), eb.and([eb('host', '=', input.host), eb('port', '=', input.port)])])).execute();
+      const same = await tx.selectFrom('nodes').select('name').where('host', '=', input.host).where('port', '=', input.port).executeTakeFirst();
+      if (same) throw new Conflict(`${input.host}:${input.port} is already enrolled as ${same.name}`);
+      return tx.insertInto('nodes').values({ ...input, status: 'enrolling', created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new Conflict(`a server named ${input.name} is already enrolled`);
+    throw err;
+  }
+}
+
+export const listNodes = (db: Db) => db.selectFrom('nodes').selectAll().orderBy('name').execute();
+export const findNode = (db: Db, name: string) => db.selectFrom('nodes').selectAll().where('name', '=', name).executeTakeFirst();
+
+export async function appendNodeLog(db: Db, id: number, line: string): Promise<void> {
+  const node = await db.selectFrom('nodes').select('log').where('id', '=', id).executeTakeFirstOrThrow();
+  await db.updateTable('nodes').set({ log: node.log + line + '\n' }).where('id', '=', id).execute();
+}
+
+export async function updateNode(db: Db, id: number, change: Partial<Pick<NodeRecord, 'status' | 'error' | 'host_key_fingerprint' | 'swarm_node_id' | 'build_server'>>): Promise<NodeRecord> {
+  return db.updateTable('nodes').set(change).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function removeNodeRecord(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('nodes').where('id', '=', id).execute();
+}

@@ -1,0 +1,204 @@
+// A second server, enrolled over real SSH into the real Swarm: bad addresses, wrong keys and
+// foreign systems refused with nothing changed; a 2-replica service spread over both servers with
+// its image sent without a registry; drained under load with no failed request; a changed host
+// key refused; removed, leaving a one-node Swarm. Runs alone: while the second server is in the
+// Swarm, other files' services could be placed on it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
+import { NODE2, authorizeOnNode2, node2Docker, node2HostKeyFingerprint, pretendNode2Os, replaceNode2HostKey, startSecondNode, stopSecondNode } from './fixtures/second-node.js';
+import { type SpurProcess, api, cleanupProject, cli, docker, loginCli, probe, startLoadProbe, startSpur, uniqueName } from './harness.js';
+
+let git: GitServer;
+let spur: SpurProcess;
+let call: ReturnType<typeof api>;
+let repo: ReturnType<typeof createRepo>;
+let publicKey: string;
+const project = uniqueName('nodes');
+const network = `spur_${project}_production`;
+const service = `spur_${project}_web_production`;
+
+async function swarmNodes(): Promise<{ id: string; hostname: string; state: string; availability: string; labels: Record<string, string> }[]> {
+  const ids = (await docker('node', 'ls', '-q')).split('\n').filter(Boolean);
+  return Promise.all(ids.map(async (id) => {
+    const n = JSON.parse(await docker('node', 'inspect', id))[0];
+    return { id, hostname: n.Description.Hostname, state: n.Status.State, availability: n.Spec.Availability, labels: n.Spec.Labels ?? {} };
+  }));
+}
+
+/** Hostnames of the nodes running the service's tasks, one entry per running task. */
+async function runningOn(): Promise<string[]> {
+  const out = await docker('service', 'ps', service, '--filter', 'desired-state=running', '--format', '{{.Node}} {{.CurrentState}}');
+  return out.split('\n').filter((l) => /Running/.test(l)).map((l) => l.split(' ')[0]!).sort();
+}
+
+async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await get();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+async function enrollment(name: string) {
+  return until(`enrollment of ${name}`, async () => (await call('GET', `/servers/${name}`)).json.server, (s) => s.status !== 'enrolling', 180_000);
+}
+
+beforeAll(async () => {
+  await startSecondNode();
+  authorizeOnNode2([]);
+  git = await startGitServer();
+  spur = await startSpur({ env: git.spurEnv });
+  call = api(spur, await loginCli(spur));
+  repo = createRepo(git, `${project}.git`);
+  repo.commit(helloAppFiles('v1'), 'v1');
+  expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
+  expect((await cli(spur, ['service', 'create', project, 'web', '--git', repo.url])).code).toBe(0);
+  publicKey = (await cli(spur, ['node', 'key'])).stdout.trim();
+});
+
+afterAll(async () => {
+  const left = (await swarmNodes().catch(() => [])).filter((n) => n.hostname === 'spur-node2');
+  await stopSecondNode().catch(() => {});
+  for (const n of left) await docker('node', 'rm', '--force', n.id).catch(() => {});
+  await spur?.stop();
+  await git?.close();
+  await cleanupProject(project);
+});
+
+describe('servers enrolled over SSH', () => {
+  it('refuses addresses, ports and names that are not valid, recording nothing', async () => {
+    for (const [body, field] of [
+      [{ address: 'root@-oProxyCommand=touch /tmp/x' }, 'host'],
+      [{ address: 'root@10.77.0.2; reboot' }, 'host'],
+      [{ address: 'ro ot@10.77.0.2' }, 'user'],
+      [{ address: 'root@10.77.0.2', port: 70000 }, 'port'],
+      [{ address: 'root@10.77.0.2', port: '22 -v' }, 'port'],
+      [{ address: 'root@10.77.0.2', name: 'Node_2' }, 'node name'],
+      [{ address: 'root@10.77.0.2', name: 'manager' }, 'manager'],
+    ] as const) {
+      const res = await call('POST', '/servers', body);
+      expect([400, 409], JSON.stringify(body)).toContain(res.status);
+      expect(res.text, JSON.stringify(body)).toContain(field);
+    }
+    const cliRefusal = await cli(spur, ['node', 'add', 'root@bad_host']);
+    expect(cliRefusal.code).toBe(1);
+    expect(cliRefusal.stderr.trim().split('\n')).toHaveLength(1);
+    const { servers } = (await call('GET', '/servers')).json;
+    expect(servers.map((s: { role: string }) => s.role)).toEqual(['manager']);
+  });
+
+  it('refuses a server that does not have its key, one that does not answer, and one that is not Debian or Ubuntu; each says why and leaves the server as it was', async () => {
+    const wrongKey = await cli(spur, ['node', 'add', `root@${NODE2.host}`, '--name', 'nokey']);
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.stderr).toContain("root@10.77.0.2 refused Spur's key: add the key shown to ~root/.ssh/authorized_keys on the server");
+
+    const unreachable = await call('POST', '/servers', { address: 'root@10.77.0.1', port: 1, name: 'closed' });
+    expect(unreachable.status).toBe(202);
+    expect((await enrollment('closed')).error).toMatch(/^Connecting to root@10.77.0.1:1: cannot reach 10.77.0.1:1 over SSH \(ECONNREFUSED\)/);
+
+    authorizeOnNode2([publicKey]);
+    const undo = await pretendNode2Os('NAME="Alpine Linux"\nID=alpine\nPRETTY_NAME="Alpine Linux v3.20"\n');
+    try {
+      const alpine = await cli(spur, ['node', 'add', `root@${NODE2.host}`, '--name', 'alpine']);
+      expect(alpine.code).toBe(1);
+      expect(alpine.stdout).toContain('▸ Checking the system');
+      expect(alpine.stderr).toContain('Checking the system: Alpine Linux v3.20 is not supported: Spur enrolls Debian and Ubuntu servers');
+    } finally {
+      await undo();
+    }
+    expect(await node2Docker('info', '--format', '{{.Swarm.LocalNodeState}}')).toBe('inactive');
+    expect((await swarmNodes()).map((n) => n.hostname)).not.toContain('spur-node2');
+    // Failed servers are listed with their reason until removed (removing them is only forgetting),
+    // or added again: the same address replaces the failed record.
+    const listed = (await call('GET', '/servers')).json.servers as { name: string; status: string; error: string }[];
+    expect(listed.filter((s) => s.status === 'failed').map((s) => s.name).sort()).toEqual(['alpine', 'closed']);
+    expect((await call('DELETE', '/servers/closed')).status).toBe(200);
+  });
+
+  it('enrolls the server: pins its host key, installs the probe, joins it to the Swarm as a labelled worker', async () => {
+    const added = await cli(spur, ['node', 'add', `root@${NODE2.host}`, '--name', 'node2']);
+    expect(added.code, added.stderr + added.stdout).toBe(0);
+    const fingerprint = await node2HostKeyFingerprint();
+    expect(added.stdout).toContain(`host key ${fingerprint} (pinned`);
+    expect(added.stdout).toContain('▸ Installing the health probe');
+    expect(added.stdout).toContain('✓ node2 is ready');
+    const node2 = (await swarmNodes()).find((n) => n.hostname === 'spur-node2');
+    expect(node2).toMatchObject({ state: 'ready', availability: 'active', labels: { 'spur.node': 'node2' } });
+    expect(await node2Docker('info', '--format', '{{.Swarm.LocalNodeState}}')).toBe('active');
+    const listed = (await call('GET', '/servers')).json.servers as { name: string; role: string; state: string; dockerVersion: string; hostKeyFingerprint: string }[];
+    expect(listed.map((s) => [s.role, s.state])).toEqual([['manager', 'ready'], ['worker', 'ready']]);
+    expect(listed[1]).toMatchObject({ name: 'node2', hostKeyFingerprint: fingerprint });
+    expect(listed[1]!.dockerVersion).toMatch(/^\d+\./);
+  });
+
+  it('spreads two replicas over both servers, the image sent to the second without a registry, both answering over the overlay', async () => {
+    expect((await cli(spur, ['settings', project, 'web', '--replicas', '2', '--health', 'http', '--health-path', '/health', '--health-interval', '1', '--health-start-period', '2'])).code).toBe(0);
+    const deployed = await cli(spur, ['deploy', project, 'web']);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(deployed.stdout).toMatch(/Sent the image to node2 in \d+\.\d s/);
+    const manager = (await swarmNodes()).find((n) => n.hostname !== 'spur-node2')!.hostname;
+    expect(await runningOn()).toEqual([manager, 'spur-node2'].sort());
+    const image = JSON.parse(await docker('service', 'inspect', service))[0].Spec.TaskTemplate.ContainerSpec.Image as string;
+    expect(await node2Docker('image', 'ls', '--format', '{{.Repository}}:{{.Tag}}')).toContain(image);
+    const taskIps = await taskAddresses();
+    expect(taskIps).toHaveLength(2);
+    for (const ip of taskIps) {
+      const seen = await probe(network, `http://${ip}:3000/`);
+      expect(seen.body.trim(), seen.error).toBe('hello from v1');
+    }
+  });
+
+  it('drains the second server under load with no failed request; activated, it takes tasks again', async () => {
+    const load = await startLoadProbe(network, 'http://web:3000/quiet');
+    await new Promise((r) => setTimeout(r, 1000));
+    const drained = await cli(spur, ['node', 'drain', 'node2']);
+    await new Promise((r) => setTimeout(r, 2000));
+    const seen = await load.stop();
+    expect(drained.code, drained.stderr).toBe(0);
+    expect(seen.failed, JSON.stringify(seen.errors)).toBe(0);
+    expect(seen.ok).toBeGreaterThan(50);
+    const manager = (await swarmNodes()).find((n) => n.hostname !== 'spur-node2')!.hostname;
+    expect(await runningOn()).toEqual([manager, manager]);
+    expect((await swarmNodes()).find((n) => n.hostname === 'spur-node2')!.availability).toBe('drain');
+
+    expect((await cli(spur, ['node', 'activate', 'node2'])).code).toBe(0);
+    await until('a task back on node2', runningOn, (hosts) => hosts.includes('spur-node2') && hosts.length === 2);
+  });
+
+  it('refuses the server once it offers another host key: the deploy fails before its rollout and the running version keeps serving', async () => {
+    const restore = await replaceNode2HostKey();
+    try {
+      repo.commit(helloAppFiles('v2'), 'v2');
+      const deployed = await cli(spur, ['deploy', project, 'web']);
+      expect(deployed.code).toBe(1);
+      expect(deployed.stderr).toMatch(/could not send the image to node2: the host key of 10\.77\.0\.2:22 changed: pinned SHA256:\S+, offered SHA256:\S+/);
+      const seen = await probe(network, 'http://web:3000/');
+      expect(seen.body.trim()).toBe('hello from v1');
+    } finally {
+      await restore();
+    }
+  });
+
+  it('removes the server: tasks move to the manager, it leaves the Swarm, Spur forgets it', async () => {
+    const removed = await cli(spur, ['node', 'remove', 'node2']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect((await swarmNodes()).map((n) => n.hostname)).not.toContain('spur-node2');
+    expect(await node2Docker('info', '--format', '{{.Swarm.LocalNodeState}}')).toBe('inactive');
+    expect((await call('GET', '/servers')).json.servers.map((s: { role: string }) => s.role)).toEqual(['manager']);
+    const manager = (await swarmNodes())[0]!.hostname;
+    expect(await runningOn()).toEqual([manager, manager]);
+    expect((await call('GET', '/servers/node2')).status).toBe(404);
+  });
+});
+
+/** The overlay addresses of the service's running tasks on its project network. */
+async function taskAddresses(): Promise<string[]> {
+  const ids = (await docker('service', 'ps', service, '--filter', 'desired-state=running', '-q')).split('\n').filter(Boolean);
+  const netId = JSON.parse(await docker('network', 'inspect', network))[0].Id as string;
+  return Promise.all(ids.map(async (id) => {
+    const task = JSON.parse(await docker('inspect', id))[0] as { NetworksAttachments: { Network: { ID: string }; Addresses: string[] }[] };
+    return task.NetworksAttachments.find((a) => a.Network.ID === netId)!.Addresses[0]!.split('/')[0]!;
+  }));
+}

@@ -1,0 +1,133 @@
+// The Servers page (owners): every node of the Swarm with its state, resources and running tasks;
+// adding a server over SSH (Spur's public key to authorize first); drain, activate, remove. And
+// one server's page, whose enrollment log refreshes itself while the enrollment runs.
+import type { ServerView } from '../../src/http/servers.js';
+import { CopyButton } from '../components/copy-button.js';
+import { Field, type FormState, PostForm } from '../components/form.js';
+import { Layout, type LayoutProps } from '../layout.js';
+
+type Frame = Omit<LayoutProps, 'title' | 'children'>;
+
+const stateBadge = (s: Pick<ServerView, 'state' | 'status'>) => {
+  const label = s.status === 'ready' ? s.state : s.status;
+  const tone = label === 'ready' ? 'badge-active' : label === 'enrolling' || label === 'removing' ? 'badge-deploying' : 'badge-failed';
+  return <span class={`badge ${tone}`}>{label}</span>;
+};
+
+const serverPath = (name: string, sub = '') => `/servers/${name}${sub}`;
+
+export function AddServerForm(props: { csrf?: string; state?: FormState }) {
+  const f = { form: 'add-server', state: props.state };
+  return (
+    <PostForm id="add-server" action="/servers" csrf={props.csrf} state={props.state} class="stack">
+      <Field {...f} name="address" label="Server (user@host)" attrs={{ required: true, placeholder: 'root@203.0.113.7', spellcheck: 'false', autocomplete: 'off' }} />
+      <div class="row">
+        <Field {...f} name="port" label="SSH port" value="22" attrs={{ type: 'number', min: 1, max: 65535 }} />
+        <Field {...f} name="name" label="Name (optional)" attrs={{ placeholder: 'node2', maxlength: 30 }} />
+      </div>
+      <Field {...f} name="password" label="Password (optional, used once)" keep={false} attrs={{ type: 'password', autocomplete: 'off' }}>
+        <span class="muted">Only if Spur's key is not yet in the server's authorized_keys: Spur logs in with it once, adds its key, and never stores it.</span>
+      </Field>
+      <button type="submit">Add server</button>
+    </PostForm>
+  );
+}
+
+/** Drain (tasks move elsewhere, new ones start before the old stop) or activate a server. */
+export function ServerActionForm(props: { name: string; action: 'drain' | 'activate'; csrf?: string; state?: FormState }) {
+  return (
+    <PostForm id={`${props.action}-${props.name}`} action={serverPath(props.name, `/${props.action}`)} csrf={props.csrf} state={props.state}>
+      <button type="submit" aria-label={`${props.action === 'drain' ? 'Drain' : 'Activate'} ${props.name}`}>{props.action === 'drain' ? 'Drain' : 'Activate'}</button>
+    </PostForm>
+  );
+}
+
+function ServerActions(props: { server: ServerView; csrf?: string }) {
+  const s = props.server;
+  if (!s.enrolled) return <span class="muted">this server</span>;
+  return (
+    <div class="actions">
+      {s.status === 'ready' && s.availability === 'active' && <ServerActionForm name={s.name} action="drain" csrf={props.csrf} />}
+      {s.status === 'ready' && s.availability === 'drain' && <ServerActionForm name={s.name} action="activate" csrf={props.csrf} />}
+      <a href={serverPath(s.name)} aria-label={`Details of ${s.name}`}>Details</a>
+    </div>
+  );
+}
+
+export function ServersTable(props: { servers: ServerView[]; csrf?: string }) {
+  return (
+    <table class="servers">
+      <thead>
+        <tr><th>Server</th><th>Role</th><th>State</th><th>Availability</th><th>Docker</th><th>CPUs</th><th>Memory</th><th>Tasks</th><th><span class="muted">Actions</span></th></tr>
+      </thead>
+      <tbody>
+        {props.servers.map((s) => (
+          <tr>
+            <td>{s.enrolled ? <a href={serverPath(s.name)}>{s.name}</a> : s.name}<div class="muted">{s.address ?? ''}</div>{s.error && <div class="field-error">{s.error}</div>}</td>
+            <td>{s.role}</td>
+            <td>{stateBadge(s)}</td>
+            <td>{s.availability ?? '—'}</td>
+            <td>{s.dockerVersion ?? '—'}</td>
+            <td>{s.cpus ?? '—'}</td>
+            <td>{s.memoryMb === null ? '—' : `${(s.memoryMb / 1024).toFixed(1)} GiB`}</td>
+            <td>{s.runningTasks}</td>
+            <td><ServerActions server={s} csrf={props.csrf} /></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function ServersPage(props: { frame: Frame; servers: ServerView[]; publicKey: string; swarm: boolean; state?: FormState }) {
+  return (
+    <Layout title="Servers" section="servers" {...props.frame}>
+      <h1>Servers</h1>
+      {!props.swarm && <p class="empty">Docker is not answering: the Swarm's view of the servers is unavailable.</p>}
+      <ServersTable servers={props.servers} csrf={props.frame.csrfToken} />
+      <h2>Add a server</h2>
+      <p>A Debian or Ubuntu server this one reaches over SSH. Put Spur's key in its <code>~/.ssh/authorized_keys</code> (or give a password once below); Spur pins its host key, installs Docker if it is missing, joins it to the Swarm as a worker and sends it each image before a deploy places tasks there. It must reach this server on TCP 2377, and both on TCP/UDP 7946 and UDP 4789.</p>
+      <p><code class="wrap">{props.publicKey}</code> <CopyButton text={props.publicKey} label="Spur's public key" /></p>
+      <AddServerForm csrf={props.frame.csrfToken} state={props.state} />
+    </Layout>
+  );
+}
+
+/** The enrollment log; it asks for itself again every second while something runs. */
+export function ServerLog(props: { server: ServerView & { log: string } }) {
+  const s = props.server;
+  const busy = s.status === 'enrolling' || s.status === 'removing';
+  return (
+    <section id="server-log" aria-live="polite" {...(busy ? { 'hx-get': serverPath(s.name, '/log'), 'hx-trigger': 'every 1s', 'hx-swap': 'outerHTML' } : {})}>
+      <p>{stateBadge(s)} {s.error && <span class="field-error">{s.error}</span>}</p>
+      <pre class="log" tabindex={0} aria-label={`${s.name}'s enrollment log`}>{s.log || 'Starting…'}</pre>
+    </section>
+  );
+}
+
+export function ServerPage(props: { frame: Frame; server: ServerView & { log: string }; state?: FormState }) {
+  const s = props.server;
+  const id = 'remove-server';
+  return (
+    <Layout title={s.name} section="servers" {...props.frame}>
+      <p class="crumbs"><a href="/servers">Servers</a> /</p>
+      <h1>{s.name}</h1>
+      <dl class="facts">
+        <dt>Address</dt>
+        <dd>{s.address}</dd>
+        <dt>Host key</dt>
+        <dd><code class="wrap">{s.hostKeyFingerprint ?? 'not yet seen'}</code> <span class="muted">pinned: a server offering another key is refused</span></dd>
+        <dt>Swarm</dt>
+        <dd>{s.role}, {s.state}, {s.availability ?? '—'}{s.dockerVersion ? `, Docker ${s.dockerVersion}` : ''}, {s.runningTasks} running tasks</dd>
+      </dl>
+      <h2>Enrollment</h2>
+      <ServerLog server={s} />
+      <h2>Remove</h2>
+      <PostForm id={id} action={serverPath(s.name, '/remove')} csrf={props.frame.csrfToken} state={props.state} class="danger stack">
+        <p>Its tasks move to the other servers first (new ones start before the old stop); then it leaves the Swarm and Spur forgets its host key.</p>
+        <Field form={id} name="confirm" state={props.state} keep={false} label={<>Type <code>{s.name}</code> to confirm</>} attrs={{ required: true, autocomplete: 'off' }} />
+        <button type="submit" class="danger">Remove {s.name}</button>
+      </PostForm>
+    </Layout>
+  );
+}
