@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
 import { NODE2, authorizeOnNode2, node2Docker, node2HostKeyFingerprint, pretendNode2Os, replaceNode2HostKey, startSecondNode, stopSecondNode } from './fixtures/second-node.js';
 import { type SpurProcess, api, cleanupProject, cli, docker, loginCli, probe, startLoadProbe, startSpur, uniqueName } from './harness.js';
+import { isComment, readmeShellBlocks } from './readme.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -16,6 +17,14 @@ let publicKey: string;
 const project = uniqueName('nodes');
 const network = `spur_${project}_production`;
 const service = `spur_${project}_web_production`;
+/** The `spur …` lines run, as the README writes them (its project is "shop"). */
+const walked: string[] = [];
+
+/** Runs the CLI and notes the line, so the README's "A second server" can be checked against it. */
+function spurCli(args: string[]) {
+  walked.push(['spur', ...args].join(' ').replaceAll(project, 'shop').replaceAll(NODE2.host, '<host>'));
+  return cli(spur, args);
+}
 
 async function swarmNodes(): Promise<{ id: string; hostname: string; state: string; availability: string; labels: Record<string, string> }[]> {
   const ids = (await docker('node', 'ls', '-q')).split('\n').filter(Boolean);
@@ -55,7 +64,8 @@ beforeAll(async () => {
   repo.commit(helloAppFiles('v1'), 'v1');
   expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
   expect((await cli(spur, ['service', 'create', project, 'web', '--git', repo.url])).code).toBe(0);
-  publicKey = (await cli(spur, ['node', 'key'])).stdout.trim();
+  expect((await cli(spur, ['settings', project, 'web', '--health', 'http', '--health-path', '/health', '--health-interval', '1', '--health-start-period', '2'])).code).toBe(0);
+  publicKey = (await spurCli(['node', 'key'])).stdout.trim();
 });
 
 afterAll(async () => {
@@ -118,7 +128,7 @@ describe('servers enrolled over SSH', () => {
   });
 
   it('enrolls the server: pins its host key, installs the probe, joins it to the Swarm as a labelled worker', async () => {
-    const added = await cli(spur, ['node', 'add', `root@${NODE2.host}`, '--name', 'node2']);
+    const added = await spurCli(['node', 'add', `root@${NODE2.host}`, '--name', 'node2']);
     expect(added.code, added.stderr + added.stdout).toBe(0);
     const fingerprint = await node2HostKeyFingerprint();
     expect(added.stdout).toContain(`host key ${fingerprint} (pinned`);
@@ -131,11 +141,12 @@ describe('servers enrolled over SSH', () => {
     expect(listed.map((s) => [s.role, s.state])).toEqual([['manager', 'ready'], ['worker', 'ready']]);
     expect(listed[1]).toMatchObject({ name: 'node2', hostKeyFingerprint: fingerprint });
     expect(listed[1]!.dockerVersion).toMatch(/^\d+\./);
+    expect((await spurCli(['node', 'list'])).stdout).toMatch(/^node2\tworker\tready\tactive\troot@10\.77\.0\.2:22\tdocker \d/m);
   });
 
   it('spreads two replicas over both servers, the image sent to the second without a registry, both answering over the overlay', async () => {
-    expect((await cli(spur, ['settings', project, 'web', '--replicas', '2', '--health', 'http', '--health-path', '/health', '--health-interval', '1', '--health-start-period', '2'])).code).toBe(0);
-    const deployed = await cli(spur, ['deploy', project, 'web']);
+    expect((await spurCli(['settings', project, 'web', '--replicas', '2'])).code).toBe(0);
+    const deployed = await spurCli(['deploy', project, 'web']);
     expect(deployed.code, deployed.stderr).toBe(0);
     expect(deployed.stdout).toMatch(/Sent the image to node2 in \d+\.\d s/);
     const manager = (await swarmNodes()).find((n) => n.hostname !== 'spur-node2')!.hostname;
@@ -153,7 +164,7 @@ describe('servers enrolled over SSH', () => {
   it('drains the second server under load with no failed request; activated, it takes tasks again', async () => {
     const load = await startLoadProbe(network, 'http://web:3000/quiet');
     await new Promise((r) => setTimeout(r, 1000));
-    const drained = await cli(spur, ['node', 'drain', 'node2']);
+    const drained = await spurCli(['node', 'drain', 'node2']);
     await new Promise((r) => setTimeout(r, 2000));
     const seen = await load.stop();
     expect(drained.code, drained.stderr).toBe(0);
@@ -163,7 +174,7 @@ describe('servers enrolled over SSH', () => {
     expect(await runningOn()).toEqual([manager, manager]);
     expect((await swarmNodes()).find((n) => n.hostname === 'spur-node2')!.availability).toBe('drain');
 
-    expect((await cli(spur, ['node', 'activate', 'node2'])).code).toBe(0);
+    expect((await spurCli(['node', 'activate', 'node2'])).code).toBe(0);
     await until('a task back on node2', runningOn, (hosts) => hosts.includes('spur-node2') && hosts.length === 2);
   });
 
@@ -181,8 +192,30 @@ describe('servers enrolled over SSH', () => {
     }
   });
 
+  it('keeps a service on the server it is told to run on, and a database on the manager; a server that still holds a pinned service is not removed', async () => {
+    const nowhere = await cli(spur, ['settings', project, 'web', '--run-on', 'nowhere']);
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toContain('run on: no ready server is named nowhere');
+    expect((await spurCli(['settings', project, 'web', '--run-on', 'node2'])).code).toBe(0);
+    const deployed = await cli(spur, ['deploy', project, 'web']);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(await runningOn()).toEqual(['spur-node2', 'spur-node2']);
+    expect((await probe(network, 'http://web:3000/')).body.trim()).toBe('hello from v2');
+    const refused = await cli(spur, ['node', 'remove', 'node2']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${service} must run on node2`);
+
+    expect((await cli(spur, ['db', 'create', project, 'kv', '--engine', 'redis'])).code).toBe(0);
+    const db = JSON.parse(await docker('service', 'inspect', `spur_${project}_kv_production`))[0];
+    const managerId = (await swarmNodes()).find((n) => n.hostname !== 'spur-node2')!.id;
+    expect(db.Spec.TaskTemplate.Placement.Constraints).toEqual([`node.id==${managerId}`]);
+
+    expect((await cli(spur, ['settings', project, 'web', '--run-on', 'any'])).code).toBe(0);
+    expect((await cli(spur, ['deploy', project, 'web'])).code).toBe(0);
+  });
+
   it('removes the server: tasks move to the manager, it leaves the Swarm, Spur forgets it', async () => {
-    const removed = await cli(spur, ['node', 'remove', 'node2']);
+    const removed = await spurCli(['node', 'remove', 'node2']);
     expect(removed.code, removed.stderr).toBe(0);
     expect((await swarmNodes()).map((n) => n.hostname)).not.toContain('spur-node2');
     expect(await node2Docker('info', '--format', '{{.Swarm.LocalNodeState}}')).toBe('inactive');
@@ -190,6 +223,17 @@ describe('servers enrolled over SSH', () => {
     const manager = (await swarmNodes())[0]!.hostname;
     expect(await runningOn()).toEqual([manager, manager]);
     expect((await call('GET', '/servers/node2')).status).toBe(404);
+  });
+
+  it('has walked the README\'s "A second server", line by line in its order', () => {
+    const block = readmeShellBlocks().find((b) => b.heading === 'A second server');
+    expect(block, 'the README has no shell block under "A second server"').toBeDefined();
+    let at = 0;
+    for (const line of block!.lines.filter((l) => !isComment(l))) {
+      const found = walked.indexOf(line, at);
+      expect(found, `README line not walked (in order): ${line}\nwalked: ${walked.join('\n')}`).toBeGreaterThanOrEqual(0);
+      at = found + 1;
+    }
   });
 });
 
