@@ -199,6 +199,8 @@ describe('servers enrolled over SSH', () => {
     expect((await spurCli(['settings', project, 'web', '--run-on', 'node2'])).code).toBe(0);
     const deployed = await cli(spur, ['deploy', project, 'web']);
     expect(deployed.code, deployed.stderr).toBe(0);
+    // v1 is there already: only the layers v2 does not share with it are sent.
+    expect(deployed.stdout).toMatch(/Sent the image to node2 in \d+\.\d s; [1-9]\d* of its \d+ layers were there already/);
     expect(await runningOn()).toEqual(['spur-node2', 'spur-node2']);
     expect((await probe(network, 'http://web:3000/')).body.trim()).toBe('hello from v2');
     const refused = await cli(spur, ['node', 'remove', 'node2']);

@@ -46,6 +46,8 @@ beforeAll(async () => {
     if (tries === 60) throw new Error('database kv never took a backup');
     await new Promise((r) => setTimeout(r, 2000));
   }
+  // A server that never answers, for the Servers page and a server's page with its failed step.
+  expect((await api(spur, token)('POST', '/servers', { address: 'root@127.0.0.1', port: 1, name: 'gone' })).status).toBe(202);
   s3server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 'spur-ui-s3-')), configureBuckets: [{ name: 'look-backups', configs: [] }] });
   s3endpoint = `http://127.0.0.1:${(await s3server.run()).port}`;
   browser = await launchBrowser();
@@ -68,6 +70,8 @@ const pages = () => [
   ['deployment', `/deployments/${deploymentId}`],
   ['database', `/projects/${project}/databases/kv`],
   ['keys', '/keys'],
+  ['servers', '/servers'],
+  ['server', '/servers/gone'],
   ['settings', '/settings'],
 ];
 
@@ -403,6 +407,26 @@ describe('live and in place', () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Remove volume data' }).click();
     await expect.poll(() => page.locator('#volumes').textContent()).toContain('No volumes');
+  });
+
+  it('servers: a bad address is refused beside its field; a server that does not answer shows its failed step live, then is removed once its name is typed', async () => {
+    await page.goto(`${spur.url}/`);
+    await page.getByRole('link', { name: 'Servers' }).click();
+    expect(await page.locator('main').textContent()).toMatch(/ssh-ed25519 AAAA\S+ spur/);
+    await page.getByLabel('Server (user@host)').fill('root@bad host');
+    await page.getByRole('button', { name: 'Add server' }).click();
+    await expect.poll(() => page.locator('#add-server .field-error').first().textContent()).toMatch(/host: must be an IPv4 address or a hostname/);
+    await page.getByLabel('Server (user@host)').fill('root@127.0.0.1');
+    await page.getByLabel('SSH port').fill('2');
+    await page.getByLabel('Name (optional)').fill('closed');
+    await page.getByRole('button', { name: 'Add server' }).click();
+    await page.waitForURL(`${spur.url}/servers/closed`);
+    await expect.poll(() => page.locator('#server-log').textContent(), { timeout: 20_000 }).toMatch(/✗ Connecting to root@127\.0\.0\.1:2: cannot reach 127\.0\.0\.1:2 over SSH \(ECONNREFUSED\)/);
+    await page.getByLabel('Type closed to confirm').fill('closed');
+    await page.getByRole('button', { name: 'Remove closed' }).click();
+    await page.waitForURL(`${spur.url}/servers`);
+    await expect.poll(() => page.locator('.toast').textContent()).toBe('Removed closed: it left the Swarm');
+    expect(await page.locator('table.servers').textContent()).not.toContain('closed');
   });
 
   it('keyboard: 2 opens the Deployments tab, ? lists the shortcuts', async () => {

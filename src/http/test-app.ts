@@ -34,7 +34,7 @@ export async function makeTestDeps(): Promise<Deps> {
     log: silentLog,
     key,
     databaseBackups: new DatabaseBackups({ db, docker, key, dataDir: '/nonexistent', installId: 'test-install', log: silentLog, isEngineReady: () => false }),
-    servers: new NodeFleet({ db, key, docker, log: silentLog, probePath: '/nonexistent/spur-probe', installId: 'test-install', connections: new NodeConnections({ db, key }) }),
+    servers: new NodeFleet({ db, key, docker, log: silentLog, probePath: '/nonexistent/spur-probe', installId: 'test-install', spoolDir: '/nonexistent', connections: new NodeConnections({ db, key }) }),
     installId: 'test-install',
     engine: { state: { reachable: false, swarm: false, problem: 'Docker is not reachable (test).' }, ready: false },
     deployer: { request: notHere, rollback: notHere, cancel: notHere },

@@ -13,5 +13,7 @@ export interface FleetDeps {
   /** Host path of the health probe tasks mount; the same path on every server. */
   probePath: string;
   installId: string;
+  /** Where an image waits, on disk, while the layers a server already has are left out. */
+  spoolDir: string;
   connections: NodeConnections;
 }

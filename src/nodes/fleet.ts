@@ -131,8 +131,10 @@ export class NodeFleet {
       if (swarmNode?.Spec.Availability !== 'active' || swarmNode.Status.State !== 'ready') return say(`Not sending the image to ${node.name}: it is ${swarmNode ? `${swarmNode.Status.State}, ${swarmNode.Spec.Availability}` : 'not in the Swarm'}`);
       try {
         const { docker } = await this.deps.connections.get(node);
-        const outcome = await shipImage(this.deps.docker, docker, image);
-        await say(outcome === 'present' ? `${node.name} already has the image` : `Sent the image to ${node.name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        const outcome = await shipImage(this.deps.docker, docker, image, this.deps.spoolDir);
+        if (!outcome.sent) return say(`${node.name} already has the image`);
+        const kept = outcome.skipped ? `; ${outcome.skipped} of its ${outcome.layers} layers were there already` : '';
+        await say(`Sent the image to ${node.name} in ${((Date.now() - started) / 1000).toFixed(1)} s${kept}`);
       } catch (err) {
         throw new Error(`could not send the image to ${node.name}: ${(err as Error).message}`);
       }
