@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 log() { printf '[test-env] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-packages=(docker.io debootstrap chromium git openssh-client openssh-server openssl iproute2 procps gcc libc6-dev pebble)
+packages=(docker.io debootstrap chromium git openssh-client openssh-server openssl iproute2 procps gcc libc6-dev pebble docker-registry apache2-utils)
 missing=()
 for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

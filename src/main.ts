@@ -59,6 +59,8 @@ Client (after \`spur login\`):
   spur node add [user@]host [--port N] [--name N] [--password-stdin]   enroll a server into the Swarm
   spur node list | node show|drain|activate|remove <name>
   spur instance [--domain D|none] [--acme-email E|none]   Spur's own domain and ACME contact (owners)
+        [--s3-endpoint URL --s3-bucket B --s3-access-key K | --s3-endpoint none]   where backups are copied
+        [--registry HOST[:PORT][/NS] --registry-user U | --registry none]   a registry images go through
   spur settings <project> <service> [--env E] [--cpu N] [--memory MB] [--cpu-reservation N]
         [--memory-reservation MB] [--restart any|on-failure|none] [--restart-attempts N]
         [--health tcp|http|image|none] [--health-path /p] [--health-port N] [--health-interval S]

@@ -197,3 +197,17 @@ describe('server addresses', () => {
     }
   });
 });
+
+describe('registry addresses', () => {
+  it('takes host[:port][/namespace], dropping https://', () => {
+    expect(v.registryAddress('registry.example.com')).toBe('registry.example.com');
+    expect(v.registryAddress('https://ghcr.io/acme/')).toBe('ghcr.io/acme');
+    expect(v.registryAddress('10.0.0.5:5000/team.a/apps')).toBe('10.0.0.5:5000/team.a/apps');
+  });
+
+  it('refuses schemes, options, credentials, bad ports and paths', () => {
+    for (const bad of ['http://r.example.com', '--insecure', 'user:pw@r.example.com', 'r.example.com:port', 'r.example.com:1:2', 'r.example.com/UP', 'r.example.com/a//b', 'r.example.com/../x', 'r example.com', '']) {
+      expect(() => v.registryAddress(bad), bad).toThrow(/registry/);
+    }
+  });
+});

@@ -383,3 +383,24 @@ export function serverAddress(value: unknown): { user: string; host: string } {
   const at = address.lastIndexOf('@');
   return at < 0 ? { user: 'root', host: serverHost(address) } : { user: serverUser(address.slice(0, at)), host: serverHost(address.slice(at + 1)) };
 }
+
+/** Where images are pushed: `host[:port][/namespace]` (an https:// in front is dropped). */
+export function registryAddress(value: unknown): string {
+  const given = text('registry', value, 200).replace(/^https:\/\//, '').replace(/\/+$/, '');
+  const [hostPort = '', ...path] = given.split('/');
+  const address = [hostPort.toLowerCase(), ...path].join('/');
+  const [host, port, extra] = hostPort.toLowerCase().split(':');
+  const hostOk = (() => { try { return serverHost(host) === host; } catch { return false; } })();
+  if (!hostOk || extra !== undefined || (port !== undefined && !/^\d{1,5}$/.test(port)) || !path.every((p) => /^[a-z0-9]+([._-][a-z0-9]+)*$/.test(p))) {
+    throw new InvalidInput('registry', 'must be host[:port][/namespace], such as registry.example.com or ghcr.io/acme');
+  }
+  return address;
+}
+
+export function registryUser(value: unknown): string {
+  const user = text('registry user', value, 200);
+  if (/\s/.test(user)) throw new InvalidInput('registry user', 'must not contain spaces');
+  return user;
+}
+
+export const registryPassword = (value: unknown) => text('registry password', value, 4096);

@@ -5,6 +5,7 @@
 // Swarm, other files' services could be placed on it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
+import { startRegistry } from './fixtures/registry.js';
 import { NODE2, authorizeOnNode2, node2Docker, node2HostKeyFingerprint, pretendNode2Os, replaceNode2HostKey, startSecondNode, stopSecondNode } from './fixtures/second-node.js';
 import { type SpurProcess, api, cleanupProject, cli, docker, loginCli, probe, startLoadProbe, startSpur, uniqueName } from './harness.js';
 import { isComment, readmeShellBlocks } from './readme.js';
@@ -192,7 +193,7 @@ describe('servers enrolled over SSH', () => {
     }
   });
 
-  it('keeps a service on the server it is told to run on, and a database on the manager; a server that still holds a pinned service is not removed', async () => {
+  it('keeps a service on the server it is told to run on, and a database on the manager; a server that still holds a pinned service is not removed; a named registry is pushed to and pulled from instead', async () => {
     const nowhere = await cli(spur, ['settings', project, 'web', '--run-on', 'nowhere']);
     expect(nowhere.code).toBe(1);
     expect(nowhere.stderr).toContain('run on: no ready server is named nowhere');
@@ -211,6 +212,29 @@ describe('servers enrolled over SSH', () => {
     const db = JSON.parse(await docker('service', 'inspect', `spur_${project}_kv_production`))[0];
     const managerId = (await swarmNodes()).find((n) => n.hostname !== 'spur-node2')!.id;
     expect(db.Spec.TaskTemplate.Placement.Constraints).toEqual([`node.id==${managerId}`]);
+
+    // A registry instead: Spur pushes, the server pulls with the credentials sent along.
+    const registry = await startRegistry();
+    try {
+      const wrong = await cli(spur, ['instance', '--registry', registry.address, '--registry-user', 'spur', '--registry-password', 'not-it']);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain(`registry: ${registry.address} refused the login`);
+      const named = await cli(spur, ['instance', '--registry', registry.address, '--registry-user', registry.username], { SPUR_REGISTRY_PASSWORD: registry.password });
+      expect(named.code, named.stderr).toBe(0);
+      expect(named.stdout).toContain(`Images:      pushed to ${registry.address} (user spur); the servers pull them`);
+      repo.commit(helloAppFiles('v3'), 'v3');
+      const pushed = await cli(spur, ['deploy', project, 'web']);
+      expect(pushed.code, pushed.stderr).toBe(0);
+      expect(pushed.stdout).toMatch(new RegExp(`Pushed the image to ${registry.address.replace(/\./g, '\\.')}/spur/${project}/web:\\S+ in \\d+\\.\\d s`));
+      expect(pushed.stdout).not.toContain('Sent the image to node2');
+      expect(await runningOn()).toEqual(['spur-node2', 'spur-node2']);
+      expect(await node2Docker('image', 'ls', '--format', '{{.Repository}}')).toContain(`${registry.address}/spur/${project}/web`);
+      expect((await probe(network, 'http://web:3000/')).body.trim()).toBe('hello from v3');
+      expect(JSON.stringify((await call('GET', '/settings')).json)).not.toContain(registry.password);
+    } finally {
+      expect((await cli(spur, ['instance', '--registry', 'none'])).code).toBe(0);
+      await registry.stop();
+    }
 
     expect((await cli(spur, ['settings', project, 'web', '--run-on', 'any'])).code).toBe(0);
     expect((await cli(spur, ['deploy', project, 'web'])).code).toBe(0);

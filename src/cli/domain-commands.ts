@@ -50,7 +50,7 @@ async function domains(argv: string[], io: CliIo) {
   }
 }
 
-const INSTANCE_USAGE = 'spur instance [--domain D|none] [--acme-email E|none] [--s3-endpoint URL --s3-bucket B --s3-access-key K [--s3-secret-key S, or SPUR_S3_SECRET_KEY] [--s3-region R] [--s3-prefix P] | --s3-endpoint none]';
+const INSTANCE_USAGE = 'spur instance [--domain D|none] [--acme-email E|none] [--s3-endpoint URL --s3-bucket B --s3-access-key K [--s3-secret-key S, or SPUR_S3_SECRET_KEY] [--s3-region R] [--s3-prefix P] | --s3-endpoint none] [--registry HOST[:PORT][/NS] --registry-user U [--registry-password P, or SPUR_REGISTRY_PASSWORD] | --registry none]';
 
 interface SettingsView {
   url: string;
@@ -59,6 +59,18 @@ interface SettingsView {
   acmeEmail: string | null;
   acmeEmailFromEnvironment: boolean;
   backupStorage: { endpoint: string; bucket: string; region: string; accessKeyId: string; prefix: string } | null;
+  registry: { address: string; username: string } | null;
+}
+
+/** The registry the flags give: undefined when none is given, null for --registry none. */
+function registryChange(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv) {
+  const address = values.registry;
+  if (address === undefined) {
+    if (values['registry-user'] !== undefined || values['registry-password'] !== undefined) throw new CliError('give --registry with --registry-user and the password', 2);
+    return undefined;
+  }
+  if (address === 'none') return null;
+  return { address, username: values['registry-user'], password: values['registry-password'] ?? env.SPUR_REGISTRY_PASSWORD };
 }
 
 /** The S3 settings the flags give: undefined when none is given, null for --s3-endpoint none. */
@@ -74,10 +86,10 @@ function storageChange(values: Record<string, string | boolean | undefined>, env
 
 async function instance(argv: string[], io: CliIo) {
   const s3Flags = Object.fromEntries(['s3-endpoint', 's3-bucket', 's3-region', 's3-access-key', 's3-secret-key', 's3-prefix'].map((f) => [f, { type: 'string' as const }]));
-  const { values, positionals } = args(argv, { domain: { type: 'string' }, 'acme-email': { type: 'string' }, ...s3Flags });
+  const { values, positionals } = args(argv, { domain: { type: 'string' }, 'acme-email': { type: 'string' }, ...s3Flags, registry: { type: 'string' }, 'registry-user': { type: 'string' }, 'registry-password': { type: 'string' } });
   if (positionals.length) throw new CliError(`usage: ${INSTANCE_USAGE}`, 2);
   const cleared = (v: string | boolean | undefined) => (v === 'none' ? '' : typeof v === 'string' ? v : undefined);
-  const change = { domain: cleared(values.domain), acmeEmail: cleared(values['acme-email']), backupStorage: storageChange(values, io.env) };
+  const change = { domain: cleared(values.domain), acmeEmail: cleared(values['acme-email']), backupStorage: storageChange(values, io.env), registry: registryChange(values, io.env) };
   const api = client(io);
   const unchanged = Object.values(change).every((v) => v === undefined);
   const s = unchanged ? await api.json<SettingsView>('GET', '/settings') : await api.json<SettingsView>('PATCH', '/settings', change);
@@ -91,6 +103,7 @@ async function instance(argv: string[], io: CliIo) {
           `Domain:      ${s.domain ? `${s.domain.hostname}${fromEnv(s.domainFromEnvironment)}  certificate ${describeCertificate(s.domain.certificate)}  dns ${describeDns(s.domain.dns)}` : 'none'}`,
           `ACME email:  ${s.acmeEmail ?? 'none'}${fromEnv(s.acmeEmailFromEnvironment)}`,
           `Backups to:  ${storage ? `s3://${storage.bucket}${storage.prefix ? `/${storage.prefix}` : ''} at ${storage.endpoint} (${storage.region}, key ${storage.accessKeyId})` : 'the data dir only (no S3 storage)'}`,
+          `Images:      ${s.registry ? `pushed to ${s.registry.address} (user ${s.registry.username}); the servers pull them` : 'sent by Spur to each server (no registry)'}`,
         ].join('\n'),
   );
 }

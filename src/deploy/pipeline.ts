@@ -19,7 +19,7 @@ import { buildImage, imageExists, imageHealthcheck } from '../docker/images.js';
 import { imageTag, ownershipLabels, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { RolloutFailed, waitForRollout } from '../docker/rollout.js';
 import { serviceSpec } from '../docker/service-spec.js';
-import { findService, removeOwnedService, upsertService } from '../docker/swarm.js';
+import { type RegistryAuth, findService, removeOwnedService, upsertService } from '../docker/swarm.js';
 import type { Log } from '../log.js';
 import { traefikLabels } from '../routing/traefik-labels.js';
 import { getDeployment, recordDeploymentSource, recordDeploymentVariables, transitionDeployment } from '../store/deployments.js';
@@ -36,6 +36,8 @@ import { seal, unseal } from '../secrets.js';
 import type { NodeFleet } from '../nodes/fleet.js';
 import { MANAGER_PLACEMENT, deployConstraints, pinnedNodeId } from '../nodes/placement.js';
 import { findNode } from '../store/nodes.js';
+import { imageRegistry } from '../store/instance-settings.js';
+import { pushImage, registryReference, registryServer } from '../docker/registry.js';
 
 export interface PipelineDeps {
   config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile' | 'gitAllowPrivate' | 'keepImages' | 'buildTimeoutS'>;
@@ -238,11 +240,11 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
   const volumes = await listVolumes(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id });
   const existing = await findService(deps.docker, name);
   const constraints = await placementOf(deps, ctx, { hasVolumes: volumes.length > 0, pinnedTo: pinnedNodeId(existing?.Spec.TaskTemplate.Placement?.Constraints) });
-  if (deps.servers) await deps.servers.shipForDeploy(opts.image, constraints, opts.say);
+  const { image, auth } = await deliverImage(deps, opts.image, constraints, opts.say);
   const spec = serviceSpec({
     ...ref,
     deploymentId: opts.deploymentId,
-    image: opts.image,
+    image,
     replicas: ctx.instance.replicas,
     port: ctx.instance.port,
     variables: opts.variables,
@@ -259,7 +261,7 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
   const isUpdate = existing !== undefined;
   const check = describeHealth(health, imageCheck) + (ctx.instance.health_type === 'auto' ? ' (automatic)' : '');
   await opts.say(`${isUpdate ? 'Updating' : 'Creating'} Swarm service ${name}: ${ctx.instance.replicas} replica${ctx.instance.replicas === 1 ? '' : 's'}, health check: ${check}`);
-  await upsertService(deps.docker, spec);
+  await upsertService(deps.docker, spec, auth);
   try {
     await waitForRollout(deps.docker, { serviceName: name, deploymentId: opts.deploymentId, replicas: ctx.instance.replicas, timeoutMs: rolloutWindowMs(health, ctx.instance.replicas), isUpdate });
   } catch (err) {
@@ -271,6 +273,23 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     }
     throw new Error(`the new version did not become healthy: ${err.message}. Swarm rolled back; the previous version keeps serving`);
   }
+}
+
+/** Gets the image where the tasks will run: pushed to the registry the owner named (the nodes
+ *  pull it with the credentials sent along), or else sent by Spur to each server that may run
+ *  them. Answers the reference the service runs. */
+async function deliverImage(deps: PipelineDeps, image: string, constraints: string[], say: Say): Promise<{ image: string; auth?: RegistryAuth }> {
+  const registry = await imageRegistry(deps.db, deps.key);
+  if (!registry) {
+    if (deps.servers) await deps.servers.shipForDeploy(image, constraints, say);
+    return { image };
+  }
+  const auth = { username: registry.username, password: registry.password, serveraddress: registryServer(registry.address) };
+  const reference = registryReference(registry.address, image);
+  const started = Date.now();
+  await pushImage(deps.docker, image, reference, auth);
+  await say(`Pushed the image to ${reference} in ${((Date.now() - started) / 1000).toFixed(1)} s; the servers pull it from there`);
+  return { image: reference, auth };
 }
 
 /** Where the tasks may run: the instance's placement, or, with volumes, the one node that holds

@@ -23,24 +23,34 @@ export async function findService(docker: DockerClient, name: string): Promise<S
   }
 }
 
+/** Credentials the nodes pull the service's image with (a registry's), sent in a header only. */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+  serveraddress: string;
+}
+
 /** Creates the service, or updates it when Spur owns it; refuses to touch one it does not own. */
-export async function upsertService(docker: DockerClient, spec: SwarmServiceSpec | { Name: string; Labels: Record<string, string> }): Promise<void> {
+export async function upsertService(docker: DockerClient, spec: SwarmServiceSpec | { Name: string; Labels: Record<string, string> }, auth?: RegistryAuth): Promise<void> {
   const existing = await findService(docker, spec.Name);
   if (!existing) {
-    await docker.createService(spec as object);
+    await (auth ? docker.createService(auth, spec as object) : docker.createService(spec as object));
     return;
   }
   if (existing.Spec.Labels?.[MANAGED_LABEL] !== 'true') {
     throw new NotOwned(`a Docker service named ${spec.Name} exists and was not made by Spur; remove or rename it`);
   }
-  await updateService(docker, existing, spec);
+  await updateService(docker, existing, spec, { auth });
 }
 
 /** Updates a service at the version we read; only the version (and rollback flag) go in the
  *  query string, the spec in the body. */
-export async function updateService(docker: DockerClient, current: ServiceInfo, spec: object, opts: { rollback?: boolean } = {}): Promise<void> {
+export async function updateService(docker: DockerClient, current: ServiceInfo, spec: object, opts: { rollback?: boolean; auth?: RegistryAuth } = {}): Promise<void> {
   const query = { version: current.Version.Index, ...(opts.rollback ? { rollback: 'previous' } : {}) };
-  await docker.getService(current.ID).update({ _query: query, _body: spec } as object);
+  const request = { _query: query, _body: spec } as object;
+  // dockerode takes the credentials as a first argument (its types do not say so).
+  const service = docker.getService(current.ID) as unknown as { update(...args: object[]): Promise<unknown> };
+  await (opts.auth ? service.update(opts.auth, request) : service.update(request));
 }
 
 /** Changes only the replica count of a running service: no task is replaced. */

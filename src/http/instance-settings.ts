@@ -6,7 +6,8 @@ import type { Deps } from '../deps.js';
 import type { User } from '../db/schema.js';
 import { isUnderDomain } from '../docker/names.js';
 import { Conflict, Forbidden, InvalidFields } from '../errors.js';
-import { acmeEmail, backupStorage, setAcmeEmail, setBackupStorage, setSpurDomain, spurDomain } from '../store/instance-settings.js';
+import { type ImageRegistry, acmeEmail, backupStorage, imageRegistry, setAcmeEmail, setBackupStorage, setImageRegistry, setSpurDomain, spurDomain } from '../store/instance-settings.js';
+import { checkRegistryLogin, registryServer } from '../docker/registry.js';
 import { type S3Settings, s3Storage } from '../storage/s3.js';
 import * as validate from '../validate.js';
 import { spurUrl, toDomainView } from './operations.js';
@@ -40,7 +41,29 @@ export async function instanceSettingsView(deps: Deps, user: Actor) {
     acmeDirectory: deps.config.acme.directoryUrl,
     /** Where database backups are copied (the secret key is never shown); null: the data dir only. */
     backupStorage: storageView(await backupStorage(deps.db, deps.key)),
+    /** Where images are pushed for the servers to pull (the password is never shown); null: Spur sends them itself. */
+    registry: registryView(await imageRegistry(deps.db, deps.key)),
   };
+}
+
+const registryView = (r: ImageRegistry | null) => (r ? { address: r.address, username: r.username } : null);
+
+/** Registry settings as a body gives them (the password may be left out to keep the one stored);
+ *  kept only once the registry accepts the login. */
+async function checkedRegistry(deps: Deps, body: unknown): Promise<ImageRegistry> {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const stored = await imageRegistry(deps.db, deps.key);
+  const r = validate.fields({
+    address: () => validate.registryAddress(b.address),
+    username: () => validate.registryUser(b.username),
+    password: () => ((b.password === undefined || b.password === '') && stored ? stored.password : validate.registryPassword(b.password)),
+  });
+  try {
+    await checkRegistryLogin(deps.docker, { username: r.username, password: r.password, serveraddress: registryServer(r.address) });
+  } catch (err) {
+    throw new InvalidFields({ registry: `registry: ${registryServer(r.address)} refused the login: ${(err as Error).message.replace(/^\(HTTP code \d+\) [a-z ]+- /, '')}` });
+  }
+  return r;
 }
 
 const storageView = (s: S3Settings | null) => (s ? { endpoint: s.endpoint, bucket: s.bucket, region: s.region, accessKeyId: s.accessKeyId, prefix: s.prefix } : null);
@@ -68,8 +91,8 @@ async function checkedStorage(deps: Deps, body: unknown): Promise<S3Settings> {
 
 export type InstanceSettingsView = Awaited<ReturnType<typeof instanceSettingsView>>;
 
-/** Changes what the body names: `domain` and `acmeEmail`, each "" (or null) to clear, and
- *  `backupStorage` (S3 settings, or null). Spur's
+/** Changes what the body names: `domain` and `acmeEmail`, each "" (or null) to clear,
+ *  `backupStorage` (S3 settings, or null) and `registry` (address, username, password, or null). Spur's
  *  domain gets its certificate ordered and Traefik's files rewritten at once. */
 export async function changeInstanceSettings(deps: Deps, user: Actor, body: Record<string, unknown>): Promise<InstanceSettingsView> {
   requireOwner(user);
@@ -79,11 +102,13 @@ export async function changeInstanceSettings(deps: Deps, user: Actor, body: Reco
     acmeEmail: () => (body.acmeEmail === undefined ? undefined : cleared(body.acmeEmail) ? null : validate.email(body.acmeEmail)),
   });
   const storage = body.backupStorage === undefined ? undefined : body.backupStorage === null ? null : await checkedStorage(deps, body.backupStorage);
+  const registry = body.registry === undefined ? undefined : body.registry === null ? null : await checkedRegistry(deps, body.registry);
   if (change.domain !== undefined && deps.config.spurDomain && change.domain !== deps.config.spurDomain) throw new Conflict(`Spur's domain is set by SPUR_DOMAIN in its environment file; change it there`);
   if (change.acmeEmail !== undefined && deps.config.acme.email && change.acmeEmail !== deps.config.acme.email) throw new Conflict(`the ACME email is set by SPUR_ACME_EMAIL in Spur's environment file; change it there`);
   if (change.domain !== undefined) await setSpurDomain(deps.db, change.domain);
   if (change.acmeEmail !== undefined) await setAcmeEmail(deps.db, change.acmeEmail);
   if (storage !== undefined) await setBackupStorage(deps.db, deps.key, storage);
+  if (registry !== undefined) await setImageRegistry(deps.db, deps.key, registry);
   if (change.domain !== undefined) void deps.certificates.run();
   return instanceSettingsView(deps, user);
 }

@@ -17,7 +17,7 @@ import { databasePages } from './web-databases.js';
 import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from './shared-variables.js';
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
 import { InvalidFields, NotFound } from '../errors.js';
-import { BackupStorageForm, InstanceSettingsForm, SettingsPage } from '../../views/pages/settings.js';
+import { BackupStorageForm, InstanceSettingsForm, RegistryForm, SettingsPage } from '../../views/pages/settings.js';
 import { changeInstanceSettings, instanceSettingsView } from './instance-settings.js';
 import { type ServicePageProps, type ServiceTab, SERVICE_TABS, paths, serviceTabUrl } from '../../views/pages/service/common.js';
 import { DeploymentsTable } from '../../views/pages/service/deployments.js';
@@ -324,7 +324,7 @@ export function webRoutes(deps: Deps) {
   });
 
   // Spur's own settings (owners)
-  const settingsPage = async (c: Context<AuthEnv>, state?: FormState, storageState?: FormState) => <SettingsPage frame={frame(c)} settings={await instanceSettingsView(deps, user(c))} state={state} storageState={storageState} />;
+  const settingsPage = async (c: Context<AuthEnv>, state?: FormState, storageState?: FormState, registryState?: FormState) => <SettingsPage frame={frame(c)} settings={await instanceSettingsView(deps, user(c))} state={state} storageState={storageState} registryState={registryState} />;
   web.get('/settings', async (c) => c.html(await settingsPage(c)));
   web.post('/settings', (c) =>
     answerForm(c, {
@@ -378,6 +378,15 @@ export function webRoutes(deps: Deps) {
       done: (name) => ({ to: '/servers', toast: `Removed ${name}: it left the Swarm` }),
       fragment: (state) => serverPage(c, state),
       page: (state) => serverPage(c, state),
+    }),
+  );
+
+  web.post('/settings/registry', (c) =>
+    answerForm(c, {
+      run: (body) => changeInstanceSettings(deps, user(c), { registry: body.address === '' || body.address === undefined ? null : body }),
+      done: (s) => ({ to: '/settings', toast: s.registry ? `Images go through ${s.registry.address}` : 'Spur sends images to the servers itself' }),
+      fragment: async (state) => <RegistryForm csrf={c.get('csrfToken')} settings={await instanceSettingsView(deps, user(c))} state={state} />,
+      page: (state) => settingsPage(c, undefined, undefined, state),
     }),
   );
 

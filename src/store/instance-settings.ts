@@ -10,6 +10,7 @@ import { nowIso } from './time.js';
 
 const ACME_EMAIL = 'acme_email';
 const BACKUP_STORAGE = 'backup_storage';
+const IMAGE_REGISTRY = 'image_registry';
 
 /** Spur's own domain with its certificate's expiry, if one is set. */
 export function spurDomain(db: Db): Promise<DomainWithCertificate | undefined> {
@@ -47,4 +48,23 @@ export async function setBackupStorage(db: Db, key: Buffer, storage: S3Settings 
   if (storage === null) return void (await db.deleteFrom('settings').where('key', '=', BACKUP_STORAGE).execute());
   const value = seal(key, JSON.stringify(storage));
   await db.insertInto('settings').values({ key: BACKUP_STORAGE, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+}
+
+/** A registry images are pushed to and nodes pull from, instead of Spur sending them itself. */
+export interface ImageRegistry {
+  /** host[:port][/namespace], as image references begin. */
+  address: string;
+  username: string;
+  password: string;
+}
+
+export async function imageRegistry(db: Db, key: Buffer): Promise<ImageRegistry | null> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', IMAGE_REGISTRY).executeTakeFirst();
+  return row ? (JSON.parse(unseal(key, row.value)) as ImageRegistry) : null;
+}
+
+export async function setImageRegistry(db: Db, key: Buffer, registry: ImageRegistry | null): Promise<void> {
+  if (registry === null) return void (await db.deleteFrom('settings').where('key', '=', IMAGE_REGISTRY).execute());
+  const value = seal(key, JSON.stringify(registry));
+  await db.insertInto('settings').values({ key: IMAGE_REGISTRY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
 }

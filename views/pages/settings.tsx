@@ -10,6 +10,7 @@ export interface SettingsPageProps {
   settings: InstanceSettingsView;
   state?: FormState;
   storageState?: FormState;
+  registryState?: FormState;
 }
 
 const FROM_ENVIRONMENT = 'Set in Spur’s environment file (/etc/spur/spur.env); change it there and restart Spur.';
@@ -52,6 +53,25 @@ export function BackupStorageForm(props: { csrf?: string; settings: InstanceSett
   );
 }
 
+/** A registry images are pushed to and the servers pull from, instead of Spur sending them. */
+export function RegistryForm(props: { csrf?: string; settings: InstanceSettingsView; state?: FormState }) {
+  const r = props.settings.registry;
+  const f = { form: 'image-registry', state: props.state };
+  return (
+    <PostForm id="image-registry" action="/settings/registry" csrf={props.csrf} state={props.state} class="stack">
+      <FieldError name="registry" state={props.state} />
+      <Field {...f} name="address" label="Registry" value={r?.address ?? ''} attrs={{ placeholder: 'registry.example.com/acme', spellcheck: 'false' }}>
+        <span class="muted">Empty: Spur sends each image to the servers itself.</span>
+      </Field>
+      <Field {...f} name="username" label="Registry user" value={r?.username ?? ''} attrs={{ autocomplete: 'off' }} />
+      <Field {...f} name="password" label="Registry password or token" keep={false} attrs={{ type: 'password', autocomplete: 'off', placeholder: r ? 'unchanged' : '' }}>
+        <span class="muted">Stored encrypted; never shown again.{r ? ' Leave empty to keep the one stored.' : ''}</span>
+      </Field>
+      <button type="submit">Save registry</button>
+    </PostForm>
+  );
+}
+
 export function SettingsPage(props: SettingsPageProps) {
   const d = props.settings.domain;
   return (
@@ -78,6 +98,9 @@ export function SettingsPage(props: SettingsPageProps) {
       <h2>Backup storage</h2>
       <p class="muted">Every database backup is also copied to this bucket (streamed, with its SHA-256 recorded), and fetched back from it when the copy on this server is gone. Spur checks that the bucket answers to the keys before saving them.</p>
       <BackupStorageForm csrf={props.frame.csrfToken} settings={props.settings} state={props.storageState} />
+      <h2>Image registry</h2>
+      <p class="muted">With more than one server, Spur sends each image to the servers that will run it, through their SSH connection. Name a registry instead and Spur pushes each image there, and the servers pull it with these credentials. Spur checks the login before saving it.</p>
+      <RegistryForm csrf={props.frame.csrfToken} settings={props.settings} state={props.registryState} />
     </Layout>
   );
 }
