@@ -142,6 +142,7 @@ describe('servers enrolled over SSH', () => {
     expect(listed.map((s) => [s.role, s.state])).toEqual([['manager', 'ready'], ['worker', 'ready']]);
     expect(listed[1]).toMatchObject({ name: 'node2', hostKeyFingerprint: fingerprint });
     expect(listed[1]!.dockerVersion).toMatch(/^\d+\./);
+    for (const server of listed as unknown as { disk: { totalBytes: number; freeBytes: number } }[]) expect(server.disk.freeBytes).toBeGreaterThan(0);
     expect((await spurCli(['node', 'list'])).stdout).toMatch(/^node2\tworker\tready\tactive\troot@10\.77\.0\.2:22\tdocker \d/m);
   });
 

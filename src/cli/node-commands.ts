@@ -14,6 +14,7 @@ interface ServerView {
   cpus: number | null;
   memoryMb: number | null;
   runningTasks: number;
+  disk: { totalBytes: number; freeBytes: number } | null;
   hostKeyFingerprint: string | null;
   log?: string;
 }
@@ -26,7 +27,7 @@ async function readPassword(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-const row = (s: ServerView) => [s.name, s.role, s.state, s.availability ?? '-', s.address ?? '-', s.dockerVersion ? `docker ${s.dockerVersion}` : '-', s.cpus ? `${s.cpus} cpu` : '-', s.memoryMb ? `${s.memoryMb} MB` : '-', `${s.runningTasks} tasks`, s.error ?? ''].join('\t').trimEnd();
+const row = (s: ServerView) => [s.name, s.role, s.state, s.availability ?? '-', s.address ?? '-', s.dockerVersion ? `docker ${s.dockerVersion}` : '-', s.cpus ? `${s.cpus} cpu` : '-', s.memoryMb ? `${s.memoryMb} MB` : '-', s.disk ? `${(s.disk.freeBytes / 1024 ** 3).toFixed(0)} GB free` : '-', `${s.runningTasks} tasks`, s.error ?? ''].join('\t').trimEnd();
 
 async function node(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { port: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } });

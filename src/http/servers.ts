@@ -3,6 +3,7 @@
 import type { Deps } from '../deps.js';
 import type { NodeRecord, User } from '../db/schema.js';
 import { Forbidden } from '../errors.js';
+import { type DiskSpace, localDisk } from '../nodes/disk.js';
 import { NODE_LABEL } from '../nodes/swarm-membership.js';
 import { listNodes } from '../store/nodes.js';
 
@@ -34,12 +35,14 @@ export interface ServerView {
   cpus: number | null;
   memoryMb: number | null;
   runningTasks: number;
+  /** Where Docker keeps its data; null when the server cannot be asked. */
+  disk: DiskSpace | null;
   hostKeyFingerprint: string | null;
   /** Enrolled by Spur over SSH (the manager, this server, is not). */
   enrolled: boolean;
 }
 
-const toRecordView = (n: NodeRecord): Omit<ServerView, 'hostname' | 'role' | 'state' | 'availability' | 'dockerVersion' | 'cpus' | 'memoryMb' | 'runningTasks'> => ({
+const toRecordView = (n: NodeRecord): Omit<ServerView, 'hostname' | 'role' | 'state' | 'availability' | 'dockerVersion' | 'cpus' | 'memoryMb' | 'runningTasks' | 'disk'> => ({
   name: n.name,
   address: `${n.user}@${n.host}:${n.port}`,
   status: n.status,
@@ -69,12 +72,17 @@ export async function serversView(deps: Deps, user: Actor): Promise<{ servers: S
       cpus: n.Description.Resources?.NanoCPUs ? n.Description.Resources.NanoCPUs / 1e9 : null,
       memoryMb: n.Description.Resources?.MemoryBytes ? Math.round(n.Description.Resources.MemoryBytes / 1048576) : null,
       runningTasks: running(n.ID),
+      disk: null,
       hostKeyFingerprint: record?.host_key_fingerprint ?? null,
       enrolled: !!record,
     };
   });
   const notInSwarm = records.filter((r) => !swarmNodes.some((n) => n.ID === r.swarm_node_id));
-  servers.push(...notInSwarm.map((r) => ({ ...toRecordView(r), hostname: null, role: 'worker' as const, state: r.status === 'ready' ? 'missing' : r.status, availability: null, dockerVersion: null, cpus: null, memoryMb: null, runningTasks: 0 })));
+  servers.push(...notInSwarm.map((r) => ({ ...toRecordView(r), hostname: null, role: 'worker' as const, state: r.status === 'ready' ? 'missing' : r.status, availability: null, dockerVersion: null, cpus: null, memoryMb: null, runningTasks: 0, disk: null })));
+  await Promise.all(servers.map(async (s) => {
+    if (s.role === 'manager' && !s.enrolled) s.disk = await localDisk();
+    else if (s.enrolled && s.status === 'ready' && s.state === 'ready') s.disk = await deps.servers.disk(s.name);
+  }));
   servers.sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'manager' ? -1 : 1));
   return { servers, publicKey: await deps.servers.publicKey(), swarm: deps.engine.ready };
 }

@@ -7,7 +7,9 @@ import { type ServiceInfo, updateService } from '../docker/swarm.js';
 import { Conflict, NotFound } from '../errors.js';
 import { appendNodeLog, createNodeRecord, findNode, listNodes, nodeKey, removeNodeRecord, updateNode } from '../store/nodes.js';
 import * as validate from '../validate.js';
+import { DF_COMMAND, type DiskSpace, parseDf } from './disk.js';
 import { enrollNode } from './enrollment.js';
+import { runRemote } from './ssh.js';
 import type { FleetDeps } from './fleet-deps.js';
 import { MANAGER_PLACEMENT, serversFor } from './placement.js';
 import { shipImage } from './ship-image.js';
@@ -25,6 +27,7 @@ const MOVE_TIMEOUT_MS = 180_000;
 
 export class NodeFleet {
   private readonly running = new Set<Promise<unknown>>();
+  private readonly disks = new Map<string, { at: number; space: DiskSpace | null }>();
 
   constructor(private readonly deps: FleetDeps) {}
 
@@ -141,6 +144,20 @@ export class NodeFleet {
     }));
   }
 
+  /** The server's disk where Docker keeps its data, asked over SSH at most every 30 s; null when
+   *  it cannot be asked. */
+  async disk(name: string): Promise<DiskSpace | null> {
+    const cached = this.disks.get(name);
+    if (cached && Date.now() - cached.at < 30_000) return cached.space;
+    const node = await this.find(name);
+    const space = await this.deps.connections
+      .get(node)
+      .then(({ client }) => withTimeout(runRemote(client, DF_COMMAND), 5_000))
+      .then((r) => parseDf(r.stdout), () => null);
+    this.disks.set(name, { at: Date.now(), space });
+    return space;
+  }
+
   /** Enrollments and removals in flight; tests and shutdown wait on them. */
   async settled(): Promise<void> {
     while (this.running.size) await Promise.allSettled([...this.running]);
@@ -202,6 +219,10 @@ export class NodeFleet {
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms).unref())]);
 }
 
 /** A server's name when none is given: the first label of its hostname, or node-<last octet>. */

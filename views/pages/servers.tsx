@@ -14,6 +14,8 @@ const stateBadge = (s: Pick<ServerView, 'state' | 'status'>) => {
   return <span class={`badge ${tone}`}>{label}</span>;
 };
 
+const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(0);
+
 const serverPath = (name: string, sub = '') => `/servers/${name}${sub}`;
 
 export function AddServerForm(props: { csrf?: string; state?: FormState }) {
@@ -58,7 +60,7 @@ export function ServersTable(props: { servers: ServerView[]; csrf?: string }) {
   return (
     <table class="servers">
       <thead>
-        <tr><th>Server</th><th>Role</th><th>State</th><th>Availability</th><th>Docker</th><th>CPUs</th><th>Memory</th><th>Tasks</th><th><span class="muted">Actions</span></th></tr>
+        <tr><th>Server</th><th>Role</th><th>State</th><th>Availability</th><th>Docker</th><th>CPUs</th><th>Memory</th><th>Disk free</th><th>Tasks</th><th><span class="muted">Actions</span></th></tr>
       </thead>
       <tbody>
         {props.servers.map((s) => (
@@ -70,6 +72,7 @@ export function ServersTable(props: { servers: ServerView[]; csrf?: string }) {
             <td>{s.dockerVersion ?? '—'}</td>
             <td>{s.cpus ?? '—'}</td>
             <td>{s.memoryMb === null ? '—' : `${(s.memoryMb / 1024).toFixed(1)} GiB`}</td>
+            <td>{s.disk ? `${gib(s.disk.freeBytes)} of ${gib(s.disk.totalBytes)} GiB` : '—'}</td>
             <td>{s.runningTasks}</td>
             <td><ServerActions server={s} csrf={props.csrf} /></td>
           </tr>
