@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { chainIds } from './ship-image.js';
+import { chainIds, withoutLayers } from './ship-image.js';
 
 const sha = (s: string) => `sha256:${createHash('sha256').update(s).digest('hex')}`;
 
@@ -16,5 +22,43 @@ describe('layer chain IDs', () => {
   it('tells stacks apart that share a layer at another depth', () => {
     const [a, b] = [sha('a'), sha('b')];
     expect(chainIds([b, a])[1]).not.toBe(chainIds([a, b])[1]);
+  });
+});
+
+describe('an export without the layers a server holds', () => {
+  const names = async (stream: NodeJS.ReadableStream) => {
+    const seen: string[] = [];
+    const extract = tar.extract();
+    extract.on('entry', (header, s, next) => (seen.push(header.name), s.on('end', next).resume()));
+    await pipeline(stream as Readable, extract);
+    return seen.sort();
+  };
+  const exported = (entries: [string, string][]) => {
+    const pack = tar.pack();
+    for (const [name, content] of entries) pack.entry({ name }, content);
+    pack.finalize();
+    return pack as unknown as Readable;
+  };
+  // Layer directories in name order, as the older export writes them: the top layer ("0…")
+  // comes before its parent, the base ("f…"), so its depth is known only at the end.
+  const top = '0'.repeat(64);
+  const base = 'f'.repeat(64);
+  const legacy = () => exported([
+    [`${top}/VERSION`, '1.0'], [`${top}/json`, JSON.stringify({ id: top, parent: base })], [`${top}/layer.tar`, 'top layer'],
+    [`${base}/VERSION`, '1.0'], [`${base}/json`, JSON.stringify({ id: base })], [`${base}/layer.tar`, 'base layer'],
+    ['manifest.json', '[]'], ['repositories', '{}'],
+  ]);
+
+  it('leaves out the held bottom layers of an older export, whatever order they come in', async () => {
+    const spool = mkdtempSync(join(tmpdir(), 'spur-ship-test-'));
+    expect(await names(await withoutLayers(legacy(), [sha('base layer')], spool))).toEqual([`${base}/VERSION`, `${base}/json`, `${top}/VERSION`, `${top}/json`, `${top}/layer.tar`, 'manifest.json', 'repositories'].sort());
+    expect(await names(await withoutLayers(legacy(), [sha('base layer'), sha('top layer')], spool))).not.toContain(`${top}/layer.tar`);
+    expect(readdirSync(spool)).toEqual([]);
+  });
+
+  it('leaves out held blobs of an OCI export by their names', async () => {
+    const blob = (content: string) => `blobs/sha256/${sha(content).slice('sha256:'.length)}`;
+    const oci = exported([[blob('base layer'), 'base layer'], [blob('top layer'), 'top layer'], ['index.json', '{}'], ['manifest.json', '[]']]);
+    expect(await names(await withoutLayers(oci, [sha('base layer')], tmpdir()))).toEqual([blob('top layer'), 'index.json', 'manifest.json'].sort());
   });
 });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
@@ -44,13 +44,15 @@ export async function shipImage(local: Docker, remote: Docker, image: string, sp
   const layers = wanted.RootFS?.Layers ?? [];
   const stacks = await stacksOn(remote);
   const chain = chainIds(layers);
-  const held = new Set(layers.filter((_, i) => stacks.has(chain[i]!)));
+  // What the server holds is a bottom part of the stack: a stack held means every one below it is.
+  const heldCount = chain.findIndex((c) => !stacks.has(c));
+  const held = layers.slice(0, heldCount < 0 ? layers.length : heldCount);
   const exported = (await local.getImage(image).get()) as Readable;
-  const upload = held.size ? await withoutLayers(exported, held, spoolDir) : exported;
+  const upload = held.length ? await withoutLayers(exported, held, spoolDir) : exported;
   await load(remote, upload);
   const loaded = await remote.getImage(image).inspect().then((i) => i.Id, () => undefined);
   if (loaded !== wanted.Id) throw new ShipFailed(`the server does not show ${image} after loading it`);
-  return { sent: true, layers: layers.length, skipped: held.size };
+  return { sent: true, layers: layers.length, skipped: held.length };
 }
 
 async function load(remote: Docker, upload: Readable): Promise<void> {
@@ -67,54 +69,79 @@ async function load(remote: Docker, upload: Readable): Promise<void> {
 }
 
 const IN_MEMORY = 1024 * 1024;
+const OCI_BLOB = /^blobs\/sha256\/([0-9a-f]{64})$/;
+const LEGACY_LAYER = /^([0-9a-f]{64})\/layer\.tar$/;
+const LEGACY_JSON = /^([0-9a-f]{64})\/json$/;
 
-/** The exported image tar again, without the files whose content is one of `held` (layers, by
- *  their uncompressed digest). Which file is which layer is known only once each is read, so
- *  large files wait on disk in `spoolDir`, never whole in memory. */
-async function withoutLayers(exported: Readable, held: Set<string>, spoolDir: string): Promise<Readable> {
-  await mkdir(spoolDir, { recursive: true, mode: 0o700 });
-  const dir = await mkdtemp(join(spoolDir, 'ship-'));
-  const entries: { header: tar.Headers; data?: Buffer; file?: string; digest: string }[] = [];
+/** The exported image tar again, streamed, without the layers the server holds (the first
+ *  `held` of the image's layers). An OCI export names each layer blob by its digest; the older
+ *  export names layer directories by v1 ids, and a layer's depth is known from its directory's
+ *  `json` (its parent) once its ancestors' have been read: a layer that comes before them waits
+ *  on disk in `spoolDir` until the end. `docker load` reads the whole tar before it looks at
+ *  any file, so the order of what is sent does not matter. */
+export async function withoutLayers(exported: Readable, held: string[], spoolDir: string): Promise<Readable> {
+  const heldDigests = new Set(held);
+  const parents = new Map<string, string | null>();
+  const depthOf = (dir: string): number | undefined => {
+    let depth = 0;
+    for (let at: string | null | undefined = dir; ; depth++) {
+      if (!parents.has(at!)) return undefined;
+      at = parents.get(at!);
+      if (at === null) return depth;
+    }
+  };
+  let dir: string | undefined;
+  const waiting: { header: tar.Headers; file: string; layerDir: string }[] = [];
+  const pack = tar.pack();
   const extract = tar.extract();
+  const skip = (stream: Readable, next: () => void) => stream.on('end', next).resume();
+  const send = (header: tar.Headers, stream: Readable, next: (err?: Error) => void) => void pipeline(stream, pack.entry(header)).then(() => next(), next);
   extract.on('entry', (header, stream, next) => {
-    const hash = createHash('sha256');
-    if (header.type !== 'file' || (header.size ?? 0) <= IN_MEMORY) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => (chunks.push(c), hash.update(c)));
-      stream.on('end', () => (entries.push({ header, data: Buffer.concat(chunks), digest: `sha256:${hash.digest('hex')}` }), next()));
-      stream.on('error', next);
+    const oci = OCI_BLOB.exec(header.name);
+    if (oci && heldDigests.has(`sha256:${oci[1]}`)) return skip(stream, next);
+    const layer = LEGACY_LAYER.exec(header.name);
+    if (layer) {
+      const depth = depthOf(layer[1]!);
+      if (depth !== undefined) return depth < held.length ? skip(stream, next) : send(header, stream, next);
+      void (async () => {
+        dir ??= (await mkdir(spoolDir, { recursive: true, mode: 0o700 }), await mkdtemp(join(spoolDir, 'ship-')));
+        const file = join(dir, String(waiting.length));
+        await pipeline(stream, createWriteStream(file));
+        waiting.push({ header, file, layerDir: layer[1]! });
+      })().then(() => next(), next);
       return;
     }
-    const file = join(dir, String(entries.length));
-    stream.on('data', (c: Buffer) => hash.update(c));
-    pipeline(stream, createWriteStream(file)).then(() => (entries.push({ header, file, digest: `sha256:${hash.digest('hex')}` }), next()), next);
+    const json = LEGACY_JSON.exec(header.name);
+    if (!json || (header.size ?? 0) > IN_MEMORY) return send(header, stream, next);
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => {
+      const data = Buffer.concat(chunks);
+      try {
+        parents.set(json[1]!, (JSON.parse(data.toString('utf8')) as { parent?: string }).parent ?? null);
+      } catch {}
+      pack.entry(header, data, next);
+    });
   });
-  try {
-    await pipeline(exported, extract);
-  } catch (err) {
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
-  const pack = tar.pack();
-  const out = new PassThrough();
-  pack.pipe(out);
-  void (async () => {
-    try {
-      for (const e of entries) {
-        if (e.header.type === 'file' && held.has(e.digest)) continue;
-        if (e.file) {
-          const sink = pack.entry(e.header);
-          await pipeline(createReadStream(e.file), sink);
-        } else {
-          await new Promise<void>((resolve, reject) => pack.entry(e.header, e.data, (err) => (err ? reject(err) : resolve())));
+  extract.on('finish', () => {
+    void (async () => {
+      try {
+        for (const w of waiting) {
+          const depth = depthOf(w.layerDir);
+          if (depth === undefined || depth >= held.length) await pipeline(createReadStream(w.file), pack.entry(w.header));
         }
+      } finally {
+        if (dir) await rm(dir, { recursive: true, force: true });
       }
       pack.finalize();
-    } catch (err) {
-      out.destroy(err as Error);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  })();
-  return out;
+    })().catch((err: Error) => pack.destroy(err));
+  });
+  const fail = (err: Error) => {
+    pack.destroy(err);
+    if (dir) void rm(dir, { recursive: true, force: true });
+  };
+  extract.on('error', fail);
+  exported.on('error', fail);
+  exported.pipe(extract);
+  return pack as unknown as Readable;
 }
