@@ -35,7 +35,8 @@ async function deployApp(service: string, image: string, reference: string): Pro
   expect(done.status, done.failureReason).toBe('active');
 }
 
-const get = async (service: string, path: string) => (await probe(network(), `http://${service}:3000${path}`)).body.trim();
+// A write is not sent twice: it waits up to a minute rather than being retried after a timeout.
+const get = async (service: string, path: string) => (await probe(network(), `http://${service}:3000${path}`, 20, path.startsWith('/write') ? 60_000 : 3000)).body.trim();
 
 beforeAll(async () => {
   spur = await startSpur();

@@ -38,6 +38,8 @@ export interface SpurProcess {
   dataDir: string;
   env: NodeJS.ProcessEnv;
   output: () => string;
+  /** Its exit code or signal once it has exited; undefined while it runs. */
+  exited: () => string | undefined;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ async function launchSpur(opts: { env?: NodeJS.ProcessEnv; dataDir?: string; req
     dataDir,
     env,
     output: () => out,
+    exited: () => (child.exitCode !== null ? `code ${child.exitCode}` : child.signalCode ? `signal ${child.signalCode}` : undefined),
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -117,13 +120,19 @@ export async function loginCli(spur: SpurProcess, email = 'owner@example.com'): 
   return token;
 }
 
+/** A kept-alive connection that Spur closed after 5 idle seconds while this process was too busy
+ *  to notice is reset on reuse: a GET (which changes nothing) is asked again, once. */
+const resetOnReuse = (err: unknown) => ((err as Error).cause as { code?: string } | undefined)?.code === 'ECONNRESET';
+
 export function api(spur: SpurProcess, token?: string) {
   return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${spur.url}/api/v1${path}`, {
-      method,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
+    const send = () =>
+      fetch(`${spur.url}/api/v1${path}`, {
+        method,
+        headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    const res = await send().catch((err) => (method === 'GET' && resetOnReuse(err) ? send() : Promise.reject(err)));
     const text = await res.text();
     let json: any;
     try {
@@ -139,7 +148,7 @@ const PROBE_SCRIPT = `
   let last;
   for (let i = 0; i < Number(process.argv[2] || 1); i++) {
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+      const res = await fetch(url, { signal: AbortSignal.timeout(Number(process.argv[3] || 3000)) });
       process.stdout.write(await res.text());
       process.exit(0);
     } catch (err) { last = err; await new Promise((r) => setTimeout(r, 1000)); }
@@ -148,10 +157,12 @@ const PROBE_SCRIPT = `
   process.exit(1);
 })();`;
 
-/** GETs a URL from a container attached to `network`: what another service on it would see. */
-export async function probe(network: string, url: string, attempts = 20): Promise<{ ok: boolean; body: string; error: string }> {
+/** GETs a URL from a container attached to `network`: what another service on it would see.
+ *  A request that times out is tried again: give a request that changes something a timeout
+ *  longer than it can take, so that only a refused connection is retried. */
+export async function probe(network: string, url: string, attempts = 20, timeoutMs = 3000): Promise<{ ok: boolean; body: string; error: string }> {
   try {
-    const { stdout, stderr } = await run('docker', ['run', '--rm', '--network', network, '--label', 'spur.test=probe', BASE_IMAGE, 'node', '-e', PROBE_SCRIPT, url, String(attempts)], { timeout: 120_000 });
+    const { stdout, stderr } = await run('docker', ['run', '--rm', '--network', network, '--label', 'spur.test=probe', BASE_IMAGE, 'node', '-e', PROBE_SCRIPT, url, String(attempts), String(timeoutMs)], { timeout: 180_000 });
     return { ok: true, body: stdout, error: stderr };
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
@@ -260,7 +271,10 @@ export async function stopAll(parts: { browser?: { close(): Promise<void> }; spu
 export async function waitForDeployment(spur: SpurProcess, token: string, id: number, statuses = ['active', 'failed', 'cancelled', 'superseded'], timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { json } = await api(spur, token)('GET', `/deployments/${id}`);
+    const { json } = await api(spur, token)('GET', `/deployments/${id}`).catch((err: Error) => {
+      // Spur not answering is the failure to explain: say what it printed last.
+      throw new Error(`${err.message} (${String((err.cause as Error | undefined)?.message ?? '')}); Spur ${spur.exited() ? `exited with ${spur.exited()}` : 'is still running'}; its last output:\n${spur.output().slice(-4000)}`);
+    });
     if (statuses.includes(json.deployment.status)) return json.deployment;
     if (Date.now() > deadline) throw new Error(`deployment ${id} stayed ${json.deployment.status}`);
     await new Promise((r) => setTimeout(r, 250));

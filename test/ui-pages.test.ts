@@ -156,17 +156,17 @@ describe("Spur's settings page", () => {
       await storage.getByLabel('Access key ID').fill('S3RVER');
       await storage.getByLabel('Secret access key').fill('S3RVER');
       await storage.getByRole('button', { name: 'Save backup storage' }).click();
-      await expect.poll(() => storage.locator('.field-error').first().textContent()).toMatch(/http:\/\/ or https:\/\//);
+      await expect.poll(() => storage.locator('.field-error').first().textContent(), { timeout: 15_000 }).toMatch(/http:\/\/ or https:\/\//);
       await storage.getByLabel('S3 endpoint').fill(s3endpoint);
       await storage.getByLabel('Bucket').fill('no-such-bucket');
       await storage.getByLabel('Secret access key').fill('S3RVER');
       await storage.getByRole('button', { name: 'Save backup storage' }).click();
-      await expect.poll(() => storage.locator('.field-error').first().textContent()).toMatch(/bucket no-such-bucket does not exist/);
+      await expect.poll(() => storage.locator('.field-error').first().textContent(), { timeout: 15_000 }).toMatch(/bucket no-such-bucket does not exist/);
       expect((await api(spur, token)('GET', '/settings')).json.backupStorage).toBeNull();
       await storage.getByLabel('Bucket').fill('look-backups');
       await storage.getByLabel('Secret access key').fill('S3RVER');
       await storage.getByRole('button', { name: 'Save backup storage' }).click();
-      await expect.poll(() => page.locator('.toast').textContent()).toBe('Backups are copied to s3://look-backups');
+      await expect.poll(() => page.locator('.toast').textContent(), { timeout: 15_000 }).toBe('Backups are copied to s3://look-backups');
       expect((await api(spur, token)('GET', '/settings')).json.backupStorage).toEqual({ endpoint: s3endpoint, bucket: 'look-backups', region: 'us-east-1', accessKeyId: 'S3RVER', prefix: '' });
     } finally {
       await context.close();
