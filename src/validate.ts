@@ -377,6 +377,9 @@ export function serverUser(value: unknown): string {
   return user;
 }
 
+/** A server login's password, used once to install Spur's key and never stored. */
+export const serverPassword = (value: unknown) => text('password', value, 1024);
+
 /** `user@host` or `host` (user root), as `spur node add` and the Servers form take it. */
 export function serverAddress(value: unknown): { user: string; host: string } {
   const address = text('address', value, 300);

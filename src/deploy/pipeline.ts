@@ -34,7 +34,7 @@ import { makeRedactor, secretValues } from './redact.js';
 import { buildBranch } from './branches.js';
 import { seal, unseal } from '../secrets.js';
 import type { NodeFleet } from '../nodes/fleet.js';
-import { MANAGER_PLACEMENT, deployConstraints, pinnedNodeId } from '../nodes/placement.js';
+import { MANAGER_PLACEMENT, deployConstraints, pinnedNodeId, placementConstraints } from '../nodes/placement.js';
 import { findNode } from '../store/nodes.js';
 import { imageRegistry } from '../store/instance-settings.js';
 import { pushImage, registryReference, registryServer } from '../docker/registry.js';
@@ -296,7 +296,7 @@ async function deliverImage(deps: PipelineDeps, image: string, constraints: stri
  *  them (see nodes/placement.ts). */
 async function placementOf(deps: PipelineDeps, ctx: InstanceContext, volumes: { hasVolumes: boolean; pinnedTo?: string }): Promise<string[]> {
   const placement = ctx.instance.placement;
-  if (!volumes.hasVolumes) return deployConstraints({ placement, hasVolumes: false, managerId: '' });
+  if (!volumes.hasVolumes) return placementConstraints(placement);
   const managerId = (await deps.docker.info()).Swarm.NodeID as string;
   const server = placement && placement !== MANAGER_PLACEMENT ? await findNode(deps.db, placement) : undefined;
   return deployConstraints({ placement, ...volumes, managerId, placementNodeId: server?.swarm_node_id ?? undefined });

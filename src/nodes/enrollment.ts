@@ -28,7 +28,7 @@ export async function enrollNode(deps: FleetDeps, node: NodeRecord, password?: s
     return run();
   };
   let client: Client | undefined;
-  let joined = false;
+  let joinedAs: string | undefined;
   const left: string[] = [];
   try {
     const key = await nodeKey(deps.db, deps.key);
@@ -70,7 +70,7 @@ export async function enrollNode(deps: FleetDeps, node: NodeRecord, password?: s
     left.push(`the health probe at ${deps.probePath}`);
     const nodeId = await step('Joining the Swarm as a worker', async () => {
       const id = await joinSwarm(deps.docker, docker, await advertiseAddress(node.host));
-      joined = true;
+      joinedAs = id;
       await updateNode(deps.db, node.id, { swarm_node_id: id });
       await say(`  Swarm node ${id}`);
       return id;
@@ -85,8 +85,8 @@ export async function enrollNode(deps: FleetDeps, node: NodeRecord, password?: s
   } catch (err) {
     const reason = (err as Error).message;
     await say(`✗ ${current}: ${reason}`);
-    if (joined && client) {
-      await leaveSwarm(deps.docker, remoteDocker(client), node.swarm_node_id ?? (await nodeIdOf(deps, node.id)))
+    if (joinedAs && client) {
+      await leaveSwarm(deps.docker, remoteDocker(client), joinedAs)
         .then(() => say('  undone: it left the Swarm again'))
         .catch((e: Error) => say(`  it could not leave the Swarm again: ${e.message}`));
     }
@@ -96,8 +96,6 @@ export async function enrollNode(deps: FleetDeps, node: NodeRecord, password?: s
     client?.end();
   }
 }
-
-const nodeIdOf = async (deps: FleetDeps, id: number) => (await deps.db.selectFrom('nodes').select('swarm_node_id').where('id', '=', id).executeTakeFirst())?.swarm_node_id ?? undefined;
 
 /** The address other nodes reach this one at: its IP, or what its name resolves to here. */
 async function advertiseAddress(host: string): Promise<string> {

@@ -42,7 +42,7 @@ export class NodeFleet {
       address: () => validate.serverAddress(input.address),
       port: () => validate.optional(input.port, validate.port) ?? 22,
       name: () => validate.optional(input.name, (v) => validate.resourceName('node', v)),
-      password: () => validate.optional(input.password, (v) => (typeof v === 'string' && v.length <= 1024 ? v : validate.password(v))),
+      password: () => validate.optional(input.password, validate.serverPassword),
     });
     const name = checked.name ?? defaultName(checked.address.host);
     if (name === MANAGER_PLACEMENT) throw new Conflict('"manager" names this server in placements; choose another name');
