@@ -41,7 +41,7 @@ export interface Deps {
   /** Database backups: taken now or on their schedules, copied, verified and pruned. */
   databaseBackups: Pick<DatabaseBackups, 'backUpNow' | 'prune' | 'refreshSchedules' | 'nextRun' | 'settled'>;
   /** The other servers of the Swarm: enrolled over SSH, drained, removed. */
-  servers: Pick<NodeFleet, 'publicKey' | 'add' | 'find' | 'drain' | 'activate' | 'remove' | 'settled' | 'disk'>;
+  servers: Pick<NodeFleet, 'publicKey' | 'add' | 'find' | 'drain' | 'activate' | 'remove' | 'settled' | 'disk' | 'setBuildServer'>;
   /** Set until the owner is created; cleared when the setup page is claimed. */
   setup: { token?: string; claim: () => void };
 }

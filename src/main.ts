@@ -58,6 +58,7 @@ Client (after \`spur login\`):
   spur node key                            Spur's public key, for a server's ~/.ssh/authorized_keys (owners)
   spur node add [user@]host [--port N] [--name N] [--password-stdin]   enroll a server into the Swarm
   spur node list | node show|drain|activate|remove <name>
+  spur node build-server <name> [--off]   run the builds on that server (--off: on this one again)
   spur instance [--domain D|none] [--acme-email E|none]   Spur's own domain and ACME contact (owners)
         [--s3-endpoint URL --s3-bucket B --s3-access-key K | --s3-endpoint none]   where backups are copied
         [--registry HOST[:PORT][/NS] --registry-user U | --registry none]   a registry images go through

@@ -137,7 +137,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   updates.start();
   const databaseBackups = new DatabaseBackups({ db, docker, key, dataDir: config.dataDir, installId: thisInstall, log, isEngineReady: () => engine.ready });
   await databaseBackups.refreshSchedules();
-  const jobs = scheduleJobs({ db, docker, log, keepImages: config.keepImages, dataDir: config.dataDir, backupKeep: config.backupKeep, isEngineReady: () => engine.ready, certificates });
+  const jobs = scheduleJobs({ db, docker, log, servers, keepImages: config.keepImages, dataDir: config.dataDir, backupKeep: config.backupKeep, isEngineReady: () => engine.ready, certificates });
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));
   const deps: Deps = { config, installId: thisInstall, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), databaseBackups, servers, setup: setupToken(config, (await countUsers(db)) === 0, log) };

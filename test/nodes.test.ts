@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
 import { startRegistry } from './fixtures/registry.js';
-import { NODE2, authorizeOnNode2, node2Docker, node2HostKeyFingerprint, pretendNode2Os, replaceNode2HostKey, startSecondNode, stopSecondNode } from './fixtures/second-node.js';
+import { NODE2, authorizeOnNode2, copyImageToNode2, node2Docker, node2HostKeyFingerprint, pretendNode2Os, replaceNode2HostKey, startSecondNode, stopSecondNode } from './fixtures/second-node.js';
 import { type SpurProcess, api, cleanupProject, cli, docker, loginCli, probe, startLoadProbe, startSpur, uniqueName } from './harness.js';
 import { isComment, readmeShellBlocks } from './readme.js';
 
@@ -59,7 +59,8 @@ beforeAll(async () => {
   await startSecondNode();
   authorizeOnNode2([]);
   git = await startGitServer();
-  spur = await startSpur({ env: git.spurEnv });
+  // One image kept per service: the build server's test sees an old one pruned there.
+  spur = await startSpur({ env: { ...git.spurEnv, SPUR_KEEP_IMAGES: '1' } });
   call = api(spur, await loginCli(spur));
   repo = createRepo(git, `${project}.git`);
   repo.commit(helloAppFiles('v1'), 'v1');
@@ -239,6 +240,43 @@ describe('servers enrolled over SSH', () => {
 
     expect((await cli(spur, ['settings', project, 'web', '--run-on', 'any'])).code).toBe(0);
     expect((await cli(spur, ['deploy', project, 'web'])).code).toBe(0);
+  });
+
+  it('builds on the server marked as build server, copies the image to the manager, prunes old ones there too; unmarked, builds run on the manager again', async () => {
+    expect((await call('POST', '/servers/nowhere/build-server')).status).toBe(404);
+    // The server gets the base image as a mirror or a pull would give it (this machine is offline).
+    await copyImageToNode2('spur-test/node:bookworm');
+    expect((await cli(spur, ['settings', project, 'web', '--run-on', 'manager'])).code).toBe(0);
+    const marked = await spurCli(['node', 'build-server', 'node2']);
+    expect(marked.code, marked.stderr).toBe(0);
+    expect(marked.stdout).toContain('Builds run on node2 now');
+    const listed = (await call('GET', '/servers')).json.servers as { name: string; role: string; buildServer: boolean }[];
+    expect(listed.map((s) => [s.role, s.buildServer])).toEqual([['manager', false], ['worker', true]]);
+
+    const built: string[] = [];
+    for (const version of ['v4', 'v5']) {
+      repo.commit(helloAppFiles(version), version);
+      const deployed = await spurCli(['deploy', project, 'web']);
+      expect(deployed.code, deployed.stderr).toBe(0);
+      expect(deployed.stdout).toMatch(/Building spur\/\S+ from \.\/Dockerfile on the build server node2/);
+      expect(deployed.stdout).toMatch(/Copied the image from node2 to the manager in \d+\.\d s/);
+      expect((await probe(network, 'http://web:3000/')).body.trim()).toBe(`hello from ${version}`);
+      built.push(JSON.parse(await docker('service', 'inspect', service))[0].Spec.TaskTemplate.ContainerSpec.Image as string);
+    }
+    // Built by node2's daemon (its own build leaves the parent it built on); loaded on the manager.
+    expect(await node2Docker('image', 'inspect', built[1]!, '--format', '{{.Parent}}')).toMatch(/^sha256:/);
+    expect(await docker('image', 'inspect', built[1]!, '--format', '{{.Parent}}')).toBe('');
+    expect(await runningOn()).not.toContain('spur-node2');
+    // One image kept: v4's went from the build server after v5 was active.
+    expect(await node2Docker('image', 'ls', '--format', '{{.Repository}}:{{.Tag}}')).not.toContain(built[0]);
+
+    const unmarked = await spurCli(['node', 'build-server', 'node2', '--off']);
+    expect(unmarked.code, unmarked.stderr).toBe(0);
+    expect((await call('GET', '/servers')).json.servers.map((s: { buildServer: boolean }) => s.buildServer)).toEqual([true, false]);
+    expect((await cli(spur, ['settings', project, 'web', '--run-on', 'any'])).code).toBe(0);
+    const onManager = await cli(spur, ['deploy', project, 'web']);
+    expect(onManager.code, onManager.stderr).toBe(0);
+    expect(onManager.stdout).not.toContain('build server');
   });
 
   it('removes the server: tasks move to the manager, it leaves the Swarm, Spur forgets it', async () => {

@@ -1,4 +1,4 @@
-// `spur node key|add|list|show|drain|activate|remove`: the servers of the Swarm.
+// `spur node key|add|list|show|drain|activate|build-server|remove`: the servers of the Swarm.
 import { CliError } from './client.js';
 import { type CliIo, args, client, enc, need } from './shared.js';
 
@@ -16,10 +16,11 @@ interface ServerView {
   runningTasks: number;
   disk: { totalBytes: number; freeBytes: number } | null;
   hostKeyFingerprint: string | null;
+  buildServer: boolean;
   log?: string;
 }
 
-const USAGE = 'spur node key  |  node add [user@]host [--port N] [--name N] [--password-stdin]  |  node list  |  node show|drain|activate|remove <name>';
+const USAGE = 'spur node key  |  node add [user@]host [--port N] [--name N] [--password-stdin]  |  node list  |  node show|drain|activate|remove <name>  |  node build-server <name> [--off]';
 
 async function readPassword(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -27,10 +28,10 @@ async function readPassword(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-const row = (s: ServerView) => [s.name, s.role, s.state, s.availability ?? '-', s.address ?? '-', s.dockerVersion ? `docker ${s.dockerVersion}` : '-', s.cpus ? `${s.cpus} cpu` : '-', s.memoryMb ? `${s.memoryMb} MB` : '-', s.disk ? `${(s.disk.freeBytes / 1024 ** 3).toFixed(0)} GB free` : '-', `${s.runningTasks} tasks`, s.error ?? ''].join('\t').trimEnd();
+const row = (s: ServerView) => [s.name, s.role, s.state, s.availability ?? '-', s.address ?? '-', s.dockerVersion ? `docker ${s.dockerVersion}` : '-', s.cpus ? `${s.cpus} cpu` : '-', s.memoryMb ? `${s.memoryMb} MB` : '-', s.disk ? `${(s.disk.freeBytes / 1024 ** 3).toFixed(0)} GB free` : '-', `${s.runningTasks} tasks`, s.buildServer ? 'builds' : '', s.error ?? ''].join('\t').trimEnd();
 
 async function node(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, { port: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } });
+  const { values, positionals } = args(argv, { port: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' }, off: { type: 'boolean' } });
   const [sub, target] = need(positionals, 1, USAGE);
   const api = client(io);
   if (sub === 'key' && !target) {
@@ -55,6 +56,10 @@ async function node(argv: string[], io: CliIo) {
   if (sub === 'drain' || sub === 'activate') {
     const { server } = await api.json<{ server: ServerView }>('POST', `${path}/${sub}`);
     return io.stdout(values.json ? JSON.stringify(server) : sub === 'drain' ? `Drained ${target}: its tasks run on the other servers, and no new task goes there.` : `Activated ${target}: tasks may run there again.`);
+  }
+  if (sub === 'build-server') {
+    const { server } = await api.json<{ server: ServerView }>(values.off ? 'DELETE' : 'POST', `${path}/build-server`);
+    return io.stdout(values.json ? JSON.stringify(server) : values.off ? `Builds run on the manager again.` : `Builds run on ${target} now; each image is copied to the manager after its build.`);
   }
   if (sub === 'remove') {
     await api.json('DELETE', path);

@@ -51,8 +51,9 @@ export interface PipelineDeps {
   installId: string;
   /** Program git runs to ask for an HTTPS token (the Spur bundle, in askpass mode). */
   askpassPath: string;
-  /** The other servers: each gets the image before a rollout that may place tasks on it. */
-  servers?: Pick<NodeFleet, 'shipForDeploy'>;
+  /** The other servers: each gets the image before a rollout that may place tasks on it; one
+   *  may be the build server. */
+  servers?: Pick<NodeFleet, 'shipForDeploy' | 'builder' | 'copyToManager' | 'reachable'>;
 }
 
 /** A pushed commit to deploy, readable from the bare repository (and its quarantine). */
@@ -208,11 +209,13 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
     await recordDeploymentSource(deps.db, deploymentId, { commit_sha: checkout.sha, commit_message: checkout.message });
     await steps.say(`Commit ${checkout.sha.slice(0, 12)}: ${checkout.message}`);
     const context = await resolveBuildContext(dir, { rootDir: service.root_dir, dockerfilePath: service.dockerfile_path });
-    await checkBaseImages(deps.docker, context.dockerfileText);
+    const builder = await deps.servers?.builder(steps.say);
+    const docker = builder?.docker ?? deps.docker;
+    await checkBaseImages(docker, context.dockerfileText);
     const tag = imageTag({ project: project.name, service: service.name }, deploymentId, randomBytes(6).toString('hex'));
-    await steps.say(`Building ${tag} from ${service.root_dir ?? '.'}/${context.dockerfile}`);
+    await steps.say(`Building ${tag} from ${service.root_dir ?? '.'}/${context.dockerfile}${builder ? ` on the build server ${builder.name}` : ''}`);
     const pending: Promise<void>[] = [];
-    await buildImage(deps.docker, {
+    await buildImage(docker, {
       ...context,
       tag,
       // Each build label is a builder step; the deployment id is already in the tag.
@@ -224,6 +227,7 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
       throw new Error(`build failed: ${err.message}`);
     });
     await Promise.all(pending);
+    if (builder) await deps.servers!.copyToManager(builder, tag, steps.say);
     return tag;
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -59,6 +59,8 @@ export function apiRoutes(deps: Deps) {
   api.get('/servers/:name', async (c) => c.json({ server: await servers.serverDetail(deps, c.get('user'), c.req.param('name')) }));
   api.post('/servers/:name/drain', async (c) => c.json({ server: await servers.changeServer(deps, c.get('user'), c.req.param('name'), 'drain') }));
   api.post('/servers/:name/activate', async (c) => c.json({ server: await servers.changeServer(deps, c.get('user'), c.req.param('name'), 'activate') }));
+  api.post('/servers/:name/build-server', async (c) => c.json({ server: await servers.changeServer(deps, c.get('user'), c.req.param('name'), 'build-here') }));
+  api.delete('/servers/:name/build-server', async (c) => c.json({ server: await servers.changeServer(deps, c.get('user'), c.req.param('name'), 'build-on-manager') }));
   api.delete('/servers/:name', async (c) => {
     await servers.removeServer(deps, c.get('user'), c.req.param('name'));
     return c.json({ removed: c.req.param('name') });

@@ -3,6 +3,7 @@
 // key is Spur's one ed25519 key, its private half never shown. No Docker needed (it is absent).
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
+import { createNodeRecord, updateNode } from '../store/nodes.js';
 import { apiAs, makeTestApp, ownerAndMember } from './test-app.js';
 
 let deps: Deps;
@@ -49,8 +50,29 @@ describe('the Servers API', () => {
     expect(server.error).toBe('Connecting to root@127.0.0.1:1: cannot reach 127.0.0.1:1 over SSH (ECONNREFUSED)');
     expect(server.log).toContain('✗ Connecting to root@127.0.0.1:1: cannot reach');
     expect((await call('owner', 'POST', '/servers/gone/drain')).status).toBe(409);
+    expect((await call('owner', 'POST', '/servers/gone/build-server')).status).toBe(409);
+    expect((await call('member', 'POST', '/servers/gone/build-server')).status).toBe(403);
+    expect((await call('owner', 'POST', '/servers/nowhere/build-server')).status).toBe(404);
+    expect((await deps.db.selectFrom('nodes').select('build_server').executeTakeFirstOrThrow()).build_server).toBe(0);
     expect((await call('owner', 'DELETE', '/servers/gone')).status).toBe(200);
     expect((await call('owner', 'GET', '/servers/gone')).status).toBe(404);
+  });
+
+  it('marks one build server at a time: marking another moves the builds, unmarking gives them back to the manager', async () => {
+    for (const [name, host] of [['b1', '10.0.0.1'], ['b2', '10.0.0.2']] as const) {
+      const node = await createNodeRecord(deps.db, { name, host, port: 22, user: 'root' });
+      await updateNode(deps.db, node.id, { status: 'ready' });
+    }
+    const marked = async () => ((await call('owner', 'GET', '/servers')).json.servers as { name: string; buildServer: boolean }[]).filter((s) => s.buildServer).map((s) => s.name);
+    expect(await marked()).toEqual([]);
+    expect((await call('owner', 'POST', '/servers/b1/build-server')).json.server).toMatchObject({ name: 'b1', buildServer: true });
+    expect(await marked()).toEqual(['b1']);
+    expect((await call('owner', 'POST', '/servers/b2/build-server')).status).toBe(200);
+    expect(await marked()).toEqual(['b2']);
+    expect((await call('owner', 'DELETE', '/servers/b1/build-server')).status).toBe(200);
+    expect(await marked()).toEqual(['b2']);
+    expect((await call('owner', 'DELETE', '/servers/b2/build-server')).json.server.buildServer).toBe(false);
+    expect(await marked()).toEqual([]);
   });
 
   it('names a server after its address when no name is given', async () => {

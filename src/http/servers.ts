@@ -40,6 +40,8 @@ export interface ServerView {
   hostKeyFingerprint: string | null;
   /** Enrolled by Spur over SSH (the manager, this server, is not). */
   enrolled: boolean;
+  /** Builds run here: the server marked for them, else the manager. */
+  buildServer: boolean;
 }
 
 const toRecordView = (n: NodeRecord): Omit<ServerView, 'hostname' | 'role' | 'state' | 'availability' | 'dockerVersion' | 'cpus' | 'memoryMb' | 'runningTasks' | 'disk'> => ({
@@ -49,6 +51,7 @@ const toRecordView = (n: NodeRecord): Omit<ServerView, 'hostname' | 'role' | 'st
   error: n.error,
   hostKeyFingerprint: n.host_key_fingerprint,
   enrolled: true,
+  buildServer: n.build_server === 1,
 });
 
 export async function serversView(deps: Deps, user: Actor): Promise<{ servers: ServerView[]; publicKey: string; swarm: boolean }> {
@@ -75,6 +78,7 @@ export async function serversView(deps: Deps, user: Actor): Promise<{ servers: S
       disk: null,
       hostKeyFingerprint: record?.host_key_fingerprint ?? null,
       enrolled: !!record,
+      buildServer: record ? record.build_server === 1 : n.Spec.Role === 'manager' && !records.some((r) => r.build_server && r.status === 'ready'),
     };
   });
   const notInSwarm = records.filter((r) => !swarmNodes.some((n) => n.ID === r.swarm_node_id));
@@ -101,10 +105,14 @@ export async function addServer(deps: Deps, user: Actor, body: Record<string, un
   return { ...toRecordView(record), log: record.log };
 }
 
-export async function changeServer(deps: Deps, user: Actor, name: string, action: 'drain' | 'activate') {
+/** drain, activate; build-here marks the server to run the builds, build-on-manager gives them back. */
+export type ServerAction = 'drain' | 'activate' | 'build-here' | 'build-on-manager';
+
+export async function changeServer(deps: Deps, user: Actor, name: string, action: ServerAction) {
   requireOwner(user);
   if (action === 'drain') await deps.servers.drain(name);
-  else await deps.servers.activate(name);
+  else if (action === 'activate') await deps.servers.activate(name);
+  else await deps.servers.setBuildServer(name, action === 'build-here');
   return serverDetail(deps, user, name);
 }
 

@@ -357,11 +357,17 @@ export function webRoutes(deps: Deps) {
   const serverPage = async (c: Context<AuthEnv>, state?: FormState) => <ServerPage frame={frame(c)} server={await servers.serverDetail(deps, user(c), c.req.param('name')!)} state={state} />;
   web.get('/servers/:name', async (c) => c.html(await serverPage(c)));
   web.get('/servers/:name/log', async (c) => c.html(<ServerLog server={await servers.serverDetail(deps, user(c), c.req.param('name'))} />));
-  for (const action of ['drain', 'activate'] as const) {
+  const actionToasts: Record<servers.ServerAction, (name: string) => string> = {
+    drain: (name) => `Drained ${name}: its tasks run on the other servers`,
+    activate: (name) => `Activated ${name}`,
+    'build-here': (name) => `Builds run on ${name} now`,
+    'build-on-manager': () => 'Builds run on the manager again',
+  };
+  for (const action of ['drain', 'activate', 'build-here', 'build-on-manager'] as const) {
     web.post(`/servers/:name/${action}`, (c) =>
       answerForm(c, {
         run: () => servers.changeServer(deps, user(c), c.req.param('name'), action),
-        done: (s) => ({ to: '/servers', toast: action === 'drain' ? `Drained ${s.name}: its tasks run on the other servers` : `Activated ${s.name}` }),
+        done: (s) => ({ to: '/servers', toast: actionToasts[action](s.name) }),
         fragment: (state) => <ServerActionForm name={c.req.param('name')} action={action} csrf={c.get('csrfToken')} state={state} />,
         page: (state) => serversPage(c, state),
       }),

@@ -6,12 +6,13 @@ import type { Db } from '../db/open.js';
 import { pruneImages } from '../deploy/prune.js';
 import type { DockerClient } from '../docker/client.js';
 import type { Log } from '../log.js';
+import type { NodeFleet } from '../nodes/fleet.js';
 import type { CertificateIssuer } from '../tls/issuer.js';
 import { forgetOldDeliveries } from '../store/webhook-deliveries.js';
 
 const IN_UTC = { timezone: 'UTC' };
 
-export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; keepImages: number; dataDir: string; backupKeep: number; isEngineReady: () => boolean; certificates: Pick<CertificateIssuer, 'run'> }) {
+export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; servers: Pick<NodeFleet, 'reachable'>; keepImages: number; dataDir: string; backupKeep: number; isEngineReady: () => boolean; certificates: Pick<CertificateIssuer, 'run'> }) {
   const prune = cron.schedule('17 3 * * *', async () => {
     if (!deps.isEngineReady()) return;
     await pruneImages(deps, { keep: deps.keepImages, buildCache: true }).catch((err) => deps.log.error('image prune failed', { error: String(err) }));

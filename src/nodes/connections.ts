@@ -14,6 +14,12 @@ export interface NodeConnection {
   docker: Docker;
 }
 
+/** An enrolled server by name, with its Docker reached over SSH. */
+export interface ServerDocker {
+  name: string;
+  docker: Docker;
+}
+
 export class NodeConnections {
   private readonly open = new Map<number, Promise<NodeConnection>>();
 

@@ -8,6 +8,8 @@ import { Conflict, NotFound } from '../errors.js';
 import { appendNodeLog, createNodeRecord, findNode, listNodes, nodeKey, removeNodeRecord, updateNode } from '../store/nodes.js';
 import * as validate from '../validate.js';
 import { DF_COMMAND, type DiskSpace, parseDf } from './disk.js';
+import { chooseBuilder, copyToManager, setBuildServer } from './build-server.js';
+import type { ServerDocker } from './connections.js';
 import { enrollNode } from './enrollment.js';
 import { runRemote } from './ssh.js';
 import type { FleetDeps } from './fleet-deps.js';
@@ -142,6 +144,31 @@ export class NodeFleet {
         throw new Error(`could not send the image to ${node.name}: ${(err as Error).message}`);
       }
     }));
+  }
+
+  /** Marks the server to run the builds (the one marked before no longer does), or gives the
+   *  builds back to the manager. */
+  async setBuildServer(name: string, on: boolean): Promise<NodeRecord> {
+    const node = await this.find(name);
+    await setBuildServer(this.deps, node, on);
+    await appendNodeLog(this.deps.db, node.id, on ? '✓ Builds run here' : '✓ Builds run on the manager again');
+    return this.find(name);
+  }
+
+  /** Where the next build runs: the build server (see build-server.ts), or the manager (undefined). */
+  builder(say: (line: string) => Promise<void>): Promise<ServerDocker | undefined> {
+    return chooseBuilder(this.deps, say);
+  }
+
+  copyToManager(builder: ServerDocker, image: string, say: (line: string) => Promise<void>): Promise<void> {
+    return copyToManager(this.deps, builder, image, say);
+  }
+
+  /** Every ready server that answers over SSH now, for upkeep such as pruning images. */
+  async reachable(): Promise<ServerDocker[]> {
+    const ready = (await listNodes(this.deps.db)).filter((n) => n.status === 'ready');
+    const reached = await Promise.all(ready.map((n) => this.deps.connections.get(n).then((c) => ({ name: n.name, docker: c.docker }), () => undefined)));
+    return reached.filter((r) => r !== undefined);
   }
 
   /** The server's disk where Docker keeps its data, asked over SSH at most every 30 s; null when

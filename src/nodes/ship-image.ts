@@ -1,5 +1,6 @@
-// Images reach the other servers without a registry: the manager's image, exported by its
-// Docker, loaded by the server's Docker through the SSH connection. When the server already holds
+// Images reach the other servers without a registry: exported by one server's Docker, loaded by
+// another's through the SSH connection (the manager's to a server before a rollout, the build
+// server's to the manager after a build). When the server already holds
 // some of the image's layers (its base image, an earlier version), those are left out of what is
 // sent: `docker load` skips a layer whose stack it has without opening its file.
 import { createHash } from 'node:crypto';
@@ -36,27 +37,27 @@ async function stacksOn(docker: Docker): Promise<Set<string>> {
   return stacks;
 }
 
-/** Loads the image on the server unless it has the very same one. */
-export async function shipImage(local: Docker, remote: Docker, image: string, spoolDir: string): Promise<ShipOutcome> {
-  const wanted = await local.getImage(image).inspect();
-  const there = await remote.getImage(image).inspect().then((i) => i.Id, () => undefined);
+/** Loads the image into `to` from `from` unless `to` has the very same one. */
+export async function shipImage(from: Docker, to: Docker, image: string, spoolDir: string): Promise<ShipOutcome> {
+  const wanted = await from.getImage(image).inspect();
+  const there = await to.getImage(image).inspect().then((i) => i.Id, () => undefined);
   if (there === wanted.Id) return { sent: false };
   const layers = wanted.RootFS?.Layers ?? [];
-  const stacks = await stacksOn(remote);
+  const stacks = await stacksOn(to);
   const chain = chainIds(layers);
   // What the server holds is a bottom part of the stack: a stack held means every one below it is.
   const heldCount = chain.findIndex((c) => !stacks.has(c));
   const held = layers.slice(0, heldCount < 0 ? layers.length : heldCount);
-  const exported = (await local.getImage(image).get()) as Readable;
+  const exported = (await from.getImage(image).get()) as Readable;
   const upload = held.length ? await withoutLayers(exported, held, spoolDir) : exported;
-  await load(remote, upload);
-  const loaded = await remote.getImage(image).inspect().then((i) => i.Id, () => undefined);
+  await load(to, upload);
+  const loaded = await to.getImage(image).inspect().then((i) => i.Id, () => undefined);
   if (loaded !== wanted.Id) throw new ShipFailed(`the server does not show ${image} after loading it`);
   return { sent: true, layers: layers.length, skipped: held.length };
 }
 
-async function load(remote: Docker, upload: Readable): Promise<void> {
-  const answer = await remote.loadImage(upload);
+async function load(to: Docker, upload: Readable): Promise<void> {
+  const answer = await to.loadImage(upload);
   const output = await new Promise<string>((resolve, reject) => {
     let text = '';
     answer.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));

@@ -59,3 +59,11 @@ export async function updateNode(db: Db, id: number, change: Partial<Pick<NodeRe
 export async function removeNodeRecord(db: Db, id: number): Promise<void> {
   await db.deleteFrom('nodes').where('id', '=', id).execute();
 }
+
+/** Marks the server where builds run, or none (the manager builds): one at a time. */
+export async function markBuildServer(db: Db, id: number | null): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable('nodes').set({ build_server: 0 }).where('build_server', '=', 1).execute();
+    if (id !== null) await tx.updateTable('nodes').set({ build_server: 1 }).where('id', '=', id).execute();
+  });
+}

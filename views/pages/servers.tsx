@@ -1,7 +1,7 @@
 // The Servers page (owners): every node of the Swarm with its state, resources and running tasks;
-// adding a server over SSH (Spur's public key to authorize first); drain, activate, remove. And
-// one server's page, whose enrollment log refreshes itself while the enrollment runs.
-import type { ServerView } from '../../src/http/servers.js';
+// adding a server over SSH (Spur's public key to authorize first); drain, activate, build there,
+// remove. And one server's page, whose enrollment log refreshes itself while the enrollment runs.
+import type { ServerAction, ServerView } from '../../src/http/servers.js';
 import { CopyButton } from '../components/copy-button.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
@@ -35,11 +35,19 @@ export function AddServerForm(props: { csrf?: string; state?: FormState }) {
   );
 }
 
-/** Drain (tasks move elsewhere, new ones start before the old stop) or activate a server. */
-export function ServerActionForm(props: { name: string; action: 'drain' | 'activate'; csrf?: string; state?: FormState }) {
+const ACTION_BUTTONS: Record<ServerAction, { text: string; label: (name: string) => string }> = {
+  drain: { text: 'Drain', label: (name) => `Drain ${name}` },
+  activate: { text: 'Activate', label: (name) => `Activate ${name}` },
+  'build-here': { text: 'Build here', label: (name) => `Run the builds on ${name}` },
+  'build-on-manager': { text: 'Build on manager', label: (name) => `Stop building on ${name}` },
+};
+
+/** Drain (tasks move elsewhere, new ones start before the old stop), activate, or move the builds. */
+export function ServerActionForm(props: { name: string; action: ServerAction; csrf?: string; state?: FormState }) {
+  const button = ACTION_BUTTONS[props.action];
   return (
     <PostForm id={`${props.action}-${props.name}`} action={serverPath(props.name, `/${props.action}`)} csrf={props.csrf} state={props.state}>
-      <button type="submit" aria-label={`${props.action === 'drain' ? 'Drain' : 'Activate'} ${props.name}`}>{props.action === 'drain' ? 'Drain' : 'Activate'}</button>
+      <button type="submit" aria-label={button.label(props.name)}>{button.text}</button>
     </PostForm>
   );
 }
@@ -51,6 +59,7 @@ function ServerActions(props: { server: ServerView; csrf?: string }) {
     <div class="actions">
       {s.status === 'ready' && s.availability === 'active' && <ServerActionForm name={s.name} action="drain" csrf={props.csrf} />}
       {s.status === 'ready' && s.availability === 'drain' && <ServerActionForm name={s.name} action="activate" csrf={props.csrf} />}
+      {s.status === 'ready' && <ServerActionForm name={s.name} action={s.buildServer ? 'build-on-manager' : 'build-here'} csrf={props.csrf} />}
       <a href={serverPath(s.name)} aria-label={`Details of ${s.name}`}>Details</a>
     </div>
   );
@@ -66,7 +75,7 @@ export function ServersTable(props: { servers: ServerView[]; csrf?: string }) {
         {props.servers.map((s) => (
           <tr>
             <td>{s.enrolled ? <a href={serverPath(s.name)}>{s.name}</a> : s.name}<div class="muted">{s.address ?? ''}</div>{s.error && <div class="field-error">{s.error}</div>}</td>
-            <td>{s.role}</td>
+            <td>{s.role}{s.buildServer && <div><span class="badge">builds</span></div>}</td>
             <td>{stateBadge(s)}</td>
             <td>{s.availability ?? '—'}</td>
             <td>{s.dockerVersion ?? '—'}</td>
@@ -122,6 +131,8 @@ export function ServerPage(props: { frame: Frame; server: ServerView & { log: st
         <dd><code class="wrap">{s.hostKeyFingerprint ?? 'not yet seen'}</code> <span class="muted">pinned: a server offering another key is refused</span></dd>
         <dt>Swarm</dt>
         <dd>{s.role}, {s.state}, {s.availability ?? '—'}{s.dockerVersion ? `, Docker ${s.dockerVersion}` : ''}, {s.runningTasks} running tasks</dd>
+        <dt>Builds</dt>
+        <dd>{s.buildServer ? 'run here (while it is ready and active; drained, they run on the manager)' : 'run elsewhere'}</dd>
       </dl>
       <h2>Enrollment</h2>
       <ServerLog server={s} />
