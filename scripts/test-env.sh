@@ -57,14 +57,20 @@ if ! docker image inspect "$systemd_image" >/dev/null 2>&1; then
 fi
 # Stand-ins for official database images, under their official names (test/fixtures/images/*):
 # made again when their recipe changes.
-stand_ins=(postgres:17=postgres mariadb:11=mariadb redis:7=redis)
+# The build stacks' base images (test/build-stacks.test.ts) are stand-ins too: one image each,
+# tagged with every name the tests' apps ask for. Each build context also gets this machine's CA
+# bundle (the node stand-in trusts it, so npm reaches its registry from inside builds).
+stand_ins=(postgres:17=postgres mariadb:11=mariadb redis:7=redis node:22-slim=node python:3.13-slim=python golang:1.19=golang gcr.io/distroless/static-debian12=distroless busybox:1.37=busybox)
 for entry in "${stand_ins[@]}"; do
   image=${entry%%=*}
   dir=test/fixtures/images/${entry#*=}
   recipe=$(cat "$dir"/* | sha256sum | cut -c1-16)
   if [ "$(docker image inspect -f '{{index .Config.Labels "spur.test.recipe"}}' "$image" 2>/dev/null)" != "$recipe" ]; then
     log "making stand-in $image from Debian's packages (about a minute)"
-    docker build -q --label "spur.test.recipe=$recipe" --build-arg "BASE=$base" -t "$image" "$dir" >/dev/null
+    context=$(mktemp -d /tmp/spur-stand-in.XXXXXX)
+    cp -r "$dir"/. "$context"/ && cp /etc/ssl/certs/ca-certificates.crt "$context"/
+    docker build -q --label "spur.test.recipe=$recipe" --build-arg "BASE=$base" -t "$image" "$context" >/dev/null
+    rm -rf "$context"
   fi
 done
 log "ready: docker $(docker version --format '{{.Server.Version}}'), swarm active, $base, $systemd_image and ${stand_ins[*]%%=*} present"

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { BaseImages } from './build/stacks/stack.js';
 import { parseDotEnv } from './dotenv.js';
 import * as validate from './validate.js';
 
@@ -46,6 +47,34 @@ export interface Config {
   /** Certificates for custom domains: the ACME directory, the contact, a private CA's bundle,
    *  and where the HTTP-01 challenge responder listens (Traefik forwards challenges to it). */
   acme: { directoryUrl: string; email?: string; caFile?: string; port: number; host: string };
+  /** Base images of the Dockerfiles Spur writes for repositories without one. */
+  buildImages: BaseImages;
+}
+
+/** SPUR_IMAGE_* defaults: the official images; `{version}` is what the repository asks for. */
+export const DEFAULT_BUILD_IMAGES: BaseImages = {
+  node: 'node:{version}-slim',
+  python: 'python:{version}-slim',
+  go: 'golang:{version}',
+  goRuntime: 'gcr.io/distroless/static-debian12',
+  staticServer: 'busybox:1.37',
+};
+
+const BUILD_IMAGE_VARS: Record<keyof BaseImages, string> = { node: 'SPUR_IMAGE_NODE', python: 'SPUR_IMAGE_PYTHON', go: 'SPUR_IMAGE_GO', goRuntime: 'SPUR_IMAGE_GO_RUNTIME', staticServer: 'SPUR_IMAGE_STATIC' };
+
+function buildImages(env: NodeJS.ProcessEnv): BaseImages {
+  const images = { ...DEFAULT_BUILD_IMAGES };
+  for (const [kind, name] of Object.entries(BUILD_IMAGE_VARS) as [keyof BaseImages, string][]) {
+    const value = env[name];
+    if (!value) continue;
+    try {
+      validate.imageRef(value.replaceAll('{version}', '1'));
+    } catch {
+      throw new Error(`${name} ${value} is not an image reference (e.g. mirror.example.com/library/node:{version}-slim)`);
+    }
+    images[kind] = value;
+  }
+  return images;
 }
 
 export const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
@@ -138,5 +167,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       port: validate.port(env.SPUR_ACME_PORT ?? '3080'),
       host: env.SPUR_ACME_HOST ?? '0.0.0.0',
     },
+    buildImages: buildImages(env),
   });
 }

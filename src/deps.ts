@@ -24,7 +24,7 @@ export interface Deps {
   /** This installation's id: it labels the Swarm services Spur makes (databases too). */
   installId: string;
   engine: Pick<EngineMonitor, 'state' | 'ready'>;
-  deployer: Pick<Deployer, 'request' | 'rollback' | 'cancel'>;
+  deployer: Pick<Deployer, 'request' | 'rollback' | 'cancel' | 'preview'>;
   logBus: DeploymentLogBus;
   /** Runtime-log streams open per user. */
   streamSlots: StreamSlots;

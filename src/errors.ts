@@ -48,6 +48,16 @@ export class TooManyRequests extends SpurError {
   override readonly status = 429;
 }
 
+/** The repository's contents cannot be built as they are (e.g. nothing Spur recognises). */
+export class Unbuildable extends SpurError {
+  override readonly status = 422;
+}
+
+/** A remote Spur depends on (a git host) did not give what was asked. */
+export class UpstreamFailed extends SpurError {
+  override readonly status = 502;
+}
+
 /** The Docker engine is absent, unreachable or refused an operation. */
 export class DockerUnavailable extends SpurError {
   override readonly status = 503;

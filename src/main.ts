@@ -9,6 +9,7 @@ import { domainCommands } from './cli/domain-commands.js';
 import { databaseCommands } from './cli/database-commands.js';
 import { volumeCommands } from './cli/volume-commands.js';
 import { nodeCommands } from './cli/node-commands.js';
+import { buildCommands } from './cli/build-commands.js';
 import type { CliIo } from './cli/shared.js';
 import { COMMIT, VERSION } from './version.js';
 import { withEnvFile } from './config.js';
@@ -41,6 +42,7 @@ Client (after \`spur login\`):
   spur vars set|list <project> <service> [KEY=VALUE ...] [--env E] [--reveal]
   spur vars unset <project> <service> KEY ... [--env E]
   spur deploy <project> <service> [--env E]
+  spur build plan <project> <service> [--env E]   the Dockerfile a deploy would build with (Spur's, when the repository has none)
   spur status <project> <service> [--env E]
   spur deployments <project> <service> [--env E]
   spur logs <project> <service> [--env E] [--follow] [--tail N] [--all]
@@ -70,7 +72,7 @@ Client (after \`spur login\`):
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...nodeCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...nodeCommands, ...buildCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -147,6 +147,8 @@ export interface DeploymentTable {
   source_deployment_id: Generated<number | null>;
   /** The variables it ran with, sealed JSON; null before it reached them (and before 006). */
   variables_sealed: Generated<string | null>;
+  /** JSON { stack, reasons, dockerfile }: the Dockerfile Spur wrote, when the repository had none. */
+  build_plan: Generated<string | null>;
 }
 
 export interface DeploymentLogTable {

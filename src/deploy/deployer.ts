@@ -14,6 +14,7 @@ import { Conflict, NotFound } from '../errors.js';
 import { type DeploymentRequest, getDeployment, listDeploymentsInStatus, listRollbackTargets, queueDeployment, transitionDeployment } from '../store/deployments.js';
 import { getInstanceContext, listAllInstances } from '../store/services.js';
 import { healthPlan, rolloutWindowMs } from './instance-plan.js';
+import { type BuildPreview, previewBuild } from './build-plan.js';
 import { type PipelineDeps, type PushCheckout, runDeployment } from './pipeline.js';
 import { pruneImages } from './prune.js';
 import { chooseRollbackTarget } from './rollback-target.js';
@@ -56,6 +57,11 @@ export class Deployer {
         await pruneImages(this.deps, { keep: this.deps.config.keepImages, buildCache: false }).catch((err) => this.deps.log.warn('image prune failed', { error: String(err) }));
       }
     });
+  }
+
+  /** What a deploy of the service would build with, fetched now and not built. */
+  async preview(scope: Scope): Promise<BuildPreview> {
+    return previewBuild(this.deps, await getInstanceContext(this.deps.db, scope));
   }
 
   /** Runs an earlier deployment's image again, without a rebuild. Without an id, the one that

@@ -22,7 +22,7 @@ import { serviceSpec } from '../docker/service-spec.js';
 import { type RegistryAuth, findService, removeOwnedService, upsertService } from '../docker/swarm.js';
 import type { Log } from '../log.js';
 import { traefikLabels } from '../routing/traefik-labels.js';
-import { getDeployment, recordDeploymentSource, recordDeploymentVariables, transitionDeployment } from '../store/deployments.js';
+import { getDeployment, recordBuildPlan, recordDeploymentSource, recordDeploymentVariables, transitionDeployment } from '../store/deployments.js';
 import { type InstanceContext, getInstanceContext } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
 import { listVolumes } from '../store/volumes.js';
@@ -40,7 +40,7 @@ import { imageRegistry } from '../store/instance-settings.js';
 import { pushImage, registryReference, registryServer } from '../docker/registry.js';
 
 export interface PipelineDeps {
-  config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile' | 'gitAllowPrivate' | 'keepImages' | 'buildTimeoutS'>;
+  config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile' | 'gitAllowPrivate' | 'keepImages' | 'buildTimeoutS' | 'buildImages'>;
   db: Db;
   docker: DockerClient;
   log: Log;
@@ -157,7 +157,7 @@ const describeSeconds = (s: number) => (s % 60 === 0 ? `${s / 60} min` : `${s} s
 
 /** The source of a build: the pushed commit, the bare repository's branch (push-only services),
  *  or a clone of the remote at the branch head or at the commit a webhook named. */
-async function fetchSource(deps: PipelineDeps, ctx: InstanceContext, deployment: Deployment, dir: string, steps: Steps): Promise<Checkout> {
+export async function fetchSource(deps: PipelineDeps, ctx: InstanceContext, commit: string | undefined, dir: string, steps: Pick<Steps, 'pushed' | 'say' | 'signal'>): Promise<Checkout> {
   const { service, project } = ctx;
   const branch = buildBranch(service, ctx.instance);
   if (steps.pushed) {
@@ -168,7 +168,6 @@ async function fetchSource(deps: PipelineDeps, ctx: InstanceContext, deployment:
     await steps.say(`Using the head of branch ${branch} as last pushed`);
     return checkoutFromRepo({ repoDir: repoDir(deps.config.dataDir, { projectId: project.id, serviceId: service.id }), rev: `refs/heads/${branch}`, dir });
   }
-  const commit = deployment.commit_sha ?? undefined;
   await steps.say(`Fetching ${service.git_url} (branch ${branch}${commit ? `, commit ${commit.slice(0, 12)}` : ''})`);
   const keyFile = `${dir}.key`;
   try {
@@ -177,7 +176,7 @@ async function fetchSource(deps: PipelineDeps, ctx: InstanceContext, deployment:
     const auth = await cloneAuth(deps, service, keyFile);
     return await cloneBranchHead({ url: service.git_url!, branch, commit, dir, caFile: deps.config.gitCaFile, knownHostsFile: join(deps.config.dataDir, 'known_hosts'), auth, pin, signal: steps.signal });
   } catch (err) {
-    steps.checkCancelled();
+    if (steps.signal.aborted) throw err;
     throw new Error(`could not fetch branch ${branch}: ${lastLine((err as Error).message)}`);
   } finally {
     await rm(keyFile, { force: true });
@@ -205,15 +204,23 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
   await mkdir(dir, { recursive: true });
   try {
     const { service, project } = ctx;
-    const checkout = await fetchSource(deps, ctx, deployment, dir, steps);
+    const checkout = await fetchSource(deps, ctx, deployment.commit_sha ?? undefined, dir, steps).catch((err: Error) => {
+      steps.checkCancelled();
+      throw err;
+    });
     await recordDeploymentSource(deps.db, deploymentId, { commit_sha: checkout.sha, commit_message: checkout.message });
     await steps.say(`Commit ${checkout.sha.slice(0, 12)}: ${checkout.message}`);
-    const context = await resolveBuildContext(dir, { rootDir: service.root_dir, dockerfilePath: service.dockerfile_path });
+    const context = await resolveBuildContext(dir, { rootDir: service.root_dir, dockerfilePath: service.dockerfile_path, plan: { images: deps.config.buildImages, port: ctx.instance.port } });
+    if (context.plan) {
+      await recordBuildPlan(deps.db, deploymentId, context.plan);
+      await steps.say(`No Dockerfile in ${service.root_dir ?? '.'}: Spur wrote one for a ${context.plan.stack} app (${context.plan.reasons.join(', ')})`);
+      for (const line of context.plan.dockerfile.trimEnd().split('\n')) await steps.say(`  ${line}`);
+    }
     const builder = await deps.servers?.builder(steps.say);
     const docker = builder?.docker ?? deps.docker;
     await checkBaseImages(docker, context.dockerfileText);
     const tag = imageTag({ project: project.name, service: service.name }, deploymentId, randomBytes(6).toString('hex'));
-    await steps.say(`Building ${tag} from ${service.root_dir ?? '.'}/${context.dockerfile}${builder ? ` on the build server ${builder.name}` : ''}`);
+    await steps.say(`Building ${tag} from ${context.plan ? 'that Dockerfile' : `${service.root_dir ?? '.'}/${context.dockerfile}`}${builder ? ` on the build server ${builder.name}` : ''}`);
     const pending: Promise<void>[] = [];
     await buildImage(docker, {
       ...context,

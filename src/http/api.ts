@@ -228,6 +228,7 @@ export function apiRoutes(deps: Deps) {
     const deployment = await ops.rollback(deps, await instanceOf(c), body, `rollback:${c.get('user').email}`);
     return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
   });
+  api.get('/projects/:project/services/:service/build-plan', async (c) => c.json(await ops.previewBuild(deps, await instanceOf(c))));
   api.post('/projects/:project/services/:service/cancel', async (c) => c.json({ cancelled: await ops.cancel(deps, await instanceOf(c)) }));
   api.post('/projects/:project/services/:service/scale', async (c) => c.json(await ops.scale(deps, await instanceOf(c), await jsonBody(c))));
   api.get('/projects/:project/services/:service/deployments', async (c) => {

@@ -414,6 +414,12 @@ export async function rollback(deps: Deps, ctx: InstanceContext, body: Body, tri
 
 export const cancel = (deps: Deps, ctx: InstanceContext) => deps.deployer.cancel(scopeOf(ctx));
 
+/** What a deploy would build with, now, without building (see deploy/build-plan.ts). */
+export async function previewBuild(deps: Deps, ctx: InstanceContext) {
+  const preview = await deps.deployer.preview(scopeOf(ctx));
+  return { commit: preview.commit, generated: preview.plan !== null, stack: preview.plan?.stack ?? null, reasons: preview.plan?.reasons ?? [], dockerfile: preview.dockerfile, dockerfileText: preview.dockerfileText };
+}
+
 /** Sets the replica count and applies it at once to a running service (no task is replaced). */
 export async function scale(deps: Deps, ctx: InstanceContext, body: Body): Promise<{ replicas: number; applied: boolean }> {
   const { replicas } = validate.fields({ replicas: () => validate.replicas(body.replicas) });
@@ -504,6 +510,8 @@ export function toDeploymentView(d: Deployment) {
     startedAt: d.started_at,
     finishedAt: d.finished_at,
     rollbackOf: d.source_deployment_id,
+    /** The Dockerfile Spur wrote, with why, when the repository had none. */
+    buildPlan: d.build_plan ? (JSON.parse(d.build_plan) as { stack: string; reasons: string[]; dockerfile: string }) : null,
   };
 }
 

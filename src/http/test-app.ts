@@ -1,4 +1,5 @@
 // The app tier's fixture: real routes and an in-memory database, no Docker and no sockets.
+import { DEFAULT_BUILD_IMAGES } from '../config.js';
 import { NodeConnections } from '../nodes/connections.js';
 import { NodeFleet } from '../nodes/fleet.js';
 import { randomBytes } from 'node:crypto';
@@ -28,7 +29,7 @@ export async function makeTestDeps(): Promise<Deps> {
   const key = randomBytes(32);
   const docker = createDockerClient('/nonexistent/docker.sock');
   return {
-    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, publicAddresses: ['203.0.113.7'], traefik: { enabled: false, image: 'x' }, keepImages: 5, buildTimeoutS: 1800, backupKeep: 0, downloadUrl: 'https://releases.invalid', updateCheck: false, acme: { directoryUrl: 'https://acme.invalid/directory', port: 0, host: '127.0.0.1' }, gitAllowPrivate: false, sshPort: 2222, sshHost: '127.0.0.1', sshAuthTimeoutS: 30 },
+    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, publicAddresses: ['203.0.113.7'], traefik: { enabled: false, image: 'x' }, keepImages: 5, buildTimeoutS: 1800, backupKeep: 0, downloadUrl: 'https://releases.invalid', updateCheck: false, acme: { directoryUrl: 'https://acme.invalid/directory', port: 0, host: '127.0.0.1' }, gitAllowPrivate: false, sshPort: 2222, sshHost: '127.0.0.1', sshAuthTimeoutS: 30, buildImages: DEFAULT_BUILD_IMAGES },
     db,
     docker,
     log: silentLog,
@@ -37,7 +38,7 @@ export async function makeTestDeps(): Promise<Deps> {
     servers: new NodeFleet({ db, key, docker, log: silentLog, probePath: '/nonexistent/spur-probe', installId: 'test-install', spoolDir: '/nonexistent', connections: new NodeConnections({ db, key }) }),
     installId: 'test-install',
     engine: { state: { reachable: false, swarm: false, problem: 'Docker is not reachable (test).' }, ready: false },
-    deployer: { request: notHere, rollback: notHere, cancel: notHere },
+    deployer: { request: notHere, rollback: notHere, cancel: notHere, preview: notHere },
     logBus: new DeploymentLogBus(db),
     streamSlots: new StreamSlots(10),
     liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'),

@@ -166,3 +166,8 @@ export async function readDeploymentLog(db: Db, deploymentId: number, afterId = 
 export async function recordDeploymentSource(db: Db, id: number, fields: { commit_sha: string; commit_message: string }): Promise<void> {
   await db.updateTable('deployments').set(fields).where('id', '=', id).execute();
 }
+
+/** The Dockerfile Spur wrote for the deployment (see build/plan.ts), kept to be shown. */
+export async function recordBuildPlan(db: Db, id: number, plan: { stack: string; reasons: string[]; dockerfile: string }): Promise<void> {
+  await db.updateTable('deployments').set({ build_plan: JSON.stringify({ stack: plan.stack, reasons: plan.reasons, dockerfile: plan.dockerfile }) }).where('id', '=', id).execute();
+}

@@ -2,6 +2,7 @@
 import type { DeploymentRowProps } from '../components/deployment.js';
 import type { DeploymentStatus } from '../../src/db/schema.js';
 import { LogLine, StatusBadge, isCancellable } from '../components/deployment.js';
+import { CopyButton } from '../components/copy-button.js';
 import { LogView } from '../components/log-view.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
 
@@ -10,7 +11,7 @@ export interface DeploymentPageProps {
   project: string;
   service: string;
   environment: string;
-  deployment: DeploymentRowProps & { imageTag: string | null };
+  deployment: DeploymentRowProps & { imageTag: string | null; buildPlan: { stack: string; reasons: string[]; dockerfile: string } | null };
 }
 
 export function DeploymentPage(props: DeploymentPageProps) {
@@ -29,6 +30,7 @@ export function DeploymentPage(props: DeploymentPageProps) {
         </dl>
         <div id="deployment-actions" sse-swap="actions" hx-swap="innerHTML"><DeploymentActions id={d.id} status={d.status} csrf={props.frame.csrfToken} /></div>
         <div id="reason" sse-swap="reason" hx-swap="innerHTML">{d.failureReason && <p class="error">{d.failureReason}</p>}</div>
+        {d.buildPlan && <GeneratedDockerfile plan={d.buildPlan} />}
         <h2>Build log</h2>
         <LogView id="build-log" label="Build log" download={`/deployments/${d.id}/log.txt`} />
       </div>
@@ -37,6 +39,17 @@ export function DeploymentPage(props: DeploymentPageProps) {
 }
 
 export { LogLine };
+
+/** The Dockerfile Spur wrote for a repository without one: why, and how to take it over. */
+function GeneratedDockerfile(props: { plan: { stack: string; reasons: string[]; dockerfile: string } }) {
+  return (
+    <section aria-labelledby="generated-dockerfile">
+      <h2 id="generated-dockerfile">Dockerfile written by Spur</h2>
+      <p>The repository has no Dockerfile: Spur recognised a {props.plan.stack} app ({props.plan.reasons.join(', ')}). To take over, save this as <code>Dockerfile</code> in the repository and edit it. <CopyButton text={props.plan.dockerfile} label="the Dockerfile" /></p>
+      <pre class="log" tabindex={0} aria-label="Dockerfile written by Spur">{props.plan.dockerfile}</pre>
+    </section>
+  );
+}
 
 /** Cancel, while the deployment is queued or building. */
 export function DeploymentActions(props: { id: number; status: DeploymentStatus; csrf?: string }) {

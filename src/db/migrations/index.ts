@@ -19,6 +19,7 @@ import * as m016 from './016_backup_verification.js';
 import * as m017 from './017_backup_schedules.js';
 import * as m018 from './018_shared_variables.js';
 import * as m019 from './019_nodes.js';
+import * as m020 from './020_build_plans.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '017_backup_schedules': m017,
   '018_shared_variables': m018,
   '019_nodes': m019,
+  '020_build_plans': m020,
 };

@@ -1,0 +1,35 @@
+// What a deploy would build, without building: the source fetched as a deploy fetches it, and
+// either the repository's own Dockerfile or the one Spur would write (see build/plan.ts).
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { resolveBuildContext } from '../build/context.js';
+import type { BuildPlan } from '../build/plan.js';
+import { Conflict, UpstreamFailed } from '../errors.js';
+import type { InstanceContext } from '../store/services.js';
+import { type PipelineDeps, fetchSource } from './pipeline.js';
+
+export interface BuildPreview {
+  commit: { sha: string; message: string };
+  /** Null when the repository has its own Dockerfile (named in `dockerfile`). */
+  plan: BuildPlan | null;
+  /** The Dockerfile's path in the build's root directory. */
+  dockerfile: string;
+  dockerfileText: string;
+}
+
+export async function previewBuild(deps: PipelineDeps, ctx: InstanceContext): Promise<BuildPreview> {
+  if (ctx.service.source_type === 'image') throw new Conflict(`${ctx.service.name} runs the image ${ctx.service.image}; nothing is built`);
+  const dir = join(deps.config.dataDir, 'builds', `plan-${randomBytes(6).toString('hex')}`);
+  await mkdir(dir, { recursive: true });
+  try {
+    const signal = AbortSignal.timeout(deps.config.buildTimeoutS * 1000);
+    const checkout = await fetchSource(deps, ctx, undefined, dir, { say: async () => {}, signal }).catch((err: Error) => {
+      throw new UpstreamFailed(err.message);
+    });
+    const context = await resolveBuildContext(dir, { rootDir: ctx.service.root_dir, dockerfilePath: ctx.service.dockerfile_path, plan: { images: deps.config.buildImages, port: ctx.instance.port } });
+    return { commit: { sha: checkout.sha, message: checkout.message }, plan: context.plan ?? null, dockerfile: context.dockerfile, dockerfileText: context.dockerfileText };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
