@@ -1,7 +1,7 @@
 // loadConfig(env): the process's settings, read once and frozen.
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { availableParallelism, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BaseImages } from './build/stacks/stack.js';
 import { parseDotEnv } from './dotenv.js';
@@ -36,8 +36,13 @@ export interface Config {
   traefik: { enabled: boolean; image: string };
   /** Images of this many deployments that served are kept per service, for rollbacks. */
   keepImages: number;
-  /** A fetch and build taking longer than this fails. */
+  /** A fetch and build taking longer than this fails (a service may set its own). */
   buildTimeoutS: number;
+  /** Builds run at once on one server (the manager, or the build server); the rest wait. */
+  buildConcurrency: number;
+  /** A build's memory and CPU caps unless its service sets its own. */
+  buildMemoryMb: number;
+  buildCpus: number;
   /** Nightly backups of Spur's own state kept (0: no nightly backup). */
   backupKeep: number;
   /** Where releases are published (install.sh and `spur update` read the same layout). */
@@ -157,6 +162,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     traefik: { enabled: env.SPUR_TRAEFIK !== '0', image: env.SPUR_TRAEFIK_IMAGE ?? 'traefik:v3.5' },
     keepImages: validate.integer('SPUR_KEEP_IMAGES', env.SPUR_KEEP_IMAGES ?? '5', 1, 100),
     buildTimeoutS: validate.integer('SPUR_BUILD_TIMEOUT', env.SPUR_BUILD_TIMEOUT ?? '1800', 5, 86_400),
+    buildConcurrency: validate.integer('SPUR_BUILD_CONCURRENCY', env.SPUR_BUILD_CONCURRENCY ?? '1', 1, 32),
+    buildMemoryMb: validate.memoryMb('SPUR_BUILD_MEMORY', env.SPUR_BUILD_MEMORY ?? '2048'),
+    // One core is left to Spur and the running services, on a server with more than one.
+    buildCpus: validate.cpus('SPUR_BUILD_CPUS', env.SPUR_BUILD_CPUS ?? String(Math.max(1, availableParallelism() - 1))),
     backupKeep: validate.integer('SPUR_BACKUP_KEEP', env.SPUR_BACKUP_KEEP ?? '7', 0, 365),
     downloadUrl: httpsUrl('SPUR_DOWNLOAD_URL', env.SPUR_DOWNLOAD_URL ?? DEFAULT_DOWNLOAD_URL, true).href.replace(/\/$/, ''),
     updateCheck: env.SPUR_UPDATE_CHECK !== '0',

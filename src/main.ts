@@ -69,6 +69,10 @@ Client (after \`spur login\`):
         [--health tcp|http|image|none] [--health-path /p] [--health-port N] [--health-interval S]
         [--health-timeout S] [--health-retries N] [--health-start-period S] [--stop-grace S]
         [--replicas N] [--port N] [--branch B] [--auto-deploy on|off] [--run-on any|manager|SERVER]
+        [--release-command "CMD ARGS"]   run once from the new image before each rollout ('' for none)
+        [--build-memory MB] [--build-cpus N] [--build-timeout S]   this service's build caps ('' for the server's)
+        [--watch-paths "apps/web/**,packages/ui/**"]   a push deploys only if it changes a matching file ('' for none)
+        [--build-variables NPM_TOKEN,API_URL]   variables its builds receive as build arguments ('' for none)
 
 Every client command takes --json for machine-readable output.`;
 

@@ -13,6 +13,7 @@ import type { Deps } from './deps.js';
 import { Deployer } from './deploy/deployer.js';
 import { NodeConnections } from './nodes/connections.js';
 import { NodeFleet } from './nodes/fleet.js';
+import { BuildSlots } from './deploy/build-slots.js';
 import { EngineMonitor } from './deploy/engine-monitor.js';
 import { DeploymentLogBus } from './deploy/log-bus.js';
 import { createDockerClient } from './docker/client.js';
@@ -82,7 +83,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const thisInstall = installId(config.dataDir);
   const probePath = installAsset('spur-probe', join(config.dataDir, 'bin', 'spur-probe'));
   const servers = new NodeFleet({ db, key, docker, log, probePath, installId: thisInstall, spoolDir: join(config.dataDir, 'tmp'), connections: new NodeConnections({ db, key }) });
-  const deployer = new Deployer({ config, db, docker, log, key, logBus, probePath, installId: thisInstall, askpassPath: selfCommand().at(-1)!, servers });
+  const deployer = new Deployer({ config, db, docker, log, key, logBus, probePath, installId: thisInstall, askpassPath: selfCommand().at(-1)!, servers, buildSlots: new BuildSlots(config.buildConcurrency) });
   const challengeTokens = new ChallengeTokens();
   const challengeServer = await startChallengeServer(challengeTokens, config.acme.port, config.acme.host);
   const certificates = new CertificateIssuer({

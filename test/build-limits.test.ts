@@ -1,5 +1,6 @@
-// End to end: a build cannot take the server: it has a deadline, and its stored log is bounded
-// (first and last lines kept, the cut said), while Spur keeps answering.
+// End to end: a build cannot take the server: it has a deadline and a memory cap, builds run one
+// at a time, and its stored log is bounded (first and last lines kept, the cut said), while Spur
+// keeps answering; a failed build leaves no step image or container behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { type SpurProcess, api, cleanupProject, docker, startGitStack, uniqueName, waitForDeployment } from './harness.js';
@@ -19,12 +20,13 @@ afterAll(async () => {
   await cleanupProject(project);
 });
 
-async function deploy(service: string, dockerfileTail: string) {
+async function deploy(service: string, dockerfileTail: string, settings?: Record<string, unknown>) {
   const call = api(spur, token);
   const repo = createRepo(git, `${project}-${service}.git`);
   const app = helloAppFiles(service);
   repo.commit({ ...app, Dockerfile: app.Dockerfile.replace('CMD', `${dockerfileTail}\nCMD`) }, service);
   expect((await call('POST', `/projects/${project}/services`, { name: service, git: repo.url, port: 3000 })).status).toBe(201);
+  if (settings) expect((await call('PATCH', `/projects/${project}/services/${service}/settings`, settings)).status).toBe(200);
   const created = await call('POST', `/projects/${project}/services/${service}/deployments`);
   return created.json.deployment.id as number;
 }
@@ -61,5 +63,38 @@ describe('build limits', () => {
     expect(log).toContain('30000');
     expect(log.at(-1)).toMatch(/Deployment \d+ is active\./);
     expect((await api(spur, token)('GET', '/health')).status).toBe(200);
+  });
+
+  it('fails a build that goes over its memory cap, saying so, while Spur keeps answering', async () => {
+    // The LABEL step leaves an image of its own, found by its marker if the failed build left it.
+    const marker = `hungry-${Date.now()}`;
+    const id = await deploy('hungry', `LABEL spur.test.step=${marker}\nRUN node -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"`, { buildMemory: 64 });
+    const answers: number[] = [];
+    let d: Awaited<ReturnType<typeof waitForDeployment>> | undefined;
+    const waiting = waitForDeployment(spur, token, id).then((done) => (d = done));
+    while (!d) {
+      answers.push((await api(spur, token)('GET', '/health')).status);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await waiting;
+    expect(d.status).toBe('failed');
+    expect(d.failureReason).toMatch(/^build failed: a build step was killed, most likely for going over the build's memory cap of 64 MiB \(raise it with --build-memory or SPUR_BUILD_MEMORY\): .*137/);
+    expect(answers.length).toBeGreaterThan(3);
+    expect(answers.every((s) => s === 200)).toBe(true);
+    // Nothing of it is left: no step container, no untagged step image.
+    expect(await docker('images', '-a', '-q', '--filter', `label=spur.test.step=${marker}`)).toBe('');
+    expect(await docker('ps', '-a', '-q', '--filter', `label=spur.test.step=${marker}`)).toBe('');
+  });
+
+  it('runs two builds asked for at once one after the other', async () => {
+    // Their own timeout: this file's SPUR_BUILD_TIMEOUT (15 s) counts the wait in line too.
+    const [a, b] = await Promise.all([deploy('first', 'RUN sleep 3', { buildTimeout: 120 }), deploy('second', 'RUN sleep 3', { buildTimeout: 120 })]);
+    const done = await Promise.all([waitForDeployment(spur, token, a), waitForDeployment(spur, token, b)]);
+    expect(done.map((d) => d.status)).toEqual(['active', 'active']);
+    const logs = await Promise.all([storedLog(a), storedLog(b)]);
+    const waited = logs.filter((log) => log.includes('Waiting for a build slot on the manager: builds run one at a time there (SPUR_BUILD_CONCURRENCY)'));
+    expect(waited).toHaveLength(1);
+    const log = waited[0]!;
+    expect(log.indexOf('Waiting for a build slot on the manager: builds run one at a time there (SPUR_BUILD_CONCURRENCY)')).toBeLessThan(log.findIndex((l) => /^Step 1\/\d+ : FROM/.test(l)));
   });
 });

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, startGitServer } from './fixtures/git-server.js';
 import { STACK_APPS } from './fixtures/stacks/apps.js';
-import { isComment, readmeShellBlocks } from './readme.js';
-import { type SpurProcess, api, cleanupProject, cli, launchBrowser, loginCli, probe, startSpur, uniqueName } from './harness.js';
+import { expectReadmeWalked } from './readme.js';
+import { type SpurProcess, api, cleanupProject, cli, docker, launchBrowser, logInPage, loginCli, probe, startSpur, uniqueName } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -16,6 +16,7 @@ let call: ReturnType<typeof api>;
 const project = uniqueName('stacks');
 const network = `spur_${project}_production`;
 const repos: Record<string, ReturnType<typeof createRepo>> = {};
+const BUILD_TOKEN = 'tok-build-secret-2f9c1e';
 const deployed: Record<string, { code: number; stdout: string; stderr: string }> = {};
 /** The `spur …` lines run, as the README writes them (its project is "shop"). */
 const walked: string[] = [];
@@ -26,7 +27,7 @@ function spurCli(args: string[]) {
 }
 
 const EXPECTED: Record<string, { stack: string; body: RegExp; reasons: string }> = {
-  web: { stack: 'node', body: /^hello from npm \(built\) uid=1000$/, reasons: 'found package.json, engines.node 22, found package-lock.json, build script, start script' },
+  web: { stack: 'node', body: /^hello from npm \(built with the token\) uid=1000$/, reasons: 'found package.json, engines.node 22, found package-lock.json, build script, start script' },
   pnpm: { stack: 'node', body: /^hello from pnpm \(not built\) uid=1000$/, reasons: 'found package.json, Node 22 from .nvmrc, found pnpm-lock.yaml, main server.js' },
   vite: { stack: 'node-static', body: /<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js"><\/script>/, reasons: 'found package.json, engines.node 22, build script, vite: serving dist/' },
   python: { stack: 'python', body: /^hello from python uid=10001$/, reasons: 'found requirements.txt, found main.py' },
@@ -37,7 +38,8 @@ const EXPECTED: Record<string, { stack: string; body: RegExp; reasons: string }>
 
 beforeAll(async () => {
   git = await startGitServer();
-  spur = await startSpur({ env: git.spurEnv });
+  // Three builds at once (the default is one): the seven apps build side by side.
+  spur = await startSpur({ env: { ...git.spurEnv, SPUR_BUILD_CONCURRENCY: '3' } });
   call = api(spur, await loginCli(spur));
   expect((await cli(spur, ['user', 'password', '--email', 'owner@example.com'], {}, 'a long password\n')).code).toBe(0);
   expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
@@ -47,6 +49,8 @@ beforeAll(async () => {
     const created = await cli(spur, ['service', 'create', project, name, '--git', repos[name].url]);
     expect(created.code, created.stderr).toBe(0);
   }
+  expect((await cli(spur, ['vars', 'set', project, 'web', `API_TOKEN=${BUILD_TOKEN}`])).code).toBe(0);
+  expect((await cli(spur, ['settings', project, 'web', '--build-variables', 'API_TOKEN'])).code).toBe(0);
   // All at once, as a team's first pushes would come: the builds share the machine.
   await Promise.all(Object.keys(STACK_APPS).map(async (name) => (deployed[name] = await spurCli(['deploy', project, name]))));
 }, 600_000);
@@ -78,16 +82,35 @@ describe('repositories without a Dockerfile', () => {
     });
   }
 
+  it('gives the build its marked variables in the build stage only: masked in the log, absent from the image that runs', async () => {
+    expect(deployed.web!.stdout).toContain('Build arguments: API_TOKEN');
+    expect(deployed.web!.stdout).not.toContain(BUILD_TOKEN);
+    const { deployments } = (await call('GET', `/projects/${project}/services/web/deployments`)).json;
+    expect(deployments[0].buildPlan.dockerfile).toMatch(/^FROM node:22-slim AS build\nARG API_TOKEN\n/m);
+    const history = await docker('history', '--no-trunc', '--format', '{{.CreatedBy}}', deployments[0].imageTag);
+    expect(history).not.toContain(BUILD_TOKEN);
+    expect(history).not.toContain('API_TOKEN');
+  });
+
+  it('refuses an image whose history records a build variable, and removes it', async () => {
+    const repo = createRepo(git, `${project}-leaky.git`);
+    repo.commit({ Dockerfile: 'FROM spur-test/node:bookworm\nARG API_TOKEN\nRUN echo "token: $API_TOKEN" > /token.txt\nCMD ["node", "-e", "setInterval(() => {}, 1000)"]\n' }, 'leaky');
+    expect((await cli(spur, ['service', 'create', project, 'leaky', '--git', repo.url])).code).toBe(0);
+    expect((await cli(spur, ['vars', 'set', project, 'leaky', `API_TOKEN=${BUILD_TOKEN}`])).code).toBe(0);
+    expect((await cli(spur, ['settings', project, 'leaky', '--build-variables', 'API_TOKEN'])).code).toBe(0);
+    const run = await cli(spur, ['deploy', project, 'leaky']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("the image's history records the value of API_TOKEN");
+    expect(run.stdout + run.stderr).not.toContain(BUILD_TOKEN);
+    expect(await docker('image', 'ls', '--format', '{{.Repository}}', `spur/${project}/leaky`)).toBe('');
+  });
+
   it('shows the Dockerfile it wrote on the deployment page, with why and how to take over', async () => {
     const { deployments } = (await call('GET', `/projects/${project}/services/web/deployments`)).json;
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
-      await page.goto(`${spur.url}/login`);
-      await page.getByLabel('Email').fill('owner@example.com');
-      await page.getByLabel('Password').fill('a long password');
-      await page.getByRole('button', { name: 'Log in' }).click();
-      await page.waitForURL(`${spur.url}/`);
+      await logInPage(page, spur);
       await page.goto(`${spur.url}/deployments/${deployments[0].id}`);
       const section = page.getByRole('region', { name: 'Dockerfile written by Spur' });
       await section.getByText('recognised a node app (found package.json, engines.node 22, found package-lock.json, build script, start script)').waitFor();
@@ -121,14 +144,5 @@ describe('repositories without a Dockerfile', () => {
     expect(run.stderr).toContain('looked for Dockerfile, package.json');
   });
 
-  it('has walked the README\'s "Without a Dockerfile", line by line in its order', () => {
-    const block = readmeShellBlocks().find((b) => b.heading === 'Without a Dockerfile');
-    expect(block, 'the README has no shell block under "Without a Dockerfile"').toBeDefined();
-    let at = 0;
-    for (const line of block!.lines.filter((l) => !isComment(l))) {
-      const found = walked.indexOf(line, at);
-      expect(found, `README line not walked (in order): ${line}\nwalked: ${walked.join('\n')}`).toBeGreaterThanOrEqual(0);
-      at = found + 1;
-    }
-  });
+  it('has walked the README\'s "Without a Dockerfile", line by line in its order', () => expectReadmeWalked('Without a Dockerfile', walked));
 });

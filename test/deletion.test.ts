@@ -3,7 +3,7 @@
 // while a neighbour keeps running.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, cli, docker, launchBrowser, probe, startGitStack, uniqueName } from './harness.js';
+import { type SpurProcess, api, cleanupProject, cli, docker, launchBrowser, logInPage, probe, startGitStack, uniqueName } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -72,10 +72,7 @@ describe('deleting', () => {
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
-      await page.goto(`${spur.url}/login`);
-      await page.getByLabel('Email').fill('owner@example.com');
-      await page.getByLabel('Password').fill('a long password');
-      await page.getByRole('button', { name: 'Log in' }).click();
+      await logInPage(page, spur);
       await page.goto(`${spur.url}/projects/${project}`);
       await page.getByText('Environments and deletion').click();
       await page.getByLabel('Type staging to confirm').fill('stagin');

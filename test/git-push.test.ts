@@ -119,6 +119,25 @@ describe('git push', () => {
     expect(remote.out.split(/\s/)[0]).toBe(sha);
   });
 
+  it('deploys a push only when it changes a file matching the watch paths, saying why not otherwise', async () => {
+    const deploymentsNow = async () => (await api(spur, ownerToken)('GET', `/projects/${project}/services/web/deployments`)).json.deployments.length;
+    const escaping = await cli(spur, ['settings', project, 'web', '--watch-paths', 'server.js,../secrets/**']);
+    expect(escaping.code).toBe(1);
+    expect(escaping.stderr).toContain('watch paths: ../secrets/**: a pattern is relative to the repository and stays inside it');
+    expect((await cli(spur, ['settings', project, 'web', '--watch-paths', 'server.js,Dockerfile'])).code).toBe(0);
+    const before = await deploymentsNow();
+    commit({ 'NOTES.md': 'docs only\n' }, 'docs only');
+    const docsOnly = await push('owner', `${project}/web`);
+    expect(docsOnly.code, docsOnly.out).toBe(0);
+    expect(docsOnly.out).toContain('remote: Not deploying production: no changed file is under its watch paths (server.js, Dockerfile).');
+    expect(await deploymentsNow()).toBe(before);
+    commit(helloAppFiles('push3'), 'code change');
+    const code = await push('owner', `${project}/web`);
+    await cli(spur, ['settings', project, 'web', '--watch-paths', '']);
+    expect(code.code, code.out).toBe(0);
+    expect((await probe(`spur_${project}_production`, 'http://web:3000/')).body).toBe('hello from push3\n');
+  });
+
   it('refuses an unknown key', async () => {
     const result = await push('stranger', `${project}/web`);
     expect(result.code).not.toBe(0);
@@ -175,7 +194,7 @@ describe('git push', () => {
     expect(JSON.stringify(access)).not.toContain('PRIVATE KEY');
     const deployed = await cli(spur, ['deploy', project, 'mirror']);
     expect(deployed.code, deployed.stderr + deployed.stdout).toBe(0);
-    expect((await probe(`spur_${project}_production`, 'http://mirror:3000/')).body).toBe('hello from push2\n');
+    expect((await probe(`spur_${project}_production`, 'http://mirror:3000/')).body).toBe('hello from push3\n');
     expect(spur.output()).not.toContain('PRIVATE KEY');
   });
 });

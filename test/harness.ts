@@ -282,6 +282,15 @@ export async function waitForDeployment(spur: SpurProcess, token: string, id: nu
 }
 
 /** Debian's Chromium, headless, as root; Playwright gives every launch a fresh, empty profile. */
+/** Logs the page in as the owner, with the password the tests give it ('a long password'). */
+export async function logInPage(page: import('playwright-core').Page, spur: SpurProcess): Promise<void> {
+  await page.goto(`${spur.url}/login`);
+  await page.getByLabel('Email').fill('owner@example.com');
+  await page.getByLabel('Password').fill('a long password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${spur.url}/`);
+}
+
 export async function launchBrowser() {
   const { chromium } = await import('playwright-core');
   return chromium.launch({

@@ -19,6 +19,7 @@ const NOT_WALKED: Record<string, string> = {
   'Develop: two commands': '`npm test` is the command running this tier; `npm start` builds and serves the bundle the executable every test here starts is made from',
   'Install on a server': 'walked by test/install.test.ts, as root in a systemd container, from a local release mirror',
   'Update and back up': 'walked by test/install.test.ts against the Spur that install.sh started there',
+  'Without a Dockerfile': 'walked line by line by test/build-stacks.test.ts, which deploys a repository of each stack Spur recognises (on stand-in base images)',
   'A second server': "walked line by line by test/nodes.test.ts, which enrolls a real second server; it runs alone, so that server takes no other file's tasks",
   'Spur on its own domain (HTTPS)': 'walked by test/install.test.ts (the environment file and systemd are there); the domain itself by test/certificates.test.ts',
 };

@@ -1,6 +1,7 @@
 // Reads the README's shell blocks, so the walkthrough tier runs the commands the README shows.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { expect } from 'vitest';
 
 export interface ShellBlock {
   /** The nearest heading above the block, without its hashes. */
@@ -45,3 +46,16 @@ function joinContinuations(lines: string[]): string[] {
 /** The command without a trailing `# comment`, as a reader's eye splits it. */
 export const withoutComment = (line: string) => line.replace(/\s+#\s.*$/, '').trim();
 export const isComment = (line: string) => line.startsWith('#');
+
+/** Every command of the README's shell block under `heading` was run, in its order, as `walked`
+ *  records them (comments aside). */
+export function expectReadmeWalked(heading: string, walked: string[]): void {
+  const block = readmeShellBlocks().find((b) => b.heading === heading);
+  expect(block, `the README has no shell block under "${heading}"`).toBeDefined();
+  let at = 0;
+  for (const line of block!.lines.filter((l) => !isComment(l))) {
+    const found = walked.indexOf(line, at);
+    expect(found, `README line not walked (in order): ${line}\nwalked: ${walked.join('\n')}`).toBeGreaterThanOrEqual(0);
+    at = found + 1;
+  }
+}

@@ -180,3 +180,26 @@ describe('webhook deploys', () => {
     expect(res).toEqual({ status: 200, json: { ignored: 'the ping event is not a push' } });
   });
 });
+
+describe('watch paths', () => {
+  it('deploys a pushed commit only when the files the event lists match them', async () => {
+    expect((await cli(spur, ['settings', project, 'web', '--watch-paths', 'server.js'])).code).toBe(0);
+    try {
+      const before = (await deployments()).length;
+      const docs = repo.commit({ 'docs/guide.md': '# guide\n' }, 'docs');
+      const docsBody = JSON.stringify({ ...JSON.parse(pushBody(docs)), commits: [{ id: docs, added: ['docs/guide.md'], modified: [], removed: [] }] });
+      const skipped = await send(docsBody, headersFor('github', docsBody));
+      expect(skipped).toEqual({ status: 200, json: { ignored: 'production: no changed file is under its watch paths (server.js)', skipped: [{ environment: 'production', reason: 'no changed file is under its watch paths (server.js)' }] } });
+      expect((await deployments()).length).toBe(before);
+
+      const code = repo.commit(helloAppFiles('watched'), 'code');
+      const codeBody = JSON.stringify({ ...JSON.parse(pushBody(code, 'main', docs)), commits: [{ id: code, added: [], modified: ['server.js'], removed: [] }] });
+      const deployed = await send(codeBody, headersFor('gitea', codeBody));
+      expect(deployed.status).toBe(202);
+      expect((await finished(deployed.json.deployments[0].id)).status).toBe('active');
+      expect((await probe(`spur_${project}_production`, 'http://web:3000/')).body).toBe('hello from watched\n');
+    } finally {
+      await cli(spur, ['settings', project, 'web', '--watch-paths', '']);
+    }
+  });
+});

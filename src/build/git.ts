@@ -97,3 +97,16 @@ export async function checkoutFromRepo(req: { repoDir: string; rev: string; dir:
   await git.raw(['--git-dir', req.repoDir, '--work-tree', req.dir, 'checkout', '--force', sha, '--', '.']);
   return describeHead(git, sha, req.repoDir);
 }
+
+/** The files that differ between two commits of a bare repository (a push's old and new heads);
+ *  undefined when that cannot be told (a new branch, an unknown old commit). */
+export async function changedFiles(req: { repoDir: string; from: string; to: string; objectEnv?: Record<string, string> }): Promise<string[] | undefined> {
+  if (/^0+$/.test(req.from)) return undefined;
+  const git = simpleGit({ baseDir: req.repoDir, unsafe: UNSAFE_OK }).env({ ...gitEnvironment(), ...req.objectEnv });
+  try {
+    const out = await git.raw(['--git-dir', req.repoDir, 'diff', '--name-only', '--no-renames', '-z', req.from, req.to, '--']);
+    return out.split('\0').filter(Boolean);
+  } catch {
+    return undefined;
+  }
+}

@@ -109,3 +109,20 @@ describe('nodeMajor', () => {
     expect(nodeMajor(undefined, { name: '.nvmrc', text: 'lts/*' }).major).toBe('24');
   });
 });
+
+describe('commandWords', () => {
+  it('keeps quoted words whole and fills in $PORT; a line with nothing is refused', async () => {
+    const { commandWords } = await import('./command-words.js');
+    expect(commandWords(`node "a b.js" 'x $y' --port=\${PORT}`, 80)).toEqual(['node', 'a b.js', 'x $y', '--port=80']);
+    expect(() => commandWords('   ', 80)).toThrow('has no command');
+  });
+});
+
+describe('build variables in a written Dockerfile', () => {
+  it('are declared in the build stage only, never in the stage that runs', () => {
+    const plan = planBuild(repo({ 'package.json': '{"scripts":{"build":"x","start":"y"}}' }), { ...input, buildArgs: ['NPM_TOKEN', 'API_URL'] });
+    const [build, run] = plan.dockerfile.split('\n\n');
+    expect(build).toMatch(/FROM node:24-slim AS build\nARG NPM_TOKEN\nARG API_URL\n/);
+    expect(run).not.toContain('ARG');
+  });
+});

@@ -30,9 +30,16 @@ export function planBuild(repo: RepoSnapshot, input: PlanInput): BuildPlan {
   const dockerfile = [
     `# Written by Spur for a ${found.stack} app: ${reasons.join(', ')}.`,
     '# To take over, save it as Dockerfile in the repository and edit it.',
-    found.stages,
+    withBuildArgs(found.stages, input.buildArgs ?? []),
     `CMD ${JSON.stringify(start)}`,
     '',
   ].join('\n');
   return { stack: found.stack, reasons, dockerfile, ignore: found.ignore };
+}
+
+/** ARG lines for the build's variables, right after the build stage's FROM (not in the stage
+ *  that runs: Docker records the arguments a RUN line uses in that stage's image history). */
+function withBuildArgs(stages: string, names: string[]): string {
+  if (!names.length) return stages;
+  return stages.replace(/^(FROM \S+ AS build)$/m, (from) => [from, ...names.map((n) => `ARG ${n}`)].join('\n'));
 }

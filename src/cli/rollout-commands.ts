@@ -48,6 +48,12 @@ const SETTINGS: Record<string, string> = {
   branch: 'branch',
   'auto-deploy': 'autoDeploy',
   'run-on': 'runOn',
+  'release-command': 'releaseCommand',
+  'build-memory': 'buildMemory',
+  'build-cpus': 'buildCpus',
+  'build-timeout': 'buildTimeout',
+  'watch-paths': 'watchPaths',
+  'build-variables': 'buildVariables',
 };
 
 async function settings(argv: string[], io: CliIo) {

@@ -113,6 +113,16 @@ export interface ServiceInstanceTable {
   changed_at: Generated<string | null>;
   /** Where its tasks run: null any node, 'manager', or an enrolled server's name. */
   placement: Generated<string | null>;
+  /** Run once from the new image before each rollout (migrations); as written, null for none. */
+  release_command: Generated<string | null>;
+  /** Caps and timeout of its builds; null: the server's defaults. */
+  build_memory_mb: Generated<number | null>;
+  build_cpus: Generated<number | null>;
+  build_timeout_s: Generated<number | null>;
+  /** JSON list of globs a push must touch to deploy it (deploy/watch-paths.ts); null: none. */
+  watch_paths: Generated<string | null>;
+  /** JSON list of its variables' names passed to builds as build arguments; null: none. */
+  build_variables: Generated<string | null>;
 }
 
 /** `auto`: the image's HEALTHCHECK when it has one, else `tcp`. */

@@ -17,6 +17,7 @@ import { healthPlan, rolloutWindowMs } from './instance-plan.js';
 import { type BuildPreview, previewBuild } from './build-plan.js';
 import { type PipelineDeps, type PushCheckout, runDeployment } from './pipeline.js';
 import { pruneImages } from './prune.js';
+import { removeLeftReleases } from './release.js';
 import { chooseRollbackTarget } from './rollback-target.js';
 import { SerialQueue } from './serial-queue.js';
 
@@ -139,6 +140,8 @@ export class Deployer {
   }
 
   private async removeOrphans(): Promise<void> {
+    const releases = await removeLeftReleases(this.deps.docker, this.deps.installId);
+    if (releases) this.deps.log.warn('removed pre-deploy containers a restart cut off', { count: releases });
     const known = new Set((await listAllInstances(this.deps.db)).map((i) => swarmServiceName(i)));
     for (const d of await listAllDatabases(this.deps.db)) known.add(databaseServiceName(d));
     for (const name of await listOwnedServices(this.deps.docker, this.deps.installId)) {

@@ -15,7 +15,7 @@ import { instanceRoute } from '../routing/instance-route.js';
 import { listDomains } from '../store/domains.js';
 import type { DockerClient } from '../docker/client.js';
 import { ensureOverlayNetwork } from '../docker/engine.js';
-import { buildImage, imageExists, imageHealthcheck } from '../docker/images.js';
+import { buildImage, imageExists, imageHealthcheck, removeFailedBuildImages } from '../docker/images.js';
 import { imageTag, ownershipLabels, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { RolloutFailed, waitForRollout } from '../docker/rollout.js';
 import { serviceSpec } from '../docker/service-spec.js';
@@ -31,7 +31,11 @@ import { UnresolvedReference, resolveReferences } from './references.js';
 import { describeHealth, healthPlan, resourcePlan, rolloutWindowMs } from './instance-plan.js';
 import type { DeploymentLogBus } from './log-bus.js';
 import { makeRedactor, secretValues } from './redact.js';
+import { instanceBuildVariables } from '../store/services.js';
 import { buildBranch } from './branches.js';
+import { runRelease } from './release.js';
+import type { BuildSlots } from './build-slots.js';
+import { commandWords } from '../build/command-words.js';
 import { seal, unseal } from '../secrets.js';
 import type { NodeFleet } from '../nodes/fleet.js';
 import { MANAGER_PLACEMENT, deployConstraints, pinnedNodeId, placementConstraints } from '../nodes/placement.js';
@@ -40,7 +44,7 @@ import { imageRegistry } from '../store/instance-settings.js';
 import { pushImage, registryReference, registryServer } from '../docker/registry.js';
 
 export interface PipelineDeps {
-  config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile' | 'gitAllowPrivate' | 'keepImages' | 'buildTimeoutS' | 'buildImages'>;
+  config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile' | 'gitAllowPrivate' | 'keepImages' | 'buildTimeoutS' | 'buildImages' | 'buildMemoryMb' | 'buildCpus'>;
   db: Db;
   docker: DockerClient;
   log: Log;
@@ -54,6 +58,8 @@ export interface PipelineDeps {
   /** The other servers: each gets the image before a rollout that may place tasks on it; one
    *  may be the build server. */
   servers?: Pick<NodeFleet, 'shipForDeploy' | 'builder' | 'copyToManager' | 'reachable'>;
+  /** Builds at once per server (SPUR_BUILD_CONCURRENCY). */
+  buildSlots: BuildSlots;
 }
 
 /** A pushed commit to deploy, readable from the bare repository (and its quarantine). */
@@ -87,7 +93,7 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number, si
     await recordDeploymentVariables(deps.db, deploymentId, seal(deps.key, JSON.stringify(variables)));
     redact = makeRedactor(secretValues(variables));
     if (note) await say(note);
-    const image = await imageFor(deps, ctx, deployment, { say, setStatus, signal, checkCancelled, pushed });
+    const image = await imageFor(deps, ctx, deployment, { say, setStatus, signal, checkCancelled, pushed, variables });
     checkCancelled();
     await setStatus('deploying', { image_tag: image });
     await rollOut(deps, ctx, { deploymentId, image, variables, say });
@@ -127,6 +133,8 @@ async function variablesFor(deps: PipelineDeps, ctx: InstanceContext, deployment
 
 interface Steps {
   pushed?: PushCheckout;
+  /** The deployment's variables, references resolved; the build gets the ones marked for it. */
+  variables: Record<string, string>;
   say: Say;
   setStatus: (to: DeploymentStatus) => Promise<void>;
   signal: AbortSignal;
@@ -144,13 +152,44 @@ async function imageFor(deps: PipelineDeps, ctx: InstanceContext, deployment: De
   }
   if (ctx.service.source_type === 'image') return ctx.service.image!;
   // The fetch and build run under their own deadline; a cancel still aborts them too.
-  const deadline = AbortSignal.timeout(deps.config.buildTimeoutS * 1000);
+  const timeoutS = ctx.instance.build_timeout_s ?? deps.config.buildTimeoutS;
+  const deadline = AbortSignal.timeout(timeoutS * 1000);
   try {
     return await build(deps, ctx, deployment, { ...steps, signal: AbortSignal.any([steps.signal, deadline]) });
   } catch (err) {
-    if (deadline.aborted && !steps.signal.aborted) throw new Error(`the build took longer than ${describeSeconds(deps.config.buildTimeoutS)} (SPUR_BUILD_TIMEOUT) and was stopped`);
+    const setting = ctx.instance.build_timeout_s ? 'the service\'s build timeout' : 'SPUR_BUILD_TIMEOUT';
+    if (deadline.aborted && !steps.signal.aborted) throw new Error(`the build took longer than ${describeSeconds(timeoutS)} (${setting}) and was stopped`);
     throw err;
   }
+}
+
+/** The variables marked for the build, as build arguments; a marked one that is not set is said. */
+async function buildArguments(ctx: InstanceContext, steps: Steps): Promise<Record<string, string>> {
+  const args: Record<string, string> = {};
+  for (const name of instanceBuildVariables(ctx.instance)) {
+    if (name in steps.variables) args[name] = steps.variables[name]!;
+    else await steps.say(`${name} is marked for the build but not set: the build goes without it`);
+  }
+  if (Object.keys(args).length) await steps.say(`Build arguments: ${Object.keys(args).join(', ')}`);
+  return args;
+}
+
+/** A secret passed to the build must not travel in the image: Docker records the build arguments
+ *  a RUN line of the final stage uses in the image's history. Such an image is removed. */
+async function refuseRecordedSecrets(docker: DockerClient, tag: string, buildArgs: Record<string, string>): Promise<void> {
+  const secrets = Object.entries(buildArgs).filter(([name, value]) => secretValues({ [name]: value }).length);
+  if (!secrets.length) return;
+  const history = (await docker.getImage(tag).history()) as { CreatedBy?: string }[];
+  const recorded = secrets.filter(([, value]) => history.some((h) => h.CreatedBy?.includes(value))).map(([name]) => name);
+  if (!recorded.length) return;
+  await docker.getImage(tag).remove({ force: true }).catch(() => {});
+  throw new Error(`the image's history records the value of ${recorded.join(', ')}: Docker writes the build arguments a RUN line uses into it. Use ${recorded.length > 1 ? 'them' : 'it'} only in an earlier stage of a multi-stage Dockerfile (the Dockerfiles Spur writes do), so that the image that runs does not carry ${recorded.length > 1 ? 'them' : 'it'}`);
+}
+
+/** Docker's reason, with the likely cause when a step was killed (137: SIGKILL, the memory cap's). */
+function buildFailure(message: string, limits: { memoryMb: number }): string {
+  if (!/returned a non-zero code: 137\b/.test(message)) return message;
+  return `a build step was killed, most likely for going over the build's memory cap of ${limits.memoryMb} MiB (raise it with --build-memory or SPUR_BUILD_MEMORY): ${message}`;
 }
 
 const describeSeconds = (s: number) => (s % 60 === 0 ? `${s / 60} min` : `${s} s`);
@@ -210,7 +249,8 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
     });
     await recordDeploymentSource(deps.db, deploymentId, { commit_sha: checkout.sha, commit_message: checkout.message });
     await steps.say(`Commit ${checkout.sha.slice(0, 12)}: ${checkout.message}`);
-    const context = await resolveBuildContext(dir, { rootDir: service.root_dir, dockerfilePath: service.dockerfile_path, plan: { images: deps.config.buildImages, port: ctx.instance.port } });
+    const buildArgs = await buildArguments(ctx, steps);
+    const context = await resolveBuildContext(dir, { rootDir: service.root_dir, dockerfilePath: service.dockerfile_path, plan: { images: deps.config.buildImages, port: ctx.instance.port, buildArgs: Object.keys(buildArgs) } });
     if (context.plan) {
       await recordBuildPlan(deps.db, deploymentId, context.plan);
       await steps.say(`No Dockerfile in ${service.root_dir ?? '.'}: Spur wrote one for a ${context.plan.stack} app (${context.plan.reasons.join(', ')})`);
@@ -221,19 +261,31 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
     await checkBaseImages(docker, context.dockerfileText);
     const tag = imageTag({ project: project.name, service: service.name }, deploymentId, randomBytes(6).toString('hex'));
     await steps.say(`Building ${tag} from ${context.plan ? 'that Dockerfile' : `${service.root_dir ?? '.'}/${context.dockerfile}`}${builder ? ` on the build server ${builder.name}` : ''}`);
+    const limits = { memoryMb: ctx.instance.build_memory_mb ?? deps.config.buildMemoryMb, cpus: ctx.instance.build_cpus ?? deps.config.buildCpus };
+    const server = builder?.name ?? 'the manager';
+    const release = await deps.buildSlots.acquire(server, { signal: steps.signal, onWait: () => steps.say(`Waiting for a build slot on ${server}: builds run one at a time there (SPUR_BUILD_CONCURRENCY)`) });
     const pending: Promise<void>[] = [];
-    await buildImage(docker, {
-      ...context,
-      tag,
-      // Each build label is a builder step; the deployment id is already in the tag.
-      labels: ownershipLabels({ project: project.name, service: service.name }),
-      onLine: (line) => void pending.push(steps.say(line)),
-      signal: steps.signal,
-    }).catch((err: Error) => {
+    const started = Date.now();
+    try {
+      await buildImage(docker, {
+        ...context,
+        tag,
+        // Each build label is a builder step; the deployment id is already in the tag.
+        labels: ownershipLabels({ project: project.name, service: service.name }),
+        limits,
+        buildArgs,
+        onLine: (line) => void pending.push(steps.say(line)),
+        signal: steps.signal,
+      });
+    } catch (err) {
+      await removeFailedBuildImages(docker, started).catch(() => {});
       steps.checkCancelled();
-      throw new Error(`build failed: ${err.message}`);
-    });
-    await Promise.all(pending);
+      throw new Error(`build failed: ${buildFailure((err as Error).message, limits)}`);
+    } finally {
+      release();
+      await Promise.allSettled(pending);
+    }
+    await refuseRecordedSecrets(docker, tag, buildArgs);
     if (builder) await deps.servers!.copyToManager(builder, tag, steps.say);
     return tag;
   } finally {
@@ -252,6 +304,7 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
   const existing = await findService(deps.docker, name);
   const constraints = await placementOf(deps, ctx, { hasVolumes: volumes.length > 0, pinnedTo: pinnedNodeId(existing?.Spec.TaskTemplate.Placement?.Constraints) });
   const { image, auth } = await deliverImage(deps, opts.image, constraints, opts.say);
+  if (ctx.instance.release_command) await release(deps, ctx, { ...opts, volumes, constraints });
   const spec = serviceSpec({
     ...ref,
     deploymentId: opts.deploymentId,
@@ -284,6 +337,25 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     }
     throw new Error(`the new version did not become healthy: ${err.message}. Swarm rolled back; the previous version keeps serving`);
   }
+}
+
+/** The pre-deploy command, run once from the new image on this server before the rollout. */
+async function release(deps: PipelineDeps, ctx: InstanceContext, opts: { deploymentId: number; image: string; variables: Record<string, string>; say: Say; volumes: { name: string; mount_path: string }[]; constraints: string[] }): Promise<void> {
+  let command: string[];
+  try {
+    command = commandWords(ctx.instance.release_command!, ctx.instance.port);
+  } catch (err) {
+    throw new Error(`pre-deploy command: ${(err as Error).message}`);
+  }
+  if (opts.volumes.length) {
+    const managerId = (await deps.docker.info()).Swarm.NodeID as string;
+    if (pinnedNodeId(opts.constraints) !== managerId) throw new Error('the pre-deploy command runs on the manager, and this service\'s volumes are on another server: run it from the app at start instead, or keep the service on the manager');
+  }
+  await opts.say(`Running the pre-deploy command: ${command.join(' ')}`);
+  const started = Date.now();
+  const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
+  await runRelease(deps.docker, { ...ref, deploymentId: opts.deploymentId, image: opts.image, command, port: ctx.instance.port, variables: opts.variables, resources: resourcePlan(ctx.instance), volumes: opts.volumes.map((v) => ({ name: v.name, mountPath: v.mount_path })), installId: deps.installId }, { say: opts.say, timeoutMs: deps.config.buildTimeoutS * 1000 });
+  await opts.say(`The pre-deploy command succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /** Gets the image where the tasks will run: pushed to the registry the owner named (the nodes

@@ -8,6 +8,10 @@ export interface BuildRequest {
   dockerfile: string;
   tag: string;
   labels: Record<string, string>;
+  /** Caps on each step's container: memory (swap included, so none), and CPUs. */
+  limits?: { memoryMb: number; cpus: number };
+  /** Values for the Dockerfile's ARGs. */
+  buildArgs?: Record<string, string>;
   onLine: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -18,7 +22,7 @@ export class BuildError extends Error {}
 export async function buildImage(docker: DockerClient, req: BuildRequest): Promise<void> {
   const stream = await docker.buildImage(
     { context: req.contextDir, src: req.entries },
-    { t: req.tag, dockerfile: req.dockerfile, labels: req.labels, rm: true, forcerm: true, abortSignal: req.signal } as object,
+    { t: req.tag, dockerfile: req.dockerfile, labels: req.labels, rm: true, forcerm: true, abortSignal: req.signal, ...(req.limits ? limitOptions(req.limits) : {}), ...(req.buildArgs && Object.keys(req.buildArgs).length ? { buildargs: req.buildArgs } : {}) } as object,
   );
   let partial = '';
   const emitText = (text: string) => {
@@ -43,6 +47,13 @@ export async function buildImage(docker: DockerClient, req: BuildRequest): Promi
       },
     );
   });
+}
+
+const CPU_PERIOD = 100_000;
+
+function limitOptions(limits: { memoryMb: number; cpus: number }) {
+  const memory = limits.memoryMb * 1024 * 1024;
+  return { memory, memswap: memory, cpuperiod: CPU_PERIOD, cpuquota: Math.round(limits.cpus * CPU_PERIOD) };
 }
 
 export async function imageExists(docker: DockerClient, ref: string): Promise<boolean> {
@@ -93,6 +104,18 @@ export async function removeOwnedImage(docker: DockerClient, tag: string): Promi
   } catch {
     return false;
   }
+}
+
+/** After a failed build: the untagged images its completed steps left (created since it began),
+ *  with the chain below them that nothing else uses. Only childless images without containers go:
+ *  another build's step in use is never touched. Answers how many were removed. */
+export async function removeFailedBuildImages(docker: DockerClient, sinceMs: number): Promise<number> {
+  const dangling = await docker.listImages({ all: true, filters: { dangling: ['true'] } });
+  let removed = 0;
+  for (const image of dangling.filter((i) => i.Created * 1000 >= sinceMs - 1000)) {
+    await docker.getImage(image.Id).remove({ noprune: false }).then(() => removed++, () => {});
+  }
+  return removed;
 }
 
 /** Clears the builder cache; returns the bytes reclaimed. */

@@ -98,7 +98,7 @@ function resources(r: ResourcePlan): SwarmServiceSpec['TaskTemplate']['Resources
 }
 
 /** Variables the platform sets; they win over user variables of the same name. */
-export function platformVariables(input: ServiceSpecInput): Record<string, string> {
+export function platformVariables(input: Pick<ServiceSpecInput, 'port' | 'project' | 'service' | 'environment' | 'deploymentId'>): Record<string, string> {
   return {
     PORT: String(input.port),
     SPUR_PROJECT: input.project,

@@ -117,6 +117,19 @@ describe('form answers', () => {
     expect(gitPage).not.toContain('id="service-settings-branch-error"');
   });
 
+  it('service settings: a pre-deploy command that needs a shell is refused beside its field; a plain one is saved, an empty one clears it', async () => {
+    await serviceWithImage();
+    const refused = await post('/projects/shop/services/web/settings', { releaseCommand: 'npm run migrate; curl evil' }, { htmx: true });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/id="service-settings-releaseCommand-error"[^>]*>pre-deploy command: uses shell syntax/);
+    const stored = async () => (await deps.db.selectFrom('service_instances').select('release_command').executeTakeFirstOrThrow()).release_command;
+    expect(await stored()).toBeNull();
+    expect((await post('/projects/shop/services/web/settings', { releaseCommand: '  npm run "migrate db"  ' }, { htmx: true })).status).toBeLessThan(400);
+    expect(await stored()).toBe('npm run "migrate db"');
+    await post('/projects/shop/services/web/settings', { releaseCommand: '' }, { htmx: true });
+    expect(await stored()).toBeNull();
+  });
+
   it('typed confirmation: a wrong name keeps the project and says why beside the field', async () => {
     await post('/projects', { name: 'shop' });
     const res = await post('/projects/shop/delete', { confirm: 'shp' }, { htmx: true });

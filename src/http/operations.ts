@@ -21,7 +21,7 @@ import { spurDomain } from '../store/instance-settings.js';
 import { addVolume as storeAddVolume, listVolumes, removeVolumeRecord } from '../store/volumes.js';
 import { findUserByEmail } from '../store/users.js';
 import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment } from '../store/projects.js';
-import { type InstanceContext, type ServiceSource, createService, getInstanceContext, getService, setHttpsToken, updateInstance } from '../store/services.js';
+import { type InstanceContext, type ServiceSource, createService, getInstanceContext, getService, instanceBuildVariables, instanceWatchPaths, setHttpsToken, updateInstance } from '../store/services.js';
 import { utils as sshUtils } from 'ssh2';
 import { randomToken, seal, unseal } from '../secrets.js';
 import { listVariableNames, readVariables, setVariables } from '../store/variables.js';
@@ -256,6 +256,12 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
     stopGracePeriod: opt('stopGracePeriod', (x) => validate.integer('stop grace period', x, 0, 600)),
     branch: clearable('branch', validate.branch),
     runOn: opt('runOn', (x) => (x === 'any' ? null : validate.resourceName('node', x))),
+    releaseCommand: clearable('releaseCommand', validate.releaseCommand),
+    buildMemory: clearable('buildMemory', (x) => validate.memoryMb('build memory', x)),
+    buildCpus: clearable('buildCpus', (x) => validate.cpus('build CPUs', x)),
+    buildTimeout: clearable('buildTimeout', (x) => validate.integer('build timeout', x, 5, 86_400)),
+    watchPaths: opt('watchPaths', validate.watchPaths),
+    buildVariables: opt('buildVariables', validate.buildVariables),
   });
   if (v.healthCheck === 'http' && !v.healthPath && body.healthPath !== undefined) throw new InvalidFields({ healthPath: 'health check path: an HTTP check needs a path' });
   return {
@@ -278,6 +284,12 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
     branch: v.branch,
     auto_deploy: body.autoDeploy === undefined ? undefined : truthy(body.autoDeploy) ? 1 : 0,
     placement: v.runOn,
+    release_command: v.releaseCommand,
+    build_memory_mb: v.buildMemory,
+    build_cpus: v.buildCpus,
+    build_timeout_s: v.buildTimeout,
+    watch_paths: v.watchPaths === undefined ? undefined : v.watchPaths.length ? JSON.stringify(v.watchPaths) : null,
+    build_variables: v.buildVariables === undefined ? undefined : v.buildVariables.length ? JSON.stringify(v.buildVariables) : null,
   };
 }
 
@@ -494,6 +506,14 @@ export function toSettingsView(i: ServiceInstance) {
     autoDeploy: i.auto_deploy === 1,
     /** any, manager, or an enrolled server's name. */
     runOn: i.placement ?? 'any',
+    /** Run once from the new image before each rollout; null for none. */
+    releaseCommand: i.release_command,
+    /** Its builds' own caps and timeout; null: the server's defaults. */
+    build: { memoryMb: i.build_memory_mb, cpus: i.build_cpus, timeoutS: i.build_timeout_s },
+    /** Globs a push must touch to deploy (else its root directory); [] for none. */
+    watchPaths: instanceWatchPaths(i),
+    /** Variables its builds receive as build arguments. */
+    buildVariables: instanceBuildVariables(i),
   };
 }
 

@@ -6,11 +6,12 @@ import { Hono } from 'hono';
 import type { Deps } from '../deps.js';
 import { randomBytes } from 'node:crypto';
 import { pushTargets, staleCommitReason } from '../deploy/branches.js';
+import { changedFilesOf, watchDecision } from '../deploy/watch-paths.js';
 import { Conflict, InvalidInput, Unauthorized } from '../errors.js';
 import { unseal } from '../secrets.js';
 import { findActiveDeployment, findLastDeploymentOfCommit } from '../store/deployments.js';
 import { findProject } from '../store/projects.js';
-import { findServiceByName, getInstanceContext, listInstancesOf } from '../store/services.js';
+import { findServiceByName, getInstanceContext, instanceWatchPaths, listInstancesOf } from '../store/services.js';
 import { recordDelivery } from '../store/webhook-deliveries.js';
 import * as validate from '../validate.js';
 import * as ops from './operations.js';
@@ -34,7 +35,7 @@ export function webhookRoutes(deps: Deps) {
     if (!check.isPush) return c.json({ ignored: `the ${check.event || 'unknown'} event is not a push` });
     if (service.source_type !== 'git') return c.json({ ignored: `${service.name} deploys what is pushed to Spur, not a remote repository` });
 
-    let payload: { ref?: unknown; after?: unknown; before?: unknown };
+    let payload: { ref?: unknown; after?: unknown; before?: unknown; commits?: unknown };
     try {
       payload = JSON.parse(body.toString('utf8'));
     } catch {
@@ -58,7 +59,14 @@ export function webhookRoutes(deps: Deps) {
     if (targets.deploy.length === 0) return c.json({ ignored: `auto-deploy is off for branch ${branch}` });
     const deployments = [];
     const refused = [];
+    const skipped = [];
+    const changed = changedFilesOf(payload);
     for (const i of targets.deploy) {
+      const watched = watchDecision(changed, { rootDir: service.root_dir, watchPaths: instanceWatchPaths(i) });
+      if (!watched.deploy) {
+        skipped.push({ environment: i.environment.name, reason: watched.reason });
+        continue;
+      }
       const scope = { serviceId: service.id, environmentId: i.environment_id };
       const stale = staleCommitReason({ sha, before }, await findActiveDeployment(deps.db, scope), await findLastDeploymentOfCommit(deps.db, scope, sha));
       if (stale) {
@@ -68,8 +76,9 @@ export function webhookRoutes(deps: Deps) {
       const d = await ops.deploy(deps, await getInstanceContext(deps.db, scope), `webhook:${check.provider}`, sha);
       deployments.push({ id: d.id, environment: i.environment.name, commit: sha });
     }
-    if (deployments.length === 0) throw new Conflict(refused.map((r) => `${r.environment}: ${r.reason}`).join('; '));
-    return c.json({ deployments, ...(refused.length ? { refused } : {}) }, 202);
+    if (deployments.length === 0 && refused.length) throw new Conflict(refused.map((r) => `${r.environment}: ${r.reason}`).join('; '));
+    if (deployments.length === 0) return c.json({ ignored: skipped.map((s) => `${s.environment}: ${s.reason}`).join('; '), skipped });
+    return c.json({ deployments, ...(refused.length ? { refused } : {}), ...(skipped.length ? { skipped } : {}) }, 202);
   });
   return app;
 }

@@ -6,6 +6,9 @@ import { dirname } from 'node:path';
 import type { Db } from '../db/open.js';
 import type { Deployer } from '../deploy/deployer.js';
 import { pushTargets } from '../deploy/branches.js';
+import { watchDecision } from '../deploy/watch-paths.js';
+import { changedFiles } from '../build/git.js';
+import { instanceWatchPaths } from '../store/services.js';
 import type { DeploymentLogBus } from '../deploy/log-bus.js';
 import type { Log } from '../log.js';
 import { getServiceById, listInstancesOf } from '../store/services.js';
@@ -87,7 +90,13 @@ async function deployPush(deps: PushDeps, session: PushSession, updates: RefUpda
     const targets = pushTargets(service, instances, branch);
     for (const off of targets.autoDeployOff) say(`Auto-deploy is off for ${off.environment.name}: branch ${branch} pushed without deploying there.`);
     if (targets.deploy.length + targets.autoDeployOff.length === 0) say(`Branch ${branch} is not deployed by any environment of ${service.name}; pushed without deploying.`);
+    const changed = targets.deploy.length ? await changedFiles({ repoDir: session.repoDir, from: update.oldSha, to: update.newSha, objectEnv }) : undefined;
     for (const target of targets.deploy) {
+      const watched = watchDecision(changed, { rootDir: service.root_dir, watchPaths: instanceWatchPaths(target) });
+      if (!watched.deploy) {
+        say(`Not deploying ${target.environment.name}: ${watched.reason}.`);
+        continue;
+      }
       const deployment = await deps.deployer.request({
         serviceId: service.id,
         environmentId: target.environment_id,

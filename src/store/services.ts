@@ -123,3 +123,9 @@ export async function listInstancesOf(db: Db, serviceId: number): Promise<(Servi
 export async function setHttpsToken(db: Db, serviceId: number, sealed: string | null): Promise<void> {
   await db.updateTable('services').set({ https_token_sealed: sealed }).where('id', '=', serviceId).execute();
 }
+
+/** An instance's watch patterns (a stored JSON list); [] for none. */
+export const instanceWatchPaths = (i: Pick<ServiceInstance, 'watch_paths'>): string[] => (i.watch_paths ? (JSON.parse(i.watch_paths) as string[]) : []);
+
+/** The names of an instance's variables its builds receive as build arguments. */
+export const instanceBuildVariables = (i: Pick<ServiceInstance, 'build_variables'>): string[] => (i.build_variables ? (JSON.parse(i.build_variables) as string[]) : []);

@@ -28,6 +28,9 @@ export interface PlanInput {
   images: BaseImages;
   /** The port the service listens on (PORT), for servers whose command line names it. */
   port: number;
+  /** Variables given to the build: declared with ARG in the build stage only, so that the image
+   *  that runs does not record them. */
+  buildArgs?: string[];
 }
 
 /** What a stack found, before the start command is settled (a Procfile may replace it). */

@@ -20,6 +20,10 @@ import * as m017 from './017_backup_schedules.js';
 import * as m018 from './018_shared_variables.js';
 import * as m019 from './019_nodes.js';
 import * as m020 from './020_build_plans.js';
+import * as m021 from './021_release_command.js';
+import * as m022 from './022_build_limits.js';
+import * as m023 from './023_watch_paths.js';
+import * as m024 from './024_build_variables.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -45,4 +49,8 @@ export const migrations: Record<string, Migration> = {
   '018_shared_variables': m018,
   '019_nodes': m019,
   '020_build_plans': m020,
+  '021_release_command': m021,
+  '022_build_limits': m022,
+  '023_watch_paths': m023,
+  '024_build_variables': m024,
 };

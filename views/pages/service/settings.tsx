@@ -133,6 +133,23 @@ export function ServiceSettingsForm(props: FormProps) {
         </div>
         {props.volumes.length > 0 && <p class="muted">With volumes it stays on the server that holds them, whatever this says.</p>}
       </fieldset>
+      <fieldset>
+        <legend>Build and release</legend>
+        <div class="row">
+          <Field {...f} name="buildMemory" label="Build memory (MiB)" value={num(st.build.memoryMb)} attrs={{ placeholder: 'server default' }} />
+          <Field {...f} name="buildCpus" label="Build CPUs" value={num(st.build.cpus)} attrs={{ placeholder: 'server default' }} />
+          <Field {...f} name="buildTimeout" label="Build timeout s" value={num(st.build.timeoutS)} attrs={{ placeholder: 'server default' }} />
+        </div>
+        <Field {...f} name="buildVariables" label="Variables available at build" value={st.buildVariables.join(', ')} attrs={{ placeholder: 'NPM_TOKEN, API_URL', spellcheck: 'false', autocomplete: 'off' }}>
+          <span class="muted">Passed to the build as build arguments (declare them with ARG in your Dockerfile). Masked in the build log; a build whose image records one of them in its history is refused.</span>
+        </Field>
+        <Field {...f} name="watchPaths" label="Watch paths" value={st.watchPaths.join(', ')} attrs={{ placeholder: 'apps/web/**, packages/ui/**', spellcheck: 'false', autocomplete: 'off' }}>
+          <span class="muted">A push or webhook deploys only if it changes a file matching one of these (else, with a root directory, a file under it). Empty: every push deploys.</span>
+        </Field>
+        <Field {...f} name="releaseCommand" label="Pre-deploy command" value={st.releaseCommand ?? ''} attrs={{ placeholder: 'npm run migrate', spellcheck: 'false', autocomplete: 'off', maxlength: 1000 }}>
+          <span class="muted">Runs once from the new image, with this service's variables and network, before each rollout (e.g. database migrations); if it fails, the rollout does not start. No shell: plain words, quotes, and $PORT.</span>
+        </Field>
+      </fieldset>
       <p class="muted">Saved settings take effect with the next deploy.</p>
       <button type="submit">Save settings</button>
     </PostForm>

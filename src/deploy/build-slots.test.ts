@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { BuildSlots } from './build-slots.js';
+
+describe('BuildSlots', () => {
+  it('runs one build at a time per server, the rest in the order they asked; other servers are not held up', async () => {
+    const slots = new BuildSlots(1);
+    const order: string[] = [];
+    const waited: string[] = [];
+    const first = await slots.acquire('manager');
+    const second = slots.acquire('manager', { onWait: () => void waited.push('second') }).then((release) => (order.push('second'), release));
+    const third = slots.acquire('manager', { onWait: () => void waited.push('third') }).then((release) => (order.push('third'), release));
+    const elsewhere = await slots.acquire('node2');
+    expect(waited).toEqual(['second', 'third']);
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    first();
+    (await second)();
+    (await third)();
+    expect(order).toEqual(['second', 'third']);
+    elsewhere();
+    const again = await slots.acquire('manager');
+    again();
+  });
+
+  it('gives up a place in line when the wait is cancelled, and a double release frees only once', async () => {
+    const slots = new BuildSlots(1);
+    const held = await slots.acquire('manager');
+    const cancel = new AbortController();
+    const cancelled = slots.acquire('manager', { signal: cancel.signal });
+    const next = slots.acquire('manager');
+    cancel.abort(new Error('cancelled'));
+    await expect(cancelled).rejects.toThrow('cancelled');
+    held();
+    held();
+    const release = await next;
+    let thirdGot = false;
+    const third = slots.acquire('manager').then((r) => ((thirdGot = true), r));
+    await Promise.resolve();
+    expect(thirdGot).toBe(false);
+    release();
+    (await third)();
+  });
+});
