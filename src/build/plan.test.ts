@@ -22,8 +22,7 @@ describe('planBuild', () => {
     expect(l).toContain('FROM node:20-slim AS build');
     expect(l.indexOf('COPY package.json package-lock.json ./')).toBeLessThan(l.indexOf('COPY . .'));
     expect(l.indexOf('RUN npm ci')).toBeLessThan(l.indexOf('COPY . .'));
-    expect(l.indexOf('RUN npm run build')).toBeGreaterThan(l.indexOf('COPY . .'));
-    expect(l).toContain('RUN npm prune --omit=dev');
+    expect(l.indexOf('RUN npm run build && npm prune --omit=dev')).toBeGreaterThan(l.indexOf('COPY . .'));
     expect(l).toContain('USER node');
     expect(l.at(-2)).toBe('CMD ["npm","start"]');
     expect(plan.ignore).toContain('node_modules');

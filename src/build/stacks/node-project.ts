@@ -14,10 +14,10 @@ export interface NodeProject {
   reasons: string[];
   /** The Dockerfile lines that copy the manifests and install every dependency. */
   install: string[];
-  /** `<manager> run build`, as a RUN line. */
-  buildLine: string;
-  /** The RUN line that drops dev dependencies after the build, when the manager has one. */
-  pruneLine?: string;
+  /** The command that runs the build script. */
+  buildCommand: string;
+  /** The command that drops dev dependencies after the build, when the manager has one. */
+  pruneCommand?: string;
 }
 
 interface PackageJson {
@@ -52,7 +52,7 @@ export function readNodeProject(repo: RepoSnapshot): NodeProject | null {
   return { ...install, major, scripts, dependencies, main, reasons };
 }
 
-function installLines(repo: RepoSnapshot, packageManager: string, reasons: string[]): Pick<NodeProject, 'manager' | 'install' | 'buildLine' | 'pruneLine'> {
+function installLines(repo: RepoSnapshot, packageManager: string, reasons: string[]): Pick<NodeProject, 'manager' | 'install' | 'buildCommand' | 'pruneCommand'> {
   const has = (f: string) => repo.entries.has(f);
   if (has('pnpm-lock.yaml')) {
     reasons.push('found pnpm-lock.yaml');
@@ -60,24 +60,24 @@ function installLines(repo: RepoSnapshot, packageManager: string, reasons: strin
     return {
       manager: 'pnpm',
       install: [`RUN npm install -g pnpm@${pinned}`, 'COPY package.json pnpm-lock.yaml ./', 'RUN pnpm install --frozen-lockfile'],
-      buildLine: 'RUN pnpm run build',
-      pruneLine: 'RUN pnpm prune --prod',
+      buildCommand: 'pnpm run build',
+      pruneCommand: 'pnpm prune --prod',
     };
   }
   if (has('yarn.lock')) {
     reasons.push('found yarn.lock');
     if (/^yarn@[2-9]/.test(packageManager) || has('.yarnrc.yml')) {
-      return { manager: 'yarn', install: ['RUN corepack enable', `COPY package.json yarn.lock${has('.yarnrc.yml') ? ' .yarnrc.yml' : ''} ./`, 'RUN yarn install --immutable'], buildLine: 'RUN yarn run build' };
+      return { manager: 'yarn', install: ['RUN corepack enable', `COPY package.json yarn.lock${has('.yarnrc.yml') ? ' .yarnrc.yml' : ''} ./`, 'RUN yarn install --immutable'], buildCommand: 'yarn run build' };
     }
-    return { manager: 'yarn', install: ['COPY package.json yarn.lock ./', 'RUN yarn install --frozen-lockfile'], buildLine: 'RUN yarn run build' };
+    return { manager: 'yarn', install: ['COPY package.json yarn.lock ./', 'RUN yarn install --frozen-lockfile'], buildCommand: 'yarn run build' };
   }
   const lock = ['package-lock.json', 'npm-shrinkwrap.json'].find(has);
   if (lock) reasons.push(`found ${lock}`);
   return {
     manager: 'npm',
     install: lock ? [`COPY package.json ${lock} ./`, 'RUN npm ci'] : ['COPY package.json ./', 'RUN npm install'],
-    buildLine: 'RUN npm run build',
-    pruneLine: 'RUN npm prune --omit=dev',
+    buildCommand: 'npm run build',
+    pruneCommand: 'npm prune --omit=dev',
   };
 }
 
@@ -108,4 +108,11 @@ function rangeMajor(range: string): number | undefined {
 export function checkedEntryFile(path: string, field: string): string {
   if (!/^(?:\.\/)?[\w@][\w@.\-/]*$/.test(path) || path.split('/').includes('..')) throw new PlanError(`${field} ${JSON.stringify(path)} is not a plain relative path`);
   return path.replace(/^\.\//, '');
+}
+
+/** The one RUN line after the sources are copied: the build script, then the dev dependencies
+ *  dropped (one step: each RUN is a container of its own); none when there is nothing to run. */
+export function buildAndPruneLine(project: NodeProject, build: boolean): string[] {
+  const commands = [...(build && project.scripts.build ? [project.buildCommand] : []), ...(project.pruneCommand ? [project.pruneCommand] : [])];
+  return commands.length ? [`RUN ${commands.join(' && ')}`] : [];
 }

@@ -21,7 +21,7 @@ export const nodeStatic: Stack = {
       'WORKDIR /app',
       ...project.install,
       'COPY . .',
-      project.buildLine,
+      `RUN ${project.buildCommand}`,
       '',
       `FROM ${images.staticServer}`,
       `COPY --from=build /app/${out} /srv`,

@@ -1,6 +1,6 @@
 // A Node app: dependencies installed with the lock file's manager, the build script run, dev
 // dependencies dropped, then started by its start script, else its main file.
-import { checkedEntryFile, readNodeProject } from './node-project.js';
+import { buildAndPruneLine, checkedEntryFile, readNodeProject } from './node-project.js';
 import { type Stack, imageFor } from './stack.js';
 
 export const node: Stack = {
@@ -27,8 +27,7 @@ export const node: Stack = {
       'WORKDIR /app',
       ...project.install,
       'COPY . .',
-      ...(project.scripts.build ? [project.buildLine] : []),
-      ...(project.pruneLine ? [project.pruneLine] : []),
+      ...buildAndPruneLine(project, true),
       '',
       `FROM ${image}`,
       'ENV NODE_ENV=production',
