@@ -56,3 +56,19 @@ describe('URL settings', () => {
     expect(() => loadConfig({ ...base, [name]: value }, '/')).toThrow(message);
   });
 });
+
+describe('build settings', () => {
+  const base = { SPUR_DATA_DIR: '/tmp/spur-config-test', SPUR_PUBLIC_IP: '203.0.113.7' };
+  it('take base images with {version} from SPUR_IMAGE_*, and refuse what is not an image reference', () => {
+    expect(loadConfig(base, '/').buildImages).toEqual({});
+    expect(loadConfig({ ...base, SPUR_IMAGE_NODE: 'mirror.example.com/node:{version}-slim' }, '/').buildImages).toEqual({ node: 'mirror.example.com/node:{version}-slim' });
+    expect(() => loadConfig({ ...base, SPUR_IMAGE_GO: 'golang {version}' }, '/')).toThrow(/SPUR_IMAGE_GO: golang \{version\} is not an image reference/);
+  });
+
+  it('cap builds: one at a time by default, memory and CPUs refused when not numbers', () => {
+    expect(loadConfig(base, '/')).toMatchObject({ buildConcurrency: 1, buildMemoryMb: 2048 });
+    expect(loadConfig(base, '/').buildCpus).toBeGreaterThanOrEqual(1);
+    expect(() => loadConfig({ ...base, SPUR_BUILD_MEMORY: 'lots' }, '/')).toThrow(/SPUR_BUILD_MEMORY/);
+    expect(() => loadConfig({ ...base, SPUR_BUILD_CONCURRENCY: '0' }, '/')).toThrow(/SPUR_BUILD_CONCURRENCY/);
+  });
+});

@@ -52,8 +52,9 @@ export interface Config {
   /** Certificates for custom domains: the ACME directory, the contact, a private CA's bundle,
    *  and where the HTTP-01 challenge responder listens (Traefik forwards challenges to it). */
   acme: { directoryUrl: string; email?: string; caFile?: string; port: number; host: string };
-  /** Base images of the Dockerfiles Spur writes for repositories without one. */
-  buildImages: BaseImages;
+  /** Base images of the Dockerfiles Spur writes, as SPUR_IMAGE_* set them: they win over the
+   *  Settings page's choice, which wins over the defaults. */
+  buildImages: Partial<BaseImages>;
 }
 
 /** SPUR_IMAGE_* defaults: the official images; `{version}` is what the repository asks for. */
@@ -65,19 +66,12 @@ export const DEFAULT_BUILD_IMAGES: BaseImages = {
   staticServer: 'busybox:1.37',
 };
 
-const BUILD_IMAGE_VARS: Record<keyof BaseImages, string> = { node: 'SPUR_IMAGE_NODE', python: 'SPUR_IMAGE_PYTHON', go: 'SPUR_IMAGE_GO', goRuntime: 'SPUR_IMAGE_GO_RUNTIME', staticServer: 'SPUR_IMAGE_STATIC' };
+export const BUILD_IMAGE_VARS: Record<keyof BaseImages, string> = { node: 'SPUR_IMAGE_NODE', python: 'SPUR_IMAGE_PYTHON', go: 'SPUR_IMAGE_GO', goRuntime: 'SPUR_IMAGE_GO_RUNTIME', staticServer: 'SPUR_IMAGE_STATIC' };
 
-function buildImages(env: NodeJS.ProcessEnv): BaseImages {
-  const images = { ...DEFAULT_BUILD_IMAGES };
+function buildImages(env: NodeJS.ProcessEnv): Partial<BaseImages> {
+  const images: Partial<BaseImages> = {};
   for (const [kind, name] of Object.entries(BUILD_IMAGE_VARS) as [keyof BaseImages, string][]) {
-    const value = env[name];
-    if (!value) continue;
-    try {
-      validate.imageRef(value.replaceAll('{version}', '1'));
-    } catch {
-      throw new Error(`${name} ${value} is not an image reference (e.g. mirror.example.com/library/node:{version}-slim)`);
-    }
-    images[kind] = value;
+    if (env[name]) images[kind] = validate.baseImageTemplate(name, env[name]);
   }
   return images;
 }

@@ -161,6 +161,15 @@ const IMAGE_REF = new RegExp(
   `^(?:${REF_DOMAIN}/)?${REF_COMPONENT}(?:/${REF_COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
 );
 
+/** A base image of the Dockerfiles Spur writes: an image reference where `{version}` may stand
+ *  for the version a repository asks for. */
+export function baseImageTemplate(field: string, value: unknown): string {
+  const template = text(field, value, 255).trim();
+  if (!IMAGE_REF.test(template.replaceAll('{version}', '1'))) throw new InvalidInput(field, `${template} is not an image reference (e.g. mirror.example.com/library/node:{version}-slim)`);
+  publicImage(field, template);
+  return template;
+}
+
 /** A Docker image reference under Docker's reference grammar, naming a public image. */
 export function imageRef(value: unknown): string {
   const ref = text('image', value, 255).trim();

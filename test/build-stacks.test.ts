@@ -17,6 +17,7 @@ const project = uniqueName('stacks');
 const network = `spur_${project}_production`;
 const repos: Record<string, ReturnType<typeof createRepo>> = {};
 const BUILD_TOKEN = 'tok-build-secret-2f9c1e';
+const MIRRORED_PYTHON = 'spur-mirror.test/library/python:3.13-slim';
 const deployed: Record<string, { code: number; stdout: string; stderr: string }> = {};
 /** The `spur …` lines run, as the README writes them (its project is "shop"). */
 const walked: string[] = [];
@@ -49,6 +50,11 @@ beforeAll(async () => {
     const created = await cli(spur, ['service', 'create', project, name, '--git', repos[name].url]);
     expect(created.code, created.stderr).toBe(0);
   }
+  // Python from a mirror the owner named (the stand-in, tagged under the mirror's name).
+  await docker('tag', 'python:3.13-slim', MIRRORED_PYTHON);
+  const mirrored = await cli(spur, ['instance', '--image-python', 'spur-mirror.test/library/python:{version}-slim']);
+  expect(mirrored.code, mirrored.stderr).toBe(0);
+  expect(mirrored.stdout).toContain('python spur-mirror.test/library/python:{version}-slim (chosen)');
   expect((await cli(spur, ['vars', 'set', project, 'web', `API_TOKEN=${BUILD_TOKEN}`])).code).toBe(0);
   expect((await cli(spur, ['settings', project, 'web', '--build-variables', 'API_TOKEN'])).code).toBe(0);
   // All at once, as a team's first pushes would come: the builds share the machine.
@@ -56,6 +62,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
+  await docker('image', 'rm', MIRRORED_PYTHON).catch(() => {});
   await spur?.stop();
   await git?.close();
   await cleanupProject(project);
@@ -81,6 +88,12 @@ describe('repositories without a Dockerfile', () => {
       expect(printed.stderr).toContain(`Spur would write this one for a ${expected.stack} app`);
     });
   }
+
+  it('builds from the base image the owner chose on the Settings page or with spur instance (a mirror)', async () => {
+    const { deployments } = (await call('GET', `/projects/${project}/services/python/deployments`)).json;
+    expect(deployments[0].buildPlan.dockerfile).toContain(`FROM ${MIRRORED_PYTHON} AS build`);
+    expect(deployed.python!.stdout).toMatch(new RegExp(`Step 1/\\d+ : FROM ${MIRRORED_PYTHON.replace(/\./g, '\\.')} AS build`));
+  });
 
   it('gives the build its marked variables in the build stage only: masked in the log, absent from the image that runs', async () => {
     expect(deployed.web!.stdout).toContain('Build arguments: API_TOKEN');

@@ -50,7 +50,7 @@ async function domains(argv: string[], io: CliIo) {
   }
 }
 
-const INSTANCE_USAGE = 'spur instance [--domain D|none] [--acme-email E|none] [--s3-endpoint URL --s3-bucket B --s3-access-key K [--s3-secret-key S, or SPUR_S3_SECRET_KEY] [--s3-region R] [--s3-prefix P] | --s3-endpoint none] [--registry HOST[:PORT][/NS] --registry-user U [--registry-password P, or SPUR_REGISTRY_PASSWORD] | --registry none]';
+const INSTANCE_USAGE = 'spur instance [--domain D|none] [--acme-email E|none] [--s3-endpoint URL --s3-bucket B --s3-access-key K [--s3-secret-key S, or SPUR_S3_SECRET_KEY] [--s3-region R] [--s3-prefix P] | --s3-endpoint none] [--registry HOST[:PORT][/NS] --registry-user U [--registry-password P, or SPUR_REGISTRY_PASSWORD] | --registry none] [--image-node|--image-python|--image-go|--image-go-runtime|--image-static IMAGE|default]';
 
 interface SettingsView {
   url: string;
@@ -60,6 +60,17 @@ interface SettingsView {
   acmeEmailFromEnvironment: boolean;
   backupStorage: { endpoint: string; bucket: string; region: string; accessKeyId: string; prefix: string } | null;
   registry: { address: string; username: string } | null;
+  buildImages: Record<string, { image: string; from: string }>;
+}
+
+/** --image-<kind> flag → the kind of base image it sets. */
+const IMAGE_FLAGS: Record<string, string> = { 'image-node': 'node', 'image-python': 'python', 'image-go': 'go', 'image-go-runtime': 'goRuntime', 'image-static': 'staticServer' };
+
+/** The base images the flags give ("default" goes back to the official one); undefined for none. */
+function buildImagesChange(values: Record<string, string | boolean | undefined>) {
+  const given = Object.entries(IMAGE_FLAGS).filter(([flag]) => typeof values[flag] === 'string');
+  if (!given.length) return undefined;
+  return Object.fromEntries(given.map(([flag, kind]) => [kind, values[flag] === 'default' ? '' : values[flag]]));
 }
 
 /** The registry the flags give: undefined when none is given, null for --registry none. */
@@ -86,10 +97,10 @@ function storageChange(values: Record<string, string | boolean | undefined>, env
 
 async function instance(argv: string[], io: CliIo) {
   const s3Flags = Object.fromEntries(['s3-endpoint', 's3-bucket', 's3-region', 's3-access-key', 's3-secret-key', 's3-prefix'].map((f) => [f, { type: 'string' as const }]));
-  const { values, positionals } = args(argv, { domain: { type: 'string' }, 'acme-email': { type: 'string' }, ...s3Flags, registry: { type: 'string' }, 'registry-user': { type: 'string' }, 'registry-password': { type: 'string' } });
+  const { values, positionals } = args(argv, { domain: { type: 'string' }, 'acme-email': { type: 'string' }, ...s3Flags, registry: { type: 'string' }, 'registry-user': { type: 'string' }, 'registry-password': { type: 'string' }, ...Object.fromEntries(Object.keys(IMAGE_FLAGS).map((f) => [f, { type: 'string' as const }])) });
   if (positionals.length) throw new CliError(`usage: ${INSTANCE_USAGE}`, 2);
   const cleared = (v: string | boolean | undefined) => (v === 'none' ? '' : typeof v === 'string' ? v : undefined);
-  const change = { domain: cleared(values.domain), acmeEmail: cleared(values['acme-email']), backupStorage: storageChange(values, io.env), registry: registryChange(values, io.env) };
+  const change = { domain: cleared(values.domain), acmeEmail: cleared(values['acme-email']), backupStorage: storageChange(values, io.env), registry: registryChange(values, io.env), buildImages: buildImagesChange(values) };
   const api = client(io);
   const unchanged = Object.values(change).every((v) => v === undefined);
   const s = unchanged ? await api.json<SettingsView>('GET', '/settings') : await api.json<SettingsView>('PATCH', '/settings', change);
@@ -104,6 +115,7 @@ async function instance(argv: string[], io: CliIo) {
           `ACME email:  ${s.acmeEmail ?? 'none'}${fromEnv(s.acmeEmailFromEnvironment)}`,
           `Backups to:  ${storage ? `s3://${storage.bucket}${storage.prefix ? `/${storage.prefix}` : ''} at ${storage.endpoint} (${storage.region}, key ${storage.accessKeyId})` : 'the data dir only (no S3 storage)'}`,
           `Images:      ${s.registry ? `pushed to ${s.registry.address} (user ${s.registry.username}); the servers pull them` : 'sent by Spur to each server (no registry)'}`,
+          `Base images: ${Object.entries(s.buildImages).map(([kind, b]) => `${kind} ${b.image}${b.from === 'default' ? '' : ` (${b.from === 'settings' ? 'chosen' : b.from})`}`).join(', ')}`,
         ].join('\n'),
   );
 }

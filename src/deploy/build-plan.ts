@@ -7,7 +7,7 @@ import { resolveBuildContext } from '../build/context.js';
 import type { BuildPlan } from '../build/plan.js';
 import { Conflict, UpstreamFailed } from '../errors.js';
 import { type InstanceContext, instanceBuildVariables } from '../store/services.js';
-import { type PipelineDeps, fetchSource } from './pipeline.js';
+import { type PipelineDeps, buildImagesFor, fetchSource } from './pipeline.js';
 
 export interface BuildPreview {
   commit: { sha: string; message: string };
@@ -27,7 +27,7 @@ export async function previewBuild(deps: PipelineDeps, ctx: InstanceContext): Pr
     const checkout = await fetchSource(deps, ctx, undefined, dir, { say: async () => {}, signal }).catch((err: Error) => {
       throw new UpstreamFailed(err.message);
     });
-    const context = await resolveBuildContext(dir, { rootDir: ctx.service.root_dir, dockerfilePath: ctx.service.dockerfile_path, plan: { images: deps.config.buildImages, port: ctx.instance.port, buildArgs: instanceBuildVariables(ctx.instance) } });
+    const context = await resolveBuildContext(dir, { rootDir: ctx.service.root_dir, dockerfilePath: ctx.service.dockerfile_path, plan: { images: await buildImagesFor(deps), port: ctx.instance.port, buildArgs: instanceBuildVariables(ctx.instance) } });
     return { commit: { sha: checkout.sha, message: checkout.message }, plan: context.plan ?? null, dockerfile: context.dockerfile, dockerfileText: context.dockerfileText };
   } finally {
     await rm(dir, { recursive: true, force: true });

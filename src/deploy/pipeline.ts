@@ -8,7 +8,7 @@ import { resolveBuildContext } from '../build/context.js';
 import { checkGitHost, gitTarget } from '../build/git-host.js';
 import { type Checkout, type GitAuth, checkoutFromRepo, cloneBranchHead } from '../build/git.js';
 import { repoDir } from '../build/repos.js';
-import type { Config } from '../config.js';
+import { type Config, DEFAULT_BUILD_IMAGES } from '../config.js';
 import type { Db } from '../db/open.js';
 import type { Deployment, DeploymentStatus } from '../db/schema.js';
 import { instanceRoute } from '../routing/instance-route.js';
@@ -40,7 +40,8 @@ import { seal, unseal } from '../secrets.js';
 import type { NodeFleet } from '../nodes/fleet.js';
 import { MANAGER_PLACEMENT, deployConstraints, pinnedNodeId, placementConstraints } from '../nodes/placement.js';
 import { findNode } from '../store/nodes.js';
-import { imageRegistry } from '../store/instance-settings.js';
+import { buildImageChoices, imageRegistry } from '../store/instance-settings.js';
+import type { BaseImages } from '../build/stacks/stack.js';
 import { pushImage, registryReference, registryServer } from '../docker/registry.js';
 
 export interface PipelineDeps {
@@ -163,6 +164,12 @@ async function imageFor(deps: PipelineDeps, ctx: InstanceContext, deployment: De
   }
 }
 
+/** The base images of the Dockerfiles Spur writes: SPUR_IMAGE_*, else the Settings page's choice,
+ *  else the official images. */
+export async function buildImagesFor(deps: Pick<PipelineDeps, 'db' | 'config'>): Promise<BaseImages> {
+  return { ...DEFAULT_BUILD_IMAGES, ...(await buildImageChoices(deps.db)), ...deps.config.buildImages };
+}
+
 /** The variables marked for the build, as build arguments; a marked one that is not set is said. */
 async function buildArguments(ctx: InstanceContext, steps: Steps): Promise<Record<string, string>> {
   const args: Record<string, string> = {};
@@ -250,7 +257,7 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
     await recordDeploymentSource(deps.db, deploymentId, { commit_sha: checkout.sha, commit_message: checkout.message });
     await steps.say(`Commit ${checkout.sha.slice(0, 12)}: ${checkout.message}`);
     const buildArgs = await buildArguments(ctx, steps);
-    const context = await resolveBuildContext(dir, { rootDir: service.root_dir, dockerfilePath: service.dockerfile_path, plan: { images: deps.config.buildImages, port: ctx.instance.port, buildArgs: Object.keys(buildArgs) } });
+    const context = await resolveBuildContext(dir, { rootDir: service.root_dir, dockerfilePath: service.dockerfile_path, plan: { images: await buildImagesFor(deps), port: ctx.instance.port, buildArgs: Object.keys(buildArgs) } });
     if (context.plan) {
       await recordBuildPlan(deps.db, deploymentId, context.plan);
       await steps.say(`No Dockerfile in ${service.root_dir ?? '.'}: Spur wrote one for a ${context.plan.stack} app (${context.plan.reasons.join(', ')})`);

@@ -144,3 +144,27 @@ describe('the settings page and setup', () => {
     expect(await acmeEmail(fresh.deps.db)).toBe('owner@example.com');
   });
 });
+
+describe('base images of the Dockerfiles Spur writes', () => {
+  it('are the official ones until the owner names others; "" goes back; bad references change nothing', async () => {
+    const shown = async () => (await owner('GET', '/settings')).json.buildImages;
+    expect((await shown()).node).toEqual({ image: 'node:{version}-slim', from: 'default' });
+    const saved = await owner('PATCH', '/settings', { buildImages: { node: 'mirror.example.com/library/node:{version}-slim', python: 'mirror.example.com/python:{version}' } });
+    expect(saved.status).toBe(200);
+    expect(saved.json.buildImages).toMatchObject({ node: { image: 'mirror.example.com/library/node:{version}-slim', from: 'settings' }, python: { from: 'settings' }, go: { image: 'golang:{version}', from: 'default' } });
+    for (const bad of [{ node: 'not an image' }, { node: 'spur/shop/web:{version}' }, { ruby: 'ruby:3' }, { go: 'golang:{version};rm' }]) {
+      expect((await owner('PATCH', '/settings', { buildImages: bad })).status, JSON.stringify(bad)).toBe(400);
+    }
+    expect((await call(memberToken, 'PATCH', '/settings', { buildImages: { node: 'x:{version}' } })).status).toBe(403);
+    expect((await shown()).node.image).toBe('mirror.example.com/library/node:{version}-slim');
+    await owner('PATCH', '/settings', { buildImages: { node: '' } });
+    expect((await shown()).node).toEqual({ image: 'node:{version}-slim', from: 'default' });
+    expect((await shown()).python.from).toBe('settings');
+  });
+
+  it('set by SPUR_IMAGE_*, win over the choice and cannot be changed in the UI', async () => {
+    deps.config = { ...deps.config, buildImages: { node: 'env.example.com/node:{version}' } };
+    expect((await owner('GET', '/settings')).json.buildImages.node).toEqual({ image: 'env.example.com/node:{version}', from: 'SPUR_IMAGE_NODE' });
+    expect((await owner('PATCH', '/settings', { buildImages: { node: 'other.example.com/node:{version}' } })).status).toBe(409);
+  });
+});

@@ -6,7 +6,8 @@ import type { Deps } from '../deps.js';
 import type { User } from '../db/schema.js';
 import { isUnderDomain } from '../docker/names.js';
 import { Conflict, Forbidden, InvalidFields } from '../errors.js';
-import { type ImageRegistry, acmeEmail, backupStorage, imageRegistry, setAcmeEmail, setBackupStorage, setImageRegistry, setSpurDomain, spurDomain } from '../store/instance-settings.js';
+import { type ImageRegistry, acmeEmail, backupStorage, buildImageChoices, imageRegistry, setAcmeEmail, setBackupStorage, setBuildImageChoices, setImageRegistry, setSpurDomain, spurDomain } from '../store/instance-settings.js';
+import { BUILD_IMAGE_VARS, DEFAULT_BUILD_IMAGES } from '../config.js';
 import { checkRegistryLogin, registryServer } from '../docker/registry.js';
 import { type S3Settings, s3Storage } from '../storage/s3.js';
 import * as validate from '../validate.js';
@@ -43,7 +44,35 @@ export async function instanceSettingsView(deps: Deps, user: Actor) {
     backupStorage: storageView(await backupStorage(deps.db, deps.key)),
     /** Where images are pushed for the servers to pull (the password is never shown); null: Spur sends them itself. */
     registry: registryView(await imageRegistry(deps.db, deps.key)),
+    /** The base images of the Dockerfiles Spur writes, each with where it comes from. */
+    buildImages: await buildImagesView(deps),
   };
+}
+
+type BuildImageKind = keyof typeof DEFAULT_BUILD_IMAGES;
+const BUILD_IMAGE_KINDS = Object.keys(DEFAULT_BUILD_IMAGES) as BuildImageKind[];
+
+async function buildImagesView(deps: Pick<Deps, 'db' | 'config'>) {
+  const chosen = await buildImageChoices(deps.db);
+  const env = deps.config.buildImages;
+  return Object.fromEntries(BUILD_IMAGE_KINDS.map((k) => [k, { image: env[k] ?? chosen[k] ?? DEFAULT_BUILD_IMAGES[k], from: env[k] ? BUILD_IMAGE_VARS[k] : chosen[k] ? 'settings' : 'default' }])) as Record<BuildImageKind, { image: string; from: string }>;
+}
+
+/** The owner's base images after a change: a kind given "" (or null) goes back to the default;
+ *  one SPUR_IMAGE_* sets is not changed here. */
+async function changedBuildImages(deps: Pick<Deps, 'db' | 'config'>, body: unknown) {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const unknown = Object.keys(b).filter((k) => !BUILD_IMAGE_KINDS.includes(k as BuildImageKind));
+  if (unknown.length) throw new InvalidFields({ buildImages: `base images: ${unknown.join(', ')} is not one of ${BUILD_IMAGE_KINDS.join(', ')}` });
+  const next = { ...(await buildImageChoices(deps.db)) };
+  const checked = validate.fields(Object.fromEntries(Object.entries(b).map(([k, v]) => [k, () => (v === null || v === '' ? null : validate.baseImageTemplate(`${k} image`, v))])));
+  for (const [kind, image] of Object.entries(checked) as [BuildImageKind, string | null][]) {
+    const fromEnv = deps.config.buildImages[kind];
+    if (fromEnv && image !== fromEnv) throw new Conflict(`the ${kind} image is set by ${BUILD_IMAGE_VARS[kind]} in Spur's environment file; change it there`);
+    if (image === null || image === DEFAULT_BUILD_IMAGES[kind]) delete next[kind];
+    else next[kind] = image;
+  }
+  return next;
 }
 
 const registryView = (r: ImageRegistry | null) => (r ? { address: r.address, username: r.username } : null);
@@ -92,7 +121,8 @@ async function checkedStorage(deps: Deps, body: unknown): Promise<S3Settings> {
 export type InstanceSettingsView = Awaited<ReturnType<typeof instanceSettingsView>>;
 
 /** Changes what the body names: `domain` and `acmeEmail`, each "" (or null) to clear,
- *  `backupStorage` (S3 settings, or null) and `registry` (address, username, password, or null). Spur's
+ *  `backupStorage` (S3 settings, or null), `registry` (address, username, password, or null) and
+ *  `buildImages` ({ node, python, go, goRuntime, staticServer }: "" for the default). Spur's
  *  domain gets its certificate ordered and Traefik's files rewritten at once. */
 export async function changeInstanceSettings(deps: Deps, user: Actor, body: Record<string, unknown>): Promise<InstanceSettingsView> {
   requireOwner(user);
@@ -103,12 +133,14 @@ export async function changeInstanceSettings(deps: Deps, user: Actor, body: Reco
   });
   const storage = body.backupStorage === undefined ? undefined : body.backupStorage === null ? null : await checkedStorage(deps, body.backupStorage);
   const registry = body.registry === undefined ? undefined : body.registry === null ? null : await checkedRegistry(deps, body.registry);
+  const buildImages = body.buildImages === undefined ? undefined : await changedBuildImages(deps, body.buildImages);
   if (change.domain !== undefined && deps.config.spurDomain && change.domain !== deps.config.spurDomain) throw new Conflict(`Spur's domain is set by SPUR_DOMAIN in its environment file; change it there`);
   if (change.acmeEmail !== undefined && deps.config.acme.email && change.acmeEmail !== deps.config.acme.email) throw new Conflict(`the ACME email is set by SPUR_ACME_EMAIL in Spur's environment file; change it there`);
   if (change.domain !== undefined) await setSpurDomain(deps.db, change.domain);
   if (change.acmeEmail !== undefined) await setAcmeEmail(deps.db, change.acmeEmail);
   if (storage !== undefined) await setBackupStorage(deps.db, deps.key, storage);
   if (registry !== undefined) await setImageRegistry(deps.db, deps.key, registry);
+  if (buildImages !== undefined) await setBuildImageChoices(deps.db, buildImages);
   if (change.domain !== undefined) void deps.certificates.run();
   return instanceSettingsView(deps, user);
 }

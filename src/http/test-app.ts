@@ -1,5 +1,4 @@
 // The app tier's fixture: real routes and an in-memory database, no Docker and no sockets.
-import { DEFAULT_BUILD_IMAGES } from '../config.js';
 import { NodeConnections } from '../nodes/connections.js';
 import { NodeFleet } from '../nodes/fleet.js';
 import { randomBytes } from 'node:crypto';
@@ -29,7 +28,7 @@ export async function makeTestDeps(): Promise<Deps> {
   const key = randomBytes(32);
   const docker = createDockerClient('/nonexistent/docker.sock');
   return {
-    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, publicAddresses: ['203.0.113.7'], traefik: { enabled: false, image: 'x' }, keepImages: 5, buildTimeoutS: 1800, buildConcurrency: 1, buildMemoryMb: 2048, buildCpus: 1, backupKeep: 0, downloadUrl: 'https://releases.invalid', updateCheck: false, acme: { directoryUrl: 'https://acme.invalid/directory', port: 0, host: '127.0.0.1' }, gitAllowPrivate: false, sshPort: 2222, sshHost: '127.0.0.1', sshAuthTimeoutS: 30, buildImages: DEFAULT_BUILD_IMAGES },
+    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, publicAddresses: ['203.0.113.7'], traefik: { enabled: false, image: 'x' }, keepImages: 5, buildTimeoutS: 1800, buildConcurrency: 1, buildMemoryMb: 2048, buildCpus: 1, backupKeep: 0, downloadUrl: 'https://releases.invalid', updateCheck: false, acme: { directoryUrl: 'https://acme.invalid/directory', port: 0, host: '127.0.0.1' }, gitAllowPrivate: false, sshPort: 2222, sshHost: '127.0.0.1', sshAuthTimeoutS: 30, buildImages: {} },
     db,
     docker,
     log: silentLog,

@@ -17,7 +17,7 @@ import { databasePages } from './web-databases.js';
 import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from './shared-variables.js';
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
 import { InvalidFields, NotFound } from '../errors.js';
-import { BackupStorageForm, InstanceSettingsForm, RegistryForm, SettingsPage } from '../../views/pages/settings.js';
+import { BackupStorageForm, BuildImagesForm, InstanceSettingsForm, RegistryForm, SettingsPage } from '../../views/pages/settings.js';
 import { changeInstanceSettings, instanceSettingsView } from './instance-settings.js';
 import { type ServicePageProps, type ServiceTab, SERVICE_TABS, paths, serviceTabUrl } from '../../views/pages/service/common.js';
 import { DeploymentsTable } from '../../views/pages/service/deployments.js';
@@ -324,7 +324,7 @@ export function webRoutes(deps: Deps) {
   });
 
   // Spur's own settings (owners)
-  const settingsPage = async (c: Context<AuthEnv>, state?: FormState, storageState?: FormState, registryState?: FormState) => <SettingsPage frame={frame(c)} settings={await instanceSettingsView(deps, user(c))} state={state} storageState={storageState} registryState={registryState} />;
+  const settingsPage = async (c: Context<AuthEnv>, state?: FormState, storageState?: FormState, registryState?: FormState, buildImagesState?: FormState) => <SettingsPage frame={frame(c)} settings={await instanceSettingsView(deps, user(c))} state={state} storageState={storageState} registryState={registryState} buildImagesState={buildImagesState} />;
   web.get('/settings', async (c) => c.html(await settingsPage(c)));
   web.post('/settings', (c) =>
     answerForm(c, {
@@ -387,6 +387,14 @@ export function webRoutes(deps: Deps) {
     }),
   );
 
+  web.post('/settings/build-images', (c) =>
+    answerForm(c, {
+      run: (body) => changeInstanceSettings(deps, user(c), { buildImages: body }),
+      done: () => ({ to: '/settings', toast: 'Base images saved: the next build without a Dockerfile uses them' }),
+      fragment: async (state) => <BuildImagesForm csrf={c.get('csrfToken')} settings={await instanceSettingsView(deps, user(c))} state={state} />,
+      page: (state) => settingsPage(c, undefined, undefined, undefined, state),
+    }),
+  );
   web.post('/settings/registry', (c) =>
     answerForm(c, {
       run: (body) => changeInstanceSettings(deps, user(c), { registry: body.address === '' || body.address === undefined ? null : body }),

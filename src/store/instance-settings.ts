@@ -1,6 +1,7 @@
 // The installation's own settings: Spur's domain (a `domains` row with no service, so its
 // certificate is ordered and shown like any other), the ACME contact email, and the S3-compatible
 // storage database backups are copied to (sealed: it holds the secret key).
+import type { BaseImages } from '../build/stacks/stack.js';
 import type { Db } from '../db/open.js';
 import { Conflict } from '../errors.js';
 import { seal, unseal } from '../secrets.js';
@@ -11,6 +12,7 @@ import { nowIso } from './time.js';
 const ACME_EMAIL = 'acme_email';
 const BACKUP_STORAGE = 'backup_storage';
 const IMAGE_REGISTRY = 'image_registry';
+const BUILD_IMAGES = 'build_images';
 
 /** Spur's own domain with its certificate's expiry, if one is set. */
 export function spurDomain(db: Db): Promise<DomainWithCertificate | undefined> {
@@ -67,4 +69,16 @@ export async function setImageRegistry(db: Db, key: Buffer, registry: ImageRegis
   if (registry === null) return void (await db.deleteFrom('settings').where('key', '=', IMAGE_REGISTRY).execute());
   const value = seal(key, JSON.stringify(registry));
   await db.insertInto('settings').values({ key: IMAGE_REGISTRY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+}
+
+/** The base images the owner chose for the Dockerfiles Spur writes (the kinds not chosen are left out). */
+export async function buildImageChoices(db: Db): Promise<Partial<BaseImages>> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', BUILD_IMAGES).executeTakeFirst();
+  return row ? (JSON.parse(row.value) as Partial<BaseImages>) : {};
+}
+
+export async function setBuildImageChoices(db: Db, images: Partial<BaseImages>): Promise<void> {
+  if (!Object.keys(images).length) return void (await db.deleteFrom('settings').where('key', '=', BUILD_IMAGES).execute());
+  const value = JSON.stringify(images);
+  await db.insertInto('settings').values({ key: BUILD_IMAGES, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
 }

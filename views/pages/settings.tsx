@@ -11,6 +11,7 @@ export interface SettingsPageProps {
   state?: FormState;
   storageState?: FormState;
   registryState?: FormState;
+  buildImagesState?: FormState;
 }
 
 const FROM_ENVIRONMENT = 'Set in Spur’s environment file (/etc/spur/spur.env); change it there and restart Spur.';
@@ -72,6 +73,35 @@ export function RegistryForm(props: { csrf?: string; settings: InstanceSettingsV
   );
 }
 
+const BUILD_IMAGE_LABELS: Record<keyof InstanceSettingsView['buildImages'], string> = {
+  node: 'Node (build and run)',
+  python: 'Python',
+  go: 'Go (build)',
+  goRuntime: 'Go (run)',
+  staticServer: 'Static file server',
+};
+
+/** The base images of the Dockerfiles Spur writes for repositories without one. */
+export function BuildImagesForm(props: { csrf?: string; settings: InstanceSettingsView; state?: FormState }) {
+  const images = props.settings.buildImages;
+  const f = { form: 'build-images', state: props.state };
+  return (
+    <PostForm id="build-images" action="/settings/build-images" csrf={props.csrf} state={props.state} class="stack">
+      <FieldError name="buildImages" state={props.state} />
+      {(Object.keys(BUILD_IMAGE_LABELS) as (keyof typeof BUILD_IMAGE_LABELS)[]).map((kind) => {
+        const { image, from } = images[kind];
+        const fromEnvironment = from.startsWith('SPUR_');
+        return (
+          <Field {...f} name={kind} label={BUILD_IMAGE_LABELS[kind]} value={from === 'settings' || fromEnvironment ? image : ''} attrs={{ placeholder: image, spellcheck: 'false', autocomplete: 'off', disabled: fromEnvironment || undefined }}>
+            {fromEnvironment && <span class="muted">Set by {from} in Spur’s environment file; change it there and restart Spur.</span>}
+          </Field>
+        );
+      })}
+      <button type="submit">Save base images</button>
+    </PostForm>
+  );
+}
+
 export function SettingsPage(props: SettingsPageProps) {
   const d = props.settings.domain;
   return (
@@ -101,6 +131,9 @@ export function SettingsPage(props: SettingsPageProps) {
       <h2>Image registry</h2>
       <p class="muted">With more than one server, Spur sends each image to the servers that will run it, through their SSH connection. Name a registry instead and Spur pushes each image there, and the servers pull it with these credentials. Spur checks the login before saving it.</p>
       <RegistryForm csrf={props.frame.csrfToken} settings={props.settings} state={props.registryState} />
+      <h2>Base images</h2>
+      <p class="muted">What the Dockerfiles Spur writes for repositories without one start from (<code>{'{version}'}</code>: the version the repository asks for). Empty: the official image shown. Point them at a mirror on a server without Docker Hub.</p>
+      <BuildImagesForm csrf={props.frame.csrfToken} settings={props.settings} state={props.buildImagesState} />
     </Layout>
   );
 }
