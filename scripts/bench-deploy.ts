@@ -22,7 +22,7 @@ async function main() {
   await cleanupProject(project);
   try { sh('docker', ['service', 'rm', bare]); } catch {}
   const git = await startGitServer();
-  const spur = await startSpur({ env: { SPUR_GIT_CA_FILE: git.caFile } });
+  const spur = await startSpur({ env: git.spurEnv });
   const call = api(spur, await loginCli(spur));
   const repo = createRepo(git, `${project}.git`);
   const waitActive = async (id: number) => {
