@@ -223,30 +223,32 @@ function oneOf<T extends string>(field: string, value: unknown, allowed: readonl
 export const healthType = (value: unknown) => oneOf('health check', value, ['auto', 'tcp', 'http', 'image', 'none'] as const);
 export const restartPolicy = (value: unknown) => oneOf('restart policy', value, ['any', 'on-failure', 'none'] as const);
 
-/** An HTTP path the probe requests: printable ASCII, no spaces, starting with "/". */
 /** Watch patterns (deploy/watch-paths.ts): globs relative to the repository root, at most 20.
  *  Given as a list, or one string with commas or new lines between them. */
 export function watchPaths(value: unknown): string[] {
   const field = 'watch paths';
-  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\n]/) : undefined;
-  if (!list) throw new InvalidInput(field, 'must be a list of patterns');
-  const patterns = list.map((p) => (typeof p === 'string' ? p.trim() : p)).filter((p) => p !== '');
-  if (patterns.length > 20) throw new InvalidInput(field, 'at most 20 patterns');
+  const patterns = listInput(field, value, 20);
   for (const p of patterns) {
-    if (typeof p !== 'string' || p.length > 200) throw new InvalidInput(field, 'each pattern is a text of at most 200 characters');
+    if (p.length > 200) throw new InvalidInput(field, 'each pattern is a text of at most 200 characters');
     if (!/^[A-Za-z0-9_.@*?/-]+$/.test(p)) throw new InvalidInput(field, `${p}: use letters, digits, _ . @ - / and the wildcards * ** ?`);
     if (p.startsWith('/') || p.split('/').some((seg) => seg === '..' || seg === '.')) throw new InvalidInput(field, `${p}: a pattern is relative to the repository and stays inside it (no leading /, no . or .. segments)`);
   }
-  return patterns as string[];
+  return patterns;
 }
 
 /** Variable names given to builds: a list, or one string with commas between them. */
 export function buildVariables(value: unknown): string[] {
-  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
-  if (!list) throw new InvalidInput('build variables', 'must be a list of variable names');
-  const names = list.map((n) => (typeof n === 'string' ? n.trim() : n)).filter((n) => n !== '');
-  if (names.length > 50) throw new InvalidInput('build variables', 'at most 50 names');
-  return [...new Set(names.map((n) => variableKey(n)))];
+  return [...new Set(listInput('build variables', value, 50).map((n) => variableKey(n)))];
+}
+
+/** A list of texts as an API body (an array) or a form (one string, commas or new lines between
+ *  them) gives it: trimmed, empty ones dropped, at most `max`. */
+function listInput(field: string, value: unknown, max: number): string[] {
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\n]/) : undefined;
+  if (!list || list.some((v) => typeof v !== 'string')) throw new InvalidInput(field, 'must be a list of texts');
+  const items = (list as string[]).map((v) => v.trim()).filter((v) => v !== '');
+  if (items.length > max) throw new InvalidInput(field, `at most ${max}`);
+  return items;
 }
 
 /** A pre-deploy command: words Spur can run without a shell (build/command-words.ts). */
@@ -261,6 +263,7 @@ export function releaseCommand(value: unknown): string {
   return command;
 }
 
+/** An HTTP path the probe requests: printable ASCII, no spaces, starting with "/". */
 export function healthPath(value: unknown): string {
   const path = text('health check path', value, 1024);
   if (!/^\/[\x21-\x7e]*$/.test(path)) throw new InvalidInput('health check path', 'must start with "/" and contain no spaces or control characters');

@@ -10,7 +10,7 @@ export function procfileWeb(text: string, port: number): string[] | undefined {
   try {
     return commandWords(line.replace(/^web\s*:/, ''), port);
   } catch (err) {
-    if (err instanceof ShellSyntax) throw new PlanError(`Procfile: the web: line ${err.message}${/shell syntax/.test(err.message) ? ', or add a Dockerfile' : ''}`);
+    if (err instanceof ShellSyntax) throw new PlanError(`Procfile: the web: line ${err.message}`);
     throw err;
   }
 }

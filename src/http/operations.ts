@@ -288,10 +288,13 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
     build_memory_mb: v.buildMemory,
     build_cpus: v.buildCpus,
     build_timeout_s: v.buildTimeout,
-    watch_paths: v.watchPaths === undefined ? undefined : v.watchPaths.length ? JSON.stringify(v.watchPaths) : null,
-    build_variables: v.buildVariables === undefined ? undefined : v.buildVariables.length ? JSON.stringify(v.buildVariables) : null,
+    watch_paths: listToStore(v.watchPaths),
+    build_variables: listToStore(v.buildVariables),
   };
 }
+
+/** A list setting as stored: JSON, null for an empty one, undefined when not given. */
+const listToStore = (list: string[] | undefined) => (list === undefined ? undefined : list.length ? JSON.stringify(list) : null);
 
 /** Saves settings; they take effect with the next deploy (replicas at once: see `scale`). */
 export async function changeSettings(deps: Deps, ctx: InstanceContext, body: Body) {

@@ -124,8 +124,11 @@ export async function setHttpsToken(db: Db, serviceId: number, sealed: string | 
   await db.updateTable('services').set({ https_token_sealed: sealed }).where('id', '=', serviceId).execute();
 }
 
-/** An instance's watch patterns (a stored JSON list); [] for none. */
-export const instanceWatchPaths = (i: Pick<ServiceInstance, 'watch_paths'>): string[] => (i.watch_paths ? (JSON.parse(i.watch_paths) as string[]) : []);
+/** A list stored as JSON text (null for none). */
+const storedList = (text: string | null): string[] => (text ? (JSON.parse(text) as string[]) : []);
+
+/** An instance's watch patterns; [] for none. */
+export const instanceWatchPaths = (i: Pick<ServiceInstance, 'watch_paths'>) => storedList(i.watch_paths);
 
 /** The names of an instance's variables its builds receive as build arguments. */
-export const instanceBuildVariables = (i: Pick<ServiceInstance, 'build_variables'>): string[] => (i.build_variables ? (JSON.parse(i.build_variables) as string[]) : []);
+export const instanceBuildVariables = (i: Pick<ServiceInstance, 'build_variables'>) => storedList(i.build_variables);
