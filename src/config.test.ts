@@ -71,4 +71,11 @@ describe('build settings', () => {
     expect(() => loadConfig({ ...base, SPUR_BUILD_MEMORY: 'lots' }, '/')).toThrow(/SPUR_BUILD_MEMORY/);
     expect(() => loadConfig({ ...base, SPUR_BUILD_CONCURRENCY: '0' }, '/')).toThrow(/SPUR_BUILD_CONCURRENCY/);
   });
+
+  it('hold the build cache to 5 GiB unless SPUR_BUILD_CACHE_MB says otherwise (0: keep none)', () => {
+    expect(loadConfig(base, '/').buildCacheMb).toBe(5120);
+    expect(loadConfig({ ...base, SPUR_BUILD_CACHE_MB: '0' }, '/').buildCacheMb).toBe(0);
+    expect(() => loadConfig({ ...base, SPUR_BUILD_CACHE_MB: '-1' }, '/')).toThrow(/SPUR_BUILD_CACHE_MB/);
+    expect(() => loadConfig({ ...base, SPUR_BUILD_CACHE_MB: '2 GB' }, '/')).toThrow(/SPUR_BUILD_CACHE_MB/);
+  });
 });

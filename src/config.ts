@@ -43,6 +43,8 @@ export interface Config {
   /** A build's memory and CPU caps unless its service sets its own. */
   buildMemoryMb: number;
   buildCpus: number;
+  /** Size the build cache is pruned to on each server, after each build and nightly. */
+  buildCacheMb: number;
   /** Nightly backups of Spur's own state kept (0: no nightly backup). */
   backupKeep: number;
   /** Where releases are published (install.sh and `spur update` read the same layout). */
@@ -160,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     buildMemoryMb: validate.memoryMb('SPUR_BUILD_MEMORY', env.SPUR_BUILD_MEMORY ?? '2048'),
     // One core is left to Spur and the running services, on a server with more than one.
     buildCpus: validate.cpus('SPUR_BUILD_CPUS', env.SPUR_BUILD_CPUS ?? String(Math.max(1, availableParallelism() - 1))),
+    buildCacheMb: validate.integer('SPUR_BUILD_CACHE_MB', env.SPUR_BUILD_CACHE_MB ?? '5120', 0, 10_000_000),
     backupKeep: validate.integer('SPUR_BACKUP_KEEP', env.SPUR_BACKUP_KEEP ?? '7', 0, 365),
     downloadUrl: httpsUrl('SPUR_DOWNLOAD_URL', env.SPUR_DOWNLOAD_URL ?? DEFAULT_DOWNLOAD_URL, true).href.replace(/\/$/, ''),
     updateCheck: env.SPUR_UPDATE_CHECK !== '0',

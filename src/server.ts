@@ -83,7 +83,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const thisInstall = installId(config.dataDir);
   const probePath = installAsset('spur-probe', join(config.dataDir, 'bin', 'spur-probe'));
   const servers = new NodeFleet({ db, key, docker, log, probePath, installId: thisInstall, spoolDir: join(config.dataDir, 'tmp'), connections: new NodeConnections({ db, key }) });
-  const deployer = new Deployer({ config, db, docker, log, key, logBus, probePath, installId: thisInstall, askpassPath: selfCommand().at(-1)!, servers, buildSlots: new BuildSlots(config.buildConcurrency) });
+  const buildSlots = new BuildSlots(config.buildConcurrency);
+  const deployer = new Deployer({ config, db, docker, log, key, logBus, probePath, installId: thisInstall, askpassPath: selfCommand().at(-1)!, servers, buildSlots });
   const challengeTokens = new ChallengeTokens();
   const challengeServer = await startChallengeServer(challengeTokens, config.acme.port, config.acme.host);
   const certificates = new CertificateIssuer({
@@ -138,7 +139,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   updates.start();
   const databaseBackups = new DatabaseBackups({ db, docker, key, dataDir: config.dataDir, installId: thisInstall, log, isEngineReady: () => engine.ready });
   await databaseBackups.refreshSchedules();
-  const jobs = scheduleJobs({ db, docker, log, servers, keepImages: config.keepImages, dataDir: config.dataDir, backupKeep: config.backupKeep, isEngineReady: () => engine.ready, certificates });
+  const jobs = scheduleJobs({ db, docker, log, servers, keepImages: config.keepImages, buildCacheMb: config.buildCacheMb, buildSlots, dataDir: config.dataDir, backupKeep: config.backupKeep, isEngineReady: () => engine.ready, certificates });
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));
   const deps: Deps = { config, installId: thisInstall, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), databaseBackups, servers, setup: setupToken(config, (await countUsers(db)) === 0, log) };

@@ -1,9 +1,10 @@
 // End to end: a build cannot take the server: it has a deadline and a memory cap, builds run one
 // at a time, and its stored log is bounded (first and last lines kept, the cut said), while Spur
-// keeps answering; a failed build leaves no step image or container behind.
+// keeps answering; a failed build leaves no step image or container behind, and what builds
+// leave as cache is held to SPUR_BUILD_CACHE_MB.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, docker, startGitStack, uniqueName, waitForDeployment } from './harness.js';
+import { type SpurProcess, api, cleanupProject, docker, probe, startGitStack, uniqueName, waitForDeployment } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -11,7 +12,7 @@ let token: string;
 const project = uniqueName('lim');
 
 beforeAll(async () => {
-  ({ git, spur, token } = await startGitStack({ env: { SPUR_BUILD_TIMEOUT: '15' } }));
+  ({ git, spur, token } = await startGitStack({ env: { SPUR_BUILD_TIMEOUT: '15', SPUR_BUILD_CACHE_MB: '4' } }));
   expect((await api(spur, token)('POST', '/projects', { name: project })).status).toBe(201);
 });
 afterAll(async () => {
@@ -86,15 +87,65 @@ describe('build limits', () => {
     expect(await docker('ps', '-a', '-q', '--filter', `label=spur.test.step=${marker}`)).toBe('');
   });
 
-  it('runs two builds asked for at once one after the other', async () => {
-    // Their own timeout: this file's SPUR_BUILD_TIMEOUT (15 s) counts the wait in line too.
-    const [a, b] = await Promise.all([deploy('first', 'RUN sleep 3', { buildTimeout: 120 }), deploy('second', 'RUN sleep 3', { buildTimeout: 120 })]);
+  it('runs two builds asked for at once one after the other, the second\'s deadline starting at its turn', async () => {
+    // Each build takes about 13 s of a 20 s timeout: the second waits about as long again, which a
+    // deadline counting the wait would not allow.
+    const [a, b] = await Promise.all([deploy('first', 'RUN sleep 12', { buildTimeout: 20 }), deploy('second', 'RUN sleep 12', { buildTimeout: 20 })]);
     const done = await Promise.all([waitForDeployment(spur, token, a), waitForDeployment(spur, token, b)]);
-    expect(done.map((d) => d.status)).toEqual(['active', 'active']);
+    expect(done.map((d) => d.status), done.map((d) => d.failureReason).join('; ')).toEqual(['active', 'active']);
     const logs = await Promise.all([storedLog(a), storedLog(b)]);
     const waited = logs.filter((log) => log.includes('Waiting for a build slot on the manager: builds run one at a time there (SPUR_BUILD_CONCURRENCY)'));
     expect(waited).toHaveLength(1);
     const log = waited[0]!;
     expect(log.indexOf('Waiting for a build slot on the manager: builds run one at a time there (SPUR_BUILD_CONCURRENCY)')).toBeLessThan(log.findIndex((l) => /^Step 1\/\d+ : FROM/.test(l)));
   });
+
+  it('holds the build cache to SPUR_BUILD_CACHE_MB (4 here), least recently used first, and reuses what it keeps', async () => {
+    // An earlier stage leaves an untagged image of about 3 MiB per version of assets.txt.
+    const dockerfile = (app: string) => `FROM spur-test/node:bookworm AS assets
+COPY assets.txt /assets.txt
+RUN head -c 3145728 /dev/urandom > /blob && cp /assets.txt /out.txt
+${app.replace('WORKDIR /app', 'WORKDIR /app\nCOPY --from=assets /out.txt /app/assets.txt')}`;
+    const call = api(spur, token);
+    const repo = createRepo(git, `${project}-cached.git`);
+    const release = async (assets: string, version: string) => {
+      const app = helloAppFiles(version);
+      repo.commit({ ...app, Dockerfile: dockerfile(app.Dockerfile), 'assets.txt': assets }, version);
+      const id = (await call('POST', `/projects/${project}/services/cached/deployments`)).json.deployment.id as number;
+      const d = await waitForDeployment(spur, token, id);
+      expect(d.status, d.failureReason).toBe('active');
+      const log = await storedLog(id);
+      return { log, stage: stageImage(log), pruned: log.filter((l) => l.startsWith('Build cache on the manager:')) };
+    };
+    const exists = (image: string) => docker('image', 'inspect', image).then(() => true, () => false);
+    repo.commit({ 'README.md': 'cached\n' }, 'start');
+    expect((await call('POST', `/projects/${project}/services`, { name: 'cached', git: repo.url, port: 3000 })).status).toBe(201);
+
+    const first = await release('first assets', 'cache-v1');
+    expect(first.pruned).toEqual([]);
+    expect(await exists(first.stage)).toBe(true);
+
+    const second = await release('second assets', 'cache-v2');
+    expect(second.pruned).toHaveLength(1);
+    expect(second.pruned[0]).toMatch(/^Build cache on the manager: removed 1 least recently used build stage image \(3\.\d MiB\) to stay under 4 MiB \(SPUR_BUILD_CACHE_MB\); 3\.\d MiB kept$/);
+    expect(await exists(first.stage)).toBe(false);
+    expect(await exists(second.stage)).toBe(true);
+
+    // Same assets, new code: the kept stage is the cache, and nothing goes.
+    const third = await release('second assets', 'cache-v3');
+    const step = third.log.findIndex((l) => l.includes(': RUN head -c 3145728'));
+    expect(third.log[step + 1]).toBe(' ---> Using cache');
+    expect(third.stage).toBe(second.stage);
+    expect(third.pruned).toEqual([]);
+    expect((await probe(`spur_${project}_production`, 'http://cached:3000/')).body).toBe('hello from cache-v3\n');
+  });
 });
+
+/** The image the assets stage's RUN step left: the builder's last ` ---> <id>` line of that step. */
+function stageImage(log: string[]): string {
+  const step = log.findIndex((l) => l.includes(': RUN head -c 3145728'));
+  const end = log.findIndex((l, i) => i > step && /^Step \d+\/\d+ : /.test(l));
+  const ids = log.slice(step, end).map((l) => /^ ---> ([0-9a-f]{12})$/.exec(l)?.[1]).filter(Boolean);
+  expect(ids.length, log.slice(step, end).join('\n')).toBeGreaterThan(0);
+  return ids.at(-1)!;
+}

@@ -60,6 +60,15 @@ afterAll(async () => {
 });
 
 describe('git push', () => {
+  it('has no build plan to show before the first push, saying so with a 409', async () => {
+    const res = await api(spur, ownerToken)('GET', `/projects/${project}/services/web/build-plan`);
+    expect(res.status, res.text).toBe(409);
+    expect(res.json.error).toMatch(/nothing has been pushed to branch main yet/);
+    const plan = await cli(spur, ['build', 'plan', project, 'web']);
+    expect(plan.code).not.toBe(0);
+    expect(plan.stderr).toMatch(/nothing has been pushed to branch main yet/);
+  });
+
   it('deploys the first push, streaming the build in remote: lines', async () => {
     commit(helloAppFiles('push1'), 'first push');
     const result = await push('owner', `${project}/web`);

@@ -2,7 +2,7 @@
 // requests during each change, and checks which version answers at the end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, cli, docker, loginCli, startLoadProbe, startSpur, uniqueName } from './harness.js';
+import { type SpurProcess, cleanupProject, cli, docker, loginCli, startLoadProbe, startSpur, uniqueName } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;

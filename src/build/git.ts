@@ -2,6 +2,7 @@
 // git restricted to the https and ssh transports and never prompting; or a checkout of a commit
 // from one of Spur's own bare repositories (git push).
 import { simpleGit } from 'simple-git';
+import { Conflict } from '../errors.js';
 
 export interface GitAuth {
   /** Private key file for ssh:// remotes (a service's deploy key). */
@@ -93,7 +94,7 @@ export async function checkoutFromRepo(req: { repoDir: string; rev: string; dir:
   const env = { ...gitEnvironment(), GIT_INDEX_FILE: `${req.dir}.index`, ...req.objectEnv };
   const git = simpleGit({ baseDir: req.dir, unsafe: UNSAFE_OK }).env(env);
   const sha = (await git.raw(['--git-dir', req.repoDir, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${req.rev}^{commit}`]).catch(() => '')).trim();
-  if (!sha) throw new Error(`nothing has been pushed to ${req.rev.replace(/^refs\/heads\//, 'branch ')} yet`);
+  if (!sha) throw new Conflict(`nothing has been pushed to ${req.rev.replace(/^refs\/heads\//, 'branch ')} yet`);
   await git.raw(['--git-dir', req.repoDir, '--work-tree', req.dir, 'checkout', '--force', sha, '--', '.']);
   return describeHead(git, sha, req.repoDir);
 }

@@ -202,6 +202,14 @@ export interface DomainTable {
 export type TlsStatus = 'pending' | 'issuing' | 'active' | 'failed';
 
 /** A certificate Spur obtained for a domain: the chain as PEM and its key, sealed. */
+/** An image a build on `server` ('manager' or an enrolled server's name) made or reused. */
+export interface BuildCacheImageTable {
+  server: string;
+  /** Docker's short image id, as the builder prints it. */
+  image_id: string;
+  used_at: string;
+}
+
 export interface CertificateTable {
   domain_id: number;
   cert_pem: string;
@@ -316,6 +324,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   domains: DomainTable;
   certificates: CertificateTable;
+  build_cache_images: BuildCacheImageTable;
 }
 
 export type User = Selectable<UserTable>;

@@ -5,9 +5,11 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveBuildContext } from '../build/context.js';
 import type { BuildPlan } from '../build/plan.js';
-import { Conflict, UpstreamFailed } from '../errors.js';
+import { Conflict, SpurError, UpstreamFailed } from '../errors.js';
 import { type InstanceContext, instanceBuildVariables } from '../store/services.js';
-import { type PipelineDeps, buildImagesFor, fetchSource } from './pipeline.js';
+import { buildImagesFor } from './build.js';
+import { fetchSource } from './source.js';
+import type { PipelineDeps } from './steps.js';
 
 export interface BuildPreview {
   commit: { sha: string; message: string };
@@ -25,7 +27,8 @@ export async function previewBuild(deps: PipelineDeps, ctx: InstanceContext): Pr
   try {
     const signal = AbortSignal.timeout(deps.config.buildTimeoutS * 1000);
     const checkout = await fetchSource(deps, ctx, undefined, dir, { say: async () => {}, signal }).catch((err: Error) => {
-      throw new UpstreamFailed(err.message);
+      // Nothing pushed yet is the service's state (409); anything else is the git host's failure.
+      throw err instanceof SpurError ? err : new UpstreamFailed(err.message);
     });
     const context = await resolveBuildContext(dir, { rootDir: ctx.service.root_dir, dockerfilePath: ctx.service.dockerfile_path, plan: { images: await buildImagesFor(deps), port: ctx.instance.port, buildArgs: instanceBuildVariables(ctx.instance) } });
     return { commit: { sha: checkout.sha, message: checkout.message }, plan: context.plan ?? null, dockerfile: context.dockerfile, dockerfileText: context.dockerfileText };

@@ -5,7 +5,12 @@ export class BuildSlots {
   private readonly running = new Map<string, number>();
   private readonly waiting = new Map<string, (() => void)[]>();
 
-  constructor(private readonly perServer: number) {}
+  constructor(readonly perServer: number) {}
+
+  /** Builds holding a slot on `server` now. */
+  busy(server: string): number {
+    return this.running.get(server) ?? 0;
+  }
 
   /** Waits for a slot on `server`; `onWait` is called once if it has to. Resolves to the release. */
   async acquire(server: string, opts: { signal?: AbortSignal; onWait?: () => Promise<void> | void } = {}): Promise<() => void> {

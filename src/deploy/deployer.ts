@@ -15,7 +15,8 @@ import { type DeploymentRequest, getDeployment, listDeploymentsInStatus, listRol
 import { getInstanceContext, listAllInstances } from '../store/services.js';
 import { healthPlan, rolloutWindowMs } from './instance-plan.js';
 import { type BuildPreview, previewBuild } from './build-plan.js';
-import { type PipelineDeps, type PushCheckout, runDeployment } from './pipeline.js';
+import { runDeployment } from './pipeline.js';
+import type { PipelineDeps, PushCheckout } from './steps.js';
 import { pruneImages } from './prune.js';
 import { removeLeftReleases } from './release.js';
 import { chooseRollbackTarget } from './rollback-target.js';
@@ -55,7 +56,7 @@ export class Deployer {
         this.checkouts.delete(id);
       }
       if ((await getDeployment(this.deps.db, id)).status === 'active') {
-        await pruneImages(this.deps, { keep: this.deps.config.keepImages, buildCache: false }).catch((err) => this.deps.log.warn('image prune failed', { error: String(err) }));
+        await pruneImages(this.deps, { keep: this.deps.config.keepImages }).catch((err) => this.deps.log.warn('image prune failed', { error: String(err) }));
       }
     });
   }
@@ -105,7 +106,7 @@ export class Deployer {
    *  way is watched to its end in Swarm; queued deployments run; Spur's services that no
    *  instance owns any more are removed. */
   async reconcile(): Promise<void> {
-    const { db, docker, log, config } = this.deps;
+    const { db, log, config } = this.deps;
     await rm(join(config.dataDir, 'builds'), { recursive: true, force: true });
     for (const d of await listDeploymentsInStatus(db, ['building'])) {
       await transitionDeployment(db, d.id, 'failed', { failure_reason: 'interrupted: Spur stopped during the build' });

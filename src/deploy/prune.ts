@@ -1,25 +1,36 @@
-// Removes deployment images beyond the retention and clears the build cache.
+// Removes deployment images beyond the retention, and holds the build cache to its budget.
 import type { Db } from '../db/open.js';
 import type { DockerClient } from '../docker/client.js';
-import { pruneBuildCache, removeOwnedImage } from '../docker/images.js';
+import { removeOwnedImage } from '../docker/images.js';
 import type { Log } from '../log.js';
 import type { NodeFleet } from '../nodes/fleet.js';
+import { MANAGER, pruneBuildCacheToBudget, pruneBuildKitToBudget } from './build-cache.js';
+import type { BuildSlots } from './build-slots.js';
 import { imagesToPrune } from './retention.js';
 
-/** The build cache is kept unless asked: it makes the next build fast. The servers drop the same
- *  images (sent to them for tasks, or built there) and, when asked, their build cache. */
-export async function pruneImages(deps: { db: Db; docker: DockerClient; log: Log; servers?: Pick<NodeFleet, 'reachable'> }, opts: { keep: number; buildCache: boolean }): Promise<{ removed: string[]; cacheBytes: number }> {
+/** Each build holds its server's cache to the budget as it ends; `cacheBudgetMb` does it here too,
+ *  BuildKit's cache included, on each server no build is running on. The servers drop the same
+ *  images (sent to them for tasks, or built there). */
+export async function pruneImages(
+  deps: { db: Db; docker: DockerClient; log: Log; servers?: Pick<NodeFleet, 'reachable'>; buildSlots?: Pick<BuildSlots, 'busy'> },
+  opts: { keep: number; cacheBudgetMb?: number },
+): Promise<{ removed: string[]; cacheBytes: number }> {
   const rows = await deps.db.selectFrom('deployments').select(['id', 'service_id', 'environment_id', 'status', 'image_tag']).where('image_tag', 'is not', null).execute();
   const removed: string[] = [];
   const tags = imagesToPrune(rows.map((r) => ({ id: r.id, serviceId: r.service_id, environmentId: r.environment_id, status: r.status, imageTag: r.image_tag })), opts.keep);
   for (const tag of tags) {
     if (await removeOwnedImage(deps.docker, tag)) removed.push(tag);
   }
-  let cacheBytes = opts.buildCache ? await pruneBuildCache(deps.docker) : 0;
+  const pruneCache = async (server: string, docker: DockerClient) => {
+    if (opts.cacheBudgetMb === undefined || deps.buildSlots?.busy(server)) return 0;
+    const spurs = await pruneBuildCacheToBudget(deps.db, docker, server, opts.cacheBudgetMb);
+    return spurs.removedBytes + (await pruneBuildKitToBudget(docker, opts.cacheBudgetMb));
+  };
+  let cacheBytes = await pruneCache(MANAGER, deps.docker);
   for (const server of (await deps.servers?.reachable()) ?? []) {
     try {
       for (const tag of tags) await removeOwnedImage(server.docker, tag);
-      if (opts.buildCache) cacheBytes += await pruneBuildCache(server.docker);
+      cacheBytes += await pruneCache(server.name, server.docker);
     } catch (err) {
       deps.log.warn('image prune failed on a server', { server: server.name, error: String(err) });
     }

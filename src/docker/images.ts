@@ -1,4 +1,5 @@
 // Builds images with the local daemon from a prepared context.
+import { BuildStepImages } from './build-steps.js';
 import type { DockerClient } from './client.js';
 
 export interface BuildRequest {
@@ -16,28 +17,38 @@ export interface BuildRequest {
   signal?: AbortSignal;
 }
 
-export class BuildError extends Error {}
+export class BuildError extends Error {
+  constructor(message: string, readonly steps: BuildStepImages) {
+    super(message);
+  }
+}
 
-/** Runs a build and resolves when the image is tagged; rejects with Docker's error message. */
-export async function buildImage(docker: DockerClient, req: BuildRequest): Promise<void> {
+/** Runs a build and resolves when the image is tagged, with the images its steps made and reused;
+ *  rejects with Docker's error message. */
+export async function buildImage(docker: DockerClient, req: BuildRequest): Promise<BuildStepImages> {
   const stream = await docker.buildImage(
     { context: req.contextDir, src: req.entries },
     { t: req.tag, dockerfile: req.dockerfile, labels: req.labels, rm: true, forcerm: true, abortSignal: req.signal, ...(req.limits ? limitOptions(req.limits) : {}), ...(req.buildArgs && Object.keys(req.buildArgs).length ? { buildargs: req.buildArgs } : {}) } as object,
   );
+  const steps = new BuildStepImages();
   let partial = '';
+  const emit = (line: string) => {
+    steps.read(line);
+    req.onLine(line);
+  };
   const emitText = (text: string) => {
     const lines = (partial + text).split('\n');
     partial = lines.pop() ?? '';
-    for (const l of lines) req.onLine(l.replace(/\r$/, ''));
+    for (const l of lines) emit(l.replace(/\r$/, ''));
   };
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
       stream,
       (err: Error | null, events: { error?: string }[]) => {
-        if (partial) req.onLine(partial);
+        if (partial) emit(partial);
         const failed = events?.find((e) => e.error);
-        if (err) reject(new BuildError(err.message));
-        else if (failed) reject(new BuildError(failed.error!.trim()));
+        if (err) reject(new BuildError(err.message, steps));
+        else if (failed) reject(new BuildError(failed.error!.trim(), steps));
         else resolve();
       },
       (event: { stream?: string; status?: string; error?: string }) => {
@@ -47,6 +58,7 @@ export async function buildImage(docker: DockerClient, req: BuildRequest): Promi
       },
     );
   });
+  return steps;
 }
 
 const CPU_PERIOD = 100_000;
@@ -106,20 +118,50 @@ export async function removeOwnedImage(docker: DockerClient, tag: string): Promi
   }
 }
 
-/** After a failed build: the untagged images its completed steps left (created since it began),
- *  with the chain below them that nothing else uses. Only childless images without containers go:
- *  another build's step in use is never touched. Answers how many were removed. */
-export async function removeFailedBuildImages(docker: DockerClient, sinceMs: number): Promise<number> {
-  const dangling = await docker.listImages({ all: true, filters: { dangling: ['true'] } });
+/** After a failed build: the images its finished steps made (never older than the build), with
+ *  the untagged chain below them that nothing else uses. An image with a child or a container is
+ *  left: another build may be using it. Answers how many were removed. */
+export async function removeStepImages(docker: DockerClient, imageIds: string[], sinceMs: number): Promise<number> {
   let removed = 0;
-  for (const image of dangling.filter((i) => i.Created * 1000 >= sinceMs - 1000)) {
-    await docker.getImage(image.Id).remove({ noprune: false }).then(() => removed++, () => {});
+  for (const id of [...imageIds].reverse()) {
+    const created = await docker.getImage(id).inspect().then((i) => Date.parse(i.Created), () => 0);
+    if (created < sinceMs - 1000) continue;
+    await docker.getImage(id).remove({ noprune: false }).then(() => removed++, () => {});
   }
   return removed;
 }
 
-/** Clears the builder cache; returns the bytes reclaimed. */
-export async function pruneBuildCache(docker: DockerClient): Promise<number> {
-  const result = (await docker.pruneBuilder()) as { SpaceReclaimed?: number };
+export interface ImageNode {
+  /** `sha256:<hex>`, as Docker lists it. */
+  id: string;
+  parentId: string;
+  tagged: boolean;
+  /** The image's whole size, its parents' layers included. */
+  size: number;
+}
+
+/** Every image on the daemon, intermediate ones included, as the cache budget reads them. */
+export async function listImageNodes(docker: DockerClient): Promise<ImageNode[]> {
+  const images = await docker.listImages({ all: true });
+  return images.map((i) => ({ id: i.Id, parentId: i.ParentId ?? '', tagged: (i.RepoTags ?? []).some((t) => t !== '<none>:<none>'), size: i.Size }));
+}
+
+/** Removes a cache image and the untagged chain below it nothing else uses; false when Docker
+ *  refuses (a child or a container appeared since it was listed). */
+export async function removeCacheImage(docker: DockerClient, imageId: string): Promise<boolean> {
+  return docker.getImage(imageId).remove({ noprune: false }).then(() => true, () => false);
+}
+
+/** Prunes BuildKit's cache (builds run by hand with `docker build` on the server) down to
+ *  `keepBytes`, least recently used first; returns the bytes reclaimed. The parameter's name
+ *  changed in Engine API 1.48; both are sent, and a daemon ignores the one it does not know. */
+export async function pruneBuildKitCache(docker: DockerClient, keepBytes: number): Promise<number> {
+  // dockerode's pruneBuilder sends no query parameters.
+  const result = await new Promise<{ SpaceReclaimed?: number } | undefined>((resolve, reject) =>
+    docker.modem.dial(
+      { path: '/build/prune?', method: 'POST', options: { 'keep-storage': keepBytes, 'reserved-space': keepBytes, 'max-used-space': keepBytes, all: true }, statusCodes: { 200: true, 500: 'server error' } },
+      (err: Error | null, data: unknown) => (err ? reject(err) : resolve(data as { SpaceReclaimed?: number })),
+    ),
+  );
   return result?.SpaceReclaimed ?? 0;
 }

@@ -17,7 +17,7 @@ let call: ReturnType<typeof apiAs>;
 
 beforeEach(async () => {
   ({ deps, app } = await makeTestApp());
-  const { owner, member, tokens } = await ownerAndMember(deps);
+  const { member, tokens } = await ownerAndMember(deps);
   call = apiAs(app, tokens);
   expect((await call('owner', 'POST', '/projects', { name: 'shop' })).status).toBe(201);
   const project = await deps.db.selectFrom('projects').selectAll().executeTakeFirstOrThrow();

@@ -12,10 +12,11 @@ export const python: Stack = {
     const has = (f: string) => repo.entries.has(f);
     if (!has('requirements.txt') && !has('pyproject.toml')) return null;
     const reasons: string[] = [];
-    const version = pythonVersion(repo, reasons);
+    const version = pythonVersion(repo);
+    if (version.reason) reasons.push(version.reason);
     const install = installLines(has, reasons);
     const deps = `${repo.files.get('requirements.txt') ?? ''}\n${repo.files.get('pyproject.toml') ?? ''}`;
-    const image = imageFor(images.python, version);
+    const image = imageFor(images.python, version.version);
     const stages = [
       `FROM ${image} AS build`,
       'ENV VIRTUAL_ENV=/venv PATH=/venv/bin:$PATH PIP_DISABLE_PIP_VERSION_CHECK=1',
@@ -31,19 +32,23 @@ export const python: Stack = {
       'COPY . .',
       'USER app',
     ].join('\n');
-    return { stack: 'python', reasons, stages, start: startCommand(repo, deps, port, reasons), ignore: ['.git', '.venv', '__pycache__'] } satisfies StackPlan;
+    const start = startCommand(repo, deps, port);
+    if (start.reason) reasons.push(start.reason);
+    return { stack: 'python', reasons, stages, start: start.command, ignore: ['.git', '.venv', '__pycache__'] } satisfies StackPlan;
   },
 };
 
-function pythonVersion(repo: Parameters<Stack['detect']>[0], reasons: string[]): string {
+type Found<K extends string, T> = { [key in K]: T } & { reason?: string };
+
+function pythonVersion(repo: Parameters<Stack['detect']>[0]): Found<'version', string> {
   const pinned = /^(\d+\.\d+)/.exec(repo.files.get('.python-version')?.trim() ?? '')?.[1];
-  if (pinned) return reasons.push(`Python ${pinned} from .python-version`), pinned;
+  if (pinned) return { version: pinned, reason: `Python ${pinned} from .python-version` };
   const runtime = /^python-(\d+\.\d+)/.exec(repo.files.get('runtime.txt')?.trim() ?? '')?.[1];
-  if (runtime) return reasons.push(`Python ${runtime} from runtime.txt`), runtime;
+  if (runtime) return { version: runtime, reason: `Python ${runtime} from runtime.txt` };
   const requires = /^requires-python\s*=\s*["']([^"']+)["']/m.exec(repo.files.get('pyproject.toml') ?? '')?.[1];
   const exact = requires && /^(?:==|~=)\s*(\d+\.\d+)/.exec(requires)?.[1];
-  if (exact) return reasons.push(`requires-python ${requires}`), exact;
-  return DEFAULT_PYTHON;
+  if (exact) return { version: exact, reason: `requires-python ${requires}` };
+  return { version: DEFAULT_PYTHON };
 }
 
 function installLines(has: (f: string) => boolean, reasons: string[]): string[] {
@@ -74,18 +79,18 @@ function appIn(repo: Parameters<Stack['detect']>[0], framework: string): { modul
   return undefined;
 }
 
-function startCommand(repo: Parameters<Stack['detect']>[0], deps: string, port: number, reasons: string[]): string[] {
+function startCommand(repo: Parameters<Stack['detect']>[0], deps: string, port: number): Found<'command', string[]> {
   const bind = `0.0.0.0:${port}`;
   const settings = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"](\w+)\.settings['"]/.exec(repo.files.get('manage.py') ?? '')?.[1];
   if (settings && listed(deps, 'django')) {
-    if (listed(deps, 'gunicorn')) return reasons.push('Django with gunicorn'), ['gunicorn', '--bind', bind, `${settings}.wsgi`];
-    return reasons.push('Django (list gunicorn to serve it with gunicorn)'), ['python', 'manage.py', 'runserver', '--noreload', bind];
+    if (listed(deps, 'gunicorn')) return { command: ['gunicorn', '--bind', bind, `${settings}.wsgi`], reason: 'Django with gunicorn' };
+    return { command: ['python', 'manage.py', 'runserver', '--noreload', bind], reason: 'Django (list gunicorn to serve it with gunicorn)' };
   }
   const fastapi = listed(deps, 'fastapi') && listed(deps, 'uvicorn') ? appIn(repo, 'FastAPI') : undefined;
-  if (fastapi) return reasons.push(`FastAPI with uvicorn (${fastapi.module}:${fastapi.app})`), ['uvicorn', '--host', '0.0.0.0', '--port', String(port), `${fastapi.module}:${fastapi.app}`];
+  if (fastapi) return { command: ['uvicorn', '--host', '0.0.0.0', '--port', String(port), `${fastapi.module}:${fastapi.app}`], reason: `FastAPI with uvicorn (${fastapi.module}:${fastapi.app})` };
   const flask = listed(deps, 'flask') && listed(deps, 'gunicorn') ? appIn(repo, 'Flask') : undefined;
-  if (flask) return reasons.push(`Flask with gunicorn (${flask.module}:${flask.app})`), ['gunicorn', '--bind', bind, `${flask.module}:${flask.app}`];
+  if (flask) return { command: ['gunicorn', '--bind', bind, `${flask.module}:${flask.app}`], reason: `Flask with gunicorn (${flask.module}:${flask.app})` };
   const script = ['main.py', 'app.py'].find((f) => repo.entries.has(f));
-  if (script) return reasons.push(`found ${script}`), ['python', script];
-  return [];
+  if (script) return { command: ['python', script], reason: `found ${script}` };
+  return { command: [] };
 }

@@ -24,6 +24,7 @@ import * as m021 from './021_release_command.js';
 import * as m022 from './022_build_limits.js';
 import * as m023 from './023_watch_paths.js';
 import * as m024 from './024_build_variables.js';
+import * as m025 from './025_build_cache.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   '022_build_limits': m022,
   '023_watch_paths': m023,
   '024_build_variables': m024,
+  '025_build_cache': m025,
 };

@@ -1,0 +1,181 @@
+// A deployment's build: the source fetched, a Dockerfile found or written, the image built under
+// the build's caps and deadline, one at a time per server, and the build cache held to its budget.
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { checkBaseImages } from '../build/base-images.js';
+import { resolveBuildContext } from '../build/context.js';
+import type { BaseImages } from '../build/stacks/stack.js';
+import { DEFAULT_BUILD_IMAGES } from '../config.js';
+import type { Deployment } from '../db/schema.js';
+import type { DockerClient } from '../docker/client.js';
+import { BuildError, buildImage, removeStepImages } from '../docker/images.js';
+import { imageTag, ownershipLabels } from '../docker/names.js';
+import { recordBuildCacheImages } from '../store/build-cache.js';
+import { recordBuildPlan, recordDeploymentSource } from '../store/deployments.js';
+import { buildImageChoices } from '../store/instance-settings.js';
+import { type InstanceContext, instanceBuildVariables } from '../store/services.js';
+import { MANAGER, describeCachePrune, pruneBuildCacheToBudget } from './build-cache.js';
+import { secretValues } from './redact.js';
+import { fetchSource } from './source.js';
+import type { PipelineDeps, Say, Steps } from './steps.js';
+
+/** Builds the deployment's image and answers its tag. The deadline (the service's build timeout,
+ *  else SPUR_BUILD_TIMEOUT) does not run while the build waits for its slot; a cancel aborts it. */
+export async function buildFromSource(deps: PipelineDeps, ctx: InstanceContext, deployment: Deployment, steps: Steps): Promise<string> {
+  const timeoutS = ctx.instance.build_timeout_s ?? deps.config.buildTimeoutS;
+  const deadline = new PausableDeadline(timeoutS * 1000);
+  try {
+    return await build(deps, ctx, deployment, { ...steps, signal: AbortSignal.any([steps.signal, deadline.signal]) }, deadline);
+  } catch (err) {
+    const setting = ctx.instance.build_timeout_s ? 'the service\'s build timeout' : 'SPUR_BUILD_TIMEOUT';
+    if (deadline.signal.aborted && !steps.signal.aborted) throw new Error(`the build took longer than ${describeSeconds(timeoutS)} (${setting}) and was stopped`);
+    throw err;
+  } finally {
+    deadline.clear();
+  }
+}
+
+async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deployment, steps: Steps, deadline: PausableDeadline): Promise<string> {
+  const deploymentId = deployment.id;
+  await steps.setStatus('building');
+  const dir = join(deps.config.dataDir, 'builds', String(deploymentId));
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  try {
+    const { service, project } = ctx;
+    const checkout = await fetchSource(deps, ctx, deployment.commit_sha ?? undefined, dir, steps).catch((err: Error) => {
+      steps.checkCancelled();
+      throw err;
+    });
+    await recordDeploymentSource(deps.db, deploymentId, { commit_sha: checkout.sha, commit_message: checkout.message });
+    await steps.say(`Commit ${checkout.sha.slice(0, 12)}: ${checkout.message}`);
+    const buildArgs = await buildArguments(ctx, steps);
+    const context = await resolveBuildContext(dir, { rootDir: service.root_dir, dockerfilePath: service.dockerfile_path, plan: { images: await buildImagesFor(deps), port: ctx.instance.port, buildArgs: Object.keys(buildArgs) } });
+    if (context.plan) {
+      await recordBuildPlan(deps.db, deploymentId, context.plan);
+      await steps.say(`No Dockerfile in ${service.root_dir ?? '.'}: Spur wrote one for a ${context.plan.stack} app (${context.plan.reasons.join(', ')})`);
+      for (const line of context.plan.dockerfile.trimEnd().split('\n')) await steps.say(`  ${line}`);
+    }
+    const builder = await deps.servers?.builder(steps.say);
+    const docker = builder?.docker ?? deps.docker;
+    await checkBaseImages(docker, context.dockerfileText);
+    const tag = imageTag({ project: project.name, service: service.name }, deploymentId, randomBytes(6).toString('hex'));
+    await steps.say(`Building ${tag} from ${context.plan ? 'that Dockerfile' : `${service.root_dir ?? '.'}/${context.dockerfile}`}${builder ? ` on the build server ${builder.name}` : ''}`);
+    const limits = { memoryMb: ctx.instance.build_memory_mb ?? deps.config.buildMemoryMb, cpus: ctx.instance.build_cpus ?? deps.config.buildCpus };
+    const server = builder?.name ?? MANAGER;
+    deadline.pause();
+    const release = await deps.buildSlots.acquire(server, { signal: steps.signal, onWait: () => steps.say(slotWaitLine(server, deps.buildSlots.perServer)) });
+    deadline.resume();
+    const pending: Promise<void>[] = [];
+    const started = Date.now();
+    try {
+      const images = await buildImage(docker, {
+        ...context,
+        tag,
+        // Each build label is a builder step; the deployment id is already in the tag.
+        labels: ownershipLabels({ project: project.name, service: service.name }),
+        limits,
+        buildArgs,
+        onLine: (line) => void pending.push(steps.say(line)),
+        signal: steps.signal,
+      });
+      await recordBuildCacheImages(deps.db, server, [...images.created, ...images.reused]);
+      if (deps.buildSlots.busy(server) === 1) await holdCacheToBudget(deps, docker, server, steps.say);
+    } catch (err) {
+      if (err instanceof BuildError) await removeStepImages(docker, err.steps.created, started).catch(() => {});
+      steps.checkCancelled();
+      throw new Error(`build failed: ${buildFailure((err as Error).message, limits)}`);
+    } finally {
+      release();
+      await Promise.allSettled(pending);
+    }
+    await refuseRecordedSecrets(docker, tag, buildArgs);
+    if (builder) await deps.servers!.copyToManager(builder, tag, steps.say);
+    return tag;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await rm(`${dir}.index`, { force: true });
+  }
+}
+
+/** The base images of the Dockerfiles Spur writes: SPUR_IMAGE_*, else the Settings page's choice,
+ *  else the official images. */
+export async function buildImagesFor(deps: Pick<PipelineDeps, 'db' | 'config'>): Promise<BaseImages> {
+  return { ...DEFAULT_BUILD_IMAGES, ...(await buildImageChoices(deps.db)), ...deps.config.buildImages };
+}
+
+/** The variables marked for the build, as build arguments; a marked one that is not set is said. */
+async function buildArguments(ctx: InstanceContext, steps: Steps): Promise<Record<string, string>> {
+  const args: Record<string, string> = {};
+  for (const name of instanceBuildVariables(ctx.instance)) {
+    if (name in steps.variables) args[name] = steps.variables[name]!;
+    else await steps.say(`${name} is marked for the build but not set: the build goes without it`);
+  }
+  if (Object.keys(args).length) await steps.say(`Build arguments: ${Object.keys(args).join(', ')}`);
+  return args;
+}
+
+/** A secret passed to the build must not travel in the image: Docker records the build arguments
+ *  a RUN line of the final stage uses in the image's history. Such an image is removed. */
+async function refuseRecordedSecrets(docker: DockerClient, tag: string, buildArgs: Record<string, string>): Promise<void> {
+  const secrets = Object.entries(buildArgs).filter(([name, value]) => secretValues({ [name]: value }).length);
+  if (!secrets.length) return;
+  const history = (await docker.getImage(tag).history()) as { CreatedBy?: string }[];
+  const recorded = secrets.filter(([, value]) => history.some((h) => h.CreatedBy?.includes(value))).map(([name]) => name);
+  if (!recorded.length) return;
+  await docker.getImage(tag).remove({ force: true }).catch(() => {});
+  throw new Error(`the image's history records the value of ${recorded.join(', ')}: Docker writes the build arguments a RUN line uses into it. Use ${recorded.length > 1 ? 'them' : 'it'} only in an earlier stage of a multi-stage Dockerfile (the Dockerfiles Spur writes do), so that the image that runs does not carry ${recorded.length > 1 ? 'them' : 'it'}`);
+}
+
+/** Docker's reason, with the likely cause when a step was killed (137: SIGKILL, the memory cap's). */
+function buildFailure(message: string, limits: { memoryMb: number }): string {
+  if (!/returned a non-zero code: 137\b/.test(message)) return message;
+  return `a build step was killed, most likely for going over the build's memory cap of ${limits.memoryMb} MiB (raise it with --build-memory or SPUR_BUILD_MEMORY): ${message}`;
+}
+
+const describeSeconds = (s: number) => (s % 60 === 0 ? `${s / 60} min` : `${s} s`);
+
+/** With no other build running on the server (one could be using an image about to go). */
+async function holdCacheToBudget(deps: PipelineDeps, docker: DockerClient, server: string, say: Say): Promise<void> {
+  try {
+    const pruned = await pruneBuildCacheToBudget(deps.db, docker, server, deps.config.buildCacheMb);
+    if (pruned.removed) await say(describeCachePrune(server, pruned, deps.config.buildCacheMb));
+  } catch (err) {
+    deps.log.warn('build cache prune failed', { server, error: String(err) });
+  }
+}
+
+function slotWaitLine(server: string, perServer: number): string {
+  const where = server === MANAGER ? 'the manager' : server;
+  return `Waiting for a build slot on ${where}: ${perServer === 1 ? 'builds run one at a time there' : `${perServer} builds run at once there`} (SPUR_BUILD_CONCURRENCY)`;
+}
+
+/** A deadline that can stop counting (while the build waits for its slot). */
+class PausableDeadline {
+  private readonly controller = new AbortController();
+  private timer?: NodeJS.Timeout;
+  private since = 0;
+
+  constructor(private remainingMs: number) {
+    this.resume();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  pause(): void {
+    clearTimeout(this.timer);
+    this.remainingMs -= Date.now() - this.since;
+  }
+
+  resume(): void {
+    this.since = Date.now();
+    this.timer = setTimeout(() => this.controller.abort(new Error('the build deadline passed')), Math.max(0, this.remainingMs));
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}

@@ -1,0 +1,47 @@
+// What a deployment's steps share: the pipeline's dependencies, and the means to report.
+import type { Config } from '../config.js';
+import type { Db } from '../db/open.js';
+import type { DeploymentStatus } from '../db/schema.js';
+import type { DockerClient } from '../docker/client.js';
+import type { Log } from '../log.js';
+import type { NodeFleet } from '../nodes/fleet.js';
+import type { BuildSlots } from './build-slots.js';
+import type { DeploymentLogBus } from './log-bus.js';
+
+export interface PipelineDeps {
+  config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile' | 'gitAllowPrivate' | 'keepImages' | 'buildTimeoutS' | 'buildImages' | 'buildMemoryMb' | 'buildCpus' | 'buildCacheMb'>;
+  db: Db;
+  docker: DockerClient;
+  log: Log;
+  key: Buffer;
+  logBus: DeploymentLogBus;
+  /** Host path of the static health probe mounted into tasks. */
+  probePath: string;
+  installId: string;
+  /** Program git runs to ask for an HTTPS token (the Spur bundle, in askpass mode). */
+  askpassPath: string;
+  /** The other servers: each gets the image before a rollout that may place tasks on it; one
+   *  may be the build server. */
+  servers?: Pick<NodeFleet, 'shipForDeploy' | 'builder' | 'copyToManager' | 'reachable'>;
+  /** Builds at once per server (SPUR_BUILD_CONCURRENCY). */
+  buildSlots: BuildSlots;
+}
+
+/** A pushed commit to deploy, readable from the bare repository (and its quarantine). */
+export interface PushCheckout {
+  repoDir: string;
+  rev: string;
+  objectEnv: Record<string, string>;
+}
+
+export type Say = (line: string) => Promise<void>;
+
+export interface Steps {
+  pushed?: PushCheckout;
+  /** The deployment's variables, references resolved; the build gets the ones marked for it. */
+  variables: Record<string, string>;
+  say: Say;
+  setStatus: (to: DeploymentStatus) => Promise<void>;
+  signal: AbortSignal;
+  checkCancelled: () => void;
+}

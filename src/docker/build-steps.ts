@@ -1,0 +1,31 @@
+// The images a classic-builder build made and reused, read from its output: each step ends with
+// ` ---> <short id>`, after ` ---> Using cache` when the step was cached. A step's own commands
+// can print such a line too, so only the last one before the next step counts, and a step that
+// did not finish (the failed one) counts none. A FROM step's id is its base image (or an earlier
+// stage), which the build neither made nor reused as cache. Pure.
+
+export class BuildStepImages {
+  readonly created: string[] = [];
+  readonly reused: string[] = [];
+  private instruction = '';
+  private cached = false;
+  private last: string | undefined;
+
+  read(line: string): void {
+    const step = /^Step \d+\/\d+ : (\S+)/.exec(line);
+    if (step || /^Successfully built [0-9a-f]{12}$/.test(line)) {
+      this.endStep();
+      this.instruction = step?.[1]!.toUpperCase() ?? '';
+      return;
+    }
+    if (line === ' ---> Using cache') this.cached = true;
+    const id = /^ ---> ([0-9a-f]{12})$/.exec(line)?.[1];
+    if (id) this.last = id;
+  }
+
+  private endStep(): void {
+    if (this.last && this.instruction && this.instruction !== 'FROM') (this.cached ? this.reused : this.created).push(this.last);
+    this.last = undefined;
+    this.cached = false;
+  }
+}
