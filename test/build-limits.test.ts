@@ -90,7 +90,12 @@ describe('build limits', () => {
   it('runs two builds asked for at once one after the other, the second\'s deadline starting at its turn', async () => {
     // Each build takes about 13 s of a 20 s timeout: the second waits about as long again, which a
     // deadline counting the wait would not allow.
-    const [a, b] = await Promise.all([deploy('first', 'RUN sleep 12', { buildTimeout: 20 }), deploy('second', 'RUN sleep 12', { buildTimeout: 20 })]);
+    const [a, b] = await Promise.all([deploy('first', 'RUN sleep 12 && echo first', { buildTimeout: 20, buildCpus: 0.5 }), deploy('second', 'RUN sleep 12 && echo second', { buildTimeout: 20 })]);
+    // The first's step runs under its own CPU cap and the server's memory cap (no swap).
+    const stepContainer = async () => (await docker('ps', '--no-trunc', '--filter', 'status=running', '--format', '{{.ID}} {{.Command}}')).split('\n').find((l) => l.includes('echo first'))?.split(' ')[0];
+    await expect.poll(stepContainer, { timeout: 30_000, interval: 200 }).toBeTruthy();
+    const limits = JSON.parse(await docker('inspect', '--format', '{{json .HostConfig}}', (await stepContainer())!));
+    expect(limits).toMatchObject({ CpuPeriod: 100_000, CpuQuota: 50_000, Memory: 2048 * 1024 * 1024, MemorySwap: 2048 * 1024 * 1024 });
     const done = await Promise.all([waitForDeployment(spur, token, a), waitForDeployment(spur, token, b)]);
     expect(done.map((d) => d.status), done.map((d) => d.failureReason).join('; ')).toEqual(['active', 'active']);
     const logs = await Promise.all([storedLog(a), storedLog(b)]);
