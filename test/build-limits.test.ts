@@ -88,9 +88,10 @@ describe('build limits', () => {
   });
 
   it('runs two builds asked for at once one after the other, the second\'s deadline starting at its turn', async () => {
-    // Each build takes about 13 s of a 20 s timeout: the second waits about as long again, which a
-    // deadline counting the wait would not allow.
-    const [a, b] = await Promise.all([deploy('first', 'RUN sleep 12 && echo first', { buildTimeout: 20, buildCpus: 0.5 }), deploy('second', 'RUN sleep 12 && echo second', { buildTimeout: 20 })]);
+    // Each build takes about 30 s of a 40 s timeout: the second waits about as long again, which a
+    // deadline counting the wait would not allow. The project name keeps the steps out of the cache.
+    const step = (name: string) => `RUN sleep 25 && echo ${name} ${project}`;
+    const [a, b] = await Promise.all([deploy('first', step('first'), { buildTimeout: 40, buildCpus: 0.5 }), deploy('second', step('second'), { buildTimeout: 40 })]);
     // The first's step runs under its own CPU cap and the server's memory cap (no swap).
     const stepContainer = async () => (await docker('ps', '--no-trunc', '--filter', 'status=running', '--format', '{{.ID}} {{.Command}}')).split('\n').find((l) => l.includes('echo first'))?.split(' ')[0];
     await expect.poll(stepContainer, { timeout: 30_000, interval: 200 }).toBeTruthy();
@@ -126,18 +127,19 @@ ${app.replace('WORKDIR /app', 'WORKDIR /app\nCOPY --from=assets /out.txt /app/as
     repo.commit({ 'README.md': 'cached\n' }, 'start');
     expect((await call('POST', `/projects/${project}/services`, { name: 'cached', git: repo.url, port: 3000 })).status).toBe(201);
 
-    const first = await release('first assets', 'cache-v1');
+    // Assets no earlier run built: the stage is made here, not found in Docker's cache.
+    const first = await release(`first assets of ${project}`, 'cache-v1');
     expect(first.pruned).toEqual([]);
     expect(await exists(first.stage)).toBe(true);
 
-    const second = await release('second assets', 'cache-v2');
+    const second = await release(`second assets of ${project}`, 'cache-v2');
     expect(second.pruned).toHaveLength(1);
     expect(second.pruned[0]).toMatch(/^Build cache on the manager: removed 1 least recently used build stage image \(3\.\d MiB\) to stay under 4 MiB \(SPUR_BUILD_CACHE_MB\); 3\.\d MiB kept$/);
     expect(await exists(first.stage)).toBe(false);
     expect(await exists(second.stage)).toBe(true);
 
     // Same assets, new code: the kept stage is the cache, and nothing goes.
-    const third = await release('second assets', 'cache-v3');
+    const third = await release(`second assets of ${project}`, 'cache-v3');
     const step = third.log.findIndex((l) => l.includes(': RUN head -c 3145728'));
     expect(third.log[step + 1]).toBe(' ---> Using cache');
     expect(third.stage).toBe(second.stage);

@@ -201,15 +201,16 @@ export interface DomainTable {
  *  failed: the last order failed (a previous certificate, if any, still serves). */
 export type TlsStatus = 'pending' | 'issuing' | 'active' | 'failed';
 
-/** A certificate Spur obtained for a domain: the chain as PEM and its key, sealed. */
-/** An image a build on `server` ('manager' or an enrolled server's name) made or reused. */
+/** An image a build on `server` ('manager' or an enrolled server's name) made, and when a build
+ *  last used it (deploy/build-cache.ts). */
 export interface BuildCacheImageTable {
   server: string;
-  /** Docker's short image id, as the builder prints it. */
+  /** Docker's full image id, `sha256:<hex>`. */
   image_id: string;
   used_at: string;
 }
 
+/** A certificate Spur obtained for a domain: the chain as PEM and its key, sealed. */
 export interface CertificateTable {
   domain_id: number;
   cert_pem: string;

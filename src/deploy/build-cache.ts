@@ -1,13 +1,18 @@
-// Holds a server's build cache to SPUR_BUILD_CACHE_MB: the images Spur's builds left that nothing
+// Holds a server's build cache to SPUR_BUILD_CACHE_MB: the images Spur's builds made that nothing
 // else holds, least recently used first (cache-budget.ts), and, nightly, BuildKit's cache.
 import type { Db } from '../db/open.js';
 import type { DockerClient } from '../docker/client.js';
 import { listImageNodes, pruneBuildKitCache, removeCacheImage } from '../docker/images.js';
-import { forgetBuildCacheImages, listBuildCacheImages } from '../store/build-cache.js';
-import { planCachePrune } from './cache-budget.js';
+import type { Log } from '../log.js';
+import { forgetBuildCacheImages, listBuildCacheImages, recordBuildCacheImages, touchBuildCacheImages } from '../store/build-cache.js';
+import { imagesMadeDuring, planCachePrune } from './cache-budget.js';
 
 /** How the manager is named in the build cache's records and the build slots. */
 export const MANAGER = 'manager';
+
+/** A prune that takes longer (a slow daemon, a slow link to the server) stops where it is. */
+const PRUNE_TIME_MS = 60_000;
+const MIB = 1024 * 1024;
 
 export interface CachePruned {
   removed: number;
@@ -15,21 +20,39 @@ export interface CachePruned {
   keptBytes: number;
 }
 
+/** After a build, failed or not: records the images it made, found by their creation time on the
+ *  daemon (its output is a step's commands' to fake), and marks the recorded ones it reused. A
+ *  failure is logged: it never fails the build. */
+export async function recordBuild(deps: { db: Db; log: Log }, docker: DockerClient, server: string, build: { since: number; until: number; reused: string[] }): Promise<void> {
+  try {
+    const made = imagesMadeDuring(await listImageNodes(docker, AbortSignal.timeout(PRUNE_TIME_MS)), build);
+    await recordBuildCacheImages(deps.db, server, made);
+    await touchBuildCacheImages(deps.db, server, build.reused);
+  } catch (err) {
+    deps.log.warn('could not record the build cache', { server, error: String(err) });
+  }
+}
+
 export async function pruneBuildCacheToBudget(db: Db, docker: DockerClient, server: string, budgetMb: number): Promise<CachePruned> {
-  const plan = planCachePrune(await listImageNodes(docker), await listBuildCacheImages(db, server), budgetMb * MIB);
-  const removed: string[] = [];
+  const stopAt = Date.now() + PRUNE_TIME_MS;
+  const plan = planCachePrune(await listImageNodes(docker, AbortSignal.timeout(PRUNE_TIME_MS)), await listBuildCacheImages(db, server), budgetMb * MIB);
+  const forgotten = [...plan.gone];
+  let removed = 0;
   let removedBytes = 0;
   let keptBytes = plan.keptBytes;
-  for (const image of plan.remove) {
-    if (await removeCacheImage(docker, image.imageId)) {
-      removed.push(image.imageId);
-      removedBytes += image.bytes;
-    } else {
-      keptBytes += image.bytes;
+  for (const { chain, bytes } of plan.remove) {
+    const [leaf, ...below] = chain;
+    if (Date.now() > stopAt || !(await removeCacheImage(docker, leaf!))) {
+      keptBytes += bytes;
+      continue;
     }
+    removed++;
+    removedBytes += bytes;
+    forgotten.push(leaf!);
+    for (const id of below) if (await removeCacheImage(docker, id)) forgotten.push(id);
   }
-  await forgetBuildCacheImages(db, server, [...plan.gone, ...removed]);
-  return { removed: removed.length, removedBytes, keptBytes };
+  await forgetBuildCacheImages(db, server, forgotten);
+  return { removed, removedBytes, keptBytes };
 }
 
 /** BuildKit's cache comes from builds run by hand on the server (Spur's use the classic builder). */
@@ -41,5 +64,4 @@ export function describeCachePrune(server: string, pruned: CachePruned, budgetMb
   return `Build cache on ${server === MANAGER ? 'the manager' : server}: removed ${pruned.removed} least recently used build stage image${pruned.removed === 1 ? '' : 's'} (${mib(pruned.removedBytes)} MiB) to stay under ${budgetMb} MiB (SPUR_BUILD_CACHE_MB); ${mib(pruned.keptBytes)} MiB kept`;
 }
 
-const MIB = 1024 * 1024;
 const mib = (bytes: number) => (bytes / MIB).toFixed(bytes < 10 * MIB ? 1 : 0);

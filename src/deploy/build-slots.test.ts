@@ -40,4 +40,26 @@ describe('BuildSlots', () => {
     release();
     (await third)();
   });
+
+  it('runs work while a server is otherwise idle, builds asking meanwhile waiting for it to end', async () => {
+    const slots = new BuildSlots(2);
+    const mine = await slots.acquire('manager');
+    const other = await slots.acquire('manager');
+    // Another build runs: the work is skipped, not waited for.
+    expect(await slots.whileAlone('manager', 1, async () => 'ran')).toBeUndefined();
+    other();
+    let finish!: () => void;
+    const work = slots.whileAlone('manager', 1, () => new Promise<string>((resolve) => (finish = () => resolve('pruned'))));
+    let lateGot = false;
+    const late = slots.acquire('manager').then((r) => ((lateGot = true), r));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(lateGot).toBe(false);
+    finish();
+    expect(await work).toBe('pruned');
+    (await late)();
+    mine();
+    // Idle: the nightly prune's case (it holds none).
+    expect(await slots.whileAlone('node2', 0, async () => 'ran')).toBe('ran');
+    expect(slots.busy('manager')).toBe(0);
+  });
 });

@@ -9,13 +9,13 @@ import type { BaseImages } from '../build/stacks/stack.js';
 import { DEFAULT_BUILD_IMAGES } from '../config.js';
 import type { Deployment } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
-import { BuildError, buildImage, removeStepImages } from '../docker/images.js';
+import type { BuildStepImages } from '../docker/build-steps.js';
+import { BuildError, buildImage, daemonSeconds, removeStepImages } from '../docker/images.js';
 import { imageTag, ownershipLabels } from '../docker/names.js';
-import { recordBuildCacheImages } from '../store/build-cache.js';
 import { recordBuildPlan, recordDeploymentSource } from '../store/deployments.js';
 import { buildImageChoices } from '../store/instance-settings.js';
 import { type InstanceContext, instanceBuildVariables } from '../store/services.js';
-import { MANAGER, describeCachePrune, pruneBuildCacheToBudget } from './build-cache.js';
+import { MANAGER, describeCachePrune, pruneBuildCacheToBudget, recordBuild } from './build-cache.js';
 import { secretValues } from './redact.js';
 import { fetchSource } from './source.js';
 import type { PipelineDeps, Say, Steps } from './steps.js';
@@ -68,9 +68,10 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
     const release = await deps.buildSlots.acquire(server, { signal: steps.signal, onWait: () => steps.say(slotWaitLine(server, deps.buildSlots.perServer)) });
     deadline.resume();
     const pending: Promise<void>[] = [];
-    const started = Date.now();
+    const since = { seconds: await daemonSeconds(docker), ms: Date.now() };
+    let made: BuildStepImages | undefined;
     try {
-      const images = await buildImage(docker, {
+      made = await buildImage(docker, {
         ...context,
         tag,
         // Each build label is a builder step; the deployment id is already in the tag.
@@ -80,15 +81,14 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
         onLine: (line) => void pending.push(steps.say(line)),
         signal: steps.signal,
       });
-      await recordBuildCacheImages(deps.db, server, [...images.created, ...images.reused]);
-      if (deps.buildSlots.busy(server) === 1) await holdCacheToBudget(deps, docker, server, steps.say);
     } catch (err) {
-      if (err instanceof BuildError) await removeStepImages(docker, err.steps.created, started).catch(() => {});
+      if (err instanceof BuildError) await removeStepImages(docker, err.steps.created, since.seconds).catch(() => {});
       steps.checkCancelled();
       throw new Error(`build failed: ${buildFailure((err as Error).message, limits)}`);
     } finally {
-      release();
       await Promise.allSettled(pending);
+      await keepBuildCache(deps, docker, server, { since: since.seconds, until: since.seconds + Math.ceil((Date.now() - since.ms) / 1000), reused: made?.reused ?? [] }, steps.say);
+      release();
     }
     await refuseRecordedSecrets(docker, tag, buildArgs);
     if (builder) await deps.servers!.copyToManager(builder, tag, steps.say);
@@ -136,11 +136,14 @@ function buildFailure(message: string, limits: { memoryMb: number }): string {
 
 const describeSeconds = (s: number) => (s % 60 === 0 ? `${s / 60} min` : `${s} s`);
 
-/** With no other build running on the server (one could be using an image about to go). */
-async function holdCacheToBudget(deps: PipelineDeps, docker: DockerClient, server: string, say: Say): Promise<void> {
+/** Records what the build made and reused, then holds the server's cache to its budget, unless
+ *  another build runs there (it could be using an image about to go): the next build or the
+ *  nightly job does it then. Never fails the build. */
+async function keepBuildCache(deps: PipelineDeps, docker: DockerClient, server: string, build: { since: number; until: number; reused: string[] }, say: Say): Promise<void> {
+  await recordBuild(deps, docker, server, build);
   try {
-    const pruned = await pruneBuildCacheToBudget(deps.db, docker, server, deps.config.buildCacheMb);
-    if (pruned.removed) await say(describeCachePrune(server, pruned, deps.config.buildCacheMb));
+    const pruned = await deps.buildSlots.whileAlone(server, 1, () => pruneBuildCacheToBudget(deps.db, docker, server, deps.config.buildCacheMb));
+    if (pruned?.removed) await say(describeCachePrune(server, pruned, deps.config.buildCacheMb));
   } catch (err) {
     deps.log.warn('build cache prune failed', { server, error: String(err) });
   }
@@ -155,6 +158,7 @@ function slotWaitLine(server: string, perServer: number): string {
 class PausableDeadline {
   private readonly controller = new AbortController();
   private timer?: NodeJS.Timeout;
+  private state: 'running' | 'paused' | 'cleared' = 'paused';
   private since = 0;
 
   constructor(private remainingMs: number) {
@@ -166,16 +170,22 @@ class PausableDeadline {
   }
 
   pause(): void {
+    if (this.state !== 'running') return;
     clearTimeout(this.timer);
-    this.remainingMs -= Date.now() - this.since;
+    this.remainingMs -= performance.now() - this.since;
+    this.state = 'paused';
   }
 
   resume(): void {
-    this.since = Date.now();
+    if (this.state !== 'paused') return;
+    this.since = performance.now();
     this.timer = setTimeout(() => this.controller.abort(new Error('the build deadline passed')), Math.max(0, this.remainingMs));
+    this.timer.unref();
+    this.state = 'running';
   }
 
   clear(): void {
     clearTimeout(this.timer);
+    this.state = 'cleared';
   }
 }

@@ -1,50 +1,53 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageNode } from '../docker/images.js';
-import { planCachePrune } from './cache-budget.js';
+import { imagesMadeDuring, planCachePrune } from './cache-budget.js';
 
 const MB = 1024 * 1024;
 const id = (n: number) => `sha256:${String(n).padStart(12, '0')}${'f'.repeat(52)}`;
-const short = (n: number) => String(n).padStart(12, '0');
+const image = (n: number, parent: number | null, size: number, opts: { named?: boolean; created?: number } = {}): ImageNode => ({ id: id(n), parentId: parent ? id(parent) : '', named: opts.named ?? false, created: opts.created ?? 1000 + n, size: size * MB });
 
-// base (tagged, 100) ← deps (untagged, 300) ← stage A (untagged, 350) and ← stage B (untagged, 420);
-// base ← old stage (untagged, 180) ← its tip (untagged, 200); deps ← app (tagged, 310).
-const images: ImageNode[] = [
-  { id: id(1), parentId: '', tagged: true, size: 100 * MB },
-  { id: id(2), parentId: id(1), tagged: false, size: 300 * MB },
-  { id: id(3), parentId: id(2), tagged: false, size: 350 * MB },
-  { id: id(4), parentId: id(2), tagged: false, size: 420 * MB },
-  { id: id(5), parentId: id(1), tagged: false, size: 180 * MB },
-  { id: id(6), parentId: id(5), tagged: false, size: 200 * MB },
-  { id: id(7), parentId: id(2), tagged: true, size: 310 * MB },
-];
+// base (named, 100) ← deps (300) ← stage A (350) and ← stage B (420) and ← app (named, 310);
+// base ← old stage (180) ← its tip (200).
+const images: ImageNode[] = [image(1, null, 100, { named: true }), image(2, 1, 300), image(3, 2, 350), image(4, 2, 420), image(5, 1, 180), image(6, 5, 200), image(7, 2, 310, { named: true })];
 
 describe('planCachePrune', () => {
   const entries = [
-    { imageId: short(3), usedAt: '2026-12-01T10:00:00.000Z' },
-    { imageId: short(4), usedAt: '2026-12-02T10:00:00.000Z' },
-    { imageId: short(6), usedAt: '2026-11-30T10:00:00.000Z' },
-    { imageId: short(2), usedAt: '2026-11-01T10:00:00.000Z' },
-    { imageId: short(7), usedAt: '2026-11-01T10:00:00.000Z' },
-    { imageId: short(9), usedAt: '2026-11-01T10:00:00.000Z' },
+    { imageId: id(3), usedAt: '2026-12-01T10:00:00.000Z' },
+    { imageId: id(4), usedAt: '2026-12-02T10:00:00.000Z' },
+    { imageId: id(6), usedAt: '2026-11-30T10:00:00.000Z' },
+    { imageId: id(5), usedAt: '2026-11-30T10:00:00.000Z' },
+    { imageId: id(2), usedAt: '2026-11-01T10:00:00.000Z' },
+    { imageId: id(7), usedAt: '2026-11-01T10:00:00.000Z' },
+    { imageId: id(9), usedAt: '2026-11-01T10:00:00.000Z' },
   ];
 
-  it('counts loose images with the chain only they hold, and removes nothing under the budget', () => {
+  it('counts leaves with the chain only they hold, and removes nothing under the budget', () => {
     const plan = planCachePrune(images, entries, 1024 * MB);
-    // stage A 50 + stage B 120 + the old tip 20 and its parent 80; deps and the tagged app are held.
+    // stage A 50 + stage B 120 + the old tip 20 with its parent 80; deps and the named app are held.
     expect(plan.keptBytes).toBe(270 * MB);
     expect(plan.remove).toEqual([]);
-    expect(plan.gone).toEqual([short(9)]);
+    expect(plan.gone).toEqual([id(9)]);
   });
 
-  it('removes the least recently used first until the rest fits', () => {
+  it('removes the least recently used first, each leaf before its parents, until the rest fits', () => {
     const plan = planCachePrune(images, entries, 150 * MB);
-    expect(plan.remove).toEqual([{ imageId: short(6), bytes: 100 * MB }, { imageId: short(3), bytes: 50 * MB }]);
+    expect(plan.remove).toEqual([
+      { chain: [id(6), id(5)], bytes: 100 * MB },
+      { chain: [id(3)], bytes: 50 * MB },
+    ]);
     expect(plan.keptBytes).toBe(120 * MB);
   });
 
-  it('never removes an image Spur\'s builds did not record, however large', () => {
-    const plan = planCachePrune([...images, { id: id(8), parentId: '', tagged: false, size: 5000 * MB }], entries, 0);
-    expect(plan.remove.map((r) => r.imageId)).toEqual([short(6), short(3), short(4)]);
+  it('never removes an image Spur did not record, nor a named one, however large', () => {
+    const plan = planCachePrune([...images, image(8, null, 5000), image(10, 1, 900, { named: true })], [...entries, { imageId: id(10), usedAt: '2026-01-01T00:00:00.000Z' }], 0);
+    expect(plan.remove.map((r) => r.chain[0])).toEqual([id(6), id(3), id(4)]);
     expect(plan.keptBytes).toBe(0);
+  });
+});
+
+describe('imagesMadeDuring', () => {
+  it('takes the unnamed images with a parent made in the window (a second either side), not the tagged result or a base', () => {
+    const all = [image(1, null, 100, { named: true, created: 500 }), image(2, 1, 300, { created: 999 }), image(3, 2, 350, { created: 1005 }), image(4, 3, 360, { created: 1011 }), image(5, 3, 400, { named: true, created: 1006 }), image(6, null, 50, { created: 1003 })];
+    expect(imagesMadeDuring(all, { since: 1000, until: 1010 })).toEqual([id(2), id(3), id(4)]);
   });
 });

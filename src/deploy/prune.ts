@@ -8,11 +8,11 @@ import { MANAGER, pruneBuildCacheToBudget, pruneBuildKitToBudget } from './build
 import type { BuildSlots } from './build-slots.js';
 import { imagesToPrune } from './retention.js';
 
-/** Each build holds its server's cache to the budget as it ends; `cacheBudgetMb` does it here too,
- *  BuildKit's cache included, on each server no build is running on. The servers drop the same
- *  images (sent to them for tasks, or built there). */
+/** Each build holds its server's cache to the budget as it ends; with `cacheBudgetMb` (nightly)
+ *  it is done here too, BuildKit's cache included, on each server no build runs on. The servers
+ *  drop the same images (sent to them for tasks, or built there). */
 export async function pruneImages(
-  deps: { db: Db; docker: DockerClient; log: Log; servers?: Pick<NodeFleet, 'reachable'>; buildSlots?: Pick<BuildSlots, 'busy'> },
+  deps: { db: Db; docker: DockerClient; log: Log; servers?: Pick<NodeFleet, 'reachable'>; buildSlots?: Pick<BuildSlots, 'whileAlone'> },
   opts: { keep: number; cacheBudgetMb?: number },
 ): Promise<{ removed: string[]; cacheBytes: number }> {
   const rows = await deps.db.selectFrom('deployments').select(['id', 'service_id', 'environment_id', 'status', 'image_tag']).where('image_tag', 'is not', null).execute();
@@ -21,12 +21,19 @@ export async function pruneImages(
   for (const tag of tags) {
     if (await removeOwnedImage(deps.docker, tag)) removed.push(tag);
   }
-  const pruneCache = async (server: string, docker: DockerClient) => {
-    if (opts.cacheBudgetMb === undefined || deps.buildSlots?.busy(server)) return 0;
-    const spurs = await pruneBuildCacheToBudget(deps.db, docker, server, opts.cacheBudgetMb);
-    return spurs.removedBytes + (await pruneBuildKitToBudget(docker, opts.cacheBudgetMb));
+  // Skipped on a server where a build runs: it could be using an image about to go.
+  const pruneCache = async (server: string, docker: DockerClient): Promise<number> => {
+    if (opts.cacheBudgetMb === undefined || !deps.buildSlots) return 0;
+    const budget = opts.cacheBudgetMb;
+    const bytes = await deps.buildSlots.whileAlone(server, 0, async () => (await pruneBuildCacheToBudget(deps.db, docker, server, budget)).removedBytes + (await pruneBuildKitToBudget(docker, budget)));
+    return bytes ?? 0;
   };
-  let cacheBytes = await pruneCache(MANAGER, deps.docker);
+  let cacheBytes = 0;
+  try {
+    cacheBytes += await pruneCache(MANAGER, deps.docker);
+  } catch (err) {
+    deps.log.warn('build cache prune failed on the manager', { error: String(err) });
+  }
   for (const server of (await deps.servers?.reachable()) ?? []) {
     try {
       for (const tag of tags) await removeOwnedImage(server.docker, tag);

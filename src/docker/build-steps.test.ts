@@ -32,7 +32,7 @@ Successfully tagged spur/shop-web:12-aa`);
     expect(steps.created).toEqual(['5f6e7d8c9b0a', '0123456789ab', 'fedcba987654']);
   });
 
-  it('counts the builder\'s line, not one a step\'s command printed, and nothing of a step that failed', () => {
+  it('counts the last id line of a step, and nothing of a step that failed', () => {
     const steps = read(`Step 1/3 : FROM busybox
  ---> 111111111111
 Step 2/3 : RUN echo " ---> 222222222222"

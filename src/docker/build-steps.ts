@@ -1,8 +1,9 @@
-// The images a classic-builder build made and reused, read from its output: each step ends with
-// ` ---> <short id>`, after ` ---> Using cache` when the step was cached. A step's own commands
-// can print such a line too, so only the last one before the next step counts, and a step that
-// did not finish (the failed one) counts none. A FROM step's id is its base image (or an earlier
-// stage), which the build neither made nor reused as cache. Pure.
+// The images a classic-builder build made and reused, as its output names them: each step ends
+// with ` ---> <short id>`, after ` ---> Using cache` when the step was cached; the last such line
+// before the next step counts, and a step that did not finish (the failed one) counts none. A
+// FROM step's id is its base image (or an earlier stage). A step's commands write into the same
+// output and can fake any of it: these ids are hints, checked with Docker before anything is
+// removed (docker/images.ts) and only ever matched against images Spur recorded. Pure.
 
 export class BuildStepImages {
   readonly created: string[] = [];

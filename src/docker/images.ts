@@ -118,38 +118,51 @@ export async function removeOwnedImage(docker: DockerClient, tag: string): Promi
   }
 }
 
-/** After a failed build: the images its finished steps made (never older than the build), with
- *  the untagged chain below them that nothing else uses. An image with a child or a container is
- *  left: another build may be using it. Answers how many were removed. */
-export async function removeStepImages(docker: DockerClient, imageIds: string[], sinceMs: number): Promise<number> {
-  let removed = 0;
-  for (const id of [...imageIds].reverse()) {
-    const created = await docker.getImage(id).inspect().then((i) => Date.parse(i.Created), () => 0);
-    if (created < sinceMs - 1000) continue;
-    await docker.getImage(id).remove({ noprune: false }).then(() => removed++, () => {});
-  }
-  return removed;
-}
-
 export interface ImageNode {
   /** `sha256:<hex>`, as Docker lists it. */
   id: string;
   parentId: string;
-  tagged: boolean;
+  /** A name (tag or digest) holds it: Docker does not remove it as a leftover. */
+  named: boolean;
+  /** Seconds since the epoch, on the daemon's clock. */
+  created: number;
   /** The image's whole size, its parents' layers included. */
   size: number;
 }
 
-/** Every image on the daemon, intermediate ones included, as the cache budget reads them. */
-export async function listImageNodes(docker: DockerClient): Promise<ImageNode[]> {
-  const images = await docker.listImages({ all: true });
-  return images.map((i) => ({ id: i.Id, parentId: i.ParentId ?? '', tagged: (i.RepoTags ?? []).some((t) => t !== '<none>:<none>'), size: i.Size }));
+const realNames = (names: string[] | undefined) => (names ?? []).filter((n) => n !== '<none>:<none>' && n !== '<none>@<none>');
+
+/** Every image on the daemon, intermediate ones included. */
+export async function listImageNodes(docker: DockerClient, signal?: AbortSignal): Promise<ImageNode[]> {
+  const images = await docker.listImages({ all: true, abortSignal: signal });
+  return images.map((i) => ({ id: i.Id, parentId: i.ParentId ?? '', named: realNames(i.RepoTags).length + realNames(i.RepoDigests).length > 0, created: i.Created, size: i.Size }));
 }
 
-/** Removes a cache image and the untagged chain below it nothing else uses; false when Docker
- *  refuses (a child or a container appeared since it was listed). */
+/** The daemon's clock, in seconds: image creation times are on it, whichever server it is. */
+export async function daemonSeconds(docker: DockerClient): Promise<number> {
+  return Math.floor(Date.parse((await docker.info()).SystemTime as string) / 1000);
+}
+
+/** After a failed build: the images its finished steps made, as its output named them. Each is
+ *  checked with Docker first (a step's commands can print anything): only an unnamed image with a
+ *  parent, made since the build began, goes; one with a child or a container is left. Answers how
+ *  many were removed. */
+export async function removeStepImages(docker: DockerClient, shortIds: string[], sinceSeconds: number): Promise<number> {
+  let removed = 0;
+  for (const shortId of [...shortIds].reverse()) {
+    const image = await docker.getImage(shortId).inspect().catch(() => undefined);
+    if (!image || !image.Id.startsWith(`sha256:${shortId}`) || !image.Parent || realNames(image.RepoTags).length + realNames(image.RepoDigests).length > 0) continue;
+    if (Date.parse(image.Created) / 1000 < sinceSeconds - 1) continue;
+    if (await removeCacheImage(docker, image.Id)) removed++;
+  }
+  return removed;
+}
+
+/** Removes one image by its full id, never its parents (the image store decides those
+ *  differently: the containerd store would take shared ones too). False when Docker refuses (a
+ *  child or a container uses it) or it is gone. */
 export async function removeCacheImage(docker: DockerClient, imageId: string): Promise<boolean> {
-  return docker.getImage(imageId).remove({ noprune: false }).then(() => true, () => false);
+  return docker.getImage(imageId).remove({ noprune: true }).then(() => true, () => false);
 }
 
 /** Prunes BuildKit's cache (builds run by hand with `docker build` on the server) down to

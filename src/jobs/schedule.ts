@@ -13,7 +13,7 @@ import { forgetOldDeliveries } from '../store/webhook-deliveries.js';
 
 const IN_UTC = { timezone: 'UTC' };
 
-export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; servers: Pick<NodeFleet, 'reachable'>; keepImages: number; buildCacheMb: number; buildSlots: Pick<BuildSlots, 'busy'>; dataDir: string; backupKeep: number; isEngineReady: () => boolean; certificates: Pick<CertificateIssuer, 'run'> }) {
+export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; servers: Pick<NodeFleet, 'reachable'>; keepImages: number; buildCacheMb: number; buildSlots: Pick<BuildSlots, 'whileAlone'>; dataDir: string; backupKeep: number; isEngineReady: () => boolean; certificates: Pick<CertificateIssuer, 'run'> }) {
   const prune = cron.schedule('17 3 * * *', async () => {
     if (!deps.isEngineReady()) return;
     await pruneImages(deps, { keep: deps.keepImages, cacheBudgetMb: deps.buildCacheMb }).catch((err) => deps.log.error('image prune failed', { error: String(err) }));

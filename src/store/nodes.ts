@@ -56,8 +56,13 @@ export async function updateNode(db: Db, id: number, change: Partial<Pick<NodeRe
   return db.updateTable('nodes').set(change).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
+/** Forgets the server, with the records of its build cache. */
 export async function removeNodeRecord(db: Db, id: number): Promise<void> {
-  await db.deleteFrom('nodes').where('id', '=', id).execute();
+  await db.transaction().execute(async (tx) => {
+    const node = await tx.selectFrom('nodes').select('name').where('id', '=', id).executeTakeFirst();
+    if (node) await tx.deleteFrom('build_cache_images').where('server', '=', node.name).execute();
+    await tx.deleteFrom('nodes').where('id', '=', id).execute();
+  });
 }
 
 /** Marks the server where builds run, or none (the manager builds): one at a time. */

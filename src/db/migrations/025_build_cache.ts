@@ -1,6 +1,6 @@
-// The images Spur's builds made or reused, per server, with when a build last used each: the
-// build cache held under SPUR_BUILD_CACHE_MB (deploy/cache-budget.ts). Images of other builds on
-// the same Docker are never on this list, so never pruned by Spur.
+// The images Spur's builds made, per server, with when a build last used each: the build cache
+// held under SPUR_BUILD_CACHE_MB (deploy/build-cache.ts). Spur removes no unnamed image that is
+// not on this list.
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
