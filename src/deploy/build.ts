@@ -68,9 +68,10 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
     const release = await deps.buildSlots.acquire(server, { signal: steps.signal, onWait: () => steps.say(slotWaitLine(server, deps.buildSlots.perServer)) });
     deadline.resume();
     const pending: Promise<void>[] = [];
-    const since = { seconds: await daemonSeconds(docker), ms: Date.now() };
+    let since: { seconds: number; ms: number } | undefined;
     let made: BuildStepImages | undefined;
     try {
+      since = { seconds: await daemonSeconds(docker), ms: Date.now() };
       made = await buildImage(docker, {
         ...context,
         tag,
@@ -82,12 +83,12 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
         signal: steps.signal,
       });
     } catch (err) {
-      if (err instanceof BuildError) await removeStepImages(docker, err.steps.created, since.seconds).catch(() => {});
+      if (err instanceof BuildError) await removeStepImages(docker, err.steps.created, since!.seconds).catch(() => {});
       steps.checkCancelled();
       throw new Error(`build failed: ${buildFailure((err as Error).message, limits)}`);
     } finally {
       await Promise.allSettled(pending);
-      await keepBuildCache(deps, docker, server, { since: since.seconds, until: since.seconds + Math.ceil((Date.now() - since.ms) / 1000), reused: made?.reused ?? [] }, steps.say);
+      if (since) await keepBuildCache(deps, docker, server, { since: since.seconds, until: since.seconds + Math.ceil((Date.now() - since.ms) / 1000), reused: made?.reused ?? [] }, steps.say);
       release();
     }
     await refuseRecordedSecrets(docker, tag, buildArgs);
