@@ -17,6 +17,7 @@ import { buildImageChoices } from '../store/instance-settings.js';
 import { type InstanceContext, instanceBuildVariables } from '../store/services.js';
 import { MANAGER, describeCachePrune, pruneBuildCacheToBudget, recordBuild } from './build-cache.js';
 import { secretValues } from './redact.js';
+import { PausableDeadline } from './deadline.js';
 import { fetchSource } from './source.js';
 import type { PipelineDeps, Say, Steps } from './steps.js';
 
@@ -153,40 +154,4 @@ async function keepBuildCache(deps: PipelineDeps, docker: DockerClient, server: 
 function slotWaitLine(server: string, perServer: number): string {
   const where = server === MANAGER ? 'the manager' : server;
   return `Waiting for a build slot on ${where}: ${perServer === 1 ? 'builds run one at a time there' : `${perServer} builds run at once there`} (SPUR_BUILD_CONCURRENCY)`;
-}
-
-/** A deadline that can stop counting (while the build waits for its slot). */
-class PausableDeadline {
-  private readonly controller = new AbortController();
-  private timer?: NodeJS.Timeout;
-  private state: 'running' | 'paused' | 'cleared' = 'paused';
-  private since = 0;
-
-  constructor(private remainingMs: number) {
-    this.resume();
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  pause(): void {
-    if (this.state !== 'running') return;
-    clearTimeout(this.timer);
-    this.remainingMs -= performance.now() - this.since;
-    this.state = 'paused';
-  }
-
-  resume(): void {
-    if (this.state !== 'paused') return;
-    this.since = performance.now();
-    this.timer = setTimeout(() => this.controller.abort(new Error('the build deadline passed')), Math.max(0, this.remainingMs));
-    this.timer.unref();
-    this.state = 'running';
-  }
-
-  clear(): void {
-    clearTimeout(this.timer);
-    this.state = 'cleared';
-  }
 }
