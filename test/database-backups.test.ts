@@ -175,8 +175,14 @@ describe('database backups: schedules, S3 copies, restores', () => {
     expect(logs.stdout).toMatch(/database system is ready to accept connections/);
     const { variables } = (await call('GET', `/projects/${project}/databases/pg/credentials`)).json;
     expect(logs.stdout).not.toContain(variables.PGPASSWORD);
+    // Answered once the new server is ready: the old container is gone, the new one answers at once.
+    const container = async () => (await docker('ps', '-q', '--filter', `label=com.docker.swarm.service.name=spur_${project}_pg_production`)).split('\n').filter(Boolean);
+    const before = await container();
     const restarted = await cli(spur, ['db', 'restart', project, 'pg']);
     expect(restarted.code, restarted.stderr).toBe(0);
+    const after = await container();
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before[0]);
     expect(await sql('pg', 'SELECT count(*) FROM orders')).toBe('3');
 
     const newest = (await backupsOf('pg'))[0];

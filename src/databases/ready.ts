@@ -26,12 +26,14 @@ export async function runningContainer(docker: DockerClient, r: DatabaseRef): Pr
   return (await listTasks(docker, databaseServiceName(r))).find((t) => t.state === 'running' && t.containerId)?.containerId;
 }
 
-/** Waits for the database's service to run a task whose server answers; its container. */
-export async function waitForDatabase(docker: DockerClient, r: DatabaseRef, engine: DatabaseEngine, c: Credentials): Promise<string> {
+/** Waits for the database's service to run a task whose server answers; its container. After a
+ *  restart, `replacing` is the container from before: the one still running until Swarm stops
+ *  it does not count. */
+export async function waitForDatabase(docker: DockerClient, r: DatabaseRef, engine: DatabaseEngine, c: Credentials, replacing?: string): Promise<string> {
   const deadline = Date.now() + READY_WITHIN_MS;
   for (;;) {
     const container = await runningContainer(docker, r);
-    if (container) {
+    if (container && container !== replacing) {
       await waitReady(docker, container, engine, c, deadline);
       return container;
     }
