@@ -20,12 +20,13 @@ export interface CachePruned {
   keptBytes: number;
 }
 
-/** After a build, failed or not: records the images it made, found by their creation time on the
- *  daemon (its output is a step's commands' to fake), and marks the recorded ones it reused. A
- *  failure is logged: it never fails the build. */
-export async function recordBuild(deps: { db: Db; log: Log }, docker: DockerClient, server: string, build: { since: number; until: number; reused: string[] }): Promise<void> {
+/** After a build, failed or not: records the images it made (those Docker made in its window that
+ *  its output named: a step's commands can add names, not hide the builder's, and an added one
+ *  counts only if made meanwhile), and marks the recorded ones it reused. A failure is logged: it
+ *  never fails the build. */
+export async function recordBuild(deps: { db: Db; log: Log }, docker: DockerClient, server: string, build: { since: number; until: number; mentioned: Set<string>; reused: string[] }): Promise<void> {
   try {
-    const made = imagesMadeDuring(await listImageNodes(docker, AbortSignal.timeout(PRUNE_TIME_MS)), build);
+    const made = imagesMadeDuring(await listImageNodes(docker, AbortSignal.timeout(PRUNE_TIME_MS)), build, build.mentioned);
     await recordBuildCacheImages(deps.db, server, made);
     await touchBuildCacheImages(deps.db, server, build.reused);
   } catch (err) {

@@ -70,10 +70,10 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
     deadline.resume();
     const pending: Promise<void>[] = [];
     let since: { seconds: number; ms: number } | undefined;
-    let made: BuildStepImages | undefined;
+    let output: BuildStepImages | undefined;
     try {
       since = { seconds: await daemonSeconds(docker), ms: Date.now() };
-      made = await buildImage(docker, {
+      output = await buildImage(docker, {
         ...context,
         tag,
         // Each build label is a builder step; the deployment id is already in the tag.
@@ -84,12 +84,18 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
         signal: steps.signal,
       });
     } catch (err) {
-      if (err instanceof BuildError) await removeStepImages(docker, err.steps.created, since!.seconds).catch(() => {});
+      if (err instanceof BuildError) {
+        output = err.steps;
+        await removeStepImages(docker, err.steps.created, since!.seconds).catch(() => {});
+      }
       steps.checkCancelled();
       throw new Error(`build failed: ${buildFailure((err as Error).message, limits)}`);
     } finally {
       await Promise.allSettled(pending);
-      if (since) await keepBuildCache(deps, docker, server, { since: since.seconds, until: since.seconds + Math.ceil((Date.now() - since.ms) / 1000), reused: made?.reused ?? [] }, steps.say);
+      // Spur's upkeep, not the build's: its deadline does not run meanwhile.
+      deadline.pause();
+      if (since && output) await keepBuildCache(deps, docker, server, { since: since.seconds, until: since.seconds + Math.ceil((Date.now() - since.ms) / 1000), mentioned: output.mentioned, reused: output.reused }, steps.say);
+      deadline.resume();
       release();
     }
     await refuseRecordedSecrets(docker, tag, buildArgs);
@@ -141,7 +147,7 @@ const describeSeconds = (s: number) => (s % 60 === 0 ? `${s / 60} min` : `${s} s
 /** Records what the build made and reused, then holds the server's cache to its budget, unless
  *  another build runs there (it could be using an image about to go): the next build or the
  *  nightly job does it then. Never fails the build. */
-async function keepBuildCache(deps: PipelineDeps, docker: DockerClient, server: string, build: { since: number; until: number; reused: string[] }, say: Say): Promise<void> {
+async function keepBuildCache(deps: PipelineDeps, docker: DockerClient, server: string, build: { since: number; until: number; mentioned: Set<string>; reused: string[] }, say: Say): Promise<void> {
   await recordBuild(deps, docker, server, build);
   try {
     const pruned = await deps.buildSlots.whileAlone(server, 1, () => pruneBuildCacheToBudget(deps.db, docker, server, deps.config.buildCacheMb));

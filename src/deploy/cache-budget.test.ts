@@ -46,8 +46,15 @@ describe('planCachePrune', () => {
 });
 
 describe('imagesMadeDuring', () => {
-  it('takes the unnamed images with a parent made in the window (a second either side), not the tagged result or a base', () => {
-    const all = [image(1, null, 100, { named: true, created: 500 }), image(2, 1, 300, { created: 999 }), image(3, 2, 350, { created: 1005 }), image(4, 3, 360, { created: 1011 }), image(5, 3, 400, { named: true, created: 1006 }), image(6, null, 50, { created: 1003 })];
-    expect(imagesMadeDuring(all, { since: 1000, until: 1010 })).toEqual([id(2), id(3), id(4)]);
+  const all = [image(1, null, 100, { named: true, created: 500 }), image(2, 1, 300, { created: 999 }), image(3, 2, 350, { created: 1005 }), image(4, 3, 360, { created: 1011 }), image(5, 3, 400, { named: true, created: 1006 }), image(6, null, 50, { created: 1003 }), image(11, 1, 120, { created: 1004 }), image(12, 1, 130, { created: 1200 })];
+  const short = (n: number) => id(n).slice(7, 19);
+
+  it('takes the unnamed images with a parent made in the window (a second either side) that the output named', () => {
+    const mentioned = new Set([1, 2, 3, 4, 5, 6, 12].map(short));
+    expect(imagesMadeDuring(all, { since: 1000, until: 1010 }, mentioned)).toEqual([id(2), id(3), id(4)]);
+  });
+
+  it('leaves out what another build made meanwhile, and what the output named from outside the window', () => {
+    expect(imagesMadeDuring(all, { since: 1000, until: 1010 }, new Set([short(3), short(12)]))).toEqual([id(3)]);
   });
 });

@@ -42,10 +42,11 @@ export function planCachePrune(images: ImageNode[], entries: CacheEntry[], budge
   return { remove, keptBytes, gone };
 }
 
-/** The unnamed images a build made in its window (by the daemon's clock): its steps' images,
- *  not the tagged result, nor base images. */
-export function imagesMadeDuring(images: ImageNode[], window: { since: number; until: number }): string[] {
-  return images.filter((i) => !i.named && i.parentId && i.created >= window.since - 1 && i.created <= window.until + 1).map((i) => i.id);
+/** The images a build made: unnamed, with a parent, made in its window (on the daemon's clock),
+ *  and named in its output (`mentioned`, short ids) — another build's made meanwhile on the same
+ *  Docker are not this build's. Not the tagged result, nor base images. */
+export function imagesMadeDuring(images: ImageNode[], window: { since: number; until: number }, mentioned: Set<string>): string[] {
+  return images.filter((i) => !i.named && i.parentId && i.created >= window.since - 1 && i.created <= window.until + 1 && mentioned.has(i.id.replace(/^sha256:/, '').slice(0, 12))).map((i) => i.id);
 }
 
 /** The image and its unnamed parents that have no other child, leaf first, and their own bytes. */

@@ -45,5 +45,6 @@ Step 3/3 : RUN echo " ---> 444444444444"; exit 1
  ---> 444444444444`);
     expect(steps.created).toEqual(['333333333333']);
     expect(steps.reused).toEqual([]);
+    expect([...steps.mentioned]).toEqual(['111111111111', '222222222222', '333333333333', '444444444444']);
   });
 });
