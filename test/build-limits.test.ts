@@ -53,7 +53,8 @@ describe('build limits', () => {
   });
 
   it('keeps the first and last lines of a huge build log and says how many were cut', async () => {
-    const id = await deploy('chatty', 'RUN seq 1 30000');
+    // Its own deadline: streaming 30000 lines can outlast the file's 15 s on a loaded machine.
+    const id = await deploy('chatty', 'RUN seq 1 30000', { buildTimeout: 120 });
     const d = await waitForDeployment(spur, token, id);
     expect(d.status, d.failureReason).toBe('active');
     const log = await storedLog(id);
@@ -88,13 +89,14 @@ describe('build limits', () => {
   });
 
   it('runs two builds asked for at once one after the other, the second\'s deadline starting at its turn', async () => {
-    // Each build takes about 30 s of a 40 s timeout: the second waits about as long again, which a
+    // Each build takes about 32 s of a 50 s timeout: the second waits about as long again, which a
     // deadline counting the wait would not allow. The project name keeps the steps out of the cache.
-    const step = (name: string) => `RUN sleep 25 && echo ${name} ${project}`;
-    const [a, b] = await Promise.all([deploy('first', step('first'), { buildTimeout: 40, buildCpus: 0.5 }), deploy('second', step('second'), { buildTimeout: 40 })]);
-    // The first's step runs under its own CPU cap and the server's memory cap (no swap).
+    const step = (name: string) => `RUN sleep 30 && echo ${name} ${project}`;
+    const [a, b] = await Promise.all([deploy('first', step('first'), { buildTimeout: 50, buildCpus: 0.5 }), deploy('second', step('second'), { buildTimeout: 50 })]);
+    // The first's step runs under its own CPU cap and the server's memory cap (no swap); either
+    // build may take the slot first, so the first's step may start only after the second's.
     const stepContainer = async () => (await docker('ps', '--no-trunc', '--filter', 'status=running', '--format', '{{.ID}} {{.Command}}')).split('\n').find((l) => l.includes('echo first'))?.split(' ')[0];
-    await expect.poll(stepContainer, { timeout: 30_000, interval: 200 }).toBeTruthy();
+    await expect.poll(stepContainer, { timeout: 90_000, interval: 200 }).toBeTruthy();
     const limits = JSON.parse(await docker('inspect', '--format', '{{json .HostConfig}}', (await stepContainer())!));
     expect(limits).toMatchObject({ CpuPeriod: 100_000, CpuQuota: 50_000, Memory: 2048 * 1024 * 1024, MemorySwap: 2048 * 1024 * 1024 });
     const done = await Promise.all([waitForDeployment(spur, token, a), waitForDeployment(spur, token, b)]);

@@ -30,7 +30,7 @@ function spurCli(args: string[]) {
 const EXPECTED: Record<string, { stack: string; body: RegExp; reasons: string }> = {
   web: { stack: 'node', body: /^hello from npm \(built with the token\) uid=1000$/, reasons: 'found package.json, engines.node 22, found package-lock.json, build script, start script' },
   pnpm: { stack: 'node', body: /^hello from pnpm \(not built\) uid=1000$/, reasons: 'found package.json, Node 22 from .nvmrc, found pnpm-lock.yaml, main server.js' },
-  yarn: { stack: 'node', body: /^hello from yarn \(not built\) uid=1000$/, reasons: 'found package.json, engines.node 22.x, found yarn.lock, start script' },
+  yarn: { stack: 'node', body: /^hello from yarn \(not built\) uid=1000$/, reasons: 'found package.json, Node 22 from .node-version, found yarn.lock, start script' },
   vite: { stack: 'node-static', body: /<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js"><\/script>/, reasons: 'found package.json, engines.node 22, build script, vite: serving dist/' },
   python: { stack: 'python', body: /^hello from python uid=10001$/, reasons: 'found requirements.txt, found main.py' },
   go: { stack: 'go', body: /^hello from go uid=65532$/, reasons: 'found go.mod, go 1.19' },
