@@ -20,7 +20,7 @@ let s3dir: string;
 let endpoint: string;
 let s3: S3Client;
 
-type Backup = { id: number; status: string; trigger: string; verified: string | null; verifyDetail: string | null; remote: { status: string; key: string; error: string | null } | null; size: number; sha256: string };
+type Backup = { id: number; status: string; trigger: string; createdAt: string; verified: string | null; verifyDetail: string | null; remote: { status: string; key: string; error: string | null } | null; size: number; sha256: string };
 
 const backupsOf = async (db: string): Promise<Backup[]> => (await call('GET', `/projects/${project}/databases/${db}/backups`)).json.backups;
 
@@ -109,11 +109,14 @@ describe('database backups: schedules, S3 copies, restores', () => {
     expect(created.stdout).toMatch(/Backups:     on "\* \* \* \* \*" \(UTC\), next \d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z; the newest 2 kept/);
     await waitRunning('pg');
     await sql('pg', "CREATE TABLE orders (id int); INSERT INTO orders VALUES (1), (2)");
+    const inserted = Date.now();
 
-    // The schedule fires within the minute; its backup is copied to the bucket and verified.
-    await expect.poll(async () => (await backupsOf('pg')).some((b) => b.trigger === 'schedule' && b.status === 'ok'), { timeout: 150_000, interval: 2000 }).toBe(true);
+    // The schedule fires within the minute; its backup is copied to the bucket and verified. One
+    // that fired before the rows went in (a slow start crossing the minute) holds none of them.
+    const scheduledAfterRows = async () => (await backupsOf('pg')).find((b) => b.trigger === 'schedule' && b.status === 'ok' && Date.parse(b.createdAt) > inserted);
+    await expect.poll(scheduledAfterRows, { timeout: 150_000, interval: 2000 }).toBeTruthy();
     expect((await cli(spur, ['db', 'set', project, 'pg', '--schedule', 'none'])).code).toBe(0);
-    const scheduled = (await backupsOf('pg')).find((b) => b.trigger === 'schedule' && b.status === 'ok')!;
+    const scheduled = (await scheduledAfterRows())!;
     const first = await settled('pg', scheduled.id);
     expect(first.remote).toMatchObject({ status: 'ok', error: null });
     expect(first.verified, first.verifyDetail ?? '').toBe('passed');
