@@ -106,6 +106,8 @@ export function cli(spur: SpurProcess, args: string[], extraEnv: NodeJS.ProcessE
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => res({ code: code ?? -1, stdout, stderr }));
+    // A command that exits without reading its input closes the pipe first (EPIPE): not a failure.
+    child.stdin.on('error', () => {});
     child.stdin.end(input ?? '');
   });
 }

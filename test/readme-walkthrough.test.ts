@@ -64,6 +64,8 @@ function sh(line: string, opts: { cwd?: string; stdin?: string } = {}): Promise<
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('close', (code) => resolve({ code: code ?? -1, out }));
+    // A command that exits without reading its input closes the pipe first (EPIPE): not a failure.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.stdin ?? '');
   });
 }
