@@ -279,8 +279,9 @@ describe('live and in place', () => {
     await openLive(`/projects/${project}`);
     await page.getByText('Environments and deletion').click();
     await page.locator('#new-environment').getByLabel('Environment name').fill('preview');
-    await page.getByRole('button', { name: 'Add environment' }).click();
-    await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('Environment preview added');
+    // Added, the browser is sent to the new environment's page, which says so once.
+    await Promise.all([page.waitForURL(/\?env=preview$/, { timeout: 60_000 }), page.getByRole('button', { name: 'Add environment' }).click()]);
+    await expect.poll(() => page.locator('#flash .toast').textContent(), { timeout: 30_000 }).toBe('Environment preview added');
     await page.getByText('Environments and deletion').click();
     const remove = page.locator('#delete-environment-preview');
     await remove.getByLabel('Type preview to confirm').fill('previe');
