@@ -129,6 +129,9 @@ Description=Spur, a self-hosted platform-as-a-service
 Documentation=https://github.com/spur-paas/spur
 After=network-online.target docker.service
 Wants=network-online.target docker.service
+# Restart=always means always: no start limit (systemd's default refuses a sixth start in 10 s,
+# which a crash loop, a boot before Docker is up, or an update's rollback can reach).
+StartLimitIntervalSec=0
 
 [Service]
 EnvironmentFile=$ENV_FILE

@@ -18,7 +18,10 @@ export async function unitInstalled(): Promise<boolean> {
   return run('systemctl', ['cat', UNIT], { timeout: 10_000 }).then(() => true, () => false);
 }
 
+/** A start is never refused by systemd's start limit: a crash loop just before (a broken release
+ *  restarted every 2 s) fills it, and then the start that puts the old release back would fail. */
 export async function systemctl(action: 'start' | 'stop' | 'restart'): Promise<void> {
+  if (action !== 'stop') await run('systemctl', ['reset-failed', UNIT], { timeout: 30_000 }).catch(() => {});
   await run('systemctl', [action, UNIT], { timeout: 120_000 });
 }
 

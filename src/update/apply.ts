@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Config } from '../config.js';
 import { snapshotDatabase } from '../db/snapshot.js';
+import { oneLine } from '../errors.js';
 import { systemctl, unitInstalled, waitUntilAnswering } from '../install/installed-service.js';
 import { VERSION } from '../version.js';
 import { downloadVerified, fetchLatestRelease } from './download.js';
@@ -50,8 +51,12 @@ export async function updateSpur(config: Config, opts: { version?: string; say: 
   copyFileSync(binary, `${binary}.previous`);
   renameSync(download, binary);
   opts.say(`Starting Spur ${to}`);
-  await systemctl('start');
-  if (await waitUntilAnswering(config.port, { version: to, timeoutMs: HEALTHY_WITHIN_MS })) {
+  // A start systemd refuses is a release that does not answer: the old one goes back all the same.
+  const started = await systemctl('start').then(
+    () => true,
+    (err: unknown) => (opts.say(`systemctl start spur failed: ${oneLine(err)}`), false),
+  );
+  if (started && (await waitUntilAnswering(config.port, { version: to, timeoutMs: HEALTHY_WITHIN_MS }))) {
     opts.say(`Spur ${to} is running`);
     return { from, to, updated: true };
   }
