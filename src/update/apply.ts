@@ -61,7 +61,8 @@ export async function updateSpur(config: Config, opts: { version?: string; say: 
     return { from, to, updated: true };
   }
 
-  opts.say(`Spur ${to} did not answer within ${HEALTHY_WITHIN_MS / 1000} s; putting back Spur ${from} and the database`);
+  const failure = started ? `did not answer within ${HEALTHY_WITHIN_MS / 1000} s` : 'was not started by systemd';
+  opts.say(`Spur ${to} ${failure}; putting back Spur ${from} and the database`);
   await systemctl('stop');
   copyFileSync(snapshot, `${dbFile}.restoring`);
   rmSync(`${dbFile}-wal`, { force: true });
@@ -70,7 +71,7 @@ export async function updateSpur(config: Config, opts: { version?: string; say: 
   renameSync(`${binary}.previous`, binary);
   await systemctl('start');
   const back = await waitUntilAnswering(config.port, { version: from, timeoutMs: HEALTHY_WITHIN_MS });
-  throw new Error(`Spur ${to} did not answer within ${HEALTHY_WITHIN_MS / 1000} s (see journalctl -u spur); Spur ${from} and its database are back${back ? ' and running' : ', but it does not answer either'}`);
+  throw new Error(`Spur ${to} ${failure} (see journalctl -u spur); Spur ${from} and its database are back${back ? ' and running' : ', but it does not answer either'}`);
 }
 
 /** The version spur.service runs now (this executable's, if it does not answer). */
