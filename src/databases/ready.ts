@@ -2,7 +2,7 @@
 // exits 0. A server on a busy machine may take a while to initialise its data directory.
 import type { DockerClient } from '../docker/client.js';
 import { execIn } from '../docker/exec.js';
-import { listTasks } from '../docker/swarm.js';
+import { listTasks, restartService } from '../docker/swarm.js';
 import type { Credentials, DatabaseEngine } from './engine.js';
 import { DATABASE_LABEL, type DatabaseRef, databaseServiceName } from './service-spec.js';
 
@@ -26,9 +26,16 @@ export async function runningContainer(docker: DockerClient, r: DatabaseRef): Pr
   return (await listTasks(docker, databaseServiceName(r))).find((t) => t.state === 'running' && t.containerId)?.containerId;
 }
 
-/** Waits for the database's service to run a task whose server answers; its container. After a
- *  restart, `replacing` is the container from before: the one still running until Swarm stops
- *  it does not count. */
+/** Replaces the database's task with a new one on the same volume and waits for that one's server
+ *  to answer — not the old one's, which runs until Swarm has stopped it. */
+export async function restartAndWait(docker: DockerClient, r: DatabaseRef, engine: DatabaseEngine, c: Credentials): Promise<string> {
+  const before = await runningContainer(docker, r);
+  await restartService(docker, databaseServiceName(r));
+  return waitForDatabase(docker, r, engine, c, before);
+}
+
+/** Waits for the database's service to run a task whose server answers (other than `replacing`);
+ *  its container. */
 export async function waitForDatabase(docker: DockerClient, r: DatabaseRef, engine: DatabaseEngine, c: Credentials, replacing?: string): Promise<string> {
   const deadline = Date.now() + READY_WITHIN_MS;
   for (;;) {

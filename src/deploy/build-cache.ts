@@ -5,7 +5,7 @@ import type { DockerClient } from '../docker/client.js';
 import { listImageNodes, pruneBuildKitCache, removeCacheImage } from '../docker/images.js';
 import type { Log } from '../log.js';
 import { forgetBuildCacheImages, listBuildCacheImages, recordBuildCacheImages, touchBuildCacheImages } from '../store/build-cache.js';
-import { imagesMadeDuring, planCachePrune } from './cache-budget.js';
+import { type BuildCacheUse, imagesMadeDuring, planCachePrune } from './cache-budget.js';
 
 /** How the manager is named in the build cache's records and the build slots. */
 export const MANAGER = 'manager';
@@ -24,9 +24,9 @@ export interface CachePruned {
  *  its output named: a step's commands can add names, not hide the builder's, and an added one
  *  counts only if made meanwhile), and marks the recorded ones it reused. A failure is logged: it
  *  never fails the build. */
-export async function recordBuild(deps: { db: Db; log: Log }, docker: DockerClient, server: string, build: { since: number; until: number; mentioned: Set<string>; reused: string[] }): Promise<void> {
+export async function recordBuild(deps: { db: Db; log: Log }, docker: DockerClient, server: string, build: BuildCacheUse): Promise<void> {
   try {
-    const made = imagesMadeDuring(await listImageNodes(docker, AbortSignal.timeout(PRUNE_TIME_MS)), build, build.mentioned);
+    const made = imagesMadeDuring(await listImageNodes(docker, AbortSignal.timeout(PRUNE_TIME_MS)), build);
     await recordBuildCacheImages(deps.db, server, made);
     await touchBuildCacheImages(deps.db, server, build.reused);
   } catch (err) {

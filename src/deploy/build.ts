@@ -16,6 +16,7 @@ import { recordBuildPlan, recordDeploymentSource } from '../store/deployments.js
 import { buildImageChoices } from '../store/instance-settings.js';
 import { type InstanceContext, instanceBuildVariables } from '../store/services.js';
 import { MANAGER, describeCachePrune, pruneBuildCacheToBudget, recordBuild } from './build-cache.js';
+import type { BuildCacheUse } from './cache-budget.js';
 import { secretValues } from './redact.js';
 import { PausableDeadline } from './deadline.js';
 import { fetchSource } from './source.js';
@@ -147,7 +148,7 @@ const describeSeconds = (s: number) => (s % 60 === 0 ? `${s / 60} min` : `${s} s
 /** Records what the build made and reused, then holds the server's cache to its budget, unless
  *  another build runs there (it could be using an image about to go): the next build or the
  *  nightly job does it then. Never fails the build. */
-async function keepBuildCache(deps: PipelineDeps, docker: DockerClient, server: string, build: { since: number; until: number; mentioned: Set<string>; reused: string[] }, say: Say): Promise<void> {
+async function keepBuildCache(deps: PipelineDeps, docker: DockerClient, server: string, build: BuildCacheUse, say: Say): Promise<void> {
   await recordBuild(deps, docker, server, build);
   try {
     const pruned = await deps.buildSlots.whileAlone(server, 1, () => pruneBuildCacheToBudget(deps.db, docker, server, deps.config.buildCacheMb));

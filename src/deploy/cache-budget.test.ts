@@ -51,10 +51,10 @@ describe('imagesMadeDuring', () => {
 
   it('takes the unnamed images with a parent made in the window (a second either side) that the output named', () => {
     const mentioned = new Set([1, 2, 3, 4, 5, 6, 12].map(short));
-    expect(imagesMadeDuring(all, { since: 1000, until: 1010 }, mentioned)).toEqual([id(2), id(3), id(4)]);
+    expect(imagesMadeDuring(all, { since: 1000, until: 1010, mentioned })).toEqual([id(2), id(3), id(4)]);
   });
 
   it('leaves out what another build made meanwhile, and what the output named from outside the window', () => {
-    expect(imagesMadeDuring(all, { since: 1000, until: 1010 }, new Set([short(3), short(12)]))).toEqual([id(3)]);
+    expect(imagesMadeDuring(all, { since: 1000, until: 1010, mentioned: new Set([short(3), short(12)]) })).toEqual([id(3)]);
   });
 });

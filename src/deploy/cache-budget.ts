@@ -42,11 +42,20 @@ export function planCachePrune(images: ImageNode[], entries: CacheEntry[], budge
   return { remove, keptBytes, gone };
 }
 
-/** The images a build made: unnamed, with a parent, made in its window (on the daemon's clock),
- *  and named in its output (`mentioned`, short ids) — another build's made meanwhile on the same
- *  Docker are not this build's. Not the tagged result, nor base images. */
-export function imagesMadeDuring(images: ImageNode[], window: { since: number; until: number }, mentioned: Set<string>): string[] {
-  return images.filter((i) => !i.named && i.parentId && i.created >= window.since - 1 && i.created <= window.until + 1 && mentioned.has(i.id.replace(/^sha256:/, '').slice(0, 12))).map((i) => i.id);
+/** What a build leaves for the cache to account for: its window on the daemon's clock (seconds),
+ *  the image ids its output named (short) and those of its steps that were cached. */
+export interface BuildCacheUse {
+  since: number;
+  until: number;
+  mentioned: Set<string>;
+  reused: string[];
+}
+
+/** The images a build made: unnamed, with a parent, made in its window, and named in its output
+ *  — another build's made meanwhile on the same Docker are not this build's. Not the tagged
+ *  result, nor base images. */
+export function imagesMadeDuring(images: ImageNode[], build: Pick<BuildCacheUse, 'since' | 'until' | 'mentioned'>): string[] {
+  return images.filter((i) => !i.named && i.parentId && i.created >= build.since - 1 && i.created <= build.until + 1 && build.mentioned.has(i.id.replace(/^sha256:/, '').slice(0, 12))).map((i) => i.id);
 }
 
 /** The image and its unnamed parents that have no other child, leaf first, and their own bytes. */

@@ -5,8 +5,8 @@ import type { DatabaseBackup, DatabaseRecord, User } from '../db/schema.js';
 import { ENGINES, engineOf } from '../databases/engines/index.js';
 import { removeDatabase, runDatabase, runningDatabaseTasks } from '../databases/runner.js';
 import { backupFileOf, restoreInto } from '../databases/backups.js';
-import { runningContainer, waitForDatabase } from '../databases/ready.js';
-import { listTasks, restartService } from '../docker/swarm.js';
+import { restartAndWait, waitForDatabase } from '../databases/ready.js';
+import { listTasks } from '../docker/swarm.js';
 import { formatTaskLine, streamTaskLogs } from '../docker/task-logs.js';
 import { makeRedactor, secretValues } from '../deploy/redact.js';
 import { verifyBackup } from '../databases/verify.js';
@@ -282,10 +282,8 @@ export async function restartDatabase(deps: Deps, user: Actor, projectName: stri
   requireEngine(deps);
   const ref = refOf(scope, d.name);
   await runDatabase(deps.docker, deps.installId, runnable(deps, scope, d));
-  const before = await runningContainer(deps.docker, ref);
-  await restartService(deps.docker, databaseServiceName(ref));
   try {
-    await waitForDatabase(deps.docker, ref, engineOf(d), credentialsOf(deps.key, d), before);
+    await restartAndWait(deps.docker, ref, engineOf(d), credentialsOf(deps.key, d));
   } catch (err) {
     throw new Conflict(`${d.name} was restarted but is not answering: ${(err as Error).message}`);
   }

@@ -52,10 +52,8 @@ export async function updateSpur(config: Config, opts: { version?: string; say: 
   renameSync(download, binary);
   opts.say(`Starting Spur ${to}`);
   // A start systemd refuses is a release that does not answer: the old one goes back all the same.
-  const started = await systemctl('start').then(
-    () => true,
-    (err: unknown) => (opts.say(`systemctl start spur failed: ${oneLine(err)}`), false),
-  );
+  const start = () => systemctl('start').then(() => true, (err: unknown) => (opts.say(`systemctl start spur failed: ${oneLine(err)}`), false));
+  const started = await start();
   if (started && (await waitUntilAnswering(config.port, { version: to, timeoutMs: HEALTHY_WITHIN_MS }))) {
     opts.say(`Spur ${to} is running`);
     return { from, to, updated: true };
@@ -69,8 +67,7 @@ export async function updateSpur(config: Config, opts: { version?: string; say: 
   rmSync(`${dbFile}-shm`, { force: true });
   renameSync(`${dbFile}.restoring`, dbFile);
   renameSync(`${binary}.previous`, binary);
-  await systemctl('start');
-  const back = await waitUntilAnswering(config.port, { version: from, timeoutMs: HEALTHY_WITHIN_MS });
+  const back = (await start()) && (await waitUntilAnswering(config.port, { version: from, timeoutMs: HEALTHY_WITHIN_MS }));
   throw new Error(`Spur ${to} ${failure} (see journalctl -u spur); Spur ${from} and its database are back${back ? ' and running' : ', but it does not answer either'}`);
 }
 
