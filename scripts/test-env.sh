@@ -7,6 +7,17 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[test-env] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+# The machine's own Debian mirror, as apt reads it: the first URI of a deb822 source whose suites
+# include bookworm, else the first "deb" line of sources.list (never a host written here).
+debian_mirror() {
+  local f
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    awk 'BEGIN{RS=""} /(^|\n)Suites:[^\n]*bookworm( |\n|$)/ && /(^|\n)Types:[^\n]*deb( |\n|$)/ {
+      if (match($0, /(^|\n)URIs: *[^ \n]+/)) { u=substr($0, RSTART, RLENGTH); sub(/^\n?URIs: */, "", u); print u; exit } }' "$f"
+  done | head -n1 | grep . && return
+  [ -f /etc/apt/sources.list ] && awk '$1=="deb" { for (i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list
+}
 
 packages=(docker.io debootstrap chromium git openssh-client openssh-server openssl iproute2 procps gcc libc6-dev pebble docker-registry apache2-utils)
 missing=()
@@ -42,7 +53,9 @@ base=spur-test/node:bookworm
 if ! docker image inspect "$base" >/dev/null 2>&1; then
   log "making $base with debootstrap (about a minute)"
   rootfs=$(mktemp -d /tmp/spur-rootfs.XXXXXX)
-  as_root debootstrap --variant=minbase --include=nodejs bookworm "$rootfs" http://deb.debian.org/debian >/tmp/spur-debootstrap.log 2>&1 \
+  mirror=$(debian_mirror)
+  [ -n "$mirror" ] || { log "no Debian mirror found in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list"; exit 1; }
+  as_root debootstrap --variant=minbase --include=nodejs bookworm "$rootfs" "$mirror" >/tmp/spur-debootstrap.log 2>&1 \
     || { tail -20 /tmp/spur-debootstrap.log; exit 1; }
   as_root tar -C "$rootfs" -c . | docker import --change 'CMD ["node"]' - "$base" >/dev/null
   as_root rm -rf "$rootfs"
