@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { utils } from 'ssh2';
+import { generateSshKeyPair } from '../src/ssh/keys.js';
 import { remoteDocker } from '../src/nodes/remote-docker.js';
 import { shipImage } from '../src/nodes/ship-image.js';
 import { connectNode } from '../src/nodes/ssh.js';
@@ -60,7 +60,7 @@ async function main() {
   }
 
   // Shipping: Spur's code path (its SSH client, the server's Docker API over it) against OpenSSH.
-  const key = utils.generateKeyPairSync('ed25519', { comment: 'bench' });
+  const key = generateSshKeyPair('bench');
   const keyDir = mkdtempSync(join(tmpdir(), 'spur-bench-key-'));
   writeFileSync(join(keyDir, 'id'), key.private, { mode: 0o600 });
   authorizeOnNode2([key.public]);

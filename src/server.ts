@@ -29,11 +29,13 @@ import { CertificateIssuer } from './tls/issuer.js';
 import { applyRouting } from './deploy/routing.js';
 import { reconcileDatabases } from './databases/runner.js';
 import { failInterruptedBackups } from './store/database-backups.js';
+import { repairDeployKeys } from './store/services.js';
 import { DatabaseBackups } from './databases/backup-runs.js';
 import { DnsChecks } from './routing/dns-check.js';
 import { PushSessions } from './ssh/push-sessions.js';
 import { startPushReceiver } from './ssh/push-receiver.js';
 import { GUARD_LIMITS } from './ssh/connection-guard.js';
+import { loadOrCreateHostKey } from './ssh/host-key.js';
 import { startSshServer } from './ssh/server.js';
 import { RUNTIME_LOG_STREAMS_PER_USER } from './http/streams.js';
 import { StreamSlots } from './http/stream-slots.js';
@@ -77,7 +79,10 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   let app: ReturnType<typeof createApp> | undefined;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const key = loadOrCreateKey(config.dataDir);
+  // Before anything is started: a host key that cannot be used stops Spur here, saying what to do.
+  const hostKey = loadOrCreateHostKey(config.dataDir, log);
   const db = await openDatabase(join(config.dataDir, 'spur.db'));
+  for (const service of await repairDeployKeys(db, key)) log.warn(`the deploy key of ${service} could not be read and was written again: add its new public key (shown on the service's page) to the git host`);
   const docker = createDockerClient(config.dockerSocket);
   const logBus = new DeploymentLogBus(db);
   const thisInstall = installId(config.dataDir);
@@ -156,7 +161,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   writeFileSync(pidFile(config.dataDir), `${process.pid}\n`);
   installHook(config.dataDir, selfCommand());
   const pushReceiver = await startPushReceiver({ db, log, deployer, logBus, sessions }, hookSocket);
-  const sshServer = await startSshServer({ dataDir: config.dataDir, db, log, sessions, hookSocket }, config.sshPort, config.sshHost, { ...GUARD_LIMITS, authTimeoutS: config.sshAuthTimeoutS });
+  const sshServer = await startSshServer({ dataDir: config.dataDir, hostKey, db, log, sessions, hookSocket }, config.sshPort, config.sshHost, { ...GUARD_LIMITS, authTimeoutS: config.sshAuthTimeoutS });
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -22,7 +22,7 @@ import { addVolume as storeAddVolume, listVolumes, removeVolumeRecord } from '..
 import { findUserByEmail } from '../store/users.js';
 import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment } from '../store/projects.js';
 import { type InstanceContext, type ServiceSource, createService, getInstanceContext, getService, instanceBuildVariables, instanceWatchPaths, setHttpsToken, updateInstance } from '../store/services.js';
-import { utils as sshUtils } from 'ssh2';
+import { generateSshKeyPair } from '../ssh/keys.js';
 import { randomToken, seal, unseal } from '../secrets.js';
 import { listVariableNames, readVariables, setVariables } from '../store/variables.js';
 import { parseDotEnv } from '../dotenv.js';
@@ -82,7 +82,7 @@ function newCredentials(key: Buffer, source: ServiceSource, comment: string) {
   if (source.type === 'image') return {};
   const credentials: { webhookSecretSealed: string; deployKeyPrivateSealed?: string; deployKeyPublic?: string } = { webhookSecretSealed: seal(key, randomToken(24)) };
   if (source.type === 'git') {
-    const pair = sshUtils.generateKeyPairSync('ed25519', { comment });
+    const pair = generateSshKeyPair(comment);
     credentials.deployKeyPrivateSealed = seal(key, pair.private);
     credentials.deployKeyPublic = pair.public;
   }

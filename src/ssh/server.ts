@@ -12,12 +12,13 @@ import { findSshKey } from '../store/ssh-keys.js';
 import { findUserById } from '../store/users.js';
 import { parseGitCommand } from './git-command.js';
 import { GUARD_LIMITS, type GuardLimits, guardedServer } from './connection-guard.js';
-import { loadOrCreateHostKey } from './host-key.js';
 import type { PushSessions } from './push-sessions.js';
 import { ensureBareRepo } from '../build/repos.js';
 
 export interface SshDeps {
   dataDir: string;
+  /** The host key's OpenSSH text (loadOrCreateHostKey). */
+  hostKey: Buffer;
   db: Db;
   log: Log;
   sessions: PushSessions;
@@ -48,7 +49,7 @@ function refuse(channel: ServerChannel, message: string): void {
 const CIPHERS: CipherAlgorithm[] = ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'aes128-ctr', 'aes192-ctr', 'aes256-ctr'];
 
 export function startSshServer(deps: SshDeps, port: number, host = '0.0.0.0', limits: GuardLimits = GUARD_LIMITS): Promise<NetServer> {
-  const ssh = new Server({ hostKeys: [loadOrCreateHostKey(deps.dataDir)], algorithms: { cipher: CIPHERS } }, (client: Connection, info: { ip: string; port: number }) => {
+  const ssh = new Server({ hostKeys: [deps.hostKey], algorithms: { cipher: CIPHERS } }, (client: Connection, info: { ip: string; port: number }) => {
     const guarded = guard.connectionOf(info.ip, info.port);
     client.on('ready', () => guarded.authenticated());
     let principal: Principal | undefined;

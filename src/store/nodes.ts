@@ -1,11 +1,11 @@
 // Servers enrolled into Spur's Swarm, and Spur's own SSH key for reaching them (made once, its
 // private half sealed).
-import { utils } from 'ssh2';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Db } from '../db/open.js';
 import type { NodeRecord } from '../db/schema.js';
 import { Conflict } from '../errors.js';
 import { seal, unseal } from '../secrets.js';
+import { generateSshKeyPair, repairEd25519Key, sshKeyProblem } from '../ssh/keys.js';
 import { nowIso } from './time.js';
 
 const NODE_KEY = 'node_key';
@@ -17,16 +17,26 @@ export interface NodeKey {
   publicKey: string;
 }
 
-/** Spur's key for its servers: made the first time it is asked for, the same ever after. */
+/** Spur's key for its servers: made the first time it is asked for, the same ever after (one an
+ *  older Spur wrote faultily is rewritten from the same seed, once). */
 export async function nodeKey(db: Db, key: Buffer): Promise<NodeKey> {
   const stored = await db.selectFrom('settings').select('value').where('key', '=', NODE_KEY).executeTakeFirst();
-  if (stored) return JSON.parse(unseal(key, stored.value)) as NodeKey;
-  const pair = utils.generateKeyPairSync('ed25519', { comment: 'spur' });
-  const made: NodeKey = { privateKey: pair.private, publicKey: pair.public.trim() };
+  if (stored) return usableNodeKey(db, key, JSON.parse(unseal(key, stored.value)) as NodeKey);
+  const pair = generateSshKeyPair('spur');
+  const made: NodeKey = { privateKey: pair.private, publicKey: pair.public };
   await db.insertInto('settings').values({ key: NODE_KEY, value: seal(key, JSON.stringify(made)) }).onConflict((oc) => oc.doNothing()).execute();
   // Two first asks at once keep the one stored first.
   const kept = await db.selectFrom('settings').select('value').where('key', '=', NODE_KEY).executeTakeFirstOrThrow();
   return JSON.parse(unseal(key, kept.value)) as NodeKey;
+}
+
+async function usableNodeKey(db: Db, key: Buffer, stored: NodeKey): Promise<NodeKey> {
+  if (!sshKeyProblem(stored.privateKey)) return stored;
+  const repaired = repairEd25519Key(stored.privateKey);
+  if (!repaired) throw new Error("Spur's SSH key for its servers cannot be read; remove the node_key setting and enrol the servers again");
+  const made: NodeKey = { privateKey: repaired.private, publicKey: repaired.public };
+  await db.updateTable('settings').set({ value: seal(key, JSON.stringify(made)) }).where('key', '=', NODE_KEY).execute();
+  return made;
 }
 
 export async function createNodeRecord(db: Db, input: { name: string; host: string; port: number; user: string }): Promise<NodeRecord> {

@@ -4,6 +4,8 @@ import type { Environment, Project, Service, ServiceInstance, ServiceInstanceUpd
 import { Conflict, NotFound } from '../errors.js';
 import { freeDomainLabel } from './domains.js';
 import { listEnvironments } from './projects.js';
+import { seal, unseal } from '../secrets.js';
+import { repairEd25519Key, sshKeyProblem } from '../ssh/keys.js';
 import { nowIso } from './time.js';
 
 export interface ServiceSource {
@@ -132,3 +134,24 @@ export const instanceWatchPaths = (i: Pick<ServiceInstance, 'watch_paths'>) => s
 
 /** The names of an instance's variables its builds receive as build arguments. */
 export const instanceBuildVariables = (i: Pick<ServiceInstance, 'build_variables'>) => storedList(i.build_variables);
+
+/** Deploy keys an older Spur wrote faultily (ssh2 could not read them back), rewritten from the
+ *  same seed; returns the services whose public key changed, to be pasted into the git host again. */
+export async function repairDeployKeys(db: Db, key: Buffer): Promise<string[]> {
+  const rows = await db
+    .selectFrom('services')
+    .innerJoin('projects', 'projects.id', 'services.project_id')
+    .select(['services.id', 'services.name', 'projects.name as project', 'services.deploy_key_private_sealed as sealed'])
+    .where('services.deploy_key_private_sealed', 'is not', null)
+    .execute();
+  const repaired: string[] = [];
+  for (const row of rows) {
+    const privateKey = unseal(key, row.sealed!);
+    if (!sshKeyProblem(privateKey)) continue;
+    const pair = repairEd25519Key(privateKey);
+    if (!pair) continue;
+    await db.updateTable('services').set({ deploy_key_private_sealed: seal(key, pair.private), deploy_key_public: pair.public }).where('id', '=', row.id).execute();
+    repaired.push(`${row.project}/${row.name}`);
+  }
+  return repaired;
+}
