@@ -18,7 +18,7 @@ describe('SSH keys Spur makes', () => {
       if (problem) unreadable.push(`${i}: ${problem}`);
     }
     expect(unreadable).toEqual([]);
-  });
+  }, 120_000);
 
   it('writes a key whose two halves belong together and that signs what its public half verifies', () => {
     const pair = generateSshKeyPair('spur host key');
@@ -49,7 +49,7 @@ describe('SSH keys Spur makes', () => {
     expect(before.length).toBeLessThan(32);
     expect(after.subarray(32 - before.length).equals(before)).toBe(true);
     expect(after.subarray(0, 32 - before.length).every((b) => b === 0)).toBe(true);
-  });
+  }, 120_000);
 
   it('writes keys OpenSSH reads: ssh-keygen derives the same public key', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spur-keys-'));

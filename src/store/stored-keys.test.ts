@@ -26,7 +26,7 @@ describe('stored SSH keys', () => {
     expect(sshKeyProblem(given.privateKey)).toBeUndefined();
     expect(utils.parseKey(given.publicKey)).not.toBeInstanceOf(Error);
     expect(await nodeKey(db, key)).toEqual(given);
-  });
+  }, 120_000);
 
   it('rewrites deploy keys that cannot be read and names their services; readable ones are left as they are', async () => {
     const deps = await makeTestDeps();
@@ -45,5 +45,5 @@ describe('stored SSH keys', () => {
     expect(utils.parseKey(web.deploy_key_public!)).not.toBeInstanceOf(Error);
     expect((await db.selectFrom('services').selectAll().where('id', '=', api.id).executeTakeFirstOrThrow()).deploy_key_public).toBe(good.public);
     expect(await repairDeployKeys(db, key)).toEqual([]);
-  });
+  }, 120_000);
 });
