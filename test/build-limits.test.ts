@@ -2,6 +2,8 @@
 // at a time, and its stored log is bounded (first and last lines kept, the cut said), while Spur
 // keeps answering; a failed build leaves no step image or container behind, and what builds
 // leave as cache is held to SPUR_BUILD_CACHE_MB.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { type SpurProcess, api, cleanupProject, docker, probe, startGitStack, uniqueName, waitForDeployment } from './harness.js';
@@ -50,6 +52,11 @@ describe('build limits', () => {
     // The daemon stopped the build too: no container is left sleeping.
     const buildContainers = async () => (await docker('ps', '--no-trunc', '--format', '{{.Command}}')).split('\n').filter((c) => c.includes('echo build-started && sleep 120'));
     await expect.poll(buildContainers, { timeout: 20_000 }).toEqual([]);
+    // Nor an image of its finished steps, though the stopped step's container held the last one
+    // when the build was stopped (left, it would count against this Spur's build cache).
+    const made = madeImages(await storedLog(id));
+    expect(made.length).toBeGreaterThan(0);
+    expect(await existing(made), `step images of the stopped build still there`).toEqual([]);
   });
 
   it('keeps the first and last lines of a huge build log and says how many were cut', async () => {
@@ -134,9 +141,11 @@ ${app.replace('WORKDIR /app', 'WORKDIR /app\nCOPY --from=assets /out.txt /app/as
     expect(first.pruned).toEqual([]);
     expect(await exists(first.stage)).toBe(true);
 
+    const recordedBefore = await recordedCache();
     const second = await release(`second assets of ${project}`, 'cache-v2');
-    expect(second.pruned).toHaveLength(1);
-    expect(second.pruned[0]).toMatch(/^Build cache on the manager: removed 1 least recently used build stage image \(3\.\d MiB\) to stay under 4 MiB \(SPUR_BUILD_CACHE_MB\); 3\.\d MiB kept$/);
+    const saw = `first stage ${first.stage}; recorded before the second build:\n${recordedBefore.join('\n')}\nprune lines: ${second.pruned.join(' | ')}`;
+    expect(second.pruned, saw).toHaveLength(1);
+    expect(second.pruned[0], saw).toMatch(/^Build cache on the manager: removed 1 least recently used build stage image \(3\.\d MiB\) to stay under 4 MiB \(SPUR_BUILD_CACHE_MB\); 3\.\d MiB kept$/);
     expect(await exists(first.stage)).toBe(false);
     expect(await exists(second.stage)).toBe(true);
 
@@ -149,6 +158,37 @@ ${app.replace('WORKDIR /app', 'WORKDIR /app\nCOPY --from=assets /out.txt /app/as
     expect((await probe(`spur_${project}_production`, 'http://cached:3000/')).body).toBe('hello from cache-v3\n');
   });
 });
+
+/** What this Spur recorded as build cache, each with what Docker says of it now: read from its
+ *  database, to say what a failing cache test saw. */
+async function recordedCache(): Promise<string[]> {
+  const db = new Database(join(spur.dataDir, 'spur.db'), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare('SELECT image_id, used_at FROM build_cache_images ORDER BY used_at').all() as { image_id: string; used_at: string }[];
+    return Promise.all(
+      rows.map(async (r) => `${r.image_id.slice(7, 19)} used ${r.used_at}: ${await docker('image', 'inspect', '--format', '{{.RepoTags}} {{.Size}} bytes, made {{.Created}}', r.image_id).catch(() => 'gone')}`),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+/** The images a build's log says its steps made (not cached, not FROM). */
+function madeImages(log: string[]): string[] {
+  const made: string[] = [];
+  let from = false;
+  let cached = false;
+  for (const line of log) {
+    const step = /^Step \d+\/\d+ : (\S+)/.exec(line);
+    if (step) [from, cached] = [step[1]!.toUpperCase() === 'FROM', false];
+    if (line === ' ---> Using cache') cached = true;
+    const id = /^ ---> ([0-9a-f]{12})$/.exec(line)?.[1];
+    if (id && !from && !cached) made.push(id);
+  }
+  return made;
+}
+
+const existing = async (images: string[]) => (await Promise.all(images.map((i) => docker('image', 'inspect', '--format', '{{.Id}}', i).then(() => i, () => undefined)))).filter(Boolean);
 
 /** The image the assets stage's RUN step left: the builder's last ` ---> <id>` line of that step. */
 function stageImage(log: string[]): string {
