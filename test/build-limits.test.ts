@@ -52,11 +52,11 @@ describe('build limits', () => {
     // The daemon stopped the build too: no container is left sleeping.
     const buildContainers = async () => (await docker('ps', '--no-trunc', '--format', '{{.Command}}')).split('\n').filter((c) => c.includes('echo build-started && sleep 120'));
     await expect.poll(buildContainers, { timeout: 20_000 }).toEqual([]);
-    // Nor an image of its finished steps, though the stopped step's container held the last one
-    // when the build was stopped (left, it would count against this Spur's build cache).
+    // Nor, soon after, an image of its finished steps, though the stopped step's container held
+    // the last one when the build was stopped (left, it would count against this Spur's build cache).
     const made = madeImages(await storedLog(id));
     expect(made.length).toBeGreaterThan(0);
-    expect(await existing(made), `step images of the stopped build still there`).toEqual([]);
+    await expect.poll(() => existing(made), { timeout: 120_000, interval: 1000, message: 'step images of the stopped build still there' }).toEqual([]);
   });
 
   it('keeps the first and last lines of a huge build log and says how many were cut', async () => {

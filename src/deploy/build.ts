@@ -87,7 +87,9 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
     } catch (err) {
       if (err instanceof BuildError) {
         output = err.steps;
-        await removeStepImages(docker, err.steps.created, since!.seconds).catch(() => {});
+        // Spur's upkeep, not the build's: its deadline does not run meanwhile.
+        deadline.pause();
+        await removeFailedBuildImages(docker, err.steps.created, since!.seconds);
       }
       steps.checkCancelled();
       throw new Error(`build failed: ${buildFailure((err as Error).message, limits)}`);
@@ -112,6 +114,14 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
  *  else the official images. */
 export async function buildImagesFor(deps: Pick<PipelineDeps, 'db' | 'config'>): Promise<BaseImages> {
   return { ...DEFAULT_BUILD_IMAGES, ...(await buildImageChoices(deps.db)), ...deps.config.buildImages };
+}
+
+/** A failed build's step images go now, or, where a stopped step's container still holds them
+ *  (the daemon removes it a moment later, longer on a busy server), once it is gone: the failure
+ *  is not held back for that. */
+async function removeFailedBuildImages(docker: DockerClient, created: string[], sinceSeconds: number): Promise<void> {
+  const { held } = await removeStepImages(docker, created, sinceSeconds, 5_000).catch(() => ({ held: [] }));
+  if (held.length) void removeStepImages(docker, created, sinceSeconds, 180_000).catch(() => {});
 }
 
 /** The variables marked for the build, as build arguments; a marked one that is not set is said. */

@@ -145,20 +145,22 @@ export async function daemonSeconds(docker: DockerClient): Promise<number> {
 
 /** After a failed build: the images its finished steps made, as its output named them. Each is
  *  checked with Docker first (a step's commands can print anything): only an unnamed image with a
- *  parent, made since the build began, goes; one with a child is left, and so is one a container
- *  still uses after `containerWaitMs` (a stopped build's step container is removed by the daemon
- *  a moment after the build ends). Answers how many were removed. */
-export async function removeStepImages(docker: DockerClient, shortIds: string[], sinceSeconds: number, containerWaitMs = 20_000): Promise<number> {
+ *  parent, made since the build began, goes; one with a child is left. One a container still
+ *  uses (a stopped build's step container, which the daemon removes a moment after the build
+ *  ends) is waited for until `containerWaitMs`, and answered in `held` if still in use then. */
+export async function removeStepImages(docker: DockerClient, shortIds: string[], sinceSeconds: number, containerWaitMs: number): Promise<{ removed: number; held: string[] }> {
   const waitUntil = Date.now() + containerWaitMs;
   let removed = 0;
+  const held: string[] = [];
   for (const shortId of [...shortIds].reverse()) {
     const image = await docker.getImage(shortId).inspect().catch(() => undefined);
     if (!image || !image.Id.startsWith(`sha256:${shortId}`) || !image.Parent || realNames(image.RepoTags).length + realNames(image.RepoDigests).length > 0) continue;
     if (Date.parse(image.Created) / 1000 < sinceSeconds - 1) continue;
     if (await removeCacheImage(docker, image.Id)) removed++;
-    else if ((await containersGone(docker, image.Id, waitUntil)) && (await removeCacheImage(docker, image.Id))) removed++;
+    else if (!(await containersGone(docker, image.Id, waitUntil))) held.push(shortId);
+    else if (await removeCacheImage(docker, image.Id)) removed++;
   }
-  return removed;
+  return { removed, held };
 }
 
 /** Waits until no container, running or stopped, was made from the image; false at the deadline. */
