@@ -591,14 +591,22 @@ export async function deleteProject(deps: Deps, user: Actor, name: string, body:
   await removeProject(removalDeps(deps), project);
 }
 
+/** Membership is the owner's (until roles exist). A member is refused before the email is read
+ *  at all, so the answer is the same for every email and tells nothing about which users exist. */
+function requireOwnerForMembers(user: Actor): void {
+  if (user.role !== 'owner') throw new Forbidden('only an owner may add or remove project members');
+}
+
 export async function removeMember(deps: Deps, user: Actor, projectName: string, email: string): Promise<void> {
   const project = await getProjectFor(deps.db, user, projectName);
+  requireOwnerForMembers(user);
   const member = await findUserByEmail(deps.db, validate.email(email));
   if (!member || !(await removeProjectMember(deps.db, project.id, member.id))) throw new NotFound(`${email} is not a member of ${projectName}`);
 }
 
 export async function addMember(deps: Deps, user: Actor, projectName: string, body: Body): Promise<void> {
   const project = await getProjectFor(deps.db, user, projectName);
+  requireOwnerForMembers(user);
   const member = await findUserByEmail(deps.db, validate.email(body.email));
   if (!member) throw new NotFound(`there is no user ${String(body.email)}; create one on the server with spur user add`);
   await addProjectMember(deps.db, project.id, member.id);
