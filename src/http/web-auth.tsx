@@ -1,11 +1,11 @@
 // Setup (claiming the owner account with the one-time token), login and logout.
+import { createHmac } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { LoginPage, SetupPage } from '../../views/pages/auth.js';
 import type { Deps } from '../deps.js';
 import { InvalidInput, NotFound, TooManyRequests } from '../errors.js';
-import { createHmac } from 'node:crypto';
 import { hashPassword, randomToken, safeEqual, verifyPassword } from '../secrets.js';
 import { setAcmeEmail, spurDomain } from '../store/instance-settings.js';
 import { createFirstOwner, createSession, deleteSession, findUserByEmail } from '../store/users.js';
