@@ -12,6 +12,7 @@ import type { RunningTasks } from './docker/running-tasks.js';
 import type { StreamSlots } from './http/stream-slots.js';
 import type { Log } from './log.js';
 import type { NodeFleet } from './nodes/fleet.js';
+import type { TrustedProxies } from './routing/trusted-proxies.js';
 import type { UpdateChecker } from './update/checker.js';
 
 export interface Deps {
@@ -42,6 +43,8 @@ export interface Deps {
   databaseBackups: Pick<DatabaseBackups, 'backUpNow' | 'prune' | 'refreshSchedules' | 'nextRun' | 'settled'>;
   /** The other servers of the Swarm: enrolled over SSH, drained, removed. */
   servers: Pick<NodeFleet, 'publicKey' | 'add' | 'find' | 'drain' | 'activate' | 'remove' | 'settled' | 'disk' | 'setBuildServer'>;
+  /** The peers whose X-Forwarded-For is believed: Spur's own Traefik. */
+  proxies: Pick<TrustedProxies, 'has' | 'refreshFor'>;
   /** Set until the owner is created; cleared when the setup page is claimed. */
   setup: { token?: string; claim: () => void };
 }

@@ -1,7 +1,7 @@
 // Checks the engine Spur depends on and converges it: Swarm active, the edge network present.
 import type { Log } from '../log.js';
 import { type DockerClient, isNotFound } from './client.js';
-import { EDGE_NETWORK, ownershipLabels } from './names.js';
+import { EDGE_NETWORK, MANAGED_LABEL, ownershipLabels } from './names.js';
 
 export interface EngineState {
   reachable: boolean;
@@ -67,4 +67,22 @@ export async function gatewayAddress(docker: DockerClient): Promise<string | und
     if (isNotFound(err)) return undefined;
     throw err;
   }
+}
+
+/** The addresses on docker_gwbridge of this host's containers of a Swarm service Spur made: where
+ *  a request the service (Traefik) sends to the gateway address comes from. */
+export async function gatewayBridgeAddresses(docker: DockerClient, serviceName: string): Promise<string[]> {
+  const containers = await docker.listContainers({ filters: { label: [`com.docker.swarm.service.name=${serviceName}`, `${MANAGED_LABEL}=true`] } });
+  if (containers.length === 0) return [];
+  let bridge: { Containers?: Record<string, { IPv4Address?: string; IPv6Address?: string }> };
+  try {
+    bridge = (await docker.getNetwork('docker_gwbridge').inspect()) as typeof bridge;
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+  return containers.flatMap((c) => {
+    const entry = bridge.Containers?.[c.Id];
+    return [entry?.IPv4Address, entry?.IPv6Address].filter((a): a is string => !!a).map((a) => a.replace(/\/\d+$/, ''));
+  });
 }

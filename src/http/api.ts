@@ -163,7 +163,7 @@ export function apiRoutes(deps: Deps) {
   api.patch('/projects/:project/services/:service/settings', async (c) => {
     const ctx = await instanceOf(c);
     const body = await jsonBody(c);
-    await ops.changeSettings(deps, ctx, body);
+    await ops.changeSettings(deps, c.get('user'), ctx, body);
     return c.json(await ops.instanceStatus(deps, await instanceOf(c)));
   });
 

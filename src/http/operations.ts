@@ -21,7 +21,7 @@ import { spurDomain } from '../store/instance-settings.js';
 import { addVolume as storeAddVolume, listVolumes, removeVolumeRecord } from '../store/volumes.js';
 import { findUserByEmail } from '../store/users.js';
 import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment } from '../store/projects.js';
-import { type InstanceContext, type ServiceSource, createService, getInstanceContext, getService, instanceBuildVariables, instanceWatchPaths, setHttpsToken, updateInstance } from '../store/services.js';
+import { type InstanceContext, type ServiceSource, createService, getInstance, getInstanceContext, getService, instanceBuildVariables, instanceWatchPaths, setHttpsToken, updateInstance } from '../store/services.js';
 import { generateSshKeyPair } from '../ssh/keys.js';
 import { randomToken, seal, unseal } from '../secrets.js';
 import { listVariableNames, readVariables, setVariables } from '../store/variables.js';
@@ -296,8 +296,27 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
 /** A list setting as stored: JSON, null for an empty one, undefined when not given. */
 const listToStore = (list: string[] | undefined) => (list === undefined ? undefined : list.length ? JSON.stringify(list) : null);
 
+type BuildLimit = 'build_memory_mb' | 'build_cpus' | 'build_timeout_s';
+
+/** The server's build limits (SPUR_BUILD_*), how each is named and shown. */
+const serverBuildLimits = (config: Deps['config']): { column: BuildLimit; server: number; says: string }[] => [
+  { column: 'build_memory_mb', server: config.buildMemoryMb, says: `build memory above the server's ${config.buildMemoryMb} MiB` },
+  { column: 'build_cpus', server: config.buildCpus, says: `build CPUs above the server's ${config.buildCpus} CPU${config.buildCpus === 1 ? '' : 's'}` },
+  { column: 'build_timeout_s', server: config.buildTimeoutS, says: `build timeout above the server's ${config.buildTimeoutS} s` },
+];
+
+/** A member may lower a service's build limits, or keep what an owner gave it; going above both
+ *  the server's SPUR_BUILD_* and the service's present value takes an owner. */
+function checkBuildLimits(config: Deps['config'], user: Actor, current: ServiceInstance, changes: ServiceInstanceUpdate): void {
+  if (user.role === 'owner') return;
+  for (const { column, server, says } of serverBuildLimits(config)) {
+    const wanted = changes[column];
+    if (typeof wanted === 'number' && wanted > Math.max(server, current[column] ?? 0)) throw new Forbidden(`only an owner may set the ${says}`);
+  }
+}
+
 /** Saves settings; they take effect with the next deploy (replicas at once: see `scale`). */
-export async function changeSettings(deps: Deps, ctx: InstanceContext, body: Body) {
+export async function changeSettings(deps: Deps, user: Actor, ctx: InstanceContext, body: Body) {
   const changes = parseSettings(body);
   const next = { ...ctx.instance, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
   const errors: Record<string, string> = {};
@@ -306,7 +325,12 @@ export async function changeSettings(deps: Deps, ctx: InstanceContext, body: Bod
   if (next.memory_limit_mb && next.memory_reservation_mb && next.memory_reservation_mb > next.memory_limit_mb) errors.memoryReservation = 'memory reservation: must not exceed the memory limit';
   if (changes.placement && changes.placement !== MANAGER_PLACEMENT && (await findNode(deps.db, changes.placement))?.status !== 'ready') errors.runOn = `run on: no ready server is named ${changes.placement}; choose any, manager, or one on the Servers page`;
   if (Object.keys(errors).length) throw new InvalidFields(errors);
-  return updateInstance(deps.db, ctx.service, ctx.environment, changes);
+  // Checked against the row as it is inside the transaction that writes it: an owner lowering a
+  // limit at the same moment cannot be undone by a member's form that still shows the old value.
+  return deps.db.transaction().execute(async (tx) => {
+    checkBuildLimits(deps.config, user, await getInstance(tx, ctx.service, ctx.environment), changes);
+    return updateInstance(tx, ctx.service, ctx.environment, changes);
+  });
 }
 
 const instanceKey = (ctx: InstanceContext) => ({ serviceId: ctx.service.id, environmentId: ctx.environment.id });
@@ -591,14 +615,22 @@ export async function deleteProject(deps: Deps, user: Actor, name: string, body:
   await removeProject(removalDeps(deps), project);
 }
 
+/** Membership is the owner's (until roles exist). A member is refused before the email is read
+ *  at all, so the answer is the same for every email and tells nothing about which users exist. */
+function requireOwnerForMembers(user: Actor): void {
+  if (user.role !== 'owner') throw new Forbidden('only an owner may add or remove project members');
+}
+
 export async function removeMember(deps: Deps, user: Actor, projectName: string, email: string): Promise<void> {
   const project = await getProjectFor(deps.db, user, projectName);
+  requireOwnerForMembers(user);
   const member = await findUserByEmail(deps.db, validate.email(email));
   if (!member || !(await removeProjectMember(deps.db, project.id, member.id))) throw new NotFound(`${email} is not a member of ${projectName}`);
 }
 
 export async function addMember(deps: Deps, user: Actor, projectName: string, body: Body): Promise<void> {
   const project = await getProjectFor(deps.db, user, projectName);
+  requireOwnerForMembers(user);
   const member = await findUserByEmail(deps.db, validate.email(body.email));
   if (!member) throw new NotFound(`there is no user ${String(body.email)}; create one on the server with spur user add`);
   await addProjectMember(deps.db, project.id, member.id);

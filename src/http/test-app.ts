@@ -11,6 +11,7 @@ import { createApp } from './app.js';
 import { StreamSlots } from './stream-slots.js';
 import { LIVE_STREAMS_PER_USER } from './live.js';
 import { DnsChecks } from '../routing/dns-check.js';
+import { TrustedProxies } from '../routing/trusted-proxies.js';
 import { UpdateChecker } from '../update/checker.js';
 import { DatabaseBackups } from '../databases/backup-runs.js';
 import { createApiToken, createUser } from '../store/users.js';
@@ -46,6 +47,8 @@ export async function makeTestDeps(): Promise<Deps> {
     certificates: { run: async () => {} },
     // DNS as the tests set it: every name of `example` points here, others nowhere.
     dns: new DnsChecks(['203.0.113.7'], async (hostname) => (hostname.endsWith('.example') ? ['203.0.113.7'] : [])),
+    // No proxy in front: tests that need one replace this.
+    proxies: new TrustedProxies({ discover: async () => [], log: silentLog }),
     setup,
   } as Deps;
 }

@@ -1,4 +1,5 @@
 // Setup (claiming the owner account with the one-time token), login and logout.
+import { createHmac } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -11,6 +12,12 @@ import { createFirstOwner, createSession, deleteSession, findUserByEmail } from 
 import * as validate from '../validate.js';
 import { SESSION_COOKIE, setupOpen } from './auth.js';
 import { AttemptLimiter } from '../rate-limit.js';
+import { clientAddress } from '../routing/client-address.js';
+
+/** Set on a browser that logged in to an account: its attempts at that account are counted on
+ *  their own, so an attacker who locks the account does not lock its owner's browser out. */
+const DEVICE_COOKIE = 'spur_device';
+const FIFTEEN_MINUTES = 15 * 60_000;
 
 const field = (form: Record<string, unknown>, name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
 
@@ -23,7 +30,11 @@ const decoyHash = () => (decoy ??= hashPassword(randomToken()));
 
 export function authRoutes(deps: Deps) {
   const app = new Hono();
-  const limiter = new AttemptLimiter({ max: 10, windowMs: 15 * 60_000 });
+  // Per client address (setup and login), and per account (login): 10 in a sliding window of 15
+  // minutes each. Refused attempts are not recorded, so a lock ends 15 minutes after the attempt
+  // that set it, however long an attacker keeps trying.
+  const limiter = new AttemptLimiter({ max: 10, windowMs: FIFTEEN_MINUTES });
+  const accounts = new AttemptLimiter({ max: 10, windowMs: FIFTEEN_MINUTES });
   // Secure when Spur is reached over HTTPS: its public URL says so, or the request came for its
   // own domain (Traefik serves that one over HTTPS; its plain HTTP only redirects once the
   // certificate is in). Other names (the server's address on port 3000) keep working over HTTP.
@@ -34,12 +45,27 @@ export function authRoutes(deps: Deps) {
   };
   // SPUR_ACME_EMAIL, when set, is the contact; otherwise setup asks.
   const askAcmeEmail = deps.config.acme.email === undefined;
-  const clientKey = (c: Parameters<typeof getConnInfo>[0]) => {
+  /** The client's address: the TCP peer, or what Spur's own proxy says it was reached from. */
+  const clientKey = async (c: Context) => {
+    let peer: string | undefined;
     try {
-      return getConnInfo(c).remote.address ?? 'unknown';
+      peer = getConnInfo(c).remote.address;
     } catch {
-      return 'unknown';
+      peer = undefined; // in-process requests have no socket
     }
+    await deps.proxies.refreshFor(peer);
+    return clientAddress({ peer, forwardedFor: c.req.header('x-forwarded-for'), trusted: (a) => deps.proxies.has(a) });
+  };
+  const deviceMac = (email: string, id: string) => createHmac('sha256', deps.key).update(`spur login device\0${email}\0${id}`).digest('base64url');
+  /** What a login attempt at `email` counts against: the browser's own count when it carries the
+   *  cookie of an earlier login to this account, else the account's. Unknown emails alike. */
+  const accountKey = (c: Context, email: string) => {
+    const [id, mac] = (getCookie(c, DEVICE_COOKIE) ?? '').split('.');
+    return id && mac && safeEqual(mac, deviceMac(email, id)) ? `device:${id}` : `account:${email}`;
+  };
+  const rememberDevice = async (c: Context, email: string) => {
+    const id = randomToken();
+    setCookie(c, DEVICE_COOKIE, `${id}.${deviceMac(email, id)}`, { httpOnly: true, sameSite: 'Lax', secure: await secureFor(c), path: '/login', maxAge: 365 * 86400 });
   };
   const startSession = async (c: Context, userId: number) => {
     const { token } = await createSession(deps.db, userId);
@@ -52,7 +78,7 @@ export function authRoutes(deps: Deps) {
   });
   app.post('/setup', async (c) => {
     if (!(await setupOpen(deps))) throw new NotFound('setup is already done');
-    const key = clientKey(c);
+    const key = await clientKey(c);
     if (!limiter.attempt(key)) throw new TooManyRequests('too many attempts; wait 15 minutes');
     const form = await c.req.parseBody();
     if (!deps.setup.token || !safeEqual(field(form, 'token'), deps.setup.token)) {
@@ -78,10 +104,18 @@ export function authRoutes(deps: Deps) {
 
   app.get('/login', async (c) => ((await setupOpen(deps)) ? c.redirect('/setup', 303) : c.html(<LoginPage next={c.req.query('next')} />)));
   app.post('/login', async (c) => {
-    const key = clientKey(c);
-    if (!limiter.attempt(key)) return c.html(<LoginPage error="Too many failed logins. Wait 15 minutes and try again." />, 429);
+    const tooMany = () => c.html(<LoginPage error="Too many failed logins. Wait 15 minutes and try again." />, 429);
+    const key = await clientKey(c);
+    if (!limiter.attempt(key)) return tooMany();
     const form = await c.req.parseBody();
-    const user = await findUserByEmail(deps.db, field(form, 'email').trim().toLowerCase());
+    const email = field(form, 'email').trim().toLowerCase().slice(0, 320);
+    // Checked and recorded in the same synchronous step as the address above was.
+    const account = accountKey(c, email);
+    if (!accounts.attempt(account)) {
+      limiter.refund(key); // no password was checked
+      return tooMany();
+    }
+    const user = await findUserByEmail(deps.db, email);
     // An unknown email (or one without a password) costs the same scrypt work as a wrong
     // password, so the answer's timing does not tell which emails exist.
     const ok = await verifyPassword(field(form, 'password'), user?.password_hash ?? (await decoyHash()));
@@ -89,6 +123,8 @@ export function authRoutes(deps: Deps) {
       return c.html(<LoginPage error="Wrong email or password." next={field(form, 'next')} />, 401);
     }
     limiter.refund(key);
+    accounts.refund(account);
+    await rememberDevice(c, email);
     await startSession(c, user.id);
     return c.redirect(safeNext(field(form, 'next') || '/'), 303);
   });

@@ -223,7 +223,7 @@ export function webRoutes(deps: Deps) {
     serviceForm(c, {
       id,
       tab: 'settings',
-      run: (ctx, body) => ops.changeSettings(deps, ctx, body),
+      run: (ctx, body) => ops.changeSettings(deps, user(c), ctx, body),
       done: (ctx) => ({ to: servicePath(ctx, 'settings'), toast: 'Settings saved; they apply with the next deploy' }),
       fragment: (p, state) => <Form {...p} state={state} />,
     });
