@@ -60,6 +60,15 @@ describe('reference variables that multiply', () => {
     expect((await call('owner', 'PUT', '/projects/shop/services/web/variables', { X: '${{shared.HALF}}${{shared.REST}}' })).status).toBe(200);
     // Fine on its own (32 KiB and one byte): the shared variables are checked against their own references.
     expect((await call('owner', 'PUT', '/projects/shop/shared-variables', { REST: '${{shared.HALF}}!' })).status).toBe(200);
+    // Asked through the API, the deploy is refused at once, naming the variable.
+    deps.engine = { state: { reachable: true, swarm: true }, ready: true } as Deps['engine'];
+    const queued: unknown[] = [];
+    deps.deployer.request = async (req) => (queued.push(req), ({ id: 1 }) as never);
+    const refused = await call('owner', 'POST', '/projects/shop/services/web/deployments');
+    expect(refused.status).toBe(400);
+    expect(refused.json.error).toBe('web.X resolves to more than 64 KiB once its references are replaced; a value may hold at most 64 KiB after that');
+    expect(queued).toEqual([]);
+    // A deployment that starts anyway (a webhook's, a push's queued before the change) fails before its build.
     const scope = await deps.db.selectFrom('service_instances').select(['service_id', 'environment_id']).executeTakeFirstOrThrow();
     const { deployment } = await queueDeployment(deps.db, { serviceId: scope.service_id, environmentId: scope.environment_id, trigger: 'test' });
     await runDeployment(deps as unknown as PipelineDeps, deployment.id, new AbortController().signal);
