@@ -65,6 +65,7 @@ describe('values from a repository in the written Dockerfile', () => {
     expect(() => planBuild(nodeRepo({ engines: { node: '20\nFROM spur/other:latest\nRUN cat /secret' } }), input)).toThrow(PlanError);
     // Ordinary ranges are still read.
     expect(planBuild(nodeRepo({ engines: { node: '>=18 <21 || ^20.1.0' } }), input).reasons).toContain('engines.node >=18 <21 || ^20.1.0');
+    expect(planBuild(nodeRepo({ engines: { node: 'lts/*' } }), input).dockerfile).toContain('FROM node:24-slim AS build');
   });
 
   it('package.json engines.node: a version too long for an image tag is refused', () => {

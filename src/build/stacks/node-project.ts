@@ -87,7 +87,7 @@ function installLines(repo: RepoSnapshot, packageManager: string, reasons: strin
 export function nodeMajor(engines: unknown, versionFile?: { name: string; text: string }): { major: string; why?: string } {
   if (typeof engines === 'string' && engines.trim()) {
     // The range is quoted in the written Dockerfile's comment: one line of range characters only.
-    if (!NODE_RANGE.test(engines)) throw new PlanError(`package.json engines.node ${JSON.stringify(engines)} is not a version range (digits, x, *, ^, ~, <, >, =, -, ||, spaces)`);
+    if (!NODE_RANGE.test(engines)) throw new PlanError(`package.json engines.node ${JSON.stringify(engines)} is not a version range (digits, letters, . * ^ ~ < > = - / ||, spaces)`);
     const majors = engines.split('||').map((alt) => rangeMajor(alt.trim())).filter((m) => m !== undefined);
     if (majors.length) return { major: checkedMajor(String(Math.max(...majors))), why: `engines.node ${engines.trim()}` };
   }
@@ -96,7 +96,7 @@ export function nodeMajor(engines: unknown, versionFile?: { name: string; text: 
   return { major: String(DEFAULT_NODE_MAJOR) };
 }
 
-const NODE_RANGE = /^[0-9A-Za-z.*^~<>=| -]{1,100}$/;
+const NODE_RANGE = /^[0-9A-Za-z.*^~<>=|/ -]{1,100}$/;
 
 /** The major version names an image tag: a few digits, nothing else. */
 function checkedMajor(major: string): string {
