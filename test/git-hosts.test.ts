@@ -1,5 +1,8 @@
 // End to end: git URLs never lead Spur to this machine or to link-local addresses (cloud
-// metadata); private networks only when the owner allows it, checked again before each clone.
+// metadata); private networks only when the owner allows it, checked again before each clone;
+// a redirect from an allowed host to one Spur never checked is not followed.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PRIVATE_HOST } from './fixtures/git-server.js';
 import { type SpurProcess, api, loginCli, startSpur, waitForDeployment } from './harness.js';
@@ -67,5 +70,39 @@ describe('git hosts', () => {
     const d = await waitForDeployment(second.spur, second.token, created.json.deployment.id);
     expect(d.status).toBe('failed');
     expect(d.failureReason).toMatch(/could not fetch branch main: git URL: 172\.17\.0\.1 is on a private network/);
+  });
+
+  it('does not follow an allowed http:// host that redirects to this machine: the clone fails saying so, and nothing reaches the target', async () => {
+    // What the redirect points at: a server on loopback, which Spur must never fetch from.
+    const reached: string[] = [];
+    const target = createServer((req, res) => {
+      reached.push(req.url ?? '');
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', () => r()));
+    const targetPort = (target.address() as AddressInfo).port;
+    // The allowed host: on the private network (SPUR_GIT_ALLOW_PRIVATE=1), answering every request with 301.
+    const asked: string[] = [];
+    const redirecting = createServer((req, res) => {
+      asked.push(req.url ?? '');
+      res.writeHead(301, { Location: `http://127.0.0.1:${targetPort}${req.url}` }).end();
+    });
+    await new Promise<void>((r) => redirecting.listen(0, PRIVATE_HOST, () => r()));
+    const port = (redirecting.address() as AddressInfo).port;
+    try {
+      const { spur, token, call } = await spurWith({ SPUR_GIT_ALLOW_PRIVATE: '1' });
+      expect((await call('POST', '/projects', { name: 'moved' })).status).toBe(201);
+      const created = await call('POST', '/projects/moved/services', { name: 'web', git: `http://${PRIVATE_HOST}:${port}/org/repo.git` });
+      expect(created.status, created.json.error).toBe(201);
+      const queued = await call('POST', '/projects/moved/services/web/deployments');
+      const d = await waitForDeployment(spur, token, queued.json.deployment.id);
+      expect(d.status).toBe('failed');
+      expect(d.failureReason).toBe(`could not fetch branch main: ${PRIVATE_HOST} answered with a redirect (HTTP 301), which Spur does not follow: give the repository's own URL`);
+      expect(asked).toEqual(['/org/repo.git/info/refs?service=git-upload-pack']);
+      expect(reached).toEqual([]);
+    } finally {
+      target.close();
+      redirecting.close();
+    }
   });
 });

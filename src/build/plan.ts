@@ -28,13 +28,28 @@ export function planBuild(repo: RepoSnapshot, input: PlanInput): BuildPlan {
   const start = web ?? found.start;
   if (!start.length) throw new PlanError(`found a ${found.stack} app (${found.reasons.join(', ')}) but not how to start it: add a start command (a Procfile web: line, or a Dockerfile)`);
   const dockerfile = [
-    `# Written by Spur for a ${found.stack} app: ${reasons.join(', ')}.`,
+    oneLine(`# Written by Spur for a ${found.stack} app: ${reasons.join(', ')}.`),
     '# To take over, save it as Dockerfile in the repository and edit it.',
     withBuildArgs(found.stages, input.buildArgs ?? []),
     `CMD ${JSON.stringify(start)}`,
     '',
   ].join('\n');
+  checkWritten(dockerfile);
   return { stack: found.stack, reasons, dockerfile, ignore: found.ignore };
+}
+
+/** The comment quotes what the repository says; each stack validates its fields, and this makes
+ *  sure none of them can start a line of its own. */
+function oneLine(comment: string): string {
+  if (!/^[\x20-\x7e]*$/.test(comment)) throw new PlanError(`the build plan's reasons hold characters Spur does not write into a Dockerfile: ${JSON.stringify(comment)}`);
+  return comment;
+}
+
+/** Last line of defence: no line of the written Dockerfile carries a carriage return or another
+ *  control character, and none ends with \ (which would join the next line onto it). */
+function checkWritten(dockerfile: string): void {
+  const bad = dockerfile.split('\n').find((line) => /[\x00-\x1f\x7f]/.test(line) || line.endsWith('\\'));
+  if (bad !== undefined) throw new PlanError(`Spur refused to write a Dockerfile line from what the repository says: ${JSON.stringify(bad)}`);
 }
 
 /** ARG lines for the build's variables, right after the build stage's FROM (not in the stage

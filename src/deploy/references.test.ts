@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnresolvedReference, referencesIn, resolveReferences } from './references.js';
+import { RESOLVED_TOTAL_MAX, RESOLVED_VALUE_MAX, ReferencesTooLarge, UnresolvedReference, referencesIn, resolveReferences } from './references.js';
 
 const sources = new Map<string, Record<string, string>>([
   ['pg', { DATABASE_URL: 'postgresql://app:pw@pg:5432/app', PGHOST: 'pg' }],
@@ -32,5 +32,40 @@ describe('references', () => {
     for (const bad of ['${{pg}}', '${{pg.}}', '${{.X}}', '${{Pg.X}}', '${{pg.X-Y}}', '${{pg.X}', '${{ pg.X; rm -rf }}', '${{a.b.c}}', '${{}}']) {
       expect(() => referencesIn(bad), bad).toThrow(/is not a reference|is not closed/);
     }
+  });
+});
+
+describe('what references may grow to', () => {
+  const KiB = 1024;
+  // The review's case: 32 KiB values made of ${{shared.X}}, each level multiplying the one below.
+  const times = (ref: string) => ref.repeat(Math.floor((32 * KiB) / ref.length));
+  const chain = new Map([['shared', { A: 'a'.repeat(32 * KiB), B: times('${{shared.A}}'), C: times('${{shared.B}}'), D: times('${{shared.C}}') }]]);
+
+  it('refuse a chain of 32 KiB values, naming the variable that went over, without building it', () => {
+    for (const missing of ['fail', 'keep'] as const) {
+      expect(() => resolveReferences('web', { X: '${{shared.D}}' }, chain, { missing })).toThrow(new ReferencesTooLarge('shared.B resolves to more than 64 KiB once its references are replaced; a value may hold at most 64 KiB after that'));
+      expect(() => resolveReferences('shared', chain.get('shared')!, new Map(), { missing })).toThrow(/^shared\.B resolves to more than 64 KiB/);
+    }
+    // A reference error like any other: the callers that refuse unresolved ones refuse this too.
+    expect(new ReferencesTooLarge('x')).toBeInstanceOf(UnresolvedReference);
+    expect(RESOLVED_VALUE_MAX).toBe(64 * KiB);
+  });
+
+  it('let a value through that resolves to just under the limit, and name the one just over it', () => {
+    const sources = new Map([['shared', { HALF: 'h'.repeat(32 * KiB) }]]);
+    const under = resolveReferences('web', { X: '${{shared.HALF}}${{shared.HALF}}' }, sources);
+    expect(under.X.length).toBe(64 * KiB);
+    expect(() => resolveReferences('web', { X: '${{shared.HALF}}${{shared.HALF}}!' }, sources)).toThrow(/^web\.X resolves to more than 64 KiB/);
+  });
+
+  it('cap the variables of one service in all', () => {
+    const big = 'b'.repeat(32 * KiB);
+    const sources = new Map([['shared', { BIG: big }]]);
+    const each = '${{shared.BIG}}${{shared.BIG}}';
+    const count = Math.floor(RESOLVED_TOTAL_MAX / (64 * KiB));
+    const fits = Object.fromEntries(Array.from({ length: count - 1 }, (_, i) => [`V${i}`, each]));
+    expect(Object.keys(resolveReferences('web', fits, sources)).length).toBe(count - 1);
+    const over = { ...fits, [`V${count - 1}`]: each, [`V${count}`]: each };
+    expect(() => resolveReferences('web', over, sources)).toThrow(new ReferencesTooLarge(`the variables of web come to more than 1 MiB once references are replaced (V${count} went over)`));
   });
 });

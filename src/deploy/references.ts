@@ -7,6 +7,15 @@ const TARGET = /^\s*([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.([A-Za-z_][A-Za-z0-9
 
 export class UnresolvedReference extends Error {}
 
+/** A value that references multiply (a 32 KiB value of `${{shared.A}}`s, each itself 32 KiB)
+ *  would grow past what a container's environment can hold: refused as it grows, never built. */
+export class ReferencesTooLarge extends UnresolvedReference {}
+
+/** What one variable may hold once its references are replaced (a typed value holds 32 KiB). */
+export const RESOLVED_VALUE_MAX = 64 * 1024;
+/** What the variables of one service may come to in all, references replaced. */
+export const RESOLVED_TOTAL_MAX = 1024 * 1024;
+
 /** The references in a value, as `name.VARIABLE`; refuses one that is not of that form (and a
  *  `${{` left open). */
 export function referencesIn(value: string): string[] {
@@ -40,11 +49,30 @@ export function resolveReferences(self: string, variables: Record<string, string
     if (!resolved.has(id)) resolved.set(id, expand(raw, [...chain, id]));
     return resolved.get(id);
   };
-  const expand = (value: string, chain: string[]) =>
-    value.replace(REFERENCE, (whole, inner: string) => {
-      const t = TARGET.exec(inner);
-      return t ? (lookup(t[1], t[2], chain) ?? whole) : whole;
-    });
+  // Piece by piece, the length checked after each: the value is refused before it is built.
+  const expand = (value: string, chain: string[]) => {
+    let out = '';
+    let last = 0;
+    for (const m of value.matchAll(REFERENCE)) {
+      const t = TARGET.exec(m[1]);
+      out += value.slice(last, m.index) + (t ? (lookup(t[1], t[2], chain) ?? m[0]) : m[0]);
+      last = m.index + m[0].length;
+      if (out.length > RESOLVED_VALUE_MAX) throw tooLarge(chain.at(-1)!);
+    }
+    out += value.slice(last);
+    if (out.length > RESOLVED_VALUE_MAX) throw tooLarge(chain.at(-1)!);
+    return out;
+  };
   const chosen = Object.entries(variables).filter(([key]) => opts.only === undefined || key === opts.only);
-  return Object.fromEntries(chosen.map(([key, value]) => [key, expand(value, [`${self}.${key}`])]));
+  let total = 0;
+  return Object.fromEntries(
+    chosen.map(([key, value]) => {
+      const out = expand(value, [`${self}.${key}`]);
+      total += out.length;
+      if (total > RESOLVED_TOTAL_MAX) throw new ReferencesTooLarge(`the variables of ${self} come to more than 1 MiB once references are replaced (${key} went over)`);
+      return [key, out];
+    }),
+  );
 }
+
+const tooLarge = (id: string) => new ReferencesTooLarge(`${id} resolves to more than 64 KiB once its references are replaced; a value may hold at most 64 KiB after that`);

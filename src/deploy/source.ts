@@ -26,7 +26,7 @@ export async function fetchSource(deps: PipelineDeps, ctx: InstanceContext, comm
   const keyFile = `${dir}.key`;
   try {
     const { target, address } = await checkGitHost(service.git_url!, { allowPrivate: deps.config.gitAllowPrivate });
-    const pin = target.scheme === 'ssh' ? undefined : { host: target.host, port: target.port, address, allowHttp: target.scheme === 'http' };
+    const pin = { ...target, address };
     const auth = await cloneAuth(deps, service, keyFile);
     return await cloneBranchHead({ url: service.git_url!, branch, commit, dir, caFile: deps.config.gitCaFile, knownHostsFile: join(deps.config.dataDir, 'known_hosts'), auth, pin, signal: steps.signal });
   } catch (err) {

@@ -26,7 +26,7 @@ import { generateSshKeyPair } from '../ssh/keys.js';
 import { randomToken, seal, unseal } from '../secrets.js';
 import { listVariableNames, readVariables, setVariables } from '../store/variables.js';
 import { parseDotEnv } from '../dotenv.js';
-import { type ReferenceSources, UnresolvedReference, referencesIn, resolveReferences } from '../deploy/references.js';
+import { type ReferenceSources, ReferencesTooLarge, UnresolvedReference, referencesIn, resolveReferences } from '../deploy/references.js';
 import { referenceSources } from '../databases/reference-sources.js';
 import * as validate from '../validate.js';
 
@@ -442,7 +442,21 @@ export function requireEngine(deps: Deps): void {
 /** Queues a deployment; `commit` pins the exact commit to build (webhooks). */
 export async function deploy(deps: Deps, ctx: InstanceContext, trigger: string, commit?: string): Promise<Deployment> {
   requireEngine(deps);
+  await refuseOversizedVariables(deps, ctx);
   return deps.deployer.request({ ...scopeOf(ctx), trigger, commit });
+}
+
+/** A variable that a change elsewhere (a shared variable, another service's) made resolve past
+ *  the limit is refused with the deploy request, naming it. Missing references are left to the
+ *  deployment, which fails before its build saying which (it resolves again in any case). */
+async function refuseOversizedVariables(deps: Deps, ctx: InstanceContext): Promise<void> {
+  const own = await readVariables(deps.db, deps.key, scopeOf(ctx));
+  try {
+    resolveReferences(ctx.service.name, own, await referenceSources(deps.db, deps.key, ctx.environment.id, ctx.service.id), { missing: 'keep' });
+  } catch (err) {
+    if (err instanceof ReferencesTooLarge) throw new InvalidFields({ value: err.message });
+    if (!(err instanceof UnresolvedReference)) throw err;
+  }
 }
 
 export async function rollback(deps: Deps, ctx: InstanceContext, body: Body, trigger: string): Promise<Deployment> {

@@ -86,12 +86,22 @@ function installLines(repo: RepoSnapshot, packageManager: string, reasons: strin
  *  default. Pure. */
 export function nodeMajor(engines: unknown, versionFile?: { name: string; text: string }): { major: string; why?: string } {
   if (typeof engines === 'string' && engines.trim()) {
+    // The range is quoted in the written Dockerfile's comment: one line of range characters only.
+    if (!NODE_RANGE.test(engines)) throw new PlanError(`package.json engines.node ${JSON.stringify(engines)} is not a version range (digits, letters, . * ^ ~ < > = - / ||, spaces)`);
     const majors = engines.split('||').map((alt) => rangeMajor(alt.trim())).filter((m) => m !== undefined);
-    if (majors.length) return { major: String(Math.max(...majors)), why: `engines.node ${engines.trim()}` };
+    if (majors.length) return { major: checkedMajor(String(Math.max(...majors))), why: `engines.node ${engines.trim()}` };
   }
   const fromFile = /^v?(\d+)/.exec(versionFile?.text.trim() ?? '')?.[1];
-  if (fromFile) return { major: fromFile, why: `Node ${fromFile} from ${versionFile!.name}` };
+  if (fromFile) return { major: checkedMajor(fromFile), why: `Node ${fromFile} from ${versionFile!.name}` };
   return { major: String(DEFAULT_NODE_MAJOR) };
+}
+
+const NODE_RANGE = /^[0-9A-Za-z.*^~<>=|/ -]{1,100}$/;
+
+/** The major version names an image tag: a few digits, nothing else. */
+function checkedMajor(major: string): string {
+  if (!/^\d{1,3}$/.test(major)) throw new PlanError(`Node version ${major} is not a major version Spur can build with`);
+  return major;
 }
 
 function rangeMajor(range: string): number | undefined {

@@ -1,7 +1,7 @@
 // A Python app: dependencies from uv.lock, poetry.lock, requirements.txt or pyproject.toml into a
 // virtualenv, then served by what it uses: gunicorn for Django and Flask, uvicorn for FastAPI (when
 // listed), else `python main.py`/`app.py`.
-import { type Stack, type StackPlan, imageFor } from './stack.js';
+import { PlanError, type Stack, type StackPlan, imageFor } from './stack.js';
 
 export const DEFAULT_PYTHON = '3.13';
 
@@ -45,7 +45,9 @@ function pythonVersion(repo: Parameters<Stack['detect']>[0]): Found<'version', s
   if (pinned) return { version: pinned, reason: `Python ${pinned} from .python-version` };
   const runtime = /^python-(\d+\.\d+)/.exec(repo.files.get('runtime.txt')?.trim() ?? '')?.[1];
   if (runtime) return { version: runtime, reason: `Python ${runtime} from runtime.txt` };
-  const requires = /^requires-python\s*=\s*["']([^"']+)["']/m.exec(repo.files.get('pyproject.toml') ?? '')?.[1];
+  const requires = /^requires-python[ \t]*=[ \t]*["']([^"']*)["']/m.exec(repo.files.get('pyproject.toml') ?? '')?.[1];
+  // The specifier is quoted in the written Dockerfile's comment: one line of specifier characters only.
+  if (requires !== undefined && !/^[0-9A-Za-z.*<>=!~, ]{1,100}$/.test(requires)) throw new PlanError(`pyproject.toml requires-python ${JSON.stringify(requires)} is not a version specifier (digits, letters, . * < > = ! ~ , and spaces)`);
   const exact = requires && /^(?:==|~=)\s*(\d+\.\d+)/.exec(requires)?.[1];
   if (exact) return { version: exact, reason: `requires-python ${requires}` };
   return { version: DEFAULT_PYTHON };
