@@ -1,64 +1,22 @@
 // Spur's client against fake Docker daemons on a unix socket: one that refuses old API versions
 // the way Docker 29 does, one older than Spur supports. What /healthz and the pages say of each.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compareVersions } from '../docker/api-version.js';
 import { createDockerClient } from '../docker/client.js';
+import { type FakeDaemon, fakeDaemon as startFakeDaemon } from '../docker/fake-daemon.js';
 import { makeTestApp } from '../http/test-app.js';
 import { silentLog } from '../log.js';
 import { createSession, createUser } from '../store/users.js';
 import { EngineMonitor } from './engine-monitor.js';
 
-interface FakeDaemon {
-  socketPath: string;
-  /** Every request path it was sent, in order. */
-  paths: string[];
-  close(): Promise<void>;
-}
-
-const dirs: string[] = [];
-const servers: Server[] = [];
+const daemons: FakeDaemon[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const d of daemons.splice(0)) await d.remove();
 });
-
-/** A daemon whose newest API is `max` and oldest `min`; an unversioned path means its newest, as
- *  Docker's does. A version below `min` is answered as Docker 29 answers it. */
-async function fakeDaemon(opts: { engine: string; max: string; min: string; socketPath?: string }): Promise<FakeDaemon> {
-  const dir = mkdtempSync(join(tmpdir(), 'spur-fake-docker-'));
-  dirs.push(dir);
-  const socketPath = opts.socketPath ?? join(dir, 'docker.sock');
-  const paths: string[] = [];
-  const json = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Api-Version': opts.max });
-    res.end(JSON.stringify(body));
-  };
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    paths.push(req.url ?? '');
-    const m = /^\/v(\d+\.\d+)(\/.*)$/.exec(req.url ?? '');
-    const asked = m?.[1];
-    const path = (m ? m[2] : req.url ?? '').split('?')[0];
-    if (asked && compareVersions(asked, opts.min) < 0) {
-      return json(res, 400, { message: `client version ${asked} is too old. Minimum supported API version is ${opts.min}, please upgrade your client to a newer version` });
-    }
-    if (asked && compareVersions(asked, opts.max) > 0) return json(res, 400, { message: `client version ${asked} is too new. Maximum supported API version is ${opts.max}` });
-    if (path === '/_ping') {
-      res.writeHead(200, { 'Content-Type': 'text/plain', 'Api-Version': opts.max });
-      return res.end('OK');
-    }
-    if (path === '/version') return json(res, 200, { Version: opts.engine, ApiVersion: opts.max, MinAPIVersion: opts.min });
-    if (path === '/info') return json(res, 200, { Swarm: { LocalNodeState: 'active', ControlAvailable: true } });
-    if (path === '/networks') return json(res, 200, [{ Name: 'spur-edge', Id: 'n1' }]);
-    return json(res, 404, { message: `page not found: ${path}` });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-  return { socketPath, paths, close: () => new Promise((r) => server.close(() => r())) };
-}
+const fakeDaemon = async (opts: Parameters<typeof startFakeDaemon>[0]) => {
+  const d = await startFakeDaemon(opts);
+  daemons.push(d);
+  return d;
+};
 
 async function monitorOf(daemon: FakeDaemon) {
   const engine = new EngineMonitor({ docker: createDockerClient(daemon.socketPath), log: silentLog, advertiseAddr: '127.0.0.1' });
