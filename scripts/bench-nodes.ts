@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
+import { createDockerClient } from '../src/docker/client.js';
 import { generateSshKeyPair } from '../src/ssh/keys.js';
 import { remoteDocker } from '../src/nodes/remote-docker.js';
 import { shipImage } from '../src/nodes/ship-image.js';
@@ -31,7 +31,7 @@ async function timed(work: () => Promise<unknown> | unknown): Promise<number> {
 async function main() {
   sh('bash', ['scripts/test-env.sh']);
   await startSecondNode();
-  const local = new Docker();
+  const local = createDockerClient();
   if (!(await local.getImage(IMAGE).inspect().catch(() => undefined))) {
     const dir = mkdtempSync(join(tmpdir(), 'spur-bench-ship-'));
     writeFileSync(join(dir, 'Dockerfile'), `FROM ${BASE_IMAGE}\nRUN head -c ${SHIP_MB}M /dev/urandom > /payload\n`);
@@ -65,7 +65,7 @@ async function main() {
   writeFileSync(join(keyDir, 'id'), key.private, { mode: 0o600 });
   authorizeOnNode2([key.public]);
   const { client } = await connectNode({ host: NODE2.host, port: 22, user: 'root' }, { privateKey: key.private });
-  const remote = remoteDocker(client);
+  const remote = await remoteDocker(client);
   const spool = mkdtempSync(join(tmpdir(), 'spur-bench-spool-'));
   const clear = async (keepBase: boolean) => {
     await node2Docker('image', 'rm', '-f', IMAGE).catch(() => {});

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import Docker from 'dockerode';
+import { createDockerClient } from '../src/docker/client.js';
 import { api, cleanupProject, cli, loginCli, startSpur } from '../test/harness.js';
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 100);
@@ -57,7 +57,7 @@ async function main() {
     const css = readFileSync('public/app.css').length;
 
     // The bare Docker call the project page makes: one task listing.
-    const docker = new Docker();
+    const docker = createDockerClient();
     const bare: number[] = [];
     for (let i = 0; i < 100; i++) {
       const t = performance.now();

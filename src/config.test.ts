@@ -79,3 +79,12 @@ describe('build settings', () => {
     expect(() => loadConfig({ ...base, SPUR_BUILD_CACHE_MB: '2 GB' }, '/')).toThrow(/SPUR_BUILD_CACHE_MB/);
   });
 });
+
+describe('the Traefik image', () => {
+  const base = { SPUR_DATA_DIR: '/tmp/spur-config-test', SPUR_BASE_DOMAIN: 'spur.test' };
+
+  it("is Spur's own choice unless SPUR_TRAEFIK_IMAGE names one", () => {
+    expect(loadConfig(base, '/').traefik).toEqual({ enabled: true, image: undefined });
+    expect(loadConfig({ ...base, SPUR_TRAEFIK_IMAGE: 'traefik:v3.5' }, '/').traefik).toEqual({ enabled: true, image: 'traefik:v3.5' });
+  });
+});

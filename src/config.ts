@@ -33,7 +33,9 @@ export interface Config {
   gitCaFile?: string;
   /** Git hosts on private networks (and http:// to them) are allowed. */
   gitAllowPrivate: boolean;
-  traefik: { enabled: boolean; image: string };
+  /** image: SPUR_TRAEFIK_IMAGE, run exactly as named; unset, Spur runs the Traefik it ships with
+   *  and upgrades an older one it runs (src/routing/traefik-image.ts). */
+  traefik: { enabled: boolean; image?: string };
   /** Images of this many deployments that served are kept per service, for rollbacks. */
   keepImages: number;
   /** A fetch and build taking longer than this fails (a service may set its own). */
@@ -155,7 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     spurDomain: env.SPUR_DOMAIN ? validate.domain(env.SPUR_DOMAIN) : undefined,
     gitCaFile: env.SPUR_GIT_CA_FILE || undefined,
     gitAllowPrivate: env.SPUR_GIT_ALLOW_PRIVATE === '1',
-    traefik: { enabled: env.SPUR_TRAEFIK !== '0', image: env.SPUR_TRAEFIK_IMAGE ?? 'traefik:v3.5' },
+    traefik: { enabled: env.SPUR_TRAEFIK !== '0', image: env.SPUR_TRAEFIK_IMAGE || undefined },
     keepImages: validate.integer('SPUR_KEEP_IMAGES', env.SPUR_KEEP_IMAGES ?? '5', 1, 100),
     buildTimeoutS: validate.integer('SPUR_BUILD_TIMEOUT', env.SPUR_BUILD_TIMEOUT ?? '1800', 5, 86_400),
     buildConcurrency: validate.integer('SPUR_BUILD_CONCURRENCY', env.SPUR_BUILD_CONCURRENCY ?? '1', 1, 32),

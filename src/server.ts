@@ -17,8 +17,6 @@ import { BuildSlots } from './deploy/build-slots.js';
 import { EngineMonitor } from './deploy/engine-monitor.js';
 import { DeploymentLogBus } from './deploy/log-bus.js';
 import { createDockerClient } from './docker/client.js';
-import { imageExists } from './docker/images.js';
-import { ensureServiceSpec } from './docker/swarm.js';
 import { createApp } from './http/app.js';
 import { scheduleJobs } from './jobs/schedule.js';
 import { installHook } from './build/repos.js';
@@ -44,6 +42,8 @@ import { RunningTasks } from './docker/running-tasks.js';
 import { type Log, consoleLog } from './log.js';
 import { TRAEFIK_SERVICE, traefikDir, traefikServiceSpec } from './routing/traefik-service.js';
 import { TrustedProxies } from './routing/trusted-proxies.js';
+import { ensureTraefik } from './routing/ensure-traefik.js';
+import { SHIPPED_TRAEFIK_IMAGE } from './routing/traefik-image.js';
 import { loadOrCreateKey, randomToken } from './secrets.js';
 import { setupToken } from './setup-token.js';
 import { countUsers } from './store/users.js';
@@ -132,8 +132,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
       await reconcileDatabases({ db, docker, key, installId: thisInstall }).catch((err) => log.error('could not bring the databases to their specs', { error: String(err) }));
       await ensureTraefikListener();
       if (config.traefik.enabled) {
-        if (!(await imageExists(docker, config.traefik.image))) log.warn(`Traefik image ${config.traefik.image} is not present; Swarm will pull it`);
-        await ensureServiceSpec(docker, traefikServiceSpec({ image: config.traefik.image, traefikDir: traefikDir(config.dataDir) }));
+        const traefik = await ensureTraefik(docker, { name: TRAEFIK_SERVICE, spec: (image) => traefikServiceSpec({ image, traefikDir: traefikDir(config.dataDir) }), shipped: SHIPPED_TRAEFIK_IMAGE, configured: config.traefik.image, log });
+        log.info(`Traefik ${traefik.image}: ${traefik.applied}`, { reason: traefik.reason });
       }
     },
   });

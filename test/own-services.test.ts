@@ -2,10 +2,11 @@
 // once, left alone while the spec is the same, updated when a new Spur changes it.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDockerClient } from '../src/docker/client.js';
-import { SPEC_DIGEST_LABEL, ensureServiceSpec } from '../src/docker/swarm.js';
+import { NotOwned, SPEC_DIGEST_LABEL, ensureServiceSpec } from '../src/docker/swarm.js';
 import { BASE_IMAGE, docker, uniqueName } from './harness.js';
 
 const name = uniqueName('spur-own-');
+const foreign = uniqueName('spur-own-foreign-');
 const client = createDockerClient('/var/run/docker.sock');
 const spec = (args: string[]) => ({
   Name: name,
@@ -17,6 +18,7 @@ const inspect = async () => JSON.parse(await docker('service', 'inspect', name))
 
 afterAll(async () => {
   await docker('service', 'rm', name).catch(() => undefined);
+  await docker('service', 'rm', foreign).catch(() => undefined);
 });
 
 describe("Spur's own services", () => {
@@ -32,5 +34,13 @@ describe("Spur's own services", () => {
     expect(second.TaskTemplate.ContainerSpec.Args).toEqual(['3601']);
     expect(second.Labels[SPEC_DIGEST_LABEL]).not.toBe(first.Labels[SPEC_DIGEST_LABEL]);
     expect(second.Labels['spur.managed']).toBe('true');
+  }, 60_000);
+
+  it('are not changed when a service of that name was not made by Spur', async () => {
+    await docker('service', 'create', '--detach', '--name', foreign, '--label', 'spur.test=own-services', BASE_IMAGE, 'sleep', '3600');
+    await expect(ensureServiceSpec(client, { ...spec(['1']), Name: foreign })).rejects.toThrow(NotOwned);
+    const kept = JSON.parse(await docker('service', 'inspect', foreign))[0].Spec;
+    expect(kept.TaskTemplate.ContainerSpec.Args).toEqual(['sleep', '3600']);
+    expect(kept.Labels['spur.managed']).toBeUndefined();
   }, 60_000);
 });

@@ -23,7 +23,7 @@ export class EngineMonitor {
     }
     this.state = state;
     if (!wasReady && this.ready) {
-      this.opts.log.info('docker engine ready', { version: state.version, api: state.apiVersion });
+      this.opts.log.info('docker engine ready', { version: state.version, api: state.apiVersion, speaking: state.api?.using });
       await this.opts.onReady?.().catch((err) => this.opts.log.error('engine startup work failed', { error: String(err) }));
     } else if (!this.ready) {
       this.opts.log.warn('docker engine not ready', { problem: state.problem });

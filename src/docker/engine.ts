@@ -1,6 +1,7 @@
 // Checks the engine Spur depends on and converges it: Swarm active, the edge network present.
 import type { Log } from '../log.js';
-import { type DockerClient, isNotFound } from './client.js';
+import { SPUR_MAX_API, SPUR_MIN_API } from './api-version.js';
+import { type DockerClient, isNotFound, negotiateApiVersion } from './client.js';
 import { EDGE_NETWORK, MANAGED_LABEL, ownershipLabels } from './names.js';
 
 export interface EngineState {
@@ -8,17 +9,39 @@ export interface EngineState {
   swarm: boolean;
   version?: string;
   apiVersion?: string;
+  /** The Engine API versions: the daemon's, the one Spur speaks to it, and whether Spur can. */
+  api?: EngineApi;
   /** What is wrong, in words a user can act on. */
   problem?: string;
 }
 
-/** Reachability and Swarm state; never throws. */
+export interface EngineApi {
+  supported: boolean;
+  /** The daemon's newest API version. */
+  daemon: string;
+  /** The version Spur's requests name; absent when unsupported. */
+  using?: string;
+  /** The range Spur supports, e.g. "1.41 to 1.52". */
+  spur: string;
+  problem?: string;
+}
+
+const SPUR_RANGE = `${SPUR_MIN_API} to ${SPUR_MAX_API}`;
+
+/** Reachability, API version and Swarm state; never throws. Negotiates the API version each time,
+ *  so a daemon upgraded while Spur runs is spoken to at a version it still accepts. */
 export async function inspectEngine(docker: DockerClient): Promise<EngineState> {
   try {
-    const version = await docker.version();
+    const negotiated = await negotiateApiVersion(docker);
+    const known = { version: negotiated.engineVersion, apiVersion: negotiated.daemon.apiVersion };
+    if (!negotiated.supported) {
+      const api = { supported: false, daemon: negotiated.daemon.apiVersion, spur: SPUR_RANGE, problem: negotiated.problem };
+      return { reachable: true, swarm: false, ...known, api, problem: negotiated.problem };
+    }
+    const api = { supported: true, daemon: negotiated.daemon.apiVersion, using: negotiated.version, spur: SPUR_RANGE };
     const info = await docker.info();
     const swarm = info.Swarm?.LocalNodeState === 'active' && info.Swarm?.ControlAvailable === true;
-    return { reachable: true, swarm, version: version.Version, apiVersion: version.ApiVersion };
+    return { reachable: true, swarm, ...known, api };
   } catch (err) {
     return { reachable: false, swarm: false, problem: `Docker is not reachable (${(err as Error).message}). Install Docker and start it, or set DOCKER_HOST.` };
   }
@@ -27,7 +50,7 @@ export async function inspectEngine(docker: DockerClient): Promise<EngineState> 
 /** Initialises a single-node Swarm on the given address when none is active. */
 export async function ensureSwarm(docker: DockerClient, opts: { advertiseAddr: string; log: Log }): Promise<EngineState> {
   let state = await inspectEngine(docker);
-  if (!state.reachable || state.swarm) return state;
+  if (!state.reachable || state.swarm || state.api?.supported === false) return state;
   const info = await docker.info();
   if (info.Swarm?.LocalNodeState === 'active') {
     return { ...state, problem: 'This node is a Swarm worker; run Spur on a manager node.' };

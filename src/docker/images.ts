@@ -77,6 +77,23 @@ export async function imageExists(docker: DockerClient, ref: string): Promise<bo
   }
 }
 
+/** Pulls the image unless this daemon has it; throws when the pull fails (a failed pull says so in
+ *  its progress events, not in the HTTP status). */
+export async function ensureImagePresent(docker: DockerClient, ref: string): Promise<void> {
+  if (await imageExists(docker, ref)) return;
+  await new Promise<void>((resolve, reject) =>
+    docker.pull(ref, (err: Error | null, stream: NodeJS.ReadableStream) => {
+      if (err) return reject(err);
+      docker.modem.followProgress(stream, (e: Error | null, events: { error?: string }[]) => {
+        const failed = events?.find((ev) => ev.error);
+        if (e) reject(e);
+        else if (failed) reject(new Error(failed.error));
+        else resolve();
+      });
+    }),
+  );
+}
+
 /** The image's own HEALTHCHECK, or null when it has none. An image not here yet is pulled first
  *  (Swarm would pull it anyway); one that cannot be pulled counts as having none, and the rollout
  *  then reports the pull error. */
@@ -86,9 +103,7 @@ export async function imageHealthcheck(docker: DockerClient, ref: string): Promi
     return await inspect();
   } catch {
     try {
-      await new Promise<void>((resolve, reject) =>
-        docker.pull(ref, (err: Error | null, stream: NodeJS.ReadableStream) => (err ? reject(err) : docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolve())))),
-      );
+      await ensureImagePresent(docker, ref);
       return await inspect();
     } catch {
       return null;

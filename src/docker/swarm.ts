@@ -88,7 +88,8 @@ export const SPEC_DIGEST_LABEL = 'spur.spec-digest';
 
 /** Creates a service Spur runs for itself (Traefik), or updates it when Spur's spec for it changed
  *  since it was made: an upgrade that adds an argument or a mount reaches the running service.
- *  The spec's digest, kept as a label, tells; Docker's own defaults in the stored spec do not. */
+ *  The spec's digest, kept as a label, tells; Docker's own defaults in the stored spec do not.
+ *  One of that name Spur did not make is refused (NotOwned), never changed. */
 export async function ensureServiceSpec(docker: DockerClient, spec: { Name: string; Labels: Record<string, string> }): Promise<'created' | 'updated' | 'unchanged'> {
   const digest = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
   const wanted = { ...spec, Labels: { ...spec.Labels, [SPEC_DIGEST_LABEL]: digest } };
@@ -97,6 +98,7 @@ export async function ensureServiceSpec(docker: DockerClient, spec: { Name: stri
     await docker.createService(wanted as object);
     return 'created';
   }
+  if (current.Spec.Labels?.[MANAGED_LABEL] !== 'true') throw new NotOwned(`a Docker service named ${spec.Name} exists and was not made by Spur; remove or rename it`);
   if (current.Spec.Labels?.[SPEC_DIGEST_LABEL] === digest) return 'unchanged';
   await updateService(docker, current, wanted);
   return 'updated';

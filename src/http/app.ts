@@ -35,7 +35,9 @@ export function createApp(deps: Deps) {
     if (!body) throw new NotFound('no such file');
     return c.body(new Uint8Array(body), 200, { 'Content-Type': TYPES[extname(rel)] ?? 'application/octet-stream', 'Cache-Control': 'public, max-age=3600' });
   });
-  app.get('/healthz', (c) => c.json({ ok: true, docker: deps.engine.ready, version: VERSION }));
+  // The API versions are said so a monitor sees "Docker was upgraded past what Spur speaks"
+  // without logging in; the daemon's engine version and other problems are not.
+  app.get('/healthz', (c) => c.json({ ok: true, docker: deps.engine.ready, ...(deps.engine.state.api ? { dockerApi: deps.engine.state.api } : {}), version: VERSION }));
 
   app.route('/api/v1', apiRoutes(deps));
   // Git hosts sign their requests; no session, no CSRF token.

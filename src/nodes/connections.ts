@@ -33,9 +33,14 @@ export class NodeConnections {
     };
     const connection = nodeKey(this.deps.db, this.deps.key)
       .then(({ privateKey }) => connectNode(node, { privateKey, pinned: node.host_key_fingerprint }))
-      .then(({ client }) => {
+      .then(async ({ client }) => {
         client.on('close', forget).on('error', forget);
-        return { client, docker: remoteDocker(client) };
+        try {
+          return { client, docker: await remoteDocker(client) };
+        } catch (err) {
+          client.end();
+          throw err;
+        }
       });
     connection.catch(forget);
     this.open.set(node.id, connection);

@@ -8,7 +8,7 @@ import type { NodeRecord } from '../db/schema.js';
 import { appendNodeLog, nodeKey, updateNode } from '../store/nodes.js';
 import type { FleetDeps } from './fleet-deps.js';
 import { parseOsRelease, unsupportedOs } from './os-check.js';
-import { remoteDocker } from './remote-docker.js';
+import { RemoteDockerUnsupported, remoteDocker } from './remote-docker.js';
 import { authorizeKey, installFile } from './sftp.js';
 import { connectNode, runRemote } from './ssh.js';
 import { NODE_LABEL, awaitNodeState, leaveSwarm } from './swarm-membership.js';
@@ -50,17 +50,24 @@ export async function enrollNode(deps: FleetDeps, node: NodeRecord, password?: s
       if (refused) throw new StepFailed(refused);
       await say(`  ${os.prettyName}`);
     });
-    const docker = remoteDocker(ssh);
-    await step('Checking Docker', async () => {
-      const version = await docker.version().catch(() => undefined);
-      if (version) return say(`  Docker ${version.Version}`);
+    const docker = await step('Checking Docker', async () => {
+      const reached = await remoteDocker(ssh).catch((err: Error) => {
+        if (err instanceof RemoteDockerUnsupported) throw new StepFailed(err.message);
+        return undefined;
+      });
+      if (reached) {
+        await say(`  Docker ${(await reached.version()).Version}`);
+        return reached;
+      }
       const { stdout } = await runRemote(ssh, 'id -u');
       if (stdout.trim() !== '0') throw new StepFailed(`Docker does not answer at /var/run/docker.sock for ${node.user}: install Docker, or add ${node.user} to the docker group, or enroll as root`);
       await say('  Docker is not installed: installing docker.io from the distribution');
       const install = await runRemote(ssh, INSTALL_DOCKER);
       if (install.code !== 0) throw new StepFailed(`installing Docker failed: ${install.stderr.trim().split('\n').at(-1) ?? `exit ${install.code}`}`);
       left.push('Docker (docker.io), installed');
-      await say(`  Docker ${(await docker.version()).Version}`);
+      const installed = await remoteDocker(ssh);
+      await say(`  Docker ${(await installed.version()).Version}`);
+      return installed;
     });
     await step('Checking it is in no Swarm', async () => {
       const info = await docker.info();
@@ -86,7 +93,8 @@ export async function enrollNode(deps: FleetDeps, node: NodeRecord, password?: s
     const reason = (err as Error).message;
     await say(`✗ ${current}: ${reason}`);
     if (joinedAs && client) {
-      await leaveSwarm(deps.docker, remoteDocker(client), joinedAs)
+      await remoteDocker(client)
+        .then((worker) => leaveSwarm(deps.docker, worker, joinedAs!))
         .then(() => say('  undone: it left the Swarm again'))
         .catch((e: Error) => say(`  it could not leave the Swarm again: ${e.message}`));
     }

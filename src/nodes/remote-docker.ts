@@ -3,8 +3,11 @@
 // so no Docker port is ever opened and no `docker` command line is built.
 import { Agent } from 'node:http';
 import type { Duplex } from 'node:stream';
-import Docker from 'dockerode';
 import type { Client } from 'ssh2';
+import { type DockerClient, dockerClient, negotiateApiVersion } from '../docker/client.js';
+
+/** The server's Docker answers, but only at Engine API versions Spur does not speak. */
+export class RemoteDockerUnsupported extends Error {}
 
 export const REMOTE_DOCKER_SOCKET = '/var/run/docker.sock';
 
@@ -29,7 +32,12 @@ class ForwardedSocketAgent extends Agent {
   }
 }
 
-/** A dockerode client for the server behind an authenticated SSH connection. */
-export function remoteDocker(client: Client): Docker {
-  return new Docker({ protocol: 'http', host: 'docker', port: 80, agent: new ForwardedSocketAgent(client), timeout: 0 } as Docker.DockerOptions);
+/** A dockerode client for the server behind an authenticated SSH connection, speaking the
+ *  newest Engine API version both sides support. Throws when its Docker does not answer, or
+ *  speaks only versions outside what Spur supports. */
+export async function remoteDocker(client: Client): Promise<DockerClient> {
+  const docker = dockerClient({ protocol: 'http', host: 'docker', port: 80, agent: new ForwardedSocketAgent(client), timeout: 0 } as Parameters<typeof dockerClient>[0]);
+  const api = await negotiateApiVersion(docker);
+  if (!api.supported) throw new RemoteDockerUnsupported(`the server's ${api.problem}`);
+  return docker;
 }

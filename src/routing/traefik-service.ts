@@ -4,6 +4,9 @@ import { EDGE_NETWORK, ownershipLabels } from '../docker/names.js';
 import { TRAEFIK_DIR_IN_CONTAINER } from '../tls/traefik-dynamic.js';
 
 export const TRAEFIK_SERVICE = 'spur-traefik';
+/** Says which of Spur's services is its Traefik (the name alone is not proof of ownership). */
+export const ROLE_LABEL = 'spur.role';
+export const traefikLabels = () => ({ ...ownershipLabels({}), [ROLE_LABEL]: 'traefik' });
 
 /** Where Spur writes what Traefik's file provider reads (certificates, the challenge route). */
 export const traefikDir = (dataDir: string) => join(dataDir, 'traefik');
@@ -11,7 +14,7 @@ export const traefikDir = (dataDir: string) => join(dataDir, 'traefik');
 export function traefikServiceSpec(opts: { image: string; traefikDir: string }) {
   return {
     Name: TRAEFIK_SERVICE,
-    Labels: ownershipLabels({}),
+    Labels: traefikLabels(),
     TaskTemplate: {
       ContainerSpec: {
         Image: opts.image,
@@ -41,6 +44,11 @@ export function traefikServiceSpec(opts: { image: string; traefikDir: string }) 
       RestartPolicy: { Condition: 'any' },
     },
     Mode: { Replicated: { Replicas: 1 } },
+    // Stop first: ports published in host mode are held by one task per node, so a second task
+    // started first is never placed ("host-mode port already in use") and the update never ends.
+    // A new Traefik that does not stay up is rolled back to the one that ran.
+    UpdateConfig: { Parallelism: 1, Order: 'stop-first', FailureAction: 'rollback', Monitor: 10_000_000_000 },
+    RollbackConfig: { Parallelism: 1, Order: 'stop-first' },
     EndpointSpec: {
       Mode: 'dnsrr',
       Ports: [

@@ -1,0 +1,80 @@
+// Spur's client against fake Docker daemons on a unix socket: one that refuses old API versions
+// the way Docker 29 does, one older than Spur supports. What /healthz and the pages say of each.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDockerClient } from '../docker/client.js';
+import { type FakeDaemon, fakeDaemon as startFakeDaemon } from '../docker/fake-daemon.js';
+import { makeTestApp } from '../http/test-app.js';
+import { silentLog } from '../log.js';
+import { createSession, createUser } from '../store/users.js';
+import { EngineMonitor } from './engine-monitor.js';
+
+const daemons: FakeDaemon[] = [];
+afterEach(async () => {
+  for (const d of daemons.splice(0)) await d.remove();
+});
+const fakeDaemon = async (opts: Parameters<typeof startFakeDaemon>[0]) => {
+  const d = await startFakeDaemon(opts);
+  daemons.push(d);
+  return d;
+};
+
+async function monitorOf(daemon: FakeDaemon) {
+  const engine = new EngineMonitor({ docker: createDockerClient(daemon.socketPath), log: silentLog, advertiseAddr: '127.0.0.1' });
+  await engine.check();
+  return engine;
+}
+
+async function appWith(engine: EngineMonitor) {
+  const { deps, app } = await makeTestApp();
+  deps.engine = engine;
+  const owner = await createUser(deps.db, { email: 'o@example.com', passwordHash: 'x', role: 'owner' });
+  const cookie = `spur_session=${(await createSession(deps.db, owner.id)).token}`;
+  return { app, cookie };
+}
+
+describe('Docker API version negotiation', () => {
+  it('speaks to a Docker 29 daemon at API 1.52 on every request after asking which it speaks', async () => {
+    const daemon = await fakeDaemon({ engine: '29.0.0', max: '1.52', min: '1.44' });
+    const engine = await monitorOf(daemon);
+    expect(engine.ready).toBe(true);
+    const [first, ...rest] = daemon.paths;
+    expect(first).toBe('/version');
+    expect(rest.length).toBeGreaterThan(0);
+    for (const p of rest) expect(p).toMatch(/^\/v1\.52\//);
+
+    const { app } = await appWith(engine);
+    const health = await (await app.request('/healthz')).json();
+    expect(health).toMatchObject({ ok: true, docker: true, dockerApi: { supported: true, daemon: '1.52', using: '1.52', spur: '1.41 to 1.52' } });
+  });
+
+  it('says in /healthz and on every page that a daemon older than API 1.41 is outside what Spur supports', async () => {
+    const daemon = await fakeDaemon({ engine: '19.03.15', max: '1.40', min: '1.12' });
+    const engine = await monitorOf(daemon);
+    expect(engine.ready).toBe(false);
+    // Nothing but the question is sent to a daemon Spur does not support.
+    expect(daemon.paths).toEqual(['/version']);
+
+    const { app, cookie } = await appWith(engine);
+    const health = await (await app.request('/healthz')).json();
+    const problem = "Docker's Engine API 1.40 is outside what Spur supports (1.41 to 1.52): upgrade Docker to 20.10 or newer";
+    expect(health).toEqual({ ok: true, docker: false, dockerApi: { supported: false, daemon: '1.40', spur: '1.41 to 1.52', problem }, version: expect.any(String) });
+    const page = await (await app.request('/', { headers: { Cookie: cookie } })).text();
+    expect(page).toContain('Docker: Docker&#39;s Engine API 1.40 is outside what Spur supports (1.41 to 1.52)');
+  });
+
+  it('negotiates again when the daemon comes back as a newer engine', async () => {
+    const old = await fakeDaemon({ engine: '20.10.24', max: '1.41', min: '1.12' });
+    const docker = createDockerClient(old.socketPath);
+    const engine = new EngineMonitor({ docker, log: silentLog, advertiseAddr: '127.0.0.1' });
+    await engine.check();
+    expect(old.paths.at(-1)).toMatch(/^\/v1\.41\//);
+    await old.close();
+    await engine.check();
+    expect(engine.ready).toBe(false);
+    // The same socket path, now answered by Docker 29, which refuses 1.41.
+    const upgraded = await fakeDaemon({ engine: '29.0.0', max: '1.52', min: '1.44', socketPath: old.socketPath });
+    await engine.check();
+    expect(engine.ready).toBe(true);
+    expect(upgraded.paths.slice(1).every((p) => p.startsWith('/v1.52/'))).toBe(true);
+  });
+});
