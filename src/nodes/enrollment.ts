@@ -18,8 +18,10 @@ class StepFailed extends Error {}
 // Fixed text: nothing of the user's is in it.
 const INSTALL_DOCKER = 'export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq docker.io && systemctl enable --now docker';
 
-/** Runs the enrollment of a node recorded as `enrolling`; ends with it `ready` or `failed`. */
-export async function enrollNode(deps: FleetDeps, node: NodeRecord, password?: string): Promise<void> {
+/** Runs the enrollment of a node recorded as `enrolling`; ends with it `ready` or `failed`. A
+ *  password is sent only to the server whose host key has the fingerprint `hostKey`. */
+export async function enrollNode(deps: FleetDeps, node: NodeRecord, opts: { password?: string; hostKey?: string } = {}): Promise<void> {
+  const { password, hostKey } = opts;
   const say = (line: string) => appendNodeLog(deps.db, node.id, line);
   let current = 'connect';
   const step = async <T>(title: string, run: () => Promise<T>): Promise<T> => {
@@ -33,9 +35,9 @@ export async function enrollNode(deps: FleetDeps, node: NodeRecord, password?: s
   try {
     const key = await nodeKey(deps.db, deps.key);
     client = await step(`Connecting to ${node.user}@${node.host}:${node.port}`, async () => {
-      const { client: c, fingerprint } = await connectNode(node, { privateKey: key.privateKey, password });
+      const { client: c, fingerprint } = await connectNode(node, { privateKey: key.privateKey, password, expectedHostKey: hostKey });
       await updateNode(deps.db, node.id, { host_key_fingerprint: fingerprint });
-      await say(`  host key ${fingerprint} (pinned: another key is refused from now on)`);
+      await say(`  host key ${fingerprint}${hostKey ? ', the one given,' : ''} (pinned: another key is refused from now on)`);
       return c;
     });
     const ssh = client;
