@@ -101,7 +101,11 @@ export class NodeFleet {
   async remove(name: string): Promise<void> {
     const node = await this.find(name);
     if (node.status === 'enrolling' || node.status === 'removing') throw new Conflict(`${name} is ${node.status}; wait until that ends`);
-    const joined = node.swarm_node_id ? await inspectSwarmNode(this.deps.docker, node.swarm_node_id) : undefined;
+    let joined = node.swarm_node_id ? await inspectSwarmNode(this.deps.docker, node.swarm_node_id) : undefined;
+    if (joined?.Spec.Role === 'manager') {
+      await appendNodeLog(this.deps.db, node.id, `  its recorded Swarm node ${joined.ID} is a manager, not this server: Spur only forgets it (find the server's own node with \`docker node ls\` and remove it there)`);
+      joined = undefined;
+    }
     if (joined) {
       const pinned = await this.pinnedServices(node);
       if (pinned.length) throw new Conflict(`${pinned.join(', ')} must run on ${name} (placement, or volumes kept there); move or remove ${pinned.length === 1 ? 'it' : 'them'} first`);
@@ -220,6 +224,11 @@ export class NodeFleet {
   private async ready(name: string): Promise<NodeRecord> {
     const node = await this.find(name);
     if (node.status !== 'ready' || !node.swarm_node_id) throw new Conflict(`${name} is ${node.status}, not ready`);
+    // A server enrolled before Spur took the id from its own node list may have reported the
+    // manager's: draining that would drain the manager.
+    if ((await inspectSwarmNode(this.deps.docker, node.swarm_node_id))?.Spec.Role === 'manager') {
+      throw new Conflict(`${name} is recorded as Swarm node ${node.swarm_node_id}, which is a manager, not this server: remove ${name} and add it again`);
+    }
     return node;
   }
 
