@@ -48,9 +48,12 @@ export class NodeFleet {
       port: () => validate.optional(input.port, validate.port) ?? 22,
       name: () => validate.optional(input.name, (v) => validate.resourceName('node', v)),
       password: () => validate.optional(input.password, validate.serverPassword),
-      hostKey: () => validate.optional(input.hostKey, validate.hostKeyFingerprint),
+      hostKey: () => {
+        const hostKey = validate.optional(input.hostKey, validate.hostKeyFingerprint);
+        if (!hostKey && validate.optional(input.password, String)) throw new InvalidInput('hostKey', PASSWORD_NEEDS_HOST_KEY);
+        return hostKey;
+      },
     });
-    if (checked.password && !checked.hostKey) throw new InvalidInput('hostKey', PASSWORD_NEEDS_HOST_KEY);
     const name = checked.name ?? defaultName(checked.address.host);
     if (name === MANAGER_PLACEMENT) throw new Conflict('"manager" names this server in placements; choose another name');
     const node = await createNodeRecord(this.deps.db, { name, host: checked.address.host, port: checked.port, user: checked.address.user });
