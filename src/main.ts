@@ -58,7 +58,8 @@ Client (after \`spur login\`):
   spur volumes add <project> <service> <name> <mount-path> [--env E]
   spur volumes list|remove <project> <service> [name] [--env E]
   spur node key                            Spur's public key, for a server's ~/.ssh/authorized_keys (owners)
-  spur node add [user@]host [--port N] [--name N] [--password-stdin]   enroll a server into the Swarm
+  spur node add [user@]host [--port N] [--name N] [--host-key SHA256:…] [--password-stdin]   enroll a server into the Swarm
+        (--password-stdin needs --host-key: the password goes only to the server with that host key)
   spur node list | node show|drain|activate|remove <name>
   spur node build-server <name> [--off]   run the builds on that server (--off: on this one again)
   spur instance [--domain D|none] [--acme-email E|none]   Spur's own domain and ACME contact (owners)

@@ -430,6 +430,15 @@ export function serverUser(value: unknown): string {
 /** A server login's password, used once to install Spur's key and never stored. */
 export const serverPassword = (value: unknown) => text('password', value, 1024);
 
+/** A host key fingerprint as OpenSSH prints it (`ssh-keygen -lf`): SHA256: and 43 base64
+ *  characters; a trailing = (some tools print one) is dropped. */
+export function hostKeyFingerprint(value: unknown): string {
+  const given = text('hostKey', value, 60).trim();
+  const match = /^SHA256:([A-Za-z0-9+/]{43})=?$/.exec(given);
+  if (!match) throw new InvalidInput('hostKey', 'must be a fingerprint such as SHA256:Xn1o…, as `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` prints it on the server');
+  return `SHA256:${match[1]}`;
+}
+
 /** `user@host` or `host` (user root), as `spur node add` and the Servers form take it. */
 export function serverAddress(value: unknown): { user: string; host: string } {
   const address = text('address', value, 300);

@@ -110,6 +110,20 @@ describe('servers enrolled over SSH', () => {
     expect(unreachable.status).toBe(202);
     expect((await enrollment('closed')).error).toMatch(/^Connecting to root@10.77.0.1:1: cannot reach 10.77.0.1:1 over SSH \(ECONNREFUSED\)/);
 
+    // A password is read only with the host key it may be sent to; a host key given is compared
+    // before anything is sent, and refused when it is not the server's.
+    const noHostKey = await cli(spur, ['node', 'add', `root@${NODE2.host}`, '--name', 'pw', '--password-stdin'], {}, 'secret\n');
+    expect(noHostKey.code).toBe(2);
+    expect(noHostKey.stderr.trim().split('\n')).toHaveLength(1);
+    expect(noHostKey.stderr).toContain('--password-stdin needs --host-key SHA256:…');
+    expect(noHostKey.stderr).toContain('ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub');
+    const fingerprint = await node2HostKeyFingerprint();
+    const wrong = `SHA256:${'A'.repeat(43)}`;
+    const wrongHostKey = await cli(spur, ['node', 'add', `root@${NODE2.host}`, '--name', 'wrongkey', '--host-key', wrong, '--password-stdin'], {}, 'secret\n');
+    expect(wrongHostKey.code).toBe(1);
+    expect(wrongHostKey.stderr).toContain(`the host key of ${NODE2.host}:22 is ${fingerprint}, not ${wrong} as given: nothing was sent to it`);
+    expect((await call('DELETE', '/servers/wrongkey')).status).toBe(200);
+
     authorizeOnNode2([publicKey]);
     const undo = await pretendNode2Os('NAME="Alpine Linux"\nID=alpine\nPRETTY_NAME="Alpine Linux v3.20"\n');
     try {

@@ -20,7 +20,9 @@ interface ServerView {
   log?: string;
 }
 
-const USAGE = 'spur node key  |  node add [user@]host [--port N] [--name N] [--password-stdin]  |  node list  |  node show|drain|activate|remove <name>  |  node build-server <name> [--off]';
+const USAGE = 'spur node key  |  node add [user@]host [--port N] [--name N] [--host-key SHA256:…] [--password-stdin]  |  node list  |  node show|drain|activate|remove <name>  |  node build-server <name> [--off]';
+
+const PASSWORD_NEEDS_HOST_KEY = '--password-stdin needs --host-key SHA256:…, the fingerprint of the server\'s host key, so that the password goes to that server only: read it on the server with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`, or with `ssh-keyscan -t ed25519 <host> | ssh-keygen -lf -` over a network you trust';
 
 async function readPassword(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -31,8 +33,10 @@ async function readPassword(): Promise<string> {
 const row = (s: ServerView) => [s.name, s.role, s.state, s.availability ?? '-', s.address ?? '-', s.dockerVersion ? `docker ${s.dockerVersion}` : '-', s.cpus ? `${s.cpus} cpu` : '-', s.memoryMb ? `${s.memoryMb} MB` : '-', s.disk ? `${(s.disk.freeBytes / 1024 ** 3).toFixed(0)} GB free` : '-', `${s.runningTasks} tasks`, s.buildServer ? 'builds' : '', s.error ?? ''].join('\t').trimEnd();
 
 async function node(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, { port: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' }, off: { type: 'boolean' } });
+  const { values, positionals } = args(argv, { port: { type: 'string' }, name: { type: 'string' }, 'host-key': { type: 'string' }, 'password-stdin': { type: 'boolean' }, off: { type: 'boolean' } });
   const [sub, target] = need(positionals, 1, USAGE);
+  // Before the password is read: it goes only to the server whose host key the owner names.
+  if (sub === 'add' && values['password-stdin'] && !values['host-key']) throw new CliError(PASSWORD_NEEDS_HOST_KEY, 2);
   const api = client(io);
   if (sub === 'key' && !target) {
     const { publicKey } = await api.json<{ publicKey: string }>('GET', '/servers');
@@ -44,7 +48,7 @@ async function node(argv: string[], io: CliIo) {
   }
   if (sub === 'add' && target) {
     const password = values['password-stdin'] ? await readPassword() : undefined;
-    const { server } = await api.json<{ server: ServerView }>('POST', '/servers', { address: target, port: values.port, name: values.name, password });
+    const { server } = await api.json<{ server: ServerView }>('POST', '/servers', { address: target, port: values.port, name: values.name, hostKey: values['host-key'], password });
     return followEnrollment(io, server.name, values.json === true);
   }
   if (!target) throw new CliError(`usage: ${USAGE}`, 2);

@@ -52,6 +52,17 @@ describe('form answers', () => {
     expect(await deps.db.selectFrom('projects').selectAll().execute()).toEqual([]);
   });
 
+  it('the Servers form asks for the host key beside a password, and shows why it is needed', async () => {
+    const page = await (await get('/servers')).text();
+    expect(page).toMatch(/<input name="hostKey"[^>]*placeholder="SHA256:…"/);
+    const res = await post('/servers', { address: 'root@127.0.0.1', port: '1', name: '', password: 'secret', hostKey: '' }, { htmx: true });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/<span class="field-error" id="add-server-hostKey-error">hostKey: a password is sent only to the server whose host key this is/);
+    expect(html).not.toContain('secret');
+    expect(await deps.db.selectFrom('nodes').selectAll().execute()).toEqual([]);
+  });
+
   it('a plain post with a bad name gets the whole page, with the same form marked', async () => {
     const res = await post('/projects', { name: 'Bad Name' });
     expect(res.status).toBe(400);

@@ -39,6 +39,24 @@ describe('the Servers API', () => {
     expect(await deps.db.selectFrom('nodes').selectAll().execute()).toEqual([]);
   });
 
+  it('takes a password only with the host key fingerprint it may be sent to, refusing both otherwise with 400 and recording nothing', async () => {
+    const noKey = await call('owner', 'POST', '/servers', { address: 'root@127.0.0.1', port: 1, password: 'secret' });
+    expect(noKey.status).toBe(400);
+    expect(noKey.json.error).toContain('hostKey: a password is sent only to the server whose host key this is: give its fingerprint (SHA256:…)');
+    for (const hostKey of ['MD5:aa:bb', 'SHA256:short', `SHA256:${'A'.repeat(43)} extra`, 5]) {
+      expect((await call('owner', 'POST', '/servers', { address: 'root@127.0.0.1', port: 1, password: 'secret', hostKey })).status, String(hostKey)).toBe(400);
+    }
+    expect(await deps.db.selectFrom('nodes').selectAll().execute()).toEqual([]);
+  });
+
+  it('hands the given host key (its trailing = dropped) to the connection with the password', async () => {
+    const given = `SHA256:${'A'.repeat(43)}`;
+    expect((await call('owner', 'POST', '/servers', { address: 'root@127.0.0.1', port: 1, name: 'keyed', password: 'secret', hostKey: `${given}=` })).status).toBe(202);
+    await deps.servers.settled();
+    // Nothing answers on port 1: the enrollment fails before any host key, but the given one was taken.
+    expect((await call('owner', 'GET', '/servers/keyed')).json.server.error).toContain('ECONNREFUSED');
+  });
+
   it('fails the enrollment of a server that does not answer, naming the step; the same server again is a conflict until it is removed', async () => {
     const added = await call('owner', 'POST', '/servers', { address: 'root@127.0.0.1', port: 1, name: 'gone' });
     expect(added.status).toBe(202);

@@ -18,8 +18,10 @@ class StepFailed extends Error {}
 // Fixed text: nothing of the user's is in it.
 const INSTALL_DOCKER = 'export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq docker.io && systemctl enable --now docker';
 
-/** Runs the enrollment of a node recorded as `enrolling`; ends with it `ready` or `failed`. */
-export async function enrollNode(deps: FleetDeps, node: NodeRecord, password?: string): Promise<void> {
+/** Runs the enrollment of a node recorded as `enrolling`; ends with it `ready` or `failed`. A
+ *  password is sent only to the server whose host key has the fingerprint `hostKey`. */
+export async function enrollNode(deps: FleetDeps, node: NodeRecord, opts: { password?: string; hostKey?: string } = {}): Promise<void> {
+  const { password, hostKey } = opts;
   const say = (line: string) => appendNodeLog(deps.db, node.id, line);
   let current = 'connect';
   const step = async <T>(title: string, run: () => Promise<T>): Promise<T> => {
@@ -33,9 +35,9 @@ export async function enrollNode(deps: FleetDeps, node: NodeRecord, password?: s
   try {
     const key = await nodeKey(deps.db, deps.key);
     client = await step(`Connecting to ${node.user}@${node.host}:${node.port}`, async () => {
-      const { client: c, fingerprint } = await connectNode(node, { privateKey: key.privateKey, password });
+      const { client: c, fingerprint } = await connectNode(node, { privateKey: key.privateKey, password, expectedHostKey: hostKey });
       await updateNode(deps.db, node.id, { host_key_fingerprint: fingerprint });
-      await say(`  host key ${fingerprint} (pinned: another key is refused from now on)`);
+      await say(`  host key ${fingerprint}${hostKey ? ', the one given,' : ''} (pinned: another key is refused from now on)`);
       return c;
     });
     const ssh = client;
@@ -76,7 +78,10 @@ export async function enrollNode(deps: FleetDeps, node: NodeRecord, password?: s
     await step(`Installing the health probe at ${deps.probePath}`, () => installFile(ssh, deps.probePath, deps.probePath, 0o755));
     left.push(`the health probe at ${deps.probePath}`);
     const nodeId = await step('Joining the Swarm as a worker', async () => {
-      const id = await joinSwarm(deps.docker, docker, await advertiseAddress(node.host));
+      const id = await joinSwarm(deps.docker, docker, await advertiseAddress(node.host)).catch((err: Error) => {
+        if (err instanceof JoinRefused) joinedAs = err.joined;
+        throw err;
+      });
       joinedAs = id;
       await updateNode(deps.db, node.id, { swarm_node_id: id });
       await say(`  Swarm node ${id}`);
@@ -115,15 +120,45 @@ async function advertiseAddress(host: string): Promise<string> {
   }
 }
 
+/** A join refused after it happened: `joined` is the node the manager saw join, to undo. */
+class JoinRefused extends StepFailed {
+  constructor(message: string, readonly joined?: string) {
+    super(message);
+  }
+}
+
+type ListedNode = { ID: string; Spec?: { Role?: string }; Status?: { Addr?: string } };
+
+/** Which of the nodes the manager lists is the server that just joined: the one that was not
+ *  there before the join (of several, the one at the server's address). Pure; undefined while
+ *  none has appeared, a JoinRefused when it cannot be told. */
+export function joinedNode(before: Set<string>, now: ListedNode[], address: string): string | undefined {
+  const fresh = now.filter((n) => !before.has(n.ID) && n.Spec?.Role !== 'manager');
+  if (fresh.length <= 1) return fresh[0]?.ID;
+  const there = fresh.filter((n) => n.Status?.Addr === address);
+  if (there.length === 1) return there[0]!.ID;
+  throw new JoinRefused(`${there.length || fresh.length} nodes joined the Swarm${there.length ? ` from ${address}` : ''} meanwhile; Spur cannot tell which one is this server. Remove the ones you do not know (docker node ls) and add it again`);
+}
+
 /** Joins the server's Docker to this manager's Swarm as a worker; the join token goes only
- *  inside the Docker API call carried by the SSH session. Answers its Swarm node id. */
-async function joinSwarm(manager: Docker, worker: Docker, address: string): Promise<string> {
+ *  inside the Docker API call carried by the SSH session. Answers its Swarm node id as the
+ *  manager's own node list shows it: the id the server reports is only compared with it (a
+ *  server could report the manager's, which draining or removing it would then act on). */
+export async function joinSwarm(manager: Docker, worker: Docker, address: string, opts: { waitMs?: number } = {}): Promise<string> {
   const swarm = await manager.swarmInspect();
   const managers = ((await manager.info()).Swarm?.RemoteManagers ?? []).map((m: { Addr: string }) => m.Addr);
+  const before = new Set(((await manager.listNodes()) as ListedNode[]).map((n) => n.ID));
   await worker.swarmJoin({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: address, RemoteAddrs: managers, JoinToken: swarm.JoinTokens.Worker }).catch((err: Error) => {
     throw new StepFailed(`joining failed: ${err.message.replace(/^\(HTTP code \d+\) [a-z ]+- /, '')} (it must reach ${managers.join(', ')} on TCP 2377, and the manager it on TCP/UDP 7946 and UDP 4789)`);
   });
-  const id = (await worker.info()).Swarm?.NodeID as string | undefined;
-  if (!id) throw new StepFailed('it joined but does not report a Swarm node id');
-  return id;
+  const waitMs = opts.waitMs ?? 30_000;
+  const deadline = Date.now() + waitMs;
+  let observed: string | undefined;
+  while (!(observed = joinedNode(before, (await manager.listNodes()) as ListedNode[], address))) {
+    if (Date.now() > deadline) throw new StepFailed(`no new node appeared in the Swarm within ${waitMs / 1000} s of the server joining it`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const reported = (await worker.info()).Swarm?.NodeID as string | undefined;
+  if (reported !== observed) throw new JoinRefused(`it reports Swarm node id ${reported ?? '(none)'}, but the node that joined is ${observed}: refused, as a server that is not what it claims`, observed);
+  return observed;
 }

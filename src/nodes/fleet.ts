@@ -4,7 +4,7 @@
 import type { NodeRecord } from '../db/schema.js';
 import { INSTALL_LABEL, MANAGED_LABEL } from '../docker/names.js';
 import { type ServiceInfo, updateService } from '../docker/swarm.js';
-import { Conflict, NotFound } from '../errors.js';
+import { Conflict, InvalidInput, NotFound } from '../errors.js';
 import { appendNodeLog, createNodeRecord, findNode, listNodes, nodeKey, removeNodeRecord, updateNode } from '../store/nodes.js';
 import * as validate from '../validate.js';
 import { DF_COMMAND, type DiskSpace, parseDf } from './disk.js';
@@ -22,8 +22,11 @@ export interface AddNodeInput {
   port?: unknown;
   name?: unknown;
   password?: unknown;
+  /** The server's host key fingerprint (SHA256:…), read on the server; needed with a password. */
+  hostKey?: unknown;
 }
 
+const PASSWORD_NEEDS_HOST_KEY = "a password is sent only to the server whose host key this is: give its fingerprint (SHA256:…), read on the server with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` (or `ssh-keyscan -t ed25519 <host> | ssh-keygen -lf -` over a network you trust)";
 const AVOID = (id: string) => `node.id!=${id}`;
 const MOVE_TIMEOUT_MS = 180_000;
 
@@ -45,11 +48,16 @@ export class NodeFleet {
       port: () => validate.optional(input.port, validate.port) ?? 22,
       name: () => validate.optional(input.name, (v) => validate.resourceName('node', v)),
       password: () => validate.optional(input.password, validate.serverPassword),
+      hostKey: () => {
+        const hostKey = validate.optional(input.hostKey, validate.hostKeyFingerprint);
+        if (!hostKey && validate.optional(input.password, String)) throw new InvalidInput('hostKey', PASSWORD_NEEDS_HOST_KEY);
+        return hostKey;
+      },
     });
     const name = checked.name ?? defaultName(checked.address.host);
     if (name === MANAGER_PLACEMENT) throw new Conflict('"manager" names this server in placements; choose another name');
     const node = await createNodeRecord(this.deps.db, { name, host: checked.address.host, port: checked.port, user: checked.address.user });
-    this.track(enrollNode(this.deps, node, checked.password));
+    this.track(enrollNode(this.deps, node, { password: checked.password, hostKey: checked.hostKey }));
     return node;
   }
 
@@ -96,7 +104,11 @@ export class NodeFleet {
   async remove(name: string): Promise<void> {
     const node = await this.find(name);
     if (node.status === 'enrolling' || node.status === 'removing') throw new Conflict(`${name} is ${node.status}; wait until that ends`);
-    const joined = node.swarm_node_id ? await inspectSwarmNode(this.deps.docker, node.swarm_node_id) : undefined;
+    let joined = node.swarm_node_id ? await inspectSwarmNode(this.deps.docker, node.swarm_node_id) : undefined;
+    if (joined?.Spec.Role === 'manager') {
+      await appendNodeLog(this.deps.db, node.id, `  its recorded Swarm node ${joined.ID} is a manager, not this server: Spur only forgets it (find the server's own node with \`docker node ls\` and remove it there)`);
+      joined = undefined;
+    }
     if (joined) {
       const pinned = await this.pinnedServices(node);
       if (pinned.length) throw new Conflict(`${pinned.join(', ')} must run on ${name} (placement, or volumes kept there); move or remove ${pinned.length === 1 ? 'it' : 'them'} first`);
@@ -215,6 +227,11 @@ export class NodeFleet {
   private async ready(name: string): Promise<NodeRecord> {
     const node = await this.find(name);
     if (node.status !== 'ready' || !node.swarm_node_id) throw new Conflict(`${name} is ${node.status}, not ready`);
+    // A server enrolled before Spur took the id from its own node list may have reported the
+    // manager's: draining that would drain the manager.
+    if ((await inspectSwarmNode(this.deps.docker, node.swarm_node_id))?.Spec.Role === 'manager') {
+      throw new Conflict(`${name} is recorded as Swarm node ${node.swarm_node_id}, which is a manager, not this server: remove ${name} and add it again`);
+    }
     return node;
   }
 

@@ -1,5 +1,6 @@
 // Spur's SSH client to its servers (ssh2): the host key is pinned at the first connection and a
-// different one is refused loudly afterwards; Spur's own key, or a password given once.
+// different one is refused loudly afterwards; Spur's own key, or a password given once, sent only
+// to the server whose host key fingerprint the owner gave.
 import { createHash } from 'node:crypto';
 import { Client } from 'ssh2';
 
@@ -11,10 +12,13 @@ export interface NodeAddress {
 
 export interface NodeCredentials {
   privateKey: string;
-  /** Tried when the key is not (yet) in the server's authorized_keys; never stored. */
+  /** Tried when the key is not (yet) in the server's authorized_keys; never stored. Needs
+   *  `expectedHostKey`: a password is never sent to a server that could be another. */
   password?: string;
   /** The fingerprint the host key must have; absent at the first connection. */
   pinned?: string | null;
+  /** At the first connection: the fingerprint the owner read on the server (`--host-key`). */
+  expectedHostKey?: string;
 }
 
 /** SHA256:… as OpenSSH prints it (`ssh-keygen -lf`), of a host key's wire form. */
@@ -24,6 +28,9 @@ export class HostKeyChanged extends Error {}
 
 /** Connects and authenticates; the client and the host key's fingerprint. */
 export function connectNode(address: NodeAddress, credentials: NodeCredentials, timeoutMs = 15_000): Promise<{ client: Client; fingerprint: string }> {
+  if (credentials.password && !credentials.expectedHostKey) {
+    return Promise.reject(new Error(`a password is sent only to a server whose host key is given (SHA256:…); nothing was sent to ${address.host}`));
+  }
   return new Promise((resolve, reject) => {
     const client = new Client();
     let fingerprint = '';
@@ -46,8 +53,14 @@ export function connectNode(address: NodeAddress, credentials: NodeCredentials, 
       readyTimeout: timeoutMs,
       // The key first, then the password if one was given.
       authHandler: credentials.password ? ['publickey', 'password'] : ['publickey'],
+      // Called during the key exchange, before any authentication: a refused key hears no
+      // password and no signature of Spur's key.
       hostVerifier: (key: Buffer) => {
         fingerprint = fingerprintOf(key);
+        if (credentials.expectedHostKey && credentials.expectedHostKey !== fingerprint) {
+          refused = new HostKeyChanged(`the host key of ${address.host}:${address.port} is ${fingerprint}, not ${credentials.expectedHostKey} as given: nothing was sent to it. Read the server's own fingerprint there (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub)`);
+          return false;
+        }
         if (credentials.pinned && credentials.pinned !== fingerprint) {
           refused = new HostKeyChanged(`the host key of ${address.host}:${address.port} changed: pinned ${credentials.pinned}, offered ${fingerprint}. If the server was reinstalled, remove it from Spur and add it again; otherwise someone may be in between`);
           return false;

@@ -30,6 +30,9 @@ export function AddServerForm(props: { csrf?: string; state?: FormState }) {
       <Field {...f} name="password" label="Password (optional, used once)" keep={false} attrs={{ type: 'password', autocomplete: 'off' }}>
         <span class="muted">Only if Spur's key is not yet in the server's authorized_keys: Spur logs in with it once, adds its key, and never stores it.</span>
       </Field>
+      <Field {...f} name="hostKey" label="Host key fingerprint (needed with a password)" attrs={{ placeholder: 'SHA256:…', spellcheck: 'false', autocomplete: 'off' }}>
+        <span class="muted">The password goes only to the server with this host key. Read it on the server: <code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>.</span>
+      </Field>
       <button type="submit">Add server</button>
     </PostForm>
   );
