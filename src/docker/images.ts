@@ -1,6 +1,6 @@
 // Builds images with the local daemon from a prepared context.
 import { BuildStepImages } from './build-steps.js';
-import type { DockerClient } from './client.js';
+import { type DockerClient, isNotFound } from './client.js';
 
 export interface BuildRequest {
   contextDir: string;
@@ -12,7 +12,7 @@ export interface BuildRequest {
   /** Caps on each step's container: memory (swap included, so none), and CPUs. */
   limits?: { memoryMb: number; cpus: number };
   /** Values for the Dockerfile's ARGs. */
-  buildArgs?: Record<string, string>;
+  buildArgs?: Readonly<Record<string, string>>;
   onLine: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -86,9 +86,7 @@ export async function imageHealthcheck(docker: DockerClient, ref: string): Promi
     return await inspect();
   } catch {
     try {
-      await new Promise<void>((resolve, reject) =>
-        docker.pull(ref, (err: Error | null, stream: NodeJS.ReadableStream) => (err ? reject(err) : docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolve())))),
-      );
+      await pullImage(docker, ref);
       return await inspect();
     } catch {
       return null;
@@ -96,13 +94,30 @@ export async function imageHealthcheck(docker: DockerClient, ref: string): Promi
   }
 }
 
-/** The labels of the local image a reference resolves to, or null when there is none. */
-export async function localImageLabels(docker: DockerClient, ref: string): Promise<Record<string, string> | null> {
+/** Pulls a public image (no credentials: what a build or a service without a registry gets). */
+export async function pullImage(docker: DockerClient, ref: string): Promise<void> {
+  await new Promise<void>((resolve, reject) =>
+    docker.pull(ref, (err: Error | null, stream: NodeJS.ReadableStream) => (err ? reject(err) : docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolve())))),
+  );
+}
+
+export interface LocalImage {
+  id: string;
+  labels: Record<string, string>;
+  /** The ONBUILD triggers a build on this image runs. */
+  onBuild: string[];
+}
+
+/** The image the daemon resolves a reference to (a tag, a digest or an id prefix, as a build or a
+ *  service would), or undefined when it has none. Any other error propagates: a check built on
+ *  this must not pass because the daemon did not answer. */
+export async function findLocalImage(docker: DockerClient, ref: string): Promise<LocalImage | undefined> {
   try {
     const info = await docker.getImage(ref).inspect();
-    return info.Config?.Labels ?? {};
-  } catch {
-    return null;
+    return { id: info.Id, labels: info.Config?.Labels ?? {}, onBuild: info.Config?.OnBuild ?? [] };
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
   }
 }
 
