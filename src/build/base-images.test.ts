@@ -49,7 +49,7 @@ describe('checkBaseImages', () => {
     await expect(check('FROM node:22\nCOPY --from=myapp:latest / /loot\n')).rejects.toThrow(/^Dockerfile line 2: myapp:latest is an image Spur built/);
   });
   it('refuses a reference that is empty with the build\'s values', async () => {
-    await expect(check('ARG B\nFROM $B\n')).rejects.toThrow(/^Dockerfile line 2 .*names no image/);
+    await expect(check('ARG B\nFROM $B\n')).rejects.toThrow(/^Dockerfile line 2: FROM names no image: \$B is empty/);
     await expect(check('ARG B=node:22\nFROM $B\n', { B: '' })).rejects.toThrow(/names no image/);
   });
   it('refuses a reference outside Docker\'s grammar', async () => {
