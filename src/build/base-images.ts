@@ -1,6 +1,6 @@
-// The images a build may start from or copy out of: public ones only, never one Spur built
-// (another project's code and baked-in secrets), however the Dockerfile, its ARGs, the build
-// variables or a base image's ONBUILD triggers spell the reference.
+// The images a build may start from or copy out of, and those a service or database runs: public
+// ones only, never one Spur built (another project's code and baked-in secrets), however the
+// Dockerfile, its ARGs, the build variables, a base image's ONBUILD triggers or a retag spell it.
 import type { DockerClient } from '../docker/client.js';
 import { type LocalImage, findLocalImage, pullImage } from '../docker/images.js';
 import { MANAGED_LABEL } from '../docker/names.js';
@@ -28,6 +28,14 @@ export async function checkBaseImages(docker: DockerClient, check: BaseImageChec
     const base = found ?? (await pullBase(docker, ref.ref, field, check.say));
     for (const trigger of onbuildImageReferences(base.onBuild, ref.line)) await checkReference(docker, trigger, `Dockerfile line ${ref.line} (an ONBUILD trigger of ${ref.ref})`);
   }
+}
+
+/** Refuses an image a service or a database would run unless it is public: not in Spur's
+ *  namespace, not shaped like an image id, and not resolved by the daemon to an image Spur built
+ *  (a retag). A daemon that does not answer fails the check. */
+export async function checkRunImage(docker: DockerClient, field: string, ref: string): Promise<void> {
+  validate.publicImage(field, ref);
+  if ((await findLocalImage(docker, ref))?.labels[MANAGED_LABEL] === 'true') throw new InvalidInput(field, `${ref} is an image Spur built; use a public image`);
 }
 
 async function checkReference(docker: DockerClient, ref: ImageReference, field: string): Promise<LocalImage | undefined> {
