@@ -22,11 +22,10 @@ export interface BaseImageCheck {
 export async function checkBaseImages(docker: DockerClient, check: BaseImageCheck): Promise<void> {
   for (const ref of dockerfileImageReferences(check.dockerfileText, check.buildArgs)) {
     if (ref.instruction === 'FROM' && ref.ref === 'scratch') continue;
-    const field = fieldOf(ref);
-    const found = await checkReference(docker, ref, field);
+    const found = await checkReference(docker, ref, ref.written === ref.ref || !ref.ref ? '' : ` (${ref.written} with this build's values)`);
     if (ref.instruction !== 'FROM') continue;
-    const base = found ?? (await pullBase(docker, ref.ref, field, check.say));
-    for (const trigger of onbuildImageReferences(base.onBuild, ref.line)) await checkReference(docker, trigger, `Dockerfile line ${ref.line} (an ONBUILD trigger of ${ref.ref})`);
+    const base = found ?? (await pullBase(docker, ref.ref, `Dockerfile line ${ref.line}`, check.say));
+    for (const trigger of onbuildImageReferences(base.onBuild, ref.line)) await checkReference(docker, trigger, ` (an ONBUILD trigger of ${ref.ref})`);
   }
 }
 
@@ -38,12 +37,19 @@ export async function checkRunImage(docker: DockerClient, field: string, ref: st
   if ((await findLocalImage(docker, ref))?.labels[MANAGED_LABEL] === 'true') throw new InvalidInput(field, `${ref} is an image Spur built; use a public image`);
 }
 
-async function checkReference(docker: DockerClient, ref: ImageReference, field: string): Promise<LocalImage | undefined> {
-  if (!ref.ref) throw new InvalidInput(field, `${ref.instruction} names no image: ${ref.written} is empty with this build's ARG defaults and build variables`);
-  validate.buildImageRef(field, ref.ref);
+/** Refuses one reference as `Dockerfile line N: <why><note>`; the note says where its value came from. */
+async function checkReference(docker: DockerClient, ref: ImageReference, note: string): Promise<LocalImage | undefined> {
+  const field = `Dockerfile line ${ref.line}`;
+  const refuse = (why: string) => new InvalidInput(field, `${why}${note}`);
+  if (!ref.ref) throw refuse(`${ref.instruction} names no image: ${ref.written} is empty with this build's ARG defaults and build variables`);
+  try {
+    validate.buildImageRef(field, ref.ref);
+  } catch (err) {
+    throw err instanceof InvalidInput ? refuse(err.message.slice(field.length + 2)) : err;
+  }
   // What the daemon resolves the name to (tags, digests): refused if Spur made it, whatever it is called.
   const found = await findLocalImage(docker, ref.ref);
-  if (found?.labels[MANAGED_LABEL] === 'true') throw new InvalidInput(field, `${ref.ref} is an image Spur built; use a public image`);
+  if (found?.labels[MANAGED_LABEL] === 'true') throw refuse(`${ref.ref} is an image Spur built; use a public image`);
   return found;
 }
 
@@ -59,4 +65,3 @@ async function pullBase(docker: DockerClient, ref: string, field: string, say?: 
   return pulled;
 }
 
-const fieldOf = (ref: ImageReference) => (ref.written === ref.ref || !ref.ref ? `Dockerfile line ${ref.line}` : `Dockerfile line ${ref.line} (${ref.written} is ${ref.ref} with this build's values)`);
