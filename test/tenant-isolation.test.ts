@@ -1,5 +1,8 @@
 // End to end: a project's builds and services see public images only, never another project's,
 // and nothing in a repository is read through a symlink that leaves it or without a bound.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { BASE_IMAGE, type SpurProcess, api, docker, uniqueName, waitForDeployment as waitFor } from './harness.js';
@@ -115,6 +118,24 @@ describe("another project's images", () => {
     expect(deployment.status, deployment.failureReason).toBe('active');
     expect(log).toContain('Build arguments: BASE');
     expect(deployment.imageTag).toMatch(/^spur\/thief[a-z0-9]+\/web:/);
+  });
+
+  it('refuses a public base image whose ONBUILD trigger copies out of it', async () => {
+    // Stands for an image anyone could push to a public registry: not Spur's, with a trigger.
+    const base = `${uniqueName('onbuild-base')}:1`;
+    const dir = mkdtempSync(join(tmpdir(), 'onbuild-'));
+    try {
+      writeFileSync(join(dir, 'Dockerfile'), `FROM ${BASE_IMAGE}\nONBUILD COPY --from=${victimTag} /secret.txt /loot\n`);
+      await docker('build', '-q', '--label', 'spur.test=onbuild', '-t', base, dir);
+      const attacker = await newProject('thief');
+      const deployment = await deployFiles(attacker, 'web', { Dockerfile: `FROM ${base}\nRUN cat /loot\n` });
+      expect(deployment.status).toBe('failed');
+      expect(deployment.failureReason).toMatch(new RegExp(`Dockerfile line 1: .* is in Spur's own image namespace .* \\(an ONBUILD trigger of ${base.replace(/[.:]/g, '\\$&')}\\)`));
+      expect(await docker('image', 'ls', '-q', '--filter', `label=spur.project=${attacker}`)).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await docker('image', 'rm', base).catch(() => {});
+    }
   });
 
   it('refuses an image-source service that names it through a retag, at creation and at deploy', async () => {
