@@ -177,6 +177,12 @@ export function imageRef(value: unknown): string {
   return publicImage('image', ref);
 }
 
+/** An image reference a build names, as the Dockerfile resolves it: Docker's grammar, then a public image. */
+export function buildImageRef(field: string, ref: string): string {
+  if (!IMAGE_REF.test(ref)) throw new InvalidInput(field, `${ref} is not a valid image reference`);
+  return publicImage(field, ref);
+}
+
 /** Refuses references into Spur's own image namespace and bare image ids, which would let one
  *  project run or build on another project's image. Docker Hub's spellings of a name count. */
 export function publicImage(field: string, ref: string): string {

@@ -1,5 +1,8 @@
 // End to end: a project's builds and services see public images only, never another project's,
 // and nothing in a repository is read through a symlink that leaves it or without a bound.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { BASE_IMAGE, type SpurProcess, api, docker, uniqueName, waitForDeployment as waitFor } from './harness.js';
@@ -70,6 +73,95 @@ describe("another project's images", () => {
     const deployment = await deployFiles(attacker, 'web', { Dockerfile: dockerfile() });
     expect(deployment.status).toBe('failed');
     expect(deployment.failureReason).toMatch(/looks like an image id/);
+  });
+
+  /** Deploys `dockerfile` with `variables` set and marked for the build; the outcome and its log. */
+  async function deployWithBuildVariables(dockerfile: string, variables: Record<string, string>, files: Record<string, string> = {}) {
+    const attacker = await newProject('thief');
+    const call = api(spur, token);
+    const repo = createRepo(git, `${attacker}-web.git`);
+    repo.commit({ ...files, Dockerfile: dockerfile }, 'version');
+    expect((await call('POST', `/projects/${attacker}/services`, { name: 'web', git: repo.url, branch: 'main', port: 3000 })).status).toBe(201);
+    expect((await call('PUT', `/projects/${attacker}/services/web/variables`, { variables })).status).toBe(200);
+    expect((await call('PATCH', `/projects/${attacker}/services/web/settings`, { buildVariables: Object.keys(variables) })).status).toBe(200);
+    const created = await call('POST', `/projects/${attacker}/services/web/deployments`);
+    expect(created.status).toBe(202);
+    const deployment = await waitFor(spur, token, created.json.deployment.id);
+    const log = (await call('GET', `/deployments/${deployment.id}/events`)).text as string;
+    return { attacker, deployment, log };
+  }
+
+  it.each([
+    ['its tag', () => victimTag, /is in Spur's own image namespace/],
+    ['an id prefix', () => victimId.slice(0, 10), /looks like an image id/],
+  ])('refuses a build variable that names it by %s (ARG B with a public default, FROM $B)', async (_name, value, why) => {
+    const { attacker, deployment, log } = await deployWithBuildVariables(`ARG B=${BASE_IMAGE}\nFROM $B\nRUN cat /secret.txt\n`, { B: value() });
+    expect(deployment.status).toBe('failed');
+    // The value itself is masked in what Spur reports, as a variable's value is.
+    const line = new RegExp(`Dockerfile line 2: \\S+ ${why.source}.* \\(\\$B with this build's values\\)`);
+    expect(deployment.failureReason).toMatch(line);
+    expect(log).toMatch(line);
+    expect(log).not.toContain('baked-in-secret');
+    expect(await docker('image', 'ls', '-q', '--filter', `label=spur.project=${attacker}`)).toBe('');
+  });
+
+  it('refuses a build variable in COPY --from', async () => {
+    const { deployment } = await deployWithBuildVariables(`FROM ${BASE_IMAGE}\nARG S\nCOPY --from=$S /secret.txt /stolen\nRUN cat /stolen\n`, { S: victimTag });
+    expect(deployment.status).toBe('failed');
+    expect(deployment.failureReason).toMatch(/Dockerfile: line 3: a variable \(\$S\) may not name the image of COPY --from/);
+  });
+
+  it('builds and runs with a build variable that names a public image', async () => {
+    const app = helloAppFiles('public-base');
+    const dockerfile = app.Dockerfile.replace(`FROM ${BASE_IMAGE}`, 'ARG BASE=node:0-absent\nFROM ${BASE}');
+    const { deployment, log } = await deployWithBuildVariables(dockerfile, { BASE: BASE_IMAGE }, { 'server.js': app['server.js'] });
+    expect(deployment.status, deployment.failureReason).toBe('active');
+    expect(log).toContain('Build arguments: BASE');
+    expect(deployment.imageTag).toMatch(/^spur\/thief[a-z0-9]+\/web:/);
+  });
+
+  it('refuses a public base image whose ONBUILD trigger copies out of it', async () => {
+    // Stands for an image anyone could push to a public registry: not Spur's, with a trigger.
+    const base = `${uniqueName('onbuild-base')}:1`;
+    const dir = mkdtempSync(join(tmpdir(), 'onbuild-'));
+    try {
+      writeFileSync(join(dir, 'Dockerfile'), `FROM ${BASE_IMAGE}\nONBUILD COPY --from=${victimTag} /secret.txt /loot\n`);
+      await docker('build', '-q', '--label', 'spur.test=onbuild', '-t', base, dir);
+      const attacker = await newProject('thief');
+      const deployment = await deployFiles(attacker, 'web', { Dockerfile: `FROM ${base}\nRUN cat /loot\n` });
+      expect(deployment.status).toBe('failed');
+      expect(deployment.failureReason).toMatch(new RegExp(`Dockerfile line 1: .* is in Spur's own image namespace .* \\(an ONBUILD trigger of ${base.replace(/[.:]/g, '\\$&')}\\)`));
+      expect(await docker('image', 'ls', '-q', '--filter', `label=spur.project=${attacker}`)).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await docker('image', 'rm', base).catch(() => {});
+    }
+  });
+
+  it('refuses an image-source service that names it through a retag, at creation and at deploy', async () => {
+    const attacker = await newProject('thief');
+    const call = api(spur, token);
+    const retag = `${uniqueName('retag')}:1`;
+    try {
+      await docker('tag', victimTag, retag);
+      const refused = await call('POST', `/projects/${attacker}/services`, { name: 'web', image: retag, port: 3000 });
+      expect(refused.status).toBe(400);
+      expect(refused.json.error).toBe(`image: ${retag} is an image Spur built; use a public image`);
+      expect((await call('POST', `/projects/${attacker}/services`, { name: 'web', image: victimId.slice(0, 12), port: 3000 })).status).toBe(400);
+      expect((await call('GET', `/projects/${attacker}`)).json.services).toEqual([]);
+      // Named before the retag: created, and its deploy fails saying why.
+      await docker('image', 'rm', retag);
+      expect((await call('POST', `/projects/${attacker}/services`, { name: 'web', image: retag, port: 3000 })).status).toBe(201);
+      await docker('tag', victimTag, retag);
+      const created = await call('POST', `/projects/${attacker}/services/web/deployments`);
+      expect(created.status).toBe(202);
+      const deployment = await waitFor(spur, token, created.json.deployment.id);
+      expect(deployment.status).toBe('failed');
+      expect(deployment.failureReason).toMatch(new RegExp(`image: ${retag.replace(/[.:]/g, '\\$&')} is an image Spur built`));
+      expect(await docker('service', 'ls', '-q', '--filter', `label=spur.project=${attacker}`)).toBe('');
+    } finally {
+      await docker('image', 'rm', retag).catch(() => {});
+    }
   });
 
   it('refuses an image-source service that names it, and creates nothing', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dockerfileImageReferences } from './dockerfile-refs.js';
+import { dockerfileImageReferences, onbuildImageReferences } from './dockerfile-refs.js';
 
 const refs = (text: string) => dockerfileImageReferences(text).map((r) => r.ref);
 
@@ -13,7 +13,7 @@ describe('dockerfileImageReferences', () => {
   it('substitutes ARG defaults the way the builder does', () => {
     expect(refs('ARG NS=spur\nARG REPO="$NS/a/b"\nFROM ${REPO}:1\n')).toEqual(['spur/a/b:1']);
     expect(refs('ARG V=22\nFROM node:${V}-slim\nFROM ${UNSET:-spur/x/y}\nFROM x${NONE:+y}z\n')).toEqual(['node:22-slim', 'spur/x/y', 'xz']);
-    expect(refs('ARG A=sp\nFROM alpine\nARG A\nCOPY --from=${A}ur/x/y /a /b\n')).toEqual(['alpine', 'spur/x/y']);
+    expect(() => refs('ARG A=sp\nFROM alpine\nARG A\nCOPY --from=${A}ur/x/y /a /b\n')).toThrow(/line 4/);
   });
   it('reads quotes and escapes as the builder does', () => {
     expect(refs('FROM spur"/"x/y\nFROM sp\\ur/a/b\nFROM \'spur/c/d\'\n')).toEqual(['spur/x/y', 'spur/a/b', 'spur/c/d']);
@@ -29,5 +29,50 @@ describe('dockerfileImageReferences', () => {
   it('refuses variable forms it does not model', () => {
     expect(() => refs('ARG A=xspur/a/b\nFROM ${A#x}\n')).toThrow(/line 2/);
     expect(() => refs('ARG A=spur\nFROM ${A/s/S}\n')).toThrow(/only \$NAME/);
+  });
+});
+
+describe('dockerfileImageReferences with the build arguments the build gets', () => {
+  const withArgs = (text: string, buildArgs: Record<string, string>) => dockerfileImageReferences(text, buildArgs).map((r) => r.ref);
+  it('gives a global ARG the build argument of its name, over its default', () => {
+    expect(withArgs('ARG B\nFROM $B\n', { B: 'spur/other/web:1-abc' })).toEqual(['spur/other/web:1-abc']);
+    expect(withArgs('ARG B=node:22\nFROM ${B}\n', { B: '0123abcd' })).toEqual(['0123abcd']);
+    expect(withArgs('ARG B=node:22\nFROM ${B:-node:20}\n', { B: 'spur/x/y' })).toEqual(['spur/x/y']);
+    expect(withArgs('ARG B\nFROM node${B:+:22}\n', { B: 'y' })).toEqual(['node:22']);
+    expect(withArgs('ARG NS=docker.io\nARG REPO=$NS/library/node\nFROM $REPO:22\n', { NS: 'spur' })).toEqual(['spur/library/node:22']);
+  });
+  it('leaves an ARG without default and without build argument empty', () => {
+    expect(withArgs('ARG B\nFROM $B\n', {})).toEqual(['']);
+  });
+  it('reads FROM with the ARGs declared before the first FROM only', () => {
+    expect(withArgs('ARG B=node:22\nFROM $B\nARG B=spur/x/y\nFROM $B\n', {})).toEqual(['node:22', 'node:22']);
+  });
+  it('refuses a FROM variable that is not declared before the first FROM but is given as a build argument', () => {
+    expect(() => withArgs('FROM node:22\nARG B\nFROM $B\n', { B: 'spur/x/y' })).toThrow(/line 3: \$B is not declared by an ARG before the first FROM/);
+    expect(withArgs('FROM node:${V:-22}\n', {})).toEqual(['node:22']);
+  });
+  it('refuses any variable in COPY --from, ADD --from and RUN --mount from=', () => {
+    expect(() => withArgs('FROM node:22\nARG S\nCOPY --from=$S / /loot\n', { S: 'spur/x/y' })).toThrow(/line 3: .*--from.* FROM \$S AS/);
+    expect(() => withArgs('FROM node:22\nENV S=abc\nADD --from=${S} / /loot\n', {})).toThrow(/line 3/);
+    expect(() => withArgs('FROM node:22\nRUN --mount=type=bind,from=$S,target=/m true\n', {})).toThrow(/line 2/);
+    expect(() => withArgs('FROM node:22\nRUN --mount="type=bind,from=$S,target=/m" true\n', {})).toThrow(/line 2/);
+  });
+  it('takes a stage index only for an earlier stage; a larger number is an image', () => {
+    expect(withArgs('FROM node:22\nFROM node:20\nCOPY --from=0 /a /b\nCOPY --from=7 /a /b\n', {})).toEqual(['node:22', 'node:20', '7']);
+  });
+  it('names the stage a FROM builds on when a variable names an earlier stage', () => {
+    expect(withArgs('ARG S=build\nFROM node:22 AS build\nFROM $S\n', {})).toEqual(['node:22']);
+  });
+});
+
+describe('onbuildImageReferences', () => {
+  it('lists the images a base image\'s ONBUILD triggers name, at the FROM line that runs them', () => {
+    expect(onbuildImageReferences(['RUN true', 'COPY --from=spur/a/b:1 / /x', 'RUN --mount=type=bind,from=busybox,target=/m true'], 4)).toEqual([
+      { line: 4, instruction: 'ONBUILD COPY', ref: 'spur/a/b:1', written: 'spur/a/b:1' },
+      { line: 4, instruction: 'ONBUILD RUN', ref: 'busybox', written: 'busybox' },
+    ]);
+  });
+  it('refuses a variable in a trigger\'s --from', () => {
+    expect(() => onbuildImageReferences(['COPY --from=$S / /x'], 2)).toThrow(/line 2/);
   });
 });

@@ -1,11 +1,14 @@
 // Which images a Dockerfile asks the builder for: FROM bases, COPY/ADD --from, RUN --mount from=
-// and the syntax directive, with ARG defaults substituted as the builder would. Pure.
+// and the syntax directive, with the build's ARG values substituted as the builder would. Pure.
 import { InvalidInput } from '../errors.js';
 
 export interface ImageReference {
   line: number;
   instruction: string;
+  /** The reference as the builder resolves it, with the build's ARG values. */
   ref: string;
+  /** The reference as the Dockerfile spells it. */
+  written: string;
 }
 
 interface Instruction {
@@ -14,38 +17,74 @@ interface Instruction {
   args: string;
 }
 
-/** Every image reference in a Dockerfile; earlier stages named with AS (or by index) are not
- *  images and are left out. Variables other than $V, ${V}, ${V:-w}, ${V:+w} in a reference are
- *  refused, so what is checked is exactly what the builder resolves. */
-export function dockerfileImageReferences(text: string): ImageReference[] {
+type Lookup = (name: string) => string;
+
+/** Every image reference in a Dockerfile, resolved with the values the build really gets: a FROM
+ *  reads the ARGs declared before the first FROM, each the build argument of its name when one is
+ *  passed, else its default. Earlier stages named with AS (or by index) are not images and are
+ *  left out. Refused, so that no builder can read a reference differently from this: variables
+ *  other than $V, ${V}, ${V:-w}, ${V:+w}; a FROM variable given as a build argument but not
+ *  declared before the first FROM; any variable in COPY/ADD --from or RUN --mount from= (the
+ *  stage's ENV and its base image's environment would take part there). */
+export function dockerfileImageReferences(text: string, buildArgs: Readonly<Record<string, string>> = {}): ImageReference[] {
   const { escape, syntax } = directives(text);
-  const refs: ImageReference[] = syntax ? [{ line: syntax.line, instruction: 'syntax', ref: syntax.value }] : [];
-  const globalArgs = new Map<string, string>();
-  let stageArgs: Map<string, string> | null = null;
-  const stages = new Set<string>();
-  const word = (w: string, vars: Map<string, string>, line: number) => expand(w, vars, line, escape);
+  const refs: ImageReference[] = syntax ? [{ line: syntax.line, instruction: 'syntax', ref: syntax.value, written: syntax.value }] : [];
+  const metaArgs = new Map<string, string>();
+  const stages: string[] = [];
   for (const ins of instructions(text, escape)) {
     const { keyword, line } = ins;
-    const args = keyword === 'ONBUILD' ? ins.args.replace(/^\S+\s*/, '') : ins.args;
-    const inner = keyword === 'ONBUILD' ? (ins.args.split(/\s+/)[0] ?? '').toUpperCase() : keyword;
-    if (inner === 'ARG') {
-      for (const [name, value] of parseArgs(args)) (stageArgs ?? globalArgs).set(name, value === undefined ? (globalArgs.get(name) ?? '') : word(value, stageArgs ?? globalArgs, line));
+    const onbuild = keyword === 'ONBUILD';
+    const args = onbuild ? ins.args.replace(/^\S+\s*/, '') : ins.args;
+    const inner = onbuild ? (ins.args.split(/\s+/)[0] ?? '').toUpperCase() : keyword;
+    if (inner === 'ARG' && !onbuild && !stages.length) {
+      const lookup = metaLookup(metaArgs, buildArgs, line);
+      for (const [name, value] of parseArgs(args)) metaArgs.set(name, Object.hasOwn(buildArgs, name) ? buildArgs[name]! : value === undefined ? '' : expand(value, lookup, line, escape));
       continue;
     }
-    if (inner === 'FROM') {
+    if (inner === 'FROM' && !onbuild) {
       const words = args.split(/\s+/).filter(Boolean).filter((w) => !w.startsWith('--'));
-      const ref = word(words[0] ?? '', globalArgs, line);
-      if (!stages.has(ref.toLowerCase())) refs.push({ line, instruction: 'FROM', ref });
-      if (words[1]?.toUpperCase() === 'AS' && words[2]) stages.add(words[2].toLowerCase());
-      stages.add(String(stages.size));
-      stageArgs = new Map();
+      const written = words[0] ?? '';
+      const ref = expand(written, metaLookup(metaArgs, buildArgs, line), line, escape);
+      if (!stages.includes(ref.toLowerCase())) refs.push({ line, instruction: 'FROM', ref, written });
+      stages.push(words[1]?.toUpperCase() === 'AS' && words[2] ? words[2].toLowerCase() : '');
       continue;
     }
-    const scope = new Map([...globalArgs, ...(stageArgs ?? [])]);
-    for (const from of fromFlags(inner, args)) {
-      const ref = word(from, scope, line);
-      if (!stages.has(ref.toLowerCase()) && !/^\d+$/.test(ref)) refs.push({ line, instruction: inner, ref });
-    }
+    refs.push(...stageReferences({ keyword: inner, args, line, instruction: onbuild ? `ONBUILD ${inner}` : inner }, stages, escape));
+  }
+  return refs;
+}
+
+/** The images a base image's ONBUILD triggers name (its Config.OnBuild); they run at the FROM
+ *  line that builds on it, so they are reported there. */
+export function onbuildImageReferences(triggers: readonly string[], line: number): ImageReference[] {
+  return triggers.flatMap((trigger) => {
+    const m = /^\s*(\S+)\s*(.*)$/s.exec(trigger);
+    if (!m) return [];
+    const keyword = m[1].toUpperCase();
+    return stageReferences({ keyword, args: m[2].trim(), line, instruction: `ONBUILD ${keyword}` }, [], '\\');
+  });
+}
+
+/** A FROM variable: an ARG declared before the first FROM. One that is not declared is empty to
+ *  the builder, unless a build argument of its name is passed: builders differ there, so refused. */
+function metaLookup(metaArgs: Map<string, string>, buildArgs: Readonly<Record<string, string>>, line: number): Lookup {
+  return (name) => {
+    if (metaArgs.has(name)) return metaArgs.get(name)!;
+    if (Object.hasOwn(buildArgs, name)) throw new InvalidInput('Dockerfile', `line ${line}: $${name} is not declared by an ARG before the first FROM; declare it there to use the build variable ${name} in a FROM`);
+    return '';
+  };
+}
+
+/** The images COPY/ADD --from and RUN --mount from= name inside a stage, written without variables. */
+function stageReferences(ins: Instruction & { instruction: string }, stages: string[], escape: string): ImageReference[] {
+  const noVariables: Lookup = (name) => {
+    throw new InvalidInput('Dockerfile', `line ${ins.line}: a variable ($${name}) may not name the image of ${ins.instruction} --from or --mount from=; name it in a FROM line instead (ARG ${name} before the first FROM, FROM $${name} AS ${name.toLowerCase()}, then --from=${name.toLowerCase()})`);
+  };
+  const refs: ImageReference[] = [];
+  for (const written of fromFlags(ins.keyword, ins.args)) {
+    const ref = expand(written, noVariables, ins.line, escape);
+    const earlierStage = stages.includes(ref.toLowerCase()) || (/^\d+$/.test(ref) && Number(ref) < stages.length);
+    if (!earlierStage) refs.push({ line: ins.line, instruction: ins.instruction, ref, written });
   }
   return refs;
 }
@@ -98,18 +137,18 @@ function parseArgs(args: string): [string, string | undefined][] {
   return out;
 }
 
-/** The values of --from=… on COPY/ADD and of from=… inside RUN --mount=…. */
+/** The values of --from=… on COPY/ADD and of from=… inside RUN --mount=… (its fields may be quoted). */
 function fromFlags(keyword: string, args: string): string[] {
   const flags = args.match(/^(\s*--\S+)*/)?.[0] ?? '';
   const out: string[] = [];
   if (keyword === 'COPY' || keyword === 'ADD') {
-    for (const m of flags.matchAll(/--from=(\S+)/g)) out.push(m[1]);
+    for (const m of flags.matchAll(/--from=(\S*)/gi)) out.push(m[1]);
   }
   if (keyword === 'RUN') {
-    for (const m of flags.matchAll(/--mount=(\S+)/g)) {
-      for (const field of m[1].split(',')) {
-        const [k, v] = field.split('=');
-        if (k?.toLowerCase() === 'from' && v !== undefined) out.push(v);
+    for (const m of flags.matchAll(/--mount=(\S*)/gi)) {
+      for (const field of m[1].replace(/["']/g, '').split(',')) {
+        const at = field.indexOf('=');
+        if (at > 0 && field.slice(0, at).trim().toLowerCase() === 'from') out.push(field.slice(at + 1));
       }
     }
   }
@@ -118,7 +157,7 @@ function fromFlags(keyword: string, args: string): string[] {
 
 /** A word as the builder's shell-like lexer reads it: quotes removed, escapes applied, variables
  *  substituted. Anything the builder would read differently from a plain image name is refused. */
-function expand(word: string, vars: Map<string, string>, line: number, escape: string): string {
+function expand(word: string, lookup: Lookup, line: number, escape: string): string {
   const unsupported = () => new InvalidInput('Dockerfile', `line ${line}: only $NAME, \${NAME}, \${NAME:-default} and \${NAME:+value} may be used in an image reference`);
   let out = '';
   let i = 0;
@@ -130,15 +169,15 @@ function expand(word: string, vars: Map<string, string>, line: number, escape: s
       const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:[-+])(.*))?$/s.exec(word.slice(i + 1, end));
       i = end + 1;
       if (!m) throw unsupported();
-      const value = vars.get(m[1]) ?? '';
-      if (m[2] === ':-') return value || expand(m[3], vars, line, escape);
-      if (m[2] === ':+') return value ? expand(m[3], vars, line, escape) : '';
+      const value = lookup(m[1]);
+      if (m[2] === ':-') return value || expand(m[3], lookup, line, escape);
+      if (m[2] === ':+') return value ? expand(m[3], lookup, line, escape) : '';
       return value;
     }
     const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(word.slice(i));
     if (!m) throw unsupported();
     i += m[0].length;
-    return vars.get(m[0]) ?? '';
+    return lookup(m[0]);
   };
   while (i < word.length) {
     const c = word[i];

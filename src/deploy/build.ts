@@ -52,7 +52,8 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
     });
     await recordDeploymentSource(deps.db, deploymentId, { commit_sha: checkout.sha, commit_message: checkout.message });
     await steps.say(`Commit ${checkout.sha.slice(0, 12)}: ${checkout.message}`);
-    const buildArgs = await buildArguments(ctx, steps);
+    // One frozen object: the image check resolves the Dockerfile with exactly what the build gets.
+    const buildArgs = Object.freeze(await buildArguments(ctx, steps));
     const context = await resolveBuildContext(dir, { rootDir: service.root_dir, dockerfilePath: service.dockerfile_path, plan: { images: await buildImagesFor(deps), port: ctx.instance.port, buildArgs: Object.keys(buildArgs) } });
     if (context.plan) {
       await recordBuildPlan(deps.db, deploymentId, context.plan);
@@ -61,7 +62,7 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
     }
     const builder = await deps.servers?.builder(steps.say);
     const docker = builder?.docker ?? deps.docker;
-    await checkBaseImages(docker, context.dockerfileText);
+    await checkBaseImages(docker, { dockerfileText: context.dockerfileText, buildArgs, say: steps.say });
     const tag = imageTag({ project: project.name, service: service.name }, deploymentId, randomBytes(6).toString('hex'));
     await steps.say(`Building ${tag} from ${context.plan ? 'that Dockerfile' : `${service.root_dir ?? '.'}/${context.dockerfile}`}${builder ? ` on the build server ${builder.name}` : ''}`);
     const limits = { memoryMb: ctx.instance.build_memory_mb ?? deps.config.buildMemoryMb, cpus: ctx.instance.build_cpus ?? deps.config.buildCpus };
@@ -137,7 +138,7 @@ async function buildArguments(ctx: InstanceContext, steps: Steps): Promise<Recor
 
 /** A secret passed to the build must not travel in the image: Docker records the build arguments
  *  a RUN line of the final stage uses in the image's history. Such an image is removed. */
-async function refuseRecordedSecrets(docker: DockerClient, tag: string, buildArgs: Record<string, string>): Promise<void> {
+async function refuseRecordedSecrets(docker: DockerClient, tag: string, buildArgs: Readonly<Record<string, string>>): Promise<void> {
   const secrets = Object.entries(buildArgs).filter(([name, value]) => secretValues({ [name]: value }).length);
   if (!secrets.length) return;
   const history = (await docker.getImage(tag).history()) as { CreatedBy?: string }[];

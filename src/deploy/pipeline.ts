@@ -2,6 +2,7 @@
 // an earlier image for a rollback), then roll out on Swarm with health checks.
 import type { Deployment, DeploymentStatus } from '../db/schema.js';
 import { referenceSources } from '../databases/reference-sources.js';
+import { checkRunImage } from '../build/base-images.js';
 import { commandWords } from '../build/command-words.js';
 import { ensureOverlayNetwork } from '../docker/engine.js';
 import { imageExists, imageHealthcheck } from '../docker/images.js';
@@ -94,10 +95,16 @@ async function imageFor(deps: PipelineDeps, ctx: InstanceContext, deployment: De
     const source = await getDeployment(deps.db, deployment.source_deployment_id);
     if (!source.image_tag) throw new Error(`deployment ${source.id} has no image to roll back to`);
     if (source.image_tag.startsWith('spur/') && !(await imageExists(deps.docker, source.image_tag))) throw new Error(`the image of deployment ${source.id} has been pruned`);
+    // An image service's earlier image is its name then: what the daemon resolves it to now is checked.
+    if (ctx.service.source_type === 'image') await checkRunImage(deps.docker, 'image', source.image_tag);
     await steps.say(`Rolling back to deployment ${source.id} (${source.image_tag}); no build needed`);
     return source.image_tag;
   }
-  if (ctx.service.source_type === 'image') return ctx.service.image!;
+  if (ctx.service.source_type === 'image') {
+    // Checked again at each deploy: a retag since the service was created changes what the name is.
+    await checkRunImage(deps.docker, 'image', ctx.service.image!);
+    return ctx.service.image!;
+  }
   return buildFromSource(deps, ctx, deployment, steps);
 }
 

@@ -1,6 +1,6 @@
 // Builds images with the local daemon from a prepared context.
 import { BuildStepImages } from './build-steps.js';
-import type { DockerClient } from './client.js';
+import { type DockerClient, isNotFound } from './client.js';
 
 export interface BuildRequest {
   contextDir: string;
@@ -12,7 +12,7 @@ export interface BuildRequest {
   /** Caps on each step's container: memory (swap included, so none), and CPUs. */
   limits?: { memoryMb: number; cpus: number };
   /** Values for the Dockerfile's ARGs. */
-  buildArgs?: Record<string, string>;
+  buildArgs?: Readonly<Record<string, string>>;
   onLine: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -80,7 +80,29 @@ export async function imageExists(docker: DockerClient, ref: string): Promise<bo
 /** Pulls the image unless this daemon has it; throws when the pull fails (a failed pull says so in
  *  its progress events, not in the HTTP status). */
 export async function ensureImagePresent(docker: DockerClient, ref: string): Promise<void> {
-  if (await imageExists(docker, ref)) return;
+  if (!(await imageExists(docker, ref))) await pullImage(docker, ref);
+}
+
+/** The image's own HEALTHCHECK, or null when it has none. An image not here yet is pulled first
+ *  (Swarm would pull it anyway); one that cannot be pulled counts as having none, and the rollout
+ *  then reports the pull error. */
+export async function imageHealthcheck(docker: DockerClient, ref: string): Promise<{ Test?: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number } | null> {
+  const inspect = async () => (await docker.getImage(ref).inspect()).Config?.Healthcheck ?? null;
+  try {
+    return await inspect();
+  } catch {
+    try {
+      await pullImage(docker, ref);
+      return await inspect();
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** Pulls a public image (no credentials: what a build or a service without a registry gets); an
+ *  error the daemon reports in the progress stream fails it too. */
+export async function pullImage(docker: DockerClient, ref: string): Promise<void> {
   await new Promise<void>((resolve, reject) =>
     docker.pull(ref, (err: Error | null, stream: NodeJS.ReadableStream) => {
       if (err) return reject(err);
@@ -94,30 +116,23 @@ export async function ensureImagePresent(docker: DockerClient, ref: string): Pro
   );
 }
 
-/** The image's own HEALTHCHECK, or null when it has none. An image not here yet is pulled first
- *  (Swarm would pull it anyway); one that cannot be pulled counts as having none, and the rollout
- *  then reports the pull error. */
-export async function imageHealthcheck(docker: DockerClient, ref: string): Promise<{ Test?: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number } | null> {
-  const inspect = async () => (await docker.getImage(ref).inspect()).Config?.Healthcheck ?? null;
-  try {
-    return await inspect();
-  } catch {
-    try {
-      await ensureImagePresent(docker, ref);
-      return await inspect();
-    } catch {
-      return null;
-    }
-  }
+export interface LocalImage {
+  id: string;
+  labels: Record<string, string>;
+  /** The ONBUILD triggers a build on this image runs. */
+  onBuild: string[];
 }
 
-/** The labels of the local image a reference resolves to, or null when there is none. */
-export async function localImageLabels(docker: DockerClient, ref: string): Promise<Record<string, string> | null> {
+/** The image the daemon resolves a reference to (a tag, a digest or an id prefix, as a build or a
+ *  service would), or undefined when it has none. Any other error propagates: a check built on
+ *  this must not pass because the daemon did not answer. */
+export async function findLocalImage(docker: DockerClient, ref: string): Promise<LocalImage | undefined> {
   try {
     const info = await docker.getImage(ref).inspect();
-    return info.Config?.Labels ?? {};
-  } catch {
-    return null;
+    return { id: info.Id, labels: info.Config?.Labels ?? {}, onBuild: info.Config?.OnBuild ?? [] };
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
   }
 }
 

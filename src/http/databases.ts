@@ -19,6 +19,7 @@ import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { randomToken } from '../secrets.js';
 import * as validate from '../validate.js';
 import type { DatabaseEngine } from '../databases/engine.js';
+import { checkRunImage } from '../build/base-images.js';
 import { confirmName, requireEngine } from './operations.js';
 
 type Actor = Pick<User, 'id' | 'role'>;
@@ -121,6 +122,7 @@ export async function addDatabase(deps: Deps, user: Actor, projectName: string, 
   });
   const image = imageChoice(v.engine, body);
   requireEngine(deps);
+  await checkRunImage(deps.docker, 'image', image);
   const record = await createAndRun(deps, scope, { name: v.name, engine: v.engine, image, backupSchedule: v.schedule, backupKeep: v.keep });
   return toDatabaseView(deps, scope, record);
 }

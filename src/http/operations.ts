@@ -6,6 +6,7 @@ import type { Deployment, Environment, Project, Service, ServiceInstance, Servic
 import type { Deps } from '../deps.js';
 import { isUnderDomain, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { countRunningTasks, scaleService } from '../docker/swarm.js';
+import { checkRunImage } from '../build/base-images.js';
 import { checkGitHost } from '../build/git-host.js';
 import { applyRouting, routeFor } from '../deploy/routing.js';
 import { routeUrls } from '../routing/instance-route.js';
@@ -74,7 +75,16 @@ export async function addService(deps: Deps, user: Actor, projectName: string, b
   });
   const project = await getProjectFor(deps.db, user, projectName);
   if (source.gitUrl) await checkGitHost(source.gitUrl, { allowPrivate: deps.config.gitAllowPrivate });
+  if (source.image) await refuseSpurImage(deps, source.image);
   return createService(deps.db, { project, name, source, port, credentials: newCredentials(deps.key, source, `spur-${project.name}-${name}`) });
+}
+
+/** Refuses at once an image the daemon resolves to one Spur built (a retag). A daemon that does
+ *  not answer now does not stop the creation: each deploy checks again and fails closed. */
+export async function refuseSpurImage(deps: Pick<Deps, 'docker'>, image: string): Promise<void> {
+  await checkRunImage(deps.docker, 'image', image).catch((err: unknown) => {
+    if (err instanceof InvalidInput) throw err;
+  });
 }
 
 /** A webhook secret for services built from git, and a deploy key for those cloned from a remote. */
