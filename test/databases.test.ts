@@ -55,7 +55,8 @@ describe('databases', () => {
     await waitRunning('pg');
     const spec = JSON.parse(await docker('service', 'inspect', `spur_${project}_pg_production`))[0].Spec;
     expect(spec.UpdateConfig.Order).toBe('stop-first');
-    expect(spec.TaskTemplate.ContainerSpec.Mounts[0]).toMatchObject({ Type: 'volume', Source: `spur_${project}_pg_production_data`, Target: '/var/lib/postgresql/data' });
+    expect(spec.TaskTemplate.ContainerSpec.Mounts[0]).toMatchObject({ Type: 'volume', Source: (await call('GET', `/projects/${project}/databases/pg`)).json.database.volume, Target: '/var/lib/postgresql/data' });
+    expect(spec.TaskTemplate.ContainerSpec.Mounts[0].Source).toMatch(new RegExp(`^spur_${project}_pg_production_data_[0-9a-f]{12}$`));
 
     await deployApp('web', await appImage('postgres:17', `spur-test/db-app-pg:${project}`), '${{pg.DATABASE_URL}}');
     expect(await get('web', '/write?v=one')).toMatch(/^CREATE TABLE\nINSERT 0 1$/);
@@ -221,11 +222,13 @@ describe('databases', () => {
     const refused = await cli(spur, ['db', 'delete', project, 'cache']);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/add --yes/);
+    const cacheVolume = (await call('GET', `/projects/${project}/databases/cache`)).json.database.volume;
+    const mariaVolume = (await call('GET', `/projects/${project}/databases/maria`)).json.database.volume;
     expect((await cli(spur, ['db', 'delete', project, 'cache', '--yes'])).code).toBe(0);
     await expect.poll(async () => (await docker('service', 'ls', '-q', '--filter', `name=spur_${project}_cache_production`)).trim(), { timeout: 30_000 }).toBe('');
-    expect((await docker('volume', 'ls', '-q', '--filter', `name=spur_${project}_cache_production_data`)).trim()).toBe(`spur_${project}_cache_production_data`);
+    expect((await docker('volume', 'ls', '-q', '--filter', `name=${cacheVolume}`)).trim()).toBe(cacheVolume);
     expect((await cli(spur, ['db', 'delete', project, 'maria', '--yes', '--delete-data'])).code).toBe(0);
-    expect((await docker('volume', 'ls', '-q', '--filter', `name=spur_${project}_maria_production_data`)).trim()).toBe('');
+    expect((await docker('volume', 'ls', '-q', '--filter', `name=${mariaVolume}`)).trim()).toBe('');
   }, 180_000);
 
   it('an environment deleted takes its databases with it, leaving their volumes', async () => {
@@ -233,10 +236,12 @@ describe('databases', () => {
     expect((await cli(spur, ['db', 'create', project, 'pg', '--engine', 'postgres', '--env', 'staging'])).code).toBe(0);
     const service = `spur_${project}_pg_staging`;
     await expect.poll(async () => (await call('GET', `/projects/${project}/databases/pg?env=staging`)).json.database.running, { timeout: 120_000, interval: 1000 }).toBe(1);
+    const volume = (await call('GET', `/projects/${project}/databases/pg?env=staging`)).json.database.volume;
+    expect(volume).toMatch(new RegExp(`^${service}_data_[0-9a-f]{12}$`));
     expect((await call('DELETE', `/projects/${project}/environments/staging`, { confirm: 'staging' })).status).toBe(200);
     expect((await docker('service', 'ls', '-q', '--filter', `name=${service}`)).trim()).toBe('');
     expect((await docker('network', 'ls', '-q', '--filter', `name=spur_${project}_staging`)).trim()).toBe('');
-    expect((await docker('volume', 'ls', '-q', '--filter', `name=${service}_data`)).trim()).toBe(`${service}_data`);
+    expect((await docker('volume', 'ls', '-q', '--filter', `name=${volume}`)).trim()).toBe(volume);
   }, 180_000);
 
   it("at start, removes the throwaway verification servers a stop left behind — its own, never another Spur's", async () => {

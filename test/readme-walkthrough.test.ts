@@ -370,7 +370,7 @@ describe.sequential('README walkthrough', () => {
         run: async (line) => {
           const out = await ok(line);
           expect(out).toMatch(/^Address: +pg:5432 on the project network$/m);
-          expect(out).toMatch(/^Data: +volume spur_shop_pg_production_data$/m);
+          expect(out).toMatch(/^Data: +volume spur_shop_pg_production_data_[0-9a-f]{12}$/m);
           expect(await ok(`${line} --show-credentials`)).toMatch(/^PGPASSWORD=[A-Za-z0-9_-]+$/m);
         },
       },

@@ -44,11 +44,13 @@ it('refuses mount paths that are not the service\'s to take, each a 400 that add
 it('keeps what the app wrote across a redeploy and a rollback; the service updates stop-first', async () => {
   const added = await cli(spur, ['volumes', 'add', project, 'files', 'data', '/data']);
   expect(added.code, added.stderr).toBe(0);
-  expect((await cli(spur, ['volumes', 'list', project, 'files'])).stdout.trim()).toBe('data\t/data');
+  const [name, mountPath, volume] = (await cli(spur, ['volumes', 'list', project, 'files'])).stdout.trim().split('\t');
+  expect([name, mountPath]).toEqual(['data', '/data']);
+  expect(volume).toMatch(new RegExp(`^spur_${project}_files_production_v_data_[0-9a-f]{12}$`));
   const first = await deploy();
   const spec = JSON.parse(await docker('service', 'inspect', `spur_${project}_files_production`))[0].Spec;
   expect(spec.UpdateConfig.Order).toBe('stop-first');
-  expect(spec.TaskTemplate.ContainerSpec.Mounts).toContainEqual(expect.objectContaining({ Type: 'volume', Source: `spur_${project}_files_production_v_data`, Target: '/data' }));
+  expect(spec.TaskTemplate.ContainerSpec.Mounts).toContainEqual(expect.objectContaining({ Type: 'volume', Source: volume, Target: '/data' }));
   await write('a');
   await write('b');
   await deploy();
@@ -58,11 +60,22 @@ it('keeps what the app wrote across a redeploy and a rollback; the service updat
   expect(await read()).toBe('a,b,c');
 }, 240_000);
 
-it('deleting the service keeps its volume unless asked', async () => {
-  const volume = `spur_${project}_files_production_v_data`;
+it('deleting the service keeps its volume unless asked; asked, only its own volume goes', async () => {
+  const listed = async () => (await cli(spur, ['volumes', 'list', project, 'files'])).stdout.trim().split('\t')[2];
+  const exists = async (v: string) => (await docker('volume', 'ls', '-q', '--filter', `name=^${v}$`)).trim() === v;
+  const kept = await listed();
   expect((await cli(spur, ['service', 'delete', project, 'files', '--yes'])).stdout).toContain('its volumes, if any, are kept');
-  expect((await docker('volume', 'ls', '-q', '--filter', `name=${volume}`)).trim()).toBe(volume);
+  expect(await exists(kept)).toBe(true);
+  // The same service made again gets a volume of its own, which --delete-volumes removes; the
+  // deleted one's kept volume is not its to remove.
   expect((await cli(spur, ['service', 'create', project, 'files', '--image', image])).code).toBe(0);
+  expect((await cli(spur, ['vars', 'set', project, 'files', 'DATABASE_URL=file:///data/rows'])).code).toBe(0);
+  expect((await cli(spur, ['volumes', 'add', project, 'files', 'data', '/data'])).code).toBe(0);
+  const own = await listed();
+  expect(own).not.toBe(kept);
+  await deploy();
+  expect(await exists(own)).toBe(true);
   expect((await cli(spur, ['service', 'delete', project, 'files', '--yes', '--delete-volumes'])).code).toBe(0);
-  expect((await docker('volume', 'ls', '-q', '--filter', `name=${volume}`)).trim()).toBe('');
-}, 120_000);
+  expect(await exists(own)).toBe(false);
+  expect(await exists(kept)).toBe(true);
+}, 180_000);

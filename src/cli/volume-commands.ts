@@ -5,6 +5,8 @@ import { type CliIo, args, client, enc, envQuery, need } from './shared.js';
 interface VolumeView {
   name: string;
   mountPath: string;
+  /** The Docker volume that holds the data (it stays when the volume or service goes). */
+  dockerVolume: string;
 }
 
 const USAGE = 'spur volumes add <project> <service> <name> <mount-path> [--env E]  |  volumes list|remove <project> <service> [name] [--env E]';
@@ -16,13 +18,13 @@ async function volumes(argv: string[], io: CliIo) {
   const api = client(io);
   if (sub === 'add' && name && mountPath) {
     const { volume } = await api.json<{ volume: VolumeView }>('POST', path + envQuery(values.env), { name, mountPath });
-    io.stdout(values.json ? JSON.stringify(volume) : `Added volume ${volume.name} at ${volume.mountPath}; the next deploy mounts it (and, from then on, stops the old version before starting the new).`);
+    io.stdout(values.json ? JSON.stringify(volume) : `Added volume ${volume.name} at ${volume.mountPath} (Docker volume ${volume.dockerVolume}); the next deploy mounts it (and, from then on, stops the old version before starting the new).`);
   } else if (sub === 'list' && !name) {
     const { volumes: list } = await api.json<{ volumes: VolumeView[] }>('GET', path + envQuery(values.env));
-    io.stdout(values.json ? JSON.stringify(list) : list.map((v) => `${v.name}\t${v.mountPath}`).join('\n') || 'No volumes.');
+    io.stdout(values.json ? JSON.stringify(list) : list.map((v) => `${v.name}\t${v.mountPath}\t${v.dockerVolume}`).join('\n') || 'No volumes.');
   } else if (sub === 'remove' && name && !mountPath) {
-    await api.json('DELETE', `${path}/${enc(name)}${envQuery(values.env)}`);
-    io.stdout(values.json ? JSON.stringify({ removed: name }) : `Removed volume ${name}; the next deploy no longer mounts it (its data stays in Docker's volume).`);
+    const removed = await api.json<{ removed: string; dockerVolume: string }>('DELETE', `${path}/${enc(name)}${envQuery(values.env)}`);
+    io.stdout(values.json ? JSON.stringify(removed) : `Removed volume ${name}; the next deploy no longer mounts it (its data stays in Docker volume ${removed.dockerVolume}).`);
   } else {
     throw new CliError(`usage: ${USAGE}`, 2);
   }

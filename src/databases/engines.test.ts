@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINES } from './engines/index.js';
-import { databaseServiceSpec } from './service-spec.js';
+import { databaseServiceSpec, databaseVolumeName } from './service-spec.js';
 
 const credentials = { user: 'app', password: 'p@ss:w/rd?#', database: 'shop_db' };
 
@@ -37,13 +37,16 @@ describe('engine descriptors', () => {
 });
 
 describe('databaseServiceSpec', () => {
+  it('names a new database\'s volume with the random part it is given, so a later one of the same name never opens it', () => {
+    expect(databaseVolumeName({ project: 'shop', environment: 'production', name: 'pg' }, '0a1b2c3d4e5f')).toBe('spur_shop_pg_production_data_0a1b2c3d4e5f');
+  });
   it('runs one replica, stop-first, on its volume and its node, on the project network only', () => {
-    const spec = databaseServiceSpec({ project: 'shop', environment: 'production', name: 'pg', engine: ENGINES.postgres, image: 'postgres:17', credentials, installId: 'inst', nodeId: 'node1' });
+    const spec = databaseServiceSpec({ project: 'shop', environment: 'production', name: 'pg', volume: 'spur_shop_pg_production_data_0a1b2c3d4e5f', engine: ENGINES.postgres, image: 'postgres:17', credentials, installId: 'inst', nodeId: 'node1' });
     expect(spec.Name).toBe('spur_shop_pg_production');
     expect(spec.Mode).toEqual({ Replicated: { Replicas: 1 } });
     expect(spec.UpdateConfig.Order).toBe('stop-first');
     expect(spec.RollbackConfig.Order).toBe('stop-first');
-    expect(spec.TaskTemplate.ContainerSpec.Mounts).toEqual([{ Type: 'volume', Source: 'spur_shop_pg_production_data', Target: '/var/lib/postgresql/data', ReadOnly: false, VolumeOptions: { Labels: expect.objectContaining({ 'spur.database': 'pg', 'spur.project': 'shop' }) } }]);
+    expect(spec.TaskTemplate.ContainerSpec.Mounts).toEqual([{ Type: 'volume', Source: 'spur_shop_pg_production_data_0a1b2c3d4e5f', Target: '/var/lib/postgresql/data', ReadOnly: false, VolumeOptions: { Labels: expect.objectContaining({ 'spur.database': 'pg', 'spur.project': 'shop' }) } }]);
     expect(spec.TaskTemplate.Placement).toEqual({ Constraints: ['node.id==node1'] });
     expect(spec.TaskTemplate.Networks).toEqual([{ Target: 'spur_shop_production', Aliases: ['pg'] }]);
     expect(spec.TaskTemplate.ContainerSpec.Env).toContain('POSTGRES_DB=shop_db');

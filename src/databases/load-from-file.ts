@@ -12,7 +12,7 @@ import { scaleService } from '../docker/swarm.js';
 import { tarOfFile } from '../docker/tar.js';
 import type { Credentials, DatabaseEngine } from './engine.js';
 import { waitContainersGone, waitReady } from './ready.js';
-import { type DatabaseRef, VERIFY_LABEL, databaseServiceName, databaseVolumeName } from './service-spec.js';
+import { type DatabaseRef, VERIFY_LABEL, databaseServiceName } from './service-spec.js';
 
 type Load = NonNullable<DatabaseEngine['loadFromFile']>;
 const PERSIST_WITHIN_MS = 300_000;
@@ -27,7 +27,7 @@ export async function replaceDataWithFile(deps: { docker: DockerClient; installI
       Cmd,
       Env: Object.entries(engine.environment(credentials)).map(([k, v]) => `${k}=${v}`),
       Labels: { [MANAGED_LABEL]: 'true', [INSTALL_LABEL]: deps.installId, [VERIFY_LABEL]: `restore-${d.id}` },
-      HostConfig: { NetworkMode: 'none', Mounts: [{ Type: 'volume', Source: databaseVolumeName(ref), Target: engine.dataPath }] },
+      HostConfig: { NetworkMode: 'none', Mounts: [{ Type: 'volume', Source: d.volume_name, Target: engine.dataPath }] },
     });
   await scaleService(deps.docker, service, 0);
   try {

@@ -9,9 +9,11 @@ import { ensureOverlayNetwork } from '../docker/engine.js';
 import { INSTALL_LABEL, MANAGED_LABEL, ownershipLabels, projectNetworkName } from '../docker/names.js';
 import { countRunningTasks, ensureServiceSpec, findService, removeOwnedService, scaleService } from '../docker/swarm.js';
 import type { Credentials, DatabaseEngine } from './engine.js';
-import { VERIFY_LABEL, type DatabaseRef, databaseServiceName, databaseServiceSpec, databaseVolumeName } from './service-spec.js';
+import { VERIFY_LABEL, type DatabaseRef, databaseServiceName, databaseServiceSpec } from './service-spec.js';
 
 export interface RunnableDatabase extends DatabaseRef {
+  /** The Docker volume recorded when it was created. */
+  volume: string;
   engine: DatabaseEngine;
   image: string;
   credentials: Credentials;
@@ -37,8 +39,9 @@ export async function runDatabase(docker: DockerClient, installId: string, d: Ru
 
 export const runningDatabaseTasks = (docker: DockerClient, d: DatabaseRef) => countRunningTasks(docker, databaseServiceName(d));
 
-/** Removes the service; its volume (the data) only when asked, once no container holds it. */
-export async function removeDatabase(docker: DockerClient, d: DatabaseRef, opts: { deleteData: boolean }): Promise<void> {
+/** Removes the service; its volume (the data: the one recorded for it) only when asked, once no
+ *  container holds it. */
+export async function removeDatabase(docker: DockerClient, d: DatabaseRef & { volume: string }, opts: { deleteData: boolean }): Promise<void> {
   await removeOwnedService(docker, databaseServiceName(d));
   // The server flushes its files as it stops; its network and volume are free once it has.
   await waitContainersGone(docker, d);
@@ -46,7 +49,7 @@ export async function removeDatabase(docker: DockerClient, d: DatabaseRef, opts:
   if (!opts.deleteData) return;
   for (;;) {
     try {
-      await docker.getVolume(databaseVolumeName(d)).remove();
+      await docker.getVolume(d.volume).remove();
       return;
     } catch (err) {
       const status = (err as { statusCode?: number }).statusCode;
@@ -65,6 +68,6 @@ export async function reconcileDatabases(deps: { db: Db; docker: DockerClient; k
   for (const c of await deps.docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=true`, `${INSTALL_LABEL}=${deps.installId}`, VERIFY_LABEL] } })) await deps.docker.getContainer(c.Id).remove({ force: true, v: true });
   for (const r of await listAllDatabases(deps.db)) {
     const engine = ENGINES[r.engine];
-    if (engine) await runDatabase(deps.docker, deps.installId, { project: r.project, environment: r.environment, name: r.name, engine, image: r.image, credentials: credentialsOf(deps.key, r) });
+    if (engine) await runDatabase(deps.docker, deps.installId, { project: r.project, environment: r.environment, name: r.name, volume: r.volume_name, engine, image: r.image, credentials: credentialsOf(deps.key, r) });
   }
 }

@@ -19,10 +19,14 @@ export interface DatabaseRef {
 }
 
 export const databaseServiceName = (r: DatabaseRef) => swarmServiceName({ project: r.project, service: r.name, environment: r.environment });
-/** The named volume that holds the data; it outlives the service. */
-export const databaseVolumeName = (r: DatabaseRef) => `${databaseServiceName(r)}_data`;
+/** The named volume that holds the data, named once when the database is created; it outlives
+ *  the service. The random part makes it that database's alone: one made later with the same
+ *  project, environment and name never opens a deleted one's kept data. */
+export const databaseVolumeName = (r: DatabaseRef, nonce: string) => `${databaseServiceName(r)}_data_${nonce}`;
 
 export interface DatabaseSpecInput extends DatabaseRef {
+  /** The Docker volume recorded when it was created. */
+  volume: string;
   engine: DatabaseEngine;
   image: string;
   credentials: Credentials;
@@ -47,7 +51,7 @@ export function databaseServiceSpec(input: DatabaseSpecInput): SwarmServiceSpec 
         Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
         Labels: labels,
         HealthCheck: { Test: input.engine.health(input.credentials), Interval: 5 * SECOND, Timeout: 5 * SECOND, Retries: 5, StartPeriod: 120 * SECOND },
-        Mounts: [{ Type: 'volume', Source: databaseVolumeName(input), Target: input.engine.dataPath, ReadOnly: false, VolumeOptions: { Labels: labels } }],
+        Mounts: [{ Type: 'volume', Source: input.volume, Target: input.engine.dataPath, ReadOnly: false, VolumeOptions: { Labels: labels } }],
         // A database flushes and closes its files when stopped: give it time.
         StopGracePeriod: 60 * SECOND,
       },

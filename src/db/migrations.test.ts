@@ -83,3 +83,35 @@ describe('a database from a newer Spur', () => {
     expect(sqlite.prepare('SELECT count(*) AS n FROM kysely_migration').get()).toEqual(before);
   });
 });
+
+describe('026_volume_names', () => {
+  it('records the names existing volumes and databases are mounted by today, so an upgrade keeps their data', async () => {
+    const sqlite = new SQLite(':memory:');
+    sqlite.pragma('foreign_keys = ON');
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+    expect((await migrator.migrateTo('025_build_cache')).error).toBeUndefined();
+    const now = new Date().toISOString();
+    const projectId = (await db.insertInto('projects').values({ name: 'shop', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+    const envId = async (name: string) => (await db.insertInto('environments').values({ project_id: projectId, name, created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+    const [production, staging] = [await envId('production'), await envId('staging')];
+    const serviceId = (await db.insertInto('services').values({ project_id: projectId, name: 'web', source_type: 'image', image: 'nginx', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+    for (const [environmentId, label] of [[production, 'web-shop'], [staging, 'web-shop-staging']] as const) {
+      await db.insertInto('service_instances').values({ service_id: serviceId, environment_id: environmentId, replicas: 1, port: 80, domain_label: label }).execute();
+      await db.insertInto('volumes').values({ service_id: serviceId, environment_id: environmentId, name: 'data', mount_path: '/data', created_at: now }).execute();
+    }
+    await db.insertInto('databases').values({ project_id: projectId, environment_id: staging, name: 'pg', engine: 'postgres', image: 'postgres:17', credentials_sealed: 'x', created_at: now }).execute();
+
+    expect((await migrator.migrateTo('026_volume_names')).error).toBeUndefined();
+    expect(await db.selectFrom('volumes').select(['environment_id', 'docker_name']).orderBy('id').execute()).toEqual([
+      { environment_id: production, docker_name: 'spur_shop_web_production_v_data' },
+      { environment_id: staging, docker_name: 'spur_shop_web_staging_v_data' },
+    ]);
+    expect(await db.selectFrom('databases').select('volume_name').execute()).toEqual([{ volume_name: 'spur_shop_pg_staging_data' }]);
+    // One Docker volume is never recorded twice.
+    await expect(db.insertInto('databases').values({ project_id: projectId, environment_id: production, name: 'pg', engine: 'postgres', image: 'postgres:17', credentials_sealed: 'x', created_at: now, volume_name: 'spur_shop_pg_staging_data' }).execute()).rejects.toThrow(/UNIQUE/);
+
+    expect((await migrator.migrateTo('025_build_cache')).error).toBeUndefined();
+    expect((await sql<{ name: string }>`PRAGMA table_info(volumes)`.execute(db)).rows.map((c) => c.name)).not.toContain('docker_name');
+  });
+});

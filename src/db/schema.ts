@@ -235,6 +235,9 @@ export interface DatabaseTable {
   backup_schedule: ColumnType<string | null, string | null | undefined, string | null>;
   /** How many of its newest backups are kept; older ones (file, S3 copy, record) go. */
   backup_keep: ColumnType<number, number | undefined, number>;
+  /** The Docker volume holding its data, named once at creation with a random part (migration
+   *  026): a later database of the same name never opens it. */
+  volume_name: string;
 }
 
 export interface SharedVariableTable {
@@ -272,6 +275,9 @@ export interface VolumeTable {
   /** Absolute path inside the container (src/validate.ts mountPath). */
   mount_path: string;
   created_at: string;
+  /** The Docker volume behind it, named once at creation with a random part (migration 026): a
+   *  later service or project of the same names never mounts it. */
+  docker_name: string;
 }
 
 export type BackupStatus = 'running' | 'ok' | 'failed';

@@ -133,7 +133,7 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     stopGraceS: ctx.instance.stop_grace_s,
     probePath: deps.probePath,
     installId: deps.installId,
-    volumes: volumes.map((v) => ({ name: v.name, mountPath: v.mount_path })),
+    volumes: volumes.map((v) => ({ source: v.docker_name, mountPath: v.mount_path })),
     constraints,
   });
   const isUpdate = existing !== undefined;
@@ -154,7 +154,7 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
 }
 
 /** The pre-deploy command, run once from the new image on this server before the rollout. */
-async function release(deps: PipelineDeps, ctx: InstanceContext, opts: { deploymentId: number; image: string; variables: Record<string, string>; say: Say; volumes: { name: string; mount_path: string }[]; constraints: string[] }): Promise<void> {
+async function release(deps: PipelineDeps, ctx: InstanceContext, opts: { deploymentId: number; image: string; variables: Record<string, string>; say: Say; volumes: { docker_name: string; mount_path: string }[]; constraints: string[] }): Promise<void> {
   let command: string[];
   try {
     command = commandWords(ctx.instance.release_command!, ctx.instance.port);
@@ -168,7 +168,7 @@ async function release(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
   await opts.say(`Running the pre-deploy command: ${command.join(' ')}`);
   const started = Date.now();
   const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
-  await runRelease(deps.docker, { ...ref, deploymentId: opts.deploymentId, image: opts.image, command, port: ctx.instance.port, variables: opts.variables, resources: resourcePlan(ctx.instance), volumes: opts.volumes.map((v) => ({ name: v.name, mountPath: v.mount_path })), installId: deps.installId }, { say: opts.say, timeoutMs: deps.config.buildTimeoutS * 1000 });
+  await runRelease(deps.docker, { ...ref, deploymentId: opts.deploymentId, image: opts.image, command, port: ctx.instance.port, variables: opts.variables, resources: resourcePlan(ctx.instance), volumes: opts.volumes.map((v) => ({ source: v.docker_name, mountPath: v.mount_path })), installId: deps.installId }, { say: opts.say, timeoutMs: deps.config.buildTimeoutS * 1000 });
   await opts.say(`The pre-deploy command succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -13,6 +13,7 @@ import { listDeploymentsInStatus } from '../store/deployments.js';
 import { DEFAULT_ENVIRONMENT, listEnvironments } from '../store/projects.js';
 import { listServices } from '../store/services.js';
 import { listDatabases } from '../store/databases.js';
+import { listServiceVolumeNames } from '../store/volumes.js';
 import { removeDatabase } from '../databases/runner.js';
 import type { Deployer } from './deployer.js';
 
@@ -44,15 +45,16 @@ async function tearDown(deps: RemovalDeps, scope: Scope, opts: { networks: boole
   await removeInstances(deps.docker, refs);
   if (opts.images) for (const s of scope.services) await removeOwnedImages(deps.docker, { project: scope.project.name, service: s.name });
   // An environment's databases go with it (their volumes stay: data is never removed unasked).
-  if (opts.networks) for (const e of scope.environments) for (const d of await listDatabases(deps.db, e.id)) await removeDatabase(deps.docker, { project: scope.project.name, environment: e.name, name: d.name }, { deleteData: false });
+  if (opts.networks) for (const e of scope.environments) for (const d of await listDatabases(deps.db, e.id)) await removeDatabase(deps.docker, { project: scope.project.name, environment: e.name, name: d.name, volume: d.volume_name }, { deleteData: false });
   if (opts.networks) for (const e of scope.environments) await removeOwnedNetwork(deps.docker, projectNetworkName({ project: scope.project.name, environment: e.name }));
   if (opts.repos) for (const s of scope.services) await rm(repoDir(deps.dataDir, { projectId: scope.project.id, serviceId: s.id }), { recursive: true, force: true });
 }
 
-/** Removes a service; its volumes' data stays unless `deleteVolumes`. */
+/** Removes a service; its volumes' data stays unless `deleteVolumes`: then the Docker volumes its
+ *  records name go (in every environment), and no other. */
 export async function removeService(deps: RemovalDeps, project: Project, service: Service, opts: { deleteVolumes?: boolean } = {}): Promise<void> {
   await tearDown(deps, { project, services: [service], environments: await listEnvironments(deps.db, project.id) }, { networks: false, images: true, repos: true });
-  if (opts.deleteVolumes) await removeOwnedVolumes(deps.docker, { project: project.name, service: service.name });
+  if (opts.deleteVolumes) await removeOwnedVolumes(deps.docker, await listServiceVolumeNames(deps.db, service.id));
   await deps.db.deleteFrom('services').where('id', '=', service.id).execute();
 }
 

@@ -4,7 +4,7 @@ import { releaseContainerSpec } from './release-spec.js';
 describe('releaseContainerSpec', () => {
   const spec = releaseContainerSpec({
     project: 'shop', service: 'web', environment: 'production', deploymentId: 12, image: 'spur/shop/web:12-abc', command: ['node', 'migrate.js'],
-    port: 3000, variables: { DATABASE_URL: 'postgres://x', PORT: '1' }, resources: { memoryLimitMb: 256, cpuLimit: 0.5 }, volumes: [{ name: 'data', mountPath: '/data' }], installId: 'i1',
+    port: 3000, variables: { DATABASE_URL: 'postgres://x', PORT: '1' }, resources: { memoryLimitMb: 256, cpuLimit: 0.5 }, volumes: [{ source: 'spur_shop_web_production_v_data_0a1b2c3d4e5f', mountPath: '/data' }], installId: 'i1',
   });
 
   it('runs the words as the command, with the variables (the platform\'s win) on the project network, with no alias and no routing labels', () => {
@@ -18,7 +18,7 @@ describe('releaseContainerSpec', () => {
   });
 
   it('mounts the service\'s volumes and keeps its limits', () => {
-    expect(spec.HostConfig.Mounts).toEqual([{ Type: 'volume', Source: 'spur_shop_web_production_v_data', Target: '/data', ReadOnly: false }]);
+    expect(spec.HostConfig.Mounts).toEqual([{ Type: 'volume', Source: 'spur_shop_web_production_v_data_0a1b2c3d4e5f', Target: '/data', ReadOnly: false, VolumeOptions: { NoCopy: false, Labels: { 'spur.managed': 'true', 'spur.project': 'shop', 'spur.service': 'web', 'spur.environment': 'production' }, DriverConfig: { Name: '', Options: {} } } }]);
     expect(spec.HostConfig).toMatchObject({ Memory: 256 * 1024 * 1024, NanoCpus: 5e8 });
   });
 });

@@ -2,7 +2,7 @@
 // the service's variables and its project network (no alias: nothing routes to it), its volumes,
 // its resource limits. Pure: deploy/release.ts runs it.
 import { INSTALL_LABEL, type InstanceRef, ownershipLabels, projectNetworkName, swarmServiceName } from './names.js';
-import { type ResourcePlan, platformVariables, serviceVolumeName } from './service-spec.js';
+import { type ResourcePlan, platformVariables } from './service-spec.js';
 
 /** Marks a pre-deploy container with its deployment: one left by a crash is removed at start. */
 export const RELEASE_LABEL = 'spur.release';
@@ -14,7 +14,8 @@ export interface ReleaseInput extends InstanceRef {
   port: number;
   variables: Record<string, string>;
   resources: ResourcePlan;
-  volumes: { name: string; mountPath: string }[];
+  /** `source`: the Docker volume recorded when the volume was added. */
+  volumes: { source: string; mountPath: string }[];
   installId: string;
 }
 
@@ -30,7 +31,9 @@ export function releaseContainerSpec(input: ReleaseInput) {
     Labels: { ...ownershipLabels(input), [INSTALL_LABEL]: input.installId, [RELEASE_LABEL]: String(input.deploymentId) },
     HostConfig: {
       NetworkMode: projectNetworkName(input),
-      Mounts: input.volumes.map((v) => ({ Type: 'volume' as const, Source: serviceVolumeName(input, v.name), Target: v.mountPath, ReadOnly: false })),
+      // Labelled as the service's own mounts are: the command may be the first to make the volume
+      // (an empty driver name is Docker's default driver, as the service's mounts get).
+      Mounts: input.volumes.map((v) => ({ Type: 'volume' as const, Source: v.source, Target: v.mountPath, ReadOnly: false, VolumeOptions: { NoCopy: false, Labels: ownershipLabels({ project: input.project, service: input.service, environment: input.environment }), DriverConfig: { Name: '', Options: {} } } })),
       ...(input.resources.memoryLimitMb ? { Memory: input.resources.memoryLimitMb * 1024 * 1024 } : {}),
       ...(input.resources.cpuLimit ? { NanoCpus: Math.round(input.resources.cpuLimit * 1e9) } : {}),
     },

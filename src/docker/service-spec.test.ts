@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generatedDomain, imageTag, projectNetworkName, swarmServiceName, wantedDomainLabel } from './names.js';
-import { type ServiceSpecInput, healthCheck, serviceSpec } from './service-spec.js';
+import { type ServiceSpecInput, healthCheck, serviceSpec, serviceVolumeName } from './service-spec.js';
 
 const ref = { project: 'shop', service: 'web', environment: 'production' };
 
@@ -80,15 +80,19 @@ describe('serviceSpec', () => {
       EndpointSpec: { Mode: 'dnsrr' },
     });
   });
-  it('mounts named volumes beside the probe, and then updates stop-first', () => {
-    const spec = serviceSpec({ ...base, ...ref, volumes: [{ name: 'uploads', mountPath: '/app/uploads' }] });
+  it('mounts named volumes (the Docker volumes recorded for them) beside the probe, and then updates stop-first', () => {
+    const spec = serviceSpec({ ...base, ...ref, volumes: [{ source: `${swarmServiceName(ref)}_v_uploads_0a1b2c3d4e5f`, mountPath: '/app/uploads' }] });
     expect(spec.TaskTemplate.ContainerSpec.Mounts).toEqual([
       { Type: 'bind', Source: '/var/lib/spur/bin/spur-probe', Target: '/spur/probe', ReadOnly: true },
-      { Type: 'volume', Source: `${spec.Name}_v_uploads`, Target: '/app/uploads', ReadOnly: false, VolumeOptions: { Labels: { 'spur.managed': 'true', 'spur.project': ref.project, 'spur.service': ref.service, 'spur.environment': ref.environment } } },
+      { Type: 'volume', Source: `${spec.Name}_v_uploads_0a1b2c3d4e5f`, Target: '/app/uploads', ReadOnly: false, VolumeOptions: { Labels: { 'spur.managed': 'true', 'spur.project': ref.project, 'spur.service': ref.service, 'spur.environment': ref.environment } } },
     ]);
     expect(spec.UpdateConfig.Order).toBe('stop-first');
     expect(spec.RollbackConfig.Order).toBe('stop-first');
     expect(serviceSpec({ ...base, ...ref }).UpdateConfig.Order).toBe('start-first');
+  });
+  it('names a new volume\'s Docker volume with the random part it is given, so equal names never meet', () => {
+    expect(serviceVolumeName({ project: 'shop', service: 'web', environment: 'production' }, 'data', '0a1b2c3d4e5f')).toBe('spur_shop_web_production_v_data_0a1b2c3d4e5f');
+    expect(serviceVolumeName({ project: 'shop', service: 'web', environment: 'production' }, 'data', 'ffffffffffff')).not.toBe(serviceVolumeName({ project: 'shop', service: 'web', environment: 'production' }, 'data', '0a1b2c3d4e5f'));
   });
 
   it('passes values with shell characters through untouched, as Env entries', () => {

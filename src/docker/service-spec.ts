@@ -40,8 +40,9 @@ export interface ServiceSpecInput extends InstanceRef {
   probePath: string;
   /** The Spur installation that owns the service (see INSTALL_LABEL). */
   installId: string;
-  /** Named volumes, kept across deploys; a service with one updates stop-first. */
-  volumes?: { name: string; mountPath: string }[];
+  /** Named volumes (`source`: the Docker volume recorded at creation), kept across deploys; a
+   *  service with one updates stop-first. */
+  volumes?: { source: string; mountPath: string }[];
   /** Swarm placement constraints (nodes/placement.ts computes them). */
   constraints?: string[];
 }
@@ -108,8 +109,10 @@ export function platformVariables(input: Pick<ServiceSpecInput, 'port' | 'projec
   };
 }
 
-/** The Docker volume behind a service's named volume in one environment. */
-export const serviceVolumeName = (r: InstanceRef, volume: string) => `${swarmServiceName(r)}_v_${volume}`;
+/** The Docker volume behind a service's named volume in one environment, named once when the
+ *  volume is added. The random part makes it that volume's alone: a service or project made
+ *  later with the same names never mounts a deleted one's kept data. */
+export const serviceVolumeName = (r: InstanceRef, volume: string, nonce: string) => `${swarmServiceName(r)}_v_${volume}_${nonce}`;
 
 export function serviceSpec(input: ServiceSpecInput): SwarmServiceSpec {
   const labels = ownershipLabels({ ...input });
@@ -122,7 +125,7 @@ export function serviceSpec(input: ServiceSpecInput): SwarmServiceSpec {
   const volumes = input.volumes ?? [];
   const mounts = [
     ...(probed ? [{ Type: 'bind' as const, Source: input.probePath, Target: PROBE_TARGET, ReadOnly: true }] : []),
-    ...volumes.map((v) => ({ Type: 'volume' as const, Source: serviceVolumeName(input, v.name), Target: v.mountPath, ReadOnly: false, VolumeOptions: { Labels: ownershipLabels({ project: input.project, service: input.service, environment: input.environment }) } })),
+    ...volumes.map((v) => ({ Type: 'volume' as const, Source: v.source, Target: v.mountPath, ReadOnly: false, VolumeOptions: { Labels: ownershipLabels({ project: input.project, service: input.service, environment: input.environment }) } })),
   ];
   const update: UpdatePolicy = { Parallelism: 1, Order: volumes.length ? 'stop-first' : 'start-first', FailureAction: 'rollback', Monitor: UPDATE_MONITOR_S * SECOND, MaxFailureRatio: 0 };
   return {

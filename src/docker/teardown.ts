@@ -24,11 +24,25 @@ export async function removeInstances(docker: DockerClient, refs: InstanceRef[])
   }
 }
 
-/** Removes the named volumes of a service (every environment); their containers must be gone. */
-export async function removeOwnedVolumes(docker: DockerClient, owner: { project: string; service: string }): Promise<number> {
-  const { Volumes: volumes } = await docker.listVolumes({ filters: { label: labelFilter(owner) } });
-  for (const v of volumes ?? []) await docker.getVolume(v.Name).remove();
-  return volumes?.length ?? 0;
+/** Removes these Docker volumes (the ones a service's records name), each only if Spur made it;
+ *  their containers must be gone. Not by label: a deleted service of the same project and service
+ *  names left volumes with the same labels, and those are its data, not this service's. */
+export async function removeOwnedVolumes(docker: DockerClient, names: string[]): Promise<number> {
+  let removed = 0;
+  for (const name of names) {
+    const volume = docker.getVolume(name);
+    let labels: Record<string, string> | null | undefined;
+    try {
+      labels = ((await volume.inspect()) as { Labels?: Record<string, string> | null }).Labels;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) continue;
+      throw err;
+    }
+    if (labels?.[MANAGED_LABEL] !== 'true') continue;
+    await volume.remove();
+    removed++;
+  }
+  return removed;
 }
 
 /** Removes the images Spur built for a service (or for every service of a project). */

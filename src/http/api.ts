@@ -112,8 +112,8 @@ export function apiRoutes(deps: Deps) {
   api.get('/projects/:project/services/:service/volumes', async (c) => c.json({ volumes: await ops.volumesOf(deps, await instanceOf(c)) }));
   api.post('/projects/:project/services/:service/volumes', async (c) => c.json({ volume: await ops.addVolume(deps, await instanceOf(c), await jsonBody(c)) }, 201));
   api.delete('/projects/:project/services/:service/volumes/:name', async (c) => {
-    await ops.removeVolume(deps, await instanceOf(c), c.req.param('name'));
-    return c.json({ removed: c.req.param('name') });
+    const dockerVolume = await ops.removeVolume(deps, await instanceOf(c), c.req.param('name'));
+    return c.json({ removed: c.req.param('name'), dockerVolume });
   });
   api.delete('/projects/:project/services/:service', async (c) => {
     await ops.deleteService(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service') }, await jsonBody(c));

@@ -86,7 +86,7 @@ describe('backup warnings', () => {
   it("a database whose newest backup failed or did not restore, for the viewer's projects; a good newer one clears it", async () => {
     const [shop, blog] = await Promise.all(['shop', 'blog'].map((n) => deps.db.selectFrom('projects').selectAll().where('name', '=', n).executeTakeFirstOrThrow()));
     const envOf = async (projectId: number) => (await deps.db.selectFrom('environments').select('id').where('project_id', '=', projectId).executeTakeFirstOrThrow()).id;
-    const database = async (projectId: number, name: string) => createDatabase(deps.db, deps.key, { projectId, environmentId: await envOf(projectId), name, engine: 'postgres', image: 'postgres:17', credentials: { user: 'app', password: 'pw', database: name } });
+    const database = async (projectId: number, name: string) => createDatabase(deps.db, deps.key, { projectId, environmentId: await envOf(projectId), name, volumeName: `spur_${name}_data_test`, engine: 'postgres', image: 'postgres:17', credentials: { user: 'app', password: 'pw', database: name } });
     const pg = await database(shop.id, 'pg');
     const blogDb = await database(blog.id, 'blogdb');
     const failed = await startBackupRecord(deps.db, pg, 'manual');

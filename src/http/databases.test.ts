@@ -23,7 +23,7 @@ beforeEach(async () => {
   const project = await deps.db.selectFrom('projects').selectAll().executeTakeFirstOrThrow();
   await addProjectMember(deps.db, project.id, member.id);
   const environment = await deps.db.selectFrom('environments').select('id').executeTakeFirstOrThrow();
-  const pg = await createDatabase(deps.db, deps.key, { projectId: project.id, environmentId: environment.id, name: 'pg', engine: 'postgres', image: 'postgres:17', credentials: { user: 'app', password: 'secret-pw', database: 'pg' } });
+  const pg = await createDatabase(deps.db, deps.key, { projectId: project.id, environmentId: environment.id, name: 'pg', volumeName: 'spur_shop_pg_production_data_test', engine: 'postgres', image: 'postgres:17', credentials: { user: 'app', password: 'secret-pw', database: 'pg' } });
   await deps.databaseBackups.refreshSchedules();
   const b = await startBackupRecord(deps.db, pg, 'manual');
   backupId = (await finishBackupRecord(deps.db, b.id, { file: '/nonexistent/backup.dump', size: 10, sha256: 'a'.repeat(64) })).id;

@@ -1,5 +1,6 @@
 // A project environment's databases: create (credentials generated and sealed; Spur runs it at
 // once), list with their state, the connection variables, delete (the data kept unless asked).
+import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.js';
 import type { DatabaseBackup, DatabaseRecord, User } from '../db/schema.js';
 import { ENGINES, engineOf } from '../databases/engines/index.js';
@@ -39,7 +40,7 @@ async function scopeOf(deps: Deps, user: Actor, projectName: string, environment
 const refOf = (scope: Scope, name: string) => ({ project: scope.project.name, environment: scope.environment.name, name });
 
 function runnable(deps: Deps, scope: Scope, d: DatabaseRecord) {
-  return { ...refOf(scope, d.name), engine: engineOf(d), image: d.image, credentials: credentialsOf(deps.key, d) };
+  return { ...refOf(scope, d.name), volume: d.volume_name, engine: engineOf(d), image: d.image, credentials: credentialsOf(deps.key, d) };
 }
 
 export async function toDatabaseView(deps: Deps, scope: Scope, d: DatabaseRecord) {
@@ -59,7 +60,7 @@ export async function toDatabaseView(deps: Deps, scope: Scope, d: DatabaseRecord
     variables: Object.keys(engine.variables(credentialsOf(deps.key, d), d.name)),
     reference: `\${{${d.name}.DATABASE_URL}}`,
     swarmService: databaseServiceName(refOf(scope, d.name)),
-    volume: databaseVolumeName(refOf(scope, d.name)),
+    volume: d.volume_name,
     /** Cron expression (UTC) of its backups; null: only when asked. */
     backupSchedule: d.backup_schedule,
     nextBackupAt: deps.databaseBackups.nextRun(d.id)?.toISOString() ?? null,
@@ -129,7 +130,9 @@ export async function addDatabase(deps: Deps, user: Actor, projectName: string, 
 
 async function createAndRun(deps: Deps, scope: Scope, input: { name: string; engine: DatabaseEngine; image: string; backupSchedule?: string | null; backupKeep?: number }): Promise<DatabaseRecord> {
   const credentials = { user: 'app', password: randomToken(24), database: input.name.replace(/-/g, '_') };
-  const record = await createDatabase(deps.db, deps.key, { projectId: scope.project.id, environmentId: scope.environment.id, name: input.name, engine: input.engine.name, image: input.image, credentials, backupSchedule: input.backupSchedule, backupKeep: input.backupKeep });
+  // A new volume, never the one a deleted database of the same name left behind.
+  const volumeName = databaseVolumeName(refOf(scope, input.name), randomBytes(6).toString('hex'));
+  const record = await createDatabase(deps.db, deps.key, { projectId: scope.project.id, environmentId: scope.environment.id, name: input.name, volumeName, engine: input.engine.name, image: input.image, credentials, backupSchedule: input.backupSchedule, backupKeep: input.backupKeep });
   await runDatabase(deps.docker, deps.installId, runnable(deps, scope, record));
   await deps.databaseBackups.refreshSchedules();
   return record;
@@ -167,7 +170,7 @@ export async function deleteDatabase(deps: Deps, user: Actor, projectName: strin
   const d = await databaseIn(deps, scope, name);
   confirmName(body, d.name);
   requireEngine(deps);
-  await removeDatabase(deps.docker, refOf(scope, d.name), { deleteData: checked(body.deleteData) });
+  await removeDatabase(deps.docker, { ...refOf(scope, d.name), volume: d.volume_name }, { deleteData: checked(body.deleteData) });
   await removeDatabaseRecord(deps.db, d.id);
   await deps.databaseBackups.refreshSchedules();
   await deps.databaseBackups.prune(d, checked(body.deleteBackups) ? 0 : 1);

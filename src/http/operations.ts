@@ -1,10 +1,12 @@
 // The actions behind both the web pages and the JSON API: input passes the validation gate here,
 // then goes to the store or the deployer. Routes only parse transport and render.
+import { randomBytes } from 'node:crypto';
 import { MANAGER_PLACEMENT } from '../nodes/placement.js';
 import { findNode, listNodes } from '../store/nodes.js';
 import type { Deployment, Environment, Project, Service, ServiceInstance, ServiceInstanceUpdate, SshKey, User, Volume } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { isUnderDomain, projectNetworkName, swarmServiceName } from '../docker/names.js';
+import { serviceVolumeName } from '../docker/service-spec.js';
 import { countRunningTasks, scaleService } from '../docker/swarm.js';
 import { checkRunImage } from '../build/base-images.js';
 import { checkGitHost } from '../build/git-host.js';
@@ -391,20 +393,26 @@ export async function addDomain(deps: Deps, ctx: InstanceContext, body: Body) {
   return toDomainView({ ...domain, not_after: null }, await deps.dns.check(hostname));
 }
 
-export const toVolumeView = (v: Volume) => ({ name: v.name, mountPath: v.mount_path, createdAt: v.created_at });
+/** `dockerVolume`: where the data is in Docker, and stays once the volume is removed. */
+export const toVolumeView = (v: Volume) => ({ name: v.name, mountPath: v.mount_path, dockerVolume: v.docker_name, createdAt: v.created_at });
 
 export const volumesOf = async (deps: Deps, ctx: InstanceContext) => (await listVolumes(deps.db, instanceKey(ctx))).map(toVolumeView);
 
-/** Adds a named volume at a mount path; the next deploy mounts it (and updates stop-first). */
+/** Adds a named volume at a mount path; the next deploy mounts it (and updates stop-first). Its
+ *  Docker volume is a new one, never one a deleted service of the same names left behind. */
 export async function addVolume(deps: Deps, ctx: InstanceContext, body: Body) {
   const v = validate.fields({ name: () => validate.resourceName('volume', body.name), mountPath: () => validate.mountPath(body.mountPath ?? body.path) });
-  return toVolumeView(await storeAddVolume(deps.db, instanceKey(ctx), v));
+  const dockerName = serviceVolumeName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }, v.name, randomBytes(6).toString('hex'));
+  return toVolumeView(await storeAddVolume(deps.db, instanceKey(ctx), { ...v, dockerName }));
 }
 
-/** Takes a volume off the service from the next deploy; its data stays in Docker's volume. */
-export async function removeVolume(deps: Deps, ctx: InstanceContext, nameParam: string): Promise<void> {
+/** Takes a volume off the service from the next deploy; its data stays in its Docker volume,
+ *  whose name this answers. */
+export async function removeVolume(deps: Deps, ctx: InstanceContext, nameParam: string): Promise<string> {
   const name = validate.resourceName('volume', nameParam);
-  if (!(await removeVolumeRecord(deps.db, instanceKey(ctx), name))) throw new NotFound(`${ctx.service.name} has no volume ${name} in ${ctx.environment.name}`);
+  const dockerVolume = await removeVolumeRecord(deps.db, instanceKey(ctx), name);
+  if (!dockerVolume) throw new NotFound(`${ctx.service.name} has no volume ${name} in ${ctx.environment.name}`);
+  return dockerVolume;
 }
 
 export async function removeDomain(deps: Deps, ctx: InstanceContext, hostnameParam: string): Promise<void> {

@@ -12,6 +12,8 @@ export interface NewDatabase {
   projectId: number;
   environmentId: number;
   name: string;
+  /** Its Docker volume (databases/service-spec.ts databaseVolumeName), unique to it for good. */
+  volumeName: string;
   engine: string;
   image: string;
   credentials: Credentials;
@@ -27,7 +29,7 @@ export async function createDatabase(db: Db, key: Buffer, input: NewDatabase): P
       }
       return tx
         .insertInto('databases')
-        .values({ project_id: input.projectId, environment_id: input.environmentId, name: input.name, engine: input.engine, image: input.image, credentials_sealed: seal(key, JSON.stringify(input.credentials)), backup_schedule: input.backupSchedule, backup_keep: input.backupKeep, created_at: nowIso() })
+        .values({ project_id: input.projectId, environment_id: input.environmentId, name: input.name, volume_name: input.volumeName, engine: input.engine, image: input.image, credentials_sealed: seal(key, JSON.stringify(input.credentials)), backup_schedule: input.backupSchedule, backup_keep: input.backupKeep, created_at: nowIso() })
         .returningAll()
         .executeTakeFirstOrThrow();
     });

@@ -10,12 +10,14 @@ export function listVolumes(db: Db, instance: InstanceKey): Promise<Volume[]> {
   return db.selectFrom('volumes').selectAll().where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).orderBy('name').execute();
 }
 
-export async function addVolume(db: Db, instance: InstanceKey, volume: { name: string; mountPath: string }): Promise<Volume> {
+/** Records a volume; `dockerName` is the Docker volume made for it (docker/service-spec.ts
+ *  serviceVolumeName), unique to this volume for good. */
+export async function addVolume(db: Db, instance: InstanceKey, volume: { name: string; mountPath: string; dockerName: string }): Promise<Volume> {
   try {
     return await db.transaction().execute(async (tx) => {
       const added = await tx
         .insertInto('volumes')
-        .values({ service_id: instance.serviceId, environment_id: instance.environmentId, name: volume.name, mount_path: volume.mountPath, created_at: nowIso() })
+        .values({ service_id: instance.serviceId, environment_id: instance.environmentId, name: volume.name, mount_path: volume.mountPath, docker_name: volume.dockerName, created_at: nowIso() })
         .returningAll()
         .executeTakeFirstOrThrow();
       // The next deploy mounts it: the instance has changes to deploy.
@@ -28,10 +30,16 @@ export async function addVolume(db: Db, instance: InstanceKey, volume: { name: s
   }
 }
 
-export async function removeVolumeRecord(db: Db, instance: InstanceKey, name: string): Promise<boolean> {
+/** The Docker volumes a service's volumes are recorded with, in every environment. */
+export async function listServiceVolumeNames(db: Db, serviceId: number): Promise<string[]> {
+  return (await db.selectFrom('volumes').select('docker_name').where('service_id', '=', serviceId).orderBy('id').execute()).map((v) => v.docker_name);
+}
+
+/** Forgets a volume; answers the Docker volume that keeps its data, or undefined if there was none. */
+export async function removeVolumeRecord(db: Db, instance: InstanceKey, name: string): Promise<string | undefined> {
   return db.transaction().execute(async (tx) => {
-    const removed = await tx.deleteFrom('volumes').where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).where('name', '=', name).executeTakeFirst();
+    const removed = await tx.deleteFrom('volumes').where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).where('name', '=', name).returning('docker_name').executeTakeFirst();
     await tx.updateTable('service_instances').set({ changed_at: nowIso() }).where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).execute();
-    return removed.numDeletedRows > 0n;
+    return removed?.docker_name;
   });
 }

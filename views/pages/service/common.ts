@@ -27,7 +27,7 @@ export interface ServicePageProps {
   /** Custom domains of this environment (the generated one is in status.publicUrls). */
   domains: DomainView[];
   /** Named volumes of this environment. */
-  volumes: { name: string; mountPath: string }[];
+  volumes: { name: string; mountPath: string; dockerVolume: string }[];
   /** Saved settings or variables the serving version does not run with yet. */
   pendingChanges: boolean;
   /** Owners may reveal variable values. */

@@ -17,8 +17,8 @@ export function VolumesSection(props: FormProps) {
           <ul class="list">
             {props.volumes.map((v) => (
               <li>
-                <strong>{v.name}</strong> <code>{v.mountPath}</code>
-                <form method="post" action={`${base}/volumes/remove${q}`} hx-confirm={`Stop mounting ${v.name}? Its data stays in Docker's volume.`}>
+                <strong>{v.name}</strong> <code>{v.mountPath}</code> <span class="muted">Docker volume <code>{v.dockerVolume}</code></span>
+                <form method="post" action={`${base}/volumes/remove${q}`} hx-confirm={`Stop mounting ${v.name}? Its data stays in Docker volume ${v.dockerVolume}.`}>
                   <CsrfField token={csrf} />
                   <input type="hidden" name="name" value={v.name} />
                   <button type="submit" aria-label={`Remove volume ${v.name}`}>Remove</button>
