@@ -132,6 +132,9 @@ describe('variables', () => {
     expect(v.variableValue('a=b; $(x) `y`')).toBe('a=b; $(x) `y`');
     refuses(() => v.variableValue('a\0b'));
     refuses(() => v.variableValue('x'.repeat(32 * 1024 + 1)));
+    // Bytes, as the container's environment holds it: 11,000 euro signs are 33,000 bytes.
+    refuses(() => v.variableValue('€'.repeat(11_000)));
+    expect(v.variableValue('€'.repeat(10_000))).toHaveLength(10_000);
   });
 });
 

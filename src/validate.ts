@@ -150,7 +150,7 @@ export function variableKey(value: unknown): string {
 
 export function variableValue(value: unknown): string {
   if (typeof value !== 'string') throw new InvalidInput('variable value', 'must be a string');
-  if (value.length > 32 * 1024) throw new InvalidInput('variable value', 'must be at most 32 KiB');
+  if (Buffer.byteLength(value) > 32 * 1024) throw new InvalidInput('variable value', 'must be at most 32 KiB (UTF-8)');
   if (value.includes('\0')) throw new InvalidInput('variable value', 'must not contain NUL');
   return value;
 }

@@ -58,6 +58,13 @@ describe('what references may grow to', () => {
     expect(() => resolveReferences('web', { X: '${{shared.HALF}}${{shared.HALF}}!' }, sources)).toThrow(/^web\.X resolves to more than 64 KiB/);
   });
 
+  it("count bytes as a container's environment does, not characters", () => {
+    // Three times 10,000 euro signs: 90,000 bytes in UTF-8, past 64 KiB, though 30,000 characters.
+    const sources = new Map([['shared', { E: '€'.repeat(10_000) }]]);
+    expect(() => resolveReferences('web', { X: '${{shared.E}}${{shared.E}}${{shared.E}}' }, sources)).toThrow(/^web\.X resolves to more than 64 KiB/);
+    expect(() => resolveReferences('web', { X: '€'.repeat(22_000) }, new Map())).toThrow(/^web\.X resolves to more than 64 KiB/);
+  });
+
   it('cap the variables of one service in all', () => {
     const big = 'b'.repeat(32 * KiB);
     const sources = new Map([['shared', { BIG: big }]]);

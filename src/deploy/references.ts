@@ -49,18 +49,23 @@ export function resolveReferences(self: string, variables: Record<string, string
     if (!resolved.has(id)) resolved.set(id, expand(raw, [...chain, id]));
     return resolved.get(id);
   };
-  // Piece by piece, the length checked after each: the value is refused before it is built.
+  // Piece by piece, the size (UTF-8 bytes, as the environment holds it) checked after each: the
+  // value is refused before it is built.
   const expand = (value: string, chain: string[]) => {
     let out = '';
+    let bytes = 0;
     let last = 0;
+    const append = (piece: string) => {
+      out += piece;
+      bytes += Buffer.byteLength(piece);
+      if (bytes > RESOLVED_VALUE_MAX) throw tooLarge(chain.at(-1)!);
+    };
     for (const m of value.matchAll(REFERENCE)) {
       const t = TARGET.exec(m[1]);
-      out += value.slice(last, m.index) + (t ? (lookup(t[1], t[2], chain) ?? m[0]) : m[0]);
+      append(value.slice(last, m.index) + (t ? (lookup(t[1], t[2], chain) ?? m[0]) : m[0]));
       last = m.index + m[0].length;
-      if (out.length > RESOLVED_VALUE_MAX) throw tooLarge(chain.at(-1)!);
     }
-    out += value.slice(last);
-    if (out.length > RESOLVED_VALUE_MAX) throw tooLarge(chain.at(-1)!);
+    append(value.slice(last));
     return out;
   };
   const chosen = Object.entries(variables).filter(([key]) => opts.only === undefined || key === opts.only);
@@ -68,7 +73,7 @@ export function resolveReferences(self: string, variables: Record<string, string
   return Object.fromEntries(
     chosen.map(([key, value]) => {
       const out = expand(value, [`${self}.${key}`]);
-      total += out.length;
+      total += Buffer.byteLength(out);
       if (total > RESOLVED_TOTAL_MAX) throw new ReferencesTooLarge(`the variables of ${self} come to more than 1 MiB once references are replaced (${key} went over)`);
       return [key, out];
     }),
