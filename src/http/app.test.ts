@@ -83,7 +83,8 @@ describe('sessions and CSRF', () => {
     const blocked = await app.request('/login', form({ email: 'owner@example.com', password: 'a long password' }));
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get('set-cookie')).toBeNull();
-  });
+    // Eleven scrypt checks: seconds on a machine busy with end-to-end files.
+  }, 60_000);
 
   it('logs in with the right password and redirects only within the site', async () => {
     await claimOwner();

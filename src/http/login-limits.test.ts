@@ -146,4 +146,13 @@ describe('per account', { timeout: 30_000 }, () => {
     expect(count(guesses, 401)).toBe(10);
     expect(count(guesses, 429)).toBe(2);
   });
+
+  it("a browser's own count ends when the account's password changes (a former holder of the cookie gets no guesses of its own)", async () => {
+    await users();
+    const first = await login({ peer: '198.51.100.7', password: 'a long password' });
+    const device = /spur_device=[^;]+/.exec(first.headers.get('set-cookie') ?? '')![0];
+    await deps.db.updateTable('users').set({ password_hash: await hashPassword('a new long password') }).where('email', '=', 'you@example.com').execute();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => login({ peer: `203.0.113.${i + 1}` })));
+    expect((await login({ peer: '198.51.100.9', password: 'a new long password', cookie: device })).status).toBe(429);
+  });
 });

@@ -56,16 +56,18 @@ export function authRoutes(deps: Deps) {
     await deps.proxies.refreshFor(peer);
     return clientAddress({ peer, forwardedFor: c.req.header('x-forwarded-for'), trusted: (a) => deps.proxies.has(a) });
   };
-  const deviceMac = (email: string, id: string) => createHmac('sha256', deps.key).update(`spur login device\0${email}\0${id}`).digest('base64url');
+  // Bound to the password too: a password change ends every browser's own count.
+  const deviceMac = (email: string, passwordHash: string, id: string) => createHmac('sha256', deps.key).update(`spur login device\0${email}\0${passwordHash}\0${id}`).digest('base64url');
   /** What a login attempt at `email` counts against: the browser's own count when it carries the
-   *  cookie of an earlier login to this account, else the account's. Unknown emails alike. */
-  const accountKey = (c: Context, email: string) => {
+   *  cookie of an earlier login to this account with its current password, else the account's.
+   *  Unknown emails alike. */
+  const accountKey = (c: Context, email: string, passwordHash: string) => {
     const [id, mac] = (getCookie(c, DEVICE_COOKIE) ?? '').split('.');
-    return id && mac && safeEqual(mac, deviceMac(email, id)) ? `device:${id}` : `account:${email}`;
+    return id && mac && safeEqual(mac, deviceMac(email, passwordHash, id)) ? `device:${id}` : `account:${email}`;
   };
-  const rememberDevice = async (c: Context, email: string) => {
+  const rememberDevice = async (c: Context, email: string, passwordHash: string) => {
     const id = randomToken();
-    setCookie(c, DEVICE_COOKIE, `${id}.${deviceMac(email, id)}`, { httpOnly: true, sameSite: 'Lax', secure: await secureFor(c), path: '/login', maxAge: 365 * 86400 });
+    setCookie(c, DEVICE_COOKIE, `${id}.${deviceMac(email, passwordHash, id)}`, { httpOnly: true, sameSite: 'Lax', secure: await secureFor(c), path: '/login', maxAge: 365 * 86400 });
   };
   const startSession = async (c: Context, userId: number) => {
     const { token } = await createSession(deps.db, userId);
@@ -109,13 +111,13 @@ export function authRoutes(deps: Deps) {
     if (!limiter.attempt(key)) return tooMany();
     const form = await c.req.parseBody();
     const email = field(form, 'email').trim().toLowerCase().slice(0, 320);
-    // Checked and recorded in the same synchronous step as the address above was.
-    const account = accountKey(c, email);
+    const user = await findUserByEmail(deps.db, email);
+    // Checked and recorded in one synchronous step, as the address above was.
+    const account = accountKey(c, email, user?.password_hash ?? '');
     if (!accounts.attempt(account)) {
       limiter.refund(key); // no password was checked
       return tooMany();
     }
-    const user = await findUserByEmail(deps.db, email);
     // An unknown email (or one without a password) costs the same scrypt work as a wrong
     // password, so the answer's timing does not tell which emails exist.
     const ok = await verifyPassword(field(form, 'password'), user?.password_hash ?? (await decoyHash()));
@@ -124,7 +126,7 @@ export function authRoutes(deps: Deps) {
     }
     limiter.refund(key);
     accounts.refund(account);
-    await rememberDevice(c, email);
+    await rememberDevice(c, email, user.password_hash);
     await startSession(c, user.id);
     return c.redirect(safeNext(field(form, 'next') || '/'), 303);
   });
