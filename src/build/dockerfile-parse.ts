@@ -24,9 +24,10 @@ export interface ParsedDockerfile {
   instructions: DockerfileInstruction[];
 }
 
-// Go's unicode.IsSpace, which Docker trims lines with; SPACE_ANY adds what JavaScript's \s adds.
+// Go's unicode.IsSpace, which Docker trims lines with; SPACE_ANY adds what JavaScript's \s adds and
+// what older Unicode versions took for spaces, so that no reader sees a continuation Docker does not.
 const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const SPACE_ANY = `${GO_SPACE}\\ufeff`;
+const SPACE_ANY = `${GO_SPACE}\\ufeff\\u180e\\u200b`;
 const trimLeftGo = (s: string) => s.replace(new RegExp(`^[${GO_SPACE}]+`), '');
 const trimGo = (s: string) => trimLeftGo(s).replace(new RegExp(`[${GO_SPACE}]+$`), '');
 const trimNewline = (s: string) => s.replace(/[\r\n]+$/, '');

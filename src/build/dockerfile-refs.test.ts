@@ -115,6 +115,15 @@ describe('dockerfileImageReferences reads instruction boundaries as Docker does'
     expect(read('FROM alpine\nONBUILD ADD <<EOF /x\n')).toThrow(/Dockerfile: line 2: .*heredoc/);
     expect(read('FROM alpine\nRUN echo $((1 << 2)) && cat <<< hi\n')).not.toThrow();
   });
+  it('refuses characters other than printable ASCII in the flags, where Docker reads some bytes as spaces', () => {
+    expect(read('FROM alpine\nCOPY --link\u0085--from=3f2a / /x\n')).toThrow(/Dockerfile: line 2: .*printable ASCII/);
+    expect(read('FROM alpine\nCOPY --chown=\u00e0--from=3f2a / /x\n')).toThrow(/Dockerfile: line 2: .*printable ASCII/);
+    expect(read('FROM alpine\nCOPY\u00a0--from=3f2a / /x\n')).toThrow(/Dockerfile: line 2: the instruction name/);
+  });
+  it('reads the syntax directive up to its first space, and checks one Docker does not read as a directive', () => {
+    expect(read('# syntax=3f2a ignored\nFROM alpine\n')()).toEqual(['3f2a', 'alpine']);
+    expect(read('# hello\n# syntax=3f2a\nFROM alpine\n')()).toEqual(['3f2a', 'alpine']);
+  });
   it('ends a line with an escaped escape character, as Docker does', () => {
     expect(read('FROM alpine\nRUN echo \\\\\nCOPY --from=3f2a / /x\n')()).toEqual(['alpine', '3f2a']);
   });
