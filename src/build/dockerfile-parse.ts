@@ -28,9 +28,21 @@ export interface ParsedDockerfile {
 // what older Unicode versions took for spaces, so that no reader sees a continuation Docker does not.
 const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const SPACE_ANY = `${GO_SPACE}\\ufeff\\u180e\\u200b`;
-const trimLeftGo = (s: string) => s.replace(new RegExp(`^[${GO_SPACE}]+`), '');
-const trimGo = (s: string) => trimLeftGo(s).replace(new RegExp(`[${GO_SPACE}]+$`), '');
-const trimNewline = (s: string) => s.replace(/[\r\n]+$/, '');
+const goSpace = new RegExp(`[${GO_SPACE}]`);
+const anySpace = new RegExp(`[${SPACE_ANY}]`);
+// Trimming by hand: a regex anchored at the end (`[ ]+$`) takes quadratic time on a long line.
+const trimLeftGo = (s: string) => {
+  let i = 0;
+  while (i < s.length && goSpace.test(s[i])) i++;
+  return s.slice(i);
+};
+const trimRightWhile = (s: string, re: RegExp) => {
+  let j = s.length;
+  while (j > 0 && re.test(s[j - 1])) j--;
+  return s.slice(0, j);
+};
+const trimGo = (s: string) => trimRightWhile(trimLeftGo(s), goSpace);
+const trimNewline = (s: string) => trimRightWhile(s, /[\r\n]/);
 const isComment = (s: string) => trimLeftGo(s).startsWith('#');
 /** Bytes Go's unicode.IsSpace takes for a space when extractBuilderFlags reads a line byte by byte. */
 const isSpaceByte = (b: number) => (b >= 9 && b <= 13) || b === 32 || b === 0x85 || b === 0xa0;
@@ -47,10 +59,9 @@ export function parseDockerfile(text: string, at?: number): ParsedDockerfile {
   const { escape, syntax } = directives(lines, refuse);
   const E = escape === '\\' ? '\\\\' : '`';
   const continuation = new RegExp(`([^${E}])${E}[ \\t]*$|^${E}[ \\t]*$`);
-  const trailingSpace = new RegExp(`[${SPACE_ANY}]*$`);
   // One line without its continuation character, and whether the instruction ends there.
   const cut = (s: string, line: number): [string, boolean] => {
-    const tail = trailingSpace.exec(s)![0];
+    const tail = s.slice(trimRightWhile(s, anySpace).length);
     if (/[^ \t]/.test(tail) && s.slice(0, s.length - tail.length).endsWith(escape)) throw refuse(line, `a character other than space or tab comes after the escape character at the end of the line; remove it (Docker does not read this line as continued, other readers would)`);
     return continuation.test(s) ? [s.replace(continuation, '$1'), false] : [s, true];
   };
@@ -87,7 +98,7 @@ function directives(lines: string[], refuse: Refuse): Pick<ParsedDockerfile, 'es
     const token = trimLeftGo(trimNewline(lines[i]));
     if (token !== '' && !token.startsWith('#')) break; // the first instruction: no directives past it
     const loose = /^#[\s\u0085\ufeff]*(escape|syntax)[\s\u0085\ufeff]*=[\s\u0085\ufeff]*([^\s\u0085\ufeff]*)/i.exec(token);
-    const m = done ? null : /^([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*([^\n]+?)[\t\n\f\r ]*$/.exec(trimLeftGo(token.slice(1)));
+    const m = done ? null : /^([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*([^\n]+)$/.exec(trimRightWhile(trimLeftGo(token.slice(1)), /[\t\n\f\r ]/));
     const key = m?.[1].toLowerCase();
     if (!token.startsWith('#') || !m || !['syntax', 'escape', 'check'].includes(key!)) done = true;
     if (done) {
