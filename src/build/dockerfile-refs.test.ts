@@ -76,3 +76,60 @@ describe('onbuildImageReferences', () => {
     expect(() => onbuildImageReferences(['COPY --from=$S / /x'], 2)).toThrow(/line 2/);
   });
 });
+
+// Each case below was a way to hide a reference from the check while Docker's parser still reads it
+// (or to make the check see a stage that Docker does not have). Spur reads as Docker does or refuses.
+describe('dockerfileImageReferences reads instruction boundaries as Docker does', () => {
+  const read = (text: string) => () => dockerfileImageReferences(text).map((r) => r.ref);
+  it('refuses quotes and escape characters in the flags of COPY/ADD/RUN/FROM, and in ONBUILD triggers', () => {
+    expect(read('FROM alpine\nCOPY --fr"om"=3f2a / /x\n')).toThrow(/Dockerfile: line 2: .*quote/);
+    expect(read('FROM alpine\nCOPY --f\\rom=3f2a / /x\n')).toThrow(/Dockerfile: line 2: .*escape/);
+    expect(read('FROM alpine\nCOPY --chown="0 0" --from=3f2a / /x\n')).toThrow(/Dockerfile: line 2: .*quote/);
+    expect(read('FROM alpine\nONBUILD COPY --fr"om"=3f2a / /x\n')).toThrow(/Dockerfile: line 2: .*quote/);
+    expect(() => onbuildImageReferences(['COPY --fr"om"=3f2a / /x'], 3)).toThrow(/Dockerfile: line 3: .*quote/);
+  });
+  it('refuses --from, --platform and --mount written without =', () => {
+    expect(read('FROM alpine\nCOPY --from 3f2a / /x\n')).toThrow(/Dockerfile: line 2: --from needs =/);
+    expect(read('FROM --platform linux/amd64 3f2a\n')).toThrow(/Dockerfile: line 1: --platform needs =/);
+    expect(read('FROM alpine\nRUN --mount type=bind,from=3f2a true\n')).toThrow(/Dockerfile: line 2: --mount needs =/);
+  });
+  it('refuses a character other than space or tab after a trailing escape', () => {
+    for (const ws of ['\u00a0', '\v', '\f', '\ufeff', ' \u00a0 '])
+      expect(read(`FROM alpine\nRUN true \\${ws}\nCOPY --from=3f2a / /x\n`)).toThrow(/Dockerfile: line 2: .*after the escape character/);
+    expect(read('FROM alpine\nRUN true \\ \t\r\nCOPY --from=3f2a / /x\n')()).toEqual(['alpine']);
+  });
+  it('keeps joining across empty and comment lines inside a continuation, as Docker does', () => {
+    expect(read('FROM alpine\nRUN echo \\\n\nFROM alpine AS 3f2a\nCOPY --from=3f2a / /x\n')()).toEqual(['alpine', '3f2a']);
+    expect(read('FROM alpine\nRUN echo \\\n# note\nFROM alpine AS 3f2a\nCOPY --from=3f2a / /x\n')()).toEqual(['alpine', '3f2a']);
+    expect(read('FROM alpine\nRUN echo \\\n  \t\nFROM alpine AS 3f2a\nCOPY --from=3f2a / /x\n')()).toEqual(['alpine', '3f2a']);
+  });
+  it('ends parser directives at an unknown directive, and refuses an escape directive Docker would not read', () => {
+    expect(read('# x=y\n# escape=`\nFROM alpine\nRUN echo `\nCOPY --from=3f2a / /x\n')).toThrow(/Dockerfile: line 2: .*escape directive/);
+    expect(read('# syntax=docker/dockerfile:1\n# escape=`\nFROM alpine\n')).toThrow(/Dockerfile: line 2: .*escape directive/);
+    expect(read('# escape=`\n# syntax=docker/dockerfile:1\nFROM alpine\nRUN echo `\n  hi\n')()).toEqual(['docker/dockerfile:1', 'alpine']);
+  });
+  it('refuses heredocs in RUN, COPY and ADD', () => {
+    expect(read('FROM alpine\nRUN <<EOF\nFROM alpine AS 3f2a\nEOF\nCOPY --from=3f2a / /x\n')).toThrow(/Dockerfile: line 2: .*heredoc/);
+    expect(read('FROM alpine\nCOPY <<-"EOF" /x\nFROM 3f2a\nEOF\n')).toThrow(/Dockerfile: line 2: .*heredoc/);
+    expect(read('FROM alpine\nRUN cat 0<<EOF\nx\nEOF\n')).toThrow(/Dockerfile: line 2: .*heredoc/);
+    expect(read('FROM alpine\nONBUILD ADD <<EOF /x\n')).toThrow(/Dockerfile: line 2: .*heredoc/);
+    expect(read('FROM alpine\nRUN echo $((1 << 2)) && cat <<< hi\n')).not.toThrow();
+  });
+  it('refuses characters other than printable ASCII in the flags, where Docker reads some bytes as spaces', () => {
+    expect(read('FROM alpine\nCOPY --link\u0085--from=3f2a / /x\n')).toThrow(/Dockerfile: line 2: .*printable ASCII/);
+    expect(read('FROM alpine\nCOPY --chown=\u00e0--from=3f2a / /x\n')).toThrow(/Dockerfile: line 2: .*printable ASCII/);
+    expect(read('FROM alpine\nCOPY\u00a0--from=3f2a / /x\n')).toThrow(/Dockerfile: line 2: the instruction name/);
+  });
+  it('reads the syntax directive up to its first space, and checks one Docker does not read as a directive', () => {
+    expect(read('# syntax=3f2a ignored\nFROM alpine\n')()).toEqual(['3f2a', 'alpine']);
+    expect(read('# hello\n# syntax=3f2a\nFROM alpine\n')()).toEqual(['3f2a', 'alpine']);
+  });
+  it('ends a line with an escaped escape character, as Docker does', () => {
+    expect(read('FROM alpine\nRUN echo \\\\\nCOPY --from=3f2a / /x\n')()).toEqual(['alpine', '3f2a']);
+  });
+  it('still reads legitimate Dockerfiles', () => {
+    expect(read('\ufeff# syntax=docker/dockerfile:1.7\nFROM node:22 AS build\nWORKDIR /app\nCOPY --link --chown=1000:1000 package*.json ./\nRUN --mount=type=cache,target=/root/.npm \\\n    npm ci\nFROM nginx:1.27\nCOPY --from=build /app/dist /usr/share/nginx/html\n')()).toEqual(['docker/dockerfile:1.7', 'node:22', 'nginx:1.27']);
+    expect(read('FROM alpine\r\nRUN echo a \\\r\n  b\r\nCOPY --chown=1:1 /x /y\r\n')()).toEqual(['alpine']);
+    expect(read('FROM alpine\nCOPY -- --from=x /y\n')).toThrow(/Dockerfile: line 2: a -- word/);
+  });
+});

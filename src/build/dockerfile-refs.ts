@@ -1,6 +1,7 @@
 // Which images a Dockerfile asks the builder for: FROM bases, COPY/ADD --from, RUN --mount from=
 // and the syntax directive, with the build's ARG values substituted as the builder would. Pure.
 import { InvalidInput } from '../errors.js';
+import { type DockerfileInstruction, parseDockerfile } from './dockerfile-parse.js';
 
 export interface ImageReference {
   line: number;
@@ -11,11 +12,7 @@ export interface ImageReference {
   written: string;
 }
 
-interface Instruction {
-  line: number;
-  keyword: string;
-  args: string;
-}
+type Instruction = Pick<DockerfileInstruction, 'line' | 'keyword' | 'flags'>;
 
 type Lookup = (name: string) => string;
 
@@ -27,41 +24,48 @@ type Lookup = (name: string) => string;
  *  declared before the first FROM; any variable in COPY/ADD --from or RUN --mount from= (the
  *  stage's ENV and its base image's environment would take part there). */
 export function dockerfileImageReferences(text: string, buildArgs: Readonly<Record<string, string>> = {}): ImageReference[] {
-  const { escape, syntax } = directives(text);
-  const refs: ImageReference[] = syntax ? [{ line: syntax.line, instruction: 'syntax', ref: syntax.value, written: syntax.value }] : [];
+  const { escape, syntax, instructions } = parseDockerfile(text);
+  const refs: ImageReference[] = syntax.map(({ line, value }) => ({ line, instruction: 'syntax', ref: value, written: value }));
   const metaArgs = new Map<string, string>();
   const stages: string[] = [];
-  for (const ins of instructions(text, escape)) {
+  for (const ins of instructions) {
     const { keyword, line } = ins;
-    const onbuild = keyword === 'ONBUILD';
-    const args = onbuild ? ins.args.replace(/^\S+\s*/, '') : ins.args;
-    const inner = onbuild ? (ins.args.split(/\s+/)[0] ?? '').toUpperCase() : keyword;
-    if (inner === 'ARG' && !onbuild && !stages.length) {
+    if (keyword === 'ARG' && !stages.length) {
       const lookup = metaLookup(metaArgs, buildArgs, line);
-      for (const [name, value] of parseArgs(args)) metaArgs.set(name, Object.hasOwn(buildArgs, name) ? buildArgs[name]! : value === undefined ? '' : expand(value, lookup, line, escape));
+      for (const [name, value] of parseArgs(ins.args)) metaArgs.set(name, Object.hasOwn(buildArgs, name) ? buildArgs[name]! : value === undefined ? '' : expand(value, lookup, line, escape));
       continue;
     }
-    if (inner === 'FROM' && !onbuild) {
-      const words = args.split(/\s+/).filter(Boolean).filter((w) => !w.startsWith('--'));
+    if (keyword === 'FROM') {
+      // Docker's parseStringsWhitespaceDelimited: IMAGE [AS NAME]; the flags are already taken off.
+      const words = ins.args.split(/[\t\v\f\r ]+/).filter(Boolean);
       const written = words[0] ?? '';
       const ref = expand(written, metaLookup(metaArgs, buildArgs, line), line, escape);
       if (!stages.includes(ref.toLowerCase())) refs.push({ line, instruction: 'FROM', ref, written });
       stages.push(words[1]?.toUpperCase() === 'AS' && words[2] ? words[2].toLowerCase() : '');
       continue;
     }
-    refs.push(...stageReferences({ keyword: inner, args, line, instruction: onbuild ? `ONBUILD ${inner}` : inner }, stages, escape));
+    const inner = ins.trigger ?? ins;
+    refs.push(...stageReferences({ ...inner, line, instruction: ins.trigger ? `ONBUILD ${inner.keyword}` : keyword }, stages, escape));
   }
   return refs;
 }
 
 /** The images a base image's ONBUILD triggers name (its Config.OnBuild); they run at the FROM
- *  line that builds on it, so they are reported there. */
+ *  line that builds on it, so they are reported there. The builder parses each trigger as a
+ *  Dockerfile of its own, so it is read the same way here. */
 export function onbuildImageReferences(triggers: readonly string[], line: number): ImageReference[] {
   return triggers.flatMap((trigger) => {
-    const m = /^\s*(\S+)\s*(.*)$/s.exec(trigger);
-    if (!m) return [];
-    const keyword = m[1].toUpperCase();
-    return stageReferences({ keyword, args: m[2].trim(), line, instruction: `ONBUILD ${keyword}` }, [], '\\');
+    const { instructions, escape } = parseDockerfile(trigger, line);
+    return instructions.flatMap((ins) => {
+      const inner = ins.trigger ?? ins;
+      const instruction = `ONBUILD ${inner.keyword}`;
+      // FROM is refused by the builder as a trigger; its image is still checked, not trusted.
+      if (inner.keyword === 'FROM') {
+        const written = inner.args.split(/[\t\v\f\r ]+/)[0] ?? '';
+        return [{ line, instruction, ref: expand(written, () => '', line, escape), written }];
+      }
+      return stageReferences({ ...inner, line, instruction }, [], escape);
+    });
   });
 }
 
@@ -81,52 +85,12 @@ function stageReferences(ins: Instruction & { instruction: string }, stages: str
     throw new InvalidInput('Dockerfile', `line ${ins.line}: a variable ($${name}) may not name the image of ${ins.instruction} --from or --mount from=; name it in a FROM line instead (ARG ${name} before the first FROM, FROM $${name} AS ${name.toLowerCase()}, then --from=${name.toLowerCase()})`);
   };
   const refs: ImageReference[] = [];
-  for (const written of fromFlags(ins.keyword, ins.args)) {
+  for (const written of fromFlags(ins.keyword, ins.flags)) {
     const ref = expand(written, noVariables, ins.line, escape);
     const earlierStage = stages.includes(ref.toLowerCase()) || (/^\d+$/.test(ref) && Number(ref) < stages.length);
     if (!earlierStage) refs.push({ line: ins.line, instruction: ins.instruction, ref, written });
   }
   return refs;
-}
-
-function directives(text: string): { escape: string; syntax?: { line: number; value: string } } {
-  let escape = '\\';
-  let syntax: { line: number; value: string } | undefined;
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^\s*#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(lines[i]);
-    if (!m) break;
-    if (m[1].toLowerCase() === 'escape' && (m[2] === '`' || m[2] === '\\')) escape = m[2];
-    if (m[1].toLowerCase() === 'syntax') syntax = { line: i + 1, value: m[2] };
-  }
-  return { escape, syntax };
-}
-
-/** Logical instructions: continuation lines joined, comments and blank lines dropped. */
-function instructions(text: string, escape: string): Instruction[] {
-  const out: Instruction[] = [];
-  let current: { line: number; text: string } | null = null;
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i].replace(/\r$/, '');
-    if (/^\s*#/.test(raw)) continue;
-    const trimmed = raw.replace(/\s+$/, '');
-    const continues = trimmed.endsWith(escape);
-    const part = continues ? trimmed.slice(0, -1) : trimmed;
-    if (current) current.text += part;
-    else if (part.trim()) current = { line: i + 1, text: part };
-    else continue;
-    if (!continues) {
-      const m = /^\s*(\S+)\s*(.*)$/s.exec(current.text);
-      if (m) out.push({ line: current.line, keyword: m[1].toUpperCase(), args: m[2].trim() });
-      current = null;
-    }
-  }
-  if (current) {
-    const m = /^\s*(\S+)\s*(.*)$/s.exec(current.text);
-    if (m) out.push({ line: current.line, keyword: m[1].toUpperCase(), args: m[2].trim() });
-  }
-  return out;
 }
 
 /** `ARG a`, `ARG a=1 b="2"`: names with their defaults (undefined when none). */
@@ -137,22 +101,18 @@ function parseArgs(args: string): [string, string | undefined][] {
   return out;
 }
 
-/** The values of --from=… on COPY/ADD and of from=… inside RUN --mount=… (its fields may be quoted). */
-function fromFlags(keyword: string, args: string): string[] {
-  const flags = args.match(/^(\s*--\S+)*/)?.[0] ?? '';
-  const out: string[] = [];
-  if (keyword === 'COPY' || keyword === 'ADD') {
-    for (const m of flags.matchAll(/--from=(\S*)/gi)) out.push(m[1]);
-  }
-  if (keyword === 'RUN') {
-    for (const m of flags.matchAll(/--mount=(\S*)/gi)) {
-      for (const field of m[1].replace(/["']/g, '').split(',')) {
-        const at = field.indexOf('=');
-        if (at > 0 && field.slice(0, at).trim().toLowerCase() === 'from') out.push(field.slice(at + 1));
-      }
-    }
-  }
-  return out;
+/** The values of --from=… on COPY/ADD and of from=… inside RUN --mount=…, from the flags as Docker
+ *  decodes them (the parser refuses quotes and escapes there, so these are the plain words). */
+function fromFlags(keyword: string, flags: readonly string[]): string[] {
+  const values = (name: string) => flags.filter((f) => f.toLowerCase().startsWith(`${name}=`)).map((f) => f.slice(name.length + 1));
+  if (keyword === 'COPY' || keyword === 'ADD') return values('--from');
+  if (keyword !== 'RUN') return [];
+  return values('--mount').flatMap((mount) =>
+    mount.split(',').flatMap((field) => {
+      const at = field.indexOf('=');
+      return at > 0 && field.slice(0, at).trim().toLowerCase() === 'from' ? [field.slice(at + 1)] : [];
+    }),
+  );
 }
 
 /** A word as the builder's shell-like lexer reads it: quotes removed, escapes applied, variables
