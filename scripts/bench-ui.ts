@@ -53,7 +53,7 @@ async function main() {
     await sleep(15_000);
 
     const login = await fetch(`${spur.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: spur.url }, body: 'email=owner%40example.com&password=a+long+password' });
-    const headers = { Cookie: login.headers.get('set-cookie')!.split(';')[0] };
+    const headers = { Cookie: login.headers.getSetCookie().find((c) => c.startsWith('spur_session='))!.split(';')[0] };
     const css = readFileSync('public/app.css').length;
 
     // The bare Docker call the project page makes: one task listing.

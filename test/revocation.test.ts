@@ -13,7 +13,8 @@ const lsRemote = (key: string) => keys.git(key, ['ls-remote', `ssh://git@127.0.0
 async function browserLogin(email: string, password: string): Promise<string> {
   const res = await fetch(`${spur.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: spur.url }, body: new URLSearchParams({ email, password }) });
   expect(res.status).toBe(303);
-  return res.headers.get('set-cookie')!.split(';')[0];
+  // The session cookie by name: a login also sets the browser's login-limit cookie.
+  return res.headers.getSetCookie().find((c) => c.startsWith('spur_session='))!.split(';')[0];
 }
 const page = async (cookie: string) => (await fetch(`${spur.url}/`, { redirect: 'manual', headers: { Cookie: cookie } })).status;
 
