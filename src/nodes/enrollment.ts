@@ -15,6 +15,12 @@ import { ENROLLED_LABEL, NODE_LABEL, awaitNodeState, ensureNodeLabels, leaveSwar
 
 class StepFailed extends Error {}
 
+const JOIN_STEP = 'Joining the Swarm as a worker';
+
+/** Whether the server's Docker may have been handed the worker join token: it joined, or its
+ *  enrollment reached the join step (as the log of every version of Spur tells). */
+export const reachedJoin = (node: Pick<NodeRecord, 'swarm_node_id' | 'log'>) => node.swarm_node_id !== null || node.log.includes(`▸ ${JOIN_STEP}\n`);
+
 /** Runs `work` after the work handed to it before has ended (see NodeFleet). */
 export type InTurn = <T>(work: () => Promise<T>) => Promise<T>;
 
@@ -91,7 +97,7 @@ export async function enrollNode(deps: FleetDeps, node: NodeRecord, opts: { pass
     });
     await step(`Installing the health probe at ${deps.probePath}`, () => installFile(ssh, deps.probePath, deps.probePath, 0o755));
     left.push(`the health probe at ${deps.probePath}`);
-    const nodeId = await step('Joining the Swarm as a worker', async () => {
+    const nodeId = await step(JOIN_STEP, async () => {
       const address = await advertiseAddress(node.host);
       // In turn with other joins and rotations: a rotation between reading the token and joining
       // with it would refuse this server.

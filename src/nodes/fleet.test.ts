@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { DockerClient } from '../docker/client.js';
 import { openDatabase } from '../db/open.js';
 import { silentLog } from '../log.js';
-import { createNodeRecord, findNode, updateNode } from '../store/nodes.js';
+import { appendNodeLog, createNodeRecord, findNode, updateNode } from '../store/nodes.js';
 import { describe, expect, it } from 'vitest';
 import { NodeConnections } from './connections.js';
 import { NodeFleet } from './fleet.js';
@@ -52,7 +52,7 @@ describe("a server recorded with the manager's Swarm node id", () => {
 });
 
 /** A manager's Docker with one worker `nodeId` (labelled `labels`) and the manager itself. */
-async function fleetWithServer(opts: { nodeId: string; labels: Record<string, string>; rotate?: () => Promise<void> }) {
+async function fleetWithServer(opts: { nodeId: string; labels: Record<string, string>; rotate?: () => Promise<void>; refused?: boolean }) {
   const db = await openDatabase(':memory:');
   const key = randomBytes(32);
   const changed: string[] = [];
@@ -90,7 +90,12 @@ async function fleetWithServer(opts: { nodeId: string; labels: Record<string, st
   const log = { ...silentLog, error: (msg: string) => void errors.push(msg) };
   const fleet = new NodeFleet({ db, key, docker, log, probePath: '/nonexistent', installId: 'test', spoolDir: '/nonexistent', connections });
   const node = await createNodeRecord(db, { name: 'web2', host: '10.77.0.2', port: 22, user: 'root' });
-  await updateNode(db, node.id, { status: 'ready', swarm_node_id: opts.nodeId });
+  if (opts.refused) {
+    await appendNodeLog(db, node.id, '▸ Joining the Swarm as a worker');
+    await updateNode(db, node.id, { status: 'failed', error: 'Joining the Swarm as a worker: it reports Swarm node id …: refused' });
+  } else {
+    await updateNode(db, node.id, { status: 'ready', swarm_node_id: opts.nodeId });
+  }
   return { db, fleet, changed, swarmNodes, errors };
 }
 
@@ -99,6 +104,13 @@ describe('removing a server', () => {
     const { db, fleet, changed } = await fleetWithServer({ nodeId: 'web2node0000000000000000', labels: { 'spur.node': 'web2', 'spur.enrolled': 'true' } });
     await fleet.remove('web2');
     expect(changed).toEqual(['update web2node0000000000000000', 'remove web2node0000000000000000', 'swarm update {"_query":{"version":3,"rotateWorkerToken":true},"_body":{"Name":"default"}}']);
+    expect(await findNode(db, 'web2')).toBeUndefined();
+  });
+
+  it('rotates it also for a server refused at the join step (earlier versions did not rotate then)', async () => {
+    const { db, fleet, changed } = await fleetWithServer({ nodeId: 'web2node0000000000000000', labels: {}, refused: true });
+    await fleet.remove('web2');
+    expect(changed).toEqual(['swarm update {"_query":{"version":3,"rotateWorkerToken":true},"_body":{"Name":"default"}}']);
     expect(await findNode(db, 'web2')).toBeUndefined();
   });
 

@@ -10,7 +10,7 @@ import * as validate from '../validate.js';
 import { DF_COMMAND, type DiskSpace, parseDf } from './disk.js';
 import { chooseBuilder, copyToManager, setBuildServer } from './build-server.js';
 import type { ServerDocker } from './connections.js';
-import { enrollNode, oneAtATime } from './enrollment.js';
+import { enrollNode, oneAtATime, reachedJoin } from './enrollment.js';
 import { runRemote } from './ssh.js';
 import type { FleetDeps } from './fleet-deps.js';
 import { MANAGER_PLACEMENT, serversFor } from './placement.js';
@@ -105,7 +105,7 @@ export class NodeFleet {
   /** Drains the server, has it leave the Swarm, rotates the worker join token (what it was handed
    *  at enrollment joins nothing any more: an owner removes a server after a compromise), and
    *  forgets it (its pinned host key with it). A server that never joined, or failed to, is only
-   *  forgotten, after the rotation. */
+   *  forgotten (after the rotation, when it was handed the token). */
   async remove(name: string): Promise<void> {
     const node = await this.find(name);
     if (node.status === 'enrolling' || node.status === 'removing') throw new Conflict(`${name} is ${node.status}; wait until that ends`);
@@ -139,6 +139,13 @@ export class NodeFleet {
     } finally {
       this.deps.connections.close(node.id);
     }
+    if (reachedJoin(node)) await this.rotateAfterRemoving(node);
+    await removeNodeRecord(this.deps.db, node.id);
+  }
+
+  private async rotateAfterRemoving(node: NodeRecord): Promise<void> {
+    const { name } = node;
+    const say = (line: string) => appendNodeLog(this.deps.db, node.id, line);
     await say('▸ Rotating the Swarm worker join token');
     await this.swarmTurn(() => rotateWorkerToken(this.deps.docker)).catch(async (err: Error) => {
       const why = `${name} left the Swarm, but the worker join token could not be rotated (${err.message}): it still lets anyone who has it join the Swarm; run \`docker swarm join-token --rotate worker\` on this server, or remove ${name} again`;
@@ -147,7 +154,6 @@ export class NodeFleet {
       await updateNode(this.deps.db, node.id, { status: 'failed', error: why });
       throw new Error(why);
     });
-    await removeNodeRecord(this.deps.db, node.id);
   }
 
   /** Sends the image to every enrolled server the service's constraints let it run on, before a
@@ -218,7 +224,6 @@ export class NodeFleet {
   /** After a restart: the manager and the servers Spur enrolled carry the label that lets tenants'
    *  tasks run there; an enrollment that was cut off failed; a removal that was goes on. */
   async reconcile(): Promise<void> {
-    await this.labelEnrolledNodes();
     for (const node of await listNodes(this.deps.db)) {
       if (node.status === 'enrolling') {
         await appendNodeLog(this.deps.db, node.id, '✗ Spur restarted during the enrollment: remove the server and add it again');
@@ -228,6 +233,7 @@ export class NodeFleet {
         this.track(this.remove(node.name));
       }
     }
+    await this.labelEnrolledNodes();
   }
 
   /** Servers enrolled before ENROLLED_LABEL existed carry only their name: a node is labelled when

@@ -1,13 +1,15 @@
 // Where a service's tasks may run: any node, the manager, or one enrolled server by name. Pure.
-import { NODE_LABEL } from './swarm-membership.js';
+import { ENROLLED_LABEL, NODE_LABEL } from './swarm-membership.js';
 
 /** Stored as null (any node), 'manager', or an enrolled server's name. */
 export type Placement = string | null;
 
 export const MANAGER_PLACEMENT = 'manager';
 
+/** "Any" means the manager or a server Spur enrolled, both labelled by Spur (Swarm has no "or"):
+ *  a node that joined with a kept join token, unlabelled, is given none of the tasks. */
 export function placementConstraints(placement: Placement): string[] {
-  if (!placement) return [];
+  if (!placement) return [`node.labels.${ENROLLED_LABEL}==true`];
   if (placement === MANAGER_PLACEMENT) return ['node.role==manager'];
   return [`node.labels.${NODE_LABEL}==${placement}`];
 }
