@@ -81,13 +81,15 @@ async function fleetWithServer(opts: { nodeId: string; labels: Record<string, st
         changed.push(`remove ${id}`);
       },
     }),
+    listNodes: async () => [...swarmNodes].map(([id, n]) => ({ ID: id, Spec: { Role: n.Role, Labels: n.Labels }, Description: { Hostname: `host-${id}` } })),
     listServices: async () => [],
     listTasks: async () => [],
   } as unknown as DockerClient;
   const connections = new NodeConnections({ db, key });
   connections.get = async () => Promise.reject(new Error('not reached in this test'));
   const errors: string[] = [];
-  const log = { ...silentLog, error: (msg: string) => void errors.push(msg) };
+  const warnings: string[] = [];
+  const log = { ...silentLog, error: (msg: string) => void errors.push(msg), warn: (msg: string) => void warnings.push(msg) };
   const fleet = new NodeFleet({ db, key, docker, log, probePath: '/nonexistent', installId: 'test', spoolDir: '/nonexistent', connections });
   const node = await createNodeRecord(db, { name: 'web2', host: '10.77.0.2', port: 22, user: 'root' });
   if (opts.refused) {
@@ -96,7 +98,7 @@ async function fleetWithServer(opts: { nodeId: string; labels: Record<string, st
   } else {
     await updateNode(db, node.id, { status: 'ready', swarm_node_id: opts.nodeId });
   }
-  return { db, fleet, changed, swarmNodes, errors };
+  return { db, fleet, changed, swarmNodes, errors, warnings };
 }
 
 describe('removing a server', () => {
@@ -134,5 +136,13 @@ describe('servers after a restart', () => {
     const { fleet, swarmNodes } = await fleetWithServer({ nodeId: 'web2node0000000000000000', labels: {} });
     await fleet.reconcile();
     expect(swarmNodes.get('web2node0000000000000000')!.Labels).toEqual({});
+  });
+
+  it('warns of a worker in the Swarm that Spur did not enrol, and labels it not', async () => {
+    const { fleet, swarmNodes, warnings } = await fleetWithServer({ nodeId: 'web2node0000000000000000', labels: { 'spur.node': 'web2' } });
+    swarmNodes.set('strangernode000000000000', { Role: 'worker', Labels: {} });
+    await fleet.reconcile();
+    expect(warnings).toEqual(['Swarm node strangernode000000000000 (host-strangernode000000000000) joined the Swarm without Spur: no task of this Spur runs there. If you do not know it, run `docker node rm --force strangernode000000000000` and `docker swarm join-token --rotate worker` on this server']);
+    expect(swarmNodes.get('strangernode000000000000')!.Labels).toEqual({});
   });
 });

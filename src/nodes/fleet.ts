@@ -15,7 +15,7 @@ import { runRemote } from './ssh.js';
 import type { FleetDeps } from './fleet-deps.js';
 import { MANAGER_PLACEMENT, serversFor } from './placement.js';
 import { shipImage } from './ship-image.js';
-import { ENROLLED_LABEL, NODE_LABEL, ensureNodeLabels, inspectSwarmNode, leaveSwarm, rotateWorkerToken, setAvailability } from './swarm-membership.js';
+import { ENROLLED_LABEL, NODE_LABEL, ensureNodeLabels, inspectSwarmNode, leaveSwarm, notEnrolledWarning, rotateWorkerToken, setAvailability } from './swarm-membership.js';
 
 export interface AddNodeInput {
   address?: unknown;
@@ -234,6 +234,16 @@ export class NodeFleet {
       }
     }
     await this.labelEnrolledNodes();
+    await this.warnOfNodesNotEnrolled();
+  }
+
+  /** A worker no server record names joined with a join token Spur handed out (or one an owner
+   *  made): it gets no task, but the owner should know it is there. */
+  private async warnOfNodesNotEnrolled(): Promise<void> {
+    const recorded = new Set((await listNodes(this.deps.db)).map((n) => n.swarm_node_id));
+    for (const n of (await this.deps.docker.listNodes()) as { ID: string; Spec: { Role: string }; Description?: { Hostname?: string } }[]) {
+      if (n.Spec.Role !== 'manager' && !recorded.has(n.ID)) this.deps.log.warn(`Swarm node ${n.ID} (${n.Description?.Hostname ?? 'no hostname'}) ${notEnrolledWarning(n.ID)}`);
+    }
   }
 
   /** Servers enrolled before ENROLLED_LABEL existed carry only their name: a node is labelled when

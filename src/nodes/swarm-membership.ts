@@ -16,6 +16,9 @@ interface SwarmNode {
   Status: { State: string; Addr?: string };
 }
 
+/** What the owner is told of a worker in the Swarm that Spur did not enrol. */
+export const notEnrolledWarning = (id: string) => `joined the Swarm without Spur: no task of this Spur runs there. If you do not know it, run \`docker node rm --force ${id}\` and \`docker swarm join-token --rotate worker\` on this server`;
+
 export async function inspectSwarmNode(docker: Docker, id: string): Promise<SwarmNode | undefined> {
   try {
     return (await docker.getNode(id).inspect()) as SwarmNode;
