@@ -52,7 +52,7 @@ describe("a server recorded with the manager's Swarm node id", () => {
 });
 
 /** A manager's Docker with one worker `nodeId` (labelled `labels`) and the manager itself. */
-async function fleetWithServer(opts: { nodeId: string; labels: Record<string, string>; rotate?: () => Promise<void>; refused?: boolean }) {
+async function fleetWithServer(opts: { nodeId: string; labels: Record<string, string>; rotate?: () => Promise<void>; refused?: boolean; services?: object[] }) {
   const db = await openDatabase(':memory:');
   const key = randomBytes(32);
   const changed: string[] = [];
@@ -82,8 +82,9 @@ async function fleetWithServer(opts: { nodeId: string; labels: Record<string, st
       },
     }),
     listNodes: async () => [...swarmNodes].map(([id, n]) => ({ ID: id, Spec: { Role: n.Role, Labels: n.Labels }, Description: { Hostname: `host-${id}` } })),
-    listServices: async () => [],
+    listServices: async () => opts.services ?? [],
     listTasks: async () => [],
+    getService: (id: string) => ({ update: async (u: unknown) => void changed.push(`service update ${id} ${JSON.stringify(u)}`) }),
   } as unknown as DockerClient;
   const connections = new NodeConnections({ db, key });
   connections.get = async () => Promise.reject(new Error('not reached in this test'));
@@ -136,6 +137,15 @@ describe('servers after a restart', () => {
     const { fleet, swarmNodes } = await fleetWithServer({ nodeId: 'web2node0000000000000000', labels: {} });
     await fleet.reconcile();
     expect(swarmNodes.get('web2node0000000000000000')!.Labels).toEqual({});
+  });
+
+  it('gives services an earlier version deployed with "any" the rule for trusted nodes, and leaves placed ones alone', async () => {
+    const service = (id: string, constraints?: string[]) => ({ ID: id, Version: { Index: 5 }, Spec: { Name: id, Labels: {}, TaskTemplate: { ContainerSpec: { Image: 'x' }, ...(constraints ? { Placement: { Constraints: constraints } } : {}) } } });
+    const { fleet, changed } = await fleetWithServer({ nodeId: 'web2node0000000000000000', labels: { 'spur.node': 'web2', 'spur.enrolled': 'true' }, services: [service('old-any'), service('db', ['node.id==m']), service('current', ['node.labels.spur.enrolled==true'])] });
+    await fleet.reconcile();
+    expect(changed.filter((c) => c.startsWith('service update'))).toEqual([
+      'service update old-any {"_query":{"version":5},"_body":{"Name":"old-any","Labels":{},"TaskTemplate":{"ContainerSpec":{"Image":"x"},"Placement":{"Constraints":["node.labels.spur.enrolled==true"]}}}}',
+    ]);
   });
 
   it('warns of a worker in the Swarm that Spur did not enrol, and labels it not', async () => {

@@ -13,7 +13,7 @@ import type { ServerDocker } from './connections.js';
 import { enrollNode, oneAtATime, reachedJoin } from './enrollment.js';
 import { runRemote } from './ssh.js';
 import type { FleetDeps } from './fleet-deps.js';
-import { MANAGER_PLACEMENT, serversFor } from './placement.js';
+import { MANAGER_PLACEMENT, serversFor, trustedNodesOnly } from './placement.js';
 import { shipImage } from './ship-image.js';
 import { ENROLLED_LABEL, NODE_LABEL, ensureNodeLabels, inspectSwarmNode, leaveSwarm, notEnrolledWarning, rotateWorkerToken, setAvailability } from './swarm-membership.js';
 
@@ -235,6 +235,20 @@ export class NodeFleet {
     }
     await this.labelEnrolledNodes();
     await this.warnOfNodesNotEnrolled();
+    await this.keepServicesOnTrustedNodes();
+  }
+
+  /** Services deployed with "any" before it meant the trusted nodes only get the rule now (a
+   *  rolling, start-first update), not at their next deploy: until then a node that joined with
+   *  a kept token could be given their tasks. */
+  private async keepServicesOnTrustedNodes(): Promise<void> {
+    for (const service of await this.ownServices()) {
+      const template = service.Spec.TaskTemplate;
+      const constraints = trustedNodesOnly(template.Placement?.Constraints ?? []);
+      if (!constraints) continue;
+      this.deps.log.info(`${service.Spec.Name}: its tasks run on the manager and enrolled servers only from now on`);
+      await updateService(this.deps.docker, service, { ...service.Spec, TaskTemplate: { ...template, Placement: { ...template.Placement, Constraints: constraints } } });
+    }
   }
 
   /** A worker no server record names joined with a join token Spur handed out (or one an owner

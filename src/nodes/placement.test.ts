@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { serviceSpec } from '../docker/service-spec.js';
-import { deployConstraints, placementConstraints, serversFor } from './placement.js';
+import { deployConstraints, placementConstraints, serversFor, trustedNodesOnly } from './placement.js';
 
 const servers = [{ name: 'b', swarmNodeId: 'n-b' }, { name: 'c', swarmNodeId: 'n-c' }];
 
@@ -11,6 +11,12 @@ describe('placement', () => {
     expect(placementConstraints(null)).toEqual(['node.labels.spur.enrolled==true']);
     expect(placementConstraints('manager')).toEqual(['node.role==manager']);
     expect(placementConstraints('b')).toEqual(['node.labels.spur.node==b']);
+  });
+
+  it('adds the rule for trusted nodes to the constraints of a service deployed by an earlier version with "any", and to no other', () => {
+    expect(trustedNodesOnly([])).toEqual(['node.labels.spur.enrolled==true']);
+    expect(trustedNodesOnly(['node.id!=n-b'])).toEqual(['node.id!=n-b', 'node.labels.spur.enrolled==true']);
+    for (const placed of [['node.role == manager'], ['node.id==m'], ['node.labels.spur.node==b'], ['node.labels.spur.enrolled==true', 'node.id!=n-b']]) expect(trustedNodesOnly(placed), placed.join()).toBeUndefined();
   });
 
   it('keeps a service with volumes on the node that holds them', () => {

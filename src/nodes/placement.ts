@@ -14,6 +14,14 @@ export function placementConstraints(placement: Placement): string[] {
   return [`node.labels.${NODE_LABEL}==${placement}`];
 }
 
+/** The constraints of a running service placed "any" by an earlier version (none, or only the
+ *  `node.id!=` of a drain) with the rule for trusted nodes added; undefined when it is placed
+ *  already (a role, a node, a server's name, or the rule). */
+export function trustedNodesOnly(constraints: string[]): string[] | undefined {
+  const placed = constraints.map((c) => c.replace(/\s+/g, '')).some((c) => c.startsWith('node.role==') || c.startsWith('node.id==') || c.startsWith('node.labels.'));
+  return placed ? undefined : [...constraints, ...placementConstraints(null)];
+}
+
 /** The Swarm node id a constraint list pins to (`node.id==…`), if any. */
 export const pinnedNodeId = (constraints: string[] | undefined) => constraints?.find((c) => c.startsWith('node.id=='))?.slice('node.id=='.length);
 
