@@ -127,8 +127,9 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     log,
     advertiseAddr: primaryAddress(),
     onReady: async () => {
-      await deployer.reconcile();
+      // Servers first: it labels the nodes that tasks of the "any" placement may run on.
       await servers.reconcile().catch((err) => log.error('could not reconcile the servers', { error: String(err) }));
+      await deployer.reconcile();
       await reconcileDatabases({ db, docker, key, installId: thisInstall }).catch((err) => log.error('could not bring the databases to their specs', { error: String(err) }));
       await ensureTraefikListener();
       if (config.traefik.enabled) {

@@ -51,6 +51,9 @@ async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boole
   }
 }
 
+/** The Swarm's worker join token now: what a machine that has it joins with. */
+const workerToken = async () => (await docker('swarm', 'join-token', '--quiet', 'worker')).trim();
+
 async function enrollment(name: string) {
   return until(`enrollment of ${name}`, async () => (await call('GET', `/servers/${name}`)).json.server, (s) => s.status !== 'enrolling', 180_000);
 }
@@ -144,6 +147,7 @@ describe('servers enrolled over SSH', () => {
   });
 
   it('enrolls the server: pins its host key, installs the probe, joins it to the Swarm as a labelled worker', async () => {
+    const tokenBefore = await workerToken();
     const added = await spurCli(['node', 'add', `root@${NODE2.host}`, '--name', 'node2']);
     expect(added.code, added.stderr + added.stdout).toBe(0);
     const fingerprint = await node2HostKeyFingerprint();
@@ -151,7 +155,10 @@ describe('servers enrolled over SSH', () => {
     expect(added.stdout).toContain('▸ Installing the health probe');
     expect(added.stdout).toContain('✓ node2 is ready');
     const node2 = (await swarmNodes()).find((n) => n.hostname === 'spur-node2');
-    expect(node2).toMatchObject({ state: 'ready', availability: 'active', labels: { 'spur.node': 'node2' } });
+    expect(node2).toMatchObject({ state: 'ready', availability: 'active', labels: { 'spur.node': 'node2', 'spur.enrolled': 'true' } });
+    // The token node2 was handed joins nothing any more; the manager carries the label "any" needs.
+    expect(await workerToken()).not.toBe(tokenBefore);
+    expect((await swarmNodes()).find((n) => n.hostname !== 'spur-node2')!.labels).toMatchObject({ 'spur.enrolled': 'true' });
     expect(await node2Docker('info', '--format', '{{.Swarm.LocalNodeState}}')).toBe('active');
     const listed = (await call('GET', '/servers')).json.servers as { name: string; role: string; state: string; dockerVersion: string; hostKeyFingerprint: string }[];
     expect(listed.map((s) => [s.role, s.state])).toEqual([['manager', 'ready'], ['worker', 'ready']]);
@@ -168,6 +175,7 @@ describe('servers enrolled over SSH', () => {
     expect(deployed.stdout).toMatch(/Sent the image to node2 in \d+\.\d s/);
     const manager = (await swarmNodes()).find((n) => n.hostname !== 'spur-node2')!.hostname;
     expect(await runningOn()).toEqual([manager, 'spur-node2'].sort());
+    expect(JSON.parse(await docker('service', 'inspect', service))[0].Spec.TaskTemplate.Placement).toEqual({ Constraints: ['node.labels.spur.enrolled==true'] });
     const image = JSON.parse(await docker('service', 'inspect', service))[0].Spec.TaskTemplate.ContainerSpec.Image as string;
     expect(await node2Docker('image', 'ls', '--format', '{{.Repository}}:{{.Tag}}')).toContain(image);
     const taskIps = await taskAddresses();
@@ -294,8 +302,10 @@ describe('servers enrolled over SSH', () => {
   });
 
   it('removes the server: tasks move to the manager, it leaves the Swarm, Spur forgets it', async () => {
+    const tokenBefore = await workerToken();
     const removed = await spurCli(['node', 'remove', 'node2']);
     expect(removed.code, removed.stderr).toBe(0);
+    expect(await workerToken()).not.toBe(tokenBefore);
     expect((await swarmNodes()).map((n) => n.hostname)).not.toContain('spur-node2');
     expect(await node2Docker('info', '--format', '{{.Swarm.LocalNodeState}}')).toBe('inactive');
     expect((await call('GET', '/servers')).json.servers.map((s: { role: string }) => s.role)).toEqual(['manager']);

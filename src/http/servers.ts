@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import type { NodeRecord, User } from '../db/schema.js';
 import { Forbidden } from '../errors.js';
 import { type DiskSpace, localDisk } from '../nodes/disk.js';
-import { NODE_LABEL } from '../nodes/swarm-membership.js';
+import { NODE_LABEL, notEnrolledWarning } from '../nodes/swarm-membership.js';
 import { listNodes } from '../store/nodes.js';
 
 type Actor = Pick<User, 'role'>;
@@ -70,7 +70,7 @@ export async function serversView(deps: Deps, user: Actor): Promise<{ servers: S
       state: n.Status.State,
       availability: n.Spec.Availability,
       status: record?.status ?? 'ready',
-      error: record?.error ?? null,
+      error: record ? record.error : n.Spec.Role === 'manager' ? null : notEnrolledWarning(n.ID),
       dockerVersion: n.Description.Engine?.EngineVersion ?? null,
       cpus: n.Description.Resources?.NanoCPUs ? n.Description.Resources.NanoCPUs / 1e9 : null,
       memoryMb: n.Description.Resources?.MemoryBytes ? Math.round(n.Description.Resources.MemoryBytes / 1048576) : null,

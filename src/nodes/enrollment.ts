@@ -11,17 +11,37 @@ import { parseOsRelease, unsupportedOs } from './os-check.js';
 import { RemoteDockerUnsupported, remoteDocker } from './remote-docker.js';
 import { authorizeKey, installFile } from './sftp.js';
 import { connectNode, runRemote } from './ssh.js';
-import { NODE_LABEL, awaitNodeState, leaveSwarm } from './swarm-membership.js';
+import { ENROLLED_LABEL, NODE_LABEL, awaitNodeState, ensureNodeLabels, leaveSwarm, rotateWorkerToken } from './swarm-membership.js';
 
 class StepFailed extends Error {}
+
+const JOIN_STEP = 'Joining the Swarm as a worker';
+
+/** Whether the server's Docker may have been handed the worker join token: it joined, or its
+ *  enrollment reached the join step (as the log of every version of Spur tells). */
+export const reachedJoin = (node: Pick<NodeRecord, 'swarm_node_id' | 'log'>) => node.swarm_node_id !== null || node.log.includes(`▸ ${JOIN_STEP}\n`);
+
+/** Runs `work` after the work handed to it before has ended (see NodeFleet). */
+export type InTurn = <T>(work: () => Promise<T>) => Promise<T>;
+
+/** A queue of work run one at a time, in the order handed, whether the one before failed or not. */
+export function oneAtATime(): InTurn {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>) => {
+    const run = last.then(work);
+    last = run.catch(() => {});
+    return run;
+  };
+}
 
 // Fixed text: nothing of the user's is in it.
 const INSTALL_DOCKER = 'export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq docker.io && systemctl enable --now docker';
 
 /** Runs the enrollment of a node recorded as `enrolling`; ends with it `ready` or `failed`. A
  *  password is sent only to the server whose host key has the fingerprint `hostKey`. */
-export async function enrollNode(deps: FleetDeps, node: NodeRecord, opts: { password?: string; hostKey?: string } = {}): Promise<void> {
+export async function enrollNode(deps: FleetDeps, node: NodeRecord, opts: { password?: string; hostKey?: string; inTurn?: InTurn } = {}): Promise<void> {
   const { password, hostKey } = opts;
+  const inTurn = opts.inTurn ?? ((work) => work());
   const say = (line: string) => appendNodeLog(deps.db, node.id, line);
   let current = 'connect';
   const step = async <T>(title: string, run: () => Promise<T>): Promise<T> => {
@@ -77,8 +97,11 @@ export async function enrollNode(deps: FleetDeps, node: NodeRecord, opts: { pass
     });
     await step(`Installing the health probe at ${deps.probePath}`, () => installFile(ssh, deps.probePath, deps.probePath, 0o755));
     left.push(`the health probe at ${deps.probePath}`);
-    const nodeId = await step('Joining the Swarm as a worker', async () => {
-      const id = await joinSwarm(deps.docker, docker, await advertiseAddress(node.host)).catch((err: Error) => {
+    const nodeId = await step(JOIN_STEP, async () => {
+      const address = await advertiseAddress(node.host);
+      // In turn with other joins and rotations: a rotation between reading the token and joining
+      // with it would refuse this server.
+      const id = await inTurn(() => joinSwarm(deps.docker, docker, address)).catch((err: Error) => {
         if (err instanceof JoinRefused) joinedAs = err.joined;
         throw err;
       });
@@ -87,15 +110,15 @@ export async function enrollNode(deps: FleetDeps, node: NodeRecord, opts: { pass
       await say(`  Swarm node ${id}`);
       return id;
     });
-    await step(`Labelling it ${NODE_LABEL}=${node.name}`, async () => {
+    await step(`Labelling it ${NODE_LABEL}=${node.name}, ${ENROLLED_LABEL}=true`, async () => {
       await awaitNodeState(deps.docker, nodeId, 'ready', 60_000);
-      const swarmNode = await deps.docker.getNode(nodeId).inspect();
-      await deps.docker.getNode(nodeId).update({ _query: { version: swarmNode.Version.Index }, _body: { ...swarmNode.Spec, Labels: { ...swarmNode.Spec.Labels, [NODE_LABEL]: node.name } } });
+      await ensureNodeLabels(deps.docker, nodeId, { [NODE_LABEL]: node.name, [ENROLLED_LABEL]: 'true' });
     });
     await updateNode(deps.db, node.id, { status: 'ready', error: null });
     await say(`✓ ${node.name} is ready`);
   } catch (err) {
     const reason = (err as Error).message;
+    if (err instanceof TokenNotRotated) deps.log.error('the Swarm worker join token handed to a server could not be rotated', { server: node.name, error: reason });
     await say(`✗ ${current}: ${reason}`);
     if (joinedAs && client) {
       await remoteDocker(client)
@@ -127,6 +150,9 @@ class JoinRefused extends StepFailed {
   }
 }
 
+/** The join token a server was handed still admits anyone who has it. */
+export class TokenNotRotated extends JoinRefused {}
+
 type ListedNode = { ID: string; Spec?: { Role?: string }; Status?: { Addr?: string } };
 
 /** Which of the nodes the manager lists is the server that just joined: the one that was not
@@ -145,13 +171,34 @@ export function joinedNode(before: Set<string>, now: ListedNode[], address: stri
  *  manager's own node list shows it: the id the server reports is only compared with it (a
  *  server could report the manager's, which draining or removing it would then act on). */
 export async function joinSwarm(manager: Docker, worker: Docker, address: string, opts: { waitMs?: number } = {}): Promise<string> {
+  const handed = { token: false };
+  let joined: string | undefined;
+  let failure: Error | undefined;
+  try {
+    joined = await joinWithToken(manager, worker, address, handed, opts.waitMs ?? 30_000);
+  } catch (err) {
+    failure = err as Error;
+  }
+  // Whether the server was let in or refused, and even when its join failed: its Docker was handed
+  // the token, and whoever controls it can keep it and join any machine later.
+  if (handed.token) {
+    await rotateWorkerToken(manager).catch((err: Error) => {
+      const why = `the worker join token it was handed could not be rotated (${err.message}): it still lets anyone who has it join the Swarm; run \`docker swarm join-token --rotate worker\` on this server`;
+      throw new TokenNotRotated(failure ? `${failure.message}; and ${why}` : why, joined ?? (failure as JoinRefused | undefined)?.joined);
+    });
+  }
+  if (failure) throw failure;
+  return joined!;
+}
+
+async function joinWithToken(manager: Docker, worker: Docker, address: string, handed: { token: boolean }, waitMs: number): Promise<string> {
   const swarm = await manager.swarmInspect();
   const managers = ((await manager.info()).Swarm?.RemoteManagers ?? []).map((m: { Addr: string }) => m.Addr);
   const before = new Set(((await manager.listNodes()) as ListedNode[]).map((n) => n.ID));
+  handed.token = true;
   await worker.swarmJoin({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: address, RemoteAddrs: managers, JoinToken: swarm.JoinTokens.Worker }).catch((err: Error) => {
     throw new StepFailed(`joining failed: ${err.message.replace(/^\(HTTP code \d+\) [a-z ]+- /, '')} (it must reach ${managers.join(', ')} on TCP 2377, and the manager it on TCP/UDP 7946 and UDP 4789)`);
   });
-  const waitMs = opts.waitMs ?? 30_000;
   const deadline = Date.now() + waitMs;
   let observed: string | undefined;
   while (!(observed = joinedNode(before, (await manager.listNodes()) as ListedNode[], address))) {

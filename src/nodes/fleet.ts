@@ -10,12 +10,12 @@ import * as validate from '../validate.js';
 import { DF_COMMAND, type DiskSpace, parseDf } from './disk.js';
 import { chooseBuilder, copyToManager, setBuildServer } from './build-server.js';
 import type { ServerDocker } from './connections.js';
-import { enrollNode } from './enrollment.js';
+import { enrollNode, oneAtATime, reachedJoin } from './enrollment.js';
 import { runRemote } from './ssh.js';
 import type { FleetDeps } from './fleet-deps.js';
-import { MANAGER_PLACEMENT, serversFor } from './placement.js';
+import { MANAGER_PLACEMENT, serversFor, trustedNodesOnly } from './placement.js';
 import { shipImage } from './ship-image.js';
-import { NODE_LABEL, inspectSwarmNode, leaveSwarm, setAvailability } from './swarm-membership.js';
+import { ENROLLED_LABEL, NODE_LABEL, ensureNodeLabels, inspectSwarmNode, leaveSwarm, notEnrolledWarning, rotateWorkerToken, setAvailability } from './swarm-membership.js';
 
 export interface AddNodeInput {
   address?: unknown;
@@ -33,6 +33,9 @@ const MOVE_TIMEOUT_MS = 180_000;
 export class NodeFleet {
   private readonly running = new Set<Promise<unknown>>();
   private readonly disks = new Map<string, { at: number; space: DiskSpace | null }>();
+  /** Joins and join-token rotations, one at a time: a rotation between an enrollment reading the
+   *  token and joining with it would refuse that server. */
+  private readonly swarmTurn = oneAtATime();
 
   constructor(private readonly deps: FleetDeps) {}
 
@@ -57,7 +60,7 @@ export class NodeFleet {
     const name = checked.name ?? defaultName(checked.address.host);
     if (name === MANAGER_PLACEMENT) throw new Conflict('"manager" names this server in placements; choose another name');
     const node = await createNodeRecord(this.deps.db, { name, host: checked.address.host, port: checked.port, user: checked.address.user });
-    this.track(enrollNode(this.deps, node, { password: checked.password, hostKey: checked.hostKey }));
+    this.track(enrollNode(this.deps, node, { password: checked.password, hostKey: checked.hostKey, inTurn: this.swarmTurn }));
     return node;
   }
 
@@ -99,8 +102,10 @@ export class NodeFleet {
     return node;
   }
 
-  /** Drains the server, has it leave the Swarm, and forgets it (its pinned host key with it).
-   *  A server that never joined, or failed to, is only forgotten. */
+  /** Drains the server, has it leave the Swarm, rotates the worker join token (what it was handed
+   *  at enrollment joins nothing any more: an owner removes a server after a compromise), and
+   *  forgets it (its pinned host key with it). A server that never joined, or failed to, is only
+   *  forgotten (after the rotation, when it was handed the token). */
   async remove(name: string): Promise<void> {
     const node = await this.find(name);
     if (node.status === 'enrolling' || node.status === 'removing') throw new Conflict(`${name} is ${node.status}; wait until that ends`);
@@ -134,7 +139,21 @@ export class NodeFleet {
     } finally {
       this.deps.connections.close(node.id);
     }
+    if (reachedJoin(node)) await this.rotateAfterRemoving(node);
     await removeNodeRecord(this.deps.db, node.id);
+  }
+
+  private async rotateAfterRemoving(node: NodeRecord): Promise<void> {
+    const { name } = node;
+    const say = (line: string) => appendNodeLog(this.deps.db, node.id, line);
+    await say('▸ Rotating the Swarm worker join token');
+    await this.swarmTurn(() => rotateWorkerToken(this.deps.docker)).catch(async (err: Error) => {
+      const why = `${name} left the Swarm, but the worker join token could not be rotated (${err.message}): it still lets anyone who has it join the Swarm; run \`docker swarm join-token --rotate worker\` on this server, or remove ${name} again`;
+      this.deps.log.error('the Swarm worker join token could not be rotated', { server: name, error: err.message });
+      await say(`✗ ${why}`);
+      await updateNode(this.deps.db, node.id, { status: 'failed', error: why });
+      throw new Error(why);
+    });
   }
 
   /** Sends the image to every enrolled server the service's constraints let it run on, before a
@@ -202,7 +221,8 @@ export class NodeFleet {
     while (this.running.size) await Promise.allSettled([...this.running]);
   }
 
-  /** After a restart: an enrollment that was cut off failed; a removal that was goes on. */
+  /** After a restart: the manager and the servers Spur enrolled carry the label that lets tenants'
+   *  tasks run there; an enrollment that was cut off failed; a removal that was goes on. */
   async reconcile(): Promise<void> {
     for (const node of await listNodes(this.deps.db)) {
       if (node.status === 'enrolling') {
@@ -212,6 +232,44 @@ export class NodeFleet {
         await updateNode(this.deps.db, node.id, { status: 'ready' });
         this.track(this.remove(node.name));
       }
+    }
+    await this.labelEnrolledNodes();
+    await this.warnOfNodesNotEnrolled();
+    await this.keepServicesOnTrustedNodes();
+  }
+
+  /** Services deployed with "any" before it meant the trusted nodes only get the rule now (a
+   *  rolling, start-first update), not at their next deploy: until then a node that joined with
+   *  a kept token could be given their tasks. */
+  private async keepServicesOnTrustedNodes(): Promise<void> {
+    for (const service of await this.ownServices()) {
+      const template = service.Spec.TaskTemplate;
+      const constraints = trustedNodesOnly(template.Placement?.Constraints ?? []);
+      if (!constraints) continue;
+      this.deps.log.info(`${service.Spec.Name}: its tasks run on the manager and enrolled servers only from now on`);
+      await updateService(this.deps.docker, service, { ...service.Spec, TaskTemplate: { ...template, Placement: { ...template.Placement, Constraints: constraints } } });
+    }
+  }
+
+  /** A worker no server record names joined with a join token Spur handed out (or one an owner
+   *  made): it gets no task, but the owner should know it is there. */
+  private async warnOfNodesNotEnrolled(): Promise<void> {
+    const recorded = new Set((await listNodes(this.deps.db)).map((n) => n.swarm_node_id));
+    for (const n of (await this.deps.docker.listNodes()) as { ID: string; Spec: { Role: string }; Description?: { Hostname?: string } }[]) {
+      if (n.Spec.Role !== 'manager' && !recorded.has(n.ID)) this.deps.log.warn(`Swarm node ${n.ID} (${n.Description?.Hostname ?? 'no hostname'}) ${notEnrolledWarning(n.ID)}`);
+    }
+  }
+
+  /** Servers enrolled before ENROLLED_LABEL existed carry only their name: a node is labelled when
+   *  it is the one recorded for a ready server and carries that server's name, set by Spur. */
+  private async labelEnrolledNodes(): Promise<void> {
+    const managerId = (await this.deps.docker.info()).Swarm?.NodeID as string | undefined;
+    if (managerId) await ensureNodeLabels(this.deps.docker, managerId, { [ENROLLED_LABEL]: 'true' });
+    for (const node of await listNodes(this.deps.db)) {
+      if (node.status !== 'ready' || !node.swarm_node_id) continue;
+      const swarmNode = await inspectSwarmNode(this.deps.docker, node.swarm_node_id);
+      if (swarmNode?.Spec.Labels?.[NODE_LABEL] !== node.name) continue;
+      await ensureNodeLabels(this.deps.docker, swarmNode.ID, { [ENROLLED_LABEL]: 'true' });
     }
   }
 

@@ -1,15 +1,25 @@
 // Where a service's tasks may run: any node, the manager, or one enrolled server by name. Pure.
-import { NODE_LABEL } from './swarm-membership.js';
+import { ENROLLED_LABEL, NODE_LABEL } from './swarm-membership.js';
 
 /** Stored as null (any node), 'manager', or an enrolled server's name. */
 export type Placement = string | null;
 
 export const MANAGER_PLACEMENT = 'manager';
 
+/** "Any" means the manager or a server Spur enrolled, both labelled by Spur (Swarm has no "or"):
+ *  a node that joined with a kept join token, unlabelled, is given none of the tasks. */
 export function placementConstraints(placement: Placement): string[] {
-  if (!placement) return [];
+  if (!placement) return [`node.labels.${ENROLLED_LABEL}==true`];
   if (placement === MANAGER_PLACEMENT) return ['node.role==manager'];
   return [`node.labels.${NODE_LABEL}==${placement}`];
+}
+
+/** The constraints of a running service placed "any" by an earlier version (none, or only the
+ *  `node.id!=` of a drain) with the rule for trusted nodes added; undefined when it is placed
+ *  already (a role, a node, a server's name, or the rule). */
+export function trustedNodesOnly(constraints: string[]): string[] | undefined {
+  const placed = constraints.map((c) => c.replace(/\s+/g, '')).some((c) => c.startsWith('node.role==') || c.startsWith('node.id==') || c.startsWith('node.labels.'));
+  return placed ? undefined : [...constraints, ...placementConstraints(null)];
 }
 
 /** The Swarm node id a constraint list pins to (`node.id==…`), if any. */

@@ -4,6 +4,10 @@ import { isNotFound } from '../docker/client.js';
 
 /** The Swarm node label naming an enrolled server (placement constraints use it). */
 export const NODE_LABEL = 'spur.node';
+/** The Swarm node label of the nodes tenants' tasks may run on: the manager and the servers Spur
+ *  enrolled. Node labels are set by a manager only, so a node that joined behind Spur's back (with
+ *  a join token it kept) carries none and is given no task of the "any" placement. */
+export const ENROLLED_LABEL = 'spur.enrolled';
 
 interface SwarmNode {
   ID: string;
@@ -11,6 +15,9 @@ interface SwarmNode {
   Spec: { Role: string; Availability: string; Labels?: Record<string, string>; Name?: string };
   Status: { State: string; Addr?: string };
 }
+
+/** What the owner is told of a worker in the Swarm that Spur did not enrol. */
+export const notEnrolledWarning = (id: string) => `joined the Swarm without Spur: no task of this Spur runs there. If you do not know it, run \`docker node rm --force ${id}\` and \`docker swarm join-token --rotate worker\` on this server`;
 
 export async function inspectSwarmNode(docker: Docker, id: string): Promise<SwarmNode | undefined> {
   try {
@@ -28,6 +35,28 @@ export async function awaitNodeState(docker: Docker, id: string, state: 'ready' 
     if (!node || node.Status.State === state) return;
     if (Date.now() > deadline) throw new Error(`the Swarm still reports it ${node.Status.State} after ${timeoutMs / 1000} s, not ${state}`);
     await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Adds `labels` to the node's own (a manager's update; nothing is changed when it has them). */
+export async function ensureNodeLabels(docker: Docker, id: string, labels: Record<string, string>): Promise<void> {
+  const node = await inspectSwarmNode(docker, id);
+  if (!node) throw new Error(`the Swarm has no node ${id}`);
+  if (Object.entries(labels).every(([k, v]) => node.Spec.Labels?.[k] === v)) return;
+  await docker.getNode(id).update({ _query: { version: node.Version.Index }, _body: { ...node.Spec, Labels: { ...node.Spec.Labels, ...labels } } });
+}
+
+/** Has the Swarm issue a new worker join token, so the one Spur handed a server admits no one
+ *  any more. Read again and retried when another update changed the Swarm in between. */
+export async function rotateWorkerToken(manager: Docker): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const swarm = await manager.swarmInspect();
+    try {
+      await manager.swarmUpdate({ _query: { version: swarm.Version.Index, rotateWorkerToken: true }, _body: swarm.Spec });
+      return;
+    } catch (err) {
+      if (attempt >= 3 || !/out of sequence/i.test((err as Error).message)) throw err;
+    }
   }
 }
 

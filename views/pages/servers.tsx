@@ -57,7 +57,7 @@ export function ServerActionForm(props: { name: string; action: ServerAction; cs
 
 function ServerActions(props: { server: ServerView; csrf?: string }) {
   const s = props.server;
-  if (!s.enrolled) return <span class="muted">this server</span>;
+  if (!s.enrolled) return <span class="muted">{s.role === 'manager' ? 'this server' : 'not enrolled by Spur'}</span>;
   return (
     <div class="actions">
       {s.status === 'ready' && s.availability === 'active' && <ServerActionForm name={s.name} action="drain" csrf={props.csrf} />}
