@@ -44,7 +44,9 @@ async function storedLog(id: number): Promise<string[]> {
 describe('build limits', () => {
   it('stops a build that outlives SPUR_BUILD_TIMEOUT and says so', async () => {
     const started = Date.now();
-    const id = await deploy('slow', 'RUN echo build-started && sleep 120');
+    // The first step is this run's own (other files build a `slow` app too, which Docker's cache
+    // would share): the stopped build has made an image the sleeping step's container holds.
+    const id = await deploy('slow', `RUN echo ${project} > /made-here\nRUN echo build-started && sleep 120`);
     const d = await waitForDeployment(spur, token, id);
     expect(d.status).toBe('failed');
     expect(d.failureReason).toBe('the build took longer than 15 s (SPUR_BUILD_TIMEOUT) and was stopped');
