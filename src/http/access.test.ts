@@ -5,9 +5,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
 import { addProjectMember } from '../store/access.js';
-import { createSession, createUser } from '../store/users.js';
+import { createUser } from '../store/users.js';
 import type { createApp } from './app.js';
-import { ORIGIN, apiAs, makeTestApp, ownerAndMember } from './test-app.js';
+import { ORIGIN, type apiAs, shopWithWeb } from './test-app.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;
@@ -15,13 +15,11 @@ let call: ReturnType<typeof apiAs>;
 let memberCookie = '';
 
 beforeEach(async () => {
-  ({ deps, app } = await makeTestApp());
-  const { member, tokens } = await ownerAndMember(deps);
-  call = apiAs(app, tokens);
-  memberCookie = `spur_session=${(await createSession(deps.db, member.id)).token}`;
-  expect((await call('owner', 'POST', '/projects', { name: 'shop' })).status).toBe(201);
+  let member: { id: number };
+  let cookies: { member: string };
+  ({ deps, app, call, cookies, member } = await shopWithWeb());
+  memberCookie = cookies.member;
   await addProjectMember(deps.db, (await deps.db.selectFrom('projects').select('id').executeTakeFirstOrThrow()).id, member.id);
-  expect((await call('owner', 'POST', '/projects/shop/services', { name: 'web', image: 'nginx' })).status).toBe(201);
   await createUser(deps.db, { email: 'known@example.com', passwordHash: 'x', role: 'member' });
 });
 

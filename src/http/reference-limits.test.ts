@@ -6,9 +6,8 @@ import type { Deps } from '../deps.js';
 import { runDeployment } from '../deploy/pipeline.js';
 import type { PipelineDeps } from '../deploy/steps.js';
 import { getDeployment, queueDeployment } from '../store/deployments.js';
-import { createSession } from '../store/users.js';
 import type { createApp } from './app.js';
-import { ORIGIN, apiAs, makeTestApp, ownerAndMember } from './test-app.js';
+import { ORIGIN, type apiAs, shopWithWeb } from './test-app.js';
 
 const KiB = 1024;
 let deps: Deps;
@@ -17,12 +16,9 @@ let call: ReturnType<typeof apiAs>;
 let cookie = '';
 
 beforeEach(async () => {
-  ({ deps, app } = await makeTestApp());
-  const { owner, tokens } = await ownerAndMember(deps);
-  call = apiAs(app, tokens);
-  cookie = `spur_session=${(await createSession(deps.db, owner.id)).token}`;
-  expect((await call('owner', 'POST', '/projects', { name: 'shop' })).status).toBe(201);
-  expect((await call('owner', 'POST', '/projects/shop/services', { name: 'web', image: 'nginx' })).status).toBe(201);
+  let cookies: { owner: string };
+  ({ deps, app, call, cookies } = await shopWithWeb());
+  cookie = cookies.owner;
 });
 
 /** The review's values: 32 KiB of `${{shared.X}}`, each level multiplying the one below. */

@@ -14,7 +14,7 @@ import { DnsChecks } from '../routing/dns-check.js';
 import { TrustedProxies } from '../routing/trusted-proxies.js';
 import { UpdateChecker } from '../update/checker.js';
 import { DatabaseBackups } from '../databases/backup-runs.js';
-import { createApiToken, createUser } from '../store/users.js';
+import { createApiToken, createSession, createUser } from '../store/users.js';
 
 export const SETUP_TOKEN = 'setup-token-for-tests';
 export const ORIGIN = 'http://localhost';
@@ -74,3 +74,17 @@ export const apiAs = (app: App, tokens: Record<string, string>) => async (who: s
   const text = await res.text();
   return { status: res.status, json: (text ? JSON.parse(text) : null) as any };
 };
+
+/** An app with an owner and a member (API tokens and browser session cookies by role) and the
+ *  owner's project `shop` with an image service `web`. */
+export async function shopWithWeb() {
+  const { deps, app } = await makeTestApp();
+  const { owner, member, tokens } = await ownerAndMember(deps);
+  const call = apiAs(app, tokens);
+  const cookies = { owner: `spur_session=${(await createSession(deps.db, owner.id)).token}`, member: `spur_session=${(await createSession(deps.db, member.id)).token}` };
+  for (const [path, body] of [['/projects', { name: 'shop' }], ['/projects/shop/services', { name: 'web', image: 'nginx' }]] as const) {
+    const made = await call('owner', 'POST', path, body);
+    if (made.status !== 201) throw new Error(`POST ${path}: ${made.status} ${JSON.stringify(made.json)}`);
+  }
+  return { deps, app, call, cookies, member };
+}
