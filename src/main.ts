@@ -23,7 +23,7 @@ Server:
   spur serve                               start Spur (web UI + API on SPUR_PORT, default 3000)
   spur token create --email E              mint an API token (creates E as owner if there is no user)
   spur user password --email E             set E's password (read from standard input); ends E's sessions
-  spur user add --email E                  add a user (a member: sees only projects they are added to)
+  spur user add --email E [--role member|owner]   add a user (a member sees only projects they are added to)
   spur user remove --email E               remove a user with their sessions, tokens, keys, memberships
   spur update [--version V]                install a newer release (rolled back if it does not come up in 60 s)
   spur backup create|list                  archive Spur's state (database, keys, pushed repositories)
