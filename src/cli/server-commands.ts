@@ -8,7 +8,7 @@ import { openDatabase } from '../db/open.js';
 import { InvalidFields, InvalidInput, SpurError } from '../errors.js';
 import { setupTokenPath } from '../setup-token.js';
 import { createFirstOwner, findUserByEmail } from '../store/users.js';
-import { SERVER_CONSOLE, addUser, deleteUser, mintToken, resetPassword } from '../users/accounts.js';
+import { SERVER_CONSOLE, addUser, deleteUser, listUsers, mintToken, resetPassword } from '../users/accounts.js';
 import * as validate from '../validate.js';
 import { CliError } from './client.js';
 import type { CliIo } from './shared.js';
@@ -80,4 +80,11 @@ export async function userRemove(argv: string[], io: CliIo): Promise<void> {
   const { email, json } = emailOption(argv, 'spur user remove --email E');
   await withDb(io, (db) => asCli(() => deleteUser(db, SERVER_CONSOLE, email)));
   io.stdout(json ? JSON.stringify({ removed: email }) : `Removed ${email}, with their sessions, API tokens, SSH keys and memberships`);
+}
+
+/** `spur user list`: every user with role, whether they can sign in, and last activity. */
+export async function userList(argv: string[], io: CliIo): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, strict: true });
+  const users = await withDb(io, (db) => listUsers(db, SERVER_CONSOLE));
+  io.stdout(values.json ? JSON.stringify(users) : users.map((u) => `${u.email}\t${u.role}\t${u.canSignIn ? 'password set' : 'no password'}\tlast active ${u.lastActiveAt ?? 'never'}`).join('\n'));
 }
