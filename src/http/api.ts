@@ -142,9 +142,9 @@ export function apiRoutes(deps: Deps) {
   api.post('/users/:email/password', async (c) => c.json({ passwordSet: await accounts.resetPassword(deps.db, c.get('user'), c.req.param('email'), (await jsonBody(c)).password) }));
   api.delete('/users/:email', async (c) => c.json({ removed: await accounts.deleteUser(deps.db, c.get('user'), c.req.param('email')) }));
 
-  // One's own API tokens, as the Account page: the secret of a new one is in this answer only.
+  // One's own API tokens, as the Account page. No minting here: a token must not beget tokens
+  // that outlive its revocation; new ones come from a signed-in browser or the server's console.
   api.get('/tokens', async (c) => c.json({ tokens: await accounts.listTokens(deps.db, c.get('user').id) }));
-  api.post('/tokens', async (c) => c.json(await accounts.mintToken(deps.db, c.get('user').id, (await jsonBody(c)).name), 201));
   api.delete('/tokens/:id', async (c) => {
     await accounts.revokeToken(deps.db, c.get('user').id, c.req.param('id'));
     return c.json({ ok: true });
