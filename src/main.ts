@@ -13,7 +13,7 @@ import { buildCommands } from './cli/build-commands.js';
 import type { CliIo } from './cli/shared.js';
 import { COMMIT, VERSION } from './version.js';
 import { withEnvFile } from './config.js';
-import { tokenCreate, userAdd, userPassword, userRemove } from './cli/server-commands.js';
+import { tokenCreate, userAdd, userPassword, userList, userRemove } from './cli/server-commands.js';
 
 const HELP = `Usage: spur <command> [options]
 
@@ -23,8 +23,9 @@ Server:
   spur serve                               start Spur (web UI + API on SPUR_PORT, default 3000)
   spur token create --email E              mint an API token (creates E as owner if there is no user)
   spur user password --email E             set E's password (read from standard input); ends E's sessions
-  spur user add --email E                  add a user (a member: sees only projects they are added to)
+  spur user add --email E [--role member|owner]   add a user (a member sees only projects they are added to)
   spur user remove --email E               remove a user with their sessions, tokens, keys, memberships
+  spur user list                           every user with role and last activity
   spur update [--version V]                install a newer release (rolled back if it does not come up in 60 s)
   spur backup create|list                  archive Spur's state (database, keys, pushed repositories)
   spur backup restore <file>               put an archive back (stops and restarts spur.service)
@@ -37,7 +38,7 @@ Client (after \`spur login\`):
   spur service delete <project> <service> --yes
   spur git <project> <service> [--https-token T]   push URL, webhook URL and secret, deploy key
   spur keys add <file|-> [--name N] | keys list | keys remove <id>
-  spur member <project> <email> | member remove <project> <email>
+  spur member <project> <email> | member remove <project> <email> | member list <project>
   spur token list | token revoke <id>      your API tokens
   spur vars set|list <project> <service> [KEY=VALUE ...] [--env E] [--reveal]
   spur vars unset <project> <service> KEY ... [--env E]
@@ -116,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
   else if (command === 'user' && rest[0] === 'password') await userPassword(rest.slice(1), io, readStdin);
   else if (command === 'user' && rest[0] === 'add') await userAdd(rest.slice(1), io);
   else if (command === 'user' && rest[0] === 'remove') await userRemove(rest.slice(1), io);
+  else if (command === 'user' && rest[0] === 'list') await userList(rest.slice(1), io);
   else if (command === 'update') await (await import('./cli/update-command.js')).update(rest, io);
   else if (command === 'backup') await (await import('./cli/backup-commands.js')).backup(rest, io);
   else if (commands[command]) await commands[command](rest, io);

@@ -472,3 +472,13 @@ export function registryUser(value: unknown): string {
 }
 
 export const registryPassword = (value: unknown) => text('registry password', value, 4096);
+
+/** What a user may be: the two roles there are. */
+export const userRole = (value: unknown) => oneOf('role', value, ['member', 'owner'] as const);
+
+/** An API token's name, shown in lists: printable ASCII, at most 64 characters. */
+export function tokenName(value: unknown): string {
+  const name = text('name', value, 64).trim();
+  if (!/^[\x20-\x7e]+$/.test(name)) throw new InvalidInput('name', 'use printable ASCII');
+  return name;
+}

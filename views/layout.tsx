@@ -13,7 +13,7 @@ export interface LayoutProps {
   update?: string;
   updateError?: string;
   /** Which main navigation entry the page belongs to. */
-  section?: 'projects' | 'keys' | 'servers' | 'settings';
+  section?: 'projects' | 'keys' | 'servers' | 'settings' | 'users' | 'account';
   /** Said once after a form post worked. */
   toast?: string;
   children?: Child;
@@ -70,9 +70,10 @@ export function Layout(props: LayoutProps) {
                 <a href="/keys" aria-current={current('keys')}>SSH keys</a>
                 {props.user.role === 'owner' && <a href="/servers" aria-current={current('servers')}>Servers</a>}
                 {props.user.role === 'owner' && <a href="/settings" aria-current={current('settings')}>Settings</a>}
+                {props.user.role === 'owner' && <a href="/users" aria-current={current('users')}>Users</a>}
               </nav>
               <nav class="account" aria-label="Account">
-                <span class="muted">{props.user.email}</span>
+                <a href="/account" class="muted" aria-current={current('account')} title="Your account and API tokens">{props.user.email}</a>
                 <button type="button" class="link" data-theme-toggle title="Switch between light and dark">Theme</button>
                 <form method="post" action="/logout" class="inline">
                   <CsrfField token={props.csrfToken} />

@@ -2,15 +2,20 @@
 import { CliError } from './client.js';
 import { type CliIo, args, client, enc, need } from './shared.js';
 
-/** `spur member <project> <email>` adds; `spur member remove <project> <email>` removes. */
+/** `spur member <project> <email>` adds; `spur member remove <project> <email>` removes;
+ *  `spur member list <project>` lists (owners, as the project's Members page). */
 async function member(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, {});
+  if (positionals[0] === 'list' && positionals.length === 2) {
+    const { members } = await client(io).json<{ members: { email: string; role: string }[] }>('GET', `/projects/${enc(positionals[1])}/members`);
+    return io.stdout(values.json ? JSON.stringify(members) : members.map((m) => `${m.email}\t${m.role}`).join('\n') || 'No members.');
+  }
   if (positionals[0] === 'remove' && positionals.length === 3) {
     const [, project, email] = positionals;
     await client(io).json('DELETE', `/projects/${enc(project)}/members/${enc(email)}`);
     return io.stdout(values.json ? JSON.stringify({ project, removed: email }) : `${email} can no longer use ${project}`);
   }
-  const [project, email] = need(positionals, 2, 'spur member <project> <email> | spur member remove <project> <email>');
+  const [project, email] = need(positionals, 2, 'spur member <project> <email> | spur member remove <project> <email> | spur member list <project>');
   await client(io).json('POST', `/projects/${enc(project)}/members`, { email });
   io.stdout(values.json ? JSON.stringify({ project, email }) : `${email} can now use ${project}`);
 }

@@ -1,14 +1,14 @@
 // Commands run on the server itself, against its data dir (no HTTP): minting API tokens and
-// setting a user's password, adding and removing users.
+// setting a user's password, adding and removing users (src/users/accounts.ts, as the UI and API do).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open.js';
-import { InvalidInput } from '../errors.js';
-import { hashPassword } from '../secrets.js';
+import { InvalidFields, InvalidInput, SpurError } from '../errors.js';
 import { setupTokenPath } from '../setup-token.js';
-import { createApiToken, createFirstOwner, createUser, findUserByEmail, removeUser, setPassword } from '../store/users.js';
+import { createFirstOwner, findUserByEmail } from '../store/users.js';
+import { SERVER_CONSOLE, addUser, deleteUser, listUsers, mintToken, resetPassword } from '../users/accounts.js';
 import * as validate from '../validate.js';
 import { CliError } from './client.js';
 import type { CliIo } from './shared.js';
@@ -22,11 +22,11 @@ async function withDb<T>(io: CliIo, fn: (db: Awaited<ReturnType<typeof openDatab
   }
 }
 
-function emailOption(argv: string[], usage: string): { email: string; json: boolean; name?: string } {
-  const { values } = parseArgs({ args: argv, options: { email: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
+function emailOption(argv: string[], usage: string): { email: string; json: boolean; name?: string; role?: string } {
+  const { values } = parseArgs({ args: argv, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
   if (!values.email) throw new CliError(`usage: ${usage}`, 2);
   try {
-    return { email: validate.email(values.email), json: !!values.json, name: values.name };
+    return { email: validate.email(values.email), json: !!values.json, name: values.name, role: values.role };
   } catch (err) {
     if (err instanceof InvalidInput) throw new CliError(err.message, 2);
     throw err;
@@ -44,46 +44,47 @@ export async function tokenCreate(argv: string[], io: CliIo): Promise<void> {
       rmSync(setupTokenPath(loadConfig(io.env).dataDir), { force: true });
       io.stderr(`Created ${email} as the owner. Set a password for the web UI with: spur user password --email ${email}`);
     }
-    return createApiToken(db, user.id, name ?? 'cli');
+    return (await asCli(() => mintToken(db, user.id, name))).token;
   });
   io.stdout(json ? JSON.stringify({ email, token }) : token);
+}
+
+/** The shared operations' refusals as the CLI says them: refused input exits 2, the rest 1. */
+async function asCli<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof InvalidInput || err instanceof InvalidFields) throw new CliError(err.message, 2);
+    if (err instanceof SpurError) throw new CliError(err.message);
+    throw err;
+  }
 }
 
 /** `spur user password --email E`: sets E's password from standard input. */
 export async function userPassword(argv: string[], io: CliIo, readStdin: () => Promise<string>): Promise<void> {
   const { email } = emailOption(argv, 'spur user password --email E  (password on standard input)');
   const password = (await readStdin()).replace(/\r?\n$/, '');
-  let hash: string;
-  try {
-    hash = await hashPassword(validate.password(password));
-  } catch (err) {
-    if (err instanceof InvalidInput) throw new CliError(err.message, 2);
-    throw err;
-  }
-  await withDb(io, async (db) => {
-    const user = await findUserByEmail(db, email);
-    if (!user) throw new CliError(`there is no user ${email}`);
-    await setPassword(db, user.id, hash);
-  });
+  await withDb(io, (db) => asCli(() => resetPassword(db, SERVER_CONSOLE, email, password)));
   io.stdout(`Password set for ${email}; their browser sessions have ended`);
 }
 
-/** `spur user add --email E`: a member, who sees only the projects they are added to. */
+/** `spur user add --email E [--role member|owner]`: a member sees only the projects they are added to. */
 export async function userAdd(argv: string[], io: CliIo): Promise<void> {
-  const { email, json } = emailOption(argv, 'spur user add --email E');
-  await withDb(io, (db) => createUser(db, { email, passwordHash: null, role: 'member' }).catch((err) => {
-    throw new CliError(err.message);
-  }));
-  io.stdout(json ? JSON.stringify({ email, role: 'member' }) : `Added ${email}. Mint their API token with: spur token create --email ${email}`);
+  const { email, json, role } = emailOption(argv, 'spur user add --email E [--role member|owner]');
+  const user = await withDb(io, (db) => asCli(() => addUser(db, SERVER_CONSOLE, { email, role })));
+  io.stdout(json ? JSON.stringify({ email: user.email, role: user.role }) : `Added ${user.email} (${user.role}). Set their password with: spur user password --email ${user.email}; mint their API token with: spur token create --email ${user.email}`);
 }
 
 /** `spur user remove --email E`: E loses every session, API token, SSH key and membership. */
 export async function userRemove(argv: string[], io: CliIo): Promise<void> {
   const { email, json } = emailOption(argv, 'spur user remove --email E');
-  await withDb(io, async (db) => {
-    const user = await findUserByEmail(db, email);
-    if (!user) throw new CliError(`there is no user ${email}`);
-    if (!(await removeUser(db, user.id))) throw new CliError(`${email} is the only owner; make another owner first`);
-  });
+  await withDb(io, (db) => asCli(() => deleteUser(db, SERVER_CONSOLE, email)));
   io.stdout(json ? JSON.stringify({ removed: email }) : `Removed ${email}, with their sessions, API tokens, SSH keys and memberships`);
+}
+
+/** `spur user list`: every user with role, whether they can sign in, and last activity. */
+export async function userList(argv: string[], io: CliIo): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, strict: true });
+  const users = await withDb(io, (db) => listUsers(db, SERVER_CONSOLE));
+  io.stdout(values.json ? JSON.stringify(users) : users.map((u) => `${u.email}\t${u.role}\t${u.canSignIn ? 'password set' : 'no password'}\tlast active ${u.lastActiveAt ?? 'never'}`).join('\n'));
 }

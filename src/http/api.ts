@@ -9,7 +9,7 @@ import { getProjectFor, listProjectsFor } from '../store/access.js';
 import { listEnvironments } from '../store/projects.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import { listServices } from '../store/services.js';
-import { listApiTokens, revokeApiToken } from '../store/users.js';
+import * as accounts from '../users/accounts.js';
 import * as validate from '../validate.js';
 import { COMMIT, VERSION } from '../version.js';
 import { type AuthEnv, requireToken } from './auth.js';
@@ -124,6 +124,8 @@ export function apiRoutes(deps: Deps) {
     return c.json({ environment: { name: env.name } }, 201);
   });
 
+  // Project members (an owner's), as the project's Members page.
+  api.get('/projects/:project/members', async (c) => c.json({ members: await ops.listMembers(deps, c.get('user'), c.req.param('project')) }));
   api.post('/projects/:project/members', async (c) => {
     await ops.addMember(deps, c.get('user'), c.req.param('project'), await jsonBody(c));
     return c.json({ ok: true }, 201);
@@ -134,13 +136,17 @@ export function apiRoutes(deps: Deps) {
     return c.json({ ok: true });
   });
 
-  api.get('/tokens', async (c) => {
-    const tokens = await listApiTokens(deps.db, c.get('user').id);
-    return c.json({ tokens: tokens.map((t) => ({ id: t.id, name: t.name, createdAt: t.created_at, lastUsedAt: t.last_used_at })) });
-  });
+  // Users (an owner's), as the Users page and `spur user` on the server.
+  api.get('/users', async (c) => c.json({ users: await accounts.listUsers(deps.db, c.get('user')) }));
+  api.post('/users', async (c) => c.json({ user: await accounts.addUser(deps.db, c.get('user'), await jsonBody(c)) }, 201));
+  api.post('/users/:email/password', async (c) => c.json({ passwordSet: await accounts.resetPassword(deps.db, c.get('user'), c.req.param('email'), (await jsonBody(c)).password) }));
+  api.delete('/users/:email', async (c) => c.json({ removed: await accounts.deleteUser(deps.db, c.get('user'), c.req.param('email')) }));
+
+  // One's own API tokens, as the Account page. No minting here: a token must not beget tokens
+  // that outlive its revocation; new ones come from a signed-in browser or the server's console.
+  api.get('/tokens', async (c) => c.json({ tokens: await accounts.listTokens(deps.db, c.get('user').id) }));
   api.delete('/tokens/:id', async (c) => {
-    const id = validate.integer('token id', c.req.param('id'), 1, Number.MAX_SAFE_INTEGER);
-    if (!(await revokeApiToken(deps.db, c.get('user').id, id))) throw new NotFound(`you have no token ${id}`);
+    await accounts.revokeToken(deps.db, c.get('user').id, c.req.param('id'));
     return c.json({ ok: true });
   });
 

@@ -16,7 +16,7 @@ import type { DnsAnswer } from '../routing/dns-check.js';
 import { removeEnvironment, removeProject, removeService } from '../deploy/removal.js';
 import { DockerUnavailable, Forbidden, InvalidFields, InvalidInput, NotFound } from '../errors.js';
 import { findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
-import { addProjectMember, canAccessProject, getProjectFor, removeProjectMember } from '../store/access.js';
+import { addProjectMember, canAccessProject, getProjectFor, listProjectMembers, removeProjectMember } from '../store/access.js';
 import { addSshKey } from '../store/ssh-keys.js';
 import { type DomainWithCertificate, addDomain as storeAddDomain, listDomains, removeDomain as storeRemoveDomain, setDomainOptions } from '../store/domains.js';
 import { daysLeft } from '../tls/renewal-policy.js';
@@ -653,6 +653,16 @@ function requireOwnerForMembers(user: Actor): void {
   if (user.role !== 'owner') throw new Forbidden('only an owner may add or remove project members');
 }
 
+/** An email that names no user (404 in the API, beside the field in the web form). */
+export class NoSuchUser extends NotFound {}
+
+/** Who is a member of the project, for an owner (as adding and removing, members are refused). */
+export async function listMembers(deps: Deps, user: Actor, projectName: string): Promise<{ email: string; role: User['role'] }[]> {
+  const project = await getProjectFor(deps.db, user, projectName);
+  requireOwnerForMembers(user);
+  return listProjectMembers(deps.db, project.id);
+}
+
 export async function removeMember(deps: Deps, user: Actor, projectName: string, email: string): Promise<void> {
   const project = await getProjectFor(deps.db, user, projectName);
   requireOwnerForMembers(user);
@@ -660,12 +670,14 @@ export async function removeMember(deps: Deps, user: Actor, projectName: string,
   if (!member || !(await removeProjectMember(deps.db, project.id, member.id))) throw new NotFound(`${email} is not a member of ${projectName}`);
 }
 
-export async function addMember(deps: Deps, user: Actor, projectName: string, body: Body): Promise<void> {
+export async function addMember(deps: Deps, user: Actor, projectName: string, body: Body): Promise<string> {
   const project = await getProjectFor(deps.db, user, projectName);
   requireOwnerForMembers(user);
-  const member = await findUserByEmail(deps.db, validate.email(body.email));
-  if (!member) throw new NotFound(`there is no user ${String(body.email)}; create one on the server with spur user add`);
+  const { email } = validate.fields({ email: () => validate.email(body.email) });
+  const member = await findUserByEmail(deps.db, email);
+  if (!member) throw new NoSuchUser(`there is no user ${email}; add them on the Users page or with spur user add`);
   await addProjectMember(deps.db, project.id, member.id);
+  return member.email;
 }
 
 /** An owner starts the update to the newer release the daily check found (UI button and API). */

@@ -14,6 +14,7 @@ import { AddKeyForm, KeysPage } from '../../views/pages/keys.js';
 import { NewDatabaseForm } from '../../views/components/databases.js';
 import { addDatabase, listDatabaseViews } from './databases.js';
 import { databasePages } from './web-databases.js';
+import { peoplePages } from './web-people.js';
 import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from './shared-variables.js';
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
 import { InvalidFields, NotFound } from '../errors.js';
@@ -127,6 +128,7 @@ export function webRoutes(deps: Deps) {
     }),
   );
   databasePages(web, deps, frame);
+  peoplePages(web, deps, frame);
   web.post('/projects/:project/shared-variables', (c) => {
     const [project, environment] = [c.req.param('project'), c.req.query('env') ?? 'production'];
     return answerForm(c, {

@@ -30,3 +30,7 @@ export async function removeProjectMember(db: Db, projectId: number, userId: num
   const result = await db.deleteFrom('project_members').where('project_id', '=', projectId).where('user_id', '=', userId).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
+
+/** The members of a project, by email (owners see every project and are not listed). */
+export const listProjectMembers = (db: Db, projectId: number) =>
+  db.selectFrom('project_members').innerJoin('users', 'users.id', 'project_members.user_id').select(['users.email', 'users.role']).where('project_members.project_id', '=', projectId).orderBy('users.email').execute();

@@ -30,6 +30,7 @@ export function ProjectPage(props: ProjectPageProps) {
       <p class="crumbs"><a href="/">Projects</a> /</p>
       <h1>{props.name}</h1>
       <p class="muted">Environments: {props.environments.join(', ')}</p>
+      {props.canDelete && <p><a href={`/projects/${props.name}/members`}>Members: who may use {props.name}</a></p>}
       <nav class="envs" aria-label="Environments">
         {props.environments.map((e) => (
           <a href={`/projects/${props.name}?env=${e}`} aria-current={e === props.environment ? 'true' : undefined}>{e}</a>

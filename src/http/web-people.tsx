@@ -1,0 +1,108 @@
+// Pages for people: the Users page (owners), one's own Account with API tokens, and a project's
+// Members. Each form calls the same operation as the API and the CLI (users/accounts.ts,
+// operations.ts) and answers in place (forms.ts).
+import type { Context, Hono } from 'hono';
+import type { FormState } from '../../views/components/form.js';
+import { AccountPage, ApiTokens } from '../../views/pages/account.js';
+import { AddMemberForm, MembersPage, RemoveMemberForm, removeMemberFormId } from '../../views/pages/members.js';
+import { AddUserForm, PasswordForm, RemoveUserForm, UsersPage, passwordFormId, removeFormId } from '../../views/pages/users.js';
+import type { LayoutProps } from '../../views/layout.js';
+import type { Deps } from '../deps.js';
+import { InvalidFields } from '../errors.js';
+import * as accounts from '../users/accounts.js';
+import type { AuthEnv } from './auth.js';
+import { answerForm } from './forms.js';
+import * as ops from './operations.js';
+
+type Frame = Omit<LayoutProps, 'title' | 'children'>;
+
+export function peoplePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context<AuthEnv>) => Frame) {
+  const user = (c: Context<AuthEnv>) => c.get('user');
+  const csrf = (c: Context<AuthEnv>) => c.get('csrfToken');
+
+  // Users (owners): a member is refused by listUsers/addUser/… themselves (403).
+  const usersPage = async (c: Context<AuthEnv>, forms?: Record<string, FormState>) => <UsersPage frame={frame(c)} users={await accounts.listUsers(deps.db, user(c))} forms={forms} />;
+  web.get('/users', async (c) => c.html(await usersPage(c)));
+  web.post('/users', (c) =>
+    answerForm(c, {
+      run: (body) => accounts.addUser(deps.db, user(c), body),
+      done: (u) => ({ to: '/users', toast: u.canSignIn ? `${u.email} added as ${u.role}; they can sign in now` : `${u.email} added as ${u.role}; set a password so they can sign in` }),
+      fragment: (state) => <AddUserForm csrf={csrf(c)} state={state} />,
+      page: (state) => usersPage(c, { 'add-user': state }),
+    }),
+  );
+  web.post('/users/:email/password', (c) => {
+    const email = c.req.param('email');
+    return answerForm(c, {
+      run: (body) => accounts.resetPassword(deps.db, user(c), email, body.password),
+      done: (done) => ({ to: '/users', toast: `Password set for ${done}; their browser sessions have ended` }),
+      fragment: (state) => <PasswordForm email={email} csrf={csrf(c)} state={state} />,
+      page: (state) => usersPage(c, { [passwordFormId(email)]: state }),
+    });
+  });
+  web.post('/users/:email/remove', (c) => {
+    const email = c.req.param('email');
+    return answerForm(c, {
+      run: () => accounts.deleteUser(deps.db, user(c), email),
+      done: (removed) => ({ to: '/users', toast: `Removed ${removed}, with their sessions, API tokens, SSH keys and memberships` }),
+      fragment: (state) => <RemoveUserForm email={email} csrf={csrf(c)} state={state} />,
+      page: (state) => usersPage(c, { [removeFormId(email)]: state }),
+    });
+  });
+
+  // Account: one's own API tokens. A new token's secret is in this one answer, never cached.
+  const tokens = (c: Context<AuthEnv>) => accounts.listTokens(deps.db, user(c).id);
+  web.get('/account', async (c) => c.html(<AccountPage frame={frame(c)} tokens={await tokens(c)} />));
+  web.post('/account/tokens', async (c) => {
+    const body = (await c.req.parseBody()) as Record<string, unknown>;
+    let created: { name: string; token: string } | undefined;
+    let state: FormState | undefined;
+    try {
+      created = await accounts.mintToken(deps.db, user(c).id, body.name);
+    } catch (err) {
+      if (!(err instanceof InvalidFields)) throw err;
+      state = { values: { name: typeof body.name === 'string' ? body.name : '' }, errors: err.fields };
+    }
+    c.header('Cache-Control', 'no-store');
+    const props = { tokens: await tokens(c), created, state };
+    const html = c.req.header('HX-Request') ? <ApiTokens {...props} csrf={csrf(c)} /> : <AccountPage frame={frame(c)} {...props} />;
+    return c.html(html, state ? 400 : 201);
+  });
+  web.post('/account/tokens/:id/revoke', (c) =>
+    answerForm(c, {
+      run: () => accounts.revokeToken(deps.db, user(c).id, c.req.param('id')),
+      done: () => ({ to: '/account', toast: 'Token revoked: anything using it is refused from now on' }),
+      // Only a malformed id is refused as input; a token that is not yours is "not found" (404).
+      fragment: (state) => <p class="error" role="alert">{state.errors['']}</p>,
+      page: async () => <AccountPage frame={frame(c)} tokens={await tokens(c)} />,
+    }),
+  );
+
+  // A project's members (owners; a member of the project is refused, others get "not found").
+  const membersPage = async (c: Context<AuthEnv>, forms?: Record<string, FormState>) => {
+    const project = c.req.param('project')!;
+    return <MembersPage frame={frame(c)} project={project} members={await ops.listMembers(deps, user(c), project)} forms={forms} />;
+  };
+  web.get('/projects/:project/members', async (c) => c.html(await membersPage(c)));
+  web.post('/projects/:project/members', (c) =>
+    answerForm(c, {
+      run: (body) =>
+        ops.addMember(deps, user(c), c.req.param('project'), body).catch((err) => {
+          if (err instanceof ops.NoSuchUser) throw new InvalidFields({ email: err.message });
+          throw err;
+        }),
+      done: (email) => ({ to: `/projects/${c.req.param('project')}/members`, toast: `${email} can now use ${c.req.param('project')}` }),
+      fragment: (state) => <AddMemberForm project={c.req.param('project')} csrf={csrf(c)} state={state} />,
+      page: (state) => membersPage(c, { 'add-member': state }),
+    }),
+  );
+  web.post('/projects/:project/members/:email/remove', (c) => {
+    const { project, email } = c.req.param();
+    return answerForm(c, {
+      run: () => ops.removeMember(deps, user(c), project, email),
+      done: () => ({ to: `/projects/${project}/members`, toast: `${email} can no longer use ${project}` }),
+      fragment: (state) => <RemoveMemberForm project={project} email={email} csrf={csrf(c)} state={state} />,
+      page: (state) => membersPage(c, { [removeMemberFormId(email)]: state }),
+    });
+  });
+}
