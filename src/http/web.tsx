@@ -104,8 +104,8 @@ export function webRoutes(deps: Deps) {
   });
   web.post('/projects/:project/services', (c) =>
     answerForm(c, {
-      run: (body) => ops.addService(deps, user(c), c.req.param('project'), body),
-      done: (s) => ({ to: `/projects/${c.req.param('project')}/services/${s.name}`, toast: `Service ${s.name} created` }),
+      run: (body) => ops.launchService(deps, user(c), c.req.param('project'), body, `ui:${user(c).email}`),
+      done: ({ service: s, deployment, notDeployed }) => (deployment ? { to: `/deployments/${deployment.id}`, toast: `Service ${s.name} created; deploying it to production` } : { to: `/projects/${c.req.param('project')}/services/${s.name}`, toast: `Service ${s.name} created${notDeployed ? `; ${notDeployed}` : ''}` }),
       fragment: (state) => <NewServiceForm project={c.req.param('project')} csrf={c.get('csrfToken')} state={state} />,
       page: (state) => projectPage(c, { 'new-service': state }),
     }),
