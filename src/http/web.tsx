@@ -254,13 +254,14 @@ export function webRoutes(deps: Deps) {
     const ctx = await instanceOf(c);
     const name = String((await form(c)).name ?? '');
     const dockerVolume = await ops.removeVolume(deps, ctx, name);
-    return redirectWithToast(c, servicePath(ctx, 'settings'), `${name} is no longer mounted from the next deploy; its data stays in Docker volume ${dockerVolume}`);
+    return redirectWithToast(c, servicePath(ctx, 'settings'), `Volume ${name} removed from ${ctx.service.name}: the next deploy no longer mounts it; its data stays in Docker volume ${dockerVolume}`);
   });
   web.post('/projects/:project/services/:service/domains/options', async (c) => {
     const ctx = await instanceOf(c);
     const body = await form(c);
-    await ops.changeDomain(deps, ctx, String(body.hostname ?? ''), body);
-    return c.redirect(servicePath(ctx, 'settings'), 303);
+    const hostname = String(body.hostname ?? '');
+    await ops.changeDomain(deps, ctx, hostname, body);
+    return redirectWithToast(c, servicePath(ctx, 'settings'), `${hostname} saved`);
   });
   web.post('/projects/:project/services/:service/domains/remove', async (c) => {
     const ctx = await instanceOf(c);
