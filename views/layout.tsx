@@ -3,6 +3,7 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { COMMIT, VERSION } from '../src/version.js';
+import { actionWords, busyAttrs } from './components/confirm.js';
 
 export interface LayoutProps {
   title: string;
@@ -25,7 +26,7 @@ const HTMX_CONFIG = JSON.stringify({ responseHandling: [{ code: '204', swap: fal
 /** Offers the owner a newer release; after a refused start it comes back alone with the reason. */
 export function UpdateBanner(props: { version: string; csrf?: string; error?: string }) {
   return (
-    <form id="update-spur" class="banner notice" method="post" action="/update" hx-post="/update" hx-target="this" hx-swap="outerHTML">
+    <form id="update-spur" class="banner notice" method="post" action="/update" hx-post="/update" hx-target="this" hx-swap="outerHTML" {...busyAttrs(actionWords('update', { version: props.version }))}>
       <CsrfField token={props.csrf} />
       <span>
         Spur {props.version} is available; this is {VERSION}.
@@ -58,6 +59,7 @@ export function Layout(props: LayoutProps) {
         <script src="/public/vendor/htmx-sse.min.js" defer></script>
         <script src="/public/logs.js" defer></script>
         <script src="/public/ui.js" defer></script>
+        <script src="/public/actions.js" defer></script>
       </head>
       <body hx-headers={props.csrfToken ? JSON.stringify({ 'X-CSRF-Token': props.csrfToken }) : undefined}>
         <a class="skip" href="#main">Skip to content</a>

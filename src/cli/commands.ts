@@ -45,8 +45,8 @@ async function project(argv: string[], io: CliIo) {
 }
 
 async function service(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, { git: { type: 'string' }, push: { type: 'boolean' }, branch: { type: 'string' }, root: { type: 'string' }, dockerfile: { type: 'string' }, image: { type: 'string' }, port: { type: 'string' }, yes: { type: 'boolean' }, 'delete-volumes': { type: 'boolean' } });
-  const usage = 'spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N] | spur service delete <project> <service> --yes [--delete-volumes]';
+  const { values, positionals } = args(argv, { git: { type: 'string' }, push: { type: 'boolean' }, branch: { type: 'string' }, root: { type: 'string' }, dockerfile: { type: 'string' }, image: { type: 'string' }, port: { type: 'string' }, deploy: { type: 'boolean' }, yes: { type: 'boolean' }, 'delete-volumes': { type: 'boolean' } });
+  const usage = 'spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N] [--deploy] | spur service delete <project> <service> --yes [--delete-volumes]';
   const [sub, projectName, name] = positionals;
   if (sub === 'delete') {
     need(positionals, 3, usage);
@@ -56,9 +56,15 @@ async function service(argv: string[], io: CliIo) {
   }
   if (sub !== 'create') throw new CliError(`usage: ${usage}`, 2);
   need(positionals, 3, usage);
-  const body = { name, git: values.git, push: values.push, branch: values.branch, rootDir: values.root, dockerfilePath: values.dockerfile, image: values.image, port: values.port };
-  const res = await client(io).json<{ service: { name: string; source: Record<string, unknown> } }>('POST', `/projects/${enc(projectName)}/services`, body);
-  io.stdout(values.json ? JSON.stringify(res.service) : `Created service ${res.service.name} in ${projectName}`);
+  // --deploy: created and deployed in one call (the UI's "Create and deploy"), then followed.
+  const body = { name, git: values.git, push: values.push, branch: values.branch, rootDir: values.root, dockerfilePath: values.dockerfile, image: values.image, port: values.port, deploy: values.deploy || undefined };
+  const api = client(io);
+  const res = await api.json<{ service: { name: string; source: Record<string, unknown> }; deployment?: Deployment; notDeployed?: string }>('POST', `/projects/${enc(projectName)}/services`, body);
+  if (values.json && !res.deployment) return io.stdout(JSON.stringify({ ...res.service, ...(res.notDeployed ? { notDeployed: res.notDeployed } : {}) }));
+  const created = `Created service ${res.service.name} in ${projectName}`;
+  if (!res.deployment) return io.stdout(res.notDeployed ? `${created}; ${res.notDeployed}` : `${created}; deploy it with: spur deploy ${projectName} ${res.service.name}`);
+  (values.json ? io.stderr : io.stdout)(`${created}; deploying it to production`);
+  await followDeployment(api, io, res.deployment, !!values.json);
 }
 
 async function vars(argv: string[], io: CliIo) {

@@ -162,8 +162,8 @@ export function apiRoutes(deps: Deps) {
     return c.json({ services: (await listServices(deps.db, project.id)).map((s) => ({ name: s.name, source: ops.toSourceView(s) })) });
   });
   api.post('/projects/:project/services', async (c) => {
-    const service = await ops.addService(deps, c.get('user'), c.req.param('project'), await jsonBody(c));
-    return c.json({ service: { name: service.name, source: ops.toSourceView(service) } }, 201);
+    const { service, deployment, notDeployed } = await ops.launchService(deps, c.get('user'), c.req.param('project'), await jsonBody(c), `api:${c.get('user').email}`);
+    return c.json({ service: { name: service.name, source: ops.toSourceView(service) }, deployment: deployment && ops.toDeploymentView(deployment), notDeployed }, 201);
   });
   api.get('/projects/:project/services/:service', async (c) => c.json(await ops.instanceStatus(deps, await instanceOf(c))));
   api.patch('/projects/:project/services/:service/settings', async (c) => {

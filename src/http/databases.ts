@@ -11,6 +11,7 @@ import { listTasks } from '../docker/swarm.js';
 import { formatTaskLine, streamTaskLogs } from '../docker/task-logs.js';
 import { makeRedactor, secretValues } from '../deploy/redact.js';
 import { verifyBackup } from '../databases/verify.js';
+import { referrersOf } from '../databases/referrers.js';
 import { findBackup, listBackups } from '../store/database-backups.js';
 import { databaseServiceName, databaseVolumeName } from '../databases/service-spec.js';
 import { Conflict, Forbidden, InvalidFields, NotFound } from '../errors.js';
@@ -66,6 +67,8 @@ export async function toDatabaseView(deps: Deps, scope: Scope, d: DatabaseRecord
     nextBackupAt: deps.databaseBackups.nextRun(d.id)?.toISOString() ?? null,
     backupKeep: d.backup_keep,
     createdAt: d.created_at,
+    /** The services whose variables reference it, with those variables. */
+    usedBy: await referrersOf(deps.db, deps.key, scope.environment.id, d.name),
   };
 }
 

@@ -41,6 +41,12 @@ export async function answerForm<T>(c: Context, answer: FormAnswer<T>): Promise<
   }
 }
 
+/** After an action posted by a plain form (no fields to refuse): to `to`, saying what happened. */
+export function redirectWithToast(c: Context, to: string, toast: string): Response {
+  setCookie(c, TOAST_COOKIE, toast, { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60 });
+  return c.redirect(to, 303);
+}
+
 /** The toast left by the last successful form post, read once. */
 export function takeToast(c: Context): string | undefined {
   const toast = getCookie(c, TOAST_COOKIE);

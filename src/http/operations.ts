@@ -81,6 +81,19 @@ export async function addService(deps: Deps, user: Actor, projectName: string, b
   return createService(deps.db, { project, name, source, port, credentials: newCredentials(deps.key, source, `spur-${project.name}-${name}`) });
 }
 
+/** Creates a service and, with `deploy`, queues its first deployment in production (the UI's
+ *  "Create and deploy", the API's `deploy: true`, the CLI's `--deploy`). Asked to deploy while
+ *  Docker is away, it creates nothing. A git-push service has nothing to build until the first
+ *  push: it is created, and `notDeployed` says so. */
+export async function launchService(deps: Deps, user: Actor, projectName: string, body: Body, trigger: string): Promise<{ service: Service; deployment?: Deployment; notDeployed?: string }> {
+  const wanted = truthy(body.deploy);
+  if (wanted) requireEngine(deps);
+  const service = await addService(deps, user, projectName, body);
+  if (!wanted) return { service };
+  if (service.source_type === 'push') return { service, notDeployed: 'nothing is pushed yet: it deploys with the first git push' };
+  return { service, deployment: await deploy(deps, await findInstance(deps, user, { project: projectName, service: service.name }), trigger) };
+}
+
 /** Refuses at once an image the daemon resolves to one Spur built (a retag). A daemon that does
  *  not answer now does not stop the creation: each deploy checks again and fails closed. */
 export async function refuseSpurImage(deps: Pick<Deps, 'docker'>, image: string): Promise<void> {

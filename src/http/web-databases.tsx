@@ -92,7 +92,7 @@ export function databasePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context
     return answerForm(c, {
       run: async (body) => (await dbs.deleteDatabase(deps, user, project, name, body, environment), body),
       done: (body) => ({ to: `/projects/${project}?env=${environment}`, toast: `Database ${name} deleted${deletionKept(body)}` }),
-      fragment: (state) => <DeleteDatabaseForm project={project} environment={environment} name={name} csrf={c.get('csrfToken')} state={state} />,
+      fragment: async (state) => <DeleteDatabaseForm project={project} environment={environment} name={name} referrers={(await dbs.databaseView(deps, user, project, name, environment)).usedBy} csrf={c.get('csrfToken')} state={state} />,
       page: (state) => page(c, { [`delete-database-${name}`]: state }),
     });
   });

@@ -35,7 +35,7 @@ import { listEnvironments } from '../store/projects.js';
 import type { InstanceContext } from '../store/services.js';
 import * as validate from '../validate.js';
 import { type AuthEnv, requireSession } from './auth.js';
-import { answerForm, takeToast } from './forms.js';
+import { answerForm, redirectWithToast, takeToast } from './forms.js';
 import * as servers from './servers.js';
 import { AddServerForm, ServerActionForm, ServerLog, ServerPage, ServersPage } from '../../views/pages/servers.js';
 import { UpdateBanner } from '../../views/layout.js';
@@ -105,8 +105,8 @@ export function webRoutes(deps: Deps) {
   });
   web.post('/projects/:project/services', (c) =>
     answerForm(c, {
-      run: (body) => ops.addService(deps, user(c), c.req.param('project'), body),
-      done: (s) => ({ to: `/projects/${c.req.param('project')}/services/${s.name}`, toast: `Service ${s.name} created` }),
+      run: (body) => ops.launchService(deps, user(c), c.req.param('project'), body, `ui:${user(c).email}`),
+      done: ({ service: s, deployment, notDeployed }) => (deployment ? { to: `/deployments/${deployment.id}`, toast: `Service ${s.name} created; deploying it to production` } : { to: `/projects/${c.req.param('project')}/services/${s.name}`, toast: `Service ${s.name} created${notDeployed ? `; ${notDeployed}` : ''}` }),
       fragment: (state) => <NewServiceForm project={c.req.param('project')} csrf={c.get('csrfToken')} state={state} />,
       page: (state) => projectPage(c, { 'new-service': state }),
     }),
@@ -140,8 +140,9 @@ export function webRoutes(deps: Deps) {
   });
   web.post('/projects/:project/shared-variables/remove', async (c) => {
     const [project, environment] = [c.req.param('project'), c.req.query('env') ?? 'production'];
-    await changeSharedVariables(deps, user(c), project, { [String((await form(c)).key ?? '')]: null }, environment);
-    return c.redirect(`/projects/${project}?env=${environment}`, 303);
+    const key = String((await form(c)).key ?? '');
+    await changeSharedVariables(deps, user(c), project, { [key]: null }, environment);
+    return redirectWithToast(c, `/projects/${project}?env=${environment}`, `Shared variable ${key} removed`);
   });
   web.get('/projects/:project/shared-variables/value', async (c) => {
     const key = validate.variableKey(c.req.query('key'));
@@ -202,17 +203,19 @@ export function webRoutes(deps: Deps) {
     });
 
   web.post('/projects/:project/services/:service/deploy', async (c) => {
-    const deployment = await ops.deploy(deps, await instanceOf(c), `ui:${user(c).email}`);
-    return c.redirect(`/deployments/${deployment.id}`, 303);
+    const ctx = await instanceOf(c);
+    const deployment = await ops.deploy(deps, ctx, `ui:${user(c).email}`);
+    return redirectWithToast(c, `/deployments/${deployment.id}`, `Deploying ${ctx.service.name} to ${ctx.environment.name}: deployment #${deployment.id} queued`);
   });
   web.post('/projects/:project/services/:service/rollback', async (c) => {
-    const deployment = await ops.rollback(deps, await instanceOf(c), await form(c), `rollback:${user(c).email}`);
-    return c.redirect(`/deployments/${deployment.id}`, 303);
+    const ctx = await instanceOf(c);
+    const deployment = await ops.rollback(deps, ctx, await form(c), `rollback:${user(c).email}`);
+    return redirectWithToast(c, `/deployments/${deployment.id}`, `Rolling ${ctx.service.name} back: deployment #${deployment.id} brings back #${deployment.source_deployment_id}`);
   });
   web.post('/projects/:project/services/:service/cancel', async (c) => {
     const ctx = await instanceOf(c);
     await ops.cancel(deps, ctx);
-    return c.redirect(servicePath(ctx), 303);
+    return redirectWithToast(c, servicePath(ctx), 'Deployment cancelled');
   });
   web.post('/projects/:project/services/:service/scale', (c) =>
     serviceForm(c, { id: 'scale', tab: 'settings', run: (ctx, body) => ops.scale(deps, ctx, body), done: (ctx, r) => ({ to: servicePath(ctx, 'settings'), toast: `Scaled to ${r.replicas} replica${r.replicas === 1 ? '' : 's'}` }), fragment: (p, state) => <ScaleForm {...p} state={state} /> }),
@@ -251,19 +254,22 @@ export function webRoutes(deps: Deps) {
   );
   web.post('/projects/:project/services/:service/volumes/remove', async (c) => {
     const ctx = await instanceOf(c);
-    await ops.removeVolume(deps, ctx, String((await form(c)).name ?? ''));
-    return c.redirect(servicePath(ctx, 'settings'), 303);
+    const name = String((await form(c)).name ?? '');
+    const dockerVolume = await ops.removeVolume(deps, ctx, name);
+    return redirectWithToast(c, servicePath(ctx, 'settings'), `Volume ${name} removed from ${ctx.service.name}: the next deploy no longer mounts it; its data stays in Docker volume ${dockerVolume}`);
   });
   web.post('/projects/:project/services/:service/domains/options', async (c) => {
     const ctx = await instanceOf(c);
     const body = await form(c);
-    await ops.changeDomain(deps, ctx, String(body.hostname ?? ''), body);
-    return c.redirect(servicePath(ctx, 'settings'), 303);
+    const hostname = String(body.hostname ?? '');
+    await ops.changeDomain(deps, ctx, hostname, body);
+    return redirectWithToast(c, servicePath(ctx, 'settings'), `${hostname} saved`);
   });
   web.post('/projects/:project/services/:service/domains/remove', async (c) => {
     const ctx = await instanceOf(c);
-    await ops.removeDomain(deps, ctx, String((await form(c)).hostname ?? ''));
-    return c.redirect(servicePath(ctx, 'settings'), 303);
+    const hostname = String((await form(c)).hostname ?? '');
+    await ops.removeDomain(deps, ctx, hostname);
+    return redirectWithToast(c, servicePath(ctx, 'settings'), `${hostname} removed from ${ctx.service.name}`);
   });
   web.post('/projects/:project/services/:service/variables', (c) =>
     serviceForm(c, {
@@ -285,8 +291,9 @@ export function webRoutes(deps: Deps) {
   );
   web.post('/projects/:project/services/:service/variables/remove', async (c) => {
     const ctx = await instanceOf(c);
-    await ops.changeVariables(deps, ctx, { [String((await form(c)).key ?? '')]: null });
-    return c.redirect(servicePath(ctx, 'variables'), 303);
+    const key = String((await form(c)).key ?? '');
+    await ops.changeVariables(deps, ctx, { [key]: null });
+    return redirectWithToast(c, servicePath(ctx, 'variables'), `${key} removed from ${ctx.service.name}; the next deploy runs without it`);
   });
   web.get('/projects/:project/services/:service/variables/value', async (c) => {
     return c.html(<RevealedValue {...await ops.revealVariable(deps, user(c), await instanceOf(c), c.req.query('key'))} />);
@@ -322,7 +329,7 @@ export function webRoutes(deps: Deps) {
   );
   web.post('/keys/:id/remove', async (c) => {
     await removeSshKey(deps.db, user(c).id, validate.integer('key id', c.req.param('id'), 1, Number.MAX_SAFE_INTEGER));
-    return c.redirect('/keys', 303);
+    return redirectWithToast(c, '/keys', 'SSH key removed');
   });
 
   // Spur's own settings (owners)
@@ -415,7 +422,7 @@ export function webRoutes(deps: Deps) {
   web.post('/deployments/:id/cancel', async (c) => {
     const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
     await ops.cancel(deps, ctx);
-    return c.redirect(`/deployments/${d.id}`, 303);
+    return redirectWithToast(c, `/deployments/${d.id}`, `Deployment #${d.id} cancelled`);
   });
   web.get('/deployments/:id/log.txt', async (c) => {
     const { deployment: d } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));

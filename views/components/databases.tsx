@@ -2,6 +2,7 @@
 // service's variable uses, and its deletion; and the form that adds one.
 import type { DatabaseView } from '../../src/http/databases.js';
 import { CopyButton } from './copy-button.js';
+import type { Referrers } from './confirm.js';
 import { DeleteForm } from './delete-form.js';
 import { Field, FieldError, type FormState, PostForm } from './form.js';
 
@@ -28,7 +29,7 @@ export function DatabaseList(props: { project: string; environment: string; data
           </span>
           <details open={!!props.forms?.[`delete-database-${d.name}`]}>
             <summary>Delete {d.name}</summary>
-            <DeleteDatabaseForm project={props.project} environment={props.environment} name={d.name} csrf={props.csrf} state={props.forms?.[`delete-database-${d.name}`]} />
+            <DeleteDatabaseForm project={props.project} environment={props.environment} name={d.name} referrers={d.usedBy} csrf={props.csrf} state={props.forms?.[`delete-database-${d.name}`]} />
           </details>
         </li>
       ))}
@@ -55,10 +56,10 @@ export function NewDatabaseForm(props: { project: string; environment: string; c
   );
 }
 
-export function DeleteDatabaseForm(props: { project: string; environment: string; name: string; csrf?: string; state?: FormState }) {
+export function DeleteDatabaseForm(props: { project: string; environment: string; name: string; referrers?: Referrers; csrf?: string; state?: FormState }) {
   const id = `delete-database-${props.name}`;
   return (
-    <DeleteForm id={id} action={`/projects/${props.project}/databases/${props.name}/delete?env=${props.environment}`} name={props.name} what={`database ${props.name}`} csrf={props.csrf} state={props.state}>
+    <DeleteForm id={id} action={`/projects/${props.project}/databases/${props.name}/delete?env=${props.environment}`} name={props.name} what={`database ${props.name}`} referrers={props.referrers} csrf={props.csrf} state={props.state}>
       <label class="check"><input type="checkbox" name="deleteData" /> Delete its data volume too (kept otherwise)</label>
       <label class="check"><input type="checkbox" name="deleteBackups" /> Delete all its backups too (its newest is kept otherwise)</label>
     </DeleteForm>

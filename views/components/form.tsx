@@ -12,10 +12,11 @@ export interface FormState {
 
 export const EMPTY_FORM: FormState = { values: {}, errors: {} };
 
-export function PostForm(props: { id: string; action: string; csrf?: string; state?: FormState; class?: string; children?: Child }) {
+/** `confirm`: the question asked before it is sent (views/components/confirm.tsx, public/actions.js). */
+export function PostForm(props: { id: string; action: string; csrf?: string; state?: FormState; class?: string; confirm?: string; children?: Child }) {
   const formError = props.state?.errors[''];
   return (
-    <form id={props.id} method="post" action={props.action} class={props.class} hx-post={props.action} hx-target="this" hx-swap="outerHTML" novalidate={props.state && Object.keys(props.state.errors).length ? true : undefined}>
+    <form id={props.id} method="post" action={props.action} class={props.class} hx-post={props.action} hx-target="this" hx-swap="outerHTML" data-confirm={props.confirm} novalidate={props.state && Object.keys(props.state.errors).length ? true : undefined}>
       <CsrfField token={props.csrf} />
       {formError && <p class="error" role="alert">{formError}</p>}
       {props.children}

@@ -1,6 +1,7 @@
 // A project environment's shared variables on the project page: names with their values masked
 // (revealed in place for the owner), a form to set one, and removal.
 import { CsrfField } from '../layout.js';
+import { actionAttrs, actionWords } from './confirm.js';
 import { Field, type FormState, PostForm } from './form.js';
 
 export function SharedVariables(props: { project: string; environment: string; names: string[]; canReveal: boolean; csrf?: string; state?: FormState }) {
@@ -20,7 +21,7 @@ export function SharedVariables(props: { project: string; environment: string; n
                 {props.canReveal && <button type="button" class="link" hx-get={`${base}/value${q}&key=${n}`} hx-target="closest .secret" hx-swap="innerHTML" aria-label={`Reveal shared ${n}`}>Reveal</button>}
               </span>
               <code class="reference">{`\${{shared.${n}}}`}</code>
-              <form method="post" action={`${base}/remove${q}`} hx-confirm={`Remove shared ${n}? Services referencing it fail their next deploy until it is set again.`}>
+              <form method="post" action={`${base}/remove${q}`} {...actionAttrs(actionWords('removeSharedVariable', { key: n }))}>
                 <CsrfField token={props.csrf} />
                 <input type="hidden" name="key" value={n} />
                 <button type="submit" aria-label={`Remove shared ${n}`}>Remove</button>

@@ -5,6 +5,7 @@ import { CopyButton } from '../components/copy-button.js';
 import { DeleteDatabaseForm, databaseState } from '../components/databases.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
+import { actionWords, busyAttrs } from '../components/confirm.js';
 
 export interface DatabasePageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
@@ -49,15 +50,15 @@ export function BackupPolicyForm(props: FormProps) {
 export function BackUpNowForm(props: FormProps) {
   return (
     <PostForm id="back-up-now" action={databasePath(props.project, props.database, '/backups')} csrf={props.csrf} state={props.state}>
-      <button type="submit">Back up now</button>
+      <button type="submit" {...busyAttrs(actionWords('backUp', { name: props.database.name }))}>Back up now</button>
     </PostForm>
   );
 }
 
 export function RestartForm(props: FormProps) {
   return (
-    <PostForm id="restart-database" action={databasePath(props.project, props.database, '/restart')} csrf={props.csrf} state={props.state}>
-      <button type="submit">Restart {props.database.name}</button>
+    <PostForm id="restart-database" action={databasePath(props.project, props.database, '/restart')} csrf={props.csrf} state={props.state} confirm={actionWords('restartDatabase', { name: props.database.name }).question}>
+      <button type="submit" {...busyAttrs(actionWords('restartDatabase', { name: props.database.name }))}>Restart {props.database.name}</button>
     </PostForm>
   );
 }
@@ -69,7 +70,7 @@ export function RestoreForm(props: FormProps & { backup: number }) {
       <input type="hidden" name="backup" value={String(props.backup)} />
       <p>What {props.database.name} holds now is replaced by backup {props.backup}.</p>
       <Field form={id} name="confirm" state={props.state} keep={false} label={<>Type <code>{props.database.name}</code> to restore into it</>} attrs={{ required: true, autocomplete: 'off' }} />
-      <button type="submit" class="danger">Restore backup {props.backup} into {props.database.name}</button>
+      <button type="submit" class="danger" {...busyAttrs(actionWords('restore', { backup: props.backup }))}>Restore backup {props.backup} into {props.database.name}</button>
     </PostForm>
   );
 }
@@ -80,7 +81,7 @@ export function RestoreIntoNewForm(props: FormProps & { backup: number }) {
     <PostForm id={id} action={databasePath(props.project, props.database, '/restore')} csrf={props.csrf} state={props.state} class="row">
       <input type="hidden" name="backup" value={String(props.backup)} />
       <Field form={id} name="into" state={props.state} label={`New database for backup ${props.backup}`} attrs={{ required: true, pattern: '[a-z][a-z0-9\\-]*', maxlength: 20, placeholder: `${props.database.name}-copy` }} />
-      <button type="submit">Restore into a new database</button>
+      <button type="submit" {...busyAttrs(actionWords('restore', { backup: props.backup }))}>Restore into a new database</button>
     </PostForm>
   );
 }
@@ -166,7 +167,7 @@ export function DatabasePage(props: DatabasePageProps) {
       {props.isOwner && (
         <details open={!!props.forms?.[`delete-database-${d.name}`]}>
           <summary>Delete {d.name}</summary>
-          <DeleteDatabaseForm project={project} environment={d.environment} name={d.name} csrf={csrf} state={props.forms?.[`delete-database-${d.name}`]} />
+          <DeleteDatabaseForm project={project} environment={d.environment} name={d.name} referrers={d.usedBy} csrf={csrf} state={props.forms?.[`delete-database-${d.name}`]} />
         </details>
       )}
     </Layout>

@@ -5,6 +5,7 @@ import { LogLine, StatusBadge, isCancellable } from '../components/deployment.js
 import { CopyButton } from '../components/copy-button.js';
 import { LogView } from '../components/log-view.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
+import { actionAttrs, actionWords } from '../components/confirm.js';
 
 export interface DeploymentPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
@@ -55,7 +56,7 @@ function GeneratedDockerfile(props: { plan: { stack: string; reasons: string[]; 
 export function DeploymentActions(props: { id: number; status: DeploymentStatus; csrf?: string }) {
   if (!isCancellable(props)) return null;
   return (
-    <form method="post" action={`/deployments/${props.id}/cancel`}>
+    <form method="post" action={`/deployments/${props.id}/cancel`} {...actionAttrs(actionWords('cancel', undefined))}>
       <CsrfField token={props.csrf} />
       <button type="submit">Cancel deployment</button>
     </form>

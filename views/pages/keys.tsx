@@ -1,6 +1,7 @@
 // The user's SSH keys, used to `git push` to Spur.
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
+import { actionAttrs, actionWords } from '../components/confirm.js';
 
 export interface KeysPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
@@ -38,7 +39,7 @@ export function KeysPage(props: KeysPageProps) {
               <td><code>{k.fingerprint}</code></td>
               <td class="muted">{k.algorithm}</td>
               <td>
-                <form method="post" action={`/keys/${k.id}/remove`}>
+                <form method="post" action={`/keys/${k.id}/remove`} {...actionAttrs(actionWords('removeKey', { name: k.name }))}>
                   <CsrfField token={csrf} />
                   <button type="submit" aria-label={`Remove ${k.name}`}>Remove</button>
                 </form>

@@ -1,5 +1,6 @@
 // One project: its services in an environment as live cards, and the forms to add services and environments.
 import { DeleteForm } from '../components/delete-form.js';
+import { actionWords, busyAttrs } from '../components/confirm.js';
 import { Live, LiveSource } from '../components/live.js';
 import { type ServiceCard, ServiceCards } from '../components/service-cards.js';
 import { Field, FieldError, type FormState, PostForm } from '../components/form.js';
@@ -99,7 +100,10 @@ export function NewServiceForm(props: { project: string; csrf?: string; state?: 
         <Field {...f} name="image" label="Image" attrs={{ placeholder: 'nginx:1.27' }} />
       </fieldset>
       <Field {...f} name="port" label="Port the app listens on" value="3000" attrs={{ type: 'number', min: 1, max: 65535 }} />
-      <button type="submit">Create service</button>
+      <div class="row">
+        <button type="submit" class="primary" name="deploy" value="on" {...busyAttrs(actionWords('createService', { deploy: true }))}>Create and deploy</button>
+        <button type="submit" {...busyAttrs(actionWords('createService', { deploy: false }))}>Create only</button>
+      </div>
     </PostForm>
   );
 }

@@ -5,6 +5,7 @@ import type { ServerAction, ServerView } from '../../src/http/servers.js';
 import { CopyButton } from '../components/copy-button.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
+import { actionWords, busyAttrs } from '../components/confirm.js';
 
 type Frame = Omit<LayoutProps, 'title' | 'children'>;
 
@@ -33,7 +34,7 @@ export function AddServerForm(props: { csrf?: string; state?: FormState }) {
       <Field {...f} name="hostKey" label="Host key fingerprint (needed with a password)" attrs={{ placeholder: 'SHA256:…', spellcheck: 'false', autocomplete: 'off' }}>
         <span class="muted">The password goes only to the server with this host key. Read it on the server: <code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>.</span>
       </Field>
-      <button type="submit">Add server</button>
+      <button type="submit" {...busyAttrs(actionWords('addServer', undefined))}>Add server</button>
     </PostForm>
   );
 }
@@ -48,9 +49,10 @@ const ACTION_BUTTONS: Record<ServerAction, { text: string; label: (name: string)
 /** Drain (tasks move elsewhere, new ones start before the old stop), activate, or move the builds. */
 export function ServerActionForm(props: { name: string; action: ServerAction; csrf?: string; state?: FormState }) {
   const button = ACTION_BUTTONS[props.action];
+  const words = actionWords(props.action === 'drain' ? 'drainServer' : 'changeServer', { name: props.name });
   return (
-    <PostForm id={`${props.action}-${props.name}`} action={serverPath(props.name, `/${props.action}`)} csrf={props.csrf} state={props.state}>
-      <button type="submit" aria-label={button.label(props.name)}>{button.text}</button>
+    <PostForm id={`${props.action}-${props.name}`} action={serverPath(props.name, `/${props.action}`)} csrf={props.csrf} state={props.state} confirm={words.question}>
+      <button type="submit" aria-label={button.label(props.name)} {...busyAttrs(words)}>{button.text}</button>
     </PostForm>
   );
 }
@@ -143,7 +145,7 @@ export function ServerPage(props: { frame: Frame; server: ServerView & { log: st
       <PostForm id={id} action={serverPath(s.name, '/remove')} csrf={props.frame.csrfToken} state={props.state} class="danger stack">
         <p>Its tasks move to the other servers first (new ones start before the old stop); then it leaves the Swarm and Spur forgets its host key.</p>
         <Field form={id} name="confirm" state={props.state} keep={false} label={<>Type <code>{s.name}</code> to confirm</>} attrs={{ required: true, autocomplete: 'off' }} />
-        <button type="submit" class="danger">Remove {s.name}</button>
+        <button type="submit" class="danger" {...busyAttrs(actionWords('removeServer', { name: s.name }))}>Remove {s.name}</button>
       </PostForm>
     </Layout>
   );

@@ -2,6 +2,7 @@
 import { DeploymentRow, type DeploymentView } from '../../components/deployment.js';
 import { Live } from '../../components/live.js';
 import { CsrfField } from '../../layout.js';
+import { actionAttrs, actionWords } from '../../components/confirm.js';
 import { type ServicePageProps, paths } from './common.js';
 
 export function DeploymentsTab(props: ServicePageProps) {
@@ -20,7 +21,7 @@ export function DeploymentsTable(props: Pick<ServicePageProps, 'status' | 'deplo
         {props.deployments.map((d: DeploymentView) => (
           <DeploymentRow d={d}>
             {d.status === 'superseded' && d.imageTag && (
-              <form method="post" action={`${base}/rollback${q}`}>
+              <form method="post" action={`${base}/rollback${q}`} {...actionAttrs(actionWords('rollback', { service: props.status.service, environment: props.status.environment, deployment: d.id }))}>
                 <CsrfField token={csrf} />
                 <input type="hidden" name="deployment" value={String(d.id)} />
                 <button type="submit">Roll back to #{d.id}</button>

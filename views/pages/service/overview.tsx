@@ -4,17 +4,19 @@ import { StatusBadge, isCancellable } from '../../components/deployment.js';
 import { CopyButton } from '../../components/copy-button.js';
 import { Live } from '../../components/live.js';
 import { CsrfField } from '../../layout.js';
+import { actionAttrs, actionWords } from '../../components/confirm.js';
 import { type ServicePageProps, paths } from './common.js';
 
 export function OverviewTab(props: ServicePageProps) {
   const s = props.status;
   const { base, q, csrf } = paths(props);
+  const deploy = actionWords('deploy', { service: s.service, environment: s.environment });
   const push = props.git && `git remote add spur ${props.git.pushUrl}\ngit push spur ${s.settings.branch ?? s.source.branch ?? 'main'}`;
   return (
     <>
       <section class="panel" aria-label="Status">
         <Live event="status"><StatusFacts {...props} /></Live>
-        <form method="post" action={`${base}/deploy${q}`}>
+        <form method="post" action={`${base}/deploy${q}`} {...actionAttrs(deploy)}>
           <CsrfField token={csrf} />
           <button type="submit" class="primary" data-shortcut="d" aria-keyshortcuts="d">Deploy</button>
         </form>
@@ -56,7 +58,7 @@ export function StatusFacts(props: Pick<ServicePageProps, 'status' | 'frame'>) {
           <dd>
             <StatusBadge status={s.deployment.status} /> <a href={`/deployments/${s.deployment.id}`}>deployment #{s.deployment.id}</a>{s.deployment.failureReason && <> — {s.deployment.failureReason}</>}
             {isCancellable(s.deployment) && (
-              <form method="post" action={`${base}/cancel${q}`} class="inline">
+              <form method="post" action={`${base}/cancel${q}`} class="inline" {...actionAttrs(actionWords('cancel', undefined))}>
                 <CsrfField token={csrf} />
                 <button type="submit">Cancel</button>
               </form>

@@ -3,6 +3,7 @@
 import { StatusBadge } from '../../components/deployment.js';
 import { Live, LiveSource } from '../../components/live.js';
 import { CsrfField, Layout } from '../../layout.js';
+import { actionAttrs, actionWords } from '../../components/confirm.js';
 import { SERVICE_TABS, type ServicePageProps, type ServiceTab, paths, serviceTabUrl } from './common.js';
 import { DeploymentsTab } from './deployments.js';
 import { LogsTab } from './logs.js';
@@ -55,7 +56,7 @@ export function ServiceHeadline(props: Pick<ServicePageProps, 'status' | 'frame'
       {props.pendingChanges && (
         <div class="banner pending" role="status">
           <span>Changes saved but not deployed: the version that serves does not run with them yet.</span>
-          <form method="post" action={`${base}/deploy${q}`} class="inline">
+          <form method="post" action={`${base}/deploy${q}`} class="inline" {...actionAttrs(actionWords('deploy', { service: s.service, environment: s.environment }))}>
             <CsrfField token={csrf} />
             <button type="submit" class="primary">Deploy now</button>
           </form>

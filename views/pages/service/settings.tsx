@@ -3,6 +3,7 @@
 import { DeleteForm } from '../../components/delete-form.js';
 import { Field, type FormState, PostForm } from '../../components/form.js';
 import { CsrfField } from '../../layout.js';
+import { actionAttrs, actionWords, busyAttrs } from '../../components/confirm.js';
 import { CertificateState, DnsState } from '../../components/domain-state.js';
 import { VolumesSection } from './volumes.js';
 import { type ServicePageProps, paths } from './common.js';
@@ -85,7 +86,7 @@ export function ScaleForm(props: FormProps) {
   return (
     <PostForm id="scale" action={`${base}/scale${q}`} csrf={csrf} state={props.state} class="row">
       <Field form="scale" name="replicas" label="Replicas" state={props.state} value={String(props.status.replicas)} attrs={{ type: 'number', min: 0, max: 50 }} />
-      <button type="submit">Scale now</button>
+      <button type="submit" {...busyAttrs(actionWords('scale', { service: props.status.service }))}>Scale now</button>
     </PostForm>
   );
 }
@@ -186,7 +187,7 @@ export function DomainsSection(props: FormProps) {
                 <button type="submit">Save {d.hostname}</button>
               </form>
             </details>
-            <form method="post" action={`${base}/domains/remove${q}`} hx-confirm={`Remove ${d.hostname}? The next deploy stops routing it here.`}>
+            <form method="post" action={`${base}/domains/remove${q}`} {...actionAttrs(actionWords('removeDomain', { service: props.status.service, hostname: d.hostname }))}>
               <CsrfField token={csrf} />
               <input type="hidden" name="hostname" value={d.hostname} />
               <button type="submit" aria-label={`Remove ${d.hostname}`}>Remove</button>

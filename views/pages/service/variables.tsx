@@ -3,6 +3,7 @@
 import { CopyButton } from '../../components/copy-button.js';
 import { Field, type FormState, PostForm } from '../../components/form.js';
 import { CsrfField } from '../../layout.js';
+import { actionAttrs, actionWords } from '../../components/confirm.js';
 import { type ServicePageProps, paths } from './common.js';
 
 export function VariablesTab(props: ServicePageProps) {
@@ -37,7 +38,7 @@ export function VariablesTab(props: ServicePageProps) {
                       <button type="submit">Save</button>
                     </PostForm>
                   </details>
-                  <form method="post" action={`${base}/variables/remove${q}`} hx-confirm={`Remove ${n}? The next deploy runs without it.`}>
+                  <form method="post" action={`${base}/variables/remove${q}`} {...actionAttrs(actionWords('removeVariable', { service: props.status.service, key: n }))}>
                     <CsrfField token={csrf} />
                     <input type="hidden" name="key" value={n} />
                     <button type="submit" aria-label={`Remove ${n}`}>Remove</button>

@@ -2,6 +2,7 @@
 // form that adds one. A service with a volume updates stop-first; the section says so.
 import { Field, type FormState, PostForm } from '../../components/form.js';
 import { CsrfField } from '../../layout.js';
+import { actionAttrs, actionWords } from '../../components/confirm.js';
 import { type ServicePageProps, paths } from './common.js';
 
 type FormProps = ServicePageProps & { state?: FormState };
@@ -18,7 +19,7 @@ export function VolumesSection(props: FormProps) {
             {props.volumes.map((v) => (
               <li>
                 <strong>{v.name}</strong> <code>{v.mountPath}</code> <span class="muted">Docker volume <code>{v.dockerVolume}</code></span>
-                <form method="post" action={`${base}/volumes/remove${q}`} hx-confirm={`Stop mounting ${v.name}? Its data stays in Docker volume ${v.dockerVolume}.`}>
+                <form method="post" action={`${base}/volumes/remove${q}`} {...actionAttrs(actionWords('removeVolume', { service: props.status.service, volume: v.name, dockerVolume: v.dockerVolume }))}>
                   <CsrfField token={csrf} />
                   <input type="hidden" name="name" value={v.name} />
                   <button type="submit" aria-label={`Remove volume ${v.name}`}>Remove</button>
