@@ -89,7 +89,7 @@ describe('the Users page (owners)', () => {
 
   it('removes a user after a question, never the owner themself, and not the last owner from the console', async () => {
     const { html } = await page('owner', '/users');
-    expect(formTag(html, '/users/m%40example.com/remove')).toContain('hx-confirm="Remove m@example.com? They lose their sessions, API tokens, SSH keys and project memberships. This cannot be undone."');
+    expect(formTag(html, '/users/m%40example.com/remove')).toContain('data-confirm="Remove m@example.com? They lose their sessions, API tokens, SSH keys and project memberships. This cannot be undone."');
     expect(formTag(html, '/users/m%40example.com/remove')).toContain('hx-post="/users/m%40example.com/remove"');
     expect(formTag(html, '/users/o%40example.com/remove')).toBeUndefined();
     const self = await post('owner', '/users/o@example.com/remove');
@@ -133,7 +133,7 @@ describe('the Account page: your own API tokens', () => {
     const tokens = await t.deps.db.selectFrom('api_tokens').innerJoin('users', 'users.id', 'api_tokens.user_id').select(['api_tokens.id', 'users.email']).execute();
     const own = tokens.find((x) => x.email === 'm@example.com')!.id;
     const owners = tokens.find((x) => x.email === 'o@example.com')!.id;
-    expect(formTag((await page('member', '/account')).html, `/account/tokens/${own}/revoke`)).toContain('hx-confirm="Revoke the token t? Anything using it is refused from now on."');
+    expect(formTag((await page('member', '/account')).html, `/account/tokens/${own}/revoke`)).toContain('data-confirm="Revoke the token t? Anything using it is refused from now on."');
     expect((await post('member', `/account/tokens/${owners}/revoke`)).status).toBe(404);
     expect((await t.call('owner', 'GET', '/me')).status).toBe(200);
     const done = await post('member', `/account/tokens/${own}/revoke`);
@@ -152,7 +152,7 @@ describe("a project's Members page", () => {
     expect(added.toast).toBe('m@example.com can now use shop');
     expect(await memberships()).toEqual(['o@example.com', 'm@example.com']);
     const { html } = await page('owner', '/projects/shop/members');
-    expect(formTag(html, '/projects/shop/members/m%40example.com/remove')).toContain('hx-confirm="Remove m@example.com from shop? They can no longer see or change it."');
+    expect(formTag(html, '/projects/shop/members/m%40example.com/remove')).toContain('data-confirm="Remove m@example.com from shop? They can no longer see or change it."');
     const removed = await post('owner', '/projects/shop/members/m%40example.com/remove', {}, true);
     expect([removed.status, removed.location]).toEqual([204, '/projects/shop/members']);
     expect(await memberships()).toEqual(['o@example.com']);

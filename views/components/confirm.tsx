@@ -47,6 +47,9 @@ export const ACTIONS = {
   removeServer: (s: { name: string }): ActionWords => ({ busy: `Removing ${s.name}…` }),
   drainServer: (s: { name: string }): ActionWords => ({ question: `Drain ${s.name}? Its tasks move to the other servers.`, busy: `Draining ${s.name}…` }),
   changeServer: (s: { name: string }): ActionWords => ({ busy: `Changing ${s.name}…` }),
+  removeUser: (s: { email: string }): ActionWords => ({ question: `Remove ${s.email}? They lose their sessions, API tokens, SSH keys and project memberships. This cannot be undone.`, busy: `Removing ${s.email}…` }),
+  removeMember: (s: { email: string; project: string }): ActionWords => ({ question: `Remove ${s.email} from ${s.project}? They can no longer see or change it.`, busy: `Removing ${s.email}…` }),
+  revokeToken: (s: { name: string }): ActionWords => ({ question: `Revoke the token ${s.name}? Anything using it is refused from now on.`, busy: `Revoking ${s.name}…` }),
   update: (s: { version: string }): ActionWords => ({ busy: `Starting the update to ${s.version}…` }),
 } as const;
 

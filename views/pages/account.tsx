@@ -1,6 +1,7 @@
 // One's own account: who you are and your API tokens (the CLI's and scripts' keys to the API).
 // A new token's secret is shown here once, with a copy button; Spur keeps only its hash.
 import { ConfirmForm } from '../components/confirm-form.js';
+import { actionWords } from '../components/confirm.js';
 import { CopyButton } from '../components/copy-button.js';
 import { Field, type FormState } from '../components/form.js';
 import { shortTime } from '../components/service-cards.js';
@@ -45,7 +46,7 @@ export function ApiTokens(props: TokensProps) {
                 <td>{t.lastUsedAt ? shortTime(t.lastUsedAt) : <span class="muted">never</span>}</td>
                 <td>
                   <ConfirmForm id={revokeFormId(t.id)} action={`/account/tokens/${t.id}/revoke`} csrf={props.csrf} label={`Revoke ${t.name}`}
-                    confirm={`Revoke the token ${t.name}? Anything using it is refused from now on.`}>
+                    words={actionWords('revokeToken', { name: t.name })}>
                     Revoke
                   </ConfirmForm>
                 </td>

@@ -1,5 +1,6 @@
 // A project's members (owners manage them): who besides the owners may use the project.
 import { ConfirmForm } from '../components/confirm-form.js';
+import { actionWords } from '../components/confirm.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
 
@@ -25,7 +26,7 @@ export function RemoveMemberForm(props: { project: string; email: string; csrf?:
   const { project, email } = props;
   return (
     <ConfirmForm id={removeMemberFormId(email)} action={`/projects/${project}/members/${encodeURIComponent(email)}/remove`} csrf={props.csrf} state={props.state}
-      label={`Remove ${email} from ${project}`} confirm={`Remove ${email} from ${project}? They can no longer see or change it.`}>
+      label={`Remove ${email} from ${project}`} words={actionWords('removeMember', { email, project })}>
       Remove
     </ConfirmForm>
   );

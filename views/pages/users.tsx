@@ -1,6 +1,7 @@
 // The people who may use Spur (owners only): who they are, their role, when they were last
 // active; add one, set a password, remove one. Same operations as `spur user` and /api/v1/users.
 import { ConfirmForm } from '../components/confirm-form.js';
+import { actionWords } from '../components/confirm.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { shortTime } from '../components/service-cards.js';
 import { Layout, type LayoutProps } from '../layout.js';
@@ -54,7 +55,7 @@ export function PasswordForm(props: { email: string; csrf?: string; state?: Form
 export function RemoveUserForm(props: { email: string; csrf?: string; state?: FormState }) {
   return (
     <ConfirmForm id={removeFormId(props.email)} action={`${userPath(props.email)}/remove`} csrf={props.csrf} state={props.state} label={`Remove ${props.email}`}
-      confirm={`Remove ${props.email}? They lose their sessions, API tokens, SSH keys and project memberships. This cannot be undone.`}>
+      words={actionWords('removeUser', { email: props.email })}>
       Remove
     </ConfirmForm>
   );
