@@ -3,6 +3,7 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { COMMIT, VERSION } from '../src/version.js';
+import { PaletteButton, PaletteDialog } from './components/palette.js';
 
 export interface LayoutProps {
   title: string;
@@ -58,6 +59,7 @@ export function Layout(props: LayoutProps) {
         <script src="/public/vendor/htmx-sse.min.js" defer></script>
         <script src="/public/logs.js" defer></script>
         <script src="/public/ui.js" defer></script>
+        <script src="/public/palette.js" defer></script>
       </head>
       <body hx-headers={props.csrfToken ? JSON.stringify({ 'X-CSRF-Token': props.csrfToken }) : undefined}>
         <a class="skip" href="#main">Skip to content</a>
@@ -70,6 +72,7 @@ export function Layout(props: LayoutProps) {
                 <a href="/keys" aria-current={current('keys')}>SSH keys</a>
                 {props.user.role === 'owner' && <a href="/servers" aria-current={current('servers')}>Servers</a>}
                 {props.user.role === 'owner' && <a href="/settings" aria-current={current('settings')}>Settings</a>}
+                <PaletteButton />
               </nav>
               <nav class="account" aria-label="Account">
                 <span class="muted">{props.user.email}</span>
@@ -92,6 +95,7 @@ export function Layout(props: LayoutProps) {
           <div id="flash" aria-live="polite">{props.toast && <div class="toast" role="status">{props.toast}</div>}</div>
           {props.children}
         </main>
+        {props.user && <PaletteDialog />}
         <footer class="bottom">Spur {VERSION} <span class="commit" title="commit">{COMMIT}</span>{props.user && <> · press <kbd>?</kbd> for keyboard shortcuts</>}</footer>
       </body>
     </html>

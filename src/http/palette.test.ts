@@ -136,4 +136,16 @@ describe('the command palette search (issue 26, item 16)', () => {
     expect((await app.request('/palette?q=web')).status).not.toBe(200);
     expect((await app.request('/api/v1/palette?q=web')).status).toBe(401);
   });
+
+  it('is offered on every signed-in page: the header button, the dialog with its combobox, and its script', async () => {
+    for (const path of ['/', '/projects/shop', '/keys']) {
+      const html = await (await app.request(path, { headers: { Cookie: cookies.owner } })).text();
+      expect(html).toMatch(/<button type="button" class="link palette-open" data-palette-open="true" aria-haspopup="dialog" aria-keyshortcuts="Control\+K Meta\+K"[^>]*>\s*Search\s*<\/button>/);
+      expect(html).toMatch(/<dialog id="palette" class="palette" aria-labelledby="palette-label">/);
+      expect(html).toMatch(/<input id="palette-input" type="text" role="combobox" aria-expanded="false"/);
+      expect(html).toContain('<script src="/public/palette.js" defer="">');
+    }
+    const login = await (await app.request('/login')).text();
+    expect(login).not.toContain('id="palette"');
+  });
 });
