@@ -64,9 +64,9 @@
       .then(function (res) {
         if (res.ok && res.redirected) { location.href = res.url; return; }
         return res.text().then(function (html) {
-          var box = document.createElement('div');
-          box.innerHTML = html;
-          say(box.textContent.trim() || 'It did not start (' + res.status + ').', true);
+          // Only its words: parsed in an inert document, nothing of it runs or loads.
+          var words = new DOMParser().parseFromString(html, 'text/html').body.textContent.trim();
+          say(words || 'It did not start (' + res.status + ').', true);
         });
       })
       .catch(function () { say('Spur did not answer; nothing was started.', true); })

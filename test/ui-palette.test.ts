@@ -63,7 +63,7 @@ describe('the command palette', () => {
     });
   });
 
-  it('"deploy web" asks the server’s question; no starts nothing, yes starts a deployment that shows up', async () => {
+  it('"deploy web" asks the server’s question; no starts nothing, yes starts a deployment that shows up; "rollback web" with nothing earlier says so', async () => {
     await withPage({ width: 1440, height: 900 }, async (page) => {
       const questions: string[] = [];
       let answer = false;
@@ -80,6 +80,15 @@ describe('the command palette', () => {
         await page.keyboard.press('Enter');
       };
       await page.goto(`${spur.url}/projects/${project}`);
+      // Nothing served before: the rollback is listed, says why it cannot run, and asks nothing.
+      await page.keyboard.press('Control+k');
+      await page.keyboard.type('rollback web');
+      await expect.poll(() => chosen(page).textContent()).toMatch(/Roll back web\s+.* · nothing earlier to roll back to/);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('#palette .palette-said').textContent()).toMatch(/^This cannot run now: Roll back web/);
+      expect(questions).toEqual([]);
+      await page.keyboard.press('Escape');
+
       await runDeploy();
       await expect.poll(() => questions).toEqual([`Deploy web in ${project} (production) now?`]);
       expect(await palette(page).evaluate((d: { open: boolean }) => d.open)).toBe(true);
