@@ -2,11 +2,14 @@
 // a service's name and Enter go to it; "deploy web" asks the server's question and, once
 // answered yes, starts a deployment that Spur records; Escape closes it and focus goes back; the
 // open palette has no serious accessibility violation and fits a phone.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SpurProcess, api, cli, launchBrowser, logInPage, loginCli, startSpur, stopAll, uniqueName, waitForDeployment } from './harness.js';
 
 const AXE = require.resolve('axe-core/axe.min.js');
+const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts', 'ui');
 const project = uniqueName('pal');
 let spur: SpurProcess;
 let token: string;
@@ -120,6 +123,8 @@ describe('the command palette', () => {
         if (overflow > 0) problems.push(`${width}px: ${overflow}px wider than the window`);
         const box = await palette(page).boundingBox();
         if (!box || box.x < 0 || box.x + box.width > width) problems.push(`${width}px: the palette is outside the window (${JSON.stringify(box)})`);
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: join(ARTIFACTS, `palette-${width}-${colorScheme}.png`) });
         await page.addScriptTag({ path: AXE });
         const violations = (await page.evaluate("axe.run(document.querySelector('#palette'), { resultTypes: ['violations'] }).then((r) => r.violations)")) as { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
         for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) problems.push(`${width}px ${colorScheme}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
