@@ -4,7 +4,7 @@
 // open palette has no serious accessibility violation and fits a phone.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SpurProcess, api, cli, launchBrowser, logInPage, loginCli, startSpur, stopAll, uniqueName, waitForDeployment } from './harness.js';
 
@@ -14,24 +14,29 @@ const project = uniqueName('pal');
 let spur: SpurProcess;
 let token: string;
 let browser: Browser;
+/** The owner's session, logged in once and reused by every test's context. */
+let signedIn: Awaited<ReturnType<BrowserContext['storageState']>>;
 
 beforeAll(async () => {
   spur = await startSpur();
   token = await loginCli(spur);
   await cli(spur, ['user', 'password', '--email', 'owner@example.com'], {}, 'a long password\n');
-  expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
+  expect((await api(spur, token)('POST', '/projects', { name: project })).status).toBe(201);
   // An image present on the test host: a deploy needs no build.
-  expect((await cli(spur, ['service', 'create', project, 'web', '--image', 'redis:7', '--port', '6379'])).code).toBe(0);
+  expect((await api(spur, token)('POST', `/projects/${project}/services`, { name: 'web', image: 'redis:7', port: 6379 })).status).toBe(201);
   browser = await launchBrowser();
+  const context = await browser.newContext();
+  await logInPage(await context.newPage(), spur);
+  signedIn = await context.storageState();
+  await context.close();
 });
 
 afterAll(() => stopAll({ browser, spur }, [project]));
 
 async function withPage(opts: { width: number; height: number; colorScheme?: 'light' | 'dark'; bypassCSP?: boolean }, body: (page: Page) => Promise<void>) {
-  const context = await browser.newContext({ viewport: { width: opts.width, height: opts.height }, colorScheme: opts.colorScheme ?? 'light', bypassCSP: opts.bypassCSP });
+  const context = await browser.newContext({ viewport: { width: opts.width, height: opts.height }, colorScheme: opts.colorScheme ?? 'light', bypassCSP: opts.bypassCSP, storageState: signedIn });
   const page = await context.newPage();
   try {
-    await logInPage(page, spur);
     await body(page);
   } finally {
     await context.close();
