@@ -16,6 +16,7 @@
     ['d', 'Deploy this service', function () { click('[data-shortcut="d"]'); }],
     ['1 … 5', 'Service tabs: overview, deployments, variables, settings, logs', null],
     ['/', 'Filter the log', function () { var f = document.querySelector('.logview input[type="search"]'); if (f) f.focus(); }],
+    ['Ctrl K, ⌘ K', 'Go to a project, service or page, or run deploy, rollback, logs by name', null],
     ['?', 'This list', function () { help(); }],
   ];
   function click(selector) { var el = document.querySelector(selector); if (el) el.click(); }

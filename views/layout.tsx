@@ -4,6 +4,7 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { COMMIT, VERSION } from '../src/version.js';
 import { actionWords, busyAttrs } from './components/confirm.js';
+import { PaletteButton, PaletteDialog } from './components/palette.js';
 
 export interface LayoutProps {
   title: string;
@@ -60,6 +61,7 @@ export function Layout(props: LayoutProps) {
         <script src="/public/logs.js" defer></script>
         <script src="/public/ui.js" defer></script>
         <script src="/public/actions.js" defer></script>
+        <script src="/public/palette.js" defer></script>
       </head>
       <body hx-headers={props.csrfToken ? JSON.stringify({ 'X-CSRF-Token': props.csrfToken }) : undefined}>
         <a class="skip" href="#main">Skip to content</a>
@@ -73,6 +75,7 @@ export function Layout(props: LayoutProps) {
                 {props.user.role === 'owner' && <a href="/servers" aria-current={current('servers')}>Servers</a>}
                 {props.user.role === 'owner' && <a href="/settings" aria-current={current('settings')}>Settings</a>}
                 {props.user.role === 'owner' && <a href="/users" aria-current={current('users')}>Users</a>}
+                <PaletteButton />
               </nav>
               <nav class="account" aria-label="Account">
                 <a href="/account" class="muted" aria-current={current('account')} title="Your account and API tokens">{props.user.email}</a>
@@ -95,6 +98,7 @@ export function Layout(props: LayoutProps) {
           <div id="flash" aria-live="polite">{props.toast && <div class="toast" role="status">{props.toast}</div>}</div>
           {props.children}
         </main>
+        {props.user && <PaletteDialog />}
         <footer class="bottom">Spur {VERSION} <span class="commit" title="commit">{COMMIT}</span>{props.user && <> · press <kbd>?</kbd> for keyboard shortcuts</>}</footer>
       </body>
     </html>

@@ -19,6 +19,7 @@ import * as shared from './shared-variables.js';
 import * as servers from './servers.js';
 import { changeInstanceSettings, instanceSettingsView } from './instance-settings.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
+import { searchPalette } from './palette.js';
 
 async function jsonBody(c: { req: { json: () => Promise<unknown> } }): Promise<Record<string, unknown>> {
   let body: unknown;
@@ -45,6 +46,7 @@ export function apiRoutes(deps: Deps) {
   });
 
   // Spur itself: the newer release, if one is known; an owner starts the update (as the UI's button does).
+  api.get('/palette', async (c) => c.json(await searchPalette(deps, c.get('user'), c.req.query('q'))));
   api.get('/update', (c) => c.json({ version: VERSION, available: deps.updates.available ?? null }));
   api.post('/update', async (c) => c.json({ updating: await ops.startUpdate(deps, c.get('user')) }, 202));
 

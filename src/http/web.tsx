@@ -43,6 +43,8 @@ import { liveFragments } from './live.js';
 import * as ops from './operations.js';
 import { backupWarnings, certificateWarnings, projectSummaries, serviceCards, serviceLiveData, servicePageData } from './page-data.js';
 import { deploymentEventStream, runtimeLogLines, runtimeLogStream } from './streams.js';
+import { searchPalette } from './palette.js';
+import { PaletteResults } from '../../views/components/palette.js';
 
 type Form = Record<string, unknown>;
 type Forms = Record<string, FormState>;
@@ -73,6 +75,9 @@ export function webRoutes(deps: Deps) {
       page: (state) => dashboard(c, state),
     }),
   );
+
+  // The command palette's results, as the fragment public/palette.js shows.
+  web.get('/palette', async (c) => c.html(<PaletteResults q={c.req.query('q') ?? ''} {...await searchPalette(deps, user(c), c.req.query('q'))} />));
 
   // Spur itself: the owner starts an update to the newer release the banner offers.
   web.post('/update', (c) =>
