@@ -98,7 +98,7 @@ describe('the command palette', () => {
       await page.keyboard.press('Escape');
 
       await runDeploy();
-      await expect.poll(() => questions).toEqual([`Deploy web in ${project} (production) now?`]);
+      await expect.poll(() => questions).toEqual(['Deploy web to production now? The new version replaces the one serving once it is healthy.']);
       expect(await palette(page).evaluate((d: { open: boolean }) => d.open)).toBe(true);
       expect((await deployments()).length).toBe(before);
       await page.keyboard.press('Escape');

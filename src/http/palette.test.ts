@@ -99,7 +99,7 @@ describe('the command palette search (issue 26, item 16)', () => {
 
   it('offers deploy, rollback and logs by name, each action with its question from the server', async () => {
     const deploy = await palette('owner', 'deploy web');
-    expect(deploy.options).toEqual([{ text: 'Deploy web shop · production', href: '/projects/shop/services/web?env=production', post: '/projects/shop/services/web/deploy?env=production', confirm: 'Deploy web in shop (production) now?' }]);
+    expect(deploy.options).toEqual([{ text: 'Deploy web shop · production', href: '/projects/shop/services/web?env=production', post: '/projects/shop/services/web/deploy?env=production', confirm: 'Deploy web to production now? The new version replaces the one serving once it is healthy.' }]);
     expect((await palette('owner', 'logs shop/web')).options).toEqual([{ text: 'Logs of web shop · production', href: '/projects/shop/services/web/logs?env=production', post: undefined, confirm: undefined }]);
     // No version served before: the rollback is listed, and says why it cannot run.
     const none = await palette('owner', 'rollback shop/web');
@@ -112,7 +112,7 @@ describe('the command palette search (issue 26, item 16)', () => {
     const second = (await queueDeployment(deps.db, { ...scope, trigger: 'test' })).deployment;
     await deps.db.updateTable('deployments').set({ status: 'active', image_tag: 'spur/shop-web:2' }).where('id', '=', second.id).execute();
     expect((await palette('owner', 'rollback web')).options).toEqual([
-      { text: `Roll back web shop · production · to #${first.id}`, href: '/projects/shop/services/web/deployments?env=production', post: '/projects/shop/services/web/rollback?env=production', fields: `deployment=${first.id}`, confirm: `Roll back web in shop (production) to #${first.id}? It runs that version again in place of #${second.id}.` },
+      { text: `Roll back web shop · production · to #${first.id}`, href: '/projects/shop/services/web/deployments?env=production', post: '/projects/shop/services/web/rollback?env=production', fields: `deployment=${first.id}`, confirm: `Roll web in production back to deployment #${first.id}? Its image replaces the version serving now.` },
     ]);
   });
 

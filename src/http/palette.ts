@@ -2,6 +2,7 @@
 // databases and deployments of the projects they may see) and the actions they may run by name
 // (deploy, roll back, logs), each action with the question asked before it runs. The web route
 // and the JSON API both call searchPalette.
+import { confirmQuestion } from '../../views/components/confirm.js';
 import type { Db } from '../db/open.js';
 import type { DeploymentStatus, User } from '../db/schema.js';
 import type { Deps } from '../deps.js';
@@ -43,11 +44,10 @@ export interface PaletteAnswer {
 type Actor = Pick<User, 'id' | 'role'>;
 interface Instance { project: string; service: string; environment: string; serviceId: number; environmentId: number }
 
-/** The questions the palette asks before an action, worded once here. */
+/** The palette asks the question the action's button asks (views/components/confirm.tsx). */
 export const paletteQuestion = {
-  deploy: (i: Pick<Instance, 'project' | 'service' | 'environment'>) => `Deploy ${i.service} in ${i.project} (${i.environment}) now?`,
-  rollback: (i: Pick<Instance, 'project' | 'service' | 'environment'>, to: number, serving?: number) =>
-    `Roll back ${i.service} in ${i.project} (${i.environment}) to #${to}? It runs that version again${serving === undefined ? '' : ` in place of #${serving}`}.`,
+  deploy: (i: Pick<Instance, 'service' | 'environment'>) => confirmQuestion('deploy', i)!,
+  rollback: (i: Pick<Instance, 'service' | 'environment'>, to: number) => confirmQuestion('rollback', { ...i, deployment: to })!,
 };
 
 const PAGES: { label: string; href: string; ownerOnly?: boolean }[] = [
@@ -55,6 +55,8 @@ const PAGES: { label: string; href: string; ownerOnly?: boolean }[] = [
   { label: 'SSH keys', href: '/keys' },
   { label: 'Servers', href: '/servers', ownerOnly: true },
   { label: 'Settings', href: '/settings', ownerOnly: true },
+  { label: 'Users', href: '/users', ownerOnly: true },
+  { label: 'Account', href: '/account' },
 ];
 
 const where = (i: Pick<Instance, 'project' | 'environment'>) => `${i.project} · ${i.environment}`;
@@ -113,8 +115,7 @@ async function actionFor(db: Db, verb: PaletteVerb, i: Instance): Promise<Palett
   const label = `Roll back ${i.service}`;
   const href = serviceUrl(i, '/deployments');
   if (!target) return { kind: 'rollback', label, detail: `${where(i)} · nothing earlier to roll back to`, href, disabled: true };
-  const serving = targets.find((d) => d.status === 'active')?.id;
-  return { kind: 'rollback', label, detail: `${where(i)} · to #${target.id}`, href, post: `/projects/${i.project}/services/${i.service}/rollback?env=${i.environment}`, fields: { deployment: String(target.id) }, confirm: paletteQuestion.rollback(i, target.id, serving) };
+  return { kind: 'rollback', label, detail: `${where(i)} · to #${target.id}`, href, post: `/projects/${i.project}/services/${i.service}/rollback?env=${i.environment}`, fields: { deployment: String(target.id) }, confirm: paletteQuestion.rollback(i, target.id) };
 }
 
 interface DeploymentRow { id: number; status: DeploymentStatus; project: string; service: string; environment: string }
