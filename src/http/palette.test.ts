@@ -92,7 +92,7 @@ describe('the command palette search (issue 26, item 16)', () => {
     expect((await palette('member', `#${blogDeployment.id}`)).options).toEqual([{ text: `Deployment #${blogDeployment.id} api in blog · production · queued`, href: `/deployments/${blogDeployment.id}`, post: undefined, confirm: undefined }]);
     // With nothing typed: the member's pages, projects and recent deployments, nothing of shop's.
     const start = await palette('member', '');
-    expect(start.options.map((o) => o.text)).toEqual(['Page Projects', 'Page SSH keys', 'Project blog', `Deployment #${blogDeployment.id} api in blog · production · queued`]);
+    expect(start.options.map((o) => o.text)).toEqual(['Page Projects', 'Page SSH keys', 'Page Account', 'Project blog', `Deployment #${blogDeployment.id} api in blog · production · queued`]);
     // The owner sees both.
     expect((await palette('owner', `#${shopDeployment.id}`)).options[0].href).toBe(`/deployments/${shopDeployment.id}`);
   });
