@@ -57,6 +57,7 @@ export function Layout(props: LayoutProps) {
         <script src="/public/vendor/htmx.min.js" defer></script>
         <script src="/public/vendor/htmx-sse.min.js" defer></script>
         <script src="/public/logs.js" defer></script>
+        <script src="/public/deployment-steps.js" defer></script>
         <script src="/public/ui.js" defer></script>
       </head>
       <body hx-headers={props.csrfToken ? JSON.stringify({ 'X-CSRF-Token': props.csrfToken }) : undefined}>

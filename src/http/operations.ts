@@ -9,6 +9,8 @@ import { isUnderDomain, projectNetworkName, swarmServiceName } from '../docker/n
 import { serviceVolumeName } from '../docker/service-spec.js';
 import { scaleService, serviceReplicas } from '../docker/swarm.js';
 import { describeReplicas } from '../deploy/replicas.js';
+import { toStepsView } from '../deploy/step-view.js';
+import { listDeploymentSteps } from '../store/deployment-steps.js';
 import { checkRunImage } from '../build/base-images.js';
 import { checkGitHost } from '../build/git-host.js';
 import { applyRouting, routeFor } from '../deploy/routing.js';
@@ -597,6 +599,11 @@ export function toDeploymentView(d: Deployment) {
     /** The Dockerfile Spur wrote, with why, when the repository had none. */
     buildPlan: d.build_plan ? (JSON.parse(d.build_plan) as { stack: string; reasons: string[]; dockerfile: string }) : null,
   };
+}
+
+/** A deployment with its steps (see deploy/step-view.ts): what its page and the API show. */
+export async function deploymentWithSteps(deps: Pick<Deps, 'db'>, d: Deployment) {
+  return { ...toDeploymentView(d), steps: toStepsView(d, await listDeploymentSteps(deps.db, d.id), Date.now()) };
 }
 
 export const toProjectView = (p: Project, envs: Environment[]) => ({ name: p.name, environments: envs.map((e) => e.name), createdAt: p.created_at });
