@@ -30,6 +30,8 @@ beforeAll(async () => {
   expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
   expect((await cli(spur, ['service', 'create', project, 'web', '--git', repo.url])).code).toBe(0);
   expect((await cli(spur, ['service', 'create', project, 'broken', '--image', crashImage])).code).toBe(0);
+  // A pre-deploy command on web only: its step shows there, and not on the service without one.
+  expect((await cli(spur, ['settings', project, 'web', '--release-command', 'node --version'])).code).toBe(0);
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   await logInPage(page, spur);
@@ -65,13 +67,13 @@ describe('the deployment page, live', () => {
     expect(facts).toMatch(/Commit\s+[0-9a-f]{12} first version/);
     expect(facts).toMatch(new RegExp(`Image\\s+spur/${project}/web:${id}-`));
     const steps = await stepsShown();
-    expect(steps.map((s) => s.split(':')[0])).toEqual(['queued done', 'fetch done', 'build done', 'rollout done', 'health done', 'active done']);
+    expect(steps.map((s) => s.split(':')[0])).toEqual(['queued done', 'fetch done', 'build done', 'release done', 'rollout done', 'health done', 'active done']);
     for (const s of steps.slice(0, -1)) expect(s).toMatch(/done\d+(\.\d)? s$|done\d+ min( \d+ s)?$/);
     expect(await page.locator('#status').innerText()).toBe('active');
 
     // The JSON API's deployment body has the same steps, with their times.
     const body = (await api(spur, token)('GET', `/deployments/${id}`)).json.deployment;
-    expect(body.steps.map((s: { name: string }) => s.name)).toEqual(['queued', 'fetch', 'build', 'rollout', 'health', 'active']);
+    expect(body.steps.map((s: { name: string }) => s.name)).toEqual(['queued', 'fetch', 'build', 'release', 'rollout', 'health', 'active']);
     expect(body.steps[2]).toMatchObject({ label: 'Build image', state: 'done', seconds: expect.any(Number), startedAt: expect.any(String), finishedAt: expect.any(String) });
 
     // Its Replicas fact, as Docker has it.
@@ -89,10 +91,9 @@ describe('the deployment page, live', () => {
     expect(await stillTheSameDocument()).toBe('not reloaded');
     expect(await page.locator('#deployment-facts').innerText()).toMatch(new RegExp(`Image\\s+${crashImage.replace(/[.:/]/g, '\\$&')}`));
     const steps = (await stepsShown()).map((s) => s.split(':')[0]);
-    // An image service has no fetch or build; the step it failed in says so.
+    // An image service has no fetch or build, and this one no pre-deploy command; the step it failed in says so.
     expect(steps[0]).toBe('queued done');
-    expect(steps).not.toContain('fetch done');
-    expect(steps).not.toContain('build done');
+    expect(steps.filter((s) => /^(fetch|build|release) /.test(s))).toEqual([]);
     expect(steps.filter((s) => s.endsWith(' failed'))).toEqual([expect.stringMatching(/^(rollout|health) failed$/), 'failed failed']);
     expect(await page.locator('#reason').innerText()).toContain('exit code 3');
 
