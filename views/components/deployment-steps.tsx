@@ -13,7 +13,7 @@ export function DeploymentSteps(props: { steps: StepView[] }) {
         <li class={`step step-${s.state}`} data-step={s.name} data-state={s.state}>
           <span class="step-label">{s.label}</span>
           {s.seconds === null ? (
-            <span class="step-time">at <time datetime={s.startedAt}>{s.startedAt.slice(11, 19)}</time></span>
+            <span class="step-at">at <time datetime={s.startedAt}>{s.startedAt.slice(11, 19)}</time></span>
           ) : (
             <>
               <span class="step-state">{STATE_WORDS[s.state]}</span>
