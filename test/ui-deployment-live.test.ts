@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cli, docker, launchBrowser, logInPage, startGitStack, stopAll, uniqueName, waitForDeployment } from './harness.js';
+import { type SpurProcess, api, cli, docker, launchBrowser, logInPage, startGitStack, stopAll, uniqueName } from './harness.js';
 
 const project = uniqueName('live');
 const crashImage = `spur-test/${project}-crash:1`;
@@ -46,10 +46,10 @@ afterAll(async () => {
 async function openLive(id: number) {
   await page.goto(`${spur.url}/deployments/${id}`);
   const first = { facts: await page.locator('#deployment-facts').innerText(), steps: await page.locator('#deployment-steps').innerText() };
-  await page.evaluate(() => ((window as unknown as { spurMark: string }).spurMark = 'not reloaded'));
+  await page.evaluate("window.spurMark = 'not reloaded'");
   return first;
 }
-const stillTheSameDocument = () => page.evaluate(() => (window as unknown as { spurMark?: string }).spurMark);
+const stillTheSameDocument = () => page.evaluate('window.spurMark');
 const stepsShown = () => page.locator('#deployment-steps li').evaluateAll((lis) => lis.map((li) => `${li.getAttribute('data-step')} ${li.getAttribute('data-state')}: ${li.textContent}`));
 
 describe('the deployment page, live', () => {
