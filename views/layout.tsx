@@ -59,6 +59,7 @@ export function Layout(props: LayoutProps) {
         <script src="/public/vendor/htmx.min.js" defer></script>
         <script src="/public/vendor/htmx-sse.min.js" defer></script>
         <script src="/public/logs.js" defer></script>
+        <script src="/public/deployment-steps.js" defer></script>
         <script src="/public/ui.js" defer></script>
         <script src="/public/actions.js" defer></script>
         <script src="/public/palette.js" defer></script>

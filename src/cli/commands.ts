@@ -108,7 +108,7 @@ async function status(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { env: { type: 'string' } });
   const [projectName, serviceName] = need(positionals, 2, 'spur status <project> <service> [--env E]');
   const s = await client(io).json<{
-    environment: string; deployment: Deployment | null; activeDeployment: Deployment | null; swarmService: string; network: string; internalUrl: string; publicUrls: string[]; replicas: number; running: number | null;
+    environment: string; deployment: Deployment | null; activeDeployment: Deployment | null; swarmService: string; network: string; internalUrl: string; publicUrls: string[]; replicas: number; running: number | null; replicasSummary: string;
   }>('GET', `/projects/${enc(projectName)}/services/${enc(serviceName)}${envQuery(values.env)}`);
   if (values.json) return io.stdout(JSON.stringify(s));
   const describe = (d: Deployment) => `#${d.id} ${d.status}${d.commitSha ? ` (${d.commitSha.slice(0, 7)} ${d.commitMessage ?? ''})` : ''}${d.failureReason ? ` — ${d.failureReason}` : ''}`;
@@ -119,7 +119,7 @@ async function status(argv: string[], io: CliIo) {
       `Environment:    ${s.environment}`,
       `Serving:        ${serving ? describe(serving) : 'nothing'}`,
       ...(latest ? [`Latest attempt: ${describe(latest)}`] : []),
-      `Replicas:       ${s.running ?? '?'}/${s.replicas} running${s.running === null ? ' (Docker cannot be asked)' : ''}`,
+      `Replicas:       ${s.replicasSummary}`,
       `Swarm service:  ${s.swarmService}`,
       `Network:        ${s.network}`,
       `Internal URL:   ${s.internalUrl}`,

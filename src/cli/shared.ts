@@ -1,5 +1,6 @@
 // Helpers every CLI command uses: argument parsing, the API client, following a deployment.
 import { parseArgs } from 'node:util';
+import { type StepView, describeSeconds } from '../deploy/step-view.js';
 import { ApiClient, CliError, loadLogin } from './client.js';
 
 export interface CliIo {
@@ -8,7 +9,10 @@ export interface CliIo {
   stderr: (text: string) => void;
 }
 
-export type Deployment = { id: number; status: string; commitSha: string | null; commitMessage: string | null; trigger: string; createdAt: string; failureReason: string | null; imageTag: string | null; rollbackOf: number | null };
+export type Deployment = { id: number; status: string; commitSha: string | null; commitMessage: string | null; trigger: string; createdAt: string; failureReason: string | null; imageTag: string | null; rollbackOf: number | null; steps?: StepView[] };
+
+/** A deployment's steps on one line: each with the time it took, then how it ended. */
+export const describeSteps = (steps: StepView[]) => `Steps: ${steps.map((s) => `${s.label}${s.seconds === null ? '' : ` ${describeSeconds(s.seconds)}${s.state === 'done' ? '' : ` (${s.state})`}`}`).join(', ')}`;
 
 type Option = { type: 'string' | 'boolean'; short?: string };
 
@@ -40,6 +44,7 @@ export async function followDeployment(api: ApiClient, io: CliIo, deployment: De
     else if (msg.event === 'status') ({ status, reason } = JSON.parse(msg.data) as { status: string; reason: string | null });
   }
   const final = (await api.json<{ deployment: Deployment }>('GET', `/deployments/${deployment.id}`)).deployment;
+  if (final.steps?.length) log(describeSteps(final.steps));
   if (json) io.stdout(JSON.stringify(final));
   if (final.status !== 'active') throw new CliError(`deployment ${final.id} ${final.status}: ${final.failureReason ?? reason ?? status}`);
 }

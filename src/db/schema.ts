@@ -168,6 +168,19 @@ export interface DeploymentLogTable {
   created_at: string;
 }
 
+export type DeploymentStepName = 'queued' | 'fetch' | 'build' | 'release' | 'rollout' | 'health';
+export type DeploymentStepOutcome = 'done' | 'failed' | 'cancelled';
+
+/** One step of a deployment as it happened; finished_at and outcome are null while it runs. */
+export interface DeploymentStepTable {
+  id: Generated<number>;
+  deployment_id: number;
+  name: DeploymentStepName;
+  started_at: string;
+  finished_at: string | null;
+  outcome: DeploymentStepOutcome | null;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -323,6 +336,7 @@ export interface Database {
   variables: VariableTable;
   deployments: DeploymentTable;
   deployment_logs: DeploymentLogTable;
+  deployment_steps: DeploymentStepTable;
   settings: SettingTable;
   shared_variables: SharedVariableTable;
   nodes: NodeTable;
@@ -342,6 +356,7 @@ export type NewService = Insertable<ServiceTable>;
 export type ServiceInstance = Selectable<ServiceInstanceTable>;
 export type ServiceInstanceUpdate = Updateable<ServiceInstanceTable>;
 export type Deployment = Selectable<DeploymentTable>;
+export type DeploymentStep = Selectable<DeploymentStepTable>;
 export type Domain = Selectable<DomainTable>;
 export type Certificate = Selectable<CertificateTable>;
 export type DatabaseRecord = Selectable<DatabaseTable>;

@@ -46,12 +46,14 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
   await mkdir(dir, { recursive: true });
   try {
     const { service, project } = ctx;
+    await steps.step('fetch');
     const checkout = await fetchSource(deps, ctx, deployment.commit_sha ?? undefined, dir, steps).catch((err: Error) => {
       steps.checkCancelled();
       throw err;
     });
     await recordDeploymentSource(deps.db, deploymentId, { commit_sha: checkout.sha, commit_message: checkout.message });
     await steps.say(`Commit ${checkout.sha.slice(0, 12)}: ${checkout.message}`);
+    await steps.step('build');
     // One frozen object: the image check resolves the Dockerfile with exactly what the build gets.
     const buildArgs = Object.freeze(await buildArguments(ctx, steps));
     const context = await resolveBuildContext(dir, { rootDir: service.root_dir, dockerfilePath: service.dockerfile_path, plan: { images: await buildImagesFor(deps), port: ctx.instance.port, buildArgs: Object.keys(buildArgs) } });

@@ -13,6 +13,7 @@ import { imageHealthcheck } from '../docker/images.js';
 import { Conflict, NotFound } from '../errors.js';
 import { type DeploymentRequest, getDeployment, listDeploymentsInStatus, listRollbackTargets, queueDeployment, transitionDeployment } from '../store/deployments.js';
 import { getInstanceContext, listAllInstances } from '../store/services.js';
+import { endDeploymentStep } from '../store/deployment-steps.js';
 import { healthPlan, rolloutWindowMs } from './instance-plan.js';
 import { type BuildPreview, previewBuild } from './build-plan.js';
 import { runDeployment } from './pipeline.js';
@@ -110,6 +111,7 @@ export class Deployer {
     await rm(join(config.dataDir, 'builds'), { recursive: true, force: true });
     for (const d of await listDeploymentsInStatus(db, ['building'])) {
       await transitionDeployment(db, d.id, 'failed', { failure_reason: 'interrupted: Spur stopped during the build' });
+      await endDeploymentStep(db, d.id, 'failed');
       log.info('reconciled deployment', { deployment: d.id, was: 'building', now: 'failed' });
     }
     for (const d of await listDeploymentsInStatus(db, ['deploying'])) {
@@ -136,6 +138,7 @@ export class Deployer {
     const current = await getDeployment(db, d.id);
     if (current.status !== 'deploying') return;
     await transitionDeployment(db, d.id, outcome.to, outcome.to === 'failed' ? { failure_reason: outcome.reason } : {});
+    await endDeploymentStep(db, d.id, outcome.to === 'active' ? 'done' : 'failed');
     await this.deps.logBus.status(d.id, outcome.to, outcome.to === 'failed' ? outcome.reason : null);
     log.info('reconciled deployment', { deployment: d.id, was: 'deploying', now: outcome.to });
   }

@@ -6,7 +6,9 @@ import type { DeploymentStatus } from '../db/schema.js';
 import { appendDeploymentLog, cutDeploymentLog, getDeployment, readDeploymentLog } from '../store/deployments.js';
 import { isFinished } from '../store/deployment-status.js';
 
-export type DeploymentEvent = { type: 'line'; id: number; line: string; at: string } | { type: 'status'; status: DeploymentStatus; reason?: string | null };
+/** `record`: something of the deployment besides its status changed (a step began or ended,
+ *  its commit became known); followers read it again. */
+export type DeploymentEvent = { type: 'line'; id: number; line: string; at: string } | { type: 'status'; status: DeploymentStatus; reason?: string | null } | { type: 'record' };
 
 /** A status change of any deployment, for pages that show many. */
 export interface StatusChange {
@@ -62,6 +64,11 @@ export class DeploymentLogBus {
       this.writes.delete(deploymentId);
       this.counts.delete(deploymentId);
     }
+  }
+
+  /** Announces that the deployment's record changed (see `record` events). */
+  changed(deploymentId: number): void {
+    this.emitter.emit(String(deploymentId), { type: 'record' } satisfies DeploymentEvent);
   }
 
   /** Calls the listener on every status change of every deployment until the returned function is called. */

@@ -27,6 +27,7 @@ import { describeHealth, healthPlan, resourcePlan, rolloutWindowMs } from './ins
 import { makeRedactor, secretValues } from './redact.js';
 import { UnresolvedReference, resolveReferences } from './references.js';
 import { runRelease } from './release.js';
+import { type StepRecord, stepRecord } from './step-record.js';
 import type { PipelineDeps, PushCheckout, Say, Steps } from './steps.js';
 
 class Cancelled extends Error {}
@@ -44,6 +45,10 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number, si
   const checkCancelled = () => {
     if (signal.aborted) throw new Cancelled(String(signal.reason ?? 'cancelled'));
   };
+  const steps = stepRecord(deps, deploymentId);
+  // The wait in the queue ends now.
+  await steps.begin('queued', deployment.created_at);
+  await steps.end('done');
 
   try {
     // References are resolved first: one to something missing fails the deployment before the build.
@@ -51,21 +56,24 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number, si
     await recordDeploymentVariables(deps.db, deploymentId, seal(deps.key, JSON.stringify(variables)));
     redact = makeRedactor(secretValues(variables));
     if (note) await say(note);
-    const image = await imageFor(deps, ctx, deployment, { say, setStatus, signal, checkCancelled, pushed, variables });
+    const image = await imageFor(deps, ctx, deployment, { say, setStatus, step: (name) => steps.begin(name), signal, checkCancelled, pushed, variables });
     checkCancelled();
     await setStatus('deploying', { image_tag: image });
-    await rollOut(deps, ctx, { deploymentId, image, variables, say });
+    await rollOut(deps, ctx, { deploymentId, image, variables, say, steps });
+    await steps.end('done');
     // The line goes first: followers stop reading at the final status.
     await say(`Deployment ${deploymentId} is active.`);
     await setStatus('active');
   } catch (err) {
     if (err instanceof Cancelled || (signal.aborted && (await getDeployment(deps.db, deploymentId)).status === 'building')) {
+      await steps.end('cancelled').catch(() => {});
       await say(`Deployment cancelled: ${signal.reason ?? 'cancelled'}`);
       await setStatus('cancelled', { failure_reason: String(signal.reason ?? 'cancelled') }).catch(() => {});
       return;
     }
     const reason = redact((err as Error).message || String(err));
     deps.log.warn('deployment failed', { deploymentId, reason });
+    await steps.end('failed').catch((e) => deps.log.error('could not record the failed step', { deploymentId, error: String(e) }));
     await say(`Deployment failed: ${reason}`);
     await setStatus('failed', { failure_reason: reason }).catch((e) => deps.log.error('could not record failure', { deploymentId, error: String(e) }));
   }
@@ -108,7 +116,7 @@ async function imageFor(deps: PipelineDeps, ctx: InstanceContext, deployment: De
   return buildFromSource(deps, ctx, deployment, steps);
 }
 
-async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploymentId: number; image: string; variables: Record<string, string>; say: Say }): Promise<void> {
+async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploymentId: number; image: string; variables: Record<string, string>; say: Say; steps: StepRecord }): Promise<void> {
   const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
   await ensureOverlayNetwork(deps.docker, projectNetworkName(ref), ownershipLabels({ project: ref.project, environment: ref.environment }));
   const name = swarmServiceName(ref);
@@ -117,8 +125,14 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
   const volumes = await listVolumes(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id });
   const existing = await findService(deps.docker, name);
   const constraints = await placementOf(deps, ctx, { hasVolumes: volumes.length > 0, pinnedTo: pinnedNodeId(existing?.Spec.TaskTemplate.Placement?.Constraints) });
+  // The pre-deploy command runs the local image on the manager, so it goes before the image is
+  // sent to the other servers: a failed one leaves nothing sent.
+  if (ctx.instance.release_command) {
+    await opts.steps.begin('release');
+    await release(deps, ctx, { ...opts, volumes, constraints });
+  }
+  await opts.steps.begin('rollout');
   const { image, auth } = await deliverImage(deps, opts.image, constraints, opts.say);
-  if (ctx.instance.release_command) await release(deps, ctx, { ...opts, volumes, constraints });
   const spec = serviceSpec({
     ...ref,
     deploymentId: opts.deploymentId,
@@ -141,7 +155,7 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
   await opts.say(`${isUpdate ? 'Updating' : 'Creating'} Swarm service ${name}: ${ctx.instance.replicas} replica${ctx.instance.replicas === 1 ? '' : 's'}, health check: ${check}`);
   await upsertService(deps.docker, spec, auth);
   try {
-    await waitForRollout(deps.docker, { serviceName: name, deploymentId: opts.deploymentId, replicas: ctx.instance.replicas, timeoutMs: rolloutWindowMs(health, ctx.instance.replicas), isUpdate });
+    await waitForRollout(deps.docker, { serviceName: name, deploymentId: opts.deploymentId, replicas: ctx.instance.replicas, timeoutMs: rolloutWindowMs(health, ctx.instance.replicas), isUpdate, onStarted: () => opts.steps.begin('health') });
   } catch (err) {
     if (!(err instanceof RolloutFailed)) throw err;
     if (!isUpdate) {

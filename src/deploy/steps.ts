@@ -1,7 +1,7 @@
 // What a deployment's steps share: the pipeline's dependencies, and the means to report.
 import type { Config } from '../config.js';
 import type { Db } from '../db/open.js';
-import type { DeploymentStatus } from '../db/schema.js';
+import type { DeploymentStatus, DeploymentStepName } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
 import type { Log } from '../log.js';
 import type { NodeFleet } from '../nodes/fleet.js';
@@ -42,6 +42,8 @@ export interface Steps {
   variables: Record<string, string>;
   say: Say;
   setStatus: (to: DeploymentStatus) => Promise<void>;
+  /** Ends the step that runs and begins the next (see step-record.ts). */
+  step: (name: DeploymentStepName) => Promise<void>;
   signal: AbortSignal;
   checkCancelled: () => void;
 }

@@ -17,7 +17,7 @@ export interface FakeDaemon {
 
 /** A daemon whose newest API is `max` and oldest `min`; an unversioned path means its newest, as
  *  Docker's does. A version below `min` is answered as Docker 29 answers it. */
-export async function fakeDaemon(opts: { engine: string; max: string; min: string; socketPath?: string }): Promise<FakeDaemon> {
+export async function fakeDaemon(opts: { engine: string; max: string; min: string; socketPath?: string; services?: Record<string, unknown[]> }): Promise<FakeDaemon> {
   const dir = mkdtempSync(join(tmpdir(), 'spur-fake-docker-'));
   const socketPath = opts.socketPath ?? join(dir, 'docker.sock');
   const paths: string[] = [];
@@ -41,6 +41,11 @@ export async function fakeDaemon(opts: { engine: string; max: string; min: strin
     if (path === '/version') return json(res, 200, { Version: opts.engine, ApiVersion: opts.max, MinAPIVersion: opts.min });
     if (path === '/info') return json(res, 200, { Swarm: { LocalNodeState: 'active', ControlAvailable: true } });
     if (path === '/networks') return json(res, 200, [{ Name: 'spur-edge', Id: 'n1' }]);
+    if (path === '/tasks') {
+      // As Swarm answers: the tasks of a service it has, 404 for a service it has not.
+      const name = (JSON.parse(new URL(req.url ?? '', 'http://d').searchParams.get('filters') ?? '{}') as { service?: string[] }).service?.[0] ?? '';
+      return opts.services?.[name] ? json(res, 200, opts.services[name]) : json(res, 404, { message: `service ${name} not found` });
+    }
     return json(res, 404, { message: `page not found: ${path}` });
   });
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));

@@ -63,7 +63,11 @@ export interface RolloutRequest {
   /** Whether an earlier version is running that Swarm can roll back to. */
   isUpdate: boolean;
   signal?: AbortSignal;
+  /** Called once, when a task of the deployment has its container started (the health check's turn). */
+  onStarted?: () => Promise<void>;
 }
+
+const STARTED_STATES = new Set(['starting', 'running']);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -71,11 +75,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  *  previous version is what runs when this returns; past the window, asks Swarm to roll back. */
 export async function waitForRollout(docker: DockerClient, req: RolloutRequest): Promise<void> {
   const deadline = Date.now() + req.timeoutMs;
+  let started = false;
   for (;;) {
     const service = await findService(docker, req.serviceName);
     if (!service) throw new RolloutFailed('the Swarm service disappeared during the deploy', false);
     const update: UpdateView = req.isUpdate ? { state: service.UpdateStatus?.State ?? 'updating', message: service.UpdateStatus?.Message } : {};
     const tasks = await listTasks(docker, req.serviceName);
+    if (!started && tasks.some((t) => t.deployment === String(req.deploymentId) && STARTED_STATES.has(t.state))) {
+      started = true;
+      await req.onStarted?.();
+    }
     const verdict = judgeRollout(update, tasks, { deploymentId: req.deploymentId, replicas: req.replicas, now: Date.now(), minUptimeMs: 2_000, maxFailures: 2 });
     if (verdict.done) return;
     if (verdict.failure) {

@@ -132,8 +132,16 @@ export interface TaskView {
   containerId?: string;
 }
 
-export async function listTasks(docker: DockerClient, serviceName: string): Promise<TaskView[]> {
-  const tasks = (await docker.listTasks({ filters: { service: [serviceName] } })) as any[];
+/** The tasks of a service; undefined when Docker has no such service (never deployed, or removed
+ *  after a failed first deploy): Swarm answers 404 for that, which is an answer, not an outage. */
+export async function findServiceTasks(docker: DockerClient, serviceName: string): Promise<TaskView[] | undefined> {
+  let tasks: any[];
+  try {
+    tasks = (await docker.listTasks({ filters: { service: [serviceName] } })) as any[];
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
   return tasks
     .filter((t) => t.Spec?.ContainerSpec)
     .map((t) => ({
@@ -150,7 +158,18 @@ export async function listTasks(docker: DockerClient, serviceName: string): Prom
     }));
 }
 
-/** Tasks of a service that run (and, with a health check, are healthy) now. */
+/** The tasks of a service; none when Docker has no such service. */
+export const listTasks = async (docker: DockerClient, serviceName: string): Promise<TaskView[]> => (await findServiceTasks(docker, serviceName)) ?? [];
+
+const isRunning = (t: TaskView) => t.state === 'running' && t.desiredState === 'running';
+
+/** Tasks of a service that run (and, with a health check, are healthy) now; 0 when Docker has no such service. */
 export async function countRunningTasks(docker: DockerClient, serviceName: string): Promise<number> {
-  return (await listTasks(docker, serviceName)).filter((t) => t.state === 'running' && t.desiredState === 'running').length;
+  return (await listTasks(docker, serviceName)).filter(isRunning).length;
+}
+
+/** Whether Docker has the service, and how many of its tasks run now. */
+export async function serviceReplicas(docker: DockerClient, serviceName: string): Promise<{ exists: boolean; running: number }> {
+  const tasks = await findServiceTasks(docker, serviceName);
+  return { exists: tasks !== undefined, running: tasks?.filter(isRunning).length ?? 0 };
 }

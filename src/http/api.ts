@@ -20,6 +20,7 @@ import * as servers from './servers.js';
 import { changeInstanceSettings, instanceSettingsView } from './instance-settings.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
 import { searchPalette } from './palette.js';
+import { getDeployment } from '../store/deployments.js';
 
 async function jsonBody(c: { req: { json: () => Promise<unknown> } }): Promise<Record<string, unknown>> {
   let body: unknown;
@@ -247,12 +248,15 @@ export function apiRoutes(deps: Deps) {
   });
 
   const deploymentId = (raw: string) => validate.integer('deployment id', raw, 1, Number.MAX_SAFE_INTEGER);
-  api.get('/deployments/:id', async (c) => c.json({ deployment: ops.toDeploymentView((await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')))).deployment) }));
+  api.get('/deployments/:id', async (c) => c.json({ deployment: await ops.deploymentWithSteps(deps, (await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')))).deployment) }));
   api.get('/deployments/:id/events', async (c) => {
     const { deployment } = await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')));
-    return deploymentEventStream(c, deps, deployment.id, (e) =>
-      e.type === 'line' ? [{ event: 'line', id: String(e.id), data: JSON.stringify({ line: e.line }) }] : [{ event: 'status', data: JSON.stringify({ status: e.status, reason: e.reason ?? null }) }],
-    );
+    return deploymentEventStream(c, deps, deployment.id, async (e) => {
+      if (e.type === 'line') return [{ event: 'line', id: String(e.id), data: JSON.stringify({ line: e.line }) }];
+      // Besides the status, the whole record (commit, image, steps) as it is now.
+      const record = { event: 'deployment', data: JSON.stringify(await ops.deploymentWithSteps(deps, await getDeployment(deps.db, deployment.id))) };
+      return e.type === 'status' ? [{ event: 'status', data: JSON.stringify({ status: e.status, reason: e.reason ?? null }) }, record] : [record];
+    });
   });
   return api;
 }

@@ -7,7 +7,10 @@ import type { Deployment, Environment, Project, Service, ServiceInstance, Servic
 import type { Deps } from '../deps.js';
 import { isUnderDomain, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { serviceVolumeName } from '../docker/service-spec.js';
-import { countRunningTasks, scaleService } from '../docker/swarm.js';
+import { scaleService, serviceReplicas } from '../docker/swarm.js';
+import { describeReplicas } from '../deploy/replicas.js';
+import { toStepsView } from '../deploy/step-view.js';
+import { listDeploymentSteps } from '../store/deployment-steps.js';
 import { checkRunImage } from '../build/base-images.js';
 import { checkGitHost } from '../build/git-host.js';
 import { applyRouting, routeFor } from '../deploy/routing.js';
@@ -522,8 +525,10 @@ export interface InstanceStatus {
   source: ReturnType<typeof toSourceView>;
   /** Desired replicas. */
   replicas: number;
-  /** Tasks running now; null when Docker cannot be asked. */
+  /** Tasks running now (0 when Docker has no service yet); null when Docker did not answer. */
   running: number | null;
+  /** The replicas in words: how many run of how many, and why fewer (see deploy/replicas.ts). */
+  replicasSummary: string;
   port: number;
   settings: ReturnType<typeof toSettingsView>;
   runOnChoices: string[];
@@ -541,12 +546,14 @@ export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<
   const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
   const [latest] = await listDeployments(deps.db, scopeOf(ctx), 1);
   const active = await findActiveDeployment(deps.db, scopeOf(ctx));
-  const running = deps.engine.ready ? await countRunningTasks(deps.docker, swarmServiceName(ref)).catch(() => null) : null;
+  const tasks = deps.engine.ready ? await serviceReplicas(deps.docker, swarmServiceName(ref)).catch(() => null) : null;
+  const running = tasks?.running ?? null;
   return {
     ...ref,
     source: toSourceView(ctx.service),
     replicas: ctx.instance.replicas,
     running,
+    replicasSummary: describeReplicas({ desired: ctx.instance.replicas, running, exists: tasks?.exists ?? false, latest: latest?.status, serving: !!active }),
     port: ctx.instance.port,
     settings: toSettingsView(ctx.instance),
     /** Where it may be placed: any, manager, or a ready server. */
@@ -605,6 +612,11 @@ export function toDeploymentView(d: Deployment) {
     /** The Dockerfile Spur wrote, with why, when the repository had none. */
     buildPlan: d.build_plan ? (JSON.parse(d.build_plan) as { stack: string; reasons: string[]; dockerfile: string }) : null,
   };
+}
+
+/** A deployment with its steps (see deploy/step-view.ts): what its page and the API show. */
+export async function deploymentWithSteps(deps: Pick<Deps, 'db'>, d: Deployment) {
+  return { ...toDeploymentView(d), steps: toStepsView(d, await listDeploymentSteps(deps.db, d.id), Date.now()) };
 }
 
 export const toProjectView = (p: Project, envs: Environment[]) => ({ name: p.name, environments: envs.map((e) => e.name), createdAt: p.created_at });

@@ -20,15 +20,22 @@ export interface SseEvent {
   id?: string;
 }
 
-/** Replays the stored log, then follows live until the deployment finishes; ends with a `done` event. */
-export function deploymentEventStream(c: Context, deps: Deps, deploymentId: number, render: (e: DeploymentEvent) => SseEvent[]) {
+/** Replays the stored log, then follows live until the deployment finishes; ends with a `done`
+ *  event. Events are written in the order they came, also when rendering one reads the database. */
+export function deploymentEventStream(c: Context, deps: Deps, deploymentId: number, render: (e: DeploymentEvent) => SseEvent[] | Promise<SseEvent[]>) {
   const afterId = Number(c.req.header('Last-Event-ID') ?? c.req.query('after') ?? 0) || 0;
   return streamSSE(c, async (stream) => {
     const abort = new AbortController();
     stream.onAbort(() => abort.abort());
-    const writes: Promise<void>[] = [];
-    await deps.logBus.follow(deploymentId, { afterId, signal: abort.signal, onEvent: (e) => render(e).forEach((ev) => writes.push(stream.writeSSE(ev))) });
-    await Promise.all(writes);
+    let writes = Promise.resolve();
+    const write = (e: DeploymentEvent) => {
+      const rendered = render(e);
+      writes = writes.then(async () => {
+        for (const ev of await rendered) await stream.writeSSE(ev);
+      });
+    };
+    await deps.logBus.follow(deploymentId, { afterId, signal: abort.signal, onEvent: write });
+    await writes;
     await stream.writeSSE({ event: 'done', data: 'done' });
   });
 }

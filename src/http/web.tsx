@@ -2,13 +2,13 @@
 // (forms.ts); status regions stay live (live.ts).
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { LogLine, StatusBadge } from '../../views/components/deployment.js';
+import { LogLine } from '../../views/components/deployment.js';
 import { stripAnsi } from '../../views/components/ansi.js';
 import type { FormState } from '../../views/components/form.js';
 import { ProjectList } from '../../views/components/project-list.js';
 import { ServiceCards } from '../../views/components/service-cards.js';
 import { DashboardPage, NewProjectForm } from '../../views/pages/dashboard.js';
-import { DeploymentActions, DeploymentPage } from '../../views/pages/deployment.js';
+import { DeploymentPage, deploymentFragments } from '../../views/pages/deployment.js';
 import { DeleteEnvironmentForm, DeleteProjectForm, NewEnvironmentForm, NewServiceForm, ProjectPage } from '../../views/pages/project.js';
 import { AddKeyForm, KeysPage } from '../../views/pages/keys.js';
 import { NewDatabaseForm } from '../../views/components/databases.js';
@@ -27,7 +27,7 @@ import { ServiceHeadline, ServicePage } from '../../views/pages/service/page.js'
 import { AddDomainForm, DeleteServiceForm, GitSettingsForm, HttpsTokenForm, ScaleForm, ServiceSettingsForm } from '../../views/pages/service/settings.js';
 import { AddVolumeForm } from '../../views/pages/service/volumes.js';
 import { ImportVariablesForm, RevealedValue, SetVariableForm } from '../../views/pages/service/variables.js';
-import { readDeploymentLog } from '../store/deployments.js';
+import { getDeployment, readDeploymentLog } from '../store/deployments.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import type { Deps } from '../deps.js';
 import { getProjectFor } from '../store/access.js';
@@ -422,7 +422,7 @@ export function webRoutes(deps: Deps) {
   const deploymentId = (raw: string) => validate.integer('deployment id', raw, 1, Number.MAX_SAFE_INTEGER);
   web.get('/deployments/:id', async (c) => {
     const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
-    return c.html(<DeploymentPage frame={frame(c)} project={ctx.project.name} service={ctx.service.name} environment={ctx.environment.name} deployment={ops.toDeploymentView(d)} />);
+    return c.html(<DeploymentPage frame={frame(c)} project={ctx.project.name} service={ctx.service.name} environment={ctx.environment.name} deployment={await ops.deploymentWithSteps(deps, d)} />);
   });
   web.post('/deployments/:id/cancel', async (c) => {
     const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
@@ -435,12 +435,12 @@ export function webRoutes(deps: Deps) {
     return textFile(c, `deployment-${d.id}.log`, lines);
   });
   web.get('/deployments/:id/events', async (c) => {
-    const { deployment: d } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
-    return deploymentEventStream(c, deps, d.id, (e) => {
+    const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
+    return deploymentEventStream(c, deps, d.id, async (e) => {
       if (e.type === 'line') return [{ event: 'line', id: String(e.id), data: String(<LogLine line={e.line} at={e.at} />) }];
-      const events = [{ event: 'status', data: String(<StatusBadge status={e.status} />) }, { event: 'actions', data: String(<DeploymentActions id={d.id} status={e.status} csrf={c.get('csrfToken')} />) }];
-      if (e.reason) events.push({ event: 'reason', data: String(<p class="error">{e.reason}</p>) });
-      return events;
+      // A status or anything else of the record changed: every region that can change is sent again.
+      const current = await ops.deploymentWithSteps(deps, await getDeployment(deps.db, d.id));
+      return Object.entries(deploymentFragments({ deployment: current, environment: ctx.environment.name, csrf: c.get('csrfToken') })).map(([event, data]) => ({ event, data }));
     });
   });
   return web;

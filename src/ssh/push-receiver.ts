@@ -108,7 +108,7 @@ async function deployPush(deps: PushDeps, session: PushSession, updates: RefUpda
       let reason: string | null | undefined;
       await deps.logBus.follow(deployment.id, {
         afterId: 0,
-        onEvent: (e) => (e.type === 'line' ? say(e.line) : ((finalStatus = e.status), (reason = e.reason))),
+        onEvent: (e) => (e.type === 'line' ? say(e.line) : e.type === 'status' ? ((finalStatus = e.status), (reason = e.reason)) : undefined),
       });
       if (finalStatus !== 'active') {
         ok = false;

@@ -1,18 +1,24 @@
-// A deployment's record and its build log, live while it runs.
+// A deployment's record, its steps and its build log, live while it runs: every part that can
+// change is a region the page's SSE stream replaces (see deploymentFragments).
 import type { DeploymentRowProps } from '../components/deployment.js';
 import type { DeploymentStatus } from '../../src/db/schema.js';
+import type { StepView } from '../../src/deploy/step-view.js';
 import { LogLine, StatusBadge, isCancellable } from '../components/deployment.js';
 import { CopyButton } from '../components/copy-button.js';
+import { DeploymentSteps } from '../components/deployment-steps.js';
 import { LogView } from '../components/log-view.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
 import { actionAttrs, actionWords } from '../components/confirm.js';
+
+type BuildPlan = { stack: string; reasons: string[]; dockerfile: string };
+type DeploymentProps = DeploymentRowProps & { imageTag: string | null; rollbackOf: number | null; buildPlan: BuildPlan | null; steps: StepView[] };
 
 export interface DeploymentPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
   project: string;
   service: string;
   environment: string;
-  deployment: DeploymentRowProps & { imageTag: string | null; buildPlan: { stack: string; reasons: string[]; dockerfile: string } | null };
+  deployment: DeploymentProps;
 }
 
 export function DeploymentPage(props: DeploymentPageProps) {
@@ -23,20 +29,49 @@ export function DeploymentPage(props: DeploymentPageProps) {
       <p class="crumbs"><a href="/">Projects</a> / <a href={`/projects/${props.project}`}>{props.project}</a> / <a href={serviceUrl}>{props.service}</a> /</p>
       <div hx-ext="sse" sse-connect={`/deployments/${d.id}/events`} sse-close="done">
         <h1>Deployment #{d.id} <span id="status" sse-swap="status" hx-swap="innerHTML"><StatusBadge status={d.status} /></span></h1>
-        <dl class="facts">
-          <dt>Environment</dt><dd>{props.environment}</dd>
-          <dt>Commit</dt><dd>{d.commitSha ? <code>{d.commitSha.slice(0, 12)}</code> : '—'} {d.commitMessage ?? ''}</dd>
-          <dt>Image</dt><dd><code>{d.imageTag ?? '—'}</code></dd>
-          <dt>Trigger</dt><dd>{d.trigger}</dd>
-        </dl>
+        <dl class="facts" id="deployment-facts" sse-swap="facts" hx-swap="innerHTML"><DeploymentFacts deployment={d} environment={props.environment} /></dl>
         <div id="deployment-actions" sse-swap="actions" hx-swap="innerHTML"><DeploymentActions id={d.id} status={d.status} csrf={props.frame.csrfToken} /></div>
-        <div id="reason" sse-swap="reason" hx-swap="innerHTML">{d.failureReason && <p class="error">{d.failureReason}</p>}</div>
-        {d.buildPlan && <GeneratedDockerfile plan={d.buildPlan} />}
+        <div id="reason" sse-swap="reason" hx-swap="innerHTML"><Reason deployment={d} /></div>
+        <section aria-labelledby="deployment-steps-title">
+          <h2 id="deployment-steps-title">Steps</h2>
+          <div id="deployment-steps" sse-swap="steps" hx-swap="innerHTML" aria-live="polite"><DeploymentSteps steps={d.steps} /></div>
+        </section>
+        <div id="build-plan" sse-swap="plan" hx-swap="innerHTML">{d.buildPlan && <GeneratedDockerfile plan={d.buildPlan} />}</div>
         <h2>Build log</h2>
         <LogView id="build-log" label="Build log" download={`/deployments/${d.id}/log.txt`} />
       </div>
     </Layout>
   );
+}
+
+/** The page's regions as its SSE stream sends them, named by event: rendered by the same
+ *  components as the page, so a live update and a reload show the same thing. */
+export function deploymentFragments(props: { deployment: DeploymentProps; environment: string; csrf?: string }): Record<string, string> {
+  const d = props.deployment;
+  return {
+    status: String(<StatusBadge status={d.status} />),
+    facts: String(<DeploymentFacts deployment={d} environment={props.environment} />),
+    actions: String(<DeploymentActions id={d.id} status={d.status} csrf={props.csrf} />),
+    reason: String(<Reason deployment={d} />),
+    steps: String(<DeploymentSteps steps={d.steps} />),
+    plan: String(d.buildPlan ? <GeneratedDockerfile plan={d.buildPlan} /> : ''),
+  };
+}
+
+function DeploymentFacts(props: { deployment: DeploymentProps; environment: string }) {
+  const d = props.deployment;
+  return (
+    <>
+      <dt>Environment</dt><dd>{props.environment}</dd>
+      <dt>Commit</dt><dd>{d.commitSha ? <><code>{d.commitSha.slice(0, 12)}</code> {d.commitMessage ?? ''}</> : <span class="muted">{d.status === 'queued' || d.status === 'building' ? 'not fetched yet' : 'none'}</span>}</dd>
+      <dt>Image</dt><dd>{d.imageTag ? <code>{d.imageTag}</code> : <span class="muted">{d.status === 'queued' || d.status === 'building' ? 'not built yet' : 'none'}</span>}</dd>
+      <dt>Trigger</dt><dd>{d.trigger}{d.rollbackOf && <> (runs <a href={`/deployments/${d.rollbackOf}`}>#{d.rollbackOf}</a> again)</>}</dd>
+    </>
+  );
+}
+
+function Reason(props: { deployment: DeploymentProps }) {
+  return props.deployment.failureReason ? <p class="error">{props.deployment.failureReason}</p> : null;
 }
 
 export { LogLine };

@@ -67,7 +67,7 @@ export function StatusFacts(props: Pick<ServicePageProps, 'status' | 'frame'>) {
         </>
       )}
       <dt>Replicas</dt>
-      <dd>{s.running === null ? <span class="muted">? (Docker cannot be asked)</span> : s.running}/{s.replicas} running</dd>
+      <dd>{s.replicasSummary}</dd>
       <dt>Source</dt>
       <dd>{s.source.type === 'image' ? <code>{s.source.image}</code> : s.source.type === 'push' ? <>git push to Spur, branch <code>{s.source.branch}</code></> : <><code>{s.source.gitUrl}</code> @ <code>{s.source.branch}</code></>}</dd>
       <dt>Public URL</dt>

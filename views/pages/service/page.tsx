@@ -50,7 +50,7 @@ export function ServiceHeadline(props: Pick<ServicePageProps, 'status' | 'frame'
         <p class="headline">
           {s.activeDeployment ? <>Serving <a href={`/deployments/${s.activeDeployment.id}`}>#{s.activeDeployment.id}</a></> : <span class="muted">Nothing serves yet</span>}
           {s.deployment && s.deployment.id !== s.activeDeployment?.id && <> · latest <a href={`/deployments/${s.deployment.id}`}>#{s.deployment.id}</a> <StatusBadge status={s.deployment.status} /></>}
-          {' · '}{s.running ?? '?'}/{s.replicas} running
+          {' · '}{s.replicasSummary}
         </p>
       )}
       {props.pendingChanges && (
