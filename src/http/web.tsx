@@ -6,7 +6,7 @@ import { LogLine, StatusBadge } from '../../views/components/deployment.js';
 import { stripAnsi } from '../../views/components/ansi.js';
 import type { FormState } from '../../views/components/form.js';
 import { ProjectList } from '../../views/components/project-list.js';
-import { ServiceCards } from '../../views/components/service-cards.js';
+import { ProjectCanvas } from '../../views/components/project-canvas.js';
 import { DashboardPage, NewProjectForm } from '../../views/pages/dashboard.js';
 import { DeploymentActions, DeploymentPage } from '../../views/pages/deployment.js';
 import { DeleteEnvironmentForm, DeleteProjectForm, NewEnvironmentForm, NewServiceForm, ProjectPage } from '../../views/pages/project.js';
@@ -40,7 +40,8 @@ import { AddServerForm, ServerActionForm, ServerLog, ServerPage, ServersPage } f
 import { UpdateBanner } from '../../views/layout.js';
 import { liveFragments } from './live.js';
 import * as ops from './operations.js';
-import { backupWarnings, certificateWarnings, projectSummaries, serviceCards, serviceLiveData, servicePageData } from './page-data.js';
+import { backupWarnings, certificateWarnings, projectSummaries, serviceLiveData, servicePageData } from './page-data.js';
+import { projectCanvas } from './canvas-data.js';
 import { deploymentEventStream, runtimeLogLines, runtimeLogStream } from './streams.js';
 
 type Form = Record<string, unknown>;
@@ -91,16 +92,16 @@ export function webRoutes(deps: Deps) {
   const projectPage = async (c: Context<AuthEnv>, forms?: Forms) => {
     const project = await getProjectFor(deps.db, user(c), c.req.param('project')!);
     const { environments, environment } = await environmentOf(c, project.id);
-    const services = await serviceCards(deps, user(c), project.name, environment);
+    const canvas = await projectCanvas(deps, user(c), project.name, environment);
     const databases = await listDatabaseViews(deps, user(c), project.name, environment);
     const sharedVariables = await sharedVariableNames(deps, user(c), project.name, environment);
-    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} services={services} databases={databases} sharedVariables={sharedVariables} canDelete={user(c).role === 'owner'} forms={forms} />;
+    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} canDelete={user(c).role === 'owner'} forms={forms} />;
   };
   web.get('/projects/:project', async (c) => c.html(await projectPage(c)));
   web.get('/projects/:project/events', async (c) => {
     const project = await getProjectFor(deps.db, user(c), c.req.param('project'));
     const { environment } = await environmentOf(c, project.id);
-    return liveFragments(c, deps, user(c).id, async () => ({ services: String(<ServiceCards project={project.name} environment={environment} services={await serviceCards(deps, user(c), project.name, environment)} />) }));
+    return liveFragments(c, deps, user(c).id, async () => ({ services: String(<ProjectCanvas project={project.name} environment={environment} {...await projectCanvas(deps, user(c), project.name, environment)} />) }));
   });
   web.post('/projects/:project/services', (c) =>
     answerForm(c, {
