@@ -40,7 +40,9 @@ import { AddServerForm, ServerActionForm, ServerLog, ServerPage, ServersPage } f
 import { UpdateBanner } from '../../views/layout.js';
 import { liveFragments } from './live.js';
 import * as ops from './operations.js';
-import { backupWarnings, certificateWarnings, projectSummaries, serviceLiveData, servicePageData } from './page-data.js';
+import { serviceLiveData, servicePageData } from './page-data.js';
+import { dashboardData } from './dashboard-data.js';
+import { ActivityFeed, AttentionList } from '../../views/components/dashboard-sections.js';
 import { projectCanvas } from './canvas-data.js';
 import { deploymentEventStream, runtimeLogLines, runtimeLogStream } from './streams.js';
 
@@ -62,9 +64,14 @@ export function webRoutes(deps: Deps) {
     serviceTabUrl({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }, tab);
 
   // Dashboard
-  const dashboard = async (c: Context<AuthEnv>, newProject?: FormState) => <DashboardPage frame={frame(c)} projects={await projectSummaries(deps, user(c))} warnings={[...(await certificateWarnings(deps, user(c))), ...(await backupWarnings(deps, user(c)))]} newProject={newProject} />;
+  const dashboard = async (c: Context<AuthEnv>, newProject?: FormState) => <DashboardPage frame={frame(c)} {...await dashboardData(deps, user(c))} newProject={newProject} />;
   web.get('/', async (c) => c.html(await dashboard(c)));
-  web.get('/events', (c) => liveFragments(c, deps, user(c).id, async () => ({ projects: String(<ProjectList projects={await projectSummaries(deps, user(c))} />) })));
+  web.get('/events', (c) =>
+    liveFragments(c, deps, user(c).id, async () => {
+      const data = await dashboardData(deps, user(c));
+      return { attention: String(<AttentionList items={data.attention} />), projects: String(<ProjectList projects={data.projects} />), activity: String(<ActivityFeed items={data.activity} />) };
+    }),
+  );
   web.post('/projects', (c) =>
     answerForm(c, {
       run: (body) => ops.addProject(deps, user(c), body),
@@ -80,7 +87,7 @@ export function webRoutes(deps: Deps) {
       run: () => ops.startUpdate(deps, user(c)),
       done: (version) => ({ to: '/', toast: `Updating to Spur ${version}: it restarts in a moment, and apps keep serving` }),
       fragment: (state) => <UpdateBanner version={deps.updates.available?.version ?? ''} csrf={c.get('csrfToken')} error={state.errors['']} />,
-      page: async (state) => <DashboardPage frame={{ ...frame(c), updateError: state.errors[''] }} projects={await projectSummaries(deps, user(c))} warnings={[...(await certificateWarnings(deps, user(c))), ...(await backupWarnings(deps, user(c)))]} />,
+      page: async (state) => <DashboardPage frame={{ ...frame(c), updateError: state.errors[''] }} {...await dashboardData(deps, user(c))} />,
     }),
   );
 
@@ -201,11 +208,11 @@ export function webRoutes(deps: Deps) {
     });
 
   web.post('/projects/:project/services/:service/deploy', async (c) => {
-    const deployment = await ops.deploy(deps, await instanceOf(c), `ui:${user(c).email}`);
+    const deployment = await ops.deploy(deps, await instanceOf(c), { trigger: `ui:${user(c).email}`, requestedBy: user(c).id });
     return c.redirect(`/deployments/${deployment.id}`, 303);
   });
   web.post('/projects/:project/services/:service/rollback', async (c) => {
-    const deployment = await ops.rollback(deps, await instanceOf(c), await form(c), `rollback:${user(c).email}`);
+    const deployment = await ops.rollback(deps, await instanceOf(c), await form(c), { trigger: `rollback:${user(c).email}`, requestedBy: user(c).id });
     return c.redirect(`/deployments/${deployment.id}`, 303);
   });
   web.post('/projects/:project/services/:service/cancel', async (c) => {
