@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SpurProcess, cli, launchBrowser, logInPage, loginCli, startSpur, stopAll, uniqueName, waitForDeployment } from './harness.js';
 
 const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts', 'ui');
+const AXE = require.resolve('axe-core/axe.min.js');
 const project = uniqueName('canvas');
 let spur: SpurProcess;
 let token: string;
@@ -26,7 +27,8 @@ beforeAll(async () => {
   expect((await cli(spur, ['db', 'create', project, 'cache', '--engine', 'redis'])).code).toBe(0);
   expect((await cli(spur, ['vars', 'set', project, 'web', 'REDIS_URL=${{cache.REDIS_URL}}'])).code).toBe(0);
   browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // bypassCSP: Spur's CSP forbids inline scripts, and axe-core is injected as one.
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, bypassCSP: true });
   page = await context.newPage();
   await page.addInitScript("document.addEventListener('htmx:sseOpen', () => { window.sseOpen = true; })");
   await logInPage(page, spur);
@@ -62,6 +64,7 @@ describe('project canvas', () => {
       if (name) reached.add(name);
     }
     expect([...reached].sort()).toEqual(['cache', 'web']);
+    expect(await seriousViolations()).toEqual([]);
   });
 
   it("a deploy changes the service card's state on the open page, without a reload", async () => {
@@ -92,8 +95,27 @@ describe('project canvas', () => {
     expect(first.x + first.width).toBeLessThanOrEqual(390);
     expect(await page.getByText('web uses cache (REDIS_URL)').isVisible()).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it("the dashboard: the project with web's state in words, and the deploy with who asked (the CLI's token owner)", async () => {
+    for (const width of [1440, 390]) {
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+      await page.goto(`${spur.url}/`);
+      expect(await page.locator(`[data-project="${project}"] .service-states li`).first().textContent()).toContain('web: serving');
+      expect((await page.locator('.activity li').first().textContent())!.replace(/\s+/g, ' ')).toContain(`owner@example.com deployed web (${project}, production)`);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(await seriousViolations()).toEqual([]);
+    }
   });
 });
+
+type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
+async function seriousViolations(): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)")) as Violation[];
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}
 
 async function latestId(): Promise<number> {
   const res = await fetch(`${spur.url}/api/v1/projects/${project}/services/web/deployments`, { headers: { Authorization: `Bearer ${token}` } });
