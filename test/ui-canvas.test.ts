@@ -60,7 +60,7 @@ describe('project canvas', () => {
     const reached = new Set<string>();
     for (let i = 0; i < 40 && reached.size < 2; i++) {
       await page.keyboard.press('Tab');
-      const name = await page.evaluate(() => (document.activeElement?.classList.contains('canvas-name') ? document.activeElement.textContent : null));
+      const name = (await page.evaluate("document.activeElement?.classList.contains('canvas-name') ? document.activeElement.textContent : null")) as string | null;
       if (name) reached.add(name);
     }
     expect([...reached].sort()).toEqual(['cache', 'web']);
@@ -94,7 +94,7 @@ describe('project canvas', () => {
     expect(Math.abs(second.x - first.x)).toBeLessThan(1);
     expect(first.x + first.width).toBeLessThanOrEqual(390);
     expect(await page.getByText('web uses cache (REDIS_URL)').isVisible()).toBe(true);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     expect(await seriousViolations()).toEqual([]);
   });
 
@@ -104,7 +104,7 @@ describe('project canvas', () => {
       await page.goto(`${spur.url}/`);
       expect(await page.locator(`[data-project="${project}"] .service-states li`).first().textContent()).toContain('web: serving');
       expect((await page.locator('.activity li').first().textContent())!.replace(/\s+/g, ' ')).toContain(`owner@example.com deployed web (${project}, production)`);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
       expect(await seriousViolations()).toEqual([]);
     }
   });
