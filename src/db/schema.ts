@@ -159,6 +159,8 @@ export interface DeploymentTable {
   variables_sealed: Generated<string | null>;
   /** JSON { stack, reasons, dockerfile }: the Dockerfile Spur wrote, when the repository had none. */
   build_plan: Generated<string | null>;
+  /** The user who asked for it (web, API, CLI, git push); null for a webhook, or once they were removed. */
+  requested_by: Generated<number | null>;
 }
 
 export interface DeploymentLogTable {

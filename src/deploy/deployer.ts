@@ -11,7 +11,7 @@ import { databaseServiceName } from '../databases/service-spec.js';
 import { listAllDatabases } from '../store/databases.js';
 import { imageHealthcheck } from '../docker/images.js';
 import { Conflict, NotFound } from '../errors.js';
-import { type DeploymentRequest, getDeployment, listDeploymentsInStatus, listRollbackTargets, queueDeployment, transitionDeployment } from '../store/deployments.js';
+import { type DeploymentRequest, type Requester, getDeployment, listDeploymentsInStatus, listRollbackTargets, queueDeployment, transitionDeployment } from '../store/deployments.js';
 import { getInstanceContext, listAllInstances } from '../store/services.js';
 import { endDeploymentStep } from '../store/deployment-steps.js';
 import { healthPlan, rolloutWindowMs } from './instance-plan.js';
@@ -69,13 +69,13 @@ export class Deployer {
 
   /** Runs an earlier deployment's image again, without a rebuild. Without an id, the one that
    *  was active before the current one. */
-  async rollback(scope: Scope, trigger: string, deploymentId?: number): Promise<Deployment> {
+  async rollback(scope: Scope, by: Requester, deploymentId?: number): Promise<Deployment> {
     const targets = await listRollbackTargets(this.deps.db, scope);
     const target = chooseRollbackTarget(targets, deploymentId);
     if (!target) {
       throw deploymentId === undefined ? new Conflict('there is no earlier deployment of another image to roll back to') : new NotFound(`deployment ${deploymentId} never served this service; it cannot be rolled back to`);
     }
-    return this.request({ ...scope, trigger, source: target });
+    return this.request({ ...scope, ...by, source: target });
   }
 
   /** Cancels what is queued and the build in progress; a rollout under way is not interrupted. */

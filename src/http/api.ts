@@ -228,12 +228,12 @@ export function apiRoutes(deps: Deps) {
   });
 
   api.post('/projects/:project/services/:service/deployments', async (c) => {
-    const deployment = await ops.deploy(deps, await instanceOf(c), `api:${c.get('user').email}`);
+    const deployment = await ops.deploy(deps, await instanceOf(c), { trigger: `api:${c.get('user').email}`, requestedBy: c.get('user').id });
     return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
   });
   api.post('/projects/:project/services/:service/rollback', async (c) => {
     const body = c.req.header('Content-Type')?.includes('json') ? await jsonBody(c) : {};
-    const deployment = await ops.rollback(deps, await instanceOf(c), body, `rollback:${c.get('user').email}`);
+    const deployment = await ops.rollback(deps, await instanceOf(c), body, { trigger: `rollback:${c.get('user').email}`, requestedBy: c.get('user').id });
     return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
   });
   api.get('/projects/:project/services/:service/build-plan', async (c) => c.json(await ops.previewBuild(deps, await instanceOf(c))));

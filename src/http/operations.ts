@@ -18,7 +18,7 @@ import { routeUrls } from '../routing/instance-route.js';
 import type { DnsAnswer } from '../routing/dns-check.js';
 import { removeEnvironment, removeProject, removeService } from '../deploy/removal.js';
 import { DockerUnavailable, Forbidden, InvalidFields, InvalidInput, NotFound } from '../errors.js';
-import { findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
+import { type Requester, findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
 import { addProjectMember, canAccessProject, getProjectFor, listProjectMembers, removeProjectMember } from '../store/access.js';
 import { addSshKey } from '../store/ssh-keys.js';
 import { type DomainWithCertificate, addDomain as storeAddDomain, listDomains, removeDomain as storeRemoveDomain, setDomainOptions } from '../store/domains.js';
@@ -94,7 +94,7 @@ export async function launchService(deps: Deps, user: Actor, projectName: string
   const service = await addService(deps, user, projectName, body);
   if (!wanted) return { service };
   if (service.source_type === 'push') return { service, notDeployed: 'nothing is pushed yet: it deploys with the first git push' };
-  return { service, deployment: await deploy(deps, await findInstance(deps, user, { project: projectName, service: service.name }), trigger) };
+  return { service, deployment: await deploy(deps, await findInstance(deps, user, { project: projectName, service: service.name }), { trigger, requestedBy: user.id }) };
 }
 
 /** Refuses at once an image the daemon resolves to one Spur built (a retag). A daemon that does
@@ -474,10 +474,10 @@ export function requireEngine(deps: Deps): void {
 }
 
 /** Queues a deployment; `commit` pins the exact commit to build (webhooks). */
-export async function deploy(deps: Deps, ctx: InstanceContext, trigger: string, commit?: string): Promise<Deployment> {
+export async function deploy(deps: Deps, ctx: InstanceContext, by: Requester, commit?: string): Promise<Deployment> {
   requireEngine(deps);
   await refuseOversizedVariables(deps, ctx);
-  return deps.deployer.request({ ...scopeOf(ctx), trigger, commit });
+  return deps.deployer.request({ ...scopeOf(ctx), ...by, commit });
 }
 
 /** A variable that a change elsewhere (a shared variable, another service's) made resolve past
@@ -493,10 +493,10 @@ async function refuseOversizedVariables(deps: Deps, ctx: InstanceContext): Promi
   }
 }
 
-export async function rollback(deps: Deps, ctx: InstanceContext, body: Body, trigger: string): Promise<Deployment> {
+export async function rollback(deps: Deps, ctx: InstanceContext, body: Body, by: Requester): Promise<Deployment> {
   requireEngine(deps);
   const target = validate.optional(body.deployment, (v) => validate.integer('deployment', v, 1, Number.MAX_SAFE_INTEGER));
-  return deps.deployer.rollback(scopeOf(ctx), trigger, target);
+  return deps.deployer.rollback(scopeOf(ctx), by, target);
 }
 
 export const cancel = (deps: Deps, ctx: InstanceContext) => deps.deployer.cancel(scopeOf(ctx));

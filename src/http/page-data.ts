@@ -11,30 +11,11 @@ import { getProjectFor, listProjectsFor } from '../store/access.js';
 import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.js';
 import { listEnvironments } from '../store/projects.js';
 import { type InstanceContext, listInstancesIn, listServices } from '../store/services.js';
-import type { ProjectSummary } from '../../views/components/project-list.js';
 import type { ServiceCard } from '../../views/components/service-cards.js';
 import { type ServicePageProps, type ServiceTab, serviceTabUrl } from '../../views/pages/service/common.js';
 import * as ops from './operations.js';
 
 type Actor = Pick<User, 'id' | 'role' | 'email'>;
-
-/** The user's projects, each with how many services are in each state (production). */
-export async function projectSummaries(deps: Deps, user: Actor): Promise<ProjectSummary[]> {
-  return Promise.all(
-    (await listProjectsFor(deps.db, user)).map(async (p) => {
-      const environments = await listEnvironments(deps.db, p.id);
-      const production = environments.find((e) => e.name === 'production') ?? environments[0];
-      const deployments = await deploymentsByInstance(deps.db, production ? [production.id] : []);
-      const services = await listServices(deps.db, p.id);
-      const states: Record<string, number> = {};
-      for (const svc of services) {
-        const state = deployments.get(`${svc.id}:${production?.id}`)?.latest?.status ?? 'none';
-        states[state] = (states[state] ?? 0) + 1;
-      }
-      return { name: p.name, environments: environments.map((e) => e.name), services: services.length, states };
-    }),
-  );
-}
 
 export interface DashboardWarning {
   /** Where the domain is managed: its service's Settings tab, or Spur's Settings page. */
@@ -91,6 +72,8 @@ export async function serviceCards(deps: Deps, user: Actor, projectName: string,
       status: shown?.status ?? null,
       latest: latest && latest.id !== active?.id ? { id: latest.id, status: latest.status } : null,
       serving: active?.id ?? null,
+      commit: active?.commit_sha ?? null,
+      image: active?.image_tag ?? null,
       url: `http://${generatedDomain(instance.domain_label, deps.config.baseDomain)}`,
       running: counts ? (counts.get(swarmServiceName({ project: project.name, service: svc.name, environment: environment.name })) ?? 0) : null,
       replicas: instance.replicas,

@@ -6,7 +6,7 @@ import { LogLine } from '../../views/components/deployment.js';
 import { stripAnsi } from '../../views/components/ansi.js';
 import type { FormState } from '../../views/components/form.js';
 import { ProjectList } from '../../views/components/project-list.js';
-import { ServiceCards } from '../../views/components/service-cards.js';
+import { ProjectCanvas } from '../../views/components/project-canvas.js';
 import { DashboardPage, NewProjectForm } from '../../views/pages/dashboard.js';
 import { DeploymentPage, deploymentFragments } from '../../views/pages/deployment.js';
 import { DeleteEnvironmentForm, DeleteProjectForm, NewEnvironmentForm, NewServiceForm, ProjectPage } from '../../views/pages/project.js';
@@ -41,7 +41,10 @@ import { AddServerForm, ServerActionForm, ServerLog, ServerPage, ServersPage } f
 import { UpdateBanner } from '../../views/layout.js';
 import { liveFragments } from './live.js';
 import * as ops from './operations.js';
-import { backupWarnings, certificateWarnings, projectSummaries, serviceCards, serviceLiveData, servicePageData } from './page-data.js';
+import { serviceLiveData, servicePageData } from './page-data.js';
+import { dashboardData } from './dashboard-data.js';
+import { ActivityFeed, AttentionList } from '../../views/components/dashboard-sections.js';
+import { projectCanvas } from './canvas-data.js';
 import { deploymentEventStream, runtimeLogLines, runtimeLogStream } from './streams.js';
 import { searchPalette } from './palette.js';
 import { PaletteResults } from '../../views/components/palette.js';
@@ -64,9 +67,14 @@ export function webRoutes(deps: Deps) {
     serviceTabUrl({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }, tab);
 
   // Dashboard
-  const dashboard = async (c: Context<AuthEnv>, newProject?: FormState) => <DashboardPage frame={frame(c)} projects={await projectSummaries(deps, user(c))} warnings={[...(await certificateWarnings(deps, user(c))), ...(await backupWarnings(deps, user(c)))]} newProject={newProject} />;
+  const dashboard = async (c: Context<AuthEnv>, newProject?: FormState) => <DashboardPage frame={frame(c)} {...await dashboardData(deps, user(c))} newProject={newProject} />;
   web.get('/', async (c) => c.html(await dashboard(c)));
-  web.get('/events', (c) => liveFragments(c, deps, user(c).id, async () => ({ projects: String(<ProjectList projects={await projectSummaries(deps, user(c))} />) })));
+  web.get('/events', (c) =>
+    liveFragments(c, deps, user(c).id, async () => {
+      const data = await dashboardData(deps, user(c));
+      return { attention: String(<AttentionList items={data.attention} />), projects: String(<ProjectList projects={data.projects} />), activity: String(<ActivityFeed items={data.activity} />) };
+    }),
+  );
   web.post('/projects', (c) =>
     answerForm(c, {
       run: (body) => ops.addProject(deps, user(c), body),
@@ -85,7 +93,7 @@ export function webRoutes(deps: Deps) {
       run: () => ops.startUpdate(deps, user(c)),
       done: (version) => ({ to: '/', toast: `Updating to Spur ${version}: it restarts in a moment, and apps keep serving` }),
       fragment: (state) => <UpdateBanner version={deps.updates.available?.version ?? ''} csrf={c.get('csrfToken')} error={state.errors['']} />,
-      page: async (state) => <DashboardPage frame={{ ...frame(c), updateError: state.errors[''] }} projects={await projectSummaries(deps, user(c))} warnings={[...(await certificateWarnings(deps, user(c))), ...(await backupWarnings(deps, user(c)))]} />,
+      page: async (state) => <DashboardPage frame={{ ...frame(c), updateError: state.errors[''] }} {...await dashboardData(deps, user(c))} />,
     }),
   );
 
@@ -97,16 +105,16 @@ export function webRoutes(deps: Deps) {
   const projectPage = async (c: Context<AuthEnv>, forms?: Forms) => {
     const project = await getProjectFor(deps.db, user(c), c.req.param('project')!);
     const { environments, environment } = await environmentOf(c, project.id);
-    const services = await serviceCards(deps, user(c), project.name, environment);
+    const canvas = await projectCanvas(deps, user(c), project.name, environment);
     const databases = await listDatabaseViews(deps, user(c), project.name, environment);
     const sharedVariables = await sharedVariableNames(deps, user(c), project.name, environment);
-    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} services={services} databases={databases} sharedVariables={sharedVariables} canDelete={user(c).role === 'owner'} forms={forms} />;
+    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} canDelete={user(c).role === 'owner'} forms={forms} />;
   };
   web.get('/projects/:project', async (c) => c.html(await projectPage(c)));
   web.get('/projects/:project/events', async (c) => {
     const project = await getProjectFor(deps.db, user(c), c.req.param('project'));
     const { environment } = await environmentOf(c, project.id);
-    return liveFragments(c, deps, user(c).id, async () => ({ services: String(<ServiceCards project={project.name} environment={environment} services={await serviceCards(deps, user(c), project.name, environment)} />) }));
+    return liveFragments(c, deps, user(c).id, async () => ({ services: String(<ProjectCanvas project={project.name} environment={environment} {...await projectCanvas(deps, user(c), project.name, environment)} />) }));
   });
   web.post('/projects/:project/services', (c) =>
     answerForm(c, {
@@ -209,12 +217,12 @@ export function webRoutes(deps: Deps) {
 
   web.post('/projects/:project/services/:service/deploy', async (c) => {
     const ctx = await instanceOf(c);
-    const deployment = await ops.deploy(deps, ctx, `ui:${user(c).email}`);
+    const deployment = await ops.deploy(deps, ctx, { trigger: `ui:${user(c).email}`, requestedBy: user(c).id });
     return redirectWithToast(c, `/deployments/${deployment.id}`, `Deploying ${ctx.service.name} to ${ctx.environment.name}: deployment #${deployment.id} queued`);
   });
   web.post('/projects/:project/services/:service/rollback', async (c) => {
     const ctx = await instanceOf(c);
-    const deployment = await ops.rollback(deps, ctx, await form(c), `rollback:${user(c).email}`);
+    const deployment = await ops.rollback(deps, ctx, await form(c), { trigger: `rollback:${user(c).email}`, requestedBy: user(c).id });
     return redirectWithToast(c, `/deployments/${deployment.id}`, `Rolling ${ctx.service.name} back: deployment #${deployment.id} brings back #${deployment.source_deployment_id}`);
   });
   web.post('/projects/:project/services/:service/cancel', async (c) => {

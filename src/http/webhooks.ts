@@ -73,7 +73,7 @@ export function webhookRoutes(deps: Deps) {
         refused.push({ environment: i.environment.name, reason: stale });
         continue;
       }
-      const d = await ops.deploy(deps, await getInstanceContext(deps.db, scope), `webhook:${check.provider}`, sha);
+      const d = await ops.deploy(deps, await getInstanceContext(deps.db, scope), { trigger: `webhook:${check.provider}` }, sha);
       deployments.push({ id: d.id, environment: i.environment.name, commit: sha });
     }
     if (deployments.length === 0 && refused.length) throw new Conflict(refused.map((r) => `${r.environment}: ${r.reason}`).join('; '));

@@ -101,6 +101,7 @@ async function deployPush(deps: PushDeps, session: PushSession, updates: RefUpda
         serviceId: service.id,
         environmentId: target.environment_id,
         trigger: `push:${session.userEmail}`,
+        requestedBy: session.userId,
         checkout: { repoDir: session.repoDir, rev: update.newSha, objectEnv },
       });
       say(`Deploying ${update.newSha.slice(0, 12)} to ${target.environment.name} as deployment #${deployment.id}`);

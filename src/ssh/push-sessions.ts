@@ -4,6 +4,7 @@ import { randomToken } from '../secrets.js';
 
 export interface PushSession {
   userEmail: string;
+  userId: number;
   projectId: number;
   serviceId: number;
   repoDir: string;

@@ -109,7 +109,7 @@ async function runGit(deps: SshDeps, channel: ServerChannel, commandLine: string
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
   let token: string | undefined;
   if (program === 'git-receive-pack' && principal.kind === 'user') {
-    token = deps.sessions.open({ userEmail: principal.email, projectId: project.id, serviceId: service.id, repoDir });
+    token = deps.sessions.open({ userEmail: principal.email, userId: principal.id, projectId: project.id, serviceId: service.id, repoDir });
     Object.assign(env, { SPUR_HOOK_SOCKET: deps.hookSocket, SPUR_PUSH_TOKEN: token });
   }
   const child = spawn(program, [repoDir], { env, stdio: ['pipe', 'pipe', 'pipe'] });

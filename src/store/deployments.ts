@@ -6,10 +6,15 @@ import { canTransition } from './deployment-status.js';
 import { Conflict, NotFound } from '../errors.js';
 import { nowIso } from './time.js';
 
-export interface DeploymentRequest {
+/** How a deployment came to be asked for: the trigger's words, and the user who asked (none for a webhook). */
+export interface Requester {
+  trigger: string;
+  requestedBy?: number;
+}
+
+export interface DeploymentRequest extends Requester {
   serviceId: number;
   environmentId: number;
-  trigger: string;
   /** For a rollback: the earlier deployment whose image runs again. */
   source?: Deployment;
   /** Build exactly this commit (a webhook's push). */
@@ -35,6 +40,7 @@ export async function queueDeployment(db: Db, input: DeploymentRequest): Promise
         environment_id: input.environmentId,
         status: 'queued',
         trigger: input.trigger,
+        requested_by: input.requestedBy ?? null,
         created_at: nowIso(),
         commit_sha: input.source?.commit_sha ?? input.commit ?? null,
         commit_message: input.source?.commit_message ?? null,

@@ -10,6 +10,9 @@ export interface ServiceCard {
   /** The latest attempt when it is not what serves (building, failed …). */
   latest: { id: number; status: DeploymentStatus } | null;
   serving: number | null;
+  /** What the serving deployment runs: its commit, and its image. */
+  commit: string | null;
+  image: string | null;
   url: string | null;
   running: number | null;
   replicas: number;

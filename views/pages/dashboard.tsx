@@ -1,15 +1,14 @@
-// Projects overview, kept live, with the form to create one.
+// The place to start the day, kept live: what needs attention first, then each project with its
+// services' states, then recent deploys and rollbacks with who asked; and the form to create a project.
 import { Live, LiveSource } from '../components/live.js';
-import { ProjectList, type ProjectSummary } from '../components/project-list.js';
+import { ProjectList } from '../components/project-list.js';
+import { ActivityFeed, AttentionList } from '../components/dashboard-sections.js';
+import type { DashboardData } from '../../src/http/dashboard-data.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
-import type { DashboardWarning } from '../../src/http/page-data.js';
 
-export interface DashboardProps {
+export interface DashboardProps extends DashboardData {
   frame: Omit<LayoutProps, 'title' | 'children'>;
-  projects: ProjectSummary[];
-  /** Certificates that failed or expire within 14 days. */
-  warnings: DashboardWarning[];
   newProject?: FormState;
 }
 
@@ -26,20 +25,19 @@ export function DashboardPage(props: DashboardProps) {
   return (
     <Layout title="Projects" section="projects" {...props.frame}>
       <h1>Projects</h1>
-      {props.warnings.length > 0 && (
-        <section class="banner pending" aria-label="Certificates and backups that need attention">
-          <ul class="domains">
-            {props.warnings.map((w) => (
-              <li>
-                <a href={w.href}>{w.subject}</a>
-                <span>{w.problem}</span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
       <LiveSource url="/events">
-        <Live event="projects"><ProjectList projects={props.projects} /></Live>
+        <section class="dashboard-attention" aria-labelledby="attention-title">
+          <h2 id="attention-title">Needs attention</h2>
+          <Live event="attention"><AttentionList items={props.attention} /></Live>
+        </section>
+        <section aria-labelledby="projects-title">
+          <h2 id="projects-title">Your projects</h2>
+          <Live event="projects"><ProjectList projects={props.projects} /></Live>
+        </section>
+        <section aria-labelledby="activity-title">
+          <h2 id="activity-title">Recent activity</h2>
+          <Live event="activity"><ActivityFeed items={props.activity} /></Live>
+        </section>
       </LiveSource>
       <h2>New project</h2>
       <NewProjectForm csrf={props.frame.csrfToken} state={props.newProject} />

@@ -1,8 +1,8 @@
-// One project: its services in an environment as live cards, and the forms to add services and environments.
+// One project: its services and databases in an environment as a live canvas, and the forms to add services, databases and environments.
 import { DeleteForm } from '../components/delete-form.js';
 import { actionWords, busyAttrs } from '../components/confirm.js';
 import { Live, LiveSource } from '../components/live.js';
-import { type ServiceCard, ServiceCards } from '../components/service-cards.js';
+import { ProjectCanvas, type ProjectCanvasProps } from '../components/project-canvas.js';
 import { Field, FieldError, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
 import { DatabaseList, NewDatabaseForm } from '../components/databases.js';
@@ -14,7 +14,8 @@ export interface ProjectPageProps {
   name: string;
   environment: string;
   environments: string[];
-  services: ServiceCard[];
+  /** The canvas: services and databases as cards, and who references whom. */
+  canvas: Omit<ProjectCanvasProps, 'project' | 'environment'>;
   databases: DatabaseView[];
   /** The environment's shared variables, by name. */
   sharedVariables: string[];
@@ -37,12 +38,12 @@ export function ProjectPage(props: ProjectPageProps) {
           <a href={`/projects/${props.name}?env=${e}`} aria-current={e === props.environment ? 'true' : undefined}>{e}</a>
         ))}
       </nav>
-      <h2>Services</h2>
+      <h2>Services and databases</h2>
       <LiveSource url={`/projects/${props.name}/events?env=${props.environment}`}>
-        <Live event="services"><ServiceCards project={props.name} environment={props.environment} services={props.services} /></Live>
+        <Live event="services"><ProjectCanvas project={props.name} environment={props.environment} {...props.canvas} /></Live>
       </LiveSource>
       {/* Forms stay folded away until wanted: open when there is nothing yet, or when one was refused. */}
-      <details class="section" open={props.services.length === 0 || !!props.forms?.['new-service']}>
+      <details class="section" open={props.canvas.services.length === 0 || !!props.forms?.['new-service']}>
         <summary>New service</summary>
         <NewServiceForm project={props.name} csrf={csrf} state={props.forms?.['new-service']} />
       </details>

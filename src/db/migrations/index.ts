@@ -27,6 +27,7 @@ import * as m024 from './024_build_variables.js';
 import * as m025 from './025_build_cache.js';
 import * as m026 from './026_volume_names.js';
 import * as m027 from './027_deployment_steps.js';
+import * as m028 from './028_deployment_requesters.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -59,4 +60,5 @@ export const migrations: Record<string, Migration> = {
   '025_build_cache': m025,
   '026_volume_names': m026,
   '027_deployment_steps': m027,
+  '028_deployment_requesters': m028,
 };

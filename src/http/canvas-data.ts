@@ -1,0 +1,48 @@
+// What the project canvas shows for one environment: its services and databases as cards, and
+// which service's reference variables name which of them (the names only, never the values).
+import type { Deps } from '../deps.js';
+import type { User } from '../db/schema.js';
+import { referencesIn } from '../deploy/references.js';
+import { InvalidInput } from '../errors.js';
+import { getProjectFor } from '../store/access.js';
+import { listEnvironments } from '../store/projects.js';
+import { listServices } from '../store/services.js';
+import { readVariables } from '../store/variables.js';
+import type { CanvasEdge } from '../../views/components/canvas-layout.js';
+import type { ProjectCanvasProps } from '../../views/components/project-canvas.js';
+import { listDatabaseViews } from './databases.js';
+import { serviceCards } from './page-data.js';
+
+type Actor = Pick<User, 'id' | 'role' | 'email'>;
+
+/** For each service of the environment, one edge per (variable, named resource) its values reference. */
+export async function referenceEdges(deps: Deps, environmentId: number, services: { id: number; name: string }[]): Promise<CanvasEdge[]> {
+  const edges: CanvasEdge[] = [];
+  for (const svc of services) {
+    const values = await readVariables(deps.db, deps.key, { serviceId: svc.id, environmentId });
+    for (const [variable, value] of Object.entries(values)) {
+      if (!value.includes('${{')) continue;
+      let targets: string[];
+      try {
+        targets = referencesIn(value);
+      } catch (err) {
+        // A malformed reference names nothing; the Variables tab says what is wrong with it.
+        if (err instanceof InvalidInput) continue;
+        throw err;
+      }
+      for (const target of new Set(targets.map((t) => t.split('.')[0]))) edges.push({ from: svc.name, to: target, variable });
+    }
+  }
+  return edges;
+}
+
+export async function projectCanvas(deps: Deps, user: Actor, projectName: string, environmentName: string): Promise<Omit<ProjectCanvasProps, 'project' | 'environment'>> {
+  const project = await getProjectFor(deps.db, user, projectName);
+  const environment = (await listEnvironments(deps.db, project.id)).find((e) => e.name === environmentName);
+  if (!environment) return { services: [], databases: [], edges: [] };
+  const services = await serviceCards(deps, user, project.name, environment.name);
+  const shown = new Set(services.map((s) => s.name));
+  const databases = await listDatabaseViews(deps, user, project.name, environment.name);
+  const edges = await referenceEdges(deps, environment.id, (await listServices(deps.db, project.id)).filter((s) => shown.has(s.name)));
+  return { services, databases: databases.map((d) => ({ name: d.name, engine: d.engine, image: d.image, running: d.running })), edges };
+}
