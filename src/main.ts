@@ -34,6 +34,8 @@ Client (after \`spur login\`):
   spur project create|list <project>  |  project delete <project> --yes
   spur project env <project> <environment>  |  project env delete <project> <environment> --yes
   spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N]
+  spur service source <project> <service> [--git URL | --push | --image REF] [--branch B] [--root DIR] [--dockerfile PATH]
+                                           change where it comes from; the next deploy uses it
   spur service delete <project> <service> --yes
   spur git <project> <service> [--https-token T]   push URL, webhook URL and secret, deploy key
   spur keys add <file|-> [--name N] | keys list | keys remove <id>

@@ -46,8 +46,18 @@ async function project(argv: string[], io: CliIo) {
 
 async function service(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { git: { type: 'string' }, push: { type: 'boolean' }, branch: { type: 'string' }, root: { type: 'string' }, dockerfile: { type: 'string' }, image: { type: 'string' }, port: { type: 'string' }, yes: { type: 'boolean' }, 'delete-volumes': { type: 'boolean' } });
-  const usage = 'spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N] | spur service delete <project> <service> --yes [--delete-volumes]';
+  const usage = 'spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N] | spur service source <project> <service> [--git URL | --push | --image REF] [--branch B] [--root DIR] [--dockerfile PATH] | spur service delete <project> <service> --yes [--delete-volumes]';
   const [sub, projectName, name] = positionals;
+  if (sub === 'source') {
+    // Only what is given changes (an empty value clears a path); the server checks it as at creation.
+    need(positionals, 3, usage);
+    const body = { git: values.git, push: values.push, branch: values.branch, rootDir: values.root, dockerfilePath: values.dockerfile, image: values.image };
+    if (Object.values(body).every((v) => v === undefined)) throw new CliError(`usage: ${usage}`, 2);
+    const res = await client(io).json<{ service: { name: string; source: Record<string, string | null> }; notes: string[] }>('PUT', `/projects/${enc(projectName)}/services/${enc(name)}/source`, body);
+    const s = res.service.source;
+    const from = s.type === 'image' ? `the image ${s.image}` : `${s.type === 'push' ? 'what is pushed to Spur' : s.gitUrl}, branch ${s.branch}${s.rootDir ? `, root ${s.rootDir}` : ''}${s.dockerfilePath ? `, Dockerfile ${s.dockerfilePath}` : ''}`;
+    return io.stdout(values.json ? JSON.stringify(res) : [`${name} of ${projectName} now deploys ${from}.`, ...res.notes].join('\n'));
+  }
   if (sub === 'delete') {
     need(positionals, 3, usage);
     const volumes = values['delete-volumes'] === true;

@@ -9,6 +9,7 @@ import { getProjectFor, listProjectsFor } from '../store/access.js';
 import { listEnvironments } from '../store/projects.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import { listServices } from '../store/services.js';
+import { SOURCE_CHANGE_NOTE, changeServiceSource } from './service-source.js';
 import { listApiTokens, revokeApiToken } from '../store/users.js';
 import * as validate from '../validate.js';
 import { COMMIT, VERSION } from '../version.js';
@@ -158,6 +159,10 @@ export function apiRoutes(deps: Deps) {
   api.post('/projects/:project/services', async (c) => {
     const service = await ops.addService(deps, c.get('user'), c.req.param('project'), await jsonBody(c));
     return c.json({ service: { name: service.name, source: ops.toSourceView(service) } }, 201);
+  });
+  api.put('/projects/:project/services/:service/source', async (c) => {
+    const change = await changeServiceSource(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service') }, await jsonBody(c));
+    return c.json({ service: { name: c.req.param('service'), source: change.source }, notes: [...change.notes, SOURCE_CHANGE_NOTE] });
   });
   api.get('/projects/:project/services/:service', async (c) => c.json(await ops.instanceStatus(deps, await instanceOf(c))));
   api.patch('/projects/:project/services/:service/settings', async (c) => {

@@ -24,7 +24,7 @@ import { spurDomain } from '../store/instance-settings.js';
 import { addVolume as storeAddVolume, listVolumes, removeVolumeRecord } from '../store/volumes.js';
 import { findUserByEmail } from '../store/users.js';
 import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment } from '../store/projects.js';
-import { type InstanceContext, type ServiceSource, createService, getInstance, getInstanceContext, getService, instanceBuildVariables, instanceWatchPaths, setHttpsToken, updateInstance } from '../store/services.js';
+import { type InstanceContext, type ServiceCredentials, type ServiceSource, createService, getInstance, getInstanceContext, getService, instanceBuildVariables, instanceWatchPaths, setHttpsToken, updateInstance } from '../store/services.js';
 import { generateSshKeyPair } from '../ssh/keys.js';
 import { randomToken, seal, unseal } from '../secrets.js';
 import { listVariableNames, readVariables, setVariables } from '../store/variables.js';
@@ -76,9 +76,15 @@ export async function addService(deps: Deps, user: Actor, projectName: string, b
     port: () => validate.optional(body.port, validate.port),
   });
   const project = await getProjectFor(deps.db, user, projectName);
+  await checkSource(deps, source);
+  return createService(deps.db, { project, name, source, port, credentials: newCredentials(deps.key, source, `spur-${project.name}-${name}`) });
+}
+
+/** The checks a source passes beyond its syntax, at creation and at each change: a git host that
+ *  resolves to an address Spur may clone from, an image that is not one Spur built. */
+export async function checkSource(deps: Pick<Deps, 'docker' | 'config'>, source: ServiceSource): Promise<void> {
   if (source.gitUrl) await checkGitHost(source.gitUrl, { allowPrivate: deps.config.gitAllowPrivate });
   if (source.image) await refuseSpurImage(deps, source.image);
-  return createService(deps.db, { project, name, source, port, credentials: newCredentials(deps.key, source, `spur-${project.name}-${name}`) });
 }
 
 /** Refuses at once an image the daemon resolves to one Spur built (a retag). A daemon that does
@@ -90,7 +96,7 @@ export async function refuseSpurImage(deps: Pick<Deps, 'docker'>, image: string)
 }
 
 /** A webhook secret for services built from git, and a deploy key for those cloned from a remote. */
-function newCredentials(key: Buffer, source: ServiceSource, comment: string) {
+export function newCredentials(key: Buffer, source: ServiceSource, comment: string): ServiceCredentials {
   if (source.type === 'image') return {};
   const credentials: { webhookSecretSealed: string; deployKeyPrivateSealed?: string; deployKeyPublic?: string } = { webhookSecretSealed: seal(key, randomToken(24)) };
   if (source.type === 'git') {

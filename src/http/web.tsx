@@ -25,6 +25,8 @@ import { StatusFacts } from '../../views/pages/service/overview.js';
 import { ServiceHeadline, ServicePage } from '../../views/pages/service/page.js';
 import { AddDomainForm, DeleteServiceForm, GitSettingsForm, HttpsTokenForm, ScaleForm, ServiceSettingsForm } from '../../views/pages/service/settings.js';
 import { AddVolumeForm } from '../../views/pages/service/volumes.js';
+import { SourceForm } from '../../views/pages/service/source.js';
+import { SOURCE_CHANGE_NOTE, changeServiceSource } from './service-source.js';
 import { ImportVariablesForm, RevealedValue, SetVariableForm } from '../../views/pages/service/variables.js';
 import { readDeploymentLog } from '../store/deployments.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
@@ -214,6 +216,15 @@ export function webRoutes(deps: Deps) {
   });
   web.post('/projects/:project/services/:service/scale', (c) =>
     serviceForm(c, { id: 'scale', tab: 'settings', run: (ctx, body) => ops.scale(deps, ctx, body), done: (ctx, r) => ({ to: servicePath(ctx, 'settings'), toast: `Scaled to ${r.replicas} replica${r.replicas === 1 ? '' : 's'}` }), fragment: (p, state) => <ScaleForm {...p} state={state} /> }),
+  );
+  web.post('/projects/:project/services/:service/source', (c) =>
+    serviceForm(c, {
+      id: 'source',
+      tab: 'settings',
+      run: (ctx, body) => changeServiceSource(deps, user(c), { project: ctx.project.name, service: ctx.service.name }, body),
+      done: (ctx, r) => ({ to: servicePath(ctx, 'settings'), toast: ['Source saved.', ...r.notes, SOURCE_CHANGE_NOTE].join(' ') }),
+      fragment: (p, state) => <SourceForm {...p} state={state} />,
+    }),
   );
   web.post('/projects/:project/services/:service/credentials', (c) =>
     serviceForm(c, { id: 'https-token', tab: 'settings', run: (ctx, body) => ops.changeHttpsToken(deps, ctx, body), done: (ctx) => ({ to: servicePath(ctx, 'settings'), toast: 'HTTPS token saved' }), fragment: (p, state) => <HttpsTokenForm {...p} state={state} /> }),
