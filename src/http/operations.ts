@@ -242,12 +242,17 @@ export async function revealVariables(deps: Deps, user: Actor, ctx: InstanceCont
   return readVariables(deps.db, deps.key, scopeOf(ctx));
 }
 
-/** Sets every NAME=value line of a pasted .env text; the other variables stay. */
+/** Sets every NAME=value entry of a pasted .env text; the other variables stay. Answers the
+ *  names it set. */
 export async function importVariables(deps: Deps, ctx: InstanceContext, body: Body): Promise<string[]> {
   const parsed = parseDotEnv(typeof body.env === 'string' ? body.env : '');
   if (Object.keys(parsed).length === 0) throw new InvalidFields({ env: 'paste at least one NAME=value line' });
-  return changeVariables(deps, ctx, parsed);
+  await changeVariables(deps, ctx, parsed);
+  return Object.keys(parsed);
 }
+
+/** "5 variables", "1 variable". */
+export const variableCount = (n: number) => `${n} variable${n === 1 ? '' : 's'}`;
 
 /** Reads instance settings from a body, every refusal at once. A missing field stays as it is;
  *  an empty string clears a field that may be empty (domain, health path and port, limits and

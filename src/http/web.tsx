@@ -288,7 +288,7 @@ export function webRoutes(deps: Deps) {
       id: 'import-variables',
       tab: 'variables',
       run: (ctx, body) => ops.importVariables(deps, ctx, body),
-      done: (ctx) => ({ to: servicePath(ctx, 'variables'), toast: 'Variables imported; they apply with the next deploy' }),
+      done: (ctx, names) => ({ to: servicePath(ctx, 'variables'), toast: `Imported ${ops.variableCount(names.length)}; they apply with the next deploy` }),
       fragment: (p, state) => { const { base, q, csrf } = paths(p); return <ImportVariablesForm base={base} q={q} csrf={csrf} state={state} />; },
     }),
   );
