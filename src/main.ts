@@ -43,6 +43,7 @@ Client (after \`spur login\`):
   spur token list | token revoke <id>      your API tokens
   spur vars set|list <project> <service> [KEY=VALUE ...] [--env E] [--reveal]
   spur vars unset <project> <service> KEY ... [--env E]
+  spur vars replace <project> <service> <file|-> [--dry-run] [--env E]   make them exactly a .env text (owners)
   spur deploy <project> <service> [--env E]
   spur build plan <project> <service> [--env E]   the Dockerfile a deploy would build with (Spur's, when the repository has none)
   spur status <project> <service> [--env E]

@@ -1,4 +1,5 @@
 // CLI commands that talk to a Spur server over its API. Each prints text, or JSON with --json.
+import { readFileSync } from 'node:fs';
 import { ApiClient, CliError, saveLogin } from './client.js';
 import { type CliIo, type Deployment, args, client, enc, envQuery, followDeployment, need } from './shared.js';
 
@@ -72,10 +73,18 @@ async function service(argv: string[], io: CliIo) {
 }
 
 async function vars(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, { env: { type: 'string' }, reveal: { type: 'boolean' } });
+  const { values, positionals } = args(argv, { env: { type: 'string' }, reveal: { type: 'boolean' }, 'dry-run': { type: 'boolean' } });
   const [sub, projectName, serviceName, ...pairs] = positionals;
-  const usage = 'spur vars set|unset|list <project> <service|shared> [KEY=VALUE ... | KEY ...] [--env E]';
+  const usage = 'spur vars set|unset|list <project> <service|shared> [KEY=VALUE ... | KEY ...] [--env E]  |  vars replace <project> <service> <file|-> [--dry-run] [--env E]';
   need(positionals, 3, usage);
+  if (sub === 'replace') {
+    // The service's variables become exactly the .env text given (owners); --dry-run says what that would do.
+    if (pairs.length !== 1) throw new CliError(`usage: ${usage}`, 2);
+    const env = pairs[0] === '-' ? readFileSync(0, 'utf8') : readFileSync(pairs[0], 'utf8');
+    const path = `/projects/${enc(projectName)}/services/${enc(serviceName)}/variables/text${envQuery(values.env)}`;
+    const res = await client(io).json<{ summary: string; applied: boolean }>('PUT', path, { env, dryRun: values['dry-run'] === true });
+    return io.stdout(values.json ? JSON.stringify(res) : res.applied ? `Saved. ${res.summary} It applies with the next deploy.` : `Would save: ${res.summary}`);
+  }
   // `shared`: the environment's shared variables, which services reference as ${{shared.NAME}}.
   const path = serviceName === 'shared' ? `/projects/${enc(projectName)}/shared-variables` : `/projects/${enc(projectName)}/services/${enc(serviceName)}/variables`;
   let variables: Record<string, string>;

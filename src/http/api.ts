@@ -10,6 +10,7 @@ import { listEnvironments } from '../store/projects.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import { listServices } from '../store/services.js';
 import { SOURCE_CHANGE_NOTE, changeServiceSource } from './service-source.js';
+import { describeDiff, previewVariablesText, replaceVariablesText, variablesText } from './variables-text.js';
 import { listApiTokens, revokeApiToken } from '../store/users.js';
 import * as validate from '../validate.js';
 import { COMMIT, VERSION } from '../version.js';
@@ -213,6 +214,14 @@ export function apiRoutes(deps: Deps) {
     const body = await jsonBody(c);
     const names = await ops.changeVariables(deps, ctx, body.variables ?? body);
     return c.json({ variables: Object.fromEntries(names.map((n) => [n, '••••••'])) });
+  });
+  // All variables as one .env text (the owner's): read, or made exactly so in one change.
+  api.get('/projects/:project/services/:service/variables/text', async (c) => c.json({ env: await variablesText(deps, c.get('user'), await instanceOf(c)) }));
+  api.put('/projects/:project/services/:service/variables/text', async (c) => {
+    const [ctx, body] = [await instanceOf(c), await jsonBody(c)];
+    const dryRun = body.dryRun === true;
+    const diff = dryRun ? await previewVariablesText(deps, c.get('user'), ctx, body) : await replaceVariablesText(deps, c.get('user'), ctx, body);
+    return c.json({ ...diff, summary: describeDiff(diff), applied: !dryRun });
   });
 
   api.delete('/projects/:project/services/:service/variables/:key', async (c) => {

@@ -103,23 +103,39 @@ describe('variables as text', () => {
     const editor = await (await app.request('/projects/shop/services/web/variables/raw?env=production', { headers: { Cookie: cookies.owner } })).text();
     expect(editor).toMatch(/<textarea name="env"[^>]*>EDIT=before\nKEEP=same\nOLD=gone\n<\/textarea>/);
     const text = 'KEEP=same\nEDIT=after\nNEW="multi\nline"';
-    const preview = await post('/raw', { env: text });
+    expect(editor).toMatch(/<textarea name="env"[^>]*hx-post="\/projects\/shop\/services\/web\/variables\/raw\/preview\?env=production" hx-trigger="input changed delay:400ms" hx-target="#raw-variables-diff"/);
+    const preview = await post('/raw/preview?env=production', { env: text });
     expect(preview.status).toBe(200);
-    const html = await preview.text();
-    expect(html).toContain('Adds NEW; changes EDIT; removes OLD.');
-    expect(html).toMatch(/<button type="submit" name="apply" value="yes">Save these changes<\/button>/);
+    expect(await preview.text()).toBe('<p id="raw-variables-diff" class="muted" aria-live="polite">Adds NEW; changes EDIT; removes OLD.</p>');
+    expect(await (await post('/raw/preview?env=production', { env: 'A="open' })).text()).toMatch(/class="field-error"[^>]*>line 1: the value&#39;s &quot; is not closed/);
     expect(await values()).toEqual({ KEEP: 'same', OLD: 'gone', EDIT: 'before' });
-    const saved = await post('/raw', { env: text, apply: 'yes' });
+    const saved = await post('/raw?env=production', { env: text });
     expect(saved.status).toBe(204);
     expect(decodeURIComponent(saved.headers.get('set-cookie') ?? '')).toMatch(/spur_toast=Variables saved: 1 added, 1 changed, 1 removed; they apply with the next deploy/);
     expect(await values()).toEqual({ KEEP: 'same', EDIT: 'after', NEW: 'multi\nline' });
   });
 
+  it('is one operation for the API (and the CLI\'s vars replace): a dry run says, a run saves', async () => {
+    const { call, values } = await variablesForm();
+    await call('owner', 'PUT', '/projects/shop/services/web/variables', { OLD: 'x', EDIT: 'a' });
+    const path = '/projects/shop/services/web/variables/text';
+    expect((await call('owner', 'GET', path)).json.env).toBe('EDIT=a\nOLD=x\n');
+    const dry = await call('owner', 'PUT', path, { env: 'EDIT=b\nNEW=1', dryRun: true });
+    expect(dry.json).toEqual({ added: ['NEW'], changed: ['EDIT'], removed: ['OLD'], summary: 'Adds NEW; changes EDIT; removes OLD.', applied: false });
+    expect(await values()).toEqual({ OLD: 'x', EDIT: 'a' });
+    expect((await call('owner', 'PUT', path, { env: 'EDIT=b\nNEW=1' })).json.applied).toBe(true);
+    expect(await values()).toEqual({ EDIT: 'b', NEW: '1' });
+    expect((await call('owner', 'PUT', path, { env: 'BAD-NAME=1' })).status).toBe(400);
+  });
+
   it('is the owner\'s, who may see the values it shows', async () => {
-    const { app, cookies, member, deps } = await variablesForm();
+    const { app, cookies, member, deps, call } = await variablesForm();
     const { addProjectMember } = await import('../store/access.js');
     const project = await deps.db.selectFrom('projects').selectAll().executeTakeFirstOrThrow();
     await addProjectMember(deps.db, project.id, member.id);
     expect((await app.request('/projects/shop/services/web/variables/raw?env=production', { headers: { Cookie: cookies.member } })).status).toBe(403);
+    expect((await call('member', 'PUT', '/projects/shop/services/web/variables/text', { env: '' })).status).toBe(403);
+    const page = await (await app.request('/projects/shop/services/web/variables?env=production', { headers: { Cookie: cookies.member } })).text();
+    expect(page).not.toContain('Edit all variables as text');
   });
 });

@@ -26,6 +26,8 @@ import { ServiceHeadline, ServicePage } from '../../views/pages/service/page.js'
 import { AddDomainForm, DeleteServiceForm, GitSettingsForm, HttpsTokenForm, ScaleForm, ServiceSettingsForm } from '../../views/pages/service/settings.js';
 import { AddVolumeForm } from '../../views/pages/service/volumes.js';
 import { SourceForm } from '../../views/pages/service/source.js';
+import { RawVariablesForm, VariablesDiffNote } from '../../views/pages/service/variables-text.js';
+import { countDiff, describeDiff, previewVariablesText, replaceVariablesText, variablesText } from './variables-text.js';
 import { SOURCE_CHANGE_NOTE, changeServiceSource } from './service-source.js';
 import { ImportVariablesForm, RevealedValue, SetVariableForm } from '../../views/pages/service/variables.js';
 import { readDeploymentLog } from '../store/deployments.js';
@@ -290,6 +292,30 @@ export function webRoutes(deps: Deps) {
       run: (ctx, body) => ops.importVariables(deps, ctx, body),
       done: (ctx, names) => ({ to: servicePath(ctx, 'variables'), toast: `Imported ${ops.variableCount(names.length)}; they apply with the next deploy` }),
       fragment: (p, state) => { const { base, q, csrf } = paths(p); return <ImportVariablesForm base={base} q={q} csrf={csrf} state={state} />; },
+    }),
+  );
+  // All variables as one text (the owner's): loaded when asked, previewed as typed, saved as one change.
+  web.get('/projects/:project/services/:service/variables/raw', async (c) => {
+    const ctx = await instanceOf(c);
+    const text = await variablesText(deps, user(c), ctx);
+    if (c.req.header('HX-Request')) return c.html(<RawVariablesForm base={`/projects/${ctx.project.name}/services/${ctx.service.name}`} q={`?env=${ctx.environment.name}`} csrf={c.get('csrfToken')} text={text} />);
+    return c.html(await servicePage(c, 'variables', { 'raw-variables': { values: { env: text }, errors: {} } }));
+  });
+  web.post('/projects/:project/services/:service/variables/raw/preview', async (c) => {
+    try {
+      return c.html(<VariablesDiffNote text={describeDiff(await previewVariablesText(deps, user(c), await instanceOf(c), await form(c)))} />);
+    } catch (err) {
+      if (err instanceof InvalidFields) return c.html(<VariablesDiffNote problem text={Object.values(err.fields).join('; ')} />);
+      throw err;
+    }
+  });
+  web.post('/projects/:project/services/:service/variables/raw', (c) =>
+    serviceForm(c, {
+      id: 'raw-variables',
+      tab: 'variables',
+      run: (ctx, body) => replaceVariablesText(deps, user(c), ctx, body),
+      done: (ctx, diff) => ({ to: servicePath(ctx, 'variables'), toast: `Variables saved: ${countDiff(diff)}; they apply with the next deploy` }),
+      fragment: (p, state) => { const { base, q, csrf } = paths(p); return <RawVariablesForm base={base} q={q} csrf={csrf} state={state} />; },
     }),
   );
   web.post('/projects/:project/services/:service/variables/remove', async (c) => {
