@@ -24,7 +24,7 @@ export function SourceForm(props: ServicePageProps & { state?: FormState }) {
             <label class="check"><input type="radio" name="kind" value={value} checked={chosen === value} /> {label}</label>
           ))}
         </div>
-        <p id="source-kind-hint" class="muted">Only the fields of the kind chosen here are used.</p>
+        <p id="source-kind-hint" class="muted">Only the fields of the kind chosen here are used. The default branch is what production builds unless its Git settings below name another.</p>
         <FieldError name="kind" state={props.state} />
         <FieldError name="source" state={props.state} />
       </fieldset>
@@ -32,7 +32,7 @@ export function SourceForm(props: ServicePageProps & { state?: FormState }) {
         <legend>Git repository or git push</legend>
         <Field {...f} name="git" label="Git URL (a repository Spur clones)" value={built?.gitUrl ?? ''} attrs={{ placeholder: 'https://github.com/you/app.git', spellcheck: 'false', autocomplete: 'off' }} />
         <div class="row">
-          <Field {...f} name="branch" label="Branch (production's)" value={built?.branch ?? ''} attrs={{ placeholder: 'main', spellcheck: 'false' }} />
+          <Field {...f} name="branch" label="Default branch" value={built?.branch ?? ''} attrs={{ placeholder: 'main', spellcheck: 'false' }} />
           <Field {...f} name="rootDir" label="Root directory" value={built?.rootDir ?? ''} attrs={{ placeholder: '.', spellcheck: 'false' }} />
           <Field {...f} name="dockerfilePath" label="Dockerfile path" value={built?.dockerfilePath ?? ''} attrs={{ placeholder: 'Dockerfile', spellcheck: 'false' }} />
         </div>
