@@ -21,6 +21,24 @@ describe('parseDotEnv', () => {
     }
   });
 
+  it('reads quoted values over several lines, as dotenv does', () => {
+    const key = ['-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', '  indented line', '-----END PRIVATE KEY-----'];
+    const text = [
+      'A=1',
+      `PRIVATE_KEY="${key[0]}`, key[1], key[2], `${key[3]}"`,
+      "NOTE='first", '', "third # kept'  # a comment",
+      'B="one line"',
+      'C="say \\"hi\\"', 'twice\\n"',
+      'D=`tick', 'tock`',
+    ].join('\n');
+    expect(parseDotEnv(text)).toEqual({ A: '1', PRIVATE_KEY: key.join('\n'), NOTE: 'first\n\nthird # kept', B: 'one line', C: 'say "hi"\ntwice\n', D: 'tick\ntock' });
+  });
+
+  it('names the line where a quoted value starts that never closes', () => {
+    expect(() => parseDotEnv('A=1\nB="starts\nand goes on\nC=3')).toThrow(/line 2: the value's " is not closed/);
+    expect(() => parseDotEnv('A="a\nb" trailing')).toThrow(/line 1: unexpected text after the closing quote/);
+  });
+
   it('refuses a paste past the line limit', () => {
     expect(() => parseDotEnv('A=1\n'.repeat(MAX_DOTENV_LINES + 1))).toThrow(/at most/);
   });

@@ -1,6 +1,7 @@
-// Reads pasted .env text: NAME=value lines, `export ` allowed, `#` comments and blank lines
-// skipped, values bare (trimmed, ` #` starts a comment), 'single-quoted' (as written) or
-// "double-quoted" (\n, \", \\ understood). Every bad line is reported at once, by number.
+// Reads pasted .env text as dotenv does: NAME=value lines, `export ` allowed, `#` comments and
+// blank lines skipped, values bare (trimmed, ` #` starts a comment), 'single-quoted' or
+// `backticked` (as written) or "double-quoted" (\n, \", \\ understood); a quoted value may span
+// lines (a PEM key). Every bad line is reported at once, by number.
 import { InvalidFields } from './errors.js';
 import { variableKey, variableValue } from './validate.js';
 
@@ -11,33 +12,52 @@ export function parseDotEnv(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const problems: string[] = [];
   if (lines.length > MAX_DOTENV_LINES) throw new InvalidFields({ env: `at most ${MAX_DOTENV_LINES} lines at once` });
-  lines.forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) return;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line || line.startsWith('#')) continue;
     try {
-      const [key, value] = parseLine(line.replace(/^export\s+/, ''));
-      out[variableKey(key)] = variableValue(value);
+      const entry = parseEntry(line.replace(/^export\s+/, ''), lines.slice(i + 1));
+      out[variableKey(entry.key)] = variableValue(entry.value);
+      i += entry.moreLines;
     } catch (err) {
       problems.push(`line ${i + 1}: ${(err as Error).message}`);
+      if (err instanceof Unclosed) break; // the rest of the text is inside the quote
     }
-  });
+  }
   if (problems.length) throw new InvalidFields({ env: problems.join('; ') });
   return out;
 }
 
-function parseLine(line: string): [string, string] {
+class Unclosed extends Error {}
+
+/** One NAME=value entry starting at `line`; a quoted value may go on into `following` lines. */
+function parseEntry(line: string, following: string[]): { key: string; value: string; moreLines: number } {
   const eq = line.indexOf('=');
   if (eq < 1) throw new Error('expected NAME=value');
   const key = line.slice(0, eq).trim();
   const rest = line.slice(eq + 1).trim();
   const quote = rest[0];
-  if (quote === "'" || quote === '"') {
-    const end = rest.lastIndexOf(quote);
-    if (end === 0) throw new Error(`the value's ${quote} is not closed`);
-    const after = rest.slice(end + 1).trim();
-    if (after && !after.startsWith('#')) throw new Error('unexpected text after the closing quote');
-    const inner = rest.slice(1, end);
-    return [key, quote === "'" ? inner : inner.replace(/\\([n"\\])/g, (_, ch: string) => (ch === 'n' ? '\n' : ch))];
+  if (quote !== "'" && quote !== '"' && quote !== '`') return { key, value: rest.replace(/\s+#.*$/, ''), moreLines: 0 };
+  // The quoted text runs to its closing quote, over as many lines as it takes.
+  let text = rest.slice(1);
+  for (let more = 0; ; more++) {
+    const end = closingQuote(text, quote);
+    if (end >= 0) {
+      const after = text.slice(end + 1).trim();
+      if (after && !after.startsWith('#')) throw new Error('unexpected text after the closing quote');
+      const inner = text.slice(0, end);
+      return { key, value: quote === '"' ? inner.replace(/\\([n"\\])/g, (_, ch: string) => (ch === 'n' ? '\n' : ch)) : inner, moreLines: more };
+    }
+    if (more === following.length) throw new Unclosed(`the value's ${quote} is not closed`);
+    text += `\n${following[more]}`;
   }
-  return [key, rest.replace(/\s+#.*$/, '')];
+}
+
+/** Where the quote closes: the first one not escaped by a backslash (inside double quotes). */
+function closingQuote(text: string, quote: string): number {
+  for (let i = 0; i < text.length; i++) {
+    if (quote === '"' && text[i] === '\\') i++;
+    else if (text[i] === quote) return i;
+  }
+  return -1;
 }

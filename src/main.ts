@@ -35,6 +35,8 @@ Client (after \`spur login\`):
   spur project create|list <project>  |  project delete <project> --yes
   spur project env <project> <environment>  |  project env delete <project> <environment> --yes
   spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N]
+  spur service source <project> <service> [--git URL | --push | --image REF] [--branch B] [--root DIR] [--dockerfile PATH]
+                                           change where it comes from; the next deploy uses it
   spur service delete <project> <service> --yes
   spur git <project> <service> [--https-token T]   push URL, webhook URL and secret, deploy key
   spur keys add <file|-> [--name N] | keys list | keys remove <id>
@@ -42,6 +44,7 @@ Client (after \`spur login\`):
   spur token list | token revoke <id>      your API tokens
   spur vars set|list <project> <service> [KEY=VALUE ...] [--env E] [--reveal]
   spur vars unset <project> <service> KEY ... [--env E]
+  spur vars replace <project> <service> <file|-> [--dry-run] [--env E]   make them exactly a .env text (owners)
   spur deploy <project> <service> [--env E]
   spur build plan <project> <service> [--env E]   the Dockerfile a deploy would build with (Spur's, when the repository has none)
   spur status <project> <service> [--env E]

@@ -120,6 +120,12 @@ describe('domains', () => {
     expect(v.domain('App.Example.COM.')).toBe('app.example.com');
     expect(v.domain('bücher.example')).toBe('xn--bcher-kva.example');
   });
+  it('takes a pasted address for its hostname: scheme, case, a trailing slash and dot', () => {
+    for (const pasted of ['https://Shop.Example.com/', 'http://shop.example.com', 'HTTPS://SHOP.EXAMPLE.COM.', ' shop.example.com/ ']) expect(v.domain(pasted), pasted).toBe('shop.example.com');
+  });
+  it.each(['https://shop.example.com/cart', 'https://shop.example.com:8443/', 'https://user@shop.example.com/', 'ftp://shop.example.com', 'https://', 'https:///', 'https://shop.example.com//', 'https://shop.example.com/?a=1', 'https://shop.example.com/#top'])('still refuses %j', (d) => {
+    refuses(() => v.domain(d));
+  });
   it.each(['example', 'a`.com', 'a.com`) || Host(`b.com', 'a.com,b.com', 'a .com', 'a.com:80', 'a.com/x', '-a.com', 'a-.com', 'a..com', `${'a'.repeat(64)}.com`, `${'a.'.repeat(127)}com`, '*.a.com', 'a_b.com', '1.2.3.4', '10.0.0.1.', 'fe80::1', '[::1]'])('refuses %j', (d) =>
     refuses(() => v.domain(d)),
   );

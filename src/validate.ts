@@ -122,8 +122,18 @@ export function mountPath(value: unknown): string {
 /** A hostname: IDNA converted to punycode, RFC 1123 labels, at most 253 characters, a top-level
  *  label that is not a number (no IP addresses), no wildcard. Anything else (backticks, commas,
  *  spaces, ports, paths, underscores) is refused, so no rule can be broken by it. */
+/** A hostname, also when pasted as an address: `https://Shop.Example.com/` is `shop.example.com`.
+ *  Only the scheme (http or https), one trailing slash, case and a final dot are forgiven; a
+ *  path, port, user, query or anything else is still refused. */
 export function domain(value: unknown): string {
-  const raw = text('domain', value, 253).trim().toLowerCase().replace(/\.$/, '');
+  let raw = text('domain', value, 253 + 'https://'.length + 1).trim().toLowerCase();
+  const pasted = /^https?:\/\/(.*)$/.exec(raw);
+  if (pasted) raw = pasted[1].replace(/\/$/, '');
+  else raw = raw.replace(/\/$/, '');
+  if (raw.includes('/') || raw.includes('?') || raw.includes('#')) throw new InvalidInput('domain', 'give the hostname alone, without a path (such as shop.example.com)');
+  if (raw.includes(':') || raw.includes('@')) throw new InvalidInput('domain', 'give the hostname alone, without a port or user (such as shop.example.com)');
+  raw = raw.replace(/\.$/, '');
+  if (raw.length === 0 || raw.length > 253) throw new InvalidInput('domain', 'is not a valid hostname');
   if (raw.includes('*')) throw new InvalidInput('domain', 'wildcards are not supported: add each hostname');
   if (!/^[\p{L}\p{N}.-]+$/u.test(raw)) throw new InvalidInput('domain', 'may contain only letters, digits, hyphens and dots');
   const ascii = domainToASCII(raw);

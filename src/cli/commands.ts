@@ -1,4 +1,5 @@
 // CLI commands that talk to a Spur server over its API. Each prints text, or JSON with --json.
+import { readFileSync } from 'node:fs';
 import { ApiClient, CliError, saveLogin } from './client.js';
 import { type CliIo, type Deployment, args, client, enc, envQuery, followDeployment, need } from './shared.js';
 
@@ -46,8 +47,18 @@ async function project(argv: string[], io: CliIo) {
 
 async function service(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { git: { type: 'string' }, push: { type: 'boolean' }, branch: { type: 'string' }, root: { type: 'string' }, dockerfile: { type: 'string' }, image: { type: 'string' }, port: { type: 'string' }, deploy: { type: 'boolean' }, yes: { type: 'boolean' }, 'delete-volumes': { type: 'boolean' } });
-  const usage = 'spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N] [--deploy] | spur service delete <project> <service> --yes [--delete-volumes]';
+  const usage = 'spur service create <project> <service> (--git URL | --push | --image REF) [--branch B] [--root DIR] [--dockerfile PATH] [--port N] [--deploy] | spur service source <project> <service> [--git URL | --push | --image REF] [--branch B] [--root DIR] [--dockerfile PATH] | spur service delete <project> <service> --yes [--delete-volumes]';
   const [sub, projectName, name] = positionals;
+  if (sub === 'source') {
+    // Only what is given changes (an empty value clears a path); the server checks it as at creation.
+    need(positionals, 3, usage);
+    const body = { git: values.git, push: values.push, branch: values.branch, rootDir: values.root, dockerfilePath: values.dockerfile, image: values.image };
+    if (Object.values(body).every((v) => v === undefined)) throw new CliError(`usage: ${usage}`, 2);
+    const res = await client(io).json<{ service: { name: string; source: Record<string, string | null> }; notes: string[] }>('PUT', `/projects/${enc(projectName)}/services/${enc(name)}/source`, body);
+    const s = res.service.source;
+    const from = s.type === 'image' ? `the image ${s.image}` : `${s.type === 'push' ? 'what is pushed to Spur' : s.gitUrl}, branch ${s.branch}${s.rootDir ? `, root ${s.rootDir}` : ''}${s.dockerfilePath ? `, Dockerfile ${s.dockerfilePath}` : ''}`;
+    return io.stdout(values.json ? JSON.stringify(res) : [`${name} of ${projectName} now deploys ${from}.`, ...res.notes].join('\n'));
+  }
   if (sub === 'delete') {
     need(positionals, 3, usage);
     const volumes = values['delete-volumes'] === true;
@@ -68,10 +79,18 @@ async function service(argv: string[], io: CliIo) {
 }
 
 async function vars(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, { env: { type: 'string' }, reveal: { type: 'boolean' } });
+  const { values, positionals } = args(argv, { env: { type: 'string' }, reveal: { type: 'boolean' }, 'dry-run': { type: 'boolean' } });
   const [sub, projectName, serviceName, ...pairs] = positionals;
-  const usage = 'spur vars set|unset|list <project> <service|shared> [KEY=VALUE ... | KEY ...] [--env E]';
+  const usage = 'spur vars set|unset|list <project> <service|shared> [KEY=VALUE ... | KEY ...] [--env E]  |  vars replace <project> <service> <file|-> [--dry-run] [--env E]';
   need(positionals, 3, usage);
+  if (sub === 'replace') {
+    // The service's variables become exactly the .env text given (owners); --dry-run says what that would do.
+    if (pairs.length !== 1) throw new CliError(`usage: ${usage}`, 2);
+    const env = pairs[0] === '-' ? readFileSync(0, 'utf8') : readFileSync(pairs[0], 'utf8');
+    const path = `/projects/${enc(projectName)}/services/${enc(serviceName)}/variables/text${envQuery(values.env)}`;
+    const res = await client(io).json<{ summary: string; applied: boolean }>('PUT', path, { env, dryRun: values['dry-run'] === true });
+    return io.stdout(values.json ? JSON.stringify(res) : res.applied ? `Saved. ${res.summary} It applies with the next deploy.` : `Would save: ${res.summary}`);
+  }
   // `shared`: the environment's shared variables, which services reference as ${{shared.NAME}}.
   const path = serviceName === 'shared' ? `/projects/${enc(projectName)}/shared-variables` : `/projects/${enc(projectName)}/services/${enc(serviceName)}/variables`;
   let variables: Record<string, string>;

@@ -3,6 +3,7 @@
 import type { Deployment, DeploymentStatus } from '../db/schema.js';
 import { referenceSources } from '../databases/reference-sources.js';
 import { checkRunImage } from '../build/base-images.js';
+import { builtBySpur } from './rollback-target.js';
 import { commandWords } from '../build/command-words.js';
 import { ensureOverlayNetwork } from '../docker/engine.js';
 import { imageExists, imageHealthcheck } from '../docker/images.js';
@@ -102,9 +103,9 @@ async function imageFor(deps: PipelineDeps, ctx: InstanceContext, deployment: De
   if (deployment.source_deployment_id) {
     const source = await getDeployment(deps.db, deployment.source_deployment_id);
     if (!source.image_tag) throw new Error(`deployment ${source.id} has no image to roll back to`);
-    if (source.image_tag.startsWith('spur/') && !(await imageExists(deps.docker, source.image_tag))) throw new Error(`the image of deployment ${source.id} has been pruned`);
-    // An image service's earlier image is its name then: what the daemon resolves it to now is checked.
-    if (ctx.service.source_type === 'image') await checkRunImage(deps.docker, 'image', source.image_tag);
+    if (builtBySpur(source.image_tag) && !(await imageExists(deps.docker, source.image_tag))) throw new Error(`the image of deployment ${source.id} has been pruned`);
+    // A user's image is its name then: what the daemon resolves it to now is checked.
+    if (!builtBySpur(source.image_tag)) await checkRunImage(deps.docker, 'image', source.image_tag);
     await steps.say(`Rolling back to deployment ${source.id} (${source.image_tag}); no build needed`);
     return source.image_tag;
   }

@@ -1,5 +1,6 @@
 // Which earlier deployment a rollback runs again. Pure.
 import type { Deployment } from '../db/schema.js';
+import { SPUR_IMAGE_NAMESPACE } from '../docker/names.js';
 
 type Target = Pick<Deployment, 'id' | 'status' | 'image_tag'>;
 
@@ -11,3 +12,9 @@ export function chooseRollbackTarget<T extends Target>(targets: T[], deploymentI
   const current = targets.find((d) => d.status === 'active');
   return targets.find((d) => d.status === 'superseded' && d.image_tag !== current?.image_tag);
 }
+
+/** Whether an earlier deployment's image is one Spur built for the service (its own tag), rather
+ *  than a public image named by the user, whose name is checked again before it runs. Decided by
+ *  the deployment, not by the service's source now: a source changed from git to an image (or
+ *  back) still rolls back to what its earlier deployments ran. */
+export const builtBySpur = (imageTag: string) => imageTag.startsWith(`${SPUR_IMAGE_NAMESPACE}/`);

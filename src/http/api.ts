@@ -10,6 +10,8 @@ import { listEnvironments } from '../store/projects.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import { listServices } from '../store/services.js';
 import * as accounts from '../users/accounts.js';
+import { SOURCE_CHANGE_NOTE, changeServiceSource } from './service-source.js';
+import { describeDiff, previewVariablesText, replaceVariablesText, variablesText } from './variables-text.js';
 import * as validate from '../validate.js';
 import { COMMIT, VERSION } from '../version.js';
 import { type AuthEnv, requireToken } from './auth.js';
@@ -168,6 +170,10 @@ export function apiRoutes(deps: Deps) {
     const { service, deployment, notDeployed } = await ops.launchService(deps, c.get('user'), c.req.param('project'), await jsonBody(c), `api:${c.get('user').email}`);
     return c.json({ service: { name: service.name, source: ops.toSourceView(service) }, deployment: deployment && ops.toDeploymentView(deployment), notDeployed }, 201);
   });
+  api.put('/projects/:project/services/:service/source', async (c) => {
+    const change = await changeServiceSource(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service') }, await jsonBody(c));
+    return c.json({ service: { name: c.req.param('service'), source: change.source }, notes: [...change.notes, SOURCE_CHANGE_NOTE] });
+  });
   api.get('/projects/:project/services/:service', async (c) => c.json(await ops.instanceStatus(deps, await instanceOf(c))));
   api.patch('/projects/:project/services/:service/settings', async (c) => {
     const ctx = await instanceOf(c);
@@ -217,6 +223,14 @@ export function apiRoutes(deps: Deps) {
     const body = await jsonBody(c);
     const names = await ops.changeVariables(deps, ctx, body.variables ?? body);
     return c.json({ variables: Object.fromEntries(names.map((n) => [n, '••••••'])) });
+  });
+  // All variables as one .env text (the owner's): read, or made exactly so in one change.
+  api.get('/projects/:project/services/:service/variables/text', async (c) => c.json({ env: await variablesText(deps, c.get('user'), await instanceOf(c)) }));
+  api.put('/projects/:project/services/:service/variables/text', async (c) => {
+    const [ctx, body] = [await instanceOf(c), await jsonBody(c)];
+    const dryRun = body.dryRun === true;
+    const diff = dryRun ? await previewVariablesText(deps, c.get('user'), ctx, body) : await replaceVariablesText(deps, c.get('user'), ctx, body);
+    return c.json({ ...diff, summary: describeDiff(diff), applied: !dryRun });
   });
 
   api.delete('/projects/:project/services/:service/variables/:key', async (c) => {

@@ -47,7 +47,7 @@ describe('form answers', () => {
     const html = await res.text();
     expect(html.startsWith('<form id="new-project"')).toBe(true);
     expect(html).not.toContain('<html');
-    expect(html).toMatch(/<input name="name" aria-invalid="true" aria-describedby="new-project-name-error"[^>]*value="Bad Name"/);
+    expect(html).toMatch(/<input name="name" aria-invalid="true" aria-describedby="new-project-name-error new-project-name-hint"[^>]*value="Bad Name"/);
     expect(html).toMatch(/<span class="field-error" id="new-project-name-error">project name: use lowercase letters/);
     expect(await deps.db.selectFrom('projects').selectAll().execute()).toEqual([]);
   });

@@ -27,7 +27,7 @@ import { spurDomain } from '../store/instance-settings.js';
 import { addVolume as storeAddVolume, listVolumes, removeVolumeRecord } from '../store/volumes.js';
 import { findUserByEmail } from '../store/users.js';
 import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment } from '../store/projects.js';
-import { type InstanceContext, type ServiceSource, createService, getInstance, getInstanceContext, getService, instanceBuildVariables, instanceWatchPaths, setHttpsToken, updateInstance } from '../store/services.js';
+import { type InstanceContext, type ServiceCredentials, type ServiceSource, createService, getInstance, getInstanceContext, getService, instanceBuildVariables, instanceWatchPaths, setHttpsToken, updateInstance } from '../store/services.js';
 import { generateSshKeyPair } from '../ssh/keys.js';
 import { randomToken, seal, unseal } from '../secrets.js';
 import { listVariableNames, readVariables, setVariables } from '../store/variables.js';
@@ -79,9 +79,15 @@ export async function addService(deps: Deps, user: Actor, projectName: string, b
     port: () => validate.optional(body.port, validate.port),
   });
   const project = await getProjectFor(deps.db, user, projectName);
+  await checkSource(deps, source);
+  return createService(deps.db, { project, name, source, port, credentials: newCredentials(deps.key, source, `spur-${project.name}-${name}`) });
+}
+
+/** The checks a source passes beyond its syntax, at creation and at each change: a git host that
+ *  resolves to an address Spur may clone from, an image that is not one Spur built. */
+export async function checkSource(deps: Pick<Deps, 'docker' | 'config'>, source: ServiceSource): Promise<void> {
   if (source.gitUrl) await checkGitHost(source.gitUrl, { allowPrivate: deps.config.gitAllowPrivate });
   if (source.image) await refuseSpurImage(deps, source.image);
-  return createService(deps.db, { project, name, source, port, credentials: newCredentials(deps.key, source, `spur-${project.name}-${name}`) });
 }
 
 /** Creates a service and, with `deploy`, queues its first deployment in production (the UI's
@@ -106,7 +112,7 @@ export async function refuseSpurImage(deps: Pick<Deps, 'docker'>, image: string)
 }
 
 /** A webhook secret for services built from git, and a deploy key for those cloned from a remote. */
-function newCredentials(key: Buffer, source: ServiceSource, comment: string) {
+export function newCredentials(key: Buffer, source: ServiceSource, comment: string): ServiceCredentials {
   if (source.type === 'image') return {};
   const credentials: { webhookSecretSealed: string; deployKeyPrivateSealed?: string; deployKeyPublic?: string } = { webhookSecretSealed: seal(key, randomToken(24)) };
   if (source.type === 'git') {
@@ -252,12 +258,17 @@ export async function revealVariables(deps: Deps, user: Actor, ctx: InstanceCont
   return readVariables(deps.db, deps.key, scopeOf(ctx));
 }
 
-/** Sets every NAME=value line of a pasted .env text; the other variables stay. */
+/** Sets every NAME=value entry of a pasted .env text; the other variables stay. Answers the
+ *  names it set. */
 export async function importVariables(deps: Deps, ctx: InstanceContext, body: Body): Promise<string[]> {
   const parsed = parseDotEnv(typeof body.env === 'string' ? body.env : '');
   if (Object.keys(parsed).length === 0) throw new InvalidFields({ env: 'paste at least one NAME=value line' });
-  return changeVariables(deps, ctx, parsed);
+  await changeVariables(deps, ctx, parsed);
+  return Object.keys(parsed);
 }
+
+/** "5 variables", "1 variable". */
+export const variableCount = (n: number) => `${n} variable${n === 1 ? '' : 's'}`;
 
 /** Reads instance settings from a body, every refusal at once. A missing field stays as it is;
  *  an empty string clears a field that may be empty (domain, health path and port, limits and

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { LoginPage, SetupPage } from '../../views/pages/auth.js';
+import { AuthError, type KeptFields, LoginPage, SetupPage } from '../../views/pages/auth.js';
 import type { Deps } from '../deps.js';
 import { InvalidInput, NotFound, TooManyRequests } from '../errors.js';
 import { hashPassword, randomToken, safeEqual, verifyPassword } from '../secrets.js';
@@ -27,6 +27,21 @@ const safeNext = (next: string) => (/^\/[A-Za-z0-9/_?=&.-]*$/.test(next) && !nex
 let decoy: Promise<string> | undefined;
 /** A hash of a random password, made once: what unknown emails are checked against. */
 const decoyHash = () => (decoy ??= hashPassword(randomToken()));
+
+/** The email fields typed, to give back; secrets are never written back into a page. */
+const keptOf = (form: Record<string, unknown>): KeptFields => ({ email: field(form, 'email').slice(0, 320), acmeEmail: field(form, 'acmeEmail').slice(0, 320) });
+
+/** A refusal: to htmx only the error region (what was typed stays in the browser's fields), else
+ *  the whole page with the emails kept. */
+const refuse = (c: Context, status: 400 | 401 | 403 | 429, opts: { id: 'setup-error' | 'login-error'; error: string; page: () => unknown }) =>
+  c.html(String(c.req.header('HX-Request') ? <AuthError id={opts.id} error={opts.error} /> : opts.page()), status);
+
+/** Where a successful post goes: a redirect, or for htmx the header that makes it one. */
+const sendOn = (c: Context, to: string) => {
+  if (!c.req.header('HX-Request')) return c.redirect(to, 303);
+  c.header('HX-Redirect', to);
+  return c.body(null, 204);
+};
 
 export function authRoutes(deps: Deps) {
   const app = new Hono();
@@ -84,7 +99,8 @@ export function authRoutes(deps: Deps) {
     if (!limiter.attempt(key)) throw new TooManyRequests('too many attempts; wait 15 minutes');
     const form = await c.req.parseBody();
     if (!deps.setup.token || !safeEqual(field(form, 'token'), deps.setup.token)) {
-      return c.html(<SetupPage askAcmeEmail={askAcmeEmail} error="That setup token is not right. Find it in Spur's log." />, 403);
+      const error = "That setup token is not right. Find it in Spur's log.";
+      return refuse(c, 403, { id: 'setup-error', error, page: () => <SetupPage askAcmeEmail={askAcmeEmail} error={error} kept={keptOf(form)} /> });
     }
     limiter.refund(key);
     try {
@@ -97,19 +113,20 @@ export function authRoutes(deps: Deps) {
       if (acmeContact) await setAcmeEmail(deps.db, acmeContact);
       deps.setup.claim();
       await startSession(c, user.id);
-      return c.redirect('/', 303);
+      return sendOn(c, '/');
     } catch (err) {
-      if (err instanceof InvalidInput) return c.html(<SetupPage askAcmeEmail={askAcmeEmail} error={err.message} />, 400);
+      if (err instanceof InvalidInput) return refuse(c, 400, { id: 'setup-error', error: err.message, page: () => <SetupPage askAcmeEmail={askAcmeEmail} error={err.message} kept={keptOf(form)} /> });
       throw err;
     }
   });
 
   app.get('/login', async (c) => ((await setupOpen(deps)) ? c.redirect('/setup', 303) : c.html(<LoginPage next={c.req.query('next')} />)));
   app.post('/login', async (c) => {
-    const tooMany = () => c.html(<LoginPage error="Too many failed logins. Wait 15 minutes and try again." />, 429);
+    const form = await c.req.parseBody();
+    const error = (status: 401 | 429, message: string) => refuse(c, status, { id: 'login-error', error: message, page: () => <LoginPage error={message} next={field(form, 'next')} kept={keptOf(form)} /> });
+    const tooMany = () => error(429, 'Too many failed logins. Wait 15 minutes and try again.');
     const key = await clientKey(c);
     if (!limiter.attempt(key)) return tooMany();
-    const form = await c.req.parseBody();
     const email = field(form, 'email').trim().toLowerCase().slice(0, 320);
     const user = await findUserByEmail(deps.db, email);
     // Checked and recorded in one synchronous step, as the address above was.
@@ -122,13 +139,13 @@ export function authRoutes(deps: Deps) {
     // password, so the answer's timing does not tell which emails exist.
     const ok = await verifyPassword(field(form, 'password'), user?.password_hash ?? (await decoyHash()));
     if (!user?.password_hash || !ok) {
-      return c.html(<LoginPage error="Wrong email or password." next={field(form, 'next')} />, 401);
+      return error(401, 'Wrong email or password.');
     }
     limiter.refund(key);
     accounts.refund(account);
     await rememberDevice(c, email, user.password_hash);
     await startSession(c, user.id);
-    return c.redirect(safeNext(field(form, 'next') || '/'), 303);
+    return sendOn(c, safeNext(field(form, 'next') || '/'));
   });
 
   app.post('/logout', async (c) => {

@@ -26,6 +26,10 @@ import { StatusFacts } from '../../views/pages/service/overview.js';
 import { ServiceHeadline, ServicePage } from '../../views/pages/service/page.js';
 import { AddDomainForm, DeleteServiceForm, GitSettingsForm, HttpsTokenForm, ScaleForm, ServiceSettingsForm } from '../../views/pages/service/settings.js';
 import { AddVolumeForm } from '../../views/pages/service/volumes.js';
+import { SourceForm } from '../../views/pages/service/source.js';
+import { RawVariablesForm, VariablesDiffNote } from '../../views/pages/service/variables-text.js';
+import { countDiff, describeDiff, previewVariablesText, replaceVariablesText, variablesText } from './variables-text.js';
+import { SOURCE_CHANGE_NOTE, changeServiceSource } from './service-source.js';
 import { ImportVariablesForm, RevealedValue, SetVariableForm } from '../../views/pages/service/variables.js';
 import { getDeployment, readDeploymentLog } from '../store/deployments.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
@@ -233,6 +237,15 @@ export function webRoutes(deps: Deps) {
   web.post('/projects/:project/services/:service/scale', (c) =>
     serviceForm(c, { id: 'scale', tab: 'settings', run: (ctx, body) => ops.scale(deps, ctx, body), done: (ctx, r) => ({ to: servicePath(ctx, 'settings'), toast: `Scaled to ${r.replicas} replica${r.replicas === 1 ? '' : 's'}` }), fragment: (p, state) => <ScaleForm {...p} state={state} /> }),
   );
+  web.post('/projects/:project/services/:service/source', (c) =>
+    serviceForm(c, {
+      id: 'source',
+      tab: 'settings',
+      run: (ctx, body) => changeServiceSource(deps, user(c), { project: ctx.project.name, service: ctx.service.name }, body),
+      done: (ctx, r) => ({ to: servicePath(ctx, 'settings'), toast: ['Source saved.', ...r.notes, SOURCE_CHANGE_NOTE].join(' ') }),
+      fragment: (p, state) => <SourceForm {...p} state={state} />,
+    }),
+  );
   web.post('/projects/:project/services/:service/credentials', (c) =>
     serviceForm(c, { id: 'https-token', tab: 'settings', run: (ctx, body) => ops.changeHttpsToken(deps, ctx, body), done: (ctx) => ({ to: servicePath(ctx, 'settings'), toast: 'HTTPS token saved' }), fragment: (p, state) => <HttpsTokenForm {...p} state={state} /> }),
   );
@@ -298,8 +311,32 @@ export function webRoutes(deps: Deps) {
       id: 'import-variables',
       tab: 'variables',
       run: (ctx, body) => ops.importVariables(deps, ctx, body),
-      done: (ctx) => ({ to: servicePath(ctx, 'variables'), toast: 'Variables imported; they apply with the next deploy' }),
+      done: (ctx, names) => ({ to: servicePath(ctx, 'variables'), toast: `Imported ${ops.variableCount(names.length)}; they apply with the next deploy` }),
       fragment: (p, state) => { const { base, q, csrf } = paths(p); return <ImportVariablesForm base={base} q={q} csrf={csrf} state={state} />; },
+    }),
+  );
+  // All variables as one text (the owner's): loaded when asked, previewed as typed, saved as one change.
+  web.get('/projects/:project/services/:service/variables/raw', async (c) => {
+    const ctx = await instanceOf(c);
+    const text = await variablesText(deps, user(c), ctx);
+    if (c.req.header('HX-Request')) return c.html(<RawVariablesForm base={`/projects/${ctx.project.name}/services/${ctx.service.name}`} q={`?env=${ctx.environment.name}`} csrf={c.get('csrfToken')} text={text} />);
+    return c.html(await servicePage(c, 'variables', { 'raw-variables': { values: { env: text }, errors: {} } }));
+  });
+  web.post('/projects/:project/services/:service/variables/raw/preview', async (c) => {
+    try {
+      return c.html(<VariablesDiffNote text={describeDiff(await previewVariablesText(deps, user(c), await instanceOf(c), await form(c)))} />);
+    } catch (err) {
+      if (err instanceof InvalidFields) return c.html(<VariablesDiffNote problem text={Object.values(err.fields).join('; ')} />);
+      throw err;
+    }
+  });
+  web.post('/projects/:project/services/:service/variables/raw', (c) =>
+    serviceForm(c, {
+      id: 'raw-variables',
+      tab: 'variables',
+      run: (ctx, body) => replaceVariablesText(deps, user(c), ctx, body),
+      done: (ctx, diff) => ({ to: servicePath(ctx, 'variables'), toast: `Variables saved: ${countDiff(diff)}; they apply with the next deploy` }),
+      fragment: (p, state) => { const { base, q, csrf } = paths(p); return <RawVariablesForm base={base} q={q} csrf={csrf} state={state} />; },
     }),
   );
   web.post('/projects/:project/services/:service/variables/remove', async (c) => {

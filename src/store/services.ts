@@ -122,6 +122,33 @@ export async function listInstancesOf(db: Db, serviceId: number): Promise<(Servi
   return instances.map((i) => ({ ...i, environment: envs.find((e) => e.id === i.environment_id)! }));
 }
 
+/** What a source change does to a service's credentials: a sealed value to store, or null to
+ *  remove it; undefined keeps it. */
+export type CredentialChanges = { [K in keyof ServiceCredentials | 'httpsTokenSealed']?: string | null };
+
+/** Replaces the source of a service (every environment's next deploy uses it) and its credentials
+ *  as `credentials` says, in one statement. */
+export async function updateServiceSource(db: Db, serviceId: number, source: ServiceSource, credentials: CredentialChanges): Promise<Service> {
+  const set = {
+    source_type: source.type,
+    git_url: source.gitUrl ?? null,
+    git_branch: source.type === 'image' ? null : (source.branch ?? 'main'),
+    root_dir: source.rootDir ?? null,
+    dockerfile_path: source.dockerfilePath ?? null,
+    image: source.image ?? null,
+    deploy_key_private_sealed: credentials.deployKeyPrivateSealed,
+    deploy_key_public: credentials.deployKeyPublic,
+    webhook_secret_sealed: credentials.webhookSecretSealed,
+    https_token_sealed: credentials.httpsTokenSealed,
+  };
+  return db
+    .updateTable('services')
+    .set(Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined)))
+    .where('id', '=', serviceId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 export async function setHttpsToken(db: Db, serviceId: number, sealed: string | null): Promise<void> {
   await db.updateTable('services').set({ https_token_sealed: sealed }).where('id', '=', serviceId).execute();
 }

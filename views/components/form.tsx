@@ -26,18 +26,22 @@ export function PostForm(props: { id: string; action: string; csrf?: string; sta
 
 type InputAttrs = Record<string, string | number | boolean | undefined>;
 
-/** A labelled input (or textarea/select via `as`) with its error, if any, announced with it. */
-export function Field(props: { form: string; name: string; label: Child; state?: FormState; value?: string; keep?: boolean; as?: 'textarea'; attrs?: InputAttrs; children?: Child }) {
+/** A labelled input (or textarea/select via `as`) with its error, if any, announced with it, and
+ *  its `hint` (the rule it must follow) shown before anything is refused. */
+export function Field(props: { form: string; name: string; label: Child; state?: FormState; value?: string; keep?: boolean; as?: 'textarea'; hint?: string; attrs?: InputAttrs; children?: Child }) {
   const error = props.state?.errors[props.name];
   const typed = props.keep === false ? undefined : props.state?.values[props.name];
   const value = typed ?? props.value ?? '';
   const errorId = `${props.form}-${props.name}-error`;
-  const common = { name: props.name, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': error ? errorId : undefined, ...props.attrs };
+  const hintId = `${props.form}-${props.name}-hint`;
+  const describedBy = [error && errorId, props.hint && hintId].filter(Boolean).join(' ') || undefined;
+  const common = { name: props.name, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': describedBy, ...props.attrs };
   return (
     <label class={error ? 'field invalid' : 'field'}>
       <span>{props.label}</span>
       {props.as === 'textarea' ? <textarea {...common}>{value}</textarea> : <input {...common} value={value} />}
       {error && <span class="field-error" id={errorId}>{error}</span>}
+      {props.hint && <span class="muted hint" id={hintId}>{props.hint}</span>}
       {props.children}
     </label>
   );

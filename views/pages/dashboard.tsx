@@ -15,7 +15,7 @@ export interface DashboardProps extends DashboardData {
 export function NewProjectForm(props: { csrf?: string; state?: FormState }) {
   return (
     <PostForm id="new-project" action="/projects" csrf={props.csrf} state={props.state} class="row">
-      <Field form="new-project" name="name" label="Project name" state={props.state} attrs={{ placeholder: 'my-app', required: true, pattern: '[a-z][a-z0-9\\-]*', maxlength: 20 }} />
+      <Field form="new-project" name="name" label="Project name" state={props.state} hint="Lowercase letters, digits and hyphens, starting with a letter; at most 20." attrs={{ placeholder: 'my-app', required: true, pattern: '[a-z][a-z0-9\\-]*', maxlength: 20 }} />
       <button type="submit">Create project</button>
     </PostForm>
   );

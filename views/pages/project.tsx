@@ -81,10 +81,12 @@ export function NewServiceForm(props: { project: string; csrf?: string; state?: 
   const f = { form: 'new-service', state: props.state };
   return (
     <PostForm id="new-service" action={`/projects/${props.project}/services`} csrf={props.csrf} state={props.state} class="stack">
-      <Field {...f} name="name" label="Name" attrs={{ required: true, pattern: '[a-z][a-z0-9\\-]*', maxlength: 20, placeholder: 'web' }} />
+      <Field {...f} name="name" label="Name" hint="Lowercase letters, digits and hyphens, starting with a letter; at most 20." attrs={{ required: true, pattern: '[a-z][a-z0-9\\-]*', maxlength: 20, placeholder: 'web' }} />
+      <fieldset class="sources">
+      <legend>Source: give one</legend>
       <FieldError name="source" state={props.state} />
       <fieldset>
-        <legend>Source: a git repository…</legend>
+        <legend>A git repository…</legend>
         <Field {...f} name="git" label="Git URL" attrs={{ placeholder: 'https://github.com/you/app.git' }} />
         <div class="row">
           <Field {...f} name="branch" label="Branch" attrs={{ placeholder: 'main' }} />
@@ -100,6 +102,7 @@ export function NewServiceForm(props: { project: string; csrf?: string; state?: 
         <legend>…or a Docker image</legend>
         <Field {...f} name="image" label="Image" attrs={{ placeholder: 'nginx:1.27' }} />
       </fieldset>
+      </fieldset>
       <Field {...f} name="port" label="Port the app listens on" value="3000" attrs={{ type: 'number', min: 1, max: 65535 }} />
       <div class="row">
         <button type="submit" class="primary" name="deploy" value="on" {...busyAttrs(actionWords('createService', { deploy: true }))}>Create and deploy</button>
@@ -112,7 +115,7 @@ export function NewServiceForm(props: { project: string; csrf?: string; state?: 
 export function NewEnvironmentForm(props: { project: string; csrf?: string; state?: FormState }) {
   return (
     <PostForm id="new-environment" action={`/projects/${props.project}/environments`} csrf={props.csrf} state={props.state} class="row">
-      <Field form="new-environment" name="name" label="Environment name" state={props.state} attrs={{ placeholder: 'staging', required: true, pattern: '[a-z][a-z0-9\\-]*', maxlength: 12 }} />
+      <Field form="new-environment" name="name" label="Environment name" state={props.state} hint="Lowercase letters, digits and hyphens, starting with a letter; at most 12." attrs={{ placeholder: 'staging', required: true, pattern: '[a-z][a-z0-9\\-]*', maxlength: 12 }} />
       <button type="submit">Add environment</button>
     </PostForm>
   );

@@ -6,6 +6,7 @@ import { CsrfField } from '../../layout.js';
 import { actionAttrs, actionWords, busyAttrs } from '../../components/confirm.js';
 import { CertificateState, DnsState } from '../../components/domain-state.js';
 import { VolumesSection } from './volumes.js';
+import { SourceForm } from './source.js';
 import { type ServicePageProps, paths } from './common.js';
 
 const HEALTH_LABELS = { auto: "automatic: the image's HEALTHCHECK if it has one, else TCP", tcp: 'TCP: port accepts connections', http: 'HTTP: path answers 2xx/3xx', image: "image's HEALTHCHECK", none: 'none' } as const;
@@ -17,6 +18,8 @@ export function SettingsTab(props: ServicePageProps) {
   const forms = props.forms ?? {};
   return (
     <>
+      <h2>Source</h2>
+      <SourceForm {...props} state={forms.source} />
       {props.git && (
         <>
           <h2>Git</h2>

@@ -5,6 +5,7 @@ import { Field, type FormState, PostForm } from '../../components/form.js';
 import { CsrfField } from '../../layout.js';
 import { actionAttrs, actionWords } from '../../components/confirm.js';
 import { type ServicePageProps, paths } from './common.js';
+import { RawVariablesForm, RawVariablesLink } from './variables-text.js';
 
 export function VariablesTab(props: ServicePageProps) {
   const { base, q, csrf } = paths(props);
@@ -54,6 +55,12 @@ export function VariablesTab(props: ServicePageProps) {
       <SetVariableForm base={base} q={q} csrf={csrf} state={props.forms?.['set-variable']} />
       <h2>Paste a .env file</h2>
       <ImportVariablesForm base={base} q={q} csrf={csrf} state={props.forms?.['import-variables']} />
+      {props.canReveal && (
+        <>
+          <h2>All variables as text</h2>
+          {props.forms?.['raw-variables'] ? <RawVariablesForm base={base} q={q} csrf={csrf} state={props.forms['raw-variables']} /> : <RawVariablesLink base={base} q={q} csrf={csrf} />}
+        </>
+      )}
       <p class="muted">Variables take effect with the next deploy.</p>
     </>
   );
