@@ -16,7 +16,7 @@ export function PaletteDialog() {
   return (
     <dialog id="palette" class="palette" aria-labelledby="palette-label">
       <label id="palette-label" for="palette-input">Go to or run</label>
-      <input id="palette-input" type="text" role="combobox" aria-expanded="false" aria-autocomplete="list" autocomplete="off" maxlength={100} aria-describedby="palette-help" placeholder="web, shop, #42, deploy web, logs web…" />
+      <input id="palette-input" type="text" role="combobox" aria-expanded="false" aria-autocomplete="list" autocomplete="off" maxlength={100} aria-describedby="palette-help" placeholder="a name, #42, deploy web, logs web…" />
       <div id="palette-results" />
       <p class="muted palette-keys" id="palette-help">
         A project, service, database, page or deployment (#42), or an action: deploy, rollback or logs and a service's name. <kbd>↑</kbd> <kbd>↓</kbd> choose, <kbd>Enter</kbd> goes or runs, <kbd>Esc</kbd> closes.
