@@ -106,7 +106,6 @@ export function SettingsPage(props: SettingsPageProps) {
   const d = props.settings.domain;
   return (
     <Layout title="Settings" section="settings" {...props.frame}>
-      <p class="crumbs"><a href="/">Projects</a> /</p>
       <h1>Settings</h1>
       <h2>Spur’s address</h2>
       <p>
