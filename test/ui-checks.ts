@@ -157,6 +157,26 @@ export async function tabsUntil(page: Page, selector: string, max = 150, fromTop
   return undefined;
 }
 
+/**
+ * Takes the skip link as a keyboard user does, from a freshly loaded page: Tab (it must be the
+ * first stop and say "Skip to content"), Enter, and waits until the browser has followed it.
+ * Returns the key presses it took (2).
+ */
+export async function takeSkipLink(page: Page): Promise<number> {
+  await page.keyboard.press('Tab');
+  const first = (await page.evaluate('[document.activeElement.textContent, document.activeElement.getAttribute("href")]')) as [string, string | null];
+  if (first[0] !== 'Skip to content' || !first[1]?.startsWith('#')) throw new Error(`the first Tab stop on ${page.url()} is "${first[0]}", not the skip link`);
+  await page.keyboard.press('Enter');
+  // The browser follows the link (and moves focus, or the point Tab continues from, to its
+  // target) a moment after the key. Polled with evaluate: Spur's CSP forbids waitForFunction's eval.
+  for (const deadline = Date.now() + 2000; ; ) {
+    if ((await page.evaluate('location.hash')) === first[1]) break;
+    if (Date.now() > deadline) throw new Error(`the skip link on ${page.url()} did not go to ${first[1]}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return 2;
+}
+
 /** Tab stops on the page before the first one inside <main>: what a keyboard user must pass on every page. */
 export async function tabStopsBeforeMain(page: Page): Promise<number> {
   const presses = await tabsUntil(page, 'main');

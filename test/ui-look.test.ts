@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SpurProcess, api, cli, launchBrowser, loginCli, logInPage, startSpur, stopAll, uniqueName } from './harness.js';
-import { contrast, focusContrast, placeholderContrast, rowsOf, tabStopsBeforeMain, tabsUntil, unlabelledColumns } from './ui-checks.js';
+import { contrast, focusContrast, placeholderContrast, rowsOf, tabStopsBeforeMain, tabsUntil, takeSkipLink, unlabelledColumns } from './ui-checks.js';
 
 const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts', 'ui-look');
 const project = uniqueName('looks');
@@ -42,14 +42,15 @@ async function open(opts: { width: number; dark?: boolean }): Promise<Page> {
 }
 
 describe.each([
-  ['light', false],
-  ['dark', true],
-] as const)('in %s', (_label, dark) => {
-  it('every focus indicator stands out 3:1 from what is next to it (dashboard, service, settings)', async () => {
-    const page = await open({ width: 1440, dark });
+  ['light at 1440 px', 1440, false],
+  ['dark at 1440 px', 1440, true],
+  ['dark at 390 px', 390, true],
+] as const)('%s', (_label, width, dark) => {
+  it('every focus indicator stands out 3:1 from what is next to it (dashboard, service, its settings)', async () => {
+    const page = await open({ width, dark });
     try {
       const problems: string[] = [];
-      for (const path of ['/', service(), `${service()}/settings`, '/settings']) {
+      for (const path of ['/', service(), `${service()}/settings`]) {
         await page.goto(`${spur.url}${path}`);
         for (const p of await focusContrast(page)) problems.push(`${path}: ${p.element} ${p.indicator} on ${p.against} = ${p.ratio}:1`);
       }
@@ -92,7 +93,7 @@ describe('keyboard', () => {
     const page = await open({ width: 1440 });
     try {
       const stops: Record<string, number> = {};
-      for (const path of ['/', `/projects/${project}`, service(), '/settings', '/keys', '/servers']) {
+      for (const path of ['/', `/projects/${project}`, service(), '/settings']) {
         await page.goto(`${spur.url}${path}`);
         stops[path] = await tabStopsBeforeMain(page);
       }
@@ -102,25 +103,22 @@ describe('keyboard', () => {
       // only, then taking the skip link on each page (Tab, Enter) as a keyboard user learns to.
       const walk = async (skip: boolean) => {
         let presses = 0;
+        const steps: number[] = [];
         const go = async (selector: string, url: RegExp) => {
-          if (skip) {
-            await page.keyboard.press('Tab');
-            await page.keyboard.press('Enter');
-            presses += 2;
-          }
-          presses += (await tabsUntil(page, selector, 150, !skip))!;
+          if (skip) presses += await takeSkipLink(page);
+          const n = (await tabsUntil(page, selector, 150, !skip))!;
+          steps.push(n);
+          presses += n;
           await Promise.all([page.waitForURL(url), page.keyboard.press('Enter')]);
           presses += 1;
         };
         await page.goto(`${spur.url}/`);
         await go(`main a[href^="/projects/${project}"]`, new RegExp(`/projects/${project}$`));
         await go('main a[href*="/services/web"]', /\/services\/web$/);
-        if (skip) {
-          await page.keyboard.press('Tab');
-          await page.keyboard.press('Enter');
-          presses += 2;
-        }
-        return presses + (await tabsUntil(page, 'button[data-shortcut="d"]', 150, !skip))!;
+        if (skip) presses += await takeSkipLink(page);
+        const last = (await tabsUntil(page, 'button[data-shortcut="d"]', 150, !skip))!;
+        console.log(skip ? 'with skip' : 'tab only', [...steps, last]);
+        return presses + last;
       };
       const tabOnly = await walk(false);
       const withSkip = await walk(true);
@@ -133,9 +131,7 @@ describe('keyboard', () => {
 
       // The skip link takes focus to the content: the next Tab lands inside <main>.
       await page.goto(`${spur.url}${service()}`);
-      await page.keyboard.press('Tab');
-      expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
-      await page.keyboard.press('Enter');
+      await takeSkipLink(page);
       await page.keyboard.press('Tab');
       expect(await page.evaluate('!!document.activeElement.closest("main")')).toBe(true);
     } finally {
@@ -184,6 +180,32 @@ describe('phone, 390 px', () => {
       })()`);
       await page.screenshot({ path: join(ARTIFACTS, 'service-settings-390.png'), fullPage: true });
       expect(cut).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+});
+
+describe('forms', () => {
+  it('each form on the service Settings tab and Spur’s settings has exactly one primary button', async () => {
+    const page = await open({ width: 1440 });
+    try {
+      const counts: Record<string, number> = {};
+      for (const path of [`${service()}/settings`, '/settings']) {
+        await page.goto(`${spur.url}${path}`);
+        // Primary: filled with the accent colour (the Deploy button's look). Remove and delete buttons are not saves.
+        Object.assign(counts, await page.evaluate(`(() => {
+          const accent = getComputedStyle(document.querySelector('button.primary, form.stack > button[type=submit]')).backgroundColor;
+          const out = {};
+          for (const form of document.querySelectorAll('main form[id]')) {
+            if (form.classList.contains('danger')) continue;
+            out[${JSON.stringify(path)} + '#' + form.id] = Array.from(form.querySelectorAll('button')).filter((b) => getComputedStyle(b).backgroundColor === accent).length;
+          }
+          return out;
+        })()`));
+      }
+      expect(Object.keys(counts).length).toBeGreaterThanOrEqual(8);
+      expect(Object.entries(counts).filter(([, n]) => n !== 1)).toEqual([]);
     } finally {
       await page.context().close();
     }
