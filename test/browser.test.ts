@@ -34,6 +34,8 @@ it('sets up, creates a project and a service, deploys and shows the live build l
   await page.waitForURL(`${spur.url}/`);
 
   // Log out and in again, as a returning user would.
+  // Log out sits in the account menu, opened from the header.
+  await page.locator('header.top details.account > summary').click();
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.waitForURL(/\/login$/);
   await page.getByLabel('Email').fill('owner@example.com');

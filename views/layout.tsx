@@ -15,9 +15,12 @@ export interface LayoutProps {
   update?: string;
   updateError?: string;
   /** Which main navigation entry the page belongs to. */
-  section?: 'projects' | 'keys' | 'servers' | 'settings' | 'users' | 'account';
+  section?: 'projects' | 'keys' | 'servers' | 'settings' | 'account';
   /** Said once after a form post worked. */
   toast?: string;
+  /** Where "Skip to content" lands (an element id): past the page's own navigation (breadcrumbs,
+   *  environments, tabs) to what the page is for. Default: the top of <main>. */
+  skipTo?: string;
   children?: Child;
 }
 
@@ -63,11 +66,13 @@ export function Layout(props: LayoutProps) {
         <script src="/public/ui.js" defer></script>
         <script src="/public/actions.js" defer></script>
         <script src="/public/palette.js" defer></script>
+        <script src="/public/look.js" defer></script>
       </head>
       <body hx-headers={props.csrfToken ? JSON.stringify({ 'X-CSRF-Token': props.csrfToken }) : undefined}>
-        <a class="skip" href="#main">Skip to content</a>
+        <a class="skip" href={`#${props.skipTo ?? 'main'}`}>Skip to content</a>
         <header class="top">
-          <a href="/" class="brand">Spur</a>
+          {/* Out of the Tab order once signed in: "Projects" goes to the same page. */}
+          <a href="/" class="brand" tabindex={props.user ? -1 : undefined}>Spur</a>
           {props.user && (
             <>
               <nav class="main" aria-label="Main">
@@ -75,17 +80,9 @@ export function Layout(props: LayoutProps) {
                 <a href="/keys" aria-current={current('keys')}>SSH keys</a>
                 {props.user.role === 'owner' && <a href="/servers" aria-current={current('servers')}>Servers</a>}
                 {props.user.role === 'owner' && <a href="/settings" aria-current={current('settings')}>Settings</a>}
-                {props.user.role === 'owner' && <a href="/users" aria-current={current('users')}>Users</a>}
                 <PaletteButton />
               </nav>
-              <nav class="account" aria-label="Account">
-                <a href="/account" class="muted" aria-current={current('account')} title="Your account and API tokens">{props.user.email}</a>
-                <button type="button" class="link" data-theme-toggle title="Switch between light and dark">Theme</button>
-                <form method="post" action="/logout" class="inline">
-                  <CsrfField token={props.csrfToken} />
-                  <button type="submit" class="link">Log out</button>
-                </form>
-              </nav>
+              <AccountMenu email={props.user.email} csrf={props.csrfToken} current={props.section === 'account'} />
             </>
           )}
         </header>
@@ -95,7 +92,7 @@ export function Layout(props: LayoutProps) {
           </div>
         )}
         {props.update && <UpdateBanner version={props.update} csrf={props.csrfToken} error={props.updateError} />}
-        <main id="main">
+        <main id="main" tabindex={-1}>
           <div id="flash" aria-live="polite">{props.toast && <div class="toast" role="status">{props.toast}</div>}</div>
           {props.children}
         </main>
@@ -104,6 +101,24 @@ export function Layout(props: LayoutProps) {
       </body>
     </html>
     </>
+  );
+}
+
+/** Who is signed in, the theme switch and log out: one Tab stop in the header, opened on demand. */
+function AccountMenu(props: { email: string; csrf?: string; current: boolean }) {
+  return (
+    <details class="account">
+      <summary aria-label={`Account: ${props.email}`}><span class="who">{props.email}</span></summary>
+      <div class="menu">
+        <p class="muted">Signed in as {props.email}</p>
+        <a href="/account" aria-current={props.current ? 'page' : undefined}>Account and API tokens</a>
+        <button type="button" class="link" data-theme-toggle title="Switch between light and dark">Theme</button>
+        <form method="post" action="/logout" class="inline">
+          <CsrfField token={props.csrf} />
+          <button type="submit" class="link">Log out</button>
+        </form>
+      </div>
+    </details>
   );
 }
 

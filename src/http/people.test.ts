@@ -108,7 +108,7 @@ describe('the Account page: your own API tokens', () => {
   it('is in the account area for everyone and lists your tokens, never their secrets', async () => {
     const { status, html } = await page('member', '/account');
     expect(status).toBe(200);
-    expect(html).toContain('<a href="/account" class="muted" aria-current="page"');
+    expect(html).toContain('<a href="/account" aria-current="page">Account and API tokens</a>');
     expect(html).toMatch(/<td>t<\/td><td><time[^>]*>[^<]+<\/time><\/td><td><span class="muted">never<\/span><\/td>/);
     expect(html).not.toMatch(/spur_[A-Za-z0-9_-]{20,}/);
   });

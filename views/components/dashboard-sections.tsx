@@ -3,7 +3,7 @@
 import type { ActivityItem } from '../../src/http/dashboard-data.js';
 import type { DashboardWarning } from '../../src/http/page-data.js';
 import { StatusBadge } from './deployment.js';
-import { shortTime } from './service-cards.js';
+import { Time } from './time.js';
 
 export function AttentionList(props: { items: DashboardWarning[] }) {
   if (props.items.length === 0) return <p class="all-clear">Nothing needs attention: every service that was deployed serves, and no certificate, backup or server has a problem.</p>;
@@ -29,7 +29,7 @@ export function ActivityFeed(props: { items: ActivityItem[] }) {
             {a.who} {a.rollbackOf ? <>rolled back <strong>{a.service}</strong> to #{a.rollbackOf}</> : <>deployed <strong>{a.service}</strong></>} <span class="muted">({a.project}, {a.environment})</span>
           </span>
           <span>
-            <a href={`/deployments/${a.id}`}>#{a.id}</a> <StatusBadge status={a.status} /> <span class="muted">{shortTime(a.at)}</span>
+            <a href={`/deployments/${a.id}`}>#{a.id}</a> <StatusBadge status={a.status} /> <span class="muted">{<Time at={a.at} />}</span>
           </span>
         </li>
       ))}

@@ -2,6 +2,7 @@
 import type { Child } from 'hono/jsx';
 import type { DeploymentStatus } from '../../src/db/schema.js';
 import { ansiSegments } from './ansi.js';
+import { Time } from './time.js';
 
 export interface DeploymentRowProps {
   id: number;
@@ -27,11 +28,11 @@ export function DeploymentRow(props: { d: DeploymentRowProps; children?: Child }
   return (
     <tr>
       <td><a href={`/deployments/${d.id}`}>#{d.id}</a></td>
-      <td><StatusBadge status={d.status} /></td>
-      <td>{d.commitSha ? <code>{d.commitSha.slice(0, 7)}</code> : '—'} {d.commitMessage ?? ''}</td>
-      <td class="muted">{d.trigger}</td>
-      <td class="muted"><time datetime={d.createdAt}>{d.createdAt.replace('T', ' ').slice(0, 19)}</time></td>
-      <td class="muted">{d.failureReason ?? ''}</td>
+      <td data-label="Status"><StatusBadge status={d.status} /></td>
+      <td data-label="Commit">{d.commitSha ? <code>{d.commitSha.slice(0, 7)}</code> : '—'} {d.commitMessage ?? ''}</td>
+      <td class="muted" data-label="Trigger">{d.trigger}</td>
+      <td class="muted" data-label="Started"><Time at={d.createdAt} /></td>
+      <td class="muted" data-label="Reason">{d.failureReason ?? ''}</td>
       <td>{props.children}</td>
     </tr>
   );

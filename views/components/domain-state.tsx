@@ -1,12 +1,13 @@
 // A domain's certificate state and where its DNS points, as the Settings tab and Spur's own
 // settings page show them.
 import type { DomainView } from '../../src/http/operations.js';
+import { Time } from './time.js';
 
 /** pending → issuing → active (expires in N days), or failed with the CA's words. */
 export function CertificateState(c: DomainView['certificate']) {
   if (c.status === 'off') return <span class="muted">HTTPS off</span>;
   if (c.status === 'active') return <span class="muted">HTTPS, certificate expires in {c.daysLeft} days</span>;
-  if (c.status === 'failed') return <span class="field-error">certificate failed: {c.error}{c.retryAt ? ` (next try ${c.retryAt.slice(0, 16).replace('T', ' ')} UTC)` : ''}</span>;
+  if (c.status === 'failed') return <span class="field-error">certificate failed: {c.error}{c.retryAt && <> (next try <Time at={c.retryAt} />)</>}</span>;
   return <span class="muted">certificate {c.status}</span>;
 }
 

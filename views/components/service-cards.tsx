@@ -1,6 +1,7 @@
 // A project's services in one environment as cards; rendered for the page and again for its live updates.
 import type { DeploymentStatus } from '../../src/db/schema.js';
 import { StatusBadge } from './deployment.js';
+import { Time } from './time.js';
 
 export interface ServiceCard {
   name: string;
@@ -19,7 +20,6 @@ export interface ServiceCard {
   lastDeployAt: string | null;
 }
 
-export const shortTime = (iso: string) => <time datetime={`${iso.slice(0, 19)}Z`}>{iso.replace('T', ' ').slice(0, 16)}</time>;
 
 // Kept small: a project page carries a hundred of these.
 export function ServiceCards(props: { project: string; environment: string; services: ServiceCard[] }) {
@@ -32,7 +32,7 @@ export function ServiceCards(props: { project: string; environment: string; serv
           <a href={`/projects/${props.project}/services/${s.name}${env}`}><strong data-state={s.status ?? 'none'}>{s.name}</strong></a>
           <span>
             {s.serving ? `#${s.serving} serving` : s.status ?? 'never deployed'}
-            {s.lastDeployAt && <> · {shortTime(s.lastDeployAt)}</>}
+            {s.lastDeployAt && <> · <Time at={s.lastDeployAt} /></>}
           </span>
           {s.latest && <span><a href={`/deployments/${s.latest.id}`}>#{s.latest.id}</a> <StatusBadge status={s.latest.status} /></span>}
           {s.url && <a href={s.url} class="url">{s.url.replace(/^https?:\/\//, '')}</a>}

@@ -4,7 +4,7 @@ import { ConfirmForm } from '../components/confirm-form.js';
 import { actionWords } from '../components/confirm.js';
 import { CopyButton } from '../components/copy-button.js';
 import { Field, type FormState } from '../components/form.js';
-import { shortTime } from '../components/service-cards.js';
+import { Time } from '../components/time.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
 
 export interface TokenRow { id: number; name: string; createdAt: string; lastUsedAt: string | null }
@@ -42,8 +42,8 @@ export function ApiTokens(props: TokensProps) {
             {props.tokens.map((t) => (
               <tr>
                 <td>{t.name}</td>
-                <td>{shortTime(t.createdAt)}</td>
-                <td>{t.lastUsedAt ? shortTime(t.lastUsedAt) : <span class="muted">never</span>}</td>
+                <td>{<Time at={t.createdAt} />}</td>
+                <td>{t.lastUsedAt ? <Time at={t.lastUsedAt} /> : <span class="muted">never</span>}</td>
                 <td>
                   <ConfirmForm id={revokeFormId(t.id)} action={`/account/tokens/${t.id}/revoke`} csrf={props.csrf} label={`Revoke ${t.name}`}
                     words={actionWords('revokeToken', { name: t.name })}>

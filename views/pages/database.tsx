@@ -6,6 +6,7 @@ import { DeleteDatabaseForm, databaseState } from '../components/databases.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
 import { actionWords, busyAttrs } from '../components/confirm.js';
+import { Time } from '../components/time.js';
 
 export interface DatabasePageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
@@ -93,17 +94,17 @@ function BackupsTable(props: DatabasePageProps) {
   return (
     <table class="backups">
       <thead>
-        <tr><th>Backup</th><th>Taken (UTC)</th><th>By</th><th>Size</th><th>Checked</th><th>Copy</th><th><span class="muted">Actions</span></th></tr>
+        <tr><th>Backup</th><th>Taken</th><th>By</th><th>Size</th><th>Checked</th><th>Copy</th><th><span class="muted">Actions</span></th></tr>
       </thead>
       <tbody>
         {props.backups.map((b) => (
           <tr>
-            <td>{b.id}</td>
-            <td><time datetime={b.createdAt}>{b.createdAt.replace('T', ' ').slice(0, 19)}</time></td>
-            <td>{b.trigger === 'schedule' ? 'schedule' : 'hand'}</td>
-            <td>{size(b.size)}</td>
-            <td>{verification(b)}{b.status !== 'ok' && b.error && <div class="field-error">{b.error}</div>}{b.verified === 'failed' && <div class="field-error">{b.verifyDetail}</div>}</td>
-            <td>{remote(b)}</td>
+            <td data-label="Backup">{b.id}</td>
+            <td data-label="Taken"><Time at={b.createdAt} /></td>
+            <td data-label="By">{b.trigger === 'schedule' ? 'schedule' : 'hand'}</td>
+            <td data-label="Size">{size(b.size)}</td>
+            <td data-label="Checked">{verification(b)}{b.status !== 'ok' && b.error && <div class="field-error">{b.error}</div>}{b.verified === 'failed' && <div class="field-error">{b.verifyDetail}</div>}</td>
+            <td data-label="Copy">{remote(b)}</td>
             <td>
               {b.status === 'ok' && (
                 <div class="actions">
@@ -153,7 +154,7 @@ export function DatabasePage(props: DatabasePageProps) {
 
       <h2>Backups</h2>
       <p class="muted">
-        {d.backupSchedule ? <>Backed up on <code>{d.backupSchedule}</code> (UTC){d.nextBackupAt && <>, next at <time datetime={d.nextBackupAt}>{d.nextBackupAt.replace('T', ' ').slice(0, 16)}</time></>}; </> : 'Backed up only when asked; '}
+        {d.backupSchedule ? <>Backed up on <code>{d.backupSchedule}</code> (UTC){d.nextBackupAt && <>, next at <Time at={d.nextBackupAt} /></>}; </> : 'Backed up only when asked; '}
         the newest {d.backupKeep} are kept. Each backup is the engine's own dump, restored into a throwaway server to prove it restores.{' '}
         {props.storage ? <>Copies go to {props.storage}.</> : <>Backups stay on this server{props.isOwner ? <>; add S3 storage in <a href="/settings">Settings</a> to copy them off it</> : ''}.</>}
       </p>

@@ -24,7 +24,6 @@ export function KeysPage(props: KeysPageProps) {
   const csrf = props.frame.csrfToken;
   return (
     <Layout title="SSH keys" section="keys" {...props.frame}>
-      <p class="crumbs"><a href="/">Projects</a> /</p>
       <h1>SSH keys</h1>
       <p class="muted">Keys you can <code>git push</code> to Spur with. ed25519, ECDSA, or RSA of 3072 bits or more.</p>
       {props.keys.length === 0 ? <p class="empty">No keys yet. Add your public key below, then <code>git push</code> to Spur.</p> : (
@@ -36,8 +35,8 @@ export function KeysPage(props: KeysPageProps) {
           {props.keys.map((k) => (
             <tr>
               <td>{k.name}</td>
-              <td><code>{k.fingerprint}</code></td>
-              <td class="muted">{k.algorithm}</td>
+              <td data-label="Fingerprint"><code>{k.fingerprint}</code></td>
+              <td class="muted" data-label="Algorithm">{k.algorithm}</td>
               <td>
                 <form method="post" action={`/keys/${k.id}/remove`} {...actionAttrs(actionWords('removeKey', { name: k.name }))}>
                   <CsrfField token={csrf} />

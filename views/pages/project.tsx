@@ -28,7 +28,7 @@ export interface ProjectPageProps {
 export function ProjectPage(props: ProjectPageProps) {
   const csrf = props.frame.csrfToken;
   return (
-    <Layout title={props.name} section="projects" {...props.frame}>
+    <Layout title={props.name} section="projects" skipTo="content" {...props.frame}>
       <p class="crumbs"><a href="/">Projects</a> /</p>
       <h1>{props.name}</h1>
       <p class="muted">Environments: {props.environments.join(', ')}</p>
@@ -38,7 +38,7 @@ export function ProjectPage(props: ProjectPageProps) {
           <a href={`/projects/${props.name}?env=${e}`} aria-current={e === props.environment ? 'true' : undefined}>{e}</a>
         ))}
       </nav>
-      <h2>Services and databases</h2>
+      <h2 id="content" tabindex={-1}>Services and databases</h2>
       <LiveSource url={`/projects/${props.name}/events?env=${props.environment}`}>
         <Live event="services"><ProjectCanvas project={props.name} environment={props.environment} {...props.canvas} /></Live>
       </LiveSource>

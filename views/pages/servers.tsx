@@ -80,15 +80,15 @@ export function ServersTable(props: { servers: ServerView[]; csrf?: string }) {
         {props.servers.map((s) => (
           <tr>
             <td>{s.enrolled ? <a href={serverPath(s.name)}>{s.name}</a> : s.name}<div class="muted">{s.address ?? ''}</div>{s.error && <div class="field-error">{s.error}</div>}</td>
-            <td>{s.role}{s.buildServer && <div><span class="badge">builds</span></div>}</td>
-            <td>{stateBadge(s)}</td>
-            <td>{s.availability ?? '—'}</td>
-            <td>{s.dockerVersion ?? '—'}</td>
-            <td>{s.cpus ?? '—'}</td>
-            <td>{s.memoryMb === null ? '—' : `${(s.memoryMb / 1024).toFixed(1)} GiB`}</td>
-            <td>{s.disk ? `${gib(s.disk.freeBytes)} of ${gib(s.disk.totalBytes)} GiB` : '—'}</td>
-            <td>{s.runningTasks}</td>
-            <td><ServerActions server={s} csrf={props.csrf} /></td>
+            <td data-label="Role">{s.role}{s.buildServer && <div><span class="badge">builds</span></div>}</td>
+            <td data-label="State">{stateBadge(s)}</td>
+            <td data-label="Availability">{s.availability ?? '—'}</td>
+            <td data-label="Docker">{s.dockerVersion ?? '—'}</td>
+            <td data-label="CPUs">{s.cpus ?? '—'}</td>
+            <td data-label="Memory">{s.memoryMb === null ? '—' : `${(s.memoryMb / 1024).toFixed(1)} GiB`}</td>
+            <td data-label="Disk free">{s.disk ? `${gib(s.disk.freeBytes)} of ${gib(s.disk.totalBytes)} GiB` : '—'}</td>
+            <td data-label="Tasks">{s.runningTasks}</td>
+            <td data-label="Actions"><ServerActions server={s} csrf={props.csrf} /></td>
           </tr>
         ))}
       </tbody>

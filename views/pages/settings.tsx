@@ -3,6 +3,7 @@
 import { CertificateState, DnsState } from '../components/domain-state.js';
 import { Field, FieldError, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
+import { SettingsTabs } from '../components/settings-tabs.js';
 import type { InstanceSettingsView } from '../../src/http/instance-settings.js';
 
 export interface SettingsPageProps {
@@ -106,8 +107,8 @@ export function SettingsPage(props: SettingsPageProps) {
   const d = props.settings.domain;
   return (
     <Layout title="Settings" section="settings" {...props.frame}>
-      <p class="crumbs"><a href="/">Projects</a> /</p>
       <h1>Settings</h1>
+      <SettingsTabs current="settings" />
       <h2>Spur’s address</h2>
       <p>
         Spur is reached at <a href={props.settings.url} class="url">{props.settings.url}</a>

@@ -3,8 +3,9 @@
 import { ConfirmForm } from '../components/confirm-form.js';
 import { actionWords } from '../components/confirm.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
-import { shortTime } from '../components/service-cards.js';
+import { Time } from '../components/time.js';
 import { Layout, type LayoutProps } from '../layout.js';
+import { SettingsTabs } from '../components/settings-tabs.js';
 
 export interface UserRow { email: string; role: 'owner' | 'member'; createdAt: string; canSignIn: boolean; lastActiveAt: string | null }
 
@@ -65,8 +66,9 @@ export function UsersPage(props: UsersPageProps) {
   const csrf = props.frame.csrfToken;
   const me = props.frame.user?.email;
   return (
-    <Layout title="Users" section="users" {...props.frame}>
+    <Layout title="Users" section="settings" {...props.frame}>
       <h1>Users</h1>
+      <SettingsTabs current="users" />
       <p class="muted">Owners see and change everything. Members see only the projects they are added to, from each project's Members page.</p>
       <table>
         <thead>
@@ -78,8 +80,8 @@ export function UsersPage(props: UsersPageProps) {
               <td>{u.email}{u.email === me && <span class="muted"> (you)</span>}</td>
               <td>{u.role}</td>
               <td>{u.canSignIn ? 'Password set' : 'No password yet'}</td>
-              <td>{u.lastActiveAt ? shortTime(u.lastActiveAt) : <span class="muted">never</span>}</td>
-              <td>{shortTime(u.createdAt)}</td>
+              <td>{u.lastActiveAt ? <Time at={u.lastActiveAt} /> : <span class="muted">never</span>}</td>
+              <td>{<Time at={u.createdAt} />}</td>
               <td>
                 <details open={!!props.forms?.[passwordFormId(u.email)]}>
                   <summary>Set password</summary>

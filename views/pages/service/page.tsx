@@ -18,7 +18,7 @@ export function ServicePage(props: ServicePageProps) {
   const Tab = TABS[props.tab];
   const { base, q } = paths(props);
   return (
-    <Layout title={`${SERVICE_TABS[props.tab]} · ${s.service} · ${s.project}`} section="projects" {...props.frame}>
+    <Layout title={`${SERVICE_TABS[props.tab]} · ${s.service} · ${s.project}`} section="projects" skipTo="content" {...props.frame}>
       <p class="crumbs"><a href="/">Projects</a> / <a href={`/projects/${s.project}?env=${s.environment}`}>{s.project}</a> /</p>
       <h1>{s.service}</h1>
       <nav class="envs" aria-label="Environments">
@@ -31,10 +31,12 @@ export function ServicePage(props: ServicePageProps) {
           <a href={serviceTabUrl(s, t)} aria-current={t === props.tab ? 'page' : undefined}>{SERVICE_TABS[t]}</a>
         ))}
       </nav>
-      <LiveSource url={`${base}/events${q}&tab=${props.tab}`}>
-        <Live event="headline"><ServiceHeadline {...props} /></Live>
-        <Tab {...props} />
-      </LiveSource>
+      <div id="content" tabindex={-1}>
+        <LiveSource url={`${base}/events${q}&tab=${props.tab}`}>
+          <Live event="headline"><ServiceHeadline {...props} /></Live>
+          <Tab {...props} />
+        </LiveSource>
+      </div>
     </Layout>
   );
 }

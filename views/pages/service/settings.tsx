@@ -1,5 +1,7 @@
-// The Settings tab: git branch and auto-deploy, HTTPS token, scale, domains, port, health
-// check, resources and restarts, and delete. Each form answers in place.
+// The Settings tab, in three groups: where the code comes from (git branch and auto-deploy,
+// HTTPS token), how it is reached (domains, volumes), how it runs (scale now; port, health check,
+// resources and restarts, placement, build), then delete, folded away. Each form answers in place
+// and has one primary button (public/app.css), named for what it saves.
 import { DeleteForm } from '../../components/delete-form.js';
 import { Field, type FormState, PostForm } from '../../components/form.js';
 import { CsrfField } from '../../layout.js';
@@ -9,7 +11,8 @@ import { VolumesSection } from './volumes.js';
 import { SourceForm } from './source.js';
 import { type ServicePageProps, paths } from './common.js';
 
-const HEALTH_LABELS = { auto: "automatic: the image's HEALTHCHECK if it has one, else TCP", tcp: 'TCP: port accepts connections', http: 'HTTP: path answers 2xx/3xx', image: "image's HEALTHCHECK", none: 'none' } as const;
+// Short, so the select fits a phone; what each one checks is said under the fieldset.
+const HEALTH_LABELS = { auto: 'automatic', tcp: 'TCP', http: 'HTTP', image: "image's HEALTHCHECK", none: 'none' } as const;
 const num = (n: number | null) => (n === null ? '' : String(n));
 
 
@@ -27,16 +30,17 @@ export function SettingsTab(props: ServicePageProps) {
           <GitSettingsForm {...props} state={forms['git-settings']} />
         </>
       )}
-      <h2>Scale</h2>
-      <ScaleForm {...props} state={forms.scale} />
       <h2>Domains</h2>
       <DomainsSection {...props} state={forms['add-domain']} />
       <h2>Volumes</h2>
       <VolumesSection {...props} state={forms['add-volume']} />
-      <h2>Service settings</h2>
+      <h2>Running</h2>
+      <ScaleForm {...props} state={forms.scale} />
       <ServiceSettingsForm {...props} state={forms['service-settings']} />
-      <h2>Delete service</h2>
-      <DeleteServiceForm {...props} state={forms['delete-service']} />
+      <details class="section" open={!!forms['delete-service']}>
+        <summary>Delete service</summary>
+        <DeleteServiceForm {...props} state={forms['delete-service']} />
+      </details>
     </>
   );
 }
@@ -79,7 +83,7 @@ export function GitSettingsForm(props: FormProps) {
     <PostForm id="git-settings" action={`${base}/settings/git${q}`} csrf={csrf} state={props.state} class="row">
       <Field form="git-settings" name="branch" state={props.state} label={`Branch for ${s.environment}`} value={s.settings.branch ?? ''} attrs={{ placeholder: s.environment === 'production' ? (s.source.branch ?? 'main') : 'none' }} />
       <Choice name="autoDeploy" label="Auto-deploy on push" options={['on', 'off'] as const} current={s.settings.autoDeploy ? 'on' : 'off'} state={props.state} />
-      <button type="submit">Save</button>
+      <button type="submit">Save branch settings</button>
     </PostForm>
   );
 }
@@ -88,7 +92,9 @@ export function ScaleForm(props: FormProps) {
   const { base, q, csrf } = paths(props);
   return (
     <PostForm id="scale" action={`${base}/scale${q}`} csrf={csrf} state={props.state} class="row">
-      <Field form="scale" name="replicas" label="Replicas" state={props.state} value={String(props.status.replicas)} attrs={{ type: 'number', min: 0, max: 50 }} />
+      <Field form="scale" name="replicas" label="Replicas" state={props.state} value={String(props.status.replicas)} attrs={{ type: 'number', min: 0, max: 50 }}>
+        <span class="muted">Applied at once, without a deploy.</span>
+      </Field>
       <button type="submit" {...busyAttrs(actionWords('scale', { service: props.status.service }))}>Scale now</button>
     </PostForm>
   );
@@ -117,6 +123,7 @@ export function ServiceSettingsForm(props: FormProps) {
           <Field {...f} name="healthRetries" label="Retries" value={String(h.retries)} attrs={n(1, 20)} />
           <Field {...f} name="healthStartPeriod" label="Start period s" value={String(h.startPeriod)} attrs={n(0, 600)} />
         </div>
+        <p class="muted">Automatic: the image's HEALTHCHECK if it has one, else TCP. TCP: the port accepts connections. HTTP: the path answers 2xx or 3xx.</p>
       </fieldset>
       <fieldset>
         <legend>Resources and restarts</legend>
