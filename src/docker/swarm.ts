@@ -149,8 +149,3 @@ export async function listTasks(docker: DockerClient, serviceName: string): Prom
       containerId: t.Status?.ContainerStatus?.ContainerID,
     }));
 }
-
-/** Tasks of a service that run (and, with a health check, are healthy) now. */
-export async function countRunningTasks(docker: DockerClient, serviceName: string): Promise<number> {
-  return (await listTasks(docker, serviceName)).filter((t) => t.state === 'running' && t.desiredState === 'running').length;
-}

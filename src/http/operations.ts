@@ -7,7 +7,9 @@ import type { Deployment, Environment, Project, Service, ServiceInstance, Servic
 import type { Deps } from '../deps.js';
 import { isUnderDomain, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { serviceVolumeName } from '../docker/service-spec.js';
-import { countRunningTasks, scaleService } from '../docker/swarm.js';
+import { scaleService } from '../docker/swarm.js';
+import { serviceTaskSummary } from '../docker/running-tasks.js';
+import { type ShownState, serviceState } from './service-state.js';
 import { checkRunImage } from '../build/base-images.js';
 import { checkGitHost } from '../build/git-host.js';
 import { applyRouting, routeFor } from '../deploy/routing.js';
@@ -511,6 +513,8 @@ export interface InstanceStatus {
   replicas: number;
   /** Tasks running now; null when Docker cannot be asked. */
   running: number | null;
+  /** What every view says of it: serving, serving with a failed attempt, down … (service-state.ts). */
+  state: ShownState;
   port: number;
   settings: ReturnType<typeof toSettingsView>;
   runOnChoices: string[];
@@ -528,12 +532,14 @@ export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<
   const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
   const [latest] = await listDeployments(deps.db, scopeOf(ctx), 1);
   const active = await findActiveDeployment(deps.db, scopeOf(ctx));
-  const running = deps.engine.ready ? await countRunningTasks(deps.docker, swarmServiceName(ref)).catch(() => null) : null;
+  const tasks = deps.engine.ready ? await serviceTaskSummary(deps.docker, swarmServiceName(ref)).catch(() => null) : null;
+  const running = tasks?.running ?? null;
   return {
     ...ref,
     source: toSourceView(ctx.service),
     replicas: ctx.instance.replicas,
     running,
+    state: serviceState({ serving: active?.id ?? null, latest: latest ? { id: latest.id, status: latest.status, failureReason: latest.failure_reason } : null, running, replicas: ctx.instance.replicas, problem: tasks?.problem }),
     port: ctx.instance.port,
     settings: toSettingsView(ctx.instance),
     /** Where it may be placed: any, manager, or a ready server. */
