@@ -10,6 +10,9 @@ import { WARN_BEFORE_DAYS, daysLeft } from '../tls/renewal-policy.js';
 import { getProjectFor, listProjectsFor } from '../store/access.js';
 import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.js';
 import { listEnvironments } from '../store/projects.js';
+import { listDatabases } from '../store/databases.js';
+import { databaseServiceName } from '../databases/service-spec.js';
+import { databaseState, serviceState } from './service-state.js';
 import { type InstanceContext, listInstancesIn, listServices } from '../store/services.js';
 import type { ProjectSummary } from '../../views/components/project-list.js';
 import type { ServiceCard } from '../../views/components/service-cards.js';
@@ -18,20 +21,44 @@ import * as ops from './operations.js';
 
 type Actor = Pick<User, 'id' | 'role' | 'email'>;
 
-/** The user's projects, each with how many services are in each state (production). */
+/** Each service and database of one environment with the state every view shows: a few queries
+ *  and one shared task listing, however many there are. */
+async function environmentStates(deps: Deps, project: { id: number; name: string }, environment: { id: number; name: string }) {
+  const tasks = deps.engine.ready ? await deps.runningTasks.summary().catch(() => null) : null;
+  const instances = new Map((await listInstancesIn(deps.db, environment.id)).map((i) => [i.service_id, i]));
+  const deployments = await deploymentsByInstance(deps.db, [environment.id]);
+  const services = (await listServices(deps.db, project.id)).flatMap((svc) => {
+    const instance = instances.get(svc.id);
+    if (!instance) return [];
+    const { latest, active } = deployments.get(`${svc.id}:${environment.id}`) ?? {};
+    const found = tasks?.get(swarmServiceName({ project: project.name, service: svc.name, environment: environment.name }));
+    const running = tasks ? (found?.running ?? 0) : null;
+    const state = serviceState({ serving: active?.id ?? null, latest: latest ? { id: latest.id, status: latest.status, failureReason: latest.failure_reason } : null, running, replicas: instance.replicas, problem: found?.problem });
+    return [{ svc, instance, latest, active, running, state }];
+  });
+  const databases = (await listDatabases(deps.db, environment.id)).map((d) => {
+    const found = tasks?.get(databaseServiceName({ project: project.name, environment: environment.name, name: d.name }));
+    return { name: d.name, state: databaseState({ running: tasks ? (found?.running ?? 0) : null, problem: found?.problem }) };
+  });
+  return { services, databases };
+}
+
+/** The user's projects, each with how many of its services and databases (in production) are in
+ *  each kind of state, and the ones that need a look, named. */
 export async function projectSummaries(deps: Deps, user: Actor): Promise<ProjectSummary[]> {
   return Promise.all(
     (await listProjectsFor(deps.db, user)).map(async (p) => {
       const environments = await listEnvironments(deps.db, p.id);
       const production = environments.find((e) => e.name === 'production') ?? environments[0];
-      const deployments = await deploymentsByInstance(deps.db, production ? [production.id] : []);
-      const services = await listServices(deps.db, p.id);
-      const states: Record<string, number> = {};
-      for (const svc of services) {
-        const state = deployments.get(`${svc.id}:${production?.id}`)?.latest?.status ?? 'none';
-        states[state] = (states[state] ?? 0) + 1;
-      }
-      return { name: p.name, environments: environments.map((e) => e.name), services: services.length, states };
+      const { services, databases } = production ? await environmentStates(deps, p, production) : { services: [], databases: [] };
+      const env = production && production.name !== 'production' ? `?env=${production.name}` : '';
+      const all = [
+        ...services.map((s) => ({ name: s.svc.name, href: `/projects/${p.name}/services/${s.svc.name}${env}`, state: s.state })),
+        ...databases.map((d) => ({ name: d.name, href: `/projects/${p.name}/databases/${d.name}?env=${production!.name}`, state: d.state })),
+      ];
+      const kinds: ProjectSummary['kinds'] = {};
+      for (const { state } of all) kinds[state.kind] = (kinds[state.kind] ?? 0) + 1;
+      return { name: p.name, environments: environments.map((e) => e.name), services: services.length, databases: databases.length, kinds, needs: all.filter((x) => x.state.kind === 'down' || x.state.kind === 'attention') };
     }),
   );
 }
@@ -77,25 +104,20 @@ export async function serviceCards(deps: Deps, user: Actor, projectName: string,
   const project = await getProjectFor(deps.db, user, projectName);
   const environment = (await listEnvironments(deps.db, project.id)).find((e) => e.name === environmentName);
   if (!environment) return [];
-  const counts = deps.engine.ready ? await deps.runningTasks.counts().catch(() => null) : null;
-  const instances = new Map((await listInstancesIn(deps.db, environment.id)).map((i) => [i.service_id, i]));
-  const deployments = await deploymentsByInstance(deps.db, [environment.id]);
-  return (await listServices(deps.db, project.id)).flatMap((svc) => {
-    const instance = instances.get(svc.id);
-    if (!instance) return [];
-    const { latest, active } = deployments.get(`${svc.id}:${environment.id}`) ?? {};
+  return (await environmentStates(deps, project, environment)).services.map(({ svc, instance, latest, active, running, state }) => {
     const shown = active ?? latest;
-    return [{
+    return {
       name: svc.name,
       source: svc.source_type === 'git' ? 'git' : svc.source_type === 'push' ? 'git push' : (svc.image ?? ''),
       status: shown?.status ?? null,
       latest: latest && latest.id !== active?.id ? { id: latest.id, status: latest.status } : null,
       serving: active?.id ?? null,
+      state,
       url: `http://${generatedDomain(instance.domain_label, deps.config.baseDomain)}`,
-      running: counts ? (counts.get(swarmServiceName({ project: project.name, service: svc.name, environment: environment.name })) ?? 0) : null,
+      running,
       replicas: instance.replicas,
       lastDeployAt: latest?.created_at ?? null,
-    }];
+    };
   });
 }
 

@@ -6,6 +6,7 @@ import { LogLine, StatusBadge } from '../../views/components/deployment.js';
 import { stripAnsi } from '../../views/components/ansi.js';
 import type { FormState } from '../../views/components/form.js';
 import { ProjectList } from '../../views/components/project-list.js';
+import { FailureReason } from '../../views/components/failure-reason.js';
 import { ServiceCards } from '../../views/components/service-cards.js';
 import { DashboardPage, NewProjectForm } from '../../views/pages/dashboard.js';
 import { DeploymentActions, DeploymentPage } from '../../views/pages/deployment.js';
@@ -421,11 +422,14 @@ export function webRoutes(deps: Deps) {
     return textFile(c, `deployment-${d.id}.log`, lines);
   });
   web.get('/deployments/:id/events', async (c) => {
-    const { deployment: d } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
+    const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
+    // A failure once its tasks ran (it reached the rollout) links to their output.
+    let ran = d.image_tag !== null;
     return deploymentEventStream(c, deps, d.id, (e) => {
       if (e.type === 'line') return [{ event: 'line', id: String(e.id), data: String(<LogLine line={e.line} at={e.at} />) }];
+      ran ||= e.status === 'deploying';
       const events = [{ event: 'status', data: String(<StatusBadge status={e.status} />) }, { event: 'actions', data: String(<DeploymentActions id={d.id} status={e.status} csrf={c.get('csrfToken')} />) }];
-      if (e.reason) events.push({ event: 'reason', data: String(<p class="error">{e.reason}</p>) });
+      if (e.reason) events.push({ event: 'reason', data: String(<FailureReason reason={e.reason} logsOf={ran ? { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name } : undefined} />) });
       return events;
     });
   });

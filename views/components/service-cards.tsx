@@ -1,6 +1,7 @@
 // A project's services in one environment as cards; rendered for the page and again for its live updates.
 import type { DeploymentStatus } from '../../src/db/schema.js';
-import { StatusBadge } from './deployment.js';
+import type { ShownState } from '../../src/http/service-state.js';
+import { StateMark } from './state-mark.js';
 
 export interface ServiceCard {
   name: string;
@@ -10,6 +11,8 @@ export interface ServiceCard {
   /** The latest attempt when it is not what serves (building, failed …). */
   latest: { id: number; status: DeploymentStatus } | null;
   serving: number | null;
+  /** What every view says of it (src/http/service-state.ts). */
+  state: ShownState;
   url: string | null;
   running: number | null;
   replicas: number;
@@ -26,12 +29,13 @@ export function ServiceCards(props: { project: string; environment: string; serv
     <ul class="cards">
       {props.services.map((s) => (
         <li class="card" data-service={s.name}>
-          <a href={`/projects/${props.project}/services/${s.name}${env}`}><strong data-state={s.status ?? 'none'}>{s.name}</strong></a>
+          <a href={`/projects/${props.project}/services/${s.name}${env}`}><strong data-kind={s.state.kind}>{s.name}</strong></a>
           <span>
-            {s.serving ? `#${s.serving} serving` : s.status ?? 'never deployed'}
+            <StateMark state={s.state} />
             {s.lastDeployAt && <> · {shortTime(s.lastDeployAt)}</>}
           </span>
-          {s.latest && <span><a href={`/deployments/${s.latest.id}`}>#{s.latest.id}</a> <StatusBadge status={s.latest.status} /></span>}
+          {s.state.detail && <span class="state-detail">{s.state.detail}</span>}
+          {s.latest && <span>latest: <a href={`/deployments/${s.latest.id}`}>deployment #{s.latest.id}</a></span>}
           {s.url && <a href={s.url} class="url">{s.url.replace(/^https?:\/\//, '')}</a>}
           <span>{s.running ?? '?'}/{s.replicas} running · {s.source}</span>
         </li>

@@ -3,6 +3,7 @@ import type { DeploymentRowProps } from '../components/deployment.js';
 import type { DeploymentStatus } from '../../src/db/schema.js';
 import { LogLine, StatusBadge, isCancellable } from '../components/deployment.js';
 import { CopyButton } from '../components/copy-button.js';
+import { FailureReason } from '../components/failure-reason.js';
 import { LogView } from '../components/log-view.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
 
@@ -29,7 +30,7 @@ export function DeploymentPage(props: DeploymentPageProps) {
           <dt>Trigger</dt><dd>{d.trigger}</dd>
         </dl>
         <div id="deployment-actions" sse-swap="actions" hx-swap="innerHTML"><DeploymentActions id={d.id} status={d.status} csrf={props.frame.csrfToken} /></div>
-        <div id="reason" sse-swap="reason" hx-swap="innerHTML">{d.failureReason && <p class="error">{d.failureReason}</p>}</div>
+        <div id="reason" sse-swap="reason" hx-swap="innerHTML">{d.failureReason && <FailureReason reason={d.failureReason} logsOf={d.imageTag ? props : undefined} />}</div>
         {d.buildPlan && <GeneratedDockerfile plan={d.buildPlan} />}
         <h2>Build log</h2>
         <LogView id="build-log" label="Build log" download={`/deployments/${d.id}/log.txt`} />
