@@ -1,6 +1,7 @@
 // A project's services in one environment as cards; rendered for the page and again for its live updates.
 import type { DeploymentStatus } from '../../src/db/schema.js';
 import type { ShownState } from '../../src/http/service-state.js';
+import { StatusBadge } from './deployment.js';
 import { StateMark } from './state-mark.js';
 
 export interface ServiceCard {
@@ -35,7 +36,7 @@ export function ServiceCards(props: { project: string; environment: string; serv
             {s.lastDeployAt && <> · {shortTime(s.lastDeployAt)}</>}
           </span>
           {s.state.detail && <span class="state-detail">{s.state.detail}</span>}
-          {s.latest && <span>latest: <a href={`/deployments/${s.latest.id}`}>deployment #{s.latest.id}</a></span>}
+          {s.latest && <span><a href={`/deployments/${s.latest.id}`}>#{s.latest.id}</a> <StatusBadge status={s.latest.status} /></span>}
           {s.url && <a href={s.url} class="url">{s.url.replace(/^https?:\/\//, '')}</a>}
           <span>{s.running ?? '?'}/{s.replicas} running · {s.source}</span>
         </li>

@@ -58,7 +58,7 @@ export function StatusFacts(props: Pick<ServicePageProps, 'status' | 'frame'>) {
         <>
           <dt>Latest attempt</dt>
           <dd>
-            <StatusBadge status={s.deployment.status} /> <a href={`/deployments/${s.deployment.id}`}>deployment #{s.deployment.id}</a>{s.deployment.failureReason && <FailureReason reason={s.deployment.failureReason} logsOf={s.deployment.imageTag ? s : undefined} />}
+            <StatusBadge status={s.deployment.status} /> <a href={`/deployments/${s.deployment.id}`}>deployment #{s.deployment.id}</a>{s.deployment.failureReason && <FailureReason reason={s.deployment.failureReason} logsOf={s.deployment.imageTag && s.activeDeployment ? s : undefined} />}
             {isCancellable(s.deployment) && (
               <form method="post" action={`${base}/cancel${q}`} class="inline">
                 <CsrfField token={csrf} />
