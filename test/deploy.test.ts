@@ -140,7 +140,7 @@ describe('deploying from git', () => {
     expect(sick.code).toBe(1);
     expect(sick.stdout).toContain("health check: the image's HEALTHCHECK (node -e");
     expect(sick.stdout).toContain('(automatic)');
-    expect(sick.stderr).toMatch(/(failed its health check|was not healthy within).*Nothing serves yet\./);
+    expect(sick.stderr).toMatch(/^spur: deployment \d+ failed: The new version .*\. Nothing serves yet\.$/m);
 
     repo.commit(withCheck(helloAppFiles('well')), 'healthy');
     const well = await cli(spur, ['deploy', project, 'web']);

@@ -137,9 +137,11 @@ async function waitForRollbackEnd(docker: DockerClient, name: string): Promise<v
 /** What the newest failed task of the deployment says: Swarm's error, and, when its container is
  *  on this node, the exit code, how long it ran, the health check's output and its last lines. */
 async function explainFailedTask(docker: DockerClient, tasks: TaskView[], deploymentId: number, cause: string): Promise<FailureFacts> {
-  const failed = tasks
+  const candidates = tasks
     .filter((t) => t.deployment === String(deploymentId) && (FAILED_STATES.has(t.state) || t.state === 'shutdown' || t.state === 'starting'))
-    .sort((a, b) => b.since - a.since)[0];
+    .sort((a, b) => b.since - a.since);
+  // The newest task that ended and says why; a task Swarm started after it knows nothing yet.
+  const failed = candidates.find((t) => FAILED_STATES.has(t.state) && (t.error || t.exitCode)) ?? candidates[0];
   if (!failed) return { cause };
   const facts: FailureFacts = { cause, exitCode: failed.exitCode, swarmError: failed.error };
   if (failed.containerId) {
