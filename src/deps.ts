@@ -30,7 +30,7 @@ export interface Deps {
   /** Runtime-log streams open per user. */
   streamSlots: StreamSlots;
   /** Running tasks of all services, one shared listing (pages showing many services). */
-  runningTasks: Pick<RunningTasks, 'counts'>;
+  runningTasks: Pick<RunningTasks, 'counts' | 'summary'>;
   /** Live page streams (status updates) open per user. */
   liveSlots: StreamSlots;
   /** A newer release, when one is known, and starting the update to it. */

@@ -122,7 +122,7 @@ describe('deploying from git', () => {
     await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
     const result = await cli(spur, ['deploy', project, 'web']);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toMatch(/^spur: deployment \d+ failed: the new version did not start: .*exit code 7.*last output: boom$/);
+    expect(result.stderr.trim()).toMatch(/^spur: deployment \d+ failed: Your app exited with code 7 right after starting: boom\. Nothing serves yet\.$/);
     // Nothing served before, so no crash-looping service is left behind.
     expect(await docker('service', 'ls', '-q', '--filter', `name=spur_${project}_web_production`)).toBe('');
   });
@@ -140,7 +140,7 @@ describe('deploying from git', () => {
     expect(sick.code).toBe(1);
     expect(sick.stdout).toContain("health check: the image's HEALTHCHECK (node -e");
     expect(sick.stdout).toContain('(automatic)');
-    expect(sick.stderr).toMatch(/did not start/);
+    expect(sick.stderr).toMatch(/^spur: deployment \d+ failed: The new version .*\. Nothing serves yet\.$/m);
 
     repo.commit(withCheck(helloAppFiles('well')), 'healthy');
     const well = await cli(spur, ['deploy', project, 'web']);

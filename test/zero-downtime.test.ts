@@ -55,19 +55,19 @@ describe('zero-downtime deploys', () => {
   it('keeps the old version serving when the new one crashes at start, and says why', async () => {
     const { result, load } = await deployUnderLoad('v3', helloAppFiles('v3', { crash: true }), 'v3 crashes');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/did not become healthy: .*exit code 3.*v3 cannot start: missing configuration.*previous version keeps serving/);
+    expect(result.stderr).toMatch(/Your app exited with code 3 right after starting: .*v3 cannot start: missing configuration\. #\d+ keeps serving\./);
     expect(load.failed, JSON.stringify(load.errors)).toBe(0);
     expect(Object.keys(load.bodies)).toEqual(['hello from v2']);
     // Status tells what serves apart from the attempt that failed.
     const status = (await cli(spur, ['status', project, 'web'])).stdout;
     expect(status).toMatch(/Serving:\s+#\d+ active \([0-9a-f]{7} v2\)/);
-    expect(status).toMatch(/Latest attempt: #\d+ failed \([0-9a-f]{7} v3 crashes\) — the new version did not become healthy/);
+    expect(status).toMatch(/Latest attempt: #\d+ failed \([0-9a-f]{7} v3 crashes\) — Your app exited with code 3/);
   });
 
   it('keeps the old version serving when the new one never becomes healthy', async () => {
     const { result, load } = await deployUnderLoad('v4', helloAppFiles('v4', { unhealthy: true }), 'v4 unhealthy');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/did not become healthy: .*health check: GET \/health answered 500/);
+    expect(result.stderr).toMatch(/failed its health check: GET \/health answered 500.*#\d+ keeps serving\./);
     expect(load.failed, JSON.stringify(load.errors)).toBe(0);
     expect(Object.keys(load.bodies)).toEqual(['hello from v2']);
     const spec = JSON.parse(await docker('service', 'inspect', `spur_${project}_web_production`))[0].Spec;

@@ -127,7 +127,7 @@ async function status(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { env: { type: 'string' } });
   const [projectName, serviceName] = need(positionals, 2, 'spur status <project> <service> [--env E]');
   const s = await client(io).json<{
-    environment: string; deployment: Deployment | null; activeDeployment: Deployment | null; swarmService: string; network: string; internalUrl: string; publicUrls: string[]; replicas: number; running: number | null; replicasSummary: string;
+    environment: string; deployment: Deployment | null; activeDeployment: Deployment | null; swarmService: string; network: string; internalUrl: string; publicUrls: string[]; replicas: number; running: number | null; replicasSummary: string; state: { kind: string; words: string; detail?: string };
   }>('GET', `/projects/${enc(projectName)}/services/${enc(serviceName)}${envQuery(values.env)}`);
   if (values.json) return io.stdout(JSON.stringify(s));
   const describe = (d: Deployment) => `#${d.id} ${d.status}${d.commitSha ? ` (${d.commitSha.slice(0, 7)} ${d.commitMessage ?? ''})` : ''}${d.failureReason ? ` — ${d.failureReason}` : ''}`;
@@ -136,6 +136,7 @@ async function status(argv: string[], io: CliIo) {
   io.stdout(
     [
       `Environment:    ${s.environment}`,
+      `State:          ${s.state.words}${s.state.detail && s.state.kind === 'down' ? ` — ${s.state.detail}` : ''}`,
       `Serving:        ${serving ? describe(serving) : 'nothing'}`,
       ...(latest ? [`Latest attempt: ${describe(latest)}`] : []),
       `Replicas:       ${s.replicasSummary}`,

@@ -10,6 +10,8 @@ interface DatabaseView {
   image: string;
   environment: string;
   running: number | null;
+  /** running, starting, down (with why) or unknown, as the web pages say it. */
+  state: { kind: string; words: string; detail?: string };
   host: string;
   port: number;
   variables: string[];
@@ -39,7 +41,7 @@ const verification = (b: BackupView) => (b.verified === null ? 'verifying' : `ve
 const remote = (b: BackupView) => (b.remote ? `\tS3 ${b.remote.status}${b.remote.error ? `: ${b.remote.error}` : ''}` : '');
 const describeBackup = (b: BackupView) => `${b.id}\t${b.createdAt}\t${b.trigger}\t${b.status === 'ok' ? `${b.size} bytes\tsha256 ${b.sha256}\t${verification(b)}${remote(b)}` : `${b.status}${b.error ? `: ${b.error}` : ''}`}`;
 
-const state = (d: DatabaseView) => (d.running === null ? 'unknown (Docker is not answering)' : d.running > 0 ? 'running' : 'starting or stopped');
+const state = (d: DatabaseView) => `${d.state.words}${d.state.detail ? ` — ${d.state.detail}` : ''}`;
 
 function describe(d: DatabaseView): string {
   return [

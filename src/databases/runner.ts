@@ -7,7 +7,7 @@ import { ENGINES } from './engines/index.js';
 import { waitContainersGone } from './ready.js';
 import { ensureOverlayNetwork } from '../docker/engine.js';
 import { INSTALL_LABEL, MANAGED_LABEL, ownershipLabels, projectNetworkName } from '../docker/names.js';
-import { countRunningTasks, ensureServiceSpec, findService, removeOwnedService, scaleService } from '../docker/swarm.js';
+import { ensureServiceSpec, findService, removeOwnedService, scaleService } from '../docker/swarm.js';
 import type { Credentials, DatabaseEngine } from './engine.js';
 import { VERIFY_LABEL, type DatabaseRef, databaseServiceName, databaseServiceSpec } from './service-spec.js';
 
@@ -36,8 +36,6 @@ export async function runDatabase(docker: DockerClient, installId: string, d: Ru
   // A restore that a stop cut off leaves the service scaled to nothing: it runs again.
   if (applied === 'unchanged' && existing?.Spec.Mode?.Replicated?.Replicas === 0) await scaleService(docker, databaseServiceName(d), 1);
 }
-
-export const runningDatabaseTasks = (docker: DockerClient, d: DatabaseRef) => countRunningTasks(docker, databaseServiceName(d));
 
 /** Removes the service; its volume (the data: the one recorded for it) only when asked, once no
  *  container holds it. */

@@ -9,14 +9,14 @@ import { ensureOverlayNetwork } from '../docker/engine.js';
 import { imageExists, imageHealthcheck } from '../docker/images.js';
 import { ownershipLabels, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { pushImage, registryReference, registryServer } from '../docker/registry.js';
-import { RolloutFailed, waitForRollout } from '../docker/rollout.js';
+import { RolloutFailed, describeFailure, waitForRollout } from '../docker/rollout.js';
 import { serviceSpec } from '../docker/service-spec.js';
 import { type RegistryAuth, findService, removeOwnedService, upsertService } from '../docker/swarm.js';
 import { MANAGER_PLACEMENT, deployConstraints, pinnedNodeId, placementConstraints } from '../nodes/placement.js';
 import { instanceRoute } from '../routing/instance-route.js';
 import { traefikLabels } from '../routing/traefik-labels.js';
 import { seal, unseal } from '../secrets.js';
-import { getDeployment, recordDeploymentVariables, transitionDeployment } from '../store/deployments.js';
+import { findActiveDeployment, getDeployment, recordDeploymentVariables, transitionDeployment } from '../store/deployments.js';
 import { listDomains } from '../store/domains.js';
 import { imageRegistry } from '../store/instance-settings.js';
 import { findNode } from '../store/nodes.js';
@@ -159,12 +159,10 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     await waitForRollout(deps.docker, { serviceName: name, deploymentId: opts.deploymentId, replicas: ctx.instance.replicas, timeoutMs: rolloutWindowMs(health, ctx.instance.replicas), isUpdate, onStarted: () => opts.steps.begin('health') });
   } catch (err) {
     if (!(err instanceof RolloutFailed)) throw err;
-    if (!isUpdate) {
-      // Nothing served before this deployment: do not leave a crash-looping service behind.
-      await removeOwnedService(deps.docker, name).catch(() => {});
-      throw new Error(`the new version did not start: ${err.message}`);
-    }
-    throw new Error(`the new version did not become healthy: ${err.message}. Swarm rolled back; the previous version keeps serving`);
+    // Nothing served before this deployment: do not leave a crash-looping service behind.
+    if (!isUpdate) await removeOwnedService(deps.docker, name).catch(() => {});
+    const serving = isUpdate ? await findActiveDeployment(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id }) : undefined;
+    throw new Error(describeFailure(err.facts, { keepsServing: serving?.id }));
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeFailure, judgeRollout } from './rollout.js';
+import { describeFailure, inOrder, judgeRollout } from './rollout.js';
 import type { TaskView } from './swarm.js';
 
 const NOW = 1_000_000;
@@ -53,10 +53,22 @@ describe('judgeRollout', () => {
 });
 
 describe('describeFailure', () => {
-  it('puts what is known into one sentence', () => {
-    expect(describeFailure({ summary: 'the new tasks keep failing', exitCode: 7, swarmError: 'task: non-zero exit (7)', lastLines: ['a', 'b', 'boom', 'bye'] })).toBe(
-      'the new tasks keep failing; exit code 7; task: non-zero exit (7); last output: b | boom | bye',
+  it('says a crash as a person would: the exit code, when, the last lines in order, and what keeps serving', () => {
+    expect(describeFailure({ cause: 'the new tasks keep failing', exitCode: 1, swarmError: 'task: non-zero exit (1)', ranMs: 800, lastLines: ['a', 'starting v2', 'reading configuration', 'fatal: DATABASE_URL is not set'] }, { keepsServing: 3 })).toBe(
+      'Your app exited with code 1 right after starting: starting v2 / reading configuration / fatal: DATABASE_URL is not set. #3 keeps serving.',
     );
-    expect(describeFailure({ summary: 'not healthy within 60s', exitCode: 0, healthOutput: 'GET /health answered 500\n', swarmError: 'x' })).toBe('not healthy within 60s; health check: GET /health answered 500');
+    expect(describeFailure({ cause: 'x', exitCode: 7, ranMs: 95_000, lastLines: ['boom'] }, {})).toBe('Your app exited with code 7 after running 95 s: boom. Nothing serves yet.');
+  });
+  it("says a failed health check with its output, a timeout with its length, and Docker's own error in plain words", () => {
+    expect(describeFailure({ cause: 'not healthy within 60 s', exitCode: 0, healthOutput: 'GET /health answered 500\n', swarmError: 'x' }, { keepsServing: 4 })).toBe('The new version failed its health check: GET /health answered 500. #4 keeps serving.');
+    expect(describeFailure({ cause: 'the new tasks keep failing', exitCode: 137, swarmError: 'unhealthy container' }, {})).toBe('The new version failed its health check. Nothing serves yet.');
+    expect(describeFailure({ cause: 'not healthy within 60 s' }, { keepsServing: 4 })).toBe('The new version was not healthy within 60 s. #4 keeps serving.');
+    expect(describeFailure({ cause: 'the new tasks keep failing', swarmError: 'No such image: spur-test/x:1' }, {})).toBe('Docker cannot find the image spur-test/x:1. Nothing serves yet.');
+  });
+});
+
+describe('inOrder', () => {
+  it("puts stdout and stderr lines back in the order they were written, stamps taken off", () => {
+    expect(inOrder(['2026-12-05T07:53:04.7291Z starting v2', '2026-12-05T07:53:04.7299Z line two', '2026-12-05T07:53:04.7295Z fatal: no DATABASE_URL', ''])).toEqual(['starting v2', 'fatal: no DATABASE_URL', 'line two']);
   });
 });

@@ -2,6 +2,8 @@
 // failed (with the reason in words) when Swarm rolls back or the tasks never come up.
 import type { DockerClient } from './client.js';
 import { LogLineDecoder } from './log-frames.js';
+import { parseStamped } from './task-logs.js';
+import { plainTaskError } from './task-problem.js';
 import { type TaskView, findService, listTasks, updateService } from './swarm.js';
 
 export type RolloutVerdict = { done: true } | { done: false; failure?: string; rollingBack?: boolean };
@@ -39,19 +41,41 @@ export function judgeRollout(update: UpdateView, tasks: TaskView[], check: Rollo
   return { done: false };
 }
 
-/** A failure in words: what Swarm said, the exit code, the health check's output, the last lines. Pure. */
-export function describeFailure(f: { summary: string; exitCode?: number; swarmError?: string; healthOutput?: string; lastLines?: string[] }): string {
-  const parts = [f.summary];
-  if (f.exitCode !== undefined && f.exitCode !== 0) parts.push(`exit code ${f.exitCode}`);
-  if (f.healthOutput) parts.push(`health check: ${f.healthOutput.trim()}`);
-  else if (f.swarmError) parts.push(f.swarmError);
-  if (f.lastLines?.length) parts.push(`last output: ${f.lastLines.slice(-3).join(' | ')}`);
-  return parts.join('; ');
+/** What is known of a failed rollout: Swarm's verdict, and what the newest failed task says. */
+export interface FailureFacts {
+  /** Swarm's verdict (its wording is not shown, only "not healthy within N s" is). */
+  cause: string;
+  exitCode?: number;
+  swarmError?: string;
+  healthOutput?: string;
+  /** The app's last lines, oldest first. */
+  lastLines?: string[];
+  /** How long its container ran before it stopped. */
+  ranMs?: number;
+}
+
+const RIGHT_AFTER_START_MS = 10_000;
+const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** A failure as a person says it: what the app did (exit code, when, its last lines in order),
+ *  or its health check's answer, or Docker's error in plain words; then what keeps serving. Pure. */
+export function describeFailure(f: FailureFacts, after: { keepsServing?: number }): string {
+  const lines = (f.lastLines ?? []).slice(-3).map((l) => l.trim().slice(0, 200)).filter(Boolean);
+  const output = lines.length ? `: ${lines.join(' / ')}` : '';
+  const when = f.ranMs === undefined || f.ranMs < RIGHT_AFTER_START_MS ? 'right after starting' : `after running ${Math.round(f.ranMs / 1000)} s`;
+  let what: string;
+  if (f.healthOutput?.trim()) what = `The new version failed its health check: ${f.healthOutput.trim()}`;
+  else if (/unhealthy/i.test(f.swarmError ?? '')) what = 'The new version failed its health check';
+  else if (f.exitCode !== undefined && f.exitCode !== 0) what = f.exitCode === 137 ? `Your app was stopped with code 137 (out of memory, or killed) ${when}${output}` : `Your app exited with code ${f.exitCode} ${when}${output}`;
+  else if (f.swarmError && !/non-zero exit/.test(f.swarmError)) what = sentence(plainTaskError({ error: f.swarmError }));
+  else if (f.exitCode === 0 && f.swarmError !== undefined) what = `Your app stopped by itself (exit code 0) ${when}${output}`;
+  else what = /^not healthy within/.test(f.cause) ? `The new version was ${f.cause}` : 'The new version kept failing to start';
+  return `${what}. ${after.keepsServing ? `#${after.keepsServing} keeps serving.` : 'Nothing serves yet.'}`;
 }
 
 export class RolloutFailed extends Error {
-  constructor(message: string, readonly rolledBack: boolean) {
-    super(message);
+  constructor(readonly facts: FailureFacts, readonly rolledBack: boolean) {
+    super(describeFailure(facts, {}));
   }
 }
 
@@ -78,7 +102,7 @@ export async function waitForRollout(docker: DockerClient, req: RolloutRequest):
   let started = false;
   for (;;) {
     const service = await findService(docker, req.serviceName);
-    if (!service) throw new RolloutFailed('the Swarm service disappeared during the deploy', false);
+    if (!service) throw new RolloutFailed({ cause: 'the service disappeared during the deploy' }, false);
     const update: UpdateView = req.isUpdate ? { state: service.UpdateStatus?.State ?? 'updating', message: service.UpdateStatus?.Message } : {};
     const tasks = await listTasks(docker, req.serviceName);
     if (!started && tasks.some((t) => t.deployment === String(req.deploymentId) && STARTED_STATES.has(t.state))) {
@@ -88,19 +112,19 @@ export async function waitForRollout(docker: DockerClient, req: RolloutRequest):
     const verdict = judgeRollout(update, tasks, { deploymentId: req.deploymentId, replicas: req.replicas, now: Date.now(), minUptimeMs: 2_000, maxFailures: 2 });
     if (verdict.done) return;
     if (verdict.failure) {
-      const reason = await explainFailedTask(docker, tasks, req.deploymentId, verdict.failure);
+      const facts = await explainFailedTask(docker, tasks, req.deploymentId, verdict.failure);
       if (verdict.rollingBack) await waitForRollbackEnd(docker, req.serviceName);
-      throw new RolloutFailed(reason, !!verdict.rollingBack);
+      throw new RolloutFailed(facts, !!verdict.rollingBack);
     }
     if (Date.now() > deadline) {
-      const reason = await explainFailedTask(docker, tasks, req.deploymentId, `not healthy within ${Math.round(req.timeoutMs / 1000)}s`);
+      const facts = await explainFailedTask(docker, tasks, req.deploymentId, `not healthy within ${Math.round(req.timeoutMs / 1000)} s`);
       if (req.isUpdate) {
         await requestRollback(docker, req.serviceName);
         await waitForRollbackEnd(docker, req.serviceName);
       }
-      throw new RolloutFailed(reason, req.isUpdate);
+      throw new RolloutFailed(facts, req.isUpdate);
     }
-    if (req.signal?.aborted) throw new RolloutFailed('cancelled', false);
+    if (req.signal?.aborted) throw new RolloutFailed({ cause: 'cancelled' }, false);
     await sleep(400);
   }
 }
@@ -119,27 +143,41 @@ async function waitForRollbackEnd(docker: DockerClient, name: string): Promise<v
   }
 }
 
-/** Adds what the newest failed task of the deployment says: Swarm's error, and, when its
- *  container is on this node, the exit code, health check output and last log lines. */
-async function explainFailedTask(docker: DockerClient, tasks: TaskView[], deploymentId: number, summary: string): Promise<string> {
-  const failed = tasks
+/** What the newest failed task of the deployment says: Swarm's error, and, when its container is
+ *  on this node, the exit code, how long it ran, the health check's output and its last lines. */
+async function explainFailedTask(docker: DockerClient, tasks: TaskView[], deploymentId: number, cause: string): Promise<FailureFacts> {
+  const candidates = tasks
     .filter((t) => t.deployment === String(deploymentId) && (FAILED_STATES.has(t.state) || t.state === 'shutdown' || t.state === 'starting'))
-    .sort((a, b) => b.since - a.since)[0];
-  if (!failed) return summary;
-  const details: Parameters<typeof describeFailure>[0] = { summary, exitCode: failed.exitCode, swarmError: failed.error };
+    .sort((a, b) => b.since - a.since);
+  // The newest task that ended and says why; a task Swarm started after it knows nothing yet.
+  const failed = candidates.find((t) => FAILED_STATES.has(t.state) && (t.error || t.exitCode)) ?? candidates[0];
+  if (!failed) return { cause };
+  const facts: FailureFacts = { cause, exitCode: failed.exitCode, swarmError: failed.error };
   if (failed.containerId) {
     try {
       const container = docker.getContainer(failed.containerId);
       const info = await container.inspect();
       // The last check that failed and said why: a check cut short by the container's stop says nothing.
       const failedCheck = (info.State?.Health?.Log ?? []).filter((h) => h.ExitCode !== 0 && h.Output?.trim()).at(-1);
-      if (failedCheck) details.healthOutput = failedCheck.Output;
-      const raw = (await container.logs({ stdout: true, stderr: true, tail: 5 })) as unknown as Buffer;
+      if (failedCheck) facts.healthOutput = failedCheck.Output;
+      const [started, finished] = [Date.parse(info.State?.StartedAt ?? ''), Date.parse(info.State?.FinishedAt ?? '')];
+      if (started > 0 && finished >= started) facts.ranMs = finished - started;
+      const raw = (await container.logs({ stdout: true, stderr: true, tail: 5, timestamps: true })) as unknown as Buffer;
       const decoder = new LogLineDecoder();
-      details.lastLines = [...decoder.push(raw), ...decoder.end()].filter(Boolean);
+      facts.lastLines = inOrder([...decoder.push(raw), ...decoder.end()]);
     } catch {
       // The container may be on another node or already removed; Swarm's own error remains.
     }
   }
-  return describeFailure(details);
+  return facts;
+}
+
+/** Lines stamped by Docker, in the order they were written (stdout and stderr are read apart),
+ *  their stamps taken off. Pure. */
+export function inOrder(stamped: string[]): string[] {
+  return stamped
+    .filter(Boolean)
+    .map((line) => parseStamped(line, ''))
+    .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0))
+    .map((l) => l.text);
 }

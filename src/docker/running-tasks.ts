@@ -1,31 +1,64 @@
-// Running tasks of every Spur service, from one task listing shared by the pages that show many
-// services: with a hundred services the listing takes tens of milliseconds, so it is taken at
-// most once per `maxAgeMs`, and callers arriving while it is taken wait for the same one.
+// Running tasks of every Spur service and database, and why one has none, from one task listing
+// shared by the pages that show many: with a hundred services the listing takes tens of
+// milliseconds, so it is taken at most once per `maxAgeMs`, and callers arriving while it is
+// taken wait for the same one.
 import type { DockerClient } from './client.js';
 import { MANAGED_LABEL, swarmServiceName } from './names.js';
+import { findServiceTasks } from './swarm.js';
+import { type TaskFacts, taskProblem } from './task-problem.js';
+
+export interface TaskSummary {
+  running: number;
+  /** Why a replica is not running, in plain words (task-problem.ts). */
+  problem?: string;
+}
 
 export class RunningTasks {
-  private snapshot: { at: number; counts: Map<string, number> } | undefined;
-  private taking: Promise<Map<string, number>> | undefined;
+  private snapshot: { at: number; summary: Map<string, TaskSummary> } | undefined;
+  private taking: Promise<Map<string, TaskSummary>> | undefined;
 
   constructor(private readonly docker: DockerClient, private readonly maxAgeMs = 2000) {}
 
   /** Running tasks by Swarm service name (a service with none is absent). */
   async counts(): Promise<Map<string, number>> {
-    if (this.snapshot && Date.now() - this.snapshot.at < this.maxAgeMs) return this.snapshot.counts;
+    return new Map([...(await this.summary())].filter(([, s]) => s.running > 0).map(([name, s]) => [name, s.running]));
+  }
+
+  /** By Swarm service name (of services and databases): how many tasks run, and why not all do. */
+  async summary(): Promise<Map<string, TaskSummary>> {
+    if (this.snapshot && Date.now() - this.snapshot.at < this.maxAgeMs) return this.snapshot.summary;
     this.taking ??= this.take().finally(() => (this.taking = undefined));
     return this.taking;
   }
 
-  private async take(): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    for (const t of (await this.docker.listTasks({ filters: { 'desired-state': ['running'] } })) as any[]) {
+  private async take(): Promise<Map<string, TaskSummary>> {
+    const byService = new Map<string, { running: number; tasks: TaskFacts[] }>();
+    for (const t of (await this.docker.listTasks()) as any[]) {
       const labels = t.Spec?.ContainerSpec?.Labels ?? {};
-      if (labels[MANAGED_LABEL] !== 'true' || t.Status?.State !== 'running') continue;
-      const name = swarmServiceName({ project: labels['spur.project'], service: labels['spur.service'], environment: labels['spur.environment'] });
-      counts.set(name, (counts.get(name) ?? 0) + 1);
+      const service = labels['spur.service'] ?? labels['spur.database'];
+      if (labels[MANAGED_LABEL] !== 'true' || !service) continue;
+      const name = swarmServiceName({ project: labels['spur.project'], service, environment: labels['spur.environment'] });
+      const entry = byService.get(name) ?? { running: 0, tasks: [] };
+      if (t.DesiredState === 'running' && t.Status?.State === 'running') entry.running++;
+      entry.tasks.push({ slot: t.Slot, state: t.Status?.State, since: Date.parse(t.Status?.Timestamp ?? '') || 0, error: t.Status?.Err, exitCode: t.Status?.ContainerStatus?.ExitCode });
+      byService.set(name, entry);
     }
-    this.snapshot = { at: Date.now(), counts };
-    return counts;
+    const summary = new Map<string, TaskSummary>();
+    for (const [name, { running, tasks }] of byService) {
+      const problem = taskProblem(tasks);
+      summary.set(name, problem ? { running, problem } : { running });
+    }
+    this.snapshot = { at: Date.now(), summary };
+    return summary;
   }
+}
+
+/** The same for one service, asked of Swarm now (a page that shows one), and whether Docker has
+ *  the service at all. */
+export async function serviceTaskSummary(docker: DockerClient, serviceName: string): Promise<TaskSummary & { exists: boolean }> {
+  const tasks = await findServiceTasks(docker, serviceName);
+  if (!tasks) return { exists: false, running: 0 };
+  const running = tasks.filter((t) => t.state === 'running' && t.desiredState === 'running').length;
+  const problem = taskProblem(tasks);
+  return problem ? { exists: true, running, problem } : { exists: true, running };
 }

@@ -44,5 +44,5 @@ export async function projectCanvas(deps: Deps, user: Actor, projectName: string
   const shown = new Set(services.map((s) => s.name));
   const databases = await listDatabaseViews(deps, user, project.name, environment.name);
   const edges = await referenceEdges(deps, environment.id, (await listServices(deps.db, project.id)).filter((s) => shown.has(s.name)));
-  return { services, databases: databases.map((d) => ({ name: d.name, engine: d.engine, image: d.image, running: d.running })), edges };
+  return { services, databases: databases.map((d) => ({ name: d.name, engine: d.engine, image: d.image, running: d.running, state: d.state })), edges };
 }

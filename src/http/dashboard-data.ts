@@ -1,6 +1,6 @@
 // What the dashboard shows, read the same way for the first render and its live updates: what
-// needs attention (services down or serving after a failed deploy, certificates, backups,
-// servers), each project with its services' states, and recent deploys and rollbacks with who
+// needs attention (services down or serving after a failed deploy, databases Docker cannot run,
+// certificates, backups, servers), each project with its services' states, and recent deploys and rollbacks with who
 // asked. Everything is limited to the projects the user may see; servers to owners.
 import type { Deps } from '../deps.js';
 import type { DeploymentStatus, User } from '../db/schema.js';
@@ -10,7 +10,9 @@ import { deploymentsByInstance } from '../store/deployments.js';
 import { listNodes } from '../store/nodes.js';
 import { listEnvironments } from '../store/projects.js';
 import { listInstancesIn, listServices } from '../store/services.js';
-import { needsAttention, resourceState, type ResourceState } from '../../views/components/resource-state.js';
+import { listDatabases } from '../store/databases.js';
+import { databaseServiceName } from '../databases/service-spec.js';
+import { type ShownState, databaseState, serviceState } from './service-state.js';
 import { serviceTabUrl } from '../../views/pages/service/common.js';
 import { backupWarnings, certificateWarnings, type DashboardWarning } from './page-data.js';
 
@@ -19,14 +21,15 @@ type Actor = Pick<User, 'id' | 'role' | 'email'>;
 export interface ServiceOverview {
   name: string;
   href: string;
-  state: ResourceState;
+  state: ShownState;
 }
 
 export interface ProjectOverview {
   name: string;
   environments: string[];
-  /** Its services in production (or its first environment), each with its state in words. */
+  /** Its services and databases in production (or its first environment), each with its state in words. */
   services: ServiceOverview[];
+  databases: ServiceOverview[];
 }
 
 export interface ActivityItem {
@@ -50,10 +53,16 @@ export interface DashboardData {
 
 export const ACTIVITY_SHOWN = 15;
 
-/** Every service of the user's projects, each environment, with its state; one Docker listing for all. */
-async function serviceStates(deps: Deps, user: Actor) {
-  const counts = deps.engine.ready ? await deps.runningTasks.counts().catch(() => null) : null;
-  const out: { project: string; environment: string; service: string; state: ResourceState }[] = [];
+/** Services and databases that need a person: down, or serving with a problem. */
+const needsAttention = (s: ShownState) => s.kind === 'down' || s.kind === 'attention';
+
+interface Stated { project: string; environment: string; name: string; kind: 'service' | 'database'; href: string; state: ShownState }
+
+/** Every service and database of the user's projects, each environment, with its state; one
+ *  Docker task listing for all. */
+async function resourceStates(deps: Deps, user: Actor) {
+  const tasks = deps.engine.ready ? await deps.runningTasks.summary().catch(() => null) : null;
+  const out: Stated[] = [];
   const projects = await listProjectsFor(deps.db, user);
   const environmentsOf = new Map<string, string[]>();
   for (const p of projects) {
@@ -66,9 +75,14 @@ async function serviceStates(deps: Deps, user: Actor) {
         const svc = services.find((s) => s.id === instance.service_id);
         if (!svc) continue;
         const { latest, active } = deployments.get(`${svc.id}:${env.id}`) ?? {};
-        const running = counts ? (counts.get(swarmServiceName({ project: p.name, service: svc.name, environment: env.name })) ?? 0) : null;
-        const state = resourceState({ type: 'service', serving: active?.id ?? null, latest: latest && latest.id !== active?.id ? { id: latest.id, status: latest.status } : null, running, replicas: instance.replicas });
-        out.push({ project: p.name, environment: env.name, service: svc.name, state });
+        const found = tasks?.get(swarmServiceName({ project: p.name, service: svc.name, environment: env.name }));
+        const state = serviceState({ serving: active?.id ?? null, latest: latest ? { id: latest.id, status: latest.status, failureReason: latest.failure_reason } : null, running: tasks ? (found?.running ?? 0) : null, replicas: instance.replicas, problem: found?.problem });
+        out.push({ project: p.name, environment: env.name, name: svc.name, kind: 'service', href: serviceTabUrl({ project: p.name, service: svc.name, environment: env.name }, 'overview'), state });
+      }
+      for (const d of await listDatabases(deps.db, env.id)) {
+        const found = tasks?.get(databaseServiceName({ project: p.name, environment: env.name, name: d.name }));
+        const state = databaseState({ running: tasks ? (found?.running ?? 0) : null, problem: found?.problem });
+        out.push({ project: p.name, environment: env.name, name: d.name, kind: 'database', href: `/projects/${p.name}/databases/${d.name}?env=${env.name}`, state });
       }
     }
   }
@@ -118,17 +132,18 @@ export function whoFromTrigger(trigger: string): string {
 }
 
 export async function dashboardData(deps: Deps, user: Actor): Promise<DashboardData> {
-  const { projects, environmentsOf, states } = await serviceStates(deps, user);
+  const { projects, environmentsOf, states } = await resourceStates(deps, user);
   const failing: DashboardWarning[] = states
     .filter((s) => needsAttention(s.state))
-    .map((s) => ({ href: serviceTabUrl({ project: s.project, service: s.service, environment: s.environment }, 'overview'), subject: `${s.service} (${s.project}, ${s.environment})`, problem: `${s.state.words}${s.state.detail ? `: ${s.state.detail}` : ''}` }));
+    .map((s) => ({ href: s.href, subject: `${s.name} (${s.project}, ${s.environment})`, problem: `${s.state.words}${s.state.detail ? `: ${s.state.detail}` : ''}` }));
   return {
     attention: [...failing, ...(await serverWarnings(deps, user)), ...(await certificateWarnings(deps, user)), ...(await backupWarnings(deps, user))],
     projects: projects.map((p) => {
-      const mine = states.filter((s) => s.project === p.name);
       const environments = environmentsOf.get(p.name) ?? [];
       const shown = environments.includes('production') ? 'production' : environments[0];
-      return { name: p.name, environments, services: mine.filter((s) => s.environment === shown).map((s) => ({ name: s.service, href: serviceTabUrl({ project: p.name, service: s.service, environment: s.environment }, 'overview'), state: s.state })) };
+      const mine = states.filter((s) => s.project === p.name && s.environment === shown);
+      const overview = (s: Stated): ServiceOverview => ({ name: s.name, href: s.href, state: s.state });
+      return { name: p.name, environments, services: mine.filter((s) => s.kind === 'service').map(overview), databases: mine.filter((s) => s.kind === 'database').map(overview) };
     }),
     activity: await recentActivity(deps, projects.map((p) => p.id)),
   };

@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.js';
 import type { DatabaseBackup, DatabaseRecord, User } from '../db/schema.js';
 import { ENGINES, engineOf } from '../databases/engines/index.js';
-import { removeDatabase, runDatabase, runningDatabaseTasks } from '../databases/runner.js';
+import { removeDatabase, runDatabase } from '../databases/runner.js';
+import { serviceTaskSummary } from '../docker/running-tasks.js';
+import { databaseState } from './service-state.js';
 import { backupFileOf, restoreInto } from '../databases/backups.js';
 import { restartAndWait, waitForDatabase } from '../databases/ready.js';
 import { listTasks } from '../docker/swarm.js';
@@ -46,7 +48,8 @@ function runnable(deps: Deps, scope: Scope, d: DatabaseRecord) {
 
 export async function toDatabaseView(deps: Deps, scope: Scope, d: DatabaseRecord) {
   const engine = engineOf(d);
-  const running = deps.engine.ready ? await runningDatabaseTasks(deps.docker, refOf(scope, d.name)).catch(() => null) : null;
+  const tasks = deps.engine.ready ? await serviceTaskSummary(deps.docker, databaseServiceName(refOf(scope, d.name))).catch(() => null) : null;
+  const running = tasks?.running ?? null;
   return {
     name: d.name,
     engine: d.engine,
@@ -54,6 +57,8 @@ export async function toDatabaseView(deps: Deps, scope: Scope, d: DatabaseRecord
     environment: scope.environment.name,
     /** Running (1) or not (0); null when Docker cannot be asked. */
     running,
+    /** Running, starting, or down with Docker's reason in plain words (service-state.ts). */
+    state: databaseState({ running, problem: tasks?.problem }),
     /** Its host and port on the project network. */
     host: d.name,
     port: engine.port,

@@ -7,7 +7,9 @@ import type { Deployment, Environment, Project, Service, ServiceInstance, Servic
 import type { Deps } from '../deps.js';
 import { isUnderDomain, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { serviceVolumeName } from '../docker/service-spec.js';
-import { scaleService, serviceReplicas } from '../docker/swarm.js';
+import { scaleService } from '../docker/swarm.js';
+import { serviceTaskSummary } from '../docker/running-tasks.js';
+import { type ShownState, serviceState } from './service-state.js';
 import { describeReplicas } from '../deploy/replicas.js';
 import { toStepsView } from '../deploy/step-view.js';
 import { listDeploymentSteps } from '../store/deployment-steps.js';
@@ -540,6 +542,8 @@ export interface InstanceStatus {
   running: number | null;
   /** The replicas in words: how many run of how many, and why fewer (see deploy/replicas.ts). */
   replicasSummary: string;
+  /** What every view says of it: serving, serving with a failed attempt, down … (service-state.ts). */
+  state: ShownState;
   port: number;
   settings: ReturnType<typeof toSettingsView>;
   runOnChoices: string[];
@@ -557,7 +561,7 @@ export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<
   const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
   const [latest] = await listDeployments(deps.db, scopeOf(ctx), 1);
   const active = await findActiveDeployment(deps.db, scopeOf(ctx));
-  const tasks = deps.engine.ready ? await serviceReplicas(deps.docker, swarmServiceName(ref)).catch(() => null) : null;
+  const tasks = deps.engine.ready ? await serviceTaskSummary(deps.docker, swarmServiceName(ref)).catch(() => null) : null;
   const running = tasks?.running ?? null;
   return {
     ...ref,
@@ -565,6 +569,7 @@ export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<
     replicas: ctx.instance.replicas,
     running,
     replicasSummary: describeReplicas({ desired: ctx.instance.replicas, running, exists: tasks?.exists ?? false, latest: latest?.status, serving: !!active }),
+    state: serviceState({ serving: active?.id ?? null, latest: latest ? { id: latest.id, status: latest.status, failureReason: latest.failure_reason } : null, running, replicas: ctx.instance.replicas, problem: tasks?.problem }),
     port: ctx.instance.port,
     settings: toSettingsView(ctx.instance),
     /** Where it may be placed: any, manager, or a ready server. */

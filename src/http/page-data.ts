@@ -10,12 +10,37 @@ import { WARN_BEFORE_DAYS, daysLeft } from '../tls/renewal-policy.js';
 import { getProjectFor, listProjectsFor } from '../store/access.js';
 import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.js';
 import { listEnvironments } from '../store/projects.js';
+import { listDatabases } from '../store/databases.js';
+import { databaseServiceName } from '../databases/service-spec.js';
+import { databaseState, serviceState } from './service-state.js';
 import { type InstanceContext, listInstancesIn, listServices } from '../store/services.js';
 import type { ServiceCard } from '../../views/components/service-cards.js';
 import { type ServicePageProps, type ServiceTab, serviceTabUrl } from '../../views/pages/service/common.js';
 import * as ops from './operations.js';
 
 type Actor = Pick<User, 'id' | 'role' | 'email'>;
+
+/** Each service and database of one environment with the state every view shows: a few queries
+ *  and one shared task listing, however many there are. */
+async function environmentStates(deps: Deps, project: { id: number; name: string }, environment: { id: number; name: string }) {
+  const tasks = deps.engine.ready ? await deps.runningTasks.summary().catch(() => null) : null;
+  const instances = new Map((await listInstancesIn(deps.db, environment.id)).map((i) => [i.service_id, i]));
+  const deployments = await deploymentsByInstance(deps.db, [environment.id]);
+  const services = (await listServices(deps.db, project.id)).flatMap((svc) => {
+    const instance = instances.get(svc.id);
+    if (!instance) return [];
+    const { latest, active } = deployments.get(`${svc.id}:${environment.id}`) ?? {};
+    const found = tasks?.get(swarmServiceName({ project: project.name, service: svc.name, environment: environment.name }));
+    const running = tasks ? (found?.running ?? 0) : null;
+    const state = serviceState({ serving: active?.id ?? null, latest: latest ? { id: latest.id, status: latest.status, failureReason: latest.failure_reason } : null, running, replicas: instance.replicas, problem: found?.problem });
+    return [{ svc, instance, latest, active, running, state }];
+  });
+  const databases = (await listDatabases(deps.db, environment.id)).map((d) => {
+    const found = tasks?.get(databaseServiceName({ project: project.name, environment: environment.name, name: d.name }));
+    return { name: d.name, state: databaseState({ running: tasks ? (found?.running ?? 0) : null, problem: found?.problem }) };
+  });
+  return { services, databases };
+}
 
 export interface DashboardWarning {
   /** Where the domain is managed: its service's Settings tab, or Spur's Settings page. */
@@ -58,15 +83,9 @@ export async function serviceCards(deps: Deps, user: Actor, projectName: string,
   const project = await getProjectFor(deps.db, user, projectName);
   const environment = (await listEnvironments(deps.db, project.id)).find((e) => e.name === environmentName);
   if (!environment) return [];
-  const counts = deps.engine.ready ? await deps.runningTasks.counts().catch(() => null) : null;
-  const instances = new Map((await listInstancesIn(deps.db, environment.id)).map((i) => [i.service_id, i]));
-  const deployments = await deploymentsByInstance(deps.db, [environment.id]);
-  return (await listServices(deps.db, project.id)).flatMap((svc) => {
-    const instance = instances.get(svc.id);
-    if (!instance) return [];
-    const { latest, active } = deployments.get(`${svc.id}:${environment.id}`) ?? {};
+  return (await environmentStates(deps, project, environment)).services.map(({ svc, instance, latest, active, running, state }) => {
     const shown = active ?? latest;
-    return [{
+    return {
       name: svc.name,
       source: svc.source_type === 'git' ? 'git' : svc.source_type === 'push' ? 'git push' : (svc.image ?? ''),
       status: shown?.status ?? null,
@@ -74,11 +93,12 @@ export async function serviceCards(deps: Deps, user: Actor, projectName: string,
       serving: active?.id ?? null,
       commit: active?.commit_sha ?? null,
       image: active?.image_tag ?? null,
+      state,
       url: `http://${generatedDomain(instance.domain_label, deps.config.baseDomain)}`,
-      running: counts ? (counts.get(swarmServiceName({ project: project.name, service: svc.name, environment: environment.name })) ?? 0) : null,
+      running,
       replicas: instance.replicas,
       lastDeployAt: latest?.created_at ?? null,
-    }];
+    };
   });
 }
 

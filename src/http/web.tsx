@@ -485,7 +485,7 @@ export function webRoutes(deps: Deps) {
       if (e.type === 'line') return [{ event: 'line', id: String(e.id), data: String(<LogLine line={e.line} at={e.at} />) }];
       // A status or anything else of the record changed: every region that can change is sent again.
       const current = await ops.deploymentWithSteps(deps, await getDeployment(deps.db, d.id));
-      return Object.entries(deploymentFragments({ deployment: current, environment: ctx.environment.name, csrf: c.get('csrfToken') })).map(([event, data]) => ({ event, data }));
+      return Object.entries(deploymentFragments({ deployment: current, project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name, csrf: c.get('csrfToken') })).map(([event, data]) => ({ event, data }));
     });
   });
   return web;

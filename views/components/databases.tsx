@@ -3,6 +3,7 @@
 import type { DatabaseView } from '../../src/http/databases.js';
 import { CopyButton } from './copy-button.js';
 import type { Referrers } from './confirm.js';
+import { StateWithDetail } from './state-mark.js';
 import { DeleteForm } from './delete-form.js';
 import { Field, FieldError, type FormState, PostForm } from './form.js';
 
@@ -14,8 +15,6 @@ const ENGINE_CHOICES = [
   ['mongodb', 'MongoDB'],
 ] as const;
 
-export const databaseState = (d: Pick<DatabaseView, 'running'>) => (d.running === null ? 'unknown' : d.running > 0 ? 'running' : 'starting');
-const BADGE = { running: 'badge badge-active', starting: 'badge badge-deploying', unknown: 'badge' } as const;
 
 export function DatabaseList(props: { project: string; environment: string; databases: DatabaseView[]; csrf?: string; forms?: Record<string, FormState> }) {
   if (props.databases.length === 0) return <p class="empty">No databases in {props.environment}.</p>;
@@ -23,7 +22,7 @@ export function DatabaseList(props: { project: string; environment: string; data
     <ul class="list databases">
       {props.databases.map((d) => (
         <li>
-          <a href={`/projects/${props.project}/databases/${d.name}?env=${props.environment}`}><strong>{d.name}</strong></a> <span class="muted">{d.image}</span> <span class={BADGE[databaseState(d)]}>{databaseState(d)}</span>
+          <a href={`/projects/${props.project}/databases/${d.name}?env=${props.environment}`}><strong>{d.name}</strong></a> <span class="muted">{d.image}</span> <StateWithDetail state={d.state} />
           <span>
             <code class="reference">{d.reference}</code> <CopyButton text={d.reference} label={`${d.name}'s reference`} />
           </span>

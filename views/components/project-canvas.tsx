@@ -4,7 +4,8 @@
 // Rendered for the page and again for its live updates.
 import { type CanvasEdge, CARD, layoutCanvas } from './canvas-layout.js';
 import { StatusBadge } from './deployment.js';
-import { resourceState, type ResourceState } from './resource-state.js';
+import type { ShownState } from '../../src/http/service-state.js';
+import { StateMark } from './state-mark.js';
 import type { ServiceCard } from './service-cards.js';
 
 export interface CanvasDatabase {
@@ -13,6 +14,7 @@ export interface CanvasDatabase {
   image: string;
   /** Running tasks; null when Docker cannot be asked. */
   running: number | null;
+  state: ShownState;
 }
 
 export interface ProjectCanvasProps {
@@ -23,10 +25,9 @@ export interface ProjectCanvasProps {
   edges: CanvasEdge[];
 }
 
-const State = (props: { state: ResourceState }) => (
-  <span class="canvas-state" data-kind={props.state.kind} title={props.state.detail ?? undefined}>
-    <span class="canvas-dot" aria-hidden="true"></span>
-    {props.state.words}
+const State = (props: { state: ShownState }) => (
+  <span class="canvas-state" title={props.state.detail}>
+    <StateMark state={props.state} />
   </span>
 );
 
@@ -34,13 +35,12 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function ServiceBody(props: { s: ServiceCard; href: string }) {
   const s = props.s;
-  const state = resourceState({ type: 'service', serving: s.serving, latest: s.latest, running: s.running, replicas: s.replicas });
   const serves = s.serving ? `#${s.serving}${s.commit ? ` · ${s.commit.slice(0, 7)}` : s.image ? ` · ${s.image}` : ''}` : 'nothing yet';
   return (
     <>
       <a href={props.href} class="canvas-name"><strong>{s.name}</strong></a>
       <span class="muted">service · {s.source}</span>
-      <State state={state} />
+      <State state={s.state} />
       {s.latest && <span>latest <a href={`/deployments/${s.latest.id}`} aria-label={`deployment ${s.latest.id}`}>#{s.latest.id}</a> <StatusBadge status={s.latest.status} /></span>}
       <span>serves: {serves}</span>
       <span>{s.running === null ? `${plural(s.replicas, 'replica')} wanted (Docker cannot be asked)` : `${s.running} of ${plural(s.replicas, 'replica')} running`}</span>
@@ -55,7 +55,7 @@ function DatabaseBody(props: { d: CanvasDatabase; href: string }) {
     <>
       <a href={props.href} class="canvas-name"><strong>{d.name}</strong></a>
       <span class="muted">database · {d.engine}</span>
-      <State state={resourceState({ type: 'database', running: d.running })} />
+      <State state={d.state} />
       <span>serves: {d.image}</span>
       <span>{d.running === null ? '1 replica wanted (Docker cannot be asked)' : `${d.running} of 1 replica running`}</span>
     </>

@@ -1,6 +1,7 @@
-// The dashboard's project cards, each with its services' states in words; rendered for the page
-// and again for its live updates.
+// The dashboard's project cards, each with its services' and databases' states in words (the mark
+// repeats them); rendered for the page and again for its live updates.
 import type { ProjectOverview } from '../../src/http/dashboard-data.js';
+import { StateMark } from './state-mark.js';
 
 export function ProjectList(props: { projects: ProjectOverview[] }) {
   if (props.projects.length === 0) return <p class="empty">No projects yet. Create one below to deploy your first service.</p>;
@@ -9,13 +10,12 @@ export function ProjectList(props: { projects: ProjectOverview[] }) {
       {props.projects.map((p) => (
         <li class="card project-card" data-project={p.name}>
           <a href={`/projects/${p.name}`}><strong>{p.name}</strong></a>
-          <span class="muted">{p.services.length} service{p.services.length === 1 ? '' : 's'} · {p.environments.join(', ')}</span>
-          {p.services.length > 0 && (
-            <ul class="service-states" aria-label={`Services of ${p.name}`}>
-              {p.services.map((s) => (
+          <span class="muted">{plural(p.services.length, 'service')}{p.databases.length > 0 && <>, {plural(p.databases.length, 'database')}</>} · {p.environments.join(', ')}</span>
+          {p.services.length + p.databases.length > 0 && (
+            <ul class="service-states" aria-label={`Services and databases of ${p.name}`}>
+              {[...p.services, ...p.databases].map((s) => (
                 <li data-kind={s.state.kind}>
-                  <span class="canvas-dot" aria-hidden="true"></span>
-                  <a href={s.href}>{s.name}</a>: {s.state.words}
+                  <a href={s.href}>{s.name}</a>: <StateMark state={s.state} />
                 </li>
               ))}
             </ul>
@@ -25,3 +25,5 @@ export function ProjectList(props: { projects: ProjectOverview[] }) {
     </ul>
   );
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

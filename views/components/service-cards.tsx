@@ -1,7 +1,6 @@
-// A project's services in one environment as cards; rendered for the page and again for its live updates.
+// What a project's canvas shows of each service in one environment (project-canvas.tsx draws it).
 import type { DeploymentStatus } from '../../src/db/schema.js';
-import { StatusBadge } from './deployment.js';
-import { Time } from './time.js';
+import type { ShownState } from '../../src/http/service-state.js';
 
 export interface ServiceCard {
   name: string;
@@ -14,31 +13,11 @@ export interface ServiceCard {
   /** What the serving deployment runs: its commit, and its image. */
   commit: string | null;
   image: string | null;
+  /** What every view says of it (src/http/service-state.ts). */
+  state: ShownState;
   url: string | null;
   running: number | null;
   replicas: number;
   lastDeployAt: string | null;
 }
 
-
-// Kept small: a project page carries a hundred of these.
-export function ServiceCards(props: { project: string; environment: string; services: ServiceCard[] }) {
-  const env = props.environment === 'production' ? '' : `?env=${props.environment}`;
-  if (props.services.length === 0) return <p class="empty">No services yet. Create one below from a git repository, git push, or a Docker image.</p>;
-  return (
-    <ul class="cards">
-      {props.services.map((s) => (
-        <li class="card" data-service={s.name}>
-          <a href={`/projects/${props.project}/services/${s.name}${env}`}><strong data-state={s.status ?? 'none'}>{s.name}</strong></a>
-          <span>
-            {s.serving ? `#${s.serving} serving` : s.status ?? 'never deployed'}
-            {s.lastDeployAt && <> · <Time at={s.lastDeployAt} /></>}
-          </span>
-          {s.latest && <span><a href={`/deployments/${s.latest.id}`}>#{s.latest.id}</a> <StatusBadge status={s.latest.status} /></span>}
-          {s.url && <a href={s.url} class="url">{s.url.replace(/^https?:\/\//, '')}</a>}
-          <span>{s.running ?? '?'}/{s.replicas} running · {s.source}</span>
-        </li>
-      ))}
-    </ul>
-  );
-}

@@ -2,7 +2,8 @@
 // download, restore into itself or a new database), its recent logs, and its deletion.
 import type { BackupView, DatabaseView } from '../../src/http/databases.js';
 import { CopyButton } from '../components/copy-button.js';
-import { DeleteDatabaseForm, databaseState } from '../components/databases.js';
+import { DeleteDatabaseForm } from '../components/databases.js';
+import { StateMark } from '../components/state-mark.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
 import { actionWords, busyAttrs } from '../components/confirm.js';
@@ -24,8 +25,6 @@ export interface DatabasePageProps {
 type FormProps = { project: string; database: DatabaseView; csrf?: string; state?: FormState };
 
 export const databasePath = (project: string, d: Pick<DatabaseView, 'name' | 'environment'>, sub = '') => `/projects/${project}/databases/${d.name}${sub}?env=${d.environment}`;
-
-const BADGE = { running: 'badge badge-active', starting: 'badge badge-deploying', unknown: 'badge' } as const;
 
 function verification(b: BackupView) {
   if (b.status !== 'ok') return <span class="badge badge-failed">{b.status === 'running' ? 'running' : 'failed'}</span>;
@@ -127,12 +126,12 @@ function BackupsTable(props: DatabasePageProps) {
 export function DatabasePage(props: DatabasePageProps) {
   const { project, database: d } = props;
   const csrf = props.frame.csrfToken;
-  const state = databaseState(d);
   return (
     <Layout title={`${d.name} · ${project}`} section="projects" {...props.frame}>
       <p class="crumbs"><a href="/">Projects</a> / <a href={`/projects/${project}?env=${d.environment}`}>{project}</a> /</p>
-      <h1>{d.name} <span class={BADGE[state]}>{state}</span></h1>
+      <h1>{d.name} <StateMark state={d.state} /></h1>
       <p class="muted">{d.engine} · {d.image} · {d.environment}</p>
+      {d.state.detail && <p class="error" role="status">{d.name} is down: {d.state.detail}. Docker tries again every few seconds.</p>}
 
       <h2>Connection</h2>
       <dl class="facts">
@@ -163,7 +162,7 @@ export function DatabasePage(props: DatabasePageProps) {
       <BackupsTable {...props} />
 
       <h2>Logs</h2>
-      {props.logs === null ? <p class="empty">Docker is not answering; logs are unavailable.</p> : props.logs.length === 0 ? <p class="empty">No log lines yet.</p> : <pre class="log" tabindex={0} aria-label={`${d.name}'s recent log lines`}>{props.logs.join('\n')}</pre>}
+      {props.logs === null ? <p class="empty">Docker is not answering; logs are unavailable.</p> : props.logs.length === 0 ? <p class="empty">{d.state.kind === 'down' ? `No log lines: ${d.name} has not started.` : 'No log lines yet.'}</p> : <pre class="log" tabindex={0} aria-label={`${d.name}'s recent log lines`}>{props.logs.join('\n')}</pre>}
 
       {props.isOwner && (
         <details open={!!props.forms?.[`delete-database-${d.name}`]}>

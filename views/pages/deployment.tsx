@@ -6,6 +6,7 @@ import type { StepView } from '../../src/deploy/step-view.js';
 import { LogLine, StatusBadge, isCancellable } from '../components/deployment.js';
 import { CopyButton } from '../components/copy-button.js';
 import { DeploymentSteps } from '../components/deployment-steps.js';
+import { FailureReason } from '../components/failure-reason.js';
 import { LogView } from '../components/log-view.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
 import { actionAttrs, actionWords } from '../components/confirm.js';
@@ -31,7 +32,7 @@ export function DeploymentPage(props: DeploymentPageProps) {
         <h1>Deployment #{d.id} <span id="status" sse-swap="status" hx-swap="innerHTML"><StatusBadge status={d.status} /></span></h1>
         <dl class="facts" id="deployment-facts" sse-swap="facts" hx-swap="innerHTML"><DeploymentFacts deployment={d} environment={props.environment} /></dl>
         <div id="deployment-actions" sse-swap="actions" hx-swap="innerHTML"><DeploymentActions id={d.id} status={d.status} csrf={props.frame.csrfToken} /></div>
-        <div id="reason" sse-swap="reason" hx-swap="innerHTML"><Reason deployment={d} /></div>
+        <div id="reason" sse-swap="reason" hx-swap="innerHTML"><Reason deployment={d} where={props} /></div>
         <section aria-labelledby="deployment-steps-title">
           <h2 id="deployment-steps-title">Steps</h2>
           <div id="deployment-steps" sse-swap="steps" hx-swap="innerHTML" aria-live="polite"><DeploymentSteps steps={d.steps} /></div>
@@ -46,13 +47,13 @@ export function DeploymentPage(props: DeploymentPageProps) {
 
 /** The page's regions as its SSE stream sends them, named by event: rendered by the same
  *  components as the page, so a live update and a reload show the same thing. */
-export function deploymentFragments(props: { deployment: DeploymentProps; environment: string; csrf?: string }): Record<string, string> {
+export function deploymentFragments(props: { deployment: DeploymentProps; project: string; service: string; environment: string; csrf?: string }): Record<string, string> {
   const d = props.deployment;
   return {
     status: String(<StatusBadge status={d.status} />),
     facts: String(<DeploymentFacts deployment={d} environment={props.environment} />),
     actions: String(<DeploymentActions id={d.id} status={d.status} csrf={props.csrf} />),
-    reason: String(<Reason deployment={d} />),
+    reason: String(<Reason deployment={d} where={props} />),
     steps: String(<DeploymentSteps steps={d.steps} />),
     plan: String(d.buildPlan ? <GeneratedDockerfile plan={d.buildPlan} /> : ''),
   };
@@ -70,8 +71,12 @@ function DeploymentFacts(props: { deployment: DeploymentProps; environment: stri
   );
 }
 
-function Reason(props: { deployment: DeploymentProps }) {
-  return props.deployment.failureReason ? <p class="error">{props.deployment.failureReason}</p> : null;
+/** Why it failed; once its image ran (it reached the rollout), with a link to the tasks' output. */
+function Reason(props: { deployment: DeploymentProps; where: { project: string; service: string; environment: string } }) {
+  const d = props.deployment;
+  if (!d.failureReason) return null;
+  const { project, service, environment } = props.where;
+  return <FailureReason reason={d.failureReason} logsOf={d.imageTag ? { project, service, environment } : undefined} />;
 }
 
 export { LogLine };

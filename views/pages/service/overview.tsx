@@ -2,6 +2,8 @@
 // code gets here (push command, webhook, deploy key), each with a copy button.
 import { StatusBadge, isCancellable } from '../../components/deployment.js';
 import { CopyButton } from '../../components/copy-button.js';
+import { FailureReason } from '../../components/failure-reason.js';
+import { StateMark } from '../../components/state-mark.js';
 import { Live } from '../../components/live.js';
 import { CsrfField } from '../../layout.js';
 import { actionAttrs, actionWords } from '../../components/confirm.js';
@@ -50,13 +52,15 @@ export function StatusFacts(props: Pick<ServicePageProps, 'status' | 'frame'>) {
   const { base, q, csrf } = paths(props);
   return (
     <dl class="facts">
+      <dt>State</dt>
+      <dd><StateMark state={s.state} />{s.state.detail && s.state.detail !== s.deployment?.failureReason && <span class="state-detail"> — {s.state.detail}</span>}</dd>
       <dt>Serving</dt>
       <dd>{s.activeDeployment ? <><StatusBadge status={s.activeDeployment.status} /> <a href={`/deployments/${s.activeDeployment.id}`}>deployment #{s.activeDeployment.id}</a></> : <span class="muted">nothing</span>}</dd>
       {s.deployment && s.deployment.id !== s.activeDeployment?.id && (
         <>
           <dt>Latest attempt</dt>
           <dd>
-            <StatusBadge status={s.deployment.status} /> <a href={`/deployments/${s.deployment.id}`}>deployment #{s.deployment.id}</a>{s.deployment.failureReason && <> — {s.deployment.failureReason}</>}
+            <StatusBadge status={s.deployment.status} /> <a href={`/deployments/${s.deployment.id}`}>deployment #{s.deployment.id}</a>{s.deployment.failureReason && <FailureReason reason={s.deployment.failureReason} logsOf={s.deployment.imageTag && s.activeDeployment ? s : undefined} />}
             {isCancellable(s.deployment) && (
               <form method="post" action={`${base}/cancel${q}`} class="inline" {...actionAttrs(actionWords('cancel', undefined))}>
                 <CsrfField token={csrf} />

@@ -1,5 +1,6 @@
 // One service in one environment, in tabs that each have their own URL. The status regions and
 // the "changes pending" banner stay live (views/components/live.tsx).
+import { StateMark } from '../../components/state-mark.js';
 import { StatusBadge } from '../../components/deployment.js';
 import { Live, LiveSource } from '../../components/live.js';
 import { CsrfField, Layout } from '../../layout.js';
@@ -50,7 +51,8 @@ export function ServiceHeadline(props: Pick<ServicePageProps, 'status' | 'frame'
     <>
       {props.tab !== 'overview' && (
         <p class="headline">
-          {s.activeDeployment ? <>Serving <a href={`/deployments/${s.activeDeployment.id}`}>#{s.activeDeployment.id}</a></> : <span class="muted">Nothing serves yet</span>}
+          <StateMark state={s.state} />
+          {s.activeDeployment && <> · <a href={`/deployments/${s.activeDeployment.id}`}>serving #{s.activeDeployment.id}</a></>}
           {s.deployment && s.deployment.id !== s.activeDeployment?.id && <> · latest <a href={`/deployments/${s.deployment.id}`}>#{s.deployment.id}</a> <StatusBadge status={s.deployment.status} /></>}
           {' · '}{s.replicasSummary}
         </p>
