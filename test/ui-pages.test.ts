@@ -8,6 +8,7 @@ import S3rver from 's3rver';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
+import { focusContrast } from './ui-checks.js';
 import { type SpurProcess, api, stopAll, cli, launchBrowser, startGitStack, uniqueName, waitForDeployment } from './harness.js';
 
 const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts', 'ui');
@@ -37,11 +38,16 @@ beforeAll(async () => {
   await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
   expect((await cli(spur, ['service', 'create', project, 'worker-long-name', '--image', 'spur-test/node:bookworm'])).code).toBe(0);
   await cli(spur, ['vars', 'set', project, 'web', 'DATABASE_URL=postgres://user:pass@db:5432/app', 'GREETING=hello']);
+  // A second user, a member of the project: the Users and Members pages list them.
+  expect((await cli(spur, ['user', 'add', '--email', 'member@example.com'])).code).toBe(0);
+  expect((await cli(spur, ['member', project, 'member@example.com'])).code).toBe(0);
   const created = await api(spur, token)('POST', `/projects/${project}/services/web/deployments`);
   deploymentId = created.json.deployment.id;
   expect((await waitForDeployment(spur, token, deploymentId)).status).toBe('active');
   // A database with a backup, for the database page's look.
   expect((await cli(spur, ['db', 'create', project, 'kv', '--engine', 'redis'])).code).toBe(0);
+  // web references kv: the project canvas draws a line between their cards.
+  expect((await cli(spur, ['vars', 'set', project, 'web', 'REDIS_URL=${{kv.REDIS_URL}}'])).code).toBe(0);
   for (let tries = 0; (await cli(spur, ['db', 'backup', project, 'kv'])).code !== 0; tries++) {
     if (tries === 60) throw new Error('database kv never took a backup');
     await new Promise((r) => setTimeout(r, 2000));
@@ -73,6 +79,10 @@ const pages = () => [
   ['servers', '/servers'],
   ['server', '/servers/gone'],
   ['settings', '/settings'],
+  ['users', '/users'],
+  ['members', `/projects/${project}/members`],
+  ['account', '/account'],
+  ['service-variables-raw', `/projects/${project}/services/web/variables/raw`],
 ];
 
 async function logIn(page: Page) {
@@ -106,6 +116,8 @@ describe.each([
         const violations = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)")) as Violation[];
         for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) problems.push(`${name}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
         await page.screenshot({ path: join(ARTIFACTS, `${name}-${label}.png`), fullPage: true });
+        // Every focus indicator stands out at 3:1 (WCAG 2.2), in both themes; the first 60 stops.
+        if (width > 390) for (const f of await focusContrast(page, { max: 60 })) problems.push(`${name}: focus on ${f.element} is ${f.indicator} against ${f.against}, ${f.ratio}:1`);
       }
     } finally {
       await context.close();
@@ -362,7 +374,7 @@ describe('live and in place', () => {
     await policy.getByLabel('Backups kept').fill('3');
     await policy.getByRole('button', { name: 'Save schedule' }).click();
     await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('Backups of kv scheduled on 15 4 * * *; the newest 3 kept');
-    expect(await page.getByText('Backed up on').textContent()).toMatch(/15 4 \* \* \* \(UTC\), next at \d{4}-\d\d-\d\d 04:15; the newest 3 are kept/);
+    expect(await page.getByText('Backed up on').textContent()).toMatch(/15 4 \* \* \* \(UTC\), next at \d{4}-\d\d-\d\d 04:15 UTC; the newest 3 are kept/);
 
     await page.getByRole('button', { name: 'Back up now' }).click();
     await expect.poll(() => page.locator('#flash .toast').textContent(), { timeout: 60_000 }).toMatch(/^Backup (\d+) of kv taken; it is being checked by restoring it$/);
