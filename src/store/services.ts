@@ -37,12 +37,7 @@ export async function createService(db: Db, input: { project: Project; name: str
       .values({
         project_id: project.id,
         name,
-        source_type: source.type,
-        git_url: source.gitUrl ?? null,
-        git_branch: source.type === 'image' ? null : (source.branch ?? 'main'),
-        root_dir: source.rootDir ?? null,
-        dockerfile_path: source.dockerfilePath ?? null,
-        image: source.image ?? null,
+        ...sourceColumns(source),
         created_at: nowIso(),
         deploy_key_private_sealed: input.credentials?.deployKeyPrivateSealed ?? null,
         deploy_key_public: input.credentials?.deployKeyPublic ?? null,
@@ -126,16 +121,21 @@ export async function listInstancesOf(db: Db, serviceId: number): Promise<(Servi
  *  remove it; undefined keeps it. */
 export type CredentialChanges = { [K in keyof ServiceCredentials | 'httpsTokenSealed']?: string | null };
 
+/** The columns that say where a service's versions come from. */
+const sourceColumns = (source: ServiceSource) => ({
+  source_type: source.type,
+  git_url: source.gitUrl ?? null,
+  git_branch: source.type === 'image' ? null : (source.branch ?? 'main'),
+  root_dir: source.rootDir ?? null,
+  dockerfile_path: source.dockerfilePath ?? null,
+  image: source.image ?? null,
+});
+
 /** Replaces the source of a service (every environment's next deploy uses it) and its credentials
  *  as `credentials` says, in one statement. */
 export async function updateServiceSource(db: Db, serviceId: number, source: ServiceSource, credentials: CredentialChanges): Promise<Service> {
   const set = {
-    source_type: source.type,
-    git_url: source.gitUrl ?? null,
-    git_branch: source.type === 'image' ? null : (source.branch ?? 'main'),
-    root_dir: source.rootDir ?? null,
-    dockerfile_path: source.dockerfilePath ?? null,
-    image: source.image ?? null,
+    ...sourceColumns(source),
     deploy_key_private_sealed: credentials.deployKeyPrivateSealed,
     deploy_key_public: credentials.deployKeyPublic,
     webhook_secret_sealed: credentials.webhookSecretSealed,
