@@ -113,7 +113,7 @@ describe('keyboard', () => {
           presses += 1;
         };
         await page.goto(`${spur.url}/`);
-        await go(`main a[href^="/projects/${project}"]`, new RegExp(`/projects/${project}$`));
+        await go(`main a[href="/projects/${project}"]`, new RegExp(`/projects/${project}$`));
         await go('main a[href*="/services/web"]', /\/services\/web$/);
         if (skip) presses += await takeSkipLink(page);
         const last = (await tabsUntil(page, 'button[data-shortcut="d"]', 150, !skip))!;

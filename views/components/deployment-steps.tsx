@@ -2,6 +2,7 @@
 // step that runs says how long so far; public/deployment-steps.js counts on between updates.
 import type { StepView } from '../../src/deploy/step-view.js';
 import { describeSeconds } from '../../src/deploy/step-view.js';
+import { Time } from './time.js';
 
 const STATE_WORDS: Record<StepView['state'], string> = { done: 'done', running: 'running', failed: 'failed', cancelled: 'stopped' };
 
@@ -13,7 +14,7 @@ export function DeploymentSteps(props: { steps: StepView[] }) {
         <li class={`step step-${s.state}`} data-step={s.name} data-state={s.state}>
           <span class="step-label">{s.label}</span>
           {s.seconds === null ? (
-            <span class="step-at">at <time datetime={s.startedAt}>{s.startedAt.slice(11, 19)}</time></span>
+            <span class="step-at">at <Time at={s.startedAt} /></span>
           ) : (
             <>
               <span class="step-state">{STATE_WORDS[s.state]}</span>
