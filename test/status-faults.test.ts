@@ -71,8 +71,9 @@ describe('status that says what is wrong', () => {
     expect(own).not.toMatch(/\bstarting\b/);
     const onProject = await textOnceShown(`/projects/${project}`, new RegExp(reason));
     expect(onProject).toMatch(new RegExp(`pg[^]*down[^]*${reason}`));
-    const dashboard = await textOnceShown('/', /pg: down/);
-    expect(dashboard).toMatch(new RegExp(`pg: down — ${reason}`));
+    // The dashboard's attention list names it first, with why.
+    await textOnceShown('/', new RegExp(`down: ${reason}`));
+    expect(await page.locator('#live-attention li', { hasText: `pg (${project}, production)` }).innerText()).toContain(`down: ${reason}`);
     expect((await cli(spur, ['db', 'list', project])).stdout).toContain(reason);
   });
 
@@ -80,10 +81,12 @@ describe('status that says what is wrong', () => {
     const words = `serving #${serving}, #${crashed} failed`;
     const { json } = await api(spur, token)('GET', `/deployments/${crashed}`);
     expect(json.deployment.failureReason).toBe(`Your app exited with code 1 right after starting: starting v2 / reading configuration / fatal: DATABASE_URL is not set. #${serving} keeps serving.`);
-    expect(await textOnceShown('/', new RegExp(words))).toContain(`web: ${words}`);
+    await textOnceShown('/', new RegExp(words));
     // Colour agrees with the words: web's mark is the "needs attention" one, not "down" (pg's is).
-    expect(await page.locator(`a.card[href="/projects/${project}"] ul.needs .state-mark`, { hasText: 'web:' }).getAttribute('data-kind')).toBe('attention');
-    expect(await page.locator(`a.card[href="/projects/${project}"] ul.needs .state-mark`, { hasText: 'pg:' }).getAttribute('data-kind')).toBe('down');
+    const card = page.locator(`li.project-card[data-project="${project}"] .service-states li`);
+    expect(await card.filter({ hasText: 'web' }).locator('.state-mark').textContent()).toBe(words);
+    expect(await card.filter({ hasText: 'web' }).locator('.state-mark').getAttribute('data-kind')).toBe('attention');
+    expect(await card.filter({ hasText: 'pg' }).locator('.state-mark').getAttribute('data-kind')).toBe('down');
     expect(await textOnceShown(`/projects/${project}`, new RegExp(words))).toContain(words);
     expect(await page.locator('[data-service="web"] [data-kind]').first().getAttribute('data-kind')).toBe('attention');
     expect(await textOnceShown(`/projects/${project}/services/web`, new RegExp(words))).toContain(words);

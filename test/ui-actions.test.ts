@@ -98,6 +98,7 @@ describe('actions in the browser', () => {
 
   it('deleting a service says "Deleting web…" on its disabled button while it runs, then what happened', async () => {
     await page.goto(`${spur.url}/projects/${project}/services/web/settings`);
+    await page.locator('summary', { hasText: 'Delete service' }).click();
     const form = page.locator('form#delete-service');
     await form.getByLabel('Type web to confirm').fill('web');
     const button = form.getByRole('button', { name: /Delete web|Deleting web…/ });

@@ -95,7 +95,7 @@ describe('the deployment page, live', () => {
     expect(steps[0]).toBe('queued done');
     expect(steps.filter((s) => /^(fetch|build|release) /.test(s))).toEqual([]);
     expect(steps.filter((s) => s.endsWith(' failed'))).toEqual([expect.stringMatching(/^(rollout|health) failed$/), 'failed failed']);
-    expect(await page.locator('#reason').innerText()).toContain('exit code 3');
+    expect(await page.locator('#reason').innerText()).toContain('exited with code 3');
 
     // Docker answers: it has no such service (the failed first deploy removed it), and the web one runs.
     expect(await docker('service', 'ls', '-q', '--filter', `name=spur_${project}_broken_production`)).toBe('');

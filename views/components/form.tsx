@@ -35,10 +35,12 @@ export function Field(props: { form: string; name: string; label: Child; state?:
   const errorId = `${props.form}-${props.name}-error`;
   const hintId = `${props.form}-${props.name}-hint`;
   const describedBy = [error && errorId, props.hint && hintId].filter(Boolean).join(' ') || undefined;
-  const common = { name: props.name, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': describedBy, ...props.attrs };
+  // The hint sits inside the label for layout; the input's name stays the label's words alone.
+  const labelId = props.hint ? `${props.form}-${props.name}-label` : undefined;
+  const common = { name: props.name, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': describedBy, 'aria-labelledby': labelId, ...props.attrs };
   return (
     <label class={error ? 'field invalid' : 'field'}>
-      <span>{props.label}</span>
+      <span id={labelId}>{props.label}</span>
       {props.as === 'textarea' ? <textarea {...common}>{value}</textarea> : <input {...common} value={value} />}
       {error && <span class="field-error" id={errorId}>{error}</span>}
       {props.hint && <span class="muted hint" id={hintId}>{props.hint}</span>}
