@@ -70,6 +70,6 @@ it('sets up, creates a project and a service, deploys and shows the live build l
 
   await page.goto(`${spur.url}/projects/${project}/services/web`);
   expect(await page.locator('dt:has-text("Serving") + dd .badge').getAttribute('data-status')).toBe('active');
-  expect(await page.locator('dt:has-text("Replicas") + dd').textContent()).toBe('1/1 running');
+  expect(await page.locator('dt:has-text("Replicas") + dd').textContent()).toBe('1 of 1 running');
   expect(await page.locator('dt:has-text("Latest attempt")').count()).toBe(0);
 });

@@ -78,7 +78,7 @@ describe('deploying from git', () => {
     expect(status.stdout).toContain('Internal URL:   http://app:8080');
     expect(status.stdout).toMatch(/Serving:\s+#\d+ active/);
     expect(status.stdout).not.toContain('Latest attempt');
-    expect(status.stdout).toContain('Replicas:       1/1 running');
+    expect(status.stdout).toContain('Replicas:       1 of 1 running');
 
     const list = JSON.parse((await cli(spur, ['deployments', project, 'app', '--json'])).stdout);
     expect(list.map((d: { status: string }) => d.status)).toEqual(['active', 'superseded']);

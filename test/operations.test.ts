@@ -47,7 +47,7 @@ describe('scale and limits', () => {
     expect(up.stdout.trim()).toBe('web set to 3 replicas');
     expect((await inspect()).Spec.Mode.Replicated.Replicas).toBe(3);
     await eventually(async () => (await runningTasks()).length === 3);
-    expect((await cli(spur, ['status', project, 'web'])).stdout).toContain('Replicas:       3/3 running');
+    expect((await cli(spur, ['status', project, 'web'])).stdout).toContain('Replicas:       3 of 3 running');
     const down = await cli(spur, ['scale', project, 'web', '1', '--json']);
     expect(JSON.parse(down.stdout)).toEqual({ replicas: 1, applied: true });
     await eventually(async () => (await runningTasks()).length === 1);
