@@ -49,7 +49,7 @@ it('sets up, creates a project and a service, deploys and shows the live build l
 
   await page.getByLabel('Name', { exact: true }).fill('web');
   await page.getByLabel('Git URL').fill(repo.url);
-  await page.getByRole('button', { name: 'Create service' }).click();
+  await page.getByRole('button', { name: 'Create only' }).click();
   await page.waitForURL(`${spur.url}/projects/${project}/services/web`);
   expect(await page.locator('dt:has-text("Serving") + dd').textContent()).toBe('nothing');
 

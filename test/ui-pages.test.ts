@@ -41,13 +41,13 @@ beforeAll(async () => {
   // A second user, a member of the project: the Users and Members pages list them.
   expect((await cli(spur, ['user', 'add', '--email', 'member@example.com'])).code).toBe(0);
   expect((await cli(spur, ['member', project, 'member@example.com'])).code).toBe(0);
+  // A database with a backup, for the database page's look; web references it (before its deploy,
+  // so nothing is pending), and the project canvas draws a line between their cards.
+  expect((await cli(spur, ['db', 'create', project, 'kv', '--engine', 'redis'])).code).toBe(0);
+  expect((await cli(spur, ['vars', 'set', project, 'web', 'REDIS_URL=${{kv.REDIS_URL}}'])).code).toBe(0);
   const created = await api(spur, token)('POST', `/projects/${project}/services/web/deployments`);
   deploymentId = created.json.deployment.id;
   expect((await waitForDeployment(spur, token, deploymentId)).status).toBe('active');
-  // A database with a backup, for the database page's look.
-  expect((await cli(spur, ['db', 'create', project, 'kv', '--engine', 'redis'])).code).toBe(0);
-  // web references kv: the project canvas draws a line between their cards.
-  expect((await cli(spur, ['vars', 'set', project, 'web', 'REDIS_URL=${{kv.REDIS_URL}}'])).code).toBe(0);
   for (let tries = 0; (await cli(spur, ['db', 'backup', project, 'kv'])).code !== 0; tries++) {
     if (tries === 60) throw new Error('database kv never took a backup');
     await new Promise((r) => setTimeout(r, 2000));
@@ -279,7 +279,7 @@ describe('live and in place', () => {
     const form = page.locator('#new-service');
     await form.getByLabel('Name').fill('api');
     await form.getByLabel('Git URL').fill('file:///etc/passwd');
-    await form.getByRole('button', { name: 'Create service' }).click();
+    await form.getByRole('button', { name: 'Create only' }).click();
     await expect.poll(() => form.locator('.field-error').first().textContent()).toContain('the file transport is not allowed');
     expect(await form.getByLabel('Git URL').inputValue()).toBe('file:///etc/passwd');
     expect(await form.getByLabel('Name').inputValue()).toBe('api');
@@ -331,8 +331,8 @@ describe('live and in place', () => {
     await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('web.example.com added; its certificate is being ordered');
     await expect.poll(() => page.locator('#domains').getByRole('link', { name: 'web.example.com' }).count()).toBe(1);
     expect(await page.locator('#domains li', { hasText: 'web.example.com' }).textContent()).toMatch(/certificate (pending|issuing|failed)/);
-    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Remove web.example.com' }).click();
+    await page.locator('dialog.confirm button[value="yes"]').click();
     await expect.poll(() => page.locator('#domains').getByRole('link', { name: 'web.example.com' }).count()).toBe(0);
   });
 
@@ -351,7 +351,7 @@ describe('live and in place', () => {
     await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('Database cache added; reference it as ${{cache.DATABASE_URL}}');
     const item = page.locator('.databases li', { hasText: 'cache' });
     expect(await item.locator('code.reference').textContent()).toBe('${{cache.DATABASE_URL}}');
-    await expect.poll(async () => (await page.reload(), await item.locator('.badge').textContent()), { timeout: 60_000 }).toBe('running');
+    await expect.poll(async () => (await page.reload(), await item.locator('.state-mark').textContent()), { timeout: 60_000 }).toBe('running');
     await item.locator('summary', { hasText: 'Delete cache' }).click();
     await item.getByLabel('Type cache to confirm').fill('cache');
     await item.getByRole('button', { name: 'Delete cache' }).click();
@@ -417,8 +417,8 @@ describe('live and in place', () => {
     await form.getByRole('button', { name: 'Add volume' }).click();
     await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('Volume data added at /data; the next deploy mounts it');
     expect(await page.locator('#volumes').textContent()).toMatch(/data\s*\/data[\s\S]*stops the running version before starting the new one/);
-    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Remove volume data' }).click();
+    await page.locator('dialog.confirm button[value="yes"]').click();
     await expect.poll(() => page.locator('#volumes').textContent()).toContain('No volumes');
   });
 
