@@ -22,7 +22,7 @@ export function DatabaseList(props: { project: string; environment: string; data
     <ul class="list databases">
       {props.databases.map((d) => (
         <li>
-          <a href={`/projects/${props.project}/databases/${d.name}?env=${props.environment}`}><strong>{d.name}</strong></a> <span class="muted">{d.image}</span> <StateWithDetail state={d.state} />
+          <a href={`/projects/${props.project}/databases/${d.name}?env=${props.environment}`}><strong>{d.name}</strong></a> <span class="muted">{d.image}</span> <StateWithDetail state={d.state} />{' · '}
           <span>
             <code class="reference">{d.reference}</code> <CopyButton text={d.reference} label={`${d.name}'s reference`} />
           </span>
