@@ -3,6 +3,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
 import { addProjectMember } from '../store/access.js';
+import { queueDeployment } from '../store/deployments.js';
+import { createApiToken } from '../store/users.js';
 import type { createApp } from './app.js';
 import { ORIGIN, type apiAs, shopWithWeb } from './test-app.js';
 
@@ -89,5 +91,95 @@ describe("changing a service's source (any member may)", () => {
     for (const body of refused) expect((await source(body)).status, JSON.stringify(body)).toBe(400);
     const row = await deps.db.selectFrom('services').selectAll().where('name', '=', 'web').executeTakeFirstOrThrow();
     expect([row.source_type, row.image]).toEqual(['image', 'nginx']);
+  });
+});
+
+describe('the raw variables editor (owner only)', () => {
+  const base = '/projects/shop/services/web';
+  const stored = async () => (await call('owner', 'GET', `${base}/variables/text`)).json.env;
+
+  it('refuses a member every read, preview and save, in the API and the web, and changes nothing', async () => {
+    expect((await call('owner', 'PUT', `${base}/variables`, { API_KEY: 'sk_live_owner_secret' })).status).toBe(200);
+    expect((await call('member', 'GET', `${base}/variables/text`)).status).toBe(403);
+    for (const dryRun of [true, false]) expect((await call('member', 'PUT', `${base}/variables/text`, { env: 'X=1\n', dryRun })).status).toBe(403);
+    const raw = await page(cookies.member, `${base}/variables/raw?env=production`);
+    expect(raw.status).toBe(403);
+    expect(raw.text).not.toContain('sk_live_owner_secret');
+    expect((await post(cookies.member, `${base}/variables/raw/preview?env=production`, { env: 'X=1' })).status).toBe(403);
+    expect((await post(cookies.member, `${base}/variables/raw?env=production`, { env: 'X=1' })).status).toBe(403);
+    expect(await stored()).toBe('API_KEY=sk_live_owner_secret\n');
+  });
+
+  it('changes nothing on a dry run, holds each value to the size a single set allows, and needs the CSRF token', async () => {
+    expect((await call('owner', 'PUT', `${base}/variables`, { KEEP: 'kept-value' })).status).toBe(200);
+    const dry = await call('owner', 'PUT', `${base}/variables/text`, { env: 'NEW=1\n', dryRun: true });
+    expect([dry.status, dry.json.applied, dry.json.summary]).toEqual([200, false, 'Adds NEW; removes KEEP.']);
+    expect(await stored()).toBe('KEEP=kept-value\n');
+    const big = await call('owner', 'PUT', `${base}/variables/text`, { env: `BIG="${'x'.repeat(33 * 1024)}"\n` });
+    expect(big.status).toBe(400);
+    expect(big.json.error).toMatch(/32 KiB/);
+    expect((await post(cookies.owner, `${base}/variables/raw?env=production`, { env: '' }, { csrf: 'forged-token-value' })).status).toBe(403);
+    expect((await post(cookies.owner, `${base}/variables/raw?env=production`, { env: '' }, { origin: 'https://evil.example' })).status).toBe(403);
+    expect(await stored()).toBe('KEEP=kept-value\n');
+  });
+});
+
+describe("another project's deployments", () => {
+  it('are not found by a member of shop: record, steps, stream, page and palette alike', async () => {
+    expect((await call('owner', 'POST', '/projects', { name: 'vault' })).status).toBe(201);
+    expect((await call('owner', 'POST', '/projects/vault/services', { name: 'ledger', image: 'nginx' })).status).toBe(201);
+    const row = await deps.db.selectFrom('service_instances').innerJoin('services', 'services.id', 'service_instances.service_id').select(['service_instances.service_id as serviceId', 'service_instances.environment_id as environmentId']).where('services.name', '=', 'ledger').executeTakeFirstOrThrow();
+    const { deployment } = await queueDeployment(deps.db, { ...row, trigger: 'test' });
+    expect((await call('member', 'GET', `/deployments/${deployment.id}`)).status).toBe(404);
+    expect((await call('member', 'GET', `/deployments/${deployment.id}/events`)).status).toBe(404);
+    expect((await page(cookies.member, `/deployments/${deployment.id}`)).status).toBe(404);
+    expect((await page(cookies.member, `/deployments/${deployment.id}/events`)).status).toBe(404);
+    for (const q of [`#${deployment.id}`, 'ledger', 'vault', 'vault/ledger', 'vault/', 'led', 'deploy ledger', 'rollback vault/ledger', 'logs led', '']) {
+      const answer = await call('member', 'GET', `/palette?q=${encodeURIComponent(q)}`);
+      expect(answer.status).toBe(200);
+      expect(JSON.stringify(answer.json), q).not.toMatch(/ledger|vault/);
+      // The page says the query back ("No match for …"); it must offer nothing of vault.
+      expect((await page(cookies.member, `/palette?q=${encodeURIComponent(q)}`)).text, q).not.toMatch(/\/projects\/vault|services\/ledger|in vault|\/deployments\//);
+    }
+    // Signed out: nothing at all.
+    expect((await app.request(`/api/v1/deployments/${deployment.id}`)).status).toBe(401);
+    expect((await app.request(`/api/v1/palette?q=vault`)).status).toBe(401);
+    expect((await app.request(`/deployments/${deployment.id}/events`)).status).toBe(303);
+  });
+});
+
+describe('users, members and tokens', () => {
+  it('a leaked API token cannot mint tokens, manage users, or reach a page; a member cannot touch members or the last owner', async () => {
+    const token = (await deps.db.selectFrom('api_tokens').select('id').orderBy('id').executeTakeFirstOrThrow()).id; // the owner's
+    for (const [method, path, body] of [
+      ['POST', '/tokens', { name: 'more' }],
+      ['POST', '/account/tokens', { name: 'more' }],
+      ['POST', '/users', { email: 'x@example.com', role: 'owner', password: 'long-enough-pass' }],
+      ['DELETE', '/users/o@example.com', undefined],
+      ['POST', '/users/o@example.com/password', { password: 'long-enough-pass' }],
+      ['POST', '/projects/shop/members', { email: 'm@example.com' }],
+      ['DELETE', '/projects/shop/members/m@example.com', undefined],
+      ['GET', '/projects/shop/members', undefined],
+      ['DELETE', `/tokens/${token}`, undefined],
+    ] as const) {
+      // An API route that does not exist falls through to the pages, which want a session (401).
+      expect([401, 403, 404], `${method} ${path}`).toContain((await call('member', method, path, body)).status);
+    }
+    // A token is no session: the Account page's form refuses it, and no token was made.
+    const leaked = await createApiToken(deps.db, member.id, 'leaked');
+    const minted = await app.request('/account/tokens', { method: 'POST', headers: { Authorization: `Bearer ${leaked}`, 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN }, body: 'name=more' });
+    expect(minted.status).toBe(401);
+    expect((await deps.db.selectFrom('api_tokens').select('name').execute()).map((t) => t.name).sort()).toEqual(['leaked', 't', 't']);
+    // The owner's token still works; still one owner; no user was added.
+    expect((await call('owner', 'GET', '/tokens')).status).toBe(200);
+    expect((await deps.db.selectFrom('users').select('email').orderBy('email').execute()).map((u) => u.email)).toEqual(['m@example.com', 'o@example.com']);
+    // The web forms, with a valid CSRF token: refused to a member, and the last owner stays.
+    expect((await post(cookies.member, '/users', { email: 'x@example.com', role: 'owner', password: 'long-enough-pass' })).status).toBe(403);
+    expect((await post(cookies.member, '/users/o@example.com/remove', {})).status).toBe(403);
+    expect((await post(cookies.member, `/account/tokens/${token}/revoke`, {})).status).toBe(404);
+    expect((await post(cookies.member, '/projects/shop/members/m@example.com/remove', {})).status).toBe(403);
+    expect((await post(cookies.owner, '/users/o@example.com/remove', {})).status).toBe(403);
+    expect((await post(cookies.owner, '/users', { email: 'x@example.com', role: 'owner' }, { csrf: 'forged-token-value' })).status).toBe(403);
+    expect((await call('owner', 'GET', '/users')).json.users.map((u: { email: string }) => u.email)).toEqual(['m@example.com', 'o@example.com']);
   });
 });
