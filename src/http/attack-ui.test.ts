@@ -48,6 +48,18 @@ describe('the .env paste (members may import)', () => {
     expect(res.text).toContain('is not closed');
     expect(took).toBeLessThan(1500);
   });
+
+  it('strips a comment from a long line of spaces in linear time', async () => {
+    // `/\s+#.*$/` backtracked over the run of spaces from each of its starts: 100,000 spaces
+    // took seconds, a 1 MiB line minutes.
+    const csrf = csrfOf((await page(cookies.member, '/')).text);
+    const started = Date.now();
+    const res = await post(cookies.member, '/projects/shop/services/web/variables/import?env=production', { env: `A=a${' '.repeat(100_000)}b` }, { csrf });
+    const took = Date.now() - started;
+    expect(res.status, res.text.slice(0, 300)).toBe(400);
+    expect(res.text).toContain('32 KiB');
+    expect(took).toBeLessThan(1500);
+  });
 });
 
 describe("changing a service's source (any member may)", () => {
