@@ -16,7 +16,7 @@ export function parseDotEnv(text: string): Record<string, string> {
     const line = lines[i].trim();
     if (!line || line.startsWith('#')) continue;
     try {
-      const entry = parseEntry(line.replace(/^export\s+/, ''), lines.slice(i + 1));
+      const entry = parseEntry(line.replace(/^export\s+/, ''), lines, i + 1);
       out[variableKey(entry.key)] = variableValue(entry.value);
       i += entry.moreLines;
     } catch (err) {
@@ -30,34 +30,46 @@ export function parseDotEnv(text: string): Record<string, string> {
 
 class Unclosed extends Error {}
 
-/** One NAME=value entry starting at `line`; a quoted value may go on into `following` lines. */
-function parseEntry(line: string, following: string[]): { key: string; value: string; moreLines: number } {
+/** One NAME=value entry starting at `line`; a quoted value may go on into `lines` from `next`.
+ *  Each line is read once, however many follow, so a value that runs over many long lines costs
+ *  its length, not its length squared. */
+function parseEntry(line: string, lines: string[], next: number): { key: string; value: string; moreLines: number } {
   const eq = line.indexOf('=');
   if (eq < 1) throw new Error('expected NAME=value');
   const key = line.slice(0, eq).trim();
   const rest = line.slice(eq + 1).trim();
   const quote = rest[0];
-  if (quote !== "'" && quote !== '"' && quote !== '`') return { key, value: rest.replace(/\s+#.*$/, ''), moreLines: 0 };
+  if (quote !== "'" && quote !== '"' && quote !== '`') return { key, value: withoutComment(rest), moreLines: 0 };
   // The quoted text runs to its closing quote, over as many lines as it takes.
-  let text = rest.slice(1);
+  const pieces = [rest.slice(1)];
   for (let more = 0; ; more++) {
-    const end = closingQuote(text, quote);
-    if (end >= 0) {
-      const after = text.slice(end + 1).trim();
+    const piece = pieces[more];
+    const found = closingQuote(piece, quote);
+    if (found.end >= 0) {
+      const after = piece.slice(found.end + 1).trim();
       if (after && !after.startsWith('#')) throw new Error('unexpected text after the closing quote');
-      const inner = text.slice(0, end);
+      const inner = [...pieces.slice(0, more), piece.slice(0, found.end)].join('\n');
       return { key, value: quote === '"' ? inner.replace(/\\([n"\\])/g, (_, ch: string) => (ch === 'n' ? '\n' : ch)) : inner, moreLines: more };
     }
-    if (more === following.length) throw new Unclosed(`the value's ${quote} is not closed`);
-    text += `\n${following[more]}`;
+    if (next + more >= lines.length) throw new Unclosed(`the value's ${quote} is not closed`);
+    // A backslash that ends a line (inside double quotes) escapes only the line break.
+    pieces.push(lines[next + more]);
   }
 }
 
-/** Where the quote closes: the first one not escaped by a backslash (inside double quotes). */
-function closingQuote(text: string, quote: string): number {
-  for (let i = 0; i < text.length; i++) {
-    if (quote === '"' && text[i] === '\\') i++;
-    else if (text[i] === quote) return i;
+/** A bare value up to ` #`, where its comment starts. Found in one pass: `/\s+#.*$/` backtracked
+ *  over every run of spaces, so one line of spaces took minutes. */
+function withoutComment(value: string): string {
+  const comment = /\s#/.exec(value);
+  return comment ? value.slice(0, comment.index).trimEnd() : value;
+}
+
+/** Where the quote closes in `piece`: the first one not escaped by a backslash (inside double
+ *  quotes); -1 if it does not. */
+function closingQuote(piece: string, quote: string): { end: number } {
+  for (let i = 0; i < piece.length; i++) {
+    if (quote === '"' && piece[i] === '\\') i++;
+    else if (piece[i] === quote) return { end: i };
   }
-  return -1;
+  return { end: -1 };
 }

@@ -76,3 +76,42 @@ describe('what references may grow to', () => {
     expect(() => resolveReferences('web', over, sources)).toThrow(new ReferencesTooLarge(`the variables of web come to more than 1 MiB once references are replaced (V${count} went over)`));
   });
 });
+
+describe('finding references (as /\\$\\{\\{(.*?)\\}\\}/g does, in one pass)', () => {
+  const REGEX = /\$\{\{(.*?)\}\}/g;
+  /** The regex's reading: the references, or the refusal's kind. */
+  const byRegex = (value: string) => {
+    const found: string[] = [];
+    for (const m of value.matchAll(REGEX)) {
+      const t = /^\s*([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.([A-Za-z_][A-Za-z0-9_]{0,127})\s*$/.exec(m[1]);
+      if (!t) return 'refused';
+      found.push(`${t[1]}.${t[2]}`);
+    }
+    return value.replace(REGEX, '').includes('${{') ? 'refused' : found;
+  };
+  const ours = (value: string) => {
+    try {
+      return referencesIn(value);
+    } catch {
+      return 'refused';
+    }
+  };
+
+  it('reads every value as the regex did', () => {
+    const parts = ['${{', '}}', 'a.B', 'pg.URL', ' ', '\n', '\u2028', '$', '{', '}', 'x', '${{a.B}}', '.'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % parts.length;
+    for (let i = 0; i < 5000; i++) {
+      const value = Array.from({ length: 1 + (i % 12) }, () => parts[next()]).join('');
+      expect(ours(value), JSON.stringify(value)).toEqual(byRegex(value));
+    }
+  });
+
+  it('checks a 32 KiB value of unclosed ${{ in linear time', () => {
+    const started = Date.now();
+    expect(() => referencesIn('${{'.repeat(10_922))).toThrow(/not closed/);
+    expect(() => referencesIn('${{a'.repeat(8_190) + '}}')).toThrow(/is not a reference/);
+    expect(() => referencesIn(`${'${{a.B\n'.repeat(4_000)}`)).toThrow(/not closed/);
+    expect(Date.now() - started).toBeLessThan(100);
+  });
+});

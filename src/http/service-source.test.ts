@@ -1,6 +1,7 @@
 // App tier: a service's source (git URL, branch, paths, or image) changes after creation through
 // the same gate and checks as at creation, from the API, the CLI's route and the Settings form;
-// credentials follow the kind truthfully, and an HTTPS token never follows the URL to another host.
+// credentials follow the kind truthfully, and an HTTPS token never follows the URL to another
+// repository.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
 import { seal } from '../secrets.js';
@@ -75,13 +76,18 @@ describe('changing the source through the API (what the CLI calls)', () => {
     expect((await service()).source_type).toBe('image');
   });
 
-  it('removes the HTTPS token when the URL moves to another host, and keeps it on the same host', async () => {
+  it('keeps the HTTPS token for the same repository only: not on another host, nor for another repository of the same host', async () => {
     await put({ git: 'https://203.0.113.9/you/shop.git' });
-    await deps.db.updateTable('services').set({ https_token_sealed: seal(deps.key, 'ghp_secret') }).execute();
-    await put({ git: 'https://203.0.113.9/you/other.git' });
+    const withToken = () => deps.db.updateTable('services').set({ https_token_sealed: seal(deps.key, 'ghp_secret') }).execute();
+    await withToken();
+    await put({ git: 'https://203.0.113.9/you/shop/' });
     expect((await service()).https_token_sealed).not.toBeNull();
-    const moved = await put({ git: 'https://198.51.100.4/attacker/shop.git' });
-    expect(moved.json.notes.join(' ')).toMatch(/HTTPS token was for 203\.0\.113\.9 and is removed/);
+    const other = await put({ git: 'https://203.0.113.9/you/other.git' });
+    expect(other.json.notes.join(' ')).toMatch(/HTTPS token was for 203\.0\.113\.9\/you\/shop\/ and is removed/);
+    expect((await service()).https_token_sealed).toBeNull();
+    await withToken();
+    const moved = await put({ git: 'https://198.51.100.4/you/other.git' });
+    expect(moved.json.notes.join(' ')).toMatch(/HTTPS token was for 203\.0\.113\.9\/you\/other\.git and is removed/);
     expect((await service()).https_token_sealed).toBeNull();
   });
 

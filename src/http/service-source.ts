@@ -67,8 +67,10 @@ export function sourceChangeBody(current: Pick<Service, 'source_type' | 'git_url
 }
 
 /** What the new source does to the service's credentials. A deploy key belongs to a clone from a
- *  git URL, a webhook secret to a source built from git, an HTTPS token to one https:// host:
- *  the token is never sent to another host than the one it was given for. */
+ *  git URL, a webhook secret to a source built from git, an HTTPS token to one https://
+ *  repository: the token is never sent for another repository than the one it was given for (a
+ *  personal access token often reads every repository of its owner, and any member may change a
+ *  service's source). */
 export function credentialChanges(key: Buffer, current: Service, next: ServiceSource, comment: string): { credentials: CredentialChanges; notes: string[] } {
   const credentials: CredentialChanges = {};
   const notes: string[] = [];
@@ -92,23 +94,37 @@ export function credentialChanges(key: Buffer, current: Service, next: ServiceSo
     Object.assign(credentials, { deployKeyPrivateSealed: null, deployKeyPublic: null });
     notes.push('It deploys what is pushed to Spur now: its deploy key is removed (take it off your git host too).');
   }
-  if (current.https_token_sealed && !(next.type === 'git' && sameHttpsHost(current.git_url, next.gitUrl!))) {
+  if (current.https_token_sealed && !(next.type === 'git' && sameHttpsRepository(current.git_url, next.gitUrl!))) {
     credentials.httpsTokenSealed = null;
-    notes.push(`Its HTTPS token was for ${hostOf(current.git_url)} and is removed, so it is never sent elsewhere: set one again if the new repository needs it.`);
+    notes.push(`Its HTTPS token was for ${repositoryOf(current.git_url)} and is removed, so it is never sent for another repository: set one again if the new repository needs it.`);
   }
   return { credentials, notes };
 }
 
-const hostOf = (url: string | null) => {
+/** An https:// URL's repository as git hosts name it: host (any case) and port, and the path as
+ *  written (some hosts tell case apart) without a trailing `/` or `.git`, with any query; null
+ *  for any other URL. Pure. */
+export function httpsRepository(url: string | null): string | null {
+  if (!url?.startsWith('https://')) return null;
   try {
-    return url ? gitTarget(url).host : 'another host';
+    const u = new URL(url);
+    const { host, port } = gitTarget(url);
+    const path = u.pathname.replace(/\/+$/, '').replace(/\.git$/, '');
+    return `${host.toLowerCase()}:${port}${path}${u.search}`;
   } catch {
-    return 'another host';
+    return null;
+  }
+}
+
+const repositoryOf = (url: string | null) => {
+  try {
+    return url ? `${gitTarget(url).host}${new URL(url).pathname}` : 'another repository';
+  } catch {
+    return 'another repository';
   }
 };
 
-function sameHttpsHost(before: string | null, after: string): boolean {
-  if (!before?.startsWith('https://') || !after.startsWith('https://')) return false;
-  const [a, b] = [gitTarget(before), gitTarget(after)];
-  return a.host.toLowerCase() === b.host.toLowerCase() && a.port === b.port;
+function sameHttpsRepository(before: string | null, after: string): boolean {
+  const [a, b] = [httpsRepository(before), httpsRepository(after)];
+  return a !== null && a === b;
 }

@@ -41,7 +41,7 @@ export function SourceForm(props: ServicePageProps & { state?: FormState }) {
         <legend>Docker image</legend>
         <Field {...f} name="image" label="Image" value={s.type === 'image' ? (s.image ?? '') : ''} attrs={{ placeholder: 'nginx:1.27', spellcheck: 'false', autocomplete: 'off' }} />
       </fieldset>
-      <p class="muted">What runs now keeps serving; the next deploy uses the new source. Going to an image removes the webhook, deploy key and HTTPS token; going to a git URL on another host removes the HTTPS token.</p>
+      <p class="muted">What runs now keeps serving; the next deploy uses the new source. Going to an image removes the webhook, deploy key and HTTPS token; going to another repository removes the HTTPS token.</p>
       <button type="submit">Save source</button>
     </PostForm>
   );
