@@ -54,6 +54,8 @@ it('sets up, creates a project and a service, deploys and shows the live build l
   expect(await page.locator('dt:has-text("Serving") + dd').textContent()).toBe('nothing');
 
   await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+  // It asks first, then goes to the new deployment.
+  await page.locator('dialog.confirm button[value="yes"]').click();
   await page.waitForURL(/\/deployments\/\d+$/);
   const log = page.locator('#build-log');
   const status = page.locator('#status [data-status]');

@@ -311,7 +311,7 @@ describe('live and in place', () => {
     expect(await page.getByText('Changes saved but not deployed').count()).toBe(0);
     await page.getByLabel(/One NAME=value per line/).fill('# pasted\nFEATURE_FLAG="on"\nexport SECOND=two');
     await page.getByRole('button', { name: 'Import variables' }).click();
-    await expect.poll(() => page.locator('#flash .toast').textContent()).toContain('Variables imported');
+    await expect.poll(() => page.locator('#flash .toast').textContent()).toContain('Imported 2 variables');
     await expect.poll(() => page.getByText('Changes saved but not deployed').count()).toBe(1);
     await page.getByRole('button', { name: 'Reveal FEATURE_FLAG' }).click();
     await expect.poll(() => page.locator('.secret code').first().textContent()).toBe('on');
