@@ -10,6 +10,17 @@
     });
   });
 
+  // A live region sent again unchanged (every stream opens with the whole page's regions) is not
+  // swapped: swapping would drop the keyboard focus and the place Tab continues from.
+  document.addEventListener('htmx:sseBeforeMessage', function (event) {
+    var region = event.target;
+    var swap = region.getAttribute && region.getAttribute('hx-swap');
+    if (swap && swap.indexOf('innerHTML') !== 0) return;
+    var incoming = document.createElement('template');
+    incoming.innerHTML = event.detail.data;
+    if (incoming.innerHTML === region.innerHTML) event.preventDefault();
+  });
+
   var SHORTCUTS = [
     ['g p', 'Projects', function () { location.href = '/'; }],
     ['g k', 'SSH keys', function () { location.href = '/keys'; }],

@@ -83,7 +83,7 @@ describe('deleting', () => {
       await page.getByRole('button', { name: 'Delete staging' }).click();
       // The form answers in place, then the page reloads with a toast.
       await expect.poll(() => page.locator('#flash .toast').textContent().catch(() => null), { timeout: 60_000 }).toBe('Environment staging deleted');
-      expect(await page.locator('p.muted').first().textContent()).toBe('Environments: production');
+      expect(await page.locator('main p.muted').first().textContent()).toBe('Environments: production');
     } finally {
       await browser.close();
     }
