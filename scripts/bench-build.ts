@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_BUILD_IMAGES } from '../src/config.js';
-import { planBuild } from '../src/build/plan.js';
-import { readSnapshot } from '../src/build/snapshot.js';
+import { planBuild } from '../src/builds/plan.js';
+import { readSnapshot } from '../src/builds/snapshot.js';
 
 const DEPENDENCIES = ['ms', 'debug', 'semver', 'uuid', 'qs', 'mime', 'dayjs', 'commander', 'chalk', 'lodash', 'minimist', 'yargs-parser', 'escape-html', 'cookie', 'bytes', 'depd', 'on-finished', 'statuses', 'vary', 'etag', 'fresh', 'range-parser', 'content-type', 'type-is', 'negotiator', 'accepts', 'http-errors', 'inherits', 'safe-buffer', 'once', 'wrappy', 'balanced-match', 'brace-expansion', 'minimatch', 'camelcase', 'decamelize', 'kleur', 'picocolors', 'nanoid', 'deepmerge', 'fast-deep-equal', 'json-stable-stringify', 'dotenv', 'ini', 'strip-ansi', 'ansi-regex', 'is-number', 'to-regex-range', 'fill-range', 'escape-string-regexp'];
 

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDockerClient } from '../src/docker/client.js';
-import { generateSshKeyPair } from '../src/ssh/keys.js';
+import { generateSshKeyPair } from '../src/ssh-keys.js';
 import { remoteDocker } from '../src/nodes/remote-docker.js';
 import { shipImage } from '../src/nodes/ship-image.js';
 import { connectNode } from '../src/nodes/ssh.js';

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { availableParallelism, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { BaseImages } from './build/stacks/stack.js';
-import { parseDotEnv } from './dotenv.js';
+import type { BaseImages } from './builds/stacks/stack.js';
+import { parseDotEnv } from './variables/dotenv.js';
 import * as validate from './validate.js';
 
 export interface Config {
@@ -22,7 +22,7 @@ export interface Config {
   dockerSocket?: string;
   baseDomain: string;
   /** The URL users reach Spur at; links are built from it, never from request headers (Spur's
-   *  own domain, once set, takes its place: src/http/instance-settings.ts). */
+   *  own domain, once set, takes its place: src/actions/settings.ts). */
   publicUrl: string;
   /** SPUR_DOMAIN: Spur's own domain, routed by Traefik with its own certificate. Set here, it is
    *  written to the database at start and the owner cannot change it in the UI. */

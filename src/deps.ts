@@ -5,11 +5,11 @@ import type { DnsChecks } from './routing/dns-check.js';
 import type { Db } from './db/open.js';
 import type { DatabaseBackups } from './databases/backup-runs.js';
 import type { Deployer } from './deploy/deployer.js';
-import type { EngineMonitor } from './deploy/engine-monitor.js';
+import type { DaemonMonitor } from './deploy/daemon-monitor.js';
 import type { DeploymentLogBus } from './deploy/log-bus.js';
 import type { DockerClient } from './docker/client.js';
 import type { RunningTasks } from './docker/running-tasks.js';
-import type { StreamSlots } from './http/stream-slots.js';
+import type { StreamSlots } from './stream-slots.js';
 import type { Log } from './log.js';
 import type { NodeFleet } from './nodes/fleet.js';
 import type { TrustedProxies } from './routing/trusted-proxies.js';
@@ -24,7 +24,7 @@ export interface Deps {
   key: Buffer;
   /** This installation's id: it labels the Swarm services Spur makes (databases too). */
   installId: string;
-  engine: Pick<EngineMonitor, 'state' | 'ready'>;
+  daemon: Pick<DaemonMonitor, 'state' | 'ready'>;
   deployer: Pick<Deployer, 'request' | 'rollback' | 'cancel' | 'preview'>;
   logBus: DeploymentLogBus;
   /** Runtime-log streams open per user. */

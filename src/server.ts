@@ -5,21 +5,21 @@ import { dirname, join } from 'node:path';
 import { pidFile } from './install/installed-service.js';
 import { serve } from '@hono/node-server';
 import { type Config, loadConfig, primaryAddress } from './config.js';
-import { gatewayAddress, gatewayBridgeAddresses } from './docker/engine.js';
+import { gatewayAddress, gatewayBridgeAddresses } from './docker/daemon.js';
 import type { DockerClient } from './docker/client.js';
-import { applyEnvironmentSettings } from './http/instance-settings.js';
+import { applyEnvironmentSettings } from './actions/settings.js';
 import { openDatabase } from './db/open.js';
 import type { Deps } from './deps.js';
 import { Deployer } from './deploy/deployer.js';
 import { NodeConnections } from './nodes/connections.js';
 import { NodeFleet } from './nodes/fleet.js';
-import { BuildSlots } from './deploy/build-slots.js';
-import { EngineMonitor } from './deploy/engine-monitor.js';
+import { BuildSlots } from './builds/build-slots.js';
+import { DaemonMonitor } from './deploy/daemon-monitor.js';
 import { DeploymentLogBus } from './deploy/log-bus.js';
 import { createDockerClient } from './docker/client.js';
 import { createApp } from './http/app.js';
 import { scheduleJobs } from './jobs/schedule.js';
-import { installHook } from './build/repos.js';
+import { installHook } from './git/repos.js';
 import { installAsset, selfCommand, shippedAddon } from './executable.js';
 import { UpdateChecker } from './update/checker.js';
 import { ChallengeTokens, startChallengeServer } from './tls/challenges.js';
@@ -36,7 +36,7 @@ import { GUARD_LIMITS } from './ssh/connection-guard.js';
 import { loadOrCreateHostKey } from './ssh/host-key.js';
 import { startSshServer } from './ssh/server.js';
 import { RUNTIME_LOG_STREAMS_PER_USER } from './http/streams.js';
-import { StreamSlots } from './http/stream-slots.js';
+import { StreamSlots } from './stream-slots.js';
 import { LIVE_STREAMS_PER_USER } from './http/live.js';
 import { RunningTasks } from './docker/running-tasks.js';
 import { type Log, consoleLog } from './log.js';
@@ -103,7 +103,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     challengeUrl: `http://${primaryAddress()}:${config.acme.port}`,
     spurUpstream: () => traefikListener?.url,
     onCertificate: async (instance) => {
-      if (engine.ready) await applyRouting({ db, docker, config }, instance);
+      if (daemon.ready) await applyRouting({ db, docker, config }, instance);
     },
   });
   await applyEnvironmentSettings({ db, config });
@@ -111,7 +111,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   let traefikListener: { url: string; close(): void } | undefined;
   let listening: Promise<void> | undefined;
   // Once, after the app exists and Docker answers (whichever comes last); tried again on the next
-  // engine check while Swarm has no gateway yet.
+  // daemon check while Swarm has no gateway yet.
   const ensureTraefikListener = () => {
     if (!app) return Promise.resolve();
     return (listening ??= listenForTraefik(app, config, docker, log).then(async (l) => {
@@ -122,7 +122,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   };
   // Before Traefik is started: its file provider's directory must exist.
   await certificates.start();
-  const engine = new EngineMonitor({
+  const daemon = new DaemonMonitor({
     docker,
     log,
     advertiseAddr: primaryAddress(),
@@ -138,23 +138,23 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
       }
     },
   });
-  await engine.check();
-  engine.start();
+  await daemon.check();
+  daemon.start();
   void certificates.run();
 
   const updates = new UpdateChecker({ downloadUrl: config.downloadUrl, enabled: config.updateCheck, log });
   updates.start();
-  const databaseBackups = new DatabaseBackups({ db, docker, key, dataDir: config.dataDir, installId: thisInstall, log, isEngineReady: () => engine.ready });
+  const databaseBackups = new DatabaseBackups({ db, docker, key, dataDir: config.dataDir, installId: thisInstall, log, isDaemonReady: () => daemon.ready });
   await databaseBackups.refreshSchedules();
-  const jobs = scheduleJobs({ db, docker, log, servers, keepImages: config.keepImages, buildCacheMb: config.buildCacheMb, buildSlots, dataDir: config.dataDir, backupKeep: config.backupKeep, isEngineReady: () => engine.ready, certificates });
+  const jobs = scheduleJobs({ db, docker, log, servers, keepImages: config.keepImages, buildCacheMb: config.buildCacheMb, buildSlots, dataDir: config.dataDir, backupKeep: config.backupKeep, isDaemonReady: () => daemon.ready, certificates });
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));
-  const deps: Deps = { config, installId: thisInstall, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, engine, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), databaseBackups, servers, proxies: new TrustedProxies({ discover: () => gatewayBridgeAddresses(docker, TRAEFIK_SERVICE), log }), setup: setupToken(config, (await countUsers(db)) === 0, log) };
+  const deps: Deps = { config, installId: thisInstall, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, daemon, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), databaseBackups, servers, proxies: new TrustedProxies({ discover: () => gatewayBridgeAddresses(docker, TRAEFIK_SERVICE), log }), setup: setupToken(config, (await countUsers(db)) === 0, log) };
   app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   log.info(`spur listening on ${config.host}:${config.port}`, { dataDir: config.dataDir, baseDomain: config.baseDomain });
-  if (engine.ready) await ensureTraefikListener();
+  if (daemon.ready) await ensureTraefikListener();
 
   // git push: the SSH server hands pushes to receive-pack, whose hook calls back over a local socket.
   const sessions = new PushSessions();
@@ -170,7 +170,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     if (stopping) return;
     stopping = true;
     log.info(`${signal}: finishing deployments in flight, then exiting`);
-    engine.stop();
+    daemon.stop();
     jobs.stop();
     databaseBackups.stop();
     updates.stop();

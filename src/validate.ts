@@ -7,7 +7,7 @@ import cron from 'node-cron';
 import { utils } from 'ssh2';
 import { SPUR_IMAGE_NAMESPACE } from './docker/names.js';
 import { InvalidFields, InvalidInput } from './errors.js';
-import { ShellSyntax, commandWords } from './build/command-words.js';
+import { ShellSyntax, commandWords } from './command-words.js';
 
 const { parseKey } = utils;
 
@@ -239,7 +239,7 @@ function oneOf<T extends string>(field: string, value: unknown, allowed: readonl
 export const healthType = (value: unknown) => oneOf('health check', value, ['auto', 'tcp', 'http', 'image', 'none'] as const);
 export const restartPolicy = (value: unknown) => oneOf('restart policy', value, ['any', 'on-failure', 'none'] as const);
 
-/** Watch patterns (deploy/watch-paths.ts): globs relative to the repository root, at most 20.
+/** Watch patterns (git/watch-paths.ts): globs relative to the repository root, at most 20.
  *  Given as a list, or one string with commas or new lines between them. */
 export function watchPaths(value: unknown): string[] {
   const field = 'watch paths';
@@ -267,7 +267,7 @@ function listInput(field: string, value: unknown, max: number): string[] {
   return items;
 }
 
-/** A pre-deploy command: words Spur can run without a shell (build/command-words.ts). */
+/** A pre-deploy command: words Spur can run without a shell (command-words.ts). */
 export function releaseCommand(value: unknown): string {
   const command = text('pre-deploy command', value, 1000).trim();
   try {

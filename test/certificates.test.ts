@@ -9,7 +9,7 @@ import { type Db, openDatabase } from '../src/db/open.js';
 import { silentLog } from '../src/log.js';
 import { createProject, getEnvironment, DEFAULT_ENVIRONMENT } from '../src/store/projects.js';
 import { addDomain, listDomains } from '../src/store/domains.js';
-import { setAcmeEmail } from '../src/store/instance-settings.js';
+import { setAcmeEmail } from '../src/store/settings.js';
 import { createService } from '../src/store/services.js';
 import { createUser } from '../src/store/users.js';
 import { ChallengeTokens, NO_SUCH_CHALLENGE, startChallengeServer } from '../src/tls/challenges.js';

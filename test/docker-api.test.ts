@@ -2,7 +2,7 @@
 // every request it then makes names that version and is answered.
 import { describe, expect, it } from 'vitest';
 import { createDockerClient } from '../src/docker/client.js';
-import { inspectEngine } from '../src/docker/engine.js';
+import { inspectEngine } from '../src/docker/daemon.js';
 import { docker } from './harness.js';
 
 describe('Docker API version against the daemon here', () => {

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerClient } from '../src/docker/client.js';
-import { gatewayBridgeAddresses } from '../src/docker/engine.js';
+import { gatewayBridgeAddresses } from '../src/docker/daemon.js';
 import { EDGE_NETWORK } from '../src/docker/names.js';
 import { TRAEFIK_SERVICE } from '../src/routing/traefik-service.js';
 import { type SpurProcess, docker, startSpur, uniqueName } from './harness.js';

@@ -10,7 +10,7 @@ import { Conflict, oneLine } from '../errors.js';
 import type { Log } from '../log.js';
 import { credentialsOf, listAllDatabases } from '../store/databases.js';
 import { listBackups, recordRemoteCopy, removeBackupRecord } from '../store/database-backups.js';
-import { backupStorage } from '../store/instance-settings.js';
+import { backupStorage } from '../store/settings.js';
 import { s3Storage } from '../storage/s3.js';
 import { type BackupDeps, backUp } from './backups.js';
 import type { DatabaseRef } from './service-spec.js';
@@ -18,7 +18,7 @@ import { verifyBackup } from './verify.js';
 
 export interface DatabaseBackupsDeps extends BackupDeps {
   log: Log;
-  isEngineReady: () => boolean;
+  isDaemonReady: () => boolean;
 }
 
 /** Which backups go when a database keeps its newest `keep`: completed ones beyond that, and
@@ -128,7 +128,7 @@ export class DatabaseBackups {
     const d = (await listAllDatabases(this.deps.db)).find((x) => x.id === databaseId);
     // Gone with its environment or project: its schedule goes too.
     if (!d) return this.refreshSchedules();
-    if (!this.deps.isEngineReady()) return this.deps.log.error('scheduled backup skipped: Docker is not answering', { database: d.name });
+    if (!this.deps.isDaemonReady()) return this.deps.log.error('scheduled backup skipped: Docker is not answering', { database: d.name });
     try {
       const b = await this.backUpNow({ project: d.project, environment: d.environment, name: d.name }, d, 'schedule');
       if (b.status !== 'ok') this.deps.log.error('scheduled backup failed', { database: d.name, error: b.error });

@@ -12,7 +12,7 @@ import type { DatabaseBackup, DatabaseRecord } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
 import { execFailure, execIn } from '../docker/exec.js';
 import { oneLine } from '../errors.js';
-import { backupStorage } from '../store/instance-settings.js';
+import { backupStorage } from '../store/settings.js';
 import { s3Storage } from '../storage/s3.js';
 import { credentialsOf } from '../store/databases.js';
 import { finishBackupRecord, startBackupRecord } from '../store/database-backups.js';

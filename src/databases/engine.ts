@@ -1,12 +1,6 @@
 // What Spur needs to know of a database engine to run, wire and back it up. Each engine is one
 // descriptor in engines/; adding an engine is adding a file there and a line in engines/index.ts.
-
-export interface Credentials {
-  user: string;
-  password: string;
-  /** The database (SQL engines, MongoDB); Redis has none. */
-  database: string;
-}
+import type { Credentials } from '../store/databases.js';
 
 export interface DatabaseEngine {
   name: string;

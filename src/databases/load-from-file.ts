@@ -10,7 +10,8 @@ import { execFailure, execIn } from '../docker/exec.js';
 import { INSTALL_LABEL, MANAGED_LABEL } from '../docker/names.js';
 import { scaleService } from '../docker/swarm.js';
 import { tarOfFile } from '../docker/tar.js';
-import type { Credentials, DatabaseEngine } from './engine.js';
+import type { Credentials } from '../store/databases.js';
+import type { DatabaseEngine } from './engine.js';
 import { waitContainersGone, waitReady } from './ready.js';
 import { type DatabaseRef, VERIFY_LABEL, databaseServiceName } from './service-spec.js';
 

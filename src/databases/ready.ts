@@ -3,7 +3,8 @@
 import type { DockerClient } from '../docker/client.js';
 import { execIn } from '../docker/exec.js';
 import { listTasks, restartService } from '../docker/swarm.js';
-import type { Credentials, DatabaseEngine } from './engine.js';
+import type { Credentials } from '../store/databases.js';
+import type { DatabaseEngine } from './engine.js';
 import { DATABASE_LABEL, type DatabaseRef, databaseServiceName } from './service-spec.js';
 
 export const READY_WITHIN_MS = 180_000;

@@ -2,7 +2,7 @@
 // its PORT), every database's connection variables, by name, and the environment's shared
 // variables as `shared`.
 import type { Db } from '../db/open.js';
-import type { ReferenceSources } from '../deploy/references.js';
+import type { ReferenceSources } from '../variables/references.js';
 import { credentialsOf, listDatabases } from '../store/databases.js';
 import { readVariables } from '../store/variables.js';
 import { readSharedVariables } from '../store/shared-variables.js';

@@ -1,7 +1,7 @@
 // Who uses a database (or any named service) of an environment: the services whose variables
 // reference it as `${{name.VARIABLE}}`, with those variables — said before it is deleted.
 import type { Db } from '../db/open.js';
-import { referencesIn } from '../deploy/references.js';
+import { referencesIn } from '../variables/references.js';
 import { InvalidInput } from '../errors.js';
 import { readVariables } from '../store/variables.js';
 

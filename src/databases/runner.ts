@@ -5,10 +5,11 @@ import type { DockerClient } from '../docker/client.js';
 import { credentialsOf, listAllDatabases } from '../store/databases.js';
 import { ENGINES } from './engines/index.js';
 import { waitContainersGone } from './ready.js';
-import { ensureOverlayNetwork } from '../docker/engine.js';
+import { ensureOverlayNetwork } from '../docker/daemon.js';
 import { INSTALL_LABEL, MANAGED_LABEL, ownershipLabels, projectNetworkName } from '../docker/names.js';
 import { ensureServiceSpec, findService, removeOwnedService, scaleService } from '../docker/swarm.js';
-import type { Credentials, DatabaseEngine } from './engine.js';
+import type { Credentials } from '../store/databases.js';
+import type { DatabaseEngine } from './engine.js';
 import { VERIFY_LABEL, type DatabaseRef, databaseServiceName, databaseServiceSpec } from './service-spec.js';
 
 export interface RunnableDatabase extends DatabaseRef {

@@ -3,7 +3,8 @@
 // project network only.
 import { INSTALL_LABEL, ownershipLabels, projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { SECOND, type SwarmServiceSpec, type UpdatePolicy } from '../docker/service-spec.js';
-import type { Credentials, DatabaseEngine } from './engine.js';
+import type { Credentials } from '../store/databases.js';
+import type { DatabaseEngine } from './engine.js';
 
 export const DATABASE_LABEL = 'spur.database';
 /** On the throwaway servers that verify a backup or load one into a stopped database. */

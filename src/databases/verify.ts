@@ -14,7 +14,7 @@ import { INSTALL_LABEL, MANAGED_LABEL } from '../docker/names.js';
 import { randomToken } from '../secrets.js';
 import { recordVerification } from '../store/database-backups.js';
 import { backupFileOf } from './backups.js';
-import type { Credentials } from './engine.js';
+import type { Credentials } from '../store/databases.js';
 import { engineOf } from './engines/index.js';
 import { waitReady } from './ready.js';
 import { VERIFY_LABEL } from './service-spec.js';

@@ -119,7 +119,7 @@ export interface ServiceInstanceTable {
   build_memory_mb: Generated<number | null>;
   build_cpus: Generated<number | null>;
   build_timeout_s: Generated<number | null>;
-  /** JSON list of globs a push must touch to deploy it (deploy/watch-paths.ts); null: none. */
+  /** JSON list of globs a push must touch to deploy it (git/watch-paths.ts); null: none. */
   watch_paths: Generated<string | null>;
   /** JSON list of its variables' names passed to builds as build arguments; null: none. */
   build_variables: Generated<string | null>;
@@ -217,7 +217,7 @@ export interface DomainTable {
 export type TlsStatus = 'pending' | 'issuing' | 'active' | 'failed';
 
 /** An image a build on `server` ('manager' or an enrolled server's name) made, and when a build
- *  last used it (deploy/build-cache.ts). */
+ *  last used it (builds/build-cache.ts). */
 export interface BuildCacheImageTable {
   server: string;
   /** Docker's full image id, `sha256:<hex>`. */

@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveBuildContext } from '../build/context.js';
-import type { BuildPlan } from '../build/plan.js';
+import { resolveBuildContext } from '../builds/context.js';
+import type { BuildPlan } from '../builds/plan.js';
 import { Conflict, SpurError, UpstreamFailed } from '../errors.js';
 import { type InstanceContext, instanceBuildVariables } from '../store/services.js';
 import { buildImagesFor } from './build.js';

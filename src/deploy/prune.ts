@@ -4,8 +4,8 @@ import type { DockerClient } from '../docker/client.js';
 import { removeOwnedImage } from '../docker/images.js';
 import type { Log } from '../log.js';
 import type { NodeFleet } from '../nodes/fleet.js';
-import { MANAGER, pruneBuildCacheToBudget, pruneBuildKitToBudget } from './build-cache.js';
-import type { BuildSlots } from './build-slots.js';
+import { MANAGER, pruneBuildCacheToBudget, pruneBuildKitToBudget } from '../builds/build-cache.js';
+import type { BuildSlots } from '../builds/build-slots.js';
 import { imagesToPrune } from './retention.js';
 
 /** Each build holds its server's cache to the budget as it ends; with `cacheBudgetMb` (nightly)

@@ -2,7 +2,7 @@
 // Swarm services, images, networks and repositories it owns are removed, then its records, in one
 // transaction. Docker goes first, so a failure leaves the records to retry with.
 import { rm } from 'node:fs/promises';
-import { projectRepoDir, repoDir } from '../build/repos.js';
+import { projectRepoDir, repoDir } from '../git/repos.js';
 import type { Db } from '../db/open.js';
 import type { Environment, Project, Service } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';

@@ -1,12 +1,12 @@
 // Where a build's source comes from: the pushed commit, the bare repository, or a clone.
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkGitHost, gitTarget } from '../build/git-host.js';
-import { type Checkout, type GitAuth, checkoutFromRepo, cloneBranchHead } from '../build/git.js';
-import { repoDir } from '../build/repos.js';
+import { checkGitHost, gitTarget } from '../git/host.js';
+import { type Checkout, type GitAuth, checkoutFromRepo, cloneBranchHead } from '../git/clone.js';
+import { repoDir } from '../git/repos.js';
 import { unseal } from '../secrets.js';
 import type { InstanceContext } from '../store/services.js';
-import { buildBranch } from './branches.js';
+import { buildBranch } from '../git/branches.js';
 import type { PipelineDeps, Steps } from './steps.js';
 
 /** The source of a build: the pushed commit, the bare repository's branch (push-only services),

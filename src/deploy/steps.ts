@@ -5,7 +5,7 @@ import type { DeploymentStatus, DeploymentStepName } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
 import type { Log } from '../log.js';
 import type { NodeFleet } from '../nodes/fleet.js';
-import type { BuildSlots } from './build-slots.js';
+import type { BuildSlots } from '../builds/build-slots.js';
 import type { DeploymentLogBus } from './log-bus.js';
 
 export interface PipelineDeps {

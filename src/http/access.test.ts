@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { addProjectMember } from '../store/access.js';
 import { createUser } from '../store/users.js';
 import type { createApp } from './app.js';
-import { ORIGIN, type apiAs, shopWithWeb } from './test-app.js';
+import { ORIGIN, type apiAs, shopWithWeb } from '../../test/app-fixture.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;

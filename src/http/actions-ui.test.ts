@@ -8,7 +8,7 @@ import type { Deps } from '../deps.js';
 import { createDatabase } from '../store/databases.js';
 import { queueDeployment } from '../store/deployments.js';
 import type { createApp } from './app.js';
-import { shopWithWeb } from './test-app.js';
+import { shopWithWeb } from '../../test/app-fixture.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;
@@ -152,7 +152,7 @@ describe('a new service: create and deploy, or create only', () => {
   });
 
   it('"Create and deploy" queues the first deployment and goes to it; "Create only" deploys nothing', async () => {
-    deps.engine = { state: { reachable: true, swarm: true }, ready: true } as Deps['engine'];
+    deps.daemon = { state: { reachable: true, swarm: true }, ready: true } as Deps['daemon'];
     const both = await post('/projects/shop/services', { name: 'api', image: 'nginx:1.27', port: '80', deploy: 'on' }, { htmx: true });
     expect(both.status).toBe(204);
     expect(requested).toHaveLength(1);
@@ -171,7 +171,7 @@ describe('a new service: create and deploy, or create only', () => {
   });
 
   it('the API creates and deploys with deploy: true, and only creates without it', async () => {
-    deps.engine = { state: { reachable: true, swarm: true }, ready: true } as Deps['engine'];
+    deps.daemon = { state: { reachable: true, swarm: true }, ready: true } as Deps['daemon'];
     const made = await call('owner', 'POST', '/projects/shop/services', { name: 'api', image: 'nginx:1.27', deploy: true });
     expect(made.status).toBe(201);
     expect(made.json.deployment).toMatchObject({ status: 'queued', trigger: 'api:o@example.com' });

@@ -10,16 +10,16 @@ import { listEnvironments } from '../store/projects.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import { listServices } from '../store/services.js';
 import * as accounts from '../users/accounts.js';
-import { SOURCE_CHANGE_NOTE, changeServiceSource } from './service-source.js';
-import { describeDiff, previewVariablesText, replaceVariablesText, variablesText } from './variables-text.js';
+import { SOURCE_CHANGE_NOTE, changeServiceSource } from '../actions/service-source.js';
+import { describeDiff, previewVariablesText, replaceVariablesText, variablesText } from '../actions/variables-text.js';
 import * as validate from '../validate.js';
 import { COMMIT, VERSION } from '../version.js';
 import { type AuthEnv, requireToken } from './auth.js';
-import * as ops from './operations.js';
-import * as db from './databases.js';
-import * as shared from './shared-variables.js';
-import * as servers from './servers.js';
-import { changeInstanceSettings, instanceSettingsView } from './instance-settings.js';
+import * as ops from '../actions/operations.js';
+import * as db from '../actions/databases.js';
+import * as shared from '../actions/shared-variables.js';
+import * as servers from '../actions/servers.js';
+import { changeSettings, settingsView } from '../actions/settings.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
 import { searchPalette } from './palette.js';
 import { getDeployment } from '../store/deployments.js';
@@ -45,7 +45,7 @@ export function apiRoutes(deps: Deps) {
   api.get('/health', (c) => {
     const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
     const m = process.memoryUsage();
-    return c.json({ version: VERSION, commit: COMMIT, docker: deps.engine.state, memoryMb: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) } });
+    return c.json({ version: VERSION, commit: COMMIT, docker: deps.daemon.state, memoryMb: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) } });
   });
 
   // Spur itself: the newer release, if one is known; an owner starts the update (as the UI's button does).
@@ -54,8 +54,8 @@ export function apiRoutes(deps: Deps) {
   api.post('/update', async (c) => c.json({ updating: await ops.startUpdate(deps, c.get('user')) }, 202));
 
   // The installation's own settings (an owner's): Spur's domain and the ACME contact.
-  api.get('/settings', async (c) => c.json(await instanceSettingsView(deps, c.get('user'))));
-  api.patch('/settings', async (c) => c.json(await changeInstanceSettings(deps, c.get('user'), await jsonBody(c))));
+  api.get('/settings', async (c) => c.json(await settingsView(deps, c.get('user'))));
+  api.patch('/settings', async (c) => c.json(await changeSettings(deps, c.get('user'), await jsonBody(c))));
 
   // The servers of the Swarm (an owner's): enrolled over SSH, drained, activated, removed.
   api.get('/servers', async (c) => c.json(await servers.serversView(deps, c.get('user'))));

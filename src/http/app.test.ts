@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
 import { createApiToken, createUser } from '../store/users.js';
 import { createApp } from './app.js';
-import { ORIGIN, SETUP_TOKEN, makeTestDeps } from './test-app.js';
+import { ORIGIN, SETUP_TOKEN, makeTestDeps } from '../../test/app-fixture.js';
 
 
 

@@ -3,7 +3,7 @@ import { extname, normalize } from 'node:path';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
-import { spurDomain } from '../store/instance-settings.js';
+import { spurDomain } from '../store/settings.js';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from '../deps.js';
 import { NotFound, PayloadTooLarge } from '../errors.js';
@@ -37,7 +37,7 @@ export function createApp(deps: Deps) {
   });
   // The API versions are said so a monitor sees "Docker was upgraded past what Spur speaks"
   // without logging in; the daemon's engine version and other problems are not.
-  app.get('/healthz', (c) => c.json({ ok: true, docker: deps.engine.ready, ...(deps.engine.state.api ? { dockerApi: deps.engine.state.api } : {}), version: VERSION }));
+  app.get('/healthz', (c) => c.json({ ok: true, docker: deps.daemon.ready, ...(deps.daemon.state.api ? { dockerApi: deps.daemon.state.api } : {}), version: VERSION }));
 
   app.route('/api/v1', apiRoutes(deps));
   // Git hosts sign their requests; no session, no CSRF token.

@@ -6,7 +6,7 @@ import { addProjectMember } from '../store/access.js';
 import { queueDeployment } from '../store/deployments.js';
 import { createApiToken } from '../store/users.js';
 import type { createApp } from './app.js';
-import { ORIGIN, type apiAs, shopWithWeb } from './test-app.js';
+import { ORIGIN, type apiAs, shopWithWeb } from '../../test/app-fixture.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import { hashPassword } from '../secrets.js';
 import { createUser } from '../store/users.js';
 import { createApp } from './app.js';
-import { ORIGIN, SETUP_TOKEN, makeTestDeps } from './test-app.js';
+import { ORIGIN, SETUP_TOKEN, makeTestDeps } from '../../test/app-fixture.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;

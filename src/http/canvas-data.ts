@@ -2,7 +2,7 @@
 // which service's reference variables name which of them (the names only, never the values).
 import type { Deps } from '../deps.js';
 import type { User } from '../db/schema.js';
-import { referencesIn } from '../deploy/references.js';
+import { referencesIn } from '../variables/references.js';
 import { InvalidInput } from '../errors.js';
 import { getProjectFor } from '../store/access.js';
 import { listEnvironments } from '../store/projects.js';
@@ -10,7 +10,7 @@ import { listServices } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
 import type { CanvasEdge } from '../../views/components/canvas-layout.js';
 import type { ProjectCanvasProps } from '../../views/components/project-canvas.js';
-import { listDatabaseViews } from './databases.js';
+import { listDatabaseViews } from '../actions/databases.js';
 import { serviceCards } from './page-data.js';
 
 type Actor = Pick<User, 'id' | 'role' | 'email'>;

@@ -5,12 +5,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
 import { addProjectMember } from '../store/access.js';
 import { recordCertificate, recordOrderFailure } from '../store/certificates.js';
-import { setSpurDomain } from '../store/instance-settings.js';
+import { setSpurDomain } from '../store/settings.js';
 import { createDatabase } from '../store/databases.js';
 import { finishBackupRecord, recordRemoteCopy, recordVerification, startBackupRecord } from '../store/database-backups.js';
 import { createApiToken, createSession, createUser } from '../store/users.js';
 import { createApp } from './app.js';
-import { makeTestDeps } from './test-app.js';
+import { makeTestDeps } from '../../test/app-fixture.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;

@@ -12,7 +12,7 @@ import { listEnvironments } from '../store/projects.js';
 import { listInstancesIn, listServices } from '../store/services.js';
 import { listDatabases } from '../store/databases.js';
 import { databaseServiceName } from '../databases/service-spec.js';
-import { type ShownState, databaseState, serviceState } from './service-state.js';
+import { type ShownState, databaseState, serviceState } from '../actions/service-state.js';
 import { serviceTabUrl } from '../../views/pages/service/common.js';
 import { backupWarnings, certificateWarnings, type DashboardWarning } from './page-data.js';
 
@@ -61,7 +61,7 @@ interface Stated { project: string; environment: string; name: string; kind: 'se
 /** Every service and database of the user's projects, each environment, with its state; one
  *  Docker task listing for all. */
 async function resourceStates(deps: Deps, user: Actor) {
-  const tasks = deps.engine.ready ? await deps.runningTasks.summary().catch(() => null) : null;
+  const tasks = deps.daemon.ready ? await deps.runningTasks.summary().catch(() => null) : null;
   const out: Stated[] = [];
   const projects = await listProjectsFor(deps.db, user);
   const environmentsOf = new Map<string, string[]>();
@@ -94,7 +94,7 @@ async function serverWarnings(deps: Deps, user: Actor): Promise<DashboardWarning
   if (user.role !== 'owner') return [];
   const records = await listNodes(deps.db);
   const warnings: DashboardWarning[] = records.filter((r) => r.status === 'failed').map((r) => ({ href: `/servers/${r.name}`, subject: `server ${r.name}`, problem: `could not be enrolled: ${r.error ?? 'unknown error'}` }));
-  if (!deps.engine.ready) return warnings;
+  if (!deps.daemon.ready) return warnings;
   type Node = { ID: string; Spec: { Labels?: Record<string, string> }; Description: { Hostname: string }; Status: { State: string } };
   const nodes = (await deps.docker.listNodes().catch(() => [])) as unknown as Node[];
   for (const n of nodes.filter((n) => n.Status.State !== 'ready')) {

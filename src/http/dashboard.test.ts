@@ -8,7 +8,7 @@ import type { DeploymentStatus } from '../db/schema.js';
 import { addProjectMember } from '../store/access.js';
 import { createNodeRecord, updateNode } from '../store/nodes.js';
 import { getDeployment, queueDeployment } from '../store/deployments.js';
-import { ORIGIN, shopWithWeb } from './test-app.js';
+import { ORIGIN, shopWithWeb } from '../../test/app-fixture.js';
 
 let t: Awaited<ReturnType<typeof shopWithWeb>>;
 const page = async (cookie: string) => (await t.app.request('/', { headers: { Cookie: cookie } })).text();
@@ -39,7 +39,7 @@ describe('the dashboard', () => {
     const gone = await createNodeRecord(t.deps.db, { name: 'gone', host: '127.0.0.1', port: 1, user: 'root' });
     await updateNode(t.deps.db, gone.id, { status: 'failed', error: 'connect: connection refused' });
     // Docker answers: web's serving version runs.
-    t.deps.engine = { state: { reachable: true, swarm: true }, ready: true } as typeof t.deps.engine;
+    t.deps.daemon = { state: { reachable: true, swarm: true }, ready: true } as typeof t.deps.daemon;
     t.deps.runningTasks = { counts: async () => new Map(), summary: async () => new Map([[swarmServiceName({ project: 'shop', service: 'web', environment: 'production' }), { running: 1 }]]) };
     t.deps.docker.listNodes = async () => [];
 
@@ -61,7 +61,7 @@ describe('the dashboard', () => {
   });
 
   it('shows recent deploys and rollbacks with who asked for them: from the web, the API (a member), a webhook', async () => {
-    t.deps.engine = { state: { reachable: true, swarm: true }, ready: true } as typeof t.deps.engine;
+    t.deps.daemon = { state: { reachable: true, swarm: true }, ready: true } as typeof t.deps.daemon;
     t.deps.runningTasks = { counts: async () => new Map(), summary: async () => new Map() };
     const request = async (input: Parameters<typeof queueDeployment>[1]) => (await queueDeployment(t.deps.db, input)).deployment;
     t.deps.deployer = { ...t.deps.deployer, request, rollback: async (scope, by, id) => request({ ...scope, ...by, source: await getDeployment(t.deps.db, id!) }) };

@@ -7,7 +7,7 @@ import { addProjectMember } from '../store/access.js';
 import { createDatabase } from '../store/databases.js';
 import { finishBackupRecord, startBackupRecord } from '../store/database-backups.js';
 import type { createApp } from './app.js';
-import { apiAs, makeTestApp, ownerAndMember } from './test-app.js';
+import { apiAs, makeTestApp, ownerAndMember } from '../../test/app-fixture.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
 import type { DeploymentStatus } from '../db/schema.js';
 import { queueDeployment, recordDeploymentSource, transitionDeployment } from '../store/deployments.js';
-import { shopWithWeb } from './test-app.js';
+import { shopWithWeb } from '../../test/app-fixture.js';
 
 async function scopeOfWeb(deps: Deps) {
   const row = await deps.db.selectFrom('service_instances').innerJoin('services', 'services.id', 'service_instances.service_id').select(['service_instances.service_id as serviceId', 'service_instances.environment_id as environmentId']).where('services.name', '=', 'web').executeTakeFirstOrThrow();

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { stepRecord } from '../deploy/step-record.js';
 import { queueDeployment, transitionDeployment } from '../store/deployments.js';
-import { shopWithWeb } from './test-app.js';
+import { shopWithWeb } from '../../test/app-fixture.js';
 
 async function webDeployment() {
   const shop = await shopWithWeb();

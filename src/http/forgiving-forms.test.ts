@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readVariables } from '../store/variables.js';
 import { createApp } from './app.js';
-import { ORIGIN, SETUP_TOKEN, makeTestDeps, shopWithWeb } from './test-app.js';
+import { ORIGIN, SETUP_TOKEN, makeTestDeps, shopWithWeb } from '../../test/app-fixture.js';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const formHeaders = (extra: Record<string, string> = {}) => ({ 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN, ...extra });

@@ -7,7 +7,7 @@ import { addProjectMember } from '../store/access.js';
 import { nowIso } from '../store/time.js';
 import { createSession, createUser } from '../store/users.js';
 import { createApp } from './app.js';
-import { ORIGIN, SETUP_TOKEN, makeTestDeps } from './test-app.js';
+import { ORIGIN, SETUP_TOKEN, makeTestDeps } from '../../test/app-fixture.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
 import { createApiToken, createUser } from '../store/users.js';
 import type { createApp } from './app.js';
-import { makeTestApp } from './test-app.js';
+import { makeTestApp } from '../../test/app-fixture.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;

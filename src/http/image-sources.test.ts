@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Deps } from '../deps.js';
 import type { createApp } from './app.js';
-import { apiAs, makeTestApp, ownerAndMember } from './test-app.js';
+import { apiAs, makeTestApp, ownerAndMember } from '../../test/app-fixture.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;
@@ -46,7 +46,7 @@ describe('an image-source service', () => {
 
 describe('a database with an image of the user\'s', () => {
   it('is refused when the daemon resolves its image to one Spur built', async () => {
-    (deps as { engine: Deps['engine'] }).engine = { state: { reachable: true, swarm: true }, ready: true } as Deps['engine'];
+    (deps as { daemon: Deps['daemon'] }).daemon = { state: { reachable: true, swarm: true }, ready: true } as Deps['daemon'];
     const res = await call('owner', 'POST', '/projects/shop/databases', { name: 'pg', engine: 'postgres', image: 'myapp:latest' });
     expect(res.status).toBe(400);
     expect(res.json.error).toMatch(/image: myapp:latest is an image Spur built/);

@@ -3,11 +3,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
 import { hashPassword } from '../secrets.js';
-import { acmeEmail, spurDomain } from '../store/instance-settings.js';
+import { acmeEmail, spurDomain } from '../store/settings.js';
 import { createApiToken, createSession, createUser } from '../store/users.js';
 import type { createApp } from './app.js';
-import { applyEnvironmentSettings } from './instance-settings.js';
-import { ORIGIN, SETUP_TOKEN, makeTestApp } from './test-app.js';
+import { applyEnvironmentSettings } from '../actions/settings.js';
+import { ORIGIN, SETUP_TOKEN, makeTestApp } from '../../test/app-fixture.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;

@@ -8,7 +8,7 @@ import { TrustedProxies } from '../routing/trusted-proxies.js';
 import { hashPassword } from '../secrets.js';
 import { createUser } from '../store/users.js';
 import { createApp } from './app.js';
-import { ORIGIN, SETUP_TOKEN, makeTestDeps } from './test-app.js';
+import { ORIGIN, SETUP_TOKEN, makeTestDeps } from '../../test/app-fixture.js';
 
 const TRAEFIK = '172.18.0.3';
 let deps: Deps;

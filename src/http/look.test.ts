@@ -2,7 +2,7 @@
 // where there is a parent, the header's Tab stops, where the skip link lands, and one time format.
 import { describe, expect, it } from 'vitest';
 import { queueDeployment } from '../store/deployments.js';
-import { shopWithWeb } from './test-app.js';
+import { shopWithWeb } from '../../test/app-fixture.js';
 
 async function pages() {
   const { app, deps, cookies } = await shopWithWeb();

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import type { User } from '../db/schema.js';
 import { generatedDomain, swarmServiceName } from '../docker/names.js';
 import { certificatesNeedingAttention } from '../store/certificates.js';
-import { spurDomain } from '../store/instance-settings.js';
+import { spurDomain } from '../store/settings.js';
 import { failingLatestBackups } from '../store/database-backups.js';
 import { WARN_BEFORE_DAYS, daysLeft } from '../tls/renewal-policy.js';
 import { getProjectFor, listProjectsFor } from '../store/access.js';
@@ -12,18 +12,18 @@ import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.j
 import { listEnvironments } from '../store/projects.js';
 import { listDatabases } from '../store/databases.js';
 import { databaseServiceName } from '../databases/service-spec.js';
-import { databaseState, serviceState } from './service-state.js';
+import { databaseState, serviceState } from '../actions/service-state.js';
 import { type InstanceContext, listInstancesIn, listServices } from '../store/services.js';
 import type { ServiceCard } from '../../views/components/service-cards.js';
 import { type ServicePageProps, type ServiceTab, serviceTabUrl } from '../../views/pages/service/common.js';
-import * as ops from './operations.js';
+import * as ops from '../actions/operations.js';
 
 type Actor = Pick<User, 'id' | 'role' | 'email'>;
 
 /** Each service and database of one environment with the state every view shows: a few queries
  *  and one shared task listing, however many there are. */
 async function environmentStates(deps: Deps, project: { id: number; name: string }, environment: { id: number; name: string }) {
-  const tasks = deps.engine.ready ? await deps.runningTasks.summary().catch(() => null) : null;
+  const tasks = deps.daemon.ready ? await deps.runningTasks.summary().catch(() => null) : null;
   const instances = new Map((await listInstancesIn(deps.db, environment.id)).map((i) => [i.service_id, i]));
   const deployments = await deploymentsByInstance(deps.db, [environment.id]);
   const services = (await listServices(deps.db, project.id)).flatMap((svc) => {

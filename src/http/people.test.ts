@@ -1,7 +1,7 @@
 // Users, project members and API tokens from the web UI (issue 26, item 14): each page and action,
 // the same operations as the API and the CLI, and the refusals a member meets.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ORIGIN, shopWithWeb } from './test-app.js';
+import { ORIGIN, shopWithWeb } from '../../test/app-fixture.js';
 import { findUserByEmail } from '../store/users.js';
 import { SERVER_CONSOLE, deleteUser } from '../users/accounts.js';
 

@@ -3,7 +3,7 @@
 // never show.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase } from '../store/databases.js';
-import { shopWithWeb } from './test-app.js';
+import { shopWithWeb } from '../../test/app-fixture.js';
 
 let t: Awaited<ReturnType<typeof shopWithWeb>>;
 const page = async (path: string) => (await t.app.request(path, { headers: { Cookie: t.cookies.owner } })).text();

@@ -7,7 +7,7 @@ import { runDeployment } from '../deploy/pipeline.js';
 import type { PipelineDeps } from '../deploy/steps.js';
 import { getDeployment, queueDeployment } from '../store/deployments.js';
 import type { createApp } from './app.js';
-import { ORIGIN, type apiAs, shopWithWeb } from './test-app.js';
+import { ORIGIN, type apiAs, shopWithWeb } from '../../test/app-fixture.js';
 
 const KiB = 1024;
 let deps: Deps;
@@ -57,7 +57,7 @@ describe('reference variables that multiply', () => {
     // Fine on its own (32 KiB and one byte): the shared variables are checked against their own references.
     expect((await call('owner', 'PUT', '/projects/shop/shared-variables', { REST: '${{shared.HALF}}!' })).status).toBe(200);
     // Asked through the API, the deploy is refused at once, naming the variable.
-    deps.engine = { state: { reachable: true, swarm: true }, ready: true } as Deps['engine'];
+    deps.daemon = { state: { reachable: true, swarm: true }, ready: true } as Deps['daemon'];
     const queued: unknown[] = [];
     deps.deployer.request = async (req) => (queued.push(req), ({ id: 1 }) as never);
     const refused = await call('owner', 'POST', '/projects/shop/services/web/deployments');

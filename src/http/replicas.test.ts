@@ -5,7 +5,7 @@ import { createDockerClient } from '../docker/client.js';
 import { type FakeDaemon, fakeDaemon } from '../docker/fake-daemon.js';
 import { getInstanceContext } from '../store/services.js';
 import { queueDeployment, transitionDeployment } from '../store/deployments.js';
-import { shopWithWeb } from './test-app.js';
+import { shopWithWeb } from '../../test/app-fixture.js';
 
 let daemon: FakeDaemon | undefined;
 afterEach(async () => {
@@ -17,7 +17,7 @@ async function shopOnDaemon(services: Record<string, unknown[]> = {}) {
   const shop = await shopWithWeb();
   daemon = await fakeDaemon({ engine: '29.0.0', max: '1.52', min: '1.44', services });
   shop.deps.docker = createDockerClient(daemon.socketPath);
-  shop.deps.engine = { state: { reachable: true, swarm: true }, ready: true } as typeof shop.deps.engine;
+  shop.deps.daemon = { state: { reachable: true, swarm: true }, ready: true } as typeof shop.deps.daemon;
   return shop;
 }
 

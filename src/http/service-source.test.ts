@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
 import { seal } from '../secrets.js';
-import { ORIGIN, shopWithWeb } from './test-app.js';
+import { ORIGIN, shopWithWeb } from '../../test/app-fixture.js';
 
 let deps: Deps;
 let app: Awaited<ReturnType<typeof shopWithWeb>>['app'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { databaseState, serviceState, worstKind } from './service-state.js';
+import { databaseState, serviceState, worstKind } from '../actions/service-state.js';
 
 const active = (id: number) => ({ id, status: 'active' as const, failureReason: null });
 const failed = (id: number, failureReason = 'Your app exited with code 1 right after starting: boom. #1 keeps serving.') => ({ id, status: 'failed' as const, failureReason });

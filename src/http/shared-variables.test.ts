@@ -6,7 +6,7 @@ import type { Deps } from '../deps.js';
 import { addProjectMember } from '../store/access.js';
 import { createSession } from '../store/users.js';
 import type { createApp } from './app.js';
-import { apiAs, makeTestApp, ownerAndMember } from './test-app.js';
+import { apiAs, makeTestApp, ownerAndMember } from '../../test/app-fixture.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RunningTasks } from '../docker/running-tasks.js';
 import { createDatabase } from '../store/databases.js';
 import { queueDeployment, transitionDeployment } from '../store/deployments.js';
-import { shopWithWeb } from './test-app.js';
+import { shopWithWeb } from '../../test/app-fixture.js';
 
 let fixture: Awaited<ReturnType<typeof shopWithWeb>>;
 const page = async (path: string) => (await fixture.app.request(path, { headers: { Cookie: fixture.cookies.owner } })).text();
@@ -41,7 +41,7 @@ beforeAll(async () => {
   const wanted = (filters?: { service?: string[] }) => tasks.filter((t) => !filters?.service || filters.service[0] === ('spur.service' in t.Spec.ContainerSpec.Labels ? 'spur_shop_web_production' : 'spur_shop_pg_production'));
   (deps.docker as unknown as { listTasks: (o?: { filters?: { service?: string[] } }) => Promise<unknown[]> }).listTasks = async (o) => wanted(o?.filters);
   deps.runningTasks = new RunningTasks(deps.docker, 0);
-  (deps as { engine: unknown }).engine = { state: { reachable: true, swarm: true }, ready: true };
+  (deps as { daemon: unknown }).daemon = { state: { reachable: true, swarm: true }, ready: true };
 });
 
 describe('a service that serves while its last attempt failed', () => {

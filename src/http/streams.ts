@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Deps } from '../deps.js';
 import type { DeploymentEvent } from '../deploy/log-bus.js';
-import { makeRedactor, secretValues } from '../deploy/redact.js';
+import { makeRedactor, secretValues } from '../variables/redact.js';
 import { swarmServiceName } from '../docker/names.js';
 import { listTasks } from '../docker/swarm.js';
 import { type TaskRef, formatTaskLine, streamTaskLogs } from '../docker/task-logs.js';
@@ -12,7 +12,7 @@ import type { InstanceContext } from '../store/services.js';
 import { findActiveDeployment, listDeployments } from '../store/deployments.js';
 import { readVariables } from '../store/variables.js';
 import { unseal } from '../secrets.js';
-import { requireEngine } from './operations.js';
+import { requireEngine } from '../actions/operations.js';
 
 export interface SseEvent {
   event: string;

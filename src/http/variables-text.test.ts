@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDotEnv } from '../dotenv.js';
-import { describeDiff, diffVariables, dotEnvLine } from './variables-text.js';
+import { parseDotEnv } from '../variables/dotenv.js';
+import { describeDiff, diffVariables, dotEnvLine } from '../actions/variables-text.js';
 
 describe('variables as .env text', () => {
   it('writes values so that the .env reader gives them back unchanged', () => {

@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
 import type { createApp } from './app.js';
-import { apiAs, makeTestApp, ownerAndMember } from './test-app.js';
+import { apiAs, makeTestApp, ownerAndMember } from '../../test/app-fixture.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;

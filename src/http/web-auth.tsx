@@ -7,7 +7,7 @@ import { AuthError, type KeptFields, LoginPage, SetupPage } from '../../views/pa
 import type { Deps } from '../deps.js';
 import { InvalidInput, NotFound, TooManyRequests } from '../errors.js';
 import { hashPassword, randomToken, safeEqual, verifyPassword } from '../secrets.js';
-import { setAcmeEmail, spurDomain } from '../store/instance-settings.js';
+import { setAcmeEmail, spurDomain } from '../store/settings.js';
 import { createFirstOwner, createSession, deleteSession, findUserByEmail } from '../store/users.js';
 import * as validate from '../validate.js';
 import { SESSION_COOKIE, setupOpen } from './auth.js';

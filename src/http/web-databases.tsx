@@ -8,9 +8,9 @@ import { DeleteDatabaseForm } from '../../views/components/databases.js';
 import { BackUpNowForm, BackupPolicyForm, DatabasePage, RestartForm, RestoreForm, RestoreIntoNewForm, RevealedCredentials } from '../../views/pages/database.js';
 import type { Deps } from '../deps.js';
 import { Conflict } from '../errors.js';
-import { backupStorage } from '../store/instance-settings.js';
+import { backupStorage } from '../store/settings.js';
 import type { AuthEnv } from './auth.js';
-import * as dbs from './databases.js';
+import * as dbs from '../actions/databases.js';
 import { answerForm } from './forms.js';
 import type { LayoutProps } from '../../views/layout.js';
 
@@ -21,7 +21,7 @@ export function databasePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context
   const page = async (c: Context<AuthEnv>, forms?: Record<string, FormState>) => {
     const { user, project, name, env } = at(c);
     const database = await dbs.databaseView(deps, user, project, name, env);
-    const logs = deps.engine.ready ? await dbs.databaseLogs(deps, user, project, name, 100, env).catch(() => null) : null;
+    const logs = deps.daemon.ready ? await dbs.databaseLogs(deps, user, project, name, 100, env).catch(() => null) : null;
     const storage = await backupStorage(deps.db, deps.key);
     return (
       <DatabasePage

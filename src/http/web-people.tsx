@@ -12,7 +12,7 @@ import { InvalidFields } from '../errors.js';
 import * as accounts from '../users/accounts.js';
 import type { AuthEnv } from './auth.js';
 import { answerForm } from './forms.js';
-import * as ops from './operations.js';
+import * as ops from '../actions/operations.js';
 
 type Frame = Omit<LayoutProps, 'title' | 'children'>;
 

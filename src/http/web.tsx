@@ -12,14 +12,14 @@ import { DeploymentPage, deploymentFragments } from '../../views/pages/deploymen
 import { DeleteEnvironmentForm, DeleteProjectForm, NewEnvironmentForm, NewServiceForm, ProjectPage } from '../../views/pages/project.js';
 import { AddKeyForm, KeysPage } from '../../views/pages/keys.js';
 import { NewDatabaseForm } from '../../views/components/databases.js';
-import { addDatabase, listDatabaseViews } from './databases.js';
+import { addDatabase, listDatabaseViews } from '../actions/databases.js';
 import { databasePages } from './web-databases.js';
 import { peoplePages } from './web-people.js';
-import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from './shared-variables.js';
+import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from '../actions/shared-variables.js';
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
 import { InvalidFields, NotFound } from '../errors.js';
-import { BackupStorageForm, BuildImagesForm, InstanceSettingsForm, RegistryForm, SettingsPage } from '../../views/pages/settings.js';
-import { changeInstanceSettings, instanceSettingsView } from './instance-settings.js';
+import { BackupStorageForm, BuildImagesForm, GeneralSettingsForm, RegistryForm, SettingsPage } from '../../views/pages/settings.js';
+import { changeSettings, settingsView } from '../actions/settings.js';
 import { type ServicePageProps, type ServiceTab, SERVICE_TABS, paths, serviceTabUrl } from '../../views/pages/service/common.js';
 import { DeploymentsTable } from '../../views/pages/service/deployments.js';
 import { StatusFacts } from '../../views/pages/service/overview.js';
@@ -28,8 +28,8 @@ import { AddDomainForm, DeleteServiceForm, GitSettingsForm, HttpsTokenForm, Scal
 import { AddVolumeForm } from '../../views/pages/service/volumes.js';
 import { SourceForm } from '../../views/pages/service/source.js';
 import { RawVariablesForm, VariablesDiffNote } from '../../views/pages/service/variables-text.js';
-import { countDiff, describeDiff, previewVariablesText, replaceVariablesText, variablesText } from './variables-text.js';
-import { SOURCE_CHANGE_NOTE, changeServiceSource } from './service-source.js';
+import { countDiff, describeDiff, previewVariablesText, replaceVariablesText, variablesText } from '../actions/variables-text.js';
+import { SOURCE_CHANGE_NOTE, changeServiceSource } from '../actions/service-source.js';
 import { ImportVariablesForm, RevealedValue, SetVariableForm } from '../../views/pages/service/variables.js';
 import { getDeployment, readDeploymentLog } from '../store/deployments.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
@@ -40,11 +40,11 @@ import type { InstanceContext } from '../store/services.js';
 import * as validate from '../validate.js';
 import { type AuthEnv, requireSession } from './auth.js';
 import { answerForm, redirectWithToast, takeToast } from './forms.js';
-import * as servers from './servers.js';
+import * as servers from '../actions/servers.js';
 import { AddServerForm, ServerActionForm, ServerLog, ServerPage, ServersPage } from '../../views/pages/servers.js';
 import { UpdateBanner } from '../../views/layout.js';
 import { liveFragments } from './live.js';
-import * as ops from './operations.js';
+import * as ops from '../actions/operations.js';
 import { serviceLiveData, servicePageData } from './page-data.js';
 import { dashboardData } from './dashboard-data.js';
 import { ActivityFeed, AttentionList } from '../../views/components/dashboard-sections.js';
@@ -63,7 +63,7 @@ const textFile = (c: Context, name: string, lines: string[]) =>
 export function webRoutes(deps: Deps) {
   const web = new Hono<AuthEnv>();
   web.use('*', requireSession(deps));
-  const frame = (c: Context<AuthEnv>) => ({ user: c.get('user'), csrfToken: c.get('csrfToken'), engineProblem: deps.engine.ready ? undefined : deps.engine.state.problem, update: c.get('user').role === 'owner' ? deps.updates.available?.version : undefined, toast: takeToast(c) });
+  const frame = (c: Context<AuthEnv>) => ({ user: c.get('user'), csrfToken: c.get('csrfToken'), engineProblem: deps.daemon.ready ? undefined : deps.daemon.state.problem, update: c.get('user').role === 'owner' ? deps.updates.available?.version : undefined, toast: takeToast(c) });
   const form = async (c: Context<AuthEnv>) => (await c.req.parseBody()) as Form;
   const user = (c: Context<AuthEnv>) => c.get('user');
   const instanceOf = (c: Context<AuthEnv>) => ops.findInstance(deps, user(c), { project: c.req.param('project')!, service: c.req.param('service')!, environment: c.req.query('env') });
@@ -383,21 +383,21 @@ export function webRoutes(deps: Deps) {
   });
 
   // Spur's own settings (owners)
-  const settingsPage = async (c: Context<AuthEnv>, state?: FormState, storageState?: FormState, registryState?: FormState, buildImagesState?: FormState) => <SettingsPage frame={frame(c)} settings={await instanceSettingsView(deps, user(c))} state={state} storageState={storageState} registryState={registryState} buildImagesState={buildImagesState} />;
+  const settingsPage = async (c: Context<AuthEnv>, state?: FormState, storageState?: FormState, registryState?: FormState, buildImagesState?: FormState) => <SettingsPage frame={frame(c)} settings={await settingsView(deps, user(c))} state={state} storageState={storageState} registryState={registryState} buildImagesState={buildImagesState} />;
   web.get('/settings', async (c) => c.html(await settingsPage(c)));
   web.post('/settings', (c) =>
     answerForm(c, {
-      run: (body) => changeInstanceSettings(deps, user(c), body),
+      run: (body) => changeSettings(deps, user(c), body),
       done: () => ({ to: '/settings', toast: 'Settings saved' }),
-      fragment: async (state) => <InstanceSettingsForm csrf={c.get('csrfToken')} settings={await instanceSettingsView(deps, user(c))} state={state} />,
+      fragment: async (state) => <GeneralSettingsForm csrf={c.get('csrfToken')} settings={await settingsView(deps, user(c))} state={state} />,
       page: (state) => settingsPage(c, state),
     }),
   );
   web.post('/settings/storage', (c) =>
     answerForm(c, {
-      run: (body) => changeInstanceSettings(deps, user(c), { backupStorage: body.endpoint === '' || body.endpoint === undefined ? null : body }),
+      run: (body) => changeSettings(deps, user(c), { backupStorage: body.endpoint === '' || body.endpoint === undefined ? null : body }),
       done: (s) => ({ to: '/settings', toast: s.backupStorage ? `Backups are copied to s3://${s.backupStorage.bucket}` : 'Backups stay on this server only' }),
-      fragment: async (state) => <BackupStorageForm csrf={c.get('csrfToken')} settings={await instanceSettingsView(deps, user(c))} state={state} />,
+      fragment: async (state) => <BackupStorageForm csrf={c.get('csrfToken')} settings={await settingsView(deps, user(c))} state={state} />,
       page: (state) => settingsPage(c, undefined, state),
     }),
   );
@@ -448,17 +448,17 @@ export function webRoutes(deps: Deps) {
 
   web.post('/settings/build-images', (c) =>
     answerForm(c, {
-      run: (body) => changeInstanceSettings(deps, user(c), { buildImages: body }),
+      run: (body) => changeSettings(deps, user(c), { buildImages: body }),
       done: () => ({ to: '/settings', toast: 'Base images saved: the next build without a Dockerfile uses them' }),
-      fragment: async (state) => <BuildImagesForm csrf={c.get('csrfToken')} settings={await instanceSettingsView(deps, user(c))} state={state} />,
+      fragment: async (state) => <BuildImagesForm csrf={c.get('csrfToken')} settings={await settingsView(deps, user(c))} state={state} />,
       page: (state) => settingsPage(c, undefined, undefined, undefined, state),
     }),
   );
   web.post('/settings/registry', (c) =>
     answerForm(c, {
-      run: (body) => changeInstanceSettings(deps, user(c), { registry: body.address === '' || body.address === undefined ? null : body }),
+      run: (body) => changeSettings(deps, user(c), { registry: body.address === '' || body.address === undefined ? null : body }),
       done: (s) => ({ to: '/settings', toast: s.registry ? `Images go through ${s.registry.address}` : 'Spur sends images to the servers itself' }),
-      fragment: async (state) => <RegistryForm csrf={c.get('csrfToken')} settings={await instanceSettingsView(deps, user(c))} state={state} />,
+      fragment: async (state) => <RegistryForm csrf={c.get('csrfToken')} settings={await settingsView(deps, user(c))} state={state} />,
       page: (state) => settingsPage(c, undefined, undefined, state),
     }),
   );

@@ -5,8 +5,8 @@
 import { Hono } from 'hono';
 import type { Deps } from '../deps.js';
 import { randomBytes } from 'node:crypto';
-import { pushTargets, staleCommitReason } from '../deploy/branches.js';
-import { changedFilesOf, watchDecision } from '../deploy/watch-paths.js';
+import { pushTargets, staleCommitReason } from '../git/branches.js';
+import { changedFilesOf, watchDecision } from '../git/watch-paths.js';
 import { Conflict, InvalidInput, Unauthorized } from '../errors.js';
 import { unseal } from '../secrets.js';
 import { findActiveDeployment, findLastDeploymentOfCommit } from '../store/deployments.js';
@@ -14,7 +14,7 @@ import { findProject } from '../store/projects.js';
 import { findServiceByName, getInstanceContext, instanceWatchPaths, listInstancesOf } from '../store/services.js';
 import { recordDelivery } from '../store/webhook-deliveries.js';
 import * as validate from '../validate.js';
-import * as ops from './operations.js';
+import * as ops from '../actions/operations.js';
 import { checkWebhook } from './webhook-signature.js';
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;

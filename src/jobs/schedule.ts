@@ -3,7 +3,7 @@
 import cron from 'node-cron';
 import { backupsDir, createBackup, pruneBackups } from '../backup/archive.js';
 import type { Db } from '../db/open.js';
-import type { BuildSlots } from '../deploy/build-slots.js';
+import type { BuildSlots } from '../builds/build-slots.js';
 import { pruneImages } from '../deploy/prune.js';
 import type { DockerClient } from '../docker/client.js';
 import type { Log } from '../log.js';
@@ -13,9 +13,9 @@ import { forgetOldDeliveries } from '../store/webhook-deliveries.js';
 
 const IN_UTC = { timezone: 'UTC' };
 
-export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; servers: Pick<NodeFleet, 'reachable'>; keepImages: number; buildCacheMb: number; buildSlots: Pick<BuildSlots, 'whileAlone'>; dataDir: string; backupKeep: number; isEngineReady: () => boolean; certificates: Pick<CertificateIssuer, 'run'> }) {
+export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; servers: Pick<NodeFleet, 'reachable'>; keepImages: number; buildCacheMb: number; buildSlots: Pick<BuildSlots, 'whileAlone'>; dataDir: string; backupKeep: number; isDaemonReady: () => boolean; certificates: Pick<CertificateIssuer, 'run'> }) {
   const prune = cron.schedule('17 3 * * *', async () => {
-    if (!deps.isEngineReady()) return;
+    if (!deps.isDaemonReady()) return;
     await pruneImages(deps, { keep: deps.keepImages, cacheBudgetMb: deps.buildCacheMb }).catch((err) => deps.log.error('image prune failed', { error: String(err) }));
   }, IN_UTC);
   const deliveries = cron.schedule('37 3 * * *', async () => {

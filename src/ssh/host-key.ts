@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Log } from '../log.js';
-import { generateSshKeyPair, repairEd25519Key, sshKeyProblem } from './keys.js';
+import { generateSshKeyPair, repairEd25519Key, sshKeyProblem } from '../ssh-keys.js';
 
 /** The host key, made on first start. A kept key ssh2 cannot read is rewritten from its seed when
  *  it is one an older Spur made faultily (the same key), and otherwise stops Spur saying what to do. */

@@ -5,9 +5,9 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import { dirname } from 'node:path';
 import type { Db } from '../db/open.js';
 import type { Deployer } from '../deploy/deployer.js';
-import { pushTargets } from '../deploy/branches.js';
-import { watchDecision } from '../deploy/watch-paths.js';
-import { changedFiles } from '../build/git.js';
+import { pushTargets } from '../git/branches.js';
+import { watchDecision } from '../git/watch-paths.js';
+import { changedFiles } from '../git/clone.js';
 import { instanceWatchPaths } from '../store/services.js';
 import type { DeploymentLogBus } from '../deploy/log-bus.js';
 import type { Log } from '../log.js';

@@ -13,7 +13,7 @@ import { findUserById } from '../store/users.js';
 import { parseGitCommand } from './git-command.js';
 import { GUARD_LIMITS, type GuardLimits, guardedServer } from './connection-guard.js';
 import type { PushSessions } from './push-sessions.js';
-import { ensureBareRepo } from '../build/repos.js';
+import { ensureBareRepo } from '../git/repos.js';
 
 export interface SshDeps {
   dataDir: string;

@@ -3,10 +3,17 @@
 import { isUniqueViolation } from '../db/errors.js';
 import type { Db } from '../db/open.js';
 import type { DatabaseRecord } from '../db/schema.js';
-import type { Credentials } from '../databases/engine.js';
 import { Conflict } from '../errors.js';
 import { seal, unseal } from '../secrets.js';
 import { nowIso } from './time.js';
+
+/** A database's login, stored sealed. */
+export interface Credentials {
+  user: string;
+  password: string;
+  /** The database (SQL engines, MongoDB); Redis has none. */
+  database: string;
+}
 
 export interface NewDatabase {
   projectId: number;

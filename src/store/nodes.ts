@@ -5,7 +5,7 @@ import type { Db } from '../db/open.js';
 import type { NodeRecord } from '../db/schema.js';
 import { Conflict } from '../errors.js';
 import { seal, unseal } from '../secrets.js';
-import { generateSshKeyPair, repairEd25519Key, sshKeyProblem } from '../ssh/keys.js';
+import { generateSshKeyPair, repairEd25519Key, sshKeyProblem } from '../ssh-keys.js';
 import { nowIso } from './time.js';
 
 const NODE_KEY = 'node_key';

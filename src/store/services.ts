@@ -5,7 +5,7 @@ import { Conflict, NotFound } from '../errors.js';
 import { freeDomainLabel } from './domains.js';
 import { listEnvironments } from './projects.js';
 import { seal, unseal } from '../secrets.js';
-import { repairEd25519Key, sshKeyProblem } from '../ssh/keys.js';
+import { repairEd25519Key, sshKeyProblem } from '../ssh-keys.js';
 import { nowIso } from './time.js';
 
 export interface ServiceSource {

@@ -2,9 +2,9 @@
 // rewritten from the same seed when read (node key) or at start (deploy keys).
 import { utils } from 'ssh2';
 import { describe, expect, it } from 'vitest';
-import { makeTestDeps, ownerAndMember } from '../http/test-app.js';
+import { makeTestDeps, ownerAndMember } from '../../test/app-fixture.js';
 import { seal, unseal } from '../secrets.js';
-import { sshKeyProblem } from '../ssh/keys.js';
+import { sshKeyProblem } from '../ssh-keys.js';
 import { nodeKey } from './nodes.js';
 import { createProject } from './projects.js';
 import { createService, repairDeployKeys } from './services.js';

@@ -3,7 +3,7 @@ import type { Db } from '../db/open.js';
 import { nowIso } from './time.js';
 
 /** How long a delivery id is remembered. Past it, an old report is still refused when its commit
- *  is older than what runs (deploy/branches.ts, staleCommitReason). */
+ *  is older than what runs (git/branches.ts, staleCommitReason). */
 export const DELIVERY_MEMORY_DAYS = 30;
 
 /** Records a delivery; false when its id was seen already. */

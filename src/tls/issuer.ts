@@ -8,7 +8,7 @@ import { oneLine } from '../errors.js';
 import type { InstanceKey } from '../store/domains.js';
 import type { Log } from '../log.js';
 import { unseal } from '../secrets.js';
-import { acmeEmail, spurDomain } from '../store/instance-settings.js';
+import { acmeEmail, spurDomain } from '../store/settings.js';
 import { acmeAccountKey, forgetInterruptedOrders, httpsDomains, markIssuing, recordCertificate, recordOrderFailure, servedCertificates } from '../store/certificates.js';
 import type { orderCertificate } from './acme-order.js';
 import { certificateFacts } from './certificate-facts.js';

@@ -1,6 +1,6 @@
 // A project environment's databases on the project page: each with its state, the reference a
 // service's variable uses, and its deletion; and the form that adds one.
-import type { DatabaseView } from '../../src/http/databases.js';
+import type { DatabaseView } from '../../src/actions/databases.js';
 import { CopyButton } from './copy-button.js';
 import type { Referrers } from './confirm.js';
 import { StateWithDetail } from './state-mark.js';

@@ -4,7 +4,7 @@
 // Rendered for the page and again for its live updates.
 import { type CanvasEdge, CARD, layoutCanvas } from './canvas-layout.js';
 import { StatusBadge } from './deployment.js';
-import type { ShownState } from '../../src/http/service-state.js';
+import type { ShownState } from '../../src/actions/service-state.js';
 import { StateMark } from './state-mark.js';
 import type { ServiceCard } from './service-cards.js';
 

@@ -1,6 +1,6 @@
 // What a project's canvas shows of each service in one environment (project-canvas.tsx draws it).
 import type { DeploymentStatus } from '../../src/db/schema.js';
-import type { ShownState } from '../../src/http/service-state.js';
+import type { ShownState } from '../../src/actions/service-state.js';
 
 export interface ServiceCard {
   name: string;

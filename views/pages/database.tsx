@@ -1,6 +1,6 @@
 // A database's page: its state and connection, restart, its backups (schedule, back up now,
 // download, restore into itself or a new database), its recent logs, and its deletion.
-import type { BackupView, DatabaseView } from '../../src/http/databases.js';
+import type { BackupView, DatabaseView } from '../../src/actions/databases.js';
 import { CopyButton } from '../components/copy-button.js';
 import { DeleteDatabaseForm } from '../components/databases.js';
 import { StateMark } from '../components/state-mark.js';

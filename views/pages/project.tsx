@@ -7,7 +7,7 @@ import { Field, FieldError, type FormState, PostForm } from '../components/form.
 import { Layout, type LayoutProps } from '../layout.js';
 import { DatabaseList, NewDatabaseForm } from '../components/databases.js';
 import { SharedVariables } from '../components/shared-variables.js';
-import type { DatabaseView } from '../../src/http/databases.js';
+import type { DatabaseView } from '../../src/actions/databases.js';
 
 export interface ProjectPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;

@@ -1,7 +1,7 @@
 // The Servers page (owners): every node of the Swarm with its state, resources and running tasks;
 // adding a server over SSH (Spur's public key to authorize first); drain, activate, build there,
 // remove. And one server's page, whose enrollment log refreshes itself while the enrollment runs.
-import type { ServerAction, ServerView } from '../../src/http/servers.js';
+import type { ServerAction, ServerView } from '../../src/actions/servers.js';
 import { CopyButton } from '../components/copy-button.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';

@@ -4,11 +4,11 @@ import { CertificateState, DnsState } from '../components/domain-state.js';
 import { Field, FieldError, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
 import { SettingsTabs } from '../components/settings-tabs.js';
-import type { InstanceSettingsView } from '../../src/http/instance-settings.js';
+import type { SettingsView } from '../../src/actions/settings.js';
 
 export interface SettingsPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
-  settings: InstanceSettingsView;
+  settings: SettingsView;
   state?: FormState;
   storageState?: FormState;
   registryState?: FormState;
@@ -17,7 +17,7 @@ export interface SettingsPageProps {
 
 const FROM_ENVIRONMENT = 'Set in Spur’s environment file (/etc/spur/spur.env); change it there and restart Spur.';
 
-export function InstanceSettingsForm(props: { csrf?: string; settings: InstanceSettingsView; state?: FormState }) {
+export function GeneralSettingsForm(props: { csrf?: string; settings: SettingsView; state?: FormState }) {
   const s = props.settings;
   const f = { form: 'instance-settings', state: props.state };
   return (
@@ -34,7 +34,7 @@ export function InstanceSettingsForm(props: { csrf?: string; settings: InstanceS
 }
 
 /** Where database backups are copied: an S3-compatible bucket (AWS, Backblaze B2, R2, MinIO). */
-export function BackupStorageForm(props: { csrf?: string; settings: InstanceSettingsView; state?: FormState }) {
+export function BackupStorageForm(props: { csrf?: string; settings: SettingsView; state?: FormState }) {
   const s = props.settings.backupStorage;
   const f = { form: 'backup-storage', state: props.state };
   return (
@@ -56,7 +56,7 @@ export function BackupStorageForm(props: { csrf?: string; settings: InstanceSett
 }
 
 /** A registry images are pushed to and the servers pull from, instead of Spur sending them. */
-export function RegistryForm(props: { csrf?: string; settings: InstanceSettingsView; state?: FormState }) {
+export function RegistryForm(props: { csrf?: string; settings: SettingsView; state?: FormState }) {
   const r = props.settings.registry;
   const f = { form: 'image-registry', state: props.state };
   return (
@@ -74,7 +74,7 @@ export function RegistryForm(props: { csrf?: string; settings: InstanceSettingsV
   );
 }
 
-const BUILD_IMAGE_LABELS: Record<keyof InstanceSettingsView['buildImages'], string> = {
+const BUILD_IMAGE_LABELS: Record<keyof SettingsView['buildImages'], string> = {
   node: 'Node (build and run)',
   python: 'Python',
   go: 'Go (build)',
@@ -83,7 +83,7 @@ const BUILD_IMAGE_LABELS: Record<keyof InstanceSettingsView['buildImages'], stri
 };
 
 /** The base images of the Dockerfiles Spur writes for repositories without one. */
-export function BuildImagesForm(props: { csrf?: string; settings: InstanceSettingsView; state?: FormState }) {
+export function BuildImagesForm(props: { csrf?: string; settings: SettingsView; state?: FormState }) {
   const images = props.settings.buildImages;
   const f = { form: 'build-images', state: props.state };
   return (
@@ -125,7 +125,7 @@ export function SettingsPage(props: SettingsPageProps) {
       <p class="muted">
         Give Spur a domain of its own and point its DNS at this server: Traefik serves Spur there, Spur orders its certificate, and once it is in, plain HTTP redirects to HTTPS and sign-in cookies are sent over HTTPS only. The server's own address and port keep answering until you close them (SPUR_HOST=127.0.0.1 in the environment file).
       </p>
-      <InstanceSettingsForm csrf={props.frame.csrfToken} settings={props.settings} state={props.state} />
+      <GeneralSettingsForm csrf={props.frame.csrfToken} settings={props.settings} state={props.state} />
       <h2>Backup storage</h2>
       <p class="muted">Every database backup is also copied to this bucket (streamed, with its SHA-256 recorded), and fetched back from it when the copy on this server is gone. Spur checks that the bucket answers to the keys before saving them.</p>
       <BackupStorageForm csrf={props.frame.csrfToken} settings={props.settings} state={props.storageState} />

@@ -1,6 +1,6 @@
 // A Procfile's `web:` line, as the words of the command a container starts with (see
 // command-words.ts: no shell). Pure.
-import { ShellSyntax, commandWords } from './command-words.js';
+import { ShellSyntax, commandWords } from '../command-words.js';
 import { PlanError } from './stacks/stack.js';
 
 /** The words of the `web:` process, or undefined when the Procfile has none. */

@@ -1,20 +1,20 @@
 // The app tier's fixture: real routes and an in-memory database, no Docker and no sockets.
-import { NodeConnections } from '../nodes/connections.js';
-import { NodeFleet } from '../nodes/fleet.js';
+import { NodeConnections } from '../src/nodes/connections.js';
+import { NodeFleet } from '../src/nodes/fleet.js';
 import { randomBytes } from 'node:crypto';
-import { openDatabase } from '../db/open.js';
-import type { Deps } from '../deps.js';
-import { DeploymentLogBus } from '../deploy/log-bus.js';
-import { createDockerClient } from '../docker/client.js';
-import { silentLog } from '../log.js';
-import { createApp } from './app.js';
-import { StreamSlots } from './stream-slots.js';
-import { LIVE_STREAMS_PER_USER } from './live.js';
-import { DnsChecks } from '../routing/dns-check.js';
-import { TrustedProxies } from '../routing/trusted-proxies.js';
-import { UpdateChecker } from '../update/checker.js';
-import { DatabaseBackups } from '../databases/backup-runs.js';
-import { createApiToken, createSession, createUser } from '../store/users.js';
+import { openDatabase } from '../src/db/open.js';
+import type { Deps } from '../src/deps.js';
+import { DeploymentLogBus } from '../src/deploy/log-bus.js';
+import { createDockerClient } from '../src/docker/client.js';
+import { silentLog } from '../src/log.js';
+import { createApp } from '../src/http/app.js';
+import { StreamSlots } from '../src/stream-slots.js';
+import { LIVE_STREAMS_PER_USER } from '../src/http/live.js';
+import { DnsChecks } from '../src/routing/dns-check.js';
+import { TrustedProxies } from '../src/routing/trusted-proxies.js';
+import { UpdateChecker } from '../src/update/checker.js';
+import { DatabaseBackups } from '../src/databases/backup-runs.js';
+import { createApiToken, createSession, createUser } from '../src/store/users.js';
 
 export const SETUP_TOKEN = 'setup-token-for-tests';
 export const ORIGIN = 'http://localhost';
@@ -34,10 +34,10 @@ export async function makeTestDeps(): Promise<Deps> {
     docker,
     log: silentLog,
     key,
-    databaseBackups: new DatabaseBackups({ db, docker, key, dataDir: '/nonexistent', installId: 'test-install', log: silentLog, isEngineReady: () => false }),
+    databaseBackups: new DatabaseBackups({ db, docker, key, dataDir: '/nonexistent', installId: 'test-install', log: silentLog, isDaemonReady: () => false }),
     servers: new NodeFleet({ db, key, docker, log: silentLog, probePath: '/nonexistent/spur-probe', installId: 'test-install', spoolDir: '/nonexistent', connections: new NodeConnections({ db, key }) }),
     installId: 'test-install',
-    engine: { state: { reachable: false, swarm: false, problem: 'Docker is not reachable (test).' }, ready: false },
+    daemon: { state: { reachable: false, swarm: false, problem: 'Docker is not reachable (test).' }, ready: false },
     deployer: { request: notHere, rollback: notHere, cancel: notHere, preview: notHere },
     logBus: new DeploymentLogBus(db),
     streamSlots: new StreamSlots(10),

@@ -2,7 +2,7 @@
 // .env gate, and saved as one change (what the text leaves out is removed). What it would add,
 // change and remove is said before it is saved. The web editor and the API both call these.
 import type { Deps } from '../deps.js';
-import { parseDotEnv } from '../dotenv.js';
+import { parseDotEnv } from '../variables/dotenv.js';
 import { InvalidFields } from '../errors.js';
 import type { InstanceContext } from '../store/services.js';
 import { changeVariables, revealVariables, variableCount } from './operations.js';

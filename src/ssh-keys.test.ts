@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { utils } from 'ssh2';
 import { describe, expect, it } from 'vitest';
-import { generateSshKeyPair, repairEd25519Key, sshKeyProblem } from './keys.js';
+import { generateSshKeyPair, repairEd25519Key, sshKeyProblem } from './ssh-keys.js';
 
 // ssh2's generator fails about one key in 250; 3000 keys all but surely include such keys.
 const MANY = 3000;

@@ -1,10 +1,10 @@
-// Checks the engine Spur depends on and converges it: Swarm active, the edge network present.
+// Checks the Docker daemon Spur depends on and converges it: Swarm active, the edge network present.
 import type { Log } from '../log.js';
 import { SPUR_MAX_API, SPUR_MIN_API } from './api-version.js';
 import { type DockerClient, isNotFound, negotiateApiVersion } from './client.js';
 import { EDGE_NETWORK, MANAGED_LABEL, ownershipLabels } from './names.js';
 
-export interface EngineState {
+export interface DaemonState {
   reachable: boolean;
   swarm: boolean;
   version?: string;
@@ -30,7 +30,7 @@ const SPUR_RANGE = `${SPUR_MIN_API} to ${SPUR_MAX_API}`;
 
 /** Reachability, API version and Swarm state; never throws. Negotiates the API version each time,
  *  so a daemon upgraded while Spur runs is spoken to at a version it still accepts. */
-export async function inspectEngine(docker: DockerClient): Promise<EngineState> {
+export async function inspectEngine(docker: DockerClient): Promise<DaemonState> {
   try {
     const negotiated = await negotiateApiVersion(docker);
     const known = { version: negotiated.engineVersion, apiVersion: negotiated.daemon.apiVersion };
@@ -48,7 +48,7 @@ export async function inspectEngine(docker: DockerClient): Promise<EngineState> 
 }
 
 /** Initialises a single-node Swarm on the given address when none is active. */
-export async function ensureSwarm(docker: DockerClient, opts: { advertiseAddr: string; log: Log }): Promise<EngineState> {
+export async function ensureSwarm(docker: DockerClient, opts: { advertiseAddr: string; log: Log }): Promise<DaemonState> {
   let state = await inspectEngine(docker);
   if (!state.reachable || state.swarm || state.api?.supported === false) return state;
   const info = await docker.info();

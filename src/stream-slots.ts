@@ -1,6 +1,6 @@
 // How many live streams one user may hold open at once; each holds a socket, and a log stream a
 // Docker logs request too.
-import { TooManyRequests } from '../errors.js';
+import { TooManyRequests } from './errors.js';
 
 export class StreamSlots {
   private readonly open = new Map<number, number>();

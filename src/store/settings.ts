@@ -1,7 +1,6 @@
 // The installation's own settings: Spur's domain (a `domains` row with no service, so its
 // certificate is ordered and shown like any other), the ACME contact email, and the S3-compatible
 // storage database backups are copied to (sealed: it holds the secret key).
-import type { BaseImages } from '../build/stacks/stack.js';
 import type { Db } from '../db/open.js';
 import { Conflict } from '../errors.js';
 import { seal, unseal } from '../secrets.js';
@@ -71,13 +70,16 @@ export async function setImageRegistry(db: Db, key: Buffer, registry: ImageRegis
   await db.insertInto('settings').values({ key: IMAGE_REGISTRY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
 }
 
+/** Base image templates by role (a stack's `baseImages`); the roles not chosen are left out. */
+export type BuildImageChoices = Partial<Record<string, string>>;
+
 /** The base images the owner chose for the Dockerfiles Spur writes (the kinds not chosen are left out). */
-export async function buildImageChoices(db: Db): Promise<Partial<BaseImages>> {
+export async function buildImageChoices(db: Db): Promise<BuildImageChoices> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', BUILD_IMAGES).executeTakeFirst();
-  return row ? (JSON.parse(row.value) as Partial<BaseImages>) : {};
+  return row ? (JSON.parse(row.value) as BuildImageChoices) : {};
 }
 
-export async function setBuildImageChoices(db: Db, images: Partial<BaseImages>): Promise<void> {
+export async function setBuildImageChoices(db: Db, images: BuildImageChoices): Promise<void> {
   if (!Object.keys(images).length) return void (await db.deleteFrom('settings').where('key', '=', BUILD_IMAGES).execute());
   const value = JSON.stringify(images);
   await db.insertInto('settings').values({ key: BUILD_IMAGES, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();

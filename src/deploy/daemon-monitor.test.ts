@@ -3,10 +3,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDockerClient } from '../docker/client.js';
 import { type FakeDaemon, fakeDaemon as startFakeDaemon } from '../docker/fake-daemon.js';
-import { makeTestApp } from '../http/test-app.js';
+import { makeTestApp } from '../../test/app-fixture.js';
 import { silentLog } from '../log.js';
 import { createSession, createUser } from '../store/users.js';
-import { EngineMonitor } from './engine-monitor.js';
+import { DaemonMonitor } from './daemon-monitor.js';
 
 const daemons: FakeDaemon[] = [];
 afterEach(async () => {
@@ -19,14 +19,14 @@ const fakeDaemon = async (opts: Parameters<typeof startFakeDaemon>[0]) => {
 };
 
 async function monitorOf(daemon: FakeDaemon) {
-  const engine = new EngineMonitor({ docker: createDockerClient(daemon.socketPath), log: silentLog, advertiseAddr: '127.0.0.1' });
-  await engine.check();
-  return engine;
+  const monitor = new DaemonMonitor({ docker: createDockerClient(daemon.socketPath), log: silentLog, advertiseAddr: '127.0.0.1' });
+  await monitor.check();
+  return monitor;
 }
 
-async function appWith(engine: EngineMonitor) {
+async function appWith(monitor: DaemonMonitor) {
   const { deps, app } = await makeTestApp();
-  deps.engine = engine;
+  deps.daemon = monitor;
   const owner = await createUser(deps.db, { email: 'o@example.com', passwordHash: 'x', role: 'owner' });
   const cookie = `spur_session=${(await createSession(deps.db, owner.id)).token}`;
   return { app, cookie };
@@ -35,26 +35,26 @@ async function appWith(engine: EngineMonitor) {
 describe('Docker API version negotiation', () => {
   it('speaks to a Docker 29 daemon at API 1.52 on every request after asking which it speaks', async () => {
     const daemon = await fakeDaemon({ engine: '29.0.0', max: '1.52', min: '1.44' });
-    const engine = await monitorOf(daemon);
-    expect(engine.ready).toBe(true);
+    const monitor = await monitorOf(daemon);
+    expect(monitor.ready).toBe(true);
     const [first, ...rest] = daemon.paths;
     expect(first).toBe('/version');
     expect(rest.length).toBeGreaterThan(0);
     for (const p of rest) expect(p).toMatch(/^\/v1\.52\//);
 
-    const { app } = await appWith(engine);
+    const { app } = await appWith(monitor);
     const health = await (await app.request('/healthz')).json();
     expect(health).toMatchObject({ ok: true, docker: true, dockerApi: { supported: true, daemon: '1.52', using: '1.52', spur: '1.41 to 1.52' } });
   });
 
   it('says in /healthz and on every page that a daemon older than API 1.41 is outside what Spur supports', async () => {
     const daemon = await fakeDaemon({ engine: '19.03.15', max: '1.40', min: '1.12' });
-    const engine = await monitorOf(daemon);
-    expect(engine.ready).toBe(false);
+    const monitor = await monitorOf(daemon);
+    expect(monitor.ready).toBe(false);
     // Nothing but the question is sent to a daemon Spur does not support.
     expect(daemon.paths).toEqual(['/version']);
 
-    const { app, cookie } = await appWith(engine);
+    const { app, cookie } = await appWith(monitor);
     const health = await (await app.request('/healthz')).json();
     const problem = "Docker's Engine API 1.40 is outside what Spur supports (1.41 to 1.52): upgrade Docker to 20.10 or newer";
     expect(health).toEqual({ ok: true, docker: false, dockerApi: { supported: false, daemon: '1.40', spur: '1.41 to 1.52', problem }, version: expect.any(String) });
@@ -65,16 +65,16 @@ describe('Docker API version negotiation', () => {
   it('negotiates again when the daemon comes back as a newer engine', async () => {
     const old = await fakeDaemon({ engine: '20.10.24', max: '1.41', min: '1.12' });
     const docker = createDockerClient(old.socketPath);
-    const engine = new EngineMonitor({ docker, log: silentLog, advertiseAddr: '127.0.0.1' });
-    await engine.check();
+    const monitor = new DaemonMonitor({ docker, log: silentLog, advertiseAddr: '127.0.0.1' });
+    await monitor.check();
     expect(old.paths.at(-1)).toMatch(/^\/v1\.41\//);
     await old.close();
-    await engine.check();
-    expect(engine.ready).toBe(false);
+    await monitor.check();
+    expect(monitor.ready).toBe(false);
     // The same socket path, now answered by Docker 29, which refuses 1.41.
     const upgraded = await fakeDaemon({ engine: '29.0.0', max: '1.52', min: '1.44', socketPath: old.socketPath });
-    await engine.check();
-    expect(engine.ready).toBe(true);
+    await monitor.check();
+    expect(monitor.ready).toBe(true);
     expect(upgraded.paths.slice(1).every((p) => p.startsWith('/v1.52/'))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidFields } from './errors.js';
+import { InvalidFields } from '../errors.js';
 import { MAX_DOTENV_LINES, parseDotEnv } from './dotenv.js';
 
 describe('parseDotEnv', () => {

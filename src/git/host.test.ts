@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressKind, gitTarget, refusal } from './git-host.js';
+import { addressKind, gitTarget, refusal } from './host.js';
 
 describe('addressKind', () => {
   it.each([

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cloneBranchHead, gitEnvironment } from './git.js';
+import { cloneBranchHead, gitEnvironment } from './clone.js';
 
 const servers: Server[] = [];
 const dirs: string[] = [];

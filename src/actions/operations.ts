@@ -13,8 +13,8 @@ import { type ShownState, serviceState } from './service-state.js';
 import { describeReplicas } from '../deploy/replicas.js';
 import { toStepsView } from '../deploy/step-view.js';
 import { listDeploymentSteps } from '../store/deployment-steps.js';
-import { checkRunImage } from '../build/base-images.js';
-import { checkGitHost } from '../build/git-host.js';
+import { checkRunImage } from '../builds/base-images.js';
+import { checkGitHost } from '../git/host.js';
 import { applyRouting, routeFor } from '../deploy/routing.js';
 import { routeUrls } from '../routing/instance-route.js';
 import type { DnsAnswer } from '../routing/dns-check.js';
@@ -25,16 +25,16 @@ import { addProjectMember, canAccessProject, getProjectFor, listProjectMembers, 
 import { addSshKey } from '../store/ssh-keys.js';
 import { type DomainWithCertificate, addDomain as storeAddDomain, listDomains, removeDomain as storeRemoveDomain, setDomainOptions } from '../store/domains.js';
 import { daysLeft } from '../tls/renewal-policy.js';
-import { spurDomain } from '../store/instance-settings.js';
+import { spurDomain } from '../store/settings.js';
 import { addVolume as storeAddVolume, listVolumes, removeVolumeRecord } from '../store/volumes.js';
 import { findUserByEmail } from '../store/users.js';
 import { DEFAULT_ENVIRONMENT, createEnvironment, createProject, getEnvironment } from '../store/projects.js';
 import { type InstanceContext, type ServiceCredentials, type ServiceSource, createService, getInstance, getInstanceContext, getService, instanceBuildVariables, instanceWatchPaths, setHttpsToken, updateInstance } from '../store/services.js';
-import { generateSshKeyPair } from '../ssh/keys.js';
+import { generateSshKeyPair } from '../ssh-keys.js';
 import { randomToken, seal, unseal } from '../secrets.js';
 import { listVariableNames, readVariables, setVariables } from '../store/variables.js';
-import { parseDotEnv } from '../dotenv.js';
-import { type ReferenceSources, ReferencesTooLarge, UnresolvedReference, referencesIn, resolveReferences } from '../deploy/references.js';
+import { parseDotEnv } from '../variables/dotenv.js';
+import { type ReferenceSources, ReferencesTooLarge, UnresolvedReference, referencesIn, resolveReferences } from '../variables/references.js';
 import { referenceSources } from '../databases/reference-sources.js';
 import * as validate from '../validate.js';
 
@@ -477,13 +477,13 @@ export async function changeDomain(deps: Deps, ctx: InstanceContext, hostnamePar
 
 /** Routing follows domains at once when Docker answers; otherwise the next deploy applies it. */
 async function routeNow(deps: Deps, ctx: InstanceContext): Promise<void> {
-  if (!deps.engine.ready) return;
+  if (!deps.daemon.ready) return;
   await applyRouting(deps, instanceKey(ctx)).catch((err) => deps.log.warn(`routing of ${ctx.service.name} not updated; the next deploy applies it`, { error: String(err) }));
 }
 
 /** Work that needs Docker is refused up front, with the engine's problem in words. */
 export function requireEngine(deps: Deps): void {
-  if (!deps.engine.ready) throw new DockerUnavailable(deps.engine.state.problem ?? 'Docker is not ready');
+  if (!deps.daemon.ready) throw new DockerUnavailable(deps.daemon.state.problem ?? 'Docker is not ready');
 }
 
 /** Queues a deployment; `commit` pins the exact commit to build (webhooks). */
@@ -524,7 +524,7 @@ export async function previewBuild(deps: Deps, ctx: InstanceContext) {
 export async function scale(deps: Deps, ctx: InstanceContext, body: Body): Promise<{ replicas: number; applied: boolean }> {
   const { replicas } = validate.fields({ replicas: () => validate.replicas(body.replicas) });
   await updateInstance(deps.db, ctx.service, ctx.environment, { replicas });
-  if (!deps.engine.ready) return { replicas, applied: false };
+  if (!deps.daemon.ready) return { replicas, applied: false };
   const applied = await scaleService(deps.docker, swarmServiceName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }), replicas);
   return { replicas, applied };
 }
@@ -561,7 +561,7 @@ export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<
   const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
   const [latest] = await listDeployments(deps.db, scopeOf(ctx), 1);
   const active = await findActiveDeployment(deps.db, scopeOf(ctx));
-  const tasks = deps.engine.ready ? await serviceTaskSummary(deps.docker, swarmServiceName(ref)).catch(() => null) : null;
+  const tasks = deps.daemon.ready ? await serviceTaskSummary(deps.docker, swarmServiceName(ref)).catch(() => null) : null;
   const running = tasks?.running ?? null;
   return {
     ...ref,

@@ -2,8 +2,8 @@
 // blank lines skipped, values bare (trimmed, ` #` starts a comment), 'single-quoted' or
 // `backticked` (as written) or "double-quoted" (\n, \", \\ understood); a quoted value may span
 // lines (a PEM key). Every bad line is reported at once, by number.
-import { InvalidFields } from './errors.js';
-import { variableKey, variableValue } from './validate.js';
+import { InvalidFields } from '../errors.js';
+import { variableKey, variableValue } from '../validate.js';
 
 export const MAX_DOTENV_LINES = 500;
 

@@ -1,17 +1,17 @@
-// Keeps Spur's view of the Docker engine current and converges it (Swarm, edge network) when it
+// Keeps Spur's view of the Docker daemon current and converges it (Swarm, edge network) when it
 // becomes reachable. Spur keeps running, and says so, while Docker is away.
 import type { DockerClient } from '../docker/client.js';
-import { type EngineState, ensureEdgeNetwork, ensureSwarm } from '../docker/engine.js';
+import { type DaemonState, ensureEdgeNetwork, ensureSwarm } from '../docker/daemon.js';
 import type { Log } from '../log.js';
 
-export class EngineMonitor {
-  state: EngineState = { reachable: false, swarm: false, problem: 'Docker has not been checked yet' };
+export class DaemonMonitor {
+  state: DaemonState = { reachable: false, swarm: false, problem: 'Docker has not been checked yet' };
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly opts: { docker: DockerClient; log: Log; advertiseAddr: string; onReady?: () => Promise<void> }) {}
 
-  /** Checks now; when the engine turns ready, converges it and runs onReady once. */
-  async check(): Promise<EngineState> {
+  /** Checks now; when the daemon turns ready, converges it and runs onReady once. */
+  async check(): Promise<DaemonState> {
     const wasReady = this.ready;
     let state = await ensureSwarm(this.opts.docker, { advertiseAddr: this.opts.advertiseAddr, log: this.opts.log });
     if (state.reachable && state.swarm) {

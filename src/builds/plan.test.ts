@@ -111,7 +111,7 @@ describe('nodeMajor', () => {
 
 describe('commandWords', () => {
   it('keeps quoted words whole and fills in $PORT; a line with nothing is refused', async () => {
-    const { commandWords } = await import('./command-words.js');
+    const { commandWords } = await import('../command-words.js');
     expect(commandWords(`node "a b.js" 'x $y' --port=\${PORT}`, 80)).toEqual(['node', 'a b.js', 'x $y', '--port=80']);
     expect(() => commandWords('   ', 80)).toThrow('has no command');
   });

@@ -57,8 +57,8 @@ const toRecordView = (n: NodeRecord): Omit<ServerView, 'hostname' | 'role' | 'st
 export async function serversView(deps: Deps, user: Actor): Promise<{ servers: ServerView[]; publicKey: string; swarm: boolean }> {
   requireOwner(user);
   const records = await listNodes(deps.db);
-  const swarmNodes = deps.engine.ready ? ((await deps.docker.listNodes().catch(() => [])) as unknown as SwarmNodeListing[]) : [];
-  const tasks = deps.engine.ready ? ((await deps.docker.listTasks({ filters: { 'desired-state': ['running'] } }).catch(() => [])) as { NodeID?: string; Status?: { State?: string } }[]) : [];
+  const swarmNodes = deps.daemon.ready ? ((await deps.docker.listNodes().catch(() => [])) as unknown as SwarmNodeListing[]) : [];
+  const tasks = deps.daemon.ready ? ((await deps.docker.listTasks({ filters: { 'desired-state': ['running'] } }).catch(() => [])) as { NodeID?: string; Status?: { State?: string } }[]) : [];
   const running = (id: string) => tasks.filter((t) => t.NodeID === id && t.Status?.State === 'running').length;
   const servers: ServerView[] = swarmNodes.map((n) => {
     const record = records.find((r) => r.swarm_node_id === n.ID);
@@ -88,7 +88,7 @@ export async function serversView(deps: Deps, user: Actor): Promise<{ servers: S
     else if (s.enrolled && s.status === 'ready' && s.state === 'ready') s.disk = await deps.servers.disk(s.name);
   }));
   servers.sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'manager' ? -1 : 1));
-  return { servers, publicKey: await deps.servers.publicKey(), swarm: deps.engine.ready };
+  return { servers, publicKey: await deps.servers.publicKey(), swarm: deps.daemon.ready };
 }
 
 /** One enrolled server with its enrollment log. */

@@ -11,7 +11,7 @@ import { backupFileOf, restoreInto } from '../databases/backups.js';
 import { restartAndWait, waitForDatabase } from '../databases/ready.js';
 import { listTasks } from '../docker/swarm.js';
 import { formatTaskLine, streamTaskLogs } from '../docker/task-logs.js';
-import { makeRedactor, secretValues } from '../deploy/redact.js';
+import { makeRedactor, secretValues } from '../variables/redact.js';
 import { verifyBackup } from '../databases/verify.js';
 import { referrersOf } from '../databases/referrers.js';
 import { findBackup, listBackups } from '../store/database-backups.js';
@@ -23,7 +23,7 @@ import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { randomToken } from '../secrets.js';
 import * as validate from '../validate.js';
 import type { DatabaseEngine } from '../databases/engine.js';
-import { checkRunImage } from '../build/base-images.js';
+import { checkRunImage } from '../builds/base-images.js';
 import { confirmName, requireEngine } from './operations.js';
 
 type Actor = Pick<User, 'id' | 'role'>;
@@ -48,7 +48,7 @@ function runnable(deps: Deps, scope: Scope, d: DatabaseRecord) {
 
 export async function toDatabaseView(deps: Deps, scope: Scope, d: DatabaseRecord) {
   const engine = engineOf(d);
-  const tasks = deps.engine.ready ? await serviceTaskSummary(deps.docker, databaseServiceName(refOf(scope, d.name))).catch(() => null) : null;
+  const tasks = deps.daemon.ready ? await serviceTaskSummary(deps.docker, databaseServiceName(refOf(scope, d.name))).catch(() => null) : null;
   const running = tasks?.running ?? null;
   return {
     name: d.name,

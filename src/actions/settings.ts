@@ -6,7 +6,7 @@ import type { Deps } from '../deps.js';
 import type { User } from '../db/schema.js';
 import { isUnderDomain } from '../docker/names.js';
 import { Conflict, Forbidden, InvalidFields } from '../errors.js';
-import { type ImageRegistry, acmeEmail, backupStorage, buildImageChoices, imageRegistry, setAcmeEmail, setBackupStorage, setBuildImageChoices, setImageRegistry, setSpurDomain, spurDomain } from '../store/instance-settings.js';
+import { type ImageRegistry, acmeEmail, backupStorage, buildImageChoices, imageRegistry, setAcmeEmail, setBackupStorage, setBuildImageChoices, setImageRegistry, setSpurDomain, spurDomain } from '../store/settings.js';
 import { BUILD_IMAGE_VARS, DEFAULT_BUILD_IMAGES } from '../config.js';
 import { checkRegistryLogin, registryServer } from '../docker/registry.js';
 import { type S3Settings, s3Storage } from '../storage/s3.js';
@@ -30,7 +30,7 @@ function checkedSpurDomain(deps: Pick<Deps, 'config'>, hostname: string): string
   return hostname;
 }
 
-export async function instanceSettingsView(deps: Deps, user: Actor) {
+export async function settingsView(deps: Deps, user: Actor) {
   requireOwner(user);
   const own = await spurDomain(deps.db);
   return {
@@ -118,13 +118,13 @@ async function checkedStorage(deps: Deps, body: unknown): Promise<S3Settings> {
   return s;
 }
 
-export type InstanceSettingsView = Awaited<ReturnType<typeof instanceSettingsView>>;
+export type SettingsView = Awaited<ReturnType<typeof settingsView>>;
 
 /** Changes what the body names: `domain` and `acmeEmail`, each "" (or null) to clear,
  *  `backupStorage` (S3 settings, or null), `registry` (address, username, password, or null) and
  *  `buildImages` ({ node, python, go, goRuntime, staticServer }: "" for the default). Spur's
  *  domain gets its certificate ordered and Traefik's files rewritten at once. */
-export async function changeInstanceSettings(deps: Deps, user: Actor, body: Record<string, unknown>): Promise<InstanceSettingsView> {
+export async function changeSettings(deps: Deps, user: Actor, body: Record<string, unknown>): Promise<SettingsView> {
   requireOwner(user);
   const cleared = (v: unknown) => v === null || (typeof v === 'string' && v.trim() === '');
   const change = validate.fields({
@@ -142,5 +142,5 @@ export async function changeInstanceSettings(deps: Deps, user: Actor, body: Reco
   if (registry !== undefined) await setImageRegistry(deps.db, deps.key, registry);
   if (buildImages !== undefined) await setBuildImageChoices(deps.db, buildImages);
   if (change.domain !== undefined) void deps.certificates.run();
-  return instanceSettingsView(deps, user);
+  return settingsView(deps, user);
 }

@@ -3,7 +3,7 @@
 // each environment uses the new source. The web form, the API and the CLI all call this.
 import type { Service } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { gitTarget } from '../build/git-host.js';
+import { gitTarget } from '../git/host.js';
 import { InvalidFields } from '../errors.js';
 import { getProjectFor } from '../store/access.js';
 import { type CredentialChanges, type ServiceSource, getService, updateServiceSource } from '../store/services.js';
