@@ -9,6 +9,7 @@ import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { cronInUtcWithoutIntl } from './cron-utc.mjs';
+import { layerProblems } from './layers.mjs';
 import { SHIPPED_BINARIES } from './shipped-binaries.mjs';
 
 const require = createRequire(import.meta.url);
@@ -74,6 +75,8 @@ const result = await build({
 });
 
 failOnImportCycles(result.metafile);
+const layers = layerProblems(resolve(dirname(new URL(import.meta.url).pathname), '..'));
+if (layers.length) throw new Error(`the floors of scripts/layers.mjs are broken:\n${layers.join('\n')}`);
 
 // git runs the bundle itself as askpass helper.
 chmodSync(join(out, 'spur.cjs'), 0o755);
