@@ -4,7 +4,7 @@
 // - data-busy on a submit button (or its form): once sent, the button is disabled and says those
 //   words ("Deleting web…") until the answer comes (a new page with its toast, or the refusal in
 //   place); a failed request gives the button back and says so.
-// The wording comes from the server (views/components/confirm.tsx).
+// The wording comes from the server (src/actions/words.ts).
 (function () {
   var confirmed = null;
 

@@ -3,7 +3,7 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { COMMIT, VERSION } from '../src/version.js';
-import { actionWords, busyAttrs } from './components/confirm.js';
+import { actionWords, busyAttrs } from '../src/actions/words.js';
 import { PaletteButton, PaletteDialog } from './components/palette.js';
 
 export interface LayoutProps {

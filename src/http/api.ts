@@ -21,7 +21,7 @@ import * as shared from '../actions/shared-variables.js';
 import * as servers from '../actions/servers.js';
 import { changeSettings, settingsView } from '../actions/settings.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
-import { searchPalette } from './palette.js';
+import { searchPalette } from '../actions/palette.js';
 import { getDeployment } from '../store/deployments.js';
 
 async function jsonBody(c: { req: { json: () => Promise<unknown> } }): Promise<Record<string, unknown>> {

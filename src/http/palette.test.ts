@@ -7,7 +7,7 @@ import { addProjectMember } from '../store/access.js';
 import { createDatabase } from '../store/databases.js';
 import { queueDeployment } from '../store/deployments.js';
 import type { createApp } from './app.js';
-import { PALETTE_QUERY_MAX, PALETTE_RESULTS_MAX } from './palette.js';
+import { PALETTE_QUERY_MAX, PALETTE_RESULTS_MAX } from '../actions/palette.js';
 import { type apiAs, shopWithWeb } from '../../test/app-fixture.js';
 
 let deps: Deps;

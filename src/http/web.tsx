@@ -20,7 +20,7 @@ import { SetSharedVariableForm } from '../../views/components/shared-variables.j
 import { InvalidFields, NotFound } from '../errors.js';
 import { BackupStorageForm, BuildImagesForm, GeneralSettingsForm, RegistryForm, SettingsPage } from '../../views/pages/settings.js';
 import { changeSettings, settingsView } from '../actions/settings.js';
-import { type ServicePageProps, type ServiceTab, SERVICE_TABS, paths, serviceTabUrl } from '../../views/pages/service/common.js';
+import { type ServicePageProps, paths } from '../../views/pages/service/common.js';
 import { DeploymentsTable } from '../../views/pages/service/deployments.js';
 import { StatusFacts } from '../../views/pages/service/overview.js';
 import { ServiceHeadline, ServicePage } from '../../views/pages/service/page.js';
@@ -45,12 +45,12 @@ import { AddServerForm, ServerActionForm, ServerLog, ServerPage, ServersPage } f
 import { UpdateBanner } from '../../views/layout.js';
 import { liveFragments } from './live.js';
 import * as ops from '../actions/operations.js';
-import { serviceLiveData, servicePageData } from './page-data.js';
-import { dashboardData } from './dashboard-data.js';
+import { type ServiceTab, SERVICE_TABS, serviceLiveData, servicePageData, serviceTabUrl } from '../actions/page-data.js';
+import { dashboardData } from '../actions/dashboard.js';
 import { ActivityFeed, AttentionList } from '../../views/components/dashboard-sections.js';
-import { projectCanvas } from './canvas-data.js';
+import { projectCanvas } from '../actions/canvas.js';
 import { deploymentEventStream, runtimeLogLines, runtimeLogStream } from './streams.js';
-import { searchPalette } from './palette.js';
+import { searchPalette } from '../actions/palette.js';
 import { PaletteResults } from '../../views/components/palette.js';
 
 type Form = Record<string, unknown>;

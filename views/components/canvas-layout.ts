@@ -1,17 +1,11 @@
 // Where the project canvas puts each card and how its lines run: columns by dependency depth
 // (databases and services that use nothing on the left, each service one column right of the
 // deepest thing it uses), one line per (user, used) pair. Pure: no I/O, sizes in CSS pixels.
+import type { CanvasEdge } from '../../src/actions/canvas.js';
 
 export interface CanvasNode {
   id: string;
   kind: 'service' | 'database';
-}
-
-/** A reference variable of `from` (a service) naming `to` (a service or database). */
-export interface CanvasEdge {
-  from: string;
-  to: string;
-  variable: string;
 }
 
 export interface CanvasBox {

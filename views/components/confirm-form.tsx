@@ -4,7 +4,7 @@
 import type { Child } from 'hono/jsx';
 import type { FormState } from './form.js';
 import { CsrfField } from '../layout.js';
-import { type ActionWords, actionAttrs } from './confirm.js';
+import { type ActionWords, actionAttrs } from '../../src/actions/words.js';
 
 export function ConfirmForm(props: { id: string; action: string; words: ActionWords; label: string; csrf?: string; state?: FormState; children: Child }) {
   const error = props.state?.errors[''];

@@ -1,7 +1,7 @@
 // The dashboard's other live regions: what needs attention, and recent deploys and rollbacks
 // with who asked for them.
-import type { ActivityItem } from '../../src/http/dashboard-data.js';
-import type { DashboardWarning } from '../../src/http/page-data.js';
+import type { ActivityItem } from '../../src/actions/dashboard.js';
+import type { DashboardWarning } from '../../src/actions/page-data.js';
 import { StatusBadge } from './deployment.js';
 import { Time } from './time.js';
 

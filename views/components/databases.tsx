@@ -2,7 +2,7 @@
 // service's variable uses, and its deletion; and the form that adds one.
 import type { DatabaseView } from '../../src/actions/databases.js';
 import { CopyButton } from './copy-button.js';
-import type { Referrers } from './confirm.js';
+import type { Referrers } from '../../src/actions/words.js';
 import { StateWithDetail } from './state-mark.js';
 import { DeleteForm } from './delete-form.js';
 import { Field, FieldError, type FormState, PostForm } from './form.js';

@@ -2,7 +2,7 @@
 // until the field matches, and the server checks it again. What still uses it is said on the form
 // and asked again before it goes; while it runs, its button says so.
 import type { Child } from 'hono/jsx';
-import { type Referrers, actionWords, busyAttrs, referrersWarning } from './confirm.js';
+import { type Referrers, actionWords, busyAttrs, referrersWarning } from '../../src/actions/words.js';
 import { Field, type FormState, PostForm } from './form.js';
 
 export function DeleteForm(props: { id: string; action: string; name: string; what: string; csrf?: string; state?: FormState; referrers?: Referrers; children?: Child }) {

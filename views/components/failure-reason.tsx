@@ -1,6 +1,6 @@
 // Why a deployment failed, as the deployment page and the service page say it; a failure of the
 // running app links to its output (the Logs tab with crashed tasks, theirs included).
-import { serviceTabUrl } from '../pages/service/common.js';
+import { serviceTabUrl } from '../../src/actions/page-data.js';
 
 export interface FailureReasonProps {
   reason: string;

@@ -12,7 +12,7 @@ export interface FormState {
 
 export const EMPTY_FORM: FormState = { values: {}, errors: {} };
 
-/** `confirm`: the question asked before it is sent (views/components/confirm.tsx, public/actions.js). */
+/** `confirm`: the question asked before it is sent (src/actions/words.ts, public/actions.js). */
 export function PostForm(props: { id: string; action: string; csrf?: string; state?: FormState; class?: string; confirm?: string; children?: Child }) {
   const formError = props.state?.errors[''];
   return (

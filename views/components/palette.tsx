@@ -1,6 +1,6 @@
 // The command palette: its dialog (in every signed-in page, opened by public/palette.js with
 // Ctrl-K, ⌘-K or the header's button) and the results the server sends for what was typed.
-import type { PaletteKind, PaletteResult } from '../../src/http/palette.js';
+import type { PaletteKind, PaletteResult } from '../../src/actions/palette.js';
 
 const KIND_WORDS: Partial<Record<PaletteKind, string>> = { page: 'Page', project: 'Project', service: 'Service', database: 'Database', deployment: 'Deployment' };
 

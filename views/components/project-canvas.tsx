@@ -2,27 +2,16 @@
 // canvas-layout.ts, with an SVG line from each service to what its reference variables name, and
 // the same lines as a list of sentences (for screen readers, and the layout at phone width).
 // Rendered for the page and again for its live updates.
-import { type CanvasEdge, CARD, layoutCanvas } from './canvas-layout.js';
+import { CARD, layoutCanvas } from './canvas-layout.js';
 import { StatusBadge } from './deployment.js';
 import type { ShownState } from '../../src/actions/service-state.js';
 import { StateMark } from './state-mark.js';
-import type { ServiceCard } from './service-cards.js';
+import type { ServiceCard } from '../../src/actions/service-cards.js';
+import type { CanvasDatabase, ProjectCanvasData } from '../../src/actions/canvas.js';
 
-export interface CanvasDatabase {
-  name: string;
-  engine: string;
-  image: string;
-  /** Running tasks; null when Docker cannot be asked. */
-  running: number | null;
-  state: ShownState;
-}
-
-export interface ProjectCanvasProps {
+export interface ProjectCanvasProps extends ProjectCanvasData {
   project: string;
   environment: string;
-  services: ServiceCard[];
-  databases: CanvasDatabase[];
-  edges: CanvasEdge[];
 }
 
 const State = (props: { state: ShownState }) => (

@@ -1,6 +1,6 @@
 // The dashboard's project cards, each with its services' and databases' states in words (the mark
 // repeats them); rendered for the page and again for its live updates.
-import type { ProjectOverview } from '../../src/http/dashboard-data.js';
+import type { ProjectOverview } from '../../src/actions/dashboard.js';
 import { StateMark } from './state-mark.js';
 
 export function ProjectList(props: { projects: ProjectOverview[] }) {

@@ -1,7 +1,7 @@
 // A project environment's shared variables on the project page: names with their values masked
 // (revealed in place for the owner), a form to set one, and removal.
 import { CsrfField } from '../layout.js';
-import { actionAttrs, actionWords } from './confirm.js';
+import { actionAttrs, actionWords } from '../../src/actions/words.js';
 import { Field, type FormState, PostForm } from './form.js';
 
 export function SharedVariables(props: { project: string; environment: string; names: string[]; canReveal: boolean; csrf?: string; state?: FormState }) {

@@ -1,7 +1,7 @@
 // One's own account: who you are and your API tokens (the CLI's and scripts' keys to the API).
 // A new token's secret is shown here once, with a copy button; Spur keeps only its hash.
 import { ConfirmForm } from '../components/confirm-form.js';
-import { actionWords } from '../components/confirm.js';
+import { actionWords } from '../../src/actions/words.js';
 import { CopyButton } from '../components/copy-button.js';
 import { Field, type FormState } from '../components/form.js';
 import { Time } from '../components/time.js';

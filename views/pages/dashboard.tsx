@@ -3,7 +3,7 @@
 import { Live, LiveSource } from '../components/live.js';
 import { ProjectList } from '../components/project-list.js';
 import { ActivityFeed, AttentionList } from '../components/dashboard-sections.js';
-import type { DashboardData } from '../../src/http/dashboard-data.js';
+import type { DashboardData } from '../../src/actions/dashboard.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
 

@@ -6,7 +6,7 @@ import { DeleteDatabaseForm } from '../components/databases.js';
 import { StateMark } from '../components/state-mark.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
-import { actionWords, busyAttrs } from '../components/confirm.js';
+import { actionWords, busyAttrs } from '../../src/actions/words.js';
 import { Time } from '../components/time.js';
 
 export interface DatabasePageProps {

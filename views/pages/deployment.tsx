@@ -9,7 +9,7 @@ import { DeploymentSteps } from '../components/deployment-steps.js';
 import { FailureReason } from '../components/failure-reason.js';
 import { LogView } from '../components/log-view.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
-import { actionAttrs, actionWords } from '../components/confirm.js';
+import { actionAttrs, actionWords } from '../../src/actions/words.js';
 
 type BuildPlan = { stack: string; reasons: string[]; dockerfile: string };
 type DeploymentProps = DeploymentRowProps & { imageTag: string | null; rollbackOf: number | null; buildPlan: BuildPlan | null; steps: StepView[] };

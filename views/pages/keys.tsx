@@ -1,7 +1,7 @@
 // The user's SSH keys, used to `git push` to Spur.
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { CsrfField, Layout, type LayoutProps } from '../layout.js';
-import { actionAttrs, actionWords } from '../components/confirm.js';
+import { actionAttrs, actionWords } from '../../src/actions/words.js';
 
 export interface KeysPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;

@@ -1,6 +1,6 @@
 // A project's members (owners manage them): who besides the owners may use the project.
 import { ConfirmForm } from '../components/confirm-form.js';
-import { actionWords } from '../components/confirm.js';
+import { actionWords } from '../../src/actions/words.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
 

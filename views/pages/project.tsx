@@ -1,6 +1,6 @@
 // One project: its services and databases in an environment as a live canvas, and the forms to add services, databases and environments.
 import { DeleteForm } from '../components/delete-form.js';
-import { actionWords, busyAttrs } from '../components/confirm.js';
+import { actionWords, busyAttrs } from '../../src/actions/words.js';
 import { Live, LiveSource } from '../components/live.js';
 import { ProjectCanvas, type ProjectCanvasProps } from '../components/project-canvas.js';
 import { Field, FieldError, type FormState, PostForm } from '../components/form.js';

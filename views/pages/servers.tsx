@@ -5,7 +5,7 @@ import type { ServerAction, ServerView } from '../../src/actions/servers.js';
 import { CopyButton } from '../components/copy-button.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
-import { actionWords, busyAttrs } from '../components/confirm.js';
+import { actionWords, busyAttrs } from '../../src/actions/words.js';
 
 type Frame = Omit<LayoutProps, 'title' | 'children'>;
 

@@ -1,7 +1,7 @@
 // The people who may use Spur (owners only): who they are, their role, when they were last
 // active; add one, set a password, remove one. Same operations as `spur user` and /api/v1/users.
 import { ConfirmForm } from '../components/confirm-form.js';
-import { actionWords } from '../components/confirm.js';
+import { actionWords } from '../../src/actions/words.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Time } from '../components/time.js';
 import { Layout, type LayoutProps } from '../layout.js';

@@ -2,7 +2,7 @@
 import { DeploymentRow, type DeploymentView } from '../../components/deployment.js';
 import { Live } from '../../components/live.js';
 import { CsrfField } from '../../layout.js';
-import { actionAttrs, actionWords } from '../../components/confirm.js';
+import { actionAttrs, actionWords } from '../../../src/actions/words.js';
 import { type ServicePageProps, paths } from './common.js';
 
 export function DeploymentsTab(props: ServicePageProps) {

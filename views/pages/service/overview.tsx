@@ -6,7 +6,7 @@ import { FailureReason } from '../../components/failure-reason.js';
 import { StateMark } from '../../components/state-mark.js';
 import { Live } from '../../components/live.js';
 import { CsrfField } from '../../layout.js';
-import { actionAttrs, actionWords } from '../../components/confirm.js';
+import { actionAttrs, actionWords } from '../../../src/actions/words.js';
 import { type ServicePageProps, paths } from './common.js';
 
 export function OverviewTab(props: ServicePageProps) {

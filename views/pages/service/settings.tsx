@@ -5,7 +5,7 @@
 import { DeleteForm } from '../../components/delete-form.js';
 import { Field, type FormState, PostForm } from '../../components/form.js';
 import { CsrfField } from '../../layout.js';
-import { actionAttrs, actionWords, busyAttrs } from '../../components/confirm.js';
+import { actionAttrs, actionWords, busyAttrs } from '../../../src/actions/words.js';
 import { CertificateState, DnsState } from '../../components/domain-state.js';
 import { VolumesSection } from './volumes.js';
 import { SourceForm } from './source.js';

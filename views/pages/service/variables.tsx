@@ -3,7 +3,7 @@
 import { CopyButton } from '../../components/copy-button.js';
 import { Field, type FormState, PostForm } from '../../components/form.js';
 import { CsrfField } from '../../layout.js';
-import { actionAttrs, actionWords } from '../../components/confirm.js';
+import { actionAttrs, actionWords } from '../../../src/actions/words.js';
 import { type ServicePageProps, paths } from './common.js';
 import { RawVariablesForm, RawVariablesLink } from './variables-text.js';
 

@@ -2,7 +2,7 @@
 // form that adds one. A service with a volume updates stop-first; the section says so.
 import { Field, type FormState, PostForm } from '../../components/form.js';
 import { CsrfField } from '../../layout.js';
-import { actionAttrs, actionWords } from '../../components/confirm.js';
+import { actionAttrs, actionWords } from '../../../src/actions/words.js';
 import { type ServicePageProps, paths } from './common.js';
 
 type FormProps = ServicePageProps & { state?: FormState };

@@ -1,6 +1,6 @@
-// What a project's canvas shows of each service in one environment (project-canvas.tsx draws it).
-import type { DeploymentStatus } from '../../src/db/schema.js';
-import type { ShownState } from '../../src/actions/service-state.js';
+// What a project's canvas shows of each service in one environment (views/components/project-canvas.tsx draws it).
+import type { DeploymentStatus } from '../db/schema.js';
+import type { ShownState } from './service-state.js';
 
 export interface ServiceCard {
   name: string;
@@ -13,7 +13,7 @@ export interface ServiceCard {
   /** What the serving deployment runs: its commit, and its image. */
   commit: string | null;
   image: string | null;
-  /** What every view says of it (src/http/service-state.ts). */
+  /** What every view says of it (service-state.ts). */
   state: ShownState;
   url: string | null;
   running: number | null;

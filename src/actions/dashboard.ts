@@ -12,9 +12,8 @@ import { listEnvironments } from '../store/projects.js';
 import { listInstancesIn, listServices } from '../store/services.js';
 import { listDatabases } from '../store/databases.js';
 import { databaseServiceName } from '../databases/service-spec.js';
-import { type ShownState, databaseState, serviceState } from '../actions/service-state.js';
-import { serviceTabUrl } from '../../views/pages/service/common.js';
-import { backupWarnings, certificateWarnings, type DashboardWarning } from './page-data.js';
+import { type ShownState, databaseState, serviceState } from './service-state.js';
+import { backupWarnings, certificateWarnings, type DashboardWarning, serviceTabUrl } from './page-data.js';
 
 type Actor = Pick<User, 'id' | 'role' | 'email'>;
 

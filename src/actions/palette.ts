@@ -2,7 +2,7 @@
 // databases and deployments of the projects they may see) and the actions they may run by name
 // (deploy, roll back, logs), each action with the question asked before it runs. The web route
 // and the JSON API both call searchPalette.
-import { confirmQuestion } from '../../views/components/confirm.js';
+import { confirmQuestion } from './words.js';
 import type { Db } from '../db/open.js';
 import type { DeploymentStatus, User } from '../db/schema.js';
 import type { Deps } from '../deps.js';
@@ -44,7 +44,7 @@ export interface PaletteAnswer {
 type Actor = Pick<User, 'id' | 'role'>;
 interface Instance { project: string; service: string; environment: string; serviceId: number; environmentId: number }
 
-/** The palette asks the question the action's button asks (views/components/confirm.tsx). */
+/** The palette asks the question the action's button asks (words.ts). */
 export const paletteQuestion = {
   deploy: (i: Pick<Instance, 'service' | 'environment'>) => confirmQuestion('deploy', i)!,
   rollback: (i: Pick<Instance, 'service' | 'environment'>, to: number) => confirmQuestion('rollback', { ...i, deployment: to })!,

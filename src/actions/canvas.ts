@@ -8,10 +8,33 @@ import { getProjectFor } from '../store/access.js';
 import { listEnvironments } from '../store/projects.js';
 import { listServices } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
-import type { CanvasEdge } from '../../views/components/canvas-layout.js';
-import type { ProjectCanvasProps } from '../../views/components/project-canvas.js';
-import { listDatabaseViews } from '../actions/databases.js';
+import { listDatabaseViews } from './databases.js';
 import { serviceCards } from './page-data.js';
+import type { ServiceCard } from './service-cards.js';
+import type { ShownState } from './service-state.js';
+
+/** A reference variable of `from` (a service) naming `to` (a service or database). */
+export interface CanvasEdge {
+  from: string;
+  to: string;
+  variable: string;
+}
+
+export interface CanvasDatabase {
+  name: string;
+  engine: string;
+  image: string;
+  /** Running tasks; null when Docker cannot be asked. */
+  running: number | null;
+  state: ShownState;
+}
+
+/** What the canvas of one environment shows (views/components/project-canvas.tsx draws it). */
+export interface ProjectCanvasData {
+  services: ServiceCard[];
+  databases: CanvasDatabase[];
+  edges: CanvasEdge[];
+}
 
 type Actor = Pick<User, 'id' | 'role' | 'email'>;
 
@@ -36,7 +59,7 @@ export async function referenceEdges(deps: Deps, environmentId: number, services
   return edges;
 }
 
-export async function projectCanvas(deps: Deps, user: Actor, projectName: string, environmentName: string): Promise<Omit<ProjectCanvasProps, 'project' | 'environment'>> {
+export async function projectCanvas(deps: Deps, user: Actor, projectName: string, environmentName: string): Promise<ProjectCanvasData> {
   const project = await getProjectFor(deps.db, user, projectName);
   const environment = (await listEnvironments(deps.db, project.id)).find((e) => e.name === environmentName);
   if (!environment) return { services: [], databases: [], edges: [] };

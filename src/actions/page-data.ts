@@ -12,11 +12,44 @@ import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.j
 import { listEnvironments } from '../store/projects.js';
 import { listDatabases } from '../store/databases.js';
 import { databaseServiceName } from '../databases/service-spec.js';
-import { databaseState, serviceState } from '../actions/service-state.js';
+import { databaseState, serviceState } from './service-state.js';
 import { type InstanceContext, listInstancesIn, listServices } from '../store/services.js';
-import type { ServiceCard } from '../../views/components/service-cards.js';
-import { type ServicePageProps, type ServiceTab, serviceTabUrl } from '../../views/pages/service/common.js';
-import * as ops from '../actions/operations.js';
+import type { ServiceCard } from './service-cards.js';
+import * as ops from './operations.js';
+
+export const SERVICE_TABS = { overview: 'Overview', deployments: 'Deployments', variables: 'Variables', settings: 'Settings', logs: 'Logs' } as const;
+export type ServiceTab = keyof typeof SERVICE_TABS;
+
+/** The URL of a tab of a service in an environment. */
+export const serviceTabUrl = (s: { project: string; service: string; environment: string }, tab: ServiceTab) =>
+  `/projects/${s.project}/services/${s.service}${tab === 'overview' ? '' : `/${tab}`}?env=${s.environment}`;
+
+export interface GitAccessView {
+  pushUrl: string;
+  webhook: { url: string; secret: string | null };
+  deployKey: string | null;
+  httpsToken: string | null;
+}
+
+/** What every tab of the service page shows (views/pages/service/common.ts adds the page's frame). */
+export interface ServicePageData {
+  tab: ServiceTab;
+  git?: GitAccessView;
+  status: ops.InstanceStatus;
+  environments: string[];
+  variableNames: string[];
+  /** Of each variable holding references: what they name, and what is missing (null: they resolve). */
+  variableReferences: Record<string, { references: string[]; problem: string | null }>;
+  deployments: ReturnType<typeof ops.toDeploymentView>[];
+  /** Custom domains of this environment (the generated one is in status.publicUrls). */
+  domains: ops.DomainView[];
+  /** Named volumes of this environment. */
+  volumes: { name: string; mountPath: string; dockerVolume: string }[];
+  /** Saved settings or variables the serving version does not run with yet. */
+  pendingChanges: boolean;
+  /** Owners may reveal variable values. */
+  canReveal: boolean;
+}
 
 type Actor = Pick<User, 'id' | 'role' | 'email'>;
 
@@ -103,7 +136,7 @@ export async function serviceCards(deps: Deps, user: Actor, projectName: string,
 }
 
 /** What the service page's live regions show: status, deployments, pending changes. */
-export async function serviceLiveData(deps: Deps, ctx: InstanceContext): Promise<Pick<ServicePageProps, 'status' | 'deployments' | 'pendingChanges'>> {
+export async function serviceLiveData(deps: Deps, ctx: InstanceContext): Promise<Pick<ServicePageData, 'status' | 'deployments' | 'pendingChanges'>> {
   return {
     status: await ops.instanceStatus(deps, ctx),
     deployments: (await ops.deploymentsOf(deps, ctx)).map(ops.toDeploymentView),
@@ -112,7 +145,7 @@ export async function serviceLiveData(deps: Deps, ctx: InstanceContext): Promise
 }
 
 /** Everything the service page shows, for any tab. */
-export async function servicePageData(deps: Deps, user: Actor, ctx: InstanceContext, tab: ServiceTab): Promise<Omit<ServicePageProps, 'frame'>> {
+export async function servicePageData(deps: Deps, user: Actor, ctx: InstanceContext, tab: ServiceTab): Promise<ServicePageData> {
   return {
     ...(await serviceLiveData(deps, ctx)),
     tab,
