@@ -2,7 +2,7 @@
 // else holds, least recently used first (cache-budget.ts), and, nightly, BuildKit's cache.
 import type { Db } from '../db/open.js';
 import type { DockerClient } from '../docker/client.js';
-import { listImageNodes, pruneBuildKitCache, removeCacheImage } from '../docker/images.js';
+import { listImageNodes, pruneBuildKitCache, removeCacheImage } from './image-build.js';
 import type { Log } from '../log.js';
 import { forgetBuildCacheImages, listBuildCacheImages, recordBuildCacheImages, touchBuildCacheImages } from '../store/build-cache.js';
 import { type BuildCacheUse, imagesMadeDuring, planCachePrune } from './cache-budget.js';
