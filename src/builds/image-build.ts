@@ -1,6 +1,7 @@
 // Builds images with a daemon from a prepared context, and clears away what builds leave: the
 // images of a failed build's steps, the build cache's images, BuildKit's cache.
 import type { DockerClient } from '../docker/client.js';
+import { secretValues } from '../variables/redact.js';
 import { BuildStepImages } from './build-steps.js';
 
 export interface BuildRequest {
@@ -69,6 +70,24 @@ function limitOptions(limits: { memoryMb: number; cpus: number }) {
   return { memory, memswap: memory, cpuperiod: CPU_PERIOD, cpuquota: Math.round(limits.cpus * CPU_PERIOD) };
 }
 
+/** Docker's reason, with the likely cause when a step was killed (137: SIGKILL, the memory cap's). */
+export function buildFailure(message: string, limits: { memoryMb: number }): string {
+  if (!/returned a non-zero code: 137\b/.test(message)) return message;
+  return `a build step was killed, most likely for going over the build's memory cap of ${limits.memoryMb} MiB (raise it with --build-memory or SPUR_BUILD_MEMORY): ${message}`;
+}
+
+/** A secret passed to the build must not travel in the image: Docker records the build arguments
+ *  a RUN line of the final stage uses in the image's history. Such an image is removed. */
+export async function refuseRecordedSecrets(docker: DockerClient, tag: string, buildArgs: Readonly<Record<string, string>>): Promise<void> {
+  const secrets = Object.entries(buildArgs).filter(([name, value]) => secretValues({ [name]: value }).length);
+  if (!secrets.length) return;
+  const history = (await docker.getImage(tag).history()) as { CreatedBy?: string }[];
+  const recorded = secrets.filter(([, value]) => history.some((h) => h.CreatedBy?.includes(value))).map(([name]) => name);
+  if (!recorded.length) return;
+  await docker.getImage(tag).remove({ force: true }).catch(() => {});
+  throw new Error(`the image's history records the value of ${recorded.join(', ')}: Docker writes the build arguments a RUN line uses into it. Use ${recorded.length > 1 ? 'them' : 'it'} only in an earlier stage of a multi-stage Dockerfile (the Dockerfiles Spur writes do), so that the image that runs does not carry ${recorded.length > 1 ? 'them' : 'it'}`);
+}
+
 export interface ImageNode {
   /** `sha256:<hex>`, as Docker lists it. */
   id: string;
@@ -92,6 +111,14 @@ export async function listImageNodes(docker: DockerClient, signal?: AbortSignal)
 /** The daemon's clock, in seconds: image creation times are on it, whichever server it is. */
 export async function daemonSeconds(docker: DockerClient): Promise<number> {
   return Math.floor(Date.parse((await docker.info()).SystemTime as string) / 1000);
+}
+
+/** A failed build's step images go now, or, where a stopped step's container still holds them
+ *  (the daemon removes it a moment later, longer on a busy server), once it is gone: the failure
+ *  is not held back for that. */
+export async function removeFailedBuildImages(docker: DockerClient, created: string[], sinceSeconds: number): Promise<void> {
+  const { held } = await removeStepImages(docker, created, sinceSeconds, 5_000).catch(() => ({ held: [] }));
+  if (held.length) void removeStepImages(docker, created, sinceSeconds, 180_000).catch(() => {});
 }
 
 /** After a failed build: the images its finished steps made, as its output named them. Each is
