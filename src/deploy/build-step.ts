@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { checkBaseImages } from '../builds/base-images.js';
 import { resolveBuildContext } from '../builds/context.js';
+import { baseImages } from '../builds/stacks/index.js';
 import type { BaseImages } from '../builds/stacks/stack.js';
-import { DEFAULT_BUILD_IMAGES } from '../config.js';
 import type { Deployment } from '../db/schema.js';
 import type { BuildStepImages } from '../builds/build-steps.js';
 import { BuildError, buildFailure, buildImage, daemonSeconds, refuseRecordedSecrets, removeFailedBuildImages } from '../builds/image-build.js';
@@ -114,7 +114,7 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
 /** The base images of the Dockerfiles Spur writes: SPUR_IMAGE_*, else the Settings page's choice,
  *  else the official images. */
 export async function buildImagesFor(deps: Pick<PipelineDeps, 'db' | 'config'>): Promise<BaseImages> {
-  return { ...DEFAULT_BUILD_IMAGES, ...(await buildImageChoices(deps.db)), ...deps.config.buildImages };
+  return baseImages(await buildImageChoices(deps.db), deps.config.buildImages);
 }
 
 /** The variables marked for the build, as build arguments; a marked one that is not set is said. */
