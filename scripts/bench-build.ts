@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_BUILD_IMAGES } from '../src/config.js';
+import { DEFAULT_BASE_IMAGES } from '../src/builds/stacks/index.js';
 import { planBuild } from '../src/builds/plan.js';
 import { readSnapshot } from '../src/builds/snapshot.js';
 
@@ -53,7 +53,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'spur-bench-build-'));
   try {
     writeApp(dir, 'v1');
-    const plan = planBuild(await readSnapshot(dir), { images: DEFAULT_BUILD_IMAGES, port: 3000 });
+    const plan = planBuild(await readSnapshot(dir), { images: DEFAULT_BASE_IMAGES, port: 3000 });
     writeFileSync(join(dir, 'Dockerfile.spur'), plan.dockerfile);
     writeFileSync(join(dir, 'Dockerfile.hand'), HAND_WRITTEN);
     writeFileSync(join(dir, '.dockerignore'), 'node_modules\nDockerfile.*\n');

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { availableParallelism, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { BaseImages } from './builds/stacks/stack.js';
+import { BASE_IMAGE_ROLES } from './builds/stacks/index.js';
 import { parseDotEnv } from './variables/dotenv.js';
 import * as validate from './validate.js';
 
@@ -56,26 +56,17 @@ export interface Config {
   /** Certificates for custom domains: the ACME directory, the contact, a private CA's bundle,
    *  and where the HTTP-01 challenge responder listens (Traefik forwards challenges to it). */
   acme: { directoryUrl: string; email?: string; caFile?: string; port: number; host: string };
-  /** Base images of the Dockerfiles Spur writes, as SPUR_IMAGE_* set them: they win over the
-   *  Settings page's choice, which wins over the defaults. */
-  buildImages: Partial<BaseImages>;
+  /** Base images of the Dockerfiles Spur writes, by role (each stack declares its own: src/builds/
+   *  stacks), as SPUR_IMAGE_* set them: they win over the Settings page's choice, which wins over
+   *  the defaults. */
+  buildImages: Partial<Record<string, string>>;
 }
 
-/** SPUR_IMAGE_* defaults: the official images; `{version}` is what the repository asks for. */
-export const DEFAULT_BUILD_IMAGES: BaseImages = {
-  node: 'node:{version}-slim',
-  python: 'python:{version}-slim',
-  go: 'golang:{version}',
-  goRuntime: 'gcr.io/distroless/static-debian12',
-  staticServer: 'busybox:1.37',
-};
-
-export const BUILD_IMAGE_VARS: Record<keyof BaseImages, string> = { node: 'SPUR_IMAGE_NODE', python: 'SPUR_IMAGE_PYTHON', go: 'SPUR_IMAGE_GO', goRuntime: 'SPUR_IMAGE_GO_RUNTIME', staticServer: 'SPUR_IMAGE_STATIC' };
-
-function buildImages(env: NodeJS.ProcessEnv): Partial<BaseImages> {
-  const images: Partial<BaseImages> = {};
-  for (const [kind, name] of Object.entries(BUILD_IMAGE_VARS) as [keyof BaseImages, string][]) {
-    if (env[name]) images[kind] = validate.baseImageTemplate(name, env[name]);
+/** SPUR_IMAGE_*: each stack's base images, as its roles name their variables. */
+function buildImages(env: NodeJS.ProcessEnv): Partial<Record<string, string>> {
+  const images: Partial<Record<string, string>> = {};
+  for (const { key, envVar } of BASE_IMAGE_ROLES) {
+    if (env[envVar]) images[key] = validate.baseImageTemplate(envVar, env[envVar]);
   }
   return images;
 }

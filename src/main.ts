@@ -5,7 +5,7 @@ import { commands as basicCommands } from './cli/commands.js';
 import { rolloutCommands } from './cli/rollout-commands.js';
 import { accessCommands } from './cli/access-commands.js';
 import { gitCommands } from './cli/git-commands.js';
-import { domainCommands } from './cli/domain-commands.js';
+import { IMAGE_FLAGS_USAGE, domainCommands } from './cli/domain-commands.js';
 import { databaseCommands } from './cli/database-commands.js';
 import { volumeCommands } from './cli/volume-commands.js';
 import { nodeCommands } from './cli/node-commands.js';
@@ -69,7 +69,7 @@ Client (after \`spur login\`):
   spur instance [--domain D|none] [--acme-email E|none]   Spur's own domain and ACME contact (owners)
         [--s3-endpoint URL --s3-bucket B --s3-access-key K | --s3-endpoint none]   where backups are copied
         [--registry HOST[:PORT][/NS] --registry-user U | --registry none]   a registry images go through
-        [--image-node|--image-python|--image-go|--image-go-runtime|--image-static IMAGE|default]   base images of written Dockerfiles
+        ${IMAGE_FLAGS_USAGE}   base images of written Dockerfiles
   spur settings <project> <service> [--env E] [--cpu N] [--memory MB] [--cpu-reservation N]
         [--memory-reservation MB] [--restart any|on-failure|none] [--restart-attempts N]
         [--health tcp|http|image|none] [--health-path /p] [--health-port N] [--health-interval S]

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { createDockerClient } from '../src/docker/client.js';
-import { buildImage } from '../src/docker/images.js';
+import { buildImage } from '../src/builds/image-build.js';
 import { BASE_IMAGE, docker, uniqueName } from './harness.js';
 
 it('a build asked for with an already aborted signal is refused at once and builds nothing', async () => {

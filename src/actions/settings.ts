@@ -7,7 +7,7 @@ import type { User } from '../db/schema.js';
 import { isUnderDomain } from '../docker/names.js';
 import { Conflict, Forbidden, InvalidFields } from '../errors.js';
 import { type ImageRegistry, acmeEmail, backupStorage, buildImageChoices, imageRegistry, setAcmeEmail, setBackupStorage, setBuildImageChoices, setImageRegistry, setSpurDomain, spurDomain } from '../store/settings.js';
-import { BUILD_IMAGE_VARS, DEFAULT_BUILD_IMAGES } from '../config.js';
+import { BASE_IMAGE_ROLES } from '../builds/stacks/index.js';
 import { checkRegistryLogin, registryServer } from '../docker/registry.js';
 import { type S3Settings, s3Storage } from '../storage/s3.js';
 import * as validate from '../validate.js';
@@ -49,27 +49,28 @@ export async function settingsView(deps: Deps, user: Actor) {
   };
 }
 
-type BuildImageKind = keyof typeof DEFAULT_BUILD_IMAGES;
-const BUILD_IMAGE_KINDS = Object.keys(DEFAULT_BUILD_IMAGES) as BuildImageKind[];
+/** The kinds of base image, as the stacks declare them (src/builds/stacks). */
+const BUILD_IMAGE_KINDS = BASE_IMAGE_ROLES.map((r) => r.key);
 
 async function buildImagesView(deps: Pick<Deps, 'db' | 'config'>) {
   const chosen = await buildImageChoices(deps.db);
   const env = deps.config.buildImages;
-  return Object.fromEntries(BUILD_IMAGE_KINDS.map((k) => [k, { image: env[k] ?? chosen[k] ?? DEFAULT_BUILD_IMAGES[k], from: env[k] ? BUILD_IMAGE_VARS[k] : chosen[k] ? 'settings' : 'default' }])) as Record<BuildImageKind, { image: string; from: string }>;
+  return Object.fromEntries(BASE_IMAGE_ROLES.map(({ key: k, envVar, defaultImage }) => [k, { image: env[k] ?? chosen[k] ?? defaultImage, from: env[k] ? envVar : chosen[k] ? 'settings' : 'default' }])) as Record<string, { image: string; from: string }>;
 }
 
 /** The owner's base images after a change: a kind given "" (or null) goes back to the default;
  *  one SPUR_IMAGE_* sets is not changed here. */
 async function changedBuildImages(deps: Pick<Deps, 'db' | 'config'>, body: unknown) {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const unknown = Object.keys(b).filter((k) => !BUILD_IMAGE_KINDS.includes(k as BuildImageKind));
+  const unknown = Object.keys(b).filter((k) => !BUILD_IMAGE_KINDS.includes(k));
   if (unknown.length) throw new InvalidFields({ buildImages: `base images: ${unknown.join(', ')} is not one of ${BUILD_IMAGE_KINDS.join(', ')}` });
   const next = { ...(await buildImageChoices(deps.db)) };
   const checked = validate.fields(Object.fromEntries(Object.entries(b).map(([k, v]) => [k, () => (v === null || v === '' ? null : validate.baseImageTemplate(`${k} image`, v))])));
-  for (const [kind, image] of Object.entries(checked) as [BuildImageKind, string | null][]) {
+  for (const [kind, image] of Object.entries(checked) as [string, string | null][]) {
+    const role = BASE_IMAGE_ROLES.find((r) => r.key === kind)!;
     const fromEnv = deps.config.buildImages[kind];
-    if (fromEnv && image !== fromEnv) throw new Conflict(`the ${kind} image is set by ${BUILD_IMAGE_VARS[kind]} in Spur's environment file; change it there`);
-    if (image === null || image === DEFAULT_BUILD_IMAGES[kind]) delete next[kind];
+    if (fromEnv && image !== fromEnv) throw new Conflict(`the ${kind} image is set by ${role.envVar} in Spur's environment file; change it there`);
+    if (image === null || image === role.defaultImage) delete next[kind];
     else next[kind] = image;
   }
   return next;

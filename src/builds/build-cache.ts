@@ -2,9 +2,10 @@
 // else holds, least recently used first (cache-budget.ts), and, nightly, BuildKit's cache.
 import type { Db } from '../db/open.js';
 import type { DockerClient } from '../docker/client.js';
-import { listImageNodes, pruneBuildKitCache, removeCacheImage } from '../docker/images.js';
+import { listImageNodes, pruneBuildKitCache, removeCacheImage } from './image-build.js';
 import type { Log } from '../log.js';
 import { forgetBuildCacheImages, listBuildCacheImages, recordBuildCacheImages, touchBuildCacheImages } from '../store/build-cache.js';
+import type { BuildSlots } from './build-slots.js';
 import { type BuildCacheUse, imagesMadeDuring, planCachePrune } from './cache-budget.js';
 
 /** How the manager is named in the build cache's records and the build slots. */
@@ -59,6 +60,19 @@ export async function pruneBuildCacheToBudget(db: Db, docker: DockerClient, serv
 /** BuildKit's cache comes from builds run by hand on the server (Spur's use the classic builder). */
 export async function pruneBuildKitToBudget(docker: DockerClient, budgetMb: number): Promise<number> {
   return pruneBuildKitCache(docker, budgetMb * MIB);
+}
+
+/** Records what the build made and reused, then holds the server's cache to its budget, unless
+ *  another build runs there (it could be using an image about to go): the next build or the
+ *  nightly job does it then. Never fails the build. */
+export async function keepBuildCache(deps: { db: Db; log: Log; buildSlots: BuildSlots; config: { buildCacheMb: number } }, docker: DockerClient, server: string, build: BuildCacheUse, say: (line: string) => Promise<void>): Promise<void> {
+  await recordBuild(deps, docker, server, build);
+  try {
+    const pruned = await deps.buildSlots.whileAlone(server, 1, () => pruneBuildCacheToBudget(deps.db, docker, server, deps.config.buildCacheMb));
+    if (pruned?.removed) await say(describeCachePrune(server, pruned, deps.config.buildCacheMb));
+  } catch (err) {
+    deps.log.warn('build cache prune failed', { server, error: String(err) });
+  }
 }
 
 export function describeCachePrune(server: string, pruned: CachePruned, budgetMb: number): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ImageNode } from '../docker/images.js';
+import type { ImageNode } from './image-build.js';
 import { imagesMadeDuring, planCachePrune } from './cache-budget.js';
 
 const MB = 1024 * 1024;

@@ -2,7 +2,7 @@
 // images its builds made that nothing else holds: unnamed, with no child image (a multi-stage
 // build's earlier stages, mostly), each with the unnamed chain below it that only it uses. The
 // least recently used go first, leaf first. Pure.
-import type { ImageNode } from '../docker/images.js';
+import type { ImageNode } from './image-build.js';
 
 export interface CacheEntry {
   /** Full image id, `sha256:<hex>`. */

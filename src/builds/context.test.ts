@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BUILD_IMAGES } from '../config.js';
+import { DEFAULT_BASE_IMAGES } from './stacks/index.js';
 import { resolveBuildContext } from './context.js';
 
-const plan = { images: DEFAULT_BUILD_IMAGES, port: 3000 };
+const plan = { images: DEFAULT_BASE_IMAGES, port: 3000 };
 
 describe('resolveBuildContext', () => {
   const checkout = () => {

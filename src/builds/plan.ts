@@ -1,15 +1,8 @@
 // The build plan of a repository without a Dockerfile: the first stack that recognises it writes
 // the Dockerfile, a Procfile's web: line replaces its start command, and the plan says why. Pure.
-import { procfileWeb } from './procfile.js';
-import { go } from './stacks/go.js';
-import { node } from './stacks/node.js';
-import { nodeStatic } from './stacks/node-static.js';
-import { python } from './stacks/python.js';
-import { type PlanInput, PlanError, type RepoSnapshot, type Stack } from './stacks/stack.js';
-import { staticSite } from './stacks/static.js';
-
-/** In the order they are tried: a static site built by Node before any Node app. */
-export const STACKS: readonly Stack[] = [nodeStatic, node, python, go, staticSite];
+import { PROCFILE, procfileWeb } from './procfile.js';
+import { STACKS } from './stacks/index.js';
+import { type PlanInput, PlanError, type RepoSnapshot } from './stacks/stack.js';
 
 export interface BuildPlan {
   stack: string;
@@ -21,7 +14,7 @@ export interface BuildPlan {
 
 export function planBuild(repo: RepoSnapshot, input: PlanInput): BuildPlan {
   const found = STACKS.map((s) => s.detect(repo, input)).find((p) => p !== null);
-  const procfile = repo.files.get('Procfile');
+  const procfile = repo.files.get(PROCFILE);
   const web = procfile === undefined ? undefined : procfileWeb(procfile, input.port);
   if (!found) throw new PlanError(`no Dockerfile, and nothing Spur can build without one: looked for Dockerfile, ${STACKS.map((s) => s.looksFor).join(', ')}`);
   const reasons = web ? [...found.reasons, 'Procfile web:'] : found.reasons;

@@ -3,6 +3,9 @@
 import { ShellSyntax, commandWords } from '../command-words.js';
 import { PlanError } from './stacks/stack.js';
 
+/** Its name in the root directory: any stack's start command gives way to its web: line. */
+export const PROCFILE = 'Procfile';
+
 /** The words of the `web:` process, or undefined when the Procfile has none. */
 export function procfileWeb(text: string, port: number): string[] | undefined {
   const line = text.split(/\r?\n/).find((l) => /^web\s*:/.test(l));

@@ -4,9 +4,14 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readRepoFile } from './repo-files.js';
-import { type RepoSnapshot, SNAPSHOT_FILES } from './stacks/stack.js';
+import { PROCFILE } from './procfile.js';
+import { STACK_FILES } from './stacks/index.js';
+import type { RepoSnapshot } from './stacks/stack.js';
 
 const SNAPSHOT_FILE_MAX_BYTES = 256 * 1024;
+
+/** What the stacks read (each declares its own), and the Procfile; each is small. */
+const SNAPSHOT_FILES = [...STACK_FILES, PROCFILE];
 
 export async function readSnapshot(contextDir: string): Promise<RepoSnapshot> {
   const listing = (await readdir(contextDir, { withFileTypes: true })).filter((e) => e.name !== '.git');

@@ -1,5 +1,6 @@
 // `spur domains add|list|remove|set …`: a service's custom domains, their HTTPS and HSTS switches;
 // `spur instance`: Spur's own domain and ACME contact.
+import { BASE_IMAGE_ROLES } from '../builds/stacks/index.js';
 import { CliError } from './client.js';
 import { type CliIo, args, client, enc, envQuery, need } from './shared.js';
 
@@ -50,7 +51,10 @@ async function domains(argv: string[], io: CliIo) {
   }
 }
 
-const INSTANCE_USAGE = 'spur instance [--domain D|none] [--acme-email E|none] [--s3-endpoint URL --s3-bucket B --s3-access-key K [--s3-secret-key S, or SPUR_S3_SECRET_KEY] [--s3-region R] [--s3-prefix P] | --s3-endpoint none] [--registry HOST[:PORT][/NS] --registry-user U [--registry-password P, or SPUR_REGISTRY_PASSWORD] | --registry none] [--image-node|--image-python|--image-go|--image-go-runtime|--image-static IMAGE|default]';
+/** The base image flags, one per role a stack declares (`--image-node|…|--image-static IMAGE|default`). */
+export const IMAGE_FLAGS_USAGE = `[${BASE_IMAGE_ROLES.map((r) => `--${r.flag}`).join('|')} IMAGE|default]`;
+
+const INSTANCE_USAGE = 'spur instance [--domain D|none] [--acme-email E|none] [--s3-endpoint URL --s3-bucket B --s3-access-key K [--s3-secret-key S, or SPUR_S3_SECRET_KEY] [--s3-region R] [--s3-prefix P] | --s3-endpoint none] [--registry HOST[:PORT][/NS] --registry-user U [--registry-password P, or SPUR_REGISTRY_PASSWORD] | --registry none] ' + IMAGE_FLAGS_USAGE;
 
 interface SettingsView {
   url: string;
@@ -63,8 +67,8 @@ interface SettingsView {
   buildImages: Record<string, { image: string; from: string }>;
 }
 
-/** --image-<kind> flag → the kind of base image it sets. */
-const IMAGE_FLAGS: Record<string, string> = { 'image-node': 'node', 'image-python': 'python', 'image-go': 'go', 'image-go-runtime': 'goRuntime', 'image-static': 'staticServer' };
+/** --image-<kind> flag → the kind of base image it sets, as the stacks declare them. */
+const IMAGE_FLAGS: Record<string, string> = Object.fromEntries(BASE_IMAGE_ROLES.map((r) => [r.flag, r.key]));
 
 /** The base images the flags give ("default" goes back to the official one); undefined for none. */
 function buildImagesChange(values: Record<string, string | boolean | undefined>) {

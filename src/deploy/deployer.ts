@@ -15,7 +15,7 @@ import { type DeploymentRequest, type Requester, getDeployment, listDeploymentsI
 import { getInstanceContext, listAllInstances } from '../store/services.js';
 import { endDeploymentStep } from '../store/deployment-steps.js';
 import { healthPlan, rolloutWindowMs } from './instance-plan.js';
-import { type BuildPreview, previewBuild } from './build-plan.js';
+import { type BuildPreview, previewBuild } from './build-preview.js';
 import { runDeployment } from './pipeline.js';
 import type { PipelineDeps, PushCheckout } from './steps.js';
 import { pruneImages } from './prune.js';

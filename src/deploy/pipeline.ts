@@ -23,7 +23,7 @@ import { findNode } from '../store/nodes.js';
 import { type InstanceContext, getInstanceContext } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
 import { listVolumes } from '../store/volumes.js';
-import { buildFromSource } from './build.js';
+import { buildFromSource } from './build-step.js';
 import { describeHealth, healthPlan, resourcePlan, rolloutWindowMs } from './instance-plan.js';
 import { makeRedactor, secretValues } from '../variables/redact.js';
 import { UnresolvedReference, resolveReferences } from '../variables/references.js';

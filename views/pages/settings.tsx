@@ -5,6 +5,7 @@ import { Field, FieldError, type FormState, PostForm } from '../components/form.
 import { Layout, type LayoutProps } from '../layout.js';
 import { SettingsTabs } from '../components/settings-tabs.js';
 import type { SettingsView } from '../../src/actions/settings.js';
+import { BASE_IMAGE_ROLES } from '../../src/builds/stacks/index.js';
 
 export interface SettingsPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
@@ -74,13 +75,8 @@ export function RegistryForm(props: { csrf?: string; settings: SettingsView; sta
   );
 }
 
-const BUILD_IMAGE_LABELS: Record<keyof SettingsView['buildImages'], string> = {
-  node: 'Node (build and run)',
-  python: 'Python',
-  go: 'Go (build)',
-  goRuntime: 'Go (run)',
-  staticServer: 'Static file server',
-};
+/** Each stack's base images, labelled as the stack declares them (src/builds/stacks). */
+const BUILD_IMAGE_LABELS: Record<string, string> = Object.fromEntries(BASE_IMAGE_ROLES.map((r) => [r.key, r.label]));
 
 /** The base images of the Dockerfiles Spur writes for repositories without one. */
 export function BuildImagesForm(props: { csrf?: string; settings: SettingsView; state?: FormState }) {

@@ -5,6 +5,9 @@ import { PlanError, type RepoSnapshot } from './stack.js';
 
 export const DEFAULT_NODE_MAJOR = 24;
 
+/** The files readNodeProject reads. */
+export const NODE_PROJECT_FILES = ['package.json', '.nvmrc', '.node-version'];
+
 export interface NodeProject {
   manager: 'npm' | 'pnpm' | 'yarn';
   major: string;

@@ -1,8 +1,10 @@
 // A static site built by a Node tool (Vite, Astro, Create React App): built with Node, its output
 // directory served by a small static file server. Chosen over the Node stack when the site has a
 // build script and no start script.
-import { readNodeProject } from './node-project.js';
+import { nodeImage } from './node.js';
+import { NODE_PROJECT_FILES, readNodeProject } from './node-project.js';
 import { type Stack, imageFor } from './stack.js';
+import { staticServer, staticServerImage } from './static.js';
 
 /** Dependency → the directory its build writes. */
 const TOOLS: [string, string][] = [['vite', 'dist'], ['astro', 'dist'], ['react-scripts', 'build']];
@@ -10,6 +12,8 @@ const TOOLS: [string, string][] = [['vite', 'dist'], ['astro', 'dist'], ['react-
 export const nodeStatic: Stack = {
   name: 'node-static',
   looksFor: 'package.json with vite, astro or react-scripts and a build script',
+  reads: NODE_PROJECT_FILES,
+  images: [],
   detect(repo, { images, port }) {
     const project = readNodeProject(repo);
     if (!project || !project.scripts.build || project.scripts.start) return null;
@@ -17,19 +21,16 @@ export const nodeStatic: Stack = {
     if (!tool) return null;
     const [dep, out] = tool;
     const stages = [
-      `FROM ${imageFor(images.node, project.major)} AS build`,
+      `FROM ${imageFor(images[nodeImage.key], project.major)} AS build`,
       'WORKDIR /app',
       ...project.install,
       'COPY . .',
       `RUN ${project.buildCommand}`,
       '',
-      `FROM ${images.staticServer}`,
+      `FROM ${images[staticServerImage.key]}`,
       `COPY --from=build /app/${out} /srv`,
       'USER 65534:65534',
     ].join('\n');
     return { stack: 'node-static', reasons: [...project.reasons, `${dep}: serving ${out}/`], stages, start: staticServer(port), ignore: ['node_modules', '.git'] };
   },
 };
-
-/** busybox httpd in the foreground, serving /srv on the service's port. */
-export const staticServer = (port: number) => ['busybox', 'httpd', '-f', '-v', '-p', String(port), '-h', '/srv'];

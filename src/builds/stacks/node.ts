@@ -1,15 +1,20 @@
 // A Node app: dependencies installed with the lock file's manager, the build script run, dev
 // dependencies dropped, then started by its start script, else its main file.
-import { buildAndPruneLine, checkedEntryFile, readNodeProject } from './node-project.js';
-import { type Stack, imageFor } from './stack.js';
+import { NODE_PROJECT_FILES, buildAndPruneLine, checkedEntryFile, readNodeProject } from './node-project.js';
+import { type BaseImageRole, type Stack, imageFor } from './stack.js';
+
+/** Node apps and Node-built static sites are built, and Node apps run, on it. */
+export const nodeImage: BaseImageRole = { key: 'node', label: 'Node (build and run)', envVar: 'SPUR_IMAGE_NODE', flag: 'image-node', defaultImage: 'node:{version}-slim' };
 
 export const node: Stack = {
   name: 'node',
   looksFor: 'package.json',
+  reads: NODE_PROJECT_FILES,
+  images: [nodeImage],
   detect(repo, { images }) {
     const project = readNodeProject(repo);
     if (!project) return null;
-    const image = imageFor(images.node, project.major);
+    const image = imageFor(images[nodeImage.key], project.major);
     const reasons = [...project.reasons];
     let start: string[] = [];
     if (project.scripts.start) {

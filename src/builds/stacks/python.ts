@@ -1,13 +1,17 @@
 // A Python app: dependencies from uv.lock, poetry.lock, requirements.txt or pyproject.toml into a
 // virtualenv, then served by what it uses: gunicorn for Django and Flask, uvicorn for FastAPI (when
 // listed), else `python main.py`/`app.py`.
-import { PlanError, type Stack, type StackPlan, imageFor } from './stack.js';
+import { type BaseImageRole, PlanError, type Stack, type StackPlan, imageFor } from './stack.js';
 
 export const DEFAULT_PYTHON = '3.13';
+
+export const pythonImage: BaseImageRole = { key: 'python', label: 'Python', envVar: 'SPUR_IMAGE_PYTHON', flag: 'image-python', defaultImage: 'python:{version}-slim' };
 
 export const python: Stack = {
   name: 'python',
   looksFor: 'requirements.txt or pyproject.toml',
+  reads: ['requirements.txt', 'pyproject.toml', '.python-version', 'runtime.txt', 'manage.py', 'main.py', 'app.py', 'wsgi.py'],
+  images: [pythonImage],
   detect(repo, { images, port }) {
     const has = (f: string) => repo.entries.has(f);
     if (!has('requirements.txt') && !has('pyproject.toml')) return null;
@@ -16,7 +20,7 @@ export const python: Stack = {
     if (version.reason) reasons.push(version.reason);
     const install = installLines(has, reasons);
     const deps = `${repo.files.get('requirements.txt') ?? ''}\n${repo.files.get('pyproject.toml') ?? ''}`;
-    const image = imageFor(images.python, version.version);
+    const image = imageFor(images[pythonImage.key], version.version);
     const stages = [
       `FROM ${image} AS build`,
       'ENV VIRTUAL_ENV=/venv PATH=/venv/bin:$PATH PIP_DISABLE_PIP_VERSION_CHECK=1',

@@ -6,23 +6,30 @@ import { Unbuildable } from '../../errors.js';
 export interface RepoSnapshot {
   /** Names of its top-level entries (files and directories). */
   entries: ReadonlySet<string>;
-  /** The text of the small files a stack reads (see SNAPSHOT_FILES), when present. */
+  /** The text of the small files a stack reads (each stack's `reads`), when present. */
   files: ReadonlyMap<string, string>;
   /** Names of the directories under `cmd/` (Go's convention for programs). */
   cmdDirs: readonly string[];
 }
 
-/** The base images generated Dockerfiles start from; `{version}` is replaced by the version the
- *  repository asks for. Configurable so that an air-gapped server can name a mirror. */
-export interface BaseImages {
-  node: string;
-  python: string;
-  go: string;
-  /** Where a Go binary runs: a minimal image with CA certificates. */
-  goRuntime: string;
-  /** A small static file server (busybox httpd). */
-  staticServer: string;
+/** A base image the Dockerfiles Spur writes start from, as a stack declares it. The owner may
+ *  choose another (the Settings page, `spur instance --<flag>`), SPUR_IMAGE_* over that, so that
+ *  an air-gapped server can name a mirror. */
+export interface BaseImageRole {
+  /** Its key in BaseImages, the settings' JSON and the Settings form's field. */
+  key: string;
+  /** Its field's label on the Settings page. */
+  label: string;
+  /** The environment variable that sets it (SPUR_IMAGE_…). */
+  envVar: string;
+  /** The CLI's flag that sets it, without the dashes (`spur instance --image-…`). */
+  flag: string;
+  /** The official image; `{version}` is replaced by the version the repository asks for. */
+  defaultImage: string;
 }
+
+/** The base images generated Dockerfiles start from, by role key (see stacks/index.ts). */
+export type BaseImages = Readonly<Record<string, string>>;
 
 export interface PlanInput {
   images: BaseImages;
@@ -49,15 +56,13 @@ export interface Stack {
   name: string;
   /** What it looks for, for the message when nothing is recognised. */
   looksFor: string;
+  /** The small files of the root directory it reads from `RepoSnapshot.files`. */
+  reads: readonly string[];
+  /** The base images it brings; it may also use another stack's (node-static uses node's and
+   *  static's). */
+  images: readonly BaseImageRole[];
   detect(repo: RepoSnapshot, input: PlanInput): StackPlan | null;
 }
-
-/** Files the stacks read; each is small (bounded when read). */
-export const SNAPSHOT_FILES = [
-  'package.json', '.nvmrc', '.node-version',
-  'requirements.txt', 'pyproject.toml', '.python-version', 'runtime.txt', 'manage.py', 'main.py', 'app.py', 'wsgi.py',
-  'go.mod', 'Procfile',
-] as const;
 
 /** The image for a version: `{version}` in the configured name replaced. */
 export const imageFor = (template: string, version: string) => template.replaceAll('{version}', version);

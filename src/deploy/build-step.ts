@@ -1,26 +1,24 @@
-// A deployment's build: the source fetched, a Dockerfile found or written, the image built under
-// the build's caps and deadline, one at a time per server, and the build cache held to its budget.
+// The pipeline's build step: the source fetched, a Dockerfile found or written, the image built
+// under the build's caps and deadline, one at a time per server, and the build cache held to its
+// budget. What a build is and does (context, plan, image build, cache, slots) is in src/builds.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { checkBaseImages } from '../builds/base-images.js';
 import { resolveBuildContext } from '../builds/context.js';
+import { baseImages } from '../builds/stacks/index.js';
 import type { BaseImages } from '../builds/stacks/stack.js';
-import { DEFAULT_BUILD_IMAGES } from '../config.js';
 import type { Deployment } from '../db/schema.js';
-import type { DockerClient } from '../docker/client.js';
-import type { BuildStepImages } from '../docker/build-steps.js';
-import { BuildError, buildImage, daemonSeconds, removeStepImages } from '../docker/images.js';
+import type { BuildStepImages } from '../builds/build-steps.js';
+import { BuildError, buildFailure, buildImage, daemonSeconds, refuseRecordedSecrets, removeFailedBuildImages } from '../builds/image-build.js';
 import { imageTag, ownershipLabels } from '../docker/names.js';
 import { recordBuildPlan, recordDeploymentSource } from '../store/deployments.js';
 import { buildImageChoices } from '../store/settings.js';
 import { type InstanceContext, instanceBuildVariables } from '../store/services.js';
-import { MANAGER, describeCachePrune, pruneBuildCacheToBudget, recordBuild } from '../builds/build-cache.js';
-import type { BuildCacheUse } from '../builds/cache-budget.js';
-import { secretValues } from '../variables/redact.js';
+import { MANAGER, keepBuildCache } from '../builds/build-cache.js';
 import { PausableDeadline } from './deadline.js';
 import { fetchSource } from './source.js';
-import type { PipelineDeps, Say, Steps } from './steps.js';
+import type { PipelineDeps, Steps } from './steps.js';
 
 /** Builds the deployment's image and answers its tag. The deadline (the service's build timeout,
  *  else SPUR_BUILD_TIMEOUT) does not run while the build waits for its slot; a cancel aborts it. */
@@ -116,15 +114,7 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
 /** The base images of the Dockerfiles Spur writes: SPUR_IMAGE_*, else the Settings page's choice,
  *  else the official images. */
 export async function buildImagesFor(deps: Pick<PipelineDeps, 'db' | 'config'>): Promise<BaseImages> {
-  return { ...DEFAULT_BUILD_IMAGES, ...(await buildImageChoices(deps.db)), ...deps.config.buildImages };
-}
-
-/** A failed build's step images go now, or, where a stopped step's container still holds them
- *  (the daemon removes it a moment later, longer on a busy server), once it is gone: the failure
- *  is not held back for that. */
-async function removeFailedBuildImages(docker: DockerClient, created: string[], sinceSeconds: number): Promise<void> {
-  const { held } = await removeStepImages(docker, created, sinceSeconds, 5_000).catch(() => ({ held: [] }));
-  if (held.length) void removeStepImages(docker, created, sinceSeconds, 180_000).catch(() => {});
+  return baseImages(await buildImageChoices(deps.db), deps.config.buildImages);
 }
 
 /** The variables marked for the build, as build arguments; a marked one that is not set is said. */
@@ -138,38 +128,7 @@ async function buildArguments(ctx: InstanceContext, steps: Steps): Promise<Recor
   return args;
 }
 
-/** A secret passed to the build must not travel in the image: Docker records the build arguments
- *  a RUN line of the final stage uses in the image's history. Such an image is removed. */
-async function refuseRecordedSecrets(docker: DockerClient, tag: string, buildArgs: Readonly<Record<string, string>>): Promise<void> {
-  const secrets = Object.entries(buildArgs).filter(([name, value]) => secretValues({ [name]: value }).length);
-  if (!secrets.length) return;
-  const history = (await docker.getImage(tag).history()) as { CreatedBy?: string }[];
-  const recorded = secrets.filter(([, value]) => history.some((h) => h.CreatedBy?.includes(value))).map(([name]) => name);
-  if (!recorded.length) return;
-  await docker.getImage(tag).remove({ force: true }).catch(() => {});
-  throw new Error(`the image's history records the value of ${recorded.join(', ')}: Docker writes the build arguments a RUN line uses into it. Use ${recorded.length > 1 ? 'them' : 'it'} only in an earlier stage of a multi-stage Dockerfile (the Dockerfiles Spur writes do), so that the image that runs does not carry ${recorded.length > 1 ? 'them' : 'it'}`);
-}
-
-/** Docker's reason, with the likely cause when a step was killed (137: SIGKILL, the memory cap's). */
-function buildFailure(message: string, limits: { memoryMb: number }): string {
-  if (!/returned a non-zero code: 137\b/.test(message)) return message;
-  return `a build step was killed, most likely for going over the build's memory cap of ${limits.memoryMb} MiB (raise it with --build-memory or SPUR_BUILD_MEMORY): ${message}`;
-}
-
 const describeSeconds = (s: number) => (s % 60 === 0 ? `${s / 60} min` : `${s} s`);
-
-/** Records what the build made and reused, then holds the server's cache to its budget, unless
- *  another build runs there (it could be using an image about to go): the next build or the
- *  nightly job does it then. Never fails the build. */
-async function keepBuildCache(deps: PipelineDeps, docker: DockerClient, server: string, build: BuildCacheUse, say: Say): Promise<void> {
-  await recordBuild(deps, docker, server, build);
-  try {
-    const pruned = await deps.buildSlots.whileAlone(server, 1, () => pruneBuildCacheToBudget(deps.db, docker, server, deps.config.buildCacheMb));
-    if (pruned?.removed) await say(describeCachePrune(server, pruned, deps.config.buildCacheMb));
-  } catch (err) {
-    deps.log.warn('build cache prune failed', { server, error: String(err) });
-  }
-}
 
 function slotWaitLine(server: string, perServer: number): string {
   const where = server === MANAGER ? 'the manager' : server;

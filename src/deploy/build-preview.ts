@@ -1,5 +1,5 @@
 // What a deploy would build, without building: the source fetched as a deploy fetches it, and
-// either the repository's own Dockerfile or the one Spur would write (see build/plan.ts).
+// either the repository's own Dockerfile or the one Spur would write (see builds/plan.ts).
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { resolveBuildContext } from '../builds/context.js';
 import type { BuildPlan } from '../builds/plan.js';
 import { Conflict, SpurError, UpstreamFailed } from '../errors.js';
 import { type InstanceContext, instanceBuildVariables } from '../store/services.js';
-import { buildImagesFor } from './build.js';
+import { buildImagesFor } from './build-step.js';
 import { fetchSource } from './source.js';
 import type { PipelineDeps } from './steps.js';
 

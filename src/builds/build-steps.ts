@@ -2,8 +2,8 @@
 // with ` ---> <short id>`, after ` ---> Using cache` when the step was cached; the last such line
 // before the next step counts, and a step that did not finish (the failed one) counts none. A
 // FROM step's id is its base image (or an earlier stage). A step's commands write into the same
-// output and can fake any of it: these ids are hints, checked with Docker (docker/images.ts,
-// builds/build-cache.ts) before anything is recorded or removed. `mentioned` holds every id line
+// output and can fake any of it: these ids are hints, checked with Docker (image-build.ts,
+// build-cache.ts) before anything is recorded or removed. `mentioned` holds every id line
 // the output had, which includes all the builder's own: a step's commands can add lines, not take
 // the builder's away. Pure.
 
