@@ -24,7 +24,7 @@ import { randomToken } from '../secrets.js';
 import * as validate from '../validate.js';
 import type { DatabaseEngine } from '../databases/engine.js';
 import { checkRunImage } from '../builds/base-images.js';
-import { confirmName, requireEngine } from './operations.js';
+import { confirmName, requireEngine } from './common.js';
 
 type Actor = Pick<User, 'id' | 'role'>;
 type Body = Record<string, unknown>;

@@ -11,7 +11,7 @@ import { BUILD_IMAGE_VARS, DEFAULT_BUILD_IMAGES } from '../config.js';
 import { checkRegistryLogin, registryServer } from '../docker/registry.js';
 import { type S3Settings, s3Storage } from '../storage/s3.js';
 import * as validate from '../validate.js';
-import { spurUrl, toDomainView } from './operations.js';
+import { spurUrl, toDomainView } from './domains.js';
 
 type Actor = Pick<User, 'role'>;
 

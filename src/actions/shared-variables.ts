@@ -7,7 +7,7 @@ import { Forbidden } from '../errors.js';
 import { getProjectFor } from '../store/access.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { listSharedVariableNames, readSharedVariables, setSharedVariables } from '../store/shared-variables.js';
-import { checkReferences, variableChanges } from './operations.js';
+import { checkReferences, variableChanges } from './variables.js';
 
 type Actor = Pick<User, 'id' | 'role'>;
 

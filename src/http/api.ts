@@ -15,7 +15,7 @@ import { describeDiff, previewVariablesText, replaceVariablesText, variablesText
 import * as validate from '../validate.js';
 import { COMMIT, VERSION } from '../version.js';
 import { type AuthEnv, requireToken } from './auth.js';
-import * as ops from '../actions/operations.js';
+import * as ops from '../actions/index.js';
 import * as db from '../actions/databases.js';
 import * as shared from '../actions/shared-variables.js';
 import * as servers from '../actions/servers.js';

@@ -16,7 +16,7 @@ import { databaseState, serviceState } from '../actions/service-state.js';
 import { type InstanceContext, listInstancesIn, listServices } from '../store/services.js';
 import type { ServiceCard } from '../../views/components/service-cards.js';
 import { type ServicePageProps, type ServiceTab, serviceTabUrl } from '../../views/pages/service/common.js';
-import * as ops from '../actions/operations.js';
+import * as ops from '../actions/index.js';
 
 type Actor = Pick<User, 'id' | 'role' | 'email'>;
 

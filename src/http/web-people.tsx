@@ -1,6 +1,6 @@
 // Pages for people: the Users page (owners), one's own Account with API tokens, and a project's
 // Members. Each form calls the same operation as the API and the CLI (users/accounts.ts,
-// operations.ts) and answers in place (forms.ts).
+// actions/members.ts) and answers in place (forms.ts).
 import type { Context, Hono } from 'hono';
 import type { FormState } from '../../views/components/form.js';
 import { AccountPage, ApiTokens } from '../../views/pages/account.js';
@@ -12,7 +12,7 @@ import { InvalidFields } from '../errors.js';
 import * as accounts from '../users/accounts.js';
 import type { AuthEnv } from './auth.js';
 import { answerForm } from './forms.js';
-import * as ops from '../actions/operations.js';
+import * as ops from '../actions/index.js';
 
 type Frame = Omit<LayoutProps, 'title' | 'children'>;
 

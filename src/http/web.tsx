@@ -44,7 +44,7 @@ import * as servers from '../actions/servers.js';
 import { AddServerForm, ServerActionForm, ServerLog, ServerPage, ServersPage } from '../../views/pages/servers.js';
 import { UpdateBanner } from '../../views/layout.js';
 import { liveFragments } from './live.js';
-import * as ops from '../actions/operations.js';
+import * as ops from '../actions/index.js';
 import { serviceLiveData, servicePageData } from './page-data.js';
 import { dashboardData } from './dashboard-data.js';
 import { ActivityFeed, AttentionList } from '../../views/components/dashboard-sections.js';

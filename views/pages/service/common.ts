@@ -1,5 +1,6 @@
 // What every tab of the service page is given, and the URLs they share.
-import type { DomainView, InstanceStatus } from '../../../src/actions/operations.js';
+import type { DomainView } from '../../../src/actions/domains.js';
+import type { InstanceStatus } from '../../../src/actions/services.js';
 import type { DeploymentView } from '../../components/deployment.js';
 import type { FormState } from '../../components/form.js';
 import type { LayoutProps } from '../../layout.js';
