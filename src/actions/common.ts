@@ -1,14 +1,13 @@
 // What the action files share: the body and actor they receive, the key of a service instance,
 // the typed-name confirmation a deletion asks for, and the up-front check for work that needs Docker.
 // Refusals name the body field they belong to (validate.fields), so a form can put each beside its input.
-import type { User } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { DockerUnavailable, InvalidFields } from '../errors.js';
 import type { InstanceContext } from '../store/services.js';
 
 export type Body = Record<string, unknown>;
 
-export type Actor = Pick<User, 'id' | 'role' | 'email'>;
+export type { Actor } from './access.js';
 
 export const truthy = (v: unknown) => v === true || v === 'true' || v === 'on' || v === '1';
 

@@ -8,7 +8,7 @@ import { toStepsView } from '../deploy/step-view.js';
 import { listDeploymentSteps } from '../store/deployment-steps.js';
 import { NotFound } from '../errors.js';
 import { type Requester, getDeployment, listDeployments } from '../store/deployments.js';
-import { canAccessProject } from '../store/access.js';
+import { canAccessProject } from './access.js';
 import { type InstanceContext, getInstanceContext, updateInstance } from '../store/services.js';
 import * as validate from '../validate.js';
 import { type Actor, type Body, requireEngine, scopeOf } from './common.js';

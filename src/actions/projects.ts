@@ -2,8 +2,7 @@
 import type { Environment, Project } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { removeEnvironment, removeProject } from '../deploy/removal.js';
-import { Forbidden } from '../errors.js';
-import { getProjectFor } from '../store/access.js';
+import { getProjectFor, requireTo } from './access.js';
 import { createEnvironment, createProject, getEnvironment } from '../store/projects.js';
 import * as validate from '../validate.js';
 import { type Actor, type Body, confirmName, removalDeps, requireEngine } from './common.js';
@@ -31,7 +30,7 @@ export async function deleteEnvironment(deps: Deps, user: Actor, names: { projec
 /** Only the owner deletes a project. */
 export async function deleteProject(deps: Deps, user: Actor, name: string, body: Body): Promise<void> {
   const project = await getProjectFor(deps.db, user, name);
-  if (user.role !== 'owner') throw new Forbidden('only the owner may delete a project');
+  requireTo(user, 'project.delete');
   confirmName(body, project.name);
   requireEngine(deps);
   await removeProject(removalDeps(deps), project);

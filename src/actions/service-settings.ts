@@ -4,9 +4,10 @@ import { MANAGER_PLACEMENT } from '../nodes/placement.js';
 import { findNode } from '../store/nodes.js';
 import type { ServiceInstance, ServiceInstanceUpdate } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { Forbidden, InvalidFields } from '../errors.js';
+import { InvalidFields } from '../errors.js';
 import { type InstanceContext, getInstance, instanceBuildVariables, instanceWatchPaths, updateInstance } from '../store/services.js';
 import * as validate from '../validate.js';
+import { mayDo, requireTo } from './access.js';
 import { type Actor, type Body, truthy } from './common.js';
 
 /** Reads instance settings from a body, every refusal at once. A missing field stays as it is;
@@ -86,10 +87,10 @@ const serverBuildLimits = (config: Deps['config']): { column: BuildLimit; server
 /** A member may lower a service's build limits, or keep what an owner gave it; going above both
  *  the server's SPUR_BUILD_* and the service's present value takes an owner. */
 function checkBuildLimits(config: Deps['config'], user: Actor, current: ServiceInstance, changes: ServiceInstanceUpdate): void {
-  if (user.role === 'owner') return;
+  if (mayDo(user, 'build-limits.raise')) return;
   for (const { column, server, says } of serverBuildLimits(config)) {
     const wanted = changes[column];
-    if (typeof wanted === 'number' && wanted > Math.max(server, current[column] ?? 0)) throw new Forbidden(`only an owner may set the ${says}`);
+    if (typeof wanted === 'number' && wanted > Math.max(server, current[column] ?? 0)) requireTo(user, 'build-limits.raise', says);
   }
 }
 

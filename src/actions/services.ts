@@ -15,7 +15,7 @@ import { routeUrls } from '../routing/instance-route.js';
 import { removeService } from '../deploy/removal.js';
 import { InvalidFields, InvalidInput } from '../errors.js';
 import { findActiveDeployment, listDeployments } from '../store/deployments.js';
-import { getProjectFor } from '../store/access.js';
+import { getProjectFor } from './access.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { type InstanceContext, type ServiceCredentials, type ServiceSource, createService, getInstanceContext, getService, setHttpsToken } from '../store/services.js';
 import { generateSshKeyPair } from '../ssh-keys.js';

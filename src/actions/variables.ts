@@ -1,12 +1,13 @@
 // A service instance's variables: set, imported from .env text, checked for references, revealed.
 import type { Deps } from '../deps.js';
-import { Forbidden, InvalidFields, InvalidInput, NotFound } from '../errors.js';
+import { InvalidFields, InvalidInput, NotFound } from '../errors.js';
 import type { InstanceContext } from '../store/services.js';
 import { listVariableNames, readVariables, setVariables } from '../store/variables.js';
 import { parseDotEnv } from '../variables/dotenv.js';
 import { type ReferenceSources, ReferencesTooLarge, UnresolvedReference, referencesIn, resolveReferences } from '../variables/references.js';
 import { referenceSources } from '../databases/reference-sources.js';
 import * as validate from '../validate.js';
+import { requireTo } from './access.js';
 import { type Actor, type Body, scopeOf } from './common.js';
 
 /** Sets variables from `{KEY: value}`; a null value removes the key. All keys are checked before any is stored. */
@@ -96,7 +97,7 @@ export async function revealVariable(deps: Deps, user: Actor, ctx: InstanceConte
 
 /** The values in clear: the owner's alone to see. */
 export async function revealVariables(deps: Deps, user: Actor, ctx: InstanceContext): Promise<Record<string, string>> {
-  if (user.role !== 'owner') throw new Forbidden('only the owner may reveal variable values');
+  requireTo(user, 'variables.reveal');
   return readVariables(deps.db, deps.key, scopeOf(ctx));
 }
 
