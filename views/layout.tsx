@@ -2,6 +2,7 @@
 // the htmx wiring with the CSRF header.
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { mayDo } from '../src/actions/access.js';
 import { COMMIT, VERSION } from '../src/version.js';
 import { actionWords, busyAttrs } from '../src/actions/words.js';
 import { PaletteButton, PaletteDialog } from './components/palette.js';
@@ -78,8 +79,8 @@ export function Layout(props: LayoutProps) {
               <nav class="main" aria-label="Main">
                 <a href="/" aria-current={current('projects')}>Projects</a>
                 <a href="/keys" aria-current={current('keys')}>SSH keys</a>
-                {props.user.role === 'owner' && <a href="/servers" aria-current={current('servers')}>Servers</a>}
-                {props.user.role === 'owner' && <a href="/settings" aria-current={current('settings')}>Settings</a>}
+                {mayDo(props.user, 'servers.manage') && <a href="/servers" aria-current={current('servers')}>Servers</a>}
+                {mayDo(props.user, 'settings.change') && <a href="/settings" aria-current={current('settings')}>Settings</a>}
                 <PaletteButton />
               </nav>
               <AccountMenu email={props.user.email} csrf={props.csrfToken} current={props.section === 'account'} />

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import type { User } from '../db/schema.js';
 import { referencesIn } from '../variables/references.js';
 import { InvalidInput } from '../errors.js';
-import { getProjectFor } from '../store/access.js';
+import { getProjectFor } from '../actions/access.js';
 import { listEnvironments } from '../store/projects.js';
 import { listServices } from '../store/services.js';
 import { readVariables } from '../store/variables.js';

@@ -5,7 +5,7 @@
 import type { Deps } from '../deps.js';
 import type { DeploymentStatus, User } from '../db/schema.js';
 import { swarmServiceName } from '../docker/names.js';
-import { listProjectsFor } from '../store/access.js';
+import { listProjectsFor, mayDo } from '../actions/access.js';
 import { deploymentsByInstance } from '../store/deployments.js';
 import { listNodes } from '../store/nodes.js';
 import { listEnvironments } from '../store/projects.js';
@@ -90,7 +90,7 @@ async function resourceStates(deps: Deps, user: Actor) {
 
 /** Servers that are down or whose enrollment failed (owners only: members do not see servers). */
 async function serverWarnings(deps: Deps, user: Actor): Promise<DashboardWarning[]> {
-  if (user.role !== 'owner') return [];
+  if (!mayDo(user, 'servers.manage')) return [];
   const records = await listNodes(deps.db);
   const warnings: DashboardWarning[] = records.filter((r) => r.status === 'failed').map((r) => ({ href: `/servers/${r.name}`, subject: `server ${r.name}`, problem: `could not be enrolled: ${r.error ?? 'unknown error'}` }));
   if (!deps.daemon.ready) return warnings;

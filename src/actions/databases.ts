@@ -16,15 +16,15 @@ import { verifyBackup } from '../databases/verify.js';
 import { referrersOf } from '../databases/referrers.js';
 import { findBackup, listBackups } from '../store/database-backups.js';
 import { databaseServiceName, databaseVolumeName } from '../databases/service-spec.js';
-import { Conflict, Forbidden, InvalidFields, NotFound } from '../errors.js';
-import { getProjectFor } from '../store/access.js';
+import { Conflict, InvalidFields, NotFound } from '../errors.js';
+import { getProjectFor, requireTo } from './access.js';
 import { createDatabase, credentialsOf, findDatabase, listDatabases, removeDatabaseRecord, setBackupPolicy } from '../store/databases.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { randomToken } from '../secrets.js';
 import * as validate from '../validate.js';
 import type { DatabaseEngine } from '../databases/engine.js';
 import { checkRunImage } from '../builds/base-images.js';
-import { confirmName, requireEngine } from './operations.js';
+import { confirmName, requireEngine } from './common.js';
 
 type Actor = Pick<User, 'id' | 'role'>;
 type Body = Record<string, unknown>;
@@ -163,7 +163,7 @@ export async function changeDatabase(deps: Deps, user: Actor, projectName: strin
 
 /** The connection variables in clear: the owner's alone to see, as variable values are. */
 export async function databaseCredentials(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string): Promise<Record<string, string>> {
-  if (user.role !== 'owner') throw new Forbidden('only the owner may see database credentials');
+  requireTo(user, 'database.credentials');
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const d = await databaseIn(deps, scope, name);
   return engineOf(d).variables(credentialsOf(deps.key, d), d.name);
@@ -241,7 +241,7 @@ async function backupOf(deps: Deps, scope: Scope, databaseName: string, idParam:
 /** The backup's file, for download: checked against its SHA-256 first. It holds every value in
  *  the database: the owner's alone to take, as credentials are. */
 export async function backupFile(deps: Deps, user: Actor, projectName: string, name: string, id: unknown, environmentName?: string): Promise<{ path: string; filename: string }> {
-  if (user.role !== 'owner') throw new Forbidden('only the owner may download database backups');
+  requireTo(user, 'backups.download');
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const d = await databaseIn(deps, scope, name);
   const b = await backupOf(deps, scope, d.name, id);

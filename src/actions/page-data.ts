@@ -7,7 +7,7 @@ import { certificatesNeedingAttention } from '../store/certificates.js';
 import { spurDomain } from '../store/settings.js';
 import { failingLatestBackups } from '../store/database-backups.js';
 import { WARN_BEFORE_DAYS, daysLeft } from '../tls/renewal-policy.js';
-import { getProjectFor, listProjectsFor } from '../store/access.js';
+import { getProjectFor, listProjectsFor, mayDo } from '../actions/access.js';
 import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.js';
 import { listEnvironments } from '../store/projects.js';
 import { listDatabases } from '../store/databases.js';
@@ -15,7 +15,7 @@ import { databaseServiceName } from '../databases/service-spec.js';
 import { databaseState, serviceState } from './service-state.js';
 import { type InstanceContext, listInstancesIn, listServices } from '../store/services.js';
 import type { ServiceCard } from './service-cards.js';
-import * as ops from './operations.js';
+import * as ops from './index.js';
 
 export const SERVICE_TABS = { overview: 'Overview', deployments: 'Deployments', variables: 'Variables', settings: 'Settings', logs: 'Logs' } as const;
 export type ServiceTab = keyof typeof SERVICE_TABS;
@@ -91,7 +91,7 @@ export async function certificateWarnings(deps: Deps, user: Actor, now = new Dat
   const before = new Date(now.getTime() + WARN_BEFORE_DAYS * 86_400_000).toISOString();
   const problem = (d: { tls_status: string; tls_error: string | null; not_after: string | null }) =>
     d.tls_status === 'failed' ? `certificate failed: ${d.tls_error ?? 'unknown error'}` : `certificate expires in ${daysLeft(d.not_after!, now)} days`;
-  const own = user.role === 'owner' ? await spurDomain(deps.db) : undefined;
+  const own = mayDo(user, 'settings.change') ? await spurDomain(deps.db) : undefined;
   const ownWarning = own && (own.tls_status === 'failed' || (own.not_after !== null && own.not_after < before)) ? [{ href: '/settings', subject: own.hostname, problem: problem(own) }] : [];
   const rows = await certificatesNeedingAttention(deps.db, projects.map((p) => p.id), before);
   return [...ownWarning, ...rows.map((r) => ({ href: serviceTabUrl({ project: r.project, service: r.service, environment: r.environment }, 'settings'), subject: r.hostname, problem: problem(r) }))];
@@ -155,6 +155,6 @@ export async function servicePageData(deps: Deps, user: Actor, ctx: InstanceCont
     variableReferences: await ops.variableReferences(deps, ctx),
     domains: await ops.domainsOf(deps, ctx),
     volumes: await ops.volumesOf(deps, ctx),
-    canReveal: user.role === 'owner',
+    canReveal: mayDo(user, 'variables.reveal'),
   };
 }

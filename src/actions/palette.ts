@@ -8,7 +8,7 @@ import type { DeploymentStatus, User } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { chooseRollbackTarget } from '../deploy/rollback-target.js';
 import { InvalidInput } from '../errors.js';
-import { listProjectsFor } from '../store/access.js';
+import { type Action, listProjectsFor, mayDo } from '../actions/access.js';
 import { listRollbackTargets } from '../store/deployments.js';
 import { type PaletteVerb, matchRank, parsePaletteQuery, topRanked } from './palette-match.js';
 
@@ -50,12 +50,12 @@ export const paletteQuestion = {
   rollback: (i: Pick<Instance, 'service' | 'environment'>, to: number) => confirmQuestion('rollback', { ...i, deployment: to })!,
 };
 
-const PAGES: { label: string; href: string; ownerOnly?: boolean }[] = [
+const PAGES: { label: string; href: string; shownTo?: Action }[] = [
   { label: 'Projects', href: '/' },
   { label: 'SSH keys', href: '/keys' },
-  { label: 'Servers', href: '/servers', ownerOnly: true },
-  { label: 'Settings', href: '/settings', ownerOnly: true },
-  { label: 'Users', href: '/users', ownerOnly: true },
+  { label: 'Servers', href: '/servers', shownTo: 'servers.manage' },
+  { label: 'Settings', href: '/settings', shownTo: 'settings.change' },
+  { label: 'Users', href: '/users', shownTo: 'users.manage' },
   { label: 'Account', href: '/account' },
 ];
 
@@ -69,7 +69,7 @@ export async function searchPalette(deps: Pick<Deps, 'db'>, user: Actor, q: unkn
   const query = parsePaletteQuery(text);
   const projects = await listProjectsFor(deps.db, user);
   const projectIds = projects.map((p) => p.id);
-  const pages = PAGES.filter((p) => !p.ownerOnly || user.role === 'owner').map((p): PaletteResult => ({ kind: 'page', label: p.label, href: p.href }));
+  const pages = PAGES.filter((p) => !p.shownTo || mayDo(user, p.shownTo)).map((p): PaletteResult => ({ kind: 'page', label: p.label, href: p.href }));
   const projectResults = projects.map((p): PaletteResult => ({ kind: 'project', label: p.name, href: `/projects/${p.name}` }));
 
   if (query.kind === 'start') {

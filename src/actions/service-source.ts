@@ -5,9 +5,9 @@ import type { Service } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { gitTarget } from '../git/host.js';
 import { InvalidFields } from '../errors.js';
-import { getProjectFor } from '../store/access.js';
+import { getProjectFor } from './access.js';
 import { type CredentialChanges, type ServiceSource, getService, updateServiceSource } from '../store/services.js';
-import { checkSource, newCredentials, parseServiceSource, toSourceView } from './operations.js';
+import { checkSource, newCredentials, parseServiceSource, toSourceView } from './services.js';
 
 type Body = Record<string, unknown>;
 type Actor = Parameters<typeof getProjectFor>[1];

@@ -5,19 +5,16 @@
 import type { Deps } from '../deps.js';
 import type { User } from '../db/schema.js';
 import { isUnderDomain } from '../docker/names.js';
-import { Conflict, Forbidden, InvalidFields } from '../errors.js';
+import { Conflict, InvalidFields } from '../errors.js';
 import { type ImageRegistry, acmeEmail, backupStorage, buildImageChoices, imageRegistry, setAcmeEmail, setBackupStorage, setBuildImageChoices, setImageRegistry, setSpurDomain, spurDomain } from '../store/settings.js';
 import { BASE_IMAGE_ROLES } from '../builds/stacks/index.js';
 import { checkRegistryLogin, registryServer } from '../docker/registry.js';
 import { type S3Settings, s3Storage } from '../storage/s3.js';
 import * as validate from '../validate.js';
-import { spurUrl, toDomainView } from './operations.js';
+import { requireTo } from './access.js';
+import { spurUrl, toDomainView } from './domains.js';
 
 type Actor = Pick<User, 'role'>;
-
-function requireOwner(user: Actor): void {
-  if (user.role !== 'owner') throw new Forbidden("only an owner can change Spur's settings");
-}
 
 /** Applies SPUR_DOMAIN and SPUR_ACME_EMAIL, when set, over what the owner chose. */
 export async function applyEnvironmentSettings(deps: Pick<Deps, 'db' | 'config'>): Promise<void> {
@@ -31,7 +28,7 @@ function checkedSpurDomain(deps: Pick<Deps, 'config'>, hostname: string): string
 }
 
 export async function settingsView(deps: Deps, user: Actor) {
-  requireOwner(user);
+  requireTo(user, 'settings.change');
   const own = await spurDomain(deps.db);
   return {
     url: await spurUrl(deps),
@@ -126,7 +123,7 @@ export type SettingsView = Awaited<ReturnType<typeof settingsView>>;
  *  `buildImages` ({ node, python, go, goRuntime, staticServer }: "" for the default). Spur's
  *  domain gets its certificate ordered and Traefik's files rewritten at once. */
 export async function changeSettings(deps: Deps, user: Actor, body: Record<string, unknown>): Promise<SettingsView> {
-  requireOwner(user);
+  requireTo(user, 'settings.change');
   const cleared = (v: unknown) => v === null || (typeof v === 'string' && v.trim() === '');
   const change = validate.fields({
     domain: () => (body.domain === undefined ? undefined : cleared(body.domain) ? null : checkedSpurDomain(deps, validate.domain(body.domain))),

@@ -3,11 +3,10 @@
 import type { Deps } from '../deps.js';
 import type { User } from '../db/schema.js';
 import { SHARED, referenceSources } from '../databases/reference-sources.js';
-import { Forbidden } from '../errors.js';
-import { getProjectFor } from '../store/access.js';
+import { getProjectFor, requireTo } from './access.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { listSharedVariableNames, readSharedVariables, setSharedVariables } from '../store/shared-variables.js';
-import { checkReferences, variableChanges } from './operations.js';
+import { checkReferences, variableChanges } from './variables.js';
 
 type Actor = Pick<User, 'id' | 'role'>;
 
@@ -21,7 +20,7 @@ export async function sharedVariableNames(deps: Deps, user: Actor, projectName: 
 }
 
 export async function revealSharedVariables(deps: Deps, user: Actor, projectName: string, environmentName?: string): Promise<Record<string, string>> {
-  if (user.role !== 'owner') throw new Forbidden('only the owner may reveal variable values');
+  requireTo(user, 'variables.reveal');
   return readSharedVariables(deps.db, deps.key, (await environmentOf(deps, user, projectName, environmentName)).id);
 }
 

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import { parseDotEnv } from '../variables/dotenv.js';
 import { InvalidFields } from '../errors.js';
 import type { InstanceContext } from '../store/services.js';
-import { changeVariables, revealVariables, variableCount } from './operations.js';
+import { changeVariables, revealVariables, variableCount } from './variables.js';
 
 type Body = Record<string, unknown>;
 type Actor = Parameters<typeof revealVariables>[1];

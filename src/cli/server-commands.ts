@@ -64,14 +64,14 @@ async function asCli<T>(run: () => Promise<T>): Promise<T> {
 export async function userPassword(argv: string[], io: CliIo, readStdin: () => Promise<string>): Promise<void> {
   const { email } = emailOption(argv, 'spur user password --email E  (password on standard input)');
   const password = (await readStdin()).replace(/\r?\n$/, '');
-  await withDb(io, (db) => asCli(() => resetPassword(db, SERVER_CONSOLE, email, password)));
+  await withDb(io, (db) => asCli(() => resetPassword(db, email, password)));
   io.stdout(`Password set for ${email}; their browser sessions have ended`);
 }
 
 /** `spur user add --email E [--role member|owner]`: a member sees only the projects they are added to. */
 export async function userAdd(argv: string[], io: CliIo): Promise<void> {
   const { email, json, role } = emailOption(argv, 'spur user add --email E [--role member|owner]');
-  const user = await withDb(io, (db) => asCli(() => addUser(db, SERVER_CONSOLE, { email, role })));
+  const user = await withDb(io, (db) => asCli(() => addUser(db, { email, role })));
   io.stdout(json ? JSON.stringify({ email: user.email, role: user.role }) : `Added ${user.email} (${user.role}). Set their password with: spur user password --email ${user.email}; mint their API token with: spur token create --email ${user.email}`);
 }
 
@@ -85,6 +85,6 @@ export async function userRemove(argv: string[], io: CliIo): Promise<void> {
 /** `spur user list`: every user with role, whether they can sign in, and last activity. */
 export async function userList(argv: string[], io: CliIo): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, strict: true });
-  const users = await withDb(io, (db) => listUsers(db, SERVER_CONSOLE));
+  const users = await withDb(io, (db) => listUsers(db));
   io.stdout(values.json ? JSON.stringify(users) : users.map((u) => `${u.email}\t${u.role}\t${u.canSignIn ? 'password set' : 'no password'}\tlast active ${u.lastActiveAt ?? 'never'}`).join('\n'));
 }

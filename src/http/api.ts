@@ -5,17 +5,18 @@ import { Hono } from 'hono';
 import type { Deps } from '../deps.js';
 import { InvalidInput, NotFound } from '../errors.js';
 import type { User } from '../db/schema.js';
-import { getProjectFor, listProjectsFor } from '../store/access.js';
+import { getProjectFor, listProjectsFor } from '../actions/access.js';
 import { listEnvironments } from '../store/projects.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import { listServices } from '../store/services.js';
 import * as accounts from '../users/accounts.js';
+import * as users from '../actions/users.js';
 import { SOURCE_CHANGE_NOTE, changeServiceSource } from '../actions/service-source.js';
 import { describeDiff, previewVariablesText, replaceVariablesText, variablesText } from '../actions/variables-text.js';
 import * as validate from '../validate.js';
 import { COMMIT, VERSION } from '../version.js';
 import { type AuthEnv, requireToken } from './auth.js';
-import * as ops from '../actions/operations.js';
+import * as ops from '../actions/index.js';
 import * as db from '../actions/databases.js';
 import * as shared from '../actions/shared-variables.js';
 import * as servers from '../actions/servers.js';
@@ -142,10 +143,10 @@ export function apiRoutes(deps: Deps) {
   });
 
   // Users (an owner's), as the Users page and `spur user` on the server.
-  api.get('/users', async (c) => c.json({ users: await accounts.listUsers(deps.db, c.get('user')) }));
-  api.post('/users', async (c) => c.json({ user: await accounts.addUser(deps.db, c.get('user'), await jsonBody(c)) }, 201));
-  api.post('/users/:email/password', async (c) => c.json({ passwordSet: await accounts.resetPassword(deps.db, c.get('user'), c.req.param('email'), (await jsonBody(c)).password) }));
-  api.delete('/users/:email', async (c) => c.json({ removed: await accounts.deleteUser(deps.db, c.get('user'), c.req.param('email')) }));
+  api.get('/users', async (c) => c.json({ users: await users.listUsers(deps, c.get('user')) }));
+  api.post('/users', async (c) => c.json({ user: await users.addUser(deps, c.get('user'), await jsonBody(c)) }, 201));
+  api.post('/users/:email/password', async (c) => c.json({ passwordSet: await users.resetPassword(deps, c.get('user'), c.req.param('email'), (await jsonBody(c)).password) }));
+  api.delete('/users/:email', async (c) => c.json({ removed: await users.deleteUser(deps, c.get('user'), c.req.param('email')) }));
 
   // One's own API tokens, as the Account page. No minting here: a token must not beget tokens
   // that outlive its revocation; new ones come from a signed-in browser or the server's console.

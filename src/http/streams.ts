@@ -12,7 +12,7 @@ import type { InstanceContext } from '../store/services.js';
 import { findActiveDeployment, listDeployments } from '../store/deployments.js';
 import { readVariables } from '../store/variables.js';
 import { unseal } from '../secrets.js';
-import { requireEngine } from '../actions/operations.js';
+import { requireEngine } from '../actions/common.js';
 
 export interface SseEvent {
   event: string;

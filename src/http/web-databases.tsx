@@ -11,6 +11,7 @@ import { Conflict } from '../errors.js';
 import { backupStorage } from '../store/settings.js';
 import type { AuthEnv } from './auth.js';
 import * as dbs from '../actions/databases.js';
+import { mayDo } from '../actions/access.js';
 import { answerForm } from './forms.js';
 import type { LayoutProps } from '../../views/layout.js';
 
@@ -31,7 +32,7 @@ export function databasePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context
         backups={await dbs.backupsOf(deps, user, project, name, env)}
         logs={logs}
         storage={storage ? `s3://${storage.bucket}${storage.prefix ? `/${storage.prefix}` : ''} at ${storage.endpoint}` : null}
-        isOwner={user.role === 'owner'}
+        isOwner={mayDo(user, 'database.credentials')}
         forms={forms}
       />
     );

@@ -1,6 +1,6 @@
 // Pages for people: the Users page (owners), one's own Account with API tokens, and a project's
-// Members. Each form calls the same operation as the API and the CLI (users/accounts.ts,
-// operations.ts) and answers in place (forms.ts).
+// Members. Each form calls the same action as the API (actions/users.ts, then users/accounts.ts as the CLI,
+// actions/members.ts) and answers in place (forms.ts).
 import type { Context, Hono } from 'hono';
 import type { FormState } from '../../views/components/form.js';
 import { AccountPage, ApiTokens } from '../../views/pages/account.js';
@@ -10,9 +10,10 @@ import type { LayoutProps } from '../../views/layout.js';
 import type { Deps } from '../deps.js';
 import { InvalidFields } from '../errors.js';
 import * as accounts from '../users/accounts.js';
+import * as users from '../actions/users.js';
 import type { AuthEnv } from './auth.js';
 import { answerForm } from './forms.js';
-import * as ops from '../actions/operations.js';
+import * as ops from '../actions/index.js';
 
 type Frame = Omit<LayoutProps, 'title' | 'children'>;
 
@@ -20,12 +21,12 @@ export function peoplePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context<A
   const user = (c: Context<AuthEnv>) => c.get('user');
   const csrf = (c: Context<AuthEnv>) => c.get('csrfToken');
 
-  // Users (owners): a member is refused by listUsers/addUser/… themselves (403).
-  const usersPage = async (c: Context<AuthEnv>, forms?: Record<string, FormState>) => <UsersPage frame={frame(c)} users={await accounts.listUsers(deps.db, user(c))} forms={forms} />;
+  // Users (owners): a member is refused by the actions listUsers/addUser/… themselves (403).
+  const usersPage = async (c: Context<AuthEnv>, forms?: Record<string, FormState>) => <UsersPage frame={frame(c)} users={await users.listUsers(deps, user(c))} forms={forms} />;
   web.get('/users', async (c) => c.html(await usersPage(c)));
   web.post('/users', (c) =>
     answerForm(c, {
-      run: (body) => accounts.addUser(deps.db, user(c), body),
+      run: (body) => users.addUser(deps, user(c), body),
       done: (u) => ({ to: '/users', toast: u.canSignIn ? `${u.email} added as ${u.role}; they can sign in now` : `${u.email} added as ${u.role}; set a password so they can sign in` }),
       fragment: (state) => <AddUserForm csrf={csrf(c)} state={state} />,
       page: (state) => usersPage(c, { 'add-user': state }),
@@ -34,7 +35,7 @@ export function peoplePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context<A
   web.post('/users/:email/password', (c) => {
     const email = c.req.param('email');
     return answerForm(c, {
-      run: (body) => accounts.resetPassword(deps.db, user(c), email, body.password),
+      run: (body) => users.resetPassword(deps, user(c), email, body.password),
       done: (done) => ({ to: '/users', toast: `Password set for ${done}; their browser sessions have ended` }),
       fragment: (state) => <PasswordForm email={email} csrf={csrf(c)} state={state} />,
       page: (state) => usersPage(c, { [passwordFormId(email)]: state }),
@@ -43,7 +44,7 @@ export function peoplePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context<A
   web.post('/users/:email/remove', (c) => {
     const email = c.req.param('email');
     return answerForm(c, {
-      run: () => accounts.deleteUser(deps.db, user(c), email),
+      run: () => users.deleteUser(deps, user(c), email),
       done: (removed) => ({ to: '/users', toast: `Removed ${removed}, with their sessions, API tokens, SSH keys and memberships` }),
       fragment: (state) => <RemoveUserForm email={email} csrf={csrf(c)} state={state} />,
       page: (state) => usersPage(c, { [removeFormId(email)]: state }),

@@ -34,7 +34,7 @@ import { ImportVariablesForm, RevealedValue, SetVariableForm } from '../../views
 import { getDeployment, readDeploymentLog } from '../store/deployments.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import type { Deps } from '../deps.js';
-import { getProjectFor } from '../store/access.js';
+import { getProjectFor, mayDo } from '../actions/access.js';
 import { listEnvironments } from '../store/projects.js';
 import type { InstanceContext } from '../store/services.js';
 import * as validate from '../validate.js';
@@ -44,7 +44,7 @@ import * as servers from '../actions/servers.js';
 import { AddServerForm, ServerActionForm, ServerLog, ServerPage, ServersPage } from '../../views/pages/servers.js';
 import { UpdateBanner } from '../../views/layout.js';
 import { liveFragments } from './live.js';
-import * as ops from '../actions/operations.js';
+import * as ops from '../actions/index.js';
 import { type ServiceTab, SERVICE_TABS, serviceLiveData, servicePageData, serviceTabUrl } from '../actions/page-data.js';
 import { dashboardData } from '../actions/dashboard.js';
 import { ActivityFeed, AttentionList } from '../../views/components/dashboard-sections.js';
@@ -63,7 +63,7 @@ const textFile = (c: Context, name: string, lines: string[]) =>
 export function webRoutes(deps: Deps) {
   const web = new Hono<AuthEnv>();
   web.use('*', requireSession(deps));
-  const frame = (c: Context<AuthEnv>) => ({ user: c.get('user'), csrfToken: c.get('csrfToken'), engineProblem: deps.daemon.ready ? undefined : deps.daemon.state.problem, update: c.get('user').role === 'owner' ? deps.updates.available?.version : undefined, toast: takeToast(c) });
+  const frame = (c: Context<AuthEnv>) => ({ user: c.get('user'), csrfToken: c.get('csrfToken'), engineProblem: deps.daemon.ready ? undefined : deps.daemon.state.problem, update: mayDo(c.get('user'), 'update.start') ? deps.updates.available?.version : undefined, toast: takeToast(c) });
   const form = async (c: Context<AuthEnv>) => (await c.req.parseBody()) as Form;
   const user = (c: Context<AuthEnv>) => c.get('user');
   const instanceOf = (c: Context<AuthEnv>) => ops.findInstance(deps, user(c), { project: c.req.param('project')!, service: c.req.param('service')!, environment: c.req.query('env') });
@@ -112,7 +112,7 @@ export function webRoutes(deps: Deps) {
     const canvas = await projectCanvas(deps, user(c), project.name, environment);
     const databases = await listDatabaseViews(deps, user(c), project.name, environment);
     const sharedVariables = await sharedVariableNames(deps, user(c), project.name, environment);
-    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} canDelete={user(c).role === 'owner'} forms={forms} />;
+    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} canDelete={mayDo(user(c), 'project.delete')} forms={forms} />;
   };
   web.get('/projects/:project', async (c) => c.html(await projectPage(c)));
   web.get('/projects/:project/events', async (c) => {

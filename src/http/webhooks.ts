@@ -14,7 +14,7 @@ import { findProject } from '../store/projects.js';
 import { findServiceByName, getInstanceContext, instanceWatchPaths, listInstancesOf } from '../store/services.js';
 import { recordDelivery } from '../store/webhook-deliveries.js';
 import * as validate from '../validate.js';
-import * as ops from '../actions/operations.js';
+import * as ops from '../actions/index.js';
 import { checkWebhook } from './webhook-signature.js';
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;

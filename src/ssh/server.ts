@@ -5,7 +5,7 @@ import type { AddressInfo, Server as NetServer } from 'node:net';
 import { type CipherAlgorithm, type Connection, Server, type ServerChannel, utils } from 'ssh2';
 import type { Db } from '../db/open.js';
 import type { Log } from '../log.js';
-import { canAccessProject } from '../store/access.js';
+import { canAccessProject } from '../actions/access.js';
 import { findProject } from '../store/projects.js';
 import { findServiceByName } from '../store/services.js';
 import { findSshKey } from '../store/ssh-keys.js';

@@ -1,26 +1,18 @@
-// Who may see and change a project: instance owners everything, members their projects.
+// Project membership as stored: which users were added to which project. Who may see and change a
+// project is decided in actions/access.ts, from this and the user's role.
 import type { Db } from '../db/open.js';
-import type { Project, User } from '../db/schema.js';
-import { NotFound } from '../errors.js';
-import { findProject } from './projects.js';
+import type { Project } from '../db/schema.js';
 
-export async function canAccessProject(db: Db, user: Pick<User, 'id' | 'role'>, projectId: number): Promise<boolean> {
-  if (user.role === 'owner') return true;
-  return !!(await db.selectFrom('project_members').select('user_id').where('project_id', '=', projectId).where('user_id', '=', user.id).executeTakeFirst());
+export async function isProjectMember(db: Db, projectId: number, userId: number): Promise<boolean> {
+  return !!(await db.selectFrom('project_members').select('user_id').where('project_id', '=', projectId).where('user_id', '=', userId).executeTakeFirst());
 }
 
-/** The project, if this user may see it; otherwise "not found", so names of others' projects do not leak. */
-export async function getProjectFor(db: Db, user: Pick<User, 'id' | 'role'>, name: string): Promise<Project> {
-  const project = await findProject(db, name);
-  if (!project || !(await canAccessProject(db, user, project.id))) throw new NotFound(`project ${name} not found`);
-  return project;
-}
+/** Every project, by name. */
+export const listProjects = (db: Db): Promise<Project[]> => db.selectFrom('projects').selectAll().orderBy('name').execute();
 
-export async function listProjectsFor(db: Db, user: Pick<User, 'id' | 'role'>): Promise<Project[]> {
-  const all = db.selectFrom('projects').selectAll().orderBy('name');
-  if (user.role === 'owner') return all.execute();
-  return all.where('id', 'in', db.selectFrom('project_members').select('project_id').where('user_id', '=', user.id)).execute();
-}
+/** The projects a user was added to, by name. */
+export const listMemberProjects = (db: Db, userId: number): Promise<Project[]> =>
+  db.selectFrom('projects').selectAll().orderBy('name').where('id', 'in', db.selectFrom('project_members').select('project_id').where('user_id', '=', userId)).execute();
 
 export async function addProjectMember(db: Db, projectId: number, userId: number): Promise<void> {
   await db.insertInto('project_members').values({ project_id: projectId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();

@@ -1,6 +1,7 @@
-// People and their API tokens: the one place each change is allowed and made, called alike by
-// the web UI, the JSON API and the CLI commands run on the server (which act as the server's
-// own console, with the whole data directory in hand).
+// People and their API tokens: the one place each change is made, called alike by the web UI and
+// the JSON API (through actions/users.ts, which asks first who may manage users) and the CLI
+// commands run on the server (which act as the server's own console, with the whole data
+// directory in hand, and may).
 import type { Db } from '../db/open.js';
 import type { User } from '../db/schema.js';
 import { Conflict, Forbidden, InvalidFields, InvalidInput, NotFound } from '../errors.js';
@@ -17,11 +18,6 @@ type Body = Record<string, unknown>;
 export interface UserView { email: string; role: User['role']; createdAt: string; canSignIn: boolean; lastActiveAt: string | null }
 export interface TokenView { id: number; name: string; createdAt: string; lastUsedAt: string | null }
 
-/** Users are managed by owners only; a member is refused before anything is read. */
-function requireOwner(by: Asker): void {
-  if (by !== SERVER_CONSOLE && by.role !== 'owner') throw new Forbidden('only an owner may manage users');
-}
-
 async function getUser(db: Db, email: unknown) {
   const address = validate.email(email);
   const user = await findUserByEmail(db, address);
@@ -30,8 +26,7 @@ async function getUser(db: Db, email: unknown) {
 }
 
 /** Everyone with their role and when they last signed in or used an API token, if ever. */
-export async function listUsers(db: Db, by: Asker): Promise<UserView[]> {
-  requireOwner(by);
+export async function listUsers(db: Db): Promise<UserView[]> {
   const rows = await db
     .selectFrom('users')
     .select((eb) => [
@@ -52,8 +47,7 @@ export async function listUsers(db: Db, by: Asker): Promise<UserView[]> {
 
 /** Adds a user (a member unless told otherwise). Without a password they cannot sign in to the
  *  web UI until one is set; they can still be given API tokens on the server. */
-export async function addUser(db: Db, by: Asker, body: Body): Promise<UserView> {
-  requireOwner(by);
+export async function addUser(db: Db, body: Body): Promise<UserView> {
   const v = validate.fields({
     email: () => validate.email(body.email),
     role: () => validate.optional(body.role, validate.userRole) ?? 'member',
@@ -68,8 +62,7 @@ export async function addUser(db: Db, by: Asker, body: Body): Promise<UserView> 
 }
 
 /** Sets a user's password (at least 10 characters) and ends all their browser sessions. */
-export async function resetPassword(db: Db, by: Asker, email: unknown, password: unknown): Promise<string> {
-  requireOwner(by);
+export async function resetPassword(db: Db, email: unknown, password: unknown): Promise<string> {
   const user = await getUser(db, email);
   let hash: string;
   try {
@@ -86,7 +79,6 @@ export async function resetPassword(db: Db, by: Asker, email: unknown, password:
  *  not oneself from the web or the API (that would lock the asker out mid-way); the server's
  *  console may. */
 export async function deleteUser(db: Db, by: Asker, email: unknown): Promise<string> {
-  requireOwner(by);
   const user = await getUser(db, email);
   if (by !== SERVER_CONSOLE && user.id === by.id) throw new Forbidden('you cannot remove yourself; another owner can, or use spur user remove on the server');
   if (!(await removeUser(db, user.id))) throw new Conflict(`${user.email} is the only owner; make another owner first`);

@@ -1,6 +1,6 @@
 // A domain's certificate state and where its DNS points, as the Settings tab and Spur's own
 // settings page show them.
-import type { DomainView } from '../../src/actions/operations.js';
+import type { DomainView } from '../../src/actions/domains.js';
 import { Time } from './time.js';
 
 /** pending → issuing → active (expires in N days), or failed with the CA's words. */

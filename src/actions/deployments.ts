@@ -1,0 +1,78 @@
+// Deployments of a service instance: deploy, roll back, cancel, preview the build, scale, and the
+// deployment views the pages and the API show.
+import type { Deployment } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { swarmServiceName } from '../docker/names.js';
+import { scaleService } from '../docker/swarm.js';
+import { toStepsView } from '../deploy/step-view.js';
+import { listDeploymentSteps } from '../store/deployment-steps.js';
+import { NotFound } from '../errors.js';
+import { type Requester, getDeployment, listDeployments } from '../store/deployments.js';
+import { canAccessProject } from './access.js';
+import { type InstanceContext, getInstanceContext, updateInstance } from '../store/services.js';
+import * as validate from '../validate.js';
+import { type Actor, type Body, requireEngine, scopeOf } from './common.js';
+import { refuseOversizedVariables } from './variables.js';
+
+/** Queues a deployment; `commit` pins the exact commit to build (webhooks). */
+export async function deploy(deps: Deps, ctx: InstanceContext, by: Requester, commit?: string): Promise<Deployment> {
+  requireEngine(deps);
+  await refuseOversizedVariables(deps, ctx);
+  return deps.deployer.request({ ...scopeOf(ctx), ...by, commit });
+}
+
+export async function rollback(deps: Deps, ctx: InstanceContext, body: Body, by: Requester): Promise<Deployment> {
+  requireEngine(deps);
+  const target = validate.optional(body.deployment, (v) => validate.integer('deployment', v, 1, Number.MAX_SAFE_INTEGER));
+  return deps.deployer.rollback(scopeOf(ctx), by, target);
+}
+
+export const cancel = (deps: Deps, ctx: InstanceContext) => deps.deployer.cancel(scopeOf(ctx));
+
+/** What a deploy would build with, now, without building (see deploy/build-plan.ts). */
+export async function previewBuild(deps: Deps, ctx: InstanceContext) {
+  const preview = await deps.deployer.preview(scopeOf(ctx));
+  return { commit: preview.commit, generated: preview.plan !== null, stack: preview.plan?.stack ?? null, reasons: preview.plan?.reasons ?? [], dockerfile: preview.dockerfile, dockerfileText: preview.dockerfileText };
+}
+
+/** Sets the replica count and applies it at once to a running service (no task is replaced). */
+export async function scale(deps: Deps, ctx: InstanceContext, body: Body): Promise<{ replicas: number; applied: boolean }> {
+  const { replicas } = validate.fields({ replicas: () => validate.replicas(body.replicas) });
+  await updateInstance(deps.db, ctx.service, ctx.environment, { replicas });
+  if (!deps.daemon.ready) return { replicas, applied: false };
+  const applied = await scaleService(deps.docker, swarmServiceName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }), replicas);
+  return { replicas, applied };
+}
+
+export const deploymentsOf = (deps: Deps, ctx: InstanceContext) => listDeployments(deps.db, scopeOf(ctx));
+
+export function toDeploymentView(d: Deployment) {
+  return {
+    id: d.id,
+    status: d.status,
+    commitSha: d.commit_sha,
+    commitMessage: d.commit_message,
+    imageTag: d.image_tag,
+    trigger: d.trigger,
+    failureReason: d.failure_reason,
+    createdAt: d.created_at,
+    startedAt: d.started_at,
+    finishedAt: d.finished_at,
+    rollbackOf: d.source_deployment_id,
+    /** The Dockerfile Spur wrote, with why, when the repository had none. */
+    buildPlan: d.build_plan ? (JSON.parse(d.build_plan) as { stack: string; reasons: string[]; dockerfile: string }) : null,
+  };
+}
+
+/** A deployment with its steps (see deploy/step-view.ts): what its page and the API show. */
+export async function deploymentWithSteps(deps: Pick<Deps, 'db'>, d: Deployment) {
+  return { ...toDeploymentView(d), steps: toStepsView(d, await listDeploymentSteps(deps.db, d.id), Date.now()) };
+}
+
+/** A deployment by id, if the user may see its project. */
+export async function deploymentFor(deps: Deps, user: Actor, id: number): Promise<{ deployment: Deployment; ctx: InstanceContext }> {
+  const deployment = await getDeployment(deps.db, id);
+  const ctx = await getInstanceContext(deps.db, { serviceId: deployment.service_id, environmentId: deployment.environment_id });
+  if (!(await canAccessProject(deps.db, user, ctx.project.id))) throw new NotFound(`deployment ${id} not found`);
+  return { deployment, ctx };
+}

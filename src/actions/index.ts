@@ -1,0 +1,14 @@
+// The use cases the routes reach as `ops.…` (once operations.ts), one file per resource. Databases,
+// servers, Spur's settings, shared variables, a service's source and its variables as text are
+// imported from their own files. Files of this folder import each other directly, never this one.
+export * from './common.js';
+export * from './projects.js';
+export * from './services.js';
+export * from './service-settings.js';
+export * from './variables.js';
+export * from './domains.js';
+export * from './volumes.js';
+export * from './deployments.js';
+export * from './keys.js';
+export * from './members.js';
+export * from './updates.js';

@@ -1,0 +1,137 @@
+// A service instance's settings (replicas, port, health check, limits, placement, build caps …):
+// read from a body, checked, saved, and shown.
+import { MANAGER_PLACEMENT } from '../nodes/placement.js';
+import { findNode } from '../store/nodes.js';
+import type { ServiceInstance, ServiceInstanceUpdate } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { InvalidFields } from '../errors.js';
+import { type InstanceContext, getInstance, instanceBuildVariables, instanceWatchPaths, updateInstance } from '../store/services.js';
+import * as validate from '../validate.js';
+import { mayDo, requireTo } from './access.js';
+import { type Actor, type Body, truthy } from './common.js';
+
+/** Reads instance settings from a body, every refusal at once. A missing field stays as it is;
+ *  an empty string clears a field that may be empty (domain, health path and port, limits and
+ *  reservations). */
+export function parseSettings(body: Body): ServiceInstanceUpdate {
+  const opt = <T>(key: string, check: (v: unknown) => T) => () => validate.optional(body[key], check);
+  const clearable = <T>(key: string, check: (v: unknown) => T) => () => (body[key] === undefined ? undefined : (validate.optional(body[key], check) ?? null));
+  const v = validate.fields({
+    replicas: opt('replicas', validate.replicas),
+    port: opt('port', validate.port),
+    healthCheck: opt('healthCheck', validate.healthType),
+    healthPath: clearable('healthPath', validate.healthPath),
+    healthPort: clearable('healthPort', validate.port),
+    healthInterval: opt('healthInterval', (x) => validate.integer('health check interval', x, 1, 300)),
+    healthTimeout: opt('healthTimeout', (x) => validate.integer('health check timeout', x, 1, 120)),
+    healthRetries: opt('healthRetries', (x) => validate.integer('health check retries', x, 1, 20)),
+    healthStartPeriod: opt('healthStartPeriod', (x) => validate.integer('health check start period', x, 0, 600)),
+    cpuLimit: clearable('cpuLimit', (x) => validate.cpus('CPU limit', x)),
+    memoryLimit: clearable('memoryLimit', (x) => validate.memoryMb('memory limit', x)),
+    cpuReservation: clearable('cpuReservation', (x) => validate.cpus('CPU reservation', x)),
+    memoryReservation: clearable('memoryReservation', (x) => validate.memoryMb('memory reservation', x)),
+    restartPolicy: opt('restartPolicy', validate.restartPolicy),
+    restartMaxAttempts: opt('restartMaxAttempts', (x) => validate.integer('restart attempts', x, 0, 100)),
+    stopGracePeriod: opt('stopGracePeriod', (x) => validate.integer('stop grace period', x, 0, 600)),
+    branch: clearable('branch', validate.branch),
+    runOn: opt('runOn', (x) => (x === 'any' ? null : validate.resourceName('node', x))),
+    releaseCommand: clearable('releaseCommand', validate.releaseCommand),
+    buildMemory: clearable('buildMemory', (x) => validate.memoryMb('build memory', x)),
+    buildCpus: clearable('buildCpus', (x) => validate.cpus('build CPUs', x)),
+    buildTimeout: clearable('buildTimeout', (x) => validate.integer('build timeout', x, 5, 86_400)),
+    watchPaths: opt('watchPaths', validate.watchPaths),
+    buildVariables: opt('buildVariables', validate.buildVariables),
+  });
+  if (v.healthCheck === 'http' && !v.healthPath && body.healthPath !== undefined) throw new InvalidFields({ healthPath: 'health check path: an HTTP check needs a path' });
+  return {
+    replicas: v.replicas,
+    port: v.port,
+    health_type: v.healthCheck,
+    health_path: v.healthPath,
+    health_port: v.healthPort,
+    health_interval_s: v.healthInterval,
+    health_timeout_s: v.healthTimeout,
+    health_retries: v.healthRetries,
+    health_start_period_s: v.healthStartPeriod,
+    cpu_limit: v.cpuLimit,
+    memory_limit_mb: v.memoryLimit,
+    cpu_reservation: v.cpuReservation,
+    memory_reservation_mb: v.memoryReservation,
+    restart_policy: v.restartPolicy,
+    restart_max_attempts: v.restartMaxAttempts,
+    stop_grace_s: v.stopGracePeriod,
+    branch: v.branch,
+    auto_deploy: body.autoDeploy === undefined ? undefined : truthy(body.autoDeploy) ? 1 : 0,
+    placement: v.runOn,
+    release_command: v.releaseCommand,
+    build_memory_mb: v.buildMemory,
+    build_cpus: v.buildCpus,
+    build_timeout_s: v.buildTimeout,
+    watch_paths: listToStore(v.watchPaths),
+    build_variables: listToStore(v.buildVariables),
+  };
+}
+
+/** A list setting as stored: JSON, null for an empty one, undefined when not given. */
+const listToStore = (list: string[] | undefined) => (list === undefined ? undefined : list.length ? JSON.stringify(list) : null);
+
+type BuildLimit = 'build_memory_mb' | 'build_cpus' | 'build_timeout_s';
+
+/** The server's build limits (SPUR_BUILD_*), how each is named and shown. */
+const serverBuildLimits = (config: Deps['config']): { column: BuildLimit; server: number; says: string }[] => [
+  { column: 'build_memory_mb', server: config.buildMemoryMb, says: `build memory above the server's ${config.buildMemoryMb} MiB` },
+  { column: 'build_cpus', server: config.buildCpus, says: `build CPUs above the server's ${config.buildCpus} CPU${config.buildCpus === 1 ? '' : 's'}` },
+  { column: 'build_timeout_s', server: config.buildTimeoutS, says: `build timeout above the server's ${config.buildTimeoutS} s` },
+];
+
+/** A member may lower a service's build limits, or keep what an owner gave it; going above both
+ *  the server's SPUR_BUILD_* and the service's present value takes an owner. */
+function checkBuildLimits(config: Deps['config'], user: Actor, current: ServiceInstance, changes: ServiceInstanceUpdate): void {
+  if (mayDo(user, 'build-limits.raise')) return;
+  for (const { column, server, says } of serverBuildLimits(config)) {
+    const wanted = changes[column];
+    if (typeof wanted === 'number' && wanted > Math.max(server, current[column] ?? 0)) requireTo(user, 'build-limits.raise', says);
+  }
+}
+
+/** Saves settings; they take effect with the next deploy (replicas at once: see `scale`). */
+export async function changeSettings(deps: Deps, user: Actor, ctx: InstanceContext, body: Body) {
+  const changes = parseSettings(body);
+  const next = { ...ctx.instance, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
+  const errors: Record<string, string> = {};
+  if (next.health_type === 'http' && !next.health_path) errors.healthPath = 'health check path: an HTTP check needs a path';
+  if (next.cpu_limit && next.cpu_reservation && next.cpu_reservation > next.cpu_limit) errors.cpuReservation = 'CPU reservation: must not exceed the CPU limit';
+  if (next.memory_limit_mb && next.memory_reservation_mb && next.memory_reservation_mb > next.memory_limit_mb) errors.memoryReservation = 'memory reservation: must not exceed the memory limit';
+  if (changes.placement && changes.placement !== MANAGER_PLACEMENT && (await findNode(deps.db, changes.placement))?.status !== 'ready') errors.runOn = `run on: no ready server is named ${changes.placement}; choose any, manager, or one on the Servers page`;
+  if (Object.keys(errors).length) throw new InvalidFields(errors);
+  // Checked against the row as it is inside the transaction that writes it: an owner lowering a
+  // limit at the same moment cannot be undone by a member's form that still shows the old value.
+  return deps.db.transaction().execute(async (tx) => {
+    checkBuildLimits(deps.config, user, await getInstance(tx, ctx.service, ctx.environment), changes);
+    return updateInstance(tx, ctx.service, ctx.environment, changes);
+  });
+}
+
+export function toSettingsView(i: ServiceInstance) {
+  return {
+    replicas: i.replicas,
+    port: i.port,
+    healthCheck: { type: i.health_type, path: i.health_path, port: i.health_port ?? i.port, interval: i.health_interval_s, timeout: i.health_timeout_s, retries: i.health_retries, startPeriod: i.health_start_period_s },
+    limits: { cpu: i.cpu_limit, memoryMb: i.memory_limit_mb },
+    reservations: { cpu: i.cpu_reservation, memoryMb: i.memory_reservation_mb },
+    restart: { policy: i.restart_policy, maxAttempts: i.restart_max_attempts },
+    stopGracePeriod: i.stop_grace_s,
+    branch: i.branch,
+    autoDeploy: i.auto_deploy === 1,
+    /** any, manager, or an enrolled server's name. */
+    runOn: i.placement ?? 'any',
+    /** Run once from the new image before each rollout; null for none. */
+    releaseCommand: i.release_command,
+    /** Its builds' own caps and timeout; null: the server's defaults. */
+    build: { memoryMb: i.build_memory_mb, cpus: i.build_cpus, timeoutS: i.build_timeout_s },
+    /** Globs a push must touch to deploy (else its root directory); [] for none. */
+    watchPaths: instanceWatchPaths(i),
+    /** Variables its builds receive as build arguments. */
+    buildVariables: instanceBuildVariables(i),
+  };
+}

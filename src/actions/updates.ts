@@ -1,0 +1,9 @@
+// Spur's own update to a newer release.
+import type { Deps } from '../deps.js';
+import { type Actor, requireTo } from './access.js';
+
+/** An owner starts the update to the newer release the daily check found (UI button and API). */
+export async function startUpdate(deps: Deps, user: Actor): Promise<string> {
+  requireTo(user, 'update.start');
+  return deps.updates.launch();
+}

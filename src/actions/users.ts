@@ -1,0 +1,28 @@
+// People, as the Users page and /api/v1/users offer them: who may manage users is asked here, at
+// the door (access.ts), before anything is read; each change is made in users/accounts.ts, which
+// the server's own `spur user …` commands call directly (the server's console may always).
+import type { Deps } from '../deps.js';
+import * as accounts from '../users/accounts.js';
+import { type Actor, requireTo } from './access.js';
+
+type Body = Record<string, unknown>;
+
+export async function listUsers(deps: Pick<Deps, 'db'>, by: Actor): Promise<accounts.UserView[]> {
+  requireTo(by, 'users.manage');
+  return accounts.listUsers(deps.db);
+}
+
+export async function addUser(deps: Pick<Deps, 'db'>, by: Actor, body: Body): Promise<accounts.UserView> {
+  requireTo(by, 'users.manage');
+  return accounts.addUser(deps.db, body);
+}
+
+export async function resetPassword(deps: Pick<Deps, 'db'>, by: Actor, email: unknown, password: unknown): Promise<string> {
+  requireTo(by, 'users.manage');
+  return accounts.resetPassword(deps.db, email, password);
+}
+
+export async function deleteUser(deps: Pick<Deps, 'db'>, by: Actor, email: unknown): Promise<string> {
+  requireTo(by, 'users.manage');
+  return accounts.deleteUser(deps.db, by, email);
+}
