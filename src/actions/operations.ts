@@ -20,7 +20,7 @@ import { routeUrls } from '../routing/instance-route.js';
 import type { DnsAnswer } from '../routing/dns-check.js';
 import { removeEnvironment, removeProject, removeService } from '../deploy/removal.js';
 import { DockerUnavailable, Forbidden, InvalidFields, InvalidInput, NotFound } from '../errors.js';
-import { type Requester, findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
+import { type DeploymentRequest, type Requester, findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
 import { addProjectMember, canAccessProject, getProjectFor, listProjectMembers, removeProjectMember } from '../store/access.js';
 import { addSshKey } from '../store/ssh-keys.js';
 import { type DomainWithCertificate, addDomain as storeAddDomain, listDomains, removeDomain as storeRemoveDomain, setDomainOptions } from '../store/domains.js';
@@ -486,11 +486,11 @@ export function requireEngine(deps: Deps): void {
   if (!deps.daemon.ready) throw new DockerUnavailable(deps.daemon.state.problem ?? 'Docker is not ready');
 }
 
-/** Queues a deployment; `commit` pins the exact commit to build (webhooks). */
-export async function deploy(deps: Deps, ctx: InstanceContext, by: Requester, commit?: string): Promise<Deployment> {
+/** Queues a deployment; `pushed` pins the exact commit to build (a push, see actions/push.ts). */
+export async function deploy(deps: Deps, ctx: InstanceContext, by: Requester, pushed?: Pick<DeploymentRequest, 'commit' | 'pushedObjects'>): Promise<Deployment> {
   requireEngine(deps);
   await refuseOversizedVariables(deps, ctx);
-  return deps.deployer.request({ ...scopeOf(ctx), ...by, commit });
+  return deps.deployer.request({ ...scopeOf(ctx), ...by, ...pushed });
 }
 
 /** A variable that a change elsewhere (a shared variable, another service's) made resolve past
