@@ -162,7 +162,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   mkdirSync(dirname(pidFile(config.dataDir)), { recursive: true });
   writeFileSync(pidFile(config.dataDir), `${process.pid}\n`);
   installHook(config.dataDir, selfCommand());
-  const pushReceiver = await startPushReceiver({ db, log, deployer, logBus, sessions }, hookSocket);
+  const pushReceiver = await startPushReceiver({ ...deps, sessions }, hookSocket);
   const sshServer = await startSshServer({ dataDir: config.dataDir, hostKey, db, log, sessions, hookSocket }, config.sshPort, config.sshHost, { ...GUARD_LIMITS, authTimeoutS: config.sshAuthTimeoutS });
 
   let stopping = false;

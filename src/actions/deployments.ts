@@ -7,18 +7,18 @@ import { scaleService } from '../docker/swarm.js';
 import { toStepsView } from '../deploy/step-view.js';
 import { listDeploymentSteps } from '../store/deployment-steps.js';
 import { NotFound } from '../errors.js';
-import { type Requester, getDeployment, listDeployments } from '../store/deployments.js';
+import { type DeploymentRequest, type Requester, getDeployment, listDeployments } from '../store/deployments.js';
 import { canAccessProject } from './access.js';
 import { type InstanceContext, getInstanceContext, updateInstance } from '../store/services.js';
 import * as validate from '../validate.js';
 import { type Actor, type Body, requireEngine, scopeOf } from './common.js';
 import { refuseOversizedVariables } from './variables.js';
 
-/** Queues a deployment; `commit` pins the exact commit to build (webhooks). */
-export async function deploy(deps: Deps, ctx: InstanceContext, by: Requester, commit?: string): Promise<Deployment> {
+/** Queues a deployment; `pushed` pins the exact commit to build (a push, see actions/push.ts). */
+export async function deploy(deps: Deps, ctx: InstanceContext, by: Requester, pushed?: Pick<DeploymentRequest, 'commit' | 'pushedObjects'>): Promise<Deployment> {
   requireEngine(deps);
   await refuseOversizedVariables(deps, ctx);
-  return deps.deployer.request({ ...scopeOf(ctx), ...by, commit });
+  return deps.deployer.request({ ...scopeOf(ctx), ...by, ...pushed });
 }
 
 export async function rollback(deps: Deps, ctx: InstanceContext, body: Body, by: Requester): Promise<Deployment> {

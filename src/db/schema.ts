@@ -161,6 +161,9 @@ export interface DeploymentTable {
   build_plan: Generated<string | null>;
   /** The user who asked for it (web, API, CLI, git push); null for a webhook, or once they were removed. */
   requested_by: Generated<number | null>;
+  /** JSON: the git object directories through which commit_sha is read from Spur's repository of
+   *  the service (a push's quarantine while its hook waits); null when the commit was not pushed to Spur. */
+  pushed_objects: Generated<string | null>;
 }
 
 export interface DeploymentLogTable {

@@ -45,7 +45,7 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
   try {
     const { service, project } = ctx;
     await steps.step('fetch');
-    const checkout = await fetchSource(deps, ctx, deployment.commit_sha ?? undefined, dir, steps).catch((err: Error) => {
+    const checkout = await fetchSource(deps, ctx, deployment, dir, steps).catch((err: Error) => {
       steps.checkCancelled();
       throw err;
     });

@@ -17,7 +17,7 @@ import { endDeploymentStep } from '../store/deployment-steps.js';
 import { healthPlan, rolloutWindowMs } from './instance-plan.js';
 import { type BuildPreview, previewBuild } from './build-preview.js';
 import { runDeployment } from './pipeline.js';
-import type { PipelineDeps, PushCheckout } from './steps.js';
+import type { PipelineDeps } from './steps.js';
 import { pruneImages } from './prune.js';
 import { removeLeftReleases } from './release.js';
 import { chooseRollbackTarget } from './rollback-target.js';
@@ -29,17 +29,14 @@ const keyOf = (s: Scope) => `${s.serviceId}:${s.environmentId}`;
 export class Deployer {
   private readonly queue = new SerialQueue();
   private readonly running = new Map<number, AbortController>();
-  /** Pushed commits waiting to be deployed; they only exist while the push's hook waits. */
-  private readonly checkouts = new Map<number, PushCheckout>();
   private accepting = true;
 
   constructor(private readonly deps: PipelineDeps) {}
 
   /** Records a queued deployment (superseding queued ones) and schedules it. */
-  async request(input: DeploymentRequest & { checkout?: PushCheckout }): Promise<Deployment> {
+  async request(input: DeploymentRequest): Promise<Deployment> {
     if (!this.accepting) throw new Conflict('Spur is shutting down; try again in a moment');
     const { deployment, superseded } = await queueDeployment(this.deps.db, input);
-    if (input.checkout) this.checkouts.set(deployment.id, input.checkout);
     for (const id of superseded) await this.deps.logBus.status(id, 'superseded', 'a newer deployment was requested');
     await this.deps.logBus.status(deployment.id, 'queued');
     this.schedule(deployment.id, input);
@@ -51,10 +48,9 @@ export class Deployer {
       const controller = new AbortController();
       this.running.set(id, controller);
       try {
-        await runDeployment(this.deps, id, controller.signal, this.checkouts.get(id));
+        await runDeployment(this.deps, id, controller.signal);
       } finally {
         this.running.delete(id);
-        this.checkouts.delete(id);
       }
       if ((await getDeployment(this.deps.db, id)).status === 'active') {
         await pruneImages(this.deps, { keep: this.deps.config.keepImages }).catch((err) => this.deps.log.warn('image prune failed', { error: String(err) }));

@@ -29,11 +29,11 @@ import { makeRedactor, secretValues } from '../variables/redact.js';
 import { UnresolvedReference, resolveReferences } from '../variables/references.js';
 import { runRelease } from './release.js';
 import { type StepRecord, stepRecord } from './step-record.js';
-import type { PipelineDeps, PushCheckout, Say, Steps } from './steps.js';
+import type { PipelineDeps, Say, Steps } from './steps.js';
 
 class Cancelled extends Error {}
 
-export async function runDeployment(deps: PipelineDeps, deploymentId: number, signal: AbortSignal, pushed?: PushCheckout): Promise<void> {
+export async function runDeployment(deps: PipelineDeps, deploymentId: number, signal: AbortSignal): Promise<void> {
   const deployment = await getDeployment(deps.db, deploymentId);
   if (deployment.status !== 'queued') return;
   const ctx = await getInstanceContext(deps.db, { serviceId: deployment.service_id, environmentId: deployment.environment_id });
@@ -57,7 +57,7 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number, si
     await recordDeploymentVariables(deps.db, deploymentId, seal(deps.key, JSON.stringify(variables)));
     redact = makeRedactor(secretValues(variables));
     if (note) await say(note);
-    const image = await imageFor(deps, ctx, deployment, { say, setStatus, step: (name) => steps.begin(name), signal, checkCancelled, pushed, variables });
+    const image = await imageFor(deps, ctx, deployment, { say, setStatus, step: (name) => steps.begin(name), signal, checkCancelled, variables });
     checkCancelled();
     await setStatus('deploying', { image_tag: image });
     await rollOut(deps, ctx, { deploymentId, image, variables, say, steps });

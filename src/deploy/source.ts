@@ -4,23 +4,27 @@ import { join } from 'node:path';
 import { checkGitHost, gitTarget } from '../git/host.js';
 import { type Checkout, type GitAuth, checkoutFromRepo, cloneBranchHead } from '../git/clone.js';
 import { repoDir } from '../git/repos.js';
+import type { Deployment } from '../db/schema.js';
 import { unseal } from '../secrets.js';
 import type { InstanceContext } from '../store/services.js';
 import { buildBranch } from '../git/branches.js';
 import type { PipelineDeps, Steps } from './steps.js';
 
-/** The source of a build: the pushed commit, the bare repository's branch (push-only services),
- *  or a clone of the remote at the branch head or at the commit a webhook named. */
-export async function fetchSource(deps: PipelineDeps, ctx: InstanceContext, commit: string | undefined, dir: string, steps: Pick<Steps, 'pushed' | 'say' | 'signal'>): Promise<Checkout> {
+/** The source of a build, as the deployment records it: the commit pushed to Spur, the bare
+ *  repository's branch (push-only services), or a clone of the remote at the branch head or at the
+ *  commit a webhook named. Without a deployment (a preview), the branch head. */
+export async function fetchSource(deps: PipelineDeps, ctx: InstanceContext, deployment: Pick<Deployment, 'commit_sha' | 'pushed_objects'> | undefined, dir: string, steps: Pick<Steps, 'say' | 'signal'>): Promise<Checkout> {
   const { service, project } = ctx;
   const branch = buildBranch(service, ctx.instance);
-  if (steps.pushed) {
-    await steps.say(`Using the pushed commit ${steps.pushed.rev.slice(0, 12)}`);
-    return checkoutFromRepo({ ...steps.pushed, dir });
+  const commit = deployment?.commit_sha ?? undefined;
+  const pushedTo = repoDir(deps.config.dataDir, { projectId: project.id, serviceId: service.id });
+  if (commit && deployment?.pushed_objects != null) {
+    await steps.say(`Using the pushed commit ${commit.slice(0, 12)}`);
+    return checkoutFromRepo({ repoDir: pushedTo, rev: commit, objectEnv: JSON.parse(deployment.pushed_objects) as Record<string, string>, dir });
   }
   if (service.source_type === 'push') {
     await steps.say(`Using the head of branch ${branch} as last pushed`);
-    return checkoutFromRepo({ repoDir: repoDir(deps.config.dataDir, { projectId: project.id, serviceId: service.id }), rev: `refs/heads/${branch}`, dir });
+    return checkoutFromRepo({ repoDir: pushedTo, rev: `refs/heads/${branch}`, dir });
   }
   await steps.say(`Fetching ${service.git_url} (branch ${branch}${commit ? `, commit ${commit.slice(0, 12)}` : ''})`);
   const keyFile = `${dir}.key`;

@@ -27,17 +27,9 @@ export interface PipelineDeps {
   buildSlots: BuildSlots;
 }
 
-/** A pushed commit to deploy, readable from the bare repository (and its quarantine). */
-export interface PushCheckout {
-  repoDir: string;
-  rev: string;
-  objectEnv: Record<string, string>;
-}
-
 export type Say = (line: string) => Promise<void>;
 
 export interface Steps {
-  pushed?: PushCheckout;
   /** The deployment's variables, references resolved; the build gets the ones marked for it. */
   variables: Record<string, string>;
   say: Say;

@@ -5,16 +5,14 @@
 import { Hono } from 'hono';
 import type { Deps } from '../deps.js';
 import { randomBytes } from 'node:crypto';
-import { pushTargets, staleCommitReason } from '../git/branches.js';
-import { changedFilesOf, watchDecision } from '../git/watch-paths.js';
+import { changedFilesOf } from '../git/watch-paths.js';
 import { Conflict, InvalidInput, Unauthorized } from '../errors.js';
 import { unseal } from '../secrets.js';
-import { findActiveDeployment, findLastDeploymentOfCommit } from '../store/deployments.js';
 import { findProject } from '../store/projects.js';
-import { findServiceByName, getInstanceContext, instanceWatchPaths, listInstancesOf } from '../store/services.js';
+import { findServiceByName } from '../store/services.js';
 import { recordDelivery } from '../store/webhook-deliveries.js';
 import * as validate from '../validate.js';
-import * as ops from '../actions/index.js';
+import { receivePush } from '../actions/push.js';
 import { checkWebhook } from './webhook-signature.js';
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -54,28 +52,21 @@ export function webhookRoutes(deps: Deps) {
       return c.json({ ignored: `delivery ${check.deliveryId} was already processed` });
     }
 
-    const targets = pushTargets(service, await listInstancesOf(deps.db, service.id), branch);
-    if (targets.deploy.length + targets.autoDeployOff.length === 0) return c.json({ ignored: `branch ${branch} is not deployed by any environment of ${service.name}` });
-    if (targets.deploy.length === 0) return c.json({ ignored: `auto-deploy is off for branch ${branch}` });
+    let unfollowed = false;
+    let autoDeployOff = false;
     const deployments = [];
     const refused = [];
     const skipped = [];
-    const changed = changedFilesOf(payload);
-    for (const i of targets.deploy) {
-      const watched = watchDecision(changed, { rootDir: service.root_dir, watchPaths: instanceWatchPaths(i) });
-      if (!watched.deploy) {
-        skipped.push({ environment: i.environment.name, reason: watched.reason });
-        continue;
-      }
-      const scope = { serviceId: service.id, environmentId: i.environment_id };
-      const stale = staleCommitReason({ sha, before }, await findActiveDeployment(deps.db, scope), await findLastDeploymentOfCommit(deps.db, scope, sha));
-      if (stale) {
-        refused.push({ environment: i.environment.name, reason: stale });
-        continue;
-      }
-      const d = await ops.deploy(deps, await getInstanceContext(deps.db, scope), { trigger: `webhook:${check.provider}` }, sha);
-      deployments.push({ id: d.id, environment: i.environment.name, commit: sha });
+    const push = receivePush(deps, { service, branch, commit: sha, changedPaths: async () => changedFilesOf(payload), by: { trigger: `webhook:${check.provider}` }, refuseOlder: { before } });
+    for await (const step of push) {
+      if (step.kind === 'unfollowed') unfollowed = true;
+      else if (step.kind === 'auto-deploy-off') autoDeployOff = true;
+      else if (step.kind === 'skipped') skipped.push({ environment: step.environment, reason: step.reason });
+      else if (step.kind === 'refused') refused.push({ environment: step.environment, reason: step.reason });
+      else deployments.push({ id: step.deployment.id, environment: step.environment, commit: sha });
     }
+    if (unfollowed) return c.json({ ignored: `branch ${branch} is not deployed by any environment of ${service.name}` });
+    if (autoDeployOff && deployments.length + refused.length + skipped.length === 0) return c.json({ ignored: `auto-deploy is off for branch ${branch}` });
     if (deployments.length === 0 && refused.length) throw new Conflict(refused.map((r) => `${r.environment}: ${r.reason}`).join('; '));
     if (deployments.length === 0) return c.json({ ignored: skipped.map((s) => `${s.environment}: ${s.reason}`).join('; '), skipped });
     return c.json({ deployments, ...(refused.length ? { refused } : {}), ...(skipped.length ? { skipped } : {}) }, 202);

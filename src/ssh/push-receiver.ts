@@ -3,24 +3,15 @@
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { dirname } from 'node:path';
-import type { Db } from '../db/open.js';
-import type { Deployer } from '../deploy/deployer.js';
-import { pushTargets } from '../git/branches.js';
-import { watchDecision } from '../git/watch-paths.js';
+import { receivePush } from '../actions/push.js';
+import type { Deps } from '../deps.js';
 import { changedFiles } from '../git/clone.js';
-import { instanceWatchPaths } from '../store/services.js';
-import type { DeploymentLogBus } from '../deploy/log-bus.js';
-import type { Log } from '../log.js';
-import { getServiceById, listInstancesOf } from '../store/services.js';
+import { getServiceById } from '../store/services.js';
 import * as validate from '../validate.js';
 import { pushResultLine } from './pre-receive-hook.js';
 import type { PushSession, PushSessions } from './push-sessions.js';
 
-export interface PushDeps {
-  db: Db;
-  log: Log;
-  deployer: Pick<Deployer, 'request'>;
-  logBus: DeploymentLogBus;
+export interface PushDeps extends Deps {
   sessions: PushSessions;
 }
 
@@ -74,7 +65,6 @@ async function handle(deps: PushDeps, req: IncomingMessage, res: ServerResponse)
 
 async function deployPush(deps: PushDeps, session: PushSession, updates: RefUpdate[], objectEnv: Record<string, string>, say: (line: string) => void): Promise<boolean> {
   const service = await getServiceById(deps.db, session.serviceId);
-  const instances = await listInstancesOf(deps.db, service.id);
   let ok = true;
   for (const update of updates) {
     if (!update.ref?.startsWith('refs/heads/') || !SHA.test(update.newSha ?? '') && !ZERO.test(update.newSha ?? '')) {
@@ -87,24 +77,21 @@ async function deployPush(deps: PushDeps, session: PushSession, updates: RefUpda
       say(`Branch ${branch} deleted; nothing to deploy.`);
       continue;
     }
-    const targets = pushTargets(service, instances, branch);
-    for (const off of targets.autoDeployOff) say(`Auto-deploy is off for ${off.environment.name}: branch ${branch} pushed without deploying there.`);
-    if (targets.deploy.length + targets.autoDeployOff.length === 0) say(`Branch ${branch} is not deployed by any environment of ${service.name}; pushed without deploying.`);
-    const changed = targets.deploy.length ? await changedFiles({ repoDir: session.repoDir, from: update.oldSha, to: update.newSha, objectEnv }) : undefined;
-    for (const target of targets.deploy) {
-      const watched = watchDecision(changed, { rootDir: service.root_dir, watchPaths: instanceWatchPaths(target) });
-      if (!watched.deploy) {
-        say(`Not deploying ${target.environment.name}: ${watched.reason}.`);
-        continue;
-      }
-      const deployment = await deps.deployer.request({
-        serviceId: service.id,
-        environmentId: target.environment_id,
-        trigger: `push:${session.userEmail}`,
-        requestedBy: session.userId,
-        checkout: { repoDir: session.repoDir, rev: update.newSha, objectEnv },
-      });
-      say(`Deploying ${update.newSha.slice(0, 12)} to ${target.environment.name} as deployment #${deployment.id}`);
+    const push = receivePush(deps, {
+      service,
+      branch,
+      commit: update.newSha,
+      changedPaths: () => changedFiles({ repoDir: session.repoDir, from: update.oldSha, to: update.newSha, objectEnv }),
+      by: { trigger: `push:${session.userEmail}`, requestedBy: session.userId },
+      pushedObjects: objectEnv,
+    });
+    for await (const step of push) {
+      if (step.kind === 'auto-deploy-off') say(`Auto-deploy is off for ${step.environment}: branch ${branch} pushed without deploying there.`);
+      if (step.kind === 'unfollowed') say(`Branch ${branch} is not deployed by any environment of ${service.name}; pushed without deploying.`);
+      if (step.kind === 'skipped') say(`Not deploying ${step.environment}: ${step.reason}.`);
+      if (step.kind !== 'deploying') continue;
+      const { deployment } = step;
+      say(`Deploying ${update.newSha.slice(0, 12)} to ${step.environment} as deployment #${deployment.id}`);
       let finalStatus = 'queued';
       let reason: string | null | undefined;
       await deps.logBus.follow(deployment.id, {

@@ -17,8 +17,11 @@ export interface DeploymentRequest extends Requester {
   environmentId: number;
   /** For a rollback: the earlier deployment whose image runs again. */
   source?: Deployment;
-  /** Build exactly this commit (a webhook's push). */
+  /** Build exactly this commit (a push). */
   commit?: string;
+  /** The commit was pushed to Spur: it is read from the service's repository through these git
+   *  object directories (the push's quarantine while its hook waits). */
+  pushedObjects?: Record<string, string>;
 }
 
 /** Queues a deployment; any still queued for the same instance are superseded by it (one
@@ -49,6 +52,7 @@ export async function queueDeployment(db: Db, input: DeploymentRequest): Promise
         started_at: null,
         finished_at: null,
         source_deployment_id: input.source?.id ?? null,
+        pushed_objects: input.pushedObjects ? JSON.stringify(input.pushedObjects) : null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
