@@ -24,8 +24,8 @@ export const git: BuiltSourceKind = {
   },
   view: builtView,
   card: () => 'git',
-  summary: (v) => ('gitUrl' in v ? [{ code: v.gitUrl ?? '' }, ' @ ', { code: v.branch ?? '' }] : []),
-  described: (v) => ('gitUrl' in v ? `${v.gitUrl}, branch ${v.branch}${pathsPhrase(v)}` : ''),
+  summary: (v) => [{ code: v.gitUrl ?? '' }, ' @ ', { code: v.branch ?? '' }],
+  described: (v) => `${v.gitUrl}, branch ${v.branch}${pathsPhrase(v)}`,
   // A clone of the remote at the branch head, or at the commit a webhook named.
   fetch: async (deps, { service, branch, commit, dir, say, signal }) => {
     await say(`Fetching ${service.git_url} (branch ${branch}${commit ? `, commit ${commit.slice(0, 12)}` : ''})`);

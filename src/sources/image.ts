@@ -23,8 +23,8 @@ export const image: ImageSourceKind = {
   },
   view: (s) => ({ type: 'image', image: s.image }),
   card: (s) => s.image ?? '',
-  summary: (v) => [{ code: 'image' in v ? (v.image ?? '') : '' }],
-  described: (v) => `the image ${'image' in v ? v.image : ''}`,
+  summary: (v) => [{ code: v.image ?? '' }],
+  described: (v) => `the image ${v.image}`,
   // Checked again at each deploy: a retag since the service was created changes what the name is.
   runImage: async (deps, service) => {
     await checkRunImage(deps.docker, 'image', service.image!);

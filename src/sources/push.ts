@@ -16,8 +16,8 @@ export const push: BuiltSourceKind = {
   current: () => ({ push: 'on' }),
   view: builtView,
   card: () => 'git push',
-  summary: (v) => ['git push to Spur, branch ', { code: 'gitUrl' in v ? (v.branch ?? '') : '' }],
-  described: (v) => `what is pushed to Spur, branch ${'gitUrl' in v ? v.branch : ''}${pathsPhrase(v)}`,
+  summary: (v) => ['git push to Spur, branch ', { code: v.branch ?? '' }],
+  described: (v) => `what is pushed to Spur, branch ${v.branch}${pathsPhrase(v)}`,
   idleAtCreation: 'nothing is pushed yet: it deploys with the first git push',
   fetch: async (deps, { projectId, service, branch, dir, say }) => {
     await say(`Using the head of branch ${branch} as last pushed`);

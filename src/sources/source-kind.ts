@@ -19,7 +19,7 @@ export interface SourceFields {
 }
 
 /** A source as pages, the API and the CLI show it: a built one by its repository and paths, an
- *  image by its reference. */
+ *  image by its reference (the fields of the other never set, so either reads the same way). */
 export type SourceView = BuiltSourceView | ImageSourceView;
 export interface BuiltSourceView {
   type: SourceType;
@@ -27,10 +27,15 @@ export interface BuiltSourceView {
   branch: string | null;
   rootDir: string | null;
   dockerfilePath: string | null;
+  image?: undefined;
 }
 export interface ImageSourceView {
   type: SourceType;
   image: string | null;
+  gitUrl?: undefined;
+  branch?: undefined;
+  rootDir?: undefined;
+  dockerfilePath?: undefined;
 }
 
 /** A piece of the one-line summary a page shows: words, or a value shown as code. */
@@ -123,5 +128,5 @@ export const buildFields = (b: Body): Body => ({ branch: b.branch, rootDir: b.ro
 export const builtView = (s: Pick<Service, 'source_type' | 'git_url' | 'git_branch' | 'root_dir' | 'dockerfile_path'>): BuiltSourceView => ({ type: s.source_type, gitUrl: s.git_url, branch: s.git_branch, rootDir: s.root_dir, dockerfilePath: s.dockerfile_path });
 
 /** ", root R, Dockerfile D" for the paths a built source names. */
-export const pathsPhrase = (v: SourceView) => ('gitUrl' in v ? `${v.rootDir ? `, root ${v.rootDir}` : ''}${v.dockerfilePath ? `, Dockerfile ${v.dockerfilePath}` : ''}` : '');
+export const pathsPhrase = (v: SourceView) => `${v.rootDir ? `, root ${v.rootDir}` : ''}${v.dockerfilePath ? `, Dockerfile ${v.dockerfilePath}` : ''}`;
 
