@@ -14,6 +14,7 @@ import { listDatabases } from '../store/databases.js';
 import { databaseServiceName } from '../databases/service-spec.js';
 import { databaseState, serviceState } from './service-state.js';
 import { type InstanceContext, listInstancesIn, listServices } from '../store/services.js';
+import { sourceKindOf } from '../sources/index.js';
 import type { ServiceCard } from './service-cards.js';
 import * as ops from './index.js';
 
@@ -120,7 +121,7 @@ export async function serviceCards(deps: Deps, user: Actor, projectName: string,
     const shown = active ?? latest;
     return {
       name: svc.name,
-      source: svc.source_type === 'git' ? 'git' : svc.source_type === 'push' ? 'git push' : (svc.image ?? ''),
+      source: sourceKindOf(svc).card(svc),
       status: shown?.status ?? null,
       latest: latest && latest.id !== active?.id ? { id: latest.id, status: latest.status } : null,
       serving: active?.id ?? null,
@@ -149,7 +150,7 @@ export async function servicePageData(deps: Deps, user: Actor, ctx: InstanceCont
   return {
     ...(await serviceLiveData(deps, ctx)),
     tab,
-    git: ctx.service.source_type === 'image' ? undefined : await ops.gitAccess(deps, ctx),
+    git: sourceKindOf(ctx.service).builds ? await ops.gitAccess(deps, ctx) : undefined,
     environments: (await listEnvironments(deps.db, ctx.project.id)).map((e) => e.name),
     variableNames: await ops.variableNames(deps, ctx),
     variableReferences: await ops.variableReferences(deps, ctx),

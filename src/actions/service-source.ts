@@ -7,19 +7,16 @@ import { gitTarget } from '../git/host.js';
 import { InvalidFields } from '../errors.js';
 import { getProjectFor } from './access.js';
 import { type CredentialChanges, type ServiceSource, getService, updateServiceSource } from '../store/services.js';
-import { checkSource, newCredentials, parseServiceSource, toSourceView } from './services.js';
+import { type SourceKind, type SourceView, SOURCE_KINDS, checkSource, findSourceKind, newCredentials, parseSource, sourceKind, sourceKindOf, sourceView } from '../sources/index.js';
 
 type Body = Record<string, unknown>;
 type Actor = Parameters<typeof getProjectFor>[1];
-
-const KINDS = ['git', 'push', 'image'] as const;
-type Kind = (typeof KINDS)[number];
 
 /** What a change of source says happened, beyond the source itself. */
 export const SOURCE_CHANGE_NOTE = 'What runs now keeps serving; the next deploy uses the new source.';
 
 export interface SourceChange {
-  source: ReturnType<typeof toSourceView>;
+  source: SourceView;
   /** What else changed with it, in words (credentials made or removed, settings left unused). */
   notes: string[];
 }
@@ -28,37 +25,30 @@ export interface SourceChange {
 export async function changeServiceSource(deps: Deps, user: Actor, names: { project: string; service: string }, body: Body): Promise<SourceChange> {
   const project = await getProjectFor(deps.db, user, names.project);
   const service = await getService(deps.db, project, names.service);
-  const source = parseServiceSource(sourceChangeBody(service, body));
+  const source = parseSource(sourceChangeBody(service, body));
   await checkSource(deps, source);
   const { credentials, notes } = credentialChanges(deps.key, service, source, `spur-${project.name}-${service.name}`);
   const saved = await updateServiceSource(deps.db, service.id, source, credentials);
-  return { source: toSourceView(saved), notes };
+  return { source: sourceView(saved), notes };
 }
 
 const given = (v: unknown) => v !== undefined && v !== null;
-const truthy = (v: unknown) => v === true || v === 'true' || v === 'on' || v === '1';
 
 /** The body of a change as a creation would read it. `kind` (the form's choice) keeps only the
  *  fields of that kind; a body that names no source keeps the current one; a field left out
  *  keeps its current value while the service stays built from git (an empty one clears it). */
 export function sourceChangeBody(current: Pick<Service, 'source_type' | 'git_url' | 'git_branch' | 'root_dir' | 'dockerfile_path' | 'image'>, body: Body): Body {
-  const b: Body = { git: body.git ?? body.gitUrl, push: body.push, image: body.image, branch: body.branch, rootDir: body.rootDir ?? body.root, dockerfilePath: body.dockerfilePath ?? body.dockerfile };
-  let kind: Kind | undefined;
+  let b: Body = { git: body.git ?? body.gitUrl, push: body.push, image: body.image, branch: body.branch, rootDir: body.rootDir ?? body.root, dockerfilePath: body.dockerfilePath ?? body.dockerfile };
+  let kind: SourceKind | undefined;
   if (given(body.kind)) {
-    if (!KINDS.includes(body.kind as Kind)) throw new InvalidFields({ kind: 'source: choose a git repository, git push, or a Docker image' });
-    kind = body.kind as Kind;
-    if (kind !== 'git') b.git = undefined;
-    if (kind !== 'image') b.image = undefined;
-    b.push = kind === 'push' ? 'on' : undefined;
-    if (kind === 'image') b.branch = b.rootDir = b.dockerfilePath = undefined;
+    kind = findSourceKind(body.kind);
+    if (!kind) throw new InvalidFields({ kind: 'source: choose a git repository, git push, or a Docker image' });
+    b = kind.keep(b);
   }
-  const named: Kind | undefined = kind ?? (given(b.git) && b.git !== '' ? 'git' : given(b.image) && b.image !== '' ? 'image' : truthy(b.push) ? 'push' : undefined);
-  if (!named) {
-    if (current.source_type === 'git') b.git = current.git_url;
-    if (current.source_type === 'image') b.image = current.image;
-    if (current.source_type === 'push') b.push = 'on';
-  }
-  if ((named ?? current.source_type) !== 'image' && current.source_type !== 'image') {
+  const now = sourceKindOf(current);
+  const named = kind ?? SOURCE_KINDS.find((k) => k.named(b));
+  if (!named) Object.assign(b, now.current(current));
+  if ((named ?? now).builds && now.builds) {
     b.branch ??= current.git_branch;
     b.rootDir ??= current.root_dir;
     b.dockerfilePath ??= current.dockerfile_path;
@@ -75,10 +65,9 @@ export function credentialChanges(key: Buffer, current: Service, next: ServiceSo
   const credentials: CredentialChanges = {};
   const notes: string[] = [];
   const made = newCredentials(key, next, comment);
-  if (next.type === 'image') {
-    if (current.webhook_secret_sealed || current.deploy_key_public) {
-      notes.push('It no longer builds from git: its webhook and deploy key are removed (take them off your git host too), and its build settings stay unused while it runs an image.');
-    }
+  const kind = sourceKind(next.type);
+  if (!kind.builds) {
+    if (current.webhook_secret_sealed || current.deploy_key_public) notes.push(kind.leavingGit);
     Object.assign(credentials, { webhookSecretSealed: null, deployKeyPrivateSealed: null, deployKeyPublic: null, httpsTokenSealed: null });
     return { credentials, notes };
   }
@@ -86,15 +75,15 @@ export function credentialChanges(key: Buffer, current: Service, next: ServiceSo
     credentials.webhookSecretSealed = made.webhookSecretSealed;
     notes.push('A webhook secret was made: the Settings page shows the webhook to give your git host.');
   }
-  if (next.type === 'git' && !current.deploy_key_public) {
+  if (kind.clones && !current.deploy_key_public) {
     Object.assign(credentials, { deployKeyPrivateSealed: made.deployKeyPrivateSealed, deployKeyPublic: made.deployKeyPublic });
     notes.push('A deploy key was made: add it to the repository if it is private.');
   }
-  if (next.type === 'push' && current.deploy_key_public) {
+  if (!kind.clones && current.deploy_key_public) {
     Object.assign(credentials, { deployKeyPrivateSealed: null, deployKeyPublic: null });
-    notes.push('It deploys what is pushed to Spur now: its deploy key is removed (take it off your git host too).');
+    notes.push(`It ${kind.deploys} now: its deploy key is removed (take it off your git host too).`);
   }
-  if (current.https_token_sealed && !(next.type === 'git' && sameHttpsRepository(current.git_url, next.gitUrl!))) {
+  if (current.https_token_sealed && !(kind.clones && sameHttpsRepository(current.git_url, next.gitUrl!))) {
     credentials.httpsTokenSealed = null;
     notes.push(`Its HTTPS token was for ${repositoryOf(current.git_url)} and is removed, so it is never sent for another repository: set one again if the new repository needs it.`);
   }

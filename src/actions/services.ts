@@ -8,58 +8,31 @@ import { projectNetworkName, swarmServiceName } from '../docker/names.js';
 import { serviceTaskSummary } from '../docker/running-tasks.js';
 import { type ShownState, serviceState } from './service-state.js';
 import { describeReplicas } from '../deploy/replicas.js';
-import { checkRunImage } from '../builds/base-images.js';
-import { checkGitHost } from '../git/host.js';
 import { routeFor } from '../deploy/routing.js';
 import { routeUrls } from '../routing/instance-route.js';
 import { removeService } from '../deploy/removal.js';
-import { InvalidFields, InvalidInput } from '../errors.js';
+import { InvalidInput } from '../errors.js';
 import { findActiveDeployment, listDeployments } from '../store/deployments.js';
 import { getProjectFor } from './access.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
-import { type InstanceContext, type ServiceCredentials, type ServiceSource, createService, getInstanceContext, getService, setHttpsToken } from '../store/services.js';
-import { generateSshKeyPair } from '../ssh-keys.js';
-import { randomToken, seal, unseal } from '../secrets.js';
+import { type InstanceContext, createService, getInstanceContext, getService, setHttpsToken } from '../store/services.js';
+import { seal, unseal } from '../secrets.js';
+import { type SourceView, checkSource, newCredentials, parseSource, sourceKindOf, sourceView } from '../sources/index.js';
 import * as validate from '../validate.js';
 import { type Actor, type Body, confirmName, instanceKey, removalDeps, requireEngine, scopeOf, truthy } from './common.js';
 import { deploy, toDeploymentView } from './deployments.js';
 import { spurUrl } from './domains.js';
 import { toSettingsView } from './service-settings.js';
 
-/** Reads a service definition: exactly one of a git repository, git push, or an image. */
-export function parseServiceSource(body: Body): ServiceSource {
-  const v = validate.fields({
-    git: () => validate.optional(body.git ?? body.gitUrl, validate.gitUrl),
-    image: () => validate.optional(body.image, validate.imageRef),
-    branch: () => validate.optional(body.branch, validate.branch),
-    rootDir: () => validate.optional(body.rootDir ?? body.root, (x) => validate.repoPath('root directory', x)),
-    dockerfilePath: () => validate.optional(body.dockerfilePath ?? body.dockerfile, (x) => validate.repoPath('Dockerfile path', x)),
-  });
-  const push = truthy(body.push);
-  if ([v.git, v.image, push].filter(Boolean).length > 1) throw new InvalidFields({ source: 'source: give one source: a git repository, git push, or an image' });
-  if (v.image) return { type: 'image', image: v.image };
-  const paths = { rootDir: v.rootDir, dockerfilePath: v.dockerfilePath };
-  if (push) return { type: 'push', branch: v.branch ?? 'main', ...paths };
-  if (!v.git) throw new InvalidFields({ source: 'source: give a git repository (git URL), git push, or an image' });
-  return { type: 'git', gitUrl: v.git, branch: v.branch ?? 'main', ...paths };
-}
-
 export async function addService(deps: Deps, user: Actor, projectName: string, body: Body): Promise<Service> {
   const { name, source, port } = validate.fields({
     name: () => validate.resourceName('service', body.name),
-    source: () => parseServiceSource(body),
+    source: () => parseSource(body),
     port: () => validate.optional(body.port, validate.port),
   });
   const project = await getProjectFor(deps.db, user, projectName);
   await checkSource(deps, source);
   return createService(deps.db, { project, name, source, port, credentials: newCredentials(deps.key, source, `spur-${project.name}-${name}`) });
-}
-
-/** The checks a source passes beyond its syntax, at creation and at each change: a git host that
- *  resolves to an address Spur may clone from, an image that is not one Spur built. */
-export async function checkSource(deps: Pick<Deps, 'docker' | 'config'>, source: ServiceSource): Promise<void> {
-  if (source.gitUrl) await checkGitHost(source.gitUrl, { allowPrivate: deps.config.gitAllowPrivate });
-  if (source.image) await refuseSpurImage(deps, source.image);
 }
 
 /** Creates a service and, with `deploy`, queues its first deployment in production (the UI's
@@ -71,34 +44,16 @@ export async function launchService(deps: Deps, user: Actor, projectName: string
   if (wanted) requireEngine(deps);
   const service = await addService(deps, user, projectName, body);
   if (!wanted) return { service };
-  if (service.source_type === 'push') return { service, notDeployed: 'nothing is pushed yet: it deploys with the first git push' };
+  const idle = sourceKindOf(service).idleAtCreation;
+  if (idle) return { service, notDeployed: idle };
   return { service, deployment: await deploy(deps, await findInstance(deps, user, { project: projectName, service: service.name }), { trigger, requestedBy: user.id }) };
-}
-
-/** Refuses at once an image the daemon resolves to one Spur built (a retag). A daemon that does
- *  not answer now does not stop the creation: each deploy checks again and fails closed. */
-export async function refuseSpurImage(deps: Pick<Deps, 'docker'>, image: string): Promise<void> {
-  await checkRunImage(deps.docker, 'image', image).catch((err: unknown) => {
-    if (err instanceof InvalidInput) throw err;
-  });
-}
-
-/** A webhook secret for services built from git, and a deploy key for those cloned from a remote. */
-export function newCredentials(key: Buffer, source: ServiceSource, comment: string): ServiceCredentials {
-  if (source.type === 'image') return {};
-  const credentials: { webhookSecretSealed: string; deployKeyPrivateSealed?: string; deployKeyPublic?: string } = { webhookSecretSealed: seal(key, randomToken(24)) };
-  if (source.type === 'git') {
-    const pair = generateSshKeyPair(comment);
-    credentials.deployKeyPrivateSealed = seal(key, pair.private);
-    credentials.deployKeyPublic = pair.public;
-  }
-  return credentials;
 }
 
 /** Where to push, the webhook to give the git host, and the deploy key to paste there. */
 export async function gitAccess(deps: Deps, ctx: InstanceContext) {
   const { service, project } = ctx;
-  if (service.source_type === 'image') throw new InvalidInput('service', `${service.name} deploys a Docker image; it has no git access`);
+  const kind = sourceKindOf(service);
+  if (!kind.builds) throw new InvalidInput('service', `${service.name} ${kind.deploys}; it has no git access`);
   const base = await spurUrl(deps);
   return {
     pushUrl: `ssh://git@${new URL(base).hostname}:${deps.config.sshPort}/${project.name}/${service.name}`,
@@ -110,7 +65,7 @@ export async function gitAccess(deps: Deps, ctx: InstanceContext) {
 
 /** Stores (or with an empty value, removes) the token used to clone over HTTPS. It is never shown again. */
 export async function changeHttpsToken(deps: Deps, ctx: InstanceContext, body: Body): Promise<void> {
-  if (ctx.service.source_type !== 'git') throw new InvalidInput('HTTPS token', `${ctx.service.name} is not cloned from a git URL`);
+  if (!sourceKindOf(ctx.service).clones) throw new InvalidInput('HTTPS token', `${ctx.service.name} is not cloned from a git URL`);
   const { httpsToken: token } = validate.fields({
     httpsToken: () => {
       const t = validate.optional(body.httpsToken, (v) => validate.variableValue(v));
@@ -142,7 +97,7 @@ export interface InstanceStatus {
   project: string;
   service: string;
   environment: string;
-  source: ReturnType<typeof toSourceView>;
+  source: SourceView;
   /** Desired replicas. */
   replicas: number;
   /** Tasks running now (0 when Docker has no service yet); null when Docker did not answer. */
@@ -172,7 +127,7 @@ export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<
   const running = tasks?.running ?? null;
   return {
     ...ref,
-    source: toSourceView(ctx.service),
+    source: sourceView(ctx.service),
     replicas: ctx.instance.replicas,
     running,
     replicasSummary: describeReplicas({ desired: ctx.instance.replicas, running, exists: tasks?.exists ?? false, latest: latest?.status, serving: !!active }),
@@ -190,7 +145,3 @@ export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<
   };
 }
 
-export function toSourceView(s: Service) {
-  if (s.source_type === 'image') return { type: 'image' as const, image: s.image };
-  return { type: s.source_type, gitUrl: s.git_url, branch: s.git_branch, rootDir: s.root_dir, dockerfilePath: s.dockerfile_path };
-}

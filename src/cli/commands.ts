@@ -1,5 +1,6 @@
 // CLI commands that talk to a Spur server over its API. Each prints text, or JSON with --json.
 import { readFileSync } from 'node:fs';
+import { type SourceView, sourceKind } from '../sources/index.js';
 import { ApiClient, CliError, saveLogin } from './client.js';
 import { type CliIo, type Deployment, args, client, enc, envQuery, followDeployment, need } from './shared.js';
 
@@ -54,9 +55,9 @@ async function service(argv: string[], io: CliIo) {
     need(positionals, 3, usage);
     const body = { git: values.git, push: values.push, branch: values.branch, rootDir: values.root, dockerfilePath: values.dockerfile, image: values.image };
     if (Object.values(body).every((v) => v === undefined)) throw new CliError(`usage: ${usage}`, 2);
-    const res = await client(io).json<{ service: { name: string; source: Record<string, string | null> }; notes: string[] }>('PUT', `/projects/${enc(projectName)}/services/${enc(name)}/source`, body);
+    const res = await client(io).json<{ service: { name: string; source: SourceView }; notes: string[] }>('PUT', `/projects/${enc(projectName)}/services/${enc(name)}/source`, body);
     const s = res.service.source;
-    const from = s.type === 'image' ? `the image ${s.image}` : `${s.type === 'push' ? 'what is pushed to Spur' : s.gitUrl}, branch ${s.branch}${s.rootDir ? `, root ${s.rootDir}` : ''}${s.dockerfilePath ? `, Dockerfile ${s.dockerfilePath}` : ''}`;
+    const from = sourceKind(s.type).described(s);
     return io.stdout(values.json ? JSON.stringify(res) : [`${name} of ${projectName} now deploys ${from}.`, ...res.notes].join('\n'));
   }
   if (sub === 'delete') {

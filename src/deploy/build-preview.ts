@@ -7,6 +7,7 @@ import { resolveBuildContext } from '../builds/context.js';
 import type { BuildPlan } from '../builds/plan.js';
 import { Conflict, SpurError, UpstreamFailed } from '../errors.js';
 import { type InstanceContext, instanceBuildVariables } from '../store/services.js';
+import { sourceKindOf } from '../sources/index.js';
 import { buildImagesFor } from './build-step.js';
 import { fetchSource } from './source.js';
 import type { PipelineDeps } from './steps.js';
@@ -21,7 +22,8 @@ export interface BuildPreview {
 }
 
 export async function previewBuild(deps: PipelineDeps, ctx: InstanceContext): Promise<BuildPreview> {
-  if (ctx.service.source_type === 'image') throw new Conflict(`${ctx.service.name} runs the image ${ctx.service.image}; nothing is built`);
+  const kind = sourceKindOf(ctx.service);
+  if (!kind.builds) throw new Conflict(`${ctx.service.name} runs ${kind.described(kind.view(ctx.service))}; nothing is built`);
   const dir = join(deps.config.dataDir, 'builds', `plan-${randomBytes(6).toString('hex')}`);
   await mkdir(dir, { recursive: true });
   try {

@@ -16,6 +16,7 @@ import { MANAGER_PLACEMENT, deployConstraints, pinnedNodeId, placementConstraint
 import { instanceRoute } from '../routing/instance-route.js';
 import { traefikLabels } from '../routing/traefik-labels.js';
 import { seal, unseal } from '../secrets.js';
+import { sourceKindOf } from '../sources/index.js';
 import { findActiveDeployment, getDeployment, recordDeploymentVariables, transitionDeployment } from '../store/deployments.js';
 import { listDomains } from '../store/domains.js';
 import { imageRegistry } from '../store/settings.js';
@@ -109,11 +110,8 @@ async function imageFor(deps: PipelineDeps, ctx: InstanceContext, deployment: De
     await steps.say(`Rolling back to deployment ${source.id} (${source.image_tag}); no build needed`);
     return source.image_tag;
   }
-  if (ctx.service.source_type === 'image') {
-    // Checked again at each deploy: a retag since the service was created changes what the name is.
-    await checkRunImage(deps.docker, 'image', ctx.service.image!);
-    return ctx.service.image!;
-  }
+  const kind = sourceKindOf(ctx.service);
+  if (!kind.builds) return kind.runImage(deps, ctx.service);
   return buildFromSource(deps, ctx, deployment, steps);
 }
 

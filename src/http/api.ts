@@ -17,6 +17,7 @@ import * as validate from '../validate.js';
 import { COMMIT, VERSION } from '../version.js';
 import { type AuthEnv, requireToken } from './auth.js';
 import * as ops from '../actions/index.js';
+import { sourceView } from '../sources/index.js';
 import * as db from '../actions/databases.js';
 import * as shared from '../actions/shared-variables.js';
 import * as servers from '../actions/servers.js';
@@ -82,7 +83,7 @@ export function apiRoutes(deps: Deps) {
   api.get('/projects/:project', async (c) => {
     const project = await getProjectFor(deps.db, c.get('user'), c.req.param('project'));
     const services = await listServices(deps.db, project.id);
-    return c.json({ project: ops.toProjectView(project, await listEnvironments(deps.db, project.id)), services: services.map((s) => ({ name: s.name, source: ops.toSourceView(s) })) });
+    return c.json({ project: ops.toProjectView(project, await listEnvironments(deps.db, project.id)), services: services.map((s) => ({ name: s.name, source: sourceView(s) })) });
   });
   api.delete('/projects/:project', async (c) => {
     await ops.deleteProject(deps, c.get('user'), c.req.param('project'), await jsonBody(c));
@@ -165,11 +166,11 @@ export function apiRoutes(deps: Deps) {
 
   api.get('/projects/:project/services', async (c) => {
     const project = await getProjectFor(deps.db, c.get('user'), c.req.param('project'));
-    return c.json({ services: (await listServices(deps.db, project.id)).map((s) => ({ name: s.name, source: ops.toSourceView(s) })) });
+    return c.json({ services: (await listServices(deps.db, project.id)).map((s) => ({ name: s.name, source: sourceView(s) })) });
   });
   api.post('/projects/:project/services', async (c) => {
     const { service, deployment, notDeployed } = await ops.launchService(deps, c.get('user'), c.req.param('project'), await jsonBody(c), `api:${c.get('user').email}`);
-    return c.json({ service: { name: service.name, source: ops.toSourceView(service) }, deployment: deployment && ops.toDeploymentView(deployment), notDeployed }, 201);
+    return c.json({ service: { name: service.name, source: sourceView(service) }, deployment: deployment && ops.toDeploymentView(deployment), notDeployed }, 201);
   });
   api.put('/projects/:project/services/:service/source', async (c) => {
     const change = await changeServiceSource(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service') }, await jsonBody(c));

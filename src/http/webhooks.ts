@@ -13,6 +13,7 @@ import { findServiceByName } from '../store/services.js';
 import { recordDelivery } from '../store/webhook-deliveries.js';
 import * as validate from '../validate.js';
 import { receivePush } from '../actions/push.js';
+import { sourceKindOf } from '../sources/index.js';
 import { checkWebhook } from './webhook-signature.js';
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -31,7 +32,8 @@ export function webhookRoutes(deps: Deps) {
     const check = checkWebhook((name) => c.req.header(name), body, secret);
     if (!check.ok || !service) throw new Unauthorized(check.ok ? 'no webhook here' : check.reason);
     if (!check.isPush) return c.json({ ignored: `the ${check.event || 'unknown'} event is not a push` });
-    if (service.source_type !== 'git') return c.json({ ignored: `${service.name} deploys what is pushed to Spur, not a remote repository` });
+    const kind = sourceKindOf(service);
+    if (!kind.clones) return c.json({ ignored: `${service.name} ${kind.deploys}, not a remote repository` });
 
     let payload: { ref?: unknown; after?: unknown; before?: unknown; commits?: unknown };
     try {

@@ -8,6 +8,7 @@ import type { Log } from '../log.js';
 import { canAccessProject } from '../actions/access.js';
 import { findProject } from '../store/projects.js';
 import { findServiceByName } from '../store/services.js';
+import { sourceKindOf } from '../sources/index.js';
 import { findSshKey } from '../store/ssh-keys.js';
 import { findUserById } from '../store/users.js';
 import { parseGitCommand } from './git-command.js';
@@ -103,7 +104,8 @@ async function runGit(deps: SshDeps, channel: ServerChannel, commandLine: string
   if (!allowed) return refuse(channel, notFound);
   const service = await findServiceByName(deps.db, project.id, serviceName);
   if (!service) return refuse(channel, notFound);
-  if (service.source_type === 'image') return refuse(channel, `${projectName}/${serviceName} deploys a Docker image; it has no repository`);
+  const kind = sourceKindOf(service);
+  if (!kind.builds) return refuse(channel, `${projectName}/${serviceName} ${kind.deploys}; it has no repository`);
 
   const repoDir = await ensureBareRepo(deps.dataDir, { projectId: project.id, serviceId: service.id });
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };

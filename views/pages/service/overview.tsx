@@ -8,6 +8,7 @@ import { Live } from '../../components/live.js';
 import { CsrfField } from '../../layout.js';
 import { actionAttrs, actionWords } from '../../../src/actions/words.js';
 import { type ServicePageProps, paths } from './common.js';
+import { sourceKind } from '../../../src/sources/index.js';
 
 export function OverviewTab(props: ServicePageProps) {
   const s = props.status;
@@ -73,7 +74,7 @@ export function StatusFacts(props: Pick<ServicePageProps, 'status' | 'frame'>) {
       <dt>Replicas</dt>
       <dd>{s.replicasSummary}</dd>
       <dt>Source</dt>
-      <dd>{s.source.type === 'image' ? <code>{s.source.image}</code> : s.source.type === 'push' ? <>git push to Spur, branch <code>{s.source.branch}</code></> : <><code>{s.source.gitUrl}</code> @ <code>{s.source.branch}</code></>}</dd>
+      <dd>{sourceKind(s.source.type).summary(s.source).map((p) => (typeof p === 'string' ? p : <code>{p.code}</code>))}</dd>
       <dt>Public URL</dt>
       <dd>{s.publicUrls.map((u) => <><a href={u} class="url">{u}</a> <CopyButton text={u} label="URL" /></>)}</dd>
       <dt>Internal URL</dt>

@@ -10,6 +10,7 @@ import { CertificateState, DnsState } from '../../components/domain-state.js';
 import { VolumesSection } from './volumes.js';
 import { SourceForm } from './source.js';
 import { type ServicePageProps, paths } from './common.js';
+import { sourceKind } from '../../../src/sources/index.js';
 
 // Short, so the select fits a phone; what each one checks is said under the fieldset.
 const HEALTH_LABELS = { auto: 'automatic', tcp: 'TCP', http: 'HTTP', image: "image's HEALTHCHECK", none: 'none' } as const;
@@ -26,7 +27,7 @@ export function SettingsTab(props: ServicePageProps) {
       {props.git && (
         <>
           <h2>Git</h2>
-          {s.source.type === 'git' && <HttpsTokenForm {...props} state={forms['https-token']} />}
+          {sourceKind(s.source.type).clones && <HttpsTokenForm {...props} state={forms['https-token']} />}
           <GitSettingsForm {...props} state={forms['git-settings']} />
         </>
       )}

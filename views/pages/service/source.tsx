@@ -1,18 +1,13 @@
 // The Settings tab's source form: where the service comes from (a git repository, git push, or a
 // Docker image), changed with the same checks as at creation. It answers in place.
 import { Field, FieldError, type FormState, PostForm } from '../../components/form.js';
+import { SOURCE_KINDS, sourceKind } from '../../../src/sources/index.js';
 import { type ServicePageProps, paths } from './common.js';
-
-const KINDS = [
-  ['git', 'A git repository Spur clones'],
-  ['push', 'git push to Spur'],
-  ['image', 'A Docker image'],
-] as const;
 
 export function SourceForm(props: ServicePageProps & { state?: FormState }) {
   const { base, q, csrf } = paths(props);
   const s = props.status.source;
-  const built = s.type === 'image' ? undefined : s;
+  const built = sourceKind(s.type).builds ? s : undefined;
   const f = { form: 'source', state: props.state };
   const chosen = props.state?.values.kind ?? s.type;
   return (
@@ -20,8 +15,8 @@ export function SourceForm(props: ServicePageProps & { state?: FormState }) {
       <fieldset aria-describedby="source-kind-hint">
         <legend>Where it comes from</legend>
         <div class="row">
-          {KINDS.map(([value, label]) => (
-            <label class="check"><input type="radio" name="kind" value={value} checked={chosen === value} /> {label}</label>
+          {SOURCE_KINDS.map(({ name, choice }) => (
+            <label class="check"><input type="radio" name="kind" value={name} checked={chosen === name} /> {choice}</label>
           ))}
         </div>
         <p id="source-kind-hint" class="muted">Only the fields of the kind chosen here are used. The default branch is what production builds unless its Git settings below name another.</p>
@@ -39,7 +34,7 @@ export function SourceForm(props: ServicePageProps & { state?: FormState }) {
       </fieldset>
       <fieldset>
         <legend>Docker image</legend>
-        <Field {...f} name="image" label="Image" value={s.type === 'image' ? (s.image ?? '') : ''} attrs={{ placeholder: 'nginx:1.27', spellcheck: 'false', autocomplete: 'off' }} />
+        <Field {...f} name="image" label="Image" value={built ? '' : (s.image ?? '')} attrs={{ placeholder: 'nginx:1.27', spellcheck: 'false', autocomplete: 'off' }} />
       </fieldset>
       <p class="muted">What runs now keeps serving; the next deploy uses the new source. Going to an image removes the webhook, deploy key and HTTPS token; going to another repository removes the HTTPS token.</p>
       <button type="submit">Save source</button>
