@@ -15,8 +15,8 @@ export const truthy = (v: unknown) => v === true || v === 'true' || v === 'on' |
 export const scopeOf = (ctx: InstanceContext) => ({ serviceId: ctx.service.id, environmentId: ctx.environment.id });
 export const instanceKey = scopeOf;
 
-/** Work that needs Docker is refused up front, with the engine's problem in words. */
-export function requireEngine(deps: Deps): void {
+/** Work that needs Docker is refused up front, with the daemon's problem in words. */
+export function requireDaemon(deps: Deps): void {
   if (!deps.daemon.ready) throw new DockerUnavailable(deps.daemon.state.problem ?? 'Docker is not ready');
 }
 

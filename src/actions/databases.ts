@@ -24,7 +24,7 @@ import { randomToken } from '../secrets.js';
 import * as validate from '../validate.js';
 import type { DatabaseEngine } from '../databases/engine.js';
 import { checkRunImage } from '../builds/base-images.js';
-import { confirmName, requireEngine } from './common.js';
+import { confirmName, requireDaemon } from './common.js';
 
 type Actor = Pick<User, 'id' | 'role'>;
 type Body = Record<string, unknown>;
@@ -130,7 +130,7 @@ export async function addDatabase(deps: Deps, user: Actor, projectName: string, 
     keep: () => validate.optional(body.keep, keepOf),
   });
   const image = imageChoice(v.engine, body);
-  requireEngine(deps);
+  requireDaemon(deps);
   await checkRunImage(deps.docker, 'image', image);
   const record = await createAndRun(deps, scope, { name: v.name, engine: v.engine, image, backupSchedule: v.schedule, backupKeep: v.keep });
   return toDatabaseView(deps, scope, record);
@@ -177,7 +177,7 @@ export async function deleteDatabase(deps: Deps, user: Actor, projectName: strin
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const d = await databaseIn(deps, scope, name);
   confirmName(body, d.name);
-  requireEngine(deps);
+  requireDaemon(deps);
   await removeDatabase(deps.docker, { ...refOf(scope, d.name), volume: d.volume_name }, { deleteData: checked(body.deleteData) });
   await removeDatabaseRecord(deps.db, d.id);
   await deps.databaseBackups.refreshSchedules();
@@ -211,7 +211,7 @@ const backupDeps = (deps: Deps) => ({ db: deps.db, docker: deps.docker, key: dep
 export async function backUpDatabase(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string): Promise<BackupView> {
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const d = await databaseIn(deps, scope, name);
-  requireEngine(deps);
+  requireDaemon(deps);
   return toBackupView(await deps.databaseBackups.backUpNow(refOf(scope, d.name), d, 'manual'));
 }
 
@@ -220,7 +220,7 @@ export async function verifyDatabaseBackup(deps: Deps, user: Actor, projectName:
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const d = await databaseIn(deps, scope, name);
   const b = await backupOf(deps, scope, d.name, id);
-  requireEngine(deps);
+  requireDaemon(deps);
   await verifyBackup(deps, d, credentialsOf(deps.key, d), b);
   return toBackupView(await backupOf(deps, scope, d.name, b.id));
 }
@@ -262,7 +262,7 @@ export async function restoreDatabase(deps: Deps, user: Actor, projectName: stri
   const into = body.into === undefined || body.into === '' ? undefined : validate.resourceName('database', body.into);
   if (into === undefined && body.confirm !== d.name) throw new InvalidFields({ confirm: `confirm: type the name of the database to restore into (${d.name}); what it holds is replaced by backup ${b.id}` });
   if (into === d.name) throw new InvalidFields({ into: `into: a new database's name; to restore into ${d.name} itself, confirm its name instead` });
-  requireEngine(deps);
+  requireDaemon(deps);
   const target = into === undefined ? d : await createAndRun(deps, scope, { name: into, engine: engineOf(d), image: d.image });
   try {
     if (into !== undefined) await waitForDatabase(deps.docker, refOf(scope, target.name), engineOf(target), credentialsOf(deps.key, target));
@@ -279,7 +279,7 @@ export async function databaseLogs(deps: Deps, user: Actor, projectName: string,
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const d = await databaseIn(deps, scope, name);
   const tail = validate.optional(tailParam, (v) => validate.integer('tail', v, 1, 10_000)) ?? 200;
-  requireEngine(deps);
+  requireDaemon(deps);
   const tasks = (await listTasks(deps.docker, databaseServiceName(refOf(scope, d.name)))).map((t) => ({ id: t.id, name: `${d.name}.${t.slot ?? '?'}${t.state !== 'running' ? ` (${t.state})` : ''}` }));
   const redact = makeRedactor(secretValues(engineOf(d).variables(credentialsOf(deps.key, d), d.name)));
   const lines: string[] = [];
@@ -292,7 +292,7 @@ export async function databaseLogs(deps: Deps, user: Actor, projectName: string,
 export async function restartDatabase(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string) {
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const d = await databaseIn(deps, scope, name);
-  requireEngine(deps);
+  requireDaemon(deps);
   const ref = refOf(scope, d.name);
   await runDatabase(deps.docker, deps.installId, runnable(deps, scope, d));
   try {

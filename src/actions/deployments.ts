@@ -11,25 +11,25 @@ import { type DeploymentRequest, type Requester, getDeployment, listDeployments 
 import { canAccessProject } from './access.js';
 import { type InstanceContext, getInstanceContext, updateInstance } from '../store/services.js';
 import * as validate from '../validate.js';
-import { type Actor, type Body, requireEngine, scopeOf } from './common.js';
+import { type Actor, type Body, requireDaemon, scopeOf } from './common.js';
 import { refuseOversizedVariables } from './variables.js';
 
 /** Queues a deployment; `pushed` pins the exact commit to build (a push, see actions/push.ts). */
 export async function deploy(deps: Deps, ctx: InstanceContext, by: Requester, pushed?: Pick<DeploymentRequest, 'commit' | 'pushedObjects'>): Promise<Deployment> {
-  requireEngine(deps);
+  requireDaemon(deps);
   await refuseOversizedVariables(deps, ctx);
   return deps.deployer.request({ ...scopeOf(ctx), ...by, ...pushed });
 }
 
 export async function rollback(deps: Deps, ctx: InstanceContext, body: Body, by: Requester): Promise<Deployment> {
-  requireEngine(deps);
+  requireDaemon(deps);
   const target = validate.optional(body.deployment, (v) => validate.integer('deployment', v, 1, Number.MAX_SAFE_INTEGER));
   return deps.deployer.rollback(scopeOf(ctx), by, target);
 }
 
 export const cancel = (deps: Deps, ctx: InstanceContext) => deps.deployer.cancel(scopeOf(ctx));
 
-/** What a deploy would build with, now, without building (see deploy/build-plan.ts). */
+/** What a deploy would build with, now, without building (see deploy/build-preview.ts). */
 export async function previewBuild(deps: Deps, ctx: InstanceContext) {
   const preview = await deps.deployer.preview(scopeOf(ctx));
   return { commit: preview.commit, generated: preview.plan !== null, stack: preview.plan?.stack ?? null, reasons: preview.plan?.reasons ?? [], dockerfile: preview.dockerfile, dockerfileText: preview.dockerfileText };

@@ -1,4 +1,4 @@
-// The use cases the routes reach as `ops.…` (once operations.ts), one file per resource. Databases,
+// The use cases the routes reach as `ops.…`, one file per resource. Databases,
 // servers, Spur's settings, shared variables, a service's source and its variables as text are
 // imported from their own files. Files of this folder import each other directly, never this one.
 export * from './common.js';

@@ -5,7 +5,7 @@ import { removeEnvironment, removeProject } from '../deploy/removal.js';
 import { getProjectFor, requireTo } from './access.js';
 import { createEnvironment, createProject, getEnvironment } from '../store/projects.js';
 import * as validate from '../validate.js';
-import { type Actor, type Body, confirmName, removalDeps, requireEngine } from './common.js';
+import { type Actor, type Body, confirmName, removalDeps, requireDaemon } from './common.js';
 
 export async function addProject(deps: Deps, user: Actor, body: Body): Promise<Project> {
   const { name } = validate.fields({ name: () => validate.resourceName('project', body.name) });
@@ -23,7 +23,7 @@ export async function deleteEnvironment(deps: Deps, user: Actor, names: { projec
   const project = await getProjectFor(deps.db, user, names.project);
   const environment = await getEnvironment(deps.db, project, names.environment);
   confirmName(body, environment.name);
-  requireEngine(deps);
+  requireDaemon(deps);
   await removeEnvironment(removalDeps(deps), project, environment);
 }
 
@@ -32,6 +32,6 @@ export async function deleteProject(deps: Deps, user: Actor, name: string, body:
   const project = await getProjectFor(deps.db, user, name);
   requireTo(user, 'project.delete');
   confirmName(body, project.name);
-  requireEngine(deps);
+  requireDaemon(deps);
   await removeProject(removalDeps(deps), project);
 }

@@ -19,7 +19,7 @@ import { type InstanceContext, createService, getInstanceContext, getService, se
 import { seal, unseal } from '../secrets.js';
 import { type SourceView, checkSource, newCredentials, parseSource, sourceKindOf, sourceView } from '../sources/index.js';
 import * as validate from '../validate.js';
-import { type Actor, type Body, confirmName, instanceKey, removalDeps, requireEngine, scopeOf, truthy } from './common.js';
+import { type Actor, type Body, confirmName, instanceKey, removalDeps, requireDaemon, scopeOf, truthy } from './common.js';
 import { deploy, toDeploymentView } from './deployments.js';
 import { spurUrl } from './domains.js';
 import { toSettingsView } from './service-settings.js';
@@ -41,7 +41,7 @@ export async function addService(deps: Deps, user: Actor, projectName: string, b
  *  push: it is created, and `notDeployed` says so. */
 export async function launchService(deps: Deps, user: Actor, projectName: string, body: Body, trigger: string): Promise<{ service: Service; deployment?: Deployment; notDeployed?: string }> {
   const wanted = truthy(body.deploy);
-  if (wanted) requireEngine(deps);
+  if (wanted) requireDaemon(deps);
   const service = await addService(deps, user, projectName, body);
   if (!wanted) return { service };
   const idle = sourceKindOf(service).idleAtCreation;
@@ -89,7 +89,7 @@ export async function deleteService(deps: Deps, user: Actor, names: { project: s
   const project = await getProjectFor(deps.db, user, names.project);
   const service = await getService(deps.db, project, names.service);
   confirmName(body, service.name);
-  requireEngine(deps);
+  requireDaemon(deps);
   await removeService(removalDeps(deps), project, service, { deleteVolumes: body.deleteVolumes === true || body.deleteVolumes === 'on' });
 }
 

@@ -12,7 +12,7 @@ import type { InstanceContext } from '../store/services.js';
 import { findActiveDeployment, listDeployments } from '../store/deployments.js';
 import { readVariables } from '../store/variables.js';
 import { unseal } from '../secrets.js';
-import { requireEngine } from '../actions/common.js';
+import { requireDaemon } from '../actions/common.js';
 
 export interface SseEvent {
   event: string;
@@ -58,7 +58,7 @@ async function runtimeSecrets(deps: Deps, ctx: InstanceContext): Promise<string[
  *  crashed ones too), merged in time order, each line with its time and task; `tail` counts
  *  lines over all of them. */
 export async function runtimeLogStream(c: Context, deps: Deps, ctx: InstanceContext, opts: { userId: number; follow: boolean; tail: number; all?: boolean; render: (line: string) => SseEvent }) {
-  requireEngine(deps);
+  requireDaemon(deps);
   const redact = makeRedactor(await runtimeSecrets(deps, ctx));
   const tasks = await tasksToShow(deps, ctx, !!opts.all);
   const release = deps.streamSlots.take(opts.userId);
@@ -83,7 +83,7 @@ export async function runtimeLogStream(c: Context, deps: Deps, ctx: InstanceCont
 
 /** The last `tail` runtime log lines, as the stream's backlog shows them (for a download). */
 export async function runtimeLogLines(deps: Deps, ctx: InstanceContext, tail: number): Promise<string[]> {
-  requireEngine(deps);
+  requireDaemon(deps);
   const redact = makeRedactor(await runtimeSecrets(deps, ctx));
   const lines: string[] = [];
   await streamTaskLogs(deps.docker, { tasks: await tasksToShow(deps, ctx, false), tail, follow: false, onLine: (l) => lines.push(redact(formatTaskLine(l))) });
