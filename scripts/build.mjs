@@ -9,7 +9,7 @@ import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { cronInUtcWithoutIntl } from './cron-utc.mjs';
-import { layerProblems } from './layers.mjs';
+import { circles, layerProblems } from './layers.mjs';
 import { SHIPPED_BINARIES } from './shipped-binaries.mjs';
 
 const require = createRequire(import.meta.url);
@@ -107,19 +107,8 @@ function failOnImportCycles(metafile) {
       .filter(([p]) => ours(p))
       .map(([p, input]) => [p, input.imports.map((i) => i.path).filter(ours)]),
   );
-  const state = new Map();
-  const stack = [];
-  const visit = (node) => {
-    state.set(node, 'open');
-    stack.push(node);
-    for (const next of graph.get(node) ?? []) {
-      if (state.get(next) === 'open') throw new Error(`import cycle: ${[...stack.slice(stack.indexOf(next)), next].join(' -> ')}`);
-      if (!state.has(next)) visit(next);
-    }
-    stack.pop();
-    state.set(node, 'done');
-  };
-  for (const node of graph.keys()) if (!state.has(node)) visit(node);
+  const [circle] = circles(graph);
+  if (circle) throw new Error(`import cycle: ${circle.join(' -> ')}`);
 }
 
 /** A module that is bundled on its own and compiled the first time it is imported (a certificate

@@ -52,6 +52,25 @@ export function unitImports(root) {
   return [...edges.values()];
 }
 
+/** The circles of a graph (node → the nodes it imports), each as the path that closes it. */
+export function circles(graph) {
+  const found = [];
+  const state = new Map();
+  const stack = [];
+  const visit = (node) => {
+    state.set(node, 'open');
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === 'open') found.push([...stack.slice(stack.indexOf(next)), next]);
+      else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(node, 'done');
+  };
+  for (const node of graph.keys()) if (!state.has(node)) visit(node);
+  return found;
+}
+
 /** Every break of the floors: an unplaced unit, an import up a floor, or a circle within one. */
 export function layerProblems(root) {
   const floorOf = new Map(FLOORS.flatMap((f, i) => f.units.map((u) => [u, i])));
@@ -64,19 +83,7 @@ export function layerProblems(root) {
   }
   const next = new Map();
   for (const e of edges) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
-  const state = new Map();
-  const stack = [];
-  const visit = (u) => {
-    state.set(u, 'open');
-    stack.push(u);
-    for (const v of next.get(u) ?? []) {
-      if (state.get(v) === 'open') problems.push(`folders import each other in a circle: ${[...stack.slice(stack.indexOf(v)), v].join(' -> ')}`);
-      else if (!state.has(v)) visit(v);
-    }
-    stack.pop();
-    state.set(u, 'done');
-  };
-  for (const u of units) if (!state.has(u)) visit(u);
+  for (const circle of circles(next)) problems.push(`folders import each other in a circle: ${circle.join(' -> ')}`);
   return problems;
 }
 

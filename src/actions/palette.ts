@@ -8,8 +8,9 @@ import type { DeploymentStatus, User } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { chooseRollbackTarget } from '../deploy/rollback-target.js';
 import { InvalidInput } from '../errors.js';
-import { type Action, listProjectsFor, mayDo } from '../actions/access.js';
+import { type Action, listProjectsFor, mayDo } from './access.js';
 import { listRollbackTargets } from '../store/deployments.js';
+import { listProjectsInstances } from '../store/services.js';
 import { type PaletteVerb, matchRank, parsePaletteQuery, topRanked } from './palette-match.js';
 
 /** Longer queries are refused (400): nothing Spur names is this long. */
@@ -76,7 +77,7 @@ export async function searchPalette(deps: Pick<Deps, 'db'>, user: Actor, q: unkn
     const recent = (await deploymentsOf(deps.db, projectIds, { limit: RECENT_DEPLOYMENTS })).map(toDeploymentResult);
     return topRanked([...pages, ...projectResults, ...recent].map((item) => ({ rank: 0, item })), PALETTE_RESULTS_MAX);
   }
-  const instances = await instancesOf(deps.db, projectIds);
+  const instances = await listProjectsInstances(deps.db, projectIds);
   if (query.kind === 'action') {
     const ranked = rank(instances, query.term, (i) => [i.service, `${i.project}/${i.service}`]);
     const { results, more } = topRanked(ranked, PALETTE_RESULTS_MAX);
@@ -133,22 +134,6 @@ function deploymentsOf(db: Db, projectIds: number[], opts: { id?: number; limit:
     .where('projects.id', 'in', projectIds);
   if (opts.id !== undefined) query = query.where('deployments.id', '=', opts.id);
   return query.orderBy('deployments.id', 'desc').limit(opts.limit).execute();
-}
-
-/** Every service of the given projects in each of its environments, by project, service, environment. */
-function instancesOf(db: Db, projectIds: number[]): Promise<Instance[]> {
-  if (projectIds.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('service_instances')
-    .innerJoin('services', 'services.id', 'service_instances.service_id')
-    .innerJoin('projects', 'projects.id', 'services.project_id')
-    .innerJoin('environments', 'environments.id', 'service_instances.environment_id')
-    .select(['projects.name as project', 'services.name as service', 'environments.name as environment', 'service_instances.service_id as serviceId', 'service_instances.environment_id as environmentId'])
-    .where('projects.id', 'in', projectIds)
-    .orderBy('projects.name')
-    .orderBy('services.name')
-    .orderBy('environments.name')
-    .execute();
 }
 
 function databasesOf(db: Db, projectIds: number[]): Promise<{ name: string; project: string; environment: string }[]> {

@@ -81,15 +81,22 @@ export async function updateInstance(db: Db, service: Service, env: Environment,
   return getInstance(db, service, env);
 }
 
-/** Every (project, service, environment) Spur knows: the set that may own a Swarm service. */
-export function listAllInstances(db: Db) {
-  return db
+/** Every (project, service, environment) Spur knows, by name and id. */
+const instanceNames = (db: Db) =>
+  db
     .selectFrom('service_instances')
     .innerJoin('services', 'services.id', 'service_instances.service_id')
     .innerJoin('environments', 'environments.id', 'service_instances.environment_id')
     .innerJoin('projects', 'projects.id', 'services.project_id')
-    .select(['services.id as serviceId', 'environments.id as environmentId', 'services.name as service', 'environments.name as environment', 'projects.name as project'])
-    .execute();
+    .select(['services.id as serviceId', 'environments.id as environmentId', 'services.name as service', 'environments.name as environment', 'projects.name as project']);
+
+/** Every (project, service, environment) Spur knows: the set that may own a Swarm service. */
+export const listAllInstances = (db: Db) => instanceNames(db).execute();
+
+/** Every service of the given projects in each of its environments, by project, service, environment. */
+export function listProjectsInstances(db: Db, projectIds: number[]) {
+  if (projectIds.length === 0) return Promise.resolve([]);
+  return instanceNames(db).where('projects.id', 'in', projectIds).orderBy('projects.name').orderBy('services.name').orderBy('environments.name').execute();
 }
 
 export interface InstanceContext {
