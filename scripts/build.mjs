@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, resolve } from 'node:path';
 import { cronInUtcWithoutIntl } from './cron-utc.mjs';
 import { circles, layerProblems } from './layers.mjs';
@@ -75,7 +76,7 @@ const result = await build({
 });
 
 failOnImportCycles(result.metafile);
-const layers = layerProblems(resolve(dirname(new URL(import.meta.url).pathname), '..'));
+const layers = layerProblems(resolve(dirname(fileURLToPath(import.meta.url)), '..'));
 if (layers.length) throw new Error(`the floors of scripts/layers.mjs are broken:\n${layers.join('\n')}`);
 
 // git runs the bundle itself as askpass helper.

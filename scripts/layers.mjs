@@ -4,6 +4,7 @@
 // Layout section draws the same floors.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** From the top floor down. */
 export const FLOORS = [
@@ -87,8 +88,8 @@ export function layerProblems(root) {
   return problems;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const problems = layerProblems(process.cwd());
+if (fileURLToPath(import.meta.url) === process.argv[1]) {
+  const problems = layerProblems(join(dirname(fileURLToPath(import.meta.url)), '..'));
   for (const p of problems) console.error(p);
   process.exit(problems.length ? 1 : 0);
 }

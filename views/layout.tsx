@@ -11,7 +11,7 @@ export interface LayoutProps {
   title: string;
   user?: { email: string; role?: string };
   csrfToken?: string;
-  engineProblem?: string;
+  daemonProblem?: string;
   /** A newer Spur release (shown to owners). */
   update?: string;
   updateError?: string;
@@ -87,9 +87,9 @@ export function Layout(props: LayoutProps) {
             </>
           )}
         </header>
-        {props.engineProblem && (
+        {props.daemonProblem && (
           <div class="banner" role="alert">
-            Docker: {props.engineProblem}
+            Docker: {props.daemonProblem}
           </div>
         )}
         {props.update && <UpdateBanner version={props.update} csrf={props.csrfToken} error={props.updateError} />}

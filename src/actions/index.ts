@@ -1,6 +1,7 @@
 // The use cases the routes reach as `ops.…`, one file per resource. Databases,
 // servers, Spur's settings, shared variables, a service's source and its variables as text are
-// imported from their own files. Files of this folder import each other directly, never this one.
+// imported from their own files. Files of this folder import each other directly; only the page
+// read model (page-data.ts) reads through this one, as the routes do.
 export * from './common.js';
 export * from './projects.js';
 export * from './services.js';

@@ -27,7 +27,7 @@ function checkedSpurDomain(deps: Pick<Deps, 'config'>, hostname: string): string
   return hostname;
 }
 
-export async function settingsView(deps: Deps, user: Actor) {
+export async function spurSettingsView(deps: Deps, user: Actor) {
   requireTo(user, 'settings.change');
   const own = await spurDomain(deps.db);
   return {
@@ -116,13 +116,13 @@ async function checkedStorage(deps: Deps, body: unknown): Promise<S3Settings> {
   return s;
 }
 
-export type SettingsView = Awaited<ReturnType<typeof settingsView>>;
+export type SpurSettingsView = Awaited<ReturnType<typeof spurSettingsView>>;
 
 /** Changes what the body names: `domain` and `acmeEmail`, each "" (or null) to clear,
  *  `backupStorage` (S3 settings, or null), `registry` (address, username, password, or null) and
  *  `buildImages` ({ node, python, go, goRuntime, staticServer }: "" for the default). Spur's
  *  domain gets its certificate ordered and Traefik's files rewritten at once. */
-export async function changeSettings(deps: Deps, user: Actor, body: Record<string, unknown>): Promise<SettingsView> {
+export async function changeSpurSettings(deps: Deps, user: Actor, body: Record<string, unknown>): Promise<SpurSettingsView> {
   requireTo(user, 'settings.change');
   const cleared = (v: unknown) => v === null || (typeof v === 'string' && v.trim() === '');
   const change = validate.fields({
@@ -140,5 +140,5 @@ export async function changeSettings(deps: Deps, user: Actor, body: Record<strin
   if (registry !== undefined) await setImageRegistry(deps.db, deps.key, registry);
   if (buildImages !== undefined) await setBuildImageChoices(deps.db, buildImages);
   if (change.domain !== undefined) void deps.certificates.run();
-  return settingsView(deps, user);
+  return spurSettingsView(deps, user);
 }

@@ -56,7 +56,7 @@ export const IMAGE_FLAGS_USAGE = `[${BASE_IMAGE_ROLES.map((r) => `--${r.flag}`).
 
 const INSTANCE_USAGE = 'spur instance [--domain D|none] [--acme-email E|none] [--s3-endpoint URL --s3-bucket B --s3-access-key K [--s3-secret-key S, or SPUR_S3_SECRET_KEY] [--s3-region R] [--s3-prefix P] | --s3-endpoint none] [--registry HOST[:PORT][/NS] --registry-user U [--registry-password P, or SPUR_REGISTRY_PASSWORD] | --registry none] ' + IMAGE_FLAGS_USAGE;
 
-interface SettingsView {
+interface SpurSettingsView {
   url: string;
   domain: DomainView | null;
   domainFromEnvironment: boolean;
@@ -107,7 +107,7 @@ async function instance(argv: string[], io: CliIo) {
   const change = { domain: cleared(values.domain), acmeEmail: cleared(values['acme-email']), backupStorage: storageChange(values, io.env), registry: registryChange(values, io.env), buildImages: buildImagesChange(values) };
   const api = client(io);
   const unchanged = Object.values(change).every((v) => v === undefined);
-  const s = unchanged ? await api.json<SettingsView>('GET', '/settings') : await api.json<SettingsView>('PATCH', '/settings', change);
+  const s = unchanged ? await api.json<SpurSettingsView>('GET', '/settings') : await api.json<SpurSettingsView>('PATCH', '/settings', change);
   const storage = s.backupStorage;
   const fromEnv = (yes: boolean) => (yes ? ' (set in the environment file)' : '');
   io.stdout(

@@ -2,7 +2,7 @@
 // the way Docker 29 does, one older than Spur supports. What /healthz and the pages say of each.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDockerClient } from '../docker/client.js';
-import { type FakeDaemon, fakeDaemon as startFakeDaemon } from '../docker/fake-daemon.js';
+import { type FakeDaemon, fakeDaemon as startFakeDaemon } from '../../test/fake-daemon.js';
 import { makeTestApp } from '../../test/app-fixture.js';
 import { silentLog } from '../log.js';
 import { createSession, createUser } from '../store/users.js';

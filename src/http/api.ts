@@ -21,7 +21,7 @@ import { sourceView } from '../sources/index.js';
 import * as db from '../actions/databases.js';
 import * as shared from '../actions/shared-variables.js';
 import * as servers from '../actions/servers.js';
-import { changeSettings, settingsView } from '../actions/settings.js';
+import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
 import { searchPalette } from '../actions/palette.js';
 import { getDeployment } from '../store/deployments.js';
@@ -56,8 +56,8 @@ export function apiRoutes(deps: Deps) {
   api.post('/update', async (c) => c.json({ updating: await ops.startUpdate(deps, c.get('user')) }, 202));
 
   // The installation's own settings (an owner's): Spur's domain and the ACME contact.
-  api.get('/settings', async (c) => c.json(await settingsView(deps, c.get('user'))));
-  api.patch('/settings', async (c) => c.json(await changeSettings(deps, c.get('user'), await jsonBody(c))));
+  api.get('/settings', async (c) => c.json(await spurSettingsView(deps, c.get('user'))));
+  api.patch('/settings', async (c) => c.json(await changeSpurSettings(deps, c.get('user'), await jsonBody(c))));
 
   // The servers of the Swarm (an owner's): enrolled over SSH, drained, activated, removed.
   api.get('/servers', async (c) => c.json(await servers.serversView(deps, c.get('user'))));

@@ -2,7 +2,7 @@
 // deployed, or removed after a failed first deploy) is a 404 for its tasks, not "Docker cannot be asked".
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDockerClient } from '../docker/client.js';
-import { type FakeDaemon, fakeDaemon } from '../docker/fake-daemon.js';
+import { type FakeDaemon, fakeDaemon } from '../../test/fake-daemon.js';
 import { getInstanceContext } from '../store/services.js';
 import { queueDeployment, transitionDeployment } from '../store/deployments.js';
 import { shopWithWeb } from '../../test/app-fixture.js';

@@ -19,7 +19,7 @@ import { changeSharedVariables, revealSharedVariables, sharedVariableNames } fro
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
 import { InvalidFields, NotFound } from '../errors.js';
 import { BackupStorageForm, BuildImagesForm, GeneralSettingsForm, RegistryForm, SettingsPage } from '../../views/pages/settings.js';
-import { changeSettings, settingsView } from '../actions/settings.js';
+import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
 import { type ServicePageProps, paths } from '../../views/pages/service/common.js';
 import { DeploymentsTable } from '../../views/pages/service/deployments.js';
 import { StatusFacts } from '../../views/pages/service/overview.js';
@@ -63,7 +63,7 @@ const textFile = (c: Context, name: string, lines: string[]) =>
 export function webRoutes(deps: Deps) {
   const web = new Hono<AuthEnv>();
   web.use('*', requireSession(deps));
-  const frame = (c: Context<AuthEnv>) => ({ user: c.get('user'), csrfToken: c.get('csrfToken'), engineProblem: deps.daemon.ready ? undefined : deps.daemon.state.problem, update: mayDo(c.get('user'), 'update.start') ? deps.updates.available?.version : undefined, toast: takeToast(c) });
+  const frame = (c: Context<AuthEnv>) => ({ user: c.get('user'), csrfToken: c.get('csrfToken'), daemonProblem: deps.daemon.ready ? undefined : deps.daemon.state.problem, update: mayDo(c.get('user'), 'update.start') ? deps.updates.available?.version : undefined, toast: takeToast(c) });
   const form = async (c: Context<AuthEnv>) => (await c.req.parseBody()) as Form;
   const user = (c: Context<AuthEnv>) => c.get('user');
   const instanceOf = (c: Context<AuthEnv>) => ops.findInstance(deps, user(c), { project: c.req.param('project')!, service: c.req.param('service')!, environment: c.req.query('env') });
@@ -383,21 +383,21 @@ export function webRoutes(deps: Deps) {
   });
 
   // Spur's own settings (owners)
-  const settingsPage = async (c: Context<AuthEnv>, state?: FormState, storageState?: FormState, registryState?: FormState, buildImagesState?: FormState) => <SettingsPage frame={frame(c)} settings={await settingsView(deps, user(c))} state={state} storageState={storageState} registryState={registryState} buildImagesState={buildImagesState} />;
+  const settingsPage = async (c: Context<AuthEnv>, state?: FormState, storageState?: FormState, registryState?: FormState, buildImagesState?: FormState) => <SettingsPage frame={frame(c)} settings={await spurSettingsView(deps, user(c))} state={state} storageState={storageState} registryState={registryState} buildImagesState={buildImagesState} />;
   web.get('/settings', async (c) => c.html(await settingsPage(c)));
   web.post('/settings', (c) =>
     answerForm(c, {
-      run: (body) => changeSettings(deps, user(c), body),
+      run: (body) => changeSpurSettings(deps, user(c), body),
       done: () => ({ to: '/settings', toast: 'Settings saved' }),
-      fragment: async (state) => <GeneralSettingsForm csrf={c.get('csrfToken')} settings={await settingsView(deps, user(c))} state={state} />,
+      fragment: async (state) => <GeneralSettingsForm csrf={c.get('csrfToken')} settings={await spurSettingsView(deps, user(c))} state={state} />,
       page: (state) => settingsPage(c, state),
     }),
   );
   web.post('/settings/storage', (c) =>
     answerForm(c, {
-      run: (body) => changeSettings(deps, user(c), { backupStorage: body.endpoint === '' || body.endpoint === undefined ? null : body }),
+      run: (body) => changeSpurSettings(deps, user(c), { backupStorage: body.endpoint === '' || body.endpoint === undefined ? null : body }),
       done: (s) => ({ to: '/settings', toast: s.backupStorage ? `Backups are copied to s3://${s.backupStorage.bucket}` : 'Backups stay on this server only' }),
-      fragment: async (state) => <BackupStorageForm csrf={c.get('csrfToken')} settings={await settingsView(deps, user(c))} state={state} />,
+      fragment: async (state) => <BackupStorageForm csrf={c.get('csrfToken')} settings={await spurSettingsView(deps, user(c))} state={state} />,
       page: (state) => settingsPage(c, undefined, state),
     }),
   );
@@ -448,17 +448,17 @@ export function webRoutes(deps: Deps) {
 
   web.post('/settings/build-images', (c) =>
     answerForm(c, {
-      run: (body) => changeSettings(deps, user(c), { buildImages: body }),
+      run: (body) => changeSpurSettings(deps, user(c), { buildImages: body }),
       done: () => ({ to: '/settings', toast: 'Base images saved: the next build without a Dockerfile uses them' }),
-      fragment: async (state) => <BuildImagesForm csrf={c.get('csrfToken')} settings={await settingsView(deps, user(c))} state={state} />,
+      fragment: async (state) => <BuildImagesForm csrf={c.get('csrfToken')} settings={await spurSettingsView(deps, user(c))} state={state} />,
       page: (state) => settingsPage(c, undefined, undefined, undefined, state),
     }),
   );
   web.post('/settings/registry', (c) =>
     answerForm(c, {
-      run: (body) => changeSettings(deps, user(c), { registry: body.address === '' || body.address === undefined ? null : body }),
+      run: (body) => changeSpurSettings(deps, user(c), { registry: body.address === '' || body.address === undefined ? null : body }),
       done: (s) => ({ to: '/settings', toast: s.registry ? `Images go through ${s.registry.address}` : 'Spur sends images to the servers itself' }),
-      fragment: async (state) => <RegistryForm csrf={c.get('csrfToken')} settings={await settingsView(deps, user(c))} state={state} />,
+      fragment: async (state) => <RegistryForm csrf={c.get('csrfToken')} settings={await spurSettingsView(deps, user(c))} state={state} />,
       page: (state) => settingsPage(c, undefined, undefined, state),
     }),
   );

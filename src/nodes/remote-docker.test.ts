@@ -3,7 +3,7 @@
 import { connect } from 'node:net';
 import type { Client } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeDaemon, fakeDaemon } from '../docker/fake-daemon.js';
+import { type FakeDaemon, fakeDaemon } from '../../test/fake-daemon.js';
 import { REMOTE_DOCKER_SOCKET, RemoteDockerUnsupported, remoteDocker } from './remote-docker.js';
 
 const daemons: FakeDaemon[] = [];

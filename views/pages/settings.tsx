@@ -4,12 +4,12 @@ import { CertificateState, DnsState } from '../components/domain-state.js';
 import { Field, FieldError, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
 import { SettingsTabs } from '../components/settings-tabs.js';
-import type { SettingsView } from '../../src/actions/settings.js';
+import type { SpurSettingsView } from '../../src/actions/settings.js';
 import { BASE_IMAGE_ROLES } from '../../src/builds/stacks/index.js';
 
 export interface SettingsPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
-  settings: SettingsView;
+  settings: SpurSettingsView;
   state?: FormState;
   storageState?: FormState;
   registryState?: FormState;
@@ -18,7 +18,7 @@ export interface SettingsPageProps {
 
 const FROM_ENVIRONMENT = 'Set in Spur’s environment file (/etc/spur/spur.env); change it there and restart Spur.';
 
-export function GeneralSettingsForm(props: { csrf?: string; settings: SettingsView; state?: FormState }) {
+export function GeneralSettingsForm(props: { csrf?: string; settings: SpurSettingsView; state?: FormState }) {
   const s = props.settings;
   const f = { form: 'instance-settings', state: props.state };
   return (
@@ -35,7 +35,7 @@ export function GeneralSettingsForm(props: { csrf?: string; settings: SettingsVi
 }
 
 /** Where database backups are copied: an S3-compatible bucket (AWS, Backblaze B2, R2, MinIO). */
-export function BackupStorageForm(props: { csrf?: string; settings: SettingsView; state?: FormState }) {
+export function BackupStorageForm(props: { csrf?: string; settings: SpurSettingsView; state?: FormState }) {
   const s = props.settings.backupStorage;
   const f = { form: 'backup-storage', state: props.state };
   return (
@@ -57,7 +57,7 @@ export function BackupStorageForm(props: { csrf?: string; settings: SettingsView
 }
 
 /** A registry images are pushed to and the servers pull from, instead of Spur sending them. */
-export function RegistryForm(props: { csrf?: string; settings: SettingsView; state?: FormState }) {
+export function RegistryForm(props: { csrf?: string; settings: SpurSettingsView; state?: FormState }) {
   const r = props.settings.registry;
   const f = { form: 'image-registry', state: props.state };
   return (
@@ -79,7 +79,7 @@ export function RegistryForm(props: { csrf?: string; settings: SettingsView; sta
 const BUILD_IMAGE_LABELS: Record<string, string> = Object.fromEntries(BASE_IMAGE_ROLES.map((r) => [r.key, r.label]));
 
 /** The base images of the Dockerfiles Spur writes for repositories without one. */
-export function BuildImagesForm(props: { csrf?: string; settings: SettingsView; state?: FormState }) {
+export function BuildImagesForm(props: { csrf?: string; settings: SpurSettingsView; state?: FormState }) {
   const images = props.settings.buildImages;
   const f = { form: 'build-images', state: props.state };
   return (

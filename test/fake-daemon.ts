@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareVersions } from './api-version.js';
+import { compareVersions } from '../src/docker/api-version.js';
 
 export interface FakeDaemon {
   socketPath: string;
