@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpurProcess, api, cli, launchBrowser, loginCli, logInPage, startSpur, stopAll, uniqueName } from './harness.js';
+import { type SpurProcess, api, cli, logInPage, stopAll, uniqueName } from './harness.js';
+import { startBrowserStack } from './browser-fixture.js';
 import { contrast, focusContrast, placeholderContrast, rowsOf, tabStopsBeforeMain, tabsUntil, takeSkipLink, unlabelledColumns } from './ui-checks.js';
 
 const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts', 'ui-look');
@@ -18,14 +19,10 @@ let deploymentId: number;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  spur = await startSpur();
-  token = await loginCli(spur);
-  await cli(spur, ['user', 'password', '--email', 'owner@example.com'], {}, 'a long password\n');
-  expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
+  ({ spur, token, browser } = await startBrowserStack({ project }));
   expect((await cli(spur, ['service', 'create', project, 'web', '--image', 'spur-test/node:bookworm'])).code).toBe(0);
   // One deployment, for the timestamps on the cards and in the deployments table; its outcome does not matter.
   deploymentId = (await api(spur, token)('POST', `/projects/${project}/services/web/deployments`)).json.deployment.id;
-  browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {

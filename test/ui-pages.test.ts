@@ -9,7 +9,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { focusContrast } from './ui-checks.js';
-import { type SpurProcess, api, stopAll, cli, launchBrowser, startGitStack, uniqueName, waitForDeployment } from './harness.js';
+import { type SpurProcess, api, stopAll, cli, uniqueName, waitForDeployment } from './harness.js';
+import { startBrowserStack } from './browser-fixture.js';
 
 const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts', 'ui');
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -26,14 +27,12 @@ let s3endpoint = '';
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  ({ git, spur, token } = await startGitStack());
-  await cli(spur, ['user', 'password', '--email', 'owner@example.com'], {}, 'a long password\n');
+  ({ git, spur, token, browser } = await startBrowserStack({ project, git: true }));
   repo = createRepo(git, `${project}.git`);
   const app = helloAppFiles('v1');
   // Coloured, numerous lines at start: for the log viewer's colours, filter and follow.
   const chatty = "for (let i = 1; i <= 300; i++) console.log('line ' + i);\nconsole.log('\\x1b[1;31mred alert\\x1b[0m and plain');\n";
   repo.commit({ ...app, 'server.js': chatty + app['server.js'], Dockerfile: app.Dockerfile.replace('CMD', "RUN printf '\\033[32mgreen step\\033[0m\\n'\nCMD") }, 'first version with a commit message long enough to wrap on a phone');
-  await cli(spur, ['project', 'create', project]);
   await cli(spur, ['project', 'env', project, 'staging']);
   await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
   expect((await cli(spur, ['service', 'create', project, 'worker-long-name', '--image', 'spur-test/node:bookworm'])).code).toBe(0);
@@ -56,7 +55,6 @@ beforeAll(async () => {
   expect((await api(spur, token)('POST', '/servers', { address: 'root@127.0.0.1', port: 1, name: 'gone' })).status).toBe(202);
   s3server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 'spur-ui-s3-')), configureBuckets: [{ name: 'look-backups', configs: [] }] });
   s3endpoint = `http://127.0.0.1:${(await s3server.run()).port}`;
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {
