@@ -31,11 +31,16 @@ afterAll(async () => {
 
 const service = () => `/projects/${project}/services/web`;
 
-async function open(opts: { width: number; dark?: boolean }): Promise<Page> {
+/** Runs `body` on a fresh page, logged in, at `width` (light or dark), then closes its context. */
+async function withPage(opts: { width: number; dark?: boolean }, body: (page: Page) => Promise<void>): Promise<void> {
   const context = await browser.newContext({ viewport: { width: opts.width, height: 900 }, colorScheme: opts.dark ? 'dark' : 'light' });
-  const page = await context.newPage();
-  await logInPage(page, spur);
-  return page;
+  try {
+    const page = await context.newPage();
+    await logInPage(page, spur);
+    await body(page);
+  } finally {
+    await context.close();
+  }
 }
 
 describe.each([
@@ -44,24 +49,20 @@ describe.each([
   ['dark at 390 px', 390, true],
 ] as const)('%s', (_label, width, dark) => {
   it('every focus indicator stands out 3:1 from what is next to it (dashboard, service, its settings)', async () => {
-    const page = await open({ width, dark });
-    try {
+    await withPage({ width, dark }, async (page) => {
       const problems: string[] = [];
       for (const path of ['/', service(), `${service()}/settings`]) {
         await page.goto(`${spur.url}${path}`);
         for (const p of await focusContrast(page)) problems.push(`${path}: ${p.element} ${p.indicator} on ${p.against} = ${p.ratio}:1`);
       }
       expect(problems).toEqual([]);
-    } finally {
-      await page.context().close();
-    }
+    });
   });
 });
 
 describe('dark', () => {
   it('placeholders read at 4.5:1 and the log box stands apart from the page', async () => {
-    const page = await open({ width: 1440, dark: true });
-    try {
+    await withPage({ width: 1440, dark: true }, async (page) => {
       const faint: string[] = [];
       for (const path of [`${service()}/settings`, '/settings', '/keys', `/projects/${project}`]) {
         await page.goto(`${spur.url}${path}`);
@@ -79,16 +80,13 @@ describe('dark', () => {
       })()`)) as number[][];
       // The box's edge (its border, or its background when it has none) against the page: 3:1 for a boundary that must be seen.
       expect(contrast(box, around)).toBeGreaterThanOrEqual(3);
-    } finally {
-      await page.context().close();
-    }
+    });
   });
 });
 
 describe('keyboard', () => {
   it('few Tab stops before the content on every page, and the dashboard is a short walk from a service’s Deploy', async () => {
-    const page = await open({ width: 1440 });
-    try {
+    await withPage({ width: 1440 }, async (page) => {
       const stops: Record<string, number> = {};
       for (const path of ['/', `/projects/${project}`, service(), '/settings']) {
         await page.goto(`${spur.url}${path}`);
@@ -132,16 +130,13 @@ describe('keyboard', () => {
       await takeSkipLink(page);
       await page.keyboard.press('Tab');
       expect(await page.evaluate('!!document.activeElement.closest("main")')).toBe(true);
-    } finally {
-      await page.context().close();
-    }
+    });
   });
 });
 
 describe('phone, 390 px', () => {
   it('header in one row, service tabs in one row, tables keep their labels, fields fit', async () => {
-    const page = await open({ width: 390 });
-    try {
+    await withPage({ width: 390 }, async (page) => {
       for (const path of ['/', service(), '/settings']) {
         await page.goto(`${spur.url}${path}`);
         expect(await rowsOf(page, 'header.top'), `header rows on ${path}`).toBe(1);
@@ -178,16 +173,13 @@ describe('phone, 390 px', () => {
       })()`);
       await page.screenshot({ path: join(ARTIFACTS, 'service-settings-390.png'), fullPage: true });
       expect(cut).toEqual([]);
-    } finally {
-      await page.context().close();
-    }
+    });
   });
 });
 
 describe('forms', () => {
   it('each form on the service Settings tab and Spur’s settings has exactly one primary button', async () => {
-    const page = await open({ width: 1440 });
-    try {
+    await withPage({ width: 1440 }, async (page) => {
       const counts: Record<string, number> = {};
       for (const path of [`${service()}/settings`, '/settings']) {
         await page.goto(`${spur.url}${path}`);
@@ -204,16 +196,13 @@ describe('forms', () => {
       }
       expect(Object.keys(counts).length).toBeGreaterThanOrEqual(8);
       expect(Object.entries(counts).filter(([, n]) => n !== 1)).toEqual([]);
-    } finally {
-      await page.context().close();
-    }
+    });
   });
 });
 
 describe('timestamps', () => {
   it('every page shows times in one format, each a <time> with its exact instant', async () => {
-    const page = await open({ width: 1440 });
-    try {
+    await withPage({ width: 1440 }, async (page) => {
       const shown: string[] = [];
       for (const path of [`/projects/${project}`, `${service()}/deployments`, `/deployments/${deploymentId}`, '/keys']) {
         await page.goto(`${spur.url}${path}`);
@@ -229,8 +218,6 @@ describe('timestamps', () => {
       // No bare timestamp outside a <time> in the content.
       await page.goto(`${spur.url}${service()}/deployments`);
       expect(await page.evaluate(`(() => { const m = document.querySelector('main').cloneNode(true); m.querySelectorAll('time, pre').forEach((t) => t.remove()); return m.textContent.match(/\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d/g); })()`)).toBeNull();
-    } finally {
-      await page.context().close();
-    }
+    });
   });
 });
