@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import S3rver from 's3rver';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { focusContrast } from './ui-checks.js';
@@ -247,6 +247,12 @@ describe('live and in place', () => {
     await page.evaluate('window.sameDocument = true');
   };
   const sameDocument = () => page.evaluate('window.sameDocument === true');
+  /** Submits `form` with its `button`: refused, with `error` beside a field, and the page not left. */
+  const refusedInPlace = async (form: Locator, button: string, error: string) => {
+    await form.getByRole('button', { name: button }).click();
+    await expect.poll(() => form.locator('.field-error').first().textContent()).toContain(error);
+    expect(await sameDocument()).toBe(true);
+  };
 
   it('a deploy started from the CLI shows on an open project page within a second, and its status changes there without a reload', async () => {
     await openLive(`/projects/${project}`);
@@ -321,9 +327,7 @@ describe('live and in place', () => {
     await openLive(`/projects/${project}/services/web/settings`);
     const form = page.locator('#add-domain');
     await form.getByLabel('Custom domain').fill('203.0.113.7');
-    await form.getByRole('button', { name: 'Add domain' }).click();
-    await expect.poll(() => form.locator('.field-error').first().textContent()).toContain('an IP address is not a domain name');
-    expect(await sameDocument()).toBe(true);
+    await refusedInPlace(form, 'Add domain', 'an IP address is not a domain name');
     await form.getByLabel('Custom domain').fill('Web.Example.COM');
     await form.getByRole('button', { name: 'Add domain' }).click();
     await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('web.example.com added; its certificate is being ordered');
@@ -341,9 +345,7 @@ describe('live and in place', () => {
     await form.getByLabel('Database name').fill('cache');
     await form.getByLabel('Engine').selectOption('redis');
     await form.getByLabel('Version (image tag)').fill('latest');
-    await form.getByRole('button', { name: 'Add database' }).click();
-    await expect.poll(() => form.locator('.field-error').first().textContent()).toContain('give a redis image tag such as 7');
-    expect(await sameDocument()).toBe(true);
+    await refusedInPlace(form, 'Add database', 'give a redis image tag such as 7');
     await form.getByLabel('Version (image tag)').fill('');
     await form.getByRole('button', { name: 'Add database' }).click();
     await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('Database cache added; reference it as ${{cache.DATABASE_URL}}');
@@ -365,9 +367,7 @@ describe('live and in place', () => {
     expect(await page.locator('h1').textContent()).toMatch(/^kv running$/);
     const policy = page.locator('#backup-policy');
     await policy.getByLabel('Backup schedule').fill('every night');
-    await policy.getByRole('button', { name: 'Save schedule' }).click();
-    await expect.poll(() => policy.locator('.field-error').first().textContent()).toContain('five fields');
-    expect(await sameDocument()).toBe(true);
+    await refusedInPlace(policy, 'Save schedule', 'five fields');
     await policy.getByLabel('Backup schedule').fill('15 4 * * *');
     await policy.getByLabel('Backups kept').fill('3');
     await policy.getByRole('button', { name: 'Save schedule' }).click();
@@ -408,9 +408,7 @@ describe('live and in place', () => {
     const form = page.locator('#add-volume');
     await form.getByLabel('Volume name').fill('data');
     await form.getByLabel('Mount path').fill('/etc');
-    await form.getByRole('button', { name: 'Add volume' }).click();
-    await expect.poll(() => form.locator('.field-error').first().textContent()).toContain("/etc belongs to the container's system");
-    expect(await sameDocument()).toBe(true);
+    await refusedInPlace(form, 'Add volume', "/etc belongs to the container's system");
     await form.getByLabel('Mount path').fill('/data');
     await form.getByRole('button', { name: 'Add volume' }).click();
     await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('Volume data added at /data; the next deploy mounts it');
