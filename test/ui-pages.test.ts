@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { focusContrast } from './ui-checks.js';
-import { type SpurProcess, api, stopAll, cli, uniqueName, waitForDeployment } from './harness.js';
+import { type SpurProcess, api, stopAll, cli, logInPage, uniqueName, waitForDeployment } from './harness.js';
 import { startBrowserStack } from './browser-fixture.js';
 
 const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts', 'ui');
@@ -83,12 +83,16 @@ const pages = () => [
   ['service-variables-raw', `/projects/${project}/services/web/variables/raw`],
 ];
 
-async function logIn(page: Page) {
-  await page.goto(`${spur.url}/login`);
-  await page.getByLabel('Email').fill('owner@example.com');
-  await page.getByLabel('Password').fill('a long password');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${spur.url}/`);
+/** Runs `body` on a fresh page at 1440×900, logged in, then closes its context. */
+async function withLoggedInPage(body: (page: Page) => Promise<void>): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await logInPage(page, spur);
+    await body(page);
+  } finally {
+    await context.close();
+  }
 }
 
 type Violation = { id: string; impact: string; help: string; nodes: { target: string[] }[] };
@@ -105,7 +109,7 @@ describe.each([
     const problems: string[] = [];
     try {
       for (const [name, path] of pages()) {
-        if (name === 'dashboard') await logIn(page);
+        if (name === 'dashboard') await logInPage(page, spur);
         await page.goto(`${spur.url}${path}`);
         await page.waitForLoadState('load');
         const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
@@ -126,10 +130,7 @@ describe.each([
 
 describe("Spur's settings page", () => {
   it("takes the owner's domain and contact, refuses a bad one in place, and shows the certificate's state", async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    try {
-      await logIn(page);
+    await withLoggedInPage(async (page) => {
       await page.getByRole('link', { name: 'Settings' }).click();
       await page.getByLabel('Spur’s domain').fill('*.look.example');
       await page.getByRole('button', { name: 'Save settings' }).click();
@@ -149,16 +150,11 @@ describe("Spur's settings page", () => {
       await page.getByRole('button', { name: 'Save settings' }).click();
       await expect.poll(() => page.locator('.toast').textContent()).toBe('Settings saved');
       expect((await api(spur, token)('GET', '/settings')).json.domain).toBeNull();
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('takes S3 storage for backups once the bucket answers, refusing a bad endpoint and a missing bucket in place', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    try {
-      await logIn(page);
+    await withLoggedInPage(async (page) => {
       await page.goto(`${spur.url}/settings`);
       const storage = page.locator('#backup-storage');
       await storage.getByLabel('S3 endpoint').fill('ftp://127.0.0.1');
@@ -178,18 +174,13 @@ describe("Spur's settings page", () => {
       await storage.getByRole('button', { name: 'Save backup storage' }).click();
       await expect.poll(() => page.locator('.toast').textContent(), { timeout: 15_000 }).toBe('Backups are copied to s3://look-backups');
       expect((await api(spur, token)('GET', '/settings')).json.backupStorage).toEqual({ endpoint: s3endpoint, bucket: 'look-backups', region: 'us-east-1', accessKeyId: 'S3RVER', prefix: '' });
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
 describe('log viewer', () => {
   it('renders colours, filters by text, follows the end until scrolled up, and downloads as text', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    try {
-      await logIn(page);
+    await withLoggedInPage(async (page) => {
       await page.goto(`${spur.url}/deployments/${deploymentId}`);
       await expect.poll(() => page.locator('#build-log span.ansi-fg-2').first().textContent()).toBe('green step');
 
@@ -221,9 +212,7 @@ describe('log viewer', () => {
       // Runtime logs by task: the task filter lists the tasks its lines came from.
       await page.getByLabel('Task').selectOption('web.1');
       await expect.poll(() => log.locator('.line:not(.filtered)').count()).toBeGreaterThan(150);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
@@ -237,7 +226,7 @@ describe('live and in place', () => {
     page = await context.newPage();
     // Each live region says when its stream opened, so a test never races the connection.
     await page.addInitScript("document.addEventListener('htmx:sseOpen', () => { window.sseOpen = true; })");
-    await logIn(page);
+    await logInPage(page, spur);
   });
   afterAll(() => context?.close());
 
