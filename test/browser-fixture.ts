@@ -1,9 +1,9 @@
 // The set-up every browser test file starts from: a Spur (with a git host when asked), the CLI
 // logged in, the owner's password set to the one logInPage types, the file's project, and Chromium.
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { GitServer } from './fixtures/git-server.js';
-import { type SpurProcess, cli, launchBrowser, loginCli, startGitStack, startSpur, stopAll } from './harness.js';
+import { type SpurProcess, cli, launchBrowser, logInPage, loginCli, startGitStack, startSpur, stopAll } from './harness.js';
 
 export interface BrowserStack {
   spur: SpurProcess;
@@ -26,5 +26,18 @@ export async function startBrowserStack(opts: { project?: string; git?: boolean 
     // The file's afterAll never saw these: stop them here.
     await stopAll({ spur, git });
     throw err;
+  }
+}
+
+/** Runs `body` on a fresh page of a new context (`options`: its viewport, colour scheme, …),
+ *  logged in to `spur` as the owner, then closes the context. */
+export async function withLoggedInPage(browser: Browser, spur: SpurProcess, options: BrowserContextOptions, body: (page: Page) => Promise<void>): Promise<void> {
+  const context = await browser.newContext(options);
+  try {
+    const page = await context.newPage();
+    await logInPage(page, spur);
+    await body(page);
+  } finally {
+    await context.close();
   }
 }

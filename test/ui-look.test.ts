@@ -6,8 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpurProcess, api, cli, logInPage, stopAll, uniqueName } from './harness.js';
-import { startBrowserStack } from './browser-fixture.js';
+import { type SpurProcess, api, cli, stopAll, uniqueName } from './harness.js';
+import { startBrowserStack, withLoggedInPage } from './browser-fixture.js';
 import { contrast, focusContrast, placeholderContrast, rowsOf, tabStopsBeforeMain, tabsUntil, takeSkipLink, unlabelledColumns } from './ui-checks.js';
 
 const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts', 'ui-look');
@@ -32,16 +32,8 @@ afterAll(async () => {
 const service = () => `/projects/${project}/services/web`;
 
 /** Runs `body` on a fresh page, logged in, at `width` (light or dark), then closes its context. */
-async function withPage(opts: { width: number; dark?: boolean }, body: (page: Page) => Promise<void>): Promise<void> {
-  const context = await browser.newContext({ viewport: { width: opts.width, height: 900 }, colorScheme: opts.dark ? 'dark' : 'light' });
-  try {
-    const page = await context.newPage();
-    await logInPage(page, spur);
-    await body(page);
-  } finally {
-    await context.close();
-  }
-}
+const withPage = (opts: { width: number; dark?: boolean }, body: (page: Page) => Promise<void>) =>
+  withLoggedInPage(browser, spur, { viewport: { width: opts.width, height: 900 }, colorScheme: opts.dark ? 'dark' : 'light' }, body);
 
 describe.each([
   ['light at 1440 px', 1440, false],

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { focusContrast } from './ui-checks.js';
 import { type SpurProcess, api, stopAll, cli, logInPage, uniqueName, waitForDeployment } from './harness.js';
-import { startBrowserStack } from './browser-fixture.js';
+import { startBrowserStack, withLoggedInPage } from './browser-fixture.js';
 
 const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts', 'ui');
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -84,16 +84,7 @@ const pages = () => [
 ];
 
 /** Runs `body` on a fresh page at 1440×900, logged in, then closes its context. */
-async function withLoggedInPage(body: (page: Page) => Promise<void>): Promise<void> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  try {
-    const page = await context.newPage();
-    await logInPage(page, spur);
-    await body(page);
-  } finally {
-    await context.close();
-  }
-}
+const withDesktopPage = (body: (page: Page) => Promise<void>) => withLoggedInPage(browser, spur, { viewport: { width: 1440, height: 900 } }, body);
 
 type Violation = { id: string; impact: string; help: string; nodes: { target: string[] }[] };
 
@@ -130,7 +121,7 @@ describe.each([
 
 describe("Spur's settings page", () => {
   it("takes the owner's domain and contact, refuses a bad one in place, and shows the certificate's state", async () => {
-    await withLoggedInPage(async (page) => {
+    await withDesktopPage(async (page) => {
       await page.getByRole('link', { name: 'Settings' }).click();
       await page.getByLabel('Spur’s domain').fill('*.look.example');
       await page.getByRole('button', { name: 'Save settings' }).click();
@@ -154,7 +145,7 @@ describe("Spur's settings page", () => {
   });
 
   it('takes S3 storage for backups once the bucket answers, refusing a bad endpoint and a missing bucket in place', async () => {
-    await withLoggedInPage(async (page) => {
+    await withDesktopPage(async (page) => {
       await page.goto(`${spur.url}/settings`);
       const storage = page.locator('#backup-storage');
       await storage.getByLabel('S3 endpoint').fill('ftp://127.0.0.1');
@@ -180,7 +171,7 @@ describe("Spur's settings page", () => {
 
 describe('log viewer', () => {
   it('renders colours, filters by text, follows the end until scrolled up, and downloads as text', async () => {
-    await withLoggedInPage(async (page) => {
+    await withDesktopPage(async (page) => {
       await page.goto(`${spur.url}/deployments/${deploymentId}`);
       await expect.poll(() => page.locator('#build-log span.ansi-fg-2').first().textContent()).toBe('green step');
 
