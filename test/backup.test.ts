@@ -6,7 +6,7 @@ import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, cli, probe, startGitStack, startSpur, uniqueName } from './harness.js';
+import { type SpurProcess, api, cli, probe, startGitStack, startSpur, stopAll, uniqueName } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -25,11 +25,7 @@ beforeAll(async () => {
   const deployed = await cli(spur, ['deploy', project, 'web']);
   expect(deployed.code, deployed.stderr).toBe(0);
 });
-afterAll(async () => {
-  await spur?.stop();
-  await git?.close();
-  await cleanupProject(project);
-});
+afterAll(() => stopAll({ spur, git }, [project]));
 
 describe('spur backup', () => {
   it('creates a private archive, lists it, and restores it into a wiped data dir; then everything is back and a deploy works', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, docker, probe, startGitStack, uniqueName, waitForDeployment } from './harness.js';
+import { type SpurProcess, api, docker, probe, startGitStack, stopAll, uniqueName, waitForDeployment } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -17,11 +17,7 @@ beforeAll(async () => {
   ({ git, spur, token } = await startGitStack({ env: { SPUR_BUILD_TIMEOUT: '15', SPUR_BUILD_CACHE_MB: '4' } }));
   expect((await api(spur, token)('POST', '/projects', { name: project })).status).toBe(201);
 });
-afterAll(async () => {
-  await spur?.stop();
-  await git?.close();
-  await cleanupProject(project);
-});
+afterAll(() => stopAll({ spur, git }, [project]));
 
 async function deploy(service: string, dockerfileTail: string, settings?: Record<string, unknown>) {
   const call = api(spur, token);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, startGitServer } from './fixtures/git-server.js';
 import { STACK_APPS } from './fixtures/stacks/apps.js';
 import { expectReadmeWalked } from './readme.js';
-import { type SpurProcess, api, cleanupProject, cli, docker, launchBrowser, logInPage, loginCli, probe, startSpur, uniqueName } from './harness.js';
+import { type SpurProcess, api, cli, docker, launchBrowser, logInPage, loginCli, probe, startSpur, stopAll, uniqueName } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -64,9 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await docker('image', 'rm', MIRRORED_PYTHON).catch(() => {});
-  await spur?.stop();
-  await git?.close();
-  await cleanupProject(project);
+  await stopAll({ spur, git }, [project]);
 });
 
 describe('repositories without a Dockerfile', () => {

@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, docker, probe, startGitStack, startSpur, uniqueName, waitForDeployment } from './harness.js';
+import { type SpurProcess, api, docker, probe, startGitStack, startSpur, stopAll, uniqueName, waitForDeployment } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -15,11 +15,7 @@ const swarmName = `spur_${project}_web_production`;
 beforeAll(async () => {
   ({ git, spur, token } = await startGitStack());
 });
-afterAll(async () => {
-  await spur?.stop();
-  await git?.close();
-  await cleanupProject(project);
-});
+afterAll(() => stopAll({ spur, git }, [project]));
 
 const call = () => api(spur, token);
 const restart = async () => {

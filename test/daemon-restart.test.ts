@@ -2,23 +2,17 @@
 // reason, Spur notices the engine come back, and the next deploy works.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, docker, probe, startGitStack, uniqueName, waitForDeployment } from './harness.js';
+import { type SpurProcess, api, docker, probe, uniqueName, waitForDeployment } from './harness.js';
+import { useGitStack } from './fixtures/git-stack.js';
 
 let git: GitServer;
 let spur: SpurProcess;
 let token: string;
 const project = uniqueName('dmn');
 
-beforeAll(async () => {
-  ({ git, spur, token } = await startGitStack());
-});
-afterAll(async () => {
-  await spur?.stop();
-  await git?.close();
-  await cleanupProject(project);
-});
+useGitStack((s) => ({ git, spur, token } = s), { projects: [project] });
 
 const dockerUp = () => {
   try {

@@ -3,7 +3,7 @@
 // while a neighbour keeps running.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, cli, docker, launchBrowser, logInPage, probe, startGitStack, uniqueName } from './harness.js';
+import { type SpurProcess, api, cli, docker, launchBrowser, logInPage, probe, startGitStack, stopAll, uniqueName } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -33,12 +33,7 @@ beforeAll(async () => {
     expect(r.code, r.stderr).toBe(0);
   }
 });
-afterAll(async () => {
-  await spur?.stop();
-  await git?.close();
-  await cleanupProject(project);
-  await cleanupProject(neighbour);
-});
+afterAll(() => stopAll({ spur, git }, [project, neighbour]));
 
 describe('deleting', () => {
   it('a variable, from the CLI; an unknown one is a 404', async () => {

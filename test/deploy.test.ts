@@ -13,11 +13,22 @@ useGitStack((s) => ({ git, spur, token } = s), { projects });
 
 const waitForDeployment = (id: number) => waitFor(spur, token, id);
 
+/** A fresh project name (its Docker objects cleaned up after the file) and its own repository. */
+function newRepo(prefix: string) {
+  const project = uniqueName(prefix);
+  projects.push(project);
+  return { project, repo: createRepo(git, `${project}.git`) };
+}
+
+/** Creates the project and its service web, built from `repo`, with the CLI. */
+async function createWeb(project: string, repo: { url: string }) {
+  await cli(spur, ['project', 'create', project]);
+  await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
+}
+
 describe('deploying from git', () => {
   it('builds and runs a service through the API; it answers on its project network', async () => {
-    const project = uniqueName('api');
-    projects.push(project);
-    const repo = createRepo(git, `${project}.git`);
+    const { project, repo } = newRepo('api');
     const app = helloAppFiles('v1');
     // .dockerignore is honoured: the ignored file never reaches the build context.
     const dockerfile = app.Dockerfile.replace('COPY server.js /app/server.js', 'COPY . /app/\nRUN test -e /app/server.js && test ! -e /app/notes.txt');
@@ -46,9 +57,7 @@ describe('deploying from git', () => {
   });
 
   it('deploys through the CLI, streams the build log, and applies variables on redeploy', async () => {
-    const project = uniqueName('cli');
-    projects.push(project);
-    const repo = createRepo(git, `${project}.git`);
+    const { project, repo } = newRepo('cli');
     repo.commit(helloAppFiles('v1'), 'cli first');
 
     expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
@@ -90,12 +99,9 @@ describe('deploying from git', () => {
   });
 
   it('records a failed deployment with the build error when the Dockerfile is broken', async () => {
-    const project = uniqueName('bad');
-    projects.push(project);
-    const repo = createRepo(git, `${project}.git`);
+    const { project, repo } = newRepo('bad');
     repo.commit({ Dockerfile: 'FROM spur-test/node:bookworm\nRUN echo "about to fail" && exit 3\n' }, 'broken build');
-    await cli(spur, ['project', 'create', project]);
-    await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
+    await createWeb(project, repo);
 
     const result = await cli(spur, ['deploy', project, 'web']);
     expect(result.code).toBe(1);
@@ -114,12 +120,9 @@ describe('deploying from git', () => {
   });
 
   it('fails a deployment whose process exits, with the reason from Swarm', async () => {
-    const project = uniqueName('crash');
-    projects.push(project);
-    const repo = createRepo(git, `${project}.git`);
+    const { project, repo } = newRepo('crash');
     repo.commit({ Dockerfile: 'FROM spur-test/node:bookworm\nCMD ["node", "-e", "console.log(\'boom\'); process.exit(7)"]\n' }, 'crashes at start');
-    await cli(spur, ['project', 'create', project]);
-    await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
+    await createWeb(project, repo);
     const result = await cli(spur, ['deploy', project, 'web']);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toMatch(/^spur: deployment \d+ failed: Your app exited with code 7 right after starting: boom\. Nothing serves yet\.$/);
@@ -128,14 +131,11 @@ describe('deploying from git', () => {
   });
 
   it("uses the image's own HEALTHCHECK by default: a version it calls unhealthy never becomes active", async () => {
-    const project = uniqueName('hc');
-    projects.push(project);
-    const repo = createRepo(git, `${project}.git`);
+    const { project, repo } = newRepo('hc');
     const healthcheck = `HEALTHCHECK --interval=1s --timeout=2s --retries=2 CMD ["node", "-e", "require('http').get('http://127.0.0.1:3000/health', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))"]\nCMD`;
     const withCheck = (files: Record<string, string>) => ({ ...files, Dockerfile: files.Dockerfile.replace('CMD', healthcheck) });
     repo.commit(withCheck(helloAppFiles('sick', { unhealthy: true })), 'answers 500 on /health');
-    await cli(spur, ['project', 'create', project]);
-    await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
+    await createWeb(project, repo);
     const sick = await cli(spur, ['deploy', project, 'web']);
     expect(sick.code).toBe(1);
     expect(sick.stdout).toContain("health check: the image's HEALTHCHECK (node -e");
@@ -151,16 +151,13 @@ describe('deploying from git', () => {
   });
 
   it('masks a rotated secret in runtime logs before the next deploy, and a rollback restores the variables it ran with', async () => {
-    const project = uniqueName('rot');
-    projects.push(project);
-    const repo = createRepo(git, `${project}.git`);
+    const { project, repo } = newRepo('rot');
     const printsToken = (version: string) => {
       const files = helloAppFiles(version);
       return { ...files, 'server.js': files['server.js'].replace('console.log(`hello-app', 'console.log(`token=${process.env.API_TOKEN}`);\nconsole.log(`hello-app') };
     };
     repo.commit(printsToken('r1'), 'r1');
-    await cli(spur, ['project', 'create', project]);
-    await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
+    await createWeb(project, repo);
     await cli(spur, ['vars', 'set', project, 'web', 'API_TOKEN=first-secret-value', 'GREETING=howdy']);
     expect((await cli(spur, ['deploy', project, 'web'])).code).toBe(0);
     await cli(spur, ['vars', 'set', project, 'web', 'API_TOKEN=second-secret-value', 'GREETING=hiya']);
@@ -188,12 +185,9 @@ describe('deploying from git', () => {
   });
 
   it('shows the runtime logs of the version that serves, in time order, each line with its task; --tail counts all lines', async () => {
-    const project = uniqueName('logs');
-    projects.push(project);
-    const repo = createRepo(git, `${project}.git`);
+    const { project, repo } = newRepo('logs');
     repo.commit(helloAppFiles('old'), 'old');
-    await cli(spur, ['project', 'create', project]);
-    await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
+    await createWeb(project, repo);
     await cli(spur, ['scale', project, 'web', '2']);
     expect((await cli(spur, ['deploy', project, 'web'])).code).toBe(0);
     repo.commit(helloAppFiles('new'), 'new');
@@ -215,15 +209,12 @@ describe('deploying from git', () => {
   });
 
   it('refuses a Dockerfile that is a symlink out of the repository', async () => {
-    const project = uniqueName('sym');
-    projects.push(project);
-    const repo = createRepo(git, `${project}.git`);
+    const { project, repo } = newRepo('sym');
     repo.commit({ 'README.md': 'x' }, 'init');
     const { symlinkSync } = await import('node:fs');
     symlinkSync('/etc/passwd', `${repo.dir}/Dockerfile`);
     repo.commit({}, 'add symlinked Dockerfile');
-    await cli(spur, ['project', 'create', project]);
-    await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
+    await createWeb(project, repo);
     const result = await cli(spur, ['deploy', project, 'web']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Dockerfile path: points outside the repository/);

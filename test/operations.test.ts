@@ -1,7 +1,7 @@
 // Scaling, limits and restart policy as Docker sees them; one deploy at a time, superseding and cancelling.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cleanupProject, cli, docker, startGitStack, uniqueName } from './harness.js';
+import { type SpurProcess, api, cli, docker, startGitStack, stopAll, uniqueName } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -18,11 +18,7 @@ beforeAll(async () => {
   await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
   expect((await cli(spur, ['deploy', project, 'web'])).code).toBe(0);
 });
-afterAll(async () => {
-  await spur?.stop();
-  await git?.close();
-  await cleanupProject(project);
-});
+afterAll(() => stopAll({ spur, git }, [project]));
 
 const inspect = async () => JSON.parse(await docker('service', 'inspect', swarmName))[0];
 const runningTasks = async () => (await docker('service', 'ps', swarmName, '--filter', 'desired-state=running', '--format', '{{.CurrentState}}')).split('\n').filter((l) => l.startsWith('Running'));

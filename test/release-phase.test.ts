@@ -3,8 +3,8 @@
 // rollout while the running version keeps serving every request; shell syntax is refused when
 // the command is saved.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
-import { type SpurProcess, cleanupProject, cli, docker, loginCli, probe, startLoadProbe, startSpur, uniqueName } from './harness.js';
+import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
+import { type SpurProcess, cli, docker, probe, startGitStack, startLoadProbe, stopAll, uniqueName } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -31,9 +31,7 @@ function appFiles(version: string, exitWith: number): Record<string, string> {
 }
 
 beforeAll(async () => {
-  git = await startGitServer();
-  spur = await startSpur({ env: git.spurEnv });
-  await loginCli(spur);
+  ({ git, spur } = await startGitStack());
   repo = createRepo(git, `${project}.git`);
   repo.commit(appFiles('v1', 0), 'v1');
   expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
@@ -42,11 +40,7 @@ beforeAll(async () => {
   expect((await cli(spur, ['vars', 'set', project, 'web', 'GREETING=hi', 'API_TOKEN=tok-1234567890'])).code).toBe(0);
 });
 
-afterAll(async () => {
-  await spur?.stop();
-  await git?.close();
-  await cleanupProject(project);
-});
+afterAll(() => stopAll({ spur, git }, [project]));
 
 describe('the pre-deploy command', () => {
   it('refuses a command that needs a shell, saving nothing', async () => {

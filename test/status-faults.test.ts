@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE_IMAGE, type SpurProcess, api, cli, docker, launchBrowser, logInPage, startSpur, loginCli, stopAll, uniqueName, waitForDeployment } from './harness.js';
+import { BASE_IMAGE, type SpurProcess, api, cli, docker, logInPage, stopAll, uniqueName, waitForDeployment } from './harness.js';
+import { startBrowserStack } from './browser-fixture.js';
 
 const project = uniqueName('fault');
 const image = `spur-test/${project}:1`;
@@ -27,11 +28,8 @@ beforeAll(async () => {
   writeFileSync(join(context, 'Dockerfile'), `FROM ${BASE_IMAGE}\nCMD ["node", "-e", ${JSON.stringify(APP)}]\n`);
   await docker('build', '-q', '-t', image, context);
   rmSync(context, { recursive: true, force: true });
-  spur = await startSpur();
-  token = await loginCli(spur);
-  await cli(spur, ['user', 'password', '--email', 'owner@example.com'], {}, 'a long password\n');
+  ({ spur, token, browser } = await startBrowserStack({ project }));
   const call = api(spur, token);
-  expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
   expect((await cli(spur, ['service', 'create', project, 'web', '--image', image, '--port', '3000'])).code).toBe(0);
   // The database is made while web deploys: its task is rejected from the first.
   const database = cli(spur, ['db', 'create', project, 'pg', '--engine', 'postgres', '--image', missing]);
@@ -42,7 +40,6 @@ beforeAll(async () => {
   expect((await waitForDeployment(spur, token, crashed)).status).toBe('failed');
   const made = await database;
   expect(made.code, made.stderr).toBe(0);
-  browser = await launchBrowser();
   page = await browser.newPage();
   await logInPage(page, spur);
 }, 150_000);

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpurProcess, api, cli, docker, launchBrowser, logInPage, loginCli, startSpur, stopAll, uniqueName, waitForDeployment } from './harness.js';
+import { type SpurProcess, api, cli, docker, logInPage, stopAll, uniqueName, waitForDeployment } from './harness.js';
+import { startBrowserStack } from './browser-fixture.js';
 
 const project = uniqueName('act');
 const image = 'spur-test/hello-actions:1';
@@ -17,10 +18,8 @@ let page: Page;
 let call: ReturnType<typeof api>;
 
 beforeAll(async () => {
-  spur = await startSpur();
-  token = await loginCli(spur);
+  ({ spur, token, browser } = await startBrowserStack());
   call = api(spur, token);
-  await cli(spur, ['user', 'password', '--email', 'owner@example.com'], {}, 'a long password\n');
   await docker('build', '-q', '-t', image, join(__dirname, 'fixtures', 'hello-app'));
   expect((await call('POST', '/projects', { name: project })).status).toBe(201);
   // The API's deploy: true, the same choice the form's default button makes.
@@ -29,7 +28,6 @@ beforeAll(async () => {
   expect((await cli(spur, ['db', 'create', project, 'kv', '--engine', 'redis'])).code).toBe(0);
   expect((await call('PUT', `/projects/${project}/services/web/variables`, { GREETING: 'hello', CACHE_URL: '${{kv.REDIS_URL}}' })).status).toBe(200);
   expect((await waitForDeployment(spur, token, made.json.deployment.id)).status).toBe('active');
-  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await logInPage(page, spur);
 }, 240_000);

@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpurProcess, cli, launchBrowser, logInPage, loginCli, startSpur, stopAll, uniqueName, waitForDeployment } from './harness.js';
+import { type SpurProcess, cli, logInPage, stopAll, uniqueName, waitForDeployment } from './harness.js';
+import { startBrowserStack } from './browser-fixture.js';
 
 const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts', 'ui');
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -19,14 +20,10 @@ let page: Page;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  spur = await startSpur();
-  token = await loginCli(spur);
-  await cli(spur, ['user', 'password', '--email', 'owner@example.com'], {}, 'a long password\n');
-  expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
+  ({ spur, token, browser } = await startBrowserStack({ project }));
   expect((await cli(spur, ['service', 'create', project, 'web', '--image', 'redis:7', '--port', '6379'])).code).toBe(0);
   expect((await cli(spur, ['db', 'create', project, 'cache', '--engine', 'redis'])).code).toBe(0);
   expect((await cli(spur, ['vars', 'set', project, 'web', 'REDIS_URL=${{cache.REDIS_URL}}'])).code).toBe(0);
-  browser = await launchBrowser();
   // bypassCSP: Spur's CSP forbids inline scripts, and axe-core is injected as one.
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, bypassCSP: true });
   page = await context.newPage();

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cli, docker, launchBrowser, logInPage, startGitStack, stopAll, uniqueName } from './harness.js';
+import { type SpurProcess, api, cli, docker, logInPage, stopAll, uniqueName } from './harness.js';
+import { startBrowserStack } from './browser-fixture.js';
 
 const project = uniqueName('live');
 const crashImage = `spur-test/${project}-crash:1`;
@@ -19,20 +20,17 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  ({ git, spur, token } = await startGitStack());
-  await cli(spur, ['user', 'password', '--email', 'owner@example.com'], {}, 'a long password\n');
+  ({ git, spur, token, browser } = await startBrowserStack({ project, git: true }));
   const repo = createRepo(git, `${project}.git`);
   repo.commit(helloAppFiles('v1'), 'first version');
   // An image whose process exits at once: a failed first deploy of an image service.
   const context = mkdtempSync(join(tmpdir(), 'spur-live-crash-'));
   writeFileSync(join(context, 'Dockerfile'), 'FROM spur-test/node:bookworm\nCMD ["node", "-e", "console.log(\'cannot start\'); process.exit(3)"]\n');
   await docker('build', '-q', '--label', `spur.test=${project}`, '-t', crashImage, context);
-  expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
   expect((await cli(spur, ['service', 'create', project, 'web', '--git', repo.url])).code).toBe(0);
   expect((await cli(spur, ['service', 'create', project, 'broken', '--image', crashImage])).code).toBe(0);
   // A pre-deploy command on web only: its step shows there, and not on the service without one.
   expect((await cli(spur, ['settings', project, 'web', '--release-command', 'node --version'])).code).toBe(0);
-  browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   await logInPage(page, spur);
 }, 120_000);

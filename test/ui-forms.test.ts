@@ -5,7 +5,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { BASE_IMAGE, type SpurProcess, api, cli, launchBrowser, logInPage, startGitStack, stopAll, uniqueName, waitForDeployment } from './harness.js';
+import { BASE_IMAGE, type SpurProcess, api, cli, logInPage, stopAll, uniqueName, waitForDeployment } from './harness.js';
+import { startBrowserStack } from './browser-fixture.js';
 
 const project = uniqueName('forms');
 let git: GitServer;
@@ -15,12 +16,9 @@ let browser: Browser;
 let repo: ReturnType<typeof createRepo>;
 
 beforeAll(async () => {
-  ({ git, spur, token } = await startGitStack());
-  await cli(spur, ['user', 'password', '--email', 'owner@example.com'], {}, 'a long password\n');
+  ({ git, spur, token, browser } = await startBrowserStack({ project, git: true }));
   repo = createRepo(git, `${project}.git`);
   repo.commit(helloAppFiles('v1'), 'first');
-  expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {

@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpurProcess, api, cli, launchBrowser, loginCli, logInPage, startSpur, stopAll, uniqueName } from './harness.js';
+import { type SpurProcess, api, cli, stopAll, uniqueName } from './harness.js';
+import { startBrowserStack, withLoggedInPage } from './browser-fixture.js';
 import { contrast, focusContrast, placeholderContrast, rowsOf, tabStopsBeforeMain, tabsUntil, takeSkipLink, unlabelledColumns } from './ui-checks.js';
 
 const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts', 'ui-look');
@@ -18,14 +19,10 @@ let deploymentId: number;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  spur = await startSpur();
-  token = await loginCli(spur);
-  await cli(spur, ['user', 'password', '--email', 'owner@example.com'], {}, 'a long password\n');
-  expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
+  ({ spur, token, browser } = await startBrowserStack({ project }));
   expect((await cli(spur, ['service', 'create', project, 'web', '--image', 'spur-test/node:bookworm'])).code).toBe(0);
   // One deployment, for the timestamps on the cards and in the deployments table; its outcome does not matter.
   deploymentId = (await api(spur, token)('POST', `/projects/${project}/services/web/deployments`)).json.deployment.id;
-  browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {
@@ -34,12 +31,9 @@ afterAll(async () => {
 
 const service = () => `/projects/${project}/services/web`;
 
-async function open(opts: { width: number; dark?: boolean }): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: opts.width, height: 900 }, colorScheme: opts.dark ? 'dark' : 'light' });
-  const page = await context.newPage();
-  await logInPage(page, spur);
-  return page;
-}
+/** Runs `body` on a fresh page, logged in, at `width` (light or dark), then closes its context. */
+const withPage = (opts: { width: number; dark?: boolean }, body: (page: Page) => Promise<void>) =>
+  withLoggedInPage(browser, spur, { viewport: { width: opts.width, height: 900 }, colorScheme: opts.dark ? 'dark' : 'light' }, body);
 
 describe.each([
   ['light at 1440 px', 1440, false],
@@ -47,24 +41,20 @@ describe.each([
   ['dark at 390 px', 390, true],
 ] as const)('%s', (_label, width, dark) => {
   it('every focus indicator stands out 3:1 from what is next to it (dashboard, service, its settings)', async () => {
-    const page = await open({ width, dark });
-    try {
+    await withPage({ width, dark }, async (page) => {
       const problems: string[] = [];
       for (const path of ['/', service(), `${service()}/settings`]) {
         await page.goto(`${spur.url}${path}`);
         for (const p of await focusContrast(page)) problems.push(`${path}: ${p.element} ${p.indicator} on ${p.against} = ${p.ratio}:1`);
       }
       expect(problems).toEqual([]);
-    } finally {
-      await page.context().close();
-    }
+    });
   });
 });
 
 describe('dark', () => {
   it('placeholders read at 4.5:1 and the log box stands apart from the page', async () => {
-    const page = await open({ width: 1440, dark: true });
-    try {
+    await withPage({ width: 1440, dark: true }, async (page) => {
       const faint: string[] = [];
       for (const path of [`${service()}/settings`, '/settings', '/keys', `/projects/${project}`]) {
         await page.goto(`${spur.url}${path}`);
@@ -82,16 +72,13 @@ describe('dark', () => {
       })()`)) as number[][];
       // The box's edge (its border, or its background when it has none) against the page: 3:1 for a boundary that must be seen.
       expect(contrast(box, around)).toBeGreaterThanOrEqual(3);
-    } finally {
-      await page.context().close();
-    }
+    });
   });
 });
 
 describe('keyboard', () => {
   it('few Tab stops before the content on every page, and the dashboard is a short walk from a service’s Deploy', async () => {
-    const page = await open({ width: 1440 });
-    try {
+    await withPage({ width: 1440 }, async (page) => {
       const stops: Record<string, number> = {};
       for (const path of ['/', `/projects/${project}`, service(), '/settings']) {
         await page.goto(`${spur.url}${path}`);
@@ -135,16 +122,13 @@ describe('keyboard', () => {
       await takeSkipLink(page);
       await page.keyboard.press('Tab');
       expect(await page.evaluate('!!document.activeElement.closest("main")')).toBe(true);
-    } finally {
-      await page.context().close();
-    }
+    });
   });
 });
 
 describe('phone, 390 px', () => {
   it('header in one row, service tabs in one row, tables keep their labels, fields fit', async () => {
-    const page = await open({ width: 390 });
-    try {
+    await withPage({ width: 390 }, async (page) => {
       for (const path of ['/', service(), '/settings']) {
         await page.goto(`${spur.url}${path}`);
         expect(await rowsOf(page, 'header.top'), `header rows on ${path}`).toBe(1);
@@ -181,16 +165,13 @@ describe('phone, 390 px', () => {
       })()`);
       await page.screenshot({ path: join(ARTIFACTS, 'service-settings-390.png'), fullPage: true });
       expect(cut).toEqual([]);
-    } finally {
-      await page.context().close();
-    }
+    });
   });
 });
 
 describe('forms', () => {
   it('each form on the service Settings tab and Spur’s settings has exactly one primary button', async () => {
-    const page = await open({ width: 1440 });
-    try {
+    await withPage({ width: 1440 }, async (page) => {
       const counts: Record<string, number> = {};
       for (const path of [`${service()}/settings`, '/settings']) {
         await page.goto(`${spur.url}${path}`);
@@ -207,16 +188,13 @@ describe('forms', () => {
       }
       expect(Object.keys(counts).length).toBeGreaterThanOrEqual(8);
       expect(Object.entries(counts).filter(([, n]) => n !== 1)).toEqual([]);
-    } finally {
-      await page.context().close();
-    }
+    });
   });
 });
 
 describe('timestamps', () => {
   it('every page shows times in one format, each a <time> with its exact instant', async () => {
-    const page = await open({ width: 1440 });
-    try {
+    await withPage({ width: 1440 }, async (page) => {
       const shown: string[] = [];
       for (const path of [`/projects/${project}`, `${service()}/deployments`, `/deployments/${deploymentId}`, '/keys']) {
         await page.goto(`${spur.url}${path}`);
@@ -232,8 +210,6 @@ describe('timestamps', () => {
       // No bare timestamp outside a <time> in the content.
       await page.goto(`${spur.url}${service()}/deployments`);
       expect(await page.evaluate(`(() => { const m = document.querySelector('main').cloneNode(true); m.querySelectorAll('time, pre').forEach((t) => t.remove()); return m.textContent.match(/\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d/g); })()`)).toBeNull();
-    } finally {
-      await page.context().close();
-    }
+    });
   });
 });

@@ -5,11 +5,12 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import S3rver from 's3rver';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { focusContrast } from './ui-checks.js';
-import { type SpurProcess, api, stopAll, cli, launchBrowser, startGitStack, uniqueName, waitForDeployment } from './harness.js';
+import { type SpurProcess, api, stopAll, cli, logInPage, uniqueName, waitForDeployment } from './harness.js';
+import { startBrowserStack, withLoggedInPage } from './browser-fixture.js';
 
 const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts', 'ui');
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -26,14 +27,12 @@ let s3endpoint = '';
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  ({ git, spur, token } = await startGitStack());
-  await cli(spur, ['user', 'password', '--email', 'owner@example.com'], {}, 'a long password\n');
+  ({ git, spur, token, browser } = await startBrowserStack({ project, git: true }));
   repo = createRepo(git, `${project}.git`);
   const app = helloAppFiles('v1');
   // Coloured, numerous lines at start: for the log viewer's colours, filter and follow.
   const chatty = "for (let i = 1; i <= 300; i++) console.log('line ' + i);\nconsole.log('\\x1b[1;31mred alert\\x1b[0m and plain');\n";
   repo.commit({ ...app, 'server.js': chatty + app['server.js'], Dockerfile: app.Dockerfile.replace('CMD', "RUN printf '\\033[32mgreen step\\033[0m\\n'\nCMD") }, 'first version with a commit message long enough to wrap on a phone');
-  await cli(spur, ['project', 'create', project]);
   await cli(spur, ['project', 'env', project, 'staging']);
   await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
   expect((await cli(spur, ['service', 'create', project, 'worker-long-name', '--image', 'spur-test/node:bookworm'])).code).toBe(0);
@@ -56,7 +55,6 @@ beforeAll(async () => {
   expect((await api(spur, token)('POST', '/servers', { address: 'root@127.0.0.1', port: 1, name: 'gone' })).status).toBe(202);
   s3server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 'spur-ui-s3-')), configureBuckets: [{ name: 'look-backups', configs: [] }] });
   s3endpoint = `http://127.0.0.1:${(await s3server.run()).port}`;
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -85,13 +83,8 @@ const pages = () => [
   ['service-variables-raw', `/projects/${project}/services/web/variables/raw`],
 ];
 
-async function logIn(page: Page) {
-  await page.goto(`${spur.url}/login`);
-  await page.getByLabel('Email').fill('owner@example.com');
-  await page.getByLabel('Password').fill('a long password');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${spur.url}/`);
-}
+/** Runs `body` on a fresh page at 1440×900, logged in, then closes its context. */
+const withDesktopPage = (body: (page: Page) => Promise<void>) => withLoggedInPage(browser, spur, { viewport: { width: 1440, height: 900 } }, body);
 
 type Violation = { id: string; impact: string; help: string; nodes: { target: string[] }[] };
 
@@ -107,7 +100,7 @@ describe.each([
     const problems: string[] = [];
     try {
       for (const [name, path] of pages()) {
-        if (name === 'dashboard') await logIn(page);
+        if (name === 'dashboard') await logInPage(page, spur);
         await page.goto(`${spur.url}${path}`);
         await page.waitForLoadState('load');
         const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
@@ -128,10 +121,7 @@ describe.each([
 
 describe("Spur's settings page", () => {
   it("takes the owner's domain and contact, refuses a bad one in place, and shows the certificate's state", async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    try {
-      await logIn(page);
+    await withDesktopPage(async (page) => {
       await page.getByRole('link', { name: 'Settings' }).click();
       await page.getByLabel('Spur’s domain').fill('*.look.example');
       await page.getByRole('button', { name: 'Save settings' }).click();
@@ -151,16 +141,11 @@ describe("Spur's settings page", () => {
       await page.getByRole('button', { name: 'Save settings' }).click();
       await expect.poll(() => page.locator('.toast').textContent()).toBe('Settings saved');
       expect((await api(spur, token)('GET', '/settings')).json.domain).toBeNull();
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('takes S3 storage for backups once the bucket answers, refusing a bad endpoint and a missing bucket in place', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    try {
-      await logIn(page);
+    await withDesktopPage(async (page) => {
       await page.goto(`${spur.url}/settings`);
       const storage = page.locator('#backup-storage');
       await storage.getByLabel('S3 endpoint').fill('ftp://127.0.0.1');
@@ -180,18 +165,13 @@ describe("Spur's settings page", () => {
       await storage.getByRole('button', { name: 'Save backup storage' }).click();
       await expect.poll(() => page.locator('.toast').textContent(), { timeout: 15_000 }).toBe('Backups are copied to s3://look-backups');
       expect((await api(spur, token)('GET', '/settings')).json.backupStorage).toEqual({ endpoint: s3endpoint, bucket: 'look-backups', region: 'us-east-1', accessKeyId: 'S3RVER', prefix: '' });
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
 describe('log viewer', () => {
   it('renders colours, filters by text, follows the end until scrolled up, and downloads as text', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    try {
-      await logIn(page);
+    await withDesktopPage(async (page) => {
       await page.goto(`${spur.url}/deployments/${deploymentId}`);
       await expect.poll(() => page.locator('#build-log span.ansi-fg-2').first().textContent()).toBe('green step');
 
@@ -223,9 +203,7 @@ describe('log viewer', () => {
       // Runtime logs by task: the task filter lists the tasks its lines came from.
       await page.getByLabel('Task').selectOption('web.1');
       await expect.poll(() => log.locator('.line:not(.filtered)').count()).toBeGreaterThan(150);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
@@ -239,7 +217,7 @@ describe('live and in place', () => {
     page = await context.newPage();
     // Each live region says when its stream opened, so a test never races the connection.
     await page.addInitScript("document.addEventListener('htmx:sseOpen', () => { window.sseOpen = true; })");
-    await logIn(page);
+    await logInPage(page, spur);
   });
   afterAll(() => context?.close());
 
@@ -249,6 +227,12 @@ describe('live and in place', () => {
     await page.evaluate('window.sameDocument = true');
   };
   const sameDocument = () => page.evaluate('window.sameDocument === true');
+  /** Submits `form` with its `button`: refused, with `error` beside a field, and the page not left. */
+  const refusedInPlace = async (form: Locator, button: string, error: string) => {
+    await form.getByRole('button', { name: button }).click();
+    await expect.poll(() => form.locator('.field-error').first().textContent()).toContain(error);
+    expect(await sameDocument()).toBe(true);
+  };
 
   it('a deploy started from the CLI shows on an open project page within a second, and its status changes there without a reload', async () => {
     await openLive(`/projects/${project}`);
@@ -323,9 +307,7 @@ describe('live and in place', () => {
     await openLive(`/projects/${project}/services/web/settings`);
     const form = page.locator('#add-domain');
     await form.getByLabel('Custom domain').fill('203.0.113.7');
-    await form.getByRole('button', { name: 'Add domain' }).click();
-    await expect.poll(() => form.locator('.field-error').first().textContent()).toContain('an IP address is not a domain name');
-    expect(await sameDocument()).toBe(true);
+    await refusedInPlace(form, 'Add domain', 'an IP address is not a domain name');
     await form.getByLabel('Custom domain').fill('Web.Example.COM');
     await form.getByRole('button', { name: 'Add domain' }).click();
     await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('web.example.com added; its certificate is being ordered');
@@ -343,9 +325,7 @@ describe('live and in place', () => {
     await form.getByLabel('Database name').fill('cache');
     await form.getByLabel('Engine').selectOption('redis');
     await form.getByLabel('Version (image tag)').fill('latest');
-    await form.getByRole('button', { name: 'Add database' }).click();
-    await expect.poll(() => form.locator('.field-error').first().textContent()).toContain('give a redis image tag such as 7');
-    expect(await sameDocument()).toBe(true);
+    await refusedInPlace(form, 'Add database', 'give a redis image tag such as 7');
     await form.getByLabel('Version (image tag)').fill('');
     await form.getByRole('button', { name: 'Add database' }).click();
     await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('Database cache added; reference it as ${{cache.DATABASE_URL}}');
@@ -367,9 +347,7 @@ describe('live and in place', () => {
     expect(await page.locator('h1').textContent()).toMatch(/^kv running$/);
     const policy = page.locator('#backup-policy');
     await policy.getByLabel('Backup schedule').fill('every night');
-    await policy.getByRole('button', { name: 'Save schedule' }).click();
-    await expect.poll(() => policy.locator('.field-error').first().textContent()).toContain('five fields');
-    expect(await sameDocument()).toBe(true);
+    await refusedInPlace(policy, 'Save schedule', 'five fields');
     await policy.getByLabel('Backup schedule').fill('15 4 * * *');
     await policy.getByLabel('Backups kept').fill('3');
     await policy.getByRole('button', { name: 'Save schedule' }).click();
@@ -410,9 +388,7 @@ describe('live and in place', () => {
     const form = page.locator('#add-volume');
     await form.getByLabel('Volume name').fill('data');
     await form.getByLabel('Mount path').fill('/etc');
-    await form.getByRole('button', { name: 'Add volume' }).click();
-    await expect.poll(() => form.locator('.field-error').first().textContent()).toContain("/etc belongs to the container's system");
-    expect(await sameDocument()).toBe(true);
+    await refusedInPlace(form, 'Add volume', "/etc belongs to the container's system");
     await form.getByLabel('Mount path').fill('/data');
     await form.getByRole('button', { name: 'Add volume' }).click();
     await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('Volume data added at /data; the next deploy mounts it');

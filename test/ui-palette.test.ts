@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpurProcess, api, cli, launchBrowser, logInPage, loginCli, startSpur, stopAll, uniqueName, waitForDeployment } from './harness.js';
+import { type SpurProcess, api, logInPage, stopAll, uniqueName, waitForDeployment } from './harness.js';
+import { startBrowserStack } from './browser-fixture.js';
 
 const AXE = require.resolve('axe-core/axe.min.js');
 const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts', 'ui');
@@ -18,13 +19,10 @@ let browser: Browser;
 let signedIn: Awaited<ReturnType<BrowserContext['storageState']>>;
 
 beforeAll(async () => {
-  spur = await startSpur();
-  token = await loginCli(spur);
-  await cli(spur, ['user', 'password', '--email', 'owner@example.com'], {}, 'a long password\n');
+  ({ spur, token, browser } = await startBrowserStack());
   expect((await api(spur, token)('POST', '/projects', { name: project })).status).toBe(201);
   // An image present on the test host: a deploy needs no build.
   expect((await api(spur, token)('POST', `/projects/${project}/services`, { name: 'web', image: 'redis:7', port: 6379 })).status).toBe(201);
-  browser = await launchBrowser();
   const context = await browser.newContext();
   await logInPage(await context.newPage(), spur);
   signedIn = await context.storageState();

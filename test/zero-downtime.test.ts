@@ -1,8 +1,8 @@
 // Deploys that never take a service down: a load probe on the service's network counts failed
 // requests during each change, and checks which version answers at the end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
-import { type SpurProcess, cleanupProject, cli, docker, loginCli, startLoadProbe, startSpur, uniqueName } from './harness.js';
+import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
+import { type SpurProcess, cli, docker, startGitStack, startLoadProbe, startSpur, stopAll, uniqueName } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -12,9 +12,7 @@ const network = `spur_${project}_production`;
 const url = 'http://web:3000/quiet';
 
 beforeAll(async () => {
-  git = await startGitServer();
-  spur = await startSpur({ env: git.spurEnv });
-  await loginCli(spur);
+  ({ git, spur } = await startGitStack());
   repo = createRepo(git, `${project}.git`);
   repo.commit(helloAppFiles('v1'), 'v1');
   expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
@@ -26,11 +24,7 @@ beforeAll(async () => {
   expect(first.code, first.stderr).toBe(0);
 });
 
-afterAll(async () => {
-  await spur?.stop();
-  await git?.close();
-  await cleanupProject(project);
-});
+afterAll(() => stopAll({ spur, git }, [project]));
 
 async function deployUnderLoad(version: string, files: Record<string, string>, message: string) {
   repo.commit(files, message);

@@ -4,6 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { migrations } from './migrations/index.js';
 import { NewerDatabase, migrate } from './open.js';
 
+/** An empty database in memory with foreign keys on, migrated up to `name`, with one project
+ *  named shop; `migrator` moves it further. */
+async function shopAt(name: string) {
+  const sqlite = new SQLite(':memory:');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  expect((await migrator.migrateTo(name)).error).toBeUndefined();
+  const now = new Date().toISOString();
+  const projectId = (await db.insertInto('projects').values({ name: 'shop', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+  return { sqlite, db, migrator, now, projectId };
+}
+
 describe('004_domains', () => {
   it('gives existing instances unique labels and keeps each custom domain with its first holder', async () => {
     const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
@@ -39,13 +52,7 @@ describe('004_domains', () => {
 
 describe('012_spur_domain', () => {
   it('keeps every domain and its certificate, lets a domain have no service, and still cascades', async () => {
-    const sqlite = new SQLite(':memory:');
-    sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
-    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-    expect((await migrator.migrateTo('011_domain_redirects')).error).toBeUndefined();
-    const now = new Date().toISOString();
-    const projectId = (await db.insertInto('projects').values({ name: 'shop', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+    const { sqlite, db, migrator, now, projectId } = await shopAt('011_domain_redirects');
     const environmentId = (await db.insertInto('environments').values({ project_id: projectId, name: 'production', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
     const serviceId = (await db.insertInto('services').values({ project_id: projectId, name: 'web', source_type: 'image', image: 'nginx', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
     await db.insertInto('service_instances').values({ service_id: serviceId, environment_id: environmentId, replicas: 1, port: 80, domain_label: 'web-shop' }).execute();
@@ -86,13 +93,7 @@ describe('a database from a newer Spur', () => {
 
 describe('026_volume_names', () => {
   it('records the names existing volumes and databases are mounted by today, so an upgrade keeps their data', async () => {
-    const sqlite = new SQLite(':memory:');
-    sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
-    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-    expect((await migrator.migrateTo('025_build_cache')).error).toBeUndefined();
-    const now = new Date().toISOString();
-    const projectId = (await db.insertInto('projects').values({ name: 'shop', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+    const { db, migrator, now, projectId } = await shopAt('025_build_cache');
     const envId = async (name: string) => (await db.insertInto('environments').values({ project_id: projectId, name, created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
     const [production, staging] = [await envId('production'), await envId('staging')];
     const serviceId = (await db.insertInto('services').values({ project_id: projectId, name: 'web', source_type: 'image', image: 'nginx', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;

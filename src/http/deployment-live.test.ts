@@ -5,10 +5,14 @@ import type { Deps } from '../deps.js';
 import type { DeploymentStatus } from '../db/schema.js';
 import { queueDeployment, recordDeploymentSource, transitionDeployment } from '../store/deployments.js';
 import { shopWithWeb } from '../../test/app-fixture.js';
+import { eventsIn, readEvents } from '../../test/sse-events.js';
 
-async function scopeOfWeb(deps: Deps) {
-  const row = await deps.db.selectFrom('service_instances').innerJoin('services', 'services.id', 'service_instances.service_id').select(['service_instances.service_id as serviceId', 'service_instances.environment_id as environmentId']).where('services.name', '=', 'web').executeTakeFirstOrThrow();
-  return { serviceId: row.serviceId, environmentId: row.environmentId };
+/** The shop with its web service and one deployment of it queued. */
+async function queuedWeb() {
+  const shop = await shopWithWeb();
+  const scope = await shop.deps.db.selectFrom('service_instances').innerJoin('services', 'services.id', 'service_instances.service_id').select(['service_instances.service_id as serviceId', 'service_instances.environment_id as environmentId']).where('services.name', '=', 'web').executeTakeFirstOrThrow();
+  const { deployment } = await queueDeployment(shop.deps.db, { ...scope, trigger: 'test' });
+  return { shop, scope, deployment };
 }
 
 /** Opens the page's event stream, runs `change` while it is open, and answers every event it
@@ -16,19 +20,10 @@ async function scopeOfWeb(deps: Deps) {
 async function eventsWhile(shop: Awaited<ReturnType<typeof shopWithWeb>>, id: number, change: () => Promise<void>): Promise<[string, string][]> {
   const res = await shop.app.request(`/deployments/${id}/events`, { headers: { Cookie: shop.cookies.owner } });
   expect(res.headers.get('content-type')).toContain('text/event-stream');
-  const reader = res.body!.getReader();
-  let text = '';
-  const reading = (async () => {
-    while (!/event: done/.test(text)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
-    }
-  })();
+  const stream = readEvents(res);
   await new Promise((r) => setTimeout(r, 50));
   await change();
-  await reading;
-  return text.split('\n\n').filter(Boolean).map((block) => [/^event: (.*)$/m.exec(block)?.[1] ?? '', block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n')]);
+  return eventsIn(await stream.finished);
 }
 
 const lastFacts = (events: [string, string][]) => events.filter(([e]) => e === 'facts').at(-1)?.[1].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
@@ -42,9 +37,7 @@ const SHA = 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0';
 
 describe('the deployment page, live', () => {
   it('shows the commit and image of a deployment that becomes active', async () => {
-    const shop = await shopWithWeb();
-    const scope = await scopeOfWeb(shop.deps);
-    const { deployment } = await queueDeployment(shop.deps.db, { ...scope, trigger: 'test' });
+    const { shop, deployment } = await queuedWeb();
     const events = await eventsWhile(shop, deployment.id, async () => {
       await move(shop.deps, deployment.id, 'building');
       await recordDeploymentSource(shop.deps.db, deployment.id, { commit_sha: SHA, commit_message: 'first version' });
@@ -55,9 +48,7 @@ describe('the deployment page, live', () => {
   });
 
   it('shows the commit of a deployment whose build failed', async () => {
-    const shop = await shopWithWeb();
-    const scope = await scopeOfWeb(shop.deps);
-    const { deployment } = await queueDeployment(shop.deps.db, { ...scope, trigger: 'test' });
+    const { shop, deployment } = await queuedWeb();
     const events = await eventsWhile(shop, deployment.id, async () => {
       await move(shop.deps, deployment.id, 'building');
       await recordDeploymentSource(shop.deps.db, deployment.id, { commit_sha: SHA, commit_message: 'broken' });
@@ -67,9 +58,7 @@ describe('the deployment page, live', () => {
   });
 
   it('shows the image a rollback runs again', async () => {
-    const shop = await shopWithWeb();
-    const scope = await scopeOfWeb(shop.deps);
-    const { deployment: first } = await queueDeployment(shop.deps.db, { ...scope, trigger: 'test' });
+    const { shop, scope, deployment: first } = await queuedWeb();
     await transitionDeployment(shop.deps.db, first.id, 'deploying', { image_tag: 'nginx:1', commit_sha: SHA, commit_message: 'one' });
     await transitionDeployment(shop.deps.db, first.id, 'active');
     const { deployment: rollback } = await queueDeployment(shop.deps.db, { ...scope, trigger: 'rollback:test', source: { ...first, image_tag: 'nginx:1', commit_sha: SHA, commit_message: 'one' } });

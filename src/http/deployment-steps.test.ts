@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { stepRecord } from '../deploy/step-record.js';
 import { queueDeployment, transitionDeployment } from '../store/deployments.js';
 import { shopWithWeb } from '../../test/app-fixture.js';
+import { readEvents } from '../../test/sse-events.js';
 
 async function webDeployment() {
   const shop = await shopWithWeb();
@@ -52,15 +53,7 @@ describe('deployment steps', () => {
   it('the page\'s stream sends the steps again as each begins', async () => {
     const { app, cookies, id, steps, deps } = await webDeployment();
     const res = await app.request(`/deployments/${id}/events`, { headers: { Cookie: cookies.owner } });
-    const reader = res.body!.getReader();
-    let text = '';
-    const reading = (async () => {
-      while (!/event: done/.test(text)) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += new TextDecoder().decode(value);
-      }
-    })();
+    const stream = readEvents(res);
     await new Promise((r) => setTimeout(r, 50));
     await steps.begin('queued');
     await steps.end('done');
@@ -68,11 +61,11 @@ describe('deployment steps', () => {
     await deps.logBus.status(id, 'building');
     await steps.begin('fetch');
     await new Promise((r) => setTimeout(r, 50));
-    expect(text).toMatch(/event: steps\ndata: .*data-step="fetch" data-state="running"/);
+    expect(stream.text()).toMatch(/event: steps\ndata: .*data-step="fetch" data-state="running"/);
     await transitionDeployment(deps.db, id, 'failed', { failure_reason: 'no such branch' });
     await steps.end('failed');
     await deps.logBus.status(id, 'failed', 'no such branch');
-    await reading;
+    const text = await stream.finished;
     const last = [...text.matchAll(/event: steps\ndata: (.*)/g)].at(-1)![1];
     expect(last).toContain('data-step="fetch" data-state="failed"');
     expect(last).toContain('data-step="failed"');
