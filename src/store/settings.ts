@@ -31,25 +31,32 @@ export async function setSpurDomain(db: Db, hostname: string | null): Promise<vo
   });
 }
 
-export async function acmeEmail(db: Db): Promise<string | null> {
-  return (await db.selectFrom('settings').select('value').where('key', '=', ACME_EMAIL).executeTakeFirst())?.value ?? null;
+/** One setting's stored text, if set. */
+async function readSetting(db: Db, key: string): Promise<string | null> {
+  return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value ?? null;
 }
 
-export async function setAcmeEmail(db: Db, email: string | null): Promise<void> {
-  if (email === null) await db.deleteFrom('settings').where('key', '=', ACME_EMAIL).execute();
-  else await db.insertInto('settings').values({ key: ACME_EMAIL, value: email }).onConflict((oc) => oc.column('key').doUpdateSet({ value: email })).execute();
+/** Stores one setting's text, or with null clears it. */
+async function writeSetting(db: Db, key: string, value: string | null): Promise<void> {
+  if (value === null) await db.deleteFrom('settings').where('key', '=', key).execute();
+  else await db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
 }
 
-export async function backupStorage(db: Db, key: Buffer): Promise<S3Settings | null> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', BACKUP_STORAGE).executeTakeFirst();
-  return row ? (JSON.parse(unseal(key, row.value)) as S3Settings) : null;
+/** A setting that holds a secret: JSON, sealed with the installation's key. */
+async function readSealed<T>(db: Db, key: Buffer, name: string): Promise<T | null> {
+  const value = await readSetting(db, name);
+  return value === null ? null : (JSON.parse(unseal(key, value)) as T);
 }
 
-export async function setBackupStorage(db: Db, key: Buffer, storage: S3Settings | null): Promise<void> {
-  if (storage === null) return void (await db.deleteFrom('settings').where('key', '=', BACKUP_STORAGE).execute());
-  const value = seal(key, JSON.stringify(storage));
-  await db.insertInto('settings').values({ key: BACKUP_STORAGE, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
-}
+const writeSealed = (db: Db, key: Buffer, name: string, value: unknown) => writeSetting(db, name, value === null ? null : seal(key, JSON.stringify(value)));
+
+export const acmeEmail = (db: Db): Promise<string | null> => readSetting(db, ACME_EMAIL);
+
+export const setAcmeEmail = (db: Db, email: string | null): Promise<void> => writeSetting(db, ACME_EMAIL, email);
+
+export const backupStorage = (db: Db, key: Buffer): Promise<S3Settings | null> => readSealed<S3Settings>(db, key, BACKUP_STORAGE);
+
+export const setBackupStorage = (db: Db, key: Buffer, storage: S3Settings | null): Promise<void> => writeSealed(db, key, BACKUP_STORAGE, storage);
 
 /** A registry images are pushed to and nodes pull from, instead of Spur sending them itself. */
 export interface ImageRegistry {
@@ -59,28 +66,17 @@ export interface ImageRegistry {
   password: string;
 }
 
-export async function imageRegistry(db: Db, key: Buffer): Promise<ImageRegistry | null> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', IMAGE_REGISTRY).executeTakeFirst();
-  return row ? (JSON.parse(unseal(key, row.value)) as ImageRegistry) : null;
-}
+export const imageRegistry = (db: Db, key: Buffer): Promise<ImageRegistry | null> => readSealed<ImageRegistry>(db, key, IMAGE_REGISTRY);
 
-export async function setImageRegistry(db: Db, key: Buffer, registry: ImageRegistry | null): Promise<void> {
-  if (registry === null) return void (await db.deleteFrom('settings').where('key', '=', IMAGE_REGISTRY).execute());
-  const value = seal(key, JSON.stringify(registry));
-  await db.insertInto('settings').values({ key: IMAGE_REGISTRY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
-}
+export const setImageRegistry = (db: Db, key: Buffer, registry: ImageRegistry | null): Promise<void> => writeSealed(db, key, IMAGE_REGISTRY, registry);
 
 /** Base image templates by role (a stack's `baseImages`); the roles not chosen are left out. */
 export type BuildImageChoices = Partial<Record<string, string>>;
 
 /** The base images the owner chose for the Dockerfiles Spur writes (the kinds not chosen are left out). */
 export async function buildImageChoices(db: Db): Promise<BuildImageChoices> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', BUILD_IMAGES).executeTakeFirst();
-  return row ? (JSON.parse(row.value) as BuildImageChoices) : {};
+  const value = await readSetting(db, BUILD_IMAGES);
+  return value === null ? {} : (JSON.parse(value) as BuildImageChoices);
 }
 
-export async function setBuildImageChoices(db: Db, images: BuildImageChoices): Promise<void> {
-  if (!Object.keys(images).length) return void (await db.deleteFrom('settings').where('key', '=', BUILD_IMAGES).execute());
-  const value = JSON.stringify(images);
-  await db.insertInto('settings').values({ key: BUILD_IMAGES, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
-}
+export const setBuildImageChoices = (db: Db, images: BuildImageChoices): Promise<void> => writeSetting(db, BUILD_IMAGES, Object.keys(images).length ? JSON.stringify(images) : null);
