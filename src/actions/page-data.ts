@@ -7,7 +7,7 @@ import { certificatesNeedingAttention } from '../store/certificates.js';
 import { spurDomain } from '../store/settings.js';
 import { failingLatestBackups } from '../store/database-backups.js';
 import { WARN_BEFORE_DAYS, daysLeft } from '../tls/renewal-policy.js';
-import { getProjectFor, listProjectsFor, mayDo } from '../actions/access.js';
+import { type AllowedInstance, getProjectFor, listProjectsFor, mayDo } from '../actions/access.js';
 import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.js';
 import { listEnvironments } from '../store/projects.js';
 import { listDatabases } from '../store/databases.js';
@@ -114,7 +114,7 @@ export async function backupWarnings(deps: Deps, user: Actor): Promise<Dashboard
 /** A project's services in one environment, as cards: a few queries and one shared task listing
  *  for all of them, however many there are. */
 export async function serviceCards(deps: Deps, user: Actor, projectName: string, environmentName: string): Promise<ServiceCard[]> {
-  const project = await getProjectFor(deps.db, user, projectName);
+  const project = await getProjectFor(deps.db, user, projectName, 'project.read');
   const environment = (await listEnvironments(deps.db, project.id)).find((e) => e.name === environmentName);
   if (!environment) return [];
   return (await environmentStates(deps, project, environment)).services.map(({ svc, instance, latest, active, running, state }) => {
@@ -146,16 +146,16 @@ export async function serviceLiveData(deps: Deps, ctx: InstanceContext): Promise
 }
 
 /** Everything the service page shows, for any tab. */
-export async function servicePageData(deps: Deps, user: Actor, ctx: InstanceContext, tab: ServiceTab): Promise<ServicePageData> {
+export async function servicePageData(deps: Deps, user: Actor, ctx: AllowedInstance, tab: ServiceTab): Promise<ServicePageData> {
   return {
     ...(await serviceLiveData(deps, ctx)),
     tab,
-    git: sourceKindOf(ctx.service).builds ? await ops.gitAccess(deps, ctx) : undefined,
+    git: sourceKindOf(ctx.service).builds && mayDo(ctx, 'service.git-access') ? await ops.gitAccess(deps, ctx) : undefined,
     environments: (await listEnvironments(deps.db, ctx.project.id)).map((e) => e.name),
     variableNames: await ops.variableNames(deps, ctx),
     variableReferences: await ops.variableReferences(deps, ctx),
     domains: await ops.domainsOf(deps, ctx),
     volumes: await ops.volumesOf(deps, ctx),
-    canReveal: mayDo(user, 'variables.reveal'),
+    canReveal: mayDo(ctx, 'variables.reveal'),
   };
 }
