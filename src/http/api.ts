@@ -249,8 +249,9 @@ export function apiRoutes(deps: Deps) {
     return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
   });
   api.post('/projects/:project/services/:service/rollback', async (c) => {
+    const ctx = await instanceOf(c, 'rollback'); // the door before the body is read
     const body = c.req.header('Content-Type')?.includes('json') ? await jsonBody(c) : {};
-    const deployment = await ops.rollback(deps, await instanceOf(c, 'rollback'), body, { trigger: `rollback:${c.get('user').email}`, requestedBy: c.get('user').id });
+    const deployment = await ops.rollback(deps, ctx, body, { trigger: `rollback:${c.get('user').email}`, requestedBy: c.get('user').id });
     return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
   });
   api.get('/projects/:project/services/:service/build-plan', async (c) => c.json(await ops.previewBuild(deps, await instanceOf(c, 'project.read'))));
