@@ -41,7 +41,11 @@ export async function addService(deps: Deps, user: Actor, projectName: string, b
  *  push: it is created, and `notDeployed` says so. */
 export async function launchService(deps: Deps, user: Actor, projectName: string, body: Body, trigger: string): Promise<{ service: Service; deployment?: Deployment; notDeployed?: string }> {
   const wanted = truthy(body.deploy);
-  if (wanted) requireDaemon(deps);
+  if (wanted) {
+    // The door first (creating and deploying), so Docker's state tells nothing to whom may not.
+    requireTo(await openProject(deps.db, user, projectName, 'service.create'), 'deploy');
+    requireDaemon(deps);
+  }
   const service = await addService(deps, user, projectName, body);
   if (!wanted) return { service };
   const idle = sourceKindOf(service).idleAtCreation;

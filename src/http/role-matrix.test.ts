@@ -75,6 +75,7 @@ const CASES: Case[] = [
   { route: 'DELETE /projects/:project/shared-variables/:key', action: 'variables.change', path: (t) => `/projects/${t.project}/shared-variables/A` },
   { route: 'GET /projects/:project/services', action: 'project.read', path: (t) => `/projects/${t.project}/services` },
   { route: 'POST /projects/:project/services', action: 'service.create', path: (t) => `/projects/${t.project}/services`, body: { name: 'api', image: 'nginx' } },
+  { route: 'POST /projects/:project/services', action: 'deploy', path: (t) => `/projects/${t.project}/services`, body: { name: 'api', image: 'nginx', deploy: true } },
   { route: 'GET /projects/:project/services/:service', action: 'project.read', path: s },
   { route: 'DELETE /projects/:project/services/:service', action: 'service.delete', path: s, body: { confirm: 'web' } },
   { route: 'PUT /projects/:project/services/:service/source', action: 'service.change', path: (t) => `${s(t)}/source`, body: { image: 'nginx:2' } },
