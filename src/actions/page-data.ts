@@ -13,7 +13,7 @@ import { listEnvironments } from '../store/projects.js';
 import { listDatabases } from '../store/databases.js';
 import { databaseServiceName } from '../databases/service-spec.js';
 import { databaseState, serviceState } from './service-state.js';
-import { type InstanceContext, listInstancesIn, listServices } from '../store/services.js';
+import { listInstancesIn, listServices } from '../store/services.js';
 import { sourceKindOf } from '../sources/index.js';
 import type { ServiceCard } from './service-cards.js';
 import * as ops from './index.js';
@@ -48,8 +48,10 @@ export interface ServicePageData {
   volumes: { name: string; mountPath: string; dockerVolume: string }[];
   /** Saved settings or variables the serving version does not run with yet. */
   pendingChanges: boolean;
-  /** Owners may reveal variable values. */
+  /** Admins and owners may reveal variable values. */
   canReveal: boolean;
+  /** Which of the page's shipping controls this user's role may use (a viewer's page has none). */
+  may: { deploy: boolean; rollback: boolean; cancel: boolean };
 }
 
 type Actor = Pick<User, 'id' | 'role' | 'email'>;
@@ -137,8 +139,9 @@ export async function serviceCards(deps: Deps, user: Actor, projectName: string,
 }
 
 /** What the service page's live regions show: status, deployments, pending changes. */
-export async function serviceLiveData(deps: Deps, ctx: InstanceContext): Promise<Pick<ServicePageData, 'status' | 'deployments' | 'pendingChanges'>> {
+export async function serviceLiveData(deps: Deps, ctx: AllowedInstance): Promise<Pick<ServicePageData, 'status' | 'deployments' | 'pendingChanges' | 'may'>> {
   return {
+    may: { deploy: mayDo(ctx, 'deploy'), rollback: mayDo(ctx, 'rollback'), cancel: mayDo(ctx, 'cancel') },
     status: await ops.instanceStatus(deps, ctx),
     deployments: (await ops.deploymentsOf(deps, ctx)).map(ops.toDeploymentView),
     pendingChanges: await hasPendingChanges(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id }, ctx.instance.changed_at),

@@ -207,3 +207,27 @@ describe('the role matrix (every API route × every role × own and another proj
     console.log('allowed requests by status:', statuses);
   }, 300_000);
 });
+
+describe('pages show each role only the controls it may use', () => {
+  it("a viewer's service page has no Deploy, Roll back or Cancel; a developer's has them", async () => {
+    const w = await teamWorld();
+    const { createSession } = await import('../store/users.js');
+    const page = async (who: MatrixUser, path: string) => {
+      const user = await w.deps.db.selectFrom('users').select('id').where('email', '=', `${who}@example.com`).executeTakeFirstOrThrow();
+      const res = await w.app.request(path, { headers: { Cookie: `spur_session=${(await createSession(w.deps.db, user.id)).token}` } });
+      expect(res.status, `${who} ${path}`).toBe(200);
+      return res.text();
+    };
+    // A superseded deployment with an image (one to roll back to) and a queued one (one to cancel).
+    const ctx = await w.deps.db.selectFrom('deployments').select(['service_id', 'environment_id']).where('id', '=', w.ids.shop.deployment).executeTakeFirstOrThrow();
+    await w.deps.db.updateTable('deployments').set({ status: 'superseded', image_tag: 'spur/shop-web:1' }).where('id', '=', w.ids.shop.deployment).execute();
+    await w.deps.db.insertInto('deployments').values({ ...ctx, status: 'queued', trigger: 'test', created_at: new Date().toISOString() }).execute();
+    for (const [who, shown] of [['developer', true], ['viewer', false]] as const) {
+      const overview = await page(who, '/projects/shop/services/web');
+      const deployments = await page(who, '/projects/shop/services/web/deployments');
+      expect(overview.includes('/projects/shop/services/web/deploy?'), `${who}: Deploy`).toBe(shown);
+      expect(overview.includes('/projects/shop/services/web/cancel?'), `${who}: Cancel`).toBe(shown);
+      expect(deployments.includes('/projects/shop/services/web/rollback?'), `${who}: Roll back`).toBe(shown);
+    }
+  });
+});

@@ -113,7 +113,7 @@ export function webRoutes(deps: Deps) {
     const canvas = await projectCanvas(deps, user(c), project.name, environment);
     const databases = await listDatabaseViews(deps, user(c), project.name, environment);
     const sharedVariables = await sharedVariableNames(deps, user(c), project.name, environment);
-    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} canDelete={mayDo({ role }, 'project.delete')} forms={forms} />;
+    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} canDelete={mayDo({ role }, 'project.delete')} canManageMembers={mayDo({ role }, 'members.manage')} canReveal={mayDo({ role }, 'variables.reveal')} forms={forms} />;
   };
   web.get('/projects/:project', async (c) => c.html(await projectPage(c)));
   web.get('/projects/:project/events', async (c) => {
