@@ -231,3 +231,21 @@ describe('pages show each role only the controls it may use', () => {
     }
   });
 });
+
+describe("a member's role", () => {
+  it('is given and changed by an admin (developer by default); a role that is not one is 400; the role then decides', async () => {
+    const w = await teamWorld();
+    const members = async () => (await w.call('admin', 'GET', '/projects/shop/members')).json.members;
+    expect(await w.call('admin', 'POST', '/projects/shop/members', { email: 'outsider@example.com' })).toEqual({ status: 201, json: { member: { email: 'outsider@example.com', role: 'developer' } } });
+    expect(await members()).toContainEqual({ email: 'outsider@example.com', role: 'developer' });
+    expect((await w.call('outsider', 'POST', '/projects/shop/services/web/deployments')).status).toBe(503); // past the door; Docker is away
+    expect(await w.call('admin', 'POST', '/projects/shop/members', { email: 'outsider@example.com', role: 'owner' })).toEqual({ status: 400, json: { error: 'role: must be one of admin, developer, viewer' } });
+    expect((await w.call('admin', 'POST', '/projects/shop/members', { email: 'outsider@example.com', role: 'viewer' })).status).toBe(201);
+    expect(await w.call('outsider', 'POST', '/projects/shop/services/web/deployments')).toEqual({ status: 403, json: { error: 'a viewer may not deploy' } });
+    expect(await w.call('outsider', 'GET', '/projects/shop/services/web/variables?reveal=1')).toEqual({ status: 403, json: { error: 'only an admin may reveal variable values' } });
+    expect((await w.call('outsider', 'GET', '/projects/shop/services/web/variables')).json).toEqual({ variables: { A: '••••••' } });
+    // A developer cannot raise anyone, themself included.
+    expect((await w.call('developer', 'POST', '/projects/shop/members', { email: 'developer@example.com', role: 'admin' })).status).toBe(403);
+    expect(await members()).toContainEqual({ email: 'developer@example.com', role: 'developer' });
+  });
+});
