@@ -40,7 +40,7 @@ Client (after \`spur login\`):
   spur service delete <project> <service> --yes
   spur git <project> <service> [--https-token T]   push URL, webhook URL and secret, deploy key
   spur keys add <file|-> [--name N] | keys list | keys remove <id>
-  spur member <project> <email> | member remove <project> <email> | member list <project>
+  spur member <project> <email> [--role admin|developer|viewer] | member remove <project> <email> | member list <project>
   spur token list | token revoke <id>      your API tokens
   spur vars set|list <project> <service> [KEY=VALUE ...] [--env E] [--reveal]
   spur vars unset <project> <service> KEY ... [--env E]

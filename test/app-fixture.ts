@@ -88,3 +88,82 @@ export async function shopWithWeb() {
   }
   return { deps, app, call, cookies, member };
 }
+
+/** Who acts in the role matrix: the owner, a project's admin, developer and viewer (of `shop`
+ *  only), and an outsider who is a member of no project. */
+export const MATRIX_USERS = ['owner', 'admin', 'developer', 'viewer', 'outsider'] as const;
+export type MatrixUser = (typeof MATRIX_USERS)[number];
+
+/** An app with the matrix's users (API tokens by name) and two projects, `shop` (the members')
+ *  and `blog` (another project), each holding one of everything an action can touch: the image
+ *  service `web` with a variable, a volume, a domain and a finished deployment; a `staging`
+ *  environment; a shared variable; a database `pg` with a backup; and `bystander@example.com`, a
+ *  viewer, to remove. The deployer is a stand-in that records what it was asked
+ *  (`deployerCalls`); Docker is away, so work that needs it is refused (503) after the door. */
+export async function teamWorld() {
+  const { deps, app } = await makeTestApp();
+  const deployerCalls: string[] = [];
+  const record = async (scope: { serviceId: number; environmentId: number }, trigger: string) =>
+    deps.db.insertInto('deployments').values({ service_id: scope.serviceId, environment_id: scope.environmentId, status: 'queued', trigger, created_at: new Date().toISOString() }).returningAll().executeTakeFirstOrThrow();
+  deps.deployer = {
+    request: async (r: { serviceId: number; environmentId: number }) => (deployerCalls.push('request'), record(r, 'test')),
+    rollback: async (scope: { serviceId: number; environmentId: number }) => (deployerCalls.push('rollback'), record(scope, 'rollback')),
+    cancel: async () => (deployerCalls.push('cancel'), []),
+    preview: async () => (deployerCalls.push('preview'), { commit: null, plan: null, dockerfile: 'Dockerfile', dockerfileText: null }),
+  } as unknown as Deps['deployer'];
+  const users: Record<string, { id: number }> = {};
+  const tokens: Record<string, string> = {};
+  /** Each user's own API token and SSH key, by id. */
+  const own: Record<string, { tokenId: number; keyId: number }> = {};
+  for (const name of [...MATRIX_USERS, 'bystander']) {
+    users[name] = await createUser(deps.db, { email: `${name}@example.com`, passwordHash: 'x', role: name === 'owner' ? 'owner' : 'member' });
+    tokens[name] = await createApiToken(deps.db, users[name].id, 't');
+  }
+  const call = apiAs(app, tokens);
+  const { generateKeyPairSync } = await import('node:crypto');
+  const sshString = (b: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(b.length);
+    return Buffer.concat([length, b]);
+  };
+  for (const name of MATRIX_USERS) {
+    const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+    const blob = Buffer.concat([sshString(Buffer.from('ssh-ed25519')), sshString(raw)]);
+    const key = await call(name, 'POST', '/keys', { name: 'laptop', key: `ssh-ed25519 ${blob.toString('base64')} ${name}` });
+    if (key.status !== 201) throw new Error(`POST /keys: ${key.status} ${JSON.stringify(key.json)}`);
+    const token = await deps.db.selectFrom('api_tokens').select('id').where('user_id', '=', users[name].id).executeTakeFirstOrThrow();
+    own[name] = { tokenId: token.id, keyId: key.json.key.id };
+  }
+  const { createNodeRecord } = await import('../src/store/nodes.js');
+  await createNodeRecord(deps.db, { name: 'n1', host: '192.0.2.10', port: 22, user: 'root' });
+  const { setProjectMember } = await import('../src/store/access.js');
+  const { createDatabase } = await import('../src/store/databases.js');
+  const { finishBackupRecord, startBackupRecord } = await import('../src/store/database-backups.js');
+  const ids: Record<string, { deployment: number; backup: number }> = {};
+  for (const project of ['shop', 'blog']) {
+    for (const [path, body] of [
+      ['/projects', { name: project }],
+      ['/projects/:p/services', { name: 'web', image: 'nginx' }],
+      ['/projects/:p/environments', { name: 'staging' }],
+      ['/projects/:p/services/web/volumes', { name: 'data', mountPath: '/data' }],
+      ['/projects/:p/services/web/domains', { hostname: `web.${project}.example` }],
+    ] as const) {
+      const made = await call('owner', 'POST', path.replace(':p', project), body);
+      if (made.status !== 201) throw new Error(`POST ${path}: ${made.status} ${JSON.stringify(made.json)}`);
+    }
+    for (const path of ['/projects/:p/services/web/variables', '/projects/:p/shared-variables']) {
+      const made = await call('owner', 'PUT', path.replace(':p', project), { A: 'secret-a' });
+      if (made.status !== 200) throw new Error(`PUT ${path}: ${made.status} ${JSON.stringify(made.json)}`);
+    }
+    const p = await deps.db.selectFrom('projects').selectAll().where('name', '=', project).executeTakeFirstOrThrow();
+    const env = await deps.db.selectFrom('environments').select('id').where('project_id', '=', p.id).where('name', '=', 'production').executeTakeFirstOrThrow();
+    const service = await deps.db.selectFrom('services').select('id').where('project_id', '=', p.id).executeTakeFirstOrThrow();
+    const deployment = await deps.db.insertInto('deployments').values({ service_id: service.id, environment_id: env.id, status: 'active', trigger: 'test', created_at: new Date().toISOString() }).returning('id').executeTakeFirstOrThrow();
+    const pg = await createDatabase(deps.db, deps.key, { projectId: p.id, environmentId: env.id, name: 'pg', volumeName: `spur_${project}_pg_production_data_test`, engine: 'postgres', image: 'postgres:17', credentials: { user: 'app', password: 'secret-pw', database: 'pg' } });
+    const backup = await finishBackupRecord(deps.db, (await startBackupRecord(deps.db, pg, 'manual')).id, { file: '/nonexistent/backup.dump', size: 10, sha256: 'a'.repeat(64) });
+    ids[project] = { deployment: deployment.id, backup: backup.id };
+    await setProjectMember(deps.db, p.id, users.bystander.id, 'viewer');
+    if (project === 'shop') for (const role of ['admin', 'developer', 'viewer'] as const) await setProjectMember(deps.db, p.id, users[role].id, role);
+  }
+  return { deps, app, tokens, call, ids, own, deployerCalls };
+}

@@ -167,6 +167,12 @@ describe('git push', () => {
 
     expect((await cli(spur, ['member', other, 'member@example.com'])).code).toBe(0);
     expect((await api(spur, memberToken)('GET', '/projects')).json.projects.map((p: { name: string }) => p.name)).toEqual([other]);
+    // A viewer reads the project but may not push: a push deploys.
+    expect((await cli(spur, ['member', other, 'member@example.com', '--role', 'viewer'])).stdout).toContain(`member@example.com is now a viewer of ${other}`);
+    const asViewer = await push('member', `${other}/web`);
+    expect(asViewer.code).not.toBe(0);
+    expect(asViewer.out).toContain(`spur: your role in ${other} (viewer) may not push to it`);
+    expect((await cli(spur, ['member', other, 'member@example.com', '--role', 'developer'])).code).toBe(0);
     const allowed = await push('member', `${other}/web`);
     expect(allowed.code, allowed.out).toBe(0);
   });

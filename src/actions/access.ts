@@ -1,64 +1,138 @@
-// Who may do what: the one place that says it. Actions ask `requireTo` before they act and find
-// projects through `getProjectFor`/`listProjectsFor`/`canAccessProject`; pages ask `mayDo` whether
-// to show a control. Today an owner may do everything and uses every project, and a member uses
-// the projects they were added to. New roles change the table MAY, and only it.
+// Who may do what: the one place that says it. Every action a user can take is a row of MAY, and
+// every request passes one door: `getProjectFor`/`openProject`/`findInstance` look up the user's
+// role in the project once and refuse an action that role may not take; `requireTo` refuses the
+// installation's actions (and finer ones on a role already looked up); pages ask `mayDo` whether
+// to show a control. Nothing else compares roles.
 import type { Db } from '../db/open.js';
-import type { Project, User } from '../db/schema.js';
+import type { Project, ProjectRole, User } from '../db/schema.js';
 import { Forbidden, NotFound } from '../errors.js';
-import { isProjectMember, listMemberProjects, listProjects } from '../store/access.js';
+import { listMemberProjects, listProjects, memberRole } from '../store/access.js';
 import { findProject } from '../store/projects.js';
+import type { InstanceContext } from '../store/services.js';
 
 /** Who acts: a signed-in user (web or API) or an SSH key's owner. */
 export type Actor = Pick<User, 'id' | 'role' | 'email'>;
 
-type Role = User['role'];
+/** The installation's owner, or a member's role in one project. */
+export type Role = 'owner' | ProjectRole;
+export const PROJECT_ROLES: readonly ProjectRole[] = ['admin', 'developer', 'viewer'];
 
-/** What takes more than being a member of the project: who may, and what anyone else is told
- *  (403). Using a project one may not see is "not found" instead, so its name does not leak. */
-const MAY = {
-  /** See and use every project without being added to it. */
-  'projects.every': { who: ['owner'] },
-  'project.delete': { who: ['owner'], refused: 'only the owner may delete a project' },
+/** A project as one user may use it: their role there, looked up once per request. */
+export interface ProjectAccess {
+  project: Project;
+  role: Role;
+}
+
+// Who may: the owner may everything; a project's admin everything inside it; a developer what
+// ships code; a viewer reads. `member` is any signed-in user, outside any project.
+const OWNER = ['owner'] as const;
+const ADMIN = ['owner', 'admin'] as const;
+const DEVELOPER = ['owner', 'admin', 'developer'] as const;
+const VIEWER = ['owner', 'admin', 'developer', 'viewer'] as const;
+const ANYONE = ['owner', 'member'] as const;
+
+type Who = Role | 'member';
+interface Rule {
+  who: readonly Who[];
+  /** In a project (the role there decides) or of the installation (the user's own role does). */
+  in: 'project' | 'installation';
+  /** What someone who may not is told (403). Using a project one may not see is "not found". */
+  refused: string | ((what: string) => string);
+}
+
+/** The matrix: every action a user can take, who may, and what anyone else is told. */
+export const MAY = {
+  // The installation (its owner's).
+  'projects.every': { who: OWNER, in: 'installation', refused: 'only an owner sees every project' },
+  'project.create': { who: ANYONE, in: 'installation', refused: 'you may not create projects' },
+  /** Above both the server's SPUR_BUILD_* and the service's present value (lowering is anyone's who may change the service). */
+  'build-limits.raise': { who: OWNER, in: 'installation', refused: (what: string) => `only an owner may set the ${what}` },
+  'settings.change': { who: OWNER, in: 'installation', refused: "only an owner can change Spur's settings" },
+  'servers.manage': { who: OWNER, in: 'installation', refused: 'only an owner can manage servers' },
+  'users.manage': { who: OWNER, in: 'installation', refused: 'only an owner may manage users' },
+  'update.start': { who: OWNER, in: 'installation', refused: 'only an owner can update Spur' },
+  // Inside a project: reading.
+  'project.read': { who: VIEWER, in: 'project', refused: 'you may not see this project' },
+  'logs.read': { who: VIEWER, in: 'project', refused: 'you may not read logs in this project' },
+  'variables.read-names': { who: VIEWER, in: 'project', refused: 'you may not see variables in this project' },
+  // Shipping code (developers).
+  'service.create': { who: DEVELOPER, in: 'project', refused: 'a viewer may not create services' },
+  'service.change': { who: DEVELOPER, in: 'project', refused: 'a viewer may not change services' },
+  /** The webhook secret and deploy key: whoever may deploy. */
+  'service.git-access': { who: DEVELOPER, in: 'project', refused: "a viewer may not see a service's git access" },
+  /** Per environment: protected environments (a later piece) make a developer's deploy a request. */
+  deploy: { who: DEVELOPER, in: 'project', refused: 'a viewer may not deploy' },
+  rollback: { who: DEVELOPER, in: 'project', refused: 'a viewer may not roll back' },
+  cancel: { who: DEVELOPER, in: 'project', refused: 'a viewer may not cancel deployments' },
+  'variables.change': { who: DEVELOPER, in: 'project', refused: 'a viewer may not change variables' },
+  'backups.create': { who: DEVELOPER, in: 'project', refused: 'a viewer may not back up databases' },
+  // The project's admins.
+  'project.delete': { who: ADMIN, in: 'project', refused: 'only an admin may delete a project' },
   /** Before the email is read at all, so the answer tells nothing about which users exist. */
-  'members.manage': { who: ['owner'], refused: 'only an owner may add or remove project members' },
-  'variables.reveal': { who: ['owner'], refused: 'only the owner may reveal variable values' },
-  'database.credentials': { who: ['owner'], refused: 'only the owner may see database credentials' },
-  'backups.download': { who: ['owner'], refused: 'only the owner may download database backups' },
-  /** Above both the server's SPUR_BUILD_* and the service's present value (lowering is anyone's). */
-  'build-limits.raise': { who: ['owner'], refused: (what: string) => `only an owner may set the ${what}` },
-  'settings.change': { who: ['owner'], refused: "only an owner can change Spur's settings" },
-  'servers.manage': { who: ['owner'], refused: 'only an owner can manage servers' },
-  'users.manage': { who: ['owner'], refused: 'only an owner may manage users' },
-  'update.start': { who: ['owner'], refused: 'only an owner can update Spur' },
-} as const satisfies Record<string, { who: readonly Role[]; refused?: string | ((what: string) => string) }>;
+  'members.manage': { who: ADMIN, in: 'project', refused: 'only an admin may add, change or remove project members' },
+  'environment.create': { who: ADMIN, in: 'project', refused: 'only an admin may create environments' },
+  'environment.delete': { who: ADMIN, in: 'project', refused: 'only an admin may delete environments' },
+  'service.delete': { who: ADMIN, in: 'project', refused: 'only an admin may delete services' },
+  'variables.reveal': { who: ADMIN, in: 'project', refused: 'only an admin may reveal variable values' },
+  'domains.change': { who: ADMIN, in: 'project', refused: 'only an admin may change domains' },
+  'volumes.change': { who: ADMIN, in: 'project', refused: 'only an admin may add or remove volumes' },
+  'database.create': { who: ADMIN, in: 'project', refused: 'only an admin may create databases' },
+  'database.change': { who: ADMIN, in: 'project', refused: 'only an admin may change or restart databases' },
+  'database.delete': { who: ADMIN, in: 'project', refused: 'only an admin may delete databases' },
+  'database.restore': { who: ADMIN, in: 'project', refused: 'only an admin may restore databases' },
+  'database.credentials': { who: ADMIN, in: 'project', refused: 'only an admin may see database credentials' },
+  'backups.download': { who: ADMIN, in: 'project', refused: 'only an admin may download database backups' },
+} as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof MAY;
-type Refusable = { [A in Action]: (typeof MAY)[A] extends { refused: unknown } ? A : never }[Action];
+export type ProjectAction = { [A in Action]: (typeof MAY)[A]['in'] extends 'project' ? A : never }[Action];
 
-/** Whether this user may do it (a page asks this to show or hide a control; a page's user may
+/** Whether this role may do it: a project's role (from `openProject`) for a project's action, the
+ *  user for the installation's (a page asks this to show or hide a control; a page's user may
  *  come without a role, and then may not). */
-export const mayDo = (user: { role?: string }, action: Action): boolean => (MAY[action].who as readonly string[]).includes(user.role ?? '');
+export const mayDo = (who: { role?: string }, action: Action): boolean => (MAY[action].who as readonly string[]).includes(who.role ?? '');
 
-/** Refuses (403, with the table's words) a user who may not; `what` completes words that name it. */
-export function requireTo(user: Pick<User, 'role'>, action: Refusable, what = ''): void {
-  if (mayDo(user, action)) return;
+/** Refuses (403, with the table's words) a role that may not; `what` completes words that name it. */
+export function requireTo(who: { role?: string }, action: Action, what = ''): void {
+  if (mayDo(who, action)) return;
   const refused: string | ((what: string) => string) = MAY[action].refused;
   throw new Forbidden(typeof refused === 'string' ? refused : refused(what));
 }
 
-/** Whether the user may see and use the project. */
-export async function canAccessProject(db: Db, user: Pick<User, 'id' | 'role'>, projectId: number): Promise<boolean> {
-  return mayDo(user, 'projects.every') || isProjectMember(db, projectId, user.id);
+/** The user's role in the project: the owner's everywhere, a member's where they were added. */
+export async function roleIn(db: Db, user: Pick<User, 'id' | 'role'>, projectId: number): Promise<Role | undefined> {
+  return mayDo(user, 'projects.every') ? 'owner' : memberRole(db, projectId, user.id);
 }
 
-/** The project, if this user may see it; otherwise "not found", so names of others' projects do not leak. */
-export async function getProjectFor(db: Db, user: Pick<User, 'id' | 'role'>, name: string): Promise<Project> {
-  const project = await findProject(db, name);
-  if (!project || !(await canAccessProject(db, user, project.id))) throw new NotFound(`project ${name} not found`);
-  return project;
+/** Whether the user may see and use the project at all. */
+export async function canAccessProject(db: Db, user: Pick<User, 'id' | 'role'>, projectId: number): Promise<boolean> {
+  return (await roleIn(db, user, projectId)) !== undefined;
 }
+
+/** The door of a project: the project and the user's role there, if they may do `action` in it.
+ *  A project they may not see is "not found", so names of others' projects do not leak; one they
+ *  see but may not do this in is refused (403) with the matrix's words. */
+export async function openProject(db: Db, user: Pick<User, 'id' | 'role'>, name: string, action: ProjectAction): Promise<ProjectAccess> {
+  const project = await findProject(db, name);
+  const role = project && (await roleIn(db, user, project.id));
+  if (!project || !role) throw new NotFound(`project ${name} not found`);
+  requireTo({ role }, action);
+  return { project, role };
+}
+
+/** The project, if this user may do `action` in it (see openProject). */
+export const getProjectFor = async (db: Db, user: Pick<User, 'id' | 'role'>, name: string, action: ProjectAction): Promise<Project> => (await openProject(db, user, name, action)).project;
+
+/** A service instance as the user who asked may use it: with their role in its project (findInstance). */
+export type AllowedInstance = InstanceContext & { role: Role };
 
 /** The projects this user may see, by name. */
 export async function listProjectsFor(db: Db, user: Pick<User, 'id' | 'role'>): Promise<Project[]> {
   return mayDo(user, 'projects.every') ? listProjects(db) : listMemberProjects(db, user.id);
+}
+
+/** Roles a giver may hand out: never more than their own (an owner gives any). */
+export function mayGive(giver: Role, role: ProjectRole): boolean {
+  const rank = (r: Role) => ['viewer', 'developer', 'admin', 'owner'].indexOf(r);
+  return rank(role) <= rank(giver);
 }

@@ -60,7 +60,7 @@ export async function referenceEdges(deps: Deps, environmentId: number, services
 }
 
 export async function projectCanvas(deps: Deps, user: Actor, projectName: string, environmentName: string): Promise<ProjectCanvasData> {
-  const project = await getProjectFor(deps.db, user, projectName);
+  const project = await getProjectFor(deps.db, user, projectName, 'project.read');
   const environment = (await listEnvironments(deps.db, project.id)).find((e) => e.name === environmentName);
   if (!environment) return { services: [], databases: [], edges: [] };
   const services = await serviceCards(deps, user, project.name, environment.name);

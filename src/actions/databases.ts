@@ -17,7 +17,7 @@ import { referrersOf } from '../databases/referrers.js';
 import { findBackup, listBackups } from '../store/database-backups.js';
 import { databaseServiceName, databaseVolumeName } from '../databases/service-spec.js';
 import { Conflict, InvalidFields, NotFound } from '../errors.js';
-import { getProjectFor, requireTo } from './access.js';
+import { type ProjectAction, getProjectFor } from './access.js';
 import { createDatabase, credentialsOf, findDatabase, listDatabases, removeDatabaseRecord, setBackupPolicy } from '../store/databases.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { randomToken } from '../secrets.js';
@@ -34,8 +34,8 @@ interface Scope {
   environment: { id: number; name: string };
 }
 
-async function scopeOf(deps: Deps, user: Actor, projectName: string, environmentName?: string): Promise<Scope> {
-  const project = await getProjectFor(deps.db, user, projectName);
+async function scopeOf(deps: Deps, user: Actor, projectName: string, environmentName: string | undefined, action: ProjectAction): Promise<Scope> {
+  const project = await getProjectFor(deps.db, user, projectName, action);
   const environment = await getEnvironment(deps.db, project, environmentName ?? DEFAULT_ENVIRONMENT);
   return { project, environment };
 }
@@ -80,7 +80,7 @@ export async function toDatabaseView(deps: Deps, scope: Scope, d: DatabaseRecord
 export type DatabaseView = Awaited<ReturnType<typeof toDatabaseView>>;
 
 export async function listDatabaseViews(deps: Deps, user: Actor, projectName: string, environmentName?: string) {
-  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const scope = await scopeOf(deps, user, projectName, environmentName, 'project.read');
   return Promise.all((await listDatabases(deps.db, scope.environment.id)).map((d) => toDatabaseView(deps, scope, d)));
 }
 
@@ -92,7 +92,7 @@ async function databaseIn(deps: Deps, scope: Scope, nameParam: string): Promise<
 }
 
 export async function databaseView(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string) {
-  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const scope = await scopeOf(deps, user, projectName, environmentName, 'project.read');
   return toDatabaseView(deps, scope, await databaseIn(deps, scope, name));
 }
 
@@ -122,7 +122,7 @@ function imageChoice(engine: DatabaseEngine, body: Body): string {
  *  image, a backup schedule and how many backups to keep. Docker must answer; the service is
  *  created at once. */
 export async function addDatabase(deps: Deps, user: Actor, projectName: string, body: Body, environmentName?: string) {
-  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const scope = await scopeOf(deps, user, projectName, environmentName, 'database.create');
   const v = validate.fields({
     name: () => validate.resourceName('database', body.name),
     engine: () => engineChoice(body.engine),
@@ -149,7 +149,7 @@ async function createAndRun(deps: Deps, scope: Scope, input: { name: string; eng
 /** Changes a database's backup schedule (`schedule`: a cron expression, or none) and how many
  *  backups it keeps (`keep`); fewer kept prunes the oldest at once. */
 export async function changeDatabase(deps: Deps, user: Actor, projectName: string, name: string, body: Body, environmentName?: string) {
-  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const scope = await scopeOf(deps, user, projectName, environmentName, 'database.change');
   const d = await databaseIn(deps, scope, name);
   const v = validate.fields({
     schedule: () => (body.schedule === undefined ? undefined : body.schedule === null || body.schedule === '' ? null : scheduleOf(body.schedule)),
@@ -163,8 +163,7 @@ export async function changeDatabase(deps: Deps, user: Actor, projectName: strin
 
 /** The connection variables in clear: the owner's alone to see, as variable values are. */
 export async function databaseCredentials(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string): Promise<Record<string, string>> {
-  requireTo(user, 'database.credentials');
-  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const scope = await scopeOf(deps, user, projectName, environmentName, 'database.credentials');
   const d = await databaseIn(deps, scope, name);
   return engineOf(d).variables(credentialsOf(deps.key, d), d.name);
 }
@@ -174,7 +173,7 @@ const checked = (v: unknown) => v === true || v === 'on' || v === 'true';
 /** Deletes a database once its name is typed. Its data (the volume) goes only with deleteData;
  *  its newest backup is kept (the others go) unless deleteBackups says all go. */
 export async function deleteDatabase(deps: Deps, user: Actor, projectName: string, name: string, body: Body, environmentName?: string): Promise<void> {
-  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const scope = await scopeOf(deps, user, projectName, environmentName, 'database.delete');
   const d = await databaseIn(deps, scope, name);
   confirmName(body, d.name);
   requireDaemon(deps);
@@ -209,7 +208,7 @@ const backupDeps = (deps: Deps) => ({ db: deps.db, docker: deps.docker, key: dep
 /** Backs the database up now, and answers once the dump is on disk (or failed, saying why); the
  *  copy to S3 and the verification follow in the background. */
 export async function backUpDatabase(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string): Promise<BackupView> {
-  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const scope = await scopeOf(deps, user, projectName, environmentName, 'backups.create');
   const d = await databaseIn(deps, scope, name);
   requireDaemon(deps);
   return toBackupView(await deps.databaseBackups.backUpNow(refOf(scope, d.name), d, 'manual'));
@@ -217,7 +216,7 @@ export async function backUpDatabase(deps: Deps, user: Actor, projectName: strin
 
 /** Verifies a backup again, now, and answers with the result. */
 export async function verifyDatabaseBackup(deps: Deps, user: Actor, projectName: string, name: string, id: unknown, environmentName?: string): Promise<BackupView> {
-  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const scope = await scopeOf(deps, user, projectName, environmentName, 'backups.create');
   const d = await databaseIn(deps, scope, name);
   const b = await backupOf(deps, scope, d.name, id);
   requireDaemon(deps);
@@ -226,7 +225,7 @@ export async function verifyDatabaseBackup(deps: Deps, user: Actor, projectName:
 }
 
 export async function backupsOf(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string): Promise<BackupView[]> {
-  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const scope = await scopeOf(deps, user, projectName, environmentName, 'project.read');
   const d = await databaseIn(deps, scope, name);
   return (await listBackups(deps.db, scope.environment.id, d.name)).map(toBackupView);
 }
@@ -241,8 +240,7 @@ async function backupOf(deps: Deps, scope: Scope, databaseName: string, idParam:
 /** The backup's file, for download: checked against its SHA-256 first. It holds every value in
  *  the database: the owner's alone to take, as credentials are. */
 export async function backupFile(deps: Deps, user: Actor, projectName: string, name: string, id: unknown, environmentName?: string): Promise<{ path: string; filename: string }> {
-  requireTo(user, 'backups.download');
-  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const scope = await scopeOf(deps, user, projectName, environmentName, 'backups.download');
   const d = await databaseIn(deps, scope, name);
   const b = await backupOf(deps, scope, d.name, id);
   try {
@@ -256,7 +254,7 @@ export async function backupFile(deps: Deps, user: Actor, projectName: string, n
  *  new database `into` of the same engine and image, which leaves `name` untouched. The one
  *  database a restore writes into is the one the body names. */
 export async function restoreDatabase(deps: Deps, user: Actor, projectName: string, name: string, body: Body, environmentName?: string): Promise<BackupView & { into: string }> {
-  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const scope = await scopeOf(deps, user, projectName, environmentName, 'database.restore');
   const d = await databaseIn(deps, scope, name);
   const b = await backupOf(deps, scope, d.name, body.backup);
   const into = body.into === undefined || body.into === '' ? undefined : validate.resourceName('database', body.into);
@@ -276,7 +274,7 @@ export async function restoreDatabase(deps: Deps, user: Actor, projectName: stri
 /** The database's last `tail` log lines, every task Swarm still knows (a crashed one's too), its
  *  password masked. */
 export async function databaseLogs(deps: Deps, user: Actor, projectName: string, name: string, tailParam: unknown, environmentName?: string): Promise<string[]> {
-  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const scope = await scopeOf(deps, user, projectName, environmentName, 'logs.read');
   const d = await databaseIn(deps, scope, name);
   const tail = validate.optional(tailParam, (v) => validate.integer('tail', v, 1, 10_000)) ?? 200;
   requireDaemon(deps);
@@ -290,7 +288,7 @@ export async function databaseLogs(deps: Deps, user: Actor, projectName: string,
 /** Restarts the database's server (a new task on the same volume, stopped first); answers once
  *  it is ready again. */
 export async function restartDatabase(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string) {
-  const scope = await scopeOf(deps, user, projectName, environmentName);
+  const scope = await scopeOf(deps, user, projectName, environmentName, 'database.change');
   const d = await databaseIn(deps, scope, name);
   requireDaemon(deps);
   const ref = refOf(scope, d.name);

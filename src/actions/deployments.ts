@@ -8,7 +8,7 @@ import { toStepsView } from '../deploy/step-view.js';
 import { listDeploymentSteps } from '../store/deployment-steps.js';
 import { NotFound } from '../errors.js';
 import { type DeploymentRequest, type Requester, getDeployment, listDeployments } from '../store/deployments.js';
-import { canAccessProject } from './access.js';
+import { type AllowedInstance, type ProjectAction, requireTo, roleIn } from './access.js';
 import { type InstanceContext, getInstanceContext, updateInstance } from '../store/services.js';
 import * as validate from '../validate.js';
 import { type Actor, type Body, requireDaemon, scopeOf } from './common.js';
@@ -21,13 +21,17 @@ export async function deploy(deps: Deps, ctx: InstanceContext, by: Requester, pu
   return deps.deployer.request({ ...scopeOf(ctx), ...by, ...pushed });
 }
 
-export async function rollback(deps: Deps, ctx: InstanceContext, body: Body, by: Requester): Promise<Deployment> {
+export async function rollback(deps: Deps, ctx: AllowedInstance, body: Body, by: Requester): Promise<Deployment> {
+  requireTo(ctx, 'rollback');
   requireDaemon(deps);
   const target = validate.optional(body.deployment, (v) => validate.integer('deployment', v, 1, Number.MAX_SAFE_INTEGER));
   return deps.deployer.rollback(scopeOf(ctx), by, target);
 }
 
-export const cancel = (deps: Deps, ctx: InstanceContext) => deps.deployer.cancel(scopeOf(ctx));
+export function cancel(deps: Deps, ctx: AllowedInstance) {
+  requireTo(ctx, 'cancel');
+  return deps.deployer.cancel(scopeOf(ctx));
+}
 
 /** What a deploy would build with, now, without building (see deploy/build-preview.ts). */
 export async function previewBuild(deps: Deps, ctx: InstanceContext) {
@@ -36,7 +40,8 @@ export async function previewBuild(deps: Deps, ctx: InstanceContext) {
 }
 
 /** Sets the replica count and applies it at once to a running service (no task is replaced). */
-export async function scale(deps: Deps, ctx: InstanceContext, body: Body): Promise<{ replicas: number; applied: boolean }> {
+export async function scale(deps: Deps, ctx: AllowedInstance, body: Body): Promise<{ replicas: number; applied: boolean }> {
+  requireTo(ctx, 'service.change');
   const { replicas } = validate.fields({ replicas: () => validate.replicas(body.replicas) });
   await updateInstance(deps.db, ctx.service, ctx.environment, { replicas });
   if (!deps.daemon.ready) return { replicas, applied: false };
@@ -69,10 +74,12 @@ export async function deploymentWithSteps(deps: Pick<Deps, 'db'>, d: Deployment)
   return { ...toDeploymentView(d), steps: toStepsView(d, await listDeploymentSteps(deps.db, d.id), Date.now()) };
 }
 
-/** A deployment by id, if the user may see its project. */
-export async function deploymentFor(deps: Deps, user: Actor, id: number): Promise<{ deployment: Deployment; ctx: InstanceContext }> {
+/** A deployment by id, if the user may see its project (404 otherwise) and do `action` there (403). */
+export async function deploymentFor(deps: Deps, user: Actor, id: number, action: ProjectAction): Promise<{ deployment: Deployment; ctx: AllowedInstance }> {
   const deployment = await getDeployment(deps.db, id);
   const ctx = await getInstanceContext(deps.db, { serviceId: deployment.service_id, environmentId: deployment.environment_id });
-  if (!(await canAccessProject(deps.db, user, ctx.project.id))) throw new NotFound(`deployment ${id} not found`);
-  return { deployment, ctx };
+  const role = await roleIn(deps.db, user, ctx.project.id);
+  if (!role) throw new NotFound(`deployment ${id} not found`);
+  requireTo({ role }, action);
+  return { deployment, ctx: { ...ctx, role } };
 }

@@ -8,6 +8,7 @@ import { type DomainWithCertificate, addDomain as storeAddDomain, listDomains, r
 import { daysLeft } from '../tls/renewal-policy.js';
 import { spurDomain } from '../store/settings.js';
 import type { InstanceContext } from '../store/services.js';
+import { type AllowedInstance, requireTo } from './access.js';
 import * as validate from '../validate.js';
 import { type Body, instanceKey } from './common.js';
 
@@ -52,7 +53,8 @@ export const domainsOf = async (deps: Deps, ctx: InstanceContext) => Promise.all
 /** Adds a custom domain: a valid hostname of the user's own, not Spur's own (its public URL's),
  *  not under the base domain (where Spur generates services' addresses), and not another
  *  service's. A running service is routed to it at once; its certificate is ordered. */
-export async function addDomain(deps: Deps, ctx: InstanceContext, body: Body) {
+export async function addDomain(deps: Deps, ctx: AllowedInstance, body: Body) {
+  requireTo(ctx, 'domains.change');
   const { hostname } = validate.fields({ hostname: () => validate.domain(body.hostname ?? body.domain) });
   if (hostname === new URL(deps.config.publicUrl).hostname || hostname === (await spurDomain(deps.db))?.hostname) throw new InvalidFields({ hostname: `domain: ${hostname} is Spur's own address` });
   if (isUnderDomain(hostname, deps.config.baseDomain)) {
@@ -64,7 +66,8 @@ export async function addDomain(deps: Deps, ctx: InstanceContext, body: Body) {
   return toDomainView({ ...domain, not_after: null }, await deps.dns.check(hostname));
 }
 
-export async function removeDomain(deps: Deps, ctx: InstanceContext, hostnameParam: string): Promise<void> {
+export async function removeDomain(deps: Deps, ctx: AllowedInstance, hostnameParam: string): Promise<void> {
+  requireTo(ctx, 'domains.change');
   const hostname = validate.domain(hostnameParam);
   if (!(await storeRemoveDomain(deps.db, instanceKey(ctx), hostname))) throw new NotFound(`${hostname} is not a domain of ${ctx.service.name} in ${ctx.environment.name}`);
   await routeNow(deps, ctx);
@@ -72,7 +75,8 @@ export async function removeDomain(deps: Deps, ctx: InstanceContext, hostnamePar
 
 /** Turns HTTPS or HSTS on or off for a domain; routing follows at once, and a domain whose HTTPS
  *  is turned on gets its certificate ordered. */
-export async function changeDomain(deps: Deps, ctx: InstanceContext, hostnameParam: string, body: Body) {
+export async function changeDomain(deps: Deps, ctx: AllowedInstance, hostnameParam: string, body: Body) {
+  requireTo(ctx, 'domains.change');
   const hostname = validate.domain(hostnameParam);
   const options = validate.fields({
     https: () => validate.optional(body.https, (v) => validate.onOff('https', v)),

@@ -1,11 +1,11 @@
-// A project's members: listed, added and removed by those who may manage members (access.ts). The
-// refusal comes before the email is read at all, so it is the same for every email and tells
-// nothing about which users exist.
-import type { User } from '../db/schema.js';
+// A project's members: listed, added, given a role and removed by those who may manage members
+// (access.ts). The refusal comes before the email is read at all, so it is the same for every
+// email and tells nothing about which users exist. Nobody gives a role above their own.
+import type { ProjectRole } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { NotFound } from '../errors.js';
-import { addProjectMember, listProjectMembers, removeProjectMember } from '../store/access.js';
-import { getProjectFor, requireTo } from './access.js';
+import { Forbidden, InvalidInput, NotFound } from '../errors.js';
+import { listProjectMembers, removeProjectMember, setProjectMember } from '../store/access.js';
+import { PROJECT_ROLES, mayGive, openProject } from './access.js';
 import { findUserByEmail } from '../store/users.js';
 import * as validate from '../validate.js';
 import { type Actor, type Body } from './common.js';
@@ -13,27 +13,33 @@ import { type Actor, type Body } from './common.js';
 /** An email that names no user (404 in the API, beside the field in the web form). */
 export class NoSuchUser extends NotFound {}
 
-/** Who is a member of the project, for an owner (as adding and removing, members are refused). */
-export async function listMembers(deps: Deps, user: Actor, projectName: string): Promise<{ email: string; role: User['role'] }[]> {
-  const project = await getProjectFor(deps.db, user, projectName);
-  requireTo(user, 'members.manage');
+/** A role as a form or the API names it; a new member without one is a developer. */
+export function parseRole(raw: unknown): ProjectRole {
+  if (raw === undefined || raw === null || raw === '') return 'developer';
+  if (typeof raw === 'string' && (PROJECT_ROLES as readonly string[]).includes(raw)) return raw as ProjectRole;
+  throw new InvalidInput('role', `must be one of ${PROJECT_ROLES.join(', ')}`);
+}
+
+/** Who is a member of the project, with their role there (for those who may manage members). */
+export async function listMembers(deps: Deps, user: Actor, projectName: string): Promise<{ email: string; role: ProjectRole }[]> {
+  const { project } = await openProject(deps.db, user, projectName, 'members.manage');
   return listProjectMembers(deps.db, project.id);
 }
 
 export async function removeMember(deps: Deps, user: Actor, projectName: string, email: string): Promise<void> {
-  const project = await getProjectFor(deps.db, user, projectName);
-  requireTo(user, 'members.manage');
+  const { project } = await openProject(deps.db, user, projectName, 'members.manage');
   const member = await findUserByEmail(deps.db, validate.email(email));
   if (!member || !(await removeProjectMember(deps.db, project.id, member.id))) throw new NotFound(`${email} is not a member of ${projectName}`);
 }
 
-/** Adds an existing user to a project the caller may see. */
-export async function addMember(deps: Deps, user: Actor, projectName: string, body: Body): Promise<string> {
-  const project = await getProjectFor(deps.db, user, projectName);
-  requireTo(user, 'members.manage');
-  const { email } = validate.fields({ email: () => validate.email(body.email) });
+/** Adds an existing user to a project with a role (developer unless `body.role` says), or gives a
+ *  member another role. Never a role above the giver's own. */
+export async function addMember(deps: Deps, user: Actor, projectName: string, body: Body): Promise<{ email: string; role: ProjectRole }> {
+  const { project, role: giver } = await openProject(deps.db, user, projectName, 'members.manage');
+  const { email, role } = validate.fields({ email: () => validate.email(body.email), role: () => parseRole(body.role) });
+  if (!mayGive(giver, role)) throw new Forbidden(`you may not give a role above your own (${giver})`);
   const member = await findUserByEmail(deps.db, email);
   if (!member) throw new NoSuchUser(`there is no user ${email}; add them on the Users page or with spur user add`);
-  await addProjectMember(deps.db, project.id, member.id);
-  return member.email;
+  await setProjectMember(deps.db, project.id, member.id, role);
+  return { email: member.email, role };
 }

@@ -7,13 +7,13 @@ import { certificatesNeedingAttention } from '../store/certificates.js';
 import { spurDomain } from '../store/settings.js';
 import { failingLatestBackups } from '../store/database-backups.js';
 import { WARN_BEFORE_DAYS, daysLeft } from '../tls/renewal-policy.js';
-import { getProjectFor, listProjectsFor, mayDo } from '../actions/access.js';
+import { type AllowedInstance, getProjectFor, listProjectsFor, mayDo } from '../actions/access.js';
 import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.js';
 import { listEnvironments } from '../store/projects.js';
 import { listDatabases } from '../store/databases.js';
 import { databaseServiceName } from '../databases/service-spec.js';
 import { databaseState, serviceState } from './service-state.js';
-import { type InstanceContext, listInstancesIn, listServices } from '../store/services.js';
+import { listInstancesIn, listServices } from '../store/services.js';
 import { sourceKindOf } from '../sources/index.js';
 import type { ServiceCard } from './service-cards.js';
 import * as ops from './index.js';
@@ -48,8 +48,10 @@ export interface ServicePageData {
   volumes: { name: string; mountPath: string; dockerVolume: string }[];
   /** Saved settings or variables the serving version does not run with yet. */
   pendingChanges: boolean;
-  /** Owners may reveal variable values. */
+  /** Admins and owners may reveal variable values. */
   canReveal: boolean;
+  /** Which of the page's shipping controls this user's role may use (a viewer's page has none). */
+  may: { deploy: boolean; rollback: boolean; cancel: boolean };
 }
 
 type Actor = Pick<User, 'id' | 'role' | 'email'>;
@@ -114,7 +116,7 @@ export async function backupWarnings(deps: Deps, user: Actor): Promise<Dashboard
 /** A project's services in one environment, as cards: a few queries and one shared task listing
  *  for all of them, however many there are. */
 export async function serviceCards(deps: Deps, user: Actor, projectName: string, environmentName: string): Promise<ServiceCard[]> {
-  const project = await getProjectFor(deps.db, user, projectName);
+  const project = await getProjectFor(deps.db, user, projectName, 'project.read');
   const environment = (await listEnvironments(deps.db, project.id)).find((e) => e.name === environmentName);
   if (!environment) return [];
   return (await environmentStates(deps, project, environment)).services.map(({ svc, instance, latest, active, running, state }) => {
@@ -137,8 +139,9 @@ export async function serviceCards(deps: Deps, user: Actor, projectName: string,
 }
 
 /** What the service page's live regions show: status, deployments, pending changes. */
-export async function serviceLiveData(deps: Deps, ctx: InstanceContext): Promise<Pick<ServicePageData, 'status' | 'deployments' | 'pendingChanges'>> {
+export async function serviceLiveData(deps: Deps, ctx: AllowedInstance): Promise<Pick<ServicePageData, 'status' | 'deployments' | 'pendingChanges' | 'may'>> {
   return {
+    may: { deploy: mayDo(ctx, 'deploy'), rollback: mayDo(ctx, 'rollback'), cancel: mayDo(ctx, 'cancel') },
     status: await ops.instanceStatus(deps, ctx),
     deployments: (await ops.deploymentsOf(deps, ctx)).map(ops.toDeploymentView),
     pendingChanges: await hasPendingChanges(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id }, ctx.instance.changed_at),
@@ -146,16 +149,16 @@ export async function serviceLiveData(deps: Deps, ctx: InstanceContext): Promise
 }
 
 /** Everything the service page shows, for any tab. */
-export async function servicePageData(deps: Deps, user: Actor, ctx: InstanceContext, tab: ServiceTab): Promise<ServicePageData> {
+export async function servicePageData(deps: Deps, user: Actor, ctx: AllowedInstance, tab: ServiceTab): Promise<ServicePageData> {
   return {
     ...(await serviceLiveData(deps, ctx)),
     tab,
-    git: sourceKindOf(ctx.service).builds ? await ops.gitAccess(deps, ctx) : undefined,
+    git: sourceKindOf(ctx.service).builds && mayDo(ctx, 'service.git-access') ? await ops.gitAccess(deps, ctx) : undefined,
     environments: (await listEnvironments(deps.db, ctx.project.id)).map((e) => e.name),
     variableNames: await ops.variableNames(deps, ctx),
     variableReferences: await ops.variableReferences(deps, ctx),
     domains: await ops.domainsOf(deps, ctx),
     volumes: await ops.volumesOf(deps, ctx),
-    canReveal: mayDo(user, 'variables.reveal'),
+    canReveal: mayDo(ctx, 'variables.reveal'),
   };
 }

@@ -8,29 +8,29 @@ import * as validate from '../validate.js';
 import { type Actor, type Body, confirmName, removalDeps, requireDaemon } from './common.js';
 
 export async function addProject(deps: Deps, user: Actor, body: Body): Promise<Project> {
+  requireTo(user, 'project.create');
   const { name } = validate.fields({ name: () => validate.resourceName('project', body.name) });
   return createProject(deps.db, name, user.id);
 }
 
 export async function addEnvironment(deps: Deps, user: Actor, projectName: string, body: Body): Promise<Environment> {
   const { name } = validate.fields({ name: () => validate.resourceName('environment', body.name) });
-  return createEnvironment(deps.db, await getProjectFor(deps.db, user, projectName), name);
+  return createEnvironment(deps.db, await getProjectFor(deps.db, user, projectName, 'environment.create'), name);
 }
 
 export const toProjectView = (p: Project, envs: Environment[]) => ({ name: p.name, environments: envs.map((e) => e.name), createdAt: p.created_at });
 
 export async function deleteEnvironment(deps: Deps, user: Actor, names: { project: string; environment: string }, body: Body): Promise<void> {
-  const project = await getProjectFor(deps.db, user, names.project);
+  const project = await getProjectFor(deps.db, user, names.project, 'environment.delete');
   const environment = await getEnvironment(deps.db, project, names.environment);
   confirmName(body, environment.name);
   requireDaemon(deps);
   await removeEnvironment(removalDeps(deps), project, environment);
 }
 
-/** Only the owner deletes a project. */
+/** An admin (or the owner) deletes a project. */
 export async function deleteProject(deps: Deps, user: Actor, name: string, body: Body): Promise<void> {
-  const project = await getProjectFor(deps.db, user, name);
-  requireTo(user, 'project.delete');
+  const project = await getProjectFor(deps.db, user, name, 'project.delete');
   confirmName(body, project.name);
   requireDaemon(deps);
   await removeProject(removalDeps(deps), project);

@@ -5,9 +5,9 @@ import { findNode } from '../store/nodes.js';
 import type { ServiceInstance, ServiceInstanceUpdate } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { InvalidFields } from '../errors.js';
-import { type InstanceContext, getInstance, instanceBuildVariables, instanceWatchPaths, updateInstance } from '../store/services.js';
+import { getInstance, instanceBuildVariables, instanceWatchPaths, updateInstance } from '../store/services.js';
 import * as validate from '../validate.js';
-import { mayDo, requireTo } from './access.js';
+import { type AllowedInstance, mayDo, requireTo } from './access.js';
 import { type Actor, type Body, truthy } from './common.js';
 
 /** Reads instance settings from a body, every refusal at once. A missing field stays as it is;
@@ -95,7 +95,8 @@ function checkBuildLimits(config: Deps['config'], user: Actor, current: ServiceI
 }
 
 /** Saves settings; they take effect with the next deploy (replicas at once: see `scale`). */
-export async function changeSettings(deps: Deps, user: Actor, ctx: InstanceContext, body: Body) {
+export async function changeSettings(deps: Deps, user: Actor, ctx: AllowedInstance, body: Body) {
+  requireTo(ctx, 'service.change');
   const changes = parseSettings(body);
   const next = { ...ctx.instance, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
   const errors: Record<string, string> = {};

@@ -23,7 +23,7 @@ export interface SourceChange {
 
 /** Changes the source of `names.service`; any member of the project may, as they may create one. */
 export async function changeServiceSource(deps: Deps, user: Actor, names: { project: string; service: string }, body: Body): Promise<SourceChange> {
-  const project = await getProjectFor(deps.db, user, names.project);
+  const project = await getProjectFor(deps.db, user, names.project, 'service.change');
   const service = await getService(deps.db, project, names.service);
   const source = parseSource(sourceChangeBody(service, body));
   await checkSource(deps, source);

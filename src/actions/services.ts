@@ -13,7 +13,7 @@ import { routeUrls } from '../routing/instance-route.js';
 import { removeService } from '../deploy/removal.js';
 import { InvalidInput } from '../errors.js';
 import { findActiveDeployment, listDeployments } from '../store/deployments.js';
-import { getProjectFor } from './access.js';
+import { type AllowedInstance, type ProjectAction, getProjectFor, openProject, requireTo } from './access.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { type InstanceContext, createService, getInstanceContext, getService, setHttpsToken } from '../store/services.js';
 import { seal, unseal } from '../secrets.js';
@@ -30,7 +30,7 @@ export async function addService(deps: Deps, user: Actor, projectName: string, b
     source: () => parseSource(body),
     port: () => validate.optional(body.port, validate.port),
   });
-  const project = await getProjectFor(deps.db, user, projectName);
+  const project = await getProjectFor(deps.db, user, projectName, 'service.create');
   await checkSource(deps, source);
   return createService(deps.db, { project, name, source, port, credentials: newCredentials(deps.key, source, `spur-${project.name}-${name}`) });
 }
@@ -41,16 +41,21 @@ export async function addService(deps: Deps, user: Actor, projectName: string, b
  *  push: it is created, and `notDeployed` says so. */
 export async function launchService(deps: Deps, user: Actor, projectName: string, body: Body, trigger: string): Promise<{ service: Service; deployment?: Deployment; notDeployed?: string }> {
   const wanted = truthy(body.deploy);
-  if (wanted) requireDaemon(deps);
+  if (wanted) {
+    // The door first (creating and deploying), so Docker's state tells nothing to whom may not.
+    requireTo(await openProject(deps.db, user, projectName, 'service.create'), 'deploy');
+    requireDaemon(deps);
+  }
   const service = await addService(deps, user, projectName, body);
   if (!wanted) return { service };
   const idle = sourceKindOf(service).idleAtCreation;
   if (idle) return { service, notDeployed: idle };
-  return { service, deployment: await deploy(deps, await findInstance(deps, user, { project: projectName, service: service.name }), { trigger, requestedBy: user.id }) };
+  return { service, deployment: await deploy(deps, await findInstance(deps, user, { project: projectName, service: service.name }, 'deploy'), { trigger, requestedBy: user.id }) };
 }
 
 /** Where to push, the webhook to give the git host, and the deploy key to paste there. */
-export async function gitAccess(deps: Deps, ctx: InstanceContext) {
+export async function gitAccess(deps: Deps, ctx: AllowedInstance) {
+  requireTo(ctx, 'service.git-access');
   const { service, project } = ctx;
   const kind = sourceKindOf(service);
   if (!kind.builds) throw new InvalidInput('service', `${service.name} ${kind.deploys}; it has no git access`);
@@ -64,7 +69,8 @@ export async function gitAccess(deps: Deps, ctx: InstanceContext) {
 }
 
 /** Stores (or with an empty value, removes) the token used to clone over HTTPS. It is never shown again. */
-export async function changeHttpsToken(deps: Deps, ctx: InstanceContext, body: Body): Promise<void> {
+export async function changeHttpsToken(deps: Deps, ctx: AllowedInstance, body: Body): Promise<void> {
+  requireTo(ctx, 'service.change');
   if (!sourceKindOf(ctx.service).clones) throw new InvalidInput('HTTPS token', `${ctx.service.name} is not cloned from a git URL`);
   const { httpsToken: token } = validate.fields({
     httpsToken: () => {
@@ -76,17 +82,18 @@ export async function changeHttpsToken(deps: Deps, ctx: InstanceContext, body: B
   await setHttpsToken(deps.db, ctx.service.id, token ? seal(deps.key, token) : null);
 }
 
-/** Finds (service, environment) by the names in a URL; unknown names, and projects the user may
- *  not see, are 404. */
-export async function findInstance(deps: Deps, user: Actor, names: { project: string; service: string; environment?: string }): Promise<InstanceContext> {
-  const project = await getProjectFor(deps.db, user, names.project);
+/** Finds (service, environment) by the names in a URL, for `action` (the door, access.ts):
+ *  unknown names, and projects the user may not see, are 404; an action their role may not take
+ *  there is 403. */
+export async function findInstance(deps: Deps, user: Actor, names: { project: string; service: string; environment?: string }, action: ProjectAction): Promise<AllowedInstance> {
+  const { project, role } = await openProject(deps.db, user, names.project, action);
   const service = await getService(deps.db, project, names.service);
   const environment = await getEnvironment(deps.db, project, names.environment || DEFAULT_ENVIRONMENT);
-  return getInstanceContext(deps.db, { serviceId: service.id, environmentId: environment.id });
+  return { ...(await getInstanceContext(deps.db, { serviceId: service.id, environmentId: environment.id })), role };
 }
 
 export async function deleteService(deps: Deps, user: Actor, names: { project: string; service: string }, body: Body): Promise<void> {
-  const project = await getProjectFor(deps.db, user, names.project);
+  const project = await getProjectFor(deps.db, user, names.project, 'service.delete');
   const service = await getService(deps.db, project, names.service);
   confirmName(body, service.name);
   requireDaemon(deps);

@@ -4,7 +4,7 @@
 import type { Deps } from '../deps.js';
 import { parseDotEnv } from '../variables/dotenv.js';
 import { InvalidFields } from '../errors.js';
-import type { InstanceContext } from '../store/services.js';
+import type { AllowedInstance } from './access.js';
 import { changeVariables, revealVariables, variableCount } from './variables.js';
 
 type Body = Record<string, unknown>;
@@ -45,19 +45,19 @@ export function dotEnvLine(name: string, value: string): string {
 }
 
 /** Every variable as .env text, by name: the owner's, who may see the values. */
-export async function variablesText(deps: Deps, user: Actor, ctx: InstanceContext): Promise<string> {
+export async function variablesText(deps: Deps, user: Actor, ctx: AllowedInstance): Promise<string> {
   const values = await revealVariables(deps, user, ctx);
   return Object.keys(values).sort().map((k) => `${dotEnvLine(k, values[k])}\n`).join('');
 }
 
 /** What saving `body.env` would do, checked as a save checks it (the owner's, as the text is). */
-export async function previewVariablesText(deps: Deps, user: Actor, ctx: InstanceContext, body: Body): Promise<VariablesDiff> {
+export async function previewVariablesText(deps: Deps, user: Actor, ctx: AllowedInstance, body: Body): Promise<VariablesDiff> {
   const current = await revealVariables(deps, user, ctx);
   return diffVariables(current, parseDotEnv(typeof body.env === 'string' ? body.env : ''));
 }
 
 /** Makes the variables exactly what `body.env` says, as one change; answers what it did. */
-export async function replaceVariablesText(deps: Deps, user: Actor, ctx: InstanceContext, body: Body): Promise<VariablesDiff> {
+export async function replaceVariablesText(deps: Deps, user: Actor, ctx: AllowedInstance, body: Body): Promise<VariablesDiff> {
   const diff = await previewVariablesText(deps, user, ctx, body);
   const next = parseDotEnv(typeof body.env === 'string' ? body.env : '');
   const changes: Record<string, string | null> = Object.fromEntries([...diff.added, ...diff.changed].map((k) => [k, next[k]]));

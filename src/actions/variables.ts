@@ -7,11 +7,12 @@ import { parseDotEnv } from '../variables/dotenv.js';
 import { type ReferenceSources, ReferencesTooLarge, UnresolvedReference, referencesIn, resolveReferences } from '../variables/references.js';
 import { referenceSources } from '../databases/reference-sources.js';
 import * as validate from '../validate.js';
-import { requireTo } from './access.js';
+import { type AllowedInstance, requireTo } from './access.js';
 import { type Actor, type Body, scopeOf } from './common.js';
 
 /** Sets variables from `{KEY: value}`; a null value removes the key. All keys are checked before any is stored. */
-export async function changeVariables(deps: Deps, ctx: InstanceContext, input: unknown): Promise<string[]> {
+export async function changeVariables(deps: Deps, ctx: AllowedInstance, input: unknown): Promise<string[]> {
+  requireTo(ctx, 'variables.change');
   await storeVariables(deps, ctx, variableChanges(input));
   return listVariableNames(deps.db, scopeOf(ctx));
 }
@@ -81,29 +82,31 @@ export async function variableReferences(deps: Deps, ctx: InstanceContext): Prom
 }
 
 /** Sets one variable from a form's `key` and `value` (an absent value is empty); returns its name. */
-export async function setVariable(deps: Deps, ctx: InstanceContext, body: Body): Promise<string> {
+export async function setVariable(deps: Deps, ctx: AllowedInstance, body: Body): Promise<string> {
+  requireTo(ctx, 'variables.change');
   const { key, value } = validate.fields({ key: () => validate.variableKey(body.key), value: () => validate.variableValue(body.value ?? '') });
   await storeVariables(deps, ctx, { [key]: value });
   return key;
 }
 
-/** One value in clear, for the owner. */
-export async function revealVariable(deps: Deps, user: Actor, ctx: InstanceContext, name: unknown): Promise<{ name: string; value: string }> {
+/** One value in clear, for those who may reveal values. */
+export async function revealVariable(deps: Deps, user: Actor, ctx: AllowedInstance, name: unknown): Promise<{ name: string; value: string }> {
   const key = validate.variableKey(name);
   const values = await revealVariables(deps, user, ctx);
   if (!Object.hasOwn(values, key)) throw new NotFound(`no variable ${key}`);
   return { name: key, value: values[key] };
 }
 
-/** The values in clear: the owner's alone to see. */
-export async function revealVariables(deps: Deps, user: Actor, ctx: InstanceContext): Promise<Record<string, string>> {
-  requireTo(user, 'variables.reveal');
+/** The values in clear: for those who may reveal values (admins and the owner). */
+export async function revealVariables(deps: Deps, user: Actor, ctx: AllowedInstance): Promise<Record<string, string>> {
+  requireTo(ctx, 'variables.reveal');
   return readVariables(deps.db, deps.key, scopeOf(ctx));
 }
 
 /** Sets every NAME=value entry of a pasted .env text; the other variables stay. Answers the
  *  names it set. */
-export async function importVariables(deps: Deps, ctx: InstanceContext, body: Body): Promise<string[]> {
+export async function importVariables(deps: Deps, ctx: AllowedInstance, body: Body): Promise<string[]> {
+  requireTo(ctx, 'variables.change');
   const parsed = parseDotEnv(typeof body.env === 'string' ? body.env : '');
   if (Object.keys(parsed).length === 0) throw new InvalidFields({ env: 'paste at least one NAME=value line' });
   await changeVariables(deps, ctx, parsed);

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.js';
 import { serviceVolumeName } from '../docker/service-spec.js';
 import { NotFound } from '../errors.js';
 import type { InstanceContext } from '../store/services.js';
+import { type AllowedInstance, requireTo } from './access.js';
 import { addVolume as storeAddVolume, listVolumes, removeVolumeRecord } from '../store/volumes.js';
 import * as validate from '../validate.js';
 import { type Body, instanceKey } from './common.js';
@@ -16,7 +17,8 @@ export const volumesOf = async (deps: Deps, ctx: InstanceContext) => (await list
 
 /** Adds a named volume at a mount path; the next deploy mounts it (and updates stop-first). Its
  *  Docker volume is a new one, never one a deleted service of the same names left behind. */
-export async function addVolume(deps: Deps, ctx: InstanceContext, body: Body) {
+export async function addVolume(deps: Deps, ctx: AllowedInstance, body: Body) {
+  requireTo(ctx, 'volumes.change');
   const v = validate.fields({ name: () => validate.resourceName('volume', body.name), mountPath: () => validate.mountPath(body.mountPath ?? body.path) });
   const dockerName = serviceVolumeName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }, v.name, randomBytes(6).toString('hex'));
   return toVolumeView(await storeAddVolume(deps.db, instanceKey(ctx), { ...v, dockerName }));
@@ -24,7 +26,8 @@ export async function addVolume(deps: Deps, ctx: InstanceContext, body: Body) {
 
 /** Takes a volume off the service from the next deploy; its data stays in its Docker volume,
  *  whose name this answers. */
-export async function removeVolume(deps: Deps, ctx: InstanceContext, nameParam: string): Promise<string> {
+export async function removeVolume(deps: Deps, ctx: AllowedInstance, nameParam: string): Promise<string> {
+  requireTo(ctx, 'volumes.change');
   const name = validate.resourceName('volume', nameParam);
   const dockerVolume = await removeVolumeRecord(deps.db, instanceKey(ctx), name);
   if (!dockerVolume) throw new NotFound(`${ctx.service.name} has no volume ${name} in ${ctx.environment.name}`);

@@ -2,10 +2,11 @@
 import { CliError } from './client.js';
 import { type CliIo, args, client, enc, need } from './shared.js';
 
-/** `spur member <project> <email>` adds; `spur member remove <project> <email>` removes;
- *  `spur member list <project>` lists (owners, as the project's Members page). */
+/** `spur member <project> <email> [--role admin|developer|viewer]` adds (a developer unless
+ *  --role says) or gives a member that role; `spur member remove <project> <email>` removes;
+ *  `spur member list <project>` lists with roles (the project's admins and owners, as its Members page). */
 async function member(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, {});
+  const { values, positionals } = args(argv, { role: { type: 'string' } });
   if (positionals[0] === 'list' && positionals.length === 2) {
     const { members } = await client(io).json<{ members: { email: string; role: string }[] }>('GET', `/projects/${enc(positionals[1])}/members`);
     return io.stdout(values.json ? JSON.stringify(members) : members.map((m) => `${m.email}\t${m.role}`).join('\n') || 'No members.');
@@ -15,9 +16,9 @@ async function member(argv: string[], io: CliIo) {
     await client(io).json('DELETE', `/projects/${enc(project)}/members/${enc(email)}`);
     return io.stdout(values.json ? JSON.stringify({ project, removed: email }) : `${email} can no longer use ${project}`);
   }
-  const [project, email] = need(positionals, 2, 'spur member <project> <email> | spur member remove <project> <email> | spur member list <project>');
-  await client(io).json('POST', `/projects/${enc(project)}/members`, { email });
-  io.stdout(values.json ? JSON.stringify({ project, email }) : `${email} can now use ${project}`);
+  const [project, email] = need(positionals, 2, 'spur member <project> <email> [--role admin|developer|viewer] | spur member remove <project> <email> | spur member list <project>');
+  const { member: added } = await client(io).json<{ member: { email: string; role: string } }>('POST', `/projects/${enc(project)}/members`, { email, ...(values.role === undefined ? {} : { role: values.role }) });
+  io.stdout(values.json ? JSON.stringify({ project, ...added }) : `${added.email} is now ${added.role === 'admin' ? 'an' : 'a'} ${added.role} of ${project}`);
 }
 
 type TokenView = { id: number; name: string; createdAt: string; lastUsedAt: string | null };

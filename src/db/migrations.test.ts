@@ -116,3 +116,17 @@ describe('026_volume_names', () => {
     expect((await sql<{ name: string }>`PRAGMA table_info(volumes)`.execute(db)).rows.map((c) => c.name)).not.toContain('docker_name');
   });
 });
+
+describe('030_member_roles', () => {
+  it('makes every member from before a developer (least privilege), and refuses a role that is not one', async () => {
+    const { db, migrator, now, projectId } = await shopAt('029_pushed_objects');
+    const userId = (await db.insertInto('users').values({ email: 'm@example.com', password_hash: 'x', role: 'member', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+    await db.insertInto('project_members').values({ project_id: projectId, user_id: userId }).execute();
+    expect((await migrator.migrateTo('030_member_roles')).error).toBeUndefined();
+    expect(await db.selectFrom('project_members').select(['user_id', 'role']).execute()).toEqual([{ user_id: userId, role: 'developer' }]);
+    await expect(db.updateTable('project_members').set({ role: 'owner' }).execute()).rejects.toThrow(/CHECK constraint failed/);
+    await db.updateTable('project_members').set({ role: 'viewer' }).execute();
+    expect((await migrator.migrateDown()).error).toBeUndefined();
+    expect(await db.selectFrom('project_members').selectAll().execute()).toEqual([{ project_id: projectId, user_id: userId }]);
+  });
+});

@@ -70,9 +70,13 @@ export interface SshKeyTable {
   created_at: string;
 }
 
+/** A member's role in one project (the installation's owner needs none). */
+export type ProjectRole = 'admin' | 'developer' | 'viewer';
+
 export interface ProjectMemberTable {
   project_id: number;
   user_id: number;
+  role: ProjectRole;
 }
 
 export interface WebhookDeliveryTable {

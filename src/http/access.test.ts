@@ -31,7 +31,7 @@ describe('project membership (issue 25, item 8)', () => {
     const known = await call('member', 'POST', '/projects/shop/members', { email: 'known@example.com' });
     const unknown = await call('member', 'POST', '/projects/shop/members', { email: 'nobody@example.com' });
     expect(known.status).toBe(403);
-    expect(known.json).toEqual({ error: 'only an owner may add or remove project members' });
+    expect(known.json).toEqual({ error: 'only an admin may add, change or remove project members' });
     expect(unknown).toEqual(known);
     const removeKnown = await call('member', 'DELETE', '/projects/shop/members/o@example.com');
     const removeSelf = await call('member', 'DELETE', '/projects/shop/members/m@example.com');
@@ -43,7 +43,7 @@ describe('project membership (issue 25, item 8)', () => {
   });
 
   it('is refused with 403 even for a malformed email (no validation message tells a member anything)', async () => {
-    expect(await call('member', 'POST', '/projects/shop/members', { email: 'not an email' })).toEqual({ status: 403, json: { error: 'only an owner may add or remove project members' } });
+    expect(await call('member', 'POST', '/projects/shop/members', { email: 'not an email' })).toEqual({ status: 403, json: { error: 'only an admin may add, change or remove project members' } });
   });
 
   it('stays the owner’s: adds and removes, and says when there is no such user', async () => {

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import type { Deps } from '../deps.js';
 import { InvalidInput, NotFound } from '../errors.js';
 import type { User } from '../db/schema.js';
-import { getProjectFor, listProjectsFor } from '../actions/access.js';
+import { type ProjectAction, getProjectFor, listProjectsFor } from '../actions/access.js';
 import { listEnvironments } from '../store/projects.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import { listServices } from '../store/services.js';
@@ -40,8 +40,9 @@ async function jsonBody(c: { req: { json: () => Promise<unknown> } }): Promise<R
 export function apiRoutes(deps: Deps) {
   const api = new Hono<AuthEnv>();
   api.use('*', requireToken(deps));
-  const instanceOf = (c: { req: { param: (k: string) => string; query: (k: string) => string | undefined }; get: (k: 'user') => User }) =>
-    ops.findInstance(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service'), environment: c.req.query('env') });
+  // The door (actions/access.ts): the service instance, for one action of the matrix.
+  const instanceOf = (c: { req: { param: (k: string) => string; query: (k: string) => string | undefined }; get: (k: 'user') => User }, action: ProjectAction) =>
+    ops.findInstance(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service'), environment: c.req.query('env') }, action);
 
   api.get('/me', (c) => c.json({ email: c.get('user').email, role: c.get('user').role }));
   api.get('/health', (c) => {
@@ -81,7 +82,7 @@ export function apiRoutes(deps: Deps) {
     return c.json({ project: ops.toProjectView(project, await listEnvironments(deps.db, project.id)) }, 201);
   });
   api.get('/projects/:project', async (c) => {
-    const project = await getProjectFor(deps.db, c.get('user'), c.req.param('project'));
+    const project = await getProjectFor(deps.db, c.get('user'), c.req.param('project'), 'project.read');
     const services = await listServices(deps.db, project.id);
     return c.json({ project: ops.toProjectView(project, await listEnvironments(deps.db, project.id)), services: services.map((s) => ({ name: s.name, source: sourceView(s) })) });
   });
@@ -116,10 +117,10 @@ export function apiRoutes(deps: Deps) {
     await db.deleteDatabase(deps, c.get('user'), c.req.param('project'), c.req.param('name'), await jsonBody(c), c.req.query('env'));
     return c.json({ deleted: c.req.param('name') });
   });
-  api.get('/projects/:project/services/:service/volumes', async (c) => c.json({ volumes: await ops.volumesOf(deps, await instanceOf(c)) }));
-  api.post('/projects/:project/services/:service/volumes', async (c) => c.json({ volume: await ops.addVolume(deps, await instanceOf(c), await jsonBody(c)) }, 201));
+  api.get('/projects/:project/services/:service/volumes', async (c) => c.json({ volumes: await ops.volumesOf(deps, await instanceOf(c, 'project.read')) }));
+  api.post('/projects/:project/services/:service/volumes', async (c) => c.json({ volume: await ops.addVolume(deps, await instanceOf(c, 'volumes.change'), await jsonBody(c)) }, 201));
   api.delete('/projects/:project/services/:service/volumes/:name', async (c) => {
-    const dockerVolume = await ops.removeVolume(deps, await instanceOf(c), c.req.param('name'));
+    const dockerVolume = await ops.removeVolume(deps, await instanceOf(c, 'volumes.change'), c.req.param('name'));
     return c.json({ removed: c.req.param('name'), dockerVolume });
   });
   api.delete('/projects/:project/services/:service', async (c) => {
@@ -131,11 +132,11 @@ export function apiRoutes(deps: Deps) {
     return c.json({ environment: { name: env.name } }, 201);
   });
 
-  // Project members (an owner's), as the project's Members page.
+  // Project members, with their roles (the project's admins' and the owners'), as the Members page.
   api.get('/projects/:project/members', async (c) => c.json({ members: await ops.listMembers(deps, c.get('user'), c.req.param('project')) }));
   api.post('/projects/:project/members', async (c) => {
-    await ops.addMember(deps, c.get('user'), c.req.param('project'), await jsonBody(c));
-    return c.json({ ok: true }, 201);
+    // Adds a member, or with an existing member's email, gives them this role.
+    return c.json({ member: await ops.addMember(deps, c.get('user'), c.req.param('project'), await jsonBody(c)) }, 201);
   });
 
   api.delete('/projects/:project/members/:email', async (c) => {
@@ -165,7 +166,7 @@ export function apiRoutes(deps: Deps) {
   });
 
   api.get('/projects/:project/services', async (c) => {
-    const project = await getProjectFor(deps.db, c.get('user'), c.req.param('project'));
+    const project = await getProjectFor(deps.db, c.get('user'), c.req.param('project'), 'project.read');
     return c.json({ services: (await listServices(deps.db, project.id)).map((s) => ({ name: s.name, source: sourceView(s) })) });
   });
   api.post('/projects/:project/services', async (c) => {
@@ -176,27 +177,27 @@ export function apiRoutes(deps: Deps) {
     const change = await changeServiceSource(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service') }, await jsonBody(c));
     return c.json({ service: { name: c.req.param('service'), source: change.source }, notes: [...change.notes, SOURCE_CHANGE_NOTE] });
   });
-  api.get('/projects/:project/services/:service', async (c) => c.json(await ops.instanceStatus(deps, await instanceOf(c))));
+  api.get('/projects/:project/services/:service', async (c) => c.json(await ops.instanceStatus(deps, await instanceOf(c, 'project.read'))));
   api.patch('/projects/:project/services/:service/settings', async (c) => {
-    const ctx = await instanceOf(c);
+    const ctx = await instanceOf(c, 'service.change');
     const body = await jsonBody(c);
     await ops.changeSettings(deps, c.get('user'), ctx, body);
-    return c.json(await ops.instanceStatus(deps, await instanceOf(c)));
+    return c.json(await ops.instanceStatus(deps, await instanceOf(c, 'service.change')));
   });
 
-  api.get('/projects/:project/services/:service/domains', async (c) => c.json({ domains: await ops.domainsOf(deps, await instanceOf(c)) }));
-  api.post('/projects/:project/services/:service/domains', async (c) => c.json({ domain: await ops.addDomain(deps, await instanceOf(c), await jsonBody(c)) }, 201));
-  api.patch('/projects/:project/services/:service/domains/:hostname', async (c) => c.json({ domain: await ops.changeDomain(deps, await instanceOf(c), c.req.param('hostname'), await jsonBody(c)) }));
+  api.get('/projects/:project/services/:service/domains', async (c) => c.json({ domains: await ops.domainsOf(deps, await instanceOf(c, 'project.read')) }));
+  api.post('/projects/:project/services/:service/domains', async (c) => c.json({ domain: await ops.addDomain(deps, await instanceOf(c, 'domains.change'), await jsonBody(c)) }, 201));
+  api.patch('/projects/:project/services/:service/domains/:hostname', async (c) => c.json({ domain: await ops.changeDomain(deps, await instanceOf(c, 'domains.change'), c.req.param('hostname'), await jsonBody(c)) }));
   api.delete('/projects/:project/services/:service/domains/:hostname', async (c) => {
-    await ops.removeDomain(deps, await instanceOf(c), c.req.param('hostname'));
+    await ops.removeDomain(deps, await instanceOf(c, 'domains.change'), c.req.param('hostname'));
     return c.json({ deleted: c.req.param('hostname') });
   });
 
-  api.get('/projects/:project/services/:service/git', async (c) => c.json(await ops.gitAccess(deps, await instanceOf(c))));
+  api.get('/projects/:project/services/:service/git', async (c) => c.json(await ops.gitAccess(deps, await instanceOf(c, 'service.git-access'))));
   api.put('/projects/:project/services/:service/credentials', async (c) => {
-    const ctx = await instanceOf(c);
+    const ctx = await instanceOf(c, 'service.change');
     await ops.changeHttpsToken(deps, ctx, await jsonBody(c));
-    return c.json({ httpsToken: (await ops.gitAccess(deps, await instanceOf(c))).httpsToken });
+    return c.json({ httpsToken: (await ops.gitAccess(deps, await instanceOf(c, 'service.change'))).httpsToken });
   });
   // Shared variables of a project environment (?env=), referenced as ${{shared.NAME}}.
   const masked = (names: string[]) => Object.fromEntries(names.map((n) => [n, '••••••']));
@@ -215,28 +216,28 @@ export function apiRoutes(deps: Deps) {
     return c.json({ variables: masked(await shared.changeSharedVariables(deps, c.get('user'), project, { [key]: null }, env)) });
   });
   api.get('/projects/:project/services/:service/variables', async (c) => {
-    const ctx = await instanceOf(c);
+    const ctx = await instanceOf(c, 'variables.read-names');
     if (c.req.query('reveal') === '1') return c.json({ variables: await ops.revealVariables(deps, c.get('user'), ctx) });
     const names = await ops.variableNames(deps, ctx);
     return c.json({ variables: Object.fromEntries(names.map((n) => [n, '••••••'])) });
   });
   api.put('/projects/:project/services/:service/variables', async (c) => {
-    const ctx = await instanceOf(c);
+    const ctx = await instanceOf(c, 'variables.change');
     const body = await jsonBody(c);
     const names = await ops.changeVariables(deps, ctx, body.variables ?? body);
     return c.json({ variables: Object.fromEntries(names.map((n) => [n, '••••••'])) });
   });
   // All variables as one .env text (the owner's): read, or made exactly so in one change.
-  api.get('/projects/:project/services/:service/variables/text', async (c) => c.json({ env: await variablesText(deps, c.get('user'), await instanceOf(c)) }));
+  api.get('/projects/:project/services/:service/variables/text', async (c) => c.json({ env: await variablesText(deps, c.get('user'), await instanceOf(c, 'variables.reveal')) }));
   api.put('/projects/:project/services/:service/variables/text', async (c) => {
-    const [ctx, body] = [await instanceOf(c), await jsonBody(c)];
+    const [ctx, body] = [await instanceOf(c, 'variables.reveal'), await jsonBody(c)];
     const dryRun = body.dryRun === true;
     const diff = dryRun ? await previewVariablesText(deps, c.get('user'), ctx, body) : await replaceVariablesText(deps, c.get('user'), ctx, body);
     return c.json({ ...diff, summary: describeDiff(diff), applied: !dryRun });
   });
 
   api.delete('/projects/:project/services/:service/variables/:key', async (c) => {
-    const ctx = await instanceOf(c);
+    const ctx = await instanceOf(c, 'variables.change');
     const key = validate.variableKey(c.req.param('key'));
     if (!(await ops.variableNames(deps, ctx)).includes(key)) throw new NotFound(`there is no variable ${key}`);
     const names = await ops.changeVariables(deps, ctx, { [key]: null });
@@ -244,29 +245,30 @@ export function apiRoutes(deps: Deps) {
   });
 
   api.post('/projects/:project/services/:service/deployments', async (c) => {
-    const deployment = await ops.deploy(deps, await instanceOf(c), { trigger: `api:${c.get('user').email}`, requestedBy: c.get('user').id });
+    const deployment = await ops.deploy(deps, await instanceOf(c, 'deploy'), { trigger: `api:${c.get('user').email}`, requestedBy: c.get('user').id });
     return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
   });
   api.post('/projects/:project/services/:service/rollback', async (c) => {
+    const ctx = await instanceOf(c, 'rollback'); // the door before the body is read
     const body = c.req.header('Content-Type')?.includes('json') ? await jsonBody(c) : {};
-    const deployment = await ops.rollback(deps, await instanceOf(c), body, { trigger: `rollback:${c.get('user').email}`, requestedBy: c.get('user').id });
+    const deployment = await ops.rollback(deps, ctx, body, { trigger: `rollback:${c.get('user').email}`, requestedBy: c.get('user').id });
     return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
   });
-  api.get('/projects/:project/services/:service/build-plan', async (c) => c.json(await ops.previewBuild(deps, await instanceOf(c))));
-  api.post('/projects/:project/services/:service/cancel', async (c) => c.json({ cancelled: await ops.cancel(deps, await instanceOf(c)) }));
-  api.post('/projects/:project/services/:service/scale', async (c) => c.json(await ops.scale(deps, await instanceOf(c), await jsonBody(c))));
+  api.get('/projects/:project/services/:service/build-plan', async (c) => c.json(await ops.previewBuild(deps, await instanceOf(c, 'project.read'))));
+  api.post('/projects/:project/services/:service/cancel', async (c) => c.json({ cancelled: await ops.cancel(deps, await instanceOf(c, 'cancel')) }));
+  api.post('/projects/:project/services/:service/scale', async (c) => c.json(await ops.scale(deps, await instanceOf(c, 'service.change'), await jsonBody(c))));
   api.get('/projects/:project/services/:service/deployments', async (c) => {
-    return c.json({ deployments: (await ops.deploymentsOf(deps, await instanceOf(c))).map(ops.toDeploymentView) });
+    return c.json({ deployments: (await ops.deploymentsOf(deps, await instanceOf(c, 'project.read'))).map(ops.toDeploymentView) });
   });
   api.get('/projects/:project/services/:service/logs', async (c) => {
     const tail = validate.optional(c.req.query('tail'), (v) => validate.integer('tail', v, 0, 10_000)) ?? 100;
-    return runtimeLogStream(c, deps, await instanceOf(c), { userId: c.get('user').id, follow: c.req.query('follow') === '1', all: c.req.query('all') === '1', tail, render: (line) => ({ event: 'line', data: JSON.stringify({ line }) }) });
+    return runtimeLogStream(c, deps, await instanceOf(c, 'logs.read'), { userId: c.get('user').id, follow: c.req.query('follow') === '1', all: c.req.query('all') === '1', tail, render: (line) => ({ event: 'line', data: JSON.stringify({ line }) }) });
   });
 
   const deploymentId = (raw: string) => validate.integer('deployment id', raw, 1, Number.MAX_SAFE_INTEGER);
-  api.get('/deployments/:id', async (c) => c.json({ deployment: await ops.deploymentWithSteps(deps, (await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')))).deployment) }));
+  api.get('/deployments/:id', async (c) => c.json({ deployment: await ops.deploymentWithSteps(deps, (await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')), 'project.read')).deployment) }));
   api.get('/deployments/:id/events', async (c) => {
-    const { deployment } = await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')));
+    const { deployment } = await ops.deploymentFor(deps, c.get('user'), deploymentId(c.req.param('id')), 'logs.read');
     return deploymentEventStream(c, deps, deployment.id, async (e) => {
       if (e.type === 'line') return [{ event: 'line', id: String(e.id), data: JSON.stringify({ line: e.line }) }];
       // Besides the status, the whole record (commit, image, steps) as it is now.

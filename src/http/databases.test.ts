@@ -60,7 +60,7 @@ describe('a database\'s backup schedule and retention', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
     expect((await call('owner', 'GET', '/projects/shop/databases/pg')).json.database).toMatchObject({ backupSchedule: '0 3 * * *', backupKeep: 7 });
-    const changed = await call('member', 'PATCH', '/projects/shop/databases/pg', { schedule: '30 1 * * 0', keep: 3 });
+    const changed = await call('owner', 'PATCH', '/projects/shop/databases/pg', { schedule: '30 1 * * 0', keep: 3 });
     expect(changed.json.database).toMatchObject({ backupSchedule: '30 1 * * 0', backupKeep: 3, nextBackupAt: expect.stringMatching(/T01:30:00\.000Z$/) });
     expect((await call('owner', 'PATCH', '/projects/shop/databases/pg', { schedule: 'none' })).json.database).toMatchObject({ backupSchedule: null, nextBackupAt: null, backupKeep: 3 });
   });

@@ -146,10 +146,10 @@ describe('the Account page: your own API tokens', () => {
 describe("a project's Members page", () => {
   it('lets an owner add a user by email and remove them after a question', async () => {
     expect((await page('owner', '/projects/shop')).html).toContain('<a href="/projects/shop/members">Members: who may use shop</a>');
-    expect((await page('owner', '/projects/shop/members')).html).toMatch(/<td>o@example\.com<\/td><td>owner: uses every project anyway<\/td>/);
+    expect((await page('owner', '/projects/shop/members')).html).toMatch(/<td>o@example\.com<\/td><td>admin<\/td>/);
     const added = await post('owner', '/projects/shop/members', { email: 'M@example.com' });
     expect([added.status, added.location]).toEqual([303, '/projects/shop/members']);
-    expect(added.toast).toBe('m@example.com can now use shop');
+    expect(added.toast).toBe('m@example.com is now a developer of shop');
     expect(await memberships()).toEqual(['o@example.com', 'm@example.com']);
     const { html } = await page('owner', '/projects/shop/members');
     expect(formTag(html, '/projects/shop/members/m%40example.com/remove')).toContain('data-confirm="Remove m@example.com from shop? They can no longer see or change it."');
@@ -197,7 +197,7 @@ describe('the same operations in the JSON API', () => {
     expect((await t.call('member', 'POST', '/tokens', { name: 'more' })).status).not.toBe(201);
     expect(await t.deps.db.selectFrom('api_tokens').select('name').where('name', '=', 'more').execute()).toEqual([]);
     await t.call('owner', 'POST', '/projects/shop/members', { email: 'm@example.com' });
-    expect((await t.call('owner', 'GET', '/projects/shop/members')).json).toEqual({ members: [{ email: 'm@example.com', role: 'member' }, { email: 'o@example.com', role: 'owner' }] });
+    expect((await t.call('owner', 'GET', '/projects/shop/members')).json).toEqual({ members: [{ email: 'm@example.com', role: 'developer' }, { email: 'o@example.com', role: 'admin' }] });
     expect((await t.call('member', 'GET', '/projects/shop/members')).status).toBe(403);
   });
 });

@@ -79,7 +79,7 @@ export function peoplePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context<A
     }),
   );
 
-  // A project's members (owners; a member of the project is refused, others get "not found").
+  // A project's members (its admins and owners; another member of the project is refused, others get "not found").
   const membersPage = async (c: Context<AuthEnv>, forms?: Record<string, FormState>) => {
     const project = c.req.param('project')!;
     return <MembersPage frame={frame(c)} project={project} members={await ops.listMembers(deps, user(c), project)} forms={forms} />;
@@ -92,7 +92,7 @@ export function peoplePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context<A
           if (err instanceof ops.NoSuchUser) throw new InvalidFields({ email: err.message });
           throw err;
         }),
-      done: (email) => ({ to: `/projects/${c.req.param('project')}/members`, toast: `${email} can now use ${c.req.param('project')}` }),
+      done: (m) => ({ to: `/projects/${c.req.param('project')}/members`, toast: `${m.email} is now ${m.role === 'admin' ? 'an' : 'a'} ${m.role} of ${c.req.param('project')}` }),
       fragment: (state) => <AddMemberForm project={c.req.param('project')} csrf={csrf(c)} state={state} />,
       page: (state) => membersPage(c, { 'add-member': state }),
     }),

@@ -34,7 +34,7 @@ import { ImportVariablesForm, RevealedValue, SetVariableForm } from '../../views
 import { getDeployment, readDeploymentLog } from '../store/deployments.js';
 import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import type { Deps } from '../deps.js';
-import { getProjectFor, mayDo } from '../actions/access.js';
+import { type AllowedInstance, type ProjectAction, getProjectFor, mayDo, openProject } from '../actions/access.js';
 import { listEnvironments } from '../store/projects.js';
 import type { InstanceContext } from '../store/services.js';
 import * as validate from '../validate.js';
@@ -66,7 +66,8 @@ export function webRoutes(deps: Deps) {
   const frame = (c: Context<AuthEnv>) => ({ user: c.get('user'), csrfToken: c.get('csrfToken'), daemonProblem: deps.daemon.ready ? undefined : deps.daemon.state.problem, update: mayDo(c.get('user'), 'update.start') ? deps.updates.available?.version : undefined, toast: takeToast(c) });
   const form = async (c: Context<AuthEnv>) => (await c.req.parseBody()) as Form;
   const user = (c: Context<AuthEnv>) => c.get('user');
-  const instanceOf = (c: Context<AuthEnv>) => ops.findInstance(deps, user(c), { project: c.req.param('project')!, service: c.req.param('service')!, environment: c.req.query('env') });
+  // The door (actions/access.ts): the service instance, for one action of the matrix.
+  const instanceOf = (c: Context<AuthEnv>, action: ProjectAction) => ops.findInstance(deps, user(c), { project: c.req.param('project')!, service: c.req.param('service')!, environment: c.req.query('env') }, action);
   const servicePath = (ctx: InstanceContext, tab: ServiceTab = 'overview') =>
     serviceTabUrl({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }, tab);
 
@@ -107,16 +108,16 @@ export function webRoutes(deps: Deps) {
     return { environments, environment: environments.includes(c.req.query('env') ?? '') ? c.req.query('env')! : 'production' };
   };
   const projectPage = async (c: Context<AuthEnv>, forms?: Forms) => {
-    const project = await getProjectFor(deps.db, user(c), c.req.param('project')!);
+    const { project, role } = await openProject(deps.db, user(c), c.req.param('project')!, 'project.read');
     const { environments, environment } = await environmentOf(c, project.id);
     const canvas = await projectCanvas(deps, user(c), project.name, environment);
     const databases = await listDatabaseViews(deps, user(c), project.name, environment);
     const sharedVariables = await sharedVariableNames(deps, user(c), project.name, environment);
-    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} canDelete={mayDo(user(c), 'project.delete')} forms={forms} />;
+    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} canDelete={mayDo({ role }, 'project.delete')} canManageMembers={mayDo({ role }, 'members.manage')} canReveal={mayDo({ role }, 'variables.reveal')} forms={forms} />;
   };
   web.get('/projects/:project', async (c) => c.html(await projectPage(c)));
   web.get('/projects/:project/events', async (c) => {
-    const project = await getProjectFor(deps.db, user(c), c.req.param('project'));
+    const project = await getProjectFor(deps.db, user(c), c.req.param('project'), 'project.read');
     const { environment } = await environmentOf(c, project.id);
     return liveFragments(c, deps, user(c).id, async () => ({ services: String(<ProjectCanvas project={project.name} environment={environment} {...await projectCanvas(deps, user(c), project.name, environment)} />) }));
   });
@@ -188,18 +189,18 @@ export function webRoutes(deps: Deps) {
 
   // Service
   const servicePage = async (c: Context<AuthEnv>, tab: ServiceTab, forms?: Forms) => {
-    const ctx = await instanceOf(c);
+    const ctx = await instanceOf(c, 'project.read');
     return <ServicePage frame={frame(c)} {...await servicePageData(deps, user(c), ctx, tab)} forms={forms} allTasks={c.req.query('all') === '1'} />;
   };
   for (const tab of Object.keys(SERVICE_TABS) as ServiceTab[]) {
     web.get(`/projects/:project/services/:service${tab === 'overview' ? '' : `/${tab}`}`, async (c) => c.html(await servicePage(c, tab)));
   }
   web.get('/projects/:project/services/:service/events', async (c) => {
-    await instanceOf(c); // 404 before the stream opens
+    await instanceOf(c, 'project.read'); // 404 before the stream opens
     const asked = c.req.query('tab') ?? '';
     const tab: ServiceTab = Object.hasOwn(SERVICE_TABS, asked) ? (asked as ServiceTab) : 'overview';
     return liveFragments(c, deps, user(c).id, async () => {
-      const data = { ...(await serviceLiveData(deps, await instanceOf(c))), tab, frame: { csrfToken: c.get('csrfToken') } };
+      const data = { ...(await serviceLiveData(deps, await instanceOf(c, 'project.read'))), tab, frame: { csrfToken: c.get('csrfToken') } };
       const fragments: Record<string, string> = { headline: String(<ServiceHeadline {...data} />) };
       if (tab === 'overview') fragments.status = String(<StatusFacts {...data} />);
       if (tab === 'deployments') fragments.deployments = String(<DeploymentsTable {...data} />);
@@ -208,52 +209,54 @@ export function webRoutes(deps: Deps) {
   });
 
   /** A form of the service page: answered in place, its tab shown again when refused. */
-  const serviceForm = <T,>(c: Context<AuthEnv>, opts: { id: string; tab: ServiceTab; run: (ctx: InstanceContext, body: Form) => Promise<T>; done: (ctx: InstanceContext, result: T) => { to: string; toast: string }; fragment: (props: ServicePageProps, state: FormState) => unknown }) =>
+  const serviceForm = <T,>(c: Context<AuthEnv>, opts: { id: string; tab: ServiceTab; action: ProjectAction; run: (ctx: AllowedInstance, body: Form) => Promise<T>; done: (ctx: InstanceContext, result: T) => { to: string; toast: string }; fragment: (props: ServicePageProps, state: FormState) => unknown }) =>
     answerForm(c, {
       run: async (body) => {
-        const ctx = await instanceOf(c);
+        const ctx = await instanceOf(c, opts.action);
         return { ctx, result: await opts.run(ctx, body) };
       },
       done: ({ ctx, result }) => opts.done(ctx, result),
-      fragment: async (state) => String(opts.fragment({ frame: { csrfToken: c.get('csrfToken') }, ...(await servicePageData(deps, user(c), await instanceOf(c), opts.tab)) }, state)),
+      fragment: async (state) => String(opts.fragment({ frame: { csrfToken: c.get('csrfToken') }, ...(await servicePageData(deps, user(c), await instanceOf(c, 'project.read'), opts.tab)) }, state)),
       page: (state) => servicePage(c, opts.tab, { [opts.id]: state }),
     });
 
   web.post('/projects/:project/services/:service/deploy', async (c) => {
-    const ctx = await instanceOf(c);
+    const ctx = await instanceOf(c, 'deploy');
     const deployment = await ops.deploy(deps, ctx, { trigger: `ui:${user(c).email}`, requestedBy: user(c).id });
     return redirectWithToast(c, `/deployments/${deployment.id}`, `Deploying ${ctx.service.name} to ${ctx.environment.name}: deployment #${deployment.id} queued`);
   });
   web.post('/projects/:project/services/:service/rollback', async (c) => {
-    const ctx = await instanceOf(c);
+    const ctx = await instanceOf(c, 'rollback');
     const deployment = await ops.rollback(deps, ctx, await form(c), { trigger: `rollback:${user(c).email}`, requestedBy: user(c).id });
     return redirectWithToast(c, `/deployments/${deployment.id}`, `Rolling ${ctx.service.name} back: deployment #${deployment.id} brings back #${deployment.source_deployment_id}`);
   });
   web.post('/projects/:project/services/:service/cancel', async (c) => {
-    const ctx = await instanceOf(c);
+    const ctx = await instanceOf(c, 'cancel');
     await ops.cancel(deps, ctx);
     return redirectWithToast(c, servicePath(ctx), 'Deployment cancelled');
   });
   web.post('/projects/:project/services/:service/scale', (c) =>
-    serviceForm(c, { id: 'scale', tab: 'settings', run: (ctx, body) => ops.scale(deps, ctx, body), done: (ctx, r) => ({ to: servicePath(ctx, 'settings'), toast: `Scaled to ${r.replicas} replica${r.replicas === 1 ? '' : 's'}` }), fragment: (p, state) => <ScaleForm {...p} state={state} /> }),
+    serviceForm(c, { id: 'scale', tab: 'settings', action: 'service.change', run: (ctx, body) => ops.scale(deps, ctx, body), done: (ctx, r) => ({ to: servicePath(ctx, 'settings'), toast: `Scaled to ${r.replicas} replica${r.replicas === 1 ? '' : 's'}` }), fragment: (p, state) => <ScaleForm {...p} state={state} /> }),
   );
   web.post('/projects/:project/services/:service/source', (c) =>
     serviceForm(c, {
       id: 'source',
       tab: 'settings',
+      action: 'service.change',
       run: (ctx, body) => changeServiceSource(deps, user(c), { project: ctx.project.name, service: ctx.service.name }, body),
       done: (ctx, r) => ({ to: servicePath(ctx, 'settings'), toast: ['Source saved.', ...r.notes, SOURCE_CHANGE_NOTE].join(' ') }),
       fragment: (p, state) => <SourceForm {...p} state={state} />,
     }),
   );
   web.post('/projects/:project/services/:service/credentials', (c) =>
-    serviceForm(c, { id: 'https-token', tab: 'settings', run: (ctx, body) => ops.changeHttpsToken(deps, ctx, body), done: (ctx) => ({ to: servicePath(ctx, 'settings'), toast: 'HTTPS token saved' }), fragment: (p, state) => <HttpsTokenForm {...p} state={state} /> }),
+    serviceForm(c, { id: 'https-token', tab: 'settings', action: 'service.change', run: (ctx, body) => ops.changeHttpsToken(deps, ctx, body), done: (ctx) => ({ to: servicePath(ctx, 'settings'), toast: 'HTTPS token saved' }), fragment: (p, state) => <HttpsTokenForm {...p} state={state} /> }),
   );
   // Two forms save settings: the git form (branch, auto-deploy) and the service settings.
   const settingsForm = (id: 'git-settings' | 'service-settings', Form: typeof GitSettingsForm) => (c: Context<AuthEnv>) =>
     serviceForm(c, {
       id,
       tab: 'settings',
+      action: 'service.change',
       run: (ctx, body) => ops.changeSettings(deps, user(c), ctx, body),
       done: (ctx) => ({ to: servicePath(ctx, 'settings'), toast: 'Settings saved; they apply with the next deploy' }),
       fragment: (p, state) => <Form {...p} state={state} />,
@@ -264,6 +267,7 @@ export function webRoutes(deps: Deps) {
     serviceForm(c, {
       id: 'add-domain',
       tab: 'settings',
+      action: 'domains.change',
       run: (ctx, body) => ops.addDomain(deps, ctx, body),
       done: (ctx, d) => ({ to: servicePath(ctx, 'settings'), toast: `${d.hostname} added; its certificate is being ordered` }),
       fragment: (p, state) => <AddDomainForm {...p} state={state} />,
@@ -273,26 +277,27 @@ export function webRoutes(deps: Deps) {
     serviceForm(c, {
       id: 'add-volume',
       tab: 'settings',
+      action: 'volumes.change',
       run: (ctx, body) => ops.addVolume(deps, ctx, body),
       done: (ctx, v) => ({ to: servicePath(ctx, 'settings'), toast: `Volume ${v.name} added at ${v.mountPath}; the next deploy mounts it` }),
       fragment: (p, state) => <AddVolumeForm {...p} state={state} />,
     }),
   );
   web.post('/projects/:project/services/:service/volumes/remove', async (c) => {
-    const ctx = await instanceOf(c);
+    const ctx = await instanceOf(c, 'volumes.change');
     const name = String((await form(c)).name ?? '');
     const dockerVolume = await ops.removeVolume(deps, ctx, name);
     return redirectWithToast(c, servicePath(ctx, 'settings'), `Volume ${name} removed from ${ctx.service.name}: the next deploy no longer mounts it; its data stays in Docker volume ${dockerVolume}`);
   });
   web.post('/projects/:project/services/:service/domains/options', async (c) => {
-    const ctx = await instanceOf(c);
+    const ctx = await instanceOf(c, 'domains.change');
     const body = await form(c);
     const hostname = String(body.hostname ?? '');
     await ops.changeDomain(deps, ctx, hostname, body);
     return redirectWithToast(c, servicePath(ctx, 'settings'), `${hostname} saved`);
   });
   web.post('/projects/:project/services/:service/domains/remove', async (c) => {
-    const ctx = await instanceOf(c);
+    const ctx = await instanceOf(c, 'domains.change');
     const hostname = String((await form(c)).hostname ?? '');
     await ops.removeDomain(deps, ctx, hostname);
     return redirectWithToast(c, servicePath(ctx, 'settings'), `${hostname} removed from ${ctx.service.name}`);
@@ -301,6 +306,7 @@ export function webRoutes(deps: Deps) {
     serviceForm(c, {
       id: 'set-variable',
       tab: 'variables',
+      action: 'variables.change',
       run: (ctx, body) => ops.setVariable(deps, ctx, body),
       done: (ctx, key) => ({ to: servicePath(ctx, 'variables'), toast: `${key} saved; it applies with the next deploy` }),
       fragment: (p, state) => { const { base, q, csrf } = paths(p); return <SetVariableForm base={base} q={q} csrf={csrf} state={state} />; },
@@ -310,6 +316,7 @@ export function webRoutes(deps: Deps) {
     serviceForm(c, {
       id: 'import-variables',
       tab: 'variables',
+      action: 'variables.change',
       run: (ctx, body) => ops.importVariables(deps, ctx, body),
       done: (ctx, names) => ({ to: servicePath(ctx, 'variables'), toast: `Imported ${ops.variableCount(names.length)}; they apply with the next deploy` }),
       fragment: (p, state) => { const { base, q, csrf } = paths(p); return <ImportVariablesForm base={base} q={q} csrf={csrf} state={state} />; },
@@ -317,14 +324,14 @@ export function webRoutes(deps: Deps) {
   );
   // All variables as one text (the owner's): loaded when asked, previewed as typed, saved as one change.
   web.get('/projects/:project/services/:service/variables/raw', async (c) => {
-    const ctx = await instanceOf(c);
+    const ctx = await instanceOf(c, 'variables.reveal');
     const text = await variablesText(deps, user(c), ctx);
     if (c.req.header('HX-Request')) return c.html(<RawVariablesForm base={`/projects/${ctx.project.name}/services/${ctx.service.name}`} q={`?env=${ctx.environment.name}`} csrf={c.get('csrfToken')} text={text} />);
     return c.html(await servicePage(c, 'variables', { 'raw-variables': { values: { env: text }, errors: {} } }));
   });
   web.post('/projects/:project/services/:service/variables/raw/preview', async (c) => {
     try {
-      return c.html(<VariablesDiffNote text={describeDiff(await previewVariablesText(deps, user(c), await instanceOf(c), await form(c)))} />);
+      return c.html(<VariablesDiffNote text={describeDiff(await previewVariablesText(deps, user(c), await instanceOf(c, 'variables.reveal'), await form(c)))} />);
     } catch (err) {
       if (err instanceof InvalidFields) return c.html(<VariablesDiffNote problem text={Object.values(err.fields).join('; ')} />);
       throw err;
@@ -334,36 +341,38 @@ export function webRoutes(deps: Deps) {
     serviceForm(c, {
       id: 'raw-variables',
       tab: 'variables',
+      action: 'variables.reveal',
       run: (ctx, body) => replaceVariablesText(deps, user(c), ctx, body),
       done: (ctx, diff) => ({ to: servicePath(ctx, 'variables'), toast: `Variables saved: ${countDiff(diff)}; they apply with the next deploy` }),
       fragment: (p, state) => { const { base, q, csrf } = paths(p); return <RawVariablesForm base={base} q={q} csrf={csrf} state={state} />; },
     }),
   );
   web.post('/projects/:project/services/:service/variables/remove', async (c) => {
-    const ctx = await instanceOf(c);
+    const ctx = await instanceOf(c, 'variables.change');
     const key = String((await form(c)).key ?? '');
     await ops.changeVariables(deps, ctx, { [key]: null });
     return redirectWithToast(c, servicePath(ctx, 'variables'), `${key} removed from ${ctx.service.name}; the next deploy runs without it`);
   });
   web.get('/projects/:project/services/:service/variables/value', async (c) => {
-    return c.html(<RevealedValue {...await ops.revealVariable(deps, user(c), await instanceOf(c), c.req.query('key'))} />);
+    return c.html(<RevealedValue {...await ops.revealVariable(deps, user(c), await instanceOf(c, 'variables.reveal'), c.req.query('key'))} />);
   });
   web.post('/projects/:project/services/:service/delete', (c) =>
     serviceForm(c, {
       id: 'delete-service',
       tab: 'settings',
+      action: 'service.delete',
       run: (ctx, body) => ops.deleteService(deps, user(c), { project: ctx.project.name, service: ctx.service.name }, body),
       done: (ctx) => ({ to: `/projects/${ctx.project.name}`, toast: `Service ${ctx.service.name} deleted` }),
       fragment: (p, state) => <DeleteServiceForm {...p} state={state} />,
     }),
   );
   web.get('/projects/:project/services/:service/logs.txt', async (c) => {
-    const ctx = await instanceOf(c);
+    const ctx = await instanceOf(c, 'logs.read');
     const lines = await runtimeLogLines(deps, ctx, 5000);
     return textFile(c, `${ctx.project.name}-${ctx.service.name}-${ctx.environment.name}.log`, lines.map(stripAnsi));
   });
   web.get('/projects/:project/services/:service/logs/events', async (c) =>
-    runtimeLogStream(c, deps, await instanceOf(c), { userId: user(c).id, follow: true, tail: 200, all: c.req.query('all') === '1', render: (line) => ({ event: 'line', data: String(<LogLine line={line} />) }) }),
+    runtimeLogStream(c, deps, await instanceOf(c, 'logs.read'), { userId: user(c).id, follow: true, tail: 200, all: c.req.query('all') === '1', render: (line) => ({ event: 'line', data: String(<LogLine line={line} />) }) }),
   );
 
   // SSH keys
@@ -466,21 +475,21 @@ export function webRoutes(deps: Deps) {
   // Deployments
   const deploymentId = (raw: string) => validate.integer('deployment id', raw, 1, Number.MAX_SAFE_INTEGER);
   web.get('/deployments/:id', async (c) => {
-    const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
+    const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')), 'project.read');
     return c.html(<DeploymentPage frame={frame(c)} project={ctx.project.name} service={ctx.service.name} environment={ctx.environment.name} deployment={await ops.deploymentWithSteps(deps, d)} />);
   });
   web.post('/deployments/:id/cancel', async (c) => {
-    const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
+    const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')), 'cancel');
     await ops.cancel(deps, ctx);
     return redirectWithToast(c, `/deployments/${d.id}`, `Deployment #${d.id} cancelled`);
   });
   web.get('/deployments/:id/log.txt', async (c) => {
-    const { deployment: d } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
+    const { deployment: d } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')), 'logs.read');
     const lines = (await readDeploymentLog(deps.db, d.id)).map((l) => stripAnsi(l.line));
     return textFile(c, `deployment-${d.id}.log`, lines);
   });
   web.get('/deployments/:id/events', async (c) => {
-    const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')));
+    const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')), 'logs.read');
     return deploymentEventStream(c, deps, d.id, async (e) => {
       if (e.type === 'line') return [{ event: 'line', id: String(e.id), data: String(<LogLine line={e.line} at={e.at} />) }];
       // A status or anything else of the record changed: every region that can change is sent again.

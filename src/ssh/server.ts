@@ -5,7 +5,7 @@ import type { AddressInfo, Server as NetServer } from 'node:net';
 import { type CipherAlgorithm, type Connection, Server, type ServerChannel, utils } from 'ssh2';
 import type { Db } from '../db/open.js';
 import type { Log } from '../log.js';
-import { canAccessProject } from '../actions/access.js';
+import { mayDo, roleIn } from '../actions/access.js';
 import { findProject } from '../store/projects.js';
 import { findServiceByName } from '../store/services.js';
 import { sourceKindOf } from '../sources/index.js';
@@ -100,8 +100,11 @@ async function runGit(deps: SshDeps, channel: ServerChannel, commandLine: string
   const notFound = `no repository ${projectName}/${serviceName} that this key may use`;
   const project = await findProject(deps.db, projectName);
   if (!project) return refuse(channel, notFound);
-  const allowed = principal.kind === 'user' ? await canAccessProject(deps.db, principal, project.id) : program === 'git-upload-pack' && principal.projectId === project.id;
+  // A user's role in the project decides (the door, access.ts): a push deploys, a fetch reads.
+  const role = principal.kind === 'user' ? await roleIn(deps.db, principal, project.id) : undefined;
+  const allowed = principal.kind === 'user' ? role !== undefined : program === 'git-upload-pack' && principal.projectId === project.id;
   if (!allowed) return refuse(channel, notFound);
+  if (role && !mayDo({ role }, program === 'git-receive-pack' ? 'deploy' : 'project.read')) return refuse(channel, `your role in ${projectName} (${role}) may not push to it`);
   const service = await findServiceByName(deps.db, project.id, serviceName);
   if (!service) return refuse(channel, notFound);
   const kind = sourceKindOf(service);

@@ -21,6 +21,9 @@ export interface ProjectPageProps {
   sharedVariables: string[];
   /** Only the owner may delete a project. */
   canDelete: boolean;
+  /** Admins and owners manage members and reveal values. */
+  canManageMembers: boolean;
+  canReveal: boolean;
   /** Refused forms, by form id, shown again with their errors. */
   forms?: Record<string, FormState>;
 }
@@ -32,7 +35,7 @@ export function ProjectPage(props: ProjectPageProps) {
       <p class="crumbs"><a href="/">Projects</a> /</p>
       <h1>{props.name}</h1>
       <p class="muted">Environments: {props.environments.join(', ')}</p>
-      {props.canDelete && <p><a href={`/projects/${props.name}/members`}>Members: who may use {props.name}</a></p>}
+      {props.canManageMembers && <p><a href={`/projects/${props.name}/members`}>Members: who may use {props.name}</a></p>}
       <nav class="envs" aria-label="Environments">
         {props.environments.map((e) => (
           <a href={`/projects/${props.name}?env=${e}`} aria-current={e === props.environment ? 'true' : undefined}>{e}</a>
@@ -55,7 +58,7 @@ export function ProjectPage(props: ProjectPageProps) {
         <NewDatabaseForm project={props.name} environment={props.environment} csrf={csrf} state={props.forms?.['new-database']} />
       </details>
       <h2>Shared variables</h2>
-      <SharedVariables project={props.name} environment={props.environment} names={props.sharedVariables} canReveal={props.canDelete} csrf={csrf} state={props.forms?.['set-shared-variable']} />
+      <SharedVariables project={props.name} environment={props.environment} names={props.sharedVariables} canReveal={props.canReveal} csrf={csrf} state={props.forms?.['set-shared-variable']} />
       <details class="section" open={Object.keys(props.forms ?? {}).some((id) => id === 'new-environment' || id === 'delete-project' || id.startsWith('delete-environment-'))}>
         <summary>Environments and deletion</summary>
         <h2>New environment</h2>

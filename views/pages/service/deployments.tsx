@@ -9,7 +9,7 @@ export function DeploymentsTab(props: ServicePageProps) {
   return <Live event="deployments"><DeploymentsTable {...props} /></Live>;
 }
 
-export function DeploymentsTable(props: Pick<ServicePageProps, 'status' | 'deployments' | 'frame'>) {
+export function DeploymentsTable(props: Pick<ServicePageProps, 'status' | 'deployments' | 'frame' | 'may'>) {
   const { base, q, csrf } = paths(props);
   if (props.deployments.length === 0) return <p class="empty">No deployments yet. Deploy from the Overview tab, with <code>spur deploy</code>, or by pushing.</p>;
   return (
@@ -20,7 +20,7 @@ export function DeploymentsTable(props: Pick<ServicePageProps, 'status' | 'deplo
       <tbody>
         {props.deployments.map((d: DeploymentView) => (
           <DeploymentRow d={d}>
-            {d.status === 'superseded' && d.imageTag && (
+            {d.status === 'superseded' && d.imageTag && props.may.rollback && (
               <form method="post" action={`${base}/rollback${q}`} {...actionAttrs(actionWords('rollback', { service: props.status.service, environment: props.status.environment, deployment: d.id }))}>
                 <CsrfField token={csrf} />
                 <input type="hidden" name="deployment" value={String(d.id)} />

@@ -19,10 +19,12 @@ export function OverviewTab(props: ServicePageProps) {
     <>
       <section class="panel" aria-label="Status">
         <Live event="status"><StatusFacts {...props} /></Live>
-        <form method="post" action={`${base}/deploy${q}`} {...actionAttrs(deploy)}>
-          <CsrfField token={csrf} />
-          <button type="submit" class="primary" data-shortcut="d" aria-keyshortcuts="d">Deploy</button>
-        </form>
+        {props.may.deploy && (
+          <form method="post" action={`${base}/deploy${q}`} {...actionAttrs(deploy)}>
+            <CsrfField token={csrf} />
+            <button type="submit" class="primary" data-shortcut="d" aria-keyshortcuts="d">Deploy</button>
+          </form>
+        )}
       </section>
       {props.git && (
         <>
@@ -48,7 +50,7 @@ export function OverviewTab(props: ServicePageProps) {
 }
 
 /** Serving, latest attempt (with Cancel while it may still be stopped), replicas, source and URLs. */
-export function StatusFacts(props: Pick<ServicePageProps, 'status' | 'frame'>) {
+export function StatusFacts(props: Pick<ServicePageProps, 'status' | 'frame' | 'may'>) {
   const s = props.status;
   const { base, q, csrf } = paths(props);
   return (
@@ -62,7 +64,7 @@ export function StatusFacts(props: Pick<ServicePageProps, 'status' | 'frame'>) {
           <dt>Latest attempt</dt>
           <dd>
             <StatusBadge status={s.deployment.status} /> <a href={`/deployments/${s.deployment.id}`}>deployment #{s.deployment.id}</a>{s.deployment.failureReason && <FailureReason reason={s.deployment.failureReason} logsOf={s.deployment.imageTag && s.activeDeployment ? s : undefined} />}
-            {isCancellable(s.deployment) && (
+            {isCancellable(s.deployment) && props.may.cancel && (
               <form method="post" action={`${base}/cancel${q}`} class="inline" {...actionAttrs(actionWords('cancel', undefined))}>
                 <CsrfField token={csrf} />
                 <button type="submit">Cancel</button>

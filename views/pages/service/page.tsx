@@ -45,7 +45,7 @@ export function ServicePage(props: ServicePageProps) {
 
 /** Above every tab: on tabs other than Overview a one-line status; on all, the banner for saved
  *  changes that the serving version does not run with yet. */
-export function ServiceHeadline(props: Pick<ServicePageProps, 'status' | 'frame' | 'pendingChanges' | 'tab'>) {
+export function ServiceHeadline(props: Pick<ServicePageProps, 'status' | 'frame' | 'pendingChanges' | 'tab' | 'may'>) {
   const s = props.status;
   const { base, q, csrf } = paths(props);
   return (
@@ -61,10 +61,12 @@ export function ServiceHeadline(props: Pick<ServicePageProps, 'status' | 'frame'
       {props.pendingChanges && (
         <div class="banner pending" role="status">
           <span>Changes saved but not deployed: the version that serves does not run with them yet.</span>
-          <form method="post" action={`${base}/deploy${q}`} class="inline" {...actionAttrs(actionWords('deploy', { service: s.service, environment: s.environment }))}>
-            <CsrfField token={csrf} />
-            <button type="submit" class="primary">Deploy now</button>
-          </form>
+          {props.may.deploy && (
+            <form method="post" action={`${base}/deploy${q}`} class="inline" {...actionAttrs(actionWords('deploy', { service: s.service, environment: s.environment }))}>
+              <CsrfField token={csrf} />
+              <button type="submit" class="primary">Deploy now</button>
+            </form>
+          )}
         </div>
       )}
     </>
