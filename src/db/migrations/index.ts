@@ -29,6 +29,7 @@ import * as m026 from './026_volume_names.js';
 import * as m027 from './027_deployment_steps.js';
 import * as m028 from './028_deployment_requesters.js';
 import * as m029 from './029_pushed_objects.js';
+import * as m031 from './031_audit_entries.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -63,4 +64,5 @@ export const migrations: Record<string, Migration> = {
   '027_deployment_steps': m027,
   '028_deployment_requesters': m028,
   '029_pushed_objects': m029,
+  '031_audit_entries': m031,
 };
