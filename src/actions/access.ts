@@ -1,15 +1,16 @@
 // Who may do what: the one place that says it. Actions ask `requireTo` before they act and find
 // projects through `getProjectFor`/`listProjectsFor`/`canAccessProject`; pages ask `mayDo` whether
 // to show a control. Today an owner may do everything and uses every project, and a member uses
-// the projects they were added to. New roles change the table MAY, and only it.
+// the projects they were added to. New roles change the table MAY, and only it. Every refusal
+// of `requireTo` is written to the audit log (record.ts).
 import type { Db } from '../db/open.js';
 import type { Project, User } from '../db/schema.js';
 import { Forbidden, NotFound } from '../errors.js';
 import { isProjectMember, listMemberProjects, listProjects } from '../store/access.js';
 import { findProject } from '../store/projects.js';
+import { type Actor, type AuditObject, audit } from './record.js';
 
-/** Who acts: a signed-in user (web or API) or an SSH key's owner. */
-export type Actor = Pick<User, 'id' | 'role' | 'email'>;
+export type { Actor };
 
 type Role = User['role'];
 
@@ -30,6 +31,8 @@ const MAY = {
   'servers.manage': { who: ['owner'], refused: 'only an owner can manage servers' },
   'users.manage': { who: ['owner'], refused: 'only an owner may manage users' },
   'update.start': { who: ['owner'], refused: 'only an owner can update Spur' },
+  /** The installation's audit log; a project's own log is its members' to read (see actions/audit.ts). */
+  'audit.read': { who: ['owner'], refused: 'only an owner may read the audit log of the whole installation' },
 } as const satisfies Record<string, { who: readonly Role[]; refused?: string | ((what: string) => string) }>;
 
 export type Action = keyof typeof MAY;
@@ -39,11 +42,13 @@ type Refusable = { [A in Action]: (typeof MAY)[A] extends { refused: unknown } ?
  *  come without a role, and then may not). */
 export const mayDo = (user: { role?: string }, action: Action): boolean => (MAY[action].who as readonly string[]).includes(user.role ?? '');
 
-/** Refuses (403, with the table's words) a user who may not; `what` completes words that name it. */
-export function requireTo(user: Pick<User, 'role'>, action: Refusable, what = ''): void {
+/** Refuses (403, with the table's words) a user who may not, and records the refusal in the audit
+ *  log against `object` (which also puts it in that project's log); `what` completes words that name it. */
+export async function requireTo(deps: { db: Db }, user: Actor, action: Refusable, options: { what?: string; object?: AuditObject } = {}): Promise<void> {
   if (mayDo(user, action)) return;
   const refused: string | ((what: string) => string) = MAY[action].refused;
-  throw new Forbidden(typeof refused === 'string' ? refused : refused(what));
+  await audit(deps, user, action, options.object ?? null, { outcome: 'refused' });
+  throw new Forbidden(typeof refused === 'string' ? refused : refused(options.what ?? ''));
 }
 
 /** Whether the user may see and use the project. */

@@ -3,11 +3,19 @@
 // Refusals name the body field they belong to (validate.fields), so a form can put each beside its input.
 import type { Deps } from '../deps.js';
 import { DockerUnavailable, InvalidFields } from '../errors.js';
+import type { Project } from '../db/schema.js';
 import type { InstanceContext } from '../store/services.js';
+import type { AuditObject } from './record.js';
 
 export type Body = Record<string, unknown>;
 
 export type { Actor } from './access.js';
+
+/** A service instance as the audit log names it: project/service (environment), in its project's log. */
+export const instanceObject = (ctx: InstanceContext): AuditObject => ({ kind: 'service', id: ctx.service.id, name: `${ctx.project.name}/${ctx.service.name} (${ctx.environment.name})`, projectId: ctx.project.id });
+
+/** A project as the audit log names it. */
+export const projectObject = (p: Project): AuditObject => ({ kind: 'project', id: p.id, name: p.name, projectId: p.id });
 
 export const truthy = (v: unknown) => v === true || v === 'true' || v === 'on' || v === '1';
 

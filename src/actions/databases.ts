@@ -2,7 +2,7 @@
 // once), list with their state, the connection variables, delete (the data kept unless asked).
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.js';
-import type { DatabaseBackup, DatabaseRecord, User } from '../db/schema.js';
+import type { DatabaseBackup, DatabaseRecord } from '../db/schema.js';
 import { ENGINES, engineOf } from '../databases/engines/index.js';
 import { removeDatabase, runDatabase } from '../databases/runner.js';
 import { serviceTaskSummary } from '../docker/running-tasks.js';
@@ -24,9 +24,8 @@ import { randomToken } from '../secrets.js';
 import * as validate from '../validate.js';
 import type { DatabaseEngine } from '../databases/engine.js';
 import { checkRunImage } from '../builds/base-images.js';
-import { confirmName, requireDaemon } from './common.js';
+import { type Actor, confirmName, requireDaemon } from './common.js';
 
-type Actor = Pick<User, 'id' | 'role'>;
 type Body = Record<string, unknown>;
 
 interface Scope {
@@ -163,7 +162,7 @@ export async function changeDatabase(deps: Deps, user: Actor, projectName: strin
 
 /** The connection variables in clear: the owner's alone to see, as variable values are. */
 export async function databaseCredentials(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string): Promise<Record<string, string>> {
-  requireTo(user, 'database.credentials');
+  await requireTo(deps, user, 'database.credentials');
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const d = await databaseIn(deps, scope, name);
   return engineOf(d).variables(credentialsOf(deps.key, d), d.name);
@@ -241,7 +240,7 @@ async function backupOf(deps: Deps, scope: Scope, databaseName: string, idParam:
 /** The backup's file, for download: checked against its SHA-256 first. It holds every value in
  *  the database: the owner's alone to take, as credentials are. */
 export async function backupFile(deps: Deps, user: Actor, projectName: string, name: string, id: unknown, environmentName?: string): Promise<{ path: string; filename: string }> {
-  requireTo(user, 'backups.download');
+  await requireTo(deps, user, 'backups.download');
   const scope = await scopeOf(deps, user, projectName, environmentName);
   const d = await databaseIn(deps, scope, name);
   const b = await backupOf(deps, scope, d.name, id);

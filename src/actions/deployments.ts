@@ -11,20 +11,25 @@ import { type DeploymentRequest, type Requester, getDeployment, listDeployments 
 import { canAccessProject } from './access.js';
 import { type InstanceContext, getInstanceContext, updateInstance } from '../store/services.js';
 import * as validate from '../validate.js';
-import { type Actor, type Body, requireDaemon, scopeOf } from './common.js';
+import { type Actor, type Body, instanceObject, requireDaemon, scopeOf } from './common.js';
+import { type Doer, audit } from './record.js';
 import { refuseOversizedVariables } from './variables.js';
 
 /** Queues a deployment; `pushed` pins the exact commit to build (a push, see actions/push.ts). */
-export async function deploy(deps: Deps, ctx: InstanceContext, by: Requester, pushed?: Pick<DeploymentRequest, 'commit' | 'pushedObjects'>): Promise<Deployment> {
+export async function deploy(deps: Deps, who: Doer, ctx: InstanceContext, by: Requester, pushed?: Pick<DeploymentRequest, 'commit' | 'pushedObjects'>): Promise<Deployment> {
   requireDaemon(deps);
   await refuseOversizedVariables(deps, ctx);
-  return deps.deployer.request({ ...scopeOf(ctx), ...by, ...pushed });
+  const deployment = await deps.deployer.request({ ...scopeOf(ctx), ...by, ...pushed });
+  await audit(deps, who, 'deploy', instanceObject(ctx), { after: { deployment: deployment.id, commit: pushed?.commit ?? null } });
+  return deployment;
 }
 
-export async function rollback(deps: Deps, ctx: InstanceContext, body: Body, by: Requester): Promise<Deployment> {
+export async function rollback(deps: Deps, who: Actor, ctx: InstanceContext, body: Body, by: Requester): Promise<Deployment> {
   requireDaemon(deps);
   const target = validate.optional(body.deployment, (v) => validate.integer('deployment', v, 1, Number.MAX_SAFE_INTEGER));
-  return deps.deployer.rollback(scopeOf(ctx), by, target);
+  const deployment = await deps.deployer.rollback(scopeOf(ctx), by, target);
+  await audit(deps, who, 'rollback', instanceObject(ctx), { after: { deployment: deployment.id, rollbackOf: deployment.source_deployment_id } });
+  return deployment;
 }
 
 export const cancel = (deps: Deps, ctx: InstanceContext) => deps.deployer.cancel(scopeOf(ctx));

@@ -5,7 +5,8 @@ import { removeEnvironment, removeProject } from '../deploy/removal.js';
 import { getProjectFor, requireTo } from './access.js';
 import { createEnvironment, createProject, getEnvironment } from '../store/projects.js';
 import * as validate from '../validate.js';
-import { type Actor, type Body, confirmName, removalDeps, requireDaemon } from './common.js';
+import { type Actor, type Body, confirmName, projectObject, removalDeps, requireDaemon } from './common.js';
+import { audit } from './record.js';
 
 export async function addProject(deps: Deps, user: Actor, body: Body): Promise<Project> {
   const { name } = validate.fields({ name: () => validate.resourceName('project', body.name) });
@@ -30,8 +31,9 @@ export async function deleteEnvironment(deps: Deps, user: Actor, names: { projec
 /** Only the owner deletes a project. */
 export async function deleteProject(deps: Deps, user: Actor, name: string, body: Body): Promise<void> {
   const project = await getProjectFor(deps.db, user, name);
-  requireTo(user, 'project.delete');
+  await requireTo(deps, user, 'project.delete', { object: projectObject(project) });
   confirmName(body, project.name);
   requireDaemon(deps);
   await removeProject(removalDeps(deps), project);
+  await audit(deps, user, 'project.delete', projectObject(project), { before: { name: project.name } });
 }

@@ -46,7 +46,7 @@ export async function launchService(deps: Deps, user: Actor, projectName: string
   if (!wanted) return { service };
   const idle = sourceKindOf(service).idleAtCreation;
   if (idle) return { service, notDeployed: idle };
-  return { service, deployment: await deploy(deps, await findInstance(deps, user, { project: projectName, service: service.name }), { trigger, requestedBy: user.id }) };
+  return { service, deployment: await deploy(deps, user, await findInstance(deps, user, { project: projectName, service: service.name }), { trigger, requestedBy: user.id }) };
 }
 
 /** Where to push, the webhook to give the git host, and the deploy key to paste there. */

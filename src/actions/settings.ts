@@ -3,7 +3,6 @@
 // environment (SPUR_DOMAIN, SPUR_ACME_EMAIL) is written at start and cannot be changed here. And
 // the S3-compatible storage database backups are copied to.
 import type { Deps } from '../deps.js';
-import type { User } from '../db/schema.js';
 import { isUnderDomain } from '../docker/names.js';
 import { Conflict, InvalidFields } from '../errors.js';
 import { type ImageRegistry, acmeEmail, backupStorage, buildImageChoices, imageRegistry, setAcmeEmail, setBackupStorage, setBuildImageChoices, setImageRegistry, setSpurDomain, spurDomain } from '../store/settings.js';
@@ -11,10 +10,10 @@ import { BASE_IMAGE_ROLES } from '../builds/stacks/index.js';
 import { checkRegistryLogin, registryServer } from '../docker/registry.js';
 import { type S3Settings, s3Storage } from '../storage/s3.js';
 import * as validate from '../validate.js';
-import { requireTo } from './access.js';
+import { type Actor, requireTo } from './access.js';
+import { SECRET, audit } from './record.js';
 import { spurUrl, toDomainView } from './domains.js';
 
-type Actor = Pick<User, 'role'>;
 
 /** Applies SPUR_DOMAIN and SPUR_ACME_EMAIL, when set, over what the owner chose. */
 export async function applyEnvironmentSettings(deps: Pick<Deps, 'db' | 'config'>): Promise<void> {
@@ -28,7 +27,7 @@ function checkedSpurDomain(deps: Pick<Deps, 'config'>, hostname: string): string
 }
 
 export async function spurSettingsView(deps: Deps, user: Actor) {
-  requireTo(user, 'settings.change');
+  await requireTo(deps, user, 'settings.change');
   const own = await spurDomain(deps.db);
   return {
     url: await spurUrl(deps),
@@ -123,7 +122,7 @@ export type SpurSettingsView = Awaited<ReturnType<typeof spurSettingsView>>;
  *  `buildImages` ({ node, python, go, goRuntime, staticServer }: "" for the default). Spur's
  *  domain gets its certificate ordered and Traefik's files rewritten at once. */
 export async function changeSpurSettings(deps: Deps, user: Actor, body: Record<string, unknown>): Promise<SpurSettingsView> {
-  requireTo(user, 'settings.change');
+  await requireTo(deps, user, 'settings.change', { object: SETTINGS_OBJECT });
   const cleared = (v: unknown) => v === null || (typeof v === 'string' && v.trim() === '');
   const change = validate.fields({
     domain: () => (body.domain === undefined ? undefined : cleared(body.domain) ? null : checkedSpurDomain(deps, validate.domain(body.domain))),
@@ -134,11 +133,34 @@ export async function changeSpurSettings(deps: Deps, user: Actor, body: Record<s
   const buildImages = body.buildImages === undefined ? undefined : await changedBuildImages(deps, body.buildImages);
   if (change.domain !== undefined && deps.config.spurDomain && change.domain !== deps.config.spurDomain) throw new Conflict(`Spur's domain is set by SPUR_DOMAIN in its environment file; change it there`);
   if (change.acmeEmail !== undefined && deps.config.acme.email && change.acmeEmail !== deps.config.acme.email) throw new Conflict(`the ACME email is set by SPUR_ACME_EMAIL in Spur's environment file; change it there`);
+  const changed = Object.entries({ domain: change.domain, acmeEmail: change.acmeEmail, backupStorage: storage, registry, buildImages }).filter(([, v]) => v !== undefined).map(([k]) => k);
+  const before = await settingsRecord(deps);
   if (change.domain !== undefined) await setSpurDomain(deps.db, change.domain);
   if (change.acmeEmail !== undefined) await setAcmeEmail(deps.db, change.acmeEmail);
   if (storage !== undefined) await setBackupStorage(deps.db, deps.key, storage);
   if (registry !== undefined) await setImageRegistry(deps.db, deps.key, registry);
   if (buildImages !== undefined) await setBuildImageChoices(deps.db, buildImages);
   if (change.domain !== undefined) void deps.certificates.run();
+  const after = await settingsRecord(deps, before);
+  const only = (r: Record<string, unknown>) => Object.fromEntries(changed.map((k) => [k, r[k]]));
+  await audit(deps, user, 'settings.change', SETTINGS_OBJECT, { before: only(before), after: only(after) });
   return spurSettingsView(deps, user);
+}
+
+const SETTINGS_OBJECT = { kind: 'settings', name: 'Spur' };
+
+/** Spur's settings as the audit log keeps them: the storage's secret key and the registry's
+ *  password only as "(set)", or "(changed)" against `before`. */
+async function settingsRecord(deps: Deps, before?: Record<string, unknown> & { secrets: string[] }) {
+  const [own, email, storage, registry, images] = [await spurDomain(deps.db), await acmeEmail(deps.db), await backupStorage(deps.db, deps.key), await imageRegistry(deps.db, deps.key), await buildImageChoices(deps.db)];
+  const secrets = [storage?.secretAccessKey ?? '', registry?.password ?? ''];
+  const mark = (i: number) => (before && before.secrets[i] !== secrets[i] ? SECRET.changed : SECRET.set);
+  return {
+    domain: own?.hostname ?? null,
+    acmeEmail: email,
+    backupStorage: storage && { ...storageView(storage), secretAccessKey: mark(0) },
+    registry: registry && { ...registryView(registry), password: mark(1) },
+    buildImages: images,
+    secrets,
+  };
 }

@@ -1,14 +1,14 @@
 // A project environment's shared variables: any service of it references one as
 // `${{shared.NAME}}`. Members see the names; the owner alone sees the values.
+import type { Environment } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import type { User } from '../db/schema.js';
 import { SHARED, referenceSources } from '../databases/reference-sources.js';
-import { getProjectFor, requireTo } from './access.js';
+import { type Actor, getProjectFor, requireTo } from './access.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { listSharedVariableNames, readSharedVariables, setSharedVariables } from '../store/shared-variables.js';
 import { checkReferences, variableChanges } from './variables.js';
+import { audit, secretChanges } from './record.js';
 
-type Actor = Pick<User, 'id' | 'role'>;
 
 async function environmentOf(deps: Deps, user: Actor, projectName: string, environmentName?: string) {
   const project = await getProjectFor(deps.db, user, projectName);
@@ -20,9 +20,15 @@ export async function sharedVariableNames(deps: Deps, user: Actor, projectName: 
 }
 
 export async function revealSharedVariables(deps: Deps, user: Actor, projectName: string, environmentName?: string): Promise<Record<string, string>> {
-  requireTo(user, 'variables.reveal');
-  return readSharedVariables(deps.db, deps.key, (await environmentOf(deps, user, projectName, environmentName)).id);
+  await requireTo(deps, user, 'variables.reveal');
+  const environment = await environmentOf(deps, user, projectName, environmentName);
+  const values = await readSharedVariables(deps.db, deps.key, environment.id);
+  await audit(deps, user, 'variables.reveal', sharedObject(projectName, environment), { after: { names: Object.keys(values) } });
+  return values;
 }
+
+/** A project environment's shared variables, as the audit log names them. */
+const sharedObject = (projectName: string, environment: Environment) => ({ kind: 'shared variables', id: environment.id, name: `${projectName} (${environment.name})`, projectId: environment.project_id });
 
 /** Sets (value) or removes (null) shared variables once their references are well formed and
  *  make no cycle with the services' variables; every service of the environment then shows the
@@ -30,7 +36,11 @@ export async function revealSharedVariables(deps: Deps, user: Actor, projectName
 export async function changeSharedVariables(deps: Deps, user: Actor, projectName: string, input: unknown, environmentName?: string): Promise<string[]> {
   const environment = await environmentOf(deps, user, projectName, environmentName);
   const changes = variableChanges(input);
-  checkReferences(SHARED, await readSharedVariables(deps.db, deps.key, environment.id), changes, await referenceSources(deps.db, deps.key, environment.id));
-  await setSharedVariables(deps.db, deps.key, environment.id, changes);
+  await deps.db.transaction().execute(async (tx) => {
+    const current = await readSharedVariables(tx, deps.key, environment.id);
+    checkReferences(SHARED, current, changes, await referenceSources(tx, deps.key, environment.id));
+    await setSharedVariables(tx, deps.key, environment.id, changes);
+    await audit(deps, user, 'variables.change', sharedObject(projectName, environment), { ...secretChanges(current, changes), tx });
+  });
   return listSharedVariableNames(deps.db, environment.id);
 }

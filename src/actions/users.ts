@@ -8,21 +8,21 @@ import { type Actor, requireTo } from './access.js';
 type Body = Record<string, unknown>;
 
 export async function listUsers(deps: Pick<Deps, 'db'>, by: Actor): Promise<accounts.UserView[]> {
-  requireTo(by, 'users.manage');
+  await requireTo(deps, by, 'users.manage');
   return accounts.listUsers(deps.db);
 }
 
 export async function addUser(deps: Pick<Deps, 'db'>, by: Actor, body: Body): Promise<accounts.UserView> {
-  requireTo(by, 'users.manage');
+  await requireTo(deps, by, 'users.manage');
   return accounts.addUser(deps.db, body);
 }
 
 export async function resetPassword(deps: Pick<Deps, 'db'>, by: Actor, email: unknown, password: unknown): Promise<string> {
-  requireTo(by, 'users.manage');
+  await requireTo(deps, by, 'users.manage');
   return accounts.resetPassword(deps.db, email, password);
 }
 
 export async function deleteUser(deps: Pick<Deps, 'db'>, by: Actor, email: unknown): Promise<string> {
-  requireTo(by, 'users.manage');
+  await requireTo(deps, by, 'users.manage');
   return accounts.deleteUser(deps.db, by, email);
 }

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import { parseDotEnv } from '../variables/dotenv.js';
 import { InvalidFields } from '../errors.js';
 import type { InstanceContext } from '../store/services.js';
-import { changeVariables, revealVariables, variableCount } from './variables.js';
+import { changeVariables, revealVariables, variableCount, variableValues } from './variables.js';
 
 type Body = Record<string, unknown>;
 type Actor = Parameters<typeof revealVariables>[1];
@@ -52,7 +52,7 @@ export async function variablesText(deps: Deps, user: Actor, ctx: InstanceContex
 
 /** What saving `body.env` would do, checked as a save checks it (the owner's, as the text is). */
 export async function previewVariablesText(deps: Deps, user: Actor, ctx: InstanceContext, body: Body): Promise<VariablesDiff> {
-  const current = await revealVariables(deps, user, ctx);
+  const current = await variableValues(deps, user, ctx);
   return diffVariables(current, parseDotEnv(typeof body.env === 'string' ? body.env : ''));
 }
 
@@ -63,6 +63,6 @@ export async function replaceVariablesText(deps: Deps, user: Actor, ctx: Instanc
   const changes: Record<string, string | null> = Object.fromEntries([...diff.added, ...diff.changed].map((k) => [k, next[k]]));
   for (const k of diff.removed) changes[k] = null;
   if (Object.keys(changes).length > 500) throw new InvalidFields({ env: `at most 500 changes at once; this makes ${variableCount(Object.keys(changes).length)} differ` });
-  if (Object.keys(changes).length) await changeVariables(deps, ctx, changes);
+  if (Object.keys(changes).length) await changeVariables(deps, user, ctx, changes);
   return diff;
 }

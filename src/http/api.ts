@@ -223,7 +223,7 @@ export function apiRoutes(deps: Deps) {
   api.put('/projects/:project/services/:service/variables', async (c) => {
     const ctx = await instanceOf(c);
     const body = await jsonBody(c);
-    const names = await ops.changeVariables(deps, ctx, body.variables ?? body);
+    const names = await ops.changeVariables(deps, c.get('user'), ctx, body.variables ?? body);
     return c.json({ variables: Object.fromEntries(names.map((n) => [n, '••••••'])) });
   });
   // All variables as one .env text (the owner's): read, or made exactly so in one change.
@@ -239,17 +239,17 @@ export function apiRoutes(deps: Deps) {
     const ctx = await instanceOf(c);
     const key = validate.variableKey(c.req.param('key'));
     if (!(await ops.variableNames(deps, ctx)).includes(key)) throw new NotFound(`there is no variable ${key}`);
-    const names = await ops.changeVariables(deps, ctx, { [key]: null });
+    const names = await ops.changeVariables(deps, c.get('user'), ctx, { [key]: null });
     return c.json({ variables: Object.fromEntries(names.map((n) => [n, '••••••'])) });
   });
 
   api.post('/projects/:project/services/:service/deployments', async (c) => {
-    const deployment = await ops.deploy(deps, await instanceOf(c), { trigger: `api:${c.get('user').email}`, requestedBy: c.get('user').id });
+    const deployment = await ops.deploy(deps, c.get('user'), await instanceOf(c), { trigger: `api:${c.get('user').email}`, requestedBy: c.get('user').id });
     return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
   });
   api.post('/projects/:project/services/:service/rollback', async (c) => {
     const body = c.req.header('Content-Type')?.includes('json') ? await jsonBody(c) : {};
-    const deployment = await ops.rollback(deps, await instanceOf(c), body, { trigger: `rollback:${c.get('user').email}`, requestedBy: c.get('user').id });
+    const deployment = await ops.rollback(deps, c.get('user'), await instanceOf(c), body, { trigger: `rollback:${c.get('user').email}`, requestedBy: c.get('user').id });
     return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
   });
   api.get('/projects/:project/services/:service/build-plan', async (c) => c.json(await ops.previewBuild(deps, await instanceOf(c))));

@@ -221,12 +221,12 @@ export function webRoutes(deps: Deps) {
 
   web.post('/projects/:project/services/:service/deploy', async (c) => {
     const ctx = await instanceOf(c);
-    const deployment = await ops.deploy(deps, ctx, { trigger: `ui:${user(c).email}`, requestedBy: user(c).id });
+    const deployment = await ops.deploy(deps, user(c), ctx, { trigger: `ui:${user(c).email}`, requestedBy: user(c).id });
     return redirectWithToast(c, `/deployments/${deployment.id}`, `Deploying ${ctx.service.name} to ${ctx.environment.name}: deployment #${deployment.id} queued`);
   });
   web.post('/projects/:project/services/:service/rollback', async (c) => {
     const ctx = await instanceOf(c);
-    const deployment = await ops.rollback(deps, ctx, await form(c), { trigger: `rollback:${user(c).email}`, requestedBy: user(c).id });
+    const deployment = await ops.rollback(deps, user(c), ctx, await form(c), { trigger: `rollback:${user(c).email}`, requestedBy: user(c).id });
     return redirectWithToast(c, `/deployments/${deployment.id}`, `Rolling ${ctx.service.name} back: deployment #${deployment.id} brings back #${deployment.source_deployment_id}`);
   });
   web.post('/projects/:project/services/:service/cancel', async (c) => {
@@ -301,7 +301,7 @@ export function webRoutes(deps: Deps) {
     serviceForm(c, {
       id: 'set-variable',
       tab: 'variables',
-      run: (ctx, body) => ops.setVariable(deps, ctx, body),
+      run: (ctx, body) => ops.setVariable(deps, user(c), ctx, body),
       done: (ctx, key) => ({ to: servicePath(ctx, 'variables'), toast: `${key} saved; it applies with the next deploy` }),
       fragment: (p, state) => { const { base, q, csrf } = paths(p); return <SetVariableForm base={base} q={q} csrf={csrf} state={state} />; },
     }),
@@ -310,7 +310,7 @@ export function webRoutes(deps: Deps) {
     serviceForm(c, {
       id: 'import-variables',
       tab: 'variables',
-      run: (ctx, body) => ops.importVariables(deps, ctx, body),
+      run: (ctx, body) => ops.importVariables(deps, user(c), ctx, body),
       done: (ctx, names) => ({ to: servicePath(ctx, 'variables'), toast: `Imported ${ops.variableCount(names.length)}; they apply with the next deploy` }),
       fragment: (p, state) => { const { base, q, csrf } = paths(p); return <ImportVariablesForm base={base} q={q} csrf={csrf} state={state} />; },
     }),
@@ -342,7 +342,7 @@ export function webRoutes(deps: Deps) {
   web.post('/projects/:project/services/:service/variables/remove', async (c) => {
     const ctx = await instanceOf(c);
     const key = String((await form(c)).key ?? '');
-    await ops.changeVariables(deps, ctx, { [key]: null });
+    await ops.changeVariables(deps, user(c), ctx, { [key]: null });
     return redirectWithToast(c, servicePath(ctx, 'variables'), `${key} removed from ${ctx.service.name}; the next deploy runs without it`);
   });
   web.get('/projects/:project/services/:service/variables/value', async (c) => {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/open.js';
 import type { AuditEntry } from '../db/schema.js';
-import { nowIso } from './time.js';
+import { inTransaction, nowIso } from './time.js';
 
 /** What the first row of a chain follows when nothing was pruned. */
 export const GENESIS = '0'.repeat(64);
@@ -43,7 +43,7 @@ export async function appendAuditEntry(db: Db, entry: NewAuditEntry): Promise<Au
     await tx.insertInto('audit_entries').values(full).execute();
     return full;
   };
-  return db.isTransaction ? append(db) : db.transaction().execute(append);
+  return inTransaction(db, append);
 }
 
 export interface AuditFilter {
