@@ -31,8 +31,10 @@ const MAY = {
   'servers.manage': { who: ['owner'], refused: 'only an owner can manage servers' },
   'users.manage': { who: ['owner'], refused: 'only an owner may manage users' },
   'update.start': { who: ['owner'], refused: 'only an owner can update Spur' },
-  /** The installation's audit log; a project's own log is its members' to read (see actions/audit.ts). */
-  'audit.read': { who: ['owner'], refused: 'only an owner may read the audit log of the whole installation' },
+  /** The installation's audit log, and checking its chain. */
+  'audit.read': { who: ['owner'], refused: 'only an owner may read the audit log' },
+  /** A project's own audit log (its admins', once projects have admins). */
+  'project-audit.read': { who: ['owner'], refused: "only an owner may read the project's audit log" },
 } as const satisfies Record<string, { who: readonly Role[]; refused?: string | ((what: string) => string) }>;
 
 export type Action = keyof typeof MAY;

@@ -21,6 +21,7 @@ import { sourceView } from '../sources/index.js';
 import * as db from '../actions/databases.js';
 import * as shared from '../actions/shared-variables.js';
 import * as servers from '../actions/servers.js';
+import * as audit from '../actions/audit.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
 import { searchPalette } from '../actions/palette.js';
@@ -58,6 +59,12 @@ export function apiRoutes(deps: Deps) {
   // The installation's own settings (an owner's): Spur's domain and the ACME contact.
   api.get('/settings', async (c) => c.json(await spurSettingsView(deps, c.get('user'))));
   api.patch('/settings', async (c) => c.json(await changeSpurSettings(deps, c.get('user'), await jsonBody(c))));
+
+  // The audit log (see actions/audit.ts): the installation's and its chain check (an owner's), a project's.
+  const auditQuery = (c: { req: { query: (k: string) => string | undefined } }) => Object.fromEntries(['actor', 'action', 'outcome', 'since', 'until', 'before', 'limit', 'project'].map((k) => [k, c.req.query(k)]));
+  api.get('/audit', async (c) => c.json({ entries: await audit.installationAudit(deps, c.get('user'), auditQuery(c)) }));
+  api.get('/audit/verify', async (c) => c.json(await audit.verifyAudit(deps, c.get('user'))));
+  api.get('/projects/:project/audit', async (c) => c.json({ entries: await audit.projectAudit(deps, c.get('user'), c.req.param('project'), auditQuery(c)) }));
 
   // The servers of the Swarm (an owner's): enrolled over SSH, drained, activated, removed.
   api.get('/servers', async (c) => c.json(await servers.serversView(deps, c.get('user'))));

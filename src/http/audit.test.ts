@@ -1,0 +1,116 @@
+// App tier: the audit log as the API shows it — a change is recorded without its secret values,
+// a refusal is recorded as refused, a project's log is not found to one who is not its member,
+// and the chain check answers (and notices a row edited behind Spur's back). No Docker needed.
+import { sql } from 'kysely';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Deps } from '../deps.js';
+import { addProjectMember } from '../store/access.js';
+import { createSession } from '../store/users.js';
+import type { createApp } from './app.js';
+import { ORIGIN, apiAs, makeTestApp, ownerAndMember } from '../../test/app-fixture.js';
+
+let deps: Deps;
+let app: ReturnType<typeof createApp>;
+let call: ReturnType<typeof apiAs>;
+let people: Awaited<ReturnType<typeof ownerAndMember>>;
+
+beforeEach(async () => {
+  ({ deps, app } = await makeTestApp());
+  people = await ownerAndMember(deps);
+  call = apiAs(app, people.tokens);
+  expect((await call('owner', 'POST', '/projects', { name: 'shop' })).status).toBe(201);
+  expect((await call('owner', 'POST', '/projects/shop/services', { name: 'web', image: 'nginx' })).status).toBe(201);
+});
+
+const SECRET_VALUE = 'hunter2-do-not-log-me';
+const everyRow = async () => JSON.stringify(await deps.db.selectFrom('audit_entries').selectAll().execute());
+
+describe('the audit log', () => {
+  it('records a variable change through the API by name, never its value', async () => {
+    expect((await call('owner', 'PUT', '/projects/shop/services/web/variables', { API_KEY: SECRET_VALUE, MODE: 'fast' })).status).toBe(200);
+    expect((await call('owner', 'PUT', '/projects/shop/services/web/variables', { API_KEY: `${SECRET_VALUE}-2`, MODE: 'fast' })).status).toBe(200);
+    expect((await call('owner', 'DELETE', '/projects/shop/services/web/variables/MODE')).status).toBe(200);
+
+    const { status, json } = await call('owner', 'GET', '/projects/shop/audit?action=variables.change');
+    expect(status).toBe(200);
+    expect(json.entries.map((e: any) => [e.before, e.after])).toEqual([
+      [{ API_KEY: '(set)', MODE: '(set)' }, { MODE: '(removed)' }],
+      [{ API_KEY: '(set)', MODE: '(set)' }, { API_KEY: '(changed)' }],
+      [{}, { API_KEY: '(set)', MODE: '(set)' }],
+    ]);
+    expect(json.entries[0]).toMatchObject({ actor: { kind: 'token', id: people.owner.id, email: 'o@example.com' }, role: 'owner', action: 'variables.change', object: { kind: 'service', name: 'shop/web (production)' }, via: 'api', outcome: 'allowed' });
+    expect(await everyRow()).not.toContain(SECRET_VALUE);
+  });
+
+  it('names the CLI as the door when the CLI calls, and the browser as ui', async () => {
+    const res = await app.request('/api/v1/projects/shop/services/web/variables', { method: 'PUT', headers: { Authorization: `Bearer ${people.tokens.owner}`, 'Content-Type': 'application/json', 'User-Agent': 'spur-cli/1.0.0' }, body: JSON.stringify({ A: 'b' }) });
+    expect(res.status).toBe(200);
+    const session = await createSession(deps.db, people.owner.id);
+    const form = await app.request('/projects/shop/services/web/variables', { method: 'POST', headers: { Cookie: `spur_session=${session.token}`, Origin: ORIGIN, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: session.csrfToken, key: 'B', value: 'c' }).toString() });
+    expect(form.status).toBeLessThan(400);
+    const entries = (await call('owner', 'GET', '/audit?action=variables.change')).json.entries;
+    expect(entries.map((e: any) => [e.via, e.actor.kind, e.after])).toEqual([['ui', 'user', { B: '(set)' }], ['cli', 'token', { A: '(set)' }]]);
+  });
+
+  it('records a refused reveal as refused, in the project’s log, with no value', async () => {
+    await call('owner', 'PUT', '/projects/shop/services/web/variables', { API_KEY: SECRET_VALUE });
+    await addProjectMember(deps.db, (await deps.db.selectFrom('projects').select('id').executeTakeFirstOrThrow()).id, people.member.id);
+    expect((await call('member', 'GET', '/projects/shop/services/web/variables?reveal=1')).status).toBe(403);
+    const refused = (await call('owner', 'GET', '/projects/shop/audit?outcome=refused')).json.entries;
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ actor: { email: 'm@example.com', kind: 'token' }, role: 'member', action: 'variables.reveal', outcome: 'refused', object: { name: 'shop/web (production)' }, before: null, after: null });
+    // The owner's own reveal is recorded too, by the names shown.
+    expect((await call('owner', 'GET', '/projects/shop/services/web/variables?reveal=1')).json.variables).toEqual({ API_KEY: SECRET_VALUE });
+    expect((await call('owner', 'GET', '/audit?action=variables.reveal&outcome=allowed')).json.entries.map((e: any) => e.after)).toEqual([{ names: ['API_KEY'] }]);
+    expect(await everyRow()).not.toContain(SECRET_VALUE);
+  });
+
+  it('records members added and removed, and the project’s deletion refused to a member', async () => {
+    expect((await call('owner', 'POST', '/projects/shop/members', { email: 'm@example.com' })).status).toBe(201);
+    expect((await call('member', 'DELETE', '/projects/shop', { confirm: 'shop' })).status).toBe(403);
+    expect((await call('owner', 'DELETE', '/projects/shop/members/m@example.com')).status).toBe(200);
+    const entries = (await call('owner', 'GET', '/projects/shop/audit')).json.entries;
+    expect(entries.map((e: any) => [e.action, e.actor.email, e.outcome, e.before ?? e.after])).toEqual([
+      ['members.remove', 'o@example.com', 'allowed', { member: 'm@example.com', role: 'member' }],
+      ['project.delete', 'm@example.com', 'refused', null],
+      ['members.add', 'o@example.com', 'allowed', { member: 'm@example.com', role: 'member' }],
+    ]);
+  });
+
+  it('records a change of Spur’s settings (the parts changed, before and after) and a member’s refused attempt', async () => {
+    expect((await call('owner', 'PATCH', '/settings', { acmeEmail: 'ops@example.com' })).status).toBe(200);
+    expect((await call('member', 'PATCH', '/settings', { acmeEmail: 'evil@example.com' })).status).toBe(403);
+    const entries = (await call('owner', 'GET', '/audit?action=settings.change')).json.entries;
+    expect(entries.map((e: any) => [e.actor.email, e.outcome, e.before, e.after])).toEqual([
+      ['m@example.com', 'refused', null, null],
+      ['o@example.com', 'allowed', { acmeEmail: null }, { acmeEmail: 'ops@example.com' }],
+    ]);
+  });
+
+  it('is not found to one who is not a member of the project, and the owner’s to read otherwise', async () => {
+    expect((await call('member', 'GET', '/projects/shop/audit')).status).toBe(404);
+    expect((await call('member', 'GET', '/projects/nosuch/audit')).status).toBe(404);
+    await addProjectMember(deps.db, (await deps.db.selectFrom('projects').select('id').executeTakeFirstOrThrow()).id, people.member.id);
+    expect((await call('member', 'GET', '/projects/shop/audit')).status).toBe(403);
+    expect((await call('member', 'GET', '/audit')).status).toBe(403);
+    expect((await call('member', 'GET', '/audit/verify')).status).toBe(403);
+    // Each of those refusals is itself in the log.
+    expect((await call('owner', 'GET', '/audit?actor=m@example.com&outcome=refused')).json.entries.map((e: any) => e.action)).toEqual(['audit.read', 'audit.read', 'project-audit.read']);
+  });
+
+  it('filters by when, and refuses a malformed filter', async () => {
+    await call('owner', 'PUT', '/projects/shop/services/web/variables', { A: 'b' });
+    expect((await call('owner', 'GET', '/audit?since=2999-01-01')).json.entries).toEqual([]);
+    expect((await call('owner', 'GET', '/audit?until=2999-01-01&action=variables')).json.entries).toHaveLength(1);
+    expect((await call('owner', 'GET', '/audit?since=yesterday')).status).toBe(400);
+    expect((await call('owner', 'GET', '/audit?limit=0')).status).toBe(400);
+  });
+
+  it('verifies its chain, and names the first entry a direct edit of the database broke', async () => {
+    for (const v of ['1', '2', '3']) await call('owner', 'PUT', '/projects/shop/services/web/variables', { A: v });
+    expect(await call('owner', 'GET', '/audit/verify')).toEqual({ status: 200, json: { intact: true, entries: 3 } });
+    await sql.raw('DROP TRIGGER audit_entries_append_only').execute(deps.db);
+    await sql.raw(`UPDATE audit_entries SET actor_email = 'someone@example.com' WHERE id = 2`).execute(deps.db);
+    expect(await call('owner', 'GET', '/audit/verify')).toEqual({ status: 200, json: { intact: false, entries: 1, brokenAt: 2 } });
+  });
+});
