@@ -4,6 +4,7 @@ import { CliError } from './cli/client.js';
 import { commands as basicCommands } from './cli/commands.js';
 import { rolloutCommands } from './cli/rollout-commands.js';
 import { accessCommands } from './cli/access-commands.js';
+import { auditCommands } from './cli/audit-commands.js';
 import { gitCommands } from './cli/git-commands.js';
 import { IMAGE_FLAGS_USAGE, domainCommands } from './cli/domain-commands.js';
 import { databaseCommands } from './cli/database-commands.js';
@@ -42,6 +43,9 @@ Client (after \`spur login\`):
   spur keys add <file|-> [--name N] | keys list | keys remove <id>
   spur member <project> <email> | member remove <project> <email> | member list <project>
   spur token list | token revoke <id>      your API tokens
+  spur audit [--project P] [--actor E] [--action A] [--since D] [--until D] [--outcome allowed|refused] [--limit N | --all]
+                                           the audit log, newest first (owners); --json: one entry per line
+  spur audit verify                        check the audit log's hash chain (exit 1 when broken)
   spur vars set|list <project> <service> [KEY=VALUE ...] [--env E] [--reveal]
   spur vars unset <project> <service> KEY ... [--env E]
   spur vars replace <project> <service> <file|-> [--dry-run] [--env E]   make them exactly a .env text (owners)
@@ -82,7 +86,7 @@ Client (after \`spur login\`):
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...nodeCommands, ...buildCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...nodeCommands, ...buildCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
