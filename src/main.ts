@@ -71,6 +71,7 @@ Client (after \`spur login\`):
   spur node list | node show|drain|activate|remove <name>
   spur node build-server <name> [--off]   run the builds on that server (--off: on this one again)
   spur instance [--domain D|none] [--acme-email E|none]   Spur's own domain and ACME contact (owners)
+        [--audit-retention-days N|none]   days the audit log is kept (at least 30; none: for ever)
         [--s3-endpoint URL --s3-bucket B --s3-access-key K | --s3-endpoint none]   where backups are copied
         [--registry HOST[:PORT][/NS] --registry-user U | --registry none]   a registry images go through
         ${IMAGE_FLAGS_USAGE}   base images of written Dockerfiles

@@ -4,7 +4,9 @@
 import type { AuditEntry } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { InvalidInput } from '../errors.js';
-import { type AuditFilter, type ChainCheck, listAuditEntries, verifyAuditChain } from '../store/audit.js';
+import { type AuditFilter, type ChainCheck, listAuditEntries, pruneAuditEntries, verifyAuditChain } from '../store/audit.js';
+import { auditRetentionDays } from '../store/settings.js';
+import { audit } from './record.js';
 import { findProject } from '../store/projects.js';
 import * as validate from '../validate.js';
 import { type Actor, getProjectFor, requireTo } from './access.js';
@@ -80,4 +82,15 @@ export async function projectAudit(deps: Deps, user: Actor, projectName: string,
 export async function verifyAudit(deps: Deps, user: Actor): Promise<ChainCheck> {
   await requireTo(deps, user, 'audit.read');
   return verifyAuditChain(deps.db);
+}
+
+/** Removes the entries older than the retention the owner set (none when unset), from the oldest,
+ *  keeping the last removed one's hash as the chain's new start; the pruning is itself recorded. */
+export async function pruneAuditLog(deps: Pick<Deps, 'db'>, now = new Date()): Promise<number> {
+  const days = await auditRetentionDays(deps.db);
+  if (days === null) return 0;
+  const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
+  const removed = await pruneAuditEntries(deps.db, cutoff);
+  if (removed > 0) await audit(deps, { kind: 'system', name: 'audit retention', via: 'job' }, 'audit.prune', null, { after: { removed, before: cutoff, retentionDays: days } });
+  return removed;
 }

@@ -8,6 +8,7 @@ import type { Deps } from '../deps.js';
 import { makeTestApp, ownerAndMember } from '../../test/app-fixture.js';
 import { auditCommands } from './audit-commands.js';
 import { commands } from './commands.js';
+import { domainCommands } from './domain-commands.js';
 
 let deps: Deps;
 let server: ReturnType<typeof serve>;
@@ -52,5 +53,11 @@ describe('spur audit', () => {
     const out: string[] = [];
     await expect(auditCommands.audit(['verify'], { env, stdout: (l: string) => out.push(l), stderr: () => {} })).rejects.toMatchObject({ exitCode: 1 });
     expect(out).toEqual(['chain broken at entry 2']);
+  });
+
+  it('spur instance sets how long the log is kept', async () => {
+    expect((await run(domainCommands.instance, ['--audit-retention-days', '45'])).join('\n')).toContain('Audit log:   kept 45 days');
+    await expect(run(domainCommands.instance, ['--audit-retention-days', '3'])).rejects.toThrow(/audit retention days/);
+    expect((await run(domainCommands.instance, ['--audit-retention-days', 'none'])).join('\n')).toContain('Audit log:   kept for ever');
   });
 });

@@ -5,6 +5,8 @@ import { sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
 import { addProjectMember } from '../store/access.js';
+import { appendAuditEntry } from '../store/audit.js';
+import { pruneAuditLog } from '../actions/audit.js';
 import { createSession } from '../store/users.js';
 import type { createApp } from './app.js';
 import { ORIGIN, apiAs, makeTestApp, ownerAndMember } from '../../test/app-fixture.js';
@@ -112,5 +114,20 @@ describe('the audit log', () => {
     await sql.raw('DROP TRIGGER audit_entries_append_only').execute(deps.db);
     await sql.raw(`UPDATE audit_entries SET actor_email = 'someone@example.com' WHERE id = 2`).execute(deps.db);
     expect(await call('owner', 'GET', '/audit/verify')).toEqual({ status: 200, json: { intact: false, entries: 1, brokenAt: 2 } });
+  });
+
+  it('keeps entries for the retention the owner set (at least 30 days), pruning the oldest with the chain still whole', async () => {
+    for (const day of ['01', '02', '03']) await appendAuditEntry(deps.db, { actor_kind: 'user', actor_id: people.owner.id, actor_email: 'o@example.com', role: 'owner', action: 'deploy', object_kind: null, object_id: null, object_name: null, project_id: null, before: null, after: null, via: 'api', address: null, outcome: 'allowed', at: `2020-01-${day}T00:00:00.000Z` });
+    expect(await pruneAuditLog(deps)).toBe(0); // no retention set: kept for ever
+    expect((await call('owner', 'PATCH', '/settings', { auditRetentionDays: 7 })).status).toBe(400);
+    const set = await call('owner', 'PATCH', '/settings', { auditRetentionDays: 30 });
+    expect([set.status, set.json.auditRetentionDays]).toEqual([200, 30]);
+    expect(await pruneAuditLog(deps)).toBe(3);
+    const entries = (await call('owner', 'GET', '/audit')).json.entries;
+    expect(entries.map((e: any) => [e.id, e.action, e.actor.kind, e.via, e.after?.removed ?? e.after])).toEqual([
+      [5, 'audit.prune', 'system', 'job', 3],
+      [4, 'settings.change', 'token', 'api', { auditRetentionDays: 30 }],
+    ]);
+    expect(await call('owner', 'GET', '/audit/verify')).toEqual({ status: 200, json: { intact: true, entries: 2 } });
   });
 });

@@ -12,6 +12,7 @@ const ACME_EMAIL = 'acme_email';
 const BACKUP_STORAGE = 'backup_storage';
 const IMAGE_REGISTRY = 'image_registry';
 const BUILD_IMAGES = 'build_images';
+const AUDIT_RETENTION_DAYS = 'audit_retention_days';
 
 /** Spur's own domain with its certificate's expiry, if one is set. */
 export function spurDomain(db: Db): Promise<DomainWithCertificate | undefined> {
@@ -83,4 +84,16 @@ export async function setBuildImageChoices(db: Db, images: BuildImageChoices): P
   if (!Object.keys(images).length) return void (await db.deleteFrom('settings').where('key', '=', BUILD_IMAGES).execute());
   const value = JSON.stringify(images);
   await db.insertInto('settings').values({ key: BUILD_IMAGES, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+}
+
+/** How many days audit entries are kept; null: for ever. */
+export async function auditRetentionDays(db: Db): Promise<number | null> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', AUDIT_RETENTION_DAYS).executeTakeFirst();
+  return row ? Number(row.value) : null;
+}
+
+export async function setAuditRetentionDays(db: Db, days: number | null): Promise<void> {
+  if (days === null) return void (await db.deleteFrom('settings').where('key', '=', AUDIT_RETENTION_DAYS).execute());
+  const value = String(days);
+  await db.insertInto('settings').values({ key: AUDIT_RETENTION_DAYS, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
 }
