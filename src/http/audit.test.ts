@@ -7,6 +7,7 @@ import type { Deps } from '../deps.js';
 import { addProjectMember } from '../store/access.js';
 import { appendAuditEntry } from '../store/audit.js';
 import { pruneAuditLog } from '../actions/audit.js';
+import { hashPassword } from '../secrets.js';
 import { createSession } from '../store/users.js';
 import type { createApp } from './app.js';
 import { ORIGIN, apiAs, makeTestApp, ownerAndMember } from '../../test/app-fixture.js';
@@ -129,5 +130,22 @@ describe('the audit log', () => {
       [4, 'settings.change', 'token', 'api', { auditRetentionDays: 30 }],
     ]);
     expect(await call('owner', 'GET', '/audit/verify')).toEqual({ status: 200, json: { intact: true, entries: 2 } });
+  });
+
+  it('records logins, failed ones too, from the client’s address; never a password, nor an email that names no one', async () => {
+    await deps.db.updateTable('users').set({ password_hash: await hashPassword('a long password') }).where('email', '=', 'o@example.com').execute();
+    deps.setup.claim();
+    const login = (email: string, password: string) =>
+      app.request('/login', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN }, body: new URLSearchParams({ email, password }).toString() }, { incoming: { socket: { remoteAddress: '198.51.100.9', remoteFamily: 'IPv4' } } });
+    expect((await login('o@example.com', 'not the password')).status).toBe(401);
+    expect((await login('a long password', 'a long password')).status).toBe(401);
+    expect((await login('o@example.com', 'a long password')).status).toBe(303);
+    const entries = (await call('owner', 'GET', '/audit?action=login')).json.entries;
+    expect(entries.map((e: any) => [e.actor.email, e.actor.id, e.outcome, e.via, e.address])).toEqual([
+      ['o@example.com', people.owner.id, 'allowed', 'ui', '198.51.100.9'],
+      ['(no such user)', null, 'refused', 'ui', '198.51.100.9'],
+      ['o@example.com', people.owner.id, 'refused', 'ui', '198.51.100.9'],
+    ]);
+    expect(await everyRow()).not.toContain('long password');
   });
 });

@@ -12,6 +12,7 @@ import * as validate from '../validate.js';
 import { SESSION_COOKIE, setupOpen } from './auth.js';
 import { AttemptLimiter } from '../rate-limit.js';
 import { requestAddress } from './client.js';
+import { recordLogin } from '../actions/record.js';
 
 /** Set on a browser that logged in to an account: its attempts at that account are counted on
  *  their own, so an attacker who locks the account does not lock its owner's browser out. */
@@ -128,8 +129,10 @@ export function authRoutes(deps: Deps) {
     // password, so the answer's timing does not tell which emails exist.
     const ok = await verifyPassword(field(form, 'password'), user?.password_hash ?? (await decoyHash()));
     if (!user?.password_hash || !ok) {
+      await recordLogin(deps, { user, address: key, ok: false });
       return error(401, 'Wrong email or password.');
     }
+    await recordLogin(deps, { user, address: key, ok: true });
     limiter.refund(key);
     accounts.refund(account);
     await rememberDevice(c, email, user.password_hash);
