@@ -9,6 +9,7 @@ import { type InstanceContext, getInstance, instanceBuildVariables, instanceWatc
 import * as validate from '../validate.js';
 import { mayDo, requireTo } from './access.js';
 import { type Actor, type Body, instanceObject, truthy } from './common.js';
+import { audit } from './record.js';
 
 /** Reads instance settings from a body, every refusal at once. A missing field stays as it is;
  *  an empty string clears a field that may be empty (domain, health path and port, limits and
@@ -114,6 +115,8 @@ export async function changeSettings(deps: Deps, user: Actor, ctx: InstanceConte
     return over;
   });
   if (raised !== undefined) await requireTo(deps, user, 'build-limits.raise', { what: raised, object: instanceObject(ctx) });
+  const columns = Object.keys(changes).filter((k) => changes[k as keyof typeof changes] !== undefined) as (keyof ServiceInstance)[];
+  await audit(deps, user, 'service-settings.change', instanceObject(ctx), { before: Object.fromEntries(columns.map((k) => [k, ctx.instance[k]])), after: Object.fromEntries(columns.map((k) => [k, changes[k as keyof typeof changes]])) });
 }
 
 export function toSettingsView(i: ServiceInstance) {

@@ -148,4 +148,19 @@ describe('the audit log', () => {
     ]);
     expect(await everyRow()).not.toContain('long password');
   });
+
+  it('records users added, a password set (never the password) and a user removed, and a service’s settings before and after', async () => {
+    expect((await call('owner', 'POST', '/users', { email: 'new@example.com', role: 'member' })).status).toBe(201);
+    expect((await call('owner', 'POST', '/users/new@example.com/password', { password: 'a long password' })).status).toBe(200);
+    expect((await call('owner', 'DELETE', '/users/new@example.com')).status).toBe(200);
+    expect((await call('owner', 'PATCH', '/projects/shop/services/web/settings', { port: 8080 })).status).toBe(200);
+    const entries = (await call('owner', 'GET', '/audit')).json.entries;
+    expect(entries.map((e: any) => [e.action, e.object?.name, e.before, e.after && (e.after.port ?? e.after.password ?? e.after.email)])).toEqual([
+      ['service-settings.change', 'shop/web (production)', { port: 3000 }, 8080],
+      ['users.remove', 'new@example.com', null, null],
+      ['users.password', 'new@example.com', null, '(changed)'],
+      ['users.add', 'new@example.com', null, 'new@example.com'],
+    ]);
+    expect(await everyRow()).not.toContain('long password');
+  });
 });
