@@ -4,6 +4,7 @@ import { CliError } from './cli/client.js';
 import { commands as basicCommands } from './cli/commands.js';
 import { rolloutCommands } from './cli/rollout-commands.js';
 import { accessCommands } from './cli/access-commands.js';
+import { auditCommands } from './cli/audit-commands.js';
 import { gitCommands } from './cli/git-commands.js';
 import { IMAGE_FLAGS_USAGE, domainCommands } from './cli/domain-commands.js';
 import { databaseCommands } from './cli/database-commands.js';
@@ -42,6 +43,9 @@ Client (after \`spur login\`):
   spur keys add <file|-> [--name N] | keys list | keys remove <id>
   spur member <project> <email> [--role admin|developer|viewer] | member remove <project> <email> | member list <project>
   spur token list | token revoke <id>      your API tokens
+  spur audit [--project P] [--actor E] [--action A] [--since D] [--until D] [--outcome allowed|refused] [--limit N | --all]
+                                           the audit log, newest first (owners); --json: one entry per line
+  spur audit verify                        check the audit log's hash chain (exit 1 when broken)
   spur vars set|list <project> <service> [KEY=VALUE ...] [--env E] [--reveal]
   spur vars unset <project> <service> KEY ... [--env E]
   spur vars replace <project> <service> <file|-> [--dry-run] [--env E]   make them exactly a .env text (owners)
@@ -67,6 +71,7 @@ Client (after \`spur login\`):
   spur node list | node show|drain|activate|remove <name>
   spur node build-server <name> [--off]   run the builds on that server (--off: on this one again)
   spur instance [--domain D|none] [--acme-email E|none]   Spur's own domain and ACME contact (owners)
+        [--audit-retention-days N|none]   days the audit log is kept (at least 30; none: for ever)
         [--s3-endpoint URL --s3-bucket B --s3-access-key K | --s3-endpoint none]   where backups are copied
         [--registry HOST[:PORT][/NS] --registry-user U | --registry none]   a registry images go through
         ${IMAGE_FLAGS_USAGE}   base images of written Dockerfiles
@@ -82,7 +87,7 @@ Client (after \`spur login\`):
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...nodeCommands, ...buildCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...nodeCommands, ...buildCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -76,6 +76,9 @@ describe('git push', () => {
     expect(result.out).toMatch(/remote: Step 1\/\d+ : FROM spur-test\/node:bookworm/);
     expect(result.out).toMatch(/remote: Deployment \d+ is active\./);
     expect((await probe(`spur_${project}_production`, 'http://web:3000/')).body).toBe('hello from push1\n');
+    // The audit log names the pusher and the door (the key's owner, over git push, from loopback).
+    const [entry] = (await api(spur, ownerToken)('GET', `/projects/${project}/audit?action=deploy`)).json.entries;
+    expect(entry).toMatchObject({ action: 'deploy', actor: { kind: 'user', email: 'owner@example.com' }, via: 'git-push', address: '127.0.0.1', outcome: 'allowed', object: { name: `${project}/web (production)` } });
   });
 
   it('deploys a second push with the change', async () => {

@@ -2,16 +2,17 @@
 // every request passes one door: `getProjectFor`/`openProject`/`findInstance` look up the user's
 // role in the project once and refuse an action that role may not take; `requireTo` refuses the
 // installation's actions (and finer ones on a role already looked up); pages ask `mayDo` whether
-// to show a control. Nothing else compares roles.
+// to show a control. Nothing else compares roles. Every refusal is written to the audit log
+// (record.ts), with the role the user had.
 import type { Db } from '../db/open.js';
 import type { Project, ProjectRole, User } from '../db/schema.js';
 import { Forbidden, NotFound } from '../errors.js';
 import { listMemberProjects, listProjects, memberRole } from '../store/access.js';
 import { findProject } from '../store/projects.js';
 import type { InstanceContext } from '../store/services.js';
+import { type Acting, type Actor, type AuditObject, audit, projectObject } from './record.js';
 
-/** Who acts: a signed-in user (web or API) or an SSH key's owner. */
-export type Actor = Pick<User, 'id' | 'role' | 'email'>;
+export type { Acting, Actor };
 
 /** The installation's owner, or a member's role in one project. */
 export type Role = 'owner' | ProjectRole;
@@ -21,6 +22,8 @@ export const PROJECT_ROLES: readonly ProjectRole[] = ['admin', 'developer', 'vie
 export interface ProjectAccess {
   project: Project;
   role: Role;
+  /** The user with that role, as the audit log names who acted. */
+  acting: Acting;
 }
 
 // Who may: the owner may everything; a project's admin everything inside it; a developer what
@@ -82,6 +85,10 @@ export const MAY = {
   'database.restore': { who: ADMIN, in: 'project', refused: 'only an admin may restore databases' },
   'database.credentials': { who: ADMIN, in: 'project', refused: 'only an admin may see database credentials' },
   'backups.download': { who: ADMIN, in: 'project', refused: 'only an admin may download database backups' },
+  /** A project's own audit log. */
+  'project-audit.read': { who: ADMIN, in: 'project', refused: "only an admin may read the project's audit log" },
+  // The installation's audit log, and checking its chain.
+  'audit.read': { who: OWNER, in: 'installation', refused: 'only an owner may read the audit log' },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof MAY;
@@ -92,11 +99,14 @@ export type ProjectAction = { [A in Action]: (typeof MAY)[A]['in'] extends 'proj
  *  come without a role, and then may not). */
 export const mayDo = (who: { role?: string }, action: Action): boolean => (MAY[action].who as readonly string[]).includes(who.role ?? '');
 
-/** Refuses (403, with the table's words) a role that may not; `what` completes words that name it. */
-export function requireTo(who: { role?: string }, action: Action, what = ''): void {
+/** Refuses (403, with the table's words) someone whose role may not, and records the refusal in
+ *  the audit log against `object` (which also puts it in that project's log); `who` carries the
+ *  role that decides (a project's, from the door, or the user's own); `what` completes words that name it. */
+export async function requireTo(deps: { db: Db }, who: Acting, action: Action, options: { what?: string; object?: AuditObject } = {}): Promise<void> {
   if (mayDo(who, action)) return;
   const refused: string | ((what: string) => string) = MAY[action].refused;
-  throw new Forbidden(typeof refused === 'string' ? refused : refused(what));
+  await audit(deps, who, action, options.object ?? null, { outcome: 'refused' });
+  throw new Forbidden(typeof refused === 'string' ? refused : refused(options.what ?? ''));
 }
 
 /** The user's role in the project: the owner's everywhere, a member's where they were added. */
@@ -112,19 +122,24 @@ export async function canAccessProject(db: Db, user: Pick<User, 'id' | 'role'>, 
 /** The door of a project: the project and the user's role there, if they may do `action` in it.
  *  A project they may not see is "not found", so names of others' projects do not leak; one they
  *  see but may not do this in is refused (403) with the matrix's words. */
-export async function openProject(db: Db, user: Pick<User, 'id' | 'role'>, name: string, action: ProjectAction): Promise<ProjectAccess> {
+export async function openProject(db: Db, user: Actor, name: string, action: ProjectAction): Promise<ProjectAccess> {
   const project = await findProject(db, name);
-  const role = project && (await roleIn(db, user, project.id));
-  if (!project || !role) throw new NotFound(`project ${name} not found`);
-  requireTo({ role }, action);
-  return { project, role };
+  if (!project) throw new NotFound(`project ${name} not found`);
+  const role = await roleIn(db, user, project.id);
+  if (!role) {
+    await audit({ db }, user, action, projectObject(project), { outcome: 'refused' });
+    throw new NotFound(`project ${name} not found`);
+  }
+  const acting = { ...user, role };
+  await requireTo({ db }, acting, action, { object: projectObject(project) });
+  return { project, role, acting };
 }
 
 /** The project, if this user may do `action` in it (see openProject). */
-export const getProjectFor = async (db: Db, user: Pick<User, 'id' | 'role'>, name: string, action: ProjectAction): Promise<Project> => (await openProject(db, user, name, action)).project;
+export const getProjectFor = async (db: Db, user: Actor, name: string, action: ProjectAction): Promise<Project> => (await openProject(db, user, name, action)).project;
 
 /** A service instance as the user who asked may use it: with their role in its project (findInstance). */
-export type AllowedInstance = InstanceContext & { role: Role };
+export type AllowedInstance = InstanceContext & { role: Role; acting: Acting };
 
 /** The projects this user may see, by name. */
 export async function listProjectsFor(db: Db, user: Pick<User, 'id' | 'role'>): Promise<Project[]> {

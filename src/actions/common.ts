@@ -9,6 +9,8 @@ export type Body = Record<string, unknown>;
 
 export type { Actor } from './access.js';
 
+export { instanceObject, projectObject } from './record.js';
+
 export const truthy = (v: unknown) => v === true || v === 'true' || v === 'on' || v === '1';
 
 /** A service instance's key in the store: its service and its environment. */

@@ -2,7 +2,7 @@
 // once), list with their state, the connection variables, delete (the data kept unless asked).
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.js';
-import type { DatabaseBackup, DatabaseRecord, User } from '../db/schema.js';
+import type { DatabaseBackup, DatabaseRecord } from '../db/schema.js';
 import { ENGINES, engineOf } from '../databases/engines/index.js';
 import { removeDatabase, runDatabase } from '../databases/runner.js';
 import { serviceTaskSummary } from '../docker/running-tasks.js';
@@ -24,9 +24,8 @@ import { randomToken } from '../secrets.js';
 import * as validate from '../validate.js';
 import type { DatabaseEngine } from '../databases/engine.js';
 import { checkRunImage } from '../builds/base-images.js';
-import { confirmName, requireDaemon } from './common.js';
+import { type Actor, confirmName, requireDaemon } from './common.js';
 
-type Actor = Pick<User, 'id' | 'role'>;
 type Body = Record<string, unknown>;
 
 interface Scope {

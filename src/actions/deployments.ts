@@ -11,25 +11,30 @@ import { type DeploymentRequest, type Requester, getDeployment, listDeployments 
 import { type AllowedInstance, type ProjectAction, requireTo, roleIn } from './access.js';
 import { type InstanceContext, getInstanceContext, updateInstance } from '../store/services.js';
 import * as validate from '../validate.js';
-import { type Actor, type Body, requireDaemon, scopeOf } from './common.js';
+import { type Actor, type Body, instanceObject, requireDaemon, scopeOf } from './common.js';
+import { type Doer, audit } from './record.js';
 import { refuseOversizedVariables } from './variables.js';
 
 /** Queues a deployment; `pushed` pins the exact commit to build (a push, see actions/push.ts). */
-export async function deploy(deps: Deps, ctx: InstanceContext, by: Requester, pushed?: Pick<DeploymentRequest, 'commit' | 'pushedObjects'>): Promise<Deployment> {
+export async function deploy(deps: Deps, who: Doer, ctx: InstanceContext, by: Requester, pushed?: Pick<DeploymentRequest, 'commit' | 'pushedObjects'>): Promise<Deployment> {
   requireDaemon(deps);
   await refuseOversizedVariables(deps, ctx);
-  return deps.deployer.request({ ...scopeOf(ctx), ...by, ...pushed });
+  const deployment = await deps.deployer.request({ ...scopeOf(ctx), ...by, ...pushed });
+  await audit(deps, who, 'deploy', instanceObject(ctx), { after: { deployment: deployment.id, commit: pushed?.commit ?? null } });
+  return deployment;
 }
 
 export async function rollback(deps: Deps, ctx: AllowedInstance, body: Body, by: Requester): Promise<Deployment> {
-  requireTo(ctx, 'rollback');
+  await requireTo(deps, ctx.acting, 'rollback', { object: instanceObject(ctx) });
   requireDaemon(deps);
   const target = validate.optional(body.deployment, (v) => validate.integer('deployment', v, 1, Number.MAX_SAFE_INTEGER));
-  return deps.deployer.rollback(scopeOf(ctx), by, target);
+  const deployment = await deps.deployer.rollback(scopeOf(ctx), by, target);
+  await audit(deps, ctx.acting, 'rollback', instanceObject(ctx), { after: { deployment: deployment.id, rollbackOf: deployment.source_deployment_id } });
+  return deployment;
 }
 
-export function cancel(deps: Deps, ctx: AllowedInstance) {
-  requireTo(ctx, 'cancel');
+export async function cancel(deps: Deps, ctx: AllowedInstance) {
+  await requireTo(deps, ctx.acting, 'cancel', { object: instanceObject(ctx) });
   return deps.deployer.cancel(scopeOf(ctx));
 }
 
@@ -41,7 +46,7 @@ export async function previewBuild(deps: Deps, ctx: InstanceContext) {
 
 /** Sets the replica count and applies it at once to a running service (no task is replaced). */
 export async function scale(deps: Deps, ctx: AllowedInstance, body: Body): Promise<{ replicas: number; applied: boolean }> {
-  requireTo(ctx, 'service.change');
+  await requireTo(deps, ctx.acting, 'service.change', { object: instanceObject(ctx) });
   const { replicas } = validate.fields({ replicas: () => validate.replicas(body.replicas) });
   await updateInstance(deps.db, ctx.service, ctx.environment, { replicas });
   if (!deps.daemon.ready) return { replicas, applied: false };
@@ -79,7 +84,11 @@ export async function deploymentFor(deps: Deps, user: Actor, id: number, action:
   const deployment = await getDeployment(deps.db, id);
   const ctx = await getInstanceContext(deps.db, { serviceId: deployment.service_id, environmentId: deployment.environment_id });
   const role = await roleIn(deps.db, user, ctx.project.id);
-  if (!role) throw new NotFound(`deployment ${id} not found`);
-  requireTo({ role }, action);
-  return { deployment, ctx: { ...ctx, role } };
+  if (!role) {
+    await audit(deps, user, action, instanceObject(ctx), { outcome: 'refused' });
+    throw new NotFound(`deployment ${id} not found`);
+  }
+  const acting = { ...user, role };
+  await requireTo(deps, acting, action, { object: instanceObject(ctx) });
+  return { deployment, ctx: { ...ctx, role, acting } };
 }

@@ -10,7 +10,7 @@ import { spurDomain } from '../store/settings.js';
 import type { InstanceContext } from '../store/services.js';
 import { type AllowedInstance, requireTo } from './access.js';
 import * as validate from '../validate.js';
-import { type Body, instanceKey } from './common.js';
+import { type Body, instanceKey, instanceObject } from './common.js';
 
 /** The URL Spur is reached at: its own domain once set (https:// once its certificate is
  *  served), else SPUR_PUBLIC_URL. */
@@ -54,7 +54,7 @@ export const domainsOf = async (deps: Deps, ctx: InstanceContext) => Promise.all
  *  not under the base domain (where Spur generates services' addresses), and not another
  *  service's. A running service is routed to it at once; its certificate is ordered. */
 export async function addDomain(deps: Deps, ctx: AllowedInstance, body: Body) {
-  requireTo(ctx, 'domains.change');
+  await requireTo(deps, ctx.acting, 'domains.change', { object: instanceObject(ctx) });
   const { hostname } = validate.fields({ hostname: () => validate.domain(body.hostname ?? body.domain) });
   if (hostname === new URL(deps.config.publicUrl).hostname || hostname === (await spurDomain(deps.db))?.hostname) throw new InvalidFields({ hostname: `domain: ${hostname} is Spur's own address` });
   if (isUnderDomain(hostname, deps.config.baseDomain)) {
@@ -67,7 +67,7 @@ export async function addDomain(deps: Deps, ctx: AllowedInstance, body: Body) {
 }
 
 export async function removeDomain(deps: Deps, ctx: AllowedInstance, hostnameParam: string): Promise<void> {
-  requireTo(ctx, 'domains.change');
+  await requireTo(deps, ctx.acting, 'domains.change', { object: instanceObject(ctx) });
   const hostname = validate.domain(hostnameParam);
   if (!(await storeRemoveDomain(deps.db, instanceKey(ctx), hostname))) throw new NotFound(`${hostname} is not a domain of ${ctx.service.name} in ${ctx.environment.name}`);
   await routeNow(deps, ctx);
@@ -76,7 +76,7 @@ export async function removeDomain(deps: Deps, ctx: AllowedInstance, hostnamePar
 /** Turns HTTPS or HSTS on or off for a domain; routing follows at once, and a domain whose HTTPS
  *  is turned on gets its certificate ordered. */
 export async function changeDomain(deps: Deps, ctx: AllowedInstance, hostnameParam: string, body: Body) {
-  requireTo(ctx, 'domains.change');
+  await requireTo(deps, ctx.acting, 'domains.change', { object: instanceObject(ctx) });
   const hostname = validate.domain(hostnameParam);
   const options = validate.fields({
     https: () => validate.optional(body.https, (v) => validate.onOff('https', v)),

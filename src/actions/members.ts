@@ -4,11 +4,12 @@
 import type { ProjectRole } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { Forbidden, InvalidInput, NotFound } from '../errors.js';
-import { listProjectMembers, removeProjectMember, setProjectMember } from '../store/access.js';
+import { listProjectMembers, memberRole, removeProjectMember, setProjectMember } from '../store/access.js';
 import { PROJECT_ROLES, mayGive, openProject } from './access.js';
 import { findUserByEmail } from '../store/users.js';
 import * as validate from '../validate.js';
-import { type Actor, type Body } from './common.js';
+import { type Actor, type Body, projectObject } from './common.js';
+import { audit } from './record.js';
 
 /** An email that names no user (404 in the API, beside the field in the web form). */
 export class NoSuchUser extends NotFound {}
@@ -27,19 +28,26 @@ export async function listMembers(deps: Deps, user: Actor, projectName: string):
 }
 
 export async function removeMember(deps: Deps, user: Actor, projectName: string, email: string): Promise<void> {
-  const { project } = await openProject(deps.db, user, projectName, 'members.manage');
+  const { project, acting } = await openProject(deps.db, user, projectName, 'members.manage');
   const member = await findUserByEmail(deps.db, validate.email(email));
+  const role = member && (await memberRole(deps.db, project.id, member.id));
   if (!member || !(await removeProjectMember(deps.db, project.id, member.id))) throw new NotFound(`${email} is not a member of ${projectName}`);
+  await audit(deps, acting, 'members.remove', projectObject(project), { before: { member: member.email, role } });
 }
 
 /** Adds an existing user to a project with a role (developer unless `body.role` says), or gives a
  *  member another role. Never a role above the giver's own. */
 export async function addMember(deps: Deps, user: Actor, projectName: string, body: Body): Promise<{ email: string; role: ProjectRole }> {
-  const { project, role: giver } = await openProject(deps.db, user, projectName, 'members.manage');
+  const { project, role: giver, acting } = await openProject(deps.db, user, projectName, 'members.manage');
   const { email, role } = validate.fields({ email: () => validate.email(body.email), role: () => parseRole(body.role) });
-  if (!mayGive(giver, role)) throw new Forbidden(`you may not give a role above your own (${giver})`);
+  if (!mayGive(giver, role)) {
+    await audit(deps, acting, 'members.manage', projectObject(project), { after: { role }, outcome: 'refused' });
+    throw new Forbidden(`you may not give a role above your own (${giver})`);
+  }
   const member = await findUserByEmail(deps.db, email);
   if (!member) throw new NoSuchUser(`there is no user ${email}; add them on the Users page or with spur user add`);
+  const before = await memberRole(deps.db, project.id, member.id);
   await setProjectMember(deps.db, project.id, member.id, role);
+  await audit(deps, acting, before ? 'members.role' : 'members.add', projectObject(project), { before: before ? { member: member.email, role: before } : undefined, after: { member: member.email, role } });
   return { email: member.email, role };
 }

@@ -2,13 +2,14 @@
 import type { Environment, Project } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { removeEnvironment, removeProject } from '../deploy/removal.js';
-import { getProjectFor, requireTo } from './access.js';
+import { getProjectFor, openProject, requireTo } from './access.js';
 import { createEnvironment, createProject, getEnvironment } from '../store/projects.js';
 import * as validate from '../validate.js';
-import { type Actor, type Body, confirmName, removalDeps, requireDaemon } from './common.js';
+import { type Actor, type Body, confirmName, projectObject, removalDeps, requireDaemon } from './common.js';
+import { audit } from './record.js';
 
 export async function addProject(deps: Deps, user: Actor, body: Body): Promise<Project> {
-  requireTo(user, 'project.create');
+  await requireTo(deps, user, 'project.create');
   const { name } = validate.fields({ name: () => validate.resourceName('project', body.name) });
   return createProject(deps.db, name, user.id);
 }
@@ -30,8 +31,9 @@ export async function deleteEnvironment(deps: Deps, user: Actor, names: { projec
 
 /** An admin (or the owner) deletes a project. */
 export async function deleteProject(deps: Deps, user: Actor, name: string, body: Body): Promise<void> {
-  const project = await getProjectFor(deps.db, user, name, 'project.delete');
+  const { project, acting } = await openProject(deps.db, user, name, 'project.delete');
   confirmName(body, project.name);
   requireDaemon(deps);
   await removeProject(removalDeps(deps), project);
+  await audit(deps, acting, 'project.delete', projectObject(project), { before: { name: project.name } });
 }

@@ -9,6 +9,7 @@ import { watchDecision } from '../git/watch-paths.js';
 import { type Requester, findActiveDeployment, findLastDeploymentOfCommit } from '../store/deployments.js';
 import { getInstanceContext, instanceWatchPaths, listInstancesOf } from '../store/services.js';
 import { deploy } from './deployments.js';
+import type { Doer } from './record.js';
 
 export interface Push {
   service: Service;
@@ -19,6 +20,8 @@ export interface Push {
    *  environment deploys the branch. */
   changedPaths: () => Promise<string[] | undefined>;
   by: Requester;
+  /** Who pushed (a key's owner over SSH) or which git host told, for the audit log. */
+  who: Doer;
   /** The commit was pushed to Spur: read it from the service's repository through these git
    *  object directories (the push's quarantine while its hook waits). */
   pushedObjects?: Record<string, string>;
@@ -60,7 +63,7 @@ export async function* receivePush(deps: Deps, push: Push): AsyncGenerator<PushS
         continue;
       }
     }
-    const deployment = await deploy(deps, await getInstanceContext(deps.db, scope), push.by, { commit, pushedObjects: push.pushedObjects });
+    const deployment = await deploy(deps, push.who, await getInstanceContext(deps.db, scope), push.by, { commit, pushedObjects: push.pushedObjects });
     yield { kind: 'deploying', environment, deployment };
   }
 }

@@ -1,13 +1,12 @@
 // The Servers of the installation (an owner's): every Swarm node with its state, resources and
 // running tasks, the enrolled ones with their enrollment; adding, draining, activating, removing.
 import type { Deps } from '../deps.js';
-import type { NodeRecord, User } from '../db/schema.js';
+import type { NodeRecord } from '../db/schema.js';
 import { type DiskSpace, localDisk } from '../nodes/disk.js';
 import { NODE_LABEL, notEnrolledWarning } from '../nodes/swarm-membership.js';
 import { listNodes } from '../store/nodes.js';
-import { requireTo } from './access.js';
+import { type Actor, requireTo } from './access.js';
 
-type Actor = Pick<User, 'role'>;
 
 interface SwarmNodeListing {
   ID: string;
@@ -51,7 +50,7 @@ const toRecordView = (n: NodeRecord): Omit<ServerView, 'hostname' | 'role' | 'st
 });
 
 export async function serversView(deps: Deps, user: Actor): Promise<{ servers: ServerView[]; publicKey: string; swarm: boolean }> {
-  requireTo(user, 'servers.manage');
+  await requireTo(deps, user, 'servers.manage');
   const records = await listNodes(deps.db);
   const swarmNodes = deps.daemon.ready ? ((await deps.docker.listNodes().catch(() => [])) as unknown as SwarmNodeListing[]) : [];
   const tasks = deps.daemon.ready ? ((await deps.docker.listTasks({ filters: { 'desired-state': ['running'] } }).catch(() => [])) as { NodeID?: string; Status?: { State?: string } }[]) : [];
@@ -89,14 +88,14 @@ export async function serversView(deps: Deps, user: Actor): Promise<{ servers: S
 
 /** One enrolled server with its enrollment log. */
 export async function serverDetail(deps: Deps, user: Actor, name: string) {
-  requireTo(user, 'servers.manage');
+  await requireTo(deps, user, 'servers.manage');
   const record = await deps.servers.find(name);
   const listed = (await serversView(deps, user)).servers.find((s) => s.enrolled && s.name === record.name);
   return { ...listed!, log: record.log };
 }
 
 export async function addServer(deps: Deps, user: Actor, body: Record<string, unknown>) {
-  requireTo(user, 'servers.manage');
+  await requireTo(deps, user, 'servers.manage');
   const record = await deps.servers.add(body);
   return { ...toRecordView(record), log: record.log };
 }
@@ -105,7 +104,7 @@ export async function addServer(deps: Deps, user: Actor, body: Record<string, un
 export type ServerAction = 'drain' | 'activate' | 'build-here' | 'build-on-manager';
 
 export async function changeServer(deps: Deps, user: Actor, name: string, action: ServerAction) {
-  requireTo(user, 'servers.manage');
+  await requireTo(deps, user, 'servers.manage');
   if (action === 'drain') await deps.servers.drain(name);
   else if (action === 'activate') await deps.servers.activate(name);
   else await deps.servers.setBuildServer(name, action === 'build-here');
@@ -113,6 +112,6 @@ export async function changeServer(deps: Deps, user: Actor, name: string, action
 }
 
 export async function removeServer(deps: Deps, user: Actor, name: string): Promise<void> {
-  requireTo(user, 'servers.manage');
+  await requireTo(deps, user, 'servers.manage');
   await deps.servers.remove(name);
 }

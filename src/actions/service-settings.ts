@@ -8,7 +8,8 @@ import { InvalidFields } from '../errors.js';
 import { getInstance, instanceBuildVariables, instanceWatchPaths, updateInstance } from '../store/services.js';
 import * as validate from '../validate.js';
 import { type AllowedInstance, mayDo, requireTo } from './access.js';
-import { type Actor, type Body, truthy } from './common.js';
+import { type Actor, type Body, instanceObject, truthy } from './common.js';
+import { audit } from './record.js';
 
 /** Reads instance settings from a body, every refusal at once. A missing field stays as it is;
  *  an empty string clears a field that may be empty (domain, health path and port, limits and
@@ -86,17 +87,18 @@ const serverBuildLimits = (config: Deps['config']): { column: BuildLimit; server
 
 /** A member may lower a service's build limits, or keep what an owner gave it; going above both
  *  the server's SPUR_BUILD_* and the service's present value takes an owner. */
-function checkBuildLimits(config: Deps['config'], user: Actor, current: ServiceInstance, changes: ServiceInstanceUpdate): void {
-  if (mayDo(user, 'build-limits.raise')) return;
+function raisedBuildLimit(config: Deps['config'], user: Actor, current: ServiceInstance, changes: ServiceInstanceUpdate): string | undefined {
+  if (mayDo(user, 'build-limits.raise')) return undefined;
   for (const { column, server, says } of serverBuildLimits(config)) {
     const wanted = changes[column];
-    if (typeof wanted === 'number' && wanted > Math.max(server, current[column] ?? 0)) requireTo(user, 'build-limits.raise', says);
+    if (typeof wanted === 'number' && wanted > Math.max(server, current[column] ?? 0)) return says;
   }
+  return undefined;
 }
 
 /** Saves settings; they take effect with the next deploy (replicas at once: see `scale`). */
 export async function changeSettings(deps: Deps, user: Actor, ctx: AllowedInstance, body: Body) {
-  requireTo(ctx, 'service.change');
+  await requireTo(deps, ctx.acting, 'service.change', { object: instanceObject(ctx) });
   const changes = parseSettings(body);
   const next = { ...ctx.instance, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
   const errors: Record<string, string> = {};
@@ -107,10 +109,15 @@ export async function changeSettings(deps: Deps, user: Actor, ctx: AllowedInstan
   if (Object.keys(errors).length) throw new InvalidFields(errors);
   // Checked against the row as it is inside the transaction that writes it: an owner lowering a
   // limit at the same moment cannot be undone by a member's form that still shows the old value.
-  return deps.db.transaction().execute(async (tx) => {
-    checkBuildLimits(deps.config, user, await getInstance(tx, ctx.service, ctx.environment), changes);
-    return updateInstance(tx, ctx.service, ctx.environment, changes);
+  // A refusal is recorded after the transaction: recorded inside, it would be rolled back with it.
+  const raised = await deps.db.transaction().execute(async (tx) => {
+    const over = raisedBuildLimit(deps.config, user, await getInstance(tx, ctx.service, ctx.environment), changes);
+    if (over === undefined) await updateInstance(tx, ctx.service, ctx.environment, changes);
+    return over;
   });
+  if (raised !== undefined) await requireTo(deps, user, 'build-limits.raise', { what: raised, object: instanceObject(ctx) });
+  const columns = Object.keys(changes).filter((k) => changes[k as keyof typeof changes] !== undefined) as (keyof ServiceInstance)[];
+  await audit(deps, ctx.acting, 'service-settings.change', instanceObject(ctx), { before: Object.fromEntries(columns.map((k) => [k, ctx.instance[k]])), after: Object.fromEntries(columns.map((k) => [k, changes[k as keyof typeof changes]])) });
 }
 
 export function toSettingsView(i: ServiceInstance) {

@@ -19,7 +19,7 @@ import { type InstanceContext, createService, getInstanceContext, getService, se
 import { seal, unseal } from '../secrets.js';
 import { type SourceView, checkSource, newCredentials, parseSource, sourceKindOf, sourceView } from '../sources/index.js';
 import * as validate from '../validate.js';
-import { type Actor, type Body, confirmName, instanceKey, removalDeps, requireDaemon, scopeOf, truthy } from './common.js';
+import { type Actor, type Body, confirmName, instanceKey, instanceObject, projectObject, removalDeps, requireDaemon, scopeOf, truthy } from './common.js';
 import { deploy, toDeploymentView } from './deployments.js';
 import { spurUrl } from './domains.js';
 import { toSettingsView } from './service-settings.js';
@@ -43,19 +43,21 @@ export async function launchService(deps: Deps, user: Actor, projectName: string
   const wanted = truthy(body.deploy);
   if (wanted) {
     // The door first (creating and deploying), so Docker's state tells nothing to whom may not.
-    requireTo(await openProject(deps.db, user, projectName, 'service.create'), 'deploy');
+    const { project, acting } = await openProject(deps.db, user, projectName, 'service.create');
+    await requireTo(deps, acting, 'deploy', { object: projectObject(project) });
     requireDaemon(deps);
   }
   const service = await addService(deps, user, projectName, body);
   if (!wanted) return { service };
   const idle = sourceKindOf(service).idleAtCreation;
   if (idle) return { service, notDeployed: idle };
-  return { service, deployment: await deploy(deps, await findInstance(deps, user, { project: projectName, service: service.name }, 'deploy'), { trigger, requestedBy: user.id }) };
+  const ctx = await findInstance(deps, user, { project: projectName, service: service.name }, 'deploy');
+  return { service, deployment: await deploy(deps, ctx.acting, ctx, { trigger, requestedBy: user.id }) };
 }
 
 /** Where to push, the webhook to give the git host, and the deploy key to paste there. */
 export async function gitAccess(deps: Deps, ctx: AllowedInstance) {
-  requireTo(ctx, 'service.git-access');
+  await requireTo(deps, ctx.acting, 'service.git-access', { object: instanceObject(ctx) });
   const { service, project } = ctx;
   const kind = sourceKindOf(service);
   if (!kind.builds) throw new InvalidInput('service', `${service.name} ${kind.deploys}; it has no git access`);
@@ -70,7 +72,7 @@ export async function gitAccess(deps: Deps, ctx: AllowedInstance) {
 
 /** Stores (or with an empty value, removes) the token used to clone over HTTPS. It is never shown again. */
 export async function changeHttpsToken(deps: Deps, ctx: AllowedInstance, body: Body): Promise<void> {
-  requireTo(ctx, 'service.change');
+  await requireTo(deps, ctx.acting, 'service.change', { object: instanceObject(ctx) });
   if (!sourceKindOf(ctx.service).clones) throw new InvalidInput('HTTPS token', `${ctx.service.name} is not cloned from a git URL`);
   const { httpsToken: token } = validate.fields({
     httpsToken: () => {
@@ -86,10 +88,10 @@ export async function changeHttpsToken(deps: Deps, ctx: AllowedInstance, body: B
  *  unknown names, and projects the user may not see, are 404; an action their role may not take
  *  there is 403. */
 export async function findInstance(deps: Deps, user: Actor, names: { project: string; service: string; environment?: string }, action: ProjectAction): Promise<AllowedInstance> {
-  const { project, role } = await openProject(deps.db, user, names.project, action);
+  const { project, role, acting } = await openProject(deps.db, user, names.project, action);
   const service = await getService(deps.db, project, names.service);
   const environment = await getEnvironment(deps.db, project, names.environment || DEFAULT_ENVIRONMENT);
-  return { ...(await getInstanceContext(deps.db, { serviceId: service.id, environmentId: environment.id })), role };
+  return { ...(await getInstanceContext(deps.db, { serviceId: service.id, environmentId: environment.id })), role, acting };
 }
 
 export async function deleteService(deps: Deps, user: Actor, names: { project: string; service: string }, body: Body): Promise<void> {

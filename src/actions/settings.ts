@@ -3,18 +3,17 @@
 // environment (SPUR_DOMAIN, SPUR_ACME_EMAIL) is written at start and cannot be changed here. And
 // the S3-compatible storage database backups are copied to.
 import type { Deps } from '../deps.js';
-import type { User } from '../db/schema.js';
 import { isUnderDomain } from '../docker/names.js';
 import { Conflict, InvalidFields } from '../errors.js';
-import { type ImageRegistry, acmeEmail, backupStorage, buildImageChoices, imageRegistry, setAcmeEmail, setBackupStorage, setBuildImageChoices, setImageRegistry, setSpurDomain, spurDomain } from '../store/settings.js';
+import { type ImageRegistry, acmeEmail, auditRetentionDays, backupStorage, setAuditRetentionDays, buildImageChoices, imageRegistry, setAcmeEmail, setBackupStorage, setBuildImageChoices, setImageRegistry, setSpurDomain, spurDomain } from '../store/settings.js';
 import { BASE_IMAGE_ROLES } from '../builds/stacks/index.js';
 import { checkRegistryLogin, registryServer } from '../docker/registry.js';
 import { type S3Settings, s3Storage } from '../storage/s3.js';
 import * as validate from '../validate.js';
-import { requireTo } from './access.js';
+import { type Actor, requireTo } from './access.js';
+import { SECRET, audit } from './record.js';
 import { spurUrl, toDomainView } from './domains.js';
 
-type Actor = Pick<User, 'role'>;
 
 /** Applies SPUR_DOMAIN and SPUR_ACME_EMAIL, when set, over what the owner chose. */
 export async function applyEnvironmentSettings(deps: Pick<Deps, 'db' | 'config'>): Promise<void> {
@@ -28,13 +27,15 @@ function checkedSpurDomain(deps: Pick<Deps, 'config'>, hostname: string): string
 }
 
 export async function spurSettingsView(deps: Deps, user: Actor) {
-  requireTo(user, 'settings.change');
+  await requireTo(deps, user, 'settings.change');
   const own = await spurDomain(deps.db);
   return {
     url: await spurUrl(deps),
     domain: own ? toDomainView(own, await deps.dns.check(own.hostname)) : null,
     domainFromEnvironment: deps.config.spurDomain !== undefined,
     acmeEmail: await acmeEmail(deps.db),
+    /** Days audit entries are kept (the oldest are pruned nightly, the chain kept checkable); null: for ever. */
+    auditRetentionDays: await auditRetentionDays(deps.db),
     acmeEmailFromEnvironment: deps.config.acme.email !== undefined,
     acmeDirectory: deps.config.acme.directoryUrl,
     /** Where database backups are copied (the secret key is never shown); null: the data dir only. */
@@ -118,27 +119,56 @@ async function checkedStorage(deps: Deps, body: unknown): Promise<S3Settings> {
 
 export type SpurSettingsView = Awaited<ReturnType<typeof spurSettingsView>>;
 
-/** Changes what the body names: `domain` and `acmeEmail`, each "" (or null) to clear,
+/** Changes what the body names: `domain`, `acmeEmail` and `auditRetentionDays` (≥ 30), each "" (or null) to clear,
  *  `backupStorage` (S3 settings, or null), `registry` (address, username, password, or null) and
  *  `buildImages` ({ node, python, go, goRuntime, staticServer }: "" for the default). Spur's
  *  domain gets its certificate ordered and Traefik's files rewritten at once. */
 export async function changeSpurSettings(deps: Deps, user: Actor, body: Record<string, unknown>): Promise<SpurSettingsView> {
-  requireTo(user, 'settings.change');
+  await requireTo(deps, user, 'settings.change', { object: SETTINGS_OBJECT });
   const cleared = (v: unknown) => v === null || (typeof v === 'string' && v.trim() === '');
   const change = validate.fields({
     domain: () => (body.domain === undefined ? undefined : cleared(body.domain) ? null : checkedSpurDomain(deps, validate.domain(body.domain))),
     acmeEmail: () => (body.acmeEmail === undefined ? undefined : cleared(body.acmeEmail) ? null : validate.email(body.acmeEmail)),
+    auditRetentionDays: () => (body.auditRetentionDays === undefined ? undefined : cleared(body.auditRetentionDays) ? null : validate.integer('audit retention days', body.auditRetentionDays, MIN_AUDIT_RETENTION_DAYS, 36500)),
   });
   const storage = body.backupStorage === undefined ? undefined : body.backupStorage === null ? null : await checkedStorage(deps, body.backupStorage);
   const registry = body.registry === undefined ? undefined : body.registry === null ? null : await checkedRegistry(deps, body.registry);
   const buildImages = body.buildImages === undefined ? undefined : await changedBuildImages(deps, body.buildImages);
   if (change.domain !== undefined && deps.config.spurDomain && change.domain !== deps.config.spurDomain) throw new Conflict(`Spur's domain is set by SPUR_DOMAIN in its environment file; change it there`);
   if (change.acmeEmail !== undefined && deps.config.acme.email && change.acmeEmail !== deps.config.acme.email) throw new Conflict(`the ACME email is set by SPUR_ACME_EMAIL in Spur's environment file; change it there`);
+  const changed = Object.entries({ domain: change.domain, acmeEmail: change.acmeEmail, auditRetentionDays: change.auditRetentionDays, backupStorage: storage, registry, buildImages }).filter(([, v]) => v !== undefined).map(([k]) => k);
+  const before = await settingsRecord(deps);
   if (change.domain !== undefined) await setSpurDomain(deps.db, change.domain);
   if (change.acmeEmail !== undefined) await setAcmeEmail(deps.db, change.acmeEmail);
+  if (change.auditRetentionDays !== undefined) await setAuditRetentionDays(deps.db, change.auditRetentionDays);
   if (storage !== undefined) await setBackupStorage(deps.db, deps.key, storage);
   if (registry !== undefined) await setImageRegistry(deps.db, deps.key, registry);
   if (buildImages !== undefined) await setBuildImageChoices(deps.db, buildImages);
   if (change.domain !== undefined) void deps.certificates.run();
+  const after = await settingsRecord(deps, before);
+  const only = (r: Record<string, unknown>) => Object.fromEntries(changed.map((k) => [k, r[k]]));
+  await audit(deps, user, 'settings.change', SETTINGS_OBJECT, { before: only(before), after: only(after) });
   return spurSettingsView(deps, user);
+}
+
+const SETTINGS_OBJECT = { kind: 'settings', name: 'Spur' };
+
+/** A shorter retention would let someone with the owner's password erase last week's trail. */
+export const MIN_AUDIT_RETENTION_DAYS = 30;
+
+/** Spur's settings as the audit log keeps them: the storage's secret key and the registry's
+ *  password only as "(set)", or "(changed)" against `before`. */
+async function settingsRecord(deps: Deps, before?: Record<string, unknown> & { secrets: string[] }) {
+  const [own, email, retention, storage, registry, images] = [await spurDomain(deps.db), await acmeEmail(deps.db), await auditRetentionDays(deps.db), await backupStorage(deps.db, deps.key), await imageRegistry(deps.db, deps.key), await buildImageChoices(deps.db)];
+  const secrets = [storage?.secretAccessKey ?? '', registry?.password ?? ''];
+  const mark = (i: number) => (before && before.secrets[i] !== secrets[i] ? SECRET.changed : SECRET.set);
+  return {
+    domain: own?.hostname ?? null,
+    acmeEmail: email,
+    auditRetentionDays: retention,
+    backupStorage: storage && { ...storageView(storage), secretAccessKey: mark(0) },
+    registry: registry && { ...registryView(registry), password: mark(1) },
+    buildImages: images,
+    secrets,
+  };
 }

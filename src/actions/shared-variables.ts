@@ -1,35 +1,45 @@
 // A project environment's shared variables: any service of it references one as
 // `${{shared.NAME}}`. Members see the names; the owner alone sees the values.
+import type { Environment } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import type { User } from '../db/schema.js';
 import { SHARED, referenceSources } from '../databases/reference-sources.js';
-import { type ProjectAction, getProjectFor } from './access.js';
+import { type Actor, type ProjectAction, openProject } from './access.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { listSharedVariableNames, readSharedVariables, setSharedVariables } from '../store/shared-variables.js';
 import { checkReferences, variableChanges } from './variables.js';
+import { audit, secretChanges } from './record.js';
 
-type Actor = Pick<User, 'id' | 'role'>;
 
 async function environmentOf(deps: Deps, user: Actor, projectName: string, environmentName: string | undefined, action: ProjectAction) {
-  const project = await getProjectFor(deps.db, user, projectName, action);
-  return getEnvironment(deps.db, project, environmentName ?? DEFAULT_ENVIRONMENT);
+  const { project, acting } = await openProject(deps.db, user, projectName, action);
+  return { acting, environment: await getEnvironment(deps.db, project, environmentName ?? DEFAULT_ENVIRONMENT) };
 }
 
 export async function sharedVariableNames(deps: Deps, user: Actor, projectName: string, environmentName?: string): Promise<string[]> {
-  return listSharedVariableNames(deps.db, (await environmentOf(deps, user, projectName, environmentName, 'variables.read-names')).id);
+  return listSharedVariableNames(deps.db, (await environmentOf(deps, user, projectName, environmentName, 'variables.read-names')).environment.id);
 }
 
 export async function revealSharedVariables(deps: Deps, user: Actor, projectName: string, environmentName?: string): Promise<Record<string, string>> {
-  return readSharedVariables(deps.db, deps.key, (await environmentOf(deps, user, projectName, environmentName, 'variables.reveal')).id);
+  const { environment, acting } = await environmentOf(deps, user, projectName, environmentName, 'variables.reveal');
+  const values = await readSharedVariables(deps.db, deps.key, environment.id);
+  await audit(deps, acting, 'variables.reveal', sharedObject(projectName, environment), { after: { names: Object.keys(values) } });
+  return values;
 }
+
+/** A project environment's shared variables, as the audit log names them. */
+const sharedObject = (projectName: string, environment: Environment) => ({ kind: 'shared variables', id: environment.id, name: `${projectName} (${environment.name})`, projectId: environment.project_id });
 
 /** Sets (value) or removes (null) shared variables once their references are well formed and
  *  make no cycle with the services' variables; every service of the environment then shows the
  *  change as not yet deployed. */
 export async function changeSharedVariables(deps: Deps, user: Actor, projectName: string, input: unknown, environmentName?: string): Promise<string[]> {
-  const environment = await environmentOf(deps, user, projectName, environmentName, 'variables.change');
+  const { environment, acting } = await environmentOf(deps, user, projectName, environmentName, 'variables.change');
   const changes = variableChanges(input);
-  checkReferences(SHARED, await readSharedVariables(deps.db, deps.key, environment.id), changes, await referenceSources(deps.db, deps.key, environment.id));
-  await setSharedVariables(deps.db, deps.key, environment.id, changes);
+  await deps.db.transaction().execute(async (tx) => {
+    const current = await readSharedVariables(tx, deps.key, environment.id);
+    checkReferences(SHARED, current, changes, await referenceSources(tx, deps.key, environment.id));
+    await setSharedVariables(tx, deps.key, environment.id, changes);
+    await audit(deps, acting, 'variables.change', sharedObject(projectName, environment), { ...secretChanges(current, changes), tx });
+  });
   return listSharedVariableNames(deps.db, environment.id);
 }

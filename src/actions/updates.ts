@@ -4,6 +4,6 @@ import { type Actor, requireTo } from './access.js';
 
 /** An owner starts the update to the newer release the daily check found (UI button and API). */
 export async function startUpdate(deps: Deps, user: Actor): Promise<string> {
-  requireTo(user, 'update.start');
+  await requireTo(deps, user, 'update.start');
   return deps.updates.launch();
 }

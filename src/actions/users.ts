@@ -4,25 +4,32 @@
 import type { Deps } from '../deps.js';
 import * as accounts from '../users/accounts.js';
 import { type Actor, requireTo } from './access.js';
+import { SECRET, audit } from './record.js';
 
 type Body = Record<string, unknown>;
 
 export async function listUsers(deps: Pick<Deps, 'db'>, by: Actor): Promise<accounts.UserView[]> {
-  requireTo(by, 'users.manage');
+  await requireTo(deps, by, 'users.manage');
   return accounts.listUsers(deps.db);
 }
 
 export async function addUser(deps: Pick<Deps, 'db'>, by: Actor, body: Body): Promise<accounts.UserView> {
-  requireTo(by, 'users.manage');
-  return accounts.addUser(deps.db, body);
+  await requireTo(deps, by, 'users.manage');
+  const user = await accounts.addUser(deps.db, body);
+  await audit(deps, by, 'users.add', { kind: 'user', name: user.email }, { after: user });
+  return user;
 }
 
 export async function resetPassword(deps: Pick<Deps, 'db'>, by: Actor, email: unknown, password: unknown): Promise<string> {
-  requireTo(by, 'users.manage');
-  return accounts.resetPassword(deps.db, email, password);
+  await requireTo(deps, by, 'users.manage');
+  const whose = await accounts.resetPassword(deps.db, email, password);
+  await audit(deps, by, 'users.password', { kind: 'user', name: whose }, { after: { password: SECRET.changed } });
+  return whose;
 }
 
 export async function deleteUser(deps: Pick<Deps, 'db'>, by: Actor, email: unknown): Promise<string> {
-  requireTo(by, 'users.manage');
-  return accounts.deleteUser(deps.db, by, email);
+  await requireTo(deps, by, 'users.manage');
+  const removed = await accounts.deleteUser(deps.db, by, email);
+  await audit(deps, by, 'users.remove', { kind: 'user', name: removed });
+  return removed;
 }

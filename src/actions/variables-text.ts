@@ -5,10 +5,9 @@ import type { Deps } from '../deps.js';
 import { parseDotEnv } from '../variables/dotenv.js';
 import { InvalidFields } from '../errors.js';
 import type { AllowedInstance } from './access.js';
-import { changeVariables, revealVariables, variableCount } from './variables.js';
+import { changeVariables, revealVariables, variableCount, variableValues } from './variables.js';
 
 type Body = Record<string, unknown>;
-type Actor = Parameters<typeof revealVariables>[1];
 
 export interface VariablesDiff {
   added: string[];
@@ -45,20 +44,20 @@ export function dotEnvLine(name: string, value: string): string {
 }
 
 /** Every variable as .env text, by name: the owner's, who may see the values. */
-export async function variablesText(deps: Deps, user: Actor, ctx: AllowedInstance): Promise<string> {
-  const values = await revealVariables(deps, user, ctx);
+export async function variablesText(deps: Deps, ctx: AllowedInstance): Promise<string> {
+  const values = await revealVariables(deps, ctx);
   return Object.keys(values).sort().map((k) => `${dotEnvLine(k, values[k])}\n`).join('');
 }
 
 /** What saving `body.env` would do, checked as a save checks it (the owner's, as the text is). */
-export async function previewVariablesText(deps: Deps, user: Actor, ctx: AllowedInstance, body: Body): Promise<VariablesDiff> {
-  const current = await revealVariables(deps, user, ctx);
+export async function previewVariablesText(deps: Deps, ctx: AllowedInstance, body: Body): Promise<VariablesDiff> {
+  const current = await variableValues(deps, ctx);
   return diffVariables(current, parseDotEnv(typeof body.env === 'string' ? body.env : ''));
 }
 
 /** Makes the variables exactly what `body.env` says, as one change; answers what it did. */
-export async function replaceVariablesText(deps: Deps, user: Actor, ctx: AllowedInstance, body: Body): Promise<VariablesDiff> {
-  const diff = await previewVariablesText(deps, user, ctx, body);
+export async function replaceVariablesText(deps: Deps, ctx: AllowedInstance, body: Body): Promise<VariablesDiff> {
+  const diff = await previewVariablesText(deps, ctx, body);
   const next = parseDotEnv(typeof body.env === 'string' ? body.env : '');
   const changes: Record<string, string | null> = Object.fromEntries([...diff.added, ...diff.changed].map((k) => [k, next[k]]));
   for (const k of diff.removed) changes[k] = null;

@@ -8,21 +8,26 @@ import { type ReferenceSources, ReferencesTooLarge, UnresolvedReference, referen
 import { referenceSources } from '../databases/reference-sources.js';
 import * as validate from '../validate.js';
 import { type AllowedInstance, requireTo } from './access.js';
-import { type Actor, type Body, scopeOf } from './common.js';
+import { type Body, instanceObject, scopeOf } from './common.js';
+import { audit, secretChanges } from './record.js';
 
 /** Sets variables from `{KEY: value}`; a null value removes the key. All keys are checked before any is stored. */
 export async function changeVariables(deps: Deps, ctx: AllowedInstance, input: unknown): Promise<string[]> {
-  requireTo(ctx, 'variables.change');
+  await requireTo(deps, ctx.acting, 'variables.change', { object: instanceObject(ctx) });
   await storeVariables(deps, ctx, variableChanges(input));
   return listVariableNames(deps.db, scopeOf(ctx));
 }
 
 /** Stores variable changes once their references are well formed and form no cycle (a reference
- *  to something not there yet is fine here: the deploy names it if it is still missing). */
-async function storeVariables(deps: Deps, ctx: InstanceContext, changes: Record<string, string | null>): Promise<void> {
-  const current = await readVariables(deps.db, deps.key, scopeOf(ctx));
-  checkReferences(ctx.service.name, current, changes, await referenceSources(deps.db, deps.key, ctx.environment.id, ctx.service.id));
-  await setVariables(deps.db, deps.key, scopeOf(ctx), changes);
+ *  to something not there yet is fine here: the deploy names it if it is still missing), and
+ *  records which names were set, changed or removed (never a value) in the same transaction. */
+async function storeVariables(deps: Deps, ctx: AllowedInstance, changes: Record<string, string | null>): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    const current = await readVariables(tx, deps.key, scopeOf(ctx));
+    checkReferences(ctx.service.name, current, changes, await referenceSources(tx, deps.key, ctx.environment.id, ctx.service.id));
+    await setVariables(tx, deps.key, scopeOf(ctx), changes);
+    await audit(deps, ctx.acting, 'variables.change', instanceObject(ctx), { ...secretChanges(current, changes), tx });
+  });
 }
 
 /** Refuses changes whose references are malformed, or that would make a cycle with the other
@@ -83,30 +88,39 @@ export async function variableReferences(deps: Deps, ctx: InstanceContext): Prom
 
 /** Sets one variable from a form's `key` and `value` (an absent value is empty); returns its name. */
 export async function setVariable(deps: Deps, ctx: AllowedInstance, body: Body): Promise<string> {
-  requireTo(ctx, 'variables.change');
+  await requireTo(deps, ctx.acting, 'variables.change', { object: instanceObject(ctx) });
   const { key, value } = validate.fields({ key: () => validate.variableKey(body.key), value: () => validate.variableValue(body.value ?? '') });
   await storeVariables(deps, ctx, { [key]: value });
   return key;
 }
 
 /** One value in clear, for those who may reveal values. */
-export async function revealVariable(deps: Deps, user: Actor, ctx: AllowedInstance, name: unknown): Promise<{ name: string; value: string }> {
+export async function revealVariable(deps: Deps, ctx: AllowedInstance, name: unknown): Promise<{ name: string; value: string }> {
   const key = validate.variableKey(name);
-  const values = await revealVariables(deps, user, ctx);
+  const values = await variableValues(deps, ctx);
   if (!Object.hasOwn(values, key)) throw new NotFound(`no variable ${key}`);
+  await audit(deps, ctx.acting, 'variables.reveal', instanceObject(ctx), { after: { names: [key] } });
   return { name: key, value: values[key] };
 }
 
-/** The values in clear: for those who may reveal values (admins and the owner). */
-export async function revealVariables(deps: Deps, user: Actor, ctx: AllowedInstance): Promise<Record<string, string>> {
-  requireTo(ctx, 'variables.reveal');
+/** The values in clear, for those who may reveal values (admins and the owner); the reveal is
+ *  recorded (the names shown). */
+export async function revealVariables(deps: Deps, ctx: AllowedInstance): Promise<Record<string, string>> {
+  const values = await variableValues(deps, ctx);
+  await audit(deps, ctx.acting, 'variables.reveal', instanceObject(ctx), { after: { names: Object.keys(values) } });
+  return values;
+}
+
+/** The values, for one who may see them (compared, not shown: a .env text's preview). */
+export async function variableValues(deps: Deps, ctx: AllowedInstance): Promise<Record<string, string>> {
+  await requireTo(deps, ctx.acting, 'variables.reveal', { object: instanceObject(ctx) });
   return readVariables(deps.db, deps.key, scopeOf(ctx));
 }
 
 /** Sets every NAME=value entry of a pasted .env text; the other variables stay. Answers the
  *  names it set. */
 export async function importVariables(deps: Deps, ctx: AllowedInstance, body: Body): Promise<string[]> {
-  requireTo(ctx, 'variables.change');
+  await requireTo(deps, ctx.acting, 'variables.change', { object: instanceObject(ctx) });
   const parsed = parseDotEnv(typeof body.env === 'string' ? body.env : '');
   if (Object.keys(parsed).length === 0) throw new InvalidFields({ env: 'paste at least one NAME=value line' });
   await changeVariables(deps, ctx, parsed);

@@ -8,7 +8,7 @@ import type { InstanceContext } from '../store/services.js';
 import { type AllowedInstance, requireTo } from './access.js';
 import { addVolume as storeAddVolume, listVolumes, removeVolumeRecord } from '../store/volumes.js';
 import * as validate from '../validate.js';
-import { type Body, instanceKey } from './common.js';
+import { type Body, instanceKey, instanceObject } from './common.js';
 
 /** `dockerVolume`: where the data is in Docker, and stays once the volume is removed. */
 export const toVolumeView = (v: Volume) => ({ name: v.name, mountPath: v.mount_path, dockerVolume: v.docker_name, createdAt: v.created_at });
@@ -18,7 +18,7 @@ export const volumesOf = async (deps: Deps, ctx: InstanceContext) => (await list
 /** Adds a named volume at a mount path; the next deploy mounts it (and updates stop-first). Its
  *  Docker volume is a new one, never one a deleted service of the same names left behind. */
 export async function addVolume(deps: Deps, ctx: AllowedInstance, body: Body) {
-  requireTo(ctx, 'volumes.change');
+  await requireTo(deps, ctx.acting, 'volumes.change', { object: instanceObject(ctx) });
   const v = validate.fields({ name: () => validate.resourceName('volume', body.name), mountPath: () => validate.mountPath(body.mountPath ?? body.path) });
   const dockerName = serviceVolumeName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }, v.name, randomBytes(6).toString('hex'));
   return toVolumeView(await storeAddVolume(deps.db, instanceKey(ctx), { ...v, dockerName }));
@@ -27,7 +27,7 @@ export async function addVolume(deps: Deps, ctx: AllowedInstance, body: Body) {
 /** Takes a volume off the service from the next deploy; its data stays in its Docker volume,
  *  whose name this answers. */
 export async function removeVolume(deps: Deps, ctx: AllowedInstance, nameParam: string): Promise<string> {
-  requireTo(ctx, 'volumes.change');
+  await requireTo(deps, ctx.acting, 'volumes.change', { object: instanceObject(ctx) });
   const name = validate.resourceName('volume', nameParam);
   const dockerVolume = await removeVolumeRecord(deps.db, instanceKey(ctx), name);
   if (!dockerVolume) throw new NotFound(`${ctx.service.name} has no volume ${name} in ${ctx.environment.name}`);

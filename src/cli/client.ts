@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type SseMessage, readSse } from './sse.js';
+import { VERSION } from '../version.js';
 
 export class CliError extends Error {
   constructor(message: string, readonly exitCode = 1) {
@@ -41,7 +42,8 @@ export class ApiClient {
     try {
       res = await fetch(`${this.login.url.replace(/\/$/, '')}/api/v1${path}`, {
         method,
-        headers: { Authorization: `Bearer ${this.login.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        // The User-Agent names the CLI as the door in the audit log.
+        headers: { Authorization: `Bearer ${this.login.token}`, 'User-Agent': `spur-cli/${VERSION}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {

@@ -54,7 +54,7 @@ async function domains(argv: string[], io: CliIo) {
 /** The base image flags, one per role a stack declares (`--image-node|…|--image-static IMAGE|default`). */
 export const IMAGE_FLAGS_USAGE = `[${BASE_IMAGE_ROLES.map((r) => `--${r.flag}`).join('|')} IMAGE|default]`;
 
-const INSTANCE_USAGE = 'spur instance [--domain D|none] [--acme-email E|none] [--s3-endpoint URL --s3-bucket B --s3-access-key K [--s3-secret-key S, or SPUR_S3_SECRET_KEY] [--s3-region R] [--s3-prefix P] | --s3-endpoint none] [--registry HOST[:PORT][/NS] --registry-user U [--registry-password P, or SPUR_REGISTRY_PASSWORD] | --registry none] ' + IMAGE_FLAGS_USAGE;
+const INSTANCE_USAGE = 'spur instance [--domain D|none] [--acme-email E|none] [--audit-retention-days N|none] [--s3-endpoint URL --s3-bucket B --s3-access-key K [--s3-secret-key S, or SPUR_S3_SECRET_KEY] [--s3-region R] [--s3-prefix P] | --s3-endpoint none] [--registry HOST[:PORT][/NS] --registry-user U [--registry-password P, or SPUR_REGISTRY_PASSWORD] | --registry none] ' + IMAGE_FLAGS_USAGE;
 
 interface SpurSettingsView {
   url: string;
@@ -62,6 +62,7 @@ interface SpurSettingsView {
   domainFromEnvironment: boolean;
   acmeEmail: string | null;
   acmeEmailFromEnvironment: boolean;
+  auditRetentionDays: number | null;
   backupStorage: { endpoint: string; bucket: string; region: string; accessKeyId: string; prefix: string } | null;
   registry: { address: string; username: string } | null;
   buildImages: Record<string, { image: string; from: string }>;
@@ -101,10 +102,10 @@ function storageChange(values: Record<string, string | boolean | undefined>, env
 
 async function instance(argv: string[], io: CliIo) {
   const s3Flags = Object.fromEntries(['s3-endpoint', 's3-bucket', 's3-region', 's3-access-key', 's3-secret-key', 's3-prefix'].map((f) => [f, { type: 'string' as const }]));
-  const { values, positionals } = args(argv, { domain: { type: 'string' }, 'acme-email': { type: 'string' }, ...s3Flags, registry: { type: 'string' }, 'registry-user': { type: 'string' }, 'registry-password': { type: 'string' }, ...Object.fromEntries(Object.keys(IMAGE_FLAGS).map((f) => [f, { type: 'string' as const }])) });
+  const { values, positionals } = args(argv, { domain: { type: 'string' }, 'acme-email': { type: 'string' }, 'audit-retention-days': { type: 'string' }, ...s3Flags, registry: { type: 'string' }, 'registry-user': { type: 'string' }, 'registry-password': { type: 'string' }, ...Object.fromEntries(Object.keys(IMAGE_FLAGS).map((f) => [f, { type: 'string' as const }])) });
   if (positionals.length) throw new CliError(`usage: ${INSTANCE_USAGE}`, 2);
   const cleared = (v: string | boolean | undefined) => (v === 'none' ? '' : typeof v === 'string' ? v : undefined);
-  const change = { domain: cleared(values.domain), acmeEmail: cleared(values['acme-email']), backupStorage: storageChange(values, io.env), registry: registryChange(values, io.env), buildImages: buildImagesChange(values) };
+  const change = { domain: cleared(values.domain), acmeEmail: cleared(values['acme-email']), auditRetentionDays: cleared(values['audit-retention-days']), backupStorage: storageChange(values, io.env), registry: registryChange(values, io.env), buildImages: buildImagesChange(values) };
   const api = client(io);
   const unchanged = Object.values(change).every((v) => v === undefined);
   const s = unchanged ? await api.json<SpurSettingsView>('GET', '/settings') : await api.json<SpurSettingsView>('PATCH', '/settings', change);
@@ -117,6 +118,7 @@ async function instance(argv: string[], io: CliIo) {
           `URL:         ${s.url}`,
           `Domain:      ${s.domain ? `${s.domain.hostname}${fromEnv(s.domainFromEnvironment)}  certificate ${describeCertificate(s.domain.certificate)}  dns ${describeDns(s.domain.dns)}` : 'none'}`,
           `ACME email:  ${s.acmeEmail ?? 'none'}${fromEnv(s.acmeEmailFromEnvironment)}`,
+          `Audit log:   ${s.auditRetentionDays === null ? 'kept for ever' : `kept ${s.auditRetentionDays} days`}`,
           `Backups to:  ${storage ? `s3://${storage.bucket}${storage.prefix ? `/${storage.prefix}` : ''} at ${storage.endpoint} (${storage.region}, key ${storage.accessKeyId})` : 'the data dir only (no S3 storage)'}`,
           `Images:      ${s.registry ? `pushed to ${s.registry.address} (user ${s.registry.username}); the servers pull them` : 'sent by Spur to each server (no registry)'}`,
           `Base images: ${Object.entries(s.buildImages).map(([kind, b]) => `${kind} ${b.image}${b.from === 'default' ? '' : ` (${b.from === 'settings' ? 'chosen' : b.from})`}`).join(', ')}`,

@@ -190,6 +190,29 @@ export interface DeploymentStepTable {
   outcome: DeploymentStepOutcome | null;
 }
 
+/** One change or refused attempt, as the audit log keeps it (append-only, hash-chained). */
+export interface AuditEntryTable {
+  id: number;
+  at: string;
+  actor_kind: 'user' | 'token' | 'system' | 'webhook';
+  actor_id: number | null;
+  actor_email: string | null;
+  role: string | null;
+  action: string;
+  object_kind: string | null;
+  object_id: number | null;
+  object_name: string | null;
+  project_id: number | null;
+  /** JSON, secrets replaced by "(set)", "(changed)", "(removed)". */
+  before: string | null;
+  after: string | null;
+  via: 'ui' | 'api' | 'cli' | 'git-push' | 'webhook' | 'job';
+  address: string | null;
+  outcome: 'allowed' | 'refused';
+  prev_hash: string;
+  hash: string;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -347,6 +370,7 @@ export interface Database {
   deployment_logs: DeploymentLogTable;
   deployment_steps: DeploymentStepTable;
   settings: SettingTable;
+  audit_entries: AuditEntryTable;
   shared_variables: SharedVariableTable;
   nodes: NodeTable;
   ssh_keys: SshKeyTable;
@@ -373,3 +397,4 @@ export type Volume = Selectable<VolumeTable>;
 export type NodeRecord = Selectable<NodeTable>;
 export type DatabaseBackup = Selectable<DatabaseBackupTable>;
 export type SshKey = Selectable<SshKeyTable>;
+export type AuditEntry = Selectable<AuditEntryTable>;

@@ -21,6 +21,7 @@ import { sourceView } from '../sources/index.js';
 import * as db from '../actions/databases.js';
 import * as shared from '../actions/shared-variables.js';
 import * as servers from '../actions/servers.js';
+import * as audit from '../actions/audit.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
 import { searchPalette } from '../actions/palette.js';
@@ -59,6 +60,12 @@ export function apiRoutes(deps: Deps) {
   // The installation's own settings (an owner's): Spur's domain and the ACME contact.
   api.get('/settings', async (c) => c.json(await spurSettingsView(deps, c.get('user'))));
   api.patch('/settings', async (c) => c.json(await changeSpurSettings(deps, c.get('user'), await jsonBody(c))));
+
+  // The audit log (see actions/audit.ts): the installation's and its chain check (an owner's), a project's.
+  const auditQuery = (c: { req: { query: (k: string) => string | undefined } }) => Object.fromEntries(['actor', 'action', 'outcome', 'since', 'until', 'before', 'limit', 'project'].map((k) => [k, c.req.query(k)]));
+  api.get('/audit', async (c) => c.json({ entries: await audit.installationAudit(deps, c.get('user'), auditQuery(c)) }));
+  api.get('/audit/verify', async (c) => c.json(await audit.verifyAudit(deps, c.get('user'))));
+  api.get('/projects/:project/audit', async (c) => c.json({ entries: await audit.projectAudit(deps, c.get('user'), c.req.param('project'), auditQuery(c)) }));
 
   // The servers of the Swarm (an owner's): enrolled over SSH, drained, activated, removed.
   api.get('/servers', async (c) => c.json(await servers.serversView(deps, c.get('user'))));
@@ -217,7 +224,7 @@ export function apiRoutes(deps: Deps) {
   });
   api.get('/projects/:project/services/:service/variables', async (c) => {
     const ctx = await instanceOf(c, 'variables.read-names');
-    if (c.req.query('reveal') === '1') return c.json({ variables: await ops.revealVariables(deps, c.get('user'), ctx) });
+    if (c.req.query('reveal') === '1') return c.json({ variables: await ops.revealVariables(deps, ctx) });
     const names = await ops.variableNames(deps, ctx);
     return c.json({ variables: Object.fromEntries(names.map((n) => [n, '••••••'])) });
   });
@@ -228,11 +235,11 @@ export function apiRoutes(deps: Deps) {
     return c.json({ variables: Object.fromEntries(names.map((n) => [n, '••••••'])) });
   });
   // All variables as one .env text (the owner's): read, or made exactly so in one change.
-  api.get('/projects/:project/services/:service/variables/text', async (c) => c.json({ env: await variablesText(deps, c.get('user'), await instanceOf(c, 'variables.reveal')) }));
+  api.get('/projects/:project/services/:service/variables/text', async (c) => c.json({ env: await variablesText(deps, await instanceOf(c, 'variables.reveal')) }));
   api.put('/projects/:project/services/:service/variables/text', async (c) => {
     const [ctx, body] = [await instanceOf(c, 'variables.reveal'), await jsonBody(c)];
     const dryRun = body.dryRun === true;
-    const diff = dryRun ? await previewVariablesText(deps, c.get('user'), ctx, body) : await replaceVariablesText(deps, c.get('user'), ctx, body);
+    const diff = dryRun ? await previewVariablesText(deps, ctx, body) : await replaceVariablesText(deps, ctx, body);
     return c.json({ ...diff, summary: describeDiff(diff), applied: !dryRun });
   });
 
@@ -245,7 +252,8 @@ export function apiRoutes(deps: Deps) {
   });
 
   api.post('/projects/:project/services/:service/deployments', async (c) => {
-    const deployment = await ops.deploy(deps, await instanceOf(c, 'deploy'), { trigger: `api:${c.get('user').email}`, requestedBy: c.get('user').id });
+    const ctx = await instanceOf(c, 'deploy');
+    const deployment = await ops.deploy(deps, ctx.acting, ctx, { trigger: `api:${c.get('user').email}`, requestedBy: c.get('user').id });
     return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
   });
   api.post('/projects/:project/services/:service/rollback', async (c) => {

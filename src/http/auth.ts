@@ -2,14 +2,17 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { User } from '../db/schema.js';
+import type { Origin } from '../actions/record.js';
 import type { Deps } from '../deps.js';
 import { Forbidden, Unauthorized } from '../errors.js';
 import { safeEqual } from '../secrets.js';
+import { requestAddress } from './client.js';
 import { countUsers, findSession, findUserByApiToken } from '../store/users.js';
 
 export const SESSION_COOKIE = 'spur_session';
 
-export type AuthEnv = { Variables: { user: User; csrfToken: string } };
+/** The signed-in user, with the door they came through (the audit log records it). */
+export type AuthEnv = { Variables: { user: User & { origin: Origin }; csrfToken: string } };
 
 /** True while the server can still be claimed with the setup token. The database decides: an
  *  owner made by another process (`spur token create` on the server) closes setup on the very
@@ -31,7 +34,7 @@ export function requireSession(deps: Deps): MiddlewareHandler<AuthEnv> {
       return c.redirect((await setupOpen(deps)) ? '/setup' : `/login?next=${encodeURIComponent(c.req.path)}`, 303);
     }
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await checkCsrf(c, session.csrfToken);
-    c.set('user', session.user);
+    c.set('user', { ...session.user, origin: { via: 'ui', address: await requestAddress(deps, c, { wait: false }) } });
     c.set('csrfToken', session.csrfToken);
     await next();
   };
@@ -56,7 +59,9 @@ export function requireToken(deps: Deps): MiddlewareHandler<AuthEnv> {
     const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header);
     const user = match ? await findUserByApiToken(deps.db, match[1]) : undefined;
     if (!user) throw new Unauthorized(match ? 'invalid API token' : 'missing API token (Authorization: Bearer …)');
-    c.set('user', user);
+    // The CLI says it is the CLI; it changes nothing but how the audit log names the door.
+    const via = /^spur-cli\//.test(c.req.header('User-Agent') ?? '') ? 'cli' : 'api';
+    c.set('user', { ...user, origin: { via, address: await requestAddress(deps, c, { wait: false }), token: true } });
     await next();
   };
 }

@@ -2,7 +2,7 @@
 // user who is a member of no project) × the members' own project and another one. What the door
 // (actions/access.ts, MAY) allows passes it; what it refuses is 403 in a project one may see and
 // 404 in one one may not, and a refused request changes nothing: no row of any table, no call to
-// the deployer. The cases come from one table; a route of the API missing from it fails the test,
+// the deployer; it is written once to the audit log, as refused. The cases come from one table; a route of the API missing from it fails the test,
 // and so does an action of MAY that no route exercises.
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -104,6 +104,9 @@ const CASES: Case[] = [
   { route: 'GET /projects/:project/services/:service/logs', action: 'logs.read', path: (t) => `${s(t)}/logs` },
   { route: 'GET /deployments/:id', action: 'project.read', path: (t) => `/deployments/${t.deployment}` },
   { route: 'GET /deployments/:id/events', action: 'logs.read', path: (t) => `/deployments/${t.deployment}` + '/events' },
+  { route: 'GET /audit', action: 'audit.read', path: () => '/audit' },
+  { route: 'GET /audit/verify', action: 'audit.read', path: () => '/audit/verify' },
+  { route: 'GET /projects/:project/audit', action: 'project-audit.read', path: (t) => `/projects/${t.project}/audit` },
 ];
 
 /** Actions that no API route takes: what they guard, and where that is tested. */
@@ -125,15 +128,18 @@ function expected(who: MatrixUser, action: Action | 'self', project: string): Ou
 
 type World = Awaited<ReturnType<typeof teamWorld>>;
 
-/** Every row of every table but the ones each API call touches (tokens' last use, users' last activity). */
+/** Every row of every table but the ones each API call touches (tokens' last use, users' last
+ *  activity) and the audit log, where a refusal is written (see `refusalsLogged`). */
 async function snapshot(w: World): Promise<string> {
   const tables = (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(w.deps.db)).rows.map((r) => r.name);
   const all: Record<string, unknown[]> = {};
-  for (const table of tables.filter((t) => !['api_tokens', 'users', 'sessions'].includes(t))) all[table] = (await sql`select * from ${sql.table(table)}`.execute(w.deps.db)).rows;
+  for (const table of tables.filter((t) => !['api_tokens', 'users', 'sessions', 'audit_entries'].includes(t))) all[table] = (await sql`select * from ${sql.table(table)}`.execute(w.deps.db)).rows;
   return JSON.stringify(all);
 }
 
 /** The request, its status, without waiting for a stream's end. */
+const refusalsLogged = async (w: World) => (await sql<{ n: number }>`select count(*) as n from audit_entries where outcome = 'refused'`.execute(w.deps.db)).rows[0].n;
+
 async function send(w: World, who: string, method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
   const res = await w.app.request(`/api/v1${path}`, { method, headers: { Authorization: `Bearer ${w.tokens[who]}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   if (res.headers.get('Content-Type')?.includes('event-stream')) {
@@ -173,9 +179,10 @@ describe('the role matrix (every API route × every role × own and another proj
           const want = expected(who, c.action, t.project);
           if (want === 'allowed') continue;
           const before = await snapshot(w);
-          const calls = w.deployerCalls.length;
+          const [calls, logged] = [w.deployerCalls.length, await refusalsLogged(w)];
           const res = await send(w, who, methodOf(c.route), c.path(t), bodyFor(c, t));
           const after = await snapshot(w);
+          if ((await refusalsLogged(w)) !== logged + 1) wrong.push(`${who} ${c.route} on ${t.project}: refused, yet not once in the audit log as refused`);
           if (res.status !== want) wrong.push(`${who} ${c.route} on ${t.project}: ${res.status} (wanted ${want}) ${res.text.slice(0, 120)}`);
           if (after !== before) wrong.push(`${who} ${c.route} on ${t.project}: refused, yet the database changed`);
           if (w.deployerCalls.length !== calls) wrong.push(`${who} ${c.route} on ${t.project}: refused, yet the deployer was asked`);

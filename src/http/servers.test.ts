@@ -105,7 +105,7 @@ describe('a node that joined the Swarm without Spur', () => {
   it('is shown with a warning saying it gets no task and how to remove it and make its token worthless', async () => {
     const node = (id: string, role: string, hostname: string, labels: Record<string, string> = {}) => ({ ID: id, Spec: { Role: role, Availability: 'active', Labels: labels }, Description: { Hostname: hostname }, Status: { State: 'ready', Addr: '10.77.0.9' } });
     const docker = { listNodes: async () => [node('managerid', 'manager', 'vm', { 'spur.enrolled': 'true' }), node('strangerid', 'worker', 'stranger')], listTasks: async () => [] };
-    const { servers } = await serversView({ ...deps, daemon: { ...deps.daemon, ready: true }, docker } as unknown as Deps, { role: 'owner' });
+    const { servers } = await serversView({ ...deps, daemon: { ...deps.daemon, ready: true }, docker } as unknown as Deps, { id: 1, email: 'o@example.com', role: 'owner' });
     expect(servers.map((s) => [s.name, s.role, s.enrolled, s.error])).toEqual([
       ['vm', 'manager', false, null],
       ['stranger', 'worker', false, 'joined the Swarm without Spur: no task of this Spur runs there. If you do not know it, run `docker node rm --force strangerid` and `docker swarm join-token --rotate worker` on this server'],

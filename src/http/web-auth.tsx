@@ -1,6 +1,5 @@
 // Setup (claiming the owner account with the one-time token), login and logout.
 import { createHmac } from 'node:crypto';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { AuthError, type KeptFields, LoginPage, SetupPage } from '../../views/pages/auth.js';
@@ -12,7 +11,8 @@ import { createFirstOwner, createSession, deleteSession, findUserByEmail } from 
 import * as validate from '../validate.js';
 import { SESSION_COOKIE, setupOpen } from './auth.js';
 import { AttemptLimiter } from '../rate-limit.js';
-import { clientAddress } from '../routing/client-address.js';
+import { requestAddress } from './client.js';
+import { recordLogin } from '../actions/record.js';
 
 /** Set on a browser that logged in to an account: its attempts at that account are counted on
  *  their own, so an attacker who locks the account does not lock its owner's browser out. */
@@ -60,17 +60,7 @@ export function authRoutes(deps: Deps) {
   };
   // SPUR_ACME_EMAIL, when set, is the contact; otherwise setup asks.
   const askAcmeEmail = deps.config.acme.email === undefined;
-  /** The client's address: the TCP peer, or what Spur's own proxy says it was reached from. */
-  const clientKey = async (c: Context) => {
-    let peer: string | undefined;
-    try {
-      peer = getConnInfo(c).remote.address;
-    } catch {
-      peer = undefined; // in-process requests have no socket
-    }
-    await deps.proxies.refreshFor(peer);
-    return clientAddress({ peer, forwardedFor: c.req.header('x-forwarded-for'), trusted: (a) => deps.proxies.has(a) });
-  };
+  const clientKey = (c: Context) => requestAddress(deps, c);
   // Bound to the password too: a password change ends every browser's own count.
   const deviceMac = (email: string, passwordHash: string, id: string) => createHmac('sha256', deps.key).update(`spur login device\0${email}\0${passwordHash}\0${id}`).digest('base64url');
   /** What a login attempt at `email` counts against: the browser's own count when it carries the
@@ -139,8 +129,10 @@ export function authRoutes(deps: Deps) {
     // password, so the answer's timing does not tell which emails exist.
     const ok = await verifyPassword(field(form, 'password'), user?.password_hash ?? (await decoyHash()));
     if (!user?.password_hash || !ok) {
+      await recordLogin(deps, { user, address: key, ok: false });
       return error(401, 'Wrong email or password.');
     }
+    await recordLogin(deps, { user, address: key, ok: true });
     limiter.refund(key);
     accounts.refund(account);
     await rememberDevice(c, email, user.password_hash);

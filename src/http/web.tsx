@@ -222,7 +222,7 @@ export function webRoutes(deps: Deps) {
 
   web.post('/projects/:project/services/:service/deploy', async (c) => {
     const ctx = await instanceOf(c, 'deploy');
-    const deployment = await ops.deploy(deps, ctx, { trigger: `ui:${user(c).email}`, requestedBy: user(c).id });
+    const deployment = await ops.deploy(deps, ctx.acting, ctx, { trigger: `ui:${user(c).email}`, requestedBy: user(c).id });
     return redirectWithToast(c, `/deployments/${deployment.id}`, `Deploying ${ctx.service.name} to ${ctx.environment.name}: deployment #${deployment.id} queued`);
   });
   web.post('/projects/:project/services/:service/rollback', async (c) => {
@@ -325,13 +325,13 @@ export function webRoutes(deps: Deps) {
   // All variables as one text (the owner's): loaded when asked, previewed as typed, saved as one change.
   web.get('/projects/:project/services/:service/variables/raw', async (c) => {
     const ctx = await instanceOf(c, 'variables.reveal');
-    const text = await variablesText(deps, user(c), ctx);
+    const text = await variablesText(deps, ctx);
     if (c.req.header('HX-Request')) return c.html(<RawVariablesForm base={`/projects/${ctx.project.name}/services/${ctx.service.name}`} q={`?env=${ctx.environment.name}`} csrf={c.get('csrfToken')} text={text} />);
     return c.html(await servicePage(c, 'variables', { 'raw-variables': { values: { env: text }, errors: {} } }));
   });
   web.post('/projects/:project/services/:service/variables/raw/preview', async (c) => {
     try {
-      return c.html(<VariablesDiffNote text={describeDiff(await previewVariablesText(deps, user(c), await instanceOf(c, 'variables.reveal'), await form(c)))} />);
+      return c.html(<VariablesDiffNote text={describeDiff(await previewVariablesText(deps, await instanceOf(c, 'variables.reveal'), await form(c)))} />);
     } catch (err) {
       if (err instanceof InvalidFields) return c.html(<VariablesDiffNote problem text={Object.values(err.fields).join('; ')} />);
       throw err;
@@ -342,7 +342,7 @@ export function webRoutes(deps: Deps) {
       id: 'raw-variables',
       tab: 'variables',
       action: 'variables.reveal',
-      run: (ctx, body) => replaceVariablesText(deps, user(c), ctx, body),
+      run: (ctx, body) => replaceVariablesText(deps, ctx, body),
       done: (ctx, diff) => ({ to: servicePath(ctx, 'variables'), toast: `Variables saved: ${countDiff(diff)}; they apply with the next deploy` }),
       fragment: (p, state) => { const { base, q, csrf } = paths(p); return <RawVariablesForm base={base} q={q} csrf={csrf} state={state} />; },
     }),
@@ -354,7 +354,7 @@ export function webRoutes(deps: Deps) {
     return redirectWithToast(c, servicePath(ctx, 'variables'), `${key} removed from ${ctx.service.name}; the next deploy runs without it`);
   });
   web.get('/projects/:project/services/:service/variables/value', async (c) => {
-    return c.html(<RevealedValue {...await ops.revealVariable(deps, user(c), await instanceOf(c, 'variables.reveal'), c.req.query('key'))} />);
+    return c.html(<RevealedValue {...await ops.revealVariable(deps, await instanceOf(c, 'variables.reveal'), c.req.query('key'))} />);
   });
   web.post('/projects/:project/services/:service/delete', (c) =>
     serviceForm(c, {

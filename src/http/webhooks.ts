@@ -15,6 +15,7 @@ import * as validate from '../validate.js';
 import { receivePush } from '../actions/push.js';
 import { sourceKindOf } from '../sources/index.js';
 import { checkWebhook } from './webhook-signature.js';
+import { requestAddress } from './client.js';
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
@@ -59,7 +60,7 @@ export function webhookRoutes(deps: Deps) {
     const deployments = [];
     const refused = [];
     const skipped = [];
-    const push = receivePush(deps, { service, branch, commit: sha, changedPaths: async () => changedFilesOf(payload), by: { trigger: `webhook:${check.provider}` }, refuseOlder: { before } });
+    const push = receivePush(deps, { service, branch, commit: sha, changedPaths: async () => changedFilesOf(payload), by: { trigger: `webhook:${check.provider}` }, who: { kind: 'webhook', name: check.provider, via: 'webhook', address: await requestAddress(deps, c, { wait: false }) }, refuseOlder: { before } });
     for await (const step of push) {
       if (step.kind === 'unfollowed') unfollowed = true;
       else if (step.kind === 'auto-deploy-off') autoDeployOff = true;

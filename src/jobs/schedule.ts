@@ -10,6 +10,7 @@ import type { Log } from '../log.js';
 import type { NodeFleet } from '../nodes/fleet.js';
 import type { CertificateIssuer } from '../tls/issuer.js';
 import { forgetOldDeliveries } from '../store/webhook-deliveries.js';
+import { pruneAuditLog } from '../actions/audit.js';
 
 const IN_UTC = { timezone: 'UTC' };
 
@@ -20,6 +21,10 @@ export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; ser
   }, IN_UTC);
   const deliveries = cron.schedule('37 3 * * *', async () => {
     await forgetOldDeliveries(deps.db).catch((err) => deps.log.error('forgetting old webhook deliveries failed', { error: String(err) }));
+  }, IN_UTC);
+  // Audit entries past the owner's retention (Settings); the chain stays checkable from its new start.
+  const audit = cron.schedule('27 3 * * *', async () => {
+    await pruneAuditLog(deps).catch((err) => deps.log.error('pruning the audit log failed', { error: String(err) }));
   }, IN_UTC);
   const backups = cron.schedule('47 2 * * *', async () => {
     if (deps.backupKeep === 0) return;
@@ -38,6 +43,7 @@ export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; ser
       certificates.stop();
       prune.stop();
       deliveries.stop();
+      audit.stop();
       backups.stop();
     },
   };

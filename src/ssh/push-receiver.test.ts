@@ -43,7 +43,7 @@ describe('a git push over SSH', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spur-push-'));
     dirs.push(dir);
     const sessions = new PushSessions();
-    const token = sessions.open({ userEmail: user.email, userId: user.id, projectId: project.id, serviceId: service.id, repoDir: join(dir, 'repo.git') });
+    const token = sessions.open({ userEmail: user.email, userId: user.id, userRole: user.role, address: '192.0.2.1', projectId: project.id, serviceId: service.id, repoDir: join(dir, 'repo.git') });
     const server = await startPushReceiver({ ...deps, sessions }, join(dir, 'hook.sock'));
     try {
       const answer = await post(join(dir, 'hook.sock'), { token, updates: [{ oldSha: '0'.repeat(40), newSha: 'a'.repeat(40), ref: 'refs/heads/main' }], objectEnv: {} });

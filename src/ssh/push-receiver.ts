@@ -83,6 +83,7 @@ async function deployPush(deps: PushDeps, session: PushSession, updates: RefUpda
       commit: update.newSha,
       changedPaths: () => changedFiles({ repoDir: session.repoDir, from: update.oldSha, to: update.newSha, objectEnv }),
       by: { trigger: `push:${session.userEmail}`, requestedBy: session.userId },
+      who: { id: session.userId, email: session.userEmail, role: session.userRole, origin: { via: 'git-push', address: session.address } },
       pushedObjects: objectEnv,
     });
     for await (const step of push) {

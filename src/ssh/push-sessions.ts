@@ -5,6 +5,9 @@ import { randomToken } from '../secrets.js';
 export interface PushSession {
   userEmail: string;
   userId: number;
+  userRole: 'owner' | 'member';
+  /** The pusher's address, for the audit log. */
+  address: string;
   projectId: number;
   serviceId: number;
   repoDir: string;

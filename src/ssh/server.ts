@@ -15,6 +15,7 @@ import { parseGitCommand } from './git-command.js';
 import { GUARD_LIMITS, type GuardLimits, guardedServer } from './connection-guard.js';
 import type { PushSessions } from './push-sessions.js';
 import { ensureBareRepo } from '../git/repos.js';
+import { normalizeAddress } from '../routing/client-address.js';
 
 export interface SshDeps {
   dataDir: string;
@@ -73,7 +74,7 @@ export function startSshServer(deps: SshDeps, port: number, host = '0.0.0.0', li
     client.on('ready', () => {
       client.on('session', (accept) => {
         const session = accept();
-        session.on('exec', (acceptExec, _reject, info) => void runGit(deps, acceptExec(), info.command, principal!));
+        session.on('exec', (acceptExec, _reject, exec) => void runGit(deps, acceptExec(), exec.command, principal!, normalizeAddress(info.ip)));
         session.on('shell', (acceptShell) => refuse(acceptShell(), 'Spur runs only git push and git fetch here; there is no shell'));
         session.on('pty', (_a, reject) => reject?.());
         session.on('subsystem', (_a, reject) => reject?.());
@@ -93,7 +94,7 @@ export function startSshServer(deps: SshDeps, port: number, host = '0.0.0.0', li
   });
 }
 
-async function runGit(deps: SshDeps, channel: ServerChannel, commandLine: string, principal: Principal): Promise<void> {
+async function runGit(deps: SshDeps, channel: ServerChannel, commandLine: string, principal: Principal, address: string): Promise<void> {
   const parsed = parseGitCommand(commandLine);
   if (!parsed.ok) return refuse(channel, parsed.message);
   const { program, project: projectName, service: serviceName } = parsed.command;
@@ -114,7 +115,7 @@ async function runGit(deps: SshDeps, channel: ServerChannel, commandLine: string
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
   let token: string | undefined;
   if (program === 'git-receive-pack' && principal.kind === 'user') {
-    token = deps.sessions.open({ userEmail: principal.email, userId: principal.id, projectId: project.id, serviceId: service.id, repoDir });
+    token = deps.sessions.open({ userEmail: principal.email, userId: principal.id, userRole: principal.role, address, projectId: project.id, serviceId: service.id, repoDir });
     Object.assign(env, { SPUR_HOOK_SOCKET: deps.hookSocket, SPUR_PUSH_TOKEN: token });
   }
   const child = spawn(program, [repoDir], { env, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -12,6 +12,7 @@ const ACME_EMAIL = 'acme_email';
 const BACKUP_STORAGE = 'backup_storage';
 const IMAGE_REGISTRY = 'image_registry';
 const BUILD_IMAGES = 'build_images';
+const AUDIT_RETENTION_DAYS = 'audit_retention_days';
 
 /** Spur's own domain with its certificate's expiry, if one is set. */
 export function spurDomain(db: Db): Promise<DomainWithCertificate | undefined> {
@@ -80,3 +81,11 @@ export async function buildImageChoices(db: Db): Promise<BuildImageChoices> {
 }
 
 export const setBuildImageChoices = (db: Db, images: BuildImageChoices): Promise<void> => writeSetting(db, BUILD_IMAGES, Object.keys(images).length ? JSON.stringify(images) : null);
+
+/** How many days audit entries are kept; null: for ever. */
+export async function auditRetentionDays(db: Db): Promise<number | null> {
+  const value = await readSetting(db, AUDIT_RETENTION_DAYS);
+  return value === null ? null : Number(value);
+}
+
+export const setAuditRetentionDays = (db: Db, days: number | null): Promise<void> => writeSetting(db, AUDIT_RETENTION_DAYS, days === null ? null : String(days));

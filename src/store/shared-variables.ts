@@ -2,11 +2,11 @@
 // environment as changed since its deploy: they all may reference them.
 import type { Db } from '../db/open.js';
 import { seal, unseal } from '../secrets.js';
-import { nowIso } from './time.js';
+import { inTransaction, nowIso } from './time.js';
 
-/** Sets (or with `null`, removes) shared variables in one transaction. */
+/** Sets (or with `null`, removes) shared variables in one transaction (the caller's, when `db` is one). */
 export async function setSharedVariables(db: Db, key: Buffer, environmentId: number, changes: Record<string, string | null>): Promise<void> {
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     for (const [name, value] of Object.entries(changes)) {
       await tx.deleteFrom('shared_variables').where('environment_id', '=', environmentId).where('key', '=', name).execute();
       if (value !== null) await tx.insertInto('shared_variables').values({ environment_id: environmentId, key: name, value_sealed: seal(key, value), updated_at: nowIso() }).execute();

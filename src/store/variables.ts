@@ -1,16 +1,16 @@
 // Per (service, environment) variables, sealed at rest with the data dir's key.
 import type { Db } from '../db/open.js';
 import { seal, unseal } from '../secrets.js';
-import { nowIso } from './time.js';
+import { inTransaction, nowIso } from './time.js';
 
 export interface VariableScope {
   serviceId: number;
   environmentId: number;
 }
 
-/** Sets (or with `null`, removes) variables in one transaction. */
+/** Sets (or with `null`, removes) variables in one transaction (the caller's, when `db` is one). */
 export async function setVariables(db: Db, key: Buffer, scope: VariableScope, changes: Record<string, string | null>): Promise<void> {
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     for (const [name, value] of Object.entries(changes)) {
       const where = tx.deleteFrom('variables').where('service_id', '=', scope.serviceId).where('environment_id', '=', scope.environmentId).where('key', '=', name);
       await where.execute();

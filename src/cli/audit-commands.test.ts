@@ -1,0 +1,63 @@
+// `spur audit` and `spur audit verify` against the real API (createApp served on a local port):
+// entries one per line or as JSON lines, the CLI named as the door, and exit 1 on a broken chain.
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Deps } from '../deps.js';
+import { makeTestApp, ownerAndMember } from '../../test/app-fixture.js';
+import { auditCommands } from './audit-commands.js';
+import { commands } from './commands.js';
+import { domainCommands } from './domain-commands.js';
+
+let deps: Deps;
+let server: ReturnType<typeof serve>;
+let env: NodeJS.ProcessEnv;
+beforeEach(async () => {
+  const made = await makeTestApp();
+  deps = made.deps;
+  const { tokens } = await ownerAndMember(deps);
+  server = await new Promise((resolve) => {
+    const s = serve({ fetch: made.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  env = { SPUR_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, SPUR_TOKEN: tokens.owner, HOME: '/nonexistent' };
+});
+afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const run = async (command: (argv: string[], io: any) => Promise<void>, argv: string[]) => {
+  const out: string[] = [];
+  await command(argv, { env, stdout: (l: string) => out.push(l), stderr: () => {} });
+  return out;
+};
+
+describe('spur audit', () => {
+  it('prints the project’s entries newest first, as JSON lines with --json, naming the CLI and its address', async () => {
+    await run(commands.project, ['create', 'shop']);
+    await run(commands.service, ['create', 'shop', 'web', '--image', 'nginx']);
+    await run(commands.vars, ['set', 'shop', 'web', 'API_KEY=s3cret-value']);
+    const lines = await run(auditCommands.audit, ['--project', 'shop', '--json']);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ action: 'variables.change', actor: { kind: 'token', email: 'o@example.com' }, via: 'cli', address: '127.0.0.1', after: { API_KEY: '(set)' } });
+    const [line] = await run(auditCommands.audit, ['--project', 'shop']);
+    expect(line).toMatch(/^\S+Z\to@example\.com \(owner\)\tvariables\.change service shop\/web \(production\)\tok\tvia cli from 127\.0\.0\.1\t\{"API_KEY":"\(set\)"\}$/);
+    expect(lines.join('\n')).not.toContain('s3cret-value');
+  });
+
+  it('verify says the chain is intact, or where it breaks with exit code 1', async () => {
+    await run(commands.project, ['create', 'shop']);
+    await run(commands.service, ['create', 'shop', 'web', '--image', 'nginx']);
+    for (const v of ['1', '2']) await run(commands.vars, ['set', 'shop', 'web', `A=${v}`]);
+    expect(await run(auditCommands.audit, ['verify'])).toEqual(['chain intact: 2 entries']);
+    await sql.raw('DROP TRIGGER audit_entries_append_only').execute(deps.db);
+    await sql.raw(`UPDATE audit_entries SET "after" = '{"A":"(set)"}' WHERE id = 2`).execute(deps.db);
+    const out: string[] = [];
+    await expect(auditCommands.audit(['verify'], { env, stdout: (l: string) => out.push(l), stderr: () => {} })).rejects.toMatchObject({ exitCode: 1 });
+    expect(out).toEqual(['chain broken at entry 2']);
+  });
+
+  it('spur instance sets how long the log is kept', async () => {
+    expect((await run(domainCommands.instance, ['--audit-retention-days', '45'])).join('\n')).toContain('Audit log:   kept 45 days');
+    await expect(run(domainCommands.instance, ['--audit-retention-days', '3'])).rejects.toThrow(/audit retention days/);
+    expect((await run(domainCommands.instance, ['--audit-retention-days', 'none'])).join('\n')).toContain('Audit log:   kept for ever');
+  });
+});
