@@ -58,7 +58,7 @@ export async function changeSsoSettings(deps: Deps, user: Actor, body: Record<st
   if (provider !== undefined) await setSsoProvider(deps.db, deps.key, provider);
   if (passwordLogin !== undefined) await setPasswordLogin(deps.db, passwordLogin);
   const after = await ssoRecord(deps, before);
-  const changed = Object.keys(body).filter((k) => k === 'provider' || k === 'passwordLogin');
+  const changed = (['provider', 'passwordLogin'] as const).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
   const only = (r: Record<string, unknown>) => Object.fromEntries(changed.map((k) => [k, r[k]]));
   await audit(deps, user, 'settings.change', SSO_OBJECT, { before: only(before), after: only(after) });
   return ssoSettingsView(deps, user);

@@ -6,7 +6,7 @@ import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
 import { hashPassword } from '../secrets.js';
-import { createApiToken, createUser } from '../store/users.js';
+import { createApiToken, createSession, createUser } from '../store/users.js';
 import { createApp } from './app.js';
 import { makeTestDeps } from '../../test/app-fixture.js';
 import { Browser, OIDC_CLIENT, type OidcProvider, signInAtProvider, startOidcProvider } from '../../test/oidc-provider.js';
@@ -84,10 +84,31 @@ describe('the owner sets single sign-on up', () => {
     expect(await api('PATCH', '/settings/sso', { provider: null })).toEqual({ status: 409, json: { error: 'turn password sign-in back on before removing single sign-on: nobody could sign in' } });
   });
 
+  it('is set on the Settings page: the callback to register is shown, the secret never', async () => {
+    const owner = await deps.db.selectFrom('users').select('id').where('email', '=', 'owner@example.com').executeTakeFirstOrThrow();
+    const { token, csrfToken } = await createSession(deps.db, owner.id);
+    const headers = { Cookie: `spur_session=${token}`, Origin: spur };
+    const form = { _csrf: csrfToken, issuer: provider.issuer, clientId: OIDC_CLIENT.clientId, clientSecret: OIDC_CLIENT.clientSecret, label: 'Test IdP', passwordLogin: 'off' };
+    const saved = await fetch(`${spur}/settings/sso`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form), redirect: 'manual' });
+    expect(saved.status).toBe(303);
+    const page = await (await fetch(`${spur}/settings/sso`, { headers })).text();
+    expect(page).toContain(`${spur}/login/sso/callback`);
+    expect(page).toContain(`value="${provider.issuer}"`);
+    expect(page).toContain('<option value="off" selected="">');
+    expect(page).not.toContain(OIDC_CLIENT.clientSecret);
+    // A bad issuer comes back beside its field, nothing saved.
+    const bad = await fetch(`${spur}/settings/sso`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...form, issuer: 'http://idp.example.com' }) });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('issuer: must be an https:// URL');
+    expect((await api('GET', '/settings/sso')).json.provider.issuer).toBe(provider.issuer);
+  });
+
   it('is the owner’s alone', async () => {
     const member = await deps.db.selectFrom('users').select('id').where('email', '=', 'ada@example.com').executeTakeFirstOrThrow();
     const token = await createApiToken(deps.db, member.id, 't');
     expect(await api('PATCH', '/settings/sso', { passwordLogin: 'on' }, token)).toEqual({ status: 403, json: { error: "only an owner can change Spur's settings" } });
+    const { token: session } = await createSession(deps.db, member.id);
+    expect((await fetch(`${spur}/settings/sso`, { headers: { Cookie: `spur_session=${session}` } })).status).toBe(403);
   });
 });
 
