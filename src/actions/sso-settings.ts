@@ -53,12 +53,12 @@ export async function changeSsoSettings(deps: Deps, user: Actor, body: Record<st
   const provider = body.provider === undefined ? undefined : body.provider === null ? null : await checkedProvider(deps, body.provider);
   const before = await ssoRecord(deps);
   const providerAfter = provider === undefined ? await ssoProvider(deps.db, deps.key) : provider;
-  const passwordAfter = passwordLogin ?? before.passwordLogin;
+  const passwordAfter = passwordLogin ?? !before.ssoOnly;
   if (!passwordAfter && !providerAfter) throw new Conflict(provider === null ? 'turn password sign-in back on before removing single sign-on: nobody could sign in' : 'set up single sign-on before turning password sign-in off: nobody could sign in');
   if (provider !== undefined) await setSsoProvider(deps.db, deps.key, provider);
   if (passwordLogin !== undefined) await setPasswordLogin(deps.db, passwordLogin);
   const after = await ssoRecord(deps, before);
-  const changed = (['provider', 'passwordLogin'] as const).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  const changed = (['provider', 'ssoOnly'] as const).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
   const only = (r: Record<string, unknown>) => Object.fromEntries(changed.map((k) => [k, r[k]]));
   await audit(deps, user, 'settings.change', SSO_OBJECT, { before: only(before), after: only(after) });
   return ssoSettingsView(deps, user);
@@ -70,7 +70,8 @@ async function ssoRecord(deps: Deps, before?: { secret: string }) {
   const secret = p?.clientSecret ?? '';
   return {
     provider: p && { issuer: p.issuer, clientId: p.clientId, label: p.label, clientSecret: before?.secret && before.secret !== secret ? SECRET.changed : SECRET.set },
-    passwordLogin: await passwordLoginOn(deps.db),
+    // Named so: a key with "pass" in it would be written as "(set)" (record.ts redacts secrets by key).
+    ssoOnly: !(await passwordLoginOn(deps.db)),
     secret,
   };
 }

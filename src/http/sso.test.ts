@@ -81,6 +81,8 @@ describe('the owner sets single sign-on up', () => {
     expect(await api('PATCH', '/settings/sso', { passwordLogin: 'off' })).toEqual({ status: 409, json: { error: 'set up single sign-on before turning password sign-in off: nobody could sign in' } });
     await configure();
     expect((await api('PATCH', '/settings/sso', { passwordLogin: 'off' })).json.passwordLogin).toBe(false);
+    const last = await deps.db.selectFrom('audit_entries').select(['before', 'after']).where('action', '=', 'settings.change').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(last).toEqual({ before: JSON.stringify({ ssoOnly: false }), after: JSON.stringify({ ssoOnly: true }) });
     expect(await api('PATCH', '/settings/sso', { provider: null })).toEqual({ status: 409, json: { error: 'turn password sign-in back on before removing single sign-on: nobody could sign in' } });
   });
 
