@@ -34,6 +34,8 @@ export async function startOidcProvider(opts: { redirectUri: string }): Promise<
     claims: { openid: ['sub'], email: ['email', 'email_verified'] },
     findAccount: async (_ctx: unknown, id: string) => (OIDC_ACCOUNTS[id] ? { accountId: id, claims: async () => ({ sub: id, ...OIDC_ACCOUNTS[id] }) } : undefined),
     cookies: { keys: ['oidc-test-cookie-key'] },
+    // Said, so the provider does not log a notice for each default.
+    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
   });
   provider.on('server_error', (_ctx: unknown, err: Error) => console.error('oidc-provider:', err));
   handle = provider.callback();
