@@ -200,6 +200,14 @@ describe('signing in through the provider', () => {
     expect((await ssoLogins()).map((e) => e.outcome)).toEqual(['allowed', 'refused', 'refused']);
   });
 
+  it('counts answers per client address: after 10 refusals the 11th is turned away unrecorded', async () => {
+    const stranger = new Browser();
+    const answers = [];
+    for (let i = 0; i < 11; i++) answers.push((await stranger.go(`${spur}/login/sso/callback?code=x${i}&state=y`)).res.status);
+    expect(answers).toEqual([...Array(10).fill(403), 429]);
+    expect(await ssoLogins()).toHaveLength(10);
+  });
+
   it('with password sign-in off, the password form is gone and a password post is refused, but SSO signs in', async () => {
     expect((await api('PATCH', '/settings/sso', { passwordLogin: 'off' })).status).toBe(200);
     const b = new Browser();

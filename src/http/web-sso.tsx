@@ -8,6 +8,7 @@ import { SsoRefused, finishSsoSignIn, ssoCallbackUrl, ssoLoginLabel, startSsoSig
 import type { Deps } from '../deps.js';
 import { passwordLoginOn } from '../store/sso-settings.js';
 import { requestAddress } from './client.js';
+import { AttemptLimiter } from '../rate-limit.js';
 
 const PENDING_COOKIE = 'spur_sso';
 const COOKIE_PATH = '/login/sso';
@@ -30,8 +31,11 @@ export function ssoRoutes(deps: Deps, helpers: SsoRouteHelpers) {
     used.set(state, expires);
     return true;
   };
-  const refused = async (c: Context, message: string) =>
-    c.html(<LoginPage error={message} sso={await ssoLoginLabel(deps)} passwordLogin={await passwordLoginOn(deps.db)} />, 403);
+  // Answers per client address, as password logins are (10 in 15 minutes, a sign-in refunded):
+  // each refusal is written to the audit log, which a stranger must not be able to flood.
+  const limiter = new AttemptLimiter({ max: 10, windowMs: 15 * 60_000 });
+  const refused = async (c: Context, message: string, status: 403 | 429 = 403) =>
+    c.html(<LoginPage error={message} sso={await ssoLoginLabel(deps)} passwordLogin={await passwordLoginOn(deps.db)} />, status);
 
   app.get('/login/sso', async (c) => {
     // The cookie must be set on the origin the provider sends the browser back to.
@@ -51,8 +55,11 @@ export function ssoRoutes(deps: Deps, helpers: SsoRouteHelpers) {
   app.get('/login/sso/callback', async (c) => {
     const pending = getCookie(c, PENDING_COOKIE);
     deleteCookie(c, PENDING_COOKIE, { path: COOKIE_PATH });
+    const address = await requestAddress(deps, c);
+    if (!limiter.attempt(address)) return refused(c, 'Too many failed sign-ins. Wait 15 minutes and try again.', 429);
     try {
-      const { user, next } = await finishSsoSignIn(deps, { callbackUrl: new URL(c.req.url), pending, once, address: await requestAddress(deps, c), now: Date.now() });
+      const { user, next } = await finishSsoSignIn(deps, { callbackUrl: new URL(c.req.url), pending, once, address, now: Date.now() });
+      limiter.refund(address);
       await helpers.startSession(c, user.id);
       return c.redirect(helpers.safeNext(next), 303);
     } catch (err) {
