@@ -34,6 +34,8 @@ export function ssoRoutes(deps: Deps, helpers: SsoRouteHelpers) {
   // Answers per client address, as password logins are (10 in 15 minutes, a sign-in refunded):
   // each refusal is written to the audit log, which a stranger must not be able to flood.
   const limiter = new AttemptLimiter({ max: 10, windowMs: 15 * 60_000 });
+  // Each start asks the provider for its discovery document: not without bound for a stranger.
+  const starts = new AttemptLimiter({ max: 30, windowMs: 15 * 60_000 });
   const refused = async (c: Context, message: string, status: 403 | 429 = 403) =>
     c.html(<LoginPage error={message} sso={await ssoLoginLabel(deps)} passwordLogin={await passwordLoginOn(deps.db)} />, status);
 
@@ -42,6 +44,7 @@ export function ssoRoutes(deps: Deps, helpers: SsoRouteHelpers) {
     const callback = new URL(await ssoCallbackUrl(deps));
     const next = helpers.safeNext(c.req.query('next') ?? '/');
     if (new URL(c.req.url).host !== callback.host) return c.redirect(`${callback.origin}/login/sso?next=${encodeURIComponent(next)}`, 303);
+    if (!starts.attempt(await requestAddress(deps, c))) return refused(c, 'Too many sign-ins started. Wait 15 minutes and try again.', 429);
     try {
       const { url, pending } = await startSsoSignIn(deps, { next, now: Date.now() });
       setCookie(c, PENDING_COOKIE, pending, { httpOnly: true, sameSite: 'Lax', secure: await helpers.secureFor(c), path: COOKIE_PATH, maxAge: SSO_PENDING_MS / 1000 });
