@@ -11,6 +11,7 @@ import { databaseCommands } from './cli/database-commands.js';
 import { volumeCommands } from './cli/volume-commands.js';
 import { nodeCommands } from './cli/node-commands.js';
 import { buildCommands } from './cli/build-commands.js';
+import { passwordLoginCommand, ssoCommands } from './cli/sso-commands.js';
 import type { CliIo } from './cli/shared.js';
 import { COMMIT, VERSION } from './version.js';
 import { withEnvFile } from './config.js';
@@ -27,6 +28,7 @@ Server:
   spur user add --email E [--role member|owner]   add a user (a member sees only projects they are added to)
   spur user remove --email E               remove a user with their sessions, tokens, keys, memberships
   spur user list                           every user with role and last activity
+  spur password-login on                   turn password sign-in back on (when single sign-on locks you out)
   spur update [--version V]                install a newer release (rolled back if it does not come up in 60 s)
   spur backup create|list                  archive Spur's state (database, keys, pushed repositories)
   spur backup restore <file>               put an archive back (stops and restarts spur.service)
@@ -75,6 +77,8 @@ Client (after \`spur login\`):
         [--s3-endpoint URL --s3-bucket B --s3-access-key K | --s3-endpoint none]   where backups are copied
         [--registry HOST[:PORT][/NS] --registry-user U | --registry none]   a registry images go through
         ${IMAGE_FLAGS_USAGE}   base images of written Dockerfiles
+  spur sso [--issuer URL --client-id ID [--client-secret S] [--label L] | --issuer none] [--password-login on|off]
+        single sign-on with OpenID Connect (owners); the secret may come from SPUR_SSO_CLIENT_SECRET
   spur settings <project> <service> [--env E] [--cpu N] [--memory MB] [--cpu-reservation N]
         [--memory-reservation MB] [--restart any|on-failure|none] [--restart-attempts N]
         [--health tcp|http|image|none] [--health-path /p] [--health-port N] [--health-interval S]
@@ -87,7 +91,7 @@ Client (after \`spur login\`):
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...nodeCommands, ...buildCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -126,6 +130,7 @@ async function main(argv: string[]): Promise<number> {
   else if (command === 'user' && rest[0] === 'add') await userAdd(rest.slice(1), io);
   else if (command === 'user' && rest[0] === 'remove') await userRemove(rest.slice(1), io);
   else if (command === 'user' && rest[0] === 'list') await userList(rest.slice(1), io);
+  else if (command === 'password-login') await passwordLoginCommand(rest, io);
   else if (command === 'update') await (await import('./cli/update-command.js')).update(rest, io);
   else if (command === 'backup') await (await import('./cli/backup-commands.js')).backup(rest, io);
   else if (commands[command]) await commands[command](rest, io);

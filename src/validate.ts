@@ -422,6 +422,38 @@ export function s3Prefix(value: unknown): string {
   return prefix;
 }
 
+/** Hosts where a plain-HTTP OpenID issuer is allowed: this machine only (a provider on the same
+ *  server, or the one a test starts), where nobody on the network can read or change the answers. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** An OpenID Connect issuer: an https:// URL (http:// only on this machine's loopback), without
+ *  credentials, query or fragment; a path is kept (Keycloak's realms have one). */
+export function oidcIssuer(value: unknown): string {
+  const raw = text('issuer', value, 2048).trim();
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidInput('issuer', 'use an https:// URL such as https://accounts.google.com');
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) throw new InvalidInput('issuer', 'must be an https:// URL (http:// only for a provider on this server: localhost, 127.0.0.1)');
+  if (url.username || url.password) throw new InvalidInput('issuer', 'must not carry credentials');
+  if (url.search || url.hash) throw new InvalidInput('issuer', 'must not have a query or fragment');
+  return raw;
+}
+
+/** A client id as the provider issued it: printable ASCII. */
+export function oidcClientId(value: unknown): string {
+  const id = text('client id', value, 255).trim();
+  if (!/^[\x21-\x7e]+$/.test(id)) throw new InvalidInput('client id', 'must be printable characters without spaces');
+  return id;
+}
+
+export const oidcClientSecret = (value: unknown) => text('client secret', value, 1024);
+
+/** The words of the login page's button after "Sign in with". */
+export const ssoLabel = (value: unknown) => text('button label', value, 40).trim();
+
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const HOST_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 

@@ -113,20 +113,21 @@ export async function audit(deps: Pick<Deps, 'db'>, who: Doer, action: string, o
 
 /** A password login, signed in or refused. A refused one names the account only when the email
  *  is one (a mistyped field, often a password, is never written), and never the password. */
-export async function recordLogin(deps: Pick<Deps, 'db'>, attempt: { user: Pick<User, 'id' | 'role' | 'email'> | undefined; address: string; ok: boolean }): Promise<void> {
+export async function recordLogin(deps: Pick<Deps, 'db'>, attempt: { user: Pick<User, 'id' | 'role' | 'email'> | undefined; address: string; ok: boolean; action?: string; reason?: string }): Promise<void> {
   const { user } = attempt;
   await appendAuditEntry(deps.db, {
     actor_kind: 'user',
     actor_id: user?.id ?? null,
     actor_email: user?.email ?? '(no such user)',
     role: user?.role ?? null,
-    action: 'login',
+    // 'login.sso' for single sign-on, whose refusals say why (`reason`).
+    action: attempt.action ?? 'login',
     object_kind: null,
     object_id: null,
     object_name: null,
     project_id: null,
     before: null,
-    after: null,
+    after: attempt.reason ? json({ reason: attempt.reason }) : null,
     via: 'ui',
     address: attempt.address,
     outcome: attempt.ok ? 'allowed' : 'refused',

@@ -23,6 +23,7 @@ import * as shared from '../actions/shared-variables.js';
 import * as servers from '../actions/servers.js';
 import * as audit from '../actions/audit.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
+import { changeSsoSettings, ssoSettingsView } from '../actions/sso-settings.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
 import { searchPalette } from '../actions/palette.js';
 import { getDeployment } from '../store/deployments.js';
@@ -60,6 +61,9 @@ export function apiRoutes(deps: Deps) {
   // The installation's own settings (an owner's): Spur's domain and the ACME contact.
   api.get('/settings', async (c) => c.json(await spurSettingsView(deps, c.get('user'))));
   api.patch('/settings', async (c) => c.json(await changeSpurSettings(deps, c.get('user'), await jsonBody(c))));
+  // Single sign-on (OpenID Connect) and the switch for password sign-in (an owner's).
+  api.get('/settings/sso', async (c) => c.json(await ssoSettingsView(deps, c.get('user'))));
+  api.patch('/settings/sso', async (c) => c.json(await changeSsoSettings(deps, c.get('user'), await jsonBody(c))));
 
   // The audit log (see actions/audit.ts): the installation's and its chain check (an owner's), a project's.
   const auditQuery = (c: { req: { query: (k: string) => string | undefined } }) => Object.fromEntries(['actor', 'action', 'outcome', 'since', 'until', 'before', 'limit', 'project'].map((k) => [k, c.req.query(k)]));

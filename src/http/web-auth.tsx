@@ -13,6 +13,9 @@ import { SESSION_COOKIE, setupOpen } from './auth.js';
 import { AttemptLimiter } from '../rate-limit.js';
 import { requestAddress } from './client.js';
 import { recordLogin } from '../actions/record.js';
+import { ssoLoginLabel } from '../actions/sso.js';
+import { passwordLoginOn } from '../store/sso-settings.js';
+import { ssoRoutes } from './web-sso.js';
 
 /** Set on a browser that logged in to an account: its attempts at that account are counted on
  *  their own, so an attacker who locks the account does not lock its owner's browser out. */
@@ -110,12 +113,19 @@ export function authRoutes(deps: Deps) {
     }
   });
 
-  app.get('/login', async (c) => ((await setupOpen(deps)) ? c.redirect('/setup', 303) : c.html(<LoginPage next={c.req.query('next')} />)));
+  // Single sign-on's button and whether the password form is shown (actions/sso.ts).
+  const signIn = async () => ({ sso: await ssoLoginLabel(deps), passwordLogin: await passwordLoginOn(deps.db) });
+  app.get('/login', async (c) => ((await setupOpen(deps)) ? c.redirect('/setup', 303) : c.html(<LoginPage next={c.req.query('next')} {...await signIn()} />)));
   app.post('/login', async (c) => {
     const form = await c.req.parseBody();
-    const error = (status: 401 | 429, message: string) => refuse(c, status, { id: 'login-error', error: message, page: () => <LoginPage error={message} next={field(form, 'next')} kept={keptOf(form)} /> });
+    const ways = await signIn();
+    const error = (status: 401 | 403 | 429, message: string) => refuse(c, status, { id: 'login-error', error: message, page: () => <LoginPage error={message} next={field(form, 'next')} kept={keptOf(form)} {...ways} /> });
     const tooMany = () => error(429, 'Too many failed logins. Wait 15 minutes and try again.');
     const key = await clientKey(c);
+    if (!ways.passwordLogin) {
+      await recordLogin(deps, { user: undefined, address: key, ok: false, reason: 'password sign-in is off' });
+      return error(403, `Password sign-in is turned off; sign in with ${ways.sso ?? 'single sign-on'}.`);
+    }
     if (!limiter.attempt(key)) return tooMany();
     const email = field(form, 'email').trim().toLowerCase().slice(0, 320);
     const user = await findUserByEmail(deps.db, email);
@@ -139,6 +149,8 @@ export function authRoutes(deps: Deps) {
     await startSession(c, user.id);
     return sendOn(c, safeNext(field(form, 'next') || '/'));
   });
+
+  app.route('/', ssoRoutes(deps, { startSession, secureFor, safeNext }));
 
   app.post('/logout', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);

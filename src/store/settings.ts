@@ -33,23 +33,23 @@ export async function setSpurDomain(db: Db, hostname: string | null): Promise<vo
 }
 
 /** One setting's stored text, if set. */
-async function readSetting(db: Db, key: string): Promise<string | null> {
+export async function readSetting(db: Db, key: string): Promise<string | null> {
   return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value ?? null;
 }
 
 /** Stores one setting's text, or with null clears it. */
-async function writeSetting(db: Db, key: string, value: string | null): Promise<void> {
+export async function writeSetting(db: Db, key: string, value: string | null): Promise<void> {
   if (value === null) await db.deleteFrom('settings').where('key', '=', key).execute();
   else await db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
 }
 
 /** A setting that holds a secret: JSON, sealed with the installation's key. */
-async function readSealed<T>(db: Db, key: Buffer, name: string): Promise<T | null> {
+export async function readSealed<T>(db: Db, key: Buffer, name: string): Promise<T | null> {
   const value = await readSetting(db, name);
   return value === null ? null : (JSON.parse(unseal(key, value)) as T);
 }
 
-const writeSealed = (db: Db, key: Buffer, name: string, value: unknown) => writeSetting(db, name, value === null ? null : seal(key, JSON.stringify(value)));
+export const writeSealed = (db: Db, key: Buffer, name: string, value: unknown) => writeSetting(db, name, value === null ? null : seal(key, JSON.stringify(value)));
 
 export const acmeEmail = (db: Db): Promise<string | null> => readSetting(db, ACME_EMAIL);
 

@@ -37,17 +37,26 @@ export function SetupPage(props: { error?: string; askAcmeEmail?: boolean; kept?
   );
 }
 
-export function LoginPage(props: { error?: string; next?: string; kept?: KeptFields }) {
+/** `sso`: the label of single sign-on's button, when set up; `passwordLogin: false` hides the password form. */
+export function LoginPage(props: { error?: string; next?: string; kept?: KeptFields; sso?: string | null; passwordLogin?: boolean }) {
   return (
     <Layout title="Log in">
       <h1>Log in</h1>
       <AuthError id="login-error" error={props.error} />
-      <form method="post" action="/login" class="stack" hx-post="/login" hx-target="#login-error" hx-swap="outerHTML">
-        <input type="hidden" name="next" value={props.next ?? '/'} />
-        <label>Email <input name="email" type="email" required autocomplete="username" value={props.kept?.email} /></label>
-        <label>Password <input name="password" type="password" required autocomplete="current-password" /></label>
-        <button type="submit">Log in</button>
-      </form>
+      {props.sso && (
+        <form method="get" action="/login/sso" class="stack">
+          <input type="hidden" name="next" value={props.next ?? '/'} />
+          <button type="submit">Sign in with {props.sso}</button>
+        </form>
+      )}
+      {props.passwordLogin !== false && (
+        <form method="post" action="/login" class="stack" hx-post="/login" hx-target="#login-error" hx-swap="outerHTML">
+          <input type="hidden" name="next" value={props.next ?? '/'} />
+          <label>Email <input name="email" type="email" required autocomplete="username" value={props.kept?.email} /></label>
+          <label>Password <input name="password" type="password" required autocomplete="current-password" /></label>
+          <button type="submit">Log in</button>
+        </form>
+      )}
     </Layout>
   );
 }
