@@ -117,3 +117,16 @@ describe('each role sees exactly the controls it may use', () => {
     expect(developer).not.toContain('Reveal');
   }, 30_000);
 });
+
+describe('the command palette offers each role only the actions it may run', () => {
+  it('a viewer is offered logs but neither deploy nor rollback; a developer all three', async () => {
+    const w = await world();
+    for (const [who, ships] of [['viewer', false], ['developer', true], ['admin', true]] as const) {
+      for (const [verb, action] of [['deploy', 'deploy'], ['rollback', 'rollback'], ['logs', 'logs']] as const) {
+        const html = await w.page(who, `/palette?q=${verb}%20web`);
+        const offered = html.includes(`data-post="${S}/${action}`) || (verb === 'logs' && html.includes(`data-href="${S}/logs`));
+        expect(offered, `${who}: ${verb} web`).toBe(verb === 'logs' || ships);
+      }
+    }
+  }, 30_000);
+});
