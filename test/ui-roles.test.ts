@@ -2,11 +2,14 @@
 // opens its service in a real browser: every tab reads (variables by name, masked; settings in
 // greyed fields) and offers no control that changes anything; the `d` shortcut deploys nothing,
 // and the palette does not offer "deploy".
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SpurProcess, api, stopAll, uniqueName } from './harness.js';
 import { startBrowserStack } from './browser-fixture.js';
 
+const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts', 'ui');
 const project = uniqueName('roles');
 const VIEWER = { email: 'viewer@example.com', password: 'a viewer password' };
 let spur: SpurProcess;
@@ -62,6 +65,8 @@ describe('a viewer in the browser', () => {
       await page.goto(`${base}/settings?env=production`);
       expect(await page.getByLabel('Port', { exact: true }).first().isDisabled()).toBe(true);
       expect(await page.getByLabel('Port', { exact: true }).first().inputValue()).toBe('6379');
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'viewer-settings.png'), fullPage: true });
 
       // The Deploy shortcut: pressed on the overview, nothing is posted and no deployment exists.
       await page.goto(`${base}?env=production`);

@@ -168,8 +168,12 @@ export function ServiceSettingsForm(props: FormProps) {
           <span class="muted">Runs once from the new image, with this service's variables and network, before each rollout (e.g. database migrations); if it fails, the rollout does not start. No shell: plain words, quotes, and $PORT.</span>
         </Field>
       </fieldset>
-      <p class="muted">Saved settings take effect with the next deploy.</p>
-      {!readOnly(props) && <button type="submit">Save settings</button>}
+      {!readOnly(props) && (
+        <>
+          <p class="muted">Saved settings take effect with the next deploy.</p>
+          <button type="submit">Save settings</button>
+        </>
+      )}
     </PostForm>
   );
 }

@@ -37,8 +37,12 @@ export function SourceForm(props: ServicePageProps & { state?: FormState }) {
         <legend>Docker image</legend>
         <Field {...f} name="image" label="Image" value={built ? '' : (s.image ?? '')} attrs={{ placeholder: 'nginx:1.27', spellcheck: 'false', autocomplete: 'off' }} />
       </fieldset>
-      <p class="muted">What runs now keeps serving; the next deploy uses the new source. Going to an image removes the webhook, deploy key and HTTPS token; going to another repository removes the HTTPS token.</p>
-      {props.may['service.change'] && <button type="submit">Save source</button>}
+      {props.may['service.change'] && (
+        <>
+          <p class="muted">What runs now keeps serving; the next deploy uses the new source. Going to an image removes the webhook, deploy key and HTTPS token; going to another repository removes the HTTPS token.</p>
+          <button type="submit">Save source</button>
+        </>
+      )}
     </PostForm>
   );
 }
