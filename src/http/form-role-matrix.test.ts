@@ -213,7 +213,7 @@ describe('the form-route matrix (every form of the web app × every role × own 
       }
     }
     expect(wrong).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 
   it('the live streams: a member of no project gets 404, a viewer reads', async () => {
     const w = await browserWorld();
