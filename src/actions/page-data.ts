@@ -7,7 +7,7 @@ import { certificatesNeedingAttention } from '../store/certificates.js';
 import { spurDomain } from '../store/settings.js';
 import { failingLatestBackups } from '../store/database-backups.js';
 import { WARN_BEFORE_DAYS, daysLeft } from '../tls/renewal-policy.js';
-import { type AllowedInstance, getProjectFor, listProjectsFor, mayDo } from '../actions/access.js';
+import { type Action, type AllowedInstance, MAY, getProjectFor, listProjectsFor, mayDo } from '../actions/access.js';
 import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.js';
 import { listEnvironments } from '../store/projects.js';
 import { listDatabases } from '../store/databases.js';
@@ -48,11 +48,13 @@ export interface ServicePageData {
   volumes: { name: string; mountPath: string; dockerVolume: string }[];
   /** Saved settings or variables the serving version does not run with yet. */
   pendingChanges: boolean;
-  /** Admins and owners may reveal variable values. */
-  canReveal: boolean;
-  /** Which of the page's shipping controls this user's role may use (a viewer's page has none). */
-  may: { deploy: boolean; rollback: boolean; cancel: boolean };
+  /** Which controls this user's role may use, by action of MAY (a viewer's page has none that change anything). */
+  may: May;
 }
+
+/** What a role may do, action by action, as the door says: what a page asks before it shows a control. */
+export type May = Record<Action, boolean>;
+export const mayAll = (who: { role?: string }): May => Object.fromEntries((Object.keys(MAY) as Action[]).map((a) => [a, mayDo(who, a)])) as May;
 
 type Actor = Pick<User, 'id' | 'role' | 'email'>;
 
@@ -141,7 +143,7 @@ export async function serviceCards(deps: Deps, user: Actor, projectName: string,
 /** What the service page's live regions show: status, deployments, pending changes. */
 export async function serviceLiveData(deps: Deps, ctx: AllowedInstance): Promise<Pick<ServicePageData, 'status' | 'deployments' | 'pendingChanges' | 'may'>> {
   return {
-    may: { deploy: mayDo(ctx, 'deploy'), rollback: mayDo(ctx, 'rollback'), cancel: mayDo(ctx, 'cancel') },
+    may: mayAll(ctx),
     status: await ops.instanceStatus(deps, ctx),
     deployments: (await ops.deploymentsOf(deps, ctx)).map(ops.toDeploymentView),
     pendingChanges: await hasPendingChanges(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id }, ctx.instance.changed_at),
@@ -159,6 +161,5 @@ export async function servicePageData(deps: Deps, user: Actor, ctx: AllowedInsta
     variableReferences: await ops.variableReferences(deps, ctx),
     domains: await ops.domainsOf(deps, ctx),
     volumes: await ops.volumesOf(deps, ctx),
-    canReveal: mayDo(ctx, 'variables.reveal'),
   };
 }

@@ -1,14 +1,14 @@
 // The command palette's answers: the places a user may go (pages by role; projects, services,
 // databases and deployments of the projects they may see) and the actions they may run by name
-// (deploy, roll back, logs), each action with the question asked before it runs. The web route
-// and the JSON API both call searchPalette.
+// (deploy, roll back, logs) where their role may (the door's MAY), each action with the question
+// asked before it runs. The web route and the JSON API both call searchPalette.
 import { confirmQuestion } from './words.js';
 import type { Db } from '../db/open.js';
 import type { DeploymentStatus, User } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { chooseRollbackTarget } from '../deploy/rollback-target.js';
 import { InvalidInput } from '../errors.js';
-import { type Action, listProjectsFor, mayDo } from './access.js';
+import { type Action, listProjectsFor, mayDo, roleIn } from './access.js';
 import { listRollbackTargets } from '../store/deployments.js';
 import { listProjectsInstances } from '../store/services.js';
 import { type PaletteVerb, matchRank, parsePaletteQuery, topRanked } from './palette-match.js';
@@ -60,6 +60,9 @@ const PAGES: { label: string; href: string; shownTo?: Action }[] = [
   { label: 'Account', href: '/account' },
 ];
 
+/** The action of MAY each verb of the palette needs. */
+const VERB_ACTIONS: Record<PaletteVerb, Action> = { deploy: 'deploy', rollback: 'rollback', logs: 'logs.read' };
+
 const where = (i: Pick<Instance, 'project' | 'environment'>) => `${i.project} · ${i.environment}`;
 const serviceUrl = (i: Instance, tab = '') => `/projects/${i.project}/services/${i.service}${tab}?env=${i.environment}`;
 
@@ -79,7 +82,10 @@ export async function searchPalette(deps: Pick<Deps, 'db'>, user: Actor, q: unkn
   }
   const instances = await listProjectsInstances(deps.db, projectIds);
   if (query.kind === 'action') {
-    const ranked = rank(instances, query.term, (i) => [i.service, `${i.project}/${i.service}`]);
+    // Only where the user's role may run it: a viewer is offered logs, never deploy or rollback.
+    const roles = new Map(await Promise.all(projects.map(async (p) => [p.name, { role: await roleIn(deps.db, user, p.id) }] as const)));
+    const allowed = instances.filter((i) => mayDo(roles.get(i.project) ?? {}, VERB_ACTIONS[query.verb]));
+    const ranked = rank(allowed, query.term, (i) => [i.service, `${i.project}/${i.service}`]);
     const { results, more } = topRanked(ranked, PALETTE_RESULTS_MAX);
     return { results: await Promise.all(results.map((i) => actionFor(deps.db, query.verb, i))), more };
   }

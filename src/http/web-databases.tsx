@@ -11,7 +11,8 @@ import { Conflict } from '../errors.js';
 import { backupStorage } from '../store/settings.js';
 import type { AuthEnv } from './auth.js';
 import * as dbs from '../actions/databases.js';
-import { mayDo, openProject } from '../actions/access.js';
+import { openProject } from '../actions/access.js';
+import { mayAll } from '../actions/page-data.js';
 import { answerForm } from './forms.js';
 import type { LayoutProps } from '../../views/layout.js';
 
@@ -32,7 +33,7 @@ export function databasePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context
         backups={await dbs.backupsOf(deps, user, project, name, env)}
         logs={logs}
         storage={storage ? `s3://${storage.bucket}${storage.prefix ? `/${storage.prefix}` : ''} at ${storage.endpoint}` : null}
-        isOwner={mayDo(await openProject(deps.db, user, project, 'project.read'), 'database.credentials')}
+        may={mayAll(await openProject(deps.db, user, project, 'project.read'))}
         forms={forms}
       />
     );

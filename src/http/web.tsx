@@ -46,7 +46,7 @@ import { AddServerForm, ServerActionForm, ServerLog, ServerPage, ServersPage } f
 import { UpdateBanner } from '../../views/layout.js';
 import { liveFragments } from './live.js';
 import * as ops from '../actions/index.js';
-import { type ServiceTab, SERVICE_TABS, serviceLiveData, servicePageData, serviceTabUrl } from '../actions/page-data.js';
+import { type ServiceTab, SERVICE_TABS, mayAll, serviceLiveData, servicePageData, serviceTabUrl } from '../actions/page-data.js';
 import { dashboardData } from '../actions/dashboard.js';
 import { ActivityFeed, AttentionList } from '../../views/components/dashboard-sections.js';
 import { projectCanvas } from '../actions/canvas.js';
@@ -114,7 +114,7 @@ export function webRoutes(deps: Deps) {
     const canvas = await projectCanvas(deps, user(c), project.name, environment);
     const databases = await listDatabaseViews(deps, user(c), project.name, environment);
     const sharedVariables = await sharedVariableNames(deps, user(c), project.name, environment);
-    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} canDelete={mayDo({ role }, 'project.delete')} canManageMembers={mayDo({ role }, 'members.manage')} canReveal={mayDo({ role }, 'variables.reveal')} forms={forms} />;
+    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} may={mayAll({ role })} forms={forms} />;
   };
   web.get('/projects/:project', async (c) => c.html(await projectPage(c)));
   web.get('/projects/:project/events', async (c) => {
@@ -478,7 +478,7 @@ export function webRoutes(deps: Deps) {
   const deploymentId = (raw: string) => validate.integer('deployment id', raw, 1, Number.MAX_SAFE_INTEGER);
   web.get('/deployments/:id', async (c) => {
     const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')), 'project.read');
-    return c.html(<DeploymentPage frame={frame(c)} project={ctx.project.name} service={ctx.service.name} environment={ctx.environment.name} deployment={await ops.deploymentWithSteps(deps, d)} />);
+    return c.html(<DeploymentPage frame={frame(c)} project={ctx.project.name} service={ctx.service.name} environment={ctx.environment.name} deployment={await ops.deploymentWithSteps(deps, d)} mayCancel={mayDo(ctx, 'cancel')} />);
   });
   web.post('/deployments/:id/cancel', async (c) => {
     const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')), 'cancel');
@@ -496,7 +496,7 @@ export function webRoutes(deps: Deps) {
       if (e.type === 'line') return [{ event: 'line', id: String(e.id), data: String(<LogLine line={e.line} at={e.at} />) }];
       // A status or anything else of the record changed: every region that can change is sent again.
       const current = await ops.deploymentWithSteps(deps, await getDeployment(deps.db, d.id));
-      return Object.entries(deploymentFragments({ deployment: current, project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name, csrf: c.get('csrfToken') })).map(([event, data]) => ({ event, data }));
+      return Object.entries(deploymentFragments({ deployment: current, project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name, csrf: c.get('csrfToken'), mayCancel: mayDo(ctx, 'cancel') })).map(([event, data]) => ({ event, data }));
     });
   });
   return web;

@@ -1,5 +1,5 @@
 // A project environment's databases on the project page: each with its state, the reference a
-// service's variable uses, and its deletion; and the form that adds one.
+// service's variable uses, and its deletion (for a role that may); and the form that adds one.
 import type { DatabaseView } from '../../src/actions/databases.js';
 import { CopyButton } from './copy-button.js';
 import type { Referrers } from '../../src/actions/words.js';
@@ -16,7 +16,7 @@ const ENGINE_CHOICES = [
 ] as const;
 
 
-export function DatabaseList(props: { project: string; environment: string; databases: DatabaseView[]; csrf?: string; forms?: Record<string, FormState> }) {
+export function DatabaseList(props: { project: string; environment: string; databases: DatabaseView[]; csrf?: string; forms?: Record<string, FormState>; mayDelete: boolean }) {
   if (props.databases.length === 0) return <p class="empty">No databases in {props.environment}.</p>;
   return (
     <ul class="list databases">
@@ -26,10 +26,12 @@ export function DatabaseList(props: { project: string; environment: string; data
           <span>
             <code class="reference">{d.reference}</code> <CopyButton text={d.reference} label={`${d.name}'s reference`} />
           </span>
-          <details open={!!props.forms?.[`delete-database-${d.name}`]}>
-            <summary>Delete {d.name}</summary>
-            <DeleteDatabaseForm project={props.project} environment={props.environment} name={d.name} referrers={d.usedBy} csrf={props.csrf} state={props.forms?.[`delete-database-${d.name}`]} />
-          </details>
+          {props.mayDelete && (
+            <details open={!!props.forms?.[`delete-database-${d.name}`]}>
+              <summary>Delete {d.name}</summary>
+              <DeleteDatabaseForm project={props.project} environment={props.environment} name={d.name} referrers={d.usedBy} csrf={props.csrf} state={props.forms?.[`delete-database-${d.name}`]} />
+            </details>
+          )}
         </li>
       ))}
     </ul>

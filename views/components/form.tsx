@@ -12,9 +12,18 @@ export interface FormState {
 
 export const EMPTY_FORM: FormState = { values: {}, errors: {} };
 
-/** `confirm`: the question asked before it is sent (src/actions/words.ts, public/actions.js). */
-export function PostForm(props: { id: string; action: string; csrf?: string; state?: FormState; class?: string; confirm?: string; children?: Child }) {
+/** `confirm`: the question asked before it is sent (src/actions/words.ts, public/actions.js).
+ *  `readOnly`: for a role that may read what the form holds but not change it — the same fields,
+ *  disabled, in no form at all (the caller leaves its button out). */
+export function PostForm(props: { id: string; action: string; csrf?: string; state?: FormState; class?: string; confirm?: string; readOnly?: boolean; children?: Child }) {
   const formError = props.state?.errors[''];
+  if (props.readOnly) {
+    return (
+      <div id={props.id} class={props.class}>
+        <fieldset disabled class="read-only">{props.children}</fieldset>
+      </div>
+    );
+  }
   return (
     <form id={props.id} method="post" action={props.action} class={props.class} hx-post={props.action} hx-target="this" hx-swap="outerHTML" data-confirm={props.confirm} novalidate={props.state && Object.keys(props.state.errors).length ? true : undefined}>
       <CsrfField token={props.csrf} />

@@ -1,10 +1,10 @@
 // A project environment's shared variables on the project page: names with their values masked
-// (revealed in place for the owner), a form to set one, and removal.
+// (revealed in place for admins), a form to set one, and removal (for a role that may change them).
 import { CsrfField } from '../layout.js';
 import { actionAttrs, actionWords } from '../../src/actions/words.js';
 import { Field, type FormState, PostForm } from './form.js';
 
-export function SharedVariables(props: { project: string; environment: string; names: string[]; canReveal: boolean; csrf?: string; state?: FormState }) {
+export function SharedVariables(props: { project: string; environment: string; names: string[]; mayReveal: boolean; mayChange: boolean; csrf?: string; state?: FormState }) {
   const base = `/projects/${props.project}/shared-variables`;
   const q = `?env=${props.environment}`;
   return (
@@ -18,19 +18,21 @@ export function SharedVariables(props: { project: string; environment: string; n
               <code>{n}</code>
               <span class="secret">
                 <span class="muted">••••••</span>
-                {props.canReveal && <button type="button" class="link" hx-get={`${base}/value${q}&key=${n}`} hx-target="closest .secret" hx-swap="innerHTML" aria-label={`Reveal shared ${n}`}>Reveal</button>}
+                {props.mayReveal && <button type="button" class="link" hx-get={`${base}/value${q}&key=${n}`} hx-target="closest .secret" hx-swap="innerHTML" aria-label={`Reveal shared ${n}`}>Reveal</button>}
               </span>
               <code class="reference">{`\${{shared.${n}}}`}</code>
-              <form method="post" action={`${base}/remove${q}`} {...actionAttrs(actionWords('removeSharedVariable', { key: n }))}>
-                <CsrfField token={props.csrf} />
-                <input type="hidden" name="key" value={n} />
-                <button type="submit" aria-label={`Remove shared ${n}`}>Remove</button>
-              </form>
+              {props.mayChange && (
+                <form method="post" action={`${base}/remove${q}`} {...actionAttrs(actionWords('removeSharedVariable', { key: n }))}>
+                  <CsrfField token={props.csrf} />
+                  <input type="hidden" name="key" value={n} />
+                  <button type="submit" aria-label={`Remove shared ${n}`}>Remove</button>
+                </form>
+              )}
             </li>
           ))}
         </ul>
       )}
-      <SetSharedVariableForm project={props.project} environment={props.environment} csrf={props.csrf} state={props.state} />
+      {props.mayChange && <SetSharedVariableForm project={props.project} environment={props.environment} csrf={props.csrf} state={props.state} />}
     </>
   );
 }

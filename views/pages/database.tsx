@@ -1,5 +1,6 @@
 // A database's page: its state and connection, restart, its backups (schedule, back up now,
-// download, restore into itself or a new database), its recent logs, and its deletion.
+// download, restore into itself or a new database), its recent logs, and its deletion: each control
+// shown only to a role that may use it (a viewer reads).
 import type { BackupView, DatabaseView } from '../../src/actions/databases.js';
 import { CopyButton } from '../components/copy-button.js';
 import { DeleteDatabaseForm } from '../components/databases.js';
@@ -8,6 +9,8 @@ import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
 import { actionWords, busyAttrs } from '../../src/actions/words.js';
 import { Time } from '../components/time.js';
+import type { May } from '../../src/actions/page-data.js';
+import { mayDo } from '../../src/actions/access.js';
 
 export interface DatabasePageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
@@ -18,7 +21,8 @@ export interface DatabasePageProps {
   logs: string[] | null;
   /** Where copies of backups go (s3://bucket at endpoint), or null. */
   storage: string | null;
-  isOwner: boolean;
+  /** What the user's role in the project may do, by action of MAY. */
+  may: May;
   forms?: Record<string, FormState>;
 }
 
@@ -107,12 +111,14 @@ function BackupsTable(props: DatabasePageProps) {
             <td>
               {b.status === 'ok' && (
                 <div class="actions">
-                  {props.isOwner && <a href={databasePath(project, d, `/backups/${b.id}/download`)} download>Download backup {b.id}</a>}
-                  <details open={!!props.forms?.[`restore-${b.id}`] || !!props.forms?.[`restore-new-${b.id}`]}>
-                    <summary>Restore backup {b.id}</summary>
-                    <RestoreForm project={project} database={d} backup={b.id} csrf={csrf} state={props.forms?.[`restore-${b.id}`]} />
-                    <RestoreIntoNewForm project={project} database={d} backup={b.id} csrf={csrf} state={props.forms?.[`restore-new-${b.id}`]} />
-                  </details>
+                  {props.may['backups.download'] && <a href={databasePath(project, d, `/backups/${b.id}/download`)} download>Download backup {b.id}</a>}
+                  {props.may['database.restore'] && (
+                    <details open={!!props.forms?.[`restore-${b.id}`] || !!props.forms?.[`restore-new-${b.id}`]}>
+                      <summary>Restore backup {b.id}</summary>
+                      <RestoreForm project={project} database={d} backup={b.id} csrf={csrf} state={props.forms?.[`restore-${b.id}`]} />
+                      <RestoreIntoNewForm project={project} database={d} backup={b.id} csrf={csrf} state={props.forms?.[`restore-new-${b.id}`]} />
+                    </details>
+                  )}
                 </div>
               )}
             </td>
@@ -143,28 +149,28 @@ export function DatabasePage(props: DatabasePageProps) {
         <dd>
           <span class="secret">
             <span class="muted">••••••</span>
-            {props.isOwner && <button type="button" class="link" hx-get={databasePath(project, d, '/credentials')} hx-target="closest .secret" hx-swap="innerHTML" aria-label={`Reveal ${d.name}'s credentials`}>Reveal</button>}
+            {props.may['database.credentials'] && <button type="button" class="link" hx-get={databasePath(project, d, '/credentials')} hx-target="closest .secret" hx-swap="innerHTML" aria-label={`Reveal ${d.name}'s credentials`}>Reveal</button>}
           </span>
         </dd>
         <dt>Data</dt>
         <dd>volume <code>{d.volume}</code></dd>
       </dl>
-      <RestartForm project={project} database={d} csrf={csrf} state={props.forms?.['restart-database']} />
+      {props.may['database.change'] && <RestartForm project={project} database={d} csrf={csrf} state={props.forms?.['restart-database']} />}
 
       <h2>Backups</h2>
       <p class="muted">
         {d.backupSchedule ? <>Backed up on <code>{d.backupSchedule}</code> (UTC){d.nextBackupAt && <>, next at <Time at={d.nextBackupAt} /></>}; </> : 'Backed up only when asked; '}
         the newest {d.backupKeep} are kept. Each backup is the engine's own dump, restored into a throwaway server to prove it restores.{' '}
-        {props.storage ? <>Copies go to {props.storage}.</> : <>Backups stay on this server{props.isOwner ? <>; add S3 storage in <a href="/settings">Settings</a> to copy them off it</> : ''}.</>}
+        {props.storage ? <>Copies go to {props.storage}.</> : <>Backups stay on this server{mayDo(props.frame.user ?? {}, 'settings.change') ? <>; add S3 storage in <a href="/settings">Settings</a> to copy them off it</> : ''}.</>}
       </p>
-      <BackupPolicyForm project={project} database={d} csrf={csrf} state={props.forms?.['backup-policy']} />
-      <BackUpNowForm project={project} database={d} csrf={csrf} state={props.forms?.['back-up-now']} />
+      {props.may['database.change'] && <BackupPolicyForm project={project} database={d} csrf={csrf} state={props.forms?.['backup-policy']} />}
+      {props.may['backups.create'] && <BackUpNowForm project={project} database={d} csrf={csrf} state={props.forms?.['back-up-now']} />}
       <BackupsTable {...props} />
 
       <h2>Logs</h2>
       {props.logs === null ? <p class="empty">Docker is not answering; logs are unavailable.</p> : props.logs.length === 0 ? <p class="empty">{d.state.kind === 'down' ? `No log lines: ${d.name} has not started.` : 'No log lines yet.'}</p> : <pre class="log" tabindex={0} aria-label={`${d.name}'s recent log lines`}>{props.logs.join('\n')}</pre>}
 
-      {props.isOwner && (
+      {props.may['database.delete'] && (
         <details open={!!props.forms?.[`delete-database-${d.name}`]}>
           <summary>Delete {d.name}</summary>
           <DeleteDatabaseForm project={project} environment={d.environment} name={d.name} referrers={d.usedBy} csrf={csrf} state={props.forms?.[`delete-database-${d.name}`]} />

@@ -20,6 +20,8 @@ export interface DeploymentPageProps {
   service: string;
   environment: string;
   deployment: DeploymentProps;
+  /** Whether the user's role may cancel it (a viewer may not). */
+  mayCancel: boolean;
 }
 
 export function DeploymentPage(props: DeploymentPageProps) {
@@ -31,7 +33,7 @@ export function DeploymentPage(props: DeploymentPageProps) {
       <div hx-ext="sse" sse-connect={`/deployments/${d.id}/events`} sse-close="done">
         <h1>Deployment #{d.id} <span id="status" sse-swap="status" hx-swap="innerHTML"><StatusBadge status={d.status} /></span></h1>
         <dl class="facts" id="deployment-facts" sse-swap="facts" hx-swap="innerHTML"><DeploymentFacts deployment={d} environment={props.environment} /></dl>
-        <div id="deployment-actions" sse-swap="actions" hx-swap="innerHTML"><DeploymentActions id={d.id} status={d.status} csrf={props.frame.csrfToken} /></div>
+        <div id="deployment-actions" sse-swap="actions" hx-swap="innerHTML"><DeploymentActions id={d.id} status={d.status} csrf={props.frame.csrfToken} mayCancel={props.mayCancel} /></div>
         <div id="reason" sse-swap="reason" hx-swap="innerHTML"><Reason deployment={d} where={props} /></div>
         <section aria-labelledby="deployment-steps-title">
           <h2 id="deployment-steps-title">Steps</h2>
@@ -47,12 +49,12 @@ export function DeploymentPage(props: DeploymentPageProps) {
 
 /** The page's regions as its SSE stream sends them, named by event: rendered by the same
  *  components as the page, so a live update and a reload show the same thing. */
-export function deploymentFragments(props: { deployment: DeploymentProps; project: string; service: string; environment: string; csrf?: string }): Record<string, string> {
+export function deploymentFragments(props: { deployment: DeploymentProps; project: string; service: string; environment: string; csrf?: string; mayCancel: boolean }): Record<string, string> {
   const d = props.deployment;
   return {
     status: String(<StatusBadge status={d.status} />),
     facts: String(<DeploymentFacts deployment={d} environment={props.environment} />),
-    actions: String(<DeploymentActions id={d.id} status={d.status} csrf={props.csrf} />),
+    actions: String(<DeploymentActions id={d.id} status={d.status} csrf={props.csrf} mayCancel={props.mayCancel} />),
     reason: String(<Reason deployment={d} where={props} />),
     steps: String(<DeploymentSteps steps={d.steps} />),
     plan: String(d.buildPlan ? <GeneratedDockerfile plan={d.buildPlan} /> : ''),
@@ -92,9 +94,9 @@ function GeneratedDockerfile(props: { plan: { stack: string; reasons: string[]; 
   );
 }
 
-/** Cancel, while the deployment is queued or building. */
-export function DeploymentActions(props: { id: number; status: DeploymentStatus; csrf?: string }) {
-  if (!isCancellable(props)) return null;
+/** Cancel, while the deployment is queued or building, for a role that may. */
+export function DeploymentActions(props: { id: number; status: DeploymentStatus; csrf?: string; mayCancel: boolean }) {
+  if (!isCancellable(props) || !props.mayCancel) return null;
   return (
     <form method="post" action={`/deployments/${props.id}/cancel`} {...actionAttrs(actionWords('cancel', undefined))}>
       <CsrfField token={props.csrf} />

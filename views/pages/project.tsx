@@ -1,4 +1,5 @@
-// One project: its services and databases in an environment as a live canvas, and the forms to add services, databases and environments.
+// One project: its services and databases in an environment as a live canvas, and the forms to add
+// services, databases and environments — each shown only to a role that may use it.
 import { DeleteForm } from '../components/delete-form.js';
 import { actionWords, busyAttrs } from '../../src/actions/words.js';
 import { Live, LiveSource } from '../components/live.js';
@@ -8,6 +9,7 @@ import { Layout, type LayoutProps } from '../layout.js';
 import { DatabaseList, NewDatabaseForm } from '../components/databases.js';
 import { SharedVariables } from '../components/shared-variables.js';
 import type { DatabaseView } from '../../src/actions/databases.js';
+import type { May } from '../../src/actions/page-data.js';
 
 export interface ProjectPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
@@ -19,23 +21,22 @@ export interface ProjectPageProps {
   databases: DatabaseView[];
   /** The environment's shared variables, by name. */
   sharedVariables: string[];
-  /** Only the owner may delete a project. */
-  canDelete: boolean;
-  /** Admins and owners manage members and reveal values. */
-  canManageMembers: boolean;
-  canReveal: boolean;
+  /** What the user's role in the project may do, by action of MAY. */
+  may: May;
   /** Refused forms, by form id, shown again with their errors. */
   forms?: Record<string, FormState>;
 }
 
 export function ProjectPage(props: ProjectPageProps) {
   const csrf = props.frame.csrfToken;
+  const may = props.may;
+  const deletable = props.environments.filter((e) => e !== 'production');
   return (
     <Layout title={props.name} section="projects" skipTo="content" {...props.frame}>
       <p class="crumbs"><a href="/">Projects</a> /</p>
       <h1>{props.name}</h1>
       <p class="muted">Environments: {props.environments.join(', ')}</p>
-      {props.canManageMembers && <p><a href={`/projects/${props.name}/members`}>Members: who may use {props.name}</a></p>}
+      {may['members.manage'] && <p><a href={`/projects/${props.name}/members`}>Members: who may use {props.name}</a></p>}
       <nav class="envs" aria-label="Environments">
         {props.environments.map((e) => (
           <a href={`/projects/${props.name}?env=${e}`} aria-current={e === props.environment ? 'true' : undefined}>{e}</a>
@@ -46,41 +47,52 @@ export function ProjectPage(props: ProjectPageProps) {
         <Live event="services"><ProjectCanvas project={props.name} environment={props.environment} {...props.canvas} /></Live>
       </LiveSource>
       {/* Forms stay folded away until wanted: open when there is nothing yet, or when one was refused. */}
-      <details class="section" open={props.canvas.services.length === 0 || !!props.forms?.['new-service']}>
-        <summary>New service</summary>
-        <NewServiceForm project={props.name} csrf={csrf} state={props.forms?.['new-service']} />
-      </details>
+      {may['service.create'] && (
+        <details class="section" open={props.canvas.services.length === 0 || !!props.forms?.['new-service']}>
+          <summary>New service</summary>
+          <NewServiceForm project={props.name} csrf={csrf} state={props.forms?.['new-service']} mayDeploy={may.deploy} />
+        </details>
+      )}
       <h2>Databases</h2>
       <p class="muted">A service reaches a database through a variable holding its reference, such as <code>DATABASE_URL</code> = <code>{'${{pg.DATABASE_URL}}'}</code>, resolved at each deploy.</p>
-      <DatabaseList project={props.name} environment={props.environment} databases={props.databases} csrf={csrf} forms={props.forms} />
-      <details class="section" open={!!props.forms?.['new-database']}>
-        <summary>New database</summary>
-        <NewDatabaseForm project={props.name} environment={props.environment} csrf={csrf} state={props.forms?.['new-database']} />
-      </details>
+      <DatabaseList project={props.name} environment={props.environment} databases={props.databases} csrf={csrf} forms={props.forms} mayDelete={may['database.delete']} />
+      {may['database.create'] && (
+        <details class="section" open={!!props.forms?.['new-database']}>
+          <summary>New database</summary>
+          <NewDatabaseForm project={props.name} environment={props.environment} csrf={csrf} state={props.forms?.['new-database']} />
+        </details>
+      )}
       <h2>Shared variables</h2>
-      <SharedVariables project={props.name} environment={props.environment} names={props.sharedVariables} canReveal={props.canReveal} csrf={csrf} state={props.forms?.['set-shared-variable']} />
-      <details class="section" open={Object.keys(props.forms ?? {}).some((id) => id === 'new-environment' || id === 'delete-project' || id.startsWith('delete-environment-'))}>
-        <summary>Environments and deletion</summary>
-        <h2>New environment</h2>
-        <NewEnvironmentForm project={props.name} csrf={csrf} state={props.forms?.['new-environment']} />
-        {props.environments.filter((e) => e !== 'production').map((e) => (
-          <>
-            <h2>Delete environment {e}</h2>
-            <DeleteEnvironmentForm project={props.name} environment={e} csrf={csrf} state={props.forms?.[`delete-environment-${e}`]} />
-          </>
-        ))}
-        {props.canDelete && (
-          <>
-            <h2>Delete project</h2>
-            <DeleteProjectForm project={props.name} csrf={csrf} state={props.forms?.['delete-project']} />
-          </>
-        )}
-      </details>
+      <SharedVariables project={props.name} environment={props.environment} names={props.sharedVariables} mayReveal={may['variables.reveal']} mayChange={may['variables.change']} csrf={csrf} state={props.forms?.['set-shared-variable']} />
+      {(may['environment.create'] || (may['environment.delete'] && deletable.length > 0) || may['project.delete']) && (
+        <details class="section" open={Object.keys(props.forms ?? {}).some((id) => id === 'new-environment' || id === 'delete-project' || id.startsWith('delete-environment-'))}>
+          <summary>Environments and deletion</summary>
+          {may['environment.create'] && (
+            <>
+              <h2>New environment</h2>
+              <NewEnvironmentForm project={props.name} csrf={csrf} state={props.forms?.['new-environment']} />
+            </>
+          )}
+          {may['environment.delete'] && deletable.map((e) => (
+            <>
+              <h2>Delete environment {e}</h2>
+              <DeleteEnvironmentForm project={props.name} environment={e} csrf={csrf} state={props.forms?.[`delete-environment-${e}`]} />
+            </>
+          ))}
+          {may['project.delete'] && (
+            <>
+              <h2>Delete project</h2>
+              <DeleteProjectForm project={props.name} csrf={csrf} state={props.forms?.['delete-project']} />
+            </>
+          )}
+        </details>
+      )}
     </Layout>
   );
 }
 
-export function NewServiceForm(props: { project: string; csrf?: string; state?: FormState }) {
+/** `mayDeploy`: whether "Create and deploy" is offered (a role that may create but not deploy gets "Create only"). */
+export function NewServiceForm(props: { project: string; csrf?: string; state?: FormState; mayDeploy?: boolean }) {
   const f = { form: 'new-service', state: props.state };
   return (
     <PostForm id="new-service" action={`/projects/${props.project}/services`} csrf={props.csrf} state={props.state} class="stack">
@@ -108,7 +120,7 @@ export function NewServiceForm(props: { project: string; csrf?: string; state?: 
       </fieldset>
       <Field {...f} name="port" label="Port the app listens on" value="3000" attrs={{ type: 'number', min: 1, max: 65535 }} />
       <div class="row">
-        <button type="submit" class="primary" name="deploy" value="on" {...busyAttrs(actionWords('createService', { deploy: true }))}>Create and deploy</button>
+        {props.mayDeploy !== false && <button type="submit" class="primary" name="deploy" value="on" {...busyAttrs(actionWords('createService', { deploy: true }))}>Create and deploy</button>}
         <button type="submit" {...busyAttrs(actionWords('createService', { deploy: false }))}>Create only</button>
       </div>
     </PostForm>

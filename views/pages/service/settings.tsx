@@ -1,7 +1,8 @@
 // The Settings tab, in three groups: where the code comes from (git branch and auto-deploy,
 // HTTPS token), how it is reached (domains, volumes), how it runs (scale now; port, health check,
 // resources and restarts, placement, build), then delete, folded away. Each form answers in place
-// and has one primary button (public/app.css), named for what it saves.
+// and has one primary button (public/app.css), named for what it saves. Each shows only to a role
+// that may use it (props.may); a viewer reads the settings in the same fields, greyed, with no button.
 import { DeleteForm } from '../../components/delete-form.js';
 import { Field, type FormState, PostForm } from '../../components/form.js';
 import { CsrfField } from '../../layout.js';
@@ -38,13 +39,18 @@ export function SettingsTab(props: ServicePageProps) {
       <h2>Running</h2>
       <ScaleForm {...props} state={forms.scale} />
       <ServiceSettingsForm {...props} state={forms['service-settings']} />
-      <details class="section" open={!!forms['delete-service']}>
-        <summary>Delete service</summary>
-        <DeleteServiceForm {...props} state={forms['delete-service']} />
-      </details>
+      {props.may['service.delete'] && (
+        <details class="section" open={!!forms['delete-service']}>
+          <summary>Delete service</summary>
+          <DeleteServiceForm {...props} state={forms['delete-service']} />
+        </details>
+      )}
     </>
   );
 }
+
+/** Whether this role may change the service's settings: else its forms are shown to read. */
+const readOnly = (props: ServicePageProps) => !props.may['service.change'];
 
 type FormProps = ServicePageProps & { state?: FormState };
 
@@ -70,9 +76,9 @@ export function DeleteServiceForm(props: FormProps) {
 export function HttpsTokenForm(props: FormProps) {
   const { base, q, csrf } = paths(props);
   return (
-    <PostForm id="https-token" action={`${base}/credentials${q}`} csrf={csrf} state={props.state} class="row">
+    <PostForm id="https-token" readOnly={readOnly(props)} action={`${base}/credentials${q}`} csrf={csrf} state={props.state} class="row">
       <Field form="https-token" name="httpsToken" keep={false} state={props.state} label={`HTTPS token ${props.git?.httpsToken ? '(set)' : '(not set)'}`} attrs={{ type: 'password', placeholder: 'token for https:// clones', autocomplete: 'off' }} />
-      <button type="submit">Save token</button>
+      {!readOnly(props) && <button type="submit">Save token</button>}
     </PostForm>
   );
 }
@@ -81,10 +87,10 @@ export function GitSettingsForm(props: FormProps) {
   const s = props.status;
   const { base, q, csrf } = paths(props);
   return (
-    <PostForm id="git-settings" action={`${base}/settings/git${q}`} csrf={csrf} state={props.state} class="row">
+    <PostForm id="git-settings" readOnly={readOnly(props)} action={`${base}/settings/git${q}`} csrf={csrf} state={props.state} class="row">
       <Field form="git-settings" name="branch" state={props.state} label={`Branch for ${s.environment}`} value={s.settings.branch ?? ''} attrs={{ placeholder: s.environment === 'production' ? (s.source.branch ?? 'main') : 'none' }} />
       <Choice name="autoDeploy" label="Auto-deploy on push" options={['on', 'off'] as const} current={s.settings.autoDeploy ? 'on' : 'off'} state={props.state} />
-      <button type="submit">Save branch settings</button>
+      {!readOnly(props) && <button type="submit">Save branch settings</button>}
     </PostForm>
   );
 }
@@ -92,11 +98,11 @@ export function GitSettingsForm(props: FormProps) {
 export function ScaleForm(props: FormProps) {
   const { base, q, csrf } = paths(props);
   return (
-    <PostForm id="scale" action={`${base}/scale${q}`} csrf={csrf} state={props.state} class="row">
+    <PostForm id="scale" readOnly={readOnly(props)} action={`${base}/scale${q}`} csrf={csrf} state={props.state} class="row">
       <Field form="scale" name="replicas" label="Replicas" state={props.state} value={String(props.status.replicas)} attrs={{ type: 'number', min: 0, max: 50 }}>
         <span class="muted">Applied at once, without a deploy.</span>
       </Field>
-      <button type="submit" {...busyAttrs(actionWords('scale', { service: props.status.service }))}>Scale now</button>
+      {!readOnly(props) && <button type="submit" {...busyAttrs(actionWords('scale', { service: props.status.service }))}>Scale now</button>}
     </PostForm>
   );
 }
@@ -109,7 +115,7 @@ export function ServiceSettingsForm(props: FormProps) {
   const f = { form: 'service-settings', state: props.state };
   const n = (min: number, max: number) => ({ type: 'number', min, max });
   return (
-    <PostForm id="service-settings" action={`${base}/settings${q}`} csrf={csrf} state={props.state} class="stack wide">
+    <PostForm id="service-settings" readOnly={readOnly(props)} action={`${base}/settings${q}`} csrf={csrf} state={props.state} class="stack wide">
       <div class="row">
         <Field {...f} name="port" label="Port" value={String(s.port)} attrs={n(1, 65535)} />
       </div>
@@ -162,15 +168,21 @@ export function ServiceSettingsForm(props: FormProps) {
           <span class="muted">Runs once from the new image, with this service's variables and network, before each rollout (e.g. database migrations); if it fails, the rollout does not start. No shell: plain words, quotes, and $PORT.</span>
         </Field>
       </fieldset>
-      <p class="muted">Saved settings take effect with the next deploy.</p>
-      <button type="submit">Save settings</button>
+      {!readOnly(props) && (
+        <>
+          <p class="muted">Saved settings take effect with the next deploy.</p>
+          <button type="submit">Save settings</button>
+        </>
+      )}
     </PostForm>
   );
 }
 
-/** The generated domain, each custom domain with its remove button, and a form to add one. */
+/** The generated domain, each custom domain (with, for a role that may change domains, its
+ *  options and remove button), and a form to add one. */
 export function DomainsSection(props: FormProps) {
   const { base, q, csrf } = paths(props);
+  const change = props.may['domains.change'];
   const generated = props.status.publicUrls[0];
   return (
     <div id="domains">
@@ -181,6 +193,8 @@ export function DomainsSection(props: FormProps) {
             <a href={d.url}>{d.hostname}</a>
             <CertificateState {...d.certificate} />
             <DnsState {...d.dns} />
+            {change && (
+            <>
             <details>
               <summary>Options</summary>
               <form method="post" action={`${base}/domains/options${q}`} class="row">
@@ -203,10 +217,12 @@ export function DomainsSection(props: FormProps) {
               <input type="hidden" name="hostname" value={d.hostname} />
               <button type="submit" aria-label={`Remove ${d.hostname}`}>Remove</button>
             </form>
+            </>
+            )}
           </li>
         ))}
       </ul>
-      <AddDomainForm {...props} />
+      {change && <AddDomainForm {...props} />}
       <p class="muted">Point the domain's DNS at this server (an A record to its public address). A domain belongs to one service and is routed at once; Spur orders its certificate, and serves it over HTTPS once the certificate is there.</p>
     </div>
   );

@@ -1,5 +1,6 @@
 // The Settings tab's source form: where the service comes from (a git repository, git push, or a
-// Docker image), changed with the same checks as at creation. It answers in place.
+// Docker image), changed with the same checks as at creation. It answers in place; a role that may
+// not change the service reads it, greyed.
 import { Field, FieldError, type FormState, PostForm } from '../../components/form.js';
 import { SOURCE_KINDS, sourceKind } from '../../../src/sources/index.js';
 import { type ServicePageProps, paths } from './common.js';
@@ -11,7 +12,7 @@ export function SourceForm(props: ServicePageProps & { state?: FormState }) {
   const f = { form: 'source', state: props.state };
   const chosen = props.state?.values.kind ?? s.type;
   return (
-    <PostForm id="source" action={`${base}/source${q}`} csrf={csrf} state={props.state} class="stack wide">
+    <PostForm id="source" readOnly={!props.may['service.change']} action={`${base}/source${q}`} csrf={csrf} state={props.state} class="stack wide">
       <fieldset aria-describedby="source-kind-hint">
         <legend>Where it comes from</legend>
         <div class="row">
@@ -36,8 +37,12 @@ export function SourceForm(props: ServicePageProps & { state?: FormState }) {
         <legend>Docker image</legend>
         <Field {...f} name="image" label="Image" value={built ? '' : (s.image ?? '')} attrs={{ placeholder: 'nginx:1.27', spellcheck: 'false', autocomplete: 'off' }} />
       </fieldset>
-      <p class="muted">What runs now keeps serving; the next deploy uses the new source. Going to an image removes the webhook, deploy key and HTTPS token; going to another repository removes the HTTPS token.</p>
-      <button type="submit">Save source</button>
+      {props.may['service.change'] && (
+        <>
+          <p class="muted">What runs now keeps serving; the next deploy uses the new source. Going to an image removes the webhook, deploy key and HTTPS token; going to another repository removes the HTTPS token.</p>
+          <button type="submit">Save source</button>
+        </>
+      )}
     </PostForm>
   );
 }

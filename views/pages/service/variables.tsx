@@ -1,5 +1,5 @@
-// The Variables tab: a table with edit, remove and (for the owner) reveal and copy per value; a
-// form to add one; and a .env editor to paste many at once.
+// The Variables tab: a table with edit, remove and (for admins) reveal and copy per value; a
+// form to add one; and a .env editor to paste many at once. A viewer reads the names, masked.
 import { CopyButton } from '../../components/copy-button.js';
 import { Field, type FormState, PostForm } from '../../components/form.js';
 import { CsrfField } from '../../layout.js';
@@ -9,6 +9,7 @@ import { RawVariablesForm, RawVariablesLink } from './variables-text.js';
 
 export function VariablesTab(props: ServicePageProps) {
   const { base, q, csrf } = paths(props);
+  const change = props.may['variables.change'];
   return (
     <>
       {props.variableNames.length === 0 ? (
@@ -16,7 +17,7 @@ export function VariablesTab(props: ServicePageProps) {
       ) : (
         <table class="vars">
           <thead>
-            <tr><th>Name</th><th>Value</th><th><span class="muted">Actions</span></th></tr>
+            <tr><th>Name</th><th>Value</th>{change && <th><span class="muted">Actions</span></th>}</tr>
           </thead>
           <tbody>
             {props.variableNames.map((n) => (
@@ -25,10 +26,11 @@ export function VariablesTab(props: ServicePageProps) {
                 <td>
                   <span class="secret">
                     <span class="muted">••••••</span>
-                    {props.canReveal && <button type="button" class="link" hx-get={`${base}/variables/value${q}&key=${n}`} hx-target="closest .secret" hx-swap="innerHTML" aria-label={`Reveal ${n}`}>Reveal</button>}
+                    {props.may['variables.reveal'] && <button type="button" class="link" hx-get={`${base}/variables/value${q}&key=${n}`} hx-target="closest .secret" hx-swap="innerHTML" aria-label={`Reveal ${n}`}>Reveal</button>}
                   </span>
                   {props.variableReferences[n] && <ReferenceState {...props.variableReferences[n]} />}
                 </td>
+                {change && (
                 <td>
                   <div class="actions">
                   <details>
@@ -46,16 +48,21 @@ export function VariablesTab(props: ServicePageProps) {
                   </form>
                   </div>
                 </td>
+                )}
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <h2>Add a variable</h2>
-      <SetVariableForm base={base} q={q} csrf={csrf} state={props.forms?.['set-variable']} />
-      <h2>Paste a .env file</h2>
-      <ImportVariablesForm base={base} q={q} csrf={csrf} state={props.forms?.['import-variables']} />
-      {props.canReveal && (
+      {change && (
+        <>
+          <h2>Add a variable</h2>
+          <SetVariableForm base={base} q={q} csrf={csrf} state={props.forms?.['set-variable']} />
+          <h2>Paste a .env file</h2>
+          <ImportVariablesForm base={base} q={q} csrf={csrf} state={props.forms?.['import-variables']} />
+        </>
+      )}
+      {props.may['variables.reveal'] && (
         <>
           <h2>All variables as text</h2>
           {props.forms?.['raw-variables'] ? <RawVariablesForm base={base} q={q} csrf={csrf} state={props.forms['raw-variables']} /> : <RawVariablesLink base={base} q={q} csrf={csrf} />}

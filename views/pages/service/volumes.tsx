@@ -1,5 +1,6 @@
 // The Settings tab's Volumes section: each named volume and where it is mounted, removal, and the
-// form that adds one. A service with a volume updates stop-first; the section says so.
+// form that adds one (for a role that may change volumes). A service with a volume updates
+// stop-first; the section says so.
 import { Field, type FormState, PostForm } from '../../components/form.js';
 import { CsrfField } from '../../layout.js';
 import { actionAttrs, actionWords } from '../../../src/actions/words.js';
@@ -9,6 +10,7 @@ type FormProps = ServicePageProps & { state?: FormState };
 
 export function VolumesSection(props: FormProps) {
   const { base, q, csrf } = paths(props);
+  const change = props.may['volumes.change'];
   return (
     <div id="volumes">
       {props.volumes.length === 0 ? (
@@ -19,18 +21,20 @@ export function VolumesSection(props: FormProps) {
             {props.volumes.map((v) => (
               <li>
                 <strong>{v.name}</strong> <code>{v.mountPath}</code> <span class="muted">Docker volume <code>{v.dockerVolume}</code></span>
+                {change && (
                 <form method="post" action={`${base}/volumes/remove${q}`} {...actionAttrs(actionWords('removeVolume', { service: props.status.service, volume: v.name, dockerVolume: v.dockerVolume }))}>
                   <CsrfField token={csrf} />
                   <input type="hidden" name="name" value={v.name} />
                   <button type="submit" aria-label={`Remove volume ${v.name}`}>Remove</button>
                 </form>
+                )}
               </li>
             ))}
           </ul>
           <p class="muted">With a volume, a deploy stops the running version before starting the new one (two versions never write the same files): expect a few seconds without an answer.</p>
         </>
       )}
-      <AddVolumeForm {...props} />
+      {change && <AddVolumeForm {...props} />}
     </div>
   );
 }
