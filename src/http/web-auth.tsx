@@ -13,6 +13,8 @@ import { SESSION_COOKIE, setupOpen } from './auth.js';
 import { AttemptLimiter } from '../rate-limit.js';
 import { requestAddress } from './client.js';
 import { recordLogin } from '../actions/record.js';
+import { hasTwoFactor } from '../store/two-factor.js';
+import { beginCodeStep, codeStepRoutes } from './web-two-factor.js';
 
 /** Set on a browser that logged in to an account: its attempts at that account are counted on
  *  their own, so an attacker who locks the account does not lock its owner's browser out. */
@@ -75,7 +77,7 @@ export function authRoutes(deps: Deps) {
     setCookie(c, DEVICE_COOKIE, `${id}.${deviceMac(email, passwordHash, id)}`, { httpOnly: true, sameSite: 'Lax', secure: await secureFor(c), path: '/login', maxAge: 365 * 86400 });
   };
   const startSession = async (c: Context, userId: number) => {
-    const { token } = await createSession(deps.db, userId);
+    const { token } = await createSession(deps.db, userId, { userAgent: c.req.header('User-Agent'), address: await requestAddress(deps, c, { wait: false }) });
     setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: await secureFor(c), path: '/', maxAge: 14 * 86400 });
   };
 
@@ -132,10 +134,12 @@ export function authRoutes(deps: Deps) {
       await recordLogin(deps, { user, address: key, ok: false });
       return error(401, 'Wrong email or password.');
     }
-    await recordLogin(deps, { user, address: key, ok: true });
     limiter.refund(key);
     accounts.refund(account);
     await rememberDevice(c, email, user.password_hash);
+    // Two-factor sign-in: no session yet, only the code step (web-two-factor.tsx), which records the login.
+    if (await hasTwoFactor(deps.db, user.id)) return sendOn(c, await beginCodeStep(c, deps, { user, next: safeNext(field(form, 'next') || '/'), secure: await secureFor(c) }));
+    await recordLogin(deps, { user, address: key, ok: true });
     await startSession(c, user.id);
     return sendOn(c, safeNext(field(form, 'next') || '/'));
   });
@@ -146,5 +150,6 @@ export function authRoutes(deps: Deps) {
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.redirect('/login', 303);
   });
+  codeStepRoutes(app, deps, { startSession, secureFor, sendOn, safeNext });
   return app;
 }

@@ -15,6 +15,7 @@ import { NewDatabaseForm } from '../../views/components/databases.js';
 import { addDatabase, listDatabaseViews } from '../actions/databases.js';
 import { databasePages } from './web-databases.js';
 import { peoplePages } from './web-people.js';
+import { twoFactorPages } from './web-two-factor.js';
 import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from '../actions/shared-variables.js';
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
 import { InvalidFields, NotFound } from '../errors.js';
@@ -147,6 +148,7 @@ export function webRoutes(deps: Deps) {
   );
   databasePages(web, deps, frame);
   peoplePages(web, deps, frame);
+  twoFactorPages(web, deps, frame);
   web.post('/projects/:project/shared-variables', (c) => {
     const [project, environment] = [c.req.param('project'), c.req.query('env') ?? 'production'];
     return answerForm(c, {
