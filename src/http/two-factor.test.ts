@@ -181,6 +181,16 @@ describe('signing in with two factors', () => {
     expect((await again.post('/login', { email: 'm@example.com', password: PASSWORD })).location).toBe('/');
   });
 
+  it('limits the turning-off form like sign-in, as it checks a password and a code', async () => {
+    const { b } = await enrol('m@example.com');
+    const statuses = [];
+    for (let i = 0; i < 11; i++) statuses.push((await b.post('/account/two-factor/disable', { password: `guess ${i} of it` })).status);
+    expect(statuses).toEqual([...Array(10).fill(400), 429]);
+    const refused = await b.post('/account/two-factor/disable', { password: PASSWORD });
+    expect(refused.status).toBe(429);
+    expect((await b.get('/account/two-factor')).html).toContain('<strong>On.</strong>');
+  });
+
   it("an owner resets a user's two-factor (recorded); a member may not", async () => {
     await enrol('m@example.com');
     const owner = await createUser(deps.db, { email: 'o2@example.com', passwordHash: null, role: 'owner' });

@@ -122,10 +122,15 @@ export function twoFactorPages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Contex
       return c.html(await page(c, { errors: { enrol: refusal(err) } }), err instanceof Conflict ? 409 : 400);
     }
   });
+  // It checks a password or a code: limited as sign-in is, per account.
+  const disabling = new AttemptLimiter({ max: 10, windowMs: FIFTEEN_MINUTES });
   web.post('/account/two-factor/disable', async (c) => {
     const body = (await c.req.parseBody()) as Record<string, unknown>;
+    const key = `user:${user(c).id}`;
+    if (!disabling.attempt(key)) return c.html(await page(c, { errors: { disable: 'Too many wrong codes or passwords. Wait 15 minutes and try again.' } }), 429);
     try {
       await twoFactor.disableTwoFactor(deps, user(c), body);
+      disabling.refund(key);
       return redirectWithToast(c, '/account/two-factor', 'Two-factor sign-in is off');
     } catch (err) {
       return c.html(await page(c, { errors: { disable: refusal(err) } }), err instanceof Conflict ? 409 : 400);
