@@ -205,6 +205,29 @@ describe('signing in with two factors', () => {
   });
 });
 
+describe("the owner's controls in the UI", () => {
+  it('Settings has the switch; Users shows who has two-factor and resets it, a member is refused', async () => {
+    await enrol('m@example.com');
+    const owner = browser();
+    await owner.post('/login', { email: 'o@example.com', password: PASSWORD });
+    expect((await owner.get('/settings')).html).toContain('<input type="checkbox" name="required" value="on"/> Require two-factor sign-in of everyone');
+    const users = (await owner.get('/users')).html;
+    expect(users).toContain('<td>Password set, two-factor on</td>');
+    expect(users).toContain('action="/users/m%40example.com/two-factor/reset"');
+    const member = browser();
+    await member.post('/login', { email: 'm@example.com', password: PASSWORD });
+    // The member is half signed in (code step); a session of their own is needed to try: give one.
+    const { createSession } = await import('../store/users.js');
+    const m = await deps.db.selectFrom('users').select('id').where('email', '=', 'm@example.com').executeTakeFirstOrThrow();
+    member.jar.set('spur_session', (await createSession(deps.db, m.id)).token);
+    expect((await member.post('/users/o%40example.com/two-factor/reset')).status).toBe(403);
+    expect((await member.post('/settings/two-factor', { required: 'on' })).status).toBe(403);
+    const reset = await owner.post('/users/m%40example.com/two-factor/reset');
+    expect([reset.status, reset.location]).toEqual([303, '/users']);
+    expect((await owner.get('/users')).html).not.toContain('two-factor on');
+  });
+});
+
 describe("the owner's requirement", () => {
   it('sends a user without two-factor to enrol and lets them do nothing else until they have; API tokens go on', async () => {
     const owner = browser();
