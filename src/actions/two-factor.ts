@@ -14,6 +14,7 @@ import { verifyPassword } from '../secrets.js';
 import { setTwoFactorRequired, twoFactorRequired } from '../store/settings.js';
 import { acceptStep, enableTwoFactor, findTwoFactor, recoveryCodeHash, removeTwoFactor, savePendingSecret, unusedRecoveryCodes, useRecoveryCode } from '../store/two-factor.js';
 import { findUserByEmail } from '../store/users.js';
+import { SERVER_CONSOLE } from '../users/accounts.js';
 import * as validate from '../validate.js';
 import { type Actor, requireTo } from './access.js';
 import { SECRET, audit } from './record.js';
@@ -123,14 +124,16 @@ export async function disableTwoFactor(deps: D, user: Actor, body: Record<string
   await audit(deps, user, 'two-factor.disable', userObject(user), { before: { twoFactor: 'on' }, after: { twoFactor: 'off' } });
 }
 
-/** An owner turns off another user's two-factor sign-in (a lost phone and lost recovery codes). */
-export async function resetTwoFactor(deps: D, by: Actor, email: unknown): Promise<string> {
-  await requireTo(deps, by, 'users.manage');
+/** An owner turns off another user's two-factor sign-in (a lost phone and lost recovery codes);
+ *  the server's own console may too (`spur user two-factor-reset`: the only owner's way back). */
+export async function resetTwoFactor(deps: Pick<Deps, 'db'>, by: Actor | typeof SERVER_CONSOLE, email: unknown): Promise<string> {
+  if (by !== SERVER_CONSOLE) await requireTo(deps, by, 'users.manage');
   const address = validate.email(email);
   const user = await findUserByEmail(deps.db, address);
   if (!user) throw new NotFound(`there is no user ${address}`);
   if (!(await removeTwoFactor(deps.db, user.id))) throw new Conflict(`${address} does not have two-factor sign-in on`);
-  await audit(deps, by, 'two-factor.reset', userObject(user), { before: { twoFactor: 'on', secret: SECRET.removed }, after: { twoFactor: 'off' } });
+  const who = by === SERVER_CONSOLE ? ({ kind: 'system', name: SERVER_CONSOLE, via: 'cli' } as const) : by;
+  await audit(deps, who, 'two-factor.reset', userObject(user), { before: { twoFactor: 'on', secret: SECRET.removed }, after: { twoFactor: 'off' } });
   return address;
 }
 
