@@ -25,6 +25,8 @@ export const RECOVERY_CODES = 10;
 /** One period either side: a phone's clock a little off still signs in. */
 const EPOCH_TOLERANCE = 30;
 
+const QR_OPTIONS = { type: 'svg', margin: 2, width: 220, errorCorrectionLevel: 'M' } as const;
+
 const userObject = (u: Pick<User, 'id' | 'email'>) => ({ kind: 'user', id: u.id, name: u.email });
 
 export interface TwoFactorStatus {
@@ -50,7 +52,7 @@ export async function startEnrolment(deps: D, user: Actor): Promise<Enrolment> {
   const secret = generateSecret();
   if (!(await savePendingSecret(deps.db, deps.key, user.id, secret))) throw new Conflict('two-factor sign-in is already on; turn it off first to enrol another device');
   const uri = generateURI({ issuer: 'Spur', label: user.email, secret });
-  return { secret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }) };
+  return { secret, uri, qrSvg: await QRCode.toString(uri, QR_OPTIONS) };
 }
 
 /** The pending enrolment again (a refused confirmation shows the same QR code). */
@@ -58,7 +60,7 @@ export async function pendingEnrolment(deps: D, user: Actor): Promise<Enrolment 
   const record = await findTwoFactor(deps.db, deps.key, user.id);
   if (!record || record.enabled) return undefined;
   const uri = generateURI({ issuer: 'Spur', label: user.email, secret: record.secret });
-  return { secret: record.secret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }) };
+  return { secret: record.secret, uri, qrSvg: await QRCode.toString(uri, QR_OPTIONS) };
 }
 
 /** Whether `code` is the user's current TOTP code, not used before; accepting it uses it up. */

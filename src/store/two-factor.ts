@@ -23,12 +23,6 @@ export async function hasTwoFactor(db: Db, userId: number): Promise<boolean> {
   return row !== undefined;
 }
 
-/** The ids of the users with two-factor sign-in on. */
-export async function usersWithTwoFactor(db: Db): Promise<Set<number>> {
-  const rows = await db.selectFrom('two_factor').select('user_id').where('enabled_at', 'is not', null).execute();
-  return new Set(rows.map((r) => r.user_id));
-}
-
 /** Keeps a new secret for an enrolment not yet confirmed (replacing an earlier unconfirmed one);
  *  false when two-factor is already on (it is never replaced that way). */
 export async function savePendingSecret(db: Db, key: Buffer, userId: number, secret: string): Promise<boolean> {
