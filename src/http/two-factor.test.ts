@@ -132,6 +132,20 @@ describe('signing in with two factors', () => {
     expect(await second.signedIn()).toBe(false);
   });
 
+  it('takes one code once even when sent in parallel (the check and the record are one statement)', async () => {
+    const { secret, codes } = await enrol('m@example.com');
+    nextStep();
+    const browsers = [browser(), browser(), browser(), browser()];
+    for (const b of browsers) await b.post('/login', { email: 'm@example.com', password: PASSWORD });
+    const code = await generate({ secret });
+    const statuses = (await Promise.all(browsers.map((b) => b.post('/login/code', { code })))).map((r) => r.status).sort();
+    expect(statuses).toEqual([303, 401, 401, 401]);
+    const again = [browser(), browser(), browser()];
+    for (const b of again) await b.post('/login', { email: 'm@example.com', password: PASSWORD });
+    const recovery = (await Promise.all(again.map((b) => b.post('/login/code', { code: codes[0] })))).map((r) => r.status).sort();
+    expect(recovery).toEqual([303, 401, 401]);
+  });
+
   it('has no code step without the password first, nor with a forged pending cookie', async () => {
     await enrol('m@example.com');
     const b = browser();
