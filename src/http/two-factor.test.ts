@@ -11,6 +11,8 @@ import { createApp } from './app.js';
 import { ORIGIN, makeTestDeps } from '../../test/app-fixture.js';
 
 const PASSWORD = 'a long password';
+/** Each sign-in checks a password with scrypt: on a busy machine a test of several takes seconds. */
+const SCRYPT_HEAVY = { timeout: 30_000 };
 let deps: Deps;
 let app: ReturnType<typeof createApp>;
 
@@ -78,7 +80,7 @@ async function enrol(email: string) {
 
 const audit = (action: string) => deps.db.selectFrom('audit_entries').selectAll().where('action', '=', action).execute();
 
-describe('enrolment', () => {
+describe('enrolment', SCRYPT_HEAVY, () => {
   it('confirms with a code from the secret shown, gives 10 recovery codes once, and keeps neither secret nor codes in clear', async () => {
     const b = browser();
     await b.post('/login', { email: 'm@example.com', password: PASSWORD });
@@ -100,7 +102,7 @@ describe('enrolment', () => {
   });
 });
 
-describe('signing in with two factors', () => {
+describe('signing in with two factors', SCRYPT_HEAVY, () => {
   it('asks for a code after the password, with no session before it; a wrong code is refused and recorded', async () => {
     const { secret } = await enrol('m@example.com');
     nextStep();
@@ -219,7 +221,7 @@ describe('signing in with two factors', () => {
   });
 });
 
-describe("the owner's controls in the UI", () => {
+describe("the owner's controls in the UI", SCRYPT_HEAVY, () => {
   it('Settings has the switch; Users shows who has two-factor and resets it, a member is refused', async () => {
     await enrol('m@example.com');
     const owner = browser();
@@ -242,7 +244,7 @@ describe("the owner's controls in the UI", () => {
   });
 });
 
-describe("the owner's requirement", () => {
+describe("the owner's requirement", SCRYPT_HEAVY, () => {
   it('sends a user without two-factor to enrol and lets them do nothing else until they have; API tokens go on', async () => {
     const owner = browser();
     await owner.post('/login', { email: 'o@example.com', password: PASSWORD });
@@ -271,7 +273,7 @@ describe("the owner's requirement", () => {
   });
 });
 
-describe('sessions', () => {
+describe('sessions', SCRYPT_HEAVY, () => {
   it('lists one\'s own sessions with device, address and "this one", and ending one really signs it out', async () => {
     const laptop = browser();
     const phone = browser('Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1');
