@@ -15,7 +15,7 @@ import { passwordLoginCommand, ssoCommands } from './cli/sso-commands.js';
 import type { CliIo } from './cli/shared.js';
 import { COMMIT, VERSION } from './version.js';
 import { withEnvFile } from './config.js';
-import { tokenCreate, userAdd, userPassword, userList, userRemove } from './cli/server-commands.js';
+import { tokenCreate, userAdd, userPassword, userList, userRemove, userTwoFactorReset } from './cli/server-commands.js';
 
 const HELP = `Usage: spur <command> [options]
 
@@ -29,6 +29,7 @@ Server:
   spur user remove --email E               remove a user with their sessions, tokens, keys, memberships
   spur user list                           every user with role and last activity
   spur password-login on                   turn password sign-in back on (when single sign-on locks you out)
+  spur user two-factor-reset --email E     turn off E's two-factor sign-in (a lost phone and recovery codes)
   spur update [--version V]                install a newer release (rolled back if it does not come up in 60 s)
   spur backup create|list                  archive Spur's state (database, keys, pushed repositories)
   spur backup restore <file>               put an archive back (stops and restarts spur.service)
@@ -129,6 +130,7 @@ async function main(argv: string[]): Promise<number> {
   else if (command === 'user' && rest[0] === 'password') await userPassword(rest.slice(1), io, readStdin);
   else if (command === 'user' && rest[0] === 'add') await userAdd(rest.slice(1), io);
   else if (command === 'user' && rest[0] === 'remove') await userRemove(rest.slice(1), io);
+  else if (command === 'user' && rest[0] === 'two-factor-reset') await userTwoFactorReset(rest.slice(1), io);
   else if (command === 'user' && rest[0] === 'list') await userList(rest.slice(1), io);
   else if (command === 'password-login') await passwordLoginCommand(rest, io);
   else if (command === 'update') await (await import('./cli/update-command.js')).update(rest, io);

@@ -13,6 +13,7 @@ import * as validate from '../validate.js';
 import { type Actor, requireTo } from './access.js';
 import { SECRET, audit } from './record.js';
 import { spurUrl, toDomainView } from './domains.js';
+import { twoFactorRequired } from '../store/settings.js';
 
 
 /** Applies SPUR_DOMAIN and SPUR_ACME_EMAIL, when set, over what the owner chose. */
@@ -44,6 +45,8 @@ export async function spurSettingsView(deps: Deps, user: Actor) {
     registry: registryView(await imageRegistry(deps.db, deps.key)),
     /** The base images of the Dockerfiles Spur writes, each with where it comes from. */
     buildImages: await buildImagesView(deps),
+    /** Every user must sign in with two factors (actions/two-factor.ts). */
+    twoFactorRequired: await twoFactorRequired(deps.db),
   };
 }
 

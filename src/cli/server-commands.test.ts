@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tokenCreate, userAdd, userList, userPassword, userRemove } from './server-commands.js';
+import { tokenCreate, userAdd, userList, userPassword, userRemove, userTwoFactorReset } from './server-commands.js';
 
 let dir: string;
 let out: string[];
@@ -29,5 +29,24 @@ describe('spur user on the server', () => {
     await userRemove(['--email', 'o@example.com'], io());
     await expect(userRemove(['--email', 'ana@example.com'], io())).rejects.toMatchObject({ message: 'ana@example.com is the only owner; make another owner first' });
     await expect(userRemove(['--email', 'nobody@example.com'], io())).rejects.toMatchObject({ message: 'there is no user nobody@example.com' });
+  });
+});
+
+describe('spur user two-factor-reset on the server', () => {
+  it("turns off a user's two-factor sign-in (an owner who lost phone and codes), recorded as the server console", async () => {
+    const { openDatabase } = await import('../db/open.js');
+    const { findUserByEmail } = await import('../store/users.js');
+    await tokenCreate(['--email', 'o@example.com'], io());
+    const db = await openDatabase(join(dir, 'spur.db'));
+    const owner = (await findUserByEmail(db, 'o@example.com'))!;
+    await db.insertInto('two_factor').values({ user_id: owner.id, secret_sealed: 'v1.x.y.z', enabled_at: new Date().toISOString(), last_step: null, created_at: new Date().toISOString() }).execute();
+    await db.destroy();
+    await userTwoFactorReset(['--email', 'o@example.com'], io());
+    expect(out.at(-1)).toBe('Two-factor sign-in of o@example.com is off; they sign in with their password and can set it up again');
+    await expect(userTwoFactorReset(['--email', 'o@example.com'], io())).rejects.toMatchObject({ message: 'o@example.com does not have two-factor sign-in on' });
+    const again = await openDatabase(join(dir, 'spur.db'));
+    expect(await again.selectFrom('two_factor').selectAll().execute()).toEqual([]);
+    expect((await again.selectFrom('audit_entries').selectAll().where('action', '=', 'two-factor.reset').execute()).map((e) => [e.actor_kind, e.actor_email, e.via, e.object_name])).toEqual([['system', 'server console', 'cli', 'o@example.com']]);
+    await again.destroy();
   });
 });

@@ -10,6 +10,7 @@ import { setupTokenPath } from '../setup-token.js';
 import { createFirstOwner, findUserByEmail } from '../store/users.js';
 import { SERVER_CONSOLE, addUser, deleteUser, listUsers, mintToken, resetPassword } from '../users/accounts.js';
 import * as validate from '../validate.js';
+import { resetTwoFactor } from '../actions/two-factor.js';
 import { CliError } from './client.js';
 import type { CliIo } from './shared.js';
 
@@ -80,6 +81,13 @@ export async function userRemove(argv: string[], io: CliIo): Promise<void> {
   const { email, json } = emailOption(argv, 'spur user remove --email E');
   await withDb(io, (db) => asCli(() => deleteUser(db, SERVER_CONSOLE, email)));
   io.stdout(json ? JSON.stringify({ removed: email }) : `Removed ${email}, with their sessions, API tokens, SSH keys and memberships`);
+}
+
+/** `spur user two-factor-reset --email E`: turns off E's two-factor sign-in (recorded). */
+export async function userTwoFactorReset(argv: string[], io: CliIo): Promise<void> {
+  const { email } = emailOption(argv, 'spur user two-factor-reset --email E');
+  await withDb(io, (db) => asCli(() => resetTwoFactor({ db }, SERVER_CONSOLE, email)));
+  io.stdout(`Two-factor sign-in of ${email} is off; they sign in with their password and can set it up again`);
 }
 
 /** `spur user list`: every user with role, whether they can sign in, and last activity. */

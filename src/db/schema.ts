@@ -15,6 +15,29 @@ export interface SessionTable {
   csrf_token: string;
   expires_at: string;
   created_at: string;
+  /** What the Sessions list names it by (the token's hash never leaves the server). */
+  public_id: string | null;
+  user_agent: string | null;
+  address: string | null;
+  last_seen_at: string | null;
+}
+
+/** A user's TOTP enrolment: the secret sealed; `enabled_at` null until a first code confirmed it. */
+export interface TwoFactorTable {
+  user_id: number;
+  secret_sealed: string;
+  enabled_at: string | null;
+  /** The TOTP time step of the last accepted code: a code at or before it is refused (no replay). */
+  last_step: number | null;
+  created_at: string;
+}
+
+/** A single-use recovery code, by its hash. */
+export interface RecoveryCodeTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: string | null;
 }
 
 export interface ApiTokenTable {
@@ -360,6 +383,8 @@ export interface Database {
   volumes: VolumeTable;
   users: UserTable;
   sessions: SessionTable;
+  two_factor: TwoFactorTable;
+  recovery_codes: RecoveryCodeTable;
   api_tokens: ApiTokenTable;
   projects: ProjectTable;
   environments: EnvironmentTable;

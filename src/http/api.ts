@@ -11,6 +11,7 @@ import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
 import { listServices } from '../store/services.js';
 import * as accounts from '../users/accounts.js';
 import * as users from '../actions/users.js';
+import * as twoFactor from '../actions/two-factor.js';
 import { SOURCE_CHANGE_NOTE, changeServiceSource } from '../actions/service-source.js';
 import { describeDiff, previewVariablesText, replaceVariablesText, variablesText } from '../actions/variables-text.js';
 import * as validate from '../validate.js';
@@ -160,6 +161,8 @@ export function apiRoutes(deps: Deps) {
   api.post('/users', async (c) => c.json({ user: await users.addUser(deps, c.get('user'), await jsonBody(c)) }, 201));
   api.post('/users/:email/password', async (c) => c.json({ passwordSet: await users.resetPassword(deps, c.get('user'), c.req.param('email'), (await jsonBody(c)).password) }));
   api.delete('/users/:email', async (c) => c.json({ removed: await users.deleteUser(deps, c.get('user'), c.req.param('email')) }));
+  // An owner turns off a user's two-factor sign-in (lost phone and recovery codes); recorded.
+  api.delete('/users/:email/two-factor', async (c) => c.json({ twoFactorReset: await twoFactor.resetTwoFactor(deps, c.get('user'), c.req.param('email')) }));
 
   // One's own API tokens, as the Account page. No minting here: a token must not beget tokens
   // that outlive its revocation; new ones come from a signed-in browser or the server's console.

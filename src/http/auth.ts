@@ -8,11 +8,19 @@ import { Forbidden, Unauthorized } from '../errors.js';
 import { safeEqual } from '../secrets.js';
 import { requestAddress } from './client.js';
 import { countUsers, findSession, findUserByApiToken } from '../store/users.js';
+import { touchSession } from '../store/sessions.js';
+import { twoFactorRequired } from '../store/settings.js';
+import { hasTwoFactor } from '../store/two-factor.js';
+
+/** Where a user the owner requires two-factor sign-in of, and who has none yet, may still go. */
+export const ENROL_PATH = '/account/two-factor';
+/** How often a session's "last seen" is written (not on every request). */
+const SEEN_EVERY_MS = 60_000;
 
 export const SESSION_COOKIE = 'spur_session';
 
 /** The signed-in user, with the door they came through (the audit log records it). */
-export type AuthEnv = { Variables: { user: User & { origin: Origin }; csrfToken: string } };
+export type AuthEnv = { Variables: { user: User & { origin: Origin }; csrfToken: string; sessionId?: string | null } };
 
 /** True while the server can still be claimed with the setup token. The database decides: an
  *  owner made by another process (`spur token create` on the server) closes setup on the very
@@ -36,6 +44,13 @@ export function requireSession(deps: Deps): MiddlewareHandler<AuthEnv> {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await checkCsrf(c, session.csrfToken);
     c.set('user', { ...session.user, origin: { via: 'ui', address: await requestAddress(deps, c, { wait: false }) } });
     c.set('csrfToken', session.csrfToken);
+    c.set('sessionId', session.sessionId);
+    if (session.sessionId && (!session.lastSeenAt || Date.now() - Date.parse(session.lastSeenAt) > SEEN_EVERY_MS)) await touchSession(deps.db, session.sessionId);
+    // The owner requires two-factor sign-in: without it, nothing but setting it up.
+    if (!c.req.path.startsWith(ENROL_PATH) && (await twoFactorRequired(deps.db)) && !(await hasTwoFactor(deps.db, session.user.id))) {
+      if (c.req.method === 'GET') return c.redirect(ENROL_PATH, 303);
+      throw new Forbidden(`two-factor sign-in is required: set it up at ${ENROL_PATH} first`);
+    }
     await next();
   };
 }

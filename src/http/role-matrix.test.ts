@@ -44,6 +44,7 @@ const CASES: Case[] = [
   { route: 'POST /users', action: 'users.manage', path: () => '/users', body: { email: 'new@example.com', role: 'member' } },
   { route: 'POST /users/:email/password', action: 'users.manage', path: () => '/users/bystander%40example.com/password', body: { password: 'a-long-new-password' } },
   { route: 'DELETE /users/:email', action: 'users.manage', path: () => '/users/bystander%40example.com' },
+  { route: 'DELETE /users/:email/two-factor', action: 'users.manage', path: () => '/users/bystander%40example.com/two-factor' },
   { route: 'GET /tokens', action: 'self', path: () => '/tokens' },
   { route: 'DELETE /tokens/:id', action: 'self', path: (t) => `/tokens/${t.tokenId}` },
   { route: 'GET /keys', action: 'self', path: () => '/keys' },

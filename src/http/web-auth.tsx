@@ -16,6 +16,8 @@ import { recordLogin } from '../actions/record.js';
 import { ssoLoginLabel } from '../actions/sso.js';
 import { passwordLoginOn } from '../store/sso-settings.js';
 import { ssoRoutes } from './web-sso.js';
+import { hasTwoFactor } from '../store/two-factor.js';
+import { beginCodeStep, codeStepRoutes } from './web-two-factor.js';
 
 /** Set on a browser that logged in to an account: its attempts at that account are counted on
  *  their own, so an attacker who locks the account does not lock its owner's browser out. */
@@ -78,7 +80,7 @@ export function authRoutes(deps: Deps) {
     setCookie(c, DEVICE_COOKIE, `${id}.${deviceMac(email, passwordHash, id)}`, { httpOnly: true, sameSite: 'Lax', secure: await secureFor(c), path: '/login', maxAge: 365 * 86400 });
   };
   const startSession = async (c: Context, userId: number) => {
-    const { token } = await createSession(deps.db, userId);
+    const { token } = await createSession(deps.db, userId, { userAgent: c.req.header('User-Agent'), address: await requestAddress(deps, c, { wait: false }) });
     setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: await secureFor(c), path: '/', maxAge: 14 * 86400 });
   };
 
@@ -142,10 +144,12 @@ export function authRoutes(deps: Deps) {
       await recordLogin(deps, { user, address: key, ok: false });
       return error(401, 'Wrong email or password.');
     }
-    await recordLogin(deps, { user, address: key, ok: true });
     limiter.refund(key);
     accounts.refund(account);
     await rememberDevice(c, email, user.password_hash);
+    // Two-factor sign-in: no session yet, only the code step (web-two-factor.tsx), which records the login.
+    if (await hasTwoFactor(deps.db, user.id)) return sendOn(c, await beginCodeStep(c, deps, { user, next: safeNext(field(form, 'next') || '/'), secure: await secureFor(c) }));
+    await recordLogin(deps, { user, address: key, ok: true });
     await startSession(c, user.id);
     return sendOn(c, safeNext(field(form, 'next') || '/'));
   });
@@ -158,5 +162,6 @@ export function authRoutes(deps: Deps) {
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.redirect('/login', 303);
   });
+  codeStepRoutes(app, deps, { startSession, secureFor, sendOn, safeNext });
   return app;
 }

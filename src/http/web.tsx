@@ -16,6 +16,7 @@ import { addDatabase, listDatabaseViews } from '../actions/databases.js';
 import { databasePages } from './web-databases.js';
 import { peoplePages } from './web-people.js';
 import { ssoSettingsPages } from './web-sso-settings.js';
+import { twoFactorPages } from './web-two-factor.js';
 import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from '../actions/shared-variables.js';
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
 import { InvalidFields, NotFound } from '../errors.js';
@@ -149,6 +150,7 @@ export function webRoutes(deps: Deps) {
   databasePages(web, deps, frame);
   peoplePages(web, deps, frame);
   ssoSettingsPages(web, deps, frame);
+  twoFactorPages(web, deps, frame);
   web.post('/projects/:project/shared-variables', (c) => {
     const [project, environment] = [c.req.param('project'), c.req.query('env') ?? 'production'];
     return answerForm(c, {

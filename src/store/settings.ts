@@ -13,6 +13,7 @@ const BACKUP_STORAGE = 'backup_storage';
 const IMAGE_REGISTRY = 'image_registry';
 const BUILD_IMAGES = 'build_images';
 const AUDIT_RETENTION_DAYS = 'audit_retention_days';
+const REQUIRE_TWO_FACTOR = 'require_two_factor';
 
 /** Spur's own domain with its certificate's expiry, if one is set. */
 export function spurDomain(db: Db): Promise<DomainWithCertificate | undefined> {
@@ -89,3 +90,8 @@ export async function auditRetentionDays(db: Db): Promise<number | null> {
 }
 
 export const setAuditRetentionDays = (db: Db, days: number | null): Promise<void> => writeSetting(db, AUDIT_RETENTION_DAYS, days === null ? null : String(days));
+
+/** The owner's switch: every user must sign in with two factors (those without are sent to enrol). */
+export const twoFactorRequired = async (db: Db): Promise<boolean> => (await readSetting(db, REQUIRE_TWO_FACTOR)) === 'true';
+
+export const setTwoFactorRequired = (db: Db, on: boolean): Promise<void> => writeSetting(db, REQUIRE_TWO_FACTOR, on ? 'true' : null);

@@ -36,26 +36,31 @@ export const findUserById = (db: Db, id: number) => db.selectFrom('users').selec
 
 const SESSION_DAYS = 14;
 
-/** Starts a browser session; returns the cookie value (only its hash is stored). */
-export async function createSession(db: Db, userId: number): Promise<{ token: string; csrfToken: string }> {
+/** Starts a browser session; returns the cookie value (only its hash is stored). The device
+ *  (User-Agent) and address it came from are kept for the user's Sessions list. */
+export async function createSession(db: Db, userId: number, from: { userAgent?: string | null; address?: string | null } = {}): Promise<{ token: string; csrfToken: string }> {
   const token = randomToken();
   const csrfToken = randomToken();
   const expires = new Date(Date.now() + SESSION_DAYS * 86400_000).toISOString();
-  await db.insertInto('sessions').values({ token_hash: sha256(token), user_id: userId, csrf_token: csrfToken, expires_at: expires, created_at: nowIso() }).execute();
+  const now = nowIso();
+  await db
+    .insertInto('sessions')
+    .values({ token_hash: sha256(token), user_id: userId, csrf_token: csrfToken, expires_at: expires, created_at: now, public_id: randomToken(12), user_agent: from.userAgent?.slice(0, 300) ?? null, address: from.address ?? null, last_seen_at: now })
+    .execute();
   return { token, csrfToken };
 }
 
-export async function findSession(db: Db, token: string): Promise<{ user: User; csrfToken: string } | undefined> {
+export async function findSession(db: Db, token: string): Promise<{ user: User; csrfToken: string; sessionId: string | null; lastSeenAt: string | null } | undefined> {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .selectAll('users')
-    .select(['sessions.csrf_token', 'sessions.expires_at'])
+    .select(['sessions.csrf_token', 'sessions.expires_at', 'sessions.public_id', 'sessions.last_seen_at'])
     .where('sessions.token_hash', '=', sha256(token))
     .executeTakeFirst();
   if (!row || row.expires_at < nowIso()) return undefined;
-  const { csrf_token, expires_at: _expires, ...user } = row;
-  return { user, csrfToken: csrf_token };
+  const { csrf_token, expires_at: _expires, public_id, last_seen_at, ...user } = row;
+  return { user, csrfToken: csrf_token, sessionId: public_id, lastSeenAt: last_seen_at };
 }
 
 export const deleteSession = (db: Db, token: string) => db.deleteFrom('sessions').where('token_hash', '=', sha256(token)).execute();

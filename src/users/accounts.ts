@@ -15,7 +15,7 @@ export type Asker = Pick<User, 'id' | 'role' | 'email'> | typeof SERVER_CONSOLE;
 
 type Body = Record<string, unknown>;
 
-export interface UserView { email: string; role: User['role']; createdAt: string; canSignIn: boolean; lastActiveAt: string | null }
+export interface UserView { email: string; role: User['role']; createdAt: string; canSignIn: boolean; lastActiveAt: string | null; twoFactor?: boolean }
 export interface TokenView { id: number; name: string; createdAt: string; lastUsedAt: string | null }
 
 async function getUser(db: Db, email: unknown) {
@@ -36,12 +36,13 @@ export async function listUsers(db: Db): Promise<UserView[]> {
       'users.password_hash',
       eb.selectFrom('sessions').select((s) => s.fn.max('sessions.created_at').as('t')).whereRef('sessions.user_id', '=', 'users.id').as('signed_in'),
       eb.selectFrom('api_tokens').select((s) => s.fn.max('api_tokens.last_used_at').as('t')).whereRef('api_tokens.user_id', '=', 'users.id').as('token_used'),
+      eb.selectFrom('two_factor').select('two_factor.user_id').whereRef('two_factor.user_id', '=', 'users.id').where('two_factor.enabled_at', 'is not', null).as('two_factor'),
     ])
     .orderBy('users.email')
     .execute();
   return rows.map((r) => {
     const times = [r.signed_in, r.token_used].filter((t): t is string => typeof t === 'string').sort();
-    return { email: r.email, role: r.role, createdAt: r.created_at, canSignIn: r.password_hash !== null, lastActiveAt: times.at(-1) ?? null };
+    return { email: r.email, role: r.role, createdAt: r.created_at, canSignIn: r.password_hash !== null, lastActiveAt: times.at(-1) ?? null, twoFactor: r.two_factor !== null };
   });
 }
 

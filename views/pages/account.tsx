@@ -71,6 +71,7 @@ export function AccountPage(props: { frame: Omit<LayoutProps, 'title' | 'childre
     <Layout title="Account" section="account" {...props.frame}>
       <h1>Account</h1>
       {user && <p>Signed in as <strong>{user.email}</strong> ({user.role === 'owner' ? 'owner' : 'member'}). An owner can set your password on the Users page.</p>}
+      <p><a href="/account/two-factor">Two-factor sign-in and sessions</a>: set up codes from an authenticator app, see where you are signed in and sign other browsers out.</p>
       <ApiTokens tokens={props.tokens} csrf={props.frame.csrfToken} created={props.created} state={props.state} />
     </Layout>
   );

@@ -1,5 +1,6 @@
 // Spur's own settings (owners): the domain Spur is served at over HTTPS, and the contact email
 // its certificates are ordered with.
+import { RequireTwoFactorForm } from './two-factor.js';
 import { CertificateState, DnsState } from '../components/domain-state.js';
 import { Field, FieldError, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
@@ -122,6 +123,7 @@ export function SettingsPage(props: SettingsPageProps) {
         Give Spur a domain of its own and point its DNS at this server: Traefik serves Spur there, Spur orders its certificate, and once it is in, plain HTTP redirects to HTTPS and sign-in cookies are sent over HTTPS only. The server's own address and port keep answering until you close them (SPUR_HOST=127.0.0.1 in the environment file).
       </p>
       <GeneralSettingsForm csrf={props.frame.csrfToken} settings={props.settings} state={props.state} />
+      <RequireTwoFactorForm required={props.settings.twoFactorRequired} csrf={props.frame.csrfToken} />
       <h2>Backup storage</h2>
       <p class="muted">Every database backup is also copied to this bucket (streamed, with its SHA-256 recorded), and fetched back from it when the copy on this server is gone. Spur checks that the bucket answers to the keys before saving them.</p>
       <BackupStorageForm csrf={props.frame.csrfToken} settings={props.settings} state={props.storageState} />

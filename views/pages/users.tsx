@@ -1,5 +1,6 @@
 // The people who may use Spur (owners only): who they are, their role, when they were last
 // active; add one, set a password, remove one. Same operations as `spur user` and /api/v1/users.
+import { ResetTwoFactorForm } from './two-factor.js';
 import { ConfirmForm } from '../components/confirm-form.js';
 import { actionWords } from '../../src/actions/words.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
@@ -7,7 +8,7 @@ import { Time } from '../components/time.js';
 import { Layout, type LayoutProps } from '../layout.js';
 import { SettingsTabs } from '../components/settings-tabs.js';
 
-export interface UserRow { email: string; role: 'owner' | 'member'; createdAt: string; canSignIn: boolean; lastActiveAt: string | null }
+export interface UserRow { email: string; role: 'owner' | 'member'; createdAt: string; canSignIn: boolean; lastActiveAt: string | null; twoFactor?: boolean }
 
 export interface UsersPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
@@ -79,7 +80,7 @@ export function UsersPage(props: UsersPageProps) {
             <tr>
               <td>{u.email}{u.email === me && <span class="muted"> (you)</span>}</td>
               <td>{u.role}</td>
-              <td>{u.canSignIn ? 'Password set' : 'No password yet'}</td>
+              <td>{u.canSignIn ? 'Password set' : 'No password yet'}{u.twoFactor && ', two-factor on'}</td>
               <td>{u.lastActiveAt ? <Time at={u.lastActiveAt} /> : <span class="muted">never</span>}</td>
               <td>{<Time at={u.createdAt} />}</td>
               <td>
@@ -87,6 +88,7 @@ export function UsersPage(props: UsersPageProps) {
                   <summary>Set password</summary>
                   <PasswordForm email={u.email} csrf={csrf} state={props.forms?.[passwordFormId(u.email)]} />
                 </details>
+                {u.twoFactor && u.email !== me && <ResetTwoFactorForm email={u.email} csrf={csrf} />}
                 {u.email === me ? <span class="muted">Another owner can remove you.</span> : <RemoveUserForm email={u.email} csrf={csrf} state={props.forms?.[removeFormId(u.email)]} />}
               </td>
             </tr>
