@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { Forbidden, Unauthorized } from '../errors.js';
 import { safeEqual } from '../secrets.js';
 import { requestAddress } from './client.js';
-import { countUsers, findSession, findUserByApiToken } from '../store/users.js';
+import { countUsers, findSession, findUserByApiToken, touchUser } from '../store/users.js';
 
 export const SESSION_COOKIE = 'spur_session';
 
@@ -36,6 +36,7 @@ export function requireSession(deps: Deps): MiddlewareHandler<AuthEnv> {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await checkCsrf(c, session.csrfToken);
     c.set('user', { ...session.user, origin: { via: 'ui', address: await requestAddress(deps, c, { wait: false }) } });
     c.set('csrfToken', session.csrfToken);
+    await touchUser(deps.db, session.user.id);
     await next();
   };
 }
@@ -62,6 +63,7 @@ export function requireToken(deps: Deps): MiddlewareHandler<AuthEnv> {
     // The CLI says it is the CLI; it changes nothing but how the audit log names the door.
     const via = /^spur-cli\//.test(c.req.header('User-Agent') ?? '') ? 'cli' : 'api';
     c.set('user', { ...user, origin: { via, address: await requestAddress(deps, c, { wait: false }), token: true } });
+    await touchUser(deps.db, user.id);
     await next();
   };
 }

@@ -103,3 +103,10 @@ export async function revokeApiToken(db: Db, userId: number, tokenId: number): P
   const result = await db.deleteFrom('api_tokens').where('id', '=', tokenId).where('user_id', '=', userId).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
+
+/** Notes that the user was seen now, at most once a minute (a write per request would be too many). */
+export async function touchUser(db: Db, userId: number): Promise<void> {
+  const now = nowIso();
+  const minuteAgo = new Date(Date.parse(now) - 60_000).toISOString();
+  await db.updateTable('users').set({ last_seen_at: now }).where('id', '=', userId).where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', minuteAgo)])).execute();
+}
