@@ -9,17 +9,17 @@ import type { Invitation, Project, ProjectRole, User } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { Conflict, Forbidden, InvalidFields, InvalidInput, NotFound } from '../errors.js';
 import { hashPassword } from '../secrets.js';
-import { memberRole, setProjectMember } from '../store/access.js';
+import { type MemberRow, memberRole, setProjectMember } from '../store/access.js';
 import { createInvitation, findInvitationByToken, listPendingInvitations, revokeInvitation, useInvitation } from '../store/invitations.js';
 import { findProject } from '../store/projects.js';
 import { smtpSettings } from '../store/settings.js';
 import { createUser, findUserByEmail } from '../store/users.js';
 import { sendMail } from '../users/mail.js';
 import * as validate from '../validate.js';
-import { mayGive, openProject } from './access.js';
+import { mayDo, mayGive, openProject } from './access.js';
 import type { Actor, Body } from './common.js';
 import { spurUrl } from './domains.js';
-import { parseRole } from './members.js';
+import { listMembers, parseRole } from './members.js';
 import { type Origin, audit, projectObject } from './record.js';
 
 /** How long an invitation is good for, unless the inviter says otherwise (1 to 30 days). */
@@ -148,4 +148,13 @@ export async function acceptInvitation(deps: Deps, projectName: string, token: s
     await audit(deps, acting, 'members.accept', projectObject(project), { before: had ? { member: user.email, role: had } : undefined, after: { invitation: invitation.id, member: user.email, role, newAccount: !('user' in by) }, tx });
     return { user, project, role };
   });
+}
+
+/** What a project's Members page shows this user: everything to those who may manage members;
+ *  to any other member only the way to leave. */
+export async function membersPageData(deps: Deps, user: Actor, projectName: string): Promise<{ members?: MemberRow[]; invitations?: InvitationView[]; isMember: boolean }> {
+  const { project, role } = await openProject(deps.db, user, projectName, 'project.leave');
+  const isMember = (await memberRole(deps.db, project.id, user.id)) !== undefined;
+  if (!mayDo({ role }, 'members.manage')) return { isMember };
+  return { members: await listMembers(deps, user, projectName), invitations: await listInvitations(deps, user, projectName), isMember };
 }

@@ -269,3 +269,67 @@ describe('invitations by email', () => {
     expect(smtp.received).toHaveLength(2);
   });
 });
+
+describe('the Members and Settings pages', () => {
+  const page = async (w: World, who: string, path: string, init: RequestInit = {}) => {
+    const res = await w.app.request(path, { ...init, headers: { Origin: ORIGIN, Cookie: await cookieOf(w, `${who}@example.com`), ...(init.headers as Record<string, string>) } });
+    return { status: res.status, text: await res.text(), res };
+  };
+  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
+  const formPost = async (w: World, who: string, path: string, fields: Record<string, string>) => {
+    const cookie = await cookieOf(w, `${who}@example.com`);
+    const csrf = csrfOf(await (await w.app.request(`/projects/shop/members`, { headers: { Cookie: cookie } })).text());
+    return w.app.request(path, { method: 'POST', headers: { Origin: ORIGIN, Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body: form({ _csrf: csrf, ...fields }) });
+  };
+
+  it('an admin invites (the link shown once), sees pending invitations, revokes, changes a role; a viewer may only leave', async () => {
+    const w = await teamWorld();
+    const members = await page(w, 'admin', '/projects/shop/members');
+    expect(members.status).toBe(200);
+    expect(members.text).toContain('Invite someone');
+    expect(members.text).toContain('developer@example.com');
+    const made = await formPost(w, 'admin', '/projects/shop/invitations', { email: 'page@example.com', role: 'developer' });
+    expect(made.status).toBe(201);
+    expect(made.headers.get('Cache-Control')).toBe('no-store');
+    const html = await made.text();
+    const link = /<code id="invitation-link">([^<]+)<\/code>/.exec(html)![1];
+    expect(link).toMatch(/^http:\/\/localhost\/invite\/shop\//);
+    expect(html).toContain('No email server is set up');
+    expect((await page(w, 'admin', '/projects/shop/members')).text).not.toContain(link);
+    const refused = await formPost(w, 'admin', '/projects/shop/invitations', { email: 'not-an-email', role: 'developer' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('email: is not an email address');
+    const id = (await w.deps.db.selectFrom('invitations').select('id').where('email', '=', 'page@example.com').executeTakeFirstOrThrow()).id;
+    const revoked = await formPost(w, 'admin', `/projects/shop/invitations/${id}/revoke`, {});
+    expect(revoked.status).toBe(303);
+    expect((await post(w, pathOf(link), { password: 'a-long-password' })).status).toBe(409);
+    expect((await formPost(w, 'admin', '/projects/shop/members/developer%40example.com/role', { role: 'viewer' })).status).toBe(303);
+    expect(await memberOf(w, 'shop', 'developer@example.com')).toBe('viewer');
+    // A viewer's page: only Leave; their invitation post is refused by the door.
+    const viewer = await page(w, 'viewer', '/projects/shop/members');
+    expect(viewer.status).toBe(200);
+    expect(viewer.text).not.toContain('Invite someone');
+    expect(viewer.text).toContain('Leave shop');
+    expect((await formPost(w, 'viewer', '/projects/shop/invitations', { email: 'x@example.com', role: 'viewer' })).status).toBe(403);
+    expect((await page(w, 'outsider', '/projects/shop/members')).status).toBe(404);
+    const left = await formPost(w, 'viewer', '/projects/shop/leave', {});
+    expect(left.status).toBe(303);
+    expect(await memberOf(w, 'shop', 'viewer@example.com')).toBeUndefined();
+  });
+
+  it("the owner sets SMTP on the Settings page; the password is never written back into it", async () => {
+    const w = await teamWorld();
+    const cookie = await cookieOf(w, 'owner@example.com');
+    const settings = { text: await (await w.app.request('/settings', { headers: { Cookie: cookie } })).text() };
+    expect(settings.text).toContain('Save email settings');
+    const saved = await w.app.request('/settings/smtp', { method: 'POST', headers: { Origin: ORIGIN, Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body: form({ _csrf: csrfOf(settings.text), host: 'smtp.example.com', port: '587', tls: 'starttls', user: 'spur', password: 'page-secret-pw', from: 'spur@example.com' }) });
+    expect(saved.status).toBe(303);
+    const after = await page(w, 'owner', '/settings');
+    expect(after.text).toContain('smtp.example.com');
+    expect(after.text).not.toContain('page-secret-pw');
+    expect((await w.call('owner', 'GET', '/settings')).json.smtp).toEqual({ host: 'smtp.example.com', port: 587, user: 'spur', from: 'spur@example.com', tls: 'starttls' });
+    const bad = await w.app.request('/settings/smtp', { method: 'POST', headers: { Origin: ORIGIN, Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body: form({ _csrf: csrfOf(settings.text), host: 'smtp.example.com; rm', tls: 'starttls', from: 'nope' }) });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('SMTP host: give a host name or an IP address alone');
+  });
+});
