@@ -44,7 +44,9 @@ Client (after \`spur login\`):
   spur service delete <project> <service> --yes
   spur git <project> <service> [--https-token T]   push URL, webhook URL and secret, deploy key
   spur keys add <file|-> [--name N] | keys list | keys remove <id>
-  spur member <project> <email> [--role admin|developer|viewer] | member remove <project> <email> | member list <project>
+  spur member <project> <email> [--role admin|developer|viewer] | member remove <project> <email> | member list <project> | member leave <project>
+  spur invite <project> <email> [--role admin|developer|viewer] [--days N]   invite by email (the link is mailed, or printed once)
+  spur invitations <project> | invitations revoke <project> <id>
   spur token list | token revoke <id>      your API tokens
   spur audit [--project P] [--actor E] [--action A] [--since D] [--until D] [--outcome allowed|refused] [--limit N | --all]
                                            the audit log, newest first (owners); --json: one entry per line

@@ -524,3 +524,14 @@ export function tokenName(value: unknown): string {
   if (!/^[\x20-\x7e]+$/.test(name)) throw new InvalidInput('name', 'use printable ASCII');
   return name;
 }
+
+/** An SMTP server's host name or IP address (the owner's setting: a local relay is allowed). */
+export function smtpHost(value: unknown): string {
+  const host = text('SMTP host', value, 253).trim().toLowerCase();
+  if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(host) && !/^[0-9a-f:]+$/.test(host)) throw new InvalidInput('SMTP host', 'give a host name or an IP address alone (such as smtp.example.com)');
+  return host;
+}
+
+export const smtpTls = (value: unknown) => oneOf('SMTP TLS', value, ['starttls', 'tls', 'none'] as const);
+export const smtpUser = (value: unknown) => text('SMTP user', value, 254);
+export const smtpPassword = (value: unknown) => text('SMTP password', value, 1024);

@@ -58,6 +58,8 @@ export const MAY = {
   'project.read': { who: VIEWER, in: 'project', refused: 'you may not see this project' },
   'logs.read': { who: VIEWER, in: 'project', refused: 'you may not read logs in this project' },
   'variables.read-names': { who: VIEWER, in: 'project', refused: 'you may not see variables in this project' },
+  /** Leaving is every member's own (never the last admin: actions/members.ts). */
+  'project.leave': { who: VIEWER, in: 'project', refused: 'you may not leave this project' },
   // Shipping code (developers).
   'service.create': { who: DEVELOPER, in: 'project', refused: 'a viewer may not create services' },
   'service.change': { who: DEVELOPER, in: 'project', refused: 'a viewer may not change services' },
@@ -71,7 +73,8 @@ export const MAY = {
   'backups.create': { who: DEVELOPER, in: 'project', refused: 'a viewer may not back up databases' },
   // The project's admins.
   'project.delete': { who: ADMIN, in: 'project', refused: 'only an admin may delete a project' },
-  /** Before the email is read at all, so the answer tells nothing about which users exist. */
+  /** Before the email is read at all, so the answer tells nothing about which users exist. Also
+   *  inviting and revoking invitations (never a role above the inviter's: mayGive). */
   'members.manage': { who: ADMIN, in: 'project', refused: 'only an admin may add, change or remove project members' },
   'environment.create': { who: ADMIN, in: 'project', refused: 'only an admin may create environments' },
   'environment.delete': { who: ADMIN, in: 'project', refused: 'only an admin may delete environments' },

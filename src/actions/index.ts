@@ -13,3 +13,4 @@ export * from './deployments.js';
 export * from './keys.js';
 export * from './members.js';
 export * from './updates.js';
+export * from './invitations.js';

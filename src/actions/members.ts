@@ -3,8 +3,8 @@
 // email and tells nothing about which users exist. Nobody gives a role above their own.
 import type { ProjectRole } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { Forbidden, InvalidInput, NotFound } from '../errors.js';
-import { listProjectMembers, memberRole, removeProjectMember, setProjectMember } from '../store/access.js';
+import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.js';
+import { type MemberRow, listProjectMembers, memberRole, removeProjectMember, setProjectMember } from '../store/access.js';
 import { PROJECT_ROLES, mayGive, openProject } from './access.js';
 import { findUserByEmail } from '../store/users.js';
 import * as validate from '../validate.js';
@@ -21,18 +21,33 @@ export function parseRole(raw: unknown): ProjectRole {
   throw new InvalidInput('role', `must be one of ${PROJECT_ROLES.join(', ')}`);
 }
 
-/** Who is a member of the project, with their role there (for those who may manage members). */
-export async function listMembers(deps: Deps, user: Actor, projectName: string): Promise<{ email: string; role: ProjectRole }[]> {
+/** Who is a member of the project, with their role there, since when and when last seen (for those who may manage members). */
+export async function listMembers(deps: Deps, user: Actor, projectName: string): Promise<MemberRow[]> {
   const { project } = await openProject(deps.db, user, projectName, 'members.manage');
   return listProjectMembers(deps.db, project.id);
 }
+
+/** What the last admin is told: a project keeps at least one admin (owners aside). */
+const lastAdmin = (email: string, project: string, what: string) => new Conflict(`${email} is the last admin of ${project}; make another member an admin before ${what}`);
 
 export async function removeMember(deps: Deps, user: Actor, projectName: string, email: string): Promise<void> {
   const { project, acting } = await openProject(deps.db, user, projectName, 'members.manage');
   const member = await findUserByEmail(deps.db, validate.email(email));
   const role = member && (await memberRole(deps.db, project.id, member.id));
-  if (!member || !(await removeProjectMember(deps.db, project.id, member.id))) throw new NotFound(`${email} is not a member of ${projectName}`);
-  await audit(deps, acting, 'members.remove', projectObject(project), { before: { member: member.email, role } });
+  const removed = member ? await removeProjectMember(deps.db, project.id, member.id) : 'not-member';
+  if (removed === 'not-member') throw new NotFound(`${email} is not a member of ${projectName}`);
+  if (removed === 'last-admin') throw lastAdmin(member!.email, projectName, 'removing them');
+  await audit(deps, acting, 'members.remove', projectObject(project), { before: { member: member!.email, role } });
+}
+
+/** The user leaves the project (any member may; never its last admin). */
+export async function leaveProject(deps: Deps, user: Actor, projectName: string): Promise<void> {
+  const { project, acting } = await openProject(deps.db, user, projectName, 'project.leave');
+  const role = await memberRole(deps.db, project.id, user.id);
+  const removed = await removeProjectMember(deps.db, project.id, user.id);
+  if (removed === 'not-member') throw new Conflict(`you are not a member of ${projectName}: an owner sees every project`);
+  if (removed === 'last-admin') throw new Conflict(`you are the last admin of ${projectName}; make another member an admin before leaving`);
+  await audit(deps, acting, 'members.leave', projectObject(project), { before: { member: user.email, role } });
 }
 
 /** Adds an existing user to a project with a role (developer unless `body.role` says), or gives a
@@ -47,7 +62,7 @@ export async function addMember(deps: Deps, user: Actor, projectName: string, bo
   const member = await findUserByEmail(deps.db, email);
   if (!member) throw new NoSuchUser(`there is no user ${email}; add them on the Users page or with spur user add`);
   const before = await memberRole(deps.db, project.id, member.id);
-  await setProjectMember(deps.db, project.id, member.id, role);
+  if (!(await setProjectMember(deps.db, project.id, member.id, role))) throw lastAdmin(member.email, projectName, `making them ${role === 'admin' ? 'an' : 'a'} ${role}`);
   await audit(deps, acting, before ? 'members.role' : 'members.add', projectObject(project), { before: before ? { member: member.email, role: before } : undefined, after: { member: member.email, role } });
   return { email: member.email, role };
 }

@@ -5,10 +5,11 @@
 import type { Deps } from '../deps.js';
 import { isUnderDomain } from '../docker/names.js';
 import { Conflict, InvalidFields } from '../errors.js';
-import { type ImageRegistry, acmeEmail, auditRetentionDays, backupStorage, setAuditRetentionDays, buildImageChoices, imageRegistry, setAcmeEmail, setBackupStorage, setBuildImageChoices, setImageRegistry, setSpurDomain, spurDomain } from '../store/settings.js';
+import { type ImageRegistry, acmeEmail, setSmtpSettings, smtpSettings, auditRetentionDays, backupStorage, setAuditRetentionDays, buildImageChoices, imageRegistry, setAcmeEmail, setBackupStorage, setBuildImageChoices, setImageRegistry, setSpurDomain, spurDomain } from '../store/settings.js';
 import { BASE_IMAGE_ROLES } from '../builds/stacks/index.js';
 import { checkRegistryLogin, registryServer } from '../docker/registry.js';
 import { type S3Settings, s3Storage } from '../storage/s3.js';
+import type { SmtpSettings } from '../store/settings.js';
 import * as validate from '../validate.js';
 import { type Actor, requireTo } from './access.js';
 import { SECRET, audit } from './record.js';
@@ -47,6 +48,8 @@ export async function spurSettingsView(deps: Deps, user: Actor) {
     buildImages: await buildImagesView(deps),
     /** Every user must sign in with two factors (actions/two-factor.ts). */
     twoFactorRequired: await twoFactorRequired(deps.db),
+    /** The SMTP server invitations are mailed through (the password is never shown); null: links are shown to copy. */
+    smtp: smtpView(await smtpSettings(deps.db, deps.key)),
   };
 }
 
@@ -97,6 +100,25 @@ async function checkedRegistry(deps: Deps, body: unknown): Promise<ImageRegistry
   return r;
 }
 
+const smtpView = (s: SmtpSettings | null) => (s ? { host: s.host, port: s.port, user: s.user, from: s.from, tls: s.tls } : null);
+
+/** SMTP settings as a body gives them; the password may be left out to keep the one stored. Not
+ *  tried here: a failed sending says so where the invitation is made. */
+async function checkedSmtp(deps: Deps, body: unknown): Promise<SmtpSettings> {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const stored = await smtpSettings(deps.db, deps.key);
+  const tls = validate.optional(b.tls, validate.smtpTls) ?? 'starttls';
+  const user = validate.optional(b.user, validate.smtpUser) ?? '';
+  return validate.fields({
+    host: () => validate.smtpHost(b.host),
+    port: () => validate.optional(b.port, validate.port) ?? (tls === 'tls' ? 465 : 587),
+    user: () => user,
+    password: () => (!user ? '' : (b.password === undefined || b.password === '') && stored?.password ? stored.password : validate.smtpPassword(b.password)),
+    from: () => validate.email(b.from, 'SMTP from'),
+    tls: () => tls,
+  });
+}
+
 const storageView = (s: S3Settings | null) => (s ? { endpoint: s.endpoint, bucket: s.bucket, region: s.region, accessKeyId: s.accessKeyId, prefix: s.prefix } : null);
 
 /** S3 settings as a body gives them; the secret key may be left out to keep the one stored. Spur
@@ -122,7 +144,7 @@ async function checkedStorage(deps: Deps, body: unknown): Promise<S3Settings> {
 
 export type SpurSettingsView = Awaited<ReturnType<typeof spurSettingsView>>;
 
-/** Changes what the body names: `domain`, `acmeEmail` and `auditRetentionDays` (≥ 30), each "" (or null) to clear,
+/** Changes what the body names: `smtp` ({ host, port, user, password, from, tls }, or null), `domain`, `acmeEmail` and `auditRetentionDays` (≥ 30), each "" (or null) to clear,
  *  `backupStorage` (S3 settings, or null), `registry` (address, username, password, or null) and
  *  `buildImages` ({ node, python, go, goRuntime, staticServer }: "" for the default). Spur's
  *  domain gets its certificate ordered and Traefik's files rewritten at once. */
@@ -137,9 +159,10 @@ export async function changeSpurSettings(deps: Deps, user: Actor, body: Record<s
   const storage = body.backupStorage === undefined ? undefined : body.backupStorage === null ? null : await checkedStorage(deps, body.backupStorage);
   const registry = body.registry === undefined ? undefined : body.registry === null ? null : await checkedRegistry(deps, body.registry);
   const buildImages = body.buildImages === undefined ? undefined : await changedBuildImages(deps, body.buildImages);
+  const smtp = body.smtp === undefined ? undefined : body.smtp === null ? null : await checkedSmtp(deps, body.smtp);
   if (change.domain !== undefined && deps.config.spurDomain && change.domain !== deps.config.spurDomain) throw new Conflict(`Spur's domain is set by SPUR_DOMAIN in its environment file; change it there`);
   if (change.acmeEmail !== undefined && deps.config.acme.email && change.acmeEmail !== deps.config.acme.email) throw new Conflict(`the ACME email is set by SPUR_ACME_EMAIL in Spur's environment file; change it there`);
-  const changed = Object.entries({ domain: change.domain, acmeEmail: change.acmeEmail, auditRetentionDays: change.auditRetentionDays, backupStorage: storage, registry, buildImages }).filter(([, v]) => v !== undefined).map(([k]) => k);
+  const changed = Object.entries({ domain: change.domain, acmeEmail: change.acmeEmail, auditRetentionDays: change.auditRetentionDays, backupStorage: storage, registry, buildImages, smtp }).filter(([, v]) => v !== undefined).map(([k]) => k);
   const before = await settingsRecord(deps);
   if (change.domain !== undefined) await setSpurDomain(deps.db, change.domain);
   if (change.acmeEmail !== undefined) await setAcmeEmail(deps.db, change.acmeEmail);
@@ -147,6 +170,7 @@ export async function changeSpurSettings(deps: Deps, user: Actor, body: Record<s
   if (storage !== undefined) await setBackupStorage(deps.db, deps.key, storage);
   if (registry !== undefined) await setImageRegistry(deps.db, deps.key, registry);
   if (buildImages !== undefined) await setBuildImageChoices(deps.db, buildImages);
+  if (smtp !== undefined) await setSmtpSettings(deps.db, deps.key, smtp);
   if (change.domain !== undefined) void deps.certificates.run();
   const after = await settingsRecord(deps, before);
   const only = (r: Record<string, unknown>) => Object.fromEntries(changed.map((k) => [k, r[k]]));
@@ -162,8 +186,8 @@ export const MIN_AUDIT_RETENTION_DAYS = 30;
 /** Spur's settings as the audit log keeps them: the storage's secret key and the registry's
  *  password only as "(set)", or "(changed)" against `before`. */
 async function settingsRecord(deps: Deps, before?: Record<string, unknown> & { secrets: string[] }) {
-  const [own, email, retention, storage, registry, images] = [await spurDomain(deps.db), await acmeEmail(deps.db), await auditRetentionDays(deps.db), await backupStorage(deps.db, deps.key), await imageRegistry(deps.db, deps.key), await buildImageChoices(deps.db)];
-  const secrets = [storage?.secretAccessKey ?? '', registry?.password ?? ''];
+  const [own, email, retention, storage, registry, images, smtp] = [await spurDomain(deps.db), await acmeEmail(deps.db), await auditRetentionDays(deps.db), await backupStorage(deps.db, deps.key), await imageRegistry(deps.db, deps.key), await buildImageChoices(deps.db), await smtpSettings(deps.db, deps.key)];
+  const secrets = [storage?.secretAccessKey ?? '', registry?.password ?? '', smtp?.password ?? ''];
   const mark = (i: number) => (before && before.secrets[i] !== secrets[i] ? SECRET.changed : SECRET.set);
   return {
     domain: own?.hostname ?? null,
@@ -172,6 +196,7 @@ async function settingsRecord(deps: Deps, before?: Record<string, unknown> & { s
     backupStorage: storage && { ...storageView(storage), secretAccessKey: mark(0) },
     registry: registry && { ...registryView(registry), password: mark(1) },
     buildImages: images,
+    smtp: smtp && { ...smtpView(smtp), password: smtp.password ? mark(2) : null },
     secrets,
   };
 }

@@ -1,4 +1,4 @@
-// CLI commands for who may do what: project members and one's own API tokens.
+// CLI commands for who may do what: project members, invitations and one's own API tokens.
 import { CliError } from './client.js';
 import { type CliIo, args, client, enc, need } from './shared.js';
 
@@ -8,17 +8,51 @@ import { type CliIo, args, client, enc, need } from './shared.js';
 async function member(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { role: { type: 'string' } });
   if (positionals[0] === 'list' && positionals.length === 2) {
-    const { members } = await client(io).json<{ members: { email: string; role: string }[] }>('GET', `/projects/${enc(positionals[1])}/members`);
-    return io.stdout(values.json ? JSON.stringify(members) : members.map((m) => `${m.email}\t${m.role}`).join('\n') || 'No members.');
+    const { members } = await client(io).json<{ members: { email: string; role: string; since: string | null; lastSeenAt: string | null }[] }>('GET', `/projects/${enc(positionals[1])}/members`);
+    return io.stdout(values.json ? JSON.stringify(members) : members.map((m) => `${m.email}\t${m.role}\tsince ${m.since ?? 'before invitations'}\tlast seen ${m.lastSeenAt ?? 'never'}`).join('\n') || 'No members.');
+  }
+  if (positionals[0] === 'leave' && positionals.length === 2) {
+    await client(io).json('POST', `/projects/${enc(positionals[1])}/leave`);
+    return io.stdout(values.json ? JSON.stringify({ left: positionals[1] }) : `You left ${positionals[1]}`);
   }
   if (positionals[0] === 'remove' && positionals.length === 3) {
     const [, project, email] = positionals;
     await client(io).json('DELETE', `/projects/${enc(project)}/members/${enc(email)}`);
     return io.stdout(values.json ? JSON.stringify({ project, removed: email }) : `${email} can no longer use ${project}`);
   }
-  const [project, email] = need(positionals, 2, 'spur member <project> <email> [--role admin|developer|viewer] | spur member remove <project> <email> | spur member list <project>');
+  const [project, email] = need(positionals, 2, 'spur member <project> <email> [--role admin|developer|viewer] | spur member remove <project> <email> | spur member list <project> | spur member leave <project>');
   const { member: added } = await client(io).json<{ member: { email: string; role: string } }>('POST', `/projects/${enc(project)}/members`, { email, ...(values.role === undefined ? {} : { role: values.role }) });
   io.stdout(values.json ? JSON.stringify({ project, ...added }) : `${added.email} is now ${added.role === 'admin' ? 'an' : 'a'} ${added.role} of ${project}`);
+}
+
+type InvitationView = { id: number; email: string; role: string; invitedBy: string; expiresAt: string };
+
+/** `spur invite <project> <email> [--role admin|developer|viewer] [--days N]`: mailed when Spur
+ *  has SMTP settings; otherwise the link is printed, this once. */
+async function invite(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { role: { type: 'string' }, days: { type: 'string' } });
+  const [project, email] = need(positionals, 2, 'spur invite <project> <email> [--role admin|developer|viewer] [--days N]');
+  const body = { email, ...(values.role === undefined ? {} : { role: values.role }), ...(values.days === undefined ? {} : { days: values.days }) };
+  const made = await client(io).json<{ invitation: InvitationView; emailed: boolean; link: string | null; mailError: string | null }>('POST', `/projects/${enc(project)}/invitations`, body);
+  if (values.json) return io.stdout(JSON.stringify(made));
+  const i = made.invitation;
+  const head = `Invited ${i.email} to ${project} as ${i.role === 'admin' ? 'an' : 'a'} ${i.role} (invitation ${i.id}, until ${i.expiresAt})`;
+  if (made.emailed) return io.stdout(`${head}; the link was mailed to them.`);
+  io.stdout([head, made.mailError ? `Not mailed: ${made.mailError}.` : 'No SMTP server is set (spur instance --smtp-host …): send them this link yourself. It is not shown again:', made.link!].join('\n'));
+}
+
+/** `spur invitations <project>` lists the pending ones; `spur invitations revoke <project> <id>`. */
+async function invitations(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, {});
+  if (positionals[0] === 'revoke') {
+    const [, project, id] = need(positionals, 3, 'spur invitations revoke <project> <id>');
+    if (!/^\d+$/.test(id)) throw new CliError(`"${id}" is not an invitation id`, 2);
+    const { revoked } = await client(io).json<{ revoked: InvitationView }>('DELETE', `/projects/${enc(project)}/invitations/${id}`);
+    return io.stdout(values.json ? JSON.stringify(revoked) : `Revoked the invitation of ${revoked.email} to ${project}: its link no longer works`);
+  }
+  const [project] = need(positionals, 1, 'spur invitations <project> | spur invitations revoke <project> <id>');
+  const { invitations: list } = await client(io).json<{ invitations: InvitationView[] }>('GET', `/projects/${enc(project)}/invitations`);
+  io.stdout(values.json ? JSON.stringify(list) : list.map((i) => `${i.id}\t${i.email}\t${i.role}\tinvited by ${i.invitedBy}\texpires ${i.expiresAt}`).join('\n') || 'No pending invitations.');
 }
 
 type TokenView = { id: number; name: string; createdAt: string; lastUsedAt: string | null };
@@ -41,4 +75,4 @@ async function token(argv: string[], io: CliIo) {
   throw new CliError('usage: spur token list | spur token revoke <id>', 2);
 }
 
-export const accessCommands = { member, token };
+export const accessCommands = { member, token, invite, invitations };

@@ -54,7 +54,7 @@ async function domains(argv: string[], io: CliIo) {
 /** The base image flags, one per role a stack declares (`--image-node|…|--image-static IMAGE|default`). */
 export const IMAGE_FLAGS_USAGE = `[${BASE_IMAGE_ROLES.map((r) => `--${r.flag}`).join('|')} IMAGE|default]`;
 
-const INSTANCE_USAGE = 'spur instance [--domain D|none] [--acme-email E|none] [--audit-retention-days N|none] [--s3-endpoint URL --s3-bucket B --s3-access-key K [--s3-secret-key S, or SPUR_S3_SECRET_KEY] [--s3-region R] [--s3-prefix P] | --s3-endpoint none] [--registry HOST[:PORT][/NS] --registry-user U [--registry-password P, or SPUR_REGISTRY_PASSWORD] | --registry none] ' + IMAGE_FLAGS_USAGE;
+const INSTANCE_USAGE = 'spur instance [--domain D|none] [--acme-email E|none] [--audit-retention-days N|none] [--s3-endpoint URL --s3-bucket B --s3-access-key K [--s3-secret-key S, or SPUR_S3_SECRET_KEY] [--s3-region R] [--s3-prefix P] | --s3-endpoint none] [--registry HOST[:PORT][/NS] --registry-user U [--registry-password P, or SPUR_REGISTRY_PASSWORD] | --registry none] [--smtp-host H --smtp-from E [--smtp-port N] [--smtp-tls starttls|tls|none] [--smtp-user U [--smtp-password P, or SPUR_SMTP_PASSWORD]] | --smtp-host none] ' + IMAGE_FLAGS_USAGE;
 
 interface SpurSettingsView {
   url: string;
@@ -66,6 +66,20 @@ interface SpurSettingsView {
   backupStorage: { endpoint: string; bucket: string; region: string; accessKeyId: string; prefix: string } | null;
   registry: { address: string; username: string } | null;
   buildImages: Record<string, { image: string; from: string }>;
+  smtp: { host: string; port: number; user: string; from: string; tls: string } | null;
+}
+
+const SMTP_FLAGS = ['smtp-host', 'smtp-port', 'smtp-user', 'smtp-password', 'smtp-from', 'smtp-tls'];
+
+/** The SMTP settings the flags give: undefined when none is given, null for --smtp-host none. */
+function smtpChange(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv) {
+  const host = values['smtp-host'];
+  if (host === undefined) {
+    if (SMTP_FLAGS.some((f) => values[f] !== undefined)) throw new CliError('give --smtp-host with the other --smtp-… settings', 2);
+    return undefined;
+  }
+  if (host === 'none') return null;
+  return { host, port: values['smtp-port'], user: values['smtp-user'], password: values['smtp-password'] ?? env.SPUR_SMTP_PASSWORD, from: values['smtp-from'], tls: values['smtp-tls'] };
 }
 
 /** --image-<kind> flag → the kind of base image it sets, as the stacks declare them. */
@@ -102,10 +116,10 @@ function storageChange(values: Record<string, string | boolean | undefined>, env
 
 async function instance(argv: string[], io: CliIo) {
   const s3Flags = Object.fromEntries(['s3-endpoint', 's3-bucket', 's3-region', 's3-access-key', 's3-secret-key', 's3-prefix'].map((f) => [f, { type: 'string' as const }]));
-  const { values, positionals } = args(argv, { domain: { type: 'string' }, 'acme-email': { type: 'string' }, 'audit-retention-days': { type: 'string' }, ...s3Flags, registry: { type: 'string' }, 'registry-user': { type: 'string' }, 'registry-password': { type: 'string' }, ...Object.fromEntries(Object.keys(IMAGE_FLAGS).map((f) => [f, { type: 'string' as const }])) });
+  const { values, positionals } = args(argv, { domain: { type: 'string' }, 'acme-email': { type: 'string' }, 'audit-retention-days': { type: 'string' }, ...s3Flags, registry: { type: 'string' }, 'registry-user': { type: 'string' }, 'registry-password': { type: 'string' }, ...Object.fromEntries(SMTP_FLAGS.map((f) => [f, { type: 'string' as const }])), ...Object.fromEntries(Object.keys(IMAGE_FLAGS).map((f) => [f, { type: 'string' as const }])) });
   if (positionals.length) throw new CliError(`usage: ${INSTANCE_USAGE}`, 2);
   const cleared = (v: string | boolean | undefined) => (v === 'none' ? '' : typeof v === 'string' ? v : undefined);
-  const change = { domain: cleared(values.domain), acmeEmail: cleared(values['acme-email']), auditRetentionDays: cleared(values['audit-retention-days']), backupStorage: storageChange(values, io.env), registry: registryChange(values, io.env), buildImages: buildImagesChange(values) };
+  const change = { domain: cleared(values.domain), acmeEmail: cleared(values['acme-email']), auditRetentionDays: cleared(values['audit-retention-days']), backupStorage: storageChange(values, io.env), registry: registryChange(values, io.env), buildImages: buildImagesChange(values), smtp: smtpChange(values, io.env) };
   const api = client(io);
   const unchanged = Object.values(change).every((v) => v === undefined);
   const s = unchanged ? await api.json<SpurSettingsView>('GET', '/settings') : await api.json<SpurSettingsView>('PATCH', '/settings', change);
@@ -121,6 +135,7 @@ async function instance(argv: string[], io: CliIo) {
           `Audit log:   ${s.auditRetentionDays === null ? 'kept for ever' : `kept ${s.auditRetentionDays} days`}`,
           `Backups to:  ${storage ? `s3://${storage.bucket}${storage.prefix ? `/${storage.prefix}` : ''} at ${storage.endpoint} (${storage.region}, key ${storage.accessKeyId})` : 'the data dir only (no S3 storage)'}`,
           `Images:      ${s.registry ? `pushed to ${s.registry.address} (user ${s.registry.username}); the servers pull them` : 'sent by Spur to each server (no registry)'}`,
+          `Email:       ${s.smtp ? `invitations mailed through ${s.smtp.host}:${s.smtp.port} (${s.smtp.tls}${s.smtp.user ? `, user ${s.smtp.user}` : ''}) from ${s.smtp.from}` : 'none: invitation links are printed to copy'}`,
           `Base images: ${Object.entries(s.buildImages).map(([kind, b]) => `${kind} ${b.image}${b.from === 'default' ? '' : ` (${b.from === 'settings' ? 'chosen' : b.from})`}`).join(', ')}`,
         ].join('\n'),
   );

@@ -7,6 +7,8 @@ export interface UserTable {
   password_hash: string | null;
   role: 'owner' | 'member';
   created_at: string;
+  /** The last signed-in page or API call (at most a minute old); null: never since 032. */
+  last_seen_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionTable {
@@ -100,6 +102,24 @@ export interface ProjectMemberTable {
   project_id: number;
   user_id: number;
   role: ProjectRole;
+  /** When they joined; null for members from before invitations (032). */
+  created_at: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** An invitation to a project with one role: single use, expiring, revocable; only the token's hash is kept. */
+export interface InvitationTable {
+  id: Generated<number>;
+  project_id: number;
+  email: string;
+  role: ProjectRole;
+  token_hash: string;
+  invited_by: number | null;
+  invited_by_email: string;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  accepted_by: number | null;
+  revoked_at: string | null;
 }
 
 export interface WebhookDeliveryTable {
@@ -400,6 +420,7 @@ export interface Database {
   nodes: NodeTable;
   ssh_keys: SshKeyTable;
   project_members: ProjectMemberTable;
+  invitations: InvitationTable;
   webhook_deliveries: WebhookDeliveryTable;
   domains: DomainTable;
   certificates: CertificateTable;
@@ -423,3 +444,4 @@ export type NodeRecord = Selectable<NodeTable>;
 export type DatabaseBackup = Selectable<DatabaseBackupTable>;
 export type SshKey = Selectable<SshKeyTable>;
 export type AuditEntry = Selectable<AuditEntryTable>;
+export type Invitation = Selectable<InvitationTable>;

@@ -155,6 +155,18 @@ export function apiRoutes(deps: Deps) {
     await ops.removeMember(deps, c.get('user'), c.req.param('project'), c.req.param('email'));
     return c.json({ ok: true });
   });
+  // One's own leaving (never the project's last admin).
+  api.post('/projects/:project/leave', async (c) => {
+    await ops.leaveProject(deps, c.get('user'), c.req.param('project'));
+    return c.json({ left: c.req.param('project') });
+  });
+  // Invitations (as the Members page): a new one's link is in this one answer when it was not mailed.
+  api.get('/projects/:project/invitations', async (c) => c.json({ invitations: await ops.listInvitations(deps, c.get('user'), c.req.param('project')) }));
+  api.post('/projects/:project/invitations', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.json(await ops.invite(deps, c.get('user'), c.req.param('project'), await jsonBody(c)), 201);
+  });
+  api.delete('/projects/:project/invitations/:id', async (c) => c.json({ revoked: await ops.cancelInvitation(deps, c.get('user'), c.req.param('project'), c.req.param('id')) }));
 
   // Users (an owner's), as the Users page and `spur user` on the server.
   api.get('/users', async (c) => c.json({ users: await users.listUsers(deps, c.get('user')) }));

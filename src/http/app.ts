@@ -14,6 +14,7 @@ import { errorHandler } from './errors.js';
 import { webRoutes } from './web.js';
 import { webhookRoutes } from './webhooks.js';
 import { authRoutes } from './web-auth.js';
+import { invitationRoutes } from './web-invitations.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -50,6 +51,7 @@ export function createApp(deps: Deps) {
   };
   app.use('*', csrf({ origin: async (origin, c) => origin === new URL(c.req.url).origin || origin === (await ownOrigin()) }));
   app.route('/', authRoutes(deps));
+  app.route('/', invitationRoutes(deps));
   app.route('/', webRoutes(deps));
   return app;
 }

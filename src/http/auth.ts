@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { Forbidden, Unauthorized } from '../errors.js';
 import { safeEqual } from '../secrets.js';
 import { requestAddress } from './client.js';
-import { countUsers, findSession, findUserByApiToken } from '../store/users.js';
+import { countUsers, findSession, findUserByApiToken, touchUser } from '../store/users.js';
 import { touchSession } from '../store/sessions.js';
 import { twoFactorRequired } from '../store/settings.js';
 import { hasTwoFactor } from '../store/two-factor.js';
@@ -44,6 +44,7 @@ export function requireSession(deps: Deps): MiddlewareHandler<AuthEnv> {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await checkCsrf(c, session.csrfToken);
     c.set('user', { ...session.user, origin: { via: 'ui', address: await requestAddress(deps, c, { wait: false }) } });
     c.set('csrfToken', session.csrfToken);
+    await touchUser(deps.db, session.user.id);
     c.set('sessionId', session.sessionId);
     if (session.sessionId && (!session.lastSeenAt || Date.now() - Date.parse(session.lastSeenAt) > SEEN_EVERY_MS)) await touchSession(deps.db, session.sessionId);
     // The owner requires two-factor sign-in: without it, nothing but setting it up.
@@ -77,6 +78,7 @@ export function requireToken(deps: Deps): MiddlewareHandler<AuthEnv> {
     // The CLI says it is the CLI; it changes nothing but how the audit log names the door.
     const via = /^spur-cli\//.test(c.req.header('User-Agent') ?? '') ? 'cli' : 'api';
     c.set('user', { ...user, origin: { via, address: await requestAddress(deps, c, { wait: false }), token: true } });
+    await touchUser(deps.db, user.id);
     await next();
   };
 }

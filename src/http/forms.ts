@@ -56,13 +56,13 @@ export function takeToast(c: Context): string | undefined {
 
 /** Refusals by field (InvalidFields, see validate.fields); any other refused input or conflict
  *  belongs to the whole form. */
-function formErrors(err: unknown): Record<string, string> | null {
+export function formErrors(err: unknown): Record<string, string> | null {
   if (err instanceof InvalidFields) return err.fields;
   if (err instanceof InvalidInput || err instanceof Conflict) return { '': err.message };
   return null;
 }
 
 /** What was typed, to fill the form again; never the CSRF token or a file. */
-function typedValues(body: Record<string, unknown>): Record<string, string> {
+export function typedValues(body: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== '_csrf' && typeof v === 'string')) as Record<string, string>;
 }

@@ -146,7 +146,7 @@ describe('the Account page: your own API tokens', () => {
 describe("a project's Members page", () => {
   it('lets an owner add a user by email and remove them after a question', async () => {
     expect((await page('owner', '/projects/shop')).html).toContain('<a href="/projects/shop/members">Members: who may use shop</a>');
-    expect((await page('owner', '/projects/shop/members')).html).toMatch(/<td>o@example\.com<\/td><td>admin<\/td>/);
+    expect((await page('owner', '/projects/shop/members')).html).toMatch(/<td>o@example\.com<\/td><td><form id="role-[0-9a-f]+" method="post" action="\/projects\/shop\/members\/o%40example.com\/role"[^]*?<option value="admin" selected="">admin<\/option>/);
     const added = await post('owner', '/projects/shop/members', { email: 'M@example.com' });
     expect([added.status, added.location]).toEqual([303, '/projects/shop/members']);
     expect(added.toast).toBe('m@example.com is now a developer of shop');
@@ -165,10 +165,13 @@ describe("a project's Members page", () => {
     expect(res.html).toContain('there is no user nobody@example.com; add them on the Users page or with spur user add');
   });
 
-  it('refuses a member of the project (403) and hides the project from others (404)', async () => {
+  it('shows a member of the project only the way to leave, refuses their changes (403) and hides the project from others (404)', async () => {
     await post('owner', '/projects/shop/members', { email: 'm@example.com' });
     expect((await page('member', '/projects/shop')).html).not.toContain('/projects/shop/members');
-    expect((await page('member', '/projects/shop/members')).status).toBe(403);
+    const own = await page('member', '/projects/shop/members');
+    expect(own.status).toBe(200);
+    expect(own.html).toContain('Only the project&#39;s admins see and manage its members.');
+    expect(own.html).not.toContain('o@example.com');
     expect((await post('member', '/projects/shop/members', { email: 'o@example.com' })).status).toBe(403);
     expect((await post('member', '/projects/shop/members/m%40example.com/remove')).status).toBe(403);
     expect(await memberships()).toEqual(['o@example.com', 'm@example.com']);
@@ -197,7 +200,7 @@ describe('the same operations in the JSON API', () => {
     expect((await t.call('member', 'POST', '/tokens', { name: 'more' })).status).not.toBe(201);
     expect(await t.deps.db.selectFrom('api_tokens').select('name').where('name', '=', 'more').execute()).toEqual([]);
     await t.call('owner', 'POST', '/projects/shop/members', { email: 'm@example.com' });
-    expect((await t.call('owner', 'GET', '/projects/shop/members')).json).toEqual({ members: [{ email: 'm@example.com', role: 'developer' }, { email: 'o@example.com', role: 'admin' }] });
+    expect((await t.call('owner', 'GET', '/projects/shop/members')).json).toMatchObject({ members: [{ email: 'm@example.com', role: 'developer' }, { email: 'o@example.com', role: 'admin' }] });
     expect((await t.call('member', 'GET', '/projects/shop/members')).status).toBe(403);
   });
 });

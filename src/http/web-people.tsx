@@ -4,7 +4,7 @@
 import type { Context, Hono } from 'hono';
 import type { FormState } from '../../views/components/form.js';
 import { AccountPage, ApiTokens } from '../../views/pages/account.js';
-import { AddMemberForm, MembersPage, RemoveMemberForm, removeMemberFormId } from '../../views/pages/members.js';
+import { AddMemberForm, Invitations, MembersPage, RemoveMemberForm, RoleForm, removeMemberFormId, roleFormId } from '../../views/pages/members.js';
 import { AddUserForm, PasswordForm, RemoveUserForm, UsersPage, passwordFormId, removeFormId } from '../../views/pages/users.js';
 import type { LayoutProps } from '../../views/layout.js';
 import type { Deps } from '../deps.js';
@@ -12,7 +12,9 @@ import { InvalidFields } from '../errors.js';
 import * as accounts from '../users/accounts.js';
 import * as users from '../actions/users.js';
 import type { AuthEnv } from './auth.js';
-import { answerForm } from './forms.js';
+import { answerForm, formErrors, redirectWithToast, typedValues } from './forms.js';
+import { toHttpError } from './errors.js';
+import type { Invited } from '../actions/invitations.js';
 import * as ops from '../actions/index.js';
 
 type Frame = Omit<LayoutProps, 'title' | 'children'>;
@@ -79,12 +81,51 @@ export function peoplePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context<A
     }),
   );
 
-  // A project's members (its admins and owners; another member of the project is refused, others get "not found").
-  const membersPage = async (c: Context<AuthEnv>, forms?: Record<string, FormState>) => {
+  // A project's members (its admins and owners manage them; any other member may only leave; others get "not found").
+  const membersPage = async (c: Context<AuthEnv>, forms?: Record<string, FormState>, invited?: Invited) => {
     const project = c.req.param('project')!;
-    return <MembersPage frame={frame(c)} project={project} members={await ops.listMembers(deps, user(c), project)} forms={forms} />;
+    return <MembersPage frame={frame(c)} project={project} {...await ops.membersPageData(deps, user(c), project)} invited={invited} forms={forms} />;
   };
   web.get('/projects/:project/members', async (c) => c.html(await membersPage(c)));
+  // A new invitation's link is in this one answer (not mailed), never cached.
+  web.post('/projects/:project/invitations', async (c) => {
+    const project = c.req.param('project');
+    const body = (await c.req.parseBody()) as Record<string, unknown>;
+    c.header('Cache-Control', 'no-store');
+    const section = async (props: { invited?: Invited; state?: FormState }) =>
+      c.req.header('HX-Request') ? <Invitations project={project} invitations={await ops.listInvitations(deps, user(c), project)} csrf={csrf(c)} {...props} /> : await membersPage(c, props.state && { invite: props.state }, props.invited);
+    try {
+      const invited = await ops.invite(deps, user(c), project, body);
+      return c.html(await section({ invited }), 201);
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      return c.html(await section({ state: { values: typedValues(body), errors } }), toHttpError(err).status);
+    }
+  });
+  web.post('/projects/:project/invitations/:id/revoke', async (c) => {
+    const { project, id } = c.req.param();
+    const revoked = await ops.cancelInvitation(deps, user(c), project, id);
+    return redirectWithToast(c, `/projects/${project}/members`, `The invitation of ${revoked.email} is revoked: its link no longer works`);
+  });
+  web.post('/projects/:project/leave', (c) => {
+    const project = c.req.param('project');
+    return answerForm(c, {
+      run: () => ops.leaveProject(deps, user(c), project),
+      done: () => ({ to: '/', toast: `You left ${project}` }),
+      fragment: (state) => <p class="error" role="alert">{state.errors['']}</p>,
+      page: (state) => membersPage(c, { leave: state }),
+    });
+  });
+  web.post('/projects/:project/members/:email/role', (c) => {
+    const { project, email } = c.req.param();
+    return answerForm(c, {
+      run: (body) => ops.addMember(deps, user(c), project, { email, role: body.role }),
+      done: (m) => ({ to: `/projects/${project}/members`, toast: `${m.email} is now ${m.role === 'admin' ? 'an' : 'a'} ${m.role} of ${project}` }),
+      fragment: async (state) => <RoleForm project={project} email={email} role={String(state.values.role ?? '')} csrf={csrf(c)} state={state} />,
+      page: (state) => membersPage(c, { [roleFormId(email)]: state }),
+    });
+  });
   web.post('/projects/:project/members', (c) =>
     answerForm(c, {
       run: (body) =>

@@ -20,7 +20,7 @@ import { twoFactorPages } from './web-two-factor.js';
 import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from '../actions/shared-variables.js';
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
 import { InvalidFields, NotFound } from '../errors.js';
-import { BackupStorageForm, BuildImagesForm, GeneralSettingsForm, RegistryForm, SettingsPage } from '../../views/pages/settings.js';
+import { BackupStorageForm, BuildImagesForm, GeneralSettingsForm, RegistryForm, SettingsPage, SmtpForm } from '../../views/pages/settings.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
 import { type ServicePageProps, paths } from '../../views/pages/service/common.js';
 import { DeploymentsTable } from '../../views/pages/service/deployments.js';
@@ -396,7 +396,7 @@ export function webRoutes(deps: Deps) {
   });
 
   // Spur's own settings (owners)
-  const settingsPage = async (c: Context<AuthEnv>, state?: FormState, storageState?: FormState, registryState?: FormState, buildImagesState?: FormState) => <SettingsPage frame={frame(c)} settings={await spurSettingsView(deps, user(c))} state={state} storageState={storageState} registryState={registryState} buildImagesState={buildImagesState} />;
+  const settingsPage = async (c: Context<AuthEnv>, state?: FormState, storageState?: FormState, registryState?: FormState, buildImagesState?: FormState, smtpState?: FormState) => <SettingsPage frame={frame(c)} settings={await spurSettingsView(deps, user(c))} state={state} storageState={storageState} registryState={registryState} buildImagesState={buildImagesState} smtpState={smtpState} />;
   web.get('/settings', async (c) => c.html(await settingsPage(c)));
   web.post('/settings', (c) =>
     answerForm(c, {
@@ -473,6 +473,14 @@ export function webRoutes(deps: Deps) {
       done: (s) => ({ to: '/settings', toast: s.registry ? `Images go through ${s.registry.address}` : 'Spur sends images to the servers itself' }),
       fragment: async (state) => <RegistryForm csrf={c.get('csrfToken')} settings={await spurSettingsView(deps, user(c))} state={state} />,
       page: (state) => settingsPage(c, undefined, undefined, state),
+    }),
+  );
+  web.post('/settings/smtp', (c) =>
+    answerForm(c, {
+      run: (body) => changeSpurSettings(deps, user(c), { smtp: body.host === '' || body.host === undefined ? null : body }),
+      done: (s) => ({ to: '/settings', toast: s.smtp ? `Invitations are mailed through ${s.smtp.host}` : 'Invitation links are shown to copy' }),
+      fragment: async (state) => <SmtpForm csrf={c.get('csrfToken')} settings={await spurSettingsView(deps, user(c))} state={state} />,
+      page: (state) => settingsPage(c, undefined, undefined, undefined, undefined, state),
     }),
   );
 

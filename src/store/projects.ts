@@ -13,7 +13,7 @@ export async function createProject(db: Db, name: string, creatorId: number): Pr
     if (await findProject(tx, name)) throw new Conflict(`project ${name} already exists`);
     const project = await tx.insertInto('projects').values({ name, created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
     await tx.insertInto('environments').values({ project_id: project.id, name: DEFAULT_ENVIRONMENT, created_at: nowIso() }).execute();
-    await tx.insertInto('project_members').values({ project_id: project.id, user_id: creatorId, role: 'admin' }).execute();
+    await tx.insertInto('project_members').values({ project_id: project.id, user_id: creatorId, role: 'admin', created_at: nowIso() }).execute();
     return project;
   });
 }

@@ -14,6 +14,7 @@ const IMAGE_REGISTRY = 'image_registry';
 const BUILD_IMAGES = 'build_images';
 const AUDIT_RETENTION_DAYS = 'audit_retention_days';
 const REQUIRE_TWO_FACTOR = 'require_two_factor';
+const SMTP = 'smtp';
 
 /** Spur's own domain with its certificate's expiry, if one is set. */
 export function spurDomain(db: Db): Promise<DomainWithCertificate | undefined> {
@@ -95,3 +96,20 @@ export const setAuditRetentionDays = (db: Db, days: number | null): Promise<void
 export const twoFactorRequired = async (db: Db): Promise<boolean> => (await readSetting(db, REQUIRE_TWO_FACTOR)) === 'true';
 
 export const setTwoFactorRequired = (db: Db, on: boolean): Promise<void> => writeSetting(db, REQUIRE_TWO_FACTOR, on ? 'true' : null);
+/** An SMTP server as the owner set it (users/mail.ts sends through it). */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** Empty: no authentication. */
+  user: string;
+  password: string;
+  /** The sender's address. */
+  from: string;
+  /** tls: TLS from the first byte (port 465); starttls: upgraded, and refused without it; none: plain. */
+  tls: 'starttls' | 'tls' | 'none';
+}
+
+/** The SMTP server invitations are mailed through (sealed: it holds the password); null: links are shown to copy. */
+export const smtpSettings = (db: Db, key: Buffer): Promise<SmtpSettings | null> => readSealed<SmtpSettings>(db, key, SMTP);
+
+export const setSmtpSettings = (db: Db, key: Buffer, smtp: SmtpSettings | null): Promise<void> => writeSealed(db, key, SMTP, smtp);

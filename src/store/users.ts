@@ -55,12 +55,12 @@ export async function findSession(db: Db, token: string): Promise<{ user: User; 
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .selectAll('users')
-    .select(['sessions.csrf_token', 'sessions.expires_at', 'sessions.public_id', 'sessions.last_seen_at'])
+    .select(['sessions.csrf_token', 'sessions.expires_at', 'sessions.public_id', 'sessions.last_seen_at as session_seen_at'])
     .where('sessions.token_hash', '=', sha256(token))
     .executeTakeFirst();
   if (!row || row.expires_at < nowIso()) return undefined;
-  const { csrf_token, expires_at: _expires, public_id, last_seen_at, ...user } = row;
-  return { user, csrfToken: csrf_token, sessionId: public_id, lastSeenAt: last_seen_at };
+  const { csrf_token, expires_at: _expires, public_id, session_seen_at, ...user } = row;
+  return { user, csrfToken: csrf_token, sessionId: public_id, lastSeenAt: session_seen_at };
 }
 
 export const deleteSession = (db: Db, token: string) => db.deleteFrom('sessions').where('token_hash', '=', sha256(token)).execute();
@@ -107,4 +107,11 @@ export const listApiTokens = (db: Db, userId: number) =>
 export async function revokeApiToken(db: Db, userId: number, tokenId: number): Promise<boolean> {
   const result = await db.deleteFrom('api_tokens').where('id', '=', tokenId).where('user_id', '=', userId).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+/** Notes that the user was seen now, at most once a minute (a write per request would be too many). */
+export async function touchUser(db: Db, userId: number): Promise<void> {
+  const now = nowIso();
+  const minuteAgo = new Date(Date.parse(now) - 60_000).toISOString();
+  await db.updateTable('users').set({ last_seen_at: now }).where('id', '=', userId).where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', minuteAgo)])).execute();
 }

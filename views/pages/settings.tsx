@@ -15,6 +15,7 @@ export interface SettingsPageProps {
   storageState?: FormState;
   registryState?: FormState;
   buildImagesState?: FormState;
+  smtpState?: FormState;
 }
 
 const FROM_ENVIRONMENT = 'Set in Spur’s environment file (/etc/spur/spur.env); change it there and restart Spur.';
@@ -76,6 +77,38 @@ export function RegistryForm(props: { csrf?: string; settings: SpurSettingsView;
   );
 }
 
+/** The SMTP server invitations are mailed through. */
+export function SmtpForm(props: { csrf?: string; settings: SpurSettingsView; state?: FormState }) {
+  const m = props.settings.smtp;
+  const f = { form: 'smtp', state: props.state };
+  const tls = (props.state?.values.tls as string | undefined) ?? m?.tls ?? 'starttls';
+  return (
+    <PostForm id="smtp" action="/settings/smtp" csrf={props.csrf} state={props.state} class="stack">
+      <FieldError name="smtp" state={props.state} />
+      <Field {...f} name="host" label="SMTP host" value={m?.host ?? ''} attrs={{ placeholder: 'smtp.example.com', spellcheck: 'false' }}>
+        <span class="muted">Empty: invitation links are shown to copy and send yourself.</span>
+      </Field>
+      <Field {...f} name="port" label="SMTP port" value={m ? String(m.port) : ''} attrs={{ inputmode: 'numeric', placeholder: '587' }} />
+      <label class="field">
+        <span>Encryption</span>
+        <select name="tls">
+          <option value="starttls" selected={tls === 'starttls'}>STARTTLS (required)</option>
+          <option value="tls" selected={tls === 'tls'}>TLS from the start (port 465)</option>
+          <option value="none" selected={tls === 'none'}>None (a relay on this server)</option>
+        </select>
+      </label>
+      <Field {...f} name="user" label="SMTP user" value={m?.user ?? ''} attrs={{ autocomplete: 'off' }}>
+        <span class="muted">Empty: no login.</span>
+      </Field>
+      <Field {...f} name="password" label="SMTP password" keep={false} attrs={{ type: 'password', autocomplete: 'off', placeholder: m?.user ? 'unchanged' : '' }}>
+        <span class="muted">Stored encrypted; never shown again.{m?.user ? ' Leave empty to keep the one stored.' : ''}</span>
+      </Field>
+      <Field {...f} name="from" label="From address" value={m?.from ?? ''} attrs={{ type: 'email', placeholder: 'spur@example.com' }} />
+      <button type="submit">Save email settings</button>
+    </PostForm>
+  );
+}
+
 /** Each stack's base images, labelled as the stack declares them (src/builds/stacks). */
 const BUILD_IMAGE_LABELS: Record<string, string> = Object.fromEntries(BASE_IMAGE_ROLES.map((r) => [r.key, r.label]));
 
@@ -133,6 +166,9 @@ export function SettingsPage(props: SettingsPageProps) {
       <h2>Base images</h2>
       <p class="muted">What the Dockerfiles Spur writes for repositories without one start from (<code>{'{version}'}</code>: the version the repository asks for). Empty: the official image shown. Point them at a mirror on a server without Docker Hub.</p>
       <BuildImagesForm csrf={props.frame.csrfToken} settings={props.settings} state={props.buildImagesState} />
+      <h2>Email</h2>
+      <p class="muted">Invitations to projects are mailed through this SMTP server. Without one, or when it refuses a message, the invitation's link is shown once to copy.</p>
+      <SmtpForm csrf={props.frame.csrfToken} settings={props.settings} state={props.smtpState} />
     </Layout>
   );
 }
