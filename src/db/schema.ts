@@ -23,8 +23,17 @@ export interface ApiTokenTable {
   token_hash: string;
   name: string;
   created_at: string;
+  /** Updated at most once a minute. */
   last_used_at: string | null;
+  /** What it may do of what its user may (actions/access.ts). */
+  scope: Generated<TokenScope>;
+  /** The one project it may use, or null: every project its user may. */
+  project_id: number | null;
+  /** After this, it is refused (401); null: never. */
+  expires_at: string | null;
 }
+
+export type TokenScope = 'read' | 'deploy' | 'admin';
 
 export interface ProjectTable {
   id: Generated<number>;
