@@ -42,11 +42,12 @@ const CASES: Case[] = [
   { route: 'POST /users', action: 'users.manage', path: () => '/users', body: { email: 'new@example.com', role: 'member' } },
   { route: 'POST /users/:email/password', action: 'users.manage', path: () => '/users/bystander%40example.com/password', body: { password: 'a-long-new-password' } },
   { route: 'DELETE /users/:email', action: 'users.manage', path: () => '/users/bystander%40example.com' },
-  { route: 'GET /tokens', action: 'self', path: () => '/tokens' },
-  { route: 'DELETE /tokens/:id', action: 'self', path: (t) => `/tokens/${t.tokenId}` },
+  { route: 'GET /tokens', action: 'tokens.read', path: () => '/tokens' },
+  { route: 'POST /tokens', action: 'tokens.manage', path: () => '/tokens', body: { name: 'more', scope: 'read' } },
+  { route: 'DELETE /tokens/:id', action: 'tokens.manage', path: (t) => `/tokens/${t.tokenId}` },
   { route: 'GET /keys', action: 'self', path: () => '/keys' },
-  { route: 'POST /keys', action: 'self', path: () => '/keys', body: { name: 'k', key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl k' } },
-  { route: 'DELETE /keys/:id', action: 'self', path: (t) => `/keys/${t.keyId}` },
+  { route: 'POST /keys', action: 'keys.manage', path: () => '/keys', body: { name: 'k', key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl k' } },
+  { route: 'DELETE /keys/:id', action: 'keys.manage', path: (t) => `/keys/${t.keyId}` },
   { route: 'GET /projects', action: 'self', path: () => '/projects' },
   { route: 'POST /projects', action: 'project.create', path: () => '/projects', body: { name: 'fresh' } },
   { route: 'GET /projects/:project', action: 'project.read', path: (t) => `/projects/${t.project}` },
@@ -120,7 +121,7 @@ type Outcome = 'allowed' | 403 | 404;
 function expected(who: MatrixUser, action: Action | 'self', project: string): Outcome {
   if (action === 'self') return 'allowed';
   const rule = MAY[action];
-  if (rule.in === 'installation') return mayDo({ role: who === 'owner' ? 'owner' : 'member' }, action) ? 'allowed' : 403;
+  if (rule.in !== 'project') return mayDo({ role: who === 'owner' ? 'owner' : 'member' }, action) ? 'allowed' : 403;
   const role = who === 'owner' ? 'owner' : project === 'shop' && who !== 'outsider' ? who : undefined;
   if (!role) return 404;
   return mayDo({ role }, action) ? 'allowed' : 403;
