@@ -2,7 +2,7 @@
 // created with a scope, an optional project and an optional expiry, and revoked; each through the
 // door (access.ts) and recorded (never the secret). A token may make tokens only if it is an admin
 // token, and never one that does more than itself: a project-bound one makes tokens of its
-// project only, and none that outlives its own expiry.
+// project only, none that outlives its own expiry, and each goes when it is revoked.
 import type { Deps } from '../deps.js';
 import { InvalidInput } from '../errors.js';
 import * as accounts from '../users/accounts.js';
@@ -57,7 +57,7 @@ export async function createToken(deps: Pick<Deps, 'db'>, by: Actor, body: Body)
   const projectName = validate.optional(body.project, (v) => validate.resourceName('project', v)) ?? grant?.project?.name;
   // The project must be one its user may see (and this token may: openProject refuses another as not found).
   const project = projectName === undefined ? undefined : (await openProject(deps.db, by, projectName, 'project.read')).project;
-  const made = await accounts.mintToken(deps.db, by.id, body.name, { scope: scope, projectId: project?.id ?? null, expiresAt });
+  const made = await accounts.mintToken(deps.db, by.id, body.name, { scope, projectId: project?.id ?? null, expiresAt, parentId: grant?.id ?? null });
   const view: accounts.TokenView = { id: made.id, name: made.name, scope: scope, project: project?.name ?? null, expiresAt, createdAt: new Date().toISOString(), lastUsedAt: null };
   await audit(deps, by, 'tokens.create', tokenObject(made, project?.id ?? null), { after: { scope, project: view.project, expiresAt } });
   return { ...view, token: made.token };

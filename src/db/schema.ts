@@ -31,6 +31,8 @@ export interface ApiTokenTable {
   project_id: number | null;
   /** After this, it is refused (401); null: never. */
   expires_at: string | null;
+  /** The token that made it, if one did: revoking that one revokes this one too. */
+  parent_id: number | null;
 }
 
 export type TokenScope = 'read' | 'deploy' | 'admin';

@@ -39,6 +39,11 @@ describe('API tokens with a scope, a project and an expiry', () => {
     ]);
     expect(await w.call('developer', 'DELETE', `/tokens/${made.json.token.id}`)).toEqual({ status: 200, json: { ok: true } });
     expect(await w.call('ci', 'GET', '/me')).toEqual({ status: 401, json: { error: 'invalid API token' } });
+    // A token made by a token is revoked with it: a leaked one leaves nothing behind.
+    w.tokens.child = (await w.call('developer', 'POST', '/tokens', { name: 'child', scope: 'read' })).json.token.token;
+    expect((await w.call('child', 'GET', '/me')).status).toBe(200);
+    expect((await w.call('developer', 'DELETE', `/tokens/${w.own.developer.tokenId}`)).status).toBe(200);
+    expect(await w.call('child', 'GET', '/me')).toEqual({ status: 401, json: { error: 'invalid API token' } });
   });
 
   it('refuses what is not a scope, an expiry in the past, a project one is not in, and a token from a read token', async () => {

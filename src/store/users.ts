@@ -65,6 +65,8 @@ export interface TokenLimits {
   scope?: TokenScope;
   projectId?: number | null;
   expiresAt?: string | null;
+  /** The token making it: it is revoked with that one. */
+  parentId?: number | null;
 }
 
 /** Mints an API token for a user; the clear token is returned once and never stored. */
@@ -72,7 +74,7 @@ export async function createApiToken(db: Db, userId: number, name: string, limit
   const token = `spur_${randomToken()}`;
   await db
     .insertInto('api_tokens')
-    .values({ user_id: userId, token_hash: sha256(token), name, created_at: nowIso(), last_used_at: null, scope: limits.scope ?? 'admin', project_id: limits.projectId ?? null, expires_at: limits.expiresAt ?? null })
+    .values({ user_id: userId, token_hash: sha256(token), name, created_at: nowIso(), last_used_at: null, scope: limits.scope ?? 'admin', project_id: limits.projectId ?? null, expires_at: limits.expiresAt ?? null, parent_id: limits.parentId ?? null })
     .execute();
   return token;
 }
