@@ -23,7 +23,7 @@ const HELP = `Usage: spur <command> [options]
 
 Server:
   spur serve                               start Spur (web UI + API on SPUR_PORT, default 3000)
-  spur token create --email E              mint an API token (creates E as owner if there is no user)
+  spur token create --email E [--scope S] [--project P] [--expires 30d]   mint an API token (admin unless --scope; creates E as owner if there is no user)
   spur user password --email E             set E's password (read from standard input); ends E's sessions
   spur user add --email E [--role member|owner]   add a user (a member sees only projects they are added to)
   spur user remove --email E               remove a user with their sessions, tokens, keys, memberships
@@ -47,7 +47,9 @@ Client (after \`spur login\`):
   spur member <project> <email> [--role admin|developer|viewer] | member remove <project> <email> | member list <project> | member leave <project>
   spur invite <project> <email> [--role admin|developer|viewer] [--days N]   invite by email (the link is mailed, or printed once)
   spur invitations <project> | invitations revoke <project> <id>
-  spur token list | token revoke <id>      your API tokens
+  spur token create [--name N] [--scope read|deploy|admin] [--project P] [--expires 30d|12h|90m]
+                                           a token of yours (read by default; never more than you, or the token you use, may)
+  spur tokens | token revoke <id>          your API tokens: scope, project, expiry, last use (written at most once a minute)
   spur audit [--project P] [--actor E] [--action A] [--since D] [--until D] [--outcome allowed|refused] [--limit N | --all]
                                            the audit log, newest first (owners); --json: one entry per line
   spur audit verify                        check the audit log's hash chain (exit 1 when broken)
@@ -128,7 +130,8 @@ async function main(argv: string[]): Promise<number> {
     io.stdout(HELP);
     return command ? 0 : 2;
   }
-  if (command === 'token' && rest[0] === 'create') await tokenCreate(rest.slice(1), io);
+  // With --email it is the server's console (the first owner's token); otherwise one's own, through the API.
+  if (command === 'token' && rest[0] === 'create' && rest.some((a) => a === '--email' || a.startsWith('--email='))) await tokenCreate(rest.slice(1), io);
   else if (command === 'user' && rest[0] === 'password') await userPassword(rest.slice(1), io, readStdin);
   else if (command === 'user' && rest[0] === 'add') await userAdd(rest.slice(1), io);
   else if (command === 'user' && rest[0] === 'remove') await userRemove(rest.slice(1), io);

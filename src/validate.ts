@@ -517,6 +517,8 @@ export const registryPassword = (value: unknown) => text('registry password', va
 
 /** What a user may be: the two roles there are. */
 export const userRole = (value: unknown) => oneOf('role', value, ['member', 'owner'] as const);
+/** An API token's scope (actions/access.ts says what each covers). */
+export const tokenScope = (value: unknown) => oneOf('scope', value, ['read', 'deploy', 'admin'] as const);
 
 /** An API token's name, shown in lists: printable ASCII, at most 64 characters. */
 export function tokenName(value: unknown): string {

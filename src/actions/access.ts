@@ -3,16 +3,17 @@
 // role in the project once and refuse an action that role may not take; `requireTo` refuses the
 // installation's actions (and finer ones on a role already looked up); pages ask `mayDo` whether
 // to show a control. Nothing else compares roles. Every refusal is written to the audit log
-// (record.ts), with the role the user had.
+// (record.ts), with the role the user had. An API token narrows its user further, here too: each
+// action names the token scope that covers it, and a token bound to one project sees no other.
 import type { Db } from '../db/open.js';
-import type { Project, ProjectRole, User } from '../db/schema.js';
+import type { Project, ProjectRole, TokenScope, User } from '../db/schema.js';
 import { Forbidden, NotFound } from '../errors.js';
 import { listMemberProjects, listProjects, memberRole } from '../store/access.js';
 import { findProject } from '../store/projects.js';
 import type { InstanceContext } from '../store/services.js';
-import { type Acting, type Actor, type AuditObject, audit, projectObject } from './record.js';
+import { type Acting, type Actor, type AuditObject, type Origin, type TokenGrant, audit, projectObject } from './record.js';
 
-export type { Acting, Actor };
+export type { Acting, Actor, TokenGrant };
 
 /** The installation's owner, or a member's role in one project. */
 export type Role = 'owner' | ProjectRole;
@@ -35,10 +36,23 @@ const VIEWER = ['owner', 'admin', 'developer', 'viewer'] as const;
 const ANYONE = ['owner', 'member'] as const;
 
 type Who = Role | 'member';
+
+/** An API token's scope, narrowest first: each covers the ones before it. */
+export const SCOPES: readonly TokenScope[] = ['read', 'deploy', 'admin'];
+export type Scope = TokenScope;
+// What each covers: `read` only reading (never a secret's value); `deploy` that and deploy,
+// rollback and cancel; `admin` everything its user may.
+const READ = 'read';
+const DEPLOY = 'deploy';
+const ADMIN_SCOPE = 'admin';
+
 interface Rule {
   who: readonly Who[];
-  /** In a project (the role there decides) or of the installation (the user's own role does). */
-  in: 'project' | 'installation';
+  /** In a project (the role there decides), of the installation (the user's own role does), or
+   *  of one's own account (anyone's; a project-bound token's only for its project). */
+  in: 'project' | 'installation' | 'account';
+  /** The narrowest API token scope that covers it (a new action must pick one). */
+  scope: Scope;
   /** What someone who may not is told (403). Using a project one may not see is "not found". */
   refused: string | ((what: string) => string);
 }
@@ -46,52 +60,56 @@ interface Rule {
 /** The matrix: every action a user can take, who may, and what anyone else is told. */
 export const MAY = {
   // The installation (its owner's).
-  'projects.every': { who: OWNER, in: 'installation', refused: 'only an owner sees every project' },
-  'project.create': { who: ANYONE, in: 'installation', refused: 'you may not create projects' },
+  'projects.every': { who: OWNER, scope: READ, in: 'installation', refused: 'only an owner sees every project' },
+  'project.create': { who: ANYONE, scope: ADMIN_SCOPE, in: 'installation', refused: 'you may not create projects' },
   /** Above both the server's SPUR_BUILD_* and the service's present value (lowering is anyone's who may change the service). */
-  'build-limits.raise': { who: OWNER, in: 'installation', refused: (what: string) => `only an owner may set the ${what}` },
-  'settings.change': { who: OWNER, in: 'installation', refused: "only an owner can change Spur's settings" },
-  'servers.manage': { who: OWNER, in: 'installation', refused: 'only an owner can manage servers' },
-  'users.manage': { who: OWNER, in: 'installation', refused: 'only an owner may manage users' },
-  'update.start': { who: OWNER, in: 'installation', refused: 'only an owner can update Spur' },
+  'build-limits.raise': { who: OWNER, scope: ADMIN_SCOPE, in: 'installation', refused: (what: string) => `only an owner may set the ${what}` },
+  'settings.change': { who: OWNER, scope: ADMIN_SCOPE, in: 'installation', refused: "only an owner can change Spur's settings" },
+  'servers.manage': { who: OWNER, scope: ADMIN_SCOPE, in: 'installation', refused: 'only an owner can manage servers' },
+  'users.manage': { who: OWNER, scope: ADMIN_SCOPE, in: 'installation', refused: 'only an owner may manage users' },
+  'update.start': { who: OWNER, scope: ADMIN_SCOPE, in: 'installation', refused: 'only an owner can update Spur' },
   // Inside a project: reading.
-  'project.read': { who: VIEWER, in: 'project', refused: 'you may not see this project' },
-  'logs.read': { who: VIEWER, in: 'project', refused: 'you may not read logs in this project' },
-  'variables.read-names': { who: VIEWER, in: 'project', refused: 'you may not see variables in this project' },
+  'project.read': { who: VIEWER, scope: READ, in: 'project', refused: 'you may not see this project' },
+  'logs.read': { who: VIEWER, scope: READ, in: 'project', refused: 'you may not read logs in this project' },
+  'variables.read-names': { who: VIEWER, scope: READ, in: 'project', refused: 'you may not see variables in this project' },
   /** Leaving is every member's own (never the last admin: actions/members.ts). */
-  'project.leave': { who: VIEWER, in: 'project', refused: 'you may not leave this project' },
+  'project.leave': { who: VIEWER, scope: ADMIN_SCOPE, in: 'project', refused: 'you may not leave this project' },
   // Shipping code (developers).
-  'service.create': { who: DEVELOPER, in: 'project', refused: 'a viewer may not create services' },
-  'service.change': { who: DEVELOPER, in: 'project', refused: 'a viewer may not change services' },
+  'service.create': { who: DEVELOPER, scope: ADMIN_SCOPE, in: 'project', refused: 'a viewer may not create services' },
+  'service.change': { who: DEVELOPER, scope: ADMIN_SCOPE, in: 'project', refused: 'a viewer may not change services' },
   /** The webhook secret and deploy key: whoever may deploy. */
-  'service.git-access': { who: DEVELOPER, in: 'project', refused: "a viewer may not see a service's git access" },
+  'service.git-access': { who: DEVELOPER, scope: ADMIN_SCOPE, in: 'project', refused: "a viewer may not see a service's git access" },
   /** Per environment: protected environments (a later piece) make a developer's deploy a request. */
-  deploy: { who: DEVELOPER, in: 'project', refused: 'a viewer may not deploy' },
-  rollback: { who: DEVELOPER, in: 'project', refused: 'a viewer may not roll back' },
-  cancel: { who: DEVELOPER, in: 'project', refused: 'a viewer may not cancel deployments' },
-  'variables.change': { who: DEVELOPER, in: 'project', refused: 'a viewer may not change variables' },
-  'backups.create': { who: DEVELOPER, in: 'project', refused: 'a viewer may not back up databases' },
+  deploy: { who: DEVELOPER, scope: DEPLOY, in: 'project', refused: 'a viewer may not deploy' },
+  rollback: { who: DEVELOPER, scope: DEPLOY, in: 'project', refused: 'a viewer may not roll back' },
+  cancel: { who: DEVELOPER, scope: DEPLOY, in: 'project', refused: 'a viewer may not cancel deployments' },
+  'variables.change': { who: DEVELOPER, scope: ADMIN_SCOPE, in: 'project', refused: 'a viewer may not change variables' },
+  'backups.create': { who: DEVELOPER, scope: ADMIN_SCOPE, in: 'project', refused: 'a viewer may not back up databases' },
   // The project's admins.
-  'project.delete': { who: ADMIN, in: 'project', refused: 'only an admin may delete a project' },
+  'project.delete': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may delete a project' },
   /** Before the email is read at all, so the answer tells nothing about which users exist. Also
    *  inviting and revoking invitations (never a role above the inviter's: mayGive). */
-  'members.manage': { who: ADMIN, in: 'project', refused: 'only an admin may add, change or remove project members' },
-  'environment.create': { who: ADMIN, in: 'project', refused: 'only an admin may create environments' },
-  'environment.delete': { who: ADMIN, in: 'project', refused: 'only an admin may delete environments' },
-  'service.delete': { who: ADMIN, in: 'project', refused: 'only an admin may delete services' },
-  'variables.reveal': { who: ADMIN, in: 'project', refused: 'only an admin may reveal variable values' },
-  'domains.change': { who: ADMIN, in: 'project', refused: 'only an admin may change domains' },
-  'volumes.change': { who: ADMIN, in: 'project', refused: 'only an admin may add or remove volumes' },
-  'database.create': { who: ADMIN, in: 'project', refused: 'only an admin may create databases' },
-  'database.change': { who: ADMIN, in: 'project', refused: 'only an admin may change or restart databases' },
-  'database.delete': { who: ADMIN, in: 'project', refused: 'only an admin may delete databases' },
-  'database.restore': { who: ADMIN, in: 'project', refused: 'only an admin may restore databases' },
-  'database.credentials': { who: ADMIN, in: 'project', refused: 'only an admin may see database credentials' },
-  'backups.download': { who: ADMIN, in: 'project', refused: 'only an admin may download database backups' },
+  'members.manage': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may add, change or remove project members' },
+  'environment.create': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may create environments' },
+  'environment.delete': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may delete environments' },
+  'service.delete': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may delete services' },
+  'variables.reveal': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may reveal variable values' },
+  'domains.change': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may change domains' },
+  'volumes.change': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may add or remove volumes' },
+  'database.create': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may create databases' },
+  'database.change': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may change or restart databases' },
+  'database.delete': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may delete databases' },
+  'database.restore': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may restore databases' },
+  'database.credentials': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may see database credentials' },
+  'backups.download': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may download database backups' },
   /** A project's own audit log. */
-  'project-audit.read': { who: ADMIN, in: 'project', refused: "only an admin may read the project's audit log" },
+  'project-audit.read': { who: ADMIN, scope: READ, in: 'project', refused: "only an admin may read the project's audit log" },
   // The installation's audit log, and checking its chain.
-  'audit.read': { who: OWNER, in: 'installation', refused: 'only an owner may read the audit log' },
+  'audit.read': { who: OWNER, scope: READ, in: 'installation', refused: 'only an owner may read the audit log' },
+  // One's own account. An SSH key pushes as its user to every project: a whole-installation power.
+  'tokens.read': { who: ANYONE, scope: READ, in: 'account', refused: 'you may not list API tokens' },
+  'tokens.manage': { who: ANYONE, scope: ADMIN_SCOPE, in: 'account', refused: 'you may not create or revoke API tokens' },
+  'keys.manage': { who: ANYONE, scope: ADMIN_SCOPE, in: 'installation', refused: 'you may not add or remove SSH keys' },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof MAY;
@@ -100,21 +118,48 @@ export type ProjectAction = { [A in Action]: (typeof MAY)[A]['in'] extends 'proj
 /** Whether this role may do it: a project's role (from `openProject`) for a project's action, the
  *  user for the installation's (a page asks this to show or hide a control; a page's user may
  *  come without a role, and then may not). */
-export const mayDo = (who: { role?: string }, action: Action): boolean => (MAY[action].who as readonly string[]).includes(who.role ?? '');
+export const mayDo = (who: Asking, action: Action): boolean => refusal(who, action) === undefined;
 
-/** Refuses (403, with the table's words) someone whose role may not, and records the refusal in
- *  the audit log against `object` (which also puts it in that project's log); `who` carries the
- *  role that decides (a project's, from the door, or the user's own); `what` completes words that name it. */
+/** Someone asking the door: a role, and the token they came with (none: a browser, SSH, a page). */
+type Asking = { role?: string; origin?: Pick<Origin, 'grant'> };
+
+const roleMay = (role: string | undefined, action: Action) => (MAY[action].who as readonly string[]).includes(role ?? '');
+
+/** Whether an API token of this scope covers the action (the table's `scope`). */
+export const scopeCovers = (scope: Scope, action: Action): boolean => SCOPES.indexOf(MAY[action].scope) <= SCOPES.indexOf(scope);
+
+/** Why the door refuses (the role first, then the token's scope, then its project), or undefined. */
+function refusal(who: Asking, action: Action, what = ''): string | undefined {
+  const rule: Rule = MAY[action];
+  if (!roleMay(who.role, action)) return typeof rule.refused === 'string' ? rule.refused : rule.refused(what);
+  const grant = who.origin?.grant;
+  if (!grant) return undefined;
+  if (!scopeCovers(grant.scope, action)) return `this token's scope (${grant.scope}) does not allow ${action}`;
+  if (grant.project && rule.in === 'installation') return `this token is for project ${grant.project.name} only; it does not allow ${action}`;
+  return undefined;
+}
+
+/** Refuses (403, with the table's words) someone whose role may not, or whose token's scope or
+ *  project does not cover it, and records the refusal in the audit log against `object` (which
+ *  also puts it in that project's log); `who` carries the role that decides (a project's, from
+ *  the door, or the user's own) and their token; `what` completes words that name it. */
 export async function requireTo(deps: { db: Db }, who: Acting, action: Action, options: { what?: string; object?: AuditObject } = {}): Promise<void> {
-  if (mayDo(who, action)) return;
-  const refused: string | ((what: string) => string) = MAY[action].refused;
+  const refused = refusal(who, action, options.what);
+  if (refused === undefined) return;
   await audit(deps, who, action, options.object ?? null, { outcome: 'refused' });
-  throw new Forbidden(typeof refused === 'string' ? refused : refused(options.what ?? ''));
+  throw new Forbidden(refused);
 }
 
 /** The user's role in the project: the owner's everywhere, a member's where they were added. */
 export async function roleIn(db: Db, user: Pick<User, 'id' | 'role'>, projectId: number): Promise<Role | undefined> {
-  return mayDo(user, 'projects.every') ? 'owner' : memberRole(db, projectId, user.id);
+  return roleMay(user.role, 'projects.every') ? 'owner' : memberRole(db, projectId, user.id);
+}
+
+/** The role this asker acts with in the project: none when their token is bound to another one. */
+export async function roleFor(db: Db, user: Actor, projectId: number): Promise<Role | undefined> {
+  const bound = user.origin?.grant?.project;
+  if (bound && bound.id !== projectId) return undefined;
+  return roleIn(db, user, projectId);
 }
 
 /** Whether the user may see and use the project at all. */
@@ -128,7 +173,7 @@ export async function canAccessProject(db: Db, user: Pick<User, 'id' | 'role'>, 
 export async function openProject(db: Db, user: Actor, name: string, action: ProjectAction): Promise<ProjectAccess> {
   const project = await findProject(db, name);
   if (!project) throw new NotFound(`project ${name} not found`);
-  const role = await roleIn(db, user, project.id);
+  const role = await roleFor(db, user, project.id);
   if (!role) {
     await audit({ db }, user, action, projectObject(project), { outcome: 'refused' });
     throw new NotFound(`project ${name} not found`);
@@ -144,9 +189,11 @@ export const getProjectFor = async (db: Db, user: Actor, name: string, action: P
 /** A service instance as the user who asked may use it: with their role in its project (findInstance). */
 export type AllowedInstance = InstanceContext & { role: Role; acting: Acting };
 
-/** The projects this user may see, by name. */
-export async function listProjectsFor(db: Db, user: Pick<User, 'id' | 'role'>): Promise<Project[]> {
-  return mayDo(user, 'projects.every') ? listProjects(db) : listMemberProjects(db, user.id);
+/** The projects this user may see, by name (a project-bound token's: its one project). */
+export async function listProjectsFor(db: Db, user: Pick<User, 'id' | 'role'> & { origin?: Pick<Origin, 'grant'> }): Promise<Project[]> {
+  const all = roleMay(user.role, 'projects.every') ? await listProjects(db) : await listMemberProjects(db, user.id);
+  const bound = user.origin?.grant?.project;
+  return bound ? all.filter((p) => p.id === bound.id) : all;
 }
 
 /** Roles a giver may hand out: never more than their own (an owner gives any). */

@@ -8,7 +8,7 @@ import { toStepsView } from '../deploy/step-view.js';
 import { listDeploymentSteps } from '../store/deployment-steps.js';
 import { NotFound } from '../errors.js';
 import { type DeploymentRequest, type Requester, getDeployment, listDeployments } from '../store/deployments.js';
-import { type AllowedInstance, type ProjectAction, requireTo, roleIn } from './access.js';
+import { type AllowedInstance, type ProjectAction, requireTo, roleFor } from './access.js';
 import { type InstanceContext, getInstanceContext, updateInstance } from '../store/services.js';
 import * as validate from '../validate.js';
 import { type Actor, type Body, instanceObject, requireDaemon, scopeOf } from './common.js';
@@ -83,7 +83,7 @@ export async function deploymentWithSteps(deps: Pick<Deps, 'db'>, d: Deployment)
 export async function deploymentFor(deps: Deps, user: Actor, id: number, action: ProjectAction): Promise<{ deployment: Deployment; ctx: AllowedInstance }> {
   const deployment = await getDeployment(deps.db, id);
   const ctx = await getInstanceContext(deps.db, { serviceId: deployment.service_id, environmentId: deployment.environment_id });
-  const role = await roleIn(deps.db, user, ctx.project.id);
+  const role = await roleFor(deps.db, user, ctx.project.id);
   if (!role) {
     await audit(deps, user, action, instanceObject(ctx), { outcome: 'refused' });
     throw new NotFound(`deployment ${id} not found`);

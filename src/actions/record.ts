@@ -5,7 +5,7 @@
 // Secrets are never written: callers describe them with the markers of `secretChanges`, and
 // every value under a secret-sounding key is replaced by "(set)" before it is stored.
 import type { Db } from '../db/open.js';
-import type { AuditEntry, Project, User } from '../db/schema.js';
+import type { AuditEntry, Project, TokenScope, User } from '../db/schema.js';
 import type { InstanceContext } from '../store/services.js';
 import type { Deps } from '../deps.js';
 import { appendAuditEntry } from '../store/audit.js';
@@ -17,6 +17,16 @@ export interface Origin {
   via: Via;
   address: string | null;
   token?: boolean;
+  /** What the API token allows of what its user may (the door, access.ts, applies it). */
+  grant?: TokenGrant;
+}
+
+/** An API token's limits: a scope (read, deploy, admin) and, if bound, its one project. */
+export interface TokenGrant {
+  id: number;
+  scope: TokenScope;
+  project: { id: number; name: string } | null;
+  expiresAt: string | null;
 }
 
 /** Who acts: a signed-in user (web or API) or an SSH key's owner, with the door they came through. */

@@ -17,9 +17,10 @@ describe('the role matrix in the README', () => {
   it('gives a viewer nothing that changes anything, and a developer no admin action', () => {
     const rows = roleTableMarkdown().split('\n').slice(2);
     const row = (a: string) => rows.find((r) => r.startsWith(`| \`${a}\``))!;
-    expect(row('variables.reveal')).toBe('| `variables.reveal` | project | yes | yes | — | — |');
-    expect(row('deploy')).toBe('| `deploy` | project | yes | yes | yes | — |');
-    expect(row('users.manage')).toBe('| `users.manage` | installation | yes | — | — | — |');
-    expect(row('project.create')).toBe('| `project.create` | installation | yes | yes | yes | yes |');
+    expect(row('variables.reveal')).toBe('| `variables.reveal` | project | yes | yes | — | — | admin |');
+    expect(row('deploy')).toBe('| `deploy` | project | yes | yes | yes | — | deploy |');
+    expect(row('users.manage')).toBe('| `users.manage` | installation | yes | — | — | — | admin |');
+    expect(row('project.create')).toBe('| `project.create` | installation | yes | yes | yes | yes | admin |');
+    expect(row('tokens.read')).toBe('| `tokens.read` | account | yes | yes | yes | yes | read |');
   });
 });

@@ -4,14 +4,15 @@ import { MAY, type Action, mayDo } from './access.js';
 
 const COLUMNS = ['owner', 'admin', 'developer', 'viewer'] as const;
 
-/** Who may do `action`: a project's action by the role there; an installation's by the user's own
- *  role (any signed-in user is a `member` of the installation, whatever their projects). */
+/** Who may do `action`: a project's action by the role there; the installation's and one's own
+ *  account's by the user's own role (any signed-in user is a `member` of the installation,
+ *  whatever their projects). */
 const mark = (action: Action, column: (typeof COLUMNS)[number]) => {
-  const role = MAY[action].in === 'installation' && column !== 'owner' ? 'member' : column;
+  const role = MAY[action].in !== 'project' && column !== 'owner' ? 'member' : column;
   return mayDo({ role }, action) ? 'yes' : '—';
 };
 
 export function roleTableMarkdown(): string {
-  const rows = (Object.keys(MAY) as Action[]).map((a) => `| \`${a}\` | ${MAY[a].in} | ${COLUMNS.map((c) => mark(a, c)).join(' | ')} |`);
-  return ['| Action | In | Owner | Admin | Developer | Viewer |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+  const rows = (Object.keys(MAY) as Action[]).map((a) => `| \`${a}\` | ${MAY[a].in} | ${COLUMNS.map((c) => mark(a, c)).join(' | ')} | ${MAY[a].scope} |`);
+  return ['| Action | In | Owner | Admin | Developer | Viewer | Token scope |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 }

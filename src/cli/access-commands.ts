@@ -1,4 +1,4 @@
-// CLI commands for who may do what: project members, invitations and one's own API tokens.
+// CLI commands for who may do what: project members, invitations and one's own API tokens (with their scope).
 import { CliError } from './client.js';
 import { type CliIo, args, client, enc, need } from './shared.js';
 
@@ -55,16 +55,33 @@ async function invitations(argv: string[], io: CliIo) {
   io.stdout(values.json ? JSON.stringify(list) : list.map((i) => `${i.id}\t${i.email}\t${i.role}\tinvited by ${i.invitedBy}\texpires ${i.expiresAt}`).join('\n') || 'No pending invitations.');
 }
 
-type TokenView = { id: number; name: string; createdAt: string; lastUsedAt: string | null };
+type TokenView = { id: number; name: string; scope: string; project: string | null; expiresAt: string | null; createdAt: string; lastUsedAt: string | null };
 
-/** `spur token list`, `spur token revoke <id>` (minting is `spur token create`, on the server). */
+const TOKEN_USAGE = 'spur token create [--name N] [--scope read|deploy|admin] [--project P] [--expires 30d|12h|90m] | spur tokens | spur token revoke <id>';
+const tokenLine = (t: TokenView) =>
+  [t.id, t.name, t.scope, t.project ?? 'every project', `expires ${t.expiresAt ?? 'never'}`, `last used ${t.lastUsedAt ?? 'never'}`, `created ${t.createdAt}`].join('\t');
+
+/** `spur tokens` (or `spur token list`): one's own tokens, with scope, project, expiry, last use. */
+async function tokens(argv: string[], io: CliIo) {
+  const { values } = args(argv, {});
+  const { tokens: list } = await client(io).json<{ tokens: TokenView[] }>('GET', '/tokens');
+  io.stdout(values.json ? JSON.stringify(list) : list.map(tokenLine).join('\n') || 'No tokens.');
+}
+
+/** `spur token create [--scope S] [--project P] [--expires 30d]` through the API (the secret is
+ *  printed once; `spur token create --email E` on the server is the console's, main.ts),
+ *  `spur token list`, `spur token revoke <id>`. */
 async function token(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, {});
+  const { values, positionals } = args(argv, { name: { type: 'string' }, scope: { type: 'string' }, project: { type: 'string' }, expires: { type: 'string' } });
   const [sub, id] = positionals;
   const api = client(io);
-  if (sub === 'list') {
-    const { tokens } = await api.json<{ tokens: TokenView[] }>('GET', '/tokens');
-    return io.stdout(values.json ? JSON.stringify(tokens) : tokens.map((t) => `${t.id}\t${t.name}\tcreated ${t.createdAt}\tlast used ${t.lastUsedAt ?? 'never'}`).join('\n') || 'No tokens.');
+  if (sub === 'list') return tokens(values.json ? ['--json'] : [], io);
+  if (sub === 'create' && positionals.length === 1) {
+    const body = { name: values.name ?? 'cli', scope: values.scope, project: values.project, expiresIn: values.expires };
+    const { token: made } = await api.json<{ token: TokenView & { token: string } }>('POST', '/tokens', body);
+    if (values.json) return io.stdout(JSON.stringify(made));
+    io.stderr(`Token ${made.name} (${made.id}): ${made.scope}, ${made.project ?? 'every project'}, expires ${made.expiresAt ?? 'never'}. Spur does not show it again:`);
+    return io.stdout(made.token);
   }
   if (sub === 'revoke') {
     need(positionals, 2, 'spur token revoke <id>');
@@ -72,7 +89,7 @@ async function token(argv: string[], io: CliIo) {
     await api.json('DELETE', `/tokens/${id}`);
     return io.stdout(values.json ? JSON.stringify({ revoked: Number(id) }) : `Revoked token ${id}`);
   }
-  throw new CliError('usage: spur token list | spur token revoke <id>', 2);
+  throw new CliError(`usage: ${TOKEN_USAGE}`, 2);
 }
 
-export const accessCommands = { member, token, invite, invitations };
+export const accessCommands = { member, token, tokens, invite, invitations };

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open.js';
-import { InvalidFields, InvalidInput, SpurError } from '../errors.js';
+import { InvalidFields, InvalidInput, NotFound, SpurError } from '../errors.js';
+import { parseExpiry } from '../actions/tokens.js';
+import { findProject } from '../store/projects.js';
 import { setupTokenPath } from '../setup-token.js';
 import { createFirstOwner, findUserByEmail } from '../store/users.js';
 import { SERVER_CONSOLE, addUser, deleteUser, listUsers, mintToken, resetPassword } from '../users/accounts.js';
@@ -23,20 +25,25 @@ async function withDb<T>(io: CliIo, fn: (db: Awaited<ReturnType<typeof openDatab
   }
 }
 
-function emailOption(argv: string[], usage: string): { email: string; json: boolean; name?: string; role?: string } {
-  const { values } = parseArgs({ args: argv, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
+const TOKEN_LIMITS = { scope: { type: 'string' }, project: { type: 'string' }, expires: { type: 'string' } } as const;
+
+function emailOption(argv: string[], usage: string, limits = false): { email: string; json: boolean; name?: string; role?: string; scope?: string; project?: string; expires?: string } {
+  const { values } = parseArgs({ args: argv, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, json: { type: 'boolean' }, ...(limits ? TOKEN_LIMITS : {}) }, strict: true });
   if (!values.email) throw new CliError(`usage: ${usage}`, 2);
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   try {
-    return { email: validate.email(values.email), json: !!values.json, name: values.name, role: values.role };
+    return { email: validate.email(values.email), json: !!values.json, name: values.name, role: values.role, scope: text(values.scope), project: text(values.project), expires: text(values.expires) };
   } catch (err) {
     if (err instanceof InvalidInput) throw new CliError(err.message, 2);
     throw err;
   }
 }
 
-/** `spur token create --email E`: a new API token for E; with no users yet, E becomes the owner. */
+/** `spur token create --email E [--scope S] [--project P] [--expires 30d]`: a new API token for E
+ *  (admin, every project, for ever, unless limited); with no users yet, E becomes the owner. */
 export async function tokenCreate(argv: string[], io: CliIo): Promise<void> {
-  const { email, json, name } = emailOption(argv, 'spur token create --email E [--name N]');
+  const usage = 'spur token create --email E [--name N] [--scope read|deploy|admin] [--project P] [--expires 30d]';
+  const { email, json, name, ...values } = emailOption(argv, usage, true);
   const token = await withDb(io, async (db) => {
     let user = await findUserByEmail(db, email);
     if (!user) {
@@ -45,7 +52,19 @@ export async function tokenCreate(argv: string[], io: CliIo): Promise<void> {
       rmSync(setupTokenPath(loadConfig(io.env).dataDir), { force: true });
       io.stderr(`Created ${email} as the owner. Set a password for the web UI with: spur user password --email ${email}`);
     }
-    return (await asCli(() => mintToken(db, user.id, name))).token;
+    return (
+      await asCli(async () => {
+        const scope = validate.optional(values.scope, validate.tokenScope) ?? 'admin';
+        const expiresAt = parseExpiry({ expiresIn: values.expires }, new Date());
+        let projectId: number | null = null;
+        if (values.project !== undefined) {
+          const project = await findProject(db, validate.resourceName('project', values.project));
+          if (!project) throw new NotFound(`there is no project ${values.project}`);
+          projectId = project.id;
+        }
+        return mintToken(db, user.id, name, { scope, projectId, expiresAt });
+      })
+    ).token;
   });
   io.stdout(json ? JSON.stringify({ email, token }) : token);
 }

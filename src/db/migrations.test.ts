@@ -130,3 +130,25 @@ describe('030_member_roles', () => {
     expect(await db.selectFrom('project_members').selectAll().execute()).toEqual([{ project_id: projectId, user_id: userId }]);
   });
 });
+
+describe('036_token_scopes', () => {
+  it('makes every token from before admin, of no one project, never expiring; a project takes its tokens with it, a token those it made', async () => {
+    const { db, migrator, now, projectId } = await shopAt('031_audit_entries');
+    const userId = (await db.insertInto('users').values({ email: 'm@example.com', password_hash: 'x', role: 'member', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+    await db.insertInto('api_tokens').values({ user_id: userId, token_hash: 'h1', name: 'old', created_at: now, last_used_at: null }).execute();
+    expect((await migrator.migrateTo('036_token_scopes')).error).toBeUndefined();
+    expect(await db.selectFrom('api_tokens').select(['name', 'scope', 'project_id', 'expires_at']).execute()).toEqual([{ name: 'old', scope: 'admin', project_id: null, expires_at: null }]);
+    await expect(db.updateTable('api_tokens').set({ scope: 'owner' }).execute()).rejects.toThrow(/CHECK constraint failed/);
+    await db.insertInto('api_tokens').values({ user_id: userId, token_hash: 'h2', name: 'shop', created_at: now, scope: 'deploy', project_id: projectId }).execute();
+    await db.deleteFrom('projects').where('id', '=', projectId).execute();
+    expect(await db.selectFrom('api_tokens').select('name').execute()).toEqual([{ name: 'old' }]);
+    const old = (await db.selectFrom('api_tokens').select('id').executeTakeFirstOrThrow()).id;
+    await db.insertInto('api_tokens').values({ user_id: userId, token_hash: 'h3', name: 'child', created_at: now, parent_id: old }).execute();
+    await db.insertInto('api_tokens').values({ user_id: userId, token_hash: 'h4', name: 'grandchild', created_at: now, parent_id: (await db.selectFrom('api_tokens').select('id').where('name', '=', 'child').executeTakeFirstOrThrow()).id }).execute();
+    await db.deleteFrom('api_tokens').where('id', '=', old).execute();
+    expect(await db.selectFrom('api_tokens').select('name').execute()).toEqual([]);
+    await db.insertInto('api_tokens').values({ user_id: userId, token_hash: 'h1', name: 'old', created_at: now }).execute();
+    expect((await migrator.migrateDown()).error).toBeUndefined();
+    expect(await db.selectFrom('api_tokens').select(['name']).execute()).toEqual([{ name: 'old' }]);
+  });
+});

@@ -48,8 +48,19 @@ export interface ApiTokenTable {
   token_hash: string;
   name: string;
   created_at: string;
+  /** Updated at most once a minute. */
   last_used_at: string | null;
+  /** What it may do of what its user may (actions/access.ts). */
+  scope: Generated<TokenScope>;
+  /** The one project it may use, or null: every project its user may. */
+  project_id: number | null;
+  /** After this, it is refused (401); null: never. */
+  expires_at: string | null;
+  /** The token that made it, if one did: revoking that one revokes this one too. */
+  parent_id: number | null;
 }
+
+export type TokenScope = 'read' | 'deploy' | 'admin';
 
 export interface ProjectTable {
   id: Generated<number>;

@@ -7,11 +7,11 @@ import { InvalidInput, NotFound } from '../errors.js';
 import type { User } from '../db/schema.js';
 import { type ProjectAction, getProjectFor, listProjectsFor } from '../actions/access.js';
 import { listEnvironments } from '../store/projects.js';
-import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
+import { listSshKeys } from '../store/ssh-keys.js';
 import { listServices } from '../store/services.js';
-import * as accounts from '../users/accounts.js';
 import * as users from '../actions/users.js';
 import * as twoFactor from '../actions/two-factor.js';
+import * as tokens from '../actions/tokens.js';
 import { SOURCE_CHANGE_NOTE, changeServiceSource } from '../actions/service-source.js';
 import { describeDiff, previewVariablesText, replaceVariablesText, variablesText } from '../actions/variables-text.js';
 import * as validate from '../validate.js';
@@ -176,18 +176,18 @@ export function apiRoutes(deps: Deps) {
   // An owner turns off a user's two-factor sign-in (lost phone and recovery codes); recorded.
   api.delete('/users/:email/two-factor', async (c) => c.json({ twoFactorReset: await twoFactor.resetTwoFactor(deps, c.get('user'), c.req.param('email')) }));
 
-  // One's own API tokens, as the Account page. No minting here: a token must not beget tokens
-  // that outlive its revocation; new ones come from a signed-in browser or the server's console.
-  api.get('/tokens', async (c) => c.json({ tokens: await accounts.listTokens(deps.db, c.get('user').id) }));
+  // One's own API tokens, as the Account page (actions/tokens.ts: a token makes none that does more than itself).
+  api.get('/tokens', async (c) => c.json({ tokens: await tokens.listTokens(deps, c.get('user')) }));
+  api.post('/tokens', async (c) => c.json({ token: await tokens.createToken(deps, c.get('user'), await jsonBody(c)) }, 201));
   api.delete('/tokens/:id', async (c) => {
-    await accounts.revokeToken(deps.db, c.get('user').id, c.req.param('id'));
+    await tokens.revokeToken(deps, c.get('user'), c.req.param('id'));
     return c.json({ ok: true });
   });
 
   api.get('/keys', async (c) => c.json({ keys: (await listSshKeys(deps.db, c.get('user').id)).map(ops.toKeyView) }));
   api.post('/keys', async (c) => c.json({ key: await ops.addKey(deps, c.get('user'), await jsonBody(c)) }, 201));
   api.delete('/keys/:id', async (c) => {
-    await removeSshKey(deps.db, c.get('user').id, validate.integer('key id', c.req.param('id'), 1, Number.MAX_SAFE_INTEGER));
+    await ops.removeKey(deps, c.get('user'), c.req.param('id'));
     return c.json({ ok: true });
   });
 

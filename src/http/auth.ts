@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { Forbidden, Unauthorized } from '../errors.js';
 import { safeEqual } from '../secrets.js';
 import { requestAddress } from './client.js';
-import { countUsers, findSession, findUserByApiToken, touchUser } from '../store/users.js';
+import { countUsers, findApiToken, findSession, touchApiToken, touchUser } from '../store/users.js';
 import { touchSession } from '../store/sessions.js';
 import { twoFactorRequired } from '../store/settings.js';
 import { hasTwoFactor } from '../store/two-factor.js';
@@ -68,16 +68,24 @@ async function checkCsrf(c: Context, expected: string): Promise<void> {
   if (!sent || !safeEqual(sent, expected)) throw new Forbidden('the form has expired; reload the page and try again');
 }
 
-/** API: `Authorization: Bearer <token>` of a user; anything else is 401. */
+/** API: `Authorization: Bearer <token>` of a user; anything else is 401, and so is an expired
+ *  token (saying so). The user is read afresh on every request (a removed user's tokens are gone
+ *  with them; a role taken away is taken from their tokens at once), and the token's scope and
+ *  project go with them to the door (actions/access.ts). */
 export function requireToken(deps: Deps): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const header = c.req.header('Authorization') ?? '';
     const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header);
-    const user = match ? await findUserByApiToken(deps.db, match[1]) : undefined;
-    if (!user) throw new Unauthorized(match ? 'invalid API token' : 'missing API token (Authorization: Bearer …)');
+    const found = match ? await findApiToken(deps.db, match[1]) : undefined;
+    if (!found) throw new Unauthorized(match ? 'invalid API token' : 'missing API token (Authorization: Bearer …)');
+    const now = new Date();
+    const { user, token } = found;
+    if (token.expiresAt !== null && token.expiresAt <= now.toISOString()) throw new Unauthorized(`this API token expired at ${token.expiresAt}; create a new one`);
+    await touchApiToken(deps.db, token.id, now);
     // The CLI says it is the CLI; it changes nothing but how the audit log names the door.
     const via = /^spur-cli\//.test(c.req.header('User-Agent') ?? '') ? 'cli' : 'api';
-    c.set('user', { ...user, origin: { via, address: await requestAddress(deps, c, { wait: false }), token: true } });
+    const grant = { id: token.id, scope: token.scope, project: token.project, expiresAt: token.expiresAt };
+    c.set('user', { ...user, origin: { via, address: await requestAddress(deps, c, { wait: false }), token: true, grant } });
     await touchUser(deps.db, user.id);
     await next();
   };

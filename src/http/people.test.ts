@@ -109,7 +109,8 @@ describe('the Account page: your own API tokens', () => {
     const { status, html } = await page('member', '/account');
     expect(status).toBe(200);
     expect(html).toContain('<a href="/account" aria-current="page">Account and API tokens</a>');
-    expect(html).toMatch(/<td>t<\/td><td><time[^>]*>[^<]+<\/time><\/td><td><span class="muted">never<\/span><\/td>/);
+    // name, scope, project, expires, last used, created (a token from before scopes is admin, of every project, for ever)
+    expect(html).toMatch(/<td>t<\/td><td>admin<\/td><td><span class="muted">every project<\/span><\/td><td><span class="muted">never<\/span><\/td><td><span class="muted">never<\/span><\/td><td><time[^>]*>[^<]+<\/time><\/td>/);
     expect(html).not.toMatch(/spur_[A-Za-z0-9_-]{20,}/);
   });
 
@@ -194,11 +195,11 @@ describe('the same operations in the JSON API', () => {
     expect((await t.call('owner', 'DELETE', '/users/o@example.com')).status).toBe(403);
   });
 
-  it('tokens: one lists their own, a token cannot mint another; members: an owner lists them', async () => {
+  it('tokens: one lists their own, only an admin token mints another (token-scope-matrix.test.ts); members: an owner lists them', async () => {
     await post('member', '/account/tokens', { name: 'ci' });
     expect((await t.call('member', 'GET', '/tokens')).json.tokens.map((x: { name: string }) => x.name)).toEqual(['t', 'ci']);
-    expect((await t.call('member', 'POST', '/tokens', { name: 'more' })).status).not.toBe(201);
-    expect(await t.deps.db.selectFrom('api_tokens').select('name').where('name', '=', 'more').execute()).toEqual([]);
+    expect((await t.call('member', 'POST', '/tokens', { name: 'more', scope: 'deploy' })).status).toBe(201);
+    expect(await t.deps.db.selectFrom('api_tokens').select(['name', 'scope']).where('name', '=', 'more').execute()).toEqual([{ name: 'more', scope: 'deploy' }]);
     await t.call('owner', 'POST', '/projects/shop/members', { email: 'm@example.com' });
     expect((await t.call('owner', 'GET', '/projects/shop/members')).json).toMatchObject({ members: [{ email: 'm@example.com', role: 'developer' }, { email: 'o@example.com', role: 'admin' }] });
     expect((await t.call('member', 'GET', '/projects/shop/members')).status).toBe(403);

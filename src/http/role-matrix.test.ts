@@ -6,7 +6,8 @@
 // and so does an action of MAY that no route exercises.
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { MAY, type Action, mayDo } from '../actions/access.js';
+import { MAY, type Action, SCOPES, type Scope, mayDo, scopeCovers } from '../actions/access.js';
+import { createApiToken } from '../store/users.js';
 import { MATRIX_USERS, type MatrixUser, teamWorld } from '../../test/app-fixture.js';
 
 type Target = { project: string; deployment: number; backup: number; invitation: number; tokenId: number; keyId: number };
@@ -45,11 +46,12 @@ const CASES: Case[] = [
   { route: 'POST /users/:email/password', action: 'users.manage', path: () => '/users/bystander%40example.com/password', body: { password: 'a-long-new-password' } },
   { route: 'DELETE /users/:email', action: 'users.manage', path: () => '/users/bystander%40example.com' },
   { route: 'DELETE /users/:email/two-factor', action: 'users.manage', path: () => '/users/bystander%40example.com/two-factor' },
-  { route: 'GET /tokens', action: 'self', path: () => '/tokens' },
-  { route: 'DELETE /tokens/:id', action: 'self', path: (t) => `/tokens/${t.tokenId}` },
+  { route: 'GET /tokens', action: 'tokens.read', path: () => '/tokens' },
+  { route: 'POST /tokens', action: 'tokens.manage', path: () => '/tokens', body: { name: 'more', scope: 'read' } },
+  { route: 'DELETE /tokens/:id', action: 'tokens.manage', path: (t) => `/tokens/${t.tokenId}` },
   { route: 'GET /keys', action: 'self', path: () => '/keys' },
-  { route: 'POST /keys', action: 'self', path: () => '/keys', body: { name: 'k', key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl k' } },
-  { route: 'DELETE /keys/:id', action: 'self', path: (t) => `/keys/${t.keyId}` },
+  { route: 'POST /keys', action: 'keys.manage', path: () => '/keys', body: { name: 'k', key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl k' } },
+  { route: 'DELETE /keys/:id', action: 'keys.manage', path: (t) => `/keys/${t.keyId}` },
   { route: 'GET /projects', action: 'self', path: () => '/projects' },
   { route: 'POST /projects', action: 'project.create', path: () => '/projects', body: { name: 'fresh' } },
   { route: 'GET /projects/:project', action: 'project.read', path: (t) => `/projects/${t.project}` },
@@ -127,7 +129,7 @@ type Outcome = 'allowed' | 403 | 404;
 function expected(who: MatrixUser, action: Action | 'self', project: string): Outcome {
   if (action === 'self') return 'allowed';
   const rule = MAY[action];
-  if (rule.in === 'installation') return mayDo({ role: who === 'owner' ? 'owner' : 'member' }, action) ? 'allowed' : 403;
+  if (rule.in !== 'project') return mayDo({ role: who === 'owner' ? 'owner' : 'member' }, action) ? 'allowed' : 403;
   const role = who === 'owner' ? 'owner' : project === 'shop' && who !== 'outsider' ? who : undefined;
   if (!role) return 404;
   return mayDo({ role }, action) ? 'allowed' : 403;
@@ -261,5 +263,88 @@ describe("a member's role", () => {
     // A developer cannot raise anyone, themself included.
     expect((await w.call('developer', 'POST', '/projects/shop/members', { email: 'developer@example.com', role: 'admin' })).status).toBe(403);
     expect(await members()).toContainEqual(expect.objectContaining({ email: 'developer@example.com', role: 'developer' }));
+  });
+});
+
+// The token scope dimension: every route × every scope (read, deploy, admin) × bound to the
+// project shop or not, with tokens of the owner (whose role may everything, so only the token
+// limits them). A refusal is 403 with the scope named, or 404 for another project than the
+// token's; it changes nothing and is written once to the audit log, by actor kind token.
+/** Routes that pass the door for more than their case's action (a new service is created first). */
+const ALSO_NEEDS: Record<string, Action[]> = { 'POST /projects/:project/services': ['service.create'] };
+const SCOPE_TOKENS = SCOPES.flatMap((scope) => [false, true].map((bound) => ({ scope, bound, key: `owner:${scope}${bound ? ':shop' : ''}` })));
+
+/** A team world with the owner's scoped tokens, and a token of the owner bound to shop for the
+ *  revoke route to aim at (a bound token may revoke only its own project's). */
+async function scopeWorld() {
+  const w = await teamWorld();
+  const owner = await w.deps.db.selectFrom('users').select('id').where('email', '=', 'owner@example.com').executeTakeFirstOrThrow();
+  const shop = await w.deps.db.selectFrom('projects').select('id').where('name', '=', 'shop').executeTakeFirstOrThrow();
+  for (const t of SCOPE_TOKENS) w.tokens[t.key] = await createApiToken(w.deps.db, owner.id, t.key, { scope: t.scope, projectId: t.bound ? shop.id : null });
+  await createApiToken(w.deps.db, owner.id, 'aimed-at', { scope: 'read', projectId: shop.id });
+  const aimed = await w.deps.db.selectFrom('api_tokens').select('id').where('name', '=', 'aimed-at').executeTakeFirstOrThrow();
+  w.own.owner = { ...w.own.owner, tokenId: aimed.id };
+  return w;
+}
+
+type Refusal = { status: 403 | 404; error: string } | 'allowed';
+function expectedOfToken(c: Case, scope: Scope, bound: boolean, t: Pick<Target, 'project' | 'deployment'>): Refusal {
+  const project = t.project;
+  if (c.action === 'self') return 'allowed';
+  const rule = MAY[c.action];
+  if (bound && rule.in === 'project' && project !== 'shop') return { status: 404, error: c.route.startsWith('GET /deployments/') ? `deployment ${t.deployment} not found` : `project ${project} not found` };
+  const uncovered = [...(ALSO_NEEDS[c.route] ?? []), c.action].find((a) => !scopeCovers(scope, a));
+  if (uncovered) return { status: 403, error: `this token's scope (${scope}) does not allow ${uncovered}` };
+  if (bound && rule.in === 'installation') return { status: 403, error: `this token is for project shop only; it does not allow ${c.action}` };
+  return 'allowed';
+}
+
+const lastRefusalKind = async (w: World) => (await sql<{ actor_kind: string }>`select actor_kind from audit_entries where outcome = 'refused' order by id desc limit 1`.execute(w.deps.db)).rows[0]?.actor_kind;
+
+describe('the token scope matrix (every API route × every scope × bound to a project or not)', () => {
+  it('refuses what the scope or the project does not cover, saying so, and a refusal changes nothing', async () => {
+    const w = await scopeWorld();
+    const wrong: string[] = [];
+    for (const c of CASES) {
+      for (const { scope, bound, key } of SCOPE_TOKENS) {
+        for (const t of projectScoped(c) ? targets(w, 'owner') : targets(w, 'owner').slice(0, 1)) {
+          const want = expectedOfToken(c, scope, bound, t);
+          if (want === 'allowed') continue;
+          const before = await snapshot(w);
+          const [calls, logged] = [w.deployerCalls.length, await refusalsLogged(w)];
+          const res = await send(w, key, methodOf(c.route), c.path(t), bodyFor(c, t));
+          const what = `${key} ${c.route} on ${t.project}`;
+          if ((await refusalsLogged(w)) !== logged + 1 || (await lastRefusalKind(w)) !== 'token') wrong.push(`${what}: refused, yet not once in the audit log as refused by a token`);
+          if (res.status !== want.status || JSON.parse(res.text || '{}').error !== want.error) wrong.push(`${what}: ${res.status} ${res.text.slice(0, 120)} (wanted ${want.status} ${want.error})`);
+          if ((await snapshot(w)) !== before) wrong.push(`${what}: refused, yet the database changed`);
+          if (w.deployerCalls.length !== calls) wrong.push(`${what}: refused, yet the deployer was asked`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 180_000);
+
+  it('lets through, with the narrowest scope that covers it, what the scope and project cover', async () => {
+    const wrong: string[] = [];
+    let shared = await scopeWorld();
+    for (const c of CASES) {
+      for (const bound of [false, true]) {
+        const scope = SCOPES.find((sc) => expectedOfToken(c, sc, bound, { project: 'shop', deployment: 0 }) === 'allowed');
+        if (!scope) continue;
+        const w = methodOf(c.route) === 'GET' ? shared : await scopeWorld();
+        const t = targets(w, 'owner')[0];
+        const key = `owner:${scope}${bound ? ':shop' : ''}`;
+        const res = await send(w, key, methodOf(c.route), c.path(t), bodyFor(c, t));
+        if ([401, 403, 404].includes(res.status)) wrong.push(`${key} ${c.route} on shop: ${res.status} ${res.text.slice(0, 120)}`);
+        if (methodOf(c.route) === 'GET' && res.status >= 500) shared = await scopeWorld();
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 300_000);
+
+  it('a project-bound token lists only its project', async () => {
+    const w = await scopeWorld();
+    expect(JSON.parse((await send(w, 'owner:read:shop', 'GET', '/projects')).text).projects.map((p: { name: string }) => p.name)).toEqual(['shop']);
+    expect(JSON.parse((await send(w, 'owner:read', 'GET', '/projects')).text).projects.map((p: { name: string }) => p.name)).toEqual(['blog', 'shop']);
   });
 });

@@ -8,8 +8,9 @@ import { AddMemberForm, Invitations, MembersPage, RemoveMemberForm, RoleForm, re
 import { AddUserForm, PasswordForm, RemoveUserForm, UsersPage, passwordFormId, removeFormId } from '../../views/pages/users.js';
 import type { LayoutProps } from '../../views/layout.js';
 import type { Deps } from '../deps.js';
-import { InvalidFields } from '../errors.js';
-import * as accounts from '../users/accounts.js';
+import { InvalidFields, InvalidInput } from '../errors.js';
+import { listProjectsFor } from '../actions/access.js';
+import * as tokenOps from '../actions/tokens.js';
 import * as users from '../actions/users.js';
 import type { AuthEnv } from './auth.js';
 import { answerForm, formErrors, redirectWithToast, typedValues } from './forms.js';
@@ -53,31 +54,33 @@ export function peoplePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context<A
     });
   });
 
-  // Account: one's own API tokens. A new token's secret is in this one answer, never cached.
-  const tokens = (c: Context<AuthEnv>) => accounts.listTokens(deps.db, user(c).id);
-  web.get('/account', async (c) => c.html(<AccountPage frame={frame(c)} tokens={await tokens(c)} />));
+  // Account: one's own API tokens (actions/tokens.ts, as the API). A new token's secret is in this one answer, never cached.
+  const tokens = (c: Context<AuthEnv>) => tokenOps.listTokens(deps, user(c));
+  const tokenForm = async (c: Context<AuthEnv>) => ({ tokens: await tokens(c), projects: (await listProjectsFor(deps.db, user(c))).map((p) => p.name) });
+  web.get('/account', async (c) => c.html(<AccountPage frame={frame(c)} {...await tokenForm(c)} />));
   web.post('/account/tokens', async (c) => {
     const body = (await c.req.parseBody()) as Record<string, unknown>;
     let created: { name: string; token: string } | undefined;
     let state: FormState | undefined;
     try {
-      created = await accounts.mintToken(deps.db, user(c).id, body.name);
+      created = await tokenOps.createToken(deps, user(c), { name: body.name, scope: body.scope, project: body.project, expiresIn: body.expiresIn });
     } catch (err) {
-      if (!(err instanceof InvalidFields)) throw err;
-      state = { values: { name: typeof body.name === 'string' ? body.name : '' }, errors: err.fields };
+      if (!(err instanceof InvalidFields || err instanceof InvalidInput)) throw err;
+      const values = Object.fromEntries(['name', 'scope', 'project', 'expiresIn'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : '']));
+      state = { values, errors: err instanceof InvalidFields ? err.fields : { [err.field]: err.message } };
     }
     c.header('Cache-Control', 'no-store');
-    const props = { tokens: await tokens(c), created, state };
+    const props = { ...(await tokenForm(c)), created, state };
     const html = c.req.header('HX-Request') ? <ApiTokens {...props} csrf={csrf(c)} /> : <AccountPage frame={frame(c)} {...props} />;
     return c.html(html, state ? 400 : 201);
   });
   web.post('/account/tokens/:id/revoke', (c) =>
     answerForm(c, {
-      run: () => accounts.revokeToken(deps.db, user(c).id, c.req.param('id')),
+      run: () => tokenOps.revokeToken(deps, user(c), c.req.param('id')),
       done: () => ({ to: '/account', toast: 'Token revoked: anything using it is refused from now on' }),
       // Only a malformed id is refused as input; a token that is not yours is "not found" (404).
       fragment: (state) => <p class="error" role="alert">{state.errors['']}</p>,
-      page: async () => <AccountPage frame={frame(c)} tokens={await tokens(c)} />,
+      page: async () => <AccountPage frame={frame(c)} {...await tokenForm(c)} />,
     }),
   );
 

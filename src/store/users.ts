@@ -1,7 +1,7 @@
 // Users, browser sessions and API tokens.
 import { sql } from 'kysely';
 import type { Db } from '../db/open.js';
-import type { User } from '../db/schema.js';
+import type { TokenScope, User } from '../db/schema.js';
 import { Conflict } from '../errors.js';
 import { randomToken, sha256 } from '../secrets.js';
 import { nowIso } from './time.js';
@@ -65,23 +65,55 @@ export async function findSession(db: Db, token: string): Promise<{ user: User; 
 
 export const deleteSession = (db: Db, token: string) => db.deleteFrom('sessions').where('token_hash', '=', sha256(token)).execute();
 
+/** What a new token may do of what its user may: by default everything (admin), every project, for ever. */
+export interface TokenLimits {
+  scope?: TokenScope;
+  projectId?: number | null;
+  expiresAt?: string | null;
+  /** The token making it: it is revoked with that one. */
+  parentId?: number | null;
+}
+
 /** Mints an API token for a user; the clear token is returned once and never stored. */
-export async function createApiToken(db: Db, userId: number, name: string): Promise<string> {
+export async function createApiToken(db: Db, userId: number, name: string, limits: TokenLimits = {}): Promise<string> {
   const token = `spur_${randomToken()}`;
-  await db.insertInto('api_tokens').values({ user_id: userId, token_hash: sha256(token), name, created_at: nowIso(), last_used_at: null }).execute();
+  await db
+    .insertInto('api_tokens')
+    .values({ user_id: userId, token_hash: sha256(token), name, created_at: nowIso(), last_used_at: null, scope: limits.scope ?? 'admin', project_id: limits.projectId ?? null, expires_at: limits.expiresAt ?? null, parent_id: limits.parentId ?? null })
+    .execute();
   return token;
 }
 
-export async function findUserByApiToken(db: Db, token: string): Promise<User | undefined> {
-  const hash = sha256(token);
-  const user = await db
+/** A token's user (as they are now: their role is read on every request) and its limits. */
+export interface FoundToken {
+  user: User;
+  token: { id: number; scope: TokenScope; project: { id: number; name: string } | null; expiresAt: string | null; lastUsedAt: string | null };
+}
+
+export async function findApiToken(db: Db, token: string): Promise<FoundToken | undefined> {
+  const row = await db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .leftJoin('projects', 'projects.id', 'api_tokens.project_id')
     .selectAll('users')
-    .where('api_tokens.token_hash', '=', hash)
+    .select(['api_tokens.id as token_id', 'api_tokens.scope', 'api_tokens.project_id', 'projects.name as project_name', 'api_tokens.expires_at', 'api_tokens.last_used_at'])
+    .where('api_tokens.token_hash', '=', sha256(token))
     .executeTakeFirst();
-  if (user) await db.updateTable('api_tokens').set({ last_used_at: nowIso() }).where('token_hash', '=', hash).execute();
-  return user;
+  if (!row) return undefined;
+  const { token_id, scope, project_id, project_name, expires_at, last_used_at, ...user } = row;
+  const project = project_id !== null && project_name !== null ? { id: project_id, name: project_name } : null;
+  return { user, token: { id: token_id, scope, project, expiresAt: expires_at, lastUsedAt: last_used_at } };
+}
+
+/** Records a token's use, at most once a minute (a busy script does not write on every call). */
+export async function touchApiToken(db: Db, tokenId: number, now: Date): Promise<void> {
+  const minuteAgo = new Date(now.getTime() - 60_000).toISOString();
+  await db
+    .updateTable('api_tokens')
+    .set({ last_used_at: now.toISOString() })
+    .where('id', '=', tokenId)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', minuteAgo)]))
+    .execute();
 }
 
 /** Sets a password and ends every browser session of the user, in one transaction. */
@@ -100,13 +132,23 @@ export async function removeUser(db: Db, userId: number): Promise<boolean> {
   return Number(result.numAffectedRows ?? 0) > 0;
 }
 
-export const listApiTokens = (db: Db, userId: number) =>
-  db.selectFrom('api_tokens').select(['id', 'name', 'created_at', 'last_used_at']).where('user_id', '=', userId).orderBy('id').execute();
+/** One's tokens (only those bound to `projectId`, when given), with the name of their project. */
+export const listApiTokens = (db: Db, userId: number, projectId?: number) =>
+  db
+    .selectFrom('api_tokens')
+    .leftJoin('projects', 'projects.id', 'api_tokens.project_id')
+    .select(['api_tokens.id', 'api_tokens.name', 'api_tokens.scope', 'projects.name as project', 'api_tokens.expires_at', 'api_tokens.created_at', 'api_tokens.last_used_at'])
+    .where('api_tokens.user_id', '=', userId)
+    .$if(projectId !== undefined, (q) => q.where('api_tokens.project_id', '=', projectId!))
+    .orderBy('api_tokens.id')
+    .execute();
 
-/** Revokes one of the user's tokens; false when they have no token with that id. */
-export async function revokeApiToken(db: Db, userId: number, tokenId: number): Promise<boolean> {
-  const result = await db.deleteFrom('api_tokens').where('id', '=', tokenId).where('user_id', '=', userId).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+/** Revokes one of the user's tokens (only one bound to `projectId`, when given); false when they
+ *  have no such token. */
+export async function revokeApiToken(db: Db, userId: number, tokenId: number, projectId?: number): Promise<{ name: string } | undefined> {
+  let q = db.deleteFrom('api_tokens').where('id', '=', tokenId).where('user_id', '=', userId);
+  if (projectId !== undefined) q = q.where('project_id', '=', projectId);
+  return q.returning('name').executeTakeFirst();
 }
 
 /** Notes that the user was seen now, at most once a minute (a write per request would be too many). */

@@ -3,10 +3,10 @@
 // commands run on the server (which act as the server's own console, with the whole data
 // directory in hand, and may).
 import type { Db } from '../db/open.js';
-import type { User } from '../db/schema.js';
+import type { TokenScope, User } from '../db/schema.js';
 import { Conflict, Forbidden, InvalidFields, InvalidInput, NotFound } from '../errors.js';
-import { hashPassword } from '../secrets.js';
-import { createApiToken, createUser, findUserByEmail, listApiTokens, removeUser, revokeApiToken, setPassword } from '../store/users.js';
+import { hashPassword, sha256 } from '../secrets.js';
+import { type TokenLimits, createApiToken, createUser, findUserByEmail, listApiTokens, removeUser, revokeApiToken, setPassword } from '../store/users.js';
 import * as validate from '../validate.js';
 
 /** Who asks: a signed-in user (web or API), or the server's own command line. */
@@ -16,7 +16,8 @@ export type Asker = Pick<User, 'id' | 'role' | 'email'> | typeof SERVER_CONSOLE;
 type Body = Record<string, unknown>;
 
 export interface UserView { email: string; role: User['role']; createdAt: string; canSignIn: boolean; lastActiveAt: string | null; twoFactor?: boolean }
-export interface TokenView { id: number; name: string; createdAt: string; lastUsedAt: string | null }
+/** A token as its owner sees it: never its secret. */
+export interface TokenView { id: number; name: string; scope: TokenScope; project: string | null; expiresAt: string | null; createdAt: string; lastUsedAt: string | null }
 
 async function getUser(db: Db, email: unknown) {
   const address = validate.email(email);
@@ -86,21 +87,28 @@ export async function deleteUser(db: Db, by: Asker, email: unknown): Promise<str
   return user.email;
 }
 
-const toTokenView = (t: { id: number; name: string; created_at: string; last_used_at: string | null }): TokenView => ({ id: t.id, name: t.name, createdAt: t.created_at, lastUsedAt: t.last_used_at });
+type TokenRow = Awaited<ReturnType<typeof listApiTokens>>[number];
+const toTokenView = (t: TokenRow): TokenView => ({ id: t.id, name: t.name, scope: t.scope, project: t.project, expiresAt: t.expires_at, createdAt: t.created_at, lastUsedAt: t.last_used_at });
 
-/** One's own tokens (never their secrets, which are not stored). */
-export async function listTokens(db: Db, userId: number): Promise<TokenView[]> {
-  return (await listApiTokens(db, userId)).map(toTokenView);
+/** One's own tokens (never their secrets, which are not stored); only those bound to `projectId` when given. */
+export async function listTokens(db: Db, userId: number, projectId?: number): Promise<TokenView[]> {
+  return (await listApiTokens(db, userId, projectId)).map(toTokenView);
 }
 
-/** A new token for `userId`, named; the secret is returned here once and never again. */
-export async function mintToken(db: Db, userId: number, name: unknown): Promise<{ name: string; token: string }> {
+/** A new token for `userId`, named, with its limits (checked by the caller); the secret is
+ *  returned here once and never again. */
+export async function mintToken(db: Db, userId: number, name: unknown, limits: TokenLimits = {}): Promise<{ id: number; name: string; token: string }> {
   const v = validate.fields({ name: () => validate.optional(name, validate.tokenName) ?? 'cli' });
-  return { name: v.name, token: await createApiToken(db, userId, v.name) };
+  const token = await createApiToken(db, userId, v.name, limits);
+  const { id } = await db.selectFrom('api_tokens').select('id').where('token_hash', '=', sha256(token)).executeTakeFirstOrThrow();
+  return { id, name: v.name, token };
 }
 
-/** Revokes one of `userId`'s own tokens; another user's token id is "not found", as is a missing one. */
-export async function revokeToken(db: Db, userId: number, id: unknown): Promise<void> {
+/** Revokes one of `userId`'s own tokens (only one bound to `projectId`, when given); another
+ *  user's or project's token id is "not found", as is a missing one. */
+export async function revokeToken(db: Db, userId: number, id: unknown, projectId?: number): Promise<{ id: number; name: string }> {
   const tokenId = validate.integer('token id', id, 1, Number.MAX_SAFE_INTEGER);
-  if (!(await revokeApiToken(db, userId, tokenId))) throw new NotFound(`you have no token ${tokenId}`);
+  const revoked = await revokeApiToken(db, userId, tokenId, projectId);
+  if (!revoked) throw new NotFound(`you have no token ${tokenId}`);
+  return { id: tokenId, name: revoked.name };
 }

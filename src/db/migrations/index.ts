@@ -33,6 +33,7 @@ import * as m030 from './030_member_roles.js';
 import * as m031 from './031_audit_entries.js';
 import * as m032 from './032_invitations.js';
 import * as m034 from './034_two_factor.js';
+import * as m036 from './036_token_scopes.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -71,4 +72,5 @@ export const migrations: Record<string, Migration> = {
   '031_audit_entries': m031,
   '032_invitations': m032,
   '034_two_factor': m034,
+  '036_token_scopes': m036,
 };
