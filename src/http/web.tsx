@@ -222,7 +222,7 @@ export function webRoutes(deps: Deps) {
 
   web.post('/projects/:project/services/:service/deploy', async (c) => {
     const ctx = await instanceOf(c, 'deploy');
-    const deployment = await ops.deploy(deps, ctx.acting, ctx, { trigger: `ui:${user(c).email}`, requestedBy: user(c).id });
+    const deployment = await ops.deployAsked(deps, ctx, { trigger: `ui:${user(c).email}`, requestedBy: user(c).id });
     return redirectWithToast(c, `/deployments/${deployment.id}`, `Deploying ${ctx.service.name} to ${ctx.environment.name}: deployment #${deployment.id} queued`);
   });
   web.post('/projects/:project/services/:service/rollback', async (c) => {

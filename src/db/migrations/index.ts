@@ -31,6 +31,7 @@ import * as m028 from './028_deployment_requesters.js';
 import * as m029 from './029_pushed_objects.js';
 import * as m030 from './030_member_roles.js';
 import * as m031 from './031_audit_entries.js';
+import * as m033 from './033_approvals.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -67,4 +68,5 @@ export const migrations: Record<string, Migration> = {
   '029_pushed_objects': m029,
   '030_member_roles': m030,
   '031_audit_entries': m031,
+  '033_approvals': m033,
 };
