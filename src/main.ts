@@ -4,6 +4,7 @@ import { CliError } from './cli/client.js';
 import { commands as basicCommands } from './cli/commands.js';
 import { rolloutCommands } from './cli/rollout-commands.js';
 import { accessCommands } from './cli/access-commands.js';
+import { requestCommands } from './cli/request-commands.js';
 import { auditCommands } from './cli/audit-commands.js';
 import { gitCommands } from './cli/git-commands.js';
 import { IMAGE_FLAGS_USAGE, domainCommands } from './cli/domain-commands.js';
@@ -43,6 +44,10 @@ Client (after \`spur login\`):
   spur keys add <file|-> [--name N] | keys list | keys remove <id>
   spur member <project> <email> [--role admin|developer|viewer] | member remove <project> <email> | member list <project>
   spur token list | token revoke <id>      your API tokens
+  spur protect|unprotect <project> <environment>   a protected environment holds a developer's deploy,
+                                           rollback or variable change as a request for an admin (admins)
+  spur requests <project>                  requests waiting in protected environments, and decided ones
+  spur approve <id> | reject <id> --reason R | cancel-request <id>   decide (admins) or withdraw your own
   spur audit [--project P] [--actor E] [--action A] [--since D] [--until D] [--outcome allowed|refused] [--limit N | --all]
                                            the audit log, newest first (owners); --json: one entry per line
   spur audit verify                        check the audit log's hash chain (exit 1 when broken)
@@ -87,7 +92,7 @@ Client (after \`spur login\`):
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...nodeCommands, ...buildCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...requestCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...nodeCommands, ...buildCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

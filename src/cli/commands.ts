@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type SourceView, sourceKind } from '../sources/index.js';
 import { ApiClient, CliError, saveLogin } from './client.js';
 import { type CliIo, type Deployment, args, client, enc, envQuery, followDeployment, need } from './shared.js';
+import { type MaybeRequested, sayRequested } from './request-commands.js';
 
 async function login(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { token: { type: 'string' } });
@@ -103,11 +104,18 @@ async function vars(argv: string[], io: CliIo) {
       if (eq <= 0) throw new CliError(`"${pair}" is not KEY=VALUE`, 2);
       changes[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
-    variables = (await client(io).json<{ variables: Record<string, string> }>('PUT', path + envQuery(values.env), { variables: changes })).variables;
+    const answer = await client(io).json<{ variables: Record<string, string> } & MaybeRequested>('PUT', path + envQuery(values.env), { variables: changes });
+    if (sayRequested(io, answer, !!values.json)) return;
+    variables = answer.variables;
   } else if (sub === 'unset') {
     if (pairs.length === 0) throw new CliError(`usage: ${usage}`, 2);
-    let left: Record<string, string> = {};
-    for (const key of pairs) left = (await client(io).json<{ variables: Record<string, string> }>('DELETE', `${path}/${enc(key)}${envQuery(values.env)}`)).variables;
+    let left: Record<string, string> | undefined;
+    for (const key of pairs) {
+      const answer = await client(io).json<{ variables: Record<string, string> } & MaybeRequested>('DELETE', `${path}/${enc(key)}${envQuery(values.env)}`);
+      if (sayRequested(io, answer, !!values.json)) continue;
+      left = answer.variables;
+    }
+    if (!left) return; // every removal is a request (said above)
     variables = left;
   } else if (sub === 'list') {
     const q = envQuery(values.env);
@@ -120,7 +128,9 @@ async function deploy(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { env: { type: 'string' } });
   const [projectName, serviceName] = need(positionals, 2, 'spur deploy <project> <service> [--env E]');
   const api = client(io);
-  const { deployment } = await api.json<{ deployment: Deployment }>('POST', `/projects/${enc(projectName)}/services/${enc(serviceName)}/deployments${envQuery(values.env)}`);
+  const answer = await api.json<{ deployment: Deployment } & MaybeRequested>('POST', `/projects/${enc(projectName)}/services/${enc(serviceName)}/deployments${envQuery(values.env)}`);
+  if (sayRequested(io, answer, !!values.json)) return;
+  const { deployment } = answer;
   await followDeployment(api, io, deployment, !!values.json);
 }
 
