@@ -119,3 +119,37 @@ describe('a protected environment', () => {
     expect(await auditActions(w)).toEqual(['request.create developer@example.com', 'request.create developer@example.com', 'request.create developer@example.com', 'request.reject admin@example.com', 'request.cancel developer@example.com', 'request.expire request expiry']);
   });
 });
+
+describe('the project page', () => {
+  it("shows a developer's deploy as requested, and an admin approves it from the Requests list", async () => {
+    const w = await world();
+    const { createSession } = await import('../store/users.js');
+    const { ORIGIN } = await import('../../test/app-fixture.js');
+    const cookie = async (who: string) => {
+      const u = await w.deps.db.selectFrom('users').select('id').where('email', '=', `${who}@example.com`).executeTakeFirstOrThrow();
+      return `spur_session=${(await createSession(w.deps.db, u.id)).token}`;
+    };
+    const [developer, admin] = [await cookie('developer'), await cookie('admin')];
+    const get = async (path: string, who: string) => (await w.app.request(path, { headers: { Cookie: who } })).text();
+    const post = async (path: string, who: string, fields: Record<string, string> = {}) => {
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await get('/projects/shop', who))![1];
+      return w.app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN, Cookie: who }, body: new URLSearchParams({ _csrf: csrf, ...fields }).toString() });
+    };
+    const asked = await post('/projects/shop/services/web/deploy', developer);
+    expect(asked.status).toBe(303);
+    expect(asked.headers.get('location')).toBe('/projects/shop#requests');
+    expect(decodeURIComponent(asked.headers.get('set-cookie') ?? '')).toContain('Deploy requested: an admin must approve');
+    const id = (await w.deps.db.selectFrom('change_requests').select('id').where('kind', '=', 'deploy').executeTakeFirstOrThrow()).id;
+    const seen = await get('/projects/shop', developer);
+    expect(seen).toContain('production is protected');
+    expect(seen).toContain(`Cancel request ${id}`);
+    expect(seen).not.toContain(`Approve request ${id}`);
+    expect(await get('/projects/shop', admin)).toContain(`Approve request ${id}`);
+    // The developer's form post to approve is refused at the door.
+    expect((await post(`/projects/shop/requests/${id}/approve`, developer)).status).toBe(403);
+    const approved = await post(`/projects/shop/requests/${id}/approve`, admin);
+    expect(approved.status).toBe(303);
+    expect(approved.headers.get('location')).toMatch(/^\/deployments\/\d+$/);
+    expect(w.asked).toHaveLength(1);
+  });
+});
