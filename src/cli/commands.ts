@@ -72,7 +72,9 @@ async function service(argv: string[], io: CliIo) {
   // --deploy: created and deployed in one call (the UI's "Create and deploy"), then followed.
   const body = { name, git: values.git, push: values.push, branch: values.branch, rootDir: values.root, dockerfilePath: values.dockerfile, image: values.image, port: values.port, deploy: values.deploy || undefined };
   const api = client(io);
-  const res = await api.json<{ service: { name: string; source: Record<string, unknown> }; deployment?: Deployment; notDeployed?: string }>('POST', `/projects/${enc(projectName)}/services`, body);
+  const res = await api.json<{ service: { name: string; source: Record<string, unknown> }; deployment?: Deployment; notDeployed?: string } & MaybeRequested>('POST', `/projects/${enc(projectName)}/services`, body);
+  // Created, and its first deploy (to protected production) became a request.
+  if (res.request) return void sayRequested(io, { ...res, message: `Created service ${name} in ${projectName}; ${res.message ?? 'its deploy is requested'}` }, !!values.json);
   if (values.json && !res.deployment) return io.stdout(JSON.stringify({ ...res.service, ...(res.notDeployed ? { notDeployed: res.notDeployed } : {}) }));
   const created = `Created service ${res.service.name} in ${projectName}`;
   if (!res.deployment) return io.stdout(res.notDeployed ? `${created}; ${res.notDeployed}` : `${created}; deploy it with: spur deploy ${projectName} ${res.service.name}`);
