@@ -65,3 +65,12 @@ export class DockerUnavailable extends SpurError {
 
 /** An error (or text) as one line of at most 500 characters: for records and messages shown in lists. */
 export const oneLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim().slice(0, 500);
+
+/** Not an error: a change held back in a protected environment, now a request that waits for an
+ *  admin (actions/requests.ts). Every door answers it as accepted (202) with the request. */
+export class Requested extends SpurError {
+  override readonly status = 202;
+  constructor(message: string, readonly request: unknown) {
+    super(message);
+  }
+}

@@ -4,6 +4,7 @@ import { CliError } from './cli/client.js';
 import { commands as basicCommands } from './cli/commands.js';
 import { rolloutCommands } from './cli/rollout-commands.js';
 import { accessCommands } from './cli/access-commands.js';
+import { requestCommands } from './cli/request-commands.js';
 import { auditCommands } from './cli/audit-commands.js';
 import { gitCommands } from './cli/git-commands.js';
 import { IMAGE_FLAGS_USAGE, domainCommands } from './cli/domain-commands.js';
@@ -50,6 +51,10 @@ Client (after \`spur login\`):
   spur token create [--name N] [--scope read|deploy|admin] [--project P] [--expires 30d|12h|90m]
                                            a token of yours (read by default; never more than you, or the token you use, may)
   spur tokens | token revoke <id>          your API tokens: scope, project, expiry, last use (written at most once a minute)
+  spur protect|unprotect <project> <environment>   a protected environment holds a developer's deploy,
+                                           rollback or variable change as a request for an admin (admins)
+  spur requests <project>                  requests waiting in protected environments, and decided ones
+  spur approve <id> | reject <id> --reason R | cancel-request <id>   decide (admins) or withdraw your own
   spur audit [--project P] [--actor E] [--action A] [--since D] [--until D] [--outcome allowed|refused] [--limit N | --all]
                                            the audit log, newest first (owners); --json: one entry per line
   spur audit verify                        check the audit log's hash chain (exit 1 when broken)
@@ -96,7 +101,7 @@ Client (after \`spur login\`):
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...requestCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -97,7 +97,8 @@ export type MatrixUser = (typeof MATRIX_USERS)[number];
 /** An app with the matrix's users (API tokens by name) and two projects, `shop` (the members')
  *  and `blog` (another project), each holding one of everything an action can touch: the image
  *  service `web` with a variable, a volume, a domain and a finished deployment; a `staging`
- *  environment; a shared variable; a database `pg` with a backup; a pending invitation; and `bystander@example.com`, a
+ *  environment; a shared variable; a database `pg` with a backup; a pending invitation; a pending
+ *  variable change request in (protected) production; and `bystander@example.com`, a
  *  viewer, to remove. The deployer is a stand-in that records what it was asked
  *  (`deployerCalls`); Docker is away, so work that needs it is refused (503) after the door. */
 export async function teamWorld() {
@@ -140,7 +141,8 @@ export async function teamWorld() {
   const { createDatabase } = await import('../src/store/databases.js');
   const { finishBackupRecord, startBackupRecord } = await import('../src/store/database-backups.js');
   const { createInvitation } = await import('../src/store/invitations.js');
-  const ids: Record<string, { deployment: number; backup: number; invitation: number }> = {};
+  const ids: Record<string, { deployment: number; backup: number; invitation: number; request: number }> = {};
+  const { createRequest } = await import('../src/actions/ask.js');
   for (const project of ['shop', 'blog']) {
     for (const [path, body] of [
       ['/projects', { name: project }],
@@ -163,7 +165,10 @@ export async function teamWorld() {
     const pg = await createDatabase(deps.db, deps.key, { projectId: p.id, environmentId: env.id, name: 'pg', volumeName: `spur_${project}_pg_production_data_test`, engine: 'postgres', image: 'postgres:17', credentials: { user: 'app', password: 'secret-pw', database: 'pg' } });
     const backup = await finishBackupRecord(deps.db, (await startBackupRecord(deps.db, pg, 'manual')).id, { file: '/nonexistent/backup.dump', size: 10, sha256: 'a'.repeat(64) });
     const { invitation } = await createInvitation(deps.db, { projectId: p.id, email: 'invited@example.com', role: 'viewer', invitedBy: { id: users.owner.id, email: 'owner@example.com' }, expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
-    ids[project] = { deployment: deployment.id, backup: backup.id, invitation: invitation.id };
+    // A request waiting in production: the developer's in shop, the owner's in blog.
+    const asker = project === 'shop' ? 'developer' : 'owner';
+    const request = await createRequest(deps, { who: { id: users[asker].id, email: `${asker}@example.com`, role: asker }, kind: 'variables', project: p, environment: { id: env.id, name: 'production' }, service: { id: service.id, name: 'web' }, trigger: 'variables', payload: { changes: { R: 'requested' } }, summary: { set: ['R'], removed: [] } });
+    ids[project] = { deployment: deployment.id, backup: backup.id, invitation: invitation.id, request: request.id };
     await setProjectMember(deps.db, p.id, users.bystander.id, 'viewer');
     if (project === 'shop') for (const role of ['admin', 'developer', 'viewer'] as const) await setProjectMember(deps.db, p.id, users[role].id, role);
   }

@@ -175,9 +175,16 @@ describe('git push', () => {
     const asViewer = await push('member', `${other}/web`);
     expect(asViewer.code).not.toBe(0);
     expect(asViewer.out).toContain(`spur: your role in ${other} (viewer) may not push to it`);
+    // The refusal went through the door: it is in the project's audit log, with the viewer's role.
+    const [refusal] = (await api(spur, ownerToken)('GET', `/projects/${other}/audit?action=deploy&outcome=refused`)).json.entries;
+    expect(refusal).toMatchObject({ actor: { email: 'member@example.com' }, role: 'viewer', via: 'git-push', outcome: 'refused' });
     expect((await cli(spur, ['member', other, 'member@example.com', '--role', 'developer'])).code).toBe(0);
+    // A developer's push to protected production is accepted and becomes a deploy request.
     const allowed = await push('member', `${other}/web`);
     expect(allowed.code, allowed.out).toBe(0);
+    expect(allowed.out).toMatch(/production is protected: deploy request #\d+ waits for an admin's approval/);
+    const [asked] = (await api(spur, ownerToken)('GET', `/projects/${other}/requests`)).json.requests;
+    expect(asked).toMatchObject({ kind: 'deploy', requester: 'member@example.com', status: 'pending', summary: { commit: expect.stringMatching(/^[0-9a-f]{40}$/) } });
   });
 
   it.each([

@@ -19,6 +19,8 @@ beforeAll(async () => {
   repo = createRepo(git, `${project}.git`);
   repo.commit(helloAppFiles('w1'), 'w1');
   await cli(spur, ['project', 'create', project]);
+  // These tests deploy production by webhook: unprotected (in a protected one a webhook only asks; approvals.test.ts).
+  expect((await cli(spur, ['unprotect', project, 'production'])).code).toBe(0);
   await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
   const access = JSON.parse((await cli(spur, ['git', project, 'web', '--json'])).stdout);
   secret = access.webhook.secret;

@@ -55,6 +55,9 @@ interface Rule {
   scope: Scope;
   /** What someone who may not is told (403). Using a project one may not see is "not found". */
   refused: string | ((what: string) => string);
+  /** In a protected environment, only these act at once; anyone else `who` lets in asks: the
+   *  change waits as a request for an admin's approval (actions/requests.ts). */
+  protectedFor?: readonly Who[];
 }
 
 /** The matrix: every action a user can take, who may, and what anyone else is told. */
@@ -79,11 +82,13 @@ export const MAY = {
   'service.change': { who: DEVELOPER, scope: ADMIN_SCOPE, in: 'project', refused: 'a viewer may not change services' },
   /** The webhook secret and deploy key: whoever may deploy. */
   'service.git-access': { who: DEVELOPER, scope: ADMIN_SCOPE, in: 'project', refused: "a viewer may not see a service's git access" },
-  /** Per environment: protected environments (a later piece) make a developer's deploy a request. */
-  deploy: { who: DEVELOPER, scope: DEPLOY, in: 'project', refused: 'a viewer may not deploy' },
-  rollback: { who: DEVELOPER, scope: DEPLOY, in: 'project', refused: 'a viewer may not roll back' },
+  /** Per environment: in a protected one a developer's deploy is a request an admin approves. */
+  deploy: { who: DEVELOPER, scope: DEPLOY, in: 'project', refused: 'a viewer may not deploy', protectedFor: ADMIN },
+  rollback: { who: DEVELOPER, scope: DEPLOY, in: 'project', refused: 'a viewer may not roll back', protectedFor: ADMIN },
   cancel: { who: DEVELOPER, scope: DEPLOY, in: 'project', refused: 'a viewer may not cancel deployments' },
-  'variables.change': { who: DEVELOPER, scope: ADMIN_SCOPE, in: 'project', refused: 'a viewer may not change variables' },
+  'variables.change': { who: DEVELOPER, scope: ADMIN_SCOPE, in: 'project', refused: 'a viewer may not change variables', protectedFor: ADMIN },
+  /** One's own request; an admin's, any (see actions/requests.ts). */
+  'requests.cancel': { who: DEVELOPER, scope: DEPLOY, in: 'project', refused: 'a viewer may not cancel requests' },
   'backups.create': { who: DEVELOPER, scope: ADMIN_SCOPE, in: 'project', refused: 'a viewer may not back up databases' },
   // The project's admins.
   'project.delete': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may delete a project' },
@@ -92,6 +97,9 @@ export const MAY = {
   'members.manage': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may add, change or remove project members' },
   'environment.create': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may create environments' },
   'environment.delete': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may delete environments' },
+  'environment.protect': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may protect or unprotect environments' },
+  /** Approve or reject a request waiting in a protected environment (one's own included: a developer never may). */
+  'requests.decide': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may approve or reject requests' },
   'service.delete': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may delete services' },
   'variables.reveal': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may reveal variable values' },
   'domains.change': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may change domains' },
@@ -148,6 +156,21 @@ export async function requireTo(deps: { db: Db }, who: Acting, action: Action, o
   if (refused === undefined) return;
   await audit(deps, who, action, options.object ?? null, { outcome: 'refused' });
   throw new Forbidden(refused);
+}
+
+/** How `who` may do `action` in an environment: at once ('act'), or only by asking an admin
+ *  ('ask': the environment is protected and the role is not one that acts there at once). One who
+ *  may not do it at all is refused here (403, recorded), as `requireTo` does. */
+export async function wayTo(deps: { db: Db }, who: Acting, action: Action, environment: { protected: number }, options: { object?: AuditObject } = {}): Promise<'act' | 'ask'> {
+  await requireTo(deps, who, action, options);
+  return asksIn(who, action, environment) ? 'ask' : 'act';
+}
+
+/** Whether this role, who may do `action`, must ask for it in this environment (see wayTo); a
+ *  git host (no role) always asks in a protected one. A page asks it to word a button. */
+export function asksIn(who: { role?: string }, action: Action, environment: { protected: number }): boolean {
+  const rule: Rule = MAY[action];
+  return environment.protected === 1 && rule.protectedFor !== undefined && !(rule.protectedFor as readonly string[]).includes(who.role ?? '');
 }
 
 /** The user's role in the project: the owner's everywhere, a member's where they were added. */

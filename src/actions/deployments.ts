@@ -8,7 +8,8 @@ import { toStepsView } from '../deploy/step-view.js';
 import { listDeploymentSteps } from '../store/deployment-steps.js';
 import { NotFound } from '../errors.js';
 import { type DeploymentRequest, type Requester, getDeployment, listDeployments } from '../store/deployments.js';
-import { type AllowedInstance, type ProjectAction, requireTo, roleFor } from './access.js';
+import { type AllowedInstance, type ProjectAction, requireTo, roleFor, wayTo } from './access.js';
+import { ask } from './ask.js';
 import { type InstanceContext, getInstanceContext, updateInstance } from '../store/services.js';
 import * as validate from '../validate.js';
 import { type Actor, type Body, instanceObject, requireDaemon, scopeOf } from './common.js';
@@ -24,12 +25,28 @@ export async function deploy(deps: Deps, who: Doer, ctx: InstanceContext, by: Re
   return deployment;
 }
 
+/** A person's deploy of a service instance (UI, API, CLI): queued, or in a protected environment
+ *  where their role must ask, a request an admin approves (the door, access.ts `wayTo`). */
+export async function deployAsked(deps: Deps, ctx: AllowedInstance, by: Requester): Promise<Deployment> {
+  if ((await wayTo(deps, ctx.acting, 'deploy', ctx.environment, { object: instanceObject(ctx) })) === 'ask') {
+    await refuseOversizedVariables(deps, ctx);
+    return ask(deps, { who: ctx.acting, kind: 'deploy', project: ctx.project, environment: ctx.environment, service: ctx.service, trigger: by.trigger, payload: {}, summary: {} });
+  }
+  return deploy(deps, ctx.acting, ctx, by);
+}
+
 export async function rollback(deps: Deps, ctx: AllowedInstance, body: Body, by: Requester): Promise<Deployment> {
-  await requireTo(deps, ctx.acting, 'rollback', { object: instanceObject(ctx) });
-  requireDaemon(deps);
+  const way = await wayTo(deps, ctx.acting, 'rollback', ctx.environment, { object: instanceObject(ctx) });
   const target = validate.optional(body.deployment, (v) => validate.integer('deployment', v, 1, Number.MAX_SAFE_INTEGER));
+  if (way === 'ask') return ask(deps, { who: ctx.acting, kind: 'rollback', project: ctx.project, environment: ctx.environment, service: ctx.service, trigger: by.trigger, payload: { deployment: target ?? null }, summary: { deployment: target ?? null } });
+  return rollbackAs(deps, ctx.acting, ctx, by, target);
+}
+
+/** Rolls back (to `target`, or the deployment before what serves), recorded as `who`'s. */
+export async function rollbackAs(deps: Deps, who: Doer, ctx: InstanceContext, by: Requester, target?: number): Promise<Deployment> {
+  requireDaemon(deps);
   const deployment = await deps.deployer.rollback(scopeOf(ctx), by, target);
-  await audit(deps, ctx.acting, 'rollback', instanceObject(ctx), { after: { deployment: deployment.id, rollbackOf: deployment.source_deployment_id } });
+  await audit(deps, who, 'rollback', instanceObject(ctx), { after: { deployment: deployment.id, rollbackOf: deployment.source_deployment_id } });
   return deployment;
 }
 

@@ -9,7 +9,10 @@ import { watchDecision } from '../git/watch-paths.js';
 import { type Requester, findActiveDeployment, findLastDeploymentOfCommit } from '../store/deployments.js';
 import { getInstanceContext, instanceWatchPaths, listInstancesOf } from '../store/services.js';
 import { deploy } from './deployments.js';
-import type { Doer } from './record.js';
+import { asksIn, wayTo } from './access.js';
+import { type RequestView, createRequest } from './ask.js';
+import { type Doer, instanceObject } from './record.js';
+import type { InstanceContext } from '../store/services.js';
 
 export interface Push {
   service: Service;
@@ -37,7 +40,9 @@ export type PushStep =
   | { kind: 'auto-deploy-off'; environment: string }
   | { kind: 'skipped'; environment: string; reason: string }
   | { kind: 'refused'; environment: string; reason: string }
-  | { kind: 'deploying'; environment: string; deployment: Deployment };
+  | { kind: 'deploying'; environment: string; deployment: Deployment }
+  /** The environment is protected and the pusher's role (or a git host, always) must ask. */
+  | { kind: 'requested'; environment: string; request: RequestView };
 
 /** Deploys a push where the branch is followed, step by step (see PushStep). A deployment that
  *  cannot be asked for (Docker is not ready, variables too large) throws, as a deploy does. */
@@ -63,7 +68,21 @@ export async function* receivePush(deps: Deps, push: Push): AsyncGenerator<PushS
         continue;
       }
     }
-    const deployment = await deploy(deps, push.who, await getInstanceContext(deps.db, scope), push.by, { commit, pushedObjects: push.pushedObjects });
+    const ctx = await getInstanceContext(deps.db, scope);
+    if (await mustAsk(deps, push.who, ctx)) {
+      // The pushed commit stays in the service's repository (the push is accepted): the request names it.
+      const request = await createRequest(deps, { who: push.who, kind: 'deploy', project: ctx.project, environment: ctx.environment, service, trigger: push.by.trigger, payload: { commit, pushed: push.pushedObjects !== undefined }, summary: { commit } });
+      yield { kind: 'requested', environment, request };
+      continue;
+    }
+    const deployment = await deploy(deps, push.who, ctx, push.by, { commit, pushedObjects: push.pushedObjects });
     yield { kind: 'deploying', environment, deployment };
   }
+}
+
+/** The door for a pushed deploy: a person's project role decides (access.ts `wayTo`); a git host's
+ *  webhook, with no person behind it, always asks in a protected environment. */
+async function mustAsk(deps: Deps, who: Doer, ctx: InstanceContext): Promise<boolean> {
+  if ('kind' in who) return asksIn({}, 'deploy', ctx.environment);
+  return (await wayTo(deps, who, 'deploy', ctx.environment, { object: instanceObject(ctx) })) === 'ask';
 }

@@ -20,7 +20,7 @@ import { seal, unseal } from '../secrets.js';
 import { type SourceView, checkSource, newCredentials, parseSource, sourceKindOf, sourceView } from '../sources/index.js';
 import * as validate from '../validate.js';
 import { type Actor, type Body, confirmName, instanceKey, instanceObject, projectObject, removalDeps, requireDaemon, scopeOf, truthy } from './common.js';
-import { deploy, toDeploymentView } from './deployments.js';
+import { deployAsked, toDeploymentView } from './deployments.js';
 import { spurUrl } from './domains.js';
 import { toSettingsView } from './service-settings.js';
 
@@ -52,7 +52,7 @@ export async function launchService(deps: Deps, user: Actor, projectName: string
   const idle = sourceKindOf(service).idleAtCreation;
   if (idle) return { service, notDeployed: idle };
   const ctx = await findInstance(deps, user, { project: projectName, service: service.name }, 'deploy');
-  return { service, deployment: await deploy(deps, ctx.acting, ctx, { trigger, requestedBy: user.id }) };
+  return { service, deployment: await deployAsked(deps, ctx, { trigger, requestedBy: user.id }) };
 }
 
 /** Where to push, the webhook to give the git host, and the deploy key to paste there. */

@@ -7,9 +7,10 @@ import { parseDotEnv } from '../variables/dotenv.js';
 import { type ReferenceSources, ReferencesTooLarge, UnresolvedReference, referencesIn, resolveReferences } from '../variables/references.js';
 import { referenceSources } from '../databases/reference-sources.js';
 import * as validate from '../validate.js';
-import { type AllowedInstance, requireTo } from './access.js';
+import { type AllowedInstance, requireTo, wayTo } from './access.js';
+import { ask } from './ask.js';
 import { type Body, instanceObject, scopeOf } from './common.js';
-import { audit, secretChanges } from './record.js';
+import { type Doer, audit, secretChanges } from './record.js';
 
 /** Sets variables from `{KEY: value}`; a null value removes the key. All keys are checked before any is stored. */
 export async function changeVariables(deps: Deps, ctx: AllowedInstance, input: unknown): Promise<string[]> {
@@ -22,11 +23,25 @@ export async function changeVariables(deps: Deps, ctx: AllowedInstance, input: u
  *  to something not there yet is fine here: the deploy names it if it is still missing), and
  *  records which names were set, changed or removed (never a value) in the same transaction. */
 async function storeVariables(deps: Deps, ctx: AllowedInstance, changes: Record<string, string | null>): Promise<void> {
+  if ((await wayTo(deps, ctx.acting, 'variables.change', ctx.environment, { object: instanceObject(ctx) })) === 'ask') {
+    // Checked now as well, so a change that could never apply is refused at once.
+    const current = await readVariables(deps.db, deps.key, scopeOf(ctx));
+    checkReferences(ctx.service.name, current, changes, await referenceSources(deps.db, deps.key, ctx.environment.id, ctx.service.id));
+    await ask(deps, { who: ctx.acting, kind: 'variables', project: ctx.project, environment: ctx.environment, service: ctx.service, trigger: 'variables', payload: { changes }, summary: changeSummary(changes) });
+  }
+  await applyVariables(deps, ctx.acting, ctx, changes);
+}
+
+/** Names set and removed by a change (what a request shows of it; values never). */
+export const changeSummary = (changes: Record<string, string | null>) => ({ set: Object.keys(changes).filter((k) => changes[k] !== null), removed: Object.keys(changes).filter((k) => changes[k] === null) });
+
+/** Stores variable changes as `who` made them (a request runs them as its requester's). */
+export async function applyVariables(deps: Deps, who: Doer, ctx: InstanceContext, changes: Record<string, string | null>): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const current = await readVariables(tx, deps.key, scopeOf(ctx));
     checkReferences(ctx.service.name, current, changes, await referenceSources(tx, deps.key, ctx.environment.id, ctx.service.id));
     await setVariables(tx, deps.key, scopeOf(ctx), changes);
-    await audit(deps, ctx.acting, 'variables.change', instanceObject(ctx), { ...secretChanges(current, changes), tx });
+    await audit(deps, who, 'variables.change', instanceObject(ctx), { ...secretChanges(current, changes), tx });
   });
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type SourceView, sourceKind } from '../sources/index.js';
 import { ApiClient, CliError, saveLogin } from './client.js';
 import { type CliIo, type Deployment, args, client, enc, envQuery, followDeployment, need } from './shared.js';
+import { type MaybeRequested, sayRequested } from './request-commands.js';
 
 async function login(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { token: { type: 'string' } });
@@ -71,7 +72,9 @@ async function service(argv: string[], io: CliIo) {
   // --deploy: created and deployed in one call (the UI's "Create and deploy"), then followed.
   const body = { name, git: values.git, push: values.push, branch: values.branch, rootDir: values.root, dockerfilePath: values.dockerfile, image: values.image, port: values.port, deploy: values.deploy || undefined };
   const api = client(io);
-  const res = await api.json<{ service: { name: string; source: Record<string, unknown> }; deployment?: Deployment; notDeployed?: string }>('POST', `/projects/${enc(projectName)}/services`, body);
+  const res = await api.json<{ service: { name: string; source: Record<string, unknown> }; deployment?: Deployment; notDeployed?: string } & MaybeRequested>('POST', `/projects/${enc(projectName)}/services`, body);
+  // Created, and its first deploy (to protected production) became a request.
+  if (res.request) return void sayRequested(io, { ...res, message: `Created service ${name} in ${projectName}; ${res.message ?? 'its deploy is requested'}` }, !!values.json);
   if (values.json && !res.deployment) return io.stdout(JSON.stringify({ ...res.service, ...(res.notDeployed ? { notDeployed: res.notDeployed } : {}) }));
   const created = `Created service ${res.service.name} in ${projectName}`;
   if (!res.deployment) return io.stdout(res.notDeployed ? `${created}; ${res.notDeployed}` : `${created}; deploy it with: spur deploy ${projectName} ${res.service.name}`);
@@ -103,11 +106,18 @@ async function vars(argv: string[], io: CliIo) {
       if (eq <= 0) throw new CliError(`"${pair}" is not KEY=VALUE`, 2);
       changes[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
-    variables = (await client(io).json<{ variables: Record<string, string> }>('PUT', path + envQuery(values.env), { variables: changes })).variables;
+    const answer = await client(io).json<{ variables: Record<string, string> } & MaybeRequested>('PUT', path + envQuery(values.env), { variables: changes });
+    if (sayRequested(io, answer, !!values.json)) return;
+    variables = answer.variables;
   } else if (sub === 'unset') {
     if (pairs.length === 0) throw new CliError(`usage: ${usage}`, 2);
-    let left: Record<string, string> = {};
-    for (const key of pairs) left = (await client(io).json<{ variables: Record<string, string> }>('DELETE', `${path}/${enc(key)}${envQuery(values.env)}`)).variables;
+    let left: Record<string, string> | undefined;
+    for (const key of pairs) {
+      const answer = await client(io).json<{ variables: Record<string, string> } & MaybeRequested>('DELETE', `${path}/${enc(key)}${envQuery(values.env)}`);
+      if (sayRequested(io, answer, !!values.json)) continue;
+      left = answer.variables;
+    }
+    if (!left) return; // every removal is a request (said above)
     variables = left;
   } else if (sub === 'list') {
     const q = envQuery(values.env);
@@ -120,7 +130,9 @@ async function deploy(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { env: { type: 'string' } });
   const [projectName, serviceName] = need(positionals, 2, 'spur deploy <project> <service> [--env E]');
   const api = client(io);
-  const { deployment } = await api.json<{ deployment: Deployment }>('POST', `/projects/${enc(projectName)}/services/${enc(serviceName)}/deployments${envQuery(values.env)}`);
+  const answer = await api.json<{ deployment: Deployment } & MaybeRequested>('POST', `/projects/${enc(projectName)}/services/${enc(serviceName)}/deployments${envQuery(values.env)}`);
+  if (sayRequested(io, answer, !!values.json)) return;
+  const { deployment } = answer;
   await followDeployment(api, io, deployment, !!values.json);
 }
 

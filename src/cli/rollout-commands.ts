@@ -1,6 +1,7 @@
 // CLI commands that change how a service runs: rollback, cancel, scale, settings.
 import { CliError } from './client.js';
 import { type CliIo, type Deployment, args, client, enc, envQuery, followDeployment, need } from './shared.js';
+import { type MaybeRequested, sayRequested } from './request-commands.js';
 
 const servicePath = (p: string, s: string) => `/projects/${enc(p)}/services/${enc(s)}`;
 
@@ -9,7 +10,9 @@ async function rollback(argv: string[], io: CliIo) {
   const [project, service, target] = need(positionals, 2, 'spur rollback <project> <service> [deployment] [--env E]');
   if (target !== undefined && !/^\d+$/.test(target)) throw new CliError(`"${target}" is not a deployment number`, 2);
   const api = client(io);
-  const { deployment } = await api.json<{ deployment: Deployment }>('POST', `${servicePath(project, service)}/rollback${envQuery(values.env)}`, target ? { deployment: Number(target) } : {});
+  const answer = await api.json<{ deployment: Deployment } & MaybeRequested>('POST', `${servicePath(project, service)}/rollback${envQuery(values.env)}`, target ? { deployment: Number(target) } : {});
+  if (sayRequested(io, answer, !!values.json)) return;
+  const { deployment } = answer;
   await followDeployment(api, io, deployment, !!values.json);
 }
 

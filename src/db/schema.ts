@@ -73,6 +73,33 @@ export interface EnvironmentTable {
   project_id: number;
   name: string;
   created_at: string;
+  /** 1: a developer's deploy, rollback or variable change here waits for an admin (actions/requests.ts). */
+  protected: ColumnType<number, number | undefined, number>;
+}
+
+export type RequestKind = 'deploy' | 'rollback' | 'variables' | 'shared-variables';
+export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
+
+/** A change held back in a protected environment until an admin approves it (migration 033). */
+export interface ChangeRequestTable {
+  id: Generated<number>;
+  project_id: number;
+  environment_id: number;
+  service_id: number | null;
+  kind: RequestKind;
+  requested_by: number | null;
+  /** The requester's email, or the git host whose webhook asked. */
+  requester: string;
+  trigger: string;
+  payload_sealed: string;
+  summary: string;
+  status: ColumnType<RequestStatus, RequestStatus | undefined, RequestStatus>;
+  created_at: string;
+  expires_at: string;
+  decided_by: number | null;
+  decided_at: string | null;
+  reason: string | null;
+  deployment_id: number | null;
 }
 
 /** git: cloned from a URL; push: only what users `git push` to Spur; image: a Docker image. */
@@ -427,6 +454,7 @@ export interface Database {
   deployment_steps: DeploymentStepTable;
   settings: SettingTable;
   audit_entries: AuditEntryTable;
+  change_requests: ChangeRequestTable;
   shared_variables: SharedVariableTable;
   nodes: NodeTable;
   ssh_keys: SshKeyTable;
@@ -456,3 +484,4 @@ export type DatabaseBackup = Selectable<DatabaseBackupTable>;
 export type SshKey = Selectable<SshKeyTable>;
 export type AuditEntry = Selectable<AuditEntryTable>;
 export type Invitation = Selectable<InvitationTable>;
+export type ChangeRequest = Selectable<ChangeRequestTable>;

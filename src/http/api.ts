@@ -23,6 +23,7 @@ import * as db from '../actions/databases.js';
 import * as shared from '../actions/shared-variables.js';
 import * as servers from '../actions/servers.js';
 import * as audit from '../actions/audit.js';
+import * as requests from '../actions/requests.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
 import { changeSsoSettings, ssoSettingsView } from '../actions/sso-settings.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
@@ -139,6 +140,13 @@ export function apiRoutes(deps: Deps) {
     await ops.deleteService(deps, c.get('user'), { project: c.req.param('project'), service: c.req.param('service') }, await jsonBody(c));
     return c.json({ deleted: c.req.param('service') });
   });
+  // Protected environments and the requests that wait there for an admin (actions/requests.ts).
+  api.get('/projects/:project/environments', async (c) => c.json({ environments: await requests.environmentsOf(deps, c.get('user'), c.req.param('project')) }));
+  api.put('/projects/:project/environments/:environment/protection', async (c) => c.json(await requests.protectEnvironment(deps, c.get('user'), { project: c.req.param('project'), environment: c.req.param('environment') }, await jsonBody(c))));
+  api.get('/projects/:project/requests', async (c) => c.json({ requests: await requests.requestsOf(deps, c.get('user'), c.req.param('project')) }));
+  api.post('/projects/:project/requests/:id/approve', async (c) => c.json({ request: await requests.approveRequest(deps, c.get('user'), c.req.param('project'), c.req.param('id')) }));
+  api.post('/projects/:project/requests/:id/reject', async (c) => c.json({ request: await requests.rejectRequest(deps, c.get('user'), c.req.param('project'), c.req.param('id'), await jsonBody(c)) }));
+  api.post('/projects/:project/requests/:id/cancel', async (c) => c.json({ request: await requests.cancelRequest(deps, c.get('user'), c.req.param('project'), c.req.param('id')) }));
   api.post('/projects/:project/environments', async (c) => {
     const env = await ops.addEnvironment(deps, c.get('user'), c.req.param('project'), await jsonBody(c));
     return c.json({ environment: { name: env.name } }, 201);
@@ -272,7 +280,7 @@ export function apiRoutes(deps: Deps) {
 
   api.post('/projects/:project/services/:service/deployments', async (c) => {
     const ctx = await instanceOf(c, 'deploy');
-    const deployment = await ops.deploy(deps, ctx.acting, ctx, { trigger: `api:${c.get('user').email}`, requestedBy: c.get('user').id });
+    const deployment = await ops.deployAsked(deps, ctx, { trigger: `api:${c.get('user').email}`, requestedBy: c.get('user').id });
     return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
   });
   api.post('/projects/:project/services/:service/rollback', async (c) => {

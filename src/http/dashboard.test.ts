@@ -67,6 +67,8 @@ describe('the dashboard', () => {
     t.deps.deployer = { ...t.deps.deployer, request, rollback: async (scope, by, id) => request({ ...scope, ...by, source: await getDeployment(t.deps.db, id!) }) };
     const shop = await t.deps.db.selectFrom('projects').select('id').where('name', '=', 'shop').executeTakeFirstOrThrow();
     await addProjectMember(t.deps.db, shop.id, t.member.id);
+    // The member's deploys run at once here: production unprotected (approvals.test.ts tests protection).
+    await t.deps.db.updateTable('environments').set({ protected: 0 }).execute();
 
     // The owner deploys from the web UI (session + CSRF).
     const home = await page(t.cookies.owner);

@@ -3,14 +3,13 @@
 // as the fragment htmx swaps in, or inside its whole page without JavaScript (with the error's
 // status: 400, or 409 for a name taken).
 import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie } from 'hono/cookie';
+import { TOAST_COOKIE, setToast } from './toast.js';
 import { Conflict, InvalidFields, InvalidInput } from '../errors.js';
 import { toHttpError } from './errors.js';
 import type { FormState } from '../../views/components/form.js';
 
 type Html = string | Promise<string> | { toString(): string };
-
-const TOAST_COOKIE = 'spur_toast';
 
 export interface FormAnswer<T> {
   run: (body: Record<string, unknown>) => Promise<T>;
@@ -26,7 +25,7 @@ export async function answerForm<T>(c: Context, answer: FormAnswer<T>): Promise<
   const body = (await c.req.parseBody()) as Record<string, unknown>;
   try {
     const { to, toast } = answer.done(await answer.run(body));
-    setCookie(c, TOAST_COOKIE, toast, { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60 });
+    setToast(c, toast);
     if (c.req.header('HX-Request')) {
       c.header('HX-Redirect', to);
       return c.body(null, 204);
@@ -43,7 +42,7 @@ export async function answerForm<T>(c: Context, answer: FormAnswer<T>): Promise<
 
 /** After an action posted by a plain form (no fields to refuse): to `to`, saying what happened. */
 export function redirectWithToast(c: Context, to: string, toast: string): Response {
-  setCookie(c, TOAST_COOKIE, toast, { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60 });
+  setToast(c, toast);
   return c.redirect(to, 303);
 }
 

@@ -10,7 +10,7 @@ import { MAY, type Action, SCOPES, type Scope, mayDo, scopeCovers } from '../act
 import { createApiToken } from '../store/users.js';
 import { MATRIX_USERS, type MatrixUser, teamWorld } from '../../test/app-fixture.js';
 
-type Target = { project: string; deployment: number; backup: number; invitation: number; tokenId: number; keyId: number };
+type Target = { project: string; deployment: number; backup: number; invitation: number; request: number; tokenId: number; keyId: number };
 /** One request of the matrix: the route it exercises (as the API declares it), and the action
  *  of MAY that decides it — or `self` (one's own account, anyone's) for the few that are not
  *  anyone's to refuse. */
@@ -58,6 +58,12 @@ const CASES: Case[] = [
   { route: 'DELETE /projects/:project', action: 'project.delete', path: (t) => `/projects/${t.project}`, body: { confirm: 'placeholder' } },
   { route: 'POST /projects/:project/environments', action: 'environment.create', path: (t) => `/projects/${t.project}/environments`, body: { name: 'preview' } },
   { route: 'DELETE /projects/:project/environments/:environment', action: 'environment.delete', path: (t) => `/projects/${t.project}/environments/staging`, body: { confirm: 'staging' } },
+  { route: 'GET /projects/:project/environments', action: 'project.read', path: (t) => `/projects/${t.project}/environments` },
+  { route: 'PUT /projects/:project/environments/:environment/protection', action: 'environment.protect', path: (t) => `/projects/${t.project}/environments/staging/protection`, body: { protected: true } },
+  { route: 'GET /projects/:project/requests', action: 'project.read', path: (t) => `/projects/${t.project}/requests` },
+  { route: 'POST /projects/:project/requests/:id/approve', action: 'requests.decide', path: (t) => `/projects/${t.project}/requests/${t.request}/approve` },
+  { route: 'POST /projects/:project/requests/:id/reject', action: 'requests.decide', path: (t) => `/projects/${t.project}/requests/${t.request}/reject`, body: { reason: 'no' } },
+  { route: 'POST /projects/:project/requests/:id/cancel', action: 'requests.cancel', path: (t) => `/projects/${t.project}/requests/${t.request}/cancel` },
   { route: 'GET /projects/:project/members', action: 'members.manage', path: (t) => `/projects/${t.project}/members` },
   { route: 'POST /projects/:project/members', action: 'members.manage', path: (t) => `/projects/${t.project}/members`, body: { email: 'bystander@example.com', role: 'developer' } },
   { route: 'DELETE /projects/:project/members/:email', action: 'members.manage', path: (t) => `/projects/${t.project}/members/bystander%40example.com` },
@@ -254,7 +260,8 @@ describe("a member's role", () => {
     const members = async () => (await w.call('admin', 'GET', '/projects/shop/members')).json.members;
     expect(await w.call('admin', 'POST', '/projects/shop/members', { email: 'outsider@example.com' })).toEqual({ status: 201, json: { member: { email: 'outsider@example.com', role: 'developer' } } });
     expect(await members()).toContainEqual(expect.objectContaining({ email: 'outsider@example.com', role: 'developer' }));
-    expect((await w.call('outsider', 'POST', '/projects/shop/services/web/deployments')).status).toBe(503); // past the door; Docker is away
+    expect((await w.call('outsider', 'POST', '/projects/shop/services/web/deployments?env=staging')).status).toBe(503); // past the door; Docker is away
+    expect((await w.call('outsider', 'POST', '/projects/shop/services/web/deployments')).json.request).toMatchObject({ kind: 'deploy', status: 'pending' }); // production is protected
     expect(await w.call('admin', 'POST', '/projects/shop/members', { email: 'outsider@example.com', role: 'owner' })).toEqual({ status: 400, json: { error: 'role: must be one of admin, developer, viewer' } });
     expect((await w.call('admin', 'POST', '/projects/shop/members', { email: 'outsider@example.com', role: 'viewer' })).status).toBe(201);
     expect(await w.call('outsider', 'POST', '/projects/shop/services/web/deployments')).toEqual({ status: 403, json: { error: 'a viewer may not deploy' } });

@@ -22,6 +22,8 @@ beforeEach(async () => {
   expect((await call('owner', 'POST', '/projects', { name: 'shop' })).status).toBe(201);
   await addProjectMember(deps.db, (await deps.db.selectFrom('projects').select('id').executeTakeFirstOrThrow()).id, member.id);
   expect((await call('owner', 'POST', '/projects/shop/services', { name: 'web', image: 'nginx' })).status).toBe(201);
+  // The member's changes apply at once here: production unprotected (approvals.test.ts tests protection).
+  await deps.db.updateTable('environments').set({ protected: 0 }).execute();
 });
 
 describe('shared variables', () => {

@@ -18,6 +18,7 @@ import { peoplePages } from './web-people.js';
 import { ssoSettingsPages } from './web-sso-settings.js';
 import { twoFactorPages } from './web-two-factor.js';
 import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from '../actions/shared-variables.js';
+import * as requests from '../actions/requests.js';
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
 import { InvalidFields, NotFound } from '../errors.js';
 import { BackupStorageForm, BuildImagesForm, GeneralSettingsForm, RegistryForm, SettingsPage, SmtpForm } from '../../views/pages/settings.js';
@@ -115,8 +116,27 @@ export function webRoutes(deps: Deps) {
     const canvas = await projectCanvas(deps, user(c), project.name, environment);
     const databases = await listDatabaseViews(deps, user(c), project.name, environment);
     const sharedVariables = await sharedVariableNames(deps, user(c), project.name, environment);
-    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} may={mayAll({ role })} forms={forms} />;
+    const approvals = { protected: (await requests.environmentsOf(deps, user(c), project.name)).some((e) => e.name === environment && e.protected), canProtect: mayDo({ role }, 'environment.protect'), canDecide: mayDo({ role }, 'requests.decide'), me: user(c).email, requests: await requests.requestsOf(deps, user(c), project.name) };
+    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} may={mayAll({ role })} forms={forms} approvals={approvals} />;
   };
+  // Protected environments and their requests (actions/requests.ts): plain forms, answered with a toast.
+  const projectRequests = (c: Context<AuthEnv>) => `/projects/${c.req.param('project')}#requests`;
+  web.post('/projects/:project/environments/:environment/protection', async (c) => {
+    const r = await requests.protectEnvironment(deps, user(c), { project: c.req.param('project'), environment: c.req.param('environment') }, await form(c));
+    return redirectWithToast(c, `/projects/${c.req.param('project')}?env=${r.environment}`, r.protected ? `${r.environment} is protected: a developer's changes there wait for an admin` : `${r.environment} is no longer protected`);
+  });
+  web.post('/projects/:project/requests/:id/approve', async (c) => {
+    const r = await requests.approveRequest(deps, user(c), c.req.param('project'), c.req.param('id'));
+    return redirectWithToast(c, r.deployment ? `/deployments/${r.deployment}` : projectRequests(c), `Request #${r.id} approved${r.deployment ? `: deployment #${r.deployment} queued` : ''}`);
+  });
+  web.post('/projects/:project/requests/:id/reject', async (c) => {
+    const r = await requests.rejectRequest(deps, user(c), c.req.param('project'), c.req.param('id'), await form(c));
+    return redirectWithToast(c, projectRequests(c), `Request #${r.id} rejected`);
+  });
+  web.post('/projects/:project/requests/:id/cancel', async (c) => {
+    const r = await requests.cancelRequest(deps, user(c), c.req.param('project'), c.req.param('id'));
+    return redirectWithToast(c, projectRequests(c), `Request #${r.id} cancelled`);
+  });
   web.get('/projects/:project', async (c) => c.html(await projectPage(c)));
   web.get('/projects/:project/events', async (c) => {
     const project = await getProjectFor(deps.db, user(c), c.req.param('project'), 'project.read');
@@ -226,7 +246,7 @@ export function webRoutes(deps: Deps) {
 
   web.post('/projects/:project/services/:service/deploy', async (c) => {
     const ctx = await instanceOf(c, 'deploy');
-    const deployment = await ops.deploy(deps, ctx.acting, ctx, { trigger: `ui:${user(c).email}`, requestedBy: user(c).id });
+    const deployment = await ops.deployAsked(deps, ctx, { trigger: `ui:${user(c).email}`, requestedBy: user(c).id });
     return redirectWithToast(c, `/deployments/${deployment.id}`, `Deploying ${ctx.service.name} to ${ctx.environment.name}: deployment #${deployment.id} queued`);
   });
   web.post('/projects/:project/services/:service/rollback', async (c) => {

@@ -60,19 +60,21 @@ export function webhookRoutes(deps: Deps) {
     const deployments = [];
     const refused = [];
     const skipped = [];
+    const requests = [];
     const push = receivePush(deps, { service, branch, commit: sha, changedPaths: async () => changedFilesOf(payload), by: { trigger: `webhook:${check.provider}` }, who: { kind: 'webhook', name: check.provider, via: 'webhook', address: await requestAddress(deps, c, { wait: false }) }, refuseOlder: { before } });
     for await (const step of push) {
       if (step.kind === 'unfollowed') unfollowed = true;
       else if (step.kind === 'auto-deploy-off') autoDeployOff = true;
       else if (step.kind === 'skipped') skipped.push({ environment: step.environment, reason: step.reason });
       else if (step.kind === 'refused') refused.push({ environment: step.environment, reason: step.reason });
+      else if (step.kind === 'requested') requests.push({ id: step.request.id, environment: step.environment, commit: sha, message: `${step.environment} is protected: deploy request #${step.request.id} waits for an admin's approval` });
       else deployments.push({ id: step.deployment.id, environment: step.environment, commit: sha });
     }
     if (unfollowed) return c.json({ ignored: `branch ${branch} is not deployed by any environment of ${service.name}` });
     if (autoDeployOff && deployments.length + refused.length + skipped.length === 0) return c.json({ ignored: `auto-deploy is off for branch ${branch}` });
-    if (deployments.length === 0 && refused.length) throw new Conflict(refused.map((r) => `${r.environment}: ${r.reason}`).join('; '));
-    if (deployments.length === 0) return c.json({ ignored: skipped.map((s) => `${s.environment}: ${s.reason}`).join('; '), skipped });
-    return c.json({ deployments, ...(refused.length ? { refused } : {}), ...(skipped.length ? { skipped } : {}) }, 202);
+    if (deployments.length + requests.length === 0 && refused.length) throw new Conflict(refused.map((r) => `${r.environment}: ${r.reason}`).join('; '));
+    if (deployments.length + requests.length === 0) return c.json({ ignored: skipped.map((s) => `${s.environment}: ${s.reason}`).join('; '), skipped });
+    return c.json({ deployments, ...(requests.length ? { requests } : {}), ...(refused.length ? { refused } : {}), ...(skipped.length ? { skipped } : {}) }, 202);
   });
   return app;
 }

@@ -90,6 +90,7 @@ async function deployPush(deps: PushDeps, session: PushSession, updates: RefUpda
       if (step.kind === 'auto-deploy-off') say(`Auto-deploy is off for ${step.environment}: branch ${branch} pushed without deploying there.`);
       if (step.kind === 'unfollowed') say(`Branch ${branch} is not deployed by any environment of ${service.name}; pushed without deploying.`);
       if (step.kind === 'skipped') say(`Not deploying ${step.environment}: ${step.reason}.`);
+      if (step.kind === 'requested') say(`${step.environment} is protected: deploy request #${step.request.id} waits for an admin's approval`);
       if (step.kind !== 'deploying') continue;
       const { deployment } = step;
       say(`Deploying ${update.newSha.slice(0, 12)} to ${step.environment} as deployment #${deployment.id}`);

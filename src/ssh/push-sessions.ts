@@ -5,7 +5,8 @@ import { randomToken } from '../secrets.js';
 export interface PushSession {
   userEmail: string;
   userId: number;
-  userRole: 'owner' | 'member';
+  /** The pusher's role in the project (the door looked it up), as the audit log names it. */
+  userRole: string;
   /** The pusher's address, for the audit log. */
   address: string;
   projectId: number;

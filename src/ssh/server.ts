@@ -5,7 +5,8 @@ import type { AddressInfo, Server as NetServer } from 'node:net';
 import { type CipherAlgorithm, type Connection, Server, type ServerChannel, utils } from 'ssh2';
 import type { Db } from '../db/open.js';
 import type { Log } from '../log.js';
-import { mayDo, roleIn } from '../actions/access.js';
+import { openProject, roleIn } from '../actions/access.js';
+import { Forbidden, NotFound } from '../errors.js';
 import { findProject } from '../store/projects.js';
 import { findServiceByName } from '../store/services.js';
 import { sourceKindOf } from '../sources/index.js';
@@ -101,11 +102,19 @@ async function runGit(deps: SshDeps, channel: ServerChannel, commandLine: string
   const notFound = `no repository ${projectName}/${serviceName} that this key may use`;
   const project = await findProject(deps.db, projectName);
   if (!project) return refuse(channel, notFound);
-  // A user's role in the project decides (the door, access.ts): a push deploys, a fetch reads.
-  const role = principal.kind === 'user' ? await roleIn(deps.db, principal, project.id) : undefined;
-  const allowed = principal.kind === 'user' ? role !== undefined : program === 'git-upload-pack' && principal.projectId === project.id;
-  if (!allowed) return refuse(channel, notFound);
-  if (role && !mayDo({ role }, program === 'git-receive-pack' ? 'deploy' : 'project.read')) return refuse(channel, `your role in ${projectName} (${role}) may not push to it`);
+  // A user's role in the project decides, at the door (access.ts), which records a refusal: a
+  // push deploys, a fetch reads. A deploy key fetches within its own project only.
+  let role: string | undefined;
+  if (principal.kind === 'user') {
+    const actor = { id: principal.id, role: principal.role, email: principal.email, origin: { via: 'git-push' as const, address } };
+    try {
+      role = (await openProject(deps.db, actor, projectName, program === 'git-receive-pack' ? 'deploy' : 'project.read')).role;
+    } catch (err) {
+      if (err instanceof NotFound) return refuse(channel, notFound);
+      if (err instanceof Forbidden) return refuse(channel, `your role in ${projectName} (${await roleIn(deps.db, principal, project.id)}) may not push to it`);
+      throw err;
+    }
+  } else if (program !== 'git-upload-pack' || principal.projectId !== project.id) return refuse(channel, notFound);
   const service = await findServiceByName(deps.db, project.id, serviceName);
   if (!service) return refuse(channel, notFound);
   const kind = sourceKindOf(service);
@@ -115,7 +124,7 @@ async function runGit(deps: SshDeps, channel: ServerChannel, commandLine: string
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
   let token: string | undefined;
   if (program === 'git-receive-pack' && principal.kind === 'user') {
-    token = deps.sessions.open({ userEmail: principal.email, userId: principal.id, userRole: principal.role, address, projectId: project.id, serviceId: service.id, repoDir });
+    token = deps.sessions.open({ userEmail: principal.email, userId: principal.id, userRole: role!, address, projectId: project.id, serviceId: service.id, repoDir });
     Object.assign(env, { SPUR_HOOK_SOCKET: deps.hookSocket, SPUR_PUSH_TOKEN: token });
   }
   const child = spawn(program, [repoDir], { env, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -12,7 +12,8 @@ export async function createProject(db: Db, name: string, creatorId: number): Pr
   return db.transaction().execute(async (tx) => {
     if (await findProject(tx, name)) throw new Conflict(`project ${name} already exists`);
     const project = await tx.insertInto('projects').values({ name, created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
-    await tx.insertInto('environments').values({ project_id: project.id, name: DEFAULT_ENVIRONMENT, created_at: nowIso() }).execute();
+    // Production is protected from the start: a developer's change there waits for an admin.
+    await tx.insertInto('environments').values({ project_id: project.id, name: DEFAULT_ENVIRONMENT, created_at: nowIso(), protected: 1 }).execute();
     await tx.insertInto('project_members').values({ project_id: project.id, user_id: creatorId, role: 'admin', created_at: nowIso() }).execute();
     return project;
   });

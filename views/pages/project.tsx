@@ -10,6 +10,8 @@ import { DatabaseList, NewDatabaseForm } from '../components/databases.js';
 import { SharedVariables } from '../components/shared-variables.js';
 import type { DatabaseView } from '../../src/actions/databases.js';
 import type { May } from '../../src/actions/page-data.js';
+import type { RequestView } from '../../src/actions/ask.js';
+import { Protection, RequestList } from '../components/requests.js';
 
 export interface ProjectPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
@@ -25,6 +27,8 @@ export interface ProjectPageProps {
   may: May;
   /** Refused forms, by form id, shown again with their errors. */
   forms?: Record<string, FormState>;
+  /** Protected environments: whether this one is, who may switch it, and the requests waiting. */
+  approvals?: { protected: boolean; canProtect: boolean; canDecide: boolean; me: string; requests: RequestView[] };
 }
 
 export function ProjectPage(props: ProjectPageProps) {
@@ -42,6 +46,7 @@ export function ProjectPage(props: ProjectPageProps) {
           <a href={`/projects/${props.name}?env=${e}`} aria-current={e === props.environment ? 'true' : undefined}>{e}</a>
         ))}
       </nav>
+      {props.approvals && <Protection project={props.name} environment={props.environment} protected={props.approvals.protected} canProtect={props.approvals.canProtect} csrf={csrf} />}
       <h2 id="content" tabindex={-1}>Services and databases</h2>
       <LiveSource url={`/projects/${props.name}/events?env=${props.environment}`}>
         <Live event="services"><ProjectCanvas project={props.name} environment={props.environment} {...props.canvas} /></Live>
@@ -61,6 +66,12 @@ export function ProjectPage(props: ProjectPageProps) {
           <summary>New database</summary>
           <NewDatabaseForm project={props.name} environment={props.environment} csrf={csrf} state={props.forms?.['new-database']} />
         </details>
+      )}
+      {props.approvals && (
+        <>
+          <h2 id="requests">Requests</h2>
+          <RequestList project={props.name} requests={props.approvals.requests} canDecide={props.approvals.canDecide} me={props.approvals.me} csrf={csrf} />
+        </>
       )}
       <h2>Shared variables</h2>
       <SharedVariables project={props.name} environment={props.environment} names={props.sharedVariables} mayReveal={may['variables.reveal']} mayChange={may['variables.change']} csrf={csrf} state={props.forms?.['set-shared-variable']} />

@@ -32,6 +32,7 @@ import * as m029 from './029_pushed_objects.js';
 import * as m030 from './030_member_roles.js';
 import * as m031 from './031_audit_entries.js';
 import * as m032 from './032_invitations.js';
+import * as m033 from './033_approvals.js';
 import * as m034 from './034_two_factor.js';
 import * as m036 from './036_token_scopes.js';
 
@@ -71,6 +72,7 @@ export const migrations: Record<string, Migration> = {
   '030_member_roles': m030,
   '031_audit_entries': m031,
   '032_invitations': m032,
+  '033_approvals': m033,
   '034_two_factor': m034,
   '036_token_scopes': m036,
 };
