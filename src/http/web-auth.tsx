@@ -7,12 +7,12 @@ import type { Deps } from '../deps.js';
 import { InvalidInput, NotFound, TooManyRequests } from '../errors.js';
 import { hashPassword, randomToken, safeEqual, verifyPassword } from '../secrets.js';
 import { setAcmeEmail, spurDomain } from '../store/settings.js';
-import { createFirstOwner, createSession, deleteSession, findUserByEmail } from '../store/users.js';
+import { createFirstOwner, createSession, deleteSession, findSession, findUserByEmail } from '../store/users.js';
 import * as validate from '../validate.js';
 import { SESSION_COOKIE, setupOpen } from './auth.js';
 import { AttemptLimiter } from '../rate-limit.js';
 import { requestAddress } from './client.js';
-import { recordLogin } from '../actions/record.js';
+import { audit, recordLogin } from '../actions/record.js';
 
 /** Set on a browser that logged in to an account: its attempts at that account are counted on
  *  their own, so an attacker who locks the account does not lock its owner's browser out. */
@@ -142,7 +142,9 @@ export function authRoutes(deps: Deps) {
 
   app.post('/logout', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
+    const session = token ? await findSession(deps.db, token) : undefined;
     if (token) await deleteSession(deps.db, token);
+    if (session) await audit(deps, { ...session.user, origin: { via: 'ui', address: await clientKey(c) } }, 'logout', null);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.redirect('/login', 303);
   });

@@ -59,7 +59,7 @@ export function peoplePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context<A
     let created: { name: string; token: string } | undefined;
     let state: FormState | undefined;
     try {
-      created = await accounts.mintToken(deps.db, user(c).id, body.name);
+      created = await ops.mintOwnToken(deps, user(c), body.name);
     } catch (err) {
       if (!(err instanceof InvalidFields)) throw err;
       state = { values: { name: typeof body.name === 'string' ? body.name : '' }, errors: err.fields };
@@ -71,7 +71,7 @@ export function peoplePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context<A
   });
   web.post('/account/tokens/:id/revoke', (c) =>
     answerForm(c, {
-      run: () => accounts.revokeToken(deps.db, user(c).id, c.req.param('id')),
+      run: () => ops.revokeOwnToken(deps, user(c), c.req.param('id')),
       done: () => ({ to: '/account', toast: 'Token revoked: anything using it is refused from now on' }),
       // Only a malformed id is refused as input; a token that is not yours is "not found" (404).
       fragment: (state) => <p class="error" role="alert">{state.errors['']}</p>,

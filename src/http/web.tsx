@@ -32,7 +32,7 @@ import { countDiff, describeDiff, previewVariablesText, replaceVariablesText, va
 import { SOURCE_CHANGE_NOTE, changeServiceSource } from '../actions/service-source.js';
 import { ImportVariablesForm, RevealedValue, SetVariableForm } from '../../views/pages/service/variables.js';
 import { getDeployment, readDeploymentLog } from '../store/deployments.js';
-import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
+import { listSshKeys } from '../store/ssh-keys.js';
 import type { Deps } from '../deps.js';
 import { type AllowedInstance, type ProjectAction, getProjectFor, mayDo, openProject } from '../actions/access.js';
 import { listEnvironments } from '../store/projects.js';
@@ -387,7 +387,7 @@ export function webRoutes(deps: Deps) {
     }),
   );
   web.post('/keys/:id/remove', async (c) => {
-    await removeSshKey(deps.db, user(c).id, validate.integer('key id', c.req.param('id'), 1, Number.MAX_SAFE_INTEGER));
+    await ops.removeKey(deps, user(c), c.req.param('id'));
     return redirectWithToast(c, '/keys', 'SSH key removed');
   });
 
