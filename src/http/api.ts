@@ -7,7 +7,7 @@ import { InvalidInput, NotFound } from '../errors.js';
 import type { User } from '../db/schema.js';
 import { type ProjectAction, getProjectFor, listProjectsFor } from '../actions/access.js';
 import { listEnvironments } from '../store/projects.js';
-import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
+import { listSshKeys } from '../store/ssh-keys.js';
 import { listServices } from '../store/services.js';
 import * as accounts from '../users/accounts.js';
 import * as users from '../actions/users.js';
@@ -24,6 +24,7 @@ import * as servers from '../actions/servers.js';
 import * as audit from '../actions/audit.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
+import { answerFormat, jsonLinesResponse } from './json-lines.js';
 import { searchPalette } from '../actions/palette.js';
 import { getDeployment } from '../store/deployments.js';
 
@@ -63,9 +64,17 @@ export function apiRoutes(deps: Deps) {
 
   // The audit log (see actions/audit.ts): the installation's and its chain check (an owner's), a project's.
   const auditQuery = (c: { req: { query: (k: string) => string | undefined } }) => Object.fromEntries(['actor', 'action', 'outcome', 'since', 'until', 'before', 'limit', 'project'].map((k) => [k, c.req.query(k)]));
-  api.get('/audit', async (c) => c.json({ entries: await audit.installationAudit(deps, c.get('user'), auditQuery(c)) }));
+  // ?format=jsonl: every entry the filters match, one JSON line each, as `spur audit --all --json` prints them.
+  api.get('/audit', async (c) => {
+    if (answerFormat(c.req.query('format')) === 'jsonl') return jsonLinesResponse(await audit.auditExport(deps, c.get('user'), auditQuery(c)), 'spur-audit.jsonl');
+    return c.json({ entries: await audit.installationAudit(deps, c.get('user'), auditQuery(c)) });
+  });
   api.get('/audit/verify', async (c) => c.json(await audit.verifyAudit(deps, c.get('user'))));
-  api.get('/projects/:project/audit', async (c) => c.json({ entries: await audit.projectAudit(deps, c.get('user'), c.req.param('project'), auditQuery(c)) }));
+  api.get('/projects/:project/audit', async (c) => {
+    const project = c.req.param('project');
+    if (answerFormat(c.req.query('format')) === 'jsonl') return jsonLinesResponse(await audit.auditExport(deps, c.get('user'), auditQuery(c), project), `spur-audit-${project}.jsonl`);
+    return c.json({ entries: await audit.projectAudit(deps, c.get('user'), project, auditQuery(c)) });
+  });
 
   // The servers of the Swarm (an owner's): enrolled over SSH, drained, activated, removed.
   api.get('/servers', async (c) => c.json(await servers.serversView(deps, c.get('user'))));
@@ -161,14 +170,14 @@ export function apiRoutes(deps: Deps) {
   // that outlive its revocation; new ones come from a signed-in browser or the server's console.
   api.get('/tokens', async (c) => c.json({ tokens: await accounts.listTokens(deps.db, c.get('user').id) }));
   api.delete('/tokens/:id', async (c) => {
-    await accounts.revokeToken(deps.db, c.get('user').id, c.req.param('id'));
+    await ops.revokeOwnToken(deps, c.get('user'), c.req.param('id'));
     return c.json({ ok: true });
   });
 
   api.get('/keys', async (c) => c.json({ keys: (await listSshKeys(deps.db, c.get('user').id)).map(ops.toKeyView) }));
   api.post('/keys', async (c) => c.json({ key: await ops.addKey(deps, c.get('user'), await jsonBody(c)) }, 201));
   api.delete('/keys/:id', async (c) => {
-    await removeSshKey(deps.db, c.get('user').id, validate.integer('key id', c.req.param('id'), 1, Number.MAX_SAFE_INTEGER));
+    await ops.removeKey(deps, c.get('user'), c.req.param('id'));
     return c.json({ ok: true });
   });
 
