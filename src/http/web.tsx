@@ -15,6 +15,7 @@ import { NewDatabaseForm } from '../../views/components/databases.js';
 import { addDatabase, listDatabaseViews } from '../actions/databases.js';
 import { databasePages } from './web-databases.js';
 import { peoplePages } from './web-people.js';
+import { auditPages } from './web-audit.js';
 import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from '../actions/shared-variables.js';
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
 import { InvalidFields, NotFound } from '../errors.js';
@@ -113,7 +114,7 @@ export function webRoutes(deps: Deps) {
     const canvas = await projectCanvas(deps, user(c), project.name, environment);
     const databases = await listDatabaseViews(deps, user(c), project.name, environment);
     const sharedVariables = await sharedVariableNames(deps, user(c), project.name, environment);
-    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} canDelete={mayDo({ role }, 'project.delete')} canManageMembers={mayDo({ role }, 'members.manage')} canReveal={mayDo({ role }, 'variables.reveal')} forms={forms} />;
+    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} canDelete={mayDo({ role }, 'project.delete')} canManageMembers={mayDo({ role }, 'members.manage')} canReadAudit={mayDo({ role }, 'project-audit.read')} canReveal={mayDo({ role }, 'variables.reveal')} forms={forms} />;
   };
   web.get('/projects/:project', async (c) => c.html(await projectPage(c)));
   web.get('/projects/:project/events', async (c) => {
@@ -147,6 +148,7 @@ export function webRoutes(deps: Deps) {
   );
   databasePages(web, deps, frame);
   peoplePages(web, deps, frame);
+  auditPages(web, deps, frame);
   web.post('/projects/:project/shared-variables', (c) => {
     const [project, environment] = [c.req.param('project'), c.req.query('env') ?? 'production'];
     return answerForm(c, {

@@ -1,10 +1,11 @@
-// Spur's own settings and its users: two tabs of the owner's Settings section.
-export function SettingsTabs(props: { current: 'settings' | 'users' }) {
-  const here = (tab: 'settings' | 'users') => (props.current === tab ? 'page' : undefined);
+// Spur's own settings, its users and its audit log: tabs of the owner's Settings section.
+export function SettingsTabs(props: { current: 'settings' | 'users' | 'audit' }) {
+  const here = (tab: 'settings' | 'users' | 'audit') => (props.current === tab ? 'page' : undefined);
   return (
     <nav class="tabs" aria-label="Settings">
       <a href="/settings" aria-current={here('settings')}>Spur</a>
       <a href="/users" aria-current={here('users')}>Users</a>
+      <a href="/audit" aria-current={here('audit')}>Audit log</a>
     </nav>
   );
 }

@@ -23,6 +23,8 @@ export interface ProjectPageProps {
   canDelete: boolean;
   /** Admins and owners manage members and reveal values. */
   canManageMembers: boolean;
+  /** Admins and owners read the project's audit log. */
+  canReadAudit?: boolean;
   canReveal: boolean;
   /** Refused forms, by form id, shown again with their errors. */
   forms?: Record<string, FormState>;
@@ -36,6 +38,7 @@ export function ProjectPage(props: ProjectPageProps) {
       <h1>{props.name}</h1>
       <p class="muted">Environments: {props.environments.join(', ')}</p>
       {props.canManageMembers && <p><a href={`/projects/${props.name}/members`}>Members: who may use {props.name}</a></p>}
+      {props.canReadAudit && <p><a href={`/projects/${props.name}/audit`}>Audit log: who changed what in {props.name}</a></p>}
       <nav class="envs" aria-label="Environments">
         {props.environments.map((e) => (
           <a href={`/projects/${props.name}?env=${e}`} aria-current={e === props.environment ? 'true' : undefined}>{e}</a>
