@@ -4,7 +4,7 @@
 // databases; running databases) is refused here before it changes anything (503).
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
-import { ORIGIN, teamWorld } from '../../test/app-fixture.js';
+import { ORIGIN, SETUP_TOKEN, makeTestApp, teamWorld } from '../../test/app-fixture.js';
 import { createSession } from '../store/users.js';
 
 let w: Awaited<ReturnType<typeof teamWorld>>;
@@ -135,5 +135,14 @@ describe('recording what changes', () => {
     expect([logout.action, logout.actor.email, logout.via]).toEqual(['logout', 'developer@example.com', 'ui']);
     if (secret) expect(await everyRow()).not.toContain(secret);
     expect(await everyRow()).not.toContain(session.token);
+  });
+
+  it('records the installation claimed at setup: its first owner and the certificate contact, from the address it came from', async () => {
+    const { deps, app } = await makeTestApp();
+    const res = await app.request('/setup', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN }, body: new URLSearchParams({ token: SETUP_TOKEN, email: 'first@example.com', password: 'a long password' }).toString() }, { incoming: { socket: { remoteAddress: '198.51.100.4', remoteFamily: 'IPv4' } } });
+    expect(res.status).toBe(303);
+    const rows = await deps.db.selectFrom('audit_entries').select(['action', 'actor_email', 'role', 'via', 'address', 'after']).execute();
+    expect(rows).toEqual([{ action: 'setup', actor_email: 'first@example.com', role: 'owner', via: 'ui', address: '198.51.100.4', after: '{"owner":"first@example.com","acmeEmail":"first@example.com"}' }]);
+    expect(JSON.stringify(rows)).not.toContain('long password');
   });
 });

@@ -102,6 +102,7 @@ export function authRoutes(deps: Deps) {
       if (!user) throw new NotFound('setup is already done');
       if (acmeContact) await setAcmeEmail(deps.db, acmeContact);
       deps.setup.claim();
+      await audit(deps, { ...user, origin: { via: 'ui', address: key } }, 'setup', { kind: 'user', id: user.id, name: user.email }, { after: { owner: user.email, acmeEmail: acmeContact ?? null } });
       await startSession(c, user.id);
       return sendOn(c, '/');
     } catch (err) {
