@@ -46,7 +46,7 @@ async function scopeOf(deps: Deps, user: Actor, projectName: string, environment
 const databaseObject = (scope: Scope, d: { id?: number; name: string }): AuditObject => ({ kind: 'database', id: d.id ?? null, name: `${scope.project.name}/${d.name} (${scope.environment.name})`, projectId: scope.project.id });
 
 /** Records what `scope`'s user did to a database (the door gave who they are). */
-const record = (deps: Deps, scope: Scope, action: string, d: { id?: number; name: string }, change: AuditChange = {}) => audit(deps, scope.acting!, action, databaseObject(scope, d), change);
+const recordDatabase = (deps: Deps, scope: Scope, action: string, d: { id?: number; name: string }, change: AuditChange = {}) => audit(deps, scope.acting!, action, databaseObject(scope, d), change);
 
 const refOf = (scope: Scope, name: string) => ({ project: scope.project.name, environment: scope.environment.name, name });
 
@@ -141,7 +141,7 @@ export async function addDatabase(deps: Deps, user: Actor, projectName: string, 
   requireDaemon(deps);
   await checkRunImage(deps.docker, 'image', image);
   const created = await createAndRun(deps, scope, { name: v.name, engine: v.engine, image, backupSchedule: v.schedule, backupKeep: v.keep });
-  await record(deps, scope, 'database.create', created, { after: { engine: created.engine, image: created.image, backupSchedule: created.backup_schedule, backupKeep: created.backup_keep } });
+  await recordDatabase(deps, scope, 'database.create', created, { after: { engine: created.engine, image: created.image, backupSchedule: created.backup_schedule, backupKeep: created.backup_keep } });
   return toDatabaseView(deps, scope, created);
 }
 
@@ -165,7 +165,7 @@ export async function changeDatabase(deps: Deps, user: Actor, projectName: strin
     keep: () => (body.keep === undefined || body.keep === '' ? undefined : keepOf(body.keep)),
   });
   const changed = await setBackupPolicy(deps.db, d.id, v);
-  await record(deps, scope, 'database.change', d, { before: { backupSchedule: d.backup_schedule, backupKeep: d.backup_keep }, after: { backupSchedule: changed.backup_schedule, backupKeep: changed.backup_keep } });
+  await recordDatabase(deps, scope, 'database.change', d, { before: { backupSchedule: d.backup_schedule, backupKeep: d.backup_keep }, after: { backupSchedule: changed.backup_schedule, backupKeep: changed.backup_keep } });
   await deps.databaseBackups.refreshSchedules();
   if (changed.backup_keep < d.backup_keep) await deps.databaseBackups.prune(changed);
   return toDatabaseView(deps, scope, changed);
@@ -191,7 +191,7 @@ export async function deleteDatabase(deps: Deps, user: Actor, projectName: strin
   await removeDatabaseRecord(deps.db, d.id);
   await deps.databaseBackups.refreshSchedules();
   await deps.databaseBackups.prune(d, checked(body.deleteBackups) ? 0 : 1);
-  await record(deps, scope, 'database.delete', d, { before: { engine: d.engine, image: d.image }, after: { dataDeleted: checked(body.deleteData), backupsDeleted: checked(body.deleteBackups) ? 'all' : 'all but the newest' } });
+  await recordDatabase(deps, scope, 'database.delete', d, { before: { engine: d.engine, image: d.image }, after: { dataDeleted: checked(body.deleteData), backupsDeleted: checked(body.deleteBackups) ? 'all' : 'all but the newest' } });
 }
 
 const toBackupView = (b: DatabaseBackup) => ({
@@ -223,7 +223,7 @@ export async function backUpDatabase(deps: Deps, user: Actor, projectName: strin
   const d = await databaseIn(deps, scope, name);
   requireDaemon(deps);
   const backup = toBackupView(await deps.databaseBackups.backUpNow(refOf(scope, d.name), d, 'manual'));
-  await record(deps, scope, 'backups.create', d, { after: { backup: backup.id, status: backup.status } });
+  await recordDatabase(deps, scope, 'backups.create', d, { after: { backup: backup.id, status: backup.status } });
   return backup;
 }
 
@@ -235,7 +235,7 @@ export async function verifyDatabaseBackup(deps: Deps, user: Actor, projectName:
   requireDaemon(deps);
   await verifyBackup(deps, d, credentialsOf(deps.key, d), b);
   const verified = toBackupView(await backupOf(deps, scope, d.name, b.id));
-  await record(deps, scope, 'backups.verify', d, { after: { backup: b.id, verified: verified.verified } });
+  await recordDatabase(deps, scope, 'backups.verify', d, { after: { backup: b.id, verified: verified.verified } });
   return verified;
 }
 
@@ -264,7 +264,7 @@ export async function backupFile(deps: Deps, user: Actor, projectName: string, n
   } catch (err) {
     throw new Conflict((err as Error).message);
   }
-  await record(deps, scope, 'backups.download', d, { after: { backup: b.id } });
+  await recordDatabase(deps, scope, 'backups.download', d, { after: { backup: b.id } });
   return { path, filename: `${scope.project.name}-${scope.environment.name}-${d.name}-${b.id}.dump` };
 }
 
@@ -286,7 +286,7 @@ export async function restoreDatabase(deps: Deps, user: Actor, projectName: stri
   } catch (err) {
     throw new Conflict((err as Error).message);
   }
-  await record(deps, scope, 'database.restore', d, { after: { backup: b.id, into: target.name } });
+  await recordDatabase(deps, scope, 'database.restore', d, { after: { backup: b.id, into: target.name } });
   return { ...toBackupView(b), into: target.name };
 }
 
@@ -317,7 +317,7 @@ export async function restartDatabase(deps: Deps, user: Actor, projectName: stri
   } catch (err) {
     throw new Conflict(`${d.name} was restarted but is not answering: ${(err as Error).message}`);
   } finally {
-    await record(deps, scope, 'database.restart', d);
+    await recordDatabase(deps, scope, 'database.restart', d);
   }
   return toDatabaseView(deps, scope, d);
 }
