@@ -85,6 +85,21 @@ describe('recording what changes', () => {
     expect(await everyRow()).not.toContain('secret-pw');
   });
 
+  it('records a backup downloaded, by the backup it was', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { createHash } = await import('node:crypto');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'spur-audit-')), 'pg.dump');
+    const dump = Buffer.from('a dump that holds every value');
+    writeFileSync(file, dump);
+    await w.deps.db.updateTable('database_backups').set({ file, size: dump.length, sha256: createHash('sha256').update(dump).digest('hex') }).where('id', '=', w.ids.shop.backup).execute();
+    const res = await w.app.request(`/api/v1/projects/shop/databases/pg/backups/${w.ids.shop.backup}/file`, { headers: { Authorization: `Bearer ${w.tokens.admin}` } });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(dump);
+    expect((await entries('backups.download')).map(brief)).toEqual([['backups.download', 'admin@example.com', 'shop/pg (production)', null, { backup: w.ids.shop.backup }]]);
+  });
+
   it('records servers added, drained, activated, made the build server and removed (never the password given to enrol)', async () => {
     const node = { id: 9, name: 'n2', host: '192.0.2.20', port: 22, user: 'root', status: 'ready', log: '' };
     w.deps.servers = {
