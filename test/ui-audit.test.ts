@@ -1,22 +1,24 @@
 // The audit log in a real browser: the owner changes a variable on the service's Variables tab,
 // opens the audit log from Settings, filters it by action (htmx swaps the results in place and the
 // address keeps the filter), sees the change by name as "(changed)" and never its value, and checks
-// the chain. No serious or critical accessibility violation (axe-core) on the page.
+// the chain. No serious or critical accessibility violation (axe-core) on the page. On the same
+// Spur, what only a real Docker can do (databases, deleting environments and services) is recorded.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpurProcess, cli, logInPage, stopAll, uniqueName } from './harness.js';
+import { type SpurProcess, api, cli, logInPage, stopAll, uniqueName } from './harness.js';
 import { startBrowserStack } from './browser-fixture.js';
 
 const AXE = require.resolve('axe-core/axe.min.js');
 const project = uniqueName('audit');
 const VALUE = 'value-typed-in-the-browser-7f3a';
 let spur: SpurProcess;
+let token: string;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  ({ spur, browser } = await startBrowserStack({ project }));
+  ({ spur, token, browser } = await startBrowserStack({ project }));
   expect((await cli(spur, ['service', 'create', project, 'web', '--image', 'spur-test/node:bookworm'])).code).toBe(0);
   expect((await cli(spur, ['vars', 'set', project, 'web', 'GREETING=hello'])).code).toBe(0);
   // bypassCSP: Spur's CSP forbids inline scripts, and axe-core is injected as one.
@@ -68,5 +70,29 @@ describe('the audit log page', () => {
     type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
     const violations = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)")) as Violation[];
     expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+
+  it('records what needs Docker too: a database created, backed up, restarted and deleted, an environment and a service deleted (no password anywhere)', async () => {
+    const run = async (args: string[]) => {
+      const r = await cli(spur, args);
+      expect(r.code, `spur ${args.join(' ')}: ${r.stderr}`).toBe(0);
+    };
+    await run(['db', 'create', project, 'kv', '--engine', 'redis']);
+    for (let tries = 0; (await cli(spur, ['db', 'backup', project, 'kv'])).code !== 0; tries++) {
+      if (tries === 60) throw new Error('database kv never took a backup');
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    await run(['db', 'restart', project, 'kv']);
+    const password = (await api(spur, token)('GET', `/projects/${project}/databases/kv/credentials`)).json.variables.REDIS_PASSWORD as string;
+    await run(['db', 'delete', project, 'kv', '--yes', '--delete-data', '--delete-backups']);
+    await run(['project', 'env', project, 'doomed']);
+    await run(['project', 'env', 'delete', project, 'doomed', '--yes']);
+    await run(['service', 'delete', project, 'web', '--yes']);
+    const { json } = await api(spur, token)('GET', `/projects/${project}/audit?limit=1000`);
+    const seen = (json.entries as { action: string; object: { name: string } | null; outcome: string }[]).filter((e) => e.outcome === 'allowed').map((e) => `${e.action} ${e.object?.name}`);
+    for (const want of [`database.create ${project}/kv (production)`, `backups.create ${project}/kv (production)`, `database.restart ${project}/kv (production)`, `database.delete ${project}/kv (production)`, `environment.create ${project}`, `environment.delete ${project}`, `service.delete ${project}/web`]) expect(seen).toContain(want);
+    expect(password.length).toBeGreaterThan(8);
+    const exported = await fetch(`${spur.url}/api/v1/audit?format=jsonl`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(await exported.text()).not.toContain(password);
   });
 });
