@@ -61,20 +61,48 @@ function auditFilter(q: AuditQuery): AuditFilter {
 
 /** The whole installation's log, newest first (an owner's); `project` narrows it to one project. */
 export async function installationAudit(deps: Deps, user: Actor, query: AuditQuery): Promise<AuditEntryView[]> {
-  await requireTo(deps, user, 'audit.read');
-  const filter = auditFilter(query);
-  if (query.project !== undefined) {
-    const project = await findProject(deps.db, validate.resourceName('project', query.project));
-    if (!project) return [];
-    filter.projectId = project.id;
-  }
-  return (await listAuditEntries(deps.db, filter)).map(toAuditEntryView);
+  const filter = await installationFilter(deps, user, query);
+  return filter ? (await listAuditEntries(deps.db, filter)).map(toAuditEntryView) : [];
 }
 
 /** One project's log, newest first: not found to anyone who may not see the project. */
 export async function projectAudit(deps: Deps, user: Actor, projectName: string, query: AuditQuery): Promise<AuditEntryView[]> {
+  return (await listAuditEntries(deps.db, await projectFilter(deps, user, projectName, query))).map(toAuditEntryView);
+}
+
+/** The installation's filter, once the door let the user in; undefined when `project` names none. */
+async function installationFilter(deps: Deps, user: Actor, query: AuditQuery): Promise<AuditFilter | undefined> {
+  await requireTo(deps, user, 'audit.read');
+  const filter = auditFilter(query);
+  if (query.project === undefined) return filter;
+  const project = await findProject(deps.db, validate.resourceName('project', query.project));
+  return project ? { ...filter, projectId: project.id } : undefined;
+}
+
+async function projectFilter(deps: Deps, user: Actor, projectName: string, query: AuditQuery): Promise<AuditFilter> {
   const project = await getProjectFor(deps.db, user, projectName, 'project-audit.read');
-  return (await listAuditEntries(deps.db, { ...auditFilter(query), projectId: project.id })).map(toAuditEntryView);
+  return { ...auditFilter(query), projectId: project.id };
+}
+
+const EXPORT_PAGE = 1000;
+
+/** Every entry the filters match (the installation's, or with `projectName` that project's),
+ *  newest first, as `spur audit --json` prints them: for an export as JSON lines. The door is
+ *  passed (and the filters checked) before the first entry; a `limit` caps how many, else all. */
+export async function auditExport(deps: Deps, user: Actor, query: AuditQuery, projectName?: string): Promise<AsyncGenerator<AuditEntryView>> {
+  const filter = projectName === undefined ? await installationFilter(deps, user, query) : await projectFilter(deps, user, projectName, query);
+  const cap = query.limit === undefined ? Infinity : (filter?.limit ?? 0);
+  return (async function* () {
+    if (!filter) return;
+    let [beforeId, given] = [filter.beforeId, 0];
+    while (given < cap) {
+      const rows = await listAuditEntries(deps.db, { ...filter, beforeId, limit: Math.min(EXPORT_PAGE, cap - given) });
+      for (const row of rows) yield toAuditEntryView(row);
+      given += rows.length;
+      if (rows.length < EXPORT_PAGE) return;
+      beforeId = rows[rows.length - 1].id;
+    }
+  })();
 }
 
 /** Walks the chain (an owner's): intact with how many entries, or the first entry that breaks it. */

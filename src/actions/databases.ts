@@ -17,7 +17,8 @@ import { referrersOf } from '../databases/referrers.js';
 import { findBackup, listBackups } from '../store/database-backups.js';
 import { databaseServiceName, databaseVolumeName } from '../databases/service-spec.js';
 import { Conflict, InvalidFields, NotFound } from '../errors.js';
-import { type ProjectAction, getProjectFor } from './access.js';
+import { type Acting, type ProjectAction, openProject } from './access.js';
+import { type AuditChange, type AuditObject, audit } from './record.js';
 import { createDatabase, credentialsOf, findDatabase, listDatabases, removeDatabaseRecord, setBackupPolicy } from '../store/databases.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { randomToken } from '../secrets.js';
@@ -31,13 +32,21 @@ type Body = Record<string, unknown>;
 interface Scope {
   project: { id: number; name: string };
   environment: { id: number; name: string };
+  /** The user with their role in the project, as the audit log names who acted. */
+  acting?: Acting;
 }
 
 async function scopeOf(deps: Deps, user: Actor, projectName: string, environmentName: string | undefined, action: ProjectAction): Promise<Scope> {
-  const project = await getProjectFor(deps.db, user, projectName, action);
+  const { project, acting } = await openProject(deps.db, user, projectName, action);
   const environment = await getEnvironment(deps.db, project, environmentName ?? DEFAULT_ENVIRONMENT);
-  return { project, environment };
+  return { project, environment, acting };
 }
+
+/** A database as the audit log names it: project/database (environment), in its project's log. */
+const databaseObject = (scope: Scope, d: { id?: number; name: string }): AuditObject => ({ kind: 'database', id: d.id ?? null, name: `${scope.project.name}/${d.name} (${scope.environment.name})`, projectId: scope.project.id });
+
+/** Records what `scope`'s user did to a database (the door gave who they are). */
+const recordDatabase = (deps: Deps, scope: Scope, action: string, d: { id?: number; name: string }, change: AuditChange = {}) => audit(deps, scope.acting!, action, databaseObject(scope, d), change);
 
 const refOf = (scope: Scope, name: string) => ({ project: scope.project.name, environment: scope.environment.name, name });
 
@@ -131,8 +140,9 @@ export async function addDatabase(deps: Deps, user: Actor, projectName: string, 
   const image = imageChoice(v.engine, body);
   requireDaemon(deps);
   await checkRunImage(deps.docker, 'image', image);
-  const record = await createAndRun(deps, scope, { name: v.name, engine: v.engine, image, backupSchedule: v.schedule, backupKeep: v.keep });
-  return toDatabaseView(deps, scope, record);
+  const created = await createAndRun(deps, scope, { name: v.name, engine: v.engine, image, backupSchedule: v.schedule, backupKeep: v.keep });
+  await recordDatabase(deps, scope, 'database.create', created, { after: { engine: created.engine, image: created.image, backupSchedule: created.backup_schedule, backupKeep: created.backup_keep } });
+  return toDatabaseView(deps, scope, created);
 }
 
 async function createAndRun(deps: Deps, scope: Scope, input: { name: string; engine: DatabaseEngine; image: string; backupSchedule?: string | null; backupKeep?: number }): Promise<DatabaseRecord> {
@@ -155,6 +165,7 @@ export async function changeDatabase(deps: Deps, user: Actor, projectName: strin
     keep: () => (body.keep === undefined || body.keep === '' ? undefined : keepOf(body.keep)),
   });
   const changed = await setBackupPolicy(deps.db, d.id, v);
+  await recordDatabase(deps, scope, 'database.change', d, { before: { backupSchedule: d.backup_schedule, backupKeep: d.backup_keep }, after: { backupSchedule: changed.backup_schedule, backupKeep: changed.backup_keep } });
   await deps.databaseBackups.refreshSchedules();
   if (changed.backup_keep < d.backup_keep) await deps.databaseBackups.prune(changed);
   return toDatabaseView(deps, scope, changed);
@@ -180,6 +191,7 @@ export async function deleteDatabase(deps: Deps, user: Actor, projectName: strin
   await removeDatabaseRecord(deps.db, d.id);
   await deps.databaseBackups.refreshSchedules();
   await deps.databaseBackups.prune(d, checked(body.deleteBackups) ? 0 : 1);
+  await recordDatabase(deps, scope, 'database.delete', d, { before: { engine: d.engine, image: d.image }, after: { dataDeleted: checked(body.deleteData), backupsDeleted: checked(body.deleteBackups) ? 'all' : 'all but the newest' } });
 }
 
 const toBackupView = (b: DatabaseBackup) => ({
@@ -210,7 +222,9 @@ export async function backUpDatabase(deps: Deps, user: Actor, projectName: strin
   const scope = await scopeOf(deps, user, projectName, environmentName, 'backups.create');
   const d = await databaseIn(deps, scope, name);
   requireDaemon(deps);
-  return toBackupView(await deps.databaseBackups.backUpNow(refOf(scope, d.name), d, 'manual'));
+  const backup = toBackupView(await deps.databaseBackups.backUpNow(refOf(scope, d.name), d, 'manual'));
+  await recordDatabase(deps, scope, 'backups.create', d, { after: { backup: backup.id, status: backup.status } });
+  return backup;
 }
 
 /** Verifies a backup again, now, and answers with the result. */
@@ -220,7 +234,9 @@ export async function verifyDatabaseBackup(deps: Deps, user: Actor, projectName:
   const b = await backupOf(deps, scope, d.name, id);
   requireDaemon(deps);
   await verifyBackup(deps, d, credentialsOf(deps.key, d), b);
-  return toBackupView(await backupOf(deps, scope, d.name, b.id));
+  const verified = toBackupView(await backupOf(deps, scope, d.name, b.id));
+  await recordDatabase(deps, scope, 'backups.verify', d, { after: { backup: b.id, verified: verified.verified } });
+  return verified;
 }
 
 export async function backupsOf(deps: Deps, user: Actor, projectName: string, name: string, environmentName?: string): Promise<BackupView[]> {
@@ -242,11 +258,14 @@ export async function backupFile(deps: Deps, user: Actor, projectName: string, n
   const scope = await scopeOf(deps, user, projectName, environmentName, 'backups.download');
   const d = await databaseIn(deps, scope, name);
   const b = await backupOf(deps, scope, d.name, id);
+  let path: string;
   try {
-    return { path: await backupFileOf(deps, b), filename: `${scope.project.name}-${scope.environment.name}-${d.name}-${b.id}.dump` };
+    path = await backupFileOf(deps, b);
   } catch (err) {
     throw new Conflict((err as Error).message);
   }
+  await recordDatabase(deps, scope, 'backups.download', d, { after: { backup: b.id } });
+  return { path, filename: `${scope.project.name}-${scope.environment.name}-${d.name}-${b.id}.dump` };
 }
 
 /** Restores a backup of `name`: into `name` itself once its name is typed (`confirm`), or into a
@@ -267,6 +286,7 @@ export async function restoreDatabase(deps: Deps, user: Actor, projectName: stri
   } catch (err) {
     throw new Conflict((err as Error).message);
   }
+  await recordDatabase(deps, scope, 'database.restore', d, { after: { backup: b.id, into: target.name } });
   return { ...toBackupView(b), into: target.name };
 }
 
@@ -296,6 +316,8 @@ export async function restartDatabase(deps: Deps, user: Actor, projectName: stri
     await restartAndWait(deps.docker, ref, engineOf(d), credentialsOf(deps.key, d));
   } catch (err) {
     throw new Conflict(`${d.name} was restarted but is not answering: ${(err as Error).message}`);
+  } finally {
+    await recordDatabase(deps, scope, 'database.restart', d);
   }
   return toDatabaseView(deps, scope, d);
 }

@@ -52,7 +52,9 @@ export async function rollbackAs(deps: Deps, who: Doer, ctx: InstanceContext, by
 
 export async function cancel(deps: Deps, ctx: AllowedInstance) {
   await requireTo(deps, ctx.acting, 'cancel', { object: instanceObject(ctx) });
-  return deps.deployer.cancel(scopeOf(ctx));
+  const cancelled = await deps.deployer.cancel(scopeOf(ctx));
+  await audit(deps, ctx.acting, 'cancel', instanceObject(ctx), { after: { deployments: cancelled } });
+  return cancelled;
 }
 
 /** What a deploy would build with, now, without building (see deploy/build-preview.ts). */
@@ -66,6 +68,7 @@ export async function scale(deps: Deps, ctx: AllowedInstance, body: Body): Promi
   await requireTo(deps, ctx.acting, 'service.change', { object: instanceObject(ctx) });
   const { replicas } = validate.fields({ replicas: () => validate.replicas(body.replicas) });
   await updateInstance(deps.db, ctx.service, ctx.environment, { replicas });
+  await audit(deps, ctx.acting, 'service.scale', instanceObject(ctx), { before: { replicas: ctx.instance.replicas }, after: { replicas } });
   if (!deps.daemon.ready) return { replicas, applied: false };
   const applied = await scaleService(deps.docker, swarmServiceName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }), replicas);
   return { replicas, applied };

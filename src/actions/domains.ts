@@ -11,6 +11,7 @@ import type { InstanceContext } from '../store/services.js';
 import { type AllowedInstance, requireTo } from './access.js';
 import * as validate from '../validate.js';
 import { type Body, instanceKey, instanceObject } from './common.js';
+import { audit } from './record.js';
 
 /** The URL Spur is reached at: its own domain once set (https:// once its certificate is
  *  served), else SPUR_PUBLIC_URL. */
@@ -61,6 +62,7 @@ export async function addDomain(deps: Deps, ctx: AllowedInstance, body: Body) {
     throw new InvalidFields({ hostname: `domain: ${hostname} is under ${deps.config.baseDomain}, where Spur generates each service's own address; use a domain of your own` });
   }
   const domain = await storeAddDomain(deps.db, instanceKey(ctx), hostname);
+  await audit(deps, ctx.acting, 'domains.add', instanceObject(ctx), { after: { hostname } });
   await routeNow(deps, ctx);
   void deps.certificates.run();
   return toDomainView({ ...domain, not_after: null }, await deps.dns.check(hostname));
@@ -69,7 +71,9 @@ export async function addDomain(deps: Deps, ctx: AllowedInstance, body: Body) {
 export async function removeDomain(deps: Deps, ctx: AllowedInstance, hostnameParam: string): Promise<void> {
   await requireTo(deps, ctx.acting, 'domains.change', { object: instanceObject(ctx) });
   const hostname = validate.domain(hostnameParam);
+  const before = (await listDomains(deps.db, instanceKey(ctx))).find((d) => d.hostname === hostname);
   if (!(await storeRemoveDomain(deps.db, instanceKey(ctx), hostname))) throw new NotFound(`${hostname} is not a domain of ${ctx.service.name} in ${ctx.environment.name}`);
+  await audit(deps, ctx.acting, 'domains.remove', instanceObject(ctx), { before: before && domainOptions(before) });
   await routeNow(deps, ctx);
 }
 
@@ -92,12 +96,18 @@ export async function changeDomain(deps: Deps, ctx: AllowedInstance, hostnamePar
     const into = mine.filter((d) => d.redirect_to === hostname).map((d) => d.hostname);
     if (into.length) throw new InvalidFields({ redirectTo: `redirect: ${into.join(', ')} redirect${into.length === 1 ? 's' : ''} to ${hostname}; a redirect may not lead to another` });
   }
+  const was = (await listDomains(deps.db, instanceKey(ctx))).find((d) => d.hostname === hostname);
   if (!(await setDomainOptions(deps.db, instanceKey(ctx), hostname, options))) throw new NotFound(`${hostname} is not a domain of ${ctx.service.name} in ${ctx.environment.name}`);
+  const domain = (await listDomains(deps.db, instanceKey(ctx))).find((d) => d.hostname === hostname)!;
+  // The options this change named, as they were and as they are.
+  const named = (d: DomainWithCertificate) => Object.fromEntries(Object.entries(domainOptions(d)).filter(([k]) => k === 'hostname' || k in options && options[k as keyof typeof options] !== undefined));
+  await audit(deps, ctx.acting, 'domains.change', instanceObject(ctx), { before: was && named(was), after: named(domain) });
   await routeNow(deps, ctx);
   void deps.certificates.run();
-  const domain = (await listDomains(deps.db, instanceKey(ctx))).find((d) => d.hostname === hostname)!;
   return toDomainView(domain, await deps.dns.check(hostname));
 }
+
+const domainOptions = (d: DomainWithCertificate) => ({ hostname: d.hostname, https: d.https === 1, hsts: d.hsts === 1, redirectTo: d.redirect_to });
 
 /** Routing follows domains at once when Docker answers; otherwise the next deploy applies it. */
 async function routeNow(deps: Deps, ctx: InstanceContext): Promise<void> {

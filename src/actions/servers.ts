@@ -6,6 +6,7 @@ import { type DiskSpace, localDisk } from '../nodes/disk.js';
 import { NODE_LABEL, notEnrolledWarning } from '../nodes/swarm-membership.js';
 import { listNodes } from '../store/nodes.js';
 import { type Actor, requireTo } from './access.js';
+import { type AuditObject, SECRET, audit } from './record.js';
 
 
 interface SwarmNodeListing {
@@ -97,6 +98,8 @@ export async function serverDetail(deps: Deps, user: Actor, name: string) {
 export async function addServer(deps: Deps, user: Actor, body: Record<string, unknown>) {
   await requireTo(deps, user, 'servers.manage');
   const record = await deps.servers.add(body);
+  // The password (if one was given to enrol with) is named, never written.
+  await audit(deps, user, 'servers.add', serverObject(record), { after: { name: record.name, address: record.host, port: record.port, ...(body.password ? { password: SECRET.set } : {}) } });
   return { ...toRecordView(record), log: record.log };
 }
 
@@ -108,10 +111,15 @@ export async function changeServer(deps: Deps, user: Actor, name: string, action
   if (action === 'drain') await deps.servers.drain(name);
   else if (action === 'activate') await deps.servers.activate(name);
   else await deps.servers.setBuildServer(name, action === 'build-here');
+  await audit(deps, user, `servers.${action}`, serverObject(await deps.servers.find(name)));
   return serverDetail(deps, user, name);
 }
 
 export async function removeServer(deps: Deps, user: Actor, name: string): Promise<void> {
   await requireTo(deps, user, 'servers.manage');
+  const record = await deps.servers.find(name);
   await deps.servers.remove(name);
+  await audit(deps, user, 'servers.remove', serverObject(record), { before: { name: record.name, address: record.host } });
 }
+
+const serverObject = (n: Pick<NodeRecord, 'id' | 'name'>): AuditObject => ({ kind: 'server', id: n.id, name: n.name });

@@ -5,12 +5,13 @@ import type { Service } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { gitTarget } from '../git/host.js';
 import { InvalidFields } from '../errors.js';
-import { getProjectFor } from './access.js';
+import { openProject } from './access.js';
+import { audit } from './record.js';
 import { type CredentialChanges, type ServiceSource, getService, updateServiceSource } from '../store/services.js';
 import { type SourceKind, type SourceView, SOURCE_KINDS, checkSource, findSourceKind, newCredentials, parseSource, sourceKind, sourceKindOf, sourceView } from '../sources/index.js';
 
 type Body = Record<string, unknown>;
-type Actor = Parameters<typeof getProjectFor>[1];
+type Actor = Parameters<typeof openProject>[1];
 
 /** What a change of source says happened, beyond the source itself. */
 export const SOURCE_CHANGE_NOTE = 'What runs now keeps serving; the next deploy uses the new source.';
@@ -23,12 +24,13 @@ export interface SourceChange {
 
 /** Changes the source of `names.service`; any member of the project may, as they may create one. */
 export async function changeServiceSource(deps: Deps, user: Actor, names: { project: string; service: string }, body: Body): Promise<SourceChange> {
-  const project = await getProjectFor(deps.db, user, names.project, 'service.change');
+  const { project, acting } = await openProject(deps.db, user, names.project, 'service.change');
   const service = await getService(deps.db, project, names.service);
   const source = parseSource(sourceChangeBody(service, body));
   await checkSource(deps, source);
   const { credentials, notes } = credentialChanges(deps.key, service, source, `spur-${project.name}-${service.name}`);
   const saved = await updateServiceSource(deps.db, service.id, source, credentials);
+  await audit(deps, acting, 'service-source.change', { kind: 'service', id: service.id, name: `${project.name}/${service.name}`, projectId: project.id }, { before: sourceView(service), after: sourceView(saved) });
   return { source: sourceView(saved), notes };
 }
 

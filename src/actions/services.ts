@@ -13,7 +13,8 @@ import { routeUrls } from '../routing/instance-route.js';
 import { removeService } from '../deploy/removal.js';
 import { InvalidInput } from '../errors.js';
 import { findActiveDeployment, listDeployments } from '../store/deployments.js';
-import { type AllowedInstance, type ProjectAction, getProjectFor, openProject, requireTo } from './access.js';
+import { type AllowedInstance, type ProjectAction, openProject, requireTo } from './access.js';
+import { type AuditObject, SECRET, audit } from './record.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { type InstanceContext, createService, getInstanceContext, getService, setHttpsToken } from '../store/services.js';
 import { seal, unseal } from '../secrets.js';
@@ -30,10 +31,15 @@ export async function addService(deps: Deps, user: Actor, projectName: string, b
     source: () => parseSource(body),
     port: () => validate.optional(body.port, validate.port),
   });
-  const project = await getProjectFor(deps.db, user, projectName, 'service.create');
+  const { project, acting } = await openProject(deps.db, user, projectName, 'service.create');
   await checkSource(deps, source);
-  return createService(deps.db, { project, name, source, port, credentials: newCredentials(deps.key, source, `spur-${project.name}-${name}`) });
+  const service = await createService(deps.db, { project, name, source, port, credentials: newCredentials(deps.key, source, `spur-${project.name}-${name}`) });
+  await audit(deps, acting, 'service.create', serviceObject(project, service), { after: { source: sourceView(service), port: port ?? null } });
+  return service;
 }
+
+/** A service (of every environment) as the audit log names it: project/service, in its project's log. */
+export const serviceObject = (project: { id: number; name: string }, service: { id: number; name: string }): AuditObject => ({ kind: 'service', id: service.id, name: `${project.name}/${service.name}`, projectId: project.id });
 
 /** Creates a service and, with `deploy`, queues its first deployment in production (the UI's
  *  "Create and deploy", the API's `deploy: true`, the CLI's `--deploy`). Asked to deploy while
@@ -82,6 +88,8 @@ export async function changeHttpsToken(deps: Deps, ctx: AllowedInstance, body: B
     },
   });
   await setHttpsToken(deps.db, ctx.service.id, token ? seal(deps.key, token) : null);
+  const had = ctx.service.https_token_sealed !== null;
+  await audit(deps, ctx.acting, 'service-credentials.change', instanceObject(ctx), { before: { httpsToken: had ? SECRET.set : null }, after: { httpsToken: token ? (had ? SECRET.changed : SECRET.set) : had ? SECRET.removed : null } });
 }
 
 /** Finds (service, environment) by the names in a URL, for `action` (the door, access.ts):
@@ -95,11 +103,13 @@ export async function findInstance(deps: Deps, user: Actor, names: { project: st
 }
 
 export async function deleteService(deps: Deps, user: Actor, names: { project: string; service: string }, body: Body): Promise<void> {
-  const project = await getProjectFor(deps.db, user, names.project, 'service.delete');
+  const { project, acting } = await openProject(deps.db, user, names.project, 'service.delete');
   const service = await getService(deps.db, project, names.service);
   confirmName(body, service.name);
   requireDaemon(deps);
-  await removeService(removalDeps(deps), project, service, { deleteVolumes: body.deleteVolumes === true || body.deleteVolumes === 'on' });
+  const deleteVolumes = body.deleteVolumes === true || body.deleteVolumes === 'on';
+  await removeService(removalDeps(deps), project, service, { deleteVolumes });
+  await audit(deps, acting, 'service.delete', serviceObject(project, service), { before: { source: sourceView(service) }, after: { volumesDeleted: deleteVolumes } });
 }
 
 export interface InstanceStatus {

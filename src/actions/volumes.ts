@@ -9,6 +9,7 @@ import { type AllowedInstance, requireTo } from './access.js';
 import { addVolume as storeAddVolume, listVolumes, removeVolumeRecord } from '../store/volumes.js';
 import * as validate from '../validate.js';
 import { type Body, instanceKey, instanceObject } from './common.js';
+import { audit } from './record.js';
 
 /** `dockerVolume`: where the data is in Docker, and stays once the volume is removed. */
 export const toVolumeView = (v: Volume) => ({ name: v.name, mountPath: v.mount_path, dockerVolume: v.docker_name, createdAt: v.created_at });
@@ -21,7 +22,9 @@ export async function addVolume(deps: Deps, ctx: AllowedInstance, body: Body) {
   await requireTo(deps, ctx.acting, 'volumes.change', { object: instanceObject(ctx) });
   const v = validate.fields({ name: () => validate.resourceName('volume', body.name), mountPath: () => validate.mountPath(body.mountPath ?? body.path) });
   const dockerName = serviceVolumeName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }, v.name, randomBytes(6).toString('hex'));
-  return toVolumeView(await storeAddVolume(deps.db, instanceKey(ctx), { ...v, dockerName }));
+  const volume = await storeAddVolume(deps.db, instanceKey(ctx), { ...v, dockerName });
+  await audit(deps, ctx.acting, 'volumes.add', instanceObject(ctx), { after: { name: volume.name, mountPath: volume.mount_path } });
+  return toVolumeView(volume);
 }
 
 /** Takes a volume off the service from the next deploy; its data stays in its Docker volume,
@@ -29,7 +32,9 @@ export async function addVolume(deps: Deps, ctx: AllowedInstance, body: Body) {
 export async function removeVolume(deps: Deps, ctx: AllowedInstance, nameParam: string): Promise<string> {
   await requireTo(deps, ctx.acting, 'volumes.change', { object: instanceObject(ctx) });
   const name = validate.resourceName('volume', nameParam);
+  const before = (await listVolumes(deps.db, instanceKey(ctx))).find((v) => v.name === name);
   const dockerVolume = await removeVolumeRecord(deps.db, instanceKey(ctx), name);
   if (!dockerVolume) throw new NotFound(`${ctx.service.name} has no volume ${name} in ${ctx.environment.name}`);
+  await audit(deps, ctx.acting, 'volumes.remove', instanceObject(ctx), { before: before && { name, mountPath: before.mount_path, dockerVolume } });
   return dockerVolume;
 }

@@ -35,10 +35,10 @@ describe('spur audit', () => {
     await run(commands.project, ['create', 'shop']);
     await run(commands.service, ['create', 'shop', 'web', '--image', 'nginx']);
     await run(commands.vars, ['set', 'shop', 'web', 'API_KEY=s3cret-value']);
-    const lines = await run(auditCommands.audit, ['--project', 'shop', '--json']);
+    const lines = await run(auditCommands.audit, ['--project', 'shop', '--json', '--action', 'variables']);
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0])).toMatchObject({ action: 'variables.change', actor: { kind: 'token', email: 'o@example.com' }, via: 'cli', address: '127.0.0.1', after: { API_KEY: '(set)' } });
-    const [line] = await run(auditCommands.audit, ['--project', 'shop']);
+    const [line] = await run(auditCommands.audit, ['--project', 'shop', '--action', 'variables']);
     expect(line).toMatch(/^\S+Z\to@example\.com \(owner\)\tvariables\.change service shop\/web \(production\)\tok\tvia cli from 127\.0\.0\.1\t\{"API_KEY":"\(set\)"\}$/);
     expect(lines.join('\n')).not.toContain('s3cret-value');
   });
@@ -47,12 +47,37 @@ describe('spur audit', () => {
     await run(commands.project, ['create', 'shop']);
     await run(commands.service, ['create', 'shop', 'web', '--image', 'nginx']);
     for (const v of ['1', '2']) await run(commands.vars, ['set', 'shop', 'web', `A=${v}`]);
-    expect(await run(auditCommands.audit, ['verify'])).toEqual(['chain intact: 2 entries']);
+    // The project, the service and the two changes.
+    expect(await run(auditCommands.audit, ['verify'])).toEqual(['chain intact: 4 entries']);
     await sql.raw('DROP TRIGGER audit_entries_append_only').execute(deps.db);
-    await sql.raw(`UPDATE audit_entries SET "after" = '{"A":"(set)"}' WHERE id = 2`).execute(deps.db);
+    await sql.raw(`UPDATE audit_entries SET "after" = '{"A":"(set)"}' WHERE id = 4`).execute(deps.db);
     const out: string[] = [];
     await expect(auditCommands.audit(['verify'], { env, stdout: (l: string) => out.push(l), stderr: () => {} })).rejects.toMatchObject({ exitCode: 1 });
-    expect(out).toEqual(['chain broken at entry 2']);
+    expect(out).toEqual(['chain broken at entry 4']);
+  });
+
+  it('verify names the entry after one deleted from the middle, and the actor edited in another', async () => {
+    await run(commands.project, ['create', 'shop']);
+    await run(commands.service, ['create', 'shop', 'web', '--image', 'nginx']);
+    for (const v of ['1', '2']) await run(commands.vars, ['set', 'shop', 'web', `A=${v}`]);
+    await sql.raw('DROP TRIGGER audit_entries_append_only').execute(deps.db);
+    await sql.raw('DELETE FROM audit_entries WHERE id = 2').execute(deps.db);
+    const verify = async () => {
+      const out: string[] = [];
+      const err = await auditCommands.audit(['verify', '--json'], { env, stdout: (l: string) => out.push(l), stderr: () => {} }).catch((e: unknown) => e);
+      return [JSON.parse(out[0]), (err as { message: string }).message];
+    };
+    expect(await verify()).toEqual([{ intact: false, entries: 1, brokenAt: 3 }, "the audit log's chain is broken at entry 3: an entry was changed, removed or moved"]);
+  });
+
+  it('--all --json exports every entry as the server’s JSON lines, the same as --json prints a page', async () => {
+    await run(commands.project, ['create', 'shop']);
+    await run(commands.service, ['create', 'shop', 'web', '--image', 'nginx']);
+    for (const v of ['1', '2', '3']) await run(commands.vars, ['set', 'shop', 'web', `A=${v}`]);
+    const all = await run(auditCommands.audit, ['--all', '--json']);
+    expect(all.map((l) => JSON.parse(l).action)).toEqual(['variables.change', 'variables.change', 'variables.change', 'service.create', 'project.create']);
+    expect(all).toEqual(await run(auditCommands.audit, ['--json']));
+    expect(await run(auditCommands.audit, ['--all', '--json', '--project', 'shop', '--action', 'service'])).toEqual([all[3]]);
   });
 
   it('spur instance sets how long the log is kept', async () => {

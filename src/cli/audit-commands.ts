@@ -32,7 +32,14 @@ async function audit(argv: string[], io: CliIo) {
   if (values.all) query.set('limit', '1000');
   const base = typeof values.project === 'string' ? `/projects/${enc(values.project)}/audit` : '/audit';
   let printed = 0;
-  // --all pages back through every entry, newest first (an export: `spur audit --all --json > audit.jsonl`).
+  // --all --json is the export (`spur audit --all --json > audit.jsonl`): the server's JSON lines, as they come.
+  if (values.all && values.json) {
+    query.delete('limit');
+    query.set('format', 'jsonl');
+    for await (const line of api.lines(`${base}?${query}`)) io.stdout(line);
+    return;
+  }
+  // --all pages back through every entry, newest first.
   for (;;) {
     const { entries } = await api.json<{ entries: Entry[] }>('GET', `${base}?${query}`);
     for (const e of entries) io.stdout(values.json ? JSON.stringify(e) : describeEntry(e));

@@ -78,6 +78,20 @@ export class ApiClient {
     return statSync(file).size;
   }
 
+  /** The answer's lines as they arrive (a JSON-lines export), without the line ends. */
+  async *lines(path: string): AsyncGenerator<string> {
+    const res = await this.send('GET', path);
+    if (!res.body) return;
+    const decoder = new TextDecoder();
+    let rest = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      const parts = (rest + decoder.decode(chunk, { stream: true })).split('\n');
+      rest = parts.pop()!;
+      yield* parts;
+    }
+    if (rest) yield rest;
+  }
+
   async *events(path: string): AsyncGenerator<SseMessage> {
     const res = await this.send('GET', path);
     if (!res.body) return;

@@ -27,6 +27,7 @@ import * as requests from '../actions/requests.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
 import { changeSsoSettings, ssoSettingsView } from '../actions/sso-settings.js';
 import { deploymentEventStream, runtimeLogStream } from './streams.js';
+import { answerFormat, jsonLinesResponse } from './json-lines.js';
 import { searchPalette } from '../actions/palette.js';
 import { getDeployment } from '../store/deployments.js';
 
@@ -69,9 +70,17 @@ export function apiRoutes(deps: Deps) {
 
   // The audit log (see actions/audit.ts): the installation's and its chain check (an owner's), a project's.
   const auditQuery = (c: { req: { query: (k: string) => string | undefined } }) => Object.fromEntries(['actor', 'action', 'outcome', 'since', 'until', 'before', 'limit', 'project'].map((k) => [k, c.req.query(k)]));
-  api.get('/audit', async (c) => c.json({ entries: await audit.installationAudit(deps, c.get('user'), auditQuery(c)) }));
+  // ?format=jsonl: every entry the filters match, one JSON line each, as `spur audit --all --json` prints them.
+  api.get('/audit', async (c) => {
+    if (answerFormat(c.req.query('format')) === 'jsonl') return jsonLinesResponse(await audit.auditExport(deps, c.get('user'), auditQuery(c)), 'spur-audit.jsonl');
+    return c.json({ entries: await audit.installationAudit(deps, c.get('user'), auditQuery(c)) });
+  });
   api.get('/audit/verify', async (c) => c.json(await audit.verifyAudit(deps, c.get('user'))));
-  api.get('/projects/:project/audit', async (c) => c.json({ entries: await audit.projectAudit(deps, c.get('user'), c.req.param('project'), auditQuery(c)) }));
+  api.get('/projects/:project/audit', async (c) => {
+    const project = c.req.param('project');
+    if (answerFormat(c.req.query('format')) === 'jsonl') return jsonLinesResponse(await audit.auditExport(deps, c.get('user'), auditQuery(c), project), `spur-audit-${project}.jsonl`);
+    return c.json({ entries: await audit.projectAudit(deps, c.get('user'), project, auditQuery(c)) });
+  });
 
   // The servers of the Swarm (an owner's): enrolled over SSH, drained, activated, removed.
   api.get('/servers', async (c) => c.json(await servers.serversView(deps, c.get('user'))));

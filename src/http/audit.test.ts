@@ -77,6 +77,8 @@ describe('the audit log', () => {
       ['members.remove', 'o@example.com', 'allowed', { member: 'm@example.com', role: 'developer' }],
       ['project.delete', 'm@example.com', 'refused', null],
       ['members.add', 'o@example.com', 'allowed', { member: 'm@example.com', role: 'developer' }],
+      ['service.create', 'o@example.com', 'allowed', { source: { type: 'image', image: 'nginx' }, port: null }],
+      ['project.create', 'o@example.com', 'allowed', { name: 'shop' }],
     ]);
   });
 
@@ -112,10 +114,47 @@ describe('the audit log', () => {
 
   it('verifies its chain, and names the first entry a direct edit of the database broke', async () => {
     for (const v of ['1', '2', '3']) await call('owner', 'PUT', '/projects/shop/services/web/variables', { A: v });
-    expect(await call('owner', 'GET', '/audit/verify')).toEqual({ status: 200, json: { intact: true, entries: 3 } });
+    // The project and the service made before, and the three changes.
+    expect(await call('owner', 'GET', '/audit/verify')).toEqual({ status: 200, json: { intact: true, entries: 5 } });
     await sql.raw('DROP TRIGGER audit_entries_append_only').execute(deps.db);
-    await sql.raw(`UPDATE audit_entries SET actor_email = 'someone@example.com' WHERE id = 2`).execute(deps.db);
-    expect(await call('owner', 'GET', '/audit/verify')).toEqual({ status: 200, json: { intact: false, entries: 1, brokenAt: 2 } });
+    await sql.raw(`UPDATE audit_entries SET actor_email = 'someone@example.com' WHERE id = 4`).execute(deps.db);
+    expect(await call('owner', 'GET', '/audit/verify')).toEqual({ status: 200, json: { intact: false, entries: 3, brokenAt: 4 } });
+  });
+
+  it('names the first entry after one whose change was edited, or after one deleted from the middle, as an attacker with the file would', async () => {
+    for (const v of ['1', '2', '3', '4']) await call('owner', 'PUT', '/projects/shop/services/web/variables', { A: v });
+    expect(await call('owner', 'GET', '/audit/verify')).toEqual({ status: 200, json: { intact: true, entries: 6 } });
+    // The append-only trigger stands in the way of an edit through Spur's own connection.
+    await expect(sql.raw(`UPDATE audit_entries SET "after" = '{"A":"(removed)"}' WHERE id = 5`).execute(deps.db)).rejects.toThrow(/append-only/);
+    await sql.raw('DROP TRIGGER audit_entries_append_only').execute(deps.db);
+    await sql.raw(`UPDATE audit_entries SET "after" = '{"A":"(removed)"}' WHERE id = 5`).execute(deps.db);
+    expect(await call('owner', 'GET', '/audit/verify')).toEqual({ status: 200, json: { intact: false, entries: 4, brokenAt: 5 } });
+    // Put back, the chain is whole again; a row deleted from the middle breaks it at the next one.
+    await sql.raw(`UPDATE audit_entries SET "after" = '{"A":"(changed)"}' WHERE id = 5`).execute(deps.db);
+    expect((await call('owner', 'GET', '/audit/verify')).json).toEqual({ intact: true, entries: 6 });
+    await sql.raw('DELETE FROM audit_entries WHERE id = 3').execute(deps.db);
+    expect(await call('owner', 'GET', '/audit/verify')).toEqual({ status: 200, json: { intact: false, entries: 2, brokenAt: 4 } });
+  });
+
+  it('exports the filtered entries as JSON lines, the same as the JSON answer holds, to whoever may read that log', async () => {
+    for (const v of ['1', '2', '3']) await call('owner', 'PUT', '/projects/shop/services/web/variables', { A: `${SECRET_VALUE}${v}` });
+    const get = (who: 'owner' | 'member', path: string) => app.request(`/api/v1${path}`, { headers: { Authorization: `Bearer ${people.tokens[who]}` } });
+    const res = await get('owner', '/audit?format=jsonl&action=variables');
+    expect([res.status, res.headers.get('Content-Type'), res.headers.get('Content-Disposition')]).toEqual([200, 'application/x-ndjson; charset=utf-8', 'attachment; filename="spur-audit.jsonl"']);
+    const text = await res.text();
+    expect(text.endsWith('\n')).toBe(true);
+    const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toEqual((await call('owner', 'GET', '/audit?action=variables')).json.entries);
+    expect(lines.map((e: any) => e.after)).toEqual([{ A: '(changed)' }, { A: '(changed)' }, { A: '(set)' }]);
+    expect(text).not.toContain(SECRET_VALUE);
+    // A limit caps it; the project's export holds its entries alone; others are refused as the JSON answer is.
+    expect((await (await get('owner', '/audit?format=jsonl&limit=2')).text()).trimEnd().split('\n')).toHaveLength(2);
+    const project = await get('owner', '/projects/shop/audit?format=jsonl');
+    expect(project.headers.get('Content-Disposition')).toBe('attachment; filename="spur-audit-shop.jsonl"');
+    expect((await project.text()).trimEnd().split('\n').map((l) => JSON.parse(l).action)).toEqual(['variables.change', 'variables.change', 'variables.change', 'service.create', 'project.create']);
+    expect((await get('member', '/audit?format=jsonl')).status).toBe(403);
+    expect((await get('member', '/projects/shop/audit?format=jsonl')).status).toBe(404);
+    expect((await get('owner', '/audit?format=csv')).status).toBe(400);
   });
 
   it('keeps entries for the retention the owner set (at least 30 days), pruning the oldest with the chain still whole', async () => {
@@ -124,11 +163,12 @@ describe('the audit log', () => {
     expect((await call('owner', 'PATCH', '/settings', { auditRetentionDays: 7 })).status).toBe(400);
     const set = await call('owner', 'PATCH', '/settings', { auditRetentionDays: 30 });
     expect([set.status, set.json.auditRetentionDays]).toEqual([200, 30]);
-    expect(await pruneAuditLog(deps)).toBe(3);
+    // The three old ones and the two before them (the project and the service made above): the chain is pruned from its start.
+    expect(await pruneAuditLog(deps)).toBe(5);
     const entries = (await call('owner', 'GET', '/audit')).json.entries;
     expect(entries.map((e: any) => [e.id, e.action, e.actor.kind, e.via, e.after?.removed ?? e.after])).toEqual([
-      [5, 'audit.prune', 'system', 'job', 3],
-      [4, 'settings.change', 'token', 'api', { auditRetentionDays: 30 }],
+      [7, 'audit.prune', 'system', 'job', 5],
+      [6, 'settings.change', 'token', 'api', { auditRetentionDays: 30 }],
     ]);
     expect(await call('owner', 'GET', '/audit/verify')).toEqual({ status: 200, json: { intact: true, entries: 2 } });
   });
@@ -155,7 +195,7 @@ describe('the audit log', () => {
     expect((await call('owner', 'POST', '/users/new@example.com/password', { password: 'a long password' })).status).toBe(200);
     expect((await call('owner', 'DELETE', '/users/new@example.com')).status).toBe(200);
     expect((await call('owner', 'PATCH', '/projects/shop/services/web/settings', { port: 8080 })).status).toBe(200);
-    const entries = (await call('owner', 'GET', '/audit')).json.entries;
+    const entries = (await call('owner', 'GET', '/audit?limit=4')).json.entries;
     expect(entries.map((e: any) => [e.action, e.object?.name, e.before, e.after && (e.after.port ?? e.after.password ?? e.after.email)])).toEqual([
       ['service-settings.change', 'shop/web (production)', { port: 3000 }, 8080],
       ['users.remove', 'new@example.com', null, null],

@@ -7,12 +7,12 @@ import type { Deps } from '../deps.js';
 import { InvalidInput, NotFound, TooManyRequests } from '../errors.js';
 import { hashPassword, randomToken, safeEqual, verifyPassword } from '../secrets.js';
 import { setAcmeEmail, spurDomain } from '../store/settings.js';
-import { createFirstOwner, createSession, deleteSession, findUserByEmail } from '../store/users.js';
+import { createFirstOwner, createSession, deleteSession, findSession, findUserByEmail } from '../store/users.js';
 import * as validate from '../validate.js';
 import { SESSION_COOKIE, setupOpen } from './auth.js';
 import { AttemptLimiter } from '../rate-limit.js';
 import { requestAddress } from './client.js';
-import { recordLogin } from '../actions/record.js';
+import { audit, recordLogin } from '../actions/record.js';
 import { ssoLoginLabel } from '../actions/sso.js';
 import { passwordLoginOn } from '../store/sso-settings.js';
 import { ssoRoutes } from './web-sso.js';
@@ -107,6 +107,7 @@ export function authRoutes(deps: Deps) {
       if (!user) throw new NotFound('setup is already done');
       if (acmeContact) await setAcmeEmail(deps.db, acmeContact);
       deps.setup.claim();
+      await audit(deps, { ...user, origin: { via: 'ui', address: key } }, 'setup', { kind: 'user', id: user.id, name: user.email }, { after: { owner: user.email, acmeEmail: acmeContact ?? null } });
       await startSession(c, user.id);
       return sendOn(c, '/');
     } catch (err) {
@@ -158,7 +159,9 @@ export function authRoutes(deps: Deps) {
 
   app.post('/logout', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
+    const session = token ? await findSession(deps.db, token) : undefined;
     if (token) await deleteSession(deps.db, token);
+    if (session) await audit(deps, { ...session.user, origin: { via: 'ui', address: await clientKey(c) } }, 'logout', null);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.redirect('/login', 303);
   });

@@ -17,6 +17,7 @@ import { databasePages } from './web-databases.js';
 import { peoplePages } from './web-people.js';
 import { ssoSettingsPages } from './web-sso-settings.js';
 import { twoFactorPages } from './web-two-factor.js';
+import { auditPages } from './web-audit.js';
 import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from '../actions/shared-variables.js';
 import * as requests from '../actions/requests.js';
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
@@ -35,7 +36,7 @@ import { countDiff, describeDiff, previewVariablesText, replaceVariablesText, va
 import { SOURCE_CHANGE_NOTE, changeServiceSource } from '../actions/service-source.js';
 import { ImportVariablesForm, RevealedValue, SetVariableForm } from '../../views/pages/service/variables.js';
 import { getDeployment, readDeploymentLog } from '../store/deployments.js';
-import { listSshKeys, removeSshKey } from '../store/ssh-keys.js';
+import { listSshKeys } from '../store/ssh-keys.js';
 import type { Deps } from '../deps.js';
 import { type AllowedInstance, type ProjectAction, getProjectFor, mayDo, openProject } from '../actions/access.js';
 import { listEnvironments } from '../store/projects.js';
@@ -171,6 +172,7 @@ export function webRoutes(deps: Deps) {
   peoplePages(web, deps, frame);
   ssoSettingsPages(web, deps, frame);
   twoFactorPages(web, deps, frame);
+  auditPages(web, deps, frame);
   web.post('/projects/:project/shared-variables', (c) => {
     const [project, environment] = [c.req.param('project'), c.req.query('env') ?? 'production'];
     return answerForm(c, {
@@ -411,7 +413,7 @@ export function webRoutes(deps: Deps) {
     }),
   );
   web.post('/keys/:id/remove', async (c) => {
-    await removeSshKey(deps.db, user(c).id, validate.integer('key id', c.req.param('id'), 1, Number.MAX_SAFE_INTEGER));
+    await ops.removeKey(deps, user(c), c.req.param('id'));
     return redirectWithToast(c, '/keys', 'SSH key removed');
   });
 

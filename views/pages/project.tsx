@@ -41,6 +41,7 @@ export function ProjectPage(props: ProjectPageProps) {
       <h1>{props.name}</h1>
       <p class="muted">Environments: {props.environments.join(', ')}</p>
       {may['members.manage'] && <p><a href={`/projects/${props.name}/members`}>Members: who may use {props.name}</a></p>}
+      {may['project-audit.read'] && <p><a href={`/projects/${props.name}/audit`}>Audit log: who changed what in {props.name}</a></p>}
       <nav class="envs" aria-label="Environments">
         {props.environments.map((e) => (
           <a href={`/projects/${props.name}?env=${e}`} aria-current={e === props.environment ? 'true' : undefined}>{e}</a>
