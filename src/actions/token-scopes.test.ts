@@ -8,13 +8,14 @@ import type { TokenGrant } from './record.js';
 /** Reading, never a secret's value. */
 const READ: Action[] = ['projects.every', 'project.read', 'logs.read', 'variables.read-names', 'project-audit.read', 'audit.read', 'tokens.read'];
 /** Shipping what is there. */
-const DEPLOY: Action[] = ['deploy', 'rollback', 'cancel'];
+const DEPLOY: Action[] = ['deploy', 'rollback', 'cancel', 'requests.cancel'];
 /** Everything else: changes, secrets, and what an SSH key or a new token could do. */
 const ADMIN: Action[] = [
   'project.create', 'build-limits.raise', 'settings.change', 'servers.manage', 'users.manage', 'update.start', 'service.create', 'service.change',
   'service.git-access', 'variables.change', 'backups.create', 'project.delete', 'members.manage', 'environment.create', 'environment.delete',
   'service.delete', 'variables.reveal', 'domains.change', 'volumes.change', 'database.create', 'database.change', 'database.delete',
-  'database.restore', 'database.credentials', 'backups.download', 'tokens.manage', 'keys.manage',
+  'database.restore', 'database.credentials', 'backups.download', 'tokens.manage', 'keys.manage', 'project.leave', 'environment.protect',
+  'requests.decide',
 ];
 /** What a project-bound token may do outside any project: its own tokens (of its project) only. */
 const BOUND_OUTSIDE: Action[] = ['tokens.read', 'tokens.manage'];

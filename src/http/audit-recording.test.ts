@@ -143,8 +143,8 @@ describe('recording what changes', () => {
       ['keys.remove', 'developer@example.com', 'laptop', { name: 'laptop', fingerprint: key.fingerprint }, null],
     ]);
     expect((await entries('tokens')).map(brief)).toEqual([
-      ['tokens.create', 'developer@example.com', 'ci', null, { name: 'ci' }],
-      ['tokens.revoke', 'developer@example.com', 'ci', { name: 'ci' }, null],
+      ['tokens.create', 'developer@example.com', 'ci', null, { scope: 'read', project: null, expiresAt: null }],
+      ['tokens.revoke', 'developer@example.com', 'ci', null, null],
     ]);
     const [logout] = await entries('logout');
     expect([logout.action, logout.actor.email, logout.via]).toEqual(['logout', 'developer@example.com', 'ui']);

@@ -27,7 +27,7 @@ describe('API tokens with a scope, a project and an expiry', () => {
     expect(JSON.stringify(listed)).not.toContain(w.tokens.ci);
     expect(listed[1]).toMatchObject({ name: 'ci', scope: 'deploy', project: 'shop' });
     // It deploys shop (past the door: Docker is away here), reads nothing of blog, changes no variable.
-    expect((await w.call('ci', 'POST', '/projects/shop/services/web/deployments')).status).toBe(503);
+    expect((await w.call('ci', 'POST', '/projects/shop/services/web/deployments?env=staging')).status).toBe(503);
     expect(await w.call('ci', 'PUT', '/projects/shop/services/web/variables', { B: 'b' })).toEqual({ status: 403, json: { error: "this token's scope (deploy) does not allow variables.change" } });
     expect(await w.call('ci', 'GET', '/projects/blog')).toEqual({ status: 404, json: { error: 'project blog not found' } });
     expect(await w.call('ci', 'POST', '/projects', { name: 'more' })).toEqual({ status: 403, json: { error: "this token's scope (deploy) does not allow project.create" } });
@@ -102,7 +102,7 @@ describe('API tokens with a scope, a project and an expiry', () => {
     const w = await teamWorld();
     const [dev, shop] = [await idOf(w, 'users', { email: 'developer@example.com' }), await idOf(w, 'projects', { name: 'shop' })];
     w.tokens.admin = await createApiToken(w.deps.db, dev, 'admin-scope', { scope: 'admin', projectId: shop });
-    expect((await w.call('admin', 'POST', '/projects/shop/services/web/deployments')).status).toBe(503); // past the door
+    expect((await w.call('admin', 'POST', '/projects/shop/services/web/deployments?env=staging')).status).toBe(503); // past the door (staging: production asks)
     expect((await w.call('admin', 'GET', '/projects/shop/services/web/variables?reveal=1')).json).toEqual({ error: 'only an admin may reveal variable values' });
     await w.call('owner', 'POST', '/projects/shop/members', { email: 'developer@example.com', role: 'viewer' });
     expect(await w.call('admin', 'POST', '/projects/shop/services/web/deployments')).toEqual({ status: 403, json: { error: 'a viewer may not deploy' } });
