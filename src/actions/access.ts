@@ -99,7 +99,7 @@ export const MAY = {
   'environment.delete': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may delete environments' },
   'environment.protect': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may protect or unprotect environments' },
   /** Approve or reject a request waiting in a protected environment (one's own included: a developer never may). */
-  'requests.decide': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may approve or reject requests' },
+  'requests.decide': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: "only an admin may approve, reject or cancel another's request" },
   'service.delete': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may delete services' },
   'variables.reveal': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may reveal variable values' },
   'domains.change': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may change domains' },

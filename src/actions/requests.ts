@@ -4,14 +4,14 @@
 // past their time as expired (and records that), so an expired request can never be approved.
 import type { ChangeRequest } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.js';
+import { Conflict, InvalidInput, NotFound } from '../errors.js';
 import { unseal } from '../secrets.js';
 import { claimChangeRequest, expireChangeRequests, findChangeRequest, listChangeRequests, reopenChangeRequest, setEnvironmentProtected, setRequestDeployment } from '../store/change-requests.js';
 import { getEnvironment, listEnvironments } from '../store/projects.js';
 import { getInstanceContext } from '../store/services.js';
 import { findUserById } from '../store/users.js';
 import * as validate from '../validate.js';
-import { type Actor, type ProjectAccess, mayDo, openProject, roleIn } from './access.js';
+import { type Actor, type ProjectAccess, openProject, requireTo, roleIn } from './access.js';
 import { type RequestView, requestObject, toRequestView } from './ask.js';
 import { type Body, requireDaemon } from './common.js';
 import { deploy, rollbackAs } from './deployments.js';
@@ -124,10 +124,8 @@ export async function rejectRequest(deps: Deps, user: Actor, projectName: string
 export async function cancelRequest(deps: Deps, user: Actor, projectName: string, rawId: unknown): Promise<RequestView> {
   const access = await openProject(deps.db, user, projectName, 'requests.cancel');
   const r = await requestIn(deps, access, rawId);
-  if (r.requested_by !== user.id && !mayDo(access.acting, 'requests.decide')) {
-    await audit(deps, access.acting, 'requests.cancel', requestObject(r, `#${r.id} ${r.kind}`), { outcome: 'refused' });
-    throw new Forbidden('only its requester or an admin may cancel a request');
-  }
+  // Another's request: withdrawing it is deciding on it (an admin's, with a token that may decide).
+  if (r.requested_by !== user.id) await requireTo(deps, access.acting, 'requests.decide', { object: requestObject(r, `#${r.id} ${r.kind}`) });
   const claimed = await claim(deps, r, { status: 'cancelled', by: user.id });
   const view = await viewOf(deps, claimed);
   await audit(deps, access.acting, 'request.cancel', requestObject(r, label(r, view, projectName)), { after: { status: 'cancelled', requester: r.requester } });

@@ -44,7 +44,7 @@ describe('a protected environment', () => {
     expect(expiresIn).toBe(24 * 3600_000);
 
     // Neither the developer (their own request included) nor another project's admin decides it.
-    expect(await w.call('developer', 'POST', `/projects/shop/requests/${id}/approve`)).toEqual({ status: 403, json: { error: 'only an admin may approve or reject requests' } });
+    expect(await w.call('developer', 'POST', `/projects/shop/requests/${id}/approve`)).toEqual({ status: 403, json: { error: "only an admin may approve, reject or cancel another's request" } });
     expect((await w.call('blogAdmin', 'POST', `/projects/shop/requests/${id}/approve`)).status).toBe(404);
     expect((await w.call('blogAdmin', 'POST', `/projects/blog/requests/${id}/approve`)).status).toBe(404);
     expect(w.deployerCalls.length).toBe(calls);
@@ -110,7 +110,7 @@ describe('a protected environment', () => {
     const shop = await w.deps.db.selectFrom('projects').select('id').where('name', '=', 'shop').executeTakeFirstOrThrow();
     await setProjectMember(w.deps.db, shop.id, other.id, 'developer');
     const call = apiAs(w.app, { dev2: await createApiToken(w.deps.db, other.id, 't') });
-    expect(await call('dev2', 'POST', `/projects/shop/requests/${b}/cancel`)).toEqual({ status: 403, json: { error: 'only its requester or an admin may cancel a request' } });
+    expect(await call('dev2', 'POST', `/projects/shop/requests/${b}/cancel`)).toEqual({ status: 403, json: { error: "only an admin may approve, reject or cancel another's request" } });
     expect((await w.call('developer', 'POST', `/projects/shop/requests/${b}/cancel`)).json.request).toMatchObject({ status: 'cancelled' });
     await w.deps.db.updateTable('change_requests').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', c).execute();
     expect(await w.call('admin', 'POST', `/projects/shop/requests/${c}/approve`)).toEqual({ status: 409, json: { error: `request #${c} is expired, no longer pending` } });

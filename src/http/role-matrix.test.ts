@@ -278,7 +278,11 @@ describe("a member's role", () => {
 // limits them). A refusal is 403 with the scope named, or 404 for another project than the
 // token's; it changes nothing and is written once to the audit log, by actor kind token.
 /** Routes that pass the door for more than their case's action (a new service is created first). */
-const ALSO_NEEDS: Record<string, Action[]> = { 'POST /projects/:project/services': ['service.create'] };
+const ALSO_NEEDS: Record<string, (project: string) => Action[]> = {
+  'POST /projects/:project/services': () => ['service.create'],
+  // shop's request is the developer's (blog's the owner's own): withdrawing another's is deciding on it.
+  'POST /projects/:project/requests/:id/cancel': (project) => (project === 'shop' ? ['requests.cancel', 'requests.decide'] : []),
+};
 const SCOPE_TOKENS = SCOPES.flatMap((scope) => [false, true].map((bound) => ({ scope, bound, key: `owner:${scope}${bound ? ':shop' : ''}` })));
 
 /** A team world with the owner's scoped tokens, and a token of the owner bound to shop for the
@@ -300,7 +304,7 @@ function expectedOfToken(c: Case, scope: Scope, bound: boolean, t: Pick<Target, 
   if (c.action === 'self') return 'allowed';
   const rule = MAY[c.action];
   if (bound && rule.in === 'project' && project !== 'shop') return { status: 404, error: c.route.startsWith('GET /deployments/') ? `deployment ${t.deployment} not found` : `project ${project} not found` };
-  const uncovered = [...(ALSO_NEEDS[c.route] ?? []), c.action].find((a) => !scopeCovers(scope, a));
+  const uncovered = [...(ALSO_NEEDS[c.route]?.(project) ?? []), c.action].find((a) => !scopeCovers(scope, a));
   if (uncovered) return { status: 403, error: `this token's scope (${scope}) does not allow ${uncovered}` };
   if (bound && rule.in === 'installation') return { status: 403, error: `this token is for project shop only; it does not allow ${c.action}` };
   return 'allowed';
