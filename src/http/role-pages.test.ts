@@ -37,6 +37,9 @@ const CONTROLS: [RegExp, Action | 'self'][] = [
   [new RegExp(`^${P}/requests/\\d+/cancel$`), 'requests.cancel'],
   [new RegExp(`^${P}/audit$`), 'project-audit.read'],
   [/^\/audit$/, 'audit.read'],
+  [new RegExp(`^${P}/invitations(/\\d+/revoke)?$`), 'members.manage'],
+  [new RegExp(`^${P}/members/[^/]+/(role|remove)$`), 'members.manage'],
+  [new RegExp(`^${P}/leave$`), 'project.leave'],
   [new RegExp(`^${D}/(policy|restart)$`), 'database.change'],
   [new RegExp(`^${D}/backups$`), 'backups.create'],
   [new RegExp(`^${D}/restore$`), 'database.restore'],
@@ -69,6 +72,7 @@ const PAGES: { path: string; offers: Action[] }[] = [
   { path: `${S}/settings?env=production`, offers: ['service.change', 'domains.change', 'volumes.change', 'service.delete'] },
   { path: `${S}/logs?env=production`, offers: ['logs.read'] },
   { path: `${P}?env=production`, offers: ['service.create', 'environment.create', 'environment.delete', 'database.create', 'database.delete', 'variables.change', 'variables.reveal', 'project.delete', 'members.manage', 'environment.protect', 'requests.decide', 'requests.cancel', 'project-audit.read'] },
+  { path: `${P}/members`, offers: ['members.manage', 'project.leave'] },
   { path: `${D}?env=production`, offers: ['database.change', 'backups.create', 'database.restore', 'database.credentials', 'backups.download', 'database.delete'] },
 ];
 
