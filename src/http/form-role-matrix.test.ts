@@ -9,9 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { MAY, type Action, mayDo } from '../actions/access.js';
 import { MATRIX_USERS, type MatrixUser, teamWorld } from '../../test/app-fixture.js';
+import { sha256 } from '../secrets.js';
 import { createSession } from '../store/users.js';
 
-type Target = { project: string; deployment: number; backup: number; tokenId: number; keyId: number };
+type Target = { project: string; deployment: number; backup: number; invitation: number; request: number; tokenId: number; keyId: number; session: string };
 /** One form post: the route as the web app declares it, the action of MAY that decides it (or
  *  `self`: one's own account, anyone's), and the fields a browser sends. */
 interface Case {
@@ -79,6 +80,33 @@ const CASES: Case[] = [
   ...(['drain', 'activate', 'build-here', 'build-on-manager'] as const).map((a): Case => ({ route: `POST /servers/:name/${a}`, action: 'servers.manage', path: () => `/servers/n1/${a}` })),
   { route: 'POST /servers/:name/remove', action: 'servers.manage', path: () => '/servers/n1/remove', fields: f({ confirm: 'n1' }) },
   { route: 'POST /deployments/:id/cancel', action: 'cancel', path: (t) => `/deployments/${t.deployment}/cancel` },
+  // Protected environments and their requests (production holds one waiting: the developer's in shop, the owner's in blog).
+  { route: 'POST /projects/:project/environments/:environment/protection', action: 'environment.protect', path: (t) => `/projects/${t.project}/environments/staging/protection`, fields: f({ protected: 'on' }) },
+  { route: 'POST /projects/:project/requests/:id/approve', action: 'requests.decide', path: (t) => `/projects/${t.project}/requests/${t.request}/approve` },
+  { route: 'POST /projects/:project/requests/:id/reject', action: 'requests.decide', path: (t) => `/projects/${t.project}/requests/${t.request}/reject`, fields: f({ reason: 'not now' }) },
+  { route: 'POST /projects/:project/requests/:id/cancel', action: 'requests.cancel', path: (t) => `/projects/${t.project}/requests/${t.request}/cancel` },
+  // Members: invitations, a member's role, leaving.
+  { route: 'POST /projects/:project/invitations', action: 'members.manage', path: (t) => `/projects/${t.project}/invitations`, fields: f({ email: 'new@example.com', role: 'viewer' }) },
+  { route: 'POST /projects/:project/invitations/:id/revoke', action: 'members.manage', path: (t) => `/projects/${t.project}/invitations/${t.invitation}/revoke` },
+  { route: 'POST /projects/:project/members/:email/role', action: 'members.manage', path: (t) => `/projects/${t.project}/members/bystander%40example.com/role`, fields: f({ role: 'developer' }) },
+  { route: 'POST /projects/:project/leave', action: 'project.leave', path: (t) => `/projects/${t.project}/leave` },
+  // One's own sign-in: two-factor and sessions (anyone's, each their own).
+  { route: 'POST /account/two-factor/start', action: 'self', path: () => '/account/two-factor/start' },
+  { route: 'POST /account/two-factor/confirm', action: 'self', path: () => '/account/two-factor/confirm', fields: f({ code: '000000' }) },
+  { route: 'POST /account/two-factor/disable', action: 'self', path: () => '/account/two-factor/disable', fields: f({ password: 'wrong' }) },
+  { route: 'POST /account/sessions/end-others', action: 'self', path: () => '/account/sessions/end-others' },
+  { route: 'POST /account/sessions/:id/end', action: 'self', path: (t) => `/account/sessions/${t.session}/end` },
+  // The owner's: settings (two-factor required, single sign-on, mail) and a user's two-factor reset.
+  { route: 'POST /settings/two-factor', action: 'settings.change', path: () => '/settings/two-factor', fields: f({ required: 'on' }) },
+  { route: 'POST /settings/sso', action: 'settings.change', path: () => '/settings/sso', fields: f({ issuer: '' }) },
+  { route: 'POST /settings/smtp', action: 'settings.change', path: () => '/settings/smtp', fields: f({ host: '' }) },
+  { route: 'POST /users/:email/two-factor/reset', action: 'users.manage', path: () => '/users/bystander%40example.com/two-factor/reset' },
+  // Reading the audit log (and its export, and checking its chain): the installation's an owner's, a project's its admins'.
+  { route: 'GET /audit', action: 'audit.read', path: () => '/audit' },
+  { route: 'GET /audit/verify', action: 'audit.read', path: () => '/audit/verify' },
+  { route: 'GET /audit/export', action: 'audit.read', path: () => '/audit/export' },
+  { route: 'GET /projects/:project/audit', action: 'project-audit.read', path: (t) => `/projects/${t.project}/audit` },
+  { route: 'GET /projects/:project/audit/export', action: 'project-audit.read', path: (t) => `/projects/${t.project}/audit/export` },
   // Reading what is secret, in place on a page: refused the same way.
   { route: 'GET /projects/:project/services/:service/variables/value', action: 'variables.reveal', path: (t) => `${s(t)}/variables/value${q}&key=A` },
   { route: 'GET /projects/:project/services/:service/variables/raw', action: 'variables.reveal', path: (t) => `${s(t)}/variables/raw${q}` },
@@ -86,8 +114,11 @@ const CASES: Case[] = [
   { route: 'GET /projects/:project/databases/:name/credentials', action: 'database.credentials', path: (t) => `${d(t)}/credentials${q}` },
   { route: 'GET /projects/:project/databases/:name/backups/:id/download', action: 'backups.download', path: (t) => `${d(t)}/backups/${t.backup}/download${q}` },
 ];
-/** Form routes that are no user's to refuse: signing in and out, and the first owner's setup. */
-const NOT_ROLES = new Set(['POST /setup', 'POST /login', 'POST /logout']);
+/** Form routes that are no user's to refuse: signing in and out, and the first owner's setup;
+ *  a sign-in's second step (a pending sign-in, no session and no role yet: its code decides); and
+ *  accepting an invitation (anyone's who holds its link, signed in or not: the token decides,
+ *  for the one project and role it names). */
+const NOT_ROLES = new Set(['POST /setup', 'POST /login', 'POST /logout', 'POST /login/code', 'POST /invite/:project/:token']);
 
 /** The pages' live streams, and the action each needs. */
 const STREAMS: { route: string; action: Action | 'self'; path: (t: Target) => string }[] = [
@@ -120,11 +151,13 @@ type World = Awaited<ReturnType<typeof browserWorld>>;
 async function browserWorld() {
   const w = await teamWorld();
   const sessions: Record<string, { token: string; csrfToken: string }> = {};
+  const sessionIds: Record<string, string> = {};
   for (const who of MATRIX_USERS) {
     const user = await w.deps.db.selectFrom('users').select('id').where('email', '=', `${who}@example.com`).executeTakeFirstOrThrow();
     sessions[who] = await createSession(w.deps.db, user.id);
+    sessionIds[who] = (await w.deps.db.selectFrom('sessions').select('public_id').where('token_hash', '=', sha256(sessions[who].token)).executeTakeFirstOrThrow()).public_id!;
   }
-  return { ...w, sessions };
+  return { ...w, sessions, sessionIds };
 }
 
 /** Every row of every table but sessions and users (touched by any request) and the audit log. */
@@ -151,7 +184,7 @@ async function send(w: World, who: string, method: string, path: string, fields?
 }
 
 const methodOf = (route: string) => route.split(' ')[0];
-const targets = (w: World, who: MatrixUser): Target[] => ['shop', 'blog'].map((project) => ({ project, ...w.ids[project], ...w.own[who] }));
+const targets = (w: World, who: MatrixUser): Target[] => ['shop', 'blog'].map((project) => ({ project, ...w.ids[project], ...w.own[who], session: w.sessionIds[who] }));
 const projectScoped = (c: { action: Action | 'self' }) => c.action !== 'self' && MAY[c.action].in === 'project';
 
 describe('the form-route matrix (every form of the web app × every role × own and another project)', () => {

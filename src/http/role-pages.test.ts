@@ -32,6 +32,14 @@ const CONTROLS: [RegExp, Action | 'self'][] = [
   [new RegExp(`^${P}/shared-variables/value$`), 'variables.reveal'],
   [new RegExp(`^${P}/delete$`), 'project.delete'],
   [new RegExp(`^${P}/members$`), 'members.manage'],
+  [new RegExp(`^${P}/environments/production/protection$`), 'environment.protect'],
+  [new RegExp(`^${P}/requests/\\d+/(approve|reject)$`), 'requests.decide'],
+  [new RegExp(`^${P}/requests/\\d+/cancel$`), 'requests.cancel'],
+  [new RegExp(`^${P}/audit$`), 'project-audit.read'],
+  [/^\/audit$/, 'audit.read'],
+  [new RegExp(`^${P}/invitations(/\\d+/revoke)?$`), 'members.manage'],
+  [new RegExp(`^${P}/members/[^/]+/(role|remove)$`), 'members.manage'],
+  [new RegExp(`^${P}/leave$`), 'project.leave'],
   [new RegExp(`^${D}/(policy|restart)$`), 'database.change'],
   [new RegExp(`^${D}/backups$`), 'backups.create'],
   [new RegExp(`^${D}/restore$`), 'database.restore'],
@@ -42,7 +50,7 @@ const CONTROLS: [RegExp, Action | 'self'][] = [
   [/^\/deployments\/\d+\/log\.txt$/, 'logs.read'],
 ];
 /** Links that are only ways to other pages (any reader's), never controls. */
-const isControlLink = (url: string) => /\/(variables\/raw|members|credentials|download|value|logs?\.txt)$/.test(url);
+const isControlLink = (url: string) => /\/(variables\/raw|members|credentials|download|value|logs?\.txt|audit)$/.test(url);
 
 type Control = { url: string; action: Action | 'self' | 'unknown' };
 /** Every control of the page: forms and htmx requests, and the links that reveal or download. */
@@ -63,7 +71,8 @@ const PAGES: { path: string; offers: Action[] }[] = [
   { path: `${S}/variables?env=production`, offers: ['variables.change', 'variables.reveal'] },
   { path: `${S}/settings?env=production`, offers: ['service.change', 'domains.change', 'volumes.change', 'service.delete'] },
   { path: `${S}/logs?env=production`, offers: ['logs.read'] },
-  { path: `${P}?env=production`, offers: ['service.create', 'environment.create', 'environment.delete', 'database.create', 'database.delete', 'variables.change', 'variables.reveal', 'project.delete', 'members.manage'] },
+  { path: `${P}?env=production`, offers: ['service.create', 'environment.create', 'environment.delete', 'database.create', 'database.delete', 'variables.change', 'variables.reveal', 'project.delete', 'members.manage', 'environment.protect', 'requests.decide', 'requests.cancel', 'project-audit.read'] },
+  { path: `${P}/members`, offers: ['members.manage', 'project.leave'] },
   { path: `${D}?env=production`, offers: ['database.change', 'backups.create', 'database.restore', 'database.credentials', 'backups.download', 'database.delete'] },
 ];
 

@@ -1,5 +1,6 @@
 // The project page's protection switch and its "Requests" list: changes waiting in a protected
-// environment, with Approve and Reject (with a reason) for admins, Cancel for their requester.
+// environment, with Approve and Reject (with a reason) for admins, Cancel for their requester and
+// admins (as the door lets them: actions/requests.ts cancelRequest).
 import type { RequestView } from '../../src/actions/ask.js';
 import { CsrfField } from '../layout.js';
 
@@ -39,7 +40,7 @@ export function RequestList(props: { project: string; requests: RequestView[]; c
               </form>
             </>
           )}
-          {r.status === 'pending' && !props.canDecide && r.requester === props.me && (
+          {r.status === 'pending' && (props.canDecide || r.requester === props.me) && (
             <form method="post" action={`${base}/${r.id}/cancel`}>
               <CsrfField token={props.csrf} />
               <button type="submit" aria-label={`Cancel request ${r.id}`}>Cancel</button>
