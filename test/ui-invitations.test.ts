@@ -1,7 +1,8 @@
-// Browser: invitations (issue 28). The owner invites an admin on the Members page and copies the
-// link shown; a new person opens it in a fresh browser, sets a password and lands in the project
-// as its admin; that admin invites a viewer the same way, who joins as a viewer (and sees no
-// members or invitations); the used link does not work twice.
+// Browser: invitations (issue 28). The owner invites an admin and a viewer on the Members page and
+// copies the links shown; each new person opens theirs in a fresh browser, sets a password and
+// lands in the project with that role (the viewer sees no members or invitations); the admin's
+// invitation of someone new is refused beside the field (without an email server only an owner's
+// invitation makes an account); the used link does not work twice.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SpurProcess, logInPage, stopAll, uniqueName } from './harness.js';
@@ -48,24 +49,29 @@ async function acceptAsNewPerson(link: string, fn: (page: Page) => Promise<void>
 }
 
 describe('invitations in the browser', () => {
-  it('an invited admin and, invited by them, a viewer join by setting a password at the link', async () => {
+  it('an invited admin and viewer join by setting a password at the link; the admin cannot mint an account for someone new', async () => {
     const owner = await browser.newContext();
     let adminLink: string;
+    let viewerLink: string;
     try {
       const page = await owner.newPage();
       await logInPage(page, spur);
       adminLink = await inviteOnPage(page, 'ana@example.com', 'admin');
+      viewerLink = await inviteOnPage(page, 'bo@example.com', 'viewer');
     } finally {
       await owner.close();
     }
 
-    let viewerLink = '';
     await acceptAsNewPerson(adminLink, async (page) => {
       expect(await page.locator('h1').first().textContent()).toContain(project);
-      // As the project's admin: the Members page with invitations; she invites a viewer.
-      viewerLink = await inviteOnPage(page, 'bo@example.com', 'viewer');
-      const members = await page.locator('table').first().textContent();
-      expect(members).toContain('ana@example.com');
+      // As the project's admin: the Members page; inviting someone without an account is the owner's.
+      await page.goto(`${spur.url}/projects/${project}/members`);
+      expect(await page.locator('table').first().textContent()).toContain('ana@example.com');
+      await page.locator('#invite input[name="email"]').fill('cy@example.com');
+      await page.locator('#invite select[name="role"]').selectOption('viewer');
+      await page.locator('#invite button[type="submit"]').click();
+      await page.getByText('there is no account for cy@example.com: without an email server only an owner invites someone new').waitFor();
+      expect(await page.locator('#invitation-link').count()).toBe(0);
     });
 
     await acceptAsNewPerson(viewerLink, async (page) => {

@@ -13,10 +13,10 @@ import { type MemberRow, memberRole, setProjectMember } from '../store/access.js
 import { createInvitation, findInvitationByToken, listPendingInvitations, revokeInvitation, useInvitation } from '../store/invitations.js';
 import { findProject } from '../store/projects.js';
 import { smtpSettings } from '../store/settings.js';
-import { createUser, findUserByEmail } from '../store/users.js';
+import { createUser, findUserByEmail, findUserById } from '../store/users.js';
 import { sendMail } from '../users/mail.js';
 import * as validate from '../validate.js';
-import { mayDo, mayGive, openProject } from './access.js';
+import { mayDo, mayGive, openProject, roleIn } from './access.js';
 import type { Actor, Body } from './common.js';
 import { spurUrl } from './domains.js';
 import { listMembers, parseRole } from './members.js';
@@ -62,11 +62,15 @@ export async function invite(deps: Deps, user: Actor, projectName: string, body:
   }
   const existing = await findUserByEmail(deps.db, v.email);
   if (existing && (await memberRole(deps.db, project.id, existing.id))) throw new InvalidFields({ email: `${v.email} is already a member of ${projectName}; change their role in the list of members` });
+  // A link that makes an account must reach only the mailbox it names: one shown to an inviter who
+  // is not an owner would let anyone who can make a project make accounts for others' emails.
+  const smtp = await smtpSettings(deps.db, deps.key);
+  const mailOnly = !existing && !mayDo(user, 'users.manage');
+  if (mailOnly && !smtp) throw new InvalidFields({ email: `there is no account for ${v.email}: without an email server only an owner invites someone new (or adds them on the Users page)` });
   const expiresAt = new Date(Date.now() + v.days * 86_400_000).toISOString();
   const { invitation, token } = await createInvitation(deps.db, { projectId: project.id, email: v.email, role: v.role, invitedBy: user, expiresAt });
   await audit(deps, acting, 'members.invite', projectObject(project), { after: { invitation: invitation.id, email: v.email, role: v.role, expiresAt } });
   const link = new URL(invitationPath(project.name, token), await spurUrl(deps)).toString();
-  const smtp = await smtpSettings(deps.db, deps.key);
   if (!smtp) return { invitation: toView(invitation), emailed: false, link, mailError: null };
   try {
     await sendMail(smtp, {
@@ -77,6 +81,10 @@ export async function invite(deps: Deps, user: Actor, projectName: string, body:
     return { invitation: toView(invitation), emailed: true, link: null, mailError: null };
   } catch (err) {
     deps.log.warn('invitation email not sent', { project: project.name, error: (err as Error).message });
+    if (mailOnly) {
+      await revokeInvitation(deps.db, project.id, invitation.id);
+      throw new InvalidFields({ email: `the email to ${v.email} could not be sent (${(err as Error).message}), and an invitation that makes an account goes by email only: try again, or ask an owner` });
+    }
     return { invitation: toView(invitation), emailed: false, link, mailError: `the email to ${v.email} could not be sent (${(err as Error).message}); copy the link and send it yourself` };
   }
 }
@@ -102,6 +110,8 @@ export interface OpenInvitation {
   project: Project;
   /** Whether an account with the invited email exists (then one signs in as it to accept). */
   hasAccount: boolean;
+  /** Who invited (none: their account is gone). */
+  inviterId: number | null;
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -115,7 +125,7 @@ export async function openInvitation(deps: Pick<Deps, 'db'>, projectName: string
   if (invitation.accepted_at) throw new Conflict('this invitation was already used; ask for a new one');
   if (invitation.revoked_at) throw new Conflict('this invitation was revoked; ask for a new one');
   if (invitation.expires_at <= new Date().toISOString()) throw new Conflict('this invitation has expired; ask for a new one');
-  return { invitation: toView(invitation), project, hasAccount: (await findUserByEmail(deps.db, invitation.email)) !== undefined };
+  return { invitation: toView(invitation), project, hasAccount: (await findUserByEmail(deps.db, invitation.email)) !== undefined, inviterId: invitation.invited_by };
 }
 
 /** Who accepts: the signed-in user, or someone without an account who sets its password. */
@@ -125,7 +135,12 @@ export type Acceptor = { user: Actor } | { password: unknown; origin: Origin };
  *  they already have). The check that it is still pending and its use are one statement, in the
  *  transaction that makes the account and the membership: of concurrent accepts, one wins. */
 export async function acceptInvitation(deps: Deps, projectName: string, token: string, by: Acceptor): Promise<{ user: User; project: Project; role: ProjectRole }> {
-  const { invitation, project } = await openInvitation(deps, projectName, token);
+  const { invitation, project, inviterId } = await openInvitation(deps, projectName, token);
+  // The inviter must still be able to give this role: an admin removed or demoted since takes
+  // their pending invitations' power with them.
+  const inviter = inviterId === null ? undefined : await findUserById(deps.db, inviterId);
+  const inviterRole = inviter && (await roleIn(deps.db, inviter, project.id));
+  if (!inviterRole || !mayGive(inviterRole, invitation.role)) throw new Conflict(`whoever invited you may no longer give the role ${invitation.role} in ${project.name}; ask for a new invitation`);
   let passwordHash: string | undefined;
   if ('user' in by) {
     if (by.user.email !== invitation.email) throw new Forbidden(`this invitation is for ${invitation.email}; you are signed in as ${by.user.email}`);

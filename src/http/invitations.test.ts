@@ -41,10 +41,10 @@ async function invited(w: World, who: string, body: Record<string, unknown>, pro
 }
 
 describe('an invitation', () => {
-  it('is made by an admin, listed, and its link makes a new person a member with that role, once', async () => {
+  it('is made by an owner, listed, and its link makes a new person a member with that role, once', async () => {
     const w = await teamWorld();
-    const made = await invited(w, 'admin', { email: 'Ana@Example.com', role: 'viewer' });
-    expect(made).toMatchObject({ invitation: { email: 'ana@example.com', role: 'viewer', invitedBy: 'admin@example.com' }, emailed: false, mailError: null });
+    const made = await invited(w, 'owner', { email: 'Ana@Example.com', role: 'viewer' });
+    expect(made).toMatchObject({ invitation: { email: 'ana@example.com', role: 'viewer', invitedBy: 'owner@example.com' }, emailed: false, mailError: null });
     expect(made.link).toMatch(/^http:\/\/localhost\/invite\/shop\/[A-Za-z0-9_-]{43}$/);
     const days = (Date.parse(made.invitation.expiresAt) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(6.99);
@@ -52,7 +52,7 @@ describe('an invitation', () => {
     // Only the token's hash is kept.
     const token = made.link.split('/').at(-1)!;
     expect(JSON.stringify(await w.deps.db.selectFrom('invitations').selectAll().execute())).not.toContain(token);
-    expect((await w.call('admin', 'GET', '/projects/shop/invitations')).json.invitations).toContainEqual(expect.objectContaining({ id: made.invitation.id, email: 'ana@example.com', role: 'viewer', invitedBy: 'admin@example.com' }));
+    expect((await w.call('admin', 'GET', '/projects/shop/invitations')).json.invitations).toContainEqual(expect.objectContaining({ id: made.invitation.id, email: 'ana@example.com', role: 'viewer', invitedBy: 'owner@example.com' }));
 
     const page = await w.app.request(pathOf(made.link));
     expect(page.status).toBe(200);
@@ -75,19 +75,19 @@ describe('an invitation', () => {
     expect((await w.app.request(pathOf(made.link))).status).toBe(409);
     expect(await state(w)).toBe(before);
     expect((await auditActions(w)).map((e) => [e.action, e.actor_email, e.role])).toEqual([
-      ['members.invite', 'admin@example.com', 'admin'],
+      ['members.invite', 'owner@example.com', 'owner'],
       ['members.accept', 'ana@example.com', 'viewer'],
     ]);
   });
 
   it('expired, revoked, for another project, garbled or tampered with: a clear 4xx and nothing changes', async () => {
     const w = await teamWorld();
-    const expired = await invited(w, 'admin', { email: 'e@example.com', role: 'developer' });
+    const expired = await invited(w, 'owner', { email: 'e@example.com', role: 'developer' });
     await w.deps.db.updateTable('invitations').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', expired.invitation.id).execute();
-    const revoked = await invited(w, 'admin', { email: 'r@example.com', role: 'developer' });
+    const revoked = await invited(w, 'owner', { email: 'r@example.com', role: 'developer' });
     expect((await w.call('admin', 'DELETE', `/projects/shop/invitations/${revoked.invitation.id}`)).json).toMatchObject({ revoked: { id: revoked.invitation.id, email: 'r@example.com' } });
     expect((await w.call('admin', 'DELETE', `/projects/shop/invitations/${revoked.invitation.id}`)).status).toBe(404);
-    const good = await invited(w, 'admin', { email: 'g@example.com', role: 'viewer' });
+    const good = await invited(w, 'owner', { email: 'g@example.com', role: 'viewer' });
     const goodToken = good.link.split('/').at(-1)!;
     const before = await state(w);
     const cases: [string, number, string][] = [
@@ -128,13 +128,41 @@ describe('an invitation', () => {
     expect((await w.call('admin', 'DELETE', `/projects/shop/invitations/${w.ids.blog.invitation}`)).status).toBe(404);
     expect(await state(w)).toBe(before);
     // An admin may invite an admin (their own role), the owner any role.
-    expect((await invited(w, 'admin', { email: 'a2@example.com', role: 'admin' })).invitation.role).toBe('admin');
+    expect((await invited(w, 'admin', { email: 'outsider@example.com', role: 'admin' })).invitation.role).toBe('admin');
     expect((await invited(w, 'owner', { email: 'a3@example.com', role: 'admin' }, 'blog')).invitation.role).toBe('admin');
+  });
+
+  it('makes an account only from an owner or by email: a member who makes a project cannot mint accounts for others\' emails', async () => {
+    const w = await teamWorld();
+    // Any member may create a project and is its admin there; without an email server the link would be shown to them.
+    expect((await w.call('developer', 'POST', '/projects', { name: 'mine' })).status).toBe(201);
+    const before = await state(w);
+    const refused = await w.call('developer', 'POST', '/projects/mine/invitations', { email: 'cfo@corp.example', role: 'viewer' });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.json)).toContain('there is no account for cfo@corp.example: without an email server only an owner invites someone new');
+    expect(await state(w)).toBe(before);
+    expect(await w.deps.db.selectFrom('users').select('id').where('email', '=', 'cfo@corp.example').executeTakeFirst()).toBeUndefined();
+    // Someone who already has an account is invited with the link shown: they sign in to accept it.
+    expect((await w.call('developer', 'POST', '/projects/mine/invitations', { email: 'viewer@example.com', role: 'viewer' })).json.link).toMatch(/\/invite\/mine\//);
+  });
+
+  it('is worth no more than its inviter still may give: an admin demoted or removed since leaves their links powerless', async () => {
+    const w = await teamWorld();
+    const made = await invited(w, 'admin', { email: 'outsider@example.com', role: 'admin' }, 'shop');
+    await w.call('owner', 'POST', '/projects/shop/members', { email: 'admin@example.com', role: 'developer' });
+    const before = await state(w);
+    const cookie = await cookieOf(w, 'outsider@example.com');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await w.app.request(pathOf(made.link), { headers: { Cookie: cookie } })).text())![1];
+    const res = await post(w, pathOf(made.link), { _csrf: csrf }, cookie);
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain('whoever invited you may no longer give the role admin in shop');
+    expect(await state(w)).toBe(before);
+    expect(await memberOf(w, 'shop', 'outsider@example.com')).toBeUndefined();
   });
 
   it('of one link accepted by concurrent requests: exactly one wins', async () => {
     const w = await teamWorld();
-    const made = await invited(w, 'admin', { email: 'race@example.com', role: 'developer' });
+    const made = await invited(w, 'owner', { email: 'race@example.com', role: 'developer' });
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => post(w, pathOf(made.link), { password: `a-long-password-${i}` })));
     expect(answers.map((r) => r.status).sort()).toEqual([303, 409, 409, 409, 409, 409, 409, 409]);
     expect(await w.deps.db.selectFrom('users').select('id').where('email', '=', 'race@example.com').execute()).toHaveLength(1);
@@ -160,7 +188,7 @@ describe('an invitation', () => {
     const noAccount = await post(w, pathOf(made.link), { password: 'take-over-the-account' });
     expect(noAccount.status).toBe(409);
     expect(await noAccount.text()).toContain('there is already an account for outsider@example.com');
-    const short = await invited(w, 'admin', { email: 'new@example.com', role: 'viewer' });
+    const short = await invited(w, 'owner', { email: 'new@example.com', role: 'viewer' });
     const shortBefore = await state(w);
     const refused = await post(w, pathOf(short.link), { password: 'short' });
     expect(refused.status).toBe(400);
@@ -264,10 +292,15 @@ describe('invitations by email', () => {
     expect((await w.call('owner', 'PATCH', '/settings', { smtp: { host: '127.0.0.1', port: smtp.port, user: 'spur', from: 'spur@example.com', tls: 'none' } })).status).toBe(200);
     expect((await invited(w, 'admin', { email: 'kept@example.com', role: 'viewer' })).emailed).toBe(true);
     expect((await w.call('owner', 'PATCH', '/settings', { smtp: { host: '127.0.0.1', port: smtp.port, user: 'spur', password: 'wrong-password', from: 'spur@example.com', tls: 'none' } })).status).toBe(200);
-    const failed = await invited(w, 'admin', { email: 'fail@example.com', role: 'viewer' });
+    const failed = await invited(w, 'owner', { email: 'fail@example.com', role: 'viewer' });
     expect(failed).toMatchObject({ emailed: false, link: expect.stringMatching(/^http:\/\/localhost\/invite\/shop\//) });
     expect(failed.mailError).toMatch(/^the email to fail@example.com could not be sent \(.+\); copy the link and send it yourself$/);
     expect(smtp.received).toHaveLength(2);
+    // An admin's invitation that would make an account goes by email only: not sent, not made, no link.
+    const adminFailed = await w.call('admin', 'POST', '/projects/shop/invitations', { email: 'fail2@example.com', role: 'viewer' });
+    expect(adminFailed.status).toBe(400);
+    expect(JSON.stringify(adminFailed.json)).toContain('an invitation that makes an account goes by email only');
+    expect((await w.call('admin', 'GET', '/projects/shop/invitations')).json.invitations.map((i: { email: string }) => i.email)).not.toContain('fail2@example.com');
   });
 });
 
@@ -289,7 +322,7 @@ describe('the Members and Settings pages', () => {
     expect(members.status).toBe(200);
     expect(members.text).toContain('Invite someone');
     expect(members.text).toContain('developer@example.com');
-    const made = await formPost(w, 'admin', '/projects/shop/invitations', { email: 'page@example.com', role: 'developer' });
+    const made = await formPost(w, 'owner', '/projects/shop/invitations', { email: 'page@example.com', role: 'developer' });
     expect(made.status).toBe(201);
     expect(made.headers.get('Cache-Control')).toBe('no-store');
     const html = await made.text();
