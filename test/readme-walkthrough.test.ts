@@ -276,7 +276,7 @@ describe.sequential('README walkthrough', () => {
     ]);
   });
 
-  it('"Push webhooks": a signed GitHub push deploys exactly the pushed commit', async () => {
+  it('"Push webhooks": a signed GitHub push to protected production asks, and deploys exactly the pushed commit once approved', async () => {
     const access = JSON.parse(await ok(`spur git ${PROJECT} web --json`)) as { webhook: { url: string; secret: string } };
     const before = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo.dir }).toString().trim();
     const sha = repo.commit(helloAppFiles('v3'), 'third version');
@@ -286,7 +286,12 @@ describe.sequential('README walkthrough', () => {
       body,
       headers: { 'Content-Type': 'application/json', 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': randomUUID(), 'X-Hub-Signature-256': `sha256=${createHmac('sha256', access.webhook.secret).update(body).digest('hex')}` },
     });
-    expect(res.status, await res.clone().text()).toBeLessThan(300);
+    // Production is protected from the start: the webhook makes a deploy request, nothing deploys yet.
+    expect(res.status, await res.clone().text()).toBe(202);
+    const { requests } = (await res.json()) as { requests: { id: number; environment: string; commit: string }[] };
+    expect(requests).toMatchObject([{ environment: 'production', commit: sha }]);
+    expect(await answer('web')).not.toBe('hello from v3\n');
+    await ok(`spur approve ${requests[0].id}`);
     await expect.poll(() => answer('web'), { timeout: 180_000, interval: 2000 }).toBe('hello from v3\n');
   });
 
