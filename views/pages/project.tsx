@@ -41,13 +41,11 @@ export function ProjectPage(props: ProjectPageProps) {
       <h1>{props.name}</h1>
       <p class="muted">Environments: {props.environments.join(', ')}</p>
       {may['members.manage'] && <p><a href={`/projects/${props.name}/members`}>Members: who may use {props.name}</a></p>}
-      {may['project-audit.read'] && <p><a href={`/projects/${props.name}/audit`}>Audit log: who changed what in {props.name}</a></p>}
       <nav class="envs" aria-label="Environments">
         {props.environments.map((e) => (
           <a href={`/projects/${props.name}?env=${e}`} aria-current={e === props.environment ? 'true' : undefined}>{e}</a>
         ))}
       </nav>
-      {props.approvals && <Protection project={props.name} environment={props.environment} protected={props.approvals.protected} canProtect={props.approvals.canProtect} csrf={csrf} />}
       <h2 id="content" tabindex={-1}>Services and databases</h2>
       <LiveSource url={`/projects/${props.name}/events?env=${props.environment}`}>
         <Live event="services"><ProjectCanvas project={props.name} environment={props.environment} {...props.canvas} /></Live>
@@ -71,9 +69,11 @@ export function ProjectPage(props: ProjectPageProps) {
       {props.approvals && (
         <>
           <h2 id="requests">Requests</h2>
+          <Protection project={props.name} environment={props.environment} protected={props.approvals.protected} canProtect={props.approvals.canProtect} csrf={csrf} />
           <RequestList project={props.name} requests={props.approvals.requests} canDecide={props.approvals.canDecide} me={props.approvals.me} csrf={csrf} />
         </>
       )}
+      {may['project-audit.read'] && <p><a href={`/projects/${props.name}/audit`}>Audit log: who changed what in {props.name}</a></p>}
       <h2>Shared variables</h2>
       <SharedVariables project={props.name} environment={props.environment} names={props.sharedVariables} mayReveal={may['variables.reveal']} mayChange={may['variables.change']} csrf={csrf} state={props.forms?.['set-shared-variable']} />
       {(may['environment.create'] || (may['environment.delete'] && deletable.length > 0) || may['project.delete']) && (
