@@ -45,6 +45,7 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
   try {
     const { service, project } = ctx;
     await steps.step('fetch');
+    steps.phase('fetch');
     const checkout = await fetchSource(deps, ctx, deployment, dir, steps).catch((err: Error) => {
       steps.checkCancelled();
       throw err;
@@ -52,6 +53,7 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
     await recordDeploymentSource(deps.db, deploymentId, { commit_sha: checkout.sha, commit_message: checkout.message });
     await steps.say(`Commit ${checkout.sha.slice(0, 12)}: ${checkout.message}`);
     await steps.step('build');
+    steps.phase('context');
     // One frozen object: the image check resolves the Dockerfile with exactly what the build gets.
     const buildArgs = Object.freeze(await buildArguments(ctx, steps));
     const context = await resolveBuildContext(dir, { rootDir: service.root_dir, dockerfilePath: service.dockerfile_path, plan: { images: await buildImagesFor(deps), port: ctx.instance.port, buildArgs: Object.keys(buildArgs) } });
@@ -67,6 +69,7 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
     await steps.say(`Building ${tag} from ${context.plan ? 'that Dockerfile' : `${service.root_dir ?? '.'}/${context.dockerfile}`}${builder ? ` on the build server ${builder.name}` : ''}`);
     const limits = { memoryMb: ctx.instance.build_memory_mb ?? deps.config.buildMemoryMb, cpus: ctx.instance.build_cpus ?? deps.config.buildCpus };
     const server = builder?.name ?? MANAGER;
+    steps.phase('build');
     deadline.pause();
     const release = await deps.buildSlots.acquire(server, { signal: steps.signal, onWait: () => steps.say(slotWaitLine(server, deps.buildSlots.perServer)) });
     deadline.resume();
@@ -95,6 +98,7 @@ async function build(deps: PipelineDeps, ctx: InstanceContext, deployment: Deplo
       steps.checkCancelled();
       throw new Error(`build failed: ${buildFailure((err as Error).message, limits)}`);
     } finally {
+      steps.phase('build upkeep');
       await Promise.allSettled(pending);
       // Spur's upkeep, not the build's: its deadline does not run meanwhile.
       deadline.pause();

@@ -23,7 +23,7 @@ describe('healthPlan', () => {
     const plan = healthPlan(instance('tcp'), null);
     const one = rolloutWindowMs(plan, 1);
     expect(one).toBe((30 + 3 * 4 + 3 + 60) * 1000);
-    expect(rolloutWindowMs(plan, 3)).toBe(one + 2 * (30 + 3 * 4 + 3 + 3) * 1000);
+    expect(rolloutWindowMs(plan, 3)).toBe(one + 2 * (30 + 3 * 4 + 3 + 0.5) * 1000);
   });
   it('says which check runs', () => {
     expect(describeHealth(healthPlan(instance('auto'), imageCheck), imageCheck)).toBe("the image's HEALTHCHECK (curl -f localhost)");

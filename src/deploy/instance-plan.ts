@@ -1,6 +1,6 @@
 // Maps an instance's stored settings to the plans the service spec takes. Pure.
 import type { ServiceInstance } from '../db/schema.js';
-import { type HealthPlan, type ResourcePlan, UPDATE_MONITOR_S } from '../docker/service-spec.js';
+import { type HealthPlan, type ResourcePlan, UPDATE_MONITOR_MS } from '../docker/service-spec.js';
 
 /** The HEALTHCHECK an image carries (Config.Healthcheck of its inspect), durations in ns. */
 export interface ImageHealthcheck {
@@ -47,9 +47,9 @@ export const resourcePlan = (i: ServiceInstance): ResourcePlan => ({
 });
 
 /** How long a new version may take to become healthy before it counts as failed. Swarm replaces
- *  one task at a time, watching each for UPDATE_MONITOR_S: every replica after the first gets a
+ *  one task at a time, watching each for UPDATE_MONITOR_MS: every replica after the first gets a
  *  health window of its own (a slow or busy server must not fail a rollout for having replicas). */
 export function rolloutWindowMs(h: HealthPlan, replicas = 1): number {
   const health = h.type === 'none' ? 30 : h.startPeriodS + h.intervalS * (h.retries + 1) + h.timeoutS;
-  return ((health + 60) + Math.max(0, replicas - 1) * (health + UPDATE_MONITOR_S)) * 1000;
+  return ((health + 60) + Math.max(0, replicas - 1) * (health + UPDATE_MONITOR_MS / 1000)) * 1000;
 }

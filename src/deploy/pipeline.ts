@@ -31,12 +31,20 @@ import { UnresolvedReference, resolveReferences } from '../variables/references.
 import { runRelease } from './release.js';
 import { type StepRecord, stepRecord } from './step-record.js';
 import type { PipelineDeps, Say, Steps } from './steps.js';
+import { countingQueryTime } from '../db/query-time.js';
+import { type Phase, PhaseClock } from './phase-clock.js';
 
 class Cancelled extends Error {}
 
 export async function runDeployment(deps: PipelineDeps, deploymentId: number, signal: AbortSignal): Promise<void> {
+  const clock = new PhaseClock();
+  await countingQueryTime(clock.records, () => run(deps, deploymentId, signal, clock));
+}
+
+async function run(deps: PipelineDeps, deploymentId: number, signal: AbortSignal, clock: PhaseClock): Promise<void> {
   const deployment = await getDeployment(deps.db, deploymentId);
   if (deployment.status !== 'queued') return;
+  clock.enter('queue', Date.parse(deployment.created_at));
   const ctx = await getInstanceContext(deps.db, { serviceId: deployment.service_id, environmentId: deployment.environment_id });
   let redact = (line: string) => line;
   const say: Say = (line) => deps.logBus.line(deploymentId, redact(line));
@@ -58,11 +66,14 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number, si
     await recordDeploymentVariables(deps.db, deploymentId, seal(deps.key, JSON.stringify(variables)));
     redact = makeRedactor(secretValues(variables));
     if (note) await say(note);
-    const image = await imageFor(deps, ctx, deployment, { say, setStatus, step: (name) => steps.begin(name), signal, checkCancelled, variables });
+    const phase = (name: Phase) => clock.enter(name);
+    const image = await imageFor(deps, ctx, deployment, { say, setStatus, step: (name) => steps.begin(name), phase, signal, checkCancelled, variables });
     checkCancelled();
+    clock.enter('spec');
     await setStatus('deploying', { image_tag: image });
-    await rollOut(deps, ctx, { deploymentId, image, variables, say, steps });
+    await rollOut(deps, ctx, { deploymentId, image, variables, say, steps, phase });
     await steps.end('done');
+    await say(clock.line());
     // The line goes first: followers stop reading at the final status.
     await say(`Deployment ${deploymentId} is active.`);
     await setStatus('active');
@@ -75,6 +86,7 @@ export async function runDeployment(deps: PipelineDeps, deploymentId: number, si
     }
     const reason = redact((err as Error).message || String(err));
     deps.log.warn('deployment failed', { deploymentId, reason });
+    await say(clock.line()).catch(() => {});
     await steps.end('failed').catch((e) => deps.log.error('could not record the failed step', { deploymentId, error: String(e) }));
     await say(`Deployment failed: ${reason}`);
     await setStatus('failed', { failure_reason: reason }).catch((e) => deps.log.error('could not record failure', { deploymentId, error: String(e) }));
@@ -115,7 +127,7 @@ async function imageFor(deps: PipelineDeps, ctx: InstanceContext, deployment: De
   return buildFromSource(deps, ctx, deployment, steps);
 }
 
-async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploymentId: number; image: string; variables: Record<string, string>; say: Say; steps: StepRecord }): Promise<void> {
+async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploymentId: number; image: string; variables: Record<string, string>; say: Say; steps: StepRecord; phase: (name: Phase) => void }): Promise<void> {
   const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
   await ensureOverlayNetwork(deps.docker, projectNetworkName(ref), ownershipLabels({ project: ref.project, environment: ref.environment }));
   const name = swarmServiceName(ref);
@@ -127,8 +139,10 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
   // The pre-deploy command runs the local image on the manager, so it goes before the image is
   // sent to the other servers: a failed one leaves nothing sent.
   if (ctx.instance.release_command) {
+    opts.phase('release');
     await opts.steps.begin('release');
     await release(deps, ctx, { ...opts, volumes, constraints });
+    opts.phase('spec');
   }
   await opts.steps.begin('rollout');
   const { image, auth } = await deliverImage(deps, opts.image, constraints, opts.say);
@@ -152,9 +166,22 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
   const isUpdate = existing !== undefined;
   const check = describeHealth(health, imageCheck) + (ctx.instance.health_type === 'auto' ? ' (automatic)' : '');
   await opts.say(`${isUpdate ? 'Updating' : 'Creating'} Swarm service ${name}: ${ctx.instance.replicas} replica${ctx.instance.replicas === 1 ? '' : 's'}, health check: ${check}`);
+  opts.phase('update');
   await upsertService(deps.docker, spec, auth);
+  opts.phase('start');
   try {
-    await waitForRollout(deps.docker, { serviceName: name, deploymentId: opts.deploymentId, replicas: ctx.instance.replicas, timeoutMs: rolloutWindowMs(health, ctx.instance.replicas), isUpdate, onStarted: () => opts.steps.begin('health') });
+    await waitForRollout(deps.docker, {
+      serviceName: name,
+      deploymentId: opts.deploymentId,
+      replicas: ctx.instance.replicas,
+      timeoutMs: rolloutWindowMs(health, ctx.instance.replicas),
+      isUpdate,
+      onStarted: () => {
+        opts.phase('first probe');
+        return opts.steps.begin('health');
+      },
+      onRunning: () => opts.phase('monitor'),
+    });
   } catch (err) {
     if (!(err instanceof RolloutFailed)) throw err;
     // Nothing served before this deployment: do not leave a crash-looping service behind.

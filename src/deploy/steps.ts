@@ -7,6 +7,7 @@ import type { Log } from '../log.js';
 import type { NodeFleet } from '../nodes/fleet.js';
 import type { BuildSlots } from '../builds/build-slots.js';
 import type { DeploymentLogBus } from './log-bus.js';
+import type { Phase } from './phase-clock.js';
 
 export interface PipelineDeps {
   config: Pick<Config, 'dataDir' | 'baseDomain' | 'gitCaFile' | 'gitAllowPrivate' | 'keepImages' | 'buildTimeoutS' | 'buildImages' | 'buildMemoryMb' | 'buildCpus' | 'buildCacheMb'>;
@@ -36,6 +37,8 @@ export interface Steps {
   setStatus: (to: DeploymentStatus) => Promise<void>;
   /** Ends the step that runs and begins the next (see step-record.ts). */
   step: (name: DeploymentStepName) => Promise<void>;
+  /** Times what follows as `name` (see phase-clock.ts). */
+  phase: (name: Phase) => void;
   signal: AbortSignal;
   checkCancelled: () => void;
 }

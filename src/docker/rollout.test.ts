@@ -15,7 +15,10 @@ describe('judgeRollout', () => {
   });
   it('waits while replicas are missing or an old task still runs', () => {
     expect(judgeRollout(created, [task({}), task({ state: 'starting' })], check(2))).toEqual({ done: false });
-    expect(judgeRollout(created, [task({}), task({ deployment: '1', desiredState: 'shutdown' })], check(1))).toEqual({ done: false });
+    expect(judgeRollout(created, [task({}), task({ deployment: '1' })], check(1))).toEqual({ done: false });
+  });
+  it('does not wait for an old task Swarm told to stop: out of the service\'s name, it only drains (up to its stop grace)', () => {
+    expect(judgeRollout(completed, [task({}), task({ deployment: '1', desiredState: 'shutdown' })], check(1))).toEqual({ done: true });
   });
   it('counts a task only once it has run for the minimum uptime', () => {
     expect(judgeRollout(created, [task({ since: NOW - 500 })], check(1))).toEqual({ done: false });

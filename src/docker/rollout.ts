@@ -34,7 +34,9 @@ export function judgeRollout(update: UpdateView, tasks: TaskView[], check: Rollo
   if (update.state && ROLLBACK_STATES.has(update.state)) return { done: false, failure: update.message ?? 'Swarm rolled the update back', rollingBack: true };
   if (update.state === 'paused') return { done: false, failure: update.message ?? 'Swarm paused the update' };
   const up = mine.filter((t) => t.state === 'running' && t.desiredState === 'running' && (update.state || check.now - t.since >= check.minUptimeMs)).length;
-  const oldRunning = tasks.some((t) => t.deployment !== String(check.deploymentId) && t.state === 'running');
+  // An old task Swarm has told to stop is out of the service's name and no longer counts: its
+  // container may take its stop grace period to exit (Node as PID 1 ignores SIGTERM).
+  const oldRunning = tasks.some((t) => t.deployment !== String(check.deploymentId) && t.state === 'running' && t.desiredState === 'running');
   const settled = update.state === undefined || update.state === 'completed';
   if (up >= check.replicas && !oldRunning && settled) return { done: true };
   if (!update.state && mine.filter((t) => FAILED_STATES.has(t.state)).length >= check.maxFailures) return { done: false, failure: 'the new tasks keep failing' };
@@ -89,9 +91,14 @@ export interface RolloutRequest {
   signal?: AbortSignal;
   /** Called once, when a task of the deployment has its container started (the health check's turn). */
   onStarted?: () => Promise<void>;
+  /** Called once, when a task of the deployment runs (with a health check: is healthy). */
+  onRunning?: () => void;
 }
 
 const STARTED_STATES = new Set(['starting', 'running']);
+
+/** How often a rollout is looked at: two Engine API calls, cheap beside the wait they end. */
+const POLL_MS = 150;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -100,6 +107,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function waitForRollout(docker: DockerClient, req: RolloutRequest): Promise<void> {
   const deadline = Date.now() + req.timeoutMs;
   let started = false;
+  let running = false;
   for (;;) {
     const service = await findService(docker, req.serviceName);
     if (!service) throw new RolloutFailed({ cause: 'the service disappeared during the deploy' }, false);
@@ -108,6 +116,10 @@ export async function waitForRollout(docker: DockerClient, req: RolloutRequest):
     if (!started && tasks.some((t) => t.deployment === String(req.deploymentId) && STARTED_STATES.has(t.state))) {
       started = true;
       await req.onStarted?.();
+    }
+    if (!running && tasks.some((t) => t.deployment === String(req.deploymentId) && t.state === 'running')) {
+      running = true;
+      req.onRunning?.();
     }
     const verdict = judgeRollout(update, tasks, { deploymentId: req.deploymentId, replicas: req.replicas, now: Date.now(), minUptimeMs: 2_000, maxFailures: 2 });
     if (verdict.done) return;
@@ -125,7 +137,7 @@ export async function waitForRollout(docker: DockerClient, req: RolloutRequest):
       throw new RolloutFailed(facts, req.isUpdate);
     }
     if (req.signal?.aborted) throw new RolloutFailed({ cause: 'cancelled' }, false);
-    await sleep(400);
+    await sleep(POLL_MS);
   }
 }
 

@@ -65,7 +65,7 @@ describe('serviceSpec', () => {
           Image: 'spur/shop-web:7',
           Env: ['GREETING=hi', 'PORT=8080', 'SPUR_PROJECT=shop', 'SPUR_SERVICE=web', 'SPUR_ENVIRONMENT=production', 'SPUR_DEPLOYMENT_ID=7'],
           Labels: owned,
-          HealthCheck: { Test: ['CMD', '/spur/probe', 'http', '8080', '/health'], Interval: 5e9, Timeout: 2e9, Retries: 4, StartPeriod: 20e9 },
+          HealthCheck: { Test: ['CMD', '/spur/probe', 'watch', '5000', '4', '2000', '600', 'http', '8080', '/health'], Interval: 200e6, Timeout: 660e9, Retries: 1, StartPeriod: 20e9 },
           Mounts: [{ Type: 'bind', Source: '/var/lib/spur/bin/spur-probe', Target: '/spur/probe', ReadOnly: true }],
           StopGracePeriod: 15e9,
         },
@@ -75,8 +75,8 @@ describe('serviceSpec', () => {
         ForceUpdate: 7,
       },
       Mode: { Replicated: { Replicas: 2 } },
-      UpdateConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'rollback', Monitor: 3e9, MaxFailureRatio: 0 },
-      RollbackConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'pause', Monitor: 3e9, MaxFailureRatio: 0 },
+      UpdateConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'rollback', Monitor: 500e6, MaxFailureRatio: 0 },
+      RollbackConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'pause', Monitor: 500e6, MaxFailureRatio: 0 },
       EndpointSpec: { Mode: 'dnsrr' },
     });
   });
@@ -104,8 +104,14 @@ describe('serviceSpec', () => {
 describe('healthCheck', () => {
   const plan = { port: 3000, intervalS: 3, timeoutS: 3, retries: 3, startPeriodS: 30 };
   it('runs the mounted probe as an exec array, never through a shell', () => {
-    expect(healthCheck({ ...plan, type: 'tcp' })!.Test).toEqual(['CMD', '/spur/probe', 'tcp', '3000']);
-    expect(healthCheck({ ...plan, type: 'http', path: '/h?x=$(id)' })!.Test).toEqual(['CMD', '/spur/probe', 'http', '3000', '/h?x=$(id)']);
+    expect(healthCheck({ ...plan, type: 'tcp' })!.Test).toEqual(['CMD', '/spur/probe', 'watch', '3000', '3', '3000', '600', 'tcp', '3000']);
+    expect(healthCheck({ ...plan, type: 'http', path: '/h?x=$(id)' })!.Test).toEqual(['CMD', '/spur/probe', 'watch', '3000', '3', '3000', '600', 'http', '3000', '/h?x=$(id)']);
+  });
+  it('is started by Docker often but rarely: its probe stays and counts failures in a row itself', () => {
+    const check = healthCheck({ ...plan, type: 'tcp' })!;
+    expect(check.Interval).toBe(200e6);
+    expect(check.Retries).toBe(1);
+    expect(check.Timeout!).toBeGreaterThan(600e9);
   });
   it("keeps the image's own check, or turns checks off", () => {
     expect(healthCheck({ ...plan, type: 'image' })).toBeUndefined();

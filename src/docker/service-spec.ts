@@ -81,15 +81,26 @@ export interface UpdatePolicy {
 }
 
 export const SECOND = 1_000_000_000;
-/** How long Swarm watches an updated task before it counts the update as done. */
-export const UPDATE_MONITOR_S = 3;
+/** How long Swarm watches an updated task, once it answered its first check, before it counts
+ *  the update as done: a version that crashes meanwhile is rolled back. The probe waits for the
+ *  app's first answer, so a long watch only delays the switch (Swarm's default is 5 s; 0 means it). */
+export const UPDATE_MONITOR_MS = 500;
 
-/** Docker health check for the plan; undefined keeps the image's own HEALTHCHECK. */
+/** Docker starts the probe this long after the task starts, and again this long after it ends. */
+export const PROBE_GAP_MS = 200;
+/** How long one probe stays, checking, once the app has answered: each start of a probe costs
+ *  the machine about 0.1 CPU-second (see src/health/probe.c). */
+export const PROBE_STAYS_S = 600;
+const MS = 1_000_000;
+
+/** Docker health check for the plan; undefined keeps the image's own HEALTHCHECK. Spur's probe
+ *  counts the failures in a row itself, so one failed run is Docker's verdict. */
 export function healthCheck(h: HealthPlan): SwarmServiceSpec['TaskTemplate']['ContainerSpec']['HealthCheck'] {
   if (h.type === 'image') return undefined;
   if (h.type === 'none') return { Test: ['NONE'] };
-  const probe = h.type === 'http' ? [PROBE_TARGET, 'http', String(h.port), h.path ?? '/'] : [PROBE_TARGET, 'tcp', String(h.port)];
-  return { Test: ['CMD', ...probe], Interval: h.intervalS * SECOND, Timeout: h.timeoutS * SECOND, Retries: h.retries, StartPeriod: h.startPeriodS * SECOND };
+  const what = h.type === 'http' ? ['http', String(h.port), h.path ?? '/'] : ['tcp', String(h.port)];
+  const watch = ['watch', String(h.intervalS * 1000), String(h.retries), String(h.timeoutS * 1000), String(PROBE_STAYS_S)];
+  return { Test: ['CMD', PROBE_TARGET, ...watch, ...what], Interval: PROBE_GAP_MS * MS, Timeout: (PROBE_STAYS_S + 60) * SECOND, Retries: 1, StartPeriod: h.startPeriodS * SECOND };
 }
 
 function resources(r: ResourcePlan): SwarmServiceSpec['TaskTemplate']['Resources'] {
@@ -127,7 +138,7 @@ export function serviceSpec(input: ServiceSpecInput): SwarmServiceSpec {
     ...(probed ? [{ Type: 'bind' as const, Source: input.probePath, Target: PROBE_TARGET, ReadOnly: true }] : []),
     ...volumes.map((v) => ({ Type: 'volume' as const, Source: v.source, Target: v.mountPath, ReadOnly: false, VolumeOptions: { Labels: ownershipLabels({ project: input.project, service: input.service, environment: input.environment }) } })),
   ];
-  const update: UpdatePolicy = { Parallelism: 1, Order: volumes.length ? 'stop-first' : 'start-first', FailureAction: 'rollback', Monitor: UPDATE_MONITOR_S * SECOND, MaxFailureRatio: 0 };
+  const update: UpdatePolicy = { Parallelism: 1, Order: volumes.length ? 'stop-first' : 'start-first', FailureAction: 'rollback', Monitor: UPDATE_MONITOR_MS * MS, MaxFailureRatio: 0 };
   return {
     Name: swarmServiceName(input),
     Labels: { ...labels, [INSTALL_LABEL]: input.installId, ...input.routingLabels },

@@ -3,21 +3,45 @@
  *
  *   spur-probe tcp  <port>          exit 0 when 127.0.0.1:<port> accepts a connection
  *   spur-probe http <port> <path>   exit 0 when GET <path> answers 2xx or 3xx
+ *   spur-probe watch <every-ms> <retries> <timeout-ms> <for-s> tcp|http <port> [path]
+ *
+ * Each time Docker runs a health check it starts a process in the container, and that costs the
+ * machine about a tenth of a CPU-second (dockerd, containerd, runc), far more than the check.
+ * So `watch`, the form Spur's service specs use, is started often but lives long once the app
+ * has answered:
+ *   - Until the container's app has answered once (no mark in /dev/shm yet), it checks every
+ *     100 ms and exits 0 at the first answer, so a rollout waits for the app, not for a timer;
+ *     it exits 1 after <retries> × <every-ms> without one.
+ *   - Afterwards it checks every <every-ms> (every second after a failure), exits 1 once
+ *     <retries> checks in a row failed, and exits 0 after <for-s> seconds.
  *
  * It prints one line saying what it saw; Docker keeps it as the health check's output. */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
-static int connect_local(int port) {
+#define ANSWERED_MARK "/dev/shm/spur-probe-answered"
+
+struct check {
+  int http;
+  int port;
+  const char *path;
+  int timeout_ms;
+};
+
+static char seen[160];
+
+static int connect_local(int port, int timeout_ms) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return -1;
-  struct timeval tv = {.tv_sec = 10, .tv_usec = 0};
+  struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
@@ -35,18 +59,15 @@ static int valid_path(const char *p) {
   return 1;
 }
 
-int main(int argc, char **argv) {
-  if (argc < 3) { fprintf(stderr, "usage: spur-probe tcp|http <port> [path]\n"); return 2; }
-  int port = atoi(argv[2]);
-  if (port < 1 || port > 65535) { printf("invalid port %s\n", argv[2]); return 2; }
-  int fd = connect_local(port);
-  if (fd < 0) { printf("nothing accepts connections on port %d\n", port); return 1; }
-  if (strcmp(argv[1], "tcp") == 0) { close(fd); printf("port %d accepts connections\n", port); return 0; }
-  if (strcmp(argv[1], "http") != 0 || argc < 4 || !valid_path(argv[3])) { close(fd); printf("bad probe arguments\n"); return 2; }
+/* One check: 1 when it passed. What it saw is left in `seen`. */
+static int check_once(const struct check *c) {
+  int fd = connect_local(c->port, c->timeout_ms);
+  if (fd < 0) { snprintf(seen, sizeof seen, "nothing accepts connections on port %d", c->port); return 0; }
+  if (!c->http) { close(fd); snprintf(seen, sizeof seen, "port %d accepts connections", c->port); return 1; }
 
   char req[1200];
-  int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: localhost\r\nUser-Agent: spur-probe\r\n\r\n", argv[3]);
-  if (write(fd, req, (size_t)n) != n) { close(fd); printf("could not send the request\n"); return 1; }
+  int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: localhost\r\nUser-Agent: spur-probe\r\n\r\n", c->path);
+  if (write(fd, req, (size_t)n) != n) { close(fd); snprintf(seen, sizeof seen, "could not send the request"); return 0; }
   char buf[256];
   ssize_t got = 0, r;
   while (got < (ssize_t)sizeof buf - 1 && (r = read(fd, buf + got, sizeof buf - 1 - (size_t)got)) > 0) {
@@ -56,7 +77,83 @@ int main(int argc, char **argv) {
   close(fd);
   buf[got > 0 ? got : 0] = 0;
   int status = 0;
-  if (sscanf(buf, "HTTP/%*s %d", &status) != 1) { printf("GET %s: no HTTP answer\n", argv[3]); return 1; }
-  printf("GET %s answered %d\n", argv[3], status);
-  return status >= 200 && status < 400 ? 0 : 1;
+  if (sscanf(buf, "HTTP/%*s %d", &status) != 1) { snprintf(seen, sizeof seen, "GET %.100s: no HTTP answer", c->path); return 0; }
+  snprintf(seen, sizeof seen, "GET %.100s answered %d", c->path, status);
+  return status >= 200 && status < 400;
+}
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long long ms) {
+  if (ms <= 0) return;
+  struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+  nanosleep(&ts, NULL);
+}
+
+/* Until the first answer: exit 0 at once when it comes. */
+static int await_first_answer(const struct check *c, int every_ms, int retries) {
+  long long give_up = now_ms() + (long long)every_ms * retries;
+  for (int tries = 0;; tries++) {
+    long long started = now_ms();
+    if (check_once(c)) {
+      int fd = open(ANSWERED_MARK, O_WRONLY | O_CREAT, 0644);
+      if (fd >= 0) close(fd);
+      printf("%s\n", seen);
+      return 0;
+    }
+    if (started >= give_up) break;
+    sleep_ms((tries < 20 ? 100 : 500) - (now_ms() - started));
+  }
+  printf("%s\n", seen);
+  return 1;
+}
+
+/* Once it has answered: stay, check, and leave on a verdict. */
+static int watch(const struct check *c, int every_ms, int retries, int for_s) {
+  long long until = now_ms() + (long long)for_s * 1000;
+  int checks = 0, failed = 0;
+  while (now_ms() < until) {
+    long long started = now_ms();
+    checks++;
+    if (check_once(c)) failed = 0;
+    else if (++failed >= retries) {
+      printf("%s (%d checks in a row failed)\n", seen, failed);
+      return 1;
+    }
+    long long wait = failed ? (every_ms < 1000 ? every_ms : 1000) : every_ms;
+    sleep_ms(wait - (now_ms() - started));
+  }
+  printf("%s (%d checks in %d s)\n", seen, checks, for_s);
+  return 0;
+}
+
+static int parse_check(struct check *c, int argc, char **argv, int at) {
+  if (argc < at + 2) return 0;
+  c->http = strcmp(argv[at], "http") == 0;
+  if (!c->http && strcmp(argv[at], "tcp") != 0) return 0;
+  c->port = atoi(argv[at + 1]);
+  if (c->port < 1 || c->port > 65535) return 0;
+  c->path = c->http && argc > at + 2 ? argv[at + 2] : NULL;
+  return !c->http || (c->path && valid_path(c->path));
+}
+
+int main(int argc, char **argv) {
+  struct check c = {.timeout_ms = 10000};
+  if (argc >= 2 && strcmp(argv[1], "watch") == 0) {
+    int every_ms = argc > 2 ? atoi(argv[2]) : 0, retries = argc > 3 ? atoi(argv[3]) : 0;
+    int timeout_ms = argc > 4 ? atoi(argv[4]) : 0, for_s = argc > 5 ? atoi(argv[5]) : 0;
+    if (every_ms < 100 || retries < 1 || timeout_ms < 100 || for_s < 1 || !parse_check(&c, argc, argv, 6)) { printf("bad probe arguments\n"); return 2; }
+    c.timeout_ms = timeout_ms;
+    if (access(ANSWERED_MARK, F_OK) != 0) return await_first_answer(&c, every_ms, retries);
+    return watch(&c, every_ms, retries, for_s);
+  }
+  if (argc < 3) { fprintf(stderr, "usage: spur-probe tcp|http <port> [path]\n"); return 2; }
+  if (!parse_check(&c, argc, argv, 1)) { printf("bad probe arguments\n"); return 2; }
+  int ok = check_once(&c);
+  printf("%s\n", seen);
+  return ok ? 0 : 1;
 }
