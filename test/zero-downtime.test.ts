@@ -2,7 +2,7 @@
 // requests during each change, and checks which version answers at the end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, cli, docker, startGitStack, startLoadProbe, startSpur, stopAll, uniqueName } from './harness.js';
+import { type SpurProcess, cli, docker, probe, startGitStack, startLoadProbe, startSpur, stopAll, uniqueName } from './harness.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -93,6 +93,42 @@ describe('zero-downtime deploys', () => {
     const result = await cli(spur, ['rollback', project, 'web', String(failed.id)]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(`spur: deployment ${failed.id} never served this service; it cannot be rolled back to (HTTP 404)`);
+  });
+
+  it('notices within 10 s, with the default check, a task that stops answering, and replaces it', async () => {
+    const created = await cli(spur, ['service', 'create', project, 'steady', '--git', repo.url]);
+    expect(created.code, created.stderr).toBe(0);
+    const deployed = await cli(spur, ['deploy', project, 'steady']);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(deployed.stdout).toContain('health check: TCP port 3000 (automatic)');
+    const service = `spur_${project}_steady_production`;
+    const runningTask = async () => (await docker('service', 'ps', service, '--filter', 'desired-state=running', '--format', '{{.ID}} {{.CurrentState}}')).split('\n').find((l) => l.includes(' Running '))?.split(' ')[0];
+    const first = await runningTask();
+    expect(first).toBeTruthy();
+    // Checked by the probe that stays in the task, not by a process Docker starts every few seconds.
+    await new Promise((r) => setTimeout(r, 3000));
+
+    const stoppedAt = Date.now();
+    expect((await probe(network, 'http://steady:3000/stop-answering', 1)).body).toBe('stopped answering\n');
+    let noticedMs: number | undefined;
+    while (Date.now() - stoppedAt < 20_000) {
+      const desired = await docker('inspect', '--format', '{{.DesiredState}}', first!);
+      if (desired !== 'running') {
+        noticedMs = Date.now() - stoppedAt;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(noticedMs, 'Swarm never stopped the task that stopped answering').toBeDefined();
+    expect(noticedMs!).toBeLessThanOrEqual(10_000);
+    const container = await docker('inspect', '--format', '{{.Status.ContainerStatus.ContainerID}}', first!);
+    const checks = JSON.parse(await docker('inspect', '--format', '{{json .State.Health.Log}}', container)) as { ExitCode: number; Output: string }[];
+    // The check that said so (one started after it may have been cut off by the task's stop).
+    expect(checks.filter((c) => c.ExitCode === 1).map((c) => c.Output.trim())).toEqual(['nothing accepts connections on port 3000 (3 checks in a row failed)']);
+
+    const answer = await probe(network, 'http://steady:3000/', 40);
+    expect(answer.body, answer.error).toMatch(/^hello from v\d\n$/);
+    expect(await runningTask()).not.toBe(first);
   });
 
   it('keeps serving while Spur is stopped', async () => {
