@@ -1,0 +1,68 @@
+// Spur's health probe (src/health/probe.c) as Docker runs it: inside a task, from the read-only
+// mount, answering with its exit code and one line.
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASE_IMAGE, docker, uniqueName } from './harness.js';
+
+const PROBE = resolve(__dirname, '..', 'dist', 'spur-probe');
+const name = uniqueName('spur-probe-test-');
+// /health answers 200 until /sick is asked for, then 500.
+const APP = `let sick = false; require('http').createServer((q, s) => { if (q.url === '/sick') sick = true; s.statusCode = q.url === '/health' && sick ? 500 : 200; s.end(); }).listen(3000);`;
+
+/** Runs the probe in the container: its exit code, its line, how long it took. */
+function probe(...args: string[]): Promise<{ code: number; line: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((done) => {
+    execFile('docker', ['exec', name, '/spur/probe', ...args], { timeout: 60_000 }, (err, stdout) => {
+      done({ code: err ? ((err as { code?: number }).code ?? -1) : 0, line: stdout.trim(), ms: Date.now() - started });
+    });
+  });
+}
+
+beforeAll(async () => {
+  await docker('run', '-d', '--name', name, '--label', 'spur.test=probe', '--mount', `type=bind,source=${PROBE},target=/spur/probe,readonly`, BASE_IMAGE, 'node', '-e', APP);
+  for (let i = 0; i < 50 && (await probe('tcp', '3000')).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+});
+
+afterAll(async () => {
+  await docker('rm', '-f', name).catch(() => {});
+});
+
+describe("Spur's health probe", () => {
+  it('answers at once in its one-check form, which services deployed before `watch` still run', async () => {
+    expect(await probe('tcp', '3000')).toMatchObject({ code: 0, line: 'port 3000 accepts connections' });
+    expect(await probe('tcp', '3001')).toMatchObject({ code: 1, line: 'nothing accepts connections on port 3001' });
+    expect(await probe('http', '3000', '/health')).toMatchObject({ code: 0, line: 'GET /health answered 200' });
+  });
+
+  it('exits at the first answer until the app has once answered, then stays, checking, for its time', async () => {
+    const first = await probe('watch', '200', '2', '500', '2', 'http', '3000', '/health');
+    expect(first).toMatchObject({ code: 0, line: 'GET /health answered 200' });
+    expect(first.ms).toBeLessThan(1500);
+    const staying = await probe('watch', '200', '2', '500', '2', 'http', '3000', '/health');
+    expect(staying.code).toBe(0);
+    expect(staying.line).toMatch(/^GET \/health answered 200 \(\d+ checks in 2 s\)$/);
+    expect(staying.ms).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('leaves, with what it saw, as soon as the app fails the checks in a row it allows', async () => {
+    await docker('exec', name, 'node', '-e', "fetch('http://127.0.0.1:3000/sick')");
+    const failing = await probe('watch', '200', '2', '500', '30', 'http', '3000', '/health');
+    expect(failing).toMatchObject({ code: 1, line: 'GET /health answered 500 (2 checks in a row failed)' });
+    expect(failing.ms).toBeLessThan(5000);
+  });
+
+  it('gives up waiting for a first answer after retries × interval', async () => {
+    await docker('exec', name, 'rm', '/dev/shm/spur-probe-answered');
+    const never = await probe('watch', '200', '3', '500', '30', 'tcp', '3999');
+    expect(never).toMatchObject({ code: 1, line: 'nothing accepts connections on port 3999' });
+    expect(never.ms).toBeLessThan(5000);
+  });
+
+  it('refuses arguments it cannot use, checking nothing', async () => {
+    for (const args of [['watch', '200', '2', '500', '30', 'http', '3000', '/a b'], ['watch', '50', '2', '500', '30', 'tcp', '3000'], ['watch', '200', '0', '500', '30', 'tcp', '3000'], ['watch', '200', '2', '500', '30', 'udp', '3000'], ['tcp', '70000']]) {
+      expect(await probe(...args), args.join(' ')).toMatchObject({ code: 2, line: 'bad probe arguments' });
+    }
+  });
+});
