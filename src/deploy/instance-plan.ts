@@ -28,7 +28,7 @@ export function healthPlan(i: ServiceInstance, image: ImageHealthcheck | null): 
   };
   if (type !== 'image' || !hasCheck(image)) return plan;
   const seconds = (ns: number | undefined, fallback: number) => (ns ? Math.ceil(ns / 1e9) : fallback);
-  return { ...plan, intervalS: seconds(image.Interval, 30), timeoutS: seconds(image.Timeout, 30), retries: image.Retries || 3, startPeriodS: seconds(image.StartPeriod, 0) };
+  return { ...plan, intervalS: seconds(image.Interval, 30), timeoutS: seconds(image.Timeout, 30), retries: image.Retries || 3, startPeriodS: seconds(image.StartPeriod, 0), image: { test: image.Test!, serviceStartPeriodS: i.health_start_period_s } };
 }
 
 /** How the check reads in logs and pages. */

@@ -5,6 +5,8 @@ import { referenceSources } from '../databases/reference-sources.js';
 import { checkRunImage } from '../builds/base-images.js';
 import { builtBySpur } from './rollback-target.js';
 import { commandWords } from '../command-words.js';
+import { compareVersions } from '../docker/api-version.js';
+import { spokenApiVersion } from '../docker/client.js';
 import { ensureOverlayNetwork } from '../docker/daemon.js';
 import { imageExists, imageHealthcheck } from '../docker/images.js';
 import { ownershipLabels, projectNetworkName, swarmServiceName } from '../docker/names.js';
@@ -162,6 +164,7 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     installId: deps.installId,
     volumes: volumes.map((v) => ({ source: v.docker_name, mountPath: v.mount_path })),
     constraints,
+    startInterval: speaksStartIntervals(deps.docker),
   });
   const isUpdate = existing !== undefined;
   const check = describeHealth(health, imageCheck) + (ctx.instance.health_type === 'auto' ? ' (automatic)' : '');
@@ -190,6 +193,9 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     throw new Error(describeFailure(err.facts, { keepsServing: serving?.id }));
   }
 }
+
+/** Health checks take a start interval from Engine API 1.44 (Docker 25). */
+const speaksStartIntervals = (docker: PipelineDeps['docker']) => compareVersions(spokenApiVersion(docker) ?? '0', '1.44') >= 0;
 
 /** The pre-deploy command, run once from the new image on this server before the rollout. */
 async function release(deps: PipelineDeps, ctx: InstanceContext, opts: { deploymentId: number; image: string; variables: Record<string, string>; say: Say; volumes: { docker_name: string; mount_path: string }[]; constraints: string[] }): Promise<void> {

@@ -38,6 +38,11 @@ export async function negotiateApiVersion(docker: DockerClient): Promise<ApiNego
   return { ...choice, daemon, engineVersion: v.Version };
 }
 
+/** The Engine API version the client speaks since negotiateApiVersion; undefined before. */
+export function spokenApiVersion(docker: DockerClient): string | undefined {
+  return (docker.modem as { version?: string }).version?.replace(/^v/, '');
+}
+
 /** dockerode reports HTTP errors with a statusCode; 404 means "missing", everything else propagates. */
 export function isNotFound(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { statusCode?: number }).statusCode === 404;

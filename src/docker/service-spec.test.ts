@@ -115,7 +115,15 @@ describe('healthCheck', () => {
   });
   it("keeps the image's own check, or turns checks off", () => {
     expect(healthCheck({ ...plan, type: 'image' })).toBeUndefined();
+    expect(healthCheck({ ...plan, type: 'image', image: { test: ['CMD', 'true'], serviceStartPeriodS: 30 } })).toBeUndefined();
     expect(healthCheck({ ...plan, type: 'none' })).toEqual({ Test: ['NONE'] });
+  });
+  it("runs an image's own check every second while the task starts where the daemon has start intervals (API 1.44)", () => {
+    const image = { ...plan, type: 'image' as const, intervalS: 30, timeoutS: 5, retries: 2, startPeriodS: 0, image: { test: ['CMD-SHELL', 'curl -f localhost'], serviceStartPeriodS: 30 } };
+    expect(healthCheck(image, { startInterval: true })).toEqual({ Test: ['CMD-SHELL', 'curl -f localhost'], Interval: 30e9, Timeout: 5e9, Retries: 2, StartPeriod: 30e9, StartInterval: 1e9 });
+    expect(healthCheck({ ...image, startPeriodS: 90 }, { startInterval: true })!.StartPeriod).toBe(90e9);
+    // Spur's own probe needs none: Docker starts it every 200 ms until the app has answered.
+    expect(healthCheck({ ...plan, type: 'tcp' }, { startInterval: true })).toEqual(healthCheck({ ...plan, type: 'tcp' }));
   });
   it('mounts the probe only when a check uses it', () => {
     const ref = { project: 'p', service: 's', environment: 'production' };

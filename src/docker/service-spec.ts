@@ -16,6 +16,8 @@ export interface HealthPlan {
   timeoutS: number;
   retries: number;
   startPeriodS: number;
+  /** For `image`: the image's own check, and the service's start period. */
+  image?: { test: string[]; serviceStartPeriodS: number };
 }
 
 export interface ResourcePlan {
@@ -45,6 +47,8 @@ export interface ServiceSpecInput extends InstanceRef {
   volumes?: { source: string; mountPath: string }[];
   /** Swarm placement constraints (nodes/placement.ts computes them). */
   constraints?: string[];
+  /** The daemon speaks Engine API 1.44 or newer: health checks take a start interval. */
+  startInterval?: boolean;
 }
 
 export interface SwarmServiceSpec {
@@ -56,7 +60,7 @@ export interface SwarmServiceSpec {
       Args?: string[];
       Env: string[];
       Labels: Record<string, string>;
-      HealthCheck?: { Test: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number };
+      HealthCheck?: { Test: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number; StartInterval?: number };
       Mounts?: { Type: 'bind' | 'volume'; Source: string; Target: string; ReadOnly: boolean; VolumeOptions?: { Labels: Record<string, string> } }[];
       StopGracePeriod: number;
     };
@@ -93,10 +97,20 @@ export const PROBE_GAP_MS = 200;
 export const PROBE_STAYS_S = 600;
 const MS = 1_000_000;
 
+/** While a task starts, a daemon with API 1.44 runs an image's own check this often. */
+export const IMAGE_CHECK_START_INTERVAL_S = 1;
+
 /** Docker health check for the plan; undefined keeps the image's own HEALTHCHECK. Spur's probe
- *  counts the failures in a row itself, so one failed run is Docker's verdict. */
-export function healthCheck(h: HealthPlan): SwarmServiceSpec['TaskTemplate']['ContainerSpec']['HealthCheck'] {
-  if (h.type === 'image') return undefined;
+ *  counts the failures in a row itself, so one failed run is Docker's verdict. An image's own
+ *  check runs first after its interval (30 s unless it says), except where the daemon has start
+ *  intervals (API 1.44): then it runs every second while the task starts, within the image's
+ *  start period or the service's, whichever is longer. */
+export function healthCheck(h: HealthPlan, opts: { startInterval?: boolean } = {}): SwarmServiceSpec['TaskTemplate']['ContainerSpec']['HealthCheck'] {
+  if (h.type === 'image') {
+    if (!opts.startInterval || !h.image) return undefined;
+    const startPeriodS = Math.max(h.startPeriodS, h.image.serviceStartPeriodS);
+    return { Test: h.image.test, Interval: h.intervalS * SECOND, Timeout: h.timeoutS * SECOND, Retries: h.retries, StartPeriod: startPeriodS * SECOND, StartInterval: IMAGE_CHECK_START_INTERVAL_S * SECOND };
+  }
   if (h.type === 'none') return { Test: ['NONE'] };
   const what = h.type === 'http' ? ['http', String(h.port), h.path ?? '/'] : ['tcp', String(h.port)];
   const watch = ['watch', String(h.intervalS * 1000), String(h.retries), String(h.timeoutS * 1000), String(PROBE_STAYS_S)];
@@ -128,7 +142,7 @@ export const serviceVolumeName = (r: InstanceRef, volume: string, nonce: string)
 export function serviceSpec(input: ServiceSpecInput): SwarmServiceSpec {
   const labels = ownershipLabels({ ...input });
   const env = { ...input.variables, ...platformVariables(input) };
-  const check = healthCheck(input.health);
+  const check = healthCheck(input.health, { startInterval: input.startInterval });
   const probed = input.health.type === 'tcp' || input.health.type === 'http';
   // New tasks start first and the old stop only once the new are healthy; a new version that
   // fails is rolled back by Swarm to the previous spec, whose tasks never stopped. A volume must
