@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeFailure, inOrder, judgeRollout } from './rollout.js';
+import { describeFailure, inOrder, judgeRollout, lastFailedCheck } from './rollout.js';
 import type { TaskView } from './swarm.js';
 
 const NOW = 1_000_000;
@@ -73,5 +73,15 @@ describe('describeFailure', () => {
 describe('inOrder', () => {
   it("puts stdout and stderr lines back in the order they were written, stamps taken off", () => {
     expect(inOrder(['2026-12-05T07:53:04.7291Z starting v2', '2026-12-05T07:53:04.7299Z line two', '2026-12-05T07:53:04.7295Z fatal: no DATABASE_URL', ''])).toEqual(['starting v2', 'fatal: no DATABASE_URL', 'line two']);
+  });
+});
+
+describe('lastFailedCheck', () => {
+  it('takes the last check that ran and failed, not one Docker could not start in an exited container', () => {
+    const ran = { ExitCode: 1, Output: 'nothing accepts connections on port 3000\n' };
+    const couldNotStart = { ExitCode: -1, Output: 'OCI runtime exec failed: exec failed: unable to start container process: error executing setns process: exit status 1: unknown' };
+    expect(lastFailedCheck([ran, couldNotStart])).toBe(ran.Output);
+    expect(lastFailedCheck([couldNotStart])).toBeUndefined();
+    expect(lastFailedCheck([ran, { ExitCode: 137, Output: '' }, { ExitCode: 0, Output: 'port 3000 accepts connections' }])).toBe(ran.Output);
   });
 });

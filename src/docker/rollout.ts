@@ -169,9 +169,8 @@ async function explainFailedTask(docker: DockerClient, tasks: TaskView[], deploy
     try {
       const container = docker.getContainer(failed.containerId);
       const info = await container.inspect();
-      // The last check that failed and said why: a check cut short by the container's stop says nothing.
-      const failedCheck = (info.State?.Health?.Log ?? []).filter((h) => h.ExitCode !== 0 && h.Output?.trim()).at(-1);
-      if (failedCheck) facts.healthOutput = failedCheck.Output;
+      const failedCheck = lastFailedCheck(info.State?.Health?.Log ?? []);
+      if (failedCheck) facts.healthOutput = failedCheck;
       const [started, finished] = [Date.parse(info.State?.StartedAt ?? ''), Date.parse(info.State?.FinishedAt ?? '')];
       if (started > 0 && finished >= started) facts.ranMs = finished - started;
       const raw = (await container.logs({ stdout: true, stderr: true, tail: 5, timestamps: true })) as unknown as Buffer;
@@ -182,6 +181,13 @@ async function explainFailedTask(docker: DockerClient, tasks: TaskView[], deploy
     }
   }
   return facts;
+}
+
+/** What the last check that ran and failed said. A check cut short by the container's stop says
+ *  nothing; one Docker could not start in a container that had just exited (exit code -1, "OCI
+ *  runtime exec failed") says nothing of the app. Pure. */
+export function lastFailedCheck(log: { ExitCode: number; Output?: string }[]): string | undefined {
+  return log.filter((h) => h.ExitCode > 0 && h.Output?.trim()).at(-1)?.Output;
 }
 
 /** Lines stamped by Docker, in the order they were written (stdout and stderr are read apart),
