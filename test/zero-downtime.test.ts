@@ -40,6 +40,8 @@ describe('zero-downtime deploys', () => {
     const { result, load } = await deployUnderLoad('v2', helloAppFiles('v2'), 'v2');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('health check: HTTP GET /health on port 3000');
+    // Where the seconds went, phase by phase.
+    expect(result.stdout).toMatch(/^Timings: queue \d+\.\d\d s · fetch \d+\.\d\d s · context .* · build .* · spec .* · update .* · start .* · first probe .* · monitor \d+\.\d\d s · records \d+\.\d\d s \(within those\) · total \d+\.\d\d s$/m);
     expect(load.failed, JSON.stringify(load.errors)).toBe(0);
     expect(load.ok).toBeGreaterThan(50);
     expect(Object.keys(load.bodies).sort()).toEqual(['hello from v1', 'hello from v2']);

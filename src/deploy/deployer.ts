@@ -14,7 +14,7 @@ import { Conflict, NotFound } from '../errors.js';
 import { type DeploymentRequest, type Requester, getDeployment, listDeploymentsInStatus, listRollbackTargets, queueDeployment, transitionDeployment } from '../store/deployments.js';
 import { getInstanceContext, listAllInstances } from '../store/services.js';
 import { endDeploymentStep } from '../store/deployment-steps.js';
-import { healthPlan, rolloutWindowMs } from './instance-plan.js';
+import { healthPlan, rolloutWindowMs, runsCheck } from './instance-plan.js';
 import { type BuildPreview, previewBuild } from './build-preview.js';
 import { runDeployment } from './pipeline.js';
 import type { PipelineDeps } from './steps.js';
@@ -125,7 +125,9 @@ export class Deployer {
     let outcome: { to: 'active' } | { to: 'failed'; reason: string } = { to: 'failed', reason: 'interrupted: Spur stopped before the rollout began' };
     if (service?.Spec.Labels?.['spur.deployment'] === String(d.id)) {
       try {
-        await waitForRollout(docker, { serviceName: name, deploymentId: d.id, replicas: ctx.instance.replicas, timeoutMs: rolloutWindowMs(healthPlan(ctx.instance, d.image_tag ? await imageHealthcheck(docker, d.image_tag) : null), ctx.instance.replicas), isUpdate: !!service.PreviousSpec });
+        const imageCheck = d.image_tag ? await imageHealthcheck(docker, d.image_tag) : null;
+        const health = healthPlan(ctx.instance, imageCheck);
+        await waitForRollout(docker, { serviceName: name, deploymentId: d.id, replicas: ctx.instance.replicas, timeoutMs: rolloutWindowMs(health, ctx.instance.replicas), isUpdate: !!service.PreviousSpec, healthChecked: runsCheck(health, imageCheck) });
         outcome = { to: 'active' };
       } catch (err) {
         outcome = { to: 'failed', reason: `interrupted: ${(err as Error).message}` };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceInstance } from '../db/schema.js';
-import { describeHealth, healthPlan, rolloutWindowMs } from './instance-plan.js';
+import { describeHealth, healthPlan, rolloutWindowMs, runsCheck } from './instance-plan.js';
 
 const instance = (health_type: ServiceInstance['health_type']) =>
   ({ health_type, health_path: null, health_port: null, port: 3000, health_interval_s: 3, health_timeout_s: 3, health_retries: 3, health_start_period_s: 30 }) as ServiceInstance;
@@ -24,6 +24,12 @@ describe('healthPlan', () => {
     const one = rolloutWindowMs(plan, 1);
     expect(one).toBe((30 + 3 * 4 + 3 + 60) * 1000);
     expect(rolloutWindowMs(plan, 3)).toBe(one + 2 * (30 + 3 * 4 + 3 + 0.5) * 1000);
+  });
+  it('knows when a check runs, so that a running task has passed it', () => {
+    expect(runsCheck(healthPlan(instance('auto'), null), null)).toBe(true);
+    expect(runsCheck(healthPlan(instance('auto'), imageCheck), imageCheck)).toBe(true);
+    expect(runsCheck(healthPlan(instance('image'), null), null)).toBe(false);
+    expect(runsCheck(healthPlan(instance('none'), null), null)).toBe(false);
   });
   it('says which check runs', () => {
     expect(describeHealth(healthPlan(instance('auto'), imageCheck), imageCheck)).toBe("the image's HEALTHCHECK (curl -f localhost)");

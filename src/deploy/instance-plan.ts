@@ -31,6 +31,9 @@ export function healthPlan(i: ServiceInstance, image: ImageHealthcheck | null): 
   return { ...plan, intervalS: seconds(image.Interval, 30), timeoutS: seconds(image.Timeout, 30), retries: image.Retries || 3, startPeriodS: seconds(image.StartPeriod, 0), image: { test: image.Test!, serviceStartPeriodS: i.health_start_period_s } };
 }
 
+/** Whether a check runs at all: then a task runs only once it passed. */
+export const runsCheck = (h: HealthPlan, image: ImageHealthcheck | null): boolean => h.type === 'tcp' || h.type === 'http' || (h.type === 'image' && hasCheck(image));
+
 /** How the check reads in logs and pages. */
 export function describeHealth(h: HealthPlan, image: ImageHealthcheck | null): string {
   if (h.type === 'http') return `HTTP GET ${h.path} on port ${h.port}`;

@@ -27,7 +27,7 @@ import { type InstanceContext, getInstanceContext } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
 import { listVolumes } from '../store/volumes.js';
 import { buildFromSource } from './build-step.js';
-import { describeHealth, healthPlan, resourcePlan, rolloutWindowMs } from './instance-plan.js';
+import { describeHealth, healthPlan, resourcePlan, rolloutWindowMs, runsCheck } from './instance-plan.js';
 import { makeRedactor, secretValues } from '../variables/redact.js';
 import { UnresolvedReference, resolveReferences } from '../variables/references.js';
 import { runRelease } from './release.js';
@@ -184,6 +184,7 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
         return opts.steps.begin('health');
       },
       onRunning: () => opts.phase('monitor'),
+      healthChecked: runsCheck(health, imageCheck),
     });
   } catch (err) {
     if (!(err instanceof RolloutFailed)) throw err;

@@ -4,7 +4,9 @@ import type { DockerClient } from './client.js';
 import { LogLineDecoder } from './log-frames.js';
 import { parseStamped } from './task-logs.js';
 import { plainTaskError } from './task-problem.js';
-import { type TaskView, findService, listTasks, updateService } from './swarm.js';
+import { UPDATE_MONITOR_MS } from './service-spec.js';
+import { swarmLooks } from './swarm-looks.js';
+import { type TaskView, findService, updateService } from './swarm.js';
 
 export type RolloutVerdict = { done: true } | { done: false; failure?: string; rollingBack?: boolean };
 
@@ -93,11 +95,18 @@ export interface RolloutRequest {
   onStarted?: () => Promise<void>;
   /** Called once, when a task of the deployment runs (with a health check: is healthy). */
   onRunning?: () => void;
+  /** The tasks have a health check: running means the app answered it. */
+  healthChecked?: boolean;
 }
 
 const STARTED_STATES = new Set(['starting', 'running']);
 
-/** How often a rollout is looked at: two Engine API calls, cheap beside the wait they end. */
+/** How long a first deploy's task must have run to count (an update has Swarm's watch instead):
+ *  with a health check it has answered, and is watched as long as Swarm watches an update; without
+ *  one, a process that crashes at start is `running` for a moment first. */
+export const firstDeployUptimeMs = (healthChecked?: boolean) => (healthChecked ? UPDATE_MONITOR_MS : 2_000);
+
+/** How often the services under rollout are looked at: two Engine API calls for all of them. */
 const POLL_MS = 150;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -108,11 +117,11 @@ export async function waitForRollout(docker: DockerClient, req: RolloutRequest):
   const deadline = Date.now() + req.timeoutMs;
   let started = false;
   let running = false;
+  const looks = swarmLooks(docker, POLL_MS);
   for (;;) {
-    const service = await findService(docker, req.serviceName);
+    const { service, tasks } = await looks.next(req.serviceName);
     if (!service) throw new RolloutFailed({ cause: 'the service disappeared during the deploy' }, false);
     const update: UpdateView = req.isUpdate ? { state: service.UpdateStatus?.State ?? 'updating', message: service.UpdateStatus?.Message } : {};
-    const tasks = await listTasks(docker, req.serviceName);
     if (!started && tasks.some((t) => t.deployment === String(req.deploymentId) && STARTED_STATES.has(t.state))) {
       started = true;
       await req.onStarted?.();
@@ -121,7 +130,7 @@ export async function waitForRollout(docker: DockerClient, req: RolloutRequest):
       running = true;
       req.onRunning?.();
     }
-    const verdict = judgeRollout(update, tasks, { deploymentId: req.deploymentId, replicas: req.replicas, now: Date.now(), minUptimeMs: 2_000, maxFailures: 2 });
+    const verdict = judgeRollout(update, tasks, { deploymentId: req.deploymentId, replicas: req.replicas, now: Date.now(), minUptimeMs: firstDeployUptimeMs(req.healthChecked), maxFailures: 2 });
     if (verdict.done) return;
     if (verdict.failure) {
       const facts = await explainFailedTask(docker, tasks, req.deploymentId, verdict.failure);
@@ -137,7 +146,6 @@ export async function waitForRollout(docker: DockerClient, req: RolloutRequest):
       throw new RolloutFailed(facts, req.isUpdate);
     }
     if (req.signal?.aborted) throw new RolloutFailed({ cause: 'cancelled' }, false);
-    await sleep(POLL_MS);
   }
 }
 

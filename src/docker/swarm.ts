@@ -142,6 +142,11 @@ export async function findServiceTasks(docker: DockerClient, serviceName: string
     if (isNotFound(err)) return undefined;
     throw err;
   }
+  return tasksOf(tasks);
+}
+
+/** Docker's task listing as TaskViews (tasks without a container spec are not Spur's). */
+export function tasksOf(tasks: any[]): TaskView[] {
   return tasks
     .filter((t) => t.Spec?.ContainerSpec)
     .map((t) => ({
