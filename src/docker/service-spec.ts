@@ -101,7 +101,8 @@ const MS = 1_000_000;
 export const IMAGE_CHECK_START_INTERVAL_S = 1;
 
 /** Docker health check for the plan; undefined keeps the image's own HEALTHCHECK. Spur's probe
- *  counts the failures in a row itself, so one failed run is Docker's verdict. An image's own
+ *  stays in the task and counts failed checks in a row itself; Docker counts its failed runs (one
+ *  it could not even start among them), each after the first a single check. An image's own
  *  check runs first after its interval (30 s unless it says), except where the daemon has start
  *  intervals (API 1.44): then it runs every second while the task starts, within the image's
  *  start period or the service's, whichever is longer. */
@@ -114,7 +115,7 @@ export function healthCheck(h: HealthPlan, opts: { startInterval?: boolean } = {
   if (h.type === 'none') return { Test: ['NONE'] };
   const what = h.type === 'http' ? ['http', String(h.port), h.path ?? '/'] : ['tcp', String(h.port)];
   const watch = ['watch', String(h.intervalS * 1000), String(h.retries), String(h.timeoutS * 1000), String(PROBE_STAYS_S)];
-  return { Test: ['CMD', PROBE_TARGET, ...watch, ...what], Interval: PROBE_GAP_MS * MS, Timeout: (PROBE_STAYS_S + 60) * SECOND, Retries: 1, StartPeriod: h.startPeriodS * SECOND };
+  return { Test: ['CMD', PROBE_TARGET, ...watch, ...what], Interval: PROBE_GAP_MS * MS, Timeout: (PROBE_STAYS_S + 60) * SECOND, Retries: h.retries, StartPeriod: h.startPeriodS * SECOND };
 }
 
 function resources(r: ResourcePlan): SwarmServiceSpec['TaskTemplate']['Resources'] {

@@ -11,9 +11,12 @@
  * has answered:
  *   - Until the container's app has answered once (no mark in /dev/shm yet), it checks every
  *     100 ms and exits 0 at the first answer, so a rollout waits for the app, not for a timer;
- *     it exits 1 after <retries> × <every-ms> without one.
+ *     it exits 1 after <every-ms> without one.
  *   - Afterwards it checks every <every-ms> (every second after a failure), exits 1 once
- *     <retries> checks in a row failed, and exits 0 after <for-s> seconds.
+ *     <retries> checks in a row failed, and exits 0 after <for-s> seconds. Started again after
+ *     such a failure, it exits 1 at once if its first check fails too.
+ * Docker counts <retries> failed runs in a row as unhealthy (a run it could not start counts
+ * as one), so a task that stops answering is replaced about <every-ms> + <retries> s later.
  *
  * It prints one line saying what it saw; Docker keeps it as the health check's output. */
 #include <arpa/inet.h>
@@ -95,8 +98,8 @@ static void sleep_ms(long long ms) {
 }
 
 /* Until the first answer: exit 0 at once when it comes. */
-static int await_first_answer(const struct check *c, int every_ms, int retries) {
-  long long give_up = now_ms() + (long long)every_ms * retries;
+static int await_first_answer(const struct check *c, int every_ms) {
+  long long give_up = now_ms() + every_ms;
   for (int tries = 0;; tries++) {
     long long started = now_ms();
     if (check_once(c)) {
@@ -120,7 +123,10 @@ static int watch(const struct check *c, int every_ms, int retries, int for_s) {
     long long started = now_ms();
     checks++;
     if (check_once(c)) failed = 0;
-    else if (++failed >= retries) {
+    else if (checks == 1) {
+      printf("%s\n", seen);
+      return 1;
+    } else if (++failed >= retries) {
       printf("%s (%d checks in a row failed)\n", seen, failed);
       return 1;
     }
@@ -148,7 +154,7 @@ int main(int argc, char **argv) {
     int timeout_ms = argc > 4 ? atoi(argv[4]) : 0, for_s = argc > 5 ? atoi(argv[5]) : 0;
     if (every_ms < 100 || retries < 1 || timeout_ms < 100 || for_s < 1 || !parse_check(&c, argc, argv, 6)) { printf("bad probe arguments\n"); return 2; }
     c.timeout_ms = timeout_ms;
-    if (access(ANSWERED_MARK, F_OK) != 0) return await_first_answer(&c, every_ms, retries);
+    if (access(ANSWERED_MARK, F_OK) != 0) return await_first_answer(&c, every_ms);
     return watch(&c, every_ms, retries, for_s);
   }
   if (argc < 3) { fprintf(stderr, "usage: spur-probe tcp|http <port> [path]\n"); return 2; }
