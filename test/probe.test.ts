@@ -37,37 +37,43 @@ describe("Spur's health probe", () => {
   });
 
   it('exits at the first answer until the app has once answered, then stays, checking, for its time', async () => {
-    const first = await probe('watch', '200', '2', '500', '2', 'http', '3000', '/health');
+    const first = await probe('watch', '200', '2', '500', '2', '0', 'http', '3000', '/health');
     expect(first).toMatchObject({ code: 0, line: 'GET /health answered 200' });
     expect(first.ms).toBeLessThan(1500);
-    const staying = await probe('watch', '200', '2', '500', '2', 'http', '3000', '/health');
+    const staying = await probe('watch', '200', '2', '500', '2', '0', 'http', '3000', '/health');
     expect(staying.code).toBe(0);
     expect(staying.line).toMatch(/^GET \/health answered 200 \(\d+ checks in 2 s\)$/);
     expect(staying.ms).toBeGreaterThanOrEqual(2000);
   });
 
   it('leaves, with what it saw, as soon as the app fails the checks in a row it allows; started again, at its first failed check', async () => {
-    const staying = probe('watch', '200', '2', '500', '30', 'http', '3000', '/health');
+    const staying = probe('watch', '200', '2', '500', '30', '0', 'http', '3000', '/health');
     await new Promise((r) => setTimeout(r, 500));
     await docker('exec', name, 'node', '-e', "fetch('http://127.0.0.1:3000/sick')");
     const failing = await staying;
     expect(failing).toMatchObject({ code: 1, line: 'GET /health answered 500 (2 checks in a row failed)' });
     expect(failing.ms).toBeLessThan(5000);
-    const again = await probe('watch', '200', '2', '500', '30', 'http', '3000', '/health');
+    const again = await probe('watch', '200', '2', '500', '30', '0', 'http', '3000', '/health');
     expect(again).toMatchObject({ code: 1, line: 'GET /health answered 500' });
     expect(again.ms).toBeLessThan(1000);
   });
 
-  it('gives up waiting for a first answer after one interval', async () => {
+  it('waits for a first answer to the end of the start period, then for one interval', async () => {
     await docker('exec', name, 'rm', '/dev/shm/spur-probe-answered');
-    const never = await probe('watch', '1500', '3', '500', '30', 'tcp', '3999');
+    const never = await probe('watch', '1500', '3', '500', '30', '0', 'tcp', '3999');
     expect(never).toMatchObject({ code: 1, line: 'nothing accepts connections on port 3999' });
     expect(never.ms).toBeGreaterThanOrEqual(1500);
     expect(never.ms).toBeLessThan(3500);
+    // The container has run for a few seconds: a start period of 6 s has about 3 s left.
+    const age = Date.now() - Date.parse(await docker('inspect', '--format', '{{.State.StartedAt}}', name));
+    const inStart = await probe('watch', '200', '3', '500', '30', String(Math.ceil(age / 1000) + 3), 'tcp', '3999');
+    expect(inStart.code).toBe(1);
+    expect(inStart.ms).toBeGreaterThanOrEqual(2000);
+    expect(inStart.ms).toBeLessThan(6000);
   });
 
   it('refuses arguments it cannot use, checking nothing', async () => {
-    for (const args of [['watch', '200', '2', '500', '30', 'http', '3000', '/a b'], ['watch', '50', '2', '500', '30', 'tcp', '3000'], ['watch', '200', '0', '500', '30', 'tcp', '3000'], ['watch', '200', '2', '500', '30', 'udp', '3000'], ['tcp', '70000']]) {
+    for (const args of [['watch', '200', '2', '500', '30', '0', 'http', '3000', '/a b'], ['watch', '50', '2', '500', '30', '0', 'tcp', '3000'], ['watch', '200', '0', '500', '30', '0', 'tcp', '3000'], ['watch', '200', '2', '500', '30', 'tcp', '3000'], ['watch', '200', '2', '500', '30', '0', 'udp', '3000'], ['tcp', '70000']]) {
       expect(await probe(...args), args.join(' ')).toMatchObject({ code: 2, line: 'bad probe arguments' });
     }
   });

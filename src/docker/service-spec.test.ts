@@ -65,7 +65,7 @@ describe('serviceSpec', () => {
           Image: 'spur/shop-web:7',
           Env: ['GREETING=hi', 'PORT=8080', 'SPUR_PROJECT=shop', 'SPUR_SERVICE=web', 'SPUR_ENVIRONMENT=production', 'SPUR_DEPLOYMENT_ID=7'],
           Labels: owned,
-          HealthCheck: { Test: ['CMD', '/spur/probe', 'watch', '5000', '4', '2000', '600', 'http', '8080', '/health'], Interval: 200e6, Timeout: 660e9, Retries: 4, StartPeriod: 20e9 },
+          HealthCheck: { Test: ['CMD', '/spur/probe', 'watch', '5000', '4', '2000', '600', '20', 'http', '8080', '/health'], Interval: 200e6, Timeout: 660e9, Retries: 4, StartPeriod: 20e9 },
           Mounts: [{ Type: 'bind', Source: '/var/lib/spur/bin/spur-probe', Target: '/spur/probe', ReadOnly: true }],
           StopGracePeriod: 15e9,
         },
@@ -104,8 +104,8 @@ describe('serviceSpec', () => {
 describe('healthCheck', () => {
   const plan = { port: 3000, intervalS: 3, timeoutS: 3, retries: 3, startPeriodS: 30 };
   it('runs the mounted probe as an exec array, never through a shell', () => {
-    expect(healthCheck({ ...plan, type: 'tcp' })!.Test).toEqual(['CMD', '/spur/probe', 'watch', '3000', '3', '3000', '600', 'tcp', '3000']);
-    expect(healthCheck({ ...plan, type: 'http', path: '/h?x=$(id)' })!.Test).toEqual(['CMD', '/spur/probe', 'watch', '3000', '3', '3000', '600', 'http', '3000', '/h?x=$(id)']);
+    expect(healthCheck({ ...plan, type: 'tcp' })!.Test).toEqual(['CMD', '/spur/probe', 'watch', '3000', '3', '3000', '600', '30', 'tcp', '3000']);
+    expect(healthCheck({ ...plan, type: 'http', path: '/h?x=$(id)' })!.Test).toEqual(['CMD', '/spur/probe', 'watch', '3000', '3', '3000', '600', '30', 'http', '3000', '/h?x=$(id)']);
   });
   it('is started by Docker often but rarely: its probe stays, checking at the interval', () => {
     const check = healthCheck({ ...plan, type: 'tcp' })!;

@@ -114,7 +114,7 @@ export function healthCheck(h: HealthPlan, opts: { startInterval?: boolean } = {
   }
   if (h.type === 'none') return { Test: ['NONE'] };
   const what = h.type === 'http' ? ['http', String(h.port), h.path ?? '/'] : ['tcp', String(h.port)];
-  const watch = ['watch', String(h.intervalS * 1000), String(h.retries), String(h.timeoutS * 1000), String(PROBE_STAYS_S)];
+  const watch = ['watch', String(h.intervalS * 1000), String(h.retries), String(h.timeoutS * 1000), String(PROBE_STAYS_S), String(h.startPeriodS)];
   return { Test: ['CMD', PROBE_TARGET, ...watch, ...what], Interval: PROBE_GAP_MS * MS, Timeout: (PROBE_STAYS_S + 60) * SECOND, Retries: h.retries, StartPeriod: h.startPeriodS * SECOND };
 }
 

@@ -3,7 +3,7 @@
  *
  *   spur-probe tcp  <port>          exit 0 when 127.0.0.1:<port> accepts a connection
  *   spur-probe http <port> <path>   exit 0 when GET <path> answers 2xx or 3xx
- *   spur-probe watch <every-ms> <retries> <timeout-ms> <for-s> tcp|http <port> [path]
+ *   spur-probe watch <every-ms> <retries> <timeout-ms> <for-s> <start-s> tcp|http <port> [path]
  *
  * Each time Docker runs a health check it starts a process in the container, and that costs the
  * machine about a tenth of a CPU-second (dockerd, containerd, runc), far more than the check.
@@ -11,7 +11,8 @@
  * has answered:
  *   - Until the container's app has answered once (no mark in /dev/shm yet), it checks every
  *     100 ms and exits 0 at the first answer, so a rollout waits for the app, not for a timer;
- *     it exits 1 after <every-ms> without one.
+ *     without one it exits 1 at the end of the task's start period <start-s> (whose failures
+ *     Docker does not count), or after <every-ms> once that is over.
  *   - Afterwards it checks every <every-ms> (every second after a failure), exits 1 once
  *     <retries> checks in a row failed, and exits 0 after <for-s> seconds. Started again after
  *     such a failure, it exits 1 at once if its first check fails too.
@@ -97,9 +98,36 @@ static void sleep_ms(long long ms) {
   nanosleep(&ts, NULL);
 }
 
+/* How long the container's first process has run, in ms; 0 when /proc does not say. */
+static long long container_age_ms(void) {
+  char buf[1024];
+  FILE *f = fopen("/proc/1/stat", "r");
+  if (!f) return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+  if (!p) return 0;
+  unsigned long long started = 0;
+  int field = 2;
+  for (char *tok = strtok(p + 1, " "); tok; tok = strtok(NULL, " ")) {
+    if (++field == 22) { started = strtoull(tok, NULL, 10); break; }
+  }
+  double up = 0;
+  f = fopen("/proc/uptime", "r");
+  if (!f) return 0;
+  int got = fscanf(f, "%lf", &up);
+  fclose(f);
+  long hz = sysconf(_SC_CLK_TCK);
+  if (got != 1 || hz <= 0 || started == 0) return 0;
+  long long age = (long long)(up * 1000) - (long long)(started * 1000 / (unsigned long long)hz);
+  return age > 0 ? age : 0;
+}
+
 /* Until the first answer: exit 0 at once when it comes. */
-static int await_first_answer(const struct check *c, int every_ms) {
-  long long give_up = now_ms() + every_ms;
+static int await_first_answer(const struct check *c, int every_ms, int start_s) {
+  long long left_of_start = (long long)start_s * 1000 - container_age_ms();
+  long long give_up = now_ms() + (left_of_start > every_ms ? left_of_start : every_ms);
   for (int tries = 0;; tries++) {
     long long started = now_ms();
     if (check_once(c)) {
@@ -152,9 +180,10 @@ int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "watch") == 0) {
     int every_ms = argc > 2 ? atoi(argv[2]) : 0, retries = argc > 3 ? atoi(argv[3]) : 0;
     int timeout_ms = argc > 4 ? atoi(argv[4]) : 0, for_s = argc > 5 ? atoi(argv[5]) : 0;
-    if (every_ms < 100 || retries < 1 || timeout_ms < 100 || for_s < 1 || !parse_check(&c, argc, argv, 6)) { printf("bad probe arguments\n"); return 2; }
+    int start_s = argc > 6 ? atoi(argv[6]) : -1;
+    if (every_ms < 100 || retries < 1 || timeout_ms < 100 || for_s < 1 || start_s < 0 || !parse_check(&c, argc, argv, 7)) { printf("bad probe arguments\n"); return 2; }
     c.timeout_ms = timeout_ms;
-    if (access(ANSWERED_MARK, F_OK) != 0) return await_first_answer(&c, every_ms);
+    if (access(ANSWERED_MARK, F_OK) != 0) return await_first_answer(&c, every_ms, start_s);
     return watch(&c, every_ms, retries, for_s);
   }
   if (argc < 3) { fprintf(stderr, "usage: spur-probe tcp|http <port> [path]\n"); return 2; }
