@@ -7,8 +7,8 @@ import { BASE_IMAGE, docker, uniqueName } from './harness.js';
 
 const PROBE = resolve(__dirname, '..', 'dist', 'spur-probe');
 const name = uniqueName('spur-probe-test-');
-// /health answers 200 until /sick is asked for, then 500.
-const APP = `let sick = false; require('http').createServer((q, s) => { if (q.url === '/sick') sick = true; s.statusCode = q.url === '/health' && sick ? 500 : 200; s.end(); }).listen(3000);`;
+// /health answers 200, or 500 from /sick until /well.
+const APP = `let sick = false; require('http').createServer((q, s) => { if (q.url === '/sick') sick = true; if (q.url === '/well') sick = false; s.statusCode = q.url === '/health' && sick ? 500 : 200; s.end(); }).listen(3000);`;
 
 /** Runs the probe in the container: its exit code, its line, how long it took. */
 function probe(...args: string[]): Promise<{ code: number; line: string; ms: number }> {
@@ -53,13 +53,29 @@ describe("Spur's health probe", () => {
     const failing = await staying;
     expect(failing).toMatchObject({ code: 1, line: 'GET /health answered 500 (2 checks in a row failed)' });
     expect(failing.ms).toBeLessThan(5000);
+    // Started again, it fails at its first failed check; past the start period a run lasts a
+    // second at least, whatever the app does.
     const again = await probe('watch', '200', '2', '500', '30', '0', 'http', '3000', '/health');
     expect(again).toMatchObject({ code: 1, line: 'GET /health answered 500' });
-    expect(again.ms).toBeLessThan(1000);
+    expect(again.ms).toBeGreaterThanOrEqual(1000);
+    expect(again.ms).toBeLessThan(2000);
+    // Once the app answers again, the next run says so at once, and Docker's count starts over.
+    await docker('exec', name, 'node', '-e', "fetch('http://127.0.0.1:3000/well')");
+    const recovered = await probe('watch', '200', '2', '500', '30', '0', 'http', '3000', '/health');
+    expect(recovered).toMatchObject({ code: 0, line: 'GET /health answered 200' });
+    expect(recovered.ms).toBeLessThan(2000);
+  });
+
+  it('is not made to start more often by an app that removes or blocks its mark', async () => {
+    await docker('exec', name, 'sh', '-c', 'rm -f /dev/shm/spur-probe-answered && ln -s /nowhere /dev/shm/spur-probe-answered');
+    const blocked = await probe('watch', '200', '2', '500', '30', '0', 'http', '3000', '/health');
+    expect(blocked).toMatchObject({ code: 0, line: 'GET /health answered 200 (could not mark /dev/shm/spur-probe-answered)' });
+    expect(blocked.ms).toBeGreaterThanOrEqual(1000);
+    await docker('exec', name, 'sh', '-c', 'rm -f /dev/shm/spur-probe-answered');
   });
 
   it('waits for a first answer to the end of the start period, then for one interval', async () => {
-    await docker('exec', name, 'rm', '/dev/shm/spur-probe-answered');
+    await docker('exec', name, 'rm', '-f', '/dev/shm/spur-probe-answered');
     const never = await probe('watch', '1500', '3', '500', '30', '0', 'tcp', '3999');
     expect(never).toMatchObject({ code: 1, line: 'nothing accepts connections on port 3999' });
     expect(never.ms).toBeGreaterThanOrEqual(1500);

@@ -23,7 +23,7 @@ describe('healthPlan', () => {
     const plan = healthPlan(instance('tcp'), null);
     const one = rolloutWindowMs(plan, 1);
     expect(one).toBe((30 + 3 * 4 + 3 + 60) * 1000);
-    expect(rolloutWindowMs(plan, 3)).toBe(one + 2 * (30 + 3 * 4 + 3 + 0.5) * 1000);
+    expect(rolloutWindowMs(plan, 3)).toBe(one + 2 * (30 + 3 * 4 + 3 + 1) * 1000);
   });
   it('knows when a check runs, so that a running task has passed it', () => {
     expect(runsCheck(healthPlan(instance('auto'), null), null)).toBe(true);

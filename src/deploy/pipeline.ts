@@ -147,6 +147,7 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     opts.phase('spec');
   }
   await opts.steps.begin('rollout');
+  await deps.servers?.ensureProbe(constraints);
   const { image, auth } = await deliverImage(deps, opts.image, constraints, opts.say);
   const spec = serviceSpec({
     ...ref,

@@ -23,7 +23,7 @@ export interface PipelineDeps {
   askpassPath: string;
   /** The other servers: each gets the image before a rollout that may place tasks on it; one
    *  may be the build server. */
-  servers?: Pick<NodeFleet, 'shipForDeploy' | 'builder' | 'copyToManager' | 'reachable'>;
+  servers?: Pick<NodeFleet, 'shipForDeploy' | 'ensureProbe' | 'builder' | 'copyToManager' | 'reachable'>;
   /** Builds at once per server (SPUR_BUILD_CONCURRENCY). */
   buildSlots: BuildSlots;
 }

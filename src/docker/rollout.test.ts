@@ -83,5 +83,7 @@ describe('lastFailedCheck', () => {
     expect(lastFailedCheck([ran, couldNotStart])).toBe(ran.Output);
     expect(lastFailedCheck([couldNotStart])).toBeUndefined();
     expect(lastFailedCheck([ran, { ExitCode: 137, Output: '' }, { ExitCode: 0, Output: 'port 3000 accepts connections' }])).toBe(ran.Output);
+    // An image's check that ran too long did run: what Docker says of it stays.
+    expect(lastFailedCheck([ran, { ExitCode: -1, Output: 'Health check exceeded timeout (5s)' }])).toBe('Health check exceeded timeout (5s)');
   });
 });

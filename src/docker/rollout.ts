@@ -119,7 +119,16 @@ export async function waitForRollout(docker: DockerClient, req: RolloutRequest):
   let running = false;
   const looks = swarmLooks(docker, POLL_MS);
   for (;;) {
-    const { service, tasks } = await looks.next(req.serviceName);
+    // A look that fails (the daemon busy or restarting) is tried again until the window ends.
+    const look = await looks.next(req.serviceName).catch((err: Error) => {
+      if (Date.now() > deadline) throw err;
+      return undefined;
+    });
+    if (!look) {
+      await sleep(POLL_MS);
+      continue;
+    }
+    const { service, tasks } = look;
     if (!service) throw new RolloutFailed({ cause: 'the service disappeared during the deploy' }, false);
     const update: UpdateView = req.isUpdate ? { state: service.UpdateStatus?.State ?? 'updating', message: service.UpdateStatus?.Message } : {};
     if (!started && tasks.some((t) => t.deployment === String(req.deploymentId) && STARTED_STATES.has(t.state))) {
@@ -195,7 +204,8 @@ async function explainFailedTask(docker: DockerClient, tasks: TaskView[], deploy
  *  nothing; one Docker could not start in a container that had just exited (exit code -1, "OCI
  *  runtime exec failed") says nothing of the app. Pure. */
 export function lastFailedCheck(log: { ExitCode: number; Output?: string }[]): string | undefined {
-  return log.filter((h) => h.ExitCode > 0 && h.Output?.trim()).at(-1)?.Output;
+  const couldNotStart = (h: { ExitCode: number; Output?: string }) => h.ExitCode < 0 && /exec failed|is not running|no such container/i.test(h.Output ?? '');
+  return log.filter((h) => h.ExitCode !== 0 && h.Output?.trim() && !couldNotStart(h)).at(-1)?.Output;
 }
 
 /** Lines stamped by Docker, in the order they were written (stdout and stderr are read apart),

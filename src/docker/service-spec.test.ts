@@ -65,7 +65,7 @@ describe('serviceSpec', () => {
           Image: 'spur/shop-web:7',
           Env: ['GREETING=hi', 'PORT=8080', 'SPUR_PROJECT=shop', 'SPUR_SERVICE=web', 'SPUR_ENVIRONMENT=production', 'SPUR_DEPLOYMENT_ID=7'],
           Labels: owned,
-          HealthCheck: { Test: ['CMD', '/spur/probe', 'watch', '5000', '4', '2000', '600', '20', 'http', '8080', '/health'], Interval: 200e6, Timeout: 660e9, Retries: 4, StartPeriod: 20e9 },
+          HealthCheck: { Test: ['CMD', '/spur/probe', 'watch', '5000', '4', '2000', '600', '20', 'http', '8080', '/health'], Interval: 200e6, Timeout: 675e9, Retries: 4, StartPeriod: 20e9 },
           Mounts: [{ Type: 'bind', Source: '/var/lib/spur/bin/spur-probe', Target: '/spur/probe', ReadOnly: true }],
           StopGracePeriod: 15e9,
         },
@@ -75,8 +75,8 @@ describe('serviceSpec', () => {
         ForceUpdate: 7,
       },
       Mode: { Replicated: { Replicas: 2 } },
-      UpdateConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'rollback', Monitor: 500e6, MaxFailureRatio: 0 },
-      RollbackConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'pause', Monitor: 500e6, MaxFailureRatio: 0 },
+      UpdateConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'rollback', Monitor: 1e9, MaxFailureRatio: 0 },
+      RollbackConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'pause', Monitor: 1e9, MaxFailureRatio: 0 },
       EndpointSpec: { Mode: 'dnsrr' },
     });
   });
@@ -122,8 +122,9 @@ describe('healthCheck', () => {
     const image = { ...plan, type: 'image' as const, intervalS: 30, timeoutS: 5, retries: 2, startPeriodS: 0, image: { test: ['CMD-SHELL', 'curl -f localhost'], serviceStartPeriodS: 30 } };
     expect(healthCheck(image, { startInterval: true })).toEqual({ Test: ['CMD-SHELL', 'curl -f localhost'], Interval: 30e9, Timeout: 5e9, Retries: 2, StartPeriod: 30e9, StartInterval: 1e9 });
     expect(healthCheck({ ...image, startPeriodS: 90 }, { startInterval: true })!.StartPeriod).toBe(90e9);
-    // Spur's own probe needs none: Docker starts it every 200 ms until the app has answered.
-    expect(healthCheck({ ...plan, type: 'tcp' }, { startInterval: true })).toEqual(healthCheck({ ...plan, type: 'tcp' }));
+    // Spur's own probe is started 200 ms after the task starts there too (Docker 25 would wait 5 s).
+    expect(healthCheck({ ...plan, type: 'tcp' }, { startInterval: true })).toEqual({ ...healthCheck({ ...plan, type: 'tcp' }), StartInterval: 200e6 });
+    expect(healthCheck({ ...plan, type: 'tcp' })).not.toHaveProperty('StartInterval');
   });
   it('mounts the probe only when a check uses it', () => {
     const ref = { project: 'p', service: 's', environment: 'production' };

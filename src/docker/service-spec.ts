@@ -86,9 +86,9 @@ export interface UpdatePolicy {
 
 export const SECOND = 1_000_000_000;
 /** How long Swarm watches an updated task, once it answered its first check, before it counts
- *  the update as done: a version that crashes meanwhile is rolled back. The probe waits for the
- *  app's first answer, so a long watch only delays the switch (Swarm's default is 5 s; 0 means it). */
-export const UPDATE_MONITOR_MS = 500;
+ *  the update as done: a version that crashes meanwhile (one that listens, then fails to reach its
+ *  database, say) is rolled back. Swarm's default is 5 s; 0 means it. */
+export const UPDATE_MONITOR_MS = 1000;
 
 /** Docker starts the probe this long after the task starts, and again this long after it ends. */
 export const PROBE_GAP_MS = 200;
@@ -115,7 +115,12 @@ export function healthCheck(h: HealthPlan, opts: { startInterval?: boolean } = {
   if (h.type === 'none') return { Test: ['NONE'] };
   const what = h.type === 'http' ? ['http', String(h.port), h.path ?? '/'] : ['tcp', String(h.port)];
   const watch = ['watch', String(h.intervalS * 1000), String(h.retries), String(h.timeoutS * 1000), String(PROBE_STAYS_S), String(h.startPeriodS)];
-  return { Test: ['CMD', PROBE_TARGET, ...watch, ...what], Interval: PROBE_GAP_MS * MS, Timeout: (PROBE_STAYS_S + 60) * SECOND, Retries: h.retries, StartPeriod: h.startPeriodS * SECOND };
+  // A run stays PROBE_STAYS_S, and longer while a failing app has neither answered nor failed
+  // `retries` times; Docker counts one it had to stop as failed.
+  const longestRunS = PROBE_STAYS_S + (h.retries + 1) * (h.timeoutS + 1) + 60;
+  // Docker 25 runs checks every 5 s within the start period unless told otherwise.
+  const start = opts.startInterval ? { StartInterval: PROBE_GAP_MS * MS } : {};
+  return { Test: ['CMD', PROBE_TARGET, ...watch, ...what], Interval: PROBE_GAP_MS * MS, Timeout: longestRunS * SECOND, Retries: h.retries, StartPeriod: h.startPeriodS * SECOND, ...start };
 }
 
 function resources(r: ResourcePlan): SwarmServiceSpec['TaskTemplate']['Resources'] {

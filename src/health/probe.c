@@ -14,24 +14,30 @@
  *     without one it exits 1 at the end of the task's start period <start-s> (whose failures
  *     Docker does not count), or after <every-ms> once that is over.
  *   - Afterwards it checks every <every-ms> (every second after a failure), exits 1 once
- *     <retries> checks in a row failed, and exits 0 after <for-s> seconds. Started again after
- *     such a failure, it exits 1 at once if its first check fails too.
+ *     <retries> checks in a row failed, and exits 0 after <for-s> seconds (or later, once a
+ *     failing app has answered or failed <retries> times). Started again after such a failure,
+ *     it exits 1 at its first failed check, or 0 at its first answer (Docker's count restarts).
  * Docker counts <retries> failed runs in a row as unhealthy (a run it could not start counts
- * as one), so a task that stops answering is replaced about <every-ms> + <retries> s later.
+ * as one), so a task that stops answering is replaced about <every-ms> + 2 × <retries> s later.
+ * Past the start period every run lasts at least a second, whatever the app does to the marks:
+ * an app cannot make Docker start the probe more often than an image's own check every second.
  *
  * It prints one line saying what it saw; Docker keeps it as the health check's output. */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #define ANSWERED_MARK "/dev/shm/spur-probe-answered"
+#define FAILED_MARK "/dev/shm/spur-probe-failed"
 
 struct check {
   int http;
@@ -41,6 +47,8 @@ struct check {
 };
 
 static char seen[160];
+
+static long long now_ms(void);
 
 static int connect_local(int port, int timeout_ms) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -74,7 +82,8 @@ static int check_once(const struct check *c) {
   if (write(fd, req, (size_t)n) != n) { close(fd); snprintf(seen, sizeof seen, "could not send the request"); return 0; }
   char buf[256];
   ssize_t got = 0, r;
-  while (got < (ssize_t)sizeof buf - 1 && (r = read(fd, buf + got, sizeof buf - 1 - (size_t)got)) > 0) {
+  long long deadline = now_ms() + c->timeout_ms;
+  while (got < (ssize_t)sizeof buf - 1 && now_ms() < deadline && (r = read(fd, buf + got, sizeof buf - 1 - (size_t)got)) > 0) {
     got += r;
     if (memchr(buf, '\n', (size_t)got)) break;
   }
@@ -96,6 +105,20 @@ static void sleep_ms(long long ms) {
   if (ms <= 0) return;
   struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
   nanosleep(&ts, NULL);
+}
+
+/* Sets or clears a mark; a link in its place is not followed. */
+static int set_mark(const char *path, int on) {
+  if (!on) return unlink(path) == 0;
+  int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) return 0;
+  close(fd);
+  return 1;
+}
+
+static int has_mark(const char *path) {
+  struct stat st;
+  return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* How long the container's first process has run, in ms; 0 when /proc does not say. */
@@ -125,15 +148,13 @@ static long long container_age_ms(void) {
 }
 
 /* Until the first answer: exit 0 at once when it comes. */
-static int await_first_answer(const struct check *c, int every_ms, int start_s) {
-  long long left_of_start = (long long)start_s * 1000 - container_age_ms();
+static int await_first_answer(const struct check *c, int every_ms, int start_s, long long age_ms) {
+  long long left_of_start = (long long)start_s * 1000 - age_ms;
   long long give_up = now_ms() + (left_of_start > every_ms ? left_of_start : every_ms);
   for (int tries = 0;; tries++) {
     long long started = now_ms();
     if (check_once(c)) {
-      int fd = open(ANSWERED_MARK, O_WRONLY | O_CREAT, 0644);
-      if (fd >= 0) close(fd);
-      printf("%s\n", seen);
+      printf("%s%s\n", seen, set_mark(ANSWERED_MARK, 1) ? "" : " (could not mark " ANSWERED_MARK ")");
       return 0;
     }
     if (started >= give_up) break;
@@ -145,21 +166,30 @@ static int await_first_answer(const struct check *c, int every_ms, int start_s) 
 
 /* Once it has answered: stay, check, and leave on a verdict. */
 static int watch(const struct check *c, int every_ms, int retries, int for_s) {
+  int after_failure = has_mark(FAILED_MARK);
   long long until = now_ms() + (long long)for_s * 1000;
   int checks = 0, failed = 0;
-  while (now_ms() < until) {
+  while (now_ms() < until || failed) {
     long long started = now_ms();
     checks++;
-    if (check_once(c)) failed = 0;
-    else if (checks == 1) {
+    if (check_once(c)) {
+      failed = 0;
+      if (after_failure) {
+        set_mark(FAILED_MARK, 0);
+        printf("%s\n", seen);
+        return 0;
+      }
+    } else if (after_failure) {
       printf("%s\n", seen);
       return 1;
     } else if (++failed >= retries) {
+      set_mark(FAILED_MARK, 1);
       printf("%s (%d checks in a row failed)\n", seen, failed);
       return 1;
     }
-    long long wait = failed ? (every_ms < 1000 ? every_ms : 1000) : every_ms;
-    sleep_ms(wait - (now_ms() - started));
+    long long wait = (failed ? (every_ms < 1000 ? every_ms : 1000) : every_ms) - (now_ms() - started);
+    long long left = until - now_ms();
+    sleep_ms(failed || wait < left ? wait : left);
   }
   printf("%s (%d checks in %d s)\n", seen, checks, for_s);
   return 0;
@@ -177,14 +207,17 @@ static int parse_check(struct check *c, int argc, char **argv, int at) {
 
 int main(int argc, char **argv) {
   struct check c = {.timeout_ms = 10000};
+  signal(SIGPIPE, SIG_IGN); /* an app that resets the connection fails the check, not the probe */
   if (argc >= 2 && strcmp(argv[1], "watch") == 0) {
     int every_ms = argc > 2 ? atoi(argv[2]) : 0, retries = argc > 3 ? atoi(argv[3]) : 0;
     int timeout_ms = argc > 4 ? atoi(argv[4]) : 0, for_s = argc > 5 ? atoi(argv[5]) : 0;
     int start_s = argc > 6 ? atoi(argv[6]) : -1;
     if (every_ms < 100 || retries < 1 || timeout_ms < 100 || for_s < 1 || start_s < 0 || !parse_check(&c, argc, argv, 7)) { printf("bad probe arguments\n"); return 2; }
     c.timeout_ms = timeout_ms;
-    if (access(ANSWERED_MARK, F_OK) != 0) return await_first_answer(&c, every_ms, start_s);
-    return watch(&c, every_ms, retries, for_s);
+    long long began = now_ms(), age = container_age_ms();
+    int code = has_mark(ANSWERED_MARK) ? watch(&c, every_ms, retries, for_s) : await_first_answer(&c, every_ms, start_s, age);
+    if (age >= (long long)start_s * 1000) sleep_ms(1000 - (now_ms() - began));
+    return code;
   }
   if (argc < 3) { fprintf(stderr, "usage: spur-probe tcp|http <port> [path]\n"); return 2; }
   if (!parse_check(&c, argc, argv, 1)) { printf("bad probe arguments\n"); return 2; }

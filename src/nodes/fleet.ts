@@ -12,6 +12,7 @@ import { chooseBuilder, copyToManager, setBuildServer } from './build-server.js'
 import type { ServerDocker } from './connections.js';
 import { enrollNode, oneAtATime, reachedJoin } from './enrollment.js';
 import { runRemote } from './ssh.js';
+import { installFile } from './sftp.js';
 import type { FleetDeps } from './fleet-deps.js';
 import { MANAGER_PLACEMENT, serversFor, trustedNodesOnly } from './placement.js';
 import { shipImage } from './ship-image.js';
@@ -33,6 +34,8 @@ const MOVE_TIMEOUT_MS = 180_000;
 export class NodeFleet {
   private readonly running = new Set<Promise<unknown>>();
   private readonly disks = new Map<string, { at: number; space: DiskSpace | null }>();
+  /** Servers given this Spur's health probe since it started. */
+  private readonly probeCurrent = new Set<number>();
   /** Joins and join-token rotations, one at a time: a rotation between an enrollment reading the
    *  token and joining with it would refuse that server. */
   private readonly swarmTurn = oneAtATime();
@@ -173,6 +176,25 @@ export class NodeFleet {
         await say(`Sent the image to ${node.name} in ${((Date.now() - started) / 1000).toFixed(1)} s${kept}`);
       } catch (err) {
         throw new Error(`could not send the image to ${node.name}: ${(err as Error).message}`);
+      }
+    }));
+  }
+
+  /** Gives every server the service's tasks may run on this Spur's health probe, once while it
+   *  runs: a server enrolled by an earlier Spur has the probe of then, which does not know the
+   *  checks today's specs ask for. A server Swarm cannot place tasks on now is left for later. */
+  async ensureProbe(constraints: string[]): Promise<void> {
+    const ready = (await listNodes(this.deps.db)).filter((n) => n.status === 'ready' && !this.probeCurrent.has(n.id));
+    const targets = serversFor(constraints, ready.map((n) => ({ ...n, swarmNodeId: n.swarm_node_id })));
+    await Promise.all(targets.map(async (node) => {
+      const swarmNode = node.swarm_node_id ? await inspectSwarmNode(this.deps.docker, node.swarm_node_id) : undefined;
+      if (swarmNode?.Spec.Availability !== 'active' || swarmNode.Status.State !== 'ready') return;
+      try {
+        const { client } = await this.deps.connections.get(node);
+        await installFile(client, this.deps.probePath, this.deps.probePath, 0o755);
+        this.probeCurrent.add(node.id);
+      } catch (err) {
+        throw new Error(`could not install the health probe on ${node.name}: ${(err as Error).message}`);
       }
     }));
   }
