@@ -429,7 +429,7 @@ describe.sequential('README walkthrough', () => {
     const spec = JSON.parse(await docker('service', 'inspect', await swarmName('web')))[0].Spec;
     const task = spec.TaskTemplate;
     // The interval is the probe's own: it stays in the task and checks every 5 s.
-    expect(task.ContainerSpec.Healthcheck.Test.join(' ')).toMatch(/^CMD \/spur\/probe watch 5000 \d+ \d+ \d+ http \d+ \/health$/);
+    expect(task.ContainerSpec.Healthcheck.Test.join(' ')).toMatch(/^CMD \/spur\/probe watch 5000 \d+ \d+ \d+ 20 http \d+ \/health$/);
     expect(task.ContainerSpec.Healthcheck.StartPeriod).toBe(20e9);
     expect(task.Resources.Limits).toMatchObject({ NanoCPUs: 5e8, MemoryBytes: 256 * 1024 * 1024 });
     expect(task.Resources.Reservations).toMatchObject({ NanoCPUs: 1e8, MemoryBytes: 64 * 1024 * 1024 });
