@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createDockerClient } from '../src/docker/client.js';
 import { SECOND } from '../src/docker/service-spec.js';
-import { api, cleanupProject, loginCli, startSpur } from '../test/harness.js';
+import { api, cleanupProject, deployServices, loginCli, startSpur } from '../test/harness.js';
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 100);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 60);
@@ -69,22 +69,7 @@ async function main() {
     const none = await machineCores('no service (Spur idle)');
 
     await call('POST', '/projects', { name: project });
-    // In batches, as a team adds services: a hundred first starts at once crowd two cores.
-    for (let from = 0; from < SERVICES; from += BATCH) {
-      const ids: number[] = [];
-      for (let i = from; i < Math.min(SERVICES, from + BATCH); i++) {
-        await call('POST', `/projects/${project}/services`, { name: `svc${i}`, image: IMAGE, port: 3000 });
-        ids.push((await call('POST', `/projects/${project}/services/svc${i}/deployments`)).json.deployment.id);
-      }
-      for (const id of ids) {
-        for (;;) {
-          const { deployment } = (await call('GET', `/deployments/${id}`)).json;
-          if (deployment.status === 'active') break;
-          if (deployment.status === 'failed') throw new Error(`deployment ${id} failed: ${deployment.failureReason}`);
-          await sleep(500);
-        }
-      }
-    }
+    await deployServices(call, project, { count: SERVICES, image: IMAGE, batch: BATCH });
     const check = (await call('GET', `/projects/${project}/services/svc0`)).json;
     console.log(`  (${SERVICES} services active; health check of each: ${JSON.stringify(check.service?.healthCheck ?? check.healthCheck ?? 'default')})`);
     // Old tasks drain (stop grace), builds' and prunes' work ends.

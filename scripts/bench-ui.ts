@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { createDockerClient } from '../src/docker/client.js';
-import { api, cleanupProject, cli, loginCli, startSpur } from '../test/harness.js';
+import { api, cleanupProject, cli, deployServices, loginCli, startSpur } from '../test/harness.js';
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 100);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
@@ -34,23 +34,7 @@ async function main() {
     console.log(`deploying ${SERVICES} services`);
     const started = Date.now();
     await call('POST', '/projects', { name: project });
-    // Default settings, in batches of 20 as a team adds services: a hundred first starts at once
-    // crowd two cores past the health checks' start period.
-    for (let from = 0; from < SERVICES; from += 20) {
-      const ids: number[] = [];
-      for (let i = from; i < Math.min(SERVICES, from + 20); i++) {
-        await call('POST', `/projects/${project}/services`, { name: `svc${i}`, image: IMAGE, port: 3000 });
-        ids.push((await call('POST', `/projects/${project}/services/svc${i}/deployments`)).json.deployment.id);
-      }
-      for (const id of ids) {
-        for (;;) {
-          const { deployment } = (await call('GET', `/deployments/${id}`)).json;
-          if (deployment.status === 'active') break;
-          if (deployment.status === 'failed') throw new Error(`deployment ${id} failed: ${deployment.failureReason}`);
-          await sleep(500);
-        }
-      }
-    }
+    await deployServices(call, project, { count: SERVICES, image: IMAGE, batch: 20 });
     console.log(`${SERVICES} services active in ${((Date.now() - started) / 1000).toFixed(1)}s; letting image pruning settle`);
     await sleep(15_000);
 

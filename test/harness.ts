@@ -251,6 +251,26 @@ export async function startLoadProbe(network: string, url: string, opts: { maxSe
   };
 }
 
+/** Creates `count` services svc0… from an image and deploys them, `batch` at a time (as a team
+ *  adds services: a hundred first starts at once crowd two cores past their start period). */
+export async function deployServices(call: ReturnType<typeof api>, project: string, opts: { count: number; image: string; batch: number }): Promise<void> {
+  for (let from = 0; from < opts.count; from += opts.batch) {
+    const ids: number[] = [];
+    for (let i = from; i < Math.min(opts.count, from + opts.batch); i++) {
+      await call('POST', `/projects/${project}/services`, { name: `svc${i}`, image: opts.image, port: 3000 });
+      ids.push((await call('POST', `/projects/${project}/services/svc${i}/deployments`)).json.deployment.id);
+    }
+    for (const id of ids) {
+      for (;;) {
+        const { deployment } = (await call('GET', `/deployments/${id}`)).json;
+        if (deployment.status === 'active') break;
+        if (deployment.status === 'failed') throw new Error(`deployment ${id} failed: ${deployment.failureReason}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+}
+
 /** A git host (HTTPS) and a Spur that trusts it, with the CLI logged in. */
 export async function startGitStack(opts: { gitToken?: string; env?: NodeJS.ProcessEnv } = {}) {
   const { startGitServer } = await import('./fixtures/git-server.js');

@@ -38,7 +38,9 @@ describe('the audit log page', () => {
     await page.locator('summary', { hasText: 'Edit' }).first().click();
     await page.getByLabel('New value of GREETING').fill(VALUE);
     await page.getByRole('button', { name: 'Save' }).first().click();
-    await page.waitForLoadState('networkidle');
+    // Saved once its toast shows on the page htmx was sent to: leaving earlier cut the save short
+    // (page.goto answered ERR_ABORTED in a CI run).
+    await page.locator('#flash .toast', { hasText: 'GREETING saved' }).waitFor();
 
     await page.goto(`${spur.url}/settings`);
     await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Audit log' }).click();
