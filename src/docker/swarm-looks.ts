@@ -1,7 +1,6 @@
 // Looks at the services under rollout, shared: each tick is two Engine API calls however many
 // rollouts wait on it. (One rollout looking on its own every 150 ms is cheap; a hundred deployed
-// at once made over a thousand calls a second, and the daemon, busy answering, started their
-// containers too slowly for their health windows.)
+// at once made over a thousand calls a second.)
 import { type DockerClient, isNotFound } from './client.js';
 import { type ServiceInfo, type TaskView, findService, listTasks, tasksOf } from './swarm.js';
 
