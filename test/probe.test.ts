@@ -7,8 +7,8 @@ import { BASE_IMAGE, docker, uniqueName } from './harness.js';
 
 const PROBE = resolve(__dirname, '..', 'dist', 'spur-probe');
 const name = uniqueName('spur-probe-test-');
-// /health answers 200, or 500 from /sick until /well.
-const APP = `let sick = false; require('http').createServer((q, s) => { if (q.url === '/sick') sick = true; if (q.url === '/well') sick = false; s.statusCode = q.url === '/health' && sick ? 500 : 200; s.end(); }).listen(3000);`;
+// /health answers 200, or 500 from /sick until /well; /connections counts the connections made to it.
+const APP = `let sick = false, connections = 0; require('http').createServer((q, s) => { if (q.url === '/sick') sick = true; if (q.url === '/well') sick = false; if (q.url === '/connections') return s.end(String(connections)); s.statusCode = q.url === '/health' && sick ? 500 : 200; s.end(); }).on('connection', () => connections++).listen(3000);`;
 
 // Timed inside the task, so that `docker exec`'s own cost on a busy machine is not the probe's.
 const TIMED = `const t = Date.now(); const r = require('child_process').spawnSync('/spur/probe', process.argv.slice(1), { encoding: 'utf8' }); console.log(JSON.stringify({ code: r.status, line: r.stdout.trim(), ms: Date.now() - t }));`;
@@ -90,6 +90,25 @@ describe("Spur's health probe", () => {
     expect(inStart.code).toBe(1);
     expect(inStart.ms).toBeGreaterThanOrEqual(2000);
     expect(inStart.ms).toBeLessThan(6000);
+  });
+
+  it('checks a TCP port by its listening socket, without a connection that wakes the app', async () => {
+    const connections = async () => Number(await docker('exec', name, 'node', '-e', "fetch('http://127.0.0.1:3000/connections').then((r) => r.text()).then(console.log)"));
+    const before = await connections();
+    for (let i = 0; i < 5; i++) expect(await probe('tcp', '3000')).toMatchObject({ code: 0, line: 'port 3000 accepts connections' });
+    expect(await probe('watch', '200', '2', '500', '1', '0', 'tcp', '3000')).toMatchObject({ code: 0 });
+    // Only the request that counts them.
+    expect(await connections()).toBe(before + 1);
+  });
+
+  it('fails a TCP check when the app has stopped accepting connections and they fill its queue', async () => {
+    // An app whose event loop is stuck: the kernel queues connections it never accepts.
+    await docker('exec', '-d', name, 'node', '-e', "require('net').createServer().listen({ port: 3002, backlog: 1 }, () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20000))");
+    for (let i = 0; i < 50 && (await probe('tcp', '3002')).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await probe('tcp', '3002')).toMatchObject({ code: 0, line: 'port 3002 accepts connections' });
+    await docker('exec', '-d', name, 'node', '-e', "for (let i = 0; i < 4; i++) require('net').connect(3002).on('error', () => {}); setTimeout(() => {}, 20000)");
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await probe('watch', '200', '1', '500', '30', '0', 'tcp', '3002')).toMatchObject({ code: 1, line: expect.stringMatching(/^nothing accepts connections on port 3002/) });
   });
 
   it('refuses arguments it cannot use, checking nothing', async () => {

@@ -1,7 +1,7 @@
 /* spur-probe: the health check Spur mounts into every task (read-only, at /spur/probe), so HTTP
  * and TCP checks work in any image, even one without a shell or curl. Statically linked.
  *
- *   spur-probe tcp  <port>          exit 0 when 127.0.0.1:<port> accepts a connection
+ *   spur-probe tcp  <port>          exit 0 when <port> accepts connections
  *   spur-probe http <port> <path>   exit 0 when GET <path> answers 2xx or 3xx
  *   spur-probe watch <every-ms> <retries> <timeout-ms> <for-s> <start-s> tcp|http <port> [path]
  *
@@ -21,6 +21,9 @@
  * as one), so a task that stops answering is replaced about <every-ms> + 2 × <retries> s later.
  * Past the start period every run lasts at least a second, whatever the app does to the marks:
  * an app cannot make Docker start the probe more often than an image's own check every second.
+ *
+ * A TCP check reads the listening socket's state instead of connecting (see check_once): an idle
+ * app is not woken by it.
  *
  * It prints one line saying what it saw; Docker keeps it as the health check's output. */
 #include <arpa/inet.h>
@@ -71,8 +74,39 @@ static int valid_path(const char *p) {
   return 1;
 }
 
+/* Whether a socket of this network namespace listens on the port (/proc/net/tcp and tcp6, as
+ * the probe runs in the task's namespace): 1 with no connection waiting to be accepted, 2 with
+ * some waiting, 0 none, -1 when /proc does not say. */
+static int listening(int port) {
+  const char *tables[] = {"/proc/net/tcp", "/proc/net/tcp6"};
+  int found = -1;
+  for (int i = 0; i < 2; i++) {
+    FILE *f = fopen(tables[i], "r");
+    if (!f) continue;
+    if (found < 0) found = 0;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+      unsigned local_port, state;
+      unsigned long sending, waiting;
+      char *entry = strchr(line, ':'); /* "  N: <local addr>:<port> <remote addr>:<port> <state> <tx>:<rx> …" */
+      if (!entry || sscanf(entry + 1, " %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x %lx:%lx", &local_port, &state, &sending, &waiting) != 4) continue;
+      if (state != 0x0A || local_port != (unsigned)port) continue; /* 0A: LISTEN */
+      if (waiting == 0) { fclose(f); return 1; }
+      found = 2;
+    }
+    fclose(f);
+  }
+  return found;
+}
+
 /* One check: 1 when it passed. What it saw is left in `seen`. */
 static int check_once(const struct check *c) {
+  /* A TCP check looks for the listening socket, and connects only when connections wait in its
+   * queue (a full queue is how an app that stopped accepting shows): the same verdict as a
+   * connection, without waking the app every interval. */
+  int listens = c->http ? -1 : listening(c->port);
+  if (listens == 0) { snprintf(seen, sizeof seen, "nothing accepts connections on port %d", c->port); return 0; }
+  if (listens == 1) { snprintf(seen, sizeof seen, "port %d accepts connections", c->port); return 1; }
   int fd = connect_local(c->port, c->timeout_ms);
   if (fd < 0) { snprintf(seen, sizeof seen, "nothing accepts connections on port %d", c->port); return 0; }
   if (!c->http) { close(fd); snprintf(seen, sizeof seen, "port %d accepts connections", c->port); return 1; }
