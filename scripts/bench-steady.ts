@@ -48,6 +48,9 @@ function jiffiesByProgram(): Map<string, number> {
 async function machineCores(label: string): Promise<number> {
   const cores = Number(sh('nproc', []));
   const hz = 100;
+  // What earlier steps left to write back to disk would otherwise be flushed within the window.
+  sh('sync', []);
+  await sleep(2000);
   const [a, programs] = [cpuTimes(), jiffiesByProgram()];
   await sleep(WINDOW_S * 1000);
   const [b, after] = [cpuTimes(), jiffiesByProgram()];

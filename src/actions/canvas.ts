@@ -7,7 +7,7 @@ import { InvalidInput } from '../errors.js';
 import { getProjectFor } from '../actions/access.js';
 import { listEnvironments } from '../store/projects.js';
 import { listServices } from '../store/services.js';
-import { readVariables } from '../store/variables.js';
+import { readVariablesOf } from '../store/variables.js';
 import { listDatabaseViews } from './databases.js';
 import { serviceCards } from './page-data.js';
 import type { ServiceCard } from './service-cards.js';
@@ -41,9 +41,9 @@ type Actor = Pick<User, 'id' | 'role' | 'email'>;
 /** For each service of the environment, one edge per (variable, named resource) its values reference. */
 export async function referenceEdges(deps: Deps, environmentId: number, services: { id: number; name: string }[]): Promise<CanvasEdge[]> {
   const edges: CanvasEdge[] = [];
+  const valuesOf = await readVariablesOf(deps.db, deps.key, environmentId, services.map((s) => s.id));
   for (const svc of services) {
-    const values = await readVariables(deps.db, deps.key, { serviceId: svc.id, environmentId });
-    for (const [variable, value] of Object.entries(values)) {
+    for (const [variable, value] of Object.entries(valuesOf.get(svc.id)!)) {
       if (!value.includes('${{')) continue;
       let targets: string[];
       try {

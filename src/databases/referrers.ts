@@ -3,7 +3,7 @@
 import type { Db } from '../db/open.js';
 import { referencesIn } from '../variables/references.js';
 import { InvalidInput } from '../errors.js';
-import { readVariables } from '../store/variables.js';
+import { readVariablesOf } from '../store/variables.js';
 
 /** By service name (sorted), the variables (sorted) that reference `name`. */
 export type Referrers = { service: string; variables: string[] }[];
@@ -39,7 +39,6 @@ export async function referrersOf(db: Db, key: Buffer, environmentId: number, na
     .select(['services.id', 'services.name'])
     .where('service_instances.environment_id', '=', environmentId)
     .execute();
-  const variables = new Map<string, Record<string, string>>();
-  for (const s of services) variables.set(s.name, await readVariables(db, key, { serviceId: s.id, environmentId }));
-  return referrersIn(name, variables);
+  const values = await readVariablesOf(db, key, environmentId, services.map((s) => s.id));
+  return referrersIn(name, new Map(services.map((s) => [s.name, values.get(s.id)!])));
 }

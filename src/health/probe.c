@@ -22,12 +22,15 @@
  * Past the start period every run lasts at least a second, whatever the app does to the marks:
  * an app cannot make Docker start the probe more often than an image's own check every second.
  *
- * A TCP check reads the listening socket's state instead of connecting (see check_once): an idle
- * app is not woken by it.
+ * A TCP check asks the kernel about the listening socket instead of connecting (see check_once):
+ * an idle app is not woken by it.
  *
  * It prints one line saying what it saw; Docker keeps it as the health check's output. */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -74,39 +77,55 @@ static int valid_path(const char *p) {
   return 1;
 }
 
-/* Whether a socket of this network namespace listens on the port (/proc/net/tcp and tcp6, as
- * the probe runs in the task's namespace): 1 with no connection waiting to be accepted, 2 with
- * some waiting, 0 none, -1 when /proc does not say. */
-static int listening(int port) {
-  const char *tables[] = {"/proc/net/tcp", "/proc/net/tcp6"};
-  int found = -1;
+/* Whether a socket of this network namespace listens on the port, asked of the kernel's socket
+ * diagnostics for listening sockets only (the probe runs in the task's namespace; reading
+ * /proc/net/tcp instead walks every connection of the machine): 1 listening with room in its
+ * accept queue, 2 listening with a full queue (connections would be refused), 0 none, -1 when
+ * the kernel does not say. */
+static int listening(int port, unsigned *waiting) {
+  int found = 0;
+  int families[] = {AF_INET, AF_INET6};
   for (int i = 0; i < 2; i++) {
-    FILE *f = fopen(tables[i], "r");
-    if (!f) continue;
-    if (found < 0) found = 0;
-    char line[512];
-    while (fgets(line, sizeof line, f)) {
-      unsigned local_port, state;
-      unsigned long sending, waiting;
-      char *entry = strchr(line, ':'); /* "  N: <local addr>:<port> <remote addr>:<port> <state> <tx>:<rx> …" */
-      if (!entry || sscanf(entry + 1, " %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x %lx:%lx", &local_port, &state, &sending, &waiting) != 4) continue;
-      if (state != 0x0A || local_port != (unsigned)port) continue; /* 0A: LISTEN */
-      if (waiting == 0) { fclose(f); return 1; }
-      found = 2;
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd < 0) return -1;
+    struct { struct nlmsghdr head; struct inet_diag_req_v2 req; } ask = {
+      .head = {.nlmsg_len = sizeof ask, .nlmsg_type = SOCK_DIAG_BY_FAMILY, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
+      .req = {.sdiag_family = (unsigned char)families[i], .sdiag_protocol = IPPROTO_TCP, .idiag_states = 1 << 10 /* TCP_LISTEN */},
+    };
+    struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+    struct timeval tv = {.tv_sec = 1};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (sendto(fd, &ask, sizeof ask, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) { close(fd); return -1; }
+    for (int done = 0; !done;) {
+      long buf[2048];
+      ssize_t n = recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) { close(fd); return -1; }
+      for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+        if (h->nlmsg_type == NLMSG_ERROR) { close(fd); return -1; }
+        if (h->nlmsg_type == NLMSG_DONE) { done = 1; break; }
+        struct inet_diag_msg *sock = NLMSG_DATA(h);
+        if (ntohs(sock->id.idiag_sport) != port) continue;
+        /* For a listening socket: connections waiting to be accepted, and the queue's length. */
+        if (sock->idiag_rqueue <= sock->idiag_wqueue) { close(fd); return 1; }
+        found = 2;
+        *waiting = sock->idiag_rqueue;
+      }
     }
-    fclose(f);
+    close(fd);
   }
   return found;
 }
 
 /* One check: 1 when it passed. What it saw is left in `seen`. */
 static int check_once(const struct check *c) {
-  /* A TCP check looks for the listening socket, and connects only when connections wait in its
-   * queue (a full queue is how an app that stopped accepting shows): the same verdict as a
-   * connection, without waking the app every interval. */
-  int listens = c->http ? -1 : listening(c->port);
+  /* A TCP check looks at the listening socket: a connection would be refused exactly when there
+   * is none or its accept queue is full (how an app that stopped accepting shows), and looking
+   * does not wake the app every interval. It connects only when the kernel does not say. */
+  unsigned waiting = 0;
+  int listens = c->http ? -1 : listening(c->port, &waiting);
   if (listens == 0) { snprintf(seen, sizeof seen, "nothing accepts connections on port %d", c->port); return 0; }
   if (listens == 1) { snprintf(seen, sizeof seen, "port %d accepts connections", c->port); return 1; }
+  if (listens == 2) { snprintf(seen, sizeof seen, "port %d does not accept connections: its queue is full (%u wait)", c->port, waiting); return 0; }
   int fd = connect_local(c->port, c->timeout_ms);
   if (fd < 0) { snprintf(seen, sizeof seen, "nothing accepts connections on port %d", c->port); return 0; }
   if (!c->http) { close(fd); snprintf(seen, sizeof seen, "port %d accepts connections", c->port); return 1; }

@@ -37,6 +37,21 @@ export async function readVariables(db: Db, key: Buffer, scope: VariableScope): 
   return Object.fromEntries(rows.map((r) => [r.key, unseal(key, r.value_sealed)]));
 }
 
+/** The variables in clear of several services of one environment, in one query: by service id, each ordered by name. */
+export async function readVariablesOf(db: Db, key: Buffer, environmentId: number, serviceIds: number[]): Promise<Map<number, Record<string, string>>> {
+  const out = new Map<number, Record<string, string>>(serviceIds.map((id) => [id, {}]));
+  if (serviceIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('variables')
+    .select(['service_id', 'key', 'value_sealed'])
+    .where('environment_id', '=', environmentId)
+    .where('service_id', 'in', serviceIds)
+    .orderBy('key')
+    .execute();
+  for (const r of rows) out.get(r.service_id)![r.key] = unseal(key, r.value_sealed);
+  return out;
+}
+
 export async function listVariableNames(db: Db, scope: VariableScope): Promise<string[]> {
   const rows = await db.selectFrom('variables').select('key').where('service_id', '=', scope.serviceId).where('environment_id', '=', scope.environmentId).orderBy('key').execute();
   return rows.map((r) => r.key);
