@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { migrations, unknownMigrations } from './migrations/index.js';
 import { addQueryTime } from './query-time.js';
+import { keepingStatements } from './statement-cache.js';
 import type { Database } from './schema.js';
 import { shippedAddon } from '../executable.js';
 import { VERSION } from '../version.js';
@@ -23,7 +24,7 @@ export async function openDatabase(file: string): Promise<Db> {
   sqlite.pragma('busy_timeout = 5000');
   // SQLite's own page cache (2 MB by default) would hold pages the kernel's page cache holds anyway.
   sqlite.pragma('cache_size = -512');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: (event) => addQueryTime(event.queryDurationMillis) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: keepingStatements(sqlite) }), log: (event) => addQueryTime(event.queryDurationMillis) });
   await migrate(db);
   return db;
 }

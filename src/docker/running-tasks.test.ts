@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DockerClient } from './client.js';
 import { RunningTasks } from './running-tasks.js';
 
@@ -22,6 +22,38 @@ describe('RunningTasks', () => {
     await stale.counts();
     await stale.counts();
     expect(listings).toBe(3);
+  });
+
+  it('is taken again ahead of time while pages keep asking: they are answered at once, never from a listing older than its age', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      let listings = 0;
+      let release: () => void = () => {};
+      const docker = { listTasks: () => (listings++, listings === 1 ? Promise.resolve([task('shop', 'web')]) : new Promise((r) => (release = () => r([task('shop', 'web'), task('shop', 'web')])))) } as unknown as DockerClient;
+      const tasks = new RunningTasks(docker, 2000);
+      const web = async () => (await tasks.counts()).get('spur_shop_web_production');
+      expect(await web()).toBe(1);
+      // Past half its age: answered from the listing it has, while one new listing is taken.
+      vi.advanceTimersByTime(1200);
+      expect(await Promise.all([web(), web()])).toEqual([1, 1]);
+      expect(listings).toBe(2);
+      release();
+      await new Promise((r) => setImmediate(r));
+      expect(await web()).toBe(2);
+      expect(listings).toBe(2);
+      // Past its age, a page waits for a new listing rather than be shown an old one.
+      vi.advanceTimersByTime(2100);
+      let answered: number | undefined;
+      const waiting = web().then((n) => (answered = n));
+      await new Promise((r) => setImmediate(r));
+      expect(listings).toBe(3);
+      expect(answered).toBeUndefined();
+      release();
+      await waiting;
+      expect(answered).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("says why a service or database has nothing running, from the same listing (every task, not only running ones)", async () => {

@@ -1,7 +1,8 @@
 // Running tasks of every Spur service and database, and why one has none, from one task listing
 // shared by the pages that show many: with a hundred services the listing takes tens of
 // milliseconds, so it is taken at most once per `maxAgeMs`, and callers arriving while it is
-// taken wait for the same one.
+// taken wait for the same one. While pages keep asking, it is taken again ahead of time (past
+// half its age), so that no page waits for Docker and none is shown a listing older than `maxAgeMs`.
 import type { DockerClient } from './client.js';
 import { MANAGED_LABEL, swarmServiceName } from './names.js';
 import { findServiceTasks } from './swarm.js';
@@ -26,12 +27,21 @@ export class RunningTasks {
 
   /** By Swarm service name (of services and databases): how many tasks run, and why not all do. */
   async summary(): Promise<Map<string, TaskSummary>> {
-    if (this.snapshot && Date.now() - this.snapshot.at < this.maxAgeMs) return this.snapshot.summary;
+    const age = this.snapshot ? Date.now() - this.snapshot.at : Infinity;
+    if (this.snapshot && age < this.maxAgeMs) {
+      if (age >= this.maxAgeMs / 2) this.takeOnce().catch(() => {});
+      return this.snapshot.summary;
+    }
+    return this.takeOnce();
+  }
+
+  private takeOnce(): Promise<Map<string, TaskSummary>> {
     this.taking ??= this.take().finally(() => (this.taking = undefined));
     return this.taking;
   }
 
   private async take(): Promise<Map<string, TaskSummary>> {
+    const askedAt = Date.now();
     const byService = new Map<string, { running: number; tasks: TaskFacts[] }>();
     for (const t of (await this.docker.listTasks()) as any[]) {
       const labels = t.Spec?.ContainerSpec?.Labels ?? {};
@@ -48,7 +58,7 @@ export class RunningTasks {
       const problem = taskProblem(tasks);
       summary.set(name, problem ? { running, problem } : { running });
     }
-    this.snapshot = { at: Date.now(), summary };
+    this.snapshot = { at: askedAt, summary };
     return summary;
   }
 }
