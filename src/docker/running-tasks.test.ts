@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { DockerClient } from './client.js';
-import { RunningTasks } from './running-tasks.js';
+import { AHEAD_MS, RunningTasks } from './running-tasks.js';
 
 const task = (project: string, service: string, state = 'running', managed = 'true') => ({
   DesiredState: 'running',
@@ -33,8 +33,12 @@ describe('RunningTasks', () => {
       const tasks = new RunningTasks(docker, 2000);
       const web = async () => (await tasks.counts()).get('spur_shop_web_production');
       expect(await web()).toBe(1);
-      // Past half its age: answered from the listing it has, while one new listing is taken.
-      vi.advanceTimersByTime(1200);
+      // Not yet in the last AHEAD_MS of its age: answered from the listing it has, nothing taken.
+      vi.advanceTimersByTime(2000 - AHEAD_MS - 100);
+      expect(await web()).toBe(1);
+      expect(listings).toBe(1);
+      // In the last AHEAD_MS: answered from the listing it has, while one new listing is taken.
+      vi.advanceTimersByTime(200);
       expect(await Promise.all([web(), web()])).toEqual([1, 1]);
       expect(listings).toBe(2);
       release();

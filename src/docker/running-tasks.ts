@@ -1,8 +1,9 @@
 // Running tasks of every Spur service and database, and why one has none, from one task listing
 // shared by the pages that show many: with a hundred services the listing takes tens of
 // milliseconds, so it is taken at most once per `maxAgeMs`, and callers arriving while it is
-// taken wait for the same one. While pages keep asking, it is taken again ahead of time (past
-// half its age), so that no page waits for Docker and none is shown a listing older than `maxAgeMs`.
+// taken wait for the same one. While pages keep asking, it is taken again ahead of time (in the
+// last `AHEAD_MS` of its age), so that no page waits for Docker and none is shown a listing older
+// than `maxAgeMs`. Not earlier: each listing is a large answer to parse and collect.
 import type { DockerClient } from './client.js';
 import { MANAGED_LABEL, swarmServiceName } from './names.js';
 import { findServiceTasks } from './swarm.js';
@@ -13,6 +14,9 @@ export interface TaskSummary {
   /** Why a replica is not running, in plain words (task-problem.ts). */
   problem?: string;
 }
+
+/** How long before a listing is too old the next one is taken, while pages keep asking: longer than Docker takes to list. */
+export const AHEAD_MS = 500;
 
 export class RunningTasks {
   private snapshot: { at: number; summary: Map<string, TaskSummary> } | undefined;
@@ -29,7 +33,7 @@ export class RunningTasks {
   async summary(): Promise<Map<string, TaskSummary>> {
     const age = this.snapshot ? Date.now() - this.snapshot.at : Infinity;
     if (this.snapshot && age < this.maxAgeMs) {
-      if (age >= this.maxAgeMs / 2) this.takeOnce().catch(() => {});
+      if (age >= this.maxAgeMs - Math.min(AHEAD_MS, this.maxAgeMs / 2)) this.takeOnce().catch(() => {});
       return this.snapshot.summary;
     }
     return this.takeOnce();
