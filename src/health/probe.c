@@ -19,8 +19,9 @@
  *     it exits 1 at its first failed check, or 0 at its first answer (Docker's count restarts).
  * Docker counts <retries> failed runs in a row as unhealthy (a run it could not start counts
  * as one), so a task that stops answering is replaced about <every-ms> + 2 × <retries> s later.
- * Past the start period every run lasts at least a second, whatever the app does to the marks:
- * an app cannot make Docker start the probe more often than an image's own check every second.
+ * Past the start period every run that passes lasts at least a second, whatever the app does to
+ * the marks: an app cannot make Docker start the probe more often than an image's own check every
+ * second. A run that fails after a failure leaves at once: Docker's retries bound those.
  *
  * A TCP check asks the kernel about the listening socket instead of connecting (see check_once):
  * an idle app is not woken by it.
