@@ -19,7 +19,7 @@ export interface TaskSummary {
 export const AHEAD_MS = 500;
 
 export class RunningTasks {
-  private snapshot: { at: number; summary: Map<string, TaskSummary> } | undefined;
+  private snapshot: { at: number; tookMs: number; summary: Map<string, TaskSummary> } | undefined;
   private taking: Promise<Map<string, TaskSummary>> | undefined;
 
   constructor(private readonly docker: DockerClient, private readonly maxAgeMs = 2000) {}
@@ -33,7 +33,8 @@ export class RunningTasks {
   async summary(): Promise<Map<string, TaskSummary>> {
     const age = this.snapshot ? Date.now() - this.snapshot.at : Infinity;
     if (this.snapshot && age < this.maxAgeMs) {
-      if (age >= this.maxAgeMs - Math.min(AHEAD_MS, this.maxAgeMs / 2)) this.takeOnce().catch(() => {});
+      // Not when Docker is slow to list: listings would follow one another while pages ask.
+      if (age >= this.maxAgeMs - Math.min(AHEAD_MS, this.maxAgeMs / 2) && this.snapshot.tookMs < AHEAD_MS) this.takeOnce().catch(() => {});
       return this.snapshot.summary;
     }
     return this.takeOnce();
@@ -62,7 +63,7 @@ export class RunningTasks {
       const problem = taskProblem(tasks);
       summary.set(name, problem ? { running, problem } : { running });
     }
-    this.snapshot = { at: askedAt, summary };
+    this.snapshot = { at: askedAt, tookMs: Date.now() - askedAt, summary };
     return summary;
   }
 }

@@ -16,12 +16,14 @@
  *   - Afterwards it checks every <every-ms> (every second after a failure), exits 1 once
  *     <retries> checks in a row failed, and exits 0 after <for-s> seconds (or later, once a
  *     failing app has answered or failed <retries> times). Started again after such a failure,
- *     it exits 1 at its first failed check, or 0 at its first answer (Docker's count restarts).
+ *     it exits 1 at its first failed check; at an answer it stays <retries> seconds, then exits 0
+ *     (Docker's count restarts).
  * Docker counts <retries> failed runs in a row as unhealthy (a run it could not start counts
- * as one), so a task that stops answering is replaced about <every-ms> + 2 × <retries> s later.
- * Past the start period every run that passes lasts at least a second, whatever the app does to
- * the marks: an app cannot make Docker start the probe more often than an image's own check every
- * second. A run that fails after a failure leaves at once: Docker's retries bound those.
+ * as one), so a task that stops answering is replaced within about <every-ms> + <retries> s.
+ * Past the start period every run that passes lasts at least a second, and one that passes after
+ * a failure <retries> seconds, whatever the app does to the marks: an app cannot make Docker start
+ * the probe more often than about once a second (a run that fails after a failure leaves at once,
+ * and at most <retries> - 1 of those come before the next pass).
  *
  * A TCP check asks the kernel about the listening socket instead of connecting (see check_once):
  * an idle app is not woken by it.
@@ -81,8 +83,8 @@ static int valid_path(const char *p) {
 /* Whether a socket of this network namespace listens on the port, asked of the kernel's socket
  * diagnostics for listening sockets only (the probe runs in the task's namespace; reading
  * /proc/net/tcp instead walks every connection of the machine): 1 listening with room in its
- * accept queue, 2 listening with a full queue (connections would be refused), 0 none, -1 when
- * the kernel does not say. */
+ * accept queue, 2 listening with a full queue (a connection would fail), 0 none, -1 when the
+ * kernel does not say. */
 static int listening(int port, unsigned *waiting) {
   int found = 0;
   int families[] = {AF_INET, AF_INET6};
@@ -91,19 +93,20 @@ static int listening(int port, unsigned *waiting) {
     if (fd < 0) return -1;
     struct { struct nlmsghdr head; struct inet_diag_req_v2 req; } ask = {
       .head = {.nlmsg_len = sizeof ask, .nlmsg_type = SOCK_DIAG_BY_FAMILY, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
-      .req = {.sdiag_family = (unsigned char)families[i], .sdiag_protocol = IPPROTO_TCP, .idiag_states = 1 << 10 /* TCP_LISTEN */},
+      .req = {.sdiag_family = (unsigned char)families[i], .sdiag_protocol = IPPROTO_TCP, .idiag_states = 1 << 10 /* TCP_LISTEN */, .id = {.idiag_sport = htons((unsigned short)port)}},
     };
     struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
     struct timeval tv = {.tv_sec = 1};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     if (sendto(fd, &ask, sizeof ask, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) { close(fd); return -1; }
     for (int done = 0; !done;) {
-      long buf[2048];
-      ssize_t n = recv(fd, buf, sizeof buf, 0);
-      if (n <= 0) { close(fd); return -1; }
-      for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+      static long buf[4096]; /* 32 KiB, as the kernel's dumps expect */
+      ssize_t n = recv(fd, buf, sizeof buf, MSG_TRUNC);
+      if (n <= 0 || n > (ssize_t)sizeof buf) { close(fd); return -1; }
+      for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
         if (h->nlmsg_type == NLMSG_ERROR) { close(fd); return -1; }
         if (h->nlmsg_type == NLMSG_DONE) { done = 1; break; }
+        if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) continue;
         struct inet_diag_msg *sock = NLMSG_DATA(h);
         if (ntohs(sock->id.idiag_sport) != port) continue;
         /* For a listening socket: connections waiting to be accepted, and the queue's length. */
@@ -119,9 +122,9 @@ static int listening(int port, unsigned *waiting) {
 
 /* One check: 1 when it passed. What it saw is left in `seen`. */
 static int check_once(const struct check *c) {
-  /* A TCP check looks at the listening socket: a connection would be refused exactly when there
-   * is none or its accept queue is full (how an app that stopped accepting shows), and looking
-   * does not wake the app every interval. It connects only when the kernel does not say. */
+  /* A TCP check looks at the listening socket: a connection would fail exactly when there is none
+   * or its accept queue is full (how an app that stopped accepting shows), and looking does not
+   * wake the app every interval. It connects only when the kernel does not say. */
   unsigned waiting = 0;
   int listens = c->http ? -1 : listening(c->port, &waiting);
   if (listens == 0) { snprintf(seen, sizeof seen, "nothing accepts connections on port %d", c->port); return 0; }
@@ -218,23 +221,24 @@ static int await_first_answer(const struct check *c, int every_ms, int start_s, 
   return 1;
 }
 
-/* Once it has answered: stay, check, and leave on a verdict. */
+/* Once it has answered: stay, check, and leave on a verdict. Started after a failure, it leaves at
+ * its first check if that fails (Docker counts failed runs); if the app answers, it stays <retries>
+ * seconds before it exits 0 and Docker's count starts over, so that an app failing and answering
+ * in turn cannot make Docker start the probe more often than about once a second. */
 static int watch(const struct check *c, int every_ms, int retries, int for_s, int after_failure) {
-  long long until = now_ms() + (long long)for_s * 1000;
+  int stay_s = for_s;
+  if (after_failure) {
+    if (!check_once(c)) { printf("%s\n", seen); return 1; }
+    set_mark(FAILED_MARK, 0);
+    stay_s = retries < for_s ? retries : for_s;
+  }
+  long long until = now_ms() + (long long)stay_s * 1000;
   int checks = 0, failed = 0;
   while (now_ms() < until || failed) {
     long long started = now_ms();
     checks++;
     if (check_once(c)) {
       failed = 0;
-      if (after_failure) {
-        set_mark(FAILED_MARK, 0);
-        printf("%s\n", seen);
-        return 0;
-      }
-    } else if (after_failure) {
-      printf("%s\n", seen);
-      return 1;
     } else if (++failed >= retries) {
       set_mark(FAILED_MARK, 1);
       printf("%s (%d checks in a row failed)\n", seen, failed);
@@ -244,7 +248,7 @@ static int watch(const struct check *c, int every_ms, int retries, int for_s, in
     long long left = until - now_ms();
     sleep_ms(failed || wait < left ? wait : left);
   }
-  printf("%s (%d checks in %d s)\n", seen, checks, for_s);
+  printf("%s (%d checks in %d s)\n", seen, checks, stay_s);
   return 0;
 }
 

@@ -39,17 +39,19 @@ export async function readVariables(db: Db, key: Buffer, scope: VariableScope): 
 
 /** The variables in clear of several services of one environment, in one query: by service id, each ordered by name. */
 export async function readVariablesOf(db: Db, key: Buffer, environmentId: number, serviceIds: number[]): Promise<Map<number, Record<string, string>>> {
-  const out = new Map<number, Record<string, string>>(serviceIds.map((id) => [id, {}]));
-  if (serviceIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('variables')
-    .select(['service_id', 'key', 'value_sealed'])
-    .where('environment_id', '=', environmentId)
-    .where('service_id', 'in', serviceIds)
-    .orderBy('key')
-    .execute();
-  for (const r of rows) out.get(r.service_id)![r.key] = unseal(key, r.value_sealed);
-  return out;
+  const entries = new Map<number, [string, string][]>(serviceIds.map((id) => [id, []]));
+  if (serviceIds.length > 0) {
+    const rows = await db
+      .selectFrom('variables')
+      .select(['service_id', 'key', 'value_sealed'])
+      .where('environment_id', '=', environmentId)
+      .where('service_id', 'in', serviceIds)
+      .orderBy('key')
+      .execute();
+    for (const r of rows) entries.get(r.service_id)!.push([r.key, unseal(key, r.value_sealed)]);
+  }
+  // fromEntries, as readVariables: a variable may be named __proto__.
+  return new Map([...entries].map(([id, list]) => [id, Object.fromEntries(list)]));
 }
 
 export async function listVariableNames(db: Db, scope: VariableScope): Promise<string[]> {
