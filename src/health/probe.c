@@ -16,14 +16,12 @@
  *   - Afterwards it checks every <every-ms> (every second after a failure), exits 1 once
  *     <retries> checks in a row failed, and exits 0 after <for-s> seconds (or later, once a
  *     failing app has answered or failed <retries> times). Started again after such a failure,
- *     it exits 1 at its first failed check; at an answer it stays <retries> seconds, then exits 0
- *     (Docker's count restarts).
+ *     it exits 1 at its first failed check, or 0 at its first answer (Docker's count restarts).
  * Docker counts <retries> failed runs in a row as unhealthy (a run it could not start counts
  * as one), so a task that stops answering is replaced within about <every-ms> + <retries> s.
- * Past the start period every run that passes lasts at least a second, and one that passes after
- * a failure <retries> seconds, whatever the app does to the marks: an app cannot make Docker start
- * the probe more often than about once a second (a run that fails after a failure leaves at once,
- * and at most <retries> - 1 of those come before the next pass).
+ * Past the start period every run that passes lasts at least <retries> seconds and every other
+ * run a second, except a failed run after a failure (see main), whatever the app does to the
+ * marks: an app cannot make Docker start the probe more often than about once a second.
  *
  * A TCP check asks the kernel about the listening socket instead of connecting (see check_once):
  * an idle app is not woken by it.
@@ -222,17 +220,16 @@ static int await_first_answer(const struct check *c, int every_ms, int start_s, 
 }
 
 /* Once it has answered: stay, check, and leave on a verdict. Started after a failure, it leaves at
- * its first check if that fails (Docker counts failed runs); if the app answers, it stays <retries>
- * seconds before it exits 0 and Docker's count starts over, so that an app failing and answering
- * in turn cannot make Docker start the probe more often than about once a second. */
+ * its first check: 1 if it fails (Docker counts failed runs), 0 if the app answers (Docker's count
+ * starts over). */
 static int watch(const struct check *c, int every_ms, int retries, int for_s, int after_failure) {
-  int stay_s = for_s;
   if (after_failure) {
-    if (!check_once(c)) { printf("%s\n", seen); return 1; }
-    set_mark(FAILED_MARK, 0);
-    stay_s = retries < for_s ? retries : for_s;
+    int ok = check_once(c);
+    if (ok) set_mark(FAILED_MARK, 0);
+    printf("%s\n", seen);
+    return ok ? 0 : 1;
   }
-  long long until = now_ms() + (long long)stay_s * 1000;
+  long long until = now_ms() + (long long)for_s * 1000;
   int checks = 0, failed = 0;
   while (now_ms() < until || failed) {
     long long started = now_ms();
@@ -248,7 +245,7 @@ static int watch(const struct check *c, int every_ms, int retries, int for_s, in
     long long left = until - now_ms();
     sleep_ms(failed || wait < left ? wait : left);
   }
-  printf("%s (%d checks in %d s)\n", seen, checks, stay_s);
+  printf("%s (%d checks in %d s)\n", seen, checks, for_s);
   return 0;
 }
 
@@ -274,10 +271,15 @@ int main(int argc, char **argv) {
     long long began = now_ms(), age = container_age_ms();
     int answered = has_mark(ANSWERED_MARK), after_failure = answered && has_mark(FAILED_MARK);
     int code = answered ? watch(&c, every_ms, retries, for_s, after_failure) : await_first_answer(&c, every_ms, start_s, age);
-    /* Past the start period a run lasts at least a second, so an app that plays with the marks cannot make
-       Docker start the probe more often. A failed run after a failure is exempt: Docker's retries bound those,
-       and holding them would delay replacing a task that stopped answering. */
-    if (age >= (long long)start_s * 1000 && !(after_failure && code == 1)) sleep_ms(1000 - (now_ms() - began));
+    /* Past the start period, whatever the app does to the marks or its answers: a run that passes
+       lasts <retries> seconds at least, one that fails a second, except a failed run after a failure,
+       which leaves at once so that a task that stopped answering is replaced soon. Docker counts
+       <retries> failed runs in a row, so at most <retries> - 1 quick runs come before a pass: Docker
+       starts the probe about once a second at most. */
+    if (age >= (long long)start_s * 1000) {
+      long long least_ms = code == 0 ? (long long)(retries < for_s ? retries : for_s) * 1000 : after_failure ? 0 : 1000;
+      sleep_ms(least_ms - (now_ms() - began));
+    }
     return code;
   }
   if (argc < 3) { fprintf(stderr, "usage: spur-probe tcp|http <port> [path]\n"); return 2; }
