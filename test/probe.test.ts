@@ -100,12 +100,13 @@ describe("Spur's health probe", () => {
     expect(never).toMatchObject({ code: 1, line: 'nothing accepts connections on port 3999' });
     expect(never.ms).toBeGreaterThanOrEqual(1500);
     expect(never.ms).toBeLessThan(3500);
-    // The container has run for a few seconds: a start period of 6 s has about 3 s left.
+    // The container has run for a few seconds: a start period that ends 4 s from now.
     const age = Date.now() - Date.parse(await docker('inspect', '--format', '{{.State.StartedAt}}', name));
-    const inStart = await probe('watch', '200', '3', '500', '30', String(Math.ceil(age / 1000) + 3), 'tcp', '3999');
+    // (Node starts first in the task to time the run, which on a busy machine takes a while of those 4 s.)
+    const inStart = await probe('watch', '200', '3', '500', '30', String(Math.ceil(age / 1000) + 4), 'tcp', '3999');
     expect(inStart.code).toBe(1);
-    expect(inStart.ms).toBeGreaterThanOrEqual(2000);
-    expect(inStart.ms).toBeLessThan(6000);
+    expect(inStart.ms).toBeGreaterThanOrEqual(1000);
+    expect(inStart.ms).toBeLessThan(6500);
   });
 
   it('checks a TCP port by its listening socket, without a connection that wakes the app', async () => {
