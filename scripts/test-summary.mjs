@@ -1,22 +1,38 @@
-// Prints one closing line over every vitest JSON report given: "tests: N passed, N failed".
-import { readFileSync } from 'node:fs';
+// Prints one closing line over the progress logs of the vitest runs given, in order
+// (scripts/test-progress-reporter.mjs): "tests: N passed, N failed, N skipped". A later run of a
+// file replaces what an earlier one recorded for it; a file that never finished counts as failed.
+import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+
+const files = new Map();
+for (const log of process.argv.slice(2)) {
+  if (existsSync(`${log}.stalled`)) console.error(`[test] ${relative(process.cwd(), log)}: vitest was stopped, ${readFileSync(`${log}.stalled`, 'utf8').trim()}`);
+  const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+  if (!lines.length) {
+    console.error(`[test] ${relative(process.cwd(), log)} is empty: that vitest run did not start its tests`);
+    files.set(log, { tests: new Map(), ended: false });
+  }
+  for (const event of lines.map((line) => JSON.parse(line))) {
+    if (event.run) for (const file of event.run) files.set(file, { tests: new Map(), ended: false });
+    if (event.test) files.get(event.file)?.tests.set(event.test, event.state);
+    if (event.end && files.has(event.end)) Object.assign(files.get(event.end), { ended: true, state: event.state });
+  }
+}
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const file of process.argv.slice(2)) {
-  let report;
-  try {
-    report = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    console.error(`[test] no report in ${file}: that vitest run did not finish`);
+for (const [file, { tests, ended, state }] of files) {
+  const states = [...tests.values()];
+  passed += states.filter((s) => s === 'passed').length;
+  skipped += states.filter((s) => s === 'skipped').length;
+  failed += states.filter((s) => s === 'failed').length;
+  if (!ended) {
+    console.error(`[test] ${relative(process.cwd(), file)} did not finish`);
     failed++;
-    continue;
+  } else if (state === 'failed' && !states.includes('failed')) {
+    // It failed without a failing test: it did not load, or a hook threw. It counts once.
+    failed++;
   }
-  passed += report.numPassedTests;
-  // A file that failed without a failing test (it did not load, or a hook threw) counts once.
-  const brokenFiles = (report.testResults ?? []).filter((r) => r.status === 'failed' && !(r.assertionResults ?? []).some((a) => a.status === 'failed')).length;
-  failed += report.numFailedTests + brokenFiles;
-  skipped += report.numPendingTests + (report.numTodoTests ?? 0);
 }
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);

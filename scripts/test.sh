@@ -22,9 +22,23 @@ fi
 
 results=$(mktemp -d)
 status=0
+# One vitest run, watched (scripts/vitest-watched.mjs): if vitest stops making progress, the files it
+# did not finish run once more, and the summary says loudly that it stalled and where.
+watched() {
+  local log=$1; shift
+  local code=0
+  node scripts/vitest-watched.mjs "$results/$log.1.jsonl" "$@" || code=$?
+  if [ "$code" -eq 3 ] && [ -s "$results/$log.1.jsonl.unfinished" ]; then
+    mapfile -t unfinished < "$results/$log.1.jsonl.unfinished"
+    echo "[test] vitest stalled; running the ${#unfinished[@]} file(s) it did not finish once more"
+    code=0
+    node scripts/vitest-watched.mjs "$results/$log.2.jsonl" "$@" "${unfinished[@]}" || code=$?
+  fi
+  return "$code"
+}
 echo "[test] vitest: unit, app and end-to-end (several end-to-end files at once)"
-npx vitest run --project unit --project e2e --reporter=default --reporter=json --outputFile.json="$results/main.json" || status=$?
+watched main --project unit --project e2e || status=$?
 echo "[test] vitest: end-to-end files that must run alone, one by one (Docker restarted, a second server in the Swarm)"
-npx vitest run --project e2e-alone --no-file-parallelism --reporter=default --reporter=json --outputFile.json="$results/alone.json" || status=$?
-node scripts/test-summary.mjs "$results"/*.json
+watched alone --project e2e-alone --no-file-parallelism || status=$?
+node scripts/test-summary.mjs "$results"/*.jsonl
 exit $status

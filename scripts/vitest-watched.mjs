@@ -1,0 +1,122 @@
+// Runs vitest and watches that it makes progress: usage `node scripts/vitest-watched.mjs
+// <progress.jsonl> [vitest run arguments]`. Every finished hook, test and file appends a line to
+// the progress file (scripts/test-progress-reporter.mjs). When no line comes for SPUR_TEST_STALL_S
+// seconds (480: longer than any test or hook may take before vitest's own timeout ends it), vitest
+// itself is stuck: this prints the files still running, the processes under vitest and the
+// JavaScript stack of each Node process among them that can still answer a signal, stops them all, writes the files that did not
+// finish to <progress>.unfinished and exits 3. Otherwise it exits with vitest's status.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const STALLED = 3;
+const here = dirname(fileURLToPath(import.meta.url));
+const [progress, ...args] = process.argv.slice(2);
+const stallMs = Number(process.env.SPUR_TEST_STALL_S ?? 480) * 1000;
+const reports = `${progress}.reports`;
+mkdirSync(reports, { recursive: true });
+
+const nodeOptions = [process.env.NODE_OPTIONS, '--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${reports}`].filter(Boolean).join(' ');
+const vitest = spawn(process.execPath, [join(here, '..', 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...args, '--reporter=default', `--reporter=${join(here, 'test-progress-reporter.mjs')}`], {
+  stdio: 'inherit',
+  detached: true,
+  env: { ...process.env, SPUR_TEST_PROGRESS: progress, NODE_OPTIONS: nodeOptions },
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => killGroup('SIGTERM'));
+
+let stopping = false;
+let lastProgress = Date.now();
+let lastSize = -1;
+const watch = setInterval(() => {
+  const size = existsSync(progress) ? statSync(progress).size : 0;
+  if (size !== lastSize) {
+    lastSize = size;
+    lastProgress = Date.now();
+  } else if (Date.now() - lastProgress > stallMs) {
+    clearInterval(watch);
+    stopping = true;
+    void stop();
+  }
+}, Math.min(5_000, stallMs / 3));
+
+vitest.on('exit', (code, signal) => {
+  if (stopping) return;
+  clearInterval(watch);
+  process.exit(code ?? (signal ? 1 : 0));
+});
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function killGroup(signal) {
+  try {
+    process.kill(-vitest.pid, signal);
+  } catch {}
+}
+
+function events() {
+  if (!existsSync(progress)) return [];
+  return readFileSync(progress, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+/** Every process under vitest, by walking ps's parent links down from it. */
+function descendants() {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,etimes=,stat=,wchan:24=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [pid, ppid, etimes, stat, wchan, ...rest] = line.trim().split(/\s+/);
+      return { pid: Number(pid), ppid: Number(ppid), seconds: Number(etimes), state: `${stat} ${wchan}`, args: rest.join(' ') };
+    });
+  const found = [];
+  const walk = (pid) => rows.filter((r) => r.ppid === pid).forEach((r) => (found.push(r), walk(r.pid)));
+  walk(vitest.pid);
+  return found;
+}
+
+async function stop() {
+  const seen = events();
+  const queued = seen.find((e) => e.run)?.run ?? [];
+  const ended = new Set(seen.filter((e) => e.end).map((e) => e.end));
+  const started = new Map(seen.filter((e) => e.start).map((e) => [e.start, e.at]));
+  const running = [...started].filter(([file]) => !ended.has(file));
+  const unfinished = queued.filter((file) => !ended.has(file));
+  const stalled = `no test finished for ${Math.round(stallMs / 1000)} s; still running: ${running.map(([file, at]) => `${relative(process.cwd(), file)} (started ${Math.round((Date.now() - at) / 1000)} s ago)`).join(', ') || 'none'}; ${unfinished.length} file(s) unfinished`;
+  console.error(`\n[test] vitest is stuck: ${stalled}`);
+  const processes = descendants();
+  console.error('[test] processes under vitest:');
+  for (const p of processes) console.error(`  ${p.pid} (parent ${p.ppid}, ${p.seconds} s, ${p.state}) ${p.args.slice(0, 200)}`);
+  for (const p of processes) {
+    try {
+      process.kill(p.pid, 'SIGUSR2');
+    } catch {}
+  }
+  await sleep(3_000);
+  for (const name of readdirSync(reports).filter((n) => n.endsWith('.json'))) {
+    try {
+      const report = JSON.parse(readFileSync(join(reports, name), 'utf8'));
+      console.error(`[test] JavaScript stack of ${report.header.processId} (${report.header.commandLine.join(' ').slice(0, 160)}):`);
+      console.error(`  ${report.javascriptStack.message}\n  ${report.javascriptStack.stack.slice(0, 15).join('\n  ')}`);
+    } catch {}
+  }
+  writeFileSync(`${progress}.stalled`, `${stalled}\n`);
+  writeFileSync(`${progress}.unfinished`, unfinished.map((file) => `${file}\n`).join(''));
+  killGroup('SIGTERM');
+  for (let waited = 0; vitest.exitCode === null && vitest.signalCode === null && waited < 10_000; waited += 250) await sleep(250);
+  killGroup('SIGKILL');
+  for (const p of processes) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {}
+  }
+  for (let waited = 0; processes.some((p) => alive(p.pid)) && waited < 5_000; waited += 100) await sleep(100);
+  process.exit(STALLED);
+}
+
+function alive(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
