@@ -59,13 +59,14 @@ export async function referenceEdges(deps: Deps, environmentId: number, services
   return edges;
 }
 
-export async function projectCanvas(deps: Deps, user: Actor, projectName: string, environmentName: string): Promise<ProjectCanvasData> {
+/** The canvas of one environment; `databases`, when the page has read them already, are not read again. */
+export async function projectCanvas(deps: Deps, user: Actor, projectName: string, environmentName: string, databaseViews?: CanvasDatabase[]): Promise<ProjectCanvasData> {
   const project = await getProjectFor(deps.db, user, projectName, 'project.read');
   const environment = (await listEnvironments(deps.db, project.id)).find((e) => e.name === environmentName);
   if (!environment) return { services: [], databases: [], edges: [] };
   const services = await serviceCards(deps, user, project.name, environment.name);
   const shown = new Set(services.map((s) => s.name));
-  const databases = await listDatabaseViews(deps, user, project.name, environment.name);
+  const databases = databaseViews ?? (await listDatabaseViews(deps, user, project.name, environment.name));
   const edges = await referenceEdges(deps, environment.id, (await listServices(deps.db, project.id)).filter((s) => shown.has(s.name)));
   return { services, databases: databases.map((d) => ({ name: d.name, engine: d.engine, image: d.image, running: d.running, state: d.state })), edges };
 }

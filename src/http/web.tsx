@@ -114,8 +114,8 @@ export function webRoutes(deps: Deps) {
   const projectPage = async (c: Context<AuthEnv>, forms?: Forms) => {
     const { project, role } = await openProject(deps.db, user(c), c.req.param('project')!, 'project.read');
     const { environments, environment } = await environmentOf(c, project.id);
-    const canvas = await projectCanvas(deps, user(c), project.name, environment);
     const databases = await listDatabaseViews(deps, user(c), project.name, environment);
+    const canvas = await projectCanvas(deps, user(c), project.name, environment, databases);
     const sharedVariables = await sharedVariableNames(deps, user(c), project.name, environment);
     const approvals = { protected: (await requests.environmentsOf(deps, user(c), project.name)).some((e) => e.name === environment && e.protected), canProtect: mayDo({ role }, 'environment.protect'), canDecide: mayDo({ role }, 'requests.decide'), me: user(c).email, requests: await requests.requestsOf(deps, user(c), project.name) };
     return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} may={mayAll({ role })} forms={forms} approvals={approvals} />;

@@ -119,19 +119,23 @@ export async function hasPendingChanges(db: Db, scope: { serviceId: number; envi
   return !!newest && changedAt > newest.created_at;
 }
 
+/** What pages that show many services read of a deployment: not its sealed variables or build plan. */
+const SUMMARY_COLUMNS = ['id', 'service_id', 'environment_id', 'status', 'failure_reason', 'commit_sha', 'image_tag', 'created_at'] as const;
+export type DeploymentSummary = Pick<Deployment, (typeof SUMMARY_COLUMNS)[number]>;
+
 /** For every instance in these environments: its latest deployment and the one that serves (two
  *  queries, for pages that show many services). Keyed `serviceId:environmentId`. */
-export async function deploymentsByInstance(db: Db, environmentIds: number[]): Promise<Map<string, { latest?: Deployment; active?: Deployment }>> {
-  const byInstance = new Map<string, { latest?: Deployment; active?: Deployment }>();
+export async function deploymentsByInstance(db: Db, environmentIds: number[]): Promise<Map<string, { latest?: DeploymentSummary; active?: DeploymentSummary }>> {
+  const byInstance = new Map<string, { latest?: DeploymentSummary; active?: DeploymentSummary }>();
   if (environmentIds.length === 0) return byInstance;
-  const entry = (d: Deployment) => {
+  const entry = (d: DeploymentSummary) => {
     const key = `${d.service_id}:${d.environment_id}`;
     if (!byInstance.has(key)) byInstance.set(key, {});
     return byInstance.get(key)!;
   };
   const newest = db.selectFrom('deployments').select((eb) => eb.fn.max('id').as('id')).where('environment_id', 'in', environmentIds).groupBy(['service_id', 'environment_id']);
-  for (const d of await db.selectFrom('deployments').selectAll().where('id', 'in', newest).execute()) entry(d).latest = d;
-  for (const d of await db.selectFrom('deployments').selectAll().where('environment_id', 'in', environmentIds).where('status', '=', 'active').orderBy('id').execute()) entry(d).active = d;
+  for (const d of await db.selectFrom('deployments').select(SUMMARY_COLUMNS).where('id', 'in', newest).execute()) entry(d).latest = d;
+  for (const d of await db.selectFrom('deployments').select(SUMMARY_COLUMNS).where('environment_id', 'in', environmentIds).where('status', '=', 'active').orderBy('id').execute()) entry(d).active = d;
   return byInstance;
 }
 

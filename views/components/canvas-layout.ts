@@ -74,13 +74,17 @@ export function layoutCanvas(nodes: readonly CanvasNode[], edges: readonly Canva
   const rows = new Map<string, number>();
   const boxes: CanvasBox[] = [];
   const last = Math.max(0, ...columns.values());
+  const usedBy = new Map<string, string[]>();
+  for (const p of pairs.values()) usedBy.set(p[0].from, [...(usedBy.get(p[0].from) ?? []), p[0].to]);
   for (let column = 0; column <= last; column++) {
     const meanRow = (id: string) => {
-      const used = [...pairs.values()].filter((p) => p[0].from === id).map((p) => rows.get(p[0].to)).filter((r): r is number => r !== undefined);
+      const used = (usedBy.get(id) ?? []).map((to) => rows.get(to)).filter((r): r is number => r !== undefined);
       return used.length ? used.reduce((a, b) => a + b, 0) / used.length : -1;
     };
-    const inColumn = nodes.filter((n) => columns.get(n.id) === column).sort((a, b) =>
-      a.kind !== b.kind ? (a.kind === 'database' ? -1 : 1) : meanRow(a.id) - meanRow(b.id) || a.id.localeCompare(b.id));
+    const inColumn = nodes.filter((n) => columns.get(n.id) === column);
+    // Each node's mean row once, not at every comparison of the sort.
+    const means = new Map(inColumn.map((n) => [n.id, meanRow(n.id)]));
+    inColumn.sort((a, b) => (a.kind !== b.kind ? (a.kind === 'database' ? -1 : 1) : means.get(a.id)! - means.get(b.id)! || a.id.localeCompare(b.id)));
     inColumn.forEach((n, row) => {
       rows.set(n.id, row);
       boxes.push({ id: n.id, column, row, x: CARD.pad + column * (CARD.width + CARD.gapX), y: CARD.pad + row * (CARD.height + CARD.gapY) });
