@@ -26,7 +26,7 @@ export interface RemovalDeps {
 
 interface Scope {
   project: Project;
-  services: Service[];
+  services: Pick<Service, 'id' | 'name'>[];
   environments: Environment[];
 }
 

@@ -54,7 +54,11 @@ export async function createService(db: Db, input: { project: Project; name: str
   });
 }
 
-export const listServices = (db: Db, projectId: number) => db.selectFrom('services').selectAll().where('project_id', '=', projectId).orderBy('name').execute();
+/** What a list of services reads of each: its name and source, not its sealed credentials (a
+ *  narrow row costs a fraction of a whole one, which counts on pages of a hundred services). */
+const LISTED_SERVICE_COLUMNS = ['id', 'project_id', 'name', 'source_type', 'git_url', 'git_branch', 'root_dir', 'dockerfile_path', 'image'] as const;
+export type ListedService = Pick<Service, (typeof LISTED_SERVICE_COLUMNS)[number]>;
+export const listServices = (db: Db, projectId: number): Promise<ListedService[]> => db.selectFrom('services').select(LISTED_SERVICE_COLUMNS).where('project_id', '=', projectId).orderBy('name').execute();
 export const findServiceByName = (db: Db, projectId: number, name: string) =>
   db.selectFrom('services').selectAll().where('project_id', '=', projectId).where('name', '=', name).executeTakeFirst();
 
@@ -115,7 +119,9 @@ export async function getInstanceContext(db: Db, ids: { serviceId: number; envir
 }
 
 /** Every service's instance in one environment. */
-export const listInstancesIn = (db: Db, environmentId: number) => db.selectFrom('service_instances').selectAll().where('environment_id', '=', environmentId).execute();
+/** Each service's instance in one environment, as lists show it: the replicas wanted and its
+ *  generated domain (a whole row has some thirty columns). */
+export const listInstancesIn = (db: Db, environmentId: number) => db.selectFrom('service_instances').select(['service_id', 'replicas', 'domain_label']).where('environment_id', '=', environmentId).execute();
 
 /** Every environment's instance of a service, with its environment. */
 export async function listInstancesOf(db: Db, serviceId: number): Promise<(ServiceInstance & { environment: Environment })[]> {
