@@ -9,7 +9,8 @@ import { runInNewContext } from 'node:vm';
 setFlagsFromString('--semi-space-growth-factor=1');
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
-// 'last-resort' also returns V8's pooled pages and shrinks the young generation, as a low-memory signal would.
+// 'last-resort' also returns V8's pooled pages, as a low-memory signal would. (A young generation
+// that has grown does not shrink again on Node 20, which is why it is kept from growing above.)
 const collectGarbage = () => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 setFlagsFromString('--no-expose-gc');
 
