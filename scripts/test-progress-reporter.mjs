@@ -1,26 +1,49 @@
 // A vitest reporter that appends one JSON line per event to $SPUR_TEST_PROGRESS: the files of the
-// run, each file's start and end, each hook's and test's end. scripts/vitest-watched.mjs reads the
-// file's growth as the run's heartbeat; scripts/test-summary.mjs counts the results from it, so a
-// run that had to be stopped still reports what it finished.
+// run, each file's start and end, each suite, hook and test as it starts and ends, and the run's
+// end with its unhandled errors. scripts/vitest-watched.mjs reads the file's growth as the run's
+// heartbeat; scripts/test-summary.mjs counts the results from it, so a run that had to be stopped
+// still reports what it finished.
 import { appendFileSync } from 'node:fs';
 
 const out = process.env.SPUR_TEST_PROGRESS;
 const write = (event) => out && appendFileSync(out, `${JSON.stringify({ at: Date.now(), ...event })}\n`);
 
 export default class ProgressReporter {
+  ended = new Set();
   onTestRunStart(specifications) {
     write({ run: [...new Set(specifications.map((s) => s.moduleId))] });
+  }
+  onTestModuleQueued(testModule) {
+    write({ queued: testModule.moduleId });
+  }
+  onTestModuleCollected(testModule) {
+    write({ collected: testModule.moduleId });
   }
   onTestModuleStart(testModule) {
     write({ start: testModule.moduleId });
   }
+  onTestSuiteReady() {
+    write({ beat: 'suite' });
+  }
+  onHookStart() {
+    write({ beat: 'hook' });
+  }
   onHookEnd() {
-    write({ hook: true });
+    write({ beat: 'hook done' });
+  }
+  onTestCaseReady() {
+    write({ beat: 'test' });
   }
   onTestCaseResult(testCase) {
-    write({ file: testCase.module.moduleId, test: testCase.fullName, state: testCase.result().state });
+    write({ file: testCase.module.moduleId, id: testCase.id, test: testCase.fullName, state: testCase.result().state });
   }
   onTestModuleEnd(testModule) {
+    this.ended.add(testModule.moduleId);
     write({ end: testModule.moduleId, state: testModule.state() });
+  }
+  onTestRunEnd(testModules, unhandledErrors, reason) {
+    // A file that failed before its tests ran (it did not load) ends here, without a module end.
+    for (const m of testModules.filter((m) => !this.ended.has(m.moduleId))) write({ end: m.moduleId, state: m.state() });
+    write({ runEnd: reason, errors: unhandledErrors.length });
   }
 }

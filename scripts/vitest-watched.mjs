@@ -1,48 +1,68 @@
 // Runs vitest and watches that it makes progress: usage `node scripts/vitest-watched.mjs
-// <progress.jsonl> [vitest run arguments]`. Every finished hook, test and file appends a line to
-// the progress file (scripts/test-progress-reporter.mjs). When no line comes for SPUR_TEST_STALL_S
-// seconds (480: longer than any test or hook may take before vitest's own timeout ends it), vitest
-// itself is stuck: this prints the files still running, the processes under vitest and the
-// JavaScript stack of each Node process among them that can still answer a signal, stops them all, writes the files that did not
-// finish to <progress>.unfinished and exits 3. Otherwise it exits with vitest's status.
+// <progress.jsonl> [vitest run arguments]`. Every suite, hook and test that starts or ends, and
+// every file, appends a line to the progress file (scripts/test-progress-reporter.mjs). When no
+// line comes for SPUR_TEST_STALL_S seconds (900: longer than the longest timeout any one test or
+// hook is given, 600 s), vitest itself is stuck. This prints the files still running, the
+// processes under vitest with what each waits on, and the JavaScript stack of each Node process
+// among them that can still answer a signal; stops them all; writes the files that did not finish
+// to <progress>.unfinished and exits 3. Otherwise it exits with vitest's status. The heartbeat is
+// the whole run's: a file stuck beside others that still run is caught once they have finished.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const STALLED = 3;
 const here = dirname(fileURLToPath(import.meta.url));
 const [progress, ...args] = process.argv.slice(2);
-const stallMs = Number(process.env.SPUR_TEST_STALL_S ?? 480) * 1000;
+const stallSeconds = Number(process.env.SPUR_TEST_STALL_S);
+const stallMs = (Number.isFinite(stallSeconds) && stallSeconds > 0 ? stallSeconds : 900) * 1000;
 const reports = `${progress}.reports`;
 mkdirSync(reports, { recursive: true });
 
-const nodeOptions = [process.env.NODE_OPTIONS, '--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${reports}`].filter(Boolean).join(' ');
-const vitest = spawn(process.execPath, [join(here, '..', 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...args, '--reporter=default', `--reporter=${join(here, 'test-progress-reporter.mjs')}`], {
-  stdio: 'inherit',
-  detached: true,
-  env: { ...process.env, SPUR_TEST_PROGRESS: progress, NODE_OPTIONS: nodeOptions },
-});
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => killGroup('SIGTERM'));
+// Node processes under vitest write a diagnostic report (with their JavaScript stack) on SIGUSR2:
+// vitest and its workers only, not what the tests start.
+const report = ['--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${reports}`];
+writeFileSync(progress, '');
+const vitest = spawn(
+  process.execPath,
+  [...report, join(here, '..', 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...args, '--reporter=default', `--reporter=${join(here, 'test-progress-reporter.mjs')}`, ...report.map((flag) => `--poolOptions.forks.execArgv=${flag}`)],
+  { stdio: 'inherit', detached: true, env: { ...process.env, SPUR_TEST_PROGRESS: progress } },
+);
+let interrupted = null;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    interrupted = signal;
+    killGroup('SIGTERM');
+  });
+}
 
 let stopping = false;
-let lastProgress = Date.now();
+let lastProgress = performance.now();
 let lastSize = -1;
 const watch = setInterval(() => {
   const size = existsSync(progress) ? statSync(progress).size : 0;
   if (size !== lastSize) {
     lastSize = size;
-    lastProgress = Date.now();
-  } else if (Date.now() - lastProgress > stallMs) {
+    lastProgress = performance.now();
+  } else if (performance.now() - lastProgress > stallMs) {
     clearInterval(watch);
     stopping = true;
-    void stop();
+    stop()
+      .catch((err) => console.error(`[test] stopping the stuck vitest: ${err}`))
+      .finally(() => {
+        killGroup('SIGKILL');
+        process.exit(STALLED);
+      });
   }
 }, Math.min(5_000, stallMs / 3));
 
 vitest.on('exit', (code, signal) => {
   if (stopping) return;
   clearInterval(watch);
+  // Interrupted (Ctrl-C): say so, so that scripts/test.sh stops rather than go on to the next tier.
+  if (interrupted) process.exit(130);
   process.exit(code ?? (signal ? 1 : 0));
 });
 
@@ -56,7 +76,13 @@ function killGroup(signal) {
 
 function events() {
   if (!existsSync(progress)) return [];
-  return readFileSync(progress, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  return readFileSync(progress, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
+    try {
+      return [JSON.parse(line)];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** Every process under vitest, by walking ps's parent links down from it. */
@@ -81,12 +107,14 @@ async function stop() {
   const started = new Map(seen.filter((e) => e.start).map((e) => [e.start, e.at]));
   const running = [...started].filter(([file]) => !ended.has(file));
   const unfinished = queued.filter((file) => !ended.has(file));
-  const stalled = `no test finished for ${Math.round(stallMs / 1000)} s; still running: ${running.map(([file, at]) => `${relative(process.cwd(), file)} (started ${Math.round((Date.now() - at) / 1000)} s ago)`).join(', ') || 'none'}; ${unfinished.length} file(s) unfinished`;
+  const stalled = `nothing started or finished for ${Math.round(stallMs / 1000)} s; still running: ${running.map(([file, at]) => `${relative(process.cwd(), file)} (started ${Math.round((Date.now() - at) / 1000)} s ago)`).join(', ') || 'none'}; ${unfinished.length} file(s) unfinished`;
   console.error(`\n[test] vitest is stuck: ${stalled}`);
+  writeFileSync(`${progress}.stalled`, `${stalled}\n`);
+  writeFileSync(`${progress}.unfinished`, unfinished.map((file) => `${file}\n`).join(''));
   const processes = descendants();
   console.error('[test] processes under vitest:');
   for (const p of processes) console.error(`  ${p.pid} (parent ${p.ppid}, ${p.seconds} s, ${p.state}) ${p.args.slice(0, 200)}`);
-  for (const p of processes) {
+  for (const p of [{ pid: vitest.pid, args: 'vitest' }, ...processes].filter((p) => /vitest|tinypool/.test(p.args))) {
     try {
       process.kill(p.pid, 'SIGUSR2');
     } catch {}
@@ -99,10 +127,10 @@ async function stop() {
       console.error(`  ${report.javascriptStack.message}\n  ${report.javascriptStack.stack.slice(0, 15).join('\n  ')}`);
     } catch {}
   }
-  writeFileSync(`${progress}.stalled`, `${stalled}\n`);
-  writeFileSync(`${progress}.unfinished`, unfinished.map((file) => `${file}\n`).join(''));
   killGroup('SIGTERM');
   for (let waited = 0; vitest.exitCode === null && vitest.signalCode === null && waited < 10_000; waited += 250) await sleep(250);
+  // What the tests started (Spur servers) gets a moment to stop on the SIGTERM too.
+  await sleep(2_000);
   killGroup('SIGKILL');
   for (const p of processes) {
     try {
@@ -110,7 +138,6 @@ async function stop() {
     } catch {}
   }
   for (let waited = 0; processes.some((p) => alive(p.pid)) && waited < 5_000; waited += 100) await sleep(100);
-  process.exit(STALLED);
 }
 
 function alive(pid) {
