@@ -43,7 +43,8 @@ export default class ProgressReporter {
   }
   onTestRunEnd(testModules, unhandledErrors, reason) {
     // A file that failed before its tests ran (it did not load) ends here, without a module end.
-    for (const m of testModules.filter((m) => !this.ended.has(m.moduleId))) write({ end: m.moduleId, state: m.state() });
+    // Modules still pending or queued (a crashed worker, a cancelled run) did not finish.
+    for (const m of testModules.filter((m) => !this.ended.has(m.moduleId) && ['passed', 'failed', 'skipped'].includes(m.state()))) write({ end: m.moduleId, state: m.state() });
     write({ runEnd: reason, errors: unhandledErrors.length });
   }
 }

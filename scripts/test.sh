@@ -29,11 +29,13 @@ watched() {
   local log=$1; shift
   local code=0
   node scripts/vitest-watched.mjs "$results/$log.1.jsonl" "$@" || code=$?
+  [ "$code" -ne 130 ] || exit 130
   if [ "$code" -eq 3 ] && [ -s "$results/$log.1.jsonl.unfinished" ]; then
     mapfile -t unfinished < "$results/$log.1.jsonl.unfinished"
     echo "[test] vitest stalled; running the ${#unfinished[@]} file(s) it did not finish once more"
     code=0
     node scripts/vitest-watched.mjs "$results/$log.2.jsonl" "$@" "${unfinished[@]}" || code=$?
+    [ "$code" -ne 130 ] || exit 130
   fi
   return "$code"
 }

@@ -7,6 +7,8 @@
 // among them that can still answer a signal; stops them all; writes the files that did not finish
 // to <progress>.unfinished and exits 3. Otherwise it exits with vitest's status. The heartbeat is
 // the whole run's: a file stuck beside others that still run is caught once they have finished.
+// A stopped vitest never reports the errors it caught outside any test (it reports them at the end
+// of a run), so those of a stalled run are lost; its test failures are kept.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +20,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const [progress, ...args] = process.argv.slice(2);
 const stallSeconds = Number(process.env.SPUR_TEST_STALL_S);
 const stallMs = (Number.isFinite(stallSeconds) && stallSeconds > 0 ? stallSeconds : 900) * 1000;
+if (process.env.SPUR_TEST_STALL_S && stallMs !== stallSeconds * 1000) console.error(`[test] SPUR_TEST_STALL_S=${process.env.SPUR_TEST_STALL_S} is not a number of seconds; using ${stallMs / 1000}`);
 const reports = `${progress}.reports`;
 mkdirSync(reports, { recursive: true });
 
@@ -33,8 +36,14 @@ const vitest = spawn(
 let interrupted = null;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
+    // A second signal, or ten seconds without vitest stopping, ends it for good.
+    if (interrupted) killGroup('SIGKILL');
     interrupted = signal;
     killGroup('SIGTERM');
+    setTimeout(() => {
+      killGroup('SIGKILL');
+      process.exit(130);
+    }, 10_000).unref();
   });
 }
 
@@ -53,7 +62,7 @@ const watch = setInterval(() => {
       .catch((err) => console.error(`[test] stopping the stuck vitest: ${err}`))
       .finally(() => {
         killGroup('SIGKILL');
-        process.exit(STALLED);
+        process.exit(interrupted ? 130 : STALLED);
       });
   }
 }, Math.min(5_000, stallMs / 3));
@@ -114,7 +123,7 @@ async function stop() {
   const processes = descendants();
   console.error('[test] processes under vitest:');
   for (const p of processes) console.error(`  ${p.pid} (parent ${p.ppid}, ${p.seconds} s, ${p.state}) ${p.args.slice(0, 200)}`);
-  for (const p of [{ pid: vitest.pid, args: 'vitest' }, ...processes].filter((p) => /vitest|tinypool/.test(p.args))) {
+  for (const p of [{ pid: vitest.pid, args: 'node_modules/vitest/vitest.mjs' }, ...processes].filter((p) => /node_modules\/vitest\/vitest\.mjs|tinypool\/dist\/entry\/process\.js|^node \(vitest \d+\)$/.test(p.args))) {
     try {
       process.kill(p.pid, 'SIGUSR2');
     } catch {}

@@ -11,10 +11,12 @@ const name = uniqueName('spur-probe-test-');
 const APP = `let sick = false, connections = 0; require('http').createServer((q, s) => { if (q.url === '/sick') sick = true; if (q.url === '/well') sick = false; if (q.url === '/connections') return s.end(String(connections)); s.statusCode = q.url === '/health' && sick ? 500 : 200; s.end(); }).on('connection', () => connections++).listen(3000);`;
 
 // Timed inside the task, so that `docker exec`'s own cost on a busy machine is not the probe's.
-const TIMED = `const t = Date.now(); const r = require('child_process').spawnSync('/spur/probe', process.argv.slice(1), { encoding: 'utf8' }); console.log(JSON.stringify({ code: r.status, line: r.stdout.trim(), ms: Date.now() - t }));`;
+// Also the container's age as the probe reads it (/proc/uptime less /proc/1's start, in 1/100 s),
+// just before it starts: what is left of a start period is known only inside the task.
+const TIMED = `const fs = require('fs'); const stat = fs.readFileSync('/proc/1/stat', 'utf8'); const age = Math.round(parseFloat(fs.readFileSync('/proc/uptime', 'utf8')) * 1000 - Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]) * 10); const t = Date.now(); const r = require('child_process').spawnSync('/spur/probe', process.argv.slice(1), { encoding: 'utf8' }); console.log(JSON.stringify({ code: r.status, line: r.stdout.trim(), ms: Date.now() - t, age }));`;
 
 /** Runs the probe in the container: its exit code, its line, how long it took. */
-function probe(...args: string[]): Promise<{ code: number; line: string; ms: number }> {
+function probe(...args: string[]): Promise<{ code: number; line: string; ms: number; age?: number }> {
   return new Promise((done, fail) => {
     execFile('docker', ['exec', name, 'node', '-e', TIMED, ...args], { timeout: 60_000 }, (err, stdout) => {
       if (err) fail(err);
@@ -100,13 +102,16 @@ describe("Spur's health probe", () => {
     expect(never).toMatchObject({ code: 1, line: 'nothing accepts connections on port 3999' });
     expect(never.ms).toBeGreaterThanOrEqual(1500);
     expect(never.ms).toBeLessThan(3500);
-    // The container has run for a few seconds: a start period that ends 4 s from now.
+    // The container has run for a few seconds: a start period that ends about 5 s from now. How much
+    // of it is left when the probe starts depends on how long docker exec and Node took to get there
+    // (3 s on a busy machine), so the bounds come from the age the task itself read just before.
     const age = Date.now() - Date.parse(await docker('inspect', '--format', '{{.State.StartedAt}}', name));
-    // (Node starts first in the task to time the run, which on a busy machine takes a while of those 4 s.)
-    const inStart = await probe('watch', '200', '3', '500', '30', String(Math.ceil(age / 1000) + 4), 'tcp', '3999');
+    const startPeriod = Math.ceil(age / 1000) + 5;
+    const inStart = await probe('watch', '200', '3', '500', '30', String(startPeriod), 'tcp', '3999');
     expect(inStart.code).toBe(1);
-    expect(inStart.ms).toBeGreaterThanOrEqual(1000);
-    expect(inStart.ms).toBeLessThan(6500);
+    const waits = Math.max(startPeriod * 1000 - inStart.age!, 500);
+    expect(inStart.ms).toBeGreaterThanOrEqual(waits - 100);
+    expect(inStart.ms).toBeLessThan(waits + 1500);
   });
 
   it('checks a TCP port by its listening socket, without a connection that wakes the app', async () => {
