@@ -6,6 +6,7 @@ import { CARD, layoutCanvas } from './canvas-layout.js';
 import { StatusBadge } from './deployment.js';
 import type { ShownState } from '../../src/actions/service-state.js';
 import { StateMark } from './state-mark.js';
+import { memoView } from './memo-view.js';
 import type { ServiceCard } from '../../src/actions/service-cards.js';
 import type { CanvasDatabase, ProjectCanvasData } from '../../src/actions/canvas.js';
 
@@ -51,7 +52,7 @@ function DatabaseBody(props: { d: CanvasDatabase; href: string }) {
   );
 }
 
-export function ProjectCanvas(props: ProjectCanvasProps) {
+function Canvas(props: ProjectCanvasProps) {
   if (props.services.length === 0 && props.databases.length === 0) return <p class="empty">No services or databases in {props.environment} yet. Create one below from a git repository, git push, a Docker image, or a database engine.</p>;
   const env = props.environment === 'production' ? '' : `?env=${props.environment}`;
   const services = new Map(props.services.map((s) => [s.name, s]));
@@ -92,3 +93,6 @@ export function ProjectCanvas(props: ProjectCanvasProps) {
     </div>
   );
 }
+
+/** The canvas, rendered again only when what it shows changed (memo-view.ts). */
+export const ProjectCanvas = memoView(Canvas);

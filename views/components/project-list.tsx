@@ -1,9 +1,10 @@
 // The dashboard's project cards, each with its services' and databases' states in words (the mark
-// repeats them); rendered for the page and again for its live updates.
+// repeats them); rendered for the page and again for its live updates, once per distinct input.
 import type { ProjectOverview } from '../../src/actions/dashboard.js';
 import { StateMark } from './state-mark.js';
+import { memoView } from './memo-view.js';
 
-export function ProjectList(props: { projects: ProjectOverview[] }) {
+function Projects(props: { projects: ProjectOverview[] }) {
   if (props.projects.length === 0) return <p class="empty">No projects yet. Create one below to deploy your first service.</p>;
   return (
     <ul class="cards">
@@ -27,3 +28,6 @@ export function ProjectList(props: { projects: ProjectOverview[] }) {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The list, rendered again only when what it shows changed (memo-view.ts). */
+export const ProjectList = memoView(Projects);
