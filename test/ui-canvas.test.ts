@@ -38,7 +38,9 @@ afterAll(async () => {
 
 describe('project canvas', () => {
   it('shows the service and the database as two cards joined by one line, said in words, each card reachable by keyboard', async () => {
-    await page.goto(`${spur.url}/projects/${project}`);
+    const sent = await page.goto(`${spur.url}/projects/${project}`);
+    // The browser takes gzip, and the page comes gzipped (src/http/compress.ts).
+    expect(sent!.headers()['content-encoding']).toBe('gzip');
     await expect.poll(() => page.locator('.canvas-card').count()).toBe(2);
     const web = await page.locator('[data-service="web"]').boundingBox();
     const cache = await page.locator('[data-database="cache"]').boundingBox();

@@ -10,6 +10,7 @@ import { NotFound, PayloadTooLarge } from '../errors.js';
 import { readAsset } from '../executable.js';
 import { VERSION } from '../version.js';
 import { apiRoutes } from './api.js';
+import { compressResponses } from './compress.js';
 import { errorHandler } from './errors.js';
 import { webRoutes } from './web.js';
 import { webhookRoutes } from './webhooks.js';
@@ -27,6 +28,7 @@ export function createApp(deps: Deps) {
     throw new NotFound(`no such page: ${c.req.path}`);
   });
   app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } }));
+  app.use('*', compressResponses());
   app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new PayloadTooLarge(`request body is larger than ${MAX_BODY_BYTES} bytes`); } }));
 
   app.get('/public/*', async (c) => {

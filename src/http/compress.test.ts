@@ -1,0 +1,74 @@
+import { gunzipSync } from 'node:zlib';
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { acceptsGzip, compressResponses } from './compress.js';
+
+const page = `<!doctype html><main>${'<li class="card">a card · état</li>'.repeat(200)}</main>`;
+
+function app() {
+  const a = new Hono();
+  a.use('*', compressResponses());
+  a.get('/page', (c) => c.html(page));
+  a.get('/small', (c) => c.html('<p>hi</p>'));
+  a.get('/api', (c) => c.json({ items: Array.from({ length: 100 }, (_, i) => ({ name: `svc${i}` })) }, 422));
+  a.get('/events', () => new Response('data: x\n\n'.repeat(500), { headers: { 'Content-Type': 'text/event-stream' } }));
+  a.get('/download', () => new Response('x'.repeat(5000), { headers: { 'Content-Type': 'application/octet-stream' } }));
+  a.get('/empty', (c) => c.body(null, 204));
+  return a;
+}
+
+describe('compressResponses', () => {
+  it('sends a page gzipped to a client that takes gzip, the same page once unpacked', async () => {
+    const res = await app().request('/page', { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+    expect(res.headers.get('Content-Encoding')).toBe('gzip');
+    expect(res.headers.get('Vary')).toContain('Accept-Encoding');
+    expect(res.headers.get('Content-Type')).toContain('text/html');
+    const sent = Buffer.from(await res.arrayBuffer());
+    expect(sent.length).toBeLessThan(Buffer.byteLength(page) / 10);
+    expect(gunzipSync(sent).toString('utf8')).toBe(page);
+  });
+
+  it('keeps the status of what it compresses', async () => {
+    const res = await app().request('/api', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(res.status).toBe(422);
+    expect(res.headers.get('Content-Encoding')).toBe('gzip');
+    expect(JSON.parse(gunzipSync(Buffer.from(await res.arrayBuffer())).toString()).items).toHaveLength(100);
+  });
+
+  it('sends the page as it is to a client that does not take gzip, or refuses it', async () => {
+    for (const header of [undefined, 'br', 'gzip;q=0', 'identity']) {
+      const res = await app().request('/page', { headers: header ? { 'Accept-Encoding': header } : {} });
+      expect(res.headers.get('Content-Encoding'), header).toBeNull();
+      expect(res.headers.get('Vary')).toContain('Accept-Encoding');
+      expect(await res.text()).toBe(page);
+    }
+  });
+
+  it('leaves small responses, event streams, downloads and empty answers alone', async () => {
+    const a = app();
+    const headers = { 'Accept-Encoding': 'gzip' };
+    const small = await a.request('/small', { headers });
+    expect([small.headers.get('Content-Encoding'), await small.text()]).toEqual([null, '<p>hi</p>']);
+    const events = await a.request('/events', { headers });
+    expect(events.headers.get('Content-Encoding')).toBeNull();
+    expect((await events.text()).startsWith('data: x')).toBe(true);
+    const download = await a.request('/download', { headers });
+    expect([download.headers.get('Content-Encoding'), (await download.text()).length]).toEqual([null, 5000]);
+    const empty = await a.request('/empty', { headers });
+    expect([empty.status, empty.headers.get('Content-Encoding')]).toEqual([204, null]);
+  });
+});
+
+describe('acceptsGzip', () => {
+  it.each([
+    ['gzip', true],
+    ['gzip, deflate, br', true],
+    ['br;q=1.0, GZIP;q=0.5', true],
+    ['*', true],
+    ['gzip;q=0', false],
+    ['gzip; q=0.000', false],
+    ['deflate, br', false],
+    ['', false],
+    [undefined, false],
+  ])('%s → %s', (header, expected) => expect(acceptsGzip(header)).toBe(expected));
+});
