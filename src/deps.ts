@@ -9,6 +9,7 @@ import type { DaemonMonitor } from './deploy/daemon-monitor.js';
 import type { DeploymentLogBus } from './deploy/log-bus.js';
 import type { DockerClient } from './docker/client.js';
 import type { RunningTasks } from './docker/running-tasks.js';
+import type { SharedListing } from './docker/shared-listing.js';
 import type { StreamSlots } from './stream-slots.js';
 import type { Log } from './log.js';
 import type { NodeFleet } from './nodes/fleet.js';
@@ -31,6 +32,8 @@ export interface Deps {
   streamSlots: StreamSlots;
   /** Running tasks of all services, one shared listing (pages showing many services). */
   runningTasks: Pick<RunningTasks, 'counts' | 'summary'>;
+  /** The Swarm's nodes as Docker lists them, one listing shared for a few seconds (the dashboard's warnings). */
+  swarmNodes: Pick<SharedListing<unknown[]>, 'get'>;
   /** Live page streams (status updates) open per user. */
   liveSlots: StreamSlots;
   /** A newer release, when one is known, and starting the update to it. */

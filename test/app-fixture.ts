@@ -43,6 +43,7 @@ export async function makeTestDeps(): Promise<Deps> {
     streamSlots: new StreamSlots(10),
     liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'),
     runningTasks: { counts: notHere, summary: notHere },
+    swarmNodes: { get: notHere },
     updates: new UpdateChecker({ downloadUrl: 'https://releases.invalid', enabled: false, log: silentLog }),
     certificates: { run: async () => {} },
     // DNS as the tests set it: every name of `example` points here, others nowhere.

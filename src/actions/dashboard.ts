@@ -95,7 +95,7 @@ async function serverWarnings(deps: Deps, user: Actor): Promise<DashboardWarning
   const warnings: DashboardWarning[] = records.filter((r) => r.status === 'failed').map((r) => ({ href: `/servers/${r.name}`, subject: `server ${r.name}`, problem: `could not be enrolled: ${r.error ?? 'unknown error'}` }));
   if (!deps.daemon.ready) return warnings;
   type Node = { ID: string; Spec: { Labels?: Record<string, string> }; Description: { Hostname: string }; Status: { State: string } };
-  const nodes = (await deps.docker.listNodes().catch(() => [])) as unknown as Node[];
+  const nodes = (await deps.swarmNodes.get().catch(() => [])) as Node[];
   for (const n of nodes.filter((n) => n.Status.State !== 'ready')) {
     const record = records.find((r) => r.swarm_node_id === n.ID);
     const name = record?.name ?? n.Description.Hostname;

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { DockerClient } from './client.js';
-import { AHEAD_MS, RunningTasks } from './running-tasks.js';
+import { RunningTasks } from './running-tasks.js';
+import { AHEAD_MS } from './shared-listing.js';
 
 const task = (project: string, service: string, state = 'running', managed = 'true') => ({
   DesiredState: 'running',

@@ -1,11 +1,9 @@
 // Running tasks of every Spur service and database, and why one has none, from one task listing
-// shared by the pages that show many: with a hundred services the listing takes tens of
-// milliseconds, so it is taken at most once per `maxAgeMs`, and callers arriving while it is
-// taken wait for the same one. While pages keep asking, it is taken again ahead of time (in the
-// last `AHEAD_MS` of its age), so that no page waits for Docker and none is shown a listing older
-// than `maxAgeMs`. Not earlier: each listing is a large answer to parse and collect.
+// shared by the pages that show many (shared-listing.ts): with a hundred services the listing
+// takes tens of milliseconds.
 import type { DockerClient } from './client.js';
 import { MANAGED_LABEL, swarmServiceName } from './names.js';
+import { SharedListing } from './shared-listing.js';
 import { findServiceTasks } from './swarm.js';
 import { type TaskFacts, taskProblem } from './task-problem.js';
 
@@ -15,14 +13,12 @@ export interface TaskSummary {
   problem?: string;
 }
 
-/** How long before a listing is too old the next one is taken, while pages keep asking: longer than Docker takes to list. */
-export const AHEAD_MS = 500;
-
 export class RunningTasks {
-  private snapshot: { at: number; tookMs: number; summary: Map<string, TaskSummary> } | undefined;
-  private taking: Promise<Map<string, TaskSummary>> | undefined;
+  private readonly listing: SharedListing<Map<string, TaskSummary>>;
 
-  constructor(private readonly docker: DockerClient, private readonly maxAgeMs = 2000) {}
+  constructor(private readonly docker: DockerClient, maxAgeMs = 2000) {
+    this.listing = new SharedListing(() => this.take(), maxAgeMs);
+  }
 
   /** Running tasks by Swarm service name (a service with none is absent). */
   async counts(): Promise<Map<string, number>> {
@@ -30,23 +26,11 @@ export class RunningTasks {
   }
 
   /** By Swarm service name (of services and databases): how many tasks run, and why not all do. */
-  async summary(): Promise<Map<string, TaskSummary>> {
-    const age = this.snapshot ? Date.now() - this.snapshot.at : Infinity;
-    if (this.snapshot && age < this.maxAgeMs) {
-      // Not when Docker is slow to list: listings would follow one another while pages ask.
-      if (age >= this.maxAgeMs - Math.min(AHEAD_MS, this.maxAgeMs / 2) && this.snapshot.tookMs < AHEAD_MS) this.takeOnce().catch(() => {});
-      return this.snapshot.summary;
-    }
-    return this.takeOnce();
-  }
-
-  private takeOnce(): Promise<Map<string, TaskSummary>> {
-    this.taking ??= this.take().finally(() => (this.taking = undefined));
-    return this.taking;
+  summary(): Promise<Map<string, TaskSummary>> {
+    return this.listing.get();
   }
 
   private async take(): Promise<Map<string, TaskSummary>> {
-    const askedAt = Date.now();
     const byService = new Map<string, { running: number; tasks: TaskFacts[] }>();
     for (const t of (await this.docker.listTasks()) as any[]) {
       const labels = t.Spec?.ContainerSpec?.Labels ?? {};
@@ -63,7 +47,6 @@ export class RunningTasks {
       const problem = taskProblem(tasks);
       summary.set(name, problem ? { running, problem } : { running });
     }
-    this.snapshot = { at: askedAt, tookMs: Date.now() - askedAt, summary };
     return summary;
   }
 }

@@ -1,5 +1,5 @@
 // App tier: the dashboard starts with what needs attention (a service down or serving after a
-// failed deploy, a server that could not be enrolled), then each project with its services'
+// failed deploy, a server that could not be enrolled or is down), then each project with its services'
 // states in words, then recent deploys and rollbacks with who asked (web, API, webhook); a member
 // sees only their projects, and no servers.
 import { swarmServiceName } from '../docker/names.js';
@@ -41,13 +41,14 @@ describe('the dashboard', () => {
     // Docker answers: web's serving version runs.
     t.deps.daemon = { state: { reachable: true, swarm: true }, ready: true } as typeof t.deps.daemon;
     t.deps.runningTasks = { counts: async () => new Map(), summary: async () => new Map([[swarmServiceName({ project: 'shop', service: 'web', environment: 'production' }), { running: 1 }]]) };
-    t.deps.docker.listNodes = async () => [];
+    t.deps.swarmNodes = { get: async () => [{ ID: 'n2', Spec: {}, Description: { Hostname: 'edge-2' }, Status: { State: 'down' } }] };
 
     const html = await page(t.cookies.owner);
     const attention = section(html, 'attention-title');
     expect(attention).toContain(`<a href="/projects/shop/services/web?env=production">web (shop, production)</a><span>serving #${serving}, #${failed} failed</span>`);
     expect(attention).toContain(`<a href="/projects/blog/services/api?env=production">api (blog, production)</a><span>down: #${down} failed</span>`);
     expect(attention).toContain('<a href="/servers/gone">server gone</a><span>could not be enrolled: connect: connection refused</span>');
+    expect(attention).toContain('<a href="/servers">server edge-2</a><span>is down: the Swarm cannot reach it</span>');
     expect(attention).not.toContain('worker');
     expect(html.indexOf('Needs attention')).toBeLessThan(html.indexOf('Your projects'));
 
