@@ -3,7 +3,19 @@
 // end with its unhandled errors. scripts/vitest-watched.mjs reads the file's growth as the run's
 // heartbeat; scripts/test-summary.mjs counts the results from it, so a run that had to be stopped
 // still reports what it finished.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+
+/** The events of a progress log; a last line cut short when vitest was stopped is left out. */
+export function readProgress(file) {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
+    try {
+      return [JSON.parse(line)];
+    } catch {
+      return [];
+    }
+  });
+}
 
 const out = process.env.SPUR_TEST_PROGRESS;
 const write = (event) => out && appendFileSync(out, `${JSON.stringify({ at: Date.now(), ...event })}\n`);

@@ -4,26 +4,18 @@
 // never finished counts as failed, and so does each error vitest caught outside any test.
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-
-/** A line of the log; a last line cut short when vitest was stopped is left out. */
-const parsed = (line) => {
-  try {
-    return [JSON.parse(line)];
-  } catch {
-    return [];
-  }
-};
+import { readProgress } from './test-progress-reporter.mjs';
 
 const files = new Map();
 let unhandled = 0;
 for (const log of process.argv.slice(2)) {
   if (existsSync(`${log}.stalled`)) console.error(`[test] ${relative(process.cwd(), log)}: vitest was stopped, ${readFileSync(`${log}.stalled`, 'utf8').trim()}`);
-  const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
-  if (!lines.length) {
+  const events = readProgress(log);
+  if (!events.length) {
     console.error(`[test] ${relative(process.cwd(), log)} is empty: that vitest run did not start its tests`);
     files.set(log, { tests: new Map(), ended: false });
   }
-  for (const event of lines.flatMap(parsed)) {
+  for (const event of events) {
     if (event.run) for (const file of event.run) files.set(file, { tests: new Map(), ended: false });
     if (event.test) files.get(event.file)?.tests.set(event.id ?? event.test, event.state);
     if (event.runEnd) unhandled += event.errors;

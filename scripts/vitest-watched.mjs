@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { performance } from 'node:perf_hooks';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readProgress } from './test-progress-reporter.mjs';
 
 const STALLED = 3;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -83,16 +84,7 @@ function killGroup(signal) {
   } catch {}
 }
 
-function events() {
-  if (!existsSync(progress)) return [];
-  return readFileSync(progress, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
-    try {
-      return [JSON.parse(line)];
-    } catch {
-      return [];
-    }
-  });
-}
+const events = () => readProgress(progress);
 
 /** Every process under vitest, by walking ps's parent links down from it. */
 function descendants() {

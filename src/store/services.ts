@@ -118,7 +118,6 @@ export async function getInstanceContext(db: Db, ids: { serviceId: number; envir
   return { project, service, environment, instance: await getInstance(db, service, environment) };
 }
 
-/** Every service's instance in one environment. */
 /** Each service's instance in one environment, as lists show it: the replicas wanted and its
  *  generated domain (a whole row has some thirty columns). */
 export const listInstancesIn = (db: Db, environmentId: number) => db.selectFrom('service_instances').select(['service_id', 'replicas', 'domain_label']).where('environment_id', '=', environmentId).execute();
