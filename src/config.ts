@@ -49,6 +49,8 @@ export interface Config {
   buildCacheMb: number;
   /** Nightly backups of Spur's own state kept (0: no nightly backup). */
   backupKeep: number;
+  /** Seconds between metrics samples (src/metrics/sampler.ts); 0: none taken. */
+  metricsSampleS: number;
   /** Where releases are published (install.sh and `spur update` read the same layout). */
   downloadUrl: string;
   /** Look for a newer release once a day. */
@@ -157,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     buildCpus: validate.cpus('SPUR_BUILD_CPUS', env.SPUR_BUILD_CPUS ?? String(Math.max(1, availableParallelism() - 1))),
     buildCacheMb: validate.integer('SPUR_BUILD_CACHE_MB', env.SPUR_BUILD_CACHE_MB ?? '5120', 0, 10_000_000),
     backupKeep: validate.integer('SPUR_BACKUP_KEEP', env.SPUR_BACKUP_KEEP ?? '7', 0, 365),
+    metricsSampleS: validate.integer('SPUR_METRICS_SAMPLE', env.SPUR_METRICS_SAMPLE ?? '10', 0, 60),
     downloadUrl: httpsUrl('SPUR_DOWNLOAD_URL', env.SPUR_DOWNLOAD_URL ?? DEFAULT_DOWNLOAD_URL, true).href.replace(/\/$/, ''),
     updateCheck: env.SPUR_UPDATE_CHECK !== '0',
     acme: {

@@ -10,6 +10,7 @@ import type { DeploymentLogBus } from './deploy/log-bus.js';
 import type { DockerClient } from './docker/client.js';
 import type { RunningTasks } from './docker/running-tasks.js';
 import type { SharedListing } from './docker/shared-listing.js';
+import type { MetricsSampler } from './metrics/sampler.js';
 import type { StreamSlots } from './stream-slots.js';
 import type { Log } from './log.js';
 import type { NodeFleet } from './nodes/fleet.js';
@@ -34,6 +35,8 @@ export interface Deps {
   runningTasks: Pick<RunningTasks, 'counts' | 'summary'>;
   /** The Swarm's nodes as Docker lists them, one listing shared for a few seconds (the dashboard's warnings). */
   swarmNodes: Pick<SharedListing<unknown[]>, 'get'>;
+  /** What this server's tasks use, sampled every few seconds (the minute in progress; the store has the rest). */
+  metrics: Pick<MetricsSampler, 'current'>;
   /** Live page streams (status updates) open per user. */
   liveSlots: StreamSlots;
   /** A newer release, when one is known, and starting the update to it. */

@@ -40,6 +40,7 @@ import { StreamSlots } from './stream-slots.js';
 import { LIVE_STREAMS_PER_USER } from './http/live.js';
 import { RunningTasks } from './docker/running-tasks.js';
 import { SharedListing } from './docker/shared-listing.js';
+import { MetricsSampler } from './metrics/sampler.js';
 import { type Log, consoleLog } from './log.js';
 import { TRAEFIK_SERVICE, traefikDir, traefikServiceSpec } from './routing/traefik-service.js';
 import { TrustedProxies } from './routing/trusted-proxies.js';
@@ -148,9 +149,11 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const databaseBackups = new DatabaseBackups({ db, docker, key, dataDir: config.dataDir, installId: thisInstall, log, isDaemonReady: () => daemon.ready });
   await databaseBackups.refreshSchedules();
   const jobs = scheduleJobs({ db, docker, log, servers, keepImages: config.keepImages, buildCacheMb: config.buildCacheMb, buildSlots, dataDir: config.dataDir, backupKeep: config.backupKeep, isDaemonReady: () => daemon.ready, certificates });
+  const metrics = new MetricsSampler({ db, docker, log, installId: thisInstall, sampleS: config.metricsSampleS, isDaemonReady: () => daemon.ready });
+  metrics.start();
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));
-  const deps: Deps = { config, installId: thisInstall, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, daemon, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), swarmNodes: new SharedListing(() => docker.listNodes(), 5000), databaseBackups, servers, proxies: new TrustedProxies({ discover: () => gatewayBridgeAddresses(docker, TRAEFIK_SERVICE), log }), setup: setupToken(config, (await countUsers(db)) === 0, log) };
+  const deps: Deps = { config, installId: thisInstall, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, daemon, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), swarmNodes: new SharedListing(() => docker.listNodes(), 5000), metrics, databaseBackups, servers, proxies: new TrustedProxies({ discover: () => gatewayBridgeAddresses(docker, TRAEFIK_SERVICE), log }), setup: setupToken(config, (await countUsers(db)) === 0, log) };
   app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -182,6 +185,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     sshServer.close();
     pushReceiver.close();
     await deployer.drain(60_000);
+    await metrics.stop();
     servers.close();
     await db.destroy();
     rmSync(pidFile(config.dataDir), { force: true });

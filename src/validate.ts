@@ -537,3 +537,7 @@ export function smtpHost(value: unknown): string {
 export const smtpTls = (value: unknown) => oneOf('SMTP TLS', value, ['starttls', 'tls', 'none'] as const);
 export const smtpUser = (value: unknown) => text('SMTP user', value, 254);
 export const smtpPassword = (value: unknown) => text('SMTP password', value, 1024);
+
+/** A metrics chart's range (src/metrics/tiers.ts RANGES). */
+export const metricRange = (value: unknown) => oneOf('range', value, ['hour', 'day', 'week', '90d'] as const);
+export type MetricRange = ReturnType<typeof metricRange>;

@@ -29,7 +29,7 @@ export async function makeTestDeps(): Promise<Deps> {
   const key = randomBytes(32);
   const docker = createDockerClient('/nonexistent/docker.sock');
   return {
-    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, publicAddresses: ['203.0.113.7'], traefik: { enabled: false }, keepImages: 5, buildTimeoutS: 1800, buildConcurrency: 1, buildMemoryMb: 2048, buildCpus: 1, buildCacheMb: 5120, backupKeep: 0, downloadUrl: 'https://releases.invalid', updateCheck: false, acme: { directoryUrl: 'https://acme.invalid/directory', port: 0, host: '127.0.0.1' }, gitAllowPrivate: false, sshPort: 2222, sshHost: '127.0.0.1', sshAuthTimeoutS: 30, buildImages: {} },
+    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, publicAddresses: ['203.0.113.7'], traefik: { enabled: false }, keepImages: 5, buildTimeoutS: 1800, buildConcurrency: 1, buildMemoryMb: 2048, buildCpus: 1, buildCacheMb: 5120, backupKeep: 0, metricsSampleS: 0, downloadUrl: 'https://releases.invalid', updateCheck: false, acme: { directoryUrl: 'https://acme.invalid/directory', port: 0, host: '127.0.0.1' }, gitAllowPrivate: false, sshPort: 2222, sshHost: '127.0.0.1', sshAuthTimeoutS: 30, buildImages: {} },
     db,
     docker,
     log: silentLog,
@@ -44,6 +44,7 @@ export async function makeTestDeps(): Promise<Deps> {
     liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'),
     runningTasks: { counts: notHere, summary: notHere },
     swarmNodes: { get: notHere },
+    metrics: { current: () => undefined },
     updates: new UpdateChecker({ downloadUrl: 'https://releases.invalid', enabled: false, log: silentLog }),
     certificates: { run: async () => {} },
     // DNS as the tests set it: every name of `example` points here, others nowhere.

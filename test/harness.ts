@@ -251,12 +251,13 @@ export async function startLoadProbe(network: string, url: string, opts: { maxSe
   };
 }
 
-/** Creates `count` services svc0… from an image and deploys them, `batch` at a time (as a team
- *  adds services: a hundred first starts at once crowd two cores past their start period). */
-export async function deployServices(call: ReturnType<typeof api>, project: string, opts: { count: number; image: string; batch: number }): Promise<void> {
-  for (let from = 0; from < opts.count; from += opts.batch) {
+/** Creates `count` services svc<from>… (svc0… by default) from an image and deploys them, `batch` at
+ *  a time (as a team adds services: a hundred first starts at once crowd two cores past their start period). */
+export async function deployServices(call: ReturnType<typeof api>, project: string, opts: { count: number; image: string; batch: number; from?: number }): Promise<void> {
+  const first = opts.from ?? 0;
+  for (let from = first; from < first + opts.count; from += opts.batch) {
     const ids: number[] = [];
-    for (let i = from; i < Math.min(opts.count, from + opts.batch); i++) {
+    for (let i = from; i < Math.min(first + opts.count, from + opts.batch); i++) {
       await call('POST', `/projects/${project}/services`, { name: `svc${i}`, image: opts.image, port: 3000 });
       ids.push((await call('POST', `/projects/${project}/services/svc${i}/deployments`)).json.deployment.id);
     }

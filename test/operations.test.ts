@@ -1,4 +1,5 @@
-// Scaling, limits and restart policy as Docker sees them; one deploy at a time, superseding and cancelling.
+// Scaling, limits and restart policy as Docker sees them, and the service's metrics as the host
+// counts them; one deploy at a time, superseding and cancelling.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { type SpurProcess, api, cli, docker, startGitStack, stopAll, uniqueName } from './harness.js';
@@ -11,7 +12,8 @@ const project = uniqueName('ops');
 const swarmName = `spur_${project}_web_production`;
 
 beforeAll(async () => {
-  ({ git, spur, token } = await startGitStack());
+  // Metrics sampled every second, so that a test sees the minute in progress within seconds.
+  ({ git, spur, token } = await startGitStack({ env: { SPUR_METRICS_SAMPLE: '1' } }));
   repo = createRepo(git, `${project}.git`);
   repo.commit(helloAppFiles('v1'), 'v1');
   await cli(spur, ['project', 'create', project]);
@@ -61,6 +63,26 @@ describe('scale and limits', () => {
     expect(spec.ContainerSpec.StopGracePeriod).toBe(7_000_000_000);
     const container = (await docker('ps', '-q', '--filter', `label=com.docker.swarm.service.name=${swarmName}`)).split('\n')[0];
     expect(JSON.parse(await docker('inspect', container))[0].HostConfig).toMatchObject({ NanoCpus: 500_000_000, Memory: 128 * 1024 * 1024 });
+  });
+
+  it("shows the service's memory against its limit, its CPU and its tasks, read from the host", async () => {
+    type Point = { at: string; cpu: number; cpuMax: number; memory: number; memoryLimit: number | null; rx: number; tx: number; tasks: number };
+    let points: Point[] = [];
+    await eventually(async () => {
+      points = (await api(spur, token)('GET', `/projects/${project}/services/web/metrics?range=hour`)).json.points;
+      return points.some((p) => p.memoryLimit !== null);
+    }, 30_000);
+    const now = points.find((p) => p.memoryLimit !== null)!;
+    // The Node app runs in tens of MiB, under the 128 MiB limit the last test set, within its half core.
+    expect(now.memoryLimit).toBe(128 * 1024 * 1024);
+    expect(now.memory).toBeGreaterThan(5 * 1024 * 1024);
+    expect(now.memory).toBeLessThan(now.memoryLimit!);
+    expect(now.tasks).toBeGreaterThanOrEqual(1);
+    expect(now.cpu).toBeGreaterThanOrEqual(0);
+    expect(now.cpuMax).toBeLessThanOrEqual(0.6);
+    expect(Date.now() - Date.parse(now.at)).toBeLessThan(120_000);
+    const refused = await api(spur, token)('GET', `/projects/${project}/services/web/metrics?range=year`);
+    expect(refused.status).toBe(400);
   });
 
   it('refuses contradictory or out-of-range settings and changes nothing', async () => {

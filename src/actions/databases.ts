@@ -26,6 +26,7 @@ import * as validate from '../validate.js';
 import type { DatabaseEngine } from '../databases/engine.js';
 import { checkRunImage } from '../builds/base-images.js';
 import { type Actor, confirmName, requireDaemon } from './common.js';
+import { type MetricsView, metricsOf } from './metrics.js';
 
 type Body = Record<string, unknown>;
 
@@ -288,6 +289,14 @@ export async function restoreDatabase(deps: Deps, user: Actor, projectName: stri
   }
   await recordDatabase(deps, scope, 'database.restore', d, { after: { backup: b.id, into: target.name } });
   return { ...toBackupView(b), into: target.name };
+}
+
+/** A database's metrics, as a service's (it has no deployments to mark). */
+export async function databaseMetrics(deps: Deps, user: Actor, projectName: string, name: string, range: unknown, environmentName?: string): Promise<MetricsView> {
+  const scope = await scopeOf(deps, user, projectName, environmentName, 'project.read');
+  const d = await databaseIn(deps, scope, name);
+  const { fromS: _, ...metrics } = await metricsOf(deps, databaseServiceName(refOf(scope, d.name)), range);
+  return { ...metrics, deployments: [] };
 }
 
 /** The database's last `tail` log lines, every task Swarm still knows (a crashed one's too), its

@@ -14,3 +14,4 @@ export * from './keys.js';
 export * from './members.js';
 export * from './updates.js';
 export * from './invitations.js';
+export * from './metrics.js';

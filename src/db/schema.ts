@@ -435,6 +435,36 @@ export interface DatabaseBackupTable {
   remote_error: string | null;
 }
 
+/** A metrics series: a Swarm service's name (src/metrics/sampler.ts). */
+export interface MetricSeriesTable {
+  id: Generated<number>;
+  name: string;
+  /** The Swarm service's id: one made again under the same name (deleted, then created) gets another. */
+  swarm_id: string;
+}
+
+/** A point of a series in one tier's ring (src/metrics/tiers.ts; migration 037 says the units). */
+export interface MetricPointTable {
+  series_id: number;
+  tier: number;
+  slot: number;
+  /** Start of the point's window, epoch seconds. */
+  at: number;
+  /** Thousandths of a core: the window's mean, and its highest sample. */
+  cpu: number;
+  cpu_max: number;
+  /** Bytes in use (without dropable page cache): mean and highest. */
+  memory: number;
+  memory_max: number;
+  /** Bytes, summed over its tasks; null when a task has none. */
+  memory_limit: number | null;
+  /** Bytes a second received and sent. */
+  rx: number;
+  tx: number;
+  /** Tasks running: the most at once in the window. */
+  tasks: number;
+}
+
 export interface Database {
   databases: DatabaseTable;
   database_backups: DatabaseBackupTable;
@@ -457,6 +487,8 @@ export interface Database {
   change_requests: ChangeRequestTable;
   shared_variables: SharedVariableTable;
   nodes: NodeTable;
+  metric_series: MetricSeriesTable;
+  metric_points: MetricPointTable;
   ssh_keys: SshKeyTable;
   project_members: ProjectMemberTable;
   invitations: InvitationTable;

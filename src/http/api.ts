@@ -122,6 +122,7 @@ export function apiRoutes(deps: Deps) {
   api.get('/projects/:project/databases/:name', async (c) => c.json({ database: await db.databaseView(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('env')) }));
   api.patch('/projects/:project/databases/:name', async (c) => c.json({ database: await db.changeDatabase(deps, c.get('user'), c.req.param('project'), c.req.param('name'), await jsonBody(c), c.req.query('env')) }));
   api.post('/projects/:project/databases/:name/restart', async (c) => c.json({ database: await db.restartDatabase(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('env')) }));
+  api.get('/projects/:project/databases/:name/metrics', async (c) => c.json(await db.databaseMetrics(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('range'), c.req.query('env'))));
   api.get('/projects/:project/databases/:name/logs', async (c) => c.json({ lines: await db.databaseLogs(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('tail'), c.req.query('env')) }));
   api.get('/projects/:project/databases/:name/credentials', async (c) => c.json({ variables: await db.databaseCredentials(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('env')) }));
   api.get('/projects/:project/databases/:name/backups', async (c) => c.json({ backups: await db.backupsOf(deps, c.get('user'), c.req.param('project'), c.req.param('name'), c.req.query('env')) }));
@@ -304,6 +305,7 @@ export function apiRoutes(deps: Deps) {
   api.get('/projects/:project/services/:service/deployments', async (c) => {
     return c.json({ deployments: (await ops.deploymentsOf(deps, await instanceOf(c, 'project.read'))).map(ops.toDeploymentView) });
   });
+  api.get('/projects/:project/services/:service/metrics', async (c) => c.json(await ops.serviceMetrics(deps, await instanceOf(c, 'project.read'), c.req.query('range'))));
   api.get('/projects/:project/services/:service/logs', async (c) => {
     const tail = validate.optional(c.req.query('tail'), (v) => validate.integer('tail', v, 0, 10_000)) ?? 100;
     return runtimeLogStream(c, deps, await instanceOf(c, 'logs.read'), { userId: c.get('user').id, follow: c.req.query('follow') === '1', all: c.req.query('all') === '1', tail, render: (line) => ({ event: 'line', data: JSON.stringify({ line }) }) });

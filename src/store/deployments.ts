@@ -185,3 +185,7 @@ export async function recordDeploymentSource(db: Db, id: number, fields: { commi
 export async function recordBuildPlan(db: Db, id: number, plan: { stack: string; reasons: string[]; dockerfile: string }): Promise<void> {
   await db.updateTable('deployments').set({ build_plan: JSON.stringify({ stack: plan.stack, reasons: plan.reasons, dockerfile: plan.dockerfile }) }).where('id', '=', id).execute();
 }
+
+/** An instance's deployments asked for since `fromIso`, the newest 500 at most, oldest first: a chart's markers. */
+export const deploymentsSince = async (db: Db, scope: { serviceId: number; environmentId: number }, fromIso: string) =>
+  (await db.selectFrom('deployments').select(['id', 'status', 'created_at']).where('service_id', '=', scope.serviceId).where('environment_id', '=', scope.environmentId).where('created_at', '>=', fromIso).orderBy('id', 'desc').limit(500).execute()).reverse();

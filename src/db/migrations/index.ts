@@ -35,6 +35,7 @@ import * as m032 from './032_invitations.js';
 import * as m033 from './033_approvals.js';
 import * as m034 from './034_two_factor.js';
 import * as m036 from './036_token_scopes.js';
+import * as m037 from './037_metrics.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -75,4 +76,5 @@ export const migrations: Record<string, Migration> = {
   '033_approvals': m033,
   '034_two_factor': m034,
   '036_token_scopes': m036,
+  '037_metrics': m037,
 };

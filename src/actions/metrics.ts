@@ -1,0 +1,66 @@
+// A service's metrics for a chart: its points over a range from the finest tier that covers it
+// (src/metrics/tiers.ts), the minute in progress, and its deployments in that range as markers.
+import type { Deps } from '../deps.js';
+import { swarmServiceName } from '../docker/names.js';
+import { RANGES, tierFor } from '../metrics/tiers.js';
+import { deploymentsSince } from '../store/deployments.js';
+import { readPoints, type MetricPoint } from '../store/metrics.js';
+import type { InstanceContext } from '../store/services.js';
+import * as validate from '../validate.js';
+import { scopeOf } from './common.js';
+
+export interface MetricPointView {
+  /** Start of the point's window. */
+  at: string;
+  /** Cores: the window's mean, and its highest sample. */
+  cpu: number;
+  cpuMax: number;
+  /** Bytes in use (without page cache the kernel drops at once), mean and highest, summed over tasks. */
+  memory: number;
+  memoryMax: number;
+  /** Bytes; null when a task has no limit. */
+  memoryLimit: number | null;
+  /** Bytes a second. */
+  rx: number;
+  tx: number;
+  /** Tasks running (the most at once in the window). */
+  tasks: number;
+}
+
+export interface MetricsView {
+  range: validate.MetricRange;
+  /** Seconds each point covers. */
+  stepS: number;
+  points: MetricPointView[];
+  deployments: { id: number; status: string; at: string }[];
+}
+
+const toView = (p: MetricPoint): MetricPointView => ({
+  at: new Date(p.at * 1000).toISOString(),
+  cpu: p.cpu / 1000,
+  cpuMax: p.cpu_max / 1000,
+  memory: p.memory,
+  memoryMax: p.memory_max,
+  memoryLimit: p.memory_limit,
+  rx: p.rx,
+  tx: p.tx,
+  tasks: p.tasks,
+});
+
+/** The points of a Swarm service over a range (validated here), with the minute in progress. */
+export async function metricsOf(deps: Deps, swarmName: string, range: unknown, nowMs = Date.now()): Promise<Omit<MetricsView, 'deployments'> & { fromS: number }> {
+  const chosen = validate.metricRange(range ?? 'hour');
+  const tier = tierFor(chosen);
+  const fromS = Math.floor(nowMs / 1000) - RANGES[chosen];
+  const points = await readPoints(deps.db, swarmName, tier.tier, fromS);
+  const current = tier.tier === 0 ? deps.metrics.current(swarmName) : undefined;
+  if (current && !points.some((p) => p.at === current.at)) points.push(current);
+  return { range: chosen, stepS: tier.stepS, points: points.map(toView), fromS };
+}
+
+/** A service's metrics in one environment, with its deployments in the range. */
+export async function serviceMetrics(deps: Deps, ctx: InstanceContext, range?: unknown, nowMs = Date.now()): Promise<MetricsView> {
+  const { fromS, ...metrics } = await metricsOf(deps, swarmServiceName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }), range, nowMs);
+  const deployments = await deploymentsSince(deps.db, scopeOf(ctx), new Date(fromS * 1000).toISOString());
+  return { ...metrics, deployments: deployments.map((d) => ({ id: d.id, status: d.status, at: d.created_at })) };
+}

@@ -1,0 +1,52 @@
+// App tier: a service's metrics through the API — the points of the range's tier, the minute in
+// progress, the deployments in the range as markers; a range that is not one of the four is refused.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { writePoints } from '../store/metrics.js';
+import { queueDeployment } from '../store/deployments.js';
+import { TIERS, slotOf } from '../metrics/tiers.js';
+import { shopWithWeb } from '../../test/app-fixture.js';
+
+const WEB = 'spur_shop_web_production';
+let t: Awaited<ReturnType<typeof shopWithWeb>>;
+const point = (at: number, cpu: number) => ({ at, cpu, cpu_max: cpu * 2, memory: 64 * 2 ** 20, memory_max: 80 * 2 ** 20, memory_limit: 256 * 2 ** 20, rx: 1200, tx: 300, tasks: 2 });
+
+beforeEach(async () => {
+  t = await shopWithWeb();
+});
+
+describe('GET /projects/:project/services/:service/metrics', () => {
+  it("answers the last hour's minutes with the minute in progress, in cores and bytes, and the deployments in it", async () => {
+    const nowS = Math.floor(Date.now() / 1000);
+    const minute = TIERS[0]!;
+    const start = Math.floor(nowS / 60) * 60;
+    for (const at of [start - 7200, start - 120, start - 60]) await writePoints(t.deps.db, { tier: 0, slot: slotOf(minute, at) }, new Map([[WEB, { swarmId: 'w1', point: point(at, 250) }]]));
+    t.deps.metrics = { current: (name) => (name === WEB ? point(start, 1500) : undefined) };
+    const ids = await t.deps.db.selectFrom('services').innerJoin('environments', 'environments.project_id', 'services.project_id').select(['services.id as serviceId', 'environments.id as environmentId']).where('environments.name', '=', 'production').executeTakeFirstOrThrow();
+    const { deployment } = await queueDeployment(t.deps.db, { ...ids, trigger: 'api:owner@example.com' });
+
+    const res = await t.call('owner', 'GET', '/projects/shop/services/web/metrics');
+    expect(res.status).toBe(200);
+    expect(res.json.range).toBe('hour');
+    expect(res.json.stepS).toBe(60);
+    expect(res.json.points.map((p: { at: string }) => Date.parse(p.at) / 1000)).toEqual([start - 120, start - 60, start]);
+    expect(res.json.points[0]).toEqual({ at: new Date((start - 120) * 1000).toISOString(), cpu: 0.25, cpuMax: 0.5, memory: 64 * 2 ** 20, memoryMax: 80 * 2 ** 20, memoryLimit: 256 * 2 ** 20, rx: 1200, tx: 300, tasks: 2 });
+    expect(res.json.points[2].cpu).toBe(1.5);
+    expect(res.json.deployments).toEqual([{ id: deployment.id, status: 'queued', at: deployment.created_at }]);
+  });
+
+  it('reads a week from the 10-minute tier, without the minute in progress', async () => {
+    t.deps.metrics = { current: () => ({ ...point(0, 1), at: 0 }) };
+    const at = Math.floor(Date.now() / 1000 / 600) * 600 - 3 * 86_400;
+    await writePoints(t.deps.db, { tier: 1, slot: slotOf(TIERS[1]!, at) }, new Map([[WEB, { swarmId: 'w1', point: point(at, 100) }]]));
+    const res = await t.call('owner', 'GET', '/projects/shop/services/web/metrics?range=week');
+    expect([res.status, res.json.stepS, res.json.points.length, res.json.points[0].cpu]).toEqual([200, 600, 1, 0.1]);
+  });
+
+  it('refuses a range that is not hour, day, week or 90d, and a service that is not there', async () => {
+    for (const range of ['year', '1h', '', 'hour;drop']) {
+      const res = await t.call('owner', 'GET', `/projects/shop/services/web/metrics?range=${encodeURIComponent(range)}`);
+      expect([res.status, res.json.error], range).toEqual([400, expect.stringContaining('range: must be one of hour, day, week, 90d')]);
+    }
+    expect((await t.call('owner', 'GET', '/projects/shop/services/nope/metrics')).status).toBe(404);
+  });
+});

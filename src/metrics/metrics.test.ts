@@ -1,0 +1,265 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../db/open.js';
+import type { DockerClient } from '../docker/client.js';
+import { forgetOldPoints, readPoints, rollUp, writePoints, type MetricPoint } from '../store/metrics.js';
+import { cgroupOf } from './cgroups/index.js';
+import { parseNetDev } from './net-dev.js';
+import { MetricsSampler } from './sampler.js';
+import { TIERS, closedWindows, slotOf, spanS, tierFor, windowStart } from './tiers.js';
+import { Window, rates } from './window.js';
+
+const V1 = `12:memory:/docker/abc
+11:cpu,cpuacct:/docker/abc
+1:name=systemd:/docker/abc
+0::/system.slice/containerd.service`;
+const V2 = '0::/system.slice/docker-abc.scope';
+const NET_DEV = `Inter-|   Receive                                                |  Transmit
+ face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+    lo:  999999      10    0    0    0     0          0         0   999999      10    0    0    0     0       0          0
+  eth0:    1000       5    0    0    0     0          0         0     2000       6    0    0    0     0       0          0
+  eth1:     500       2    0    0    0     0          0         0      250       1    0    0    0     0       0          0
+`;
+
+describe('reading a container from the host', () => {
+  it('finds the v1 counters of a process and reads them as docker stats does', () => {
+    const { kind, files } = cgroupOf(V1, '/cg')!;
+    expect(kind.name).toBe('v1');
+    expect(files).toEqual({ cpu: '/cg/cpuacct/docker/abc/cpuacct.usage', memory: '/cg/memory/docker/abc/memory.usage_in_bytes', memoryStat: '/cg/memory/docker/abc/memory.stat', memoryLimit: '/cg/memory/docker/abc/memory.limit_in_bytes' });
+    expect(kind.cpuSeconds('2500000000\n')).toBe(2.5);
+    expect(kind.memoryBytes('50000000\n', 'cache 1\ntotal_inactive_file 10000000\n')).toBe(40_000_000);
+    expect(kind.memoryLimit('9223372036854771712\n')).toBeNull();
+    expect(kind.memoryLimit('268435456\n')).toBe(268_435_456);
+  });
+
+  it('finds the v2 counters of a process', () => {
+    const { kind, files } = cgroupOf(V2, '/cg')!;
+    expect(kind.name).toBe('v2');
+    expect(files.cpu).toBe('/cg/system.slice/docker-abc.scope/cpu.stat');
+    expect(kind.cpuSeconds('usage_usec 1500000\nuser_usec 1000000\n')).toBe(1.5);
+    expect(kind.memoryBytes('30000000\n', 'anon 1\ninactive_file 5000000\n')).toBe(25_000_000);
+    expect([kind.memoryLimit('max\n'), kind.memoryLimit('536870912\n')]).toEqual([null, 536_870_912]);
+  });
+
+  it('finds nothing in a file of neither kind', () => expect(cgroupOf('garbage')).toBeNull());
+
+  it('sums the bytes of every interface but loopback', () => expect(parseNetDev(NET_DEV)).toEqual({ rx: 1500, tx: 2250 }));
+
+  it('turns two readings into rates, and none when a counter went back', () => {
+    const a = { atS: 100, cpuS: 1, memory: 0, memoryLimit: null, rx: 100, tx: 100 };
+    expect(rates(a, { ...a, atS: 110, cpuS: 6, rx: 1100, tx: 200 })).toEqual({ cores: 0.5, rx: 100, tx: 10 });
+    expect(rates(undefined, a)).toBeNull();
+    expect(rates(a, { ...a, atS: 110, cpuS: 0.5 })).toBeNull();
+  });
+});
+
+describe('tiers', () => {
+  it('keeps a day of minutes, a week of 10 minutes and 90 days of hours', () => {
+    expect(TIERS.map(spanS)).toEqual([86_400, 604_800, 7_776_000]);
+    expect([tierFor('hour').tier, tierFor('day').tier, tierFor('week').tier, tierFor('90d').tier]).toEqual([0, 0, 1, 2]);
+  });
+
+  it('puts a window a full turn later in the same slot', () => {
+    const t = TIERS[0]!;
+    expect(slotOf(t, 3600)).toBe(slotOf(t, 3600 + spanS(t)));
+    expect(slotOf(t, 3600)).not.toBe(slotOf(t, 3660));
+  });
+
+  it('names the coarser windows a minute closes, finer first', () => {
+    const hour = 100 * 3600;
+    expect(closedWindows(hour - 60, hour)).toEqual([{ tier: TIERS[1], startS: hour - 600 }, { tier: TIERS[2], startS: hour - 3600 }]);
+    expect(closedWindows(hour + 540, hour + 600)).toEqual([{ tier: TIERS[1], startS: hour }]);
+    expect(closedWindows(hour, hour + 60)).toEqual([]);
+  });
+
+  it('sums a window into means and highs', () => {
+    const w = new Window(60);
+    w.add({ cores: 0.5, memory: 100, memoryLimit: 1000, rx: 10, tx: 1, tasks: 1 });
+    w.add({ cores: 1.5, memory: 300, memoryLimit: 1000, rx: 30, tx: 3, tasks: 2 });
+    expect(w.point()).toEqual({ at: 60, cpu: 1000, cpu_max: 1500, memory: 200, memory_max: 300, memory_limit: 1000, rx: 20, tx: 2, tasks: 2 });
+    // The limit is the last sample's: the one at the window's end (a deploy that set one).
+    w.add({ cores: 1, memory: 200, memoryLimit: null, rx: 0, tx: 0, tasks: 2 });
+    expect(w.point().memory_limit).toBeNull();
+    w.add({ cores: 1, memory: 200, memoryLimit: 2000, rx: 0, tx: 0, tasks: 1 });
+    expect(w.point().memory_limit).toBe(2000);
+  });
+});
+
+const point = (at: number, cpu: number, memory = 100): MetricPoint => ({ at, cpu, cpu_max: cpu, memory, memory_max: memory, memory_limit: null, rx: 0, tx: 0, tasks: 1 });
+
+describe('the store', () => {
+  let db: Db;
+  beforeEach(async () => (db = await openDatabase(':memory:')));
+  afterEach(async () => db.destroy());
+
+  it('reads back what it wrote, rolls a window up from the tier below, and forgets what is past every tier', async () => {
+    const [minute, tenMinutes] = [TIERS[0]!, TIERS[1]!];
+    for (let i = 0; i < 10; i++) await writePoints(db, { tier: 0, slot: slotOf(minute, 6000 + i * 60) }, new Map([['spur_a_web_production', { swarmId: 'x1', point: point(6000 + i * 60, i * 100) }]]));
+    expect((await readPoints(db, 'spur_a_web_production', 0, 6000)).map((p) => p.cpu)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
+    await rollUp(db, { tier: 1, slot: slotOf(tenMinutes, 6000), startS: 6000, stepS: 600 });
+    expect(await readPoints(db, 'spur_a_web_production', 1, 0)).toEqual([{ ...point(6000, 450), cpu_max: 900 }]);
+    // The limit of the 10 minutes is their last minute's.
+    await writePoints(db, { tier: 0, slot: slotOf(minute, 6540) }, new Map([['spur_a_web_production', { swarmId: 'x1', point: { ...point(6540, 900), memory_limit: 4096 } }]]));
+    await rollUp(db, { tier: 1, slot: slotOf(tenMinutes, 6000), startS: 6000, stepS: 600 });
+    expect((await readPoints(db, 'spur_a_web_production', 1, 0))[0]!.memory_limit).toBe(4096);
+    await forgetOldPoints(db, TIERS, 6000 + spanS(minute) + 300);
+    expect(await readPoints(db, 'spur_a_web_production', 0, 0)).toHaveLength(5);
+    await forgetOldPoints(db, TIERS, 6000 + spanS(TIERS[2]!) + 1);
+    expect(await db.selectFrom('metric_series').selectAll().execute()).toEqual([]);
+  });
+
+  it('holds a bounded number of rows a series however long it runs (three turns of the minute ring)', async () => {
+    const minute = TIERS[0]!;
+    for (let turn = 0; turn < 3; turn++) {
+      for (let i = 0; i < minute.slots; i += 7) await writePoints(db, { tier: 0, slot: slotOf(minute, i * 60) }, new Map([['s1', { swarmId: 'x1', point: point(turn * spanS(minute) + i * 60, turn) }], ['s2', { swarmId: 'x2', point: point(turn * spanS(minute) + i * 60, turn) }]]));
+    }
+    const rows = await db.selectFrom('metric_points').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(rows.n).toBe(2 * Math.ceil(minute.slots / 7));
+    expect(new Set((await readPoints(db, 's1', 0, 0)).map((p) => p.cpu))).toEqual(new Set([2]));
+  });
+
+  it('starts a series over when its Swarm service was made again under the same name', async () => {
+    const minute = TIERS[0]!;
+    await writePoints(db, { tier: 0, slot: slotOf(minute, 60) }, new Map([['web', { swarmId: 'old', point: point(60, 1) }], ['api', { swarmId: 'a', point: point(60, 5) }]]));
+    await writePoints(db, { tier: 0, slot: slotOf(minute, 120) }, new Map([['web', { swarmId: 'new', point: point(120, 2) }], ['api', { swarmId: 'a', point: point(120, 6) }]]));
+    expect((await readPoints(db, 'web', 0, 0)).map((p) => p.cpu)).toEqual([2]);
+    expect((await readPoints(db, 'api', 0, 0)).map((p) => p.cpu)).toEqual([5, 6]);
+  });
+});
+
+describe('the sampler', () => {
+  let db: Db;
+  let root: string;
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  /** One task of web (pid 41) in v2, with its counters as given. */
+  const counters = (cpuUsec: number, memory: number, rx: number) => {
+    write('proc/41/cgroup', V2);
+    write('cg/system.slice/docker-abc.scope/cpu.stat', `usage_usec ${cpuUsec}\n`);
+    write('cg/system.slice/docker-abc.scope/memory.current', `${memory}\n`);
+    write('cg/system.slice/docker-abc.scope/memory.stat', 'inactive_file 0\n');
+    write('cg/system.slice/docker-abc.scope/memory.max', 'max\n');
+    write('proc/41/net/dev', NET_DEV.replace('    1000       5', `${String(rx).padStart(8)}       5`));
+  };
+  const docker = {
+    info: async () => ({ Swarm: { NodeID: 'n1' } }),
+    listServices: async () => [
+      { ID: 's1', Spec: { Name: 'spur_shop_web_production', Labels: { 'spur.managed': 'true', 'spur.install': 'i1' } } },
+      { ID: 'other-install', Spec: { Name: 'spur_shop_web_production', Labels: { 'spur.managed': 'true', 'spur.install': 'i2' } } },
+    ],
+    listTasks: async (opts: { filters: { node: string[] } }) => (opts.filters.node[0] === 'n1' ? [
+      { ServiceID: 's1', Status: { State: 'running', ContainerStatus: { ContainerID: 'abc', PID: 41 } } },
+      { ServiceID: 'other-install', Status: { State: 'running', ContainerStatus: { ContainerID: 'def', PID: 42 } } },
+    ] : []),
+  } as unknown as DockerClient;
+
+  beforeEach(async () => {
+    db = await openDatabase(':memory:');
+    root = mkdtempSync(join(tmpdir(), 'spur-metrics-'));
+  });
+  afterEach(async () => db.destroy());
+
+  it("reads this installation's tasks from the host's files, and writes each minute's point when the minute is over", async () => {
+    let now = 60_000 * 1000 + 5_000;
+    const sampler = new MetricsSampler({ db, docker, log: { info() {}, warn() {}, error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => true, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc'), nowMs: () => now });
+    counters(1_000_000, 50_000_000, 1000);
+    await sampler.sampleOnce();
+    // The first reading has no rate yet.
+    expect(sampler.current('spur_shop_web_production')).toBeUndefined();
+    now += 10_000;
+    counters(6_000_000, 70_000_000, 11_000);
+    await sampler.sampleOnce();
+    expect(sampler.current('spur_shop_web_production')).toMatchObject({ at: 60_000, cpu: 500, memory: 70_000_000, memory_limit: null, rx: 1000, tasks: 1 });
+    expect(await readPoints(db, 'spur_shop_web_production', 0, 0)).toEqual([]);
+    now += 50_000;
+    counters(7_000_000, 30_000_000, 11_000);
+    await sampler.sampleOnce();
+    expect(await readPoints(db, 'spur_shop_web_production', 0, 0)).toEqual([{ at: 60_000, cpu: 500, cpu_max: 500, memory: 70_000_000, memory_max: 70_000_000, memory_limit: null, rx: 1000, tx: 0, tasks: 1 }]);
+    expect(sampler.current('spur_shop_web_production')).toMatchObject({ at: 60_060, cpu: 20, memory: 30_000_000 });
+    await sampler.stop();
+    expect((await readPoints(db, 'spur_shop_web_production', 0, 0)).map((p) => p.at)).toEqual([60_000, 60_060]);
+  });
+
+  it('rolls the minutes up into the 10-minute and hourly tiers as their windows close', async () => {
+    // 40 s before an hour starts.
+    let now = (7200 - 40) * 1000;
+    const sampler = new MetricsSampler({ db, docker, log: { info() {}, warn() {}, error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => true, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc'), nowMs: () => now });
+    for (const [i, usec] of [1_000_000, 3_000_000, 5_000_000, 7_000_000].entries()) {
+      counters(usec, 10_000_000 * (i + 1), 0);
+      await sampler.sampleOnce();
+      now += 10_000;
+    }
+    // Past the hour: the minute 7140 is written, and the 10 minutes and the hour that end with it.
+    now = 7205 * 1000;
+    counters(8_000_000, 1, 0);
+    await sampler.sampleOnce();
+    const minute = await readPoints(db, 'spur_shop_web_production', 0, 0);
+    expect(minute).toEqual([expect.objectContaining({ at: 7140, cpu: 200, memory: 30_000_000, memory_max: 40_000_000 })]);
+    expect(await readPoints(db, 'spur_shop_web_production', 1, 0)).toEqual([{ ...minute[0], at: 6600 }]);
+    expect(await readPoints(db, 'spur_shop_web_production', 2, 0)).toEqual([{ ...minute[0], at: 3600 }]);
+  });
+
+  it('rolls up the 10 minutes a restart cut across, from the minutes written before it', async () => {
+    let now = (6000 + 8 * 60 + 5) * 1000;
+    const make = () => new MetricsSampler({ db, docker, log: { info() {}, warn() {}, error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => true, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc'), nowMs: () => now });
+    const before = make();
+    for (let i = 0; i < 10; i++) {
+      counters(1_000_000 * (i + 1), 10_000_000, 0);
+      await before.sampleOnce();
+      now += 10_000;
+    }
+    // Stopped at 6585 (minute 6540 written in part), started again at 6630, in the next 10 minutes.
+    await before.stop();
+    now = 6630 * 1000;
+    const after = make();
+    for (let i = 0; i < 5; i++) {
+      counters(50_000_000 + 1_000_000 * i, 10_000_000, 0);
+      await after.sampleOnce();
+      now += 10_000;
+    }
+    const minutes = (await readPoints(db, 'spur_shop_web_production', 0, 0)).map((p) => p.at);
+    expect(minutes).toEqual([6480, 6540, 6600]);
+    expect((await readPoints(db, 'spur_shop_web_production', 1, 0)).map((p) => [p.at, p.cpu])).toEqual([[6000, 100]]);
+  });
+
+  it("says a failure to read the host's files once, not every sample, and again only after it worked", async () => {
+    const warnings: string[] = [];
+    const infos: string[] = [];
+    const sampler = new MetricsSampler({ db, docker, log: { info: (m) => infos.push(m), warn: (m) => warnings.push(m), error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => true, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc') });
+    write('proc/41/cgroup', 'not a cgroup file');
+    for (let i = 0; i < 3; i++) await sampler.sampleOnce();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("cannot read a task's counters");
+    counters(1, 1, 1);
+    await sampler.sampleOnce();
+    expect(infos).toEqual(["metrics: reading tasks' counters works again"]);
+  });
+
+  it('reads a service deployed after its last listing at the next sample, not a minute later', async () => {
+    let deployed = false;
+    const later = { ...docker, listServices: async () => (deployed ? docker.listServices() : []), listTasks: async (o: { filters: { node: string[] } }) => (deployed ? docker.listTasks(o) : []) } as unknown as DockerClient;
+    let now = 120_000 * 1000;
+    const sampler = new MetricsSampler({ db, docker: later, log: { info() {}, warn() {}, error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => true, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc'), nowMs: () => now });
+    await sampler.sampleOnce();
+    deployed = true;
+    for (const usec of [1_000_000, 2_000_000]) {
+      now += 10_000;
+      counters(usec, 20_000_000, 0);
+      await sampler.sampleOnce();
+    }
+    expect(sampler.current('spur_shop_web_production')).toMatchObject({ cpu: 100, memory: 20_000_000 });
+  });
+
+  it('takes no sample while Docker is not ready', async () => {
+    const sampler = new MetricsSampler({ db, docker, log: { info() {}, warn() {}, error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => false, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc') });
+    await sampler.sampleOnce();
+    await sampler.sampleOnce();
+    expect(sampler.current('spur_shop_web_production')).toBeUndefined();
+  });
+});
+
+describe('windowStart', () => it('is the start of the window holding a moment', () => expect(windowStart(TIERS[1]!, 1234)).toBe(1200)));

@@ -1,0 +1,81 @@
+// One series' samples within a window, summed so that the window's point is their means and
+// highs (the units of migration 037). Pure.
+import type { MetricPoint } from '../store/metrics.js';
+
+/** One sample of a series: its tasks' counters summed. */
+export interface Sample {
+  /** Cores in use since the previous sample. */
+  cores: number;
+  memory: number;
+  /** Null when a task has no limit. */
+  memoryLimit: number | null;
+  /** Bytes a second since the previous sample. */
+  rx: number;
+  tx: number;
+  tasks: number;
+}
+
+export class Window {
+  private n = 0;
+  private cores = 0;
+  private coresMax = 0;
+  private memory = 0;
+  private memoryMax = 0;
+  /** As the last sample had it: the limit at the window's end. */
+  private memoryLimit: number | null = null;
+  private rx = 0;
+  private tx = 0;
+  private tasks = 0;
+
+  constructor(readonly startS: number) {}
+
+  add(s: Sample): void {
+    this.n++;
+    this.cores += s.cores;
+    this.coresMax = Math.max(this.coresMax, s.cores);
+    this.memory += s.memory;
+    this.memoryMax = Math.max(this.memoryMax, s.memory);
+    this.memoryLimit = s.memoryLimit;
+    this.rx += s.rx;
+    this.tx += s.tx;
+    this.tasks = Math.max(this.tasks, s.tasks);
+  }
+
+  get empty(): boolean {
+    return this.n === 0;
+  }
+
+  point(): MetricPoint {
+    const n = Math.max(1, this.n);
+    return {
+      at: this.startS,
+      cpu: Math.round((this.cores / n) * 1000),
+      cpu_max: Math.round(this.coresMax * 1000),
+      memory: Math.round(this.memory / n),
+      memory_max: Math.round(this.memoryMax),
+      memory_limit: this.memoryLimit === null ? null : Math.round(this.memoryLimit),
+      rx: Math.round(this.rx / n),
+      tx: Math.round(this.tx / n),
+      tasks: this.tasks,
+    };
+  }
+}
+
+/** A task's counters at one moment. */
+export interface Counters {
+  atS: number;
+  cpuS: number;
+  memory: number;
+  memoryLimit: number | null;
+  rx: number;
+  tx: number;
+}
+
+/** What a task used between two readings: rates over the time between them. Null when there is no
+ *  earlier reading or a counter went back (the container was replaced). */
+export function rates(before: Counters | undefined, now: Counters): { cores: number; rx: number; tx: number } | null {
+  if (!before) return null;
+  const dt = now.atS - before.atS;
+  if (dt <= 0 || now.cpuS < before.cpuS || now.rx < before.rx || now.tx < before.tx) return null;
+  return { cores: (now.cpuS - before.cpuS) / dt, rx: (now.rx - before.rx) / dt, tx: (now.tx - before.tx) / dt };
+}
