@@ -51,8 +51,9 @@ const toView = (p: MetricPoint): MetricPointView => ({
 export async function metricsOf(deps: Deps, swarmName: string, range: unknown, nowMs = Date.now()): Promise<Omit<MetricsView, 'deployments'> & { fromS: number }> {
   const chosen = validate.metricRange(range ?? 'hour');
   const tier = tierFor(chosen);
-  const fromS = Math.floor(nowMs / 1000) - RANGES[chosen];
-  const points = await readPoints(deps.db, swarmName, tier.tier, fromS);
+  const nowS = Math.floor(nowMs / 1000);
+  const fromS = nowS - RANGES[chosen];
+  const points = await readPoints(deps.db, swarmName, tier.tier, fromS, nowS);
   const current = tier.tier === 0 ? deps.metrics.current(swarmName) : undefined;
   if (current && !points.some((p) => p.at === current.at)) points.push(current);
   return { range: chosen, stepS: tier.stepS, points: points.map(toView), fromS };

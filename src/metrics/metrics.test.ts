@@ -254,6 +254,35 @@ describe('the sampler', () => {
     expect(sampler.current('spur_shop_web_production')).toMatchObject({ cpu: 100, memory: 20_000_000 });
   });
 
+  it('drops the minute a clock set back left in the future, and goes on from the new time', async () => {
+    let now = 9000 * 1000;
+    const sampler = new MetricsSampler({ db, docker, log: { info() {}, warn() {}, error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => true, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc'), nowMs: () => now });
+    for (const usec of [1_000_000, 2_000_000]) {
+      counters(usec, 1000, 0);
+      await sampler.sampleOnce();
+      now += 10_000;
+    }
+    // Set back two hours: 9020 → 1820.
+    now -= 7200 * 1000;
+    for (const usec of [3_000_000, 4_000_000, 5_000_000, 6_000_000, 7_000_000, 8_000_000, 9_000_000]) {
+      counters(usec, 1000, 0);
+      await sampler.sampleOnce();
+      now += 10_000;
+    }
+    expect((await readPoints(db, 'spur_shop_web_production', 0, 0)).map((p) => p.at)).toEqual([1800]);
+  });
+
+  it('says once that a task cannot be read while others can, not each sample', async () => {
+    const warnings: string[] = [];
+    const infos: string[] = [];
+    const two = { ...docker, listTasks: async (o: { filters: { node: string[] } }) => [...(await docker.listTasks(o)), { ServiceID: 's1', Status: { State: 'running', ContainerStatus: { ContainerID: 'bad', PID: 43 } } }] } as unknown as DockerClient;
+    const sampler = new MetricsSampler({ db, docker: two, log: { info: (m) => infos.push(m), warn: (m) => warnings.push(m), error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => true, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc') });
+    counters(1, 1, 1);
+    write('proc/43/cgroup', 'not a cgroup file');
+    for (let i = 0; i < 4; i++) await sampler.sampleOnce();
+    expect([warnings.length, infos.length]).toEqual([1, 0]);
+  });
+
   it('takes no sample while Docker is not ready', async () => {
     const sampler = new MetricsSampler({ db, docker, log: { info() {}, warn() {}, error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => false, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc') });
     await sampler.sampleOnce();

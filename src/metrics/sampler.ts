@@ -22,7 +22,9 @@ const LISTING_MAX_AGE_MS = 60_000;
 /** How long a stop waits for a sample in flight (a Docker call that does not answer). */
 const STOP_WAIT_MS = 5000;
 /** Read errors of a task that stopped between the listing and the read: not worth a warning. */
-const GONE = new Set(['ENOENT', 'ESRCH']);
+const GONE = new Set(['ENOENT', 'ESRCH', 'ENODEV']);
+/** Tasks read between two turns of the event loop: the reads are quick, but a thousand are not. */
+const TASKS_AT_ONCE = 25;
 
 export interface SamplerDeps {
   db: Db;
@@ -35,6 +37,8 @@ export interface SamplerDeps {
   /** Where cgroup hierarchies are mounted, and /proc (other paths in tests). */
   cgroupRoot?: string;
   procRoot?: string;
+  /** The wall clock (which minute a sample belongs to) and, in tests, the clock rates are timed
+   *  by too (performance.now() otherwise: a clock set back must not make a rate). */
   nowMs?: () => number;
 }
 
@@ -88,27 +92,38 @@ export class MetricsSampler {
   /** One sample; a sample still running when the next is due is not doubled. */
   sampleOnce(): Promise<void> {
     this.sampling ??= this.sample()
-      .then(() => this.recovered('sample'))
+      .then((sampled) => {
+        if (sampled) this.recovered('sample');
+      })
       .catch((err) => this.warnOnce('sample', 'sampling metrics failed (said once until it works again)', { error: String(err) }))
       .finally(() => (this.sampling = undefined));
     return this.sampling;
   }
 
   private now = () => (this.deps.nowMs?.() ?? Date.now()) / 1000;
+  private monotonic = () => (this.deps.nowMs?.() ?? performance.now()) / 1000;
 
-  private async sample(): Promise<void> {
+  /** One sample; false when Docker is away. */
+  private async sample(): Promise<boolean> {
     const start = windowStart(MINUTE, this.now());
+    if (this.windowStartS !== undefined && start < this.windowStartS) this.clockWentBack(start);
     // The minute is written at its end, with Docker away too.
     if (this.windowStartS !== undefined && start > this.windowStartS) await this.flush();
     this.windowStartS ??= start;
-    if (!this.deps.isDaemonReady()) return;
+    if (!this.deps.isDaemonReady()) return false;
+    const tasks = await this.tasks();
+    // A listing that took past the minute's end: the minute is written first.
+    if (windowStart(MINUTE, this.now()) > this.windowStartS) await this.flush();
     const samples = new Map<string, Sample & { measured: boolean }>();
     const seen = new Set<string>();
-    for (const task of await this.tasks()) {
+    let unreadable = false;
+    for (const [i, task] of tasks.entries()) {
+      if (i > 0 && i % TASKS_AT_ONCE === 0) await new Promise((r) => setImmediate(r));
       seen.add(task.containerId);
       this.swarmIds.set(task.service, task.swarmId);
       const counters = this.read(task);
-      if (!counters) continue;
+      if (counters === 'unreadable') unreadable = true;
+      if (typeof counters !== 'object') continue;
       const used = rates(this.last.get(task.containerId), counters);
       this.last.set(task.containerId, counters);
       const s = samples.get(task.service) ?? { cores: 0, memory: 0, memoryLimit: 0, rx: 0, tx: 0, tasks: 0, measured: false };
@@ -118,6 +133,7 @@ export class MetricsSampler {
       if (used) Object.assign(s, { cores: s.cores + used.cores, rx: s.rx + used.rx, tx: s.tx + used.tx, measured: true });
       samples.set(task.service, s);
     }
+    if (!unreadable) this.recovered('read');
     for (const id of [...this.last.keys()]) if (!seen.has(id)) (this.last.delete(id), this.containers.delete(id));
     for (const [service, { measured, ...s }] of samples) {
       // A task's first reading has no rate yet: the series' first sample waits for its second.
@@ -126,6 +142,16 @@ export class MetricsSampler {
       w.add(s);
       this.windows.set(service, w);
     }
+    return true;
+  }
+
+  /** The clock was set back past the minute being filled: that minute is dropped (it is in the
+   *  future now), and the windows from here on are rolled up again. */
+  private clockWentBack(start: number): void {
+    this.windows = new Map();
+    this.swarmIds.clear();
+    this.windowStartS = start;
+    this.rolledUntilS = this.rolledUntilS === undefined ? undefined : Math.min(this.rolledUntilS, start);
   }
 
   /** Writes the minute's points, and rolls up the coarser windows that have closed since the last
@@ -138,11 +164,11 @@ export class MetricsSampler {
     this.swarmIds.clear();
     const nowStart = windowStart(MINUTE, this.now());
     this.windowStartS = nowStart;
-    // After a start: rolled up to the end of the newest 10 minutes in the store; with none, from
-    // the newest minute written (the windows it closes are not rolled up yet).
+    // After a start: from the hour of the newest minute written before (a stop or a crash may have
+    // come before its windows were rolled up; rolling one up again replaces it), never the future.
     if (this.rolledUntilS === undefined) {
-      const [tenMinutes, minute] = [await newestPointAt(this.deps.db, TIERS[1]!.tier), await newestPointAt(this.deps.db, MINUTE.tier)];
-      this.rolledUntilS = tenMinutes !== undefined ? tenMinutes + TIERS[1]!.stepS : (minute ?? startS);
+      const newest = (await newestPointAt(this.deps.db, MINUTE.tier)) ?? startS;
+      this.rolledUntilS = Math.min(windowStart(HOUR, newest - MINUTE.stepS), startS);
     }
     await writePoints(this.deps.db, { tier: MINUTE.tier, slot: slotOf(MINUTE, startS) }, points);
     // Only windows whose every minute is over: a stop in mid-minute leaves that minute's to the next start.
@@ -155,7 +181,7 @@ export class MetricsSampler {
 
   /** This server's running tasks of this installation's services. */
   private async tasks(): Promise<Task[]> {
-    if (!this.listing || Date.now() - this.listing.at > LISTING_MAX_AGE_MS) await this.listServices();
+    if (!this.listing || this.monotonic() * 1000 - this.listing.at > LISTING_MAX_AGE_MS) await this.listServices();
     type Listed = { ServiceID?: string; Status?: { State?: string; ContainerStatus?: { ContainerID?: string; PID?: number } } };
     const tasks = (await this.deps.docker.listTasks({ filters: { node: [this.listing!.nodeId], 'desired-state': ['running'] } })) as Listed[];
     // A service made since the listing (a first deploy): listed again at once, not a minute later.
@@ -174,13 +200,13 @@ export class MetricsSampler {
     const nodeId = (await docker.info()).Swarm?.NodeID as string;
     const listed = (await docker.listServices()) as { ID: string; Spec?: { Name?: string; Labels?: Record<string, string> } }[];
     const ours = (s: (typeof listed)[number]) => s.Spec?.Labels?.[MANAGED_LABEL] === 'true' && s.Spec.Labels[INSTALL_LABEL] === installId;
-    this.listing = { at: Date.now(), nodeId, names: new Map(listed.map((s) => [s.ID, ours(s) ? (s.Spec?.Name ?? null) : null])) };
+    this.listing = { at: this.monotonic() * 1000, nodeId, names: new Map(listed.map((s) => [s.ID, ours(s) ? (s.Spec?.Name ?? null) : null])) };
   }
 
-  /** A task's counters now; undefined when its files cannot be read (it just stopped). The files
-   *  are the kernel's (procfs, cgroupfs), made on reading without touching a disk: read at once,
-   *  they cost a tenth of what the thread pool's round trips did (bench:metrics). */
-  private read(task: Task): Counters | undefined {
+  /** A task's counters now; 'gone' when it stopped meanwhile, 'unreadable' when its files cannot be
+   *  read. The files are the kernel's (procfs, cgroupfs), made on reading without touching a disk:
+   *  read at once, they cost a tenth of what the thread pool's round trips did (bench:metrics). */
+  private read(task: Task): Counters | 'gone' | 'unreadable' {
     const proc = this.deps.procRoot ?? '/proc';
     try {
       let known = this.containers.get(task.containerId);
@@ -193,15 +219,14 @@ export class MetricsSampler {
       const { kind, files } = known;
       const [cpu, usage, stat, limit, net] = [files.cpu, files.memory, files.memoryStat, files.memoryLimit, `${proc}/${task.pid}/net/dev`].map((f) => readFileSync(f, 'utf8'));
       // The time of the reading, not of the listing: a slow Docker call must not stretch a rate.
-      const counters = { atS: this.now(), cpuS: kind.cpuSeconds(cpu!), memory: kind.memoryBytes(usage!, stat!), memoryLimit: kind.memoryLimit(limit!), ...parseNetDev(net!) };
+      const counters = { atS: this.monotonic(), cpuS: kind.cpuSeconds(cpu!), memory: kind.memoryBytes(usage!, stat!), memoryLimit: kind.memoryLimit(limit!), ...parseNetDev(net!) };
       if (![counters.cpuS, counters.memory, counters.rx, counters.tx].every(Number.isFinite)) throw Object.assign(new Error(`unexpected counters for process ${task.pid}`), { code: 'EFORMAT' });
-      this.recovered('read');
       return counters;
     } catch (err) {
       this.containers.delete(task.containerId);
-      const code = (err as NodeJS.ErrnoException).code ?? 'other';
-      if (!GONE.has(code)) this.warnOnce('read', "cannot read a task's counters (metrics are read from the host's /proc and /sys/fs/cgroup; said once until it works again)", { container: task.containerId.slice(0, 12), error: String(err) });
-      return undefined;
+      if (GONE.has((err as NodeJS.ErrnoException).code ?? '')) return 'gone';
+      this.warnOnce('read', "cannot read a task's counters (metrics are read from the host's /proc and /sys/fs/cgroup; said once until every task's can be read again)", { container: task.containerId.slice(0, 12), error: String(err) });
+      return 'unreadable';
     }
   }
 

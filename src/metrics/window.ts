@@ -63,6 +63,7 @@ export class Window {
 
 /** A task's counters at one moment. */
 export interface Counters {
+  /** When they were read, by a clock that only goes forward (seconds). */
   atS: number;
   cpuS: number;
   memory: number;

@@ -64,8 +64,8 @@ export async function newestPointAt(db: Db, tier: number): Promise<number | unde
   return row?.at ?? undefined;
 }
 
-/** A series' points of one tier from `fromS` on, oldest first (slots a full turn old are not read). */
-export async function readPoints(db: Db, name: string, tier: number, fromS: number): Promise<MetricPoint[]> {
+/** A series' points of one tier from `fromS` to `toS`, oldest first (slots a full turn old are not read). */
+export async function readPoints(db: Db, name: string, tier: number, fromS: number, toS = Number.MAX_SAFE_INTEGER): Promise<MetricPoint[]> {
   return db
     .selectFrom('metric_points')
     .innerJoin('metric_series', 'metric_series.id', 'metric_points.series_id')
@@ -73,14 +73,16 @@ export async function readPoints(db: Db, name: string, tier: number, fromS: numb
     .where('metric_series.name', '=', name)
     .where('tier', '=', tier)
     .where('at', '>=', fromS)
+    .where('at', '<=', toS)
     .orderBy('at')
     .execute();
 }
 
-/** Forgets points older than their tier keeps, and series left with none (a service removed). */
+/** Forgets points older than their tier keeps, those ahead of now (written while the clock was
+ *  ahead), and series left with none (a service removed). */
 export async function forgetOldPoints(db: Db, tiers: readonly { tier: number; stepS: number; slots: number }[], nowS: number): Promise<void> {
   await db.transaction().execute(async (tx) => {
-    for (const t of tiers) await tx.deleteFrom('metric_points').where('tier', '=', t.tier).where('at', '<', nowS - t.stepS * t.slots).execute();
+    for (const t of tiers) await tx.deleteFrom('metric_points').where('tier', '=', t.tier).where((eb) => eb.or([eb('at', '<', nowS - t.stepS * t.slots), eb('at', '>', nowS)])).execute();
     await tx.deleteFrom('metric_series').where(({ not, exists, selectFrom }) => not(exists(selectFrom('metric_points').select('series_id').whereRef('metric_points.series_id', '=', 'metric_series.id')))).execute();
   });
 }
