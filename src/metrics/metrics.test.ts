@@ -7,7 +7,7 @@ import type { DockerClient } from '../docker/client.js';
 import { forgetOldPoints, readPoints, rollUp, writePoints, type MetricPoint } from '../store/metrics.js';
 import { cgroupOf } from './cgroups/index.js';
 import { parseNetDev } from './net-dev.js';
-import { MetricsSampler } from './sampler.js';
+import { MetricsSampler, type SamplerDeps } from './sampler.js';
 import { TIERS, closedWindows, slotOf, spanS, tierFor, windowStart } from './tiers.js';
 import { Window, rates } from './window.js';
 
@@ -157,6 +157,10 @@ describe('the sampler', () => {
     ] : []),
   } as unknown as DockerClient;
 
+  /** A sampler of this test's fake /proc and cgroup trees, with Docker answering; `opts` change that. */
+  const makeSampler = (opts: Partial<SamplerDeps> = {}) =>
+    new MetricsSampler({ db, docker, log: { info() {}, warn() {}, error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => true, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc'), ...opts });
+
   beforeEach(async () => {
     db = await openDatabase(':memory:');
     root = mkdtempSync(join(tmpdir(), 'spur-metrics-'));
@@ -165,7 +169,7 @@ describe('the sampler', () => {
 
   it("reads this installation's tasks from the host's files, and writes each minute's point when the minute is over", async () => {
     let now = 60_000 * 1000 + 5_000;
-    const sampler = new MetricsSampler({ db, docker, log: { info() {}, warn() {}, error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => true, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc'), nowMs: () => now });
+    const sampler = makeSampler({ nowMs: () => now });
     counters(1_000_000, 50_000_000, 1000);
     await sampler.sampleOnce();
     // The first reading has no rate yet.
@@ -187,7 +191,7 @@ describe('the sampler', () => {
   it('rolls the minutes up into the 10-minute and hourly tiers as their windows close', async () => {
     // 40 s before an hour starts.
     let now = (7200 - 40) * 1000;
-    const sampler = new MetricsSampler({ db, docker, log: { info() {}, warn() {}, error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => true, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc'), nowMs: () => now });
+    const sampler = makeSampler({ nowMs: () => now });
     for (const [i, usec] of [1_000_000, 3_000_000, 5_000_000, 7_000_000].entries()) {
       counters(usec, 10_000_000 * (i + 1), 0);
       await sampler.sampleOnce();
@@ -205,7 +209,7 @@ describe('the sampler', () => {
 
   it('rolls up the 10 minutes a restart cut across, from the minutes written before it', async () => {
     let now = (6000 + 8 * 60 + 5) * 1000;
-    const make = () => new MetricsSampler({ db, docker, log: { info() {}, warn() {}, error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => true, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc'), nowMs: () => now });
+    const make = () => makeSampler({ nowMs: () => now });
     const before = make();
     for (let i = 0; i < 10; i++) {
       counters(1_000_000 * (i + 1), 10_000_000, 0);
@@ -229,7 +233,7 @@ describe('the sampler', () => {
   it("says a failure to read the host's files once, not every sample, and again only after it worked", async () => {
     const warnings: string[] = [];
     const infos: string[] = [];
-    const sampler = new MetricsSampler({ db, docker, log: { info: (m) => infos.push(m), warn: (m) => warnings.push(m), error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => true, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc') });
+    const sampler = makeSampler({ log: { info: (m) => infos.push(m), warn: (m) => warnings.push(m), error() {} } });
     write('proc/41/cgroup', 'not a cgroup file');
     for (let i = 0; i < 3; i++) await sampler.sampleOnce();
     expect(warnings).toHaveLength(1);
@@ -243,7 +247,7 @@ describe('the sampler', () => {
     let deployed = false;
     const later = { ...docker, listServices: async () => (deployed ? docker.listServices() : []), listTasks: async (o: { filters: { node: string[] } }) => (deployed ? docker.listTasks(o) : []) } as unknown as DockerClient;
     let now = 120_000 * 1000;
-    const sampler = new MetricsSampler({ db, docker: later, log: { info() {}, warn() {}, error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => true, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc'), nowMs: () => now });
+    const sampler = makeSampler({ docker: later, nowMs: () => now });
     await sampler.sampleOnce();
     deployed = true;
     for (const usec of [1_000_000, 2_000_000]) {
@@ -256,7 +260,7 @@ describe('the sampler', () => {
 
   it('drops the minute a clock set back left in the future, and goes on from the new time', async () => {
     let now = 9000 * 1000;
-    const sampler = new MetricsSampler({ db, docker, log: { info() {}, warn() {}, error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => true, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc'), nowMs: () => now });
+    const sampler = makeSampler({ nowMs: () => now });
     for (const usec of [1_000_000, 2_000_000]) {
       counters(usec, 1000, 0);
       await sampler.sampleOnce();
@@ -276,7 +280,7 @@ describe('the sampler', () => {
     const warnings: string[] = [];
     const infos: string[] = [];
     const two = { ...docker, listTasks: async (o: { filters: { node: string[] } }) => [...(await docker.listTasks(o)), { ServiceID: 's1', Status: { State: 'running', ContainerStatus: { ContainerID: 'bad', PID: 43 } } }] } as unknown as DockerClient;
-    const sampler = new MetricsSampler({ db, docker: two, log: { info: (m) => infos.push(m), warn: (m) => warnings.push(m), error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => true, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc') });
+    const sampler = makeSampler({ docker: two, log: { info: (m) => infos.push(m), warn: (m) => warnings.push(m), error() {} } });
     counters(1, 1, 1);
     write('proc/43/cgroup', 'not a cgroup file');
     for (let i = 0; i < 4; i++) await sampler.sampleOnce();
@@ -284,7 +288,7 @@ describe('the sampler', () => {
   });
 
   it('takes no sample while Docker is not ready', async () => {
-    const sampler = new MetricsSampler({ db, docker, log: { info() {}, warn() {}, error() {} }, installId: 'i1', sampleS: 10, isDaemonReady: () => false, cgroupRoot: join(root, 'cg'), procRoot: join(root, 'proc') });
+    const sampler = makeSampler({ isDaemonReady: () => false });
     await sampler.sampleOnce();
     await sampler.sampleOnce();
     expect(sampler.current('spur_shop_web_production')).toBeUndefined();
