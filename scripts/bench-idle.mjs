@@ -94,7 +94,8 @@ try {
   console.log(`${SERVICES} services active in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
   const login = await fetch(`${url}/login`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: url }, body: 'email=bench%40example.com&password=bench+password+123' });
-  const cookie = login.headers.get('set-cookie').split(';')[0];
+  // The session's cookie, not whichever Set-Cookie comes first (a toast's, say).
+  const cookie = login.headers.getSetCookie().find((c) => c.startsWith('spur_session=')).split(';')[0];
 
   console.log(`idling ${IDLE_SECONDS}s`);
   const [spurIdle, bareIdle] = await Promise.all([idleFigures(spur.pid), idleFigures(bare.pid)]);
