@@ -295,8 +295,7 @@ export async function restoreDatabase(deps: Deps, user: Actor, projectName: stri
 export async function databaseMetrics(deps: Deps, user: Actor, projectName: string, name: string, range: unknown, environmentName?: string): Promise<MetricsView> {
   const scope = await scopeOf(deps, user, projectName, environmentName, 'project.read');
   const d = await databaseIn(deps, scope, name);
-  const { fromS: _, ...metrics } = await metricsOf(deps, databaseServiceName(refOf(scope, d.name)), range);
-  return { ...metrics, deployments: [] };
+  return metricsOf(deps, databaseServiceName(refOf(scope, d.name)), range);
 }
 
 /** The database's last `tail` log lines, every task Swarm still knows (a crashed one's too), its

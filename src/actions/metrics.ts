@@ -47,8 +47,9 @@ const toView = (p: MetricPoint): MetricPointView => ({
   tasks: p.tasks,
 });
 
-/** The points of a Swarm service over a range (validated here), with the minute in progress. */
-export async function metricsOf(deps: Deps, swarmName: string, range: unknown, nowMs = Date.now()): Promise<Omit<MetricsView, 'deployments'> & { fromS: number }> {
+/** The points of a Swarm service over a range (validated here), with the minute in progress, and
+ *  the deployments of `instance` in the range (a database has none). */
+export async function metricsOf(deps: Deps, swarmName: string, range: unknown, instance?: { serviceId: number; environmentId: number }, nowMs = Date.now()): Promise<MetricsView> {
   const chosen = validate.metricRange(range ?? 'hour');
   const tier = tierFor(chosen);
   const nowS = Math.floor(nowMs / 1000);
@@ -56,12 +57,10 @@ export async function metricsOf(deps: Deps, swarmName: string, range: unknown, n
   const points = await readPoints(deps.db, swarmName, tier.tier, fromS, nowS);
   const current = tier.tier === 0 ? deps.metrics.current(swarmName) : undefined;
   if (current && !points.some((p) => p.at === current.at)) points.push(current);
-  return { range: chosen, stepS: tier.stepS, points: points.map(toView), fromS };
+  const deployments = instance ? await deploymentsSince(deps.db, instance, new Date(fromS * 1000).toISOString()) : [];
+  return { range: chosen, stepS: tier.stepS, points: points.map(toView), deployments: deployments.map((d) => ({ id: d.id, status: d.status, at: d.created_at })) };
 }
 
 /** A service's metrics in one environment, with its deployments in the range. */
-export async function serviceMetrics(deps: Deps, ctx: InstanceContext, range?: unknown, nowMs = Date.now()): Promise<MetricsView> {
-  const { fromS, ...metrics } = await metricsOf(deps, swarmServiceName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }), range, nowMs);
-  const deployments = await deploymentsSince(deps.db, scopeOf(ctx), new Date(fromS * 1000).toISOString());
-  return { ...metrics, deployments: deployments.map((d) => ({ id: d.id, status: d.status, at: d.created_at })) };
-}
+export const serviceMetrics = (deps: Deps, ctx: InstanceContext, range?: unknown, nowMs = Date.now()) =>
+  metricsOf(deps, swarmServiceName({ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }), range, scopeOf(ctx), nowMs);

@@ -1,8 +1,8 @@
 // A view rendered once per distinct input. The project canvas and the dashboard's project list are
 // rendered for every page view and, for each open page, on every live refresh (views/components/
-// live.tsx), almost always from the same data. Rendering 100 cards through JSX allocates megabytes,
-// and on a small server the collections that garbage causes are what make a page slow; comparing
-// the input as JSON allocates a few dozen kilobytes.
+// live.tsx), almost always from the same data. Rendering 100 cards through JSX allocates about a
+// megabyte, and on a small server the collections that garbage causes are what make a page slow;
+// comparing the input as JSON allocates a few dozen kilobytes.
 import { raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 
