@@ -25,6 +25,10 @@ export interface MetricPointView {
   tx: number;
   /** Tasks running (the most at once in the window). */
   tasks: number;
+  /** A server's: bytes used and the size of the disk Docker keeps its data on, and its 1-minute load average. */
+  disk?: number;
+  diskSize?: number;
+  load?: number;
 }
 
 export interface MetricsView {
@@ -45,6 +49,8 @@ const toView = (p: MetricPoint): MetricPointView => ({
   rx: p.rx,
   tx: p.tx,
   tasks: p.tasks,
+  ...(p.disk == null ? {} : { disk: p.disk, diskSize: p.disk_size ?? undefined }),
+  ...(p.load == null ? {} : { load: p.load / 1000 }),
 });
 
 /** The points of a Swarm service over a range (validated here), with the minute in progress, and

@@ -17,8 +17,9 @@ import { listInstancesIn, listServices } from '../store/services.js';
 import { sourceKindOf } from '../sources/index.js';
 import type { ServiceCard } from './service-cards.js';
 import * as ops from './index.js';
+import { type MetricsView, serviceMetrics } from './metrics.js';
 
-export const SERVICE_TABS = { overview: 'Overview', deployments: 'Deployments', variables: 'Variables', settings: 'Settings', logs: 'Logs' } as const;
+export const SERVICE_TABS = { overview: 'Overview', deployments: 'Deployments', metrics: 'Metrics', variables: 'Variables', settings: 'Settings', logs: 'Logs' } as const;
 export type ServiceTab = keyof typeof SERVICE_TABS;
 
 /** The URL of a tab of a service in an environment. */
@@ -50,6 +51,8 @@ export interface ServicePageData {
   pendingChanges: boolean;
   /** Which controls this user's role may use, by action of MAY (a viewer's page has none that change anything). */
   may: May;
+  /** Metrics tab: the range's points and deployments. */
+  metrics?: MetricsView;
 }
 
 /** What a role may do, action by action, as the door says: what a page asks before it shows a control. */
@@ -151,8 +154,9 @@ export async function serviceLiveData(deps: Deps, ctx: AllowedInstance): Promise
 }
 
 /** Everything the service page shows, for any tab. */
-export async function servicePageData(deps: Deps, user: Actor, ctx: AllowedInstance, tab: ServiceTab): Promise<ServicePageData> {
+export async function servicePageData(deps: Deps, user: Actor, ctx: AllowedInstance, tab: ServiceTab, range?: unknown): Promise<ServicePageData> {
   return {
+    metrics: tab === 'metrics' ? await serviceMetrics(deps, ctx, range) : undefined,
     ...(await serviceLiveData(deps, ctx)),
     tab,
     git: sourceKindOf(ctx.service).builds && mayDo(ctx, 'service.git-access') ? await ops.gitAccess(deps, ctx) : undefined,

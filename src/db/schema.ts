@@ -463,6 +463,11 @@ export interface MetricPointTable {
   tx: number;
   /** Tasks running: the most at once in the window. */
   tasks: number;
+  /** A server's (migration 038), null for a service: bytes used on the disk Docker keeps its data
+   *  on (mean) and that disk's size, and the 1-minute load average in thousandths (mean). */
+  disk: number | null;
+  disk_size: number | null;
+  load: number | null;
 }
 
 export interface Database {

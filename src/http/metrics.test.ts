@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { writePoints } from '../store/metrics.js';
 import { queueDeployment } from '../store/deployments.js';
+import { createDatabase } from '../store/databases.js';
 import { TIERS, slotOf } from '../metrics/tiers.js';
 import { shopWithWeb } from '../../test/app-fixture.js';
 
@@ -48,5 +49,57 @@ describe('GET /projects/:project/services/:service/metrics', () => {
       expect([res.status, res.json.error], range).toEqual([400, expect.stringContaining('range: must be one of hour, day, week, 90d')]);
     }
     expect((await t.call('owner', 'GET', '/projects/shop/services/nope/metrics')).status).toBe(404);
+  });
+});
+
+describe('the Metrics tab and the database charts', () => {
+  const get = (path: string, headers: Record<string, string> = {}) => t.app.request(path, { headers: { Cookie: t.cookies.owner, ...headers } });
+
+  it("draws the hour's CPU, memory against its limit and network, with the deployment marked on the time axis", async () => {
+    const start = Math.floor(Date.now() / 60_000) * 60;
+    for (const at of [start - 180, start - 120, start - 60]) await writePoints(t.deps.db, { tier: 0, slot: slotOf(TIERS[0]!, at) }, new Map([[WEB, { swarmId: 'w1', point: point(at, 250) }]]));
+    const ids = await t.deps.db.selectFrom('services').innerJoin('environments', 'environments.project_id', 'services.project_id').select(['services.id as serviceId', 'environments.id as environmentId']).where('environments.name', '=', 'production').executeTakeFirstOrThrow();
+    const { deployment } = await queueDeployment(t.deps.db, { ...ids, trigger: 'api:owner@example.com' });
+
+    const res = await get('/projects/shop/services/web/metrics?env=production');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<title>Metrics · web · shop');
+    expect(html).toMatch(/<a href="\/projects\/shop\/services\/web\/metrics\?env=production" aria-current="page">Metrics<\/a>/);
+    const captions = [...html.matchAll(/<figcaption><strong>(\w+)<\/strong><span class="chart-now">([^<]+)</g)].map((m) => [m[1], m[2]]);
+    expect(captions).toEqual([['CPU', '0.25 cores'], ['Memory', '64 MiB'], ['Network', '1.2 KiB/s']]);
+    expect(html).toContain('aria-label="Memory of web over the last hour: mean up to 64 MiB, highest sample up to 80 MiB, limit up to 256 MiB; latest 64 MiB."');
+    // Three minutes in a row: one line each, from the first minute's middle to the last's.
+    const cpu = html.match(/<path class="line line-a" d="([^"]+)"/)![1]!;
+    expect(cpu.match(/[ML]/g)).toEqual(['M', 'L', 'L']);
+    expect(html).toContain(`title="Deployment #${deployment.id}, queued,`);
+    expect(html).toMatch(/<line class="deploy deploy-queued" x1="(99\d\.\d|1000\.0)"/);
+  });
+
+  it('swaps in the charts alone for a range link, says when there is nothing yet, and refuses a range it does not know', async () => {
+    const fragment = await (await get('/projects/shop/services/web/metrics?env=production&range=week', { 'HX-Request': 'true', 'HX-Target': 'metrics' })).text();
+    expect(fragment.startsWith('<section id="metrics"')).toBe(true);
+    expect(fragment).not.toContain('<html');
+    expect(fragment).toMatch(/<a href="[^"]*range=week"[^>]*aria-current="true">Week<\/a>/);
+    expect(fragment).toContain('No samples in the last week yet');
+    const refused = await get('/projects/shop/services/web/metrics?env=production&range=year');
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('range: must be one of hour, day, week, 90d');
+  });
+
+  it("leaves a database's charts to after its page has loaded, and draws them on their own page without JavaScript", async () => {
+    const ids = await t.deps.db.selectFrom('projects').innerJoin('environments', 'environments.project_id', 'projects.id').select(['projects.id as projectId', 'environments.id as environmentId']).where('environments.name', '=', 'production').executeTakeFirstOrThrow();
+    await createDatabase(t.deps.db, t.deps.key, { ...ids, name: 'db', volumeName: 'spur_shop_db_production_data_test', engine: 'postgres', image: 'postgres:17', credentials: { user: 'app', password: 'pw', database: 'db' } });
+    const page = await (await get('/projects/shop/databases/db?env=production')).text();
+    expect(page).toContain('<section id="metrics" class="metrics" hx-get="/projects/shop/databases/db/metrics?env=production&amp;range=hour" hx-trigger="load"');
+    expect(page).not.toContain('<figure class="chart">');
+    const at = Math.floor(Date.now() / 60_000) * 60 - 60;
+    await writePoints(t.deps.db, { tier: 0, slot: slotOf(TIERS[0]!, at) }, new Map([['spur_shop_db_production', { swarmId: 'd1', point: point(at, 500) }]]));
+    const fragment = await (await get('/projects/shop/databases/db/metrics?env=production&range=hour', { 'HX-Request': 'true' })).text();
+    expect(fragment.startsWith('<section id="metrics"')).toBe(true);
+    expect(fragment).toContain('<strong>CPU</strong><span class="chart-now">0.50 cores</span>');
+    const alone = await (await get('/projects/shop/databases/db/metrics?env=production&range=hour')).text();
+    expect(alone).toContain('<h1>Metrics of db</h1>');
+    expect(alone).toContain('<strong>CPU</strong>');
   });
 });

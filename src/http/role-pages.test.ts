@@ -46,6 +46,7 @@ const CONTROLS: [RegExp, Action | 'self'][] = [
   [new RegExp(`^${D}/credentials$`), 'database.credentials'],
   [new RegExp(`^${D}/backups/\\d+/download$`), 'backups.download'],
   [new RegExp(`^${D}/delete$`), 'database.delete'],
+  [new RegExp(`^(${S}|${D})/metrics$`), 'project.read'],
   [/^\/deployments\/\d+\/cancel$/, 'cancel'],
   [/^\/deployments\/\d+\/log\.txt$/, 'logs.read'],
 ];
@@ -71,6 +72,7 @@ const PAGES: { path: string; offers: Action[] }[] = [
   { path: `${S}/variables?env=production`, offers: ['variables.change', 'variables.reveal'] },
   { path: `${S}/settings?env=production`, offers: ['service.change', 'domains.change', 'volumes.change', 'service.delete'] },
   { path: `${S}/logs?env=production`, offers: ['logs.read'] },
+  { path: `${S}/metrics?env=production`, offers: ['project.read'] },
   { path: `${P}?env=production`, offers: ['service.create', 'environment.create', 'environment.delete', 'database.create', 'database.delete', 'variables.change', 'variables.reveal', 'project.delete', 'members.manage', 'environment.protect', 'requests.decide', 'requests.cancel', 'project-audit.read'] },
   { path: `${P}/members`, offers: ['members.manage', 'project.leave'] },
   { path: `${D}?env=production`, offers: ['database.change', 'backups.create', 'database.restore', 'database.credentials', 'backups.download', 'database.delete'] },

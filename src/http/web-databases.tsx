@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import type { Context, Hono } from 'hono';
 import type { FormState } from '../../views/components/form.js';
 import { DeleteDatabaseForm } from '../../views/components/databases.js';
-import { BackUpNowForm, BackupPolicyForm, DatabasePage, RestartForm, RestoreForm, RestoreIntoNewForm, RevealedCredentials } from '../../views/pages/database.js';
+import { BackUpNowForm, BackupPolicyForm, DatabaseMetrics, DatabaseMetricsPage, DatabasePage, RestartForm, RestoreForm, RestoreIntoNewForm, RevealedCredentials } from '../../views/pages/database.js';
 import type { Deps } from '../deps.js';
 import { Conflict } from '../errors.js';
 import { backupStorage } from '../store/settings.js';
@@ -50,6 +50,12 @@ export function databasePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context
   };
 
   web.get('/projects/:project/databases/:name', async (c) => c.html(await page(c)));
+  web.get('/projects/:project/databases/:name/metrics', async (c) => {
+    const { user, project, name, env } = at(c);
+    const metrics = await dbs.databaseMetrics(deps, user, project, name, c.req.query('range'), env);
+    const props = { project, database: { name, environment: env ?? 'production' }, metrics };
+    return c.html(c.req.header('HX-Request') ? <DatabaseMetrics {...props} /> : <DatabaseMetricsPage frame={frame(c)} {...props} />);
+  });
   web.get('/projects/:project/databases/:name/credentials', async (c) => {
     const { user, project, name, env } = at(c);
     return c.html(<RevealedCredentials variables={await dbs.databaseCredentials(deps, user, project, name, env)} />);

@@ -25,6 +25,8 @@ import { InvalidFields, NotFound } from '../errors.js';
 import { BackupStorageForm, BuildImagesForm, GeneralSettingsForm, RegistryForm, SettingsPage, SmtpForm } from '../../views/pages/settings.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
 import { type ServicePageProps, paths } from '../../views/pages/service/common.js';
+import { ServiceMetrics } from '../../views/pages/service/metrics.js';
+import { serviceMetrics } from '../actions/metrics.js';
 import { DeploymentsTable } from '../../views/pages/service/deployments.js';
 import { StatusFacts } from '../../views/pages/service/overview.js';
 import { ServiceHeadline, ServicePage } from '../../views/pages/service/page.js';
@@ -216,10 +218,16 @@ export function webRoutes(deps: Deps) {
   // Service
   const servicePage = async (c: Context<AuthEnv>, tab: ServiceTab, forms?: Forms) => {
     const ctx = await instanceOf(c, 'project.read');
-    return <ServicePage frame={frame(c)} {...await servicePageData(deps, user(c), ctx, tab)} forms={forms} allTasks={c.req.query('all') === '1'} />;
+    return <ServicePage frame={frame(c)} {...await servicePageData(deps, user(c), ctx, tab, c.req.query('range'))} forms={forms} allTasks={c.req.query('all') === '1'} />;
   };
   for (const tab of Object.keys(SERVICE_TABS) as ServiceTab[]) {
-    web.get(`/projects/:project/services/:service${tab === 'overview' ? '' : `/${tab}`}`, async (c) => c.html(await servicePage(c, tab)));
+    web.get(`/projects/:project/services/:service${tab === 'overview' ? '' : `/${tab}`}`, async (c) => {
+      if (tab === 'metrics' && c.req.header('HX-Target') === 'metrics') {
+        const ctx = await instanceOf(c, 'project.read');
+        return c.html(<ServiceMetrics service={{ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }} metrics={await serviceMetrics(deps, ctx, c.req.query('range'))} />);
+      }
+      return c.html(await servicePage(c, tab));
+    });
   }
   web.get('/projects/:project/services/:service/events', async (c) => {
     await instanceOf(c, 'project.read'); // 404 before the stream opens

@@ -13,6 +13,9 @@ export interface Sample {
   rx: number;
   tx: number;
   tasks: number;
+  /** A server's: bytes used on its disk and the disk's size, and its 1-minute load average. */
+  disk?: { used: number; size: number } | null;
+  load?: number;
 }
 
 export class Window {
@@ -26,6 +29,10 @@ export class Window {
   private rx = 0;
   private tx = 0;
   private tasks = 0;
+  /** A server's, as the last sample that had them. */
+  private disk: { used: number; size: number } | null = null;
+  private load = 0;
+  private loads = 0;
 
   constructor(readonly startS: number) {}
 
@@ -39,6 +46,8 @@ export class Window {
     this.rx += s.rx;
     this.tx += s.tx;
     this.tasks = Math.max(this.tasks, s.tasks);
+    if (s.disk) this.disk = s.disk;
+    if (s.load !== undefined) (this.load += s.load), this.loads++;
   }
 
   get empty(): boolean {
@@ -57,6 +66,8 @@ export class Window {
       rx: Math.round(this.rx / n),
       tx: Math.round(this.tx / n),
       tasks: this.tasks,
+      ...(this.disk ? { disk: Math.round(this.disk.used), disk_size: Math.round(this.disk.size) } : {}),
+      ...(this.loads ? { load: Math.round((this.load / this.loads) * 1000) } : {}),
     };
   }
 }

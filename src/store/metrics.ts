@@ -4,10 +4,12 @@ import { sql } from 'kysely';
 import type { Db } from '../db/open.js';
 import type { MetricPointTable } from '../db/schema.js';
 
-/** A point as the sampler makes it and the API shows it (the units of migration 037). */
-export type MetricPoint = Omit<MetricPointTable, 'series_id' | 'tier' | 'slot'>;
+/** A point as the sampler makes it and the API shows it (the units of migrations 037 and 038); a
+ *  service's has no disk or load. */
+type ServerOnly = 'disk' | 'disk_size' | 'load';
+export type MetricPoint = Omit<MetricPointTable, 'series_id' | 'tier' | 'slot' | ServerOnly> & Partial<Pick<MetricPointTable, ServerOnly>>;
 
-const VALUES = ['cpu', 'cpu_max', 'memory', 'memory_max', 'memory_limit', 'rx', 'tx', 'tasks'] as const;
+const VALUES = ['cpu', 'cpu_max', 'memory', 'memory_max', 'memory_limit', 'rx', 'tx', 'tasks', 'disk', 'disk_size', 'load'] as const;
 
 /** A series' point as the sampler writes it: the Swarm service's name and id, and the point. */
 export interface SeriesPoint {
@@ -34,8 +36,8 @@ export async function writePoints(db: Db, tier: { tier: number; slot: number }, 
   if (points.size === 0) return;
   await db.transaction().execute(async (tx) => {
     const ids = await seriesIds(tx, new Map([...points].map(([name, p]) => [name, p.swarmId])));
-    const rows = [...points].map(([name, { point }]) => ({ series_id: ids.get(name)!, tier: tier.tier, slot: tier.slot, ...point }));
-    // SQLite takes at most 32,766 bound values a statement: 11 a row.
+    const rows = [...points].map(([name, { point }]) => ({ series_id: ids.get(name)!, tier: tier.tier, slot: tier.slot, disk: null, disk_size: null, load: null, ...point }));
+    // SQLite takes at most 32,766 bound values a statement: 14 a row.
     for (let i = 0; i < rows.length; i += 500) {
       await tx
         .insertInto('metric_points')
@@ -48,13 +50,14 @@ export async function writePoints(db: Db, tier: { tier: number; slot: number }, 
 
 /** The window [startS, startS + stepS) of a tier, summarised from the tier below, for every series
  *  that has points there: means of means, the highest of the highs, the limit at its end (that of
- *  its newest point, null when that had none). */
+ *  its newest point, null when that had none); a server's disk and load as means, its disk's size
+ *  the largest seen. */
 export async function rollUp(db: Db, into: { tier: number; slot: number; startS: number; stepS: number }): Promise<void> {
   const [below, from, to] = [into.tier - 1, into.startS, into.startS + into.stepS];
-  await sql`insert or replace into metric_points (series_id, tier, slot, at, cpu, cpu_max, memory, memory_max, memory_limit, rx, tx, tasks)
+  await sql`insert or replace into metric_points (series_id, tier, slot, at, cpu, cpu_max, memory, memory_max, memory_limit, rx, tx, tasks, disk, disk_size, load)
     select p.series_id, ${into.tier}, ${into.slot}, ${from}, round(avg(p.cpu)), max(p.cpu_max), round(avg(p.memory)), max(p.memory_max),
       (select n.memory_limit from metric_points n where n.series_id = p.series_id and n.tier = ${below} and n.at >= ${from} and n.at < ${to} order by n.at desc limit 1),
-      round(avg(p.rx)), round(avg(p.tx)), max(p.tasks)
+      round(avg(p.rx)), round(avg(p.tx)), max(p.tasks), round(avg(p.disk)), max(p.disk_size), round(avg(p.load))
     from metric_points p where p.tier = ${below} and p.at >= ${from} and p.at < ${to} group by p.series_id`.execute(db);
 }
 
@@ -66,7 +69,7 @@ export async function newestPointAt(db: Db, tier: number): Promise<number | unde
 
 /** A series' points of one tier from `fromS` to `toS`, oldest first (slots a full turn old are not read). */
 export async function readPoints(db: Db, name: string, tier: number, fromS: number, toS = Number.MAX_SAFE_INTEGER): Promise<MetricPoint[]> {
-  return db
+  const rows = await db
     .selectFrom('metric_points')
     .innerJoin('metric_series', 'metric_series.id', 'metric_points.series_id')
     .select(['at', ...VALUES])
@@ -76,6 +79,8 @@ export async function readPoints(db: Db, name: string, tier: number, fromS: numb
     .where('at', '<=', toS)
     .orderBy('at')
     .execute();
+  // A service's point has no server-only values at all, rather than nulls.
+  return rows.map(({ disk, disk_size, load, ...p }) => (disk === null && load === null ? p : { ...p, disk, disk_size, load }));
 }
 
 /** Forgets points older than their tier keeps, those ahead of now (written while the clock was

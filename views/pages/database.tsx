@@ -7,6 +7,8 @@ import { DeleteDatabaseForm } from '../components/databases.js';
 import { StateMark } from '../components/state-mark.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
+import { MetricsCharts, MetricsPlaceholder } from '../components/metrics-chart.js';
+import type { MetricsView } from '../../src/actions/metrics.js';
 import { actionWords, busyAttrs } from '../../src/actions/words.js';
 import { Time } from '../components/time.js';
 import type { May } from '../../src/actions/page-data.js';
@@ -157,6 +159,9 @@ export function DatabasePage(props: DatabasePageProps) {
       </dl>
       {props.may['database.change'] && <RestartForm project={project} database={d} csrf={csrf} state={props.forms?.['restart-database']} />}
 
+      <h2>Metrics</h2>
+      <MetricsPlaceholder url={`${databasePath(project, d, '/metrics')}&range=hour`} />
+
       <h2>Backups</h2>
       <p class="muted">
         {d.backupSchedule ? <>Backed up on <code>{d.backupSchedule}</code> (UTC){d.nextBackupAt && <>, next at <Time at={d.nextBackupAt} /></>}; </> : 'Backed up only when asked; '}
@@ -191,5 +196,22 @@ export function RevealedCredentials(props: { variables: Record<string, string> }
         </>
       ))}
     </dl>
+  );
+}
+
+/** The database's charts: what its page fetches once loaded, and a range link swaps in. */
+export function DatabaseMetrics(props: { project: string; database: Pick<DatabaseView, 'name' | 'environment'>; metrics: MetricsView }) {
+  return <MetricsCharts view={props.metrics} subject={props.database.name} url={(r) => `${databasePath(props.project, props.database, '/metrics')}&range=${r}`} />;
+}
+
+/** The charts on a page of their own, for a browser without JavaScript. */
+export function DatabaseMetricsPage(props: Parameters<typeof DatabaseMetrics>[0] & { frame: Omit<LayoutProps, 'title' | 'children'> }) {
+  const d = props.database;
+  return (
+    <Layout title={`Metrics · ${d.name} · ${props.project}`} section="projects" {...props.frame}>
+      <p class="crumbs"><a href="/">Projects</a> / <a href={`/projects/${props.project}?env=${d.environment}`}>{props.project}</a> / <a href={databasePath(props.project, d)}>{d.name}</a> /</p>
+      <h1>Metrics of {d.name}</h1>
+      <DatabaseMetrics {...props} />
+    </Layout>
   );
 }

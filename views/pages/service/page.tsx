@@ -9,11 +9,12 @@ import { SERVICE_TABS, type ServiceTab, serviceTabUrl } from '../../../src/actio
 import { type ServicePageProps, paths } from './common.js';
 import { DeploymentsTab } from './deployments.js';
 import { LogsTab } from './logs.js';
+import { MetricsTab } from './metrics.js';
 import { OverviewTab } from './overview.js';
 import { SettingsTab } from './settings.js';
 import { VariablesTab } from './variables.js';
 
-const TABS = { overview: OverviewTab, deployments: DeploymentsTab, variables: VariablesTab, settings: SettingsTab, logs: LogsTab };
+const TABS = { overview: OverviewTab, deployments: DeploymentsTab, metrics: MetricsTab, variables: VariablesTab, settings: SettingsTab, logs: LogsTab };
 
 export function ServicePage(props: ServicePageProps) {
   const s = props.status;
