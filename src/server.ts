@@ -13,6 +13,7 @@ import type { Deps } from './deps.js';
 import { Deployer } from './deploy/deployer.js';
 import { NodeConnections } from './nodes/connections.js';
 import { NodeFleet } from './nodes/fleet.js';
+import { localDisk } from './nodes/disk.js';
 import { BuildSlots } from './builds/build-slots.js';
 import { DaemonMonitor } from './deploy/daemon-monitor.js';
 import { DeploymentLogBus } from './deploy/log-bus.js';
@@ -149,7 +150,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const databaseBackups = new DatabaseBackups({ db, docker, key, dataDir: config.dataDir, installId: thisInstall, log, isDaemonReady: () => daemon.ready });
   await databaseBackups.refreshSchedules();
   const jobs = scheduleJobs({ db, docker, log, servers, keepImages: config.keepImages, buildCacheMb: config.buildCacheMb, buildSlots, dataDir: config.dataDir, backupKeep: config.backupKeep, isDaemonReady: () => daemon.ready, certificates });
-  const metrics = new MetricsSampler({ db, docker, log, installId: thisInstall, sampleS: config.metricsSampleS, isDaemonReady: () => daemon.ready });
+  const metrics = new MetricsSampler({ db, docker, log, installId: thisInstall, sampleS: config.metricsSampleS, isDaemonReady: () => daemon.ready, disk: localDisk, servers });
   metrics.start();
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));

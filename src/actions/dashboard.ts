@@ -8,6 +8,7 @@ import { swarmServiceName } from '../docker/names.js';
 import { listProjectsFor, mayDo } from '../actions/access.js';
 import { deploymentsByInstance } from '../store/deployments.js';
 import { listNodes } from '../store/nodes.js';
+import { serverNameOf } from './servers.js';
 import { listEnvironments } from '../store/projects.js';
 import { listInstancesIn, listServices } from '../store/services.js';
 import { listDatabases } from '../store/databases.js';
@@ -46,6 +47,8 @@ export interface ActivityItem {
 
 export interface DashboardData {
   attention: DashboardWarning[];
+  /** The servers whose charts are shown (an owner's dashboard; none for others). */
+  servers: string[];
   projects: ProjectOverview[];
   activity: ActivityItem[];
 }
@@ -88,20 +91,22 @@ async function resourceStates(deps: Deps, user: Actor) {
   return { projects, environmentsOf, states: out };
 }
 
-/** Servers that are down or whose enrollment failed (owners only: members do not see servers). */
-async function serverWarnings(deps: Deps, user: Actor): Promise<DashboardWarning[]> {
-  if (!mayDo(user, 'servers.manage')) return [];
+/** Servers that are down or whose enrollment failed, and the names of those in the Swarm (whose
+ *  charts the dashboard shows): owners only, members do not see servers. */
+async function serverFacts(deps: Deps, user: Actor): Promise<{ warnings: DashboardWarning[]; servers: string[] }> {
+  if (!mayDo(user, 'servers.manage')) return { warnings: [], servers: [] };
   const records = await listNodes(deps.db);
   const warnings: DashboardWarning[] = records.filter((r) => r.status === 'failed').map((r) => ({ href: `/servers/${r.name}`, subject: `server ${r.name}`, problem: `could not be enrolled: ${r.error ?? 'unknown error'}` }));
-  if (!deps.daemon.ready) return warnings;
-  type Node = { ID: string; Spec: { Labels?: Record<string, string> }; Description: { Hostname: string }; Status: { State: string } };
+  if (!deps.daemon.ready) return { warnings, servers: [] };
+  type Node = { ID: string; Spec: { Role?: string; Labels?: Record<string, string> }; Description: { Hostname: string }; Status: { State: string } };
   const nodes = (await deps.swarmNodes.get().catch(() => [])) as Node[];
   for (const n of nodes.filter((n) => n.Status.State !== 'ready')) {
-    const record = records.find((r) => r.swarm_node_id === n.ID);
-    const name = record?.name ?? n.Description.Hostname;
-    warnings.push({ href: record ? `/servers/${record.name}` : '/servers', subject: `server ${name}`, problem: n.Status.State === 'down' ? 'is down: the Swarm cannot reach it' : `is ${n.Status.State}` });
+    const name = serverNameOf(n, records);
+    warnings.push({ href: `/servers/${name}`, subject: `server ${name}`, problem: n.Status.State === 'down' ? 'is down: the Swarm cannot reach it' : `is ${n.Status.State}` });
   }
-  return warnings;
+  // The managers first, as on the Servers page.
+  const ordered = [...nodes].sort((a, b) => Number(b.Spec.Role === 'manager') - Number(a.Spec.Role === 'manager'));
+  return { warnings, servers: ordered.map((n) => serverNameOf(n, records)) };
 }
 
 /** The newest deployments of the user's projects, with who asked for each. */
@@ -135,8 +140,10 @@ export async function dashboardData(deps: Deps, user: Actor): Promise<DashboardD
   const failing: DashboardWarning[] = states
     .filter((s) => needsAttention(s.state))
     .map((s) => ({ href: s.href, subject: `${s.name} (${s.project}, ${s.environment})`, problem: `${s.state.words}${s.state.detail ? `: ${s.state.detail}` : ''}` }));
+  const servers = await serverFacts(deps, user);
   return {
-    attention: [...failing, ...(await serverWarnings(deps, user)), ...(await certificateWarnings(deps, user)), ...(await backupWarnings(deps, user))],
+    attention: [...failing, ...servers.warnings, ...(await certificateWarnings(deps, user)), ...(await backupWarnings(deps, user))],
+    servers: servers.servers,
     projects: projects.map((p) => {
       const environments = environmentsOf.get(p.name) ?? [];
       const shown = environments.includes('production') ? 'production' : environments[0];

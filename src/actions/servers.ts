@@ -7,6 +7,9 @@ import { NODE_LABEL, notEnrolledWarning } from '../nodes/swarm-membership.js';
 import { listNodes } from '../store/nodes.js';
 import { type Actor, requireTo } from './access.js';
 import { type AuditObject, SECRET, audit } from './record.js';
+import { type MetricsView, metricsOf } from './metrics.js';
+import { serverSeries } from '../metrics/sampler.js';
+import * as validate from '../validate.js';
 
 
 interface SwarmNodeListing {
@@ -17,8 +20,14 @@ interface SwarmNodeListing {
   ManagerStatus?: { Leader?: boolean };
 }
 
+/** The name a Swarm node goes by: the one it was enrolled under, its label, or its hostname. */
+export const serverNameOf = (n: { ID: string; Spec: { Labels?: Record<string, string> }; Description: { Hostname: string } }, records: Pick<NodeRecord, 'name' | 'swarm_node_id'>[]) =>
+  records.find((r) => r.swarm_node_id === n.ID)?.name ?? n.Spec.Labels?.[NODE_LABEL] ?? n.Description.Hostname;
+
 export interface ServerView {
   name: string;
+  /** Its Swarm node's id; null for a server not (yet) in the Swarm. */
+  nodeId: string | null;
   hostname: string | null;
   address: string | null;
   role: 'manager' | 'worker';
@@ -40,7 +49,7 @@ export interface ServerView {
   buildServer: boolean;
 }
 
-const toRecordView = (n: NodeRecord): Omit<ServerView, 'hostname' | 'role' | 'state' | 'availability' | 'dockerVersion' | 'cpus' | 'memoryMb' | 'runningTasks' | 'disk'> => ({
+const toRecordView = (n: NodeRecord): Omit<ServerView, 'nodeId' | 'hostname' | 'role' | 'state' | 'availability' | 'dockerVersion' | 'cpus' | 'memoryMb' | 'runningTasks' | 'disk'> => ({
   name: n.name,
   address: `${n.user}@${n.host}:${n.port}`,
   status: n.status,
@@ -59,7 +68,8 @@ export async function serversView(deps: Deps, user: Actor): Promise<{ servers: S
   const servers: ServerView[] = swarmNodes.map((n) => {
     const record = records.find((r) => r.swarm_node_id === n.ID);
     return {
-      name: record?.name ?? n.Spec.Labels?.[NODE_LABEL] ?? n.Description.Hostname,
+      name: serverNameOf(n, records),
+      nodeId: n.ID,
       hostname: n.Description.Hostname,
       address: record ? `${record.user}@${record.host}:${record.port}` : (n.Status.Addr ?? null),
       role: n.Spec.Role === 'manager' ? 'manager' : 'worker',
@@ -78,7 +88,7 @@ export async function serversView(deps: Deps, user: Actor): Promise<{ servers: S
     };
   });
   const notInSwarm = records.filter((r) => !swarmNodes.some((n) => n.ID === r.swarm_node_id));
-  servers.push(...notInSwarm.map((r) => ({ ...toRecordView(r), hostname: null, role: 'worker' as const, state: r.status === 'ready' ? 'missing' : r.status, availability: null, dockerVersion: null, cpus: null, memoryMb: null, runningTasks: 0, disk: null })));
+  servers.push(...notInSwarm.map((r) => ({ ...toRecordView(r), nodeId: null, hostname: null, role: 'worker' as const, state: r.status === 'ready' ? 'missing' : r.status, availability: null, dockerVersion: null, cpus: null, memoryMb: null, runningTasks: 0, disk: null })));
   await Promise.all(servers.map(async (s) => {
     if (s.role === 'manager' && !s.enrolled) s.disk = await localDisk();
     else if (s.enrolled && s.status === 'ready' && s.state === 'ready') s.disk = await deps.servers.disk(s.name);
@@ -87,12 +97,21 @@ export async function serversView(deps: Deps, user: Actor): Promise<{ servers: S
   return { servers, publicKey: await deps.servers.publicKey(), swarm: deps.daemon.ready };
 }
 
-/** One enrolled server with its enrollment log. */
-export async function serverDetail(deps: Deps, user: Actor, name: string) {
+/** One server: an enrolled one with its enrollment log, or one Spur did not enrol (the manager). */
+export async function serverDetail(deps: Deps, user: Actor, name: string): Promise<ServerView & { log: string | null }> {
   await requireTo(deps, user, 'servers.manage');
+  const listed = (await serversView(deps, user)).servers;
+  const unenrolled = listed.find((s) => !s.enrolled && s.name === name);
+  if (unenrolled) return { ...unenrolled, log: null };
   const record = await deps.servers.find(name);
-  const listed = (await serversView(deps, user)).servers.find((s) => s.enrolled && s.name === record.name);
-  return { ...listed!, log: record.log };
+  return { ...listed.find((s) => s.enrolled && s.name === record.name)!, log: record.log };
+}
+
+/** A server's CPU, memory, network, disk, load and running tasks over a range. */
+export async function serverMetrics(deps: Deps, user: Actor, name: string, range: unknown, nowMs = Date.now()): Promise<MetricsView> {
+  const server = await serverDetail(deps, user, name);
+  if (!server.nodeId) return { range: validate.metricRange(range ?? 'hour'), stepS: 60, points: [], deployments: [] };
+  return metricsOf(deps, serverSeries(server.nodeId), range, undefined, nowMs);
 }
 
 export async function addServer(deps: Deps, user: Actor, body: Record<string, unknown>) {

@@ -86,6 +86,7 @@ export function apiRoutes(deps: Deps) {
   api.get('/servers', async (c) => c.json(await servers.serversView(deps, c.get('user'))));
   api.post('/servers', async (c) => c.json({ server: await servers.addServer(deps, c.get('user'), await jsonBody(c)) }, 202));
   api.get('/servers/:name', async (c) => c.json({ server: await servers.serverDetail(deps, c.get('user'), c.req.param('name')) }));
+  api.get('/servers/:name/metrics', async (c) => c.json(await servers.serverMetrics(deps, c.get('user'), c.req.param('name'), c.req.query('range'))));
   api.post('/servers/:name/drain', async (c) => c.json({ server: await servers.changeServer(deps, c.get('user'), c.req.param('name'), 'drain') }));
   api.post('/servers/:name/activate', async (c) => c.json({ server: await servers.changeServer(deps, c.get('user'), c.req.param('name'), 'activate') }));
   api.post('/servers/:name/build-server', async (c) => c.json({ server: await servers.changeServer(deps, c.get('user'), c.req.param('name'), 'build-here') }));

@@ -48,9 +48,11 @@ describe('the dashboard', () => {
     expect(attention).toContain(`<a href="/projects/shop/services/web?env=production">web (shop, production)</a><span>serving #${serving}, #${failed} failed</span>`);
     expect(attention).toContain(`<a href="/projects/blog/services/api?env=production">api (blog, production)</a><span>down: #${down} failed</span>`);
     expect(attention).toContain('<a href="/servers/gone">server gone</a><span>could not be enrolled: connect: connection refused</span>');
-    expect(attention).toContain('<a href="/servers">server edge-2</a><span>is down: the Swarm cannot reach it</span>');
+    expect(attention).toContain('<a href="/servers/edge-2">server edge-2</a><span>is down: the Swarm cannot reach it</span>');
     expect(attention).not.toContain('worker');
     expect(html.indexOf('Needs attention')).toBeLessThan(html.indexOf('Your projects'));
+    // Each server's CPU, memory and disk, fetched once the page has loaded.
+    expect(section(html, 'servers-title')).toContain('<h3><a href="/servers/edge-2">edge-2</a></h3><section class="metrics" hx-get="/servers/edge-2/metrics?range=hour&amp;summary=1" hx-trigger="load"');
 
     const projects = section(html, 'projects-title');
     expect(projects).toMatch(new RegExp(`data-project="shop"[^]*<a href="/projects/shop/services/web\\?env=production">web</a>: <span class="state-mark" data-kind="attention"><span class="dot" aria-hidden="true"></span>serving #${serving}, #${failed} failed</span></li>[^]*worker</a>: <span class="state-mark" data-kind="none"><span class="dot" aria-hidden="true"></span>never deployed`));
@@ -112,5 +114,6 @@ describe('the dashboard', () => {
     expect(html).toContain('data-project="blog"');
     expect(html).not.toContain('shop');
     expect(html).not.toContain('server gone');
+    expect(html).not.toContain('servers-title');
   });
 });

@@ -77,8 +77,8 @@ describe('the Metrics tab and the database charts', () => {
   });
 
   it('swaps in the charts alone for a range link, says when there is nothing yet, and refuses a range it does not know', async () => {
-    const fragment = await (await get('/projects/shop/services/web/metrics?env=production&range=week', { 'HX-Request': 'true', 'HX-Target': 'metrics' })).text();
-    expect(fragment.startsWith('<section id="metrics"')).toBe(true);
+    const fragment = await (await get('/projects/shop/services/web/metrics?env=production&range=week', { 'HX-Request': 'true' })).text();
+    expect(fragment.startsWith('<section class="metrics"')).toBe(true);
     expect(fragment).not.toContain('<html');
     expect(fragment).toMatch(/<a href="[^"]*range=week"[^>]*aria-current="true">Week<\/a>/);
     expect(fragment).toContain('No samples in the last week yet');
@@ -91,15 +91,45 @@ describe('the Metrics tab and the database charts', () => {
     const ids = await t.deps.db.selectFrom('projects').innerJoin('environments', 'environments.project_id', 'projects.id').select(['projects.id as projectId', 'environments.id as environmentId']).where('environments.name', '=', 'production').executeTakeFirstOrThrow();
     await createDatabase(t.deps.db, t.deps.key, { ...ids, name: 'db', volumeName: 'spur_shop_db_production_data_test', engine: 'postgres', image: 'postgres:17', credentials: { user: 'app', password: 'pw', database: 'db' } });
     const page = await (await get('/projects/shop/databases/db?env=production')).text();
-    expect(page).toContain('<section id="metrics" class="metrics" hx-get="/projects/shop/databases/db/metrics?env=production&amp;range=hour" hx-trigger="load"');
+    expect(page).toContain('<section class="metrics" hx-get="/projects/shop/databases/db/metrics?env=production&amp;range=hour" hx-trigger="load"');
     expect(page).not.toContain('<figure class="chart">');
     const at = Math.floor(Date.now() / 60_000) * 60 - 60;
     await writePoints(t.deps.db, { tier: 0, slot: slotOf(TIERS[0]!, at) }, new Map([['spur_shop_db_production', { swarmId: 'd1', point: point(at, 500) }]]));
     const fragment = await (await get('/projects/shop/databases/db/metrics?env=production&range=hour', { 'HX-Request': 'true' })).text();
-    expect(fragment.startsWith('<section id="metrics"')).toBe(true);
+    expect(fragment.startsWith('<section class="metrics"')).toBe(true);
     expect(fragment).toContain('<strong>CPU</strong><span class="chart-now">0.50 cores</span>');
     const alone = await (await get('/projects/shop/databases/db/metrics?env=production&range=hour')).text();
     expect(alone).toContain('<h1>Metrics of db</h1>');
     expect(alone).toContain('<strong>CPU</strong>');
+  });
+});
+
+describe("a server's charts", () => {
+  const get = (path: string, headers: Record<string, string> = {}) => t.app.request(path, { headers: { Cookie: t.cookies.owner, ...headers } });
+  const GiB = 1024 ** 3;
+
+  beforeEach(() => {
+    // Docker answers: one manager, this server, named by its hostname.
+    t.deps.daemon = { state: { reachable: true, swarm: true }, ready: true } as typeof t.deps.daemon;
+    const node = { ID: 'n1', Spec: { Role: 'manager', Availability: 'active' }, Description: { Hostname: 'alpha', Resources: { NanoCPUs: 2e9, MemoryBytes: 8 * GiB } }, Status: { State: 'ready' } };
+    Object.assign(t.deps.docker, { listNodes: async () => [node], listTasks: async () => [] });
+  });
+
+  it("draws the manager's CPU, memory, network, disk and load on its own page, and its CPU, memory and disk alone on the dashboard", async () => {
+    const at = Math.floor(Date.now() / 60_000) * 60 - 60;
+    await writePoints(t.deps.db, { tier: 0, slot: slotOf(TIERS[0]!, at) }, new Map([['node:n1', { swarmId: 'n1', point: { ...point(at, 1500), memory_limit: 8 * GiB, disk: 40 * GiB, disk_size: 100 * GiB, load: 1250 } }]]));
+    const page = await (await get('/servers/alpha')).text();
+    expect(page).toContain('<h1>alpha</h1>');
+    expect(page).toContain('hx-get="/servers/alpha/metrics?range=hour" hx-trigger="load"');
+    expect(page).not.toContain('Remove alpha');
+    const charts = await (await get('/servers/alpha/metrics?range=hour', { 'HX-Request': 'true' })).text();
+    expect([...charts.matchAll(/<strong>(\w+)<\/strong><span class="chart-now">([^<]+)/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual(['CPU 1.50 cores', 'Memory 64 MiB', 'Network 1.2 KiB/s', 'Disk 40 GiB', 'Load 1.25']);
+    const summary = await (await get('/servers/alpha/metrics?range=hour&summary=1', { 'HX-Request': 'true' })).text();
+    expect([...summary.matchAll(/<strong>(\w+)<\/strong>/g)].map((m) => m[1])).toEqual(['CPU', 'Memory', 'Disk']);
+    expect(summary).toContain('href="/servers/alpha/metrics?range=day&amp;summary=1"');
+    const api = await t.call('owner', 'GET', '/servers/alpha/metrics?range=hour');
+    expect(api.json.points[0]).toMatchObject({ cpu: 1.5, disk: 40 * GiB, diskSize: 100 * GiB, load: 1.25 });
+    expect((await t.call('member', 'GET', '/servers/alpha/metrics')).status).toBe(403);
+    expect((await t.call('owner', 'GET', '/servers/nope/metrics')).status).toBe(404);
   });
 });

@@ -36,6 +36,7 @@ const CASES: Case[] = [
   { route: 'GET /servers', action: 'servers.manage', path: () => '/servers' },
   { route: 'POST /servers', action: 'servers.manage', path: () => '/servers', body: { name: 'n1', host: '192.0.2.10' } },
   { route: 'GET /servers/:name', action: 'servers.manage', path: () => '/servers/n1' },
+  { route: 'GET /servers/:name/metrics', action: 'servers.manage', path: () => '/servers/n1/metrics' },
   { route: 'POST /servers/:name/drain', action: 'servers.manage', path: () => '/servers/n1/drain' },
   { route: 'POST /servers/:name/activate', action: 'servers.manage', path: () => '/servers/n1/activate' },
   { route: 'POST /servers/:name/build-server', action: 'servers.manage', path: () => '/servers/n1/build-server' },

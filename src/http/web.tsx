@@ -47,7 +47,7 @@ import * as validate from '../validate.js';
 import { type AuthEnv, requireSession } from './auth.js';
 import { answerForm, redirectWithToast, takeToast } from './forms.js';
 import * as servers from '../actions/servers.js';
-import { AddServerForm, ServerActionForm, ServerLog, ServerPage, ServersPage } from '../../views/pages/servers.js';
+import { AddServerForm, ServerActionForm, ServerLog, ServerMetrics, ServerMetricsPage, ServerPage, ServersPage } from '../../views/pages/servers.js';
 import { UpdateBanner } from '../../views/layout.js';
 import { liveFragments } from './live.js';
 import * as ops from '../actions/index.js';
@@ -222,7 +222,7 @@ export function webRoutes(deps: Deps) {
   };
   for (const tab of Object.keys(SERVICE_TABS) as ServiceTab[]) {
     web.get(`/projects/:project/services/:service${tab === 'overview' ? '' : `/${tab}`}`, async (c) => {
-      if (tab === 'metrics' && c.req.header('HX-Target') === 'metrics') {
+      if (tab === 'metrics' && c.req.header('HX-Request')) {
         const ctx = await instanceOf(c, 'project.read');
         return c.html(<ServiceMetrics service={{ project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name }} metrics={await serviceMetrics(deps, ctx, c.req.query('range'))} />);
       }
@@ -458,6 +458,10 @@ export function webRoutes(deps: Deps) {
   );
   const serverPage = async (c: Context<AuthEnv>, state?: FormState) => <ServerPage frame={frame(c)} server={await servers.serverDetail(deps, user(c), c.req.param('name')!)} state={state} />;
   web.get('/servers/:name', async (c) => c.html(await serverPage(c)));
+  web.get('/servers/:name/metrics', async (c) => {
+    const [name, metrics] = [c.req.param('name'), await servers.serverMetrics(deps, user(c), c.req.param('name'), c.req.query('range'))];
+    return c.html(c.req.header('HX-Request') ? <ServerMetrics name={name} metrics={metrics} summary={c.req.query('summary') === '1'} /> : <ServerMetricsPage frame={frame(c)} name={name} metrics={metrics} />);
+  });
   web.get('/servers/:name/log', async (c) => c.html(<ServerLog server={await servers.serverDetail(deps, user(c), c.req.param('name'))} />));
   const actionToasts: Record<servers.ServerAction, (name: string) => string> = {
     drain: (name) => `Drained ${name}: its tasks run on the other servers`,

@@ -7,7 +7,9 @@ import type { DockerClient } from '../docker/client.js';
 import { forgetOldPoints, readPoints, rollUp, writePoints, type MetricPoint } from '../store/metrics.js';
 import { cgroupOf } from './cgroups/index.js';
 import { parseNetDev } from './net-dev.js';
-import { MetricsSampler, type SamplerDeps } from './sampler.js';
+import { busySeconds, defaultInterface, hostCounters as readHost, memoryOf } from './host.js';
+import { filesRequest, parseFilesReply } from './remote-files.js';
+import { MetricsSampler, type RemoteServers, type SamplerDeps, serverSeries } from './sampler.js';
 import { TIERS, closedWindows, slotOf, spanS, tierFor, windowStart } from './tiers.js';
 import { Window, rates } from './window.js';
 
@@ -16,6 +18,19 @@ const V1 = `12:memory:/docker/abc
 1:name=systemd:/docker/abc
 0::/system.slice/containerd.service`;
 const V2 = '0::/system.slice/docker-abc.scope';
+const GiB = 1024 ** 3;
+const ROUTE = `Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT
+docker0\t000011AC\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0
+eth1\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0
+`;
+/** A server's files (src/metrics/host.ts) with the counters given: 8 GiB of memory, 2 CPUs. */
+const hostFiles = (busyTicks: number, available: number, rx: number, load: string) => ({
+  stat: `cpu  ${busyTicks / 2} 0 ${busyTicks / 2} 900000 5000 0 0 0 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n`,
+  meminfo: `MemTotal:        8388608 kB\nMemFree:          100000 kB\nMemAvailable:   ${available / 1024} kB\n`,
+  loadavg: `${load} 0.40 0.30 1/200 12345\n`,
+  'net/route': ROUTE,
+  'net/dev': NET_DEV.replace('  eth1:     500', `  eth1: ${String(rx).padStart(7)}`),
+});
 const NET_DEV = `Inter-|   Receive                                                |  Transmit
  face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
     lo:  999999      10    0    0    0     0          0         0   999999      10    0    0    0     0       0          0
@@ -52,6 +67,41 @@ describe('reading a container from the host', () => {
     expect(rates(a, { ...a, atS: 110, cpuS: 6, rx: 1100, tx: 200 })).toEqual({ cores: 0.5, rx: 100, tx: 10 });
     expect(rates(undefined, a)).toBeNull();
     expect(rates(a, { ...a, atS: 110, cpuS: 0.5 })).toBeNull();
+  });
+});
+
+describe("reading a server's own counters", () => {
+  it('reads busy CPU time, memory in use (total less available), the load and the bytes of the default route only', () => {
+    const files = hostFiles(30_000, 6 * GiB, 7000, '1.25');
+    expect(busySeconds(files.stat)).toBe(300);
+    expect(memoryOf(files.meminfo)).toEqual({ used: 2 * GiB, total: 8 * GiB });
+    expect(defaultInterface(ROUTE)).toBe('eth1');
+    expect(readHost(files, 5)).toEqual({ atS: 5, cpuS: 300, memory: 2 * GiB, memoryLimit: 8 * GiB, rx: 7000, tx: 250, load: 1.25 });
+    // Without a default route every interface but loopback counts.
+    expect(readHost({ ...files, 'net/route': ROUTE.split('\n')[0]! }, 5).rx).toBe(8000);
+  });
+});
+
+describe("reading another server's files over SSH", () => {
+  it('sends the paths on standard input after a marker of its own, and refuses a path that is not a plain kernel file', () => {
+    const { marker, stdin } = filesRequest(['/proc/stat', '/sys/fs/cgroup/system.slice/docker-abc.scope/cpu.stat']);
+    expect(marker).toMatch(/^spur-[0-9a-f]{24}$/);
+    expect(stdin).toBe(`${marker}\n/proc/stat\n/sys/fs/cgroup/system.slice/docker-abc.scope/cpu.stat\n`);
+    expect(filesRequest(['/proc/stat']).marker).not.toBe(marker);
+    for (const bad of ['/etc/shadow', '/proc/../etc/shadow', '/proc/1/cgroup\n/etc/shadow', 'proc/stat', '/proc/$(reboot)', "/proc/'x'", '/proc/a b']) {
+      expect(() => filesRequest(['/proc/stat', bad]), bad).toThrow('not a kernel file path');
+    }
+  });
+
+  it('reads the df output first, then each file; a file that could not be read is null', () => {
+    const m = 'spur-0123';
+    const df = 'Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda1 1000 400 600 40% /\n';
+    const stdout = `${df}\n${m} /proc/loadavg\n0.10 0.20 0.30 1/2 3\n\n${m} /proc/missing\n\n${m} /proc/stat\ncpu  1 2 3\n`;
+    const { df: got, files } = parseFilesReply(m, ['/proc/loadavg', '/proc/missing', '/proc/stat', '/proc/never'], stdout);
+    expect(got).toBe(df);
+    expect(files.get('/proc/loadavg')).toBe('0.10 0.20 0.30 1/2 3\n');
+    expect(files.get('/proc/stat')).toBe('cpu  1 2 3\n');
+    expect([files.get('/proc/missing'), files.get('/proc/never')]).toEqual([null, null]);
   });
 });
 
@@ -136,6 +186,10 @@ describe('the sampler', () => {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
   };
+  /** This server's /proc: busy ticks, memory available of 8 GiB, bytes through eth0, load. */
+  const hostCounters = (busyTicks: number, available: number, rx: number, load: string) => {
+    for (const [path, text] of Object.entries(hostFiles(busyTicks, available, rx, load))) write(`proc/${path}`, text);
+  };
   /** One task of web (pid 41) in v2, with its counters as given. */
   const counters = (cpuUsec: number, memory: number, rx: number) => {
     write('proc/41/cgroup', V2);
@@ -151,10 +205,10 @@ describe('the sampler', () => {
       { ID: 's1', Spec: { Name: 'spur_shop_web_production', Labels: { 'spur.managed': 'true', 'spur.install': 'i1' } } },
       { ID: 'other-install', Spec: { Name: 'spur_shop_web_production', Labels: { 'spur.managed': 'true', 'spur.install': 'i2' } } },
     ],
-    listTasks: async (opts: { filters: { node: string[] } }) => (opts.filters.node[0] === 'n1' ? [
-      { ServiceID: 's1', Status: { State: 'running', ContainerStatus: { ContainerID: 'abc', PID: 41 } } },
-      { ServiceID: 'other-install', Status: { State: 'running', ContainerStatus: { ContainerID: 'def', PID: 42 } } },
-    ] : []),
+    listTasks: async () => [
+      { ServiceID: 's1', NodeID: 'n1', Status: { State: 'running', ContainerStatus: { ContainerID: 'abc', PID: 41 } } },
+      { ServiceID: 'other-install', NodeID: 'n1', Status: { State: 'running', ContainerStatus: { ContainerID: 'def', PID: 42 } } },
+    ],
   } as unknown as DockerClient;
 
   /** A sampler of this test's fake /proc and cgroup trees, with Docker answering; `opts` change that. */
@@ -164,6 +218,7 @@ describe('the sampler', () => {
   beforeEach(async () => {
     db = await openDatabase(':memory:');
     root = mkdtempSync(join(tmpdir(), 'spur-metrics-'));
+    hostCounters(100_000, 2 * GiB, 1000, '0.50');
   });
   afterEach(async () => db.destroy());
 
@@ -279,12 +334,86 @@ describe('the sampler', () => {
   it('says once that a task cannot be read while others can, not each sample', async () => {
     const warnings: string[] = [];
     const infos: string[] = [];
-    const two = { ...docker, listTasks: async (o: { filters: { node: string[] } }) => [...(await docker.listTasks(o)), { ServiceID: 's1', Status: { State: 'running', ContainerStatus: { ContainerID: 'bad', PID: 43 } } }] } as unknown as DockerClient;
+    const two = { ...docker, listTasks: async (o: { filters: { node: string[] } }) => [...(await docker.listTasks(o)), { ServiceID: 's1', NodeID: 'n1', Status: { State: 'running', ContainerStatus: { ContainerID: 'bad', PID: 43 } } }] } as unknown as DockerClient;
     const sampler = makeSampler({ docker: two, log: { info: (m) => infos.push(m), warn: (m) => warnings.push(m), error() {} } });
     counters(1, 1, 1);
     write('proc/43/cgroup', 'not a cgroup file');
     for (let i = 0; i < 4; i++) await sampler.sampleOnce();
     expect([warnings.length, infos.length]).toEqual([1, 0]);
+  });
+
+  it("reads this server's CPU, memory, load, disk and running tasks into its own series", async () => {
+    let now = 300_000 * 1000;
+    const sampler = makeSampler({ nowMs: () => now, disk: async () => ({ totalBytes: 100 * GiB, freeBytes: 60 * GiB }) });
+    counters(1, 1, 1);
+    await sampler.sampleOnce();
+    expect(sampler.current(serverSeries('n1'))).toBeUndefined();
+    now += 10_000;
+    // 1500 ticks more in 10 s: 1.5 cores; 7 GiB of 8 available after 6.
+    hostCounters(101_500, 5 * GiB, 11_000, '2.00');
+    await sampler.sampleOnce();
+    expect(sampler.current(serverSeries('n1'))).toEqual({ at: 300_000, cpu: 1500, cpu_max: 1500, memory: 3 * GiB, memory_max: 3 * GiB, memory_limit: 8 * GiB, rx: 1000, tx: 0, tasks: 1, disk: 40 * GiB, disk_size: 100 * GiB, load: 2000 });
+    now += 60_000;
+    await sampler.sampleOnce();
+    expect((await readPoints(db, serverSeries('n1'), 0, 0))[0]).toMatchObject({ at: 300_000, disk: 40 * GiB, load: 2000 });
+  });
+
+  it("reads the other servers over SSH every few samples: their own counters and their tasks', the tasks summed with this server's into the service's series", async () => {
+    const remote = { stat: 0, rx: 0, cpuUsec: 0 };
+    const asked: string[][] = [];
+    const servers: RemoteServers & { answering: boolean } = {
+      answering: true,
+      readyNodes: async () => [{ name: 'node2', nodeId: 'n2' }],
+      async readFiles(name, paths) {
+        asked.push([...paths]);
+        if (!this.answering || name !== 'node2') return null;
+        const files = hostFiles(remote.stat, 7 * GiB, remote.rx, '0.25');
+        const text = (p: string): string | null => {
+          if (p.startsWith('/proc/') && Object.hasOwn(files, p.slice(6))) return files[p.slice(6) as keyof typeof files];
+          if (p === '/proc/77/cgroup') return '0::/system.slice/docker-xyz.scope';
+          if (p === '/proc/77/net/dev') return NET_DEV;
+          const cg = '/sys/fs/cgroup/system.slice/docker-xyz.scope/';
+          return ({ [`${cg}cpu.stat`]: `usage_usec ${remote.cpuUsec}\n`, [`${cg}memory.current`]: '30000000\n', [`${cg}memory.stat`]: 'inactive_file 0\n', [`${cg}memory.max`]: '100000000\n' } as Record<string, string>)[p] ?? null;
+        };
+        return { disk: { totalBytes: 50 * GiB, freeBytes: 45 * GiB }, files: new Map(paths.map((p) => [p, text(p)])) };
+      },
+    };
+    const spread = { ...docker, listTasks: async () => [...(await docker.listTasks()), { ServiceID: 's1', NodeID: 'n2', Status: { State: 'running', ContainerStatus: { ContainerID: 'xyz', PID: 77 } } }] } as unknown as DockerClient;
+    let now = 400_000 * 1000;
+    const sampler = makeSampler({ docker: spread, servers, nowMs: () => now });
+    const settle = () => new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 7; i++) {
+      counters(1_000_000 * (i + 1), 50_000_000, 0);
+      await sampler.sampleOnce();
+      await settle();
+      // The remote server's counters move by a minute's worth between its readings (every 6 samples).
+      if (i === 0) Object.assign(remote, { stat: 6000, rx: 60_000, cpuUsec: 30_000_000 });
+      now += 10_000;
+    }
+    // The 7th reading came after its sample had been summed: it counts from the next, a minute's first.
+    now += 10_000;
+    counters(9_000_000, 50_000_000, 0);
+    await sampler.sampleOnce();
+    // Read at the 1st sample (its tasks' control groups first, then the files) and at the 7th.
+    expect(asked.map((paths) => paths.length)).toEqual([1, 10, 10]);
+    expect(asked[0]).toEqual(['/proc/77/cgroup']);
+    // node2: 6000 ticks = 60 s of CPU in 60 s, 1 GiB of 8 in use, its one task.
+    expect(sampler.current(serverSeries('n2'))).toMatchObject({ cpu: 1000, memory: GiB, memory_limit: 8 * GiB, rx: 1000, tasks: 1, disk: 5 * GiB, disk_size: 50 * GiB, load: 250 });
+    // web: 0.1 core here and 0.5 on node2 (30 s in 60 s); 50 MB here, 30 MB there; the limit is known only there.
+    expect(sampler.current('spur_shop_web_production')).toMatchObject({ cpu: 600, memory: 80_000_000, memory_limit: null, tasks: 2 });
+    // node2 stops answering: its reading stays until it is stale (2.5 readings), then counts no more.
+    servers.answering = false;
+    for (let i = 0; i < 6; i++) {
+      counters(10_000_000 + 1_000_000 * i, 50_000_000, 0);
+      now += 10_000;
+      await sampler.sampleOnce();
+      await settle();
+    }
+    now += 60_000;
+    await sampler.sampleOnce();
+    await settle();
+    expect(sampler.current('spur_shop_web_production')).toMatchObject({ tasks: 1, memory: 50_000_000 });
+    expect(sampler.current(serverSeries('n2'))).toBeUndefined();
   });
 
   it('takes no sample while Docker is not ready', async () => {

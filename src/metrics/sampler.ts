@@ -1,10 +1,12 @@
-// Samples what this server's Spur tasks use, every few seconds, from the host's own files: the
+// Samples what Spur's tasks and servers use, every few seconds, from the kernel's own files: the
 // task listing comes from Docker (one call a sample, with the list of this installation's services
 // once a minute), and each task's CPU, memory and network are read from its control group and its
-// network namespace (cgroups/, net-dev.ts), never one Docker call per container. Samples are summed
-// per Swarm service into a minute's point (window.ts), written at the minute's end, and rolled up
-// into the coarser tiers as their windows close (tiers.ts), also those that closed while Spur was
-// stopped or Docker away. Tasks on other servers are not read here.
+// network namespace (cgroups/, net-dev.ts), never one Docker call per container; each server's own
+// from /proc (host.ts). Tasks and servers elsewhere are read over SSH, every few samples, in one
+// round trip a server (remote-files.ts), and their last reading counts in each sample until the
+// next. Samples are summed per Swarm service, and per server, into a minute's point (window.ts),
+// written at the minute's end, and rolled up into the coarser tiers as their windows close
+// (tiers.ts), also those that closed while Spur was stopped or Docker away.
 import { readFileSync } from 'node:fs';
 import type { Db } from '../db/open.js';
 import type { DockerClient } from '../docker/client.js';
@@ -12,6 +14,7 @@ import { INSTALL_LABEL, MANAGED_LABEL } from '../docker/names.js';
 import type { Log } from '../log.js';
 import { type MetricPoint, forgetOldPoints, newestPointAt, rollUp, writePoints } from '../store/metrics.js';
 import { type CgroupFiles, type CgroupKind, cgroupOf } from './cgroups/index.js';
+import { HOST_FILES, type HostCounters, type HostFiles, hostCounters } from './host.js';
 import { parseNetDev } from './net-dev.js';
 import { TIERS, closedWindows, slotOf, windowStart } from './tiers.js';
 import { type Counters, type Sample, Window, rates } from './window.js';
@@ -25,6 +28,21 @@ const STOP_WAIT_MS = 5000;
 const GONE = new Set(['ENOENT', 'ESRCH', 'ENODEV']);
 /** Tasks read between two turns of the event loop: the reads are quick, but a thousand are not. */
 const TASKS_AT_ONCE = 25;
+/** Samples between two readings of the other servers (a minute at the default 10 s). */
+const REMOTE_EVERY = 6;
+/** A server's reading counts for this many of its intervals, then it is stale (the server went away). */
+const REMOTE_FRESH_FOR = 2.5;
+
+/** The series of a server: its Swarm node's id, which no Swarm service's name can be. */
+export const serverSeries = (nodeId: string) => `node:${nodeId}`;
+
+type DiskSpace = { totalBytes: number; freeBytes: number };
+
+/** The other servers of the Swarm, read over SSH (src/nodes/fleet.ts). */
+export interface RemoteServers {
+  readyNodes(): Promise<{ name: string; nodeId: string }[]>;
+  readFiles(name: string, paths: readonly string[]): Promise<{ disk: DiskSpace | null; files: Map<string, string | null> } | null>;
+}
 
 export interface SamplerDeps {
   db: Db;
@@ -37,6 +55,10 @@ export interface SamplerDeps {
   /** Where cgroup hierarchies are mounted, and /proc (other paths in tests). */
   cgroupRoot?: string;
   procRoot?: string;
+  /** This server's disk where Docker keeps its data. */
+  disk?: () => Promise<DiskSpace | null>;
+  /** The enrolled servers; none without. */
+  servers?: RemoteServers;
   /** The wall clock (which minute a sample belongs to) and, in tests, the clock rates are timed
    *  by too (performance.now() otherwise: a clock set back must not make a rate). */
   nowMs?: () => number;
@@ -45,9 +67,25 @@ export interface SamplerDeps {
 interface Task {
   service: string;
   swarmId: string;
+  nodeId: string;
   containerId: string;
   pid: number;
 }
+
+/** A series' part of a sample: a task's, or a server's own. */
+interface Part {
+  series: string;
+  swarmId: string;
+  sample: Sample;
+}
+
+/** What a server read over SSH used, counted in each sample until its next reading. */
+interface RemoteReading {
+  atS: number;
+  parts: Part[];
+}
+
+type Known = { pid: number; kind: CgroupKind; files: CgroupFiles };
 
 export class MetricsSampler {
   private timer?: NodeJS.Timeout;
@@ -55,8 +93,16 @@ export class MetricsSampler {
   /** This node's id, and every Swarm service by id with its name when it is this installation's
    *  (null for another's): listed once a minute, and whenever a task of a service not listed runs. */
   private listing?: { at: number; nodeId: string; names: Map<string, string | null> };
-  private readonly containers = new Map<string, { pid: number; kind: CgroupKind; files: CgroupFiles }>();
+  private readonly containers = new Map<string, Known>();
   private readonly last = new Map<string, Counters>();
+  private lastHost?: HostCounters;
+  /** Of the other servers, by node id: their containers' files, their last counters (tasks' by
+   *  container, the server's own under its node id), and what they used at the last reading. */
+  private readonly remoteContainers = new Map<string, Known>();
+  private readonly remoteLast = new Map<string, Counters>();
+  private readonly remote = new Map<string, RemoteReading>();
+  private remoteReading?: Promise<void>;
+  private samples = 0;
   private windows = new Map<string, Window>();
   /** Each series' Swarm service id, as last listed. */
   private readonly swarmIds = new Map<string, string>();
@@ -114,35 +160,106 @@ export class MetricsSampler {
     const tasks = await this.tasks();
     // A listing that took past the minute's end: the minute is written first.
     if (windowStart(MINUTE, this.now()) > this.windowStartS) await this.flush();
-    const samples = new Map<string, Sample & { measured: boolean }>();
+    const nodeId = this.listing!.nodeId;
+    const parts: Part[] = [];
     const seen = new Set<string>();
     let unreadable = false;
-    for (const [i, task] of tasks.entries()) {
+    for (const [i, task] of tasks.filter((t) => t.nodeId === nodeId).entries()) {
       if (i > 0 && i % TASKS_AT_ONCE === 0) await new Promise((r) => setImmediate(r));
       seen.add(task.containerId);
-      this.swarmIds.set(task.service, task.swarmId);
       const counters = this.read(task);
       if (counters === 'unreadable') unreadable = true;
       if (typeof counters !== 'object') continue;
-      const used = rates(this.last.get(task.containerId), counters);
+      parts.push(taskPart(task, counters, this.last.get(task.containerId)));
       this.last.set(task.containerId, counters);
-      const s = samples.get(task.service) ?? { cores: 0, memory: 0, memoryLimit: 0, rx: 0, tx: 0, tasks: 0, measured: false };
-      s.memory += counters.memory;
-      s.memoryLimit = s.memoryLimit === null || counters.memoryLimit === null ? null : s.memoryLimit + counters.memoryLimit;
-      s.tasks++;
-      if (used) Object.assign(s, { cores: s.cores + used.cores, rx: s.rx + used.rx, tx: s.tx + used.tx, measured: true });
-      samples.set(task.service, s);
     }
     if (!unreadable) this.recovered('read');
     for (const id of [...this.last.keys()]) if (!seen.has(id)) (this.last.delete(id), this.containers.delete(id));
-    for (const [service, { measured, ...s }] of samples) {
-      // A task's first reading has no rate yet: the series' first sample waits for its second.
-      if (!measured) continue;
-      const w = this.windows.get(service) ?? new Window(this.windowStartS);
-      w.add(s);
-      this.windows.set(service, w);
+    const server = await this.serverPart(nodeId, tasks.filter((t) => t.nodeId === nodeId).length);
+    if (server) parts.push(server);
+    if (this.samples++ % REMOTE_EVERY === 0) this.startRemoteReading(tasks.filter((t) => t.nodeId !== nodeId));
+    const freshAfter = this.monotonic() - REMOTE_FRESH_FOR * REMOTE_EVERY * this.deps.sampleS;
+    for (const reading of this.remote.values()) if (reading.atS >= freshAfter) parts.push(...reading.parts);
+    for (const [series, { swarmId, sample }] of sumBySeries(parts)) {
+      this.swarmIds.set(series, swarmId);
+      const w = this.windows.get(series) ?? new Window(this.windowStartS);
+      w.add(sample);
+      this.windows.set(series, w);
     }
     return true;
+  }
+
+  /** This server's own part of the sample; undefined until it has a rate, or when /proc cannot be read. */
+  private async serverPart(nodeId: string, tasks: number): Promise<Part | undefined> {
+    const proc = this.deps.procRoot ?? '/proc';
+    let counters: HostCounters;
+    try {
+      counters = hostCounters(Object.fromEntries(HOST_FILES.map((f) => [f, readFileSync(`${proc}/${f}`, 'utf8')])) as HostFiles, this.monotonic());
+      if (![counters.cpuS, counters.memory, counters.load].every(Number.isFinite)) throw new Error(`unexpected counters in ${proc}/stat, meminfo or loadavg`);
+      this.recovered('host');
+    } catch (err) {
+      this.warnOnce('host', "cannot read this server's counters from /proc (said once until they can be read again)", { error: String(err) });
+      return undefined;
+    }
+    const used = rates(this.lastHost, counters);
+    this.lastHost = counters;
+    const disk = (await this.deps.disk?.().catch(() => null)) ?? null;
+    return used ? serverPartOf(nodeId, counters, used, tasks, disk) : undefined;
+  }
+
+  /** Reads the other servers in the background (SSH may be slow): one reading at a time. */
+  private startRemoteReading(tasks: Task[]): void {
+    const servers = this.deps.servers;
+    if (!servers || this.remoteReading) return;
+    this.remoteReading = this.readRemote(servers, tasks)
+      .then(() => this.recovered('remote'))
+      .catch((err) => this.warnOnce('remote', "reading the other servers' metrics failed (said once until it works again)", { error: String(err) }))
+      .finally(() => (this.remoteReading = undefined));
+  }
+
+  /** Each ready server's counters and its tasks', in one round trip (two when it runs tasks not
+   *  read before: their control groups are found first). */
+  private async readRemote(servers: RemoteServers, tasks: Task[]): Promise<void> {
+    const ready = await servers.readyNodes();
+    for (const id of [...this.remote.keys()]) if (!ready.some((r) => r.nodeId === id)) this.remote.delete(id);
+    const listed = new Set(tasks.map((t) => t.containerId));
+    for (const id of [...this.remoteContainers.keys()]) if (!listed.has(id)) (this.remoteContainers.delete(id), this.remoteLast.delete(id));
+    await Promise.all(ready.map(async (server) => {
+      const on = tasks.filter((t) => t.nodeId === server.nodeId);
+      const unknown = on.filter((t) => this.remoteContainers.get(t.containerId)?.pid !== t.pid);
+      if (unknown.length) {
+        const found = await servers.readFiles(server.name, unknown.map((t) => `/proc/${t.pid}/cgroup`));
+        for (const t of unknown) {
+          const text = found?.files.get(`/proc/${t.pid}/cgroup`);
+          const cgroup = text ? cgroupOf(text) : null;
+          if (cgroup) this.remoteContainers.set(t.containerId, { pid: t.pid, ...cgroup });
+        }
+      }
+      const known = on.flatMap((task) => {
+        const k = this.remoteContainers.get(task.containerId);
+        return k ? [{ task, k, paths: [k.files.cpu, k.files.memory, k.files.memoryStat, k.files.memoryLimit, `/proc/${task.pid}/net/dev`] }] : [];
+      });
+      const reply = await servers.readFiles(server.name, [...HOST_FILES.map((f) => `/proc/${f}`), ...known.flatMap((t) => t.paths)]);
+      if (!reply) return void this.remote.delete(server.nodeId);
+      const atS = this.monotonic();
+      const parts: Part[] = [];
+      const host = HOST_FILES.map((f) => reply.files.get(`/proc/${f}`));
+      if (host.every((t) => typeof t === 'string')) {
+        const counters = hostCounters(Object.fromEntries(HOST_FILES.map((f, i) => [f, host[i]])) as HostFiles, atS);
+        const used = rates(this.remoteLast.get(server.nodeId), counters);
+        this.remoteLast.set(server.nodeId, counters);
+        if (used && Number.isFinite(counters.load)) parts.push(serverPartOf(server.nodeId, counters, used, on.length, reply.disk));
+      }
+      for (const { task, k, paths } of known) {
+        const [cpu, usage, stat, limit, net] = paths.map((p) => reply.files.get(p));
+        if (!cpu || !usage || !stat || !limit || !net) continue;
+        const counters = { atS, cpuS: k.kind.cpuSeconds(cpu), memory: k.kind.memoryBytes(usage, stat), memoryLimit: k.kind.memoryLimit(limit), ...parseNetDev(net) };
+        if (![counters.cpuS, counters.memory, counters.rx, counters.tx].every(Number.isFinite)) continue;
+        parts.push(taskPart(task, counters, this.remoteLast.get(task.containerId)));
+        this.remoteLast.set(task.containerId, counters);
+      }
+      this.remote.set(server.nodeId, { atS, parts });
+    }));
   }
 
   /** The clock was set back past the minute being filled: that minute is dropped (it is in the
@@ -179,18 +296,18 @@ export class MetricsSampler {
     this.rolledUntilS = until;
   }
 
-  /** This server's running tasks of this installation's services. */
+  /** The running tasks of this installation's services, on every server. */
   private async tasks(): Promise<Task[]> {
     if (!this.listing || this.monotonic() * 1000 - this.listing.at > LISTING_MAX_AGE_MS) await this.listServices();
-    type Listed = { ServiceID?: string; Status?: { State?: string; ContainerStatus?: { ContainerID?: string; PID?: number } } };
-    const tasks = (await this.deps.docker.listTasks({ filters: { node: [this.listing!.nodeId], 'desired-state': ['running'] } })) as Listed[];
+    type Listed = { ServiceID?: string; NodeID?: string; Status?: { State?: string; ContainerStatus?: { ContainerID?: string; PID?: number } } };
+    const tasks = (await this.deps.docker.listTasks({ filters: { 'desired-state': ['running'] } })) as Listed[];
     // A service made since the listing (a first deploy): listed again at once, not a minute later.
     if (tasks.some((t) => t.ServiceID && !this.listing!.names.has(t.ServiceID))) await this.listServices();
     const names = this.listing!.names;
     return tasks.flatMap((t) => {
       const service = names.get(t.ServiceID ?? '');
       const c = t.Status?.ContainerStatus;
-      return service && t.Status?.State === 'running' && c?.ContainerID && c.PID ? [{ service, swarmId: t.ServiceID!, containerId: c.ContainerID, pid: c.PID }] : [];
+      return service && t.NodeID && t.Status?.State === 'running' && c?.ContainerID && c.PID ? [{ service, swarmId: t.ServiceID!, nodeId: t.NodeID, containerId: c.ContainerID, pid: c.PID }] : [];
     });
   }
 
@@ -239,4 +356,36 @@ export class MetricsSampler {
   private recovered(kind: string): void {
     if (this.warned.delete(kind)) this.deps.log.info(`metrics: ${kind === 'sample' ? 'sampling' : "reading tasks' counters"} works again`);
   }
+}
+
+/** A task's part: its memory, and its rates since the reading before (none at its first). */
+function taskPart(task: Task, now: Counters, before: Counters | undefined): Part & { measured: boolean } {
+  const used = rates(before, now);
+  return { series: task.service, swarmId: task.swarmId, measured: !!used, sample: { cores: used?.cores ?? 0, memory: now.memory, memoryLimit: now.memoryLimit, rx: used?.rx ?? 0, tx: used?.tx ?? 0, tasks: 1 } };
+}
+
+function serverPartOf(nodeId: string, counters: HostCounters, used: { cores: number; rx: number; tx: number }, tasks: number, disk: DiskSpace | null): Part {
+  return {
+    series: serverSeries(nodeId),
+    swarmId: nodeId,
+    sample: { ...used, memory: counters.memory, memoryLimit: counters.memoryLimit, tasks, load: counters.load, disk: disk && { used: disk.totalBytes - disk.freeBytes, size: disk.totalBytes } },
+  };
+}
+
+/** The parts of a sample summed by series. A series whose every task is at its first reading has
+ *  no rate yet: its first sample waits for its second. */
+function sumBySeries(parts: (Part & { measured?: boolean })[]): Map<string, { swarmId: string; sample: Sample }> {
+  const out = new Map<string, { swarmId: string; sample: Sample; measured: boolean }>();
+  for (const p of parts) {
+    const sum = out.get(p.series);
+    if (!sum) {
+      out.set(p.series, { swarmId: p.swarmId, sample: { ...p.sample }, measured: p.measured ?? true });
+      continue;
+    }
+    const s = sum.sample;
+    Object.assign(s, { cores: s.cores + p.sample.cores, memory: s.memory + p.sample.memory, rx: s.rx + p.sample.rx, tx: s.tx + p.sample.tx, tasks: s.tasks + p.sample.tasks });
+    s.memoryLimit = s.memoryLimit === null || p.sample.memoryLimit === null ? null : s.memoryLimit + p.sample.memoryLimit;
+    sum.measured ||= p.measured ?? true;
+  }
+  return new Map([...out].filter(([, v]) => v.measured).map(([k, { swarmId, sample }]) => [k, { swarmId, sample }]));
 }

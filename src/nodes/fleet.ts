@@ -12,6 +12,7 @@ import { chooseBuilder, copyToManager, setBuildServer } from './build-server.js'
 import type { ServerDocker } from './connections.js';
 import { enrollNode, oneAtATime, reachedJoin } from './enrollment.js';
 import { runRemote } from './ssh.js';
+import { READ_FILES_COMMAND, filesRequest, parseFilesReply } from '../metrics/remote-files.js';
 import { installFile } from './sftp.js';
 import type { FleetDeps } from './fleet-deps.js';
 import { MANAGER_PLACEMENT, serversFor, trustedNodesOnly } from './placement.js';
@@ -236,6 +237,25 @@ export class NodeFleet {
       .then((r) => parseDf(r.stdout), () => null);
     this.disks.set(name, { at: Date.now(), space });
     return space;
+  }
+
+  /** The enrolled servers in the Swarm and ready, by Swarm node id: those whose metrics are read. */
+  async readyNodes(): Promise<{ name: string; nodeId: string }[]> {
+    return (await listNodes(this.deps.db)).flatMap((n) => (n.status === 'ready' && n.swarm_node_id ? [{ name: n.name, nodeId: n.swarm_node_id }] : []));
+  }
+
+  /** Kernel files of a server and its disk, in one SSH round trip (src/metrics/remote-files.ts);
+   *  null when it does not answer within 10 s. */
+  async readFiles(name: string, paths: readonly string[]): Promise<{ disk: DiskSpace | null; files: Map<string, string | null> } | null> {
+    const request = filesRequest(paths);
+    const node = await this.find(name);
+    return this.deps.connections
+      .get(node)
+      .then(({ client }) => withTimeout(runRemote(client, READ_FILES_COMMAND, request.stdin), 10_000))
+      .then((r) => {
+        const { df, files } = parseFilesReply(request.marker, paths, r.stdout);
+        return { disk: parseDf(df), files };
+      }, () => null);
   }
 
   /** Enrollments and removals in flight; tests and shutdown wait on them. */

@@ -72,10 +72,11 @@ export function connectNode(address: NodeAddress, credentials: NodeCredentials, 
 }
 
 /** Runs a fixed command (no input of the user's is ever part of it) and answers its output. */
-export function runRemote(client: Client, command: string): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runRemote(client: Client, command: string, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     client.exec(command, (err, stream) => {
       if (err) return reject(err);
+      if (stdin !== undefined) stream.end(stdin);
       let stdout = '';
       let stderr = '';
       stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));

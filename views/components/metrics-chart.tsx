@@ -96,6 +96,8 @@ export interface MetricsChartsProps {
   subject: string;
   /** Why there may be no points (metrics off, a database not running). */
   empty?: string;
+  /** Only these charts (by title), as on the dashboard. */
+  only?: string[];
   nowMs?: number;
 }
 
@@ -107,17 +109,17 @@ export function MetricsCharts(props: MetricsChartsProps) {
   const points: Point[] = view.points.map((p) => ({ ...p, atS: Date.parse(p.at) / 1000 }));
   const refresh = view.range === 'hour' ? { 'hx-get': props.url('hour'), 'hx-trigger': 'every 60s', 'hx-target': 'this', 'hx-swap': 'outerHTML' } : {};
   return (
-    <section id="metrics" class="metrics" aria-label={`Metrics of ${props.subject}`} {...refresh}>
+    <section class="metrics" aria-label={`Metrics of ${props.subject}`} {...refresh}>
       <nav class="ranges" aria-label="Range">
         {(Object.keys(RANGE_WORDS) as MetricRange[]).map((r) => (
-          <a href={props.url(r)} hx-get={props.url(r)} hx-target="#metrics" hx-swap="outerHTML" aria-current={r === view.range ? 'true' : undefined}>{RANGE_WORDS[r]}</a>
+          <a href={props.url(r)} hx-get={props.url(r)} hx-target="closest section.metrics" hx-swap="outerHTML" aria-current={r === view.range ? 'true' : undefined}>{RANGE_WORDS[r]}</a>
         ))}
       </nav>
       {points.length === 0 ? (
         <p class="empty">{props.empty ?? `No samples in the last ${RANGE_WORDS[view.range].toLowerCase()} yet: they are taken every few seconds while it runs, and shown a minute at a time.`}</p>
       ) : (
         <div class="charts">
-          {CHARTS.filter((c) => !c.when || points.some(c.when)).map((c) => <Chart spec={c} points={points} frame={frame} view={view} subject={props.subject} />)}
+          {CHARTS.filter((c) => (!c.when || points.some(c.when)) && (!props.only || props.only.includes(c.title))).map((c) => <Chart spec={c} points={points} frame={frame} view={view} subject={props.subject} />)}
         </div>
       )}
     </section>
@@ -183,7 +185,7 @@ function DeployMarks(props: { frame: Frame; deployments: MetricsView['deployment
  *  with a link to them for a browser without JavaScript. */
 export function MetricsPlaceholder(props: { url: string }) {
   return (
-    <section id="metrics" class="metrics" hx-get={props.url} hx-trigger="load" hx-swap="outerHTML">
+    <section class="metrics" hx-get={props.url} hx-trigger="load" hx-swap="outerHTML">
       <p class="muted">Loading charts… <noscript><a href={props.url}>Show the charts</a></noscript></p>
     </section>
   );

@@ -6,6 +6,7 @@ import { ActivityFeed, AttentionList } from '../components/dashboard-sections.js
 import type { DashboardData } from '../../src/actions/dashboard.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
+import { MetricsPlaceholder } from '../components/metrics-chart.js';
 
 export interface DashboardProps extends DashboardData {
   frame: Omit<LayoutProps, 'title' | 'children'>;
@@ -39,6 +40,17 @@ export function DashboardPage(props: DashboardProps) {
           <Live event="activity"><ActivityFeed items={props.activity} /></Live>
         </section>
       </LiveSource>
+      {props.servers.length > 0 && (
+        <section aria-labelledby="servers-title">
+          <h2 id="servers-title">Servers</h2>
+          {props.servers.map((name) => (
+            <>
+              <h3><a href={`/servers/${name}`}>{name}</a></h3>
+              <MetricsPlaceholder url={`/servers/${name}/metrics?range=hour&summary=1`} />
+            </>
+          ))}
+        </section>
+      )}
       <h2>New project</h2>
       <NewProjectForm csrf={props.frame.csrfToken} state={props.newProject} />
     </Layout>

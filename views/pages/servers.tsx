@@ -5,6 +5,8 @@ import type { ServerAction, ServerView } from '../../src/actions/servers.js';
 import { CopyButton } from '../components/copy-button.js';
 import { Field, type FormState, PostForm } from '../components/form.js';
 import { Layout, type LayoutProps } from '../layout.js';
+import { MetricsCharts, MetricsPlaceholder } from '../components/metrics-chart.js';
+import type { MetricsView } from '../../src/actions/metrics.js';
 import { actionWords, busyAttrs } from '../../src/actions/words.js';
 
 type Frame = Omit<LayoutProps, 'title' | 'children'>;
@@ -59,7 +61,7 @@ export function ServerActionForm(props: { name: string; action: ServerAction; cs
 
 function ServerActions(props: { server: ServerView; csrf?: string }) {
   const s = props.server;
-  if (!s.enrolled) return <span class="muted">{s.role === 'manager' ? 'this server' : 'not enrolled by Spur'}</span>;
+  if (!s.enrolled) return <span class="muted">{s.role === 'manager' ? <>this server · <a href={serverPath(s.name)} aria-label={`Details of ${s.name}`}>Details</a></> : 'not enrolled by Spur'}</span>;
   return (
     <div class="actions">
       {s.status === 'ready' && s.availability === 'active' && <ServerActionForm name={s.name} action="drain" csrf={props.csrf} />}
@@ -79,7 +81,7 @@ export function ServersTable(props: { servers: ServerView[]; csrf?: string }) {
       <tbody>
         {props.servers.map((s) => (
           <tr>
-            <td>{s.enrolled ? <a href={serverPath(s.name)}>{s.name}</a> : s.name}<div class="muted">{s.address ?? ''}</div>{s.error && <div class="field-error">{s.error}</div>}</td>
+            <td>{s.nodeId || s.enrolled ? <a href={serverPath(s.name)}>{s.name}</a> : s.name}<div class="muted">{s.address ?? ''}</div>{s.error && <div class="field-error">{s.error}</div>}</td>
             <td data-label="Role">{s.role}{s.buildServer && <div><span class="badge">builds</span></div>}</td>
             <td data-label="State">{stateBadge(s)}</td>
             <td data-label="Availability">{s.availability ?? '—'}</td>
@@ -111,18 +113,18 @@ export function ServersPage(props: { frame: Frame; servers: ServerView[]; public
 }
 
 /** The enrollment log; it asks for itself again every second while something runs. */
-export function ServerLog(props: { server: ServerView & { log: string } }) {
+export function ServerLog(props: { server: ServerView & { log: string | null } }) {
   const s = props.server;
   const busy = s.status === 'enrolling' || s.status === 'removing';
   return (
     <section id="server-log" aria-live="polite" {...(busy ? { 'hx-get': serverPath(s.name, '/log'), 'hx-trigger': 'every 1s', 'hx-swap': 'outerHTML' } : {})}>
       <p>{stateBadge(s)} {s.error && <span class="field-error">{s.error}</span>}</p>
-      <pre class="log" tabindex={0} aria-label={`${s.name}'s enrollment log`}>{s.log || 'Starting…'}</pre>
+      <pre class="log" tabindex={0} aria-label={`${s.name}'s enrollment log`}>{s.log || (s.enrolled ? 'Starting…' : 'Not enrolled by Spur: no enrollment log.')}</pre>
     </section>
   );
 }
 
-export function ServerPage(props: { frame: Frame; server: ServerView & { log: string }; state?: FormState }) {
+export function ServerPage(props: { frame: Frame; server: ServerView & { log: string | null }; state?: FormState }) {
   const s = props.server;
   const id = 'remove-server';
   return (
@@ -131,22 +133,52 @@ export function ServerPage(props: { frame: Frame; server: ServerView & { log: st
       <h1>{s.name}</h1>
       <dl class="facts">
         <dt>Address</dt>
-        <dd>{s.address}</dd>
-        <dt>Host key</dt>
-        <dd><code class="wrap">{s.hostKeyFingerprint ?? 'not yet seen'}</code> <span class="muted">pinned: a server offering another key is refused</span></dd>
+        <dd>{s.address ?? '—'}</dd>
+        {s.enrolled && (
+          <>
+            <dt>Host key</dt>
+            <dd><code class="wrap">{s.hostKeyFingerprint ?? 'not yet seen'}</code> <span class="muted">pinned: a server offering another key is refused</span></dd>
+          </>
+        )}
         <dt>Swarm</dt>
         <dd>{s.role}, {s.state}, {s.availability ?? '—'}{s.dockerVersion ? `, Docker ${s.dockerVersion}` : ''}, {s.runningTasks} running tasks</dd>
         <dt>Builds</dt>
-        <dd>{s.buildServer ? 'run here (while it is ready and active; drained, they run on the manager)' : 'run elsewhere'}</dd>
+        <dd>{s.buildServer ? (s.enrolled ? 'run here (while it is ready and active; drained, they run on the manager)' : 'run here') : 'run elsewhere'}</dd>
       </dl>
-      <h2>Enrollment</h2>
-      <ServerLog server={s} />
-      <h2>Remove</h2>
-      <PostForm id={id} action={serverPath(s.name, '/remove')} csrf={props.frame.csrfToken} state={props.state} class="danger stack">
-        <p>Its tasks move to the other servers first (new ones start before the old stop); then it leaves the Swarm and Spur forgets its host key.</p>
-        <Field form={id} name="confirm" state={props.state} keep={false} label={<>Type <code>{s.name}</code> to confirm</>} attrs={{ required: true, autocomplete: 'off' }} />
-        <button type="submit" class="danger" {...busyAttrs(actionWords('removeServer', { name: s.name }))}>Remove {s.name}</button>
-      </PostForm>
+      <h2>Metrics</h2>
+      <MetricsPlaceholder url={`${serverPath(s.name, '/metrics')}?range=hour`} />
+      {s.log !== null && (
+        <>
+          <h2>Enrollment</h2>
+          <ServerLog server={{ ...s, log: s.log }} />
+          <h2>Remove</h2>
+          <PostForm id={id} action={serverPath(s.name, '/remove')} csrf={props.frame.csrfToken} state={props.state} class="danger stack">
+            <p>Its tasks move to the other servers first (new ones start before the old stop); then it leaves the Swarm and Spur forgets its host key.</p>
+            <Field form={id} name="confirm" state={props.state} keep={false} label={<>Type <code>{s.name}</code> to confirm</>} attrs={{ required: true, autocomplete: 'off' }} />
+            <button type="submit" class="danger" {...busyAttrs(actionWords('removeServer', { name: s.name }))}>Remove {s.name}</button>
+          </PostForm>
+        </>
+      )}
+    </Layout>
+  );
+}
+
+/** The dashboard's charts of a server: its CPU, memory and disk. */
+export const SERVER_SUMMARY = ['CPU', 'Memory', 'Disk'];
+
+/** A server's charts (or, as a summary, SERVER_SUMMARY's): what its page fetches once loaded, and a range link swaps in. */
+export function ServerMetrics(props: { name: string; metrics: MetricsView; summary?: boolean }) {
+  const url = (r: string) => `${serverPath(props.name, '/metrics')}?range=${r}${props.summary ? '&summary=1' : ''}`;
+  return <MetricsCharts view={props.metrics} subject={`server ${props.name}`} url={url} only={props.summary ? SERVER_SUMMARY : undefined} empty="No samples in this range yet: a server is sampled while Spur runs (every few seconds here, every minute over SSH for the others)." />;
+}
+
+/** The charts on a page of their own, for a browser without JavaScript. */
+export function ServerMetricsPage(props: { frame: Frame; name: string; metrics: MetricsView }) {
+  return (
+    <Layout title={`Metrics · ${props.name}`} section="servers" {...props.frame}>
+      <p class="crumbs"><a href="/servers">Servers</a> / <a href={serverPath(props.name)}>{props.name}</a> /</p>
+      <h1>Metrics of {props.name}</h1>
+      <ServerMetrics name={props.name} metrics={props.metrics} />
     </Layout>
   );
 }
