@@ -88,7 +88,7 @@ export async function shopWithWeb() {
     const made = await call('owner', 'POST', path, body);
     if (made.status !== 201) throw new Error(`POST ${path}: ${made.status} ${JSON.stringify(made.json)}`);
   }
-  return { deps, app, call, cookies, member };
+  return { deps, app, call, cookies, member, tokens };
 }
 
 /** Who acts in the role matrix: the owner, a project's admin, developer and viewer (of `shop`

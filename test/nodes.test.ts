@@ -63,7 +63,8 @@ beforeAll(async () => {
   authorizeOnNode2([]);
   git = await startGitServer();
   // One image kept per service: the build server's test sees an old one pruned there.
-  spur = await startSpur({ env: { ...git.spurEnv, SPUR_KEEP_IMAGES: '1' } });
+  // Metrics sampled every second: the second server is read over SSH every six.
+  spur = await startSpur({ env: { ...git.spurEnv, SPUR_KEEP_IMAGES: '1', SPUR_METRICS_SAMPLE: '1' } });
   call = api(spur, await loginCli(spur));
   repo = createRepo(git, `${project}.git`);
   repo.commit(helloAppFiles('v1'), 'v1');
@@ -184,6 +185,28 @@ describe('servers enrolled over SSH', () => {
       const seen = await probe(network, `http://${ip}:3000/`);
       expect(seen.body.trim(), seen.error).toBe('hello from v1');
     }
+  });
+
+  it("reads the second server's CPU, memory, disk and load over SSH, and counts web's task there in web's metrics", async () => {
+    type Point = { cpu: number; memory: number; memoryLimit: number | null; disk?: number; diskSize?: number; load?: number; tasks: number };
+    const latest = async (path: string) => ((await call('GET', path)).json.points as Point[] | undefined)?.at(-1);
+    let server: Point | undefined;
+    let web: Point | undefined;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      [server, web] = [await latest('/servers/node2/metrics?range=hour'), await latest(`/projects/${project}/services/web/metrics?range=hour`)];
+      if (server && web?.tasks === 2) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(server, 'no point of node2 within 60 s').toBeDefined();
+    expect(server!.memoryLimit).toBeGreaterThan(0);
+    expect(server!.memory).toBeGreaterThan(0);
+    expect(server!.diskSize).toBeGreaterThan(server!.disk!);
+    expect(server!.load).toBeGreaterThanOrEqual(0);
+    expect(server!.tasks).toBe(1);
+    expect(web?.tasks, 'web counted with its task on node2').toBe(2);
+    // Both tasks' memory: the Node app runs in more than 5 MiB each.
+    expect(web!.memory).toBeGreaterThan(2 * 5 * 1024 * 1024);
   });
 
   it('drains the second server under load with no failed request; activated, it takes tasks again', async () => {

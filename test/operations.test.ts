@@ -1,5 +1,8 @@
-// Scaling, limits and restart policy as Docker sees them, and the service's metrics as the host
-// counts them; one deploy at a time, superseding and cancelling.
+// Scaling, limits and restart policy as Docker sees them, and the service's and the server's
+// metrics as the host counts them; one deploy at a time, superseding and cancelling.
+import { existsSync, readFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { type SpurProcess, api, cli, docker, startGitStack, stopAll, uniqueName } from './harness.js';
@@ -83,6 +86,28 @@ describe('scale and limits', () => {
     expect(Date.now() - Date.parse(now.at)).toBeLessThan(120_000);
     const refused = await api(spur, token)('GET', `/projects/${project}/services/web/metrics?range=year`);
     expect(refused.status).toBe(400);
+  });
+
+  it("shows the server's own CPU, memory, disk, load and running tasks, read from its /proc", async () => {
+    const manager = (await api(spur, token)('GET', '/servers')).json.servers.find((s: { role: string }) => s.role === 'manager');
+    type Point = { cpu: number; memory: number; memoryLimit: number; disk: number; diskSize: number; load: number; tasks: number };
+    let points: Point[] = [];
+    await eventually(async () => {
+      points = (await api(spur, token)('GET', `/servers/${manager.name}/metrics?range=hour`)).json.points;
+      return points.length > 0;
+    }, 30_000);
+    const now = points.at(-1)!;
+    const memTotal = Number(readFileSync('/proc/meminfo', 'utf8').match(/^MemTotal:\s+(\d+)/m)![1]) * 1024;
+    expect(now.memoryLimit).toBe(memTotal);
+    expect(now.memory).toBeGreaterThan(0);
+    expect(now.memory).toBeLessThan(memTotal);
+    const disk = await statfs(existsSync('/var/lib/docker') ? '/var/lib/docker' : '/');
+    expect(now.diskSize).toBe(disk.blocks * disk.bsize);
+    expect(now.disk).toBeGreaterThan(0);
+    expect(now.cpu).toBeGreaterThan(0);
+    expect(now.cpu).toBeLessThanOrEqual(availableParallelism() + 0.1);
+    expect(now.load).toBeGreaterThanOrEqual(0);
+    expect(now.tasks).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses contradictory or out-of-range settings and changes nothing', async () => {

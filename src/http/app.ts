@@ -10,12 +10,14 @@ import { NotFound, PayloadTooLarge } from '../errors.js';
 import { readAsset } from '../executable.js';
 import { VERSION } from '../version.js';
 import { apiRoutes } from './api.js';
+import { prometheusMetrics } from '../actions/prometheus.js';
 import { compressResponses } from './compress.js';
 import { errorHandler } from './errors.js';
 import { webRoutes } from './web.js';
 import { webhookRoutes } from './webhooks.js';
 import { authRoutes } from './web-auth.js';
 import { invitationRoutes } from './web-invitations.js';
+import { type AuthEnv, requireToken } from './auth.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -43,6 +45,10 @@ export function createApp(deps: Deps) {
   app.get('/healthz', (c) => c.json({ ok: true, docker: deps.daemon.ready, ...(deps.daemon.state.api ? { dockerApi: deps.daemon.state.api } : {}), version: VERSION }));
 
   app.route('/api/v1', apiRoutes(deps));
+  // Prometheus scrapes with an owner's API token (a read scope is enough).
+  const scrape = new Hono<AuthEnv>();
+  scrape.get('/metrics', requireToken(deps), async (c) => c.body(await prometheusMetrics(deps, c.get('user')), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }));
+  app.route('/', scrape);
   // Git hosts sign their requests; no session, no CSRF token.
   app.route('/webhooks', webhookRoutes(deps));
   // Browser routes: form posts must come from Spur's own pages.

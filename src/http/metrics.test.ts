@@ -133,3 +133,41 @@ describe("a server's charts", () => {
     expect((await t.call('owner', 'GET', '/servers/nope/metrics')).status).toBe(404);
   });
 });
+
+describe('GET /metrics (Prometheus)', () => {
+  const scrape = (token?: string) => t.app.request('/metrics', { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+
+  it("says every service's, database's and server's newest minute to an owner's token, in Prometheus's text format", async () => {
+    const minute = Math.floor(Date.now() / 60_000) * 60;
+    const ids = await t.deps.db.selectFrom('projects').innerJoin('environments', 'environments.project_id', 'projects.id').select(['projects.id as projectId', 'environments.id as environmentId']).where('environments.name', '=', 'production').executeTakeFirstOrThrow();
+    await createDatabase(t.deps.db, t.deps.key, { ...ids, name: 'db', volumeName: 'spur_shop_db_production_data_test', engine: 'postgres', image: 'postgres:17', credentials: { user: 'app', password: 'pw', database: 'db' } });
+    const write = (series: string, at: number, p: ReturnType<typeof point> & Record<string, number>) => writePoints(t.deps.db, { tier: 0, slot: slotOf(TIERS[0]!, at) }, new Map([[series, { swarmId: 'x', point: p }]]));
+    await write(WEB, minute - 120, point(minute - 120, 100));
+    await write(WEB, minute - 60, point(minute - 60, 250));
+    await write('spur_shop_db_production', minute - 600, point(minute - 600, 900)); // stale: not said
+    await write('node:n1', minute - 60, { ...point(minute - 60, 1500), memory_limit: 8 * 2 ** 30, disk: 2 ** 30, disk_size: 4 * 2 ** 30, load: 750 });
+    t.deps.daemon = { state: { reachable: true, swarm: true }, ready: true } as typeof t.deps.daemon;
+    t.deps.swarmNodes = { get: async () => [{ ID: 'n1', Spec: {}, Description: { Hostname: 'alpha' }, Status: { State: 'ready' } }] };
+
+    const res = await scrape(t.tokens.owner);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Content-Type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await res.text();
+    expect(text).toContain('# TYPE spur_service_cpu_cores gauge\nspur_service_cpu_cores{project="shop",service="web",environment="production"} 0.25\n');
+    expect(text).toContain('spur_service_memory_limit_bytes{project="shop",service="web",environment="production"} 268435456\n');
+    expect(text).toContain('spur_server_load1{server="alpha"} 0.75\n');
+    expect(text).toContain('spur_server_disk_size_bytes{server="alpha"} 4294967296\n');
+    expect(text).toContain('spur_server_memory_total_bytes{server="alpha"} 8589934592\n');
+    expect(text).not.toContain('database="db"');
+    // Every line a comment or `name{labels} value`.
+    for (const line of text.trimEnd().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) spur_\w+ .+|spur_\w+(\{(\w+="[^"]*",?)+\})? -?[\d.e+]+)$/);
+  });
+
+  it("refuses no token, a bad one and a member's", async () => {
+    expect((await scrape()).status).toBe(401);
+    expect((await scrape('not-a-real-token-at-all')).status).toBe(401);
+    const member = await scrape(t.tokens.member);
+    expect(member.status).toBe(403);
+    expect(await member.text()).not.toContain('spur_service');
+  });
+});

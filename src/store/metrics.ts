@@ -91,3 +91,16 @@ export async function forgetOldPoints(db: Db, tiers: readonly { tier: number; st
     await tx.deleteFrom('metric_series').where(({ not, exists, selectFrom }) => not(exists(selectFrom('metric_points').select('series_id').whereRef('metric_points.series_id', '=', 'metric_series.id')))).execute();
   });
 }
+
+/** Each series' newest minute since `sinceS`, by series name. */
+export async function newestMinutes(db: Db, sinceS: number): Promise<Map<string, MetricPoint>> {
+  const rows = await db
+    .selectFrom('metric_points as p')
+    .innerJoin('metric_series as s', 's.id', 'p.series_id')
+    .select(['s.name', 'p.at', ...VALUES.map((v) => `p.${v}` as const)])
+    .where('p.tier', '=', 0)
+    .where('p.at', '>=', sinceS)
+    .where(({ eb, selectFrom }) => eb('p.at', '=', selectFrom('metric_points as q').select((q) => q.fn.max('q.at').as('at')).whereRef('q.series_id', '=', 'p.series_id').where('q.tier', '=', 0)))
+    .execute();
+  return new Map(rows.map(({ name, ...p }) => [name, p]));
+}
