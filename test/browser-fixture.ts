@@ -13,10 +13,10 @@ export interface BrowserStack {
 
 /** Starts what a browser test file needs; call it from the file's beforeAll and hand what it
  *  returns to stopAll in its afterAll. `project`, when given, is created from the CLI. */
-export async function startBrowserStack(opts?: { project?: string; git?: false }): Promise<BrowserStack>;
-export async function startBrowserStack(opts: { project?: string; git: true }): Promise<BrowserStack & { git: GitServer }>;
-export async function startBrowserStack(opts: { project?: string; git?: boolean } = {}): Promise<BrowserStack & { git?: GitServer }> {
-  const { git, spur, token: gitToken } = opts.git ? await startGitStack() : { git: undefined, spur: await startSpur(), token: undefined };
+export async function startBrowserStack(opts?: { project?: string; git?: false; env?: Record<string, string> }): Promise<BrowserStack>;
+export async function startBrowserStack(opts: { project?: string; git: true; env?: Record<string, string> }): Promise<BrowserStack & { git: GitServer }>;
+export async function startBrowserStack(opts: { project?: string; git?: boolean; env?: Record<string, string> } = {}): Promise<BrowserStack & { git?: GitServer }> {
+  const { git, spur, token: gitToken } = opts.git ? await startGitStack({ env: opts.env }) : { git: undefined, spur: await startSpur({ env: opts.env }), token: undefined };
   try {
     const token = gitToken ?? (await loginCli(spur));
     await cli(spur, ['user', 'password', '--email', 'owner@example.com'], {}, 'a long password\n');

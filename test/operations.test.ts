@@ -108,6 +108,16 @@ describe('scale and limits', () => {
     expect(now.cpu).toBeLessThanOrEqual(availableParallelism() + 0.1);
     expect(now.load).toBeGreaterThanOrEqual(0);
     expect(now.tasks).toBeGreaterThanOrEqual(1);
+
+    // Prometheus, with a read token made as the README says.
+    const made = await cli(spur, ['token', 'create', '--name', 'prometheus', '--scope', 'read']);
+    expect(made.code, made.stderr).toBe(0);
+    const scraped = await fetch(`${spur.url}/metrics`, { headers: { Authorization: `Bearer ${made.stdout.trim()}` } });
+    expect(scraped.status).toBe(200);
+    const text = await scraped.text();
+    expect(text).toMatch(new RegExp(`^spur_service_memory_limit_bytes\\{project="${project}",service="web",environment="production"\\} 134217728$`, 'm'));
+    expect(text).toMatch(new RegExp(`^spur_server_memory_total_bytes\\{server="${manager.name}"\\} ${memTotal}$`, 'm'));
+    expect((await fetch(`${spur.url}/metrics`)).status).toBe(401);
   });
 
   it('refuses contradictory or out-of-range settings and changes nothing', async () => {

@@ -19,7 +19,8 @@ let deploymentId: number;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  ({ spur, token, browser } = await startBrowserStack({ project }));
+  // Metrics sampled every second: the server's charts have points within seconds.
+  ({ spur, token, browser } = await startBrowserStack({ project, env: { SPUR_METRICS_SAMPLE: '1' } }));
   expect((await cli(spur, ['service', 'create', project, 'web', '--image', 'spur-test/node:bookworm'])).code).toBe(0);
   // One deployment, for the timestamps on the cards and in the deployments table; its outcome does not matter.
   deploymentId = (await api(spur, token)('POST', `/projects/${project}/services/web/deployments`)).json.deployment.id;
@@ -113,8 +114,8 @@ describe('keyboard', () => {
       // Skip link, four sections and one account menu (room for one more section).
       for (const [path, n] of Object.entries(stops)) expect(n, path).toBeLessThanOrEqual(7);
       // Before: 42 with Tab only, 24 with the skip link. The header's Search (command palette) and
-      // the project's Members link each add one stop on their pages.
-      expect(tabOnly).toBeLessThanOrEqual(41);
+      // the project's Members link each add one stop on their pages, and so does the service's Metrics tab.
+      expect(tabOnly).toBeLessThanOrEqual(42);
       expect(withSkip).toBeLessThanOrEqual(15);
 
       // The skip link takes focus to the content: the next Tab lands inside <main>.
@@ -165,6 +166,69 @@ describe('phone, 390 px', () => {
       })()`);
       await page.screenshot({ path: join(ARTIFACTS, 'service-settings-390.png'), fullPage: true });
       expect(cut).toEqual([]);
+    });
+  });
+});
+
+describe('charts', () => {
+  /** Each chart's lines and labels against the chart's own background, and whether the page is wider than the window. */
+  const chartLook = (page: Page) =>
+    page.evaluate(`(() => {
+      const rgb = (s) => (s.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+      const figures = Array.from(document.querySelectorAll('figure.chart'));
+      return {
+        overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        charts: figures.map((f) => ({
+          title: f.querySelector('figcaption strong').textContent,
+          width: f.getBoundingClientRect().width,
+          label: f.querySelector('svg').getAttribute('aria-label'),
+          background: rgb(getComputedStyle(f).backgroundColor),
+          lines: Array.from(f.querySelectorAll('path.line')).map((l) => ({ tone: l.getAttribute('class'), colour: rgb(getComputedStyle(l).stroke) })),
+          texts: Array.from(f.querySelectorAll('.y-top, .x-axis time, .chart-key')).map((t) => ({ colour: rgb(getComputedStyle(t).color), size: parseFloat(getComputedStyle(t).fontSize) })),
+        })),
+      };
+    })()`) as Promise<{ overflow: number; charts: { title: string; width: number; label: string; background: number[]; lines: { tone: string; colour: number[] }[]; texts: { colour: number[]; size: number }[] }[] }>;
+
+  it.each([
+    ['light at 1440 px', 1440, false],
+    ['dark at 390 px', 390, true],
+  ] as const)("%s: a server's charts come after its page, fit the window, and their lines and labels read against them", async (label, width, dark) => {
+    const manager = (await api(spur, token)('GET', '/servers')).json.servers.find((s: { role: string }) => s.role === 'manager');
+    await withPage({ width, dark }, async (page) => {
+      await page.goto(`${spur.url}/servers/${manager.name}`);
+      // Fetched after the page loaded; retried until the sampler has a minute in progress.
+      for (let i = 0; i < 20 && !(await page.locator('figure.chart').count()); i++) {
+        await page.waitForTimeout(1000);
+        await page.reload();
+      }
+      await page.locator('figure.chart').first().waitFor();
+      const look = await chartLook(page);
+      await page.screenshot({ path: join(ARTIFACTS, `server-charts-${width}${dark ? '-dark' : ''}.png`), fullPage: true });
+      expect(look.overflow, 'wider than the window').toBeLessThanOrEqual(0);
+      expect(look.charts.map((c) => c.title)).toEqual(['CPU', 'Memory', 'Network', 'Disk', 'Load']);
+      for (const c of look.charts) {
+        expect(c.width, c.title).toBeLessThanOrEqual(width);
+        expect(c.label, c.title).toMatch(new RegExp(`^${c.title} of server ${manager.name} over the last hour: `));
+        for (const l of c.lines) expect(contrast(l.colour, c.background), `${label} ${c.title} ${l.tone}`).toBeGreaterThanOrEqual(3);
+        for (const t of c.texts) {
+          expect(contrast(t.colour, c.background), `${label} ${c.title} text`).toBeGreaterThanOrEqual(4.5);
+          expect(t.size, `${label} ${c.title} text size`).toBeGreaterThanOrEqual(11);
+        }
+      }
+      // A range switches in place.
+      await page.getByRole('link', { name: 'Week' }).first().click();
+      await page.locator('.metrics .ranges a[aria-current]', { hasText: 'Week' }).first().waitFor();
+      expect(page.url()).toBe(`${spur.url}/servers/${manager.name}`);
+    });
+  });
+
+  it("the service's Metrics tab keeps the tabs in one row on a phone, and says when it has nothing yet", async () => {
+    await withPage({ width: 390, dark: true }, async (page) => {
+      await page.goto(`${spur.url}${service()}/metrics?env=production`);
+      expect(await rowsOf(page, 'nav.tabs')).toBe(1);
+      expect(await page.locator('nav.tabs [aria-current="page"]').textContent()).toBe('Metrics');
+      await expect.poll(async () => (await page.locator('figure.chart').count()) + (await page.locator('.metrics p.empty').count())).toBeGreaterThan(0);
+      expect((await chartLook(page)).overflow).toBeLessThanOrEqual(0);
     });
   });
 });
