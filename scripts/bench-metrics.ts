@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../src/db/open.js';
 import { createDockerClient } from '../src/docker/client.js';
 import { MetricsSampler } from '../src/metrics/sampler.js';
+import { localDisk } from '../src/nodes/disk.js';
 import { TIERS, slotOf } from '../src/metrics/tiers.js';
 import { writePoints } from '../src/store/metrics.js';
 import { api, cleanupProject, deployServices, loginCli, startSpur } from '../test/harness.js';
@@ -34,7 +35,7 @@ const dockerdPid = () => Number(readdirSync('/proc').find((d) => /^\d+$/.test(d)
 
 async function collectionCost(services: number, installId: string) {
   const db = await openDatabase(':memory:');
-  const sampler = new MetricsSampler({ db, docker: createDockerClient(), log: console, installId, sampleS: INTERVAL_S, isDaemonReady: () => true });
+  const sampler = new MetricsSampler({ db, docker: createDockerClient(), log: console, installId, sampleS: INTERVAL_S, isDaemonReady: () => true, disk: localDisk });
   await sampler.sampleOnce();
   const dockerd = dockerdPid();
   const [ownBefore, dockerdBefore, started] = [process.cpuUsage(), cpuOf(dockerd), performance.now()];

@@ -88,6 +88,21 @@ describe('scale and limits', () => {
     expect(refused.status).toBe(400);
   });
 
+  it('records a task killed from outside as an exit with its reason, counted in its minute, while Swarm starts another', async () => {
+    const container = (await docker('ps', '-q', '--filter', `label=com.docker.swarm.service.name=${swarmName}`)).split('\n')[0]!;
+    await docker('kill', container);
+    type Exit = { at: string; slot: number | null; exitCode: number | null; reason: string };
+    let view: { exits: Exit[]; points: { restarts: number }[] } = { exits: [], points: [] };
+    await eventually(async () => {
+      view = (await api(spur, token)('GET', `/projects/${project}/services/web/metrics?range=hour`)).json;
+      return view.exits.length > 0;
+    }, 30_000);
+    expect(view.exits[0]).toMatchObject({ exitCode: 137, reason: 'it was stopped with code 137 (out of memory, or killed)' });
+    expect(Date.now() - Date.parse(view.exits[0]!.at)).toBeLessThan(60_000);
+    expect(view.points.some((p) => p.restarts >= 1)).toBe(true);
+    await eventually(async () => (await runningTasks()).length >= 1, 30_000);
+  });
+
   it("shows the server's own CPU, memory, disk, load and running tasks, read from its /proc", async () => {
     const manager = (await api(spur, token)('GET', '/servers')).json.servers.find((s: { role: string }) => s.role === 'manager');
     type Point = { cpu: number; memory: number; memoryLimit: number; disk: number; diskSize: number; load: number; tasks: number };

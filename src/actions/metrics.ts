@@ -1,10 +1,11 @@
 // A service's metrics for a chart: its points over a range from the finest tier that covers it
-// (src/metrics/tiers.ts), the minute in progress, and its deployments in that range as markers.
+// (src/metrics/tiers.ts), the minute in progress, its deployments in that range as markers, and
+// its tasks' exits with their reasons.
 import type { Deps } from '../deps.js';
 import { swarmServiceName } from '../docker/names.js';
 import { RANGES, tierFor } from '../metrics/tiers.js';
 import { deploymentsSince } from '../store/deployments.js';
-import { readPoints, type MetricPoint } from '../store/metrics.js';
+import { exitsSince, readPoints, type MetricPoint } from '../store/metrics.js';
 import type { InstanceContext } from '../store/services.js';
 import * as validate from '../validate.js';
 import { scopeOf } from './common.js';
@@ -25,6 +26,8 @@ export interface MetricPointView {
   tx: number;
   /** Tasks running (the most at once in the window). */
   tasks: number;
+  /** Tasks that ended on their own in the window (Swarm started others in their place). */
+  restarts: number;
   /** A server's: bytes used and the size of the disk Docker keeps its data on, and its 1-minute load average. */
   disk?: number;
   diskSize?: number;
@@ -37,6 +40,8 @@ export interface MetricsView {
   stepS: number;
   points: MetricPointView[];
   deployments: { id: number; status: string; at: string }[];
+  /** Tasks that ended on their own in the range, newest first, with why (none for a server). */
+  exits: { at: string; slot: number | null; exitCode: number | null; reason: string }[];
 }
 
 const toView = (p: MetricPoint): MetricPointView => ({
@@ -49,6 +54,7 @@ const toView = (p: MetricPoint): MetricPointView => ({
   rx: p.rx,
   tx: p.tx,
   tasks: p.tasks,
+  restarts: p.restarts ?? 0,
   ...(p.disk == null ? {} : { disk: p.disk, diskSize: p.disk_size ?? undefined }),
   ...(p.load == null ? {} : { load: p.load / 1000 }),
 });
@@ -64,7 +70,14 @@ export async function metricsOf(deps: Deps, swarmName: string, range: unknown, i
   const current = tier.tier === 0 ? deps.metrics.current(swarmName) : undefined;
   if (current && !points.some((p) => p.at === current.at)) points.push(current);
   const deployments = instance ? await deploymentsSince(deps.db, instance, new Date(fromS * 1000).toISOString()) : [];
-  return { range: chosen, stepS: tier.stepS, points: points.map(toView), deployments: deployments.map((d) => ({ id: d.id, status: d.status, at: d.created_at })) };
+  const exits = await exitsSince(deps.db, swarmName, fromS);
+  return {
+    range: chosen,
+    stepS: tier.stepS,
+    points: points.map(toView),
+    deployments: deployments.map((d) => ({ id: d.id, status: d.status, at: d.created_at })),
+    exits: exits.map((e) => ({ at: new Date(e.at * 1000).toISOString(), slot: e.slot, exitCode: e.exit_code, reason: e.reason })),
+  };
 }
 
 /** A service's metrics in one environment, with its deployments in the range. */

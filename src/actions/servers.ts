@@ -110,7 +110,7 @@ export async function serverDetail(deps: Deps, user: Actor, name: string): Promi
 /** A server's CPU, memory, network, disk, load and running tasks over a range. */
 export async function serverMetrics(deps: Deps, user: Actor, name: string, range: unknown, nowMs = Date.now()): Promise<MetricsView> {
   const server = await serverDetail(deps, user, name);
-  if (!server.nodeId) return { range: validate.metricRange(range ?? 'hour'), stepS: 60, points: [], deployments: [] };
+  if (!server.nodeId) return { range: validate.metricRange(range ?? 'hour'), stepS: 60, points: [], deployments: [], exits: [] };
   return metricsOf(deps, serverSeries(server.nodeId), range, undefined, nowMs);
 }
 

@@ -468,6 +468,23 @@ export interface MetricPointTable {
   disk: number | null;
   disk_size: number | null;
   load: number | null;
+  /** Tasks that ended without being asked to in the window (migration 039); null is none. */
+  restarts: number | null;
+}
+
+export interface TaskExitTable {
+  id: Generated<number>;
+  /** The Swarm service's name (a metric series' name). */
+  series: string;
+  task_id: string;
+  /** When it ended, epoch seconds. */
+  at: number;
+  slot: number | null;
+  /** Swarm's state for it: failed, complete, rejected, orphaned. */
+  state: string;
+  exit_code: number | null;
+  /** In a person's words (src/docker/task-problem.ts). */
+  reason: string;
 }
 
 export interface Database {
@@ -494,6 +511,7 @@ export interface Database {
   nodes: NodeTable;
   metric_series: MetricSeriesTable;
   metric_points: MetricPointTable;
+  task_exits: TaskExitTable;
   ssh_keys: SshKeyTable;
   project_members: ProjectMemberTable;
   invitations: InvitationTable;

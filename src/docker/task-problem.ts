@@ -5,7 +5,7 @@ import type { TaskView } from './swarm.js';
 export type TaskFacts = Pick<TaskView, 'state' | 'since'> & Partial<Pick<TaskView, 'slot' | 'error' | 'exitCode'>>;
 
 /** States a task ends in without having been stopped on purpose. */
-const ENDED_BADLY = new Set(['failed', 'rejected', 'orphaned', 'complete']);
+export const ENDED_BADLY = new Set(['failed', 'rejected', 'orphaned', 'complete']);
 
 /** Docker's error for one task, in plain words. */
 export function plainTaskError(t: { state?: string; error?: string; exitCode?: number }): string {

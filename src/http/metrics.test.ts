@@ -1,7 +1,7 @@
 // App tier: a service's metrics through the API — the points of the range's tier, the minute in
 // progress, the deployments in the range as markers; a range that is not one of the four is refused.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { writePoints } from '../store/metrics.js';
+import { recordExits, writePoints } from '../store/metrics.js';
 import { queueDeployment } from '../store/deployments.js';
 import { createDatabase } from '../store/databases.js';
 import { TIERS, slotOf } from '../metrics/tiers.js';
@@ -30,7 +30,7 @@ describe('GET /projects/:project/services/:service/metrics', () => {
     expect(res.json.range).toBe('hour');
     expect(res.json.stepS).toBe(60);
     expect(res.json.points.map((p: { at: string }) => Date.parse(p.at) / 1000)).toEqual([start - 120, start - 60, start]);
-    expect(res.json.points[0]).toEqual({ at: new Date((start - 120) * 1000).toISOString(), cpu: 0.25, cpuMax: 0.5, memory: 64 * 2 ** 20, memoryMax: 80 * 2 ** 20, memoryLimit: 256 * 2 ** 20, rx: 1200, tx: 300, tasks: 2 });
+    expect(res.json.points[0]).toEqual({ at: new Date((start - 120) * 1000).toISOString(), cpu: 0.25, cpuMax: 0.5, memory: 64 * 2 ** 20, memoryMax: 80 * 2 ** 20, memoryLimit: 256 * 2 ** 20, rx: 1200, tx: 300, tasks: 2, restarts: 0 });
     expect(res.json.points[2].cpu).toBe(1.5);
     expect(res.json.deployments).toEqual([{ id: deployment.id, status: 'queued', at: deployment.created_at }]);
   });
@@ -169,5 +169,23 @@ describe('GET /metrics (Prometheus)', () => {
     const member = await scrape(t.tokens.member);
     expect(member.status).toBe(403);
     expect(await member.text()).not.toContain('spur_service');
+  });
+});
+
+describe('exits on the Metrics tab', () => {
+  it('charts the restarts and lists each exit with its reason, newest first', async () => {
+    const at = Math.floor(Date.now() / 60_000) * 60 - 60;
+    await writePoints(t.deps.db, { tier: 0, slot: slotOf(TIERS[0]!, at) }, new Map([[WEB, { swarmId: 'w1', point: { ...point(at, 100), restarts: 2 } }]]));
+    const exit = (id: string, s: number, reason: string) => ({ series: WEB, task_id: id, at: at + s, slot: 1, state: 'failed', exit_code: 1, reason });
+    await recordExits(t.deps.db, [exit('a', 5, 'it exited with code 1'), exit('b', 20, 'it failed its health check')]);
+    const html = await (await t.app.request('/projects/shop/services/web/metrics?env=production', { headers: { Cookie: t.cookies.owner } })).text();
+    expect(html).toContain('<strong>Restarts</strong><span class="chart-now">2</span>');
+    const table = html.slice(html.indexOf('<table class="exits">'), html.indexOf('</table>', html.indexOf('<table class="exits">')));
+    expect([...table.matchAll(/<td data-label="Why">([^<]+)<\/td>/g)].map((m) => m[1])).toEqual(['it failed its health check', 'it exited with code 1']);
+    const api = await t.call('owner', 'GET', '/projects/shop/services/web/metrics');
+    expect(api.json.exits).toEqual([
+      { at: new Date((at + 20) * 1000).toISOString(), slot: 1, exitCode: 1, reason: 'it failed its health check' },
+      { at: new Date((at + 5) * 1000).toISOString(), slot: 1, exitCode: 1, reason: 'it exited with code 1' },
+    ]);
   });
 });

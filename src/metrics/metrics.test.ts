@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db/open.js';
 import type { DockerClient } from '../docker/client.js';
-import { forgetOldPoints, readPoints, rollUp, writePoints, type MetricPoint } from '../store/metrics.js';
+import { EXITS_KEPT, exitsSince, forgetOldPoints, recordExits, readPoints, rollUp, writePoints, type MetricPoint } from '../store/metrics.js';
 import { cgroupOf } from './cgroups/index.js';
 import { parseNetDev } from './net-dev.js';
 import { busySeconds, defaultInterface, hostCounters as readHost, memoryOf } from './host.js';
@@ -144,6 +144,24 @@ describe('the store', () => {
   beforeEach(async () => (db = await openDatabase(':memory:')));
   afterEach(async () => db.destroy());
 
+  it('keeps exits 90 days and at most EXITS_KEPT a series, each task once, and sums them into the coarser tiers', async () => {
+    const nowS = 100 * 86_400;
+    const exit = (series: string, i: number, at: number) => ({ series, task_id: `${series}-${i}`, at, slot: 1, state: 'failed', exit_code: 1, reason: 'it exited with code 1' });
+    await recordExits(db, [exit('old', 0, nowS - 91 * 86_400), ...Array.from({ length: EXITS_KEPT + 5 }, (_, i) => exit('busy', i, nowS - 1000 + i))]);
+    await recordExits(db, [exit('busy', 0, nowS)]);
+    await forgetOldPoints(db, TIERS, nowS);
+    expect(await exitsSince(db, 'old', 0)).toEqual([]);
+    const busy = await exitsSince(db, 'busy', 0);
+    expect(busy).toHaveLength(EXITS_KEPT);
+    expect(busy[0]!.task_id).toBe(`busy-${EXITS_KEPT + 4}`);
+    expect(busy.at(-1)!.task_id).toBe('busy-5');
+    const minute = TIERS[0]!;
+    for (const [i, restarts] of [2, 0, 3].entries()) await writePoints(db, { tier: 0, slot: slotOf(minute, 600 + i * 60) }, new Map([['r', { swarmId: 'x', point: { ...point(600 + i * 60, 0), ...(restarts ? { restarts } : {}) } }]]));
+    await rollUp(db, { tier: 1, slot: slotOf(TIERS[1]!, 600), startS: 600, stepS: 600 });
+    expect((await readPoints(db, 'r', 1, 0))[0]!.restarts).toBe(5);
+    expect((await readPoints(db, 'r', 0, 0)).map((p) => p.restarts)).toEqual([2, undefined, 3]);
+  });
+
   it('reads back what it wrote, rolls a window up from the tier below, and forgets what is past every tier', async () => {
     const [minute, tenMinutes] = [TIERS[0]!, TIERS[1]!];
     for (let i = 0; i < 10; i++) await writePoints(db, { tier: 0, slot: slotOf(minute, 6000 + i * 60) }, new Map([['spur_a_web_production', { swarmId: 'x1', point: point(6000 + i * 60, i * 100) }]]));
@@ -206,8 +224,8 @@ describe('the sampler', () => {
       { ID: 'other-install', Spec: { Name: 'spur_shop_web_production', Labels: { 'spur.managed': 'true', 'spur.install': 'i2' } } },
     ],
     listTasks: async () => [
-      { ServiceID: 's1', NodeID: 'n1', Status: { State: 'running', ContainerStatus: { ContainerID: 'abc', PID: 41 } } },
-      { ServiceID: 'other-install', NodeID: 'n1', Status: { State: 'running', ContainerStatus: { ContainerID: 'def', PID: 42 } } },
+      { ID: 't-abc', ServiceID: 's1', NodeID: 'n1', Status: { State: 'running', ContainerStatus: { ContainerID: 'abc', PID: 41 } } },
+      { ID: 't-def', ServiceID: 'other-install', NodeID: 'n1', Status: { State: 'running', ContainerStatus: { ContainerID: 'def', PID: 42 } } },
     ],
   } as unknown as DockerClient;
 
@@ -334,7 +352,7 @@ describe('the sampler', () => {
   it('says once that a task cannot be read while others can, not each sample', async () => {
     const warnings: string[] = [];
     const infos: string[] = [];
-    const two = { ...docker, listTasks: async (o: { filters: { node: string[] } }) => [...(await docker.listTasks(o)), { ServiceID: 's1', NodeID: 'n1', Status: { State: 'running', ContainerStatus: { ContainerID: 'bad', PID: 43 } } }] } as unknown as DockerClient;
+    const two = { ...docker, listTasks: async (o: { filters: { node: string[] } }) => [...(await docker.listTasks(o)), { ID: 't-bad', ServiceID: 's1', NodeID: 'n1', Status: { State: 'running', ContainerStatus: { ContainerID: 'bad', PID: 43 } } }] } as unknown as DockerClient;
     const sampler = makeSampler({ docker: two, log: { info: (m) => infos.push(m), warn: (m) => warnings.push(m), error() {} } });
     counters(1, 1, 1);
     write('proc/43/cgroup', 'not a cgroup file');
@@ -378,7 +396,7 @@ describe('the sampler', () => {
         return { disk: { totalBytes: 50 * GiB, freeBytes: 45 * GiB }, files: new Map(paths.map((p) => [p, text(p)])) };
       },
     };
-    const spread = { ...docker, listTasks: async () => [...(await docker.listTasks()), { ServiceID: 's1', NodeID: 'n2', Status: { State: 'running', ContainerStatus: { ContainerID: 'xyz', PID: 77 } } }] } as unknown as DockerClient;
+    const spread = { ...docker, listTasks: async () => [...(await docker.listTasks()), { ID: 't-xyz', ServiceID: 's1', NodeID: 'n2', Status: { State: 'running', ContainerStatus: { ContainerID: 'xyz', PID: 77 } } }] } as unknown as DockerClient;
     let now = 400_000 * 1000;
     const sampler = makeSampler({ docker: spread, servers, nowMs: () => now });
     const settle = () => new Promise((r) => setTimeout(r, 5));
@@ -414,6 +432,41 @@ describe('the sampler', () => {
     await settle();
     expect(sampler.current('spur_shop_web_production')).toMatchObject({ tasks: 1, memory: 50_000_000 });
     expect(sampler.current(serverSeries('n2'))).toBeUndefined();
+  });
+
+  it('records a task that ended on its own with its reason, counts it in the minute, and passes over one stopped on purpose', async () => {
+    type T = { ID: string; ServiceID: string; NodeID: string; Slot: number; DesiredState?: string; Status: { State: string; Err?: string; Timestamp?: string; ContainerStatus: { ContainerID: string; PID: number; ExitCode?: number } } };
+    const running = (id: string, slot: number, container: string): T => ({ ID: id, ServiceID: 's1', NodeID: 'n1', Slot: slot, Status: { State: 'running', ContainerStatus: { ContainerID: container, PID: 41 } } });
+    let listed: T[] = [running('t1', 1, 'abc'), running('t2', 2, 'abd')];
+    const ended: T[] = [
+      { ...running('t1', 1, 'abc'), Status: { State: 'failed', Err: 'task: non-zero exit (137)', Timestamp: '2026-12-06T08:00:05Z', ContainerStatus: { ContainerID: 'abc', PID: 0, ExitCode: 137 } } },
+      { ...running('t2', 2, 'abd'), Status: { State: 'shutdown', Timestamp: '2026-12-06T08:00:06Z', ContainerStatus: { ContainerID: 'abd', PID: 0, ExitCode: 0 } } },
+    ];
+    const askedFor: string[][] = [];
+    const crashing = {
+      ...docker,
+      listTasks: async (o: { filters: { id?: string[] } }) => {
+        if (!o.filters.id) return listed;
+        askedFor.push(o.filters.id);
+        return ended.filter((t) => o.filters.id!.includes(t.ID));
+      },
+    } as unknown as DockerClient;
+    let now = 1_800_000 * 1000;
+    const sampler = makeSampler({ docker: crashing, nowMs: () => now });
+    counters(1, 1, 1);
+    await sampler.sampleOnce();
+    // t1 was killed (out of memory); t2 was stopped by a rollout; t3 runs in t1's place.
+    listed = [running('t3', 1, 'abe')];
+    now += 10_000;
+    await sampler.sampleOnce();
+    expect(askedFor).toEqual([['t1', 't2']]);
+    expect(await exitsSince(db, 'spur_shop_web_production', 0)).toEqual([{ series: 'spur_shop_web_production', task_id: 't1', at: Date.parse('2026-12-06T08:00:05Z') / 1000, slot: 1, state: 'failed', exit_code: 137, reason: 'it was stopped with code 137 (out of memory, or killed)' }]);
+    expect(sampler.current('spur_shop_web_production')).toMatchObject({ restarts: 1 });
+    // Nothing runs now: the minute still carries its exit.
+    listed = [];
+    now += 60_000;
+    await sampler.sampleOnce();
+    expect((await readPoints(db, 'spur_shop_web_production', 0, 0)).at(-1)).toMatchObject({ at: 1_800_000, restarts: 1 });
   });
 
   it('takes no sample while Docker is not ready', async () => {

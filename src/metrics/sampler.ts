@@ -6,13 +6,16 @@
 // round trip a server (remote-files.ts), and their last reading counts in each sample until the
 // next. Samples are summed per Swarm service, and per server, into a minute's point (window.ts),
 // written at the minute's end, and rolled up into the coarser tiers as their windows close
-// (tiers.ts), also those that closed while Spur was stopped or Docker away.
+// (tiers.ts), also those that closed while Spur was stopped or Docker away. A task running at one
+// sample and gone at the next is looked up once: if it ended on its own, its exit is recorded
+// with the reason (exits.ts) and counted in its series' minute.
 import { readFileSync } from 'node:fs';
 import type { Db } from '../db/open.js';
 import type { DockerClient } from '../docker/client.js';
 import { INSTALL_LABEL, MANAGED_LABEL } from '../docker/names.js';
 import type { Log } from '../log.js';
-import { type MetricPoint, forgetOldPoints, newestPointAt, rollUp, writePoints } from '../store/metrics.js';
+import { type MetricPoint, forgetOldPoints, newestPointAt, recordExits, rollUp, writePoints } from '../store/metrics.js';
+import { type ListedTask, exitOf } from './exits.js';
 import { type CgroupFiles, type CgroupKind, cgroupOf } from './cgroups/index.js';
 import { HOST_FILES, type HostCounters, type HostFiles, hostCounters } from './host.js';
 import { parseNetDev } from './net-dev.js';
@@ -65,6 +68,7 @@ export interface SamplerDeps {
 }
 
 interface Task {
+  taskId: string;
   service: string;
   swarmId: string;
   nodeId: string;
@@ -103,6 +107,8 @@ export class MetricsSampler {
   private readonly remote = new Map<string, RemoteReading>();
   private remoteReading?: Promise<void>;
   private samples = 0;
+  /** The tasks running at the last sample, by task id: one gone since either was stopped or exited. */
+  private running = new Map<string, { series: string; swarmId: string }>();
   private windows = new Map<string, Window>();
   /** Each series' Swarm service id, as last listed. */
   private readonly swarmIds = new Map<string, string>();
@@ -161,6 +167,7 @@ export class MetricsSampler {
     // A listing that took past the minute's end: the minute is written first.
     if (windowStart(MINUTE, this.now()) > this.windowStartS) await this.flush();
     const nodeId = this.listing!.nodeId;
+    await this.noteExits(tasks);
     const parts: Part[] = [];
     const seen = new Set<string>();
     let unreadable = false;
@@ -187,6 +194,28 @@ export class MetricsSampler {
       this.windows.set(series, w);
     }
     return true;
+  }
+
+  /** Tasks running at the last sample and not now: those that ended on their own are recorded
+   *  (one Docker call for all of them) and counted in their series' minute. */
+  private async noteExits(tasks: Task[]): Promise<void> {
+    const before = this.running;
+    this.running = new Map(tasks.map((t) => [t.taskId, { series: t.service, swarmId: t.swarmId }]));
+    const gone = [...before].filter(([id]) => !this.running.has(id));
+    if (gone.length === 0) return;
+    const listed = (await this.deps.docker.listTasks({ filters: { id: gone.map(([id]) => id) } })) as ListedTask[];
+    const exits = gone.flatMap(([id, { series }]) => {
+      const task = listed.find((t) => t.ID === id);
+      const exit = task && exitOf(task, series, Math.floor(this.now()));
+      return exit ? [exit] : [];
+    });
+    await recordExits(this.deps.db, exits);
+    for (const exit of exits) {
+      const w = this.windows.get(exit.series) ?? new Window(this.windowStartS!);
+      w.addRestart();
+      this.windows.set(exit.series, w);
+      this.swarmIds.set(exit.series, before.get(exit.task_id)!.swarmId);
+    }
   }
 
   /** This server's own part of the sample; undefined until it has a rate, or when /proc cannot be read. */
@@ -299,7 +328,7 @@ export class MetricsSampler {
   /** The running tasks of this installation's services, on every server. */
   private async tasks(): Promise<Task[]> {
     if (!this.listing || this.monotonic() * 1000 - this.listing.at > LISTING_MAX_AGE_MS) await this.listServices();
-    type Listed = { ServiceID?: string; NodeID?: string; Status?: { State?: string; ContainerStatus?: { ContainerID?: string; PID?: number } } };
+    type Listed = { ID?: string; ServiceID?: string; NodeID?: string; Status?: { State?: string; ContainerStatus?: { ContainerID?: string; PID?: number } } };
     const tasks = (await this.deps.docker.listTasks({ filters: { 'desired-state': ['running'] } })) as Listed[];
     // A service made since the listing (a first deploy): listed again at once, not a minute later.
     if (tasks.some((t) => t.ServiceID && !this.listing!.names.has(t.ServiceID))) await this.listServices();
@@ -307,7 +336,7 @@ export class MetricsSampler {
     return tasks.flatMap((t) => {
       const service = names.get(t.ServiceID ?? '');
       const c = t.Status?.ContainerStatus;
-      return service && t.NodeID && t.Status?.State === 'running' && c?.ContainerID && c.PID ? [{ service, swarmId: t.ServiceID!, nodeId: t.NodeID, containerId: c.ContainerID, pid: c.PID }] : [];
+      return service && t.ID && t.NodeID && t.Status?.State === 'running' && c?.ContainerID && c.PID ? [{ taskId: t.ID, service, swarmId: t.ServiceID!, nodeId: t.NodeID, containerId: c.ContainerID, pid: c.PID }] : [];
     });
   }
 

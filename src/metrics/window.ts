@@ -33,6 +33,7 @@ export class Window {
   private disk: { used: number; size: number } | null = null;
   private load = 0;
   private loads = 0;
+  private restarts = 0;
 
   constructor(readonly startS: number) {}
 
@@ -50,8 +51,13 @@ export class Window {
     if (s.load !== undefined) (this.load += s.load), this.loads++;
   }
 
+  /** A task of the series ended on its own (it may have had no sample: nothing else ran). */
+  addRestart(): void {
+    this.restarts++;
+  }
+
   get empty(): boolean {
-    return this.n === 0;
+    return this.n === 0 && this.restarts === 0;
   }
 
   point(): MetricPoint {
@@ -68,6 +74,7 @@ export class Window {
       tasks: this.tasks,
       ...(this.disk ? { disk: Math.round(this.disk.used), disk_size: Math.round(this.disk.size) } : {}),
       ...(this.loads ? { load: Math.round((this.load / this.loads) * 1000) } : {}),
+      ...(this.restarts ? { restarts: this.restarts } : {}),
     };
   }
 }

@@ -2,14 +2,14 @@
 // their windows close, read for a range.
 import { sql } from 'kysely';
 import type { Db } from '../db/open.js';
-import type { MetricPointTable } from '../db/schema.js';
+import type { MetricPointTable, TaskExitTable } from '../db/schema.js';
 
-/** A point as the sampler makes it and the API shows it (the units of migrations 037 and 038); a
- *  service's has no disk or load. */
-type ServerOnly = 'disk' | 'disk_size' | 'load';
+/** A point as the sampler makes it and the API shows it (the units of migrations 037–039); a
+ *  service's has no disk or load, and a point without exits no restarts. */
+type ServerOnly = 'disk' | 'disk_size' | 'load' | 'restarts';
 export type MetricPoint = Omit<MetricPointTable, 'series_id' | 'tier' | 'slot' | ServerOnly> & Partial<Pick<MetricPointTable, ServerOnly>>;
 
-const VALUES = ['cpu', 'cpu_max', 'memory', 'memory_max', 'memory_limit', 'rx', 'tx', 'tasks', 'disk', 'disk_size', 'load'] as const;
+const VALUES = ['cpu', 'cpu_max', 'memory', 'memory_max', 'memory_limit', 'rx', 'tx', 'tasks', 'disk', 'disk_size', 'load', 'restarts'] as const;
 
 /** A series' point as the sampler writes it: the Swarm service's name and id, and the point. */
 export interface SeriesPoint {
@@ -36,8 +36,8 @@ export async function writePoints(db: Db, tier: { tier: number; slot: number }, 
   if (points.size === 0) return;
   await db.transaction().execute(async (tx) => {
     const ids = await seriesIds(tx, new Map([...points].map(([name, p]) => [name, p.swarmId])));
-    const rows = [...points].map(([name, { point }]) => ({ series_id: ids.get(name)!, tier: tier.tier, slot: tier.slot, disk: null, disk_size: null, load: null, ...point }));
-    // SQLite takes at most 32,766 bound values a statement: 14 a row.
+    const rows = [...points].map(([name, { point }]) => ({ series_id: ids.get(name)!, tier: tier.tier, slot: tier.slot, disk: null, disk_size: null, load: null, restarts: null, ...point }));
+    // SQLite takes at most 32,766 bound values a statement: 15 a row.
     for (let i = 0; i < rows.length; i += 500) {
       await tx
         .insertInto('metric_points')
@@ -51,13 +51,13 @@ export async function writePoints(db: Db, tier: { tier: number; slot: number }, 
 /** The window [startS, startS + stepS) of a tier, summarised from the tier below, for every series
  *  that has points there: means of means, the highest of the highs, the limit at its end (that of
  *  its newest point, null when that had none); a server's disk and load as means, its disk's size
- *  the largest seen. */
+ *  the largest seen; the exits summed. */
 export async function rollUp(db: Db, into: { tier: number; slot: number; startS: number; stepS: number }): Promise<void> {
   const [below, from, to] = [into.tier - 1, into.startS, into.startS + into.stepS];
-  await sql`insert or replace into metric_points (series_id, tier, slot, at, cpu, cpu_max, memory, memory_max, memory_limit, rx, tx, tasks, disk, disk_size, load)
+  await sql`insert or replace into metric_points (series_id, tier, slot, at, cpu, cpu_max, memory, memory_max, memory_limit, rx, tx, tasks, disk, disk_size, load, restarts)
     select p.series_id, ${into.tier}, ${into.slot}, ${from}, round(avg(p.cpu)), max(p.cpu_max), round(avg(p.memory)), max(p.memory_max),
       (select n.memory_limit from metric_points n where n.series_id = p.series_id and n.tier = ${below} and n.at >= ${from} and n.at < ${to} order by n.at desc limit 1),
-      round(avg(p.rx)), round(avg(p.tx)), max(p.tasks), round(avg(p.disk)), max(p.disk_size), round(avg(p.load))
+      round(avg(p.rx)), round(avg(p.tx)), max(p.tasks), round(avg(p.disk)), max(p.disk_size), round(avg(p.load)), sum(p.restarts)
     from metric_points p where p.tier = ${below} and p.at >= ${from} and p.at < ${to} group by p.series_id`.execute(db);
 }
 
@@ -79,8 +79,8 @@ export async function readPoints(db: Db, name: string, tier: number, fromS: numb
     .where('at', '<=', toS)
     .orderBy('at')
     .execute();
-  // A service's point has no server-only values at all, rather than nulls.
-  return rows.map(({ disk, disk_size, load, ...p }) => (disk === null && load === null ? p : { ...p, disk, disk_size, load }));
+  // A service's point has no server-only values at all, rather than nulls; one without exits no restarts.
+  return rows.map(({ disk, disk_size, load, restarts, ...p }) => ({ ...p, ...(disk === null && load === null ? {} : { disk, disk_size, load }), ...(restarts === null ? {} : { restarts }) }));
 }
 
 /** Forgets points older than their tier keeps, those ahead of now (written while the clock was
@@ -89,7 +89,25 @@ export async function forgetOldPoints(db: Db, tiers: readonly { tier: number; st
   await db.transaction().execute(async (tx) => {
     for (const t of tiers) await tx.deleteFrom('metric_points').where('tier', '=', t.tier).where((eb) => eb.or([eb('at', '<', nowS - t.stepS * t.slots), eb('at', '>', nowS)])).execute();
     await tx.deleteFrom('metric_series').where(({ not, exists, selectFrom }) => not(exists(selectFrom('metric_points').select('series_id').whereRef('metric_points.series_id', '=', 'metric_series.id')))).execute();
+    const longest = Math.max(...tiers.map((t) => t.stepS * t.slots));
+    await sql`delete from task_exits where at < ${nowS - longest}
+      or id in (select id from (select id, row_number() over (partition by series order by at desc, id desc) as n from task_exits) where n > ${EXITS_KEPT})`.execute(tx);
   });
+}
+
+/** Exits kept a series, besides the 90 days. */
+export const EXITS_KEPT = 200;
+
+export type TaskExit = Omit<TaskExitTable, 'id'>;
+
+/** Records exits, each once (a task seen ending again is not a second exit). */
+export async function recordExits(db: Db, exits: TaskExit[]): Promise<void> {
+  if (exits.length) await db.insertInto('task_exits').values(exits).onConflict((oc) => oc.column('task_id').doNothing()).execute();
+}
+
+/** A series' exits from `fromS`, newest first, at most EXITS_KEPT. */
+export function exitsSince(db: Db, series: string, fromS: number): Promise<TaskExit[]> {
+  return db.selectFrom('task_exits').select(['series', 'task_id', 'at', 'slot', 'state', 'exit_code', 'reason']).where('series', '=', series).where('at', '>=', fromS).orderBy('at', 'desc').orderBy('id', 'desc').limit(EXITS_KEPT).execute();
 }
 
 /** Each series' newest minute since `sinceS`, by series name. */

@@ -80,6 +80,13 @@ const CHARTS: ChartSpec[] = [
     ],
   },
   {
+    title: 'Restarts',
+    format: (n) => String(Math.round(n)),
+    base: 10,
+    when: (p) => p.restarts > 0,
+    lines: [{ label: 'tasks that ended on their own', tone: 'limit', value: (p) => p.restarts }],
+  },
+  {
     title: 'Load',
     format: formatLoad,
     base: 10,
@@ -122,6 +129,7 @@ export function MetricsCharts(props: MetricsChartsProps) {
           {CHARTS.filter((c) => (!c.when || points.some(c.when)) && (!props.only || props.only.includes(c.title))).map((c) => <Chart spec={c} points={points} frame={frame} view={view} subject={props.subject} />)}
         </div>
       )}
+      {!props.only && view.exits.length > 0 && <Exits exits={view.exits} />}
     </section>
   );
 }
@@ -177,6 +185,26 @@ function DeployMarks(props: { frame: Frame; deployments: MetricsView['deployment
       {marks.map((d) => (
         <span class={`deploy-mark deploy-${d.status}`} style={`left:${Math.min(d.left, 94).toFixed(1)}%`} title={`Deployment #${d.id}, ${d.status}, ${formatTime(d.at)}`}>#{d.id}</span>
       ))}
+    </>
+  );
+}
+
+const EXITS_SHOWN = 20;
+
+/** The tasks that ended on their own in the range, newest first. */
+function Exits(props: { exits: MetricsView['exits'] }) {
+  return (
+    <>
+      <h3>Exits</h3>
+      <p class="muted">Tasks that ended without being asked to; Docker started another in each one's place.{props.exits.length > EXITS_SHOWN ? ` The newest ${EXITS_SHOWN} of ${props.exits.length}.` : ''}</p>
+      <table class="exits">
+        <thead><tr><th>When</th><th>Replica</th><th>Why</th></tr></thead>
+        <tbody>
+          {props.exits.slice(0, EXITS_SHOWN).map((e) => (
+            <tr><td data-label="When"><Time at={e.at} /></td><td data-label="Replica">{e.slot ?? '—'}</td><td data-label="Why">{e.reason}</td></tr>
+          ))}
+        </tbody>
+      </table>
     </>
   );
 }

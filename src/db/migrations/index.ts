@@ -37,6 +37,7 @@ import * as m034 from './034_two_factor.js';
 import * as m036 from './036_token_scopes.js';
 import * as m037 from './037_metrics.js';
 import * as m038 from './038_server_metrics.js';
+import * as m039 from './039_task_exits.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -79,4 +80,5 @@ export const migrations: Record<string, Migration> = {
   '036_token_scopes': m036,
   '037_metrics': m037,
   '038_server_metrics': m038,
+  '039_task_exits': m039,
 };
