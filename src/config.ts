@@ -34,8 +34,10 @@ export interface Config {
   /** Git hosts on private networks (and http:// to them) are allowed. */
   gitAllowPrivate: boolean;
   /** image: SPUR_TRAEFIK_IMAGE, run exactly as named; unset, Spur runs the Traefik it ships with
-   *  and upgrades an older one it runs (src/routing/traefik-image.ts). */
-  traefik: { enabled: boolean; image?: string };
+   *  and upgrades an older one it runs (src/routing/traefik-image.ts). metricsUrl:
+   *  SPUR_TRAEFIK_METRICS_URL, where Traefik's metrics are read (a stand-in's); unset, its metrics
+   *  entry point on docker_gwbridge. */
+  traefik: { enabled: boolean; image?: string; metricsUrl?: string };
   /** Images of this many deployments that served are kept per service, for rollbacks. */
   keepImages: number;
   /** A fetch and build taking longer than this fails (a service may set its own). */
@@ -111,6 +113,18 @@ function httpsUrl(name: string, value: string, plain: boolean): URL {
   return url;
 }
 
+/** A plain http:// URL: Traefik's metrics are read on the host's own bridge, or from a stand-in. */
+function httpUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${name} ${value} is not a URL`);
+  }
+  if (url.protocol !== 'http:' || url.username || url.password || url.hash) throw new Error(`${name} must be an http:// URL without credentials (got ${value})`);
+  return url.href;
+}
+
 function ipAddress(name: string, value: string): string {
   if (isIP(value) === 0) throw new Error(`${name}: ${JSON.stringify(value)} is not an IP address`);
   return value;
@@ -150,7 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     spurDomain: env.SPUR_DOMAIN ? validate.domain(env.SPUR_DOMAIN) : undefined,
     gitCaFile: env.SPUR_GIT_CA_FILE || undefined,
     gitAllowPrivate: env.SPUR_GIT_ALLOW_PRIVATE === '1',
-    traefik: { enabled: env.SPUR_TRAEFIK !== '0', image: env.SPUR_TRAEFIK_IMAGE || undefined },
+    traefik: { enabled: env.SPUR_TRAEFIK !== '0', image: env.SPUR_TRAEFIK_IMAGE || undefined, metricsUrl: env.SPUR_TRAEFIK_METRICS_URL ? httpUrl('SPUR_TRAEFIK_METRICS_URL', env.SPUR_TRAEFIK_METRICS_URL) : undefined },
     keepImages: validate.integer('SPUR_KEEP_IMAGES', env.SPUR_KEEP_IMAGES ?? '5', 1, 100),
     buildTimeoutS: validate.integer('SPUR_BUILD_TIMEOUT', env.SPUR_BUILD_TIMEOUT ?? '1800', 5, 86_400),
     buildConcurrency: validate.integer('SPUR_BUILD_CONCURRENCY', env.SPUR_BUILD_CONCURRENCY ?? '1', 1, 32),

@@ -14,6 +14,7 @@ import { Deployer } from './deploy/deployer.js';
 import { NodeConnections } from './nodes/connections.js';
 import { NodeFleet } from './nodes/fleet.js';
 import { localDisk } from './nodes/disk.js';
+import { traefikMetricsReader } from './routing/traefik-metrics.js';
 import { BuildSlots } from './builds/build-slots.js';
 import { DaemonMonitor } from './deploy/daemon-monitor.js';
 import { DeploymentLogBus } from './deploy/log-bus.js';
@@ -150,7 +151,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const databaseBackups = new DatabaseBackups({ db, docker, key, dataDir: config.dataDir, installId: thisInstall, log, isDaemonReady: () => daemon.ready });
   await databaseBackups.refreshSchedules();
   const jobs = scheduleJobs({ db, docker, log, servers, keepImages: config.keepImages, buildCacheMb: config.buildCacheMb, buildSlots, dataDir: config.dataDir, backupKeep: config.backupKeep, isDaemonReady: () => daemon.ready, certificates });
-  const metrics = new MetricsSampler({ db, docker, log, installId: thisInstall, sampleS: config.metricsSampleS, isDaemonReady: () => daemon.ready, disk: localDisk, servers });
+  const metrics = new MetricsSampler({ db, docker, log, installId: thisInstall, sampleS: config.metricsSampleS, isDaemonReady: () => daemon.ready, disk: localDisk, servers, traefik: config.traefik.enabled || config.traefik.metricsUrl ? traefikMetricsReader({ docker, url: config.traefik.metricsUrl }) : undefined });
   metrics.start();
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));

@@ -5,6 +5,7 @@ import { statfs } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
+import { type Served, startTraefikStandIn } from './fixtures/traefik-metrics.js';
 import { type SpurProcess, api, cli, docker, startGitStack, stopAll, uniqueName } from './harness.js';
 
 let git: GitServer;
@@ -13,17 +14,24 @@ let token: string;
 let repo: ReturnType<typeof createRepo>;
 const project = uniqueName('ops');
 const swarmName = `spur_${project}_web_production`;
+const served: Served[] = [];
+let traefik: Awaited<ReturnType<typeof startTraefikStandIn>>;
 
 beforeAll(async () => {
-  // Metrics sampled every second, so that a test sees the minute in progress within seconds.
-  ({ git, spur, token } = await startGitStack({ env: { SPUR_METRICS_SAMPLE: '1' } }));
+  // Metrics sampled every second, so that a test sees the minute in progress within seconds;
+  // Traefik's counts read from a stand-in that serves its format (its image is not here).
+  traefik = await startTraefikStandIn(served);
+  ({ git, spur, token } = await startGitStack({ env: { SPUR_METRICS_SAMPLE: '1', SPUR_TRAEFIK_METRICS_URL: traefik.url } }));
   repo = createRepo(git, `${project}.git`);
   repo.commit(helloAppFiles('v1'), 'v1');
   await cli(spur, ['project', 'create', project]);
   await cli(spur, ['service', 'create', project, 'web', '--git', repo.url]);
   expect((await cli(spur, ['deploy', project, 'web'])).code).toBe(0);
 });
-afterAll(() => stopAll({ spur, git }, [project]));
+afterAll(async () => {
+  await stopAll({ spur, git }, [project]);
+  await traefik?.close();
+});
 
 const inspect = async () => JSON.parse(await docker('service', 'inspect', swarmName))[0];
 const runningTasks = async () => (await docker('service', 'ps', swarmName, '--filter', 'desired-state=running', '--format', '{{.CurrentState}}')).split('\n').filter((l) => l.startsWith('Running'));
@@ -86,6 +94,24 @@ describe('scale and limits', () => {
     expect(Date.now() - Date.parse(now.at)).toBeLessThan(120_000);
     const refused = await api(spur, token)('GET', `/projects/${project}/services/web/metrics?range=year`);
     expect(refused.status).toBe(400);
+  });
+
+  it("reads the service's requests, errors and latency from what Traefik counts (a stand-in serving Traefik's metrics format)", async () => {
+    // A reading before the requests: Traefik lists a service from its first request.
+    const before = traefik.reads();
+    await eventually(async () => traefik.reads() > before, 30_000);
+    for (let i = 0; i < 50; i++) served.push(i < 5 ? { service: swarmName, code: 502, seconds: 0.002 } : { service: swarmName, code: 200, seconds: 0.03 });
+    type Http = { requests: number; errors5xx: number; errors4xx: number; p50: number; p95: number; p99: number };
+    let http: Http | undefined;
+    await eventually(async () => {
+      const points = (await api(spur, token)('GET', `/projects/${project}/services/web/metrics?range=hour`)).json.points as { http?: Http }[];
+      http = points.find((p) => p.http?.requests)?.http;
+      return http !== undefined;
+    }, 30_000);
+    expect(http).toMatchObject({ requests: 50, errors5xx: 5, errors4xx: 0 });
+    // 5 within 5 ms, 45 in (25, 50] ms: the quantiles as Prometheus reads the histogram.
+    expect(http!.p50).toBeCloseTo(25 + (25 * (25 - 5)) / 45, 1);
+    expect(http!.p99).toBeCloseTo(25 + (25 * (49.5 - 5)) / 45, 1);
   });
 
   it('records a task killed from outside as an exit with its reason, counted in its minute, while Swarm starts another', async () => {

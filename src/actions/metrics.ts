@@ -28,6 +28,9 @@ export interface MetricPointView {
   tasks: number;
   /** Tasks that ended on their own in the window (Swarm started others in their place). */
   restarts: number;
+  /** As Traefik counted them, where it serves the service: requests in the point's window (and a
+   *  second), those answered 4xx and 5xx, and latency quantiles in milliseconds. */
+  http?: { requests: number; perSecond: number; errors4xx: number; errors5xx: number; errors5xxPerSecond: number; p50: number | null; p95: number | null; p99: number | null };
   /** A server's: bytes used and the size of the disk Docker keeps its data on, and its 1-minute load average. */
   disk?: number;
   diskSize?: number;
@@ -44,7 +47,10 @@ export interface MetricsView {
   exits: { at: string; slot: number | null; exitCode: number | null; reason: string }[];
 }
 
-const toView = (p: MetricPoint): MetricPointView => ({
+const ms = (us: number | null | undefined) => (us == null ? null : us / 1000);
+const perSecond = (count: number, stepS: number) => Math.round((count / stepS) * 1000) / 1000;
+
+const toView = (stepS: number) => (p: MetricPoint): MetricPointView => ({
   at: new Date(p.at * 1000).toISOString(),
   cpu: p.cpu / 1000,
   cpuMax: p.cpu_max / 1000,
@@ -57,6 +63,7 @@ const toView = (p: MetricPoint): MetricPointView => ({
   restarts: p.restarts ?? 0,
   ...(p.disk == null ? {} : { disk: p.disk, diskSize: p.disk_size ?? undefined }),
   ...(p.load == null ? {} : { load: p.load / 1000 }),
+  ...(p.requests == null ? {} : { http: { requests: p.requests, perSecond: perSecond(p.requests, stepS), errors4xx: p.errors_4xx ?? 0, errors5xx: p.errors_5xx ?? 0, errors5xxPerSecond: perSecond(p.errors_5xx ?? 0, stepS), p50: ms(p.p50), p95: ms(p.p95), p99: ms(p.p99) } }),
 });
 
 /** The points of a Swarm service over a range (validated here), with the minute in progress, and
@@ -74,7 +81,7 @@ export async function metricsOf(deps: Deps, swarmName: string, range: unknown, i
   return {
     range: chosen,
     stepS: tier.stepS,
-    points: points.map(toView),
+    points: points.map(toView(tier.stepS)),
     deployments: deployments.map((d) => ({ id: d.id, status: d.status, at: d.created_at })),
     exits: exits.map((e) => ({ at: new Date(e.at * 1000).toISOString(), slot: e.slot, exitCode: e.exit_code, reason: e.reason })),
   };

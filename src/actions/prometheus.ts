@@ -23,7 +23,13 @@ const COMMON: Figure[] = [
 ];
 
 const FIGURES: Record<'service' | 'database' | 'server', Figure[]> = {
-  service: [...COMMON, { name: 'memory_limit_bytes', help: 'memory limit of its tasks together, bytes (absent without a limit)', value: (p) => p.memory_limit }],
+  service: [
+    ...COMMON,
+    { name: 'memory_limit_bytes', help: 'memory limit of its tasks together, bytes (absent without a limit)', value: (p) => p.memory_limit },
+    { name: 'http_requests_per_second', help: 'requests a second as Traefik counted them (the newest minute; absent where Traefik does not serve it)', value: (p) => (p.requests == null ? null : p.requests / 60) },
+    { name: 'http_5xx_per_second', help: 'requests a second answered 5xx (the newest minute)', value: (p) => (p.errors_5xx == null ? null : p.errors_5xx / 60) },
+    { name: 'http_latency_p99_seconds', help: '99th percentile of the time Traefik took to answer (the newest minute)', value: (p) => (p.p99 == null ? null : p.p99 / 1e6) },
+  ],
   database: [...COMMON, { name: 'memory_limit_bytes', help: 'memory limit, bytes (absent without a limit)', value: (p) => p.memory_limit }],
   server: [
     ...COMMON,

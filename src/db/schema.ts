@@ -470,6 +470,14 @@ export interface MetricPointTable {
   load: number | null;
   /** Tasks that ended without being asked to in the window (migration 039); null is none. */
   restarts: number | null;
+  /** As Traefik counts them (migration 040), null where it does not serve the service: requests in
+   *  the window, those answered 4xx and 5xx, and latency quantiles in microseconds. */
+  requests: number | null;
+  errors_4xx: number | null;
+  errors_5xx: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
 }
 
 export interface TaskExitTable {

@@ -143,7 +143,7 @@ describe('GET /metrics (Prometheus)', () => {
     await createDatabase(t.deps.db, t.deps.key, { ...ids, name: 'db', volumeName: 'spur_shop_db_production_data_test', engine: 'postgres', image: 'postgres:17', credentials: { user: 'app', password: 'pw', database: 'db' } });
     const write = (series: string, at: number, p: ReturnType<typeof point> & Record<string, number>) => writePoints(t.deps.db, { tier: 0, slot: slotOf(TIERS[0]!, at) }, new Map([[series, { swarmId: 'x', point: p }]]));
     await write(WEB, minute - 120, point(minute - 120, 100));
-    await write(WEB, minute - 60, point(minute - 60, 250));
+    await write(WEB, minute - 60, { ...point(minute - 60, 250), requests: 120, errors_4xx: 1, errors_5xx: 6, p50: 20_000, p95: 80_000, p99: 150_000 });
     await write('spur_shop_db_production', minute - 600, point(minute - 600, 900)); // stale: not said
     await write('node:n1', minute - 60, { ...point(minute - 60, 1500), memory_limit: 8 * 2 ** 30, disk: 2 ** 30, disk_size: 4 * 2 ** 30, load: 750 });
     t.deps.daemon = { state: { reachable: true, swarm: true }, ready: true } as typeof t.deps.daemon;
@@ -156,6 +156,9 @@ describe('GET /metrics (Prometheus)', () => {
     expect(text).toContain('# TYPE spur_service_cpu_cores gauge\nspur_service_cpu_cores{project="shop",service="web",environment="production"} 0.25\n');
     expect(text).toContain('spur_service_memory_limit_bytes{project="shop",service="web",environment="production"} 268435456\n');
     expect(text).toContain('spur_server_load1{server="alpha"} 0.75\n');
+    expect(text).toContain('spur_service_http_requests_per_second{project="shop",service="web",environment="production"} 2\n');
+    expect(text).toContain('spur_service_http_5xx_per_second{project="shop",service="web",environment="production"} 0.1\n');
+    expect(text).toContain('spur_service_http_latency_p99_seconds{project="shop",service="web",environment="production"} 0.15\n');
     expect(text).toContain('spur_server_disk_size_bytes{server="alpha"} 4294967296\n');
     expect(text).toContain('spur_server_memory_total_bytes{server="alpha"} 8589934592\n');
     expect(text).not.toContain('database="db"');
@@ -180,6 +183,7 @@ describe('exits on the Metrics tab', () => {
     await recordExits(t.deps.db, [exit('a', 5, 'it exited with code 1'), exit('b', 20, 'it failed its health check')]);
     const html = await (await t.app.request('/projects/shop/services/web/metrics?env=production', { headers: { Cookie: t.cookies.owner } })).text();
     expect(html).toContain('<strong>Restarts</strong><span class="chart-now">2</span>');
+    expect(html).not.toContain('<strong>Requests</strong>');
     const table = html.slice(html.indexOf('<table class="exits">'), html.indexOf('</table>', html.indexOf('<table class="exits">')));
     expect([...table.matchAll(/<td data-label="Why">([^<]+)<\/td>/g)].map((m) => m[1])).toEqual(['it failed its health check', 'it exited with code 1']);
     const api = await t.call('owner', 'GET', '/projects/shop/services/web/metrics');
@@ -187,5 +191,18 @@ describe('exits on the Metrics tab', () => {
       { at: new Date((at + 20) * 1000).toISOString(), slot: 1, exitCode: 1, reason: 'it failed its health check' },
       { at: new Date((at + 5) * 1000).toISOString(), slot: 1, exitCode: 1, reason: 'it exited with code 1' },
     ]);
+  });
+});
+
+describe('HTTP on the Metrics tab', () => {
+  it("charts the requests a second with the 5xx among them, and the latency's p50, p95 and p99", async () => {
+    const at = Math.floor(Date.now() / 60_000) * 60 - 60;
+    await writePoints(t.deps.db, { tier: 0, slot: slotOf(TIERS[0]!, at) }, new Map([[WEB, { swarmId: 'w1', point: { ...point(at, 100), requests: 300, errors_4xx: 0, errors_5xx: 30, p50: 12_000, p95: 90_000, p99: 1_500_000 } }]]));
+    const html = await (await t.app.request('/projects/shop/services/web/metrics?env=production', { headers: { Cookie: t.cookies.owner } })).text();
+    expect(html).toContain('<strong>Requests</strong><span class="chart-now">5.00/s</span>');
+    expect(html).toContain('aria-label="Requests of web over the last hour: all up to 5.00/s, 5xx up to 0.50/s; latest 5.00/s."');
+    expect(html).toContain('aria-label="Latency of web over the last hour: p50 up to 12 ms, p95 up to 90 ms, p99 up to 1.50 s; latest 12 ms."');
+    const api = await t.call('owner', 'GET', '/projects/shop/services/web/metrics');
+    expect(api.json.points[0].http).toEqual({ requests: 300, perSecond: 5, errors4xx: 0, errors5xx: 30, errors5xxPerSecond: 0.5, p50: 12, p95: 90, p99: 1500 });
   });
 });

@@ -9,6 +9,8 @@ import { cgroupOf } from './cgroups/index.js';
 import { parseNetDev } from './net-dev.js';
 import { busySeconds, defaultInterface, hostCounters as readHost, memoryOf } from './host.js';
 import { filesRequest, parseFilesReply } from './remote-files.js';
+import { httpUse, parseTraefikMetrics, quantile } from './traefik.js';
+import { type Served, traefikMetricsText } from '../../test/fixtures/traefik-metrics.js';
 import { MetricsSampler, type RemoteServers, type SamplerDeps, serverSeries } from './sampler.js';
 import { TIERS, closedWindows, slotOf, spanS, tierFor, windowStart } from './tiers.js';
 import { Window, rates } from './window.js';
@@ -102,6 +104,45 @@ describe("reading another server's files over SSH", () => {
     expect(files.get('/proc/loadavg')).toBe('0.10 0.20 0.30 1/2 3\n');
     expect(files.get('/proc/stat')).toBe('cpu  1 2 3\n');
     expect([files.get('/proc/missing'), files.get('/proc/never')]).toEqual([null, null]);
+  });
+});
+
+describe("reading Traefik's counts", () => {
+  const WEB = 'spur_shop_web_production';
+  const served = (n: number, code: number, seconds: number, service = WEB): Served[] => Array.from({ length: n }, () => ({ service, code, seconds }));
+
+  it('sums a service over codes, methods and protocols, by status class, with its duration histogram, passing over the other lines', () => {
+    const text = traefikMetricsText([...served(90, 200, 0.02), ...served(5, 404, 0.004), ...served(5, 502, 3), { service: WEB, code: 201, method: 'POST', seconds: 0.2 }, ...served(2, 200, 0.01, 'spur_shop_api_production')]);
+    const parsed = parseTraefikMetrics(text);
+    expect([...parsed.keys()].sort()).toEqual(['spur_shop_api_production', WEB]);
+    const web = parsed.get(WEB)!;
+    expect(web.requests).toBe(101);
+    expect(web.byClass).toEqual({ 2: 91, 4: 5, 5: 5 });
+    expect(web.buckets.get(0.005)).toBe(5);
+    expect(web.buckets.get(0.025)).toBe(95);
+    expect(web.buckets.get(Infinity)).toBe(101);
+  });
+
+  it('takes quantiles from the histogram as Prometheus does, and nothing from an empty one', () => {
+    const b: [number, number][] = [[0.1, 50], [0.2, 90], [0.4, 100], [Infinity, 100]];
+    expect(quantile(b, 0.5)).toBeCloseTo(0.1);
+    expect(quantile(b, 0.7)).toBeCloseTo(0.15);
+    expect(quantile(b, 0.95)).toBeCloseTo(0.3);
+    expect(quantile([[0.1, 1], [Infinity, 10]], 0.99)).toBe(0.1);
+    expect(quantile([[0.1, 0], [Infinity, 0]], 0.5)).toBeNull();
+  });
+
+  it('turns two readings into the requests between them; after a Traefik restart the newer reading counts whole', () => {
+    const first = parseTraefikMetrics(traefikMetricsText(served(100, 200, 0.02))).get(WEB)!;
+    const then = parseTraefikMetrics(traefikMetricsText([...served(100, 200, 0.02), ...served(40, 200, 0.3), ...served(10, 500, 0.004)])).get(WEB)!;
+    expect(httpUse(undefined, first)).toBeNull();
+    const use = httpUse(first, then)!;
+    expect(use).toMatchObject({ requests: 50, errors4xx: 0, errors5xx: 10 });
+    // 10 within 5 ms, 40 in (0.25, 0.5]: the median in that bucket.
+    expect(use.p50).toBeCloseTo(250 + 250 * ((25 - 10) / 40), 0);
+    expect(use.p99).toBeCloseTo(250 + 250 * ((49.5 - 10) / 40), 0);
+    const restarted = parseTraefikMetrics(traefikMetricsText(served(3, 200, 0.02))).get(WEB)!;
+    expect(httpUse(then, restarted)).toMatchObject({ requests: 3, errors5xx: 0 });
   });
 });
 
@@ -467,6 +508,29 @@ describe('the sampler', () => {
     now += 60_000;
     await sampler.sampleOnce();
     expect((await readPoints(db, 'spur_shop_web_production', 0, 0)).at(-1)).toMatchObject({ at: 1_800_000, restarts: 1 });
+  });
+
+  it("adds each service's requests, errors and latency since Traefik's last reading to its minute, every sixth sample", async () => {
+    const requests: Served[] = [];
+    let reads = 0;
+    let now = 2_000_000 * 1000;
+    const sampler = makeSampler({ nowMs: () => now, traefik: async () => (reads++, traefikMetricsText(requests)) });
+    const settle = () => new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 7; i++) {
+      counters(1_000_000 * (i + 1), 1000, 0);
+      await sampler.sampleOnce();
+      await settle();
+      // Served between the first reading (none yet: Traefik lists a service from its first request) and the
+      // seventh: 60, 3 failing fast; another installation's not counted.
+      if (i === 0) for (let n = 0; n < 60; n++) requests.push({ service: 'spur_shop_web_production', code: n < 3 ? 503 : 200, seconds: n < 3 ? 0.001 : 0.04 }, { service: 'spur_other_web_production', code: 200, seconds: 1 });
+      now += 10_000;
+    }
+    expect(reads).toBe(2);
+    const point = sampler.current('spur_shop_web_production')!;
+    expect(point).toMatchObject({ requests: 60, errors_4xx: 0, errors_5xx: 3 });
+    // 3 in the first bucket (≤ 5 ms), 57 in (25, 50] ms: p50 at 25 + 25 × (30 − 3)/57 ms, in microseconds.
+    expect(point.p50).toBe(Math.round((25 + (25 * 27) / 57) * 1000));
+    expect(sampler.current('spur_other_web_production')).toBeUndefined();
   });
 
   it('takes no sample while Docker is not ready', async () => {

@@ -8,7 +8,8 @@
 // written at the minute's end, and rolled up into the coarser tiers as their windows close
 // (tiers.ts), also those that closed while Spur was stopped or Docker away. A task running at one
 // sample and gone at the next is looked up once: if it ended on its own, its exit is recorded
-// with the reason (exits.ts) and counted in its series' minute.
+// with the reason (exits.ts) and counted in its series' minute. Every sixth sample Traefik's own
+// counters are read too, for each service's requests, errors and latency (traefik.ts).
 import { readFileSync } from 'node:fs';
 import type { Db } from '../db/open.js';
 import type { DockerClient } from '../docker/client.js';
@@ -16,6 +17,7 @@ import { INSTALL_LABEL, MANAGED_LABEL } from '../docker/names.js';
 import type { Log } from '../log.js';
 import { type MetricPoint, forgetOldPoints, newestPointAt, recordExits, rollUp, writePoints } from '../store/metrics.js';
 import { type ListedTask, exitOf } from './exits.js';
+import { type HttpCounters, httpUse, parseTraefikMetrics } from './traefik.js';
 import { type CgroupFiles, type CgroupKind, cgroupOf } from './cgroups/index.js';
 import { HOST_FILES, type HostCounters, type HostFiles, hostCounters } from './host.js';
 import { parseNetDev } from './net-dev.js';
@@ -31,6 +33,9 @@ const STOP_WAIT_MS = 5000;
 const GONE = new Set(['ENOENT', 'ESRCH', 'ENODEV']);
 /** Tasks read between two turns of the event loop: the reads are quick, but a thousand are not. */
 const TASKS_AT_ONCE = 25;
+const NO_REQUESTS: HttpCounters = { requests: 0, byClass: {}, buckets: new Map() };
+/** What each warning said failed, when it works again. */
+const WORKS_AGAIN = { sample: 'sampling', read: "reading tasks' counters", host: "reading this server's counters", remote: "reading the other servers' metrics", traefik: "reading Traefik's metrics" } as const;
 /** Samples between two readings of the other servers (a minute at the default 10 s). */
 const REMOTE_EVERY = 6;
 /** A server's reading counts for this many of its intervals, then it is stale (the server went away). */
@@ -62,6 +67,8 @@ export interface SamplerDeps {
   disk?: () => Promise<DiskSpace | null>;
   /** The enrolled servers; none without. */
   servers?: RemoteServers;
+  /** Traefik's metrics text (null when it cannot be read: Traefik not running); none without. */
+  traefik?: () => Promise<string | null>;
   /** The wall clock (which minute a sample belongs to) and, in tests, the clock rates are timed
    *  by too (performance.now() otherwise: a clock set back must not make a rate). */
   nowMs?: () => number;
@@ -107,6 +114,10 @@ export class MetricsSampler {
   private readonly remote = new Map<string, RemoteReading>();
   private remoteReading?: Promise<void>;
   private samples = 0;
+  private lastHttp = new Map<string, HttpCounters>();
+  /** Traefik was read since the start: a service it did not count then had no requests. */
+  private httpRead = false;
+  private traefikReading?: Promise<void>;
   /** The tasks running at the last sample, by task id: one gone since either was stopped or exited. */
   private running = new Map<string, { series: string; swarmId: string }>();
   private windows = new Map<string, Window>();
@@ -184,7 +195,10 @@ export class MetricsSampler {
     for (const id of [...this.last.keys()]) if (!seen.has(id)) (this.last.delete(id), this.containers.delete(id));
     const server = await this.serverPart(nodeId, tasks.filter((t) => t.nodeId === nodeId).length);
     if (server) parts.push(server);
-    if (this.samples++ % REMOTE_EVERY === 0) this.startRemoteReading(tasks.filter((t) => t.nodeId !== nodeId));
+    if (this.samples++ % REMOTE_EVERY === 0) {
+      this.startRemoteReading(tasks.filter((t) => t.nodeId !== nodeId));
+      this.startTraefikReading();
+    }
     const freshAfter = this.monotonic() - REMOTE_FRESH_FOR * REMOTE_EVERY * this.deps.sampleS;
     for (const reading of this.remote.values()) if (reading.atS >= freshAfter) parts.push(...reading.parts);
     for (const [series, { swarmId, sample }] of sumBySeries(parts)) {
@@ -234,6 +248,36 @@ export class MetricsSampler {
     this.lastHost = counters;
     const disk = (await this.deps.disk?.().catch(() => null)) ?? null;
     return used ? serverPartOf(nodeId, counters, used, tasks, disk) : undefined;
+  }
+
+  /** Reads Traefik's counts in the background, one reading at a time, and adds each of this
+   *  installation's services' requests since the last to its minute. */
+  private startTraefikReading(): void {
+    const read = this.deps.traefik;
+    if (!read || this.traefikReading) return;
+    this.traefikReading = (async () => {
+      const text = await read();
+      if (text === null || this.windowStartS === undefined) return;
+      const ours = new Map([...(this.listing?.names ?? [])].flatMap(([id, name]) => (name ? [[name, id] as const] : [])));
+      const counted = parseTraefikMetrics(text);
+      for (const [series, now] of counted) {
+        const swarmId = ours.get(series);
+        if (!swarmId) continue;
+        // A service Traefik did not count at the last reading had no requests before: its counters start at zero.
+        const use = httpUse(this.lastHttp.get(series) ?? (this.httpRead ? NO_REQUESTS : undefined), now);
+        this.lastHttp.set(series, now);
+        if (!use) continue;
+        const w = this.windows.get(series) ?? new Window(this.windowStartS);
+        w.addHttp(use);
+        this.windows.set(series, w);
+        this.swarmIds.set(series, swarmId);
+      }
+      for (const series of [...this.lastHttp.keys()]) if (!counted.has(series)) this.lastHttp.delete(series);
+      this.httpRead = true;
+      this.recovered('traefik');
+    })()
+      .catch((err) => this.warnOnce('traefik', "reading Traefik's metrics failed (said once until it works again)", { error: String(err) }))
+      .finally(() => (this.traefikReading = undefined));
   }
 
   /** Reads the other servers in the background (SSH may be slow): one reading at a time. */
@@ -382,8 +426,8 @@ export class MetricsSampler {
     this.deps.log.warn(message, fields);
   }
 
-  private recovered(kind: string): void {
-    if (this.warned.delete(kind)) this.deps.log.info(`metrics: ${kind === 'sample' ? 'sampling' : "reading tasks' counters"} works again`);
+  private recovered(kind: keyof typeof WORKS_AGAIN): void {
+    if (this.warned.delete(kind)) this.deps.log.info(`metrics: ${WORKS_AGAIN[kind]} works again`);
   }
 }
 

@@ -1,6 +1,7 @@
 // One series' samples within a window, summed so that the window's point is their means and
 // highs (the units of migration 037). Pure.
 import type { MetricPoint } from '../store/metrics.js';
+import type { HttpUse } from './traefik.js';
 
 /** One sample of a series: its tasks' counters summed. */
 export interface Sample {
@@ -34,6 +35,8 @@ export class Window {
   private load = 0;
   private loads = 0;
   private restarts = 0;
+  /** Traefik's counts, when it serves the series; quantiles summed weighted by requests. */
+  private http?: { requests: number; errors4xx: number; errors5xx: number; q: Record<'p50' | 'p95' | 'p99', { sum: number; weight: number }> };
 
   constructor(readonly startS: number) {}
 
@@ -56,8 +59,26 @@ export class Window {
     this.restarts++;
   }
 
+  /** What Traefik counted for the series since its last reading. */
+  addHttp(u: HttpUse): void {
+    const h = (this.http ??= { requests: 0, errors4xx: 0, errors5xx: 0, q: { p50: { sum: 0, weight: 0 }, p95: { sum: 0, weight: 0 }, p99: { sum: 0, weight: 0 } } });
+    h.requests += u.requests;
+    h.errors4xx += u.errors4xx;
+    h.errors5xx += u.errors5xx;
+    for (const k of ['p50', 'p95', 'p99'] as const) {
+      const v = u[k];
+      if (v !== null) (h.q[k].sum += v * u.requests), (h.q[k].weight += u.requests);
+    }
+  }
+
   get empty(): boolean {
-    return this.n === 0 && this.restarts === 0;
+    return this.n === 0 && this.restarts === 0 && !this.http;
+  }
+
+  /** Latencies in microseconds, as migration 040 keeps them. */
+  private httpPoint(h: NonNullable<Window['http']>) {
+    const q = (k: 'p50' | 'p95' | 'p99') => (h.q[k].weight ? Math.round((h.q[k].sum / h.q[k].weight) * 1000) : null);
+    return { requests: h.requests, errors_4xx: h.errors4xx, errors_5xx: h.errors5xx, p50: q('p50'), p95: q('p95'), p99: q('p99') };
   }
 
   point(): MetricPoint {
@@ -75,6 +96,7 @@ export class Window {
       ...(this.disk ? { disk: Math.round(this.disk.used), disk_size: Math.round(this.disk.size) } : {}),
       ...(this.loads ? { load: Math.round((this.load / this.loads) * 1000) } : {}),
       ...(this.restarts ? { restarts: this.restarts } : {}),
+      ...(this.http ? this.httpPoint(this.http) : {}),
     };
   }
 }

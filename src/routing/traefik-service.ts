@@ -4,6 +4,8 @@ import { EDGE_NETWORK, ownershipLabels } from '../docker/names.js';
 import { TRAEFIK_DIR_IN_CONTAINER } from '../tls/traefik-dynamic.js';
 
 export const TRAEFIK_SERVICE = 'spur-traefik';
+/** Traefik's metrics entry point: published nowhere, read by Spur on docker_gwbridge (routing/traefik-metrics.ts). */
+export const TRAEFIK_METRICS_PORT = 8082;
 /** Says which of Spur's services is its Traefik (the name alone is not proof of ownership). */
 export const ROLE_LABEL = 'spur.role';
 export const traefikLabels = () => ({ ...ownershipLabels({}), [ROLE_LABEL]: 'traefik' });
@@ -31,6 +33,12 @@ export function traefikServiceSpec(opts: { image: string; traefikDir: string }) 
           `--providers.file.directory=${TRAEFIK_DIR_IN_CONTAINER}/dynamic`,
           '--providers.file.watch=true',
           '--ping=true',
+          // Each service's requests, codes and durations, for Spur's charts (src/metrics/traefik.ts).
+          '--metrics.prometheus=true',
+          '--metrics.prometheus.entryPoint=metrics',
+          `--entrypoints.metrics.address=:${TRAEFIK_METRICS_PORT}`,
+          '--metrics.prometheus.addServicesLabels=true',
+          '--metrics.prometheus.buckets=0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10',
           '--log.level=INFO',
         ],
         Mounts: [

@@ -4,12 +4,14 @@ import { sql } from 'kysely';
 import type { Db } from '../db/open.js';
 import type { MetricPointTable, TaskExitTable } from '../db/schema.js';
 
-/** A point as the sampler makes it and the API shows it (the units of migrations 037–039); a
- *  service's has no disk or load, and a point without exits no restarts. */
-type ServerOnly = 'disk' | 'disk_size' | 'load' | 'restarts';
-export type MetricPoint = Omit<MetricPointTable, 'series_id' | 'tier' | 'slot' | ServerOnly> & Partial<Pick<MetricPointTable, ServerOnly>>;
+/** A point as the sampler makes it and the API shows it (the units of migrations 037–040); a
+ *  service's has no disk or load, a point without exits no restarts, one Traefik did not count no
+ *  HTTP figures. */
+type Optional = 'disk' | 'disk_size' | 'load' | 'restarts' | (typeof HTTP)[number];
+const HTTP = ['requests', 'errors_4xx', 'errors_5xx', 'p50', 'p95', 'p99'] as const;
+export type MetricPoint = Omit<MetricPointTable, 'series_id' | 'tier' | 'slot' | Optional> & Partial<Pick<MetricPointTable, Optional>>;
 
-const VALUES = ['cpu', 'cpu_max', 'memory', 'memory_max', 'memory_limit', 'rx', 'tx', 'tasks', 'disk', 'disk_size', 'load', 'restarts'] as const;
+const VALUES = ['cpu', 'cpu_max', 'memory', 'memory_max', 'memory_limit', 'rx', 'tx', 'tasks', 'disk', 'disk_size', 'load', 'restarts', ...HTTP] as const;
 
 /** A series' point as the sampler writes it: the Swarm service's name and id, and the point. */
 export interface SeriesPoint {
@@ -36,8 +38,8 @@ export async function writePoints(db: Db, tier: { tier: number; slot: number }, 
   if (points.size === 0) return;
   await db.transaction().execute(async (tx) => {
     const ids = await seriesIds(tx, new Map([...points].map(([name, p]) => [name, p.swarmId])));
-    const rows = [...points].map(([name, { point }]) => ({ series_id: ids.get(name)!, tier: tier.tier, slot: tier.slot, disk: null, disk_size: null, load: null, restarts: null, ...point }));
-    // SQLite takes at most 32,766 bound values a statement: 15 a row.
+    const rows = [...points].map(([name, { point }]) => ({ series_id: ids.get(name)!, tier: tier.tier, slot: tier.slot, disk: null, disk_size: null, load: null, restarts: null, ...Object.fromEntries(HTTP.map((c) => [c, null])), ...point }));
+    // SQLite takes at most 32,766 bound values a statement: 21 a row.
     for (let i = 0; i < rows.length; i += 500) {
       await tx
         .insertInto('metric_points')
@@ -51,13 +53,15 @@ export async function writePoints(db: Db, tier: { tier: number; slot: number }, 
 /** The window [startS, startS + stepS) of a tier, summarised from the tier below, for every series
  *  that has points there: means of means, the highest of the highs, the limit at its end (that of
  *  its newest point, null when that had none); a server's disk and load as means, its disk's size
- *  the largest seen; the exits summed. */
+ *  the largest seen; the exits and requests summed, the latency quantiles weighted by requests. */
 export async function rollUp(db: Db, into: { tier: number; slot: number; startS: number; stepS: number }): Promise<void> {
   const [below, from, to] = [into.tier - 1, into.startS, into.startS + into.stepS];
-  await sql`insert or replace into metric_points (series_id, tier, slot, at, cpu, cpu_max, memory, memory_max, memory_limit, rx, tx, tasks, disk, disk_size, load, restarts)
+  const weighted = (q: string) => sql.raw(`round(sum(p.${q} * p.requests) * 1.0 / nullif(sum(case when p.${q} is not null then p.requests end), 0))`);
+  await sql`insert or replace into metric_points (series_id, tier, slot, at, cpu, cpu_max, memory, memory_max, memory_limit, rx, tx, tasks, disk, disk_size, load, restarts, requests, errors_4xx, errors_5xx, p50, p95, p99)
     select p.series_id, ${into.tier}, ${into.slot}, ${from}, round(avg(p.cpu)), max(p.cpu_max), round(avg(p.memory)), max(p.memory_max),
       (select n.memory_limit from metric_points n where n.series_id = p.series_id and n.tier = ${below} and n.at >= ${from} and n.at < ${to} order by n.at desc limit 1),
-      round(avg(p.rx)), round(avg(p.tx)), max(p.tasks), round(avg(p.disk)), max(p.disk_size), round(avg(p.load)), sum(p.restarts)
+      round(avg(p.rx)), round(avg(p.tx)), max(p.tasks), round(avg(p.disk)), max(p.disk_size), round(avg(p.load)), sum(p.restarts),
+      sum(p.requests), sum(p.errors_4xx), sum(p.errors_5xx), ${weighted('p50')}, ${weighted('p95')}, ${weighted('p99')}
     from metric_points p where p.tier = ${below} and p.at >= ${from} and p.at < ${to} group by p.series_id`.execute(db);
 }
 
@@ -79,8 +83,14 @@ export async function readPoints(db: Db, name: string, tier: number, fromS: numb
     .where('at', '<=', toS)
     .orderBy('at')
     .execute();
-  // A service's point has no server-only values at all, rather than nulls; one without exits no restarts.
-  return rows.map(({ disk, disk_size, load, restarts, ...p }) => ({ ...p, ...(disk === null && load === null ? {} : { disk, disk_size, load }), ...(restarts === null ? {} : { restarts }) }));
+  // A service's point has no server-only values at all, rather than nulls; one without exits no
+  // restarts; one Traefik did not count no HTTP figures.
+  return rows.map(({ disk, disk_size, load, restarts, requests, errors_4xx, errors_5xx, p50, p95, p99, ...p }) => ({
+    ...p,
+    ...(disk === null && load === null ? {} : { disk, disk_size, load }),
+    ...(restarts === null ? {} : { restarts }),
+    ...(requests === null ? {} : { requests, errors_4xx, errors_5xx, p50, p95, p99 }),
+  }));
 }
 
 /** Forgets points older than their tier keeps, those ahead of now (written while the clock was

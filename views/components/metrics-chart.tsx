@@ -80,6 +80,27 @@ const CHARTS: ChartSpec[] = [
     ],
   },
   {
+    title: 'Requests',
+    format: (n) => `${n < 10 ? n.toFixed(2) : Math.round(n)}/s`,
+    base: 10,
+    when: (p) => p.http !== undefined,
+    lines: [
+      { label: 'all', tone: 'a', value: (p) => p.http?.perSecond ?? null, area: true },
+      { label: '5xx', tone: 'limit', value: (p) => p.http?.errors5xxPerSecond ?? null },
+    ],
+  },
+  {
+    title: 'Latency',
+    format: (n) => (n < 1000 ? `${n < 10 ? n.toFixed(1) : Math.round(n)} ms` : `${(n / 1000).toFixed(2)} s`),
+    base: 10,
+    when: (p) => p.http?.p50 != null,
+    lines: [
+      { label: 'p50', tone: 'a', value: (p) => p.http?.p50 ?? null, area: true },
+      { label: 'p95', tone: 'b', value: (p) => p.http?.p95 ?? null },
+      { label: 'p99', tone: 'limit', value: (p) => p.http?.p99 ?? null },
+    ],
+  },
+  {
     title: 'Restarts',
     format: (n) => String(Math.round(n)),
     base: 10,

@@ -38,6 +38,7 @@ import * as m036 from './036_token_scopes.js';
 import * as m037 from './037_metrics.js';
 import * as m038 from './038_server_metrics.js';
 import * as m039 from './039_task_exits.js';
+import * as m040 from './040_http_metrics.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -81,4 +82,5 @@ export const migrations: Record<string, Migration> = {
   '037_metrics': m037,
   '038_server_metrics': m038,
   '039_task_exits': m039,
+  '040_http_metrics': m040,
 };
