@@ -43,7 +43,9 @@ const FIGURES: Record<'service' | 'database' | 'server', Figure[]> = {
 export async function prometheusMetrics(deps: Deps, user: Actor, nowMs = Date.now()): Promise<string> {
   await requireTo(deps, user, 'projects.every', { what: 'the metrics of every project' });
   const stored = await newestMinutes(deps.db, Math.floor(nowMs / 1000) - FRESH_S);
-  const newest = (series: string) => deps.metrics.current(series) ?? stored.get(series);
+  // The newest whole minute; the one in progress only for a series that has none yet (it may lack
+  // figures read once a minute, such as Traefik's).
+  const newest = (series: string) => stored.get(series) ?? deps.metrics.current(series);
   const instances = await deps.db
     .selectFrom('service_instances as i')
     .innerJoin('services as s', 's.id', 'i.service_id')

@@ -533,6 +533,23 @@ describe('the sampler', () => {
     expect(sampler.current('spur_other_web_production')).toBeUndefined();
   });
 
+  it("scales Traefik's counts to a minute by the time each reading covers, whatever the sample interval", async () => {
+    const requests: Served[] = [];
+    let now = 3_000_000 * 1000;
+    // Every 15 s: Traefik is read every sixth sample's time, 90 s apart.
+    const sampler = makeSampler({ sampleS: 15, nowMs: () => now, traefik: async () => traefikMetricsText(requests) });
+    const settle = () => new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 7; i++) {
+      counters(1_000_000 * (i + 1), 1000, 0);
+      await sampler.sampleOnce();
+      await settle();
+      if (i === 0) for (let n = 0; n < 90; n++) requests.push({ service: 'spur_shop_web_production', code: 200, seconds: 0.01 });
+      if (i < 6) now += 15_000;
+    }
+    // 90 requests in 90 s: 60 a minute.
+    expect(sampler.current('spur_shop_web_production')).toMatchObject({ requests: 60, errors_5xx: 0 });
+  });
+
   it('takes no sample while Docker is not ready', async () => {
     const sampler = makeSampler({ isDaemonReady: () => false });
     await sampler.sampleOnce();

@@ -6,6 +6,9 @@ import { randomBytes } from 'node:crypto';
 /** What `df` prints first, then for each path the marker, the path, and the file. */
 export const READ_FILES_COMMAND = `df -Pk /var/lib/docker 2>/dev/null || df -Pk /; IFS= read -r m; while IFS= read -r f; do printf '\\n%s %s\\n' "$m" "$f"; cat -- "$f" 2>/dev/null; done`;
 
+/** More than a server's files and a few hundred tasks' take: a server answering more is refused. */
+export const READ_FILES_MAX_BYTES = 4 * 1024 * 1024;
+
 /** Kernel files only: an absolute path of plain characters, nothing that climbs. */
 const PATH = /^\/(?:proc|sys)\/[A-Za-z0-9._,:@+=/-]+$/;
 
@@ -14,8 +17,11 @@ export interface FilesRequest {
   stdin: string;
 }
 
+/** A path this reader will send. */
+export const isKernelPath = (p: string) => PATH.test(p) && !p.split('/').includes('..');
+
 export function filesRequest(paths: readonly string[]): FilesRequest {
-  const bad = paths.find((p) => !PATH.test(p) || p.split('/').includes('..'));
+  const bad = paths.find((p) => !isKernelPath(p));
   if (bad !== undefined) throw new Error(`not a kernel file path: ${JSON.stringify(bad)}`);
   const marker = `spur-${randomBytes(12).toString('hex')}`;
   return { marker, stdin: `${marker}\n${paths.join('\n')}\n` };

@@ -8,8 +8,8 @@
 // written at the minute's end, and rolled up into the coarser tiers as their windows close
 // (tiers.ts), also those that closed while Spur was stopped or Docker away. A task running at one
 // sample and gone at the next is looked up once: if it ended on its own, its exit is recorded
-// with the reason (exits.ts) and counted in its series' minute. Every sixth sample Traefik's own
-// counters are read too, for each service's requests, errors and latency (traefik.ts).
+// with the reason (exits.ts) and counted in its series' minute. Every sixth sample's time Traefik's
+// own counters are read too, for each service's requests, errors and latency (traefik.ts).
 import { readFileSync } from 'node:fs';
 import type { Db } from '../db/open.js';
 import type { DockerClient } from '../docker/client.js';
@@ -20,6 +20,7 @@ import { type ListedTask, exitOf } from './exits.js';
 import { type HttpCounters, httpUse, parseTraefikMetrics } from './traefik.js';
 import { type CgroupFiles, type CgroupKind, cgroupOf } from './cgroups/index.js';
 import { HOST_FILES, type HostCounters, type HostFiles, hostCounters } from './host.js';
+import { isKernelPath } from './remote-files.js';
 import { parseNetDev } from './net-dev.js';
 import { TIERS, closedWindows, slotOf, windowStart } from './tiers.js';
 import { type Counters, type Sample, Window, rates } from './window.js';
@@ -117,6 +118,9 @@ export class MetricsSampler {
   private lastHttp = new Map<string, HttpCounters>();
   /** Traefik was read since the start: a service it did not count then had no requests. */
   private httpRead = false;
+  /** When the last reading of Traefik started, and when the last one that answered did. */
+  private traefikReadAtS?: number;
+  private httpCountedAtS?: number;
   private traefikReading?: Promise<void>;
   /** The tasks running at the last sample, by task id: one gone since either was stopped or exited. */
   private running = new Map<string, { series: string; swarmId: string }>();
@@ -142,7 +146,7 @@ export class MetricsSampler {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await Promise.race([this.sampling, new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref())]);
+    await Promise.race([Promise.all([this.sampling, this.remoteReading, this.traefikReading]), new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref())]);
     await this.flush().catch((err) => this.deps.log.warn('writing metrics failed', { error: String(err) }));
   }
 
@@ -195,10 +199,8 @@ export class MetricsSampler {
     for (const id of [...this.last.keys()]) if (!seen.has(id)) (this.last.delete(id), this.containers.delete(id));
     const server = await this.serverPart(nodeId, tasks.filter((t) => t.nodeId === nodeId).length);
     if (server) parts.push(server);
-    if (this.samples++ % REMOTE_EVERY === 0) {
-      this.startRemoteReading(tasks.filter((t) => t.nodeId !== nodeId));
-      this.startTraefikReading();
-    }
+    if (this.samples++ % REMOTE_EVERY === 0) this.startRemoteReading(tasks.filter((t) => t.nodeId !== nodeId));
+    this.startTraefikReading();
     const freshAfter = this.monotonic() - REMOTE_FRESH_FOR * REMOTE_EVERY * this.deps.sampleS;
     for (const reading of this.remote.values()) if (reading.atS >= freshAfter) parts.push(...reading.parts);
     for (const [series, { swarmId, sample }] of sumBySeries(parts)) {
@@ -214,10 +216,12 @@ export class MetricsSampler {
    *  (one Docker call for all of them) and counted in their series' minute. */
   private async noteExits(tasks: Task[]): Promise<void> {
     const before = this.running;
-    this.running = new Map(tasks.map((t) => [t.taskId, { series: t.service, swarmId: t.swarmId }]));
-    const gone = [...before].filter(([id]) => !this.running.has(id));
-    if (gone.length === 0) return;
+    const now = new Map(tasks.map((t) => [t.taskId, { series: t.service, swarmId: t.swarmId }]));
+    const gone = [...before].filter(([id]) => !now.has(id));
+    if (gone.length === 0) return void (this.running = now);
+    // Replaced once the lookup answered: a failed one is tried again at the next sample.
     const listed = (await this.deps.docker.listTasks({ filters: { id: gone.map(([id]) => id) } })) as ListedTask[];
+    this.running = now;
     const exits = gone.flatMap(([id, { series }]) => {
       const task = listed.find((t) => t.ID === id);
       const exit = task && exitOf(task, series, Math.floor(this.now()));
@@ -254,10 +258,16 @@ export class MetricsSampler {
    *  installation's services' requests since the last to its minute. */
   private startTraefikReading(): void {
     const read = this.deps.traefik;
-    if (!read || this.traefikReading) return;
+    const startedS = this.monotonic();
+    // Every sixth sample's time (a minute at the default); each reading's counts are scaled to a
+    // minute by the time it covers, so an interval that does not divide a minute counts right too.
+    if (!read || this.traefikReading || startedS - (this.traefikReadAtS ?? -Infinity) < (REMOTE_EVERY - 0.5) * this.deps.sampleS) return;
+    this.traefikReadAtS = startedS;
     this.traefikReading = (async () => {
       const text = await read();
       if (text === null || this.windowStartS === undefined) return;
+      const coveredS = this.httpCountedAtS === undefined ? 0 : startedS - this.httpCountedAtS;
+      this.httpCountedAtS = startedS;
       const ours = new Map([...(this.listing?.names ?? [])].flatMap(([id, name]) => (name ? [[name, id] as const] : [])));
       const counted = parseTraefikMetrics(text);
       for (const [series, now] of counted) {
@@ -266,9 +276,9 @@ export class MetricsSampler {
         // A service Traefik did not count at the last reading had no requests before: its counters start at zero.
         const use = httpUse(this.lastHttp.get(series) ?? (this.httpRead ? NO_REQUESTS : undefined), now);
         this.lastHttp.set(series, now);
-        if (!use) continue;
+        if (!use || coveredS <= 0) continue;
         const w = this.windows.get(series) ?? new Window(this.windowStartS);
-        w.addHttp(use);
+        w.addHttp(use, coveredS);
         this.windows.set(series, w);
         this.swarmIds.set(series, swarmId);
       }
@@ -294,7 +304,7 @@ export class MetricsSampler {
    *  read before: their control groups are found first). */
   private async readRemote(servers: RemoteServers, tasks: Task[]): Promise<void> {
     const ready = await servers.readyNodes();
-    for (const id of [...this.remote.keys()]) if (!ready.some((r) => r.nodeId === id)) this.remote.delete(id);
+    for (const id of [...this.remote.keys()]) if (!ready.some((r) => r.nodeId === id)) (this.remote.delete(id), this.remoteLast.delete(id));
     const listed = new Set(tasks.map((t) => t.containerId));
     for (const id of [...this.remoteContainers.keys()]) if (!listed.has(id)) (this.remoteContainers.delete(id), this.remoteLast.delete(id));
     await Promise.all(ready.map(async (server) => {
@@ -305,7 +315,8 @@ export class MetricsSampler {
         for (const t of unknown) {
           const text = found?.files.get(`/proc/${t.pid}/cgroup`);
           const cgroup = text ? cgroupOf(text) : null;
-          if (cgroup) this.remoteContainers.set(t.containerId, { pid: t.pid, ...cgroup });
+          // Paths made from what the server answered: one the reader would not send leaves that task out.
+          if (cgroup && Object.values(cgroup.files).every(isKernelPath)) this.remoteContainers.set(t.containerId, { pid: t.pid, ...cgroup });
         }
       }
       const known = on.flatMap((task) => {
@@ -321,7 +332,7 @@ export class MetricsSampler {
         const counters = hostCounters(Object.fromEntries(HOST_FILES.map((f, i) => [f, host[i]])) as HostFiles, atS);
         const used = rates(this.remoteLast.get(server.nodeId), counters);
         this.remoteLast.set(server.nodeId, counters);
-        if (used && Number.isFinite(counters.load)) parts.push(serverPartOf(server.nodeId, counters, used, on.length, reply.disk));
+        if (used && [counters.cpuS, counters.memory, counters.memoryLimit, counters.load].every(Number.isFinite)) parts.push(serverPartOf(server.nodeId, counters, used, on.length, reply.disk));
       }
       for (const { task, k, paths } of known) {
         const [cpu, usage, stat, limit, net] = paths.map((p) => reply.files.get(p));

@@ -36,7 +36,7 @@ export class Window {
   private loads = 0;
   private restarts = 0;
   /** Traefik's counts, when it serves the series; quantiles summed weighted by requests. */
-  private http?: { requests: number; errors4xx: number; errors5xx: number; q: Record<'p50' | 'p95' | 'p99', { sum: number; weight: number }> };
+  private http?: { requests: number; errors4xx: number; errors5xx: number; coveredS: number; q: Record<'p50' | 'p95' | 'p99', { sum: number; weight: number }> };
 
   constructor(readonly startS: number) {}
 
@@ -59,10 +59,11 @@ export class Window {
     this.restarts++;
   }
 
-  /** What Traefik counted for the series since its last reading. */
-  addHttp(u: HttpUse): void {
-    const h = (this.http ??= { requests: 0, errors4xx: 0, errors5xx: 0, q: { p50: { sum: 0, weight: 0 }, p95: { sum: 0, weight: 0 }, p99: { sum: 0, weight: 0 } } });
+  /** What Traefik counted for the series over `coveredS` seconds (since its last reading). */
+  addHttp(u: HttpUse, coveredS: number): void {
+    const h = (this.http ??= { requests: 0, errors4xx: 0, errors5xx: 0, coveredS: 0, q: { p50: { sum: 0, weight: 0 }, p95: { sum: 0, weight: 0 }, p99: { sum: 0, weight: 0 } } });
     h.requests += u.requests;
+    h.coveredS += coveredS;
     h.errors4xx += u.errors4xx;
     h.errors5xx += u.errors5xx;
     for (const k of ['p50', 'p95', 'p99'] as const) {
@@ -75,10 +76,12 @@ export class Window {
     return this.n === 0 && this.restarts === 0 && !this.http;
   }
 
-  /** Latencies in microseconds, as migration 040 keeps them. */
+  /** Counts for a minute (the readings' counts scaled by 60 s over the time they covered, which
+   *  is rarely a minute exactly), latencies in microseconds, as migration 040 keeps them. */
   private httpPoint(h: NonNullable<Window['http']>) {
+    const perMinute = (n: number) => Math.round((n * 60) / h.coveredS);
     const q = (k: 'p50' | 'p95' | 'p99') => (h.q[k].weight ? Math.round((h.q[k].sum / h.q[k].weight) * 1000) : null);
-    return { requests: h.requests, errors_4xx: h.errors4xx, errors_5xx: h.errors5xx, p50: q('p50'), p95: q('p95'), p99: q('p99') };
+    return { requests: perMinute(h.requests), errors_4xx: perMinute(h.errors4xx), errors_5xx: perMinute(h.errors5xx), p50: q('p50'), p95: q('p95'), p99: q('p99') };
   }
 
   point(): MetricPoint {

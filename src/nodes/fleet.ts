@@ -12,7 +12,7 @@ import { chooseBuilder, copyToManager, setBuildServer } from './build-server.js'
 import type { ServerDocker } from './connections.js';
 import { enrollNode, oneAtATime, reachedJoin } from './enrollment.js';
 import { runRemote } from './ssh.js';
-import { READ_FILES_COMMAND, filesRequest, parseFilesReply } from '../metrics/remote-files.js';
+import { READ_FILES_COMMAND, READ_FILES_MAX_BYTES, filesRequest, parseFilesReply } from '../metrics/remote-files.js';
 import { installFile } from './sftp.js';
 import type { FleetDeps } from './fleet-deps.js';
 import { MANAGER_PLACEMENT, serversFor, trustedNodesOnly } from './placement.js';
@@ -233,7 +233,7 @@ export class NodeFleet {
     const node = await this.find(name);
     const space = await this.deps.connections
       .get(node)
-      .then(({ client }) => withTimeout(runRemote(client, DF_COMMAND), 5_000))
+      .then(({ client }) => runRemote(client, DF_COMMAND, { timeoutMs: 5_000, maxBytes: 64 * 1024 }))
       .then((r) => parseDf(r.stdout), () => null);
     this.disks.set(name, { at: Date.now(), space });
     return space;
@@ -251,7 +251,7 @@ export class NodeFleet {
     const node = await this.find(name);
     return this.deps.connections
       .get(node)
-      .then(({ client }) => withTimeout(runRemote(client, READ_FILES_COMMAND, request.stdin), 10_000))
+      .then(({ client }) => runRemote(client, READ_FILES_COMMAND, { stdin: request.stdin, timeoutMs: 10_000, maxBytes: READ_FILES_MAX_BYTES }))
       .then((r) => {
         const { df, files } = parseFilesReply(request.marker, paths, r.stdout);
         return { disk: parseDf(df), files };
@@ -363,10 +363,6 @@ export class NodeFleet {
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms).unref())]);
 }
 
 /** A server's name when none is given: the first label of its hostname, or node-<last octet>. */

@@ -71,17 +71,35 @@ export function connectNode(address: NodeAddress, credentials: NodeCredentials, 
   });
 }
 
-/** Runs a fixed command (no input of the user's is ever part of it) and answers its output. */
-export function runRemote(client: Client, command: string, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs a fixed command (no input of the user's is ever part of it) and answers its output.
+ *  `stdin` is written to it; past `timeoutMs` or `maxBytes` of output the channel is closed and
+ *  the call refused (a server that hangs or floods holds no channel and no memory). */
+export function runRemote(client: Client, command: string, opts: { stdin?: string; timeoutMs?: number; maxBytes?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     client.exec(command, (err, stream) => {
       if (err) return reject(err);
-      if (stdin !== undefined) stream.end(stdin);
+      const stop = (why: string) => {
+        clearTimeout(timer);
+        stream.close();
+        reject(new Error(why));
+      };
+      const timer = opts.timeoutMs ? setTimeout(() => stop(`the server did not answer within ${opts.timeoutMs} ms`), opts.timeoutMs) : undefined;
+      if (opts.stdin !== undefined) stream.end(opts.stdin);
       let stdout = '';
       let stderr = '';
-      stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-      stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-      stream.on('close', (code: number | null) => resolve({ code: code ?? -1, stdout, stderr }));
+      let bytes = 0;
+      const take = (d: Buffer, into: 'out' | 'err') => {
+        bytes += d.length;
+        if (opts.maxBytes !== undefined && bytes > opts.maxBytes) return stop(`the server answered more than ${opts.maxBytes} bytes`);
+        if (into === 'out') stdout += d.toString('utf8');
+        else stderr += d.toString('utf8');
+      };
+      stream.on('data', (d: Buffer) => take(d, 'out'));
+      stream.stderr.on('data', (d: Buffer) => take(d, 'err'));
+      stream.on('close', (code: number | null) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? -1, stdout, stderr });
+      });
     });
   });
 }

@@ -6,18 +6,30 @@ import { gatewayBridgeAddresses } from '../docker/daemon.js';
 import { TRAEFIK_METRICS_PORT, TRAEFIK_SERVICE } from './traefik-service.js';
 
 const TIMEOUT_MS = 5000;
-/** A metrics text this long is not Traefik's (it is about 2 KB a routed service). */
-const MAX_BYTES = 64 * 1024 * 1024;
+/** Past this the text is not read on (Traefik's is a few KB a routed service). */
+const MAX_BYTES = 8 * 1024 * 1024;
 
-/** Reads the text, or null when there is nothing to read (Traefik not running, not answering). */
+/** Reads the text, or null when there is nothing to read (Traefik not running, not answering,
+ *  answering more than MAX_BYTES). */
 export function traefikMetricsReader(opts: { docker: DockerClient; url?: string }): () => Promise<string | null> {
   return async () => {
     const url = opts.url ?? (await gatewayBridgeAddresses(opts.docker, TRAEFIK_SERVICE).catch(() => [])).filter((a) => !a.includes(':')).map((a) => `http://${a}:${TRAEFIK_METRICS_PORT}/metrics`)[0];
     if (!url) return null;
     const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' }).catch(() => null);
-    if (!res?.ok) return null;
-    if (Number(res.headers.get('content-length') ?? 0) > MAX_BYTES) return null;
-    const text = await res.text();
-    return text.length > MAX_BYTES ? null : text;
+    if (!res?.ok || !res.body) {
+      await res?.body?.cancel();
+      return null;
+    }
+    const chunks: Uint8Array[] = [];
+    let bytes = 0;
+    for await (const chunk of res.body) {
+      bytes += chunk.length;
+      if (bytes > MAX_BYTES) {
+        await res.body.cancel().catch(() => {});
+        return null;
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
   };
 }

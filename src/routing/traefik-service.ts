@@ -33,9 +33,12 @@ export function traefikServiceSpec(opts: { image: string; traefikDir: string }) 
           `--providers.file.directory=${TRAEFIK_DIR_IN_CONTAINER}/dynamic`,
           '--providers.file.watch=true',
           '--ping=true',
-          // Each service's requests, codes and durations, for Spur's charts (src/metrics/traefik.ts).
+          // Each service's requests, codes and durations, for Spur's charts (src/metrics/traefik.ts),
+          // routed by hand (tls/traefik-dynamic.ts): only this host may read them, not a task on
+          // the edge network, which reaches the entry point too.
           '--metrics.prometheus=true',
           '--metrics.prometheus.entryPoint=metrics',
+          '--metrics.prometheus.manualRouting=true',
           `--entrypoints.metrics.address=:${TRAEFIK_METRICS_PORT}`,
           '--metrics.prometheus.addServicesLabels=true',
           '--metrics.prometheus.buckets=0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10',

@@ -98,7 +98,9 @@ export class CertificateIssuer {
     // JSON is YAML: Traefik's file provider reads it as such.
     const own = await spurDomain(this.deps.db);
     const upstream = this.deps.spurUpstream?.();
-    const config = traefikDynamicConfig({ challengeUrl: this.deps.challengeUrl, hostnames: served.map((c) => c.hostname), spur: own && upstream ? { hostname: own.hostname, upstream } : undefined });
+    // Spur listens for Traefik on this host's docker_gwbridge address: the one its metrics may be read from.
+    const metricsFrom = upstream ? new URL(upstream).hostname.replace(/^\[(.*)\]$/, '$1') : undefined;
+    const config = traefikDynamicConfig({ challengeUrl: this.deps.challengeUrl, hostnames: served.map((c) => c.hostname), spur: own && upstream ? { hostname: own.hostname, upstream } : undefined, metricsFrom });
     writeAtomically(join(dynamic, 'spur.yml'), JSON.stringify(config, null, 2) + '\n');
   }
 }

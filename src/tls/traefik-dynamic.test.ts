@@ -42,4 +42,14 @@ describe('traefikDynamicConfig', () => {
       tls: { certificates: [{ certFile: '/etc/spur-traefik/certs/spur.example.crt', keyFile: '/etc/spur-traefik/certs/spur.example.key' }] },
     });
   });
+
+  it("routes Traefik's own metrics only to this host's docker_gwbridge address, and refuses anything but an address", () => {
+    const config = traefikDynamicConfig({ challengeUrl: 'http://10.0.0.5:3080', hostnames: [], metricsFrom: '172.18.0.1' });
+    expect(config.http.routers['spur-metrics']).toEqual({ rule: 'Path(`/metrics`)', entryPoints: ['metrics'], middlewares: ['spur-metrics-from-host'], service: 'prometheus@internal' });
+    expect(config.http.middlewares).toEqual({ 'spur-metrics-from-host': { ipAllowList: { sourceRange: ['172.18.0.1/32'] } } });
+    expect(traefikDynamicConfig({ challengeUrl: 'http://10.0.0.5:3080', hostnames: [], metricsFrom: 'fd00::1' }).http.middlewares).toEqual({ 'spur-metrics-from-host': { ipAllowList: { sourceRange: ['fd00::1/128'] } } });
+    // Without it (Spur does not know its address yet) nothing routes to the metrics: Traefik serves them nowhere.
+    expect(traefikDynamicConfig({ challengeUrl: 'http://10.0.0.5:3080', hostnames: [] }).http.routers['spur-metrics']).toBeUndefined();
+    expect(() => traefikDynamicConfig({ challengeUrl: 'http://10.0.0.5:3080', hostnames: [], metricsFrom: '0.0.0.0/0' })).toThrow('not an IP address');
+  });
 });

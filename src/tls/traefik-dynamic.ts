@@ -1,7 +1,10 @@
 // What Spur writes for Traefik's file provider: pure. One router sends every HTTP-01 challenge
 // (any host, port 80) to Spur's challenge responder, ahead of every other router; Spur's own
 // domain is routed to Spur itself (HTTPS once its certificate is served, plain HTTP redirecting
-// there); each active certificate is listed by the paths Traefik reads it from.
+// there); Traefik's own metrics go only to this host; each active certificate is listed by the
+// paths Traefik reads it from.
+
+import { isIP } from 'node:net';
 
 export const TRAEFIK_DIR_IN_CONTAINER = '/etc/spur-traefik';
 export const CHALLENGE_ROUTER = 'spur-acme-challenge';
@@ -19,12 +22,21 @@ export interface SpurRoute {
   upstream: string;
 }
 
-export function traefikDynamicConfig(opts: { challengeUrl: string; hostnames: string[]; spur?: SpurRoute }) {
+/** Traefik's own metrics (routing/traefik-service.ts routes them by hand): on the metrics entry
+ *  point, only to this host's address on docker_gwbridge, never to a task on the edge network. */
+export const METRICS_ROUTER = 'spur-metrics';
+
+export function traefikDynamicConfig(opts: { challengeUrl: string; hostnames: string[]; spur?: SpurRoute; metricsFrom?: string }) {
   const routers: Record<string, object> = {
     [CHALLENGE_ROUTER]: { rule: 'PathPrefix(`/.well-known/acme-challenge/`)', entryPoints: ['web'], priority: CHALLENGE_PRIORITY, service: CHALLENGE_ROUTER },
   };
   const services: Record<string, object> = { [CHALLENGE_ROUTER]: { loadBalancer: { servers: [{ url: opts.challengeUrl }] } } };
   const middlewares: Record<string, object> = {};
+  if (opts.metricsFrom) {
+    if (isIP(opts.metricsFrom) === 0) throw new Error(`not an IP address: ${JSON.stringify(opts.metricsFrom)}`);
+    routers[METRICS_ROUTER] = { rule: 'Path(`/metrics`)', entryPoints: ['metrics'], middlewares: [`${METRICS_ROUTER}-from-host`], service: 'prometheus@internal' };
+    middlewares[`${METRICS_ROUTER}-from-host`] = { ipAllowList: { sourceRange: [`${opts.metricsFrom}/${isIP(opts.metricsFrom) === 4 ? 32 : 128}`] } };
+  }
   if (opts.spur) {
     const rule = `Host(\`${opts.spur.hostname}\`)`;
     const secure = opts.hostnames.includes(opts.spur.hostname);

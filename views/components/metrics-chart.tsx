@@ -5,6 +5,7 @@
 // charts refresh each minute.
 import type { MetricPointView, MetricsView } from '../../src/actions/metrics.js';
 import type { MetricRange } from '../../src/validate.js';
+import { EXITS_KEPT } from '../../src/store/metrics.js';
 import { BOX, type Frame, areaPath, linePath, niceTop, percentOf, xOf } from './chart-geometry.js';
 import { Time, formatTime } from './time.js';
 
@@ -57,7 +58,8 @@ const CHARTS: ChartSpec[] = [
     lines: [
       { label: 'mean', tone: 'a', value: (p) => p.memory, area: true },
       { label: 'highest sample', tone: 'b', value: (p) => p.memoryMax },
-      { label: 'limit', tone: 'limit', value: (p) => p.memoryLimit },
+      { label: 'limit', tone: 'limit', value: (p) => (p.disk === undefined ? p.memoryLimit : null) },
+      { label: 'total', tone: 'limit', value: (p) => (p.disk === undefined ? null : p.memoryLimit) },
     ],
   },
   {
@@ -217,7 +219,7 @@ function Exits(props: { exits: MetricsView['exits'] }) {
   return (
     <>
       <h3>Exits</h3>
-      <p class="muted">Tasks that ended without being asked to; Docker started another in each one's place.{props.exits.length > EXITS_SHOWN ? ` The newest ${EXITS_SHOWN} of ${props.exits.length}.` : ''}</p>
+      <p class="muted">Tasks that ended without being asked to (a rollout, a scale-down or a drain stops tasks on purpose: those are not here); Swarm starts another as the service's restart policy allows.{props.exits.length > EXITS_SHOWN ? ` The newest ${EXITS_SHOWN} of ${props.exits.length}${props.exits.length >= EXITS_KEPT ? ' or more' : ''}.` : ''}</p>
       <table class="exits">
         <thead><tr><th>When</th><th>Replica</th><th>Why</th></tr></thead>
         <tbody>
