@@ -1,0 +1,96 @@
+// Sends what a channel made of a message (kind.ts): an HTTP POST, or an email through the SMTP
+// server an owner set (src/users/mail.ts). A POST goes to an address a project's admin typed: the
+// name is resolved and refused
+// when it is this machine, link-local (cloud metadata) or, unless the owner allows it
+// (SPUR_NOTIFY_ALLOW_PRIVATE=1), a private network; the connection then goes to that very address,
+// so a name that answers otherwise the second time is not followed. Redirects are not followed.
+import { lookup } from 'node:dns/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
+import { addressKind } from '../../git/host.js';
+import { type SmtpSettings, sendMail } from '../../users/mail.js';
+import type { EmailSettings } from './email.js';
+import type { ChannelKind, EmailDelivery, HttpDelivery } from './kind.js';
+import type { AlertMessage } from './kind.js';
+
+export interface SendOptions {
+  allowPrivate: boolean;
+  /** The owner's SMTP server, for email; null when none is set. */
+  smtp?: () => Promise<SmtpSettings | null>;
+  timeoutMs?: number;
+}
+
+const TIMEOUT_MS = 10_000;
+/** Of an answer, only this much is read (to say what went wrong). */
+const ANSWER_BYTES = 4096;
+
+export class DeliveryFailed extends Error {}
+
+export async function send(kind: ChannelKind<any>, settings: Record<string, unknown>, message: AlertMessage, opts: SendOptions): Promise<void> {
+  const delivery = kind.deliver(settings, message);
+  if ('http' in delivery) await post(delivery.http, opts);
+  else await mail(settings as EmailSettings, delivery.email, opts);
+}
+
+/** The address to connect to for `host`, refused as the header says. */
+export async function allowedAddress(host: string, allowPrivate: boolean): Promise<string> {
+  let addresses: string[];
+  if (isIP(host)) addresses = [host];
+  else {
+    try {
+      addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+    } catch {
+      throw new DeliveryFailed(`${host} does not resolve`);
+    }
+  }
+  for (const address of addresses) {
+    const kind = addressKind(address);
+    if (kind === 'loopback' || kind === 'unspecified' || kind === 'link-local') throw new DeliveryFailed(`${host} is a ${kind} address (${address}); Spur does not send there`);
+    if (kind === 'private' && !allowPrivate) throw new DeliveryFailed(`${host} is on a private network (${address}); the owner can allow it with SPUR_NOTIFY_ALLOW_PRIVATE=1`);
+  }
+  return addresses[0]!;
+}
+
+const pinned = (address: string): LookupFunction => (_host, options, callback) => {
+  const family = isIP(address);
+  if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);
+  else callback(null, address, family);
+};
+
+async function post(h: HttpDelivery, opts: SendOptions): Promise<void> {
+  const url = new URL(h.url);
+  if (url.protocol === 'http:' && !opts.allowPrivate) throw new DeliveryFailed('http:// is sent only to a private network the owner allowed (SPUR_NOTIFY_ALLOW_PRIVATE=1); use https://');
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const address = await allowedAddress(host, opts.allowPrivate);
+  if (url.protocol === 'http:' && addressKind(address) !== 'private') throw new DeliveryFailed('http:// is sent only to a private network; use https://');
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  await new Promise<void>((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { ...h.headers, 'Content-Length': Buffer.byteLength(h.body) }, lookup: pinned(address), timeout: opts.timeoutMs ?? TIMEOUT_MS }, (res) => {
+      let answer = '';
+      res.on('data', (d: Buffer) => {
+        if (answer.length < ANSWER_BYTES) answer += d.toString('utf8').slice(0, ANSWER_BYTES - answer.length);
+      });
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) resolve();
+        else reject(new DeliveryFailed(`${url.host} answered ${status}${answer.trim() ? `: ${answer.trim().split('\n')[0]!.slice(0, 200)}` : ''}`));
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new DeliveryFailed(`${url.host} did not answer within ${(opts.timeoutMs ?? TIMEOUT_MS) / 1000} s`)));
+    req.on('error', (err) => reject(err instanceof DeliveryFailed ? err : new DeliveryFailed(`${url.host}: ${err.message}`)));
+    req.end(h.body);
+  });
+}
+
+async function mail(s: EmailSettings, e: EmailDelivery, opts: SendOptions): Promise<void> {
+  const smtp = await opts.smtp?.();
+  if (!smtp) throw new DeliveryFailed('no SMTP server is set: an owner sets one in Settings, and email goes through it');
+  try {
+    await sendMail(smtp, { to: s.to.join(', '), subject: e.subject, text: e.text });
+  } catch (err) {
+    throw new DeliveryFailed(`${smtp.host}:${smtp.port}: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
