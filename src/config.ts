@@ -33,6 +33,8 @@ export interface Config {
   gitCaFile?: string;
   /** Git hosts on private networks (and http:// to them) are allowed. */
   gitAllowPrivate: boolean;
+  /** SPUR_NOTIFY_ALLOW_PRIVATE=1: alerts may be posted to private networks (src/alerts/channels/send.ts). */
+  notifyAllowPrivate: boolean;
   /** image: SPUR_TRAEFIK_IMAGE, run exactly as named; unset, Spur runs the Traefik it ships with
    *  and upgrades an older one it runs (src/routing/traefik-image.ts). metricsUrl:
    *  SPUR_TRAEFIK_METRICS_URL, where Traefik's metrics are read (a stand-in's); unset, its metrics
@@ -164,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     spurDomain: env.SPUR_DOMAIN ? validate.domain(env.SPUR_DOMAIN) : undefined,
     gitCaFile: env.SPUR_GIT_CA_FILE || undefined,
     gitAllowPrivate: env.SPUR_GIT_ALLOW_PRIVATE === '1',
+    notifyAllowPrivate: env.SPUR_NOTIFY_ALLOW_PRIVATE === '1',
     traefik: { enabled: env.SPUR_TRAEFIK !== '0', image: env.SPUR_TRAEFIK_IMAGE || undefined, metricsUrl: env.SPUR_TRAEFIK_METRICS_URL ? httpUrl('SPUR_TRAEFIK_METRICS_URL', env.SPUR_TRAEFIK_METRICS_URL) : undefined },
     keepImages: validate.integer('SPUR_KEEP_IMAGES', env.SPUR_KEEP_IMAGES ?? '5', 1, 100),
     buildTimeoutS: validate.integer('SPUR_BUILD_TIMEOUT', env.SPUR_BUILD_TIMEOUT ?? '1800', 5, 86_400),
