@@ -143,7 +143,9 @@ export async function teamWorld() {
   const { createDatabase } = await import('../src/store/databases.js');
   const { finishBackupRecord, startBackupRecord } = await import('../src/store/database-backups.js');
   const { createInvitation } = await import('../src/store/invitations.js');
-  const ids: Record<string, { deployment: number; backup: number; invitation: number; request: number }> = {};
+  const ids: Record<string, { deployment: number; backup: number; invitation: number; request: number; channel: number; installationChannel: number }> = {};
+  const { createAlertChannel } = await import('../src/store/alert-channels.js');
+  const installationChannel = (await createAlertChannel(deps.db, deps.key, { projectId: null, name: 'ops', kind: 'email', settings: { to: ['ops@example.com'] }, secrets: {} }))!.id;
   const { createRequest } = await import('../src/actions/ask.js');
   for (const project of ['shop', 'blog']) {
     for (const [path, body] of [
@@ -170,7 +172,8 @@ export async function teamWorld() {
     // A request waiting in production: the developer's in shop, the owner's in blog.
     const asker = project === 'shop' ? 'developer' : 'owner';
     const request = await createRequest(deps, { who: { id: users[asker].id, email: `${asker}@example.com`, role: asker }, kind: 'variables', project: p, environment: { id: env.id, name: 'production' }, service: { id: service.id, name: 'web' }, trigger: 'variables', payload: { changes: { R: 'requested' } }, summary: { set: ['R'], removed: [] } });
-    ids[project] = { deployment: deployment.id, backup: backup.id, invitation: invitation.id, request: request.id };
+    const channel = (await createAlertChannel(deps.db, deps.key, { projectId: p.id, name: 'team', kind: 'email', settings: { to: ['team@example.com'] }, secrets: {} }))!.id;
+    ids[project] = { deployment: deployment.id, backup: backup.id, invitation: invitation.id, request: request.id, channel, installationChannel };
     await setProjectMember(deps.db, p.id, users.bystander.id, 'viewer');
     if (project === 'shop') for (const role of ['admin', 'developer', 'viewer'] as const) await setProjectMember(deps.db, p.id, users[role].id, role);
   }

@@ -110,6 +110,8 @@ export const MAY = {
   'database.restore': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may restore databases' },
   'database.credentials': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may see database credentials' },
   'backups.download': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may download database backups' },
+  /** Where the project's alerts go (its channels, and trying one with a test message). */
+  'alerts.manage': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: "only an admin may change where the project's alerts go" },
   /** A project's own audit log. */
   'project-audit.read': { who: ADMIN, scope: READ, in: 'project', refused: "only an admin may read the project's audit log" },
   // The installation's audit log, and checking its chain.

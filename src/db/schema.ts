@@ -480,6 +480,20 @@ export interface MetricPointTable {
   p99: number | null;
 }
 
+export interface AlertChannelTable {
+  id: Generated<number>;
+  /** Null: the installation's. */
+  project_id: number | null;
+  name: string;
+  /** src/alerts/channels/index.ts CHANNEL_KINDS */
+  kind: string;
+  /** JSON of the settings that are not secrets. */
+  settings: string;
+  /** The secrets' JSON, sealed (src/secrets.ts). */
+  secrets_sealed: string;
+  created_at: string;
+}
+
 export interface TaskExitTable {
   id: Generated<number>;
   /** The Swarm service's name (a metric series' name). */
@@ -520,6 +534,7 @@ export interface Database {
   metric_series: MetricSeriesTable;
   metric_points: MetricPointTable;
   task_exits: TaskExitTable;
+  alert_channels: AlertChannelTable;
   ssh_keys: SshKeyTable;
   project_members: ProjectMemberTable;
   invitations: InvitationTable;

@@ -22,6 +22,7 @@ import { sourceView } from '../sources/index.js';
 import * as db from '../actions/databases.js';
 import * as shared from '../actions/shared-variables.js';
 import * as servers from '../actions/servers.js';
+import * as alerts from '../actions/alert-channels.js';
 import * as audit from '../actions/audit.js';
 import * as requests from '../actions/requests.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
@@ -66,6 +67,15 @@ export function apiRoutes(deps: Deps) {
   api.patch('/settings', async (c) => c.json(await changeSpurSettings(deps, c.get('user'), await jsonBody(c))));
   // Single sign-on (OpenID Connect) and the switch for password sign-in (an owner's).
   api.get('/settings/sso', async (c) => c.json(await ssoSettingsView(deps, c.get('user'))));
+  // Where alerts go: the installation's channels (an owner's) and a project's (its admins').
+  api.get('/alerts/channels', async (c) => c.json({ channels: await alerts.alertChannels(deps, c.get('user')) }));
+  api.post('/alerts/channels', async (c) => c.json({ channel: await alerts.addAlertChannel(deps, c.get('user'), await jsonBody(c)) }, 201));
+  api.delete('/alerts/channels/:id', async (c) => (await alerts.removeAlertChannel(deps, c.get('user'), c.req.param('id')), c.body(null, 204)));
+  api.post('/alerts/channels/:id/test', async (c) => c.json(await alerts.testAlertChannel(deps, c.get('user'), c.req.param('id'))));
+  api.get('/projects/:project/alerts/channels', async (c) => c.json({ channels: await alerts.alertChannels(deps, c.get('user'), c.req.param('project')) }));
+  api.post('/projects/:project/alerts/channels', async (c) => c.json({ channel: await alerts.addAlertChannel(deps, c.get('user'), await jsonBody(c), c.req.param('project')) }, 201));
+  api.delete('/projects/:project/alerts/channels/:id', async (c) => (await alerts.removeAlertChannel(deps, c.get('user'), c.req.param('id'), c.req.param('project')), c.body(null, 204)));
+  api.post('/projects/:project/alerts/channels/:id/test', async (c) => c.json(await alerts.testAlertChannel(deps, c.get('user'), c.req.param('id'), c.req.param('project'))));
   api.patch('/settings/sso', async (c) => c.json(await changeSsoSettings(deps, c.get('user'), await jsonBody(c))));
 
   // The audit log (see actions/audit.ts): the installation's and its chain check (an owner's), a project's.

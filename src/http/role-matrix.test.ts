@@ -10,7 +10,7 @@ import { MAY, type Action, SCOPES, type Scope, mayDo, scopeCovers } from '../act
 import { createApiToken } from '../store/users.js';
 import { MATRIX_USERS, type MatrixUser, teamWorld } from '../../test/app-fixture.js';
 
-type Target = { project: string; deployment: number; backup: number; invitation: number; request: number; tokenId: number; keyId: number };
+type Target = { project: string; deployment: number; backup: number; invitation: number; request: number; channel: number; installationChannel: number; tokenId: number; keyId: number };
 /** One request of the matrix: the route it exercises (as the API declares it), and the action
  *  of MAY that decides it — or `self` (one's own account, anyone's) for the few that are not
  *  anyone's to refuse. */
@@ -33,6 +33,14 @@ const CASES: Case[] = [
   { route: 'PATCH /settings', action: 'settings.change', path: () => '/settings', body: { acmeEmail: 'ops@example.com' } },
   { route: 'GET /settings/sso', action: 'settings.change', path: () => '/settings/sso' },
   { route: 'PATCH /settings/sso', action: 'settings.change', path: () => '/settings/sso', body: { passwordLogin: 'on' } },
+  { route: 'GET /alerts/channels', action: 'settings.change', path: () => '/alerts/channels' },
+  { route: 'POST /alerts/channels', action: 'settings.change', path: () => '/alerts/channels', body: { name: 'oncall', kind: 'email', to: 'oncall@example.com' } },
+  { route: 'DELETE /alerts/channels/:id', action: 'settings.change', path: (t) => `/alerts/channels/${t.installationChannel}` },
+  { route: 'POST /alerts/channels/:id/test', action: 'settings.change', path: (t) => `/alerts/channels/${t.installationChannel}/test` },
+  { route: 'GET /projects/:project/alerts/channels', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/channels` },
+  { route: 'POST /projects/:project/alerts/channels', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/channels`, body: { name: 'oncall', kind: 'email', to: 'oncall@example.com' } },
+  { route: 'DELETE /projects/:project/alerts/channels/:id', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/channels/${t.channel}` },
+  { route: 'POST /projects/:project/alerts/channels/:id/test', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/channels/${t.channel}/test` },
   { route: 'GET /servers', action: 'servers.manage', path: () => '/servers' },
   { route: 'POST /servers', action: 'servers.manage', path: () => '/servers', body: { name: 'n1', host: '192.0.2.10' } },
   { route: 'GET /servers/:name', action: 'servers.manage', path: () => '/servers/n1' },

@@ -39,6 +39,7 @@ import * as m037 from './037_metrics.js';
 import * as m038 from './038_server_metrics.js';
 import * as m039 from './039_task_exits.js';
 import * as m040 from './040_http_metrics.js';
+import * as m041 from './041_alert_channels.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -83,4 +84,5 @@ export const migrations: Record<string, Migration> = {
   '038_server_metrics': m038,
   '039_task_exits': m039,
   '040_http_metrics': m040,
+  '041_alert_channels': m041,
 };

@@ -1,0 +1,91 @@
+// Where alerts go: a project's channels (its admins') and the installation's (an owner's, in
+// Settings) — listed without their secrets, added, removed, and tried with a test message that
+// says where it came from.
+import type { Deps } from '../deps.js';
+import { CHANNEL_KINDS, channelKind } from '../alerts/channels/index.js';
+import { DeliveryFailed, send } from '../alerts/channels/send.js';
+import { Conflict, InvalidInput, NotFound, UpstreamFailed } from '../errors.js';
+import { type AlertChannelRecord, channelSettings, createAlertChannel, deleteAlertChannel, findAlertChannel, listAlertChannels } from '../store/alert-channels.js';
+import { smtpSettings } from '../store/settings.js';
+import * as validate from '../validate.js';
+import { type Actor, openProject, requireTo } from './access.js';
+import { type AuditObject, audit } from './record.js';
+
+export interface AlertChannelView {
+  id: number;
+  name: string;
+  kind: string;
+  /** "Slack", "Webhook (signed)". */
+  label: string;
+  /** Where it goes, without secrets. */
+  destination: string;
+  createdAt: string;
+}
+
+/** The project's channels (`project` named), or the installation's. */
+interface Scope {
+  projectId: number | null;
+  /** For messages: "project shop", "this installation". */
+  says: string;
+}
+
+async function scopeFor(deps: Deps, user: Actor, project: string | undefined): Promise<Scope> {
+  if (project === undefined) {
+    await requireTo(deps, user, 'settings.change', { what: 'alert channels' });
+    return { projectId: null, says: 'this Spur installation' };
+  }
+  const { project: p } = await openProject(deps.db, user, project, 'alerts.manage');
+  return { projectId: p.id, says: `project ${p.name}` };
+}
+
+const toView = (r: AlertChannelRecord): AlertChannelView => {
+  const kind = channelKind(r.kind);
+  return { id: r.id, name: r.name, kind: r.kind, label: kind?.label ?? r.kind, destination: kind ? kind.describe(JSON.parse(r.settings)) : '', createdAt: r.created_at };
+};
+
+const channelObject = (scope: Scope, r: Pick<AlertChannelRecord, 'id' | 'name'>): AuditObject => ({ kind: 'alert-channel', id: r.id, name: r.name, projectId: scope.projectId });
+
+export async function alertChannels(deps: Deps, user: Actor, project?: string): Promise<AlertChannelView[]> {
+  const scope = await scopeFor(deps, user, project);
+  return (await listAlertChannels(deps.db, scope.projectId)).map(toView);
+}
+
+/** `{ name, kind, ...its settings }` (alerts/channels: each kind says what it takes). */
+export async function addAlertChannel(deps: Deps, user: Actor, body: Record<string, unknown>, project?: string): Promise<AlertChannelView> {
+  const scope = await scopeFor(deps, user, project);
+  const name = validate.resourceName('channel', body.name);
+  const kind = channelKind(String(body.kind ?? ''));
+  if (!kind) throw new InvalidInput('kind', `must be one of ${CHANNEL_KINDS.map((k) => k.kind).join(', ')}`);
+  const settings = kind.parse(body);
+  const secrets = Object.fromEntries(kind.secrets.map((k) => [k, settings[k]]));
+  const plain = Object.fromEntries(Object.entries(settings).filter(([k]) => !kind.secrets.includes(k)));
+  const made = await createAlertChannel(deps.db, deps.key, { projectId: scope.projectId, name, kind: kind.kind, settings: plain, secrets });
+  if (!made) throw new Conflict(`a channel named ${name} exists already`);
+  await audit(deps, user, 'alerts.channel-add', channelObject(scope, made), { after: { name, kind: kind.kind, destination: kind.describe(plain) } });
+  return toView(made);
+}
+
+export async function removeAlertChannel(deps: Deps, user: Actor, id: unknown, project?: string): Promise<void> {
+  const scope = await scopeFor(deps, user, project);
+  const found = await findAlertChannel(deps.db, scope.projectId, validate.integer('channel', id, 1, Number.MAX_SAFE_INTEGER));
+  if (!found) throw new NotFound('no such channel');
+  await deleteAlertChannel(deps.db, scope.projectId, found.id);
+  await audit(deps, user, 'alerts.channel-remove', channelObject(scope, found), { before: { name: found.name, kind: found.kind } });
+}
+
+/** Sends a test message now; refused with what the channel's service answered when it does not take it. */
+export async function testAlertChannel(deps: Deps, user: Actor, id: unknown, project?: string): Promise<{ sent: true; destination: string }> {
+  const scope = await scopeFor(deps, user, project);
+  const found = await findAlertChannel(deps.db, scope.projectId, validate.integer('channel', id, 1, Number.MAX_SAFE_INTEGER));
+  const kind = found && channelKind(found.kind);
+  if (!found || !kind) throw new NotFound('no such channel');
+  const message = { state: 'test' as const, title: `Spur can reach ${found.name}`, text: `Alerts of ${scope.says} go to this channel. Sent on request by ${user.email}.`, at: new Date().toISOString(), key: `test:${found.id}` };
+  try {
+    await send(kind, channelSettings(deps.key, found), message, { allowPrivate: deps.config.notifyAllowPrivate, smtp: () => smtpSettings(deps.db, deps.key) });
+  } catch (err) {
+    if (err instanceof DeliveryFailed) throw new UpstreamFailed(`the test message did not arrive: ${err.message}`);
+    throw err;
+  }
+  await audit(deps, user, 'alerts.channel-test', channelObject(scope, found));
+  return { sent: true, destination: kind.describe(JSON.parse(found.settings)) };
+}
