@@ -222,7 +222,8 @@ describe('servers enrolled over SSH', () => {
     expect(await runningOn()).toEqual([manager, manager]);
     expect((await swarmNodes()).find((n) => n.hostname === 'spur-node2')!.availability).toBe('drain');
 
-    expect((await spurCli(['node', 'activate', 'node2'])).code).toBe(0);
+    const activated = await spurCli(['node', 'activate', 'node2']);
+    expect(activated.code, activated.stderr).toBe(0);
     await until('a task back on node2', runningOn, (hosts) => hosts.includes('spur-node2') && hosts.length === 2);
   });
 

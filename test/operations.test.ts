@@ -108,7 +108,11 @@ describe('scale and limits', () => {
       http = points.find((p) => p.http?.requests)?.http;
       return http !== undefined;
     }, 30_000);
-    expect(http).toMatchObject({ requests: 50, errors5xx: 5, errors4xx: 0 });
+    // Counted a minute at a time: the 50 requests of one reading are scaled by 60 s over the time
+    // it covered (a few seconds, sampled every second here), so the figures keep their ratio.
+    expect(http!.requests).toBeGreaterThanOrEqual(50);
+    expect(http!.errors4xx).toBe(0);
+    expect(http!.errors5xx / http!.requests).toBeCloseTo(0.1, 2);
     // 5 within 5 ms, 45 in (25, 50] ms: the quantiles as Prometheus reads the histogram.
     expect(http!.p50).toBeCloseTo(25 + (25 * (25 - 5)) / 45, 1);
     expect(http!.p99).toBeCloseTo(25 + (25 * (49.5 - 5)) / 45, 1);

@@ -4,12 +4,25 @@
 import type { Deps } from '../deps.js';
 import { CHANNEL_KINDS, channelKind } from '../alerts/channels/index.js';
 import { DeliveryFailed, send } from '../alerts/channels/send.js';
-import { Conflict, InvalidInput, NotFound, UpstreamFailed } from '../errors.js';
+import { Conflict, InvalidInput, NotFound, TooManyRequests, UpstreamFailed } from '../errors.js';
+import { AttemptLimiter } from '../rate-limit.js';
 import { type AlertChannelRecord, channelSettings, createAlertChannel, deleteAlertChannel, findAlertChannel, listAlertChannels } from '../store/alert-channels.js';
 import { smtpSettings } from '../store/settings.js';
 import * as validate from '../validate.js';
 import { type Actor, openProject, requireTo } from './access.js';
 import { type AuditObject, audit } from './record.js';
+
+/** Test messages a channel, and a person, may send in 10 minutes (email goes through the owner's
+ *  server to addresses nobody confirmed). */
+const TESTS_PER_CHANNEL_MAX = 5;
+const TESTS_PER_USER_MAX = 20;
+/** One pair of limits a running Spur (its deps). */
+const limits = new WeakMap<object, { channel: AttemptLimiter; user: AttemptLimiter }>();
+const limitsOf = (deps: Deps) => {
+  let l = limits.get(deps.db);
+  if (!l) limits.set(deps.db, (l = { channel: new AttemptLimiter({ max: TESTS_PER_CHANNEL_MAX, windowMs: 600_000 }), user: new AttemptLimiter({ max: TESTS_PER_USER_MAX, windowMs: 600_000 }) }));
+  return l;
+};
 
 export interface AlertChannelView {
   id: number;
@@ -79,13 +92,20 @@ export async function testAlertChannel(deps: Deps, user: Actor, id: unknown, pro
   const found = await findAlertChannel(deps.db, scope.projectId, validate.integer('channel', id, 1, Number.MAX_SAFE_INTEGER));
   const kind = found && channelKind(found.kind);
   if (!found || !kind) throw new NotFound('no such channel');
+  // Before anything is sent, in one synchronous step: parallel requests cannot all pass.
+  const limit = limitsOf(deps);
+  if (!limit.channel.attempt(`c${found.id}`)) throw new TooManyRequests(`${found.name} was tried ${TESTS_PER_CHANNEL_MAX} times in the last 10 minutes; try again later`);
+  if (!limit.user.attempt(`u${user.id}`)) throw new TooManyRequests(`you tried ${TESTS_PER_USER_MAX} channels in the last 10 minutes; try again later`);
   const message = { state: 'test' as const, title: `Spur can reach ${found.name}`, text: `Alerts of ${scope.says} go to this channel. Sent on request by ${user.email}.`, at: new Date().toISOString(), key: `test:${found.id}` };
   try {
     await send(kind, channelSettings(deps.key, found), message, { allowPrivate: deps.config.notifyAllowPrivate, smtp: () => smtpSettings(deps.db, deps.key) });
   } catch (err) {
-    if (err instanceof DeliveryFailed) throw new UpstreamFailed(`the test message did not arrive: ${err.message}`);
-    throw err;
+    if (!(err instanceof DeliveryFailed)) throw err;
+    // A project's admin is not told what the owner's mail server said (its name, its words).
+    const why = kind.kind === 'email' && scope.projectId !== null ? "the owner's mail server did not take it" : err.message;
+    await audit(deps, user, 'alerts.channel-test', channelObject(scope, found), { after: { arrived: false, why } });
+    throw new UpstreamFailed(`the test message did not arrive: ${why}`);
   }
-  await audit(deps, user, 'alerts.channel-test', channelObject(scope, found));
+  await audit(deps, user, 'alerts.channel-test', channelObject(scope, found), { after: { arrived: true } });
   return { sent: true, destination: kind.describe(JSON.parse(found.settings)) };
 }

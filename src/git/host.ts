@@ -1,12 +1,13 @@
-// Where a git URL may lead: never to this machine (loopback, unspecified) or to link-local
-// addresses (cloud metadata at 169.254.169.254); to private networks only when the owner allows
+// Where a git URL (or an alert, src/alerts/channels/send.ts) may lead: never to this machine
+// (loopback, unspecified), to link-local addresses (cloud metadata at 169.254.169.254) or reserved
+// ones (IPv6 forms wrapping an IPv4 address, multicast); to private networks only when the owner allows
 // it (SPUR_GIT_ALLOW_PRIVATE=1, a Gitea on the LAN), and then http:// too. Checked on the
 // addresses the name resolves to, when the service is created and again before each clone.
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { InvalidInput } from '../errors.js';
 
-export type AddressKind = 'loopback' | 'link-local' | 'unspecified' | 'private' | 'public';
+export type AddressKind = 'loopback' | 'link-local' | 'unspecified' | 'reserved' | 'private' | 'public';
 
 const ranges: [AddressKind, 'ipv4' | 'ipv6', string, number][] = [
   ['loopback', 'ipv4', '127.0.0.0', 8],
@@ -15,6 +16,21 @@ const ranges: [AddressKind, 'ipv4' | 'ipv6', string, number][] = [
   ['unspecified', 'ipv6', '::', 128],
   ['link-local', 'ipv4', '169.254.0.0', 16],
   ['link-local', 'ipv6', 'fe80::', 10],
+  // Cloud metadata services that sit in private ranges (Alibaba's; AWS's over IPv6).
+  ['link-local', 'ipv4', '100.100.100.200', 32],
+  ['link-local', 'ipv6', 'fd00:ec2::254', 128],
+  // IPv6 forms that carry an IPv4 address (NAT64, 6to4, IPv4-compatible) could lead to any of the
+  // above, and the ranges nobody serves from (benchmarking, multicast, the future, site-local).
+  ['reserved', 'ipv6', '64:ff9b::', 96],
+  ['reserved', 'ipv6', '64:ff9b:1::', 48],
+  ['reserved', 'ipv6', '2002::', 16],
+  ['reserved', 'ipv6', '::', 96],
+  ['reserved', 'ipv6', 'fec0::', 10],
+  ['reserved', 'ipv6', 'ff00::', 8],
+  ['reserved', 'ipv4', '192.0.0.0', 24],
+  ['reserved', 'ipv4', '198.18.0.0', 15],
+  ['reserved', 'ipv4', '224.0.0.0', 4],
+  ['reserved', 'ipv4', '240.0.0.0', 4],
   ['private', 'ipv4', '10.0.0.0', 8],
   ['private', 'ipv4', '172.16.0.0', 12],
   ['private', 'ipv4', '192.168.0.0', 16],
@@ -56,7 +72,7 @@ export function gitTarget(url: string): GitTarget {
 export function refusal(target: GitTarget, addresses: string[], allowPrivate: boolean): string | null {
   for (const address of addresses) {
     const kind = addressKind(address);
-    if (kind === 'loopback' || kind === 'unspecified' || kind === 'link-local') return `${target.host} is a ${kind} address (${address}); Spur does not fetch from there`;
+    if (kind === 'loopback' || kind === 'unspecified' || kind === 'link-local' || kind === 'reserved') return `${target.host} is a ${kind} address (${address}); Spur does not fetch from there`;
     if (kind === 'private' && !allowPrivate) return `${target.host} is on a private network (${address}); the owner can allow private git hosts with SPUR_GIT_ALLOW_PRIVATE=1`;
   }
   if (target.scheme === 'http' && !(allowPrivate && addresses.every((a) => addressKind(a) === 'private'))) {

@@ -8,6 +8,7 @@ import { networkInterfaces } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addressKind } from '../git/host.js';
 import { shopWithWeb } from '../../test/app-fixture.js';
+import { setSmtpSettings } from '../store/settings.js';
 
 let t: Awaited<ReturnType<typeof shopWithWeb>>;
 const SECRET = 'the receiver knows this secret too';
@@ -36,13 +37,16 @@ async function receiver() {
 
 describe('alert channels', () => {
   it("keeps a webhook's secret sealed and never answers it; lists, refuses a second of the same name, removes", async () => {
-    const made = await t.call('owner', 'POST', '/projects/shop/alerts/channels', { name: 'ops', kind: 'webhook', url: 'https://hooks.example.com/spur', secret: SECRET });
+    const made = await t.call('owner', 'POST', '/projects/shop/alerts/channels', { name: 'ops', kind: 'webhook', url: 'https://hooks.example.com/spur?token=url-credential', secret: SECRET });
     expect(made.status).toBe(201);
     expect(made.json.channel).toMatchObject({ name: 'ops', kind: 'webhook', label: 'Webhook (signed)', destination: 'hooks.example.com' });
     expect(JSON.stringify(made.json)).not.toContain(SECRET);
+    expect(JSON.stringify(made.json)).not.toContain('url-credential');
     const row = await t.deps.db.selectFrom('alert_channels').selectAll().executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(SECRET);
-    expect(JSON.parse(row.settings)).toEqual({ url: 'https://hooks.example.com/spur' });
+    expect(JSON.stringify(row)).not.toContain('url-credential');
+    // The URL is sealed too (receivers keep tokens in theirs): only its host is kept plain.
+    expect(JSON.parse(row.settings)).toEqual({ host: 'hooks.example.com' });
     const listed = await t.call('owner', 'GET', '/projects/shop/alerts/channels');
     expect(listed.json.channels.map((c: { name: string }) => c.name)).toEqual(['ops']);
     expect(JSON.stringify(listed.json)).not.toContain(SECRET);
@@ -89,6 +93,20 @@ describe('alert channels', () => {
     const mail = await t.call('owner', 'POST', '/alerts/channels', { name: 'mail', kind: 'email', to: 'ops@example.com' });
     const noSmtp = await t.call('owner', 'POST', `/alerts/channels/${mail.json.channel.id}/test`);
     expect([noSmtp.status, noSmtp.json.error]).toEqual([502, 'the test message did not arrive: no SMTP server is set: an owner sets one in Settings, and email goes through it']);
+  });
+
+  it('refuses a sixth test of a channel within 10 minutes, sending nothing; a project admin is not told what the mail server said', async () => {
+    t.deps.config = { ...t.deps.config, notifyAllowPrivate: true };
+    const r = await receiver();
+    const made = await t.call('owner', 'POST', '/projects/shop/alerts/channels', { name: 'ops', kind: 'webhook', url: r.url, secret: SECRET });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => t.call('owner', 'POST', `/projects/shop/alerts/channels/${made.json.channel.id}/test`)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    expect(answers.find((a) => a.status === 429)!.json.error).toBe('ops was tried 5 times in the last 10 minutes; try again later');
+    expect(r.got).toHaveLength(5);
+    await setSmtpSettings(t.deps.db, t.deps.key, { host: '127.0.0.1', port: 9, tls: 'none', user: '', password: '', from: 'spur@example.com' });
+    const mail = await t.call('owner', 'POST', '/projects/shop/alerts/channels', { name: 'mail', kind: 'email', to: 'ops@example.com' });
+    const failed = await t.call('owner', 'POST', `/projects/shop/alerts/channels/${mail.json.channel.id}/test`);
+    expect([failed.status, failed.json.error]).toEqual([502, "the test message did not arrive: the owner's mail server did not take it"]);
   });
 
   it("is an owner's for the installation and a project admin's for the project", async () => {

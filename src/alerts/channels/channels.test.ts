@@ -27,7 +27,7 @@ const refusedField = (kind: string, settings: Record<string, unknown>) => {
 
 describe('channel kinds', () => {
   it('are one descriptor each, with a label and the secrets they keep', () => {
-    expect(CHANNEL_KINDS.map((k) => [k.kind, k.secrets])).toEqual([['email', []], ['slack', ['webhookUrl']], ['discord', ['webhookUrl']], ['telegram', ['botToken']], ['webhook', ['secret']]]);
+    expect(CHANNEL_KINDS.map((k) => [k.kind, k.secrets])).toEqual([['email', []], ['slack', ['webhookUrl']], ['discord', ['webhookUrl']], ['telegram', ['botToken']], ['webhook', ['url', 'secret']]]);
   });
 
   it('Slack: its own webhook host only; &, < and > escaped so nothing becomes a link or a mention', () => {

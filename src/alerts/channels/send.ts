@@ -47,7 +47,7 @@ export async function allowedAddress(host: string, allowPrivate: boolean): Promi
   }
   for (const address of addresses) {
     const kind = addressKind(address);
-    if (kind === 'loopback' || kind === 'unspecified' || kind === 'link-local') throw new DeliveryFailed(`${host} is a ${kind} address (${address}); Spur does not send there`);
+    if (kind !== 'private' && kind !== 'public') throw new DeliveryFailed(`${host} is a ${kind} address (${address}); Spur does not send there`);
     if (kind === 'private' && !allowPrivate) throw new DeliveryFailed(`${host} is on a private network (${address}); the owner can allow it with SPUR_NOTIFY_ALLOW_PRIVATE=1`);
   }
   return addresses[0]!;
@@ -67,19 +67,30 @@ async function post(h: HttpDelivery, opts: SendOptions): Promise<void> {
   if (url.protocol === 'http:' && addressKind(address) !== 'private') throw new DeliveryFailed('http:// is sent only to a private network; use https://');
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   await new Promise<void>((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { ...h.headers, 'Content-Length': Buffer.byteLength(h.body) }, lookup: pinned(address), timeout: opts.timeoutMs ?? TIMEOUT_MS }, (res) => {
+    // No pooled connection: each message connects to the address checked for it.
+    const req = request(url, { method: 'POST', agent: false, headers: { ...h.headers, 'Content-Length': Buffer.byteLength(h.body) }, lookup: pinned(address), timeout: opts.timeoutMs ?? TIMEOUT_MS }, (res) => {
       let answer = '';
-      res.on('data', (d: Buffer) => {
-        if (answer.length < ANSWER_BYTES) answer += d.toString('utf8').slice(0, ANSWER_BYTES - answer.length);
-      });
-      res.on('end', () => {
+      let settled = false;
+      const settle = () => {
+        if (settled) return;
+        settled = true;
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) resolve();
-        else reject(new DeliveryFailed(`${url.host} answered ${status}${answer.trim() ? `: ${answer.trim().split('\n')[0]!.slice(0, 200)}` : ''}`));
+        else reject(new DeliveryFailed(`${url.host} answered ${status}${answer.trim() ? `: ${answer.trim().split('\n')[0]!.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200)}` : ''}`));
+      };
+      res.on('data', (d: Buffer) => {
+        answer += d.toString('utf8').slice(0, ANSWER_BYTES - answer.length);
+        // Enough to say what went wrong: the rest is not read.
+        if (answer.length >= ANSWER_BYTES) settle(), res.destroy();
       });
-      res.on('error', reject);
+      res.on('end', settle);
+      res.on('error', (err) => settled || reject(err));
     });
-    req.on('timeout', () => req.destroy(new DeliveryFailed(`${url.host} did not answer within ${(opts.timeoutMs ?? TIMEOUT_MS) / 1000} s`)));
+    // Idle, and all told: a receiver that drips its answer holds nothing past the deadline.
+    const late = () => req.destroy(new DeliveryFailed(`${url.host} did not answer within ${(opts.timeoutMs ?? TIMEOUT_MS) / 1000} s`));
+    req.on('timeout', late);
+    const deadline = setTimeout(late, opts.timeoutMs ?? TIMEOUT_MS);
+    req.on('close', () => clearTimeout(deadline));
     req.on('error', (err) => reject(err instanceof DeliveryFailed ? err : new DeliveryFailed(`${url.host}: ${err.message}`)));
     req.end(h.body);
   });

@@ -9,7 +9,10 @@ import type { ChannelKind } from './kind.js';
 import { text } from './settings.js';
 
 export interface WebhookSettings extends Record<string, unknown> {
+  /** A secret too: many receivers keep a credential in their URL (?token=…). */
   url: string;
+  /** Its host, to name it by. */
+  host: string;
   /** At least 16 characters; the receiver holds it too. */
   secret: string;
 }
@@ -21,7 +24,7 @@ export function signature(secret: string, timestamp: string, body: string): stri
 export const webhook: ChannelKind<WebhookSettings> = {
   kind: 'webhook',
   label: 'Webhook (signed)',
-  secrets: ['secret'],
+  secrets: ['url', 'secret'],
   parse(input) {
     const url = text('url', input.url, 2048);
     let parsed: URL;
@@ -32,9 +35,9 @@ export const webhook: ChannelKind<WebhookSettings> = {
     }
     if (!['https:', 'http:'].includes(parsed.protocol)) throw new InvalidInput('url', 'must start with https:// (or http:// on a private network)');
     if (parsed.username || parsed.password) throw new InvalidInput('url', 'must not hold a user or password');
-    return { url: parsed.href, secret: text('secret', input.secret, 200, { pattern: /^.{16,}$/, says: 'must be at least 16 characters' }) };
+    return { url: parsed.href, host: parsed.host, secret: text('secret', input.secret, 200, { pattern: /^.{16,}$/, says: 'must be at least 16 characters' }) };
   },
-  describe: (s) => new URL(s.url).host,
+  describe: (s) => s.host,
   deliver(s, m) {
     const body = JSON.stringify({ event: `alert.${m.state}`, key: m.key, title: m.title, text: m.text, link: m.link ?? null, at: m.at });
     const timestamp = String(Math.floor(Date.parse(m.at) / 1000));
