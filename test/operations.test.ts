@@ -157,10 +157,14 @@ describe('scale and limits', () => {
     // Prometheus, with a read token made as the README says.
     const made = await cli(spur, ['token', 'create', '--name', 'prometheus', '--scope', 'read']);
     expect(made.code, made.stderr).toBe(0);
-    const scraped = await fetch(`${spur.url}/metrics`, { headers: { Authorization: `Bearer ${made.stdout.trim()}` } });
-    expect(scraped.status).toBe(200);
-    const text = await scraped.text();
-    expect(text).toMatch(new RegExp(`^spur_service_memory_limit_bytes\\{project="${project}",service="web",environment="production"\\} 134217728$`, 'm'));
+    const scrape = () => fetch(`${spur.url}/metrics`, { headers: { Authorization: `Bearer ${made.stdout.trim()}` } });
+    expect((await scrape()).status).toBe(200);
+    // The newest whole minute's: one that ended after the limits' rollout (until then a task of the
+    // version before, without a limit, may have run at its end), its tasks' together.
+    const limitLine = new RegExp(`^spur_service_memory_limit_bytes\\{project="${project}",service="web",environment="production"\\} (\\d+)$`, 'm');
+    let text = '';
+    await eventually(async () => limitLine.test((text = await (await scrape()).text())), 90_000);
+    expect(Number(text.match(limitLine)![1]) % (128 * 1024 * 1024)).toBe(0);
     expect(text).toMatch(new RegExp(`^spur_server_memory_total_bytes\\{server="${manager.name}"\\} ${memTotal}$`, 'm'));
     expect((await fetch(`${spur.url}/metrics`)).status).toBe(401);
   });

@@ -144,6 +144,8 @@ describe('GET /metrics (Prometheus)', () => {
     const write = (series: string, at: number, p: ReturnType<typeof point> & Record<string, number>) => writePoints(t.deps.db, { tier: 0, slot: slotOf(TIERS[0]!, at) }, new Map([[series, { swarmId: 'x', point: p }]]));
     await write(WEB, minute - 120, point(minute - 120, 100));
     await write(WEB, minute - 60, { ...point(minute - 60, 250), requests: 120, errors_4xx: 1, errors_5xx: 6, p50: 20_000, p95: 80_000, p99: 150_000 });
+    // A newer minute in which no task was read (only an exit counted): passed over.
+    await write(WEB, minute, { ...point(minute, 0), memory: 0, memory_max: 0, memory_limit: null, tasks: 0, restarts: 1 });
     await write('spur_shop_db_production', minute - 600, point(minute - 600, 900)); // stale: not said
     await write('node:n1', minute - 60, { ...point(minute - 60, 1500), memory_limit: 8 * 2 ** 30, disk: 2 ** 30, disk_size: 4 * 2 ** 30, load: 750 });
     t.deps.daemon = { state: { reachable: true, swarm: true }, ready: true } as typeof t.deps.daemon;

@@ -120,7 +120,9 @@ export function exitsSince(db: Db, series: string, fromS: number): Promise<TaskE
   return db.selectFrom('task_exits').select(['series', 'task_id', 'at', 'slot', 'state', 'exit_code', 'reason']).where('series', '=', series).where('at', '>=', fromS).orderBy('at', 'desc').orderBy('id', 'desc').limit(EXITS_KEPT).execute();
 }
 
-/** Each series' newest minute since `sinceS`, by series name. */
+/** Each series' newest measured minute since `sinceS`, by series name. A minute that only counted
+ *  exits or Traefik's requests (no task was read in it: its memory is 0, its limit unknown) is
+ *  passed over; a running task, and a server, always use some memory. */
 export async function newestMinutes(db: Db, sinceS: number): Promise<Map<string, MetricPoint>> {
   const rows = await db
     .selectFrom('metric_points as p')
@@ -128,7 +130,8 @@ export async function newestMinutes(db: Db, sinceS: number): Promise<Map<string,
     .select(['s.name', 'p.at', ...VALUES.map((v) => `p.${v}` as const)])
     .where('p.tier', '=', 0)
     .where('p.at', '>=', sinceS)
-    .where(({ eb, selectFrom }) => eb('p.at', '=', selectFrom('metric_points as q').select((q) => q.fn.max('q.at').as('at')).whereRef('q.series_id', '=', 'p.series_id').where('q.tier', '=', 0)))
+    .where('p.memory', '>', 0)
+    .where(({ eb, selectFrom }) => eb('p.at', '=', selectFrom('metric_points as q').select((q) => q.fn.max('q.at').as('at')).whereRef('q.series_id', '=', 'p.series_id').where('q.tier', '=', 0).where('q.memory', '>', 0)))
     .execute();
   return new Map(rows.map(({ name, ...p }) => [name, p]));
 }
