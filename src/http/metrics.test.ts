@@ -141,7 +141,7 @@ describe('GET /metrics (Prometheus)', () => {
     const minute = Math.floor(Date.now() / 60_000) * 60;
     const ids = await t.deps.db.selectFrom('projects').innerJoin('environments', 'environments.project_id', 'projects.id').select(['projects.id as projectId', 'environments.id as environmentId']).where('environments.name', '=', 'production').executeTakeFirstOrThrow();
     await createDatabase(t.deps.db, t.deps.key, { ...ids, name: 'db', volumeName: 'spur_shop_db_production_data_test', engine: 'postgres', image: 'postgres:17', credentials: { user: 'app', password: 'pw', database: 'db' } });
-    const write = (series: string, at: number, p: ReturnType<typeof point> & Record<string, number>) => writePoints(t.deps.db, { tier: 0, slot: slotOf(TIERS[0]!, at) }, new Map([[series, { swarmId: 'x', point: p }]]));
+    const write = (series: string, at: number, p: Omit<ReturnType<typeof point>, 'memory_limit'> & { memory_limit: number | null } & Record<string, number | null>) => writePoints(t.deps.db, { tier: 0, slot: slotOf(TIERS[0]!, at) }, new Map([[series, { swarmId: 'x', point: p }]]));
     await write(WEB, minute - 120, point(minute - 120, 100));
     await write(WEB, minute - 60, { ...point(minute - 60, 250), requests: 120, errors_4xx: 1, errors_5xx: 6, p50: 20_000, p95: 80_000, p99: 150_000 });
     // A newer minute in which no task was read (only an exit counted): passed over.
