@@ -1,6 +1,7 @@
 // The Servers of the installation (an owner's): every Swarm node with its state, resources and
 // running tasks, the enrolled ones with their enrollment; adding, draining, activating, removing.
 import type { Deps } from '../deps.js';
+import { NotFound } from '../errors.js';
 import type { NodeRecord } from '../db/schema.js';
 import { type DiskSpace, localDisk } from '../nodes/disk.js';
 import { NODE_LABEL, notEnrolledWarning } from '../nodes/swarm-membership.js';
@@ -108,10 +109,18 @@ export async function serverDetail(deps: Deps, user: Actor, name: string): Promi
 }
 
 /** A server's CPU, memory, network, disk, load and running tasks over a range. */
+/** A server's CPU, memory, network, disk, load and running tasks over a range. Only its Swarm
+ *  node's id is needed: it is found from the records and the shared node listing, never by asking
+ *  every server for its disk (the dashboard asks this once a server, every minute). */
 export async function serverMetrics(deps: Deps, user: Actor, name: string, range: unknown, nowMs = Date.now()): Promise<MetricsView> {
-  const server = await serverDetail(deps, user, name);
-  if (!server.nodeId) return { range: validate.metricRange(range ?? 'hour'), stepS: 60, points: [], deployments: [], exits: [] };
-  return metricsOf(deps, serverSeries(server.nodeId), range, undefined, nowMs);
+  await requireTo(deps, user, 'servers.manage');
+  const records = await listNodes(deps.db);
+  const nodes = deps.daemon.ready ? ((await deps.swarmNodes.get().catch(() => [])) as unknown as SwarmNodeListing[]) : [];
+  const record = records.find((r) => r.name === name);
+  const nodeId = record ? record.swarm_node_id : nodes.find((n) => serverNameOf(n, records) === name)?.ID;
+  if (!record && !nodeId) throw new NotFound(`no server ${name}`);
+  if (!nodeId) return { range: validate.metricRange(range ?? 'hour'), stepS: 60, points: [], deployments: [], exits: [] };
+  return metricsOf(deps, serverSeries(nodeId), range, undefined, nowMs);
 }
 
 export async function addServer(deps: Deps, user: Actor, body: Record<string, unknown>) {

@@ -113,6 +113,7 @@ describe("a server's charts", () => {
     t.deps.daemon = { state: { reachable: true, swarm: true }, ready: true } as typeof t.deps.daemon;
     const node = { ID: 'n1', Spec: { Role: 'manager', Availability: 'active' }, Description: { Hostname: 'alpha', Resources: { NanoCPUs: 2e9, MemoryBytes: 8 * GiB } }, Status: { State: 'ready' } };
     Object.assign(t.deps.docker, { listNodes: async () => [node], listTasks: async () => [] });
+    t.deps.swarmNodes = { get: async () => [node] };
   });
 
   it("draws the manager's CPU, memory, network, disk and load on its own page, and its CPU, memory and disk alone on the dashboard", async () => {
