@@ -17,7 +17,7 @@ export interface FakeDaemon {
 
 /** A daemon whose newest API is `max` and oldest `min`; an unversioned path means its newest, as
  *  Docker's does. A version below `min` is answered as Docker 29 answers it. */
-export async function fakeDaemon(opts: { engine: string; max: string; min: string; socketPath?: string; services?: Record<string, unknown[]> }): Promise<FakeDaemon> {
+export async function fakeDaemon(opts: { engine: string; max: string; min: string; socketPath?: string; services?: Record<string, unknown[]>; swarm?: 'active' | 'inactive'; resetAfter?: number }): Promise<FakeDaemon> {
   const dir = mkdtempSync(join(tmpdir(), 'spur-fake-docker-'));
   const socketPath = opts.socketPath ?? join(dir, 'docker.sock');
   const paths: string[] = [];
@@ -27,6 +27,8 @@ export async function fakeDaemon(opts: { engine: string; max: string; min: strin
   };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     paths.push(req.url ?? '');
+    // A daemon going down: the requests after the first few have their connection reset.
+    if (opts.resetAfter !== undefined && paths.length > opts.resetAfter) return req.socket.destroy();
     const m = /^\/v(\d+\.\d+)(\/.*)$/.exec(req.url ?? '');
     const asked = m?.[1];
     const path = (m ? m[2] : req.url ?? '').split('?')[0];
@@ -39,7 +41,7 @@ export async function fakeDaemon(opts: { engine: string; max: string; min: strin
       return res.end('OK');
     }
     if (path === '/version') return json(res, 200, { Version: opts.engine, ApiVersion: opts.max, MinAPIVersion: opts.min });
-    if (path === '/info') return json(res, 200, { Swarm: { LocalNodeState: 'active', ControlAvailable: true } });
+    if (path === '/info') return json(res, 200, { Swarm: { LocalNodeState: opts.swarm ?? 'active', ControlAvailable: (opts.swarm ?? 'active') === 'active' } });
     if (path === '/networks') return json(res, 200, [{ Name: 'spur-edge', Id: 'n1' }]);
     if (path === '/tasks') {
       // As Swarm answers: the tasks of a service it has, 404 for a service it has not.

@@ -56,9 +56,9 @@ export async function backUp(deps: BackupDeps, ref: DatabaseRef, d: DatabaseReco
       },
     });
     const out = createWriteStream(partial, { mode: 0o600 });
-    const piped = pipeline(counted, out);
-    const result = await execIn(deps.docker, container, engineOf(d).dump(credentialsOf(deps.key, d)), { stdout: counted });
-    await piped;
+    // Awaited together: the file failing (a full disk) while the dump runs is handled, not an
+    // unhandled rejection (which stops Node).
+    const [result] = await Promise.all([execIn(deps.docker, container, engineOf(d).dump(credentialsOf(deps.key, d)), { stdout: counted }), pipeline(counted, out)]);
     if (result.exitCode !== 0) throw execFailure('dump', result);
     if (size === 0) throw new Error('the dump wrote nothing');
     await rename(partial, file);

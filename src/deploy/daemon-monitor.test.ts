@@ -78,3 +78,15 @@ describe('Docker API version negotiation', () => {
     expect(upgraded.paths.slice(1).every((p) => p.startsWith('/v1.52/'))).toBe(true);
   });
 });
+
+describe('a daemon going down while it is checked', () => {
+  it('is a daemon not ready, never a rejected check (the timer that checks would crash Spur)', async () => {
+    // Answers the version and a first /info (Swarm not active, as while it stops), then resets.
+    const daemon = await fakeDaemon({ engine: '20.10.24', max: '1.41', min: '1.12', swarm: 'inactive', resetAfter: 2 });
+    const monitor = new DaemonMonitor({ docker: createDockerClient(daemon.socketPath), log: silentLog, advertiseAddr: '127.0.0.1' });
+    const state = await monitor.check();
+    expect(daemon.paths).toEqual(['/version', '/v1.41/info', '/v1.41/info']);
+    expect(monitor.ready).toBe(false);
+    expect(state.problem).toMatch(/^Docker is not reachable \(socket hang up\)/);
+  });
+});

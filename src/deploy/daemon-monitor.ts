@@ -37,7 +37,7 @@ export class DaemonMonitor {
 
   /** Re-checks every interval; cheap when healthy (two API calls). */
   start(intervalMs = 15_000): void {
-    this.timer = setInterval(() => void this.check(), intervalMs);
+    this.timer = setInterval(() => void this.check().catch((err) => this.opts.log.error('checking the Docker engine failed', { error: String(err) })), intervalMs);
     this.timer.unref();
   }
 

@@ -43,15 +43,23 @@ export async function inspectEngine(docker: DockerClient): Promise<DaemonState> 
     const swarm = info.Swarm?.LocalNodeState === 'active' && info.Swarm?.ControlAvailable === true;
     return { reachable: true, swarm, ...known, api };
   } catch (err) {
-    return { reachable: false, swarm: false, problem: `Docker is not reachable (${(err as Error).message}). Install Docker and start it, or set DOCKER_HOST.` };
+    return unreachable(err);
   }
 }
 
-/** Initialises a single-node Swarm on the given address when none is active. */
+const unreachable = (err: unknown): DaemonState => ({ reachable: false, swarm: false, problem: `Docker is not reachable (${(err as Error).message}). Install Docker and start it, or set DOCKER_HOST.` });
+
+/** Initialises a single-node Swarm on the given address when none is active; never throws (a
+ *  daemon that stops answering between two requests, as one shutting down does, is unreachable). */
 export async function ensureSwarm(docker: DockerClient, opts: { advertiseAddr: string; log: Log }): Promise<DaemonState> {
   let state = await inspectEngine(docker);
   if (!state.reachable || state.swarm || state.api?.supported === false) return state;
-  const info = await docker.info();
+  let info;
+  try {
+    info = await docker.info();
+  } catch (err) {
+    return unreachable(err);
+  }
   if (info.Swarm?.LocalNodeState === 'active') {
     return { ...state, problem: 'This node is a Swarm worker; run Spur on a manager node.' };
   }

@@ -38,9 +38,10 @@ export async function execIn(docker: DockerClient, containerId: string, cmd: str
   const stream = (await exec.start({ hijack: true, stdin: !!io.stdin })) as unknown as NodeJS.ReadWriteStream & Readable;
   const frames = new StdoutFrames();
   const sink = io.stdout ?? new Writable({ write: (_c, _e, cb) => cb() });
-  const output = pipeline(stream, frames, sink);
-  if (io.stdin) await pipeline(io.stdin, stream as unknown as Writable, { end: true }).catch((err) => stream.destroy(err));
-  await output;
+  // Awaited together: the output failing while the input is still being sent is handled, not an
+  // unhandled rejection (which stops Node).
+  const input = io.stdin ? pipeline(io.stdin, stream as unknown as Writable, { end: true }).catch((err) => stream.destroy(err)) : undefined;
+  await Promise.all([pipeline(stream, frames, sink), input]);
   const { ExitCode } = await exec.inspect();
   return { exitCode: ExitCode ?? -1, stderr: frames.stderr.trim() };
 }
