@@ -55,6 +55,10 @@ export interface Config {
   backupKeep: number;
   /** Seconds between metrics samples (src/metrics/sampler.ts); 0: none taken. */
   metricsSampleS: number;
+  /** Seconds between two looks of the alert rules and the autoscaler; 0: none. */
+  alertEveryS: number;
+  /** Seconds after a change of replicas before the autoscaler takes any away. */
+  autoscaleDownAfterS: number;
   /** Where releases are published (install.sh and `spur update` read the same layout). */
   downloadUrl: string;
   /** Look for a newer release once a day. */
@@ -177,6 +181,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     buildCacheMb: validate.integer('SPUR_BUILD_CACHE_MB', env.SPUR_BUILD_CACHE_MB ?? '5120', 0, 10_000_000),
     backupKeep: validate.integer('SPUR_BACKUP_KEEP', env.SPUR_BACKUP_KEEP ?? '7', 0, 365),
     metricsSampleS: validate.integer('SPUR_METRICS_SAMPLE', env.SPUR_METRICS_SAMPLE ?? '10', 0, 60),
+    alertEveryS: validate.integer('SPUR_ALERT_EVERY', env.SPUR_ALERT_EVERY ?? '60', 0, 3600),
+    autoscaleDownAfterS: validate.integer('SPUR_AUTOSCALE_DOWN_AFTER', env.SPUR_AUTOSCALE_DOWN_AFTER ?? '300', 0, 86_400),
     downloadUrl: httpsUrl('SPUR_DOWNLOAD_URL', env.SPUR_DOWNLOAD_URL ?? DEFAULT_DOWNLOAD_URL, true).href.replace(/\/$/, ''),
     updateCheck: env.SPUR_UPDATE_CHECK !== '0',
     acme: {

@@ -21,6 +21,7 @@ import { DeploymentLogBus } from './deploy/log-bus.js';
 import { createDockerClient } from './docker/client.js';
 import { createApp } from './http/app.js';
 import { scheduleJobs } from './jobs/schedule.js';
+import { scheduleAlerts } from './jobs/alerts.js';
 import { installHook } from './git/repos.js';
 import { installAsset, selfCommand, shippedAddon } from './executable.js';
 import { UpdateChecker } from './update/checker.js';
@@ -157,6 +158,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));
   const deps: Deps = { config, installId: thisInstall, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, daemon, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), swarmNodes: new SharedListing(() => docker.listNodes(), 5000), metrics, databaseBackups, servers, proxies: new TrustedProxies({ discover: () => gatewayBridgeAddresses(docker, TRAEFIK_SERVICE), log }), setup: setupToken(config, (await countUsers(db)) === 0, log) };
   app = createApp(deps);
+  const alerts = scheduleAlerts(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   log.info(`spur listening on ${config.host}:${config.port}`, { dataDir: config.dataDir, baseDomain: config.baseDomain });
@@ -187,6 +189,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     sshServer.close();
     pushReceiver.close();
     await deployer.drain(60_000);
+    await alerts.stop();
     await metrics.stop();
     servers.close();
     await db.destroy();

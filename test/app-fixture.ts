@@ -29,7 +29,7 @@ export async function makeTestDeps(): Promise<Deps> {
   const key = randomBytes(32);
   const docker = createDockerClient('/nonexistent/docker.sock');
   return {
-    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, publicAddresses: ['203.0.113.7'], traefik: { enabled: false }, keepImages: 5, buildTimeoutS: 1800, buildConcurrency: 1, buildMemoryMb: 2048, buildCpus: 1, buildCacheMb: 5120, backupKeep: 0, metricsSampleS: 0, downloadUrl: 'https://releases.invalid', updateCheck: false, acme: { directoryUrl: 'https://acme.invalid/directory', port: 0, host: '127.0.0.1' }, gitAllowPrivate: false, notifyAllowPrivate: false, sshPort: 2222, sshHost: '127.0.0.1', sshAuthTimeoutS: 30, buildImages: {} },
+    config: { port: 0, host: '127.0.0.1', dataDir: '/nonexistent', baseDomain: 'spur.test', publicUrl: ORIGIN, publicAddresses: ['203.0.113.7'], traefik: { enabled: false }, keepImages: 5, buildTimeoutS: 1800, buildConcurrency: 1, buildMemoryMb: 2048, buildCpus: 1, buildCacheMb: 5120, backupKeep: 0, metricsSampleS: 0, alertEveryS: 0, autoscaleDownAfterS: 300, downloadUrl: 'https://releases.invalid', updateCheck: false, acme: { directoryUrl: 'https://acme.invalid/directory', port: 0, host: '127.0.0.1' }, gitAllowPrivate: false, notifyAllowPrivate: false, sshPort: 2222, sshHost: '127.0.0.1', sshAuthTimeoutS: 30, buildImages: {} },
     db,
     docker,
     log: silentLog,
@@ -143,9 +143,11 @@ export async function teamWorld() {
   const { createDatabase } = await import('../src/store/databases.js');
   const { finishBackupRecord, startBackupRecord } = await import('../src/store/database-backups.js');
   const { createInvitation } = await import('../src/store/invitations.js');
-  const ids: Record<string, { deployment: number; backup: number; invitation: number; request: number; channel: number; installationChannel: number }> = {};
+  const ids: Record<string, { deployment: number; backup: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number }> = {};
   const { createAlertChannel } = await import('../src/store/alert-channels.js');
   const installationChannel = (await createAlertChannel(deps.db, deps.key, { projectId: null, name: 'ops', kind: 'email', settings: { to: ['ops@example.com'] }, secrets: {} }))!.id;
+  const { createAlertRule } = await import('../src/store/alerts.js');
+  const installationRule = (await createAlertRule(deps.db, { project_id: null, name: 'load', target: 'servers', subject: null, metric: 'load', op: '>', value: 8, for_s: 300 }))!.id;
   const { createRequest } = await import('../src/actions/ask.js');
   for (const project of ['shop', 'blog']) {
     for (const [path, body] of [
@@ -173,7 +175,8 @@ export async function teamWorld() {
     const asker = project === 'shop' ? 'developer' : 'owner';
     const request = await createRequest(deps, { who: { id: users[asker].id, email: `${asker}@example.com`, role: asker }, kind: 'variables', project: p, environment: { id: env.id, name: 'production' }, service: { id: service.id, name: 'web' }, trigger: 'variables', payload: { changes: { R: 'requested' } }, summary: { set: ['R'], removed: [] } });
     const channel = (await createAlertChannel(deps.db, deps.key, { projectId: p.id, name: 'team', kind: 'email', settings: { to: ['team@example.com'] }, secrets: {} }))!.id;
-    ids[project] = { deployment: deployment.id, backup: backup.id, invitation: invitation.id, request: request.id, channel, installationChannel };
+    const rule = (await createAlertRule(deps.db, { project_id: p.id, name: 'errors', target: 'services', subject: null, metric: 'errors_5xx', op: '>', value: 10, for_s: 0 }))!.id;
+    ids[project] = { deployment: deployment.id, backup: backup.id, invitation: invitation.id, request: request.id, channel, installationChannel, rule, installationRule };
     await setProjectMember(deps.db, p.id, users.bystander.id, 'viewer');
     if (project === 'shop') for (const role of ['admin', 'developer', 'viewer'] as const) await setProjectMember(deps.db, p.id, users[role].id, role);
   }

@@ -36,13 +36,13 @@ export interface AlertChannelView {
 }
 
 /** The project's channels (`project` named), or the installation's. */
-interface Scope {
+export interface Scope {
   projectId: number | null;
   /** For messages: "project shop", "this installation". */
   says: string;
 }
 
-async function scopeFor(deps: Deps, user: Actor, project: string | undefined): Promise<Scope> {
+export async function scopeFor(deps: Deps, user: Actor, project: string | undefined): Promise<Scope> {
   if (project === undefined) {
     await requireTo(deps, user, 'settings.change', { what: 'alert channels' });
     return { projectId: null, says: 'this Spur installation' };

@@ -76,6 +76,22 @@ export async function scale(deps: Deps, ctx: AllowedInstance, body: Body): Promi
 
 export const deploymentsOf = (deps: Deps, ctx: InstanceContext) => listDeployments(deps.db, scopeOf(ctx));
 
+/** The autoscaler's changes of the instance's replicas, newest first (the deployment history shows them). */
+export async function scaleEventsOf(deps: Deps, ctx: InstanceContext): Promise<ScaleEventView[]> {
+  const rows = await deps.db.selectFrom('scale_events').select(['at', 'from_replicas', 'to_replicas', 'reason']).where('service_id', '=', ctx.service.id).where('environment_id', '=', ctx.environment.id).orderBy('id', 'desc').limit(SCALE_EVENTS_SHOWN).execute();
+  return rows.map((r) => ({ at: r.at, from: r.from_replicas, to: r.to_replicas, reason: r.reason, by: 'autoscaler' }));
+}
+
+const SCALE_EVENTS_SHOWN = 50;
+
+export interface ScaleEventView {
+  at: string;
+  from: number;
+  to: number;
+  reason: string;
+  by: 'autoscaler';
+}
+
 export function toDeploymentView(d: Deployment) {
   return {
     id: d.id,

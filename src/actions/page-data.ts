@@ -43,6 +43,8 @@ export interface ServicePageData {
   /** Of each variable holding references: what they name, and what is missing (null: they resolve). */
   variableReferences: Record<string, { references: string[]; problem: string | null }>;
   deployments: ReturnType<typeof ops.toDeploymentView>[];
+  /** The autoscaler's changes, shown among the deployments. */
+  scaling: ops.ScaleEventView[];
   /** Custom domains of this environment (the generated one is in status.publicUrls). */
   domains: ops.DomainView[];
   /** Named volumes of this environment. */
@@ -144,11 +146,12 @@ export async function serviceCards(deps: Deps, user: Actor, projectName: string,
 }
 
 /** What the service page's live regions show: status, deployments, pending changes. */
-export async function serviceLiveData(deps: Deps, ctx: AllowedInstance): Promise<Pick<ServicePageData, 'status' | 'deployments' | 'pendingChanges' | 'may'>> {
+export async function serviceLiveData(deps: Deps, ctx: AllowedInstance): Promise<Pick<ServicePageData, 'status' | 'deployments' | 'scaling' | 'pendingChanges' | 'may'>> {
   return {
     may: mayAll(ctx),
     status: await ops.instanceStatus(deps, ctx),
     deployments: (await ops.deploymentsOf(deps, ctx)).map(ops.toDeploymentView),
+    scaling: await ops.scaleEventsOf(deps, ctx),
     pendingChanges: await hasPendingChanges(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id }, ctx.instance.changed_at),
   };
 }

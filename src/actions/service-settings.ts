@@ -42,6 +42,10 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
     buildTimeout: clearable('buildTimeout', (x) => validate.integer('build timeout', x, 5, 86_400)),
     watchPaths: opt('watchPaths', validate.watchPaths),
     buildVariables: opt('buildVariables', validate.buildVariables),
+    autoscaleMin: clearable('autoscaleMin', (x) => validate.integer('autoscale minimum', x, 1, 50)),
+    autoscaleMax: clearable('autoscaleMax', (x) => validate.integer('autoscale maximum', x, 1, 50)),
+    autoscaleCpu: clearable('autoscaleCpu', (x) => validate.integer('autoscale CPU target', x, 10, 100)),
+    autoscaleMemory: clearable('autoscaleMemory', (x) => validate.integer('autoscale memory target', x, 10, 100)),
   });
   if (v.healthCheck === 'http' && !v.healthPath && body.healthPath !== undefined) throw new InvalidFields({ healthPath: 'health check path: an HTTP check needs a path' });
   return {
@@ -70,6 +74,10 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
     build_timeout_s: v.buildTimeout,
     watch_paths: listToStore(v.watchPaths),
     build_variables: listToStore(v.buildVariables),
+    autoscale_min: v.autoscaleMin,
+    autoscale_max: v.autoscaleMax,
+    autoscale_cpu: v.autoscaleCpu,
+    autoscale_memory: v.autoscaleMemory,
   };
 }
 
@@ -106,6 +114,7 @@ export async function changeSettings(deps: Deps, user: Actor, ctx: AllowedInstan
   if (next.cpu_limit && next.cpu_reservation && next.cpu_reservation > next.cpu_limit) errors.cpuReservation = 'CPU reservation: must not exceed the CPU limit';
   if (next.memory_limit_mb && next.memory_reservation_mb && next.memory_reservation_mb > next.memory_limit_mb) errors.memoryReservation = 'memory reservation: must not exceed the memory limit';
   if (changes.placement && changes.placement !== MANAGER_PLACEMENT && (await findNode(deps.db, changes.placement))?.status !== 'ready') errors.runOn = `run on: no ready server is named ${changes.placement}; choose any, manager, or one on the Servers page`;
+  Object.assign(errors, autoscaleProblems(next));
   if (Object.keys(errors).length) throw new InvalidFields(errors);
   // Checked against the row as it is inside the transaction that writes it: an owner lowering a
   // limit at the same moment cannot be undone by a member's form that still shows the old value.
@@ -118,6 +127,15 @@ export async function changeSettings(deps: Deps, user: Actor, ctx: AllowedInstan
   if (raised !== undefined) await requireTo(deps, user, 'build-limits.raise', { what: raised, object: instanceObject(ctx) });
   const columns = Object.keys(changes).filter((k) => changes[k as keyof typeof changes] !== undefined) as (keyof ServiceInstance)[];
   await audit(deps, ctx.acting, 'service-settings.change', instanceObject(ctx), { before: Object.fromEntries(columns.map((k) => [k, ctx.instance[k]])), after: Object.fromEntries(columns.map((k) => [k, changes[k as keyof typeof changes]])) });
+}
+
+/** Autoscaling is on with a maximum, and then needs a target; its bounds in order. */
+function autoscaleProblems(i: Pick<ServiceInstance, 'autoscale_min' | 'autoscale_max' | 'autoscale_cpu' | 'autoscale_memory' | 'memory_limit_mb'>): Record<string, string> {
+  if (i.autoscale_max === null) return i.autoscale_min !== null || i.autoscale_cpu !== null || i.autoscale_memory !== null ? { autoscaleMax: 'autoscale maximum: autoscaling needs a maximum of replicas' } : {};
+  if (i.autoscale_cpu === null && i.autoscale_memory === null) return { autoscaleCpu: 'autoscale CPU target: autoscaling needs a CPU or a memory target' };
+  if ((i.autoscale_min ?? 1) > i.autoscale_max) return { autoscaleMin: 'autoscale minimum: must not exceed the maximum' };
+  if (i.autoscale_memory !== null && !i.memory_limit_mb) return { autoscaleMemory: 'autoscale memory target: it is a share of the memory limit; set one' };
+  return {};
 }
 
 export function toSettingsView(i: ServiceInstance) {
@@ -137,6 +155,9 @@ export function toSettingsView(i: ServiceInstance) {
     releaseCommand: i.release_command,
     /** Its builds' own caps and timeout; null: the server's defaults. */
     build: { memoryMb: i.build_memory_mb, cpus: i.build_cpus, timeoutS: i.build_timeout_s },
+    /** Null when off: the replicas it keeps within, and the targets in percent a task (of its CPU
+     *  limit, a core without one; of its memory limit). */
+    autoscale: i.autoscale_max === null ? null : { min: i.autoscale_min ?? 1, max: i.autoscale_max, cpu: i.autoscale_cpu, memory: i.autoscale_memory },
     /** Globs a push must touch to deploy (else its root directory); [] for none. */
     watchPaths: instanceWatchPaths(i),
     /** Variables its builds receive as build arguments. */

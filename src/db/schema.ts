@@ -208,6 +208,12 @@ export interface ServiceInstanceTable {
   watch_paths: Generated<string | null>;
   /** JSON list of its variables' names passed to builds as build arguments; null: none. */
   build_variables: Generated<string | null>;
+  /** Autoscaling (migration 042), null when off: the replicas it keeps within, and the use it aims
+   *  for, in percent of each task's CPU limit (of a core without one) and of its memory limit. */
+  autoscale_min: Generated<number | null>;
+  autoscale_max: Generated<number | null>;
+  autoscale_cpu: Generated<number | null>;
+  autoscale_memory: Generated<number | null>;
 }
 
 /** `auto`: the image's HEALTHCHECK when it has one, else `tcp`. */
@@ -494,6 +500,69 @@ export interface AlertChannelTable {
   created_at: string;
 }
 
+/** An owner's or admin's rule on a metric (src/alerts/rules/threshold.ts). */
+export interface AlertRuleTable {
+  id: Generated<number>;
+  /** Null: the installation's. */
+  project_id: number | null;
+  name: string;
+  target: 'services' | 'databases' | 'servers';
+  /** One service, database or server by name; null: each of them. */
+  subject: string | null;
+  metric: string;
+  op: '>' | '<';
+  value: number;
+  for_s: number;
+  created_at: string;
+}
+
+/** A built-in rule turned off for a project, or everywhere (no project). */
+export interface AlertRuleOffTable {
+  project_id: number | null;
+  rule: string;
+}
+
+/** An alert: pending, firing, or (resolved_at set) over; the times are epoch seconds
+ *  (src/alerts/lifecycle.ts says how it moves). */
+export interface AlertTable {
+  id: Generated<number>;
+  /** The rule and what it is about: "memory:spur_shop_web_production". */
+  key: string;
+  rule: string;
+  project_id: number | null;
+  title: string;
+  text: string;
+  link: string | null;
+  since: number;
+  firing: number;
+  sent_at: number | null;
+  clear_since: number | null;
+  fired_at: number | null;
+  resolved_at: number | null;
+}
+
+export interface AlertNotificationTable {
+  id: Generated<number>;
+  alert_id: number;
+  /** The channel's name as it was then. */
+  channel: string;
+  state: 'firing' | 'repeat' | 'resolved';
+  at: number;
+  /** Why it was not delivered; null: it was. */
+  error: string | null;
+}
+
+/** A change of a service instance's replicas the autoscaler made. */
+export interface ScaleEventTable {
+  id: Generated<number>;
+  service_id: number;
+  environment_id: number;
+  at: string;
+  from_replicas: number;
+  to_replicas: number;
+  reason: string;
+}
+
 export interface TaskExitTable {
   id: Generated<number>;
   /** The Swarm service's name (a metric series' name). */
@@ -535,6 +604,11 @@ export interface Database {
   metric_points: MetricPointTable;
   task_exits: TaskExitTable;
   alert_channels: AlertChannelTable;
+  alert_rules: AlertRuleTable;
+  alert_rules_off: AlertRuleOffTable;
+  alerts: AlertTable;
+  alert_notifications: AlertNotificationTable;
+  scale_events: ScaleEventTable;
   ssh_keys: SshKeyTable;
   project_members: ProjectMemberTable;
   invitations: InvitationTable;

@@ -23,6 +23,7 @@ import * as db from '../actions/databases.js';
 import * as shared from '../actions/shared-variables.js';
 import * as servers from '../actions/servers.js';
 import * as alerts from '../actions/alert-channels.js';
+import * as alerting from '../actions/alerts.js';
 import * as audit from '../actions/audit.js';
 import * as requests from '../actions/requests.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
@@ -76,6 +77,16 @@ export function apiRoutes(deps: Deps) {
   api.post('/projects/:project/alerts/channels', async (c) => c.json({ channel: await alerts.addAlertChannel(deps, c.get('user'), await jsonBody(c), c.req.param('project')) }, 201));
   api.delete('/projects/:project/alerts/channels/:id', async (c) => (await alerts.removeAlertChannel(deps, c.get('user'), c.req.param('id'), c.req.param('project')), c.body(null, 204)));
   api.post('/projects/:project/alerts/channels/:id/test', async (c) => c.json(await alerts.testAlertChannel(deps, c.get('user'), c.req.param('id'), c.req.param('project'))));
+  api.get('/alerts', async (c) => c.json(await alerting.alertsOf(deps, c.get('user'))));
+  api.get('/alerts/rules', async (c) => c.json(await alerting.alertRules(deps, c.get('user'))));
+  api.post('/alerts/rules', async (c) => c.json({ rule: await alerting.addAlertRule(deps, c.get('user'), await jsonBody(c)) }, 201));
+  api.delete('/alerts/rules/:id', async (c) => (await alerting.removeAlertRule(deps, c.get('user'), c.req.param('id')), c.body(null, 204)));
+  api.put('/alerts/rules/built-in/:rule', async (c) => (await alerting.switchBuiltInRule(deps, c.get('user'), c.req.param('rule'), await jsonBody(c)), c.body(null, 204)));
+  api.get('/projects/:project/alerts', async (c) => c.json(await alerting.alertsOf(deps, c.get('user'), c.req.param('project'))));
+  api.get('/projects/:project/alerts/rules', async (c) => c.json(await alerting.alertRules(deps, c.get('user'), c.req.param('project'))));
+  api.post('/projects/:project/alerts/rules', async (c) => c.json({ rule: await alerting.addAlertRule(deps, c.get('user'), await jsonBody(c), c.req.param('project')) }, 201));
+  api.delete('/projects/:project/alerts/rules/:id', async (c) => (await alerting.removeAlertRule(deps, c.get('user'), c.req.param('id'), c.req.param('project')), c.body(null, 204)));
+  api.put('/projects/:project/alerts/rules/built-in/:rule', async (c) => (await alerting.switchBuiltInRule(deps, c.get('user'), c.req.param('rule'), await jsonBody(c), c.req.param('project')), c.body(null, 204)));
   api.patch('/settings/sso', async (c) => c.json(await changeSsoSettings(deps, c.get('user'), await jsonBody(c))));
 
   // The audit log (see actions/audit.ts): the installation's and its chain check (an owner's), a project's.
@@ -314,7 +325,8 @@ export function apiRoutes(deps: Deps) {
   api.post('/projects/:project/services/:service/cancel', async (c) => c.json({ cancelled: await ops.cancel(deps, await instanceOf(c, 'cancel')) }));
   api.post('/projects/:project/services/:service/scale', async (c) => c.json(await ops.scale(deps, await instanceOf(c, 'service.change'), await jsonBody(c))));
   api.get('/projects/:project/services/:service/deployments', async (c) => {
-    return c.json({ deployments: (await ops.deploymentsOf(deps, await instanceOf(c, 'project.read'))).map(ops.toDeploymentView) });
+    const ctx = await instanceOf(c, 'project.read');
+    return c.json({ deployments: (await ops.deploymentsOf(deps, ctx)).map(ops.toDeploymentView), scaling: await ops.scaleEventsOf(deps, ctx) });
   });
   api.get('/projects/:project/services/:service/metrics', async (c) => c.json(await ops.serviceMetrics(deps, await instanceOf(c, 'project.read'), c.req.query('range'))));
   api.get('/projects/:project/services/:service/logs', async (c) => {

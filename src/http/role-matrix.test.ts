@@ -10,7 +10,7 @@ import { MAY, type Action, SCOPES, type Scope, mayDo, scopeCovers } from '../act
 import { createApiToken } from '../store/users.js';
 import { MATRIX_USERS, type MatrixUser, teamWorld } from '../../test/app-fixture.js';
 
-type Target = { project: string; deployment: number; backup: number; invitation: number; request: number; channel: number; installationChannel: number; tokenId: number; keyId: number };
+type Target = { project: string; deployment: number; backup: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; tokenId: number; keyId: number };
 /** One request of the matrix: the route it exercises (as the API declares it), and the action
  *  of MAY that decides it — or `self` (one's own account, anyone's) for the few that are not
  *  anyone's to refuse. */
@@ -37,6 +37,16 @@ const CASES: Case[] = [
   { route: 'POST /alerts/channels', action: 'settings.change', path: () => '/alerts/channels', body: { name: 'oncall', kind: 'email', to: 'oncall@example.com' } },
   { route: 'DELETE /alerts/channels/:id', action: 'settings.change', path: (t) => `/alerts/channels/${t.installationChannel}` },
   { route: 'POST /alerts/channels/:id/test', action: 'settings.change', path: (t) => `/alerts/channels/${t.installationChannel}/test` },
+  { route: 'GET /alerts', action: 'settings.change', path: () => '/alerts' },
+  { route: 'GET /alerts/rules', action: 'settings.change', path: () => '/alerts/rules' },
+  { route: 'POST /alerts/rules', action: 'settings.change', path: () => '/alerts/rules', body: { name: 'disk90', target: 'servers', metric: 'disk_percent', op: '>', value: 90 } },
+  { route: 'DELETE /alerts/rules/:id', action: 'settings.change', path: (t) => `/alerts/rules/${t.installationRule}` },
+  { route: 'PUT /alerts/rules/built-in/:rule', action: 'settings.change', path: () => '/alerts/rules/built-in/update', body: { on: false } },
+  { route: 'GET /projects/:project/alerts', action: 'project.read', path: (t) => `/projects/${t.project}/alerts` },
+  { route: 'GET /projects/:project/alerts/rules', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/rules` },
+  { route: 'POST /projects/:project/alerts/rules', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/rules`, body: { name: 'slow', target: 'services', metric: 'p95', op: '>', value: 500 } },
+  { route: 'DELETE /projects/:project/alerts/rules/:id', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/rules/${t.rule}` },
+  { route: 'PUT /projects/:project/alerts/rules/built-in/:rule', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/rules/built-in/memory`, body: { on: false } },
   { route: 'GET /projects/:project/alerts/channels', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/channels` },
   { route: 'POST /projects/:project/alerts/channels', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/channels`, body: { name: 'oncall', kind: 'email', to: 'oncall@example.com' } },
   { route: 'DELETE /projects/:project/alerts/channels/:id', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/channels/${t.channel}` },

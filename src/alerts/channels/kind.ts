@@ -6,7 +6,8 @@
 
 /** One notification: an alert firing, repeating, resolved, or a test from the channel's page. */
 export interface AlertMessage {
-  state: 'firing' | 'resolved' | 'test';
+  /** notice: something Spur did on its own that the team should know (the autoscaler's changes). */
+  state: 'firing' | 'resolved' | 'notice' | 'test';
   /** One line: "web (shop, production) is crash-looping". */
   title: string;
   /** A few plain lines: what was seen, since when. */
@@ -46,7 +47,7 @@ export interface ChannelKind<Settings extends Record<string, unknown> = Record<s
   deliver(settings: Settings, message: AlertMessage): Delivery;
 }
 
-const WORDS: Record<AlertMessage['state'], string> = { firing: 'Alert', resolved: 'Resolved', test: 'Test' };
+const WORDS: Record<AlertMessage['state'], string> = { firing: 'Alert', resolved: 'Resolved', notice: 'Notice', test: 'Test' };
 
 /** The first line most channels show: "[Alert] web (shop, production) is crash-looping". */
 export const headline = (m: AlertMessage) => `[${WORDS[m.state]}] ${m.title}`;
