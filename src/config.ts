@@ -55,6 +55,9 @@ export interface Config {
   backupKeep: number;
   /** Seconds between metrics samples (src/metrics/sampler.ts); 0: none taken. */
   metricsSampleS: number;
+  /** The file system the server's disk figures (and the disk alert) are read from; undefined: where
+   *  Docker keeps its data. */
+  diskPath?: string;
   /** Seconds between two looks of the alert rules and the autoscaler; 0: none. */
   alertEveryS: number;
   /** Seconds after a change of replicas before the autoscaler takes any away. */
@@ -144,6 +147,11 @@ export function primaryAddress(): string {
   return '127.0.0.1';
 }
 
+function absolutePath(name: string, value: string): string {
+  if (!value.startsWith('/') || value.split('/').includes('..')) throw new Error(`${name} must be an absolute path without ..`);
+  return value;
+}
+
 function runFromCheckout(cwd: string): boolean {
   return existsSync(join(cwd, 'package.json')) && existsSync(join(cwd, 'src', 'main.ts'));
 }
@@ -181,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     buildCacheMb: validate.integer('SPUR_BUILD_CACHE_MB', env.SPUR_BUILD_CACHE_MB ?? '5120', 0, 10_000_000),
     backupKeep: validate.integer('SPUR_BACKUP_KEEP', env.SPUR_BACKUP_KEEP ?? '7', 0, 365),
     metricsSampleS: validate.integer('SPUR_METRICS_SAMPLE', env.SPUR_METRICS_SAMPLE ?? '10', 0, 60),
+    diskPath: env.SPUR_DISK_PATH ? absolutePath('SPUR_DISK_PATH', env.SPUR_DISK_PATH) : undefined,
     alertEveryS: validate.integer('SPUR_ALERT_EVERY', env.SPUR_ALERT_EVERY ?? '60', 0, 3600),
     autoscaleDownAfterS: validate.integer('SPUR_AUTOSCALE_DOWN_AFTER', env.SPUR_AUTOSCALE_DOWN_AFTER ?? '300', 0, 86_400),
     downloadUrl: httpsUrl('SPUR_DOWNLOAD_URL', env.SPUR_DOWNLOAD_URL ?? DEFAULT_DOWNLOAD_URL, true).href.replace(/\/$/, ''),

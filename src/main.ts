@@ -98,6 +98,7 @@ Client (after \`spur login\`):
         [--build-memory MB] [--build-cpus N] [--build-timeout S]   this service's build caps ('' for the server's)
         [--watch-paths "apps/web/**,packages/ui/**"]   a push deploys only if it changes a matching file ('' for none)
         [--build-variables NPM_TOKEN,API_URL]   variables its builds receive as build arguments ('' for none)
+        [--autoscale-min N --autoscale-max N --autoscale-cpu PCT --autoscale-memory PCT]   autoscaling ('' each: off)
 
 Every client command takes --json for machine-readable output.`;
 

@@ -152,7 +152,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const databaseBackups = new DatabaseBackups({ db, docker, key, dataDir: config.dataDir, installId: thisInstall, log, isDaemonReady: () => daemon.ready });
   await databaseBackups.refreshSchedules();
   const jobs = scheduleJobs({ db, docker, log, servers, keepImages: config.keepImages, buildCacheMb: config.buildCacheMb, buildSlots, dataDir: config.dataDir, backupKeep: config.backupKeep, isDaemonReady: () => daemon.ready, certificates });
-  const metrics = new MetricsSampler({ db, docker, log, installId: thisInstall, sampleS: config.metricsSampleS, isDaemonReady: () => daemon.ready, disk: localDisk, servers, traefik: config.traefik.enabled || config.traefik.metricsUrl ? traefikMetricsReader({ docker, url: config.traefik.metricsUrl }) : undefined });
+  const metrics = new MetricsSampler({ db, docker, log, installId: thisInstall, sampleS: config.metricsSampleS, isDaemonReady: () => daemon.ready, disk: () => localDisk(config.diskPath ? [config.diskPath] : undefined), servers, traefik: config.traefik.enabled || config.traefik.metricsUrl ? traefikMetricsReader({ docker, url: config.traefik.metricsUrl }) : undefined });
   metrics.start();
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));

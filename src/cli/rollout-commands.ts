@@ -57,6 +57,10 @@ const SETTINGS: Record<string, string> = {
   'build-timeout': 'buildTimeout',
   'watch-paths': 'watchPaths',
   'build-variables': 'buildVariables',
+  'autoscale-min': 'autoscaleMin',
+  'autoscale-max': 'autoscaleMax',
+  'autoscale-cpu': 'autoscaleCpu',
+  'autoscale-memory': 'autoscaleMemory',
 };
 
 async function settings(argv: string[], io: CliIo) {

@@ -12,7 +12,7 @@ import { MATRIX_USERS, type MatrixUser, teamWorld } from '../../test/app-fixture
 import { sha256 } from '../secrets.js';
 import { createSession } from '../store/users.js';
 
-type Target = { project: string; deployment: number; backup: number; invitation: number; request: number; tokenId: number; keyId: number; session: string };
+type Target = { project: string; deployment: number; backup: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; tokenId: number; keyId: number; session: string };
 /** One form post: the route as the web app declares it, the action of MAY that decides it (or
  *  `self`: one's own account, anyone's), and the fields a browser sends. */
 interface Case {
@@ -100,6 +100,19 @@ const CASES: Case[] = [
   { route: 'POST /settings/two-factor', action: 'settings.change', path: () => '/settings/two-factor', fields: f({ required: 'on' }) },
   { route: 'POST /settings/sso', action: 'settings.change', path: () => '/settings/sso', fields: f({ issuer: '' }) },
   { route: 'POST /settings/smtp', action: 'settings.change', path: () => '/settings/smtp', fields: f({ host: '' }) },
+  // Alerts: the installation's channels and rules (owners) and a project's (its admins).
+  { route: 'POST /alerts/channels', action: 'settings.change', path: () => '/alerts/channels', fields: f({ kind: 'email', name: 'oncall', to: 'oncall@example.com' }) },
+  { route: 'POST /alerts/channels/:id/delete', action: 'settings.change', path: (t) => `/alerts/channels/${t.installationChannel}/delete` },
+  { route: 'POST /alerts/channels/:id/test', action: 'settings.change', path: (t) => `/alerts/channels/${t.installationChannel}/test` },
+  { route: 'POST /alerts/rules', action: 'settings.change', path: () => '/alerts/rules', fields: f({ name: 'disk90', target: 'servers', metric: 'disk_percent', op: '>', value: '90', for: '0' }) },
+  { route: 'POST /alerts/rules/:id/delete', action: 'settings.change', path: (t) => `/alerts/rules/${t.installationRule}/delete` },
+  { route: 'POST /alerts/rules/built-in/:rule', action: 'settings.change', path: () => '/alerts/rules/built-in/update', fields: f({ on: 'false' }) },
+  { route: 'POST /projects/:project/alerts/channels', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/channels`, fields: f({ kind: 'email', name: 'oncall', to: 'oncall@example.com' }) },
+  { route: 'POST /projects/:project/alerts/channels/:id/delete', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/channels/${t.channel}/delete` },
+  { route: 'POST /projects/:project/alerts/channels/:id/test', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/channels/${t.channel}/test` },
+  { route: 'POST /projects/:project/alerts/rules', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/rules`, fields: f({ name: 'slow', target: 'services', metric: 'p95', op: '>', value: '500', for: '0' }) },
+  { route: 'POST /projects/:project/alerts/rules/:id/delete', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/rules/${t.rule}/delete` },
+  { route: 'POST /projects/:project/alerts/rules/built-in/:rule', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/rules/built-in/memory`, fields: f({ on: 'false' }) },
   { route: 'POST /users/:email/two-factor/reset', action: 'users.manage', path: () => '/users/bystander%40example.com/two-factor/reset' },
   // Reading the audit log (and its export, and checking its chain): the installation's an owner's, a project's its admins'.
   { route: 'GET /audit', action: 'audit.read', path: () => '/audit' },

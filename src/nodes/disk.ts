@@ -20,9 +20,9 @@ export function parseDf(text: string): DiskSpace | null {
 /** The fixed command a server answers with its disk: Docker's directory, or / without Docker's. */
 export const DF_COMMAND = 'df -Pk /var/lib/docker 2>/dev/null || df -Pk /';
 
-/** This server's disk, where Docker keeps its data. */
-export async function localDisk(): Promise<DiskSpace | null> {
-  for (const path of ['/var/lib/docker', '/']) {
+/** This server's disk, where Docker keeps its data (or the path the owner named: SPUR_DISK_PATH). */
+export async function localDisk(paths: readonly string[] = ['/var/lib/docker', '/']): Promise<DiskSpace | null> {
+  for (const path of paths) {
     try {
       const s = await statfs(path);
       return { totalBytes: s.blocks * s.bsize, freeBytes: s.bavail * s.bsize };

@@ -73,6 +73,7 @@ export function ProjectPage(props: ProjectPageProps) {
           <RequestList project={props.name} requests={props.approvals.requests} canDecide={props.approvals.canDecide} me={props.approvals.me} csrf={csrf} />
         </>
       )}
+      <p><a href={`/projects/${props.name}/alerts`}>Alerts: what is wrong in {props.name} now, and what was</a></p>
       {may['project-audit.read'] && <p><a href={`/projects/${props.name}/audit`}>Audit log: who changed what in {props.name}</a></p>}
       <h2>Shared variables</h2>
       <SharedVariables project={props.name} environment={props.environment} names={props.sharedVariables} mayReveal={may['variables.reveal']} mayChange={may['variables.change']} csrf={csrf} state={props.forms?.['set-shared-variable']} />

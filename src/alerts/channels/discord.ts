@@ -13,6 +13,7 @@ const MAX = 2000;
 export const discord: ChannelKind<DiscordSettings> = {
   kind: 'discord',
   label: 'Discord',
+  fields: [{ name: 'webhookUrl', label: 'Channel webhook URL', hint: 'https://discord.com/api/webhooks/…', type: 'password' }],
   secrets: ['webhookUrl'],
   parse: (input) => ({ webhookUrl: httpsUrl('webhookUrl', input.webhookUrl, ['discord.com', 'discordapp.com']) }),
   describe: () => 'discord.com',

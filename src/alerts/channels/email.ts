@@ -14,6 +14,7 @@ const ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 export const email: ChannelKind<EmailSettings> = {
   kind: 'email',
   label: 'Email',
+  fields: [{ name: 'to', label: 'Send to', hint: 'one to 20 addresses, separated by commas', type: 'text' }],
   secrets: [],
   parse(input) {
     const list = Array.isArray(input.to) ? input.to : String(input.to ?? '').split(/[\s,]+/).filter(Boolean);

@@ -34,12 +34,22 @@ export interface EmailDelivery {
 
 export type Delivery = { http: HttpDelivery } | { email: EmailDelivery };
 
+export interface ChannelField {
+  name: string;
+  label: string;
+  hint?: string;
+  /** password: a secret, not shown as typed. */
+  type: 'text' | 'url' | 'password';
+}
+
 export interface ChannelKind<Settings extends Record<string, unknown> = Record<string, unknown>> {
   kind: string;
   /** As a person names it: "Slack", "Email (SMTP)". */
   label: string;
   /** The settings from a form or the API, checked (InvalidInput, field by field, when wrong). */
   parse(input: Record<string, unknown>): Settings;
+  /** What a form asks for, in order. */
+  fields: readonly ChannelField[];
   /** Which settings are secrets: sealed at rest, never shown or sent back again. */
   secrets: readonly (keyof Settings & string)[];
   /** One line for a list, without secrets: "#ops on hooks.slack.com". */

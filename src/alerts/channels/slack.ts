@@ -13,6 +13,7 @@ const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').rep
 export const slack: ChannelKind<SlackSettings> = {
   kind: 'slack',
   label: 'Slack',
+  fields: [{ name: 'webhookUrl', label: 'Incoming webhook URL', hint: 'https://hooks.slack.com/services/…', type: 'password' }],
   secrets: ['webhookUrl'],
   parse: (input) => ({ webhookUrl: httpsUrl('webhookUrl', input.webhookUrl, ['hooks.slack.com']) }),
   describe: () => 'hooks.slack.com',

@@ -16,6 +16,7 @@ const MAX = 4096;
 export const telegram: ChannelKind<TelegramSettings> = {
   kind: 'telegram',
   label: 'Telegram',
+  fields: [{ name: 'botToken', label: 'Bot token', hint: 'as BotFather gives it', type: 'password' }, { name: 'chatId', label: 'Chat', hint: 'a chat number, or a channel @name', type: 'text' }],
   secrets: ['botToken'],
   parse: (input) => ({
     botToken: text('botToken', input.botToken, 100, { pattern: /^\d{5,20}:[A-Za-z0-9_-]{30,60}$/, says: 'must be a bot token as BotFather gives it (digits, a colon, then letters)' }),

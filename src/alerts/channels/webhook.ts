@@ -24,6 +24,7 @@ export function signature(secret: string, timestamp: string, body: string): stri
 export const webhook: ChannelKind<WebhookSettings> = {
   kind: 'webhook',
   label: 'Webhook (signed)',
+  fields: [{ name: 'url', label: 'URL', hint: 'https://… (http:// on a private network the owner allowed)', type: 'password' }, { name: 'secret', label: 'Signing secret', hint: '16 characters or more; the receiver checks X-Spur-Signature with it', type: 'password' }],
   secrets: ['url', 'secret'],
   parse(input) {
     const url = text('url', input.url, 2048);

@@ -12,7 +12,13 @@ export const diskFull: AlertRuleKind = {
     s.servers.flatMap((server) => {
       const p = s.points.get(server.series);
       if (p?.disk == null || !p.disk_size || p.disk / p.disk_size <= DISK_SHARE) return [];
-      const gib = (b: number) => (b / 1073741824).toFixed(1);
-      return [{ key: `disk:${server.name}`, projectId: null, title: `Server ${server.name}'s disk is ${Math.round((100 * p.disk) / p.disk_size)}% full`, text: `${gib(p.disk)} of ${gib(p.disk_size)} GiB used where Docker keeps its data. Builds and deploys fail once it is full: remove old images (spur prune) or grow the disk.`, path: `/servers/${server.name}` }];
+      return [{ key: `disk:${server.name}`, projectId: null, title: `Server ${server.name}'s disk is ${Math.round((100 * p.disk) / p.disk_size)}% full`, text: `${sizes(p.disk, p.disk_size)} used. Builds and deploys fail once it is full: free space (old images are pruned nightly, keeping SPUR_KEEP_IMAGES a service) or grow the disk.`, path: `/servers/${server.name}` }];
     }),
 };
+
+/** "41.2 of 50.0 GiB", or in MiB for a disk under a GiB. */
+function sizes(used: number, size: number): string {
+  const [unit, div] = size >= 1073741824 ? ['GiB', 1073741824] : ['MiB', 1048576];
+  const f = (b: number) => (unit === 'GiB' ? (b / div).toFixed(1) : Math.round(b / div).toString());
+  return `${f(used)} of ${f(size)} ${unit}`;
+}

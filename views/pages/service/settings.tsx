@@ -145,6 +145,16 @@ export function ServiceSettingsForm(props: FormProps) {
         </div>
       </fieldset>
       <fieldset>
+        <legend>Autoscaling</legend>
+        <div class="row">
+          <Field {...f} name="autoscaleMin" label="Fewest replicas" value={num(st.autoscale?.min ?? null)} attrs={{ ...n(1, 50), placeholder: 'off' }} />
+          <Field {...f} name="autoscaleMax" label="Most replicas" value={num(st.autoscale?.max ?? null)} attrs={{ ...n(1, 50), placeholder: 'off' }} />
+          <Field {...f} name="autoscaleCpu" label="CPU target % a task" value={num(st.autoscale?.cpu ?? null)} attrs={{ ...n(10, 100), placeholder: 'none' }} />
+          <Field {...f} name="autoscaleMemory" label="Memory target % a task" value={num(st.autoscale?.memory ?? null)} attrs={{ ...n(10, 100), placeholder: 'none' }} />
+        </div>
+        <p class="muted">With a most, Spur adds replicas when a task uses more than its target (of its CPU limit, a core without one; of its memory limit) and takes them away when the load passes, never during a deploy. Each change is shown in Deployments. Empty: off.</p>
+      </fieldset>
+      <fieldset>
         <legend>Placement</legend>
         <div class="row">
           <Choice name="runOn" label="Run on" options={s.runOnChoices} labels={{ any: 'any server (replicas spread)', manager: 'the manager (this server)' } as Record<string, string>} current={st.runOn} state={props.state} />
