@@ -188,8 +188,9 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     traefikListener?.close();
     sshServer.close();
     pushReceiver.close();
-    await deployer.drain(60_000);
+    // Before the drain: the autoscaler must not scale what the last rollouts are finishing.
     await alerts.stop();
+    await deployer.drain(60_000);
     await metrics.stop();
     servers.close();
     await db.destroy();

@@ -458,6 +458,13 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 const HOST_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /** A server to reach over SSH: an IPv4 address or a DNS name (no ports, brackets, options). */
+/** A server as the Servers page names it: an enrolled one's name, or a Swarm node's host name. */
+export function serverName(field: string, value: unknown): string {
+  const name = text(field, value, 63);
+  if (!/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(name)) throw new InvalidInput(field, 'must be a server name as the Servers page shows it');
+  return name;
+}
+
 export function serverHost(value: unknown): string {
   const host = text('host', value, 253).toLowerCase();
   if (IPV4.test(host)) return host;

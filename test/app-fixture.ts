@@ -145,9 +145,9 @@ export async function teamWorld() {
   const { createInvitation } = await import('../src/store/invitations.js');
   const ids: Record<string, { deployment: number; backup: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number }> = {};
   const { createAlertChannel } = await import('../src/store/alert-channels.js');
-  const installationChannel = (await createAlertChannel(deps.db, deps.key, { projectId: null, name: 'ops', kind: 'email', settings: { to: ['ops@example.com'] }, secrets: {} }))!.id;
+  const installationChannel = ((await createAlertChannel(deps.db, deps.key, { projectId: null, name: 'ops', kind: 'email', settings: { to: ['ops@example.com'] }, secrets: {} })) as { id: number }).id;
   const { createAlertRule } = await import('../src/store/alerts.js');
-  const installationRule = (await createAlertRule(deps.db, { project_id: null, name: 'load', target: 'servers', subject: null, metric: 'load', op: '>', value: 8, for_s: 300 }))!.id;
+  const installationRule = ((await createAlertRule(deps.db, { project_id: null, name: 'load', target: 'servers', subject: null, metric: 'load', op: '>', value: 8, for_s: 300 })) as { id: number }).id;
   const { createRequest } = await import('../src/actions/ask.js');
   for (const project of ['shop', 'blog']) {
     for (const [path, body] of [
@@ -174,8 +174,8 @@ export async function teamWorld() {
     // A request waiting in production: the developer's in shop, the owner's in blog.
     const asker = project === 'shop' ? 'developer' : 'owner';
     const request = await createRequest(deps, { who: { id: users[asker].id, email: `${asker}@example.com`, role: asker }, kind: 'variables', project: p, environment: { id: env.id, name: 'production' }, service: { id: service.id, name: 'web' }, trigger: 'variables', payload: { changes: { R: 'requested' } }, summary: { set: ['R'], removed: [] } });
-    const channel = (await createAlertChannel(deps.db, deps.key, { projectId: p.id, name: 'team', kind: 'email', settings: { to: ['team@example.com'] }, secrets: {} }))!.id;
-    const rule = (await createAlertRule(deps.db, { project_id: p.id, name: 'errors', target: 'services', subject: null, metric: 'errors_5xx', op: '>', value: 10, for_s: 0 }))!.id;
+    const channel = ((await createAlertChannel(deps.db, deps.key, { projectId: p.id, name: 'team', kind: 'email', settings: { to: ['team@example.com'] }, secrets: {} })) as { id: number }).id;
+    const rule = ((await createAlertRule(deps.db, { project_id: p.id, name: 'errors', target: 'services', subject: null, metric: 'errors_5xx', op: '>', value: 10, for_s: 0 })) as { id: number }).id;
     ids[project] = { deployment: deployment.id, backup: backup.id, invitation: invitation.id, request: request.id, channel, installationChannel, rule, installationRule };
     await setProjectMember(deps.db, p.id, users.bystander.id, 'viewer');
     if (project === 'shop') for (const role of ['admin', 'developer', 'viewer'] as const) await setProjectMember(deps.db, p.id, users[role].id, role);

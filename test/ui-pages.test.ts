@@ -77,6 +77,8 @@ const pages = () => [
   ['servers', '/servers'],
   ['server', '/servers/gone'],
   ['settings', '/settings'],
+  ['alerts', '/alerts'],
+  ['project-alerts', `/projects/${project}/alerts`],
   ['users', '/users'],
   ['members', `/projects/${project}/members`],
   ['account', '/account'],

@@ -15,6 +15,8 @@ import { type AuditObject, audit } from './record.js';
 /** Test messages a channel, and a person, may send in 10 minutes (email goes through the owner's
  *  server to addresses nobody confirmed). */
 const TESTS_PER_CHANNEL_MAX = 5;
+/** Channels of a project, or of the installation: every alert goes to each of them. */
+export const CHANNELS_MAX = 10;
 const TESTS_PER_USER_MAX = 20;
 /** One pair of limits a running Spur (its deps). */
 const limits = new WeakMap<object, { channel: AttemptLimiter; user: AttemptLimiter }>();
@@ -72,7 +74,8 @@ export async function addAlertChannel(deps: Deps, user: Actor, body: Record<stri
   const settings = kind.parse(body);
   const secrets = Object.fromEntries(kind.secrets.map((k) => [k, settings[k]]));
   const plain = Object.fromEntries(Object.entries(settings).filter(([k]) => !kind.secrets.includes(k)));
-  const made = await createAlertChannel(deps.db, deps.key, { projectId: scope.projectId, name, kind: kind.kind, settings: plain, secrets });
+  const made = await createAlertChannel(deps.db, deps.key, { projectId: scope.projectId, name, kind: kind.kind, settings: plain, secrets }, CHANNELS_MAX);
+  if (made === 'full') throw new Conflict(`${scope.projectId === null ? 'the installation' : 'a project'} may have ${CHANNELS_MAX} channels; remove one first`);
   if (!made) throw new Conflict(`a channel named ${name} exists already`);
   await audit(deps, user, 'alerts.channel-add', channelObject(scope, made), { after: { name, kind: kind.kind, destination: kind.describe(plain) } });
   return toView(made);

@@ -32,6 +32,7 @@ export async function alertSnapshot(deps: Deps, nowS: number): Promise<AlertSnap
     .where('d.id', 'in', (eb) => eb.selectFrom('deployments').select((e) => e.fn.max('id').as('id')).where('status', 'in', ['active', 'failed']).groupBy(['service_id', 'environment_id']))
     .execute();
   const inFlight = await db.selectFrom('deployments').select(['service_id', 'environment_id']).where('status', 'in', ['queued', 'building', 'deploying']).execute();
+  const active = await db.selectFrom('deployments').select(['service_id', 'environment_id']).where('status', '=', 'active').execute();
   const databases = await db
     .selectFrom('databases as d')
     .innerJoin('environments as e', 'e.id', 'd.environment_id')
@@ -50,6 +51,9 @@ export async function alertSnapshot(deps: Deps, nowS: number): Promise<AlertSnap
   const key = (serviceId: number, environmentId: number) => `${serviceId}/${environmentId}`;
   const last = new Map(finished.map((d) => [key(d.service_id, d.environment_id), d]));
   const deploying = new Set(inFlight.map((d) => key(d.service_id, d.environment_id)));
+  const serving = new Set(active.map((d) => key(d.service_id, d.environment_id)));
+  // Backups of a database since removed say nothing of one that runs.
+  const existing = new Set(databases.map((d) => `${d.projectId}/${d.environment}/${d.name}`));
   const complete = docker && !!tasks && !!nodes;
   return {
     nowS,
@@ -68,6 +72,7 @@ export async function alertSnapshot(deps: Deps, nowS: number): Promise<AlertSnap
         cpuLimit: i.cpu_limit,
         ...(tasks ? { running: t?.running ?? 0, problem: t?.problem } : {}),
         lastDeployment: d && { id: d.id, status: d.status, reason: d.failure_reason },
+        serving: serving.has(key(i.service_id, i.environment_id)),
         deploying: deploying.has(key(i.service_id, i.environment_id)),
       };
     }),
@@ -76,7 +81,7 @@ export async function alertSnapshot(deps: Deps, nowS: number): Promise<AlertSnap
     points: await newestMinutes(db, nowS - FRESH_S),
     recentExits: new Map(exits.map((e) => [e.series, Number(e.n)])),
     certificates: certificates.map((c) => ({ projectId: projectId.get(c.project)!, project: c.project, service: c.service, environment: c.environment, hostname: c.hostname, failed: c.tls_status === 'failed' ? (c.tls_error ?? '') : null, notAfter: c.not_after })),
-    backups: backups.map((b) => ({ projectId: projectId.get(b.project)!, project: b.project, database: b.database_name, environment: b.environment, why: b.status === 'failed' ? 'failed' : b.verified === 'failed' ? 'did not restore in its check' : 'was not copied to S3' })),
+    backups: backups.filter((b) => existing.has(`${projectId.get(b.project)}/${b.environment}/${b.database_name}`)).map((b) => ({ projectId: projectId.get(b.project)!, project: b.project, database: b.database_name, environment: b.environment, why: b.status === 'failed' ? 'failed' : b.verified === 'failed' ? 'did not restore in its check' : 'was not copied to S3' })),
     update: deps.updates.available ? { version: deps.updates.available.version } : undefined,
   };
 }

@@ -13,6 +13,8 @@ import { linkTo } from './notify.js';
 import { audit } from './record.js';
 
 const HISTORY_SHOWN = 200;
+/** Threshold rules of a project, or of the installation. */
+export const RULES_MAX = 50;
 const TARGETS: readonly Target[] = ['services', 'databases', 'servers'];
 
 export interface AlertView {
@@ -31,7 +33,10 @@ export interface AlertView {
 
 const iso = (s: number | null) => (s === null ? null : new Date(s * 1000).toISOString());
 
-async function toViews(deps: Deps, rows: AlertRecord[], showErrors: boolean): Promise<AlertView[]> {
+/** `installation`: an owner's view, with the installation's channels and what their servers said;
+ *  a project's members see their project's channels only. */
+async function toViews(deps: Deps, rows: AlertRecord[], installation: boolean): Promise<AlertView[]> {
+  const showErrors = installation;
   const sent = await notificationsOf(deps.db, rows.map((r) => r.id));
   return rows.map((r) => ({
     id: r.id,
@@ -43,7 +48,7 @@ async function toViews(deps: Deps, rows: AlertRecord[], showErrors: boolean): Pr
     since: iso(r.since)!,
     firedAt: iso(r.fired_at),
     resolvedAt: iso(r.resolved_at),
-    notifications: sent.filter((n) => n.alert_id === r.id).map((n) => ({ channel: n.channel, state: n.state, at: iso(n.at)!, error: n.error === null ? null : showErrors ? n.error : 'not delivered' })),
+    notifications: sent.filter((n) => n.alert_id === r.id && (showErrors || n.installation === 0)).map((n) => ({ channel: n.channel, state: n.state, at: iso(n.at)!, error: n.error === null ? null : showErrors ? n.error : 'not delivered' })),
   }));
 }
 
@@ -104,7 +109,8 @@ export async function addAlertRule(deps: Deps, user: Actor, body: Record<string,
       if (body.target === 'servers' && scope.projectId !== null) throw new InvalidInput('target', "servers are the installation's: an owner adds their rules in Settings");
       return body.target as Target;
     },
-    subject: () => (body.subject === undefined || body.subject === null || body.subject === '' ? null : validate.resourceName('subject', body.subject)),
+    // A service's or database's name; a server's as the Servers page shows it (a host name).
+    subject: () => (body.subject === undefined || body.subject === null || body.subject === '' ? null : body.target === 'servers' ? validate.serverName('subject', body.subject) : validate.resourceName('subject', body.subject)),
     metric: () => {
       if (typeof body.metric !== 'string' || !Object.hasOwn(METRICS, body.metric)) throw new InvalidInput('metric', `must be one of ${Object.keys(METRICS).join(', ')}`);
       return body.metric;
@@ -121,7 +127,8 @@ export async function addAlertRule(deps: Deps, user: Actor, body: Record<string,
     forS: () => validate.integer('for', body.for ?? 0, 0, 86_400),
   });
   if (!METRICS[v.metric]!.targets.includes(v.target)) throw new InvalidFields({ metric: `metric: ${v.metric} is not measured for ${v.target}` });
-  const made = await createAlertRule(deps.db, { project_id: scope.projectId, name: v.name, target: v.target, subject: v.subject, metric: v.metric, op: v.op, value: v.value, for_s: v.forS });
+  const made = await createAlertRule(deps.db, { project_id: scope.projectId, name: v.name, target: v.target, subject: v.subject, metric: v.metric, op: v.op, value: v.value, for_s: v.forS }, RULES_MAX);
+  if (made === 'full') throw new Conflict(`${scope.projectId === null ? 'the installation' : 'a project'} may have ${RULES_MAX} rules of its own; remove one first`);
   if (!made) throw new Conflict(`a rule named ${v.name} exists already`);
   await audit(deps, user, 'alerts.rule-add', { kind: 'alert-rule', id: made.id, name: made.name, projectId: scope.projectId }, { after: ruleView(made) });
   return ruleView(made);

@@ -9,6 +9,8 @@ import { smtpSettings } from '../store/settings.js';
 
 export interface Delivered {
   channel: string;
+  /** One of the installation's channels, not the project's. */
+  installation: boolean;
   /** Why it did not arrive; null: it did. */
   error: string | null;
 }
@@ -18,13 +20,14 @@ export async function notify(deps: Deps, projectId: number | null, message: Aler
   return Promise.all(
     channels.map(async (c): Promise<Delivered> => {
       const kind = channelKind(c.kind);
-      if (!kind) return { channel: c.name, error: `no channel kind ${c.kind}` };
+      const installation = c.project_id === null;
+      if (!kind) return { channel: c.name, installation, error: `no channel kind ${c.kind}` };
       try {
         await send(kind, channelSettings(deps.key, c), message, { allowPrivate: deps.config.notifyAllowPrivate, smtp: () => smtpSettings(deps.db, deps.key) });
-        return { channel: c.name, error: null };
+        return { channel: c.name, installation, error: null };
       } catch (err) {
         deps.log.warn('an alert did not reach its channel', { channel: c.name, kind: c.kind, error: String((err as Error).message ?? err) });
-        return { channel: c.name, error: String((err as Error).message ?? err).slice(0, 500) };
+        return { channel: c.name, installation, error: String((err as Error).message ?? err).slice(0, 500) };
       }
     }),
   );

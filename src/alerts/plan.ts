@@ -56,7 +56,8 @@ export function planAlerts(open: readonly OpenAlert[], holding: readonly Holding
     const held = now.get(alert.key);
     now.delete(alert.key);
     if (!held && opts.unread(alert.rule)) continue;
-    const next = step(stateOf(alert), !!held, opts.nowS, opts.policyOf(alert.rule));
+    let next = step(stateOf(alert), !!held, opts.nowS, opts.policyOf(alert.rule));
+    if (held?.condition.sayChanges && next.state?.firing && alert.firing && !next.send && held.condition.title !== alert.title) next = { state: { ...next.state, sentAt: opts.nowS }, send: 'repeat' };
     const words = held ? { title: held.condition.title, text: held.condition.text, link: held.condition.path ?? null } : {};
     if (next.send) sends.push({ key: alert.key, state: next.send, rule: alert.rule, projectId: alert.project_id, title: words.title ?? alert.title, text: words.text ?? alert.text, path: words.link ?? alert.link, id: alert.id });
     if (!next.state) {

@@ -546,10 +546,21 @@ export interface AlertNotificationTable {
   alert_id: number;
   /** The channel's name as it was then. */
   channel: string;
+  /** 1: one of the installation's channels (a project's members do not see those). */
+  installation: number;
   state: 'firing' | 'repeat' | 'resolved';
   at: number;
   /** Why it was not delivered; null: it was. */
   error: string | null;
+}
+
+/** A message an alert's step said to send; sent_at null until it was (src/actions/alert-engine.ts). */
+export interface AlertSendTable {
+  id: Generated<number>;
+  alert_id: number;
+  state: 'firing' | 'repeat' | 'resolved';
+  created_at: number;
+  sent_at: number | null;
 }
 
 /** A change of a service instance's replicas the autoscaler made. */
@@ -608,6 +619,7 @@ export interface Database {
   alert_rules_off: AlertRuleOffTable;
   alerts: AlertTable;
   alert_notifications: AlertNotificationTable;
+  alert_sends: AlertSendTable;
   scale_events: ScaleEventTable;
   ssh_keys: SshKeyTable;
   project_members: ProjectMemberTable;

@@ -24,3 +24,9 @@ describe('autoscaling', () => {
     expect(autoscaleDecision(s, 9, null, limits, { atS: 999 }, 1000)).toEqual({ replicas: 4, reason: 'above its maximum of 4' });
   });
 });
+
+describe('a service scaled to 0 by a person', () => {
+  it('is stopped, and the autoscaler leaves it so (its minimum does not start it again)', () => {
+    expect(autoscaleDecision({ ...s, min: 2 }, 0, { cpu: 0, memory: 0, tasks: 0 }, limits, null, 1000)).toBeNull();
+  });
+});

@@ -34,6 +34,8 @@ export interface ScaleDecision {
 
 /** The replicas to run now; null: leave them. */
 export function autoscaleDecision(s: AutoscaleSettings, current: number, use: TaskUse | null, limits: { cpu: number | null; memoryBytes: number | null }, lastChange: { atS: number } | null, nowS: number, coolDown = { upS: UP_COOL_DOWN_S, downS: DOWN_COOL_DOWN_S }): ScaleDecision | null {
+  // Scaled to 0 by a person: stopped, and left so.
+  if (current === 0) return null;
   if (current < s.min) return { replicas: s.min, reason: `below its minimum of ${s.min}` };
   if (current > s.max) return { replicas: s.max, reason: `above its maximum of ${s.max}` };
   if (!use || use.tasks <= 0) return null;

@@ -32,7 +32,7 @@ describe('the alerts pages', () => {
       { open: { key: 'rule-9:spur_shop_web_production', rule: 'rule-9', project_id: projectId, title: 'web (shop, production): p95 900 ms (slow)', text: 'Rule slow', link: null, since: 1_700_000_000, firing: 1, sent_at: 1_700_000_000, clear_since: null, fired_at: 1_700_000_000 } },
     ]);
     await applyAlertChanges(t.deps.db, [{ id: opened.get('rule-9:spur_shop_web_production')!, set: { resolved_at: 1_700_000_600 } }]);
-    await recordNotifications(t.deps.db, [{ alert_id: opened.get('memory:spur_shop_web_production')!, channel: 'team', state: 'firing', at: 1_800_000_000, error: null }]);
+    await recordNotifications(t.deps.db, [{ alert_id: opened.get('memory:spur_shop_web_production')!, channel: 'team', installation: 0, state: 'firing', at: 1_800_000_000, error: null }]);
     await setProjectMember(t.deps.db, projectId, t.member.id, 'viewer');
 
     const viewer = await get('member', '/projects/shop/alerts');

@@ -21,19 +21,55 @@ export type AlertChange =
   | { id: number; set: Partial<Omit<AlertRecord, 'id' | 'key'>> }
   | { drop: number };
 
-/** Applies a minute's changes in one transaction; the ids of the opened ones, by key. */
-export async function applyAlertChanges(db: Db, changes: readonly AlertChange[]): Promise<Map<string, number>> {
+/** A message to send for an alert, by its key (a new alert has no id before it is stored). */
+export interface AlertSendOrder {
+  key: string;
+  state: 'firing' | 'repeat' | 'resolved';
+}
+
+/** Applies a minute's changes and writes the messages they say to send, in one transaction: a
+ *  crash after it loses no message (pendingSends finds them). The ids of the opened alerts, by key. */
+export async function applyAlertChanges(db: Db, changes: readonly AlertChange[], sends: readonly AlertSendOrder[] = [], nowS = Math.floor(Date.now() / 1000)): Promise<Map<string, number>> {
   const opened = new Map<string, number>();
   await db.transaction().execute(async (tx) => {
+    const ids = new Map<string, number>();
     for (const c of changes) {
       if ('open' in c) {
         const row = await tx.insertInto('alerts').values({ ...c.open, resolved_at: null }).returning('id').executeTakeFirstOrThrow();
         opened.set(c.open.key, row.id);
+        ids.set(c.open.key, row.id);
       } else if ('drop' in c) await tx.deleteFrom('alerts').where('id', '=', c.drop).execute();
-      else await tx.updateTable('alerts').set(c.set).where('id', '=', c.id).execute();
+      else {
+        const row = await tx.updateTable('alerts').set(c.set).where('id', '=', c.id).returning('key').executeTakeFirst();
+        if (row) ids.set(row.key, c.id);
+      }
     }
+    const rows = sends.flatMap((s) => (ids.has(s.key) ? [{ alert_id: ids.get(s.key)!, state: s.state, created_at: nowS, sent_at: null }] : []));
+    if (rows.length) await tx.insertInto('alert_sends').values(rows).execute();
   });
   return opened;
+}
+
+export type PendingSend = Pick<AlertRecord, 'key' | 'project_id' | 'title' | 'text' | 'link'> & { id: number; alertId: number; state: 'firing' | 'repeat' | 'resolved'; createdAt: number };
+
+/** Messages not sent yet, oldest first, with what their alert says now. */
+export async function pendingSends(db: Db): Promise<PendingSend[]> {
+  const rows = await db
+    .selectFrom('alert_sends as s')
+    .innerJoin('alerts as a', 'a.id', 's.alert_id')
+    .select(['s.id', 's.alert_id', 's.state', 's.created_at', 'a.key', 'a.project_id', 'a.title', 'a.text', 'a.link'])
+    .where('s.sent_at', 'is', null)
+    .orderBy('s.id')
+    .execute();
+  return rows.map(({ alert_id, created_at, ...r }) => ({ ...r, alertId: alert_id, createdAt: created_at }));
+}
+
+/** A message sent (or given up on): what each channel made of it, with it marked sent, together. */
+export async function recordSend(db: Db, send: { id: number; alertId: number; state: PendingSend['state'] }, nowS: number, deliveries: { channel: string; installation: boolean; error: string | null }[]): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable('alert_sends').set({ sent_at: nowS }).where('id', '=', send.id).execute();
+    if (deliveries.length) await tx.insertInto('alert_notifications').values(deliveries.map((d) => ({ alert_id: send.alertId, channel: d.channel, installation: d.installation ? 1 : 0, state: send.state, at: nowS, error: d.error }))).execute();
+  });
 }
 
 export async function recordNotifications(db: Db, rows: Omit<AlertNotificationRecord, 'id'>[]): Promise<void> {
@@ -70,8 +106,14 @@ export function listAlertRules(db: Db, projectId?: number | null): Promise<Alert
   return q.orderBy('name').execute();
 }
 
-export async function createAlertRule(db: Db, rule: Omit<AlertRuleRecord, 'id' | 'created_at'>): Promise<AlertRuleRecord | undefined> {
-  return db.insertInto('alert_rules').values({ ...rule, created_at: new Date().toISOString() }).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
+/** Adds a rule; undefined when the name is taken there, 'full' when the scope has `max` already
+ *  (counted and added in one transaction: requests at once cannot pass it together). */
+export async function createAlertRule(db: Db, rule: Omit<AlertRuleRecord, 'id' | 'created_at'>, max = Number.MAX_SAFE_INTEGER): Promise<AlertRuleRecord | 'full' | undefined> {
+  return db.transaction().execute(async (tx) => {
+    const { n } = await tx.selectFrom('alert_rules').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', scoped(rule.project_id), rule.project_id).executeTakeFirstOrThrow();
+    if (Number(n) >= max) return 'full';
+    return tx.insertInto('alert_rules').values({ ...rule, created_at: new Date().toISOString() }).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
+  });
 }
 
 export async function deleteAlertRule(db: Db, projectId: number | null, id: number): Promise<AlertRuleRecord | undefined> {

@@ -10,7 +10,7 @@ export const certificateTrouble: AlertRuleKind = {
   needsDocker: false,
   conditions: (s) =>
     s.certificates.map((c) => ({
-      key: `certificate:${c.hostname}`,
+      key: `certificate:${c.projectId}:${c.hostname}`,
       projectId: c.projectId,
       title: c.failed !== null ? `The certificate of ${c.hostname} could not be obtained` : `The certificate of ${c.hostname} expires ${c.notAfter!.slice(0, 10)}`,
       text: `${c.service} (${c.project}, ${c.environment}). ${c.failed !== null ? 'Its domain page says why; Spur tries again.' : 'Spur renews it 30 days before; it has not managed to yet.'}`,

@@ -8,7 +8,7 @@ export const cpuPinned: AlertRuleKind = {
   rule: 'cpu',
   label: 'CPU pinned at its limit (10 minutes)',
   policy: { forS: 10 * MINUTE, clearS: 2 * MINUTE, repeatS: 4 * 60 * MINUTE },
-  needsDocker: false,
+  needsDocker: true,
   conditions: (s) =>
     s.services.flatMap((v) => {
       const p = s.points.get(v.series);

@@ -8,7 +8,7 @@ export const crashLoop: AlertRuleKind = {
   rule: 'crash-loop',
   label: 'Crash-looping (3 exits in 10 minutes)',
   policy: { forS: 0, clearS: 5 * MINUTE, repeatS: 4 * 60 * MINUTE },
-  needsDocker: false,
+  needsDocker: true,
   conditions: (s) =>
     [...s.services.map((v) => ({ v, path: servicePath(v) })), ...s.databases.map((v) => ({ v, path: databasePath(v) }))]
       .filter(({ v }) => (s.recentExits.get(v.series) ?? 0) >= CRASH_LOOP_EXITS)

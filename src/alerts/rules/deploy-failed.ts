@@ -13,5 +13,5 @@ export const deployFailed: AlertRuleKind = {
   conditions: (s) =>
     s.services
       .filter((v) => v.lastDeployment?.status === 'failed')
-      .map((v) => ({ key: `deploy-failed:${v.series}`, projectId: v.projectId, title: `${label(v)}: deploy #${v.lastDeployment!.id} failed`, text: `${kindOf(v.lastDeployment!.reason)}. The version before keeps serving; the deployment's log says why.`, path: servicePath(v) })),
+      .map((v) => ({ key: `deploy-failed:${v.series}`, projectId: v.projectId, title: `${label(v)}: deploy #${v.lastDeployment!.id} failed`, text: `${kindOf(v.lastDeployment!.reason)}. The version before keeps serving; the deployment's log says why.`, path: servicePath(v), sayChanges: true })),
 };

@@ -18,6 +18,8 @@ export interface Condition {
   text: string;
   /** Path in Spur to look at: "/projects/shop/services/web". */
   path?: string;
+  /** While it fires, a new title is said at once (another deployment failed), not only at the next reminder. */
+  sayChanges?: boolean;
 }
 
 export interface AlertRuleKind {
@@ -25,7 +27,8 @@ export interface AlertRuleKind {
   /** As the rules list names it: "Memory above 90% of its limit". */
   label: string;
   policy: AlertPolicy;
-  /** Reads Docker's view (tasks, servers): without Docker its alerts are left as they are. */
+  /** Reads Docker's view (tasks, servers) or the sampler's minutes (which Docker away leaves
+   *  without): without Docker its alerts are left as they are. */
   needsDocker: boolean;
   conditions(s: AlertSnapshot): Condition[];
 }

@@ -8,7 +8,7 @@ export const memoryHigh: AlertRuleKind = {
   rule: 'memory',
   label: 'Memory above 90% of its limit (5 minutes)',
   policy: { forS: 5 * MINUTE, clearS: 2 * MINUTE, repeatS: 4 * 60 * MINUTE },
-  needsDocker: false,
+  needsDocker: true,
   conditions: (s) =>
     [...s.services.map((v) => ({ v, path: servicePath(v) })), ...s.databases.map((v) => ({ v, path: databasePath(v) }))].flatMap(({ v, path }) => {
       const p = s.points.get(v.series);

@@ -9,6 +9,6 @@ export const replicasDown: AlertRuleKind = {
   needsDocker: true,
   conditions: (s) =>
     s.services
-      .filter((v) => v.lastDeployment?.status === 'active' && !v.deploying && v.running !== undefined && v.replicas > 0 && v.running < v.replicas)
+      .filter((v) => v.serving && !v.deploying && v.running !== undefined && v.replicas > 0 && v.running < v.replicas)
       .map((v) => ({ key: `replicas:${v.series}`, projectId: v.projectId, title: `${label(v)} runs ${v.running} of ${v.replicas} replicas`, text: v.problem ? `Why: ${v.problem}.` : 'Swarm has not started the others.', path: servicePath(v) })),
 };

@@ -6,7 +6,7 @@ import type { AlertSnapshot, ServiceFacts } from './snapshot.js';
 import { thresholdConditions, thresholdPolicy } from './threshold.js';
 
 const MIB = 1048576;
-const web: ServiceFacts = { series: 'spur_shop_web_production', projectId: 1, project: 'shop', name: 'web', environment: 'production', replicas: 2, cpuLimit: 0.5, running: 2, lastDeployment: { id: 7, status: 'active', reason: null }, deploying: false };
+const web: ServiceFacts = { series: 'spur_shop_web_production', projectId: 1, project: 'shop', name: 'web', environment: 'production', replicas: 2, cpuLimit: 0.5, running: 2, lastDeployment: { id: 7, status: 'active', reason: null }, serving: true, deploying: false };
 const point = (p: Partial<MetricPoint>): MetricPoint => ({ at: 0, cpu: 0, cpu_max: 0, memory: 10 * MIB, memory_max: 10 * MIB, memory_limit: null, rx: 0, tx: 0, tasks: 2, ...p });
 const snapshot = (s: Partial<AlertSnapshot> = {}): AlertSnapshot => ({ nowS: 1000, docker: true, services: [web], databases: [], servers: [{ name: 'manager', series: 'node:abc', status: 'ready' }], points: new Map(), recentExits: new Map(), certificates: [], backups: [], ...s });
 const fired = (s: AlertSnapshot) => BUILT_IN_RULES.flatMap((r) => r.conditions(s).map((c) => c.key));

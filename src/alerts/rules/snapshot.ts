@@ -20,6 +20,8 @@ export interface ServiceFacts extends SubjectOf {
   problem?: string;
   /** Its newest finished deployment. */
   lastDeployment?: { id: number; status: string; reason: string | null };
+  /** A deployment of it serves (one succeeded and was not replaced), whatever came after. */
+  serving: boolean;
   /** It is being deployed now. */
   deploying: boolean;
 }

@@ -49,11 +49,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
     .addColumn('alert_id', 'integer', (col) => col.notNull().references('alerts.id').onDelete('cascade'))
     .addColumn('channel', 'text', (col) => col.notNull())
+    .addColumn('installation', 'integer', (col) => col.notNull())
     .addColumn('state', 'text', (col) => col.notNull())
     .addColumn('at', 'integer', (col) => col.notNull())
     .addColumn('error', 'text')
     .execute();
   await db.schema.createIndex('alert_notifications_alert').on('alert_notifications').column('alert_id').execute();
+  // What an alert's step said to send, written with the step: sent after, and after a crash too.
+  await db.schema
+    .createTable('alert_sends')
+    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('alert_id', 'integer', (col) => col.notNull().references('alerts.id').onDelete('cascade'))
+    .addColumn('state', 'text', (col) => col.notNull())
+    .addColumn('created_at', 'integer', (col) => col.notNull())
+    .addColumn('sent_at', 'integer')
+    .execute();
+  await sql`create index alert_sends_unsent on alert_sends (id) where sent_at is null`.execute(db);
   for (const column of ['autoscale_min', 'autoscale_max', 'autoscale_cpu', 'autoscale_memory'])
     await db.schema.alterTable('service_instances').addColumn(column, 'integer').execute();
   await db.schema
@@ -70,7 +81,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['scale_events', 'alert_notifications', 'alerts', 'alert_rules_off', 'alert_rules']) await db.schema.dropTable(table).execute();
+  for (const table of ['scale_events', 'alert_sends', 'alert_notifications', 'alerts', 'alert_rules_off', 'alert_rules']) await db.schema.dropTable(table).execute();
   for (const column of ['autoscale_min', 'autoscale_max', 'autoscale_cpu', 'autoscale_memory'])
     await db.schema.alterTable('service_instances').dropColumn(column).execute();
 }
