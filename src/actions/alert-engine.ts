@@ -2,7 +2,7 @@
 // takes its step (src/alerts/plan.ts), the steps are stored in one transaction, and what fires,
 // repeats or resolves is sent to its channels (notify.ts), each delivery recorded.
 import type { Deps } from '../deps.js';
-import { type Holding, type OpenAlert, planAlerts } from '../alerts/plan.js';
+import { type Holding, planAlerts } from '../alerts/plan.js';
 import { BUILT_IN_RULES, builtInRule } from '../alerts/rules/index.js';
 import { type ThresholdRule, thresholdConditions, thresholdKey, thresholdPolicy } from '../alerts/rules/threshold.js';
 import { type AlertRuleRecord, type PendingSend, applyAlertChanges, forgetOldAlerts, listAlertRules, openAlerts, pendingSends, recordSend, rulesOff } from '../store/alerts.js';
@@ -36,7 +36,7 @@ export async function runAlerts(deps: Deps, nowMs = Date.now()): Promise<AlertRu
     for (const condition of thresholdConditions(rule, snapshot)) holding.push({ rule: thresholdKey(rule), condition });
   }
   const byKey = new Map(thresholds.map((r) => [thresholdKey(r), r]));
-  const plan = planAlerts((await openAlerts(deps.db)) as OpenAlert[], holding, {
+  const plan = planAlerts(await openAlerts(deps.db), holding, {
     nowS,
     policyOf: (rule) => {
       const threshold = byKey.get(rule);

@@ -1,23 +1,13 @@
 // One minute of alerts, pure: from the open alerts and the conditions that hold now, what to store
 // and what to send. An open alert whose rule could not be read this minute (Docker away) is left
 // as it is; one whose condition is gone moves toward resolved.
+import type { Selectable } from 'kysely';
+import type { AlertTable } from '../db/schema.js';
 import { type AlertPolicy, type AlertState, step } from './lifecycle.js';
 import type { Condition } from './rules/kind.js';
 
-export interface OpenAlert {
-  id: number;
-  key: string;
-  rule: string;
-  project_id: number | null;
-  title: string;
-  text: string;
-  link: string | null;
-  since: number;
-  firing: number;
-  sent_at: number | null;
-  clear_since: number | null;
-  fired_at: number | null;
-}
+/** An alert not resolved, as stored (migration 042). */
+export type OpenAlert = Omit<Selectable<AlertTable>, 'resolved_at'>;
 
 export interface Holding {
   rule: string;
