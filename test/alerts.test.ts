@@ -98,6 +98,9 @@ describe('alerts and autoscaling', () => {
       expect(refused.status, JSON.stringify(refused.json)).toBe(400);
       expect(JSON.stringify(refused.json)).toContain(field);
     }
+    const cliRefused = await cli(spur, ['settings', project, 'web', '--autoscale-max', '3']);
+    expect(cliRefused.code).not.toBe(0);
+    expect(cliRefused.stderr).toContain('autoscaling needs a CPU or a memory target');
     expect((await call('GET', `/projects/${project}/alerts/rules`)).json.rules).toEqual([]);
     expect((await call('GET', `/projects/${project}/services/web`)).json.settings.autoscale).toBeNull();
   });
@@ -111,8 +114,9 @@ describe('alerts and autoscaling', () => {
     const hookUrl = `http://172.17.0.1:${(hookServer.address() as AddressInfo).port}/spur`;
     expect((await call('POST', `/projects/${project}/alerts/channels`, { name: 'team-hook', kind: 'webhook', url: hookUrl, secret: SECRET })).status).toBe(201);
     expect((await call('POST', `/projects/${project}/alerts/rules`, { name: 'busy', target: 'services', subject: 'web', metric: 'cpu', op: '>', value: 0.1 })).status).toBe(201);
-    const set = await call('PATCH', `/projects/${project}/services/web/settings`, { autoscaleMin: 1, autoscaleMax: 3, autoscaleCpu: 50 });
-    expect(set.status, JSON.stringify(set.json)).toBe(200);
+    // As the README shows it: with the CLI.
+    const set = await cli(spur, ['settings', project, 'web', '--autoscale-min', '1', '--autoscale-max', '3', '--autoscale-cpu', '50']);
+    expect(set.code, set.stderr).toBe(0);
     expect((await call('GET', `/projects/${project}/services/web`)).json.settings.autoscale).toEqual({ min: 1, max: 3, cpu: 50, memory: null });
 
     // Load: a busy loop in the task, until the test leaves a file for it.
