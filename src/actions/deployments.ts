@@ -8,6 +8,7 @@ import { toStepsView } from '../deploy/step-view.js';
 import { listDeploymentSteps } from '../store/deployment-steps.js';
 import { NotFound } from '../errors.js';
 import { type DeploymentRequest, type Requester, getDeployment, listDeployments } from '../store/deployments.js';
+import { scaleEvents } from '../store/scale-events.js';
 import { type AllowedInstance, type ProjectAction, requireTo, roleFor, wayTo } from './access.js';
 import { ask } from './ask.js';
 import { type InstanceContext, getInstanceContext, updateInstance } from '../store/services.js';
@@ -78,7 +79,7 @@ export const deploymentsOf = (deps: Deps, ctx: InstanceContext) => listDeploymen
 
 /** The autoscaler's changes of the instance's replicas, newest first (the deployment history shows them). */
 export async function scaleEventsOf(deps: Deps, ctx: InstanceContext): Promise<ScaleEventView[]> {
-  const rows = await deps.db.selectFrom('scale_events').select(['at', 'from_replicas', 'to_replicas', 'reason']).where('service_id', '=', ctx.service.id).where('environment_id', '=', ctx.environment.id).orderBy('id', 'desc').limit(SCALE_EVENTS_SHOWN).execute();
+  const rows = await scaleEvents(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id }, SCALE_EVENTS_SHOWN);
   return rows.map((r) => ({ at: r.at, from: r.from_replicas, to: r.to_replicas, reason: r.reason, by: 'autoscaler' }));
 }
 
