@@ -105,3 +105,14 @@ describe('limits, against requests at once', () => {
     expect(await t.deps.db.selectFrom('alert_channels').select('id').where('project_id', 'is not', null).execute()).toHaveLength(CHANNELS_MAX);
   });
 });
+
+describe("the autoscaler's history", () => {
+  it('keeps 90 days of changes, and looks after nothing while Docker is away', async () => {
+    const { runAutoscaler } = await import('./autoscale.js');
+    const i = await instance();
+    const at = (daysAgo: number) => new Date(T0 - daysAgo * 86_400_000).toISOString();
+    await t.deps.db.insertInto('scale_events').values([91, 89].map((d) => ({ service_id: i.serviceId, environment_id: i.environmentId, at: at(d), from_replicas: 1, to_replicas: 2, reason: `${d} days ago` }))).execute();
+    expect(await runAutoscaler(t.deps, T0)).toEqual([]);
+    expect((await t.deps.db.selectFrom('scale_events').select('reason').execute()).map((r) => r.reason)).toEqual(['89 days ago']);
+  });
+});

@@ -8,7 +8,7 @@ import { autoscaleDecision } from '../deploy/autoscale.js';
 import { swarmServiceName } from '../docker/names.js';
 import { findService, scaleService } from '../docker/swarm.js';
 import { type MetricPoint, newestMinutes } from '../store/metrics.js';
-import { type AutoscaledInstance, autoscaledInstances, deploymentInFlight, lastChanges, recordScale, undoScale } from '../store/scale-events.js';
+import { type AutoscaledInstance, autoscaledInstances, deploymentInFlight, forgetOldScaleEvents, lastChanges, recordScale, undoScale } from '../store/scale-events.js';
 import { linkTo, notify } from './notify.js';
 import { audit } from './record.js';
 
@@ -24,6 +24,7 @@ export interface ScaleChange {
 }
 
 export async function runAutoscaler(deps: Deps, nowMs = Date.now()): Promise<ScaleChange[]> {
+  await forgetOldScaleEvents(deps.db, Math.floor(nowMs / 1000));
   if (!deps.daemon.ready) return [];
   const instances = await autoscaledInstances(deps.db);
   if (!instances.length) return [];

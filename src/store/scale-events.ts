@@ -64,6 +64,13 @@ export async function undoScale(db: Db, i: Scope, event: number, change: { from:
   });
 }
 
+/** How long a change is kept in the history. */
+export const SCALE_EVENTS_KEPT_S = 90 * 86_400;
+
+export async function forgetOldScaleEvents(db: Db, nowS: number): Promise<void> {
+  await db.deleteFrom('scale_events').where('at', '<', new Date((nowS - SCALE_EVENTS_KEPT_S) * 1000).toISOString()).execute();
+}
+
 /** The instance's changes, newest first. */
 export function scaleEvents(db: Db, i: { serviceId: number; environmentId: number }, limit: number) {
   return db.selectFrom('scale_events').select(['at', 'from_replicas', 'to_replicas', 'reason']).where('service_id', '=', i.serviceId).where('environment_id', '=', i.environmentId).orderBy('id', 'desc').limit(limit).execute();
