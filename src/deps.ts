@@ -27,7 +27,7 @@ export interface Deps {
   /** This installation's id: it labels the Swarm services Spur makes (databases too). */
   installId: string;
   daemon: Pick<DaemonMonitor, 'state' | 'ready'>;
-  deployer: Pick<Deployer, 'request' | 'rollback' | 'cancel' | 'preview'>;
+  deployer: Pick<Deployer, 'request' | 'rollback' | 'promote' | 'cancel' | 'preview'>;
   logBus: DeploymentLogBus;
   /** Runtime-log streams open per user. */
   streamSlots: StreamSlots;

@@ -67,6 +67,7 @@ Client (after \`spur login\`):
   spur deployments <project> <service> [--env E]
   spur logs <project> <service> [--env E] [--follow] [--tail N] [--all]
   spur rollback <project> <service> [deployment] [--env E]
+  spur promote <project> <service> --from E --to E   run what serves in one environment in another: same image, no build
   spur cancel <project> <service> [--env E]
   spur scale <project> <service> <replicas> [--env E]
   spur domains add|list|remove <project> <service> [domain] [--env E]

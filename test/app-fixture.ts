@@ -38,7 +38,7 @@ export async function makeTestDeps(): Promise<Deps> {
     servers: new NodeFleet({ db, key, docker, log: silentLog, probePath: '/nonexistent/spur-probe', installId: 'test-install', spoolDir: '/nonexistent', connections: new NodeConnections({ db, key }) }),
     installId: 'test-install',
     daemon: { state: { reachable: false, swarm: false, problem: 'Docker is not reachable (test).' }, ready: false },
-    deployer: { request: notHere, rollback: notHere, cancel: notHere, preview: notHere },
+    deployer: { request: notHere, rollback: notHere, promote: notHere, cancel: notHere, preview: notHere },
     logBus: new DeploymentLogBus(db),
     streamSlots: new StreamSlots(10),
     liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'),
@@ -111,6 +111,7 @@ export async function teamWorld() {
   deps.deployer = {
     request: async (r: { serviceId: number; environmentId: number }) => (deployerCalls.push('request'), record(r, 'test')),
     rollback: async (scope: { serviceId: number; environmentId: number }) => (deployerCalls.push('rollback'), record(scope, 'rollback')),
+    promote: async (scope: { serviceId: number; environmentId: number }) => (deployerCalls.push('promote'), record(scope, 'promote')),
     cancel: async () => (deployerCalls.push('cancel'), []),
     preview: async () => (deployerCalls.push('preview'), { commit: null, plan: null, dockerfile: 'Dockerfile', dockerfileText: null }),
   } as unknown as Deps['deployer'];

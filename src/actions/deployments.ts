@@ -6,12 +6,13 @@ import { swarmServiceName } from '../docker/names.js';
 import { scaleService } from '../docker/swarm.js';
 import { toStepsView } from '../deploy/step-view.js';
 import { listDeploymentSteps } from '../store/deployment-steps.js';
-import { NotFound } from '../errors.js';
-import { type DeploymentRequest, type Requester, getDeployment, listDeployments } from '../store/deployments.js';
+import { Conflict, InvalidInput, NotFound } from '../errors.js';
+import { type DeploymentRequest, type Requester, findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
+import { getEnvironment } from '../store/projects.js';
 import { scaleEvents } from '../store/scale-events.js';
-import { type AllowedInstance, type ProjectAction, requireTo, roleFor, wayTo } from './access.js';
+import { type AllowedInstance, type ProjectAction, mayDo, requireTo, roleFor, wayTo } from './access.js';
 import { ask } from './ask.js';
-import { type InstanceContext, getInstanceContext, updateInstance } from '../store/services.js';
+import { type InstanceContext, getInstanceContext, listInstancesOf, updateInstance } from '../store/services.js';
 import * as validate from '../validate.js';
 import { type Actor, type Body, instanceObject, requireDaemon, scopeOf } from './common.js';
 import { type Doer, audit } from './record.js';
@@ -48,6 +49,38 @@ export async function rollbackAs(deps: Deps, who: Doer, ctx: InstanceContext, by
   requireDaemon(deps);
   const deployment = await deps.deployer.rollback(scopeOf(ctx), by, target);
   await audit(deps, who, 'rollback', instanceObject(ctx), { after: { deployment: deployment.id, rollbackOf: deployment.source_deployment_id } });
+  return deployment;
+}
+
+/** Promotes what serves the service in the `from` environment to this one: the same image, no
+ *  rebuild, this environment's variables; through the door of a deploy here. */
+export async function promote(deps: Deps, ctx: AllowedInstance, body: Body, by: Requester): Promise<Deployment> {
+  const way = await wayTo(deps, ctx.acting, 'deploy', ctx.environment, { object: instanceObject(ctx) });
+  const { from } = validate.fields({ from: () => validate.resourceName('environment', body.from) });
+  if (from === ctx.environment.name) throw new InvalidInput('from', `promote from another environment than ${from}, the one it goes to`);
+  const source = await findActiveDeployment(deps.db, { serviceId: ctx.service.id, environmentId: (await getEnvironment(deps.db, ctx.project, from)).id });
+  if (!source?.image_tag) throw new Conflict(`nothing serves ${ctx.service.name} in ${from} to promote`);
+  if (way === 'ask') {
+    await refuseOversizedVariables(deps, ctx);
+    const summary = { promote: { from, deployment: source.id }, commit: source.commit_sha };
+    return ask(deps, { who: ctx.acting, kind: 'deploy', project: ctx.project, environment: ctx.environment, service: ctx.service, trigger: by.trigger, payload: { promote: source.id }, summary });
+  }
+  return promoteAs(deps, ctx.acting, ctx, by, source.id);
+}
+
+/** The service's other environments a role that may deploy can promote to (a protected one asks). */
+export async function promotionTargets(deps: Deps, ctx: AllowedInstance): Promise<string[]> {
+  if (!mayDo(ctx, 'deploy')) return [];
+  return (await listInstancesOf(deps.db, ctx.service.id)).map((i) => i.environment.name).filter((name) => name !== ctx.environment.name).sort();
+}
+
+/** Runs deployment `sourceId`'s image here (see `promote`), recorded as `who`'s. */
+export async function promoteAs(deps: Deps, who: Doer, ctx: InstanceContext, by: Requester, sourceId: number): Promise<Deployment> {
+  requireDaemon(deps);
+  await refuseOversizedVariables(deps, ctx);
+  const source = await getDeployment(deps.db, sourceId);
+  const deployment = await deps.deployer.promote(scopeOf(ctx), source, by);
+  await audit(deps, who, 'deploy', instanceObject(ctx), { after: { deployment: deployment.id, promotedFrom: source.id, commit: source.commit_sha } });
   return deployment;
 }
 
@@ -106,6 +139,7 @@ export function toDeploymentView(d: Deployment) {
     startedAt: d.started_at,
     finishedAt: d.finished_at,
     rollbackOf: d.source_deployment_id,
+    promotedFrom: d.promoted_from_id,
     /** The Dockerfile Spur wrote, with why, when the repository had none. */
     buildPlan: d.build_plan ? (JSON.parse(d.build_plan) as { stack: string; reasons: string[]; dockerfile: string }) : null,
   };

@@ -14,7 +14,7 @@ import * as validate from '../validate.js';
 import { type Actor, type ProjectAccess, openProject, requireTo, roleIn } from './access.js';
 import { type RequestView, requestObject, toRequestView } from './ask.js';
 import { type Body, requireDaemon } from './common.js';
-import { deploy, rollbackAs } from './deployments.js';
+import { deploy, promoteAs, rollbackAs } from './deployments.js';
 import { type Doer, audit } from './record.js';
 import { applySharedVariables } from './shared-variables.js';
 import { applyVariables } from './variables.js';
@@ -86,7 +86,7 @@ export async function approveRequest(deps: Deps, user: Actor, projectName: strin
 /** Runs an approved request as its requester (their role in the project now; a git host's webhook
  *  is recorded as the host). Answers the deployment it queued, if any. */
 async function run(deps: Deps, r: ChangeRequest, access: ProjectAccess): Promise<number | null> {
-  const payload = JSON.parse(unseal(deps.key, r.payload_sealed)) as { changes?: Record<string, string | null>; commit?: string; pushed?: boolean; deployment?: number | null };
+  const payload = JSON.parse(unseal(deps.key, r.payload_sealed)) as { changes?: Record<string, string | null>; commit?: string; pushed?: boolean; deployment?: number | null; promote?: number };
   const requester = r.requested_by === null ? undefined : await findUserById(deps.db, r.requested_by);
   const who: Doer = requester
     ? { id: requester.id, email: requester.email, role: (await roleIn(deps.db, requester, r.project_id)) ?? 'former member', origin: access.acting.origin }
@@ -103,6 +103,7 @@ async function run(deps: Deps, r: ChangeRequest, access: ProjectAccess): Promise
     return null;
   }
   if (r.kind === 'rollback') return (await rollbackAs(deps, who, ctx, by, payload.deployment ?? undefined)).id;
+  if (payload.promote) return (await promoteAs(deps, who, ctx, by, payload.promote)).id;
   // A pushed commit is in the service's repository since the push was accepted.
   const pinned = payload.commit ? { commit: payload.commit, ...(payload.pushed ? { pushedObjects: {} } : {}) } : undefined;
   return (await deploy(deps, who, ctx, by, pinned)).id;

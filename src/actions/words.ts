@@ -27,6 +27,7 @@ export function referrersWarning(name: string, referrers: Referrers): string | u
 export const ACTIONS = {
   deploy: (s: Service): ActionWords => ({ question: `Deploy ${s.service} to ${s.environment} now? The new version replaces the one serving once it is healthy.`, busy: `Deploying ${s.service}…` }),
   rollback: (s: Service & { deployment: number }): ActionWords => ({ question: `Roll ${s.service} in ${s.environment} back to deployment #${s.deployment}? Its image replaces the version serving now.`, busy: `Rolling back to #${s.deployment}…` }),
+  promote: (s: Service & { deployment: number; to: string }): ActionWords => ({ question: `Run the image of deployment #${s.deployment} (${s.environment}) in ${s.to}, with ${s.to}'s own variables? No build: it replaces what serves ${s.service} there once healthy.`, busy: `Promoting to ${s.to}…` }),
   cancel: (): ActionWords => ({ busy: 'Cancelling…' }),
   scale: (s: { service: string }): ActionWords => ({ busy: `Scaling ${s.service}…` }),
   createService: (s: { deploy: boolean }): ActionWords => ({ busy: s.deploy ? 'Creating and deploying…' : 'Creating…' }),

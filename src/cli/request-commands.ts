@@ -31,6 +31,8 @@ export function sayRequested(io: CliIo, answer: MaybeRequested, json: boolean): 
 
 const what = (r: RequestView) => {
   const names = (k: string) => (Array.isArray(r.summary[k]) ? (r.summary[k] as string[]).join(',') : '');
+  const promote = r.summary.promote as { from: string; deployment: number } | undefined;
+  if (promote) return `promote #${promote.deployment} from ${promote.from}`;
   if (r.kind === 'deploy') return r.summary.commit ? `deploy ${String(r.summary.commit).slice(0, 12)}` : 'deploy';
   if (r.kind === 'rollback') return r.summary.deployment ? `rollback to #${String(r.summary.deployment)}` : 'rollback';
   return `${r.kind}${names('set') ? ` set ${names('set')}` : ''}${names('removed') ? ` unset ${names('removed')}` : ''}`;

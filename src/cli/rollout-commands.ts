@@ -1,4 +1,4 @@
-// CLI commands that change how a service runs: rollback, cancel, scale, settings.
+// CLI commands that change how a service runs: rollback, promote, cancel, scale, settings.
 import { CliError } from './client.js';
 import { type CliIo, type Deployment, args, client, enc, envQuery, followDeployment, need } from './shared.js';
 import { type MaybeRequested, sayRequested } from './request-commands.js';
@@ -14,6 +14,18 @@ async function rollback(argv: string[], io: CliIo) {
   if (sayRequested(io, answer, !!values.json)) return;
   const { deployment } = answer;
   await followDeployment(api, io, deployment, !!values.json);
+}
+
+/** Runs what serves in one environment in another: the same image, that environment's variables. */
+async function promote(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { from: { type: 'string' }, to: { type: 'string' } });
+  const usage = 'spur promote <project> <service> --from <environment> --to <environment>';
+  const [project, service] = need(positionals, 2, usage);
+  if (!values.from || !values.to) throw new CliError(`usage: ${usage}`, 2);
+  const api = client(io);
+  const answer = await api.json<{ deployment: Deployment } & MaybeRequested>('POST', `${servicePath(project, service)}/promote${envQuery(values.to)}`, { from: values.from });
+  if (sayRequested(io, answer, !!values.json)) return;
+  await followDeployment(api, io, answer.deployment, !!values.json);
 }
 
 async function cancel(argv: string[], io: CliIo) {
@@ -73,4 +85,4 @@ async function settings(argv: string[], io: CliIo) {
   io.stdout(values.json ? JSON.stringify(res.settings) : JSON.stringify(res.settings, null, 2) + (Object.keys(body).length ? '\nSaved; replicas apply with `spur scale`, everything else with the next deploy.' : ''));
 }
 
-export const rolloutCommands = { rollback, cancel, scale, settings };
+export const rolloutCommands = { rollback, promote, cancel, scale, settings };

@@ -9,7 +9,7 @@ export interface CliIo {
   stderr: (text: string) => void;
 }
 
-export type Deployment = { id: number; status: string; commitSha: string | null; commitMessage: string | null; trigger: string; createdAt: string; failureReason: string | null; imageTag: string | null; rollbackOf: number | null; steps?: StepView[] };
+export type Deployment = { id: number; status: string; commitSha: string | null; commitMessage: string | null; trigger: string; createdAt: string; failureReason: string | null; imageTag: string | null; rollbackOf: number | null; promotedFrom?: number | null; steps?: StepView[] };
 
 /** A deployment's steps on one line: each with the time it took, then how it ended. */
 export const describeSteps = (steps: StepView[]) => `Steps: ${steps.map((s) => `${s.label}${s.seconds === null ? '' : ` ${describeSeconds(s.seconds)}${s.state === 'done' ? '' : ` (${s.state})`}`}`).join(', ')}`;

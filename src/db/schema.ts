@@ -255,6 +255,9 @@ export interface DeploymentTable {
   /** JSON: the git object directories through which commit_sha is read from Spur's repository of
    *  the service (a push's quarantine while its hook waits); null when the commit was not pushed to Spur. */
   pushed_objects: Generated<string | null>;
+  /** For a promotion: the deployment of another environment whose image it runs, with its own
+   *  environment's variables. */
+  promoted_from_id: Generated<number | null>;
 }
 
 export interface DeploymentLogTable {

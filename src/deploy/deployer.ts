@@ -74,6 +74,14 @@ export class Deployer {
     return this.request({ ...scope, ...by, source: target });
   }
 
+  /** Runs the image another environment's deployment of the service served, without a rebuild,
+   *  with this environment's variables. */
+  async promote(scope: Scope, source: Deployment, by: Requester): Promise<Deployment> {
+    if (source.service_id !== scope.serviceId || source.environment_id === scope.environmentId) throw new Conflict(`deployment ${source.id} is not of this service in another environment`);
+    if (!source.image_tag || !['active', 'superseded'].includes(source.status)) throw new Conflict(`deployment ${source.id} never served; only an image that served can be promoted`);
+    return this.request({ ...scope, ...by, promotedFrom: source });
+  }
+
   /** Cancels what is queued and the build in progress; a rollout under way is not interrupted. */
   async cancel(scope: Scope, reason = 'cancelled by request'): Promise<number[]> {
     const cancelled: number[] = [];

@@ -107,21 +107,25 @@ async function variablesFor(deps: PipelineDeps, ctx: InstanceContext, deployment
       throw err;
     }
   };
+  if (deployment.promoted_from_id) return { variables: await current(), note: `Running with ${ctx.environment.name}'s own variables` };
   if (!deployment.source_deployment_id) return { variables: await current() };
   const source = await getDeployment(deps.db, deployment.source_deployment_id);
   if (!source.variables_sealed) return { variables: await current(), note: `Deployment ${source.id} kept no record of its variables; using today's` };
   return { variables: JSON.parse(unseal(deps.key, source.variables_sealed)) as Record<string, string>, note: `Restoring the variables deployment ${source.id} ran with` };
 }
 
-/** The image to run: an earlier deployment's (rollback), the service's image, or a fresh build. */
+/** The image to run: an earlier deployment's (a rollback, or another environment's for a
+ *  promotion), the service's image, or a fresh build. */
 async function imageFor(deps: PipelineDeps, ctx: InstanceContext, deployment: Deployment, steps: Steps): Promise<string> {
-  if (deployment.source_deployment_id) {
-    const source = await getDeployment(deps.db, deployment.source_deployment_id);
-    if (!source.image_tag) throw new Error(`deployment ${source.id} has no image to roll back to`);
+  const earlierId = deployment.source_deployment_id ?? deployment.promoted_from_id;
+  if (earlierId) {
+    const source = await getDeployment(deps.db, earlierId);
+    if (!source.image_tag) throw new Error(`deployment ${source.id} has no image to run again`);
     if (builtBySpur(source.image_tag) && !(await imageExists(deps.docker, source.image_tag))) throw new Error(`the image of deployment ${source.id} has been pruned`);
     // A user's image is its name then: what the daemon resolves it to now is checked.
     if (!builtBySpur(source.image_tag)) await checkRunImage(deps.docker, 'image', source.image_tag);
-    await steps.say(`Rolling back to deployment ${source.id} (${source.image_tag}); no build needed`);
+    const doing = deployment.source_deployment_id ? `Rolling back to deployment ${source.id}` : `Promoting the image deployment ${source.id} served`;
+    await steps.say(`${doing} (${source.image_tag}); no build needed`);
     return source.image_tag;
   }
   const kind = sourceKindOf(ctx.service);

@@ -321,6 +321,11 @@ export function apiRoutes(deps: Deps) {
     const deployment = await ops.rollback(deps, ctx, body, { trigger: `rollback:${c.get('user').email}`, requestedBy: c.get('user').id });
     return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
   });
+  api.post('/projects/:project/services/:service/promote', async (c) => {
+    const ctx = await instanceOf(c, 'deploy');
+    const deployment = await ops.promote(deps, ctx, await jsonBody(c), { trigger: `promote:${c.get('user').email}`, requestedBy: c.get('user').id });
+    return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
+  });
   api.get('/projects/:project/services/:service/build-plan', async (c) => c.json(await ops.previewBuild(deps, await instanceOf(c, 'project.read'))));
   api.post('/projects/:project/services/:service/cancel', async (c) => c.json({ cancelled: await ops.cancel(deps, await instanceOf(c, 'cancel')) }));
   api.post('/projects/:project/services/:service/scale', async (c) => c.json(await ops.scale(deps, await instanceOf(c, 'service.change'), await jsonBody(c))));

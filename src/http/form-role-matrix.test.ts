@@ -80,6 +80,7 @@ const CASES: Case[] = [
   ...(['drain', 'activate', 'build-here', 'build-on-manager'] as const).map((a): Case => ({ route: `POST /servers/:name/${a}`, action: 'servers.manage', path: () => `/servers/n1/${a}` })),
   { route: 'POST /servers/:name/remove', action: 'servers.manage', path: () => '/servers/n1/remove', fields: f({ confirm: 'n1' }) },
   { route: 'POST /deployments/:id/cancel', action: 'cancel', path: (t) => `/deployments/${t.deployment}/cancel` },
+  { route: 'POST /deployments/:id/promote', action: 'deploy', path: (t) => `/deployments/${t.deployment}/promote`, fields: f({ to: 'staging' }) },
   // Protected environments and their requests (production holds one waiting: the developer's in shop, the owner's in blog).
   { route: 'POST /projects/:project/environments/:environment/protection', action: 'environment.protect', path: (t) => `/projects/${t.project}/environments/staging/protection`, fields: f({ protected: 'on' }) },
   { route: 'POST /projects/:project/requests/:id/approve', action: 'requests.decide', path: (t) => `/projects/${t.project}/requests/${t.request}/approve` },

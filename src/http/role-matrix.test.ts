@@ -133,6 +133,7 @@ const CASES: Case[] = [
   { route: 'PUT /projects/:project/services/:service/variables/text', action: 'variables.reveal', path: (t) => `${s(t)}/variables/text`, body: { env: 'A=changed\n' } },
   { route: 'POST /projects/:project/services/:service/deployments', action: 'deploy', path: (t) => `${s(t)}/deployments` },
   { route: 'POST /projects/:project/services/:service/rollback', action: 'rollback', path: (t) => `${s(t)}/rollback`, body: {} },
+  { route: 'POST /projects/:project/services/:service/promote', action: 'deploy', path: (t) => `${s(t)}/promote`, body: { from: 'staging' } },
   { route: 'POST /projects/:project/services/:service/cancel', action: 'cancel', path: (t) => `${s(t)}/cancel` },
   { route: 'GET /projects/:project/services/:service/build-plan', action: 'project.read', path: (t) => `${s(t)}/build-plan` },
   { route: 'GET /projects/:project/services/:service/deployments', action: 'project.read', path: (t) => `${s(t)}/deployments` },

@@ -22,7 +22,7 @@ import { alertPages } from './web-alerts.js';
 import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from '../actions/shared-variables.js';
 import * as requests from '../actions/requests.js';
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
-import { InvalidFields, NotFound } from '../errors.js';
+import { Conflict, InvalidFields, NotFound } from '../errors.js';
 import { BackupStorageForm, BuildImagesForm, GeneralSettingsForm, RegistryForm, SettingsPage, SmtpForm } from '../../views/pages/settings.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
 import { type ServicePageProps, paths } from '../../views/pages/service/common.js';
@@ -524,7 +524,15 @@ export function webRoutes(deps: Deps) {
   const deploymentId = (raw: string) => validate.integer('deployment id', raw, 1, Number.MAX_SAFE_INTEGER);
   web.get('/deployments/:id', async (c) => {
     const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')), 'project.read');
-    return c.html(<DeploymentPage frame={frame(c)} project={ctx.project.name} service={ctx.service.name} environment={ctx.environment.name} deployment={await ops.deploymentWithSteps(deps, d)} mayCancel={mayDo(ctx, 'cancel')} />);
+    return c.html(<DeploymentPage frame={frame(c)} project={ctx.project.name} service={ctx.service.name} environment={ctx.environment.name} deployment={await ops.deploymentWithSteps(deps, d)} mayCancel={mayDo(ctx, 'cancel')} promoteTo={await ops.promotionTargets(deps, ctx)} />);
+  });
+  web.post('/deployments/:id/promote', async (c) => {
+    const { deployment: d, ctx: from } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')), 'project.read');
+    const body = await form(c);
+    const ctx = await ops.findInstance(deps, user(c), { project: from.project.name, service: from.service.name, environment: validate.resourceName('environment', body.to) }, 'deploy');
+    if (d.status !== 'active') throw new Conflict(`deployment #${d.id} no longer serves ${from.environment.name}: promote from the one that does`);
+    const deployment = await ops.promote(deps, ctx, { from: from.environment.name }, { trigger: `promote:${user(c).email}`, requestedBy: user(c).id });
+    return redirectWithToast(c, `/deployments/${deployment.id}`, `Promoting #${d.id} from ${from.environment.name} to ${ctx.environment.name}: deployment #${deployment.id} queued`);
   });
   web.post('/deployments/:id/cancel', async (c) => {
     const { deployment: d, ctx } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')), 'cancel');
@@ -542,7 +550,7 @@ export function webRoutes(deps: Deps) {
       if (e.type === 'line') return [{ event: 'line', id: String(e.id), data: String(<LogLine line={e.line} at={e.at} />) }];
       // A status or anything else of the record changed: every region that can change is sent again.
       const current = await ops.deploymentWithSteps(deps, await getDeployment(deps.db, d.id));
-      return Object.entries(deploymentFragments({ deployment: current, project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name, csrf: c.get('csrfToken'), mayCancel: mayDo(ctx, 'cancel') })).map(([event, data]) => ({ event, data }));
+      return Object.entries(deploymentFragments({ deployment: current, project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name, csrf: c.get('csrfToken'), mayCancel: mayDo(ctx, 'cancel'), promoteTo: await ops.promotionTargets(deps, ctx) })).map(([event, data]) => ({ event, data }));
     });
   });
   return web;

@@ -17,6 +17,8 @@ export interface DeploymentRequest extends Requester {
   environmentId: number;
   /** For a rollback: the earlier deployment whose image runs again. */
   source?: Deployment;
+  /** For a promotion: another environment's deployment whose image runs here. */
+  promotedFrom?: Deployment;
   /** Build exactly this commit (a push). */
   commit?: string;
   /** The commit was pushed to Spur: it is read from the service's repository through these git
@@ -45,14 +47,15 @@ export async function queueDeployment(db: Db, input: DeploymentRequest): Promise
         trigger: input.trigger,
         requested_by: input.requestedBy ?? null,
         created_at: nowIso(),
-        commit_sha: input.source?.commit_sha ?? input.commit ?? null,
-        commit_message: input.source?.commit_message ?? null,
+        commit_sha: (input.source ?? input.promotedFrom)?.commit_sha ?? input.commit ?? null,
+        commit_message: (input.source ?? input.promotedFrom)?.commit_message ?? null,
         image_tag: null,
         failure_reason: null,
         started_at: null,
         finished_at: null,
         source_deployment_id: input.source?.id ?? null,
         pushed_objects: input.pushedObjects ? JSON.stringify(input.pushedObjects) : null,
+        promoted_from_id: input.promotedFrom?.id ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

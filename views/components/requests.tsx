@@ -6,6 +6,8 @@ import { CsrfField } from '../layout.js';
 
 const what = (r: RequestView) => {
   const names = (k: string) => (Array.isArray(r.summary[k]) ? (r.summary[k] as string[]).join(', ') : '');
+  const promote = r.summary.promote as { from: string; deployment: number } | undefined;
+  if (promote) return `Promote #${promote.deployment} from ${promote.from}`;
   if (r.kind === 'deploy') return `Deploy${r.summary.commit ? ` ${String(r.summary.commit).slice(0, 12)}` : ''}`;
   if (r.kind === 'rollback') return `Roll back${r.summary.deployment ? ` to #${String(r.summary.deployment)}` : ''}`;
   const set = names('set');

@@ -1,7 +1,6 @@
 // A deployment's record, its steps and its build log, live while it runs: every part that can
 // change is a region the page's SSE stream replaces (see deploymentFragments).
 import type { DeploymentRowProps } from '../components/deployment.js';
-import type { DeploymentStatus } from '../../src/db/schema.js';
 import type { StepView } from '../../src/deploy/step-view.js';
 import { LogLine, StatusBadge, isCancellable } from '../components/deployment.js';
 import { CopyButton } from '../components/copy-button.js';
@@ -12,7 +11,7 @@ import { CsrfField, Layout, type LayoutProps } from '../layout.js';
 import { actionAttrs, actionWords } from '../../src/actions/words.js';
 
 type BuildPlan = { stack: string; reasons: string[]; dockerfile: string };
-type DeploymentProps = DeploymentRowProps & { imageTag: string | null; rollbackOf: number | null; buildPlan: BuildPlan | null; steps: StepView[] };
+type DeploymentProps = DeploymentRowProps & { imageTag: string | null; rollbackOf: number | null; promotedFrom: number | null; buildPlan: BuildPlan | null; steps: StepView[] };
 
 export interface DeploymentPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
@@ -22,6 +21,8 @@ export interface DeploymentPageProps {
   deployment: DeploymentProps;
   /** Whether the user's role may cancel it (a viewer may not). */
   mayCancel: boolean;
+  /** The service's other environments its image may be promoted to, while it serves (none for a viewer). */
+  promoteTo: string[];
 }
 
 export function DeploymentPage(props: DeploymentPageProps) {
@@ -33,7 +34,7 @@ export function DeploymentPage(props: DeploymentPageProps) {
       <div hx-ext="sse" sse-connect={`/deployments/${d.id}/events`} sse-close="done">
         <h1>Deployment #{d.id} <span id="status" sse-swap="status" hx-swap="innerHTML"><StatusBadge status={d.status} /></span></h1>
         <dl class="facts" id="deployment-facts" sse-swap="facts" hx-swap="innerHTML"><DeploymentFacts deployment={d} environment={props.environment} /></dl>
-        <div id="deployment-actions" sse-swap="actions" hx-swap="innerHTML"><DeploymentActions id={d.id} status={d.status} csrf={props.frame.csrfToken} mayCancel={props.mayCancel} /></div>
+        <div id="deployment-actions" sse-swap="actions" hx-swap="innerHTML"><DeploymentActions deployment={d} where={props} csrf={props.frame.csrfToken} mayCancel={props.mayCancel} promoteTo={props.promoteTo} /></div>
         <div id="reason" sse-swap="reason" hx-swap="innerHTML"><Reason deployment={d} where={props} /></div>
         <section aria-labelledby="deployment-steps-title">
           <h2 id="deployment-steps-title">Steps</h2>
@@ -49,12 +50,12 @@ export function DeploymentPage(props: DeploymentPageProps) {
 
 /** The page's regions as its SSE stream sends them, named by event: rendered by the same
  *  components as the page, so a live update and a reload show the same thing. */
-export function deploymentFragments(props: { deployment: DeploymentProps; project: string; service: string; environment: string; csrf?: string; mayCancel: boolean }): Record<string, string> {
+export function deploymentFragments(props: { deployment: DeploymentProps; project: string; service: string; environment: string; csrf?: string; mayCancel: boolean; promoteTo: string[] }): Record<string, string> {
   const d = props.deployment;
   return {
     status: String(<StatusBadge status={d.status} />),
     facts: String(<DeploymentFacts deployment={d} environment={props.environment} />),
-    actions: String(<DeploymentActions id={d.id} status={d.status} csrf={props.csrf} mayCancel={props.mayCancel} />),
+    actions: String(<DeploymentActions deployment={d} where={props} csrf={props.csrf} mayCancel={props.mayCancel} promoteTo={props.promoteTo} />),
     reason: String(<Reason deployment={d} where={props} />),
     steps: String(<DeploymentSteps steps={d.steps} />),
     plan: String(d.buildPlan ? <GeneratedDockerfile plan={d.buildPlan} /> : ''),
@@ -68,7 +69,7 @@ function DeploymentFacts(props: { deployment: DeploymentProps; environment: stri
       <dt>Environment</dt><dd>{props.environment}</dd>
       <dt>Commit</dt><dd>{d.commitSha ? <><code>{d.commitSha.slice(0, 12)}</code> {d.commitMessage ?? ''}</> : <span class="muted">{d.status === 'queued' || d.status === 'building' ? 'not fetched yet' : 'none'}</span>}</dd>
       <dt>Image</dt><dd>{d.imageTag ? <code>{d.imageTag}</code> : <span class="muted">{d.status === 'queued' || d.status === 'building' ? 'not built yet' : 'none'}</span>}</dd>
-      <dt>Trigger</dt><dd>{d.trigger}{d.rollbackOf && <> (runs <a href={`/deployments/${d.rollbackOf}`}>#{d.rollbackOf}</a> again)</>}</dd>
+      <dt>Trigger</dt><dd>{d.trigger}{d.rollbackOf && <> (runs <a href={`/deployments/${d.rollbackOf}`}>#{d.rollbackOf}</a> again)</>}{d.promotedFrom && <> (promotes <a href={`/deployments/${d.promotedFrom}`}>#{d.promotedFrom}</a>'s image)</>}</dd>
     </>
   );
 }
@@ -94,13 +95,28 @@ function GeneratedDockerfile(props: { plan: { stack: string; reasons: string[]; 
   );
 }
 
-/** Cancel, while the deployment is queued or building, for a role that may. */
-export function DeploymentActions(props: { id: number; status: DeploymentStatus; csrf?: string; mayCancel: boolean }) {
-  if (!isCancellable(props) || !props.mayCancel) return null;
+/** Cancel, while the deployment is queued or building, for a role that may; once it serves,
+ *  Promote to each other environment of the service (the same image, that environment's variables). */
+export function DeploymentActions(props: { deployment: Pick<DeploymentProps, 'id' | 'status'>; where: { service: string; environment: string }; csrf?: string; mayCancel: boolean; promoteTo: string[] }) {
+  const d = props.deployment;
+  if (isCancellable(d) && props.mayCancel) {
+    return (
+      <form method="post" action={`/deployments/${d.id}/cancel`} {...actionAttrs(actionWords('cancel', undefined))}>
+        <CsrfField token={props.csrf} />
+        <button type="submit">Cancel deployment</button>
+      </form>
+    );
+  }
+  if (d.status !== 'active' || props.promoteTo.length === 0) return null;
   return (
-    <form method="post" action={`/deployments/${props.id}/cancel`} {...actionAttrs(actionWords('cancel', undefined))}>
-      <CsrfField token={props.csrf} />
-      <button type="submit">Cancel deployment</button>
-    </form>
+    <div class="actions">
+      {props.promoteTo.map((to) => (
+        <form method="post" action={`/deployments/${d.id}/promote`} {...actionAttrs(actionWords('promote', { ...props.where, deployment: d.id, to }))}>
+          <CsrfField token={props.csrf} />
+          <input type="hidden" name="to" value={to} />
+          <button type="submit">Promote to {to}</button>
+        </form>
+      ))}
+    </div>
   );
 }

@@ -41,6 +41,7 @@ import * as m039 from './039_task_exits.js';
 import * as m040 from './040_http_metrics.js';
 import * as m041 from './041_alert_channels.js';
 import * as m042 from './042_alerts.js';
+import * as m043 from './043_promotions.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -87,4 +88,5 @@ export const migrations: Record<string, Migration> = {
   '040_http_metrics': m040,
   '041_alert_channels': m041,
   '042_alerts': m042,
+  '043_promotions': m043,
 };
