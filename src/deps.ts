@@ -4,6 +4,7 @@ import type { CertificateIssuer } from './tls/issuer.js';
 import type { DnsChecks } from './routing/dns-check.js';
 import type { Db } from './db/open.js';
 import type { DatabaseBackups } from './databases/backup-runs.js';
+import type { CronJobs } from './deploy/cron-jobs.js';
 import type { Deployer } from './deploy/deployer.js';
 import type { DaemonMonitor } from './deploy/daemon-monitor.js';
 import type { DeploymentLogBus } from './deploy/log-bus.js';
@@ -47,6 +48,8 @@ export interface Deps {
   certificates: Pick<CertificateIssuer, 'run'>;
   /** Database backups: taken now or on their schedules, copied, verified and pruned. */
   databaseBackups: Pick<DatabaseBackups, 'backUpNow' | 'prune' | 'refreshSchedules' | 'nextRun' | 'settled'>;
+  /** Services' scheduled jobs: their schedules and their runs. */
+  cronJobs: Pick<CronJobs, 'refresh' | 'runNow' | 'nextRun'>;
   /** The other servers of the Swarm: enrolled over SSH, drained, removed. */
   servers: Pick<NodeFleet, 'publicKey' | 'add' | 'find' | 'drain' | 'activate' | 'remove' | 'settled' | 'disk' | 'setBuildServer'>;
   /** The peers whose X-Forwarded-For is believed: Spur's own Traefik. */

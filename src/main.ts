@@ -3,6 +3,7 @@ import './memory/heap-tuning.js';
 import { CliError } from './cli/client.js';
 import { commands as basicCommands } from './cli/commands.js';
 import { rolloutCommands } from './cli/rollout-commands.js';
+import { jobCommands } from './cli/job-commands.js';
 import { accessCommands } from './cli/access-commands.js';
 import { requestCommands } from './cli/request-commands.js';
 import { auditCommands } from './cli/audit-commands.js';
@@ -68,7 +69,9 @@ Client (after \`spur login\`):
   spur logs <project> <service> [--env E] [--follow] [--tail N] [--all]
   spur rollback <project> <service> [deployment] [--env E]
   spur promote <project> <service> --from E --to E   run what serves in one environment in another: same image, no build
+  spur run <project> <service> [--env E] [--timeout S] -- <command> [args…]   a one-off command from the serving image; exits with its code
   spur cancel <project> <service> [--env E]
+  spur jobs list|add|set|remove|run|runs <project> <service> [name] [--schedule S] [--command C] [--time-zone Z] [--timeout S] [--overlap] [--env E]
   spur scale <project> <service> <replicas> [--env E]
   spur domains add|list|remove <project> <service> [domain] [--env E]
   spur domains set <project> <service> <domain> [--https on|off] [--hsts on|off] [--redirect-to D|none] [--env E]
@@ -103,7 +106,7 @@ Client (after \`spur login\`):
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...requestCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...requestCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...jobCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -21,6 +21,7 @@ import { DeploymentLogBus } from './deploy/log-bus.js';
 import { createDockerClient } from './docker/client.js';
 import { createApp } from './http/app.js';
 import { scheduleJobs } from './jobs/schedule.js';
+import { CronJobs } from './deploy/cron-jobs.js';
 import { scheduleAlerts } from './jobs/alerts.js';
 import { installHook } from './git/repos.js';
 import { installAsset, selfCommand, shippedAddon } from './executable.js';
@@ -151,12 +152,14 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   updates.start();
   const databaseBackups = new DatabaseBackups({ db, docker, key, dataDir: config.dataDir, installId: thisInstall, log, isDaemonReady: () => daemon.ready });
   await databaseBackups.refreshSchedules();
+  const cronJobs = new CronJobs({ db, docker, key, installId: thisInstall, log, isDaemonReady: () => daemon.ready });
+  await cronJobs.start();
   const jobs = scheduleJobs({ db, docker, log, servers, keepImages: config.keepImages, buildCacheMb: config.buildCacheMb, buildSlots, dataDir: config.dataDir, backupKeep: config.backupKeep, isDaemonReady: () => daemon.ready, certificates });
   const metrics = new MetricsSampler({ db, docker, log, installId: thisInstall, sampleS: config.metricsSampleS, isDaemonReady: () => daemon.ready, disk: () => localDisk(config.diskPath ? [config.diskPath] : undefined), servers, traefik: config.traefik.enabled || config.traefik.metricsUrl ? traefikMetricsReader({ docker, url: config.traefik.metricsUrl }) : undefined });
   metrics.start();
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));
-  const deps: Deps = { config, installId: thisInstall, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, daemon, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), swarmNodes: new SharedListing(() => docker.listNodes(), 5000), metrics, databaseBackups, servers, proxies: new TrustedProxies({ discover: () => gatewayBridgeAddresses(docker, TRAEFIK_SERVICE), log }), setup: setupToken(config, (await countUsers(db)) === 0, log) };
+  const deps: Deps = { config, installId: thisInstall, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, daemon, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), swarmNodes: new SharedListing(() => docker.listNodes(), 5000), metrics, databaseBackups, cronJobs, servers, proxies: new TrustedProxies({ discover: () => gatewayBridgeAddresses(docker, TRAEFIK_SERVICE), log }), setup: setupToken(config, (await countUsers(db)) === 0, log) };
   app = createApp(deps);
   const alerts = scheduleAlerts(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
@@ -190,6 +193,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     pushReceiver.close();
     // Before the drain: the autoscaler must not scale what the last rollouts are finishing.
     await alerts.stop();
+    await cronJobs.stop();
     await deployer.drain(60_000);
     await metrics.stop();
     servers.close();

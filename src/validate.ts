@@ -21,7 +21,7 @@ function text(field: string, value: unknown, max: number): string {
   return value;
 }
 
-export const NAME_LIMITS = { project: 20, service: 20, environment: 12, database: 20, volume: 20, node: 30, channel: 30, rule: 30, subject: 30 } as const;
+export const NAME_LIMITS = { project: 20, service: 20, environment: 12, database: 20, volume: 20, node: 30, channel: 30, rule: 30, subject: 30, job: 30 } as const;
 const DNS_LABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 
 /** A resource name: a lowercase DNS label starting with a letter, short enough that the Docker
@@ -267,16 +267,46 @@ function listInput(field: string, value: unknown, max: number): string[] {
   return items;
 }
 
-/** A pre-deploy command: words Spur can run without a shell (command-words.ts). */
-export function releaseCommand(value: unknown): string {
-  const command = text('pre-deploy command', value, 1000).trim();
+/** A command line Spur runs without a shell (command-words.ts): a pre-deploy command, a job's. */
+export function commandLine(field: string, value: unknown): string {
+  const command = text(field, value, 1000).trim();
+  if (!command) throw new InvalidInput(field, 'is required');
   try {
     commandWords(command, 1);
   } catch (err) {
-    if (err instanceof ShellSyntax) throw new InvalidInput('pre-deploy command', err.message);
+    if (err instanceof ShellSyntax) throw new InvalidInput(field, err.message);
     throw err;
   }
   return command;
+}
+
+export const releaseCommand = (value: unknown) => commandLine('pre-deploy command', value);
+
+export const COMMAND_LIMITS = { words: 100, wordLength: 4096 } as const;
+
+/** A command already as its words (`spur run`): passed to the container as they are, never to a shell. */
+export function commandArgs(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length === 0) throw new InvalidInput('command', 'give the command as a list of words, e.g. ["node", "migrate.js"]');
+  if (value.length > COMMAND_LIMITS.words) throw new InvalidInput('command', `at most ${COMMAND_LIMITS.words} words`);
+  for (const word of value) {
+    if (typeof word !== 'string') throw new InvalidInput('command', 'every word must be a string');
+    if (word.length > COMMAND_LIMITS.wordLength) throw new InvalidInput('command', `a word of at most ${COMMAND_LIMITS.wordLength} characters`);
+    if (word.includes('\0')) throw new InvalidInput('command', 'a word may not hold a NUL character');
+  }
+  if (value[0] === '') throw new InvalidInput('command', 'the first word names the program to run');
+  return value as string[];
+}
+
+/** An IANA time zone name ("Europe/Berlin"), or UTC. */
+export function timeZone(value: unknown): string {
+  const zone = text('time zone', value, 64).trim();
+  if (!/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(zone)) throw new InvalidInput('time zone', 'use a name such as UTC or Europe/Berlin');
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new InvalidInput('time zone', `${zone} is not a time zone this server knows; use a name such as UTC or Europe/Berlin`);
+  }
+  return zone;
 }
 
 /** An HTTP path the probe requests: printable ASCII, no spaces, starting with "/". */

@@ -37,6 +37,7 @@ export async function makeTestDeps(): Promise<Deps> {
     databaseBackups: new DatabaseBackups({ db, docker, key, dataDir: '/nonexistent', installId: 'test-install', log: silentLog, isDaemonReady: () => false }),
     servers: new NodeFleet({ db, key, docker, log: silentLog, probePath: '/nonexistent/spur-probe', installId: 'test-install', spoolDir: '/nonexistent', connections: new NodeConnections({ db, key }) }),
     installId: 'test-install',
+    cronJobs: { refresh: async () => {}, runNow: notHere, nextRun: () => null },
     daemon: { state: { reachable: false, swarm: false, problem: 'Docker is not reachable (test).' }, ready: false },
     deployer: { request: notHere, rollback: notHere, promote: notHere, cancel: notHere, preview: notHere },
     logBus: new DeploymentLogBus(db),
@@ -169,6 +170,9 @@ export async function teamWorld() {
     const env = await deps.db.selectFrom('environments').select('id').where('project_id', '=', p.id).where('name', '=', 'production').executeTakeFirstOrThrow();
     const service = await deps.db.selectFrom('services').select('id').where('project_id', '=', p.id).executeTakeFirstOrThrow();
     const deployment = await deps.db.insertInto('deployments').values({ service_id: service.id, environment_id: env.id, status: 'active', trigger: 'test', created_at: new Date().toISOString() }).returning('id').executeTakeFirstOrThrow();
+    // A scheduled job in staging (in protected production a developer may not change or run one).
+    const staging = await deps.db.selectFrom('environments').select('id').where('project_id', '=', p.id).where('name', '=', 'staging').executeTakeFirstOrThrow();
+    await deps.db.insertInto('cron_jobs').values({ service_id: service.id, environment_id: staging.id, name: 'nightly', schedule: '0 3 * * *', command: 'node report.js', timeout_s: 60, created_at: new Date().toISOString() }).execute();
     const pg = await createDatabase(deps.db, deps.key, { projectId: p.id, environmentId: env.id, name: 'pg', volumeName: `spur_${project}_pg_production_data_test`, engine: 'postgres', image: 'postgres:17', credentials: { user: 'app', password: 'secret-pw', database: 'pg' } });
     const backup = await finishBackupRecord(deps.db, (await startBackupRecord(deps.db, pg, 'manual')).id, { file: '/nonexistent/backup.dump', size: 10, sha256: 'a'.repeat(64) });
     const { invitation } = await createInvitation(deps.db, { projectId: p.id, email: 'invited@example.com', role: 'viewer', invitedBy: { id: users.owner.id, email: 'owner@example.com' }, expiresAt: new Date(Date.now() + 86_400_000).toISOString() });

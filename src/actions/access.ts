@@ -86,6 +86,11 @@ export const MAY = {
   deploy: { who: DEVELOPER, scope: DEPLOY, in: 'project', refused: 'a viewer may not deploy', protectedFor: ADMIN },
   rollback: { who: DEVELOPER, scope: DEPLOY, in: 'project', refused: 'a viewer may not roll back', protectedFor: ADMIN },
   cancel: { who: DEVELOPER, scope: DEPLOY, in: 'project', refused: 'a viewer may not cancel deployments' },
+  /** A one-off command from the serving image, with its variables (`spur run`, a job's Run now).
+   *  In a protected environment only an admin may: it cannot wait for an approval. */
+  run: { who: DEVELOPER, scope: ADMIN_SCOPE, in: 'project', refused: 'a viewer may not run commands', protectedFor: ADMIN },
+  /** A service's scheduled jobs (adding, changing, removing); in a protected environment an admin's. */
+  'jobs.change': { who: DEVELOPER, scope: ADMIN_SCOPE, in: 'project', refused: 'a viewer may not change scheduled jobs', protectedFor: ADMIN },
   'variables.change': { who: DEVELOPER, scope: ADMIN_SCOPE, in: 'project', refused: 'a viewer may not change variables', protectedFor: ADMIN },
   /** One's own request; an admin's, any (see actions/requests.ts). */
   'requests.cancel': { who: DEVELOPER, scope: DEPLOY, in: 'project', refused: 'a viewer may not cancel requests' },
@@ -166,6 +171,14 @@ export async function requireTo(deps: { db: Db }, who: Acting, action: Action, o
 export async function wayTo(deps: { db: Db }, who: Acting, action: Action, environment: { protected: number }, options: { object?: AuditObject } = {}): Promise<'act' | 'ask'> {
   await requireTo(deps, who, action, options);
   return asksIn(who, action, environment) ? 'ask' : 'act';
+}
+
+/** For what cannot wait for an approval (a command run now): one who would have to ask in this
+ *  protected environment is refused instead (403, recorded), saying so. */
+export async function requireAtOnce(deps: { db: Db }, who: Acting, action: Action, environment: { protected: number; name: string }, options: { object?: AuditObject; doing: string }): Promise<void> {
+  if ((await wayTo(deps, who, action, environment, options)) === 'act') return;
+  await audit(deps, who, action, options.object ?? null, { outcome: 'refused' });
+  throw new Forbidden(`${environment.name} is protected: only an admin may ${options.doing} there`);
 }
 
 /** Whether this role, who may do `action`, must ask for it in this environment (see wayTo); a

@@ -8,6 +8,7 @@ import type { AlertSnapshot } from '../alerts/rules/snapshot.js';
 import { CERTIFICATE_WARN_DAYS } from '../alerts/rules/certificate.js';
 import { serverSeries } from '../metrics/sampler.js';
 import { certificatesNeedingAttention } from '../store/certificates.js';
+import { newestCronRuns } from '../store/cron-jobs.js';
 import { failingLatestBackups } from '../store/database-backups.js';
 import { newestMinutes } from '../store/metrics.js';
 import { listNodes } from '../store/nodes.js';
@@ -82,6 +83,7 @@ export async function alertSnapshot(deps: Deps, nowS: number): Promise<AlertSnap
     recentExits: new Map(exits.map((e) => [e.series, Number(e.n)])),
     certificates: certificates.map((c) => ({ projectId: projectId.get(c.project)!, project: c.project, service: c.service, environment: c.environment, hostname: c.hostname, failed: c.tls_status === 'failed' ? (c.tls_error ?? '') : null, notAfter: c.not_after })),
     backups: backups.filter((b) => existing.has(`${projectId.get(b.project)}/${b.environment}/${b.database_name}`)).map((b) => ({ projectId: projectId.get(b.project)!, project: b.project, database: b.database_name, environment: b.environment, why: b.status === 'failed' ? 'failed' : b.verified === 'failed' ? 'did not restore in its check' : 'was not copied to S3' })),
+    jobs: (await newestCronRuns(db)).map((r) => ({ projectId: r.project_id, project: r.project, service: r.service, environment: r.environment, job: r.job, run: { id: r.id, status: r.status, reason: r.reason } })),
     update: deps.updates.available ? { version: deps.updates.available.version } : undefined,
   };
 }

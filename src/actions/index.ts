@@ -10,6 +10,8 @@ export * from './variables.js';
 export * from './domains.js';
 export * from './volumes.js';
 export * from './deployments.js';
+export * from './run.js';
+export * from './cron-jobs.js';
 export * from './keys.js';
 export * from './members.js';
 export * from './updates.js';

@@ -7,7 +7,7 @@ import { certificatesNeedingAttention } from '../store/certificates.js';
 import { spurDomain } from '../store/settings.js';
 import { failingLatestBackups } from '../store/database-backups.js';
 import { WARN_BEFORE_DAYS, daysLeft } from '../tls/renewal-policy.js';
-import { type Action, type AllowedInstance, MAY, getProjectFor, listProjectsFor, mayDo } from '../actions/access.js';
+import { type Action, type AllowedInstance, MAY, asksIn, getProjectFor, listProjectsFor, mayDo } from '../actions/access.js';
 import { deploymentsByInstance, hasPendingChanges } from '../store/deployments.js';
 import { listEnvironments } from '../store/projects.js';
 import { listDatabases } from '../store/databases.js';
@@ -19,7 +19,7 @@ import type { ServiceCard } from './service-cards.js';
 import * as ops from './index.js';
 import { type MetricsView, serviceMetrics } from './metrics.js';
 
-export const SERVICE_TABS = { overview: 'Overview', deployments: 'Deployments', metrics: 'Metrics', variables: 'Variables', settings: 'Settings', logs: 'Logs' } as const;
+export const SERVICE_TABS = { overview: 'Overview', deployments: 'Deployments', metrics: 'Metrics', variables: 'Variables', jobs: 'Jobs', settings: 'Settings', logs: 'Logs' } as const;
 export type ServiceTab = keyof typeof SERVICE_TABS;
 
 /** The URL of a tab of a service in an environment. */
@@ -55,6 +55,8 @@ export interface ServicePageData {
   may: May;
   /** Metrics tab: the range's points and deployments. */
   metrics?: MetricsView;
+  /** Jobs tab: each scheduled job with its newest runs (their output). */
+  jobs?: (ops.CronJobView & { runs: ops.CronRunView[] })[];
 }
 
 /** What a role may do, action by action, as the door says: what a page asks before it shows a control. */
@@ -146,9 +148,12 @@ export async function serviceCards(deps: Deps, user: Actor, projectName: string,
 }
 
 /** What the service page's live regions show: status, deployments, pending changes. */
+/** What cannot wait for an approval: in a protected environment a role that would ask may not (access.ts requireAtOnce). */
+const AT_ONCE = ['run', 'jobs.change'] as const satisfies Action[];
+
 export async function serviceLiveData(deps: Deps, ctx: AllowedInstance): Promise<Pick<ServicePageData, 'status' | 'deployments' | 'scaling' | 'pendingChanges' | 'may'>> {
   return {
-    may: mayAll(ctx),
+    may: { ...mayAll(ctx), ...Object.fromEntries(AT_ONCE.map((a) => [a, mayDo(ctx, a) && !asksIn(ctx, a, ctx.environment)])) },
     status: await ops.instanceStatus(deps, ctx),
     deployments: (await ops.deploymentsOf(deps, ctx)).map(ops.toDeploymentView),
     scaling: await ops.scaleEventsOf(deps, ctx),
@@ -156,10 +161,17 @@ export async function serviceLiveData(deps: Deps, ctx: AllowedInstance): Promise
   };
 }
 
+/** Runs of each job the Jobs tab shows. */
+const RUNS_SHOWN = 5;
+const jobsWithRuns = async (deps: Deps, ctx: AllowedInstance) =>
+  Promise.all((await ops.cronJobsOf(deps, ctx)).map(async (j) => ({ ...j, runs: mayDo(ctx, 'logs.read') ? (await ops.cronRunsOf(deps, ctx, j.name)).slice(0, RUNS_SHOWN) : [] })));
+
 /** Everything the service page shows, for any tab. */
+
 export async function servicePageData(deps: Deps, user: Actor, ctx: AllowedInstance, tab: ServiceTab, range?: unknown): Promise<ServicePageData> {
   return {
     metrics: tab === 'metrics' ? await serviceMetrics(deps, ctx, range) : undefined,
+    jobs: tab === 'jobs' ? await jobsWithRuns(deps, ctx) : undefined,
     ...(await serviceLiveData(deps, ctx)),
     tab,
     git: sourceKindOf(ctx.service).builds && mayDo(ctx, 'service.git-access') ? await ops.gitAccess(deps, ctx) : undefined,

@@ -92,8 +92,8 @@ export class ApiClient {
     if (rest) yield rest;
   }
 
-  async *events(path: string): AsyncGenerator<SseMessage> {
-    const res = await this.send('GET', path);
+  async *events(path: string, method = 'GET', body?: unknown): AsyncGenerator<SseMessage> {
+    const res = await this.send(method, path, body);
     if (!res.body) return;
     yield* readSse(res.body);
   }

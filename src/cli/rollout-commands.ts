@@ -1,4 +1,4 @@
-// CLI commands that change how a service runs: rollback, promote, cancel, scale, settings.
+// CLI commands that change how a service runs: rollback, promote, run, cancel, scale, settings.
 import { CliError } from './client.js';
 import { type CliIo, type Deployment, args, client, enc, envQuery, followDeployment, need } from './shared.js';
 import { type MaybeRequested, sayRequested } from './request-commands.js';
@@ -26,6 +26,27 @@ async function promote(argv: string[], io: CliIo) {
   const answer = await api.json<{ deployment: Deployment } & MaybeRequested>('POST', `${servicePath(project, service)}/promote${envQuery(values.to)}`, { from: values.from });
   if (sayRequested(io, answer, !!values.json)) return;
   await followDeployment(api, io, answer.deployment, !!values.json);
+}
+
+/** A one-off command in a new container of the serving image: its output as it comes, then the
+ *  command's exit code as spur's own. The words after `--` go to it as they are. */
+async function run(argv: string[], io: CliIo) {
+  const usage = 'spur run <project> <service> [--env E] [--timeout S] -- <command> [args…]';
+  const { values, positionals } = args(argv, { env: { type: 'string' }, timeout: { type: 'string' } });
+  const [project, service, ...command] = need(positionals, 3, usage);
+  if (values.timeout !== undefined && !/^\d+$/.test(String(values.timeout))) throw new CliError(`--timeout: "${values.timeout}" is not a number of seconds`, 2);
+  const body = { command, ...(values.timeout ? { timeout: Number(values.timeout) } : {}) };
+  for await (const e of client(io).events(`${servicePath(project, service)}/run${envQuery(values.env)}`, 'POST', body)) {
+    if (e.event === 'output') {
+      const { stream, line } = JSON.parse(e.data) as { stream: 'stdout' | 'stderr'; line: string };
+      (stream === 'stderr' ? io.stderr : io.stdout)(line);
+    } else if (e.event === 'exit') {
+      const { code } = JSON.parse(e.data) as { code: number };
+      if (code !== 0) throw new CliError(`the command exited with ${code}`, code > 255 ? 1 : code);
+      return;
+    } else if (e.event === 'problem') throw new CliError(e.data);
+  }
+  throw new CliError('the connection to Spur ended before the command did');
 }
 
 async function cancel(argv: string[], io: CliIo) {
@@ -85,4 +106,4 @@ async function settings(argv: string[], io: CliIo) {
   io.stdout(values.json ? JSON.stringify(res.settings) : JSON.stringify(res.settings, null, 2) + (Object.keys(body).length ? '\nSaved; replicas apply with `spur scale`, everything else with the next deploy.' : ''));
 }
 
-export const rolloutCommands = { rollback, promote, cancel, scale, settings };
+export const rolloutCommands = { rollback, promote, run, cancel, scale, settings };

@@ -525,6 +525,42 @@ export interface AlertRuleOffTable {
   rule: string;
 }
 
+/** A service's scheduled job in one environment (see deploy/cron-jobs.ts). */
+export interface CronJobTable {
+  id: Generated<number>;
+  service_id: number;
+  environment_id: number;
+  name: string;
+  /** Five cron fields, read in `time_zone`. */
+  schedule: string;
+  time_zone: Generated<string>;
+  /** Words run without a shell (command-words.ts). */
+  command: string;
+  timeout_s: number;
+  /** 1: a run starts even while the one before is still running; 0: it is skipped. */
+  allow_overlap: Generated<number>;
+  enabled: Generated<number>;
+  created_at: string;
+}
+
+export type CronRunStatus = 'running' | 'succeeded' | 'failed' | 'timed-out' | 'skipped' | 'interrupted';
+
+/** One run of a job: how it ended, and the last lines of its output (secrets masked). */
+export interface CronRunTable {
+  id: Generated<number>;
+  job_id: number;
+  /** 'schedule', or who ran it now ('manual:<email>'). */
+  trigger: string;
+  status: CronRunStatus;
+  exit_code: number | null;
+  reason: string | null;
+  /** The deployment whose image it ran. */
+  deployment_id: number | null;
+  started_at: string;
+  finished_at: string | null;
+  output: Generated<string>;
+}
+
 /** An alert: pending, firing, or (resolved_at set) over; the times are epoch seconds
  *  (src/alerts/lifecycle.ts says how it moves). */
 export interface AlertTable {
@@ -593,6 +629,8 @@ export interface TaskExitTable {
 }
 
 export interface Database {
+  cron_jobs: CronJobTable;
+  cron_runs: CronRunTable;
   databases: DatabaseTable;
   database_backups: DatabaseBackupTable;
   volumes: VolumeTable;
@@ -652,3 +690,5 @@ export type SshKey = Selectable<SshKeyTable>;
 export type AuditEntry = Selectable<AuditEntryTable>;
 export type Invitation = Selectable<InvitationTable>;
 export type ChangeRequest = Selectable<ChangeRequestTable>;
+export type CronJob = Selectable<CronJobTable>;
+export type CronRun = Selectable<CronRunTable>;

@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Deployment } from '../db/schema.js';
 import { swarmServiceName } from '../docker/names.js';
+import { removeLeftOneOffs } from '../docker/one-off.js';
 import { waitForRollout } from '../docker/rollout.js';
 import { findService, listOwnedServices, removeOwnedService } from '../docker/swarm.js';
 import { databaseServiceName } from '../databases/service-spec.js';
@@ -19,7 +20,6 @@ import { type BuildPreview, previewBuild } from './build-preview.js';
 import { runDeployment } from './pipeline.js';
 import type { PipelineDeps } from './steps.js';
 import { pruneImages } from './prune.js';
-import { removeLeftReleases } from './release.js';
 import { chooseRollbackTarget } from './rollback-target.js';
 import { SerialQueue } from './serial-queue.js';
 
@@ -150,8 +150,8 @@ export class Deployer {
   }
 
   private async removeOrphans(): Promise<void> {
-    const releases = await removeLeftReleases(this.deps.docker, this.deps.installId);
-    if (releases) this.deps.log.warn('removed pre-deploy containers a restart cut off', { count: releases });
+    const oneOffs = await removeLeftOneOffs(this.deps.docker, this.deps.installId);
+    if (oneOffs) this.deps.log.warn('removed one-off containers a restart cut off (pre-deploy commands, runs, jobs)', { count: oneOffs });
     const known = new Set((await listAllInstances(this.deps.db)).map((i) => swarmServiceName(i)));
     for (const d of await listAllDatabases(this.deps.db)) known.add(databaseServiceName(d));
     for (const name of await listOwnedServices(this.deps.docker, this.deps.installId)) {

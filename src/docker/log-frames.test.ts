@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LogLineDecoder } from './log-frames.js';
+import { LogLineDecoder, StreamLineDecoder } from './log-frames.js';
 
 const frame = (stream: number, text: string) => {
   const body = Buffer.from(text);
@@ -19,5 +19,23 @@ describe('LogLineDecoder', () => {
   it('passes raw text through', () => {
     const d = new LogLineDecoder();
     expect([...d.push(Buffer.from('plain text line\nsecond')), ...d.end()]).toEqual(['plain text line', 'second']);
+  });
+});
+
+describe('StreamLineDecoder', () => {
+  it('keeps stdout and stderr apart, joins a line cut across frames and chunks, and a UTF-8 character cut in two', () => {
+    const d = new StreamLineDecoder();
+    const euro = Buffer.from('€');
+    const bytes = Buffer.concat([frame(1, 'out one\nout '), frame(2, 'err one\n'), frame(1, 'two\n'), frame(2, 'price 3'), Buffer.from([2, 0, 0, 0, 0, 0, 0, 1]), euro.subarray(0, 1), Buffer.from([2, 0, 0, 0, 0, 0, 0, 3]), euro.subarray(1), Buffer.from('\n'), frame(1, 'last')]);
+    const seen = [];
+    for (let i = 0; i < bytes.length; i += 5) seen.push(...d.push(bytes.subarray(i, i + 5)));
+    seen.push(...d.end());
+    expect(seen).toEqual([
+      { stream: 'stdout', line: 'out one' },
+      { stream: 'stderr', line: 'err one' },
+      { stream: 'stdout', line: 'out two' },
+      { stream: 'stderr', line: 'price 3€' },
+      { stream: 'stdout', line: 'last' },
+    ]);
   });
 });

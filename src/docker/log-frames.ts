@@ -43,3 +43,38 @@ export class LogLineDecoder {
     return parts.map((l) => l.replace(/\r$/, ''));
   }
 }
+
+export type OutputStream = 'stdout' | 'stderr';
+
+/** Incremental decoder of a non-TTY container's multiplexed output into complete lines, each with
+ *  the stream it was written to (a line is never cut at a frame's end, nor a UTF-8 character). */
+export class StreamLineDecoder {
+  private pending = Buffer.alloc(0);
+  private readonly partial: Record<OutputStream, Buffer> = { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) };
+
+  push(chunk: Buffer): { stream: OutputStream; line: string }[] {
+    this.pending = Buffer.concat([this.pending, chunk]);
+    const out: { stream: OutputStream; line: string }[] = [];
+    while (this.pending.length >= 8) {
+      const size = this.pending.readUInt32BE(4);
+      if (this.pending.length < 8 + size) break;
+      const stream: OutputStream = this.pending[0] === 2 ? 'stderr' : 'stdout';
+      let text = Buffer.concat([this.partial[stream], this.pending.subarray(8, 8 + size)]);
+      this.pending = this.pending.subarray(8 + size);
+      let nl: number;
+      while ((nl = text.indexOf(0x0a)) >= 0) {
+        out.push({ stream, line: text.subarray(0, nl).toString('utf8').replace(/\r$/, '') });
+        text = text.subarray(nl + 1);
+      }
+      this.partial[stream] = text;
+    }
+    return out;
+  }
+
+  /** The unfinished last line of each stream, once the output has ended. */
+  end(): { stream: OutputStream; line: string }[] {
+    const rest = (['stdout', 'stderr'] as const).filter((s) => this.partial[s].length > 0).map((stream) => ({ stream, line: this.partial[stream].toString('utf8') }));
+    this.partial.stdout = this.partial.stderr = Buffer.alloc(0);
+    return rest;
+  }
+}

@@ -28,7 +28,7 @@ import * as audit from '../actions/audit.js';
 import * as requests from '../actions/requests.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
 import { changeSsoSettings, ssoSettingsView } from '../actions/sso-settings.js';
-import { deploymentEventStream, runtimeLogStream } from './streams.js';
+import { deploymentEventStream, oneOffStream, runtimeLogStream } from './streams.js';
 import { answerFormat, jsonLinesResponse } from './json-lines.js';
 import { searchPalette } from '../actions/palette.js';
 import { getDeployment } from '../store/deployments.js';
@@ -326,6 +326,20 @@ export function apiRoutes(deps: Deps) {
     const deployment = await ops.promote(deps, ctx, await jsonBody(c), { trigger: `promote:${c.get('user').email}`, requestedBy: c.get('user').id });
     return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
   });
+  api.post('/projects/:project/services/:service/run', async (c) => {
+    const run = await ops.prepareRun(deps, await instanceOf(c, 'run'), await jsonBody(c));
+    return oneOffStream(c, deps, run, c.get('user').id);
+  });
+  // Scheduled jobs (actions/cron-jobs.ts).
+  api.get('/projects/:project/services/:service/jobs', async (c) => c.json({ jobs: await ops.cronJobsOf(deps, await instanceOf(c, 'project.read')) }));
+  api.post('/projects/:project/services/:service/jobs', async (c) => c.json({ job: await ops.addCronJob(deps, await instanceOf(c, 'jobs.change'), await jsonBody(c)) }, 201));
+  api.patch('/projects/:project/services/:service/jobs/:job', async (c) => c.json({ job: await ops.changeCronJob(deps, await instanceOf(c, 'jobs.change'), c.req.param('job'), await jsonBody(c)) }));
+  api.delete('/projects/:project/services/:service/jobs/:job', async (c) => {
+    await ops.removeCronJob(deps, await instanceOf(c, 'jobs.change'), c.req.param('job'));
+    return c.json({ removed: c.req.param('job') });
+  });
+  api.post('/projects/:project/services/:service/jobs/:job/run', async (c) => c.json({ run: await ops.runCronJobNow(deps, await instanceOf(c, 'run'), c.req.param('job')) }, 202));
+  api.get('/projects/:project/services/:service/jobs/:job/runs', async (c) => c.json({ runs: await ops.cronRunsOf(deps, await instanceOf(c, 'logs.read'), c.req.param('job')) }));
   api.get('/projects/:project/services/:service/build-plan', async (c) => c.json(await ops.previewBuild(deps, await instanceOf(c, 'project.read'))));
   api.post('/projects/:project/services/:service/cancel', async (c) => c.json({ cancelled: await ops.cancel(deps, await instanceOf(c, 'cancel')) }));
   api.post('/projects/:project/services/:service/scale', async (c) => c.json(await ops.scale(deps, await instanceOf(c, 'service.change'), await jsonBody(c))));

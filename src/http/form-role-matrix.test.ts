@@ -79,6 +79,11 @@ const CASES: Case[] = [
   { route: 'POST /servers', action: 'servers.manage', path: () => '/servers', fields: f({ name: 'n2', host: '192.0.2.11' }) },
   ...(['drain', 'activate', 'build-here', 'build-on-manager'] as const).map((a): Case => ({ route: `POST /servers/:name/${a}`, action: 'servers.manage', path: () => `/servers/n1/${a}` })),
   { route: 'POST /servers/:name/remove', action: 'servers.manage', path: () => '/servers/n1/remove', fields: f({ confirm: 'n1' }) },
+  // Scheduled jobs, in staging: in (protected) production a developer may not change or run them at all.
+  { route: 'POST /projects/:project/services/:service/jobs', action: 'jobs.change', path: (t) => `${s(t)}/jobs?env=staging`, fields: f({ name: 'cleanup', schedule: '0 4 * * *', command: 'node cleanup.js', timeZone: 'UTC', timeout: '60' }) },
+  { route: 'POST /projects/:project/services/:service/jobs/:job/run', action: 'run', path: (t) => `${s(t)}/jobs/nightly/run?env=staging` },
+  { route: 'POST /projects/:project/services/:service/jobs/:job/enabled', action: 'jobs.change', path: (t) => `${s(t)}/jobs/nightly/enabled?env=staging`, fields: f({ enabled: 'off' }) },
+  { route: 'POST /projects/:project/services/:service/jobs/:job/remove', action: 'jobs.change', path: (t) => `${s(t)}/jobs/nightly/remove?env=staging` },
   { route: 'POST /deployments/:id/cancel', action: 'cancel', path: (t) => `/deployments/${t.deployment}/cancel` },
   { route: 'POST /deployments/:id/promote', action: 'deploy', path: (t) => `/deployments/${t.deployment}/promote`, fields: f({ to: 'staging' }) },
   // Protected environments and their requests (production holds one waiting: the developer's in shop, the owner's in blog).

@@ -134,6 +134,15 @@ const CASES: Case[] = [
   { route: 'POST /projects/:project/services/:service/deployments', action: 'deploy', path: (t) => `${s(t)}/deployments` },
   { route: 'POST /projects/:project/services/:service/rollback', action: 'rollback', path: (t) => `${s(t)}/rollback`, body: {} },
   { route: 'POST /projects/:project/services/:service/promote', action: 'deploy', path: (t) => `${s(t)}/promote`, body: { from: 'staging' } },
+  // In staging: in (protected) production a developer may not run commands at all (an admin's only).
+  { route: 'POST /projects/:project/services/:service/run', action: 'run', path: (t) => `${s(t)}/run?env=staging`, body: { command: ['true'] } },
+  // Scheduled jobs, in staging (see run).
+  { route: 'GET /projects/:project/services/:service/jobs', action: 'project.read', path: (t) => `${s(t)}/jobs?env=staging` },
+  { route: 'POST /projects/:project/services/:service/jobs', action: 'jobs.change', path: (t) => `${s(t)}/jobs?env=staging`, body: { name: 'cleanup', schedule: '0 4 * * *', command: 'node cleanup.js' } },
+  { route: 'PATCH /projects/:project/services/:service/jobs/:job', action: 'jobs.change', path: (t) => `${s(t)}/jobs/nightly?env=staging`, body: { schedule: '0 5 * * *' } },
+  { route: 'DELETE /projects/:project/services/:service/jobs/:job', action: 'jobs.change', path: (t) => `${s(t)}/jobs/nightly?env=staging` },
+  { route: 'POST /projects/:project/services/:service/jobs/:job/run', action: 'run', path: (t) => `${s(t)}/jobs/nightly/run?env=staging` },
+  { route: 'GET /projects/:project/services/:service/jobs/:job/runs', action: 'logs.read', path: (t) => `${s(t)}/jobs/nightly/runs?env=staging` },
   { route: 'POST /projects/:project/services/:service/cancel', action: 'cancel', path: (t) => `${s(t)}/cancel` },
   { route: 'GET /projects/:project/services/:service/build-plan', action: 'project.read', path: (t) => `${s(t)}/build-plan` },
   { route: 'GET /projects/:project/services/:service/deployments', action: 'project.read', path: (t) => `${s(t)}/deployments` },

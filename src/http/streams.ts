@@ -13,6 +13,7 @@ import { findActiveDeployment, listDeployments } from '../store/deployments.js';
 import { readVariables } from '../store/variables.js';
 import { unseal } from '../secrets.js';
 import { requireDaemon } from '../actions/common.js';
+import type { PreparedRun } from '../actions/run.js';
 
 export interface SseEvent {
   event: string;
@@ -101,4 +102,23 @@ async function tasksToShow(deps: Deps, ctx: InstanceContext, all: boolean): Prom
   const chosen = all ? tasks : serving.length ? serving : running;
   // With every task, each name says its version (deployment) and, unless running, its state.
   return chosen.map((t) => ({ id: t.id, name: `${ctx.service.name}.${t.slot ?? '?'}${all ? `#${t.deployment ?? '?'}${t.state !== 'running' ? ` (${t.state})` : ''}` : ''}` }));
+}
+
+/** A one-off command's output as it comes (`output` events: its stream and line), then `exit`
+ *  with its code, or `problem` when it was stopped; a closed connection stops the command. */
+export function oneOffStream(c: Context, deps: Deps, run: PreparedRun, userId: number) {
+  const release = deps.streamSlots.take(userId);
+  return streamSSE(c, async (stream) => {
+    const abort = new AbortController();
+    stream.onAbort(() => abort.abort());
+    try {
+      const end = await run.start({ signal: abort.signal, onLine: (s, line) => stream.writeSSE({ event: 'output', data: JSON.stringify({ stream: s, line }) }) });
+      if ('code' in end) await stream.writeSSE({ event: 'exit', data: JSON.stringify({ code: end.code }) });
+      else if (end.stopped === 'timeout') await stream.writeSSE({ event: 'problem', data: `the command ran longer than ${run.timeoutS} s and was stopped` });
+    } catch (err) {
+      await stream.writeSSE({ event: 'problem', data: (err as Error).message }).catch(() => {});
+    } finally {
+      release();
+    }
+  });
 }

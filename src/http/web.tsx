@@ -33,6 +33,7 @@ import { StatusFacts } from '../../views/pages/service/overview.js';
 import { ServiceHeadline, ServicePage } from '../../views/pages/service/page.js';
 import { AddDomainForm, DeleteServiceForm, GitSettingsForm, HttpsTokenForm, ScaleForm, ServiceSettingsForm } from '../../views/pages/service/settings.js';
 import { AddVolumeForm } from '../../views/pages/service/volumes.js';
+import { AddJobForm } from '../../views/pages/service/jobs.js';
 import { SourceForm } from '../../views/pages/service/source.js';
 import { RawVariablesForm, VariablesDiffNote } from '../../views/pages/service/variables-text.js';
 import { countDiff, describeDiff, previewVariablesText, replaceVariablesText, variablesText } from '../actions/variables-text.js';
@@ -260,6 +261,25 @@ export function webRoutes(deps: Deps) {
     const ctx = await instanceOf(c, 'deploy');
     const deployment = await ops.deployAsked(deps, ctx, { trigger: `ui:${user(c).email}`, requestedBy: user(c).id });
     return redirectWithToast(c, `/deployments/${deployment.id}`, `Deploying ${ctx.service.name} to ${ctx.environment.name}: deployment #${deployment.id} queued`);
+  });
+  // Scheduled jobs (actions/cron-jobs.ts).
+  web.post('/projects/:project/services/:service/jobs', (c) =>
+    serviceForm(c, { id: 'add-job', tab: 'jobs', action: 'jobs.change', run: (ctx, body) => ops.addCronJob(deps, ctx, body), done: (ctx, job) => ({ to: servicePath(ctx, 'jobs'), toast: `Added job ${job.name}${job.nextRun ? `; its first run is at ${job.nextRun.replace('T', ' ').slice(0, 16)} UTC` : ''}` }), fragment: (p, state) => <AddJobForm {...p} state={state} /> }));
+  web.post('/projects/:project/services/:service/jobs/:job/run', async (c) => {
+    const ctx = await instanceOf(c, 'run');
+    const run = await ops.runCronJobNow(deps, ctx, c.req.param('job'));
+    const said = run.status === 'running' ? `run #${run.id} started` : `run #${run.id} ${run.status}: ${run.reason}`;
+    return redirectWithToast(c, servicePath(ctx, 'jobs'), `Job ${c.req.param('job')}: ${said}`);
+  });
+  web.post('/projects/:project/services/:service/jobs/:job/enabled', async (c) => {
+    const ctx = await instanceOf(c, 'jobs.change');
+    const job = await ops.changeCronJob(deps, ctx, c.req.param('job'), { enabled: (await form(c)).enabled });
+    return redirectWithToast(c, servicePath(ctx, 'jobs'), job.enabled ? `Job ${job.name} resumed` : `Job ${job.name} paused: it runs on its schedule again once resumed`);
+  });
+  web.post('/projects/:project/services/:service/jobs/:job/remove', async (c) => {
+    const ctx = await instanceOf(c, 'jobs.change');
+    await ops.removeCronJob(deps, ctx, c.req.param('job'));
+    return redirectWithToast(c, servicePath(ctx, 'jobs'), `Removed job ${c.req.param('job')}`);
   });
   web.post('/projects/:project/services/:service/rollback', async (c) => {
     const ctx = await instanceOf(c, 'rollback');

@@ -8,7 +8,7 @@ import { thresholdConditions, thresholdPolicy } from './threshold.js';
 const MIB = 1048576;
 const web: ServiceFacts = { series: 'spur_shop_web_production', projectId: 1, project: 'shop', name: 'web', environment: 'production', replicas: 2, cpuLimit: 0.5, running: 2, lastDeployment: { id: 7, status: 'active', reason: null }, serving: true, deploying: false };
 const point = (p: Partial<MetricPoint>): MetricPoint => ({ at: 0, cpu: 0, cpu_max: 0, memory: 10 * MIB, memory_max: 10 * MIB, memory_limit: null, rx: 0, tx: 0, tasks: 2, ...p });
-const snapshot = (s: Partial<AlertSnapshot> = {}): AlertSnapshot => ({ nowS: 1000, docker: true, services: [web], databases: [], servers: [{ name: 'manager', series: 'node:abc', status: 'ready' }], points: new Map(), recentExits: new Map(), certificates: [], backups: [], ...s });
+const snapshot = (s: Partial<AlertSnapshot> = {}): AlertSnapshot => ({ nowS: 1000, docker: true, services: [web], databases: [], servers: [{ name: 'manager', series: 'node:abc', status: 'ready' }], points: new Map(), recentExits: new Map(), certificates: [], backups: [], jobs: [], ...s });
 const fired = (s: AlertSnapshot) => BUILT_IN_RULES.flatMap((r) => r.conditions(s).map((c) => c.key));
 
 describe('built-in rules', () => {
@@ -31,6 +31,16 @@ describe('built-in rules', () => {
       servers: [{ name: 'manager', series: 'node:abc', status: 'ready' }, { name: 'n2', series: 'node:def', status: 'down' }],
     });
     expect(fired(s).sort()).toEqual(['cpu:spur_shop_web_production', 'crash-loop:spur_shop_web_production', 'disk:manager', 'memory:spur_shop_web_production', 'replicas:spur_shop_web_production', 'server:n2']);
+  });
+
+  it("see a scheduled job whose newest run failed or timed out, not one that succeeded since", () => {
+    const job = (name: string, status: string, reason: string | null) => ({ projectId: 1, project: 'shop', service: 'web', environment: 'production', job: name, run: { id: 4, status, reason } });
+    const s = snapshot({ jobs: [job('report', 'failed', 'exited with 3'), job('cleanup', 'timed-out', 'ran longer than 60 s and was stopped'), job('mail', 'succeeded', null)] });
+    const conditions = builtInRule('job-failed')!.conditions(s);
+    expect(conditions.map((c) => c.key)).toEqual(['job-failed:shop/web/production/report', 'job-failed:shop/web/production/cleanup']);
+    expect(conditions[0]).toMatchObject({ title: 'Job report of web (shop, production): run #4 failed', path: '/projects/shop/services/web/jobs?env=production' });
+    expect(conditions[0]!.text).toMatch(/^exited with 3\. /);
+    expect(conditions[1]!.title).toContain('timed out');
   });
 
   it('do not count replicas missing while a deployment is under way', () => {

@@ -39,6 +39,8 @@ export interface AlertSnapshot {
   recentExits: Map<string, number>;
   certificates: { projectId: number; project: string; service: string; environment: string; hostname: string; failed: string | null; notAfter: string | null }[];
   backups: { projectId: number; project: string; database: string; environment: string; why: string }[];
+  /** Each scheduled job's newest run that ran (not skipped, not running). */
+  jobs: { projectId: number; project: string; service: string; environment: string; job: string; run: { id: number; status: string; reason: string | null } }[];
   update?: { version: string };
 }
 

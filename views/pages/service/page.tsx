@@ -8,13 +8,14 @@ import { actionAttrs, actionWords } from '../../../src/actions/words.js';
 import { SERVICE_TABS, type ServiceTab, serviceTabUrl } from '../../../src/actions/page-data.js';
 import { type ServicePageProps, paths } from './common.js';
 import { DeploymentsTab } from './deployments.js';
+import { JobsTab } from './jobs.js';
 import { LogsTab } from './logs.js';
 import { MetricsTab } from './metrics.js';
 import { OverviewTab } from './overview.js';
 import { SettingsTab } from './settings.js';
 import { VariablesTab } from './variables.js';
 
-const TABS = { overview: OverviewTab, deployments: DeploymentsTab, metrics: MetricsTab, variables: VariablesTab, settings: SettingsTab, logs: LogsTab };
+const TABS = { overview: OverviewTab, deployments: DeploymentsTab, metrics: MetricsTab, variables: VariablesTab, jobs: JobsTab, settings: SettingsTab, logs: LogsTab };
 
 export function ServicePage(props: ServicePageProps) {
   const s = props.status;

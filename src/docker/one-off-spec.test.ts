@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { releaseContainerSpec } from './release-spec.js';
+import { releaseContainerSpec } from './one-off-spec.js';
 
 describe('releaseContainerSpec', () => {
   const spec = releaseContainerSpec({

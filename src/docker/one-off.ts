@@ -1,0 +1,57 @@
+// Runs a one-off container (docker/one-off-spec.ts) to its end: its output line by line as it
+// comes, stdout and stderr apart, then its exit code. Stopped at its deadline or when the caller
+// gives up (a closed connection); never left behind.
+import type { Readable } from 'node:stream';
+import type { DockerClient } from './client.js';
+import { type OutputStream, StreamLineDecoder } from './log-frames.js';
+import { INSTALL_LABEL } from './names.js';
+import { ONE_OFF_LABEL, RELEASE_LABEL } from './one-off-spec.js';
+
+export type OneOffEnd = { code: number } | { stopped: 'timeout' | 'cancelled' };
+
+type Spec = Parameters<DockerClient['createContainer']>[0] & { name: string };
+
+export async function runOneOff(docker: DockerClient, spec: Spec, opts: { onLine: (stream: OutputStream, line: string) => void | Promise<void>; timeoutMs: number; signal?: AbortSignal }): Promise<OneOffEnd> {
+  await docker.getContainer(spec.name).remove({ force: true }).catch(() => {});
+  const container = await docker.createContainer(spec);
+  const pending: (void | Promise<void>)[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    await container.start();
+    const output = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as Readable;
+    const decoder = new StreamLineDecoder();
+    const printed = new Promise<void>((resolve) => {
+      output.on('data', (chunk: Buffer) => decoder.push(chunk).forEach((l) => pending.push(opts.onLine(l.stream, l.line))));
+      output.on('end', resolve).on('close', resolve).on('error', () => resolve());
+    });
+    const stopped = new Promise<'timeout' | 'cancelled'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), opts.timeoutMs);
+      onAbort = () => resolve('cancelled');
+      if (opts.signal?.aborted) resolve('cancelled');
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    const result = await Promise.race([container.wait() as Promise<{ StatusCode: number }>, stopped]);
+    if (typeof result === 'string') {
+      await container.kill().catch(() => {});
+      output.destroy();
+      return { stopped: result };
+    }
+    await printed;
+    decoder.end().forEach((l) => pending.push(opts.onLine(l.stream, l.line)));
+    await Promise.all(pending);
+    return { code: result.StatusCode };
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
+    await Promise.allSettled(pending);
+    await container.remove({ force: true }).catch(() => {});
+  }
+}
+
+/** One-off containers a crash or restart cut off (pre-deploy commands, runs, jobs' runs). */
+export async function removeLeftOneOffs(docker: DockerClient, installId: string): Promise<number> {
+  const left = (await docker.listContainers({ all: true, filters: { label: [`${INSTALL_LABEL}=${installId}`] } })).filter((c) => c.Labels?.[RELEASE_LABEL] !== undefined || c.Labels?.[ONE_OFF_LABEL] !== undefined);
+  for (const c of left) await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
+  return left.length;
+}
