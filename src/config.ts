@@ -60,6 +60,8 @@ export interface Config {
   diskPath?: string;
   /** Seconds between two looks of the alert rules and the autoscaler; 0: none. */
   alertEveryS: number;
+  /** Preview environments one project may have at once. */
+  previewsMax: number;
   /** Seconds after a change of replicas before the autoscaler takes any away. */
   autoscaleDownAfterS: number;
   /** Where releases are published (install.sh and `spur update` read the same layout). */
@@ -191,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     metricsSampleS: validate.integer('SPUR_METRICS_SAMPLE', env.SPUR_METRICS_SAMPLE ?? '10', 0, 60),
     diskPath: env.SPUR_DISK_PATH ? absolutePath('SPUR_DISK_PATH', env.SPUR_DISK_PATH) : undefined,
     alertEveryS: validate.integer('SPUR_ALERT_EVERY', env.SPUR_ALERT_EVERY ?? '60', 0, 3600),
+    previewsMax: validate.integer('SPUR_PREVIEWS_MAX', env.SPUR_PREVIEWS_MAX ?? '5', 0, 100),
     autoscaleDownAfterS: validate.integer('SPUR_AUTOSCALE_DOWN_AFTER', env.SPUR_AUTOSCALE_DOWN_AFTER ?? '300', 0, 86_400),
     downloadUrl: httpsUrl('SPUR_DOWNLOAD_URL', env.SPUR_DOWNLOAD_URL ?? DEFAULT_DOWNLOAD_URL, true).href.replace(/\/$/, ''),
     updateCheck: env.SPUR_UPDATE_CHECK !== '0',

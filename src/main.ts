@@ -4,6 +4,7 @@ import { CliError } from './cli/client.js';
 import { commands as basicCommands } from './cli/commands.js';
 import { rolloutCommands } from './cli/rollout-commands.js';
 import { jobCommands } from './cli/job-commands.js';
+import { previewCommands } from './cli/preview-commands.js';
 import { accessCommands } from './cli/access-commands.js';
 import { requestCommands } from './cli/request-commands.js';
 import { auditCommands } from './cli/audit-commands.js';
@@ -71,6 +72,7 @@ Client (after \`spur login\`):
   spur promote <project> <service> --from E --to E   run what serves in one environment in another: same image, no build
   spur run <project> <service> [--env E] [--timeout S] -- <command> [args…]   a one-off command from the serving image; exits with its code
   spur cancel <project> <service> [--env E]
+  spur previews on <project> <service> --base E [--copy A,B] [--ttl-hours H] | off <project> <service> | list <project>
   spur jobs list|add|set|remove|run|runs <project> <service> [name] [--schedule S] [--command C] [--time-zone Z] [--timeout S] [--overlap] [--env E]
   spur scale <project> <service> <replicas> [--env E]
   spur domains add|list|remove <project> <service> [domain] [--env E]
@@ -106,7 +108,7 @@ Client (after \`spur login\`):
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...requestCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...jobCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...requestCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...jobCommands, ...previewCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -22,6 +22,7 @@ import { createDockerClient } from './docker/client.js';
 import { createApp } from './http/app.js';
 import { scheduleJobs } from './jobs/schedule.js';
 import { CronJobs } from './deploy/cron-jobs.js';
+import { removeExpiredPreviews } from './actions/previews.js';
 import { scheduleAlerts } from './jobs/alerts.js';
 import { installHook } from './git/repos.js';
 import { installAsset, selfCommand, shippedAddon } from './executable.js';
@@ -154,7 +155,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   await databaseBackups.refreshSchedules();
   const cronJobs = new CronJobs({ db, docker, key, installId: thisInstall, log, isDaemonReady: () => daemon.ready });
   await cronJobs.start();
-  const jobs = scheduleJobs({ db, docker, log, servers, keepImages: config.keepImages, buildCacheMb: config.buildCacheMb, buildSlots, dataDir: config.dataDir, backupKeep: config.backupKeep, isDaemonReady: () => daemon.ready, certificates });
+  const jobs = scheduleJobs({ db, docker, log, servers, keepImages: config.keepImages, buildCacheMb: config.buildCacheMb, buildSlots, dataDir: config.dataDir, backupKeep: config.backupKeep, isDaemonReady: () => daemon.ready, certificates, expirePreviews: () => (app ? removeExpiredPreviews(deps) : Promise.resolve()) });
   const metrics = new MetricsSampler({ db, docker, log, installId: thisInstall, sampleS: config.metricsSampleS, isDaemonReady: () => daemon.ready, disk: () => localDisk(config.diskPath ? [config.diskPath] : undefined), servers, traefik: config.traefik.enabled || config.traefik.metricsUrl ? traefikMetricsReader({ docker, url: config.traefik.metricsUrl }) : undefined });
   metrics.start();
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));

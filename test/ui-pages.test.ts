@@ -47,6 +47,9 @@ beforeAll(async () => {
   const created = await api(spur, token)('POST', `/projects/${project}/services/web/deployments`);
   deploymentId = created.json.deployment.id;
   expect((await waitForDeployment(spur, token, deploymentId)).status).toBe('active');
+  // A scheduled job with a run that failed, for the Jobs tab.
+  expect((await cli(spur, ['jobs', 'add', project, 'web', 'nightly-report', '--schedule', '0 3 * * *', '--time-zone', 'Europe/Berlin', '--command', 'node -e "console.log(1); process.exit(2)"'])).code).toBe(0);
+  expect((await cli(spur, ['jobs', 'run', project, 'web', 'nightly-report'])).code).toBe(2);
   for (let tries = 0; (await cli(spur, ['db', 'backup', project, 'kv'])).code !== 0; tries++) {
     if (tries === 60) throw new Error('database kv never took a backup');
     await new Promise((r) => setTimeout(r, 2000));
@@ -69,6 +72,7 @@ const pages = () => [
   ['service-overview', `/projects/${project}/services/web`],
   ['service-deployments', `/projects/${project}/services/web/deployments`],
   ['service-variables', `/projects/${project}/services/web/variables`],
+  ['service-jobs', `/projects/${project}/services/web/jobs`],
   ['service-settings', `/projects/${project}/services/web/settings`],
   ['service-logs', `/projects/${project}/services/web/logs`],
   ['deployment', `/deployments/${deploymentId}`],

@@ -179,7 +179,7 @@ describe('webhook deploys', () => {
     const body = JSON.stringify({ zen: 'hello' });
     const headers = { ...headersFor('github', body), 'X-GitHub-Event': 'ping' };
     const res = await send(body, headers);
-    expect(res).toEqual({ status: 200, json: { ignored: 'the ping event is not a push' } });
+    expect(res).toEqual({ status: 200, json: { ignored: 'the ping event is not a push or a pull request' } });
   });
 });
 

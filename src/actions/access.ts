@@ -102,6 +102,8 @@ export const MAY = {
   'members.manage': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may add, change or remove project members' },
   'environment.create': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may create environments' },
   'environment.delete': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may delete environments' },
+  /** A service's previews of pull requests: on or off, from which environment, what they copy. */
+  'previews.change': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may turn previews on or off' },
   'environment.protect': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may protect or unprotect environments' },
   /** Approve or reject a request waiting in a protected environment (one's own included: a developer never may). */
   'requests.decide': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: "only an admin may approve, reject or cancel another's request" },

@@ -75,6 +75,13 @@ export interface EnvironmentTable {
   created_at: string;
   /** 1: a developer's deploy, rollback or variable change here waits for an admin (actions/requests.ts). */
   protected: ColumnType<number, number | undefined, number>;
+  /** A preview environment (actions/previews.ts): the service whose pull request it shows, the
+   *  request's number, 1 when its head is in a fork, its head commit, when it goes unless updated. */
+  preview_service_id: Generated<number | null>;
+  preview_pr: Generated<number | null>;
+  preview_fork: Generated<number>;
+  preview_head: Generated<string | null>;
+  preview_expires_at: Generated<string | null>;
 }
 
 export type RequestKind = 'deploy' | 'rollback' | 'variables' | 'shared-variables';
@@ -120,6 +127,11 @@ export interface ServiceTable {
   deploy_key_public: string | null;
   https_token_sealed: string | null;
   webhook_secret_sealed: string | null;
+  /** Previews of pull requests: the environment they are made from (null: off), the JSON list of
+   *  its variables copied into them (never for a fork), and the hours an idle one lives. */
+  previews_base: Generated<string | null>;
+  previews_copy: Generated<string | null>;
+  previews_ttl_h: Generated<number>;
 }
 
 export interface SshKeyTable {

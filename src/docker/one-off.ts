@@ -45,7 +45,20 @@ export async function runOneOff(docker: DockerClient, spec: Spec, opts: { onLine
     clearTimeout(timer);
     if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
     await Promise.allSettled(pending);
-    await container.remove({ force: true }).catch(() => {});
+    await removeContainer(container);
+  }
+}
+
+/** Docker may refuse to remove a container it is still finishing ("removal already in
+ *  progress", a kill in flight): asked again a few times, then left to the next start. */
+async function removeContainer(container: ReturnType<DockerClient['getContainer']>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await container.remove({ force: true });
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404 || attempt >= 10) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 }
 

@@ -330,6 +330,10 @@ export function apiRoutes(deps: Deps) {
     const run = await ops.prepareRun(deps, await instanceOf(c, 'run'), await jsonBody(c));
     return oneOffStream(c, deps, run, c.get('user').id);
   });
+  // Previews of pull requests (actions/previews.ts).
+  api.get('/projects/:project/previews', async (c) => c.json({ previews: await ops.previewsOf(deps, c.get('user'), c.req.param('project')) }));
+  api.get('/projects/:project/services/:service/previews', async (c) => c.json({ previews: ops.previewSettingsOf((await instanceOf(c, 'project.read')).service) }));
+  api.put('/projects/:project/services/:service/previews', async (c) => c.json({ previews: await ops.setPreviews(deps, await instanceOf(c, 'previews.change'), await jsonBody(c)) }));
   // Scheduled jobs (actions/cron-jobs.ts).
   api.get('/projects/:project/services/:service/jobs', async (c) => c.json({ jobs: await ops.cronJobsOf(deps, await instanceOf(c, 'project.read')) }));
   api.post('/projects/:project/services/:service/jobs', async (c) => c.json({ job: await ops.addCronJob(deps, await instanceOf(c, 'jobs.change'), await jsonBody(c)) }, 201));

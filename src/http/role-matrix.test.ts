@@ -136,6 +136,9 @@ const CASES: Case[] = [
   { route: 'POST /projects/:project/services/:service/promote', action: 'deploy', path: (t) => `${s(t)}/promote`, body: { from: 'staging' } },
   // In staging: in (protected) production a developer may not run commands at all (an admin's only).
   { route: 'POST /projects/:project/services/:service/run', action: 'run', path: (t) => `${s(t)}/run?env=staging`, body: { command: ['true'] } },
+  { route: 'GET /projects/:project/previews', action: 'project.read', path: (t) => `/projects/${t.project}/previews` },
+  { route: 'GET /projects/:project/services/:service/previews', action: 'project.read', path: (t) => `${s(t)}/previews` },
+  { route: 'PUT /projects/:project/services/:service/previews', action: 'previews.change', path: (t) => `${s(t)}/previews`, body: { on: false } },
   // Scheduled jobs, in staging (see run).
   { route: 'GET /projects/:project/services/:service/jobs', action: 'project.read', path: (t) => `${s(t)}/jobs?env=staging` },
   { route: 'POST /projects/:project/services/:service/jobs', action: 'jobs.change', path: (t) => `${s(t)}/jobs?env=staging`, body: { name: 'cleanup', schedule: '0 4 * * *', command: 'node cleanup.js' } },

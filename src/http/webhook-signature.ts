@@ -1,7 +1,9 @@
 // Recognises and authenticates a push webhook from GitHub, GitLab or Gitea/Forgejo. Pure.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-export type Provider = 'github' | 'gitlab' | 'gitea';
+import type { Provider } from '../git/pull-requests.js';
+
+export type { Provider };
 
 export type WebhookCheck = { ok: true; provider: Provider; deliveryId: string; isPush: boolean; event: string } | { ok: false; reason: string };
 

@@ -1,5 +1,6 @@
 // POST /webhooks/<project>/<service>: a git host reports a push; the environments that follow the
-// pushed branch (with auto-deploy on) deploy exactly the pushed commit. A delivery id is honoured
+// pushed branch (with auto-deploy on) deploy exactly the pushed commit. A pull request's events
+// make, update and remove its preview (actions/previews.ts). A delivery id is honoured
 // once (ids are remembered for DELIVERY_MEMORY_DAYS); a report of a commit older than what runs is
 // refused whatever its delivery id, unless the push started from what runs (a branch reset).
 import { Hono } from 'hono';
@@ -13,6 +14,8 @@ import { findServiceByName } from '../store/services.js';
 import { recordDelivery } from '../store/webhook-deliveries.js';
 import * as validate from '../validate.js';
 import { receivePush } from '../actions/push.js';
+import { receivePullRequest } from '../actions/previews.js';
+import { isPullRequestEvent, readPullRequest } from '../git/pull-requests.js';
 import { sourceKindOf } from '../sources/index.js';
 import { checkWebhook } from './webhook-signature.js';
 import { requestAddress } from './client.js';
@@ -32,9 +35,24 @@ export function webhookRoutes(deps: Deps) {
     const secret = service?.webhook_secret_sealed ? unseal(deps.key, service.webhook_secret_sealed) : UNKNOWN_SECRET;
     const check = checkWebhook((name) => c.req.header(name), body, secret);
     if (!check.ok || !service) throw new Unauthorized(check.ok ? 'no webhook here' : check.reason);
-    if (!check.isPush) return c.json({ ignored: `the ${check.event || 'unknown'} event is not a push` });
+    const pullRequest = isPullRequestEvent(check.provider, check.event);
+    if (!check.isPush && !pullRequest) return c.json({ ignored: `the ${check.event || 'unknown'} event is not a push or a pull request` });
     const kind = sourceKindOf(service);
     if (!kind.clones) return c.json({ ignored: `${service.name} ${kind.deploys}, not a remote repository` });
+    if (pullRequest) {
+      let event;
+      try {
+        event = readPullRequest(check.provider, JSON.parse(body.toString('utf8')));
+      } catch {
+        throw new InvalidInput('body', 'must be the JSON of a pull request event');
+      }
+      if ('ignored' in event) return c.json(event);
+      if (!(await recordDelivery(deps.db, { provider: check.provider, deliveryId: check.deliveryId, serviceId: service.id }))) {
+        return c.json({ ignored: `delivery ${check.deliveryId} was already processed` });
+      }
+      const answer = await receivePullRequest(deps, { project: project!, service, provider: check.provider, event, address: await requestAddress(deps, c, { wait: false }) });
+      return c.json(answer, 'ignored' in answer ? 200 : 202);
+    }
 
     let payload: { ref?: unknown; after?: unknown; before?: unknown; commits?: unknown };
     try {

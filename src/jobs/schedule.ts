@@ -14,7 +14,7 @@ import { pruneAuditLog } from '../actions/audit.js';
 
 const IN_UTC = { timezone: 'UTC' };
 
-export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; servers: Pick<NodeFleet, 'reachable'>; keepImages: number; buildCacheMb: number; buildSlots: Pick<BuildSlots, 'whileAlone'>; dataDir: string; backupKeep: number; isDaemonReady: () => boolean; certificates: Pick<CertificateIssuer, 'run'> }) {
+export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; servers: Pick<NodeFleet, 'reachable'>; keepImages: number; buildCacheMb: number; buildSlots: Pick<BuildSlots, 'whileAlone'>; dataDir: string; backupKeep: number; isDaemonReady: () => boolean; certificates: Pick<CertificateIssuer, 'run'>; expirePreviews: () => Promise<unknown> }) {
   const prune = cron.schedule('17 3 * * *', async () => {
     if (!deps.isDaemonReady()) return;
     await pruneImages(deps, { keep: deps.keepImages, cacheBudgetMb: deps.buildCacheMb }).catch((err) => deps.log.error('image prune failed', { error: String(err) }));
@@ -38,9 +38,12 @@ export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; ser
   }, IN_UTC);
   // Certificates due for renewal (30 days before expiry) and failed orders whose back-off is over.
   const certificates = cron.schedule('23 * * * *', () => deps.certificates.run(), IN_UTC);
+  // Previews of pull requests past their hours.
+  const previews = cron.schedule('*/10 * * * *', () => deps.expirePreviews().catch((err) => deps.log.error('removing expired previews failed', { error: String(err) })), IN_UTC);
   return {
     stop: () => {
       certificates.stop();
+      previews.stop();
       prune.stop();
       deliveries.stop();
       audit.stop();

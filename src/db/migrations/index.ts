@@ -43,6 +43,7 @@ import * as m041 from './041_alert_channels.js';
 import * as m042 from './042_alerts.js';
 import * as m043 from './043_promotions.js';
 import * as m044 from './044_cron_jobs.js';
+import * as m045 from './045_previews.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -91,4 +92,5 @@ export const migrations: Record<string, Migration> = {
   '042_alerts': m042,
   '043_promotions': m043,
   '044_cron_jobs': m044,
+  '045_previews': m045,
 };

@@ -1,0 +1,157 @@
+// Preview environments: a service with previews on gets, for each pull request opened into its
+// branch, an environment `pr-<number>` made from its preview base (its settings, the variables
+// marked to copy), with its own generated domain, deploying the request's head and each push to
+// it; closing or merging it removes the environment and everything it owns. An idle preview goes
+// after its hours (SPUR_PREVIEWS_MAX caps how many a project has). A pull request from a fork
+// never gets a copied variable and never deploys without an admin's approval: its deploy is a
+// request in the preview, as a protected environment's are.
+import type { Environment, Project, Service } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { removeEnvironment } from '../deploy/removal.js';
+import { generatedDomain } from '../docker/names.js';
+import { Conflict, InvalidInput } from '../errors.js';
+import type { Provider, PullRequestEvent } from '../git/pull-requests.js';
+import { sourceKindOf } from '../sources/index.js';
+import { expiredPreviews, findPreview, listPreviews, openPreview, setPreviewSettings } from '../store/previews.js';
+import { getEnvironment } from '../store/projects.js';
+import { getInstanceContext, listInstancesOf } from '../store/services.js';
+import { readVariables } from '../store/variables.js';
+import * as validate from '../validate.js';
+import { type AllowedInstance, openProject } from './access.js';
+import { createRequest } from './ask.js';
+import { type Actor, type Body, projectObject, removalDeps, requireDaemon } from './common.js';
+import { deploy } from './deployments.js';
+import { type Doer, audit } from './record.js';
+
+export const PREVIEW_TTL_HOURS = { default: 72, max: 720 } as const;
+const COPY_MAX = 100;
+
+export interface PreviewSettingsView {
+  on: boolean;
+  base: string | null;
+  copy: string[];
+  ttlHours: number;
+}
+
+export interface PreviewView {
+  environment: string;
+  service: string;
+  pullRequest: number;
+  fork: boolean;
+  head: string | null;
+  expiresAt: string | null;
+  url: string | null;
+}
+
+export const previewSettingsOf = (s: Service): PreviewSettingsView => ({ on: s.previews_base !== null, base: s.previews_base, copy: s.previews_copy ? (JSON.parse(s.previews_copy) as string[]) : [], ttlHours: s.previews_ttl_h });
+
+/** Turns previews on (or, with `on: false`, off) for the service, from a base environment. */
+export async function setPreviews(deps: Deps, ctx: AllowedInstance, body: Body): Promise<PreviewSettingsView> {
+  const { project, service, acting } = ctx;
+  if (body.on === false || body.on === 'off') {
+    const changed = await setPreviewSettings(deps.db, service.id, { previews_base: null, previews_copy: service.previews_copy, previews_ttl_h: service.previews_ttl_h });
+    await audit(deps, acting, 'previews.change', projectObject(project), { before: previewSettingsOf(service), after: previewSettingsOf(changed) });
+    return previewSettingsOf(changed);
+  }
+  if (!sourceKindOf(service).clones) throw new InvalidInput('previews', `${service.name} is not deployed from a git repository: there are no pull requests to preview`);
+  const fields = validate.fields({
+    base: () => validate.resourceName('environment', body.base),
+    copy: () => copyList(body.copy),
+    ttlHours: () => validate.optional(body.ttlHours, (v) => validate.integer('hours', v, 1, PREVIEW_TTL_HOURS.max)) ?? service.previews_ttl_h,
+  });
+  const base = await getEnvironment(deps.db, project, fields.base);
+  if (base.preview_pr !== null) throw new InvalidInput('base', `${base.name} is itself a preview`);
+  const changed = await setPreviewSettings(deps.db, service.id, { previews_base: base.name, previews_copy: JSON.stringify(fields.copy), previews_ttl_h: fields.ttlHours });
+  await audit(deps, acting, 'previews.change', projectObject(project), { before: previewSettingsOf(service), after: previewSettingsOf(changed) });
+  return previewSettingsOf(changed);
+}
+
+function copyList(value: unknown): string[] {
+  if (value === undefined || value === null || value === '') return [];
+  const list = typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value;
+  if (!Array.isArray(list)) throw new InvalidInput('copy', 'give the names of the variables to copy, e.g. ["API_URL", "GREETING"]');
+  if (list.length > COPY_MAX) throw new InvalidInput('copy', `at most ${COPY_MAX} variables`);
+  return [...new Set(list.map((k) => validate.variableKey(k)))];
+}
+
+export async function previewsOf(deps: Deps, user: Actor, projectName: string): Promise<PreviewView[]> {
+  const { project } = await openProject(deps.db, user, projectName, 'project.read');
+  const previews = await listPreviews(deps.db, project.id);
+  return Promise.all(previews.map((e) => toPreviewView(deps, e)));
+}
+
+async function toPreviewView(deps: Deps, e: Environment): Promise<PreviewView> {
+  const instance = e.preview_service_id ? (await listInstancesOf(deps.db, e.preview_service_id)).find((i) => i.environment_id === e.id) : undefined;
+  const service = e.preview_service_id ? await deps.db.selectFrom('services').select('name').where('id', '=', e.preview_service_id).executeTakeFirst() : undefined;
+  return { environment: e.name, service: service?.name ?? '', pullRequest: e.preview_pr!, fork: e.preview_fork === 1, head: e.preview_head, expiresAt: e.preview_expires_at, url: instance ? `http://${generatedDomain(instance.domain_label, deps.config.baseDomain)}` : null };
+}
+
+export type PullRequestAnswer = { ignored: string } | { preview: PreviewView; deployment?: number; request?: number; removed?: boolean };
+
+/** What a git host's pull request event does to the service's previews (http/webhooks.ts has
+ *  checked its signature and its delivery). */
+export async function receivePullRequest(deps: Deps, input: { project: Project; service: Service; provider: Provider; event: PullRequestEvent; address: string | null }): Promise<PullRequestAnswer> {
+  const { project, service, event } = input;
+  if (!service.previews_base) return { ignored: `previews are off for ${service.name}` };
+  if (event.baseBranch !== service.git_branch) return { ignored: `pull request ${event.number} goes into ${event.baseBranch}, not ${service.git_branch}` };
+  const who: Doer = { kind: 'webhook', name: input.provider, via: 'webhook', address: input.address };
+  const object = projectObject(project);
+  if (event.action === 'close') {
+    const preview = await findPreview(deps.db, project.id, event.number);
+    if (!preview || preview.preview_service_id !== service.id) return { ignored: `pull request ${event.number} has no preview` };
+    const view = await toPreviewView(deps, preview);
+    await removePreview(deps, who, project, preview, 'its pull request was closed');
+    return { preview: view, removed: true };
+  }
+  requireDaemon(deps);
+  const fork = event.fork;
+  const copy = previewSettingsOf(service).copy;
+  const baseValues = fork || copy.length === 0 ? {} : await readVariables(deps.db, deps.key, { serviceId: service.id, environmentId: (await getEnvironment(deps.db, project, service.previews_base)).id });
+  const variables = Object.fromEntries(copy.filter((k) => k in baseValues).map((k) => [k, baseValues[k]!]));
+  const { environment, made } = await openPreview(deps.db, {
+    project, service, pr: event.number, fork, head: event.head,
+    branch: fork ? service.git_branch! : validate.branch(event.headBranch),
+    expiresAt: new Date(Date.now() + service.previews_ttl_h * 3600_000).toISOString(),
+    max: deps.config.previewsMax, variables, key: deps.key,
+  });
+  if (made) await audit(deps, who, 'environment.create', object, { after: { environment: environment.name, preview: { service: service.name, pullRequest: event.number, fork, copied: Object.keys(variables) } } });
+  const ctx = await getInstanceContext(deps.db, { serviceId: service.id, environmentId: environment.id });
+  const trigger = `pull-request:${input.provider}#${event.number}`;
+  const view = await toPreviewView(deps, environment);
+  // Once a fork, always: an update cannot make the preview trusted.
+  if (environment.preview_fork === 1) {
+    const request = await createRequest(deps, { who, kind: 'deploy', project, environment, service, trigger, payload: { commit: event.head }, summary: { commit: event.head, pullRequest: event.number, fork: true } });
+    return { preview: view, request: request.id };
+  }
+  const deployment = await deploy(deps, who, ctx, { trigger }, { commit: event.head });
+  return { preview: view, deployment: deployment.id };
+}
+
+/** Removes a preview and everything it owns; one that is rolling out is left for the next sweep
+ *  (its expiry set to now). */
+async function removePreview(deps: Deps, who: Doer, project: Project, preview: Environment, why: string): Promise<void> {
+  try {
+    await removeEnvironment(removalDeps(deps), project, preview);
+  } catch (err) {
+    if (!(err instanceof Conflict)) throw err;
+    await deps.db.updateTable('environments').set({ preview_expires_at: new Date().toISOString() }).where('id', '=', preview.id).execute();
+    throw err;
+  }
+  await audit(deps, who, 'environment.delete', projectObject(project), { before: { environment: preview.name, preview: { pullRequest: preview.preview_pr } }, after: { why } });
+}
+
+/** Removes the previews past their expiry (every few minutes; Docker must answer). */
+export async function removeExpiredPreviews(deps: Deps): Promise<string[]> {
+  if (!deps.daemon.ready) return [];
+  const removed: string[] = [];
+  for (const e of await expiredPreviews(deps.db, new Date().toISOString())) {
+    const project = await deps.db.selectFrom('projects').selectAll().where('id', '=', e.project_id).executeTakeFirstOrThrow();
+    try {
+      await removePreview(deps, { kind: 'system', name: 'preview expiry', via: 'job' }, project, e, 'it expired');
+      removed.push(`${e.project}/${e.name}`);
+    } catch (err) {
+      deps.log.warn('could not remove an expired preview', { project: e.project, environment: e.name, error: String(err) });
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,47 @@
+// `spur previews …`: a service's previews of pull requests (on from a base environment, or off),
+// and a project's previews with their pull requests, addresses and expiry.
+import { CliError } from './client.js';
+import { type CliIo, args, client, enc, need } from './shared.js';
+
+interface SettingsView {
+  on: boolean;
+  base: string | null;
+  copy: string[];
+  ttlHours: number;
+}
+
+interface PreviewView {
+  environment: string;
+  service: string;
+  pullRequest: number;
+  fork: boolean;
+  head: string | null;
+  expiresAt: string | null;
+  url: string | null;
+}
+
+const USAGE = 'spur previews on <project> <service> --base <environment> [--copy A,B] [--ttl-hours H]  |  previews off <project> <service>  |  previews list <project>';
+
+const say = (s: SettingsView, service: string) =>
+  s.on ? `Previews of ${service}'s pull requests: made from ${s.base}${s.copy.length ? `, copying ${s.copy.join(', ')}` : ', copying no variables'}; an idle one goes after ${s.ttlHours} h` : `Previews of ${service}'s pull requests are off`;
+
+async function previews(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { base: { type: 'string' }, copy: { type: 'string' }, 'ttl-hours': { type: 'string' } });
+  const [sub, project, service] = need(positionals, 2, USAGE);
+  const api = client(io);
+  if (sub === 'list' && !service) {
+    const { previews: list } = await api.json<{ previews: PreviewView[] }>('GET', `/projects/${enc(project)}/previews`);
+    if (values.json) return io.stdout(JSON.stringify(list));
+    io.stdout(list.map((p) => `${p.environment}\t${p.service} #${p.pullRequest}${p.fork ? ' (fork)' : ''}\t${p.url ?? ''}\texpires ${p.expiresAt ?? '—'}`).join('\n') || 'No previews.');
+  } else if ((sub === 'on' || sub === 'off') && service && positionals.length === 3) {
+    if (values['ttl-hours'] !== undefined && !/^\d+$/.test(String(values['ttl-hours']))) throw new CliError(`--ttl-hours: "${values['ttl-hours']}" is not a number of hours`, 2);
+    if (sub === 'on' && !values.base) throw new CliError(`usage: ${USAGE}`, 2);
+    const body = sub === 'off' ? { on: false } : { base: values.base, copy: values.copy ?? '', ...(values['ttl-hours'] ? { ttlHours: Number(values['ttl-hours']) } : {}) };
+    const { previews: settings } = await api.json<{ previews: SettingsView }>('PUT', `/projects/${enc(project)}/services/${enc(service)}/previews`, body);
+    io.stdout(values.json ? JSON.stringify(settings) : say(settings, service));
+  } else {
+    throw new CliError(`usage: ${USAGE}`, 2);
+  }
+}
+
+export const previewCommands = { previews };

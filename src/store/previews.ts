@@ -1,0 +1,70 @@
+// Preview environments (migration 045): one per pull request of a service, `pr-<number>`, made
+// from the service's preview base. Made, capped and copied in one transaction, so two events of
+// the same pull request, or two pull requests at once, never make two or pass the cap.
+import type { Db } from '../db/open.js';
+import type { Environment, Project, Service } from '../db/schema.js';
+import { Conflict } from '../errors.js';
+import { freeDomainLabel } from './domains.js';
+import { getEnvironment } from './projects.js';
+import { setVariables } from './variables.js';
+import { nowIso } from './time.js';
+
+export const previewName = (pr: number) => `pr-${pr}`;
+
+export interface PreviewInput {
+  project: Project;
+  service: Service;
+  pr: number;
+  fork: boolean;
+  head: string;
+  /** The branch a deploy of it fetches (the head's for a pull request within the repository; the
+   *  base's for a fork, whose head commit is fetched by its id). */
+  branch: string;
+  expiresAt: string;
+  /** Previews one project may have at once. */
+  max: number;
+  /** Values copied from the base (none for a fork). */
+  variables: Record<string, string>;
+  key: Buffer;
+}
+
+/** The preview of the pull request, made now (`made`) from the service's base environment, or
+ *  the one that exists (its head and expiry brought up to date). */
+export async function openPreview(db: Db, input: PreviewInput): Promise<{ environment: Environment; made: boolean }> {
+  const name = previewName(input.pr);
+  return db.transaction().execute(async (tx) => {
+    const existing = await tx.selectFrom('environments').selectAll().where('project_id', '=', input.project.id).where('name', '=', name).executeTakeFirst();
+    if (existing) {
+      if (existing.preview_service_id !== input.service.id) throw new Conflict(`environment ${name} of ${input.project.name} is not ${input.service.name}'s preview of pull request ${input.pr}`);
+      const environment = await tx.updateTable('environments').set({ preview_head: input.head, preview_expires_at: input.expiresAt, preview_fork: input.fork ? 1 : existing.preview_fork }).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow();
+      return { environment, made: false };
+    }
+    const { count } = await tx.selectFrom('environments').select((eb) => eb.fn.countAll<number>().as('count')).where('project_id', '=', input.project.id).where('preview_pr', 'is not', null).executeTakeFirstOrThrow();
+    if (Number(count) >= input.max) throw new Conflict(`${input.project.name} has ${count} previews, the most it may have at once (SPUR_PREVIEWS_MAX): close a pull request or remove a preview first`);
+    const base = await getEnvironment(tx, input.project, input.service.previews_base!);
+    const environment = await tx
+      .insertInto('environments')
+      .values({ project_id: input.project.id, name, created_at: nowIso(), preview_service_id: input.service.id, preview_pr: input.pr, preview_fork: input.fork ? 1 : 0, preview_head: input.head, preview_expires_at: input.expiresAt })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const from = await tx.selectFrom('service_instances').selectAll().where('environment_id', '=', base.id).where('service_id', '=', input.service.id).executeTakeFirst();
+    if (!from) throw new Conflict(`${input.service.name} has no instance in ${base.name}, its preview base`);
+    const { environment_id: _base, domain_label: _label, ...settings } = from;
+    const domain_label = await freeDomainLabel(tx, { project: input.project.name, service: input.service.name, environment: name });
+    // Only the pull request's events deploy it: a push to its branch does not.
+    await tx.insertInto('service_instances').values({ ...settings, environment_id: environment.id, domain_label, branch: input.branch, auto_deploy: 0, autoscale_min: null, autoscale_max: null }).execute();
+    if (Object.keys(input.variables).length) await setVariables(tx, input.key, { serviceId: input.service.id, environmentId: environment.id }, input.variables);
+    return { environment, made: true };
+  });
+}
+
+export const findPreview = (db: Db, projectId: number, pr: number) => db.selectFrom('environments').selectAll().where('project_id', '=', projectId).where('preview_pr', '=', pr).executeTakeFirst();
+
+export const listPreviews = (db: Db, projectId: number) => db.selectFrom('environments').selectAll().where('project_id', '=', projectId).where('preview_pr', 'is not', null).orderBy('preview_pr').execute();
+
+/** Previews past their expiry, with their projects. */
+export const expiredPreviews = (db: Db, now: string) =>
+  db.selectFrom('environments as e').innerJoin('projects as p', 'p.id', 'e.project_id').selectAll('e').select('p.name as project').where('e.preview_pr', 'is not', null).where('e.preview_expires_at', '<', now).execute();
+
+export const setPreviewSettings = (db: Db, serviceId: number, settings: { previews_base: string | null; previews_copy: string | null; previews_ttl_h: number }) =>
+  db.updateTable('services').set(settings).where('id', '=', serviceId).returningAll().executeTakeFirstOrThrow();
