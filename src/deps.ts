@@ -25,10 +25,12 @@ export interface Deps {
   log: Log;
   /** Encryption key for values at rest. */
   key: Buffer;
+  /** Program git runs to ask for an HTTPS token (the Spur bundle, in askpass mode). */
+  askpassPath: string;
   /** This installation's id: it labels the Swarm services Spur makes (databases too). */
   installId: string;
   daemon: Pick<DaemonMonitor, 'state' | 'ready'>;
-  deployer: Pick<Deployer, 'request' | 'rollback' | 'promote' | 'cancel' | 'preview'>;
+  deployer: Pick<Deployer, 'request' | 'rollback' | 'promote' | 'cancel' | 'preview' | 'steer'>;
   logBus: DeploymentLogBus;
   /** Runtime-log streams open per user. */
   streamSlots: StreamSlots;
@@ -49,7 +51,7 @@ export interface Deps {
   /** Database backups: taken now or on their schedules, copied, verified and pruned. */
   databaseBackups: Pick<DatabaseBackups, 'backUpNow' | 'prune' | 'refreshSchedules' | 'nextRun' | 'settled'>;
   /** Services' scheduled jobs: their schedules and their runs. */
-  cronJobs: Pick<CronJobs, 'refresh' | 'runNow' | 'nextRun'>;
+  cronJobs: Pick<CronJobs, 'refresh' | 'runNow' | 'nextRun' | 'stopRunsOf'>;
   /** The other servers of the Swarm: enrolled over SSH, drained, removed. */
   servers: Pick<NodeFleet, 'publicKey' | 'add' | 'find' | 'drain' | 'activate' | 'remove' | 'settled' | 'disk' | 'setBuildServer'>;
   /** The peers whose X-Forwarded-For is believed: Spur's own Traefik. */

@@ -72,6 +72,7 @@ Client (after \`spur login\`):
   spur promote <project> <service> --from E --to E   run what serves in one environment in another: same image, no build
   spur run <project> <service> [--env E] [--timeout S] -- <command> [args…]   a one-off command from the serving image; exits with its code
   spur cancel <project> <service> [--env E]
+  spur canary <project> <service> next|abort [--env E]   step a canary up now, or send every request back to the old version
   spur previews on <project> <service> --base E [--copy A,B] [--ttl-hours H] | off <project> <service> | list <project>
   spur jobs list|add|set|remove|run|runs <project> <service> [name] [--schedule S] [--command C] [--time-zone Z] [--timeout S] [--overlap] [--env E]
   spur scale <project> <service> <replicas> [--env E]

@@ -160,7 +160,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   metrics.start();
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));
-  const deps: Deps = { config, installId: thisInstall, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, daemon, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), swarmNodes: new SharedListing(() => docker.listNodes(), 5000), metrics, databaseBackups, cronJobs, servers, proxies: new TrustedProxies({ discover: () => gatewayBridgeAddresses(docker, TRAEFIK_SERVICE), log }), setup: setupToken(config, (await countUsers(db)) === 0, log) };
+  const deps: Deps = { config, installId: thisInstall, askpassPath: selfCommand().at(-1)!, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, daemon, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), swarmNodes: new SharedListing(() => docker.listNodes(), 5000), metrics, databaseBackups, cronJobs, servers, proxies: new TrustedProxies({ discover: () => gatewayBridgeAddresses(docker, TRAEFIK_SERVICE), log }), setup: setupToken(config, (await countUsers(db)) === 0, log) };
   app = createApp(deps);
   const alerts = scheduleAlerts(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });

@@ -231,7 +231,7 @@ export function optional<T>(value: unknown, check: (v: unknown) => T): T | undef
   return check(value);
 }
 
-function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
+export function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !allowed.includes(value as T)) throw new InvalidInput(field, `must be one of ${allowed.join(', ')}`);
   return value as T;
 }
@@ -281,6 +281,15 @@ export function commandLine(field: string, value: unknown): string {
 }
 
 export const releaseCommand = (value: unknown) => commandLine('pre-deploy command', value);
+
+/** A canary's shares of the traffic: "10,50" or [10, 50]; 1–99 percent each, ascending, at most 5. */
+export function canarySteps(value: unknown): number[] {
+  const list = typeof value === 'string' ? value.split(',').map((v) => v.trim()) : value;
+  if (!Array.isArray(list) || list.length === 0 || list.length > 5) throw new InvalidInput('canary steps', 'give 1 to 5 shares of the traffic in percent, e.g. 10,50');
+  const steps = list.map((v) => integer('canary steps', v, 1, 99));
+  if (steps.some((v, i) => i > 0 && v <= steps[i - 1]!)) throw new InvalidInput('canary steps', 'each share must be larger than the one before, e.g. 10,50');
+  return steps;
+}
 
 export const COMMAND_LIMITS = { words: 100, wordLength: 4096 } as const;
 

@@ -73,7 +73,7 @@ function user(args: string[]) {
 }
 
 beforeAll(async () => {
-  ({ git, spur, token } = await startGitStack({ env: { SPUR_PREVIEWS_MAX: '2' } }));
+  ({ git, spur, token } = await startGitStack({ env: { SPUR_PREVIEWS_MAX: '1' } }));
   repo = createRepo(git, `${project}.git`);
   repo.commit(helloAppFiles('main-1'), 'main-1');
   expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
@@ -124,6 +124,16 @@ describe('previews of pull requests', () => {
     expect(list.stdout).toMatch(/^pr-7\tweb #7\thttp:\/\/\S+\texpires \d{4}-/);
   });
 
+  it("a request the host says is not a fork, whose head is not the repository's own branch (Gitea AGit), is treated as one", async () => {
+    const head = forkCommit(11, 'agit-1');
+    const opened = await send('gitea', pullRequest('gitea', 'opened', 11, head, { branch: 'mallory/topic' }));
+    expect(opened.status).toBe(202);
+    expect(opened.json.preview).toMatchObject({ environment: 'pr-11', fork: true });
+    expect(opened.json.deployment).toBeUndefined();
+    expect((await call()('GET', `/projects/${project}/services/web/variables?env=pr-11`)).json.variables).toEqual({});
+    expect((await send('gitea', pullRequest('gitea', 'closed', 11, head))).json.removed).toBe(true);
+  });
+
   it("a fork's pull request: no variable, no deploy until an admin approves it", async () => {
     const head = forkCommit(8, 'fork-1');
     const opened = await send('gitlab', pullRequest('gitlab', 'open', 8, head, { fork: true, branch: 'evil' }));
@@ -133,17 +143,23 @@ describe('previews of pull requests', () => {
     expect(typeof opened.json.request).toBe('number');
     expect((await call()('GET', `/projects/${project}/services/web/variables?env=pr-8`)).json.variables).toEqual({});
     expect((await call()('GET', `/projects/${project}/services/web/deployments?env=pr-8`)).json.deployments).toEqual([]);
-    const approved = await cli(spur, ['approve', String(opened.json.request)]);
+    // A newer push asks again; the request for the older head is withdrawn.
+    const newer = forkCommit(8, 'fork-2');
+    const again = await send('gitlab', pullRequest('gitlab', 'update', 8, newer, { fork: true, branch: 'evil' }));
+    expect(again.json.request).not.toBe(opened.json.request);
+    const requests = (await call()('GET', `/projects/${project}/requests`)).json.requests as { id: number; status: string }[];
+    expect(requests.find((r) => r.id === opened.json.request)?.status).toBe('cancelled');
+    const approved = await cli(spur, ['approve', String(again.json.request)]);
     expect(approved.code, approved.stderr).toBe(0);
     const [deployment] = (await call()('GET', `/projects/${project}/services/web/deployments?env=pr-8`)).json.deployments;
     expect((await waitForDeployment(spur, token, deployment.id)).status).toBe('active');
-    expect((await probe(network('pr-8'), 'http://web:3000/')).body.trim()).toBe('hello from fork-1');
+    expect((await probe(network('pr-8'), 'http://web:3000/')).body.trim()).toBe('hello from fork-2');
   });
 
-  it('holds the cap: a third preview at once is refused, and nothing is made', async () => {
-    const refused = await send('github', pullRequest('github', 'opened', 9, commitOn('other', 'pr9')));
+  it("holds the cap (forks' previews apart): a second preview at once is refused, and nothing is made", async () => {
+    const refused = await send('github', pullRequest('github', 'opened', 9, commitOn('other', 'pr9'), { branch: 'other' }));
     expect(refused.status).toBe(409);
-    expect(refused.json.error).toContain('has 2 previews, the most it may have at once (SPUR_PREVIEWS_MAX)');
+    expect(refused.json.error).toContain('has 1 preview, the most it may have at once (SPUR_PREVIEWS_MAX)');
     expect(await environments()).toEqual(['production', 'staging', 'pr-7', 'pr-8']);
   });
 

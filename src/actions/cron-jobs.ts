@@ -95,6 +95,7 @@ export async function changeCronJob(deps: Deps, ctx: AllowedInstance, name: stri
 export async function removeCronJob(deps: Deps, ctx: AllowedInstance, name: string): Promise<void> {
   await changing(deps, ctx);
   const job = await getCronJob(deps.db, scopeOf(ctx), validate.resourceName('job', name));
+  await deps.cronJobs.stopRunsOf(job.id);
   await deleteCronJob(deps.db, job.id);
   await audit(deps, ctx.acting, 'jobs.change', instanceObject(ctx), { before: { job: name, schedule: job.schedule, command: job.command }, after: null });
   await deps.cronJobs.refresh();

@@ -10,7 +10,7 @@ import { Conflict, InvalidInput, NotFound } from '../errors.js';
 import { type DeploymentRequest, type Requester, findActiveDeployment, getDeployment, listDeployments } from '../store/deployments.js';
 import { getEnvironment } from '../store/projects.js';
 import { scaleEvents } from '../store/scale-events.js';
-import { type AllowedInstance, type ProjectAction, mayDo, requireTo, roleFor, wayTo } from './access.js';
+import { type AllowedInstance, type ProjectAction, mayDo, requireAtOnce, requireTo, roleFor, wayTo } from './access.js';
 import { ask } from './ask.js';
 import { type InstanceContext, getInstanceContext, listInstancesOf, updateInstance } from '../store/services.js';
 import * as validate from '../validate.js';
@@ -58,8 +58,14 @@ export async function promote(deps: Deps, ctx: AllowedInstance, body: Body, by: 
   const way = await wayTo(deps, ctx.acting, 'deploy', ctx.environment, { object: instanceObject(ctx) });
   const { from } = validate.fields({ from: () => validate.resourceName('environment', body.from) });
   if (from === ctx.environment.name) throw new InvalidInput('from', `promote from another environment than ${from}, the one it goes to`);
-  const source = await findActiveDeployment(deps.db, { serviceId: ctx.service.id, environmentId: (await getEnvironment(deps.db, ctx.project, from)).id });
+  const fromEnv = await getEnvironment(deps.db, ctx.project, from);
+  // Code from outside the team stays in its preview.
+  if (fromEnv.preview_fork === 1) throw new InvalidInput('from', `${from} runs a pull request from a fork; it is not promoted`);
+  const source = await findActiveDeployment(deps.db, { serviceId: ctx.service.id, environmentId: fromEnv.id });
   if (!source?.image_tag) throw new Conflict(`nothing serves ${ctx.service.name} in ${from} to promote`);
+  // The deployment a page showed as serving, when it names one: promoted only while it serves.
+  const pinned = validate.optional(body.deployment, (v) => validate.integer('deployment', v, 1, Number.MAX_SAFE_INTEGER));
+  if (pinned !== undefined && pinned !== source.id) throw new Conflict(`deployment #${pinned} no longer serves ${from}: promote from the one that does`);
   if (way === 'ask') {
     await refuseOversizedVariables(deps, ctx);
     const summary = { promote: { from, deployment: source.id }, commit: source.commit_sha };
@@ -82,6 +88,16 @@ export async function promoteAs(deps: Deps, who: Doer, ctx: InstanceContext, by:
   const deployment = await deps.deployer.promote(scopeOf(ctx), source, by);
   await audit(deps, who, 'deploy', instanceObject(ctx), { after: { deployment: deployment.id, promotedFrom: source.id, commit: source.commit_sha } });
   return deployment;
+}
+
+/** A hand on a canary or blue-green release under way: `next` steps it up now, `abort` sends
+ *  every request back to the old version. */
+export async function steerRelease(deps: Deps, ctx: AllowedInstance, body: Body): Promise<{ action: 'next' | 'abort' }> {
+  await requireAtOnce(deps, ctx.acting, 'deploy', ctx.environment, { object: instanceObject(ctx), doing: 'step or stop a release' });
+  const { action } = validate.fields({ action: () => validate.oneOf('action', body.action, ['next', 'abort'] as const) });
+  deps.deployer.steer(scopeOf(ctx), action, ctx.acting.email);
+  await audit(deps, ctx.acting, 'deploy', instanceObject(ctx), { after: { release: action } });
+  return { action };
 }
 
 export async function cancel(deps: Deps, ctx: AllowedInstance) {

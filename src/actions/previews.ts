@@ -12,7 +12,7 @@ import { generatedDomain } from '../docker/names.js';
 import { Conflict, InvalidInput } from '../errors.js';
 import type { Provider, PullRequestEvent } from '../git/pull-requests.js';
 import { sourceKindOf } from '../sources/index.js';
-import { expiredPreviews, findPreview, listPreviews, openPreview, setPreviewSettings } from '../store/previews.js';
+import { expiredPreviews, findPreview, listPreviews, openPreview, setPreviewSettings, supersedePendingRequests } from '../store/previews.js';
 import { getEnvironment } from '../store/projects.js';
 import { getInstanceContext, listInstancesOf } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
@@ -92,10 +92,10 @@ export type PullRequestAnswer = { ignored: string } | { preview: PreviewView; de
  *  checked its signature and its delivery). */
 export async function receivePullRequest(deps: Deps, input: { project: Project; service: Service; provider: Provider; event: PullRequestEvent; address: string | null }): Promise<PullRequestAnswer> {
   const { project, service, event } = input;
-  if (!service.previews_base) return { ignored: `previews are off for ${service.name}` };
   if (event.baseBranch !== service.git_branch) return { ignored: `pull request ${event.number} goes into ${event.baseBranch}, not ${service.git_branch}` };
   const who: Doer = { kind: 'webhook', name: input.provider, via: 'webhook', address: input.address };
   const object = projectObject(project);
+  // Closing removes a preview also once previews were turned off.
   if (event.action === 'close') {
     const preview = await findPreview(deps.db, project.id, event.number);
     if (!preview || preview.preview_service_id !== service.id) return { ignored: `pull request ${event.number} has no preview` };
@@ -103,28 +103,46 @@ export async function receivePullRequest(deps: Deps, input: { project: Project; 
     await removePreview(deps, who, project, preview, 'its pull request was closed');
     return { preview: view, removed: true };
   }
+  if (!service.previews_base) return { ignored: `previews are off for ${service.name}` };
   requireDaemon(deps);
-  const fork = event.fork;
+  const base = await getEnvironment(deps.db, project, service.previews_base);
+  // The host's word that the head is in this repository is not enough (a Gitea AGit request
+  // names the base repository): its own branch must point at the head now.
+  const fork = event.fork || (await headOfBranch(deps, service, event.headBranch)) !== event.head;
   const copy = previewSettingsOf(service).copy;
-  const baseValues = fork || copy.length === 0 ? {} : await readVariables(deps.db, deps.key, { serviceId: service.id, environmentId: (await getEnvironment(deps.db, project, service.previews_base)).id });
+  const baseValues = fork || copy.length === 0 ? {} : await readVariables(deps.db, deps.key, { serviceId: service.id, environmentId: base.id });
   const variables = Object.fromEntries(copy.filter((k) => k in baseValues).map((k) => [k, baseValues[k]!]));
   const { environment, made } = await openPreview(deps.db, {
     project, service, pr: event.number, fork, head: event.head,
     branch: fork ? service.git_branch! : validate.branch(event.headBranch),
     expiresAt: new Date(Date.now() + service.previews_ttl_h * 3600_000).toISOString(),
-    max: deps.config.previewsMax, variables, key: deps.key,
+    max: deps.config.previewsMax, variables, key: deps.key, protectedBase: base.protected === 1,
   });
   if (made) await audit(deps, who, 'environment.create', object, { after: { environment: environment.name, preview: { service: service.name, pullRequest: event.number, fork, copied: Object.keys(variables) } } });
   const ctx = await getInstanceContext(deps.db, { serviceId: service.id, environmentId: environment.id });
   const trigger = `pull-request:${input.provider}#${event.number}`;
   const view = await toPreviewView(deps, environment);
-  // Once a fork, always: an update cannot make the preview trusted.
-  if (environment.preview_fork === 1) {
-    const request = await createRequest(deps, { who, kind: 'deploy', project, environment, service, trigger, payload: { commit: event.head }, summary: { commit: event.head, pullRequest: event.number, fork: true } });
+  // Once a fork, always: an update cannot make the preview trusted. A preview of a protected base
+  // is protected too: the variables it copied are the base's.
+  if (environment.preview_fork === 1 || environment.protected === 1) {
+    await supersedePendingRequests(deps.db, environment.id, `pull request ${event.number} was updated`);
+    const request = await createRequest(deps, { who, kind: 'deploy', project, environment, service, trigger, payload: { commit: event.head }, summary: { commit: event.head, pullRequest: event.number, fork: environment.preview_fork === 1 } });
     return { preview: view, request: request.id };
   }
   const deployment = await deploy(deps, who, ctx, { trigger }, { commit: event.head });
   return { preview: view, deployment: deployment.id };
+}
+
+/** Where the service's repository's own branch points now; undefined when it cannot be told. */
+async function headOfBranch(deps: Deps, service: Service, branch: string): Promise<string | undefined> {
+  const kind = sourceKindOf(service);
+  if (!kind.builds || !kind.branchHead) return undefined;
+  try {
+    return await kind.branchHead({ config: deps.config, key: deps.key, askpassPath: deps.askpassPath }, service, validate.branch(branch));
+  } catch (err) {
+    deps.log.warn('could not read the pull request branch; treating it as a fork', { service: service.name, branch, error: String(err) });
+    return undefined;
+  }
 }
 
 /** Removes a preview and everything it owns; one that is rolling out is left for the next sweep

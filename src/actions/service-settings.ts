@@ -5,7 +5,7 @@ import { findNode } from '../store/nodes.js';
 import type { ServiceInstance, ServiceInstanceUpdate } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { InvalidFields } from '../errors.js';
-import { getInstance, instanceBuildVariables, instanceWatchPaths, updateInstance } from '../store/services.js';
+import { canaryStepsOf, getInstance, instanceBuildVariables, instanceWatchPaths, updateInstance } from '../store/services.js';
 import * as validate from '../validate.js';
 import { type AllowedInstance, mayDo, requireTo } from './access.js';
 import { type Actor, type Body, instanceObject, truthy } from './common.js';
@@ -46,6 +46,10 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
     autoscaleMax: clearable('autoscaleMax', (x) => validate.integer('autoscale maximum', x, 1, 50)),
     autoscaleCpu: clearable('autoscaleCpu', (x) => validate.integer('autoscale CPU target', x, 10, 100)),
     autoscaleMemory: clearable('autoscaleMemory', (x) => validate.integer('autoscale memory target', x, 10, 100)),
+    strategy: opt('strategy', (x) => validate.oneOf('strategy', x, ['rolling', 'canary', 'blue-green'] as const)),
+    canarySteps: opt('canarySteps', validate.canarySteps),
+    canaryInterval: opt('canaryInterval', (x) => validate.integer('canary interval', x, 0, 86_400)),
+    blueGreenKeep: opt('blueGreenKeep', (x) => validate.integer('blue-green keep', x, 0, 86_400)),
   });
   if (v.healthCheck === 'http' && !v.healthPath && body.healthPath !== undefined) throw new InvalidFields({ healthPath: 'health check path: an HTTP check needs a path' });
   return {
@@ -78,6 +82,10 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
     autoscale_max: v.autoscaleMax,
     autoscale_cpu: v.autoscaleCpu,
     autoscale_memory: v.autoscaleMemory,
+    strategy: v.strategy,
+    canary_steps: v.canarySteps === undefined ? undefined : JSON.stringify(v.canarySteps),
+    canary_step_s: v.canaryInterval,
+    blue_green_keep_s: v.blueGreenKeep,
   };
 }
 
@@ -162,5 +170,10 @@ export function toSettingsView(i: ServiceInstance) {
     watchPaths: instanceWatchPaths(i),
     /** Variables its builds receive as build arguments. */
     buildVariables: instanceBuildVariables(i),
+    /** How a new version takes over: rolling, canary (its shares and seconds per share; 0: by
+     *  hand) or blue-green (seconds the old stays ready after the switch). */
+    strategy: i.strategy,
+    canary: { steps: canaryStepsOf(i), interval: i.canary_step_s },
+    blueGreen: { keep: i.blue_green_keep_s },
   };
 }

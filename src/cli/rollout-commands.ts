@@ -49,6 +49,16 @@ async function run(argv: string[], io: CliIo) {
   throw new CliError('the connection to Spur ended before the command did');
 }
 
+/** A hand on a canary or blue-green release under way: step it up now, or send every request back. */
+async function canary(argv: string[], io: CliIo) {
+  const { values, positionals } = args(argv, { env: { type: 'string' } });
+  const usage = 'spur canary <project> <service> next|abort [--env E]';
+  const [project, service, action] = need(positionals, 3, usage);
+  if (action !== 'next' && action !== 'abort') throw new CliError(`usage: ${usage}`, 2);
+  await client(io).json('POST', `${servicePath(project, service)}/release${envQuery(values.env)}`, { action });
+  io.stdout(values.json ? JSON.stringify({ action }) : action === 'next' ? 'Stepping up: the next share of the traffic goes to the new version now.' : 'Stopping: every request goes back to the old version, and the new one is removed.');
+}
+
 async function cancel(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { env: { type: 'string' } });
   const [project, service] = need(positionals, 2, 'spur cancel <project> <service> [--env E]');
@@ -94,6 +104,10 @@ const SETTINGS: Record<string, string> = {
   'autoscale-max': 'autoscaleMax',
   'autoscale-cpu': 'autoscaleCpu',
   'autoscale-memory': 'autoscaleMemory',
+  strategy: 'strategy',
+  'canary-steps': 'canarySteps',
+  'canary-interval': 'canaryInterval',
+  'blue-green-keep': 'blueGreenKeep',
 };
 
 async function settings(argv: string[], io: CliIo) {
@@ -106,4 +120,4 @@ async function settings(argv: string[], io: CliIo) {
   io.stdout(values.json ? JSON.stringify(res.settings) : JSON.stringify(res.settings, null, 2) + (Object.keys(body).length ? '\nSaved; replicas apply with `spur scale`, everything else with the next deploy.' : ''));
 }
 
-export const rolloutCommands = { rollback, promote, run, cancel, scale, settings };
+export const rolloutCommands = { rollback, promote, run, canary, cancel, scale, settings };

@@ -112,6 +112,8 @@ export interface ChangeRequestTable {
 /** git: cloned from a URL; push: only what users `git push` to Spur; image: a Docker image. */
 export type SourceType = 'git' | 'push' | 'image';
 
+export type ReleaseStrategy = 'rolling' | 'canary' | 'blue-green';
+
 export interface ServiceTable {
   id: Generated<number>;
   project_id: number;
@@ -226,6 +228,15 @@ export interface ServiceInstanceTable {
   autoscale_max: Generated<number | null>;
   autoscale_cpu: Generated<number | null>;
   autoscale_memory: Generated<number | null>;
+  /** How a new version takes over (migration 046; deploy/gradual.ts). */
+  strategy: Generated<ReleaseStrategy>;
+  /** Canary: JSON list of the shares of the traffic (percent, ascending, below 100) the new
+   *  version takes in turn; null: [10]. */
+  canary_steps: Generated<string | null>;
+  /** Canary: seconds at each share before the next; 0: only by hand (`spur canary … next`). */
+  canary_step_s: Generated<number>;
+  /** Blue-green: seconds the old version stays ready after the switch. */
+  blue_green_keep_s: Generated<number>;
 }
 
 /** `auto`: the image's HEALTHCHECK when it has one, else `tcp`. */

@@ -15,6 +15,9 @@ import { getInstanceContext } from '../store/services.js';
 import { makeRedactor, secretValues } from '../variables/redact.js';
 import { servingOneOff } from './serving-one-off.js';
 
+/** Runs of all jobs at once on this installation; one more is skipped. */
+export const RUNS_AT_ONCE_MAX = 20;
+
 /** The end of a run's output that is kept: its last lines, at most this many characters. */
 export const OUTPUT_KEPT_CHARS = 16_384;
 
@@ -29,7 +32,7 @@ export interface CronJobsDeps {
 
 export class CronJobs {
   private readonly schedules = new Map<number, { when: string; task: ScheduledTask }>();
-  private readonly running = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  private readonly running = new Map<number, { jobId: number; controller: AbortController; done: Promise<void> }>();
 
   constructor(private readonly deps: CronJobsDeps) {}
 
@@ -44,13 +47,19 @@ export class CronJobs {
     const wanted = new Map((await listEnabledCronJobs(this.deps.db)).map((j) => [j.id, `${j.schedule} ${j.time_zone}`]));
     for (const [id, s] of this.schedules) {
       if (wanted.get(id) === s.when) continue;
-      await s.task.stop();
+      await s.task.destroy();
       this.schedules.delete(id);
     }
     for (const job of await listEnabledCronJobs(this.deps.db)) {
       if (this.schedules.has(job.id)) continue;
-      const task = cron.schedule(job.schedule, () => this.scheduled(job.id), { timezone: job.time_zone, name: `job-${job.id}` });
-      this.schedules.set(job.id, { when: `${job.schedule} ${job.time_zone}`, task });
+      // One schedule this server cannot keep (a time zone its clock data no longer knows) leaves
+      // the others running.
+      try {
+        const task = cron.schedule(job.schedule, () => this.scheduled(job.id), { timezone: job.time_zone, name: `job-${job.id}` });
+        this.schedules.set(job.id, { when: `${job.schedule} ${job.time_zone}`, task });
+      } catch (err) {
+        this.deps.log.error('a job could not be scheduled', { job: job.name, schedule: job.schedule, timeZone: job.time_zone, error: String(err) });
+      }
     }
   }
 
@@ -69,12 +78,13 @@ export class CronJobs {
     } catch (err) {
       return recordFailedCronRun(this.deps.db, job.id, trigger, `did not start: ${(err as Error).message}`);
     }
-    const run = await startCronRun(this.deps.db, job, trigger, input.deploymentId);
+    const full = this.running.size >= RUNS_AT_ONCE_MAX ? `${this.running.size} job runs are under way on this server, the most at once` : undefined;
+    const run = await startCronRun(this.deps.db, job, trigger, input.deploymentId, full);
     if (run.status !== 'running') return run;
     const words = commandWords(job.command, input.port);
     const controller = new AbortController();
     const done = this.execute(run, job, { ...input, command: words }, controller.signal).finally(() => this.running.delete(run.id));
-    this.running.set(run.id, { controller, done });
+    this.running.set(run.id, { jobId: job.id, controller, done });
     return run;
   }
 
@@ -86,7 +96,7 @@ export class CronJobs {
       const end = await runOneOff(this.deps.docker, spec, { timeoutMs: job.timeout_s * 1000, signal, onLine: (stream, line) => tail.add(`${stream === 'stderr' ? '! ' : ''}${redact(line)}`) });
       if ('code' in end) await finishCronRun(this.deps.db, run.id, { status: end.code === 0 ? 'succeeded' : 'failed', exitCode: end.code, reason: end.code === 0 ? null : `exited with ${end.code}${end.code === 137 ? ' (killed: out of memory?)' : ''}`, output: tail.text() });
       else if (end.stopped === 'timeout') await finishCronRun(this.deps.db, run.id, { status: 'timed-out', reason: `ran longer than ${job.timeout_s} s and was stopped`, output: tail.text() });
-      else await finishCronRun(this.deps.db, run.id, { status: 'interrupted', reason: 'Spur stopped while it ran', output: tail.text() });
+      else await finishCronRun(this.deps.db, run.id, { status: 'interrupted', reason: 'stopped: Spur stopped, or the job was removed, while it ran', output: tail.text() });
     } catch (err) {
       await finishCronRun(this.deps.db, run.id, { status: 'failed', reason: (err as Error).message, output: tail.text() }).catch(() => {});
       this.deps.log.warn('a job run failed to run', { job: job.name, run: run.id, error: String(err) });
@@ -101,6 +111,13 @@ export class CronJobs {
     if (run && run.status !== 'running') this.deps.log.warn(`scheduled job ${run.status}`, { job: job.name, reason: run.reason });
   }
 
+  /** Stops the job's runs under way (it is removed); they are recorded as interrupted. */
+  async stopRunsOf(jobId: number): Promise<void> {
+    const runs = [...this.running.values()].filter((r) => r.jobId === jobId);
+    for (const r of runs) r.controller.abort();
+    await Promise.allSettled(runs.map((r) => r.done));
+  }
+
   /** Resolves once every run under way has ended. */
   async settled(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()].map((r) => r.done));
@@ -108,7 +125,7 @@ export class CronJobs {
 
   /** On shutdown: no more schedules; runs under way are stopped and recorded as interrupted. */
   async stop(): Promise<void> {
-    for (const s of this.schedules.values()) await s.task.stop();
+    for (const s of this.schedules.values()) await s.task.destroy();
     this.schedules.clear();
     for (const r of this.running.values()) r.controller.abort();
     await this.settled();

@@ -22,6 +22,10 @@ import type { PipelineDeps } from './steps.js';
 import { pruneImages } from './prune.js';
 import { chooseRollbackTarget } from './rollback-target.js';
 import { SerialQueue } from './serial-queue.js';
+import { SteeringBoard, endSplit } from './gradual.js';
+import { routeLabels } from './routing.js';
+import { routesThroughSplit } from '../routing/traffic-split.js';
+import { traefikDir } from '../routing/traefik-service.js';
 
 type Scope = { serviceId: number; environmentId: number };
 const keyOf = (s: Scope) => `${s.serviceId}:${s.environmentId}`;
@@ -29,7 +33,9 @@ const keyOf = (s: Scope) => `${s.serviceId}:${s.environmentId}`;
 export class Deployer {
   private readonly queue = new SerialQueue();
   private readonly running = new Map<number, AbortController>();
+  private readonly steering = new SteeringBoard();
   private accepting = true;
+  private reconciled = false;
 
   constructor(private readonly deps: PipelineDeps) {}
 
@@ -48,7 +54,7 @@ export class Deployer {
       const controller = new AbortController();
       this.running.set(id, controller);
       try {
-        await runDeployment(this.deps, id, controller.signal);
+        await runDeployment({ ...this.deps, steering: this.steering }, id, controller.signal);
       } finally {
         this.running.delete(id);
       }
@@ -80,6 +86,15 @@ export class Deployer {
     if (source.service_id !== scope.serviceId || source.environment_id === scope.environmentId) throw new Conflict(`deployment ${source.id} is not of this service in another environment`);
     if (!source.image_tag || !['active', 'superseded'].includes(source.status)) throw new Conflict(`deployment ${source.id} never served; only an image that served can be promoted`);
     return this.request({ ...scope, ...by, promotedFrom: source });
+  }
+
+  /** Steps a canary up now, or sends every request back to the old version (a blue-green
+   *  release's switch back). */
+  steer(scope: Scope, action: 'next' | 'abort', by: string): void {
+    const steering = this.steering.find(keyOf(scope));
+    if (!steering) throw new Conflict('no canary or blue-green release is under way here');
+    if (action === 'next') steering.next();
+    else steering.abort(by);
   }
 
   /** Cancels what is queued and the build in progress; a rollout under way is not interrupted. */
@@ -141,6 +156,11 @@ export class Deployer {
         outcome = { to: 'failed', reason: `interrupted: ${(err as Error).message}` };
       }
     }
+    // A canary or blue-green release cut off: every request to the instance's own service again.
+    if (service && routesThroughSplit(service.Spec.Labels, name)) {
+      await endSplit(docker, join(traefikDir(this.deps.config.dataDir), 'dynamic'), name, (await routeLabels({ db, config: this.deps.config }, { serviceId: d.service_id, environmentId: d.environment_id })));
+      log.warn('ended a traffic split a restart cut off', { service: name });
+    }
     const current = await getDeployment(db, d.id);
     if (current.status !== 'deploying') return;
     await transitionDeployment(db, d.id, outcome.to, outcome.to === 'failed' ? { failure_reason: outcome.reason } : {});
@@ -150,8 +170,13 @@ export class Deployer {
   }
 
   private async removeOrphans(): Promise<void> {
-    const oneOffs = await removeLeftOneOffs(this.deps.docker, this.deps.installId);
-    if (oneOffs) this.deps.log.warn('removed one-off containers a restart cut off (pre-deploy commands, runs, jobs)', { count: oneOffs });
+    // Once, at Spur's start: when Docker comes back later, runs and jobs under way are this
+    // process's own, and are not cut off.
+    if (!this.reconciled) {
+      const oneOffs = await removeLeftOneOffs(this.deps.docker, this.deps.installId);
+      if (oneOffs) this.deps.log.warn('removed one-off containers a restart cut off (pre-deploy commands, runs, jobs)', { count: oneOffs });
+      this.reconciled = true;
+    }
     const known = new Set((await listAllInstances(this.deps.db)).map((i) => swarmServiceName(i)));
     for (const d of await listAllDatabases(this.deps.db)) known.add(databaseServiceName(d));
     for (const name of await listOwnedServices(this.deps.docker, this.deps.installId)) {

@@ -23,7 +23,7 @@ import { findActiveDeployment, getDeployment, recordDeploymentVariables, transit
 import { listDomains } from '../store/domains.js';
 import { imageRegistry } from '../store/settings.js';
 import { findNode } from '../store/nodes.js';
-import { type InstanceContext, getInstanceContext } from '../store/services.js';
+import { type InstanceContext, canaryStepsOf, getInstanceContext } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
 import { listVolumes } from '../store/volumes.js';
 import { buildFromSource } from './build-step.js';
@@ -31,6 +31,9 @@ import { describeHealth, healthPlan, resourcePlan, rolloutWindowMs, runsCheck } 
 import { makeRedactor, secretValues } from '../variables/redact.js';
 import { UnresolvedReference, resolveReferences } from '../variables/references.js';
 import { runRelease } from './release.js';
+import { Steering, releaseGradually } from './gradual.js';
+import { traefikDir } from '../routing/traefik-service.js';
+import { join } from 'node:path';
 import { type StepRecord, stepRecord } from './step-record.js';
 import type { PipelineDeps, Say, Steps } from './steps.js';
 import { countingQueryTime } from '../db/query-time.js';
@@ -73,7 +76,7 @@ async function run(deps: PipelineDeps, deploymentId: number, signal: AbortSignal
     checkCancelled();
     clock.enter('spec');
     await setStatus('deploying', { image_tag: image });
-    await rollOut(deps, ctx, { deploymentId, image, variables, say, steps, phase });
+    await rollOut(deps, ctx, { deploymentId, image, variables, say, steps, phase, signal });
     await steps.end('done');
     await say(clock.line());
     // The line goes first: followers stop reading at the final status.
@@ -133,7 +136,7 @@ async function imageFor(deps: PipelineDeps, ctx: InstanceContext, deployment: De
   return buildFromSource(deps, ctx, deployment, steps);
 }
 
-async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploymentId: number; image: string; variables: Record<string, string>; say: Say; steps: StepRecord; phase: (name: Phase) => void }): Promise<void> {
+async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploymentId: number; image: string; variables: Record<string, string>; say: Say; steps: StepRecord; phase: (name: Phase) => void; signal: AbortSignal }): Promise<void> {
   const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
   await ensureOverlayNetwork(deps.docker, projectNetworkName(ref), ownershipLabels({ project: ref.project, environment: ref.environment }));
   const name = swarmServiceName(ref);
@@ -173,9 +176,34 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
   });
   const isUpdate = existing !== undefined;
   const check = describeHealth(health, imageCheck) + (ctx.instance.health_type === 'auto' ? ' (automatic)' : '');
+  const healthChecked = runsCheck(health, imageCheck);
+  // Canary and blue-green run the new version beside the old: not with volumes (two versions
+  // would write the same files), and not on a first deploy (nothing serves to fall back to).
+  let finishSplit: (() => Promise<void>) | undefined;
+  let applied = spec;
+  if (ctx.instance.strategy !== 'rolling') {
+    if (!isUpdate) await opts.say(`First deploy: nothing serves yet, so the ${ctx.instance.strategy} release starts with the next one`);
+    else if (volumes.length) await opts.say(`${ctx.service.name} has volumes: two versions may not write them at once, so this deploy is a rolling one, not ${ctx.instance.strategy}`);
+    else {
+      const key = `${ctx.service.id}:${ctx.environment.id}`;
+      const steering = deps.steering?.open(key) ?? new Steering();
+      try {
+        const gradual = await releaseGradually({
+          docker: deps.docker, db: deps.db, dynamicDir: join(traefikDir(deps.config.dataDir), 'dynamic'), name, spec, auth, deploymentId: opts.deploymentId,
+          strategy: ctx.instance.strategy, replicas: ctx.instance.replicas, port: ctx.instance.port, steps: canaryStepsOf(ctx.instance),
+          waitS: ctx.instance.strategy === 'canary' ? ctx.instance.canary_step_s : ctx.instance.blue_green_keep_s,
+          rolloutTimeoutMs: rolloutWindowMs(health, ctx.instance.replicas), healthChecked, say: opts.say, signal: opts.signal, steering,
+        });
+        finishSplit = gradual.finish;
+        applied = { ...spec, Labels: { ...Object.fromEntries(Object.entries(spec.Labels).filter(([k]) => !k.startsWith('traefik.'))), ...gradual.labelsDuringUpdate } };
+      } finally {
+        deps.steering?.close(key);
+      }
+    }
+  }
   await opts.say(`${isUpdate ? 'Updating' : 'Creating'} Swarm service ${name}: ${ctx.instance.replicas} replica${ctx.instance.replicas === 1 ? '' : 's'}, health check: ${check}`);
   opts.phase('update');
-  await upsertService(deps.docker, spec, auth);
+  await upsertService(deps.docker, applied, auth);
   opts.phase('start');
   try {
     await waitForRollout(deps.docker, {
@@ -189,14 +217,19 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
         return opts.steps.begin('health');
       },
       onRunning: () => opts.phase('monitor'),
-      healthChecked: runsCheck(health, imageCheck),
+      healthChecked,
     });
   } catch (err) {
+    await finishSplit?.().catch((e) => deps.log.error('could not end the traffic split', { service: name, error: String(e) }));
     if (!(err instanceof RolloutFailed)) throw err;
     // Nothing served before this deployment: do not leave a crash-looping service behind.
     if (!isUpdate) await removeOwnedService(deps.docker, name).catch(() => {});
     const serving = isUpdate ? await findActiveDeployment(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id }) : undefined;
     throw new Error(describeFailure(err.facts, { keepsServing: serving?.id }));
+  }
+  if (finishSplit) {
+    await finishSplit();
+    await opts.say('Every request goes to the updated instance again; the version beside it is removed');
   }
 }
 

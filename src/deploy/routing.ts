@@ -15,6 +15,9 @@ export async function routeFor(deps: { db: Db; config: { baseDomain: string } },
   return instanceRoute({ name, instance: ctx.instance, domains: await listDomains(deps.db, key), baseDomain: deps.config.baseDomain, now });
 }
 
+/** The instance's own routing labels now. */
+export const routeLabels = async (deps: { db: Db; config: { baseDomain: string } }, key: InstanceKey) => traefikLabels(await routeFor(deps, key));
+
 /** Relabels the instance's Swarm service if it runs; a service not deployed yet gets the labels
  *  with its first deploy. */
 export async function applyRouting(deps: { db: Db; docker: DockerClient; config: { baseDomain: string } }, key: InstanceKey): Promise<void> {

@@ -5,6 +5,7 @@ import type { DeploymentStatus, DeploymentStepName } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
 import type { Log } from '../log.js';
 import type { NodeFleet } from '../nodes/fleet.js';
+import type { SteeringBoard } from './gradual.js';
 import type { BuildSlots } from '../builds/build-slots.js';
 import type { DeploymentLogBus } from './log-bus.js';
 import type { Phase } from './phase-clock.js';
@@ -26,6 +27,8 @@ export interface PipelineDeps {
   servers?: Pick<NodeFleet, 'shipForDeploy' | 'ensureProbe' | 'builder' | 'copyToManager' | 'reachable'>;
   /** Builds at once per server (SPUR_BUILD_CONCURRENCY). */
   buildSlots: BuildSlots;
+  /** The hands on canary and blue-green releases under way (the deployer's). */
+  steering?: SteeringBoard;
 }
 
 export type Say = (line: string) => Promise<void>;

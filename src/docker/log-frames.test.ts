@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LogLineDecoder, StreamLineDecoder } from './log-frames.js';
+import { LogLineDecoder, MAX_LINE_BYTES, StreamLineDecoder } from './log-frames.js';
 
 const frame = (stream: number, text: string) => {
   const body = Buffer.from(text);
@@ -37,5 +37,17 @@ describe('StreamLineDecoder', () => {
       { stream: 'stderr', line: 'price 3€' },
       { stream: 'stdout', line: 'last' },
     ]);
+  });
+});
+
+describe('StreamLineDecoder on output without line ends', () => {
+  it('gives a line past MAX_LINE_BYTES in pieces, holding no more than that', () => {
+    const d = new StreamLineDecoder();
+    const seen: string[] = [];
+    for (let i = 0; i < 40; i++) seen.push(...d.push(frame(1, 'x'.repeat(10_000))).map((l) => l.line));
+    seen.push(...d.end().map((l) => l.line));
+    expect(seen.join('')).toHaveLength(400_000);
+    expect(Math.max(...seen.map((l) => l.length))).toBe(MAX_LINE_BYTES);
+    expect(seen.slice(0, -1).every((l) => l.length === MAX_LINE_BYTES)).toBe(true);
   });
 });

@@ -46,8 +46,13 @@ export class LogLineDecoder {
 
 export type OutputStream = 'stdout' | 'stderr';
 
+/** A line longer than this is cut: output without line ends (a progress bar, binary data) must
+ *  not grow one line without bound. */
+export const MAX_LINE_BYTES = 64 * 1024;
+
 /** Incremental decoder of a non-TTY container's multiplexed output into complete lines, each with
- *  the stream it was written to (a line is never cut at a frame's end, nor a UTF-8 character). */
+ *  the stream it was written to (a line is never cut at a frame's end, nor a UTF-8 character; a
+ *  line longer than MAX_LINE_BYTES is given in pieces of that size). */
 export class StreamLineDecoder {
   private pending = Buffer.alloc(0);
   private readonly partial: Record<OutputStream, Buffer> = { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) };
@@ -66,7 +71,14 @@ export class StreamLineDecoder {
         out.push({ stream, line: text.subarray(0, nl).toString('utf8').replace(/\r$/, '') });
         text = text.subarray(nl + 1);
       }
-      this.partial[stream] = text;
+      while (text.length > MAX_LINE_BYTES) {
+        // Cut where no UTF-8 character is split: back off over continuation bytes.
+        let cut = MAX_LINE_BYTES;
+        while (cut > 0 && (text[cut]! & 0xc0) === 0x80) cut--;
+        out.push({ stream, line: text.subarray(0, cut).toString('utf8') });
+        text = text.subarray(cut);
+      }
+      this.partial[stream] = Buffer.from(text);
     }
     return out;
   }

@@ -14,15 +14,28 @@ type Spec = Parameters<DockerClient['createContainer']>[0] & { name: string };
 export async function runOneOff(docker: DockerClient, spec: Spec, opts: { onLine: (stream: OutputStream, line: string) => void | Promise<void>; timeoutMs: number; signal?: AbortSignal }): Promise<OneOffEnd> {
   await docker.getContainer(spec.name).remove({ force: true }).catch(() => {});
   const container = await docker.createContainer(spec);
-  const pending: (void | Promise<void>)[] = [];
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
+  // Lines are handed on one at a time, Docker's output paused meanwhile: a slow reader (a `spur
+  // run` client) holds the container's output back rather than Spur's memory filling up.
+  let handing: Promise<void> = Promise.resolve();
   try {
     await container.start();
     const output = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as Readable;
     const decoder = new StreamLineDecoder();
+    const hand = (lines: { stream: OutputStream; line: string }[]) =>
+      (handing = handing
+        .then(async () => {
+          for (const l of lines) await opts.onLine(l.stream, l.line);
+        })
+        .catch(() => {}));
     const printed = new Promise<void>((resolve) => {
-      output.on('data', (chunk: Buffer) => decoder.push(chunk).forEach((l) => pending.push(opts.onLine(l.stream, l.line))));
+      output.on('data', (chunk: Buffer) => {
+        const lines = decoder.push(chunk);
+        if (lines.length === 0) return;
+        output.pause();
+        void hand(lines).finally(() => output.resume());
+      });
       output.on('end', resolve).on('close', resolve).on('error', () => resolve());
     });
     const stopped = new Promise<'timeout' | 'cancelled'>((resolve) => {
@@ -38,13 +51,13 @@ export async function runOneOff(docker: DockerClient, spec: Spec, opts: { onLine
       return { stopped: result };
     }
     await printed;
-    decoder.end().forEach((l) => pending.push(opts.onLine(l.stream, l.line)));
-    await Promise.all(pending);
+    await hand(decoder.end());
     return { code: result.StatusCode };
   } finally {
     clearTimeout(timer);
     if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
-    await Promise.allSettled(pending);
+    // A reader that stopped reading does not keep the container: it goes after a few seconds.
+    await Promise.race([handing, new Promise((r) => setTimeout(r, 5000).unref())]);
     await removeContainer(container);
   }
 }

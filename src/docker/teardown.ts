@@ -1,8 +1,9 @@
 // Removes the Docker objects of services, environments and projects that are deleted: only what
 // carries Spur's ownership labels, and nothing of any other project or service.
 import type { DockerClient } from './client.js';
-import { type InstanceRef, MANAGED_LABEL, swarmServiceName } from './names.js';
+import { type InstanceRef, MANAGED_LABEL, nextServiceName, swarmServiceName } from './names.js';
 import { removeOwnedService } from './swarm.js';
+import { ONE_OFF_LABEL, RELEASE_LABEL } from './one-off-spec.js';
 
 const labelFilter = (r: Partial<InstanceRef>) => [
   `${MANAGED_LABEL}=true`,
@@ -11,10 +12,17 @@ const labelFilter = (r: Partial<InstanceRef>) => [
   ...(r.environment ? [`spur.environment=${r.environment}`] : []),
 ];
 
-/** Removes the Swarm services of these instances and waits (up to a minute) until their
- *  containers are gone, so their images and networks can go too. */
+/** Removes the Swarm services of these instances (a canary's or blue-green's new version too),
+ *  stops their one-off containers (`spur run`, jobs' runs, pre-deploy commands), and waits (up to
+ *  a minute) until their containers are gone, so their images and networks can go too. */
 export async function removeInstances(docker: DockerClient, refs: InstanceRef[]): Promise<void> {
-  for (const r of refs) await removeOwnedService(docker, swarmServiceName(r));
+  for (const r of refs) {
+    await removeOwnedService(docker, swarmServiceName(r));
+    await removeOwnedService(docker, nextServiceName(swarmServiceName(r)));
+    for (const c of await docker.listContainers({ all: true, filters: { label: labelFilter(r) } })) {
+      if (c.Labels?.[ONE_OFF_LABEL] !== undefined || c.Labels?.[RELEASE_LABEL] !== undefined) await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
+    }
+  }
   const deadline = Date.now() + 60_000;
   for (const r of refs) {
     while ((await docker.listContainers({ all: true, filters: { label: labelFilter(r) } })).length > 0) {

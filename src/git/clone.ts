@@ -112,6 +112,17 @@ export async function cloneBranchHead(req: CheckoutRequest): Promise<Checkout> {
   return describeHead(inRepo, 'HEAD');
 }
 
+/** The commit a branch of `url` points at now, or undefined when it has no such branch. */
+export async function remoteBranchHead(req: Omit<CheckoutRequest, 'dir' | 'commit'>): Promise<string | undefined> {
+  const git = simpleGit({ timeout: { block: req.timeoutMs ?? 60_000 }, abort: req.signal, unsafe: UNSAFE_OK }).env(gitEnvironment(req));
+  // `--` ends the options: the URL and the ref can never be read as one.
+  const out = await git.raw(['ls-remote', '--heads', '--', req.url, `refs/heads/${req.branch}`]).catch((err: Error) => {
+    throw refusedRedirect(err, req.pin) ?? err;
+  });
+  const line = out.split('\n').find((l) => l.endsWith(`\trefs/heads/${req.branch}`));
+  return line?.split('\t')[0];
+}
+
 /** git's "The requested URL returned error: 301" said as what happened and what to do. */
 function refusedRedirect(err: Error, pin: GitPin | undefined): Error | undefined {
   const status = /returned error: (30[0-8])\b/.exec(err.message)?.[1];

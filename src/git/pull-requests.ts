@@ -1,6 +1,8 @@
 // A pull (merge) request event from GitHub, GitLab or Gitea/Forgejo, read into what a preview
 // needs: opened or updated (its head commit), or closed; and whether its head is in another
 // repository (a fork), whose code Spur never runs with secrets or without an admin's approval.
+// "Not a fork" here is only what the host says: actions/previews.ts also checks that the
+// repository's own branch points at the head (a Gitea AGit request names the base repository).
 // Pure: the webhook's signature is checked before (http/webhook-signature.ts).
 /** The git hosts whose webhooks Spur reads (http/webhook-signature.ts checks their signatures). */
 export type Provider = 'github' | 'gitlab' | 'gitea';
@@ -43,7 +45,7 @@ function githubLike(p: Json, provider: Provider): Facts | { ignored: string } {
   const pr = (p.pull_request ?? {}) as Json;
   const headRepo = pr.head?.repo;
   const baseRepo = pr.base?.repo;
-  const fork = provider === 'gitea' ? !headRepo || headRepo.id !== baseRepo?.id : !headRepo || headRepo.full_name !== baseRepo?.full_name;
+  const fork = provider === 'gitea' ? !headRepo || typeof headRepo.id !== 'number' || headRepo.id !== baseRepo?.id : !headRepo || typeof headRepo.full_name !== 'string' || headRepo.full_name !== baseRepo?.full_name;
   return { action, number: Number(pr.number ?? p.number), head: pr.head?.sha, headBranch: pr.head?.ref, baseBranch: pr.base?.ref, fork, title: pr.title };
 }
 
@@ -54,5 +56,5 @@ function gitlab(p: Json): Facts | { ignored: string } {
   const raw = String(a.action ?? '');
   const action: Facts['action'] | undefined = raw === 'open' || raw === 'reopen' ? 'open' : raw === 'update' && a.oldrev ? 'update' : raw === 'close' || raw === 'merge' ? 'close' : undefined;
   if (!action) return { ignored: `the merge request was ${raw || 'changed'}${raw === 'update' ? ' without new commits' : ''}` };
-  return { action, number: Number(a.iid), head: a.last_commit?.id, headBranch: a.source_branch, baseBranch: a.target_branch, fork: a.source_project_id !== a.target_project_id, title: a.title };
+  return { action, number: Number(a.iid), head: a.last_commit?.id, headBranch: a.source_branch, baseBranch: a.target_branch, fork: typeof a.source_project_id !== 'number' || a.source_project_id !== a.target_project_id, title: a.title };
 }

@@ -326,6 +326,7 @@ export function apiRoutes(deps: Deps) {
     const deployment = await ops.promote(deps, ctx, await jsonBody(c), { trigger: `promote:${c.get('user').email}`, requestedBy: c.get('user').id });
     return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
   });
+  api.post('/projects/:project/services/:service/release', async (c) => c.json(await ops.steerRelease(deps, await instanceOf(c, 'deploy'), await jsonBody(c))));
   api.post('/projects/:project/services/:service/run', async (c) => {
     const run = await ops.prepareRun(deps, await instanceOf(c, 'run'), await jsonBody(c));
     return oneOffStream(c, deps, run, c.get('user').id);

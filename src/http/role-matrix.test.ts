@@ -134,6 +134,7 @@ const CASES: Case[] = [
   { route: 'POST /projects/:project/services/:service/deployments', action: 'deploy', path: (t) => `${s(t)}/deployments` },
   { route: 'POST /projects/:project/services/:service/rollback', action: 'rollback', path: (t) => `${s(t)}/rollback`, body: {} },
   { route: 'POST /projects/:project/services/:service/promote', action: 'deploy', path: (t) => `${s(t)}/promote`, body: { from: 'staging' } },
+  { route: 'POST /projects/:project/services/:service/release', action: 'deploy', path: (t) => `${s(t)}/release?env=staging`, body: { action: 'next' } },
   // In staging: in (protected) production a developer may not run commands at all (an admin's only).
   { route: 'POST /projects/:project/services/:service/run', action: 'run', path: (t) => `${s(t)}/run?env=staging`, body: { command: ['true'] } },
   { route: 'GET /projects/:project/previews', action: 'project.read', path: (t) => `/projects/${t.project}/previews` },

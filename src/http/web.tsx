@@ -22,7 +22,7 @@ import { alertPages } from './web-alerts.js';
 import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from '../actions/shared-variables.js';
 import * as requests from '../actions/requests.js';
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
-import { Conflict, InvalidFields, NotFound } from '../errors.js';
+import { InvalidFields, NotFound } from '../errors.js';
 import { BackupStorageForm, BuildImagesForm, GeneralSettingsForm, RegistryForm, SettingsPage, SmtpForm } from '../../views/pages/settings.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
 import { type ServicePageProps, paths } from '../../views/pages/service/common.js';
@@ -550,8 +550,7 @@ export function webRoutes(deps: Deps) {
     const { deployment: d, ctx: from } = await ops.deploymentFor(deps, user(c), deploymentId(c.req.param('id')), 'project.read');
     const body = await form(c);
     const ctx = await ops.findInstance(deps, user(c), { project: from.project.name, service: from.service.name, environment: validate.resourceName('environment', body.to) }, 'deploy');
-    if (d.status !== 'active') throw new Conflict(`deployment #${d.id} no longer serves ${from.environment.name}: promote from the one that does`);
-    const deployment = await ops.promote(deps, ctx, { from: from.environment.name }, { trigger: `promote:${user(c).email}`, requestedBy: user(c).id });
+    const deployment = await ops.promote(deps, ctx, { from: from.environment.name, deployment: d.id }, { trigger: `promote:${user(c).email}`, requestedBy: user(c).id });
     return redirectWithToast(c, `/deployments/${deployment.id}`, `Promoting #${d.id} from ${from.environment.name} to ${ctx.environment.name}: deployment #${deployment.id} queued`);
   });
   web.post('/deployments/:id/cancel', async (c) => {

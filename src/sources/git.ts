@@ -1,9 +1,9 @@
 // A repository Spur clones from a git URL (https or ssh), at a branch: a deploy key (or an HTTPS
 // token) reads it, and the git host's webhook deploys it.
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Service } from '../db/schema.js';
-import { type GitAuth, cloneBranchHead } from '../git/clone.js';
+import { type GitAuth, cloneBranchHead, remoteBranchHead } from '../git/clone.js';
 import { checkGitHost, gitTarget } from '../git/host.js';
 import { unseal } from '../secrets.js';
 import { type BuiltSourceKind, type FetchDeps, buildFields, builtView, pathsPhrase, present } from './source-kind.js';
@@ -38,6 +38,18 @@ export const git: BuiltSourceKind = {
     } catch (err) {
       if (signal.aborted) throw err;
       throw new Error(`could not fetch branch ${branch}: ${lastLine((err as Error).message)}`);
+    } finally {
+      await rm(keyFile, { force: true });
+    }
+  },
+  // What a branch of the repository points at now (is a pull request's head really its own?).
+  branchHead: async (deps, service, branch) => {
+    const keyFile = join(deps.config.dataDir, 'run', `ls-remote-${service.id}-${process.hrtime.bigint()}.key`);
+    await mkdir(join(deps.config.dataDir, 'run'), { recursive: true, mode: 0o700 });
+    try {
+      const { target, address } = await checkGitHost(service.git_url!, { allowPrivate: deps.config.gitAllowPrivate });
+      const auth = await cloneAuth(deps, service, keyFile);
+      return await remoteBranchHead({ url: service.git_url!, branch, caFile: deps.config.gitCaFile, knownHostsFile: join(deps.config.dataDir, 'known_hosts'), auth, pin: { ...target, address } });
     } finally {
       await rm(keyFile, { force: true });
     }

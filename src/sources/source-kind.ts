@@ -104,6 +104,8 @@ export interface BuiltSourceKind extends Kind {
   builds: true;
   /** Fetches the source a deployment builds. */
   fetch(deps: FetchDeps, req: FetchRequest): Promise<Checkout>;
+  /** A remote repository's branch head now (undefined: no such branch); for kinds that clone. */
+  branchHead?(deps: FetchDeps, service: Service, branch: string): Promise<string | undefined>;
 }
 
 /** A source run as it is: nothing is built. */

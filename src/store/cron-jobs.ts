@@ -55,18 +55,22 @@ export const listEnabledCronJobs = (db: Db) =>
     .where('j.enabled', '=', 1)
     .execute();
 
-/** Records a run about to start: `running`, or `skipped` when the job does not allow overlap and
- *  a run of it is still running (decided in one transaction). */
-export async function startCronRun(db: Db, job: Pick<CronJob, 'id' | 'allow_overlap'>, trigger: string, deploymentId: number | null): Promise<CronRun> {
+/** Runs of one job at once when it allows overlap. */
+export const OVERLAP_MAX = 3;
+
+/** Records a run about to start: `running`, or `skipped` when a run of the job is still running
+ *  (OVERLAP_MAX when it allows overlap), or when `refuse` says why not (decided in one transaction). */
+export async function startCronRun(db: Db, job: Pick<CronJob, 'id' | 'allow_overlap'>, trigger: string, deploymentId: number | null, refuse?: string): Promise<CronRun> {
   return db.transaction().execute(async (tx) => {
-    const busy = job.allow_overlap ? undefined : await tx.selectFrom('cron_runs').select('id').where('job_id', '=', job.id).where('status', '=', 'running').executeTakeFirst();
+    const running = await tx.selectFrom('cron_runs').select('id').where('job_id', '=', job.id).where('status', '=', 'running').orderBy('id').execute();
+    const busy = refuse ?? (job.allow_overlap ? (running.length >= OVERLAP_MAX ? `${running.length} runs of it are still running` : undefined) : running[0] && `run #${running[0].id} was still running`);
     const run = await tx
       .insertInto('cron_runs')
       .values({
         job_id: job.id,
         trigger,
         status: busy ? 'skipped' : 'running',
-        reason: busy ? `run #${busy.id} was still running` : null,
+        reason: busy ?? null,
         exit_code: null,
         deployment_id: deploymentId,
         started_at: nowIso(),

@@ -26,6 +26,8 @@ export interface PreviewInput {
   /** Values copied from the base (none for a fork). */
   variables: Record<string, string>;
   key: Buffer;
+  /** The base is protected: so is the preview (it holds the base's variables). */
+  protectedBase: boolean;
 }
 
 /** The preview of the pull request, made now (`made`) from the service's base environment, or
@@ -36,15 +38,18 @@ export async function openPreview(db: Db, input: PreviewInput): Promise<{ enviro
     const existing = await tx.selectFrom('environments').selectAll().where('project_id', '=', input.project.id).where('name', '=', name).executeTakeFirst();
     if (existing) {
       if (existing.preview_service_id !== input.service.id) throw new Conflict(`environment ${name} of ${input.project.name} is not ${input.service.name}'s preview of pull request ${input.pr}`);
+      // Become a fork: what was copied while it was trusted goes.
+      if (input.fork && existing.preview_fork === 0) await tx.deleteFrom('variables').where('environment_id', '=', existing.id).execute();
       const environment = await tx.updateTable('environments').set({ preview_head: input.head, preview_expires_at: input.expiresAt, preview_fork: input.fork ? 1 : existing.preview_fork }).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow();
       return { environment, made: false };
     }
-    const { count } = await tx.selectFrom('environments').select((eb) => eb.fn.countAll<number>().as('count')).where('project_id', '=', input.project.id).where('preview_pr', 'is not', null).executeTakeFirstOrThrow();
-    if (Number(count) >= input.max) throw new Conflict(`${input.project.name} has ${count} previews, the most it may have at once (SPUR_PREVIEWS_MAX): close a pull request or remove a preview first`);
+    // Forks have a cap of their own: outsiders' pull requests never use up the team's previews.
+    const { count } = await tx.selectFrom('environments').select((eb) => eb.fn.countAll<number>().as('count')).where('project_id', '=', input.project.id).where('preview_pr', 'is not', null).where('preview_fork', '=', input.fork ? 1 : 0).executeTakeFirstOrThrow();
+    if (Number(count) >= input.max) throw new Conflict(`${input.project.name} has ${count} ${Number(count) === 1 ? 'preview' : 'previews'}${input.fork ? " of forks' pull requests" : ''}, the most it may have at once (SPUR_PREVIEWS_MAX): close a pull request or remove a preview first`);
     const base = await getEnvironment(tx, input.project, input.service.previews_base!);
     const environment = await tx
       .insertInto('environments')
-      .values({ project_id: input.project.id, name, created_at: nowIso(), preview_service_id: input.service.id, preview_pr: input.pr, preview_fork: input.fork ? 1 : 0, preview_head: input.head, preview_expires_at: input.expiresAt })
+      .values({ project_id: input.project.id, name, created_at: nowIso(), protected: input.protectedBase ? 1 : 0, preview_service_id: input.service.id, preview_pr: input.pr, preview_fork: input.fork ? 1 : 0, preview_head: input.head, preview_expires_at: input.expiresAt })
       .returningAll()
       .executeTakeFirstOrThrow();
     const from = await tx.selectFrom('service_instances').selectAll().where('environment_id', '=', base.id).where('service_id', '=', input.service.id).executeTakeFirst();
@@ -68,3 +73,7 @@ export const expiredPreviews = (db: Db, now: string) =>
 
 export const setPreviewSettings = (db: Db, serviceId: number, settings: { previews_base: string | null; previews_copy: string | null; previews_ttl_h: number }) =>
   db.updateTable('services').set(settings).where('id', '=', serviceId).returningAll().executeTakeFirstOrThrow();
+
+/** A newer head of the pull request replaces its deploy requests still waiting. */
+export const supersedePendingRequests = (db: Db, environmentId: number, reason: string) =>
+  db.updateTable('change_requests').set({ status: 'cancelled', decided_at: nowIso(), reason }).where('environment_id', '=', environmentId).where('status', '=', 'pending').execute();

@@ -172,6 +172,9 @@ const storedList = (text: string | null): string[] => (text ? (JSON.parse(text) 
 export const instanceWatchPaths = (i: Pick<ServiceInstance, 'watch_paths'>) => storedList(i.watch_paths);
 
 /** The names of an instance's variables its builds receive as build arguments. */
+/** A canary's shares of the traffic, percent, ascending (the default: 10). */
+export const canaryStepsOf = (i: Pick<ServiceInstance, 'canary_steps'>): number[] => (i.canary_steps ? (JSON.parse(i.canary_steps) as number[]) : [10]);
+
 export const instanceBuildVariables = (i: Pick<ServiceInstance, 'build_variables'>) => storedList(i.build_variables);
 
 /** Deploy keys an older Spur wrote faultily (ssh2 could not read them back), rewritten from the

@@ -44,6 +44,7 @@ import * as m042 from './042_alerts.js';
 import * as m043 from './043_promotions.js';
 import * as m044 from './044_cron_jobs.js';
 import * as m045 from './045_previews.js';
+import * as m046 from './046_release_strategies.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -93,4 +94,5 @@ export const migrations: Record<string, Migration> = {
   '043_promotions': m043,
   '044_cron_jobs': m044,
   '045_previews': m045,
+  '046_release_strategies': m046,
 };

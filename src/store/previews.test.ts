@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { shopWithWeb } from '../../test/app-fixture.js';
+import { readVariables, setVariables } from './variables.js';
+import { openPreview } from './previews.js';
+
+async function world() {
+  const { deps, call } = await shopWithWeb();
+  expect((await call('owner', 'POST', '/projects/shop/environments', { name: 'staging' })).status).toBe(201);
+  const project = await deps.db.selectFrom('projects').selectAll().where('name', '=', 'shop').executeTakeFirstOrThrow();
+  await deps.db.updateTable('services').set({ previews_base: 'staging', git_branch: 'main' }).execute();
+  const service = await deps.db.selectFrom('services').selectAll().executeTakeFirstOrThrow();
+  const open = (pr: number, fork: boolean, variables: Record<string, string> = {}) =>
+    openPreview(deps.db, { project, service, pr, fork, head: 'a'.repeat(40), branch: 'main', expiresAt: new Date(Date.now() + 3600_000).toISOString(), max: 1, variables, key: deps.key, protectedBase: false });
+  return { deps, open, service };
+}
+
+describe('preview environments in the store', () => {
+  it("cap forks' previews apart from the team's: outsiders cannot use up the team's", async () => {
+    const { open } = await world();
+    await open(1, true);
+    await expect(open(2, true)).rejects.toThrow("shop has 1 preview of forks' pull requests, the most it may have at once");
+    expect((await open(3, false)).made).toBe(true);
+    await expect(open(4, false)).rejects.toThrow('shop has 1 preview, the most it may have at once');
+    // An event of a preview that exists is no new preview.
+    expect((await open(3, false)).made).toBe(false);
+  });
+
+  it('drop what was copied into a preview once it turns out to be a fork', async () => {
+    const { deps, open, service } = await world();
+    const { environment } = await open(5, false, { GREETING: 'copied' });
+    const scope = { serviceId: service.id, environmentId: environment.id };
+    expect(await readVariables(deps.db, deps.key, scope)).toEqual({ GREETING: 'copied' });
+    const after = await open(5, true);
+    expect(after.environment.preview_fork).toBe(1);
+    expect(await readVariables(deps.db, deps.key, scope)).toEqual({});
+    // Once a fork, always: a later event that says otherwise changes nothing.
+    await setVariables(deps.db, deps.key, scope, {});
+    expect((await open(5, false)).environment.preview_fork).toBe(1);
+  });
+});
