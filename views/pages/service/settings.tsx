@@ -155,6 +155,16 @@ export function ServiceSettingsForm(props: FormProps) {
         <p class="muted">With a most, Spur adds replicas when a task uses more than its target (of its CPU limit, a core without one; of its memory limit) and takes them away when the load passes, never during a deploy. Each change is shown in Deployments. Empty: off.</p>
       </fieldset>
       <fieldset>
+        <legend>How a new version takes over</legend>
+        <div class="row">
+          <Choice name="strategy" label="Release" options={['rolling', 'canary', 'blue-green'] as const} labels={{ rolling: 'rolling, task by task', canary: 'canary: a share of the traffic first', 'blue-green': 'blue-green: beside the old, then one switch' }} current={st.strategy} state={props.state} />
+          <Field {...f} name="canarySteps" label="Canary shares %" value={st.canary.steps.join(',')} attrs={{ placeholder: '10,50', spellcheck: 'false', autocomplete: 'off' }} />
+          <Field {...f} name="canaryInterval" label="Canary s a share (0 = by hand)" value={String(st.canary.interval)} attrs={n(0, 86_400)} />
+          <Field {...f} name="blueGreenKeep" label="Blue-green: old kept s" value={String(st.blueGreen.keep)} attrs={n(0, 86_400)} />
+        </div>
+        <p class="muted">Canary and blue-green start the new version beside the old and send every request back to the old one if its tasks or health check fail, or (canary) its error rate or latency is clearly worse. Step a canary on or stop either with <code>spur canary</code>. With volumes, and on a first deploy, a deploy is a rolling one.</p>
+      </fieldset>
+      <fieldset>
         <legend>Placement</legend>
         <div class="row">
           <Choice name="runOn" label="Run on" options={s.runOnChoices} labels={{ any: 'any server (replicas spread)', manager: 'the manager (this server)' } as Record<string, string>} current={st.runOn} state={props.state} />
