@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cli, docker, probe, startGitStack, startLoadProbe, stopAll, uniqueName, waitForDeployment } from './harness.js';
+import { type SpurProcess, api, cli, docker, eventually, probe, startGitStack, startLoadProbe, stopAll, uniqueName, waitForDeployment } from './harness.js';
 import { expectReadmeWalked } from './readme.js';
 
 let git: GitServer;
@@ -32,15 +32,6 @@ function user(args: string[]) {
   return cli(spur, args);
 }
 
-async function eventually<T>(what: string, look: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const seen = await look();
-    if (seen !== undefined) return seen;
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 const weights = () => {
   if (!existsSync(splitFile())) return undefined;
@@ -79,10 +70,10 @@ describe('a canary', () => {
 
   it('at 10% writes the weights, then aborts on a failing health check: the old version answers every request', async () => {
     expect((await user(['settings', project, 'web', '--strategy', 'canary', '--canary-steps', '10', '--canary-interval', '0'])).code).toBe(0);
-    repo.commit(appFiles('v2', 10_000), 'v2: its health check fails after 10 s');
+    repo.commit(appFiles('v2', 15_000), 'v2: its health check fails after 15 s');
     const load = await startLoadProbe(network, 'http://web:3000/quiet', { maxSeconds: 120 });
     const id = await deploy();
-    expect(await eventually('the weights', weights)).toEqual([`${name}@swarm=90`, `${name}_next@swarm=10`]);
+    expect(await eventually('the weights', weights, 120_000, 150)).toEqual([`${name}@swarm=90`, `${name}_next@swarm=10`]);
     expect(await routerServices()).toEqual([`${name}-split@file`]);
     expect(await nextExists()).toBe(true);
     const done = await waitForDeployment(spur, token, id);
@@ -100,7 +91,7 @@ describe('a canary', () => {
   it('stepped on by hand, takes over: the instance runs the new version and the split is gone', async () => {
     repo.commit(appFiles('v3'), 'v3');
     const id = await deploy();
-    expect(await eventually('the weights', weights)).toEqual([`${name}@swarm=90`, `${name}_next@swarm=10`]);
+    expect(await eventually('the weights', weights, 120_000, 150)).toEqual([`${name}@swarm=90`, `${name}_next@swarm=10`]);
     const next = await user(['canary', project, 'web', 'next']);
     expect(next.code, next.stderr).toBe(0);
     expect((await waitForDeployment(spur, token, id)).status).toBe('active');
@@ -120,7 +111,7 @@ describe('blue-green', () => {
     repo.commit(appFiles('v4'), 'v4');
     const load = await startLoadProbe(network, 'http://web:3000/quiet', { maxSeconds: 120 });
     const id = await deploy();
-    expect(await eventually('the switch', weights)).toEqual([`${name}@swarm=0`, `${name}_next@swarm=100`]);
+    expect(await eventually('the switch', weights, 120_000, 150)).toEqual([`${name}@swarm=0`, `${name}_next@swarm=100`]);
     expect(await routerServices()).toEqual([`${name}-split@file`]);
     expect((await waitForDeployment(spur, token, id)).status).toBe('active');
     const seen = await load.stop();

@@ -192,6 +192,17 @@ export async function cleanupProject(project: string): Promise<void> {
   if (images.length) await docker('image', 'rm', '-f', ...new Set(images)).catch(() => {});
 }
 
+/** Looks every `everyMs` until `look` answers something, or fails saying what was not seen. */
+export async function eventually<T>(what: string, look: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000, everyMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = await look();
+    if (seen !== undefined) return seen;
+    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 export const uniqueName = (prefix: string) => `${prefix}${Math.random().toString(36).slice(2, 8)}`;
 
 export function removeDir(dir: string) {

@@ -5,7 +5,7 @@
 // timeout, and a failing one raises an alert. One build serves every part.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cli, docker, probe, startGitStack, stopAll, uniqueName } from './harness.js';
+import { type SpurProcess, api, cli, docker, eventually, probe, startGitStack, stopAll, uniqueName } from './harness.js';
 import { expectReadmeWalked } from './readme.js';
 
 let git: GitServer;
@@ -46,15 +46,6 @@ function user(args: string[]) {
 const call = () => api(spur, token);
 const servicePath = `/projects/${project}/services/web`;
 
-async function eventually<T>(what: string, look: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const seen = await look();
-    if (seen !== undefined) return seen;
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 /** The image id (sha256) each running task of an instance runs. */
 async function runningImageIds(environment: string): Promise<string[]> {
