@@ -85,6 +85,10 @@ chmodSync(join(out, 'spur.cjs'), 0o755);
 cpSync('public', join(out, 'public'), { recursive: true });
 cpSync(require.resolve('htmx.org/dist/htmx.min.js'), join(out, 'public', 'vendor', 'htmx.min.js'));
 cpSync('node_modules/htmx-ext-sse/dist/sse.min.js', join(out, 'public', 'vendor', 'htmx-sse.min.js'));
+// The console's terminal.
+cpSync('node_modules/@xterm/xterm/lib/xterm.js', join(out, 'public', 'vendor', 'xterm.js'));
+cpSync('node_modules/@xterm/xterm/css/xterm.css', join(out, 'public', 'vendor', 'xterm.css'));
+cpSync('node_modules/@xterm/addon-fit/lib/addon-fit.js', join(out, 'public', 'vendor', 'xterm-addon-fit.js'));
 
 /** `--out DIR` builds elsewhere than dist/ (tests build a second, newer release). */
 function outDir(argv) {

@@ -164,6 +164,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   app = createApp(deps);
   const alerts = scheduleAlerts(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  app.injectWebSocket(server);
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   log.info(`spur listening on ${config.host}:${config.port}`, { dataDir: config.dataDir, baseDomain: config.baseDomain });
   if (daemon.ready) await ensureTraefikListener();

@@ -42,7 +42,7 @@ const routerServices = async () => {
   const labels = JSON.parse(await docker('service', 'inspect', name, '--format', '{{json .Spec.Labels}}')) as Record<string, string>;
   return [...new Set(Object.entries(labels).filter(([k]) => /^traefik\.http\.routers\..+\.service$/.test(k)).map(([, v]) => v))];
 };
-const nextExists = async () => (await docker('service', 'ls', '-q', '--filter', `name=${name}_next`)) !== '';
+const nextExists = async () => (await docker('service', 'ls', '-q', '--filter', `name=${name}_new`)) !== '';
 
 const deploy = async () => (await api(spur, token)('POST', `/projects/${project}/services/web/deployments`)).json.deployment.id as number;
 
@@ -73,8 +73,9 @@ describe('a canary', () => {
     repo.commit(appFiles('v2', 15_000), 'v2: its health check fails after 15 s');
     const load = await startLoadProbe(network, 'http://web:3000/quiet', { maxSeconds: 120 });
     const id = await deploy();
-    expect(await eventually('the weights', weights, 120_000, 150)).toEqual([`${name}@swarm=90`, `${name}_next@swarm=10`]);
-    expect(await routerServices()).toEqual([`${name}-split@file`]);
+    expect(await eventually('the weights', weights, 120_000, 150)).toEqual([`${name}-old=90`, `${name}-new=10`]);
+    // The routers follow once Traefik has the file.
+    await eventually('the routers on the split', async () => ((await routerServices()).join() === `${name}-split@file` ? true : undefined), 30_000, 250);
     expect(await nextExists()).toBe(true);
     const done = await waitForDeployment(spur, token, id);
     const seen = await load.stop();
@@ -91,7 +92,7 @@ describe('a canary', () => {
   it('stepped on by hand, takes over: the instance runs the new version and the split is gone', async () => {
     repo.commit(appFiles('v3'), 'v3');
     const id = await deploy();
-    expect(await eventually('the weights', weights, 120_000, 150)).toEqual([`${name}@swarm=90`, `${name}_next@swarm=10`]);
+    expect(await eventually('the weights', weights, 120_000, 150)).toEqual([`${name}-old=90`, `${name}-new=10`]);
     const next = await user(['canary', project, 'web', 'next']);
     expect(next.code, next.stderr).toBe(0);
     expect((await waitForDeployment(spur, token, id)).status).toBe('active');
@@ -111,8 +112,8 @@ describe('blue-green', () => {
     repo.commit(appFiles('v4'), 'v4');
     const load = await startLoadProbe(network, 'http://web:3000/quiet', { maxSeconds: 120 });
     const id = await deploy();
-    expect(await eventually('the switch', weights, 120_000, 150)).toEqual([`${name}@swarm=0`, `${name}_next@swarm=100`]);
-    expect(await routerServices()).toEqual([`${name}-split@file`]);
+    expect(await eventually('the switch', weights, 120_000, 150)).toEqual([`${name}-old=0`, `${name}-new=100`]);
+    await eventually('the routers on the split', async () => ((await routerServices()).join() === `${name}-split@file` ? true : undefined), 30_000, 250);
     expect((await waitForDeployment(spur, token, id)).status).toBe('active');
     const seen = await load.stop();
     expect(seen.failed, JSON.stringify(seen.errors)).toBe(0);

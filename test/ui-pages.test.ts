@@ -73,6 +73,7 @@ const pages = () => [
   ['service-deployments', `/projects/${project}/services/web/deployments`],
   ['service-variables', `/projects/${project}/services/web/variables`],
   ['service-jobs', `/projects/${project}/services/web/jobs`],
+  ['service-console', `/projects/${project}/services/web/console`],
   ['service-settings', `/projects/${project}/services/web/settings`],
   ['service-logs', `/projects/${project}/services/web/logs`],
   ['deployment', `/deployments/${deploymentId}`],

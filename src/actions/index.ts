@@ -13,6 +13,7 @@ export * from './deployments.js';
 export * from './run.js';
 export * from './cron-jobs.js';
 export * from './previews.js';
+export * from './console.js';
 export * from './keys.js';
 export * from './members.js';
 export * from './updates.js';

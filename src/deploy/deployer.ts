@@ -4,7 +4,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Deployment } from '../db/schema.js';
-import { swarmServiceName } from '../docker/names.js';
+import { nextServiceName, swarmServiceName } from '../docker/names.js';
 import { removeLeftOneOffs } from '../docker/one-off.js';
 import { waitForRollout } from '../docker/rollout.js';
 import { findService, listOwnedServices, removeOwnedService } from '../docker/swarm.js';
@@ -22,9 +22,8 @@ import type { PipelineDeps } from './steps.js';
 import { pruneImages } from './prune.js';
 import { chooseRollbackTarget } from './rollback-target.js';
 import { SerialQueue } from './serial-queue.js';
-import { SteeringBoard, endSplit } from './gradual.js';
+import { SteeringBoard, healSplits } from './gradual.js';
 import { routeLabels } from './routing.js';
-import { routesThroughSplit } from '../routing/traffic-split.js';
 import { traefikDir } from '../routing/traefik-service.js';
 
 type Scope = { serviceId: number; environmentId: number };
@@ -97,9 +96,11 @@ export class Deployer {
     else steering.abort(by);
   }
 
-  /** Cancels what is queued and the build in progress; a rollout under way is not interrupted. */
+  /** Cancels what is queued and the build in progress, and stops a canary or blue-green release
+   *  under way (every request back to the old version); a rolling update is not interrupted. */
   async cancel(scope: Scope, reason = 'cancelled by request'): Promise<number[]> {
     const cancelled: number[] = [];
+    this.steering.find(keyOf(scope))?.abort(reason);
     for (const d of await listDeploymentsInStatus(this.deps.db, ['queued', 'building'])) {
       if (d.service_id !== scope.serviceId || d.environment_id !== scope.environmentId) continue;
       const controller = this.running.get(d.id);
@@ -127,6 +128,8 @@ export class Deployer {
    *  instance owns any more are removed. */
   async reconcile(): Promise<void> {
     const { db, log, config } = this.deps;
+    // First: a split no release of this process runs sends every request to its instance again.
+    await this.healSplits().catch((err) => log.error('could not end a traffic split left behind', { error: String(err) }));
     await rm(join(config.dataDir, 'builds'), { recursive: true, force: true });
     for (const d of await listDeploymentsInStatus(db, ['building'])) {
       await transitionDeployment(db, d.id, 'failed', { failure_reason: 'interrupted: Spur stopped during the build' });
@@ -156,17 +159,26 @@ export class Deployer {
         outcome = { to: 'failed', reason: `interrupted: ${(err as Error).message}` };
       }
     }
-    // A canary or blue-green release cut off: every request to the instance's own service again.
-    if (service && routesThroughSplit(service.Spec.Labels, name)) {
-      await endSplit(docker, join(traefikDir(this.deps.config.dataDir), 'dynamic'), name, (await routeLabels({ db, config: this.deps.config }, { serviceId: d.service_id, environmentId: d.environment_id })));
-      log.warn('ended a traffic split a restart cut off', { service: name });
-    }
     const current = await getDeployment(db, d.id);
     if (current.status !== 'deploying') return;
     await transitionDeployment(db, d.id, outcome.to, outcome.to === 'failed' ? { failure_reason: outcome.reason } : {});
     await endDeploymentStep(db, d.id, outcome.to === 'active' ? 'done' : 'failed');
     await this.deps.logBus.status(d.id, outcome.to, outcome.to === 'failed' ? outcome.reason : null);
     log.info('reconciled deployment', { deployment: d.id, was: 'deploying', now: outcome.to });
+  }
+
+  private async healSplits(): Promise<void> {
+    const instances = new Map((await listAllInstances(this.deps.db)).map((i) => [swarmServiceName(i), { serviceId: i.serviceId, environmentId: i.environmentId }]));
+    await healSplits({
+      docker: this.deps.docker,
+      dynamicDir: join(traefikDir(this.deps.config.dataDir), 'dynamic'),
+      running: this.steering.names(),
+      ownRouting: async (name) => {
+        const key = instances.get(name);
+        return key && routeLabels({ db: this.deps.db, config: this.deps.config }, key);
+      },
+      log: this.deps.log,
+    });
   }
 
   private async removeOrphans(): Promise<void> {
@@ -179,6 +191,8 @@ export class Deployer {
     }
     const known = new Set((await listAllInstances(this.deps.db)).map((i) => swarmServiceName(i)));
     for (const d of await listAllDatabases(this.deps.db)) known.add(databaseServiceName(d));
+    // The new version of a release under way (Docker came back during it) is not an orphan.
+    for (const name of this.steering.names()) known.add(nextServiceName(name));
     for (const name of await listOwnedServices(this.deps.docker, this.deps.installId)) {
       if (known.has(name)) continue;
       this.deps.log.warn('removing a Spur service that no instance owns', { service: name });

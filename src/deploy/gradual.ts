@@ -1,19 +1,25 @@
 // A new version taking over gradually (routing/traffic-split.ts): canary (a share of the traffic,
 // stepped up on a schedule or by hand) and blue-green (the whole new version beside the old, then
-// one switch, the old kept ready). The new version starts as `<name>_next` and must be healthy
-// before any request reaches it; while it takes traffic its tasks and (once a minute) its error
-// rate and latency against the old version's are watched, and anything wrong sends every request
-// back to the old version and removes the new. At the end the instance's own service is updated
-// to the new version while the split still routes, then the split and `_next` go.
-import { rm, mkdir, rename, writeFile } from 'node:fs/promises';
+// one switch, the old kept ready). The new version starts as `<name>_new` and must be healthy
+// before any request reaches it; while it takes traffic its tasks and its recorded error rate and
+// latency against the old version's are watched, and anything wrong sends every request back to
+// the old version and removes the new. At the end the instance's own service is updated to the
+// new version while the split still routes, then the split and `_new` go.
+//
+// Traefik reads the split file and the services' labels from two providers that change at their
+// own pace: the file goes first when a split starts (then the routers are pointed at it), and last
+// when it ends (the routers are pointed back first), each after SETTLE_MS.
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../db/open.js';
 import type { DockerClient } from '../docker/client.js';
+import { nextServiceName } from '../docker/names.js';
 import { RolloutFailed, describeFailure, lastFailedCheck, waitForRollout } from '../docker/rollout.js';
 import type { SwarmServiceSpec } from '../docker/service-spec.js';
-import { type RegistryAuth, type TaskView, listTasks, relabelService, removeOwnedService, upsertService } from '../docker/swarm.js';
+import { type RegistryAuth, type TaskView, findService, listTasks, relabelService, removeOwnedService, upsertService } from '../docker/swarm.js';
 import { ENDED_BADLY, plainTaskError } from '../docker/task-problem.js';
-import { nextServiceName, nextVersionLabels, splitConfig, splitFileName, splitLabels } from '../routing/traffic-split.js';
+import type { Log } from '../log.js';
+import { SPLIT_FILE, routesThroughSplit, splitConfig, splitFileName, splitLabels } from '../routing/traffic-split.js';
 import { newestMinutes } from '../store/metrics.js';
 import { type TrafficFigures, canaryVerdict } from './canary-verdict.js';
 
@@ -23,6 +29,8 @@ const WATCH_MS = 2000;
 const METRICS_EVERY_MS = 60_000;
 /** A canary stepped by hand waits at most this long for the hand. */
 const BY_HAND_MAX_MS = 24 * 3600_000;
+/** Longer than Traefik's Swarm poll (1 s) and its providers' throttle (2 s). */
+export const SETTLE_MS = 4000;
 
 /** The hand on a gradual release: step up now, or send everything back to the old version. */
 export class Steering {
@@ -36,19 +44,23 @@ export class Steering {
   }
 }
 
-/** The gradual releases under way, by instance ("serviceId:environmentId"). */
+/** The gradual releases under way in this process, by instance ("serviceId:environmentId"). */
 export class SteeringBoard {
-  private readonly steering = new Map<string, Steering>();
-  open(key: string): Steering {
+  private readonly steering = new Map<string, { steering: Steering; name: string }>();
+  open(key: string, name: string): Steering {
     const s = new Steering();
-    this.steering.set(key, s);
+    this.steering.set(key, { steering: s, name });
     return s;
   }
   close(key: string): void {
     this.steering.delete(key);
   }
   find(key: string): Steering | undefined {
-    return this.steering.get(key);
+    return this.steering.get(key)?.steering;
+  }
+  /** The instances (Swarm service names) whose release runs now: their split is not a leftover. */
+  names(): Set<string> {
+    return new Set([...this.steering.values()].map((s) => s.name));
   }
 }
 
@@ -60,6 +72,8 @@ export interface GradualRelease {
   name: string;
   /** The instance's service spec for the new version, with its own routing labels. */
   spec: SwarmServiceSpec;
+  /** The instance's own routing labels as they are now (domains and certificates change). */
+  ownRouting: () => Promise<Record<string, string>>;
   auth?: RegistryAuth;
   deploymentId: number;
   strategy: 'canary' | 'blue-green';
@@ -74,24 +88,26 @@ export interface GradualRelease {
   say: Say;
   signal: AbortSignal;
   steering: Steering;
+  settleMs?: number;
 }
 
-const routing = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).filter(([k]) => k.startsWith('traefik.')));
 const notRouting = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).filter(([k]) => !k.startsWith('traefik.')));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts the new version beside the old and moves the traffic over; answers the labels the
  *  instance's service keeps while it is updated, and `finish`, which ends the split. Throws, the
  *  old version serving everything again, when the new one fails. */
-export async function releaseGradually(r: GradualRelease): Promise<{ labelsDuringUpdate: Record<string, string>; finish: () => Promise<void> }> {
+export async function releaseGradually(r: GradualRelease): Promise<{ labelsDuringUpdate: () => Promise<Record<string, string>>; finish: () => Promise<void> }> {
   const next = nextServiceName(r.name);
-  const own = routing(r.spec.Labels);
-  const end = () => endSplit(r.docker, r.dynamicDir, r.name, own);
+  const settle = r.settleMs ?? SETTLE_MS;
+  const end = () => endSplit({ docker: r.docker, dynamicDir: r.dynamicDir, name: r.name, port: r.port, ownRouting: r.ownRouting, settleMs: settle });
   await removeOwnedService(r.docker, next).catch(() => {});
   const nextReplicas = r.strategy === 'canary' ? 1 : r.replicas;
   const nextSpec: SwarmServiceSpec = {
     ...r.spec,
     Name: next,
-    Labels: { ...notRouting(r.spec.Labels), ...nextVersionLabels(r.name, r.port) },
+    // Traefik reaches it through the split file, by name: no labels of its own.
+    Labels: notRouting(r.spec.Labels),
     Mode: { Replicated: { Replicas: nextReplicas } },
     // No alias: the other services reach the instance by name, and that stays the old version.
     TaskTemplate: { ...r.spec.TaskTemplate, Networks: r.spec.TaskTemplate.Networks.map((n) => ({ Target: n.Target })) },
@@ -106,41 +122,79 @@ export async function releaseGradually(r: GradualRelease): Promise<{ labelsDurin
     throw new Error(`the new version did not start healthy beside the old: ${why}; the old version keeps serving all the traffic`);
   }
   const shares = r.strategy === 'canary' ? r.steps : [100];
-  const startedAt = Date.now();
+  const seen = new Set((await listTasks(r.docker, next)).map((t) => t.id));
   for (const [i, share] of shares.entries()) {
-    await writeSplit(r.dynamicDir, r.name, share);
-    if (i === 0) await relabelService(r.docker, r.name, splitLabels(own, r.name));
+    const early = stopReason(r);
+    if (early) {
+      await (i === 0 ? removeOwnedService(r.docker, next) : end());
+      throw new Error(`${r.strategy === 'canary' ? 'the canary was stopped before it took any traffic' : 'the switch did not happen'}: ${early}; the old version serves all the traffic`);
+    }
+    await writeSplit(r.dynamicDir, r.name, share, r.port);
+    if (i === 0) {
+      // The file first: the routers may only point at a split Traefik already knows.
+      await sleep(settle);
+      await relabelService(r.docker, r.name, splitLabels(await r.ownRouting(), r.name));
+    }
     await r.say(r.strategy === 'canary' ? `${share}% of the requests go to the new version, the rest to the old` : 'Switched: every request goes to the new version; the old stays ready to switch back');
-    const problem = await watch(r, startedAt, r.strategy === 'canary' ? (r.waitS === 0 ? BY_HAND_MAX_MS : r.waitS * 1000) : r.waitS * 1000, r.strategy === 'canary' && r.waitS === 0);
+    const byHand = r.strategy === 'canary' && r.waitS === 0;
+    const problem = await watch(r, seen, byHand ? BY_HAND_MAX_MS : r.waitS * 1000, byHand);
     if (problem) {
       await end();
       throw new Error(`${r.strategy === 'canary' ? `the canary was stopped at ${share}%` : 'switched back to the old version'}: ${problem}; the old version serves all the traffic again`);
     }
   }
-  await r.say(r.strategy === 'canary' ? 'The canary held: updating the instance to the new version' : `The old version is replaced now`);
-  return { labelsDuringUpdate: splitLabels(own, r.name), finish: end };
+  await r.say(r.strategy === 'canary' ? 'The canary held: updating the instance to the new version' : 'The old version is replaced now');
+  return { labelsDuringUpdate: async () => splitLabels(await r.ownRouting(), r.name), finish: end };
 }
 
-/** Waits `ms` (or, by hand, for the hand), answering what went wrong meanwhile, if anything. */
-async function watch(r: GradualRelease, startedAt: number, ms: number, byHand: boolean): Promise<string | undefined> {
+const stopReason = (r: GradualRelease) => (r.signal.aborted ? `the deployment was cancelled (${String(r.signal.reason ?? 'cancelled')})` : r.steering.aborted ? `stopped by hand (${r.steering.aborted})` : undefined);
+
+/** Waits `ms` (or, by hand, for the hand), answering what went wrong meanwhile, if anything; the
+ *  recorded traffic is judged once a minute and once more before going on. */
+async function watch(r: GradualRelease, seen: Set<string>, ms: number, byHand: boolean): Promise<string | undefined> {
+  const startedS = Math.floor(Date.now() / 1000);
   const until = Date.now() + ms;
   let metricsAt = Date.now() + METRICS_EVERY_MS;
-  r.steering.nextAsked = false;
+  const judged = async () => {
+    const verdict = canaryVerdict(...(await recordedTraffic(r.db, r.name, startedS)));
+    return verdict.ok ? undefined : verdict.reason;
+  };
   for (;;) {
-    if (r.signal.aborted) return `the deployment was cancelled (${String(r.signal.reason ?? 'cancelled')})`;
-    if (r.steering.aborted) return `stopped by hand (${r.steering.aborted})`;
-    if (r.steering.nextAsked) return undefined;
-    const failed = (await listTasks(r.docker, nextServiceName(r.name)).catch(() => [])).find((t) => ENDED_BADLY.has(t.state) && t.since >= startedAt);
-    if (failed) return whyItFailed(r.docker, failed);
+    const stop = stopReason(r);
+    if (stop) return stop;
+    if (r.steering.nextAsked) {
+      r.steering.nextAsked = false;
+      return judged();
+    }
+    const problem = await taskProblem(r, seen);
+    if (problem) return problem;
     if (Date.now() >= metricsAt) {
       metricsAt = Date.now() + METRICS_EVERY_MS;
-      const verdict = canaryVerdict(...(await recordedTraffic(r.db, r.name)));
-      if (!verdict.ok) return verdict.reason;
+      const worse = await judged();
+      if (worse) return worse;
     }
-    if (!byHand && Date.now() >= until) return undefined;
-    if (byHand && Date.now() >= until) return 'nobody stepped it on within a day';
-    await new Promise((resolve) => setTimeout(resolve, WATCH_MS));
+    if (Date.now() >= until) return byHand ? 'nobody stepped it on within a day' : judged();
+    await sleep(WATCH_MS);
   }
+}
+
+/** What is wrong with the new version's tasks: one that ended badly, one replaced (a restart, a
+ *  drain), or none running. A look Docker does not answer says nothing. */
+async function taskProblem(r: GradualRelease, seen: Set<string>): Promise<string | undefined> {
+  let tasks: TaskView[];
+  try {
+    if (!(await findService(r.docker, nextServiceName(r.name)))) return 'its service is gone';
+    tasks = await listTasks(r.docker, nextServiceName(r.name));
+  } catch {
+    return undefined;
+  }
+  const failed = tasks.find((t) => ENDED_BADLY.has(t.state));
+  if (failed) return whyItFailed(r.docker, failed);
+  const running = tasks.filter((t) => t.state === 'running' && t.desiredState === 'running');
+  if (running.length === 0) return 'none of its tasks runs';
+  const fresh = tasks.find((t) => !seen.has(t.id));
+  if (fresh) return `a task of it was replaced (${fresh.state})`;
+  return undefined;
 }
 
 /** A failed task of the new version in words: its health check's answer when that is why. */
@@ -151,9 +205,9 @@ async function whyItFailed(docker: DockerClient, task: TaskView): Promise<string
   return /unhealthy/i.test(task.error ?? '') ? 'its health check failed' : plainTaskError(task);
 }
 
-/** Both versions' newest recorded minute of traffic (Traefik's figures). */
-async function recordedTraffic(db: Db, name: string): Promise<[TrafficFigures | undefined, TrafficFigures | undefined]> {
-  const points = await newestMinutes(db, Math.floor(Date.now() / 1000) - 180);
+/** Both versions' newest recorded minute of traffic since `sinceS` (Traefik's figures). */
+async function recordedTraffic(db: Db, name: string, sinceS: number): Promise<[TrafficFigures | undefined, TrafficFigures | undefined]> {
+  const points = await newestMinutes(db, sinceS);
   const figures = (series: string): TrafficFigures | undefined => {
     const p = points.get(series);
     return p?.requests == null ? undefined : { requests: p.requests, errors5xx: p.errors_5xx ?? 0, p95: p.p95 ?? null };
@@ -161,17 +215,52 @@ async function recordedTraffic(db: Db, name: string): Promise<[TrafficFigures | 
   return [figures(name), figures(nextServiceName(name))];
 }
 
-async function writeSplit(dir: string, name: string, percent: number): Promise<void> {
+async function writeSplit(dir: string, name: string, percent: number, port: number): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, splitFileName(name));
   // JSON is YAML: Traefik's file provider reads it as such. Written whole, then renamed.
-  await writeFile(`${file}.new`, JSON.stringify(splitConfig(name, percent), null, 2) + '\n', { mode: 0o600 });
+  await writeFile(`${file}.new`, JSON.stringify(splitConfig(name, percent, port), null, 2) + '\n', { mode: 0o600 });
   await rename(`${file}.new`, file);
 }
 
-/** Every request to the instance's own service again; the split and the new version's service go. */
-export async function endSplit(docker: DockerClient, dir: string, name: string, ownRouting: Record<string, string>): Promise<void> {
-  await relabelService(docker, name, ownRouting);
-  await rm(join(dir, splitFileName(name)), { force: true });
-  await removeOwnedService(docker, nextServiceName(name)).catch(() => {});
+/** Every request to the instance's own service again, in the order Traefik needs: the weights to
+ *  the old version, the routers back, then (once Traefik has them) the file and `_new` go. Tried
+ *  again a few times: a split left behind is healed at the next rollout and at Spur's start. */
+export async function endSplit(s: { docker: DockerClient; dynamicDir: string; name: string; port?: number; ownRouting: () => Promise<Record<string, string>>; settleMs?: number }): Promise<void> {
+  const settle = s.settleMs ?? SETTLE_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (s.port !== undefined) await writeSplit(s.dynamicDir, s.name, 0, s.port);
+      await relabelService(s.docker, s.name, await s.ownRouting());
+      await sleep(settle);
+      await rm(join(s.dynamicDir, splitFileName(s.name)), { force: true });
+      await removeOwnedService(s.docker, nextServiceName(s.name));
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await sleep(1000 * attempt);
+    }
+  }
+}
+
+/** Splits no release of this process runs (a restart, a failed end): ended, and split files of
+ *  instances that no longer route through one removed. Answers the instances healed. */
+export async function healSplits(s: { docker: DockerClient; dynamicDir: string; running: Set<string>; ownRouting: (name: string) => Promise<Record<string, string> | undefined>; log: Log }): Promise<string[]> {
+  const healed: string[] = [];
+  const files = await readdir(s.dynamicDir).catch(() => [] as string[]);
+  for (const file of files) {
+    const name = SPLIT_FILE.exec(file)?.[1];
+    if (!name || s.running.has(name)) continue;
+    const service = await findService(s.docker, name);
+    const own = await s.ownRouting(name);
+    if (service && own && routesThroughSplit(service.Spec.Labels, name)) {
+      await endSplit({ docker: s.docker, dynamicDir: s.dynamicDir, name, ownRouting: async () => own });
+    } else {
+      await rm(join(s.dynamicDir, file), { force: true });
+      await removeOwnedService(s.docker, nextServiceName(name)).catch(() => {});
+    }
+    healed.push(name);
+    s.log.warn('ended a traffic split no release runs any more', { service: name });
+  }
+  return healed;
 }

@@ -31,7 +31,9 @@ import { describeHealth, healthPlan, resourcePlan, rolloutWindowMs, runsCheck } 
 import { makeRedactor, secretValues } from '../variables/redact.js';
 import { UnresolvedReference, resolveReferences } from '../variables/references.js';
 import { runRelease } from './release.js';
-import { Steering, releaseGradually } from './gradual.js';
+import { Steering, endSplit, releaseGradually } from './gradual.js';
+import { routeLabels } from './routing.js';
+import { routesThroughSplit } from '../routing/traffic-split.js';
 import { traefikDir } from '../routing/traefik-service.js';
 import { join } from 'node:path';
 import { type StepRecord, stepRecord } from './step-record.js';
@@ -76,7 +78,7 @@ async function run(deps: PipelineDeps, deploymentId: number, signal: AbortSignal
     checkCancelled();
     clock.enter('spec');
     await setStatus('deploying', { image_tag: image });
-    await rollOut(deps, ctx, { deploymentId, image, variables, say, steps, phase, signal });
+    await rollOut(deps, ctx, { deploymentId, image, variables, say, steps, phase, signal, rollback: deployment.source_deployment_id !== null });
     await steps.end('done');
     await say(clock.line());
     // The line goes first: followers stop reading at the final status.
@@ -136,7 +138,7 @@ async function imageFor(deps: PipelineDeps, ctx: InstanceContext, deployment: De
   return buildFromSource(deps, ctx, deployment, steps);
 }
 
-async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploymentId: number; image: string; variables: Record<string, string>; say: Say; steps: StepRecord; phase: (name: Phase) => void; signal: AbortSignal }): Promise<void> {
+async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploymentId: number; image: string; variables: Record<string, string>; say: Say; steps: StepRecord; phase: (name: Phase) => void; signal: AbortSignal; rollback: boolean }): Promise<void> {
   const ref = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
   await ensureOverlayNetwork(deps.docker, projectNetworkName(ref), ownershipLabels({ project: ref.project, environment: ref.environment }));
   const name = swarmServiceName(ref);
@@ -181,24 +183,30 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
   // would write the same files), and not on a first deploy (nothing serves to fall back to).
   let finishSplit: (() => Promise<void>) | undefined;
   let applied = spec;
+  const dynamicDir = join(traefikDir(deps.config.dataDir), 'dynamic');
+  const ownRouting = () => routeLabels(deps, { serviceId: ctx.service.id, environmentId: ctx.environment.id });
+  // A split an earlier release left (its end failed): ended before anything else.
+  if (existing && routesThroughSplit(existing.Spec.Labels, name)) await endSplit({ docker: deps.docker, dynamicDir, name, port: ctx.instance.port, ownRouting });
+  const strategy = opts.rollback ? 'rolling' : ctx.instance.strategy;
   if (ctx.instance.strategy !== 'rolling') {
-    if (!isUpdate) await opts.say(`First deploy: nothing serves yet, so the ${ctx.instance.strategy} release starts with the next one`);
+    if (opts.rollback) await opts.say(`A rollback goes at once: rolling, not ${ctx.instance.strategy}`);
+    else if (!isUpdate) await opts.say(`First deploy: nothing serves yet, so the ${ctx.instance.strategy} release starts with the next one`);
     else if (volumes.length) await opts.say(`${ctx.service.name} has volumes: two versions may not write them at once, so this deploy is a rolling one, not ${ctx.instance.strategy}`);
-    else {
-      const key = `${ctx.service.id}:${ctx.environment.id}`;
-      const steering = deps.steering?.open(key) ?? new Steering();
-      try {
-        const gradual = await releaseGradually({
-          docker: deps.docker, db: deps.db, dynamicDir: join(traefikDir(deps.config.dataDir), 'dynamic'), name, spec, auth, deploymentId: opts.deploymentId,
-          strategy: ctx.instance.strategy, replicas: ctx.instance.replicas, port: ctx.instance.port, steps: canaryStepsOf(ctx.instance),
-          waitS: ctx.instance.strategy === 'canary' ? ctx.instance.canary_step_s : ctx.instance.blue_green_keep_s,
-          rolloutTimeoutMs: rolloutWindowMs(health, ctx.instance.replicas), healthChecked, say: opts.say, signal: opts.signal, steering,
-        });
-        finishSplit = gradual.finish;
-        applied = { ...spec, Labels: { ...Object.fromEntries(Object.entries(spec.Labels).filter(([k]) => !k.startsWith('traefik.'))), ...gradual.labelsDuringUpdate } };
-      } finally {
-        deps.steering?.close(key);
-      }
+  }
+  if (strategy !== 'rolling' && isUpdate && !volumes.length) {
+    const key = `${ctx.service.id}:${ctx.environment.id}`;
+    const steering = deps.steering?.open(key, name) ?? new Steering();
+    try {
+      const gradual = await releaseGradually({
+        docker: deps.docker, db: deps.db, dynamicDir, name, spec, ownRouting, auth, deploymentId: opts.deploymentId,
+        strategy, replicas: ctx.instance.replicas, port: ctx.instance.port, steps: canaryStepsOf(ctx.instance),
+        waitS: strategy === 'canary' ? ctx.instance.canary_step_s : ctx.instance.blue_green_keep_s,
+        rolloutTimeoutMs: rolloutWindowMs(health, ctx.instance.replicas), healthChecked, say: opts.say, signal: opts.signal, steering,
+      });
+      finishSplit = gradual.finish;
+      applied = { ...spec, Labels: { ...Object.fromEntries(Object.entries(spec.Labels).filter(([k]) => !k.startsWith('traefik.'))), ...(await gradual.labelsDuringUpdate()) } };
+    } finally {
+      deps.steering?.close(key);
     }
   }
   await opts.say(`${isUpdate ? 'Updating' : 'Creating'} Swarm service ${name}: ${ctx.instance.replicas} replica${ctx.instance.replicas === 1 ? '' : 's'}, health check: ${check}`);
@@ -228,8 +236,14 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     throw new Error(describeFailure(err.facts, { keepsServing: serving?.id }));
   }
   if (finishSplit) {
-    await finishSplit();
-    await opts.say('Every request goes to the updated instance again; the version beside it is removed');
+    // The new version serves either way: a split that would not end is healed at the next rollout.
+    try {
+      await finishSplit();
+      await opts.say('Every request goes to the updated instance again; the version beside it is removed');
+    } catch (err) {
+      deps.log.error('could not end the traffic split', { service: name, error: String(err) });
+      await opts.say(`The traffic split could not be ended (${(err as Error).message}); the next deploy, or Spur's next start, ends it`);
+    }
   }
 }
 

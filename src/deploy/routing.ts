@@ -3,7 +3,8 @@
 import type { Db } from '../db/open.js';
 import type { DockerClient } from '../docker/client.js';
 import { swarmServiceName } from '../docker/names.js';
-import { relabelService } from '../docker/swarm.js';
+import { findService, relabelService } from '../docker/swarm.js';
+import { routesThroughSplit, splitLabels } from '../routing/traffic-split.js';
 import { instanceRoute } from '../routing/instance-route.js';
 import { traefikLabels } from '../routing/traefik-labels.js';
 import { type InstanceKey, listDomains } from '../store/domains.js';
@@ -22,5 +23,8 @@ export const routeLabels = async (deps: { db: Db; config: { baseDomain: string }
  *  with its first deploy. */
 export async function applyRouting(deps: { db: Db; docker: DockerClient; config: { baseDomain: string } }, key: InstanceKey): Promise<void> {
   const route = await routeFor(deps, key);
-  await relabelService(deps.docker, route.name, traefikLabels(route));
+  const labels = traefikLabels(route);
+  // During a canary or blue-green release the routers keep pointing at its split.
+  const current = await findService(deps.docker, route.name);
+  await relabelService(deps.docker, route.name, current && routesThroughSplit(current.Spec.Labels, route.name) ? splitLabels(labels, route.name) : labels);
 }

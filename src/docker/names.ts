@@ -17,8 +17,9 @@ export interface InstanceRef {
 export const swarmServiceName = (r: InstanceRef) => `spur_${r.project}_${r.service}_${r.environment}`;
 
 /** A canary's or blue-green's new version beside the instance's service (routing/traffic-split.ts):
- *  an instance's name has four parts and no part holds `_`, so no instance or database is named so. */
-export const nextServiceName = (name: string) => `${name}_next`;
+ *  an instance's name has four parts and no part holds `_`, so no instance or database is named so;
+ *  the longest instance name (59 characters) stays within Swarm's 63 with it. */
+export const nextServiceName = (name: string) => `${name}_new`;
 
 /** Overlay network shared by the services of one project-environment. */
 export const projectNetworkName = (r: { project: string; environment: string }) => `spur_${r.project}_${r.environment}`;

@@ -29,8 +29,8 @@ export const releaseContainerName = (input: InstanceRef & { deploymentId: number
 
 export const releaseContainerSpec = (input: ReleaseInput) => oneOffContainerSpec(input, { name: releaseContainerName(input), labels: { [RELEASE_LABEL]: String(input.deploymentId) } });
 
-/** A `spur run` (`id` random) or a job's run (`id` its run's number). */
-export const oneOffContainerName = (input: InstanceRef, purpose: 'run' | 'job', id: string) => `${swarmServiceName(input)}-${purpose}-${id}`;
+/** A `spur run` or a console (`id` random), or a job's run (`id` its run's number). */
+export const oneOffContainerName = (input: InstanceRef, purpose: 'run' | 'job' | 'console', id: string) => `${swarmServiceName(input)}-${purpose}-${id}`;
 
 export function oneOffContainerSpec(input: OneOffInput, as: { name: string; labels: Record<string, string> }) {
   const env = { ...input.variables, ...platformVariables(input) };

@@ -1,6 +1,7 @@
 // createApp(deps): the whole HTTP surface — static assets, setup/login, pages, JSON API.
 import { extname, normalize } from 'node:path';
 import { Hono } from 'hono';
+import { createNodeWebSocket } from '@hono/node-ws';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { spurDomain } from '../store/settings.js';
@@ -25,6 +26,8 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/
 
 export function createApp(deps: Deps) {
   const app = new Hono();
+  // WebSockets (the console): the server hands upgrades to the app once it listens (injectWebSocket).
+  const { upgradeWebSocket, injectWebSocket } = createNodeWebSocket({ app });
   app.onError(errorHandler(deps.log));
   app.notFound((c) => {
     throw new NotFound(`no such page: ${c.req.path}`);
@@ -57,9 +60,10 @@ export function createApp(deps: Deps) {
     const own = await spurDomain(deps.db);
     return own && `https://${own.hostname}`;
   };
-  app.use('*', csrf({ origin: async (origin, c) => origin === new URL(c.req.url).origin || origin === (await ownOrigin()) }));
+  const isOwnOrigin = async (origin: string, url: string) => origin === new URL(url).origin || origin === (await ownOrigin());
+  app.use('*', csrf({ origin: (origin, c) => isOwnOrigin(origin, c.req.url) }));
   app.route('/', authRoutes(deps));
   app.route('/', invitationRoutes(deps));
-  app.route('/', webRoutes(deps));
-  return app;
+  app.route('/', webRoutes(deps, { upgradeWebSocket, isOwnOrigin }));
+  return Object.assign(app, { injectWebSocket });
 }

@@ -163,6 +163,7 @@ const CASES: Case[] = [
 const NOT_ROUTES: Partial<Record<Action, string>> = {
   'projects.every': 'which projects GET /projects lists (access.test.ts)',
   'build-limits.raise': 'a field of PATCH …/settings above the server limits (reference-limits.test.ts)',
+  'console.open': 'the console page and its WebSocket, in the browser only (console.test.ts)',
 };
 
 type Outcome = 'allowed' | 403 | 404;

@@ -22,7 +22,9 @@ import { alertPages } from './web-alerts.js';
 import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from '../actions/shared-variables.js';
 import * as requests from '../actions/requests.js';
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
-import { InvalidFields, NotFound } from '../errors.js';
+import { Forbidden, InvalidFields, NotFound } from '../errors.js';
+import type { NodeWebSocket } from '@hono/node-ws';
+import { ConsolePage } from '../../views/pages/console.js';
 import { BackupStorageForm, BuildImagesForm, GeneralSettingsForm, RegistryForm, SettingsPage, SmtpForm } from '../../views/pages/settings.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
 import { type ServicePageProps, paths } from '../../views/pages/service/common.js';
@@ -68,7 +70,7 @@ type Forms = Record<string, FormState>;
 const textFile = (c: Context, name: string, lines: string[]) =>
   c.body(lines.join('\n') + '\n', 200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"` });
 
-export function webRoutes(deps: Deps) {
+export function webRoutes(deps: Deps, sockets: { upgradeWebSocket: NodeWebSocket['upgradeWebSocket']; isOwnOrigin: (origin: string, url: string) => Promise<boolean> }) {
   const web = new Hono<AuthEnv>();
   web.use('*', requireSession(deps));
   const frame = (c: Context<AuthEnv>) => ({ user: c.get('user'), csrfToken: c.get('csrfToken'), daemonProblem: deps.daemon.ready ? undefined : deps.daemon.state.problem, update: mayDo(c.get('user'), 'update.start') ? deps.updates.available?.version : undefined, toast: takeToast(c) });
@@ -262,6 +264,54 @@ export function webRoutes(deps: Deps) {
     const deployment = await ops.deployAsked(deps, ctx, { trigger: `ui:${user(c).email}`, requestedBy: user(c).id });
     return redirectWithToast(c, `/deployments/${deployment.id}`, `Deploying ${ctx.service.name} to ${ctx.environment.name}: deployment #${deployment.id} queued`);
   });
+  // The console (admins, actions/console.ts): its page, and the WebSocket the page opens.
+  web.get('/projects/:project/services/:service/console', async (c) => {
+    const ctx = await instanceOf(c, 'console.open');
+    await ops.checkConsole(deps, ctx);
+    const where = { project: ctx.project.name, service: ctx.service.name, environment: ctx.environment.name };
+    const socket = `/projects/${where.project}/services/${where.service}/console/socket?env=${where.environment}&token=${encodeURIComponent(c.get('csrfToken'))}`;
+    return c.html(<ConsolePage frame={frame(c)} {...where} socket={socket} />);
+  });
+  web.get('/projects/:project/services/:service/console/socket', async (c, next) => {
+    const ctx = await instanceOf(c, 'console.open');
+    await ops.checkConsole(deps, ctx);
+    // A browser opens a WebSocket to any origin with the user's cookies: only Spur's own page,
+    // with the session's token, may open this one.
+    // An upgrade is routed with a stand-in URL: the Host header says where the browser went.
+    const origin = c.req.header('Origin');
+    const host = c.req.header('Host');
+    const fromHere = !!origin && !!host && (URL.canParse(origin) && new URL(origin).host === host ? true : await sockets.isOwnOrigin(origin, c.req.url));
+    if (!fromHere || c.req.query('token') !== c.get('csrfToken')) throw new Forbidden('a console opens only from its page in Spur');
+    const release = deps.streamSlots.take(user(c).id);
+    let session: ops.ConsoleSession | undefined;
+    let gone = false;
+    const waiting: string[] = [];
+    return sockets.upgradeWebSocket(() => ({
+      onOpen: async (_event, ws) => {
+        try {
+          session = await ops.openConsole(deps, ctx, { send: (text) => ws.send(text), ended: (why) => ws.close(1000, why.slice(0, 120)) });
+          // The page may have gone while the container started.
+          if (gone) return void session.close('the browser closed it');
+          for (const m of waiting.splice(0)) session.receive(m);
+        } catch (err) {
+          ws.send(`\r\n${(err as Error).message}\r\n`);
+          ws.close(1011, 'the console could not start');
+          release();
+        }
+      },
+      onMessage: (event) => {
+        const text = typeof event.data === 'string' ? event.data : '';
+        if (session) session.receive(text);
+        else if (waiting.length < 100) waiting.push(text);
+      },
+      onClose: () => {
+        gone = true;
+        release();
+        void session?.close('the browser closed it');
+      },
+    }))(c, next);
+  });
+
   // Scheduled jobs (actions/cron-jobs.ts).
   web.post('/projects/:project/services/:service/jobs', (c) =>
     serviceForm(c, { id: 'add-job', tab: 'jobs', action: 'jobs.change', run: (ctx, body) => ops.addCronJob(deps, ctx, body), done: (ctx, job) => ({ to: servicePath(ctx, 'jobs'), toast: `Added job ${job.name}${job.nextRun ? `; its first run is at ${job.nextRun.replace('T', ' ').slice(0, 16)} UTC` : ''}` }), fragment: (p, state) => <AddJobForm {...p} state={state} /> }));

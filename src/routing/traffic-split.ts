@@ -1,9 +1,11 @@
 // A new version beside the old behind one set of domains (canary, blue-green): the new version is
-// a second Swarm service, `<name>_next` (an instance's name has four parts and no part holds `_`,
-// so no instance or database can be named so), that Traefik knows as a service but routes nothing
-// to itself; the instance's routers point at a weighted service in Traefik's file provider that
-// sends each share of the traffic to one of the two. Pure.
-import { EDGE_NETWORK, nextServiceName } from '../docker/names.js';
+// a second Swarm service, `<name>_new` (docker/names.ts), that nothing routes to by itself; while
+// the traffic is split, the instance's routers point at a weighted service in Traefik's file
+// provider. Its two children are load balancers on the two services' names on the edge network
+// (their tasks' addresses), not the Swarm provider's services: Traefik drops a weighted service
+// whose child it does not know, and with it every route, while a missing server only fails that
+// share of the requests (which the router's retry sends on). Pure.
+import { nextServiceName } from '../docker/names.js';
 
 export { nextServiceName };
 
@@ -12,21 +14,25 @@ export const splitServiceName = (name: string) => `${name}-split`;
 
 /** The file (in Traefik's dynamic directory) that holds the weights. */
 export const splitFileName = (name: string) => `split-${name}.yml`;
+export const SPLIT_FILE = /^split-(spur_[a-z0-9-]+_[a-z0-9-]+_[a-z0-9-]+)\.yml$/;
 
 /** Traefik's file-provider configuration giving `percent` of the requests to the new version. */
-export function splitConfig(name: string, percent: number) {
+export function splitConfig(name: string, percent: number, port: number) {
   if (!Number.isInteger(percent) || percent < 0 || percent > 100) throw new Error(`a share of the traffic is 0 to 100 percent, not ${percent}`);
+  const server = (service: string) => ({ loadBalancer: { servers: [{ url: `http://${service}:${port}` }] } });
   return {
     http: {
       services: {
         [splitServiceName(name)]: {
           weighted: {
             services: [
-              { name: `${name}@swarm`, weight: 100 - percent },
-              { name: `${nextServiceName(name)}@swarm`, weight: percent },
+              { name: `${name}-old`, weight: 100 - percent },
+              { name: `${name}-new`, weight: percent },
             ],
           },
         },
+        [`${name}-old`]: server(name),
+        [`${name}-new`]: server(nextServiceName(name)),
       },
     },
   };
@@ -39,12 +45,3 @@ export function splitLabels(labels: Record<string, string>, name: string): Recor
 
 /** Whether an instance's labels route it through a split (a canary or blue-green under way). */
 export const routesThroughSplit = (labels: Record<string, string> | undefined, name: string) => Object.entries(labels ?? {}).some(([k, v]) => /^traefik\.http\.routers\..+\.service$/.test(k) && v === `${splitServiceName(name)}@file`);
-
-/** The new version's labels: a Traefik service on its port, no router of its own. */
-export function nextVersionLabels(name: string, port: number): Record<string, string> {
-  return {
-    'traefik.enable': 'true',
-    'traefik.swarm.network': EDGE_NETWORK,
-    [`traefik.http.services.${nextServiceName(name)}.loadbalancer.server.port`]: String(port),
-  };
-}

@@ -57,7 +57,7 @@ export async function openPreview(db: Db, input: PreviewInput): Promise<{ enviro
     const { environment_id: _base, domain_label: _label, ...settings } = from;
     const domain_label = await freeDomainLabel(tx, { project: input.project.name, service: input.service.name, environment: name });
     // Only the pull request's events deploy it: a push to its branch does not.
-    await tx.insertInto('service_instances').values({ ...settings, environment_id: environment.id, domain_label, branch: input.branch, auto_deploy: 0, autoscale_min: null, autoscale_max: null }).execute();
+    await tx.insertInto('service_instances').values({ ...settings, environment_id: environment.id, domain_label, branch: input.branch, auto_deploy: 0, autoscale_min: null, autoscale_max: null, strategy: 'rolling' }).execute();
     if (Object.keys(input.variables).length) await setVariables(tx, input.key, { serviceId: input.service.id, environmentId: environment.id }, input.variables);
     return { environment, made: true };
   });

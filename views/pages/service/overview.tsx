@@ -25,6 +25,7 @@ export function OverviewTab(props: ServicePageProps) {
             <button type="submit" class="primary" data-shortcut="d" aria-keyshortcuts="d">Deploy</button>
           </form>
         )}
+        {props.may['console.open'] && s.activeDeployment && <a class="button" href={`${base}/console${q}`}>Open a console</a>}
       </section>
       {props.git && (
         <>

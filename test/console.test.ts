@@ -1,0 +1,68 @@
+// The console in a real browser: an admin opens a shell in a new container of the serving image
+// (xterm.js over a WebSocket), types, sees the answer with the service's variables; the shell's
+// end or the page's closing removes the container; both sessions are in the audit log with who
+// opened them and for how long.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
+import { startBrowserStack, withLoggedInPage } from './browser-fixture.js';
+import { type SpurProcess, api, cli, docker, eventually, stopAll, uniqueName } from './harness.js';
+import type { Browser } from 'playwright-core';
+
+let git: GitServer;
+let spur: SpurProcess;
+let token: string;
+let browser: Browser;
+const project = uniqueName('cons');
+const consoles = () => docker('ps', '-a', '--filter', 'label=spur.one-off=console', '--filter', `label=spur.project=${project}`, '-q');
+
+beforeAll(async () => {
+  ({ git, spur, token, browser } = await startBrowserStack({ project, git: true }));
+  const repo = createRepo(git, `${project}.git`);
+  repo.commit(helloAppFiles('v1'), 'v1');
+  expect((await cli(spur, ['service', 'create', project, 'web', '--git', repo.url])).code).toBe(0);
+  expect((await cli(spur, ['vars', 'set', project, 'web', 'GREETING=hi-console'])).code).toBe(0);
+  const deployed = await cli(spur, ['deploy', project, 'web']);
+  expect(deployed.code, deployed.stderr).toBe(0);
+}, 300_000);
+
+afterAll(() => stopAll({ browser, spur, git }, [project]));
+
+const terminalText = (page: Page) => page.locator('#terminal .xterm-rows').innerText();
+
+async function openConsole(page: Page) {
+  await page.goto(`${spur.url}/projects/${project}/services/web`);
+  await page.getByRole('link', { name: 'Open a console' }).click();
+  await page.getByRole('status').filter({ hasText: 'Connected.' }).waitFor();
+}
+
+describe('the console', () => {
+  it('opens a shell in the serving image with its variables, and the shell ending removes its container', async () => {
+    await withLoggedInPage(browser, spur, { viewport: { width: 1280, height: 800 } }, async (page) => {
+      await openConsole(page);
+      expect(await consoles()).not.toBe('');
+      await page.locator('#terminal').click();
+      await page.keyboard.type('echo "hi from $SPUR_SERVICE in $SPUR_ENVIRONMENT, greeting set: ${GREETING:+yes}"');
+      await page.keyboard.press('Enter');
+      await eventually('the answer', async () => ((await terminalText(page)).includes('hi from web in production, greeting set: yes') ? true : undefined), 30_000);
+      await page.keyboard.type('exit');
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').filter({ hasText: 'Closed: the shell ended.' }).waitFor();
+    });
+    await eventually('no console container', async () => ((await consoles()) === '' ? true : undefined), 30_000);
+  });
+
+  it('closing the page ends it, and each session is in the audit log with who and for how long', async () => {
+    await withLoggedInPage(browser, spur, { viewport: { width: 1280, height: 800 } }, async (page) => {
+      await openConsole(page);
+    });
+    await eventually('no console container', async () => ((await consoles()) === '' ? true : undefined), 30_000);
+    const { entries } = (await api(spur, token)('GET', `/projects/${project}/audit`)).json as { entries: { action: string; actor: { email: string }; after: { seconds?: number; why?: string } | null }[] };
+    const opened = entries.filter((e) => e.action === 'console.open');
+    const closed = entries.filter((e) => e.action === 'console.close');
+    expect(opened).toHaveLength(2);
+    expect(opened.every((e) => e.actor.email === 'owner@example.com')).toBe(true);
+    expect(closed.map((e) => e.after?.why).sort()).toEqual(['the browser closed it', 'the shell ended']);
+    expect(closed.every((e) => typeof e.after?.seconds === 'number')).toBe(true);
+  });
+});
