@@ -22,6 +22,11 @@ const NOT_WALKED: Record<string, string> = {
   'Without a Dockerfile': 'walked line by line by test/build-stacks.test.ts, which deploys a repository of each stack Spur recognises (on stand-in base images)',
   'A second server': "walked line by line by test/nodes.test.ts, which enrolls a real second server; it runs alone, so that server takes no other file's tasks",
   'Spur on its own domain (HTTPS)': 'walked by test/install.test.ts (the environment file and systemd are there); the domain itself by test/certificates.test.ts',
+  'Preview environments': 'walked line by line by test/previews.test.ts, which sends the signed pull request events a git host would',
+  'Promote': 'walked line by line by test/release-flows.test.ts, which compares the image ids of both environments',
+  'One-off commands': 'walked line by line by test/release-flows.test.ts',
+  'Scheduled jobs': 'walked line by line by test/release-flows.test.ts, which also waits for a run on its schedule',
+  'Canary and blue-green': 'walked line by line by test/canary.test.ts, which reads the weights Spur writes for Traefik',
 };
 const WALKED = ['Your first deploy', 'git push', 'Custom domains', 'Databases', 'Backups', 'Health checks', 'Scale, limits, restarts'];
 
