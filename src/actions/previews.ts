@@ -12,9 +12,9 @@ import { generatedDomain } from '../docker/names.js';
 import { Conflict, InvalidInput } from '../errors.js';
 import type { Provider, PullRequestEvent } from '../git/pull-requests.js';
 import { sourceKindOf } from '../sources/index.js';
-import { expiredPreviews, findPreview, listPreviews, openPreview, setPreviewSettings, supersedePendingRequests } from '../store/previews.js';
+import { expirePreviewNow, expiredPreviews, findPreview, listPreviews, openPreview, previewFacts, setPreviewSettings, supersedePendingRequests } from '../store/previews.js';
 import { getEnvironment } from '../store/projects.js';
-import { getInstanceContext, listInstancesOf } from '../store/services.js';
+import { getInstanceContext } from '../store/services.js';
 import { readVariables } from '../store/variables.js';
 import * as validate from '../validate.js';
 import { type AllowedInstance, openProject } from './access.js';
@@ -23,7 +23,8 @@ import { type Actor, type Body, projectObject, removalDeps, requireDaemon } from
 import { deploy } from './deployments.js';
 import { type Doer, audit } from './record.js';
 
-export const PREVIEW_TTL_HOURS = { default: 72, max: 720 } as const;
+/** How long an idle preview lives, at most (the default, 72, is the column's). */
+export const PREVIEW_TTL_HOURS_MAX = 720;
 const COPY_MAX = 100;
 
 export interface PreviewSettingsView {
@@ -57,7 +58,7 @@ export async function setPreviews(deps: Deps, ctx: AllowedInstance, body: Body):
   const fields = validate.fields({
     base: () => validate.resourceName('environment', body.base),
     copy: () => copyList(body.copy),
-    ttlHours: () => validate.optional(body.ttlHours, (v) => validate.integer('hours', v, 1, PREVIEW_TTL_HOURS.max)) ?? service.previews_ttl_h,
+    ttlHours: () => validate.optional(body.ttlHours, (v) => validate.integer('hours', v, 1, PREVIEW_TTL_HOURS_MAX)) ?? service.previews_ttl_h,
   });
   const base = await getEnvironment(deps.db, project, fields.base);
   if (base.preview_pr !== null) throw new InvalidInput('base', `${base.name} is itself a preview`);
@@ -81,9 +82,8 @@ export async function previewsOf(deps: Deps, user: Actor, projectName: string): 
 }
 
 async function toPreviewView(deps: Deps, e: Environment): Promise<PreviewView> {
-  const instance = e.preview_service_id ? (await listInstancesOf(deps.db, e.preview_service_id)).find((i) => i.environment_id === e.id) : undefined;
-  const service = e.preview_service_id ? await deps.db.selectFrom('services').select('name').where('id', '=', e.preview_service_id).executeTakeFirst() : undefined;
-  return { environment: e.name, service: service?.name ?? '', pullRequest: e.preview_pr!, fork: e.preview_fork === 1, head: e.preview_head, expiresAt: e.preview_expires_at, url: instance ? `http://${generatedDomain(instance.domain_label, deps.config.baseDomain)}` : null };
+  const facts = await previewFacts(deps.db, e);
+  return { environment: e.name, service: facts?.service ?? '', pullRequest: e.preview_pr!, fork: e.preview_fork === 1, head: e.preview_head, expiresAt: e.preview_expires_at, url: facts ? `http://${generatedDomain(facts.domain_label, deps.config.baseDomain)}` : null };
 }
 
 export type PullRequestAnswer = { ignored: string } | { preview: PreviewView; deployment?: number; request?: number; removed?: boolean };
@@ -152,7 +152,7 @@ async function removePreview(deps: Deps, who: Doer, project: Project, preview: E
     await removeEnvironment(removalDeps(deps), project, preview);
   } catch (err) {
     if (!(err instanceof Conflict)) throw err;
-    await deps.db.updateTable('environments').set({ preview_expires_at: new Date().toISOString() }).where('id', '=', preview.id).execute();
+    await expirePreviewNow(deps.db, preview.id);
     throw err;
   }
   await audit(deps, who, 'environment.delete', projectObject(project), { before: { environment: preview.name, preview: { pullRequest: preview.preview_pr } }, after: { why } });
@@ -162,13 +162,12 @@ async function removePreview(deps: Deps, who: Doer, project: Project, preview: E
 export async function removeExpiredPreviews(deps: Deps): Promise<string[]> {
   if (!deps.daemon.ready) return [];
   const removed: string[] = [];
-  for (const e of await expiredPreviews(deps.db, new Date().toISOString())) {
-    const project = await deps.db.selectFrom('projects').selectAll().where('id', '=', e.project_id).executeTakeFirstOrThrow();
+  for (const { project, environment } of await expiredPreviews(deps.db, new Date().toISOString())) {
     try {
-      await removePreview(deps, { kind: 'system', name: 'preview expiry', via: 'job' }, project, e, 'it expired');
-      removed.push(`${e.project}/${e.name}`);
+      await removePreview(deps, { kind: 'system', name: 'preview expiry', via: 'job' }, project, environment, 'it expired');
+      removed.push(`${project.name}/${environment.name}`);
     } catch (err) {
-      deps.log.warn('could not remove an expired preview', { project: e.project, environment: e.name, error: String(err) });
+      deps.log.warn('could not remove an expired preview', { project: project.name, environment: environment.name, error: String(err) });
     }
   }
   return removed;

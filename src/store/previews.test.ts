@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shopWithWeb } from '../../test/app-fixture.js';
 import { readVariables, setVariables } from './variables.js';
-import { openPreview } from './previews.js';
+import { expiredPreviews, openPreview } from './previews.js';
 
 async function world() {
   const { deps, call } = await shopWithWeb();
@@ -23,6 +23,14 @@ describe('preview environments in the store', () => {
     await expect(open(4, false)).rejects.toThrow('shop has 1 preview, the most it may have at once');
     // An event of a preview that exists is no new preview.
     expect((await open(3, false)).made).toBe(false);
+  });
+
+  it('are past their expiry once their hours are over, with their project, and not before', async () => {
+    const { deps, open } = await world();
+    const { environment } = await open(6, false);
+    expect(await expiredPreviews(deps.db, new Date().toISOString())).toEqual([]);
+    const later = new Date(Date.now() + 2 * 3600_000).toISOString();
+    expect((await expiredPreviews(deps.db, later)).map((p) => `${p.project.name}/${p.environment.name}`)).toEqual([`shop/${environment.name}`]);
   });
 
   it('drop what was copied into a preview once it turns out to be a fork', async () => {

@@ -67,9 +67,25 @@ export const findPreview = (db: Db, projectId: number, pr: number) => db.selectF
 
 export const listPreviews = (db: Db, projectId: number) => db.selectFrom('environments').selectAll().where('project_id', '=', projectId).where('preview_pr', 'is not', null).orderBy('preview_pr').execute();
 
+/** What a preview's view shows besides its row: its service's name and its generated domain label. */
+export const previewFacts = (db: Db, e: Pick<Environment, 'id' | 'preview_service_id'>) =>
+  db
+    .selectFrom('service_instances as i')
+    .innerJoin('services as s', 's.id', 'i.service_id')
+    .select(['s.name as service', 'i.domain_label'])
+    .where('i.environment_id', '=', e.id)
+    .where('i.service_id', '=', e.preview_service_id ?? 0)
+    .executeTakeFirst();
+
+/** A preview whose removal must wait (a rollout under way) goes at the next sweep. */
+export const expirePreviewNow = (db: Db, environmentId: number) => db.updateTable('environments').set({ preview_expires_at: nowIso() }).where('id', '=', environmentId).execute();
+
 /** Previews past their expiry, with their projects. */
-export const expiredPreviews = (db: Db, now: string) =>
-  db.selectFrom('environments as e').innerJoin('projects as p', 'p.id', 'e.project_id').selectAll('e').select('p.name as project').where('e.preview_pr', 'is not', null).where('e.preview_expires_at', '<', now).execute();
+export async function expiredPreviews(db: Db, now: string): Promise<{ project: Project; environment: Environment }[]> {
+  const envs = await db.selectFrom('environments').selectAll().where('preview_pr', 'is not', null).where('preview_expires_at', '<', now).execute();
+  const projects = await db.selectFrom('projects').selectAll().where('id', 'in', envs.length ? envs.map((e) => e.project_id) : [0]).execute();
+  return envs.map((environment) => ({ environment, project: projects.find((p) => p.id === environment.project_id)! }));
+}
 
 export const setPreviewSettings = (db: Db, serviceId: number, settings: { previews_base: string | null; previews_copy: string | null; previews_ttl_h: number }) =>
   db.updateTable('services').set(settings).where('id', '=', serviceId).returningAll().executeTakeFirstOrThrow();
