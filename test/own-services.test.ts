@@ -2,7 +2,7 @@
 // once, left alone while the spec is the same, updated when a new Spur changes it.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDockerClient } from '../src/docker/client.js';
-import { NotOwned, SPEC_DIGEST_LABEL, ensureServiceSpec } from '../src/docker/swarm.js';
+import { NotOwned, SPEC_DIGEST_LABEL, ensureServiceSpec, relabelService } from '../src/docker/swarm.js';
 import { BASE_IMAGE, docker, uniqueName } from './harness.js';
 
 const name = uniqueName('spur-own-');
@@ -42,5 +42,16 @@ describe("Spur's own services", () => {
     const kept = JSON.parse(await docker('service', 'inspect', foreign))[0].Spec;
     expect(kept.TaskTemplate.ContainerSpec.Args).toEqual(['sleep', '3600']);
     expect(kept.Labels['spur.managed']).toBeUndefined();
+  }, 60_000);
+
+  it('take relabels that arrive at once: each is applied on the version it finds, none is refused', async () => {
+    // Two writers (a domain change and a certificate arriving) relabel the same service together.
+    const routers = ['a', 'b', 'c', 'd'].map((r) => ({ [`traefik.http.routers.${r}.rule`]: `Host(\`${r}.example.test\`)` }));
+    const results = await Promise.allSettled(routers.map((labels) => relabelService(client, name, labels)));
+    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'applied'))).toEqual(['applied', 'applied', 'applied', 'applied']);
+    const labels = (await inspect()).Labels as Record<string, string>;
+    const traefik = Object.keys(labels).filter((k) => k.startsWith('traefik.'));
+    expect(traefik).toHaveLength(1);
+    expect(labels['spur.managed']).toBe('true');
   }, 60_000);
 });

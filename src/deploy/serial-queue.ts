@@ -13,6 +13,14 @@ export class SerialQueue {
     return run;
   }
 
+  /** Runs `job` after every job enqueued earlier under the same key, and answers with what it
+   *  returns or throws. */
+  run<T>(key: string, job: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      void this.enqueue(key, () => job().then(resolve, reject));
+    });
+  }
+
   /** Resolves when every job enqueued so far has finished. */
   async idle(): Promise<void> {
     while (this.tails.size) await Promise.all(this.tails.values());

@@ -47,3 +47,8 @@ export function spokenApiVersion(docker: DockerClient): string | undefined {
 export function isNotFound(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { statusCode?: number }).statusCode === 404;
 }
+
+/** Swarm refused an update made on a version another writer has changed since it was read. */
+export function isOutOfSequence(err: unknown): boolean {
+  return /update out of sequence/i.test(String((err as Error | undefined)?.message ?? err));
+}

@@ -1,6 +1,6 @@
 // Applies service specs to Swarm and watches what Swarm makes of them.
 import { createHash } from 'node:crypto';
-import { type DockerClient, isNotFound } from './client.js';
+import { type DockerClient, isNotFound, isOutOfSequence } from './client.js';
 import { INSTALL_LABEL, MANAGED_LABEL } from './names.js';
 import type { SwarmServiceSpec } from './service-spec.js';
 
@@ -72,17 +72,28 @@ export async function restartService(docker: DockerClient, name: string): Promis
 }
 
 /** Replaces a running service's Traefik labels (nothing else: no task is replaced, Traefik
- *  re-reads them within a second). False when there is no such service yet. */
+ *  re-reads them within a second). False when there is no such service yet. Another writer's
+ *  update in between (a deploy, a scale, another relabel) makes Swarm refuse ours as out of
+ *  sequence: the service is read again and the labels applied to what it is now. */
 export async function relabelService(docker: DockerClient, name: string, routingLabels: Record<string, string>): Promise<boolean> {
-  const current = await findService(docker, name);
-  if (!current) return false;
-  if (current.Spec.Labels?.[MANAGED_LABEL] !== 'true') throw new NotOwned(`refusing to relabel ${name}: not made by Spur`);
-  const kept = Object.fromEntries(Object.entries(current.Spec.Labels ?? {}).filter(([k]) => !k.startsWith('traefik.')));
-  const labels = { ...kept, ...routingLabels };
-  if (JSON.stringify(Object.entries(labels).sort()) === JSON.stringify(Object.entries(current.Spec.Labels ?? {}).sort())) return true;
-  await updateService(docker, current, { ...current.Spec, Labels: labels });
-  return true;
+  for (let attempt = 1; ; attempt++) {
+    const current = await findService(docker, name);
+    if (!current) return false;
+    if (current.Spec.Labels?.[MANAGED_LABEL] !== 'true') throw new NotOwned(`refusing to relabel ${name}: not made by Spur`);
+    const kept = Object.fromEntries(Object.entries(current.Spec.Labels ?? {}).filter(([k]) => !k.startsWith('traefik.')));
+    const labels = { ...kept, ...routingLabels };
+    if (JSON.stringify(Object.entries(labels).sort()) === JSON.stringify(Object.entries(current.Spec.Labels ?? {}).sort())) return true;
+    try {
+      await updateService(docker, current, { ...current.Spec, Labels: labels });
+      return true;
+    } catch (err) {
+      if (attempt >= RELABEL_ATTEMPTS || !isOutOfSequence(err)) throw err;
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
+    }
+  }
 }
+
+const RELABEL_ATTEMPTS = 8;
 
 export const SPEC_DIGEST_LABEL = 'spur.spec-digest';
 

@@ -1,6 +1,6 @@
 // A server's place in the Swarm as the manager sees it: its state, its availability, its leaving.
 import type Docker from 'dockerode';
-import { isNotFound } from '../docker/client.js';
+import { isNotFound, isOutOfSequence } from '../docker/client.js';
 
 /** The Swarm node label naming an enrolled server (placement constraints use it). */
 export const NODE_LABEL = 'spur.node';
@@ -55,7 +55,7 @@ export async function rotateWorkerToken(manager: Docker): Promise<void> {
       await manager.swarmUpdate({ _query: { version: swarm.Version.Index, rotateWorkerToken: true }, _body: swarm.Spec });
       return;
     } catch (err) {
-      if (attempt >= 3 || !/out of sequence/i.test((err as Error).message)) throw err;
+      if (attempt >= 3 || !isOutOfSequence(err)) throw err;
     }
   }
 }
