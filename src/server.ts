@@ -29,6 +29,7 @@ import { installAsset, selfCommand, shippedAddon } from './executable.js';
 import { UpdateChecker } from './update/checker.js';
 import { ChallengeTokens, startChallengeServer } from './tls/challenges.js';
 import { CertificateIssuer } from './tls/issuer.js';
+import { reportPreviewStatuses } from './actions/preview-status.js';
 import { applyRouting } from './deploy/routing.js';
 import { reconcileDatabases } from './databases/runner.js';
 import { failInterruptedBackups } from './store/database-backups.js';
@@ -163,6 +164,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   const deps: Deps = { config, installId: thisInstall, askpassPath: selfCommand().at(-1)!, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, daemon, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), swarmNodes: new SharedListing(() => docker.listNodes(), 5000), metrics, databaseBackups, cronJobs, servers, proxies: new TrustedProxies({ discover: () => gatewayBridgeAddresses(docker, TRAEFIK_SERVICE), log }), setup: setupToken(config, (await countUsers(db)) === 0, log) };
   app = createApp(deps);
   const alerts = scheduleAlerts(deps);
+  const stopPreviewStatuses = reportPreviewStatuses(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   app.injectWebSocket(server);
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -188,6 +190,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     databaseBackups.stop();
     updates.stop();
     stopCollecting();
+    stopPreviewStatuses();
     server.close();
     challengeServer.close();
     traefikListener?.close();

@@ -1,12 +1,14 @@
 // Preview environments on a real Swarm, driven by signed pull request webhooks as GitHub, Gitea
-// and GitLab send them: opened makes `pr-7` from staging and deploys the request's head with the
-// variables marked to copy, a push redeploys it, closing removes every Docker object it had; a
-// fork's pull request gets no variable and deploys only once an admin approves; the cap holds.
+// and GitLab send them: opened makes `pr-7` from staging (with staging's other service running
+// the image it serves there, and a fresh database) and deploys the request's head with the
+// variables marked to copy, posting its address to the pull request as a commit status; a push
+// redeploys it, closing removes every Docker object it had; a fork's pull request gets no variable
+// and deploys only once an admin approves; the cap holds.
 import { execFileSync } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
-import { type SpurProcess, api, cli, docker, probe, startGitStack, stopAll, uniqueName, waitForDeployment } from './harness.js';
+import { type SpurProcess, api, cli, docker, eventually, probe, startGitStack, stopAll, uniqueName, waitForDeployment } from './harness.js';
 import { expectReadmeWalked } from './readme.js';
 
 let git: GitServer;
@@ -16,6 +18,7 @@ let repo: ReturnType<typeof createRepo>;
 let secret: string;
 let hookUrl: string;
 const project = uniqueName('pv');
+const STATUS_TOKEN = 'gitea-token-for-statuses';
 const call = () => api(spur, token);
 const inRepo = (...args: string[]) => execFileSync('git', ['-C', repo.dir, ...args], { encoding: 'utf8' }).trim();
 
@@ -63,8 +66,22 @@ const dockerObjects = async (env: string) =>
     await docker('service', 'ls', '-q', '--filter', `label=spur.project=${project}`, '--filter', `label=spur.environment=${env}`),
     await docker('network', 'ls', '-q', '--filter', `name=^${network(env)}$`),
     await docker('ps', '-aq', '--filter', `label=spur.project=${project}`, '--filter', `label=spur.environment=${env}`),
+    await docker('volume', 'ls', '-q', '--filter', `label=spur.project=${project}`, '--filter', `label=spur.environment=${env}`),
   ].join('');
 const environments = async () => (await call()('GET', `/projects/${project}/environments`)).json.environments.map((e: { name: string }) => e.name);
+
+/** The commit statuses posted to `path`: pending, then success linking to the preview. */
+async function expectStatuses(path: string, authorization: string, url: string) {
+  const statuses = await eventually('the success status', () => {
+    const posted = git.apiCalls.filter((c) => c.path === path);
+    return posted.some((c) => c.body.state === 'success') ? posted : undefined;
+  }, 20_000).catch((err) => {
+    throw new Error(`${err}; the host got ${JSON.stringify(git.apiCalls.map((c) => [c.path, c.body.state]))}; Spur said: ${spur.output().split('\n').filter((l) => l.includes('commit status')).join('\n')}`);
+  });
+  expect(statuses.map((c) => c.body.state)).toContain('pending');
+  expect(statuses.every((c) => c.authorization === authorization && c.body.context === 'spur/preview')).toBe(true);
+  expect(statuses.find((c) => c.body.state === 'success')!.body.target_url).toBe(url);
+}
 
 const walked: string[] = [];
 function user(args: string[]) {
@@ -74,13 +91,18 @@ function user(args: string[]) {
 
 beforeAll(async () => {
   ({ git, spur, token } = await startGitStack({ env: { SPUR_PREVIEWS_MAX: '1' } }));
-  repo = createRepo(git, `${project}.git`);
+  repo = createRepo(git, `acme/${project}.git`);
   repo.commit(helloAppFiles('main-1'), 'main-1');
   expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
   expect((await cli(spur, ['service', 'create', project, 'web', '--git', repo.url])).code).toBe(0);
   expect((await cli(spur, ['project', 'env', project, 'staging'])).code).toBe(0);
   expect((await cli(spur, ['settings', project, 'web', '--health', 'http', '--health-path', '/health', '--health-interval', '1', '--health-start-period', '2', '--env', 'staging'])).code).toBe(0);
-  expect((await cli(spur, ['vars', 'set', project, 'web', 'GREETING=hi-preview', 'API_TOKEN=tok-never-in-a-fork', '--env', 'staging'])).code).toBe(0);
+  expect((await cli(spur, ['vars', 'set', project, 'web', 'GREETING=hi-preview', 'API_TOKEN=tok-never-in-a-fork', 'CACHE_URL=${{cache.DATABASE_URL}}', '--env', 'staging'])).code).toBe(0);
+  // Staging's other service and its database: a preview of the whole project holds them too.
+  expect((await cli(spur, ['db', 'create', project, 'cache', '--engine', 'redis', '--env', 'staging'])).code).toBe(0);
+  expect((await cli(spur, ['service', 'create', project, 'api', '--git', repo.url])).code).toBe(0);
+  const api = await cli(spur, ['deploy', project, 'api', '--env', 'staging']);
+  expect(api.code, api.stderr).toBe(0);
   const access = JSON.parse((await cli(spur, ['git', project, 'web', '--json'])).stdout);
   [secret, hookUrl] = [access.webhook.secret, access.webhook.url];
 }, 300_000);
@@ -94,8 +116,17 @@ describe('previews of pull requests', () => {
     expect(noBase.stderr.trim()).toMatch(/^spur: environment qa .*\(HTTP 404\)$/);
     const badCopy = await call()('PUT', `/projects/${project}/services/web/previews`, { base: 'staging', copy: ['GREETING', 'not a name'] });
     expect(badCopy.status).toBe(400);
-    const on = await user(['previews', 'on', project, 'web', '--base', 'staging', '--copy', 'GREETING']);
-    expect(on.stdout.trim()).toBe("Previews of web's pull requests: made from staging, copying GREETING; an idle one goes after 72 h");
+    const badWith = await cli(spur, ['previews', 'on', project, 'web', '--base', 'staging', '--with', 'everything']);
+    expect(badWith.stderr.trim()).toMatch(/^spur: with: .*\(HTTP 400\)$/);
+    const badToken = await call()('PUT', `/projects/${project}/services/web/previews`, { base: 'staging', statusToken: 'has a space' });
+    expect(badToken.status).toBe(400);
+    expect((await call()('GET', `/projects/${project}/services/web/previews`)).json.previews.on).toBe(false);
+    const on = await user(['previews', 'on', project, 'web', '--base', 'staging', '--copy', 'GREETING,CACHE_URL', '--with', 'project', '--databases', 'fresh', '--status-token', STATUS_TOKEN]);
+    expect(on.stdout.trim()).toBe("Previews of web's pull requests: made from staging (web and staging's other services, with fresh databases), copying GREETING, CACHE_URL; an idle one goes after 72 h; each reports its address to its pull request");
+    // The token is kept, never shown.
+    const settings = await call()('GET', `/projects/${project}/services/web/previews`);
+    expect(settings.json.previews).toMatchObject({ with: 'project', databases: 'fresh', statusToken: true });
+    expect(JSON.stringify(settings.json)).not.toContain(STATUS_TOKEN);
   });
 
   it('refuses an unsigned event, and ignores a pull request into another branch', async () => {
@@ -113,14 +144,33 @@ describe('previews of pull requests', () => {
     expect(opened.json.preview.url).toMatch(/^http:\/\/.+\.spur\.test$/);
     expect((await waitForDeployment(spur, token, opened.json.deployment)).status).toBe('active');
     expect((await probe(network('pr-7'), 'http://web:3000/')).body.trim()).toBe('hi-preview from pr7-a');
-    expect(Object.keys((await call()('GET', `/projects/${project}/services/web/variables?env=pr-7`)).json.variables)).toEqual(['GREETING']);
+    expect(Object.keys((await call()('GET', `/projects/${project}/services/web/variables?env=pr-7`)).json.variables).sort()).toEqual(['CACHE_URL', 'GREETING']);
+    // The pull request is told where its preview runs: pending while it deploys, then its address,
+    // through the API of the host whose event it was (GitHub Enterprise's path on a host of its own).
+    await expectStatuses(`/api/v3/repos/acme/${project}/statuses/${first}`, `Bearer ${STATUS_TOKEN}`, opened.json.preview.url);
+    // Staging's other service runs in the preview with the very image it runs in staging.
+    const imageOf = async (env: string) => {
+      const [latest] = (await call()('GET', `/projects/${project}/services/api/deployments?env=${env}`)).json.deployments;
+      return latest && (await waitForDeployment(spur, token, latest.id)).status === 'active' ? latest.imageTag : undefined;
+    };
+    const apiImage = await eventually("api's deployment in pr-7", () => imageOf('pr-7'), 120_000);
+    expect(apiImage).toBe(await imageOf('staging'));
+    // A fresh database of its own: the copied reference leads to it, not to staging's.
+    const cacheUrl = (env: string) => call()('GET', `/projects/${project}/databases/cache/credentials?env=${env}`).then((r) => r.json.variables.DATABASE_URL as string);
+    // (Its value is a secret `spur run` masks: its digest tells which database it names.)
+    const digest = (v: string) => createHash('sha256').update(v).digest('hex');
+    const ran = await cli(spur, ['run', project, 'web', '--env', 'pr-7', '--', 'node', '-e', "console.log(require('crypto').createHash('sha256').update(process.env.CACHE_URL).digest('hex'))"]);
+    expect(ran.stdout.trim()).toBe(digest(await cacheUrl('pr-7')));
+    expect(ran.stdout.trim()).not.toBe(digest(await cacheUrl('staging')));
     expect((await send('github', pullRequest('github', 'opened', 7, first), { delivery })).json).toEqual({ ignored: `delivery ${delivery} was already processed` });
     const second = commitOn('cart', 'pr7-b');
     const pushed = await send('gitea', pullRequest('gitea', 'synchronized', 7, second));
     expect(pushed.status).toBe(202);
     expect((await waitForDeployment(spur, token, pushed.json.deployment)).status).toBe('active');
     expect((await probe(network('pr-7'), 'http://web:3000/')).body.trim()).toBe('hi-preview from pr7-b');
+    await expectStatuses(`/api/v1/repos/acme/${project}/statuses/${second}`, `token ${STATUS_TOKEN}`, opened.json.preview.url);
     const list = await user(['previews', 'list', project]);
+    expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^pr-7\tweb #7\thttp:\/\/\S+\texpires \d{4}-/);
   });
 
@@ -141,6 +191,9 @@ describe('previews of pull requests', () => {
     expect(opened.json.preview).toMatchObject({ environment: 'pr-8', fork: true });
     expect(opened.json.deployment).toBeUndefined();
     expect(typeof opened.json.request).toBe('number');
+    // A fork's preview holds its service only: no other service, no database.
+    expect((await call()('GET', `/projects/${project}/services/api/deployments?env=pr-8`)).status).toBe(404);
+    expect((await call()('GET', `/projects/${project}/databases?env=pr-8`)).json.databases).toEqual([]);
     expect((await call()('GET', `/projects/${project}/services/web/variables?env=pr-8`)).json.variables).toEqual({});
     expect((await call()('GET', `/projects/${project}/services/web/deployments?env=pr-8`)).json.deployments).toEqual([]);
     // A newer push asks again; the request for the older head is withdrawn.

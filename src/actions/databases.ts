@@ -18,7 +18,7 @@ import { findBackup, listBackups } from '../store/database-backups.js';
 import { databaseServiceName, databaseVolumeName } from '../databases/service-spec.js';
 import { Conflict, InvalidFields, NotFound } from '../errors.js';
 import { type Acting, type ProjectAction, openProject } from './access.js';
-import { type AuditChange, type AuditObject, audit } from './record.js';
+import { type AuditChange, type AuditObject, type Doer, audit } from './record.js';
 import { createDatabase, credentialsOf, findDatabase, listDatabases, removeDatabaseRecord, setBackupPolicy } from '../store/databases.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { randomToken } from '../secrets.js';
@@ -154,6 +154,19 @@ async function createAndRun(deps: Deps, scope: Scope, input: { name: string; eng
   await runDatabase(deps.docker, deps.installId, runnable(deps, scope, record));
   await deps.databaseBackups.refreshSchedules();
   return record;
+}
+
+/** Empty databases in `into` (a preview), one of each engine and image `from` has, by the same
+ *  names, so the references copied with the variables lead to them. No backups are scheduled. */
+export async function freshDatabasesLike(deps: Deps, project: { id: number; name: string }, from: { id: number }, into: { id: number; name: string }, who: Doer): Promise<string[]> {
+  const scope: Scope = { project, environment: into };
+  const made: string[] = [];
+  for (const d of await listDatabases(deps.db, from.id)) {
+    const created = await createAndRun(deps, scope, { name: d.name, engine: engineOf(d), image: d.image });
+    await audit(deps, who, 'database.create', databaseObject(scope, created), { after: { engine: created.engine, image: created.image, fresh: true } });
+    made.push(created.name);
+  }
+  return made;
 }
 
 /** Changes a database's backup schedule (`schedule`: a cron expression, or none) and how many

@@ -5,7 +5,7 @@
 // after its hours (SPUR_PREVIEWS_MAX caps how many a project has). A pull request from a fork
 // never gets a copied variable and never deploys without an admin's approval: its deploy is a
 // request in the preview, as a protected environment's are.
-import type { Environment, Project, Service } from '../db/schema.js';
+import type { Environment, PreviewDatabases, PreviewsWith, Project, Service } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { removeEnvironment } from '../deploy/removal.js';
 import { generatedDomain } from '../docker/names.js';
@@ -14,13 +14,16 @@ import type { Provider, PullRequestEvent } from '../git/pull-requests.js';
 import { sourceKindOf } from '../sources/index.js';
 import { expirePreviewNow, expiredPreviews, findPreview, listPreviews, openPreview, previewFacts, setPreviewSettings, supersedePendingRequests } from '../store/previews.js';
 import { getEnvironment } from '../store/projects.js';
-import { getInstanceContext } from '../store/services.js';
+import { getInstanceContext, listServices } from '../store/services.js';
+import { findActiveDeployment } from '../store/deployments.js';
+import { seal } from '../secrets.js';
 import { readVariables } from '../store/variables.js';
 import * as validate from '../validate.js';
 import { type AllowedInstance, openProject } from './access.js';
 import { createRequest } from './ask.js';
 import { type Actor, type Body, projectObject, removalDeps, requireDaemon } from './common.js';
-import { deploy } from './deployments.js';
+import { deploy, promoteAs } from './deployments.js';
+import { freshDatabasesLike } from './databases.js';
 import { type Doer, audit } from './record.js';
 
 /** How long an idle preview lives, at most (the default, 72, is the column's). */
@@ -32,6 +35,11 @@ export interface PreviewSettingsView {
   base: string | null;
   copy: string[];
   ttlHours: number;
+  /** `service`: only this service; `project`: the base's other services too. */
+  with: PreviewsWith;
+  databases: PreviewDatabases;
+  /** Whether a token is set to post the preview's status to its pull request (never the token). */
+  statusToken: boolean;
 }
 
 export interface PreviewView {
@@ -44,13 +52,23 @@ export interface PreviewView {
   url: string | null;
 }
 
-export const previewSettingsOf = (s: Service): PreviewSettingsView => ({ on: s.previews_base !== null, base: s.previews_base, copy: s.previews_copy ? (JSON.parse(s.previews_copy) as string[]) : [], ttlHours: s.previews_ttl_h });
+export const previewSettingsOf = (s: Service): PreviewSettingsView => ({
+  on: s.previews_base !== null,
+  base: s.previews_base,
+  copy: s.previews_copy ? (JSON.parse(s.previews_copy) as string[]) : [],
+  ttlHours: s.previews_ttl_h,
+  with: s.previews_with,
+  databases: s.previews_databases,
+  statusToken: s.previews_status_token_sealed !== null,
+});
+
+const kept = (s: Service) => ({ previews_copy: s.previews_copy, previews_ttl_h: s.previews_ttl_h, previews_with: s.previews_with, previews_databases: s.previews_databases, previews_status_token_sealed: s.previews_status_token_sealed });
 
 /** Turns previews on (or, with `on: false`, off) for the service, from a base environment. */
 export async function setPreviews(deps: Deps, ctx: AllowedInstance, body: Body): Promise<PreviewSettingsView> {
   const { project, service, acting } = ctx;
   if (body.on === false || body.on === 'off') {
-    const changed = await setPreviewSettings(deps.db, service.id, { previews_base: null, previews_copy: service.previews_copy, previews_ttl_h: service.previews_ttl_h });
+    const changed = await setPreviewSettings(deps.db, service.id, { ...kept(service), previews_base: null });
     await audit(deps, acting, 'previews.change', projectObject(project), { before: previewSettingsOf(service), after: previewSettingsOf(changed) });
     return previewSettingsOf(changed);
   }
@@ -59,13 +77,27 @@ export async function setPreviews(deps: Deps, ctx: AllowedInstance, body: Body):
     base: () => validate.resourceName('environment', body.base),
     copy: () => copyList(body.copy),
     ttlHours: () => validate.optional(body.ttlHours, (v) => validate.integer('hours', v, 1, PREVIEW_TTL_HOURS_MAX)) ?? service.previews_ttl_h,
+    with: () => validate.optional(body.with, (v) => validate.oneOf('with', v, ['service', 'project'] as const)) ?? service.previews_with,
+    databases: () => validate.optional(body.databases, (v) => validate.oneOf('databases', v, ['none', 'fresh'] as const)) ?? service.previews_databases,
+    statusToken: () => statusTokenOf(body.statusToken),
   });
   const base = await getEnvironment(deps.db, project, fields.base);
   if (base.preview_pr !== null) throw new InvalidInput('base', `${base.name} is itself a preview`);
-  const changed = await setPreviewSettings(deps.db, service.id, { previews_base: base.name, previews_copy: JSON.stringify(fields.copy), previews_ttl_h: fields.ttlHours });
+  const token = fields.statusToken === undefined ? service.previews_status_token_sealed : fields.statusToken === null ? null : seal(deps.key, fields.statusToken);
+  const changed = await setPreviewSettings(deps.db, service.id, { previews_base: base.name, previews_copy: JSON.stringify(fields.copy), previews_ttl_h: fields.ttlHours, previews_with: fields.with, previews_databases: fields.databases, previews_status_token_sealed: token });
   await audit(deps, acting, 'previews.change', projectObject(project), { before: previewSettingsOf(service), after: previewSettingsOf(changed) });
   return previewSettingsOf(changed);
 }
+
+/** A git host API token (kept sealed); null or "" removes the one set, undefined keeps it. */
+function statusTokenOf(value: unknown): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || value === '') return null;
+  if (typeof value !== 'string' || value.length > STATUS_TOKEN_MAX || !/^[\x21-\x7e]+$/.test(value)) throw new InvalidInput('statusToken', `a git host API token: printable characters without spaces, at most ${STATUS_TOKEN_MAX}`);
+  return value;
+}
+
+const STATUS_TOKEN_MAX = 512;
 
 function copyList(value: unknown): string[] {
   if (value === undefined || value === null || value === '') return [];
@@ -109,16 +141,20 @@ export async function receivePullRequest(deps: Deps, input: { project: Project; 
   // The host's word that the head is in this repository is not enough (a Gitea AGit request
   // names the base repository): its own branch must point at the head now.
   const fork = event.fork || (await headOfBranch(deps, service, event.headBranch)) !== event.head;
-  const copy = previewSettingsOf(service).copy;
-  const baseValues = fork || copy.length === 0 ? {} : await readVariables(deps.db, deps.key, { serviceId: service.id, environmentId: base.id });
-  const variables = Object.fromEntries(copy.filter((k) => k in baseValues).map((k) => [k, baseValues[k]!]));
-  const { environment, made } = await openPreview(deps.db, {
+  const settings = previewSettingsOf(service);
+  const withOthers = settings.with === 'project' && !fork;
+  const variables = fork ? {} : await copiedVariables(deps, project, base, withOthers ? undefined : service, settings.copy);
+  const { environment, made, others } = await openPreview(deps.db, {
     project, service, pr: event.number, fork, head: event.head,
     branch: fork ? service.git_branch! : validate.branch(event.headBranch),
     expiresAt: new Date(Date.now() + service.previews_ttl_h * 3600_000).toISOString(),
-    max: deps.config.previewsMax, variables, key: deps.key, protectedBase: base.protected === 1,
+    max: deps.config.previewsMax, variables, withOthers, provider: input.provider, key: deps.key, protectedBase: base.protected === 1,
   });
-  if (made) await audit(deps, who, 'environment.create', object, { after: { environment: environment.name, preview: { service: service.name, pullRequest: event.number, fork, copied: Object.keys(variables) } } });
+  if (made) await audit(deps, who, 'environment.create', object, { after: { environment: environment.name, preview: { service: service.name, pullRequest: event.number, fork, copied: Object.keys(variables[service.id] ?? {}), services: others.map((o) => o.name) } } });
+  // What the preview holds besides the pull request: empty databases first (the copied references
+  // lead to them), then the base's other services, each running the image it serves there.
+  if (made && !fork && settings.databases === 'fresh') await freshDatabasesLike(deps, project, base, environment, who).catch((err) => deps.log.warn('a preview database was not made', { environment: environment.name, error: String(err) }));
+  if (made) for (const other of others) await startLikeBase(deps, who, { project, base, environment, serviceId: other.id, trigger: `pull-request:${input.provider}#${event.number}` });
   const ctx = await getInstanceContext(deps.db, { serviceId: service.id, environmentId: environment.id });
   const trigger = `pull-request:${input.provider}#${event.number}`;
   const view = await toPreviewView(deps, environment);
@@ -131,6 +167,35 @@ export async function receivePullRequest(deps: Deps, input: { project: Project; 
   }
   const deployment = await deploy(deps, who, ctx, { trigger }, { commit: event.head });
   return { preview: view, deployment: deployment.id };
+}
+
+/** The variables marked to copy, from the base, of `only` (or of every service), by service id. */
+async function copiedVariables(deps: Deps, project: Project, base: Environment, only: Service | undefined, copy: string[]): Promise<Record<number, Record<string, string>>> {
+  if (copy.length === 0) return {};
+  const services = only ? [only] : await listServices(deps.db, project.id);
+  const out: Record<number, Record<string, string>> = {};
+  for (const s of services) {
+    const values = await readVariables(deps.db, deps.key, { serviceId: s.id, environmentId: base.id });
+    out[s.id] = Object.fromEntries(copy.filter((k) => k in values).map((k) => [k, values[k]!]));
+  }
+  return out;
+}
+
+/** Starts another service of a new preview with the image it serves in the base (nothing is
+ *  built); in a protected preview that is a deploy request. One the base does not run stays idle. */
+async function startLikeBase(deps: Deps, who: Doer, at: { project: Project; base: Environment; environment: Environment; serviceId: number; trigger: string }): Promise<void> {
+  const source = await findActiveDeployment(deps.db, { serviceId: at.serviceId, environmentId: at.base.id });
+  const ctx = await getInstanceContext(deps.db, { serviceId: at.serviceId, environmentId: at.environment.id });
+  if (!source?.image_tag) return deps.log.info('a service of a preview stays idle: nothing serves it in the base', { environment: at.environment.name, service: ctx.service.name });
+  try {
+    if (at.environment.protected === 1) {
+      await createRequest(deps, { who, kind: 'deploy', project: at.project, environment: at.environment, service: ctx.service, trigger: at.trigger, payload: { promote: source.id }, summary: { promote: { from: at.base.name, deployment: source.id }, commit: source.commit_sha } });
+    } else {
+      await promoteAs(deps, who, ctx, { trigger: at.trigger }, source.id);
+    }
+  } catch (err) {
+    deps.log.warn('a service of a preview was not started', { environment: at.environment.name, service: ctx.service.name, error: String(err) });
+  }
 }
 
 /** Where the service's repository's own branch points now; undefined when it cannot be told. */

@@ -8,6 +8,9 @@ interface SettingsView {
   base: string | null;
   copy: string[];
   ttlHours: number;
+  with: 'service' | 'project';
+  databases: 'none' | 'fresh';
+  statusToken: boolean;
 }
 
 interface PreviewView {
@@ -20,13 +23,17 @@ interface PreviewView {
   url: string | null;
 }
 
-const USAGE = 'spur previews on <project> <service> --base <environment> [--copy A,B] [--ttl-hours H]  |  previews off <project> <service>  |  previews list <project>';
+const USAGE = 'spur previews on <project> <service> --base <environment> [--copy A,B] [--ttl-hours H] [--with service|project] [--databases none|fresh] [--status-token T]  |  previews off <project> <service>  |  previews list <project>';
 
-const say = (s: SettingsView, service: string) =>
-  s.on ? `Previews of ${service}'s pull requests: made from ${s.base}${s.copy.length ? `, copying ${s.copy.join(', ')}` : ', copying no variables'}; an idle one goes after ${s.ttlHours} h` : `Previews of ${service}'s pull requests are off`;
+const say = (s: SettingsView, service: string) => {
+  if (!s.on) return `Previews of ${service}'s pull requests are off`;
+  const holds = `${s.with === 'project' ? `${service} and ${s.base}'s other services` : service}${s.databases === 'fresh' ? `, with fresh databases` : ''}`;
+  const copying = s.copy.length ? `copying ${s.copy.join(', ')}` : 'copying no variables';
+  return `Previews of ${service}'s pull requests: made from ${s.base} (${holds}), ${copying}; an idle one goes after ${s.ttlHours} h${s.statusToken ? "; each reports its address to its pull request" : ''}`;
+};
 
 async function previews(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, { base: { type: 'string' }, copy: { type: 'string' }, 'ttl-hours': { type: 'string' } });
+  const { values, positionals } = args(argv, { base: { type: 'string' }, copy: { type: 'string' }, 'ttl-hours': { type: 'string' }, with: { type: 'string' }, databases: { type: 'string' }, 'status-token': { type: 'string' } });
   const [sub, project, service] = need(positionals, 2, USAGE);
   const api = client(io);
   if (sub === 'list' && !service) {
@@ -36,7 +43,8 @@ async function previews(argv: string[], io: CliIo) {
   } else if ((sub === 'on' || sub === 'off') && service && positionals.length === 3) {
     if (values['ttl-hours'] !== undefined && !/^\d+$/.test(String(values['ttl-hours']))) throw new CliError(`--ttl-hours: "${values['ttl-hours']}" is not a number of hours`, 2);
     if (sub === 'on' && !values.base) throw new CliError(`usage: ${USAGE}`, 2);
-    const body = sub === 'off' ? { on: false } : { base: values.base, copy: values.copy ?? '', ...(values['ttl-hours'] ? { ttlHours: Number(values['ttl-hours']) } : {}) };
+    const given = { with: values.with, databases: values.databases, statusToken: values['status-token'] };
+    const body = sub === 'off' ? { on: false } : { base: values.base, copy: values.copy ?? '', ...(values['ttl-hours'] ? { ttlHours: Number(values['ttl-hours']) } : {}), ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
     const { previews: settings } = await api.json<{ previews: SettingsView }>('PUT', `/projects/${enc(project)}/services/${enc(service)}/previews`, body);
     io.stdout(values.json ? JSON.stringify(settings) : say(settings, service));
   } else {

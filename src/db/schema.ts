@@ -82,6 +82,8 @@ export interface EnvironmentTable {
   preview_fork: Generated<number>;
   preview_head: Generated<string | null>;
   preview_expires_at: Generated<string | null>;
+  /** The git host whose event made the preview (`github`, `gitlab`, `gitea`). */
+  preview_provider: Generated<string | null>;
 }
 
 export type RequestKind = 'deploy' | 'rollback' | 'variables' | 'shared-variables';
@@ -134,7 +136,17 @@ export interface ServiceTable {
   previews_base: Generated<string | null>;
   previews_copy: Generated<string | null>;
   previews_ttl_h: Generated<number>;
+  /** `service`: a preview holds only this service; `project`: the base's other services too (running
+   *  the images they serve there). */
+  previews_with: Generated<PreviewsWith>;
+  /** `fresh`: a preview gets an empty database of each of the base's; `none`: none. */
+  previews_databases: Generated<PreviewDatabases>;
+  /** A git host API token the preview's commit status is posted with (null: none is posted). */
+  previews_status_token_sealed: Generated<string | null>;
 }
+
+export type PreviewsWith = 'service' | 'project';
+export type PreviewDatabases = 'none' | 'fresh';
 
 export interface SshKeyTable {
   id: Generated<number>;

@@ -39,13 +39,14 @@ async function stopDeployments(deps: RemovalDeps, scope: Scope): Promise<void> {
   for (const s of scope.services) for (const e of scope.environments) await deps.deployer.cancel({ serviceId: s.id, environmentId: e.id }, 'deleted');
 }
 
-async function tearDown(deps: RemovalDeps, scope: Scope, opts: { networks: boolean; images: boolean; repos: boolean }): Promise<void> {
+async function tearDown(deps: RemovalDeps, scope: Scope, opts: { networks: boolean; images: boolean; repos: boolean; databaseData?: boolean }): Promise<void> {
   await stopDeployments(deps, scope);
   const refs: InstanceRef[] = scope.services.flatMap((s) => scope.environments.map((e) => ({ project: scope.project.name, service: s.name, environment: e.name })));
   await removeInstances(deps.docker, refs);
   if (opts.images) for (const s of scope.services) await removeOwnedImages(deps.docker, { project: scope.project.name, service: s.name });
-  // An environment's databases go with it (their volumes stay: data is never removed unasked).
-  if (opts.networks) for (const e of scope.environments) for (const d of await listDatabases(deps.db, e.id)) await removeDatabase(deps.docker, { project: scope.project.name, environment: e.name, name: d.name, volume: d.volume_name }, { deleteData: false });
+  // An environment's databases go with it (their volumes stay: data is never removed unasked,
+  // but for a preview's, made empty for it).
+  if (opts.networks) for (const e of scope.environments) for (const d of await listDatabases(deps.db, e.id)) await removeDatabase(deps.docker, { project: scope.project.name, environment: e.name, name: d.name, volume: d.volume_name }, { deleteData: opts.databaseData === true });
   if (opts.networks) for (const e of scope.environments) await removeOwnedNetwork(deps.docker, projectNetworkName({ project: scope.project.name, environment: e.name }));
   if (opts.repos) for (const s of scope.services) await rm(repoDir(deps.dataDir, { projectId: scope.project.id, serviceId: s.id }), { recursive: true, force: true });
 }
@@ -60,7 +61,7 @@ export async function removeService(deps: RemovalDeps, project: Project, service
 
 export async function removeEnvironment(deps: RemovalDeps, project: Project, environment: Environment): Promise<void> {
   if (environment.name === DEFAULT_ENVIRONMENT) throw new Conflict('production cannot be deleted; delete the project instead');
-  await tearDown(deps, { project, services: await listServices(deps.db, project.id), environments: [environment] }, { networks: true, images: false, repos: false });
+  await tearDown(deps, { project, services: await listServices(deps.db, project.id), environments: [environment] }, { networks: true, images: false, repos: false, databaseData: environment.preview_pr !== null });
   await deps.db.deleteFrom('environments').where('id', '=', environment.id).execute();
 }
 

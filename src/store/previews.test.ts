@@ -9,8 +9,8 @@ async function world() {
   const project = await deps.db.selectFrom('projects').selectAll().where('name', '=', 'shop').executeTakeFirstOrThrow();
   await deps.db.updateTable('services').set({ previews_base: 'staging', git_branch: 'main' }).execute();
   const service = await deps.db.selectFrom('services').selectAll().executeTakeFirstOrThrow();
-  const open = (pr: number, fork: boolean, variables: Record<string, string> = {}) =>
-    openPreview(deps.db, { project, service, pr, fork, head: 'a'.repeat(40), branch: 'main', expiresAt: new Date(Date.now() + 3600_000).toISOString(), max: 1, variables, key: deps.key, protectedBase: false });
+  const open = (pr: number, fork: boolean, variables: Record<string, string> = {}, withOthers = false) =>
+    openPreview(deps.db, { project, service, pr, fork, head: 'a'.repeat(40), branch: 'main', expiresAt: new Date(Date.now() + 3600_000).toISOString(), max: 1, variables: { [service.id]: variables }, withOthers, provider: 'github', key: deps.key, protectedBase: false });
   return { deps, open, service };
 }
 
@@ -44,5 +44,21 @@ describe('preview environments in the store', () => {
     // Once a fork, always: a later event that says otherwise changes nothing.
     await setVariables(deps.db, deps.key, scope, {});
     expect((await open(5, false)).environment.preview_fork).toBe(1);
+  });
+
+  it("hold the base's other services when the whole project is previewed, and never for a fork", async () => {
+    const { deps, open } = await world();
+    await deps.db.insertInto('services').values({ project_id: 1, name: 'api', source_type: 'image', git_url: null, git_branch: null, root_dir: null, dockerfile_path: null, image: 'nginx', created_at: new Date().toISOString(), deploy_key_private_sealed: null, deploy_key_public: null, https_token_sealed: null, webhook_secret_sealed: null }).execute();
+    const api = await deps.db.selectFrom('services').selectAll().where('name', '=', 'api').executeTakeFirstOrThrow();
+    const staging = await deps.db.selectFrom('environments').selectAll().where('name', '=', 'staging').executeTakeFirstOrThrow();
+    const web = await deps.db.selectFrom('service_instances').selectAll().where('environment_id', '=', staging.id).executeTakeFirstOrThrow();
+    await deps.db.insertInto('service_instances').values({ ...web, service_id: api.id, domain_label: 'api-shop-staging' }).execute();
+    const instancesOf = async (environmentId: number) => (await deps.db.selectFrom('service_instances').select('service_id').where('environment_id', '=', environmentId).orderBy('service_id').execute()).map((i) => i.service_id);
+    const whole = await open(7, false, {}, true);
+    expect(whole.others).toEqual([{ id: api.id, name: 'api' }]);
+    expect(await instancesOf(whole.environment.id)).toEqual([web.service_id, api.id]);
+    const fork = await open(8, true, {}, true);
+    expect(fork.others).toEqual([]);
+    expect(await instancesOf(fork.environment.id)).toEqual([web.service_id]);
   });
 });

@@ -7,6 +7,7 @@
 import { lookup } from 'node:dns/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import { addressKind } from '../../git/host.js';
@@ -20,6 +21,10 @@ export interface SendOptions {
   /** The owner's SMTP server, for email; null when none is set. */
   smtp?: () => Promise<SmtpSettings | null>;
   timeoutMs?: number;
+  /** The setting that allows private networks, named when one is refused. */
+  allowPrivateSetting?: string;
+  /** Certificate authorities trusted besides the system's (a private git host's, for its API). */
+  ca?: string;
 }
 
 const TIMEOUT_MS = 10_000;
@@ -35,7 +40,7 @@ export async function send(kind: ChannelKind<any>, settings: Record<string, unkn
 }
 
 /** The address to connect to for `host`, refused as the header says. */
-export async function allowedAddress(host: string, allowPrivate: boolean): Promise<string> {
+export async function allowedAddress(host: string, allowPrivate: boolean, allowPrivateSetting = 'SPUR_NOTIFY_ALLOW_PRIVATE=1'): Promise<string> {
   let addresses: string[];
   if (isIP(host)) addresses = [host];
   else {
@@ -48,7 +53,7 @@ export async function allowedAddress(host: string, allowPrivate: boolean): Promi
   for (const address of addresses) {
     const kind = addressKind(address);
     if (kind !== 'private' && kind !== 'public') throw new DeliveryFailed(`${host} is a ${kind} address (${address}); Spur does not send there`);
-    if (kind === 'private' && !allowPrivate) throw new DeliveryFailed(`${host} is on a private network (${address}); the owner can allow it with SPUR_NOTIFY_ALLOW_PRIVATE=1`);
+    if (kind === 'private' && !allowPrivate) throw new DeliveryFailed(`${host} is on a private network (${address}); the owner can allow it with ${allowPrivateSetting}`);
   }
   return addresses[0]!;
 }
@@ -59,16 +64,18 @@ const pinned = (address: string): LookupFunction => (_host, options, callback) =
   else callback(null, address, family);
 };
 
-async function post(h: HttpDelivery, opts: SendOptions): Promise<void> {
+/** POSTs once to an address checked as the header says; rejects with DeliveryFailed. */
+export async function post(h: HttpDelivery, opts: SendOptions): Promise<void> {
   const url = new URL(h.url);
-  if (url.protocol === 'http:' && !opts.allowPrivate) throw new DeliveryFailed('http:// is sent only to a private network the owner allowed (SPUR_NOTIFY_ALLOW_PRIVATE=1); use https://');
+  const setting = opts.allowPrivateSetting ?? 'SPUR_NOTIFY_ALLOW_PRIVATE=1';
+  if (url.protocol === 'http:' && !opts.allowPrivate) throw new DeliveryFailed(`http:// is sent only to a private network the owner allowed (${setting}); use https://`);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const address = await allowedAddress(host, opts.allowPrivate);
+  const address = await allowedAddress(host, opts.allowPrivate, setting);
   if (url.protocol === 'http:' && addressKind(address) !== 'private') throw new DeliveryFailed('http:// is sent only to a private network; use https://');
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   await new Promise<void>((resolve, reject) => {
     // No pooled connection: each message connects to the address checked for it.
-    const req = request(url, { method: 'POST', agent: false, headers: { ...h.headers, 'Content-Length': Buffer.byteLength(h.body) }, lookup: pinned(address), timeout: opts.timeoutMs ?? TIMEOUT_MS }, (res) => {
+    const req = request(url, { method: 'POST', agent: false, headers: { ...h.headers, 'Content-Length': Buffer.byteLength(h.body) }, lookup: pinned(address), timeout: opts.timeoutMs ?? TIMEOUT_MS, ...(opts.ca ? { ca: [...rootCertificates, opts.ca] } : {}) }, (res) => {
       let answer = '';
       let settled = false;
       const settle = () => {
