@@ -1,7 +1,8 @@
 // The console in a real browser: an admin opens a shell in a new container of the serving image
 // (xterm.js over a WebSocket), types, sees the answer with the service's variables; the shell's
 // end or the page's closing removes the container; both sessions are in the audit log with who
-// opened them and for how long.
+// opened them and for how long. The Jobs tab's one-off command streams its output, and the
+// Settings tab turns previews on (the browser's other release-flow controls, on the same service).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
@@ -64,5 +65,51 @@ describe('the console', () => {
     expect(opened.every((e) => e.actor.email === 'owner@example.com')).toBe(true);
     expect(closed.map((e) => e.after?.why).sort()).toEqual(['the browser closed it', 'the shell ended']);
     expect(closed.every((e) => typeof e.after?.seconds === 'number')).toBe(true);
+  });
+});
+
+describe('a one-off command from the Jobs tab', () => {
+  it("streams the command's output and its exit code; a line a shell would need is refused in one line", async () => {
+    await withLoggedInPage(browser, spur, { viewport: { width: 1280, height: 800 } }, async (page) => {
+      await page.goto(`${spur.url}/projects/${project}/services/web/jobs`);
+      const line = page.getByLabel('Command', { exact: true }).last();
+      await line.fill(`node -e 'console.log("ran from the page with " + process.env.GREETING.length + " letters"); console.error("to stderr"); process.exit(3)'`);
+      await page.getByRole('button', { name: 'Run', exact: true }).click();
+      await page.locator('#run-state').filter({ hasText: 'Exited with code 3.' }).waitFor({ timeout: 60_000 });
+      const output = await page.locator('#run-output').innerText();
+      expect(output).toContain('ran from the page with 10 letters');
+      expect(await page.locator('#run-output .stderr').innerText()).toContain('to stderr');
+      await line.fill('echo hi | tee /tmp/x');
+      await page.getByRole('button', { name: 'Run', exact: true }).click();
+      await page.locator('#run-state').filter({ hasText: 'command' }).waitFor();
+      expect(await page.locator('#run-state').innerText()).toMatch(/^command: .*shell/);
+    });
+    const { entries } = (await api(spur, token)('GET', `/projects/${project}/audit`)).json as { entries: { action: string; after: { command?: string } | null }[] };
+    expect(entries.filter((e) => e.action === 'run').map((e) => e.after?.command)).toEqual([expect.stringMatching(/^node -e console\.log/)]);
+  });
+});
+
+describe('previews from the Settings tab', () => {
+  it('turns previews on with what they hold and a status token, shows the token only as set, and removes it', async () => {
+    const settings = async () => (await api(spur, token)('GET', `/projects/${project}/services/web/previews`)).json.previews;
+    expect((await settings()).on).toBe(false);
+    await withLoggedInPage(browser, spur, { viewport: { width: 1280, height: 800 } }, async (page) => {
+      await page.goto(`${spur.url}/projects/${project}/services/web/settings`);
+      const form = page.locator('#previews');
+      await form.getByLabel('Previews').selectOption('on');
+      await form.getByLabel('Holds').selectOption('project');
+      await form.getByLabel('Databases').selectOption('fresh');
+      await form.getByLabel('Variables copied from the base').fill('GREETING');
+      await form.getByLabel(/Git host token/).fill('tok-for-statuses');
+      await form.getByRole('button', { name: 'Save previews' }).click();
+      await page.getByText('Previews on: each pull request gets an environment made from production').waitFor();
+      expect(await settings()).toEqual({ on: true, base: 'production', copy: ['GREETING'], ttlHours: 72, with: 'project', databases: 'fresh', statusToken: true });
+      await page.goto(`${spur.url}/projects/${project}/services/web/settings`);
+      expect(await page.locator('#previews').innerHTML()).not.toContain('tok-for-statuses');
+      await page.locator('#previews').getByLabel('Remove the token').check();
+      await page.locator('#previews').getByRole('button', { name: 'Save previews' }).click();
+      await page.getByText('Previews on:').waitFor();
+      expect((await settings()).statusToken).toBe(false);
+    });
   });
 });

@@ -57,6 +57,8 @@ export interface ServicePageData {
   metrics?: MetricsView;
   /** Jobs tab: each scheduled job with its newest runs (their output). */
   jobs?: (ops.CronJobView & { runs: ops.CronRunView[] })[];
+  /** Settings tab, for a service cloned from a repository: its previews of pull requests. */
+  previews?: ops.PreviewSettingsView;
 }
 
 /** What a role may do, action by action, as the door says: what a page asks before it shows a control. */
@@ -172,6 +174,7 @@ export async function servicePageData(deps: Deps, user: Actor, ctx: AllowedInsta
   return {
     metrics: tab === 'metrics' ? await serviceMetrics(deps, ctx, range) : undefined,
     jobs: tab === 'jobs' ? await jobsWithRuns(deps, ctx) : undefined,
+    previews: tab === 'settings' && sourceKindOf(ctx.service).clones ? ops.previewSettingsOf(ctx.service) : undefined,
     ...(await serviceLiveData(deps, ctx)),
     tab,
     git: sourceKindOf(ctx.service).builds && mayDo(ctx, 'service.git-access') ? await ops.gitAccess(deps, ctx) : undefined,

@@ -3,6 +3,7 @@
 // by line with secrets masked, then its exit code. The command is words, never a shell line.
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.js';
+import { commandWords } from '../command-words.js';
 import { type OneOffEnd, runOneOff } from '../docker/one-off.js';
 import { ONE_OFF_LABEL, oneOffContainerName, oneOffContainerSpec } from '../docker/one-off-spec.js';
 import type { OutputStream } from '../docker/log-frames.js';
@@ -25,7 +26,8 @@ export async function prepareRun(deps: Deps, ctx: AllowedInstance, body: Body): 
   const object = instanceObject(ctx);
   await requireAtOnce(deps, ctx.acting, 'run', ctx.environment, { object, doing: 'run commands' });
   const { command, timeout } = validate.fields({
-    command: () => validate.commandArgs(body.command),
+    // A list of words (the API, the CLI), or a line as typed in the page, split without a shell.
+    command: () => (typeof body.command === 'string' ? validate.commandArgs(commandWords(validate.commandLine('command', body.command), ctx.instance.port)) : validate.commandArgs(body.command)),
     timeout: () => validate.optional(body.timeout, (v) => validate.integer('timeout', v, 1, RUN_TIMEOUT_S.max)) ?? RUN_TIMEOUT_S.default,
   });
   requireDaemon(deps);

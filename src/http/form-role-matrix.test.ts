@@ -82,6 +82,8 @@ const CASES: Case[] = [
   // Scheduled jobs, in staging: in (protected) production a developer may not change or run them at all.
   { route: 'POST /projects/:project/services/:service/jobs', action: 'jobs.change', path: (t) => `${s(t)}/jobs?env=staging`, fields: f({ name: 'cleanup', schedule: '0 4 * * *', command: 'node cleanup.js', timeZone: 'UTC', timeout: '60' }) },
   { route: 'POST /projects/:project/services/:service/jobs/:job/run', action: 'run', path: (t) => `${s(t)}/jobs/nightly/run?env=staging` },
+  { route: 'POST /projects/:project/services/:service/previews', action: 'previews.change', path: (t) => `${s(t)}/previews?env=staging`, fields: f({ on: 'off' }) },
+  { route: 'POST /projects/:project/services/:service/run', action: 'run', path: (t) => `${s(t)}/run?env=staging`, fields: f({ command: 'node migrate.js' }) },
   { route: 'POST /projects/:project/services/:service/jobs/:job/enabled', action: 'jobs.change', path: (t) => `${s(t)}/jobs/nightly/enabled?env=staging`, fields: f({ enabled: 'off' }) },
   { route: 'POST /projects/:project/services/:service/jobs/:job/remove', action: 'jobs.change', path: (t) => `${s(t)}/jobs/nightly/remove?env=staging` },
   { route: 'POST /deployments/:id/cancel', action: 'cancel', path: (t) => `/deployments/${t.deployment}/cancel` },

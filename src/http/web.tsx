@@ -33,7 +33,7 @@ import { serviceMetrics } from '../actions/metrics.js';
 import { DeploymentsTable } from '../../views/pages/service/deployments.js';
 import { StatusFacts } from '../../views/pages/service/overview.js';
 import { ServiceHeadline, ServicePage } from '../../views/pages/service/page.js';
-import { AddDomainForm, DeleteServiceForm, GitSettingsForm, HttpsTokenForm, ScaleForm, ServiceSettingsForm } from '../../views/pages/service/settings.js';
+import { AddDomainForm, DeleteServiceForm, GitSettingsForm, HttpsTokenForm, PreviewsForm, ScaleForm, ServiceSettingsForm } from '../../views/pages/service/settings.js';
 import { AddVolumeForm } from '../../views/pages/service/volumes.js';
 import { AddJobForm } from '../../views/pages/service/jobs.js';
 import { SourceForm } from '../../views/pages/service/source.js';
@@ -59,7 +59,7 @@ import { type ServiceTab, SERVICE_TABS, mayAll, serviceLiveData, servicePageData
 import { dashboardData } from '../actions/dashboard.js';
 import { ActivityFeed, AttentionList } from '../../views/components/dashboard-sections.js';
 import { projectCanvas } from '../actions/canvas.js';
-import { deploymentEventStream, runtimeLogLines, runtimeLogStream } from './streams.js';
+import { deploymentEventStream, oneOffStream, runtimeLogLines, runtimeLogStream } from './streams.js';
 import { searchPalette } from '../actions/palette.js';
 import { PaletteResults } from '../../views/components/palette.js';
 
@@ -310,6 +310,23 @@ export function webRoutes(deps: Deps, sockets: { upgradeWebSocket: NodeWebSocket
         void session?.close('the browser closed it');
       },
     }))(c, next);
+  });
+
+  // Previews of pull requests, from the Settings tab (actions/previews.ts).
+  web.post('/projects/:project/services/:service/previews', (c) =>
+    serviceForm(c, {
+      id: 'previews',
+      tab: 'settings',
+      action: 'previews.change',
+      run: (ctx, body) => ops.setPreviews(deps, ctx, { ...body, on: body.on === 'off' ? false : undefined, statusToken: body.removeStatusToken === 'on' ? null : body.statusToken || undefined }),
+      done: (ctx, p) => ({ to: servicePath(ctx, 'settings'), toast: p.on ? `Previews on: each pull request gets an environment made from ${p.base}` : 'Previews off: no new ones are made; closing a pull request still removes its preview' }),
+      fragment: (p, state) => <PreviewsForm {...p} state={state} />,
+    }));
+
+  // A one-off command from the Jobs tab (actions/run.ts): its output streams back as for `spur run`.
+  web.post('/projects/:project/services/:service/run', async (c) => {
+    const ctx = await instanceOf(c, 'run');
+    return oneOffStream(c, deps, await ops.prepareRun(deps, ctx, await form(c)), user(c).id);
   });
 
   // Scheduled jobs (actions/cron-jobs.ts).

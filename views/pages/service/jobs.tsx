@@ -78,6 +78,28 @@ export function JobsTab(props: FormProps) {
         ))}
       </div>
       {change && <AddJobForm {...props} />}
+      {props.may.run && <RunCommand {...props} />}
+    </section>
+  );
+}
+
+/** Runs a command once, now, and shows its output as it comes (public/run.js reads the stream). */
+function RunCommand(props: FormProps) {
+  const { base, q, csrf } = paths(props);
+  return (
+    <section class="run-command" aria-labelledby="run-title">
+      <h3 id="run-title">Run a command once</h3>
+      <p class="muted">In a new container of the image that serves, with its variables, as <code>spur run</code> does: a migration, a one-off script. Stopped when you leave the page.</p>
+      <form id="run-command" method="post" action={`${base}/run${q}`}>
+        <CsrfField token={csrf} />
+        <label for="run-command-line">Command</label>
+        <input id="run-command-line" name="command" required maxlength={1000} placeholder="node scripts/migrate.js" aria-describedby="run-command-hint" />
+        <p id="run-command-hint" class="hint">Run without a shell: words and quotes, no pipes or &&.</p>
+        <button type="submit">Run</button>
+      </form>
+      <pre id="run-output" class="log" tabindex={0} aria-label="Output of the command" hidden></pre>
+      <p id="run-state" role="status"></p>
+      <script src="/public/run.js" defer></script>
     </section>
   );
 }

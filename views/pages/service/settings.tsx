@@ -32,6 +32,12 @@ export function SettingsTab(props: ServicePageProps) {
           <GitSettingsForm {...props} state={forms['git-settings']} />
         </>
       )}
+      {props.previews && (
+        <>
+          <h2>Previews of pull requests</h2>
+          <PreviewsForm {...props} state={forms.previews} />
+        </>
+      )}
       <h2>Domains</h2>
       <DomainsSection {...props} state={forms['add-domain']} />
       <h2>Volumes</h2>
@@ -91,6 +97,28 @@ export function GitSettingsForm(props: FormProps) {
       <Field form="git-settings" name="branch" state={props.state} label={`Branch for ${s.environment}`} value={s.settings.branch ?? ''} attrs={{ placeholder: s.environment === 'production' ? (s.source.branch ?? 'main') : 'none' }} />
       <Choice name="autoDeploy" label="Auto-deploy on push" options={['on', 'off'] as const} current={s.settings.autoDeploy ? 'on' : 'off'} state={props.state} />
       {!readOnly(props) && <button type="submit">Save branch settings</button>}
+    </PostForm>
+  );
+}
+
+/** A preview environment per pull request (actions/previews.ts; the README says what each choice makes). */
+export function PreviewsForm(props: FormProps) {
+  const p = props.previews!;
+  const { base, q, csrf } = paths(props);
+  const bases = props.environments.filter((e) => !/^pr-\d+$/.test(e));
+  const ro = !props.may['previews.change'];
+  return (
+    <PostForm id="previews" readOnly={ro} action={`${base}/previews${q}`} csrf={csrf} state={props.state} class="stack wide">
+      <p class="muted">Each pull request into this service's branch gets an environment <code>pr-&lt;number&gt;</code> made from the base, deployed at its head and removed when it is closed. The service's webhook must send pull request events. A fork's pull request copies nothing and waits for an admin's approval.</p>
+      <Choice name="on" label="Previews" options={['on', 'off'] as const} current={p.on ? 'on' : 'off'} state={props.state} />
+      <Choice name="base" label="Made from" options={bases} current={p.base ?? bases.find((e) => e !== 'production') ?? bases[0]!} state={props.state} />
+      <Choice name="with" label="Holds" options={['service', 'project'] as const} labels={{ service: 'this service only', project: "this service and the base's other services" }} current={p.with} state={props.state} />
+      <Choice name="databases" label="Databases" options={['none', 'fresh'] as const} labels={{ none: 'none', fresh: "an empty one of each of the base's" }} current={p.databases} state={props.state} />
+      <Field form="previews" name="copy" label="Variables copied from the base" state={props.state} value={p.copy.join(', ')} hint="Names, separated by commas; no other variable is copied." attrs={{ placeholder: 'API_URL, DATABASE_URL' }} />
+      <Field form="previews" name="ttlHours" label="Removed when idle for (hours)" state={props.state} value={String(p.ttlHours)} attrs={{ inputmode: 'numeric' }} />
+      <Field form="previews" name="statusToken" keep={false} state={props.state} label={`Git host token for commit statuses ${p.statusToken ? '(set)' : '(not set)'}`} hint="With one, each preview posts its address to its pull request. Left empty, the one set stays." attrs={{ type: 'password', autocomplete: 'off' }} />
+      {p.statusToken && <label class="check"><input type="checkbox" name="removeStatusToken" value="on" /> Remove the token</label>}
+      {!ro && <button type="submit">Save previews</button>}
     </PostForm>
   );
 }
