@@ -1,4 +1,5 @@
 // What the composition root hands to the HTTP app, the jobs and the CLI's server-side commands.
+import type { VolumeBackups } from './volumes/backup-runs.js';
 import type { Config } from './config.js';
 import type { CertificateIssuer } from './tls/issuer.js';
 import type { DnsChecks } from './routing/dns-check.js';
@@ -30,7 +31,7 @@ export interface Deps {
   /** This installation's id: it labels the Swarm services Spur makes (databases too). */
   installId: string;
   daemon: Pick<DaemonMonitor, 'state' | 'ready'>;
-  deployer: Pick<Deployer, 'request' | 'rollback' | 'promote' | 'cancel' | 'preview' | 'steer'>;
+  deployer: Pick<Deployer, 'request' | 'rollback' | 'promote' | 'redeploy' | 'cancel' | 'preview' | 'steer'>;
   logBus: DeploymentLogBus;
   /** Runtime-log streams open per user. */
   streamSlots: StreamSlots;
@@ -50,6 +51,7 @@ export interface Deps {
   certificates: Pick<CertificateIssuer, 'run'>;
   /** Database backups: taken now or on their schedules, copied, verified and pruned. */
   databaseBackups: Pick<DatabaseBackups, 'backUpNow' | 'prune' | 'refreshSchedules' | 'nextRun' | 'settled'>;
+  volumeBackups: Pick<VolumeBackups, 'target' | 'backUpNow' | 'prune' | 'refreshSchedules' | 'nextRun' | 'settled'>;
   /** Services' scheduled jobs: their schedules and their runs. */
   cronJobs: Pick<CronJobs, 'refresh' | 'runNow' | 'nextRun' | 'stopRunsOf'>;
   /** The other servers of the Swarm: enrolled over SSH, drained, removed. */

@@ -29,6 +29,7 @@ import { installAsset, selfCommand, shippedAddon } from './executable.js';
 import { UpdateChecker } from './update/checker.js';
 import { ChallengeTokens, startChallengeServer } from './tls/challenges.js';
 import { CertificateIssuer } from './tls/issuer.js';
+import { VolumeBackups } from './volumes/backup-runs.js';
 import { reportPreviewStatuses } from './actions/preview-status.js';
 import { applyRouting } from './deploy/routing.js';
 import { reconcileDatabases } from './databases/runner.js';
@@ -154,6 +155,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   updates.start();
   const databaseBackups = new DatabaseBackups({ db, docker, key, dataDir: config.dataDir, installId: thisInstall, log, isDaemonReady: () => daemon.ready });
   await databaseBackups.refreshSchedules();
+  const volumeBackups = new VolumeBackups({ db, docker, key, dataDir: config.dataDir, log, isDaemonReady: () => daemon.ready });
+  await volumeBackups.start();
   const cronJobs = new CronJobs({ db, docker, key, installId: thisInstall, log, isDaemonReady: () => daemon.ready });
   await cronJobs.start();
   const jobs = scheduleJobs({ db, docker, log, servers, keepImages: config.keepImages, buildCacheMb: config.buildCacheMb, buildSlots, dataDir: config.dataDir, backupKeep: config.backupKeep, isDaemonReady: () => daemon.ready, certificates, expirePreviews: () => (app ? removeExpiredPreviews(deps) : Promise.resolve()) });
@@ -161,7 +164,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   metrics.start();
   const memory = shippedAddon<{ mallocTrim(): boolean }>('malloc-trim.node', join(config.dataDir, 'bin'));
   const stopCollecting = collectGarbageWhenIdle(memory && (() => memory.mallocTrim()));
-  const deps: Deps = { config, installId: thisInstall, askpassPath: selfCommand().at(-1)!, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, daemon, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), swarmNodes: new SharedListing(() => docker.listNodes(), 5000), metrics, databaseBackups, cronJobs, servers, proxies: new TrustedProxies({ discover: () => gatewayBridgeAddresses(docker, TRAEFIK_SERVICE), log }), setup: setupToken(config, (await countUsers(db)) === 0, log) };
+  const deps: Deps = { config, installId: thisInstall, askpassPath: selfCommand().at(-1)!, updates, certificates, dns: new DnsChecks(config.publicAddresses), db, docker, log, key, daemon, deployer, logBus, streamSlots: new StreamSlots(RUNTIME_LOG_STREAMS_PER_USER), liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'), runningTasks: new RunningTasks(docker), swarmNodes: new SharedListing(() => docker.listNodes(), 5000), metrics, databaseBackups, volumeBackups, cronJobs, servers, proxies: new TrustedProxies({ discover: () => gatewayBridgeAddresses(docker, TRAEFIK_SERVICE), log }), setup: setupToken(config, (await countUsers(db)) === 0, log) };
   app = createApp(deps);
   const alerts = scheduleAlerts(deps);
   const stopPreviewStatuses = reportPreviewStatuses(deps);
@@ -188,6 +191,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     daemon.stop();
     jobs.stop();
     databaseBackups.stop();
+    volumeBackups.stop();
     updates.stop();
     stopCollecting();
     stopPreviewStatuses();

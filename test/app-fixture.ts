@@ -1,4 +1,5 @@
 // The app tier's fixture: real routes and an in-memory database, no Docker and no sockets.
+import { VolumeBackups } from '../src/volumes/backup-runs.js';
 import { NodeConnections } from '../src/nodes/connections.js';
 import { NodeFleet } from '../src/nodes/fleet.js';
 import { randomBytes } from 'node:crypto';
@@ -35,12 +36,13 @@ export async function makeTestDeps(): Promise<Deps> {
     log: silentLog,
     key,
     databaseBackups: new DatabaseBackups({ db, docker, key, dataDir: '/nonexistent', installId: 'test-install', log: silentLog, isDaemonReady: () => false }),
+    volumeBackups: new VolumeBackups({ db, docker, key, dataDir: '/nonexistent', log: silentLog, isDaemonReady: () => false }),
     servers: new NodeFleet({ db, key, docker, log: silentLog, probePath: '/nonexistent/spur-probe', installId: 'test-install', spoolDir: '/nonexistent', connections: new NodeConnections({ db, key }) }),
     installId: 'test-install',
     askpassPath: '/nonexistent/spur',
     cronJobs: { refresh: async () => {}, runNow: notHere, nextRun: () => null, stopRunsOf: async () => {} },
     daemon: { state: { reachable: false, swarm: false, problem: 'Docker is not reachable (test).' }, ready: false },
-    deployer: { request: notHere, rollback: notHere, promote: notHere, cancel: notHere, preview: notHere, steer: notHere },
+    deployer: { request: notHere, rollback: notHere, promote: notHere, redeploy: notHere, cancel: notHere, preview: notHere, steer: notHere },
     logBus: new DeploymentLogBus(db),
     streamSlots: new StreamSlots(10),
     liveSlots: new StreamSlots(LIVE_STREAMS_PER_USER, 'live pages'),

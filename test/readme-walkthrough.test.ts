@@ -27,6 +27,7 @@ const NOT_WALKED: Record<string, string> = {
   'One-off commands': 'walked line by line by test/release-flows.test.ts',
   'Scheduled jobs': 'walked line by line by test/release-flows.test.ts, which also waits for a run on its schedule',
   'Canary and blue-green': 'walked line by line by test/canary.test.ts, which reads the weights Spur writes for Traefik',
+  'Volume backups': 'walked line by line by test/volume-backups.test.ts, which compares the files restored with the ones backed up',
 };
 const WALKED = ['Your first deploy', 'git push', 'Custom domains', 'Databases', 'Backups', 'Health checks', 'Scale, limits, restarts'];
 

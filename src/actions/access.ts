@@ -111,6 +111,8 @@ export const MAY = {
   'variables.reveal': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may reveal variable values' },
   'domains.change': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may change domains' },
   'volumes.change': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may add or remove volumes' },
+  /** Replaces a volume's files with a backup's (or makes a new volume of them). */
+  'volumes.restore': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may restore volumes' },
   'database.create': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may create databases' },
   'database.change': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may change or restart databases' },
   'database.delete': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may delete databases' },

@@ -107,7 +107,7 @@ export async function databaseView(deps: Deps, user: Actor, projectName: string,
 
 const NO_SCHEDULE = ['none', 'off', 'never'];
 /** A backup schedule as a body gives it: a cron expression, or none/off/never (null). */
-const scheduleOf = (value: unknown) => (typeof value === 'string' && NO_SCHEDULE.includes(value.trim().toLowerCase()) ? null : validate.cronSchedule(value));
+export const backupScheduleOf = (value: unknown) => (typeof value === 'string' && NO_SCHEDULE.includes(value.trim().toLowerCase()) ? null : validate.cronSchedule(value));
 const keepOf = (value: unknown) => validate.integer('backups kept', value, 1, 1000);
 
 function engineChoice(value: unknown) {
@@ -135,7 +135,7 @@ export async function addDatabase(deps: Deps, user: Actor, projectName: string, 
   const v = validate.fields({
     name: () => validate.resourceName('database', body.name),
     engine: () => engineChoice(body.engine),
-    schedule: () => validate.optional(body.schedule, scheduleOf),
+    schedule: () => validate.optional(body.schedule, backupScheduleOf),
     keep: () => validate.optional(body.keep, keepOf),
   });
   const image = imageChoice(v.engine, body);
@@ -175,7 +175,7 @@ export async function changeDatabase(deps: Deps, user: Actor, projectName: strin
   const scope = await scopeOf(deps, user, projectName, environmentName, 'database.change');
   const d = await databaseIn(deps, scope, name);
   const v = validate.fields({
-    schedule: () => (body.schedule === undefined ? undefined : body.schedule === null || body.schedule === '' ? null : scheduleOf(body.schedule)),
+    schedule: () => (body.schedule === undefined ? undefined : body.schedule === null || body.schedule === '' ? null : backupScheduleOf(body.schedule)),
     keep: () => (body.keep === undefined || body.keep === '' ? undefined : keepOf(body.keep)),
   });
   const changed = await setBackupPolicy(deps.db, d.id, v);

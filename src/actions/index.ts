@@ -9,6 +9,7 @@ export * from './service-settings.js';
 export * from './variables.js';
 export * from './domains.js';
 export * from './volumes.js';
+export * from './volume-backups.js';
 export * from './deployments.js';
 export * from './run.js';
 export * from './cron-jobs.js';

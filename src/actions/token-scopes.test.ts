@@ -13,7 +13,7 @@ const DEPLOY: Action[] = ['deploy', 'rollback', 'cancel', 'requests.cancel'];
 const ADMIN: Action[] = [
   'project.create', 'build-limits.raise', 'settings.change', 'servers.manage', 'users.manage', 'update.start', 'service.create', 'service.change',
   'service.git-access', 'variables.change', 'backups.create', 'project.delete', 'members.manage', 'environment.create', 'environment.delete',
-  'service.delete', 'variables.reveal', 'domains.change', 'volumes.change', 'database.create', 'database.change', 'database.delete',
+  'service.delete', 'variables.reveal', 'domains.change', 'volumes.change', 'volumes.restore', 'database.create', 'database.change', 'database.delete',
   'database.restore', 'database.credentials', 'backups.download', 'tokens.manage', 'keys.manage', 'project.leave', 'environment.protect',
   'requests.decide', 'alerts.manage', 'run', 'jobs.change', 'previews.change', 'console.open',
 ];

@@ -70,7 +70,7 @@ export async function backUp(deps: BackupDeps, ref: DatabaseRef, d: DatabaseReco
 }
 
 /** The file's SHA-256 is the one recorded: a backup changed on disk is refused, not restored. */
-export async function checkBackupFile(b: DatabaseBackup): Promise<string> {
+export async function checkBackupFile(b: Pick<DatabaseBackup, 'id' | 'status' | 'file' | 'sha256'>): Promise<string> {
   if (b.status !== 'ok' || !b.file || !b.sha256) throw new Error(`backup ${b.id} did not complete; it cannot be restored`);
   const hash = createHash('sha256');
   try {
@@ -84,7 +84,7 @@ export async function checkBackupFile(b: DatabaseBackup): Promise<string> {
 
 /** The backup's file, checked against its SHA-256; fetched from S3-compatible storage first
  *  when the local copy is gone and a copy was uploaded. */
-export async function backupFileOf(deps: Pick<BackupDeps, 'db' | 'key'>, b: DatabaseBackup): Promise<string> {
+export async function backupFileOf(deps: Pick<BackupDeps, 'db' | 'key'>, b: Pick<DatabaseBackup, 'id' | 'status' | 'file' | 'sha256' | 'remote_status' | 'remote_key'>): Promise<string> {
   if (b.file && b.remote_status === 'ok' && b.remote_key && !(await exists(b.file))) {
     const storage = await backupStorage(deps.db, deps.key);
     if (!storage) throw new Error(`backup ${b.id}'s file is gone and no S3 storage is configured to fetch its copy from`);

@@ -448,6 +448,29 @@ export interface VolumeTable {
   /** The Docker volume behind it, named once at creation with a random part (migration 026): a
    *  later service or project of the same names never mounts it. */
   docker_name: string;
+  /** A cron expression (UTC) its backups are taken on; null: only when asked. */
+  backup_schedule: Generated<string | null>;
+  /** How many completed backups are kept. */
+  backup_keep: Generated<number>;
+}
+
+/** A backup of a named volume (migration 048): a gzipped tar of its files. */
+export interface VolumeBackupTable {
+  id: Generated<number>;
+  service_id: number;
+  environment_id: number;
+  volume_name: string;
+  status: BackupStatus;
+  trigger: 'schedule' | 'manual';
+  file: string | null;
+  size: number | null;
+  sha256: string | null;
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+  remote_key: string | null;
+  remote_status: 'uploading' | 'ok' | 'failed' | null;
+  remote_error: string | null;
 }
 
 export type BackupStatus = 'running' | 'ok' | 'failed';
@@ -669,6 +692,7 @@ export interface Database {
   databases: DatabaseTable;
   database_backups: DatabaseBackupTable;
   volumes: VolumeTable;
+  volume_backups: VolumeBackupTable;
   users: UserTable;
   sessions: SessionTable;
   two_factor: TwoFactorTable;
@@ -719,6 +743,7 @@ export type Domain = Selectable<DomainTable>;
 export type Certificate = Selectable<CertificateTable>;
 export type DatabaseRecord = Selectable<DatabaseTable>;
 export type Volume = Selectable<VolumeTable>;
+export type VolumeBackup = Selectable<VolumeBackupTable>;
 export type NodeRecord = Selectable<NodeTable>;
 export type DatabaseBackup = Selectable<DatabaseBackupTable>;
 export type SshKey = Selectable<SshKeyTable>;

@@ -12,7 +12,7 @@ import { databaseServiceName } from '../databases/service-spec.js';
 import { listAllDatabases } from '../store/databases.js';
 import { imageHealthcheck } from '../docker/images.js';
 import { Conflict, NotFound } from '../errors.js';
-import { type DeploymentRequest, type Requester, getDeployment, listDeploymentsInStatus, listRollbackTargets, queueDeployment, transitionDeployment } from '../store/deployments.js';
+import { type DeploymentRequest, type Requester, findActiveDeployment, getDeployment, listDeploymentsInStatus, listRollbackTargets, queueDeployment, transitionDeployment } from '../store/deployments.js';
 import { getInstanceContext, listAllInstances } from '../store/services.js';
 import { endDeploymentStep } from '../store/deployment-steps.js';
 import { healthPlan, rolloutWindowMs, runsCheck } from './instance-plan.js';
@@ -85,6 +85,14 @@ export class Deployer {
     if (source.service_id !== scope.serviceId || source.environment_id === scope.environmentId) throw new Conflict(`deployment ${source.id} is not of this service in another environment`);
     if (!source.image_tag || !['active', 'superseded'].includes(source.status)) throw new Conflict(`deployment ${source.id} never served; only an image that served can be promoted`);
     return this.request({ ...scope, ...by, promotedFrom: source });
+  }
+
+  /** Runs the serving image again here, with today's settings and variables (a volume restored
+   *  under it, say): recorded as running the serving deployment's image. */
+  async redeploy(scope: Scope, by: Requester): Promise<Deployment> {
+    const serving = await findActiveDeployment(this.deps.db, scope);
+    if (!serving?.image_tag) throw new Conflict('nothing serves here to deploy again');
+    return this.request({ ...scope, ...by, promotedFrom: serving });
   }
 
   /** Steps a canary up now, or sends every request back to the old version (a blue-green

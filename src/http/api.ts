@@ -164,6 +164,11 @@ export function apiRoutes(deps: Deps) {
   });
   api.get('/projects/:project/services/:service/volumes', async (c) => c.json({ volumes: await ops.volumesOf(deps, await instanceOf(c, 'project.read')) }));
   api.post('/projects/:project/services/:service/volumes', async (c) => c.json({ volume: await ops.addVolume(deps, await instanceOf(c, 'volumes.change'), await jsonBody(c)) }, 201));
+  // Volume backups (actions/volume-backups.ts).
+  api.get('/projects/:project/services/:service/volumes/:name/backups', async (c) => c.json(await ops.volumeBackupsOf(deps, await instanceOf(c, 'project.read'), c.req.param('name'))));
+  api.post('/projects/:project/services/:service/volumes/:name/backups', async (c) => c.json({ backup: await ops.backUpVolumeNow(deps, await instanceOf(c, 'volumes.change'), c.req.param('name')) }, 201));
+  api.patch('/projects/:project/services/:service/volumes/:name', async (c) => c.json(await ops.changeVolumeBackups(deps, await instanceOf(c, 'volumes.change'), c.req.param('name'), await jsonBody(c))));
+  api.post('/projects/:project/services/:service/volumes/:name/restore', async (c) => c.json(await ops.restoreVolume(deps, await instanceOf(c, 'volumes.restore'), c.req.param('name'), await jsonBody(c)), 202));
   api.delete('/projects/:project/services/:service/volumes/:name', async (c) => {
     const dockerVolume = await ops.removeVolume(deps, await instanceOf(c, 'volumes.change'), c.req.param('name'));
     return c.json({ removed: c.req.param('name'), dockerVolume });

@@ -46,6 +46,7 @@ import * as m044 from './044_cron_jobs.js';
 import * as m045 from './045_previews.js';
 import * as m046 from './046_release_strategies.js';
 import * as m047 from './047_preview_reach.js';
+import * as m048 from './048_volume_backups.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -97,4 +98,5 @@ export const migrations: Record<string, Migration> = {
   '045_previews': m045,
   '046_release_strategies': m046,
   '047_preview_reach': m047,
+  '048_volume_backups': m048,
 };

@@ -1,0 +1,84 @@
+// Backs a service's named volume up: its running containers are paused (frozen, so no file
+// changes while it is read), its files streamed as a tar through gzip to a file under the data dir,
+// hashed on the way, and the containers resumed. A restore fills a new Docker volume from the
+// file (its SHA-256 checked first); the caller points the volume at it.
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import type { Db } from '../db/open.js';
+import type { Volume, VolumeBackup } from '../db/schema.js';
+import type { DockerClient } from '../docker/client.js';
+import { ownershipLabels } from '../docker/names.js';
+import { serviceVolumeName } from '../docker/service-spec.js';
+import { fillNewVolume, pauseWriters, readVolume, volumeExists } from '../docker/volume-archive.js';
+import { oneLine } from '../errors.js';
+import { backupFileOf } from '../databases/backups.js';
+import { finishVolumeBackup, startVolumeBackup } from '../store/volume-backups.js';
+
+export interface VolumeBackupDeps {
+  db: Db;
+  docker: DockerClient;
+  key: Buffer;
+  dataDir: string;
+}
+
+/** A volume with the names it is known by, and an image the node has to read it with. */
+export interface VolumeTarget {
+  project: string;
+  service: string;
+  environment: string;
+  volume: Volume;
+  /** The serving image; null when the service never ran (its volume does not exist yet). */
+  image: string | null;
+}
+
+/** <data dir>/backups/volumes/<project>/<environment>/<service>/<volume>/. */
+export const volumeBackupDir = (dataDir: string, t: Omit<VolumeTarget, 'image'>) => join(dataDir, 'backups', 'volumes', t.project, t.environment, t.service, t.volume.name);
+
+/** The object key of a backup's copy in S3-compatible storage. */
+export const volumeRemoteKey = (t: Omit<VolumeTarget, 'image'>, file: string) => `volumes/${t.project}/${t.environment}/${t.service}/${t.volume.name}/${file.split('/').at(-1)}`;
+
+/** Takes a backup now; the record says how it went. */
+export async function backUpVolume(deps: VolumeBackupDeps, t: VolumeTarget, trigger: 'schedule' | 'manual'): Promise<VolumeBackup> {
+  const record = await startVolumeBackup(deps.db, t.volume, trigger);
+  const file = join(volumeBackupDir(deps.dataDir, t), `${record.created_at.replace(/[:.]/g, '-')}-${record.id}.tar.gz`);
+  const partial = `${file}.part`;
+  try {
+    if (!t.image || !(await volumeExists(deps.docker, t.volume.docker_name))) throw new Error(`volume ${t.volume.name} holds nothing yet: it is made when the service first runs with it`);
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    const hash = createHash('sha256');
+    let size = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _e, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    const writers = await pauseWriters(deps.docker, t.volume.docker_name);
+    try {
+      await readVolume(deps.docker, { volume: t.volume.docker_name, image: t.image }, (tar) => pipeline(tar, createGzip(), counted, createWriteStream(partial, { mode: 0o600 })));
+    } finally {
+      await writers.resume();
+    }
+    await rename(partial, file);
+    return await finishVolumeBackup(deps.db, record.id, { file, size, sha256: hash.digest('hex') });
+  } catch (err) {
+    await rm(partial, { force: true });
+    return finishVolumeBackup(deps.db, record.id, { error: oneLine((err as Error).message) });
+  }
+}
+
+/** Fills a new Docker volume from the backup (checked against its SHA-256, fetched from S3 when
+ *  the local file is gone) and answers its name; the volume it came from is not touched. */
+export async function restoreToNewVolume(deps: Pick<VolumeBackupDeps, 'db' | 'docker' | 'key'>, t: VolumeTarget & { image: string }, b: VolumeBackup, intoName: string): Promise<string> {
+  const file = await backupFileOf(deps, b);
+  const dockerName = serviceVolumeName({ project: t.project, service: t.service, environment: t.environment }, intoName, randomBytes(6).toString('hex'));
+  const tar = createReadStream(file).pipe(createGunzip());
+  await fillNewVolume(deps.docker, { volume: dockerName, image: t.image, labels: ownershipLabels({ project: t.project, service: t.service, environment: t.environment }) }, tar);
+  return dockerName;
+}
