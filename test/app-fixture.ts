@@ -1,4 +1,5 @@
 // The app tier's fixture: real routes and an in-memory database, no Docker and no sockets.
+import { finishVolumeBackup, startVolumeBackup } from '../src/store/volume-backups.js';
 import { VolumeBackups } from '../src/volumes/backup-runs.js';
 import { NodeConnections } from '../src/nodes/connections.js';
 import { NodeFleet } from '../src/nodes/fleet.js';
@@ -149,7 +150,7 @@ export async function teamWorld() {
   const { createDatabase } = await import('../src/store/databases.js');
   const { finishBackupRecord, startBackupRecord } = await import('../src/store/database-backups.js');
   const { createInvitation } = await import('../src/store/invitations.js');
-  const ids: Record<string, { deployment: number; backup: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number }> = {};
+  const ids: Record<string, { deployment: number; backup: number; volumeBackup: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number }> = {};
   const { createAlertChannel } = await import('../src/store/alert-channels.js');
   const installationChannel = ((await createAlertChannel(deps.db, deps.key, { projectId: null, name: 'ops', kind: 'email', settings: { to: ['ops@example.com'] }, secrets: {} })) as { id: number }).id;
   const { createAlertRule } = await import('../src/store/alerts.js');
@@ -179,13 +180,15 @@ export async function teamWorld() {
     await deps.db.insertInto('cron_jobs').values({ service_id: service.id, environment_id: staging.id, name: 'nightly', schedule: '0 3 * * *', command: 'node report.js', timeout_s: 60, created_at: new Date().toISOString() }).execute();
     const pg = await createDatabase(deps.db, deps.key, { projectId: p.id, environmentId: env.id, name: 'pg', volumeName: `spur_${project}_pg_production_data_test`, engine: 'postgres', image: 'postgres:17', credentials: { user: 'app', password: 'secret-pw', database: 'pg' } });
     const backup = await finishBackupRecord(deps.db, (await startBackupRecord(deps.db, pg, 'manual')).id, { file: '/nonexistent/backup.dump', size: 10, sha256: 'a'.repeat(64) });
+    const volume = await deps.db.selectFrom('volumes').selectAll().where('service_id', '=', service.id).where('name', '=', 'data').executeTakeFirstOrThrow();
+    const volumeBackup = await finishVolumeBackup(deps.db, (await startVolumeBackup(deps.db, volume, 'manual')).id, { file: '/nonexistent/data.tar.gz', size: 10, sha256: 'b'.repeat(64) });
     const { invitation } = await createInvitation(deps.db, { projectId: p.id, email: 'invited@example.com', role: 'viewer', invitedBy: { id: users.owner.id, email: 'owner@example.com' }, expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
     // A request waiting in production: the developer's in shop, the owner's in blog.
     const asker = project === 'shop' ? 'developer' : 'owner';
     const request = await createRequest(deps, { who: { id: users[asker].id, email: `${asker}@example.com`, role: asker }, kind: 'variables', project: p, environment: { id: env.id, name: 'production' }, service: { id: service.id, name: 'web' }, trigger: 'variables', payload: { changes: { R: 'requested' } }, summary: { set: ['R'], removed: [] } });
     const channel = ((await createAlertChannel(deps.db, deps.key, { projectId: p.id, name: 'team', kind: 'email', settings: { to: ['team@example.com'] }, secrets: {} })) as { id: number }).id;
     const rule = ((await createAlertRule(deps.db, { project_id: p.id, name: 'errors', target: 'services', subject: null, metric: 'errors_5xx', op: '>', value: 10, for_s: 0 })) as { id: number }).id;
-    ids[project] = { deployment: deployment.id, backup: backup.id, invitation: invitation.id, request: request.id, channel, installationChannel, rule, installationRule };
+    ids[project] = { deployment: deployment.id, backup: backup.id, volumeBackup: volumeBackup.id, invitation: invitation.id, request: request.id, channel, installationChannel, rule, installationRule };
     await setProjectMember(deps.db, p.id, users.bystander.id, 'viewer');
     if (project === 'shop') for (const role of ['admin', 'developer', 'viewer'] as const) await setProjectMember(deps.db, p.id, users[role].id, role);
   }

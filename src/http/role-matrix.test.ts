@@ -10,7 +10,7 @@ import { MAY, type Action, SCOPES, type Scope, mayDo, scopeCovers } from '../act
 import { createApiToken } from '../store/users.js';
 import { MATRIX_USERS, type MatrixUser, teamWorld } from '../../test/app-fixture.js';
 
-type Target = { project: string; deployment: number; backup: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; tokenId: number; keyId: number };
+type Target = { project: string; deployment: number; backup: number; volumeBackup: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; tokenId: number; keyId: number };
 /** One request of the matrix: the route it exercises (as the API declares it), and the action
  *  of MAY that decides it — or `self` (one's own account, anyone's) for the few that are not
  *  anyone's to refuse. */
@@ -208,6 +208,7 @@ const methodOf = (route: string) => route.split(' ')[0];
 /** A body that names something of the target (the project to confirm, the backup to restore). */
 function bodyFor(c: Case, t: Target): unknown {
   if (c.route === 'DELETE /projects/:project') return { confirm: t.project };
+  if (c.route.endsWith('/volumes/:name/restore')) return { backup: t.volumeBackup };
   if (c.route.endsWith('/restore')) return { backup: t.backup, confirm: 'pg' };
   return c.body;
 }
