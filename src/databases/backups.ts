@@ -2,6 +2,7 @@
 // to a file under the data dir (hashed on the way: nothing is held in memory); restores a backup
 // by streaming the file, checked against its SHA-256 first, into the restore command.
 import { createHash } from 'node:crypto';
+import { digestingStream } from '../storage/digest-stream.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -46,23 +47,16 @@ export async function backUp(deps: BackupDeps, ref: DatabaseRef, d: DatabaseReco
   try {
     const container = await containerOf(deps.docker, ref);
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    const hash = createHash('sha256');
-    let size = 0;
-    const counted = new Transform({
-      transform(chunk: Buffer, _e, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const counted = digestingStream();
     const out = createWriteStream(partial, { mode: 0o600 });
     // Awaited together: the file failing (a full disk) while the dump runs is handled, not an
     // unhandled rejection (which stops Node).
-    const [result] = await Promise.all([execIn(deps.docker, container, engineOf(d).dump(credentialsOf(deps.key, d)), { stdout: counted }), pipeline(counted, out)]);
+    const [result] = await Promise.all([execIn(deps.docker, container, engineOf(d).dump(credentialsOf(deps.key, d)), { stdout: counted.stream }), pipeline(counted.stream, out)]);
     if (result.exitCode !== 0) throw execFailure('dump', result);
+    const { size, sha256 } = counted.digest();
     if (size === 0) throw new Error('the dump wrote nothing');
     await rename(partial, file);
-    return await finishBackupRecord(deps.db, record.id, { file, size, sha256: hash.digest('hex') });
+    return await finishBackupRecord(deps.db, record.id, { file, size, sha256 });
   } catch (err) {
     await rm(partial, { force: true });
     return finishBackupRecord(deps.db, record.id, { error: oneLine((err as Error).message) });

@@ -2,11 +2,10 @@
 // changes while it is read), its files streamed as a tar through gzip to a file under the data dir,
 // hashed on the way, and the containers resumed. A restore fills a new Docker volume from the
 // file (its SHA-256 checked first); the caller points the volume at it.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { Db } from '../db/open.js';
@@ -18,6 +17,7 @@ import { fillNewVolume, pauseWriters, readVolume, volumeExists } from '../docker
 import { oneLine } from '../errors.js';
 import { backupFileOf } from '../databases/backups.js';
 import { finishVolumeBackup, startVolumeBackup } from '../store/volume-backups.js';
+import { digestingStream } from '../storage/digest-stream.js';
 
 export interface VolumeBackupDeps {
   db: Db;
@@ -50,23 +50,15 @@ export async function backUpVolume(deps: VolumeBackupDeps, t: VolumeTarget, trig
   try {
     if (!t.image || !(await volumeExists(deps.docker, t.volume.docker_name))) throw new Error(`volume ${t.volume.name} holds nothing yet: it is made when the service first runs with it`);
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    const hash = createHash('sha256');
-    let size = 0;
-    const counted = new Transform({
-      transform(chunk: Buffer, _e, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const counted = digestingStream();
     const writers = await pauseWriters(deps.docker, t.volume.docker_name);
     try {
-      await readVolume(deps.docker, { volume: t.volume.docker_name, image: t.image }, (tar) => pipeline(tar, createGzip(), counted, createWriteStream(partial, { mode: 0o600 })));
+      await readVolume(deps.docker, { volume: t.volume.docker_name, image: t.image }, (tar) => pipeline(tar, createGzip(), counted.stream, createWriteStream(partial, { mode: 0o600 })));
     } finally {
       await writers.resume();
     }
     await rename(partial, file);
-    return await finishVolumeBackup(deps.db, record.id, { file, size, sha256: hash.digest('hex') });
+    return await finishVolumeBackup(deps.db, record.id, { file, ...counted.digest() });
   } catch (err) {
     await rm(partial, { force: true });
     return finishVolumeBackup(deps.db, record.id, { error: oneLine((err as Error).message) });
