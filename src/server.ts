@@ -155,7 +155,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   updates.start();
   const databaseBackups = new DatabaseBackups({ db, docker, key, dataDir: config.dataDir, installId: thisInstall, log, isDaemonReady: () => daemon.ready });
   await databaseBackups.refreshSchedules();
-  const volumeBackups = new VolumeBackups({ db, docker, key, dataDir: config.dataDir, log, isDaemonReady: () => daemon.ready });
+  const volumeBackups = new VolumeBackups({ db, docker, key, dataDir: config.dataDir, installId: thisInstall, log, isDaemonReady: () => daemon.ready });
   await volumeBackups.start();
   const cronJobs = new CronJobs({ db, docker, key, installId: thisInstall, log, isDaemonReady: () => daemon.ready });
   await cronJobs.start();

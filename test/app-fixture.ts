@@ -37,7 +37,7 @@ export async function makeTestDeps(): Promise<Deps> {
     log: silentLog,
     key,
     databaseBackups: new DatabaseBackups({ db, docker, key, dataDir: '/nonexistent', installId: 'test-install', log: silentLog, isDaemonReady: () => false }),
-    volumeBackups: new VolumeBackups({ db, docker, key, dataDir: '/nonexistent', log: silentLog, isDaemonReady: () => false }),
+    volumeBackups: new VolumeBackups({ db, docker, key, dataDir: '/nonexistent', installId: 'test-install', log: silentLog, isDaemonReady: () => false }),
     servers: new NodeFleet({ db, key, docker, log: silentLog, probePath: '/nonexistent/spur-probe', installId: 'test-install', spoolDir: '/nonexistent', connections: new NodeConnections({ db, key }) }),
     installId: 'test-install',
     askpassPath: '/nonexistent/spur',

@@ -2,12 +2,13 @@
 // (xterm.js over a WebSocket), types, sees the answer with the service's variables; the shell's
 // end or the page's closing removes the container; both sessions are in the audit log with who
 // opened them and for how long. The Jobs tab's one-off command streams its output, and the
-// Settings tab turns previews on (the browser's other release-flow controls, on the same service).
+// Settings tab turns previews on and backs a volume up and restores it (the browser's other
+// release-flow and backup controls, on the same service).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { startBrowserStack, withLoggedInPage } from './browser-fixture.js';
-import { type SpurProcess, api, cli, docker, eventually, stopAll, uniqueName } from './harness.js';
+import { type SpurProcess, api, cli, docker, eventually, stopAll, uniqueName, waitForDeployment } from './harness.js';
 import type { Browser } from 'playwright-core';
 
 let git: GitServer;
@@ -111,5 +112,33 @@ describe('previews from the Settings tab', () => {
       await page.getByText('Previews on:').waitFor();
       expect((await settings()).statusToken).toBe(false);
     });
+  });
+});
+
+describe('volume backups from the Settings tab', () => {
+  it('backs a volume up now and restores it, asking first, onto a new deployment of the serving version', async () => {
+    expect((await cli(spur, ['volumes', 'add', project, 'web', 'data', '/data'])).code).toBe(0);
+    expect((await cli(spur, ['deploy', project, 'web'])).code).toBe(0);
+    const readFile = async () => (await cli(spur, ['run', project, 'web', '--', 'node', '-e', "console.log(require('fs').readFileSync('/data/x.txt','utf8'))"])).stdout.trim();
+    expect((await cli(spur, ['run', project, 'web', '--', 'node', '-e', "require('fs').writeFileSync('/data/x.txt','kept by the backup')"])).code).toBe(0);
+    await withLoggedInPage(browser, spur, { viewport: { width: 1280, height: 800 } }, async (page) => {
+      await page.goto(`${spur.url}/projects/${project}/services/web/settings`);
+      await page.locator('summary', { hasText: 'Backups of data' }).click();
+      await page.getByRole('button', { name: 'Back up data now' }).click();
+      const toast = page.locator('.toast').filter({ hasText: 'Backed up volume data' });
+      await toast.waitFor({ timeout: 60_000 });
+      const [, id] = /backup #(\d+)/.exec((await toast.textContent()) ?? '') ?? [];
+      expect(id).toBeDefined();
+      expect((await cli(spur, ['run', project, 'web', '--', 'node', '-e', "require('fs').writeFileSync('/data/x.txt','changed since')"])).code).toBe(0);
+      await page.goto(`${spur.url}/projects/${project}/services/web/settings`);
+      await page.locator('summary', { hasText: 'Backups of data' }).click();
+      await page.getByRole('button', { name: `Restore data from backup #${id}` }).click();
+      await expect.poll(() => page.locator('dialog.confirm[open]').textContent()).toContain(`Replace data's files with backup #${id}?`);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/deployments\/\d+/);
+      const deployment = Number(/\/deployments\/(\d+)/.exec(page.url())![1]);
+      expect((await waitForDeployment(spur, token, deployment)).status).toBe('active');
+    });
+    expect(await readFile()).toBe('kept by the backup');
   });
 });

@@ -228,5 +228,24 @@ describe('previews of pull requests', () => {
     expect((await cli(spur, ['previews', 'list', project])).stdout.trim()).toBe('No previews.');
   });
 
+  it('a preview whose pull request turns out to come from a fork is removed whole and made again as a fork\'s', async () => {
+    const trusted = await send('github', pullRequest('github', 'opened', 12, commitOn('topic', 'pr12-a'), { branch: 'topic' }));
+    expect(trusted.json.preview).toMatchObject({ environment: 'pr-12', fork: false });
+    // (A preview rolling out is removed only once that has finished.)
+    expect((await waitForDeployment(spur, token, trusted.json.deployment)).status).toBe('active');
+    const [apiDeployment] = (await call()('GET', `/projects/${project}/services/api/deployments?env=pr-12`)).json.deployments;
+    await waitForDeployment(spur, token, apiDeployment.id);
+    expect((await call()('GET', `/projects/${project}/databases?env=pr-12`)).json.databases.map((d: { name: string }) => d.name)).toEqual(['cache']);
+    const forked = await send('gitea', pullRequest('gitea', 'synchronized', 12, forkCommit(12, 'pr12-fork'), { branch: 'topic' }));
+    expect(forked.status).toBe(202);
+    expect(forked.json.preview).toMatchObject({ environment: 'pr-12', fork: true });
+    expect(typeof forked.json.request).toBe('number');
+    expect((await call()('GET', `/projects/${project}/services/api/deployments?env=pr-12`)).status).toBe(404);
+    expect((await call()('GET', `/projects/${project}/databases?env=pr-12`)).json.databases).toEqual([]);
+    expect((await call()('GET', `/projects/${project}/services/web/variables?env=pr-12`)).json.variables).toEqual({});
+    expect(await docker('service', 'ls', '-q', '--filter', `label=spur.project=${project}`, '--filter', 'label=spur.environment=pr-12')).toBe('');
+    expect((await send('gitea', pullRequest('gitea', 'closed', 12, 'a'.repeat(40)))).json.removed).toBe(true);
+  });
+
   it('has walked the README\'s "Preview environments"', () => expectReadmeWalked('Preview environments', walked));
 });

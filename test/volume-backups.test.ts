@@ -129,6 +129,12 @@ describe('volume backups', () => {
     expect((await call()('POST', `/projects/${project}/services/web/volumes/data/restore`, { backup: before.backups[0].id, into: 'y', mountPath: '../etc' })).status).toBe(400);
     expect((await call()('PATCH', `/projects/${project}/services/web/volumes/data`, { schedule: '61 * * * *' })).status).toBe(400);
     expect((await call()('PATCH', `/projects/${project}/services/web/volumes/data`, { keep: 0 })).status).toBe(400);
+    expect((await call()('PATCH', `/projects/${project}/services/web/volumes/data`, {})).status).toBe(400);
+    // A new volume's name or mount path taken: refused before any Docker volume is filled.
+    const volumesBefore = await docker('volume', 'ls', '-q', '--filter', `label=spur.project=${project}`);
+    expect((await call()('POST', `/projects/${project}/services/web/volumes/data/restore`, { backup: before.backups[0].id, into: 'data-copy', mountPath: '/elsewhere' })).status).toBe(409);
+    expect((await call()('POST', `/projects/${project}/services/web/volumes/data/restore`, { backup: before.backups[0].id, into: 'other', mountPath: '/data' })).status).toBe(409);
+    expect(await docker('volume', 'ls', '-q', '--filter', `label=spur.project=${project}`)).toBe(volumesBefore);
     expect((await call()('POST', `/projects/${project}/services/web/volumes/nothing/backups`)).status).toBe(404);
     expect((await call()('GET', backupsPath())).json).toEqual(before);
     expect((await call()('GET', `/projects/${project}/services/web/volumes`)).json.volumes.map((v: { name: string }) => v.name)).toEqual(['data', 'data-copy']);

@@ -57,6 +57,8 @@ export interface ServicePageData {
   metrics?: MetricsView;
   /** Jobs tab: each scheduled job with its newest runs (their output). */
   jobs?: (ops.CronJobView & { runs: ops.CronRunView[] })[];
+  /** Settings tab: each volume's backup schedule, retention and newest backups, by volume name. */
+  volumeBackups?: Record<string, { schedule: string | null; keep: number; nextRun: string | null; backups: ops.VolumeBackupView[] }>;
   /** Settings tab, for a service cloned from a repository: its previews of pull requests. */
   previews?: ops.PreviewSettingsView;
 }
@@ -168,6 +170,17 @@ const RUNS_SHOWN = 5;
 const jobsWithRuns = async (deps: Deps, ctx: AllowedInstance) =>
   Promise.all((await ops.cronJobsOf(deps, ctx)).map(async (j) => ({ ...j, runs: mayDo(ctx, 'logs.read') ? (await ops.cronRunsOf(deps, ctx, j.name)).slice(0, RUNS_SHOWN) : [] })));
 
+/** Backups of each volume the Settings tab lists. */
+const BACKUPS_SHOWN = 5;
+async function volumeBackupsShown(deps: Deps, ctx: AllowedInstance) {
+  const out: NonNullable<ServicePageData['volumeBackups']> = {};
+  for (const v of await ops.volumesOf(deps, ctx)) {
+    const view = await ops.volumeBackupsOf(deps, ctx, v.name);
+    out[v.name] = { schedule: view.schedule, keep: view.keep, nextRun: view.nextRun, backups: view.backups.slice(0, BACKUPS_SHOWN) };
+  }
+  return out;
+}
+
 /** Everything the service page shows, for any tab. */
 
 export async function servicePageData(deps: Deps, user: Actor, ctx: AllowedInstance, tab: ServiceTab, range?: unknown): Promise<ServicePageData> {
@@ -175,6 +188,7 @@ export async function servicePageData(deps: Deps, user: Actor, ctx: AllowedInsta
     metrics: tab === 'metrics' ? await serviceMetrics(deps, ctx, range) : undefined,
     jobs: tab === 'jobs' ? await jobsWithRuns(deps, ctx) : undefined,
     previews: tab === 'settings' && sourceKindOf(ctx.service).clones ? ops.previewSettingsOf(ctx.service) : undefined,
+    volumeBackups: tab === 'settings' ? await volumeBackupsShown(deps, ctx) : undefined,
     ...(await serviceLiveData(deps, ctx)),
     tab,
     git: sourceKindOf(ctx.service).builds && mayDo(ctx, 'service.git-access') ? await ops.gitAccess(deps, ctx) : undefined,

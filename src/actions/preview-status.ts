@@ -16,11 +16,12 @@ import { previewStatusFacts } from '../store/previews.js';
 const DESCRIPTION_MAX = 140;
 
 /** The status a deployment's new state shows on its pull request; undefined: none is posted. */
-export function commitStatusFor(status: DeploymentStatus, environment: string, url: string, reason: string | null): CommitStatus | undefined {
+export function commitStatusFor(status: DeploymentStatus, environment: string, url: string): CommitStatus | undefined {
   const cut = (s: string) => (s.length > DESCRIPTION_MAX ? `${s.slice(0, DESCRIPTION_MAX - 1)}…` : s);
   if (status === 'building' || status === 'deploying') return { state: 'pending', url: null, description: cut(`Spur is deploying preview ${environment}`) };
   if (status === 'active') return { state: 'success', url, description: cut(`Preview ${environment} is running at ${url}`) };
-  if (status === 'failed') return { state: 'failure', url: null, description: cut(`The deploy of preview ${environment} failed${reason ? `: ${reason}` : ''}`) };
+  // Why it failed stays in Spur: a public pull request is read by anyone.
+  if (status === 'failed') return { state: 'failure', url: null, description: cut(`The deploy of preview ${environment} failed; its log in Spur says why`) };
   if (status === 'cancelled') return { state: 'failure', url: null, description: cut(`The deploy of preview ${environment} was cancelled`) };
   return undefined;
 }
@@ -42,7 +43,7 @@ async function report(deps: Pick<Deps, 'db' | 'key' | 'config'>, deploymentId: n
   const facts = await previewStatusFacts(deps.db, deploymentId);
   if (!facts?.commit_sha || !facts.git_url || !facts.token_sealed) return;
   const url = `http://${generatedDomain(facts.domain_label, deps.config.baseDomain)}`;
-  const wanted = commitStatusFor(status, facts.environment, url, facts.failure_reason);
+  const wanted = commitStatusFor(status, facts.environment, url);
   if (!wanted) return;
   const request = commitStatusRequest(facts.provider as Provider, facts.git_url, facts.commit_sha, wanted, unseal(deps.key, facts.token_sealed));
   if (!request) return;

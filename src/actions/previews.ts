@@ -141,6 +141,11 @@ export async function receivePullRequest(deps: Deps, input: { project: Project; 
   // The host's word that the head is in this repository is not enough (a Gitea AGit request
   // names the base repository): its own branch must point at the head now.
   const fork = event.fork || (await headOfBranch(deps, service, event.headBranch)) !== event.head;
+  // A trusted preview whose pull request turns out to come from a fork goes whole (its other
+  // services run with the base's variables, its databases were made for it) and is made again as
+  // a fork's.
+  const existing = await findPreview(deps.db, project.id, event.number);
+  if (fork && existing?.preview_service_id === service.id && existing.preview_fork === 0) await removePreview(deps, who, project, existing, 'its pull request now comes from a fork');
   const settings = previewSettingsOf(service);
   const withOthers = settings.with === 'project' && !fork;
   const variables = fork ? {} : await copiedVariables(deps, project, base, withOthers ? undefined : service, settings.copy);

@@ -1,6 +1,7 @@
 // Changing where a service comes from after it was created (a git URL, git push, or an image),
 // through the same gate and checks as at creation. What runs keeps serving; the next deploy of
 // each environment uses the new source. The web form, the API and the CLI all call this.
+import { hostedRepository } from '../git/commit-status/index.js';
 import type { Service } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { gitTarget } from '../git/host.js';
@@ -68,6 +69,14 @@ export function credentialChanges(key: Buffer, current: Service, next: ServiceSo
   const notes: string[] = [];
   const made = newCredentials(key, next, comment);
   const kind = sourceKind(next.type);
+  // The previews' commit status token is posted to the repository's host: it never follows the
+  // source to another repository (a developer may change the source; the token is an admin's).
+  const statusRepo = hostedRepository(current.git_url ?? '');
+  const nextRepo = kind.clones ? hostedRepository(next.gitUrl ?? '') : undefined;
+  if (current.previews_status_token_sealed && !(statusRepo && nextRepo && statusRepo.origin.toLowerCase() === nextRepo.origin.toLowerCase() && statusRepo.path === nextRepo.path)) {
+    credentials.previewsStatusTokenSealed = null;
+    notes.push(`Its previews' commit status token was for ${statusRepo ? `${new URL(statusRepo.origin).host}/${statusRepo.path}` : 'another repository'} and is removed: an admin sets one again for the new repository.`);
+  }
   if (!kind.builds) {
     if (current.webhook_secret_sealed || current.deploy_key_public) notes.push(kind.leavingGit);
     Object.assign(credentials, { webhookSecretSealed: null, deployKeyPrivateSealed: null, deployKeyPublic: null, httpsTokenSealed: null });

@@ -4,7 +4,8 @@
 // new volume of the service.
 import type { VolumeBackup } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { InvalidInput, NotFound } from '../errors.js';
+import { Conflict, InvalidInput, NotFound } from '../errors.js';
+import { removeOwnedVolumes } from '../docker/teardown.js';
 import { findActiveDeployment } from '../store/deployments.js';
 import { addVolume } from '../store/volumes.js';
 import { findVolumeBackup, listVolumeBackups, setVolumeBackupPolicy, swapDockerVolume } from '../store/volume-backups.js';
@@ -71,6 +72,7 @@ export async function changeVolumeBackups(deps: Deps, ctx: AllowedInstance, name
     schedule: () => validate.optional(body.schedule, backupScheduleOf),
     keep: () => validate.optional(body.keep, (k) => validate.integer('backups kept', k, 1, 1000)),
   });
+  if (v.schedule === undefined && v.keep === undefined) throw new InvalidInput('schedule', 'give a schedule (a cron expression, or none) or how many backups to keep');
   const changed = await setVolumeBackupPolicy(deps.db, volume.id, { ...(v.schedule !== undefined ? { backup_schedule: v.schedule } : {}), ...(v.keep !== undefined ? { backup_keep: v.keep } : {}) });
   await deps.volumeBackups.refreshSchedules();
   if (v.keep !== undefined && v.keep < volume.backup_keep) await deps.volumeBackups.prune({ volume: changed });
@@ -96,14 +98,24 @@ export async function restoreVolume(deps: Deps, ctx: AllowedInstance, nameParam:
   if (!target.image) throw new InvalidInput('volume', `${ctx.service.name} does not run in ${ctx.environment.name}; deploy it, then restore`);
   const image = target.image;
   if (fields.into !== undefined) {
+    // Refused before anything is filled: a name or mount path the service has already.
+    const taken = (await listVolumes(deps.db, instanceKey(ctx))).find((v) => v.name === fields.into || v.mount_path === fields.mountPath);
+    if (taken) throw new Conflict(`the service already has a volume named ${taken.name} or one mounted at ${taken.mount_path}`);
     const dockerName = await restoreToNewVolume(deps, { ...target, image }, backup, fields.into);
-    const added = await addVolume(deps.db, instanceKey(ctx), { name: fields.into, mountPath: fields.mountPath!, dockerName });
+    const added = await addVolume(deps.db, instanceKey(ctx), { name: fields.into, mountPath: fields.mountPath!, dockerName }).catch(async (err) => {
+      await removeOwnedVolumes(deps.docker, [dockerName]).catch(() => undefined);
+      throw err;
+    });
     await audit(deps, ctx.acting, 'volumes.restore', instanceObject(ctx), { after: { volume: target.volume.name, backup: backup.id, into: added.name, mountPath: added.mount_path } });
     return { restored: backup.id, into: added.name, dockerVolume: dockerName, deployment: null, previousDockerVolume: null };
   }
   const dockerName = await restoreToNewVolume(deps, { ...target, image }, backup, target.volume.name);
-  await swapDockerVolume(deps.db, target.volume, dockerName);
-  const deployment = (await findActiveDeployment(deps.db, instanceKey(ctx))) ? await deps.deployer.redeploy(instanceKey(ctx), { trigger: `restore:${target.volume.name}#${backup.id}`, requestedBy: ctx.acting.id }) : null;
+  await swapDockerVolume(deps.db, target.volume, dockerName).catch(async (err) => {
+    await removeOwnedVolumes(deps.docker, [dockerName]).catch(() => undefined);
+    throw err;
+  });
+  // Recorded before the redeploy: the files the volume had are in the old Docker volume.
   await audit(deps, ctx.acting, 'volumes.restore', instanceObject(ctx), { after: { volume: target.volume.name, backup: backup.id, dockerVolume: dockerName, previousDockerVolume: target.volume.docker_name } });
+  const deployment = (await findActiveDeployment(deps.db, instanceKey(ctx))) ? await deps.deployer.redeploy(instanceKey(ctx), { trigger: `restore:${target.volume.name}#${backup.id}`, requestedBy: ctx.acting.id }) : null;
   return { restored: backup.id, into: target.volume.name, dockerVolume: dockerName, deployment: deployment?.id ?? null, previousDockerVolume: target.volume.docker_name };
 }

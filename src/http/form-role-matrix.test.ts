@@ -12,7 +12,7 @@ import { MATRIX_USERS, type MatrixUser, teamWorld } from '../../test/app-fixture
 import { sha256 } from '../secrets.js';
 import { createSession } from '../store/users.js';
 
-type Target = { project: string; deployment: number; backup: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; tokenId: number; keyId: number; session: string };
+type Target = { project: string; deployment: number; backup: number; volumeBackup: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; tokenId: number; keyId: number; session: string };
 /** One form post: the route as the web app declares it, the action of MAY that decides it (or
  *  `self`: one's own account, anyone's), and the fields a browser sends. */
 interface Case {
@@ -63,6 +63,9 @@ const CASES: Case[] = [
   { route: 'POST /projects/:project/services/:service/domains/options', action: 'domains.change', path: (t) => `${s(t)}/domains/options${q}`, fields: (t) => ({ hostname: `web.${t.project}.example`, https: 'on', hsts: 'on', redirectTo: 'none' }) },
   { route: 'POST /projects/:project/services/:service/domains/remove', action: 'domains.change', path: (t) => `${s(t)}/domains/remove${q}`, fields: (t) => ({ hostname: `web.${t.project}.example` }) },
   { route: 'POST /projects/:project/services/:service/volumes', action: 'volumes.change', path: (t) => `${s(t)}/volumes${q}`, fields: f({ name: 'more', mountPath: '/more' }) },
+  { route: 'POST /projects/:project/services/:service/volumes/backup', action: 'volumes.change', path: (t) => `${s(t)}/volumes/backup${q}`, fields: f({ name: 'data' }) },
+  { route: 'POST /projects/:project/services/:service/volumes/backup-schedule', action: 'volumes.change', path: (t) => `${s(t)}/volumes/backup-schedule${q}`, fields: f({ name: 'data', schedule: '0 3 * * *', keep: '3' }) },
+  { route: 'POST /projects/:project/services/:service/volumes/restore', action: 'volumes.restore', path: (t) => `${s(t)}/volumes/restore${q}`, fields: (t) => ({ name: 'data', backup: String(t.volumeBackup) }) },
   { route: 'POST /projects/:project/services/:service/volumes/remove', action: 'volumes.change', path: (t) => `${s(t)}/volumes/remove${q}`, fields: f({ name: 'data' }) },
   { route: 'POST /projects/:project/services/:service/variables', action: 'variables.change', path: (t) => `${s(t)}/variables${q}`, fields: f({ key: 'B', value: 'b' }) },
   { route: 'POST /projects/:project/services/:service/variables/import', action: 'variables.change', path: (t) => `${s(t)}/variables/import${q}`, fields: f({ env: 'B=b' }) },

@@ -91,6 +91,20 @@ describe('changing the source through the API (what the CLI calls)', () => {
     expect((await service()).https_token_sealed).toBeNull();
   });
 
+  it("drops the previews' commit status token when the repository changes (a developer may change the source; the token is the admin's)", async () => {
+    await put({ git: 'https://203.0.113.9/you/shop.git' });
+    const withToken = () => deps.db.updateTable('services').set({ previews_status_token_sealed: seal(deps.key, 'ghp_status') }).execute();
+    await withToken();
+    await put({ git: 'https://203.0.113.9/you/shop', branch: 'trunk' });
+    expect((await service()).previews_status_token_sealed).not.toBeNull();
+    const other = await put({ git: 'https://198.51.100.4/you/shop.git' });
+    expect(other.json.notes.join(' ')).toMatch(/commit status token was for 203\.0\.113\.9\/you\/shop and is removed/);
+    expect((await service()).previews_status_token_sealed).toBeNull();
+    await withToken();
+    await put({ image: 'nginx:1.27' });
+    expect((await service()).previews_status_token_sealed).toBeNull();
+  });
+
   it('is refused for a project the caller is not a member of', async () => {
     expect((await put({ image: 'nginx:1.27' }, 'member')).status).toBe(404);
   });

@@ -406,6 +406,24 @@ export function webRoutes(deps: Deps, sockets: { upgradeWebSocket: NodeWebSocket
       fragment: (p, state) => <AddVolumeForm {...p} state={state} />,
     }),
   );
+  web.post('/projects/:project/services/:service/volumes/backup', async (c) => {
+    const ctx = await instanceOf(c, 'volumes.change');
+    const name = String((await form(c)).name ?? '');
+    const b = await ops.backUpVolumeNow(deps, ctx, name);
+    return redirectWithToast(c, servicePath(ctx, 'settings'), b.status === 'ok' ? `Backed up volume ${name}: backup #${b.id}, ${b.size} bytes` : `Backup #${b.id} of ${name} failed: ${b.error}`);
+  });
+  web.post('/projects/:project/services/:service/volumes/backup-schedule', async (c) => {
+    const ctx = await instanceOf(c, 'volumes.change');
+    const body = await form(c);
+    const view = await ops.changeVolumeBackups(deps, ctx, String(body.name ?? ''), { schedule: body.schedule, keep: body.keep });
+    return redirectWithToast(c, servicePath(ctx, 'settings'), `Volume ${view.volume}: ${view.schedule ? `backed up on ${view.schedule} (UTC)` : 'backed up only when asked'}; keeps ${view.keep}`);
+  });
+  web.post('/projects/:project/services/:service/volumes/restore', async (c) => {
+    const ctx = await instanceOf(c, 'volumes.restore');
+    const body = await form(c);
+    const r = await ops.restoreVolume(deps, ctx, String(body.name ?? ''), { backup: body.backup });
+    return redirectWithToast(c, r.deployment ? `/deployments/${r.deployment}` : servicePath(ctx, 'settings'), `Restored backup #${r.restored} into ${r.into}${r.deployment ? `; deployment #${r.deployment} mounts it` : ''}. The files it had stay in Docker volume ${r.previousDockerVolume}`);
+  });
   web.post('/projects/:project/services/:service/volumes/remove', async (c) => {
     const ctx = await instanceOf(c, 'volumes.change');
     const name = String((await form(c)).name ?? '');

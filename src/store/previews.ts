@@ -114,7 +114,7 @@ export const previewStatusFacts = (db: Db, deploymentId: number) =>
     .innerJoin('environments as e', 'e.id', 'd.environment_id')
     .innerJoin('services as s', 's.id', 'd.service_id')
     .innerJoin('service_instances as i', (j) => j.onRef('i.service_id', '=', 'd.service_id').onRef('i.environment_id', '=', 'd.environment_id'))
-    .select(['d.commit_sha', 'd.failure_reason', 'e.name as environment', 'e.preview_provider as provider', 's.git_url', 's.previews_status_token_sealed as token_sealed', 'i.domain_label'])
+    .select(['d.commit_sha', 'e.name as environment', 'e.preview_provider as provider', 's.git_url', 's.previews_status_token_sealed as token_sealed', 'i.domain_label'])
     .where('d.id', '=', deploymentId)
     .whereRef('e.preview_service_id', '=', 'd.service_id')
     .where('e.preview_provider', 'is not', null)

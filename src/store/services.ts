@@ -131,7 +131,7 @@ export async function listInstancesOf(db: Db, serviceId: number): Promise<(Servi
 
 /** What a source change does to a service's credentials: a sealed value to store, or null to
  *  remove it; undefined keeps it. */
-export type CredentialChanges = { [K in keyof ServiceCredentials | 'httpsTokenSealed']?: string | null };
+export type CredentialChanges = { [K in keyof ServiceCredentials | 'httpsTokenSealed' | 'previewsStatusTokenSealed']?: string | null };
 
 /** The columns that say where a service's versions come from. */
 const sourceColumns = (source: ServiceSource) => ({
@@ -152,6 +152,7 @@ export async function updateServiceSource(db: Db, serviceId: number, source: Ser
     deploy_key_public: credentials.deployKeyPublic,
     webhook_secret_sealed: credentials.webhookSecretSealed,
     https_token_sealed: credentials.httpsTokenSealed,
+    previews_status_token_sealed: credentials.previewsStatusTokenSealed,
   };
   return db
     .updateTable('services')

@@ -7,15 +7,14 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { VolumeBackup } from '../db/schema.js';
 import { backupsBeyond } from '../databases/backup-runs.js';
 import { Conflict, oneLine } from '../errors.js';
-import type { Log } from '../log.js';
 import { findActiveDeployment } from '../store/deployments.js';
 import { backupStorage } from '../store/settings.js';
 import { failInterruptedVolumeBackups, listVolumeBackups, recordVolumeRemoteCopy, removeVolumeBackupRecord, scheduledVolumes, volumeWithNames } from '../store/volume-backups.js';
 import { s3Storage } from '../storage/s3.js';
+import { recoverFromInterruptedReads } from '../docker/volume-archive.js';
 import { type VolumeBackupDeps, type VolumeTarget, backUpVolume, volumeRemoteKey } from './backups.js';
 
 export interface VolumeBackupsDeps extends VolumeBackupDeps {
-  log: Log;
   isDaemonReady: () => boolean;
 }
 
@@ -26,9 +25,14 @@ export class VolumeBackups {
 
   constructor(private readonly deps: VolumeBackupsDeps) {}
 
-  /** Fails the backups a stop cut off, and starts the schedules. */
+  /** Fails the backups a stop cut off (resuming the containers they paused), and starts the
+   *  schedules. */
   async start(): Promise<void> {
     await failInterruptedVolumeBackups(this.deps.db);
+    if (this.deps.isDaemonReady()) {
+      const recovered = await recoverFromInterruptedReads(this.deps.docker, this.deps.installId).catch((err) => (this.deps.log.error('could not look for containers a volume backup left paused', { error: String(err) }), undefined));
+      if (recovered?.resumed) this.deps.log.warn('resumed containers an interrupted volume backup had paused', recovered);
+    }
     await this.refreshSchedules();
   }
 

@@ -11,10 +11,13 @@ import { createGunzip, createGzip } from 'node:zlib';
 import type { Db } from '../db/open.js';
 import type { Volume, VolumeBackup } from '../db/schema.js';
 import type { DockerClient } from '../docker/client.js';
-import { ownershipLabels } from '../docker/names.js';
+import { ownershipLabels, swarmServiceName } from '../docker/names.js';
+import { findService } from '../docker/swarm.js';
+import { pinnedNodeId } from '../nodes/placement.js';
+import type { Log } from '../log.js';
 import { serviceVolumeName } from '../docker/service-spec.js';
-import { fillNewVolume, pauseWriters, readVolume, volumeExists } from '../docker/volume-archive.js';
-import { oneLine } from '../errors.js';
+import { fillNewVolume, pauseWriters, readVolume, thisNodeId, volumeExists } from '../docker/volume-archive.js';
+import { Conflict, oneLine } from '../errors.js';
 import { backupFileOf } from '../databases/backups.js';
 import { finishVolumeBackup, startVolumeBackup } from '../store/volume-backups.js';
 import { digestingStream } from '../storage/digest-stream.js';
@@ -24,6 +27,19 @@ export interface VolumeBackupDeps {
   docker: DockerClient;
   key: Buffer;
   dataDir: string;
+  installId: string;
+  log: Log;
+}
+
+/** A read that takes longer is stopped (and the containers resumed). */
+export const VOLUME_READ_TIMEOUT_MS = 30 * 60_000;
+
+/** Volumes are read and filled on this server: a service kept on another one (where its volume
+ *  is) is refused rather than read as empty here. */
+async function requireOnThisServer(docker: DockerClient, t: Omit<VolumeTarget, 'image'>): Promise<void> {
+  const service = await findService(docker, swarmServiceName(t));
+  const pinned = pinnedNodeId(service?.Spec.TaskTemplate.Placement?.Constraints);
+  if (pinned && pinned !== (await thisNodeId(docker))) throw new Conflict(`${t.service} runs on another server, which holds its volume ${t.volume.name}; volume backups read volumes on this server only`);
 }
 
 /** A volume with the names it is known by, and an image the node has to read it with. */
@@ -44,6 +60,7 @@ export const volumeRemoteKey = (t: Omit<VolumeTarget, 'image'>, file: string) =>
 
 /** Takes a backup now; the record says how it went. */
 export async function backUpVolume(deps: VolumeBackupDeps, t: VolumeTarget, trigger: 'schedule' | 'manual'): Promise<VolumeBackup> {
+  await requireOnThisServer(deps.docker, t);
   const record = await startVolumeBackup(deps.db, t.volume, trigger);
   const file = join(volumeBackupDir(deps.dataDir, t), `${record.created_at.replace(/[:.]/g, '-')}-${record.id}.tar.gz`);
   const partial = `${file}.part`;
@@ -51,9 +68,10 @@ export async function backUpVolume(deps: VolumeBackupDeps, t: VolumeTarget, trig
     if (!t.image || !(await volumeExists(deps.docker, t.volume.docker_name))) throw new Error(`volume ${t.volume.name} holds nothing yet: it is made when the service first runs with it`);
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     const counted = digestingStream();
-    const writers = await pauseWriters(deps.docker, t.volume.docker_name);
+    const writers = await pauseWriters(deps.docker, t.volume.docker_name, (id, err) => deps.log.error('a container paused for a volume backup could not be resumed', { container: id, error: String(err) }));
     try {
-      await readVolume(deps.docker, { volume: t.volume.docker_name, image: t.image }, (tar) => pipeline(tar, createGzip(), counted.stream, createWriteStream(partial, { mode: 0o600 })));
+      const signal = AbortSignal.timeout(VOLUME_READ_TIMEOUT_MS);
+      await readVolume(deps.docker, { volume: t.volume.docker_name, image: t.image, installId: deps.installId }, (tar) => pipeline(tar, createGzip(), counted.stream, createWriteStream(partial, { mode: 0o600 }), { signal }));
     } finally {
       await writers.resume();
     }
@@ -67,10 +85,11 @@ export async function backUpVolume(deps: VolumeBackupDeps, t: VolumeTarget, trig
 
 /** Fills a new Docker volume from the backup (checked against its SHA-256, fetched from S3 when
  *  the local file is gone) and answers its name; the volume it came from is not touched. */
-export async function restoreToNewVolume(deps: Pick<VolumeBackupDeps, 'db' | 'docker' | 'key'>, t: VolumeTarget & { image: string }, b: VolumeBackup, intoName: string): Promise<string> {
+export async function restoreToNewVolume(deps: Pick<VolumeBackupDeps, 'db' | 'docker' | 'key' | 'installId'>, t: VolumeTarget & { image: string }, b: VolumeBackup, intoName: string): Promise<string> {
+  await requireOnThisServer(deps.docker, t);
   const file = await backupFileOf(deps, b);
   const dockerName = serviceVolumeName({ project: t.project, service: t.service, environment: t.environment }, intoName, randomBytes(6).toString('hex'));
   const tar = createReadStream(file).pipe(createGunzip());
-  await fillNewVolume(deps.docker, { volume: dockerName, image: t.image, labels: ownershipLabels({ project: t.project, service: t.service, environment: t.environment }) }, tar);
+  await fillNewVolume(deps.docker, { volume: dockerName, image: t.image, labels: ownershipLabels({ project: t.project, service: t.service, environment: t.environment }), installId: deps.installId }, tar);
   return dockerName;
 }

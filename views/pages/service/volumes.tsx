@@ -1,6 +1,6 @@
-// The Settings tab's Volumes section: each named volume and where it is mounted, removal, and the
-// form that adds one (for a role that may change volumes). A service with a volume updates
-// stop-first; the section says so.
+// The Settings tab's Volumes section: each named volume and where it is mounted, its backups
+// (back up now, schedule and retention, restore), removal, and the form that adds one (for a role
+// that may change volumes). A service with a volume updates stop-first; the section says so.
 import { Field, type FormState, PostForm } from '../../components/form.js';
 import { CsrfField } from '../../layout.js';
 import { actionAttrs, actionWords } from '../../../src/actions/words.js';
@@ -28,6 +28,7 @@ export function VolumesSection(props: FormProps) {
                   <button type="submit" aria-label={`Remove volume ${v.name}`}>Remove</button>
                 </form>
                 )}
+                <VolumeBackups {...props} volume={v.name} />
               </li>
             ))}
           </ul>
@@ -36,6 +37,66 @@ export function VolumesSection(props: FormProps) {
       )}
       {change && <AddVolumeForm {...props} />}
     </div>
+  );
+}
+
+/** A volume's backups: the newest few, each restorable, "back up now", and its schedule. */
+function VolumeBackups(props: FormProps & { volume: string }) {
+  const { base, q, csrf } = paths(props);
+  const info = props.volumeBackups?.[props.volume];
+  if (!info) return null;
+  const change = props.may['volumes.change'];
+  const restore = props.may['volumes.restore'];
+  return (
+    <details class="volume-backups">
+      <summary>Backups of {props.volume} ({info.schedule ? <>on <code>{info.schedule}</code> UTC</> : 'only when asked'}, {info.keep} kept)</summary>
+      {info.backups.length === 0 ? (
+        <p class="empty">No backups yet.</p>
+      ) : (
+        <table>
+          <caption>Newest backups of {props.volume}</caption>
+          <thead><tr><th scope="col">Backup</th><th scope="col">Taken</th><th scope="col">Status</th><th scope="col">Size</th>{restore && <th scope="col"><span class="visually-hidden">Restore</span></th>}</tr></thead>
+          <tbody>
+            {info.backups.map((b) => (
+              <tr>
+                <td>#{b.id}</td>
+                <td><time datetime={b.createdAt}>{b.createdAt.replace('T', ' ').slice(0, 19)}</time> <span class="muted">{b.trigger}</span></td>
+                <td>{b.status}{b.error ? <div class="muted">{b.error}</div> : ''}{b.remote ? <div class="muted">S3 copy: {b.remote.status}</div> : ''}</td>
+                <td>{b.size === null ? '—' : `${b.size} bytes`}</td>
+                {restore && (
+                  <td>
+                    {b.status === 'ok' && (
+                      <form method="post" action={`${base}/volumes/restore${q}`} {...actionAttrs(actionWords('restoreVolume', { service: props.status.service, volume: props.volume, backup: b.id }))}>
+                        <CsrfField token={csrf} />
+                        <input type="hidden" name="name" value={props.volume} />
+                        <input type="hidden" name="backup" value={String(b.id)} />
+                        <button type="submit" aria-label={`Restore ${props.volume} from backup #${b.id}`}>Restore</button>
+                      </form>
+                    )}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {change && (
+        <div class="actions">
+          <form method="post" action={`${base}/volumes/backup${q}`} {...actionAttrs(actionWords('backUpVolume', { volume: props.volume }))}>
+            <CsrfField token={csrf} />
+            <input type="hidden" name="name" value={props.volume} />
+            <button type="submit" aria-label={`Back up ${props.volume} now`}>Back up now</button>
+          </form>
+          <form method="post" action={`${base}/volumes/backup-schedule${q}`} class="row">
+            <CsrfField token={csrf} />
+            <input type="hidden" name="name" value={props.volume} />
+            <label class="field"><span>Schedule (cron, UTC; none for none)</span><input name="schedule" value={info.schedule ?? 'none'} /></label>
+            <label class="field"><span>Backups kept</span><input name="keep" inputmode="numeric" value={String(info.keep)} /></label>
+            <button type="submit" aria-label={`Save the backup schedule of ${props.volume}`}>Save schedule</button>
+          </form>
+        </div>
+      )}
+    </details>
   );
 }
 
