@@ -1,7 +1,9 @@
 // Preview environments: a service with previews on gets, for each pull request opened into its
 // branch, an environment `pr-<number>` made from its preview base (its settings, the variables
-// marked to copy), with its own generated domain, deploying the request's head and each push to
-// it; closing or merging it removes the environment and everything it owns. An idle preview goes
+// marked to copy; with `previews_with: project` the base's other services on the images they
+// serve there, with `previews_databases: fresh` an empty database of each of the base's), with its
+// own generated domain, deploying the request's head and each push to it (actions/preview-status.ts
+// tells the pull request); closing or merging it removes the environment and everything it owns. An idle preview goes
 // after its hours (SPUR_PREVIEWS_MAX caps how many a project has). A pull request from a fork
 // never gets a copied variable and never deploys without an admin's approval: its deploy is a
 // request in the preview, as a protected environment's are.
