@@ -34,6 +34,22 @@ export function backupsBeyond(backups: Pick<DatabaseBackup, 'id' | 'status'>[], 
   return gone;
 }
 
+type RemoteCopy = { key: string; status: 'uploading' | 'ok' | 'failed'; error?: string };
+
+/** Uploads a backup's file to the configured S3-compatible storage (none configured: nothing);
+ *  `record` keeps how it went on the backup's record. Database and volume backups alike. */
+export async function copyToStorage(deps: Pick<BackupDeps, 'db' | 'key'>, key: string | null, file: string | null, record: (copy: RemoteCopy) => Promise<unknown>): Promise<void> {
+  const storage = await backupStorage(deps.db, deps.key);
+  if (!storage || !file || !key) return;
+  await record({ key, status: 'uploading' });
+  try {
+    await s3Storage(storage).upload(key, createReadStream(file));
+    await record({ key, status: 'ok' });
+  } catch (err) {
+    await record({ key, status: 'failed', error: oneLine((err as Error).message) });
+  }
+}
+
 /** The object key of a backup's copy: the same layout as the data dir's. */
 export const remoteKeyOf = (ref: DatabaseRef, file: string) => `${ref.project}/${ref.environment}/${ref.name}/${basename(file)}`;
 
@@ -74,18 +90,8 @@ export class DatabaseBackups {
     await this.prune(d);
   }
 
-  /** Uploads the backup to the configured storage; the record says how it went. */
-  private async copyToStorage(ref: DatabaseRef, b: DatabaseBackup): Promise<void> {
-    const storage = await backupStorage(this.deps.db, this.deps.key);
-    if (!storage || !b.file) return;
-    const key = remoteKeyOf(ref, b.file);
-    await recordRemoteCopy(this.deps.db, b.id, { key, status: 'uploading' });
-    try {
-      await s3Storage(storage).upload(key, createReadStream(b.file));
-      await recordRemoteCopy(this.deps.db, b.id, { key, status: 'ok' });
-    } catch (err) {
-      await recordRemoteCopy(this.deps.db, b.id, { key, status: 'failed', error: oneLine((err as Error).message) });
-    }
+  private copyToStorage(ref: DatabaseRef, b: DatabaseBackup): Promise<void> {
+    return copyToStorage(this.deps, b.file && remoteKeyOf(ref, b.file), b.file, (copy) => recordRemoteCopy(this.deps.db, b.id, copy));
   }
 
   /** Removes the database's backups beyond its retention count: file, S3 copy and record. */

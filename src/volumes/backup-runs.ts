@@ -1,12 +1,11 @@
 // Every volume backup, whoever asks (a person, or the volume's schedule): the backup first, then
 // in the background its copy to S3-compatible storage (when one is set) and the pruning of backups
 // beyond the volume's retention count. One backup of a volume at a time.
-import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { VolumeBackup } from '../db/schema.js';
-import { backupsBeyond } from '../databases/backup-runs.js';
-import { Conflict, oneLine } from '../errors.js';
+import { backupsBeyond, copyToStorage } from '../databases/backup-runs.js';
+import { Conflict } from '../errors.js';
 import { findActiveDeployment } from '../store/deployments.js';
 import { backupStorage } from '../store/settings.js';
 import { failInterruptedVolumeBackups, listVolumeBackups, recordVolumeRemoteCopy, removeVolumeBackupRecord, scheduledVolumes, volumeWithNames } from '../store/volume-backups.js';
@@ -70,17 +69,7 @@ export class VolumeBackups {
   }
 
   private async afterBackup(t: VolumeTarget, b: VolumeBackup): Promise<void> {
-    const storage = await backupStorage(this.deps.db, this.deps.key);
-    if (storage && b.file) {
-      const key = volumeRemoteKey(t, b.file);
-      await recordVolumeRemoteCopy(this.deps.db, b.id, { key, status: 'uploading' });
-      try {
-        await s3Storage(storage).upload(key, createReadStream(b.file));
-        await recordVolumeRemoteCopy(this.deps.db, b.id, { key, status: 'ok' });
-      } catch (err) {
-        await recordVolumeRemoteCopy(this.deps.db, b.id, { key, status: 'failed', error: oneLine((err as Error).message) });
-      }
-    }
+    await copyToStorage(this.deps, b.file && volumeRemoteKey(t, b.file), b.file, (copy) => recordVolumeRemoteCopy(this.deps.db, b.id, copy));
     await this.prune(t);
   }
 
