@@ -67,7 +67,9 @@ async function launchSpur(opts: { env?: NodeJS.ProcessEnv; dataDir?: string; req
     if (child.exitCode !== null) throw new Error(`spur exited early:\n${out}`);
     try {
       const res = await fetch(`${url}/healthz`);
-      if (res.ok && (((await res.json()) as { docker: boolean }).docker || opts.requireDocker === false)) break;
+      // Ready once its SSH server listens too (it starts after the HTTP one, and says so): a port
+      // another process took since freePorts chose it shows here as an early exit, chosen again.
+      if (res.ok && (((await res.json()) as { docker: boolean }).docker || opts.requireDocker === false) && out.includes('ssh server listening')) break;
     } catch {}
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
