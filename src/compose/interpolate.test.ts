@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { InterpolationError, interpolate } from './interpolate.js';
-import { parseDotenv } from './dotenv.js';
 
 const vars = new Map([['A', 'a'], ['EMPTY', ''], ['PORT', '8080']]);
 const run = (text: string) => interpolate(text, vars).value;
@@ -38,18 +37,5 @@ describe('interpolate', () => {
     expect(() => run('${A')).toThrow(InterpolationError);
     expect(() => run('${}')).toThrow(/names no variable/);
     expect(() => run('${A!x}')).toThrow(/invalid interpolation format/);
-  });
-});
-
-describe('parseDotenv', () => {
-  it('reads bare, quoted and exported values, comments and earlier variables', () => {
-    const env = parseDotenv(['# comment', 'A=1', 'export B = two words # note', "C='${A} literal'", 'D="line\\nnext ${A}"', '', 'E=${A}${B}'].join('\n'));
-    expect(Object.fromEntries(env)).toEqual({ A: '1', B: 'two words', C: '${A} literal', D: 'line\nnext 1', E: '1two words' });
-  });
-
-  it('refuses lines that are not KEY=value, naming the line', () => {
-    expect(() => parseDotenv('A=1\nnot a pair')).toThrow(/\.env line 2: write KEY=value/);
-    expect(() => parseDotenv('1A=x')).toThrow(/line 1: 1A is not a variable name/);
-    expect(() => parseDotenv('A="open')).toThrow(/not closed/);
   });
 });

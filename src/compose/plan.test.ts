@@ -119,6 +119,13 @@ describe('planCompose', () => {
     expect(planCompose({ text: 'services: [' }).problems[0]!.line).toBe(1);
   });
 
+  it('reads the .env file as Spur reads pasted variables, each value able to name an earlier one', () => {
+    const text = 'services:\n  web: { image: "nginx:${TAG}", environment: [URL, NAME] }\n';
+    const { plan } = planCompose({ text, dotenv: 'TAG=1.27\nHOST=db\nURL="postgres://${HOST}:5432"\n# note\nNAME=a b # comment\n' });
+    expect(plan!.services[0]).toMatchObject({ source: { image: 'nginx:1.27' }, environment: { URL: 'postgres://db:5432', NAME: 'a b' } });
+    expect(planCompose({ text, dotenv: 'TAG=1\nnot a pair' }).problems).toEqual([{ line: null, path: '.env', message: 'line 2: expected NAME=value' }]);
+  });
+
   it('refuses a depends_on cycle, and volumes shared between services', () => {
     const cycle = planCompose({ text: 'services:\n  a: { image: x, depends_on: [b] }\n  b: { image: x, depends_on: [a] }\n' });
     expect(cycle.problems[0]!.message).toMatch(/cycle: a → b → a/);

@@ -5,7 +5,8 @@
 import type { RestartCondition } from '../db/schema.js';
 import { ShellSyntax, commandWords } from '../command-words.js';
 import * as validate from '../validate.js';
-import { parseDotenv, DotenvError } from './dotenv.js';
+import { parseDotEnv } from '../variables/dotenv.js';
+import { InvalidFields } from '../errors.js';
 import { type ComposeDocument, type ComposeProblem, type Path, pathText, readComposeYaml } from './document.js';
 import { InterpolationError, interpolate } from './interpolate.js';
 import { startOrder } from './start-order.js';
@@ -67,9 +68,9 @@ export function planCompose(input: ComposeInput): { plan?: ComposePlan; problems
   if (Buffer.byteLength(input.text) > COMPOSE_LIMITS.bytes) return { problems: [{ line: null, path: '', message: `the file is larger than ${COMPOSE_LIMITS.bytes / 1024} KiB` }] };
   let vars: Map<string, string>;
   try {
-    vars = parseDotenv(input.dotenv ?? '');
+    vars = dotenvVariables(input.dotenv ?? '');
   } catch (err) {
-    if (err instanceof DotenvError) return { problems: [{ line: err.line, path: '.env', message: err.message }] };
+    if (err instanceof InvalidFields || err instanceof InterpolationError) return { problems: [{ line: null, path: '.env', message: err.message.replace(/^env: /, '') }] };
     throw err;
   }
   const read = readComposeYaml(input.text);
@@ -102,6 +103,13 @@ export function planCompose(input: ComposeInput): { plan?: ComposePlan; problems
   }
   if (p.problems.length) return { problems: p.problems };
   return { plan: { name: typeof root.name === 'string' ? root.name : null, services: ordered, notes: p.notes }, problems: [] };
+}
+
+/** The .env file's variables; a value may name an earlier one (`${A}`), as in Compose. */
+function dotenvVariables(text: string): Map<string, string> {
+  const vars = new Map<string, string>();
+  for (const [key, value] of Object.entries(parseDotEnv(text))) vars.set(key, interpolate(value, vars).value);
+  return vars;
 }
 
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
