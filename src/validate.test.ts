@@ -220,3 +220,16 @@ describe('registry addresses', () => {
     }
   });
 });
+
+describe('commands a container runs', () => {
+  it('reads a health command as Docker test words, CMD-SHELL going to the container\'s shell', () => {
+    expect(v.healthCommand("pg_isready -U 'my app'")).toEqual(['CMD', 'pg_isready', '-U', 'my app']);
+    expect(v.healthCommand('CMD-SHELL curl -f localhost || exit 1')).toEqual(['CMD-SHELL', 'curl -f localhost || exit 1']);
+    expect(() => v.healthCommand('curl localhost && echo ok')).toThrow(/health command/);
+    expect(() => v.healthCommand('x'.repeat(1001))).toThrow(/at most 1000/);
+  });
+  it('refuses $PORT, which a container command is not given', () => {
+    expect(v.commandLineWords('command', 'node server.js --port 3000')).toEqual(['node', 'server.js', '--port', '3000']);
+    expect(() => v.commandLineWords('command', 'node server.js --port $PORT')).toThrow(/write the port itself/);
+  });
+});

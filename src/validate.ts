@@ -236,7 +236,7 @@ export function oneOf<T extends string>(field: string, value: unknown, allowed: 
   return value as T;
 }
 
-export const healthType = (value: unknown) => oneOf('health check', value, ['auto', 'tcp', 'http', 'image', 'none'] as const);
+export const healthType = (value: unknown) => oneOf('health check', value, ['auto', 'tcp', 'http', 'image', 'command', 'none'] as const);
 export const restartPolicy = (value: unknown) => oneOf('restart policy', value, ['any', 'on-failure', 'none'] as const);
 
 /** Watch patterns (git/watch-paths.ts): globs relative to the repository root, at most 20.
@@ -281,6 +281,22 @@ export function commandLine(field: string, value: unknown): string {
 }
 
 export const releaseCommand = (value: unknown) => commandLine('pre-deploy command', value);
+
+/** A command a container runs as its words (no shell: quotes honoured, shell syntax refused). */
+export function commandLineWords(field: string, value: unknown): string[] {
+  const line = commandLine(field, value);
+  if (/\$\{?PORT\b/.test(line)) throw new InvalidInput(field, 'write the port itself: this command is not given $PORT');
+  return commandWords(line, 0);
+}
+
+/** A health check command: `CMD-SHELL text` is run by the container's own shell; anything else
+ *  is the words of a command run without one. As Docker's test list. */
+export function healthCommand(value: unknown): string[] {
+  const raw = text('health command', value, 1000).trim();
+  const shell = /^CMD-SHELL\s+(.+)$/s.exec(raw);
+  if (shell) return ['CMD-SHELL', shell[1]!];
+  return ['CMD', ...commandLineWords('health command', raw)];
+}
 
 /** A canary's shares of the traffic: "10,50" or [10, 50]; 1–99 percent each, ascending, at most 5. */
 export function canarySteps(value: unknown): number[] {

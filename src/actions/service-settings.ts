@@ -10,6 +10,7 @@ import * as validate from '../validate.js';
 import { type AllowedInstance, mayDo, requireTo } from './access.js';
 import { type Actor, type Body, instanceObject, truthy } from './common.js';
 import { audit } from './record.js';
+import { commandText, healthCommandText } from '../deploy/instance-plan.js';
 
 /** Reads instance settings from a body, every refusal at once. A missing field stays as it is;
  *  an empty string clears a field that may be empty (domain, health path and port, limits and
@@ -27,6 +28,9 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
     healthTimeout: opt('healthTimeout', (x) => validate.integer('health check timeout', x, 1, 120)),
     healthRetries: opt('healthRetries', (x) => validate.integer('health check retries', x, 1, 20)),
     healthStartPeriod: opt('healthStartPeriod', (x) => validate.integer('health check start period', x, 0, 600)),
+    healthCommand: clearable('healthCommand', validate.healthCommand),
+    command: clearable('command', (x) => validate.commandLineWords('command', x)),
+    entrypoint: clearable('entrypoint', (x) => validate.commandLineWords('entrypoint', x)),
     cpuLimit: clearable('cpuLimit', (x) => validate.cpus('CPU limit', x)),
     memoryLimit: clearable('memoryLimit', (x) => validate.memoryMb('memory limit', x)),
     cpuReservation: clearable('cpuReservation', (x) => validate.cpus('CPU reservation', x)),
@@ -62,6 +66,9 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
     health_timeout_s: v.healthTimeout,
     health_retries: v.healthRetries,
     health_start_period_s: v.healthStartPeriod,
+    health_command: jsonToStore(v.healthCommand),
+    container_command: jsonToStore(v.command),
+    container_entrypoint: jsonToStore(v.entrypoint),
     cpu_limit: v.cpuLimit,
     memory_limit_mb: v.memoryLimit,
     cpu_reservation: v.cpuReservation,
@@ -88,6 +95,9 @@ export function parseSettings(body: Body): ServiceInstanceUpdate {
     blue_green_keep_s: v.blueGreenKeep,
   };
 }
+
+/** A command as stored: JSON words, null when cleared, undefined when not given. */
+const jsonToStore = (words: string[] | null | undefined) => (words === undefined ? undefined : words === null ? null : JSON.stringify(words));
 
 /** A list setting as stored: JSON, null for an empty one, undefined when not given. */
 const listToStore = (list: string[] | undefined) => (list === undefined ? undefined : list.length ? JSON.stringify(list) : null);
@@ -119,6 +129,7 @@ export async function changeSettings(deps: Deps, user: Actor, ctx: AllowedInstan
   const next = { ...ctx.instance, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
   const errors: Record<string, string> = {};
   if (next.health_type === 'http' && !next.health_path) errors.healthPath = 'health check path: an HTTP check needs a path';
+  if (next.health_type === 'command' && !next.health_command) errors.healthCommand = 'health command: a command check needs a command';
   if (next.cpu_limit && next.cpu_reservation && next.cpu_reservation > next.cpu_limit) errors.cpuReservation = 'CPU reservation: must not exceed the CPU limit';
   if (next.memory_limit_mb && next.memory_reservation_mb && next.memory_reservation_mb > next.memory_limit_mb) errors.memoryReservation = 'memory reservation: must not exceed the memory limit';
   if (changes.placement && changes.placement !== MANAGER_PLACEMENT && (await findNode(deps.db, changes.placement))?.status !== 'ready') errors.runOn = `run on: no ready server is named ${changes.placement}; choose any, manager, or one on the Servers page`;
@@ -150,7 +161,16 @@ export function toSettingsView(i: ServiceInstance) {
   return {
     replicas: i.replicas,
     port: i.port,
-    healthCheck: { type: i.health_type, path: i.health_path, port: i.health_port ?? i.port, interval: i.health_interval_s, timeout: i.health_timeout_s, retries: i.health_retries, startPeriod: i.health_start_period_s },
+    healthCheck: { type: i.health_type, path: i.health_path, port: i.health_port ?? i.port, interval: i.health_interval_s, timeout: i.health_timeout_s, retries: i.health_retries, startPeriod: i.health_start_period_s, command: i.health_command ? healthCommandText(JSON.parse(i.health_command) as string[]) : null },
+    /** What it sets on its container beyond the image's defaults (a Compose service's); null: the image's. */
+    container: {
+      command: commandText(i.container_command),
+      entrypoint: commandText(i.container_entrypoint),
+      user: i.container_user,
+      workdir: i.container_workdir,
+      init: i.container_init === 1,
+      labels: i.container_labels ? (JSON.parse(i.container_labels) as Record<string, string>) : {},
+    },
     limits: { cpu: i.cpu_limit, memoryMb: i.memory_limit_mb },
     reservations: { cpu: i.cpu_reservation, memoryMb: i.memory_reservation_mb },
     restart: { policy: i.restart_policy, maxAttempts: i.restart_max_attempts },

@@ -143,6 +143,8 @@ export interface ServiceTable {
   previews_databases: Generated<PreviewDatabases>;
   /** A git host API token the preview's commit status is posted with (null: none is posted). */
   previews_status_token_sealed: Generated<string | null>;
+  /** The Compose app the service belongs to (migration 049); null: a service of its own. */
+  compose_app_id: Generated<number | null>;
 }
 
 export type PreviewsWith = 'service' | 'project';
@@ -249,10 +251,20 @@ export interface ServiceInstanceTable {
   canary_step_s: Generated<number>;
   /** Blue-green: seconds the old version stays ready after the switch. */
   blue_green_keep_s: Generated<number>;
+  /** What a Compose service set on its container (migration 049), as JSON lists of words / a JSON
+   *  object of labels; null: the image's own. Args replaces the image's CMD, entrypoint its ENTRYPOINT. */
+  container_command: Generated<string | null>;
+  container_entrypoint: Generated<string | null>;
+  container_labels: Generated<string | null>;
+  container_user: Generated<string | null>;
+  container_workdir: Generated<string | null>;
+  container_init: Generated<number>;
+  /** For the `command` health check: Docker's test as a JSON list (`["CMD", …]` or `["CMD-SHELL", "…"]`). */
+  health_command: Generated<string | null>;
 }
 
 /** `auto`: the image's HEALTHCHECK when it has one, else `tcp`. */
-export type HealthType = 'auto' | 'tcp' | 'http' | 'image' | 'none';
+export type HealthType = 'auto' | 'tcp' | 'http' | 'image' | 'command' | 'none';
 export type RestartCondition = 'any' | 'on-failure' | 'none';
 
 export interface VariableTable {
@@ -475,6 +487,46 @@ export interface VolumeBackupTable {
 
 export type BackupStatus = 'running' | 'ok' | 'failed';
 
+/** A Compose file kept as a group of its project's services (migration 049). */
+export interface ComposeAppTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  /** The file and its .env as last given, sealed (they may hold passwords). */
+  file_sealed: string;
+  dotenv_sealed: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type ComposeDeploymentStatus = 'deploying' | 'active' | 'failed' | 'superseded';
+
+/** One deploy (or rollback) of a whole Compose app in one environment. */
+export interface ComposeDeploymentTable {
+  id: Generated<number>;
+  app_id: number;
+  environment_id: number;
+  status: ComposeDeploymentStatus;
+  /** For a rollback: the earlier group deployment it returns to. */
+  rollback_of: number | null;
+  file_sealed: string;
+  dotenv_sealed: string | null;
+  trigger: string;
+  requested_by: number | null;
+  failure_reason: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** The deployment each service of the app serves with in a group deployment; `changed` 0: the
+ *  one it already served (its Compose definition had not changed). */
+export interface ComposeDeploymentMemberTable {
+  compose_deployment_id: number;
+  service_id: number;
+  deployment_id: number | null;
+  changed: number;
+}
+
 export interface DatabaseBackupTable {
   id: Generated<number>;
   project_id: number;
@@ -693,6 +745,9 @@ export interface Database {
   database_backups: DatabaseBackupTable;
   volumes: VolumeTable;
   volume_backups: VolumeBackupTable;
+  compose_apps: ComposeAppTable;
+  compose_deployments: ComposeDeploymentTable;
+  compose_deployment_members: ComposeDeploymentMemberTable;
   users: UserTable;
   sessions: SessionTable;
   two_factor: TwoFactorTable;
@@ -744,6 +799,9 @@ export type Certificate = Selectable<CertificateTable>;
 export type DatabaseRecord = Selectable<DatabaseTable>;
 export type Volume = Selectable<VolumeTable>;
 export type VolumeBackup = Selectable<VolumeBackupTable>;
+export type ComposeApp = Selectable<ComposeAppTable>;
+export type ComposeDeployment = Selectable<ComposeDeploymentTable>;
+export type ComposeDeploymentMember = Selectable<ComposeDeploymentMemberTable>;
 export type NodeRecord = Selectable<NodeTable>;
 export type DatabaseBackup = Selectable<DatabaseBackupTable>;
 export type SshKey = Selectable<SshKeyTable>;

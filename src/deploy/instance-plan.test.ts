@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceInstance } from '../db/schema.js';
-import { describeHealth, healthPlan, rolloutWindowMs, runsCheck } from './instance-plan.js';
+import { commandText, containerPlan, describeHealth, healthPlan, rolloutWindowMs, runsCheck } from './instance-plan.js';
 
 const instance = (health_type: ServiceInstance['health_type']) =>
   ({ health_type, health_path: null, health_port: null, port: 3000, health_interval_s: 3, health_timeout_s: 3, health_retries: 3, health_start_period_s: 30 }) as ServiceInstance;
@@ -34,5 +34,22 @@ describe('healthPlan', () => {
   it('says which check runs', () => {
     expect(describeHealth(healthPlan(instance('auto'), imageCheck), imageCheck)).toBe("the image's HEALTHCHECK (curl -f localhost)");
     expect(describeHealth(healthPlan(instance('auto'), null), null)).toBe('TCP port 3000');
+  });
+});
+
+describe('a command check and the container', () => {
+  const commanded = { ...instance('command'), health_command: JSON.stringify(['CMD', 'pg_isready', '-U', 'my app']) } as ServiceInstance;
+  it('runs the stored command with the instance timings, and says so as it would be written', () => {
+    const plan = healthPlan(commanded, imageCheck);
+    expect(plan).toMatchObject({ type: 'command', command: ['CMD', 'pg_isready', '-U', 'my app'], intervalS: 3, retries: 3 });
+    expect(runsCheck(plan, null)).toBe(true);
+    expect(describeHealth(plan, null)).toBe("the command pg_isready -U 'my app'");
+    expect(describeHealth(healthPlan({ ...commanded, health_command: JSON.stringify(['CMD-SHELL', 'curl -f localhost || exit 1']) }, null), null)).toBe('the command CMD-SHELL curl -f localhost || exit 1');
+  });
+  it("maps the stored command, entrypoint, labels, user, directory and init; nothing stored is the image's", () => {
+    const i = { ...instance('none'), container_command: '["worker.js","--queue","a b"]', container_entrypoint: '["node"]', container_labels: '{"team":"shop"}', container_user: '1000', container_workdir: '/app', container_init: 1 } as ServiceInstance;
+    expect(containerPlan(i)).toEqual({ args: ['worker.js', '--queue', 'a b'], entrypoint: ['node'], labels: { team: 'shop' }, user: '1000', workdir: '/app', init: true });
+    expect(commandText(i.container_command)).toBe("worker.js --queue 'a b'");
+    expect(containerPlan({ ...instance('none'), container_command: null, container_entrypoint: null, container_labels: null, container_user: null, container_workdir: null, container_init: 0 } as ServiceInstance)).toEqual({ args: null, entrypoint: null, labels: undefined, user: null, workdir: null, init: false });
   });
 });

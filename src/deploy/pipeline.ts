@@ -27,7 +27,7 @@ import { type InstanceContext, canaryStepsOf, getInstanceContext } from '../stor
 import { readVariables } from '../store/variables.js';
 import { listVolumes } from '../store/volumes.js';
 import { buildFromSource } from './build-step.js';
-import { describeHealth, healthPlan, resourcePlan, rolloutWindowMs, runsCheck } from './instance-plan.js';
+import { containerPlan, describeHealth, healthPlan, resourcePlan, rolloutWindowMs, runsCheck } from './instance-plan.js';
 import { makeRedactor, secretValues } from '../variables/redact.js';
 import { UnresolvedReference, resolveReferences } from '../variables/references.js';
 import { runRelease } from './release.js';
@@ -168,6 +168,7 @@ async function rollOut(deps: PipelineDeps, ctx: InstanceContext, opts: { deploym
     routingLabels: traefikLabels(instanceRoute({ name, instance: ctx.instance, domains: await listDomains(deps.db, { serviceId: ctx.service.id, environmentId: ctx.environment.id }), baseDomain: deps.config.baseDomain, now: new Date() })),
     health,
     resources: resourcePlan(ctx.instance),
+    container: containerPlan(ctx.instance),
     restart: { condition: ctx.instance.restart_policy, maxAttempts: ctx.instance.restart_max_attempts },
     stopGraceS: ctx.instance.stop_grace_s,
     probePath: deps.probePath,

@@ -131,3 +131,19 @@ describe('healthCheck', () => {
     expect(serviceSpec({ ...base, ...ref, health: { ...plan, type: 'image' } }).TaskTemplate.ContainerSpec.Mounts).toBeUndefined();
   });
 });
+
+describe('what a service sets on its container', () => {
+  it('passes command, entrypoint, user, directory and init, and keeps its own labels over the service\'s', () => {
+    const spec = serviceSpec({ ...base, ...ref, container: { args: ['worker.js'], entrypoint: ['node'], user: '1000:1000', workdir: '/app', init: true, labels: { team: 'shop', 'spur.project': 'other' } } });
+    const c = spec.TaskTemplate.ContainerSpec;
+    expect(c).toMatchObject({ Command: ['node'], Args: ['worker.js'], User: '1000:1000', Dir: '/app', Init: true });
+    expect(c.Labels).toMatchObject({ team: 'shop', 'spur.project': 'shop' });
+  });
+  it("leaves the image's defaults when nothing is set", () => {
+    const c = serviceSpec({ ...base, ...ref, container: { args: null, entrypoint: null, user: null, workdir: null, init: false } }).TaskTemplate.ContainerSpec;
+    for (const key of ['Command', 'Args', 'User', 'Dir', 'Init']) expect(c).not.toHaveProperty(key);
+  });
+  it('runs a command check with its own timings', () => {
+    expect(healthCheck({ type: 'command', command: ['CMD-SHELL', 'pg_isready'], port: 80, intervalS: 2, timeoutS: 1, retries: 5, startPeriodS: 10 })).toEqual({ Test: ['CMD-SHELL', 'pg_isready'], Interval: 2e9, Timeout: 1e9, Retries: 5, StartPeriod: 10e9 });
+  });
+});

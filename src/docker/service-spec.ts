@@ -18,6 +18,21 @@ export interface HealthPlan {
   startPeriodS: number;
   /** For `image`: the image's own check, and the service's start period. */
   image?: { test: string[]; serviceStartPeriodS: number };
+  /** For `command`: Docker's test, `["CMD", …]` or `["CMD-SHELL", "…"]`, run inside the task. */
+  command?: string[];
+}
+
+/** What a service sets on its container beyond the image's defaults (a Compose service's
+ *  command, entrypoint, labels, user, working directory, init). */
+export interface ContainerPlan {
+  /** Replaces the image's CMD. */
+  args?: string[] | null;
+  /** Replaces the image's ENTRYPOINT. */
+  entrypoint?: string[] | null;
+  labels?: Record<string, string>;
+  user?: string | null;
+  workdir?: string | null;
+  init?: boolean;
 }
 
 export interface ResourcePlan {
@@ -49,6 +64,7 @@ export interface ServiceSpecInput extends InstanceRef {
   constraints?: string[];
   /** The daemon speaks Engine API 1.44 or newer: health checks take a start interval. */
   startInterval?: boolean;
+  container?: ContainerPlan;
 }
 
 export interface SwarmServiceSpec {
@@ -57,7 +73,11 @@ export interface SwarmServiceSpec {
   TaskTemplate: {
     ContainerSpec: {
       Image: string;
+      Command?: string[];
       Args?: string[];
+      User?: string;
+      Dir?: string;
+      Init?: boolean;
       Env: string[];
       Labels: Record<string, string>;
       HealthCheck?: { Test: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number; StartInterval?: number };
@@ -113,6 +133,10 @@ export function healthCheck(h: HealthPlan, opts: { startInterval?: boolean } = {
     return { Test: h.image.test, Interval: h.intervalS * SECOND, Timeout: h.timeoutS * SECOND, Retries: h.retries, StartPeriod: startPeriodS * SECOND, StartInterval: IMAGE_CHECK_START_INTERVAL_S * SECOND };
   }
   if (h.type === 'none') return { Test: ['NONE'] };
+  if (h.type === 'command') {
+    const start = opts.startInterval ? { StartInterval: IMAGE_CHECK_START_INTERVAL_S * SECOND } : {};
+    return { Test: h.command ?? ['NONE'], Interval: h.intervalS * SECOND, Timeout: h.timeoutS * SECOND, Retries: h.retries, StartPeriod: h.startPeriodS * SECOND, ...start };
+  }
   const what = h.type === 'http' ? ['http', String(h.port), h.path ?? '/'] : ['tcp', String(h.port)];
   const watch = ['watch', String(h.intervalS * 1000), String(h.retries), String(h.timeoutS * 1000), String(PROBE_STAYS_S), String(h.startPeriodS)];
   // A run stays PROBE_STAYS_S, and longer while a failing app has neither answered nor failed
@@ -121,6 +145,17 @@ export function healthCheck(h: HealthPlan, opts: { startInterval?: boolean } = {
   // Docker 25 runs checks every 5 s within the start period unless told otherwise.
   const start = opts.startInterval ? { StartInterval: PROBE_GAP_MS * MS } : {};
   return { Test: ['CMD', PROBE_TARGET, ...watch, ...what], Interval: PROBE_GAP_MS * MS, Timeout: longestRunS * SECOND, Retries: h.retries, StartPeriod: h.startPeriodS * SECOND, ...start };
+}
+
+function containerOptions(c: ContainerPlan | undefined): Partial<SwarmServiceSpec['TaskTemplate']['ContainerSpec']> {
+  if (!c) return {};
+  return {
+    ...(c.entrypoint ? { Command: c.entrypoint } : {}),
+    ...(c.args ? { Args: c.args } : {}),
+    ...(c.user ? { User: c.user } : {}),
+    ...(c.workdir ? { Dir: c.workdir } : {}),
+    ...(c.init ? { Init: true } : {}),
+  };
 }
 
 function resources(r: ResourcePlan): SwarmServiceSpec['TaskTemplate']['Resources'] {
@@ -165,8 +200,10 @@ export function serviceSpec(input: ServiceSpecInput): SwarmServiceSpec {
     TaskTemplate: {
       ContainerSpec: {
         Image: input.image,
+        ...containerOptions(input.container),
         Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
-        Labels: labels,
+        // Spur's own labels win over the service's.
+        Labels: { ...input.container?.labels, ...labels },
         ...(check ? { HealthCheck: check } : {}),
         ...(mounts.length ? { Mounts: mounts } : {}),
         StopGracePeriod: input.stopGraceS * SECOND,

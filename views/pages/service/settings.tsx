@@ -14,7 +14,7 @@ import { type ServicePageProps, paths } from './common.js';
 import { sourceKind } from '../../../src/sources/index.js';
 
 // Short, so the select fits a phone; what each one checks is said under the fieldset.
-const HEALTH_LABELS = { auto: 'automatic', tcp: 'TCP', http: 'HTTP', image: "image's HEALTHCHECK", none: 'none' } as const;
+const HEALTH_LABELS = { auto: 'automatic', tcp: 'TCP', http: 'HTTP', image: "image's HEALTHCHECK", command: 'a command', none: 'none' } as const;
 const num = (n: number | null) => (n === null ? '' : String(n));
 
 
@@ -150,15 +150,28 @@ export function ServiceSettingsForm(props: FormProps) {
       <fieldset>
         <legend>Health check</legend>
         <div class="row">
-          <Choice name="healthCheck" label="Kind" options={['auto', 'tcp', 'http', 'image', 'none'] as const} labels={HEALTH_LABELS} current={h.type} state={props.state} />
+          <Choice name="healthCheck" label="Kind" options={['auto', 'tcp', 'http', 'image', 'command', 'none'] as const} labels={HEALTH_LABELS} current={h.type} state={props.state} />
           <Field {...f} name="healthPath" label="HTTP path" value={h.path ?? ''} attrs={{ placeholder: '/health' }} />
           <Field {...f} name="healthPort" label="Port" value={String(h.port)} attrs={n(1, 65535)} />
           <Field {...f} name="healthInterval" label="Interval s" value={String(h.interval)} attrs={n(1, 300)} />
           <Field {...f} name="healthTimeout" label="Timeout s" value={String(h.timeout)} attrs={n(1, 120)} />
           <Field {...f} name="healthRetries" label="Retries" value={String(h.retries)} attrs={n(1, 20)} />
           <Field {...f} name="healthStartPeriod" label="Start period s" value={String(h.startPeriod)} attrs={n(0, 600)} />
+          <Field {...f} name="healthCommand" label="Health command" value={h.command ?? ''} attrs={{ placeholder: 'pg_isready -U app', spellcheck: 'false', autocomplete: 'off' }} />
         </div>
-        <p class="muted">Automatic: the image's HEALTHCHECK if it has one, else TCP. TCP: the port accepts connections. HTTP: the path answers 2xx or 3xx.</p>
+        <p class="muted">Automatic: the image's HEALTHCHECK if it has one, else TCP. TCP: the port accepts connections. HTTP: the path answers 2xx or 3xx. A command: it exits 0 inside the container (run without a shell; start it with CMD-SHELL for the container's shell).</p>
+      </fieldset>
+      <fieldset>
+        <legend>Container</legend>
+        <div class="row">
+          <Field {...f} name="command" label="Command (the image's CMD)" value={st.container.command ?? ''} attrs={{ placeholder: "the image's", spellcheck: 'false', autocomplete: 'off' }} />
+          <Field {...f} name="entrypoint" label="Entrypoint" value={st.container.entrypoint ?? ''} attrs={{ placeholder: "the image's", spellcheck: 'false', autocomplete: 'off' }} />
+        </div>
+        {(st.container.user || st.container.workdir || st.container.init || Object.keys(st.container.labels).length > 0) && (
+          <p class="muted">
+            From its Compose file: {[st.container.user && `user ${st.container.user}`, st.container.workdir && `working directory ${st.container.workdir}`, st.container.init && 'an init process', Object.keys(st.container.labels).length > 0 && `labels ${Object.keys(st.container.labels).join(', ')}`].filter(Boolean).join(' · ')}.
+          </p>
+        )}
       </fieldset>
       <fieldset>
         <legend>Resources and restarts</legend>
