@@ -24,6 +24,14 @@ export class InvalidFields extends SpurError {
   }
 }
 
+/** A Compose file Spur does not run: every problem, each with its line. */
+export class InvalidCompose extends SpurError {
+  override readonly status = 400;
+  constructor(readonly problems: { line: number | null; path: string; message: string }[]) {
+    super(`the Compose file is refused: ${problems.map((p) => `${p.line === null ? '' : `line ${p.line}: `}${p.path ? `${p.path}: ` : ''}${p.message}`).join('; ')}`);
+  }
+}
+
 export class NotFound extends SpurError {
   override readonly status = 404;
 }

@@ -1,5 +1,6 @@
 // `spur serve`: composes the long-running process — database, Docker, deployer, HTTP — and
 // shuts it down cleanly on SIGTERM.
+import { endInterruptedComposeDeployments } from './actions/compose.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pidFile } from './install/installed-service.js';
@@ -129,6 +130,9 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
       else listening = undefined;
     }));
   };
+  // A Compose app's group deployment that a stop cut off is over (its members' deployments are
+  // the deployer's to reconcile).
+  await endInterruptedComposeDeployments({ db });
   // Before Traefik is started: its file provider's directory must exist.
   await certificates.start();
   const daemon = new DaemonMonitor({

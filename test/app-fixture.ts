@@ -150,7 +150,7 @@ export async function teamWorld() {
   const { createDatabase } = await import('../src/store/databases.js');
   const { finishBackupRecord, startBackupRecord } = await import('../src/store/database-backups.js');
   const { createInvitation } = await import('../src/store/invitations.js');
-  const ids: Record<string, { deployment: number; backup: number; volumeBackup: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number }> = {};
+  const ids: Record<string, { deployment: number; backup: number; volumeBackup: number; composeDeployment: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number }> = {};
   const { createAlertChannel } = await import('../src/store/alert-channels.js');
   const installationChannel = ((await createAlertChannel(deps.db, deps.key, { projectId: null, name: 'ops', kind: 'email', settings: { to: ['ops@example.com'] }, secrets: {} })) as { id: number }).id;
   const { createAlertRule } = await import('../src/store/alerts.js');
@@ -167,13 +167,16 @@ export async function teamWorld() {
       const made = await call('owner', 'POST', path.replace(':p', project), body);
       if (made.status !== 201) throw new Error(`POST ${path}: ${made.status} ${JSON.stringify(made.json)}`);
     }
+    // A Compose app (one service, api) with a group deployment of it in staging.
+    const composed = await call('owner', 'PUT', `/projects/${project}/compose/stack`, { file: 'services:\n  api:\n    image: nginx:1.27\n    ports: ["80"]\n' });
+    if (composed.status !== 200) throw new Error(`PUT compose: ${composed.status} ${JSON.stringify(composed.json)}`);
     for (const path of ['/projects/:p/services/web/variables', '/projects/:p/shared-variables']) {
       const made = await call('owner', 'PUT', path.replace(':p', project), { A: 'secret-a' });
       if (made.status !== 200) throw new Error(`PUT ${path}: ${made.status} ${JSON.stringify(made.json)}`);
     }
     const p = await deps.db.selectFrom('projects').selectAll().where('name', '=', project).executeTakeFirstOrThrow();
     const env = await deps.db.selectFrom('environments').select('id').where('project_id', '=', p.id).where('name', '=', 'production').executeTakeFirstOrThrow();
-    const service = await deps.db.selectFrom('services').select('id').where('project_id', '=', p.id).executeTakeFirstOrThrow();
+    const service = await deps.db.selectFrom('services').select('id').where('project_id', '=', p.id).where('name', '=', 'web').executeTakeFirstOrThrow();
     const deployment = await deps.db.insertInto('deployments').values({ service_id: service.id, environment_id: env.id, status: 'active', trigger: 'test', created_at: new Date().toISOString() }).returning('id').executeTakeFirstOrThrow();
     // A scheduled job in staging (in protected production a developer may not change or run one).
     const staging = await deps.db.selectFrom('environments').select('id').where('project_id', '=', p.id).where('name', '=', 'staging').executeTakeFirstOrThrow();
@@ -188,7 +191,11 @@ export async function teamWorld() {
     const request = await createRequest(deps, { who: { id: users[asker].id, email: `${asker}@example.com`, role: asker }, kind: 'variables', project: p, environment: { id: env.id, name: 'production' }, service: { id: service.id, name: 'web' }, trigger: 'variables', payload: { changes: { R: 'requested' } }, summary: { set: ['R'], removed: [] } });
     const channel = ((await createAlertChannel(deps.db, deps.key, { projectId: p.id, name: 'team', kind: 'email', settings: { to: ['team@example.com'] }, secrets: {} })) as { id: number }).id;
     const rule = ((await createAlertRule(deps.db, { project_id: p.id, name: 'errors', target: 'services', subject: null, metric: 'errors_5xx', op: '>', value: 10, for_s: 0 })) as { id: number }).id;
-    ids[project] = { deployment: deployment.id, backup: backup.id, volumeBackup: volumeBackup.id, invitation: invitation.id, request: request.id, channel, installationChannel, rule, installationRule };
+    const stack = await deps.db.selectFrom('compose_apps').selectAll().where('project_id', '=', p.id).executeTakeFirstOrThrow();
+    const { insertComposeDeployment } = await import('../src/store/compose.js');
+    const composeDeployment = await insertComposeDeployment(deps.db, { appId: stack.id, environmentId: staging.id, rollbackOf: null, fileSealed: stack.file_sealed, dotenvSealed: null, trigger: 'test', requestedBy: null, members: [] });
+    await deps.db.updateTable('compose_deployments').set({ status: 'active' }).where('id', '=', composeDeployment.id).execute();
+    ids[project] = { deployment: deployment.id, backup: backup.id, volumeBackup: volumeBackup.id, composeDeployment: composeDeployment.id, invitation: invitation.id, request: request.id, channel, installationChannel, rule, installationRule };
     await setProjectMember(deps.db, p.id, users.bystander.id, 'viewer');
     if (project === 'shop') for (const role of ['admin', 'developer', 'viewer'] as const) await setProjectMember(deps.db, p.id, users[role].id, role);
   }

@@ -26,6 +26,7 @@ import * as alerts from '../actions/alert-channels.js';
 import * as alerting from '../actions/alerts.js';
 import * as audit from '../actions/audit.js';
 import * as requests from '../actions/requests.js';
+import * as compose from '../actions/compose.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
 import { changeSsoSettings, ssoSettingsView } from '../actions/sso-settings.js';
 import { deploymentEventStream, oneOffStream, runtimeLogStream } from './streams.js';
@@ -162,6 +163,19 @@ export function apiRoutes(deps: Deps) {
     await db.deleteDatabase(deps, c.get('user'), c.req.param('project'), c.req.param('name'), await jsonBody(c), c.req.query('env'));
     return c.json({ deleted: c.req.param('name') });
   });
+  // Compose apps: PUT saves (creates or replaces) the file, with `deploy: true` deploys it too.
+  api.get('/projects/:project/compose', async (c) => c.json({ apps: await compose.listComposeAppsOf(deps, c.get('user'), c.req.param('project')) }));
+  api.get('/projects/:project/compose/:name', async (c) => c.json(await compose.showComposeApp(deps, c.get('user'), c.req.param('project'), c.req.param('name'), { environment: c.req.query('env') })));
+  api.put('/projects/:project/compose/:name', async (c) => {
+    const saved = await compose.saveComposeApp(deps, c.get('user'), c.req.param('project'), c.req.param('name'), await jsonBody(c));
+    return c.json(saved, saved.deployment ? 202 : 200);
+  });
+  api.post('/projects/:project/compose/:name/deploy', async (c) => c.json({ deployment: await compose.deployComposeApp(deps, c.get('user'), c.req.param('project'), c.req.param('name'), await jsonBody(c)) }, 202));
+  api.post('/projects/:project/compose/:name/rollback', async (c) => c.json({ deployment: await compose.rollbackComposeApp(deps, c.get('user'), c.req.param('project'), c.req.param('name'), await jsonBody(c)) }, 202));
+  api.get('/projects/:project/compose/:name/deployments/:id', async (c) =>
+    c.json({ deployment: await compose.composeDeploymentOf(deps, c.get('user'), c.req.param('project'), c.req.param('name'), validate.integer('deployment', c.req.param('id'), 1, Number.MAX_SAFE_INTEGER)) }),
+  );
+  api.delete('/projects/:project/compose/:name', async (c) => c.json(await compose.deleteComposeApp(deps, c.get('user'), c.req.param('project'), c.req.param('name'), await jsonBody(c))));
   api.get('/projects/:project/services/:service/volumes', async (c) => c.json({ volumes: await ops.volumesOf(deps, await instanceOf(c, 'project.read')) }));
   api.post('/projects/:project/services/:service/volumes', async (c) => c.json({ volume: await ops.addVolume(deps, await instanceOf(c, 'volumes.change'), await jsonBody(c)) }, 201));
   // Volume backups (actions/volume-backups.ts).

@@ -10,7 +10,7 @@ import { MAY, type Action, SCOPES, type Scope, mayDo, scopeCovers } from '../act
 import { createApiToken } from '../store/users.js';
 import { MATRIX_USERS, type MatrixUser, teamWorld } from '../../test/app-fixture.js';
 
-type Target = { project: string; deployment: number; backup: number; volumeBackup: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; tokenId: number; keyId: number };
+type Target = { project: string; deployment: number; backup: number; volumeBackup: number; composeDeployment: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; tokenId: number; keyId: number };
 /** One request of the matrix: the route it exercises (as the API declares it), and the action
  *  of MAY that decides it — or `self` (one's own account, anyone's) for the few that are not
  *  anyone's to refuse. */
@@ -118,6 +118,13 @@ const CASES: Case[] = [
   { route: 'POST /projects/:project/services/:service/scale', action: 'service.change', path: (t) => `${s(t)}/scale`, body: { replicas: 2 } },
   { route: 'GET /projects/:project/services/:service/git', action: 'service.git-access', path: (t) => `${s(t)}/git` },
   { route: 'PUT /projects/:project/services/:service/credentials', action: 'service.change', path: (t) => `${s(t)}/credentials`, body: { httpsToken: 'tok' } },
+  { route: 'GET /projects/:project/compose', action: 'project.read', path: (t) => `/projects/${t.project}/compose` },
+  { route: 'GET /projects/:project/compose/:name', action: 'project.read', path: (t) => `/projects/${t.project}/compose/stack?env=staging` },
+  { route: 'PUT /projects/:project/compose/:name', action: 'service.create', path: (t) => `/projects/${t.project}/compose/more`, body: { file: 'services:\n  worker:\n    image: nginx:1.27\n' } },
+  { route: 'POST /projects/:project/compose/:name/deploy', action: 'deploy', path: (t) => `/projects/${t.project}/compose/stack/deploy`, body: { environment: 'staging' } },
+  { route: 'POST /projects/:project/compose/:name/rollback', action: 'rollback', path: (t) => `/projects/${t.project}/compose/stack/rollback`, body: { environment: 'staging' } },
+  { route: 'GET /projects/:project/compose/:name/deployments/:id', action: 'project.read', path: (t) => `/projects/${t.project}/compose/stack/deployments/${t.composeDeployment}` },
+  { route: 'DELETE /projects/:project/compose/:name', action: 'service.delete', path: (t) => `/projects/${t.project}/compose/stack`, body: { confirm: 'stack' } },
   { route: 'GET /projects/:project/services/:service/volumes', action: 'project.read', path: (t) => `${s(t)}/volumes` },
   { route: 'POST /projects/:project/services/:service/volumes', action: 'volumes.change', path: (t) => `${s(t)}/volumes`, body: { name: 'more', mountPath: '/more' } },
   { route: 'GET /projects/:project/services/:service/volumes/:name/backups', action: 'project.read', path: (t) => `${s(t)}/volumes/data/backups` },

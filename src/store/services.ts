@@ -26,32 +26,38 @@ export interface ServiceCredentials {
   webhookSecretSealed?: string;
 }
 
-export async function createService(db: Db, input: { project: Project; name: string; source: ServiceSource; port?: number; credentials?: ServiceCredentials }): Promise<Service> {
+export function createService(db: Db, input: NewServiceInput): Promise<Service> {
+  return db.transaction().execute((tx) => insertService(tx, input));
+}
+
+export type NewServiceInput = { project: Project; name: string; source: ServiceSource; port?: number; credentials?: ServiceCredentials; composeAppId?: number };
+
+/** Inserts a service and its instances within a transaction the caller holds. */
+export async function insertService(tx: Db, input: NewServiceInput): Promise<Service> {
   const { project, name, source } = input;
-  return db.transaction().execute(async (tx) => {
-    if (await findServiceByName(tx, project.id, name)) throw new Conflict(`service ${name} already exists in ${project.name}`);
-    // A service and a database share the project network's names.
-    if (await tx.selectFrom('databases').select('id').where('project_id', '=', project.id).where('name', '=', name).executeTakeFirst()) throw new Conflict(`${project.name} has a database named ${name}; a service needs another name`);
-    const service = await tx
-      .insertInto('services')
-      .values({
-        project_id: project.id,
-        name,
-        ...sourceColumns(source),
-        created_at: nowIso(),
-        deploy_key_private_sealed: input.credentials?.deployKeyPrivateSealed ?? null,
-        deploy_key_public: input.credentials?.deployKeyPublic ?? null,
-        webhook_secret_sealed: input.credentials?.webhookSecretSealed ?? null,
-        https_token_sealed: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    for (const env of await listEnvironments(tx, project.id)) {
-      const domain_label = await freeDomainLabel(tx, { project: project.name, service: name, environment: env.name });
-      await tx.insertInto('service_instances').values({ service_id: service.id, environment_id: env.id, replicas: 1, port: input.port ?? DEFAULT_PORT, domain_label, health_type: 'auto' }).execute();
-    }
-    return service;
-  });
+  if (await findServiceByName(tx, project.id, name)) throw new Conflict(`service ${name} already exists in ${project.name}`);
+  // A service and a database share the project network's names.
+  if (await tx.selectFrom('databases').select('id').where('project_id', '=', project.id).where('name', '=', name).executeTakeFirst()) throw new Conflict(`${project.name} has a database named ${name}; a service needs another name`);
+  const service = await tx
+    .insertInto('services')
+    .values({
+      project_id: project.id,
+      name,
+      ...sourceColumns(source),
+      created_at: nowIso(),
+      deploy_key_private_sealed: input.credentials?.deployKeyPrivateSealed ?? null,
+      deploy_key_public: input.credentials?.deployKeyPublic ?? null,
+      webhook_secret_sealed: input.credentials?.webhookSecretSealed ?? null,
+      https_token_sealed: null,
+      compose_app_id: input.composeAppId ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  for (const env of await listEnvironments(tx, project.id)) {
+    const domain_label = await freeDomainLabel(tx, { project: project.name, service: name, environment: env.name });
+    await tx.insertInto('service_instances').values({ service_id: service.id, environment_id: env.id, replicas: 1, port: input.port ?? DEFAULT_PORT, domain_label, health_type: 'auto' }).execute();
+  }
+  return service;
 }
 
 /** What a list of services reads of each: its name and source, not its sealed credentials (a

@@ -14,20 +14,23 @@ export function listVolumes(db: Db, instance: InstanceKey): Promise<Volume[]> {
  *  serviceVolumeName), unique to this volume for good. */
 export async function addVolume(db: Db, instance: InstanceKey, volume: { name: string; mountPath: string; dockerName: string }): Promise<Volume> {
   try {
-    return await db.transaction().execute(async (tx) => {
-      const added = await tx
-        .insertInto('volumes')
-        .values({ service_id: instance.serviceId, environment_id: instance.environmentId, name: volume.name, mount_path: volume.mountPath, docker_name: volume.dockerName, created_at: nowIso() })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      // The next deploy mounts it: the instance has changes to deploy.
-      await tx.updateTable('service_instances').set({ changed_at: nowIso() }).where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).execute();
-      return added;
-    });
+    return await db.transaction().execute((tx) => insertVolume(tx, instance, volume));
   } catch (err) {
     if (isUniqueViolation(err)) throw new Conflict(`the service already has a volume named ${volume.name} or one mounted at ${volume.mountPath}`);
     throw err;
   }
+}
+
+/** Records a volume within a transaction the caller holds. */
+export async function insertVolume(tx: Db, instance: InstanceKey, volume: { name: string; mountPath: string; dockerName: string }): Promise<Volume> {
+  const added = await tx
+    .insertInto('volumes')
+    .values({ service_id: instance.serviceId, environment_id: instance.environmentId, name: volume.name, mount_path: volume.mountPath, docker_name: volume.dockerName, created_at: nowIso() })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  // The next deploy mounts it: the instance has changes to deploy.
+  await tx.updateTable('service_instances').set({ changed_at: nowIso() }).where('service_id', '=', instance.serviceId).where('environment_id', '=', instance.environmentId).execute();
+  return added;
 }
 
 /** The Docker volumes a service's volumes are recorded with, in every environment. */

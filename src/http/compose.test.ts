@@ -1,0 +1,164 @@
+// Compose apps through the API, with a stand-in deployer that ends each deployment as told (the
+// real one is driven end to end in test/compose.test.ts): saving a file makes or updates the
+// services' records in one transaction or not at all; a group deployment deploys only what
+// changed, in depends_on order; a failed member sends the others back; a rollback returns every
+// member to one earlier group deployment.
+import { describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import type { Deps } from '../deps.js';
+import { apiAs, makeTestApp, ownerAndMember } from '../../test/app-fixture.js';
+
+const FILE = (webVersion: string, workerVersion = '1') => `
+services:
+  web:
+    image: nginx:1.27
+    ports: ["8080:80"]
+    environment:
+      VERSION: "${webVersion}"
+      DATABASE_URL: postgres://app:\${DB_PASSWORD}@db:5432/app
+    depends_on: { db: { condition: service_healthy } }
+    healthcheck: { test: ["CMD", "true"], interval: 2s }
+  worker:
+    image: nginx:1.27
+    command: ["sleep", "infinity"]
+    environment: { VERSION: "${workerVersion}" }
+    depends_on: [db]
+  db:
+    image: postgres:17
+    environment: { POSTGRES_PASSWORD: "\${DB_PASSWORD}" }
+    volumes: ["db_data:/var/lib/postgresql/data"]
+    healthcheck: { test: pg_isready, interval: 2s }
+volumes: { db_data: }
+`;
+
+async function world(opts: { failing?: Set<string> } = {}) {
+  const { deps, app } = await makeTestApp();
+  const { tokens } = await ownerAndMember(deps);
+  const call = apiAs(app, tokens);
+  expect((await call('owner', 'POST', '/projects', { name: 'shop' })).status).toBe(201);
+  const asked: string[] = [];
+  const failing = opts.failing ?? new Set<string>();
+  const nameOf = async (serviceId: number) => (await deps.db.selectFrom('services').select('name').where('id', '=', serviceId).executeTakeFirstOrThrow()).name;
+  // Each deployment ends a moment later: active (superseding what served), or failed for a name in `failing`.
+  const finish = async (scope: { serviceId: number; environmentId: number }, extra: { source_deployment_id?: number }) => {
+    const name = await nameOf(scope.serviceId);
+    const d = await deps.db.insertInto('deployments').values({ service_id: scope.serviceId, environment_id: scope.environmentId, status: 'queued', trigger: 'test', created_at: new Date().toISOString(), image_tag: 'nginx:1.27', ...extra }).returningAll().executeTakeFirstOrThrow();
+    asked.push(`${extra.source_deployment_id ? 'rollback' : 'deploy'} ${name}${extra.source_deployment_id ? ` to #${extra.source_deployment_id}` : ''}`);
+    setTimeout(async () => {
+      if (failing.has(name) && !extra.source_deployment_id) return void (await deps.db.updateTable('deployments').set({ status: 'failed', failure_reason: `${name} crashed` }).where('id', '=', d.id).execute());
+      await deps.db.updateTable('deployments').set({ status: 'superseded' }).where('service_id', '=', scope.serviceId).where('environment_id', '=', scope.environmentId).where('status', '=', 'active').execute();
+      await deps.db.updateTable('deployments').set({ status: 'active' }).where('id', '=', d.id).execute();
+    }, 50);
+    return d;
+  };
+  deps.deployer = { ...deps.deployer, request: (r: { serviceId: number; environmentId: number }) => finish(r, {}), rollback: (scope: { serviceId: number; environmentId: number }, _by: unknown, id: number) => finish(scope, { source_deployment_id: id }) } as unknown as Deps['deployer'];
+  (deps as { daemon: Deps['daemon'] }).daemon = { state: { reachable: true, swarm: true, problem: null }, ready: true } as unknown as Deps['daemon'];
+  const waitForGroup = async (id: number) => {
+    for (let i = 0; i < 100; i++) {
+      const { json } = await call('owner', 'GET', `/projects/shop/compose/app/deployments/${id}`);
+      if (json.deployment.status !== 'deploying') return json.deployment;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`group deployment ${id} never ended`);
+  };
+  const counts = async () => (await sql<{ t: string }>`select (select count(*) from services) || '/' || (select count(*) from variables) || '/' || (select count(*) from volumes) || '/' || (select count(*) from compose_apps) || '/' || (select group_concat(image) from services) as t`.execute(deps.db)).rows[0].t;
+  return { deps, call, asked, failing, waitForGroup, counts };
+}
+
+describe('Compose apps over the API', () => {
+  it('saves a file as services with their settings, variables and volumes, saying what Spur reads differently', async () => {
+    const w = await world();
+    const saved = await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('1'), env: 'DB_PASSWORD=s3cret\n' });
+    expect(saved.status, JSON.stringify(saved.json)).toBe(200);
+    expect(saved.json.app).toMatchObject({ name: 'app', services: ['db', 'web', 'worker'] });
+    expect(saved.json.notes).toEqual(["line 5: services.web.ports.0: the host port 8080 is not published: Spur routes the container port 80 under the service's domain"]);
+    const worker = (await w.call('owner', 'GET', '/projects/shop/services/worker')).json;
+    expect(worker.settings).toMatchObject({ container: { command: 'sleep infinity' }, healthCheck: { type: 'none' } });
+    const web = (await w.call('owner', 'GET', '/projects/shop/services/web')).json;
+    expect(web.settings).toMatchObject({ port: 80, healthCheck: { type: 'command', command: 'true', interval: 2 } });
+    // Sealed like any variable: the owner reveals them.
+    expect((await w.call('owner', 'GET', '/projects/shop/services/web/variables?reveal=1')).json.variables).toEqual({ VERSION: '1', DATABASE_URL: 'postgres://app:s3cret@db:5432/app' });
+    expect((await w.call('owner', 'GET', '/projects/shop/services/db/volumes')).json.volumes).toMatchObject([{ name: 'db-data', mountPath: '/var/lib/postgresql/data' }]);
+  });
+
+  it('refuses a file Spur does not run with every problem and its line, changing nothing', async () => {
+    const w = await world();
+    const before = await w.counts();
+    const bad = await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: 'services:\n  web:\n    image: nginx:1.27\n    privileged: true\n    network_mode: host\n    volumes: ["/:/host"]\n' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.problems).toEqual([
+      { line: 4, path: 'services.web.privileged', message: expect.stringMatching(/^privileged reaches into the host/) },
+      { line: 5, path: 'services.web.network_mode', message: expect.stringMatching(/^network_mode reaches into the host/) },
+      { line: 6, path: 'services.web.volumes', message: '/ is a path on the host: Spur mounts named volumes only, never the server\'s files' },
+    ]);
+    expect(bad.json.error).toMatch(/^the Compose file is refused: line 4: services.web.privileged: privileged reaches into the host/);
+    expect((await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: `services:\n  web: { image: nginx }\n# ${'x'.repeat(300 * 1024)}` })).json.error).toBe('file: must be at most 256 KiB');
+    expect((await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: 'services:\n  web:\n    image: nginx\n    environment: { KEY: "${KEY:?set KEY in .env}" }\n' })).json.problems).toEqual([{ line: 4, path: 'services.web.environment.KEY', message: 'required variable KEY is missing a value: set KEY in .env' }]);
+    expect((await w.call('owner', 'PUT', '/projects/shop/compose/Bad_Name', { file: FILE('1') })).status).toBe(400);
+    expect(await w.counts()).toBe(before);
+  });
+
+  it('refuses, whole, a file naming a service the project has outside the app', async () => {
+    const w = await world();
+    expect((await w.call('owner', 'POST', '/projects/shop/services', { name: 'worker', image: 'busybox:1.37' })).status).toBe(201);
+    const before = await w.counts();
+    const clash = await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('1'), env: 'DB_PASSWORD=x' });
+    expect(clash).toMatchObject({ status: 409, json: { error: 'shop already has a service named worker outside this Compose app; rename one of them' } });
+    // db and web, made before worker was reached, went with the transaction.
+    expect(await w.counts()).toBe(before);
+  });
+
+  it('deploys in depends_on order, then only what changed; a rollback returns every service to one earlier group deployment', async () => {
+    const w = await world();
+    const first = await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('1'), env: 'DB_PASSWORD=x', deploy: true });
+    expect(first.status).toBe(202);
+    const g1 = await w.waitForGroup(first.json.deployment.id);
+    expect(g1.status).toBe('active');
+    expect(w.asked.slice(0, 1)).toEqual(['deploy db']);
+    expect(w.asked.slice(1).sort()).toEqual(['deploy web', 'deploy worker']);
+    w.asked.length = 0;
+
+    const second = await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('2'), env: 'DB_PASSWORD=x', deploy: true });
+    const g2 = await w.waitForGroup(second.json.deployment.id);
+    expect(g2.status).toBe('active');
+    expect(w.asked).toEqual(['deploy web']);
+    expect(g2.members).toMatchObject([{ service: 'db', changed: false, status: 'active' }, { service: 'web', changed: true, status: 'active' }, { service: 'worker', changed: false, status: 'active' }]);
+    w.asked.length = 0;
+
+    const back = await w.call('owner', 'POST', '/projects/shop/compose/app/rollback', {});
+    expect(back.status, JSON.stringify(back.json)).toBe(202);
+    const g3 = await w.waitForGroup(back.json.deployment.id);
+    expect(g3).toMatchObject({ status: 'active', rollbackOf: g1.id });
+    const webBefore = g1.members.find((m: { service: string }) => m.service === 'web').deployment;
+    expect(w.asked).toEqual([`rollback web to #${webBefore}`]);
+    // The app's file is the one it returned to: its variables too.
+    expect((await w.call('owner', 'GET', '/projects/shop/services/web/variables?reveal=1')).json.variables.VERSION).toBe('1');
+    const shown = (await w.call('owner', 'GET', '/projects/shop/compose/app')).json;
+    expect(shown.deployments.map((d: { status: string }) => d.status)).toEqual(['active', 'superseded', 'superseded']);
+  });
+
+  it('sends the services it moved back when one of them fails, and says which failed', async () => {
+    const w = await world();
+    const first = await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('1'), env: 'DB_PASSWORD=x', deploy: true });
+    const g1 = await w.waitForGroup(first.json.deployment.id);
+    w.asked.length = 0;
+    w.failing.add('worker');
+    const second = await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('2', '2'), env: 'DB_PASSWORD=x', deploy: true });
+    const g2 = await w.waitForGroup(second.json.deployment.id);
+    const webBefore = g1.members.find((m: { service: string }) => m.service === 'web').deployment;
+    expect(g2.status).toBe('failed');
+    expect(g2.failureReason).toMatch(new RegExp(`^worker: deployment #\\d+ failed \\(worker crashed\\)\\. Rolled back: web back on #${webBefore}$`));
+    expect(w.asked.sort()).toEqual(['deploy web', 'deploy worker', `rollback web to #${webBefore}`].sort());
+    // What serves is the first group's: its group deployment still serves.
+    expect((await w.call('owner', 'GET', '/projects/shop/compose/app')).json.deployments.map((d: { status: string }) => d.status)).toEqual(['failed', 'active']);
+  });
+
+  it('takes one group deployment of an app at a time (two asked at once: one is refused)', async () => {
+    const w = await world();
+    await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('1'), env: 'DB_PASSWORD=x' });
+    const answers = await Promise.all([1, 2, 3].map(() => w.call('owner', 'POST', '/projects/shop/compose/app/deploy', {})));
+    expect(answers.map((a) => a.status).sort()).toEqual([202, 409, 409]);
+    expect(answers.find((a) => a.status === 409)!.json.error).toBe('app is being deployed in production; wait for it to end');
+    await w.waitForGroup(answers.find((a) => a.status === 202)!.json.deployment.id);
+  });
+});
