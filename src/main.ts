@@ -12,6 +12,7 @@ import { gitCommands } from './cli/git-commands.js';
 import { IMAGE_FLAGS_USAGE, domainCommands } from './cli/domain-commands.js';
 import { databaseCommands } from './cli/database-commands.js';
 import { volumeCommands } from './cli/volume-commands.js';
+import { composeCommands } from './cli/compose-commands.js';
 import { nodeCommands } from './cli/node-commands.js';
 import { buildCommands } from './cli/build-commands.js';
 import { passwordLoginCommand, ssoCommands } from './cli/sso-commands.js';
@@ -82,6 +83,10 @@ Client (after \`spur login\`):
   spur db list|info|delete <project> [name] [--env E] [--show-credentials] [--yes] [--delete-data]
   spur db backup|backups <project> <name> [--env E]     a backup now (the engine's own dump) | the list
   spur db restore <project> <name> <backup-id> --yes [--env E]
+  spur compose up <project> <app> -f docker-compose.yml [--env-file .env] [--env E] [--all] [--no-deploy]
+        save a Compose file as the app's services and deploy what changed, as one group deployment
+  spur compose ls <project> | ps|history <project> <app> [--env E] | rollback <project> <app> [group-id] [--env E]
+  spur compose rm <project> <app> --yes [--delete-volumes]
   spur volumes add <project> <service> <name> <mount-path> [--env E]
   spur volumes list|remove <project> <service> [name] [--env E]
   spur node key                            Spur's public key, for a server's ~/.ssh/authorized_keys (owners)
@@ -98,8 +103,9 @@ Client (after \`spur login\`):
         single sign-on with OpenID Connect (owners); the secret may come from SPUR_SSO_CLIENT_SECRET
   spur settings <project> <service> [--env E] [--cpu N] [--memory MB] [--cpu-reservation N]
         [--memory-reservation MB] [--restart any|on-failure|none] [--restart-attempts N]
-        [--health tcp|http|image|none] [--health-path /p] [--health-port N] [--health-interval S]
+        [--health tcp|http|image|command|none] [--health-path /p] [--health-port N] [--health-interval S]
         [--health-timeout S] [--health-retries N] [--health-start-period S] [--stop-grace S]
+        [--health-command "CMD ARGS" | "CMD-SHELL text"] [--command "CMD ARGS"] [--entrypoint "CMD"]   ('' for the image's)
         [--replicas N] [--port N] [--branch B] [--auto-deploy on|off] [--run-on any|manager|SERVER]
         [--release-command "CMD ARGS"]   run once from the new image before each rollout ('' for none)
         [--build-memory MB] [--build-cpus N] [--build-timeout S]   this service's build caps ('' for the server's)
@@ -109,7 +115,7 @@ Client (after \`spur login\`):
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...requestCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...jobCommands, ...previewCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...requestCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...composeCommands, ...jobCommands, ...previewCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
