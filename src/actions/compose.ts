@@ -161,6 +161,13 @@ export async function composeDeploymentOf(deps: Deps, user: Actor, projectName: 
   return deploymentView(deps.db, group, environment);
 }
 
+/** The saved file and .env, for a role that may see variables' values. */
+export async function composeAppFile(deps: Deps, user: Actor, projectName: string, appName: string): Promise<{ file: string; env: string }> {
+  const { project } = await openProject(deps.db, user, projectName, 'variables.reveal');
+  const app = await store.getComposeApp(deps.db, project.id, appName);
+  return { file: unseal(deps.key, app.file_sealed), env: app.dotenv_sealed === null ? '' : unseal(deps.key, app.dotenv_sealed) };
+}
+
 /** Deletes the app and every service of it (their volumes are kept unless asked). */
 export async function deleteComposeApp(deps: Deps, user: Actor, projectName: string, appName: string, body: Body): Promise<{ deleted: string; services: string[] }> {
   const { project, acting } = await openProject(deps.db, user, projectName, 'service.delete');

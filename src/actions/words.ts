@@ -55,6 +55,9 @@ export const ACTIONS = {
   removeUser: (s: { email: string }): ActionWords => ({ question: `Remove ${s.email}? They lose their sessions, API tokens, SSH keys and project memberships. This cannot be undone.`, busy: `Removing ${s.email}…` }),
   removeMember: (s: { email: string; project: string }): ActionWords => ({ question: `Remove ${s.email} from ${s.project}? They can no longer see or change it.`, busy: `Removing ${s.email}…` }),
   revokeToken: (s: { name: string }): ActionWords => ({ question: `Revoke the token ${s.name}? Anything using it is refused from now on.`, busy: `Revoking ${s.name}…` }),
+  deployCompose: (s: { app: string; environment: string }): ActionWords => ({ question: `Deploy ${s.app} to ${s.environment} now? Each changed service's new version replaces the one serving once it is healthy.`, busy: `Deploying ${s.app}…` }),
+  rollbackCompose: (s: { app: string; environment: string; group: number }): ActionWords => ({ question: `Return every service of ${s.app} in ${s.environment} to group deployment #${s.group}, and the app's file to that one's?`, busy: `Rolling ${s.app} back to #${s.group}…` }),
+  saveCompose: (s: { deploy: boolean }): ActionWords => ({ busy: s.deploy ? 'Saving and deploying…' : 'Saving…' }),
   update: (s: { version: string }): ActionWords => ({ busy: `Starting the update to ${s.version}…` }),
 } as const;
 

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Deps } from '../deps.js';
-import { apiAs, makeTestApp, ownerAndMember } from '../../test/app-fixture.js';
+import { ORIGIN, apiAs, makeTestApp, ownerAndMember } from '../../test/app-fixture.js';
+import { createSession } from '../store/users.js';
 
 const FILE = (webVersion: string, workerVersion = '1') => `
 services:
@@ -33,7 +34,12 @@ volumes: { db_data: }
 
 async function world(opts: { failing?: Set<string> } = {}) {
   const { deps, app } = await makeTestApp();
-  const { tokens } = await ownerAndMember(deps);
+  const { tokens, owner } = await ownerAndMember(deps);
+  const cookie = `spur_session=${(await createSession(deps.db, owner.id)).token}`;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await app.request('/', { headers: { Cookie: cookie } })).text())![1];
+  const get = async (path: string) => (await app.request(path, { headers: { Cookie: cookie } })).text();
+  const post = (path: string, fields: Record<string, string>, htmx = false) =>
+    app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN, Cookie: cookie, ...(htmx ? { 'HX-Request': 'true' } : {}) }, body: new URLSearchParams({ _csrf: csrf!, ...fields }).toString() });
   const call = apiAs(app, tokens);
   expect((await call('owner', 'POST', '/projects', { name: 'shop' })).status).toBe(201);
   const asked: string[] = [];
@@ -62,7 +68,7 @@ async function world(opts: { failing?: Set<string> } = {}) {
     throw new Error(`group deployment ${id} never ended`);
   };
   const counts = async () => (await sql<{ t: string }>`select (select count(*) from services) || '/' || (select count(*) from variables) || '/' || (select count(*) from volumes) || '/' || (select count(*) from compose_apps) || '/' || (select group_concat(image) from services) as t`.execute(deps.db)).rows[0].t;
-  return { deps, call, asked, failing, waitForGroup, counts };
+  return { deps, call, asked, failing, waitForGroup, counts, get, post };
 }
 
 describe('Compose apps over the API', () => {
@@ -160,5 +166,42 @@ describe('Compose apps over the API', () => {
     expect(answers.map((a) => a.status).sort()).toEqual([202, 409, 409]);
     expect(answers.find((a) => a.status === 409)!.json.error).toBe('app is being deployed in production; wait for it to end');
     await w.waitForGroup(answers.find((a) => a.status === 202)!.json.deployment.id);
+  });
+});
+
+describe('Compose apps in the web UI', () => {
+  it('adds an app from the project page, shows what refused it in place, and deploys, redeploys and rolls it back from its page', async () => {
+    const w = await world();
+    expect(await w.get('/projects/shop')).toContain('New Compose app');
+    const before = await w.counts();
+    const refused = await w.post('/projects/shop/compose', { name: 'app', file: 'services:\n  web:\n    image: nginx:1.27\n    privileged: true\n', env: '' }, true);
+    expect(refused.status).toBe(400);
+    const fragment = await refused.text();
+    expect(fragment).toContain('refused: line 4: services.web.privileged: privileged reaches into the host');
+    expect(fragment).toMatch(/<textarea name="file"[^>]*>services:\n  web:\n    image: nginx:1.27\n    privileged: true\n<\/textarea>/);
+    expect(await w.counts()).toBe(before);
+
+    const added = await w.post('/projects/shop/compose', { name: 'app', file: FILE('1'), env: 'DB_PASSWORD=x', deploy: 'on' });
+    expect(added.status).toBe(303);
+    expect(added.headers.get('location')).toBe('/projects/shop/compose/app?env=production');
+    let page = await w.get('/projects/shop/compose/app?env=production');
+    expect(page).toContain('href="/projects/shop/services/web?env=production"');
+    expect(page).toMatch(/Deploy app<\/button>/);
+    // An admin sees the saved file (it may hold passwords): the .env is in it.
+    expect(page).toContain('DB_PASSWORD=x</textarea>');
+    const first = (await w.call('owner', 'GET', '/projects/shop/compose/app')).json.deployments[0].id;
+    await w.waitForGroup(first);
+
+    expect((await w.post('/projects/shop/compose/app/file?env=production', { file: FILE('2'), env: 'DB_PASSWORD=x', deploy: 'on' })).status).toBe(303);
+    await w.waitForGroup((await w.call('owner', 'GET', '/projects/shop/compose/app')).json.deployments[0].id);
+    page = await w.get('/projects/shop/compose/app?env=production');
+    expect(page).toContain(`Roll back to #${first}</button>`);
+    expect(await w.get('/projects/shop')).toContain('href="/projects/shop/compose/app?env=production"');
+
+    const back = await w.post('/projects/shop/compose/app/rollback?env=production', { to: String(first) });
+    expect(back.status).toBe(303);
+    const group = await w.waitForGroup((await w.call('owner', 'GET', '/projects/shop/compose/app')).json.deployments[0].id);
+    expect(group).toMatchObject({ status: 'active', rollbackOf: first });
+    expect(await w.get('/projects/shop/compose/app/deployments?env=production')).toContain(`(back to #${first})`);
   });
 });

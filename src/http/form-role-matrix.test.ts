@@ -12,7 +12,7 @@ import { MATRIX_USERS, type MatrixUser, teamWorld } from '../../test/app-fixture
 import { sha256 } from '../secrets.js';
 import { createSession } from '../store/users.js';
 
-type Target = { project: string; deployment: number; backup: number; volumeBackup: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; tokenId: number; keyId: number; session: string };
+type Target = { project: string; deployment: number; backup: number; volumeBackup: number; composeDeployment: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; tokenId: number; keyId: number; session: string };
 /** One form post: the route as the web app declares it, the action of MAY that decides it (or
  *  `self`: one's own account, anyone's), and the fields a browser sends. */
 interface Case {
@@ -57,6 +57,11 @@ const CASES: Case[] = [
   { route: 'POST /projects/:project/services/:service/scale', action: 'service.change', path: (t) => `${s(t)}/scale${q}`, fields: f({ replicas: '2' }) },
   { route: 'POST /projects/:project/services/:service/source', action: 'service.change', path: (t) => `${s(t)}/source${q}`, fields: f({ kind: 'image', image: 'nginx:2' }) },
   { route: 'POST /projects/:project/services/:service/credentials', action: 'service.change', path: (t) => `${s(t)}/credentials${q}`, fields: f({ httpsToken: 'tok' }) },
+  { route: 'POST /projects/:project/compose', action: 'service.create', path: (t) => `/projects/${t.project}/compose?env=staging`, fields: f({ name: 'more', file: 'services:\n  worker:\n    image: nginx:1.27\n' }) },
+  { route: 'POST /projects/:project/compose/:name/file', action: 'service.create', path: (t) => `/projects/${t.project}/compose/stack/file?env=staging`, fields: f({ file: 'services:\n  api:\n    image: nginx:1.27\n    ports: ["80"]\n' }) },
+  { route: 'POST /projects/:project/compose/:name/deploy', action: 'deploy', path: (t) => `/projects/${t.project}/compose/stack/deploy?env=staging` },
+  { route: 'POST /projects/:project/compose/:name/rollback', action: 'rollback', path: (t) => `/projects/${t.project}/compose/stack/rollback?env=staging`, fields: (t) => ({ to: String(t.composeDeployment) }) },
+  { route: 'POST /projects/:project/compose/:name/delete', action: 'service.delete', path: (t) => `/projects/${t.project}/compose/stack/delete`, fields: f({ confirm: 'stack' }) },
   { route: 'POST /projects/:project/services/:service/settings', action: 'service.change', path: (t) => `${s(t)}/settings${q}`, fields: f({ port: '8080' }) },
   { route: 'POST /projects/:project/services/:service/settings/git', action: 'service.change', path: (t) => `${s(t)}/settings/git${q}`, fields: f({ branch: 'dev', autoDeploy: 'off' }) },
   { route: 'POST /projects/:project/services/:service/domains', action: 'domains.change', path: (t) => `${s(t)}/domains${q}`, fields: (t) => ({ hostname: `www.${t.project}.example` }) },

@@ -5,7 +5,7 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { TOAST_COOKIE, setToast } from './toast.js';
-import { Conflict, InvalidFields, InvalidInput } from '../errors.js';
+import { Conflict, InvalidCompose, InvalidFields, InvalidInput } from '../errors.js';
 import { toHttpError } from './errors.js';
 import type { FormState } from '../../views/components/form.js';
 
@@ -57,6 +57,7 @@ export function takeToast(c: Context): string | undefined {
  *  belongs to the whole form. */
 export function formErrors(err: unknown): Record<string, string> | null {
   if (err instanceof InvalidFields) return err.fields;
+  if (err instanceof InvalidCompose) return { file: err.message.replace(/^the Compose file is refused: /, 'refused: ') };
   if (err instanceof InvalidInput || err instanceof Conflict) return { '': err.message };
   return null;
 }

@@ -26,6 +26,10 @@ const CONTROLS: [RegExp, Action | 'self'][] = [
   [new RegExp(`^${S}/delete$`), 'service.delete'],
   [new RegExp(`^${S}/logs\\.txt$`), 'logs.read'],
   [new RegExp(`^${P}/services$`), 'service.create'],
+  [new RegExp(`^${P}/compose(/stack/file)?$`), 'service.create'],
+  [new RegExp(`^${P}/compose/stack/deploy$`), 'deploy'],
+  [new RegExp(`^${P}/compose/stack/rollback$`), 'rollback'],
+  [new RegExp(`^${P}/compose/stack/delete$`), 'service.delete'],
   [new RegExp(`^${P}/environments$`), 'environment.create'],
   [new RegExp(`^${P}/environments/staging/delete$`), 'environment.delete'],
   [new RegExp(`^${P}/databases$`), 'database.create'],
@@ -76,6 +80,7 @@ const PAGES: { path: string; offers: Action[] }[] = [
   { path: `${S}/metrics?env=production`, offers: ['project.read'] },
   { path: `${P}?env=production`, offers: ['service.create', 'environment.create', 'environment.delete', 'database.create', 'database.delete', 'variables.change', 'variables.reveal', 'project.delete', 'members.manage', 'environment.protect', 'requests.decide', 'requests.cancel', 'project-audit.read'] },
   { path: `${P}/members`, offers: ['members.manage', 'project.leave'] },
+  { path: `${P}/compose/stack?env=staging`, offers: ['service.create', 'deploy', 'service.delete'] },
   { path: `${D}?env=production`, offers: ['database.change', 'backups.create', 'database.restore', 'database.credentials', 'backups.download', 'database.delete'] },
 ];
 

@@ -14,6 +14,8 @@ import { AddKeyForm, KeysPage } from '../../views/pages/keys.js';
 import { NewDatabaseForm } from '../../views/components/databases.js';
 import { addDatabase, listDatabaseViews } from '../actions/databases.js';
 import { databasePages } from './web-databases.js';
+import { composePages } from './web-compose.js';
+import { listComposeAppsOf } from '../actions/compose.js';
 import { peoplePages } from './web-people.js';
 import { ssoSettingsPages } from './web-sso-settings.js';
 import { twoFactorPages } from './web-two-factor.js';
@@ -124,7 +126,8 @@ export function webRoutes(deps: Deps, sockets: { upgradeWebSocket: NodeWebSocket
     const canvas = await projectCanvas(deps, user(c), project.name, environment, databases);
     const sharedVariables = await sharedVariableNames(deps, user(c), project.name, environment);
     const approvals = { protected: (await requests.environmentsOf(deps, user(c), project.name)).some((e) => e.name === environment && e.protected), canProtect: mayDo({ role }, 'environment.protect'), canDecide: mayDo({ role }, 'requests.decide'), me: user(c).email, requests: await requests.requestsOf(deps, user(c), project.name) };
-    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} sharedVariables={sharedVariables} may={mayAll({ role })} forms={forms} approvals={approvals} />;
+    const composeApps = await listComposeAppsOf(deps, user(c), project.name);
+    return <ProjectPage frame={frame(c)} name={project.name} environment={environment} environments={environments} canvas={canvas} databases={databases} composeApps={composeApps} sharedVariables={sharedVariables} may={mayAll({ role })} forms={forms} approvals={approvals} />;
   };
   // Protected environments and their requests (actions/requests.ts): plain forms, answered with a toast.
   const projectRequests = (c: Context<AuthEnv>) => `/projects/${c.req.param('project')}#requests`;
@@ -175,6 +178,7 @@ export function webRoutes(deps: Deps, sockets: { upgradeWebSocket: NodeWebSocket
     }),
   );
   databasePages(web, deps, frame);
+  composePages(web, deps, frame, projectPage);
   peoplePages(web, deps, frame);
   ssoSettingsPages(web, deps, frame);
   twoFactorPages(web, deps, frame);

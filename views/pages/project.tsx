@@ -12,6 +12,7 @@ import type { DatabaseView } from '../../src/actions/databases.js';
 import type { May } from '../../src/actions/page-data.js';
 import type { RequestView } from '../../src/actions/ask.js';
 import { Protection, RequestList } from '../components/requests.js';
+import { ComposeAppList, ComposeFileForm } from './compose.js';
 
 export interface ProjectPageProps {
   frame: Omit<LayoutProps, 'title' | 'children'>;
@@ -21,6 +22,8 @@ export interface ProjectPageProps {
   /** The canvas: services and databases as cards, and who references whom. */
   canvas: Omit<ProjectCanvasProps, 'project' | 'environment'>;
   databases: DatabaseView[];
+  /** The project's Compose apps (a Compose file kept as a group of its services). */
+  composeApps: { name: string; services: string[] }[];
   /** The environment's shared variables, by name. */
   sharedVariables: string[];
   /** What the user's role in the project may do, by action of MAY. */
@@ -55,6 +58,14 @@ export function ProjectPage(props: ProjectPageProps) {
         <details class="section" open={props.canvas.services.length === 0 || !!props.forms?.['new-service']}>
           <summary>New service</summary>
           <NewServiceForm project={props.name} csrf={csrf} state={props.forms?.['new-service']} mayDeploy={may.deploy} />
+        </details>
+      )}
+      <h2>Compose apps</h2>
+      <ComposeAppList project={props.name} environment={props.environment} apps={props.composeApps} />
+      {may['service.create'] && (
+        <details class="section" open={!!props.forms?.['new-compose-app']}>
+          <summary>New Compose app</summary>
+          <ComposeFileForm project={props.name} environment={props.environment} csrf={csrf} state={props.forms?.['new-compose-app']} mayDeploy={may.deploy} />
         </details>
       )}
       <h2>Databases</h2>
