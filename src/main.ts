@@ -13,6 +13,7 @@ import { IMAGE_FLAGS_USAGE, domainCommands } from './cli/domain-commands.js';
 import { databaseCommands } from './cli/database-commands.js';
 import { volumeCommands } from './cli/volume-commands.js';
 import { composeCommands } from './cli/compose-commands.js';
+import { templateCommands } from './cli/template-commands.js';
 import { nodeCommands } from './cli/node-commands.js';
 import { buildCommands } from './cli/build-commands.js';
 import { passwordLoginCommand, ssoCommands } from './cli/sso-commands.js';
@@ -87,6 +88,8 @@ Client (after \`spur login\`):
         save a Compose file as the app's services and deploy what changed, as one group deployment
   spur compose ls <project> | ps|history <project> <app> [--env E] | rollback <project> <app> [group-id] [--env E]
   spur compose rm <project> <app> --yes [--delete-volumes]
+  spur templates list [--search WORDS] | show <template>   the catalogue of one-click apps
+  spur templates deploy <project> <template> [--name APP] [--set NAME=VALUE]… [--env E] [--no-deploy]
   spur volumes add <project> <service> <name> <mount-path> [--env E]
   spur volumes list|remove <project> <service> [name] [--env E]
   spur node key                            Spur's public key, for a server's ~/.ssh/authorized_keys (owners)
@@ -115,7 +118,7 @@ Client (after \`spur login\`):
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...requestCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...composeCommands, ...jobCommands, ...previewCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...requestCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...composeCommands, ...templateCommands, ...jobCommands, ...previewCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -54,13 +54,17 @@ describe('repository paths', () => {
 });
 
 describe('mount paths', () => {
-  it.each(['/data', '/app/uploads', '/var/lib/app', '/srv/my.site_files-2'])('accepts %s', (p) => expect(v.mountPath(p)).toBe(p));
+  it.each(['/data', '/app/uploads', '/var/lib/app', '/srv/my.site_files-2', '/usr/src/app/upload', '/usr/local/share/app', '/usr/app/data'])('accepts %s', (p) => expect(v.mountPath(p)).toBe(p));
   it.each([
     ['/', /root/],
     ['data', /absolute/],
     ['/etc', /belongs to the container's system/],
     ['/etc/nginx', /belongs/],
     ['/proc/1', /belongs/],
+    ['/usr', /belongs/],
+    ['/usr/bin', /belongs/],
+    ['/usr/lib/x86_64-linux-gnu', /belongs/],
+    ['/usr/share/nginx', /belongs/],
     ['/var/run/docker.sock', /belongs/],
     ['/data/docker.sock', /Docker socket/],
     ['/data/../etc', /plain path/],

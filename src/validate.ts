@@ -100,8 +100,10 @@ export function repoPath(field: string, value: unknown): string {
   return normal.replace(/\/$/, '') || '.';
 }
 
-/** Where the system lives in a container, and where Spur mounts its probe: no volume goes there. */
-const SYSTEM_PATHS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/proc', '/run', '/sbin', '/spur', '/sys', '/usr', '/var/run'];
+/** Where the system lives in a container, and where Spur mounts its probe: no volume goes there.
+ *  Apps keep data under /usr/src and /usr/local (official images do), so only /usr's system
+ *  directories are refused. */
+const SYSTEM_PATHS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/proc', '/run', '/sbin', '/spur', '/sys', '/usr/bin', '/usr/include', '/usr/lib', '/usr/lib32', '/usr/lib64', '/usr/libexec', '/usr/sbin', '/usr/share', '/var/run'];
 
 /** A volume's mount path inside the container: absolute, already normal (no `..`, `.`, `//` or
  *  trailing slash), plain characters, not the root, not a system directory or below one, never
@@ -113,7 +115,7 @@ export function mountPath(value: unknown): string {
   if (raw === '/') throw new InvalidInput('mount path', 'cannot be the root of the container');
   if (raw.split('/').some((p) => p === '..' || p === '.') || posix.normalize(raw) !== raw || raw.endsWith('/')) throw new InvalidInput('mount path', 'must be a plain path, without . or .. parts, double or trailing slashes');
   if (raw.split('/').some((p) => p.startsWith('-'))) throw new InvalidInput('mount path', 'path parts must not start with "-"');
-  const system = SYSTEM_PATHS.find((s) => raw === s || raw.startsWith(`${s}/`));
+  const system = raw === '/usr' ? '/usr' : SYSTEM_PATHS.find((s) => raw === s || raw.startsWith(`${s}/`));
   if (system) throw new InvalidInput('mount path', `${system} belongs to the container's system; use another directory, such as /data`);
   if (raw.split('/').includes('docker.sock')) throw new InvalidInput('mount path', 'must not name the Docker socket');
   return raw;

@@ -256,6 +256,7 @@ function instanceSettings(s: ComposeServicePlan): ServiceInstanceUpdate {
     replicas: s.replicas,
     health_type: health.type,
     health_command: health.type === 'command' ? json(health.test) : null,
+    ...(health.type === 'http' ? { health_path: health.path, health_port: null, health_start_period_s: health.startPeriodS } : {}),
     ...(health.type === 'command' ? { health_interval_s: Math.min(health.intervalS, 300), health_timeout_s: Math.min(health.timeoutS, 120), health_retries: Math.min(health.retries, 20), health_start_period_s: Math.min(health.startPeriodS, 600) } : {}),
     cpu_limit: s.resources.cpuLimit,
     memory_limit_mb: s.resources.memoryLimitMb,

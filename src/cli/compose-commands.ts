@@ -12,7 +12,7 @@ interface Member {
   status: string | null;
 }
 
-interface GroupDeployment {
+export interface GroupDeployment {
   id: number;
   environment: string;
   status: string;
@@ -38,7 +38,7 @@ function readFile(path: string, what: string): string {
 }
 
 /** Waits for a group deployment to end, saying each member's state as it changes. */
-async function follow(api: ApiClient, io: CliIo, path: string, group: GroupDeployment, json: boolean): Promise<void> {
+export async function followGroupDeployment(api: ApiClient, io: CliIo, path: string, group: GroupDeployment, json: boolean): Promise<void> {
   const log = json ? io.stderr : io.stdout;
   log(`Group deployment #${group.id} of ${group.members.length} services (${group.members.filter((m) => m.changed).length} to deploy)`);
   const said = new Map<string, string>();
@@ -78,7 +78,7 @@ async function compose(argv: string[], io: CliIo) {
     log(`Saved Compose app ${saved.app.name} in ${project}: ${saved.app.services.join(', ')}`);
     for (const note of saved.notes) log(`Note: ${note}`);
     if (!saved.deployment) return json ? io.stdout(JSON.stringify(saved)) : undefined;
-    return follow(api, io, path, saved.deployment, json);
+    return followGroupDeployment(api, io, path, saved.deployment, json);
   }
   if (sub === 'ls' && !name) {
     const { apps } = await api.json<{ apps: { name: string; services: string[] }[] }>('GET', `/projects/${enc(project)}/compose`);
@@ -97,7 +97,7 @@ async function compose(argv: string[], io: CliIo) {
   if (sub === 'rollback' && name) {
     if (extra !== undefined && !/^\d+$/.test(extra)) throw new CliError(`compose rollback: "${extra}" is not a group deployment number`, 2);
     const { deployment } = await api.json<{ deployment: GroupDeployment }>('POST', `${path}/rollback`, { ...(extra ? { to: Number(extra) } : {}), ...(values.env ? { environment: values.env } : {}) });
-    return follow(api, io, path, deployment, json);
+    return followGroupDeployment(api, io, path, deployment, json);
   }
   if (sub === 'rm' && name && !extra) {
     const deleteVolumes = values['delete-volumes'] === true;

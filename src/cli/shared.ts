@@ -14,7 +14,7 @@ export type Deployment = { id: number; status: string; commitSha: string | null;
 /** A deployment's steps on one line: each with the time it took, then how it ended. */
 export const describeSteps = (steps: StepView[]) => `Steps: ${steps.map((s) => `${s.label}${s.seconds === null ? '' : ` ${describeSeconds(s.seconds)}${s.state === 'done' ? '' : ` (${s.state})`}`}`).join(', ')}`;
 
-type Option = { type: 'string' | 'boolean'; short?: string };
+type Option = { type: 'string' | 'boolean'; short?: string; /** Given more than once: its values come as a list. */ multiple?: boolean };
 
 export function args(argv: string[], options: Record<string, Option>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {

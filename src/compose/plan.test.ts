@@ -153,4 +153,12 @@ describe('planCompose', () => {
     expect(planCompose({ text, fromRepository: true }).plan!.services[0]!.source).toEqual({ build: { context: 'web', dockerfile: 'Dockerfile.prod' } });
     expect(planCompose({ text: 'services:\n  web:\n    build: ../outside\n', fromRepository: true }).problems[0]!.message).toMatch(/inside the repository/);
   });
+
+  it("reads Spur's x-spur-http-health as an HTTP check of the routed port", () => {
+    const text = 'services:\n  web:\n    image: ghost:5.105.0\n    expose: ["2368"]\n    x-spur-http-health: { path: /ghost/api/admin/site/, start_period: 2m }\n  worker:\n    image: x\n    x-spur-http-health: /health\n';
+    const { problems } = planCompose({ text });
+    expect(problems).toEqual([{ line: 8, path: 'services.worker.x-spur-http-health', message: 'x-spur-http-health needs a port (ports or expose) to ask' }]);
+    const { plan } = planCompose({ text: text.split('  worker:')[0]! });
+    expect(plan!.services[0]!.health).toEqual({ type: 'http', path: '/ghost/api/admin/site/', startPeriodS: 120 });
+  });
 });

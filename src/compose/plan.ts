@@ -22,7 +22,9 @@ export type DependsOnCondition = 'service_started' | 'service_healthy' | 'servic
 export type ComposeHealth =
   | { type: 'auto' }
   | { type: 'none' }
-  | { type: 'command'; test: string[]; intervalS: number; timeoutS: number; retries: number; startPeriodS: number };
+  | { type: 'command'; test: string[]; intervalS: number; timeoutS: number; retries: number; startPeriodS: number }
+  /** Spur's own extension `x-spur-http-health`: Spur's probe asks the path (no curl needed in the image). */
+  | { type: 'http'; path: string; startPeriodS: number };
 
 export interface ComposeServicePlan {
   name: string;
@@ -215,7 +217,7 @@ function planService(p: Problems, name: string, body: unknown, ctx: ServiceConte
   const environment = guard(at('environment'), () => environmentOf(body.environment, ctx.vars, (path, m) => p.notes.push(problem(p, at('environment', path), m)))) ?? {};
   const port = guard(at('ports'), () => routedPort(body.ports, body.expose, (path, m) => p.notes.push(problem(p, at(...path), m)))) ?? null;
   const volumes = guard(at('volumes'), () => volumesOf(body.volumes, ctx.declaredVolumes)) ?? [];
-  const health = guard(at('healthcheck'), () => healthOf(body.healthcheck, port)) ?? { type: 'none' as const };
+  const health = body['x-spur-http-health'] !== undefined ? guard(at('x-spur-http-health'), () => httpHealthOf(body['x-spur-http-health'], port)) ?? { type: 'none' as const } : guard(at('healthcheck'), () => healthOf(body.healthcheck, port)) ?? { type: 'none' as const };
   const dependsOn = guard(at('depends_on'), () => dependsOnOf(body.depends_on)) ?? [];
   const command = guard(at('command'), () => wordsOf('command', body.command, port));
   const entrypoint = guard(at('entrypoint'), () => wordsOf('entrypoint', body.entrypoint, port));
@@ -384,6 +386,15 @@ function healthOf(value: unknown, port: number | null): ComposeHealth {
     retries: value.retries === undefined ? 3 : validate.integer('healthcheck.retries', value.retries, 1, 100),
     startPeriodS: value.start_period === undefined ? 0 : seconds('healthcheck.start_period', value.start_period, 0, 3600),
   };
+}
+
+/** `x-spur-http-health: /path` or `{ path: /path, start_period: 2m }`: Spur's HTTP check on the routed port. */
+function httpHealthOf(value: unknown, port: number | null): ComposeHealth {
+  if (port === null) throw new Error('x-spur-http-health needs a port (ports or expose) to ask');
+  const body = typeof value === 'string' ? { path: value } : value;
+  if (!isMapping(body)) throw new Error('x-spur-http-health is a path or { path, start_period }');
+  for (const key of Object.keys(body)) if (!['path', 'start_period'].includes(key)) throw new Error(`x-spur-http-health.${key}: write path and start_period only`);
+  return { type: 'http', path: validate.healthPath(body.path), startPeriodS: body.start_period === undefined ? 30 : seconds('x-spur-http-health.start_period', body.start_period, 0, 600) };
 }
 
 function dependsOnOf(value: unknown): ComposeServicePlan['dependsOn'] {

@@ -27,6 +27,7 @@ import * as alerting from '../actions/alerts.js';
 import * as audit from '../actions/audit.js';
 import * as requests from '../actions/requests.js';
 import * as compose from '../actions/compose.js';
+import * as templates from '../actions/templates.js';
 import { changeSpurSettings, spurSettingsView } from '../actions/settings.js';
 import { changeSsoSettings, ssoSettingsView } from '../actions/sso-settings.js';
 import { deploymentEventStream, oneOffStream, runtimeLogStream } from './streams.js';
@@ -162,6 +163,13 @@ export function apiRoutes(deps: Deps) {
   api.delete('/projects/:project/databases/:name', async (c) => {
     await db.deleteDatabase(deps, c.get('user'), c.req.param('project'), c.req.param('name'), await jsonBody(c), c.req.query('env'));
     return c.json({ deleted: c.req.param('name') });
+  });
+  // One-click apps: the catalogue (anyone's to read) and deploying one into a project as a Compose app.
+  api.get('/templates', (c) => c.json({ templates: templates.listTemplates(c.req.query('q')) }));
+  api.get('/templates/:id', (c) => c.json({ template: templates.showTemplate(c.req.param('id')) }));
+  api.post('/projects/:project/templates/:id', async (c) => {
+    const deployed = await templates.deployTemplate(deps, c.get('user'), c.req.param('project'), c.req.param('id'), await jsonBody(c));
+    return c.json(deployed, deployed.deployment ? 202 : 201);
   });
   // Compose apps: PUT saves (creates or replaces) the file, with `deploy: true` deploys it too.
   api.get('/projects/:project/compose', async (c) => c.json({ apps: await compose.listComposeAppsOf(deps, c.get('user'), c.req.param('project')) }));

@@ -57,6 +57,7 @@ const CASES: Case[] = [
   { route: 'POST /projects/:project/services/:service/scale', action: 'service.change', path: (t) => `${s(t)}/scale${q}`, fields: f({ replicas: '2' }) },
   { route: 'POST /projects/:project/services/:service/source', action: 'service.change', path: (t) => `${s(t)}/source${q}`, fields: f({ kind: 'image', image: 'nginx:2' }) },
   { route: 'POST /projects/:project/services/:service/credentials', action: 'service.change', path: (t) => `${s(t)}/credentials${q}`, fields: f({ httpsToken: 'tok' }) },
+  { route: 'POST /templates/:id/deploy', action: 'volumes.change', path: () => '/templates/pocketbase/deploy', fields: (t) => ({ project: t.project, name: 'pb' }) },
   { route: 'POST /projects/:project/compose', action: 'service.create', path: (t) => `/projects/${t.project}/compose?env=staging`, fields: f({ name: 'more', file: 'services:\n  worker:\n    image: nginx:1.27\n' }) },
   { route: 'POST /projects/:project/compose/:name/file', action: 'service.create', path: (t) => `/projects/${t.project}/compose/stack/file?env=staging`, fields: f({ file: 'services:\n  api:\n    image: nginx:1.27\n    ports: ["80"]\n' }) },
   { route: 'POST /projects/:project/compose/:name/deploy', action: 'deploy', path: (t) => `/projects/${t.project}/compose/stack/deploy?env=staging` },

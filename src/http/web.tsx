@@ -15,6 +15,7 @@ import { NewDatabaseForm } from '../../views/components/databases.js';
 import { addDatabase, listDatabaseViews } from '../actions/databases.js';
 import { databasePages } from './web-databases.js';
 import { composePages } from './web-compose.js';
+import { templatePages } from './web-templates.js';
 import { listComposeAppsOf } from '../actions/compose.js';
 import { peoplePages } from './web-people.js';
 import { ssoSettingsPages } from './web-sso-settings.js';
@@ -179,6 +180,7 @@ export function webRoutes(deps: Deps, sockets: { upgradeWebSocket: NodeWebSocket
   );
   databasePages(web, deps, frame);
   composePages(web, deps, frame, projectPage);
+  templatePages(web, deps, frame);
   peoplePages(web, deps, frame);
   ssoSettingsPages(web, deps, frame);
   twoFactorPages(web, deps, frame);
