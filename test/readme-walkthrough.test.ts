@@ -28,6 +28,7 @@ const NOT_WALKED: Record<string, string> = {
   'Scheduled jobs': 'walked line by line by test/release-flows.test.ts, which also waits for a run on its schedule',
   'Canary and blue-green': 'walked line by line by test/canary.test.ts, which reads the weights Spur writes for Traefik',
   'Volume backups': 'walked line by line by test/volume-backups.test.ts, which compares the files restored with the ones backed up',
+  'Templates': 'walked line by line by test/templates.test.ts, which deploys three templates on stand-in images under their official names',
   'Compose apps': 'walked line by line by test/compose.test.ts, which deploys, redeploys and rolls back a web + worker + Postgres + Redis app under load',
 };
 const WALKED = ['Your first deploy', 'git push', 'Custom domains', 'Databases', 'Backups', 'Health checks', 'Scale, limits, restarts'];
