@@ -84,8 +84,9 @@ Client (after \`spur login\`):
   spur db list|info|delete <project> [name] [--env E] [--show-credentials] [--yes] [--delete-data]
   spur db backup|backups <project> <name> [--env E]     a backup now (the engine's own dump) | the list
   spur db restore <project> <name> <backup-id> --yes [--env E]
-  spur compose up <project> <app> -f docker-compose.yml [--env-file .env] [--env E] [--all] [--no-deploy]
-        save a Compose file as the app's services and deploy what changed, as one group deployment
+  spur compose up <project> <app> (-f docker-compose.yml | --git URL [--branch B] [--path P]) [--env-file .env]
+        [--env E] [--all] [--no-deploy]   save a Compose file (pasted, or read from a repository, whose
+        build: services build from it) as the app's services; deploy what changed as one group deployment
   spur compose ls <project> | ps|history <project> <app> [--env E] | rollback <project> <app> [group-id] [--env E]
   spur compose rm <project> <app> --yes [--delete-volumes]
   spur templates list [--search WORDS] | show <template>   the catalogue of one-click apps

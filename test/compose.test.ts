@@ -8,11 +8,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpurProcess, cli, docker, eventually, loginCli, probe, startLoadProbe, startSpur, stopAll, uniqueName } from './harness.js';
+import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
+import { type SpurProcess, cli, docker, eventually, probe, startGitStack, startLoadProbe, stopAll, uniqueName } from './harness.js';
 import { expectReadmeWalked } from './readme.js';
 
 const APP_IMAGE = 'spur-test/compose-app:1';
 let spur: SpurProcess;
+let git: GitServer;
 const project = uniqueName('cmp');
 const network = `spur_${project}_production`;
 const dir = mkdtempSync(join(tmpdir(), 'spur-compose-'));
@@ -80,12 +82,11 @@ const dbAndCacheVersions = async () => Object.fromEntries(await Promise.all(['db
 
 beforeAll(async () => {
   await docker('build', '-q', '-t', APP_IMAGE, resolve(__dirname, 'fixtures/compose-app'));
-  spur = await startSpur();
-  await loginCli(spur);
+  ({ git, spur } = await startGitStack());
   expect((await cli(spur, ['project', 'create', project])).code).toBe(0);
 }, 300_000);
 
-afterAll(() => stopAll({ spur }, [project]));
+afterAll(() => stopAll({ spur, git }, [project]));
 
 describe('Compose apps', () => {
   let firstGroup: number;
@@ -160,6 +161,31 @@ describe('Compose apps', () => {
     expect(result.stderr).toMatch(/line \d+: services\.sneaky\.volumes: \/var\/run\/docker\.sock is a path on the host/);
     expect((await cli(spur, ['compose', 'history', project, 'app'])).stdout).toBe(before);
     expect((await cli(spur, ['compose', 'ls', project])).stdout.trim()).toBe('app\tcache,db,web,worker');
+  });
+
+  it('reads a file from a repository, building its services from it, and builds them again at each deploy', async () => {
+    const repo = createRepo(git, `${project}-site.git`);
+    const files = (version: string) => ({
+      'deploy/docker-compose.yml': 'services:\n  site:\n    build: { context: ../web }\n    expose: ["3000"]\n    x-spur-http-health: /health\n  sitecache:\n    image: redis:7\n',
+      ...Object.fromEntries(Object.entries(helloAppFiles(version)).map(([k, v]) => [`web/${k}`, v])),
+    });
+    repo.commit(files('v1'), 'v1');
+    // The README names the repository https://git.example.com/shop/site.git; this one is the git server's.
+    const run = () => {
+      walked.push('spur compose up shop site --git https://git.example.com/shop/site.git --path deploy/docker-compose.yml');
+      return cli(spur, ['compose', 'up', project, 'site', '--git', repo.url, '--path', 'deploy/docker-compose.yml']);
+    };
+    const first = await run();
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    expect((await probe(network, 'http://site:3000/quiet')).body.trim()).toBe('hello from v1');
+    repo.commit(files('v2'), 'v2');
+    const second = await run();
+    expect(second.code, second.stderr + second.stdout).toBe(0);
+    expect(second.stdout).toMatch(/sitecache\t#\d+\tactive\t\(unchanged\)/);
+    expect((await probe(network, 'http://site:3000/quiet')).body.trim()).toBe('hello from v2');
+    const bad = await cli(spur, ['compose', 'up', project, 'site', '--git', repo.url, '--path', 'deploy/missing.yml']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('path: deploy/missing.yml is not in');
   });
 
   it('has walked the README\'s "Compose apps"', () => expectReadmeWalked('Compose apps', walked));

@@ -3,6 +3,8 @@
 // is one group deployment (only the services whose definition changed are deployed, in
 // depends_on order); a rollback returns every service to one earlier group deployment.
 import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join, posix } from 'node:path';
 import type { ComposeApp, ComposeDeployment, Environment, Project, Service, ServiceInstanceUpdate } from '../db/schema.js';
 import type { Db } from '../db/open.js';
 import type { Deps } from '../deps.js';
@@ -11,12 +13,15 @@ import { startWaves } from '../compose/start-order.js';
 import { serviceVolumeName } from '../docker/service-spec.js';
 import { type GroupMemberStep, runComposeGroup } from '../deploy/compose-group.js';
 import { removeService } from '../deploy/removal.js';
-import { Conflict, InvalidCompose, InvalidInput, NotFound } from '../errors.js';
+import { Conflict, InvalidCompose, InvalidInput, NotFound, UpstreamFailed } from '../errors.js';
+import { readRepoFile } from '../builds/repo-files.js';
+import { checkSource, newCredentials, sourceKind } from '../sources/index.js';
+import type { BuiltSourceKind } from '../sources/source-kind.js';
 import { seal, unseal } from '../secrets.js';
 import * as store from '../store/compose.js';
 import { findActiveDeployment, getDeployment } from '../store/deployments.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
-import { DEFAULT_PORT, findServiceByName, insertService, updateInstance, updateServiceSource } from '../store/services.js';
+import { DEFAULT_PORT, type ServiceSource, findServiceByName, insertService, updateInstance, updateServiceSource } from '../store/services.js';
 import { setVariables } from '../store/variables.js';
 import { insertVolume, listVolumes } from '../store/volumes.js';
 import * as validate from '../validate.js';
@@ -54,51 +59,115 @@ export interface ComposeDeploymentView {
   members: ComposeMemberView[];
 }
 
-/** Saves a Compose file as the app `name` (creating it, or replacing its file): every service of
- *  the file is created or updated in the environment, in one transaction; with `deploy`, the app
- *  is then deployed. Refused whole, with every problem and its line, when the file is not one
- *  Spur runs. */
+/** Where a file comes from: pasted, or a path of a repository at a branch. */
+type FileSource = { pasted: string } | { git: RepositoryFile };
+interface RepositoryFile {
+  url: string;
+  branch: string;
+  path: string;
+}
+
+/** Saves a Compose file as the app `name` (creating it, or replacing its file): pasted (`file`),
+ *  or read from a repository (`git`, `branch`, `path`: it is read again at each deploy, and its
+ *  services with `build` build from that repository). Every service of the file is created or
+ *  updated in the environment, in one transaction; with `deploy`, the app is then deployed.
+ *  Refused whole, with every problem and its line, when the file is not one Spur runs. */
 export async function saveComposeApp(deps: Deps, user: Actor, projectName: string, appName: string, body: Body) {
-  const { name, file, dotenv, environmentName } = validate.fields({
+  const { name, source, dotenv, environmentName } = validate.fields({
     name: () => validate.resourceName('compose', appName),
-    file: () => composeText(body.file),
+    source: () => fileSourceOf(body),
     dotenv: () => (body.env === undefined || body.env === null || body.env === '' ? null : dotenvText(body.env)),
     environmentName: () => (body.environment === undefined ? DEFAULT_ENVIRONMENT : validate.resourceName('environment', body.environment)),
   });
   const access = await openProject(deps.db, user, projectName, 'service.create');
   const { project, acting } = access;
   const environment = await getEnvironment(deps.db, project, environmentName);
-  const planned = planCompose({ text: file, dotenv });
-  if (!planned.plan) throw new InvalidCompose(planned.problems);
-  const plan = planned.plan;
-  if (plan.services.some((s) => s.volumes.length)) await requireTo(deps, acting, 'volumes.change', { object: { kind: 'project', id: project.id, name: project.name, projectId: project.id } });
   const wantsDeploy = truthy(body.deploy);
-  if (wantsDeploy) {
-    await requireAtOnce(deps, acting, 'deploy', environment, { object: { kind: 'project', id: project.id, name: project.name, projectId: project.id }, doing: 'deploy a Compose app' });
-    requireDaemon(deps);
-  }
-  const sealed = { fileSealed: seal(deps.key, file), dotenvSealed: dotenv === null ? null : seal(deps.key, dotenv) };
-  const { app, created } = await deps.db.transaction().execute(async (tx) => {
-    const existing = await store.findComposeApp(tx, project.id, name);
-    const previous = existing ? planOf(deps, existing) : null;
-    const app = existing ?? (await store.insertComposeApp(tx, { projectId: project.id, name, ...sealed }));
-    if (existing) await store.setComposeAppFile(tx, app.id, sealed);
-    await syncServices(tx, deps, { project, environment, app, plan, previous });
-    return { app, created: !existing };
-  });
-  await audit(deps, acting, created ? 'compose.create' : 'compose.change', composeObject(project, app), { after: { services: plan.services.map((s) => s.name), file: SECRET } });
-  const deployment = wantsDeploy ? await startGroupDeployment(deps, access, app, environment, { all: truthy(body.all), trigger: body.trigger === undefined ? 'compose up' : String(body.trigger).slice(0, 100) }) : null;
+  const { app, plan, created } = await saveFile(deps, access, environment, { name, source, dotenv, deploy: wantsDeploy });
+  await audit(deps, acting, created ? 'compose.create' : 'compose.change', composeObject(project, app), { after: { services: plan.services.map((s) => s.name), file: SECRET, ...('git' in source ? { git: source.git } : {}) } });
+  const deployment = wantsDeploy ? await startGroupDeployment(deps, access, app, environment, plan, { all: truthy(body.all), trigger: body.trigger === undefined ? 'compose up' : String(body.trigger).slice(0, 100) }) : null;
   return { app: await appView(deps.db, app), notes: plan.notes.map(problemText), deployment };
 }
 
-/** Deploys the app's saved file as one group deployment (`all`: every service, changed or not). */
+/** Reads the file (from its repository), plans it, checks the doors it needs, and saves it and
+ *  its services' records in one transaction. */
+async function saveFile(deps: Deps, access: ProjectAccess, environment: Environment, input: { name: string; source: FileSource; dotenv: string | null; deploy: boolean }): Promise<{ app: ComposeApp; plan: ComposePlan; created: boolean }> {
+  const { project, acting } = access;
+  const projectObj = { kind: 'project', id: project.id, name: project.name, projectId: project.id };
+  const repo = 'git' in input.source ? input.source.git : null;
+  const text = repo ? await readRepositoryFile(deps, project.id, repo) : (input.source as { pasted: string }).pasted;
+  const planned = planCompose({ text, dotenv: input.dotenv, repositoryDir: repo ? posix.dirname(repo.path) : undefined });
+  if (!planned.plan) throw new InvalidCompose(planned.problems);
+  const plan = planned.plan;
+  if (await addsVolumes(deps.db, project, environment, plan)) await requireTo(deps, acting, 'volumes.change', { object: projectObj });
+  if (input.deploy) {
+    await requireAtOnce(deps, acting, 'deploy', environment, { object: projectObj, doing: 'deploy a Compose app' });
+    requireDaemon(deps);
+  }
+  const sealed = { fileSealed: seal(deps.key, text), dotenvSealed: input.dotenv === null ? null : seal(deps.key, input.dotenv), git: repo };
+  return deps.db.transaction().execute(async (tx) => {
+    const existing = await store.findComposeApp(tx, project.id, input.name);
+    const previous = existing ? planOf(deps, existing) : null;
+    const app = existing ?? (await store.insertComposeApp(tx, { projectId: project.id, name: input.name, ...sealed }));
+    if (existing) await store.setComposeAppFile(tx, app.id, sealed);
+    await syncServices(tx, deps, { project, environment, app, plan, previous, repo });
+    return { app: (await store.findComposeApp(tx, project.id, input.name))!, plan, created: !existing };
+  });
+}
+
+/** Whether the plan mounts a volume its service does not have yet (adding one is an admin's). */
+async function addsVolumes(db: Db, project: Project, environment: Environment, plan: ComposePlan): Promise<boolean> {
+  for (const s of plan.services) {
+    if (!s.volumes.length) continue;
+    const service = await findServiceByName(db, project.id, s.name);
+    const have = service ? (await listVolumes(db, { serviceId: service.id, environmentId: environment.id })).map((v) => v.name) : [];
+    if (s.volumes.some((v) => !have.includes(v.name))) return true;
+  }
+  return false;
+}
+
+function fileSourceOf(body: Body): FileSource {
+  if (body.git !== undefined && body.git !== '') {
+    if (body.file !== undefined && body.file !== '') throw new InvalidInput('file', 'give the file, or the repository it is read from; not both');
+    return { git: { url: validate.gitUrl(body.git), branch: body.branch === undefined || body.branch === '' ? 'main' : validate.branch(body.branch), path: body.path === undefined || body.path === '' ? 'docker-compose.yml' : validate.repoPath('path', body.path) } };
+  }
+  return { pasted: composeText(body.file) };
+}
+
+/** The file at `path` of the branch head, read from a shallow clone Spur removes at once. */
+async function readRepositoryFile(deps: Deps, projectId: number, repo: RepositoryFile): Promise<string> {
+  await checkSource(deps, { type: 'git', gitUrl: repo.url, branch: repo.branch });
+  const dir = join(deps.config.dataDir, 'run', `compose-${randomBytes(6).toString('hex')}`);
+  await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
+  try {
+    // Read as a public repository is: no deploy key, no token.
+    const reader = { id: 0, git_url: repo.url, deploy_key_private_sealed: null, https_token_sealed: null } as Service;
+    await (sourceKind('git') as BuiltSourceKind).fetch(deps, { projectId, service: reader, branch: repo.branch, dir, say: async () => {}, signal: AbortSignal.timeout(120_000) }).catch((err: Error) => {
+      throw new UpstreamFailed(`${repo.url}: ${err.message}`);
+    });
+    const text = await readRepoFile(dir, repo.path, COMPOSE_LIMITS.bytes);
+    if (text === null) throw new InvalidInput('path', `${repo.path} is not in ${repo.url} at branch ${repo.branch}`);
+    return text;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Deploys the app as one group deployment (`all`: every service, changed or not); an app read
+ *  from a repository is read again first. */
 export async function deployComposeApp(deps: Deps, user: Actor, projectName: string, appName: string, body: Body): Promise<ComposeDeploymentView> {
   const access = await openProject(deps.db, user, projectName, 'deploy');
   const app = await store.getComposeApp(deps.db, access.project.id, appName);
   const environment = await environmentOf(deps, access.project, body);
   await requireAtOnce(deps, access.acting, 'deploy', environment, { object: composeObject(access.project, app), doing: 'deploy a Compose app' });
   requireDaemon(deps);
-  return startGroupDeployment(deps, access, app, environment, { all: truthy(body.all), trigger: 'compose deploy' });
+  if (app.git_url) {
+    const source = { git: { url: app.git_url, branch: app.git_branch ?? 'main', path: app.git_path ?? 'docker-compose.yml' } };
+    const dotenv = app.dotenv_sealed === null ? null : unseal(deps.key, app.dotenv_sealed);
+    const { plan } = await saveFile(deps, access, environment, { name: app.name, source, dotenv, deploy: true });
+    return startGroupDeployment(deps, access, app, environment, plan, { all: truthy(body.all), trigger: 'compose deploy' });
+  }
+  return startGroupDeployment(deps, access, app, environment, planOf(deps, app), { all: truthy(body.all), trigger: 'compose deploy' });
 }
 
 /** Returns every service of the app to the deployment each served with in an earlier group
@@ -112,12 +181,12 @@ export async function rollbackComposeApp(deps: Deps, user: Actor, projectName: s
   requireDaemon(deps);
   const to = validate.optional(body.to, (v) => validate.integer('to', v, 1, Number.MAX_SAFE_INTEGER));
   const target = await rollbackTarget(deps.db, app, environment, to);
-  const targetPlan = planOf(deps, target);
+  const targetPlan = planOf(deps, { ...target, git_path: app.git_path });
   const group = await deps.db.transaction().execute(async (tx) => {
     if (await store.findRunningComposeDeployment(tx, app.id, environment.id)) throw new Conflict(`${app.name} is being deployed in ${environment.name}; wait for it to end`);
-    await store.setComposeAppFile(tx, app.id, { fileSealed: target.file_sealed, dotenvSealed: target.dotenv_sealed });
+    await store.setComposeAppFile(tx, app.id, { fileSealed: target.file_sealed, dotenvSealed: target.dotenv_sealed, git: app.git_url ? { url: app.git_url, branch: app.git_branch ?? 'main', path: app.git_path ?? 'docker-compose.yml' } : null });
     const current = planOf(deps, app);
-    await syncServices(tx, deps, { project, environment, app, plan: targetPlan, previous: current });
+    await syncServices(tx, deps, { project, environment, app, plan: targetPlan, previous: current, repo: app.git_url ? { url: app.git_url, branch: app.git_branch ?? 'main', path: app.git_path ?? '' } : null });
     const members = [];
     for (const m of await store.listMembers(tx, target.id)) {
       if (m.deployment_id === null) continue;
@@ -204,9 +273,11 @@ const problemText = (p: ComposeProblem) => `${p.line === null ? '' : `line ${p.l
 
 const environmentOf = async (deps: Deps, project: Project, body: Body) => getEnvironment(deps.db, project, body.environment === undefined || body.environment === '' ? DEFAULT_ENVIRONMENT : validate.resourceName('environment', body.environment));
 
-/** The plan of a file Spur saved (it passed when saved; a later Spur reads it the same way). */
-function planOf(deps: Deps, saved: { file_sealed: string; dotenv_sealed: string | null }): ComposePlan {
-  const { plan, problems } = planCompose({ text: unseal(deps.key, saved.file_sealed), dotenv: saved.dotenv_sealed === null ? null : unseal(deps.key, saved.dotenv_sealed) });
+/** The plan of a file Spur saved (it passed when saved; a later Spur reads it the same way);
+ *  `git_path`: where it lies in its repository (a group deployment's is its app's). */
+function planOf(deps: Deps, saved: { file_sealed: string; dotenv_sealed: string | null; git_path?: string | null }): ComposePlan {
+  const repositoryDir = saved.git_path ? posix.dirname(saved.git_path) : undefined;
+  const { plan, problems } = planCompose({ text: unseal(deps.key, saved.file_sealed), dotenv: saved.dotenv_sealed === null ? null : unseal(deps.key, saved.dotenv_sealed), repositoryDir });
   if (!plan) throw new Conflict(`the saved Compose file no longer reads: ${problems.map(problemText).join('; ')}`);
   return plan;
 }
@@ -218,15 +289,17 @@ const wavesOf = (plan: ComposePlan) => {
 
 /** Creates or updates the Spur records of every service of the plan in `environment`. A variable
  *  the previous file set and this one does not is removed; a volume is never removed here. */
-async function syncServices(tx: Db, deps: Deps, input: { project: Project; environment: Environment; app: ComposeApp; plan: ComposePlan; previous: ComposePlan | null }): Promise<void> {
+async function syncServices(tx: Db, deps: Deps, input: { project: Project; environment: Environment; app: ComposeApp; plan: ComposePlan; previous: ComposePlan | null; repo: RepositoryFile | null }): Promise<void> {
   const { project, environment, app, plan } = input;
   for (const s of plan.services) {
-    if (!('image' in s.source)) throw new Conflict(`${s.name}: building from a repository is not supported for pasted files`);
-    const source = { type: 'image' as const, image: s.source.image };
+    const source: ServiceSource =
+      'image' in s.source
+        ? { type: 'image', image: s.source.image }
+        : { type: 'git', gitUrl: input.repo!.url, branch: input.repo!.branch, ...(s.source.build.context !== '.' ? { rootDir: s.source.build.context } : {}), ...(s.source.build.dockerfile ? { dockerfilePath: s.source.build.dockerfile } : {}) };
     let service: Service | undefined = await findServiceByName(tx, project.id, s.name);
     if (service && service.compose_app_id !== app.id) throw new Conflict(`${project.name} already has a service named ${s.name} outside this Compose app; rename one of them`);
-    if (!service) service = await insertService(tx, { project, name: s.name, source, port: s.port ?? DEFAULT_PORT, composeAppId: app.id });
-    else if (service.image !== source.image) service = await updateServiceSource(tx, service.id, source, {});
+    if (!service) service = await insertService(tx, { project, name: s.name, source, port: s.port ?? DEFAULT_PORT, composeAppId: app.id, credentials: newCredentials(deps.key, source, `spur-${project.name}-${s.name}`) });
+    else if (sourceChanged(service, source)) service = await updateServiceSource(tx, service.id, source, service.source_type === source.type ? {} : { ...newCredentials(deps.key, source, `spur-${project.name}-${s.name}`) });
     await updateInstance(tx, service, environment, instanceSettings(s));
     const scope = { serviceId: service.id, environmentId: environment.id };
     const before = input.previous?.services.find((p) => p.name === s.name);
@@ -246,6 +319,9 @@ async function syncServices(tx: Db, deps: Deps, input: { project: Project; envir
 }
 
 const randomNonce = () => randomBytes(6).toString('hex');
+
+const sourceChanged = (s: Service, to: ServiceSource) =>
+  s.source_type !== to.type || s.image !== (to.image ?? null) || s.git_url !== (to.gitUrl ?? null) || s.git_branch !== (to.type === 'image' ? null : (to.branch ?? 'main')) || s.root_dir !== (to.rootDir ?? null) || s.dockerfile_path !== (to.dockerfilePath ?? null);
 
 /** What the Compose service sets on its instance; what it leaves out takes Spur's defaults. */
 function instanceSettings(s: ComposeServicePlan): ServiceInstanceUpdate {
@@ -277,14 +353,13 @@ function instanceSettings(s: ComposeServicePlan): ServiceInstanceUpdate {
 /** Records a group deployment of the app's saved file and starts it. A service is deployed when
  *  its definition changed since the group deployment that serves, when nothing serves it, or
  *  with `all`; the others serve on. */
-async function startGroupDeployment(deps: Deps, access: ProjectAccess, app: ComposeApp, environment: Environment, opts: { all: boolean; trigger: string }): Promise<ComposeDeploymentView> {
+async function startGroupDeployment(deps: Deps, access: ProjectAccess, app: ComposeApp, environment: Environment, plan: ComposePlan, opts: { all: boolean; trigger: string }): Promise<ComposeDeploymentView> {
   const { project, acting } = access;
   const current = await deps.db.selectFrom('compose_apps').selectAll().where('id', '=', app.id).executeTakeFirstOrThrow();
-  const plan = planOf(deps, current);
   const { group, steps } = await deps.db.transaction().execute(async (tx) => {
     if (await store.findRunningComposeDeployment(tx, app.id, environment.id)) throw new Conflict(`${app.name} is being deployed in ${environment.name}; wait for it to end`);
     const serving = await store.findActiveComposeDeployment(tx, app.id, environment.id);
-    const before = serving ? planOf(deps, serving) : null;
+    const before = serving ? planOf(deps, { ...serving, git_path: current.git_path }) : null;
     const steps = new Map<string, GroupMemberStep>();
     const members = [];
     for (const s of plan.services) {
@@ -292,7 +367,8 @@ async function startGroupDeployment(deps: Deps, access: ProjectAccess, app: Comp
       if (!service || service.compose_app_id !== app.id) throw new Conflict(`${s.name} is no longer a service of ${app.name}: save the file again`);
       const active = await findActiveDeployment(tx, { serviceId: service.id, environmentId: environment.id });
       const was = before?.services.find((b) => b.name === s.name);
-      const changed = opts.all || !active || !was || JSON.stringify(was) !== JSON.stringify(s);
+      // A service built from the repository is built again: its code may have changed.
+      const changed = opts.all || !active || !was || 'build' in s.source || JSON.stringify(was) !== JSON.stringify(s);
       steps.set(s.name, { serviceId: service.id, name: s.name, action: changed ? 'deploy' : 'keep', before: active?.id ?? null });
       members.push({ serviceId: service.id, deploymentId: changed ? null : active!.id, changed });
     }

@@ -24,7 +24,7 @@ export interface GroupDeployment {
 }
 
 const USAGE =
-  'spur compose up <project> <app> -f FILE [--env-file FILE] [--env E] [--all] [--no-deploy]  |  compose ls <project>  |  compose ps|history <project> <app> [--env E]  |  compose rollback <project> <app> [group-id] [--env E]  |  compose rm <project> <app> --yes [--delete-volumes]';
+  'spur compose up <project> <app> (-f FILE | --git URL [--branch B] [--path docker-compose.yml]) [--env-file FILE] [--env E] [--all] [--no-deploy]  |  compose ls <project>  |  compose ps|history <project> <app> [--env E]  |  compose rollback <project> <app> [group-id] [--env E]  |  compose rm <project> <app> --yes [--delete-volumes]';
 
 const memberLine = (m: Member) => `  ${m.service}\t${m.deployment === null ? '—' : `#${m.deployment}`}\t${m.status ?? 'waiting'}${m.changed ? '' : '\t(unchanged)'}`;
 const groupLine = (g: GroupDeployment) => `#${g.id}\t${g.status}\t${g.createdAt.replace('T', ' ').slice(0, 19)}\t${g.trigger}${g.failureReason ? `\t${g.failureReason}` : ''}`;
@@ -59,15 +59,15 @@ export async function followGroupDeployment(api: ApiClient, io: CliIo, path: str
 }
 
 async function compose(argv: string[], io: CliIo) {
-  const { values, positionals } = args(argv, { file: { type: 'string', short: 'f' }, 'env-file': { type: 'string' }, env: { type: 'string' }, all: { type: 'boolean' }, 'no-deploy': { type: 'boolean' }, yes: { type: 'boolean' }, 'delete-volumes': { type: 'boolean' } });
+  const { values, positionals } = args(argv, { file: { type: 'string', short: 'f' }, git: { type: 'string' }, branch: { type: 'string' }, path: { type: 'string' }, 'env-file': { type: 'string' }, env: { type: 'string' }, all: { type: 'boolean' }, 'no-deploy': { type: 'boolean' }, yes: { type: 'boolean' }, 'delete-volumes': { type: 'boolean' } });
   const [sub, project, name, extra] = need(positionals, 2, USAGE);
   const api = client(io);
   const path = `/projects/${enc(project)}/compose/${enc(name ?? '')}`;
   const json = !!values.json;
   if (sub === 'up' && name && !extra) {
-    if (typeof values.file !== 'string') throw new CliError('compose up: name the Compose file with -f FILE (- for standard input)', 2);
+    if ((typeof values.file === 'string') === (typeof values.git === 'string')) throw new CliError('compose up: name the Compose file with -f FILE (- for standard input), or its repository with --git URL [--branch B] [--path P]', 2);
     const body = {
-      file: readFile(values.file, 'Compose file'),
+      ...(typeof values.file === 'string' ? { file: readFile(values.file, 'Compose file') } : { git: values.git, branch: values.branch, path: values.path }),
       ...(typeof values['env-file'] === 'string' ? { env: readFile(values['env-file'], '.env file') } : {}),
       ...(values.env ? { environment: values.env } : {}),
       deploy: !values['no-deploy'],

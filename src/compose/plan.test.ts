@@ -150,8 +150,12 @@ describe('planCompose', () => {
 
   it('builds from the repository when the file comes from one', () => {
     const text = 'services:\n  web:\n    build: { context: ./web, dockerfile: Dockerfile.prod }\n    ports: ["3000"]\n';
-    expect(planCompose({ text, fromRepository: true }).plan!.services[0]!.source).toEqual({ build: { context: 'web', dockerfile: 'Dockerfile.prod' } });
-    expect(planCompose({ text: 'services:\n  web:\n    build: ../outside\n', fromRepository: true }).problems[0]!.message).toMatch(/inside the repository/);
+    expect(planCompose({ text, repositoryDir: '.' }).plan!.services[0]!.source).toEqual({ build: { context: 'web', dockerfile: 'Dockerfile.prod' } });
+    // Relative to the file's directory, and never out of the repository.
+    expect(planCompose({ text: 'services:\n  web:\n    build: ..\n', repositoryDir: 'deploy' }).plan!.services[0]!.source).toEqual({ build: { context: '.', dockerfile: null } });
+    expect(planCompose({ text: 'services:\n  web:\n    build: ../outside\n', repositoryDir: '.' }).problems[0]!.message).toMatch(/inside the repository/);
+    expect(planCompose({ text: 'services:\n  web:\n    build: https://github.com/x/y.git\n', repositoryDir: '.' }).problems[0]!.message).toMatch(/a directory of the repository/);
+    expect(planCompose({ text: 'services:\n  web:\n    build: { context: ., target: prod }\n', repositoryDir: '.' }).problems[0]!.message).toMatch(/build.target is not supported/);
   });
 
   it("reads Spur's x-spur-http-health as an HTTP check of the routed port", () => {

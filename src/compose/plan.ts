@@ -2,6 +2,7 @@
 // variables from the .env given with it), checked key by key against the Compose specification
 // (spec-keys.ts) and mapped. Every problem is reported with its line; nothing is dropped
 // silently: a key Spur reads differently comes back as a note. Pure.
+import { posix } from 'node:path';
 import type { RestartCondition } from '../db/schema.js';
 import { ShellSyntax, commandWords } from '../command-words.js';
 import * as validate from '../validate.js';
@@ -60,8 +61,9 @@ export interface ComposeInput {
   text: string;
   /** The `.env` file's text. */
   dotenv?: string | null;
-  /** The file comes from a repository, so `build:` contexts exist. */
-  fromRepository?: boolean;
+  /** Where the file lies in its repository (`.` at its root); undefined for a pasted file, which
+   *  has no `build:` contexts. */
+  repositoryDir?: string;
 }
 
 type Problems = { problems: ComposeProblem[]; notes: ComposeProblem[]; doc: ComposeDocument };
@@ -88,7 +90,7 @@ export function planCompose(input: ComposeInput): { plan?: ComposePlan; problems
   const planned: ComposeServicePlan[] = [];
   if (isMapping(services) && p.problems.length === 0) {
     for (const [name, body] of Object.entries(services)) {
-      const service = planService(p, name, body, { declaredVolumes, fromRepository: !!input.fromRepository, vars });
+      const service = planService(p, name, body, { declaredVolumes, repositoryDir: input.repositoryDir, vars });
       if (service) planned.push(service);
     }
     const names = new Set(Object.keys(services));
@@ -185,7 +187,7 @@ function checkSharedVolumes(p: Problems, services: ComposeServicePlan[]): void {
 
 interface ServiceContext {
   declaredVolumes: Set<string>;
-  fromRepository: boolean;
+  repositoryDir: string | undefined;
   vars: Map<string, string>;
 }
 
@@ -212,7 +214,7 @@ function planService(p: Problems, name: string, body: unknown, ctx: ServiceConte
     }
   };
 
-  const source = guard(at(), () => serviceSource(body, ctx.fromRepository, (path, m) => fail(at(path), m)));
+  const source = guard(at(), () => serviceSource(body, ctx.repositoryDir, (path, m) => fail(at(path), m)));
   if (body.image !== undefined && body.build !== undefined) p.notes.push(problem(p, at('image'), 'image is not used: Spur builds the service from `build` and names the image itself'));
   const environment = guard(at('environment'), () => environmentOf(body.environment, ctx.vars, (path, m) => p.notes.push(problem(p, at('environment', path), m)))) ?? {};
   const port = guard(at('ports'), () => routedPort(body.ports, body.expose, (path, m) => p.notes.push(problem(p, at(...path), m)))) ?? null;
@@ -256,9 +258,9 @@ function planService(p: Problems, name: string, body: unknown, ctx: ServiceConte
   };
 }
 
-function serviceSource(body: Record<string, unknown>, fromRepository: boolean, fail: (key: string, m: string) => void): ComposeServicePlan['source'] | undefined {
+function serviceSource(body: Record<string, unknown>, repositoryDir: string | undefined, fail: (key: string, m: string) => void): ComposeServicePlan['source'] | undefined {
   if (body.build !== undefined) {
-    if (!fromRepository) {
+    if (repositoryDir === undefined) {
       fail('build', 'build needs the repository the file lives in: add the Compose file from its repository, or name a built image under `image`');
       return undefined;
     }
@@ -267,7 +269,10 @@ function serviceSource(body: Record<string, unknown>, fromRepository: boolean, f
     for (const key of Object.keys(build)) {
       if (!['context', 'dockerfile'].includes(key) && !key.startsWith('x-')) fail(`build.${key}`, `build.${key} is not supported by Spur: Spur builds with the context and Dockerfile alone (set build variables in Spur)`);
     }
-    const context = validate.repoPath('build context', build.context ?? '.');
+    // The context is relative to the file's directory; it must stay inside the repository.
+    const given = build.context ?? '.';
+    if (typeof given !== 'string' || posix.isAbsolute(given) || /^[a-z][a-z0-9+.-]*:\/\//i.test(given)) throw new Error('build.context is a directory of the repository, relative to the file');
+    const context = validate.repoPath('build context', posix.normalize(posix.join(repositoryDir, given)));
     const dockerfile = build.dockerfile === undefined ? null : validate.repoPath('dockerfile', build.dockerfile);
     return { build: { context, dockerfile } };
   }

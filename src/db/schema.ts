@@ -492,9 +492,14 @@ export interface ComposeAppTable {
   id: Generated<number>;
   project_id: number;
   name: string;
-  /** The file and its .env as last given, sealed (they may hold passwords). */
+  /** The file and its .env as last given (or read), sealed (they may hold passwords). */
   file_sealed: string;
   dotenv_sealed: string | null;
+  /** Where the file is read from at each save and deploy (null: pasted): a repository, its
+   *  branch, and the file's path in it; its services with `build` build from the same repository. */
+  git_url: string | null;
+  git_branch: string | null;
+  git_path: string | null;
   created_at: string;
   updated_at: string;
 }

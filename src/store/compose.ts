@@ -5,10 +5,15 @@ import { Conflict, NotFound } from '../errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { nowIso } from './time.js';
 
-export async function insertComposeApp(tx: Db, input: { projectId: number; name: string; fileSealed: string; dotenvSealed: string | null }): Promise<ComposeApp> {
+/** Where a file is read from: a repository, its branch and the file's path (null: pasted). */
+export type ComposeFileOrigin = { url: string; branch: string; path: string } | null;
+
+const originColumns = (git: ComposeFileOrigin) => ({ git_url: git?.url ?? null, git_branch: git?.branch ?? null, git_path: git?.path ?? null });
+
+export async function insertComposeApp(tx: Db, input: { projectId: number; name: string; fileSealed: string; dotenvSealed: string | null; git: ComposeFileOrigin }): Promise<ComposeApp> {
   const now = nowIso();
   try {
-    return await tx.insertInto('compose_apps').values({ project_id: input.projectId, name: input.name, file_sealed: input.fileSealed, dotenv_sealed: input.dotenvSealed, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
+    return await tx.insertInto('compose_apps').values({ project_id: input.projectId, name: input.name, file_sealed: input.fileSealed, dotenv_sealed: input.dotenvSealed, ...originColumns(input.git), created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
   } catch (err) {
     if (isUniqueViolation(err)) throw new Conflict(`the project already has a Compose app named ${input.name}`);
     throw err;
@@ -25,8 +30,8 @@ export async function getComposeApp(db: Db, projectId: number, name: string): Pr
 
 export const listComposeApps = (db: Db, projectId: number) => db.selectFrom('compose_apps').selectAll().where('project_id', '=', projectId).orderBy('name').execute();
 
-export async function setComposeAppFile(tx: Db, appId: number, file: { fileSealed: string; dotenvSealed: string | null }): Promise<void> {
-  await tx.updateTable('compose_apps').set({ file_sealed: file.fileSealed, dotenv_sealed: file.dotenvSealed, updated_at: nowIso() }).where('id', '=', appId).execute();
+export async function setComposeAppFile(tx: Db, appId: number, file: { fileSealed: string; dotenvSealed: string | null; git: ComposeFileOrigin }): Promise<void> {
+  await tx.updateTable('compose_apps').set({ file_sealed: file.fileSealed, dotenv_sealed: file.dotenvSealed, ...originColumns(file.git), updated_at: nowIso() }).where('id', '=', appId).execute();
 }
 
 /** The services of the app, by name. */

@@ -1,4 +1,4 @@
-// Compose apps: a Compose file (pasted, with its .env) kept as a group of the project's services;
+// Compose apps: a Compose file (pasted, or read from a repository at a branch, with its .env) kept as a group of the project's services;
 // each group deployment records the file it deployed and the deployment of every member, so that
 // a rollback returns all of them to one earlier group deployment. A service instance gains what a
 // Compose service may set on its container: command, entrypoint, labels, user, working directory,
@@ -13,6 +13,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('file_sealed', 'text', (c) => c.notNull())
     .addColumn('dotenv_sealed', 'text')
+    .addColumn('git_url', 'text')
+    .addColumn('git_branch', 'text')
+    .addColumn('git_path', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('compose_apps_project_name', ['project_id', 'name'])
