@@ -37,6 +37,8 @@ export interface ComposeAppView {
   name: string;
   services: string[];
   updatedAt: string;
+  /** Where its file is read from at each deploy; null: pasted. */
+  repository: { url: string; branch: string; path: string } | null;
 }
 
 export interface ComposeMemberView {
@@ -402,7 +404,8 @@ async function serviceNames(db: Db, ids: number[]): Promise<Map<number, string>>
 }
 
 async function appView(db: Db, app: ComposeApp): Promise<ComposeAppView> {
-  return { name: app.name, services: (await store.listComposeAppServices(db, app.id)).map((s) => s.name), updatedAt: app.updated_at };
+  const repository = app.git_url ? { url: app.git_url, branch: app.git_branch ?? 'main', path: app.git_path ?? 'docker-compose.yml' } : null;
+  return { name: app.name, services: (await store.listComposeAppServices(db, app.id)).map((s) => s.name), updatedAt: app.updated_at, repository };
 }
 
 async function deploymentView(db: Db, group: ComposeDeployment, environment: Environment): Promise<ComposeDeploymentView> {

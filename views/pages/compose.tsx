@@ -15,7 +15,7 @@ export interface ComposePageProps {
   project: string;
   environment: string;
   environments: string[];
-  app: { name: string; services: string[]; updatedAt: string };
+  app: { name: string; services: string[]; updatedAt: string; repository: { url: string; branch: string; path: string } | null };
   deployments: ComposeDeploymentView[];
   /** The saved file and .env, for a role that may see variables' values; null otherwise. */
   file: { file: string; env: string } | null;
@@ -77,13 +77,26 @@ export function ComposeDeployments(props: { project: string; app: string; enviro
 }
 
 /** Saves a file as an app: a new one (from the project page) or the app's file replaced. */
-export function ComposeFileForm(props: { project: string; app?: string; environment: string; csrf?: string; state?: FormState; file?: { file: string; env: string } | null; mayDeploy: boolean }) {
+export function ComposeFileForm(props: { project: string; app?: string; environment: string; csrf?: string; state?: FormState; file?: { file: string; env: string } | null; repository?: { url: string; branch: string; path: string } | null; mayDeploy: boolean }) {
   const id = props.app ? 'compose-file' : 'new-compose-app';
   const f = { form: id, state: props.state };
+  const repo = props.repository;
+  const fromRepository = (
+    <fieldset>
+      <legend>{props.app ? 'Read from a repository' : 'Or read it from a repository'}</legend>
+      <div class="row">
+        <Field {...f} name="git" label="Git URL" value={repo?.url ?? ''} attrs={{ placeholder: 'https://github.com/org/app.git', autocomplete: 'off', spellcheck: 'false' }} />
+        <Field {...f} name="branch" label="Branch" value={repo?.branch ?? ''} attrs={{ placeholder: 'main', autocomplete: 'off', spellcheck: 'false' }} />
+        <Field {...f} name="path" label="Path of the file" value={repo?.path ?? ''} attrs={{ placeholder: 'docker-compose.yml', autocomplete: 'off', spellcheck: 'false' }} />
+      </div>
+      <p class="muted">Read again at each deploy; services with <code>build:</code> build from this repository.</p>
+    </fieldset>
+  );
   return (
     <PostForm id={id} action={props.app ? appPath(props.project, props.app, '/file', props.environment) : `/projects/${props.project}/compose?env=${props.environment}`} csrf={props.csrf} state={props.state} class="stack wide">
       {!props.app && <Field {...f} name="name" label="App name" attrs={{ required: true, maxlength: 20, pattern: '[a-z]([a-z0-9-]*[a-z0-9])?', autocomplete: 'off', spellcheck: 'false' }} hint="lowercase letters, digits and hyphens" />}
-      <Field {...f} name="file" label="docker-compose.yml" as="textarea" value={props.file?.file ?? ''} attrs={{ required: true, rows: 16, spellcheck: 'false', autocomplete: 'off', class: 'code' }} hint="image services; named volumes; refused keys are named with their line" />
+      {!repo && <Field {...f} name="file" label="docker-compose.yml" as="textarea" value={props.file?.file ?? ''} attrs={{ rows: 16, spellcheck: 'false', autocomplete: 'off', class: 'code' }} hint="image services; named volumes; refused keys are named with their line" />}
+      {(!props.app || repo) && fromRepository}
       <Field {...f} name="env" label=".env (the file's ${VARIABLES})" as="textarea" value={props.file?.env ?? ''} attrs={{ rows: 4, spellcheck: 'false', autocomplete: 'off', class: 'code' }} />
       {props.mayDeploy && (
         <label class="check"><input type="checkbox" name="deploy" value="on" checked /> Deploy to {props.environment} once saved</label>
@@ -118,8 +131,9 @@ export function ComposePage(props: ComposePageProps) {
       {may['service.create'] && (
         <details class="section" open={!!props.forms?.['compose-file']}>
           <summary>The Compose file</summary>
-          {props.file === null && <p class="muted">The saved file is shown to admins (it may hold passwords). Paste the whole file to replace it.</p>}
-          <ComposeFileForm project={project} app={app.name} environment={environment} csrf={csrf} state={props.forms?.['compose-file']} file={props.file} mayDeploy={props.atOnce.deploy} />
+          {app.repository && <p>Read from <code>{app.repository.path}</code> of <code>{app.repository.url}</code>, branch <code>{app.repository.branch}</code>, at each deploy.</p>}
+          {props.file === null && !app.repository && <p class="muted">The saved file is shown to admins (it may hold passwords). Paste the whole file to replace it.</p>}
+          <ComposeFileForm project={project} app={app.name} environment={environment} csrf={csrf} state={props.forms?.['compose-file']} file={props.file} repository={app.repository} mayDeploy={props.atOnce.deploy} />
         </details>
       )}
       {may['service.delete'] && (
