@@ -16,7 +16,7 @@ export interface LayoutProps {
   update?: string;
   updateError?: string;
   /** Which main navigation entry the page belongs to. */
-  section?: 'projects' | 'templates' | 'keys' | 'servers' | 'settings' | 'account';
+  section?: 'projects' | 'keys' | 'servers' | 'settings' | 'account';
   /** Said once after a form post worked. */
   toast?: string;
   /** Where "Skip to content" lands (an element id): past the page's own navigation (breadcrumbs,
@@ -78,7 +78,6 @@ export function Layout(props: LayoutProps) {
             <>
               <nav class="main" aria-label="Main">
                 <a href="/" aria-current={current('projects')}>Projects</a>
-                <a href="/templates" aria-current={current('templates')}>Templates</a>
                 <a href="/keys" aria-current={current('keys')}>SSH keys</a>
                 {mayDo(props.user, 'servers.manage') && <a href="/servers" aria-current={current('servers')}>Servers</a>}
                 {mayDo(props.user, 'settings.change') && <a href="/settings" aria-current={current('settings')}>Settings</a>}

@@ -32,9 +32,10 @@ describe('page frame', () => {
   it('the header has one stop per section and one account menu, whose items are folded in it', async () => {
     const { html } = await pages();
     const page = await html('/');
-    // Projects, Templates, SSH keys, Servers, Settings, Search (the command palette) and the
-    // account menu's summary (the brand repeats Projects; Users is reached from Settings).
-    expect(headerStops(page)).toEqual(['a', 'a', 'a', 'a', 'a', 'button', 'summary']);
+    // Projects, SSH keys, Servers, Settings, Search (the command palette) and the account menu's
+    // summary (the brand repeats Projects; Users is reached from Settings; Templates from a
+    // project's page and the dashboard).
+    expect(headerStops(page)).toEqual(['a', 'a', 'a', 'a', 'button', 'summary']);
     expect(page).toMatch(/<details class="account"><summary aria-label="Account: o@example.com">[\s\S]*Log out[\s\S]*<\/details>/);
   });
 

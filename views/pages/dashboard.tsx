@@ -53,6 +53,7 @@ export function DashboardPage(props: DashboardProps) {
       )}
       <h2>New project</h2>
       <NewProjectForm csrf={props.frame.csrfToken} state={props.newProject} />
+      <p><a href="/templates">Templates: 25 well-known apps (Plausible, n8n, Gitea, WordPress…), each deployed into a project in one step</a></p>
     </Layout>
   );
 }

@@ -62,6 +62,7 @@ export function ProjectPage(props: ProjectPageProps) {
       )}
       <h2>Compose apps</h2>
       <ComposeAppList project={props.name} environment={props.environment} apps={props.composeApps} />
+      <p><a href="/templates">Templates: deploy a well-known app (Plausible, n8n, Gitea, WordPress…) in one step</a></p>
       {may['service.create'] && (
         <details class="section" open={!!props.forms?.['new-compose-app']}>
           <summary>New Compose app</summary>

@@ -40,7 +40,7 @@ export function TemplateList(props: { templates: TemplateView[]; query: string }
 
 export function TemplatesPage(props: { frame: Frame; templates: TemplateView[]; query: string }) {
   return (
-    <Layout title="Templates" section="templates" skipTo="content" {...props.frame}>
+    <Layout title="Templates" section="projects" skipTo="content" {...props.frame}>
       <h1 id="content" tabindex={-1}>Templates</h1>
       <p class="muted">Well-known apps, each a Compose file with pinned versions: deploying one makes ordinary services of a project, its passwords generated and sealed.</p>
       <form method="get" action="/templates" role="search" class="row">
@@ -79,7 +79,7 @@ export function DeployTemplateForm(props: { template: TemplateView; projects: st
 export function TemplatePage(props: { frame: Frame; template: TemplateView; projects: string[]; forms?: Record<string, FormState> }) {
   const t = props.template;
   return (
-    <Layout title={`${t.name} · Templates`} section="templates" skipTo="content" {...props.frame}>
+    <Layout title={`${t.name} · Templates`} section="projects" skipTo="content" {...props.frame}>
       <p class="crumbs"><a href="/templates">Templates</a> /</p>
       <h1 id="content" tabindex={-1}><TemplateLogo logo={t.logo} size={32} /> {t.name}</h1>
       <p>{t.description} <a href={t.website} rel="noopener noreferrer">{t.website}</a></p>
