@@ -4,24 +4,9 @@ import { readFileSync } from 'node:fs';
 import { type ApiClient, CliError } from './client.js';
 import { type CliIo, args, client, enc, envQuery, need } from './shared.js';
 import { confirmed } from './commands.js';
+import type { ComposeAppView, ComposeDeploymentView as GroupDeployment, ComposeMemberView as Member } from '../actions/compose.js';
 
-interface Member {
-  service: string;
-  deployment: number | null;
-  changed: boolean;
-  status: string | null;
-}
-
-export interface GroupDeployment {
-  id: number;
-  environment: string;
-  status: string;
-  rollbackOf: number | null;
-  trigger: string;
-  failureReason: string | null;
-  createdAt: string;
-  members: Member[];
-}
+export type { GroupDeployment };
 
 const USAGE =
   'spur compose up <project> <app> (-f FILE | --git URL [--branch B] [--path docker-compose.yml]) [--env-file FILE] [--env E] [--all] [--no-deploy]  |  compose ls <project>  |  compose ps|history <project> <app> [--env E]  |  compose rollback <project> <app> [group-id] [--env E]  |  compose rm <project> <app> --yes [--delete-volumes]';
@@ -73,7 +58,7 @@ async function compose(argv: string[], io: CliIo) {
       deploy: !values['no-deploy'],
       all: values.all === true,
     };
-    const saved = await api.json<{ app: { name: string; services: string[] }; notes: string[]; deployment: GroupDeployment | null }>('PUT', path, body);
+    const saved = await api.json<{ app: ComposeAppView; notes: string[]; deployment: GroupDeployment | null }>('PUT', path, body);
     const log = json ? io.stderr : io.stdout;
     log(`Saved Compose app ${saved.app.name} in ${project}: ${saved.app.services.join(', ')}`);
     for (const note of saved.notes) log(`Note: ${note}`);
@@ -81,11 +66,11 @@ async function compose(argv: string[], io: CliIo) {
     return followGroupDeployment(api, io, path, saved.deployment, json);
   }
   if (sub === 'ls' && !name) {
-    const { apps } = await api.json<{ apps: { name: string; services: string[] }[] }>('GET', `/projects/${enc(project)}/compose`);
+    const { apps } = await api.json<{ apps: ComposeAppView[] }>('GET', `/projects/${enc(project)}/compose`);
     return io.stdout(json ? JSON.stringify(apps) : apps.map((a) => `${a.name}\t${a.services.join(',')}`).join('\n') || 'No Compose apps.');
   }
   if ((sub === 'ps' || sub === 'history') && name && !extra) {
-    const shown = await api.json<{ app: { name: string; services: string[] }; environment: string; deployments: GroupDeployment[] }>('GET', path + envQuery(values.env));
+    const shown = await api.json<{ app: ComposeAppView; environment: string; deployments: GroupDeployment[] }>('GET', path + envQuery(values.env));
     if (json) return io.stdout(JSON.stringify(sub === 'ps' ? { ...shown, deployments: shown.deployments.slice(0, 1) } : shown));
     if (sub === 'history') return io.stdout(shown.deployments.map(groupLine).join('\n') || `${name} has not been deployed in ${shown.environment}.`);
     const serving = shown.deployments.find((d) => d.status === 'active');

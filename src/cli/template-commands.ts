@@ -4,17 +4,7 @@ import { CliError } from './client.js';
 import { type CliIo, args, client, enc, need } from './shared.js';
 import { followGroupDeployment, type GroupDeployment } from './compose-commands.js';
 
-interface TemplateView {
-  id: string;
-  name: string;
-  description: string;
-  category: string;
-  website: string;
-  services: { name: string; image: string; port: number | null; volumes: string[] }[];
-  domainService: string;
-  secrets: string[];
-  settings: { name: string; description: string; default: string | null }[];
-}
+import type { TemplateView } from '../actions/templates.js';
 
 const USAGE = 'spur templates list [--search WORDS]  |  templates show <template>  |  templates deploy <project> <template> [--name APP] [--set NAME=VALUE]… [--env E] [--no-deploy]';
 

@@ -282,17 +282,7 @@ function serviceSource(body: Record<string, unknown>, repositoryDir: string | un
 
 function environmentOf(value: unknown, vars: Map<string, string>, note: (key: string, m: string) => void): Record<string, string> {
   if (value === undefined || value === null) return {};
-  const entries: [string, unknown][] = Array.isArray(value)
-    ? value.map((item) => {
-        if (typeof item !== 'string') throw new Error('environment entries are KEY=value strings');
-        const eq = item.indexOf('=');
-        return eq < 0 ? [item, null] : [item.slice(0, eq), item.slice(eq + 1)];
-      })
-    : isMapping(value)
-      ? Object.entries(value)
-      : (() => {
-          throw new Error('environment is a mapping or a list of KEY=value');
-        })();
+  const entries = keyValueEntries('environment', value, null);
   const env: Record<string, string> = {};
   for (const [key, raw] of entries) {
     validate.variableKey(key);
@@ -306,6 +296,18 @@ function environmentOf(value: unknown, vars: Map<string, string>, note: (key: st
     env[key] = validate.variableValue(String(raw));
   }
   return env;
+}
+
+/** Compose's two spellings of pairs: a mapping, or a list of `KEY=value` strings (a bare `KEY`
+ *  has the value `bare`). */
+function keyValueEntries(field: string, value: unknown, bare: string | null): [string, unknown][] {
+  if (isMapping(value)) return Object.entries(value);
+  if (!Array.isArray(value)) throw new Error(`${field} is a mapping or a list of KEY=value`);
+  return value.map((item) => {
+    if (typeof item !== 'string') throw new Error(`${field} entries are KEY=value strings`);
+    const eq = item.indexOf('=');
+    return eq < 0 ? [item, bare] : [item.slice(0, eq), item.slice(eq + 1)];
+  });
 }
 
 /** The first port published or exposed: the one Spur routes under the service's domain. Every
@@ -498,17 +500,7 @@ const OWN_LABELS = /^(spur|traefik)\./i;
 
 function labelsOf(value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {};
-  const entries: [string, unknown][] = Array.isArray(value)
-    ? value.map((item) => {
-        const text = String(item);
-        const eq = text.indexOf('=');
-        return eq < 0 ? [text, ''] : [text.slice(0, eq), text.slice(eq + 1)];
-      })
-    : isMapping(value)
-      ? Object.entries(value)
-      : (() => {
-          throw new Error('labels is a mapping or a list of key=value');
-        })();
+  const entries = keyValueEntries('labels', value, '');
   const labels: Record<string, string> = {};
   for (const [key, raw] of entries) {
     if (OWN_LABELS.test(key)) throw new Error(`label ${key}: spur.* and traefik.* labels are Spur's own (route a domain in the service's settings)`);
