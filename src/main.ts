@@ -142,7 +142,14 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'serve') {
     const { startServer } = await import('./server.js');
-    await startServer();
+    try {
+      await startServer();
+    } catch (err) {
+      // A start that failed half-way (its SSH port taken, say) must not leave the web half serving
+      // on its own: it exits, saying why, for its supervisor to start it again.
+      process.stderr.write(`spur: could not start: ${(err as Error).message.split('\n')[0]}\n`);
+      process.exit(1);
+    }
     return -1;
   }
   if (command === '--version' || command === 'version') {
