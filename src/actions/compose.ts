@@ -3,7 +3,7 @@
 // is one group deployment (only the services whose definition changed are deployed, in
 // depends_on order); a rollback returns every service to one earlier group deployment.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, realpath, rm } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import type { ComposeApp, ComposeDeployment, Environment, Project, Service, ServiceInstanceUpdate } from '../db/schema.js';
 import type { Db } from '../db/open.js';
@@ -78,14 +78,15 @@ export async function saveComposeApp(deps: Deps, user: Actor, projectName: strin
   const { name, source, dotenv, environmentName } = validate.fields({
     name: () => validate.resourceName('compose', appName),
     source: () => fileSourceOf(body),
-    dotenv: () => (body.env === undefined || body.env === null || body.env === '' ? null : dotenvText(body.env)),
+    // Absent: the saved .env stays; empty: none.
+    dotenv: () => (body.env === undefined ? undefined : body.env === null || body.env === '' ? null : dotenvText(body.env)),
     environmentName: () => (body.environment === undefined ? DEFAULT_ENVIRONMENT : validate.resourceName('environment', body.environment)),
   });
   const access = await openProject(deps.db, user, projectName, 'service.create');
   const { project, acting } = access;
   const environment = await getEnvironment(deps.db, project, environmentName);
   const wantsDeploy = truthy(body.deploy);
-  const { app, plan, created } = await saveFile(deps, access, environment, { name, source, dotenv, deploy: wantsDeploy });
+  const { app, plan, created } = await saveFile(deps, access, environment, { name, source, dotenv, deploy: wantsDeploy, create: truthy(body.create) });
   await audit(deps, acting, created ? 'compose.create' : 'compose.change', composeObject(project, app), { after: { services: plan.services.map((s) => s.name), file: SECRET, ...('git' in source ? { git: source.git } : {}) } });
   const deployment = wantsDeploy ? await startGroupDeployment(deps, access, app, environment, plan, { all: truthy(body.all), trigger: body.trigger === undefined ? 'compose up' : String(body.trigger).slice(0, 100) }) : null;
   return { app: await appView(deps.db, app), notes: plan.notes.map(problemText), deployment };
@@ -93,22 +94,30 @@ export async function saveComposeApp(deps: Deps, user: Actor, projectName: strin
 
 /** Reads the file (from its repository), plans it, checks the doors it needs, and saves it and
  *  its services' records in one transaction. */
-async function saveFile(deps: Deps, access: ProjectAccess, environment: Environment, input: { name: string; source: FileSource; dotenv: string | null; deploy: boolean }): Promise<{ app: ComposeApp; plan: ComposePlan; created: boolean }> {
+async function saveFile(deps: Deps, access: ProjectAccess, environment: Environment, input: { name: string; source: FileSource; dotenv: string | null | undefined; deploy: boolean; create?: boolean }): Promise<{ app: ComposeApp; plan: ComposePlan; created: boolean }> {
   const { project, acting } = access;
   const projectObj = { kind: 'project', id: project.id, name: project.name, projectId: project.id };
+  // The services' records and variables change here: in a protected environment, only an admin's.
+  await requireAtOnce(deps, acting, 'variables.change', environment, { object: projectObj, doing: 'change a Compose app' });
   const repo = 'git' in input.source ? input.source.git : null;
   const text = repo ? await readRepositoryFile(deps, project.id, repo) : (input.source as { pasted: string }).pasted;
-  const planned = planCompose({ text, dotenv: input.dotenv, repositoryDir: repo ? posix.dirname(repo.path) : undefined });
+  // No .env given: the saved one stays (it holds passwords generated once).
+  const saved = await store.findComposeApp(deps.db, project.id, input.name);
+  const dotenv = input.dotenv !== undefined ? input.dotenv : saved?.dotenv_sealed ? unseal(deps.key, saved.dotenv_sealed) : null;
+  const planned = planCompose({ text, dotenv, repositoryDir: repo ? posix.dirname(repo.path) : undefined });
   if (!planned.plan) throw new InvalidCompose(planned.problems);
   const plan = planned.plan;
-  if (await addsVolumes(deps.db, project, environment, plan)) await requireTo(deps, acting, 'volumes.change', { object: projectObj });
+  if (await changesVolumes(deps.db, project, environment, plan)) await requireTo(deps, acting, 'volumes.change', { object: projectObj });
   if (input.deploy) {
     await requireAtOnce(deps, acting, 'deploy', environment, { object: projectObj, doing: 'deploy a Compose app' });
     requireDaemon(deps);
   }
-  const sealed = { fileSealed: seal(deps.key, text), dotenvSealed: input.dotenv === null ? null : seal(deps.key, input.dotenv), git: repo };
+  const sealed = { fileSealed: seal(deps.key, text), dotenvSealed: dotenv === null ? null : seal(deps.key, dotenv), git: repo };
   return deps.db.transaction().execute(async (tx) => {
     const existing = await store.findComposeApp(tx, project.id, input.name);
+    if (existing && input.create) throw new Conflict(`${project.name} already has a Compose app named ${input.name}: change it from its page`);
+    // A file saved under a group deployment would change what its later waves start with.
+    if (existing && (await store.findRunningComposeDeployment(tx, existing.id, environment.id))) throw new Conflict(`${input.name} is being deployed in ${environment.name}; wait for it to end`);
     const previous = existing ? planOf(deps, existing) : null;
     const app = existing ?? (await store.insertComposeApp(tx, { projectId: project.id, name: input.name, ...sealed }));
     if (existing) await store.setComposeAppFile(tx, app.id, sealed);
@@ -117,13 +126,14 @@ async function saveFile(deps: Deps, access: ProjectAccess, environment: Environm
   });
 }
 
-/** Whether the plan mounts a volume its service does not have yet (adding one is an admin's). */
-async function addsVolumes(db: Db, project: Project, environment: Environment, plan: ComposePlan): Promise<boolean> {
+/** Whether the plan mounts a volume its service does not have yet, or one elsewhere than it is
+ *  (adding or moving one is an admin's). */
+async function changesVolumes(db: Db, project: Project, environment: Environment, plan: ComposePlan): Promise<boolean> {
   for (const s of plan.services) {
     if (!s.volumes.length) continue;
     const service = await findServiceByName(db, project.id, s.name);
-    const have = service ? (await listVolumes(db, { serviceId: service.id, environmentId: environment.id })).map((v) => v.name) : [];
-    if (s.volumes.some((v) => !have.includes(v.name))) return true;
+    const have = service ? await listVolumes(db, { serviceId: service.id, environmentId: environment.id }) : [];
+    if (s.volumes.some((v) => !have.some((h) => h.name === v.name && h.mount_path === v.mountPath))) return true;
   }
   return false;
 }
@@ -147,7 +157,8 @@ async function readRepositoryFile(deps: Deps, projectId: number, repo: Repositor
     await (sourceKind('git') as BuiltSourceKind).fetch(deps, { projectId, service: reader, branch: repo.branch, dir, say: async () => {}, signal: AbortSignal.timeout(120_000) }).catch((err: Error) => {
       throw new UpstreamFailed(`${repo.url}: ${err.message}`);
     });
-    const text = await readRepoFile(dir, repo.path, COMPOSE_LIMITS.bytes);
+    // Its real path: a data dir reached through a symlink must not read as outside the clone.
+    const text = await readRepoFile(await realpath(dir), repo.path, COMPOSE_LIMITS.bytes);
     if (text === null) throw new InvalidInput('path', `${repo.path} is not in ${repo.url} at branch ${repo.branch}`);
     return text;
   } finally {
@@ -164,9 +175,10 @@ export async function deployComposeApp(deps: Deps, user: Actor, projectName: str
   await requireAtOnce(deps, access.acting, 'deploy', environment, { object: composeObject(access.project, app), doing: 'deploy a Compose app' });
   requireDaemon(deps);
   if (app.git_url) {
+    // The file is read again and saved: its services and variables change, which takes more than a deploy.
+    for (const action of ['service.create', 'variables.change'] as const) await requireTo(deps, access.acting, action, { object: composeObject(access.project, app) });
     const source = { git: { url: app.git_url, branch: app.git_branch ?? 'main', path: app.git_path ?? 'docker-compose.yml' } };
-    const dotenv = app.dotenv_sealed === null ? null : unseal(deps.key, app.dotenv_sealed);
-    const { plan } = await saveFile(deps, access, environment, { name: app.name, source, dotenv, deploy: true });
+    const { plan } = await saveFile(deps, access, environment, { name: app.name, source, dotenv: undefined, deploy: true });
     return startGroupDeployment(deps, access, app, environment, plan, { all: truthy(body.all), trigger: 'compose deploy' });
   }
   return startGroupDeployment(deps, access, app, environment, planOf(deps, app), { all: truthy(body.all), trigger: 'compose deploy' });
@@ -183,7 +195,12 @@ export async function rollbackComposeApp(deps: Deps, user: Actor, projectName: s
   requireDaemon(deps);
   const to = validate.optional(body.to, (v) => validate.integer('to', v, 1, Number.MAX_SAFE_INTEGER));
   const target = await rollbackTarget(deps.db, app, environment, to);
-  const targetPlan = planOf(deps, { ...target, git_path: app.git_path });
+  // A service deleted since is left out: a rollback makes no service.
+  const still = new Set((await store.listComposeAppServices(deps.db, app.id)).map((s) => s.name));
+  const wholePlan = planOf(deps, { ...target, git_path: app.git_path });
+  const targetPlan = { ...wholePlan, services: wholePlan.services.filter((s) => still.has(s.name)) };
+  if (await changesVolumes(deps.db, project, environment, targetPlan)) await requireTo(deps, acting, 'volumes.change', { object: composeObject(project, app) });
+  await requireAtOnce(deps, acting, 'variables.change', environment, { object: composeObject(project, app), doing: 'roll back a Compose app' });
   const group = await deps.db.transaction().execute(async (tx) => {
     if (await store.findRunningComposeDeployment(tx, app.id, environment.id)) throw new Conflict(`${app.name} is being deployed in ${environment.name}; wait for it to end`);
     await store.setComposeAppFile(tx, app.id, { fileSealed: target.file_sealed, dotenvSealed: target.dotenv_sealed, git: app.git_url ? { url: app.git_url, branch: app.git_branch ?? 'main', path: app.git_path ?? 'docker-compose.yml' } : null });

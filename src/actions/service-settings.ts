@@ -157,15 +157,19 @@ function autoscaleProblems(i: Pick<ServiceInstance, 'autoscale_min' | 'autoscale
   return {};
 }
 
-export function toSettingsView(i: ServiceInstance) {
+/** `revealCommands`: the command, entrypoint and health command as written (they may hold a
+ *  password); otherwise null, and `commandsHidden` says whether any is set. */
+export function toSettingsView(i: ServiceInstance, opts: { revealCommands: boolean } = { revealCommands: true }) {
+  const reveal = opts.revealCommands;
   return {
     replicas: i.replicas,
     port: i.port,
-    healthCheck: { type: i.health_type, path: i.health_path, port: i.health_port ?? i.port, interval: i.health_interval_s, timeout: i.health_timeout_s, retries: i.health_retries, startPeriod: i.health_start_period_s, command: i.health_command ? healthCommandText(JSON.parse(i.health_command) as string[]) : null },
+    healthCheck: { type: i.health_type, path: i.health_path, port: i.health_port ?? i.port, interval: i.health_interval_s, timeout: i.health_timeout_s, retries: i.health_retries, startPeriod: i.health_start_period_s, command: reveal && i.health_command ? healthCommandText(JSON.parse(i.health_command) as string[]) : null },
+    commandsHidden: !reveal && !!(i.health_command || i.container_command || i.container_entrypoint),
     /** What it sets on its container beyond the image's defaults (a Compose service's); null: the image's. */
     container: {
-      command: commandText(i.container_command),
-      entrypoint: commandText(i.container_entrypoint),
+      command: reveal ? commandText(i.container_command) : null,
+      entrypoint: reveal ? commandText(i.container_entrypoint) : null,
       user: i.container_user,
       workdir: i.container_workdir,
       init: i.container_init === 1,

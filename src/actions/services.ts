@@ -13,7 +13,7 @@ import { routeUrls } from '../routing/instance-route.js';
 import { removeService } from '../deploy/removal.js';
 import { InvalidInput } from '../errors.js';
 import { findActiveDeployment, listDeployments } from '../store/deployments.js';
-import { type AllowedInstance, type ProjectAction, openProject, requireTo } from './access.js';
+import { type AllowedInstance, type ProjectAction, mayDo, openProject, requireTo } from './access.js';
 import { type AuditObject, SECRET, audit } from './record.js';
 import { DEFAULT_ENVIRONMENT, getEnvironment } from '../store/projects.js';
 import { type InstanceContext, createService, getInstanceContext, getService, setHttpsToken } from '../store/services.js';
@@ -152,7 +152,8 @@ export async function instanceStatus(deps: Deps, ctx: InstanceContext): Promise<
     replicasSummary: describeReplicas({ desired: ctx.instance.replicas, running, exists: tasks?.exists ?? false, latest: latest?.status, serving: !!active }),
     state: serviceState({ serving: active?.id ?? null, latest: latest ? { id: latest.id, status: latest.status, failureReason: latest.failure_reason } : null, running, replicas: ctx.instance.replicas, problem: tasks?.problem }),
     port: ctx.instance.port,
-    settings: toSettingsView(ctx.instance),
+    // A command may hold a password (a Compose file's `--requirepass ${PASSWORD}`): shown to whoever may read variables' values.
+    settings: toSettingsView(ctx.instance, { revealCommands: 'acting' in ctx && mayDo(ctx.acting as AllowedInstance['acting'], 'variables.reveal') }),
     /** Where it may be placed: any, manager, or a ready server. */
     runOnChoices: ['any', MANAGER_PLACEMENT, ...(await listNodes(deps.db)).filter((n) => n.status === 'ready').map((n) => n.name)],
     deployment: latest ? toDeploymentView(latest) : null,

@@ -23,8 +23,9 @@ describe('interpolate', () => {
     expect(run('${MISSING:-http://${A}:${PORT:-1}/x}')).toBe('http://a:8080/x');
   });
 
-  it('refuses a required variable that is missing, with its message', () => {
+  it('refuses a required variable that is missing, with its message as written (never a value)', () => {
     expect(() => run('${MISSING:?set MISSING in .env}')).toThrow(/required variable MISSING is missing a value: set MISSING in .env/);
+    expect(() => run('${MISSING:?${A}}')).toThrow(/required variable MISSING is missing a value: \$\{A\}$/);
     expect(() => run('${EMPTY:?}')).toThrow(/EMPTY is empty/);
     expect(run('${EMPTY?}')).toBe('');
   });
@@ -37,5 +38,18 @@ describe('interpolate', () => {
     expect(() => run('${A')).toThrow(InterpolationError);
     expect(() => run('${}')).toThrow(/names no variable/);
     expect(() => run('${A!x}')).toThrow(/invalid interpolation format/);
+  });
+});
+
+describe('interpolation limits', () => {
+  it('refuses a value that grows past 32 KiB, and defaults nested past 10', () => {
+    const big = new Map([['A', 'x'.repeat(20_000)]]);
+    expect(interpolate('${A}', big).value.length).toBe(20_000);
+    expect(() => interpolate('${A}${A}', big)).toThrow(/longer than 32 KiB/);
+    const nested = (n: number) => `${'${A:-'.repeat(n)}x${'}'.repeat(n)}`;
+    expect(interpolate(nested(10), new Map()).value).toBe('x');
+    expect(() => interpolate(nested(11), new Map())).toThrow(/nested more than 10 deep/);
+    // Forty thousand deep is refused at once, not after the stack is gone.
+    expect(() => interpolate(nested(40_000), new Map())).toThrow(InterpolationError);
   });
 });

@@ -5,6 +5,19 @@
 
 export class InterpolationError extends Error {}
 
+/** How far one value may grow, and how deep defaults may nest: a value that names another many
+ *  times, or defaults nested thousands deep, would otherwise take the server's memory or stack. */
+export const INTERPOLATION_LIMITS = { valueBytes: 32 * 1024, depth: 10 } as const;
+
+/** What all the values of one file may add up to once interpolated, shared by every call. */
+export class ExpansionBudget {
+  constructor(public left: number) {}
+  spend(n: number): void {
+    this.left -= n;
+    if (this.left < 0) throw new InterpolationError('the values grow past what Spur reads of one file once interpolated');
+  }
+}
+
 export interface Interpolated {
   value: string;
   /** Variables used with no value and no default: Compose reads them as empty. */
@@ -13,13 +26,20 @@ export interface Interpolated {
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
-export function interpolate(text: string, vars: ReadonlyMap<string, string>): Interpolated {
+export function interpolate(text: string, vars: ReadonlyMap<string, string>, budget?: ExpansionBudget): Interpolated {
   const unset: string[] = [];
-  const value = expand(text, vars, unset);
+  const value = expand(text, vars, unset, 0);
+  budget?.spend(value.length);
   return { value, unset };
 }
 
-function expand(text: string, vars: ReadonlyMap<string, string>, unset: string[]): string {
+function grown(out: string): string {
+  if (out.length > INTERPOLATION_LIMITS.valueBytes) throw new InterpolationError(`a value longer than ${INTERPOLATION_LIMITS.valueBytes / 1024} KiB once interpolated`);
+  return out;
+}
+
+function expand(text: string, vars: ReadonlyMap<string, string>, unset: string[], depth: number): string {
+  if (depth > INTERPOLATION_LIMITS.depth) throw new InterpolationError(`defaults nested more than ${INTERPOLATION_LIMITS.depth} deep`);
   let out = '';
   let i = 0;
   while (i < text.length) {
@@ -36,7 +56,7 @@ function expand(text: string, vars: ReadonlyMap<string, string>, unset: string[]
     } else if (next === '{') {
       const end = closingBrace(text, i + 2);
       if (end < 0) throw new InterpolationError(`invalid interpolation format in "${text}": a \${ is not closed`);
-      out += substitute(text.slice(i + 2, end), vars, unset);
+      out = grown(out + substitute(text.slice(i + 2, end), vars, unset, depth));
       i = end + 1;
     } else {
       const name = NAME.exec(text.slice(i + 1))?.[0];
@@ -45,7 +65,7 @@ function expand(text: string, vars: ReadonlyMap<string, string>, unset: string[]
         i++;
         continue;
       }
-      out += lookup(name, vars, unset);
+      out = grown(out + lookup(name, vars, unset));
       i += 1 + name.length;
     }
   }
@@ -74,7 +94,7 @@ function lookup(name: string, vars: ReadonlyMap<string, string>, unset: string[]
   return value;
 }
 
-function substitute(inner: string, vars: ReadonlyMap<string, string>, unset: string[]): string {
+function substitute(inner: string, vars: ReadonlyMap<string, string>, unset: string[], depth: number): string {
   const name = NAME.exec(inner)?.[0];
   if (!name) throw new InterpolationError(`invalid interpolation format: "\${${inner}}" names no variable`);
   const rest = inner.slice(name.length);
@@ -87,11 +107,12 @@ function substitute(inner: string, vars: ReadonlyMap<string, string>, unset: str
   const missing = value === undefined || (emptyCounts && value === '');
   switch (operator.at(-1)) {
     case '-':
-      return missing ? expand(arg, vars, unset) : value!;
+      return missing ? expand(arg, vars, unset, depth + 1) : value!;
     case '+':
-      return missing ? '' : expand(arg, vars, unset);
+      return missing ? '' : expand(arg, vars, unset, depth + 1);
     default:
-      if (missing) throw new InterpolationError(`required variable ${name} is ${value === undefined ? 'missing a value' : 'empty'}${arg ? `: ${expand(arg, vars, unset)}` : ''}`);
+      // The message as written: expanded, it could say a variable's value back.
+      if (missing) throw new InterpolationError(`required variable ${name} is ${value === undefined ? 'missing a value' : 'empty'}${arg ? `: ${arg.slice(0, 200)}` : ''}`);
       return value!;
   }
 }

@@ -103,8 +103,10 @@ describe('planCompose', () => {
     ['command: rm -rf / && echo done', 'Spur runs it without a shell'],
     ['deploy: { mode: global }', 'deploy.mode global is not supported'],
     ['depends_on: [ghost]', 'depends on ghost, which the file does not define'],
+    ['volumes: ["a:/data", "b:/data"]', 'two volumes are mounted at /data'],
+    [`labels: [${Array.from({ length: 101 }, (_, i) => `"l${i}=x"`).join(', ')}]`, 'at most 100 labels'],
   ])('refuses %s with its line and why', (line, why) => {
-    const text = `services:\n  app:\n    image: nginx:1.27\n    ${line}\n`;
+    const text = `services:\n  app:\n    image: nginx:1.27\n    ${line}\nvolumes: { a: {}, b: {} }\n`;
     const { plan, problems } = planCompose({ text });
     expect(plan).toBeUndefined();
     expect(problems.length).toBeGreaterThan(0);
@@ -138,6 +140,18 @@ describe('planCompose', () => {
     const many = Array.from({ length: 31 }, (_, i) => `  s${i}: { image: x }`).join('\n');
     expect(planCompose({ text: `services:\n${many}\n` }).problems[0]!.message).toMatch(/at most 30 services/);
     expect(planCompose({ text: 'x'.repeat(300 * 1024) }).problems[0]!.message).toMatch(/larger than 256 KiB/);
+  });
+
+  it('refuses a file whose values, with the .env, grow past what Spur reads, quickly', () => {
+    const dotenv = `A=${'a'.repeat(32_000)}\nB=\${A}\n`;
+    const services = Array.from({ length: 30 }, (_, i) => `  s${i}:\n    image: x\n    environment: [${Array.from({ length: 10 }, (_, j) => `"V${j}=\${B}"`).join(', ')}]`).join('\n');
+    const started = Date.now();
+    const { plan, problems } = planCompose({ text: `services:\n${services}\n`, dotenv });
+    expect(plan).toBeUndefined();
+    expect(problems).toEqual([{ line: null, path: '', message: "the file's values come to more than 4 MiB once interpolated" }]);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // The .env alone naming a value many times: refused, with no value grown past 32 KiB.
+    expect(planCompose({ text: 'services: { web: { image: x } }', dotenv: `A=${'a'.repeat(32_000)}\nB=\${A}\${A}\n` }).problems[0]).toMatchObject({ path: '.env', message: expect.stringMatching(/longer than 32 KiB/) });
   });
 
   it('refuses a billion laughs instead of expanding it', () => {

@@ -9,7 +9,7 @@ import * as validate from '../validate.js';
 import { parseDotEnv } from '../variables/dotenv.js';
 import { InvalidFields } from '../errors.js';
 import { type ComposeDocument, type ComposeProblem, type Path, pathText, readComposeYaml } from './document.js';
-import { InterpolationError, interpolate } from './interpolate.js';
+import { ExpansionBudget, InterpolationError, interpolate } from './interpolate.js';
 import { startOrder } from './start-order.js';
 import { DEPLOY_KEYS, HEALTHCHECK_KEYS, type KeyRule, SERVICE_KEYS, TOP_LEVEL_KEYS, VOLUME_KEYS, ruleFor } from './spec-keys.js';
 import { durationSeconds, sizeMb } from './units.js';
@@ -66,21 +66,23 @@ export interface ComposeInput {
   repositoryDir?: string;
 }
 
-type Problems = { problems: ComposeProblem[]; notes: ComposeProblem[]; doc: ComposeDocument };
+type Problems = { problems: ComposeProblem[]; notes: ComposeProblem[]; doc: ComposeDocument; budget: ExpansionBudget };
 
 export function planCompose(input: ComposeInput): { plan?: ComposePlan; problems: ComposeProblem[] } {
   if (Buffer.byteLength(input.text) > COMPOSE_LIMITS.bytes) return { problems: [{ line: null, path: '', message: `the file is larger than ${COMPOSE_LIMITS.bytes / 1024} KiB` }] };
   let vars: Map<string, string>;
+  const budget = new ExpansionBudget(EXPANDED_LIMIT);
   try {
-    vars = dotenvVariables(input.dotenv ?? '');
+    vars = dotenvVariables(input.dotenv ?? '', budget);
   } catch (err) {
     if (err instanceof InvalidFields || err instanceof InterpolationError) return { problems: [{ line: null, path: '.env', message: err.message.replace(/^env: /, '') }] };
     throw err;
   }
   const read = readComposeYaml(input.text);
   if (!read.document) return { problems: read.problems };
-  const p: Problems = { problems: [], notes: [], doc: read.document };
+  const p: Problems = { problems: [], notes: [], doc: read.document, budget };
   const root = interpolateTree(read.document.value, [], vars, p);
+  if (budget.left < 0) return { problems: [{ line: null, path: '', message: `the file's values come to more than ${EXPANDED_LIMIT / 1024 / 1024} MiB once interpolated` }] };
   if (!isMapping(root)) return { problems: [problem(p, [], 'a Compose file is a mapping with a `services` key')] };
   checkKeys(p, root, [], TOP_LEVEL_KEYS);
   const declaredVolumes = topLevelVolumes(p, root.volumes);
@@ -110,11 +112,14 @@ export function planCompose(input: ComposeInput): { plan?: ComposePlan; problems
 }
 
 /** The .env file's variables; a value may name an earlier one (`${A}`), as in Compose. */
-function dotenvVariables(text: string): Map<string, string> {
+function dotenvVariables(text: string, budget: ExpansionBudget): Map<string, string> {
   const vars = new Map<string, string>();
-  for (const [key, value] of Object.entries(parseDotEnv(text))) vars.set(key, interpolate(value, vars).value);
+  for (const [key, value] of Object.entries(parseDotEnv(text))) vars.set(key, interpolate(value, vars, budget).value);
   return vars;
 }
+
+/** What all the values of one file and its .env may come to once interpolated. */
+export const EXPANDED_LIMIT = 4 * 1024 * 1024;
 
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -125,8 +130,9 @@ function problem(p: Problems, path: Path, message: string): ComposeProblem {
 /** Every string value (never a key) interpolated, as Compose does before reading the file. */
 function interpolateTree(value: unknown, path: (string | number)[], vars: Map<string, string>, p: Problems): unknown {
   if (typeof value === 'string') {
+    if (p.budget.left < 0) return value;
     try {
-      const { value: out, unset } = interpolate(value, vars);
+      const { value: out, unset } = interpolate(value, vars, p.budget);
       for (const name of unset) p.notes.push(problem(p, path, `the variable ${name} is not set: it reads as an empty string`));
       return out;
     } catch (err) {
@@ -349,7 +355,7 @@ function portEntry(entry: unknown): { target: number; published: string | null }
 function volumesOf(value: unknown, declared: Set<string>): { name: string; mountPath: string }[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new Error('volumes is a list');
-  return value.map((entry) => {
+  const volumes = value.map((entry) => {
     let source: unknown;
     let target: unknown;
     let readOnly = false;
@@ -368,6 +374,11 @@ function volumesOf(value: unknown, declared: Set<string>): { name: string; mount
     if (readOnly) throw new Error(`${source} is mounted read-only: Spur mounts a service's volumes read-write`);
     return { name: spurVolumeName(source), mountPath: validate.mountPath(target) };
   });
+  for (const [i, v] of volumes.entries()) {
+    if (volumes.findIndex((w) => w.mountPath === v.mountPath) !== i) throw new Error(`two volumes are mounted at ${v.mountPath}`);
+    if (volumes.findIndex((w) => w.name === v.name) !== i) throw new Error(`volume ${v.name} is mounted twice`);
+  }
+  return volumes;
 }
 
 function healthOf(value: unknown, port: number | null): ComposeHealth {
@@ -497,10 +508,12 @@ function seconds(field: string, value: unknown, min: number, max: number): numbe
 }
 
 const OWN_LABELS = /^(spur|traefik)\./i;
+const MAX_LABELS = 100;
 
 function labelsOf(value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {};
   const entries = keyValueEntries('labels', value, '');
+  if (entries.length > MAX_LABELS) throw new Error(`at most ${MAX_LABELS} labels`);
   const labels: Record<string, string> = {};
   for (const [key, raw] of entries) {
     if (OWN_LABELS.test(key)) throw new Error(`label ${key}: spur.* and traefik.* labels are Spur's own (route a domain in the service's settings)`);

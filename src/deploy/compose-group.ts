@@ -33,17 +33,27 @@ export async function runComposeGroup(deps: GroupRunDeps, group: ComposeDeployme
   const moved: GroupMemberStep[] = [];
   try {
     for (const wave of waves) {
-      const started = await Promise.all(
+      // Every member of the wave is asked at once; one refused does not lose the others, which
+      // are watched to their end and sent back with the rest.
+      const asked = await Promise.allSettled(
         wave
           .filter((m) => m.action !== 'keep')
           .map(async (m) => {
             const scope = { serviceId: m.serviceId, environmentId: group.environment_id };
             const d = typeof m.action === 'number' ? await deps.deployer.rollback(scope, by, m.action) : await deps.deployer.request({ ...scope, ...by });
-            await setMemberDeployment(deps.db, group.id, m.serviceId, d.id);
             moved.push(m);
+            await setMemberDeployment(deps.db, group.id, m.serviceId, d.id);
             return { member: m, deployment: d };
           }),
       );
+      const started = asked.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+      const refused = asked.flatMap((a) => (a.status === 'rejected' ? [String((a.reason as Error)?.message ?? a.reason)] : []));
+      if (refused.length) {
+        await Promise.all(started.map((s) => waitForEnd(deps, s.deployment.id)));
+        const back = await returnToBefore(deps, group, moved, by);
+        await finishComposeDeployment(deps.db, group, 'failed', `${refused.join('; ')}${back}`);
+        return;
+      }
       const ended = await Promise.all(started.map(async (s) => ({ ...s, deployment: await waitForEnd(deps, s.deployment.id) })));
       const failed = ended.filter((e) => e.deployment.status !== 'active');
       if (failed.length) {

@@ -40,7 +40,8 @@ export function describeHealth(h: HealthPlan, image: ImageHealthcheck | null): s
   if (h.type === 'http') return `HTTP GET ${h.path} on port ${h.port}`;
   if (h.type === 'tcp') return `TCP port ${h.port}`;
   if (h.type === 'none') return 'none';
-  if (h.type === 'command') return `the command ${healthCommandText(h.command ?? [])}`;
+  // Not the command itself: it may hold a password, and deploy logs are every member's to read.
+  if (h.type === 'command') return `a command in the container (${(h.command ?? [])[0] === 'CMD-SHELL' ? "run by the container's shell" : 'run without a shell'})`;
   return hasCheck(image) ? `the image's HEALTHCHECK (${image.Test!.slice(1).join(' ')})` : "the image's HEALTHCHECK (the image has none)";
 }
 

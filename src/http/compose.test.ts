@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Deps } from '../deps.js';
 import { ORIGIN, apiAs, makeTestApp, ownerAndMember } from '../../test/app-fixture.js';
 import { createSession } from '../store/users.js';
+import { setProjectMember } from '../store/access.js';
 
 const FILE = (webVersion: string, workerVersion = '1') => `
 services:
@@ -34,7 +35,7 @@ volumes: { db_data: }
 
 async function world(opts: { failing?: Set<string> } = {}) {
   const { deps, app } = await makeTestApp();
-  const { tokens, owner } = await ownerAndMember(deps);
+  const { tokens, owner, member } = await ownerAndMember(deps);
   const cookie = `spur_session=${(await createSession(deps.db, owner.id)).token}`;
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await app.request('/', { headers: { Cookie: cookie } })).text())![1];
   const get = async (path: string) => (await app.request(path, { headers: { Cookie: cookie } })).text();
@@ -68,7 +69,12 @@ async function world(opts: { failing?: Set<string> } = {}) {
     throw new Error(`group deployment ${id} never ended`);
   };
   const counts = async () => (await sql<{ t: string }>`select (select count(*) from services) || '/' || (select count(*) from variables) || '/' || (select count(*) from volumes) || '/' || (select count(*) from compose_apps) || '/' || (select group_concat(image) from services) as t`.execute(deps.db)).rows[0].t;
-  return { deps, call, asked, failing, waitForGroup, counts, get, post };
+  /** `member` joins shop with a role; shop's production is protected, as every project's is. */
+  const join = async (role: 'developer' | 'viewer') => {
+    const shop = await deps.db.selectFrom('projects').select('id').where('name', '=', 'shop').executeTakeFirstOrThrow();
+    await setProjectMember(deps.db, shop.id, member.id, role);
+  };
+  return { deps, call, asked, failing, waitForGroup, counts, get, post, join };
 }
 
 describe('Compose apps over the API', () => {
@@ -203,5 +209,82 @@ describe('Compose apps in the web UI', () => {
     const group = await w.waitForGroup((await w.call('owner', 'GET', '/projects/shop/compose/app')).json.deployments[0].id);
     expect(group).toMatchObject({ status: 'active', rollbackOf: first });
     expect(await w.get('/projects/shop/compose/app/deployments?env=production')).toContain(`(back to #${first})`);
+  });
+});
+
+// What an attacking review found (each failed before its fix).
+describe('Compose apps give no role more than it has', () => {
+  const STAGED = (version: string) => FILE(version);
+
+  it("a developer's save in protected production is refused, changing nothing (variables there wait for an admin)", async () => {
+    const w = await world();
+    expect((await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('1'), env: 'DB_PASSWORD=x' })).status).toBe(200);
+    await w.join('developer');
+    const before = await w.counts();
+    const vars = async () => (await w.call('owner', 'GET', '/projects/shop/services/web/variables?reveal=1')).json.variables;
+    const was = await vars();
+    expect(await w.call('member', 'PUT', '/projects/shop/compose/app', { file: FILE('PROTECTED-BYPASS') })).toMatchObject({ status: 403, json: { error: 'production is protected: only an admin may change a Compose app there' } });
+    expect(await vars()).toEqual(was);
+    expect(await w.counts()).toBe(before);
+    // In an unprotected environment, a developer may.
+    expect((await w.call('owner', 'POST', '/projects/shop/environments', { name: 'staging' })).status).toBe(201);
+    expect((await w.call('member', 'PUT', '/projects/shop/compose/app', { file: STAGED('2'), environment: 'staging' })).status).toBe(403); // it adds db's volume in staging: an admin's
+  });
+
+  it("a command that holds a password is shown to whoever may read variables' values, not to a viewer or in the deploy log", async () => {
+    const w = await world();
+    const file = 'services:\n  cache:\n    image: redis:7\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n    healthcheck: { test: "redis-cli -a ${REDIS_PASSWORD} ping" }\n';
+    expect((await w.call('owner', 'PUT', '/projects/shop/compose/app', { file, env: 'REDIS_PASSWORD=Sup3rSecret' })).status).toBe(200);
+    expect((await w.call('owner', 'GET', '/projects/shop/services/cache')).json.settings.container.command).toBe('redis-server --requirepass Sup3rSecret');
+    await w.join('viewer');
+    const seen = (await w.call('member', 'GET', '/projects/shop/services/cache')).json;
+    expect(JSON.stringify(seen)).not.toContain('Sup3rSecret');
+    expect(seen.settings).toMatchObject({ commandsHidden: true, container: { command: null }, healthCheck: { command: null } });
+  });
+
+  it('a rollback by a developer adds no volume an admin removed, and makes no service deleted since', async () => {
+    const w = await world();
+    expect((await w.call('owner', 'POST', '/projects/shop/environments', { name: 'staging' })).status).toBe(201);
+    const first = await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('1'), env: 'DB_PASSWORD=x', environment: 'staging', deploy: true });
+    await w.waitForGroup(first.json.deployment.id);
+    const second = await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('2'), environment: 'staging', deploy: true });
+    await w.waitForGroup(second.json.deployment.id);
+    expect((await w.call('owner', 'DELETE', '/projects/shop/services/db/volumes/db-data?env=staging')).status).toBe(200);
+    await w.join('developer');
+    const back = await w.call('member', 'POST', '/projects/shop/compose/app/rollback', { environment: 'staging' });
+    expect(back).toMatchObject({ status: 403, json: { error: 'only an admin may add or remove volumes' } });
+    expect((await w.call('owner', 'GET', '/projects/shop/services/db/volumes?env=staging')).json.volumes).toEqual([]);
+  });
+
+  it('a developer moves no volume to another path', async () => {
+    const w = await world();
+    expect((await w.call('owner', 'POST', '/projects/shop/environments', { name: 'staging' })).status).toBe(201);
+    expect((await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('1'), env: 'DB_PASSWORD=x', environment: 'staging' })).status).toBe(200);
+    await w.join('developer');
+    const moved = await w.call('member', 'PUT', '/projects/shop/compose/app', { file: FILE('1').replace('db_data:/var/lib/postgresql/data', 'db_data:/srv/elsewhere'), environment: 'staging' });
+    expect(moved.status).toBe(403);
+    expect((await w.call('owner', 'GET', '/projects/shop/services/db/volumes?env=staging')).json.volumes).toMatchObject([{ name: 'db-data', mountPath: '/var/lib/postgresql/data' }]);
+  });
+
+  it('a file saved again without its .env keeps the saved one (its passwords); an empty one clears it', async () => {
+    const w = await world();
+    expect((await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('1'), env: 'DB_PASSWORD=generated-once' })).status).toBe(200);
+    expect((await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('2') })).status).toBe(200);
+    const pw = async () => (await w.call('owner', 'GET', '/projects/shop/services/db/variables?reveal=1')).json.variables.POSTGRES_PASSWORD;
+    expect(await pw()).toBe('generated-once');
+    expect((await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('2'), env: '' })).status).toBe(200);
+    expect(await pw()).toBe('');
+    // Adding an app under a name taken is refused, not a replacement.
+    expect(await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('3'), create: true })).toMatchObject({ status: 409, json: { error: 'shop already has a Compose app named app: change it from its page' } });
+  });
+
+  it('a file saved while the app deploys is refused, changing nothing', async () => {
+    const w = await world();
+    const started = await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('1'), env: 'DB_PASSWORD=x', deploy: true });
+    const before = (await w.call('owner', 'GET', '/projects/shop/services/web/variables?reveal=1')).json.variables;
+    const during = await w.call('owner', 'PUT', '/projects/shop/compose/app', { file: FILE('RACE') });
+    expect(during).toMatchObject({ status: 409, json: { error: 'app is being deployed in production; wait for it to end' } });
+    expect((await w.call('owner', 'GET', '/projects/shop/services/web/variables?reveal=1')).json.variables).toEqual(before);
+    await w.waitForGroup(started.json.deployment.id);
   });
 });

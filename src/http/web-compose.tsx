@@ -53,7 +53,7 @@ export function composePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context<
   web.post('/projects/:project/compose', (c) => {
     const { user, project, env } = at(c);
     return answerForm(c, {
-      run: (body) => compose.saveComposeApp(deps, user, project, String(body.name ?? ''), { ...body, environment: env }),
+      run: (body) => compose.saveComposeApp(deps, user, project, String(body.name ?? ''), { ...body, environment: env, create: true }),
       done: (r) => ({ to: appUrl(c, r.app.name), toast: `Compose app ${r.app.name} saved${r.deployment ? `; group deployment #${r.deployment.id} started` : ''}${r.notes.length ? ` (${r.notes.length} note${r.notes.length === 1 ? '' : 's'}: ${r.notes.join('; ')})` : ''}` }),
       fragment: (state) => <ComposeFileForm project={project} environment={env} csrf={c.get('csrfToken')} state={state} mayDeploy />,
       page: (state) => projectPage(c, { 'new-compose-app': state }) as Promise<string>,

@@ -97,7 +97,8 @@ export function ComposeFileForm(props: { project: string; app?: string; environm
       {!props.app && <Field {...f} name="name" label="App name" attrs={{ required: true, maxlength: 20, pattern: '[a-z]([a-z0-9-]*[a-z0-9])?', autocomplete: 'off', spellcheck: 'false' }} hint="lowercase letters, digits and hyphens" />}
       {!repo && <Field {...f} name="file" label="docker-compose.yml" as="textarea" value={props.file?.file ?? ''} attrs={{ rows: 16, spellcheck: 'false', autocomplete: 'off', class: 'code' }} hint="image services; named volumes; refused keys are named with their line" />}
       {(!props.app || repo) && fromRepository}
-      <Field {...f} name="env" label=".env (the file's ${VARIABLES})" as="textarea" value={props.file?.env ?? ''} attrs={{ rows: 4, spellcheck: 'false', autocomplete: 'off', class: 'code' }} />
+      {/* The saved .env is an admin's to read; left out of the form, it stays as it is. */}
+      {(!props.app || props.file) && <Field {...f} name="env" label=".env (the file's ${VARIABLES})" as="textarea" value={props.file?.env ?? ''} attrs={{ rows: 4, spellcheck: 'false', autocomplete: 'off', class: 'code' }} />}
       {props.mayDeploy && (
         <label class="check"><input type="checkbox" name="deploy" value="on" checked /> Deploy to {props.environment} once saved</label>
       )}

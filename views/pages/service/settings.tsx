@@ -157,16 +157,17 @@ export function ServiceSettingsForm(props: FormProps) {
           <Field {...f} name="healthTimeout" label="Timeout s" value={String(h.timeout)} attrs={n(1, 120)} />
           <Field {...f} name="healthRetries" label="Retries" value={String(h.retries)} attrs={n(1, 20)} />
           <Field {...f} name="healthStartPeriod" label="Start period s" value={String(h.startPeriod)} attrs={n(0, 600)} />
-          <Field {...f} name="healthCommand" label="Health command" value={h.command ?? ''} attrs={{ placeholder: 'pg_isready -U app', spellcheck: 'false', autocomplete: 'off' }} />
+          {!st.commandsHidden && <Field {...f} name="healthCommand" label="Health command" value={h.command ?? ''} attrs={{ placeholder: 'pg_isready -U app', spellcheck: 'false', autocomplete: 'off' }} />}
         </div>
         <p class="muted">Automatic: the image's HEALTHCHECK if it has one, else TCP. TCP: the port accepts connections. HTTP: the path answers 2xx or 3xx. A command: it exits 0 inside the container (run without a shell; start it with CMD-SHELL for the container's shell).</p>
       </fieldset>
       <fieldset>
         <legend>Container</legend>
         <div class="row">
-          <Field {...f} name="command" label="Command (the image's CMD)" value={st.container.command ?? ''} attrs={{ placeholder: "the image's", spellcheck: 'false', autocomplete: 'off' }} />
-          <Field {...f} name="entrypoint" label="Entrypoint" value={st.container.entrypoint ?? ''} attrs={{ placeholder: "the image's", spellcheck: 'false', autocomplete: 'off' }} />
+          {!st.commandsHidden && <Field {...f} name="command" label="Command (the image's CMD)" value={st.container.command ?? ''} attrs={{ placeholder: "the image's", spellcheck: 'false', autocomplete: 'off' }} />}
+          {!st.commandsHidden && <Field {...f} name="entrypoint" label="Entrypoint" value={st.container.entrypoint ?? ''} attrs={{ placeholder: "the image's", spellcheck: 'false', autocomplete: 'off' }} />}
         </div>
+        {st.commandsHidden && <p class="muted">Its command, entrypoint and health command are shown to admins: they may hold a password.</p>}
         {(st.container.user || st.container.workdir || st.container.init || Object.keys(st.container.labels).length > 0) && (
           <p class="muted">
             From its Compose file: {[st.container.user && `user ${st.container.user}`, st.container.workdir && `working directory ${st.container.workdir}`, st.container.init && 'an init process', Object.keys(st.container.labels).length > 0 && `labels ${Object.keys(st.container.labels).join(', ')}`].filter(Boolean).join(' · ')}.
