@@ -123,7 +123,7 @@ const CASES: Case[] = [
   { route: 'POST /projects/:project/templates/:id', action: 'volumes.change', path: (t) => `/projects/${t.project}/templates/pocketbase`, body: { deploy: false, name: 'pb' } },
   { route: 'GET /projects/:project/compose', action: 'project.read', path: (t) => `/projects/${t.project}/compose` },
   { route: 'GET /projects/:project/compose/:name', action: 'project.read', path: (t) => `/projects/${t.project}/compose/stack?env=staging` },
-  { route: 'PUT /projects/:project/compose/:name', action: 'service.create', path: (t) => `/projects/${t.project}/compose/more`, body: { file: 'services:\n  worker:\n    image: nginx:1.27\n' } },
+  { route: 'PUT /projects/:project/compose/:name', action: 'service.create', path: (t) => `/projects/${t.project}/compose/more`, body: { file: 'services:\n  worker:\n    image: nginx:1.27\n', environment: 'staging' } },
   { route: 'POST /projects/:project/compose/:name/deploy', action: 'deploy', path: (t) => `/projects/${t.project}/compose/stack/deploy`, body: { environment: 'staging' } },
   { route: 'POST /projects/:project/compose/:name/rollback', action: 'rollback', path: (t) => `/projects/${t.project}/compose/stack/rollback`, body: { environment: 'staging' } },
   { route: 'GET /projects/:project/compose/:name/deployments/:id', action: 'project.read', path: (t) => `/projects/${t.project}/compose/stack/deployments/${t.composeDeployment}` },
