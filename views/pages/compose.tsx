@@ -85,8 +85,8 @@ export function ComposeFileForm(props: { project: string; app?: string; environm
     <fieldset>
       <legend>{props.app ? 'Read from a repository' : 'Or read it from a repository'}</legend>
       <div class="row">
-        <Field {...f} name="git" label="Git URL" value={repo?.url ?? ''} attrs={{ placeholder: 'https://github.com/org/app.git', autocomplete: 'off', spellcheck: 'false' }} />
-        <Field {...f} name="branch" label="Branch" value={repo?.branch ?? ''} attrs={{ placeholder: 'main', autocomplete: 'off', spellcheck: 'false' }} />
+        <Field {...f} name="git" label="Repository of the file" value={repo?.url ?? ''} attrs={{ placeholder: 'https://github.com/org/app.git', autocomplete: 'off', spellcheck: 'false' }} />
+        <Field {...f} name="branch" label="Its branch" value={repo?.branch ?? ''} attrs={{ placeholder: 'main', autocomplete: 'off', spellcheck: 'false' }} />
         <Field {...f} name="path" label="Path of the file" value={repo?.path ?? ''} attrs={{ placeholder: 'docker-compose.yml', autocomplete: 'off', spellcheck: 'false' }} />
       </div>
       <p class="muted">Read again at each deploy; services with <code>build:</code> build from this repository.</p>
@@ -94,7 +94,7 @@ export function ComposeFileForm(props: { project: string; app?: string; environm
   );
   return (
     <PostForm id={id} action={props.app ? appPath(props.project, props.app, '/file', props.environment) : `/projects/${props.project}/compose?env=${props.environment}`} csrf={props.csrf} state={props.state} class="stack wide">
-      {!props.app && <Field {...f} name="name" label="App name" attrs={{ required: true, maxlength: 20, pattern: '[a-z]([a-z0-9-]*[a-z0-9])?', autocomplete: 'off', spellcheck: 'false' }} hint="lowercase letters, digits and hyphens" />}
+      {!props.app && <Field {...f} name="name" label="Compose app name" attrs={{ required: true, maxlength: 20, pattern: '[a-z]([a-z0-9-]*[a-z0-9])?', autocomplete: 'off', spellcheck: 'false' }} hint="lowercase letters, digits and hyphens" />}
       {!repo && <Field {...f} name="file" label="docker-compose.yml" as="textarea" value={props.file?.file ?? ''} attrs={{ rows: 16, spellcheck: 'false', autocomplete: 'off', class: 'code' }} hint="image services; named volumes; refused keys are named with their line" />}
       {(!props.app || repo) && fromRepository}
       {/* The saved .env is an admin's to read; left out of the form, it stays as it is. */}
