@@ -147,7 +147,7 @@ async function main(argv: string[]): Promise<number> {
     } catch (err) {
       // A start that failed half-way (its SSH port taken, say) must not leave the web half serving
       // on its own: it exits, saying why, for its supervisor to start it again.
-      process.stderr.write(`spur: could not start: ${(err as Error).message.split('\n')[0]}\n`);
+      process.stderr.write(`spur: ${(err as Error).message.split('\n')[0]}\n`);
       process.exit(1);
     }
     return -1;
