@@ -50,12 +50,20 @@ export function toTemplateView(t: Template): TemplateView {
   };
 }
 
-export const listTemplates = (query?: unknown): TemplateView[] => searchTemplates(typeof query === 'string' ? query.slice(0, 100) : '').map(toTemplateView);
+// The catalogue is fixed at build time: each view is planned once, not on every request.
+const views = new Map<string, TemplateView>();
+const viewOf = (t: Template): TemplateView => views.get(t.id) ?? (views.set(t.id, toTemplateView(t)), views.get(t.id)!);
+
+export const listTemplates = (query?: unknown): TemplateView[] => searchTemplates(typeof query === 'string' ? query.slice(0, 100) : '').map(viewOf);
+
+/** A deploy form's settings: its `setting_NAME` fields. */
+export const settingsFromForm = (body: Body): Record<string, string> =>
+  Object.fromEntries(Object.entries(body).filter(([k]) => k.startsWith('setting_')).map(([k, v]) => [k.slice('setting_'.length), String(v)]));
 
 export function showTemplate(id: string): TemplateView {
   const t = findTemplate(id);
   if (!t) throw new NotFound(`no template named ${id}; see spur templates list`);
-  return toTemplateView(t);
+  return viewOf(t);
 }
 
 /** Deploys a template into a project as the Compose app `name` (the template's id unless given):
@@ -71,7 +79,7 @@ export async function deployTemplate(deps: Deps, user: Actor, projectName: strin
     environmentName: () => (body.environment === undefined || body.environment === '' ? DEFAULT_ENVIRONMENT : validate.resourceName('environment', body.environment)),
   });
   // The door that decides: a template that keeps data on volumes is an admin's to deploy.
-  const keepsVolumes = toTemplateView(t).services.some((s) => s.volumes.length > 0);
+  const keepsVolumes = viewOf(t).services.some((s) => s.volumes.length > 0);
   const { project } = await openProject(deps.db, user, projectName, keepsVolumes ? 'volumes.change' : 'service.create');
   if (await findComposeApp(deps.db, project.id, name)) throw new Conflict(`${project.name} already has an app named ${name}: change it from its page, or deploy the template under another --name`);
   const environment = await getEnvironment(deps.db, project, environmentName);

@@ -209,6 +209,10 @@ describe('Compose apps in the web UI', () => {
     const group = await w.waitForGroup((await w.call('owner', 'GET', '/projects/shop/compose/app')).json.deployments[0].id);
     expect(group).toMatchObject({ status: 'active', rollbackOf: first });
     expect(await w.get('/projects/shop/compose/app/deployments?env=production')).toContain(`(back to #${first})`);
+    // A deletion mistyped answers with its own form in place, not a whole page inside the page.
+    const mistyped = await w.post('/projects/shop/compose/app/delete', { confirm: 'ap' }, true);
+    expect(mistyped.status).toBe(400);
+    expect(await mistyped.text()).toMatch(/^<form id="delete-compose-app"[\s\S]*type the name \(app\) to confirm/);
   });
 });
 

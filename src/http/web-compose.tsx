@@ -3,7 +3,7 @@
 // replace its file, deploy, roll back, delete.
 import type { Context, Hono } from 'hono';
 import type { FormState } from '../../views/components/form.js';
-import { ComposeDeployments, ComposeFileForm, ComposePage } from '../../views/pages/compose.js';
+import { ComposeDeployments, ComposeFileForm, ComposePage, DeleteComposeAppForm } from '../../views/pages/compose.js';
 import type { LayoutProps } from '../../views/layout.js';
 import type { Deps } from '../deps.js';
 import * as compose from '../actions/compose.js';
@@ -85,7 +85,7 @@ export function composePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context<
     return answerForm(c, {
       run: (body) => compose.deleteComposeApp(deps, user, project, name, body),
       done: (r) => ({ to: `/projects/${project}`, toast: `Deleted ${r.deleted} and its services ${r.services.join(', ')}` }),
-      fragment: () => page(c),
+      fragment: async (state) => <DeleteComposeAppForm project={project} app={(await compose.showComposeApp(deps, user, project, name, {})).app} csrf={c.get('csrfToken')} state={state} />,
       page: (state) => page(c, { 'delete-compose-app': state }),
     });
   });

@@ -25,10 +25,7 @@ export function templatePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context
   web.post('/templates/:id/deploy', (c) => {
     const id = c.req.param('id');
     return answerForm(c, {
-      run: (body) => {
-        const settings = Object.fromEntries(Object.entries(body).filter(([k]) => k.startsWith('setting_')).map(([k, v]) => [k.slice('setting_'.length), String(v)]));
-        return templates.deployTemplate(deps, c.get('user'), String(body.project ?? ''), id, { name: body.name, settings });
-      },
+      run: (body) => templates.deployTemplate(deps, c.get('user'), String(body.project ?? ''), id, { name: body.name, settings: templates.settingsFromForm(body) }),
       done: (r) => ({ to: `/projects/${r.project}/compose/${r.app.name}?env=${r.environment}`, toast: `${r.app.name} made from the template ${r.template}${r.deployment ? `; group deployment #${r.deployment.id} started` : ''}; it will answer at ${r.url}` }),
       fragment: async (state) => <DeployTemplateForm template={templates.showTemplate(id)} projects={await templates.projectsToDeployInto(deps, c.get('user'), templates.showTemplate(id))} csrf={c.get('csrfToken')} state={state} />,
       page: (state) => page(c, { 'deploy-template': state }),

@@ -140,11 +140,15 @@ export function ComposePage(props: ComposePageProps) {
       {may['service.delete'] && (
         <details class="section" open={!!props.forms?.['delete-compose-app']}>
           <summary>Delete {app.name}</summary>
-          <DeleteForm id="delete-compose-app" action={appPath(project, app.name, '/delete')} name={app.name} what={`the Compose app ${app.name} and its services (${app.services.join(', ')}) in every environment`} csrf={csrf} state={props.forms?.['delete-compose-app']} />
+          <DeleteComposeAppForm project={project} app={app} csrf={csrf} state={props.forms?.['delete-compose-app']} />
         </details>
       )}
     </Layout>
   );
+}
+
+export function DeleteComposeAppForm(props: { project: string; app: { name: string; services: string[] }; csrf?: string; state?: FormState }) {
+  return <DeleteForm id="delete-compose-app" action={appPath(props.project, props.app.name, '/delete')} name={props.app.name} what={`the Compose app ${props.app.name} and its services (${props.app.services.join(', ')}) in every environment`} csrf={props.csrf} state={props.state} />;
 }
 
 /** The project page's list of Compose apps. */
