@@ -64,18 +64,24 @@ async function launchSpur(opts: { env?: NodeJS.ProcessEnv; dataDir?: string; req
   const url = `http://127.0.0.1:${port}`;
   // Readiness, not speed (benchmarks time the start): at the start of a full run, with test files
   // starting Spurs side by side and Docker busy, a start took longer than 20 s (crash-safety.test).
-  const deadline = Date.now() + 60_000;
+  const started = Date.now();
+  const deadline = started + 60_000;
+  let health = 'no answer from /healthz';
   for (;;) {
     if (child.exitCode !== null) throw new Error(`spur exited early:\n${out}`);
     try {
       const res = await fetch(`${url}/healthz`);
+      const docker = res.ok && ((await res.json()) as { docker: boolean }).docker;
+      health = res.ok ? `/healthz answers, docker ${docker ? 'ready' : 'not ready'}` : `/healthz answered ${res.status}`;
       // Ready once its SSH server listens too (it starts after the HTTP one, and says so): a port
       // another process took since freePorts chose it shows here as an early exit, chosen again.
-      if (res.ok && (((await res.json()) as { docker: boolean }).docker || opts.requireDocker === false) && out.includes('ssh server listening')) break;
+      if (res.ok && (docker || opts.requireDocker === false) && out.includes('ssh server listening')) break;
     } catch {}
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`spur did not become ready:\n${out}`);
+      // What stalled comes first: a CI report may show only the start of this message.
+      const lastLine = out.trim().split('\n').at(-1) ?? '';
+      throw new Error(`spur did not become ready in ${Math.round((Date.now() - started) / 1000)} s (${health}; ${out.includes('ssh server listening') ? 'ssh listening' : 'ssh not listening'}; last log line: ${lastLine.slice(0, 300) || 'none'}):\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -4,6 +4,9 @@ import type { DockerClient } from '../docker/client.js';
 import { type DaemonState, ensureEdgeNetwork, ensureSwarm } from '../docker/daemon.js';
 import type { Log } from '../log.js';
 
+/** A check slower than this is worth a line in the log: a busy or stuck daemon slows everything. */
+const SLOW_CHECK_S = 5;
+
 export class DaemonMonitor {
   state: DaemonState = { reachable: false, swarm: false, problem: 'Docker has not been checked yet' };
   private timer?: NodeJS.Timeout;
@@ -13,6 +16,7 @@ export class DaemonMonitor {
   /** Checks now; when the daemon turns ready, converges it and runs onReady once. */
   async check(): Promise<DaemonState> {
     const wasReady = this.ready;
+    const started = Date.now();
     let state = await ensureSwarm(this.opts.docker, { advertiseAddr: this.opts.advertiseAddr, log: this.opts.log });
     if (state.reachable && state.swarm) {
       try {
@@ -22,6 +26,8 @@ export class DaemonMonitor {
       }
     }
     this.state = state;
+    const tookS = (Date.now() - started) / 1000;
+    if (tookS > SLOW_CHECK_S) this.opts.log.warn(`Docker answered slowly: checking the engine took ${tookS.toFixed(1)} s`);
     if (!wasReady && this.ready) {
       this.opts.log.info('docker engine ready', { version: state.version, api: state.apiVersion, speaking: state.api?.using });
       await this.opts.onReady?.().catch((err) => this.opts.log.error('engine startup work failed', { error: String(err) }));
