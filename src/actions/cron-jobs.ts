@@ -69,14 +69,14 @@ function jobFields(body: Body, partial: boolean) {
     command: () => (given('command') || !partial ? validate.commandLine('command', body.command) : undefined),
     timeout_s: () => (given('timeout') ? validate.integer('timeout', body.timeout, 1, JOB_TIMEOUT_S.max) : partial ? undefined : JOB_TIMEOUT_S.default),
     allow_overlap: () => (given('allowOverlap') ? (truthy(body.allowOverlap) ? 1 : 0) : partial ? undefined : 0),
-    enabled: () => (partial && given('enabled') ? (validate.onOff('enabled', body.enabled) ? 1 : 0) : undefined),
+    enabled: () => (given('enabled') ? (validate.onOff('enabled', body.enabled) ? 1 : 0) : undefined),
   });
 }
 
 export async function addCronJob(deps: Deps, ctx: AllowedInstance, body: Body): Promise<CronJobView> {
   await changing(deps, ctx);
   const { name, ...fields } = { name: validate.fields({ name: () => validate.resourceName('job', body.name) }).name, ...jobFields(body, false) };
-  const job = await insertCronJob(deps.db, { service_id: ctx.service.id, environment_id: ctx.environment.id, name, schedule: fields.schedule!, time_zone: fields.time_zone!, command: fields.command!, timeout_s: fields.timeout_s!, allow_overlap: fields.allow_overlap! });
+  const job = await insertCronJob(deps.db, { service_id: ctx.service.id, environment_id: ctx.environment.id, name, schedule: fields.schedule!, time_zone: fields.time_zone!, command: fields.command!, timeout_s: fields.timeout_s!, allow_overlap: fields.allow_overlap!, enabled: fields.enabled ?? 1 });
   await audit(deps, ctx.acting, 'jobs.change', instanceObject(ctx), { after: { job: name, schedule: job.schedule, timeZone: job.time_zone, command: job.command } });
   await deps.cronJobs.refresh();
   return toCronJobView(job, deps.cronJobs.nextRun(job.id), undefined);

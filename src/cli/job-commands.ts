@@ -28,7 +28,7 @@ interface JobView {
 
 const USAGE = [
   'spur jobs list <project> <service> [--env E]',
-  'spur jobs add <project> <service> <name> --schedule "0 3 * * *" --command "node report.js" [--time-zone Z] [--timeout S] [--overlap] [--env E]',
+  'spur jobs add <project> <service> <name> --schedule "0 3 * * *" --command "node report.js" [--time-zone Z] [--timeout S] [--overlap] [--enabled on|off] [--env E]',
   'spur jobs set <project> <service> <name> [--schedule S] [--command C] [--time-zone Z] [--timeout S] [--overlap on|off] [--enabled on|off] [--env E]',
   'spur jobs remove|run|runs <project> <service> <name> [--env E]',
 ].join('\n  ');
