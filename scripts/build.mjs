@@ -89,6 +89,9 @@ cpSync('node_modules/htmx-ext-sse/dist/sse.min.js', join(out, 'public', 'vendor'
 cpSync('node_modules/@xterm/xterm/lib/xterm.js', join(out, 'public', 'vendor', 'xterm.js'));
 cpSync('node_modules/@xterm/xterm/css/xterm.css', join(out, 'public', 'vendor', 'xterm.css'));
 cpSync('node_modules/@xterm/addon-fit/lib/addon-fit.js', join(out, 'public', 'vendor', 'xterm-addon-fit.js'));
+// The API reference page's renderer.
+cpSync('node_modules/swagger-ui-dist/swagger-ui-bundle.js', join(out, 'public', 'vendor', 'swagger-ui-bundle.js'));
+cpSync('node_modules/swagger-ui-dist/swagger-ui.css', join(out, 'public', 'vendor', 'swagger-ui.css'));
 
 /** `--out DIR` builds elsewhere than dist/ (tests build a second, newer release). */
 function outDir(argv) {

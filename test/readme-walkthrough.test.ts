@@ -4,14 +4,14 @@
 // and this test must change with it.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles, startGitServer } from './fixtures/git-server.js';
-import { SPUR_BIN, launchBrowser, type SpurProcess, cleanupProject, stopAll, docker, probe, startSpur } from './harness.js';
+import { SPUR_BIN, launchBrowser, type SpurProcess, cleanupProject, stopAll, docker, probe, startSpur, waitForDeployment } from './harness.js';
 import { type ShellBlock, isComment, readmeShellBlocks, withoutComment } from './readme.js';
 
 /** Shell blocks this tier does not run, and why. Any other block must be walked below. */
@@ -31,7 +31,7 @@ const NOT_WALKED: Record<string, string> = {
   'Templates': 'walked line by line by test/templates.test.ts, which deploys three templates on stand-in images under their official names',
   'Compose apps': 'walked line by line by test/compose.test.ts, which deploys, redeploys and rolls back a web + worker + Postgres + Redis app under load',
 };
-const WALKED = ['Your first deploy', 'git push', 'Custom domains', 'Databases', 'Backups', 'Health checks', 'Scale, limits, restarts'];
+const WALKED = ['Your first deploy', 'The API', 'git push', 'Custom domains', 'Databases', 'Backups', 'Health checks', 'Scale, limits, restarts'];
 
 const PROJECT = 'shop';
 const EMAIL = 'you@example.com';
@@ -281,6 +281,31 @@ describe.sequential('README walkthrough', () => {
         },
       },
       { match: /^spur cancel shop web$/, run: async (line) => expect(await ok(line)).toMatch(/Nothing to cancel/) },
+    ]);
+  });
+
+  it('"The API": the OpenAPI document without a token, the projects and a deploy with one', async () => {
+    await walk('The API', [
+      {
+        match: /^curl -fsS http:\/\/<server>:3000\/api\/v1\/openapi\.json -o spur-openapi\.json$/,
+        run: async (line) => {
+          await ok(line);
+          const doc = JSON.parse(readFileSync(join(home, 'spur-openapi.json'), 'utf8')) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+          expect(doc.openapi).toBe('3.1.0');
+          expect(doc.paths['/projects/{project}/services/{service}/deployments']).toHaveProperty('post');
+        },
+      },
+      { match: /^curl -fsS -H 'Authorization: Bearer spur_…' http:\/\/<server>:3000\/api\/v1\/projects$/, run: async (line) => expect(JSON.parse(await ok(line)).projects.map((p: { name: string }) => p.name)).toContain(PROJECT) },
+      {
+        match: /^curl -fsS -X POST -H 'Authorization: Bearer spur_…' http:\/\/<server>:3000\/api\/v1\/projects\/shop\/services\/web\/deployments$/,
+        run: async (line) => {
+          const { deployment } = JSON.parse(await ok(line)) as { deployment: { id: number; status: string } };
+          expect(deployment.status).toBe('queued');
+          // The branch is at v2 (pushed above, then rolled back from): the deploy builds it.
+          expect((await waitForDeployment(spur, apiToken, deployment.id)).status).toBe('active');
+          expect(await answer('web')).toBe('hello from v2\n');
+        },
+      },
     ]);
   });
 

@@ -10,7 +10,7 @@ import type { Deps } from '../deps.js';
 import { NotFound, PayloadTooLarge } from '../errors.js';
 import { readAsset } from '../executable.js';
 import { VERSION } from '../version.js';
-import { apiRoutes } from './api.js';
+import { apiRoutes } from './api/index.js';
 import { prometheusMetrics } from '../actions/prometheus.js';
 import { compressResponses } from './compress.js';
 import { errorHandler } from './errors.js';
@@ -47,7 +47,7 @@ export function createApp(deps: Deps) {
   // without logging in; the daemon's engine version and other problems are not.
   app.get('/healthz', (c) => c.json({ ok: true, docker: deps.daemon.ready, ...(deps.daemon.state.api ? { dockerApi: deps.daemon.state.api } : {}), version: VERSION }));
 
-  app.route('/api/v1', apiRoutes(deps));
+  app.route('/api/v1', apiRoutes(deps).app);
   // Prometheus scrapes with an owner's API token (a read scope is enough).
   const scrape = new Hono<AuthEnv>();
   scrape.get('/metrics', requireToken(deps), async (c) => c.body(await prometheusMetrics(deps, c.get('user')), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }));

@@ -24,6 +24,7 @@ interface Case {
 const s = (t: Target) => `/projects/${t.project}/services/web`;
 const d = (t: Target) => `/projects/${t.project}/databases/pg`;
 const CASES: Case[] = [
+  { route: 'GET /openapi.json', action: 'self', path: () => '/openapi.json' },
   { route: 'GET /me', action: 'self', path: () => '/me' },
   { route: 'GET /health', action: 'self', path: () => '/health' },
   { route: 'GET /palette', action: 'self', path: () => '/palette?q=web' },
@@ -52,7 +53,7 @@ const CASES: Case[] = [
   { route: 'DELETE /projects/:project/alerts/channels/:id', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/channels/${t.channel}` },
   { route: 'POST /projects/:project/alerts/channels/:id/test', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/channels/${t.channel}/test` },
   { route: 'GET /servers', action: 'servers.manage', path: () => '/servers' },
-  { route: 'POST /servers', action: 'servers.manage', path: () => '/servers', body: { name: 'n1', host: '192.0.2.10' } },
+  { route: 'POST /servers', action: 'servers.manage', path: () => '/servers', body: { name: 'n1', address: 'not an address' } },
   { route: 'GET /servers/:name', action: 'servers.manage', path: () => '/servers/n1' },
   { route: 'GET /servers/:name/metrics', action: 'servers.manage', path: () => '/servers/n1/metrics' },
   { route: 'POST /servers/:name/drain', action: 'servers.manage', path: () => '/servers/n1/drain' },

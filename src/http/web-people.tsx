@@ -3,6 +3,7 @@
 // actions/members.ts) and answers in place (forms.ts).
 import type { Context, Hono } from 'hono';
 import type { FormState } from '../../views/components/form.js';
+import { ApiReferencePage } from '../../views/pages/api-reference.js';
 import { AccountPage, ApiTokens } from '../../views/pages/account.js';
 import { AddMemberForm, Invitations, MembersPage, RemoveMemberForm, RoleForm, removeMemberFormId, roleFormId } from '../../views/pages/members.js';
 import { AddUserForm, PasswordForm, RemoveUserForm, UsersPage, passwordFormId, removeFormId } from '../../views/pages/users.js';
@@ -58,6 +59,7 @@ export function peoplePages(web: Hono<AuthEnv>, deps: Deps, frame: (c: Context<A
   const tokens = (c: Context<AuthEnv>) => tokenOps.listTokens(deps, user(c));
   const tokenForm = async (c: Context<AuthEnv>) => ({ tokens: await tokens(c), projects: (await listProjectsFor(deps.db, user(c))).map((p) => p.name) });
   web.get('/account', async (c) => c.html(<AccountPage frame={frame(c)} {...await tokenForm(c)} />));
+  web.get('/api-reference', (c) => c.html(<ApiReferencePage frame={frame(c)} />));
   web.post('/account/tokens', async (c) => {
     const body = (await c.req.parseBody()) as Record<string, unknown>;
     let created: { name: string; token: string } | undefined;

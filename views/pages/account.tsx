@@ -48,7 +48,7 @@ export function ApiTokens(props: TokensProps) {
   return (
     <section id="api-tokens" aria-labelledby="api-tokens-title">
       <h2 id="api-tokens-title">API tokens</h2>
-      <p class="muted">For the <code>spur</code> command line and scripts: <code>spur login</code> asks for one. Each token acts as you, within its scope and project, and never does more than you may.</p>
+      <p class="muted">For the <code>spur</code> command line and scripts: <code>spur login</code> asks for one. Each token acts as you, within its scope and project, and never does more than you may. What the API offers is in its <a href="/api-reference">reference</a>.</p>
       {props.created && (
         <div class="new-token" role="status">
           <p><strong>Token {props.created.name} created.</strong> Copy it now: Spur does not show it again.</p>
