@@ -38,7 +38,7 @@ services:
     healthcheck:
       test: ["CMD", "node", "/app/app.js", "health"]
       interval: 1s
-      timeout: 2s
+      timeout: 10s
       retries: 3
     depends_on:
       db: { condition: service_healthy }
@@ -101,7 +101,7 @@ describe('Compose apps', () => {
     const seen = await eventually('the worker writing and the web reading', async () => {
       const s = await state().catch(() => undefined);
       return s && s.rows > 0 && s.ticks > 0 ? s : undefined;
-    }, 60_000);
+    }, 120_000);
     expect(seen.version).toBe('1');
     // Each service started after the ones it depends on were healthy.
     const created = async (s: string) => Date.parse(JSON.parse(await docker('service', 'inspect', `spur_${project}_${s}_production`))[0].CreatedAt);
