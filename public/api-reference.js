@@ -2,5 +2,13 @@
 (() => {
   const target = document.getElementById('api-reference');
   if (!target || typeof SwaggerUIBundle !== 'function') return;
-  SwaggerUIBundle({ url: target.dataset.document, domNode: target, deepLinking: true, docExpansion: 'none', defaultModelsExpandDepth: -1, tryItOutEnabled: false });
+  SwaggerUIBundle({
+    url: target.dataset.document,
+    domNode: target,
+    deepLinking: true,
+    docExpansion: 'none',
+    defaultModelsExpandDepth: -1,
+    // Swagger UI's server list has no label of its own.
+    onComplete: () => document.getElementById('servers')?.setAttribute('aria-label', 'Server'),
+  });
 })();

@@ -49,8 +49,12 @@ export function spurClient(baseUrl: string, token: string) {
   return {
     createProject: async (name: string): Promise<string> => ok(await client.POST('/projects', { body: { name } })).project.name,
     listProjects: async (): Promise<string[]> => ok(await client.GET('/projects')).projects.map((p) => p.name),
-    createService: async (project: string, name: string, image: string, port: number): Promise<string> =>
-      ok(await client.POST('/projects/{project}/services', { params: { path: { project } }, body: { name, image, port } })).service.name,
+    createService: async (project: string, name: string, image: string, port: number): Promise<string> => {
+      const made = ok(await client.POST('/projects/{project}/services', { params: { path: { project } }, body: { name, image, port } }));
+      // A protected environment may hold the change as a request (202): the document says so.
+      if (!('service' in made)) throw new Error(\`held for approval: \${made.message}\`);
+      return made.service.name;
+    },
     deploy: async (project: string, service: string): Promise<number> =>
       ok(await client.POST('/projects/{project}/services/{service}/deployments', { params: { path: { project, service } } })).deployment.id,
     deploymentStatus: async (id: number): Promise<string> => ok(await client.GET('/deployments/{id}', { params: { path: { id: String(id) } } })).deployment.status,

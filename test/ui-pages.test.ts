@@ -46,7 +46,8 @@ beforeAll(async () => {
   expect((await cli(spur, ['vars', 'set', project, 'web', 'REDIS_URL=${{kv.REDIS_URL}}'])).code).toBe(0);
   const created = await api(spur, token)('POST', `/projects/${project}/services/web/deployments`);
   deploymentId = created.json.deployment.id;
-  expect((await waitForDeployment(spur, token, deploymentId)).status).toBe('active');
+  const deployed = await waitForDeployment(spur, token, deploymentId);
+  expect(deployed.status, deployed.failureReason).toBe('active');
   // A scheduled job with a run that failed, for the Jobs tab.
   expect((await cli(spur, ['jobs', 'add', project, 'web', 'nightly-report', '--schedule', '0 3 * * *', '--time-zone', 'Europe/Berlin', '--command', 'node -e "console.log(1); process.exit(2)"'])).code).toBe(0);
   expect((await cli(spur, ['jobs', 'run', project, 'web', 'nightly-report'])).code).toBe(2);
@@ -87,6 +88,7 @@ const pages = () => [
   ['users', '/users'],
   ['members', `/projects/${project}/members`],
   ['account', '/account'],
+  ['api-reference', '/api-reference'],
   ['service-variables-raw', `/projects/${project}/services/web/variables/raw`],
 ];
 
@@ -110,6 +112,8 @@ describe.each([
         if (name === 'dashboard') await logInPage(page, spur);
         await page.goto(`${spur.url}${path}`);
         await page.waitForLoadState('load');
+        // The API reference is drawn by Swagger UI once it has fetched the document.
+        if (name === 'api-reference') await page.locator('.swagger-ui .opblock-tag').first().waitFor();
         const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
         if (overflow > 0) problems.push(`${name}: ${overflow}px wider than the ${width}px window`);
         await page.addScriptTag({ path: AXE });

@@ -37,7 +37,7 @@ export function apiRoutes(deps: Deps): { app: Hono<AuthEnv>; declared: DeclaredR
   let document: Record<string, unknown> | undefined;
   // The document is public (it says what the API is, never what an installation holds).
   routes.area('API').get(OPENAPI_PATH, { summary: 'This API, described in OpenAPI 3.1', public: true, answers: [{ status: 200, description: 'The OpenAPI document' }] }, (c) =>
-    c.json((document ??= openApiDocument(routes.declared, { version: VERSION, serverUrl: `${deps.config.publicUrl}/api/v1` }))),
+    c.json((document ??= openApiDocument(routes.declared, { version: VERSION, serverUrl: '/api/v1' }))),
   );
   app.use('*', requireToken(deps));
   for (const area of AREAS) area(routes, deps);
