@@ -55,8 +55,11 @@ export function spurClient(baseUrl: string, token: string) {
       if (!('service' in made)) throw new Error(\`held for approval: \${made.message}\`);
       return made.service.name;
     },
-    deploy: async (project: string, service: string): Promise<number> =>
-      ok(await client.POST('/projects/{project}/services/{service}/deployments', { params: { path: { project, service } } })).deployment.id,
+    deploy: async (project: string, service: string): Promise<number> => {
+      const queued = ok(await client.POST('/projects/{project}/services/{service}/deployments', { params: { path: { project, service } } }));
+      if (!('deployment' in queued)) throw new Error(\`held for approval: \${queued.message}\`);
+      return queued.deployment.id;
+    },
     deploymentStatus: async (id: number): Promise<string> => ok(await client.GET('/deployments/{id}', { params: { path: { id: String(id) } } })).deployment.status,
   };
 }

@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { MAY, type Action, SCOPES, type Scope, mayDo, scopeCovers } from '../actions/access.js';
 import { createApiToken } from '../store/users.js';
+import type { Deps } from '../deps.js';
+import { apiRoutes } from './api/index.js';
+import { RequestedAnswer } from './api/schemas.js';
 import { MATRIX_USERS, type MatrixUser, teamWorld } from '../../test/app-fixture.js';
 
 type Target = { project: string; deployment: number; backup: number; volumeBackup: number; composeDeployment: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; tokenId: number; keyId: number };
@@ -216,6 +219,21 @@ async function send(w: World, who: string, method: string, path: string, body?: 
 }
 
 const methodOf = (route: string) => route.split(' ')[0];
+
+/** Each route as the door declared it (the OpenAPI document is written from these). */
+const DECLARED = new Map(apiRoutes({ config: { publicUrl: 'http://spur.test' } } as Deps).declared.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r]));
+
+/** How a successful answer differs from what the document says the route answers (errors are described by one shape). */
+function answerProblems(route: string, res: { status: number; text: string }): string[] {
+  if (res.status >= 400) return [];
+  const declared = DECLARED.get(route);
+  if (!declared) return ['not declared at the door'];
+  const answer = declared.answers.find((a) => a.status === res.status) ?? (res.status === 202 ? { status: 202, schema: RequestedAnswer, type: 'json' as const } : undefined);
+  if (!answer) return [`answered ${res.status}, which the document does not list`];
+  if (!answer.schema || (answer.type ?? 'json') !== 'json' || !res.text) return [];
+  const parsed = answer.schema.safeParse(JSON.parse(res.text));
+  return parsed.success ? [] : [`the ${res.status} answer is not as described: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`];
+}
 /** A body that names something of the target (the project to confirm, the backup to restore). */
 function bodyFor(c: Case, t: Target): unknown {
   if (c.route === 'DELETE /projects/:project') return { confirm: t.project };
@@ -261,6 +279,7 @@ describe('the role matrix (every API route × every role × own and another proj
 
   it('lets through what the door allows (each change in a world of its own)', async () => {
     const wrong: string[] = [];
+    const misdescribed: string[] = [];
     let shared = await teamWorld();
     const statuses: Record<string, number> = {};
     for (const c of CASES) {
@@ -271,6 +290,7 @@ describe('the role matrix (every API route × every role × own and another proj
           const t = targets(w, who).find((x) => x.project === project)!;
           const res = await send(w, who, methodOf(c.route), c.path(t), bodyFor(c, t));
           statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          misdescribed.push(...answerProblems(c.route, res).map((p) => `${who} ${c.route} on ${project}: ${p}`));
           // Past the door: anything but the door's answers (Docker being away is 503, after it).
           if ([401, 403, 404].includes(res.status)) wrong.push(`${who} ${c.route} on ${project}: ${res.status} ${res.text.slice(0, 120)}`);
           if (methodOf(c.route) === 'GET' && res.status >= 500) shared = await teamWorld();
@@ -278,6 +298,7 @@ describe('the role matrix (every API route × every role × own and another proj
       }
     }
     expect(wrong).toEqual([]);
+    expect(misdescribed, 'answers the OpenAPI document does not describe').toEqual([]);
     console.log('allowed requests by status:', statuses);
   }, 300_000);
 });

@@ -8,9 +8,10 @@ import * as validate from '../../validate.js';
 import { deploymentEventStream, oneOffStream, runtimeLogStream } from '../streams.js';
 import type { ApiRoutes } from './door.js';
 import { instanceOf } from './context.js';
-import { DeploymentView, EnvQuery, json } from './schemas.js';
+import { DeploymentView, EnvQuery, RequestedAnswer, json } from './schemas.js';
 
-const Deployment = z.object({ deployment: DeploymentView });
+/** A deployment queued, or (a protected environment where the caller's role must ask) the request an admin approves. */
+const Deployment = z.union([z.object({ deployment: DeploymentView }), RequestedAnswer]);
 
 /** A whole number sent as a JSON number or as a string of digits (validate.integer takes both). */
 const WholeNumber = z.union([z.number().int(), z.string()]);
@@ -60,7 +61,7 @@ export function deploymentRoutes(routes: ApiRoutes, deps: Deps): void {
   const r = routes.area('Deployments');
   r.post(
     '/projects/:project/services/:service/deployments',
-    { summary: 'Deploy a service: build its source and roll it out', description: HELD, query: EnvQuery, answers: [json(202, 'The deployment, queued', z.object({ deployment: DeploymentView }))] },
+    { summary: 'Deploy a service: build its source and roll it out', description: HELD, query: EnvQuery, answers: [json(202, 'The deployment, queued (or the request, when held)', Deployment)] },
     async (c, { params, query }) => {
       const ctx = await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'deploy');
       const deployment = await ops.deployAsked(deps, ctx, { trigger: `api:${c.get('user').email}`, requestedBy: c.get('user').id });
@@ -75,7 +76,7 @@ export function deploymentRoutes(routes: ApiRoutes, deps: Deps): void {
       query: EnvQuery,
       body: z.strictObject({ deployment: WholeNumber.nullable().optional().describe('The id of the deployment to roll back to, e.g. 41 (the one before what serves when left out)') }),
       bodyOptional: true,
-      answers: [json(202, 'The rollback deployment, queued', Deployment)],
+      answers: [json(202, 'The rollback deployment, queued (or the request, when held)', Deployment)],
     },
     async (c, { params, query, body }) => {
       const ctx = await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'rollback');
@@ -93,7 +94,7 @@ export function deploymentRoutes(routes: ApiRoutes, deps: Deps): void {
         from: z.string().describe('The environment to promote from, e.g. staging'),
         deployment: WholeNumber.nullable().optional().describe('The id of the deployment you saw serving there: refused (409) if another serves by now'),
       }),
-      answers: [json(202, 'The promotion deployment, queued', Deployment)],
+      answers: [json(202, 'The promotion deployment, queued (or the request, when held)', Deployment)],
     },
     async (c, { params, query, body }) => {
       const ctx = await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'deploy');

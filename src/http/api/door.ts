@@ -81,17 +81,23 @@ export function parse(schema: z.ZodType, input: unknown, where: 'query' | 'body'
   if (where === 'body' && (typeof input !== 'object' || input === null || Array.isArray(input))) throw new InvalidFields({ body: 'body: must be a JSON object' });
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  const fields: Record<string, string> = {};
+  // Keyed by what the caller sent, __proto__ included: a plain object would swallow that one.
+  const fields: Record<string, string> = Object.create(null);
+  const unknown = result.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path.map(String), key].join('.')) : []));
+  const kind = where === 'body' ? 'field' : 'parameter';
+  // A few are named, each cut short: the answer to a body of many keys stays short.
+  for (const name of unknown.slice(0, UNKNOWN_NAMED)) fields[shorten(name)] = `${shorten(name)}: is not a ${kind} of this request (the API's reference is at /api/v1/openapi.json)`;
+  if (unknown.length > UNKNOWN_NAMED) fields['…'] = `and ${unknown.length - UNKNOWN_NAMED} more ${kind}s that are not of this request`;
   for (const issue of result.error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) fields[key] = `${key}: is not a ${where === 'body' ? 'field' : 'parameter'} of this request (the API's reference is at /api/v1/openapi.json)`;
-      continue;
-    }
-    const name = issue.path.map(String).join('.') || where;
+    if (issue.code === 'unrecognized_keys') continue;
+    const name = shorten(issue.path.map(String).join('.') || where);
     fields[name] ??= `${name}: ${describeIssue(issue)}`;
   }
   throw new InvalidFields(fields);
 }
+
+const UNKNOWN_NAMED = 5;
+const shorten = (name: string) => (name.length > 60 ? `${name.slice(0, 59)}…` : name);
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') return issue.input === undefined ? 'is required' : `must be ${article(issue.expected)}`;

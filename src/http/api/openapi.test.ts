@@ -14,12 +14,14 @@ type Document = { openapi: string; paths: Record<string, Record<string, Operatio
 
 let app: Awaited<ReturnType<typeof makeTestApp>>['app'];
 let call: ReturnType<typeof apiAs>;
+let tokens: Record<string, string>;
 let doc: Document;
 
 beforeAll(async () => {
   const made = await makeTestApp();
   app = made.app;
-  call = apiAs(app, (await ownerAndMember(made.deps)).tokens);
+  tokens = (await ownerAndMember(made.deps)).tokens;
+  call = apiAs(app, tokens);
   const res = await app.request('/api/v1/openapi.json');
   expect(res.status).toBe(200);
   doc = (await res.json()) as Document;
@@ -74,6 +76,25 @@ describe('the OpenAPI document', () => {
     expect(missing).toEqual({ status: 400, json: { error: 'name: is required' } });
     const notObject = await call('owner', 'POST', '/projects', [1]);
     expect(notObject).toEqual({ status: 400, json: { error: 'body: must be a JSON object' } });
+  });
+});
+
+describe('the door', () => {
+  it('names at most a few unknown fields, each cut short, so a body of many keys gets a short answer', async () => {
+    const body = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`k${i}${'x'.repeat(100)}`, 0]));
+    const res = await call('owner', 'POST', '/projects', { name: 'zz', ...body });
+    expect(res.status).toBe(400);
+    expect(res.json.error.length).toBeLessThan(1000);
+    expect(res.json.error).toContain('and 2995 more fields that are not of this request');
+  });
+
+  it('names a __proto__ field like any other, and an unknown field inside an object by its path', async () => {
+    const proto = (await (await app.request('/api/v1/projects', { method: 'POST', headers: { Authorization: `Bearer ${tokens.owner}`, 'Content-Type': 'application/json' }, body: '{"name":"zz","__proto__":{"x":1}}' })).json()) as { error: string };
+    expect(proto.error).toContain('__proto__: is not a field of this request');
+    const nested = await call('owner', 'PATCH', '/settings', { registry: { address: 'r.example.com', username: 'u', pasword: 'hunter2' } });
+    expect(nested.status).toBe(400);
+    expect(nested.json.error).toContain('registry.pasword: is not a field of this request');
+    expect(nested.json.error).not.toContain('hunter2');
   });
 });
 

@@ -152,10 +152,10 @@ export const GitAccessView = z.object({
 });
 
 export const BuildPlanView = z.object({
-  commit: z.object({ sha: z.string(), message: z.string() }).describe("The branch head the plan is made from"),
+  commit: z.object({ sha: z.string(), message: z.string() }).nullable().describe('The branch head the plan is made from (null for a service built from pushes or an image)'),
   generated: z.boolean().describe('Spur writes the Dockerfile (the repository has none)'),
   stack: z.string().nullable(),
   reasons: z.array(z.string()),
   dockerfile: z.string().describe("The Dockerfile's path in the build's root directory"),
-  dockerfileText: z.string(),
+  dockerfileText: z.string().nullable().describe('The Dockerfile itself, when there is one to show'),
 });
