@@ -5,6 +5,6 @@ import type { ProjectAction } from '../../actions/access.js';
 import * as ops from '../../actions/index.js';
 import type { AuthEnv } from '../auth.js';
 
-/** The service instance of the path's project and service in `env` (production when left out), for one action of the matrix. */
-export const instanceOf = (deps: Deps, c: Context<AuthEnv>, names: { project: string; service: string; env?: string }, action: ProjectAction) =>
-  ops.findInstance(deps, c.get('user'), { project: names.project, service: names.service, environment: names.env }, action);
+/** The service instance of the path's project and service in ?env= (production when left out), for one action of the matrix. */
+export const instanceOf = (deps: Deps, c: Context<AuthEnv>, where: { params: { project: string; service: string }; query: { env?: string } }, action: ProjectAction) =>
+  ops.findInstance(deps, c.get('user'), { project: where.params.project, service: where.params.service, environment: where.query.env }, action);

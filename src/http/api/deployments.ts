@@ -63,7 +63,7 @@ export function deploymentRoutes(routes: ApiRoutes, deps: Deps): void {
     '/projects/:project/services/:service/deployments',
     { summary: 'Deploy a service: build its source and roll it out', description: HELD, query: EnvQuery, answers: [json(202, 'The deployment, queued (or the request, when held)', Deployment)] },
     async (c, { params, query }) => {
-      const ctx = await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'deploy');
+      const ctx = await instanceOf(deps, c, { params, query }, 'deploy');
       const deployment = await ops.deployAsked(deps, ctx, { trigger: `api:${c.get('user').email}`, requestedBy: c.get('user').id });
       return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
     },
@@ -79,7 +79,7 @@ export function deploymentRoutes(routes: ApiRoutes, deps: Deps): void {
       answers: [json(202, 'The rollback deployment, queued (or the request, when held)', Deployment)],
     },
     async (c, { params, query, body }) => {
-      const ctx = await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'rollback');
+      const ctx = await instanceOf(deps, c, { params, query }, 'rollback');
       const deployment = await ops.rollback(deps, ctx, body, { trigger: `rollback:${c.get('user').email}`, requestedBy: c.get('user').id });
       return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
     },
@@ -97,7 +97,7 @@ export function deploymentRoutes(routes: ApiRoutes, deps: Deps): void {
       answers: [json(202, 'The promotion deployment, queued (or the request, when held)', Deployment)],
     },
     async (c, { params, query, body }) => {
-      const ctx = await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'deploy');
+      const ctx = await instanceOf(deps, c, { params, query }, 'deploy');
       const deployment = await ops.promote(deps, ctx, body, { trigger: `promote:${c.get('user').email}`, requestedBy: c.get('user').id });
       return c.json({ deployment: ops.toDeploymentView(deployment) }, 202);
     },
@@ -110,7 +110,7 @@ export function deploymentRoutes(routes: ApiRoutes, deps: Deps): void {
       body: z.strictObject({ action: z.enum(['next', 'abort']).describe('next: the next share of the traffic goes to the new version now; abort: every request goes back to the old version') }),
       answers: [json(200, 'Done', z.object({ action: z.enum(['next', 'abort']) }))],
     },
-    async (c, { params, query, body }) => c.json(await ops.steerRelease(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'deploy'), body)),
+    async (c, { params, query, body }) => c.json(await ops.steerRelease(deps, await instanceOf(deps, c, { params, query }, 'deploy'), body)),
   );
   r.post(
     '/projects/:project/services/:service/run',
@@ -126,14 +126,14 @@ export function deploymentRoutes(routes: ApiRoutes, deps: Deps): void {
       answers: [{ status: 200, description: 'The output, then the exit code', type: 'sse' }],
     },
     async (c, { params, query, body }) => {
-      const run = await ops.prepareRun(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'run'), body);
+      const run = await ops.prepareRun(deps, await instanceOf(deps, c, { params, query }, 'run'), body);
       return oneOffStream(c, deps, run, c.get('user').id);
     },
   );
   r.post(
     '/projects/:project/services/:service/cancel',
     { summary: "Cancel a service's deployments that are queued or under way", query: EnvQuery, answers: [json(200, 'The deployments cancelled', z.object({ cancelled: z.array(z.number().int()).describe('Their ids; empty when nothing was under way') }))] },
-    async (c, { params, query }) => c.json({ cancelled: await ops.cancel(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'cancel')) }),
+    async (c, { params, query }) => c.json({ cancelled: await ops.cancel(deps, await instanceOf(deps, c, { params, query }, 'cancel')) }),
   );
   r.post(
     '/projects/:project/services/:service/scale',
@@ -143,7 +143,7 @@ export function deploymentRoutes(routes: ApiRoutes, deps: Deps): void {
       body: z.strictObject({ replicas: WholeNumber.describe('How many replicas: 0 to 50, e.g. 3') }),
       answers: [json(200, 'The replica count', z.object({ replicas: z.number().int(), applied: z.boolean().describe('false when nothing runs yet: it takes effect with the first deploy') }))],
     },
-    async (c, { params, query, body }) => c.json(await ops.scale(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'service.change'), body)),
+    async (c, { params, query, body }) => c.json(await ops.scale(deps, await instanceOf(deps, c, { params, query }, 'service.change'), body)),
   );
   r.get(
     '/projects/:project/services/:service/deployments',
@@ -153,7 +153,7 @@ export function deploymentRoutes(routes: ApiRoutes, deps: Deps): void {
       answers: [json(200, 'The deployments', z.object({ deployments: z.array(DeploymentView), scaling: z.array(ScaleEvent).describe("The autoscaler's changes, newest first") }))],
     },
     async (c, { params, query }) => {
-      const ctx = await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'project.read');
+      const ctx = await instanceOf(deps, c, { params, query }, 'project.read');
       return c.json({ deployments: (await ops.deploymentsOf(deps, ctx)).map(ops.toDeploymentView), scaling: await ops.scaleEventsOf(deps, ctx) });
     },
   );
@@ -164,7 +164,7 @@ export function deploymentRoutes(routes: ApiRoutes, deps: Deps): void {
       query: EnvQuery.extend({ range: z.string().optional().describe('hour, day, week or 90d (hour when left out)') }),
       answers: [json(200, 'The metrics', MetricsView)],
     },
-    async (c, { params, query }) => c.json(await ops.serviceMetrics(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'project.read'), query.range)),
+    async (c, { params, query }) => c.json(await ops.serviceMetrics(deps, await instanceOf(deps, c, { params, query }, 'project.read'), query.range)),
   );
   r.get(
     '/projects/:project/services/:service/logs',
@@ -180,7 +180,7 @@ export function deploymentRoutes(routes: ApiRoutes, deps: Deps): void {
     },
     async (c, { params, query }) => {
       const tail = validate.optional(query.tail, (v) => validate.integer('tail', v, 0, 10_000)) ?? 100;
-      return runtimeLogStream(c, deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'logs.read'), {
+      return runtimeLogStream(c, deps, await instanceOf(deps, c, { params, query }, 'logs.read'), {
         userId: c.get('user').id,
         follow: query.follow === '1',
         all: query.all === '1',

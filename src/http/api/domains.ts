@@ -29,7 +29,7 @@ const DomainView = z.object({
 export function domainRoutes(routes: ApiRoutes, deps: Deps): void {
   const r = routes.area('Domains');
   r.get('/projects/:project/services/:service/domains', { summary: "A service's custom domains, with their certificates and DNS", query: EnvQuery, answers: [json(200, 'The domains', z.object({ domains: z.array(DomainView) }))] }, async (c, { params, query }) =>
-    c.json({ domains: await ops.domainsOf(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'project.read')) }),
+    c.json({ domains: await ops.domainsOf(deps, await instanceOf(deps, c, { params, query }, 'project.read')) }),
   );
   r.post(
     '/projects/:project/services/:service/domains',
@@ -42,7 +42,7 @@ export function domainRoutes(routes: ApiRoutes, deps: Deps): void {
       }),
       answers: [json(201, 'The new domain', z.object({ domain: DomainView }))],
     },
-    async (c, { params, query, body }) => c.json({ domain: await ops.addDomain(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'domains.change'), body) }, 201),
+    async (c, { params, query, body }) => c.json({ domain: await ops.addDomain(deps, await instanceOf(deps, c, { params, query }, 'domains.change'), body) }, 201),
   );
   r.patch(
     '/projects/:project/services/:service/domains/:hostname',
@@ -56,10 +56,10 @@ export function domainRoutes(routes: ApiRoutes, deps: Deps): void {
       }),
       answers: [json(200, 'The domain as it is now', z.object({ domain: DomainView }))],
     },
-    async (c, { params, query, body }) => c.json({ domain: await ops.changeDomain(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'domains.change'), params.hostname, body) }),
+    async (c, { params, query, body }) => c.json({ domain: await ops.changeDomain(deps, await instanceOf(deps, c, { params, query }, 'domains.change'), params.hostname, body) }),
   );
   r.delete('/projects/:project/services/:service/domains/:hostname', { summary: 'Remove a custom domain from a service', query: EnvQuery, answers: [json(200, 'Removed', z.object({ deleted: z.string() }))] }, async (c, { params, query }) => {
-    await ops.removeDomain(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'domains.change'), params.hostname);
+    await ops.removeDomain(deps, await instanceOf(deps, c, { params, query }, 'domains.change'), params.hostname);
     return c.json({ deleted: params.hostname });
   });
 }

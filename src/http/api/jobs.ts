@@ -46,7 +46,7 @@ const jobFields = {
 export function jobRoutes(routes: ApiRoutes, deps: Deps): void {
   const r = routes.area('Scheduled jobs');
   r.get('/projects/:project/services/:service/jobs', { summary: "A service's scheduled jobs, with their next and last runs", query: EnvQuery, answers: [json(200, 'The jobs', z.object({ jobs: z.array(CronJobView) }))] }, async (c, { params, query }) =>
-    c.json({ jobs: await ops.cronJobsOf(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'project.read')) }),
+    c.json({ jobs: await ops.cronJobsOf(deps, await instanceOf(deps, c, { params, query }, 'project.read')) }),
   );
   r.post(
     '/projects/:project/services/:service/jobs',
@@ -64,7 +64,7 @@ export function jobRoutes(routes: ApiRoutes, deps: Deps): void {
       }),
       answers: [json(201, 'The new job', z.object({ job: CronJobView }))],
     },
-    async (c, { params, query, body }) => c.json({ job: await ops.addCronJob(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'jobs.change'), body) }, 201),
+    async (c, { params, query, body }) => c.json({ job: await ops.addCronJob(deps, await instanceOf(deps, c, { params, query }, 'jobs.change'), body) }, 201),
   );
   r.patch(
     '/projects/:project/services/:service/jobs/:job',
@@ -82,20 +82,20 @@ export function jobRoutes(routes: ApiRoutes, deps: Deps): void {
       }),
       answers: [json(200, 'The job as it is now', z.object({ job: CronJobView }))],
     },
-    async (c, { params, query, body }) => c.json({ job: await ops.changeCronJob(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'jobs.change'), params.job, body) }),
+    async (c, { params, query, body }) => c.json({ job: await ops.changeCronJob(deps, await instanceOf(deps, c, { params, query }, 'jobs.change'), params.job, body) }),
   );
   r.delete('/projects/:project/services/:service/jobs/:job', { summary: 'Remove a scheduled job; a run under way is stopped', query: EnvQuery, answers: [json(200, 'Removed', z.object({ removed: z.string() }))] }, async (c, { params, query }) => {
-    await ops.removeCronJob(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'jobs.change'), params.job);
+    await ops.removeCronJob(deps, await instanceOf(deps, c, { params, query }, 'jobs.change'), params.job);
     return c.json({ removed: params.job });
   });
   r.post(
     '/projects/:project/services/:service/jobs/:job/run',
     { summary: 'Run a scheduled job now, beside its schedule', description: 'Skipped while a run still runs, unless the job allows overlap. Follow it with GET …/runs.', query: EnvQuery, answers: [json(202, 'The run, started', z.object({ run: CronRunView }))] },
-    async (c, { params, query }) => c.json({ run: await ops.runCronJobNow(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'run'), params.job) }, 202),
+    async (c, { params, query }) => c.json({ run: await ops.runCronJobNow(deps, await instanceOf(deps, c, { params, query }, 'run'), params.job) }, 202),
   );
   r.get(
     '/projects/:project/services/:service/jobs/:job/runs',
     { summary: "A scheduled job's runs, with the end of their output", query: EnvQuery, answers: [json(200, 'The runs, newest first', z.object({ runs: z.array(CronRunView.extend({ output: z.string().optional().describe('The end of its output (stderr lines start with "! "), secrets masked') })) }))] },
-    async (c, { params, query }) => c.json({ runs: await ops.cronRunsOf(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'logs.read'), params.job) }),
+    async (c, { params, query }) => c.json({ runs: await ops.cronRunsOf(deps, await instanceOf(deps, c, { params, query }, 'logs.read'), params.job) }),
   );
 }

@@ -32,7 +32,7 @@ export function previewRoutes(routes: ApiRoutes, deps: Deps): void {
     c.json({ previews: await ops.previewsOf(deps, c.get('user'), params.project) }),
   );
   r.get('/projects/:project/services/:service/previews', { summary: "A service's preview settings", query: EnvQuery, answers: [json(200, 'The preview settings', z.object({ previews: PreviewSettingsView }))] }, async (c, { params, query }) =>
-    c.json({ previews: ops.previewSettingsOf((await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'project.read')).service) }),
+    c.json({ previews: ops.previewSettingsOf((await instanceOf(deps, c, { params, query }, 'project.read')).service) }),
   );
   r.put(
     '/projects/:project/services/:service/previews',
@@ -55,6 +55,6 @@ export function previewRoutes(routes: ApiRoutes, deps: Deps): void {
       }),
       answers: [json(200, 'The preview settings', z.object({ previews: PreviewSettingsView }))],
     },
-    async (c, { params, query, body }) => c.json({ previews: await ops.setPreviews(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'previews.change'), body) }),
+    async (c, { params, query, body }) => c.json({ previews: await ops.setPreviews(deps, await instanceOf(deps, c, { params, query }, 'previews.change'), body) }),
   );
 }

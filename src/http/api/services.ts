@@ -44,7 +44,7 @@ export function serviceRoutes(routes: ApiRoutes, deps: Deps): void {
     },
   );
   r.get('/projects/:project/services/:service', { summary: 'A service in one environment: its state, settings, deployments and addresses', query: EnvQuery, answers: [json(200, 'The service', InstanceStatusView)] }, async (c, { params, query }) =>
-    c.json(await ops.instanceStatus(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'project.read'))),
+    c.json(await ops.instanceStatus(deps, await instanceOf(deps, c, { params, query }, 'project.read'))),
   );
   r.patch(
     '/projects/:project/services/:service/settings',
@@ -56,9 +56,8 @@ export function serviceRoutes(routes: ApiRoutes, deps: Deps): void {
       answers: [json(200, 'The service with its new settings', InstanceStatusView)],
     },
     async (c, { params, query, body }) => {
-      const names = { project: params.project, service: params.service, env: query.env };
-      await ops.changeSettings(deps, c.get('user'), await instanceOf(deps, c, names, 'service.change'), body);
-      return c.json(await ops.instanceStatus(deps, await instanceOf(deps, c, names, 'service.change')));
+      await ops.changeSettings(deps, c.get('user'), await instanceOf(deps, c, { params, query }, 'service.change'), body);
+      return c.json(await ops.instanceStatus(deps, await instanceOf(deps, c, { params, query }, 'service.change')));
     },
   );
   r.delete(
@@ -74,7 +73,7 @@ export function serviceRoutes(routes: ApiRoutes, deps: Deps): void {
     },
   );
   r.get('/projects/:project/services/:service/git', { summary: 'Where to push a service built from git, the webhook to give its git host, and its deploy key', query: EnvQuery, answers: [json(200, 'Its git access', GitAccessView)] }, async (c, { params, query }) =>
-    c.json(await ops.gitAccess(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'service.git-access'))),
+    c.json(await ops.gitAccess(deps, await instanceOf(deps, c, { params, query }, 'service.git-access'))),
   );
   r.put(
     '/projects/:project/services/:service/credentials',
@@ -86,12 +85,11 @@ export function serviceRoutes(routes: ApiRoutes, deps: Deps): void {
       answers: [json(200, 'Whether a token is set now', z.object({ httpsToken: z.literal('set').nullable() }))],
     },
     async (c, { params, query, body }) => {
-      const names = { project: params.project, service: params.service, env: query.env };
-      await ops.changeHttpsToken(deps, await instanceOf(deps, c, names, 'service.change'), body);
-      return c.json({ httpsToken: (await ops.gitAccess(deps, await instanceOf(deps, c, names, 'service.change'))).httpsToken });
+      await ops.changeHttpsToken(deps, await instanceOf(deps, c, { params, query }, 'service.change'), body);
+      return c.json({ httpsToken: (await ops.gitAccess(deps, await instanceOf(deps, c, { params, query }, 'service.change'))).httpsToken });
     },
   );
   r.get('/projects/:project/services/:service/build-plan', { summary: 'How the next build would go: the branch head and its Dockerfile, the repository’s or the one Spur writes', query: EnvQuery, answers: [json(200, 'The build plan', BuildPlanView)] }, async (c, { params, query }) =>
-    c.json(await ops.previewBuild(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'project.read'))),
+    c.json(await ops.previewBuild(deps, await instanceOf(deps, c, { params, query }, 'project.read'))),
   );
 }

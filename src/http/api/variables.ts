@@ -72,7 +72,7 @@ export function variableRoutes(routes: ApiRoutes, deps: Deps): void {
     '/projects/:project/services/:service/variables',
     { summary: "A service's variables, masked unless revealed", query: RevealQuery, answers: [json(200, 'The variables', Variables)] },
     async (c, { params, query }) => {
-      const ctx = await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'variables.read-names');
+      const ctx = await instanceOf(deps, c, { params, query }, 'variables.read-names');
       if (query.reveal === '1') return c.json({ variables: await ops.revealVariables(deps, ctx) });
       return c.json({ variables: masked(await ops.variableNames(deps, ctx)) });
     },
@@ -81,7 +81,7 @@ export function variableRoutes(routes: ApiRoutes, deps: Deps): void {
     '/projects/:project/services/:service/variables',
     { summary: "Set or remove a service's variables", description: 'They apply with the next deploy.', query: EnvQuery, body: VariableChanges, answers: [json(200, 'The variables now set', MaskedVariables), Held] },
     async (c, { params, query, body }) => {
-      const ctx = await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'variables.change');
+      const ctx = await instanceOf(deps, c, { params, query }, 'variables.change');
       return c.json({ variables: masked(await ops.changeVariables(deps, ctx, body.variables ?? body)) });
     },
   );
@@ -89,7 +89,7 @@ export function variableRoutes(routes: ApiRoutes, deps: Deps): void {
   r.get(
     '/projects/:project/services/:service/variables/text',
     { summary: "A service's variables as one .env text, values in clear", query: EnvQuery, answers: [json(200, 'The .env text', z.object({ env: z.string().describe('NAME=value lines, by name') }))] },
-    async (c, { params, query }) => c.json({ env: await variablesText(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'variables.reveal')) }),
+    async (c, { params, query }) => c.json({ env: await variablesText(deps, await instanceOf(deps, c, { params, query }, 'variables.reveal')) }),
   );
   r.put(
     '/projects/:project/services/:service/variables/text',
@@ -117,7 +117,7 @@ export function variableRoutes(routes: ApiRoutes, deps: Deps): void {
       ],
     },
     async (c, { params, query, body }) => {
-      const ctx = await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'variables.reveal');
+      const ctx = await instanceOf(deps, c, { params, query }, 'variables.reveal');
       const dryRun = body.dryRun === true;
       const diff = dryRun ? await previewVariablesText(deps, ctx, body) : await replaceVariablesText(deps, ctx, body);
       return c.json({ ...diff, summary: describeDiff(diff), applied: !dryRun });
@@ -127,7 +127,7 @@ export function variableRoutes(routes: ApiRoutes, deps: Deps): void {
     '/projects/:project/services/:service/variables/:key',
     { summary: 'Remove one variable of a service', query: EnvQuery, answers: [json(200, 'The variables left', MaskedVariables), Held] },
     async (c, { params, query }) => {
-      const ctx = await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'variables.change');
+      const ctx = await instanceOf(deps, c, { params, query }, 'variables.change');
       const key = validate.variableKey(params.key);
       if (!(await ops.variableNames(deps, ctx)).includes(key)) throw new NotFound(`there is no variable ${key}`);
       return c.json({ variables: masked(await ops.changeVariables(deps, ctx, { [key]: null })) });

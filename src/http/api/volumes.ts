@@ -48,7 +48,7 @@ const RestoredView = z.object({
 export function volumeRoutes(routes: ApiRoutes, deps: Deps): void {
   const r = routes.area('Volumes');
   r.get('/projects/:project/services/:service/volumes', { summary: "A service's named volumes", query: EnvQuery, answers: [json(200, 'The volumes', z.object({ volumes: z.array(VolumeView) }))] }, async (c, { params, query }) =>
-    c.json({ volumes: await ops.volumesOf(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'project.read')) }),
+    c.json({ volumes: await ops.volumesOf(deps, await instanceOf(deps, c, { params, query }, 'project.read')) }),
   );
   r.post(
     '/projects/:project/services/:service/volumes',
@@ -63,15 +63,15 @@ export function volumeRoutes(routes: ApiRoutes, deps: Deps): void {
       }),
       answers: [json(201, 'The new volume', z.object({ volume: VolumeView }))],
     },
-    async (c, { params, query, body }) => c.json({ volume: await ops.addVolume(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'volumes.change'), body) }, 201),
+    async (c, { params, query, body }) => c.json({ volume: await ops.addVolume(deps, await instanceOf(deps, c, { params, query }, 'volumes.change'), body) }, 201),
   );
   r.get('/projects/:project/services/:service/volumes/:name/backups', { summary: "A volume's backups, with its schedule and how many it keeps", query: EnvQuery, answers: [json(200, 'The backups', VolumeBackupsView)] }, async (c, { params, query }) =>
-    c.json(await ops.volumeBackupsOf(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'project.read'), params.name)),
+    c.json(await ops.volumeBackupsOf(deps, await instanceOf(deps, c, { params, query }, 'project.read'), params.name)),
   );
   r.post(
     '/projects/:project/services/:service/volumes/:name/backups',
     { summary: 'Back up a volume now', description: 'Answered once the backup is done; a failed one is answered too, with its status and error.', query: EnvQuery, answers: [json(201, 'The backup', z.object({ backup: VolumeBackupView }))] },
-    async (c, { params, query }) => c.json({ backup: await ops.backUpVolumeNow(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'volumes.change'), params.name) }, 201),
+    async (c, { params, query }) => c.json({ backup: await ops.backUpVolumeNow(deps, await instanceOf(deps, c, { params, query }, 'volumes.change'), params.name) }, 201),
   );
   r.patch(
     '/projects/:project/services/:service/volumes/:name',
@@ -85,7 +85,7 @@ export function volumeRoutes(routes: ApiRoutes, deps: Deps): void {
       }),
       answers: [json(200, "The volume's backups as they are now", VolumeBackupsView)],
     },
-    async (c, { params, query, body }) => c.json(await ops.changeVolumeBackups(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'volumes.change'), params.name, body)),
+    async (c, { params, query, body }) => c.json(await ops.changeVolumeBackups(deps, await instanceOf(deps, c, { params, query }, 'volumes.change'), params.name, body)),
   );
   r.post(
     '/projects/:project/services/:service/volumes/:name/restore',
@@ -101,13 +101,13 @@ export function volumeRoutes(routes: ApiRoutes, deps: Deps): void {
       }),
       answers: [json(202, 'Restored', RestoredView)],
     },
-    async (c, { params, query, body }) => c.json(await ops.restoreVolume(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'volumes.restore'), params.name, body), 202),
+    async (c, { params, query, body }) => c.json(await ops.restoreVolume(deps, await instanceOf(deps, c, { params, query }, 'volumes.restore'), params.name, body), 202),
   );
   r.delete(
     '/projects/:project/services/:service/volumes/:name',
     { summary: 'Take a volume off a service from the next deploy; its data stays in its Docker volume', query: EnvQuery, answers: [json(200, 'Removed, and where its data stays', z.object({ removed: z.string(), dockerVolume: z.string() }))] },
     async (c, { params, query }) => {
-      const dockerVolume = await ops.removeVolume(deps, await instanceOf(deps, c, { project: params.project, service: params.service, env: query.env }, 'volumes.change'), params.name);
+      const dockerVolume = await ops.removeVolume(deps, await instanceOf(deps, c, { params, query }, 'volumes.change'), params.name);
       return c.json({ removed: params.name, dockerVolume });
     },
   );
