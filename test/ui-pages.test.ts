@@ -326,7 +326,10 @@ describe('live and in place', () => {
     expect(await page.locator('#domains li', { hasText: 'web.example.com' }).textContent()).toMatch(/certificate (pending|issuing|failed)/);
     await page.getByRole('button', { name: 'Remove web.example.com' }).click();
     await page.locator('dialog.confirm button[value="yes"]').click();
-    await expect.poll(() => page.locator('#domains').getByRole('link', { name: 'web.example.com' }).count()).toBe(0);
+    // The toast comes with the page the removal redirects to; the live list can drop the domain
+    // before that navigation lands, and the next test's navigation would then be interrupted by it.
+    await expect.poll(() => page.locator('#flash .toast').textContent()).toBe('web.example.com removed from web');
+    expect(await page.locator('#domains').getByRole('link', { name: 'web.example.com' }).count()).toBe(0);
   });
 
   it('databases: a bad version is refused beside its field; one added shows its reference and state; deleted once its name is typed', async () => {
@@ -406,7 +409,8 @@ describe('live and in place', () => {
     expect(await page.locator('#volumes').textContent()).toMatch(/data\s*\/data[\s\S]*stops the running version before starting the new one/);
     await page.getByRole('button', { name: 'Remove volume data' }).click();
     await page.locator('dialog.confirm button[value="yes"]').click();
-    await expect.poll(() => page.locator('#volumes').textContent()).toContain('No volumes');
+    await expect.poll(() => page.locator('#flash .toast').textContent()).toMatch(/^Volume data removed from worker-long-name: the next deploy no longer mounts it/);
+    expect(await page.locator('#volumes').textContent()).toContain('No volumes');
   });
 
   it('servers: a bad address is refused beside its field; a server that does not answer shows its failed step live, then is removed once its name is typed', async () => {
