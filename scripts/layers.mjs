@@ -13,7 +13,7 @@ export const FLOORS = [
   { name: 'pages', units: ['views'] },
   { name: 'actions', units: ['src/actions', 'src/deps.ts', 'src/setup-token.ts'] },
   { name: 'deploys', units: ['src/deploy'] },
-  { name: 'capabilities', units: ['src/builds', 'src/metrics', 'src/alerts', 'src/sources', 'src/git', 'src/databases', 'src/volumes', 'src/compose', 'src/templates', 'src/nodes', 'src/routing', 'src/tls', 'src/update', 'src/backup', 'src/users', 'src/config.ts'] },
+  { name: 'capabilities', units: ['src/builds', 'src/metrics', 'src/alerts', 'src/events', 'src/sources', 'src/git', 'src/databases', 'src/volumes', 'src/compose', 'src/templates', 'src/nodes', 'src/routing', 'src/tls', 'src/update', 'src/backup', 'src/users', 'src/config.ts'] },
   { name: 'records', units: ['src/store', 'src/validate.ts', 'src/variables'] },
   { name: 'daemon and schema', units: ['src/docker', 'src/db'] },
   {

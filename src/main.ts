@@ -4,6 +4,7 @@ import { CliError } from './cli/client.js';
 import { commands as basicCommands } from './cli/commands.js';
 import { rolloutCommands } from './cli/rollout-commands.js';
 import { jobCommands } from './cli/job-commands.js';
+import { eventCommands } from './cli/event-commands.js';
 import { previewCommands } from './cli/preview-commands.js';
 import { accessCommands } from './cli/access-commands.js';
 import { requestCommands } from './cli/request-commands.js';
@@ -77,6 +78,10 @@ Client (after \`spur login\`):
   spur canary <project> <service> next|abort [--env E]   step a canary up now, or send every request back to the old version
   spur previews on <project> <service> --base E [--copy A,B] [--ttl-hours H] | off <project> <service> | list <project>
   spur jobs list|add|set|remove|run|runs <project> <service> [name] [--schedule S] [--command C] [--time-zone Z] [--timeout S] [--overlap] [--env E]
+  spur events <project> [--follow] [--after ID] [--limit N]   the project's events (deployments, certificates,
+                                           backups, members, alerts), newest last; --follow: as they happen
+  spur webhooks list|add|remove|deliveries|redeliver <project> [name|id] [delivery] [--url URL] [--secret S] [--types T,T]
+                                           where the project's events are posted, signed (admins)
   spur scale <project> <service> <replicas> [--env E]
   spur domains add|list|remove <project> <service> [domain] [--env E]
   spur domains set <project> <service> <domain> [--https on|off] [--hsts on|off] [--redirect-to D|none] [--env E]
@@ -119,7 +124,7 @@ Client (after \`spur login\`):
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...requestCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...composeCommands, ...templateCommands, ...jobCommands, ...previewCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...requestCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...composeCommands, ...templateCommands, ...jobCommands, ...eventCommands, ...previewCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -1,5 +1,6 @@
 // `spur serve`: composes the long-running process — database, Docker, deployer, HTTP — and
 // shuts it down cleanly on SIGTERM.
+import { EventDeliverer } from './events/deliverer.js';
 import { endInterruptedComposeDeployments } from './actions/compose.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -172,6 +173,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
   app = createApp(deps);
   const alerts = scheduleAlerts(deps);
   const stopPreviewStatuses = reportPreviewStatuses(deps);
+  const eventDeliverer = new EventDeliverer({ db, key, config, log });
+  eventDeliverer.start();
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   app.injectWebSocket(server);
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -207,6 +210,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, log: Log
     // Before the drain: the autoscaler must not scale what the last rollouts are finishing.
     await alerts.stop();
     await cronJobs.stop();
+    await eventDeliverer.stop();
     await deployer.drain(60_000);
     await metrics.stop();
     servers.close();

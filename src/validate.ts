@@ -21,7 +21,7 @@ function text(field: string, value: unknown, max: number): string {
   return value;
 }
 
-export const NAME_LIMITS = { project: 20, service: 20, environment: 12, database: 20, volume: 20, node: 30, channel: 30, rule: 30, subject: 30, job: 30, compose: 20 } as const;
+export const NAME_LIMITS = { project: 20, service: 20, environment: 12, database: 20, volume: 20, node: 30, channel: 30, webhook: 30, rule: 30, subject: 30, job: 30, compose: 20 } as const;
 const DNS_LABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 
 /** A resource name: a lowercase DNS label starting with a letter, short enough that the Docker

@@ -150,7 +150,7 @@ export async function teamWorld() {
   const { createDatabase } = await import('../src/store/databases.js');
   const { finishBackupRecord, startBackupRecord } = await import('../src/store/database-backups.js');
   const { createInvitation } = await import('../src/store/invitations.js');
-  const ids: Record<string, { deployment: number; backup: number; volumeBackup: number; composeDeployment: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number }> = {};
+  const ids: Record<string, { deployment: number; backup: number; volumeBackup: number; composeDeployment: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; webhook: number; delivery: number }> = {};
   const { createAlertChannel } = await import('../src/store/alert-channels.js');
   const installationChannel = ((await createAlertChannel(deps.db, deps.key, { projectId: null, name: 'ops', kind: 'email', settings: { to: ['ops@example.com'] }, secrets: {} })) as { id: number }).id;
   const { createAlertRule } = await import('../src/store/alerts.js');
@@ -195,7 +195,12 @@ export async function teamWorld() {
     const { insertComposeDeployment } = await import('../src/store/compose.js');
     const composeDeployment = await insertComposeDeployment(deps.db, { appId: stack.id, environmentId: staging.id, rollbackOf: null, fileSealed: stack.file_sealed, dotenvSealed: null, trigger: 'test', requestedBy: null, members: [] });
     await deps.db.updateTable('compose_deployments').set({ status: 'active' }).where('id', '=', composeDeployment.id).execute();
-    ids[project] = { deployment: deployment.id, backup: backup.id, volumeBackup: volumeBackup.id, composeDeployment: composeDeployment.id, invitation: invitation.id, request: request.id, channel, installationChannel, rule, installationRule };
+    // An event webhook, with a delivery of one event to it.
+    const { createEventWebhook, recordEvent } = await import('../src/store/events.js');
+    const webhook = (await createEventWebhook(deps.db, deps.key, { projectId: p.id, name: 'ci', host: 'ci.example.com', types: ['*'], url: 'https://ci.example.com/hook', secret: 'a-secret-of-16-chars' }, 10)) as { id: number };
+    const event = await recordEvent(deps.db, p.id, 'deployment.active', { deployment: deployment.id });
+    const delivery = await deps.db.selectFrom('event_deliveries').select('id').where('event_id', '=', event.id).executeTakeFirstOrThrow();
+    ids[project] = { deployment: deployment.id, backup: backup.id, volumeBackup: volumeBackup.id, composeDeployment: composeDeployment.id, invitation: invitation.id, request: request.id, channel, installationChannel, rule, installationRule, webhook: webhook.id, delivery: delivery.id };
     await setProjectMember(deps.db, p.id, users.bystander.id, 'viewer');
     if (project === 'shop') for (const role of ['admin', 'developer', 'viewer'] as const) await setProjectMember(deps.db, p.id, users[role].id, role);
   }

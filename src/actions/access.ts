@@ -119,10 +119,12 @@ export const MAY = {
   'database.restore': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may restore databases' },
   'database.credentials': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may see database credentials' },
   'backups.download': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may download database backups' },
-  /** Where the project's alerts go (its channels, and trying one with a test message). */
   /** A shell in a new container of the serving image, in the browser; recorded in the audit log. */
   'console.open': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: 'only an admin may open a console' },
+  /** Where the project's alerts go (its channels, and trying one with a test message). */
   'alerts.manage': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: "only an admin may change where the project's alerts go" },
+  /** Where the project's events are posted (its webhooks, their deliveries, a redelivery). */
+  'webhooks.manage': { who: ADMIN, scope: ADMIN_SCOPE, in: 'project', refused: "only an admin may change where the project's events are sent" },
   /** A project's own audit log. */
   'project-audit.read': { who: ADMIN, scope: READ, in: 'project', refused: "only an admin may read the project's audit log" },
   // The installation's audit log, and checking its chain.

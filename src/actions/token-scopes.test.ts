@@ -15,7 +15,7 @@ const ADMIN: Action[] = [
   'service.git-access', 'variables.change', 'backups.create', 'project.delete', 'members.manage', 'environment.create', 'environment.delete',
   'service.delete', 'variables.reveal', 'domains.change', 'volumes.change', 'volumes.restore', 'database.create', 'database.change', 'database.delete',
   'database.restore', 'database.credentials', 'backups.download', 'tokens.manage', 'keys.manage', 'project.leave', 'environment.protect',
-  'requests.decide', 'alerts.manage', 'run', 'jobs.change', 'previews.change', 'console.open',
+  'requests.decide', 'alerts.manage', 'webhooks.manage', 'run', 'jobs.change', 'previews.change', 'console.open',
 ];
 /** What a project-bound token may do outside any project: its own tokens (of its project) only. */
 const BOUND_OUTSIDE: Action[] = ['tokens.read', 'tokens.manage'];

@@ -743,6 +743,44 @@ export interface TaskExitTable {
   reason: string;
 }
 
+export interface EventTable {
+  id: Generated<number>;
+  project_id: number;
+  /** src/events/types.ts EVENT_TYPES */
+  type: string;
+  /** JSON of what the event says (its payload's data). */
+  data: string;
+  created_at: string;
+}
+
+export interface EventWebhookTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  /** The URL's host, to name it by: the URL itself may hold a credential. */
+  host: string;
+  /** JSON array of the event types it wants; ["*"] for all. */
+  types: string;
+  /** { url, secret } as JSON, sealed (src/secrets.ts). */
+  secrets_sealed: string;
+  created_at: string;
+}
+
+export interface EventDeliveryTable {
+  id: Generated<number>;
+  event_id: number;
+  webhook_id: number;
+  /** pending (to send at next_at), delivered, failed (given up). */
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: Generated<number>;
+  next_at: string | null;
+  /** The receiver's HTTP status at the last attempt; null when none answered. */
+  last_status: number | null;
+  last_error: string | null;
+  last_at: string | null;
+  created_at: string;
+}
+
 export interface Database {
   cron_jobs: CronJobTable;
   cron_runs: CronRunTable;
@@ -775,6 +813,9 @@ export interface Database {
   metric_points: MetricPointTable;
   task_exits: TaskExitTable;
   alert_channels: AlertChannelTable;
+  events: EventTable;
+  event_webhooks: EventWebhookTable;
+  event_deliveries: EventDeliveryTable;
   alert_rules: AlertRuleTable;
   alert_rules_off: AlertRuleOffTable;
   alerts: AlertTable;

@@ -13,7 +13,7 @@ import { apiRoutes } from './api/index.js';
 import { RequestedAnswer } from './api/schemas.js';
 import { MATRIX_USERS, type MatrixUser, teamWorld } from '../../test/app-fixture.js';
 
-type Target = { project: string; deployment: number; backup: number; volumeBackup: number; composeDeployment: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; tokenId: number; keyId: number };
+type Target = { project: string; deployment: number; backup: number; volumeBackup: number; composeDeployment: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; webhook: number; delivery: number; tokenId: number; keyId: number };
 /** One request of the matrix: the route it exercises (as the API declares it), and the action
  *  of MAY that decides it — or `self` (one's own account, anyone's) for the few that are not
  *  anyone's to refuse. */
@@ -55,6 +55,13 @@ const CASES: Case[] = [
   { route: 'POST /projects/:project/alerts/channels', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/channels`, body: { name: 'oncall', kind: 'email', to: 'oncall@example.com' } },
   { route: 'DELETE /projects/:project/alerts/channels/:id', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/channels/${t.channel}` },
   { route: 'POST /projects/:project/alerts/channels/:id/test', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/channels/${t.channel}/test` },
+  { route: 'GET /projects/:project/events', action: 'project.read', path: (t) => `/projects/${t.project}/events` },
+  { route: 'GET /projects/:project/events/stream', action: 'project.read', path: (t) => `/projects/${t.project}/events/stream?after=0` },
+  { route: 'GET /projects/:project/webhooks', action: 'webhooks.manage', path: (t) => `/projects/${t.project}/webhooks` },
+  { route: 'POST /projects/:project/webhooks', action: 'webhooks.manage', path: (t) => `/projects/${t.project}/webhooks`, body: { name: 'deploys', url: 'https://hooks.example.com/spur', types: ['deployment.active'] } },
+  { route: 'DELETE /projects/:project/webhooks/:id', action: 'webhooks.manage', path: (t) => `/projects/${t.project}/webhooks/${t.webhook}` },
+  { route: 'GET /projects/:project/webhooks/:id/deliveries', action: 'webhooks.manage', path: (t) => `/projects/${t.project}/webhooks/${t.webhook}/deliveries` },
+  { route: 'POST /projects/:project/webhooks/:id/deliveries/:delivery/redeliver', action: 'webhooks.manage', path: (t) => `/projects/${t.project}/webhooks/${t.webhook}/deliveries/${t.delivery}/redeliver` },
   { route: 'GET /servers', action: 'servers.manage', path: () => '/servers' },
   { route: 'POST /servers', action: 'servers.manage', path: () => '/servers', body: { name: 'n1', address: 'not an address' } },
   { route: 'GET /servers/:name', action: 'servers.manage', path: () => '/servers/n1' },

@@ -122,3 +122,33 @@ export function oneOffStream(c: Context, deps: Deps, run: PreparedRun, userId: n
     }
   });
 }
+
+export const EVENT_STREAM_POLL_MS = 1000;
+
+/** A project's events as they are recorded: those after `after` first, then each new one, polled
+ *  each second (`read` checks the caller's access each time, so a member removed stops hearing).
+ *  Each is an `event` whose id is the event's, so a client that reconnects with Last-Event-ID
+ *  misses none. */
+export function projectEventStream(c: Context, deps: Deps, userId: number, after: number, read: (after: number) => Promise<{ id: number }[]>) {
+  const release = deps.streamSlots.take(userId);
+  return streamSSE(c, async (stream) => {
+    let open = true;
+    stream.onAbort(() => {
+      open = false;
+    });
+    let last = after;
+    try {
+      while (open) {
+        for (const e of await read(last)) {
+          await stream.writeSSE({ event: 'event', id: String(e.id), data: JSON.stringify(e) });
+          last = e.id;
+        }
+        await stream.sleep(EVENT_STREAM_POLL_MS);
+      }
+    } catch (err) {
+      if (open) await stream.writeSSE({ event: 'problem', data: (err as Error).message }).catch(() => undefined);
+    } finally {
+      release();
+    }
+  });
+}

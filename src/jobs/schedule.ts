@@ -10,6 +10,7 @@ import type { Log } from '../log.js';
 import type { NodeFleet } from '../nodes/fleet.js';
 import type { CertificateIssuer } from '../tls/issuer.js';
 import { forgetOldDeliveries } from '../store/webhook-deliveries.js';
+import { pruneEvents } from '../store/events.js';
 import { pruneAuditLog } from '../actions/audit.js';
 
 const IN_UTC = { timezone: 'UTC' };
@@ -21,6 +22,7 @@ export function scheduleJobs(deps: { db: Db; docker: DockerClient; log: Log; ser
   }, IN_UTC);
   const deliveries = cron.schedule('37 3 * * *', async () => {
     await forgetOldDeliveries(deps.db).catch((err) => deps.log.error('forgetting old webhook deliveries failed', { error: String(err) }));
+    await pruneEvents(deps.db).catch((err) => deps.log.error('forgetting old events failed', { error: String(err) }));
   }, IN_UTC);
   // Audit entries past the owner's retention (Settings); the chain stays checkable from its new start.
   const audit = cron.schedule('27 3 * * *', async () => {

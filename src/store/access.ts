@@ -3,7 +3,8 @@
 import type { Db } from '../db/open.js';
 import { sql } from 'kysely';
 import type { Project, ProjectRole } from '../db/schema.js';
-import { nowIso } from './time.js';
+import { recordEvent } from './events.js';
+import { inTransaction, nowIso } from './time.js';
 
 /** The user's role in the project, or undefined when they are not a member. */
 export async function memberRole(db: Db, projectId: number, userId: number): Promise<ProjectRole | undefined> {
@@ -19,11 +20,20 @@ export const listMemberProjects = (db: Db, userId: number): Promise<Project[]> =
 
 /** Adds the user with this role (joining now), or gives an existing member this role; never
  *  the project's last admin another role (false then, and nothing changes). */
-export async function setProjectMember(db: Db, projectId: number, userId: number, role: ProjectRole): Promise<boolean> {
-  const result = await sql`INSERT INTO project_members (project_id, user_id, role, created_at) VALUES (${projectId}, ${userId}, ${role}, ${nowIso()})
-    ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role
-    WHERE project_members.role != 'admin' OR excluded.role = 'admin' OR ${otherAdmins(projectId)} > 0`.execute(db);
-  return Number(result.numAffectedRows ?? 0) > 0;
+export function setProjectMember(db: Db, projectId: number, userId: number, role: ProjectRole): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    const had = await memberRole(tx, projectId, userId);
+    const result = await sql`INSERT INTO project_members (project_id, user_id, role, created_at) VALUES (${projectId}, ${userId}, ${role}, ${nowIso()})
+      ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role
+      WHERE project_members.role != 'admin' OR excluded.role = 'admin' OR ${otherAdmins(projectId)} > 0`.execute(tx);
+    if (!had) await recordMemberAdded(tx, projectId, userId, role);
+    return Number(result.numAffectedRows ?? 0) > 0;
+  });
+}
+
+async function recordMemberAdded(tx: Db, projectId: number, userId: number, role: ProjectRole): Promise<void> {
+  const user = await tx.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirst();
+  await recordEvent(tx, projectId, 'member.added', { email: user?.email ?? null, role });
 }
 
 /** How many admins the project has besides the row at hand (in a statement on project_members). */

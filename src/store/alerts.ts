@@ -2,6 +2,7 @@
 // notifications sent for them, the threshold rules and the built-in rules turned off.
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/open.js';
+import { recordEvent } from './events.js';
 import type { AlertNotificationTable, AlertRuleTable, AlertTable } from '../db/schema.js';
 
 export type AlertRecord = Selectable<AlertTable>;
@@ -46,6 +47,11 @@ export async function applyAlertChanges(db: Db, changes: readonly AlertChange[],
     }
     const rows = sends.flatMap((s) => (ids.has(s.key) ? [{ alert_id: ids.get(s.key)!, state: s.state, created_at: nowS, sent_at: null }] : []));
     if (rows.length) await tx.insertInto('alert_sends').values(rows).execute();
+    for (const s of sends) {
+      if (s.state === 'repeat' || !ids.has(s.key)) continue;
+      const a = await tx.selectFrom('alerts').select(['id', 'project_id', 'rule', 'title', 'text', 'link']).where('id', '=', ids.get(s.key)!).executeTakeFirst();
+      if (a?.project_id) await recordEvent(tx, a.project_id, s.state === 'firing' ? 'alert.fired' : 'alert.resolved', { alert: a.id, rule: a.rule, title: a.title, text: a.text, link: a.link });
+    }
   });
   return opened;
 }

@@ -1,7 +1,8 @@
 // Certificates and each domain's certificate state. The ACME account key is a sealed setting.
 import type { Db } from '../db/open.js';
 import { seal, unseal } from '../secrets.js';
-import { nowIso } from './time.js';
+import { recordEvent } from './events.js';
+import { inTransaction, nowIso } from './time.js';
 
 const ACCOUNT_KEY = 'acme_account_key';
 
@@ -36,12 +37,28 @@ export async function recordCertificate(db: Db, key: Buffer, domainId: number, c
     const row = { cert_pem: cert.certPem, key_sealed: seal(key, cert.keyPem), not_after: cert.notAfter, issued_at: nowIso() };
     await tx.insertInto('certificates').values({ domain_id: domainId, ...row }).onConflict((oc) => oc.column('domain_id').doUpdateSet(row)).execute();
     await tx.updateTable('domains').set({ tls_status: 'active', tls_error: null, tls_failures: 0, tls_retry_at: null }).where('id', '=', domainId).execute();
+    await recordCertificateEvent(tx, domainId, 'certificate.issued', { notAfter: cert.notAfter });
   });
 }
 
 /** An order failed: the CA's words kept, the next attempt not before `retryAt`. */
 export async function recordOrderFailure(db: Db, domainId: number, failure: { error: string; failures: number; retryAt: string }): Promise<void> {
-  await db.updateTable('domains').set({ tls_status: 'failed', tls_error: failure.error, tls_failures: failure.failures, tls_retry_at: failure.retryAt }).where('id', '=', domainId).execute();
+  await inTransaction(db, async (tx) => {
+    await tx.updateTable('domains').set({ tls_status: 'failed', tls_error: failure.error, tls_failures: failure.failures, tls_retry_at: failure.retryAt }).where('id', '=', domainId).execute();
+    await recordCertificateEvent(tx, domainId, 'certificate.failed', { reason: failure.error, failures: failure.failures, retryAt: failure.retryAt });
+  });
+}
+
+/** A service's domain tells its project; Spur's own domain belongs to none, and tells nobody. */
+async function recordCertificateEvent(tx: Db, domainId: number, type: 'certificate.issued' | 'certificate.failed', data: Record<string, unknown>): Promise<void> {
+  const d = await tx
+    .selectFrom('domains')
+    .innerJoin('services', 'services.id', 'domains.service_id')
+    .innerJoin('environments', 'environments.id', 'domains.environment_id')
+    .select(['domains.hostname', 'services.project_id', 'services.name as service', 'environments.name as environment'])
+    .where('domains.id', '=', domainId)
+    .executeTakeFirst();
+  if (d) await recordEvent(tx, d.project_id, type, { domain: d.hostname, service: d.service, environment: d.environment, ...data });
 }
 
 /** Orders that were under way when Spur stopped are placed again. */

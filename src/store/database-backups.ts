@@ -1,7 +1,8 @@
 // Records of database backups: started, then finished (file, size, SHA-256) or failed (why).
 import type { Db } from '../db/open.js';
 import type { DatabaseBackup, DatabaseRecord } from '../db/schema.js';
-import { nowIso } from './time.js';
+import { recordEvent } from './events.js';
+import { inTransaction, nowIso } from './time.js';
 
 export async function startBackupRecord(db: Db, d: DatabaseRecord, trigger: 'schedule' | 'manual'): Promise<DatabaseBackup> {
   return db.insertInto('database_backups').values({ project_id: d.project_id, environment_id: d.environment_id, database_name: d.name, engine: d.engine, status: 'running', trigger, created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
@@ -9,7 +10,12 @@ export async function startBackupRecord(db: Db, d: DatabaseRecord, trigger: 'sch
 
 export async function finishBackupRecord(db: Db, id: number, done: { file: string; size: number; sha256: string } | { error: string }): Promise<DatabaseBackup> {
   const set = 'error' in done ? { status: 'failed' as const, error: done.error, finished_at: nowIso() } : { status: 'ok' as const, ...done, finished_at: nowIso() };
-  return db.updateTable('database_backups').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return inTransaction(db, async (tx) => {
+    const b = await tx.updateTable('database_backups').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    const environment = await tx.selectFrom('environments').select('name').where('id', '=', b.environment_id).executeTakeFirst();
+    await recordEvent(tx, b.project_id, b.status === 'ok' ? 'backup.done' : 'backup.failed', { backup: b.id, database: b.database_name, environment: environment?.name ?? null, trigger: b.trigger, ...(b.status === 'ok' ? { size: b.size } : { reason: b.error }) });
+    return b;
+  });
 }
 
 /** A database's backups, newest first. */

@@ -4,6 +4,7 @@ import type { Db } from '../db/open.js';
 import type { Deployment, DeploymentStatus } from '../db/schema.js';
 import { canTransition } from './deployment-status.js';
 import { Conflict, NotFound } from '../errors.js';
+import { recordDeploymentEvent } from './events.js';
 import { nowIso } from './time.js';
 
 /** How a deployment came to be asked for: the trigger's words, and the user who asked (none for a webhook). */
@@ -59,6 +60,7 @@ export async function queueDeployment(db: Db, input: DeploymentRequest): Promise
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await recordDeploymentEvent(tx, input.source ? 'deployment.rollback' : 'deployment.queued', deployment);
     return { deployment, superseded: stale.map((r) => r.id) };
   });
 }
@@ -100,7 +102,9 @@ export async function transitionDeployment(db: Db, id: number, to: DeploymentSta
         .where('status', '=', 'active')
         .execute();
     }
-    return tx.updateTable('deployments').set({ status: to, ...fields, ...timing, ...finished }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    const moved = await tx.updateTable('deployments').set({ status: to, ...fields, ...timing, ...finished }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    if (to === 'active' || to === 'failed') await recordDeploymentEvent(tx, to === 'active' ? 'deployment.active' : 'deployment.failed', moved);
+    return moved;
   });
 }
 

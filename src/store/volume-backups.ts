@@ -3,14 +3,20 @@
 import type { Db } from '../db/open.js';
 import type { Volume, VolumeBackup } from '../db/schema.js';
 import { Conflict } from '../errors.js';
-import { nowIso } from './time.js';
+import { recordEvent } from './events.js';
+import { inTransaction, nowIso } from './time.js';
 
 export const startVolumeBackup = (db: Db, v: Volume, trigger: 'schedule' | 'manual') =>
   db.insertInto('volume_backups').values({ service_id: v.service_id, environment_id: v.environment_id, volume_name: v.name, status: 'running', trigger, created_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
 
 export function finishVolumeBackup(db: Db, id: number, done: { file: string; size: number; sha256: string } | { error: string }): Promise<VolumeBackup> {
   const set = 'error' in done ? { status: 'failed' as const, error: done.error, finished_at: nowIso() } : { status: 'ok' as const, ...done, finished_at: nowIso() };
-  return db.updateTable('volume_backups').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return inTransaction(db, async (tx) => {
+    const b = await tx.updateTable('volume_backups').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    const where = await tx.selectFrom('services').innerJoin('environments', 'environments.project_id', 'services.project_id').select(['services.project_id', 'services.name as service', 'environments.name as environment']).where('services.id', '=', b.service_id).where('environments.id', '=', b.environment_id).executeTakeFirst();
+    if (where) await recordEvent(tx, where.project_id, b.status === 'ok' ? 'backup.done' : 'backup.failed', { backup: b.id, volume: b.volume_name, service: where.service, environment: where.environment, trigger: b.trigger, ...(b.status === 'ok' ? { size: b.size } : { reason: b.error }) });
+    return b;
+  });
 }
 
 /** A volume's backups, newest first (also those of a volume since removed, by its name). */

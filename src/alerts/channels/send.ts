@@ -31,7 +31,12 @@ const TIMEOUT_MS = 10_000;
 /** Of an answer, only this much is read (to say what went wrong). */
 const ANSWER_BYTES = 4096;
 
-export class DeliveryFailed extends Error {}
+export class DeliveryFailed extends Error {
+  /** The receiver's HTTP status, when it answered. */
+  constructor(message: string, readonly status: number | null = null) {
+    super(message);
+  }
+}
 
 export async function send(kind: ChannelKind<any>, settings: Record<string, unknown>, message: AlertMessage, opts: SendOptions): Promise<void> {
   const delivery = kind.deliver(settings, message);
@@ -64,8 +69,9 @@ const pinned = (address: string): LookupFunction => (_host, options, callback) =
   else callback(null, address, family);
 };
 
-/** POSTs once to an address checked as the header says; rejects with DeliveryFailed. */
-export async function post(h: HttpDelivery, opts: SendOptions): Promise<void> {
+/** POSTs once to an address checked as the header says: the receiver's 2xx status, or a rejection
+ *  with DeliveryFailed. */
+export async function post(h: HttpDelivery, opts: SendOptions): Promise<number> {
   const url = new URL(h.url);
   const setting = opts.allowPrivateSetting ?? 'SPUR_NOTIFY_ALLOW_PRIVATE=1';
   if (url.protocol === 'http:' && !opts.allowPrivate) throw new DeliveryFailed(`http:// is sent only to a private network the owner allowed (${setting}); use https://`);
@@ -73,7 +79,7 @@ export async function post(h: HttpDelivery, opts: SendOptions): Promise<void> {
   const address = await allowedAddress(host, opts.allowPrivate, setting);
   if (url.protocol === 'http:' && addressKind(address) !== 'private') throw new DeliveryFailed('http:// is sent only to a private network; use https://');
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  await new Promise<void>((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     // No pooled connection: each message connects to the address checked for it.
     const req = request(url, { method: 'POST', agent: false, headers: { ...h.headers, 'Content-Length': Buffer.byteLength(h.body) }, lookup: pinned(address), timeout: opts.timeoutMs ?? TIMEOUT_MS, ...(opts.ca ? { ca: [...rootCertificates, opts.ca] } : {}) }, (res) => {
       let answer = '';
@@ -82,8 +88,8 @@ export async function post(h: HttpDelivery, opts: SendOptions): Promise<void> {
         if (settled) return;
         settled = true;
         const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) resolve();
-        else reject(new DeliveryFailed(`${url.host} answered ${status}${answer.trim() ? `: ${answer.trim().split('\n')[0]!.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200)}` : ''}`));
+        if (status >= 200 && status < 300) resolve(status);
+        else reject(new DeliveryFailed(`${url.host} answered ${status}${answer.trim() ? `: ${answer.trim().split('\n')[0]!.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200)}` : ''}`, status));
       };
       res.on('data', (d: Buffer) => {
         answer += d.toString('utf8').slice(0, ANSWER_BYTES - answer.length);

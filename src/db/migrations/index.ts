@@ -48,6 +48,7 @@ import * as m046 from './046_release_strategies.js';
 import * as m047 from './047_preview_reach.js';
 import * as m048 from './048_volume_backups.js';
 import * as m049 from './049_compose_apps.js';
+import * as m050 from './050_events.js';
 
 /** Migrations a database has applied that this Spur does not know: a newer Spur ran them. */
 export const unknownMigrations = (applied: string[]) => applied.filter((name) => !(name in migrations));
@@ -101,4 +102,5 @@ export const migrations: Record<string, Migration> = {
   '047_preview_reach': m047,
   '048_volume_backups': m048,
   '049_compose_apps': m049,
+  '050_events': m050,
 };

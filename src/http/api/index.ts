@@ -13,6 +13,7 @@ import { composeRoutes } from './compose.js';
 import { databaseRoutes } from './databases.js';
 import { deploymentRoutes } from './deployments.js';
 import { domainRoutes } from './domains.js';
+import { eventRoutes } from './events.js';
 import { instanceRoutes } from './instance.js';
 import { jobRoutes } from './jobs.js';
 import { memberRoutes } from './members.js';
@@ -27,7 +28,7 @@ import { variableRoutes } from './variables.js';
 import { volumeRoutes } from './volumes.js';
 
 /** Each area of the API, in the order the reference page lists them. */
-const AREAS = [projectRoutes, serviceRoutes, deploymentRoutes, variableRoutes, domainRoutes, volumeRoutes, jobRoutes, databaseRoutes, composeRoutes, templateRoutes, previewRoutes, requestRoutes, memberRoutes, alertRoutes, auditRoutes, accountRoutes, userRoutes, serverRoutes, instanceRoutes];
+const AREAS = [projectRoutes, serviceRoutes, deploymentRoutes, variableRoutes, domainRoutes, volumeRoutes, jobRoutes, databaseRoutes, composeRoutes, templateRoutes, previewRoutes, requestRoutes, memberRoutes, alertRoutes, eventRoutes, auditRoutes, accountRoutes, userRoutes, serverRoutes, instanceRoutes];
 
 export const OPENAPI_PATH = '/openapi.json';
 

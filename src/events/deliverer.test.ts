@@ -1,0 +1,97 @@
+// Delivering for real, on this machine: each event POSTed, signed, to a receiver started here on a
+// private address (private networks allowed); a 500 is tried again after 10 s, and a receiver that
+// never takes it is given up on after nine attempts.
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { shopWithWeb } from '../../test/app-fixture.js';
+import { addressKind } from '../git/host.js';
+import { createEventWebhook, recordEvent } from '../store/events.js';
+import { EventDeliverer } from './deliverer.js';
+import { ATTEMPTS_MAX } from './schedule.js';
+
+const secret = 'a shared secret of 32 characters';
+
+function privateAddress(): string {
+  const found = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal && addressKind(a.address) === 'private');
+  if (!found) throw new Error('this machine has no private IPv4 address to receive on (Docker makes one: run scripts/test-env.sh)');
+  return found.address;
+}
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+/** A receiver that answers each request with the next of `statuses` (the last one thereafter). */
+async function receiver(statuses: number[]) {
+  const got: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      got.push({ headers: req.headers, body });
+      res.writeHead(statuses[Math.min(got.length - 1, statuses.length - 1)]!).end('busy');
+    });
+  });
+  const host = privateAddress();
+  await new Promise<void>((r) => server.listen(0, host, r));
+  closers.push(() => new Promise((r) => server.close(() => r())));
+  return { url: `http://${host}:${(server.address() as AddressInfo).port}/hook`, got };
+}
+
+async function world(url: string) {
+  const { deps } = await shopWithWeb();
+  const project = await deps.db.selectFrom('projects').selectAll().where('name', '=', 'shop').executeTakeFirstOrThrow();
+  await createEventWebhook(deps.db, deps.key, { projectId: project.id, name: 'ci', host: new URL(url).host, types: ['*'], url, secret }, 10);
+  const deliverer = new EventDeliverer({ db: deps.db, key: deps.key, config: { notifyAllowPrivate: true }, log: deps.log });
+  const delivery = () => deps.db.selectFrom('event_deliveries').selectAll().executeTakeFirstOrThrow();
+  return { deps, project, deliverer, delivery };
+}
+
+describe('the event deliverer', () => {
+  it('posts the signed event; after a 500 it waits 10 s and posts it again, which the receiver takes', async () => {
+    const r = await receiver([500, 204]);
+    const { deps, project, deliverer, delivery } = await world(r.url);
+    const event = await recordEvent(deps.db, project.id, 'deployment.active', { deployment: 7, service: 'web' });
+    const t0 = new Date();
+    expect(await deliverer.deliverDue(() => t0)).toBe(1);
+    expect(await delivery()).toMatchObject({ state: 'pending', attempts: 1, last_status: 500, next_at: new Date(t0.getTime() + 10_000).toISOString() });
+    expect((await delivery()).last_error).toMatch(/answered 500: busy/);
+    // Not due before its time.
+    expect(await deliverer.deliverDue(() => new Date(t0.getTime() + 9_000))).toBe(0);
+    expect(await deliverer.deliverDue(() => new Date(t0.getTime() + 10_000))).toBe(1);
+    expect(await delivery()).toMatchObject({ state: 'delivered', attempts: 2, last_status: 204, next_at: null });
+
+    expect(r.got).toHaveLength(2);
+    for (const { headers, body } of r.got) {
+      expect(headers['x-spur-signature']).toBe(`sha256=${createHmac('sha256', secret).update(`${headers['x-spur-timestamp']}.${body}`).digest('hex')}`);
+      expect(headers['x-spur-event']).toBe('deployment.active');
+      expect(headers['x-spur-delivery']).toBe(String((await delivery()).id));
+      expect(JSON.parse(body)).toEqual({ id: event.id, type: 'deployment.active', project: 'shop', createdAt: event.created_at, data: { deployment: 7, service: 'web' } });
+    }
+  });
+
+  it('gives up after nine attempts over about 17 hours, recording why', async () => {
+    const r = await receiver([503]);
+    const { deps, project, deliverer, delivery } = await world(r.url);
+    await recordEvent(deps.db, project.id, 'backup.failed', { backup: 3 });
+    let now = Date.now();
+    for (let i = 0; i < ATTEMPTS_MAX + 2; i++) {
+      await deliverer.deliverDue(() => new Date(now));
+      now += 13 * 3600_000;
+    }
+    expect(r.got).toHaveLength(ATTEMPTS_MAX);
+    expect(await delivery()).toMatchObject({ state: 'failed', attempts: 9, last_status: 503, next_at: null });
+  });
+
+  it('refuses to post to this machine, recording why, and tries again later', async () => {
+    const { deps, project, deliverer, delivery } = await world('http://127.0.0.1:9/hook');
+    await recordEvent(deps.db, project.id, 'member.added', { email: 'a@example.com' });
+    await deliverer.deliverDue();
+    expect(await delivery()).toMatchObject({ state: 'pending', attempts: 1, last_status: null });
+    expect((await delivery()).last_error).toMatch(/127\.0\.0\.1 is a loopback address/);
+  });
+});

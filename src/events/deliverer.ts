@@ -1,0 +1,92 @@
+// Sends the deliveries the outbox holds (src/store/events.ts): every few seconds, those due, a few
+// at a time, each signed like the alert webhook (X-Spur-Timestamp, X-Spur-Signature over
+// "<timestamp>.<body>"), and records how each went. One that fails is tried again later
+// (schedule.ts); a restart loses nothing, since what is due is read from the database each time.
+import type { Db } from '../db/open.js';
+import { DeliveryFailed, post } from '../alerts/channels/send.js';
+import { signature } from '../alerts/channels/webhook.js';
+import type { Log } from '../log.js';
+import { dueDeliveries, eventPayload, recordAttempt, webhookSecrets, type DueDelivery } from '../store/events.js';
+import { retryAt } from './schedule.js';
+
+export const EVENT_POLL_MS = 2000;
+/** Deliveries sent at once: a receiver that takes its time holds one slot, not the rest. */
+const AT_ONCE = 4;
+const BATCH = 20;
+
+export interface DelivererDeps {
+  db: Db;
+  key: Buffer;
+  config: { notifyAllowPrivate: boolean };
+  log: Log;
+}
+
+/** The request a delivery sends. Pure but for the clock it is given. */
+export function signedDelivery(d: DueDelivery, secrets: { url: string; secret: string }, now: Date) {
+  const body = JSON.stringify(eventPayload(d.event, d.project));
+  const timestamp = String(Math.floor(now.getTime() / 1000));
+  return {
+    url: secrets.url,
+    body,
+    headers: {
+      'Content-Type': 'application/json',
+      'User-Agent': 'Spur-Events',
+      'X-Spur-Event': d.event.type,
+      'X-Spur-Delivery': String(d.id),
+      'X-Spur-Timestamp': timestamp,
+      'X-Spur-Signature': signature(secrets.secret, timestamp, body),
+    },
+  };
+}
+
+export class EventDeliverer {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: DelivererDeps) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.deliverDue().then(() => undefined)
+        .catch((err) => this.deps.log.warn('event deliveries', { error: (err as Error).message }))
+        .finally(() => this.schedule());
+    }, EVENT_POLL_MS);
+    this.timer.unref();
+  }
+
+  /** Sends every delivery due now; returns once each has been tried. */
+  async deliverDue(now = () => new Date()): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const due = await dueDeliveries(this.deps.db, now().toISOString(), BATCH);
+      if (!due.length) return sent;
+      for (let i = 0; i < due.length; i += AT_ONCE) await Promise.all(due.slice(i, i + AT_ONCE).map((d) => this.deliver(d, now)));
+      sent += due.length;
+      if (due.length < BATCH || this.stopped) return sent;
+    }
+  }
+
+  private async deliver(d: DueDelivery, now: () => Date): Promise<void> {
+    const request = signedDelivery(d, webhookSecrets(this.deps.key, d.webhook), now());
+    try {
+      const status = await post(request, { allowPrivate: this.deps.config.notifyAllowPrivate });
+      await recordAttempt(this.deps.db, d.id, { delivered: true, status, error: null, retryAt: null });
+    } catch (err) {
+      const failed = err instanceof DeliveryFailed ? err : new DeliveryFailed((err as Error).message);
+      await recordAttempt(this.deps.db, d.id, { delivered: false, status: failed.status, error: failed.message.slice(0, 300), retryAt: retryAt(d.attempts + 1, now()) });
+    }
+  }
+}

@@ -1,0 +1,164 @@
+// Events out (migration 050): each event is recorded in the transaction of the change it tells of,
+// with a pending delivery for every webhook of the project that asked for its type (an outbox).
+// The deliverer (src/events/deliverer.ts) sends what is due and records each attempt here.
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/open.js';
+import type { Deployment, EventDeliveryTable, EventTable, EventWebhookTable } from '../db/schema.js';
+import type { EventPayload, EventType } from './event-types.js';
+import { seal, unseal } from '../secrets.js';
+import { inTransaction, nowIso } from './time.js';
+
+export type EventRecord = Selectable<EventTable>;
+export type EventWebhookRecord = Selectable<EventWebhookTable>;
+export type EventDeliveryRecord = Selectable<EventDeliveryTable>;
+
+/** How long events and their deliveries are kept. */
+export const EVENTS_KEPT_DAYS = 30;
+
+/** Records an event of the project, and a delivery due now for each webhook that wants it: in the
+ *  caller's transaction when it has one, so the change and its event stand or fall together. */
+export function recordEvent(db: Db, projectId: number, type: EventType, data: Record<string, unknown>): Promise<EventRecord> {
+  return inTransaction(db, async (tx) => {
+    const now = nowIso();
+    const event = await tx.insertInto('events').values({ project_id: projectId, type, data: JSON.stringify(data), created_at: now }).returningAll().executeTakeFirstOrThrow();
+    const hooks = await tx.selectFrom('event_webhooks').select(['id', 'types']).where('project_id', '=', projectId).execute();
+    const wanting = hooks.filter((h) => wants(h.types, type));
+    if (wanting.length) await tx.insertInto('event_deliveries').values(wanting.map((h) => ({ event_id: event.id, webhook_id: h.id, state: 'pending' as const, next_at: now, last_status: null, last_error: null, last_at: null, created_at: now }))).execute();
+    return event;
+  });
+}
+
+const wants = (types: string, type: string) => {
+  const list = JSON.parse(types) as string[];
+  return list.includes('*') || list.includes(type);
+};
+
+/** A deployment's event, with the names a receiver needs (its service, environment, commit). */
+export async function recordDeploymentEvent(db: Db, type: EventType, d: Deployment): Promise<void> {
+  const service = await db.selectFrom('services').select(['project_id', 'name as service']).where('id', '=', d.service_id).executeTakeFirst();
+  const environment = await db.selectFrom('environments').select('name').where('id', '=', d.environment_id).executeTakeFirst();
+  if (!service || !environment) return;
+  await recordEvent(db, service.project_id, type, {
+    deployment: d.id,
+    service: service.service,
+    environment: environment.name,
+    status: d.status,
+    trigger: d.trigger,
+    commit: d.commit_sha,
+    ...(d.source_deployment_id ? { rollbackTo: d.source_deployment_id } : {}),
+    ...(d.failure_reason && d.status === 'failed' ? { reason: d.failure_reason } : {}),
+  });
+}
+
+/** The project's events after `afterId`, oldest first. */
+export const listEvents = (db: Db, projectId: number, opts: { afterId?: number; limit: number; newest?: boolean }) => {
+  let q = db.selectFrom('events').selectAll().where('project_id', '=', projectId);
+  if (opts.afterId) q = q.where('id', '>', opts.afterId);
+  return q.orderBy('id', opts.newest ? 'desc' : 'asc').limit(opts.limit).execute();
+};
+
+export const eventPayload = (e: EventRecord, project: string): EventPayload => ({ id: e.id, type: e.type, project, createdAt: e.created_at, data: JSON.parse(e.data) });
+
+// Webhooks
+
+export const listEventWebhooks = (db: Db, projectId: number) => db.selectFrom('event_webhooks').selectAll().where('project_id', '=', projectId).orderBy('name').execute();
+
+export const findEventWebhook = (db: Db, projectId: number, id: number) => db.selectFrom('event_webhooks').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+
+/** Adds a webhook; undefined when the name is taken, 'full' when the project has `max` already
+ *  (counted and added in one transaction). */
+export function createEventWebhook(db: Db, key: Buffer, input: { projectId: number; name: string; host: string; types: string[]; url: string; secret: string }, max: number): Promise<EventWebhookRecord | 'full' | undefined> {
+  return db.transaction().execute(async (tx) => {
+    const { n } = await tx.selectFrom('event_webhooks').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', input.projectId).executeTakeFirstOrThrow();
+    if (Number(n) >= max) return 'full';
+    return tx
+      .insertInto('event_webhooks')
+      .values({ project_id: input.projectId, name: input.name, host: input.host, types: JSON.stringify(input.types), secrets_sealed: seal(key, JSON.stringify({ url: input.url, secret: input.secret })), created_at: nowIso() })
+      .onConflict((oc) => oc.doNothing())
+      .returningAll()
+      .executeTakeFirst();
+  });
+}
+
+export async function deleteEventWebhook(db: Db, projectId: number, id: number): Promise<boolean> {
+  const r = await db.deleteFrom('event_webhooks').where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+export const webhookSecrets = (key: Buffer, w: Pick<EventWebhookRecord, 'secrets_sealed'>): { url: string; secret: string } => JSON.parse(unseal(key, w.secrets_sealed));
+
+// Deliveries
+
+/** A webhook's deliveries, newest first, with their event. */
+export const listDeliveries = (db: Db, webhookId: number, limit: number) =>
+  db
+    .selectFrom('event_deliveries as d')
+    .innerJoin('events as e', 'e.id', 'd.event_id')
+    .select(['d.id', 'd.event_id', 'd.state', 'd.attempts', 'd.next_at', 'd.last_status', 'd.last_error', 'd.last_at', 'd.created_at', 'e.type'])
+    .where('d.webhook_id', '=', webhookId)
+    .orderBy('d.id', 'desc')
+    .limit(limit)
+    .execute();
+
+export type DeliveryRow = Awaited<ReturnType<typeof listDeliveries>>[number];
+
+export interface DueDelivery {
+  id: number;
+  attempts: number;
+  webhook: EventWebhookRecord;
+  event: EventRecord;
+  project: string;
+}
+
+/** Deliveries due by `now`, oldest first. */
+export async function dueDeliveries(db: Db, now: string, limit: number): Promise<DueDelivery[]> {
+  const rows = await db
+    .selectFrom('event_deliveries as d')
+    .select(['d.id', 'd.attempts', 'd.event_id', 'd.webhook_id'])
+    .where('d.state', '=', 'pending')
+    .where('d.next_at', '<=', now)
+    .orderBy('d.next_at')
+    .orderBy('d.id')
+    .limit(limit)
+    .execute();
+  const due: DueDelivery[] = [];
+  for (const r of rows) {
+    const webhook = await db.selectFrom('event_webhooks').selectAll().where('id', '=', r.webhook_id).executeTakeFirst();
+    const event = await db.selectFrom('events').selectAll().where('id', '=', r.event_id).executeTakeFirst();
+    const project = event && (await db.selectFrom('projects').select('name').where('id', '=', event.project_id).executeTakeFirst());
+    if (webhook && event && project) due.push({ id: r.id, attempts: r.attempts, webhook, event, project: project.name });
+  }
+  return due;
+}
+
+/** One attempt's outcome: delivered, to be tried again at `retryAt`, or given up (retryAt null). */
+export async function recordAttempt(db: Db, id: number, outcome: { delivered: boolean; status: number | null; error: string | null; retryAt: string | null }): Promise<void> {
+  const state = outcome.delivered ? 'delivered' : outcome.retryAt ? 'pending' : 'failed';
+  await db
+    .updateTable('event_deliveries')
+    .set((eb) => ({ state, attempts: eb('attempts', '+', 1), next_at: outcome.delivered ? null : outcome.retryAt, last_status: outcome.status, last_error: outcome.error, last_at: nowIso() }))
+    .where('id', '=', id)
+    .where('state', '=', 'pending')
+    .execute();
+}
+
+/** Sends a delivery's event again, now, as a new delivery (the old one stays in the log). */
+export async function redeliver(db: Db, webhookId: number, deliveryId: number): Promise<EventDeliveryRecord | undefined> {
+  return db.transaction().execute(async (tx) => {
+    const old = await tx.selectFrom('event_deliveries').select('event_id').where('id', '=', deliveryId).where('webhook_id', '=', webhookId).executeTakeFirst();
+    if (!old) return undefined;
+    const now = nowIso();
+    return tx.insertInto('event_deliveries').values({ event_id: old.event_id, webhook_id: webhookId, state: 'pending', next_at: now, last_status: null, last_error: null, last_at: null, created_at: now }).returningAll().executeTakeFirstOrThrow();
+  });
+}
+
+/** Forgets events (and their deliveries) older than EVENTS_KEPT_DAYS. */
+export async function pruneEvents(db: Db, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - EVENTS_KEPT_DAYS * 86_400_000).toISOString();
+  return db.transaction().execute(async (tx) => {
+    const old = tx.selectFrom('events').select('id').where('created_at', '<', cutoff);
+    await tx.deleteFrom('event_deliveries').where('event_id', 'in', old).execute();
+    const r = await tx.deleteFrom('events').where('created_at', '<', cutoff).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  });
+}
