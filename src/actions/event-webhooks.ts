@@ -75,18 +75,19 @@ export async function eventWebhooks(deps: Deps, user: Actor, project: string): P
   return (await listEventWebhooks(deps.db, p.id)).map(toView);
 }
 
-/** `{ name, url, secret?, types? }`. Without a secret Spur makes one; it is answered once, here. */
-export async function addEventWebhook(deps: Deps, user: Actor, project: string, body: Record<string, unknown>): Promise<EventWebhookView & { secret: string }> {
+/** `{ name, url, secret?, types? }`. Without a secret Spur makes one, answered once, here. */
+export async function addEventWebhook(deps: Deps, user: Actor, project: string, body: Record<string, unknown>): Promise<EventWebhookView & { secret?: string }> {
   const { project: p } = await openProject(deps.db, user, project, 'webhooks.manage');
   const name = validate.resourceName('webhook', body.name);
-  const secret = body.secret === undefined || body.secret === null || body.secret === '' ? randomBytes(24).toString('hex') : body.secret;
+  const made = body.secret === undefined || body.secret === null || body.secret === '';
+  const secret = made ? randomBytes(24).toString('hex') : body.secret;
   const checked = webhook.parse({ url: body.url, secret });
   const types = parseEventTypes(body.types);
-  const made = await createEventWebhook(deps.db, deps.key, { projectId: p.id, name, host: checked.host, types, url: checked.url, secret: checked.secret }, WEBHOOKS_MAX);
-  if (made === 'full') throw new Conflict(`a project may have ${WEBHOOKS_MAX} webhooks; remove one first`);
-  if (!made) throw new Conflict(`a webhook named ${name} exists already`);
-  await audit(deps, user, 'webhooks.add', webhookObject(p.id, made), { after: { name, host: checked.host, types } });
-  return { ...toView(made), secret: checked.secret };
+  const added = await createEventWebhook(deps.db, deps.key, { projectId: p.id, name, host: checked.host, types, url: checked.url, secret: checked.secret }, WEBHOOKS_MAX);
+  if (added === 'full') throw new Conflict(`a project may have ${WEBHOOKS_MAX} webhooks; remove one first`);
+  if (!added) throw new Conflict(`a webhook named ${name} exists already`);
+  await audit(deps, user, 'webhooks.add', webhookObject(p.id, added), { after: { name, host: checked.host, types } });
+  return { ...toView(added), ...(made ? { secret: checked.secret } : {}) };
 }
 
 async function openWebhook(deps: Deps, user: Actor, project: string, id: unknown) {

@@ -89,7 +89,7 @@ async function webhooks(argv: string[], io: CliIo) {
     const { webhook } = await api.json<{ webhook: WebhookView }>('POST', base, body);
     if (values.json) return io.stdout(JSON.stringify(webhook));
     io.stdout(`Added webhook ${webhook.id} ${webhook.name}: ${webhook.types.join(',')} go to ${webhook.host}`);
-    if (values.secret === undefined) io.stdout(`Its signing secret (shown once): ${webhook.secret}`);
+    if (webhook.secret) io.stdout(`Its signing secret (shown once): ${webhook.secret}`);
   } else if (sub === 'remove' && third && positionals.length === 3) {
     await api.json('DELETE', `${base}/${enc(third)}`);
     io.stdout(values.json ? JSON.stringify({ removed: Number(third) }) : `Removed webhook ${third}.`);

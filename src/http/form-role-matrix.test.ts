@@ -12,7 +12,7 @@ import { MATRIX_USERS, type MatrixUser, teamWorld } from '../../test/app-fixture
 import { sha256 } from '../secrets.js';
 import { createSession } from '../store/users.js';
 
-type Target = { project: string; deployment: number; backup: number; volumeBackup: number; composeDeployment: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; tokenId: number; keyId: number; session: string };
+type Target = { project: string; deployment: number; backup: number; volumeBackup: number; composeDeployment: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; webhook: number; delivery: number; tokenId: number; keyId: number; session: string };
 /** One form post: the route as the web app declares it, the action of MAY that decides it (or
  *  `self`: one's own account, anyone's), and the fields a browser sends. */
 interface Case {
@@ -130,6 +130,9 @@ const CASES: Case[] = [
   { route: 'POST /projects/:project/alerts/rules', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/rules`, fields: f({ name: 'slow', target: 'services', metric: 'p95', op: '>', value: '500', for: '0' }) },
   { route: 'POST /projects/:project/alerts/rules/:id/delete', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/rules/${t.rule}/delete` },
   { route: 'POST /projects/:project/alerts/rules/built-in/:rule', action: 'alerts.manage', path: (t) => `/projects/${t.project}/alerts/rules/built-in/memory`, fields: f({ on: 'false' }) },
+  { route: 'POST /projects/:project/webhooks', action: 'webhooks.manage', path: (t) => `/projects/${t.project}/webhooks`, fields: f({ name: 'deploys', url: 'https://hooks.example.com/spur', types: 'deployment.active' }) },
+  { route: 'POST /projects/:project/webhooks/:id/delete', action: 'webhooks.manage', path: (t) => `/projects/${t.project}/webhooks/${t.webhook}/delete` },
+  { route: 'POST /projects/:project/webhooks/:id/deliveries/:delivery/redeliver', action: 'webhooks.manage', path: (t) => `/projects/${t.project}/webhooks/${t.webhook}/deliveries/${t.delivery}/redeliver` },
   { route: 'POST /users/:email/two-factor/reset', action: 'users.manage', path: () => '/users/bystander%40example.com/two-factor/reset' },
   // Reading the audit log (and its export, and checking its chain): the installation's an owner's, a project's its admins'.
   { route: 'GET /audit', action: 'audit.read', path: () => '/audit' },

@@ -22,6 +22,7 @@ import { ssoSettingsPages } from './web-sso-settings.js';
 import { twoFactorPages } from './web-two-factor.js';
 import { auditPages } from './web-audit.js';
 import { alertPages } from './web-alerts.js';
+import { webhookPages } from './web-webhooks.js';
 import { changeSharedVariables, revealSharedVariables, sharedVariableNames } from '../actions/shared-variables.js';
 import * as requests from '../actions/requests.js';
 import { SetSharedVariableForm } from '../../views/components/shared-variables.js';
@@ -186,6 +187,7 @@ export function webRoutes(deps: Deps, sockets: { upgradeWebSocket: NodeWebSocket
   twoFactorPages(web, deps, frame);
   auditPages(web, deps, frame);
   alertPages(web, deps, frame);
+  webhookPages(web, deps, frame);
   web.post('/projects/:project/shared-variables', (c) => {
     const [project, environment] = [c.req.param('project'), c.req.query('env') ?? 'production'];
     return answerForm(c, {

@@ -87,6 +87,7 @@ export function ProjectPage(props: ProjectPageProps) {
       )}
       <p><a href={`/projects/${props.name}/alerts`}>Alerts: what is wrong in {props.name} now, and what was</a></p>
       {may['project-audit.read'] && <p><a href={`/projects/${props.name}/audit`}>Audit log: who changed what in {props.name}</a></p>}
+      {may['webhooks.manage'] && <p><a href={`/projects/${props.name}/webhooks`}>Webhooks: where {props.name}'s events (deploys, certificates, backups, alerts) are posted</a></p>}
       <h2>Shared variables</h2>
       <SharedVariables project={props.name} environment={props.environment} names={props.sharedVariables} mayReveal={may['variables.reveal']} mayChange={may['variables.change']} csrf={csrf} state={props.forms?.['set-shared-variable']} />
       {(may['environment.create'] || (may['environment.delete'] && deletable.length > 0) || may['project.delete']) && (

@@ -91,7 +91,7 @@ export function eventRoutes(routes: ApiRoutes, deps: Deps): void {
       description:
         'Each event it wants is POSTed as JSON ({ id, type, project, createdAt, data }) with `X-Spur-Event`, `X-Spur-Delivery`, `X-Spur-Timestamp` and `X-Spur-Signature: sha256=<hex of HMAC-SHA256(secret, "<timestamp>.<body>")>`. A delivery that is not answered 2xx is tried again after 10 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h and 12 h. At most 10 webhooks a project.',
       body: NewWebhook,
-      answers: [json(201, 'The new webhook, with its secret (answered only here)', z.object({ webhook: WebhookView.extend({ secret: z.string() }) }))],
+      answers: [json(201, 'The new webhook; with the secret Spur made when none was given (answered only here)', z.object({ webhook: WebhookView.extend({ secret: z.string().optional() }) }))],
     },
     async (c, { params, body }) => c.json({ webhook: await events.addEventWebhook(deps, c.get('user'), params.project, body) }, 201),
   );
