@@ -30,6 +30,7 @@ const NOT_WALKED: Record<string, string> = {
   'Volume backups': 'walked line by line by test/volume-backups.test.ts, which compares the files restored with the ones backed up',
   'Templates': 'walked line by line by test/templates.test.ts, which deploys three templates on stand-in images under their official names',
   'Compose apps': 'walked line by line by test/compose.test.ts, which deploys, redeploys and rolls back a web + worker + Postgres + Redis app under load',
+  'Event webhooks': 'walked line by line by test/events.test.ts, which receives the signed deliveries of a real deploy, a retry after a 500 and a redelivery',
 };
 const WALKED = ['Your first deploy', 'The API', 'git push', 'Custom domains', 'Databases', 'Backups', 'Health checks', 'Scale, limits, restarts'];
 
