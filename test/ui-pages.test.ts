@@ -85,6 +85,7 @@ const pages = () => [
   ['settings', '/settings'],
   ['alerts', '/alerts'],
   ['project-alerts', `/projects/${project}/alerts`],
+  ['webhooks', `/projects/${project}/webhooks`],
   ['users', '/users'],
   ['members', `/projects/${project}/members`],
   ['account', '/account'],
