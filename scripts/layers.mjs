@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 /** From the top floor down. */
 export const FLOORS = [
   { name: 'entry', units: ['src/main.ts', 'src/server.ts', 'src/cli'] },
-  { name: 'doors', units: ['src/http', 'src/ssh', 'src/jobs'] },
+  { name: 'doors', units: ['src/http', 'src/ssh', 'src/jobs', 'src/mcp'] },
   { name: 'pages', units: ['views'] },
   { name: 'actions', units: ['src/actions', 'src/deps.ts', 'src/setup-token.ts'] },
   { name: 'deploys', units: ['src/deploy'] },

@@ -5,6 +5,7 @@ import { commands as basicCommands } from './cli/commands.js';
 import { rolloutCommands } from './cli/rollout-commands.js';
 import { jobCommands } from './cli/job-commands.js';
 import { eventCommands } from './cli/event-commands.js';
+import { mcpCommands } from './cli/mcp-command.js';
 import { previewCommands } from './cli/preview-commands.js';
 import { accessCommands } from './cli/access-commands.js';
 import { requestCommands } from './cli/request-commands.js';
@@ -82,6 +83,8 @@ Client (after \`spur login\`):
                                            backups, members, alerts), newest last; --follow: as they happen
   spur webhooks list|add|remove|deliveries|redeliver <project> [name|id] [delivery] [--url URL] [--secret S] [--types T,T]
                                            where the project's events are posted, signed (admins)
+  spur mcp                                 an MCP server on standard input and output: Spur's tools for an assistant,
+                                           acting with this login's token
   spur scale <project> <service> <replicas> [--env E]
   spur domains add|list|remove <project> <service> [domain] [--env E]
   spur domains set <project> <service> <domain> [--https on|off] [--hsts on|off] [--redirect-to D|none] [--env E]
@@ -124,7 +127,7 @@ Client (after \`spur login\`):
 
 Every client command takes --json for machine-readable output.`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...requestCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...composeCommands, ...templateCommands, ...jobCommands, ...eventCommands, ...previewCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...requestCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...composeCommands, ...templateCommands, ...jobCommands, ...eventCommands, ...mcpCommands, ...previewCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -31,6 +31,7 @@ const NOT_WALKED: Record<string, string> = {
   'Templates': 'walked line by line by test/templates.test.ts, which deploys three templates on stand-in images under their official names',
   'Compose apps': 'walked line by line by test/compose.test.ts, which deploys, redeploys and rolls back a web + worker + Postgres + Redis app under load',
   'Event webhooks': 'walked line by line by test/events.test.ts, which receives the signed deliveries of a real deploy, a retry after a 500 and a redelivery',
+  'MCP server': 'walked line by line by test/mcp.test.ts, whose MCP client (the SDK\'s) deploys through `spur mcp` with that token',
 };
 const WALKED = ['Your first deploy', 'The API', 'git push', 'Custom domains', 'Databases', 'Backups', 'Health checks', 'Scale, limits, restarts'];
 

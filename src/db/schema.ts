@@ -343,7 +343,7 @@ export interface AuditEntryTable {
   /** JSON, secrets replaced by "(set)", "(changed)", "(removed)". */
   before: string | null;
   after: string | null;
-  via: 'ui' | 'api' | 'cli' | 'git-push' | 'webhook' | 'job';
+  via: 'ui' | 'api' | 'cli' | 'mcp' | 'git-push' | 'webhook' | 'job';
   address: string | null;
   outcome: 'allowed' | 'refused';
   prev_hash: string;

@@ -11,6 +11,7 @@ import { NotFound, PayloadTooLarge } from '../errors.js';
 import { readAsset } from '../executable.js';
 import { VERSION } from '../version.js';
 import { apiRoutes } from './api/index.js';
+import { mcpRoutes } from './mcp.js';
 import { prometheusMetrics } from '../actions/prometheus.js';
 import { compressResponses } from './compress.js';
 import { errorHandler } from './errors.js';
@@ -48,6 +49,7 @@ export function createApp(deps: Deps) {
   app.get('/healthz', (c) => c.json({ ok: true, docker: deps.daemon.ready, ...(deps.daemon.state.api ? { dockerApi: deps.daemon.state.api } : {}), version: VERSION }));
 
   app.route('/api/v1', apiRoutes(deps).app);
+  app.route('/mcp', mcpRoutes(deps, (path, init, env) => app.request(path, init, env)));
   // Prometheus scrapes with an owner's API token (a read scope is enough).
   const scrape = new Hono<AuthEnv>();
   scrape.get('/metrics', requireToken(deps), async (c) => c.body(await prometheusMetrics(deps, c.get('user')), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }));

@@ -82,8 +82,9 @@ export function requireToken(deps: Deps): MiddlewareHandler<AuthEnv> {
     const { user, token } = found;
     if (token.expiresAt !== null && token.expiresAt <= now.toISOString()) throw new Unauthorized(`this API token expired at ${token.expiresAt}; create a new one`);
     await touchApiToken(deps.db, token.id, now);
-    // The CLI says it is the CLI; it changes nothing but how the audit log names the door.
-    const via = /^spur-cli\//.test(c.req.header('User-Agent') ?? '') ? 'cli' : 'api';
+    // The CLI and the MCP server say what they are; it changes nothing but how the audit log names the door.
+    const agent = c.req.header('User-Agent') ?? '';
+    const via = /^spur-cli\//.test(agent) ? 'cli' : /^spur-mcp\//.test(agent) ? 'mcp' : 'api';
     const grant = { id: token.id, scope: token.scope, project: token.project, expiresAt: token.expiresAt };
     c.set('user', { ...user, origin: { via, address: await requestAddress(deps, c, { wait: false }), token: true, grant } });
     await touchUser(deps.db, user.id);

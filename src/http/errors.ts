@@ -24,7 +24,7 @@ export function errorHandler(log: Log) {
     const { status, message } = toHttpError(err);
     if (status >= 500) log.error('request failed', { path: c.req.path, error: err.stack ?? String(err) });
     // Machine endpoints (the API and git hosts' webhooks) get JSON.
-    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/webhooks/')) return c.json({ error: message, ...(err instanceof InvalidCompose ? { problems: err.problems } : {}) }, status);
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/webhooks/') || c.req.path === '/mcp') return c.json({ error: message, ...(err instanceof InvalidCompose ? { problems: err.problems } : {}) }, status);
     if (c.req.header('HX-Request')) return c.html(`<div class="error" role="alert">${escapeHtml(message)}</div>`, status, { 'HX-Reswap': 'innerHTML', 'HX-Retarget': '#flash' });
     return c.html(ErrorPage({ status, message }), status);
   };
