@@ -19,7 +19,7 @@ import {
   redeliver,
 } from '../store/events.js';
 import * as validate from '../validate.js';
-import { type Actor, openProject } from './access.js';
+import { type Actor, mayDo, openProject } from './access.js';
 import { type AuditObject, audit } from './record.js';
 
 /** Webhooks a project may have: each event is posted to every one that wants it. */
@@ -119,11 +119,15 @@ export async function redeliverEvent(deps: Deps, user: Actor, project: string, i
 
 /** The project's events: after `after` (oldest first), or else the newest `limit` (newest last). */
 export async function projectEvents(deps: Deps, user: Actor, project: string, opts: { after?: unknown; limit?: unknown }): Promise<EventPayload[]> {
-  const { project: p } = await openProject(deps.db, user, project, 'project.read');
+  const { project: p, acting } = await openProject(deps.db, user, project, 'project.read');
   const limit = opts.limit === undefined ? 100 : validate.integer('limit', opts.limit, 1, EVENTS_LISTED_MAX);
-  if (opts.after !== undefined) {
-    const after = validate.integer('after', opts.after, 0, Number.MAX_SAFE_INTEGER);
-    return (await listEvents(deps.db, p.id, { afterId: after, limit })).map((e) => eventPayload(e, p.name));
-  }
-  return (await listEvents(deps.db, p.id, { limit, newest: true })).reverse().map((e) => eventPayload(e, p.name));
+  // Who was added is the member list's to say, and that is an admin's to read.
+  const shown = mayDo(acting, 'members.manage') ? (e: EventPayload) => e : withoutMemberEmail;
+  const events =
+    opts.after !== undefined
+      ? await listEvents(deps.db, p.id, { afterId: validate.integer('after', opts.after, 0, Number.MAX_SAFE_INTEGER), limit })
+      : (await listEvents(deps.db, p.id, { limit, newest: true })).reverse();
+  return events.map((e) => shown(eventPayload(e, p.name)));
 }
+
+const withoutMemberEmail = (e: EventPayload): EventPayload => (e.type === 'member.added' ? { ...e, data: { role: e.data.role } } : e);
