@@ -5,11 +5,10 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signature } from '../src/alerts/channels/webhook.js';
-import { addressKind } from '../src/git/host.js';
+import { privateAddress } from './private-address.js';
 import { expectReadmeWalked } from './readme.js';
 import { SPUR_BIN, type SpurProcess, api, cleanupProject, cli, docker, eventually, loginCli, startSpur, stopAll, uniqueName } from './harness.js';
 
@@ -17,6 +16,7 @@ const project = uniqueName('evt');
 const IMAGE = 'spur-test/events-hello:1';
 let spur: SpurProcess;
 let token: string;
+let host: string;
 /** The README's lines as run here: the project, the receiver's URL and the ids put back as the README writes them. */
 const walked: string[] = [];
 let readmeWords: [string, string][] = [];
@@ -39,10 +39,9 @@ const receiver = createServer((req, res) => {
     res.writeHead(answered).end();
   });
 });
-const host = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal && addressKind(a.address) === 'private')?.address;
 
 beforeAll(async () => {
-  if (!host) throw new Error('this machine has no private IPv4 address to receive on (Docker makes one: run scripts/test-env.sh)');
+  host = privateAddress();
   await cleanupProject(project);
   await new Promise<void>((r) => receiver.listen(0, host, r));
   await docker('build', '-q', '-t', IMAGE, join(__dirname, 'fixtures', 'hello-app'));

@@ -4,21 +4,15 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { privateAddress } from '../../test/private-address.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shopWithWeb } from '../../test/app-fixture.js';
-import { addressKind } from '../git/host.js';
 import { createEventWebhook, recordEvent } from '../store/events.js';
 import { EventDeliverer } from './deliverer.js';
 import { ATTEMPTS_MAX } from './schedule.js';
 
 const secret = 'a shared secret of 32 characters';
 
-function privateAddress(): string {
-  const found = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal && addressKind(a.address) === 'private');
-  if (!found) throw new Error('this machine has no private IPv4 address to receive on (Docker makes one: run scripts/test-env.sh)');
-  return found.address;
-}
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

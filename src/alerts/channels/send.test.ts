@@ -3,11 +3,10 @@
 // every address Spur must not send to refused before anything is sent.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import { createHmac } from 'node:crypto';
 import { SMTPServer } from 'smtp-server';
+import { privateAddress } from '../../../test/private-address.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addressKind } from '../../git/host.js';
 import { channelKind } from './index.js';
 import type { AlertMessage } from './kind.js';
 import { send } from './send.js';
@@ -15,12 +14,6 @@ import { send } from './send.js';
 const message: AlertMessage = { state: 'resolved', title: 'web (shop, production) answers again', text: 'Healthy since 09:14.', at: '2026-12-06T09:15:00.000Z', key: 'health:spur_shop_web_production' };
 const secret = 'a shared secret of 32 characters';
 
-/** An address of this machine on a private network (Docker's bridge on a test machine). */
-function privateAddress(): string {
-  const found = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal && addressKind(a.address) === 'private');
-  if (!found) throw new Error('this machine has no private IPv4 address to receive on (Docker makes one: run scripts/test-env.sh)');
-  return found.address;
-}
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
