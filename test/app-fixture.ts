@@ -196,10 +196,11 @@ export async function teamWorld() {
     const composeDeployment = await insertComposeDeployment(deps.db, { appId: stack.id, environmentId: staging.id, rollbackOf: null, fileSealed: stack.file_sealed, dotenvSealed: null, trigger: 'test', requestedBy: null, members: [] });
     await deps.db.updateTable('compose_deployments').set({ status: 'active' }).where('id', '=', composeDeployment.id).execute();
     // An event webhook, with a delivery of one event to it.
-    const { createEventWebhook, recordEvent } = await import('../src/store/events.js');
+    const { createEventWebhook, recordAttempt, recordEvent } = await import('../src/store/events.js');
     const webhook = (await createEventWebhook(deps.db, deps.key, { projectId: p.id, name: 'ci', host: 'ci.example.com', types: ['*'], url: 'https://ci.example.com/hook', secret: 'a-secret-of-16-chars' }, 10)) as { id: number };
     const event = await recordEvent(deps.db, p.id, 'deployment.active', { deployment: deployment.id });
     const delivery = await deps.db.selectFrom('event_deliveries').select('id').where('event_id', '=', event.id).executeTakeFirstOrThrow();
+    await recordAttempt(deps.db, delivery.id, { delivered: true, status: 204, error: null, retryAt: null });
     ids[project] = { deployment: deployment.id, backup: backup.id, volumeBackup: volumeBackup.id, composeDeployment: composeDeployment.id, invitation: invitation.id, request: request.id, channel, installationChannel, rule, installationRule, webhook: webhook.id, delivery: delivery.id };
     await setProjectMember(deps.db, p.id, users.bystander.id, 'viewer');
     if (project === 'shop') for (const role of ['admin', 'developer', 'viewer'] as const) await setProjectMember(deps.db, p.id, users[role].id, role);

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.js';
 import { webhook } from '../alerts/channels/webhook.js';
-import { Conflict, InvalidInput, NotFound } from '../errors.js';
+import { Conflict, InvalidInput, NotFound, TooManyRequests } from '../errors.js';
+import { AttemptLimiter } from '../rate-limit.js';
 import { EVENT_TYPES, type EventPayload, isEventType } from '../store/event-types.js';
 import {
   type DeliveryRow,
@@ -108,10 +109,28 @@ export async function webhookDeliveries(deps: Deps, user: Actor, project: string
   return { webhook: toView(w), deliveries: (await listDeliveries(deps.db, w.id, DELIVERIES_LISTED)).map(deliveryView) };
 }
 
-/** Sends a delivery's event again now, as a new delivery. */
+/** Redeliveries a webhook, and a person, may ask for in 10 minutes: each is a POST to a receiver an
+ *  admin chose, sent by the one deliverer every project shares. */
+export const REDELIVERIES_PER_WEBHOOK_MAX = 10;
+const REDELIVERIES_PER_USER_MAX = 30;
+const limits = new WeakMap<object, { webhook: AttemptLimiter; user: AttemptLimiter }>();
+const limitsOf = (deps: Deps) => {
+  let l = limits.get(deps.db);
+  if (!l) limits.set(deps.db, (l = { webhook: new AttemptLimiter({ max: REDELIVERIES_PER_WEBHOOK_MAX, windowMs: 600_000 }), user: new AttemptLimiter({ max: REDELIVERIES_PER_USER_MAX, windowMs: 600_000 }) }));
+  return l;
+};
+
+/** Sends a delivery's event again now, as a new delivery; refused while that event is still to be
+ *  sent to this webhook, and past the limits above. */
 export async function redeliverEvent(deps: Deps, user: Actor, project: string, id: unknown, delivery: unknown): Promise<{ delivery: number }> {
   const { project: p, webhook: w } = await openWebhook(deps, user, project, id);
-  const made = await redeliver(deps.db, w.id, validate.integer('delivery', delivery, 1, Number.MAX_SAFE_INTEGER));
+  const deliveryId = validate.integer('delivery', delivery, 1, Number.MAX_SAFE_INTEGER);
+  // Before anything is written, in one synchronous step: parallel requests cannot all pass.
+  const limit = limitsOf(deps);
+  if (!limit.webhook.attempt(`w${w.id}`)) throw new TooManyRequests(`${w.name} was asked to redeliver ${REDELIVERIES_PER_WEBHOOK_MAX} times in the last 10 minutes; try again later`);
+  if (!limit.user.attempt(`u${user.id}`)) throw new TooManyRequests(`you asked for ${REDELIVERIES_PER_USER_MAX} redeliveries in the last 10 minutes; try again later`);
+  const made = await redeliver(deps.db, w.id, deliveryId);
+  if (made === 'pending') throw new Conflict('that event is still to be sent to this webhook; its delivery log says when');
   if (!made) throw new NotFound('no such delivery of this webhook');
   await audit(deps, user, 'webhooks.redeliver', webhookObject(p.id, w), { after: { delivery: made.id, of: Number(delivery) } });
   return { delivery: made.id };

@@ -34,3 +34,28 @@ describe('the events API', () => {
     expect((await t.call('member', 'GET', '/projects/shop/events')).status).toBe(404);
   });
 });
+
+describe('redelivery', () => {
+  it('is refused past 10 a webhook in 10 minutes, also when asked for all at once, and while the event is still to be sent', async () => {
+    const t = await shopWithWeb();
+    const { createEventWebhook, recordAttempt } = await import('../store/events.js');
+    const project = await t.deps.db.selectFrom('projects').select('id').where('name', '=', 'shop').executeTakeFirstOrThrow();
+    const hook = (await createEventWebhook(t.deps.db, t.deps.key, { projectId: project.id, name: 'ci', host: 'ci.example.com', types: ['*'], url: 'https://ci.example.com/x', secret: 'sixteen chars ok' }, 10)) as { id: number };
+    await recordEvent(t.deps.db, project.id, 'backup.done', { backup: 1 });
+    const first = await t.deps.db.selectFrom('event_deliveries').select('id').executeTakeFirstOrThrow();
+    const path = `/projects/shop/webhooks/${hook.id}/deliveries/${first.id}/redeliver`;
+    expect((await t.call('owner', 'POST', path)).status).toBe(409);
+    // Each redelivery is sent (and fails) before the next is asked for; 14 at once past the limit.
+    const settle = async () => {
+      for (const d of await t.deps.db.selectFrom('event_deliveries').select('id').where('state', '=', 'pending').execute()) await recordAttempt(t.deps.db, d.id, { delivered: false, status: 500, error: 'busy', retryAt: null });
+    };
+    await settle();
+    const answers = await Promise.all(Array.from({ length: 14 }, () => t.call('owner', 'POST', path)));
+    const statuses = answers.map((a) => a.status).sort();
+    // The refused 409 above counted: 9 more may be asked; one makes a pending delivery, the other
+    // eight are 409 while it waits, and the last five are over the limit.
+    expect(statuses).toEqual([202, ...Array(8).fill(409), ...Array(5).fill(429)]);
+    expect(answers.find((a) => a.status === 429)!.json.error).toBe('ci was asked to redeliver 10 times in the last 10 minutes; try again later');
+    expect(await t.deps.db.selectFrom('event_deliveries').select('id').execute()).toHaveLength(2);
+  });
+});

@@ -14,9 +14,10 @@ export function mcpRoutes(deps: Deps, inProcess: InProcess): Hono<AuthEnv> {
   const mcp = new Hono<AuthEnv>();
   mcp.use('*', requireToken(deps));
   mcp.all('/', async (c) => {
-    const authorization = c.req.header('Authorization')!;
+    // The caller as the API sees it: its token, and the address its proxy said it came from.
+    const caller = { Authorization: c.req.header('Authorization')!, ...(c.req.header('X-Forwarded-For') ? { 'X-Forwarded-For': c.req.header('X-Forwarded-For')! } : {}) };
     const server = spurMcpServer(async (method, path, body) =>
-      inProcess(`/api/v1${path}`, { method, headers: { Authorization: authorization, 'User-Agent': MCP_USER_AGENT, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) }, c.env),
+      inProcess(`/api/v1${path}`, { method, headers: { ...caller, 'User-Agent': MCP_USER_AGENT, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) }, c.env),
     );
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);

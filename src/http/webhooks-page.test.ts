@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ORIGIN, shopWithWeb } from '../../test/app-fixture.js';
 import { setProjectMember } from '../store/access.js';
-import { recordEvent } from '../store/events.js';
+import { recordAttempt, recordEvent } from '../store/events.js';
 
 let t: Awaited<ReturnType<typeof shopWithWeb>>;
 beforeEach(async () => {
@@ -46,6 +46,9 @@ describe('the webhooks pages', () => {
     const log = await get('owner', `/projects/shop/webhooks/${hook.id}`);
     expect(log.html).toMatch(new RegExp(`<tr data-delivery="${delivery.id}"><td>${delivery.id}</td><td>deployment.active`));
     expect(log.html).toContain(`aria-label="Redeliver ${delivery.id}"`);
+    // Still to be sent: not again.
+    expect((await post('owner', `/projects/shop/webhooks/${hook.id}/deliveries/${delivery.id}/redeliver`, {})).status).toBe(409);
+    await recordAttempt(t.deps.db, delivery.id, { delivered: false, status: 500, error: 'busy', retryAt: null });
     const again = await post('owner', `/projects/shop/webhooks/${hook.id}/deliveries/${delivery.id}/redeliver`, {});
     expect(again.status).toBe(303);
     expect(await t.deps.db.selectFrom('event_deliveries').select('id').execute()).toHaveLength(2);

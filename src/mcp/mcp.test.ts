@@ -67,6 +67,10 @@ describe('the MCP server over HTTP', () => {
     expect(wrong.isError).toBe(true);
     expect(text(wrong)).toMatch(/^confirm: type the name \(web\) to confirm.*\(HTTP 400\)$/);
     expect(await t.deps.db.selectFrom('services').select('name').execute()).toEqual([{ name: 'web' }]);
+    // A name is never a path of its own: `..` would make DELETE /api/v1/projects/shop/.
+    const dots = await client.callTool({ name: 'delete_service', arguments: { project: 'shop', service: '..', confirm: '..' } }).catch((err: Error) => ({ isError: true, content: [{ type: 'text', text: err.message }] }));
+    expect(dots.isError).toBe(true);
+    expect(text(dots)).toMatch(/lowercase letters, digits and hyphens/);
   });
 
   it('answers no session without a token', async () => {

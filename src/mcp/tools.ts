@@ -18,9 +18,11 @@ export const MCP_USER_AGENT = `spur-mcp/${VERSION}`;
 const enc = encodeURIComponent;
 const env = (environment?: string) => (environment ? `?env=${enc(environment)}` : '');
 
-const Project = z.string().describe('The project, e.g. shop');
-const Service = z.string().describe('The service, e.g. web');
-const Environment = z.string().optional().describe('The environment (production when left out)');
+/** A name as Spur makes them: never a path of its own (`..`) in the URL it goes into. */
+const name = (says: string) => z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lowercase letters, digits and hyphens, starting with a letter').describe(says);
+const Project = name('The project, e.g. shop');
+const Service = name('The service, e.g. web');
+const Environment = name('The environment (production when left out)').optional();
 
 /** The API's answer as a tool's result: its JSON, or its error as the tool's error. */
 async function answer(res: Response): Promise<CallToolResult> {
@@ -93,7 +95,7 @@ export function spurMcpServer(call: ApiFetch): McpServer {
   );
   server.registerTool(
     'create_database',
-    { title: 'Create a database', description: 'A managed database in the project; Spur makes its credentials and runs it at once.', inputSchema: { project: Project, environment: Environment, name: z.string().describe('Lowercase letters, digits and hyphens'), engine: z.enum(['postgres', 'mysql', 'mariadb', 'redis', 'mongodb']), version: z.string().optional().describe("The engine's image tag, e.g. 17") }, annotations: change },
+    { title: 'Create a database', description: 'A managed database in the project; Spur makes its credentials and runs it at once.', inputSchema: { project: Project, environment: Environment, name: name('Lowercase letters, digits and hyphens'), engine: z.enum(['postgres', 'mysql', 'mariadb', 'redis', 'mongodb']), version: z.string().optional().describe("The engine's image tag, e.g. 17") }, annotations: change },
     async ({ project, environment, name, engine, version }) => answer(await call('POST', `/projects/${enc(project)}/databases${env(environment)}`, { name, engine, ...(version ? { version } : {}) })),
   );
   server.registerTool(
@@ -103,7 +105,7 @@ export function spurMcpServer(call: ApiFetch): McpServer {
   );
   server.registerTool(
     'delete_database',
-    { title: 'Delete a database', description: 'Stop and remove a database; its data volume and newest backup are kept. Type its name again as confirm.', inputSchema: { project: Project, environment: Environment, name: z.string(), confirm: z.string().describe("The database's name, typed again") }, annotations: destroy },
+    { title: 'Delete a database', description: 'Stop and remove a database; its data volume and newest backup are kept. Type its name again as confirm.', inputSchema: { project: Project, environment: Environment, name: name('The database'), confirm: z.string().describe("The database's name, typed again") }, annotations: destroy },
     async ({ project, environment, name, confirm }) => answer(await call('DELETE', `/projects/${enc(project)}/databases/${enc(name)}${env(environment)}`, { confirm })),
   );
 

@@ -64,7 +64,9 @@ describe('events', () => {
     await recordAttempt(deps.db, first!.id, { delivered: true, status: 200, error: null, retryAt: null });
     // A second report of the same attempt (two deliverers) changes nothing.
     await recordAttempt(deps.db, first!.id, { delivered: false, status: 500, error: 'late', retryAt: null });
-    const again = await redeliver(deps.db, all.id, first!.id);
+    const again = (await redeliver(deps.db, all.id, first!.id)) as { id: number };
+    // Not again while that event is still to be sent to this webhook.
+    expect(await redeliver(deps.db, all.id, first!.id)).toBe('pending');
     expect((await deliveries()).map((d) => [d.id, d.state, d.attempts])).toEqual([
       [first!.id, 'delivered', 1],
       [again!.id, 'pending', 0],

@@ -142,11 +142,14 @@ export async function recordAttempt(db: Db, id: number, outcome: { delivered: bo
     .execute();
 }
 
-/** Sends a delivery's event again, now, as a new delivery (the old one stays in the log). */
-export async function redeliver(db: Db, webhookId: number, deliveryId: number): Promise<EventDeliveryRecord | undefined> {
+/** Sends a delivery's event again, now, as a new delivery (the old one stays in the log);
+ *  'pending' while a delivery of that event to this webhook is still to be sent. */
+export async function redeliver(db: Db, webhookId: number, deliveryId: number): Promise<EventDeliveryRecord | 'pending' | undefined> {
   return db.transaction().execute(async (tx) => {
     const old = await tx.selectFrom('event_deliveries').select('event_id').where('id', '=', deliveryId).where('webhook_id', '=', webhookId).executeTakeFirst();
     if (!old) return undefined;
+    const waiting = await tx.selectFrom('event_deliveries').select('id').where('event_id', '=', old.event_id).where('webhook_id', '=', webhookId).where('state', '=', 'pending').executeTakeFirst();
+    if (waiting) return 'pending';
     const now = nowIso();
     return tx.insertInto('event_deliveries').values({ event_id: old.event_id, webhook_id: webhookId, state: 'pending', next_at: now, last_status: null, last_error: null, last_at: null, created_at: now }).returningAll().executeTakeFirstOrThrow();
   });
