@@ -17,13 +17,18 @@ export interface FakeDaemon {
 
 /** A daemon whose newest API is `max` and oldest `min`; an unversioned path means its newest, as
  *  Docker's does. A version below `min` is answered as Docker 29 answers it. */
-export async function fakeDaemon(opts: { engine: string; max: string; min: string; socketPath?: string; services?: Record<string, unknown[]>; swarm?: 'active' | 'inactive'; resetAfter?: number }): Promise<FakeDaemon> {
+export async function fakeDaemon(opts: { engine: string; max: string; min: string; socketPath?: string; services?: Record<string, unknown[]>; swarm?: 'active' | 'inactive'; resetAfter?: number; answerAfterMs?: number }): Promise<FakeDaemon> {
   const dir = mkdtempSync(join(tmpdir(), 'spur-fake-docker-'));
   const socketPath = opts.socketPath ?? join(dir, 'docker.sock');
   const paths: string[] = [];
   const json = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Api-Version': opts.max });
-    res.end(JSON.stringify(body));
+    const answer = () => {
+      res.writeHead(status, { 'Content-Type': 'application/json', 'Api-Version': opts.max });
+      res.end(JSON.stringify(body));
+    };
+    // A busy daemon: every answer comes this late.
+    if (opts.answerAfterMs) setTimeout(answer, opts.answerAfterMs);
+    else answer();
   };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     paths.push(req.url ?? '');

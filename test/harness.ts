@@ -63,9 +63,11 @@ async function launchSpur(opts: { env?: NodeJS.ProcessEnv; dataDir?: string; req
   child.stderr!.on('data', (d) => (out += d));
   const url = `http://127.0.0.1:${port}`;
   // Readiness, not speed (benchmarks time the start): at the start of a full run, with test files
-  // starting Spurs side by side and Docker busy, a start took longer than 20 s (crash-safety.test).
+  // starting Spurs side by side and Docker busy, a start took longer than 20 s (crash-safety.test),
+  // and twice a Spur said nothing for 60 s while the first engine check waited (it now says so
+  // after 10 s: "Docker has not answered …").
   const started = Date.now();
-  const deadline = started + 60_000;
+  const deadline = started + 120_000;
   let health = 'no answer from /healthz';
   for (;;) {
     if (child.exitCode !== null) throw new Error(`spur exited early:\n${out}`);

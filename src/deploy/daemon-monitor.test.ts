@@ -90,3 +90,21 @@ describe('a daemon going down while it is checked', () => {
     expect(state.problem).toMatch(/^Docker is not reachable \(socket hang up\)/);
   });
 });
+
+describe('a daemon that is slow to answer', () => {
+  it('is said to be awaited while Spur waits, not only once it answers', async () => {
+    const daemon = await fakeDaemon({ engine: '29.0.0', max: '1.52', min: '1.44', answerAfterMs: 700 });
+    const lines: string[] = [];
+    const log = { info: () => {}, error: () => {}, warn: (m: string) => void lines.push(m) };
+    const monitor = new DaemonMonitor({ docker: createDockerClient(daemon.socketPath), log, advertiseAddr: '127.0.0.1', stillWaitingS: 0.5 });
+    const checking = monitor.check();
+    await new Promise((r) => setTimeout(r, 900));
+    expect(lines[0]).toMatch(/^Docker has not answered for \d+ s; still waiting$/);
+    await checking;
+    expect(monitor.ready).toBe(true);
+    const waited = lines.length;
+    await new Promise((r) => setTimeout(r, 800));
+    // Once answered, no more.
+    expect(lines.length).toBe(waited);
+  });
+});

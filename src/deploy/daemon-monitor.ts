@@ -6,24 +6,34 @@ import type { Log } from '../log.js';
 
 /** A check slower than this is worth a line in the log: a busy or stuck daemon slows everything. */
 const SLOW_CHECK_S = 5;
+/** A check still waiting this long says so while it waits: a daemon that never answers would
+ *  otherwise leave no line at all (and, at start, Spur not listening yet). */
+const STILL_WAITING_S = 10;
 
 export class DaemonMonitor {
   state: DaemonState = { reachable: false, swarm: false, problem: 'Docker has not been checked yet' };
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly opts: { docker: DockerClient; log: Log; advertiseAddr: string; onReady?: () => Promise<void> }) {}
+  constructor(private readonly opts: { docker: DockerClient; log: Log; advertiseAddr: string; onReady?: () => Promise<void>; stillWaitingS?: number }) {}
 
   /** Checks now; when the daemon turns ready, converges it and runs onReady once. */
   async check(): Promise<DaemonState> {
     const wasReady = this.ready;
     const started = Date.now();
-    let state = await ensureSwarm(this.opts.docker, { advertiseAddr: this.opts.advertiseAddr, log: this.opts.log });
-    if (state.reachable && state.swarm) {
-      try {
-        await ensureEdgeNetwork(this.opts.docker);
-      } catch (err) {
-        state = { ...state, problem: `could not create the spur-edge network: ${(err as Error).message}` };
+    const stillWaitingS = this.opts.stillWaitingS ?? STILL_WAITING_S;
+    const waiting = setInterval(() => this.opts.log.warn(`Docker has not answered for ${Math.round((Date.now() - started) / 1000)} s; still waiting`), stillWaitingS * 1000);
+    let state: DaemonState;
+    try {
+      state = await ensureSwarm(this.opts.docker, { advertiseAddr: this.opts.advertiseAddr, log: this.opts.log });
+      if (state.reachable && state.swarm) {
+        try {
+          await ensureEdgeNetwork(this.opts.docker);
+        } catch (err) {
+          state = { ...state, problem: `could not create the spur-edge network: ${(err as Error).message}` };
+        }
       }
+    } finally {
+      clearInterval(waiting);
     }
     this.state = state;
     const tookS = (Date.now() - started) / 1000;
