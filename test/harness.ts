@@ -64,8 +64,8 @@ async function launchSpur(opts: { env?: NodeJS.ProcessEnv; dataDir?: string; req
   const url = `http://127.0.0.1:${port}`;
   // Readiness, not speed (benchmarks time the start): at the start of a full run, with test files
   // starting Spurs side by side and Docker busy, a start took longer than 20 s (crash-safety.test),
-  // and twice a Spur said nothing for 60 s while the first engine check waited (it now says so
-  // after 10 s: "Docker has not answered …").
+  // and twice a Spur printed nothing for 60 s while starting (an engine check still waiting now
+  // says so after 10 s: "Docker has not answered …").
   const started = Date.now();
   const deadline = started + 120_000;
   let health = 'no answer from /healthz';
