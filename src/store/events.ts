@@ -110,25 +110,28 @@ export interface DueDelivery {
   project: string;
 }
 
-/** Deliveries due by `now`, oldest first. */
+/** Deliveries due by `now`, oldest first, each with its webhook, event and project (one query). */
 export async function dueDeliveries(db: Db, now: string, limit: number): Promise<DueDelivery[]> {
   const rows = await db
     .selectFrom('event_deliveries as d')
-    .select(['d.id', 'd.attempts', 'd.event_id', 'd.webhook_id'])
+    .innerJoin('event_webhooks as w', 'w.id', 'd.webhook_id')
+    .innerJoin('events as e', 'e.id', 'd.event_id')
+    .innerJoin('projects as p', 'p.id', 'e.project_id')
+    .select(['d.id', 'd.attempts', 'w.id as w_id', 'w.project_id as w_project_id', 'w.name as w_name', 'w.host as w_host', 'w.types as w_types', 'w.secrets_sealed as w_secrets_sealed', 'w.created_at as w_created_at'])
+    .select(['e.id as e_id', 'e.project_id as e_project_id', 'e.type as e_type', 'e.data as e_data', 'e.created_at as e_created_at', 'p.name as project'])
     .where('d.state', '=', 'pending')
     .where('d.next_at', '<=', now)
     .orderBy('d.next_at')
     .orderBy('d.id')
     .limit(limit)
     .execute();
-  const due: DueDelivery[] = [];
-  for (const r of rows) {
-    const webhook = await db.selectFrom('event_webhooks').selectAll().where('id', '=', r.webhook_id).executeTakeFirst();
-    const event = await db.selectFrom('events').selectAll().where('id', '=', r.event_id).executeTakeFirst();
-    const project = event && (await db.selectFrom('projects').select('name').where('id', '=', event.project_id).executeTakeFirst());
-    if (webhook && event && project) due.push({ id: r.id, attempts: r.attempts, webhook, event, project: project.name });
-  }
-  return due;
+  return rows.map((r) => ({
+    id: r.id,
+    attempts: r.attempts,
+    webhook: { id: r.w_id, project_id: r.w_project_id, name: r.w_name, host: r.w_host, types: r.w_types, secrets_sealed: r.w_secrets_sealed, created_at: r.w_created_at },
+    event: { id: r.e_id, project_id: r.e_project_id, type: r.e_type, data: r.e_data, created_at: r.e_created_at },
+    project: r.project,
+  }));
 }
 
 /** One attempt's outcome: delivered, to be tried again at `retryAt`, or given up (retryAt null). */
