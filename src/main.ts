@@ -1,24 +1,9 @@
 // Entry point of the one bundle: `spur serve` runs the server; every other command is the CLI.
 import './memory/heap-tuning.js';
 import { CliError } from './cli/client.js';
-import { commands as basicCommands } from './cli/commands.js';
-import { rolloutCommands } from './cli/rollout-commands.js';
-import { jobCommands } from './cli/job-commands.js';
-import { eventCommands } from './cli/event-commands.js';
-import { mcpCommands } from './cli/mcp-command.js';
-import { previewCommands } from './cli/preview-commands.js';
-import { accessCommands } from './cli/access-commands.js';
-import { requestCommands } from './cli/request-commands.js';
-import { auditCommands } from './cli/audit-commands.js';
-import { gitCommands } from './cli/git-commands.js';
-import { IMAGE_FLAGS_USAGE, domainCommands } from './cli/domain-commands.js';
-import { databaseCommands } from './cli/database-commands.js';
-import { volumeCommands } from './cli/volume-commands.js';
-import { composeCommands } from './cli/compose-commands.js';
-import { templateCommands } from './cli/template-commands.js';
-import { nodeCommands } from './cli/node-commands.js';
-import { buildCommands } from './cli/build-commands.js';
-import { passwordLoginCommand, ssoCommands } from './cli/sso-commands.js';
+import { clientCommands } from './cli/client-commands.js';
+import { IMAGE_FLAGS_USAGE } from './cli/domain-commands.js';
+import { passwordLoginCommand } from './cli/sso-commands.js';
 import type { CliIo } from './cli/shared.js';
 import { COMMIT, VERSION } from './version.js';
 import { withEnvFile } from './config.js';
@@ -62,7 +47,7 @@ Client (after \`spur login\`):
   spur requests <project>                  requests waiting in protected environments, and decided ones
   spur approve <id> | reject <id> --reason R | cancel-request <id>   decide (admins) or withdraw your own
   spur audit [--project P] [--actor E] [--action A] [--since D] [--until D] [--outcome allowed|refused] [--limit N | --all]
-                                           the audit log, newest first (owners); --json: one entry per line
+                                           the audit log, newest first (owners); --all --json: every entry, one per line
   spur audit verify                        check the audit log's hash chain (exit 1 when broken)
   spur vars set|list <project> <service> [KEY=VALUE ...] [--env E] [--reveal]
   spur vars unset <project> <service> KEY ... [--env E]
@@ -125,9 +110,8 @@ Client (after \`spur login\`):
         [--build-variables NPM_TOKEN,API_URL]   variables its builds receive as build arguments ('' for none)
         [--autoscale-min N --autoscale-max N --autoscale-cpu PCT --autoscale-memory PCT]   autoscaling ('' each: off)
 
-Every client command takes --json for machine-readable output.`;
+With --json a client command prints the API's answer as it came (its route's schema in /api/v1/openapi.json).`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<void>> = { ...basicCommands, ...rolloutCommands, ...gitCommands, ...accessCommands, ...requestCommands, ...auditCommands, ...domainCommands, ...databaseCommands, ...volumeCommands, ...composeCommands, ...templateCommands, ...jobCommands, ...eventCommands, ...mcpCommands, ...previewCommands, ...nodeCommands, ...buildCommands, ...ssoCommands };
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -178,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
   else if (command === 'password-login') await passwordLoginCommand(rest, io);
   else if (command === 'update') await (await import('./cli/update-command.js')).update(rest, io);
   else if (command === 'backup') await (await import('./cli/backup-commands.js')).backup(rest, io);
-  else if (commands[command]) await commands[command](rest, io);
+  else if (clientCommands[command]) await clientCommands[command](rest, io);
   else throw new CliError(`unknown command "${command}"; run spur help`, 2);
   return 0;
 }

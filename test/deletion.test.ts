@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { type SpurProcess, api, cli, docker, launchBrowser, logInPage, probe, startGitStack, stopAll, uniqueName } from './harness.js';
+import { answerProblems } from './api-answers.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -39,7 +40,7 @@ describe('deleting', () => {
   it('a variable, from the CLI; an unknown one is a 404', async () => {
     const unset = await cli(spur, ['vars', 'unset', project, 'web', 'A_KEY', '--json']);
     expect(unset.code, unset.stderr).toBe(0);
-    expect(Object.keys(JSON.parse(unset.stdout))).toEqual(['B_KEY']);
+    expect(Object.keys(JSON.parse(unset.stdout).variables)).toEqual(['B_KEY']);
     expect((await api(spur, token)('DELETE', `/projects/${project}/services/web/variables/NOPE`)).status).toBe(404);
   });
 
@@ -54,8 +55,9 @@ describe('deleting', () => {
 
   it('a service, from the CLI: its Swarm services, images and repository, nothing else', async () => {
     expect((await images(project, 'worker')).length).toBeGreaterThan(0);
-    const res = await cli(spur, ['service', 'delete', project, 'worker', '--yes']);
+    const res = await cli(spur, ['service', 'delete', project, 'worker', '--yes', '--json']);
     expect(res.code, res.stderr).toBe(0);
+    expect(answerProblems('DELETE /projects/:project/services/:service', { status: 200, text: res.stdout })).toEqual([]);
     expect(await swarmServices(project)).toEqual([`spur_${project}_web_production`, `spur_${project}_web_staging`]);
     expect(await images(project, 'worker')).toEqual([]);
     expect((await images(project, 'web')).length).toBeGreaterThan(0);

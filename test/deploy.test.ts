@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { type SpurProcess, api, cli, docker, probe, uniqueName, waitForDeployment as waitFor } from './harness.js';
 import { useGitStack } from './fixtures/git-stack.js';
+import { answerProblems } from './api-answers.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -79,7 +80,9 @@ describe('deploying from git', () => {
 
     const second = await cli(spur, ['deploy', project, 'app', '--json']);
     expect(second.code, second.stderr).toBe(0);
-    expect(JSON.parse(second.stdout)).toMatchObject({ status: 'active' });
+    // --json: the API's answer for the deployment at its end, as the OpenAPI document describes it.
+    expect(JSON.parse(second.stdout).deployment).toMatchObject({ status: 'active' });
+    expect(answerProblems('GET /deployments/:id', { status: 200, text: second.stdout })).toEqual([]);
     expect((await probe(network, 'http://app:8080/')).body).toBe('howdy from v1\n');
 
     const status = await cli(spur, ['status', project, 'app']);
@@ -89,7 +92,7 @@ describe('deploying from git', () => {
     expect(status.stdout).not.toContain('Latest attempt');
     expect(status.stdout).toContain('Replicas:       1 of 1 running');
 
-    const list = JSON.parse((await cli(spur, ['deployments', project, 'app', '--json'])).stdout);
+    const list = JSON.parse((await cli(spur, ['deployments', project, 'app', '--json'])).stdout).deployments;
     expect(list.map((d: { status: string }) => d.status)).toEqual(['active', 'superseded']);
 
     const logs = await cli(spur, ['logs', project, 'app', '--tail', '50']);
@@ -176,9 +179,12 @@ describe('deploying from git', () => {
     expect((await probe(network, 'http://web:3000/env')).body).toBe('{"GREETING":"howdy"}\n');
     // Run r1 once more by number; then a plain rollback skips the earlier deployments of r1's
     // image (which would change nothing) and goes back to r2.
-    const list = JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout) as { id: number; commitMessage: string; rollbackOf: number | null }[];
+    const list = JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout).deployments as { id: number; commitMessage: string; rollbackOf: number | null }[];
     const r1 = list.find((d) => d.commitMessage === 'r1' && d.rollbackOf === null)!;
-    expect((await cli(spur, ['rollback', project, 'web', String(r1.id)])).code).toBe(0);
+    const byNumber = await cli(spur, ['rollback', project, 'web', String(r1.id), '--json']);
+    expect(byNumber.code, byNumber.stderr).toBe(0);
+    expect(JSON.parse(byNumber.stdout).deployment).toMatchObject({ status: 'active', rollbackOf: r1.id });
+    expect(answerProblems('GET /deployments/:id', { status: 200, text: byNumber.stdout })).toEqual([]);
     const again = await cli(spur, ['rollback', project, 'web']);
     expect(again.code, again.stderr).toBe(0);
     expect((await probe(network, 'http://web:3000/')).body).toBe('hiya from r2\n');

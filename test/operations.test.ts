@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, createRepo, helloAppFiles } from './fixtures/git-server.js';
 import { type Served, startTraefikStandIn } from './fixtures/traefik-metrics.js';
 import { type SpurProcess, api, cli, docker, startGitStack, stopAll, uniqueName } from './harness.js';
+import { answerProblems } from './api-answers.js';
 
 let git: GitServer;
 let spur: SpurProcess;
@@ -59,9 +60,12 @@ describe('scale and limits', () => {
     expect((await cli(spur, ['status', project, 'web'])).stdout).toContain('Replicas:       3 of 3 running');
     const down = await cli(spur, ['scale', project, 'web', '1', '--json']);
     expect(JSON.parse(down.stdout)).toEqual({ replicas: 1, applied: true });
+    expect(answerProblems('POST /projects/:project/services/:service/scale', { status: 200, text: down.stdout })).toEqual([]);
     await eventually(async () => (await runningTasks()).length === 1);
     expect((await inspect()).Spec.Labels['spur.deployment']).toBe(before);
-    expect(JSON.parse((await cli(spur, ['status', project, 'web', '--json'])).stdout)).toMatchObject({ replicas: 1, running: 1 });
+    const status = (await cli(spur, ['status', project, 'web', '--json'])).stdout;
+    expect(JSON.parse(status)).toMatchObject({ replicas: 1, running: 1 });
+    expect(answerProblems('GET /projects/:project/services/:service', { status: 200, text: status })).toEqual([]);
   });
 
   it('applies CPU and memory limits, reservations, restart policy and stop grace with the next deploy', async () => {

@@ -373,7 +373,7 @@ describe.sequential('README walkthrough', () => {
         match: /^spur domains set shop web shop\.example\.com --hsts on$/,
         run: async (line) => {
           expect(await ok(line)).toMatch(/^http:\/\/shop\.example\.com {2}certificate /);
-          expect(JSON.parse(await ok(`spur domains list ${PROJECT} web --json`))[0]).toMatchObject({ hostname: 'shop.example.com', https: true, hsts: true });
+          expect(JSON.parse(await ok(`spur domains list ${PROJECT} web --json`)).domains[0]).toMatchObject({ hostname: 'shop.example.com', https: true, hsts: true });
         },
       },
       {

@@ -48,7 +48,7 @@ describe('the pre-deploy command', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toContain('pre-deploy command: uses shell syntax (pipes, &&, ;, redirections, globs, or variables other than $PORT); Spur runs it without a shell: write the plain command, or put the steps in a script and run that');
-    expect(JSON.parse((await cli(spur, ['settings', project, 'web', '--json'])).stdout).releaseCommand).toBeNull();
+    expect(JSON.parse((await cli(spur, ['settings', project, 'web', '--json'])).stdout).settings.releaseCommand).toBeNull();
   });
 
   it('runs once from the new image before the rollout, with the variables and the network, its output in the log with secrets masked', async () => {

@@ -40,7 +40,7 @@ describe('revocation', () => {
   it('an API token can be listed and revoked; the revoked one gets 401 at once', async () => {
     const second = (await cli(spur, ['token', 'create', '--email', 'owner@example.com', '--name', 'ci'])).stdout.trim();
     expect((await api(spur, second)('GET', '/me')).status).toBe(200);
-    const list = JSON.parse((await cli(spur, ['token', 'list', '--json'])).stdout) as { id: number; name: string }[];
+    const list = JSON.parse((await cli(spur, ['token', 'list', '--json'])).stdout).tokens as { id: number; name: string }[];
     const ci = list.find((t) => t.name === 'ci')!;
     expect(list.map((t) => t.name)).toEqual(['cli', 'ci']);
     expect((await cli(spur, ['token', 'revoke', String(ci.id)])).stdout.trim()).toBe(`Revoked token ${ci.id}`);

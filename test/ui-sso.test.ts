@@ -56,7 +56,7 @@ describe('single sign-on in the browser', () => {
 
       const logged = await cli(spur, ['audit', '--action', 'login.sso', '--json']);
       expect(logged.code).toBe(0);
-      expect(logged.stdout.trim().split('\n').map((l) => JSON.parse(l))).toMatchObject([{ action: 'login.sso', actor: { email: 'ada@example.com' }, via: 'ui', outcome: 'allowed' }]);
+      expect(JSON.parse(logged.stdout).entries).toMatchObject([{ action: 'login.sso', actor: { email: 'ada@example.com' }, via: 'ui', outcome: 'allowed' }]);
     } finally {
       await context.close();
     }

@@ -68,11 +68,11 @@ describe('zero-downtime deploys', () => {
     expect(Object.keys(load.bodies)).toEqual(['hello from v2']);
     const spec = JSON.parse(await docker('service', 'inspect', `spur_${project}_web_production`))[0].Spec;
     expect(spec.TaskTemplate.ContainerSpec.Image).toMatch(new RegExp(`^spur/${project}/web:\\d+-`));
-    expect(spec.Labels['spur.deployment']).not.toBe(JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout)[0].id.toString());
+    expect(spec.Labels['spur.deployment']).not.toBe(JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout).deployments[0].id.toString());
   });
 
   it('rolls back to an earlier deployment without a rebuild, with no failed request', async () => {
-    const list = JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout) as { id: number; status: string; commitMessage: string }[];
+    const list = JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout).deployments as { id: number; status: string; commitMessage: string }[];
     const v1 = list.find((d) => d.commitMessage === 'v1')!;
     expect(v1.status).toBe('superseded');
     const probe = await startLoadProbe(network, url);
@@ -85,12 +85,12 @@ describe('zero-downtime deploys', () => {
     expect(result.stdout).not.toContain('Step 1/');
     expect(load.failed, JSON.stringify(load.errors)).toBe(0);
     expect(load.last).toBe('hello from v1');
-    const after = JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout)[0];
+    const after = JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout).deployments[0];
     expect(after).toMatchObject({ status: 'active', commitMessage: 'v1', rollbackOf: v1.id });
   });
 
   it('refuses to roll back to a deployment that never served', async () => {
-    const list = JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout) as { id: number; status: string }[];
+    const list = JSON.parse((await cli(spur, ['deployments', project, 'web', '--json'])).stdout).deployments as { id: number; status: string }[];
     const failed = list.find((d) => d.status === 'failed')!;
     const result = await cli(spur, ['rollback', project, 'web', String(failed.id)]);
     expect(result.code).toBe(1);

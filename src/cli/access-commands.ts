@@ -8,21 +8,22 @@ import { type CliIo, args, client, enc, need } from './shared.js';
 async function member(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { role: { type: 'string' } });
   if (positionals[0] === 'list' && positionals.length === 2) {
-    const { members } = await client(io).json<{ members: { email: string; role: string; since: string | null; lastSeenAt: string | null }[] }>('GET', `/projects/${enc(positionals[1])}/members`);
-    return io.stdout(values.json ? JSON.stringify(members) : members.map((m) => `${m.email}\t${m.role}\tsince ${m.since ?? 'before invitations'}\tlast seen ${m.lastSeenAt ?? 'never'}`).join('\n') || 'No members.');
+    const answer = await client(io).json<{ members: { email: string; role: string; since: string | null; lastSeenAt: string | null }[] }>('GET', `/projects/${enc(positionals[1])}/members`);
+    return io.stdout(values.json ? JSON.stringify(answer) : answer.members.map((m) => `${m.email}\t${m.role}\tsince ${m.since ?? 'before invitations'}\tlast seen ${m.lastSeenAt ?? 'never'}`).join('\n') || 'No members.');
   }
   if (positionals[0] === 'leave' && positionals.length === 2) {
-    await client(io).json('POST', `/projects/${enc(positionals[1])}/leave`);
-    return io.stdout(values.json ? JSON.stringify({ left: positionals[1] }) : `You left ${positionals[1]}`);
+    const answer = await client(io).json('POST', `/projects/${enc(positionals[1])}/leave`);
+    return io.stdout(values.json ? JSON.stringify(answer) : `You left ${positionals[1]}`);
   }
   if (positionals[0] === 'remove' && positionals.length === 3) {
     const [, project, email] = positionals;
-    await client(io).json('DELETE', `/projects/${enc(project)}/members/${enc(email)}`);
-    return io.stdout(values.json ? JSON.stringify({ project, removed: email }) : `${email} can no longer use ${project}`);
+    const answer = await client(io).json('DELETE', `/projects/${enc(project)}/members/${enc(email)}`);
+    return io.stdout(values.json ? JSON.stringify(answer) : `${email} can no longer use ${project}`);
   }
   const [project, email] = need(positionals, 2, 'spur member <project> <email> [--role admin|developer|viewer] | spur member remove <project> <email> | spur member list <project> | spur member leave <project>');
-  const { member: added } = await client(io).json<{ member: { email: string; role: string } }>('POST', `/projects/${enc(project)}/members`, { email, ...(values.role === undefined ? {} : { role: values.role }) });
-  io.stdout(values.json ? JSON.stringify({ project, ...added }) : `${added.email} is now ${added.role === 'admin' ? 'an' : 'a'} ${added.role} of ${project}`);
+  const answer = await client(io).json<{ member: { email: string; role: string } }>('POST', `/projects/${enc(project)}/members`, { email, ...(values.role === undefined ? {} : { role: values.role }) });
+  const added = answer.member;
+  io.stdout(values.json ? JSON.stringify(answer) : `${added.email} is now ${added.role === 'admin' ? 'an' : 'a'} ${added.role} of ${project}`);
 }
 
 type InvitationView = { id: number; email: string; role: string; invitedBy: string; expiresAt: string };
@@ -47,12 +48,13 @@ async function invitations(argv: string[], io: CliIo) {
   if (positionals[0] === 'revoke') {
     const [, project, id] = need(positionals, 3, 'spur invitations revoke <project> <id>');
     if (!/^\d+$/.test(id)) throw new CliError(`"${id}" is not an invitation id`, 2);
-    const { revoked } = await client(io).json<{ revoked: InvitationView }>('DELETE', `/projects/${enc(project)}/invitations/${id}`);
-    return io.stdout(values.json ? JSON.stringify(revoked) : `Revoked the invitation of ${revoked.email} to ${project}: its link no longer works`);
+    const answer = await client(io).json<{ revoked: InvitationView }>('DELETE', `/projects/${enc(project)}/invitations/${id}`);
+    const { revoked } = answer;
+    return io.stdout(values.json ? JSON.stringify(answer) : `Revoked the invitation of ${revoked.email} to ${project}: its link no longer works`);
   }
   const [project] = need(positionals, 1, 'spur invitations <project> | spur invitations revoke <project> <id>');
-  const { invitations: list } = await client(io).json<{ invitations: InvitationView[] }>('GET', `/projects/${enc(project)}/invitations`);
-  io.stdout(values.json ? JSON.stringify(list) : list.map((i) => `${i.id}\t${i.email}\t${i.role}\tinvited by ${i.invitedBy}\texpires ${i.expiresAt}`).join('\n') || 'No pending invitations.');
+  const answer = await client(io).json<{ invitations: InvitationView[] }>('GET', `/projects/${enc(project)}/invitations`);
+  io.stdout(values.json ? JSON.stringify(answer) : answer.invitations.map((i) => `${i.id}\t${i.email}\t${i.role}\tinvited by ${i.invitedBy}\texpires ${i.expiresAt}`).join('\n') || 'No pending invitations.');
 }
 
 type TokenView = { id: number; name: string; scope: string; project: string | null; expiresAt: string | null; createdAt: string; lastUsedAt: string | null };
@@ -64,8 +66,8 @@ const tokenLine = (t: TokenView) =>
 /** `spur tokens` (or `spur token list`): one's own tokens, with scope, project, expiry, last use. */
 async function tokens(argv: string[], io: CliIo) {
   const { values } = args(argv, {});
-  const { tokens: list } = await client(io).json<{ tokens: TokenView[] }>('GET', '/tokens');
-  io.stdout(values.json ? JSON.stringify(list) : list.map(tokenLine).join('\n') || 'No tokens.');
+  const answer = await client(io).json<{ tokens: TokenView[] }>('GET', '/tokens');
+  io.stdout(values.json ? JSON.stringify(answer) : answer.tokens.map(tokenLine).join('\n') || 'No tokens.');
 }
 
 /** `spur token create [--scope S] [--project P] [--expires 30d]` through the API (the secret is
@@ -78,16 +80,17 @@ async function token(argv: string[], io: CliIo) {
   if (sub === 'list') return tokens(values.json ? ['--json'] : [], io);
   if (sub === 'create' && positionals.length === 1) {
     const body = { name: values.name ?? 'cli', scope: values.scope, project: values.project, expiresIn: values.expires };
-    const { token: made } = await api.json<{ token: TokenView & { token: string } }>('POST', '/tokens', body);
-    if (values.json) return io.stdout(JSON.stringify(made));
+    const answer = await api.json<{ token: TokenView & { token: string } }>('POST', '/tokens', body);
+    if (values.json) return io.stdout(JSON.stringify(answer));
+    const made = answer.token;
     io.stderr(`Token ${made.name} (${made.id}): ${made.scope}, ${made.project ?? 'every project'}, expires ${made.expiresAt ?? 'never'}. Spur does not show it again:`);
     return io.stdout(made.token);
   }
   if (sub === 'revoke') {
     need(positionals, 2, 'spur token revoke <id>');
     if (!/^\d+$/.test(id)) throw new CliError(`"${id}" is not a token id`, 2);
-    await api.json('DELETE', `/tokens/${id}`);
-    return io.stdout(values.json ? JSON.stringify({ revoked: Number(id) }) : `Revoked token ${id}`);
+    const answer = await api.json('DELETE', `/tokens/${id}`);
+    return io.stdout(values.json ? JSON.stringify(answer) : `Revoked token ${id}`);
   }
   throw new CliError(`usage: ${TOKEN_USAGE}`, 2);
 }

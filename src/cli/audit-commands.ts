@@ -39,15 +39,17 @@ async function audit(argv: string[], io: CliIo) {
     for await (const line of api.lines(`${base}?${query}`)) io.stdout(line);
     return;
   }
+  // --json without --all: the one page the API answered.
+  if (values.json) return io.stdout(JSON.stringify(await api.json('GET', `${base}?${query}`)));
   // --all pages back through every entry, newest first.
   for (;;) {
     const { entries } = await api.json<{ entries: Entry[] }>('GET', `${base}?${query}`);
-    for (const e of entries) io.stdout(values.json ? JSON.stringify(e) : describeEntry(e));
+    for (const e of entries) io.stdout(describeEntry(e));
     printed += entries.length;
     if (!values.all || entries.length === 0) break;
     query.set('before', String(entries[entries.length - 1].id));
   }
-  if (printed === 0 && !values.json) io.stdout('No entries.');
+  if (printed === 0) io.stdout('No entries.');
 }
 
 export const auditCommands = { audit };

@@ -60,8 +60,10 @@ export class ApiClient {
     return res;
   }
 
+  /** The answer's JSON body; undefined for 204 No Content. */
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return (await (await this.send(method, path, body)).json()) as T;
+    const res = await this.send(method, path, body);
+    return (res.status === 204 ? undefined : await res.json()) as T;
   }
 
   /** Streams the answer's body into `file` (0600), whole or not at all. */

@@ -13,7 +13,7 @@ async function login(argv: string[], io: CliIo) {
   const token = String(values.token);
   const me = await new ApiClient({ url, token }).json<{ email: string }>('GET', '/me');
   saveLogin(io.env, { url, token });
-  io.stdout(values.json ? JSON.stringify({ url, email: me.email }) : `Logged in to ${url} as ${me.email}`);
+  io.stdout(values.json ? JSON.stringify(me) : `Logged in to ${url} as ${me.email}`);
 }
 
 /** Deleting needs --yes; the name then goes to the server as the typed confirmation. */
@@ -28,22 +28,22 @@ async function project(argv: string[], io: CliIo) {
   if (sub === 'create') {
     need(positionals, 2, 'spur project create <project>');
     const res = await client(io).json<{ project: { name: string; environments: string[] } }>('POST', '/projects', { name });
-    io.stdout(values.json ? JSON.stringify(res.project) : `Created project ${res.project.name} (environments: ${res.project.environments.join(', ')})`);
+    io.stdout(values.json ? JSON.stringify(res) : `Created project ${res.project.name} (environments: ${res.project.environments.join(', ')})`);
   } else if (sub === 'list') {
     const res = await client(io).json<{ projects: { name: string; environments: string[] }[] }>('GET', '/projects');
-    io.stdout(values.json ? JSON.stringify(res.projects) : res.projects.map((p) => `${p.name}\t${p.environments.join(',')}`).join('\n') || 'No projects.');
+    io.stdout(values.json ? JSON.stringify(res) : res.projects.map((p) => `${p.name}\t${p.environments.join(',')}`).join('\n') || 'No projects.');
   } else if (sub === 'delete') {
     need(positionals, 2, 'spur project delete <project> --yes');
-    await client(io).json('DELETE', `/projects/${enc(name)}`, { confirm: confirmed(values, `project ${name}, with every service, environment, image and repository in it`, name) });
-    io.stdout(values.json ? JSON.stringify({ deleted: name }) : `Deleted project ${name}`);
+    const res = await client(io).json('DELETE', `/projects/${enc(name)}`, { confirm: confirmed(values, `project ${name}, with every service, environment, image and repository in it`, name) });
+    io.stdout(values.json ? JSON.stringify(res) : `Deleted project ${name}`);
   } else if (sub === 'env' && positionals[1] === 'delete' && positionals.length === 4) {
     const [, , projectName, envName] = positionals;
-    await client(io).json('DELETE', `/projects/${enc(projectName)}/environments/${enc(envName)}`, { confirm: confirmed(values, `environment ${envName} of ${projectName}, with its services and network`, envName) });
-    io.stdout(values.json ? JSON.stringify({ deleted: envName }) : `Deleted environment ${envName} of ${projectName}`);
+    const res = await client(io).json('DELETE', `/projects/${enc(projectName)}/environments/${enc(envName)}`, { confirm: confirmed(values, `environment ${envName} of ${projectName}, with its services and network`, envName) });
+    io.stdout(values.json ? JSON.stringify(res) : `Deleted environment ${envName} of ${projectName}`);
   } else if (sub === 'env') {
     const [, projectName, envName] = need(positionals, 3, 'spur project env <project> <environment>');
     const res = await client(io).json<{ environment: { name: string } }>('POST', `/projects/${enc(projectName)}/environments`, { name: envName });
-    io.stdout(values.json ? JSON.stringify(res.environment) : `Created environment ${res.environment.name} in ${projectName}`);
+    io.stdout(values.json ? JSON.stringify(res) : `Created environment ${res.environment.name} in ${projectName}`);
   } else throw new CliError('usage: spur project create|list|delete|env …', 2);
 }
 
@@ -64,8 +64,8 @@ async function service(argv: string[], io: CliIo) {
   if (sub === 'delete') {
     need(positionals, 3, usage);
     const volumes = values['delete-volumes'] === true;
-    await client(io).json('DELETE', `/projects/${enc(projectName)}/services/${enc(name)}`, { confirm: confirmed(values, `service ${name} of ${projectName} in every environment, with its images and repository${volumes ? ' and its volumes' : ' (its volumes are kept; --delete-volumes removes them too)'}`, name), deleteVolumes: volumes });
-    return io.stdout(values.json ? JSON.stringify({ deleted: name }) : `Deleted service ${name} of ${projectName}${volumes ? ' and its volumes' : '; its volumes, if any, are kept'}`);
+    const res = await client(io).json('DELETE', `/projects/${enc(projectName)}/services/${enc(name)}`, { confirm: confirmed(values, `service ${name} of ${projectName} in every environment, with its images and repository${volumes ? ' and its volumes' : ' (its volumes are kept; --delete-volumes removes them too)'}`, name), deleteVolumes: volumes });
+    return io.stdout(values.json ? JSON.stringify(res) : `Deleted service ${name} of ${projectName}${volumes ? ' and its volumes' : '; its volumes, if any, are kept'}`);
   }
   if (sub !== 'create') throw new CliError(`usage: ${usage}`, 2);
   need(positionals, 3, usage);
@@ -74,8 +74,8 @@ async function service(argv: string[], io: CliIo) {
   const api = client(io);
   const res = await api.json<{ service: { name: string; source: Record<string, unknown> }; deployment?: Deployment; notDeployed?: string } & MaybeRequested>('POST', `/projects/${enc(projectName)}/services`, body);
   // Created, and its first deploy (to protected production) became a request.
-  if (res.request) return void sayRequested(io, { ...res, message: `Created service ${name} in ${projectName}; ${res.message ?? 'its deploy is requested'}` }, !!values.json);
-  if (values.json && !res.deployment) return io.stdout(JSON.stringify({ ...res.service, ...(res.notDeployed ? { notDeployed: res.notDeployed } : {}) }));
+  if (res.request) return void sayRequested(io, res, !!values.json, `Created service ${name} in ${projectName}; ${res.message ?? 'its deploy is requested'}`);
+  if (values.json && !res.deployment) return io.stdout(JSON.stringify(res));
   const created = `Created service ${res.service.name} in ${projectName}`;
   if (!res.deployment) return io.stdout(res.notDeployed ? `${created}; ${res.notDeployed}` : `${created}; deploy it with: spur deploy ${projectName} ${res.service.name}`);
   (values.json ? io.stderr : io.stdout)(`${created}; deploying it to production`);
@@ -97,7 +97,7 @@ async function vars(argv: string[], io: CliIo) {
   }
   // `shared`: the environment's shared variables, which services reference as ${{shared.NAME}}.
   const path = serviceName === 'shared' ? `/projects/${enc(projectName)}/shared-variables` : `/projects/${enc(projectName)}/services/${enc(serviceName)}/variables`;
-  let variables: Record<string, string>;
+  let answer: { variables: Record<string, string> } & MaybeRequested;
   if (sub === 'set') {
     if (pairs.length === 0) throw new CliError(`usage: ${usage}`, 2);
     const changes: Record<string, string> = {};
@@ -106,24 +106,23 @@ async function vars(argv: string[], io: CliIo) {
       if (eq <= 0) throw new CliError(`"${pair}" is not KEY=VALUE`, 2);
       changes[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
-    const answer = await client(io).json<{ variables: Record<string, string> } & MaybeRequested>('PUT', path + envQuery(values.env), { variables: changes });
+    answer = await client(io).json<{ variables: Record<string, string> } & MaybeRequested>('PUT', path + envQuery(values.env), { variables: changes });
     if (sayRequested(io, answer, !!values.json)) return;
-    variables = answer.variables;
   } else if (sub === 'unset') {
     if (pairs.length === 0) throw new CliError(`usage: ${usage}`, 2);
-    let left: Record<string, string> | undefined;
+    let left: typeof answer | undefined;
     for (const key of pairs) {
-      const answer = await client(io).json<{ variables: Record<string, string> } & MaybeRequested>('DELETE', `${path}/${enc(key)}${envQuery(values.env)}`);
-      if (sayRequested(io, answer, !!values.json)) continue;
-      left = answer.variables;
+      const removed = await client(io).json<{ variables: Record<string, string> } & MaybeRequested>('DELETE', `${path}/${enc(key)}${envQuery(values.env)}`);
+      if (sayRequested(io, removed, !!values.json)) continue;
+      left = removed;
     }
     if (!left) return; // every removal is a request (said above)
-    variables = left;
+    answer = left;
   } else if (sub === 'list') {
     const q = envQuery(values.env);
-    variables = (await client(io).json<{ variables: Record<string, string> }>('GET', path + (values.reveal ? (q ? `${q}&reveal=1` : '?reveal=1') : q))).variables;
+    answer = await client(io).json<{ variables: Record<string, string> }>('GET', path + (values.reveal ? (q ? `${q}&reveal=1` : '?reveal=1') : q));
   } else throw new CliError(`usage: ${usage}`, 2);
-  io.stdout(values.json ? JSON.stringify(variables) : Object.entries(variables).map(([k, v]) => `${k}=${v}`).join('\n') || 'No variables.');
+  io.stdout(values.json ? JSON.stringify(answer) : Object.entries(answer.variables).map(([k, v]) => `${k}=${v}`).join('\n') || 'No variables.');
 }
 
 async function deploy(argv: string[], io: CliIo) {
@@ -164,9 +163,9 @@ async function status(argv: string[], io: CliIo) {
 async function deployments(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { env: { type: 'string' } });
   const [projectName, serviceName] = need(positionals, 2, 'spur deployments <project> <service> [--env E]');
-  const { deployments: list } = await client(io).json<{ deployments: Deployment[] }>('GET', `/projects/${enc(projectName)}/services/${enc(serviceName)}/deployments${envQuery(values.env)}`);
-  if (values.json) return io.stdout(JSON.stringify(list));
-  io.stdout(list.map((d) => `#${d.id}\t${d.status}\t${d.commitSha?.slice(0, 7) ?? '-'}\t${d.createdAt}\t${d.trigger}${d.failureReason ? `\t${d.failureReason}` : ''}`).join('\n') || 'No deployments.');
+  const answer = await client(io).json<{ deployments: Deployment[] }>('GET', `/projects/${enc(projectName)}/services/${enc(serviceName)}/deployments${envQuery(values.env)}`);
+  if (values.json) return io.stdout(JSON.stringify(answer));
+  io.stdout(answer.deployments.map((d) => `#${d.id}\t${d.status}\t${d.commitSha?.slice(0, 7) ?? '-'}\t${d.createdAt}\t${d.trigger}${d.failureReason ? `\t${d.failureReason}` : ''}`).join('\n') || 'No deployments.');
 }
 
 async function logs(argv: string[], io: CliIo) {
@@ -178,10 +177,8 @@ async function logs(argv: string[], io: CliIo) {
   if (values.tail) params.set('tail', String(values.tail));
   if (values.all) params.set('all', '1');
   for await (const msg of client(io).events(`/projects/${enc(projectName)}/services/${enc(serviceName)}/logs?${params}`)) {
-    if (msg.event === 'line') {
-      const { line } = JSON.parse(msg.data) as { line: string };
-      io.stdout(values.json ? JSON.stringify({ line }) : line);
-    } else if (msg.event === 'problem') throw new CliError(msg.data);
+    if (msg.event === 'line') io.stdout(values.json ? msg.data : (JSON.parse(msg.data) as { line: string }).line);
+ else if (msg.event === 'problem') throw new CliError(msg.data);
   }
 }
 

@@ -38,7 +38,7 @@ export async function followGroupDeployment(api: ApiClient, io: CliIo, path: str
     await new Promise((r) => setTimeout(r, 1000));
     current = (await api.json<{ deployment: GroupDeployment }>('GET', `${path}/deployments/${current.id}`)).deployment;
   }
-  if (json) io.stdout(JSON.stringify(current));
+  if (json) io.stdout(JSON.stringify({ deployment: current }));
   if (current.status !== 'active') throw new CliError(`group deployment #${current.id} ${current.status}: ${current.failureReason ?? current.status}`);
   if (!json) io.stdout(`Group deployment #${current.id} is active.`);
 }
@@ -66,12 +66,12 @@ async function compose(argv: string[], io: CliIo) {
     return followGroupDeployment(api, io, path, saved.deployment, json);
   }
   if (sub === 'ls' && !name) {
-    const { apps } = await api.json<{ apps: ComposeAppView[] }>('GET', `/projects/${enc(project)}/compose`);
-    return io.stdout(json ? JSON.stringify(apps) : apps.map((a) => `${a.name}\t${a.services.join(',')}`).join('\n') || 'No Compose apps.');
+    const answer = await api.json<{ apps: ComposeAppView[] }>('GET', `/projects/${enc(project)}/compose`);
+    return io.stdout(json ? JSON.stringify(answer) : answer.apps.map((a) => `${a.name}\t${a.services.join(',')}`).join('\n') || 'No Compose apps.');
   }
   if ((sub === 'ps' || sub === 'history') && name && !extra) {
     const shown = await api.json<{ app: ComposeAppView; environment: string; deployments: GroupDeployment[] }>('GET', path + envQuery(values.env));
-    if (json) return io.stdout(JSON.stringify(sub === 'ps' ? { ...shown, deployments: shown.deployments.slice(0, 1) } : shown));
+    if (json) return io.stdout(JSON.stringify(shown));
     if (sub === 'history') return io.stdout(shown.deployments.map(groupLine).join('\n') || `${name} has not been deployed in ${shown.environment}.`);
     const serving = shown.deployments.find((d) => d.status === 'active');
     const latest = shown.deployments[0];

@@ -75,33 +75,37 @@ async function db(argv: string[], io: CliIo) {
   const q = envQuery(values.env);
   const api = client(io);
   if (sub === 'create' && name) {
-    const { database } = await api.json<{ database: DatabaseView }>('POST', path + q, { name, engine: values.engine, version: values.version, image: values.image, schedule: values.schedule, keep: values.keep });
-    io.stdout(values.json ? JSON.stringify(database) : `${describe(database)}\nCreated; reference it from a service: spur vars set ${project} <service> DATABASE_URL='${database.reference}'`);
+    const answer = await api.json<{ database: DatabaseView }>('POST', path + q, { name, engine: values.engine, version: values.version, image: values.image, schedule: values.schedule, keep: values.keep });
+    const { database } = answer;
+    io.stdout(values.json ? JSON.stringify(answer) : `${describe(database)}\nCreated; reference it from a service: spur vars set ${project} <service> DATABASE_URL='${database.reference}'`);
   } else if (sub === 'list' && !name) {
-    const { databases } = await api.json<{ databases: DatabaseView[] }>('GET', path + q);
-    io.stdout(values.json ? JSON.stringify(databases) : databases.map((d) => `${d.name}\t${d.engine}\t${d.image}\t${state(d)}`).join('\n') || 'No databases.');
+    const answer = await api.json<{ databases: DatabaseView[] }>('GET', path + q);
+    io.stdout(values.json ? JSON.stringify(answer) : answer.databases.map((d) => `${d.name}\t${d.engine}\t${d.image}\t${state(d)}`).join('\n') || 'No databases.');
   } else if (sub === 'info' && name) {
-    const { database } = await api.json<{ database: DatabaseView }>('GET', `${path}/${enc(name)}${q}`);
-    const credentials = values['show-credentials'] ? (await api.json<{ variables: Record<string, string> }>('GET', `${path}/${enc(name)}/credentials${q}`)).variables : undefined;
-    if (values.json) io.stdout(JSON.stringify({ ...database, ...(credentials ? { credentials } : {}) }));
+    const answer = await api.json<{ database: DatabaseView }>('GET', `${path}/${enc(name)}${q}`);
+    const { database } = answer;
+    const shown = values['show-credentials'] ? await api.json<{ variables: Record<string, string> }>('GET', `${path}/${enc(name)}/credentials${q}`) : undefined;
+    const credentials = shown?.variables;
+    if (values.json) io.stdout(JSON.stringify(shown ?? answer));
     else io.stdout(describe(database) + (credentials ? '\n' + Object.entries(credentials).map(([k, v]) => `${k}=${v}`).join('\n') : ''));
   } else if (sub === 'backup' && name) {
-    const { backup } = await api.json<{ backup: BackupView }>('POST', `${path}/${enc(name)}/backups${q}`);
-    io.stdout(values.json ? JSON.stringify(backup) : `Backup ${backup.id} of ${name}: ${backup.size} bytes, sha256 ${backup.sha256}`);
+    const answer = await api.json<{ backup: BackupView }>('POST', `${path}/${enc(name)}/backups${q}`);
+    const { backup } = answer;
+    io.stdout(values.json ? JSON.stringify(answer) : `Backup ${backup.id} of ${name}: ${backup.size} bytes, sha256 ${backup.sha256}`);
   } else if (sub === 'backups' && name) {
-    const { backups } = await api.json<{ backups: BackupView[] }>('GET', `${path}/${enc(name)}/backups${q}`);
-    io.stdout(values.json ? JSON.stringify(backups) : backups.map(describeBackup).join('\n') || 'No backups.');
+    const answer = await api.json<{ backups: BackupView[] }>('GET', `${path}/${enc(name)}/backups${q}`);
+    io.stdout(values.json ? JSON.stringify(answer) : answer.backups.map(describeBackup).join('\n') || 'No backups.');
   } else if (sub === 'set' && name) {
     if (values.schedule === undefined && values.keep === undefined) throw new CliError('give --schedule CRON|none or --keep N', 2);
-    const { database } = await api.json<{ database: DatabaseView }>('PATCH', `${path}/${enc(name)}${q}`, { schedule: values.schedule, keep: values.keep });
-    io.stdout(values.json ? JSON.stringify(database) : describe(database));
+    const answer = await api.json<{ database: DatabaseView }>('PATCH', `${path}/${enc(name)}${q}`, { schedule: values.schedule, keep: values.keep });
+    io.stdout(values.json ? JSON.stringify(answer) : describe(answer.database));
   } else if (sub === 'logs' && name) {
     const tail = values.tail ? `${q ? '&' : '?'}tail=${enc(String(values.tail))}` : '';
-    const { lines } = await api.json<{ lines: string[] }>('GET', `${path}/${enc(name)}/logs${q}${tail}`);
-    io.stdout(values.json ? JSON.stringify(lines) : lines.join('\n') || 'No log lines.');
+    const answer = await api.json<{ lines: string[] }>('GET', `${path}/${enc(name)}/logs${q}${tail}`);
+    io.stdout(values.json ? JSON.stringify(answer) : answer.lines.join('\n') || 'No log lines.');
   } else if (sub === 'restart' && name) {
-    const { database } = await api.json<{ database: DatabaseView }>('POST', `${path}/${enc(name)}/restart${q}`);
-    io.stdout(values.json ? JSON.stringify(database) : `Restarted ${name}; it is answering.`);
+    const answer = await api.json<{ database: DatabaseView }>('POST', `${path}/${enc(name)}/restart${q}`);
+    io.stdout(values.json ? JSON.stringify(answer) : `Restarted ${name}; it is answering.`);
   } else if ((sub === 'restore' || sub === 'download') && name && positionals[3]) {
     const id = positionals[3];
     if (!/^\d+$/.test(id)) throw new CliError(`"${id}" is not a backup id (spur db backups ${project} ${name} lists them)`, 2);
@@ -110,18 +114,18 @@ async function db(argv: string[], io: CliIo) {
       const size = await api.download(`${path}/${enc(name)}/backups/${id}/file${q}`, file);
       io.stdout(values.json ? JSON.stringify({ file, size }) : `Saved backup ${id} of ${name} to ${file} (${size} bytes).`);
     } else if (typeof values.into === 'string') {
-      await api.json('POST', `${path}/${enc(name)}/restore${q}`, { backup: Number(id), into: values.into });
-      io.stdout(values.json ? JSON.stringify({ restored: Number(id), into: values.into }) : `Restored backup ${id} of ${name} into the new database ${values.into}; ${name} is untouched.`);
+      const answer = await api.json('POST', `${path}/${enc(name)}/restore${q}`, { backup: Number(id), into: values.into });
+      io.stdout(values.json ? JSON.stringify(answer) : `Restored backup ${id} of ${name} into the new database ${values.into}; ${name} is untouched.`);
     } else {
-      await api.json('POST', `${path}/${enc(name)}/restore${q}`, { backup: Number(id), confirm: confirmed(values, `what database ${name} of ${project} holds now, replaced by backup ${id} (or restore into a new database with --into NAME)`, name) });
-      io.stdout(values.json ? JSON.stringify({ restored: Number(id), into: name }) : `Restored backup ${id} into ${name}.`);
+      const answer = await api.json('POST', `${path}/${enc(name)}/restore${q}`, { backup: Number(id), confirm: confirmed(values, `what database ${name} of ${project} holds now, replaced by backup ${id} (or restore into a new database with --into NAME)`, name) });
+      io.stdout(values.json ? JSON.stringify(answer) : `Restored backup ${id} into ${name}.`);
     }
   } else if (sub === 'delete' && name) {
     const data = values['delete-data'] ? ', with its data' : ' (its data volume is kept; --delete-data removes it too)';
     const backups = values['delete-backups'] ? ', and all its backups' : ' (its newest backup is kept; --delete-backups removes them all)';
-    await api.json('DELETE', `${path}/${enc(name)}${q}`, { confirm: confirmed(values, `database ${name} of ${project}${data}${backups}`, name), deleteData: values['delete-data'] === true, deleteBackups: values['delete-backups'] === true });
+    const answer = await api.json('DELETE', `${path}/${enc(name)}${q}`, { confirm: confirmed(values, `database ${name} of ${project}${data}${backups}`, name), deleteData: values['delete-data'] === true, deleteBackups: values['delete-backups'] === true });
     const kept = [values['delete-data'] ? '' : 'its volume', values['delete-backups'] ? '' : 'its newest backup'].filter(Boolean);
-    io.stdout(values.json ? JSON.stringify({ deleted: name }) : `Deleted database ${name}${kept.length ? `; kept ${kept.join(' and ')}` : ', its data and its backups'}.`);
+    io.stdout(values.json ? JSON.stringify(answer) : `Deleted database ${name}${kept.length ? `; kept ${kept.join(' and ')}` : ', its data and its backups'}.`);
   } else {
     throw new CliError(`usage: ${USAGE}`, 2);
   }

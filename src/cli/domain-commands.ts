@@ -35,17 +35,18 @@ async function domains(argv: string[], io: CliIo) {
   const path = `/projects/${enc(project)}/services/${enc(service)}/domains`;
   const api = client(io);
   if (sub === 'add' && hostname) {
-    const { domain } = await api.json<{ domain: DomainView }>('POST', path + envQuery(values.env), { hostname });
-    io.stdout(values.json ? JSON.stringify(domain) : `Added ${domain.hostname} (DNS ${describeDns(domain.dns)}); its certificate is being ordered (spur domains list ${project} ${service} shows it).`);
+    const answer = await api.json<{ domain: DomainView }>('POST', path + envQuery(values.env), { hostname });
+    const { domain } = answer;
+    io.stdout(values.json ? JSON.stringify(answer) : `Added ${domain.hostname} (DNS ${describeDns(domain.dns)}); its certificate is being ordered (spur domains list ${project} ${service} shows it).`);
   } else if (sub === 'remove' && hostname) {
-    await api.json('DELETE', `${path}/${enc(hostname)}${envQuery(values.env)}`);
-    io.stdout(values.json ? JSON.stringify({ deleted: hostname }) : `Removed ${hostname}.`);
+    const answer = await api.json('DELETE', `${path}/${enc(hostname)}${envQuery(values.env)}`);
+    io.stdout(values.json ? JSON.stringify(answer) : `Removed ${hostname}.`);
   } else if (sub === 'set' && hostname && (values.https !== undefined || values.hsts !== undefined || values['redirect-to'] !== undefined)) {
-    const { domain } = await api.json<{ domain: DomainView }>('PATCH', `${path}/${enc(hostname)}${envQuery(values.env)}`, { https: values.https, hsts: values.hsts, redirectTo: values['redirect-to'] });
-    io.stdout(values.json ? JSON.stringify(domain) : describe(domain));
+    const answer = await api.json<{ domain: DomainView }>('PATCH', `${path}/${enc(hostname)}${envQuery(values.env)}`, { https: values.https, hsts: values.hsts, redirectTo: values['redirect-to'] });
+    io.stdout(values.json ? JSON.stringify(answer) : describe(answer.domain));
   } else if (sub === 'list' && !hostname) {
-    const { domains: list } = await api.json<{ domains: DomainView[] }>('GET', path + envQuery(values.env));
-    io.stdout(values.json ? JSON.stringify(list) : list.map(describe).join('\n') || 'No custom domains.');
+    const answer = await api.json<{ domains: DomainView[] }>('GET', path + envQuery(values.env));
+    io.stdout(values.json ? JSON.stringify(answer) : answer.domains.map(describe).join('\n') || 'No custom domains.');
   } else {
     throw new CliError(`usage: ${USAGE}`, 2);
   }

@@ -57,18 +57,17 @@ async function events(argv: string[], io: CliIo) {
   }
   const api = client(io);
   const base = `/projects/${enc(project)}/events`;
-  const show = (e: EventView) => io.stdout(values.json ? JSON.stringify(e) : describeEvent(e));
   if (values.follow) {
     for await (const m of api.events(`${base}/stream${values.after !== undefined ? `?after=${values.after}` : ''}`)) {
-      if (m.event === 'event') show(JSON.parse(m.data) as EventView);
+      if (m.event === 'event') io.stdout(values.json ? m.data : describeEvent(JSON.parse(m.data) as EventView));
       else if (m.event === 'problem') throw new CliError(m.data, 1);
     }
     return;
   }
   const q = new URLSearchParams({ ...(values.after !== undefined ? { after: String(values.after) } : {}), ...(values.limit !== undefined ? { limit: String(values.limit) } : {}) }).toString();
-  const { events: list } = await api.json<{ events: EventView[] }>('GET', base + (q ? `?${q}` : ''));
-  if (values.json) return io.stdout(JSON.stringify(list));
-  io.stdout(list.map(describeEvent).join('\n') || 'No events.');
+  const answer = await api.json<{ events: EventView[] }>('GET', base + (q ? `?${q}` : ''));
+  if (values.json) return io.stdout(JSON.stringify(answer));
+  io.stdout(answer.events.map(describeEvent).join('\n') || 'No events.');
 }
 
 const describeDelivery = (d: DeliveryView) =>
@@ -80,23 +79,25 @@ async function webhooks(argv: string[], io: CliIo) {
   const api = client(io);
   const base = `/projects/${enc(project!)}/webhooks`;
   if (sub === 'list' && positionals.length === 2) {
-    const { webhooks: list } = await api.json<{ webhooks: WebhookView[] }>('GET', base);
-    if (values.json) return io.stdout(JSON.stringify(list));
-    io.stdout(list.map((w) => `${w.id}\t${w.name}\t${w.host}\t${w.types.join(',')}`).join('\n') || 'No webhooks.');
+    const answer = await api.json<{ webhooks: WebhookView[] }>('GET', base);
+    if (values.json) return io.stdout(JSON.stringify(answer));
+    io.stdout(answer.webhooks.map((w) => `${w.id}\t${w.name}\t${w.host}\t${w.types.join(',')}`).join('\n') || 'No webhooks.');
   } else if (sub === 'add' && third && positionals.length === 3) {
     if (values.url === undefined) throw new CliError(`usage: ${WEBHOOKS_USAGE}`, 2);
     const body = { name: third, url: values.url, ...(values.secret !== undefined ? { secret: values.secret } : {}), ...(values.types !== undefined ? { types: values.types } : {}) };
-    const { webhook } = await api.json<{ webhook: WebhookView }>('POST', base, body);
-    if (values.json) return io.stdout(JSON.stringify(webhook));
+    const answer = await api.json<{ webhook: WebhookView }>('POST', base, body);
+    if (values.json) return io.stdout(JSON.stringify(answer));
+    const { webhook } = answer;
     io.stdout(`Added webhook ${webhook.id} ${webhook.name}: ${webhook.types.join(',')} go to ${webhook.host}`);
     if (webhook.secret) io.stdout(`Its signing secret (shown once): ${webhook.secret}`);
   } else if (sub === 'remove' && third && positionals.length === 3) {
+    // It answers 204 No Content: with --json, nothing is printed.
     await api.json('DELETE', `${base}/${enc(third)}`);
-    io.stdout(values.json ? JSON.stringify({ removed: Number(third) }) : `Removed webhook ${third}.`);
+    if (!values.json) io.stdout(`Removed webhook ${third}.`);
   } else if (sub === 'deliveries' && third && positionals.length === 3) {
-    const { deliveries } = await api.json<{ deliveries: DeliveryView[] }>('GET', `${base}/${enc(third)}/deliveries`);
-    if (values.json) return io.stdout(JSON.stringify(deliveries));
-    io.stdout(deliveries.map(describeDelivery).join('\n') || 'No deliveries yet.');
+    const answer = await api.json<{ deliveries: DeliveryView[] }>('GET', `${base}/${enc(third)}/deliveries`);
+    if (values.json) return io.stdout(JSON.stringify(answer));
+    io.stdout(answer.deliveries.map(describeDelivery).join('\n') || 'No deliveries yet.');
   } else if (sub === 'redeliver' && third && fourth && positionals.length === 4) {
     const sent = await api.json<{ delivery: number }>('POST', `${base}/${enc(third)}/deliveries/${enc(fourth)}/redeliver`);
     io.stdout(values.json ? JSON.stringify(sent) : `Delivery ${sent.delivery} sends it again now.`);

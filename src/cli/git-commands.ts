@@ -17,16 +17,17 @@ async function keys(argv: string[], io: CliIo) {
     } catch (err) {
       throw new CliError(`cannot read ${arg}: ${(err as Error).message}`, 2);
     }
-    const { key } = await api.json<{ key: KeyView }>('POST', '/keys', { key: text, name: values.name });
-    io.stdout(values.json ? JSON.stringify(key) : `Added key ${key.id} (${key.name}, ${key.fingerprint})`);
+    const answer = await api.json<{ key: KeyView }>('POST', '/keys', { key: text, name: values.name });
+    const { key } = answer;
+    io.stdout(values.json ? JSON.stringify(answer) : `Added key ${key.id} (${key.name}, ${key.fingerprint})`);
   } else if (sub === 'list') {
-    const { keys: list } = await api.json<{ keys: KeyView[] }>('GET', '/keys');
-    io.stdout(values.json ? JSON.stringify(list) : list.map((k) => `${k.id}\t${k.name}\t${k.algorithm}\t${k.fingerprint}`).join('\n') || 'No keys.');
+    const answer = await api.json<{ keys: KeyView[] }>('GET', '/keys');
+    io.stdout(values.json ? JSON.stringify(answer) : answer.keys.map((k) => `${k.id}\t${k.name}\t${k.algorithm}\t${k.fingerprint}`).join('\n') || 'No keys.');
   } else if (sub === 'remove') {
     need(positionals, 2, 'spur keys remove <id>');
     if (!/^\d+$/.test(arg)) throw new CliError(`"${arg}" is not a key id`, 2);
-    await api.json('DELETE', `/keys/${arg}`);
-    io.stdout(values.json ? JSON.stringify({ removed: Number(arg) }) : `Removed key ${arg}`);
+    const answer = await api.json('DELETE', `/keys/${arg}`);
+    io.stdout(values.json ? JSON.stringify(answer) : `Removed key ${arg}`);
   } else throw new CliError('usage: spur keys add|list|remove', 2);
 }
 

@@ -57,21 +57,23 @@ async function jobs(argv: string[], io: CliIo) {
   });
   if (values.timeout !== undefined && !/^\d+$/.test(String(values.timeout))) throw new CliError(`--timeout: "${values.timeout}" is not a number of seconds`, 2);
   if (sub === 'list' && !name) {
-    const { jobs: list } = await api.json<{ jobs: JobView[] }>('GET', base + q);
-    if (values.json) return io.stdout(JSON.stringify(list));
-    io.stdout(list.map((j) => `${j.name}\t${j.schedule} (${j.timeZone})\t${j.command}\t${j.enabled ? `next ${j.nextRun ?? '—'}` : 'disabled'}\t${j.lastRun ? `last ${describeRun(j.lastRun)}` : 'never ran'}`).join('\n') || 'No jobs.');
+    const answer = await api.json<{ jobs: JobView[] }>('GET', base + q);
+    if (values.json) return io.stdout(JSON.stringify(answer));
+    io.stdout(answer.jobs.map((j) => `${j.name}\t${j.schedule} (${j.timeZone})\t${j.command}\t${j.enabled ? `next ${j.nextRun ?? '—'}` : 'disabled'}\t${j.lastRun ? `last ${describeRun(j.lastRun)}` : 'never ran'}`).join('\n') || 'No jobs.');
   } else if (sub === 'add' && name) {
-    const { job } = await api.json<{ job: JobView }>('POST', base + q, { name, ...fields() });
-    io.stdout(values.json ? JSON.stringify(job) : `Added job ${job.name}: ${job.command}, ${job.schedule} (${job.timeZone}); next run ${job.nextRun ?? '—'}`);
+    const answer = await api.json<{ job: JobView }>('POST', base + q, { name, ...fields() });
+    const { job } = answer;
+    io.stdout(values.json ? JSON.stringify(answer) : `Added job ${job.name}: ${job.command}, ${job.schedule} (${job.timeZone}); next run ${job.nextRun ?? '—'}`);
   } else if (sub === 'set' && name) {
-    const { job } = await api.json<{ job: JobView }>('PATCH', `${base}/${enc(name)}${q}`, fields());
-    io.stdout(values.json ? JSON.stringify(job) : `Job ${job.name}: ${job.command}, ${job.schedule} (${job.timeZone}), ${job.enabled ? `next run ${job.nextRun ?? '—'}` : 'disabled'}`);
+    const answer = await api.json<{ job: JobView }>('PATCH', `${base}/${enc(name)}${q}`, fields());
+    const { job } = answer;
+    io.stdout(values.json ? JSON.stringify(answer) : `Job ${job.name}: ${job.command}, ${job.schedule} (${job.timeZone}), ${job.enabled ? `next run ${job.nextRun ?? '—'}` : 'disabled'}`);
   } else if (sub === 'remove' && name) {
-    await api.json('DELETE', `${base}/${enc(name)}${q}`);
-    io.stdout(values.json ? JSON.stringify({ removed: name }) : `Removed job ${name}.`);
+    const answer = await api.json('DELETE', `${base}/${enc(name)}${q}`);
+    io.stdout(values.json ? JSON.stringify(answer) : `Removed job ${name}.`);
   } else if (sub === 'runs' && name) {
-    const { runs } = await api.json<{ runs: RunView[] }>('GET', `${base}/${enc(name)}/runs${q}`);
-    io.stdout(values.json ? JSON.stringify(runs) : runs.map((r) => `${describeRun(r)}\t${r.trigger}\t${r.startedAt}`).join('\n') || 'No runs yet.');
+    const answer = await api.json<{ runs: RunView[] }>('GET', `${base}/${enc(name)}/runs${q}`);
+    io.stdout(values.json ? JSON.stringify(answer) : answer.runs.map((r) => `${describeRun(r)}\t${r.trigger}\t${r.startedAt}`).join('\n') || 'No runs yet.');
   } else if (sub === 'run' && name) {
     let { run } = await api.json<{ run: RunView }>('POST', `${base}/${enc(name)}/run${q}`);
     while (run.status === 'running') {
@@ -79,7 +81,8 @@ async function jobs(argv: string[], io: CliIo) {
       const { runs } = await api.json<{ runs: RunView[] }>('GET', `${base}/${enc(name)}/runs${q}`);
       run = runs.find((r) => r.id === run.id) ?? { ...run, status: 'gone' };
     }
-    if (values.json) return io.stdout(JSON.stringify(run));
+    // As the run route answers it, with the run's end.
+    if (values.json) return io.stdout(JSON.stringify({ run }));
     if (run.output) io.stdout(run.output);
     if (run.status !== 'succeeded') throw new CliError(`run ${describeRun(run)}`, run.exitCode && run.exitCode <= 255 ? run.exitCode : 1);
     io.stdout(`Run ${describeRun(run)}`);

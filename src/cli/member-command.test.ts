@@ -38,7 +38,7 @@ describe('spur member', () => {
   });
 
   it('without --role leaves the role to the server (a developer for a new member)', async () => {
-    expect(await run(['shop', 'ana@example.com', '--json'])).toEqual([JSON.stringify({ project: 'shop', email: 'ana@example.com', role: 'developer' })]);
+    expect(await run(['shop', 'ana@example.com', '--json'])).toEqual([JSON.stringify({ member: { email: 'ana@example.com', role: 'developer' } })]);
     expect(JSON.parse(received[0].body)).toEqual({ email: 'ana@example.com' });
   });
 });

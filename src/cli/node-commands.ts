@@ -39,12 +39,12 @@ async function node(argv: string[], io: CliIo) {
   if (sub === 'add' && values['password-stdin'] && !values['host-key']) throw new CliError(PASSWORD_NEEDS_HOST_KEY, 2);
   const api = client(io);
   if (sub === 'key' && !target) {
-    const { publicKey } = await api.json<{ publicKey: string }>('GET', '/servers');
-    return io.stdout(values.json ? JSON.stringify({ publicKey }) : publicKey);
+    const answer = await api.json<{ publicKey: string }>('GET', '/servers');
+    return io.stdout(values.json ? JSON.stringify(answer) : answer.publicKey);
   }
   if (sub === 'list' && !target) {
-    const { servers } = await api.json<{ servers: ServerView[] }>('GET', '/servers');
-    return io.stdout(values.json ? JSON.stringify(servers) : servers.map(row).join('\n'));
+    const answer = await api.json<{ servers: ServerView[] }>('GET', '/servers');
+    return io.stdout(values.json ? JSON.stringify(answer) : answer.servers.map(row).join('\n'));
   }
   if (sub === 'add' && target) {
     const password = values['password-stdin'] ? await readPassword() : undefined;
@@ -54,20 +54,21 @@ async function node(argv: string[], io: CliIo) {
   if (!target) throw new CliError(`usage: ${USAGE}`, 2);
   const path = `/servers/${enc(target)}`;
   if (sub === 'show') {
-    const { server } = await api.json<{ server: ServerView }>('GET', path);
-    return io.stdout(values.json ? JSON.stringify(server) : `${row(server)}\nhost key ${server.hostKeyFingerprint ?? '-'}\n${server.log ?? ''}`.trimEnd());
+    const answer = await api.json<{ server: ServerView }>('GET', path);
+    const { server } = answer;
+    return io.stdout(values.json ? JSON.stringify(answer) : `${row(server)}\nhost key ${server.hostKeyFingerprint ?? '-'}\n${server.log ?? ''}`.trimEnd());
   }
   if (sub === 'drain' || sub === 'activate') {
-    const { server } = await api.json<{ server: ServerView }>('POST', `${path}/${sub}`);
-    return io.stdout(values.json ? JSON.stringify(server) : sub === 'drain' ? `Drained ${target}: its tasks run on the other servers, and no new task goes there.` : `Activated ${target}: tasks may run there again.`);
+    const answer = await api.json<{ server: ServerView }>('POST', `${path}/${sub}`);
+    return io.stdout(values.json ? JSON.stringify(answer) : sub === 'drain' ? `Drained ${target}: its tasks run on the other servers, and no new task goes there.` : `Activated ${target}: tasks may run there again.`);
   }
   if (sub === 'build-server') {
-    const { server } = await api.json<{ server: ServerView }>(values.off ? 'DELETE' : 'POST', `${path}/build-server`);
-    return io.stdout(values.json ? JSON.stringify(server) : values.off ? `Builds run on the manager again.` : `Builds run on ${target} now; each image is copied to the manager after its build.`);
+    const answer = await api.json<{ server: ServerView }>(values.off ? 'DELETE' : 'POST', `${path}/build-server`);
+    return io.stdout(values.json ? JSON.stringify(answer) : values.off ? `Builds run on the manager again.` : `Builds run on ${target} now; each image is copied to the manager after its build.`);
   }
   if (sub === 'remove') {
-    await api.json('DELETE', path);
-    return io.stdout(values.json ? JSON.stringify({ removed: target }) : `Removed ${target}: it left the Swarm and Spur forgot its host key (Spur's key stays in its authorized_keys until you take it out).`);
+    const answer = await api.json('DELETE', path);
+    return io.stdout(values.json ? JSON.stringify(answer) : `Removed ${target}: it left the Swarm and Spur forgot its host key (Spur's key stays in its authorized_keys until you take it out).`);
   }
   throw new CliError(`usage: ${USAGE}`, 2);
 }
@@ -78,11 +79,12 @@ async function followEnrollment(io: CliIo, name: string, json: boolean): Promise
   const log = json ? io.stderr : io.stdout;
   let printed = 0;
   for (;;) {
-    const { server } = await api.json<{ server: ServerView & { log: string } }>('GET', `/servers/${enc(name)}`);
+    const answer = await api.json<{ server: ServerView & { log: string } }>('GET', `/servers/${enc(name)}`);
+    const { server } = answer;
     const lines = server.log.split('\n').filter(Boolean);
     for (const line of lines.slice(printed)) log(line);
     printed = lines.length;
-    if (server.status === 'ready') return json ? io.stdout(JSON.stringify(server)) : undefined;
+    if (server.status === 'ready') return json ? io.stdout(JSON.stringify(answer)) : undefined;
     if (server.status === 'failed') throw new CliError(`enrolling ${name} failed: ${server.error}`, 1);
     await new Promise((r) => setTimeout(r, 1000));
   }

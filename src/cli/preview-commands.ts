@@ -37,16 +37,16 @@ async function previews(argv: string[], io: CliIo) {
   const [sub, project, service] = need(positionals, 2, USAGE);
   const api = client(io);
   if (sub === 'list' && !service) {
-    const { previews: list } = await api.json<{ previews: PreviewView[] }>('GET', `/projects/${enc(project)}/previews`);
-    if (values.json) return io.stdout(JSON.stringify(list));
-    io.stdout(list.map((p) => `${p.environment}\t${p.service} #${p.pullRequest}${p.fork ? ' (fork)' : ''}\t${p.url ?? ''}\texpires ${p.expiresAt ?? '—'}`).join('\n') || 'No previews.');
+    const answer = await api.json<{ previews: PreviewView[] }>('GET', `/projects/${enc(project)}/previews`);
+    if (values.json) return io.stdout(JSON.stringify(answer));
+    io.stdout(answer.previews.map((p) => `${p.environment}\t${p.service} #${p.pullRequest}${p.fork ? ' (fork)' : ''}\t${p.url ?? ''}\texpires ${p.expiresAt ?? '—'}`).join('\n') || 'No previews.');
   } else if ((sub === 'on' || sub === 'off') && service && positionals.length === 3) {
     if (values['ttl-hours'] !== undefined && !/^\d+$/.test(String(values['ttl-hours']))) throw new CliError(`--ttl-hours: "${values['ttl-hours']}" is not a number of hours`, 2);
     if (sub === 'on' && !values.base) throw new CliError(`usage: ${USAGE}`, 2);
     const given = { with: values.with, databases: values.databases, statusToken: values['status-token'] };
     const body = sub === 'off' ? { on: false } : { base: values.base, copy: values.copy ?? '', ...(values['ttl-hours'] ? { ttlHours: Number(values['ttl-hours']) } : {}), ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
-    const { previews: settings } = await api.json<{ previews: SettingsView }>('PUT', `/projects/${enc(project)}/services/${enc(service)}/previews`, body);
-    io.stdout(values.json ? JSON.stringify(settings) : say(settings, service));
+    const answer = await api.json<{ previews: SettingsView }>('PUT', `/projects/${enc(project)}/services/${enc(service)}/previews`, body);
+    io.stdout(values.json ? JSON.stringify(answer) : say(answer.previews, service));
   } else {
     throw new CliError(`usage: ${USAGE}`, 2);
   }

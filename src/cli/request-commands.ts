@@ -23,9 +23,9 @@ export interface RequestView {
 export type MaybeRequested = { request?: RequestView; message?: string };
 
 /** Prints a held-back change (true), or nothing when the change ran (false). */
-export function sayRequested(io: CliIo, answer: MaybeRequested, json: boolean): boolean {
+export function sayRequested(io: CliIo, answer: MaybeRequested, json: boolean, message = answer.message): boolean {
   if (!answer.request) return false;
-  io.stdout(json ? JSON.stringify({ request: answer.request }) : `${answer.message ?? 'Requested: an admin must approve'}. See it with: spur requests <project>`);
+  io.stdout(json ? JSON.stringify(answer) : `${message ?? 'Requested: an admin must approve'}. See it with: spur requests <project>`);
   return true;
 }
 
@@ -43,8 +43,8 @@ const line = (r: RequestView) => `#${r.id}\t${r.status}\t${r.environment}\t${r.s
 async function requests(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, {});
   const [project] = need(positionals, 1, 'spur requests <project>');
-  const { requests: list } = await client(io).json<{ requests: RequestView[] }>('GET', `/projects/${enc(project)}/requests`);
-  io.stdout(values.json ? JSON.stringify(list) : list.map(line).join('\n') || 'No requests.');
+  const answer = await client(io).json<{ requests: RequestView[] }>('GET', `/projects/${enc(project)}/requests`);
+  io.stdout(values.json ? JSON.stringify(answer) : answer.requests.map(line).join('\n') || 'No requests.');
 }
 
 /** The project of request `id`, among the projects the user sees (or --project). */
@@ -66,8 +66,9 @@ const decide = (verb: 'approve' | 'reject' | 'cancel') => async (argv: string[],
   const [id] = need(positionals, 1, usage);
   if (verb === 'reject' && typeof values.reason !== 'string') throw new CliError(`usage: ${usage}`, 2);
   const project = await projectOf(io, id, values.project);
-  const { request } = await client(io).json<{ request: RequestView }>('POST', `/projects/${enc(project)}/requests/${id}/${verb}`, verb === 'reject' ? { reason: values.reason } : {});
-  if (values.json) return io.stdout(JSON.stringify(request));
+  const answer = await client(io).json<{ request: RequestView }>('POST', `/projects/${enc(project)}/requests/${id}/${verb}`, verb === 'reject' ? { reason: values.reason } : {});
+  if (values.json) return io.stdout(JSON.stringify(answer));
+  const { request } = answer;
   const ran = request.deployment ? `: deployment #${request.deployment} queued` : request.kind.includes('variables') && verb === 'approve' ? ': the variables are set; they apply with the next deploy' : '';
   io.stdout(`Request #${request.id} (${what(request)} in ${project}/${request.environment}) ${request.status}${ran}`);
 };

@@ -55,15 +55,16 @@ async function canary(argv: string[], io: CliIo) {
   const usage = 'spur canary <project> <service> next|abort [--env E]';
   const [project, service, action] = need(positionals, 3, usage);
   if (action !== 'next' && action !== 'abort') throw new CliError(`usage: ${usage}`, 2);
-  await client(io).json('POST', `${servicePath(project, service)}/release${envQuery(values.env)}`, { action });
-  io.stdout(values.json ? JSON.stringify({ action }) : action === 'next' ? 'Stepping up: the next share of the traffic goes to the new version now.' : 'Stopping: every request goes back to the old version, and the new one is removed.');
+  const answer = await client(io).json('POST', `${servicePath(project, service)}/release${envQuery(values.env)}`, { action });
+  io.stdout(values.json ? JSON.stringify(answer) : action === 'next' ? 'Stepping up: the next share of the traffic goes to the new version now.' : 'Stopping: every request goes back to the old version, and the new one is removed.');
 }
 
 async function cancel(argv: string[], io: CliIo) {
   const { values, positionals } = args(argv, { env: { type: 'string' } });
   const [project, service] = need(positionals, 2, 'spur cancel <project> <service> [--env E]');
-  const { cancelled } = await client(io).json<{ cancelled: number[] }>('POST', `${servicePath(project, service)}/cancel${envQuery(values.env)}`);
-  io.stdout(values.json ? JSON.stringify({ cancelled }) : cancelled.length ? `Cancelled deployment${cancelled.length > 1 ? 's' : ''} ${cancelled.map((id) => `#${id}`).join(', ')}` : 'Nothing to cancel.');
+  const answer = await client(io).json<{ cancelled: number[] }>('POST', `${servicePath(project, service)}/cancel${envQuery(values.env)}`);
+  const { cancelled } = answer;
+  io.stdout(values.json ? JSON.stringify(answer) : cancelled.length ? `Cancelled deployment${cancelled.length > 1 ? 's' : ''} ${cancelled.map((id) => `#${id}`).join(', ')}` : 'Nothing to cancel.');
 }
 
 async function scale(argv: string[], io: CliIo) {
@@ -120,7 +121,7 @@ async function settings(argv: string[], io: CliIo) {
   const body = Object.fromEntries(Object.entries(SETTINGS).filter(([flag]) => values[flag] !== undefined).map(([flag, field]) => [field, values[flag]]));
   const path = `${servicePath(project, service)}${Object.keys(body).length ? '/settings' : ''}${envQuery(values.env)}`;
   const res = await client(io).json<{ settings: Record<string, unknown> }>(Object.keys(body).length ? 'PATCH' : 'GET', path, Object.keys(body).length ? body : undefined);
-  io.stdout(values.json ? JSON.stringify(res.settings) : JSON.stringify(res.settings, null, 2) + (Object.keys(body).length ? '\nSaved; replicas apply with `spur scale`, everything else with the next deploy.' : ''));
+  io.stdout(values.json ? JSON.stringify(res) : JSON.stringify(res.settings, null, 2) + (Object.keys(body).length ? '\nSaved; replicas apply with `spur scale`, everything else with the next deploy.' : ''));
 }
 
 export const rolloutCommands = { rollback, promote, run, canary, cancel, scale, settings };

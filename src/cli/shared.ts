@@ -43,9 +43,10 @@ export async function followDeployment(api: ApiClient, io: CliIo, deployment: De
     if (msg.event === 'line') log((JSON.parse(msg.data) as { line: string }).line);
     else if (msg.event === 'status') ({ status, reason } = JSON.parse(msg.data) as { status: string; reason: string | null });
   }
-  const final = (await api.json<{ deployment: Deployment }>('GET', `/deployments/${deployment.id}`)).deployment;
+  const answer = await api.json<{ deployment: Deployment }>('GET', `/deployments/${deployment.id}`);
+  const final = answer.deployment;
   if (final.steps?.length) log(describeSteps(final.steps));
-  if (json) io.stdout(JSON.stringify(final));
+  if (json) io.stdout(JSON.stringify(answer));
   if (final.status !== 'active') throw new CliError(`deployment ${final.id} ${final.status}: ${final.failureReason ?? reason ?? status}`);
 }
 

@@ -15,12 +15,13 @@ async function templates(argv: string[], io: CliIo) {
   const json = !!values.json;
   if (sub === 'list' && !a) {
     const q = typeof values.search === 'string' ? `?q=${enc(values.search)}` : '';
-    const { templates: list } = await api.json<{ templates: TemplateView[] }>('GET', `/templates${q}`);
-    return io.stdout(json ? JSON.stringify(list) : list.map((t) => `${t.id}\t${t.category}\t${t.description}`).join('\n') || 'No template matches.');
+    const answer = await api.json<{ templates: TemplateView[] }>('GET', `/templates${q}`);
+    return io.stdout(json ? JSON.stringify(answer) : answer.templates.map((t) => `${t.id}\t${t.category}\t${t.description}`).join('\n') || 'No template matches.');
   }
   if (sub === 'show' && a && !b) {
-    const { template: t } = await api.json<{ template: TemplateView }>('GET', `/templates/${enc(a)}`);
-    if (json) return io.stdout(JSON.stringify(t));
+    const answer = await api.json<{ template: TemplateView }>('GET', `/templates/${enc(a)}`);
+    if (json) return io.stdout(JSON.stringify(answer));
+    const t = answer.template;
     const lines = [
       `${t.name} (${t.id}, ${t.category}): ${t.description}`,
       t.website,

@@ -52,7 +52,7 @@ describe('spur token create / tokens / token revoke', () => {
     const id = listed[1].split('\t')[0];
     expect((await run(accessCommands.token, ['revoke', id])).out).toEqual([`Revoked token ${id}`]);
     await expect(run(commands.project, ['list'], ci)).rejects.toMatchObject({ message: 'invalid API token (HTTP 401)' });
-    expect((await run(accessCommands.token, ['list', '--json'])).out.map((l) => JSON.parse(l).length)).toEqual([1]);
+    expect((await run(accessCommands.token, ['list', '--json'])).out.map((l) => JSON.parse(l).tokens.length)).toEqual([1]);
   });
 
   it('refuses a scope that is not one and an expiry it cannot read', async () => {

@@ -40,17 +40,19 @@ async function volumes(argv: string[], io: CliIo) {
   const path = `/projects/${enc(project)}/services/${enc(service)}/volumes`;
   const api = client(io);
   if (sub === 'add' && name && mountPath) {
-    const { volume } = await api.json<{ volume: VolumeView }>('POST', path + envQuery(values.env), { name, mountPath });
-    io.stdout(values.json ? JSON.stringify(volume) : `Added volume ${volume.name} at ${volume.mountPath} (Docker volume ${volume.dockerVolume}); the next deploy mounts it (and, from then on, stops the old version before starting the new).`);
+    const answer = await api.json<{ volume: VolumeView }>('POST', path + envQuery(values.env), { name, mountPath });
+    const { volume } = answer;
+    io.stdout(values.json ? JSON.stringify(answer) : `Added volume ${volume.name} at ${volume.mountPath} (Docker volume ${volume.dockerVolume}); the next deploy mounts it (and, from then on, stops the old version before starting the new).`);
   } else if (sub === 'list' && !name) {
-    const { volumes: list } = await api.json<{ volumes: VolumeView[] }>('GET', path + envQuery(values.env));
-    io.stdout(values.json ? JSON.stringify(list) : list.map((v) => `${v.name}\t${v.mountPath}\t${v.dockerVolume}`).join('\n') || 'No volumes.');
+    const answer = await api.json<{ volumes: VolumeView[] }>('GET', path + envQuery(values.env));
+    io.stdout(values.json ? JSON.stringify(answer) : answer.volumes.map((v) => `${v.name}\t${v.mountPath}\t${v.dockerVolume}`).join('\n') || 'No volumes.');
   } else if (sub === 'remove' && name && !mountPath) {
     const removed = await api.json<{ removed: string; dockerVolume: string }>('DELETE', `${path}/${enc(name)}${envQuery(values.env)}`);
     io.stdout(values.json ? JSON.stringify(removed) : `Removed volume ${name}; the next deploy no longer mounts it (its data stays in Docker volume ${removed.dockerVolume}).`);
   } else if (sub === 'backup' && name && !mountPath) {
-    const { backup } = await api.json<{ backup: BackupView }>('POST', `${path}/${enc(name)}/backups${envQuery(values.env)}`);
-    if (values.json) return io.stdout(JSON.stringify(backup));
+    const answer = await api.json<{ backup: BackupView }>('POST', `${path}/${enc(name)}/backups${envQuery(values.env)}`);
+    if (values.json) return io.stdout(JSON.stringify(answer));
+    const { backup } = answer;
     if (backup.status !== 'ok') throw new CliError(`backup #${backup.id} of ${name} failed: ${backup.error}`);
     io.stdout(`Backed up volume ${name}: backup #${backup.id}, ${backup.size} bytes, sha256 ${backup.sha256}`);
   } else if (sub === 'backups' && name && !mountPath) {

@@ -8,10 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { MAY, type Action, SCOPES, type Scope, mayDo, scopeCovers } from '../actions/access.js';
 import { createApiToken } from '../store/users.js';
-import type { Deps } from '../deps.js';
-import { apiRoutes } from './api/index.js';
-import { RequestedAnswer } from './api/schemas.js';
 import { MATRIX_USERS, type MatrixUser, teamWorld } from '../../test/app-fixture.js';
+import { answerProblems } from '../../test/api-answers.js';
 
 type Target = { project: string; deployment: number; backup: number; volumeBackup: number; composeDeployment: number; invitation: number; request: number; channel: number; installationChannel: number; rule: number; installationRule: number; webhook: number; delivery: number; tokenId: number; keyId: number };
 /** One request of the matrix: the route it exercises (as the API declares it), and the action
@@ -227,20 +225,6 @@ async function send(w: World, who: string, method: string, path: string, body?: 
 
 const methodOf = (route: string) => route.split(' ')[0];
 
-/** Each route as the door declared it (the OpenAPI document is written from these). */
-const DECLARED = new Map(apiRoutes({ config: { publicUrl: 'http://spur.test' } } as Deps).declared.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r]));
-
-/** How a successful answer differs from what the document says the route answers (errors are described by one shape). */
-function answerProblems(route: string, res: { status: number; text: string }): string[] {
-  if (res.status >= 400) return [];
-  const declared = DECLARED.get(route);
-  if (!declared) return ['not declared at the door'];
-  const answer = declared.answers.find((a) => a.status === res.status) ?? (res.status === 202 ? { status: 202, schema: RequestedAnswer, type: 'json' as const } : undefined);
-  if (!answer) return [`answered ${res.status}, which the document does not list`];
-  if (!answer.schema || (answer.type ?? 'json') !== 'json' || !res.text) return [];
-  const parsed = answer.schema.safeParse(JSON.parse(res.text));
-  return parsed.success ? [] : [`the ${res.status} answer is not as described: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`];
-}
 /** A body that names something of the target (the project to confirm, the backup to restore). */
 function bodyFor(c: Case, t: Target): unknown {
   if (c.route === 'DELETE /projects/:project') return { confirm: t.project };
