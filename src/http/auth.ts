@@ -91,3 +91,18 @@ export function requireToken(deps: Deps): MiddlewareHandler<AuthEnv> {
     await next();
   };
 }
+
+/** For a long-lived answer (a stream): checks again that the credential the request came with
+ *  still holds, and throws Unauthorized once it was revoked, expired or ended (the user's role
+ *  and memberships are the actions' to check). */
+export function credentialCheck(deps: Deps, c: Context): () => Promise<void> {
+  const bearer = /^Bearer (\S+)$/.exec(c.req.header('Authorization') ?? '')?.[1];
+  const cookie = getCookie(c, SESSION_COOKIE);
+  return async () => {
+    if (bearer) {
+      const found = await findApiToken(deps.db, bearer);
+      if (!found) throw new Unauthorized('this API token was revoked');
+      if (found.token.expiresAt !== null && found.token.expiresAt <= new Date().toISOString()) throw new Unauthorized(`this API token expired at ${found.token.expiresAt}`);
+    } else if (!cookie || !(await findSession(deps.db, cookie))) throw new Unauthorized('the session ended; log in again');
+  };
+}

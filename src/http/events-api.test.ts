@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { shopWithWeb } from '../../test/app-fixture.js';
 import { setProjectMember } from '../store/access.js';
 import { recordEvent } from '../store/events.js';
+import { createApiToken } from '../store/users.js';
 
 describe('the events API', () => {
   it("lets a viewer read the project's events without who was added; an admin reads who", async () => {
@@ -33,6 +34,40 @@ describe('the events API', () => {
     }
     expect((await t.call('member', 'GET', '/projects/shop/events')).status).toBe(404);
   });
+});
+
+describe('the event stream', () => {
+  it('ends, saying why, once the token it was opened with is revoked, and sends nothing after', async () => {
+    const t = await shopWithWeb();
+    const owner = await t.deps.db.selectFrom('users').select('id').where('email', '=', 'o@example.com').executeTakeFirstOrThrow();
+    const token = await createApiToken(t.deps.db, owner.id, 'follow');
+    const project = await t.deps.db.selectFrom('projects').select('id').where('name', '=', 'shop').executeTakeFirstOrThrow();
+    await recordEvent(t.deps.db, project.id, 'backup.done', { backup: 8, database: 'pg' });
+    const res = await t.app.request('/api/v1/projects/shop/events/stream?after=0', { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    const readUntil = async (want: string) => {
+      while (!text.includes(want)) {
+        const { value, done } = await reader.read();
+        if (done) return false;
+        text += value;
+      }
+      return true;
+    };
+    expect(await readUntil('"type":"backup.done"')).toBe(true);
+    const id = (await t.deps.db.selectFrom('api_tokens').select('id').where('name', '=', 'follow').executeTakeFirstOrThrow()).id;
+    expect((await t.call('owner', 'DELETE', `/tokens/${id}`)).status).toBe(200);
+    await recordEvent(t.deps.db, project.id, 'backup.failed', { backup: 9, database: 'pg' });
+    expect(await readUntil('event: problem')).toBe(true);
+    expect(text).toContain('data: this API token was revoked');
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    expect(text).not.toContain('backup.failed');
+  }, 15_000);
 });
 
 describe('redelivery', () => {
