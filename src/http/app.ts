@@ -5,6 +5,7 @@ import { createNodeWebSocket } from '@hono/node-ws';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { spurDomain } from '../store/settings.js';
+import { reachedOverHttps } from './over-https.js';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from '../deps.js';
 import { NotFound, PayloadTooLarge } from '../errors.js';
@@ -64,6 +65,10 @@ export function createApp(deps: Deps) {
   };
   const isOwnOrigin = async (origin: string, url: string) => origin === new URL(url).origin || origin === (await ownOrigin());
   app.use('*', csrf({ origin: (origin, c) => isOwnOrigin(origin, c.req.url) }));
+  app.use('*', async (c, next) => {
+    if (c.req.method === 'POST') c.set('secureCookies', await reachedOverHttps(deps, c));
+    await next();
+  });
   app.route('/', authRoutes(deps));
   app.route('/', invitationRoutes(deps));
   app.route('/', webRoutes(deps, { upgradeWebSocket, isOwnOrigin }));

@@ -4,4 +4,12 @@ import { setCookie } from 'hono/cookie';
 
 export const TOAST_COOKIE = 'spur_toast';
 
-export const setToast = (c: Context, toast: string) => setCookie(c, TOAST_COOKIE, toast, { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60 });
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Set for form posts (app.ts): the browser came over HTTPS, so a toast (which may carry a
+     *  secret shown once, such as a webhook's) is a Secure cookie. */
+    secureCookies?: boolean;
+  }
+}
+
+export const setToast = (c: Context, toast: string) => setCookie(c, TOAST_COOKIE, toast, { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60, secure: c.get('secureCookies') === true });

@@ -1,4 +1,5 @@
 // Setup (claiming the owner account with the one-time token), login and logout.
+import { reachedOverHttps } from './over-https.js';
 import { createHmac } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -6,7 +7,7 @@ import { AuthError, type KeptFields, LoginPage, SetupPage } from '../../views/pa
 import type { Deps } from '../deps.js';
 import { InvalidInput, NotFound, TooManyRequests } from '../errors.js';
 import { hashPassword, randomToken, safeEqual, verifyPassword } from '../secrets.js';
-import { setAcmeEmail, spurDomain } from '../store/settings.js';
+import { setAcmeEmail } from '../store/settings.js';
 import { createFirstOwner, createSession, deleteSession, findSession, findUserByEmail } from '../store/users.js';
 import * as validate from '../validate.js';
 import { SESSION_COOKIE, setupOpen } from './auth.js';
@@ -55,14 +56,7 @@ export function authRoutes(deps: Deps) {
   // that set it, however long an attacker keeps trying.
   const limiter = new AttemptLimiter({ max: 10, windowMs: FIFTEEN_MINUTES });
   const accounts = new AttemptLimiter({ max: 10, windowMs: FIFTEEN_MINUTES });
-  // Secure when Spur is reached over HTTPS: its public URL says so, or the request came for its
-  // own domain (Traefik serves that one over HTTPS; its plain HTTP only redirects once the
-  // certificate is in). Other names (the server's address on port 3000) keep working over HTTP.
-  const secureFor = async (c: Context) => {
-    if (deps.config.publicUrl.startsWith('https://')) return true;
-    const own = await spurDomain(deps.db);
-    return own !== undefined && (c.req.header('host') ?? '').replace(/:\d+$/, '').toLowerCase() === own.hostname;
-  };
+  const secureFor = (c: Context) => reachedOverHttps(deps, c);
   // SPUR_ACME_EMAIL, when set, is the contact; otherwise setup asks.
   const askAcmeEmail = deps.config.acme.email === undefined;
   const clientKey = (c: Context) => requestAddress(deps, c);

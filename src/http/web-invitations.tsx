@@ -2,6 +2,7 @@
 // session, since the invited may have no account yet; a signed-in user accepts as themselves
 // (with their form token). Only the token and a new account's password are read from the
 // request: the project, role and email come from the stored invitation.
+import { reachedOverHttps } from './over-https.js';
 import { type Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { InvitationPage } from '../../views/pages/invitation.js';
@@ -9,7 +10,6 @@ import { type OpenInvitation, acceptInvitation, invitationPath, openInvitation }
 import type { Deps } from '../deps.js';
 import { Forbidden, InvalidFields } from '../errors.js';
 import { safeEqual } from '../secrets.js';
-import { spurDomain } from '../store/settings.js';
 import { createSession, findSession } from '../store/users.js';
 import { SESSION_COOKIE } from './auth.js';
 import { requestAddress } from './client.js';
@@ -20,12 +20,7 @@ export function invitationRoutes(deps: Deps) {
     const token = getCookie(c, SESSION_COOKIE);
     return token ? findSession(deps.db, token) : undefined;
   };
-  // As web-auth.tsx: Secure when Spur is reached over HTTPS.
-  const secureFor = async (c: Context) => {
-    if (deps.config.publicUrl.startsWith('https://')) return true;
-    const own = await spurDomain(deps.db);
-    return own !== undefined && (c.req.header('host') ?? '').replace(/:\d+$/, '').toLowerCase() === own.hostname;
-  };
+  const secureFor = (c: Context) => reachedOverHttps(deps, c);
   const page = async (c: Context, open: OpenInvitation, error?: string) => {
     const session = await sessionOf(c);
     const { project, token } = c.req.param() as { project: string; token: string };

@@ -57,6 +57,17 @@ describe('the webhooks pages', () => {
     expect((await get('owner', '/projects/shop/webhooks')).html).toContain('No webhook yet');
   });
 
+  it('hand the secret Spur made to the browser in a Secure cookie when Spur is reached over HTTPS', async () => {
+    const plain = await post('owner', '/projects/shop/webhooks', { name: 'ci', url: 'https://ci.example.com/hook', secret: '', types: '*' });
+    expect(plain.cookie).toContain('signing%20secret');
+    expect(plain.cookie).not.toMatch(/;\s*Secure/i);
+    t.deps.config.publicUrl = 'https://spur.example';
+    const secure = await post('owner', '/projects/shop/webhooks', { name: 'cd', url: 'https://cd.example.com/hook', secret: '', types: '*' });
+    expect(secure.status).toBe(303);
+    expect(secure.cookie).toContain('signing%20secret');
+    expect(secure.cookie).toMatch(/;\s*Secure/i);
+  });
+
   it("are an admin's: a viewer is refused them and the project page does not link them", async () => {
     const project = await t.deps.db.selectFrom('projects').select('id').where('name', '=', 'shop').executeTakeFirstOrThrow();
     await setProjectMember(t.deps.db, project.id, t.member.id, 'viewer');
