@@ -87,7 +87,7 @@ async function projectFilter(deps: Deps, user: Actor, projectName: string, query
 const EXPORT_PAGE = 1000;
 
 /** Every entry the filters match (the installation's, or with `projectName` that project's),
- *  newest first, as `spur audit --json` prints them: for an export as JSON lines. The door is
+ *  newest first, as `spur audit --all --json` prints them: for an export as JSON lines. The door is
  *  passed (and the filters checked) before the first entry; a `limit` caps how many, else all. */
 export async function auditExport(deps: Deps, user: Actor, query: AuditQuery, projectName?: string): Promise<AsyncGenerator<AuditEntryView>> {
   const filter = projectName === undefined ? await installationFilter(deps, user, query) : await projectFilter(deps, user, projectName, query);

@@ -110,12 +110,15 @@ async function vars(argv: string[], io: CliIo) {
     if (sayRequested(io, answer, !!values.json)) return;
   } else if (sub === 'unset') {
     if (pairs.length === 0) throw new CliError(`usage: ${usage}`, 2);
+    // One request a key: --json prints the last answer; the words say each request held back.
     let left: typeof answer | undefined;
+    let last: typeof answer | undefined;
     for (const key of pairs) {
-      const removed = await client(io).json<{ variables: Record<string, string> } & MaybeRequested>('DELETE', `${path}/${enc(key)}${envQuery(values.env)}`);
-      if (sayRequested(io, removed, !!values.json)) continue;
-      left = removed;
+      last = await client(io).json<{ variables: Record<string, string> } & MaybeRequested>('DELETE', `${path}/${enc(key)}${envQuery(values.env)}`);
+      if (values.json || sayRequested(io, last, false)) continue;
+      left = last;
     }
+    if (values.json) return io.stdout(JSON.stringify(last));
     if (!left) return; // every removal is a request (said above)
     answer = left;
   } else if (sub === 'list') {

@@ -22,9 +22,12 @@ function readFile(path: string, what: string): string {
   }
 }
 
-/** Waits for a group deployment to end, saying each member's state as it changes. */
-export async function followGroupDeployment(api: ApiClient, io: CliIo, path: string, group: GroupDeployment, json: boolean): Promise<void> {
+/** Waits for a group deployment to end, saying each member's state as it changes; --json prints
+ *  the last answer (the one that started it, or the deployment's at its end). */
+export async function followGroupDeployment(api: ApiClient, io: CliIo, path: string, started: { deployment: GroupDeployment }, json: boolean): Promise<void> {
   const log = json ? io.stderr : io.stdout;
+  const group = started.deployment;
+  let last: { deployment: GroupDeployment } = started;
   log(`Group deployment #${group.id} of ${group.members.length} services (${group.members.filter((m) => m.changed).length} to deploy)`);
   const said = new Map<string, string>();
   let current = group;
@@ -36,9 +39,10 @@ export async function followGroupDeployment(api: ApiClient, io: CliIo, path: str
     }
     if (current.status !== 'deploying') break;
     await new Promise((r) => setTimeout(r, 1000));
-    current = (await api.json<{ deployment: GroupDeployment }>('GET', `${path}/deployments/${current.id}`)).deployment;
+    last = await api.json<{ deployment: GroupDeployment }>('GET', `${path}/deployments/${current.id}`);
+    current = last.deployment;
   }
-  if (json) io.stdout(JSON.stringify({ deployment: current }));
+  if (json) io.stdout(JSON.stringify(last));
   if (current.status !== 'active') throw new CliError(`group deployment #${current.id} ${current.status}: ${current.failureReason ?? current.status}`);
   if (!json) io.stdout(`Group deployment #${current.id} is active.`);
 }
@@ -63,7 +67,7 @@ async function compose(argv: string[], io: CliIo) {
     log(`Saved Compose app ${saved.app.name} in ${project}: ${saved.app.services.join(', ')}`);
     for (const note of saved.notes) log(`Note: ${note}`);
     if (!saved.deployment) return json ? io.stdout(JSON.stringify(saved)) : undefined;
-    return followGroupDeployment(api, io, path, saved.deployment, json);
+    return followGroupDeployment(api, io, path, { ...saved, deployment: saved.deployment }, json);
   }
   if (sub === 'ls' && !name) {
     const answer = await api.json<{ apps: ComposeAppView[] }>('GET', `/projects/${enc(project)}/compose`);
@@ -81,8 +85,8 @@ async function compose(argv: string[], io: CliIo) {
   }
   if (sub === 'rollback' && name) {
     if (extra !== undefined && !/^\d+$/.test(extra)) throw new CliError(`compose rollback: "${extra}" is not a group deployment number`, 2);
-    const { deployment } = await api.json<{ deployment: GroupDeployment }>('POST', `${path}/rollback`, { ...(extra ? { to: Number(extra) } : {}), ...(values.env ? { environment: values.env } : {}) });
-    return followGroupDeployment(api, io, path, deployment, json);
+    const started = await api.json<{ deployment: GroupDeployment }>('POST', `${path}/rollback`, { ...(extra ? { to: Number(extra) } : {}), ...(values.env ? { environment: values.env } : {}) });
+    return followGroupDeployment(api, io, path, started, json);
   }
   if (sub === 'rm' && name && !extra) {
     const deleteVolumes = values['delete-volumes'] === true;

@@ -81,11 +81,11 @@ async function jobs(argv: string[], io: CliIo) {
       const { runs } = await api.json<{ runs: RunView[] }>('GET', `${base}/${enc(name)}/runs${q}`);
       run = runs.find((r) => r.id === run.id) ?? { ...run, status: 'gone' };
     }
-    // As the run route answers it, with the run's end.
-    if (values.json) return io.stdout(JSON.stringify({ run }));
-    if (run.output) io.stdout(run.output);
+    // As the run route answers it, with the run's end; a failed run still fails.
+    if (values.json) io.stdout(JSON.stringify({ run }));
+    else if (run.output) io.stdout(run.output);
     if (run.status !== 'succeeded') throw new CliError(`run ${describeRun(run)}`, run.exitCode && run.exitCode <= 255 ? run.exitCode : 1);
-    io.stdout(`Run ${describeRun(run)}`);
+    if (!values.json) io.stdout(`Run ${describeRun(run)}`);
   } else {
     throw new CliError(`usage: ${USAGE}`, 2);
   }

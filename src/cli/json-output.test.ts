@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { serve } from '@hono/node-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { teamWorld } from '../../test/app-fixture.js';
 import { answerProblems, routeOf } from '../../test/api-answers.js';
+import { createApiToken } from '../store/users.js';
 import { clientCommands } from './client-commands.js';
 
 type Answer = { method: string; path: string; status: number; type: string; text: string };
@@ -81,6 +82,7 @@ const CASES: Case[] = [
   { argv: ['volumes', 'list', 'shop', 'web'] },
   { argv: ['volumes', 'add', 'shop', 'web', 'cache', '/cache'] },
   { argv: ['volumes', 'backups', 'shop', 'web', 'data'] },
+  { argv: ['volumes', 'set', 'shop', 'web', 'data', '--keep', '4'] },
   { argv: ['volumes', 'remove', 'shop', 'web', 'cache'] },
   { argv: ['compose', 'ls', 'shop'] },
   { argv: ['compose', 'ps', 'shop', 'stack', '--env', 'staging'] },
@@ -115,17 +117,50 @@ const CASES: Case[] = [
   { argv: ['member', 'leave', 'shop'], as: 'viewer' },
 ];
 
-/** Commands (and forms of one) not run here, each with why and where its --json is checked. */
+/** Every form of every client command, as `spur help` lists them: each has a case above, or a
+ *  reason below. */
+const FORMS = [
+  'login', 'project list', 'project create', 'project env', 'project env delete', 'project delete',
+  'service create', 'service create --deploy', 'service source', 'service delete', 'vars list', 'vars set', 'vars unset', 'vars replace',
+  'deploy', 'build plan', 'status', 'deployments', 'logs', 'rollback', 'promote', 'run', 'cancel', 'canary', 'scale', 'settings',
+  'git', 'keys list', 'keys add', 'keys remove', 'member list', 'member', 'member remove', 'member leave', 'invite', 'invitations', 'invitations revoke',
+  'tokens', 'token list', 'token create', 'token revoke', 'protect', 'unprotect', 'requests', 'approve', 'reject', 'cancel-request', 'audit', 'audit verify',
+  'domains list', 'domains add', 'domains set', 'domains remove', 'instance', 'sso',
+  'db create', 'db list', 'db info', 'db set', 'db logs', 'db restart', 'db backup', 'db backups', 'db download', 'db restore', 'db delete',
+  'volumes add', 'volumes list', 'volumes remove', 'volumes backup', 'volumes backups', 'volumes set', 'volumes restore',
+  'compose up', 'compose ls', 'compose ps', 'compose history', 'compose rollback', 'compose rm', 'templates list', 'templates show', 'templates deploy',
+  'jobs list', 'jobs add', 'jobs set', 'jobs remove', 'jobs run', 'jobs runs', 'events', 'events --follow', 'webhooks list', 'webhooks add', 'webhooks remove', 'webhooks deliveries', 'webhooks redeliver',
+  'previews on', 'previews off', 'previews list', 'node key', 'node list', 'node show', 'node add', 'node drain', 'node activate', 'node build-server', 'node remove', 'mcp',
+];
+
+/** Forms not run here, each with why and where its --json is checked. */
 const NOT_HERE: Record<string, string> = {
   deploy: 'follows the deployment to its end (no deployer here); test/deploy.test.ts checks its --json',
+  'service create --deploy': 'follows the deployment to its end, as deploy does; not checked',
+  'db create': 'starts the database as a Swarm service; not checked',
+  'db logs': "reads Docker's log lines; not checked",
+  'db restart': 'restarts the Swarm service; not checked',
+  'db backup': "runs the engine's dump in a container; not checked",
+  'db download': 'writes the backup file (an octet-stream answer) and prints {file, size}; not checked',
+  'db restore': 'runs the restore in a container; not checked',
+  'db delete': 'removes the Swarm service; not checked',
+  'volumes backup': 'archives the volume in a container; not checked',
+  'volumes restore': 'restores in a container; not checked',
+  'compose rollback': 'follows the group deployment to its end; not checked',
+  'jobs run': 'runs a container from the serving image; not checked',
+  'node add': 'enrolls a server over SSH; not checked',
+  'node drain': 'changes the Swarm node; not checked',
+  'node activate': 'changes the Swarm node; not checked',
+  'node build-server': "checks the server's Docker; not checked",
+  'node remove': 'takes the server out of the Swarm; not checked',
   rollback: 'follows the deployment to its end; test/deploy.test.ts checks its --json',
   promote: 'follows the deployment to its end, as deploy does; not checked',
-  status: "reads the running tasks from Docker; test/operations.test.ts checks its --json",
+  status: 'reads the running tasks from Docker; test/operations.test.ts checks its --json',
   scale: 'changes the Swarm service; test/operations.test.ts checks its --json',
-  logs: "streams Docker's log lines, each printed as the stream's JSON data",
-  run: 'runs a container from the serving image',
+  logs: "streams Docker's log lines, each printed as the stream's JSON data; not checked",
+  run: "runs a container from the serving image, each output and the exit printed as the stream's JSON data; not checked",
   mcp: 'is an MCP server on standard input and output, not a command with an answer',
-  // Removals of what runs (Docker away here answers 503): their forms below are checked where they run.
+  // Removals of what runs (Docker away here answers 503).
   'service delete': 'removes the Swarm services; test/deletion.test.ts checks its --json',
   'project delete': 'removes the Swarm services and networks; not checked',
   'project env delete': 'removes the Swarm services and network; not checked',
@@ -143,9 +178,11 @@ const answers: Answer[] = [];
 let server: ReturnType<typeof serve>;
 const got: Got = {};
 let tokens: Record<string, string>;
+let world: Awaited<ReturnType<typeof teamWorld>>;
 
 beforeAll(async () => {
   const w = await teamWorld();
+  world = w;
   tokens = w.tokens;
   server = serve({
     port: 0,
@@ -189,11 +226,19 @@ async function run(argv: string[], who: string) {
 }
 
 describe('--json prints the API answer, as the OpenAPI document describes it', () => {
-  it('has a case, or a reason it is not run here, for every client command', () => {
-    const cased = new Set(CASES.map((c) => (typeof c.argv === 'function' ? c.argv(new Proxy({}, { get: () => 'x' })) : c.argv)[0]));
-    const missing = Object.keys(clientCommands).filter((name) => !cased.has(name) && !NOT_HERE[name]);
-    expect(missing, 'client commands with no --json case').toEqual([]);
-    expect(Object.keys(NOT_HERE).filter((name) => !clientCommands[name.split(' ')[0]]), 'reasons for commands that do not exist').toEqual([]);
+  it('has a case, or a reason it is not run here, for every form of every client command', () => {
+    const argvs = CASES.map((c) => (typeof c.argv === 'function' ? c.argv(new Proxy({}, { get: () => 'x' })) : c.argv));
+    // A form is run when a case starts with its words (the longest form that fits: `db info`, not `db`).
+    const runs = (form: string) => argvs.some((argv) => {
+      const words = form.split(' ');
+      const fits = (f: string) => f.split(' ').every((w, i) => (w.startsWith('--') ? argv.includes(w) : argv[i] === w));
+      return fits(form) && !FORMS.some((other) => other !== form && other.startsWith(`${words[0]} `) && other.split(' ').length > words.length && fits(other));
+    });
+    // events --follow has a test of its own, below.
+    expect(FORMS.filter((form) => !runs(form) && !NOT_HERE[form] && form !== 'events --follow'), 'forms with neither a case nor a reason').toEqual([]);
+    expect(FORMS.filter((form) => runs(form) && NOT_HERE[form]), 'forms with a case and a reason not to run').toEqual([]);
+    expect(Object.keys(clientCommands).filter((name) => !FORMS.some((f) => f.split(' ')[0] === name)), 'client commands not in FORMS').toEqual([]);
+    expect(Object.keys(NOT_HERE).filter((form) => !FORMS.includes(form)), 'reasons for forms that do not exist').toEqual([]);
   });
 
   it('prints, for each command, the answer of its last request, which matches the route’s declared schema', async () => {
@@ -245,4 +290,19 @@ describe('--json prints the API answer, as the OpenAPI document describes it', (
     }
     expect(wrong).toEqual([]);
   }, 60_000);
+
+  it('events --follow prints each streamed event as the stream sent it, each as the events route describes one', async () => {
+    const owner = await world.deps.db.selectFrom('users').select('id').where('email', '=', 'owner@example.com').executeTakeFirstOrThrow();
+    tokens.follower = await createApiToken(world.deps.db, owner.id, 'follower');
+    const out: string[] = [];
+    const env = { SPUR_URL: String(got.url), SPUR_TOKEN: tokens.follower };
+    const following = clientCommands.events(['shop', '--follow', '--after', '0', '--json'], { env, stdout: (l) => out.push(l), stderr: () => {} }).catch((err: Error) => err);
+    await vi.waitFor(() => expect(out.length).toBeGreaterThan(0), { timeout: 5000 });
+    // Revoked, the token stops hearing: the stream ends with a problem, which the command says.
+    await world.deps.db.deleteFrom('api_tokens').where('name', '=', 'follower').execute();
+    expect(await following).toMatchObject({ message: 'this API token no longer works: it was revoked, or its user removed' });
+    const listed = (await world.call('owner', 'GET', `/projects/shop/events?after=0&limit=${out.length}`)).json.events;
+    expect(out.map((l) => JSON.parse(l))).toEqual(listed);
+    expect(answerProblems('GET /projects/:project/events', { status: 200, text: JSON.stringify({ events: out.map((l) => JSON.parse(l)) }) })).toEqual([]);
+  });
 });

@@ -37,9 +37,11 @@ async function run(argv: string[], io: CliIo) {
   if (values.timeout !== undefined && !/^\d+$/.test(String(values.timeout))) throw new CliError(`--timeout: "${values.timeout}" is not a number of seconds`, 2);
   const body = { command, ...(values.timeout ? { timeout: Number(values.timeout) } : {}) };
   for await (const e of client(io).events(`${servicePath(project, service)}/run${envQuery(values.env)}`, 'POST', body)) {
+    // --json: each event's JSON as the stream sent it, one a line (output lines, then the exit).
+    if (values.json && (e.event === 'output' || e.event === 'exit')) io.stdout(e.data);
     if (e.event === 'output') {
       const { stream, line } = JSON.parse(e.data) as { stream: 'stdout' | 'stderr'; line: string };
-      (stream === 'stderr' ? io.stderr : io.stdout)(line);
+      if (!values.json) (stream === 'stderr' ? io.stderr : io.stdout)(line);
     } else if (e.event === 'exit') {
       const { code } = JSON.parse(e.data) as { code: number };
       if (code !== 0) throw new CliError(`the command exited with ${code}`, code > 255 ? 1 : code);

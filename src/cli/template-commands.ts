@@ -45,7 +45,7 @@ async function templates(argv: string[], io: CliIo) {
     const log = json ? io.stderr : io.stdout;
     log(`Created Compose app ${res.app.name} in ${a} from the template ${b}: ${res.app.services.join(', ')}; it will answer at ${res.url}`);
     if (!res.deployment) return json ? io.stdout(JSON.stringify(res)) : undefined;
-    return followGroupDeployment(api, io, path, res.deployment, json);
+    return followGroupDeployment(api, io, path, { ...res, deployment: res.deployment }, json);
   }
   throw new CliError(`usage: ${USAGE}`, 2);
 }

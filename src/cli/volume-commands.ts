@@ -51,9 +51,10 @@ async function volumes(argv: string[], io: CliIo) {
     io.stdout(values.json ? JSON.stringify(removed) : `Removed volume ${name}; the next deploy no longer mounts it (its data stays in Docker volume ${removed.dockerVolume}).`);
   } else if (sub === 'backup' && name && !mountPath) {
     const answer = await api.json<{ backup: BackupView }>('POST', `${path}/${enc(name)}/backups${envQuery(values.env)}`);
-    if (values.json) return io.stdout(JSON.stringify(answer));
+    if (values.json) io.stdout(JSON.stringify(answer));
     const { backup } = answer;
     if (backup.status !== 'ok') throw new CliError(`backup #${backup.id} of ${name} failed: ${backup.error}`);
+    if (values.json) return;
     io.stdout(`Backed up volume ${name}: backup #${backup.id}, ${backup.size} bytes, sha256 ${backup.sha256}`);
   } else if (sub === 'backups' && name && !mountPath) {
     const view = await api.json<BackupsView>('GET', `${path}/${enc(name)}/backups${envQuery(values.env)}`);

@@ -101,7 +101,7 @@ export function credentialCheck(deps: Deps, c: Context): () => Promise<void> {
   return async () => {
     if (bearer) {
       const found = await findApiToken(deps.db, bearer);
-      if (!found) throw new Unauthorized('this API token was revoked');
+      if (!found) throw new Unauthorized('this API token no longer works: it was revoked, or its user removed');
       if (found.token.expiresAt !== null && found.token.expiresAt <= new Date().toISOString()) throw new Unauthorized(`this API token expired at ${found.token.expiresAt}`);
     } else if (!cookie || !(await findSession(deps.db, cookie))) throw new Unauthorized('the session ended; log in again');
   };

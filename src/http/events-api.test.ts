@@ -60,7 +60,7 @@ describe('the event stream', () => {
     expect((await t.call('owner', 'DELETE', `/tokens/${id}`)).status).toBe(200);
     await recordEvent(t.deps.db, project.id, 'backup.failed', { backup: 9, database: 'pg' });
     expect(await readUntil('event: problem')).toBe(true);
-    expect(text).toContain('data: this API token was revoked');
+    expect(text).toContain('data: this API token no longer works: it was revoked, or its user removed');
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;

@@ -61,7 +61,7 @@ describe('the webhooks pages', () => {
     const plain = await post('owner', '/projects/shop/webhooks', { name: 'ci', url: 'https://ci.example.com/hook', secret: '', types: '*' });
     expect(plain.cookie).toContain('signing%20secret');
     expect(plain.cookie).not.toMatch(/;\s*Secure/i);
-    t.deps.config.publicUrl = 'https://spur.example';
+    (t.deps.config as { publicUrl: string }).publicUrl = 'https://spur.example';
     const secure = await post('owner', '/projects/shop/webhooks', { name: 'cd', url: 'https://cd.example.com/hook', secret: '', types: '*' });
     expect(secure.status).toBe(303);
     expect(secure.cookie).toContain('signing%20secret');
