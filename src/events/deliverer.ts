@@ -13,6 +13,8 @@ export const EVENT_POLL_MS = 2000;
 /** Deliveries sent at once: a receiver that takes its time holds one slot, not the rest. */
 const AT_ONCE = 4;
 const BATCH = 20;
+/** Of one webhook, at most this many in a batch: each webhook gets its turn. */
+const PER_WEBHOOK = 4;
 
 export interface DelivererDeps {
   db: Db;
@@ -71,11 +73,16 @@ export class EventDeliverer {
   async deliverDue(now = () => new Date()): Promise<number> {
     let sent = 0;
     for (;;) {
-      const due = await dueDeliveries(this.deps.db, now().toISOString(), BATCH);
+      const due = await dueDeliveries(this.deps.db, now().toISOString(), BATCH, PER_WEBHOOK);
       if (!due.length) return sent;
-      for (let i = 0; i < due.length; i += AT_ONCE) await Promise.all(due.slice(i, i + AT_ONCE).map((d) => this.deliver(d, now)));
+      // AT_ONCE senders take the batch in turn, each the next delivery as soon as its last ended.
+      let next = 0;
+      const sender = async () => {
+        while (next < due.length) await this.deliver(due[next++]!, now);
+      };
+      await Promise.all(Array.from({ length: Math.min(AT_ONCE, due.length) }, sender));
       sent += due.length;
-      if (due.length < BATCH || this.stopped) return sent;
+      if (this.stopped) return sent;
     }
   }
 

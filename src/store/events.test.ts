@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { shopWithWeb } from '../../test/app-fixture.js';
 import { queueDeployment, transitionDeployment } from './deployments.js';
-import { createEventWebhook, listEvents, pruneEvents, recordAttempt, recordEvent, redeliver } from './events.js';
+import { createEventWebhook, dueDeliveries, listEvents, pruneEvents, recordAttempt, recordEvent, redeliver } from './events.js';
 
 async function world() {
   const { deps } = await shopWithWeb();
@@ -15,6 +15,23 @@ async function world() {
   const deliveries = () => deps.db.selectFrom('event_deliveries as d').innerJoin('events as e', 'e.id', 'd.event_id').select(['d.id', 'd.webhook_id', 'd.state', 'd.attempts', 'd.next_at', 'e.type']).orderBy('d.id').execute();
   return { deps, project, service, environment, hook, deliveries };
 }
+
+describe('due deliveries', () => {
+  it('give each webhook its turn: one with a backlog does not hold back another', async () => {
+    const { deps, project, hook } = await world();
+    const busy = await hook('busy', ['backup.done']);
+    for (let i = 0; i < 10; i++) await recordEvent(deps.db, project.id, 'backup.done', { backup: i });
+    const quiet = await hook('quiet', ['backup.failed']);
+    await recordEvent(deps.db, project.id, 'backup.failed', { backup: 99 });
+    const later = new Date(Date.now() + 1000).toISOString();
+    const batch = await dueDeliveries(deps.db, later, 4, 2);
+    expect(batch.map((d) => d.webhook.id)).toEqual([busy.id, quiet.id, busy.id]);
+    // In each webhook's own order.
+    const busyOnes = batch.filter((d) => d.webhook.id === busy.id).map((d) => d.id);
+    expect(busyOnes).toEqual([...busyOnes].sort((a, b) => a - b));
+    expect((await dueDeliveries(deps.db, later, 20)).length).toBe(11);
+  });
+});
 
 describe('events', () => {
   it("of a deployment's life go to the webhooks that want them, each with the service, environment and status", async () => {

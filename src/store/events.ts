@@ -1,7 +1,7 @@
 // Events out (migration 050): each event is recorded in the transaction of the change it tells of,
 // with a pending delivery for every webhook of the project that asked for its type (an outbox).
 // The deliverer (src/events/deliverer.ts) sends what is due and records each attempt here.
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/open.js';
 import type { Deployment, EventDeliveryTable, EventTable, EventWebhookTable } from '../db/schema.js';
 import type { EventPayload, EventType } from './event-types.js';
@@ -111,16 +111,23 @@ export interface DueDelivery {
 }
 
 /** Deliveries due by `now`, oldest first, each with its webhook, event and project (one query). */
-export async function dueDeliveries(db: Db, now: string, limit: number): Promise<DueDelivery[]> {
+export async function dueDeliveries(db: Db, now: string, limit: number, perWebhook = limit): Promise<DueDelivery[]> {
+  // Each webhook's due deliveries in their order, numbered: the batch takes the first few of each
+  // (round-robin), so a webhook with a backlog does not hold back the others.
+  const ranked = db
+    .selectFrom('event_deliveries')
+    .select(['id', 'webhook_id', 'event_id', 'attempts', 'next_at', sql<number>`row_number() over (partition by webhook_id order by next_at, id)`.as('turn')])
+    .where('state', '=', 'pending')
+    .where('next_at', '<=', now);
   const rows = await db
-    .selectFrom('event_deliveries as d')
+    .selectFrom(ranked.as('d'))
     .innerJoin('event_webhooks as w', 'w.id', 'd.webhook_id')
     .innerJoin('events as e', 'e.id', 'd.event_id')
     .innerJoin('projects as p', 'p.id', 'e.project_id')
     .select(['d.id', 'd.attempts', 'w.id as w_id', 'w.project_id as w_project_id', 'w.name as w_name', 'w.host as w_host', 'w.types as w_types', 'w.secrets_sealed as w_secrets_sealed', 'w.created_at as w_created_at'])
     .select(['e.id as e_id', 'e.project_id as e_project_id', 'e.type as e_type', 'e.data as e_data', 'e.created_at as e_created_at', 'p.name as project'])
-    .where('d.state', '=', 'pending')
-    .where('d.next_at', '<=', now)
+    .where('d.turn', '<=', perWebhook)
+    .orderBy('d.turn')
     .orderBy('d.next_at')
     .orderBy('d.id')
     .limit(limit)
