@@ -9,7 +9,7 @@ import { privateAddress } from '../../../test/private-address.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { channelKind } from './index.js';
 import type { AlertMessage } from './kind.js';
-import { send } from './send.js';
+import { DeliveryFailed, post, send } from './send.js';
 
 const message: AlertMessage = { state: 'resolved', title: 'web (shop, production) answers again', text: 'Healthy since 09:14.', at: '2026-12-06T09:15:00.000Z', key: 'health:spur_shop_web_production' };
 const secret = 'a shared secret of 32 characters';
@@ -35,6 +35,16 @@ async function receiver(status = 204) {
   closers.push(() => new Promise((r) => server.close(() => r())));
   return { url: `http://${host}:${(server.address() as AddressInfo).port}/hook`, got };
 }
+
+describe('the deadline', () => {
+  it('counts the name lookup too: a resolver that never answers fails the delivery at the deadline', async () => {
+    const started = Date.now();
+    const sent = post({ url: 'https://hooks.example.com/spur', body: '{}', headers: {} }, { allowPrivate: false, timeoutMs: 300, resolve: () => new Promise<string[]>(() => {}) });
+    await expect(sent).rejects.toThrow(DeliveryFailed);
+    await expect(sent).rejects.toThrow('hooks.example.com did not resolve within 0.3 s');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
 
 describe('sending', () => {
   it('posts the signed webhook to a receiver on a private network the owner allowed, which verifies it', async () => {

@@ -25,7 +25,11 @@ export interface SendOptions {
   allowPrivateSetting?: string;
   /** Certificate authorities trusted besides the system's (a private git host's, for its API). */
   ca?: string;
+  /** How a name is resolved (the system's resolver unless a test says otherwise). */
+  resolve?: (host: string) => Promise<string[]>;
 }
+
+const systemResolve = async (host: string) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
 const TIMEOUT_MS = 10_000;
 /** Of an answer, only this much is read (to say what went wrong). */
@@ -45,12 +49,12 @@ export async function send(kind: ChannelKind<any>, settings: Record<string, unkn
 }
 
 /** The address to connect to for `host`, refused as the header says. */
-export async function allowedAddress(host: string, allowPrivate: boolean, allowPrivateSetting = 'SPUR_NOTIFY_ALLOW_PRIVATE=1'): Promise<string> {
+export async function allowedAddress(host: string, allowPrivate: boolean, allowPrivateSetting = 'SPUR_NOTIFY_ALLOW_PRIVATE=1', resolve = systemResolve): Promise<string> {
   let addresses: string[];
   if (isIP(host)) addresses = [host];
   else {
     try {
-      addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+      addresses = await resolve(host);
     } catch {
       throw new DeliveryFailed(`${host} does not resolve`);
     }
@@ -76,12 +80,20 @@ export async function post(h: HttpDelivery, opts: SendOptions): Promise<number> 
   const setting = opts.allowPrivateSetting ?? 'SPUR_NOTIFY_ALLOW_PRIVATE=1';
   if (url.protocol === 'http:' && !opts.allowPrivate) throw new DeliveryFailed(`http:// is sent only to a private network the owner allowed (${setting}); use https://`);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const address = await allowedAddress(host, opts.allowPrivate, setting);
+  // One deadline for all of it: a resolver that does not answer counts against it too.
+  const limitMs = opts.timeoutMs ?? TIMEOUT_MS;
+  const startedAt = Date.now();
+  let unresolved: NodeJS.Timeout | undefined;
+  const address = await Promise.race([
+    allowedAddress(host, opts.allowPrivate, setting, opts.resolve),
+    new Promise<never>((_, reject) => (unresolved = setTimeout(() => reject(new DeliveryFailed(`${host} did not resolve within ${limitMs / 1000} s`)), limitMs))),
+  ]).finally(() => clearTimeout(unresolved));
+  const leftMs = Math.max(1, limitMs - (Date.now() - startedAt));
   if (url.protocol === 'http:' && addressKind(address) !== 'private') throw new DeliveryFailed('http:// is sent only to a private network; use https://');
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<number>((resolve, reject) => {
     // No pooled connection: each message connects to the address checked for it.
-    const req = request(url, { method: 'POST', agent: false, headers: { ...h.headers, 'Content-Length': Buffer.byteLength(h.body) }, lookup: pinned(address), timeout: opts.timeoutMs ?? TIMEOUT_MS, ...(opts.ca ? { ca: [...rootCertificates, opts.ca] } : {}) }, (res) => {
+    const req = request(url, { method: 'POST', agent: false, headers: { ...h.headers, 'Content-Length': Buffer.byteLength(h.body) }, lookup: pinned(address), timeout: leftMs, ...(opts.ca ? { ca: [...rootCertificates, opts.ca] } : {}) }, (res) => {
       let answer = '';
       let settled = false;
       const settle = () => {
@@ -100,9 +112,9 @@ export async function post(h: HttpDelivery, opts: SendOptions): Promise<number> 
       res.on('error', (err) => settled || reject(err));
     });
     // Idle, and all told: a receiver that drips its answer holds nothing past the deadline.
-    const late = () => req.destroy(new DeliveryFailed(`${url.host} did not answer within ${(opts.timeoutMs ?? TIMEOUT_MS) / 1000} s`));
+    const late = () => req.destroy(new DeliveryFailed(`${url.host} did not answer within ${limitMs / 1000} s`));
     req.on('timeout', late);
-    const deadline = setTimeout(late, opts.timeoutMs ?? TIMEOUT_MS);
+    const deadline = setTimeout(late, leftMs);
     req.on('close', () => clearTimeout(deadline));
     req.on('error', (err) => reject(err instanceof DeliveryFailed ? err : new DeliveryFailed(`${url.host}: ${err.message}`)));
     req.end(h.body);
