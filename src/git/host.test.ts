@@ -9,6 +9,7 @@ describe('addressKind', () => {
     // Metadata in private ranges; IPv6 forms wrapping an IPv4 address; ranges nobody serves from.
     ['100.100.100.200', 'link-local'], ['fd00:ec2::254', 'link-local'],
     ['64:ff9b::a00:5', 'reserved'], ['64:ff9b:1::1', 'reserved'], ['2002:a00:5::1', 'reserved'], ['::a00:5', 'reserved'],
+    ['::ffff:0:7f00:1', 'reserved'], ['2001::1', 'reserved'], ['100::1', 'reserved'], ['2001:db8::1', 'reserved'], ['2001:4860:4860::8888', 'public'],
     ['fec0::1', 'reserved'], ['ff02::1', 'reserved'], ['224.0.0.1', 'reserved'], ['240.0.0.1', 'reserved'], ['198.18.0.1', 'reserved'], ['192.0.0.8', 'reserved'],
     ['10.1.2.3', 'private'], ['172.17.0.1', 'private'], ['192.168.1.10', 'private'], ['fd00::5', 'private'], ['100.64.0.1', 'private'],
     ['140.82.112.3', 'public'], ['2606:4700::1111', 'public'], ['172.32.0.1', 'public'],

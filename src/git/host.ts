@@ -25,6 +25,11 @@ const ranges: [AddressKind, 'ipv4' | 'ipv6', string, number][] = [
   ['reserved', 'ipv6', '64:ff9b:1::', 48],
   ['reserved', 'ipv6', '2002::', 16],
   ['reserved', 'ipv6', '::', 96],
+  // IPv4-translated (SIIT), Teredo and the rest of the IETF's protocol block, discard-only, documentation.
+  ['reserved', 'ipv6', '::ffff:0:0:0', 96],
+  ['reserved', 'ipv6', '2001::', 23],
+  ['reserved', 'ipv6', '100::', 64],
+  ['reserved', 'ipv6', '2001:db8::', 32],
   ['reserved', 'ipv6', 'fec0::', 10],
   ['reserved', 'ipv6', 'ff00::', 8],
   ['reserved', 'ipv4', '192.0.0.0', 24],
