@@ -21,7 +21,7 @@ async function spurWith(env: NodeJS.ProcessEnv, dataDir?: string) {
 
 const refused: [string, RegExp][] = [
   ['https://127.0.0.1/org/repo.git', /127\.0\.0\.1 is a loopback address/],
-  ['https://localhost:8443/org/repo.git', /localhost is a loopback address/],
+  ['https://localhost:8443/org/repo.git', /^git URL: localhost resolves to a loopback address; Spur does not fetch from there$/],
   ['https://[::1]/org/repo.git', /::1 is a loopback address/],
   ['ssh://git@127.0.0.2:22/org/repo.git', /loopback/],
   ['git@localhost:org/repo.git', /loopback/],
@@ -36,7 +36,7 @@ describe('git hosts', () => {
     expect((await call('POST', '/projects', { name: 'hosts' })).status).toBe(201);
     const cases: [string, RegExp][] = [
       ...refused,
-      [`https://${PRIVATE_HOST}/org/repo.git`, /is on a private network .*SPUR_GIT_ALLOW_PRIVATE=1/],
+      [`https://${PRIVATE_HOST}/org/repo.git`, /(is|resolves to) an address on a private network; .*SPUR_GIT_ALLOW_PRIVATE=1/],
       ['https://10.20.30.40/org/repo.git', /private network/],
       ['http://example.com/org/repo.git', /http:\/\/ is accepted only for git hosts on a private network/],
     ];

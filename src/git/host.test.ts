@@ -40,5 +40,11 @@ describe('refusal', () => {
     expect(refusal(http, ['10.0.0.5'], false)).toMatch(/private network/);
     expect(refusal(http, ['140.82.112.3'], true)).toMatch(/http:\/\/ is accepted only/);
   });
+  it('names the kind of address a name resolved to, not the address', () => {
+    const named = gitTarget('https://vm.internal/org/repo.git');
+    expect(refusal(named, ['10.0.0.5'], false)).toBe('vm.internal resolves to an address on a private network; the owner can allow private git hosts with SPUR_GIT_ALLOW_PRIVATE=1');
+    expect(refusal(named, ['127.0.1.1'], false)).toBe('vm.internal resolves to a loopback address; Spur does not fetch from there');
+  });
+
   it('lets public hosts through', () => expect(refusal(https, ['140.82.112.3'], false)).toBeNull());
 });

@@ -75,10 +75,12 @@ export function gitTarget(url: string): GitTarget {
 
 /** The decision for a set of resolved addresses. Pure. */
 export function refusal(target: GitTarget, addresses: string[], allowPrivate: boolean): string | null {
+  // The kind of address, never the address a name resolved to: no window on this machine's resolver.
+  const is = isIP(target.host) ? 'is' : 'resolves to';
   for (const address of addresses) {
     const kind = addressKind(address);
-    if (kind === 'loopback' || kind === 'unspecified' || kind === 'link-local' || kind === 'reserved') return `${target.host} is a ${kind} address (${address}); Spur does not fetch from there`;
-    if (kind === 'private' && !allowPrivate) return `${target.host} is on a private network (${address}); the owner can allow private git hosts with SPUR_GIT_ALLOW_PRIVATE=1`;
+    if (kind === 'loopback' || kind === 'unspecified' || kind === 'link-local' || kind === 'reserved') return `${target.host} ${is} a ${kind} address; Spur does not fetch from there`;
+    if (kind === 'private' && !allowPrivate) return `${target.host} ${is} an address on a private network; the owner can allow private git hosts with SPUR_GIT_ALLOW_PRIVATE=1`;
   }
   if (target.scheme === 'http' && !(allowPrivate && addresses.every((a) => addressKind(a) === 'private'))) {
     return 'http:// is accepted only for git hosts on a private network (with SPUR_GIT_ALLOW_PRIVATE=1); use https://';

@@ -46,6 +46,19 @@ describe('the deadline', () => {
   });
 });
 
+describe('a refusal', () => {
+  it('names the kind of address a name resolved to, never the address (the delivery log is no window on the resolver)', async () => {
+    for (const [resolved, words] of [
+      ['10.1.2.3', 'internal.example resolves to an address on a private network; the owner can allow it with SPUR_NOTIFY_ALLOW_PRIVATE=1'],
+      ['127.0.0.1', 'internal.example resolves to a loopback address; Spur does not send there'],
+    ]) {
+      const refused = await post({ url: 'https://internal.example/hook', body: '{}', headers: {} }, { allowPrivate: false, resolve: async () => [resolved] }).catch((err: Error) => err);
+      expect(refused).toBeInstanceOf(DeliveryFailed);
+      expect((refused as Error).message).toBe(words);
+    }
+  });
+});
+
 describe('sending', () => {
   it('posts the signed webhook to a receiver on a private network the owner allowed, which verifies it', async () => {
     const r = await receiver();

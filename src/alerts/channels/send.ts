@@ -59,10 +59,13 @@ export async function allowedAddress(host: string, allowPrivate: boolean, allowP
       throw new DeliveryFailed(`${host} does not resolve`);
     }
   }
+  // A refusal names the kind of address, never the address a name resolved to: the delivery log
+  // must not tell a project's admin what this machine's resolver knows.
+  const is = isIP(host) ? 'is' : 'resolves to';
   for (const address of addresses) {
     const kind = addressKind(address);
-    if (kind !== 'private' && kind !== 'public') throw new DeliveryFailed(`${host} is a ${kind} address (${address}); Spur does not send there`);
-    if (kind === 'private' && !allowPrivate) throw new DeliveryFailed(`${host} is on a private network (${address}); the owner can allow it with ${allowPrivateSetting}`);
+    if (kind !== 'private' && kind !== 'public') throw new DeliveryFailed(`${host} ${is} a ${kind} address; Spur does not send there`);
+    if (kind === 'private' && !allowPrivate) throw new DeliveryFailed(`${host} ${is} an address on a private network; the owner can allow it with ${allowPrivateSetting}`);
   }
   return addresses[0]!;
 }
