@@ -13,8 +13,8 @@ export const EVENT_POLL_MS = 2000;
 /** Deliveries sent at once: a receiver that takes its time holds one slot, not the rest. */
 const AT_ONCE = 4;
 const BATCH = 20;
-/** Of one webhook, at most this many in a batch: each webhook gets its turn. */
-const PER_WEBHOOK = 4;
+/** Of one project, at most this many in a batch: each project gets its turn. */
+const PER_PROJECT = 2;
 
 export interface DelivererDeps {
   db: Db;
@@ -73,7 +73,7 @@ export class EventDeliverer {
   async deliverDue(now = () => new Date()): Promise<number> {
     let sent = 0;
     for (;;) {
-      const due = await dueDeliveries(this.deps.db, now().toISOString(), BATCH, PER_WEBHOOK);
+      const due = await dueDeliveries(this.deps.db, now().toISOString(), BATCH, PER_PROJECT);
       if (!due.length) return sent;
       // AT_ONCE senders take the batch in turn, each the next delivery as soon as its last ended.
       let next = 0;

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { shopWithWeb } from '../../test/app-fixture.js';
 import { queueDeployment, transitionDeployment } from './deployments.js';
+import { createProject } from './projects.js';
 import { createEventWebhook, dueDeliveries, listEvents, pruneEvents, recordAttempt, recordEvent, redeliver } from './events.js';
 
 async function world() {
@@ -17,19 +18,22 @@ async function world() {
 }
 
 describe('due deliveries', () => {
-  it('give each webhook its turn: one with a backlog does not hold back another', async () => {
+  it('give each project its turn, the one served longest ago first: a tenant with a backlog does not hold back another', async () => {
     const { deps, project, hook } = await world();
+    const owner = await deps.db.selectFrom('users').select('id').where('role', '=', 'owner').executeTakeFirstOrThrow();
+    const other = await createProject(deps.db, 'other', owner.id);
     const busy = await hook('busy', ['backup.done']);
     for (let i = 0; i < 10; i++) await recordEvent(deps.db, project.id, 'backup.done', { backup: i });
-    const quiet = await hook('quiet', ['backup.failed']);
-    await recordEvent(deps.db, project.id, 'backup.failed', { backup: 99 });
+    const quiet = (await createEventWebhook(deps.db, deps.key, { projectId: other.id, name: 'quiet', host: 'example.com', types: ['*'], url: 'https://example.com/quiet', secret: 'sixteen chars ok' }, 10)) as { id: number };
+    await recordEvent(deps.db, other.id, 'backup.failed', { backup: 99 });
     const later = new Date(Date.now() + 1000).toISOString();
     const batch = await dueDeliveries(deps.db, later, 4, 2);
     expect(batch.map((d) => d.webhook.id)).toEqual([busy.id, quiet.id, busy.id]);
-    // In each webhook's own order.
-    const busyOnes = batch.filter((d) => d.webhook.id === busy.id).map((d) => d.id);
-    expect(busyOnes).toEqual([...busyOnes].sort((a, b) => a - b));
-    expect((await dueDeliveries(deps.db, later, 20)).length).toBe(11);
+    expect(batch[0]!.id).toBeLessThan(batch[2]!.id);
+    // shop was just served, other never: other comes first, though its delivery is the newer.
+    for (const d of batch.filter((d) => d.webhook.id === busy.id)) await recordAttempt(deps.db, d.id, { delivered: true, status: 204, error: null, retryAt: null });
+    expect((await dueDeliveries(deps.db, later, 1, 2)).map((d) => d.webhook.id)).toEqual([quiet.id]);
+    expect((await dueDeliveries(deps.db, later, 20)).length).toBe(9);
   });
 });
 

@@ -111,23 +111,34 @@ export interface DueDelivery {
 }
 
 /** Deliveries due by `now`, oldest first, each with its webhook, event and project (one query). */
-export async function dueDeliveries(db: Db, now: string, limit: number, perWebhook = limit): Promise<DueDelivery[]> {
-  // Each webhook's due deliveries in their order, numbered: the batch takes the first few of each
-  // (round-robin), so a webhook with a backlog does not hold back the others.
+export async function dueDeliveries(db: Db, now: string, limit: number, perProject = limit): Promise<DueDelivery[]> {
+  // Each project's due deliveries in their order, numbered; the batch takes the first few of each,
+  // the project served longest ago (or never) first. So no tenant, with however many webhooks,
+  // events or slow receivers, holds back another's deliveries for long.
   const ranked = db
-    .selectFrom('event_deliveries')
-    .select(['id', 'webhook_id', 'event_id', 'attempts', 'next_at', sql<number>`row_number() over (partition by webhook_id order by next_at, id)`.as('turn')])
-    .where('state', '=', 'pending')
-    .where('next_at', '<=', now);
+    .selectFrom('event_deliveries as x')
+    .innerJoin('event_webhooks as y', 'y.id', 'x.webhook_id')
+    .select(['x.id', 'x.webhook_id', 'x.event_id', 'x.attempts', 'x.next_at', 'y.project_id', sql<number>`row_number() over (partition by y.project_id order by x.next_at, x.id)`.as('turn')])
+    .where('x.state', '=', 'pending')
+    .where('x.next_at', '<=', now);
+  const served = db
+    .selectFrom('event_deliveries as s')
+    .innerJoin('event_webhooks as t', 't.id', 's.webhook_id')
+    .select(['t.project_id', (eb) => eb.fn.max('s.last_at').as('last_at')])
+    .where('t.project_id', 'in', (eb) => eb.selectFrom('event_webhooks as u').innerJoin('event_deliveries as v', 'v.webhook_id', 'u.id').select('u.project_id').where('v.state', '=', 'pending').where('v.next_at', '<=', now))
+    .groupBy('t.project_id');
   const rows = await db
     .selectFrom(ranked.as('d'))
+    .leftJoin(served.as('sv'), 'sv.project_id', 'd.project_id')
     .innerJoin('event_webhooks as w', 'w.id', 'd.webhook_id')
     .innerJoin('events as e', 'e.id', 'd.event_id')
     .innerJoin('projects as p', 'p.id', 'e.project_id')
     .select(['d.id', 'd.attempts', 'w.id as w_id', 'w.project_id as w_project_id', 'w.name as w_name', 'w.host as w_host', 'w.types as w_types', 'w.secrets_sealed as w_secrets_sealed', 'w.created_at as w_created_at'])
     .select(['e.id as e_id', 'e.project_id as e_project_id', 'e.type as e_type', 'e.data as e_data', 'e.created_at as e_created_at', 'p.name as project'])
-    .where('d.turn', '<=', perWebhook)
+    .where('d.turn', '<=', perProject)
     .orderBy('d.turn')
+    .orderBy(sql`sv.last_at is not null`)
+    .orderBy('sv.last_at')
     .orderBy('d.next_at')
     .orderBy('d.id')
     .limit(limit)
