@@ -69,7 +69,7 @@ describe('git hosts', () => {
     const created = await second.call('POST', '/projects/lan/services/gitea/deployments');
     const d = await waitForDeployment(second.spur, second.token, created.json.deployment.id);
     expect(d.status).toBe('failed');
-    expect(d.failureReason).toMatch(/could not fetch branch main: git URL: 172\.17\.0\.1 is on a private network/);
+    expect(d.failureReason).toMatch(/could not fetch branch main: git URL: 172\.17\.0\.1 is an address on a private network/);
   });
 
   it('does not follow an allowed http:// host that redirects to this machine: the clone fails saying so, and nothing reaches the target', async () => {
