@@ -46,6 +46,24 @@ async function world(url: string) {
 }
 
 describe('the event deliverer', () => {
+  it('records a delivery it cannot sign as failed, sends the rest of its batch once, and keeps going', async () => {
+    const r = await receiver([204]);
+    const { deps, project, deliverer } = await world(r.url);
+    await createEventWebhook(deps.db, deps.key, { projectId: project.id, name: 'broken', host: 'example.com', types: ['*'], url: 'https://example.com/x', secret }, 10);
+    await deps.db.updateTable('event_webhooks').set({ secrets_sealed: 'garbage' }).where('name', '=', 'broken').execute();
+    for (const n of [1, 2, 3]) await recordEvent(deps.db, project.id, 'backup.done', { backup: n });
+    const t0 = new Date();
+    expect(await deliverer.deliverDue(() => t0)).toBe(6);
+    expect(r.got).toHaveLength(3);
+    const rows = await deps.db.selectFrom('event_deliveries as d').innerJoin('event_webhooks as w', 'w.id', 'd.webhook_id').select(['w.name', 'd.state', 'd.attempts']).orderBy('d.id').execute();
+    expect(rows.filter((x) => x.name === 'ci').map((x) => x.state)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(rows.filter((x) => x.name === 'broken').map((x) => [x.state, x.attempts])).toEqual([['pending', 1], ['pending', 1], ['pending', 1]]);
+    // Nothing is sent twice by the next poll.
+    expect(await deliverer.deliverDue(() => t0)).toBe(0);
+    expect(r.got).toHaveLength(3);
+  });
+
+
   it('posts the signed event; after a 500 it waits 10 s and posts it again, which the receiver takes', async () => {
     const r = await receiver([500, 204]);
     const { deps, project, deliverer, delivery } = await world(r.url);

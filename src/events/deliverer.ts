@@ -6,15 +6,16 @@ import type { Db } from '../db/open.js';
 import { DeliveryFailed, post } from '../alerts/channels/send.js';
 import { signature } from '../alerts/channels/webhook.js';
 import type { Log } from '../log.js';
-import { dueDeliveries, eventPayload, recordAttempt, webhookSecrets, type DueDelivery } from '../store/events.js';
+import { deliveriesToSend, dueTurns, eventPayload, recordAttempt, webhookSecrets, type DueDelivery } from '../store/events.js';
 import { retryAt } from './schedule.js';
+import { chooseBatch } from './turns.js';
 
 export const EVENT_POLL_MS = 2000;
 /** Deliveries sent at once: a receiver that takes its time holds one slot, not the rest. */
 const AT_ONCE = 4;
 const BATCH = 20;
-/** Of one project, at most this many in a batch: each project gets its turn. */
-const PER_PROJECT = 2;
+/** Of one project, at most this many in a batch: each project gets its turn (turns.ts). */
+const PER_PROJECT = 4;
 
 export interface DelivererDeps {
   db: Db;
@@ -45,6 +46,9 @@ export class EventDeliverer {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** In which batch each project was last served (in memory: a restart starts everyone even). */
+  private readonly servedIn = new Map<number, number>();
+  private batches = 0;
 
   constructor(private readonly deps: DelivererDeps) {}
 
@@ -73,8 +77,11 @@ export class EventDeliverer {
   async deliverDue(now = () => new Date()): Promise<number> {
     let sent = 0;
     for (;;) {
-      const due = await dueDeliveries(this.deps.db, now().toISOString(), BATCH, PER_PROJECT);
-      if (!due.length) return sent;
+      const chosen = chooseBatch(await dueTurns(this.deps.db, now().toISOString(), PER_PROJECT), this.servedIn, BATCH);
+      if (!chosen.length) return sent;
+      const batch = ++this.batches;
+      for (const t of chosen) this.servedIn.set(t.projectId, batch);
+      const due = await deliveriesToSend(this.deps.db, chosen.map((t) => t.id));
       // AT_ONCE senders take the batch in turn, each the next delivery as soon as its last ended.
       let next = 0;
       const sender = async () => {
@@ -86,14 +93,21 @@ export class EventDeliverer {
     }
   }
 
+  /** Sends one delivery and records how it went; never throws (a sender that threw would end its
+   *  batch while the others still send, and the next poll would send theirs again). */
   private async deliver(d: DueDelivery, now: () => Date): Promise<void> {
-    const request = signedDelivery(d, webhookSecrets(this.deps.key, d.webhook), now());
     try {
-      const status = await post(request, { allowPrivate: this.deps.config.notifyAllowPrivate });
-      await recordAttempt(this.deps.db, d.id, { delivered: true, status, error: null, retryAt: null });
+      let outcome: Parameters<typeof recordAttempt>[2];
+      try {
+        const status = await post(signedDelivery(d, webhookSecrets(this.deps.key, d.webhook), now()), { allowPrivate: this.deps.config.notifyAllowPrivate });
+        outcome = { delivered: true, status, error: null, retryAt: null };
+      } catch (err) {
+        const failed = err instanceof DeliveryFailed ? err : new DeliveryFailed((err as Error).message);
+        outcome = { delivered: false, status: failed.status, error: failed.message.slice(0, 300), retryAt: retryAt(d.attempts + 1, now()) };
+      }
+      await recordAttempt(this.deps.db, d.id, outcome);
     } catch (err) {
-      const failed = err instanceof DeliveryFailed ? err : new DeliveryFailed((err as Error).message);
-      await recordAttempt(this.deps.db, d.id, { delivered: false, status: failed.status, error: failed.message.slice(0, 300), retryAt: retryAt(d.attempts + 1, now()) });
+      this.deps.log.warn('event delivery not recorded', { delivery: d.id, error: (err as Error).message });
     }
   }
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { shopWithWeb } from '../../test/app-fixture.js';
 import { queueDeployment, transitionDeployment } from './deployments.js';
 import { createProject } from './projects.js';
-import { createEventWebhook, dueDeliveries, listEvents, pruneEvents, recordAttempt, recordEvent, redeliver } from './events.js';
+import { createEventWebhook, deliveriesToSend, dueTurns, listEvents, pruneEvents, recordAttempt, recordEvent, redeliver } from './events.js';
 
 async function world() {
   const { deps } = await shopWithWeb();
@@ -18,22 +18,25 @@ async function world() {
 }
 
 describe('due deliveries', () => {
-  it('give each project its turn, the one served longest ago first: a tenant with a backlog does not hold back another', async () => {
+  it("are each project's first few in its own order, and are read with their webhook, event and project in the order asked", async () => {
     const { deps, project, hook } = await world();
     const owner = await deps.db.selectFrom('users').select('id').where('role', '=', 'owner').executeTakeFirstOrThrow();
     const other = await createProject(deps.db, 'other', owner.id);
     const busy = await hook('busy', ['backup.done']);
     for (let i = 0; i < 10; i++) await recordEvent(deps.db, project.id, 'backup.done', { backup: i });
-    const quiet = (await createEventWebhook(deps.db, deps.key, { projectId: other.id, name: 'quiet', host: 'example.com', types: ['*'], url: 'https://example.com/quiet', secret: 'sixteen chars ok' }, 10)) as { id: number };
+    await createEventWebhook(deps.db, deps.key, { projectId: other.id, name: 'quiet', host: 'example.com', types: ['*'], url: 'https://example.com/quiet', secret: 'sixteen chars ok' }, 10);
     await recordEvent(deps.db, other.id, 'backup.failed', { backup: 99 });
     const later = new Date(Date.now() + 1000).toISOString();
-    const batch = await dueDeliveries(deps.db, later, 4, 2);
-    expect(batch.map((d) => d.webhook.id)).toEqual([busy.id, quiet.id, busy.id]);
-    expect(batch[0]!.id).toBeLessThan(batch[2]!.id);
-    // shop was just served, other never: other comes first, though its delivery is the newer.
-    for (const d of batch.filter((d) => d.webhook.id === busy.id)) await recordAttempt(deps.db, d.id, { delivered: true, status: 204, error: null, retryAt: null });
-    expect((await dueDeliveries(deps.db, later, 1, 2)).map((d) => d.webhook.id)).toEqual([quiet.id]);
-    expect((await dueDeliveries(deps.db, later, 20)).length).toBe(9);
+    const turns = await dueTurns(deps.db, later, 2);
+    expect(turns.map((t) => [t.projectId, t.turn])).toEqual(expect.arrayContaining([[project.id, 1], [project.id, 2], [other.id, 1]]));
+    expect(turns).toHaveLength(3);
+    const [first, second] = turns.filter((t) => t.projectId === project.id).sort((a, b) => a.turn - b.turn);
+    expect(first!.id).toBeLessThan(second!.id);
+    const quietOne = turns.find((t) => t.projectId === other.id)!.id;
+    const read = await deliveriesToSend(deps.db, [quietOne, first!.id]);
+    expect(read.map((d) => [d.id, d.project, d.webhook.id === busy.id, d.event.type])).toEqual([[quietOne, 'other', false, 'backup.failed'], [first!.id, 'shop', true, 'backup.done']]);
+    await recordAttempt(deps.db, first!.id, { delivered: true, status: 204, error: null, retryAt: null });
+    expect(await deliveriesToSend(deps.db, [first!.id])).toEqual([]);
   });
 });
 

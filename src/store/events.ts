@@ -110,39 +110,34 @@ export interface DueDelivery {
   project: string;
 }
 
-/** Deliveries due by `now`, oldest first, each with its webhook, event and project (one query). */
-export async function dueDeliveries(db: Db, now: string, limit: number, perProject = limit): Promise<DueDelivery[]> {
-  // Each project's due deliveries in their order, numbered; the batch takes the first few of each,
-  // the project served longest ago (or never) first. So no tenant, with however many webhooks,
-  // events or slow receivers, holds back another's deliveries for long.
+/** The first `perProject` due deliveries of each project, in each project's order (`turn` 1, 2, …):
+ *  what a batch is chosen from, so that no project's backlog stands in front of another's. */
+export async function dueTurns(db: Db, now: string, perProject: number): Promise<{ id: number; projectId: number; nextAt: string; turn: number }[]> {
   const ranked = db
-    .selectFrom('event_deliveries as x')
-    .innerJoin('event_webhooks as y', 'y.id', 'x.webhook_id')
-    .select(['x.id', 'x.webhook_id', 'x.event_id', 'x.attempts', 'x.next_at', 'y.project_id', sql<number>`row_number() over (partition by y.project_id order by x.next_at, x.id)`.as('turn')])
-    .where('x.state', '=', 'pending')
-    .where('x.next_at', '<=', now);
-  const served = db
-    .selectFrom('event_deliveries as s')
-    .innerJoin('event_webhooks as t', 't.id', 's.webhook_id')
-    .select(['t.project_id', (eb) => eb.fn.max('s.last_at').as('last_at')])
-    .where('t.project_id', 'in', (eb) => eb.selectFrom('event_webhooks as u').innerJoin('event_deliveries as v', 'v.webhook_id', 'u.id').select('u.project_id').where('v.state', '=', 'pending').where('v.next_at', '<=', now))
-    .groupBy('t.project_id');
+    .selectFrom('event_deliveries as d')
+    .innerJoin('event_webhooks as w', 'w.id', 'd.webhook_id')
+    .select(['d.id', 'd.next_at', 'w.project_id', sql<number>`row_number() over (partition by w.project_id order by d.next_at, d.id)`.as('turn')])
+    .where('d.state', '=', 'pending')
+    .where('d.next_at', '<=', now);
+  const rows = await db.selectFrom(ranked.as('r')).selectAll().where('r.turn', '<=', perProject).execute();
+  return rows.map((r) => ({ id: r.id, projectId: r.project_id, nextAt: r.next_at!, turn: r.turn }));
+}
+
+/** Deliveries by id, in the order given, each with its webhook, event and project (one query). */
+export async function deliveriesToSend(db: Db, ids: number[]): Promise<DueDelivery[]> {
+  if (!ids.length) return [];
   const rows = await db
-    .selectFrom(ranked.as('d'))
-    .leftJoin(served.as('sv'), 'sv.project_id', 'd.project_id')
+    .selectFrom('event_deliveries as d')
     .innerJoin('event_webhooks as w', 'w.id', 'd.webhook_id')
     .innerJoin('events as e', 'e.id', 'd.event_id')
     .innerJoin('projects as p', 'p.id', 'e.project_id')
     .select(['d.id', 'd.attempts', 'w.id as w_id', 'w.project_id as w_project_id', 'w.name as w_name', 'w.host as w_host', 'w.types as w_types', 'w.secrets_sealed as w_secrets_sealed', 'w.created_at as w_created_at'])
     .select(['e.id as e_id', 'e.project_id as e_project_id', 'e.type as e_type', 'e.data as e_data', 'e.created_at as e_created_at', 'p.name as project'])
-    .where('d.turn', '<=', perProject)
-    .orderBy('d.turn')
-    .orderBy(sql`sv.last_at is not null`)
-    .orderBy('sv.last_at')
-    .orderBy('d.next_at')
-    .orderBy('d.id')
-    .limit(limit)
+    .where('d.id', 'in', ids)
+    .where('d.state', '=', 'pending')
     .execute();
+  const order = new Map(ids.map((id, i) => [id, i]));
+  rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   return rows.map((r) => ({
     id: r.id,
     attempts: r.attempts,
