@@ -46,6 +46,16 @@ async function world(url: string) {
 }
 
 describe('the event deliverer', () => {
+  it('sends a delivery whose outcome cannot be recorded once a poll, not again and again', async () => {
+    const r = await receiver([204]);
+    const { deps, project, deliverer } = await world(r.url);
+    await recordEvent(deps.db, project.id, 'backup.done', { backup: 1 });
+    const { sql } = await import('kysely');
+    await sql.raw(`CREATE TRIGGER no_record BEFORE UPDATE ON event_deliveries BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`).execute(deps.db);
+    expect(await deliverer.deliverDue()).toBe(1);
+    expect(r.got).toHaveLength(1);
+  }, 10_000);
+
   it('records a delivery it cannot sign as failed, sends the rest of its batch once, and keeps going', async () => {
     const r = await receiver([204]);
     const { deps, project, deliverer } = await world(r.url);

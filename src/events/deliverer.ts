@@ -76,19 +76,24 @@ export class EventDeliverer {
   /** Sends every delivery due now; returns once each has been tried. */
   async deliverDue(now = () => new Date()): Promise<number> {
     let sent = 0;
+    // Each delivery once a call: one whose outcome could not be recorded stays due, and must not
+    // be sent again and again until the database answers.
+    const tried = new Set<number>();
     for (;;) {
-      const chosen = chooseBatch(await dueTurns(this.deps.db, now().toISOString(), PER_PROJECT), this.servedIn, BATCH);
+      const due = (await dueTurns(this.deps.db, now().toISOString(), PER_PROJECT)).filter((t) => !tried.has(t.id));
+      const chosen = chooseBatch(due, this.servedIn, BATCH);
       if (!chosen.length) return sent;
+      for (const t of chosen) tried.add(t.id);
       const batch = ++this.batches;
       for (const t of chosen) this.servedIn.set(t.projectId, batch);
-      const due = await deliveriesToSend(this.deps.db, chosen.map((t) => t.id));
+      const toSend = await deliveriesToSend(this.deps.db, chosen.map((t) => t.id));
       // AT_ONCE senders take the batch in turn, each the next delivery as soon as its last ended.
       let next = 0;
       const sender = async () => {
-        while (next < due.length) await this.deliver(due[next++]!, now);
+        while (next < toSend.length) await this.deliver(toSend[next++]!, now);
       };
-      await Promise.all(Array.from({ length: Math.min(AT_ONCE, due.length) }, sender));
-      sent += due.length;
+      await Promise.all(Array.from({ length: Math.min(AT_ONCE, toSend.length) }, sender));
+      sent += toSend.length;
       if (this.stopped) return sent;
     }
   }
