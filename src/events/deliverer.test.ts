@@ -73,7 +73,6 @@ describe('the event deliverer', () => {
     expect(r.got).toHaveLength(3);
   });
 
-
   it('posts the signed event; after a 500 it waits 10 s and posts it again, which the receiver takes', async () => {
     const r = await receiver([500, 204]);
     const { deps, project, deliverer, delivery } = await world(r.url);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type DueTurn, chooseBatch } from './turns.js';
 
-const turn = (id: number, projectId: number, turnNo: number, nextAt = `2026-12-07T08:00:${String(id).padStart(2, '0')}Z`): DueTurn => ({ id, projectId, nextAt, turn: turnNo });
+const turn = (id: number, projectId: number, turnNo: number, nextAt = new Date(Date.UTC(2026, 11, 7, 8) + id * 1000).toISOString()): DueTurn => ({ id, projectId, nextAt, turn: turnNo });
 
 describe('chooseBatch', () => {
   it("takes every project's first delivery before any project's second", () => {

@@ -92,17 +92,14 @@ export function requireToken(deps: Deps): MiddlewareHandler<AuthEnv> {
   };
 }
 
-/** For a long-lived answer (a stream): checks again that the credential the request came with
- *  still holds, and throws Unauthorized once it was revoked, expired or ended (the user's role
- *  and memberships are the actions' to check). */
-export function credentialCheck(deps: Deps, c: Context): () => Promise<void> {
-  const bearer = /^Bearer (\S+)$/.exec(c.req.header('Authorization') ?? '')?.[1];
-  const cookie = getCookie(c, SESSION_COOKIE);
+/** For a long-lived API answer (a stream): checks again that the token the request came with
+ *  (requireToken let it in) still holds, and throws Unauthorized once it was revoked or expired
+ *  (the user's role and memberships are the actions' to check). */
+export function tokenCheck(deps: Deps, c: Context): () => Promise<void> {
+  const bearer = /^Bearer (\S+)$/.exec(c.req.header('Authorization') ?? '')?.[1] ?? '';
   return async () => {
-    if (bearer) {
-      const found = await findApiToken(deps.db, bearer);
-      if (!found) throw new Unauthorized('this API token no longer works: it was revoked, or its user removed');
-      if (found.token.expiresAt !== null && found.token.expiresAt <= new Date().toISOString()) throw new Unauthorized(`this API token expired at ${found.token.expiresAt}`);
-    } else if (!cookie || !(await findSession(deps.db, cookie))) throw new Unauthorized('the session ended; log in again');
+    const found = await findApiToken(deps.db, bearer);
+    if (!found) throw new Unauthorized('this API token no longer works: it was revoked, or its user removed');
+    if (found.token.expiresAt !== null && found.token.expiresAt <= new Date().toISOString()) throw new Unauthorized(`this API token expired at ${found.token.expiresAt}`);
   };
 }

@@ -6,7 +6,7 @@ import * as events from '../../actions/event-webhooks.js';
 import { EVENT_TYPES } from '../../store/event-types.js';
 import * as validate from '../../validate.js';
 import { projectEventStream } from '../streams.js';
-import { credentialCheck } from '../auth.js';
+import { tokenCheck } from '../auth.js';
 import type { ApiRoutes } from './door.js';
 import { json, noContent } from './schemas.js';
 
@@ -69,7 +69,7 @@ export function eventRoutes(routes: ApiRoutes, deps: Deps): void {
     '/projects/:project/events/stream',
     {
       summary: "A project's events as they happen, as a stream (its members)",
-      description: 'Server-sent events: `event` (the event as JSON, its id as the SSE id) for those after `after` (or Last-Event-ID), then for each new one; `problem` (a line of text) if the stream must end: the token revoked or expired, the session ended, the project no longer yours.',
+      description: 'Server-sent events: `event` (the event as JSON, its id as the SSE id) for those after `after` (or Last-Event-ID), then for each new one; `problem` (a line of text) if the stream must end: the token revoked or expired, the project no longer yours.',
       query: z.object({ after: z.string().optional().describe('An event id: only events after it (left out: only new ones)') }),
       answers: [{ status: 200, description: 'The events', type: 'sse' }],
     },
@@ -78,8 +78,8 @@ export function eventRoutes(routes: ApiRoutes, deps: Deps): void {
       const newest = await events.projectEvents(deps, user, params.project, { limit: 1 });
       const given = query.after ?? c.req.header('Last-Event-ID');
       const after = given === undefined ? (newest.at(-1)?.id ?? 0) : validate.integer('after', given, 0, Number.MAX_SAFE_INTEGER);
-      // Each poll checks again that the token (or session) still holds: a revoked one stops hearing.
-      const stillHolds = credentialCheck(deps, c);
+      // Each poll checks again that the token still holds: a revoked one stops hearing.
+      const stillHolds = tokenCheck(deps, c);
       return projectEventStream(c, deps, user.id, after, async (last) => {
         await stillHolds();
         return events.projectEvents(deps, user, params.project, { after: last, limit: 100 });
